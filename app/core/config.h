@@ -1,0 +1,57 @@
+/* Kiosk settings: a file of "key = value" lines with # comments. An unknown key or a bad value
+ * is an error naming the file and line. Command-line options override the file. */
+#ifndef WP_CONFIG_H
+#define WP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_PATH_LEN        1024
+#define CONFIG_MAX_KEYS        8  /* trusted question-set signing keys */
+#define CONFIG_MAX_ROOTS       4  /* USB mount roots watched */
+#define CONFIG_MIN_STILL_THERE 20 /* seconds; WCAG 2.2.1 warning time, never less */
+
+typedef struct {
+    /* kiosk core */
+    char questionset[CONFIG_PATH_LEN]; /* question-set file to run */
+    char db[CONFIG_PATH_LEN];          /* response database */
+    int idle_seconds;                  /* idle time before "are you still there?" (90) */
+    int still_there_seconds;           /* countdown on that screen (30, at least 20) */
+    int thanks_seconds;                /* thank-you screen before returning to attract (8) */
+    bool keep_abandoned;               /* store partial answers as "abandoned" (yes) */
+    char log_file[CONFIG_PATH_LEN];    /* kiosk log; empty = stderr only */
+    /* sync */
+    char endpoint[512]; /* collector base URL; empty = sync off */
+    char token[256];    /* bearer token (never logged) */
+    char device_id[64];
+    char location[64]; /* neighbourhood, e.g. "nazareth" */
+    char ca_file[CONFIG_PATH_LEN];
+    char pinned_public_key[512]; /* curl CURLOPT_PINNEDPUBLICKEY form */
+    int sync_interval_seconds;   /* timer wake-up (300) */
+    int retention_days;          /* delete delivered responses older than this; 0 = keep */
+    /* staff */
+    char staff_pin_hash[256];                /* libsodium crypto_pwhash_str of the staff PIN */
+    char trusted_keys[CONFIG_MAX_KEYS][128]; /* Ed25519 public keys (base64) */
+    int n_trusted_keys;
+    char mount_roots[CONFIG_MAX_ROOTS][CONFIG_PATH_LEN];
+    int n_mount_roots;
+    char languages[256];    /* languages offered (comma list); empty = all */
+    char opening_hours[64]; /* "HH:MM-HH:MM"; empty = always */
+    /* accessibility */
+    double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
+    int viewing_distance_mm; /* for large-text sizing (600) */
+} config;
+
+/* Fills every field with its default. */
+void config_defaults(config *c);
+
+/* Reads path on top of the current values. Returns 0, or -1 with "FILE:LINE: message". */
+int config_load(config *c, const char *path, char *err, size_t errlen);
+
+/* Sets one key from text, as a config line would. Returns 0, or -1 with a message. */
+int config_set(config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* True when key names a setting (for whitelists such as kiosk.conf on a USB stick). */
+bool config_known_key(const char *key);
+
+#endif

@@ -1,0 +1,91 @@
+/* Question sets: loading and strict validation of the "wijkpeil/1" JSON format
+ * (assets/FORMAT.md). A loaded set is immutable; every string it hands out lives as long as
+ * the set. Built-in answer types (smiley, yesno, scale) get synthesised options whose ids are
+ * the stored values ("1".."5", "yes"/"no"/"prefer_not", "0".."10") and whose text is empty: the
+ * UI labels those from its own per-language strings. */
+#ifndef WP_QSET_H
+#define WP_QSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define QSET_FORMAT         "wijkpeil/1"
+#define QSET_MAX_LANGS      12                /* languages in one set */
+#define QSET_MAX_QUESTIONS  200               /* questions in one set */
+#define QSET_MAX_OPTIONS    12                /* options of one question (fits one screen) */
+#define QSET_MAX_SCALE_SPAN 11                /* scale max - min + 1, e.g. 0..10 */
+#define QSET_MAX_FILE_BYTES (5 * 1024 * 1024) /* larger files are refused unread */
+#define QSET_MAX_DIAG       64                /* messages kept per load */
+#define QSET_DIAG_LEN       320               /* bytes per message */
+
+typedef enum { QSET_SINGLE, QSET_MULTI, QSET_SMILEY, QSET_YESNO, QSET_SCALE } qset_type;
+
+/* A translated text: one string per language of the set, indexed like qset_language(). */
+typedef struct {
+    const char *s[QSET_MAX_LANGS];     /* NULL only when the whole text is absent (optional) */
+    const char *audio[QSET_MAX_LANGS]; /* recorded clip (absolute path) or NULL: speech */
+} qset_text;
+
+typedef struct {
+    const char *id;   /* the value stored for this option */
+    qset_text text;   /* empty for smiley/yesno/scale: the UI labels them */
+    const char *icon; /* icon name (assets/icons/NAME.png or the set's folder) or NULL */
+} qset_option;
+
+typedef struct {
+    const char *id;
+    qset_type type;
+    qset_text text;
+    bool required;
+    int min, max;        /* multi: selection bounds (max 0 = no limit); scale: value range */
+    qset_text low, high; /* scale end labels; may be empty */
+    bool prefer_not;     /* yesno: offers "prefer not to say" */
+    int n_options;
+    const qset_option *options;
+    int show_if_question;  /* index of an earlier question, or -1 when always shown */
+    uint32_t show_if_mask; /* bit i set: options[i] of that question makes this one visible */
+} qset_question;
+
+/* Every message found by one load, in the order found. */
+typedef struct {
+    int n;                                  /* messages kept */
+    int dropped;                            /* messages beyond QSET_MAX_DIAG */
+    char msg[QSET_MAX_DIAG][QSET_DIAG_LEN]; /* "FILE:LINE:COL: ..." or "FILE: QID: ..." */
+} qset_diag;
+
+typedef struct qset qset;
+
+/* Loads and validates a file. Returns 0 and sets *out, or -1 with every problem in diag
+ * (diag may be NULL). Messages name the file, and the line/column for JSON syntax errors or
+ * the question id, option id and language for semantic ones. */
+int qset_load_file(const char *path, qset **out, qset_diag *diag);
+
+/* As qset_load_file, from bytes already in memory (e.g. exactly the bytes a signature was
+ * checked on). name is used in messages; base_dir resolves icons and audio clips. */
+int qset_load_buffer(const char *data, size_t len, const char *name, const char *base_dir,
+                     qset **out, qset_diag *diag);
+
+void qset_free(qset *qs); /* NULL is a no-op */
+
+const char *qset_id(const qset *qs);
+int qset_version(const qset *qs);
+int qset_n_languages(const qset *qs);
+const char *qset_language(const qset *qs, int i);          /* first = default */
+int qset_language_index(const qset *qs, const char *code); /* -1 when absent */
+const qset_text *qset_title(const qset *qs);
+const qset_text *qset_welcome(const qset *qs);
+const qset_text *qset_thanks(const qset *qs);
+int qset_n_questions(const qset *qs);
+const qset_question *qset_question_at(const qset *qs, int i);
+int qset_find_question(const qset *qs, const char *id);          /* -1 when absent */
+int qset_find_option(const qset_question *q, const char *value); /* -1 when absent */
+const char *qset_base_dir(const qset *qs); /* folder of the file, for icons and clips */
+
+/* Name of a type as written in the format ("single", ...). */
+const char *qset_type_name(qset_type t);
+
+/* Appends one message to diag (used by loaders of other formats, e.g. CSV). */
+void qset_diag_add(qset_diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

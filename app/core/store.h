@@ -1,0 +1,72 @@
+/* The response store: SQLite in WAL mode with synchronous=FULL, so a response is durable the
+ * moment store_add_response returns 0 (one transaction, one fsync). Schema versioned with
+ * PRAGMA user_version and migrated on open. Every thread opens its own handle. */
+#ifndef WP_STORE_H
+#define WP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+typedef enum { STORE_COMPLETE = 0, STORE_ABANDONED = 1 } store_status;
+
+/* Delivery state of a response (sync issue). */
+typedef enum { STORE_PENDING = 0, STORE_SENT = 1, STORE_CONFLICT = 2 } store_delivery;
+
+typedef struct {
+    char id[37];           /* UUID; filled by store_add_response */
+    int64_t seq;           /* per-device sequence number; filled by store_add_response */
+    char questionset[128]; /* question-set id */
+    int questionset_version;
+    char language[16];      /* language code the response was finished in */
+    int64_t started_at_ms;  /* UTC epoch ms */
+    int64_t finished_at_ms; /* UTC epoch ms */
+    int64_t duration_ms;
+    store_status status;
+    bool clock_synced;        /* wall clock known to be NTP-synchronised when stored */
+    const char *answers_json; /* JSON object: question id -> value or [values] */
+    store_delivery delivery;  /* read side only */
+    int64_t sent_at_ms;       /* read side only; 0 when not sent */
+} store_response;
+
+typedef struct {
+    int64_t total, complete, abandoned, pending, conflict;
+    int64_t today;             /* stored since local midnight */
+    int64_t oldest_pending_ms; /* finished_at of the oldest pending response, 0 when none */
+} store_counts;
+
+/* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
+int store_open(const char *path, store **out, char *err, size_t errlen);
+void store_close(store *st); /* NULL is a no-op */
+
+/* Stores r in one transaction; fills r->id and r->seq. Returns 0 only when the response is
+ * durable; -1 with a message (disk full, read-only, ...) otherwise, and nothing is half-stored. */
+int store_add_response(store *st, store_response *r, char *err, size_t errlen);
+
+/* Calls cb for each response with seq > after_seq (ascending), at most limit (0 = all);
+ * only_pending restricts to undelivered ones. cb returns non-zero to stop early.
+ * The response passed to cb is valid only during the call. */
+typedef int (*store_row_cb)(void *ctx, const store_response *r);
+int store_foreach(store *st, int64_t after_seq, bool only_pending, int64_t limit, store_row_cb cb,
+                  void *ctx, char *err, size_t errlen);
+
+int store_counts_get(store *st, store_counts *out, char *err, size_t errlen);
+
+/* Marks responses (by UUID) as delivered/conflicting in one transaction. */
+int store_mark(store *st, const char *const *ids, size_t n, store_delivery d, int64_t now_ms,
+               char *err, size_t errlen);
+
+/* Deletes delivered responses sent before cutoff_ms; returns the number deleted or -1. */
+int64_t store_prune_sent(store *st, int64_t cutoff_ms, char *err, size_t errlen);
+
+/* A small key/value table for state that must survive restarts (last export seq, last sync
+ * result, active question set). get returns 0 and copies into buf, 1 when absent, -1 on error. */
+int store_meta_get(store *st, const char *key, char *buf, size_t len, char *err, size_t errlen);
+int store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
+
+/* PRAGMA integrity_check; returns 0 when "ok". */
+int store_check(store *st, char *err, size_t errlen);
+
+#endif

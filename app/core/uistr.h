@@ -1,0 +1,66 @@
+/* The kiosk's own words (buttons, hints, smiley and yes/no labels) in every language it knows,
+ * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats. */
+#ifndef WP_UISTR_H
+#define WP_UISTR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    UISTR_LANGUAGE_NAME,   /* the language's name in its own script: "Nederlands" */
+    UISTR_TAP_TO_START,    /* attract screen */
+    UISTR_CHOOSE_LANGUAGE, /* language screen heading */
+    UISTR_NEXT,
+    UISTR_SKIP,   /* next button when nothing chosen on an optional question */
+    UISTR_FINISH, /* next button on the last question */
+    UISTR_BACK,
+    UISTR_LANGUAGE,        /* language-switch button */
+    UISTR_CHOOSE_ONE,      /* instruction under a single/smiley/yesno/scale question */
+    UISTR_CHOOSE_SEVERAL,  /* multi without max */
+    UISTR_CHOOSE_UP_TO,    /* multi with max: "Choose up to {n}" */
+    UISTR_MAX_REACHED,     /* refused tap beyond max: "You can choose at most {n}" */
+    UISTR_CHOOSE_AT_LEAST, /* multi with min: "Choose at least {n}" */
+    UISTR_REQUIRED,        /* "This question needs an answer" */
+    UISTR_SMILEY_1,        /* very unhappy */
+    UISTR_SMILEY_2,
+    UISTR_SMILEY_3,
+    UISTR_SMILEY_4,
+    UISTR_SMILEY_5, /* very happy */
+    UISTR_YES,
+    UISTR_NO,
+    UISTR_PREFER_NOT,
+    UISTR_STILL_THERE,      /* "Are you still there?" */
+    UISTR_STILL_THERE_BODY, /* "Tap the screen to go on. The poll starts again in {n} seconds." */
+    UISTR_CONTINUE,
+    UISTR_THANKS,     /* default thank-you text when the set has none */
+    UISTR_SAVE_ERROR, /* answers could not be saved: tell staff */
+    UISTR_READ_ALOUD,
+    UISTR_STOP_READING,
+    UISTR_VOLUME_UP,
+    UISTR_VOLUME_DOWN,
+    UISTR_LARGE_TEXT,
+    UISTR_HIGH_CONTRAST,
+    UISTR_SCROLL_UP,
+    UISTR_SCROLL_DOWN,
+    UISTR_COUNT
+} uistr_key;
+
+typedef struct uistr uistr;
+
+/* Loads the strings file; every language in it must define every key. Returns 0, or -1 with a
+ * message naming the file, language and key. */
+int uistr_load(const char *path, uistr **out, char *err, size_t errlen);
+void uistr_free(uistr *u); /* NULL is a no-op */
+
+/* The string for lang, falling back to English when lang is unknown. Never NULL. */
+const char *uistr_get(const uistr *u, const char *lang, uistr_key k);
+bool uistr_has_language(const uistr *u, const char *lang);
+/* True for right-to-left languages (the file's "dir": "rtl"). */
+bool uistr_is_rtl(const uistr *u, const char *lang);
+/* JSON key name of k ("tap_to_start"), for messages. */
+const char *uistr_key_name(uistr_key k);
+
+/* Copies tmpl into buf with every "{n}" replaced by n. */
+void uistr_format(char *buf, size_t len, const char *tmpl, long n);
+
+#endif

@@ -1,0 +1,75 @@
+/* A minimal test harness (see testlib.h). */
+#include "testlib.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Counters of the one test process; the harness is the only place that needs them. */
+static struct {
+    int passed, failed;
+    int cur_failed;
+} t;
+
+void test_check(bool ok, const char *expr, const char *file, int line)
+{
+    if (!ok) {
+        fprintf(stderr, "%s:%d: check failed: %s\n", file, line, expr);
+        t.cur_failed++;
+    }
+}
+
+void test_checkf(bool ok, const char *file, int line, const char *fmt, ...)
+{
+    if (ok)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d: check failed: ", file, line);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    t.cur_failed++;
+}
+
+int test_run(const char *name, test_fn fn)
+{
+    t.cur_failed = 0;
+    fn();
+    if (t.cur_failed) {
+        t.failed++;
+        fprintf(stderr, "FAIL %s\n", name);
+    } else {
+        t.passed++;
+        fprintf(stderr, "ok   %s\n", name);
+    }
+    return t.cur_failed;
+}
+
+int test_main(void)
+{
+    printf("%d passed, %d failed\n", t.passed, t.failed);
+    return t.failed ? 1 : 0;
+}
+
+char *test_tmpdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[1024];
+    snprintf(tmpl, sizeof tmpl, "%s/wijkpeil-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    char *d = mkdtemp(tmpl);
+    if (!d) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    return strdup(d);
+}
+
+char *test_src(const char *rel)
+{
+    const char *src = getenv("WIJKPEIL_SRC");
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s/%s", src && *src ? src : WIJKPEIL_SOURCE_DIR, rel);
+    return strdup(buf);
+}

@@ -1,0 +1,33 @@
+/* A minimal test harness: CHECK records a failure with file and line and goes on; the run ends
+ * with "N passed, N failed" and a non-zero exit when anything failed. */
+#ifndef WP_TESTLIB_H
+#define WP_TESTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef void (*test_fn)(void);
+
+void test_check(bool ok, const char *expr, const char *file, int line);
+void test_checkf(bool ok, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int test_run(const char *name, test_fn fn);
+int test_main(void); /* prints the summary; returns the exit code */
+
+/* A fresh empty directory under $TMPDIR for this test; the caller owns the string. */
+char *test_tmpdir(const char *tag);
+/* Path of a file in the source tree, e.g. test_src("assets/demo/poll.json"). Caller frees. */
+char *test_src(const char *rel);
+
+#define CHECK(e)       test_check((e) ? true : false, #e, __FILE__, __LINE__)
+#define CHECKF(e, ...) test_checkf((e) ? true : false, __FILE__, __LINE__, __VA_ARGS__)
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        test_checkf(a_ &&b_ &&strcmp(a_, b_) == 0, __FILE__, __LINE__,                             \
+                    "%s == %s (\"%s\" vs \"%s\")", #a, #b, a_ ? a_ : "(null)",                     \
+                    b_ ? b_ : "(null)");                                                           \
+    } while (0)
+#define RUN(fn) test_run(#fn, fn)
+
+#endif

@@ -1,0 +1,11 @@
+/* wijkpeil-qset from-csv: placeholder until it lands. */
+#include "qset_cmds.h"
+
+#include <stdio.h>
+
+int cmd_from_csv(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "wijkpeil-qset %s: not available in this build\n", argv[0]);
+    return 2;
+}

@@ -1,0 +1,11 @@
+/* wijkpeil-qset keygen: placeholder until it lands. */
+#include "qset_cmds.h"
+
+#include <stdio.h>
+
+int cmd_keygen(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "wijkpeil-qset %s: not available in this build\n", argv[0]);
+    return 2;
+}
