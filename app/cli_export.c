@@ -1,12 +1,165 @@
-/* wijkpeil export: placeholder until the store lands. */
+/* wijkpeil export: writes the stored responses as JSON lines or CSV to stdout or a file. */
 #include "cli.h"
 
+#include "export.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CLI_EXPORT_PATH_MAX 4096
+
+static const char usage[] = "usage: wijkpeil export --db FILE [--format jsonl|csv] [-o FILE]\n";
+
+/* Matches "NAME VALUE" or "NAME=VALUE" at argv[*i]: returns 0 when argv[*i] is another option,
+ * 1 with the value in *out, or -1 (after a message) when the value is missing or empty. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != '=' && a[n] != '\0'))
+        return 0;
+    if (a[n] == '=')
+        *out = a + n + 1;
+    else if (*i + 1 < argc)
+        *out = argv[++*i];
+    else
+        *out = "";
+    if (**out == '\0') {
+        fprintf(stderr, "wijkpeil export: %s needs a value\n%s", name, usage);
+        return -1;
+    }
+    return 1;
+}
+
+/* Counts the rows written, from the progress callback. */
+static int count_rows(void *ctx, int64_t done, int64_t total)
+{
+    (void)total;
+    *(int64_t *)ctx = done;
+    return 0;
+}
+
+/* Fsyncs the directory holding path so a rename in it survives a power cut. */
+static void sync_dir_of(const char *path)
+{
+    char dir[CLI_EXPORT_PATH_MAX];
+    wp_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        wp_strlcpy(dir, ".", sizeof dir);
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    FILE *d = fopen(dir, "r");
+    if (d) {
+        fsync(fileno(d));
+        fclose(d);
+    }
+}
 
 int cli_export(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "wijkpeil export: not available in this build\n");
-    return 2;
+    const char *db = NULL, *outpath = NULL, *fmt_name = "jsonl";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        int m = opt_value(argc, argv, &i, "--db", &db);
+        if (m == 0)
+            m = opt_value(argc, argv, &i, "--format", &fmt_name);
+        if (m == 0)
+            m = opt_value(argc, argv, &i, "-o", &outpath);
+        if (m == 0)
+            m = opt_value(argc, argv, &i, "--output", &outpath);
+        if (m < 0)
+            return 2;
+        if (m == 0) {
+            fprintf(stderr, "wijkpeil export: unknown option \"%s\"\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    if (!db) {
+        fprintf(stderr, "wijkpeil export: --db FILE is required\n%s", usage);
+        return 2;
+    }
+    export_format fmt;
+    if (export_parse_format(fmt_name, &fmt) != 0) {
+        fprintf(stderr, "wijkpeil export: unknown format \"%s\" (use jsonl or csv)\n", fmt_name);
+        return 2;
+    }
+    if (outpath && strlen(outpath) + 16 >= CLI_EXPORT_PATH_MAX) {
+        fprintf(stderr, "wijkpeil export: output path is too long\n");
+        return 2;
+    }
+
+    int code = 1;
+    char err[WP_ERR_LEN] = "";
+    char tmp[CLI_EXPORT_PATH_MAX] = "";
+    FILE *out = NULL;
+    store *st = NULL;
+    if (store_open_mode(db, STORE_OPEN_READONLY, &st, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil export: %s\n", err);
+        goto done;
+    }
+    if (outpath) {
+        /* A temporary name in the same folder, renamed when complete: a reader never sees a
+         * half-written export, and an old one is replaced only by a whole new one. */
+        snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", outpath);
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            fprintf(stderr, "wijkpeil export: cannot create %s: %s\n", tmp, strerror(errno));
+            tmp[0] = '\0';
+            goto done;
+        }
+        fchmod(fd, 0644);
+        out = fdopen(fd, "w");
+        if (!out) {
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
+            close(fd);
+            goto done;
+        }
+    }
+    int64_t last = 0, count = 0;
+    if (export_write(st, out ? out : stdout, fmt, 0, &last, count_rows, &count, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "wijkpeil export: %s\n", err);
+        goto done;
+    }
+    if (out) {
+        if (fsync(fileno(out)) != 0) {
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
+            goto done;
+        }
+        int rc = fclose(out);
+        out = NULL;
+        if (rc != 0) {
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
+            goto done;
+        }
+        if (rename(tmp, outpath) != 0) {
+            fprintf(stderr, "wijkpeil export: cannot rename %s to %s: %s\n", tmp, outpath,
+                    strerror(errno));
+            goto done;
+        }
+        tmp[0] = '\0';
+        sync_dir_of(outpath);
+        fprintf(stderr, "wijkpeil export: %lld responses written to %s\n", (long long)count,
+                outpath);
+    }
+    code = 0;
+done:
+    if (out)
+        fclose(out);
+    if (tmp[0])
+        unlink(tmp);
+    store_close(st);
+    return code;
 }

@@ -1,12 +1,45 @@
-/* wijkpeil sync: placeholder until the uploader lands. */
+/* wijkpeil sync: runs the uploader once in the foreground, for staff and scripts. */
 #include "cli.h"
 
+#include "config.h"
+#include "sync.h"
+#include "util.h"
+
 #include <stdio.h>
+#include <string.h>
 
 int cli_sync(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "wijkpeil sync: not available in this build\n");
-    return 2;
+    const char *config_path = NULL, *db = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config_path = argv[++i];
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            db = argv[++i];
+        } else {
+            fprintf(stderr, "usage: wijkpeil sync [--config FILE] [--db FILE]\n");
+            return 2;
+        }
+    }
+    config cfg;
+    char err[WP_ERR_LEN];
+    config_defaults(&cfg);
+    if (config_path && config_load(&cfg, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil sync: %s\n", err);
+        return 2;
+    }
+    if (!db)
+        db = cfg.db;
+    if (!db || !db[0]) {
+        fprintf(stderr, "wijkpeil sync: no database (use --db FILE or db = ... in the config)\n");
+        return 2;
+    }
+    sync_report rep;
+    int rc = sync_run_once(&cfg, db, &rep, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "wijkpeil sync: %s\n", err);
+        return 2;
+    }
+    printf("wijkpeil sync: %s\n", rep.summary);
+    return rc == 0 ? 0 : 1;
 }

@@ -37,9 +37,32 @@ typedef struct {
     int64_t oldest_pending_ms; /* finished_at of the oldest pending response, 0 when none */
 } store_counts;
 
+/* The schema version this program creates and migrates to (PRAGMA user_version). A database
+ * with a higher version is refused; a lower one is upgraded step by step on open. */
+#define STORE_SCHEMA_VERSION 1
+
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
 void store_close(store *st); /* NULL is a no-op */
+
+typedef enum {
+    STORE_OPEN_CREATE = 0,   /* create the file when missing, migrate (the kiosk, the uploader) */
+    STORE_OPEN_EXISTING = 1, /* refuse a missing file, migrate */
+    STORE_OPEN_READONLY = 2  /* refuse a missing file, never write, refuse an older schema
+                                (export, staff tools); store_add_response etc. then fail */
+} store_mode;
+
+/* store_open with a mode; store_open(p, ...) is store_open_mode(p, STORE_OPEN_CREATE, ...).
+ * path may also be an SQLite "file:" URI. */
+int store_open_mode(const char *path, store_mode mode, store **out, char *err, size_t errlen);
+
+/* The schema version of the open database (PRAGMA user_version), or -1 on error. */
+int store_schema_version(store *st, char *err, size_t errlen);
+
+/* Counts the responses with seq > after_seq and gives the highest seq among them (after_seq
+ * when there are none), so a caller can bound later passes to the same rows. */
+int store_range(store *st, int64_t after_seq, int64_t *count, int64_t *max_seq, char *err,
+                size_t errlen);
 
 /* Stores r in one transaction; fills r->id and r->seq. Returns 0 only when the response is
  * durable; -1 with a message (disk full, read-only, ...) otherwise, and nothing is half-stored. */
@@ -47,26 +70,40 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen);
 
 /* Calls cb for each response with seq > after_seq (ascending), at most limit (0 = all);
  * only_pending restricts to undelivered ones. cb returns non-zero to stop early.
- * The response passed to cb is valid only during the call. */
+ * The response passed to cb is valid only during the call; cb must not use the same handle. */
 typedef int (*store_row_cb)(void *ctx, const store_response *r);
 int store_foreach(store *st, int64_t after_seq, bool only_pending, int64_t limit, store_row_cb cb,
                   void *ctx, char *err, size_t errlen);
 
 int store_counts_get(store *st, store_counts *out, char *err, size_t errlen);
 
-/* Marks responses (by UUID) as delivered/conflicting in one transaction. */
+/* Marks responses (by UUID) as delivered/conflicting in one transaction; sent_at becomes now_ms
+ * (NULL again for STORE_PENDING). Unknown ids are ignored. */
 int store_mark(store *st, const char *const *ids, size_t n, store_delivery d, int64_t now_ms,
                char *err, size_t errlen);
 
-/* Deletes delivered responses sent before cutoff_ms; returns the number deleted or -1. */
+/* Deletes delivered responses (STORE_SENT, never pending or conflicting ones) sent before
+ * cutoff_ms; returns the number deleted or -1. Their seq numbers are never reused. */
 int64_t store_prune_sent(store *st, int64_t cutoff_ms, char *err, size_t errlen);
 
 /* A small key/value table for state that must survive restarts (last export seq, last sync
- * result, active question set). get returns 0 and copies into buf, 1 when absent, -1 on error. */
+ * result, active question set). get returns 0 and copies into buf, 1 when absent, -1 on error
+ * (also when the value does not fit in buf: it is never silently truncated). Keys and values
+ * are at most STORE_META_MAX bytes. */
+#define STORE_META_MAX 4096
 int store_meta_get(store *st, const char *key, char *buf, size_t len, char *err, size_t errlen);
 int store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
 
-/* PRAGMA integrity_check; returns 0 when "ok". */
+/* Checkpoints copy the write-ahead log back into the database file (a few ms, with an fsync).
+ * By default the handle that commits does it when the log passes 1000 pages, so now and then a
+ * store_add_response takes longer. The kiosk may turn that off on the UI thread's handle and call
+ * store_checkpoint from a background thread's handle (the uploader) instead; with it off and no
+ * checkpoints the log only grows. store_checkpoint is PASSIVE: it never waits for readers or
+ * writers and copies what it can. */
+int store_set_autocheckpoint(store *st, bool on, char *err, size_t errlen);
+int store_checkpoint(store *st, char *err, size_t errlen);
+
+/* PRAGMA integrity_check; returns 0 when "ok" (also checks the kept response counts). */
 int store_check(store *st, char *err, size_t errlen);
 
 #endif

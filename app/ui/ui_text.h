@@ -48,4 +48,44 @@ int ui_text_missing(ui_text *t, const char *utf8, bool bold, uint32_t *first);
 /* Drops every cached texture (e.g. when the renderer is recreated). */
 void ui_text_flush(ui_text *t);
 
+/* ---- Added by the text module: limits, introspection for tests and benchmarks ---- */
+
+#define UI_TEXT_MAX_BYTES       8192        /* longer input is cut at a character boundary */
+#define UI_TEXT_MAX_LINES       128         /* lines beyond this are neither drawn nor counted */
+#define UI_TEXT_MAX_SIZES       16          /* font sizes kept open at once (LRU) */
+#define UI_TEXT_CACHE_MAX_ITEMS 512         /* default cap on cached layouts + textures */
+#define UI_TEXT_CACHE_MAX_BYTES (16u << 20) /* default cap on cached texture pixels (bytes) */
+#define UI_TEXT_RUN_TEXT_MAX    128         /* bytes of run text reported by ui_text_debug_runs */
+
+/* One visual run of a laid-out line (see ui_text_debug_runs). */
+typedef struct {
+    char text[UI_TEXT_RUN_TEXT_MAX]; /* the run's characters in logical order (UTF-8, may be cut) */
+    int line;                        /* line index in the block, from 0 */
+    int x, w;                        /* left edge and width within the line, before alignment */
+    bool rtl;                        /* shaped right-to-left (odd bidi level) */
+    bool arabic_font;                /* drawn with Noto Sans Arabic (else Noto Sans) */
+} ui_text_run;
+
+/* Lays utf8 out as ui_text_measure does and stores its visual runs, line by line and left to
+ * right, in out[0..max_out). Returns the total number of runs (may exceed max_out), or -1. */
+int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, int max_w,
+                       ui_text_run *out, int max_out);
+
+/* Counters since ui_text_open (for tests and the benchmark). */
+typedef struct {
+    unsigned long textures_created; /* line textures rasterised */
+    unsigned long draw_hits;        /* ui_text_draw served from cached textures */
+    unsigned long draw_misses;      /* ui_text_draw that had to lay out and rasterise */
+    unsigned long measure_hits;     /* ui_text_measure served from the cache */
+    unsigned long measure_misses;
+    unsigned long evictions; /* cache entries dropped to stay within the limits */
+    size_t entries;          /* cache entries held now */
+    size_t bytes;            /* texture bytes held now */
+    int sizes_open;          /* font sizes open now */
+} ui_text_stats;
+void ui_text_get_stats(ui_text *t, ui_text_stats *out);
+
+/* Changes the cache limits (0 keeps the current value); evicts at once to fit. */
+void ui_text_set_cache_limits(ui_text *t, size_t max_items, size_t max_bytes);
+
 #endif

@@ -1,11 +1,84 @@
-/* wijkpeil-qset from-csv: placeholder until it lands. */
+/* wijkpeil-qset from-csv: an XLSForm spreadsheet (saved as CSV) to a validated question set. */
 #include "qset_cmds.h"
+#include "qset.h"
+#include "stick.h"
+#include "util.h"
+#include "xlsform.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: wijkpeil-qset from-csv SURVEY.csv CHOICES.csv -o SET.json [--id ID] "
+                    "[--version N] [--settings SETTINGS.csv]\n");
+    return 2;
+}
 
 int cmd_from_csv(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "wijkpeil-qset %s: not available in this build\n", argv[0]);
-    return 2;
+    const char *pos[2] = {NULL, NULL}, *out = NULL, *settings = NULL;
+    xlsform_opts opts = {NULL, 0, NULL, NULL};
+    int npos = 0, rc = 1;
+    char dir[1024], err[WP_ERR_LEN];
+    char *json = NULL;
+    size_t len = 0;
+    qset_diag *diag = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(a, "--id") && i + 1 < argc) {
+            opts.id = argv[++i];
+        } else if (!strcmp(a, "--settings") && i + 1 < argc) {
+            settings = argv[++i];
+        } else if (!strcmp(a, "--version") && i + 1 < argc) {
+            long v;
+            if (!wp_parse_int(argv[++i], 1, 2147483647L, &v)) {
+                fprintf(stderr, "wijkpeil-qset from-csv: --version needs a whole number >= 1\n");
+                return 2;
+            }
+            opts.version = (int)v;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "wijkpeil-qset from-csv: unknown option %s\n", a);
+            return usage();
+        } else if (npos < 2) {
+            pos[npos++] = a;
+        } else {
+            return usage();
+        }
+    }
+    if (npos != 2 || !out)
+        return usage();
+    const char *slash = strrchr(out, '/');
+    opts.out_name = out;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - out) > 0 ? (int)(slash - out) : 1, out);
+    else
+        wp_strlcpy(dir, ".", sizeof dir);
+    opts.base_dir = dir;
+    diag = calloc(1, sizeof *diag);
+    if (!diag) {
+        fprintf(stderr, "wijkpeil-qset from-csv: out of memory\n");
+        return 1;
+    }
+    if (xlsform_convert_files(pos[0], pos[1], settings, &opts, &json, &len, diag) != 0) {
+        for (int i = 0; i < diag->n; i++)
+            fprintf(stderr, "%s\n", diag->msg[i]);
+        if (diag->dropped)
+            fprintf(stderr, "... and %d more\n", diag->dropped);
+        fprintf(stderr, "%s was not written\n", out);
+        goto done;
+    }
+    if (stick_write_atomic(out, json, len, 0644, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-qset from-csv: %s\n", err);
+        goto done;
+    }
+    printf("wrote %s\n", out);
+    rc = 0;
+done:
+    free(json);
+    free(diag);
+    return rc;
 }

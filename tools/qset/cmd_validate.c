@@ -1,11 +1,64 @@
-/* wijkpeil-qset validate: placeholder until it lands. */
+/* wijkpeil-qset validate: checks question sets and prints every problem, one per line. */
+#include "qset.h"
 #include "qset_cmds.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "usage: wijkpeil-qset validate FILE...\n"
+        "Checks each question set (format %s) and prints every problem found, one per\n"
+        "line on stdout, or \"FILE: ok (...)\". Exits 0 when every file is valid, 1 otherwise.\n",
+        QSET_FORMAT);
+}
+
+/* Validates one file; returns true when it is valid. */
+static bool validate_one(const char *path, qset_diag *diag)
+{
+    qset *qs = NULL;
+    if (qset_load_file(path, &qs, diag) != 0) {
+        for (int i = 0; i < diag->n; i++)
+            printf("%s\n", diag->msg[i]);
+        if (diag->dropped > 0)
+            printf("%s: ... and %d more problems\n", path, diag->dropped);
+        fflush(stdout);
+        fprintf(stderr, "%s: INVALID (%d problem%s)\n", path, diag->n + diag->dropped,
+                diag->n + diag->dropped == 1 ? "" : "s");
+        return false;
+    }
+    printf("%s: ok (%d question%s, languages", path, qset_n_questions(qs),
+           qset_n_questions(qs) == 1 ? "" : "s");
+    for (int i = 0; i < qset_n_languages(qs); i++)
+        printf(" %s", qset_language(qs, i));
+    printf(")\n");
+    qset_free(qs);
+    return true;
+}
 
 int cmd_validate(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "wijkpeil-qset %s: not available in this build\n", argv[0]);
-    return 2;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    qset_diag *diag = malloc(sizeof *diag); /* ~20 KB: not on the stack */
+    if (!diag) {
+        fprintf(stderr, "wijkpeil-qset validate: out of memory\n");
+        return 2;
+    }
+    bool all_ok = true;
+    for (int i = 1; i < argc; i++)
+        if (!validate_one(argv[i], diag))
+            all_ok = false;
+    free(diag);
+    fflush(stdout);
+    return all_ok ? 0 : 1;
 }

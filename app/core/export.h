@@ -1,0 +1,49 @@
+/* Export of stored responses as JSON lines or CSV, for `wijkpeil export` and the staff
+ * "export to stick" screen.
+ *
+ * JSON lines: one object per response, keys in this order: id, seq, questionset,
+ * questionset_version, language, started_at, finished_at (ISO 8601 UTC), duration_ms, status
+ * ("complete" / "abandoned"), clock_synced (true / false), answers (question id -> value, or a
+ * list of values for multi; unanswered questions absent). UTF-8, "\n" after each line.
+ *
+ * CSV (RFC 4180): UTF-8 without a byte-order mark, CRLF line ends, a header row, then one row per
+ * response. Columns: id, seq, questionset, questionset_version, language, started_at,
+ * finished_at, duration_ms, status, then one column per question id in the order of first
+ * appearance over the exported responses. A multi answer's values are joined with ";"; an
+ * unanswered question is an empty cell. A field is quoted ("...", with " doubled) when it holds
+ * a comma, a double quote, CR or LF.
+ * Values are never altered: no apostrophe is put before values that start with = + - @ (a guard
+ * against spreadsheet formula injection) because every answer value is an option id, a smiley or
+ * scale number (which may be "-1") or yes/no chosen from the staff's own question set; residents
+ * type no free text in format v1. Revisit this when free-text questions are added.
+ */
+#ifndef WP_EXPORT_H
+#define WP_EXPORT_H
+
+#include "store.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum { EXPORT_JSONL = 0, EXPORT_CSV = 1 } export_format;
+
+#define EXPORT_MAX_COLUMNS  5000 /* distinct question ids in one CSV export */
+#define EXPORT_PROGRESS_ROW 256  /* the progress callback runs every this many rows */
+
+/* Progress of an export: done rows of total written so far. Called at the start (done = 0),
+ * every EXPORT_PROGRESS_ROW rows and at the end (done = total). Return non-zero to cancel:
+ * export_write then returns -1 with "export cancelled". */
+typedef int (*export_progress_cb)(void *ctx, int64_t done, int64_t total);
+
+/* Parses "jsonl" or "csv"; returns 0, or -1 for anything else. */
+int export_parse_format(const char *name, export_format *out);
+
+/* Writes every response with seq > after_seq (ascending; rows stored while the export runs are
+ * left for the next one) to out in the given format. *last_seq_out (optional) receives the
+ * highest seq written, or after_seq when there was nothing to write, so the caller can export
+ * only newer responses next time. cb (optional) reports progress. Does not close out; flushes it
+ * and reports write errors (a full stick) as -1 with a message in err. */
+int export_write(store *st, FILE *out, export_format fmt, int64_t after_seq, int64_t *last_seq_out,
+                 export_progress_cb cb, void *ctx, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,538 @@
+/* The resident's path through a poll as a pure state machine (see flow.h). */
+#include "flow.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct flow {
+    const qset *qs;
+    flow_options o;
+    flow_screen screen;
+    flow_screen before_still; /* where "continue" returns to */
+    int lang;                 /* language index of the resident */
+    int question;             /* current question index, -1 off question screens */
+    int lang_return;          /* question the language screen returns to, -1 = from start */
+    uint32_t answers[QSET_MAX_QUESTIONS];
+    bool in_session;        /* a resident has tapped start and not finished */
+    int64_t started;        /* when the resident tapped start */
+    int64_t last_activity;  /* last touch, for the idle timer */
+    int64_t screen_since;   /* when the current screen was entered */
+    int64_t still_deadline; /* reset time on still-there */
+    int64_t attract_epoch;  /* start of the attract language cycle */
+    flow_hint hint;
+    int64_t hint_until;
+    bool have_response;
+    flow_response resp;
+};
+
+void flow_default_options(flow_options *o)
+{
+    o->idle_ms = 90 * 1000;
+    o->still_there_ms = 30 * 1000;
+    o->thanks_ms = 8 * 1000;
+    o->attract_cycle_ms = 3000;
+    o->hint_ms = 4000;
+    o->keep_abandoned = true;
+}
+
+static void enter(flow *f, flow_screen s, int64_t now)
+{
+    f->screen = s;
+    f->screen_since = now;
+    f->hint = FLOW_HINT_NONE;
+}
+
+/* Forgets everything of the current resident and shows the attract screen. */
+static void wipe(flow *f, int64_t now)
+{
+    memset(f->answers, 0, sizeof f->answers);
+    f->lang = 0;
+    f->question = -1;
+    f->lang_return = -1;
+    f->in_session = false;
+    f->attract_epoch = now;
+    enter(f, FLOW_ATTRACT, now);
+}
+
+flow *flow_new(const qset *qs, const flow_options *opt, int64_t now)
+{
+    flow *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->qs = qs;
+    if (opt)
+        f->o = *opt;
+    else
+        flow_default_options(&f->o);
+    wipe(f, now);
+    return f;
+}
+
+void flow_free(flow *f)
+{
+    free(f);
+}
+
+bool flow_replace_qset(flow *f, const qset *qs)
+{
+    if (f->in_session || f->screen != FLOW_ATTRACT)
+        return false;
+    f->qs = qs;
+    f->have_response = false;
+    wipe(f, f->screen_since);
+    return true;
+}
+
+const qset *flow_qset(const flow *f)
+{
+    return f->qs;
+}
+
+static int popcount32(uint32_t v)
+{
+    return __builtin_popcount(v);
+}
+
+bool flow_visible(const flow *f, int q)
+{
+    /* show_if only points backwards, so one look back per level settles a chain. */
+    while (q >= 0) {
+        const qset_question *qq = qset_question_at(f->qs, q);
+        if (qq->show_if_question < 0)
+            return true;
+        if (!(f->answers[qq->show_if_question] & qq->show_if_mask))
+            return false;
+        q = qq->show_if_question;
+    }
+    return true;
+}
+
+static int next_visible(const flow *f, int from)
+{
+    int n = qset_n_questions(f->qs);
+    for (int i = from + 1; i < n; i++)
+        if (flow_visible(f, i))
+            return i;
+    return -1;
+}
+
+static int prev_visible(const flow *f, int from)
+{
+    for (int i = from - 1; i >= 0; i--)
+        if (flow_visible(f, i))
+            return i;
+    return -1;
+}
+
+static int answered_visible(const flow *f)
+{
+    int n = 0;
+    for (int i = 0; i < qset_n_questions(f->qs); i++)
+        if (f->answers[i] && flow_visible(f, i))
+            n++;
+    return n;
+}
+
+/* Hands the session over as a response, visible answers only. */
+static void emit(flow *f, bool abandoned, int64_t now)
+{
+    flow_response *r = &f->resp;
+    memset(r, 0, sizeof *r);
+    r->qs = f->qs;
+    r->language = f->lang;
+    r->abandoned = abandoned;
+    r->started_mono_ms = f->started;
+    r->finished_mono_ms = now;
+    for (int i = 0; i < qset_n_questions(f->qs); i++)
+        if (flow_visible(f, i))
+            r->answers[i] = f->answers[i];
+    f->have_response = true;
+}
+
+/* A resident leaves without finishing: keep what they said when configured, then wipe. */
+static void reset_session(flow *f, int64_t now)
+{
+    if (f->in_session && f->o.keep_abandoned && answered_visible(f) > 0)
+        emit(f, true, now);
+    wipe(f, now);
+}
+
+bool flow_start(flow *f, int64_t now)
+{
+    if (f->screen != FLOW_ATTRACT)
+        return false;
+    f->in_session = true;
+    f->started = now;
+    f->last_activity = now;
+    f->lang = 0;
+    f->lang_return = -1;
+    enter(f, FLOW_LANGUAGE, now);
+    return true;
+}
+
+bool flow_choose_language(flow *f, int lang, int64_t now)
+{
+    if (f->screen != FLOW_LANGUAGE || lang < 0 || lang >= qset_n_languages(f->qs))
+        return false;
+    f->lang = lang;
+    f->last_activity = now;
+    f->question = f->lang_return >= 0 ? f->lang_return : next_visible(f, -1);
+    enter(f, FLOW_QUESTION, now);
+    return true;
+}
+
+bool flow_open_languages(flow *f, int64_t now)
+{
+    if (f->screen != FLOW_QUESTION)
+        return false;
+    f->lang_return = f->question;
+    f->last_activity = now;
+    enter(f, FLOW_LANGUAGE, now);
+    return true;
+}
+
+static const qset_question *current_q(const flow *f)
+{
+    if (f->screen != FLOW_QUESTION || f->question < 0)
+        return NULL;
+    return qset_question_at(f->qs, f->question);
+}
+
+bool flow_toggle(flow *f, int opt, int64_t now)
+{
+    const qset_question *q = current_q(f);
+    if (!q || opt < 0 || opt >= q->n_options)
+        return false;
+    f->last_activity = now;
+    uint32_t bit = 1u << opt;
+    uint32_t *a = &f->answers[f->question];
+    f->hint = FLOW_HINT_NONE;
+    if (q->type != QSET_MULTI) {
+        /* Tapping the chosen answer again takes it back, so "skip" stays reachable. */
+        *a = (*a == bit) ? 0 : bit;
+        return true;
+    }
+    if (*a & bit) {
+        *a &= ~bit;
+        return true;
+    }
+    if (q->max > 0 && popcount32(*a) >= q->max) {
+        f->hint = FLOW_HINT_MAX;
+        f->hint_until = now + f->o.hint_ms;
+        return true;
+    }
+    *a |= bit;
+    return true;
+}
+
+bool flow_next_enabled(const flow *f)
+{
+    const qset_question *q = current_q(f);
+    if (!q)
+        return false;
+    int n = popcount32(f->answers[f->question]);
+    if (n == 0)
+        return !q->required;
+    if (q->type == QSET_MULTI && q->min > 0 && n < q->min)
+        return false;
+    return true;
+}
+
+flow_next_kind flow_next_kind_now(const flow *f)
+{
+    const qset_question *q = current_q(f);
+    if (q && !q->required && f->answers[f->question] == 0)
+        return FLOW_NEXT_SKIP;
+    if (q && next_visible(f, f->question) < 0)
+        return FLOW_NEXT_FINISH;
+    return FLOW_NEXT_NEXT;
+}
+
+bool flow_next(flow *f, int64_t now)
+{
+    const qset_question *q = current_q(f);
+    if (!q)
+        return false;
+    f->last_activity = now;
+    if (!flow_next_enabled(f)) {
+        int n = popcount32(f->answers[f->question]);
+        f->hint = n == 0 ? FLOW_HINT_REQUIRED : FLOW_HINT_MIN;
+        f->hint_until = now + f->o.hint_ms;
+        return true;
+    }
+    int nxt = next_visible(f, f->question);
+    if (nxt >= 0) {
+        f->question = nxt;
+        enter(f, FLOW_QUESTION, now);
+        return true;
+    }
+    emit(f, false, now);
+    /* Clean wipe: nothing of this resident is reachable from the thank-you screen on. The
+     * language stays only so "thank you" is said in it. */
+    int lang = f->lang;
+    memset(f->answers, 0, sizeof f->answers);
+    f->in_session = false;
+    f->question = -1;
+    f->lang = lang;
+    enter(f, FLOW_THANKS, now);
+    return true;
+}
+
+bool flow_back(flow *f, int64_t now)
+{
+    f->last_activity = now;
+    if (f->screen == FLOW_QUESTION) {
+        int prv = prev_visible(f, f->question);
+        if (prv >= 0) {
+            f->question = prv;
+            enter(f, FLOW_QUESTION, now);
+        } else {
+            f->lang_return = f->question;
+            enter(f, FLOW_LANGUAGE, now);
+        }
+        return true;
+    }
+    if (f->screen == FLOW_LANGUAGE) {
+        if (f->lang_return >= 0 && f->question >= 0) {
+            /* Opened from a question: return there unchanged. */
+            enter(f, FLOW_QUESTION, now);
+            return true;
+        }
+        reset_session(f, now);
+        return true;
+    }
+    return false;
+}
+
+bool flow_can_go_back(const flow *f)
+{
+    return f->screen == FLOW_QUESTION || f->screen == FLOW_LANGUAGE;
+}
+
+bool flow_continue(flow *f, int64_t now)
+{
+    if (f->screen != FLOW_STILL_THERE)
+        return false;
+    f->last_activity = now;
+    flow_screen back = f->before_still;
+    enter(f, back, now);
+    return true;
+}
+
+void flow_activity(flow *f, int64_t now)
+{
+    f->last_activity = now;
+}
+
+void flow_save_failed(flow *f, int64_t now)
+{
+    f->have_response = false;
+    f->in_session = false;
+    memset(f->answers, 0, sizeof f->answers);
+    enter(f, FLOW_SAVE_ERROR, now);
+}
+
+bool flow_tick(flow *f, int64_t now)
+{
+    bool changed = false;
+    switch (f->screen) {
+    case FLOW_LANGUAGE:
+    case FLOW_QUESTION:
+        if (now - f->last_activity >= f->o.idle_ms) {
+            f->before_still = f->screen;
+            f->still_deadline = now + f->o.still_there_ms;
+            enter(f, FLOW_STILL_THERE, now);
+            changed = true;
+        }
+        break;
+    case FLOW_STILL_THERE:
+        if (now >= f->still_deadline) {
+            reset_session(f, now);
+            changed = true;
+        }
+        break;
+    case FLOW_THANKS:
+        if (now - f->screen_since >= f->o.thanks_ms) {
+            wipe(f, now);
+            changed = true;
+        }
+        break;
+    case FLOW_SAVE_ERROR:
+        if (now - f->screen_since >= 2 * f->o.thanks_ms) {
+            wipe(f, now);
+            changed = true;
+        }
+        break;
+    case FLOW_ATTRACT:
+        break;
+    }
+    if (f->hint != FLOW_HINT_NONE && now >= f->hint_until) {
+        f->hint = FLOW_HINT_NONE;
+        changed = true;
+    }
+    return changed;
+}
+
+bool flow_take_response(flow *f, flow_response *out)
+{
+    if (!f->have_response)
+        return false;
+    *out = f->resp;
+    f->have_response = false;
+    return true;
+}
+
+flow_screen flow_current(const flow *f)
+{
+    return f->screen;
+}
+
+const char *flow_screen_name(flow_screen s)
+{
+    switch (s) {
+    case FLOW_ATTRACT:
+        return "attract";
+    case FLOW_LANGUAGE:
+        return "language";
+    case FLOW_QUESTION:
+        return "question";
+    case FLOW_STILL_THERE:
+        return "still-there";
+    case FLOW_THANKS:
+        return "thanks";
+    case FLOW_SAVE_ERROR:
+        return "save-error";
+    }
+    return "?";
+}
+
+int flow_language(const flow *f)
+{
+    return f->lang;
+}
+
+int flow_attract_language(const flow *f, int64_t now)
+{
+    int n = qset_n_languages(f->qs);
+    if (n <= 1 || f->o.attract_cycle_ms <= 0)
+        return 0;
+    return (int)(((now - f->attract_epoch) / f->o.attract_cycle_ms) % n);
+}
+
+int flow_question(const flow *f)
+{
+    return f->screen == FLOW_QUESTION ? f->question : -1;
+}
+
+bool flow_selected(const flow *f, int question, int option)
+{
+    if (question < 0 || question >= qset_n_questions(f->qs) || option < 0 || option >= 32)
+        return false;
+    return (f->answers[question] >> option) & 1u;
+}
+
+int flow_n_selected(const flow *f, int question)
+{
+    if (question < 0 || question >= qset_n_questions(f->qs))
+        return 0;
+    return popcount32(f->answers[question]);
+}
+
+void flow_progress(const flow *f, int *pos, int *total)
+{
+    int p = 0, t = 0;
+    for (int i = 0; i < qset_n_questions(f->qs); i++) {
+        if (!flow_visible(f, i))
+            continue;
+        t++;
+        if (i <= f->question)
+            p = t;
+    }
+    *pos = p;
+    *total = t;
+}
+
+flow_hint flow_hint_now(const flow *f, int64_t now)
+{
+    return (f->hint != FLOW_HINT_NONE && now < f->hint_until) ? f->hint : FLOW_HINT_NONE;
+}
+
+int flow_countdown(const flow *f, int64_t now)
+{
+    if (f->screen != FLOW_STILL_THERE)
+        return 0;
+    int64_t left = f->still_deadline - now;
+    return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+int64_t flow_deadline(const flow *f, int64_t now)
+{
+    int64_t d = INT64_MAX;
+    switch (f->screen) {
+    case FLOW_LANGUAGE:
+    case FLOW_QUESTION:
+        d = f->last_activity + f->o.idle_ms;
+        break;
+    case FLOW_STILL_THERE: {
+        /* Redraw at each whole second of the countdown, and at the reset itself. */
+        int64_t left = f->still_deadline - now;
+        int64_t step = left % 1000;
+        d = now + (step > 0 ? step : (left > 0 ? 1000 : 0));
+        d = min64(d, f->still_deadline);
+        break;
+    }
+    case FLOW_THANKS:
+        d = f->screen_since + f->o.thanks_ms;
+        break;
+    case FLOW_SAVE_ERROR:
+        d = f->screen_since + 2 * f->o.thanks_ms;
+        break;
+    case FLOW_ATTRACT:
+        if (qset_n_languages(f->qs) > 1 && f->o.attract_cycle_ms > 0) {
+            int64_t since = now - f->attract_epoch;
+            d = now + (f->o.attract_cycle_ms - since % f->o.attract_cycle_ms);
+        }
+        break;
+    }
+    if (f->hint != FLOW_HINT_NONE)
+        d = min64(d, f->hint_until);
+    return d;
+}
+
+bool flow_busy(const flow *f)
+{
+    return f->in_session;
+}
+
+char *flow_answers_json(const flow_response *r)
+{
+    json_t *obj = json_object();
+    if (!obj)
+        return NULL;
+    for (int i = 0; i < qset_n_questions(r->qs); i++) {
+        uint32_t a = r->answers[i];
+        if (!a)
+            continue;
+        const qset_question *q = qset_question_at(r->qs, i);
+        if (q->type == QSET_MULTI) {
+            json_t *arr = json_array();
+            for (int o = 0; o < q->n_options; o++)
+                if (a & (1u << o))
+                    json_array_append_new(arr, json_string(q->options[o].id));
+            json_object_set_new(obj, q->id, arr);
+        } else {
+            int o = __builtin_ctz(a);
+            if (o < q->n_options)
+                json_object_set_new(obj, q->id, json_string(q->options[o].id));
+        }
+    }
+    char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    return s;
+}

@@ -1,0 +1,105 @@
+/* The resident's path through a poll as a pure state machine: screens, answers, relevance
+ * (show_if), back/skip/next, language switching, idle warning and reset, thank-you timeout.
+ * It knows nothing of SDL or storage: events come in with the current monotonic time, and a
+ * finished or abandoned session comes out as a flow_response for the caller to store. */
+#ifndef WP_FLOW_H
+#define WP_FLOW_H
+
+#include "qset.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+    FLOW_ATTRACT,
+    FLOW_LANGUAGE,
+    FLOW_QUESTION,
+    FLOW_STILL_THERE,
+    FLOW_THANKS,
+    FLOW_SAVE_ERROR /* the answers could not be stored: tell staff (never "thank you") */
+} flow_screen;
+
+typedef struct {
+    int64_t idle_ms;          /* no input this long on a resident screen -> still-there */
+    int64_t still_there_ms;   /* countdown on still-there before the reset */
+    int64_t thanks_ms;        /* thank-you (and save-error) screen before attract */
+    int64_t attract_cycle_ms; /* attract screen switches language this often */
+    int64_t hint_ms;          /* a refused tap's hint stays this long */
+    bool keep_abandoned;      /* store partial answers of a resident who walked away */
+} flow_options;
+
+typedef enum { FLOW_NEXT_NEXT, FLOW_NEXT_SKIP, FLOW_NEXT_FINISH } flow_next_kind;
+
+typedef enum {
+    FLOW_HINT_NONE,
+    FLOW_HINT_MAX,     /* a multi tap beyond max was refused */
+    FLOW_HINT_MIN,     /* next pressed with fewer than min chosen */
+    FLOW_HINT_REQUIRED /* next pressed on a required question without an answer */
+} flow_hint;
+
+/* A finished or abandoned session, ready to be stored. */
+typedef struct {
+    const qset *qs; /* the set it answered (id and version) */
+    int language;   /* language index at the end */
+    bool abandoned;
+    int64_t started_mono_ms, finished_mono_ms;
+    uint32_t answers[QSET_MAX_QUESTIONS]; /* chosen option bits per question; 0 = unanswered */
+} flow_response;
+
+typedef struct flow flow;
+
+/* Creates a flow on the attract screen. qs must outlive the flow (or be replaced first). */
+flow *flow_new(const qset *qs, const flow_options *opt, int64_t now);
+void flow_free(flow *f); /* NULL is a no-op */
+
+/* Options with the defaults (90 s idle, 30 s countdown, 8 s thanks). */
+void flow_default_options(flow_options *opt);
+
+/* Switches to another question set; only allowed between residents (attract screen).
+ * Returns false (and changes nothing) while a resident is busy. */
+bool flow_replace_qset(flow *f, const qset *qs);
+const qset *flow_qset(const flow *f);
+
+/* --- events (each returns true when what is shown changed) --- */
+bool flow_start(flow *f, int64_t now);                     /* attract -> language */
+bool flow_choose_language(flow *f, int lang, int64_t now); /* -> first / same question */
+bool flow_open_languages(flow *f, int64_t now);            /* question -> language screen */
+bool flow_toggle(flow *f, int option, int64_t now);        /* choose / unchoose an option */
+bool flow_next(flow *f, int64_t now);                      /* confirm; may finish the poll */
+bool flow_back(flow *f, int64_t now);
+bool flow_continue(flow *f, int64_t now); /* still-there -> where they were */
+void flow_activity(flow *f, int64_t now); /* any touch: restarts the idle timer */
+bool flow_tick(flow *f, int64_t now);     /* timeouts; true when screen changed */
+/* The caller could not store the response flow_take_response gave: show the error screen. */
+void flow_save_failed(flow *f, int64_t now);
+
+/* Moves out a finished/abandoned session, if one is waiting. */
+bool flow_take_response(flow *f, flow_response *out);
+
+/* --- queries --- */
+flow_screen flow_current(const flow *f);
+const char *flow_screen_name(flow_screen s);           /* "attract", "language", ... */
+int flow_language(const flow *f);                      /* index into the set's languages */
+int flow_attract_language(const flow *f, int64_t now); /* language the attract screen shows */
+int flow_question(const flow *f); /* question index, or -1 off question screens */
+bool flow_selected(const flow *f, int question, int option);
+int flow_n_selected(const flow *f, int question);
+/* Position (1-based) of the current question among the visible ones, and their number. */
+void flow_progress(const flow *f, int *pos, int *total);
+bool flow_visible(const flow *f, int question); /* show_if satisfied by current answers */
+flow_next_kind flow_next_kind_now(const flow *f);
+bool flow_next_enabled(const flow *f);
+bool flow_can_go_back(const flow *f);
+flow_hint flow_hint_now(const flow *f, int64_t now);
+/* Seconds left on the still-there countdown (rounded up). */
+int flow_countdown(const flow *f, int64_t now);
+/* The next time flow_tick would change something (INT64_MAX when nothing is due). */
+int64_t flow_deadline(const flow *f, int64_t now);
+/* True while a resident is in the middle of a poll (not attract/thanks). */
+bool flow_busy(const flow *f);
+
+/* The answers of r as a JSON object text (question id -> value, or a list for multi), only
+ * questions that were visible and answered, in question order. Caller frees; NULL on OOM. */
+char *flow_answers_json(const flow_response *r);
+
+#endif

@@ -1,0 +1,1254 @@
+/* USB sticks: safe scanning, signature and validity checks, kiosk.conf whitelist, installing
+ * question sets and exporting responses, all without trusting anything found on the stick. */
+#include "stick.h"
+#include "export.h"
+#include "qset.h"
+#include "sign.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- small helpers ---- */
+
+/* An I/O failure in words a staff member can act on. */
+static const char *io_words(int e)
+{
+    switch (e) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        return "the stick is full";
+    case EROFS:
+        return "the stick is read-only (is its write-protect switch on?)";
+    case EACCES:
+    case EPERM:
+        return "no permission to write there (is the stick read-only?)";
+    case ENOENT:
+    case ENODEV:
+    case ENXIO:
+    case EIO:
+    case ESTALE:
+    case ENOTDIR:
+        return "the stick was removed or cannot be read";
+    default:
+        return strerror(e);
+    }
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (w == 0) {
+            errno = ENOSPC;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A file name from a stick that may be opened: no path parts, no "..", no hidden or control
+ * characters, not too long. */
+static bool safe_name(const char *n)
+{
+    size_t len = strlen(n);
+    if (len == 0 || len > 200 || n[0] == '.' || strstr(n, "..") || strchr(n, '/') ||
+        strchr(n, '\\'))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)n[i] < 0x20 || n[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+enum { RD_OK, RD_MISSING, RD_SYMLINK, RD_NOT_FILE, RD_TOO_LARGE, RD_IO };
+
+/* Reads dirfd/name (never following a symlink) into a new NUL-terminated buffer of at most max
+ * bytes. Returns an RD_ code; *eno holds errno for RD_IO, *size the size for RD_TOO_LARGE. */
+static int read_at(int dirfd, const char *name, size_t max, char **out, size_t *out_len, int *eno,
+                   long long *size)
+{
+    struct stat st, st2;
+    int fd = -1, rc = RD_IO;
+    char *buf = NULL;
+    size_t used = 0;
+    *out = NULL;
+    *eno = 0;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        *eno = errno;
+        return errno == ENOENT ? RD_MISSING : RD_IO;
+    }
+    if (S_ISLNK(st.st_mode))
+        return RD_SYMLINK;
+    if (!S_ISREG(st.st_mode))
+        return RD_NOT_FILE;
+    if (size)
+        *size = (long long)st.st_size;
+    if ((unsigned long long)st.st_size > max)
+        return RD_TOO_LARGE; /* refused unread */
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *eno = errno;
+        rc = errno == ELOOP ? RD_SYMLINK : errno == ENOENT ? RD_MISSING : RD_IO;
+        goto done;
+    }
+    if (fstat(fd, &st2) != 0 || !S_ISREG(st2.st_mode) || st2.st_ino != st.st_ino ||
+        st2.st_dev != st.st_dev) {
+        rc = RD_NOT_FILE; /* swapped between lstat and open */
+        goto done;
+    }
+    if ((unsigned long long)st2.st_size > max) {
+        if (size)
+            *size = (long long)st2.st_size;
+        rc = RD_TOO_LARGE;
+        goto done;
+    }
+    buf = malloc((size_t)st2.st_size + 1);
+    if (!buf) {
+        *eno = ENOMEM;
+        goto done;
+    }
+    for (;;) {
+        if (used == (size_t)st2.st_size) {
+            /* Grew while reading? One more byte tells; never read past max. */
+            char extra;
+            ssize_t r = read(fd, &extra, 1);
+            if (r > 0) {
+                rc = RD_TOO_LARGE;
+                goto done;
+            }
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                *eno = errno;
+                goto done;
+            }
+            break;
+        }
+        ssize_t r = read(fd, buf + used, (size_t)st2.st_size - used);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            *eno = errno;
+            goto done;
+        }
+        if (r == 0)
+            break; /* shrank: take what is there */
+        used += (size_t)r;
+    }
+    buf[used] = '\0';
+    *out = buf;
+    *out_len = used;
+    buf = NULL;
+    rc = RD_OK;
+done:
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* Splits path into its folder (buf) and returns the last part. */
+static const char *split_dir(const char *path, char *dir, size_t dirlen)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        wp_strlcpy(dir, ".", dirlen);
+        return path;
+    }
+    if (slash == path)
+        wp_strlcpy(dir, "/", dirlen);
+    else
+        snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
+    return slash + 1;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (rc != 0 && (e == EINVAL || e == ENOTSUP))
+        rc = 0; /* file systems that cannot sync a folder (some FUSE mounts) */
+    errno = e;
+    return rc;
+}
+
+/* A file being written under a temporary name in its final folder. */
+typedef struct {
+    int fd;
+    char tmp[STICK_PATH_LEN + 64];
+    char final[STICK_PATH_LEN];
+    char dir[STICK_PATH_LEN];
+} atomic_file;
+
+static int af_open(atomic_file *af, const char *path, int mode, char *err, size_t errlen)
+{
+    char rnd[37];
+    af->fd = -1;
+    af->tmp[0] = '\0';
+    if (wp_strlcpy(af->final, path, sizeof af->final) >= sizeof af->final) {
+        wp_errf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    const char *base = split_dir(path, af->dir, sizeof af->dir);
+    if (wp_uuid4(rnd) != 0)
+        snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
+    snprintf(af->tmp, sizeof af->tmp, "%s/.%s.tmp-%.8s", af->dir, base, rnd);
+    af->fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (af->fd < 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
+        af->tmp[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+static int af_write(atomic_file *af, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (write_all(af->fd, data, len) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Removes the temporary file (after a failure). */
+static void af_abort(atomic_file *af)
+{
+    if (af->fd >= 0)
+        close(af->fd);
+    af->fd = -1;
+    if (af->tmp[0])
+        unlink(af->tmp);
+    af->tmp[0] = '\0';
+}
+
+/* fsync, close, rename to the final name, fsync the folder. */
+static int af_commit(atomic_file *af, char *err, size_t errlen)
+{
+    if (fsync(af->fd) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        goto fail;
+    }
+    int fd = af->fd;
+    af->fd = -1;
+    if (close(fd) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        goto fail;
+    }
+    if (rename(af->tmp, af->final) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        goto fail;
+    }
+    af->tmp[0] = '\0';
+    if (fsync_dir(af->dir) != 0) {
+        /* The file itself is complete and synced; only its name may not be durable yet. */
+        wp_errf(err, errlen, "cannot finish writing %s: %s", af->final, io_words(errno));
+        return -1;
+    }
+    return 0;
+fail:
+    af_abort(af);
+    return -1;
+}
+
+int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
+                       size_t errlen)
+{
+    atomic_file af;
+    if (af_open(&af, path, mode, err, errlen) != 0)
+        return -1;
+    if (fchmod(af.fd, (mode_t)mode) != 0) { /* exactly mode, whatever the umask */
+        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
+        af_abort(&af);
+        return -1;
+    }
+    if (af_write(&af, data, len, err, errlen) != 0) {
+        af_abort(&af);
+        return -1;
+    }
+    return af_commit(&af, err, errlen);
+}
+
+/* ---- finding sticks ---- */
+
+static bool has_stick_dir(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstatat(fd, STICK_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    close(fd);
+    return ok;
+}
+
+static int add_found(char (*out)[STICK_PATH_LEN], int n, int max, const char *a, const char *b,
+                     const char *c)
+{
+    if (n >= max)
+        return n;
+    int w = c ? snprintf(out[n], STICK_PATH_LEN, "%s/%s/%s", a, b, c)
+              : snprintf(out[n], STICK_PATH_LEN, "%s/%s", a, b);
+    return (w > 0 && w < STICK_PATH_LEN) ? n + 1 : n;
+}
+
+/* Looks at the entries of one folder (at most STICK_MAX_ENTRIES); depth 0 also looks one
+ * level deeper. */
+static int find_in(const char *root, const char *sub, int depth, char (*out)[STICK_PATH_LEN], int n,
+                   int max)
+{
+    char path[STICK_PATH_LEN];
+    if (sub)
+        snprintf(path, sizeof path, "%s/%s", root, sub);
+    else
+        wp_strlcpy(path, root, sizeof path);
+    /* The configured root may be a symlink (/media -> /run/media); nothing below it may. */
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (sub ? O_NOFOLLOW : 0));
+    if (fd < 0)
+        return n;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return n;
+    }
+    struct dirent *e;
+    int seen = 0;
+    while (n < max && (e = readdir(d)) != NULL && seen++ < STICK_MAX_ENTRIES) {
+        if (e->d_name[0] == '.')
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (has_stick_dir(dirfd(d), e->d_name))
+            n = add_found(out, n, max, root, sub ? sub : e->d_name, sub ? e->d_name : NULL);
+        else if (depth == 0)
+            n = find_in(root, e->d_name, 1, out, n, max);
+    }
+    closedir(d);
+    return n;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max)
+{
+    int n = 0;
+    for (int r = 0; r < cfg->n_mount_roots && n < max; r++) {
+        int start = n;
+        n = find_in(cfg->mount_roots[r], NULL, 0, out, n, max);
+        qsort(out + start, (size_t)(n - start), sizeof out[0], cmp_path);
+    }
+    return n;
+}
+
+/* ---- kiosk.conf ---- */
+
+static const char *const conf_whitelist[] = {"idle_seconds",   "languages", "location",
+                                             "opening_hours",  "endpoint",  "still_there_seconds",
+                                             "thanks_seconds", NULL};
+
+static bool conf_allowed(const char *key)
+{
+    for (int i = 0; conf_whitelist[i]; i++)
+        if (!strcmp(conf_whitelist[i], key))
+            return true;
+    return false;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static void conf_refuse(stick_conf *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void conf_refuse(stick_conf *c, int line, const char *fmt, ...)
+{
+    if (c->n_refused >= STICK_MAX_CONF_LINES)
+        return;
+    char *dst = c->refused[c->n_refused++];
+    int w = snprintf(dst, STICK_NOTE_LEN, "kiosk.conf:%d: ", line);
+    if (w < 0 || w >= STICK_NOTE_LEN)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    w = vsnprintf(dst + w, STICK_NOTE_LEN - (size_t)w, fmt, ap);
+    va_end(ap);
+    (void)w; /* a cut-off message is still useful */
+}
+
+/* Parses kiosk.conf text (modified in place). */
+static void conf_parse(stick_conf *c, char *text)
+{
+    config scratch;
+    char msg[WP_ERR_LEN];
+    int lineno = 0;
+    char *line = text;
+    while (line) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *l = trim(line);
+        line = nl ? nl + 1 : NULL;
+        if (!*l)
+            continue;
+        if (c->n_accepted + c->n_refused >= STICK_MAX_CONF_LINES) {
+            conf_refuse(c, lineno, "too many lines; the rest of the file is ignored");
+            break;
+        }
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            conf_refuse(c, lineno, "expected \"key = value\"");
+            continue;
+        }
+        *eq = '\0';
+        char *key = trim(l), *val = trim(eq + 1);
+        if (strlen(key) >= sizeof c->accepted[0].key) {
+            conf_refuse(c, lineno, "unknown setting");
+            continue;
+        }
+        if (!conf_allowed(key)) {
+            if (config_known_key(key))
+                conf_refuse(c, lineno, "\"%s\" cannot be changed from a stick (only on the kiosk)",
+                            key);
+            else
+                conf_refuse(c, lineno, "unknown setting \"%s\"", key);
+            continue;
+        }
+        config_defaults(&scratch);
+        if (strlen(val) >= sizeof c->accepted[0].value ||
+            config_set(&scratch, key, val, msg, sizeof msg) != 0) {
+            conf_refuse(c, lineno, "%s",
+                        strlen(val) >= sizeof c->accepted[0].value ? "value too long" : msg);
+            continue;
+        }
+        int slot = c->n_accepted;
+        for (int i = 0; i < c->n_accepted; i++)
+            if (!strcmp(c->accepted[i].key, key))
+                slot = i; /* a later line wins */
+        wp_strlcpy(c->accepted[slot].key, key, sizeof c->accepted[slot].key);
+        wp_strlcpy(c->accepted[slot].value, val, sizeof c->accepted[slot].value);
+        c->accepted[slot].line = lineno;
+        if (slot == c->n_accepted)
+            c->n_accepted++;
+    }
+}
+
+static int conf_read_at(int wfd, stick_conf *out, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int eno = 0;
+    long long size = 0;
+    memset(out, 0, sizeof *out);
+    int r = read_at(wfd, "kiosk.conf", STICK_MAX_CONF_BYTES, &text, &len, &eno, &size);
+    switch (r) {
+    case RD_OK:
+        out->present = true;
+        if (memchr(text, '\0', len)) {
+            conf_refuse(out, 1, "not a text file; nothing in it is used");
+        } else {
+            conf_parse(out, text);
+        }
+        free(text);
+        return 0;
+    case RD_MISSING:
+        return 0;
+    case RD_SYMLINK:
+        out->present = true;
+        wp_errf(err, errlen, "kiosk.conf is a symbolic link: refused");
+        return -1;
+    case RD_NOT_FILE:
+        out->present = true;
+        wp_errf(err, errlen, "kiosk.conf is not a plain file: refused");
+        return -1;
+    case RD_TOO_LARGE:
+        out->present = true;
+        wp_errf(err, errlen, "kiosk.conf is too large (%lld bytes, at most %d): refused", size,
+                STICK_MAX_CONF_BYTES);
+        return -1;
+    default:
+        out->present = true;
+        wp_errf(err, errlen, "kiosk.conf cannot be read: %s", io_words(eno));
+        return -1;
+    }
+}
+
+static int open_stick_dir(const char *stick_root, char *err, size_t errlen)
+{
+    int rfd = open(stick_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0) {
+        wp_errf(err, errlen, "%s: %s", stick_root, io_words(errno));
+        return -1;
+    }
+    int wfd = openat(rfd, STICK_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(rfd);
+    if (wfd < 0) {
+        if (e == ENOENT)
+            wp_errf(err, errlen, "%s has no %s folder", stick_root, STICK_DIR);
+        else if (e == ELOOP || e == ENOTDIR)
+            wp_errf(err, errlen, "%s/%s is a symbolic link or not a folder: refused", stick_root,
+                    STICK_DIR);
+        else
+            wp_errf(err, errlen, "%s/%s: %s", stick_root, STICK_DIR, io_words(e));
+    }
+    return wfd;
+}
+
+int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    int wfd = open_stick_dir(stick_root, err, errlen);
+    if (wfd < 0)
+        return -1;
+    int rc = conf_read_at(wfd, out, err, errlen);
+    close(wfd);
+    return rc;
+}
+
+int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, size_t errlen)
+{
+    char *old = NULL;
+    size_t old_len = 0, used = 0;
+    char msg[WP_ERR_LEN];
+    int rc = -1;
+    size_t cap = STICK_MAX_CONF_BYTES + (size_t)STICK_MAX_CONF_LINES * 600 + 1;
+    char *out = malloc(cap);
+    if (!out) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (access(override_path, F_OK) == 0 &&
+        wp_read_file(override_path, STICK_MAX_CONF_BYTES, &old, &old_len, err, errlen) != 0)
+        goto done;
+    /* Keep every line of the old file except the settings being replaced. */
+    for (char *line = old; line && *line;) {
+        char *nl = strchr(line, '\n');
+        size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+        char key[64];
+        size_t k = 0;
+        const char *p = line;
+        while (p < line + ll && isspace((unsigned char)*p))
+            p++;
+        while (p < line + ll && k + 1 < sizeof key && !isspace((unsigned char)*p) && *p != '=')
+            key[k++] = *p++;
+        key[k] = '\0';
+        bool replaced = false;
+        for (int i = 0; i < c->n_accepted; i++)
+            if (!strcmp(c->accepted[i].key, key))
+                replaced = true;
+        if (!replaced && used + ll + 1 < cap) {
+            memcpy(out + used, line, ll);
+            used += ll;
+            out[used++] = '\n';
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    for (int i = 0; i < c->n_accepted; i++) {
+        int w =
+            snprintf(out + used, cap - used, "%s = %s\n", c->accepted[i].key, c->accepted[i].value);
+        if (w < 0 || (size_t)w >= cap - used) {
+            wp_errf(err, errlen, "%s: too large", override_path);
+            goto done;
+        }
+        used += (size_t)w;
+    }
+    if (stick_write_atomic(override_path, out, used, 0644, msg, sizeof msg) != 0) {
+        wp_errf(err, errlen, "%s", msg);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(old);
+    free(out);
+    return rc;
+}
+
+/* ---- scanning question sets ---- */
+
+const char *stick_status_name(stick_set_status st)
+{
+    switch (st) {
+    case STICK_SET_OK:
+        return "ok";
+    case STICK_SET_UNSIGNED:
+        return "unsigned";
+    case STICK_SET_UNKNOWN_KEY:
+        return "signed by an unknown key";
+    case STICK_SET_TAMPERED:
+        return "tampered";
+    case STICK_SET_INVALID:
+        return "invalid";
+    case STICK_SET_TOO_LARGE:
+        return "too large";
+    case STICK_SET_UNSAFE:
+        return "refused";
+    case STICK_SET_UNREADABLE:
+        return "unreadable";
+    }
+    return "?";
+}
+
+static void add_note(stick_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(stick_scan *s, const char *fmt, ...)
+{
+    if (s->n_notes >= (int)(sizeof s->notes / sizeof s->notes[0]))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(s->notes[s->n_notes++], STICK_NOTE_LEN, fmt, ap);
+    va_end(ap);
+    (void)w;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads, verifies and validates one set; fills *set. */
+static void check_set(int qfd, const char *qdir, const char *name, const config *cfg,
+                      stick_set *set)
+{
+    char *data = NULL, *sigtext = NULL;
+    size_t len = 0, siglen = 0;
+    int eno = 0;
+    long long size = 0;
+    char signame[300], msg[WP_ERR_LEN];
+    qset *qs = NULL;
+    qset_diag *diag = NULL;
+
+    wp_strlcpy(set->file, name, sizeof set->file);
+    if (!safe_name(name)) {
+        set->status = STICK_SET_UNSAFE;
+        snprintf(set->reason, sizeof set->reason,
+                 "%s: the name contains \"..\", a path or odd characters: refused", name);
+        goto done;
+    }
+    int r = read_at(qfd, name, STICK_MAX_FILE_BYTES, &data, &len, &eno, &size);
+    if (r != RD_OK) {
+        set->status = r == RD_TOO_LARGE               ? STICK_SET_TOO_LARGE
+                      : r == RD_IO || r == RD_MISSING ? STICK_SET_UNREADABLE
+                                                      : STICK_SET_UNSAFE;
+        if (r == RD_TOO_LARGE)
+            snprintf(set->reason, sizeof set->reason,
+                     "%s is too large (%lld bytes; at most 5 MiB): not read", name, size);
+        else if (r == RD_SYMLINK)
+            snprintf(set->reason, sizeof set->reason, "%s is a symbolic link: refused", name);
+        else if (r == RD_NOT_FILE)
+            snprintf(set->reason, sizeof set->reason, "%s is not a plain file: refused", name);
+        else
+            snprintf(set->reason, sizeof set->reason, "%s cannot be read: %s", name,
+                     io_words(eno ? eno : EIO));
+        goto done;
+    }
+    snprintf(signame, sizeof signame, "%s.sig", name);
+    r = read_at(qfd, signame, SIGN_MAX_SIG_FILE, &sigtext, &siglen, &eno, &size);
+    if (r == RD_MISSING) {
+        set->status = STICK_SET_UNSIGNED;
+        snprintf(set->reason, sizeof set->reason,
+                 "%s is not signed (no %s next to it): sign it with \"wijkpeil-qset sign\"", name,
+                 signame);
+        goto done;
+    }
+    if (r != RD_OK) {
+        set->status = r == RD_IO ? STICK_SET_UNREADABLE : STICK_SET_UNSAFE;
+        snprintf(set->reason, sizeof set->reason, "%s: %s", signame,
+                 r == RD_SYMLINK     ? "is a symbolic link: refused"
+                 : r == RD_TOO_LARGE ? "is too large to be a signature: refused"
+                 : r == RD_NOT_FILE  ? "is not a plain file: refused"
+                                     : io_words(eno ? eno : EIO));
+        goto done;
+    }
+    sign_sig sig;
+    if (sign_parse_sig(sigtext, siglen, &sig, msg, sizeof msg) != 0) {
+        set->status = STICK_SET_TAMPERED;
+        snprintf(set->reason, sizeof set->reason, "%s is damaged: %s", signame, msg);
+        goto done;
+    }
+    if (cfg->n_trusted_keys == 0) {
+        set->status = STICK_SET_UNKNOWN_KEY;
+        snprintf(set->reason, sizeof set->reason,
+                 "%s is signed, but this kiosk trusts no signing key yet (trusted_key in its "
+                 "config)",
+                 name);
+        goto done;
+    }
+    int which = -1;
+    sign_verdict v = sign_classify(data, len, &sig, cfg->trusted_keys, cfg->n_trusted_keys, &which);
+    if (v != SIGN_OK) {
+        char id[SIGN_KEYID_LEN + 1] = "";
+        if (sig.has_signer)
+            sign_key_id(sig.signer, id, sizeof id);
+        if (v == SIGN_TAMPERED) {
+            set->status = STICK_SET_TAMPERED;
+            snprintf(set->reason, sizeof set->reason,
+                     "%s was changed after it was signed (by key %s): the signature no longer "
+                     "matches",
+                     name, id);
+        } else {
+            set->status = STICK_SET_UNKNOWN_KEY;
+            if (sig.has_signer)
+                snprintf(set->reason, sizeof set->reason,
+                         "%s is signed by key %s, which this kiosk does not trust", name, id);
+            else
+                snprintf(set->reason, sizeof set->reason,
+                         "%s: the signature matches none of the trusted keys (signed by an "
+                         "unknown key, or changed after signing)",
+                         name);
+        }
+        goto done;
+    }
+    /* Signed by a trusted key: only now is the content parsed, from the very same bytes. */
+    diag = calloc(1, sizeof *diag);
+    if (!diag) {
+        set->status = STICK_SET_UNREADABLE;
+        snprintf(set->reason, sizeof set->reason, "%s: out of memory", name);
+        goto done;
+    }
+    if (qset_load_buffer(data, len, name, qdir, &qs, diag) != 0) {
+        set->status = STICK_SET_INVALID;
+        size_t used = (size_t)snprintf(set->reason, sizeof set->reason,
+                                       "%s is signed but not a valid question set:", name);
+        for (int i = 0; i < diag->n && used < sizeof set->reason; i++)
+            used += (size_t)snprintf(set->reason + used, sizeof set->reason - used, "\n%s",
+                                     diag->msg[i]);
+        goto done;
+    }
+    set->status = STICK_SET_OK;
+    set->reason[0] = '\0';
+    wp_strlcpy(set->id, qset_id(qs), sizeof set->id);
+    set->version = qset_version(qs);
+    const qset_text *t = qset_title(qs);
+    wp_strlcpy(set->title, t && t->s[0] ? t->s[0] : "", sizeof set->title);
+    size_t used = 0;
+    for (int i = 0; i < qset_n_languages(qs) && used < sizeof set->languages; i++)
+        used += (size_t)snprintf(set->languages + used, sizeof set->languages - used, "%s%s",
+                                 i ? ", " : "", qset_language(qs, i));
+    set->n_questions = qset_n_questions(qs);
+    {
+        unsigned char pk[SIGN_PUBLIC_BYTES];
+        if (sign_parse_public(cfg->trusted_keys[which], pk, NULL, 0) == 0)
+            sign_key_id(pk, set->signer, sizeof set->signer);
+    }
+    set->data = data;
+    set->len = len;
+    set->sig = sigtext;
+    set->sig_len = siglen;
+    data = NULL;
+    sigtext = NULL;
+done:
+    qset_free(qs);
+    free(diag);
+    free(data);
+    free(sigtext);
+}
+
+int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out, char *err,
+                    size_t errlen)
+{
+    stick_scan *s = NULL;
+    int wfd = -1, qfd = -1, rc = -1;
+    DIR *d = NULL;
+    char **names = NULL;
+    int n_names = 0;
+    char msg[WP_ERR_LEN], qdir[STICK_PATH_LEN];
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    names = calloc(STICK_MAX_ENTRIES, sizeof *names);
+    if (!s || !names) {
+        wp_errf(err, errlen, "out of memory");
+        goto done;
+    }
+    wp_strlcpy(s->root, stick_root, sizeof s->root);
+    wfd = open_stick_dir(stick_root, err, errlen);
+    if (wfd < 0)
+        goto done;
+    if (conf_read_at(wfd, &s->conf, msg, sizeof msg) != 0)
+        add_note(s, "%s", msg);
+    snprintf(qdir, sizeof qdir, "%s/%s/questionsets", stick_root, STICK_DIR);
+    qfd = openat(wfd, "questionsets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (qfd < 0) {
+        if (errno == ENOENT)
+            add_note(s, "no %s/questionsets folder on this stick", STICK_DIR);
+        else if (errno == ELOOP || errno == ENOTDIR)
+            add_note(s, "%s/questionsets is a symbolic link or not a folder: refused", STICK_DIR);
+        else
+            add_note(s, "%s/questionsets cannot be read: %s", STICK_DIR, io_words(errno));
+        rc = 0;
+        goto done;
+    }
+    int dfd = dup(qfd);
+    if (dfd < 0 || !(d = fdopendir(dfd))) {
+        if (dfd >= 0)
+            close(dfd);
+        wp_errf(err, errlen, "%s: %s", qdir, io_words(errno));
+        goto done;
+    }
+    struct dirent *e;
+    long seen = 0;
+    bool capped = false;
+    errno = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (++seen > STICK_MAX_ENTRIES) {
+            capped = true;
+            break;
+        }
+        const char *nm = e->d_name;
+        if (!ends_with_ci(nm, ".json"))
+            continue; /* signatures, pictures, anything else: not a set */
+        if (nm[0] == '.' && !strstr(nm, ".."))
+            continue; /* hidden files such as macOS "._x.json" */
+        names[n_names] = strdup(nm);
+        if (!names[n_names]) {
+            wp_errf(err, errlen, "out of memory");
+            goto done;
+        }
+        n_names++;
+    }
+    if (capped)
+        add_note(s,
+                 "%s/questionsets holds more than %ld files: stopped looking there; keep only the "
+                 "question sets on the stick",
+                 STICK_DIR, (long)STICK_MAX_ENTRIES);
+    qsort(names, (size_t)n_names, sizeof *names, cmp_name);
+    if (n_names > STICK_MAX_SETS)
+        add_note(s, "only the first %d question sets on the stick were checked", STICK_MAX_SETS);
+    for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
+        check_set(qfd, qdir, names[i], cfg, &s->sets[s->n_sets++]);
+    rc = 0;
+done:
+    if (names) {
+        for (int i = 0; i < n_names; i++)
+            free(names[i]);
+        free(names);
+    }
+    if (d)
+        closedir(d);
+    if (qfd >= 0)
+        close(qfd);
+    if (wfd >= 0)
+        close(wfd);
+    if (rc == 0)
+        *out = s;
+    else
+        stick_scan_free(s);
+    return rc;
+}
+
+void stick_scan_free(stick_scan *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n_sets; i++) {
+        free(s->sets[i].data);
+        free(s->sets[i].sig);
+    }
+    free(s);
+}
+
+/* ---- installing ---- */
+
+static bool install_id_ok(const char *id)
+{
+    if (!*id || id[0] == '.' || strstr(id, "..") || strlen(id) > 100)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return false;
+    return true;
+}
+
+int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
+                  char *err, size_t errlen)
+{
+    char dir[STICK_PATH_LEN], path[STICK_PATH_LEN + 200], sigpath[STICK_PATH_LEN + 210];
+    char *old = NULL;
+    size_t old_len = 0;
+    int rc = -1;
+    if (s->status != STICK_SET_OK || !s->data) {
+        wp_errf(err, errlen, "%s was not accepted: it cannot be installed", s->file);
+        return -1;
+    }
+    if (!install_id_ok(s->id)) {
+        wp_errf(err, errlen, "%s: the id \"%s\" cannot be used as a file name", s->file, s->id);
+        return -1;
+    }
+    if ((size_t)snprintf(dir, sizeof dir, "%s/questionsets", data_dir) >= sizeof dir) {
+        wp_errf(err, errlen, "%s: path too long", data_dir);
+        return -1;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        wp_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s-v%d.json", dir, s->id, s->version);
+    snprintf(sigpath, sizeof sigpath, "%s.sig", path);
+    if (access(path, F_OK) == 0) {
+        if (wp_read_file(path, STICK_MAX_FILE_BYTES, &old, &old_len, err, errlen) != 0)
+            goto done;
+        if (old_len != s->len || memcmp(old, s->data, s->len) != 0) {
+            wp_errf(err, errlen,
+                    "another question set \"%s\" version %d is installed already; raise the "
+                    "version number in the new one",
+                    s->id, s->version);
+            goto done;
+        }
+    } else if (stick_write_atomic(path, s->data, s->len, 0644, err, errlen) != 0) {
+        goto done;
+    }
+    if (s->sig && stick_write_atomic(sigpath, s->sig, s->sig_len, 0644, err, errlen) != 0)
+        goto done;
+    if (path_out)
+        wp_strlcpy(path_out, path, path_len);
+    rc = 0;
+done:
+    free(old);
+    return rc;
+}
+
+static int cmp_installed(const void *a, const void *b)
+{
+    const stick_installed *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->version > y->version) - (x->version < y->version);
+}
+
+int stick_list_installed(const char *data_dir, stick_installed *out, int max, char *err,
+                         size_t errlen)
+{
+    char dir[STICK_PATH_LEN];
+    if ((size_t)snprintf(dir, sizeof dir, "%s/questionsets", data_dir) >= sizeof dir) {
+        wp_errf(err, errlen, "%s: path too long", data_dir);
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        wp_errf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int n = 0, seen = 0;
+    struct dirent *e;
+    while (n < max && (e = readdir(d)) != NULL && seen++ < STICK_MAX_ENTRIES) {
+        if (e->d_name[0] == '.' || !ends_with_ci(e->d_name, ".json"))
+            continue;
+        char path[STICK_PATH_LEN];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+            continue;
+        qset *qs = NULL;
+        if (qset_load_file(path, &qs, NULL) != 0)
+            continue;
+        stick_installed *it = &out[n++];
+        wp_strlcpy(it->path, path, sizeof it->path);
+        wp_strlcpy(it->id, qset_id(qs), sizeof it->id);
+        it->version = qset_version(qs);
+        const qset_text *t = qset_title(qs);
+        wp_strlcpy(it->title, t && t->s[0] ? t->s[0] : "", sizeof it->title);
+        qset_free(qs);
+    }
+    closedir(d);
+    qsort(out, (size_t)n, sizeof *out, cmp_installed);
+    return n;
+}
+
+/* ---- export to a stick ---- */
+
+#define STICK_MAX_LOG_BYTES (64 * 1024 * 1024) /* larger logs: only the newest part is copied */
+
+typedef struct {
+    stick_progress_cb cb;
+    void *ctx;
+    int pass;      /* 0 = JSON lines, 1 = CSV */
+    int64_t total; /* 2 * rows + 1 (the log) */
+} export_progress;
+
+static int export_progress_fn(void *ctx, int64_t done, int64_t total)
+{
+    export_progress *p = ctx;
+    p->total = 2 * total + 1;
+    return p->cb ? p->cb(p->ctx, p->pass * total + done, p->total) : 0;
+}
+
+static int count_row(void *ctx, const store_response *r)
+{
+    (void)r;
+    (*(int64_t *)ctx)++;
+    return 0;
+}
+
+/* Makes dir (one level) unless it exists as a real folder. */
+static int ensure_dir(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        wp_errf(err, errlen, "cannot create %s: %s", dir, io_words(errno));
+        return -1;
+    }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        wp_errf(err, errlen, "%s is not a folder (or is a symbolic link): refused", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes one export format to af (already open). */
+static int export_one(store *st, atomic_file *af, export_format fmt, int64_t after, int64_t *last,
+                      export_progress *prog, char *err, size_t errlen)
+{
+    char msg[WP_ERR_LEN];
+    FILE *f = fdopen(af->fd, "w");
+    if (!f) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        return -1;
+    }
+    af->fd = -1; /* f owns it now */
+    errno = 0;
+    int rc = export_write(st, f, fmt, after, last, export_progress_fn, prog, msg, sizeof msg);
+    int e = errno;
+    if (rc != 0 && (e == ENOSPC || e == EDQUOT || e == EFBIG || e == EROFS || e == EIO ||
+                    e == ENODEV || e == ENXIO))
+        snprintf(msg, sizeof msg, "%s", io_words(e)); /* say it the staff way */
+    if (rc == 0 && (fflush(f) != 0 || ferror(f)))
+        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
+    if (rc == 0 && fsync(fileno(f)) != 0)
+        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
+    if (fclose(f) != 0 && rc == 0)
+        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
+    if (rc != 0) {
+        /* export_write words a full disk as errno text; say it the staff way too. */
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int copy_log(const char *log_path, atomic_file *af, char *err, size_t errlen)
+{
+    char buf[65536];
+    int fd = open(log_path, O_RDONLY | O_CLOEXEC);
+    int rc = -1;
+    if (fd < 0) {
+        wp_errf(err, errlen, "cannot read the kiosk log %s: %s", log_path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size > STICK_MAX_LOG_BYTES)
+        lseek(fd, st.st_size - STICK_MAX_LOG_BYTES, SEEK_SET);
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            wp_errf(err, errlen, "cannot read the kiosk log %s: %s", log_path, strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        if (af_write(af, buf, (size_t)r, err, errlen) != 0)
+            goto done;
+    }
+    if (fsync(af->fd) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    close(fd);
+    return rc;
+}
+
+int stick_export(store *st, const char *stick_root, bool since_last, const char *device_id,
+                 const char *log_path, int64_t now_ms, stick_progress_cb cb, void *ctx,
+                 stick_export_result *res, char *err, size_t errlen)
+{
+    char wdir[STICK_PATH_LEN], edir[STICK_PATH_LEN], dev[64], date[32], val[64];
+    char path[3][STICK_PATH_LEN];
+    atomic_file af[3];
+    bool opened[3] = {false, false, false}, renamed[3] = {false, false, false};
+    bool want_log = log_path && *log_path;
+    int64_t after = 0, last_json = 0, last_csv = 0, rows = 0;
+    export_progress prog = {cb, ctx, 0, 1};
+    int rc = -1;
+    stick_export_result local;
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    struct stat st0;
+    if (stat(stick_root, &st0) != 0) {
+        wp_errf(err, errlen, "%s: %s", stick_root, io_words(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st0.st_mode)) {
+        wp_errf(err, errlen, "%s: %s", stick_root, io_words(ENOTDIR));
+        return -1;
+    }
+    if (since_last) {
+        int g = store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, errlen);
+        if (g < 0)
+            return -1;
+        if (g == 0) {
+            char *end = NULL;
+            errno = 0;
+            long long v = strtoll(val, &end, 10);
+            if (errno || end == val || *end || v < 0) {
+                wp_errf(err, errlen, "the stored last export (%s) is not a number", val);
+                return -1;
+            }
+            after = (int64_t)v;
+        }
+    }
+    /* Device id and date go into file names: keep only harmless characters. */
+    size_t k = 0;
+    for (const char *p = device_id && *device_id ? device_id : "kiosk"; *p && k + 1 < sizeof dev;
+         p++)
+        dev[k++] = (isalnum((unsigned char)*p) || *p == '-' || *p == '_') ? *p : '_';
+    dev[k] = '\0';
+    {
+        time_t secs = (time_t)(now_ms / 1000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(date, sizeof date, "%Y%m%d-%H%M%S", &tm);
+    }
+    if ((size_t)snprintf(wdir, sizeof wdir, "%s/%s", stick_root, STICK_DIR) >= sizeof wdir ||
+        (size_t)snprintf(edir, sizeof edir, "%s/export", wdir) >= sizeof edir) {
+        wp_errf(err, errlen, "%s: path too long", stick_root);
+        return -1;
+    }
+    if (ensure_dir(wdir, err, errlen) != 0 || ensure_dir(edir, err, errlen) != 0)
+        return -1;
+    static const char *const suffix[3] = {"responses.jsonl", "responses.csv", "kiosk.log"};
+    for (int i = 0; i < 3; i++) {
+        if ((size_t)snprintf(path[i], sizeof path[i], "%s/%s-%s-%s", edir, dev, date, suffix[i]) >=
+            sizeof path[i]) {
+            wp_errf(err, errlen, "%s: path too long", edir);
+            return -1;
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        if (access(path[i], F_OK) == 0) {
+            wp_errf(err, errlen, "%s exists already: wait a second and export again", path[i]);
+            return -1;
+        }
+    }
+    if (store_foreach(st, after, false, 0, count_row, &rows, err, errlen) != 0)
+        return -1;
+    prog.total = 2 * rows + 1;
+    if (cb && cb(ctx, 0, prog.total) != 0) {
+        wp_errf(err, errlen, "export cancelled");
+        return -1;
+    }
+
+    /* Everything goes to temporary names first; the final names appear only when all three
+     * files are complete and on the stick. */
+    for (int i = 0; i < (want_log ? 3 : 2); i++) {
+        if (af_open(&af[i], path[i], 0644, err, errlen) != 0)
+            goto done;
+        opened[i] = true;
+    }
+    prog.pass = 0;
+    if (export_one(st, &af[0], EXPORT_JSONL, after, &last_json, &prog, err, errlen) != 0)
+        goto done;
+    prog.pass = 1;
+    if (export_one(st, &af[1], EXPORT_CSV, after, &last_csv, &prog, err, errlen) != 0)
+        goto done;
+    if (want_log && copy_log(log_path, &af[2], err, errlen) != 0)
+        goto done;
+    if (want_log) {
+        int fd = af[2].fd;
+        af[2].fd = -1;
+        if (close(fd) != 0) {
+            wp_errf(err, errlen, "cannot write %s: %s", af[2].final, io_words(errno));
+            goto done;
+        }
+    }
+    for (int i = 0; i < (want_log ? 3 : 2); i++) {
+        if (rename(af[i].tmp, af[i].final) != 0) {
+            wp_errf(err, errlen, "cannot write %s: %s", af[i].final, io_words(errno));
+            goto done;
+        }
+        renamed[i] = true;
+    }
+    if (fsync_dir(edir) != 0) {
+        wp_errf(err, errlen, "cannot finish writing to %s: %s", edir, io_words(errno));
+        goto done;
+    }
+    if (cb)
+        cb(ctx, prog.total, prog.total);
+    /* Rows stored between the two passes are in the CSV only: remember the lower mark, so the
+     * next export repeats them rather than skips them (the collector's import is idempotent). */
+    int64_t last = last_json < last_csv ? last_json : last_csv;
+    res->n_responses = rows;
+    res->last_seq = last;
+    wp_strlcpy(res->jsonl, path[0], sizeof res->jsonl);
+    wp_strlcpy(res->csv, path[1], sizeof res->csv);
+    if (want_log)
+        wp_strlcpy(res->log, path[2], sizeof res->log);
+    if (last > after) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)last);
+        char msg[WP_ERR_LEN];
+        if (store_meta_set(st, STICK_META_LAST_EXPORT, num, msg, sizeof msg) != 0)
+            wp_errf(err, errlen,
+                    "exported, but the kiosk could not remember it (%s): the next \"since last "
+                    "export\" repeats these responses",
+                    msg);
+    }
+    rc = 0;
+done:
+    if (rc != 0) {
+        for (int i = 0; i < 3; i++) {
+            if (renamed[i])
+                unlink(path[i]);
+            else if (opened[i])
+                af_abort(&af[i]);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* USB sticks: finding them under the mount roots, reading question sets and kiosk.conf from
+ * their WIJKPEIL/ folder without trusting anything on them, installing accepted sets, and
+ * exporting responses to them. Nothing here changes the kiosk until staff call an apply or
+ * install function; a scan only reads.
+ *
+ * Layout on a stick:
+ *   WIJKPEIL/questionsets/NAME.json + NAME.json.sig   question sets (see sign.h for .sig)
+ *   WIJKPEIL/kiosk.conf                               settings staff may change
+ *   WIJKPEIL/export/                                  written by stick_export
+ * Rules: symlinks are refused at every level (lstat + O_NOFOLLOW); names holding "..", "/",
+ * a leading "." or control characters are refused; at most STICK_MAX_ENTRIES directory
+ * entries are looked at per folder; files over STICK_MAX_FILE_BYTES are refused unread; each
+ * file is read once, and what is verified, validated and installed are those same bytes. */
+#ifndef WP_STICK_H
+#define WP_STICK_H
+
+#include "config.h"
+#include "store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STICK_DIR            "WIJKPEIL"
+#define STICK_PATH_LEN       1024
+#define STICK_MAX_STICKS     8                 /* sticks reported by one stick_find */
+#define STICK_MAX_ENTRIES    1000              /* directory entries examined per folder */
+#define STICK_MAX_SETS       32                /* question sets examined per stick */
+#define STICK_MAX_FILE_BYTES (5 * 1024 * 1024) /* a question set larger than this is refused */
+#define STICK_MAX_CONF_BYTES (64 * 1024)       /* kiosk.conf */
+#define STICK_MAX_CONF_LINES 64                /* kiosk.conf lines kept (accepted or refused) */
+#define STICK_MAX_INSTALLED  64                /* installed sets listed */
+#define STICK_REASON_LEN     2048
+#define STICK_NOTE_LEN       256
+
+/* Why a question set on a stick was or was not accepted. */
+typedef enum {
+    STICK_SET_OK,          /* signed by a trusted key and valid: may be installed */
+    STICK_SET_UNSIGNED,    /* no .sig next to it */
+    STICK_SET_UNKNOWN_KEY, /* signed, but not by a key this kiosk trusts */
+    STICK_SET_TAMPERED,    /* the signature does not match the bytes: changed after signing */
+    STICK_SET_INVALID,     /* signed, but the question set does not validate */
+    STICK_SET_TOO_LARGE,   /* over STICK_MAX_FILE_BYTES: not read */
+    STICK_SET_UNSAFE,      /* symlink, odd name or not a plain file: not read */
+    STICK_SET_UNREADABLE   /* I/O error (e.g. the stick was pulled) */
+} stick_set_status;
+
+typedef struct {
+    char file[256]; /* file name in WIJKPEIL/questionsets/ */
+    stick_set_status status;
+    char reason[STICK_REASON_LEN]; /* in words, for the staff screen; "" when OK */
+    /* Filled when the set validated (OK, and INVALID never): */
+    char id[128];
+    int version;
+    char title[256];     /* in the set's default language */
+    char languages[128]; /* "nl, en, ar" */
+    int n_questions;
+    char signer[16]; /* key id (first 8 characters of the trusted key) when OK */
+    /* The exact bytes that were verified and validated (OK only; owned by the scan). */
+    char *data;
+    size_t len;
+    char *sig; /* the .sig text, kept with an installed set */
+    size_t sig_len;
+} stick_set;
+
+typedef struct {
+    char key[32];
+    char value[512];
+    int line;
+} stick_conf_entry;
+
+/* kiosk.conf from a stick: whitelisted settings with valid values are accepted, every other
+ * line is refused with its line number. Accepted lines are applied only by
+ * stick_conf_apply; refused lines are never applied. */
+typedef struct {
+    bool present;
+    int n_accepted;
+    stick_conf_entry accepted[STICK_MAX_CONF_LINES];
+    int n_refused;
+    char refused[STICK_MAX_CONF_LINES][STICK_NOTE_LEN]; /* "kiosk.conf:3: ..." */
+} stick_conf;
+
+/* Everything read from one stick. */
+typedef struct {
+    char root[STICK_PATH_LEN]; /* the stick's folder (the one holding WIJKPEIL/) */
+    int n_sets;
+    stick_set sets[STICK_MAX_SETS]; /* sorted by file name */
+    int n_notes;
+    char notes[8][STICK_NOTE_LEN]; /* e.g. "stopped after 1000 files ..." */
+    stick_conf conf;
+} stick_scan;
+
+/* Finds sticks: every directory directly under a mount root, or one level deeper
+ * (/media/USER/STICK), that holds a WIJKPEIL folder. Writes up to max paths into out and
+ * returns how many (0 when none). Missing roots are not an error. */
+int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max);
+
+/* Reads a stick: lists its question sets, verifies each against cfg->trusted_keys, validates
+ * the same bytes with qset_load_buffer, and reads kiosk.conf. Returns 0 and a new scan in
+ * *out (free with stick_scan_free), or -1 with a message when the stick cannot be read at all
+ * (e.g. no WIJKPEIL folder). */
+int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out, char *err,
+                    size_t errlen);
+void stick_scan_free(stick_scan *s); /* NULL is a no-op */
+
+/* One status in words ("unsigned", "tampered", ...). */
+const char *stick_status_name(stick_set_status st);
+
+/* Reads WIJKPEIL/kiosk.conf under stick_root into out (out->present false when there is none).
+ * Returns 0, or -1 when the file exists but cannot be read safely (symlink, too large). */
+int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t errlen);
+
+/* Merges the accepted settings into the kiosk's local override file (key = value lines read
+ * after the main config), replacing earlier values of the same keys; written atomically.
+ * Returns 0 or -1 with a message; on failure the old file is unchanged. */
+int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, size_t errlen);
+
+/* Installs an accepted set: its exact bytes into DATA_DIR/questionsets/ID-vVERSION.json (and its
+ * signature next to it) via a temporary file, fsync and rename. Earlier sets stay. Installing
+ * the same bytes again succeeds; different bytes under an installed id and version are refused.
+ * path_out (optional) receives the installed file's path. Returns 0 or -1 with a message. */
+int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
+                  char *err, size_t errlen);
+
+typedef struct {
+    char path[STICK_PATH_LEN];
+    char id[128];
+    int version;
+    char title[256];
+} stick_installed;
+
+/* Lists the valid sets in DATA_DIR/questionsets (sorted by id, then version). Returns the count
+ * (at most max), or -1 with a message. Files that no longer validate are left out. */
+int stick_list_installed(const char *data_dir, stick_installed *out, int max, char *err,
+                         size_t errlen);
+
+/* Progress of an export: done and total in the same unit (responses, then log bytes count as
+ * one step). Return non-zero to cancel. */
+typedef int (*stick_progress_cb)(void *ctx, int64_t done, int64_t total);
+
+typedef struct {
+    int64_t n_responses;      /* responses written */
+    int64_t last_seq;         /* highest seq written (0 when none) */
+    char csv[STICK_PATH_LEN]; /* final paths */
+    char jsonl[STICK_PATH_LEN];
+    char log[STICK_PATH_LEN]; /* "" when there was no log to copy */
+} stick_export_result;
+
+/* Store meta key holding the highest seq exported to a stick. */
+#define STICK_META_LAST_EXPORT "last_export_seq"
+
+/* Exports responses (all, or those after the last successful export when since_last) to
+ * STICK/WIJKPEIL/export/DEVICE-DATE-responses.csv and .jsonl, plus a copy of log_path (may
+ * be NULL or "") as DEVICE-DATE-kiosk.log. DATE is now_ms in UTC (YYYYMMDD-HHMMSS). Each file is
+ * written to a temporary name, fsynced and renamed, then the folder is fsynced. The last
+ * exported seq is recorded in the store only after everything succeeded. On failure (stick
+ * full, read-only, pulled out) returns -1 with a message, no file is left under a final name,
+ * and the store is unchanged. When 0 is returned but the store could not record the export,
+ * err holds a warning (the next "since last" export then repeats those responses). Runs on the
+ * caller's thread; the callback may drive a progress bar. */
+int stick_export(store *st, const char *stick_root, bool since_last, const char *device_id,
+                 const char *log_path, int64_t now_ms, stick_progress_cb cb, void *ctx,
+                 stick_export_result *res, char *err, size_t errlen);
+
+/* Writes data to path atomically: a temporary file in the same folder, fsync, rename, fsync of
+ * the folder. Disk-full and read-only errors are said in words. Returns 0 or -1 with a
+ * message; on failure no file is left under either name. */
+int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
+                       size_t errlen);
+
+#endif

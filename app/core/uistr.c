@@ -1,0 +1,312 @@
+/* The kiosk's own words per language, loaded strictly from assets/ui-strings.json (jansson). */
+#include "uistr.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UISTR_MAX_LANGS      32        /* languages in one strings file */
+#define UISTR_MAX_FILE_BYTES (1 << 20) /* larger files are refused unread */
+#define UISTR_MAX_CODE       16        /* bytes of a language code, with the NUL */
+#define UISTR_MAX_STR        1024      /* bytes of one string */
+#define UISTR_FALLBACK       "en"      /* used for unknown languages; must be in the file */
+
+typedef struct {
+    char code[UISTR_MAX_CODE];
+    bool rtl;
+    const char *s[UISTR_COUNT]; /* borrowed from the JSON document kept in uistr.root */
+} uistr_lang;
+
+struct uistr {
+    json_t *root; /* owns every string handed out */
+    int n;
+    int fallback; /* index of English */
+    uistr_lang lang[UISTR_MAX_LANGS];
+};
+
+/* JSON key per uistr_key, in enum order; the language's own name is called "name". */
+static const char *const key_names[UISTR_COUNT] = {
+    [UISTR_LANGUAGE_NAME] = "name",
+    [UISTR_TAP_TO_START] = "tap_to_start",
+    [UISTR_CHOOSE_LANGUAGE] = "choose_language",
+    [UISTR_NEXT] = "next",
+    [UISTR_SKIP] = "skip",
+    [UISTR_FINISH] = "finish",
+    [UISTR_BACK] = "back",
+    [UISTR_LANGUAGE] = "language",
+    [UISTR_CHOOSE_ONE] = "choose_one",
+    [UISTR_CHOOSE_SEVERAL] = "choose_several",
+    [UISTR_CHOOSE_UP_TO] = "choose_up_to",
+    [UISTR_MAX_REACHED] = "max_reached",
+    [UISTR_CHOOSE_AT_LEAST] = "choose_at_least",
+    [UISTR_REQUIRED] = "required",
+    [UISTR_SMILEY_1] = "smiley_1",
+    [UISTR_SMILEY_2] = "smiley_2",
+    [UISTR_SMILEY_3] = "smiley_3",
+    [UISTR_SMILEY_4] = "smiley_4",
+    [UISTR_SMILEY_5] = "smiley_5",
+    [UISTR_YES] = "yes",
+    [UISTR_NO] = "no",
+    [UISTR_PREFER_NOT] = "prefer_not",
+    [UISTR_STILL_THERE] = "still_there",
+    [UISTR_STILL_THERE_BODY] = "still_there_body",
+    [UISTR_CONTINUE] = "continue",
+    [UISTR_THANKS] = "thanks",
+    [UISTR_SAVE_ERROR] = "save_error",
+    [UISTR_READ_ALOUD] = "read_aloud",
+    [UISTR_STOP_READING] = "stop_reading",
+    [UISTR_VOLUME_UP] = "volume_up",
+    [UISTR_VOLUME_DOWN] = "volume_down",
+    [UISTR_LARGE_TEXT] = "large_text",
+    [UISTR_HIGH_CONTRAST] = "high_contrast",
+    [UISTR_SCROLL_UP] = "scroll_up",
+    [UISTR_SCROLL_DOWN] = "scroll_down",
+};
+
+/* Keys whose text is a template and must say where the number goes. */
+static bool is_template(int k)
+{
+    return k == UISTR_CHOOSE_UP_TO || k == UISTR_MAX_REACHED || k == UISTR_CHOOSE_AT_LEAST ||
+           k == UISTR_STILL_THERE_BODY;
+}
+
+const char *uistr_key_name(uistr_key k)
+{
+    if ((int)k < 0 || k >= UISTR_COUNT)
+        return "?";
+    return key_names[k];
+}
+
+static int key_index(const char *name)
+{
+    for (int k = 0; k < UISTR_COUNT; k++)
+        if (!strcmp(key_names[k], name))
+            return k;
+    return -1;
+}
+
+/* A language code: 1-15 of a-z, 0-9 and '-', starting with a letter ("nl", "pt-br"). */
+static bool valid_code(const char *c)
+{
+    size_t n = strlen(c);
+    if (n == 0 || n >= UISTR_MAX_CODE || c[0] < 'a' || c[0] > 'z')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9') || c[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Fills one language from its JSON object; messages name the file, language and key. */
+static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang *l, char *err,
+                     size_t errlen)
+{
+    const char *name;
+    json_t *v;
+    bool have_dir = false;
+    if (!json_is_object(obj)) {
+        wp_errf(err, errlen, "%s: language \"%s\" must be an object of strings", path, code);
+        return -1;
+    }
+    wp_strlcpy(l->code, code, sizeof l->code);
+    json_object_foreach(obj, name, v)
+    {
+        if (!strcmp(name, "dir")) {
+            const char *d = json_string_value(v);
+            if (!d || (strcmp(d, "ltr") && strcmp(d, "rtl"))) {
+                wp_errf(err, errlen, "%s: language \"%s\": \"dir\" must be \"ltr\" or \"rtl\"",
+                        path, code);
+                return -1;
+            }
+            l->rtl = !strcmp(d, "rtl");
+            have_dir = true;
+            continue;
+        }
+        int k = key_index(name);
+        if (k < 0) {
+            wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, code, name);
+            return -1;
+        }
+        const char *s = json_string_value(v);
+        if (!s) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must be a string", path, code,
+                    name);
+            return -1;
+        }
+        size_t len = json_string_length(v);
+        if (len == 0 || strspn(s, " \t\r\n") == len) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" is empty", path, code, name);
+            return -1;
+        }
+        if (len >= UISTR_MAX_STR || strlen(s) != len) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" is too long or holds a NUL", path,
+                    code, name);
+            return -1;
+        }
+        if (is_template(k) && !strstr(s, "{n}")) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must contain \"{n}\"", path, code,
+                    name);
+            return -1;
+        }
+        l->s[k] = s;
+    }
+    if (!have_dir) {
+        wp_errf(err, errlen, "%s: language \"%s\": missing key \"dir\" (\"ltr\" or \"rtl\")", path,
+                code);
+        return -1;
+    }
+    for (int k = 0; k < UISTR_COUNT; k++) {
+        if (!l->s[k]) {
+            wp_errf(err, errlen, "%s: language \"%s\": missing key \"%s\"", path, code,
+                    key_names[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    char *data = NULL;
+    size_t len = 0;
+    uistr *u = NULL;
+    json_error_t je;
+    const char *code;
+    json_t *obj;
+
+    *out = NULL;
+    if (wp_read_file(path, UISTR_MAX_FILE_BYTES, &data, &len, err, errlen) != 0)
+        goto done;
+    u = calloc(1, sizeof *u);
+    if (!u) {
+        wp_errf(err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    u->fallback = -1;
+    u->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!u->root) {
+        wp_errf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        goto done;
+    }
+    if (!json_is_object(u->root)) {
+        wp_errf(err, errlen, "%s: expected an object of languages, e.g. {\"en\": {...}}", path);
+        goto done;
+    }
+    json_object_foreach(u->root, code, obj)
+    {
+        if (!valid_code(code)) {
+            wp_errf(err, errlen, "%s: \"%s\" is not a language code (like \"nl\" or \"pt-br\")",
+                    path, code);
+            goto done;
+        }
+        if (u->n >= UISTR_MAX_LANGS) {
+            wp_errf(err, errlen, "%s: more than %d languages", path, UISTR_MAX_LANGS);
+            goto done;
+        }
+        if (load_lang(path, code, obj, &u->lang[u->n], err, errlen) != 0)
+            goto done;
+        if (!strcmp(code, UISTR_FALLBACK))
+            u->fallback = u->n;
+        u->n++;
+    }
+    if (u->fallback < 0) {
+        wp_errf(err, errlen, "%s: language \"%s\" is missing (it is the fallback)", path,
+                UISTR_FALLBACK);
+        goto done;
+    }
+    *out = u;
+    u = NULL;
+    rc = 0;
+done:
+    uistr_free(u);
+    free(data);
+    return rc;
+}
+
+void uistr_free(uistr *u)
+{
+    if (!u)
+        return;
+    json_decref(u->root);
+    free(u);
+}
+
+static const uistr_lang *find_lang(const uistr *u, const char *lang)
+{
+    if (!u || !lang)
+        return NULL;
+    for (int i = 0; i < u->n; i++)
+        if (!strcmp(u->lang[i].code, lang))
+            return &u->lang[i];
+    return NULL;
+}
+
+const char *uistr_get(const uistr *u, const char *lang, uistr_key k)
+{
+    if (!u || (int)k < 0 || k >= UISTR_COUNT)
+        return "";
+    const uistr_lang *l = find_lang(u, lang);
+    if (!l)
+        l = &u->lang[u->fallback];
+    return l->s[k];
+}
+
+bool uistr_has_language(const uistr *u, const char *lang)
+{
+    return find_lang(u, lang) != NULL;
+}
+
+bool uistr_is_rtl(const uistr *u, const char *lang)
+{
+    const uistr_lang *l = find_lang(u, lang);
+    return l && l->rtl;
+}
+
+/* Length of the longest prefix of s[0..n) that does not end inside a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return n;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return (n - (i - 1) >= need) ? n : i - 1;
+}
+
+void uistr_format(char *buf, size_t len, const char *tmpl, long n)
+{
+    char num[24];
+    size_t o = 0;
+    if (!buf || len == 0)
+        return;
+    buf[0] = '\0';
+    if (!tmpl)
+        return;
+    int numlen = snprintf(num, sizeof num, "%ld", n);
+    for (const char *p = tmpl; *p;) {
+        const char *piece = p;
+        size_t plen = 1;
+        if (p[0] == '{' && p[1] == 'n' && p[2] == '}') {
+            piece = num;
+            plen = (size_t)numlen;
+            p += 3;
+        } else {
+            p++;
+        }
+        if (o + plen >= len) {
+            /* Out of room: keep what fits, never half a character. */
+            size_t room = len - 1 - o;
+            memcpy(buf + o, piece, room);
+            o = utf8_cut(buf, o + room);
+            break;
+        }
+        memcpy(buf + o, piece, plen);
+        o += plen;
+    }
+    buf[o] = '\0';
+}

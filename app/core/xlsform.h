@@ -1,0 +1,72 @@
+/* XLSForm spreadsheets saved as CSV (by LibreOffice or Excel) turned into "wijkpeil/1" question
+ * sets. Reads UTF-8 with or without a byte-order mark, comma, semicolon or tab separated
+ * (detected from the header line), quoted fields with doubled quotes and line breaks inside,
+ * CRLF or LF line ends.
+ *
+ * survey.csv columns (names case-insensitive; other columns such as hint, constraint or
+ * appearance are ignored):
+ *   type        select_one LIST | select_multiple LIST | range | smiley | yesno
+ *               (also: note rows named title, welcome or thanks give the set's texts;
+ *               begin group / end group without relevant are flattened; start, end, today,
+ *               deviceid, username, ... metadata rows are skipped)
+ *   name        question id
+ *   label::nl   one column per language; "label::English (en)" takes the code in brackets
+ *   relevant    empty, or ${q} = 'v' / selected(${q}, 'v') joined by "or", all about one earlier
+ *               question (becomes show_if)
+ *   required    yes/no/true/false (any case), 1/0, or empty (= no)
+ *   parameters  range: start=N end=N step=1 (XLSForm defaults start=1 end=10 step=1);
+ *               select_multiple: min=N max=N; yesno: prefer_not=yes
+ * choices.csv columns: list_name, name, label::LANG ..., optional icon.
+ * settings.csv (optional, one row): form_id, form_title, version, default_language, and
+ *   translated title::LANG, welcome::LANG, thanks::LANG.
+ * The set's languages are the label languages of the survey in column order (default_language
+ * first); a language column left empty in every row is dropped.
+ * Messages name the file, the spreadsheet row (1 = the header row, as LibreOffice numbers it)
+ * and the column: `survey.csv:7: column "relevant": cannot express "${a} > 3" as show_if`. */
+#ifndef WP_XLSFORM_H
+#define WP_XLSFORM_H
+
+#include "qset.h"
+
+#include <stddef.h>
+
+#define XLSFORM_MAX_FILE_BYTES (4 * 1024 * 1024) /* a CSV file */
+#define XLSFORM_MAX_ROWS       5000
+#define XLSFORM_MAX_COLS       256
+#define XLSFORM_MAX_CELL       (64 * 1024) /* bytes in one cell */
+
+typedef struct xlsform_csv xlsform_csv;
+
+/* Parses CSV text. name is used in messages. Returns 0 and a table in *out, or -1 with
+ * "NAME:ROW: message" in err. */
+int xlsform_csv_parse(const char *data, size_t len, const char *name, xlsform_csv **out, char *err,
+                      size_t errlen);
+void xlsform_csv_free(xlsform_csv *c); /* NULL is a no-op */
+
+int xlsform_csv_rows(const xlsform_csv *c);          /* records, the header row included */
+int xlsform_csv_cols(const xlsform_csv *c, int row); /* cells in that record */
+/* Cell text with surrounding blanks removed; "" when the row is shorter. Never NULL. */
+const char *xlsform_csv_cell(const xlsform_csv *c, int row, int col);
+char xlsform_csv_separator(const xlsform_csv *c); /* ',', ';' or '\t' */
+
+typedef struct {
+    const char *id;       /* overrides settings form_id; NULL = from settings */
+    int version;          /* overrides settings version; 0 = from settings, else 1 */
+    const char *out_name; /* name of the set in validation messages (e.g. "set.json") */
+    const char *base_dir; /* where the set will live (icons); NULL = "." */
+} xlsform_opts;
+
+/* Converts parsed tables (settings may be NULL) into question-set JSON text (malloc'd, ending
+ * in a newline; caller frees) and validates it with the question-set loader. Returns 0, or -1
+ * with every problem found in diag. */
+int xlsform_convert(const xlsform_csv *survey, const char *survey_name, const xlsform_csv *choices,
+                    const char *choices_name, const xlsform_csv *settings,
+                    const char *settings_name, const xlsform_opts *opts, char **json_out,
+                    size_t *len_out, qset_diag *diag);
+
+/* Reads the files and converts them (settings_path may be NULL). Same result as above. */
+int xlsform_convert_files(const char *survey_path, const char *choices_path,
+                          const char *settings_path, const xlsform_opts *opts, char **json_out,
+                          size_t *len_out, qset_diag *diag);
+
+#endif

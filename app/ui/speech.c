@@ -1,0 +1,783 @@
+/* Read-aloud: espeak-ng on one worker thread synthesising into a queue of sample blocks that the
+ * SDL audio callback plays with the volume applied, reporting which segment is being heard. */
+#include "speech.h"
+#include "util.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define SPEECH_BLOCK_SAMPLES  4096 /* samples per queued block (8 KiB) */
+#define SPEECH_SYNTH_BUF_MS   60   /* espeak-ng hands us audio in buffers of this length */
+#define SPEECH_DEVICE_SAMPLES 1024 /* device buffer: ~46 ms at 22,050 Hz */
+#define SPEECH_CLIP_CHUNK     8192 /* bytes of WAV fed to the converter at a time */
+#define SPEECH_MAX_CLIP_SEC   600  /* clips longer than this are refused */
+#define SPEECH_DEFAULT_FALLBK "nl"
+
+/* espeak-ng keeps its state in process globals, so at most one handle may own it. This flag is
+ * the one piece of mutable static state the module needs; it mirrors espeak-ng's own globals. */
+static SDL_atomic_t speech_owner;
+
+typedef struct block {
+    struct block *next;
+    int tag;
+    int seg;    /* index of the segment in its request */
+    bool pause; /* silence between segments */
+    int len;    /* samples filled */
+    int pos;    /* samples already played */
+    int16_t pcm[SPEECH_BLOCK_SAMPLES];
+} block;
+
+typedef struct {
+    char *text; /* may be empty */
+    char lang[SPEECH_MAX_LANG];
+    char *clip; /* NULL when none */
+    int tag;
+} seg_copy;
+
+typedef struct {
+    int gen;
+    int n;
+    seg_copy segs[SPEECH_MAX_SEGMENTS];
+} request;
+
+typedef struct {
+    char code[SPEECH_MAX_LANG];
+} voice_lang;
+
+struct speech {
+    SDL_mutex *mu;
+    SDL_cond *cv; /* new request, quit, playback consumed a block, init finished */
+    SDL_Thread *thread;
+    SDL_AudioDeviceID dev;
+    bool audio_inited;
+    bool owner;
+    Uint32 event_type;
+    SDL_atomic_t gen; /* bumped by say / stop / close; written under mu */
+    SDL_atomic_t volume;
+    char data_path[SPEECH_MAX_PATH];
+    bool has_data_path;
+    char fallback[SPEECH_MAX_LANG];
+
+    /* Written by the worker before init_state is set, read-only afterwards. */
+    voice_lang *voices;
+    int n_voices;
+
+    /* Under mu. */
+    int init_state; /* 0 starting, 1 ready, -1 failed */
+    char init_err[WP_ERR_LEN];
+    bool quit;
+    request *pending;
+    block *head, *tail;
+    long queued; /* samples queued and not yet played */
+    int heard_tag;
+    bool active;     /* from say until heard to the end or stopped */
+    bool synth_done; /* the worker finished the current generation */
+    Uint64 say_counter;
+    double wait_ms; /* worker time spent waiting for playback (per segment) */
+    speech_stats stats;
+
+    /* Worker thread only. */
+    char cur_lang[SPEECH_MAX_LANG]; /* language the current espeak-ng voice was chosen for */
+    bool cur_fell_back;
+    int work_gen;
+    int work_seg;
+    int work_tag;
+};
+
+static double ms_since(Uint64 start)
+{
+    return (double)(SDL_GetPerformanceCounter() - start) * 1000.0 /
+           (double)SDL_GetPerformanceFrequency();
+}
+
+double speech_volume_gain(int step)
+{
+    if (step <= 0)
+        return 0.0;
+    if (step >= SPEECH_VOLUME_MAX)
+        return 1.0;
+    return pow(10.0, -(double)(SPEECH_VOLUME_MAX - step) * SPEECH_VOLUME_DB_STEP / 20.0);
+}
+
+static int clamp_volume(int step)
+{
+    return step < 0 ? 0 : step > SPEECH_VOLUME_MAX ? SPEECH_VOLUME_MAX : step;
+}
+
+static void free_blocks(block *b)
+{
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+static void free_request(request *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->n; i++) {
+        free(r->segs[i].text);
+        free(r->segs[i].clip);
+    }
+    free(r);
+}
+
+static void push_tag_event(speech *s, int tag)
+{
+    if (s->event_type == 0)
+        return;
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = s->event_type;
+    ev.user.type = s->event_type;
+    ev.user.code = tag;
+    ev.user.data1 = s;
+    SDL_PushEvent(&ev); /* thread-safe; fails harmlessly when the event queue is not running */
+}
+
+/* ---- audio thread ------------------------------------------------------------------------ */
+
+static void audio_callback(void *userdata, Uint8 *stream, int len)
+{
+    speech *s = userdata;
+    int16_t *out = (int16_t *)(void *)stream;
+    int n = len / (int)sizeof(int16_t);
+    int i = 0;
+    int event_tag = -2; /* -2: no change to report */
+    int gain = (int)lround(speech_volume_gain(SDL_AtomicGet(&s->volume)) * 32768.0);
+
+    SDL_LockMutex(s->mu);
+    bool freed = false;
+    while (i < n && s->head) {
+        block *b = s->head;
+        if (b->pos < b->len) {
+            if (b->tag != s->heard_tag) {
+                s->heard_tag = b->tag;
+                event_tag = b->tag;
+            }
+            if (!b->pause && s->stats.first_audio_ms < 0)
+                s->stats.first_audio_ms = ms_since(s->say_counter);
+            int take = b->len - b->pos;
+            if (take > n - i)
+                take = n - i;
+            int peak = s->stats.played_peak;
+            for (int k = 0; k < take; k++) {
+                int v = (int)(((long)b->pcm[b->pos + k] * gain) >> 15);
+                v = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+                out[i + k] = (int16_t)v;
+                int a = v < 0 ? -v : v;
+                if (a > peak)
+                    peak = a;
+            }
+            s->stats.played_peak = peak;
+            s->stats.played_samples += take;
+            b->pos += take;
+            i += take;
+            s->queued -= take;
+        }
+        if (b->pos >= b->len) {
+            /* Played out. The worker re-reads tail under the lock for every append, so freeing
+             * a partly filled tail block is safe: its next samples go into a new block. */
+            s->head = b->next;
+            if (!s->head)
+                s->tail = NULL;
+            free(b);
+            freed = true;
+        }
+    }
+    if (i == 0 && !s->head && s->active && s->synth_done) {
+        /* Nothing left to feed the device: the last segment has been heard. */
+        s->active = false;
+        if (s->heard_tag != -1) {
+            s->heard_tag = -1;
+            event_tag = -1;
+        }
+    }
+    if (freed)
+        SDL_CondBroadcast(s->cv);
+    SDL_UnlockMutex(s->mu);
+
+    if (i < n)
+        memset(out + i, 0, (size_t)(n - i) * sizeof(int16_t));
+    if (event_tag != -2)
+        push_tag_event(s, event_tag);
+}
+
+/* ---- worker thread ----------------------------------------------------------------------- */
+
+/* Appends samples (NULL pcm = silence) for segment seg of generation gen. Waits while playback
+ * is more than SPEECH_MAX_AHEAD_MS behind. Returns 0, or -1 when the generation went stale, the
+ * handle is closing or memory ran out (the caller then abandons the request). */
+static int append_samples(speech *s, int gen, int seg, int tag, bool pause, const int16_t *pcm,
+                          int n)
+{
+    const long ahead = (long)SPEECH_RATE * SPEECH_MAX_AHEAD_MS / 1000;
+    int rc = 0;
+    SDL_LockMutex(s->mu);
+    if (s->queued > ahead) {
+        Uint64 w0 = SDL_GetPerformanceCounter();
+        while (s->queued > ahead && !s->quit && SDL_AtomicGet(&s->gen) == gen)
+            SDL_CondWait(s->cv, s->mu);
+        s->wait_ms += ms_since(w0);
+    }
+    if (s->quit || SDL_AtomicGet(&s->gen) != gen) {
+        rc = -1;
+        goto done;
+    }
+    int peak = 0;
+    int done_n = 0;
+    while (done_n < n) {
+        block *t = s->tail;
+        if (!t || t->tag != tag || t->seg != seg || t->pause != pause ||
+            t->len == SPEECH_BLOCK_SAMPLES) {
+            t = malloc(sizeof *t);
+            if (!t) {
+                rc = -1;
+                goto done;
+            }
+            t->next = NULL;
+            t->tag = tag;
+            t->seg = seg;
+            t->pause = pause;
+            t->len = 0;
+            t->pos = 0;
+            if (s->tail)
+                s->tail->next = t;
+            else
+                s->head = t;
+            s->tail = t;
+        }
+        int take = SPEECH_BLOCK_SAMPLES - t->len;
+        if (take > n - done_n)
+            take = n - done_n;
+        if (pcm) {
+            memcpy(t->pcm + t->len, pcm + done_n, (size_t)take * sizeof(int16_t));
+            for (int k = 0; k < take; k++) {
+                int a = pcm[done_n + k] < 0 ? -pcm[done_n + k] : pcm[done_n + k];
+                if (a > peak)
+                    peak = a;
+            }
+        } else {
+            memset(t->pcm + t->len, 0, (size_t)take * sizeof(int16_t));
+        }
+        t->len += take;
+        done_n += take;
+        s->queued += take;
+    }
+    if (!pause && seg >= 0 && seg < SPEECH_MAX_SEGMENTS) {
+        s->stats.samples[seg] += n;
+        if (peak > s->stats.peak[seg])
+            s->stats.peak[seg] = peak;
+        s->stats.synth_total += n;
+    }
+done:
+    SDL_UnlockMutex(s->mu);
+    return rc;
+}
+
+static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
+{
+    speech *s = events ? events->user_data : NULL;
+    if (!s)
+        return 1;
+    if (SDL_AtomicGet(&s->gen) != s->work_gen)
+        return 1; /* superseded: abort synthesis */
+    if (!wav || numsamples <= 0)
+        return 0;
+    return append_samples(s, s->work_gen, s->work_seg, s->work_tag, false, wav, numsamples) == 0
+               ? 0
+               : 1;
+}
+
+/* Picks the espeak-ng voice for lang (worker only); sets *fell_back when the fallback was used. */
+static void select_voice(speech *s, const char *lang, bool *fell_back)
+{
+    if (s->cur_lang[0] && strcmp(s->cur_lang, lang) == 0) {
+        *fell_back = s->cur_fell_back;
+        return;
+    }
+    bool ok = lang[0] && espeak_SetVoiceByName(lang) == EE_OK;
+    if (!ok && lang[0]) {
+        char bare[SPEECH_MAX_LANG];
+        wp_strlcpy(bare, lang, sizeof bare);
+        bare[strcspn(bare, "-_")] = '\0';
+        ok = bare[0] && strcmp(bare, lang) != 0 && espeak_SetVoiceByName(bare) == EE_OK;
+    }
+    *fell_back = !ok;
+    if (!ok && espeak_SetVoiceByName(s->fallback) != EE_OK)
+        espeak_SetVoiceByName("en");
+    espeak_SetParameter(espeakRATE, SPEECH_RATE_WPM, 0);
+    wp_strlcpy(s->cur_lang, lang, sizeof s->cur_lang);
+    s->cur_fell_back = *fell_back;
+}
+
+/* Loads a WAV clip and queues it converted to 22,050 Hz mono S16. Returns 1 when played, 0 when
+ * the clip could not be used (the caller synthesises the text instead), -1 when abandoned. */
+static int play_clip(speech *s, int gen, int seg, const seg_copy *sc)
+{
+    struct stat st;
+    if (stat(sc->clip, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SPEECH_MAX_CLIP_BYTES)
+        return 0;
+    SDL_AudioSpec spec;
+    Uint8 *wav = NULL;
+    Uint32 wav_len = 0;
+    SDL_AudioStream *as = NULL;
+    int rc = 0;
+    if (!SDL_LoadWAV(sc->clip, &spec, &wav, &wav_len))
+        return 0;
+    int frame = (int)(SDL_AUDIO_BITSIZE(spec.format) / 8) * spec.channels;
+    if (frame <= 0 || spec.freq <= 0 ||
+        wav_len / (Uint32)frame / (Uint32)spec.freq > SPEECH_MAX_CLIP_SEC)
+        goto done;
+    as = SDL_NewAudioStream(spec.format, spec.channels, spec.freq, AUDIO_S16SYS, 1, SPEECH_RATE);
+    if (!as)
+        goto done;
+    int16_t out[SPEECH_CLIP_CHUNK];
+    Uint32 off = 0;
+    bool flushed = false;
+    rc = 1;
+    while (rc == 1) {
+        if (off < wav_len) {
+            Uint32 take = wav_len - off;
+            if (take > SPEECH_CLIP_CHUNK)
+                take = SPEECH_CLIP_CHUNK;
+            take -= take % (Uint32)frame;
+            if (take == 0 || SDL_AudioStreamPut(as, wav + off, (int)take) != 0) {
+                off = wav_len;
+            } else {
+                off += take;
+            }
+        } else if (!flushed) {
+            SDL_AudioStreamFlush(as);
+            flushed = true;
+        }
+        int got = SDL_AudioStreamGet(as, out, (int)sizeof out);
+        if (got < 0)
+            break;
+        if (got > 0 &&
+            append_samples(s, gen, seg, sc->tag, false, out, got / (int)sizeof(int16_t)) != 0)
+            rc = -1;
+        if (got == 0 && flushed)
+            break;
+    }
+done:
+    SDL_FreeAudioStream(as);
+    SDL_FreeWAV(wav);
+    return rc;
+}
+
+static void run_request(speech *s, const request *r)
+{
+    const int pause_n = SPEECH_RATE * SPEECH_PAUSE_MS / 1000;
+    for (int i = 0; i < r->n; i++) {
+        const seg_copy *sc = &r->segs[i];
+        if (SDL_AtomicGet(&s->gen) != r->gen)
+            return;
+        Uint64 t0 = SDL_GetPerformanceCounter();
+        SDL_LockMutex(s->mu);
+        s->wait_ms = 0;
+        SDL_UnlockMutex(s->mu);
+        int clip = 0;
+        bool fell_back = false;
+        if (sc->clip)
+            clip = play_clip(s, r->gen, i, sc);
+        if (clip < 0)
+            return;
+        if (clip == 0 && sc->text[0]) {
+            select_voice(s, sc->lang, &fell_back);
+            s->work_gen = r->gen;
+            s->work_seg = i;
+            s->work_tag = sc->tag;
+            espeak_Synth(sc->text, strlen(sc->text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
+                         NULL, s);
+        }
+        double ms = ms_since(t0);
+        SDL_LockMutex(s->mu);
+        bool current = SDL_AtomicGet(&s->gen) == r->gen;
+        if (current) {
+            s->stats.from_clip[i] = clip == 1;
+            s->stats.fell_back[i] = fell_back;
+            s->stats.synth_ms[i] = ms - s->wait_ms;
+        }
+        SDL_UnlockMutex(s->mu);
+        if (!current)
+            return;
+        if (i + 1 < r->n && append_samples(s, r->gen, i, sc->tag, true, NULL, pause_n) != 0)
+            return;
+        SDL_LockMutex(s->mu);
+        if (SDL_AtomicGet(&s->gen) == r->gen)
+            s->stats.segments_done = i + 1;
+        SDL_UnlockMutex(s->mu);
+    }
+}
+
+/* Remembers the language codes of espeak-ng's voices (MBROLA voices need extra data: skipped). */
+static int read_voices(speech *s)
+{
+    const espeak_VOICE **list = espeak_ListVoices(NULL);
+    if (!list)
+        return -1;
+    s->voices = calloc(SPEECH_MAX_VOICE_LANGS, sizeof *s->voices);
+    if (!s->voices)
+        return -1;
+    for (int v = 0; list[v] && s->n_voices < SPEECH_MAX_VOICE_LANGS; v++) {
+        if (list[v]->identifier && strncmp(list[v]->identifier, "mb/", 3) == 0)
+            continue;
+        const char *p = list[v]->languages;
+        while (p && *p && s->n_voices < SPEECH_MAX_VOICE_LANGS) {
+            p++; /* priority byte */
+            wp_strlcpy(s->voices[s->n_voices++].code, p, SPEECH_MAX_LANG);
+            p += strlen(p) + 1;
+        }
+    }
+    return 0;
+}
+
+static int worker_init(speech *s, char *err, size_t errlen)
+{
+    espeak_ng_ERROR_CONTEXT ctx = NULL;
+    char msg[WP_ERR_LEN];
+    espeak_ng_InitializePath(s->has_data_path ? s->data_path : NULL);
+    espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
+    if (st != ENS_OK) {
+        espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+        espeak_ng_ClearErrorContext(&ctx);
+        wp_errf(err, errlen, "espeak-ng could not start (data %s): %s",
+                s->has_data_path ? s->data_path : "default", msg);
+        return -1;
+    }
+    st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SPEECH_SYNTH_BUF_MS, NULL);
+    if (st != ENS_OK || espeak_ng_GetSampleRate() != SPEECH_RATE) {
+        espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+        wp_errf(err, errlen, "espeak-ng output could not be set up: %s (rate %d)", msg,
+                espeak_ng_GetSampleRate());
+        return -1;
+    }
+    espeak_SetSynthCallback(synth_callback);
+    if (read_voices(s) != 0) {
+        wp_errf(err, errlen, "espeak-ng lists no voices (out of memory?)");
+        return -1;
+    }
+    bool fb = false;
+    select_voice(s, s->fallback, &fb);
+    if (fb) {
+        wp_errf(err, errlen, "espeak-ng has no voice for the fallback language \"%s\"",
+                s->fallback);
+        return -1;
+    }
+    return 0;
+}
+
+static int worker_main(void *arg)
+{
+    speech *s = arg;
+    char err[WP_ERR_LEN] = "";
+    int rc = worker_init(s, err, sizeof err);
+    SDL_LockMutex(s->mu);
+    s->init_state = rc == 0 ? 1 : -1;
+    wp_strlcpy(s->init_err, err, sizeof s->init_err);
+    SDL_CondBroadcast(s->cv);
+    while (rc == 0) {
+        while (!s->quit && !s->pending)
+            SDL_CondWait(s->cv, s->mu);
+        if (s->quit)
+            break;
+        request *r = s->pending;
+        s->pending = NULL;
+        SDL_UnlockMutex(s->mu);
+        run_request(s, r);
+        SDL_LockMutex(s->mu);
+        if (SDL_AtomicGet(&s->gen) == r->gen)
+            s->synth_done = true;
+        free_request(r);
+    }
+    SDL_UnlockMutex(s->mu);
+    espeak_ng_Terminate();
+    return rc;
+}
+
+/* ---- public API -------------------------------------------------------------------------- */
+
+void speech_close(speech *s)
+{
+    if (!s)
+        return;
+    if (s->dev)
+        SDL_CloseAudioDevice(s->dev); /* waits for a running callback; none runs afterwards */
+    if (s->thread) {
+        SDL_LockMutex(s->mu);
+        s->quit = true;
+        SDL_AtomicAdd(&s->gen, 1);
+        SDL_CondBroadcast(s->cv);
+        SDL_UnlockMutex(s->mu);
+        SDL_WaitThread(s->thread, NULL);
+    }
+    free_request(s->pending);
+    free_blocks(s->head);
+    free(s->voices);
+    if (s->cv)
+        SDL_DestroyCond(s->cv);
+    if (s->mu)
+        SDL_DestroyMutex(s->mu);
+    if (s->audio_inited)
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    if (s->owner)
+        SDL_AtomicSet(&speech_owner, 0);
+    free(s);
+}
+
+int speech_open(const speech_options *opt, speech **out, char *err, size_t errlen)
+{
+    speech_options defaults = {.volume = SPEECH_VOLUME_DEFAULT};
+    speech *s = NULL;
+    if (!out) {
+        wp_errf(err, errlen, "speech_open: no output handle");
+        return -1;
+    }
+    *out = NULL;
+    if (!opt)
+        opt = &defaults;
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        wp_errf(err, errlen, "speech: out of memory");
+        goto fail;
+    }
+    s->heard_tag = -1;
+    s->stats.first_audio_ms = -1;
+    s->event_type = opt->event_type == (Uint32)-1 ? 0 : opt->event_type;
+    SDL_AtomicSet(&s->volume, opt->volume >= 1 && opt->volume <= SPEECH_VOLUME_MAX
+                                  ? opt->volume
+                                  : SPEECH_VOLUME_DEFAULT);
+    wp_strlcpy(s->fallback,
+               opt->fallback_lang && opt->fallback_lang[0] ? opt->fallback_lang
+                                                           : SPEECH_DEFAULT_FALLBK,
+               sizeof s->fallback);
+    if (opt->data_path) {
+        if (wp_strlcpy(s->data_path, opt->data_path, sizeof s->data_path) >= sizeof s->data_path) {
+            wp_errf(err, errlen, "speech: espeak-ng data path is too long");
+            goto fail;
+        }
+        s->has_data_path = true;
+    }
+    if (!SDL_AtomicCAS(&speech_owner, 0, 1)) {
+        wp_errf(err, errlen, "speech is already open in this process (espeak-ng has one owner)");
+        goto fail;
+    }
+    s->owner = true;
+    s->mu = SDL_CreateMutex();
+    s->cv = SDL_CreateCond();
+    if (!s->mu || !s->cv) {
+        wp_errf(err, errlen, "speech: cannot create a mutex: %s", SDL_GetError());
+        goto fail;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        wp_errf(err, errlen, "speech: SDL audio cannot start: %s", SDL_GetError());
+        goto fail;
+    }
+    s->audio_inited = true;
+
+    s->thread = SDL_CreateThread(worker_main, "speech", s);
+    if (!s->thread) {
+        wp_errf(err, errlen, "speech: cannot start the worker thread: %s", SDL_GetError());
+        goto fail;
+    }
+    SDL_LockMutex(s->mu);
+    while (s->init_state == 0)
+        SDL_CondWait(s->cv, s->mu);
+    int state = s->init_state;
+    SDL_UnlockMutex(s->mu);
+    if (state < 0) {
+        wp_errf(err, errlen, "%s", s->init_err);
+        goto fail;
+    }
+
+    SDL_AudioSpec want, have;
+    SDL_zero(want);
+    want.freq = SPEECH_RATE;
+    want.format = AUDIO_S16SYS;
+    want.channels = 1;
+    want.samples = SPEECH_DEVICE_SAMPLES;
+    want.callback = audio_callback;
+    want.userdata = s;
+    s->dev = SDL_OpenAudioDevice(opt->audio_device, 0, &want, &have, 0);
+    if (s->dev == 0) {
+        wp_errf(err, errlen, "speech: cannot open the audio device %s (driver %s): %s",
+                opt->audio_device ? opt->audio_device : "(default)",
+                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
+        goto fail;
+    }
+    SDL_PauseAudioDevice(s->dev, 0);
+    *out = s;
+    return 0;
+fail:
+    speech_close(s);
+    return -1;
+}
+
+/* Copies at most max-1 bytes of src, cutting at a UTF-8 character boundary. */
+static char *dup_utf8(const char *src, size_t max)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= max) {
+        n = max - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, src, n);
+    d[n] = '\0';
+    return d;
+}
+
+static void detach_locked(speech *s, request **old_req, block **old_blocks)
+{
+    *old_req = s->pending;
+    s->pending = NULL;
+    *old_blocks = s->head;
+    s->head = s->tail = NULL;
+    s->queued = 0;
+}
+
+int speech_say(speech *s, const speech_segment *segs, int n)
+{
+    if (!s || !segs || n < 1 || n > SPEECH_MAX_SEGMENTS)
+        return -1;
+    request *r = calloc(1, sizeof *r);
+    if (!r)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const speech_segment *sg = &segs[i];
+        bool has_text = sg->text && sg->text[0];
+        bool has_clip = sg->clip && sg->clip[0];
+        if (sg->tag < 0 || (!has_text && !has_clip))
+            goto fail;
+        seg_copy *c = &r->segs[i];
+        r->n = i + 1;
+        c->tag = sg->tag;
+        c->text = dup_utf8(sg->text, SPEECH_MAX_TEXT);
+        if (!c->text)
+            goto fail;
+        if (has_clip && !(c->clip = dup_utf8(sg->clip, SPEECH_MAX_PATH)))
+            goto fail;
+        wp_strlcpy(c->lang, sg->lang ? sg->lang : "", sizeof c->lang);
+    }
+
+    request *old_req;
+    block *old_blocks;
+    SDL_LockMutex(s->mu);
+    detach_locked(s, &old_req, &old_blocks);
+    int gen = SDL_AtomicGet(&s->gen) + 1;
+    SDL_AtomicSet(&s->gen, gen);
+    r->gen = gen;
+    s->pending = r;
+    s->active = true;
+    s->synth_done = false;
+    int old_tag = s->heard_tag;
+    s->heard_tag = -1;
+    long total = s->stats.synth_total;
+    memset(&s->stats, 0, sizeof s->stats);
+    s->stats.synth_total = total;
+    s->stats.n_segments = n;
+    s->stats.first_audio_ms = -1;
+    s->say_counter = SDL_GetPerformanceCounter();
+    SDL_CondBroadcast(s->cv);
+    SDL_UnlockMutex(s->mu);
+
+    free_request(old_req);
+    free_blocks(old_blocks);
+    if (old_tag != -1)
+        push_tag_event(s, -1);
+    return 0;
+fail:
+    free_request(r);
+    return -1;
+}
+
+void speech_stop(speech *s)
+{
+    if (!s)
+        return;
+    request *old_req;
+    block *old_blocks;
+    SDL_LockMutex(s->mu);
+    detach_locked(s, &old_req, &old_blocks);
+    SDL_AtomicAdd(&s->gen, 1);
+    s->active = false;
+    int old_tag = s->heard_tag;
+    s->heard_tag = -1;
+    SDL_CondBroadcast(s->cv);
+    SDL_UnlockMutex(s->mu);
+    free_request(old_req);
+    free_blocks(old_blocks);
+    if (old_tag != -1)
+        push_tag_event(s, -1);
+}
+
+int speech_current_tag(speech *s)
+{
+    if (!s)
+        return -1;
+    SDL_LockMutex(s->mu);
+    int t = s->heard_tag;
+    SDL_UnlockMutex(s->mu);
+    return t;
+}
+
+bool speech_busy(speech *s)
+{
+    if (!s)
+        return false;
+    SDL_LockMutex(s->mu);
+    bool b = s->active;
+    SDL_UnlockMutex(s->mu);
+    return b;
+}
+
+void speech_set_volume(speech *s, int step)
+{
+    if (s)
+        SDL_AtomicSet(&s->volume, clamp_volume(step));
+}
+
+int speech_volume(speech *s)
+{
+    return s ? SDL_AtomicGet(&s->volume) : 0;
+}
+
+bool speech_has_voice(speech *s, const char *lang)
+{
+    if (!s || !lang || !lang[0])
+        return false;
+    char bare[SPEECH_MAX_LANG];
+    wp_strlcpy(bare, lang, sizeof bare);
+    bare[strcspn(bare, "-_")] = '\0';
+    for (int i = 0; i < s->n_voices; i++) {
+        if (strcasecmp(s->voices[i].code, lang) == 0 || strcasecmp(s->voices[i].code, bare) == 0)
+            return true;
+    }
+    return false;
+}
+
+void speech_get_stats(speech *s, speech_stats *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    out->first_audio_ms = -1;
+    if (!s)
+        return;
+    SDL_LockMutex(s->mu);
+    *out = s->stats;
+    SDL_UnlockMutex(s->mu);
+}

@@ -1,0 +1,70 @@
+/* The kiosk's resident screens: layout in millimetres, drawing, input and the widget tree, on
+ * top of the poll flow. Event-driven: callers draw only when ui_input/ui_tick say something
+ * changed, and sleep until ui_deadline. Input arrives already translated from SDL. */
+#ifndef WP_UI_H
+#define WP_UI_H
+
+#include "flow.h"
+#include "uistr.h"
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ui ui;
+
+typedef enum { UI_EV_DOWN, UI_EV_MOVE, UI_EV_UP, UI_EV_CANCEL } ui_ev_type;
+
+/* One pointer event (finger or mouse) in window pixels. */
+typedef struct {
+    ui_ev_type type;
+    int x, y;
+} ui_event;
+
+/* Stores a finished/abandoned session; returns 0 only when it is durable. */
+typedef int (*ui_save_fn)(void *ctx, const flow_response *r, char *err, size_t errlen);
+
+typedef struct {
+    SDL_Renderer *renderer;
+    int width, height;       /* window size in pixels */
+    double px_per_mm;        /* physical scale of the screen */
+    int viewing_distance_mm; /* for the large-text size */
+    const char *font_dir;
+    const char *icon_dir;
+    const uistr *strings;
+    flow_options flow;
+    ui_save_fn save;
+    void *save_ctx;
+} ui_options;
+
+/* Opens the UI on qs (which must outlive it or be replaced with ui_set_qset). */
+int ui_open(const ui_options *o, const qset *qs, int64_t now, ui **out, char *err, size_t errlen);
+void ui_close(ui *u); /* NULL is a no-op */
+
+/* Handles one pointer event. Returns true when the screen must be redrawn. */
+bool ui_input(ui *u, const ui_event *ev, int64_t now);
+/* Handles timeouts. Returns true when the screen must be redrawn. */
+bool ui_tick(ui *u, int64_t now);
+/* The next time ui_tick has work (INT64_MAX when nothing is due). */
+int64_t ui_deadline(ui *u, int64_t now);
+/* Draws the current screen into the renderer (the caller presents it). */
+void ui_draw(ui *u, int64_t now);
+
+/* Switches the question set between residents; false while a resident is busy. */
+bool ui_set_qset(ui *u, const qset *qs);
+const char *ui_screen_name(const ui *u);
+flow *ui_flow(ui *u);
+
+/* The current screen as JSON (see the README's tree format). Caller frees. */
+char *ui_tree_json(ui *u, int64_t now);
+/* Centre of the widget with this id; false when it is not on screen. */
+bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y);
+
+/* Last storage error shown to staff ("" when none). */
+const char *ui_last_error(const ui *u);
+
+/* Display modes (issue 5): both reset for the next resident. */
+void ui_set_modes(ui *u, bool large_text, bool high_contrast);
+
+#endif

@@ -1,0 +1,235 @@
+/* The scripted headless driver (see ui_script.h). */
+#include "ui_script.h"
+#include "util.h"
+
+#include <SDL_image.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCRIPT_MAX_LINE       2048
+#define SCRIPT_MAX_WAIT_STEPS 1000000 /* guard against a deadline that never moves */
+
+static void draw(script_env *e)
+{
+    ui_draw(e->u, e->now);
+    SDL_RenderPresent(e->renderer);
+    e->frames++;
+}
+
+static void settle(script_env *e, bool changed)
+{
+    if (e->on_time)
+        e->on_time(e->ctx, e->now);
+    if (ui_tick(e->u, e->now))
+        changed = true;
+    if (changed)
+        draw(e);
+}
+
+static void tap(script_env *e, int x, int y)
+{
+    ui_event down = {UI_EV_DOWN, x, y}, up = {UI_EV_UP, x, y};
+    bool changed = ui_input(e->u, &down, e->now);
+    changed |= ui_input(e->u, &up, e->now);
+    settle(e, changed);
+}
+
+/* Advances the virtual clock by ms, stopping at every deadline on the way so that timeouts
+ * fire in order, exactly as they would in real time. */
+static void wait_ms(script_env *e, int64_t ms)
+{
+    int64_t target = e->now + ms;
+    for (long i = 0; i < SCRIPT_MAX_WAIT_STEPS; i++) {
+        int64_t d = ui_deadline(e->u, e->now);
+        if (d > target || d == INT64_MAX) {
+            e->now = target;
+            settle(e, false);
+            return;
+        }
+        e->now = d > e->now ? d : e->now + 1;
+        settle(e, false);
+    }
+    e->now = target;
+}
+
+int script_shot(script_env *e, const char *png, char *err, size_t errlen)
+{
+    ui_draw(e->u, e->now);
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, e->width, e->height, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        wp_errf(err, errlen, "screenshot: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = SDL_RenderReadPixels(e->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (rc == 0)
+        rc = IMG_SavePNG(s, png);
+    if (rc != 0)
+        wp_errf(err, errlen, "cannot write %s: %s", png, SDL_GetError());
+    SDL_FreeSurface(s);
+    return rc == 0 ? 0 : -1;
+}
+
+static int write_text(const char *path, const char *text, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        wp_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fputs(text, f);
+    fputc('\n', f);
+    if (fclose(f) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Splits "cmd arg1 arg2..." in place; the last argument takes the rest of the line. */
+static int split(char *line, char **argv, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (*p && n < max) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        argv[n++] = p;
+        if (n == max)
+            break;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            *p++ = '\0';
+    }
+    return n;
+}
+
+static int run_command(script_env *e, int argc, char **argv, bool *quit, char *msg, size_t len)
+{
+    const char *cmd = argv[0];
+    long a, b;
+    if (!strcmp(cmd, "tap")) {
+        if (argc != 3 || !wp_parse_int(argv[1], 0, e->width - 1, &a) ||
+            !wp_parse_int(argv[2], 0, e->height - 1, &b)) {
+            wp_errf(msg, len, "usage: tap X Y (inside the %dx%d window)", e->width, e->height);
+            return -1;
+        }
+        tap(e, (int)a, (int)b);
+        return 0;
+    }
+    if (!strcmp(cmd, "tap-id")) {
+        int x, y;
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: tap-id ID");
+            return -1;
+        }
+        if (!ui_widget_center(e->u, argv[1], e->now, &x, &y)) {
+            wp_errf(msg, len, "no widget \"%s\" on the %s screen", argv[1], ui_screen_name(e->u));
+            return -1;
+        }
+        tap(e, x, y);
+        return 0;
+    }
+    if (!strcmp(cmd, "wait")) {
+        if (argc != 2 || !wp_parse_int(argv[1], 0, 365L * 24 * 3600 * 1000, &a)) {
+            wp_errf(msg, len, "usage: wait MS");
+            return -1;
+        }
+        wait_ms(e, a);
+        return 0;
+    }
+    if (!strcmp(cmd, "shot")) {
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: shot FILE.png");
+            return -1;
+        }
+        return script_shot(e, argv[1], msg, len);
+    }
+    if (!strcmp(cmd, "tree")) {
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: tree FILE.json");
+            return -1;
+        }
+        char *json = ui_tree_json(e->u, e->now);
+        int rc = json ? write_text(argv[1], json, msg, len) : -1;
+        free(json);
+        return rc;
+    }
+    if (!strcmp(cmd, "expect-screen")) {
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: expect-screen NAME");
+            return -1;
+        }
+        if (strcmp(ui_screen_name(e->u), argv[1]) != 0) {
+            wp_errf(msg, len, "expected screen \"%s\", but it is \"%s\"", argv[1],
+                    ui_screen_name(e->u));
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "expect-widget") || !strcmp(cmd, "expect-no-widget")) {
+        int x, y;
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: %s ID", cmd);
+            return -1;
+        }
+        bool there = ui_widget_center(e->u, argv[1], e->now, &x, &y);
+        if (there != !strcmp(cmd, "expect-widget")) {
+            wp_errf(msg, len, "widget \"%s\" is %son the %s screen", argv[1], there ? "" : "not ",
+                    ui_screen_name(e->u));
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "quit")) {
+        *quit = true;
+        return 0;
+    }
+    wp_errf(msg, len, "unknown command \"%s\"", cmd);
+    return -1;
+}
+
+int script_run_file(const char *path, script_env *e, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        wp_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[SCRIPT_MAX_LINE];
+    int lineno = 0, rc = 0;
+    bool quit = false;
+    draw(e); /* the first frame, as the kiosk shows it */
+    while (!quit && fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            wp_errf(err, errlen, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = '\0';
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        char *argv[4];
+        int argc = split(p, argv, 4);
+        char msg[WP_ERR_LEN];
+        if (run_command(e, argc, argv, &quit, msg, sizeof msg) != 0) {
+            wp_errf(err, errlen, "%s:%d: %s", path, lineno, msg);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* The scripted headless driver behind `wijkpeil --script FILE`: one command per line, run
+ * against the real screens on a virtual clock that only `wait` advances. Tests and staff
+ * previews use it; see README.md for the commands. */
+#ifndef WP_UI_SCRIPT_H
+#define WP_UI_SCRIPT_H
+
+#include "ui.h"
+
+#include <SDL.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    ui *u;
+    SDL_Renderer *renderer;
+    int width, height;
+    int64_t now; /* the virtual monotonic clock, advanced by `wait` */
+    long frames; /* frames drawn so far */
+    /* Called after every command and at every step of `wait` with the current virtual time
+     * (the kiosk's periodic work: retries, stick watching). May be NULL. */
+    void (*on_time)(void *ctx, int64_t now);
+    void *ctx;
+} script_env;
+
+/* Runs every command of the file. Returns 0 when all succeeded, or -1 with a message naming
+ * the file and line in err. `quit` ends the script early with success. */
+int script_run_file(const char *path, script_env *env, char *err, size_t errlen);
+
+/* Draws the current screen and saves it as PNG. Returns 0 or -1 with a message. */
+int script_shot(script_env *env, const char *png_path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,1107 @@
+/* Text on screen: our own line breaking, FriBidi runs shaped one by one by SDL_ttf/HarfBuzz in
+ * the font that covers them, and an LRU cache of laid-out lines as textures (see ui_text.h). */
+#include "ui_text.h"
+
+#include "util.h"
+
+#include <SDL_ttf.h>
+#include <fribidi.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONT_FILE_MAX_BYTES (16u << 20) /* a Noto TTF is about 0.5 MB */
+#define PROBE_PX            24          /* size of the fonts kept open for coverage queries */
+#define MIN_PX              4
+#define MAX_PX              512
+#define CACHE_BUCKETS       1024 /* power of two */
+#define ENTRY_OVERHEAD      256  /* bytes charged per cache entry besides its pixels */
+
+enum { FACE_LATIN = 0, FACE_ARABIC = 1, FACE_UNDECIDED = 2 };
+enum { KIND_MEASURE = 1, KIND_DRAW = 2 };
+
+/* File names of the faces, indexed by face * 2 + bold. */
+static const char *const font_files[4] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf",
+                                          "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"};
+
+typedef struct {
+    int px;                 /* 0 = free slot */
+    unsigned long last_use; /* for LRU eviction of sizes */
+    TTF_Font *f[4];         /* opened on demand, indexed like font_files */
+} size_slot;
+
+typedef struct {
+    SDL_Texture *tex; /* NULL for an empty line */
+    int w;            /* width of the line (and texture) */
+} line_tex;
+
+typedef struct entry {
+    struct entry *hnext;       /* hash chain */
+    struct entry *prev, *next; /* LRU list, most recent first */
+    uint64_t hash;
+    int kind;
+    char *text;
+    size_t tlen;
+    int px, max_w;
+    bool bold, rtl;
+    SDL_Color color;
+    int w, h, nlines, line_h;
+    line_tex *lines; /* KIND_DRAW only: nlines textures */
+    size_t bytes;
+} entry;
+
+struct ui_text {
+    SDL_Renderer *r;
+    int max_tex_w; /* renderer limit, 0 = none */
+    void *data[4]; /* font files in memory */
+    size_t len[4];
+    TTF_Font *probe[4];
+    size_slot sizes[UI_TEXT_MAX_SIZES];
+    unsigned long tick;
+    entry *buckets[CACHE_BUCKETS];
+    entry *lru_head, *lru_tail;
+    size_t max_items, max_bytes;
+    ui_text_stats st;
+};
+
+/* ---------- UTF-8 ---------- */
+
+/* Decodes one code point at s[*i] (n bytes total). Invalid or truncated sequences yield
+ * U+FFFD and consume one byte. Returns false for such a replacement. */
+static bool utf8_next(const unsigned char *s, size_t n, size_t *i, uint32_t *out)
+{
+    unsigned char c = s[*i];
+    uint32_t cp;
+    int need;
+    if (c < 0x80) {
+        *out = c;
+        (*i)++;
+        return true;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        cp = c & 0x1F;
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        cp = c & 0x0F;
+        need = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        cp = c & 0x07;
+        need = 3;
+    } else {
+        goto bad;
+    }
+    if (*i + (size_t)need >= n)
+        goto bad;
+    for (int k = 1; k <= need; k++) {
+        unsigned char d = s[*i + (size_t)k];
+        if ((d & 0xC0) != 0x80)
+            goto bad;
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        goto bad;
+    *out = cp;
+    *i += (size_t)need + 1;
+    return true;
+bad:
+    *out = 0xFFFD;
+    (*i)++;
+    return false;
+}
+
+static size_t utf8_put(uint32_t cp, char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    } else if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    } else if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Length of utf8 capped at UI_TEXT_MAX_BYTES, cut back to a character boundary. */
+static size_t capped_len(const char *utf8)
+{
+    size_t n = strnlen(utf8, UI_TEXT_MAX_BYTES + 1);
+    if (n > UI_TEXT_MAX_BYTES) {
+        n = UI_TEXT_MAX_BYTES;
+        while (n > 0 && ((unsigned char)utf8[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return n;
+}
+
+/* ---------- character classes ---------- */
+
+static bool is_arabic_cp(uint32_t c)
+{
+    return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+           (c >= 0x0870 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+           (c >= 0xFE70 && c <= 0xFEFF && c != 0xFEFF);
+}
+
+static bool is_cyrillic_cp(uint32_t c)
+{
+    return c >= 0x0400 && c <= 0x052F;
+}
+
+/* Invisible characters that no font needs to draw (HarfBuzz hides default ignorables). */
+static bool is_invisible(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x00AD || (c >= 0x200B && c <= 0x200F) ||
+           (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF ||
+           (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+/* A line may not be broken before c (it belongs to the previous character). */
+static bool no_break_before(uint32_t c)
+{
+    return fribidi_get_bidi_type(c) == FRIBIDI_TYPE_NSM || c == 0x200D || c == 0x200C ||
+           (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF);
+}
+
+/* ---------- fonts ---------- */
+
+static TTF_Font *open_mem_font(ui_text *t, int idx, int px)
+{
+    SDL_RWops *rw = SDL_RWFromConstMem(t->data[idx], (int)t->len[idx]);
+    if (!rw)
+        return NULL;
+    return TTF_OpenFontRW(rw, 1, px);
+}
+
+/* The font of face (FACE_LATIN/FACE_ARABIC) and weight at px, opened on demand. */
+static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
+{
+    int idx = face * 2 + (bold ? 1 : 0);
+    size_slot *slot = NULL, *lru = NULL;
+    for (int i = 0; i < UI_TEXT_MAX_SIZES && !slot; i++) {
+        size_slot *s = &t->sizes[i];
+        if (s->px == px)
+            slot = s;
+        else if (!lru || (lru->px != 0 && (s->px == 0 || s->last_use < lru->last_use)))
+            lru = s; /* a free slot wins, else the least recently used size */
+    }
+    if (!slot) {
+        slot = lru;
+        for (int k = 0; k < 4; k++) {
+            if (slot->f[k])
+                TTF_CloseFont(slot->f[k]);
+            slot->f[k] = NULL;
+        }
+        if (slot->px == 0)
+            t->st.sizes_open++;
+        slot->px = px;
+    }
+    slot->last_use = ++t->tick;
+    if (!slot->f[idx])
+        slot->f[idx] = open_mem_font(t, idx, px);
+    return slot->f[idx];
+}
+
+static bool provides(ui_text *t, int face, bool bold, uint32_t c)
+{
+    TTF_Font *f = t->probe[face * 2 + (bold ? 1 : 0)];
+    return f && TTF_GlyphIsProvided32(f, c) != 0;
+}
+
+/* ---------- layout ---------- */
+
+typedef struct {
+    int start, len; /* logical code point range */
+    int x, w;       /* within the line */
+    int level;      /* bidi embedding level */
+    int face;
+} lrun;
+
+typedef struct {
+    int start, len; /* logical code point range */
+    int w;
+    int run0, nruns; /* into layout.runs */
+} lline;
+
+typedef struct {
+    ui_text *t;
+    int px;
+    bool bold, rtl;
+    TTF_Font *font[2];
+    uint32_t *cp; /* whole text, decoded */
+    uint8_t *face;
+    int n;
+    bool any_arabic;
+    lline *lines;
+    int nlines;
+    lrun *runs;
+    int nruns, cap_runs;
+    int w, line_h, ascent;
+    /* scratch for one line */
+    FriBidiCharType *types;
+    FriBidiBracketType *btypes;
+    FriBidiLevel *levels;
+    FriBidiStrIndex *map;
+    char *u8; /* encoded run text */
+    size_t u8cap;
+} layout;
+
+static void layout_free(layout *L)
+{
+    free(L->cp);
+    free(L->face);
+    free(L->lines);
+    free(L->runs);
+    free(L->types);
+    free(L->btypes);
+    free(L->levels);
+    free(L->map);
+    free(L->u8);
+    memset(L, 0, sizeof *L);
+}
+
+/* Encodes cp[start..start+len) into L->u8 (NUL-terminated). */
+static const char *run_utf8(layout *L, int start, int len)
+{
+    size_t o = 0;
+    for (int i = 0; i < len; i++)
+        o += utf8_put(L->cp[start + i], L->u8 + o);
+    L->u8[o] = '\0';
+    return L->u8;
+}
+
+static void set_run_font(layout *L, const lrun *r, TTF_Font *f)
+{
+    const char *script = "Latn";
+    if (r->face == FACE_ARABIC) {
+        script = "Arab";
+    } else {
+        for (int i = 0; i < r->len; i++) {
+            if (is_cyrillic_cp(L->cp[r->start + i])) {
+                script = "Cyrl";
+                break;
+            }
+        }
+    }
+    TTF_SetFontDirection(f, (r->level & 1) ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(f, script);
+}
+
+static int push_run(layout *L, const lrun *r)
+{
+    if (L->nruns == L->cap_runs) {
+        int cap = L->cap_runs ? L->cap_runs * 2 : 32;
+        lrun *n = realloc(L->runs, (size_t)cap * sizeof *n);
+        if (!n)
+            return -1;
+        L->runs = n;
+        L->cap_runs = cap;
+    }
+    L->runs[L->nruns++] = *r;
+    return 0;
+}
+
+/* Lays out the line cp[start..start+len): bidi levels, visual runs split by font, widths.
+ * Appends the runs to L->runs from index *run0 and returns the line width, or -1. */
+static int layout_line(layout *L, int start, int len, int *run0)
+{
+    *run0 = L->nruns;
+    if (len <= 0)
+        return 0;
+    const FriBidiChar *s = L->cp + start;
+    fribidi_get_bidi_types(s, len, L->types);
+    fribidi_get_bracket_types(s, len, L->types, L->btypes);
+    FriBidiParType base = L->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    if (!fribidi_get_par_embedding_levels_ex(L->types, L->btypes, len, &base, L->levels)) {
+        for (int i = 0; i < len; i++)
+            L->levels[i] = L->rtl ? 1 : 0;
+    }
+    for (int i = 0; i < len; i++)
+        L->map[i] = i;
+    if (!fribidi_reorder_line(0, L->types, len, 0, base, L->levels, NULL, L->map)) {
+        for (int i = 0; i < len; i++)
+            L->map[i] = L->rtl ? len - 1 - i : i;
+    }
+    /* Walk visual order; a run continues while level and font stay and the logical index
+     * moves by one in the run's direction. */
+    int x = 0;
+    int v = 0;
+    while (v < len) {
+        int l0 = L->map[v];
+        int lev = L->levels[l0];
+        int face = L->face[start + l0];
+        int lo = l0, hi = l0, prev = l0;
+        int step = (lev & 1) ? -1 : 1;
+        v++;
+        while (v < len) {
+            int l = L->map[v];
+            if (L->levels[l] != lev || L->face[start + l] != face || l != prev + step)
+                break;
+            prev = l;
+            if (l < lo)
+                lo = l;
+            if (l > hi)
+                hi = l;
+            v++;
+        }
+        lrun r = {.start = start + lo, .len = hi - lo + 1, .x = x, .level = lev, .face = face};
+        TTF_Font *f = L->font[face];
+        int w = 0, h = 0;
+        if (f) {
+            set_run_font(L, &r, f);
+            if (TTF_SizeUTF8(f, run_utf8(L, r.start, r.len), &w, &h) != 0)
+                w = 0;
+        }
+        r.w = w;
+        x += w;
+        if (push_run(L, &r) != 0)
+            return -1;
+    }
+    return x;
+}
+
+/* Measures a candidate line without keeping its runs. */
+static int line_width(layout *L, int start, int len)
+{
+    int run0;
+    int w = layout_line(L, start, len, &run0);
+    L->nruns = run0;
+    return w;
+}
+
+static int add_line(layout *L, int start, int len)
+{
+    if (L->nlines >= UI_TEXT_MAX_LINES)
+        return 1; /* full: stop quietly */
+    int run0;
+    int w = layout_line(L, start, len, &run0);
+    if (w < 0)
+        return -1;
+    L->lines[L->nlines++] =
+        (lline){.start = start, .len = len, .w = w, .run0 = run0, .nruns = L->nruns - run0};
+    if (w > L->w)
+        L->w = w;
+    return 0;
+}
+
+/* Chooses the font of every code point: Arabic script -> Noto Sans Arabic, other letters ->
+ * Noto Sans; digits, punctuation and spaces follow the neighbouring letter's font when that
+ * font has them. */
+static void assign_faces(layout *L)
+{
+    ui_text *t = L->t;
+    for (int i = 0; i < L->n; i++) {
+        uint32_t c = L->cp[i];
+        int f = FACE_UNDECIDED;
+        if (is_arabic_cp(c)) {
+            f = FACE_ARABIC;
+            if (!provides(t, FACE_ARABIC, L->bold, c) && provides(t, FACE_LATIN, L->bold, c))
+                f = FACE_LATIN;
+        } else if (FRIBIDI_IS_LETTER(fribidi_get_bidi_type(c))) {
+            f = FACE_LATIN;
+            if (!provides(t, FACE_LATIN, L->bold, c) && provides(t, FACE_ARABIC, L->bold, c))
+                f = FACE_ARABIC;
+        }
+        L->face[i] = (uint8_t)f;
+    }
+    for (int i = 0; i < L->n; i++) {
+        if (L->face[i] != FACE_UNDECIDED)
+            continue;
+        uint32_t c = L->cp[i];
+        int before = -1, after = -1;
+        for (int j = i - 1; j >= 0 && L->cp[j] != '\n'; j--) {
+            if (L->face[j] != FACE_UNDECIDED && !(L->face[j] & 0x80)) {
+                before = L->face[j];
+                break;
+            }
+        }
+        for (int j = i + 1; j < L->n && L->cp[j] != '\n'; j++) {
+            if (L->face[j] != FACE_UNDECIDED) {
+                after = L->face[j] & 0x7F;
+                break;
+            }
+        }
+        int f;
+        if (before >= 0 && provides(t, before, L->bold, c))
+            f = before;
+        else if (after >= 0 && provides(t, after, L->bold, c))
+            f = after;
+        else if (L->rtl && provides(t, FACE_ARABIC, L->bold, c) &&
+                 !provides(t, FACE_LATIN, L->bold, c))
+            f = FACE_ARABIC;
+        else if (provides(t, FACE_LATIN, L->bold, c))
+            f = FACE_LATIN;
+        else if (provides(t, FACE_ARABIC, L->bold, c))
+            f = FACE_ARABIC;
+        else
+            f = FACE_LATIN;
+        /* Mark as resolved-from-neighbour so later neutrals look at letters only. */
+        L->face[i] = (uint8_t)(f | 0x80);
+    }
+    for (int i = 0; i < L->n; i++) {
+        L->face[i] &= 0x7F;
+        if (L->face[i] == FACE_ARABIC && L->cp[i] != '\n' && L->cp[i] != ' ')
+            L->any_arabic = true;
+    }
+}
+
+/* Breaks one paragraph cp[p0..p1) into lines of at most max_w pixels (max_w <= 0: no limit). */
+static int wrap_paragraph(layout *L, int p0, int p1, int max_w)
+{
+    if (p0 == p1)
+        return add_line(L, p0, 0);
+    int pos = p0;
+    while (pos < p1) {
+        if (pos > p0) {
+            while (pos < p1 && L->cp[pos] == ' ')
+                pos++;
+            if (pos == p1)
+                break;
+        }
+        int line_start = pos, line_end = pos;
+        int scan = pos;
+        /* Leading spaces of the paragraph belong to the first word. */
+        while (scan < p1 && L->cp[scan] == ' ')
+            scan++;
+        while (scan < p1) {
+            int we = scan;
+            while (we < p1 && L->cp[we] != ' ')
+                we++;
+            if (max_w > 0 && line_width(L, line_start, we - line_start) > max_w)
+                break;
+            line_end = we;
+            scan = we;
+            while (scan < p1 && L->cp[scan] == ' ')
+                scan++;
+        }
+        if (line_end == line_start && scan == p1) {
+            /* Only spaces left: an empty line. */
+            return add_line(L, line_start, 0);
+        }
+        if (line_end == line_start) {
+            /* The first word alone is too wide: take as many characters as fit (at least
+             * one), never splitting a character from its combining marks. */
+            int we = scan;
+            while (we < p1 && L->cp[we] != ' ')
+                we++;
+            int lo = 1, hi = we - line_start, best = 1;
+            /* No glyph is narrower than 1/8 em: bounds the search on junk input. */
+            int most = max_w * 8 / (L->px > 0 ? L->px : 1) + 16;
+            if (hi > most)
+                hi = most;
+            while (lo <= hi) {
+                int mid = (lo + hi) / 2;
+                if (line_width(L, line_start, mid) <= max_w) {
+                    best = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            int end = line_start + best;
+            while (end > line_start + 1 && end < p1 && no_break_before(L->cp[end]))
+                end--;
+            while (end < p1 && no_break_before(L->cp[end]))
+                end++;
+            line_end = end;
+        }
+        int rc = add_line(L, line_start, line_end - line_start);
+        if (rc != 0)
+            return rc;
+        pos = line_end;
+    }
+    return 0;
+}
+
+/* Lays out utf8 completely: decode, choose fonts, wrap, runs. Returns 0 or -1. */
+static int layout_text(ui_text *t, const char *utf8, const ui_text_style *st, int max_w, layout *L)
+{
+    memset(L, 0, sizeof *L);
+    L->t = t;
+    L->px = st->px < MIN_PX ? MIN_PX : st->px > MAX_PX ? MAX_PX : st->px;
+    L->bold = st->bold;
+    L->rtl = st->rtl;
+    size_t n = utf8 ? capped_len(utf8) : 0;
+    size_t cap = n + 1;
+    L->cp = malloc(cap * sizeof *L->cp);
+    L->face = malloc(cap);
+    L->types = malloc(cap * sizeof *L->types);
+    L->btypes = malloc(cap * sizeof *L->btypes);
+    L->levels = malloc(cap * sizeof *L->levels);
+    L->map = malloc(cap * sizeof *L->map);
+    L->u8cap = cap * 4 + 1;
+    L->u8 = malloc(L->u8cap);
+    L->lines = malloc(UI_TEXT_MAX_LINES * sizeof *L->lines);
+    if (!L->cp || !L->face || !L->types || !L->btypes || !L->levels || !L->map || !L->u8 ||
+        !L->lines)
+        goto fail;
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c;
+        utf8_next(s, n, &i, &c);
+        if (c == '\r')
+            continue;
+        if (c == '\t')
+            c = ' ';
+        else if (c != '\n' && (c < 0x20 || (c >= 0x7F && c <= 0x9F)))
+            continue;
+        L->cp[L->n++] = c;
+    }
+    assign_faces(L);
+    L->font[FACE_LATIN] = get_font(t, L->px, FACE_LATIN, L->bold);
+    L->font[FACE_ARABIC] = get_font(t, L->px, FACE_ARABIC, L->bold);
+    if (!L->font[FACE_LATIN] || !L->font[FACE_ARABIC])
+        goto fail;
+    TTF_Font *lat = L->font[FACE_LATIN], *ara = L->font[FACE_ARABIC];
+    L->line_h = TTF_FontLineSkip(lat);
+    L->ascent = TTF_FontAscent(lat);
+    if (L->any_arabic) {
+        int below = TTF_FontLineSkip(lat) - TTF_FontAscent(lat);
+        int below_a = TTF_FontLineSkip(ara) - TTF_FontAscent(ara);
+        if (TTF_FontAscent(ara) > L->ascent)
+            L->ascent = TTF_FontAscent(ara);
+        L->line_h = L->ascent + (below > below_a ? below : below_a);
+    }
+    if (L->n == 0)
+        return 0;
+    int p0 = 0;
+    for (int k = 0; k <= L->n; k++) {
+        if (k == L->n || L->cp[k] == '\n') {
+            int rc = wrap_paragraph(L, p0, k, max_w);
+            if (rc < 0)
+                goto fail;
+            if (rc > 0)
+                break;
+            p0 = k + 1;
+        }
+    }
+    return 0;
+fail:
+    layout_free(L);
+    return -1;
+}
+
+/* ---------- cache ---------- */
+
+static uint64_t key_hash(int kind, const char *text, size_t tlen, int px, bool bold, bool rtl,
+                         SDL_Color c, int max_w)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < tlen; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 1099511628211ull;
+    }
+    uint32_t extra[4] = {(uint32_t)kind | (bold ? 0x100u : 0) | (rtl ? 0x200u : 0), (uint32_t)px,
+                         (uint32_t)max_w,
+                         (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a};
+    for (int k = 0; k < 4; k++) {
+        h ^= extra[k];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void lru_unlink(ui_text *t, entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        t->lru_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        t->lru_tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push_front(ui_text *t, entry *e)
+{
+    e->prev = NULL;
+    e->next = t->lru_head;
+    if (t->lru_head)
+        t->lru_head->prev = e;
+    t->lru_head = e;
+    if (!t->lru_tail)
+        t->lru_tail = e;
+}
+
+static void entry_destroy(entry *e)
+{
+    if (!e)
+        return;
+    if (e->lines) {
+        for (int i = 0; i < e->nlines; i++) {
+            if (e->lines[i].tex)
+                SDL_DestroyTexture(e->lines[i].tex);
+        }
+        free(e->lines);
+    }
+    free(e->text);
+    free(e);
+}
+
+static void cache_remove(ui_text *t, entry *e)
+{
+    entry **pp = &t->buckets[e->hash & (CACHE_BUCKETS - 1)];
+    while (*pp && *pp != e)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = e->hnext;
+    lru_unlink(t, e);
+    t->st.entries--;
+    t->st.bytes -= e->bytes;
+    entry_destroy(e);
+}
+
+/* Evicts least recently used entries until the limits hold (keeping `keep`). */
+static void cache_trim(ui_text *t, const entry *keep)
+{
+    entry *e = t->lru_tail;
+    while (e && (t->st.entries > t->max_items || t->st.bytes > t->max_bytes)) {
+        entry *prev = e->prev;
+        if (e != keep) {
+            cache_remove(t, e);
+            t->st.evictions++;
+        }
+        e = prev;
+    }
+}
+
+static entry *cache_find(ui_text *t, int kind, const char *text, size_t tlen,
+                         const ui_text_style *st, int px, int max_w)
+{
+    SDL_Color c = kind == KIND_DRAW ? st->color : (SDL_Color){0, 0, 0, 0};
+    uint64_t h = key_hash(kind, text, tlen, px, st->bold, st->rtl, c, max_w);
+    for (entry *e = t->buckets[h & (CACHE_BUCKETS - 1)]; e; e = e->hnext) {
+        if (e->hash == h && e->kind == kind && e->tlen == tlen && e->px == px &&
+            e->max_w == max_w && e->bold == st->bold && e->rtl == st->rtl &&
+            (kind != KIND_DRAW ||
+             (e->color.r == c.r && e->color.g == c.g && e->color.b == c.b && e->color.a == c.a)) &&
+            memcmp(e->text, text, tlen) == 0) {
+            lru_unlink(t, e);
+            lru_push_front(t, e);
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static entry *cache_new(int kind, const char *text, size_t tlen, const ui_text_style *st, int px,
+                        int max_w)
+{
+    entry *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->text = malloc(tlen + 1);
+    if (!e->text) {
+        free(e);
+        return NULL;
+    }
+    memcpy(e->text, text, tlen);
+    e->text[tlen] = '\0';
+    e->tlen = tlen;
+    e->kind = kind;
+    e->px = px;
+    e->max_w = max_w;
+    e->bold = st->bold;
+    e->rtl = st->rtl;
+    e->color = kind == KIND_DRAW ? st->color : (SDL_Color){0, 0, 0, 0};
+    e->hash = key_hash(kind, text, tlen, px, st->bold, st->rtl, e->color, max_w);
+    e->bytes = ENTRY_OVERHEAD + tlen;
+    return e;
+}
+
+static void cache_insert(ui_text *t, entry *e)
+{
+    entry **b = &t->buckets[e->hash & (CACHE_BUCKETS - 1)];
+    e->hnext = *b;
+    *b = e;
+    lru_push_front(t, e);
+    t->st.entries++;
+    t->st.bytes += e->bytes;
+    cache_trim(t, e);
+}
+
+/* ---------- rendering ---------- */
+
+/* Rasterises line ln of L into a new texture (NULL for an empty line). */
+static SDL_Texture *render_line(ui_text *t, layout *L, const lline *ln, SDL_Color color, int *out_w)
+{
+    SDL_Texture *tex = NULL;
+    SDL_Surface *surf = NULL;
+    int w = ln->w;
+    if (t->max_tex_w > 0 && w > t->max_tex_w)
+        w = t->max_tex_w;
+    *out_w = w;
+    if (w <= 0 || L->line_h <= 0)
+        return NULL;
+    surf = SDL_CreateRGBSurfaceWithFormat(0, w, L->line_h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!surf)
+        goto done;
+    SDL_FillRect(surf, NULL, 0);
+    for (int k = 0; k < ln->nruns; k++) {
+        const lrun *r = &L->runs[ln->run0 + k];
+        TTF_Font *f = L->font[r->face];
+        if (!f || r->w <= 0 || r->x >= w)
+            continue;
+        set_run_font(L, r, f);
+        SDL_Surface *rs = TTF_RenderUTF8_Blended(f, run_utf8(L, r->start, r->len), color);
+        if (!rs)
+            continue; /* e.g. a run of spaces: nothing to draw */
+        SDL_SetSurfaceBlendMode(rs, SDL_BLENDMODE_NONE);
+        SDL_Rect dst = {r->x, L->ascent - TTF_FontAscent(f), rs->w, rs->h};
+        SDL_BlitSurface(rs, NULL, surf, &dst);
+        SDL_FreeSurface(rs);
+    }
+    tex = SDL_CreateTextureFromSurface(t->r, surf);
+    if (tex) {
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+        t->st.textures_created++;
+    }
+done:
+    SDL_FreeSurface(surf);
+    return tex;
+}
+
+static entry *build_draw_entry(ui_text *t, const char *utf8, size_t tlen, const ui_text_style *st,
+                               int px, int max_w)
+{
+    layout L;
+    entry *e = NULL;
+    if (layout_text(t, utf8, st, max_w, &L) != 0)
+        return NULL;
+    e = cache_new(KIND_DRAW, utf8, tlen, st, px, max_w);
+    if (!e)
+        goto done;
+    e->nlines = L.nlines;
+    e->w = L.w;
+    e->line_h = L.line_h;
+    e->h = L.nlines * L.line_h;
+    if (L.nlines > 0) {
+        e->lines = calloc((size_t)L.nlines, sizeof *e->lines);
+        if (!e->lines) {
+            entry_destroy(e);
+            e = NULL;
+            goto done;
+        }
+    }
+    for (int i = 0; i < L.nlines; i++) {
+        int w = 0;
+        e->lines[i].tex = render_line(t, &L, &L.lines[i], st->color, &w);
+        e->lines[i].w = w;
+        if (e->lines[i].tex)
+            e->bytes += (size_t)w * (size_t)L.line_h * 4;
+    }
+    cache_insert(t, e);
+done:
+    layout_free(&L);
+    return e;
+}
+
+/* ---------- public ---------- */
+
+int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err, size_t errlen)
+{
+    ui_text *t = NULL;
+    bool ttf = false;
+    *out = NULL;
+    if (!r || !font_dir) {
+        wp_errf(err, errlen, "ui_text_open: no renderer or font folder given");
+        return -1;
+    }
+    if (TTF_Init() != 0) {
+        wp_errf(err, errlen, "cannot start the font engine (SDL_ttf): %s", TTF_GetError());
+        return -1;
+    }
+    ttf = true;
+    t = calloc(1, sizeof *t);
+    if (!t) {
+        wp_errf(err, errlen, "out of memory opening fonts");
+        goto fail;
+    }
+    t->r = r;
+    t->max_items = UI_TEXT_CACHE_MAX_ITEMS;
+    t->max_bytes = UI_TEXT_CACHE_MAX_BYTES;
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(r, &info) == 0)
+        t->max_tex_w = info.max_texture_width;
+    for (int i = 0; i < 4; i++) {
+        char path[4096];
+        char ferr[WP_ERR_LEN];
+        int n = snprintf(path, sizeof path, "%s/%s", font_dir, font_files[i]);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            wp_errf(err, errlen, "font folder path too long: %s", font_dir);
+            goto fail;
+        }
+        char *buf = NULL;
+        size_t len = 0;
+        if (wp_read_file(path, FONT_FILE_MAX_BYTES, &buf, &len, ferr, sizeof ferr) != 0) {
+            wp_errf(err, errlen, "cannot load font %s (install the fonts/ folder): %s", path, ferr);
+            goto fail;
+        }
+        t->data[i] = buf;
+        t->len[i] = len;
+        t->probe[i] = open_mem_font(t, i, PROBE_PX);
+        if (!t->probe[i]) {
+            wp_errf(err, errlen, "%s is not a usable TrueType font: %s", path, TTF_GetError());
+            goto fail;
+        }
+    }
+    *out = t;
+    return 0;
+fail:
+    if (t) {
+        ui_text_close(t);
+    } else if (ttf) {
+        TTF_Quit();
+    }
+    return -1;
+}
+
+void ui_text_flush(ui_text *t)
+{
+    if (!t)
+        return;
+    while (t->lru_head)
+        cache_remove(t, t->lru_head);
+}
+
+void ui_text_close(ui_text *t)
+{
+    if (!t)
+        return;
+    ui_text_flush(t);
+    for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
+        for (int k = 0; k < 4; k++) {
+            if (t->sizes[i].f[k])
+                TTF_CloseFont(t->sizes[i].f[k]);
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        if (t->probe[i])
+            TTF_CloseFont(t->probe[i]);
+        free(t->data[i]);
+    }
+    free(t);
+    TTF_Quit();
+}
+
+static int clamp_px(int px)
+{
+    return px < MIN_PX ? MIN_PX : px > MAX_PX ? MAX_PX : px;
+}
+
+int ui_text_measure(ui_text *t, const char *utf8, const ui_text_style *st, int max_w, int *w,
+                    int *h)
+{
+    int lines = 0, bw = 0, bh = 0;
+    if (!t || !st)
+        goto done;
+    if (!utf8)
+        utf8 = "";
+    if (max_w < 0)
+        max_w = 0;
+    size_t tlen = capped_len(utf8);
+    int px = clamp_px(st->px);
+    entry *e = cache_find(t, KIND_MEASURE, utf8, tlen, st, px, max_w);
+    if (!e)
+        e = cache_find(t, KIND_DRAW, utf8, tlen, st, px, max_w);
+    if (e) {
+        t->st.measure_hits++;
+    } else {
+        layout L;
+        t->st.measure_misses++;
+        if (layout_text(t, utf8, st, max_w, &L) != 0)
+            goto done;
+        e = cache_new(KIND_MEASURE, utf8, tlen, st, px, max_w);
+        if (e) {
+            e->w = L.w;
+            e->nlines = L.nlines;
+            e->line_h = L.line_h;
+            e->h = L.nlines * L.line_h;
+            cache_insert(t, e);
+        } else {
+            bw = L.w;
+            lines = L.nlines;
+            bh = L.nlines * L.line_h;
+        }
+        layout_free(&L);
+    }
+    if (e) {
+        bw = e->w;
+        bh = e->h;
+        lines = e->nlines;
+    }
+done:
+    if (w)
+        *w = bw;
+    if (h)
+        *h = bh;
+    return lines;
+}
+
+int ui_text_draw(ui_text *t, const char *utf8, const ui_text_style *st, SDL_Rect box)
+{
+    if (!t || !st)
+        return 0;
+    if (!utf8)
+        utf8 = "";
+    size_t tlen = capped_len(utf8);
+    int px = clamp_px(st->px);
+    int max_w = box.w > 0 ? box.w : 0;
+    entry *e = cache_find(t, KIND_DRAW, utf8, tlen, st, px, max_w);
+    if (e) {
+        t->st.draw_hits++;
+    } else {
+        t->st.draw_misses++;
+        e = build_draw_entry(t, utf8, tlen, st, px, max_w);
+        if (!e)
+            return 0;
+    }
+    if (e->nlines == 0)
+        return 0;
+    SDL_Rect old;
+    bool had_clip = SDL_RenderIsClipEnabled(t->r);
+    SDL_RenderGetClipRect(t->r, &old);
+    SDL_Rect clip = box;
+    if (had_clip && !SDL_IntersectRect(&old, &box, &clip))
+        clip = (SDL_Rect){box.x, box.y, 0, 0};
+    if (clip.w <= 0 || clip.h <= 0)
+        goto restore;
+    SDL_RenderSetClipRect(t->r, &clip);
+    for (int i = 0; i < e->nlines; i++) {
+        int y = box.y + i * e->line_h;
+        if (y >= clip.y + clip.h)
+            break;
+        if (!e->lines[i].tex || y + e->line_h <= clip.y)
+            continue;
+        int lw = e->lines[i].w;
+        int free_w = box.w - lw;
+        int x;
+        switch (st->align) {
+        case UI_ALIGN_CENTER:
+            x = free_w / 2;
+            break;
+        case UI_ALIGN_END:
+            x = st->rtl ? 0 : free_w;
+            break;
+        case UI_ALIGN_START:
+        default:
+            x = st->rtl ? free_w : 0;
+            break;
+        }
+        SDL_Rect dst = {box.x + x, y, lw, e->line_h};
+        SDL_RenderCopy(t->r, e->lines[i].tex, NULL, &dst);
+    }
+restore:
+    SDL_RenderSetClipRect(t->r, had_clip ? &old : NULL);
+    return e->h;
+}
+
+int ui_text_line_height(ui_text *t, int px)
+{
+    if (!t)
+        return 0;
+    px = clamp_px(px);
+    TTF_Font *lat = get_font(t, px, FACE_LATIN, false);
+    TTF_Font *ara = get_font(t, px, FACE_ARABIC, false);
+    if (!lat || !ara)
+        return px * 2;
+    int asc = TTF_FontAscent(lat) > TTF_FontAscent(ara) ? TTF_FontAscent(lat) : TTF_FontAscent(ara);
+    int below = TTF_FontLineSkip(lat) - TTF_FontAscent(lat);
+    int below_a = TTF_FontLineSkip(ara) - TTF_FontAscent(ara);
+    return asc + (below > below_a ? below : below_a);
+}
+
+int ui_text_missing(ui_text *t, const char *utf8, bool bold, uint32_t *first)
+{
+    int missing = 0;
+    if (first)
+        *first = 0;
+    if (!t || !utf8)
+        return 0;
+    size_t n = capped_len(utf8);
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c;
+        bool ok = utf8_next(s, n, &i, &c);
+        if (ok && is_invisible(c))
+            continue;
+        if (!ok || (!provides(t, FACE_LATIN, bold, c) && !provides(t, FACE_ARABIC, bold, c))) {
+            if (missing == 0 && first)
+                *first = c;
+            missing++;
+        }
+    }
+    return missing;
+}
+
+int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, int max_w,
+                       ui_text_run *out, int max_out)
+{
+    layout L;
+    if (!t || !st)
+        return -1;
+    if (layout_text(t, utf8 ? utf8 : "", st, max_w < 0 ? 0 : max_w, &L) != 0)
+        return -1;
+    int total = 0;
+    for (int li = 0; li < L.nlines; li++) {
+        const lline *ln = &L.lines[li];
+        for (int k = 0; k < ln->nruns; k++, total++) {
+            if (!out || total >= max_out)
+                continue;
+            const lrun *r = &L.runs[ln->run0 + k];
+            ui_text_run *o = &out[total];
+            memset(o, 0, sizeof *o);
+            size_t p = 0;
+            for (int c = 0; c < r->len; c++) {
+                char tmp[4];
+                size_t m = utf8_put(L.cp[r->start + c], tmp);
+                if (p + m >= sizeof o->text)
+                    break;
+                memcpy(o->text + p, tmp, m);
+                p += m;
+            }
+            o->text[p] = '\0';
+            o->line = li;
+            o->x = r->x;
+            o->w = r->w;
+            o->rtl = (r->level & 1) != 0;
+            o->arabic_font = r->face == FACE_ARABIC;
+        }
+    }
+    layout_free(&L);
+    return total;
+}
+
+void ui_text_get_stats(ui_text *t, ui_text_stats *out)
+{
+    if (!out)
+        return;
+    if (!t) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = t->st;
+}
+
+void ui_text_set_cache_limits(ui_text *t, size_t max_items, size_t max_bytes)
+{
+    if (!t)
+        return;
+    if (max_items)
+        t->max_items = max_items;
+    if (max_bytes)
+        t->max_bytes = max_bytes;
+    cache_trim(t, NULL);
+}

@@ -1,0 +1,79 @@
+/* Widgets of one screen as plain data: every screen is laid out into a list of boxes with an
+ * id, a role, the label as shown, the text speech reads, and the action a tap triggers. The same
+ * list is drawn, hit-tested, and written out as the JSON tree that tests and checks read. */
+#ifndef WP_UI_WIDGET_H
+#define WP_UI_WIDGET_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#define UIW_MAX       72 /* widgets on one screen */
+#define UIW_ID_LEN    96
+#define UIW_LABEL_LEN 768
+
+typedef enum {
+    UIW_TEXT,    /* paragraph */
+    UIW_HEADING, /* the screen's main text (question, title) */
+    UIW_BUTTON,
+    UIW_OPTION,   /* an answer tile */
+    UIW_TOGGLE,   /* large text, high contrast, read aloud */
+    UIW_PROGRESS, /* "3 / 8" */
+    UIW_HINT      /* a short notice, e.g. "you can choose at most 3" */
+} uiw_role;
+
+typedef enum {
+    UIA_NONE,
+    UIA_START,
+    UIA_LANG,   /* arg: language index */
+    UIA_OPTION, /* arg: option index */
+    UIA_NEXT,
+    UIA_BACK,
+    UIA_LANG_SWITCH,
+    UIA_CONTINUE,
+    UIA_READ_ALOUD,
+    UIA_VOLUME_UP,
+    UIA_VOLUME_DOWN,
+    UIA_LARGE_TEXT,
+    UIA_HIGH_CONTRAST,
+    UIA_SCROLL_UP,
+    UIA_SCROLL_DOWN,
+    UIA_STAFF /* arg: a staff-mode action (ui_staff) */
+} uiw_action;
+
+typedef enum { UIW_PLAIN, UIW_TILE, UIW_PRIMARY, UIW_HINTBOX } uiw_look;
+
+typedef struct {
+    char id[UIW_ID_LEN];
+    uiw_role role;
+    uiw_look look;
+    uiw_action action;
+    int arg;
+    char label[UIW_LABEL_LEN];  /* as shown */
+    char spoken[UIW_LABEL_LEN]; /* what speech reads for it */
+    char lang[16];              /* language of the label */
+    SDL_Rect r;                 /* window pixels */
+    bool selected, enabled;
+    bool rtl; /* label is right-to-left */
+    bool bold;
+    int px;           /* text size in pixels */
+    int align;        /* ui_align of the label */
+    const char *icon; /* icon name or NULL */
+    bool checkmark;   /* draw a check mark when selected */
+} uiw;
+
+typedef struct {
+    uiw w[UIW_MAX];
+    int n;
+} uiw_list;
+
+/* Appends a widget (zeroed, enabled) and returns it; NULL when the list is full. */
+uiw *uiw_add(uiw_list *l, uiw_role role, const char *id);
+/* Sets the label (and, when spoken is NULL, the spoken text to the same). */
+void uiw_set_label(uiw *w, const char *label, const char *spoken);
+/* The topmost actionable widget under x,y, or NULL. */
+const uiw *uiw_hit(const uiw_list *l, int x, int y);
+const uiw *uiw_find(const uiw_list *l, const char *id);
+/* Mirrors every box horizontally within a window width (right-to-left layouts). */
+void uiw_mirror(uiw_list *l, int width);
+
+#endif

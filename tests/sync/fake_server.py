@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Misbehaving HTTP servers for the uploader's fault tests, on 127.0.0.1 with an ephemeral port.
+
+usage: fake_server.py MODE   (prints "port N" on stdout, then serves until killed)
+  hang     accept, read the request, never answer
+  reset    read the headers and half of the body, then reset the connection (RST)
+  captive  answer 200 with an HTML login page (a captive portal)
+  notack   answer 200 application/json that is not an acknowledgement
+  500      answer 500 with a JSON error
+  503      answer 503 with Retry-After: 1
+  redirect answer 302 to a login page
+  conflict acknowledge every response as a conflict (HTTP 409 semantics per item)
+  partial  acknowledge only the first response of each batch
+"""
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def read_request(conn):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None, b""
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            length = int(v.strip())
+    return length, rest
+
+
+def answer(conn, status, ctype, body, extra=""):
+    body = body.encode()
+    conn.sendall((f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                  f"{extra}Connection: close\r\n\r\n").encode() + body)
+
+
+def handle(conn, mode):
+    try:
+        length, rest = read_request(conn)
+        if length is None:
+            return
+        if mode == "reset":
+            while len(rest) < length // 2:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                rest += chunk
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+            return
+        while len(rest) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            rest += chunk
+        if mode == "hang":
+            time.sleep(3600)
+        elif mode == "captive":
+            answer(conn, "200 OK", "text/html; charset=utf-8",
+                   "<html><body><h1>Welcome to CentreWiFi</h1><form>Accept terms</form></body></html>")
+        elif mode == "notack":
+            answer(conn, "200 OK", "application/json", '{"ok": true}')
+        elif mode == "500":
+            answer(conn, "500 Internal Server Error", "application/json", '{"error": "boom"}')
+        elif mode == "503":
+            answer(conn, "503 Service Unavailable", "application/json", '{"error": "busy"}',
+                   "Retry-After: 1\r\n")
+        elif mode in ("conflict", "partial") and b'"responses"' not in rest:
+            answer(conn, "200 OK", "application/json", '{"protocol": "wijkpeil-sync/1", "ok": true}')
+        elif mode in ("conflict", "partial"):
+            ids = [r["id"] for r in json.loads(rest)["responses"]]
+            if mode == "partial":
+                results = [{"id": ids[0], "status": "stored", "code": 200}]
+            else:
+                results = [{"id": i, "status": "conflict", "code": 409} for i in ids]
+            answer(conn, "200 OK", "application/json",
+                   json.dumps({"protocol": "wijkpeil-sync/1", "results": results}))
+        elif mode == "redirect":
+            answer(conn, "302 Found", "text/html", "<a href='/login'>login</a>",
+                   "Location: http://127.0.0.1/login\r\n")
+        conn.close()
+    except OSError:
+        pass
+
+
+def main():
+    mode = sys.argv[1]
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    print("port", srv.getsockname()[1], flush=True)
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=handle, args=(conn, mode), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()

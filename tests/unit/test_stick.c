@@ -1,0 +1,688 @@
+/* USB sticks as plain folder trees: finding sticks, accepting only signed and valid sets,
+ * refusing everything odd on a stick, the kiosk.conf whitelist, installing sets, and exporting
+ * responses with nothing lost when the stick is read-only, full or pulled out. */
+#include "config.h"
+#include "sign.h"
+#include "stick.h"
+#include "store.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char good_set[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-test\", \"version\": 1,\n"
+    " \"languages\": [\"nl\", \"en\"],\n"
+    " \"title\": {\"nl\": \"Hoe gaat het?\", \"en\": \"How are you?\"},\n"
+    " \"questions\": [{\"id\": \"blij\", \"type\": \"smiley\",\n"
+    "   \"text\": {\"nl\": \"Hoe blij bent u?\", \"en\": \"How happy are you?\"}}]}\n";
+
+static const char good_set_v2[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-test\", \"version\": 2,\n"
+    " \"languages\": [\"nl\"], \"title\": {\"nl\": \"Versie twee\"},\n"
+    " \"questions\": [{\"id\": \"ja\", \"type\": \"yesno\", \"text\": {\"nl\": \"Ja?\"}}]}\n";
+
+static char *pathf(const char *fmt, const char *a, const char *b)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, fmt, a, b ? b : "");
+    return strdup(buf);
+}
+
+static void mkdirs(const char *path)
+{
+    char buf[4096];
+    wp_strlcpy(buf, path, sizeof buf);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0755);
+            *p = '/';
+        }
+    }
+    mkdir(buf, 0755);
+}
+
+static void put(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *p = pathf("%s/%s", dir, name);
+    FILE *f = fopen(p, "wb");
+    CHECKF(f != NULL, "cannot create %s", p);
+    if (f) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+    free(p);
+}
+
+static void put_signed(const char *dir, const char *name, const char *text, const unsigned char *sk)
+{
+    char sig[256], err[WP_ERR_LEN], signame[512];
+    put(dir, name, text, strlen(text));
+    CHECK(sign_make(text, strlen(text), sk, sig, sizeof sig, err, sizeof err) == 0);
+    snprintf(signame, sizeof signame, "%s.sig", name);
+    put(dir, signame, sig, strlen(sig));
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static void rm_rf(const char *p)
+{
+    nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")))
+            n++;
+    closedir(d);
+    return n;
+}
+
+typedef struct {
+    char *dir;
+    unsigned char sk1[SIGN_SECRET_BYTES], sk2[SIGN_SECRET_BYTES];
+    config cfg;
+} keys;
+
+static void make_keys(keys *k)
+{
+    char err[WP_ERR_LEN];
+    k->dir = test_tmpdir("stick-keys");
+    char *n1 = pathf("%s/%s", k->dir, "k1"), *n2 = pathf("%s/%s", k->dir, "k2");
+    char *s1 = pathf("%s/%s", k->dir, "k1.secret"), *s2 = pathf("%s/%s", k->dir, "k2.secret");
+    CHECK(sign_keygen(n1, err, sizeof err) == 0 && sign_keygen(n2, err, sizeof err) == 0);
+    CHECK(sign_load_secret(s1, k->sk1, err, sizeof err) == 0);
+    CHECK(sign_load_secret(s2, k->sk2, err, sizeof err) == 0);
+    config_defaults(&k->cfg);
+    sign_public_b64(k->sk1 + 32, k->cfg.trusted_keys[0], sizeof k->cfg.trusted_keys[0]);
+    k->cfg.n_trusted_keys = 1;
+    free(n1), free(n2), free(s1), free(s2);
+}
+
+static const stick_set *find_set(const stick_scan *s, const char *file)
+{
+    for (int i = 0; i < s->n_sets; i++)
+        if (!strcmp(s->sets[i].file, file))
+            return &s->sets[i];
+    return NULL;
+}
+
+static void check_status(const stick_scan *s, const char *file, stick_set_status want,
+                         const char *words)
+{
+    const stick_set *set = find_set(s, file);
+    CHECKF(set != NULL, "%s not listed", file);
+    if (!set)
+        return;
+    CHECKF(set->status == want, "%s: status %s, want %s (%s)", file, stick_status_name(set->status),
+           stick_status_name(want), set->reason);
+    CHECKF(!words || strstr(set->reason, words), "%s: reason \"%s\" lacks \"%s\"", file,
+           set->reason, words ? words : "");
+}
+
+static void test_find_sticks(void)
+{
+    char *root = test_tmpdir("media");
+    char *a = pathf("%s/%s", root, "STICK1/WIJKPEIL");
+    char *b = pathf("%s/%s", root, "user/STICK2/WIJKPEIL");
+    char *c = pathf("%s/%s", root, "OTHER/photos");
+    char *link = pathf("%s/%s", root, "LINKED");
+    char *stick1 = pathf("%s/%s", root, "STICK1");
+    mkdirs(a), mkdirs(b), mkdirs(c);
+    CHECK(symlink(stick1, link) == 0); /* a symlink to a stick is not followed */
+    config cfg;
+    config_defaults(&cfg);
+    wp_strlcpy(cfg.mount_roots[0], root, sizeof cfg.mount_roots[0]);
+    wp_strlcpy(cfg.mount_roots[1], "/nonexistent-wijkpeil-root", sizeof cfg.mount_roots[1]);
+    char found[STICK_MAX_STICKS][STICK_PATH_LEN];
+    int n = stick_find(&cfg, found, STICK_MAX_STICKS);
+    CHECKF(n == 2, "found %d sticks", n);
+    char *want1 = pathf("%s/%s", root, "STICK1"), *want2 = pathf("%s/%s", root, "user/STICK2");
+    bool f1 = false, f2 = false;
+    for (int i = 0; i < n; i++) {
+        f1 = f1 || !strcmp(found[i], want1);
+        f2 = f2 || !strcmp(found[i], want2);
+    }
+    CHECK(f1 && f2);
+    rm_rf(root);
+    free(root), free(a), free(b), free(c), free(link), free(stick1), free(want1), free(want2);
+}
+
+static void test_scan_sets(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    char *wdir = pathf("%s/%s", stick, "WIJKPEIL");
+    mkdirs(qdir);
+    put_signed(qdir, "good.json", good_set, k.sk1);
+    put(qdir, "unsigned.json", good_set, strlen(good_set));
+    put_signed(qdir, "other-key.json", good_set, k.sk2);
+    put_signed(qdir, "changed.json", good_set, k.sk1);
+    {
+        char changed[sizeof good_set];
+        memcpy(changed, good_set, sizeof good_set);
+        *strstr(changed, "Hoe blij") = 'h'; /* one byte after signing */
+        put(qdir, "changed.json", changed, strlen(changed));
+    }
+    put_signed(qdir, "broken.json", "{\"format\": \"wijkpeil/1\",\n \"id\": }\n", k.sk1);
+    put_signed(qdir, "invalid.json",
+               "{\"format\": \"wijkpeil/1\", \"id\": \"x\", \"version\": 1, \"languages\": "
+               "[\"nl\"], \"title\": {\"nl\": \"t\"}, \"questions\": []}\n",
+               k.sk1);
+    {
+        /* 6 MiB: refused without being read (sparse, so the test stays fast). */
+        char *big = pathf("%s/%s", qdir, "big.json");
+        int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        CHECK(fd >= 0 && ftruncate(fd, 6 * 1024 * 1024) == 0);
+        close(fd);
+        put(qdir, "big.json.sig", "x", 1);
+        free(big);
+    }
+    {
+        char *target = pathf("%s/%s", qdir, "good.json"), *ln = pathf("%s/%s", qdir, "link.json");
+        CHECK(symlink(target, ln) == 0);
+        free(target), free(ln);
+        /* A symlinked signature next to a real set is refused too. */
+        put(qdir, "linksig.json", good_set, strlen(good_set));
+        char *sigt = pathf("%s/%s", qdir, "good.json.sig");
+        char *sigl = pathf("%s/%s", qdir, "linksig.json.sig");
+        CHECK(symlink(sigt, sigl) == 0);
+        free(sigt), free(sigl);
+    }
+    put_signed(qdir, "a..b.json", good_set, k.sk1);
+    put(qdir, "._good.json", "junk", 4); /* macOS litter: silently skipped */
+    put(qdir, "notes.txt", "hello", 5);
+
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    if (!s)
+        goto out;
+    CHECKF(s->n_sets == 10, "n_sets = %d", s->n_sets);
+    check_status(s, "good.json", STICK_SET_OK, NULL);
+    check_status(s, "unsigned.json", STICK_SET_UNSIGNED, "not signed");
+    check_status(s, "other-key.json", STICK_SET_UNKNOWN_KEY, "does not trust");
+    check_status(s, "changed.json", STICK_SET_TAMPERED, "changed after it was signed");
+    check_status(s, "broken.json", STICK_SET_INVALID, "broken.json:2:");
+    check_status(s, "invalid.json", STICK_SET_INVALID, "empty");
+    check_status(s, "big.json", STICK_SET_TOO_LARGE, "5 MiB");
+    check_status(s, "link.json", STICK_SET_UNSAFE, "symbolic link");
+    check_status(s, "linksig.json", STICK_SET_UNSAFE, "symbolic link");
+    check_status(s, "a..b.json", STICK_SET_UNSAFE, "\"..\"");
+    CHECK(find_set(s, "._good.json") == NULL);
+    const stick_set *g = find_set(s, "good.json");
+    if (g) {
+        CHECK_STR(g->id, "wijk-test");
+        CHECK(g->version == 1 && g->n_questions == 1);
+        CHECK_STR(g->title, "Hoe gaat het?");
+        CHECK_STR(g->languages, "nl, en");
+        CHECK(strlen(g->signer) == SIGN_KEYID_LEN &&
+              !strncmp(g->signer, k.cfg.trusted_keys[0], SIGN_KEYID_LEN));
+        CHECK(g->len == strlen(good_set) && !memcmp(g->data, good_set, g->len));
+    }
+    /* Only OK sets keep their bytes: nothing else can be installed. */
+    for (int i = 0; i < s->n_sets; i++)
+        CHECK((s->sets[i].status == STICK_SET_OK) == (s->sets[i].data != NULL));
+    /* A second trusted key makes other-key.json acceptable. */
+    stick_scan_free(s);
+    s = NULL;
+    sign_public_b64(k.sk2 + 32, k.cfg.trusted_keys[1], sizeof k.cfg.trusted_keys[1]);
+    k.cfg.n_trusted_keys = 2;
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s)
+        check_status(s, "other-key.json", STICK_SET_OK, NULL);
+    stick_scan_free(s);
+    s = NULL;
+    /* No trusted key at all: nothing is accepted. */
+    k.cfg.n_trusted_keys = 0;
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s)
+        check_status(s, "good.json", STICK_SET_UNKNOWN_KEY, "trusts no signing key");
+out:
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(qdir), free(wdir), free(k.dir);
+}
+
+static void test_symlinked_folders(void)
+{
+    keys k;
+    make_keys(&k);
+    char *real = test_tmpdir("stick-real");
+    char *stick = test_tmpdir("stick-link");
+    char *rq = pathf("%s/%s", real, "questionsets");
+    mkdirs(rq);
+    put_signed(rq, "good.json", good_set, k.sk1);
+    /* WIJKPEIL itself a symlink: the whole stick is refused. */
+    char *w = pathf("%s/%s", stick, "WIJKPEIL");
+    CHECK(symlink(real, w) == 0);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) != 0 && s == NULL);
+    CHECKF(strstr(err, "symbolic link") != NULL, "%s", err);
+    /* questionsets a symlink: no sets, a note says why. */
+    unlink(w);
+    mkdirs(w);
+    char *q = pathf("%s/%s", w, "questionsets");
+    CHECK(symlink(rq, q) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s) {
+        CHECK(s->n_sets == 0 && s->n_notes == 1 && strstr(s->notes[0], "symbolic link"));
+    }
+    stick_scan_free(s);
+    rm_rf(real), rm_rf(stick), rm_rf(k.dir);
+    free(real), free(stick), free(rq), free(w), free(q), free(k.dir);
+}
+
+static void test_thousands_of_files(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-many");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    mkdirs(qdir);
+    char name[64];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(name, sizeof name, "set-%04d.json", i);
+        put(qdir, name, "{}", 2);
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1000 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("scan of a stick with 3000 files: %.1f ms\n", ms);
+    CHECKF(ms < 2000, "scan took %.0f ms", ms);
+    if (s) {
+        CHECK(s->n_sets <= STICK_MAX_SETS);
+        bool stopped = false, capped = false;
+        for (int i = 0; i < s->n_notes; i++) {
+            stopped = stopped || strstr(s->notes[i], "more than 1000 files");
+            capped = capped || strstr(s->notes[i], "only the first");
+        }
+        CHECK(stopped && capped);
+    }
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(qdir), free(k.dir);
+}
+
+static void test_kiosk_conf(void)
+{
+    char *stick = test_tmpdir("stick-conf");
+    char *wdir = pathf("%s/%s", stick, "WIJKPEIL");
+    mkdirs(wdir);
+    const char *conf = "# settings from the centre\n"
+                       "idle_seconds = 60\n"
+                       "token = stolen\n"
+                       "languages = nl,ar\n"
+                       "still_there_seconds = 5\n"
+                       "colour = red\n"
+                       "opening_hours = 09:00-17:00\n"
+                       "nonsense line\n"
+                       "trusted_key = AAAA\n";
+    put(wdir, "kiosk.conf", conf, strlen(conf));
+    stick_conf c;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_conf_read(stick, &c, err, sizeof err) == 0 && c.present);
+    CHECKF(c.n_accepted == 3, "accepted %d", c.n_accepted);
+    CHECKF(c.n_refused == 5, "refused %d", c.n_refused);
+    if (c.n_refused == 5) {
+        CHECK(!strncmp(c.refused[0], "kiosk.conf:3:", 13) && strstr(c.refused[0], "token"));
+        CHECK(!strncmp(c.refused[1], "kiosk.conf:5:", 13));
+        CHECK(!strncmp(c.refused[2], "kiosk.conf:6:", 13) && strstr(c.refused[2], "unknown"));
+        CHECK(!strncmp(c.refused[3], "kiosk.conf:8:", 13));
+        CHECK(!strncmp(c.refused[4], "kiosk.conf:9:", 13) && strstr(c.refused[4], "trusted_key"));
+    }
+    /* Applying merges into the override file: old value replaced, other lines kept. */
+    char *data = test_tmpdir("kiosk-data");
+    char *ovr = pathf("%s/%s", data, "local.conf");
+    const char *local = "# local\nidle_seconds = 30\nlocation = nazareth\n";
+    put(data, "local.conf", local, strlen(local));
+    CHECK(stick_conf_apply(&c, ovr, err, sizeof err) == 0);
+    config cfg;
+    config_defaults(&cfg);
+    CHECKF(config_load(&cfg, ovr, err, sizeof err) == 0, "%s", err);
+    CHECK(cfg.idle_seconds == 60 && !strcmp(cfg.location, "nazareth"));
+    CHECK_STR(cfg.languages, "nl,ar");
+    CHECK_STR(cfg.opening_hours, "09:00-17:00");
+    CHECK(cfg.n_trusted_keys == 0 && cfg.token[0] == '\0');
+    char *text = NULL;
+    CHECK(wp_read_file(ovr, 4096, &text, NULL, NULL, 0) == 0);
+    CHECK(text && strstr(text, "idle_seconds = 30") == NULL && strstr(text, "# local"));
+    free(text);
+    CHECK(count_entries(data) == 1); /* no temporary file left */
+    /* A symlinked kiosk.conf is refused. */
+    char *cp = pathf("%s/%s", wdir, "kiosk.conf");
+    unlink(cp);
+    CHECK(symlink(ovr, cp) == 0);
+    CHECK(stick_conf_read(stick, &c, err, sizeof err) != 0 && strstr(err, "symbolic link"));
+    rm_rf(stick), rm_rf(data);
+    free(stick), free(wdir), free(data), free(ovr), free(cp);
+}
+
+static void test_install(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-inst");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    char *data = test_tmpdir("kiosk-data");
+    mkdirs(qdir);
+    put_signed(qdir, "a.json", good_set, k.sk1);
+    put_signed(qdir, "b.json", good_set_v2, k.sk1);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "", path[STICK_PATH_LEN] = "";
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (!s)
+        goto out;
+    CHECK(s->n_sets == 2 && s->sets[0].status == STICK_SET_OK && s->sets[1].status == STICK_SET_OK);
+    /* The stick is pulled after the preview: activation installs the bytes already verified. */
+    rm_rf(stick);
+    CHECKF(stick_install(&s->sets[0], data, path, sizeof path, err, sizeof err) == 0, "%s", err);
+    char *got = NULL;
+    size_t len = 0;
+    CHECK(wp_read_file(path, 1 << 20, &got, &len, NULL, 0) == 0);
+    CHECK(got && len == strlen(good_set) && !memcmp(got, good_set, len));
+    free(got);
+    char *want = pathf("%s/%s", data, "questionsets/wijk-test-v1.json");
+    CHECK_STR(path, want);
+    char *sig = pathf("%s/%s", data, "questionsets/wijk-test-v1.json.sig");
+    CHECK(exists(sig));
+    /* Same bytes again: fine. Version 2 next to it: both kept, listed in order. */
+    CHECK(stick_install(&s->sets[0], data, NULL, 0, err, sizeof err) == 0);
+    CHECK(stick_install(&s->sets[1], data, NULL, 0, err, sizeof err) == 0);
+    stick_installed inst[STICK_MAX_INSTALLED];
+    int n = stick_list_installed(data, inst, STICK_MAX_INSTALLED, err, sizeof err);
+    CHECKF(n == 2, "installed %d", n);
+    if (n == 2) {
+        CHECK(inst[0].version == 1 && inst[1].version == 2);
+        CHECK_STR(inst[1].title, "Versie twee");
+    }
+    /* Other bytes under an installed id and version: refused, the installed file unchanged. */
+    stick_set fake = s->sets[0];
+    char other[sizeof good_set];
+    memcpy(other, good_set, sizeof good_set);
+    other[strlen(other) - 3] = ' ';
+    fake.data = other;
+    CHECK(stick_install(&fake, data, NULL, 0, err, sizeof err) != 0 &&
+          strstr(err, "raise the version"));
+    /* A set that was not accepted cannot be installed. */
+    fake.status = STICK_SET_TAMPERED;
+    CHECK(stick_install(&fake, data, NULL, 0, err, sizeof err) != 0);
+    free(want), free(sig);
+out:
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(data), rm_rf(k.dir);
+    free(stick), free(qdir), free(data), free(k.dir);
+}
+
+/* ---- export ---- */
+
+static store *make_store(const char *dir, int n)
+{
+    char *db = pathf("%s/%s", dir, "kiosk.db");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(db, &st, err, sizeof err) == 0, "store: %s", err);
+    for (int i = 0; st && i < n; i++) {
+        store_response r;
+        memset(&r, 0, sizeof r);
+        wp_strlcpy(r.questionset, "wijk-test", sizeof r.questionset);
+        r.questionset_version = 1;
+        wp_strlcpy(r.language, i % 2 ? "ar" : "nl", sizeof r.language);
+        r.started_at_ms = 1800000000000LL + i * 60000;
+        r.finished_at_ms = r.started_at_ms + 45000;
+        r.duration_ms = 45000;
+        r.answers_json = "{\"blij\": \"4\"}";
+        CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    }
+    free(db);
+    return st;
+}
+
+static int lines_in(const char *path)
+{
+    char *t = NULL;
+    size_t len = 0;
+    if (wp_read_file(path, 1 << 24, &t, &len, NULL, 0) != 0)
+        return -1;
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += t[i] == '\n';
+    free(t);
+    return n;
+}
+
+static const int64_t export_now = 1800000000000LL; /* 2027-01-15T08:00:00Z */
+
+static void test_export_ok(void)
+{
+    char *dir = test_tmpdir("export");
+    char *stick = test_tmpdir("stick-export");
+    store *st = make_store(dir, 3);
+    put(dir, "kiosk.log", "started\nstopped\n", 16);
+    char *log = pathf("%s/%s", dir, "kiosk.log");
+    stick_export_result res;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(stick_export(st, stick, false, "kiosk-nazareth-1", log, export_now, NULL, NULL, &res,
+                        err, sizeof err) == 0,
+           "export: %s", err);
+    CHECK(res.n_responses == 3 && res.last_seq == 3);
+    char *jl =
+        pathf("%s/%s", stick, "WIJKPEIL/export/kiosk-nazareth-1-20270115-080000-responses.jsonl");
+    CHECK_STR(res.jsonl, jl);
+    CHECK(lines_in(res.jsonl) == 3);
+    CHECK(lines_in(res.csv) == 4);
+    CHECK(lines_in(res.log) == 2);
+    char *edir = pathf("%s/%s", stick, "WIJKPEIL/export");
+    CHECK(count_entries(edir) == 3); /* nothing but the three files */
+    char val[32] = "";
+    CHECK(store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, sizeof err) == 0);
+    CHECK_STR(val, "3");
+    /* Two more responses; "since last export" takes only those. */
+    store_close(st);
+    st = make_store(dir, 2);
+    CHECK(stick_export(st, stick, true, "kiosk-nazareth-1", NULL, export_now + 60000, NULL, NULL,
+                       &res, err, sizeof err) == 0);
+    CHECK(res.n_responses == 2 && lines_in(res.jsonl) == 2 && res.log[0] == '\0');
+    CHECK(store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, sizeof err) == 0);
+    CHECK_STR(val, "5");
+    /* Same second again: refused rather than overwriting an earlier export. */
+    CHECK(stick_export(st, stick, false, "kiosk-nazareth-1", NULL, export_now + 60000, NULL, NULL,
+                       &res, err, sizeof err) != 0);
+    store_close(st);
+    rm_rf(dir), rm_rf(stick);
+    free(dir), free(stick), free(log), free(jl), free(edir);
+}
+
+/* After a failed export: no file under a final name, no temporary file, store unchanged. */
+static void check_nothing_left(const char *stick, store *st, const char *want_meta)
+{
+    char *edir = pathf("%s/%s", stick, "WIJKPEIL/export");
+    int n = count_entries(edir);
+    CHECKF(n <= 0, "%d files left in %s", n, edir);
+    char val[32] = "", err[WP_ERR_LEN];
+    int g = store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, sizeof err);
+    if (want_meta)
+        CHECK(g == 0 && !strcmp(val, want_meta));
+    else
+        CHECK(g == 1);
+    store_counts c;
+    CHECK(store_counts_get(st, &c, err, sizeof err) == 0 && c.total > 0);
+    free(edir);
+}
+
+typedef struct {
+    const char *stick;
+    int calls;
+} pull_ctx;
+
+static int pull_stick(void *ctx, int64_t done, int64_t total)
+{
+    pull_ctx *p = ctx;
+    (void)total;
+    p->calls++;
+    if (done > 0 && p->calls < 100) {
+        char *w = pathf("%s/%s", p->stick, "WIJKPEIL");
+        rm_rf(w); /* the stick is pulled out half-way */
+        free(w);
+        p->calls = 100;
+    }
+    return 0;
+}
+
+static int cancel_at_once(void *ctx, int64_t done, int64_t total)
+{
+    (void)ctx, (void)total;
+    return done > 0;
+}
+
+static void test_export_pulled_and_cancelled(void)
+{
+    char *dir = test_tmpdir("export");
+    char *stick = test_tmpdir("stick-pull");
+    store *st = make_store(dir, 600);
+    pull_ctx p = {stick, 0};
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_export(st, stick, false, "k1", NULL, export_now, pull_stick, &p, NULL, err,
+                       sizeof err) != 0);
+    CHECKF(strstr(err, "removed") != NULL, "message: %s", err);
+    check_nothing_left(stick, st, NULL);
+    CHECK(stick_export(st, stick, false, "k1", NULL, export_now, cancel_at_once, NULL, NULL, err,
+                       sizeof err) != 0);
+    CHECKF(strstr(err, "cancelled") != NULL, "message: %s", err);
+    check_nothing_left(stick, st, NULL);
+    /* The next try on a good stick exports everything. */
+    stick_export_result res;
+    CHECK(stick_export(st, stick, true, "k1", NULL, export_now, NULL, NULL, &res, err,
+                       sizeof err) == 0 &&
+          res.n_responses == 600);
+    store_close(st);
+    rm_rf(dir), rm_rf(stick);
+    free(dir), free(stick);
+}
+
+static void test_export_full(void)
+{
+    char *dir = test_tmpdir("export");
+    char *stick = test_tmpdir("stick-full");
+    store *st = make_store(dir, 200);
+    /* A full stick, simulated by a file size limit in a child process. */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char err[WP_ERR_LEN] = "";
+        struct rlimit rl = {8192, 8192};
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &rl);
+        int rc = stick_export(st, stick, false, "k1", NULL, export_now, NULL, NULL, NULL, err,
+                              sizeof err);
+        if (rc == 0)
+            _exit(10);
+        if (!strstr(err, "full")) {
+            fprintf(stderr, "message: %s\n", err);
+            _exit(11);
+        }
+        _exit(0);
+    }
+    int status = -1;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    check_nothing_left(stick, st, NULL);
+
+    /* A real full filesystem when this machine lets us mount a tiny tmpfs. */
+    char *tiny = test_tmpdir("stick-tiny");
+    if (mount("tmpfs", tiny, "tmpfs", 0, "size=16k") == 0) {
+        char err[WP_ERR_LEN] = "";
+        CHECK(stick_export(st, tiny, false, "k1", NULL, export_now, NULL, NULL, NULL, err,
+                           sizeof err) != 0);
+        CHECKF(strstr(err, "full") != NULL, "message: %s", err);
+        check_nothing_left(tiny, st, NULL);
+        umount2(tiny, MNT_DETACH);
+    } else {
+        printf("tiny tmpfs not mountable here (%s): RLIMIT_FSIZE case only\n", strerror(errno));
+    }
+    store_close(st);
+    rm_rf(dir), rm_rf(stick), rm_rf(tiny);
+    free(dir), free(stick), free(tiny);
+}
+
+static void test_export_read_only(void)
+{
+    char *dir = test_tmpdir("export");
+    char *stick = test_tmpdir("stick-ro");
+    store *st = make_store(dir, 3);
+    char err[WP_ERR_LEN] = "";
+    bool tested = false;
+    if (mount("tmpfs", stick, "tmpfs", MS_RDONLY, "size=64k") == 0) {
+        CHECK(stick_export(st, stick, false, "k1", NULL, export_now, NULL, NULL, NULL, err,
+                           sizeof err) != 0);
+        CHECKF(strstr(err, "read-only") != NULL, "message: %s", err);
+        umount2(stick, MNT_DETACH);
+        tested = true;
+    } else if (geteuid() != 0) {
+        chmod(stick, 0555); /* effective for anyone but root */
+        CHECK(stick_export(st, stick, false, "k1", NULL, export_now, NULL, NULL, NULL, err,
+                           sizeof err) != 0);
+        CHECKF(strstr(err, "read-only") != NULL, "message: %s", err);
+        chmod(stick, 0755);
+        tested = true;
+    } else {
+        printf("read-only stick not testable here (root without mount)\n");
+    }
+    if (tested)
+        check_nothing_left(stick, st, NULL);
+    store_close(st);
+    rm_rf(dir), rm_rf(stick);
+    free(dir), free(stick);
+}
+
+int main(void)
+{
+    RUN(test_find_sticks);
+    RUN(test_scan_sets);
+    RUN(test_symlinked_folders);
+    RUN(test_thousands_of_files);
+    RUN(test_kiosk_conf);
+    RUN(test_install);
+    RUN(test_export_ok);
+    RUN(test_export_pulled_and_cancelled);
+    RUN(test_export_full);
+    RUN(test_export_read_only);
+    return test_main();
+}

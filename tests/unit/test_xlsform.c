@@ -1,0 +1,252 @@
+/* XLSForm CSV to question sets: a realistic LibreOffice export (semicolons, byte-order mark,
+ * CRLF, line breaks inside quotes, Arabic) becomes a set that validates; mistakes are reported
+ * with file, row and column. */
+#include "qset.h"
+#include "testlib.h"
+#include "util.h"
+#include "xlsform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static qset *load(const char *json, size_t len)
+{
+    qset *qs = NULL;
+    qset_diag d;
+    memset(&d, 0, sizeof d);
+    if (qset_load_buffer(json, len, "out.json", ".", &qs, &d) != 0) {
+        for (int i = 0; i < d.n; i++)
+            fprintf(stderr, "  %s\n", d.msg[i]);
+        return NULL;
+    }
+    return qs;
+}
+
+static void test_csv_reader(void)
+{
+    static const char text[] = "\xef\xbb\xbf"
+                               "a;b;c\r\n"
+                               "1;\"two; with \"\"quotes\"\"\";\"line one\r\nline two\"\r\n"
+                               "x; y ;\r\n"
+                               ";;\r\n"
+                               "last;row;\"\"";
+    xlsform_csv *c = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(xlsform_csv_parse(text, sizeof text - 1, "t.csv", &c, err, sizeof err) == 0, "%s", err);
+    if (!c)
+        return;
+    CHECK(xlsform_csv_separator(c) == ';');
+    CHECK(xlsform_csv_rows(c) == 5);
+    CHECK_STR(xlsform_csv_cell(c, 0, 0), "a"); /* no BOM in the first header */
+    CHECK_STR(xlsform_csv_cell(c, 1, 1), "two; with \"quotes\"");
+    CHECK_STR(xlsform_csv_cell(c, 1, 2), "line one\nline two");
+    CHECK_STR(xlsform_csv_cell(c, 2, 1), "y");
+    CHECK(xlsform_csv_cols(c, 2) == 3);
+    CHECK_STR(xlsform_csv_cell(c, 2, 2), "");
+    CHECK_STR(xlsform_csv_cell(c, 4, 2), "");
+    CHECK_STR(xlsform_csv_cell(c, 9, 9), "");
+    xlsform_csv_free(c);
+
+    /* Comma, LF, no BOM. */
+    CHECK(xlsform_csv_parse("a,b\n1,\"2,3\"\n", 12, "t.csv", &c, err, sizeof err) == 0);
+    if (c) {
+        CHECK(xlsform_csv_separator(c) == ',' && xlsform_csv_rows(c) == 2);
+        CHECK_STR(xlsform_csv_cell(c, 1, 1), "2,3");
+    }
+    xlsform_csv_free(c);
+    /* An unclosed quote names the row where the record starts. */
+    CHECK(xlsform_csv_parse("a,b\n1,2\n3,\"oops\n4,5\n", 20, "t.csv", &c, err, sizeof err) != 0);
+    CHECKF(strstr(err, "t.csv:3:") && strstr(err, "not closed"), "%s", err);
+    /* Latin-1 text (a sheet not saved as UTF-8). */
+    CHECK(xlsform_csv_parse("name,label::nl\nq,caf\xe9\n", 21, "t.csv", &c, err, sizeof err) != 0);
+    CHECKF(strstr(err, "t.csv:2: column \"label::nl\": not valid UTF-8"), "%s", err);
+    /* UTF-16 is refused in words. */
+    CHECK(xlsform_csv_parse("a\0b\0", 4, "t.csv", &c, err, sizeof err) != 0 &&
+          strstr(err, "UTF-8"));
+}
+
+static void test_realistic_round_trip(void)
+{
+    char *sv = test_src("tests/staff/survey.csv"), *ch = test_src("tests/staff/choices.csv");
+    char *st = test_src("tests/staff/settings.csv");
+    xlsform_opts o = {NULL, 0, "wijk.json", NULL};
+    qset_diag d;
+    memset(&d, 0, sizeof d);
+    char *json = NULL;
+    size_t len = 0;
+    int rc = xlsform_convert_files(sv, ch, st, &o, &json, &len, &d);
+    for (int i = 0; i < d.n; i++)
+        fprintf(stderr, "  %s\n", d.msg[i]);
+    CHECK(rc == 0 && json && len == strlen(json) && json[len - 1] == '\n');
+    qset *qs = json ? load(json, len) : NULL;
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK_STR(qset_id(qs), "wijkpeil-test-2027");
+        CHECK(qset_version(qs) == 3);
+        CHECK(qset_n_languages(qs) == 3);
+        CHECK_STR(qset_language(qs, 0), "nl");
+        CHECK_STR(qset_language(qs, 2), "ar");
+        CHECK_STR(qset_title(qs)->s[2], "كيف حال حيّك؟");
+        CHECK_STR(qset_welcome(qs)->s[0],
+                  "Welkom bij de wijkpeiling!\nHet duurt ongeveer 3 minuten.");
+        CHECK_STR(qset_thanks(qs)->s[1], "Thank you!");
+        CHECK(qset_n_questions(qs) == 6); /* metadata rows start/end skipped */
+        const qset_question *q = qset_question_at(qs, 0);
+        CHECK(q->type == QSET_SMILEY && q->required);
+        q = qset_question_at(qs, 1);
+        CHECK(q->type == QSET_SINGLE && q->n_options == 3 && q->show_if_question == 0);
+        CHECK(q->show_if_mask == 0x3); /* smiley "1" and "2" */
+        q = qset_question_at(qs, 2);
+        CHECK(q->type == QSET_MULTI && q->max == 3 && q->n_options == 4 && !q->required);
+        CHECK(q->options[0].icon && !strcmp(q->options[0].icon, "money"));
+        q = qset_question_at(qs, 3);
+        CHECK(q->type == QSET_SCALE && q->min == 0 && q->max == 10 && q->required);
+        q = qset_question_at(qs, 4);
+        CHECK_STR(q->text.s[0], "Wilt u hulp bij \"geldzaken\"; zoals een formulier?");
+        CHECK(q->show_if_question == 2 && q->show_if_mask == 0x3); /* geld, werk */
+        q = qset_question_at(qs, 5);
+        CHECK(q->type == QSET_YESNO && q->prefer_not && q->required);
+    }
+    qset_free(qs);
+    free(json);
+
+    /* Without settings: --id and --version; the title falls back to the id. */
+    memset(&d, 0, sizeof d);
+    o.id = "zonder-settings";
+    o.version = 7;
+    CHECK(xlsform_convert_files(sv, ch, NULL, &o, &json, &len, &d) == 0);
+    qs = json ? load(json, len) : NULL;
+    if (qs) {
+        CHECK_STR(qset_id(qs), "zonder-settings");
+        CHECK(qset_version(qs) == 7);
+        CHECK_STR(qset_title(qs)->s[0], "zonder-settings");
+    }
+    qset_free(qs);
+    free(json);
+    free(sv), free(ch), free(st);
+}
+
+/* Converts inline CSV (comma, LF) and returns the first message, or "" on success. */
+static const char *convert_err(const char *survey, const char *choices, const char *id)
+{
+    static qset_diag d;
+    xlsform_csv *s = NULL, *c = NULL;
+    char err[WP_ERR_LEN];
+    static char first[QSET_DIAG_LEN];
+    memset(&d, 0, sizeof d);
+    first[0] = '\0';
+    if (xlsform_csv_parse(survey, strlen(survey), "survey.csv", &s, err, sizeof err) != 0 ||
+        xlsform_csv_parse(choices, strlen(choices), "choices.csv", &c, err, sizeof err) != 0) {
+        wp_strlcpy(first, err, sizeof first);
+        goto done;
+    }
+    xlsform_opts o = {id, 0, "set.json", NULL};
+    char *json = NULL;
+    if (xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, NULL, &d) != 0)
+        wp_strlcpy(first, d.n > 0 ? d.msg[0] : "(failed without a message)", sizeof first);
+    free(json);
+done:
+    xlsform_csv_free(s);
+    xlsform_csv_free(c);
+    return first;
+}
+
+#define HDR     "type,name,label::nl,label::en,relevant,required,parameters\n"
+#define CHOICES "list_name,name,label::nl,label::en\nkleur,rood,Rood,Red\nkleur,blauw,Blauw,Blue\n"
+
+static void expect(const char *survey, const char *want)
+{
+    const char *got = convert_err(survey, CHOICES, "t");
+    CHECKF(strstr(got, want) != NULL, "want \"%s\", got \"%s\"", want, got);
+}
+
+static void test_errors_name_row_and_column(void)
+{
+    /* A clean one first: defaults of range, relevant with "or", comma separated. */
+    CHECK_STR(convert_err(HDR "select_one kleur,k,Kleur?,Colour?,,yes,\n"
+                              "range,r,Cijfer?,Mark?,\"${k} = 'rood' or ${k}='blauw'\",,\n",
+                          CHOICES, "t"),
+              "");
+    expect(HDR "smiley,a,A?,A?,,,\nsmiley,b,B?,B?,${a} > 3,,\n",
+           "survey.csv:3: column \"relevant\": cannot express \"${a} > 3\" as show_if");
+    expect(HDR "smiley,a,A?,A?,,,\nsmiley,b,B?,B?,,,\nsmiley,c,C?,C?,${a} = '1' or ${b} = '1',,\n",
+           "survey.csv:4: column \"relevant\": cannot express");
+    expect(HDR "smiley,a,A?,A?,,,\nsmiley,c,C?,C?,${a} = '1' and ${a} = '2',,\n",
+           "survey.csv:3: column \"relevant\"");
+    expect(HDR "smiley,a,A?,A?,${b} = '1',,\nsmiley,b,B?,B?,,,\n",
+           "survey.csv:2: column \"relevant\": ${b} is not a question above this one");
+    expect(HDR "select_one kleur,k,K?,K?,,,\nsmiley,b,B?,B?,\"selected(${k}, 'groen')\",,\n",
+           "survey.csv:3: column \"relevant\": 'groen' is not a choice of ${k}");
+    expect(HDR "smiley,a,A?,A?,,,\ntext,opmerking,Nog iets?,Anything else?,,,\n",
+           "survey.csv:3: column \"type\": \"text\" is not a question type");
+    expect(HDR "smiley,a,A?,A?,,maybe,\n", "survey.csv:2: column \"required\": \"maybe\"");
+    expect(HDR "range,a,A?,A?,,,start=0 end=10 step=2\n",
+           "survey.csv:2: column \"parameters\": step=2 is not supported");
+    expect(HDR "range,a,A?,A?,,,start=zero\n", "survey.csv:2: column \"parameters\": start");
+    expect(HDR "select_one dieren,a,A?,A?,,,\n",
+           "survey.csv:2: column \"type\": no choices with list_name \"dieren\"");
+    expect(HDR "smiley,a,A?,A?,,,\nsmiley,b,B?,,,,\n", "survey.csv:3: column \"label::en\": empty");
+    expect(HDR "smiley,,A?,A?,,,\n", "survey.csv:2: column \"name\": empty");
+    expect(HDR "smiley,a,A?,A?,,,\nyesno,a,B?,B?,,,\n", "survey.csv:3: column \"name\": \"a\"");
+    expect("type,label::nl\nsmiley,A?\n", "survey.csv:1: no column \"name\"");
+    expect("type,name,label::Nederlands\nsmiley,a,A?\n",
+           "survey.csv:1: column \"label::Nederlands\": put a language code");
+    expect("type,name,label\nsmiley,a,A?\n", "survey.csv:1: column \"label\": say which language");
+    expect(HDR "smiley,a,\"A?,A?\n", "survey.csv:2: a quoted field is not closed");
+    expect(HDR "note,uitleg,Lees dit,Read this,,,\n", "survey.csv:2: column \"type\"");
+    expect(HDR "smiley,a,A?,A?,,,max=3\n", "survey.csv:2: column \"parameters\": \"max\"");
+    /* The set loader's own checks still apply (here: too wide a scale). */
+    expect(HDR "range,a,A?,A?,,,start=0 end=100\n", "a");
+    CHECK(strstr(convert_err(HDR "range,a,A?,A?,,,start=0 end=100\n", CHOICES, "t"), "steps"));
+    /* No id anywhere. */
+    CHECK(strstr(convert_err(HDR "smiley,a,A?,A?,,,\n", CHOICES, NULL), "no id"));
+    /* Choices that lack a language of the survey. */
+    CHECK(strstr(convert_err(HDR "select_one kleur,k,K?,K?,,,\n",
+                             "list_name,name,label::nl\nkleur,rood,Rood\n", "t"),
+                 "choices.csv:1: no column label::en"));
+    /* Every message names the file. */
+    const char *m = convert_err(HDR "select_one kleur,k,K?,K?,,,\n",
+                                "list_name,name,label::nl,label::en\nkleur,rood,Rood,\n", "t");
+    CHECKF(strstr(m, "choices.csv:2: column \"label::en\": empty"), "%s", m);
+}
+
+static void test_label_language_forms(void)
+{
+    /* "label::English (en)", a language column left empty throughout is dropped, and
+     * "label::pt_BR" style codes are normalised. */
+    const char *survey = "type,name,label::Nederlands (nl),label::English (en),label::fr,"
+                         "label::pt_BR\n"
+                         "yesno,a,Ja?,Yes?,,Sim?\n";
+    xlsform_csv *s = NULL, *c = NULL;
+    char err[WP_ERR_LEN];
+    CHECK(xlsform_csv_parse(survey, strlen(survey), "survey.csv", &s, err, sizeof err) == 0);
+    CHECK(xlsform_csv_parse("list_name,name\n", 15, "choices.csv", &c, err, sizeof err) == 0);
+    qset_diag d;
+    memset(&d, 0, sizeof d);
+    xlsform_opts o = {"lang-test", 0, "set.json", NULL};
+    char *json = NULL;
+    size_t len = 0;
+    CHECK(xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, &len, &d) == 0);
+    for (int i = 0; i < d.n; i++)
+        fprintf(stderr, "  %s\n", d.msg[i]);
+    qset *qs = json ? load(json, len) : NULL;
+    if (qs) {
+        CHECK(qset_n_languages(qs) == 3);
+        CHECK_STR(qset_language(qs, 1), "en");
+        CHECK_STR(qset_language(qs, 2), "pt-br");
+    }
+    qset_free(qs);
+    free(json);
+    xlsform_csv_free(s);
+    xlsform_csv_free(c);
+}
+
+int main(void)
+{
+    RUN(test_csv_reader);
+    RUN(test_realistic_round_trip);
+    RUN(test_errors_name_row_and_column);
+    RUN(test_label_language_forms);
+    return test_main();
+}

@@ -1,0 +1,363 @@
+/* libmicrohttpd endpoint of the collector: authenticates kiosks, stores batches atomically, and
+ * answers with per-UUID acknowledgements or a JSON error. */
+#include "coll_http.h"
+
+#include "coll_ingest.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COLL_HTTP_MAX_CONN  64
+#define COLL_HTTP_IDLE_SECS 60
+#define COLL_TOKEN_MAX      256
+
+struct coll_http {
+    struct MHD_Daemon *d;
+    coll_db *db;
+    char *cert, *key; /* PEM text, alive as long as the daemon */
+    int delay_ms;
+    int port;
+};
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int too_big;
+} coll_req;
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned code, json_t *body,
+                                 int retry_after)
+{
+    if (!json_object_get(body, "protocol"))
+        json_object_set_new(body, "protocol", json_string(COLL_PROTOCOL));
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    if (retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
+    enum MHD_Result r = MHD_queue_response(c, code, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, const char *msg)
+{
+    return send_json(c, code, json_pack("{s:s}", "error", msg), code == 503 ? 5 : 0);
+}
+
+/* Authenticates the bearer token: 0 and the device name, or an answer has been queued. */
+static int authenticate(coll_http *s, struct MHD_Connection *c, char *name, size_t namelen,
+                        char *loc, size_t loclen, enum MHD_Result *ret)
+{
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) == 0 ||
+        strlen(auth + 7) > COLL_TOKEN_MAX) {
+        *ret = send_error(c, 401, "missing bearer token");
+        return -1;
+    }
+    char err[WP_ERR_LEN];
+    int r = coll_db_auth(s->db, auth + 7, name, namelen, loc, loclen, err, sizeof err);
+    if (r == 1) {
+        *ret = send_error(c, 401, "token refused: unknown or revoked device");
+        return -1;
+    }
+    if (r < 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        *ret = send_error(c, 503, "collector database unavailable");
+        return -1;
+    }
+    return 0;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+static enum MHD_Result do_responses(coll_http *s, struct MHD_Connection *c, const char *device,
+                                    json_t *body)
+{
+    json_t *arr = json_object_get(body, "responses");
+    if (!json_is_array(arr))
+        return send_error(c, 400, "\"responses\" must be an array");
+    if (json_array_size(arr) > COLL_MAX_BATCH) {
+        char m[96];
+        snprintf(m, sizeof m, "at most %d responses per request", COLL_MAX_BATCH);
+        return send_error(c, 413, m);
+    }
+    json_t *dev = json_object_get(body, "device_id");
+    if (dev && !json_is_string(dev))
+        return send_error(c, 400, "\"device_id\" must be a string");
+    if (s->delay_ms > 0)
+        sleep_ms(s->delay_ms);
+    json_t *results = json_array();
+    coll_counts counts = {0};
+    char err[WP_ERR_LEN];
+    int64_t now = wp_wall_ms();
+    if (!results || coll_ingest_batch(s->db, device, arr, now, "upload", results, &counts, err,
+                                      sizeof err) != 0) {
+        json_decref(results);
+        fprintf(stderr, "wijkpeil-collector: %s: batch not stored: %s\n", device, err);
+        return send_error(c, 503, "the collector could not store the batch; nothing was kept");
+    }
+    if (counts.conflict || counts.invalid)
+        fprintf(stderr, "wijkpeil-collector: %s: %lld conflicting and %lld invalid responses refused\n",
+                device, (long long)counts.conflict, (long long)counts.invalid);
+    char iso[32];
+    wp_iso8601(now, iso, sizeof iso);
+    return send_json(c, 200,
+                     json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "device", device,
+                               "received_at", iso, "stored", (json_int_t)counts.stored,
+                               "duplicate", (json_int_t)counts.duplicate, "conflict",
+                               (json_int_t)counts.conflict, "invalid", (json_int_t)counts.invalid,
+                               "results", results),
+                     0);
+}
+
+static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const char *device,
+                                 json_t *body)
+{
+    json_t *pending = json_object_get(body, "pending");
+    json_t *clock = json_object_get(body, "clock_synced");
+    json_t *lerr = json_object_get(body, "last_error");
+    if ((pending && !json_is_integer(pending)) || (clock && !json_is_boolean(clock)) ||
+        (lerr && !json_is_string(lerr)))
+        return send_error(c, 400,
+                          "status: \"pending\" must be an integer, \"clock_synced\" a boolean, "
+                          "\"last_error\" a string");
+    char *text = json_dumps(body, JSON_COMPACT);
+    char err[WP_ERR_LEN];
+    int64_t now = wp_wall_ms();
+    char le[256];
+    wp_strlcpy(le, lerr ? json_string_value(lerr) : "", sizeof le);
+    int r = text ? coll_db_heartbeat(s->db, device, text, now, clock ? json_is_true(clock) : -1, le,
+                                     pending ? json_integer_value(pending) : -1, err, sizeof err)
+                 : -1;
+    free(text);
+    if (r != 0)
+        return send_error(c, 503, "the collector could not store the status");
+    char iso[32];
+    wp_iso8601(now, iso, sizeof iso);
+    return send_json(c, 200, json_pack("{s:b, s:s}", "ok", 1, "received_at", iso), 0);
+}
+
+static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, const char *url,
+                               const char *method, coll_req *r)
+{
+    int is_resp = strcmp(url, "/v1/responses") == 0;
+    int is_status = strcmp(url, "/v1/status") == 0;
+    if (!is_resp && !is_status)
+        return send_error(c, 404, "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
+    if (strcmp(method, "POST") != 0)
+        return send_error(c, 405, "use POST");
+    if (r->too_big)
+        return send_error(c, 413, "request body too large (at most 2 MiB)");
+    char device[COLL_NAME_MAX], loc[COLL_NAME_MAX];
+    enum MHD_Result ret;
+    if (authenticate(s, c, device, sizeof device, loc, sizeof loc, &ret) != 0)
+        return ret;
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || strncmp(ct, "application/json", 16) != 0)
+        return send_error(c, 415, "Content-Type must be application/json");
+    json_error_t jerr;
+    json_t *body = json_loadb(r->buf ? r->buf : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body) {
+        char m[300];
+        snprintf(m, sizeof m, "malformed JSON at line %d column %d: %s", jerr.line, jerr.column,
+                 jerr.text);
+        return send_error(c, 400, m);
+    }
+    json_t *proto = json_object_get(body, "protocol");
+    if (!json_is_object(body) || !json_is_string(proto) ||
+        strcmp(json_string_value(proto), COLL_PROTOCOL) != 0) {
+        json_decref(body);
+        return send_error(c, 400, "the body must be a JSON object with \"protocol\": "
+                                  "\"" COLL_PROTOCOL "\"");
+    }
+    ret = is_resp ? do_responses(s, c, device, body) : do_status(s, c, device, body);
+    json_decref(body);
+    return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *upload_data,
+                               size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    coll_http *s = cls;
+    coll_req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        long n;
+        if (cl && (!wp_parse_int(cl, 0, (long)COLL_HTTP_MAX_BODY, &n)))
+            r->too_big = 1;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_big)
+            return MHD_YES;
+        if (r->len + n > COLL_HTTP_MAX_BODY) {
+            r->too_big = 1;
+            free(r->buf);
+            r->buf = NULL;
+            r->len = r->cap = 0;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            size_t cap = r->cap ? r->cap : 65536;
+            while (cap < r->len + n + 1)
+                cap *= 2;
+            char *nb = realloc(r->buf, cap);
+            if (!nb)
+                return MHD_NO;
+            r->buf = nb;
+            r->cap = cap;
+        }
+        memcpy(r->buf + r->len, upload_data, n);
+        r->len += n;
+        return MHD_YES;
+    }
+    return respond(s, c, url, method, r);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    coll_req *r = *con_cls;
+    if (r) {
+        free(r->buf);
+        free(r);
+        *con_cls = NULL;
+    }
+}
+
+int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char *err,
+                    size_t errlen)
+{
+    *out = NULL;
+    char host[128];
+    const char *colon = strrchr(o->listen, ':');
+    long port;
+    if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof host ||
+        !wp_parse_int(colon + 1, 0, 65535, &port)) {
+        wp_errf(err, errlen, "--listen %s: expected ADDR:PORT, e.g. 127.0.0.1:8443", o->listen);
+        return -1;
+    }
+    memcpy(host, o->listen, (size_t)(colon - o->listen));
+    host[colon - o->listen] = '\0';
+    struct sockaddr_in6 a6 = {0};
+    struct sockaddr_in a4 = {0};
+    const struct sockaddr *sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_ERROR_LOG;
+    size_t hl = strlen(host);
+    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        memmove(host, host + 1, hl - 1);
+    }
+    if (inet_pton(AF_INET, host, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons((uint16_t)port);
+        sa = (const struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, host, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons((uint16_t)port);
+        sa = (const struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        wp_errf(err, errlen, "--listen %s: \"%s\" is not an IP address", o->listen, host);
+        return -1;
+    }
+    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+        wp_errf(err, errlen, "--tls-cert and --tls-key go together");
+        return -1;
+    }
+    coll_http *s = calloc(1, sizeof *s);
+    if (!s) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->db = db;
+    s->delay_ms = o->delay_ms;
+    if (o->tls_cert) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            wp_errf(err, errlen, "this libmicrohttpd was built without TLS support");
+            goto fail;
+        }
+        if (wp_read_file(o->tls_cert, 1u << 20, &s->cert, NULL, err, errlen) != 0 ||
+            wp_read_file(o->tls_key, 1u << 20, &s->key, NULL, err, errlen) != 0)
+            goto fail;
+        s->d = MHD_start_daemon(
+            flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, sa,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+            MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
+    } else {
+        s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s,
+                                MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+                                (unsigned)1, MHD_OPTION_CONNECTION_LIMIT,
+                                (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
+                                (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED,
+                                completed, s, MHD_OPTION_END);
+    }
+    if (!s->d) {
+        wp_errf(err, errlen, "cannot listen on %s (address in use, or bad TLS certificate/key?)",
+                o->listen);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : (int)port;
+    *out = s;
+    return 0;
+fail:
+    coll_http_stop(s);
+    return -1;
+}
+
+int coll_http_port(const coll_http *s)
+{
+    return s->port;
+}
+
+void coll_http_stop(coll_http *s)
+{
+    if (!s)
+        return;
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    free(s->cert);
+    if (s->key) {
+        memset(s->key, 0, strlen(s->key));
+        free(s->key);
+    }
+    free(s);
+}

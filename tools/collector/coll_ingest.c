@@ -1,0 +1,243 @@
+/* Validation, content hashing and batch storage of submitted responses. */
+#include "coll_ingest.h"
+
+#include "util.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COLL_MAX_STR 128 /* questionset ids; language codes are shorter */
+
+bool coll_parse_iso(const char *s, int64_t *out_ms)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n != 19)
+        return false;
+    const char *p = s + n;
+    int ms = 0;
+    if (*p == '.') {
+        p++;
+        int digits = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (digits < 3)
+                ms = ms * 10 + (*p - '0');
+            digits++;
+            p++;
+        }
+        if (digits == 0)
+            return false;
+        for (; digits < 3; digits++)
+            ms *= 10;
+    }
+    if (strcmp(p, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60 || y < 1970)
+        return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    *out_ms = (int64_t)t * 1000 + ms;
+    return true;
+}
+
+static bool is_uuid(const char *s)
+{
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *get_str(json_t *o, const char *key, size_t maxlen, bool nonempty, char *err,
+                           size_t errlen)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v)) {
+        wp_errf(err, errlen, "\"%s\" must be a string", key);
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    if ((nonempty && !*s) || strlen(s) > maxlen || strlen(s) != json_string_length(v)) {
+        wp_errf(err, errlen, "\"%s\" must be a %sstring of at most %zu bytes", key,
+                nonempty ? "non-empty " : "", maxlen);
+        return NULL;
+    }
+    return s;
+}
+
+static bool get_int(json_t *o, const char *key, int64_t *out, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        wp_errf(err, errlen, "\"%s\" must be an integer >= 0", key);
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+static bool get_time(json_t *o, const char *key, int64_t *out, char *err, size_t errlen)
+{
+    const char *s = get_str(o, key, 40, true, err, errlen);
+    if (!s)
+        return false;
+    if (!coll_parse_iso(s, out)) {
+        wp_errf(err, errlen, "\"%s\" must be an ISO 8601 UTC time like 2027-03-01T09:15:02.123Z",
+                key);
+        return false;
+    }
+    return true;
+}
+
+/* Validates one item into it (answers_json and the hash owned by *owned, freed by caller). */
+static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t errlen)
+{
+    *owned = NULL;
+    memset(it, 0, sizeof *it);
+    if (!json_is_object(o)) {
+        wp_errf(err, errlen, "a response must be a JSON object");
+        return -1;
+    }
+    if (!(it->id = get_str(o, "id", 36, true, err, errlen)))
+        return -1;
+    if (!is_uuid(it->id)) {
+        wp_errf(err, errlen, "\"id\" must be a UUID");
+        return -1;
+    }
+    if (!get_int(o, "seq", &it->seq, err, errlen) ||
+        !(it->questionset = get_str(o, "questionset", COLL_MAX_STR, true, err, errlen)) ||
+        !get_int(o, "questionset_version", &it->questionset_version, err, errlen) ||
+        !(it->language = get_str(o, "language", 15, true, err, errlen)) ||
+        !get_time(o, "started_at", &it->started_at_ms, err, errlen) ||
+        !get_time(o, "finished_at", &it->finished_at_ms, err, errlen) ||
+        !get_int(o, "duration_ms", &it->duration_ms, err, errlen) ||
+        !(it->status = get_str(o, "status", 16, true, err, errlen)))
+        return -1;
+    if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "abandoned") != 0) {
+        wp_errf(err, errlen, "\"status\" must be \"complete\" or \"abandoned\"");
+        return -1;
+    }
+    json_t *cs = json_object_get(o, "clock_synced");
+    if (cs && !json_is_boolean(cs) && !json_is_null(cs)) {
+        wp_errf(err, errlen, "\"clock_synced\" must be true or false");
+        return -1;
+    }
+    it->clock_synced = json_is_boolean(cs) ? json_is_true(cs) : -1;
+    json_t *ans = json_object_get(o, "answers");
+    if (!json_is_object(ans)) {
+        wp_errf(err, errlen, "\"answers\" must be an object");
+        return -1;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(ans, k, v)
+    {
+        if (json_is_string(v))
+            continue;
+        if (!json_is_array(v)) {
+            wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
+            return -1;
+        }
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (!json_is_string(e)) {
+                wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
+                return -1;
+            }
+        }
+    }
+    char *answers = json_dumps(ans, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    /* Content identity: everything but clock_synced, times as milliseconds. */
+    json_t *canon =
+        json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:O}", "id", it->id, "seq",
+                  (json_int_t)it->seq, "questionset", it->questionset, "questionset_version",
+                  (json_int_t)it->questionset_version, "language", it->language, "started_at_ms",
+                  (json_int_t)it->started_at_ms, "finished_at_ms", (json_int_t)it->finished_at_ms,
+                  "duration_ms", (json_int_t)it->duration_ms, "status", it->status, "answers", ans);
+    char *ctext = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
+                        : NULL;
+    json_decref(canon);
+    if (!answers || !ctext) {
+        free(answers);
+        free(ctext);
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)ctext, strlen(ctext), NULL, 0);
+    sodium_bin2hex(it->hash, sizeof it->hash, h, sizeof h);
+    free(ctext);
+    it->answers_json = answers;
+    *owned = answers;
+    return 0;
+}
+
+int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t now_ms,
+                      const char *source, json_t *results, coll_counts *counts, char *err,
+                      size_t errlen)
+{
+    size_t n = json_array_size(array);
+    coll_counts c = {0};
+    if (coll_db_begin(db, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(array, i);
+        coll_item it;
+        char *owned = NULL;
+        char why[256] = "";
+        json_t *res;
+        if (parse_item(o, &it, &owned, why, sizeof why) != 0) {
+            json_t *idv = json_object_get(o, "id");
+            res = json_pack("{s:O, s:I, s:s, s:i, s:s}", "id", json_is_string(idv) ? idv : json_null(),
+                            "index", (json_int_t)i, "status", "invalid", "code", 400, "error", why);
+            c.invalid++;
+        } else {
+            int r = coll_db_put(db, device, &it, now_ms, source, err, errlen);
+            free(owned);
+            if (r < 0) {
+                coll_db_rollback(db);
+                return -1;
+            }
+            static const char *const names[] = {"stored", "duplicate", "conflict"};
+            res = json_pack("{s:s, s:s, s:i}", "id", it.id, "status", names[r], "code",
+                            r == COLL_CONFLICT ? 409 : 200);
+            if (r == COLL_CONFLICT)
+                json_object_set_new(res, "error",
+                                    json_string("this UUID is held with different content"));
+            if (r == COLL_STORED)
+                c.stored++;
+            else if (r == COLL_DUPLICATE)
+                c.duplicate++;
+            else
+                c.conflict++;
+        }
+        if (!res || json_array_append_new(results, res) != 0) {
+            coll_db_rollback(db);
+            wp_errf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    if (coll_db_touch(db, device, now_ms, err, errlen) != 0) {
+        coll_db_rollback(db);
+        return -1;
+    }
+    if (coll_db_commit(db, err, errlen) != 0)
+        return -1;
+    counts->stored += c.stored;
+    counts->duplicate += c.duplicate;
+    counts->conflict += c.conflict;
+    counts->invalid += c.invalid;
+    return 0;
+}

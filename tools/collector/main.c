@@ -1,0 +1,342 @@
+/* wijkpeil-collector: the central endpoint that receives kiosk responses (serve), manages device
+ * tokens (device add/list/revoke), shows kiosk status, imports USB-stick exports and exports
+ * everything for analysis. */
+#include "coll_db.h"
+#include "coll_export.h"
+#include "coll_http.h"
+#include "coll_ingest.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define COLL_IMPORT_BATCH    500
+#define COLL_IMPORT_MAX_LINE (1u << 20)
+
+typedef struct {
+    const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
+        *device;
+    const char *pos[4]; /* positional arguments */
+    int npos;
+    long delay_ms;
+} coll_args;
+
+static void usage(FILE *f)
+{
+    fputs("usage:\n"
+          "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+          "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
+          "  wijkpeil-collector device list --db FILE\n"
+          "  wijkpeil-collector device revoke NAME --db FILE\n"
+          "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
+          "[--qset SET.json] [-o FILE]\n"
+          "  wijkpeil-collector status --db FILE\n"
+          "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE\n",
+          f);
+}
+
+static int parse_args(int argc, char **argv, coll_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        const char *k = argv[i];
+        const char **slot = NULL;
+        if (strcmp(k, "--db") == 0)
+            slot = &a->db;
+        else if (strcmp(k, "--listen") == 0)
+            slot = &a->listen;
+        else if (strcmp(k, "--tls-cert") == 0)
+            slot = &a->tls_cert;
+        else if (strcmp(k, "--tls-key") == 0)
+            slot = &a->tls_key;
+        else if (strcmp(k, "--location") == 0)
+            slot = &a->location;
+        else if (strcmp(k, "--format") == 0)
+            slot = &a->format;
+        else if (strcmp(k, "--questionset") == 0)
+            slot = &a->questionset;
+        else if (strcmp(k, "--qset") == 0)
+            slot = &a->qset;
+        else if (strcmp(k, "-o") == 0 || strcmp(k, "--output") == 0)
+            slot = &a->out;
+        else if (strcmp(k, "--device") == 0)
+            slot = &a->device;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "wijkpeil-collector: %s needs a value\n", k);
+                return -1;
+            }
+            *slot = argv[++i];
+        } else if (strcmp(k, "--delay-ms") == 0 && i + 1 < argc) {
+            /* test hook: hold each batch this long before storing it */
+            if (!wp_parse_int(argv[++i], 0, 600000, &a->delay_ms)) {
+                fprintf(stderr, "wijkpeil-collector: --delay-ms: expected milliseconds\n");
+                return -1;
+            }
+        } else if (k[0] == '-' && k[1]) {
+            fprintf(stderr, "wijkpeil-collector: unknown option %s\n", k);
+            return -1;
+        } else if (a->npos < 4) {
+            a->pos[a->npos++] = k;
+        } else {
+            fprintf(stderr, "wijkpeil-collector: too many arguments\n");
+            return -1;
+        }
+    }
+    if (!a->db) {
+        fprintf(stderr, "wijkpeil-collector: --db FILE is required\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_serve(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    if (!a->listen) {
+        fprintf(stderr, "wijkpeil-collector serve: --listen ADDR:PORT is required\n");
+        return 2;
+    }
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    coll_http_opts o = {.listen = a->listen,
+                        .tls_cert = a->tls_cert,
+                        .tls_key = a->tls_key,
+                        .delay_ms = (int)a->delay_ms};
+    coll_http *s = NULL;
+    if (coll_http_start(db, &o, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    char host[128];
+    const char *colon = strrchr(a->listen, ':');
+    size_t hl = (size_t)(colon - a->listen) < sizeof host ? (size_t)(colon - a->listen)
+                                                           : sizeof host - 1;
+    memcpy(host, a->listen, hl);
+    host[hl] = '\0';
+    printf("wijkpeil-collector: listening on %s://%s:%d\n", a->tls_cert ? "https" : "http", host,
+           coll_http_port(s));
+    fflush(stdout);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0) {
+    }
+    coll_http_stop(s);
+    fprintf(stderr, "wijkpeil-collector: stopped (signal %d)\n", sig);
+    return 0;
+}
+
+static int cmd_device(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    const char *sub = a->npos > 1 ? a->pos[1] : "";
+    if (strcmp(sub, "add") == 0 && a->npos == 3) {
+        if (!a->location) {
+            fprintf(stderr, "wijkpeil-collector device add: --location LOCATION is required\n");
+            return 2;
+        }
+        char token[COLL_TOKEN_LEN];
+        if (coll_db_device_add(db, a->pos[2], a->location, token, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("device %s (%s) added. Put this token in the kiosk's config as \"token = ...\"; "
+               "it is shown only once:\n%s\n",
+               a->pos[2], a->location, token);
+        return 0;
+    }
+    if (strcmp(sub, "list") == 0 && a->npos == 2)
+        return coll_db_device_list(db, stdout, err, sizeof err) == 0 ? 0 : 1;
+    if (strcmp(sub, "revoke") == 0 && a->npos == 3) {
+        if (coll_db_device_revoke(db, a->pos[2], err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("device %s revoked: its token is refused from now on\n", a->pos[2]);
+        return 0;
+    }
+    usage(stderr);
+    return 2;
+}
+
+static int cmd_export(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    coll_export_format fmt = COLL_EXPORT_CSV;
+    if (a->format && strcmp(a->format, "jsonl") == 0)
+        fmt = COLL_EXPORT_JSONL;
+    else if (a->format && strcmp(a->format, "csv") != 0) {
+        fprintf(stderr, "wijkpeil-collector export: --format is csv or jsonl\n");
+        return 2;
+    }
+    char tmp[1100];
+    FILE *f = stdout;
+    if (a->out) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", a->out);
+        f = fopen(tmp, "wb");
+        if (!f) {
+            fprintf(stderr, "wijkpeil-collector: %s: %s\n", tmp, strerror(errno));
+            return 1;
+        }
+    }
+    long n = coll_export_run(db, f, fmt, a->questionset, a->qset, err, sizeof err);
+    if (a->out) {
+        int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+        if (n < 0 || bad || rename(tmp, a->out) != 0) {
+            unlink(tmp);
+            if (n >= 0)
+                wp_errf(err, sizeof err, "%s: cannot write: %s", a->out, strerror(errno));
+            n = -1;
+        }
+    }
+    if (n < 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "wijkpeil-collector: exported %ld responses\n", n);
+    return 0;
+}
+
+/* Imports one chunk of parsed lines; reports per-line problems. */
+static int import_chunk(coll_db *db, const char *device, json_t *arr, const long *lines,
+                        coll_counts *c)
+{
+    char err[WP_ERR_LEN];
+    json_t *res = json_array();
+    if (!res || coll_ingest_batch(db, device, arr, wp_wall_ms(), "import", res, c, err,
+                                  sizeof err) != 0) {
+        json_decref(res);
+        fprintf(stderr, "wijkpeil-collector: import failed, this part was not stored: %s\n", err);
+        return -1;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(res, i, r)
+    {
+        const char *st = json_string_value(json_object_get(r, "status"));
+        if (st && (strcmp(st, "conflict") == 0 || strcmp(st, "invalid") == 0))
+            fprintf(stderr, "line %ld: %s: %s\n", lines[i], st,
+                    json_string_value(json_object_get(r, "error")));
+    }
+    json_decref(res);
+    json_array_clear(arr);
+    return 0;
+}
+
+static int cmd_import(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    if (a->npos != 2 || !a->device) {
+        fprintf(stderr, "usage: wijkpeil-collector import FILE.jsonl --device NAME --db FILE\n");
+        return 2;
+    }
+    int act = coll_db_device_active(db, a->device, err, sizeof err);
+    if (act <= 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n",
+                act < 0 ? err : "unknown device (add it with: device add NAME --location LOC)");
+        return 1;
+    }
+    FILE *f = fopen(a->pos[1], "rb");
+    if (!f) {
+        fprintf(stderr, "wijkpeil-collector: %s: %s\n", a->pos[1], strerror(errno));
+        return 1;
+    }
+    int rc = 1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long lineno = 0, bad_lines = 0;
+    long lines[COLL_IMPORT_BATCH];
+    coll_counts c = {0};
+    json_t *arr = json_array();
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0)
+            continue;
+        if ((size_t)len > COLL_IMPORT_MAX_LINE) {
+            fprintf(stderr, "%s:%ld: line longer than 1 MiB, skipped\n", a->pos[1], lineno);
+            bad_lines++;
+            continue;
+        }
+        json_error_t je;
+        json_t *o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+        if (!o) {
+            fprintf(stderr, "%s:%ld:%d: %s\n", a->pos[1], lineno, je.column, je.text);
+            bad_lines++;
+            continue;
+        }
+        lines[json_array_size(arr)] = lineno;
+        json_array_append_new(arr, o);
+        if (json_array_size(arr) == COLL_IMPORT_BATCH &&
+            import_chunk(db, a->device, arr, lines, &c) != 0)
+            goto done;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "wijkpeil-collector: %s: read error\n", a->pos[1]);
+        goto done;
+    }
+    if (json_array_size(arr) && import_chunk(db, a->device, arr, lines, &c) != 0)
+        goto done;
+    printf("imported %s for %s: %lld new, %lld already held, %lld conflicting, %lld invalid\n",
+           a->pos[1], a->device, (long long)c.stored, (long long)c.duplicate,
+           (long long)c.conflict, (long long)(c.invalid + bad_lines));
+    rc = (c.conflict || c.invalid || bad_lines) ? 1 : 0;
+done:
+    json_decref(arr);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    coll_args a;
+    if (parse_args(argc - 1, argv + 1, &a) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = a.npos ? a.pos[0] : "";
+    if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
+        strcmp(cmd, "status") && strcmp(cmd, "import")) {
+        fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    char err[WP_ERR_LEN];
+    coll_db *db = NULL;
+    if (coll_db_open(a.db, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    int rc;
+    if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve(db, &a);
+    else if (strcmp(cmd, "device") == 0)
+        rc = cmd_device(db, &a);
+    else if (strcmp(cmd, "export") == 0)
+        rc = cmd_export(db, &a);
+    else if (strcmp(cmd, "import") == 0)
+        rc = cmd_import(db, &a);
+    else
+        rc = coll_db_status(db, stdout, wp_wall_ms(), err, sizeof err) == 0 ? 0 : 1;
+    if (rc == 1 && strcmp(cmd, "status") == 0)
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+    coll_db_close(db);
+    return rc;
+}
