@@ -8,6 +8,7 @@
 #include "plat_notify.h"
 #include "qset.h"
 #include "store.h"
+#include "sync.h"
 #include "ui.h"
 #include "ui_script.h"
 #include "uistr.h"
@@ -17,6 +18,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,7 @@ typedef struct {
     qset *qs;
     uistr *strings;
     store *st;
+    sync_ctx *sync; /* the uploader thread, NULL when sync is off */
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -92,6 +95,7 @@ static void retry_unsaved(app *a, int64_t now)
             app_log(a, "stored response %s (seq %lld) after an earlier failure", s->r.id,
                     (long long)s->r.seq);
             free(s->answers);
+            sync_wake(a->sync);
         } else {
             a->unsaved[kept++] = *s;
         }
@@ -125,6 +129,7 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         app_log(a, "stored %s response %s (seq %lld)", fr->abandoned ? "abandoned" : "complete",
                 r.id, (long long)r.seq);
         free(answers);
+        sync_wake(a->sync);
         return 0;
     }
     app_log(a, "ERROR: could not store a response: %s", err);
@@ -405,6 +410,7 @@ static int run_script(app *a)
                       .ctx = a};
     int rc = script_run_file(a->script, &env, err, sizeof err);
     a->frames += env.frames;
+    a->first_frame_mono = env.first_frame_mono;
     if (rc != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return 1;
@@ -414,6 +420,7 @@ static int run_script(app *a)
 
 static void app_close(app *a)
 {
+    sync_stop(a->sync);
     for (int i = 0; i < a->n_unsaved; i++) {
         app_log(a, "LOST on exit: response %s could not be stored", a->unsaved[i].r.id);
         free(a->unsaved[i].answers);
@@ -442,6 +449,9 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "sync"))
         return cli_sync(argc - 1, argv + 1);
 
+    /* A full disk that shows up as a file-size limit must be an error value, not a kill. */
+    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
     app *a = calloc(1, sizeof *a);
     if (!a)
         return 1;
@@ -460,10 +470,15 @@ int main(int argc, char **argv)
         goto done;
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);
+    char err[WP_ERR_LEN];
+    if (sync_start(&a->cfg, a->cfg.db, &a->sync, err, sizeof err) != 0)
+        app_log(a, "ERROR: uploads are off: %s", err); /* the kiosk still collects */
+    else if (a->sync)
+        sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
     rc = a->script ? run_script(a) : run_interactive(a);
     if (a->stats)
-        fprintf(stderr, "stats: start_mono_ms=%lld first_frame_ms=%lld frames=%ld\n", (long long)t0,
-                (long long)(a->first_frame_mono - t0), a->frames);
+        fprintf(stderr, "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld\n",
+                (long long)t0, (long long)a->first_frame_mono, a->frames);
 done:
     app_close(a);
     free(a);

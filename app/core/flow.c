@@ -510,6 +510,37 @@ bool flow_busy(const flow *f)
     return f->in_session;
 }
 
+bool flow_preview(flow *f, flow_screen s, int q, int lang, int64_t now)
+{
+    if (lang < 0 || lang >= qset_n_languages(f->qs))
+        return false;
+    if (s == FLOW_QUESTION && (q < 0 || q >= qset_n_questions(f->qs)))
+        return false;
+    wipe(f, now);
+    f->have_response = false;
+    if (s == FLOW_ATTRACT)
+        return true;
+    f->in_session = s != FLOW_THANKS && s != FLOW_SAVE_ERROR;
+    f->started = now;
+    f->last_activity = now;
+    f->lang = lang;
+    f->question = s == FLOW_QUESTION ? q : next_visible(f, -1);
+    /* Satisfy the show_if chain of q, nearest condition first. */
+    for (int i = f->question; i >= 0;) {
+        const qset_question *qq = qset_question_at(f->qs, i);
+        if (qq->show_if_question < 0)
+            break;
+        f->answers[qq->show_if_question] = qq->show_if_mask & (~qq->show_if_mask + 1u);
+        i = qq->show_if_question;
+    }
+    if (s == FLOW_STILL_THERE) {
+        f->before_still = FLOW_QUESTION;
+        f->still_deadline = now + f->o.still_there_ms;
+    }
+    enter(f, s, now);
+    return true;
+}
+
 char *flow_answers_json(const flow_response *r)
 {
     json_t *obj = json_object();

@@ -98,6 +98,12 @@ int64_t flow_deadline(const flow *f, int64_t now);
 /* True while a resident is in the middle of a poll (not attract/thanks). */
 bool flow_busy(const flow *f);
 
+/* Previews and checks: shows screen s in language lang as a resident would see it; for
+ * FLOW_QUESTION, question q with earlier answers chosen so that it is visible (its show_if
+ * chain satisfied) and nothing chosen on q itself. Nothing is stored. Returns false when q or
+ * lang is out of range. */
+bool flow_preview(flow *f, flow_screen s, int q, int lang, int64_t now);
+
 /* The answers of r as a JSON object text (question id -> value, or a list for multi), only
  * questions that were visible and answered, in question order. Caller frees; NULL on OOM. */
 char *flow_answers_json(const flow_response *r);

@@ -715,26 +715,6 @@ int store_meta_set(store *st, const char *key, const char *value, char *err, siz
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int store_set_autocheckpoint(store *st, bool on, char *err, size_t errlen)
-{
-    int rc = sqlite3_wal_autocheckpoint(st->db, on ? 1000 : 0);
-    if (rc != SQLITE_OK) {
-        db_err(st, rc, "cannot change checkpointing", err, errlen);
-        return -1;
-    }
-    return 0;
-}
-
-int store_checkpoint(store *st, char *err, size_t errlen)
-{
-    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {
-        db_err(st, rc, "cannot checkpoint the database", err, errlen);
-        return -1;
-    }
-    return 0;
-}
-
 int store_check(store *st, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;

@@ -94,15 +94,6 @@ int64_t store_prune_sent(store *st, int64_t cutoff_ms, char *err, size_t errlen)
 int store_meta_get(store *st, const char *key, char *buf, size_t len, char *err, size_t errlen);
 int store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
 
-/* Checkpoints copy the write-ahead log back into the database file (a few ms, with an fsync).
- * By default the handle that commits does it when the log passes 1000 pages, so now and then a
- * store_add_response takes longer. The kiosk may turn that off on the UI thread's handle and call
- * store_checkpoint from a background thread's handle (the uploader) instead; with it off and no
- * checkpoints the log only grows. store_checkpoint is PASSIVE: it never waits for readers or
- * writers and copies what it can. */
-int store_set_autocheckpoint(store *st, bool on, char *err, size_t errlen);
-int store_checkpoint(store *st, char *err, size_t errlen);
-
 /* PRAGMA integrity_check; returns 0 when "ok" (also checks the kept response counts). */
 int store_check(store *st, char *err, size_t errlen);
 

@@ -19,11 +19,11 @@
 #include <sys/sysinfo.h>
 #include <time.h>
 
-#define SYNC_URL_LEN          (512 + 32)
-#define SYNC_ACK_MAX_BYTES    (4u * 1024u * 1024u) /* cap on a collector answer */
-#define SYNC_LOW_SPEED_BYTES  16                   /* bytes/s under which a transfer stalls */
-#define SYNC_RETRY_AFTER_MAX  3600                 /* seconds; larger Retry-After values capped */
-#define SYNC_NEVER            INT64_MAX
+#define SYNC_URL_LEN         (512 + 32)
+#define SYNC_ACK_MAX_BYTES   (4u * 1024u * 1024u) /* cap on a collector answer */
+#define SYNC_LOW_SPEED_BYTES 16                   /* bytes/s under which a transfer stalls */
+#define SYNC_RETRY_AFTER_MAX 3600                 /* seconds; larger Retry-After values capped */
+#define SYNC_NEVER           INT64_MAX
 
 /* How one request or cycle ended. */
 typedef enum {
@@ -49,7 +49,7 @@ typedef struct {
 } sync_conn;
 
 /* Shared by the thread and sync_run_once. */
-typedef struct {
+typedef struct sync_engine_ {
     const config *cfg;
     sync_tuning t;
     sync_conn conn;
@@ -59,6 +59,9 @@ typedef struct {
     int qset_version;
     /* results of the current run */
     int64_t sent, conflict, batches, pending, conflict_total;
+    int64_t pending_start;                                     /* pending when the run began */
+    void (*progress)(void *ctx, const struct sync_engine_ *g); /* after each batch, or NULL */
+    void *progress_ctx;
     int http_status;
     long retry_after_s;
     char error[SYNC_TEXT_LEN];
@@ -405,13 +408,13 @@ static int batch_row(void *ctx, const store_response *r)
         json_decref(answers);
         answers = json_object(); /* the store validated it; never send non-JSON */
     }
-    json_t *o = json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:b, s:o}", "id", r->id,
-                          "seq", (json_int_t)r->seq, "questionset", r->questionset,
-                          "questionset_version", r->questionset_version, "language", r->language,
-                          "started_at", st, "finished_at", fin, "duration_ms",
-                          (json_int_t)r->duration_ms, "status",
-                          r->status == STORE_ABANDONED ? "abandoned" : "complete", "clock_synced",
-                          r->clock_synced ? 1 : 0, "answers", answers);
+    json_t *o =
+        json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:b, s:o}", "id", r->id, "seq",
+                  (json_int_t)r->seq, "questionset", r->questionset, "questionset_version",
+                  r->questionset_version, "language", r->language, "started_at", st, "finished_at",
+                  fin, "duration_ms", (json_int_t)r->duration_ms, "status",
+                  r->status == STORE_ABANDONED ? "abandoned" : "complete", "clock_synced",
+                  r->clock_synced ? 1 : 0, "answers", answers);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) {
@@ -439,10 +442,9 @@ static char *envelope_prefix(const sync_engine *g)
 {
     char now[32];
     wp_iso8601(wp_wall_ms(), now, sizeof now);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "protocol", SYNC_PROTOCOL,
-                          "device_id", g->cfg->device_id, "location", g->cfg->location,
-                          "app_version", WIJKPEIL_VERSION, "clock_synced", wp_clock_synced(),
-                          "sent_at", now);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "protocol", SYNC_PROTOCOL, "device_id",
+                          g->cfg->device_id, "location", g->cfg->location, "app_version",
+                          WIJKPEIL_VERSION, "clock_synced", wp_clock_synced(), "sent_at", now);
     char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return t;
@@ -588,8 +590,8 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
     else
         wp_strlcpy(dir, ".", sizeof dir);
     struct statvfs vfs;
-    int64_t free_bytes = statvfs(dir, &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize
-                                                 : -1;
+    int64_t free_bytes =
+        statvfs(dir, &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
     struct sysinfo si;
     int64_t sys_up = sysinfo(&si) == 0 ? (int64_t)si.uptime : -1;
     int64_t now = wp_wall_ms();
@@ -603,18 +605,18 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
         g->qset_version, "stored", (json_int_t)sc.total, "pending", (json_int_t)sc.pending,
         "abandoned", (json_int_t)sc.abandoned, "conflict", (json_int_t)sc.conflict, "today",
         (json_int_t)sc.today, "last_seq", (json_int_t)last_seq, "oldest_pending_age_s",
-        (json_int_t)(sc.oldest_pending_ms ? (now - sc.oldest_pending_ms) / 1000 : 0),
-        "last_error", last_error ? last_error : "", "free_disk_bytes", (json_int_t)free_bytes,
-        "uptime_s", (json_int_t)((wp_mono_ms() - g->start_mono) / 1000), "system_uptime_s",
-        (json_int_t)sys_up, "clock_synced", wp_clock_synced(), "sent_at", iso);
+        (json_int_t)(sc.oldest_pending_ms ? (now - sc.oldest_pending_ms) / 1000 : 0), "last_error",
+        last_error ? last_error : "", "free_disk_bytes", (json_int_t)free_bytes, "uptime_s",
+        (json_int_t)((wp_mono_ms() - g->start_mono) / 1000), "system_uptime_s", (json_int_t)sys_up,
+        "clock_synced", wp_clock_synced(), "sent_at", iso);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)
         return;
     long status = 0;
     char herr[SYNC_TEXT_LEN];
-    if (conn_post(&g->conn, g->conn.url_status, text, strlen(text), &status, herr,
-                  sizeof herr) == SYNC_OK &&
+    if (conn_post(&g->conn, g->conn.url_status, text, strlen(text), &status, herr, sizeof herr) ==
+            SYNC_OK &&
         status == 401)
         http_failure(g, status);
     free(text);
@@ -638,10 +640,15 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
     g->error[0] = '\0';
     int64_t after = 0;
     sync_outcome o;
+    store_counts sc;
+    char err[WP_ERR_LEN];
+    g->pending_start = store_counts_get(g->st, &sc, err, sizeof err) == 0 ? sc.pending : 0;
     do {
         o = send_batch(g, &after);
         if (atomic_load(abort))
             o = SYNC_ABORTED;
+        if (g->progress)
+            g->progress(g->progress_ctx, g);
     } while (o == SYNC_OK);
     if (o == SYNC_DONE) {
         heartbeat(g, db_path, "");
@@ -649,8 +656,6 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
         if (g->error[0] && strncmp(g->error, "token refused", 13) == 0)
             o = SYNC_UNAUTHORIZED;
     }
-    store_counts sc;
-    char err[WP_ERR_LEN];
     if (store_counts_get(g->st, &sc, err, sizeof err) == 0) {
         g->pending = sc.pending;
         g->conflict_total = sc.conflict;
@@ -658,8 +663,8 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
     return o;
 }
 
-static int engine_open(sync_engine *g, const config *cfg, const char *db_path,
-                       const sync_tuning *t, atomic_bool *abort, char *err, size_t errlen)
+static int engine_open(sync_engine *g, const config *cfg, const char *db_path, const sync_tuning *t,
+                       atomic_bool *abort, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
     g->cfg = cfg;
@@ -702,8 +707,8 @@ static void describe(const sync_engine *g, sync_outcome o, char *buf, size_t len
         snprintf(conf, sizeof conf, "; %lld refused as conflicting (kept, see staff screen)",
                  (long long)g->conflict);
     if (o == SYNC_DONE)
-        snprintf(buf, len, "%s %lld responses%s; nothing waiting", g->sent ? "sent" : "checked:",
-                 (long long)g->sent, conf);
+        snprintf(buf, len, "%s %lld responses%s; nothing waiting",
+                 g->sent ? "sent" : "checked:", (long long)g->sent, conf);
     else if (o == SYNC_UNAUTHORIZED)
         snprintf(buf, len, "token refused by the collector; %lld responses waiting, none lost",
                  (long long)g->pending);
@@ -772,6 +777,16 @@ static void wait_until(sync_ctx *s, int64_t due_mono)
     pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 }
 
+/* After each batch: staff see the pending count go down while a long upload runs. */
+static void thread_progress(void *ctx, const sync_engine *g)
+{
+    sync_ctx *s = ctx;
+    pthread_mutex_lock(&s->mu);
+    int64_t left = g->pending_start - g->sent - g->conflict;
+    s->st.pending = left > 0 ? left : 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void *thread_main(void *arg)
 {
     sync_ctx *s = arg;
@@ -798,6 +813,8 @@ static void *thread_main(void *arg)
         if (!open) {
             if (engine_open(&g, &s->cfg, s->db_path, &s->t, &s->abort, err, sizeof err) == 0) {
                 open = true;
+                g.progress = thread_progress;
+                g.progress_ctx = s;
             }
         }
         if (open) {
@@ -826,10 +843,10 @@ static void *thread_main(void *arg)
         if (o == SYNC_DONE) {
             s->backoff_ms = 0;
             s->st.last_success_ms = wp_wall_ms();
-            s->next_due_mono = now + (int64_t)(s->cfg.sync_interval_seconds > 0
-                                                   ? s->cfg.sync_interval_seconds
-                                                   : 300) *
-                                         1000;
+            s->next_due_mono =
+                now +
+                (int64_t)(s->cfg.sync_interval_seconds > 0 ? s->cfg.sync_interval_seconds : 300) *
+                    1000;
         } else if (o == SYNC_UNAUTHORIZED) {
             s->st.token_refused = true;
             s->next_due_mono = SYNC_NEVER; /* until staff press "sync now" */

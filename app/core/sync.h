@@ -23,27 +23,27 @@ typedef struct sync_ctx sync_ctx;
 
 /* What staff see (copied under a mutex by sync_get_state; never blocks on the network). */
 typedef struct {
-    bool enabled;                 /* an endpoint is configured */
-    bool busy;                    /* an upload is in progress */
-    bool token_refused;           /* the collector answered 401: the token is wrong or revoked */
-    int64_t last_attempt_ms;      /* wall clock, 0 = never */
-    int64_t last_success_ms;      /* last attempt that left nothing pending, 0 = never */
-    int64_t next_attempt_ms;      /* wall clock of the next planned try (backoff/timer), 0 = none */
-    int64_t pending;              /* responses waiting for delivery (after the last attempt) */
-    int64_t conflict;             /* responses the collector refused as conflicting */
-    int64_t sent_total;           /* delivered since the uploader started */
+    bool enabled;            /* an endpoint is configured */
+    bool busy;               /* an upload is in progress */
+    bool token_refused;      /* the collector answered 401: the token is wrong or revoked */
+    int64_t last_attempt_ms; /* wall clock, 0 = never */
+    int64_t last_success_ms; /* last attempt that left nothing pending, 0 = never */
+    int64_t next_attempt_ms; /* wall clock of the next planned try (backoff/timer), 0 = none */
+    int64_t pending;         /* responses waiting for delivery (after the last attempt) */
+    int64_t conflict;        /* responses the collector refused as conflicting */
+    int64_t sent_total;      /* delivered since the uploader started */
     char last_result[SYNC_TEXT_LEN]; /* in words, e.g. "sent 12 responses, nothing waiting" */
     char last_error[SYNC_TEXT_LEN];  /* empty when the last attempt succeeded */
 } sync_state;
 
 /* Result of one foreground run (wijkpeil sync). */
 typedef struct {
-    int64_t sent;      /* acknowledged as new or already held */
-    int64_t conflict;  /* refused by the collector as conflicting (kept, shown to staff) */
-    int64_t pending;   /* still waiting afterwards */
-    int64_t batches;   /* requests made */
+    int64_t sent;     /* acknowledged as new or already held */
+    int64_t conflict; /* refused by the collector as conflicting (kept, shown to staff) */
+    int64_t pending;  /* still waiting afterwards */
+    int64_t batches;  /* requests made */
     bool token_refused;
-    int http_status;   /* of the last request, 0 when none was answered */
+    int http_status;             /* of the last request, 0 when none was answered */
     char summary[SYNC_TEXT_LEN]; /* one line a person understands */
 } sync_report;
 

@@ -689,6 +689,13 @@ static void layout(ui *u, int64_t now)
         lay_message(u, &s, S(u, UISTR_SAVE_ERROR), u->last_error, false);
         break;
     }
+    /* Measure every label once, inside its padding: drawing and the checks use it. */
+    for (int i = 0; i < u->wl.n; i++) {
+        uiw *w = &u->wl.w[i];
+        w->pad = w->look == UIW_PLAIN ? 0 : s.pad;
+        ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
+        ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad, &w->text_w, &w->text_h);
+    }
     if (lang_rtl(u))
         uiw_mirror(&u->wl, u->o.width);
     u->layout_valid = true;
@@ -775,13 +782,11 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
         break;
     }
     SDL_Rect tb = b;
-    int pad = w->look == UIW_PLAIN ? 0 : s->pad;
-    tb.x += pad;
-    tb.w -= 2 * pad;
+    tb.x += w->pad;
+    tb.w -= 2 * w->pad;
     ui_text_style st = {
         .px = w->px, .bold = w->bold, .rtl = w->rtl, .align = (ui_align)w->align, .color = text};
-    int tw = 0, th_ = 0;
-    ui_text_measure(u->text, w->label, &st, tb.w, &tw, &th_);
+    int th_ = w->text_h;
     SDL_Texture *icon = w->icon ? ui_icons_get(u->icons, w->icon) : NULL;
     int icon_h = icon ? mm(u, u->large ? 16 : 14) : 0;
     int block = th_ + (icon ? icon_h + s->pad : 0);
@@ -1032,6 +1037,23 @@ void ui_set_modes(ui *u, bool large_text, bool high_contrast)
     u->layout_valid = false;
 }
 
+bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now)
+{
+    bool large = u->large, contrast = u->contrast;
+    if (!flow_preview(u->fl, s, question, lang, now))
+        return false;
+    after_flow(u, now);
+    /* A preview keeps the display modes it was asked for. */
+    u->large = large;
+    u->contrast = contrast;
+    return true;
+}
+
+ui_text *ui_get_text(ui *u)
+{
+    return u->text;
+}
+
 static const char *role_name(uiw_role r)
 {
     switch (r) {
@@ -1085,6 +1107,10 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "px", json_integer(w->px));
         json_object_set_new(o, "bold", json_boolean(w->bold));
         json_object_set_new(o, "rtl", json_boolean(w->rtl));
+        json_object_set_new(o, "pad", json_integer(w->pad));
+        json_object_set_new(o, "text_w", json_integer(w->text_w));
+        json_object_set_new(o, "text_h", json_integer(w->text_h));
+        json_object_set_new(o, "icon", w->icon ? json_string(w->icon) : json_null());
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "widgets", arr);

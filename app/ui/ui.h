@@ -67,4 +67,10 @@ const char *ui_last_error(const ui *u);
 /* Display modes (issue 5): both reset for the next resident. */
 void ui_set_modes(ui *u, bool large_text, bool high_contrast);
 
+/* Shows a screen directly, for previews and checks (see flow_preview). */
+bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);
+
+/* The text renderer the screens use (for glyph-coverage checks). */
+struct ui_text *ui_get_text(ui *u);
+
 #endif

@@ -16,7 +16,8 @@ static void draw(script_env *e)
 {
     ui_draw(e->u, e->now);
     SDL_RenderPresent(e->renderer);
-    e->frames++;
+    if (e->frames++ == 0)
+        e->first_frame_mono = wp_mono_ms();
 }
 
 static void settle(script_env *e, bool changed)

@@ -14,8 +14,9 @@ typedef struct {
     ui *u;
     SDL_Renderer *renderer;
     int width, height;
-    int64_t now; /* the virtual monotonic clock, advanced by `wait` */
-    long frames; /* frames drawn so far */
+    int64_t now;              /* the virtual monotonic clock, advanced by `wait` */
+    long frames;              /* frames drawn so far */
+    int64_t first_frame_mono; /* real monotonic time the first frame was presented */
     /* Called after every command and at every step of `wait` with the current virtual time
      * (the kiosk's periodic work: retries, stick watching). May be NULL. */
     void (*on_time)(void *ctx, int64_t now);

@@ -55,10 +55,12 @@ typedef struct {
     bool selected, enabled;
     bool rtl; /* label is right-to-left */
     bool bold;
-    int px;           /* text size in pixels */
-    int align;        /* ui_align of the label */
-    const char *icon; /* icon name or NULL */
-    bool checkmark;   /* draw a check mark when selected */
+    int px;             /* text size in pixels */
+    int align;          /* ui_align of the label */
+    const char *icon;   /* icon name or NULL */
+    bool checkmark;     /* draw a check mark when selected */
+    int pad;            /* inner padding of the label */
+    int text_w, text_h; /* size of the wrapped label block (measured at layout) */
 } uiw;
 
 typedef struct {

@@ -4,9 +4,7 @@
 #include "store.h"
 #include "util.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +16,7 @@
 #define BENCH_PENDING  1000
 #define BENCH_BATCH    500
 #define BENCH_REPEATS  50
-#define BENCH_BIG_ADDS  2000
+#define BENCH_BIG_ADDS 2000
 #define BENCH_PATH_MAX 512
 #define BENCH_ANSWERS                                                                              \
     "{\"woonplezier\":\"4\",\"zorgen\":[\"geld\",\"werk\",\"gezondheid\"],"                        \
@@ -128,25 +126,6 @@ static int build_big(const char *path)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
-typedef struct {
-    store *st;
-    _Atomic int stop;
-} bench_ctx;
-
-/* Checkpoints every 50 ms, as an uploader thread would between batches. */
-static void *checkpointer(void *arg)
-{
-    bench_ctx *c = arg;
-    char err[WP_ERR_LEN];
-    while (!atomic_load(&c->stop)) {
-        if (store_checkpoint(c->st, err, sizeof err) != 0)
-            fprintf(stderr, "bench_store: %s\n", err);
-        struct timespec ts = {0, 50 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    return NULL;
-}
-
 static int count_cb(void *ctx, const store_response *r)
 {
     (void)r;
@@ -180,6 +159,7 @@ static double raw_count_ms(const char *path, const char *sql, int64_t *n)
 int main(int argc, char **argv)
 {
     char dir[BENCH_PATH_MAX], path[BENCH_PATH_MAX], err[WP_ERR_LEN];
+    setvbuf(stdout, NULL, _IOLBF, 0);
     snprintf(dir, sizeof dir, "%s/wijkpeil-bench-store-XXXXXX", argc > 1 ? argv[1] : "/tmp");
     if (!mkdtemp(dir)) {
         perror("bench_store: mkdtemp");
@@ -233,23 +213,6 @@ int main(int argc, char **argv)
            (long long)fetched, BENCH_BATCH, (long long)c.total, quantile(tf, BENCH_REPEATS, 0.5),
            quantile(tf, BENCH_REPEATS, 0.99));
     if (bench_adds(st, BENCH_BIG_ADDS, "at 1,000,000 rows") != 0)
-        goto done;
-    /* The same with checkpoints moved to another handle (the uploader thread's). */
-    store *bg = NULL;
-    if (store_open(path, &bg, err, sizeof err) != 0 ||
-        store_set_autocheckpoint(st, false, err, sizeof err) != 0) {
-        fprintf(stderr, "bench_store: %s\n", err);
-        store_close(bg);
-        goto done;
-    }
-    bench_ctx bc = {.st = bg};
-    pthread_t th;
-    pthread_create(&th, NULL, checkpointer, &bc);
-    int brc = bench_adds(st, BENCH_BIG_ADDS, "at 1,000,000 rows, checkpoints in another thread");
-    atomic_store(&bc.stop, 1);
-    pthread_join(th, NULL);
-    store_close(bg);
-    if (brc != 0)
         goto done;
     store_close(st);
     st = NULL;

@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BENCH_N       100000
-#define BENCH_KIOSKS  4
-#define BENCH_PER     25000
-#define BENCH_PATH    1200
+#define BENCH_N      100000
+#define BENCH_KIOSKS 4
+#define BENCH_PER    25000
+#define BENCH_PATH   1200
 
 typedef struct {
     config cfg;
@@ -76,8 +76,7 @@ static char *capture(const char *cmd)
     return buf;
 }
 
-static int add_device(const char *coll, const char *db, const char *name, char *token,
-                      size_t len)
+static int add_device(const char *coll, const char *db, const char *name, char *token, size_t len)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s device add %s --location bench --db %s", coll, name, db);

@@ -51,9 +51,18 @@ static bool setup(fixture *f, const char *tag)
     return f->st != NULL;
 }
 
+/* Closes the store and removes the fixture's folder with what the tests put in it. */
 static void teardown(fixture *f)
 {
     store_close(f->st);
+    const char *names[] = {"responses.db", "responses.db-wal", "responses.db-shm", "out.csv",
+                           "stderr.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
     free(f->dir);
 }
 

@@ -1,4 +1,5 @@
-/* The collector's SQLite database: devices, responses (idempotent by UUID), conflicts, heartbeats. */
+/* The collector's SQLite database: devices, responses (idempotent by UUID), conflicts, heartbeats.
+ */
 #include "coll_db.h"
 
 #include "util.h"

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define COLL_NAME_MAX  64  /* device names and locations */
-#define COLL_TOKEN_LEN 65  /* 64 hex characters of a 256-bit random token + NUL */
-#define COLL_HASH_HEX  65  /* BLAKE2b-256 in hex + NUL */
+#define COLL_NAME_MAX  64 /* device names and locations */
+#define COLL_TOKEN_LEN 65 /* 64 hex characters of a 256-bit random token + NUL */
+#define COLL_HASH_HEX  65 /* BLAKE2b-256 in hex + NUL */
 
 typedef struct coll_db coll_db;
 

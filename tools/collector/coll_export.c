@@ -12,8 +12,8 @@
 
 typedef struct {
     FILE *out;
-    json_t *cols;   /* array of question ids, in column order */
-    json_t *seen;   /* object: question id -> true */
+    json_t *cols; /* array of question ids, in column order */
+    json_t *seen; /* object: question id -> true */
     long n;
     int failed;
 } exp_ctx;
@@ -94,12 +94,15 @@ static int write_csv_row(void *vctx, const coll_row *r)
             json_array_foreach(v, j, e) len += json_string_length(e) + 1;
             char *joined = calloc(1, len);
             if (joined) {
+                size_t at = 0;
                 json_array_foreach(v, j, e)
                 {
                     if (j)
-                        strncat(joined, ";", len - strlen(joined) - 1);
-                    strncat(joined, json_string_value(e), len - strlen(joined) - 1);
+                        joined[at++] = ';';
+                    memcpy(joined + at, json_string_value(e), json_string_length(e));
+                    at += json_string_length(e);
                 }
+                joined[at] = '\0';
                 csv_field(f, joined);
                 free(joined);
             }
@@ -119,16 +122,15 @@ static int write_jsonl_row(void *vctx, const coll_row *r)
     iso_or_empty(r->finished_at_ms, fin, sizeof fin);
     iso_or_empty(r->received_at_ms, rec, sizeof rec);
     json_t *answers = json_loads(r->answers_json, 0, NULL);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:s, "
-                          "s:o}",
-                          "id", r->id, "device", r->device, "location", r->location, "seq",
-                          (json_int_t)r->seq, "questionset", r->questionset,
-                          "questionset_version", (json_int_t)r->questionset_version, "language",
-                          r->language, "started_at", st, "finished_at", fin, "duration_ms",
-                          (json_int_t)r->duration_ms, "status", r->status, "clock_synced",
-                          r->clock_synced < 0 ? json_null() : json_boolean(r->clock_synced),
-                          "received_at", rec, "source", r->source, "answers",
-                          answers ? answers : json_object());
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:s, "
+        "s:o}",
+        "id", r->id, "device", r->device, "location", r->location, "seq", (json_int_t)r->seq,
+        "questionset", r->questionset, "questionset_version", (json_int_t)r->questionset_version,
+        "language", r->language, "started_at", st, "finished_at", fin, "duration_ms",
+        (json_int_t)r->duration_ms, "status", r->status, "clock_synced",
+        r->clock_synced < 0 ? json_null() : json_boolean(r->clock_synced), "received_at", rec,
+        "source", r->source, "answers", answers ? answers : json_object());
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) {
@@ -192,8 +194,7 @@ long coll_export_run(coll_db *db, FILE *out, coll_export_format fmt, const char 
         if (coll_db_foreach(db, questionset, write_jsonl_row, &x, err, errlen) != 0)
             goto done;
     } else {
-        if (qset_path &&
-            load_qset_cols(qset_path, x.cols, x.seen, &labels, err, errlen) != 0)
+        if (qset_path && load_qset_cols(qset_path, x.cols, x.seen, &labels, err, errlen) != 0)
             goto done;
         /* Answers to questions the set does not name (or all, without a set) get columns too. */
         if (coll_db_foreach(db, questionset, collect_cols, &x, err, errlen) != 0)

@@ -120,14 +120,15 @@ static enum MHD_Result do_responses(coll_http *s, struct MHD_Connection *c, cons
         return send_error(c, 503, "the collector could not store the batch; nothing was kept");
     }
     if (counts.conflict || counts.invalid)
-        fprintf(stderr, "wijkpeil-collector: %s: %lld conflicting and %lld invalid responses refused\n",
+        fprintf(stderr,
+                "wijkpeil-collector: %s: %lld conflicting and %lld invalid responses refused\n",
                 device, (long long)counts.conflict, (long long)counts.invalid);
     char iso[32];
     wp_iso8601(now, iso, sizeof iso);
     return send_json(c, 200,
                      json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "device", device,
-                               "received_at", iso, "stored", (json_int_t)counts.stored,
-                               "duplicate", (json_int_t)counts.duplicate, "conflict",
+                               "received_at", iso, "stored", (json_int_t)counts.stored, "duplicate",
+                               (json_int_t)counts.duplicate, "conflict",
                                (json_int_t)counts.conflict, "invalid", (json_int_t)counts.invalid,
                                "results", results),
                      0);
@@ -166,7 +167,8 @@ static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, const cha
     int is_resp = strcmp(url, "/v1/responses") == 0;
     int is_status = strcmp(url, "/v1/status") == 0;
     if (!is_resp && !is_status)
-        return send_error(c, 404, "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
+        return send_error(c, 404,
+                          "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
     if (strcmp(method, "POST") != 0)
         return send_error(c, 405, "use POST");
     if (r->too_big)
@@ -190,8 +192,9 @@ static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, const cha
     if (!json_is_object(body) || !json_is_string(proto) ||
         strcmp(json_string_value(proto), COLL_PROTOCOL) != 0) {
         json_decref(body);
-        return send_error(c, 400, "the body must be a JSON object with \"protocol\": "
-                                  "\"" COLL_PROTOCOL "\"");
+        return send_error(c, 400,
+                          "the body must be a JSON object with \"protocol\": "
+                          "\"" COLL_PROTOCOL "\"");
     }
     ret = is_resp ? do_responses(s, c, device, body) : do_status(s, c, device, body);
     json_decref(body);
@@ -259,8 +262,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char *err,
-                    size_t errlen)
+int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char *err, size_t errlen)
 {
     *out = NULL;
     char host[128];
@@ -276,8 +278,8 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
     size_t hl = strlen(host);
     if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
         host[hl - 1] = '\0';
@@ -322,12 +324,11 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
             (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
             MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
     } else {
-        s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s,
-                                MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-                                (unsigned)1, MHD_OPTION_CONNECTION_LIMIT,
-                                (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
-                                (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED,
-                                completed, s, MHD_OPTION_END);
+        s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+                                sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)COLL_HTTP_MAX_CONN,
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)COLL_HTTP_IDLE_SECS,
+                                MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
     }
     if (!s->d) {
         wp_errf(err, errlen, "cannot listen on %s (address in use, or bad TLS certificate/key?)",

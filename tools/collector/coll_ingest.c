@@ -35,8 +35,12 @@ bool coll_parse_iso(const char *s, int64_t *out_ms)
     if (strcmp(p, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
         sec > 60 || y < 1970)
         return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-                    .tm_min = mi, .tm_sec = sec};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
     time_t t = timegm(&tm);
     *out_ms = (int64_t)t * 1000 + ms;
     return true;
@@ -158,7 +162,7 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
             }
         }
     }
-    char *answers = json_dumps(ans, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    char *answers = json_dumps(ans, JSON_COMPACT); /* as sent: question order kept */
     /* Content identity: everything but clock_synced, times as milliseconds. */
     json_t *canon =
         json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:O}", "id", it->id, "seq",
@@ -166,8 +170,8 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
                   (json_int_t)it->questionset_version, "language", it->language, "started_at_ms",
                   (json_int_t)it->started_at_ms, "finished_at_ms", (json_int_t)it->finished_at_ms,
                   "duration_ms", (json_int_t)it->duration_ms, "status", it->status, "answers", ans);
-    char *ctext = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
-                        : NULL;
+    char *ctext =
+        canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
     json_decref(canon);
     if (!answers || !ctext) {
         free(answers);
@@ -200,8 +204,9 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
         json_t *res;
         if (parse_item(o, &it, &owned, why, sizeof why) != 0) {
             json_t *idv = json_object_get(o, "id");
-            res = json_pack("{s:O, s:I, s:s, s:i, s:s}", "id", json_is_string(idv) ? idv : json_null(),
-                            "index", (json_int_t)i, "status", "invalid", "code", 400, "error", why);
+            res = json_pack("{s:O, s:I, s:s, s:i, s:s}", "id",
+                            json_is_string(idv) ? idv : json_null(), "index", (json_int_t)i,
+                            "status", "invalid", "code", 400, "error", why);
             c.invalid++;
         } else {
             int r = coll_db_put(db, device, &it, now_ms, source, err, errlen);

@@ -28,16 +28,17 @@ typedef struct {
 
 static void usage(FILE *f)
 {
-    fputs("usage:\n"
-          "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
-          "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
-          "  wijkpeil-collector device list --db FILE\n"
-          "  wijkpeil-collector device revoke NAME --db FILE\n"
-          "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
-          "[--qset SET.json] [-o FILE]\n"
-          "  wijkpeil-collector status --db FILE\n"
-          "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE\n",
-          f);
+    fputs(
+        "usage:\n"
+        "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+        "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
+        "  wijkpeil-collector device list --db FILE\n"
+        "  wijkpeil-collector device revoke NAME --db FILE\n"
+        "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
+        "[--qset SET.json] [-o FILE]\n"
+        "  wijkpeil-collector status --db FILE\n"
+        "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE\n",
+        f);
 }
 
 static int parse_args(int argc, char **argv, coll_args *a)
@@ -120,8 +121,8 @@ static int cmd_serve(coll_db *db, const coll_args *a)
     }
     char host[128];
     const char *colon = strrchr(a->listen, ':');
-    size_t hl = (size_t)(colon - a->listen) < sizeof host ? (size_t)(colon - a->listen)
-                                                           : sizeof host - 1;
+    size_t hl =
+        (size_t)(colon - a->listen) < sizeof host ? (size_t)(colon - a->listen) : sizeof host - 1;
     memcpy(host, a->listen, hl);
     host[hl] = '\0';
     printf("wijkpeil-collector: listening on %s://%s:%d\n", a->tls_cert ? "https" : "http", host,
@@ -213,8 +214,8 @@ static int import_chunk(coll_db *db, const char *device, json_t *arr, const long
 {
     char err[WP_ERR_LEN];
     json_t *res = json_array();
-    if (!res || coll_ingest_batch(db, device, arr, wp_wall_ms(), "import", res, c, err,
-                                  sizeof err) != 0) {
+    if (!res ||
+        coll_ingest_batch(db, device, arr, wp_wall_ms(), "import", res, c, err, sizeof err) != 0) {
         json_decref(res);
         fprintf(stderr, "wijkpeil-collector: import failed, this part was not stored: %s\n", err);
         return -1;
@@ -290,8 +291,8 @@ static int cmd_import(coll_db *db, const coll_args *a)
     if (json_array_size(arr) && import_chunk(db, a->device, arr, lines, &c) != 0)
         goto done;
     printf("imported %s for %s: %lld new, %lld already held, %lld conflicting, %lld invalid\n",
-           a->pos[1], a->device, (long long)c.stored, (long long)c.duplicate,
-           (long long)c.conflict, (long long)(c.invalid + bad_lines));
+           a->pos[1], a->device, (long long)c.stored, (long long)c.duplicate, (long long)c.conflict,
+           (long long)(c.invalid + bad_lines));
     rc = (c.conflict || c.invalid || bad_lines) ? 1 : 0;
 done:
     json_decref(arr);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# wijkpeil sync: refuses plain http:// off loopback with a clear message, says when sync is off,
+# and against a local collector exits 0 with a line a person understands (and sends the
+# heartbeat the collector's status shows). Kiosk export -> collector import round trip.
+set -euo pipefail
+
+: "${WIJKPEIL:?set WIJKPEIL to the wijkpeil program}"
+: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
+K="$WIJKPEIL"
+C="$WIJKPEIL_COLLECTOR"
+TMP=$(mktemp -d)
+SRV=""
+cleanup() {
+    if [ -n "$SRV" ]; then kill "$SRV" 2>/dev/null || true; fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail=0
+pass=0
+bad() {
+    echo "FAIL: $*" >&2
+    fail=$((fail + 1))
+}
+check() {
+    local what=$1
+    shift
+    if "$@"; then pass=$((pass + 1)); else bad "$what"; fi
+}
+
+printf 'endpoint = http://collector.example.org\ntoken = secret-token-123\n' >"$TMP/plain.conf"
+rc=0
+"$K" sync --config "$TMP/plain.conf" --db "$TMP/k.db" >"$TMP/o1" 2>"$TMP/e1" || rc=$?
+check "plain http off loopback refused (exit 2)" test "$rc" -eq 2
+check "refusal explains https" grep -q 'use https://' "$TMP/e1"
+check "token never printed" bash -c "! grep -q secret-token-123 '$TMP/o1' '$TMP/e1'"
+
+printf '# no endpoint\n' >"$TMP/off.conf"
+rc=0
+"$K" sync --config "$TMP/off.conf" --db "$TMP/k.db" 2>"$TMP/e2" || rc=$?
+check "no endpoint: sync is off (exit 2)" test "$rc" -eq 2
+check "says sync is off" grep -q 'sync is off' "$TMP/e2"
+
+CDB="$TMP/c.db"
+"$C" device add kiosk1 --location nazareth --db "$CDB" >"$TMP/add.out"
+TOK=$(awk 'END { print $NF }' "$TMP/add.out")
+"$C" serve --db "$CDB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+SRV=$!
+for _ in $(seq 100); do grep -q listening "$TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
+PORT=$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")
+printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = kiosk1\nlocation = nazareth\n' \
+    "$PORT" "$TOK" >"$TMP/k.conf"
+rc=0
+"$K" sync --config "$TMP/k.conf" --db "$TMP/k.db" >"$TMP/o3" 2>"$TMP/e3" || rc=$?
+check "empty kiosk store: exit 0" test "$rc" -eq 0
+check "one line saying nothing is waiting" grep -q 'nothing waiting' "$TMP/o3"
+"$C" status --db "$CDB" >"$TMP/status.out"
+check "heartbeat reached the collector" grep -q 'kiosk1 (nazareth): last seen 20.*pending 0' "$TMP/status.out"
+printf 'endpoint = http://127.0.0.1:%s\ntoken = wrong\n' "$PORT" >"$TMP/bad.conf"
+rc=0
+"$K" sync --config "$TMP/bad.conf" --db "$TMP/k.db" >"$TMP/o4" 2>&1 || rc=$?
+check "wrong token: exit 1 and says token refused" bash -c "test $rc -eq 1 && grep -q 'token refused' '$TMP/o4'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# One entry point for a newcomer on Debian 12 / Raspberry Pi OS Bookworm:
+#   tools/dev.sh run    install what is missing, build, start a local collector and the kiosk
+#                       in a window with the demo poll
+#   tools/dev.sh test   install what is missing, build with ASan+UBSan, run every test
+#   tools/dev.sh bench  install what is missing, build optimised, print the benchmark figures
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+packages=(build-essential cmake pkg-config
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
+  libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
+  libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
+  python3 openssl ca-certificates)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+build() { # build DIR [cmake options...]
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+cmd=${1:-}
+case "$cmd" in
+run)
+  install_missing
+  build "$root/build/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  bin="$root/build/release"
+  data="$root/build/demo"
+  mkdir -p "$data"
+  # A local collector next to the kiosk, so responses can be seen arriving centrally.
+  if [ -x "$bin/wijkpeil-collector" ]; then
+    port=8787
+    if [ ! -f "$data/kiosk.conf" ]; then
+      token=$("$bin/wijkpeil-collector" device add demo-kiosk --location nazareth \
+        --db "$data/collector.db" | awk '{print $NF}' | tail -n 1)
+      cat >"$data/kiosk.conf" <<CONF
+# Demo settings written by tools/dev.sh run
+questionset = $root/assets/demo/nazareth-pottenberg.json
+db = $data/kiosk.db
+log_file = $data/kiosk.log
+endpoint = http://127.0.0.1:$port
+token = $token
+device_id = demo-kiosk
+location = nazareth
+sync_interval_seconds = 30
+CONF
+    fi
+    "$bin/wijkpeil-collector" serve --db "$data/collector.db" --listen "127.0.0.1:$port" \
+      >"$data/collector.log" 2>&1 &
+    collector=$!
+    trap 'kill $collector 2>/dev/null || true' EXIT
+    echo "Collector on http://127.0.0.1:$port (log: $data/collector.log)."
+    echo "See what arrived: $bin/wijkpeil-collector status --db $data/collector.db"
+    echo "            and:  $bin/wijkpeil-collector export --db $data/collector.db --format csv"
+  else
+    printf 'questionset = %s\ndb = %s\nlog_file = %s\n' \
+      "$root/assets/demo/nazareth-pottenberg.json" "$data/kiosk.db" "$data/kiosk.log" \
+      >"$data/kiosk.conf"
+  fi
+  echo "Starting the kiosk in a window (Esc closes it)."
+  "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
+  ;;
+test)
+  install_missing
+  build "$root/build/test" -DCMAKE_BUILD_TYPE=Debug -DWIJKPEIL_SANITIZE=ON
+  cd "$root/build/test"
+  ctest --output-on-failure -j2 --timeout 900
+  ;;
+bench)
+  install_missing
+  build "$root/build/release" -DCMAKE_BUILD_TYPE=Release
+  "$root/tests/bench/run.sh" "$root/build/release"
+  ;;
+*)
+  echo "usage: tools/dev.sh run|test|bench" >&2
+  exit 2
+  ;;
+esac
