@@ -115,7 +115,7 @@ int cli_export(int argc, char **argv)
         snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", outpath);
         int fd = mkstemp(tmp);
         if (fd < 0) {
-            fprintf(stderr, "wijkpeil export: cannot create %s: %s\n", tmp, strerror(errno));
+            fprintf(stderr, "wijkpeil export: cannot create %s: %s\n", outpath, strerror(errno));
             tmp[0] = '\0';
             goto done;
         }
