@@ -47,6 +47,8 @@ typedef struct {
     uistr *strings;
     store *st;
     sync_ctx *sync; /* the uploader thread, NULL when sync is off */
+    speech *speech; /* read-aloud, NULL when espeak-ng or audio is unavailable */
+    Uint32 speech_event;
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -337,6 +339,21 @@ static int open_ui(app *a, int64_t now)
     return 0;
 }
 
+/* Opens speech after the first frame: espeak-ng needs tens of milliseconds to start. */
+static void open_speech(app *a)
+{
+    char err[WP_ERR_LEN];
+    if (SDL_getenv("WIJKPEIL_NO_SPEECH"))
+        return;
+    a->speech_event = SDL_RegisterEvents(1);
+    speech_options so = {.event_type = a->speech_event == (Uint32)-1 ? 0 : a->speech_event};
+    if (speech_open(&so, &a->speech, err, sizeof err) != 0) {
+        app_log(a, "ERROR: no speech: %s", err);
+        return;
+    }
+    ui_set_speech(a->u, a->speech);
+}
+
 static void present(app *a, int64_t now)
 {
     ui_draw(a->u, now);
@@ -344,6 +361,7 @@ static void present(app *a, int64_t now)
     if (a->frames++ == 0) {
         a->first_frame_mono = wp_mono_ms();
         plat_notify_ready();
+        open_speech(a);
     }
 }
 
@@ -391,6 +409,8 @@ static int run_interactive(app *a)
                 dirty = true;
             else if (ev.type == SDL_RENDER_TARGETS_RESET || ev.type == SDL_RENDER_DEVICE_RESET)
                 dirty = true;
+            else if (a->speech_event && ev.type == a->speech_event && ui_speech_changed(a->u))
+                dirty = true;
             else if (plat_input_translate(&ev, a->win_w, a->win_h, &ue) && ui_input(a->u, &ue, now))
                 dirty = true;
         } while (SDL_PollEvent(&ev));
@@ -408,6 +428,7 @@ static int run_script(app *a)
                       .now = a->mono_base,
                       .on_time = on_time,
                       .ctx = a};
+    open_speech(a);
     int rc = script_run_file(a->script, &env, err, sizeof err);
     a->frames += env.frames;
     a->first_frame_mono = env.first_frame_mono;
@@ -421,6 +442,9 @@ static int run_script(app *a)
 static void app_close(app *a)
 {
     sync_stop(a->sync);
+    if (a->u)
+        ui_set_speech(a->u, NULL);
+    speech_close(a->speech);
     for (int i = 0; i < a->n_unsaved; i++) {
         app_log(a, "LOST on exit: response %s could not be stored", a->unsaved[i].r.id);
         free(a->unsaved[i].answers);

@@ -47,6 +47,9 @@ struct ui {
     uiw_list wl; /* widgets of the current layout */
     bool layout_valid;
     ui_key key;
+    char said[SPEECH_MAX_SEGMENTS][UIW_ID_LEN]; /* widget ids of the segments being read */
+    int n_said;
+    int heard;                /* segment being heard, -1 when silent */
     char pressed[UIW_ID_LEN]; /* widget under the finger since it went down */
     bool pressing;
     char last_error[WP_ERR_LEN];
@@ -172,8 +175,7 @@ static int lay_toolbar(ui *u, const ui_sizes *s, bool with_language)
         double w_mm;
         bool toggle, on;
     } items[] = {
-        {"read-aloud", u->reading ? UISTR_STOP_READING : UISTR_READ_ALOUD, UIA_READ_ALOUD, 50, true,
-         u->reading},
+        {"read-aloud", UISTR_READ_ALOUD, UIA_READ_ALOUD, 50, true, u->reading},
         {"volume-down", UISTR_VOLUME_DOWN, UIA_VOLUME_DOWN, 30, false, false},
         {"volume-up", UISTR_VOLUME_UP, UIA_VOLUME_UP, 30, false, false},
         {"large-text", UISTR_LARGE_TEXT, UIA_LARGE_TEXT, 40, true, u->large},
@@ -453,8 +455,10 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
         int h = text_h(u, qtext, s->heading, true, w);
         snprintf(id, sizeof id, "question:%s", q->id);
         uiw *t = add(u, UIW_HEADING, id, qtext, NULL, s->heading, rect(s->margin, 0, w, h));
-        if (t)
+        if (t) {
             t->bold = true;
+            t->clip = q->text.audio[cur_lang(u)];
+        }
         row_end(u, &rows, h);
 
         char instr[UIW_LABEL_LEN];
@@ -536,6 +540,7 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
                 o->action = UIA_OPTION;
                 o->arg = i;
                 o->icon = icon;
+                o->clip = q->options[i].text.audio[cur_lang(u)];
                 o->selected = flow_selected(u->fl, flow_question(u->fl), i);
                 o->align = UI_ALIGN_CENTER;
                 o->checkmark = true;
@@ -701,6 +706,66 @@ static void layout(ui *u, int64_t now)
     u->layout_valid = true;
 }
 
+/* ---------- speech ---------- */
+
+/* Reads the current screen aloud: its heading and texts, then every answer or button, each in
+ * its own language (a language tile is read in that language). */
+static void speak_screen(ui *u)
+{
+    if (!u->o.speech)
+        return;
+    speech_segment seg[SPEECH_MAX_SEGMENTS];
+    int n = 0;
+    for (int i = 0; i < u->wl.n && n < SPEECH_MAX_SEGMENTS; i++) {
+        const uiw *w = &u->wl.w[i];
+        bool toolbar = w->role == UIW_TOGGLE || !strcmp(w->id, "volume-up") ||
+                       !strcmp(w->id, "volume-down") || !strcmp(w->id, "language-switch") ||
+                       !strncmp(w->id, "scroll-", 7) || !strcmp(w->id, "progress");
+        if (toolbar || !w->spoken[0] || (w->action != UIA_NONE && !w->enabled))
+            continue;
+        seg[n].text = w->spoken;
+        seg[n].lang = w->lang;
+        seg[n].clip = w->clip;
+        seg[n].tag = n;
+        wp_strlcpy(u->said[n], w->id, sizeof u->said[n]);
+        n++;
+    }
+    u->n_said = n;
+    u->heard = -1;
+    if (n > 0)
+        speech_say(u->o.speech, seg, n);
+}
+
+static void stop_speech(ui *u)
+{
+    if (u->o.speech)
+        speech_stop(u->o.speech);
+    u->heard = -1;
+    u->n_said = 0;
+}
+
+bool ui_speech_changed(ui *u)
+{
+    int tag = u->o.speech ? speech_current_tag(u->o.speech) : -1;
+    if (tag == u->heard)
+        return false;
+    u->heard = tag;
+    return true;
+}
+
+void ui_set_speech(ui *u, speech *sp)
+{
+    u->o.speech = sp;
+    if (sp)
+        speech_set_volume(sp, u->o.default_volume);
+}
+
+/* True when widget w is the one being read aloud now. */
+static bool being_heard(const ui *u, const uiw *w)
+{
+    return u->heard >= 0 && u->heard < u->n_said && !strcmp(u->said[u->heard], w->id);
+}
+
 /* ---------- drawing ---------- */
 
 static void fill(SDL_Renderer *r, SDL_Rect b, SDL_Color c)
@@ -803,6 +868,11 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
     ui_text_draw(u->text, w->label, &st, tb);
     if (w->checkmark && w->selected)
         checkmark(u, w, th->sel_text, th->sel);
+    if (being_heard(u, w)) {
+        /* What is being read is framed thickly outside its box: never colour alone. */
+        SDL_Rect hb = {b.x - s->gap / 2, b.y - s->gap / 2, b.w + s->gap, b.h + s->gap};
+        frame(u->r, hb, s->gap / 3 > 3 ? s->gap / 3 : 3, th->text);
+    }
 }
 
 void ui_draw(ui *u, int64_t now)
@@ -843,14 +913,26 @@ static void after_flow(ui *u, int64_t now)
     int q = flow_question(u->fl);
     if (sc != u->last_screen || q != u->last_question)
         u->scroll = 0;
+    bool moved = sc != u->last_screen || q != u->last_question;
     if (sc == FLOW_ATTRACT && u->last_screen != FLOW_ATTRACT) {
+        /* A new resident starts with the default display, volume and no speech. */
         u->large = false;
         u->contrast = false;
         u->reading = false;
+        if (u->o.speech)
+            speech_set_volume(u->o.speech, u->o.default_volume);
     }
     u->last_screen = sc;
     u->last_question = q;
     u->layout_valid = false;
+    if (moved) {
+        stop_speech(u);
+        /* The still-there warning is always spoken (A10); other screens once speech is on. */
+        if (sc == FLOW_STILL_THERE || (u->reading && sc != FLOW_ATTRACT)) {
+            layout(u, now);
+            speak_screen(u);
+        }
+    }
 }
 
 static void activate(ui *u, const uiw *w, int64_t now)
@@ -885,7 +967,10 @@ static void activate(ui *u, const uiw *w, int64_t now)
         u->contrast = !u->contrast;
         break;
     case UIA_READ_ALOUD:
-        u->reading = !u->reading;
+        /* Switches reading on for the rest of the poll; pressed again, it reads again. */
+        u->reading = true;
+        layout(u, now);
+        speak_screen(u);
         break;
     case UIA_SCROLL_UP:
         if (u->scroll > 0)
@@ -897,6 +982,13 @@ static void activate(ui *u, const uiw *w, int64_t now)
         break;
     case UIA_VOLUME_UP:
     case UIA_VOLUME_DOWN:
+        if (u->o.speech) {
+            int v = speech_volume(u->o.speech) + (w->action == UIA_VOLUME_UP ? 1 : -1);
+            speech_set_volume(u->o.speech, v < 1                   ? 1
+                                           : v > SPEECH_VOLUME_MAX ? SPEECH_VOLUME_MAX
+                                                                   : v);
+        }
+        break;
     case UIA_STAFF:
     case UIA_NONE:
         break;
@@ -913,6 +1005,13 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
     case UI_EV_DOWN:
         u->pressing = true;
         wp_strlcpy(u->pressed, w ? w->id : "", sizeof u->pressed);
+        /* A tap anywhere stops the speech, except on the speech controls themselves. */
+        if (!w || (w->action != UIA_VOLUME_UP && w->action != UIA_VOLUME_DOWN &&
+                   w->action != UIA_READ_ALOUD)) {
+            bool was = u->heard >= 0;
+            stop_speech(u);
+            return was;
+        }
         return false;
     case UI_EV_MOVE:
         return false;
@@ -988,6 +1087,11 @@ int ui_open(const ui_options *o, const qset *qs, int64_t now, ui **out, char *er
     ui_icons_set_local_dir(u->icons, qset_base_dir(qs));
     u->last_screen = FLOW_ATTRACT;
     u->last_question = -1;
+    u->heard = -1;
+    if (u->o.default_volume <= 0)
+        u->o.default_volume = SPEECH_VOLUME_DEFAULT;
+    if (u->o.speech)
+        speech_set_volume(u->o.speech, u->o.default_volume);
     *out = u;
     return 0;
 fail:
@@ -1088,6 +1192,9 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "large_text", json_boolean(u->large));
     json_object_set_new(root, "high_contrast", json_boolean(u->contrast));
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
+    json_object_set_new(root, "reading", json_boolean(u->reading));
+    json_object_set_new(root, "volume",
+                        json_integer(u->o.speech ? speech_volume(u->o.speech) : -1));
     json_t *arr = json_array();
     for (int i = 0; i < u->wl.n; i++) {
         const uiw *w = &u->wl.w[i];
@@ -1111,6 +1218,7 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "text_w", json_integer(w->text_w));
         json_object_set_new(o, "text_h", json_integer(w->text_h));
         json_object_set_new(o, "icon", w->icon ? json_string(w->icon) : json_null());
+        json_object_set_new(o, "speaking", json_boolean(being_heard(u, w)));
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "widgets", arr);

@@ -5,6 +5,7 @@
 #define WP_UI_H
 
 #include "flow.h"
+#include "speech.h"
 #include "uistr.h"
 
 #include <SDL.h>
@@ -36,6 +37,8 @@ typedef struct {
     flow_options flow;
     ui_save_fn save;
     void *save_ctx;
+    speech *speech;     /* read-aloud; NULL when the kiosk has no speech */
+    int default_volume; /* speech volume step each resident starts with */
 } ui_options;
 
 /* Opens the UI on qs (which must outlive it or be replaced with ui_set_qset). */
@@ -66,6 +69,12 @@ const char *ui_last_error(const ui *u);
 
 /* Display modes (issue 5): both reset for the next resident. */
 void ui_set_modes(ui *u, bool large_text, bool high_contrast);
+
+/* The speech worker reported that another segment is being heard (or speech ended): returns
+ * true when the highlight must be redrawn. */
+bool ui_speech_changed(ui *u);
+/* Sets or replaces the speech handle (opened after the first frame, so start-up stays fast). */
+void ui_set_speech(ui *u, speech *sp);
 
 /* Shows a screen directly, for previews and checks (see flow_preview). */
 bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);

@@ -26,6 +26,8 @@ static void settle(script_env *e, bool changed)
         e->on_time(e->ctx, e->now);
     if (ui_tick(e->u, e->now))
         changed = true;
+    if (ui_speech_changed(e->u))
+        changed = true;
     if (changed)
         draw(e);
 }
@@ -143,6 +145,16 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
             return -1;
         }
         wait_ms(e, a);
+        return 0;
+    }
+    if (!strcmp(cmd, "sleep")) {
+        /* Real time, for what runs on other threads (speech); the virtual clock stays. */
+        if (argc != 2 || !wp_parse_int(argv[1], 0, 60000, &a)) {
+            wp_errf(msg, len, "usage: sleep MS (at most 60000)");
+            return -1;
+        }
+        SDL_Delay((Uint32)a);
+        settle(e, false);
         return 0;
     }
     if (!strcmp(cmd, "shot")) {

@@ -58,6 +58,7 @@ typedef struct {
     int px;             /* text size in pixels */
     int align;          /* ui_align of the label */
     const char *icon;   /* icon name or NULL */
+    const char *clip;   /* recorded clip read instead of synthesis, or NULL */
     bool checkmark;     /* draw a check mark when selected */
     int pad;            /* inner padding of the label */
     int text_w, text_h; /* size of the wrapped label block (measured at layout) */
