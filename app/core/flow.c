@@ -24,6 +24,7 @@ struct flow {
     int64_t hint_until;
     bool have_response;
     flow_response resp;
+    bool preview; /* shown by flow_preview: never emits a response */
 };
 
 void flow_default_options(flow_options *o)
@@ -51,6 +52,7 @@ static void wipe(flow *f, int64_t now)
     f->question = -1;
     f->lang_return = -1;
     f->in_session = false;
+    f->preview = false;
     f->attract_epoch = now;
     enter(f, FLOW_ATTRACT, now);
 }
@@ -137,6 +139,8 @@ static int answered_visible(const flow *f)
 /* Hands the session over as a response, visible answers only. */
 static void emit(flow *f, bool abandoned, int64_t now)
 {
+    if (f->preview)
+        return;
     flow_response *r = &f->resp;
     memset(r, 0, sizeof *r);
     r->qs = f->qs;
@@ -505,6 +509,11 @@ int64_t flow_deadline(const flow *f, int64_t now)
     return d;
 }
 
+bool flow_language_chosen(const flow *f)
+{
+    return f->lang_return >= 0;
+}
+
 bool flow_busy(const flow *f)
 {
     return f->in_session;
@@ -518,6 +527,7 @@ bool flow_preview(flow *f, flow_screen s, int q, int lang, int64_t now)
         return false;
     wipe(f, now);
     f->have_response = false;
+    f->preview = true;
     if (s == FLOW_ATTRACT)
         return true;
     f->in_session = s != FLOW_THANKS && s != FLOW_SAVE_ERROR;

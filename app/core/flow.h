@@ -95,6 +95,8 @@ flow_hint flow_hint_now(const flow *f, int64_t now);
 int flow_countdown(const flow *f, int64_t now);
 /* The next time flow_tick would change something (INT64_MAX when nothing is due). */
 int64_t flow_deadline(const flow *f, int64_t now);
+/* True when the language screen was opened from a question (the language is already chosen). */
+bool flow_language_chosen(const flow *f);
 /* True while a resident is in the middle of a poll (not attract/thanks). */
 bool flow_busy(const flow *f);
 

@@ -435,16 +435,36 @@ static int validate_response(const store_response *r, char *err, size_t errlen)
     return 0;
 }
 
+/* The seq of the response with this UUID; 0 when found. */
+static int find_seq(store *st, const char *id, int64_t *seq)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT seq FROM responses WHERE id = ?", -1, &q, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(q, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 int store_add_response(store *st, store_response *r, char *err, size_t errlen)
 {
     static const char what[] = "cannot save response";
     if (validate_response(r, err, errlen) != 0)
         return -1;
-    char id[37];
-    if (wp_uuid4(id) != 0) {
+    /* A retry keeps the UUID of the first attempt, so a commit that was durable after all is
+     * recognised below instead of stored twice. */
+    if (!r->id[0] && wp_uuid4(r->id) != 0) {
+        r->id[0] = '\0';
         wp_errf(err, errlen, "%s: the system's random source failed (%s)", what, strerror(errno));
         return -1;
     }
+    const char *id = r->id;
     sqlite3_stmt *ins = get_stmt(st, S_INSERT, err, errlen);
     if (!ins || !get_stmt(st, S_BEGIN, err, errlen) || !get_stmt(st, S_COMMIT, err, errlen) ||
         !get_stmt(st, S_ROLLBACK, err, errlen))
@@ -473,6 +493,10 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
     if (rc != SQLITE_DONE) {
         db_err(st, rc, what, err, errlen);
         rollback(st);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && find_seq(st, id, &seq) == 0) {
+            r->seq = seq; /* an earlier attempt with this UUID was stored after all */
+            return 0;
+        }
         return -1;
     }
     rc = run_simple(st, S_COMMIT);
@@ -481,7 +505,6 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
         rollback(st);
         return -1;
     }
-    memcpy(r->id, id, sizeof r->id);
     r->seq = seq;
     return 0;
 }

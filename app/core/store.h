@@ -64,8 +64,10 @@ int store_schema_version(store *st, char *err, size_t errlen);
 int store_range(store *st, int64_t after_seq, int64_t *count, int64_t *max_seq, char *err,
                 size_t errlen);
 
-/* Stores r in one transaction; fills r->id and r->seq. Returns 0 only when the response is
- * durable; -1 with a message (disk full, read-only, ...) otherwise, and nothing is half-stored. */
+/* Stores r in one transaction; fills r->seq, and r->id when it is empty (a caller retrying a
+ * failed save passes the same r again, so it keeps its UUID and a save that was durable after all
+ * is found instead of stored twice). Returns 0 only when the response is durable; -1 with a
+ * message (disk full, read-only, ...) otherwise, and nothing is half-stored. */
 int store_add_response(store *st, store_response *r, char *err, size_t errlen);
 
 /* Calls cb for each response with seq > after_seq (ascending), at most limit (0 = all);

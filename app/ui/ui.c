@@ -392,7 +392,7 @@ static void lay_language(ui *u, const ui_sizes *s)
             b->look = UIW_TILE;
             b->action = UIA_LANG;
             b->arg = i;
-            b->selected = flow_language(u->fl) == i && flow_question(u->fl) >= 0;
+            b->selected = flow_language(u->fl) == i && flow_language_chosen(u->fl);
             b->rtl = uistr_is_rtl(u->o.strings, code);
             wp_strlcpy(b->lang, code, sizeof b->lang);
             b->align = UI_ALIGN_CENTER;

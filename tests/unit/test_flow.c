@@ -1,0 +1,1023 @@
+/* The pure poll flow: screens, progress, next/skip/finish, toggling, multi min/max, show_if,
+ * back, language switch, idle warning and reset, clean wipe, deadlines, answers JSON. */
+#include "flow.h"
+#include "qset.h"
+#include "testlib.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T2(nl, en) "{\"nl\": \"" nl "\", \"en\": \"" en "\"}"
+#define OPT(id)    "{\"id\": \"" id "\", \"text\": " T2(id, id) "}"
+
+/* Seven questions, two languages:
+ *  0 q1 single a b c
+ *  1 q2 smiley
+ *  2 q3 single x y      show_if q2 in 1,2
+ *  3 q4 multi m1..m5    min 2 max 3
+ *  4 q5 yesno prefer_not, required
+ *  5 q6 scale 1..5      show_if q3 in x (a chain: hidden whenever q3 is)
+ *  6 q7 multi n1 n2     (no max) */
+static const char POLL[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"flow-test\", \"version\": 7,"
+    " \"languages\": [\"nl\", \"en\"],"
+    " \"title\": " T2("Titel", "Title") ", \"welcome\": " T2(
+        "Welkom",
+        "Welcome") ","
+                   " \"thanks\": " T2(
+                       "Bedankt",
+                       "Thanks") ","
+                                 " \"questions\": ["
+                                 "  {\"id\": \"q1\", \"type\": \"single\", \"text\": " T2(
+                                     "V1",
+                                     "Q1") ","
+                                           "   \"options\": [" OPT("a") ", " OPT("b") ", " OPT(
+                                               "c") "]},"
+                                                    "  {\"id\": \"q2\", \"type\": \"smiley\", "
+                                                    "\"text\": " T2(
+                                                        "V2",
+                                                        "Q2") "},"
+                                                              "  {\"id\": \"q3\", \"type\": "
+                                                              "\"single\", \"text\": " T2(
+                                                                  "V3",
+                                                                  "Q3") ","
+                                                                        "   \"show_if\": "
+                                                                        "{\"question\": \"q2\", "
+                                                                        "\"any_of\": [\"1\", "
+                                                                        "\"2\"]},"
+                                                                        "   \"options\": [" OPT("x") ", " OPT(
+                                                                            "y") "]},"
+                                                                                 "  {\"id\": "
+                                                                                 "\"q4\", "
+                                                                                 "\"type\": "
+                                                                                 "\"multi\", "
+                                                                                 "\"min\": 2, "
+                                                                                 "\"max\": 3, "
+                                                                                 "\"text\": " T2(
+                                                                                     "V4",
+                                                                                     "Q4") ","
+                                                                                           "   "
+                                                                                           "\"optio"
+                                                                                           "ns\": "
+                                                                                           "[" OPT("m1") ", " OPT("m2") ", " OPT("m3") ", " OPT("m4") ", " OPT(
+                                                                                               "m5") "]},"
+                                                                                                     "  {\"id\": \"q5\", \"type\": \"yesno\", \"prefer_not\": true, \"required\": true,"
+                                                                                                     "   \"text\": " T2(
+                                                                                                         "V5",
+                                                                                                         "Q5") "},"
+                                                                                                               "  {\"id\": \"q6\", \"type\": \"scale\", \"min\": 1, \"max\": 5, \"text\": " T2(
+                                                                                                                   "V6",
+                                                                                                                   "Q6") ","
+                                                                                                                         "   \"show_if\": {\"question\": \"q3\", \"any_of\": [\"x\"]}},"
+                                                                                                                         "  {\"id\": \"q7\", \"type\": \"multi\", \"text\": " T2(
+                                                                                                                             "V7",
+                                                                                                                             "Q7") ","
+                                                                                                                                   "   \"options\": [" OPT(
+                                                                                                                                       "n1") ", " OPT("n2") "]}"
+                                                                                                                                                            " ]}";
+
+/* One language, two questions; the last one hidden unless the first is "ja". */
+static const char SMALL[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"small\", \"version\": 1,"
+    " \"languages\": [\"nl\"], \"title\": {\"nl\": \"T\"}, \"welcome\": {\"nl\": \"W\"},"
+    " \"thanks\": {\"nl\": \"D\"},"
+    " \"questions\": ["
+    "  {\"id\": \"s1\", \"type\": \"single\", \"text\": {\"nl\": \"S1\"},"
+    "   \"options\": [{\"id\": \"ja\", \"text\": {\"nl\": \"Ja\"}},"
+    "                 {\"id\": \"nee\", \"text\": {\"nl\": \"Nee\"}}]},"
+    "  {\"id\": \"s2\", \"type\": \"yesno\", \"text\": {\"nl\": \"S2\"},"
+    "   \"show_if\": {\"question\": \"s1\", \"any_of\": [\"ja\"]}}"
+    " ]}";
+
+enum { Q1, Q2, Q3, Q4, Q5, Q6, Q7 };
+
+#define IDLE   90000
+#define STILL  30000
+#define THANKS 8000
+#define CYCLE  3000
+#define HINT   4000
+#define T0     1000000 /* the injected clock starts here */
+
+static qset *load(const char *text)
+{
+    qset *qs = NULL;
+    qset_diag *diag = calloc(1, sizeof *diag);
+    int rc = qset_load_buffer(text, strlen(text), "inline.json", ".", &qs, diag);
+    CHECKF(rc == 0, "inline question set loads: %s", diag->n ? diag->msg[0] : "");
+    free(diag);
+    return qs;
+}
+
+static flow_options opts(bool keep)
+{
+    flow_options o;
+    flow_default_options(&o);
+    o.idle_ms = IDLE;
+    o.still_there_ms = STILL;
+    o.thanks_ms = THANKS;
+    o.attract_cycle_ms = CYCLE;
+    o.hint_ms = HINT;
+    o.keep_abandoned = keep;
+    return o;
+}
+
+/* Option index of a value on question q. */
+static int opt(const qset *qs, int q, const char *value)
+{
+    int i = qset_find_option(qset_question_at(qs, q), value);
+    CHECKF(i >= 0, "option %s on question %d", value, q);
+    return i;
+}
+
+static void progress_is(const flow *f, int pos, int total, int line)
+{
+    int p = -1, t = -1;
+    flow_progress(f, &p, &t);
+    test_checkf(p == pos && t == total, __FILE__, line, "progress %d / %d, expected %d / %d", p, t,
+                pos, total);
+}
+#define PROGRESS(f, p, t) progress_is(f, p, t, __LINE__)
+
+/* A flow at the first question, language lang, at time *now. */
+static flow *started(const qset *qs, bool keep, int lang, int64_t *now)
+{
+    flow_options o = opts(keep);
+    flow *f = flow_new(qs, &o, *now);
+    CHECK(f != NULL);
+    CHECK(flow_start(f, ++*now));
+    CHECK(flow_choose_language(f, lang, ++*now));
+    return f;
+}
+
+static int n_answered(const flow_response *r)
+{
+    int n = 0;
+    for (int i = 0; i < qset_n_questions(r->qs); i++)
+        n += r->answers[i] != 0;
+    return n;
+}
+
+static void test_defaults(void)
+{
+    flow_options o;
+    flow_default_options(&o);
+    CHECK(o.idle_ms == 90000);
+    CHECK(o.still_there_ms == 30000);
+    CHECK(o.thanks_ms == 8000);
+    CHECK(o.keep_abandoned);
+    CHECK(o.hint_ms > 0 && o.attract_cycle_ms > 0);
+    flow_free(NULL);
+    CHECK_STR(flow_screen_name(FLOW_ATTRACT), "attract");
+    CHECK_STR(flow_screen_name(FLOW_LANGUAGE), "language");
+    CHECK_STR(flow_screen_name(FLOW_QUESTION), "question");
+    CHECK_STR(flow_screen_name(FLOW_STILL_THERE), "still-there");
+    CHECK_STR(flow_screen_name(FLOW_THANKS), "thanks");
+    CHECK_STR(flow_screen_name(FLOW_SAVE_ERROR), "save-error");
+}
+
+static void test_start_language_first_question(void)
+{
+    qset *qs = load(POLL);
+    flow_options o = opts(true);
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_busy(f));
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_qset(f) == qs);
+    /* Nothing but start works on the attract screen. */
+    CHECK(!flow_next(f, now));
+    CHECK(!flow_toggle(f, 0, now));
+    CHECK(!flow_choose_language(f, 1, now));
+    CHECK(!flow_open_languages(f, now));
+    CHECK(!flow_continue(f, now));
+    CHECK(!flow_back(f, now));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+
+    CHECK(flow_start(f, now += 10));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_busy(f));
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_start(f, now)); /* only from attract */
+    CHECK(!flow_choose_language(f, 2, now));
+    CHECK(!flow_choose_language(f, -1, now));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_choose_language(f, 1, now += 10));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_question(f) == Q1);
+    CHECK(flow_language(f) == 1);
+    CHECK(flow_can_go_back(f));
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
+    /* q3 and q6 are hidden until q2/q3 are answered. */
+    PROGRESS(f, 1, 5);
+    CHECK(flow_visible(f, Q1) && flow_visible(f, Q2) && !flow_visible(f, Q3));
+    CHECK(!flow_visible(f, Q6));
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_progress_and_next_kinds(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    CHECK(flow_next_enabled(f));
+    CHECK(flow_toggle(f, opt(qs, Q1, "b"), ++now));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT);
+    CHECK(flow_current(f) == FLOW_QUESTION && flow_question(f) == Q1); /* never moves by itself */
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q2);
+    PROGRESS(f, 2, 5);
+    /* Smiley "1" shows q3: the total grows. */
+    CHECK(flow_toggle(f, opt(qs, Q2, "1"), ++now));
+    PROGRESS(f, 2, 6);
+    CHECK(flow_visible(f, Q3));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q3);
+    PROGRESS(f, 3, 6);
+    CHECK(flow_toggle(f, opt(qs, Q3, "x"), ++now));
+    PROGRESS(f, 3, 7);
+    CHECK(flow_visible(f, Q6));
+    /* "y" hides q6 again. */
+    CHECK(flow_toggle(f, opt(qs, Q3, "y"), ++now));
+    PROGRESS(f, 3, 6);
+    CHECK(!flow_visible(f, Q6));
+    CHECK(flow_toggle(f, opt(qs, Q3, "x"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q4);
+    PROGRESS(f, 4, 7);
+    CHECK(flow_next(f, ++now)); /* skip the multi (min applies only when something is chosen) */
+    CHECK(flow_question(f) == Q5);
+    PROGRESS(f, 5, 7);
+    /* Required, unanswered: next disabled, labelled next (not skip). */
+    CHECK(!flow_next_enabled(f));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT);
+    CHECK(flow_toggle(f, opt(qs, Q5, "prefer_not"), ++now));
+    CHECK(flow_next_enabled(f));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q6);
+    PROGRESS(f, 6, 7);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q7);
+    PROGRESS(f, 7, 7);
+    /* The last question: skip while empty, finish when answered. */
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    CHECK(flow_toggle(f, opt(qs, Q7, "n2"), ++now));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_FINISH);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    CHECK(!r.abandoned);
+    CHECK(r.language == 0);
+    CHECK(!flow_take_response(f, &r)); /* moved out once */
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_finish_when_rest_hidden(void)
+{
+    qset *qs = load(SMALL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    PROGRESS(f, 1, 1);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    CHECK(flow_toggle(f, opt(qs, 0, "nee"), ++now));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_FINISH); /* s2 stays hidden */
+    PROGRESS(f, 1, 1);
+    CHECK(flow_toggle(f, opt(qs, 0, "ja"), ++now));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT);
+    PROGRESS(f, 1, 2);
+    CHECK(flow_toggle(f, opt(qs, 0, "nee"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"s1\":\"nee\"}");
+    free(js);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_required_hint(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    for (int i = 0; i < 3; i++) /* q1, q2 skipped (q3 hidden), q4 skipped */
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q5);
+    CHECK(!flow_next_enabled(f));
+    int64_t pressed = ++now;
+    CHECK(flow_next(f, pressed)); /* the hint appears */
+    CHECK(flow_question(f) == Q5);
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_hint_now(f, pressed) == FLOW_HINT_REQUIRED);
+    CHECK(flow_hint_now(f, pressed + HINT - 1) == FLOW_HINT_REQUIRED);
+    CHECK(flow_hint_now(f, pressed + HINT) == FLOW_HINT_NONE);
+    CHECK(flow_deadline(f, pressed) == pressed + HINT);
+    CHECK(!flow_tick(f, pressed + HINT - 1));
+    CHECK(flow_tick(f, pressed + HINT));
+    CHECK(!flow_tick(f, pressed + HINT));
+    CHECK(flow_hint_now(f, pressed + HINT) == FLOW_HINT_NONE);
+    /* Answering clears a hint at once. */
+    now = pressed + HINT;
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_REQUIRED);
+    CHECK(flow_toggle(f, opt(qs, Q5, "no"), ++now));
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
+    CHECK(flow_next_enabled(f));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q7); /* q6 hidden */
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_single_toggle(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    int a = opt(qs, Q1, "a"), b = opt(qs, Q1, "b");
+    CHECK(flow_toggle(f, a, ++now));
+    CHECK(flow_selected(f, Q1, a) && flow_n_selected(f, Q1) == 1);
+    CHECK(flow_toggle(f, b, ++now)); /* another option replaces it */
+    CHECK(!flow_selected(f, Q1, a) && flow_selected(f, Q1, b));
+    CHECK(flow_n_selected(f, Q1) == 1);
+    CHECK(flow_toggle(f, b, ++now)); /* tapping it again takes it back */
+    CHECK(flow_n_selected(f, Q1) == 0);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    CHECK(!flow_toggle(f, 3, ++now)); /* out of range */
+    CHECK(!flow_toggle(f, -1, ++now));
+    CHECK(!flow_selected(f, Q1, 40) && !flow_selected(f, 99, 0) && flow_n_selected(f, -1) == 0);
+    /* Smiley, yesno and scale toggle the same way. */
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "3"), ++now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "4"), ++now));
+    CHECK(flow_n_selected(f, Q2) == 1 && flow_selected(f, Q2, opt(qs, Q2, "4")));
+    CHECK(flow_toggle(f, opt(qs, Q2, "4"), ++now));
+    CHECK(flow_n_selected(f, Q2) == 0);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_multi_max_and_min(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q4);
+    /* min 2: one chosen -> next disabled, pressing shows the MIN hint. */
+    CHECK(flow_toggle(f, 0, ++now));
+    CHECK(!flow_next_enabled(f));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q4);
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_MIN);
+    CHECK(flow_toggle(f, 1, ++now));
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
+    CHECK(flow_next_enabled(f));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT);
+    CHECK(flow_toggle(f, 2, ++now));
+    CHECK(flow_n_selected(f, Q4) == 3);
+    /* max 3: the fourth is refused with a hint that expires after hint_ms. */
+    int64_t refused = ++now;
+    CHECK(flow_toggle(f, 3, refused));
+    CHECK(flow_n_selected(f, Q4) == 3);
+    CHECK(!flow_selected(f, Q4, 3));
+    CHECK(flow_hint_now(f, refused) == FLOW_HINT_MAX);
+    CHECK(flow_hint_now(f, refused + HINT - 1) == FLOW_HINT_MAX);
+    CHECK(flow_deadline(f, refused) == refused + HINT);
+    CHECK(!flow_tick(f, refused + HINT - 1));
+    CHECK(flow_tick(f, refused + HINT)); /* the hint went away: redraw */
+    CHECK(flow_hint_now(f, refused + HINT) == FLOW_HINT_NONE);
+    CHECK(!flow_tick(f, refused + HINT + 1));
+    CHECK(flow_deadline(f, refused + HINT) == flow_deadline(f, refused + HINT + 1));
+    now = refused + HINT;
+    /* Unchoosing one makes room. */
+    CHECK(flow_toggle(f, 0, ++now));
+    CHECK(flow_n_selected(f, Q4) == 2);
+    CHECK(flow_toggle(f, 3, ++now));
+    CHECK(flow_n_selected(f, Q4) == 3 && flow_selected(f, Q4, 3));
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
+    /* Unchoose all: an empty multi that is not required can be skipped. */
+    CHECK(flow_toggle(f, 1, ++now) && flow_toggle(f, 2, ++now) && flow_toggle(f, 3, ++now));
+    CHECK(flow_n_selected(f, Q4) == 0);
+    CHECK(flow_next_enabled(f));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    /* A multi without max takes every option. */
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "yes"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q7);
+    CHECK(flow_toggle(f, 0, ++now) && flow_toggle(f, 1, ++now));
+    CHECK(flow_n_selected(f, Q7) == 2);
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* Walks to q6 with q1=a, q2=1, q3=x. */
+static flow *to_q6(const qset *qs, bool keep, int64_t *now)
+{
+    flow *f = started(qs, keep, 0, now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++*now));
+    CHECK(flow_next(f, ++*now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "1"), ++*now));
+    CHECK(flow_next(f, ++*now));
+    CHECK(flow_question(f) == Q3);
+    CHECK(flow_toggle(f, opt(qs, Q3, "x"), ++*now));
+    CHECK(flow_next(f, ++*now));
+    CHECK(flow_toggle(f, 0, ++*now) && flow_toggle(f, 4, ++*now));
+    CHECK(flow_next(f, ++*now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "yes"), ++*now));
+    CHECK(flow_next(f, ++*now));
+    CHECK(flow_question(f) == Q6);
+    return f;
+}
+
+static void test_show_if_drops_hidden_answers(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = to_q6(qs, true, &now);
+    CHECK(flow_toggle(f, opt(qs, Q6, "4"), ++now));
+    PROGRESS(f, 6, 7);
+    /* Back to q2 and change it: q3 and (by the chain) q6 become hidden. */
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q5);
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q4);
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q3);
+    CHECK(flow_selected(f, Q3, opt(qs, Q3, "x"))); /* back keeps answers */
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q2);
+    PROGRESS(f, 2, 7);
+    CHECK(flow_toggle(f, opt(qs, Q2, "5"), ++now));
+    PROGRESS(f, 2, 5);
+    CHECK(!flow_visible(f, Q3) && !flow_visible(f, Q6));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q4); /* q3 skipped */
+    PROGRESS(f, 3, 5);
+    /* Back across the hidden question lands on q2. */
+    CHECK(flow_back(f, ++now));
+    CHECK(flow_question(f) == Q2);
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q4);
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q5);
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q7); /* q6 hidden */
+    PROGRESS(f, 5, 5);
+    CHECK(flow_next(f, ++now)); /* skip q7: finish */
+    CHECK(flow_current(f) == FLOW_THANKS);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.answers[Q3] == 0);
+    CHECK(r.answers[Q6] == 0);
+    CHECK(r.answers[Q1] != 0 && r.answers[Q2] != 0 && r.answers[Q4] != 0 && r.answers[Q5] != 0);
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q1\":\"a\",\"q2\":\"5\",\"q4\":[\"m1\",\"m5\"],\"q5\":\"yes\"}");
+    free(js);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_back_to_language_and_return(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "c"), ++now));
+    CHECK(flow_back(f, ++now));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_question(f) == -1);
+    CHECK(flow_busy(f));
+    CHECK(flow_choose_language(f, 0, ++now));
+    CHECK(flow_current(f) == FLOW_QUESTION && flow_question(f) == Q1);
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_selected(f, Q1, opt(qs, Q1, "c")));
+    /* Back from the language screen (opened from the question) returns to the question. */
+    CHECK(flow_back(f, ++now));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_back(f, ++now));
+    CHECK(flow_current(f) == FLOW_QUESTION && flow_question(f) == Q1);
+    CHECK(flow_selected(f, Q1, opt(qs, Q1, "c")));
+    flow_free(f);
+
+    /* Back on the language screen right after start: the resident leaves; nothing stored. */
+    flow_options o = opts(true);
+    f = flow_new(qs, &o, now);
+    CHECK(flow_start(f, ++now));
+    CHECK(flow_back(f, ++now));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(!flow_busy(f));
+    flow_response r;
+    CHECK(!flow_take_response(f, &r));
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_language_switch_keeps_answers(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = to_q6(qs, true, &now);
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_toggle(f, opt(qs, Q6, "2"), ++now));
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_question(f) == -1);
+    CHECK(flow_choose_language(f, 1, ++now));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_question(f) == Q6);
+    CHECK(flow_language(f) == 1);
+    PROGRESS(f, 6, 7);
+    CHECK(flow_selected(f, Q6, opt(qs, Q6, "2")));
+    CHECK(flow_selected(f, Q1, opt(qs, Q1, "a")));
+    CHECK(flow_selected(f, Q3, opt(qs, Q3, "x")));
+    CHECK(flow_n_selected(f, Q4) == 2);
+    /* Switching again, to the same language, also returns. */
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_choose_language(f, 1, ++now));
+    CHECK(flow_question(f) == Q6);
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q7);
+    CHECK(flow_next(f, ++now));
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.language == 1);
+    CHECK(!r.abandoned);
+    CHECK(n_answered(&r) == 6);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_idle_still_there_continue(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "b"), ++now));
+    CHECK(flow_next(f, ++now));
+    int64_t last = now;
+    CHECK(flow_deadline(f, last) == last + IDLE);
+    CHECK(flow_deadline(f, last + 5000) == last + IDLE);
+    /* Nothing due before the idle time: no redraw. */
+    CHECK(!flow_tick(f, last + 1));
+    CHECK(!flow_tick(f, last + IDLE - 1));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    /* A touch restarts the idle timer. */
+    flow_activity(f, last + 1000);
+    CHECK(!flow_tick(f, last + IDLE));
+    CHECK(flow_deadline(f, last + IDLE) == last + 1000 + IDLE);
+    last += 1000;
+    CHECK(flow_tick(f, last + IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(flow_busy(f));
+    CHECK(flow_question(f) == -1);
+    int64_t t = last + IDLE;
+    CHECK(flow_countdown(f, t) == 30);
+    CHECK(flow_countdown(f, t + 1) == 30);
+    CHECK(flow_countdown(f, t + 999) == 30);
+    CHECK(flow_countdown(f, t + 1000) == 29);
+    CHECK(flow_countdown(f, t + 1001) == 29);
+    CHECK(flow_countdown(f, t + 29000) == 1);
+    CHECK(flow_countdown(f, t + 29999) == 1);
+    CHECK(flow_countdown(f, t + STILL) == 0);
+    /* The countdown redraws once a second. */
+    CHECK(flow_deadline(f, t) == t + 1000);
+    CHECK(flow_deadline(f, t + 1) == t + 1000);
+    CHECK(flow_deadline(f, t + 1000) == t + 2000);
+    CHECK(flow_deadline(f, t + 29500) == t + STILL);
+    CHECK(!flow_tick(f, t + 1000));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(!flow_tick(f, t + STILL - 1));
+    /* Continue: the same question, the same answers. */
+    CHECK(flow_continue(f, t + STILL - 1));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_question(f) == Q2);
+    CHECK(flow_selected(f, Q1, opt(qs, Q1, "b")));
+    CHECK(!flow_continue(f, t + STILL)); /* only on still-there */
+    /* The idle timer starts again from the continue. */
+    int64_t c = t + STILL - 1;
+    CHECK(!flow_tick(f, c + IDLE - 1));
+    CHECK(flow_tick(f, c + IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    flow_response r;
+    CHECK(!flow_take_response(f, &r));
+    flow_free(f);
+
+    /* The language screen also times out, and continue returns to it. */
+    flow_options o = opts(true);
+    now = T0;
+    f = flow_new(qs, &o, now);
+    CHECK(flow_start(f, now));
+    CHECK(!flow_tick(f, now + IDLE - 1));
+    CHECK(flow_tick(f, now + IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(flow_continue(f, now + IDLE + 5));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* Idles out of a flow at *now and returns whether a response was emitted into *r. */
+static bool idle_out(flow *f, int64_t *now, flow_response *r)
+{
+    int64_t t = *now + IDLE;
+    CHECK(flow_tick(f, t));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(!flow_take_response(f, r)); /* nothing yet: they may come back */
+    CHECK(!flow_tick(f, t + STILL - 1));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(flow_tick(f, t + STILL));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    *now = t + STILL;
+    return flow_take_response(f, r);
+}
+
+static void test_reset_and_abandoned(void)
+{
+    qset *qs = load(POLL);
+    flow_response r;
+
+    /* One answer, keep_abandoned: an abandoned response with exactly that answer. */
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    int64_t start = T0 + 1;
+    CHECK(flow_toggle(f, opt(qs, Q1, "c"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(idle_out(f, &now, &r));
+    CHECK(r.abandoned);
+    CHECK(r.qs == qs);
+    CHECK(r.language == 1);
+    CHECK(r.started_mono_ms == start);
+    CHECK(r.finished_mono_ms == now);
+    CHECK(n_answered(&r) == 1);
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q1\":\"c\"}");
+    free(js);
+    /* Clean wipe. */
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_busy(f));
+    CHECK(flow_n_selected(f, Q1) == 0);
+    CHECK(!flow_back(f, now));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(!flow_take_response(f, &r));
+    flow_free(f);
+
+    /* The same with keep_abandoned off: nothing. */
+    now = T0;
+    f = started(qs, false, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "c"), ++now));
+    CHECK(!idle_out(f, &now, &r));
+    CHECK(flow_n_selected(f, Q1) == 0);
+    flow_free(f);
+
+    /* Nothing answered: nothing. */
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(flow_next(f, ++now));
+    CHECK(!idle_out(f, &now, &r));
+    flow_free(f);
+
+    /* Only an answer on a question that is hidden by now: nothing visible answered. */
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "2"), ++now));
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q3);
+    CHECK(flow_toggle(f, opt(qs, Q3, "y"), ++now));
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q2);
+    CHECK(flow_toggle(f, opt(qs, Q2, "2"), ++now)); /* unchosen: q3 hidden again */
+    CHECK(!flow_visible(f, Q3));
+    CHECK(!idle_out(f, &now, &r));
+    flow_free(f);
+
+    /* A walk-away from still-there opened on the language screen mid-poll keeps answers. */
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "4"), ++now));
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(idle_out(f, &now, &r));
+    CHECK(r.abandoned);
+    js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q1\":\"a\",\"q2\":\"4\"}");
+    free(js);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_thanks_and_wipe(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    for (int i = 0; i < 3; i++)
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "no"), ++now));
+    CHECK(flow_next(f, ++now) && flow_question(f) == Q7);
+    int64_t fin = ++now;
+    CHECK(flow_next(f, fin));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    /* Nothing of the resident is reachable from the thank-you screen. */
+    CHECK(!flow_busy(f));
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_can_go_back(f));
+    CHECK(!flow_back(f, fin + 1));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    CHECK(!flow_open_languages(f, fin + 1));
+    CHECK(!flow_toggle(f, 0, fin + 1));
+    CHECK(!flow_next(f, fin + 1));
+    for (int q = 0; q < qset_n_questions(qs); q++)
+        CHECK(flow_n_selected(f, q) == 0);
+    CHECK(flow_language(f) == 1); /* thanks in their language */
+    CHECK(flow_deadline(f, fin) == fin + THANKS);
+    CHECK(flow_deadline(f, fin + 100) == fin + THANKS);
+    CHECK(!flow_tick(f, fin + THANKS - 1));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    CHECK(flow_tick(f, fin + THANKS));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_back(f, fin + THANKS));
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    CHECK(!r.abandoned && r.language == 1);
+    CHECK(r.finished_mono_ms == fin);
+    /* The next resident starts clean, in the default language on the language screen. */
+    CHECK(flow_start(f, fin + THANKS + 10));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_language(f) == 0);
+    CHECK(flow_choose_language(f, 0, fin + THANKS + 20));
+    CHECK(flow_question(f) == Q1);
+    PROGRESS(f, 1, 5);
+    for (int q = 0; q < qset_n_questions(qs); q++)
+        CHECK(flow_n_selected(f, q) == 0);
+    CHECK(flow_back(f, fin + THANKS + 30));
+    CHECK(flow_current(f) == FLOW_LANGUAGE);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_deadlines_attract(void)
+{
+    qset *qs = load(POLL);
+    flow_options o = opts(true);
+    int64_t t = T0;
+    flow *f = flow_new(qs, &o, t);
+    CHECK(flow_attract_language(f, t) == 0);
+    CHECK(flow_attract_language(f, t + CYCLE - 1) == 0);
+    CHECK(flow_attract_language(f, t + CYCLE) == 1);
+    CHECK(flow_attract_language(f, t + 2 * CYCLE) == 0);
+    CHECK(flow_deadline(f, t) == t + CYCLE);
+    CHECK(flow_deadline(f, t + 1) == t + CYCLE);
+    CHECK(flow_deadline(f, t + CYCLE) == t + 2 * CYCLE);
+    CHECK(flow_deadline(f, t + CYCLE + 1500) == t + 2 * CYCLE);
+    /* The cycle changes only what the UI shows; the flow's own state is unchanged. */
+    CHECK(!flow_tick(f, t + CYCLE));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    flow_free(f);
+
+    /* One language: nothing is ever due on the attract screen. */
+    qset *small = load(SMALL);
+    f = flow_new(small, &o, t);
+    CHECK(flow_deadline(f, t) == INT64_MAX);
+    CHECK(flow_deadline(f, t + 1000000) == INT64_MAX);
+    CHECK(flow_attract_language(f, t + 5 * CYCLE) == 0);
+    CHECK(!flow_tick(f, t + 1000000));
+    /* Question screen: the idle time. */
+    CHECK(flow_start(f, t + 10));
+    CHECK(flow_deadline(f, t + 10) == t + 10 + IDLE);
+    CHECK(flow_choose_language(f, 0, t + 20));
+    CHECK(flow_deadline(f, t + 25) == t + 20 + IDLE);
+    CHECK(!flow_tick(f, t + 20 + IDLE - 1));
+    flow_free(f);
+    qset_free(small);
+    qset_free(qs);
+}
+
+static void test_answers_json_format(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = to_q6(qs, true, &now);
+    CHECK(flow_toggle(f, opt(qs, Q6, "3"), ++now));
+    CHECK(flow_back(f, ++now) && flow_back(f, ++now) && flow_question(f) == Q4);
+    /* Choose in reverse order: the list keeps option order. */
+    CHECK(flow_toggle(f, 0, ++now) && flow_toggle(f, 4, ++now)); /* both taken back */
+    CHECK(flow_n_selected(f, Q4) == 0);
+    CHECK(flow_toggle(f, 4, ++now) && flow_toggle(f, 2, ++now) && flow_toggle(f, 0, ++now));
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q3);
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q2);
+    CHECK(flow_back(f, ++now) && flow_question(f) == Q1);
+    CHECK(flow_toggle(f, opt(qs, Q1, "b"), ++now));
+    for (int i = 0; i < 6; i++)
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == Q7); /* q7 left unanswered */
+    CHECK(flow_next(f, ++now));
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q1\":\"b\",\"q2\":\"1\",\"q3\":\"x\",\"q4\":[\"m1\",\"m3\",\"m5\"],"
+                  "\"q5\":\"yes\",\"q6\":\"3\"}");
+    free(js);
+    flow_free(f);
+
+    /* prefer_not, scale ends and a full multi without max. */
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q2, "2"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q3, "x"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "prefer_not"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q6, "5"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, 1, ++now) && flow_toggle(f, 0, ++now));
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_FINISH);
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q2\":\"2\",\"q3\":\"x\",\"q5\":\"prefer_not\",\"q6\":\"5\","
+                  "\"q7\":[\"n1\",\"n2\"]}");
+    free(js);
+    /* A response with nothing answered is an empty object. */
+    flow_response empty;
+    memset(&empty, 0, sizeof empty);
+    empty.qs = qs;
+    js = flow_answers_json(&empty);
+    CHECK_STR(js, "{}");
+    free(js);
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_save_failed(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    for (int i = 0; i < 3; i++)
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "yes"), ++now));
+    CHECK(flow_next(f, ++now));
+    int64_t fin = ++now;
+    CHECK(flow_next(f, fin));
+    flow_response r;
+    CHECK(flow_take_response(f, &r)); /* the caller tries to store it, and fails */
+    flow_save_failed(f, fin);
+    CHECK(flow_current(f) == FLOW_SAVE_ERROR);
+    CHECK_STR(flow_screen_name(flow_current(f)), "save-error");
+    CHECK(!flow_busy(f));
+    CHECK(flow_question(f) == -1);
+    CHECK(!flow_take_response(f, &r));
+    CHECK(!flow_back(f, fin + 1));
+    for (int q = 0; q < qset_n_questions(qs); q++)
+        CHECK(flow_n_selected(f, q) == 0);
+    /* Staff get longer than a thank-you; it never turns into "thanks". */
+    CHECK(flow_deadline(f, fin) == fin + 2 * THANKS);
+    CHECK(!flow_tick(f, fin + THANKS));
+    CHECK(flow_current(f) == FLOW_SAVE_ERROR);
+    CHECK(!flow_tick(f, fin + 2 * THANKS - 1));
+    CHECK(flow_current(f) == FLOW_SAVE_ERROR);
+    CHECK(flow_tick(f, fin + 2 * THANKS));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_language(f) == 0);
+    CHECK(!flow_take_response(f, &r));
+    flow_free(f);
+    qset_free(qs);
+}
+
+static void test_replace_qset(void)
+{
+    qset *qs = load(POLL), *small = load(SMALL);
+    flow_options o = opts(true);
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    CHECK(flow_start(f, ++now));
+    CHECK(!flow_replace_qset(f, small)); /* language screen: a resident is busy */
+    CHECK(flow_qset(f) == qs);
+    CHECK(flow_choose_language(f, 1, ++now));
+    CHECK(flow_toggle(f, 0, ++now));
+    CHECK(!flow_replace_qset(f, small));
+    CHECK(flow_qset(f) == qs);
+    CHECK(flow_current(f) == FLOW_QUESTION && flow_question(f) == Q1);
+    CHECK(flow_selected(f, Q1, 0) && flow_language(f) == 1);
+    /* Still-there is mid-session too. */
+    CHECK(flow_tick(f, now + IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(!flow_replace_qset(f, small));
+    CHECK(flow_continue(f, now + IDLE + 1));
+    now += IDLE + 1;
+    for (int i = 0; i < 3; i++)
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "yes"), ++now));
+    CHECK(flow_next(f, ++now) && flow_next(f, ++now));
+    CHECK(flow_current(f) == FLOW_THANKS);
+    CHECK(!flow_replace_qset(f, small)); /* thank-you screen still shows this set */
+    CHECK(flow_tick(f, now + THANKS));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_replace_qset(f, small));
+    CHECK(flow_qset(f) == small);
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_start(f, now + THANKS + 1));
+    CHECK(flow_choose_language(f, 0, now + THANKS + 2));
+    PROGRESS(f, 1, 1);
+    flow_free(f);
+    qset_free(small);
+    qset_free(qs);
+}
+
+static void test_preview(void)
+{
+    qset *qs = load(POLL);
+    flow_options o = opts(true);
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    /* q6 needs q3 = x, which needs q2 in 1,2: the chain is chosen, q6 itself is not. */
+    CHECK(flow_preview(f, FLOW_QUESTION, Q6, 1, now));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_question(f) == Q6);
+    CHECK(flow_language(f) == 1);
+    CHECK(flow_visible(f, Q6) && flow_visible(f, Q3));
+    CHECK(flow_n_selected(f, Q6) == 0);
+    CHECK(flow_selected(f, Q3, opt(qs, Q3, "x")));
+    CHECK(flow_n_selected(f, Q2) == 1);
+    CHECK(flow_selected(f, Q2, opt(qs, Q2, "1")) || flow_selected(f, Q2, opt(qs, Q2, "2")));
+    flow_response r;
+    CHECK(!flow_take_response(f, &r));
+    /* Out of range. */
+    CHECK(!flow_preview(f, FLOW_QUESTION, 7, 0, now));
+    CHECK(!flow_preview(f, FLOW_QUESTION, -1, 0, now));
+    CHECK(!flow_preview(f, FLOW_LANGUAGE, 0, 2, now));
+    CHECK(!flow_preview(f, FLOW_ATTRACT, 0, -1, now));
+    /* Every screen. */
+    CHECK(flow_preview(f, FLOW_ATTRACT, 0, 0, now) && flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_preview(f, FLOW_LANGUAGE, 0, 1, now) && flow_current(f) == FLOW_LANGUAGE);
+    CHECK(flow_preview(f, FLOW_THANKS, 0, 1, now) && flow_current(f) == FLOW_THANKS);
+    CHECK(flow_language(f) == 1);
+    CHECK(flow_preview(f, FLOW_SAVE_ERROR, 0, 0, now));
+    CHECK(flow_current(f) == FLOW_SAVE_ERROR);
+    CHECK(flow_preview(f, FLOW_STILL_THERE, 0, 1, now));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    CHECK(flow_countdown(f, now) == STILL / 1000);
+    CHECK(flow_continue(f, now + 1));
+    CHECK(flow_current(f) == FLOW_QUESTION);
+    CHECK(flow_preview(f, FLOW_QUESTION, Q1, 0, now));
+    CHECK(flow_n_selected(f, Q2) == 0 && flow_n_selected(f, Q3) == 0);
+    CHECK(!flow_take_response(f, &r));
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* flow.h: a preview stores nothing, also when the previewed screen is left to time out. */
+static void test_preview_stores_nothing(void)
+{
+    qset *qs = load(POLL);
+    flow_options o = opts(true);
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    CHECK(flow_preview(f, FLOW_QUESTION, Q6, 0, now));
+    CHECK(flow_tick(f, now + IDLE));
+    CHECK(flow_tick(f, now + IDLE + STILL));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    flow_response r;
+    bool emitted = flow_take_response(f, &r);
+    CHECKF(!emitted, "a preview of q6 left idle emitted an abandoned response with the "
+                     "synthesised show_if answers (flow_preview sets in_session)");
+    flow_free(f);
+    qset_free(qs);
+}
+
+int main(void)
+{
+    RUN(test_defaults);
+    RUN(test_start_language_first_question);
+    RUN(test_progress_and_next_kinds);
+    RUN(test_finish_when_rest_hidden);
+    RUN(test_required_hint);
+    RUN(test_single_toggle);
+    RUN(test_multi_max_and_min);
+    RUN(test_show_if_drops_hidden_answers);
+    RUN(test_back_to_language_and_return);
+    RUN(test_language_switch_keeps_answers);
+    RUN(test_idle_still_there_continue);
+    RUN(test_reset_and_abandoned);
+    RUN(test_thanks_and_wipe);
+    RUN(test_deadlines_attract);
+    RUN(test_answers_json_format);
+    RUN(test_save_failed);
+    RUN(test_replace_qset);
+    RUN(test_preview);
+    RUN(test_preview_stores_nothing);
+    return test_main();
+}
