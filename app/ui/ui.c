@@ -439,7 +439,13 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
     int top = lay_toolbar(u, s, true) + s->gap;
     int bottom = u->o.height - s->margin / 2 - s->bottom_h - s->gap;
     int full_w = u->o.width - 2 * s->margin;
+    /* Scroll buttons wide enough for their words on one line. */
     int scroll_w = mm(u, u->large ? 34 : 30);
+    int sw_need = text_w(u, S(u, UISTR_SCROLL_UP), s->small);
+    if (text_w(u, S(u, UISTR_SCROLL_DOWN), s->small) > sw_need)
+        sw_need = text_w(u, S(u, UISTR_SCROLL_DOWN), s->small);
+    if (sw_need + 2 * s->pad + 2 * s->outline > scroll_w)
+        scroll_w = sw_need + 2 * s->pad + 2 * s->outline;
     ui_rows rows = {.n = 0};
     bool before = false, after = false;
 
@@ -508,7 +514,20 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
         if (q->type == QSET_SCALE && u->large && n > 6)
             cols = (n + 1) / 2;
         int tw = (w - (cols - 1) * s->gap) / cols;
-        int max_tw = mm(u, q->type == QSET_SCALE ? 40 : 150);
+        /* Tiles as wide as their longest label needs (on one line if it can), at least
+         * 100 mm, at most an equal share of the width; scale tiles stay compact. */
+        int max_tw = mm(u, 40);
+        if (q->type != QSET_SCALE) {
+            max_tw = mm(u, 100);
+            for (int i = 0; i < n; i++) {
+                char label[UIW_LABEL_LEN];
+                const char *icon = NULL;
+                option_label(u, q, i, label, sizeof label, &icon);
+                int need = text_w(u, label, s->body) + 2 * s->pad + mm(u, 20);
+                if (need > max_tw)
+                    max_tw = need;
+            }
+        }
         if (tw > max_tw)
             tw = max_tw;
         int x0 = s->margin;
