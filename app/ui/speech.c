@@ -17,11 +17,17 @@
 #define SPEECH_DEVICE_SAMPLES 1024 /* device buffer: ~46 ms at 22,050 Hz */
 #define SPEECH_CLIP_CHUNK     8192 /* bytes of WAV fed to the converter at a time */
 #define SPEECH_MAX_CLIP_SEC   600  /* clips longer than this are refused */
+#define SPEECH_CLIP_PADS      4    /* chunks of silence that push out the resampler tail */
 #define SPEECH_DEFAULT_FALLBK "nl"
 
-/* espeak-ng keeps its state in process globals, so at most one handle may own it. This flag is
- * the one piece of mutable static state the module needs; it mirrors espeak-ng's own globals. */
+/* espeak-ng keeps its state in process globals, so at most one handle may own it; these two
+ * flags mirror those globals and are the module's only mutable static state. speech_owner is
+ * taken with a compare-and-swap by speech_open; speech_espeak_ready is read and written only by
+ * the worker of the handle that holds speech_owner. espeak-ng 1.51 deadlocks in
+ * espeak_ng_Terminate after a second espeak_ng_Initialize in one process, so it is initialised
+ * once, on first use, and stays loaded (reachable, not leaked) until the process exits. */
 static SDL_atomic_t speech_owner;
+static bool speech_espeak_ready;
 
 typedef struct block {
     struct block *next;
@@ -40,7 +46,8 @@ typedef struct {
     int tag;
 } seg_copy;
 
-typedef struct {
+typedef struct request {
+    struct request *next; /* in the trash list */
     int gen;
     int n;
     seg_copy segs[SPEECH_MAX_SEGMENTS];
@@ -73,6 +80,8 @@ struct speech {
     char init_err[WP_ERR_LEN];
     bool quit;
     request *pending;
+    request *trash_req;  /* replaced requests and played-over audio: freed by the worker so */
+    block *trash_blocks; /* that say and stop do no more than relink a few pointers */
     block *head, *tail;
     long queued; /* samples queued and not yet played */
     int heard_tag;
@@ -88,6 +97,7 @@ struct speech {
     int work_gen;
     int work_seg;
     int work_tag;
+    block *spare; /* allocated outside the lock, linked in under it */
 };
 
 static double ms_since(Uint64 start)
@@ -154,8 +164,8 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
     int event_tag = -2; /* -2: no change to report */
     int gain = (int)lround(speech_volume_gain(SDL_AtomicGet(&s->volume)) * 32768.0);
 
+    block *played = NULL; /* freed after the lock is released */
     SDL_LockMutex(s->mu);
-    bool freed = false;
     while (i < n && s->head) {
         block *b = s->head;
         if (b->pos < b->len) {
@@ -189,8 +199,8 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
             s->head = b->next;
             if (!s->head)
                 s->tail = NULL;
-            free(b);
-            freed = true;
+            b->next = played;
+            played = b;
         }
     }
     if (i == 0 && !s->head && s->active && s->synth_done) {
@@ -201,9 +211,10 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
             event_tag = -1;
         }
     }
-    if (freed)
+    if (played)
         SDL_CondBroadcast(s->cv);
     SDL_UnlockMutex(s->mu);
+    free_blocks(played);
 
     if (i < n)
         memset(out + i, 0, (size_t)(n - i) * sizeof(int16_t));
@@ -213,13 +224,18 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
 
 /* ---- worker thread ----------------------------------------------------------------------- */
 
-/* Appends samples (NULL pcm = silence) for segment seg of generation gen. Waits while playback
- * is more than SPEECH_MAX_AHEAD_MS behind. Returns 0, or -1 when the generation went stale, the
- * handle is closing or memory ran out (the caller then abandons the request). */
-static int append_samples(speech *s, int gen, int seg, int tag, bool pause, const int16_t *pcm,
-                          int n)
+/* Appends up to SPEECH_BLOCK_SAMPLES samples (so at most one new block is needed, allocated
+ * beforehand outside the lock: the lock is held only for a copy of a few KiB). */
+static int append_piece(speech *s, int gen, int seg, int tag, bool pause, const int16_t *pcm, int n)
 {
     const long ahead = (long)SPEECH_RATE * SPEECH_MAX_AHEAD_MS / 1000;
+    int peak = 0;
+    for (int k = 0; pcm && k < n; k++) {
+        int a = pcm[k] < 0 ? -pcm[k] : pcm[k];
+        peak = a > peak ? a : peak;
+    }
+    if (!s->spare && !(s->spare = malloc(sizeof *s->spare)))
+        return -1;
     int rc = 0;
     SDL_LockMutex(s->mu);
     if (s->queued > ahead) {
@@ -232,17 +248,17 @@ static int append_samples(speech *s, int gen, int seg, int tag, bool pause, cons
         rc = -1;
         goto done;
     }
-    int peak = 0;
     int done_n = 0;
     while (done_n < n) {
         block *t = s->tail;
         if (!t || t->tag != tag || t->seg != seg || t->pause != pause ||
             t->len == SPEECH_BLOCK_SAMPLES) {
-            t = malloc(sizeof *t);
-            if (!t) {
-                rc = -1;
+            if (!s->spare) {
+                rc = -1; /* cannot happen: a piece spans at most one new block */
                 goto done;
             }
+            t = s->spare;
+            s->spare = NULL;
             t->next = NULL;
             t->tag = tag;
             t->seg = seg;
@@ -258,16 +274,10 @@ static int append_samples(speech *s, int gen, int seg, int tag, bool pause, cons
         int take = SPEECH_BLOCK_SAMPLES - t->len;
         if (take > n - done_n)
             take = n - done_n;
-        if (pcm) {
+        if (pcm)
             memcpy(t->pcm + t->len, pcm + done_n, (size_t)take * sizeof(int16_t));
-            for (int k = 0; k < take; k++) {
-                int a = pcm[done_n + k] < 0 ? -pcm[done_n + k] : pcm[done_n + k];
-                if (a > peak)
-                    peak = a;
-            }
-        } else {
+        else
             memset(t->pcm + t->len, 0, (size_t)take * sizeof(int16_t));
-        }
         t->len += take;
         done_n += take;
         s->queued += take;
@@ -281,6 +291,20 @@ static int append_samples(speech *s, int gen, int seg, int tag, bool pause, cons
 done:
     SDL_UnlockMutex(s->mu);
     return rc;
+}
+
+/* Appends samples (NULL pcm = silence) for segment seg of generation gen (worker only). Waits
+ * while playback is more than SPEECH_MAX_AHEAD_MS behind. Returns 0, or -1 when the generation
+ * went stale, the handle is closing or memory ran out (the caller then abandons the request). */
+static int append_samples(speech *s, int gen, int seg, int tag, bool pause, const int16_t *pcm,
+                          int n)
+{
+    for (int off = 0; off < n; off += SPEECH_BLOCK_SAMPLES) {
+        int piece = n - off < SPEECH_BLOCK_SAMPLES ? n - off : SPEECH_BLOCK_SAMPLES;
+        if (append_piece(s, gen, seg, tag, pause, pcm ? pcm + off : NULL, piece) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
@@ -340,33 +364,47 @@ static int play_clip(speech *s, int gen, int seg, const seg_copy *sc)
     as = SDL_NewAudioStream(spec.format, spec.channels, spec.freq, AUDIO_S16SYS, 1, SPEECH_RATE);
     if (!as)
         goto done;
+    /* SDL 2.26's stream keeps the resampler's last input frames even after a flush, so feed
+     * silence after the clip and cut the output at the clip's exact converted length. */
+    long expected = (long)((double)(wav_len / (Uint32)frame) * SPEECH_RATE / spec.freq + 0.5);
+    long emitted = 0;
     int16_t out[SPEECH_CLIP_CHUNK];
-    Uint32 off = 0;
+    Uint8 silence[SPEECH_CLIP_CHUNK];
+    memset(silence, spec.format == AUDIO_U8 ? 0x80 : 0, sizeof silence);
+    int silence_len = SPEECH_CLIP_CHUNK - SPEECH_CLIP_CHUNK % frame;
+    int pads = 0;
     bool flushed = false;
+    Uint32 off = 0;
     rc = 1;
-    while (rc == 1) {
+    while (emitted < expected) {
         if (off < wav_len) {
             Uint32 take = wav_len - off;
             if (take > SPEECH_CLIP_CHUNK)
                 take = SPEECH_CLIP_CHUNK;
             take -= take % (Uint32)frame;
-            if (take == 0 || SDL_AudioStreamPut(as, wav + off, (int)take) != 0) {
+            if (take == 0 || SDL_AudioStreamPut(as, wav + off, (int)take) != 0)
                 off = wav_len;
-            } else {
+            else
                 off += take;
-            }
+        } else if (pads < SPEECH_CLIP_PADS) {
+            if (SDL_AudioStreamPut(as, silence, silence_len) != 0)
+                pads = SPEECH_CLIP_PADS;
+            pads++;
         } else if (!flushed) {
             SDL_AudioStreamFlush(as);
             flushed = true;
         }
         int got = SDL_AudioStreamGet(as, out, (int)sizeof out);
-        if (got < 0)
+        if (got < 0 || (got == 0 && flushed))
             break;
-        if (got > 0 &&
-            append_samples(s, gen, seg, sc->tag, false, out, got / (int)sizeof(int16_t)) != 0)
+        long n = got / (int)sizeof(int16_t);
+        if (n > expected - emitted)
+            n = expected - emitted;
+        if (n > 0 && append_samples(s, gen, seg, sc->tag, false, out, (int)n) != 0) {
             rc = -1;
-        if (got == 0 && flushed)
             break;
+        }
+        emitted += n;
     }
 done:
     SDL_FreeAudioStream(as);
@@ -445,21 +483,24 @@ static int worker_init(speech *s, char *err, size_t errlen)
 {
     espeak_ng_ERROR_CONTEXT ctx = NULL;
     char msg[WP_ERR_LEN];
-    espeak_ng_InitializePath(s->has_data_path ? s->data_path : NULL);
-    espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
-    if (st != ENS_OK) {
-        espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
-        espeak_ng_ClearErrorContext(&ctx);
-        wp_errf(err, errlen, "espeak-ng could not start (data %s): %s",
-                s->has_data_path ? s->data_path : "default", msg);
-        return -1;
-    }
-    st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SPEECH_SYNTH_BUF_MS, NULL);
-    if (st != ENS_OK || espeak_ng_GetSampleRate() != SPEECH_RATE) {
-        espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
-        wp_errf(err, errlen, "espeak-ng output could not be set up: %s (rate %d)", msg,
-                espeak_ng_GetSampleRate());
-        return -1;
+    if (!speech_espeak_ready) {
+        espeak_ng_InitializePath(s->has_data_path ? s->data_path : NULL);
+        espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
+        if (st != ENS_OK) {
+            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+            espeak_ng_ClearErrorContext(&ctx);
+            wp_errf(err, errlen, "espeak-ng could not start (data %s): %s",
+                    s->has_data_path ? s->data_path : "default", msg);
+            return -1;
+        }
+        st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SPEECH_SYNTH_BUF_MS, NULL);
+        if (st != ENS_OK || espeak_ng_GetSampleRate() != SPEECH_RATE) {
+            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+            wp_errf(err, errlen, "espeak-ng output could not be set up: %s (rate %d)", msg,
+                    espeak_ng_GetSampleRate());
+            return -1;
+        }
+        speech_espeak_ready = true;
     }
     espeak_SetSynthCallback(synth_callback);
     if (read_voices(s) != 0) {
@@ -486,22 +527,32 @@ static int worker_main(void *arg)
     wp_strlcpy(s->init_err, err, sizeof s->init_err);
     SDL_CondBroadcast(s->cv);
     while (rc == 0) {
-        while (!s->quit && !s->pending)
+        while (!s->quit && !s->pending && !s->trash_req && !s->trash_blocks)
             SDL_CondWait(s->cv, s->mu);
         if (s->quit)
             break;
+        request *trash_req = s->trash_req;
+        block *trash_blocks = s->trash_blocks;
+        s->trash_req = NULL;
+        s->trash_blocks = NULL;
         request *r = s->pending;
         s->pending = NULL;
         SDL_UnlockMutex(s->mu);
-        run_request(s, r);
+        while (trash_req) {
+            request *next = trash_req->next;
+            free_request(trash_req);
+            trash_req = next;
+        }
+        free_blocks(trash_blocks);
+        if (r)
+            run_request(s, r);
         SDL_LockMutex(s->mu);
-        if (SDL_AtomicGet(&s->gen) == r->gen)
+        if (r && SDL_AtomicGet(&s->gen) == r->gen)
             s->synth_done = true;
         free_request(r);
     }
     SDL_UnlockMutex(s->mu);
-    espeak_ng_Terminate();
-    return rc;
+    return rc; /* espeak-ng stays initialised: see speech_espeak_ready */
 }
 
 /* ---- public API -------------------------------------------------------------------------- */
@@ -521,7 +572,14 @@ void speech_close(speech *s)
         SDL_WaitThread(s->thread, NULL);
     }
     free_request(s->pending);
+    while (s->trash_req) {
+        request *next = s->trash_req->next;
+        free_request(s->trash_req);
+        s->trash_req = next;
+    }
+    free_blocks(s->trash_blocks);
     free_blocks(s->head);
+    free(s->spare);
     free(s->voices);
     if (s->cv)
         SDL_DestroyCond(s->cv);
@@ -563,6 +621,18 @@ int speech_open(const speech_options *opt, speech **out, char *err, size_t errle
     if (opt->data_path) {
         if (wp_strlcpy(s->data_path, opt->data_path, sizeof s->data_path) >= sizeof s->data_path) {
             wp_errf(err, errlen, "speech: espeak-ng data path is too long");
+            goto fail;
+        }
+        /* espeak-ng silently falls back to its default data when the path is wrong. */
+        char probe[SPEECH_MAX_PATH + 32];
+        struct stat st;
+        snprintf(probe, sizeof probe, "%s/espeak-ng-data/phontab", opt->data_path);
+        bool found = stat(probe, &st) == 0;
+        snprintf(probe, sizeof probe, "%s/phontab", opt->data_path);
+        if (!found && stat(probe, &st) != 0) {
+            wp_errf(err, errlen,
+                    "speech: no espeak-ng data in %s (neither phontab nor espeak-ng-data/phontab)",
+                    opt->data_path);
             goto fail;
         }
         s->has_data_path = true;
@@ -640,12 +710,19 @@ static char *dup_utf8(const char *src, size_t max)
     return d;
 }
 
-static void detach_locked(speech *s, request **old_req, block **old_blocks)
+/* Moves the pending request and the queued audio to the worker's trash (under mu). */
+static void discard_locked(speech *s)
 {
-    *old_req = s->pending;
-    s->pending = NULL;
-    *old_blocks = s->head;
-    s->head = s->tail = NULL;
+    if (s->pending) {
+        s->pending->next = s->trash_req;
+        s->trash_req = s->pending;
+        s->pending = NULL;
+    }
+    if (s->head) {
+        s->tail->next = s->trash_blocks;
+        s->trash_blocks = s->head;
+        s->head = s->tail = NULL;
+    }
     s->queued = 0;
 }
 
@@ -673,10 +750,8 @@ int speech_say(speech *s, const speech_segment *segs, int n)
         wp_strlcpy(c->lang, sg->lang ? sg->lang : "", sizeof c->lang);
     }
 
-    request *old_req;
-    block *old_blocks;
     SDL_LockMutex(s->mu);
-    detach_locked(s, &old_req, &old_blocks);
+    discard_locked(s);
     int gen = SDL_AtomicGet(&s->gen) + 1;
     SDL_AtomicSet(&s->gen, gen);
     r->gen = gen;
@@ -693,9 +768,6 @@ int speech_say(speech *s, const speech_segment *segs, int n)
     s->say_counter = SDL_GetPerformanceCounter();
     SDL_CondBroadcast(s->cv);
     SDL_UnlockMutex(s->mu);
-
-    free_request(old_req);
-    free_blocks(old_blocks);
     if (old_tag != -1)
         push_tag_event(s, -1);
     return 0;
@@ -708,18 +780,14 @@ void speech_stop(speech *s)
 {
     if (!s)
         return;
-    request *old_req;
-    block *old_blocks;
     SDL_LockMutex(s->mu);
-    detach_locked(s, &old_req, &old_blocks);
+    discard_locked(s);
     SDL_AtomicAdd(&s->gen, 1);
     s->active = false;
     int old_tag = s->heard_tag;
     s->heard_tag = -1;
     SDL_CondBroadcast(s->cv);
     SDL_UnlockMutex(s->mu);
-    free_request(old_req);
-    free_blocks(old_blocks);
     if (old_tag != -1)
         push_tag_event(s, -1);
 }

@@ -3,6 +3,9 @@
  *
  * Threads. espeak-ng keeps its state in globals and is not thread-safe, so only the worker thread
  * ever calls it; at most one speech handle can be open in a process (a second speech_open fails).
+ * espeak-ng is initialised by the first successful speech_open and stays loaded until the process
+ * exits (espeak-ng 1.51 hangs when terminated and initialised again), so the data path of that
+ * first open stays in effect for later handles.
  * The UI thread only hands requests over (a mutex-protected slot + condition variable) and never
  * waits on synthesis: speech_say, speech_stop and the queries return in microseconds. Synthesis is
  * streamed: audio starts after the first ~60 ms of speech have been synthesised, and the worker
@@ -65,7 +68,10 @@ typedef struct {
 typedef struct {
     const char *text; /* UTF-8; may be NULL or empty when clip is set */
     const char *lang; /* "nl", "en", "ar", "tr", "pl", "uk", ... (espeak-ng voice names) */
-    const char *clip; /* WAV file to play instead of synthesis, or NULL */
+    const char *clip; /* WAV file to play instead of synthesis, or NULL: a full path (the
+                         caller resolves it against the question set's asset folder). Any
+                         rate, mono or stereo, 8/16/32-bit or float PCM, up to
+                         SPEECH_MAX_CLIP_BYTES */
     int tag;          /* reported by speech_current_tag while this segment is heard (>= 0) */
 } speech_segment;
 
