@@ -11,7 +11,9 @@
 int cli_sync(int argc, char **argv)
 {
     const char *config_path = NULL, *db = NULL;
-    for (int i = 0; i < argc; i++) {
+    /* main passes argv from the sub-command's own name on; tolerate both conventions */
+    int first = argc > 0 && strcmp(argv[0], "sync") == 0 ? 1 : 0;
+    for (int i = first; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             config_path = argv[++i];
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {

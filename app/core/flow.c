@@ -167,6 +167,7 @@ bool flow_start(flow *f, int64_t now)
     if (f->screen != FLOW_ATTRACT)
         return false;
     f->in_session = true;
+    f->preview = false;
     f->started = now;
     f->last_activity = now;
     f->lang = 0;
@@ -527,9 +528,9 @@ bool flow_preview(flow *f, flow_screen s, int q, int lang, int64_t now)
         return false;
     wipe(f, now);
     f->have_response = false;
-    f->preview = true;
     if (s == FLOW_ATTRACT)
-        return true;
+        return true; /* a real resident may start from here */
+    f->preview = true;
     f->in_session = s != FLOW_THANKS && s != FLOW_SAVE_ERROR;
     f->started = now;
     f->last_activity = now;

@@ -14,7 +14,7 @@
 
 #define QSET_MAX_ID_LEN     64    /* set, question and option ids */
 #define QSET_MAX_ICON_LEN   64    /* icon names */
-#define QSET_MAX_TEXT_BYTES 2000  /* one translation */
+#define QSET_MAX_TEXT_CHARS 400 /* one translation: fits one kiosk screen even in large text */
 #define QSET_MAX_CLIP_PATH  255   /* a clip path as written in the set */
 #define QSET_SCALE_LIMIT    1000  /* scale bounds lie in -1000..1000 */
 #define QSET_ARENA_BLOCK    16384 /* bytes per arena block */
@@ -379,9 +379,14 @@ static void load_text(loader *L, json_t *owner, const char *key, bool required, 
             lerr(L, "%s: the text for \"%s\" is empty", subject, lang);
             continue;
         }
-        if (strlen(s) > QSET_MAX_TEXT_BYTES) {
-            lerr(L, "%s: the text for \"%s\" is too long (%zu bytes, at most %d)", subject, lang,
-                 strlen(s), QSET_MAX_TEXT_BYTES);
+        size_t chars = 0;
+        for (const char *c = s; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80; /* count code points, not bytes */
+        if (chars > QSET_MAX_TEXT_CHARS) {
+            lerr(L,
+                 "%s: the text for \"%s\" is too long for one screen (%zu characters, at most "
+                 "%d)",
+                 subject, lang, chars, QSET_MAX_TEXT_CHARS);
             continue;
         }
         if (li >= 0) {

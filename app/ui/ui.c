@@ -44,7 +44,10 @@ struct ui {
     int max_scroll;       /* last value scroll may take on this screen */
     flow_screen last_screen;
     int last_question;
-    uiw_list wl; /* widgets of the current layout */
+    uiw_list wl;       /* widgets of the current layout */
+    uiw_list content;  /* every content widget of a scrolled screen, shown or not */
+    int content_at;    /* index in wl of the first shown content widget, -1: none */
+    int content_shown; /* content widgets placed in wl */
     bool layout_valid;
     ui_key key;
     char said[SPEECH_MAX_SEGMENTS][UIW_ID_LEN]; /* widget ids of the segments being read */
@@ -305,6 +308,12 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
         if (show)
             y += r->h + gap;
     }
+    /* Speech reads the whole question, scrolled away or not: keep every row's widgets. */
+    u->content.n = 0;
+    for (int i = base; i < u->wl.n; i++)
+        u->content.w[u->content.n++] = u->wl.w[i];
+    u->content_at = base;
+    u->content_shown = keep.n;
     /* Drop the hidden rows' widgets (they were appended after `base`). */
     u->wl.n = base;
     for (int i = 0; i < keep.n && u->wl.n < UIW_MAX; i++)
@@ -687,6 +696,8 @@ static void layout(ui *u, int64_t now)
     u->key = k;
     u->wl.n = 0;
     u->max_scroll = 0;
+    u->content_at = -1;
+    u->content_shown = 0;
     ui_sizes s = sizes(u);
     switch (k.screen) {
     case FLOW_ATTRACT:
@@ -735,8 +746,21 @@ static void speak_screen(ui *u)
         return;
     speech_segment seg[SPEECH_MAX_SEGMENTS];
     int n = 0;
-    for (int i = 0; i < u->wl.n && n < SPEECH_MAX_SEGMENTS; i++) {
-        const uiw *w = &u->wl.w[i];
+    /* In order: what is above the content, all of the content (also rows scrolled out of
+     * sight), then what is below it. */
+    const uiw *order[UIW_MAX * 2];
+    int k = 0;
+    int end = u->content_at >= 0 ? u->content_at : u->wl.n;
+    for (int i = 0; i < end; i++)
+        order[k++] = &u->wl.w[i];
+    if (u->content_at >= 0) {
+        for (int i = 0; i < u->content.n; i++)
+            order[k++] = &u->content.w[i];
+        for (int i = u->content_at + u->content_shown; i < u->wl.n; i++)
+            order[k++] = &u->wl.w[i];
+    }
+    for (int i = 0; i < k && n < SPEECH_MAX_SEGMENTS; i++) {
+        const uiw *w = order[i];
         bool toolbar = w->role == UIW_TOGGLE || !strcmp(w->id, "volume-up") ||
                        !strcmp(w->id, "volume-down") || !strcmp(w->id, "language-switch") ||
                        !strncmp(w->id, "scroll-", 7) || !strcmp(w->id, "progress");
