@@ -11,6 +11,7 @@
 #include "sync.h"
 #include "ui.h"
 #include "ui_script.h"
+#include "ui_staff.h"
 #include "uistr.h"
 #include "util.h"
 
@@ -23,11 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
+#define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
+#define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
 
 /* A response that could not be stored yet; retried until it is. */
 typedef struct {
@@ -48,6 +52,12 @@ typedef struct {
     store *st;
     sync_ctx *sync; /* the uploader thread, NULL when sync is off */
     speech *speech; /* read-aloud, NULL when espeak-ng or audio is unavailable */
+    ui_staff *staff;
+    char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
+    char override_path[CONFIG_PATH_LEN + 16];
+    qset *pending_qs;               /* activated by staff, switched in between residents */
+    qset *retired[APP_MAX_RETIRED]; /* earlier sets, freed later */
+    int n_retired;
     Uint32 speech_event;
     ui *u;
     SDL_Window *win;
@@ -147,9 +157,59 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
     return -1;
 }
 
+static void staff_info(app *a, ui_staff_info *in)
+{
+    memset(in, 0, sizeof *in);
+    wp_strlcpy(in->device_id, a->cfg.device_id, sizeof in->device_id);
+    wp_strlcpy(in->location, a->cfg.location, sizeof in->location);
+    wp_strlcpy(in->app_version, WIJKPEIL_VERSION, sizeof in->app_version);
+    wp_strlcpy(in->set_id, qset_id(a->qs), sizeof in->set_id);
+    in->set_version = qset_version(a->qs);
+}
+
+/* Switches to the set staff activated, but only between residents. */
+static void apply_pending(app *a)
+{
+    if (!a->pending_qs || !ui_set_qset(a->u, a->pending_qs))
+        return;
+    if (a->n_retired == APP_MAX_RETIRED) {
+        qset_free(a->retired[0]);
+        memmove(a->retired, a->retired + 1, sizeof a->retired[0] * (APP_MAX_RETIRED - 1));
+        a->n_retired--;
+    }
+    a->retired[a->n_retired++] = a->qs;
+    a->qs = a->pending_qs;
+    a->pending_qs = NULL;
+    app_log(a, "question set %s v%d is active now", qset_id(a->qs), qset_version(a->qs));
+    sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    ui_staff_info in;
+    staff_info(a, &in);
+    ui_staff_set_info(a->staff, &in);
+}
+
+/* ui_staff_activate_fn: staff chose a verified, installed set. */
+static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
+{
+    app *a = ctx;
+    qset *qs = NULL;
+    if (qset_load_file(path, &qs, NULL) != 0) {
+        wp_errf(err, errlen, "%s does not load as a question set", path);
+        return -1;
+    }
+    qset_free(a->pending_qs);
+    a->pending_qs = qs;
+    char merr[WP_ERR_LEN];
+    if (store_meta_set(a->st, APP_META_ACTIVE, path, merr, sizeof merr) != 0)
+        app_log(a, "WARNING: the activated set is not remembered for a restart: %s", merr);
+    app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
+    apply_pending(a);
+    return 0;
+}
+
 static void on_time(void *ctx, int64_t now)
 {
     retry_unsaved(ctx, now);
+    apply_pending(ctx);
 }
 
 static void usage(FILE *f)
@@ -210,6 +270,21 @@ static int parse_args(app *a, int argc, char **argv)
     }
     if (!a->cfg.db[0])
         wp_strlcpy(a->cfg.db, "wijkpeil.db", sizeof a->cfg.db);
+    /* The database's folder holds installed sets and the settings staff brought on a stick
+     * (local.conf), which apply on top of the config file. */
+    wp_strlcpy(a->data_dir_local, a->cfg.db, sizeof a->data_dir_local);
+    char *slash = strrchr(a->data_dir_local, '/');
+    if (slash)
+        *(slash == a->data_dir_local ? slash + 1 : slash) = '\0';
+    else
+        wp_strlcpy(a->data_dir_local, ".", sizeof a->data_dir_local);
+    snprintf(a->override_path, sizeof a->override_path, "%s/local.conf", a->data_dir_local);
+    struct stat st;
+    if (stat(a->override_path, &st) == 0 &&
+        config_load(&a->cfg, a->override_path, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil: %s\n", err);
+        return -1;
+    }
     return 0;
 }
 
@@ -245,6 +320,14 @@ static int load_content(app *a)
     if (store_open(a->cfg.db, &a->st, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
+    }
+    /* A set staff activated survives a restart, as long as it still loads. */
+    char active[CONFIG_PATH_LEN];
+    qset *qs = NULL;
+    if (store_meta_get(a->st, APP_META_ACTIVE, active, sizeof active, err, sizeof err) == 0 &&
+        qset_load_file(active, &qs, NULL) == 0) {
+        qset_free(a->qs);
+        a->qs = qs;
     }
     return 0;
 }
@@ -332,6 +415,21 @@ static int open_ui(app *a, int64_t now)
     o.flow.keep_abandoned = a->cfg.keep_abandoned;
     o.save = save_response;
     o.save_ctx = a;
+    ui_staff_options so;
+    memset(&so, 0, sizeof so);
+    so.cfg = &a->cfg;
+    so.db_path = a->cfg.db;
+    so.data_dir = a->data_dir_local;
+    so.log_path = a->cfg.log_file;
+    so.override_path = a->override_path;
+    so.sync = a->sync;
+    so.px_per_mm = o.px_per_mm;
+    so.activate = staff_activate;
+    so.ctx = a;
+    so.run_inline = a->script != NULL;
+    staff_info(a, &so.info);
+    a->staff = ui_staff_new(&so);
+    o.staff = a->staff;
     if (ui_open(&o, a->qs, now, &a->u, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
@@ -375,6 +473,7 @@ static int run_interactive(app *a)
         if (ui_tick(a->u, now))
             dirty = true;
         retry_unsaved(a, now);
+        apply_pending(a);
         if (dirty) {
             present(a, now);
             dirty = false;
@@ -450,6 +549,10 @@ static void app_close(app *a)
         free(a->unsaved[i].answers);
     }
     ui_close(a->u);
+    ui_staff_free(a->staff);
+    qset_free(a->pending_qs);
+    for (int i = 0; i < a->n_retired; i++)
+        qset_free(a->retired[i]);
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
@@ -490,15 +593,15 @@ int main(int argc, char **argv)
     /* Script mode runs on a virtual clock that starts now and moves only with `wait`. */
     a->mono_base = wp_mono_ms();
     a->wall_base = wp_wall_ms();
-    if (open_ui(a, a->mono_base) != 0)
-        goto done;
-    app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
-            qset_id(a->qs), qset_version(a->qs), a->cfg.db);
     char err[WP_ERR_LEN];
     if (sync_start(&a->cfg, a->cfg.db, &a->sync, err, sizeof err) != 0)
         app_log(a, "ERROR: uploads are off: %s", err); /* the kiosk still collects */
     else if (a->sync)
         sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    if (open_ui(a, a->mono_base) != 0)
+        goto done;
+    app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
+            qset_id(a->qs), qset_version(a->qs), a->cfg.db);
     rc = a->script ? run_script(a) : run_interactive(a);
     if (a->stats)
         fprintf(stderr, "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld\n",

@@ -1,6 +1,7 @@
 /* The kiosk's resident screens: layout in millimetres, drawing, input, widget tree (ui.h). */
 #include "ui.h"
 #include "ui_icons.h"
+#include "ui_staff.h"
 #include "ui_text.h"
 #include "ui_theme.h"
 #include "ui_widget.h"
@@ -29,6 +30,7 @@ typedef struct {
     int question, lang, attract_lang, countdown, scroll;
     flow_hint hint;
     bool large, contrast;
+    bool staff;
 } ui_key;
 
 struct ui {
@@ -685,6 +687,7 @@ static ui_key current_key(ui *u, int64_t now)
     k.scroll = u->scroll;
     k.large = u->large;
     k.contrast = u->contrast;
+    k.staff = ui_staff_active(u->o.staff);
     return k;
 }
 
@@ -699,6 +702,28 @@ static void layout(ui *u, int64_t now)
     u->content_at = -1;
     u->content_shown = 0;
     ui_sizes s = sizes(u);
+    if (k.staff) {
+        /* Staff screens: English, never mirrored, laid out by the staff module. */
+        ui_staff_metrics m = {.width = u->o.width,
+                              .height = u->o.height,
+                              .px_per_mm = u->o.px_per_mm,
+                              .body_px = s.body,
+                              .heading_px = s.heading,
+                              .small_px = s.small,
+                              .gap = s.gap,
+                              .margin = s.margin,
+                              .pad = s.pad,
+                              .text = u->text};
+        ui_staff_layout(u->o.staff, &u->wl, &m);
+        for (int i = 0; i < u->wl.n; i++) {
+            uiw *w = &u->wl.w[i];
+            w->pad = w->look == UIW_PLAIN ? 0 : s.pad;
+            ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
+            ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad, &w->text_w, &w->text_h);
+        }
+        u->layout_valid = true;
+        return;
+    }
     switch (k.screen) {
     case FLOW_ATTRACT:
         lay_attract(u, &s);
@@ -1039,11 +1064,55 @@ static void activate(ui *u, const uiw *w, int64_t now)
     after_flow(u, now);
 }
 
+/* Input while staff mode is open: activation on finger-up inside the same target. */
+static bool staff_input(ui *u, const ui_event *ev, int64_t now)
+{
+    const uiw *w = uiw_hit(&u->wl, ev->x, ev->y);
+    switch (ev->type) {
+    case UI_EV_DOWN:
+        u->pressing = true;
+        wp_strlcpy(u->pressed, w ? w->id : "", sizeof u->pressed);
+        return false;
+    case UI_EV_MOVE:
+        return false;
+    case UI_EV_CANCEL:
+        u->pressing = false;
+        return false;
+    case UI_EV_UP:
+        break;
+    }
+    if (!u->pressing)
+        return false;
+    u->pressing = false;
+    bool same = w && !strcmp(w->id, u->pressed);
+    bool changed = ui_staff_tap(u->o.staff, same ? w : NULL, now);
+    if (changed || !ui_staff_active(u->o.staff))
+        u->layout_valid = false;
+    return changed || !ui_staff_active(u->o.staff);
+}
+
 bool ui_input(ui *u, const ui_event *ev, int64_t now)
 {
     layout(u, now);
+    if (ui_staff_active(u->o.staff))
+        return staff_input(u, ev, now);
     flow_activity(u->fl, now);
     const uiw *w = uiw_hit(&u->wl, ev->x, ev->y);
+    /* The hidden staff gesture counts only taps that hit no control, so a resident's taps on
+     * buttons never add up to it; a corner tap never starts a poll either. */
+    if (ev->type == UI_EV_UP && u->o.staff && !w) {
+        if (ui_staff_gesture(u->o.staff, ev->x, ev->y, u->o.width, u->o.height, now)) {
+            u->pressing = false;
+            stop_speech(u);
+            ui_staff_enter(u->o.staff, now);
+            u->layout_valid = false;
+            return true;
+        }
+        if (ui_staff_in_corner(u->o.staff, ev->x, ev->y, u->o.width, u->o.height)) {
+            u->pressing = false;
+            return false;
+        }
+    }
     switch (ev->type) {
     case UI_EV_DOWN:
         u->pressing = true;
@@ -1094,6 +1163,10 @@ bool ui_tick(ui *u, int64_t now)
     bool changed = flow_tick(u->fl, now);
     if (changed)
         after_flow(u, now);
+    if (ui_staff_active(u->o.staff) && ui_staff_tick(u->o.staff, now)) {
+        changed = true;
+        u->layout_valid = false;
+    }
     ui_key k = current_key(u, now);
     if (!u->layout_valid || memcmp(&k, &u->key, sizeof k) != 0) {
         changed = true;
@@ -1104,7 +1177,8 @@ bool ui_tick(ui *u, int64_t now)
 
 int64_t ui_deadline(ui *u, int64_t now)
 {
-    return flow_deadline(u->fl, now);
+    int64_t d = flow_deadline(u->fl, now), sd = ui_staff_deadline(u->o.staff, now);
+    return sd < d ? sd : d;
 }
 
 /* ---------- lifetime and queries ---------- */
@@ -1164,6 +1238,8 @@ bool ui_set_qset(ui *u, const qset *qs)
 
 const char *ui_screen_name(const ui *u)
 {
+    if (ui_staff_active(u->o.staff))
+        return ui_staff_screen_name(u->o.staff);
     return flow_screen_name(flow_current(u->fl));
 }
 

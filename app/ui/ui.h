@@ -37,8 +37,9 @@ typedef struct {
     flow_options flow;
     ui_save_fn save;
     void *save_ctx;
-    speech *speech;     /* read-aloud; NULL when the kiosk has no speech */
-    int default_volume; /* speech volume step each resident starts with */
+    speech *speech;         /* read-aloud; NULL when the kiosk has no speech */
+    struct ui_staff *staff; /* staff mode (ui_staff.h); NULL = none */
+    int default_volume;     /* speech volume step each resident starts with */
 } ui_options;
 
 /* Opens the UI on qs (which must outlive it or be replaced with ui_set_qset). */

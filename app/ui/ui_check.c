@@ -18,6 +18,7 @@
 #define CHECK_CONTEXT_LEN 256
 
 struct ui_check_report {
+    ui_check_stats st;
     int count;
     int kept;
     char (*msg)[UI_CHECK_MSG_LEN];
@@ -29,7 +30,7 @@ typedef struct {
     char role[24];
     char label[CHECK_LABEL_LEN];
     SDL_Rect r;
-    bool target, bold, has_icon;
+    bool target, bold, rtl, has_icon;
     int px, pad, text_w, text_h;
 } cwidget;
 
@@ -63,6 +64,21 @@ ui_check_report *ui_check_report_new(void)
         return NULL;
     }
     return r;
+}
+
+void ui_check_report_stats(const ui_check_report *r, ui_check_stats *out)
+{
+    if (r)
+        *out = r->st;
+    else
+        memset(out, 0, sizeof *out);
+}
+
+/* Keeps the smaller of *cur and v (0 means "nothing yet"). */
+static void keep_min(double *cur, double v)
+{
+    if (*cur == 0 || v < *cur)
+        *cur = v;
 }
 
 void ui_check_report_free(ui_check_report *r)
@@ -311,6 +327,7 @@ static int read_tree(checker *c, const ui_check_input *in, char *err, size_t err
         w->r.h = jint(o, "h");
         w->target = json_is_true(json_object_get(o, "target"));
         w->bold = json_is_true(json_object_get(o, "bold"));
+        w->rtl = json_is_true(json_object_get(o, "rtl"));
         w->has_icon = json_is_string(json_object_get(o, "icon"));
         w->px = jint(o, "px");
         w->pad = jint(o, "pad");
@@ -350,6 +367,7 @@ static void check_targets(checker *c)
             continue;
         double wmm = mmv(c, a->r.w), hmm = mmv(c, a->r.h);
         double sm = wmm < hmm ? wmm : hmm;
+        keep_min(&c->rep->st.min_target_mm, sm);
         if (sm < UI_CHECK_TARGET_MM)
             finding(c, a->id, "target is %.1f x %.1f mm: short side %.1f mm is under %.0f mm", wmm,
                     hmm, sm, UI_CHECK_TARGET_MM);
@@ -365,6 +383,7 @@ static void check_targets(checker *c)
             if (dy < 0)
                 dy = 0;
             double gap = mmv(c, 1) * sqrt((double)dx * dx + (double)dy * dy);
+            keep_min(&c->rep->st.min_gap_mm, gap);
             if (gap < UI_CHECK_TARGET_GAP_MM)
                 finding(c, a->id, "only %.1f mm from target %s (at least %.0f mm wanted)", gap,
                         b->id, UI_CHECK_TARGET_GAP_MM);
@@ -414,6 +433,36 @@ static SDL_Rect text_area(const checker *c, const cwidget *w)
     return out;
 }
 
+/* Reports the widest word of the label that is wider than the line: the renderer then breaks
+ * it between characters (which also breaks Arabic letter joining). */
+static void check_words(checker *c, const cwidget *w, ui_text *text, int avail_w)
+{
+    ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = UI_ALIGN_START};
+    char word[CHECK_LABEL_LEN], worst[CHECK_LABEL_LEN] = "";
+    int worst_w = 0;
+    const char *p = w->label;
+    while (*p) {
+        while (*p == ' ' || *p == '\n' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \n\t");
+        if (n == 0)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)n, p);
+        p += n;
+        int ww = 0, wh = 0;
+        ui_text_measure(text, word, &st, 1 << 20, &ww, &wh);
+        if (ww > avail_w && ww > worst_w) {
+            worst_w = ww;
+            wp_strlcpy(worst, word, sizeof worst);
+        }
+    }
+    if (worst_w > 0)
+        finding(c, w->id,
+                "the word \"%.80s\" is %.1f mm wide, the line has room for %.1f mm: it is broken "
+                "between letters",
+                worst, mmv(c, worst_w), mmv(c, avail_w));
+}
+
 static void check_text(checker *c, const cwidget *w, ui_text *text)
 {
     if (blank(w->label))
@@ -421,6 +470,7 @@ static void check_text(checker *c, const cwidget *w, ui_text *text)
     double em = mmv(c, w->px);
     double cap = UI_CHECK_CAP_EM * em;
     double want_cap = c->large ? UI_CHECK_CAP_LARGE_MM : UI_CHECK_CAP_MM;
+    keep_min(c->large ? &c->rep->st.min_cap_large_mm : &c->rep->st.min_cap_mm, cap);
     if (cap < want_cap)
         finding(c, w->id, "capital height %.2f mm (%d px) is under %.1f mm%s", cap, w->px, want_cap,
                 c->large ? " (large-text mode)" : "");
@@ -435,6 +485,7 @@ static void check_text(checker *c, const cwidget *w, ui_text *text)
         finding(c, w->id, "text overflows: the label is %.1f mm wide, its box has room for %.1f mm",
                 mmv(c, w->text_w), mmv(c, avail_w));
     if (text) {
+        check_words(c, w, text, avail_w);
         uint32_t first = 0;
         int miss = ui_text_missing(text, w->label, w->bold, &first);
         if (miss > 0)
@@ -465,6 +516,12 @@ static void check_text(checker *c, const cwidget *w, ui_text *text)
         }
     bool large_text = em >= UI_CHECK_LARGE_EM_MM || (w->bold && em >= UI_CHECK_LARGE_BOLD_EM_MM);
     double want = large_text ? UI_CHECK_LARGE_CONTRAST : UI_CHECK_TEXT_CONTRAST;
+    c->rep->st.texts_measured++;
+    if (c->rep->st.min_text_contrast == 0 || best < c->rep->st.min_text_contrast) {
+        c->rep->st.min_text_contrast = best;
+        snprintf(c->rep->st.min_text_where, sizeof c->rep->st.min_text_where,
+                 "%s widget=%s (#%06X on #%06X)", c->ctx, w->id, (unsigned)fg, (unsigned)bg);
+    }
     if (best < want)
         finding(c, w->id,
                 "text contrast %.2f:1 is under %.1f:1 (text #%06X on #%06X, %s%.2f mm em)", best,
@@ -484,6 +541,7 @@ static void check_outline(checker *c, const cwidget *w, uint32_t screen_bg)
         return;
     uint32_t ring = ring_colour(c, w->r);
     double r = ratio(lum_of(c->lum, ring), lum_of(c->lum, screen_bg));
+    keep_min(&c->rep->st.min_outline_contrast, r);
     if (r < UI_CHECK_OUTLINE_CONTRAST)
         finding(c, w->id, "outline contrast %.2f:1 is under %.0f:1 (outline #%06X on screen #%06X)",
                 r, UI_CHECK_OUTLINE_CONTRAST, (unsigned)ring, (unsigned)screen_bg);
@@ -555,6 +613,8 @@ int ui_check_screen(const ui_check_input *in, ui_check_report *rep, char *err, s
         if (c->H > s->h)
             c->H = s->h;
     }
+    rep->st.screens++;
+    rep->st.widgets += c->n;
     check_targets(c);
     check_overlap(c);
     uint32_t screen_bg = c->s ? common_colour(c, (SDL_Rect){0, 0, c->W, c->H}) : 0;

@@ -50,6 +50,21 @@ const char *ui_check_report_message(const ui_check_report *r, int i);
 /* True when some kept message contains needle (for tests). */
 bool ui_check_report_has(const ui_check_report *r, const char *needle);
 
+/* The tightest measurements seen over all screens checked (for reports and tests). */
+typedef struct {
+    int screens, widgets, texts_measured; /* texts whose pixels were measured */
+    double min_text_contrast;             /* ratio of the worst text (0 when none measured) */
+    char min_text_where[UI_CHECK_MSG_LEN];
+    double min_outline_contrast; /* of the worst target outline */
+    double min_target_mm;        /* shortest target side */
+    double min_gap_mm;           /* smallest gap between two targets */
+    double min_cap_mm;           /* smallest capital height, normal modes */
+    double min_cap_large_mm;     /* the same in large-text mode */
+} ui_check_stats;
+
+/* Copies the tightest measurements so far into out. */
+void ui_check_report_stats(const ui_check_report *r, ui_check_stats *out);
+
 /* Checks one screen and appends its findings to rep. Each message reads
  *   "screen=SCREEN lang=LANG mode=MODE widget=ID: what, with the numbers"
  * where SCREEN is the screen name (question screens: "question:ID"), MODE one of normal,
@@ -61,7 +76,8 @@ bool ui_check_report_has(const ui_check_report *r, const char *needle);
  *     text = the pixel of the text area with the highest contrast against it) >= 7:1, or
  *     >= 4.5:1 for large text (em >= 6.35 mm, or bold and em >= 4.94 mm); capital height
  *     0.714 x px / px_per_mm >= 4.8 mm (>= 7.3 mm in large-text mode); the label block fits
- *     its box inside the padding (and below the icon); no widget reaches outside the window;
+ *     its box inside the padding (and below the icon); no word is wider than the line (the
+ *     renderer would break it between letters); no widget reaches outside the window;
  *     every code point of the label is drawable (ui_text_missing);
  *   - overlapping boxes (except a non-target text lying wholly inside a target);
  *   - wheelchair reach: next, back, continue, start, scroll, option and language targets

@@ -1,6 +1,7 @@
 /* Staff mode: gesture, PIN pad, status and actions, laid out into a widget list (ui_staff.h). */
 #include "ui_staff.h"
 #include "pin.h"
+#include "qset.h"
 #include "stick.h"
 #include "store.h"
 #include "util.h"
@@ -71,6 +72,7 @@ struct ui_staff {
     pin_state pin;
     char entry[PIN_MAX_DIGITS + 1];
     char pin_msg[STAFF_MSG_LEN];
+    bool pin_lock_shown; /* pin_msg is the lock countdown */
     /* the message of the current screen (results of actions) */
     char msg[STAFF_MSG_LEN];
     bool msg_error;
@@ -99,6 +101,7 @@ struct ui_staff {
     char ex_root[STICK_PATH_LEN];
     pthread_t ex_thread;
     bool ex_running;
+    bool ex_inline; /* run_inline: there is no thread to join */
     export_shared ex;
     int64_t ex_done_seen, ex_total_seen;
     int64_t next_export_poll;
@@ -207,14 +210,37 @@ static void rescan(ui_staff *s, int64_t now)
         s->scan = NULL;
 }
 
+/* Lists the installed sets, and the kiosk's configured set first when it is not among them
+ * (so staff can always go back to it). */
 static void load_installed(ui_staff *s)
 {
     char err[WP_ERR_LEN];
-    s->n_inst = stick_list_installed(s->data_dir, s->inst, STICK_MAX_INSTALLED, err, sizeof err);
-    if (s->n_inst < 0) {
-        s->n_inst = 0;
+    int first = 0;
+    qset *qs = NULL;
+    if (s->o.cfg->questionset[0] && qset_load_file(s->o.cfg->questionset, &qs, NULL) == 0) {
+        stick_installed *in = &s->inst[0];
+        memset(in, 0, sizeof *in);
+        wp_strlcpy(in->path, s->o.cfg->questionset, sizeof in->path);
+        wp_strlcpy(in->id, qset_id(qs), sizeof in->id);
+        in->version = qset_version(qs);
+        const qset_text *t = qset_title(qs);
+        wp_strlcpy(in->title, t && t->s[0] ? t->s[0] : "", sizeof in->title);
+        qset_free(qs);
+        first = 1;
+    }
+    int n = stick_list_installed(s->data_dir, s->inst + first, STICK_MAX_INSTALLED - first, err,
+                                 sizeof err);
+    if (n < 0) {
+        n = 0;
         set_msg(s, true, "The installed question sets cannot be listed: %s", err);
     }
+    for (int i = 1; first && i <= n; i++)
+        if (!strcmp(s->inst[i].id, s->inst[0].id) && s->inst[i].version == s->inst[0].version) {
+            memmove(s->inst, s->inst + 1, sizeof s->inst[0] * (size_t)n); /* already there */
+            first = 0;
+            break;
+        }
+    s->n_inst = n + first;
 }
 
 static void go(ui_staff *s, staff_screen sc, int64_t now)
@@ -282,6 +308,8 @@ static void *export_main(void *arg)
     return NULL;
 }
 
+static bool export_poll(ui_staff *s, int64_t now);
+
 static void export_start(ui_staff *s, bool since_last, int64_t now)
 {
     if (s->ex_running)
@@ -307,6 +335,13 @@ static void export_start(ui_staff *s, bool since_last, int64_t now)
     s->ex_since_last = since_last;
     s->ex_done_seen = s->ex_total_seen = -1;
     s->msg[0] = '\0';
+    if (s->o.run_inline) {
+        export_main(s);
+        s->ex_running = true; /* collected (and "joined") by export_poll below */
+        s->ex_inline = true;
+        export_poll(s, now);
+        return;
+    }
     if (pthread_create(&s->ex_thread, NULL, export_main, s) != 0) {
         s->ex_phase = EX_FAILED;
         set_msg(s, true, "The export could not start (out of resources). Try again.");
@@ -337,7 +372,9 @@ static bool export_poll(ui_staff *s, int64_t now)
         s->ex_total_seen = total;
         return changed;
     }
-    pthread_join(s->ex_thread, NULL);
+    if (!s->ex_inline)
+        pthread_join(s->ex_thread, NULL);
+    s->ex_inline = false;
     s->ex_running = false;
     s->last_tap = now; /* the two minutes count from the end of the export */
     if (rc == 0) {
@@ -403,15 +440,21 @@ void ui_staff_free(ui_staff *s)
 
 /* ---------- entering and leaving ---------- */
 
-bool ui_staff_gesture(ui_staff *s, int x, int y, int w, int h, int64_t now)
+bool ui_staff_in_corner(const ui_staff *s, int x, int y, int w, int h)
 {
-    if (s->screen != SCR_OFF)
-        return false;
     int corner = (int)lround(UI_STAFF_CORNER_MM * s->o.px_per_mm);
     int cap = (w < h ? w : h) / 3;
     if (cap > 0 && corner > cap)
         corner = cap;
-    if (x < 0 || y < 0 || x >= corner || y >= corner) {
+    /* Top-right: empty on the attract screen, away from the speech controls (top-left). */
+    return x >= w - corner && x < w && y >= 0 && y < corner;
+}
+
+bool ui_staff_gesture(ui_staff *s, int x, int y, int w, int h, int64_t now)
+{
+    if (s->screen != SCR_OFF)
+        return false;
+    if (!ui_staff_in_corner(s, x, y, w, h)) {
         s->n_taps = 0;
         return false;
     }
@@ -435,6 +478,7 @@ bool ui_staff_gesture(ui_staff *s, int x, int y, int w, int h, int64_t now)
 static void pin_lock_msg(ui_staff *s)
 {
     int secs = pin_locked_seconds(&s->pin, s->now);
+    s->pin_lock_shown = secs > 0;
     if (secs > 0)
         snprintf(s->pin_msg, sizeof s->pin_msg,
                  "Too many wrong PINs: the pad is locked. Try again in %d min %02d s.", secs / 60,
@@ -512,6 +556,7 @@ static void pin_ok(ui_staff *s, int64_t now)
     switch (r) {
     case PIN_OK:
         s->pin_msg[0] = '\0';
+        s->pin_lock_shown = false;
         go(s, SCR_HOME, now);
         break;
     case PIN_WRONG:
@@ -673,13 +718,15 @@ bool ui_staff_tick(ui_staff *s, int64_t now)
     }
     switch (s->screen) {
     case SCR_PIN:
-        if (pin_locked_seconds(&s->pin, now) > 0 || s->pin_msg[0] == 'T') {
+        if (pin_locked_seconds(&s->pin, now) > 0 || s->pin_lock_shown) {
             char before[sizeof s->pin_msg];
             wp_strlcpy(before, s->pin_msg, sizeof before);
-            if (pin_locked_seconds(&s->pin, now) > 0)
-                pin_lock_msg(s);
-            else if (!strncmp(s->pin_msg, "Too many", 8))
+            if (pin_locked_seconds(&s->pin, now) > 0) {
+                pin_lock_msg(s); /* the countdown */
+            } else {
                 s->pin_msg[0] = '\0'; /* the lock ran out */
+                s->pin_lock_shown = false;
+            }
             changed |= strcmp(before, s->pin_msg) != 0;
         }
         break;
@@ -736,7 +783,7 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now)
     int64_t d = s->ex_running ? s->next_export_poll : s->last_tap + UI_STAFF_IDLE_MS;
     switch (s->screen) {
     case SCR_PIN:
-        if (pin_locked_seconds(&s->pin, s->now) > 0 || s->pin_msg[0] == 'T') {
+        if (pin_locked_seconds(&s->pin, s->now) > 0 || s->pin_lock_shown) {
             int64_t next = s->now + 1000;
             if (next < d)
                 d = next;
@@ -828,6 +875,10 @@ static uiw *button(lay *L, const char *id, const char *label, int act, int idx, 
     b->arg = act + STAFF_ARG_INDEX * idx;
     b->align = UI_ALIGN_CENTER;
     b->bold = primary;
+    /* A label that would not fit at the body size uses the small size. */
+    int pad = L->m->pad;
+    if (text_height(L, label, b->px, b->bold, w - 2 * pad) > h - 2 * pad)
+        b->px = L->m->small_px;
     return b;
 }
 
@@ -887,7 +938,7 @@ static void lay_pin(ui_staff *s, lay *L)
     size_t n = strlen(s->entry);
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(dots);
-        snprintf(dots + l, sizeof dots - l, "%s\xE2\x97\x8F", i ? " " : "");
+        snprintf(dots + l, sizeof dots - l, "%s\xE2\x80\xA2", i ? " " : ""); /* U+2022 */
     }
     char spoken[64];
     snprintf(spoken, sizeof spoken, "%zu digit%s entered", n, n == 1 ? "" : "s");
@@ -1031,8 +1082,18 @@ static void lay_home(ui_staff *s, lay *L)
                  ts);
     }
     rows[n++].id = "status:clock";
+    /* The body size when everything fits, else the small size. */
+    int px = m->body_px, min_px = m->small_px * 2 / 3;
+    for (;;) {
+        int need = 0;
+        for (int i = 0; i < n; i++)
+            need += text_height(L, rows[i].text, px, false, col_w) + m->gap / 2;
+        if (y + need <= m->height - m->margin || px <= min_px)
+            break;
+        px = px > m->small_px ? m->small_px : px - 2;
+    }
     for (int i = 0; i < n; i++)
-        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, m->body_px, false, m->margin, y, col_w) +
+        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, px, false, m->margin, y, col_w) +
             m->gap / 2;
 
     /* Actions in a column at the end side. */
@@ -1073,6 +1134,8 @@ static int bottom_bar(lay *L, bool back, bool prev, bool next)
 {
     const ui_staff_metrics *m = L->m;
     int bh = button_h(L), y = m->height - m->margin - bh, bw = mm(L, 60);
+    if (bw > (m->width - 2 * m->margin - 2 * m->gap) / 3)
+        bw = (m->width - 2 * m->margin - 2 * m->gap) / 3;
     if (back)
         button(L, "staff-back", "Back", ACT_BACK, 0, m->margin, y, bw, bh, false);
     if (prev || next) {
@@ -1092,7 +1155,7 @@ static void set_words(const stick_set *set, char *buf, size_t len)
 {
     if (set->status == STICK_SET_OK) {
         snprintf(buf, len,
-                 "%s. Languages: %s. %d question%s. Signed by key %s. (%s version %d, file %s)",
+                 "\"%s\" - languages: %s - %d question%s - signed by key %s - %s version %d (%s)",
                  set->title, set->languages, set->n_questions, set->n_questions == 1 ? "" : "s",
                  set->signer, set->id, set->version, set->file);
         return;
@@ -1241,7 +1304,8 @@ static void lay_export(ui_staff *s, lay *L)
         if (s->ex_root[0])
             snprintf(line, sizeof line,
                      "Stick: %s. The responses are written as CSV and JSON lines, with the kiosk "
-                     "log, into its WIJKPEIL/export folder.",
+                     "log, into its WIJKPEIL/export folder. \"Export only new responses\" leaves "
+                     "out those already exported to a stick.",
                      s->ex_root);
         else
             wp_strlcpy(line,
@@ -1250,16 +1314,15 @@ static void lay_export(ui_staff *s, lay *L)
                        sizeof line);
         y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
         y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-        int bw = mm(L, 120);
-        if (bw > w)
-            bw = w;
+        int bw = (w - m->gap) / 2;
+        if (bw > mm(L, 120))
+            bw = mm(L, 120);
         uiw *a = button(L, "export-all", "Export all responses", ACT_EXPORT_ALL, 0, m->margin, y,
                         bw, bh, true);
         if (a)
             a->enabled = s->ex_root[0] != '\0';
-        y += bh + m->gap;
-        uiw *b = button(L, "export-new", "Export responses since the last export", ACT_EXPORT_NEW,
-                        0, m->margin, y, bw, bh, false);
+        uiw *b = button(L, "export-new", "Export only new responses", ACT_EXPORT_NEW, 0,
+                        m->margin + bw + m->gap, y, bw, bh, false);
         if (b)
             b->enabled = s->ex_root[0] != '\0';
         bottom_bar(L, true, false, false);

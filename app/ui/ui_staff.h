@@ -60,6 +60,8 @@ typedef struct {
     ui_staff_activate_fn activate;
     void *ctx; /* passed to activate */
     ui_staff_info info;
+    bool run_inline; /* export on the calling thread (headless scripts on a virtual clock: the
+                        result is there as soon as the tap returns); else a worker thread */
 } ui_staff_options;
 
 /* Sizes the resident UI uses, in pixels, so staff screens match it. text may be NULL: labels
@@ -81,13 +83,18 @@ ui_staff *ui_staff_new(const ui_staff_options *o);
 void ui_staff_free(ui_staff *s);
 
 /* Feeds one finger-up at x,y in a window of w x h pixels. Returns true on the third tap in the
- * top-left corner square within UI_STAFF_GESTURE_MS; a tap elsewhere starts the count again.
+ * top-right corner square within UI_STAFF_GESTURE_MS; a tap elsewhere starts the count again.
  * Nothing is shown until the caller calls ui_staff_enter. */
 bool ui_staff_gesture(ui_staff *s, int x, int y, int w, int h, int64_t now);
+/* True when x,y lies in the gesture's corner square (the resident UI should then not treat a
+ * tap on no widget there as "start the poll", or the first corner tap would start it). */
+bool ui_staff_in_corner(const ui_staff *s, int x, int y, int w, int h);
 /* Opens staff mode on the PIN pad. */
 void ui_staff_enter(ui_staff *s, int64_t now);
 /* Leaves staff mode (also done by the leave button and the auto-leave). */
 void ui_staff_leave(ui_staff *s);
+/* False for NULL; ui_staff_screen_name(NULL) is "" and ui_staff_deadline(NULL, t) INT64_MAX, so
+ * a kiosk without staff mode needs no checks. */
 bool ui_staff_active(const ui_staff *s);
 /* The current screen's name ("staff-pin", "staff", ...), or "" when not active. */
 const char *ui_staff_screen_name(const ui_staff *s);

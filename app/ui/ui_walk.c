@@ -171,6 +171,19 @@ static bool tap(ui_walk *w, const char *id, int64_t t)
     return ui_input(w->u, &up, t);
 }
 
+/* Chooses answers on the current question: the first option, or for a multi question as many
+ * as allowed and then one more (refused: the "at most" hint shows). */
+static void choose(ui_walk *w, int q, int64_t t)
+{
+    const qset_question *qq = qset_question_at(w->o.qs, q);
+    int want = qq->type != QSET_MULTI ? 1 : (qq->max > 0 ? qq->max + 1 : qq->n_options);
+    for (int i = 0; i < qq->n_options && i < want; i++) {
+        char id[UI_WALK_NAME_LEN * 2];
+        snprintf(id, sizeof id, "option:%s:%s", qq->id, qq->options[i].id);
+        tap(w, id, t);
+    }
+}
+
 int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
 {
     const qset *qs = w->o.qs;
@@ -214,10 +227,25 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                 s.mode_name = mode_names[mode];
                 s.large = large;
                 s.contrast = contrast;
+                s.state = "";
                 int rc = visit(w, &s, t, fn, ctx, err, errlen);
                 if (rc != 0)
                     return rc;
-                if (!w->o.scroll || sc != FLOW_QUESTION)
+                if (sc != FLOW_QUESTION)
+                    continue;
+                if (w->o.states) {
+                    choose(w, q, t);
+                    s.state = "selected";
+                    rc = visit(w, &s, t, fn, ctx, err, errlen);
+                    if (rc != 0)
+                        return rc;
+                    s.state = "";
+                    if (!ui_preview(w->u, sc, q, lang, w->now)) { /* clears the answers */
+                        wp_errf(err, errlen, "cannot show the %s screen again", name);
+                        return -1;
+                    }
+                }
+                if (!w->o.scroll)
                     continue;
                 for (int n = 1; n <= UI_WALK_MAX_SCROLL; n++) {
                     if (!tap(w, "scroll-down", t))

@@ -30,6 +30,8 @@ typedef struct {
     int viewing_distance_mm; /* for the large-text size; 0 means 600 */
     unsigned modes;          /* UI_WALK_* bits; 0 means all four */
     bool scroll;             /* also visit every scroll position of long question screens */
+    bool states; /* also visit each question with answers chosen: the first option, or for
+                    a multi question as many as allowed plus one refused tap (the hint) */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */
@@ -45,6 +47,7 @@ typedef struct {
     const char *mode_name; /* "normal", "large", "contrast", "large-contrast" */
     bool large, contrast;  /* the display modes */
     int scroll;            /* 0, or how many times "scroll-down" was tapped */
+    const char *state;     /* "" as previewed, or "selected" (see ui_walk_options.states) */
     const char *tree_json; /* ui_tree_json of the screen */
     SDL_Surface *pixels;   /* the drawn screen (ARGB8888) */
     ui_text *text;         /* the renderer's fonts (for ui_text_missing) */
@@ -69,12 +72,12 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
 void ui_walk_close(ui_walk *w); /* NULL is a no-op */
 
 /* Number of screens per language and mode (attract, language, questions, still-there,
- * thanks), not counting extra scroll positions. */
+ * thanks), not counting extra scroll positions and states. */
 int ui_walk_screens_per_language(const ui_walk *w);
 
 /* Visits every screen: for each selected mode, each language, each screen (and, with
- * o.scroll, each further scroll position). Returns 0, the callback's non-zero value, or -1
- * with a message. */
+ * o.states, each question with answers chosen; with o.scroll, each further scroll position).
+ * Returns 0, the callback's non-zero value, or -1 with a message. */
 int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen);
 
 /* Writes the screen's pixels as a PNG to path (via path.tmp and a rename). */

@@ -53,21 +53,29 @@ mkdir -p "$TMP/media/STICK/WIJKPEIL"
     echo "expect-screen staff-export"
     echo "tree $TMP/done.json"
     echo "tap-id staff-back"
-    echo "wait 1000"
+    echo "tap-id staff-leave"
+    echo "expect-screen attract"
+} >"$TMP/export.txt"
+check "kiosk script ran (export)" run_kiosk "$TMP/export.txt"
+# Export file names hold the second (wall clock): the next export is a second later.
+sleep 1.1
+{
+    gesture
+    pin "$STAFF_PIN"
     echo "tap-id staff-export"
     echo "tap-id export-new"
     echo "tree $TMP/new.json"
     echo "tap-id staff-back"
     echo "tap-id staff-leave"
     echo "expect-screen attract"
-} >"$TMP/export.txt"
-check "kiosk script ran (export)" run_kiosk "$TMP/export.txt"
+} >"$TMP/new.txt"
+check "kiosk script ran (only new)" run_kiosk "$TMP/new.txt"
 check "status counts the residents" has "$TMP/status.json" status:responses "2 in total"
 check "export done: remove the stick" has "$TMP/done.json" export-result "You may remove the stick now."
 check "export done: how many" has "$TMP/done.json" export-detail "2 responses"
 check "only new: none" has "$TMP/new.json" export-detail "0 responses"
 E="$TMP/media/STICK/WIJKPEIL/export"
-JSONL=$(ls "$E"/kiosk-staff-test-*-responses.jsonl 2>/dev/null | head -n 1 || true)
+JSONL=$(find "$E" -name 'kiosk-staff-test-*-responses.jsonl' | sort | head -n 1)
 check "JSON lines written" test -n "$JSONL"
 check "CSV written" test -n "$(ls "$E"/kiosk-staff-test-*-responses.csv 2>/dev/null)"
 check "kiosk log copied" test -n "$(ls "$E"/kiosk-staff-test-*-kiosk.log 2>/dev/null)"

@@ -72,7 +72,7 @@ rm "$Q"/b-* "$Q"/c-* "$Q"/d-*
     echo "tap-id staff-switch"
     echo "expect-screen staff-switch"
     echo "tree $TMP/switch.json"
-    echo "tap-id use:0"
+    echo "tap-id use:1"
     echo "tree $TMP/switched.json"
     echo "tap-id staff-back"
     echo "tap-id staff-leave"
@@ -92,7 +92,9 @@ check "activation confirmed" has "$TMP/activated.json" staff-message "activated"
 check "installed on the kiosk" test -f "$TMP/data/questionsets/wijk-staff-test-v1.json"
 check "residents get the new set" test "$(tree_field "$TMP/attract1.json" questionset)" = wijk-staff-test
 check "a restart keeps the activated set" test "$(tree_field "$TMP/restart.json" questionset)" = wijk-staff-test
-check "switch lists both installed sets" test "$(tree_ids "$TMP/switch.json" use: | wc -l)" -eq 2
+check "switch lists the configured set and both installed ones" \
+    test "$(tree_ids "$TMP/switch.json" use: | wc -l)" -eq 3
+check "the configured set comes first" has "$TMP/switch.json" installed:0 "nazareth-pottenberg-2027-voorjaar"
 check "switch back confirmed" has "$TMP/switched.json" staff-message "activated"
 check "back on version 1" has "$TMP/switched.json" staff-message "version 1"
 "$WIJKPEIL" export --db "$TMP/data/kiosk.db" --format jsonl -o "$TMP/out.jsonl"

@@ -1,11 +1,496 @@
-/* wijkpeil-qset preview: placeholder until it lands. */
+/* wijkpeil-qset preview: a PNG of every screen of a question set in every language and display
+ * mode, drawn by the kiosk's own renderer headless, an index.html that shows the languages side
+ * by side, and the accessibility check of every screen (the same one the tests run). */
+#include "qset.h"
 #include "qset_cmds.h"
+#include "stick.h"
+#include "ui_check.h"
+#include "ui_walk.h"
+#include "uistr.h"
+#include "util.h"
 
+#include <SDL.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PREVIEW_PATH_LEN      4096
+#define PREVIEW_MAX_SHOTS     50000       /* screens recorded for the index */
+#define PREVIEW_HTML_MAX      (64u << 20) /* index.html is never larger than this */
+#define PREVIEW_DEFAULT_W     1920
+#define PREVIEW_DEFAULT_H     1080
+#define PREVIEW_DEFAULT_W_MM  531.0 /* a 24-inch 16:9 kiosk screen */
+#define PREVIEW_THUMB_W       384   /* width of the images in the index */
+#define PREVIEW_EXIT_FINDINGS 3
+
+/* One saved screen. */
+typedef struct {
+    int mode, lang, number, scroll;
+    int selected;  /* 1: the question with answers chosen */
+    char rel[160]; /* LANG/NN-NAME[-scrollK][-MODE].png */
+    char name[UI_WALK_NAME_LEN];
+    int msg0, msg1; /* its findings: report messages [msg0, msg1) */
+} shot;
+
+typedef struct {
+    const char *dir;
+    ui_check_report *rep;
+    shot *shots;
+    int n, cap;
+    char err[WP_ERR_LEN];
+} preview;
+
+/* A growing text buffer for the HTML page. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} buf;
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "usage: wijkpeil-qset preview SET.json -o DIR [--size WxH] [--screen-width-mm MM]\n"
+        "                             [--viewing-distance-mm MM]\n"
+        "Validates the set, then draws every screen (attract, language, every question,\n"
+        "still-there, thanks) in every language and in the four display modes with the\n"
+        "kiosk's renderer: DIR/LANG/NN-SCREEN.png (normal), NN-SCREEN-large.png,\n"
+        "NN-SCREEN-contrast.png and NN-SCREEN-large-contrast.png; each question is also\n"
+        "shown with answers chosen (NN-SCREEN-selected[-MODE].png), and long questions\n"
+        "that scroll add NN-SCREEN-scrollK[-MODE].png. DIR/index.html shows the languages\n"
+        "side by side. Every screen is checked for accessibility (target size and spacing, text\n"
+        "and outline contrast, text size, clipped text, overlaps, characters the fonts\n"
+        "cannot draw, reach); findings are printed and listed in index.html.\n"
+        "Defaults: --size %dx%d, --screen-width-mm %.0f (a 24-inch screen), viewing\n"
+        "distance 600 mm. Assets come from $WIJKPEIL_DATA (else %s).\n"
+        "Exit status: 0 valid and no findings; 3 valid but with accessibility findings;\n"
+        "1 the set is invalid (the validator's messages are printed); 2 usage error or\n"
+        "the preview could not be drawn or written.\n",
+        PREVIEW_DEFAULT_W, PREVIEW_DEFAULT_H, PREVIEW_DEFAULT_W_MM, WIJKPEIL_DATA_DIR);
+}
+
+static void bputs(buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = cap <= PREVIEW_HTML_MAX ? realloc(b->s, cap) : NULL;
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n + 1);
+    b->len += n;
+}
+
+static void bprintf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void bprintf(buf *b, const char *fmt, ...)
+{
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    bputs(b, tmp);
+}
+
+/* Appends s with &, <, > and " escaped. */
+static void besc(buf *b, const char *s)
+{
+    char tmp[8];
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            bputs(b, "&amp;");
+            break;
+        case '<':
+            bputs(b, "&lt;");
+            break;
+        case '>':
+            bputs(b, "&gt;");
+            break;
+        case '"':
+            bputs(b, "&quot;");
+            break;
+        default:
+            tmp[0] = *s;
+            tmp[1] = '\0';
+            bputs(b, tmp);
+        }
+    }
+}
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+        wp_errf(err, errlen, "cannot create folder %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        wp_errf(err, errlen, "%s is not a folder", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_screen(void *vctx, const ui_walk_screen *s)
+{
+    preview *p = vctx;
+    if (p->n >= PREVIEW_MAX_SHOTS) {
+        wp_errf(p->err, sizeof p->err, "more than %d screens: stopped", PREVIEW_MAX_SHOTS);
+        return 2;
+    }
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 256;
+        shot *n = realloc(p->shots, (size_t)cap * sizeof *n);
+        if (!n) {
+            wp_errf(p->err, sizeof p->err, "out of memory");
+            return 2;
+        }
+        p->shots = n;
+        p->cap = cap;
+    }
+    shot *sh = &p->shots[p->n];
+    memset(sh, 0, sizeof *sh);
+    sh->mode = s->mode;
+    sh->lang = s->lang;
+    sh->number = s->number;
+    sh->scroll = s->scroll;
+    sh->selected = *s->state ? 1 : 0;
+    char scroll[40] = "", where[40] = "";
+    if (s->scroll) {
+        snprintf(scroll, sizeof scroll, "-scroll%d", s->scroll);
+        snprintf(where, sizeof where, "scroll %d", s->scroll);
+    } else if (*s->state) {
+        snprintf(scroll, sizeof scroll, "-%s", s->state);
+        snprintf(where, sizeof where, "%s", s->state);
+    }
+    snprintf(sh->name, sizeof sh->name, "%s%s", s->name, scroll);
+    snprintf(sh->rel, sizeof sh->rel, "%s/%02d-%s%s.png", s->lang_code, s->number, sh->name,
+             ui_walk_mode_suffix(s->mode));
+    char path[PREVIEW_PATH_LEN];
+    snprintf(path, sizeof path, "%s/%s", p->dir, sh->rel);
+    if (ui_walk_save_png(s, path, p->err, sizeof p->err) != 0)
+        return 2;
+    sh->msg0 = ui_check_report_kept(p->rep);
+    ui_check_input in = {.tree_json = s->tree_json,
+                         .pixels = s->pixels,
+                         .width = s->width,
+                         .height = s->height,
+                         .text = s->text,
+                         .where = where};
+    if (ui_check_screen(&in, p->rep, p->err, sizeof p->err) < 0)
+        return 2;
+    sh->msg1 = ui_check_report_kept(p->rep);
+    p->n++;
+    return 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+    for (int i = 0; i < 3; i++)
+        if (x[i] != y[i])
+            return x[i] - y[i];
+    return 0;
+}
+
+static const char *mode_title(int m)
+{
+    static const char *const t[UI_WALK_MODES] = {"Normal", "Large text", "High contrast",
+                                                 "Large text and high contrast"};
+    return m >= 0 && m < UI_WALK_MODES ? t[m] : "?";
+}
+
+static void html_findings(buf *b, const ui_check_report *rep, int m0, int m1)
+{
+    if (m1 <= m0)
+        return;
+    bputs(b, "<ul class=\"findings\">\n");
+    for (int i = m0; i < m1; i++) {
+        bputs(b, "<li>");
+        besc(b, ui_check_report_message(rep, i));
+        bputs(b, "</li>\n");
+    }
+    bputs(b, "</ul>\n");
+}
+
+static int write_index(const preview *p, const qset *qs, const uistr *strings, int W, int H,
+                       double ppm, char *err, size_t errlen)
+{
+    buf b = {0};
+    int nl = qset_n_languages(qs);
+    const char *title = qset_title(qs)->s[0];
+    int count = ui_check_report_count(p->rep);
+    bputs(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    besc(&b, title);
+    bprintf(&b, " (%s v%d): preview</title>\n", qset_id(qs), qset_version(qs));
+    bputs(&b,
+          "<style>\nbody{font-family:sans-serif;margin:1em}\n"
+          "table{border-collapse:collapse}\n"
+          "th,td{border:1px solid #888;padding:4px;vertical-align:top}\n"
+          "thead th{position:sticky;top:0;background:#eee}\n"
+          "img{display:block;border:1px solid #444}\n"
+          ".findings{color:#8b0000;font-size:85%;max-width:24em;margin:4px 0;padding-left:1.2em}\n"
+          ".bad{color:#8b0000;font-weight:bold}.good{color:#064}\n</style>\n</head>\n<body>\n");
+    bputs(&b, "<h1>");
+    besc(&b, title);
+    bputs(&b, "</h1>\n<p>Question set <code>");
+    besc(&b, qset_id(qs));
+    bprintf(&b, "</code>, version %d, %d question%s, languages:", qset_version(qs),
+            qset_n_questions(qs), qset_n_questions(qs) == 1 ? "" : "s");
+    for (int l = 0; l < nl; l++) {
+        bputs(&b, " <code>");
+        besc(&b, qset_language(qs, l));
+        bputs(&b, "</code>");
+    }
+    bprintf(&b, ". Drawn at %dx%d pixels, %.2f px/mm (a screen %.0f mm wide).</p>\n", W, H, ppm,
+            W / ppm);
+    bputs(&b, "<p>Modes: ");
+    for (int m = 0; m < UI_WALK_MODES; m++)
+        bprintf(&b, "%s<a href=\"#mode-%s\">%s</a>", m ? " | " : "", ui_walk_mode_name(m),
+                mode_title(m));
+    bputs(&b, "</p>\n<h2 id=\"findings\">Accessibility check</h2>\n");
+    if (count == 0)
+        bprintf(&b, "<p class=\"good\">No findings on %d screens.</p>\n", p->n);
+    else {
+        bprintf(&b,
+                "<p class=\"bad\">%d finding%s on %d screens: fix these before the set goes "
+                "on a stick.</p>\n",
+                count, count == 1 ? "" : "s", p->n);
+        html_findings(&b, p->rep, 0, ui_check_report_kept(p->rep));
+        if (count > ui_check_report_kept(p->rep))
+            bprintf(&b, "<p>(only the first %d are listed)</p>\n", ui_check_report_kept(p->rep));
+    }
+    int(*rows)[3] = calloc((size_t)(p->n ? p->n : 1), sizeof *rows);
+    if (!rows) {
+        free(b.s);
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int m = 0; m < UI_WALK_MODES; m++) {
+        int nr = 0;
+        for (int i = 0; i < p->n; i++) {
+            const shot *s = &p->shots[i];
+            if (s->mode != m)
+                continue;
+            bool seen = false;
+            for (int r = 0; r < nr && !seen; r++)
+                seen =
+                    rows[r][0] == s->number && rows[r][1] == s->selected && rows[r][2] == s->scroll;
+            if (!seen) {
+                rows[nr][0] = s->number;
+                rows[nr][1] = s->selected;
+                rows[nr][2] = s->scroll;
+                nr++;
+            }
+        }
+        if (!nr)
+            continue;
+        qsort(rows, (size_t)nr, sizeof *rows, cmp_rows);
+        bprintf(&b, "<h2 id=\"mode-%s\">%s</h2>\n<table>\n<thead><tr><th>Screen</th>",
+                ui_walk_mode_name(m), mode_title(m));
+        for (int l = 0; l < nl; l++) {
+            const char *code = qset_language(qs, l);
+            bool rtl = uistr_is_rtl(strings, code);
+            bputs(&b, "<th lang=\"");
+            besc(&b, code);
+            bprintf(&b, "\"%s>", rtl ? " dir=\"rtl\"" : "");
+            besc(&b, uistr_get(strings, code, UISTR_LANGUAGE_NAME));
+            bputs(&b, " (");
+            besc(&b, code);
+            bputs(&b, ")</th>");
+        }
+        bputs(&b, "</tr></thead>\n<tbody>\n");
+        int th = (int)((double)PREVIEW_THUMB_W * H / W);
+        for (int r = 0; r < nr; r++) {
+            const shot *first = NULL;
+            for (int i = 0; i < p->n && !first; i++)
+                if (p->shots[i].mode == m && p->shots[i].number == rows[r][0] &&
+                    p->shots[i].selected == rows[r][1] && p->shots[i].scroll == rows[r][2])
+                    first = &p->shots[i];
+            bprintf(&b, "<tr><th>%02d ", rows[r][0]);
+            besc(&b, first ? first->name : "");
+            bputs(&b, "</th>");
+            for (int l = 0; l < nl; l++) {
+                const shot *s = NULL;
+                for (int i = 0; i < p->n && !s; i++)
+                    if (p->shots[i].mode == m && p->shots[i].lang == l &&
+                        p->shots[i].number == rows[r][0] && p->shots[i].selected == rows[r][1] &&
+                        p->shots[i].scroll == rows[r][2])
+                        s = &p->shots[i];
+                bputs(&b, "<td>");
+                if (s) {
+                    bputs(&b, "<a href=\"");
+                    besc(&b, s->rel);
+                    bputs(&b, "\"><img src=\"");
+                    besc(&b, s->rel);
+                    bprintf(&b, "\" width=\"%d\" height=\"%d\" loading=\"lazy\" alt=\"",
+                            PREVIEW_THUMB_W, th);
+                    besc(&b, s->name);
+                    bputs(&b, ", ");
+                    besc(&b, qset_language(qs, l));
+                    bputs(&b, "\"></a>\n");
+                    html_findings(&b, p->rep, s->msg0, s->msg1);
+                }
+                bputs(&b, "</td>");
+            }
+            bputs(&b, "</tr>\n");
+        }
+        bputs(&b, "</tbody>\n</table>\n");
+    }
+    free(rows);
+    bputs(&b, "</body>\n</html>\n");
+    int rc = -1;
+    char path[PREVIEW_PATH_LEN];
+    snprintf(path, sizeof path, "%s/index.html", p->dir);
+    if (b.failed)
+        wp_errf(err, errlen, "index.html would be larger than %u bytes", PREVIEW_HTML_MAX);
+    else
+        rc = stick_write_atomic(path, b.s, b.len, 0644, err, errlen);
+    free(b.s);
+    return rc;
+}
 
 int cmd_preview(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "wijkpeil-qset %s: not available in this build\n", argv[0]);
-    return 2;
+    const char *set = NULL, *dir = NULL;
+    int W = PREVIEW_DEFAULT_W, H = PREVIEW_DEFAULT_H;
+    double width_mm = PREVIEW_DEFAULT_W_MM;
+    long vd = 600;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-o") && has) {
+            dir = argv[++i];
+        } else if (!strcmp(a, "--size") && has) {
+            int used = 0;
+            if (sscanf(argv[++i], "%dx%d%n", &W, &H, &used) != 2 || argv[i][used] || W < 320 ||
+                H < 240 || W > 8192 || H > 8192) {
+                fprintf(stderr, "wijkpeil-qset preview: --size wants WIDTHxHEIGHT from 320x240 to "
+                                "8192x8192, e.g. 1920x1080\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--screen-width-mm") && has) {
+            char *end = NULL;
+            width_mm = strtod(argv[++i], &end);
+            if (!end || *end || !(width_mm >= 50 && width_mm <= 5000)) {
+                fprintf(stderr, "wijkpeil-qset preview: --screen-width-mm wants the visible "
+                                "width in millimetres, 50 to 5000\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--viewing-distance-mm") && has) {
+            if (!wp_parse_int(argv[++i], 200, 2000, &vd)) {
+                fprintf(stderr, "wijkpeil-qset preview: --viewing-distance-mm wants 200 to 2000\n");
+                return 2;
+            }
+        } else if (a[0] != '-' && !set) {
+            set = a;
+        } else {
+            fprintf(stderr, "wijkpeil-qset preview: unexpected argument \"%s\"\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!set || !dir) {
+        usage(stderr);
+        return 2;
+    }
+
+    int rc = 2;
+    char err[WP_ERR_LEN] = "", path[PREVIEW_PATH_LEN];
+    qset *qs = NULL;
+    uistr *strings = NULL;
+    ui_walk *wk = NULL;
+    preview p = {.dir = dir};
+    qset_diag *diag = calloc(1, sizeof *diag);
+    if (!diag) {
+        fprintf(stderr, "wijkpeil-qset preview: out of memory\n");
+        return 2;
+    }
+    if (qset_load_file(set, &qs, diag) != 0) {
+        for (int i = 0; i < diag->n; i++)
+            printf("%s\n", diag->msg[i]);
+        if (diag->dropped > 0)
+            printf("%s: ... and %d more problems\n", set, diag->dropped);
+        fflush(stdout);
+        fprintf(stderr, "%s: INVALID (%d problem%s): no preview drawn\n", set,
+                diag->n + diag->dropped, diag->n + diag->dropped == 1 ? "" : "s");
+        rc = 1;
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/assets/ui-strings.json", ui_walk_data_dir());
+    if (uistr_load(path, &strings, err, sizeof err) != 0)
+        goto fail;
+    if (make_dir(dir, err, sizeof err) != 0)
+        goto fail;
+    for (int l = 0; l < qset_n_languages(qs); l++) {
+        snprintf(path, sizeof path, "%s/%s", dir, qset_language(qs, l));
+        if (make_dir(path, err, sizeof err) != 0)
+            goto fail;
+    }
+    p.rep = ui_check_report_new();
+    if (!p.rep) {
+        wp_errf(err, sizeof err, "out of memory");
+        goto fail;
+    }
+    double ppm = W / width_mm;
+    ui_walk_options o = {.qs = qs,
+                         .data_dir = ui_walk_data_dir(),
+                         .width = W,
+                         .height = H,
+                         .px_per_mm = ppm,
+                         .viewing_distance_mm = (int)vd,
+                         .scroll = true,
+                         .states = true};
+    if (ui_walk_open(&o, &wk, err, sizeof err) != 0)
+        goto fail;
+    int wr = ui_walk_run(wk, on_screen, &p, err, sizeof err);
+    if (wr != 0) {
+        if (p.err[0])
+            wp_strlcpy(err, p.err, sizeof err);
+        goto fail;
+    }
+    if (write_index(&p, qs, strings, W, H, ppm, err, sizeof err) != 0)
+        goto fail;
+    for (int i = 0; i < ui_check_report_kept(p.rep); i++)
+        printf("%s\n", ui_check_report_message(p.rep, i));
+    int count = ui_check_report_count(p.rep);
+    if (count > ui_check_report_kept(p.rep))
+        printf("... and %d more findings\n", count - ui_check_report_kept(p.rep));
+    printf("%s: %d screens x %d languages x %d modes (%d PNG files with answers chosen and scroll "
+           "positions) in %s; "
+           "%d accessibility finding%s; see %s/index.html\n",
+           set, ui_walk_screens_per_language(wk), qset_n_languages(qs), UI_WALK_MODES, p.n, dir,
+           count, count == 1 ? "" : "s", dir);
+    rc = count ? PREVIEW_EXIT_FINDINGS : 0;
+    goto done;
+fail:
+    fprintf(stderr, "wijkpeil-qset preview: %s\n", err);
+    rc = 2;
+done:
+    fflush(stdout);
+    ui_walk_close(wk);
+    ui_check_report_free(p.rep);
+    free(p.shots);
+    uistr_free(strings);
+    qset_free(qs);
+    free(diag);
+    return rc;
 }

@@ -1,0 +1,343 @@
+/* Accessibility, checked automatically: every screen x language x display mode of the demo poll
+ * passes the checker (ACCESSIBILITY.md A5-A8, A12), and the checker can fail. */
+#include "qset.h"
+#include "testlib.h"
+#include "ui_check.h"
+#include "ui_text.h"
+#include "ui_walk.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KIOSK_W       1920
+#define KIOSK_H       1080
+#define KIOSK_W_MM    531.0 /* visible width of a 24-inch 16:9 screen */
+#define PRINT_AT_MOST 200   /* findings printed per walk */
+
+typedef struct {
+    ui_check_report *rep;
+    int screens;
+    int per_mode[UI_WALK_MODES];
+    int errors;
+} walk_ctx;
+
+static int on_screen(void *vctx, const ui_walk_screen *s)
+{
+    walk_ctx *c = vctx;
+    char err[512] = "", where[64] = "";
+    if (s->scroll)
+        snprintf(where, sizeof where, "scroll %d", s->scroll);
+    else if (*s->state)
+        snprintf(where, sizeof where, "%s", s->state);
+    ui_check_input in = {.tree_json = s->tree_json,
+                         .pixels = s->pixels,
+                         .width = s->width,
+                         .height = s->height,
+                         .text = s->text,
+                         .where = where};
+    if (ui_check_screen(&in, c->rep, err, sizeof err) < 0) {
+        fprintf(stderr, "check failed: %s\n", err);
+        c->errors++;
+    }
+    c->screens++;
+    if (!s->scroll && !*s->state)
+        c->per_mode[s->mode]++;
+    return 0;
+}
+
+/* Walks qs at the given size; returns the report (caller frees) or NULL. */
+static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned modes, walk_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    c->rep = ui_check_report_new();
+    ui_walk_options o = {.qs = qs,
+                         .data_dir = NULL,
+                         .width = w,
+                         .height = h,
+                         .px_per_mm = ppm,
+                         .modes = modes,
+                         .scroll = true,
+                         .states = true};
+    ui_walk *wk = NULL;
+    char err[512] = "";
+    int rc = ui_walk_open(&o, &wk, err, sizeof err);
+    CHECKF(rc == 0, "ui_walk_open: %s", err);
+    if (rc == 0) {
+        rc = ui_walk_run(wk, on_screen, c, err, sizeof err);
+        CHECKF(rc == 0, "ui_walk_run: %s", err);
+    }
+    ui_walk_close(wk);
+    CHECK(c->errors == 0);
+    return c->rep;
+}
+
+static void print_findings(const ui_check_report *r)
+{
+    int n = ui_check_report_kept(r);
+    for (int i = 0; i < n && i < PRINT_AT_MOST; i++)
+        printf("  %s\n", ui_check_report_message(r, i));
+    if (ui_check_report_count(r) > PRINT_AT_MOST)
+        printf("  ... %d findings in all\n", ui_check_report_count(r));
+    fflush(stdout);
+}
+
+static qset *load(const char *path)
+{
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    if (qset_load_file(path, &qs, d) != 0) {
+        for (int i = 0; i < d->n; i++)
+            fprintf(stderr, "%s\n", d->msg[i]);
+        qs = NULL;
+    }
+    free(d);
+    return qs;
+}
+
+/* The demo poll: every screen, language and mode at a 24-inch 1920x1080 kiosk. */
+static void test_demo_every_screen(void)
+{
+    char *path = test_src("assets/demo/nazareth-pottenberg.json");
+    qset *qs = load(path);
+    CHECK(qs != NULL);
+    if (!qs) {
+        free(path);
+        return;
+    }
+    walk_ctx c;
+    ui_check_report *r = walk(qs, KIOSK_W, KIOSK_H, KIOSK_W / KIOSK_W_MM, 0, &c);
+    int expect = (qset_n_questions(qs) + 4) * qset_n_languages(qs);
+    for (int m = 0; m < UI_WALK_MODES; m++)
+        CHECKF(c.per_mode[m] == expect, "mode %s: %d screens, expected %d", ui_walk_mode_name(m),
+               c.per_mode[m], expect);
+    printf("demo poll: %d screens checked (%d screens x %d languages x %d modes, plus %d scroll "
+           "positions and screens with answers chosen), %d findings\n",
+           c.screens, qset_n_questions(qs) + 4, qset_n_languages(qs), UI_WALK_MODES,
+           c.screens - 4 * expect, ui_check_report_count(r));
+    print_findings(r);
+    ui_check_stats st;
+    ui_check_report_stats(r, &st);
+    printf("demo poll, tightest figures: text contrast %.2f:1 (%s); outline contrast %.2f:1; "
+           "target side %.1f mm; gap between targets %.1f mm; capital height %.2f mm (normal), "
+           "%.2f mm (large text); %d widgets, %d texts measured\n",
+           st.min_text_contrast, st.min_text_where, st.min_outline_contrast, st.min_target_mm,
+           st.min_gap_mm, st.min_cap_mm, st.min_cap_large_mm, st.widgets, st.texts_measured);
+    CHECK(st.texts_measured > 1000);
+    CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
+    CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll",
+           ui_check_report_count(r));
+    ui_check_report_free(r);
+    qset_free(qs);
+    free(path);
+}
+
+static int write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* A crafted set: an overlong word and a CJK title the fonts cannot draw. */
+static void test_crafted_set_fails(void)
+{
+    char *dir = test_tmpdir("a11y");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/long.json", dir);
+    /* One Dutch compound word far wider than any tile (the validator allows 400 characters):
+     * the renderer must break it between letters, and the checker must say so. */
+    char *long_text = malloc(8192);
+    size_t used = 0;
+    long_text[0] = '\0';
+    for (int i = 0; i < 6; i++)
+        used += (size_t)snprintf(long_text + used, 8192 - used, "%s",
+                                 "wijkbewonersondersteuningsgesprekscoordinatie");
+    size_t cap = 16384;
+    char *json = malloc(cap);
+    snprintf(json, cap,
+             "{\"format\": \"wijkpeil/1\", \"id\": \"long-set\", \"version\": 3,\n"
+             " \"languages\": [\"nl\", \"en\"],\n"
+             " \"title\": {\"nl\": \"Wijk \xe4\xb8\xad\xe6\x96\x87\", \"en\": \"Neighbourhood\"},\n"
+             " \"questions\": [{\"id\": \"lang\", \"type\": \"single\",\n"
+             "   \"text\": {\"nl\": \"Vraag\", \"en\": \"Question\"},\n"
+             "   \"options\": [{\"id\": \"a\", \"text\": {\"nl\": \"%s\", \"en\": \"Short\"}},\n"
+             "                {\"id\": \"b\", \"text\": {\"nl\": \"Nee\", \"en\": \"No\"}}]}]}\n",
+             long_text);
+    CHECK(write_file(path, json) == 0);
+    qset *qs = load(path);
+    CHECK(qs != NULL);
+    if (qs) {
+        walk_ctx c;
+        ui_check_report *r =
+            walk(qs, KIOSK_W, KIOSK_H, KIOSK_W / KIOSK_W_MM, UI_WALK_NORMAL | UI_WALK_LARGE, &c);
+        printf("crafted long set: %d screens, %d findings, e.g.:\n", c.screens,
+               ui_check_report_count(r));
+        print_findings(r);
+        CHECK(ui_check_report_count(r) > 0);
+        CHECK(ui_check_report_has(r, "widget=option:lang:a: the word \"wijkbewoners"));
+        CHECK(ui_check_report_has(r, "it is broken between letters"));
+        CHECKF(ui_check_report_has(r, "U+4E2D"), "the CJK title is reported as undrawable");
+        CHECK(ui_check_report_has(r, "screen=attract lang=nl mode=normal widget=title"));
+        ui_check_report_free(r);
+
+        /* A tiny window at kiosk density: the toolbar does not fit, so boxes overlap, leave
+         * the window or crowd each other. */
+        r = walk(qs, 640, 400, KIOSK_W / KIOSK_W_MM, UI_WALK_NORMAL, &c);
+        printf("tiny window: %d findings\n", ui_check_report_count(r));
+        CHECK(ui_check_report_has(r, "outside the 640x400 window"));
+        CHECK(ui_check_report_has(r, "overlaps"));
+        ui_check_report_free(r);
+        qset_free(qs);
+    }
+    remove(path);
+    remove(dir);
+    free(json);
+    free(long_text);
+    free(dir);
+}
+
+/* True when one message starts with head and contains what. */
+static bool has_finding(const ui_check_report *r, const char *head, const char *what)
+{
+    for (int i = 0; i < ui_check_report_kept(r); i++) {
+        const char *m = ui_check_report_message(r, i);
+        if (!strncmp(m, head, strlen(head)) && strstr(m, what))
+            return true;
+    }
+    return false;
+}
+
+static void fill(SDL_Surface *s, SDL_Rect r, Uint32 argb)
+{
+    SDL_FillRect(s, &r, argb);
+}
+
+/* The checker on a synthetic screen: each kind of finding is reported for its widget. */
+static void test_checker_synthetic(void)
+{
+    const int W = 800, H = 600;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    fill(s, (SDL_Rect){0, 0, W, H}, 0xFFFFFFFF);
+    /* px_per_mm 4: 20 mm = 80 px. */
+    /* "good": a 100x100 target, dark outline, black text: no finding. */
+    fill(s, (SDL_Rect){540, 300, 100, 100}, 0xFF000000);
+    fill(s, (SDL_Rect){543, 303, 94, 94}, 0xFFFFFFFF);
+    fill(s, (SDL_Rect){560, 340, 40, 10}, 0xFF000000);
+    /* "grey": text widget drawn in light grey on white (about 1.9:1). */
+    fill(s, (SDL_Rect){20, 30, 100, 10}, 0xFFBBBBBB);
+    /* "small": a 40x40 target (10 mm) with a dark outline. */
+    fill(s, (SDL_Rect){20, 500, 40, 40}, 0xFF000000);
+    /* "pale": a target whose outline is nearly white. */
+    fill(s, (SDL_Rect){300, 300, 100, 100}, 0xFFF4F4F4);
+    const char *tree =
+        "{\"screen\": \"question\", \"language\": \"nl\", \"question\": \"q1\","
+        " \"large_text\": false, \"high_contrast\": false, \"px_per_mm\": 4.0, \"widgets\": ["
+        "{\"id\": \"good\", \"role\": \"button\", \"label\": \"OK\", \"x\": 540, \"y\": 300,"
+        " \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28, \"bold\": false, \"pad\": 10,"
+        " \"text_w\": 40, \"text_h\": 30, \"icon\": null},"
+        "{\"id\": \"grey\", \"role\": \"text\", \"label\": \"Grijs\", \"x\": 20, \"y\": 20,"
+        " \"w\": 260, \"h\": 40, \"target\": false, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 200, \"text_h\": 40, \"icon\": null},"
+        "{\"id\": \"small\", \"role\": \"button\", \"label\": \"\", \"x\": 20, \"y\": 500,"
+        " \"w\": 40, \"h\": 40, \"target\": true, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"pale\", \"role\": \"option\", \"label\": \"\", \"x\": 300, \"y\": 300,"
+        " \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"near\", \"role\": \"button\", \"label\": \"\", \"x\": 404, \"y\": 300,"
+        " \"w\": 90, \"h\": 100, \"target\": true, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"over-a\", \"role\": \"text\", \"label\": \"\", \"x\": 100, \"y\": 100,"
+        " \"w\": 100, \"h\": 100, \"target\": false, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"over-b\", \"role\": \"text\", \"label\": \"\", \"x\": 150, \"y\": 150,"
+        " \"w\": 100, \"h\": 100, \"target\": false, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"tiny-text\", \"role\": \"text\", \"label\": \"klein\", \"x\": 300, \"y\": 20,"
+        " \"w\": 300, \"h\": 30, \"target\": false, \"px\": 12, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 100, \"text_h\": 60, \"icon\": null},"
+        "{\"id\": \"cjk\", \"role\": \"text\", \"label\": \"Wijk \xe4\xb8\xad\", \"x\": 620,"
+        " \"y\": 20, \"w\": 150, \"h\": 40, \"target\": false, \"px\": 28, \"bold\": false,"
+        " \"pad\": 0, \"text_w\": 100, \"text_h\": 40, \"icon\": null},"
+        "{\"id\": \"next\", \"role\": \"button\", \"label\": \"\", \"x\": 680, \"y\": 70,"
+        " \"w\": 100, \"h\": 30, \"target\": true, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
+        "{\"id\": \"wide\", \"role\": \"text\", \"label\": \"x\", \"x\": 700, \"y\": 560,"
+        " \"w\": 200, \"h\": 30, \"target\": false, \"px\": 28, \"bold\": false, \"pad\": 0,"
+        " \"text_w\": 300, \"text_h\": 30, \"icon\": null}"
+        "]}";
+    /* Fonts for the glyph check, on a software renderer of its own. */
+    SDL_Surface *fs = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *fr = fs ? SDL_CreateSoftwareRenderer(fs) : NULL;
+    ui_text *text = NULL;
+    char fonts[1024], err[512] = "";
+    snprintf(fonts, sizeof fonts, "%s/fonts", ui_walk_data_dir());
+    CHECKF(fr && ui_text_open(fr, fonts, &text, err, sizeof err) == 0, "fonts: %s", err);
+
+    ui_check_report *r = ui_check_report_new();
+    ui_check_input in = {.tree_json = tree, .pixels = s, .text = text};
+    int n = ui_check_screen(&in, r, err, sizeof err);
+    printf("synthetic screen: %d findings\n", n);
+    print_findings(r);
+    const char *pre = "screen=question:q1 lang=nl mode=normal ";
+    char want[256];
+    struct {
+        const char *id, *what;
+    } expect[] = {
+        {"grey", "text contrast 1.9"},
+        {"small", "short side 10.0 mm is under 20 mm"},
+        {"pale", "outline contrast 1.1"},
+        {"pale", "only 1.0 mm from target near"},
+        {"over-a", "overlaps over-b by 12.5 x 12.5 mm"},
+        {"tiny-text", "capital height 2.14 mm"},
+        {"tiny-text", "text clipped"},
+        {"cjk", "1 character no font can draw (first U+4E2D)"},
+        {"next", "essential target centred at 14%"},
+        {"wide", "text overflows"},
+        {"wide", "reaches outside the 800x600 window"},
+    };
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        snprintf(want, sizeof want, "%swidget=%s: ", pre, expect[i].id);
+        CHECKF(has_finding(r, want, expect[i].what), "expected a finding: %s... %s", want,
+               expect[i].what);
+    }
+    CHECKF(!ui_check_report_has(r, "widget=good"), "the good button has no finding");
+    CHECK(n == ui_check_report_count(r));
+
+    /* Broken input is an error, not a pass. */
+    ui_check_input bad = {.tree_json = "{\"widgets\": 3}"};
+    CHECK(ui_check_screen(&bad, r, err, sizeof err) == -1);
+    ui_check_report_free(r);
+    ui_text_close(text);
+    if (fr)
+        SDL_DestroyRenderer(fr);
+    SDL_FreeSurface(fs);
+    SDL_FreeSurface(s);
+}
+
+/* The colour maths against WCAG's known values. */
+static void test_contrast_maths(void)
+{
+    SDL_Color black = {0, 0, 0, 255}, white = {255, 255, 255, 255}, grey = {0x77, 0x77, 0x77, 255};
+    double r = ui_check_contrast(black, white);
+    CHECKF(r > 20.99 && r < 21.01, "black on white is 21:1, got %.3f", r);
+    r = ui_check_contrast(grey, white);
+    CHECKF(r > 4.47 && r < 4.49, "#777 on white is 4.48:1, got %.3f", r);
+}
+
+int main(void)
+{
+    RUN(test_contrast_maths);
+    RUN(test_checker_synthetic);
+    RUN(test_crafted_set_fails);
+    RUN(test_demo_every_screen);
+    return test_main();
+}

@@ -1,0 +1,873 @@
+/* Staff mode driven directly (no window): the corner gesture, the PIN pad with its lockout, the
+ * auto-leave, importing signed and refused sets from a fake stick, switching back, exporting to
+ * a stick (and the errors when it is gone or read-only), the layout staying on screen, and
+ * plat_usb noticing a stick folder appear under a watched root. */
+#include "config.h"
+#include "plat_usb.h"
+#include "sign.h"
+#include "stick.h"
+#include "store.h"
+#include "testlib.h"
+#include "ui_staff.h"
+#include "util.h"
+
+#include <ftw.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PIN "2468"
+#define W   1920
+#define H   1080
+#define PPM 5.6
+
+static const char good_set[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-staff\", \"version\": 3,\n"
+    " \"languages\": [\"nl\", \"en\"],\n"
+    " \"title\": {\"nl\": \"Hoe is de buurt?\", \"en\": \"How is the neighbourhood?\"},\n"
+    " \"questions\": [{\"id\": \"blij\", \"type\": \"smiley\",\n"
+    "   \"text\": {\"nl\": \"Hoe blij bent u?\", \"en\": \"How happy are you?\"}},\n"
+    "  {\"id\": \"ja\", \"type\": \"yesno\", \"text\": {\"nl\": \"Ja?\", \"en\": \"Yes?\"}}]}\n";
+
+static const char other_set[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-other\", \"version\": 1,\n"
+    " \"languages\": [\"nl\"], \"title\": {\"nl\": \"Ander\"},\n"
+    " \"questions\": [{\"id\": \"ja\", \"type\": \"yesno\", \"text\": {\"nl\": \"Ja?\"}}]}\n";
+
+static const char good_set_v9[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-staff\", \"version\": 9,\n"
+    " \"languages\": [\"nl\"], \"title\": {\"nl\": \"Negen\"},\n"
+    " \"questions\": [{\"id\": \"ja\", \"type\": \"yesno\", \"text\": {\"nl\": \"Ja?\"}}]}\n";
+
+/* ---------- fixture ---------- */
+
+typedef struct {
+    char *dir; /* temp root of everything */
+    char root[512], stick[600], qdir[700], data[600], db[700], log[700];
+    unsigned char sk1[SIGN_SECRET_BYTES], sk2[SIGN_SECRET_BYTES];
+    config cfg;
+    ui_staff *s;
+    int64_t now;
+    int activated;
+    char activated_path[STICK_PATH_LEN];
+    ui_staff_metrics m;
+    uiw_list wl;
+} fx;
+
+static void mkdirs(const char *path)
+{
+    char buf[4096];
+    wp_strlcpy(buf, path, sizeof buf);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0755);
+            *p = '/';
+        }
+    mkdir(buf, 0755);
+}
+
+static void put(const char *dir, const char *name, const void *data, size_t len)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "wb");
+    CHECKF(f != NULL, "cannot create %s", p);
+    if (f) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+}
+
+static void put_signed(const char *dir, const char *name, const char *text, const unsigned char *sk)
+{
+    char sig[256], err[WP_ERR_LEN], signame[512];
+    put(dir, name, text, strlen(text));
+    CHECK(sign_make(text, strlen(text), sk, sig, sizeof sig, err, sizeof err) == 0);
+    snprintf(signame, sizeof signame, "%s.sig", name);
+    put(dir, signame, sig, strlen(sig));
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static void rm_rf(const char *p)
+{
+    nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool exists(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+static int on_activate(void *ctx, const char *path, char *err, size_t errlen)
+{
+    fx *f = ctx;
+    (void)err, (void)errlen;
+    f->activated++;
+    wp_strlcpy(f->activated_path, path, sizeof f->activated_path);
+    return 0;
+}
+
+static void add_response(store *st, int i)
+{
+    store_response r;
+    memset(&r, 0, sizeof r);
+    wp_strlcpy(r.questionset, "wijk-staff", sizeof r.questionset);
+    r.questionset_version = 3;
+    wp_strlcpy(r.language, "nl", sizeof r.language);
+    r.started_at_ms = wp_wall_ms() - 60000 + i;
+    r.finished_at_ms = wp_wall_ms();
+    r.duration_ms = 60000 - i;
+    r.status = STORE_COMPLETE;
+    r.answers_json = "{\"blij\":\"4\",\"ja\":\"yes\"}";
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+}
+
+static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
+{
+    memset(f, 0, sizeof *f);
+    f->dir = test_tmpdir(tag);
+    if (!f->dir)
+        return false;
+    char err[WP_ERR_LEN];
+    snprintf(f->root, sizeof f->root, "%s/media", f->dir);
+    snprintf(f->stick, sizeof f->stick, "%s/STICK", f->root);
+    snprintf(f->qdir, sizeof f->qdir, "%s/WIJKPEIL/questionsets", f->stick);
+    snprintf(f->data, sizeof f->data, "%s/data", f->dir);
+    snprintf(f->db, sizeof f->db, "%s/wijkpeil.db", f->data);
+    snprintf(f->log, sizeof f->log, "%s/kiosk.log", f->data);
+    mkdirs(f->root);
+    mkdirs(f->data);
+    put(f->data, "kiosk.log", "2026-11-28T00:00:00Z kiosk started\n", 36);
+    /* Keys: k1 is trusted, k2 is not. */
+    char n1[600], n2[600], s1[700], s2[700];
+    snprintf(n1, sizeof n1, "%s/k1", f->dir);
+    snprintf(n2, sizeof n2, "%s/k2", f->dir);
+    snprintf(s1, sizeof s1, "%s.secret", n1);
+    snprintf(s2, sizeof s2, "%s.secret", n2);
+    CHECK(sign_keygen(n1, err, sizeof err) == 0 && sign_keygen(n2, err, sizeof err) == 0);
+    CHECK(sign_load_secret(s1, f->sk1, err, sizeof err) == 0);
+    CHECK(sign_load_secret(s2, f->sk2, err, sizeof err) == 0);
+    config_defaults(&f->cfg);
+    sign_public_b64(f->sk1 + 32, f->cfg.trusted_keys[0], sizeof f->cfg.trusted_keys[0]);
+    f->cfg.n_trusted_keys = 1;
+    wp_strlcpy(f->cfg.mount_roots[0], f->root, sizeof f->cfg.mount_roots[0]);
+    f->cfg.n_mount_roots = 1;
+    /* The PIN hash with the minimum limits keeps the test fast. */
+    CHECK(crypto_pwhash_str(f->cfg.staff_pin_hash, PIN, strlen(PIN), crypto_pwhash_OPSLIMIT_MIN,
+                            crypto_pwhash_MEMLIMIT_MIN) == 0);
+    if (with_stick) {
+        mkdirs(f->qdir);
+        put_signed(f->qdir, "a-good.json", good_set, f->sk1);
+        put(f->qdir, "b-unsigned.json", good_set, strlen(good_set));
+        put_signed(f->qdir, "c-tampered.json", good_set, f->sk1);
+        char changed[sizeof good_set];
+        memcpy(changed, good_set, sizeof good_set);
+        changed[strlen(changed) - 3] = ' '; /* the bytes change after signing */
+        put(f->qdir, "c-tampered.json", changed, strlen(changed));
+        put_signed(f->qdir, "d-unknown.json", good_set, f->sk2);
+        put_signed(f->qdir, "e-other.json", other_set, f->sk1);
+    }
+    store *st = NULL;
+    CHECK(store_open(f->db, &st, err, sizeof err) == 0);
+    for (int i = 0; i < 3; i++)
+        add_response(st, i);
+    store_close(st);
+
+    ui_staff_options o;
+    memset(&o, 0, sizeof o);
+    o.cfg = &f->cfg;
+    o.db_path = f->db;
+    o.data_dir = f->data;
+    o.log_path = f->log;
+    o.px_per_mm = PPM;
+    o.activate = on_activate;
+    o.ctx = f;
+    o.run_inline = inline_export;
+    wp_strlcpy(o.info.device_id, "kiosk-07", sizeof o.info.device_id);
+    wp_strlcpy(o.info.location, "nazareth", sizeof o.info.location);
+    wp_strlcpy(o.info.app_version, "0.1.0", sizeof o.info.app_version);
+    wp_strlcpy(o.info.set_id, "demo", sizeof o.info.set_id);
+    o.info.set_version = 1;
+    f->s = ui_staff_new(&o);
+    CHECK(f->s != NULL);
+    f->now = 1000000;
+    f->m = (ui_staff_metrics){.width = W,
+                              .height = H,
+                              .px_per_mm = PPM,
+                              .body_px = 42,
+                              .heading_px = 53,
+                              .small_px = 39,
+                              .gap = 22,
+                              .margin = 34,
+                              .pad = 14,
+                              .text = NULL};
+    return f->s != NULL;
+}
+
+static void teardown(fx *f)
+{
+    ui_staff_free(f->s);
+    rm_rf(f->dir);
+    free(f->dir);
+}
+
+static void relayout(fx *f)
+{
+    ui_staff_layout(f->s, &f->wl, &f->m);
+}
+
+/* Taps the widget with this id as the resident UI would; false when it is not on screen. */
+static bool tap_id(fx *f, const char *id)
+{
+    relayout(f);
+    const uiw *w = uiw_find(&f->wl, id);
+    CHECKF(w != NULL, "no widget %s on %s", id, ui_staff_screen_name(f->s));
+    if (!w)
+        return false;
+    f->now += 300;
+    uiw copy = *w;
+    ui_staff_tap(f->s, &copy, f->now);
+    return true;
+}
+
+static const char *label_of(fx *f, const char *id)
+{
+    relayout(f);
+    const uiw *w = uiw_find(&f->wl, id);
+    return w ? w->label : "";
+}
+
+static void enter_pin(fx *f, const char *pin)
+{
+    for (const char *p = pin; *p; p++) {
+        char id[16];
+        snprintf(id, sizeof id, "pin:%c", *p);
+        tap_id(f, id);
+    }
+    tap_id(f, "pin-ok");
+}
+
+static void unlock(fx *f)
+{
+    ui_staff_enter(f->s, f->now);
+    enter_pin(f, PIN);
+    CHECK_STR(ui_staff_screen_name(f->s), "staff");
+}
+
+/* ---------- tests ---------- */
+
+static void test_gesture(void)
+{
+    fx f;
+    if (!setup(&f, "staff-gesture", false, false))
+        return;
+    ui_staff *s = f.s;
+    int c = (int)(25 * PPM) - 2; /* just inside the corner square (top-right) */
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 0));
+    CHECK(!ui_staff_gesture(s, W - 1 - (c), c, W, H, 500));
+    CHECK(ui_staff_gesture(s, W - 1 - (5), 20, W, H, 1000)); /* three within 2 s */
+    CHECK(!ui_staff_active(s));                    /* nothing shows until enter */
+    CHECK_STR(ui_staff_screen_name(s), "");
+    /* Too slow: the first tap falls out of the window. */
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 10000));
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 11500));
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 12100));
+    CHECK(ui_staff_gesture(s, W - 1 - (10), 10, W, H, 12200)); /* 11500, 12100, 12200 */
+    /* A tap elsewhere starts the count again. */
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 20000));
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 20100));
+    CHECK(!ui_staff_gesture(s, W - 1 - (900), 500, W, H, 20200));
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 20300));
+    CHECK(ui_staff_in_corner(s, W - 1 - (c), c, W, H) && !ui_staff_in_corner(s, W - 1 - (c + 4), 10, W, H));
+    /* Outside the 25 mm square. */
+    CHECK(!ui_staff_gesture(s, W - 1 - ((int)(26 * PPM)), 10, W, H, 30000));
+    CHECK(!ui_staff_gesture(s, W - 1 - (10), (int)(26 * PPM), W, H, 30100));
+    CHECK(!ui_staff_gesture(s, W - 1 - ((int)(26 * PPM)), 10, W, H, 30200));
+    teardown(&f);
+}
+
+static void test_pin(void)
+{
+    fx f;
+    if (!setup(&f, "staff-pin", false, false))
+        return;
+    ui_staff_enter(f.s, f.now);
+    CHECK(ui_staff_active(f.s));
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    relayout(&f);
+    for (int i = 0; i <= 9; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "pin:%d", i);
+        CHECKF(uiw_find(&f.wl, id) != NULL, "%s on the pad", id);
+    }
+    CHECK(uiw_find(&f.wl, "pin-ok") && uiw_find(&f.wl, "pin-clear") &&
+          uiw_find(&f.wl, "pin-cancel"));
+    /* Digits show as dots, never as digits. */
+    tap_id(&f, "pin:1");
+    tap_id(&f, "pin:2");
+    const char *dots = label_of(&f, "pin-dots");
+    CHECKF(strstr(dots, "1") == NULL && strstr(dots, "2") == NULL && strlen(dots) > 0, "dots: %s",
+           dots);
+    tap_id(&f, "pin-clear");
+    CHECK_STR(label_of(&f, "pin-dots"), "");
+    /* Four wrong PINs, then the right one. */
+    for (int i = 0; i < 4; i++) {
+        enter_pin(&f, "1111");
+        CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    }
+    CHECKF(strstr(label_of(&f, "pin-message"), "1 attempt left") != NULL, "message: %s",
+           label_of(&f, "pin-message"));
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+    tap_id(&f, "staff-leave");
+    CHECK(!ui_staff_active(f.s));
+
+    /* Five wrong PINs lock the pad; the right PIN is then refused until the lock runs out. */
+    ui_staff_enter(f.s, f.now);
+    for (int i = 0; i < 5; i++)
+        enter_pin(&f, "9999");
+    const char *msg = label_of(&f, "pin-message");
+    CHECKF(strstr(msg, "locked") != NULL && strstr(msg, "5 min") != NULL, "message: %s", msg);
+    relayout(&f);
+    const uiw *one = uiw_find(&f.wl, "pin:1");
+    CHECK(one && !one->enabled);
+    /* A tap on a disabled key does nothing; OK with the right PIN is refused. */
+    for (const char *p = PIN; *p; p++) {
+        uiw fake = {.action = UIA_STAFF, .enabled = true, .arg = 1 + 256 * (*p - '0')};
+        snprintf(fake.id, sizeof fake.id, "pin:%c", *p);
+        f.now += 200;
+        ui_staff_tap(f.s, &fake, f.now);
+    }
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    CHECK_STR(label_of(&f, "pin-dots"), "");
+    /* The countdown updates by itself. */
+    f.now += 62000;
+    CHECK(ui_staff_tick(f.s, f.now));
+    CHECKF(strstr(label_of(&f, "pin-message"), "Try again in 3 min") != NULL, "message: %s",
+           label_of(&f, "pin-message"));
+    /* Staff mode left by itself meanwhile? Enter again after the lock. */
+    f.now += 5 * 60 * 1000;
+    ui_staff_tick(f.s, f.now);
+    ui_staff_enter(f.s, f.now);
+    CHECK_STR(label_of(&f, "pin-message"), "");
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+
+    /* Without a PIN hash staff mode cannot open. */
+    ui_staff_leave(f.s);
+    f.cfg.staff_pin_hash[0] = '\0';
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    CHECKF(strstr(label_of(&f, "pin-message"), "No staff PIN") != NULL, "message: %s",
+           label_of(&f, "pin-message"));
+    teardown(&f);
+}
+
+static void test_auto_leave(void)
+{
+    fx f;
+    if (!setup(&f, "staff-leave", false, false))
+        return;
+    unlock(&f);
+    int64_t t = f.now;
+    CHECK(ui_staff_deadline(f.s, t) <= t + UI_STAFF_IDLE_MS);
+    ui_staff_tick(f.s, t + 119000);
+    CHECK(ui_staff_active(f.s));
+    ui_staff_tap(f.s, NULL, t + 100000); /* a tap anywhere counts */
+    ui_staff_tick(f.s, t + 200000);
+    CHECK(ui_staff_active(f.s));
+    CHECK(ui_staff_tick(f.s, t + 100000 + UI_STAFF_IDLE_MS));
+    CHECK(!ui_staff_active(f.s));
+    CHECK_STR(ui_staff_screen_name(f.s), "");
+    CHECK(ui_staff_deadline(f.s, t) == INT64_MAX);
+    /* The PIN pad leaves by itself too. */
+    ui_staff_enter(f.s, t);
+    ui_staff_tick(f.s, t + UI_STAFF_IDLE_MS);
+    CHECK(!ui_staff_active(f.s));
+    teardown(&f);
+}
+
+static void test_status(void)
+{
+    fx f;
+    if (!setup(&f, "staff-status", false, false))
+        return;
+    unlock(&f);
+    CHECKF(strstr(label_of(&f, "status:device"), "kiosk-07") &&
+               strstr(label_of(&f, "status:device"), "nazareth"),
+           "%s", label_of(&f, "status:device"));
+    CHECK(strstr(label_of(&f, "status:version"), "0.1.0") != NULL);
+    CHECKF(strstr(label_of(&f, "status:set"), "demo, version 1") != NULL, "%s",
+           label_of(&f, "status:set"));
+    CHECKF(strstr(label_of(&f, "status:responses"), "3 today, 3 in total") != NULL, "%s",
+           label_of(&f, "status:responses"));
+    CHECKF(strstr(label_of(&f, "status:pending"), "3") != NULL, "%s",
+           label_of(&f, "status:pending"));
+    CHECKF(strstr(label_of(&f, "status:sync"), "off") != NULL, "%s", label_of(&f, "status:sync"));
+    CHECKF(strstr(label_of(&f, "status:disk"), " of ") != NULL, "%s", label_of(&f, "status:disk"));
+    CHECKF(strstr(label_of(&f, "status:clock"), "Clock: ") != NULL, "%s",
+           label_of(&f, "status:clock"));
+    const char *acts[] = {"staff-import", "staff-switch", "staff-export", "staff-sync",
+                          "staff-leave"};
+    relayout(&f);
+    for (int i = 0; i < 5; i++)
+        CHECKF(uiw_find(&f.wl, acts[i]) != NULL, "%s", acts[i]);
+    tap_id(&f, "staff-sync");
+    CHECKF(strstr(ui_staff_message(f.s), "Sync is off") != NULL, "%s", ui_staff_message(f.s));
+    CHECK(strstr(label_of(&f, "staff-message"), "Sync is off") != NULL);
+    /* The kiosk switched sets: the status follows. */
+    ui_staff_info in = {.set_version = 4};
+    wp_strlcpy(in.set_id, "wijk-new", sizeof in.set_id);
+    ui_staff_set_info(f.s, &in);
+    CHECK(strstr(label_of(&f, "status:set"), "wijk-new, version 4") != NULL);
+    teardown(&f);
+}
+
+/* Finds the row of a file on the import screen, paging through the list as staff would. */
+static int find_set_row(fx *f, const char *needle)
+{
+    for (int guard = 0; guard < 20; guard++) {
+        relayout(f);
+        const uiw *p = uiw_find(&f->wl, "page-prev");
+        if (!p || !p->enabled)
+            break;
+        tap_id(f, "page-prev");
+    }
+    for (int guard = 0; guard < 20; guard++) {
+        relayout(f);
+        for (int i = 0; i < f->wl.n; i++)
+            if (!strncmp(f->wl.w[i].id, "set:", 4) && strstr(f->wl.w[i].label, needle))
+                return (int)strtol(f->wl.w[i].id + 4, NULL, 10);
+        const uiw *n = uiw_find(&f->wl, "page-next");
+        if (!n || !n->enabled)
+            break;
+        tap_id(f, "page-next");
+    }
+    return -1;
+}
+
+static void test_import_and_switch(void)
+{
+    fx f;
+    if (!setup(&f, "staff-import", true, false))
+        return;
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-import");
+    int good = find_set_row(&f, "a-good.json");
+    CHECK(good >= 0);
+    if (good >= 0) {
+        char id[32];
+        snprintf(id, sizeof id, "set:%d", good);
+        const char *l = label_of(&f, id);
+        char keyid[16];
+        sign_key_id(f.sk1 + 32, keyid, sizeof keyid);
+        CHECKF(strstr(l, "Hoe is de buurt?") && strstr(l, "nl, en") && strstr(l, "2 questions") &&
+                   strstr(l, keyid),
+               "row: %s", l);
+    }
+    const struct {
+        const char *file, *words;
+    } refused[] = {{"b-unsigned.json", "unsigned"},
+                   {"c-tampered.json", "tampered"},
+                   {"d-unknown.json", "unknown key"}};
+    for (int i = 0; i < 3; i++) {
+        int r = find_set_row(&f, refused[i].file);
+        CHECKF(r >= 0, "%s listed", refused[i].file);
+        char id[32];
+        snprintf(id, sizeof id, "set:%d", r);
+        const char *l = label_of(&f, id);
+        CHECKF(strstr(l, "NOT accepted") && strstr(l, refused[i].words), "row: %s", l);
+        snprintf(id, sizeof id, "activate:%d", r);
+        relayout(&f);
+        CHECKF(uiw_find(&f.wl, id) == NULL, "no %s for a refused set", id);
+    }
+    /* Activate the good set: installed, and its path handed to the kiosk. */
+    char id[32];
+    good = find_set_row(&f, "a-good.json"); /* back to its page */
+    snprintf(id, sizeof id, "activate:%d", good);
+    tap_id(&f, id);
+    CHECK(f.activated == 1);
+    CHECKF(strstr(f.activated_path, "/data/questionsets/") != NULL, "path %s", f.activated_path);
+    CHECK(exists(f.activated_path));
+    CHECKF(strstr(ui_staff_message(f.s), "activated") != NULL, "%s", ui_staff_message(f.s));
+    int other = find_set_row(&f, "e-other.json");
+    snprintf(id, sizeof id, "activate:%d", other);
+    tap_id(&f, id);
+    CHECK(f.activated == 2);
+    char other_path[STICK_PATH_LEN];
+    wp_strlcpy(other_path, f.activated_path, sizeof other_path);
+
+    /* The stick is pulled: the screen says so by itself. */
+    rm_rf(f.stick);
+    f.now += UI_STAFF_STICK_POLL_MS;
+    CHECK(ui_staff_tick(f.s, f.now));
+    CHECKF(strstr(label_of(&f, "stick-status"), "No stick found") != NULL, "%s",
+           label_of(&f, "stick-status"));
+
+    /* Switch back to the first set. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-switch");
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-switch");
+    ui_staff_info in = {.set_version = 1};
+    wp_strlcpy(in.set_id, "wijk-other", sizeof in.set_id);
+    ui_staff_set_info(f.s, &in);
+    relayout(&f);
+    int n_use = 0, in_use = -1, staff_set = -1;
+    for (int i = 0; i < f.wl.n; i++) {
+        if (!strncmp(f.wl.w[i].id, "use:", 4)) {
+            n_use++;
+            if (!f.wl.w[i].enabled)
+                in_use = i;
+        }
+        if (!strncmp(f.wl.w[i].id, "installed:", 10) && strstr(f.wl.w[i].label, "wijk-staff"))
+            staff_set = (int)strtol(f.wl.w[i].id + 10, NULL, 10);
+    }
+    CHECK(n_use == 2);
+    CHECK(in_use >= 0); /* the active one cannot be chosen again */
+    CHECK(staff_set >= 0);
+    snprintf(id, sizeof id, "use:%d", staff_set);
+    tap_id(&f, id);
+    CHECK(f.activated == 3);
+    CHECKF(strstr(f.activated_path, "wijk-staff") != NULL, "%s", f.activated_path);
+
+    /* The kiosk's configured set is offered first, unless it is one of the installed ones. */
+    put(f.dir, "configured.json", good_set_v9, strlen(good_set_v9));
+    snprintf(f.cfg.questionset, sizeof f.cfg.questionset, "%s/configured.json", f.dir);
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-switch");
+    CHECKF(strstr(label_of(&f, "installed:0"), "wijk-staff version 9") != NULL, "%s",
+           label_of(&f, "installed:0"));
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "use:2") && !uiw_find(&f.wl, "use:3"));
+    tap_id(&f, "use:0");
+    CHECK(f.activated == 4);
+    CHECK_STR(f.activated_path, f.cfg.questionset);
+    snprintf(f.cfg.questionset, sizeof f.cfg.questionset, "%s/questionsets/wijk-other-v1.json",
+             f.data);
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-switch");
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "use:1") && !uiw_find(&f.wl, "use:2"));
+    teardown(&f);
+}
+
+static void wait_export(fx *f)
+{
+    for (int i = 0; i < 300; i++) {
+        f->now += 100;
+        ui_staff_tick(f->s, f->now);
+        relayout(f);
+        if (uiw_find(&f->wl, "export-result"))
+            return;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void test_export(void)
+{
+    fx f;
+    if (!setup(&f, "staff-export", true, false))
+        return;
+    unlock(&f);
+    tap_id(&f, "staff-export");
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-export");
+    CHECKF(strstr(label_of(&f, "stick-status"), f.stick) != NULL, "%s",
+           label_of(&f, "stick-status"));
+    tap_id(&f, "export-all");
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "export-progress") || uiw_find(&f.wl, "export-result"));
+    CHECK(ui_staff_deadline(f.s, f.now) <= f.now + 100);
+    wait_export(&f);
+    CHECK_STR(label_of(&f, "export-result"), "You may remove the stick now.");
+    CHECKF(strstr(label_of(&f, "export-detail"), "3 responses") != NULL, "%s",
+           label_of(&f, "export-detail"));
+    char exp[800];
+    snprintf(exp, sizeof exp, "%s/WIJKPEIL/export", f.stick);
+    int csv = 0, jsonl = 0, log = 0;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "ls %s", exp);
+    FILE *p = popen(cmd, "r");
+    char line[512];
+    while (p && fgets(line, sizeof line, p)) {
+        csv += strstr(line, "-responses.csv") != NULL;
+        jsonl += strstr(line, "-responses.jsonl") != NULL;
+        log += strstr(line, "-kiosk.log") != NULL;
+        CHECKF(strstr(line, "kiosk-07-") == line, "file name %s", line);
+    }
+    if (p)
+        pclose(p);
+    CHECK(csv == 1 && jsonl == 1 && log == 1);
+    /* "Since the last export" then has nothing new. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-export");
+    f.now += 1000; /* another second, another file name */
+    sleep(1);
+    tap_id(&f, "export-new");
+    wait_export(&f);
+    CHECKF(strstr(label_of(&f, "export-detail"), "0 responses") != NULL, "%s",
+           label_of(&f, "export-detail"));
+
+    /* The stick is gone between choosing and exporting: the error in words. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-export");
+    rm_rf(f.stick);
+    tap_id(&f, "export-all");
+    wait_export(&f);
+    const char *r = label_of(&f, "export-result");
+    CHECKF(strstr(r, "failed") != NULL || strstr(r, "No USB stick") != NULL, "%s", r);
+    CHECK(strstr(r, "remove the stick") == NULL);
+    /* With no stick at all the buttons are off and the screen says why. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-export");
+    CHECK(strstr(label_of(&f, "stick-status"), "No stick found") != NULL);
+    relayout(&f);
+    const uiw *all = uiw_find(&f.wl, "export-all");
+    CHECK(all && !all->enabled);
+
+    /* A read-only stick (needs mount rights; as another user a chmod does). */
+    mkdirs(f.stick);
+    bool ro = false, mounted = false;
+    if (mount("tmpfs", f.stick, "tmpfs", 0, "size=256k") == 0) {
+        mounted = true;
+        char wd[800];
+        snprintf(wd, sizeof wd, "%s/WIJKPEIL", f.stick);
+        mkdirs(wd);
+        ro = mount(NULL, f.stick, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0;
+    } else if (geteuid() != 0) {
+        char wd[800];
+        snprintf(wd, sizeof wd, "%s/WIJKPEIL", f.stick);
+        mkdirs(wd);
+        ro = chmod(wd, 0555) == 0;
+    }
+    if (ro) {
+        tap_id(&f, "staff-back");
+        tap_id(&f, "staff-export");
+        tap_id(&f, "export-all");
+        wait_export(&f);
+        r = label_of(&f, "export-result");
+        CHECKF(strstr(r, "failed") && strstr(r, "read-only"), "%s", r);
+    } else {
+        printf("read-only stick not testable here\n");
+    }
+    if (mounted)
+        umount(f.stick);
+    teardown(&f);
+}
+
+/* Headless scripts export on the calling thread: the result is there when the tap returns. */
+static void test_export_inline(void)
+{
+    fx f;
+    if (!setup(&f, "staff-export-inline", true, true))
+        return;
+    unlock(&f);
+    tap_id(&f, "staff-export");
+    tap_id(&f, "export-all");
+    CHECK_STR(label_of(&f, "export-result"), "You may remove the stick now.");
+    CHECK(strstr(label_of(&f, "export-detail"), "3 responses") != NULL);
+    teardown(&f);
+}
+
+/* Every widget inside the window and no two targets overlapping, on every screen. */
+static void check_layout(fx *f, const char *screen)
+{
+    relayout(f);
+    CHECKF(f->wl.n > 0, "%s has widgets", screen);
+    for (int i = 0; i < f->wl.n; i++) {
+        const uiw *a = &f->wl.w[i];
+        CHECKF(a->r.x >= 0 && a->r.y >= 0 && a->r.x + a->r.w <= f->m.width &&
+                   a->r.y + a->r.h <= f->m.height,
+               "%s: %s inside the window (%d,%d %dx%d)", screen, a->id, a->r.x, a->r.y, a->r.w,
+               a->r.h);
+        if (a->action == UIA_NONE)
+            continue;
+        CHECKF(a->r.h >= (int)(9 * f->m.px_per_mm), "%s: %s at least 9 mm high", screen, a->id);
+        for (int j = i + 1; j < f->wl.n; j++) {
+            const uiw *b = &f->wl.w[j];
+            if (b->action == UIA_NONE)
+                continue;
+            SDL_Rect x;
+            CHECKF(!SDL_IntersectRect(&a->r, &b->r, &x), "%s: %s overlaps %s", screen, a->id,
+                   b->id);
+        }
+    }
+}
+
+/* With real text measurement: no label is taller than its box (nothing cut off). */
+static void check_text_fits(fx *f, const char *screen)
+{
+    relayout(f);
+    for (int i = 0; i < f->wl.n; i++) {
+        const uiw *w = &f->wl.w[i];
+        CHECKF(w->label[0] == '\0' || w->text_h > 0, "%s: %s measured", screen, w->id);
+        CHECKF(w->text_h <= w->r.h - (w->look == UIW_PLAIN ? 0 : 2 * w->pad),
+               "%s: %s text %d > box %d", screen, w->id, w->text_h, w->r.h);
+        CHECKF(w->text_w <= w->r.w, "%s: %s text wider than its box", screen, w->id);
+        uint32_t first = 0;
+        CHECKF(ui_text_missing(f->m.text, w->label, w->bold, &first) == 0,
+               "%s: %s has a character no font draws (U+%04X)", screen, w->id, (unsigned)first);
+    }
+}
+
+static void test_layout(void)
+{
+    fx f;
+    if (!setup(&f, "staff-layout", true, false))
+        return;
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    ui_text *text = NULL;
+    char *fonts = test_src("fonts"), err[WP_ERR_LEN] = "";
+    CHECKF(ren && ui_text_open(ren, fonts, &text, err, sizeof err) == 0, "text: %s", err);
+    free(fonts);
+    /* width, height, px/mm, body, heading, small, gap, margin, pad (as ui.c would size them) */
+    const double sizes[][9] = {{1920, 1080, 5.6, 42, 53, 39, 22, 34, 14},
+                               {1280, 800, 5.6, 42, 53, 39, 22, 34, 14},
+                               {1024, 600, 4.0, 30, 38, 28, 16, 24, 10}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const double *z = sizes[k];
+        f.m = (ui_staff_metrics){(int)z[0], (int)z[1], z[2],      (int)z[3], (int)z[4],
+                                 (int)z[5], (int)z[6], (int)z[7], (int)z[8], NULL};
+        for (int measured = 0; measured < 2; measured++) {
+            f.m.text = measured ? text : NULL;
+            void (*check)(fx *, const char *) = measured ? check_text_fits : check_layout;
+            ui_staff_enter(f.s, f.now);
+            tap_id(&f, "pin:5");
+            check(&f, "staff-pin");
+            tap_id(&f, "pin-clear");
+            enter_pin(&f, PIN);
+            check(&f, "staff");
+            tap_id(&f, "staff-import");
+            check(&f, "staff-import");
+            tap_id(&f, "staff-back");
+            tap_id(&f, "staff-switch");
+            check(&f, "staff-switch");
+            tap_id(&f, "staff-back");
+            tap_id(&f, "staff-export");
+            check(&f, "staff-export");
+            ui_staff_leave(f.s);
+        }
+    }
+    ui_text_close(text);
+    if (ren)
+        SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    teardown(&f);
+}
+
+static void test_usb_watch(void)
+{
+    char *dir = test_tmpdir("staff-usb");
+    if (!dir)
+        return;
+    config cfg;
+    config_defaults(&cfg);
+    char root[512], user[600], stick[700], wd[800];
+    snprintf(root, sizeof root, "%s/media", dir);
+    mkdirs(root);
+    wp_strlcpy(cfg.mount_roots[0], root, sizeof cfg.mount_roots[0]);
+    snprintf(cfg.mount_roots[1], sizeof cfg.mount_roots[1], "%s/not-there-yet", dir);
+    cfg.n_mount_roots = 2;
+    plat_usb *u = NULL;
+    char err[WP_ERR_LEN];
+    CHECKF(plat_usb_open(&cfg, &u, err, sizeof err) == 0, "%s", err);
+    if (!u) {
+        free(dir);
+        return;
+    }
+    CHECK(plat_usb_fd(u) >= 0);
+    char found[4][STICK_PATH_LEN];
+    CHECK(plat_usb_sticks(u, found, 4) == 0);
+    CHECK(!plat_usb_check(u, wp_mono_ms()));
+
+    /* /media/USER/STICK/WIJKPEIL, made the way a mount shows up: folders, then contents. */
+    struct {
+        const char *rel;
+        const char *root;
+    } cases[] = {{"user/STICK1", NULL}, {"STICK2", NULL}, {"STICK3", "not-there-yet"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        if (cases[c].root)
+            snprintf(user, sizeof user, "%s/%s", dir, cases[c].root);
+        else
+            wp_strlcpy(user, root, sizeof user);
+        snprintf(stick, sizeof stick, "%s/%s", user, cases[c].rel);
+        mkdirs(stick);
+        struct timespec pause = {0, 300 * 1000 * 1000};
+        nanosleep(&pause, NULL);         /* the mount point exists a moment before its contents */
+        plat_usb_check(u, wp_mono_ms()); /* drained: the fd is quiet until something changes */
+        snprintf(wd, sizeof wd, "%s/WIJKPEIL", stick);
+        mkdir(wd, 0755);
+        if (!cases[c].root) {
+            struct pollfd pfd = {.fd = plat_usb_fd(u), .events = POLLIN};
+            CHECKF(poll(&pfd, 1, 2000) == 1, "the fd signals %s", cases[c].rel);
+        }
+        int64_t t0 = wp_mono_ms(), seen = -1;
+        while (wp_mono_ms() - t0 < 15000) {
+            int64_t now = wp_mono_ms();
+            if (plat_usb_check(u, now)) {
+                int n = plat_usb_sticks(u, found, 4);
+                for (int i = 0; i < n && i < 4; i++)
+                    if (!strcmp(found[i], stick))
+                        seen = now - t0;
+                if (seen >= 0)
+                    break;
+            }
+            /* Sleep until the fd or the deadline, as a main loop would (capped at 100 ms). */
+            int64_t d = plat_usb_deadline(u, now) - now;
+            struct timespec ts = {0, (long)((d > 100 ? 100 : (d < 1 ? 1 : d)) * 1000000)};
+            nanosleep(&ts, NULL);
+        }
+        printf("stick %s noticed after %lld ms\n", cases[c].rel, (long long)seen);
+        CHECKF(seen >= 0 && seen <= (cases[c].root ? 11000 : 5000), "%s noticed after %lld ms",
+               cases[c].rel, (long long)seen);
+    }
+    /* Removed again. */
+    snprintf(stick, sizeof stick, "%s/STICK2", root);
+    rm_rf(stick);
+    int64_t t0 = wp_mono_ms();
+    bool gone = false;
+    while (!gone && wp_mono_ms() - t0 < 5000) {
+        if (plat_usb_check(u, wp_mono_ms()))
+            gone = plat_usb_sticks(u, found, 4) == 2;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK(gone);
+    plat_usb_close(u);
+    plat_usb_close(NULL);
+    rm_rf(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    RUN(test_gesture);
+    RUN(test_pin);
+    RUN(test_auto_leave);
+    RUN(test_status);
+    RUN(test_import_and_switch);
+    RUN(test_export);
+    RUN(test_export_inline);
+    RUN(test_layout);
+    RUN(test_usb_watch);
+    return test_main();
+}
