@@ -452,6 +452,11 @@ static void open_speech(app *a)
     ui_set_speech(a->u, a->speech);
 }
 
+static void on_first_frame(void *ctx)
+{
+    open_speech(ctx);
+}
+
 static void present(app *a, int64_t now)
 {
     ui_draw(a->u, now);
@@ -526,8 +531,8 @@ static int run_script(app *a)
                       .height = a->win_h,
                       .now = a->mono_base,
                       .on_time = on_time,
+                      .on_first_frame = on_first_frame,
                       .ctx = a};
-    open_speech(a);
     int rc = script_run_file(a->script, &env, err, sizeof err);
     a->frames += env.frames;
     a->first_frame_mono = env.first_frame_mono;

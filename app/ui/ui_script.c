@@ -16,8 +16,11 @@ static void draw(script_env *e)
 {
     ui_draw(e->u, e->now);
     SDL_RenderPresent(e->renderer);
-    if (e->frames++ == 0)
+    if (e->frames++ == 0) {
         e->first_frame_mono = wp_mono_ms();
+        if (e->on_first_frame)
+            e->on_first_frame(e->ctx);
+    }
 }
 
 static void settle(script_env *e, bool changed)

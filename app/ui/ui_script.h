@@ -20,6 +20,8 @@ typedef struct {
     /* Called after every command and at every step of `wait` with the current virtual time
      * (the kiosk's periodic work: retries, stick watching). May be NULL. */
     void (*on_time)(void *ctx, int64_t now);
+    /* Called once, right after the first frame is presented (start slow services). */
+    void (*on_first_frame)(void *ctx);
     void *ctx;
 } script_env;
 
