@@ -415,6 +415,7 @@ static int open_ui(app *a, int64_t now)
     o.flow.keep_abandoned = a->cfg.keep_abandoned;
     o.save = save_response;
     o.save_ctx = a;
+    o.languages = a->cfg.languages;
     ui_staff_options so;
     memset(&so, 0, sizeof so);
     so.cfg = &a->cfg;

@@ -369,6 +369,24 @@ static void lay_attract(ui *u, const ui_sizes *s)
     }
 }
 
+/* True when code is in the comma-separated list of offered languages (or there is none). */
+static bool language_offered(const ui *u, const char *code)
+{
+    const char *l = u->o.languages;
+    if (!l || !*l)
+        return true;
+    size_t n = strlen(code);
+    while (*l) {
+        while (*l == ',' || *l == ' ')
+            l++;
+        size_t m = strcspn(l, ", ");
+        if (m == n && !strncmp(l, code, n))
+            return true;
+        l += m;
+    }
+    return false;
+}
+
 static void lay_language(ui *u, const ui_sizes *s)
 {
     int top = lay_toolbar(u, s, false) + s->gap;
@@ -381,7 +399,14 @@ static void lay_language(ui *u, const ui_sizes *s)
         t->align = UI_ALIGN_CENTER;
     }
     int y = top + h + s->gap * 2;
-    int n = qset_n_languages(u->qs);
+    /* The languages staff chose to offer (config "languages"); all when none of them match. */
+    int offered[QSET_MAX_LANGS], n = 0;
+    for (int i = 0; i < qset_n_languages(u->qs); i++)
+        if (language_offered(u, qset_language(u->qs, i)))
+            offered[n++] = i;
+    if (n == 0)
+        for (int i = 0; i < qset_n_languages(u->qs); i++)
+            offered[n++] = i;
     int cols = n <= 2 ? n : (n <= 4 ? 2 : 3);
     int rows = (n + cols - 1) / cols;
     int tw = mm(u, u->large ? 120 : 105);
@@ -392,11 +417,12 @@ static void lay_language(ui *u, const ui_sizes *s)
     while (rows * th + (rows - 1) * s->gap > avail && th > s->tile_min)
         th--;
     int x0 = (u->o.width - (cols * tw + (cols - 1) * s->gap)) / 2;
-    for (int i = 0; i < n; i++) {
+    for (int k = 0; k < n; k++) {
+        int i = offered[k];
         const char *code = qset_language(u->qs, i);
         char id[UIW_ID_LEN];
         snprintf(id, sizeof id, "lang:%s", code);
-        int c = i % cols, r = i / cols;
+        int c = k % cols, r = k / cols;
         uiw *b = add(u, UIW_OPTION, id, uistr_get(u->o.strings, code, UISTR_LANGUAGE_NAME), NULL,
                      s->heading, rect(x0 + c * (tw + s->gap), y + r * (th + s->gap), tw, th));
         if (b) {

@@ -40,6 +40,7 @@ typedef struct {
     speech *speech;         /* read-aloud; NULL when the kiosk has no speech */
     struct ui_staff *staff; /* staff mode (ui_staff.h); NULL = none */
     int default_volume;     /* speech volume step each resident starts with */
+    const char *languages;  /* languages offered, comma separated ("" or NULL: all) */
 } ui_options;
 
 /* Opens the UI on qs (which must outlive it or be replaced with ui_set_qset). */
