@@ -1090,27 +1090,40 @@ static void activate(ui *u, const uiw *w, int64_t now)
     after_flow(u, now);
 }
 
-/* Input while staff mode is open: activation on finger-up inside the same target. */
-static bool staff_input(ui *u, const ui_event *ev, int64_t now)
+typedef enum { TAP_NONE, TAP_DOWN, TAP_UP } tap_phase;
+
+/* Follows one finger from down to up. On TAP_UP, *same says whether it rose on the widget it
+ * went down on (activation on finger-up inside the target: sliding off cancels, WCAG 2.5.2). */
+static tap_phase track(ui *u, const ui_event *ev, const uiw *w, bool *same)
 {
-    const uiw *w = uiw_hit(&u->wl, ev->x, ev->y);
+    *same = false;
     switch (ev->type) {
     case UI_EV_DOWN:
         u->pressing = true;
         wp_strlcpy(u->pressed, w ? w->id : "", sizeof u->pressed);
-        return false;
-    case UI_EV_MOVE:
-        return false;
+        return TAP_DOWN;
     case UI_EV_CANCEL:
         u->pressing = false;
-        return false;
+        return TAP_NONE;
+    case UI_EV_MOVE:
+        return TAP_NONE;
     case UI_EV_UP:
         break;
     }
     if (!u->pressing)
-        return false;
+        return TAP_NONE;
     u->pressing = false;
-    bool same = w && !strcmp(w->id, u->pressed);
+    *same = w && !strcmp(w->id, u->pressed);
+    return TAP_UP;
+}
+
+/* Input while staff mode is open. */
+static bool staff_input(ui *u, const ui_event *ev, int64_t now)
+{
+    const uiw *w = uiw_hit(&u->wl, ev->x, ev->y);
+    bool same;
+    if (track(u, ev, w, &same) != TAP_UP)
+        return false;
     bool changed = ui_staff_tap(u->o.staff, same ? w : NULL, now);
     if (changed || !ui_staff_active(u->o.staff))
         u->layout_valid = false;
@@ -1139,10 +1152,9 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
             return false;
         }
     }
-    switch (ev->type) {
-    case UI_EV_DOWN:
-        u->pressing = true;
-        wp_strlcpy(u->pressed, w ? w->id : "", sizeof u->pressed);
+    bool same;
+    tap_phase ph = track(u, ev, w, &same);
+    if (ph == TAP_DOWN) {
         /* A tap anywhere stops the speech, except on the speech controls themselves. */
         if (!w || (w->action != UIA_VOLUME_UP && w->action != UIA_VOLUME_DOWN &&
                    w->action != UIA_READ_ALOUD)) {
@@ -1151,20 +1163,11 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
             return was;
         }
         return false;
-    case UI_EV_MOVE:
-        return false;
-    case UI_EV_CANCEL:
-        u->pressing = false;
-        return false;
-    case UI_EV_UP:
-        break;
     }
-    if (!u->pressing)
+    if (ph != TAP_UP)
         return false;
-    u->pressing = false;
     flow_screen sc = flow_current(u->fl);
-    /* Activation on finger-up inside the same target: sliding off cancels (WCAG 2.5.2). */
-    if (w && !strcmp(w->id, u->pressed)) {
+    if (same) {
         if (!w->enabled && w->action != UIA_NEXT)
             return false;
         activate(u, w, now);
