@@ -6,6 +6,7 @@
 #include "flow.h"
 #include "plat_input.h"
 #include "plat_notify.h"
+#include "plat_usb.h"
 #include "qset.h"
 #include "store.h"
 #include "sync.h"
@@ -19,7 +20,9 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,11 @@ typedef struct {
     sync_ctx *sync; /* the uploader thread, NULL when sync is off */
     speech *speech; /* read-aloud, NULL when espeak-ng or audio is unavailable */
     ui_staff *staff;
+    plat_usb *usb;          /* notices sticks under the mount roots; NULL when off */
+    SDL_Thread *usb_thread; /* wakes the loop when the watcher fd is readable */
+    SDL_sem *usb_sem;       /* the loop has read the watcher fd */
+    int usb_quit[2];        /* pipe: closing the write end stops usb_thread */
+    Uint32 usb_event;
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
     qset *pending_qs;               /* activated by staff, switched in between residents */
@@ -469,9 +477,73 @@ static void present(app *a, int64_t now)
     }
 }
 
+/* Logs the USB sticks present after the watcher saw a change (staff read it in the log; the
+ * staff screens look at the sticks themselves). */
+static void check_usb(app *a, int64_t now)
+{
+    if (!a->usb || !plat_usb_check(a->usb, now))
+        return;
+    char sticks[4][STICK_PATH_LEN];
+    int n = plat_usb_sticks(a->usb, sticks, 4);
+    if (n == 0)
+        app_log(a, "no USB stick with a WIJKPEIL folder");
+    for (int i = 0; i < n && i < 4; i++)
+        app_log(a, "USB stick with a WIJKPEIL folder at %s", sticks[i]);
+}
+
+/* Sleeps in poll() on the stick watcher's descriptor and wakes the event loop when it becomes
+ * readable, so a stick is noticed at once without the loop polling on a timer. */
+static int usb_thread_main(void *ctx)
+{
+    app *a = ctx;
+    struct pollfd p[2] = {{plat_usb_fd(a->usb), POLLIN, 0}, {a->usb_quit[0], POLLIN, 0}};
+    for (;;) {
+        if (poll(p, 2, -1) < 0)
+            continue;
+        if (p[1].revents)
+            return 0;
+        if (p[0].revents & POLLIN) {
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = a->usb_event;
+            SDL_PushEvent(&e);
+            SDL_SemWait(a->usb_sem); /* until the loop has drained the descriptor */
+        }
+    }
+}
+
+static void start_usb(app *a)
+{
+    char err[WP_ERR_LEN];
+    if (plat_usb_open(&a->cfg, &a->usb, err, sizeof err) != 0) {
+        app_log(a, "USB sticks are not watched: %s", err);
+        return;
+    }
+    a->usb_event = SDL_RegisterEvents(1);
+    a->usb_sem = SDL_CreateSemaphore(0);
+    if (a->usb_event == (Uint32)-1 || !a->usb_sem || pipe(a->usb_quit) != 0)
+        return;
+    a->usb_thread = SDL_CreateThread(usb_thread_main, "usb", a);
+}
+
+static void stop_usb(app *a)
+{
+    if (a->usb_thread) {
+        close(a->usb_quit[1]);
+        SDL_SemPost(a->usb_sem);
+        SDL_WaitThread(a->usb_thread, NULL);
+        close(a->usb_quit[0]);
+    }
+    if (a->usb_sem)
+        SDL_DestroySemaphore(a->usb_sem);
+    plat_usb_close(a->usb);
+    a->usb = NULL;
+}
+
 /* The event-driven loop: sleep until input or the next deadline, draw only when changed. */
 static int run_interactive(app *a)
 {
+    start_usb(a);
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
     while (running) {
@@ -480,6 +552,7 @@ static int run_interactive(app *a)
             dirty = true;
         retry_unsaved(a, now);
         apply_pending(a);
+        check_usb(a, now);
         if (dirty) {
             present(a, now);
             dirty = false;
@@ -493,6 +566,8 @@ static int run_interactive(app *a)
             d = a->next_retry;
         if (wd > 0 && next_wd < d)
             d = next_wd;
+        if (a->usb && plat_usb_deadline(a->usb, now) < d)
+            d = plat_usb_deadline(a->usb, now);
         int64_t wait = d == INT64_MAX ? APP_MAX_WAIT_MS : d - now;
         if (wait < 1)
             wait = 1;
@@ -516,7 +591,11 @@ static int run_interactive(app *a)
                 dirty = true;
             else if (a->speech_event && ev.type == a->speech_event && ui_speech_changed(a->u))
                 dirty = true;
-            else if (plat_input_translate(&ev, a->win_w, a->win_h, &ue) && ui_input(a->u, &ue, now))
+            else if (a->usb_thread && ev.type == a->usb_event) {
+                check_usb(a, now);
+                SDL_SemPost(a->usb_sem);
+            } else if (plat_input_translate(&ev, a->win_w, a->win_h, &ue) &&
+                       ui_input(a->u, &ue, now))
                 dirty = true;
         } while (SDL_PollEvent(&ev));
     }
@@ -556,6 +635,7 @@ static void app_close(app *a)
     }
     ui_close(a->u);
     ui_staff_free(a->staff);
+    stop_usb(a);
     qset_free(a->pending_qs);
     for (int i = 0; i < a->n_retired; i++)
         qset_free(a->retired[i]);
