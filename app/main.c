@@ -33,6 +33,7 @@
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
+#define APP_POLL_MS     10    /* event polling step where SDL cannot block (KMSDRM, dummy) */
 #define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
 #define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
 
@@ -61,6 +62,7 @@ typedef struct {
     SDL_sem *usb_sem;       /* the loop has read the watcher fd */
     int usb_quit[2];        /* pipe: closing the write end stops usb_thread */
     Uint32 usb_event;
+    bool native_wait;                     /* the video driver can block in SDL_WaitEventTimeout */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
     qset *pending_qs;               /* activated by staff, switched in between residents */
@@ -540,10 +542,31 @@ static void stop_usb(app *a)
     a->usb = NULL;
 }
 
+/* Sleeps until an event or timeout_ms. SDL 2.26 blocks natively only on x11 and wayland; on
+ * other drivers (KMSDRM on the Pi, dummy) its SDL_WaitEventTimeout polls every millisecond.
+ * There we poll every APP_POLL_MS instead: a tenth of the wake-ups, still well inside a frame. */
+static bool wait_event(app *a, SDL_Event *ev, int timeout_ms)
+{
+    if (a->native_wait)
+        return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
+    int64_t until = wp_mono_ms() + timeout_ms;
+    for (;;) {
+        SDL_PumpEvents();
+        if (SDL_PeepEvents(ev, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 1)
+            return true;
+        int64_t left = until - wp_mono_ms();
+        if (left <= 0)
+            return false;
+        SDL_Delay((Uint32)(left < APP_POLL_MS ? left : APP_POLL_MS));
+    }
+}
+
 /* The event-driven loop: sleep until input or the next deadline, draw only when changed. */
 static int run_interactive(app *a)
 {
     start_usb(a);
+    const char *drv = SDL_GetCurrentVideoDriver();
+    a->native_wait = drv && (!strcmp(drv, "x11") || !strcmp(drv, "wayland"));
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
     while (running) {
@@ -574,7 +597,7 @@ static int run_interactive(app *a)
         if (wait > APP_MAX_WAIT_MS)
             wait = APP_MAX_WAIT_MS;
         SDL_Event ev;
-        if (!SDL_WaitEventTimeout(&ev, (int)wait))
+        if (!wait_event(a, &ev, (int)wait))
             continue;
         do {
             ui_event ue;

@@ -169,7 +169,14 @@ static bool drain(plat_usb *u)
         ssize_t len = read(u->ino, buf, sizeof buf);
         if (len <= 0)
             break;
-        any = true;
+        /* IN_IGNORED only reports our own rewatch dropping a watch: counting it as a change
+         * would rewatch again, forever. */
+        for (ssize_t off = 0; off + (ssize_t)sizeof(struct inotify_event) <= len;) {
+            const struct inotify_event *e = (const struct inotify_event *)(buf + off);
+            if (!(e->mask & IN_IGNORED))
+                any = true;
+            off += (ssize_t)sizeof *e + e->len;
+        }
     }
     return any;
 }
