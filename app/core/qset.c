@@ -14,7 +14,7 @@
 
 #define QSET_MAX_ID_LEN     64    /* set, question and option ids */
 #define QSET_MAX_ICON_LEN   64    /* icon names */
-#define QSET_MAX_TEXT_CHARS 400 /* one translation: fits one kiosk screen even in large text */
+#define QSET_MAX_TEXT_CHARS 400   /* one translation: fits one kiosk screen even in large text */
 #define QSET_MAX_CLIP_PATH  255   /* a clip path as written in the set */
 #define QSET_SCALE_LIMIT    1000  /* scale bounds lie in -1000..1000 */
 #define QSET_ARENA_BLOCK    16384 /* bytes per arena block */

@@ -280,7 +280,7 @@ static void test_gesture(void)
     CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 0));
     CHECK(!ui_staff_gesture(s, W - 1 - (c), c, W, H, 500));
     CHECK(ui_staff_gesture(s, W - 1 - (5), 20, W, H, 1000)); /* three within 2 s */
-    CHECK(!ui_staff_active(s));                    /* nothing shows until enter */
+    CHECK(!ui_staff_active(s));                              /* nothing shows until enter */
     CHECK_STR(ui_staff_screen_name(s), "");
     /* Too slow: the first tap falls out of the window. */
     CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 10000));
@@ -292,7 +292,8 @@ static void test_gesture(void)
     CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 20100));
     CHECK(!ui_staff_gesture(s, W - 1 - (900), 500, W, H, 20200));
     CHECK(!ui_staff_gesture(s, W - 1 - (10), 10, W, H, 20300));
-    CHECK(ui_staff_in_corner(s, W - 1 - (c), c, W, H) && !ui_staff_in_corner(s, W - 1 - (c + 4), 10, W, H));
+    CHECK(ui_staff_in_corner(s, W - 1 - (c), c, W, H) &&
+          !ui_staff_in_corner(s, W - 1 - (c + 4), 10, W, H));
     /* Outside the 25 mm square. */
     CHECK(!ui_staff_gesture(s, W - 1 - ((int)(26 * PPM)), 10, W, H, 30000));
     CHECK(!ui_staff_gesture(s, W - 1 - (10), (int)(26 * PPM), W, H, 30100));
