@@ -13,7 +13,7 @@ packages=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
-  python3 openssl ca-certificates)
+  python3 openssl ca-certificates curl)
 
 install_missing() {
   local missing=()
