@@ -68,6 +68,7 @@ typedef struct {
     qset *pending_qs;               /* activated by staff, switched in between residents */
     qset *retired[APP_MAX_RETIRED]; /* earlier sets, freed later */
     int n_retired;
+    char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
     ui *u;
     SDL_Window *win;
@@ -103,6 +104,15 @@ static int64_t wall_at(const app *a, int64_t mono)
     return a->wall_base + (mono - a->mono_base);
 }
 
+/* The store, opened again if it could not be opened before (a medium that was read-only or
+ * full at start-up). Returns NULL with the reason in err. */
+static store *app_store(app *a, char *err, size_t errlen)
+{
+    if (!a->st && store_open(a->cfg.db, &a->st, err, errlen) == 0)
+        app_log(a, "database %s is writable again", a->cfg.db);
+    return a->st;
+}
+
 /* Tries the responses that could not be stored before; keeps those that still fail. */
 static void retry_unsaved(app *a, int64_t now)
 {
@@ -113,7 +123,8 @@ static void retry_unsaved(app *a, int64_t now)
         app_unsaved *s = &a->unsaved[i];
         char err[WP_ERR_LEN];
         s->r.answers_json = s->answers;
-        if (store_add_response(a->st, &s->r, err, sizeof err) == 0) {
+        store *st = app_store(a, err, sizeof err);
+        if (st && store_add_response(st, &s->r, err, sizeof err) == 0) {
             app_log(a, "stored response %s (seq %lld) after an earlier failure", s->r.id,
                     (long long)s->r.seq);
             free(s->answers);
@@ -124,6 +135,8 @@ static void retry_unsaved(app *a, int64_t now)
     }
     a->n_unsaved = kept;
     a->next_retry = now + APP_RETRY_MS;
+    if (kept == 0 && a->u)
+        ui_set_error(a->u, ""); /* everything is stored: the warning for staff goes away */
 }
 
 /* ui_save_fn: turns a finished/abandoned session into a stored response. */
@@ -147,7 +160,8 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         return -1;
     }
     r.answers_json = answers;
-    if (store_add_response(a->st, &r, err, errlen) == 0) {
+    store *st = app_store(a, err, errlen);
+    if (st && store_add_response(st, &r, err, errlen) == 0) {
         app_log(a, "stored %s response %s (seq %lld)", fr->abandoned ? "abandoned" : "complete",
                 r.id, (long long)r.seq);
         free(answers);
@@ -209,7 +223,8 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
     qset_free(a->pending_qs);
     a->pending_qs = qs;
     char merr[WP_ERR_LEN];
-    if (store_meta_set(a->st, APP_META_ACTIVE, path, merr, sizeof merr) != 0)
+    store *st = app_store(a, merr, sizeof merr);
+    if (!st || store_meta_set(st, APP_META_ACTIVE, path, merr, sizeof merr) != 0)
         app_log(a, "WARNING: the activated set is not remembered for a restart: %s", merr);
     app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
     apply_pending(a);
@@ -328,8 +343,11 @@ static int load_content(app *a)
         return -1;
     }
     if (store_open(a->cfg.db, &a->st, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil: %s\n", err);
-        return -1;
+        /* Not fatal: residents can still answer; every save retries the database, the error
+         * is on screen for staff and in the log, and answers wait in memory. */
+        app_log(a, "ERROR: %s", err);
+        wp_strlcpy(a->store_error, err, sizeof a->store_error);
+        return 0;
     }
     /* A set staff activated survives a restart, as long as it still loads. */
     char active[CONFIG_PATH_LEN];
@@ -709,6 +727,8 @@ int main(int argc, char **argv)
         sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
     if (open_ui(a, a->mono_base) != 0)
         goto done;
+    if (a->store_error[0])
+        ui_set_error(a->u, a->store_error);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);
     rc = a->script ? run_script(a) : run_interactive(a);

@@ -357,6 +357,19 @@ static void lay_attract(ui *u, const ui_sizes *s)
     }
     int bw = mm(u, 160), bh = mm(u, 40);
     int by = u->o.height - s->margin - bh - mm(u, 10);
+    if (u->last_error[0]) {
+        /* For staff: answers cannot be stored right now (full disk, read-only medium). */
+        char msg[UIW_LABEL_LEN];
+        snprintf(msg, sizeof msg, "%s (%s)", S(u, UISTR_SAVE_ERROR), u->last_error);
+        int hw = u->o.width - 2 * s->margin;
+        int hh = text_h(u, msg, s->small, true, hw - 2 * s->pad) + 2 * s->pad;
+        uiw *e = add(u, UIW_HINT, "storage-error", msg, NULL, s->small,
+                     rect(s->margin, by - s->gap - hh, hw, hh));
+        if (e) {
+            e->look = UIW_HINTBOX;
+            e->bold = true;
+        }
+    }
     if (by < y)
         by = y;
     uiw *b = add(u, UIW_BUTTON, "start", S(u, UISTR_TAP_TO_START), NULL, s->heading,
@@ -1280,6 +1293,12 @@ flow *ui_flow(ui *u)
 const char *ui_last_error(const ui *u)
 {
     return u->last_error;
+}
+
+void ui_set_error(ui *u, const char *msg)
+{
+    wp_strlcpy(u->last_error, msg ? msg : "", sizeof u->last_error);
+    u->layout_valid = false;
 }
 
 void ui_set_modes(ui *u, bool large_text, bool high_contrast)

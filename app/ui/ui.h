@@ -68,6 +68,8 @@ bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y);
 
 /* Last storage error shown to staff ("" when none). */
 const char *ui_last_error(const ui *u);
+/* Shows a storage problem on the attract screen until a response is stored again. */
+void ui_set_error(ui *u, const char *msg);
 
 /* Display modes (issue 5): both reset for the next resident. */
 void ui_set_modes(ui *u, bool large_text, bool high_contrast);
