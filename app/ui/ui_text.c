@@ -5,9 +5,14 @@
 #include "util.h"
 
 #include <SDL_ttf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <fribidi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FONT_FILE_MAX_BYTES (16u << 20) /* a Noto TTF is about 0.5 MB */
 #define PROBE_PX            24          /* size of the fonts kept open for coverage queries */
@@ -809,6 +814,34 @@ done:
 
 /* ---------- public ---------- */
 
+/* Maps a font file read-only. Returns 0, or -1 with a message. */
+static int map_font(const char *path, void **out, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        wp_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int rc = -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (size_t)st.st_size > FONT_FILE_MAX_BYTES) {
+        wp_errf(err, errlen, "%s: not a font file of a usable size", path);
+        goto done;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+        wp_errf(err, errlen, "%s: cannot map: %s", path, strerror(errno));
+        goto done;
+    }
+    *out = m;
+    *len = (size_t)st.st_size;
+    rc = 0;
+done:
+    close(fd);
+    return rc;
+}
+
 int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err, size_t errlen)
 {
     ui_text *t = NULL;
@@ -842,9 +875,11 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
             wp_errf(err, errlen, "font folder path too long: %s", font_dir);
             goto fail;
         }
-        char *buf = NULL;
+        /* Mapped, not read: FreeType touches only the tables and glyphs it needs, so start-up
+         * pays for a few pages instead of copying every font file. */
+        void *buf = NULL;
         size_t len = 0;
-        if (wp_read_file(path, FONT_FILE_MAX_BYTES, &buf, &len, ferr, sizeof ferr) != 0) {
+        if (map_font(path, &buf, &len, ferr, sizeof ferr) != 0) {
             wp_errf(err, errlen, "cannot load font %s (install the fonts/ folder): %s", path, ferr);
             goto fail;
         }
@@ -889,7 +924,8 @@ void ui_text_close(ui_text *t)
     for (int i = 0; i < 4; i++) {
         if (t->probe[i])
             TTF_CloseFont(t->probe[i]);
-        free(t->data[i]);
+        if (t->data[i])
+            munmap(t->data[i], t->len[i]);
     }
     free(t);
     TTF_Quit();
