@@ -231,10 +231,40 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether the wall clock at monotonic time now is within opening_hours ("HH:MM-HH:MM", local
+ * time, may wrap past midnight); *next gets the monotonic time of the next change. */
+static bool within_hours(const app *a, int64_t now, int64_t *next)
+{
+    int h1, m1, h2, m2;
+    *next = INT64_MAX;
+    if (!a->cfg.opening_hours[0] ||
+        sscanf(a->cfg.opening_hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4)
+        return true;
+    time_t t = (time_t)(wall_at(a, now) / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    int mins = tm.tm_hour * 60 + tm.tm_min, open = h1 * 60 + m1, close = h2 * 60 + m2;
+    if (open == close)
+        return true;
+    bool in = open < close ? (mins >= open && mins < close) : (mins >= open || mins < close);
+    int delta = ((in ? close : open) - mins + 1440) % 1440;
+    *next = now + ((int64_t)delta * 60 - tm.tm_sec) * 1000;
+    return in;
+}
+
+/* Rests the attract screen outside opening hours. Returns the next time this changes. */
+static int64_t apply_hours(app *a, int64_t now)
+{
+    int64_t next;
+    ui_set_resting(a->u, !within_hours(a, now, &next));
+    return next;
+}
+
 static void on_time(void *ctx, int64_t now)
 {
     retry_unsaved(ctx, now);
     apply_pending(ctx);
+    apply_hours(ctx, now);
 }
 
 static void usage(FILE *f)
@@ -594,6 +624,7 @@ static int run_interactive(app *a)
         retry_unsaved(a, now);
         apply_pending(a);
         check_usb(a, now);
+        int64_t hours_change = apply_hours(a, now);
         if (dirty) {
             present(a, now);
             dirty = false;
@@ -609,6 +640,8 @@ static int run_interactive(app *a)
             d = next_wd;
         if (a->usb && plat_usb_deadline(a->usb, now) < d)
             d = plat_usb_deadline(a->usb, now);
+        if (hours_change < d)
+            d = hours_change;
         int64_t wait = d == INT64_MAX ? APP_MAX_WAIT_MS : d - now;
         if (wait < 1)
             wait = 1;
@@ -729,6 +762,7 @@ int main(int argc, char **argv)
         goto done;
     if (a->store_error[0])
         ui_set_error(a->u, a->store_error);
+    apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);
     rc = a->script ? run_script(a) : run_interactive(a);

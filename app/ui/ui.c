@@ -30,6 +30,7 @@ typedef struct {
     int question, lang, attract_lang, countdown, scroll;
     flow_hint hint;
     bool large, contrast;
+    bool resting; /* outside opening hours: dark attract screen, no cycling */
     bool staff;
 } ui_key;
 
@@ -42,6 +43,7 @@ struct ui {
     const qset *qs;
     bool large, contrast; /* display modes of the current resident */
     bool reading;         /* read-aloud switched on */
+    bool resting;         /* outside opening hours: dark attract screen, no cycling */
     int scroll;           /* first content row shown (scrolling in large text) */
     int max_scroll;       /* last value scroll may take on this screen */
     flow_screen last_screen;
@@ -720,13 +722,15 @@ static ui_key current_key(ui *u, int64_t now)
     k.screen = flow_current(u->fl);
     k.question = flow_question(u->fl);
     k.lang = flow_language(u->fl);
-    k.attract_lang = k.screen == FLOW_ATTRACT ? flow_attract_language(u->fl, now) : 0;
+    k.attract_lang =
+        k.screen == FLOW_ATTRACT && !u->resting ? flow_attract_language(u->fl, now) : 0;
     k.countdown = flow_countdown(u->fl, now);
     k.hint = flow_hint_now(u->fl, now);
     k.scroll = u->scroll;
     k.large = u->large;
     k.contrast = u->contrast;
     k.staff = ui_staff_active(u->o.staff);
+    k.resting = u->resting;
     return k;
 }
 
@@ -985,7 +989,8 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
 void ui_draw(ui *u, int64_t now)
 {
     layout(u, now);
-    const ui_theme *th = ui_theme_get(u->contrast);
+    bool dark = u->resting && flow_current(u->fl) == FLOW_ATTRACT && !ui_staff_active(u->o.staff);
+    const ui_theme *th = ui_theme_get(u->contrast || dark);
     ui_sizes s = sizes(u);
     SDL_SetRenderDrawColor(u->r, th->bg.r, th->bg.g, th->bg.b, 255);
     SDL_RenderClear(u->r);
@@ -1219,7 +1224,9 @@ bool ui_tick(ui *u, int64_t now)
 
 int64_t ui_deadline(ui *u, int64_t now)
 {
-    int64_t d = flow_deadline(u->fl, now), sd = ui_staff_deadline(u->o.staff, now);
+    bool still = u->resting && flow_current(u->fl) == FLOW_ATTRACT;
+    int64_t d = still ? INT64_MAX : flow_deadline(u->fl, now);
+    int64_t sd = ui_staff_deadline(u->o.staff, now);
     return sd < d ? sd : d;
 }
 
@@ -1295,6 +1302,14 @@ const char *ui_last_error(const ui *u)
     return u->last_error;
 }
 
+void ui_set_resting(ui *u, bool resting)
+{
+    if (u->resting != resting) {
+        u->resting = resting;
+        u->layout_valid = false;
+    }
+}
+
 void ui_set_error(ui *u, const char *msg)
 {
     wp_strlcpy(u->last_error, msg ? msg : "", sizeof u->last_error);
@@ -1360,6 +1375,7 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "high_contrast", json_boolean(u->contrast));
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
     json_object_set_new(root, "reading", json_boolean(u->reading));
+    json_object_set_new(root, "resting", json_boolean(u->resting));
     json_object_set_new(root, "volume",
                         json_integer(u->o.speech ? speech_volume(u->o.speech) : -1));
     json_t *arr = json_array();

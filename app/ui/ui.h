@@ -68,6 +68,10 @@ bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y);
 
 /* Last storage error shown to staff ("" when none). */
 const char *ui_last_error(const ui *u);
+/* Outside opening hours the attract screen rests: dark, and no language cycle (no frames at
+ * all); a tap starts a poll as always. */
+void ui_set_resting(ui *u, bool resting);
+
 /* Shows a storage problem on the attract screen until a response is stored again. */
 void ui_set_error(ui *u, const char *msg);
 

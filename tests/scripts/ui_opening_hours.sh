@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Outside opening_hours the attract screen rests: dark, no language cycle, so no frames are
+# drawn at all; at opening time it wakes by itself, and a tap outside hours still starts a poll.
+set -euo pipefail
+: "${WIJKPEIL:?}" "${WIJKPEIL_SRC:?}"
+export SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" WIJKPEIL_NO_SPEECH=1 TZ=UTC
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+poll="$WIJKPEIL_SRC/assets/demo/nazareth-pottenberg.json"
+# Open from two to three hours from now (UTC), so the kiosk starts outside opening hours.
+h=$(date -u +%H)
+open=$(printf '%02d:00' $(((10#$h + 2) % 24)))
+close=$(printf '%02d:00' $(((10#$h + 3) % 24)))
+printf 'opening_hours = %s-%s\n' "$open" "$close" >"$tmp/kiosk.conf"
+cat >"$tmp/rest.txt" <<S
+tree $tmp/closed.json
+wait 600000
+tree $tmp/still-closed.json
+S
+"$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" \
+  --script "$tmp/rest.txt" --stats 2>"$tmp/rest.err"
+# to half past the opening hour (the clock moves on a little while we compute; half an hour of
+# margin on each side)
+to_open=$(((150 - 10#$(date -u +%M)) * 60000))
+cat >"$tmp/wake.txt" <<S
+wait $to_open
+tree $tmp/open.json
+wait 9500
+S
+"$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" \
+  --script "$tmp/wake.txt" --stats 2>"$tmp/wake.err"
+cat >"$tmp/tap.txt" <<S
+tap 960 700
+expect-screen language
+S
+"$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" --script "$tmp/tap.txt"
+python3 - "$tmp" <<'PY'
+import json, re, sys
+tmp = sys.argv[1]
+fails = 0
+def check(ok, what):
+    global fails
+    if not ok:
+        fails += 1
+        print("FAIL:", what)
+closed = json.load(open(tmp + "/closed.json"))
+still = json.load(open(tmp + "/still-closed.json"))
+opened = json.load(open(tmp + "/open.json"))
+check(closed["resting"] is True, "resting outside opening hours")
+check(still["resting"] is True and still["language"] == closed["language"],
+      "no language cycle while resting")
+check(opened["resting"] is False, "awake at opening time")
+def frames(name):
+    return int(re.search(r"frames=(\d+)", open(tmp + "/" + name).read()).group(1))
+# Resting: the first frame and nothing in 10 minutes. Awake: the 3 s language cycle draws.
+check(frames("rest.err") == 1, "frames while resting: %d, expected 1" % frames("rest.err"))
+check(frames("wake.err") >= 4, "frames once open: %d, expected >= 4" % frames("wake.err"))
+print("ui_opening_hours: %d passed, %d failed" % (6 - fails, fails))
+sys.exit(1 if fails else 0)
+PY
