@@ -101,6 +101,10 @@ static void app_log(app *a, const char *fmt, ...)
 
 static int64_t wall_at(const app *a, int64_t mono)
 {
+    /* Real clock: read it now, since NTP may have stepped it since start-up (a Pi has no
+     * real-time clock). Script mode: the virtual clock. */
+    if (!a->script)
+        return wp_wall_ms() - (wp_mono_ms() - mono);
     return a->wall_base + (mono - a->mono_base);
 }
 

@@ -65,6 +65,7 @@ typedef struct sync_engine_ {
     int http_status;
     long retry_after_s;
     char error[SYNC_TEXT_LEN];
+    char unreported[SYNC_TEXT_LEN]; /* an earlier cycle's error, not yet in a heartbeat */
 } sync_engine;
 
 struct sync_ctx {
@@ -637,6 +638,8 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
     g->sent = g->conflict = g->batches = 0;
     g->http_status = 0;
     g->retry_after_s = -1;
+    if (g->error[0])
+        wp_strlcpy(g->unreported, g->error, sizeof g->unreported);
     g->error[0] = '\0';
     int64_t after = 0;
     sync_outcome o;
@@ -651,7 +654,9 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
             g->progress(g->progress_ctx, g);
     } while (o == SYNC_OK);
     if (o == SYNC_DONE) {
-        heartbeat(g, db_path, "");
+        /* The collector hears about the trouble the kiosk had before this success. */
+        heartbeat(g, db_path, g->unreported);
+        g->unreported[0] = '\0';
         retention(g);
         if (g->error[0] && strncmp(g->error, "token refused", 13) == 0)
             o = SYNC_UNAUTHORIZED;
@@ -855,8 +860,9 @@ static void *thread_main(void *arg)
             if (s->backoff_ms > s->t.backoff_max_ms)
                 s->backoff_ms = s->t.backoff_max_ms;
             int64_t delay = jitter(s, s->backoff_ms);
-            if (open && g.retry_after_s >= 0)
-                delay = g.retry_after_s * 1000;
+            /* Retry-After is a floor, never a way around the backoff (a 0 would spin). */
+            if (open && g.retry_after_s >= 0 && (int64_t)g.retry_after_s * 1000 > delay)
+                delay = (int64_t)g.retry_after_s * 1000;
             s->in_backoff = true;
             s->next_due_mono = now + delay;
         }

@@ -8,6 +8,7 @@ usage: fake_server.py MODE   (prints "port N" on stdout, then serves until kille
   notack   answer 200 application/json that is not an acknowledgement
   500      answer 500 with a JSON error
   503      answer 503 with Retry-After: 1
+  503zero  answer 503 with Retry-After: 0 (must not make the kiosk retry at once)
   redirect answer 302 to a login page
   conflict acknowledge every response as a conflict (HTTP 409 semantics per item)
   partial  acknowledge only the first response of each batch
@@ -73,6 +74,9 @@ def handle(conn, mode):
         elif mode == "503":
             answer(conn, "503 Service Unavailable", "application/json", '{"error": "busy"}',
                    "Retry-After: 1\r\n")
+        elif mode == "503zero":
+            answer(conn, "503 Service Unavailable", "application/json", '{"error": "busy"}',
+                   "Retry-After: 0\r\n")
         elif mode in ("conflict", "partial") and b'"responses"' not in rest:
             answer(conn, "200 OK", "application/json", '{"protocol": "wijkpeil-sync/1", "ok": true}')
         elif mode in ("conflict", "partial"):

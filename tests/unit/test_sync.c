@@ -569,6 +569,29 @@ static void test_retry_after_honoured(void)
     free(db);
 }
 
+/* Retry-After is a floor: "0" from a proxy must not turn the backoff into a busy loop. */
+static void test_retry_after_zero_keeps_backoff(void)
+{
+    char *db = kiosk_db("sync-retry0-kiosk");
+    kiosk_fill(db, 5);
+    proc fake;
+    if (fake_start("503zero", &fake) == 0) {
+        config cfg;
+        kiosk_cfg(&cfg, "http", fake.port, "tok");
+        sync_ctx *s = NULL;
+        char err[WP_ERR_LEN];
+        CHECK(sync_start_tuned(&cfg, db, &fast, &s, err, sizeof err) == 0);
+        sync_state st;
+        CHECK(wait_state(s, st_attempted, 5000, &st));
+        int64_t wait = st.next_attempt_ms - st.last_attempt_ms;
+        CHECKF(wait >= fast.backoff_min_ms / 2, "Retry-After: 0 gives a wait of %lld ms",
+               (long long)wait);
+        sync_stop(s);
+        proc_kill(&fake, SIGKILL);
+    }
+    free(db);
+}
+
 static void test_ui_never_blocked(void)
 {
     char *db = kiosk_db("sync-ui-kiosk");
@@ -820,6 +843,7 @@ int main(void)
     RUN(test_fault_servers);
     RUN(test_conflict_kept_for_staff);
     RUN(test_retry_after_honoured);
+    RUN(test_retry_after_zero_keeps_backoff);
     RUN(test_ui_never_blocked);
     RUN(test_collector_killed_mid_batch);
     RUN(test_token_revoked);

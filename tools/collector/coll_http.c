@@ -317,16 +317,15 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
         if (wp_read_file(o->tls_cert, 1u << 20, &s->cert, NULL, err, errlen) != 0 ||
             wp_read_file(o->tls_key, 1u << 20, &s->key, NULL, err, errlen) != 0)
             goto fail;
-        s->d = MHD_start_daemon(
-            flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, sa,
-            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-            MHD_OPTION_HTTPS_MEM_CERT, s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
+        s->d = MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, handler, s,
+                                MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+                                (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
+                                (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED,
+                                completed, s, MHD_OPTION_HTTPS_MEM_CERT, s->cert,
+                                MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
     } else {
         s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
-                                sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)COLL_HTTP_MAX_CONN,
+                                sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned)COLL_HTTP_MAX_CONN,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)COLL_HTTP_IDLE_SECS,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
     }

@@ -103,7 +103,8 @@ static bool get_time(json_t *o, const char *key, int64_t *out, char *err, size_t
     return true;
 }
 
-/* Validates one item into it (answers_json and the hash owned by *owned, freed by caller). */
+/* Validates one item into it (answers_json and the hash owned by *owned, freed by caller).
+ * Returns 0, -1 for an invalid item (reason in err), or -2 when memory ran out. */
 static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t errlen)
 {
     *owned = NULL;
@@ -177,7 +178,7 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
         free(answers);
         free(ctext);
         wp_errf(err, errlen, "out of memory");
-        return -1;
+        return -2; /* the collector's trouble, not the item's: the whole batch is retried */
     }
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)ctext, strlen(ctext), NULL, 0);
@@ -202,7 +203,14 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
         char *owned = NULL;
         char why[256] = "";
         json_t *res;
-        if (parse_item(o, &it, &owned, why, sizeof why) != 0) {
+        int pr = parse_item(o, &it, &owned, why, sizeof why);
+        if (pr == -2) {
+            free(owned);
+            coll_db_rollback(db);
+            wp_errf(err, errlen, "out of memory");
+            return -1;
+        }
+        if (pr != 0) {
             json_t *idv = json_object_get(o, "id");
             res = json_pack("{s:O, s:I, s:s, s:i, s:s}", "id",
                             json_is_string(idv) ? idv : json_null(), "index", (json_int_t)i,

@@ -182,6 +182,10 @@ static int cmd_export(coll_db *db, const coll_args *a)
     char tmp[1100];
     FILE *f = stdout;
     if (a->out) {
+        if (strlen(a->out) + sizeof ".tmp" > sizeof tmp) {
+            fprintf(stderr, "wijkpeil-collector: output path too long: %s\n", a->out);
+            return 2;
+        }
         snprintf(tmp, sizeof tmp, "%s.tmp", a->out);
         f = fopen(tmp, "wb");
         if (!f) {
