@@ -24,8 +24,18 @@ struct flow {
     int64_t hint_until;
     bool have_response;
     flow_response resp;
-    bool preview; /* shown by flow_preview: never emits a response */
+    bool preview;     /* shown by flow_preview: never emits a response */
+    uint32_t offered; /* languages offered (bits); 0 = all */
 };
+
+/* The default language: the set's first, or the first one offered. */
+static int default_lang(const flow *f)
+{
+    for (int i = 0; i < qset_n_languages(f->qs); i++)
+        if (!f->offered || (f->offered >> i) & 1u)
+            return i;
+    return 0;
+}
 
 void flow_default_options(flow_options *o)
 {
@@ -48,7 +58,7 @@ static void enter(flow *f, flow_screen s, int64_t now)
 static void wipe(flow *f, int64_t now)
 {
     memset(f->answers, 0, sizeof f->answers);
-    f->lang = 0;
+    f->lang = default_lang(f);
     f->question = -1;
     f->lang_return = -1;
     f->in_session = false;
@@ -170,7 +180,7 @@ bool flow_start(flow *f, int64_t now)
     f->preview = false;
     f->started = now;
     f->last_activity = now;
-    f->lang = 0;
+    f->lang = default_lang(f);
     f->lang_return = -1;
     enter(f, FLOW_LANGUAGE, now);
     return true;
@@ -419,10 +429,24 @@ int flow_language(const flow *f)
 
 int flow_attract_language(const flow *f, int64_t now)
 {
-    int n = qset_n_languages(f->qs);
-    if (n <= 1 || f->o.attract_cycle_ms <= 0)
+    int idx[QSET_MAX_LANGS], n = 0;
+    for (int i = 0; i < qset_n_languages(f->qs); i++)
+        if (!f->offered || (f->offered >> i) & 1u)
+            idx[n++] = i;
+    if (n == 0)
         return 0;
-    return (int)(((now - f->attract_epoch) / f->o.attract_cycle_ms) % n);
+    if (n == 1 || f->o.attract_cycle_ms <= 0)
+        return idx[0];
+    return idx[((now - f->attract_epoch) / f->o.attract_cycle_ms) % n];
+}
+
+void flow_set_offered(flow *f, uint32_t mask)
+{
+    /* A mask naming none of the set's languages would offer nothing: offer all instead. */
+    uint32_t all = qset_n_languages(f->qs) >= 32 ? ~0u : (1u << qset_n_languages(f->qs)) - 1u;
+    f->offered = (mask & all) ? (mask & all) : 0;
+    if (!f->in_session)
+        f->lang = default_lang(f);
 }
 
 int flow_question(const flow *f)

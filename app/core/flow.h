@@ -55,6 +55,10 @@ void flow_free(flow *f); /* NULL is a no-op */
 /* Options with the defaults (90 s idle, 30 s countdown, 8 s thanks). */
 void flow_default_options(flow_options *opt);
 
+/* Limits the languages residents are offered (bit i: language i of the set; 0 = all): the
+ * attract screen cycles through these, and the first of them is the default. */
+void flow_set_offered(flow *f, uint32_t mask);
+
 /* Switches to another question set; only allowed between residents (attract screen).
  * Returns false (and changes nothing) while a resident is busy. */
 bool flow_replace_qset(flow *f, const qset *qs);

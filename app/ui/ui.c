@@ -59,6 +59,7 @@ struct ui {
     int heard;                /* segment being heard, -1 when silent */
     char pressed[UIW_ID_LEN]; /* widget under the finger since it went down */
     bool pressing;
+    int64_t last_input; /* last finger down, for resetting modes left on the attract */
     char last_error[WP_ERR_LEN];
 };
 
@@ -147,6 +148,12 @@ static int text_w(ui *u, const char *s, int px)
     return tw;
 }
 
+/* Width kept free for the check mark of a chosen tile (its disc and margin). */
+static int check_room(const ui *u)
+{
+    return mm(u, 9.5);
+}
+
 static uiw *add(ui *u, uiw_role role, const char *id, const char *label, const char *spoken, int px,
                 SDL_Rect r)
 {
@@ -222,7 +229,7 @@ static int lay_toolbar(ui *u, const ui_sizes *s, bool with_language)
 
 /* Bottom navigation: back at the start side, progress in the middle, next at the end side. */
 static void lay_bottom(ui *u, const ui_sizes *s, bool back, const char *progress,
-                       const char *next_label, bool next_enabled)
+                       const char *next_label, bool next_enabled, const char *hint)
 {
     int h = s->bottom_h, y = u->o.height - s->margin / 2 - h;
     if (back) {
@@ -234,7 +241,18 @@ static void lay_bottom(ui *u, const ui_sizes *s, bool back, const char *progress
             b->align = UI_ALIGN_CENTER;
         }
     }
-    if (progress) {
+    if (hint && *hint) {
+        /* A refused tap's hint sits between back and next, in place of the progress: it never
+         * moves the answers, so the next tap lands where the finger aims. */
+        int bw = mm(u, u->large ? 70 : 60), nw = mm(u, u->large ? 96 : 84);
+        int x = s->margin + bw + s->gap, w = u->o.width - 2 * s->margin - bw - nw - 2 * s->gap;
+        uiw *hw = add(u, UIW_HINT, "hint", hint, NULL, s->small, rect(x, y, w, h));
+        if (hw) {
+            hw->look = UIW_HINTBOX;
+            hw->bold = true;
+            hw->align = UI_ALIGN_CENTER;
+        }
+    } else if (progress) {
         int w = mm(u, 60);
         uiw *p = add(u, UIW_PROGRESS, "progress", progress, NULL, s->body,
                      rect((u->o.width - w) / 2, y, w, h));
@@ -340,25 +358,37 @@ static void lay_attract(ui *u, const ui_sizes *s)
     int top = lay_toolbar(u, s, false) + s->gap;
     int w = u->o.width - 2 * s->margin;
     int y = top + mm(u, 8);
+    int bw = mm(u, 160), bh = mm(u, 40);
+    int by = u->o.height - s->margin - bh - mm(u, 10);
     const char *title = T(u, qset_title(u->qs));
-    int h = text_h(u, title, s->title, true, w);
-    uiw *t = add(u, UIW_HEADING, "title", title, NULL, s->title, rect(s->margin, y, w, h));
+    const char *welcome = T(u, qset_welcome(u->qs));
+    /* The largest text sizes with which title and welcome fit above the start button: a long
+     * welcome in large text steps down (never below the mode's minimum), never off screen. */
+    int tpx[] = {s->title, s->heading, s->body, s->small};
+    int wpx[] = {s->heading, s->body, s->small, s->small};
+    int k = 0, th = 0, wh = 0;
+    for (; k < 4; k++) {
+        th = text_h(u, title, tpx[k], true, w);
+        wh = *welcome ? text_h(u, welcome, wpx[k], false, w - mm(u, 40)) + s->gap : 0;
+        if (y + th + s->gap + wh <= by - s->gap)
+            break;
+    }
+    if (k == 4)
+        k = 3;
+    uiw *t = add(u, UIW_HEADING, "title", title, NULL, tpx[k], rect(s->margin, y, w, th));
     if (t) {
         t->bold = true;
         t->align = UI_ALIGN_CENTER;
     }
-    y += h + s->gap;
-    const char *welcome = T(u, qset_welcome(u->qs));
+    y += th + s->gap;
     if (*welcome) {
-        h = text_h(u, welcome, s->heading, false, w - mm(u, 40));
-        uiw *p = add(u, UIW_TEXT, "welcome", welcome, NULL, s->heading,
+        int h = wh - s->gap;
+        uiw *p = add(u, UIW_TEXT, "welcome", welcome, NULL, wpx[k],
                      rect(s->margin + mm(u, 20), y, w - mm(u, 40), h));
         if (p)
             p->align = UI_ALIGN_CENTER;
         y += h + s->gap;
     }
-    int bw = mm(u, 160), bh = mm(u, 40);
-    int by = u->o.height - s->margin - bh - mm(u, 10);
     if (u->last_error[0]) {
         /* For staff: answers cannot be stored right now (full disk, read-only medium). */
         char msg[UIW_LABEL_LEN];
@@ -400,6 +430,16 @@ static bool language_offered(const ui *u, const char *code)
         l += m;
     }
     return false;
+}
+
+/* The languages of the set that staff offer, as flow_set_offered wants them. */
+static uint32_t offered_mask(const ui *u)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < qset_n_languages(u->qs) && i < 32; i++)
+        if (language_offered(u, qset_language(u->qs, i)))
+            m |= 1u << i;
+    return m;
 }
 
 static void lay_language(ui *u, const ui_sizes *s)
@@ -451,7 +491,7 @@ static void lay_language(ui *u, const ui_sizes *s)
             b->checkmark = true;
         }
     }
-    lay_bottom(u, s, true, NULL, NULL, false);
+    lay_bottom(u, s, true, NULL, NULL, false, NULL);
 }
 
 /* Label of a built-in option (smiley faces, yes/no, scale numbers) or the set's own text. */
@@ -525,29 +565,17 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
         else
             wp_strlcpy(instr, S(u, q->type == QSET_MULTI ? UISTR_CHOOSE_SEVERAL : UISTR_CHOOSE_ONE),
                        sizeof instr);
-        flow_hint hint = flow_hint_now(u->fl, now);
+        if (q->type == QSET_MULTI && q->min > 1) {
+            /* The minimum is said up front, not only after a refused "next". */
+            char least[UIW_LABEL_LEN];
+            uistr_format(least, sizeof least, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
+            size_t used = strlen(instr);
+            snprintf(instr + used, sizeof instr - used, ". %s", least);
+        }
         row_begin(u, &rows);
         h = text_h(u, instr, s->body, false, w);
         add(u, UIW_TEXT, "instruction", instr, NULL, s->body, rect(s->margin, 0, w, h));
         row_end(u, &rows, h);
-
-        if (hint != FLOW_HINT_NONE) {
-            char msg[UIW_LABEL_LEN];
-            if (hint == FLOW_HINT_MAX)
-                uistr_format(msg, sizeof msg, S(u, UISTR_MAX_REACHED), q->max);
-            else if (hint == FLOW_HINT_MIN)
-                uistr_format(msg, sizeof msg, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
-            else
-                wp_strlcpy(msg, S(u, UISTR_REQUIRED), sizeof msg);
-            row_begin(u, &rows);
-            h = text_h(u, msg, s->body, true, w - 2 * s->pad) + 2 * s->pad;
-            uiw *hw = add(u, UIW_HINT, "hint", msg, NULL, s->body, rect(s->margin, 0, w, h));
-            if (hw) {
-                hw->look = UIW_HINTBOX;
-                hw->bold = true;
-            }
-            row_end(u, &rows, h);
-        }
 
         /* Answer tiles in a grid. */
         int n = q->n_options, cols;
@@ -593,8 +621,8 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
                 const char *icon = NULL;
                 option_label(u, q, i, label, sizeof label, &icon);
                 int icon_h = icon ? mm(u, u->large ? 16 : 14) : 0;
-                int need = text_h(u, label, s->body, false, tw - 2 * s->pad) + 2 * s->pad +
-                           (icon ? icon_h + s->pad : 0);
+                int need = text_h(u, label, s->body, false, tw - 2 * (s->pad + check_room(u))) +
+                           2 * s->pad + (icon ? icon_h + s->pad : 0);
                 if (need > row_h)
                     row_h = need;
             }
@@ -679,7 +707,15 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
     const char *next = S(u, nk == FLOW_NEXT_SKIP     ? UISTR_SKIP
                             : nk == FLOW_NEXT_FINISH ? UISTR_FINISH
                                                      : UISTR_NEXT);
-    lay_bottom(u, s, true, progress, next, flow_next_enabled(u->fl));
+    char msg[UIW_LABEL_LEN] = "";
+    flow_hint hint = flow_hint_now(u->fl, now);
+    if (hint == FLOW_HINT_MAX)
+        uistr_format(msg, sizeof msg, S(u, UISTR_MAX_REACHED), q->max);
+    else if (hint == FLOW_HINT_MIN)
+        uistr_format(msg, sizeof msg, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
+    else if (hint == FLOW_HINT_REQUIRED)
+        wp_strlcpy(msg, S(u, UISTR_REQUIRED), sizeof msg);
+    lay_bottom(u, s, true, progress, next, flow_next_enabled(u->fl), msg);
 }
 
 static void lay_message(ui *u, const ui_sizes *s, const char *head, const char *body,
@@ -760,7 +796,7 @@ static void layout(ui *u, int64_t now)
         ui_staff_layout(u->o.staff, &u->wl, &m);
         for (int i = 0; i < u->wl.n; i++) {
             uiw *w = &u->wl.w[i];
-            w->pad = w->look == UIW_PLAIN ? 0 : s.pad;
+            w->pad = w->pad_x = w->look == UIW_PLAIN ? 0 : s.pad;
             ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
             ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad, &w->text_w, &w->text_h);
         }
@@ -795,9 +831,11 @@ static void layout(ui *u, int64_t now)
     /* Measure every label once, inside its padding: drawing and the checks use it. */
     for (int i = 0; i < u->wl.n; i++) {
         uiw *w = &u->wl.w[i];
+        /* Tiles that can show a check mark keep room for it on both sides of the label. */
         w->pad = w->look == UIW_PLAIN ? 0 : s.pad;
+        w->pad_x = w->pad + (w->checkmark ? check_room(u) : 0);
         ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
-        ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad, &w->text_w, &w->text_h);
+        ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x, &w->text_w, &w->text_h);
     }
     if (lang_rtl(u))
         uiw_mirror(&u->wl, u->o.width);
@@ -958,8 +996,8 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
         break;
     }
     SDL_Rect tb = b;
-    tb.x += w->pad;
-    tb.w -= 2 * w->pad;
+    tb.x += w->pad_x;
+    tb.w -= 2 * w->pad_x;
     ui_text_style st = {
         .px = w->px, .bold = w->bold, .rtl = w->rtl, .align = (ui_align)w->align, .color = text};
     int th_ = w->text_h;
@@ -1151,13 +1189,14 @@ static bool staff_input(ui *u, const ui_event *ev, int64_t now)
 bool ui_input(ui *u, const ui_event *ev, int64_t now)
 {
     layout(u, now);
+    u->last_input = now;
     if (ui_staff_active(u->o.staff))
         return staff_input(u, ev, now);
     flow_activity(u->fl, now);
     const uiw *w = uiw_hit(&u->wl, ev->x, ev->y);
-    /* The hidden staff gesture counts only taps that hit no control, so a resident's taps on
-     * buttons never add up to it; a corner tap never starts a poll either. */
-    if (ev->type == UI_EV_UP && u->o.staff && !w) {
+    /* The hidden staff gesture: only on the attract screen (never in a resident's poll) and only
+     * taps that hit no control; a corner tap never starts a poll either. */
+    if (ev->type == UI_EV_UP && u->o.staff && !w && flow_current(u->fl) == FLOW_ATTRACT) {
         if (ui_staff_gesture(u->o.staff, ev->x, ev->y, u->o.width, u->o.height, now)) {
             u->pressing = false;
             stop_speech(u);
@@ -1185,6 +1224,15 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
     if (ph != TAP_UP)
         return false;
     flow_screen sc = flow_current(u->fl);
+    if (sc == FLOW_STILL_THERE) {
+        /* One tap anywhere continues where the resident was; a speech or display control
+         * tapped there also does its job on the way. */
+        flow_continue(u->fl, now);
+        after_flow(u, now);
+        if (same && w->action != UIA_CONTINUE && w->enabled)
+            activate(u, w, now);
+        return true;
+    }
     if (same) {
         if (!w->enabled && w->action != UIA_NEXT)
             return false;
@@ -1197,17 +1245,35 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
         after_flow(u, now);
         return true;
     }
-    if (!w && !u->pressed[0] && sc == FLOW_STILL_THERE) {
-        flow_continue(u->fl, now);
-        after_flow(u, now);
-        return true;
-    }
     return false;
+}
+
+/* True when the display or speech differs from what a new resident starts with. */
+static bool modes_changed(const ui *u)
+{
+    return u->large || u->contrast || u->reading ||
+           (u->o.speech && speech_volume(u->o.speech) != u->o.default_volume);
+}
+
+/* True when someone changed the display or speech on the attract screen and walked away. */
+static bool attract_modes_left(const ui *u, int64_t now)
+{
+    return modes_changed(u) && flow_current(u->fl) == FLOW_ATTRACT &&
+           !ui_staff_active(u->o.staff) && now - u->last_input >= u->o.flow.idle_ms;
 }
 
 bool ui_tick(ui *u, int64_t now)
 {
     bool changed = flow_tick(u->fl, now);
+    if (attract_modes_left(u, now)) {
+        /* The next resident starts with the default display, volume and no speech. */
+        u->large = u->contrast = u->reading = false;
+        if (u->o.speech)
+            speech_set_volume(u->o.speech, u->o.default_volume);
+        stop_speech(u);
+        u->layout_valid = false;
+        changed = true;
+    }
     if (changed)
         after_flow(u, now);
     if (ui_staff_active(u->o.staff) && ui_staff_tick(u->o.staff, now)) {
@@ -1226,6 +1292,9 @@ int64_t ui_deadline(ui *u, int64_t now)
 {
     bool still = u->resting && flow_current(u->fl) == FLOW_ATTRACT;
     int64_t d = still ? INT64_MAX : flow_deadline(u->fl, now);
+    if (modes_changed(u) && flow_current(u->fl) == FLOW_ATTRACT &&
+        u->last_input + u->o.flow.idle_ms < d)
+        d = u->last_input + u->o.flow.idle_ms;
     int64_t sd = ui_staff_deadline(u->o.staff, now);
     return sd < d ? sd : d;
 }
@@ -1251,6 +1320,7 @@ int ui_open(const ui_options *o, const qset *qs, int64_t now, ui **out, char *er
         goto fail;
     }
     ui_icons_set_local_dir(u->icons, qset_base_dir(qs));
+    flow_set_offered(u->fl, offered_mask(u));
     u->last_screen = FLOW_ATTRACT;
     u->last_question = -1;
     u->heard = -1;
@@ -1281,6 +1351,7 @@ bool ui_set_qset(ui *u, const qset *qs)
         return false;
     u->qs = qs;
     ui_icons_set_local_dir(u->icons, qset_base_dir(qs));
+    flow_set_offered(u->fl, offered_mask(u));
     u->layout_valid = false;
     return true;
 }
@@ -1398,6 +1469,7 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "bold", json_boolean(w->bold));
         json_object_set_new(o, "rtl", json_boolean(w->rtl));
         json_object_set_new(o, "pad", json_integer(w->pad));
+        json_object_set_new(o, "pad_x", json_integer(w->pad_x));
         json_object_set_new(o, "text_w", json_integer(w->text_w));
         json_object_set_new(o, "text_h", json_integer(w->text_h));
         json_object_set_new(o, "icon", w->icon ? json_string(w->icon) : json_null());

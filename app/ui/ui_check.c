@@ -31,7 +31,7 @@ typedef struct {
     char label[CHECK_LABEL_LEN];
     SDL_Rect r;
     bool target, bold, rtl, has_icon;
-    int px, pad, text_w, text_h;
+    int px, pad, pad_x, text_w, text_h;
 } cwidget;
 
 /* Everything one check call works with. */
@@ -331,6 +331,7 @@ static int read_tree(checker *c, const ui_check_input *in, char *err, size_t err
         w->has_icon = json_is_string(json_object_get(o, "icon"));
         w->px = jint(o, "px");
         w->pad = jint(o, "pad");
+        w->pad_x = json_object_get(o, "pad_x") ? jint(o, "pad_x") : w->pad;
         w->text_w = jint(o, "text_w");
         w->text_h = jint(o, "text_h");
     }
@@ -419,8 +420,8 @@ static SDL_Rect text_area(const checker *c, const cwidget *w)
     int ih = icon_px(c, w);
     int block = w->text_h + (ih ? ih + w->pad : 0);
     SDL_Rect a;
-    a.x = w->r.x + w->pad;
-    a.w = w->r.w - 2 * w->pad;
+    a.x = w->r.x + w->pad_x;
+    a.w = w->r.w - 2 * w->pad_x;
     if (is_plain(w) && strcmp(w->role, "progress") != 0)
         a.y = w->r.y;
     else
@@ -477,7 +478,7 @@ static void check_text(checker *c, const cwidget *w, ui_text *text)
     /* Fits its box: inside the padding and below the icon. */
     int ih = icon_px(c, w);
     int avail_h = w->r.h - 2 * w->pad - (ih ? ih + w->pad : 0);
-    int avail_w = w->r.w - 2 * w->pad;
+    int avail_w = w->r.w - 2 * w->pad_x;
     if (w->text_h > avail_h)
         finding(c, w->id, "text clipped: the label is %.1f mm tall, its box has room for %.1f mm",
                 mmv(c, w->text_h), mmv(c, avail_h));
@@ -540,6 +541,11 @@ static void check_outline(checker *c, const cwidget *w, uint32_t screen_bg)
     if (!w->target || !c->s)
         return;
     uint32_t ring = ring_colour(c, w->r);
+    /* Compare with what surrounds this control (a ring of pixels just outside it), not with
+     * the commonest colour of the whole screen, which chosen tiles may dominate. */
+    SDL_Rect out = {w->r.x - 2, w->r.y - 2, w->r.w + 4, w->r.h + 4};
+    if (out.x >= 0 && out.y >= 0 && out.x + out.w <= c->W && out.y + out.h <= c->H)
+        screen_bg = ring_colour(c, out);
     double r = ratio(lum_of(c->lum, ring), lum_of(c->lum, screen_bg));
     keep_min(&c->rep->st.min_outline_contrast, r);
     if (r < UI_CHECK_OUTLINE_CONTRAST)

@@ -61,6 +61,7 @@ typedef struct {
     const char *clip;   /* recorded clip read instead of synthesis, or NULL */
     bool checkmark;     /* draw a check mark when selected */
     int pad;            /* inner padding of the label */
+    int pad_x;          /* horizontal padding (pad plus room kept for a check mark) */
     int text_w, text_h; /* size of the wrapped label block (measured at layout) */
 } uiw;
 

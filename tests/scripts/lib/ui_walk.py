@@ -138,7 +138,10 @@ def walk(ck, poll, strings, tmp, lang):
             ck.eq(t.language, lang, what + ": language")
             ck.eq(t.question, qid, what + ": question")
             prog = t.widget("progress")
-            if ck.check(prog is not None, what + ": has progress"):
+            # A hint takes the progress's place for a few seconds (it never moves the answers).
+            if t.widget("hint") is not None:
+                ck.check(prog is None, what + ": the hint stands in place of the progress")
+            elif ck.check(prog is not None, what + ": has progress"):
                 ck.eq(prog["label"], poll.progress(qid, snap), what + ": progress label")
             kind = poll.next_kind(qid, snap)
             nxt = t.widget("next")
