@@ -8,7 +8,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 poll="$WIJKPEIL_SRC/assets/demo/nazareth-pottenberg.json"
 # Open from two to three hours from now (UTC), so the kiosk starts outside opening hours.
-h=$(date -u +%H)
+hm=$(date -u +%H%M) # one reading for hour and minute
+h=${hm:0:2}
+m=${hm:2:2}
 open=$(printf '%02d:00' $(((10#$h + 2) % 24)))
 close=$(printf '%02d:00' $(((10#$h + 3) % 24)))
 printf 'opening_hours = %s-%s\n' "$open" "$close" >"$tmp/kiosk.conf"
@@ -21,7 +23,7 @@ S
   --script "$tmp/rest.txt" --stats 2>"$tmp/rest.err"
 # to half past the opening hour (the clock moves on a little while we compute; half an hour of
 # margin on each side)
-to_open=$(((150 - 10#$(date -u +%M)) * 60000))
+to_open=$(((150 - 10#$m) * 60000))
 cat >"$tmp/wake.txt" <<S
 wait $to_open
 tree $tmp/open.json
