@@ -711,9 +711,11 @@ static void describe(const sync_engine *g, sync_outcome o, char *buf, size_t len
     if (g->conflict)
         snprintf(conf, sizeof conf, "; %lld refused as conflicting (kept, see staff screen)",
                  (long long)g->conflict);
-    if (o == SYNC_DONE)
-        snprintf(buf, len, "%s %lld responses%s; nothing waiting",
-                 g->sent ? "sent" : "checked:", (long long)g->sent, conf);
+    if (o == SYNC_DONE && g->sent == 0)
+        snprintf(buf, len, "nothing to send; nothing waiting%s", conf);
+    else if (o == SYNC_DONE)
+        snprintf(buf, len, "sent %lld response%s%s; nothing waiting", (long long)g->sent,
+                 g->sent == 1 ? "" : "s", conf);
     else if (o == SYNC_UNAUTHORIZED)
         snprintf(buf, len, "token refused by the collector; %lld responses waiting, none lost",
                  (long long)g->pending);
