@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The Debian packages (cpack -G DEB): "wijkpeil" (kiosk, toolkit, assets, fonts, config, systemd
+# units, udev rule, a system user made by postinst, data kept on removal) and
+# "wijkpeil-collector" (own package and service). Built from a Release configuration in the
+# build folder; the units are checked with systemd-analyze verify.
+set -euo pipefail
+: "${WIJKPEIL_SRC:?}" "${WIJKPEIL_BUILD:?}"
+pkg="$WIJKPEIL_BUILD/pkg"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake -S "$WIJKPEIL_SRC" -B "$pkg" -DCMAKE_BUILD_TYPE=Release -DWIJKPEIL_TESTS=OFF \
+  -DWIJKPEIL_DATA_DIR=/usr/share/wijkpeil >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; exit 1; }
+cmake --build "$pkg" -j"$(nproc)" >"$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; exit 1; }
+(cd "$pkg" && rm -f ./*.deb && cpack -G DEB >"$tmp/cpack.log" 2>&1) || { cat "$tmp/cpack.log"; exit 1; }
+
+passed=0 failed=0
+check() { # check WHAT COMMAND...
+  local what=$1
+  shift
+  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
+}
+kiosk=$(ls "$pkg"/wijkpeil_*_*.deb)
+coll=$(ls "$pkg"/wijkpeil-collector_*_*.deb)
+dpkg-deb -c "$kiosk" | awk '{print $6}' >"$tmp/kiosk.list"
+dpkg-deb -c "$coll" | awk '{print $6}' >"$tmp/coll.list"
+for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./etc/wijkpeil/kiosk.conf \
+  ./lib/systemd/system/wijkpeil.service ./lib/systemd/system/wijkpeil-usb@.service \
+  ./lib/udev/rules.d/99-wijkpeil-usb.rules ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
+  ./usr/share/wijkpeil/fonts/OFL.txt ./usr/share/wijkpeil/assets/ui-strings.json \
+  ./usr/share/wijkpeil/assets/demo/nazareth-pottenberg.json; do
+  check "kiosk package holds $f" grep -qx "$f" "$tmp/kiosk.list"
+done
+check "the collector is not in the kiosk package" bash -c "! grep -q wijkpeil-collector '$tmp/kiosk.list'"
+check "collector package holds its program" grep -qx ./usr/bin/wijkpeil-collector "$tmp/coll.list"
+check "collector package holds its service" grep -qx ./lib/systemd/system/wijkpeil-collector.service "$tmp/coll.list"
+check "kiosk package is named wijkpeil" test "$(dpkg-deb -f "$kiosk" Package)" = wijkpeil
+check "kiosk depends on SDL2 (shlibdeps)" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q libsdl2-2.0-0"
+check "kiosk depends on adduser" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q adduser"
+dpkg-deb -e "$kiosk" "$tmp/ctl"
+check "the config is a conffile (kept on upgrade)" grep -qx /etc/wijkpeil/kiosk.conf "$tmp/ctl/conffiles"
+check "postinst makes a system user" grep -q "adduser --system --group" "$tmp/ctl/postinst"
+check "postinst makes the data folder" grep -q "install -d -o wijkpeil" "$tmp/ctl/postinst"
+check "postrm never deletes responses" bash -c "! grep -q 'rm .*/var/lib/wijkpeil' '$tmp/ctl/postrm'"
+check "maintainer scripts are valid sh" sh -n "$tmp/ctl/postinst"
+check "maintainer scripts are valid sh" sh -n "$tmp/ctl/postrm"
+# The installed kiosk finds its data under /usr/share/wijkpeil (compiled in for packages).
+mkdir -p "$tmp/root"
+dpkg-deb -x "$kiosk" "$tmp/root"
+dpkg-deb -x "$coll" "$tmp/root"
+check "packaged kiosk looks for data in /usr/share/wijkpeil" grep -q /usr/share/wijkpeil "$tmp/root/usr/bin/wijkpeil"
+if command -v systemd-analyze >/dev/null; then
+  mkdir -p "$tmp/units"
+  for u in wijkpeil.service wijkpeil-collector.service; do
+    sed "s|/usr/bin/|$tmp/root/usr/bin/|g" "$tmp/root/lib/systemd/system/$u" >"$tmp/units/$u"
+  done
+  cp "$tmp/root/lib/systemd/system/wijkpeil-usb@.service" "$tmp/units/wijkpeil-usb@sda1.service"
+  systemd-analyze verify "$tmp/units/"*.service >"$tmp/verify.out" 2>&1 || true
+  check "systemd-analyze verify: no complaints ($(head -c 300 "$tmp/verify.out"))" test ! -s "$tmp/verify.out"
+else
+  echo "note: systemd-analyze not installed; units not verified"
+fi
+echo "package_deb: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
