@@ -260,7 +260,7 @@ static bool within_hours(const app *a, int64_t now, int64_t *next)
 static int64_t apply_hours(app *a, int64_t now)
 {
     int64_t next;
-    ui_set_resting(a->u, !within_hours(a, now, &next));
+    ui_set_resting(a->u, !within_hours(a, now, &next), a->cfg.opening_hours);
     return next;
 }
 

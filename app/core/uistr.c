@@ -63,6 +63,7 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_HIGH_CONTRAST] = "high_contrast",
     [UISTR_SCROLL_UP] = "scroll_up",
     [UISTR_SCROLL_DOWN] = "scroll_down",
+    [UISTR_CLOSED] = "closed",
 };
 
 /* Keys whose text is a template and must say where the number goes. */

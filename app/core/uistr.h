@@ -42,6 +42,7 @@ typedef enum {
     UISTR_HIGH_CONTRAST,
     UISTR_SCROLL_UP,
     UISTR_SCROLL_DOWN,
+    UISTR_CLOSED, /* outside opening hours */
     UISTR_COUNT
 } uistr_key;
 

@@ -30,7 +30,8 @@ typedef struct {
     int question, lang, attract_lang, countdown, scroll;
     flow_hint hint;
     bool large, contrast;
-    bool resting; /* outside opening hours: dark attract screen, no cycling */
+    bool resting; /* outside opening hours */
+    bool awake;   /* resting, but woken by a tap: the closed screen */
     bool staff;
 } ui_key;
 
@@ -43,7 +44,9 @@ struct ui {
     const qset *qs;
     bool large, contrast; /* display modes of the current resident */
     bool reading;         /* read-aloud switched on */
-    bool resting;         /* outside opening hours: dark attract screen, no cycling */
+    bool resting;         /* outside opening hours: blank screen, no poll */
+    int64_t awake_until;  /* a tap while resting shows the closed screen until then */
+    char hours[32];       /* opening hours as shown on the closed screen */
     int scroll;           /* first content row shown (scrolling in large text) */
     int max_scroll;       /* last value scroll may take on this screen */
     flow_screen last_screen;
@@ -751,6 +754,29 @@ static void lay_message(ui *u, const ui_sizes *s, const char *head, const char *
     }
 }
 
+/* Outside opening hours, after a tap: the poll's title, "closed", and the opening hours. No
+ * controls: nothing here starts a poll (staff use the corner gesture). */
+static void lay_closed(ui *u, const ui_sizes *s)
+{
+    int w = u->o.width - 2 * s->margin - mm(u, 40), x = s->margin + mm(u, 20);
+    int y = s->margin + mm(u, 30);
+    const char *texts[3] = {T(u, qset_title(u->qs)), S(u, UISTR_CLOSED), u->hours};
+    static const char *const ids[3] = {"title", "closed", "hours"};
+    for (int i = 0; i < 3; i++) {
+        if (!texts[i][0])
+            continue;
+        int px = i == 0 ? s->title : s->heading;
+        int h = text_h(u, texts[i], px, i == 0, w);
+        uiw *t =
+            add(u, i == 0 ? UIW_HEADING : UIW_TEXT, ids[i], texts[i], NULL, px, rect(x, y, w, h));
+        if (t) {
+            t->bold = i == 0;
+            t->align = UI_ALIGN_CENTER;
+        }
+        y += h + 2 * s->gap;
+    }
+}
+
 static ui_key current_key(ui *u, int64_t now)
 {
     ui_key k;
@@ -767,6 +793,7 @@ static ui_key current_key(ui *u, int64_t now)
     k.contrast = u->contrast;
     k.staff = ui_staff_active(u->o.staff);
     k.resting = u->resting;
+    k.awake = u->resting && now < u->awake_until;
     return k;
 }
 
@@ -805,7 +832,10 @@ static void layout(ui *u, int64_t now)
     }
     switch (k.screen) {
     case FLOW_ATTRACT:
-        lay_attract(u, &s);
+        if (k.awake)
+            lay_closed(u, &s);
+        else if (!k.resting)
+            lay_attract(u, &s);
         break;
     case FLOW_LANGUAGE:
         lay_language(u, &s);
@@ -1028,6 +1058,7 @@ void ui_draw(ui *u, int64_t now)
 {
     layout(u, now);
     bool dark = u->resting && flow_current(u->fl) == FLOW_ATTRACT && !ui_staff_active(u->o.staff);
+    /* Blank when resting and not woken: black, nothing drawn (the display may sleep). */
     const ui_theme *th = ui_theme_get(u->contrast || dark);
     ui_sizes s = sizes(u);
     SDL_SetRenderDrawColor(u->r, th->bg.r, th->bg.g, th->bg.b, 255);
@@ -1209,6 +1240,16 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
             return false;
         }
     }
+    if (u->resting && flow_current(u->fl) == FLOW_ATTRACT) {
+        /* Closed: a tap shows the closed screen (for staff: the gesture still works there),
+         * never a poll. */
+        if (ev->type != UI_EV_UP)
+            return false;
+        bool was = now < u->awake_until;
+        u->awake_until = now + u->o.flow.idle_ms;
+        u->layout_valid = false;
+        return !was;
+    }
     bool same;
     tap_phase ph = track(u, ev, w, &same);
     if (ph == TAP_DOWN) {
@@ -1292,6 +1333,8 @@ int64_t ui_deadline(ui *u, int64_t now)
 {
     bool still = u->resting && flow_current(u->fl) == FLOW_ATTRACT;
     int64_t d = still ? INT64_MAX : flow_deadline(u->fl, now);
+    if (still && now < u->awake_until)
+        d = u->awake_until; /* back to blank */
     if (modes_changed(u) && flow_current(u->fl) == FLOW_ATTRACT &&
         u->last_input + u->o.flow.idle_ms < d)
         d = u->last_input + u->o.flow.idle_ms;
@@ -1373,10 +1416,12 @@ const char *ui_last_error(const ui *u)
     return u->last_error;
 }
 
-void ui_set_resting(ui *u, bool resting)
+void ui_set_resting(ui *u, bool resting, const char *hours)
 {
+    wp_strlcpy(u->hours, hours ? hours : "", sizeof u->hours);
     if (u->resting != resting) {
         u->resting = resting;
+        u->awake_until = 0;
         u->layout_valid = false;
     }
 }
@@ -1447,6 +1492,7 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
     json_object_set_new(root, "reading", json_boolean(u->reading));
     json_object_set_new(root, "resting", json_boolean(u->resting));
+    json_object_set_new(root, "awake", json_boolean(u->resting && now < u->awake_until));
     json_object_set_new(root, "volume",
                         json_integer(u->o.speech ? speech_volume(u->o.speech) : -1));
     json_t *arr = json_array();

@@ -68,9 +68,10 @@ bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y);
 
 /* Last storage error shown to staff ("" when none). */
 const char *ui_last_error(const ui *u);
-/* Outside opening hours the attract screen rests: dark, and no language cycle (no frames at
- * all); a tap starts a poll as always. */
-void ui_set_resting(ui *u, bool resting);
+/* Outside opening hours the screen is blank (no frames at all) and no poll can be started; a
+ * tap wakes it for idle_ms to a "closed" screen showing hours (e.g. "08:30-17:00"), from which
+ * staff can open staff mode. Uploads are not affected. */
+void ui_set_resting(ui *u, bool resting, const char *hours);
 
 /* Shows a storage problem on the attract screen until a response is stored again. */
 void ui_set_error(ui *u, const char *msg);

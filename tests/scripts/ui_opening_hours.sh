@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Outside opening_hours the attract screen rests: dark, no language cycle, so no frames are
-# drawn at all; at opening time it wakes by itself, and a tap outside hours still starts a poll.
+# Outside opening_hours the screen is blank (no frames drawn at all) and no poll can start: a
+# tap shows a "closed" screen with the hours until the idle time passes, then blank again; at
+# opening time the attract screen comes back by itself.
 set -euo pipefail
 : "${WIJKPEIL:?}" "${WIJKPEIL_SRC:?}"
 export SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}" WIJKPEIL_NO_SPEECH=1 TZ=UTC
@@ -32,8 +33,16 @@ S
 "$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" \
   --script "$tmp/wake.txt" --stats 2>"$tmp/wake.err"
 cat >"$tmp/tap.txt" <<S
+expect-no-widget start
 tap 960 700
-expect-screen language
+expect-screen attract
+expect-widget closed
+expect-widget hours
+expect-no-widget start
+tap 960 700
+expect-screen attract
+wait 91000
+expect-no-widget closed
 S
 "$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" --script "$tmp/tap.txt"
 python3 - "$tmp" <<'PY'
@@ -52,11 +61,13 @@ check(closed["resting"] is True, "resting outside opening hours")
 check(still["resting"] is True and still["language"] == closed["language"],
       "no language cycle while resting")
 check(opened["resting"] is False, "awake at opening time")
+check(not closed["widgets"], "blank while closed: %d widgets" % len(closed["widgets"]))
+check(any(w["id"] == "start" for w in opened["widgets"]), "the start button is back once open")
 def frames(name):
     return int(re.search(r"frames=(\d+)", open(tmp + "/" + name).read()).group(1))
 # Resting: the first frame and nothing in 10 minutes. Awake: the 3 s language cycle draws.
 check(frames("rest.err") == 1, "frames while resting: %d, expected 1" % frames("rest.err"))
 check(frames("wake.err") >= 4, "frames once open: %d, expected >= 4" % frames("wake.err"))
-print("ui_opening_hours: %d passed, %d failed" % (6 - fails, fails))
+print("ui_opening_hours: %d passed, %d failed" % (8 - fails, fails))
 sys.exit(1 if fails else 0)
 PY
