@@ -621,6 +621,12 @@ static int run_interactive(app *a)
     a->native_wait = drv && (!strcmp(drv, "x11") || !strcmp(drv, "wayland"));
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
+    /* Fault injection for the watchdog test: the main loop hangs after this many ms (while
+     * the other threads go on), so systemd must see the pings stop. */
+    const char *hang = SDL_getenv("WIJKPEIL_TEST_HANG_MS");
+    long hang_ms = 0;
+    int64_t hang_at =
+        hang && wp_parse_int(hang, 1, 86400000L, &hang_ms) ? wp_mono_ms() + hang_ms : INT64_MAX;
     while (running) {
         int64_t now = wp_mono_ms();
         if (ui_tick(a->u, now))
@@ -633,6 +639,9 @@ static int run_interactive(app *a)
             present(a, now);
             dirty = false;
         }
+        while (now >= hang_at)
+            SDL_Delay(1000);
+        /* Pinged from the main loop only: if the loop stops, so do the pings. */
         if (wd > 0 && now >= next_wd) {
             plat_notify_watchdog();
             next_wd = now + wd / 2;
@@ -642,6 +651,8 @@ static int run_interactive(app *a)
             d = a->next_retry;
         if (wd > 0 && next_wd < d)
             d = next_wd;
+        if (hang_at < d)
+            d = hang_at;
         if (a->usb && plat_usb_deadline(a->usb, now) < d)
             d = plat_usb_deadline(a->usb, now);
         if (hours_change < d)
