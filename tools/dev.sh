@@ -2,7 +2,10 @@
 # One entry point for a newcomer on Debian 12 / Raspberry Pi OS Bookworm:
 #   tools/dev.sh run    install what is missing, build, start a local collector and the kiosk
 #                       in a window with the demo poll
-#   tools/dev.sh test   install what is missing, build with ASan+UBSan, run every test
+#   tools/dev.sh test   install what is missing, build with ASan+UBSan, run every test; then
+#                       cross-build for arm64 (the Raspberry Pi) and run its unit and headless
+#                       UI tests under qemu-user (skipped on an arm64 machine, or with
+#                       WIJKPEIL_SKIP_ARM64=1)
 #   tools/dev.sh bench  install what is missing, build optimised, print the benchmark figures
 set -euo pipefail
 
@@ -15,9 +18,15 @@ packages=(build-essential cmake pkg-config
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
   python3 openssl ca-certificates curl)
 
-install_missing() {
-  local missing=()
-  for p in "${packages[@]}"; do
+arm64_packages=(crossbuild-essential-arm64 qemu-user-static
+  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
+  libsqlite3-dev:arm64 libjansson-dev:arm64 libcurl4-openssl-dev:arm64 libmicrohttpd-dev:arm64
+  libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64)
+
+install_missing() { # install_missing [PACKAGE...] (default: the build and test packages)
+  local missing=() want=("$@")
+  [ ${#want[@]} -eq 0 ] && want=("${packages[@]}")
+  for p in "${want[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi
@@ -81,8 +90,22 @@ CONF
 test)
   install_missing
   build "$root/build/test" -DCMAKE_BUILD_TYPE=Debug -DWIJKPEIL_SANITIZE=ON
-  cd "$root/build/test"
-  ctest --output-on-failure -j2 --timeout 900
+  (cd "$root/build/test" && ctest --output-on-failure -j2 --timeout 900)
+  if [ "$(dpkg --print-architecture)" != arm64 ] && [ "${WIJKPEIL_SKIP_ARM64:-}" != 1 ]; then
+    echo "== arm64 (Raspberry Pi) cross build, tests under qemu-user =="
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+      sudo=()
+      [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+      "${sudo[@]}" dpkg --add-architecture arm64
+    fi
+    install_missing "${arm64_packages[@]}"
+    build "$root/build/arm64" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$root/platform/cmake/aarch64-linux-gnu.cmake"
+    # Wall-clock budgets mean nothing under emulation (label "timing"); the preview and the
+    # package are checked by the native run.
+    (cd "$root/build/arm64" &&
+      ctest --output-on-failure -j2 --timeout 900 -LE timing -E '^script_(qset_preview|package_deb)$')
+  fi
   ;;
 bench)
   install_missing
