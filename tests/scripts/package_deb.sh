@@ -39,7 +39,7 @@ check "kiosk depends on adduser" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q
 dpkg-deb -e "$kiosk" "$tmp/ctl"
 check "the config is a conffile (kept on upgrade)" grep -qx /etc/wijkpeil/kiosk.conf "$tmp/ctl/conffiles"
 check "postinst makes a system user" grep -q "adduser --system --group" "$tmp/ctl/postinst"
-check "postinst makes the data folder" grep -q "install -d -o wijkpeil" "$tmp/ctl/postinst"
+check "postinst makes the data folder" grep -q "install -d -m 0750" "$tmp/ctl/postinst"
 check "postrm never deletes responses" bash -c "! grep -q 'rm .*/var/lib/wijkpeil' '$tmp/ctl/postrm'"
 check "maintainer scripts are valid sh" sh -n "$tmp/ctl/postinst"
 check "maintainer scripts are valid sh" sh -n "$tmp/ctl/postrm"
@@ -58,6 +58,37 @@ if command -v systemd-analyze >/dev/null; then
   check "systemd-analyze verify: no complaints ($(head -c 300 "$tmp/verify.out"))" test ! -s "$tmp/verify.out"
 else
   echo "note: systemd-analyze not installed; units not verified"
+fi
+# Install into a scratch root (dpkg --root, maintainer scripts chrootless with DPKG_ROOT), remove,
+# purge: the user and data folder are made, the data survives removal and purge.
+if [ "$(id -u)" -eq 0 ]; then
+  S="$tmp/scratch"
+  mkdir -p "$S/var/lib/dpkg/info" "$S/var/lib/dpkg/updates" "$S/etc"
+  touch "$S/var/lib/dpkg/status"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/etc/passwd"
+  printf 'root:x:0:\n' >"$S/etc/group"
+  printf 'root:*:19000:0:99999:7:::\n' >"$S/etc/shadow"
+  printf 'root:*::\n' >"$S/etc/gshadow"
+  cp /etc/login.defs "$S/etc/"
+  dpkg_s() { dpkg --root="$S" --force-script-chrootless --force-depends --log=/dev/null "$@"; }
+  check "dpkg installs the kiosk package into a scratch root" dpkg_s -i "$kiosk"
+  check "dpkg installs the collector package into a scratch root" dpkg_s -i "$coll"
+  check "installed: the program" test -x "$S/usr/bin/wijkpeil"
+  check "installed: the config" test -f "$S/etc/wijkpeil/kiosk.conf"
+  check "postinst made the wijkpeil system user" grep -q '^wijkpeil:x:[0-9]*:[0-9]*::/var/lib/wijkpeil:/usr/sbin/nologin$' "$S/etc/passwd"
+  check "postinst made the collector user" grep -q '^wijkpeil-collector:' "$S/etc/passwd"
+  uid=$(awk -F: '$1 == "wijkpeil" { print $3 }' "$S/etc/passwd")
+  check "data folder owned by the kiosk user, mode 750" \
+    test "$(stat -c '%u %a' "$S/var/lib/wijkpeil")" = "$uid 750"
+  echo "not lost" >"$S/var/lib/wijkpeil/responses.db"
+  check "dpkg removes the kiosk package" dpkg_s -r wijkpeil
+  check "removed: the program" test ! -e "$S/usr/bin/wijkpeil"
+  check "removal keeps the responses" grep -q "not lost" "$S/var/lib/wijkpeil/responses.db"
+  check "removal keeps the edited config (conffile)" test -f "$S/etc/wijkpeil/kiosk.conf"
+  check "dpkg purges the kiosk package" dpkg_s -P wijkpeil
+  check "purge still keeps the responses" grep -q "not lost" "$S/var/lib/wijkpeil/responses.db"
+else
+  echo "note: not root; the scratch-root install was not tried"
 fi
 echo "package_deb: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
