@@ -490,6 +490,9 @@ static int open_ui(app *a, int64_t now)
     so.activate = staff_activate;
     so.ctx = a;
     so.run_inline = a->script != NULL;
+    /* systemd makes /run/wijkpeil for the service (RuntimeDirectory=); tests point it elsewhere. */
+    const char *rt = SDL_getenv("WIJKPEIL_RUNTIME_DIR");
+    so.runtime_dir = rt && *rt ? rt : "/run/wijkpeil";
     staff_info(a, &so.info);
     a->staff = ui_staff_new(&so);
     o.staff = a->staff;

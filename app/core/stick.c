@@ -1252,3 +1252,24 @@ done:
     }
     return rc;
 }
+
+int stick_request_eject(const char *stick_root, const char *runtime_dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (!runtime_dir || !*runtime_dir || stat(runtime_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 1;
+    const char *name = strrchr(stick_root, '/');
+    name = name ? name + 1 : stick_root;
+    size_t n = strlen(name);
+    bool ok = n > 0 && n < 64 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)name[i]) || name[i] == '-' || name[i] == '_' || name[i] == '.';
+    if (!ok) {
+        wp_errf(err, errlen, "cannot ask to unmount %s: unusual folder name", stick_root);
+        return -1;
+    }
+    char path[STICK_PATH_LEN + 80];
+    snprintf(path, sizeof path, "%s/eject-%s", runtime_dir, name);
+    return stick_write_atomic(path, stick_root, strlen(stick_root), 0644, err, errlen) == 0 ? 0
+                                                                                            : -1;
+}

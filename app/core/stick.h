@@ -146,6 +146,13 @@ typedef struct {
     char log[STICK_PATH_LEN]; /* "" when there was no log to copy */
 } stick_export_result;
 
+/* Asks the system to unmount a stick after an export: writes RUNTIME_DIR/eject-NAME, where NAME
+ * is the stick folder's own name (e.g. "wijkpeil-sda1" for /media/wijkpeil-sda1); the systemd
+ * path unit wijkpeil-eject@.path sees it and stops the stick's mount service (the kiosk's user
+ * may not unmount). Returns 0 when asked, 1 when runtime_dir does not exist (not under systemd:
+ * nothing to do), -1 with a message otherwise. */
+int stick_request_eject(const char *stick_root, const char *runtime_dir, char *err, size_t errlen);
+
 /* Store meta key holding the highest seq exported to a stick. */
 #define STICK_META_LAST_EXPORT "last_export_seq"
 

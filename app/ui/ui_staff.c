@@ -299,6 +299,11 @@ static void *export_main(void *arg)
         rc = stick_export(st, s->ex_root, s->ex_since_last, s->o.info.device_id, s->log_path,
                           wp_wall_ms(), export_progress, s, &res, err, sizeof err);
     store_close(st);
+    /* Everything is written and synced: ask for the stick to be unmounted cleanly. */
+    char eerr[WP_ERR_LEN];
+    if (rc == 0 && stick_request_eject(s->ex_root, s->o.runtime_dir, eerr, sizeof eerr) < 0 &&
+        !err[0])
+        wp_strlcpy(err, eerr, sizeof err);
     pthread_mutex_lock(&s->ex.mu);
     s->ex.rc = rc;
     wp_strlcpy(s->ex.err, err, sizeof s->ex.err);

@@ -60,6 +60,8 @@ typedef struct {
     ui_staff_activate_fn activate;
     void *ctx; /* passed to activate */
     ui_staff_info info;
+    const char *runtime_dir; /* where to ask systemd to unmount a stick after an export
+                                (stick_request_eject); NULL = never */
     bool run_inline; /* export on the calling thread (headless scripts on a virtual clock: the
                         result is there as soon as the tap returns); else a worker thread */
 } ui_staff_options;

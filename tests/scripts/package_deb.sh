@@ -25,7 +25,8 @@ dpkg-deb -c "$kiosk" | awk '{print $6}' >"$tmp/kiosk.list"
 dpkg-deb -c "$coll" | awk '{print $6}' >"$tmp/coll.list"
 for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./etc/wijkpeil/kiosk.conf \
   ./lib/systemd/system/wijkpeil.service ./lib/systemd/system/wijkpeil-usb@.service \
-  ./lib/udev/rules.d/99-wijkpeil-usb.rules ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
+  ./lib/udev/rules.d/99-wijkpeil-usb.rules ./lib/systemd/system/wijkpeil-eject@.path \
+  ./lib/systemd/system/wijkpeil-eject@.service ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
   ./usr/share/wijkpeil/fonts/OFL.txt ./usr/share/wijkpeil/assets/ui-strings.json \
   ./usr/share/wijkpeil/assets/demo/nazareth-pottenberg.json; do
   check "kiosk package holds $f" grep -qx "$f" "$tmp/kiosk.list"
@@ -54,7 +55,9 @@ if command -v systemd-analyze >/dev/null; then
     sed "s|/usr/bin/|$tmp/root/usr/bin/|g" "$tmp/root/lib/systemd/system/$u" >"$tmp/units/$u"
   done
   cp "$tmp/root/lib/systemd/system/wijkpeil-usb@.service" "$tmp/units/wijkpeil-usb@sda1.service"
-  systemd-analyze verify "$tmp/units/"*.service >"$tmp/verify.out" 2>&1 || true
+  cp "$tmp/root/lib/systemd/system/wijkpeil-eject@.service" "$tmp/units/wijkpeil-eject@sda1.service"
+  cp "$tmp/root/lib/systemd/system/wijkpeil-eject@.path" "$tmp/units/wijkpeil-eject@sda1.path"
+  systemd-analyze verify "$tmp/units/"*.service "$tmp/units/"*.path >"$tmp/verify.out" 2>&1 || true
   check "systemd-analyze verify: no complaints ($(head -c 300 "$tmp/verify.out"))" test ! -s "$tmp/verify.out"
 else
   echo "note: systemd-analyze not installed; units not verified"

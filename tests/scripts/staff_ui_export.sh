@@ -36,6 +36,10 @@ sys.exit(0 if not w["export-all"]["enabled"] and not w["export-new"]["enabled"] 
 PY
 
 mkdir -p "$TMP/media/STICK/WIJKPEIL"
+# Under systemd the kiosk asks, through a flag in its runtime folder, for the stick to be
+# unmounted once the export is synced (wijkpeil-eject@.path acts on it).
+mkdir -p "$TMP/run"
+export WIJKPEIL_RUNTIME_DIR="$TMP/run"
 {
     for o in nazareth pottenberg; do
         echo "tap-id start"
@@ -79,6 +83,7 @@ JSONL=$(find "$E" -name 'kiosk-staff-test-*-responses.jsonl' | sort | head -n 1)
 check "JSON lines written" test -n "$JSONL"
 check "CSV written" test -n "$(ls "$E"/kiosk-staff-test-*-responses.csv 2>/dev/null)"
 check "kiosk log copied" test -n "$(ls "$E"/kiosk-staff-test-*-kiosk.log 2>/dev/null)"
+check "after the export, a clean unmount was asked for" grep -qx "$TMP/media/STICK" "$TMP/run/eject-STICK"
 check "no temporary files left" test -z "$(find "$E" -name '*.tmp*')"
 if [ -n "$JSONL" ]; then
     check "two responses exported" test "$(wc -l <"$JSONL")" -eq 2

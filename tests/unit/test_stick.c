@@ -672,6 +672,26 @@ static void test_export_read_only(void)
     free(dir), free(stick);
 }
 
+/* After an export the kiosk asks systemd (through a flag in its runtime folder) to unmount. */
+static void test_request_eject(void)
+{
+    char *rt = test_tmpdir("runtime");
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_request_eject("/media/wijkpeil-sda1", rt, err, sizeof err) == 0);
+    char *flag = pathf("%s/%s", rt, "eject-wijkpeil-sda1");
+    char *got = NULL;
+    CHECK(wp_read_file(flag, 4096, &got, NULL, NULL, 0) == 0);
+    CHECK(got && !strcmp(got, "/media/wijkpeil-sda1"));
+    free(got);
+    /* Not under systemd (no runtime folder): nothing to ask, not an error. */
+    CHECK(stick_request_eject("/media/wijkpeil-sda1", "/nonexistent/run", err, sizeof err) == 1);
+    /* A folder name that could escape the runtime folder is refused. */
+    CHECK(stick_request_eject("/media/..", rt, err, sizeof err) == -1);
+    CHECK(stick_request_eject("/media/a b", rt, err, sizeof err) == -1);
+    rm_rf(rt);
+    free(flag), free(rt);
+}
+
 int main(void)
 {
     RUN(test_find_sticks);
@@ -684,5 +704,6 @@ int main(void)
     RUN(test_export_pulled_and_cancelled);
     RUN(test_export_full);
     RUN(test_export_read_only);
+    RUN(test_request_eject);
     return test_main();
 }
