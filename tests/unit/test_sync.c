@@ -817,9 +817,12 @@ static void test_uploader_killed_in_flight(void)
         long nheld = 0;
         if (held)
             held[strcspn(held, " \n")] = '\0';
-        CHECKF(held && wp_parse_int(held, 0, 100000, &nheld) && nheld >= 500 &&
-                   kiosk_pending(db) == 1000,
-               "the collector kept batches the killed kiosk never marked (%ld held)", nheld);
+        /* Which batch was in flight depends on timing; what must hold is that the collector
+         * kept a batch the killed kiosk never marked, and holds all that it did mark. */
+        long marked = 1000 - (long)kiosk_pending(db);
+        CHECKF(held && wp_parse_int(held, 0, 100000, &nheld) && nheld > marked,
+               "the collector kept a batch the killed kiosk never marked (%ld held, %ld marked)",
+               nheld, marked);
         free(held);
         proc_kill(&c.srv, SIGTERM);
         if (coll_serve(&c, 0, NULL, NULL) == 0) {
