@@ -5,6 +5,7 @@
 #include "config.h"
 #include "flow.h"
 #include "plat_input.h"
+#include "plat_display.h"
 #include "plat_notify.h"
 #include "plat_usb.h"
 #include "qset.h"
@@ -62,7 +63,8 @@ typedef struct {
     SDL_sem *usb_sem;       /* the loop has read the watcher fd */
     int usb_quit[2];        /* pipe: closing the write end stops usb_thread */
     Uint32 usb_event;
-    bool native_wait;                     /* the video driver can block in SDL_WaitEventTimeout */
+    bool native_wait; /* the video driver can block in SDL_WaitEventTimeout */
+    int blank;        /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
     qset *pending_qs;               /* activated by staff, switched in between residents */
@@ -264,11 +266,24 @@ static int64_t apply_hours(app *a, int64_t now)
     return next;
 }
 
+/* Switches the panel's backlight off while nothing is shown, on again when it wakes. */
+static void apply_backlight(app *a, int64_t now)
+{
+    int blank = ui_blank(a->u, now);
+    if (blank == a->blank)
+        return; /* only changes are written; the first call always writes */
+    a->blank = blank;
+    int n = plat_display_power(SDL_getenv("WIJKPEIL_BACKLIGHT_DIR"), !blank);
+    app_log(a, "display %s (%d backlight%s switched)", blank ? "off: closed" : "on", n,
+            n == 1 ? "" : "s");
+}
+
 static void on_time(void *ctx, int64_t now)
 {
     retry_unsaved(ctx, now);
     apply_pending(ctx);
     apply_hours(ctx, now);
+    apply_backlight(ctx, now);
 }
 
 static void usage(FILE *f)
@@ -642,6 +657,7 @@ static int run_interactive(app *a)
             present(a, now);
             dirty = false;
         }
+        apply_backlight(a, now);
         while (now >= hang_at)
             SDL_Delay(1000);
         /* Pinged from the main loop only: if the loop stops, so do the pings. */
@@ -780,6 +796,7 @@ int main(int argc, char **argv)
         goto done;
     if (a->store_error[0])
         ui_set_error(a->u, a->store_error);
+    a->blank = -1;
     apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);

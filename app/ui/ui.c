@@ -1416,6 +1416,12 @@ const char *ui_last_error(const ui *u)
     return u->last_error;
 }
 
+bool ui_blank(const ui *u, int64_t now)
+{
+    return u->resting && flow_current(u->fl) == FLOW_ATTRACT && now >= u->awake_until &&
+           !ui_staff_active(u->o.staff);
+}
+
 void ui_set_resting(ui *u, bool resting, const char *hours)
 {
     wp_strlcpy(u->hours, hours ? hours : "", sizeof u->hours);

@@ -72,6 +72,8 @@ const char *ui_last_error(const ui *u);
  * tap wakes it for idle_ms to a "closed" screen showing hours (e.g. "08:30-17:00"), from which
  * staff can open staff mode. Uploads are not affected. */
 void ui_set_resting(ui *u, bool resting, const char *hours);
+/* True while the screen shows nothing at all (resting and not woken): the panel may sleep. */
+bool ui_blank(const ui *u, int64_t now);
 
 /* Shows a storage problem on the attract screen until a response is stored again. */
 void ui_set_error(ui *u, const char *msg);

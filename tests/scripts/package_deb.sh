@@ -25,7 +25,8 @@ dpkg-deb -c "$kiosk" | awk '{print $6}' >"$tmp/kiosk.list"
 dpkg-deb -c "$coll" | awk '{print $6}' >"$tmp/coll.list"
 for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./etc/wijkpeil/kiosk.conf \
   ./lib/systemd/system/wijkpeil.service ./lib/systemd/system/wijkpeil-usb@.service \
-  ./lib/udev/rules.d/99-wijkpeil-usb.rules ./lib/systemd/system/wijkpeil-eject@.path \
+  ./lib/udev/rules.d/99-wijkpeil-usb.rules ./lib/udev/rules.d/98-wijkpeil-backlight.rules \
+  ./lib/systemd/system/wijkpeil-eject@.path \
   ./lib/systemd/system/wijkpeil-eject@.service ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
   ./usr/share/wijkpeil/fonts/OFL.txt ./usr/share/wijkpeil/assets/ui-strings.json \
   ./usr/share/wijkpeil/assets/demo/nazareth-pottenberg.json; do

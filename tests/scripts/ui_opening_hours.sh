@@ -15,6 +15,10 @@ m=${hm:2:2}
 open=$(printf '%02d:00' $(((10#$h + 2) % 24)))
 close=$(printf '%02d:00' $(((10#$h + 3) % 24)))
 printf 'opening_hours = %s-%s\n' "$open" "$close" >"$tmp/kiosk.conf"
+# A stand-in for /sys/class/backlight: the panel goes dark while nothing is shown.
+mkdir -p "$tmp/bl/panel"
+echo 0 >"$tmp/bl/panel/bl_power"
+export WIJKPEIL_BACKLIGHT_DIR="$tmp/bl"
 cat >"$tmp/rest.txt" <<S
 tree $tmp/closed.json
 wait 600000
@@ -25,6 +29,7 @@ S
 # to half past the opening hour (the clock moves on a little while we compute; half an hour of
 # margin on each side)
 to_open=$(((150 - 10#$m) * 60000))
+bl_rest=$(cat "$tmp/bl/panel/bl_power")
 cat >"$tmp/wake.txt" <<S
 wait $to_open
 tree $tmp/open.json
@@ -44,7 +49,10 @@ expect-screen attract
 wait 91000
 expect-no-widget closed
 S
+bl_open=$(cat "$tmp/bl/panel/bl_power")
 "$WIJKPEIL" --config "$tmp/kiosk.conf" --questionset "$poll" --db "$tmp/k.db" --script "$tmp/tap.txt"
+bl_after_tap=$(cat "$tmp/bl/panel/bl_power")
+printf '%s %s %s\n' "$bl_rest" "$bl_open" "$bl_after_tap" >"$tmp/bl.txt"
 python3 - "$tmp" <<'PY'
 import json, re, sys
 tmp = sys.argv[1]
@@ -68,6 +76,10 @@ def frames(name):
 # Resting: the first frame and nothing in 10 minutes. Awake: the 3 s language cycle draws.
 check(frames("rest.err") == 1, "frames while resting: %d, expected 1" % frames("rest.err"))
 check(frames("wake.err") >= 4, "frames once open: %d, expected >= 4" % frames("wake.err"))
-print("ui_opening_hours: %d passed, %d failed" % (8 - fails, fails))
+rest, opened_bl, after_tap = open(tmp + "/bl.txt").read().split()
+check(rest == "4", "backlight off while closed (bl_power %s)" % rest)
+check(opened_bl == "0", "backlight on once open (bl_power %s)" % opened_bl)
+check(after_tap == "4", "off again after the closed screen timed out (bl_power %s)" % after_tap)
+print("ui_opening_hours: %d passed, %d failed" % (11 - fails, fails))
 sys.exit(1 if fails else 0)
 PY
