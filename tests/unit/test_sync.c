@@ -546,50 +546,47 @@ static void test_conflict_kept_for_staff(void)
     free(db);
 }
 
-static void test_retry_after_honoured(void)
+/* Runs the uploader against a fake server answering 503 (mode); returns the wait it planned
+ * after the first failed attempt, or -1; last_error gets the state's error text. */
+static int64_t planned_wait(const char *mode, const char *tag, char *last_error, size_t len)
 {
-    char *db = kiosk_db("sync-retry-kiosk");
+    char *db = kiosk_db(tag);
     kiosk_fill(db, 5);
+    int64_t wait = -1;
     proc fake;
-    if (fake_start("503", &fake) == 0) {
+    if (fake_start(mode, &fake) == 0) {
         config cfg;
         kiosk_cfg(&cfg, "http", fake.port, "tok");
         sync_ctx *s = NULL;
         char err[WP_ERR_LEN];
         CHECK(sync_start_tuned(&cfg, db, &fast, &s, err, sizeof err) == 0);
         sync_state st;
-        CHECK(wait_state(s, st_attempted, 5000, &st));
-        int64_t wait = st.next_attempt_ms - st.last_attempt_ms;
-        CHECKF(wait >= 900 && wait <= 2000, "Retry-After: 1 gives a wait of %lld ms",
-               (long long)wait);
-        CHECK(strstr(st.last_error, "503") != NULL);
+        if (wait_state(s, st_attempted, 5000, &st)) {
+            wait = st.next_attempt_ms - st.last_attempt_ms;
+            wp_strlcpy(last_error, st.last_error, len);
+        }
         sync_stop(s);
         proc_kill(&fake, SIGKILL);
     }
     free(db);
+    return wait;
+}
+
+static void test_retry_after_honoured(void)
+{
+    char last[SYNC_TEXT_LEN] = "";
+    int64_t wait = planned_wait("503", "sync-retry-kiosk", last, sizeof last);
+    CHECKF(wait >= 900 && wait <= 2000, "Retry-After: 1 gives a wait of %lld ms", (long long)wait);
+    CHECK(strstr(last, "503") != NULL);
 }
 
 /* Retry-After is a floor: "0" from a proxy must not turn the backoff into a busy loop. */
 static void test_retry_after_zero_keeps_backoff(void)
 {
-    char *db = kiosk_db("sync-retry0-kiosk");
-    kiosk_fill(db, 5);
-    proc fake;
-    if (fake_start("503zero", &fake) == 0) {
-        config cfg;
-        kiosk_cfg(&cfg, "http", fake.port, "tok");
-        sync_ctx *s = NULL;
-        char err[WP_ERR_LEN];
-        CHECK(sync_start_tuned(&cfg, db, &fast, &s, err, sizeof err) == 0);
-        sync_state st;
-        CHECK(wait_state(s, st_attempted, 5000, &st));
-        int64_t wait = st.next_attempt_ms - st.last_attempt_ms;
-        CHECKF(wait >= fast.backoff_min_ms / 2, "Retry-After: 0 gives a wait of %lld ms",
-               (long long)wait);
-        sync_stop(s);
-        proc_kill(&fake, SIGKILL);
-    }
-    free(db);
+    char last[SYNC_TEXT_LEN] = "";
+    int64_t wait = planned_wait("503zero", "sync-retry0-kiosk", last, sizeof last);
+    CHECKF(wait >= fast.backoff_min_ms / 2, "Retry-After: 0 gives a wait of %lld ms",
+           (long long)wait);
 }
 
 static void test_ui_never_blocked(void)
