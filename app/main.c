@@ -493,6 +493,7 @@ static int open_ui(app *a, int64_t now)
     o.save = save_response;
     o.save_ctx = a;
     o.languages = a->cfg.languages;
+    o.tap_debounce_ms = a->cfg.tap_debounce_ms;
     ui_staff_options so;
     memset(&so, 0, sizeof so);
     so.cfg = &a->cfg;

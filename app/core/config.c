@@ -16,6 +16,7 @@ void config_defaults(config *c)
     c->keep_abandoned = true;
     c->sync_interval_seconds = 300;
     c->viewing_distance_mm = 600;
+    c->tap_debounce_ms = 400;
     wp_strlcpy(c->mount_roots[0], "/media", sizeof c->mount_roots[0]);
     wp_strlcpy(c->mount_roots[1], "/run/media", sizeof c->mount_roots[1]);
     c->n_mount_roots = 2;
@@ -90,6 +91,7 @@ static const char *const known_keys[] = {"questionset",
                                          "opening_hours",
                                          "screen_width_mm",
                                          "viewing_distance_mm",
+                                         "tap_debounce_ms",
                                          NULL};
 
 bool config_known_key(const char *key)
@@ -177,6 +179,8 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     }
     if (!strcmp(key, "viewing_distance_mm"))
         return set_int(&c->viewing_distance_mm, key, v, 200, 2000, err, errlen);
+    if (!strcmp(key, "tap_debounce_ms"))
+        return set_int(&c->tap_debounce_ms, key, v, 0, 2000, err, errlen);
     wp_errf(err, errlen, "unknown setting \"%s\"", key);
     return -1;
 }

@@ -40,6 +40,7 @@ typedef struct {
     /* accessibility */
     double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
     int viewing_distance_mm; /* for large-text sizing (600) */
+    int tap_debounce_ms;     /* second tap on the control that just moved the screen (400) */
 } config;
 
 /* Fills every field with its default. */

@@ -180,7 +180,8 @@ bool flow_start(flow *f, int64_t now)
     f->preview = false;
     f->started = now;
     f->last_activity = now;
-    f->lang = default_lang(f);
+    /* The language the attract screen showed at the tap: the resident was reading it. */
+    f->lang = flow_attract_language(f, now);
     f->lang_return = -1;
     enter(f, FLOW_LANGUAGE, now);
     return true;

@@ -64,6 +64,9 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_SCROLL_UP] = "scroll_up",
     [UISTR_SCROLL_DOWN] = "scroll_down",
     [UISTR_CLOSED] = "closed",
+    [UISTR_MORE] = "more",
+    [UISTR_CLOSE] = "close",
+    [UISTR_MORE_ANSWERS] = "more_answers",
 };
 
 /* Keys whose text is a template and must say where the number goes. */

@@ -42,7 +42,10 @@ typedef enum {
     UISTR_HIGH_CONTRAST,
     UISTR_SCROLL_UP,
     UISTR_SCROLL_DOWN,
-    UISTR_CLOSED, /* outside opening hours */
+    UISTR_CLOSED,       /* outside opening hours */
+    UISTR_MORE,         /* the collapsed toolbar's button */
+    UISTR_CLOSE,        /* the same button while its panel is open */
+    UISTR_MORE_ANSWERS, /* on "down" when answers are below: "{n} more" */
     UISTR_COUNT
 } uistr_key;
 

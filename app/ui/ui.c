@@ -15,21 +15,33 @@
 
 #define NOTO_CAP_EM 0.714 /* cap height of Noto Sans as a fraction of the em size */
 
-/* Text and control sizes of one display mode, in pixels. */
+/* Panels (ACCESSIBILITY.md A13): below these sizes in millimetres the layout tightens. */
+#define UI_COMPACT_MM   240.0 /* narrower: 7" and 10" panels, compact chrome and text */
+#define UI_COMPACT_H_MM 150.0 /* or lower than this */
+#define UI_ONE_BAR_H_MM 110.0 /* lower: toolbar and navigation share one bar (7" landscape) */
+#define UI_NARROW_MM    120.0 /* narrower: scroll buttons below the content (7" portrait) */
+
+/* Text and control sizes of one display mode on one panel, in pixels. */
 typedef struct {
     int body, heading, title, small; /* text sizes */
     int bar_h, bottom_h;             /* top toolbar and bottom navigation heights */
     int margin, gap, pad;            /* outer margin, gap between targets, inner padding */
     int tile_min;                    /* shortest side of an answer tile */
+    int icon;                        /* icon above a tile's label */
+    int arrow;                       /* arrow of a scroll button */
+    int check;                       /* corner square of a check mark (disc and its margin) */
     int outline, outline_sel;        /* outline thickness, normal and chosen */
+    bool compact;                    /* a small panel (7" or 10"): tighter chrome and text */
+    bool one_bar;                    /* too short for two bars: the toolbar joins the bottom bar */
+    bool narrow; /* too narrow for a scroll column: scroll buttons sit below the content */
 } ui_sizes;
 
 /* What the current layout was built from: when any of it changes, lay out again. */
 typedef struct {
     flow_screen screen;
-    int question, lang, attract_lang, countdown, scroll;
+    int question, lang, attract_lang, countdown, scroll, volume;
     flow_hint hint;
-    bool large, contrast;
+    bool large, contrast, reading, more_open;
     bool resting; /* outside opening hours */
     bool awake;   /* resting, but woken by a tap: the closed screen */
     bool staff;
@@ -44,11 +56,13 @@ struct ui {
     const qset *qs;
     bool large, contrast; /* display modes of the current resident */
     bool reading;         /* read-aloud switched on */
+    bool more_open;       /* the collapsed toolbar's panel is open */
     bool resting;         /* outside opening hours: blank screen, no poll */
     int64_t awake_until;  /* a tap while resting shows the closed screen until then */
     char hours[32];       /* opening hours as shown on the closed screen */
-    int scroll;           /* first content row shown (scrolling in large text) */
+    int scroll;           /* first content row shown */
     int max_scroll;       /* last value scroll may take on this screen */
+    int keep_option;      /* option to scroll into view at the next layout, -1: none */
     flow_screen last_screen;
     int last_question;
     uiw_list wl;       /* widgets of the current layout */
@@ -62,7 +76,9 @@ struct ui {
     int heard;                /* segment being heard, -1 when silent */
     char pressed[UIW_ID_LEN]; /* widget under the finger since it went down */
     bool pressing;
-    int64_t last_input; /* last finger down, for resetting modes left on the attract */
+    int64_t last_input;        /* last finger down, for resetting modes left on the attract */
+    int64_t moved_at;          /* when a tap last changed the screen */
+    char moved_by[UIW_ID_LEN]; /* the control that did (a second tap on it is debounced) */
     char last_error[WP_ERR_LEN];
 };
 
@@ -81,15 +97,31 @@ static int cap_px(const ui *u, double cap_mm)
 static ui_sizes sizes(const ui *u)
 {
     ui_sizes s;
+    double w_mm = u->o.width / u->o.px_per_mm, h_mm = u->o.height / u->o.px_per_mm;
+    s.compact = w_mm < UI_COMPACT_MM || h_mm < UI_COMPACT_H_MM;
+    s.one_bar = h_mm < UI_ONE_BAR_H_MM;
+    s.narrow = w_mm < UI_NARROW_MM;
     /* Large text: capital height >= 0.0122 x viewing distance (ACCESSIBILITY.md A6). */
     double large_cap = fmax(7.4, 0.0122 * u->o.viewing_distance_mm + 0.1);
-    if (u->large) {
+    if (u->large && s.compact) {
+        s.small = s.body = cap_px(u, large_cap);
+        s.heading = cap_px(u, large_cap + 0.4);
+        s.title = cap_px(u, large_cap + 1.2);
+        s.bar_h = s.bottom_h = mm(u, 23);
+    } else if (u->large) {
         s.small = cap_px(u, large_cap);
         s.body = cap_px(u, large_cap + 0.4);
         s.heading = cap_px(u, large_cap + 1.6);
         s.title = cap_px(u, large_cap + 4.0);
         s.bar_h = mm(u, 30);
         s.bottom_h = mm(u, 30);
+    } else if (s.compact) {
+        /* A5: capital height at least 4.8 mm, also on the smallest panel. */
+        s.small = cap_px(u, 4.9);
+        s.body = cap_px(u, 5.0);
+        s.heading = cap_px(u, 5.6);
+        s.title = cap_px(u, 7.0);
+        s.bar_h = s.bottom_h = mm(u, 21);
     } else {
         s.small = cap_px(u, 5.0);
         s.body = cap_px(u, 5.4);
@@ -98,10 +130,13 @@ static ui_sizes sizes(const ui *u)
         s.bar_h = mm(u, 24);
         s.bottom_h = mm(u, 26);
     }
-    s.margin = mm(u, 6);
-    s.gap = mm(u, 4);
-    s.pad = mm(u, 2.5);
-    s.tile_min = mm(u, 22);
+    s.margin = mm(u, s.compact ? 3 : 6);
+    s.gap = mm(u, s.compact ? 3.5 : 4);
+    s.pad = mm(u, s.compact ? 2 : 2.5);
+    s.tile_min = mm(u, s.compact ? 21 : 22);
+    s.icon = mm(u, u->large ? UI_ICON_LARGE_MM : UI_ICON_MM);
+    s.arrow = mm(u, UI_ARROW_MM);
+    s.check = mm(u, (UI_CHECK_DISC_MM + UI_CHECK_MARGIN_MM) * (s.compact ? 0.75 : 1.0));
     s.outline = mm(u, 0.6) < 2 ? 2 : mm(u, 0.6);
     s.outline_sel = mm(u, 1.6) < 5 ? 5 : mm(u, 1.6);
     return s;
@@ -143,18 +178,41 @@ static int text_h(ui *u, const char *s, int px, bool bold, int w)
 }
 
 /* Width of s on one line. */
-static int text_w(ui *u, const char *s, int px)
+static int text_w(ui *u, const char *s, int px, bool bold)
 {
-    ui_text_style st = {.px = px, .rtl = lang_rtl(u), .align = UI_ALIGN_START};
+    ui_text_style st = {.px = px, .bold = bold, .rtl = lang_rtl(u), .align = UI_ALIGN_START};
     int tw = 0, th = 0;
     ui_text_measure(u->text, s, &st, 100000, &tw, &th);
     return tw;
 }
 
-/* Width kept free for the check mark of a chosen tile (its disc and margin). */
-static int check_room(const ui *u)
+/* Width of the widest word of s (a line can never be narrower without breaking a word). */
+static int word_w(ui *u, const char *s, int px, bool bold, bool rtl)
 {
-    return mm(u, 9.5);
+    ui_text_style st = {.px = px, .bold = bold, .rtl = rtl, .align = UI_ALIGN_START};
+    int widest = 0;
+    char word[UIW_LABEL_LEN];
+    while (*s) {
+        while (*s == ' ' || *s == '\n' || *s == '\t')
+            s++;
+        size_t n = strcspn(s, " \n\t");
+        if (n == 0)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)n, s);
+        s += n;
+        int tw = 0, th = 0;
+        ui_text_measure(u->text, word, &st, 1 << 20, &tw, &th);
+        if (tw > widest)
+            widest = tw;
+    }
+    return widest;
+}
+
+/* A boxed control wide enough for its label on one line, never narrower than min_w. */
+static int control_w(ui *u, const ui_sizes *s, const char *label, int px, bool bold, int min_w)
+{
+    int w = text_w(u, label, px, bold) + 2 * s->pad + 2 * s->outline + mm(u, 1);
+    return w < min_w ? min_w : w;
 }
 
 static uiw *add(ui *u, uiw_role role, const char *id, const char *label, const char *spoken, int px,
@@ -172,106 +230,322 @@ static uiw *add(ui *u, uiw_role role, const char *id, const char *label, const c
     return w;
 }
 
+/* A boxed control (tile look, centred label). */
+static uiw *add_control(ui *u, uiw_role role, const char *id, const char *label, int px, SDL_Rect r,
+                        uiw_action act)
+{
+    uiw *b = add(u, role, id, label, NULL, px, r);
+    if (b) {
+        b->look = UIW_TILE;
+        b->action = act;
+        b->align = UI_ALIGN_CENTER;
+    }
+    return b;
+}
+
 static SDL_Rect rect(int x, int y, int w, int h)
 {
     SDL_Rect r = {x, y, w, h};
     return r;
 }
 
-/* ---------- layout: parts shared by the screens ---------- */
+/* ---------- the toolbar: speech and display controls, collapsed behind "more" ---------- */
 
-/* The speech and display controls, always in the same place at the top (start side), and the
- * language switch at the end side on question screens. Returns the toolbar's bottom. */
+#define UI_TOOLS      5     /* read aloud, volume down and up, large text, high contrast */
+#define UI_MORE_SHORT "..." /* "more" where its word does not fit (spoken as the word) */
+
+typedef struct {
+    const char *id;
+    uiw_action act;
+    bool toggle, on;
+    char label[UIW_LABEL_LEN];
+    int w; /* width wanted for the label on one line */
+} ui_tool;
+
+static int volume_now(const ui *u)
+{
+    return u->o.speech ? speech_volume(u->o.speech) : u->o.default_volume;
+}
+
+/* The five controls with their labels in the current language and state. */
+static void tools(ui *u, const ui_sizes *s, ui_tool *t)
+{
+    static const struct {
+        const char *id;
+        uiw_action act;
+        bool toggle;
+        double min_mm;
+    } def[UI_TOOLS] = {
+        {"read-aloud", UIA_READ_ALOUD, true, 34},       {"volume-down", UIA_VOLUME_DOWN, false, 26},
+        {"volume-up", UIA_VOLUME_UP, false, 26},        {"large-text", UIA_LARGE_TEXT, true, 34},
+        {"high-contrast", UIA_HIGH_CONTRAST, true, 34},
+    };
+    for (int i = 0; i < UI_TOOLS; i++) {
+        t[i].id = def[i].id;
+        t[i].act = def[i].act;
+        t[i].toggle = def[i].toggle;
+        t[i].on = false;
+        switch (def[i].act) {
+        case UIA_READ_ALOUD:
+            /* Its state in words: once on, the same control stops the reading. */
+            t[i].on = u->reading;
+            wp_strlcpy(t[i].label, S(u, u->reading ? UISTR_STOP_READING : UISTR_READ_ALOUD),
+                       sizeof t[i].label);
+            break;
+        case UIA_VOLUME_DOWN:
+            wp_strlcpy(t[i].label, S(u, UISTR_VOLUME_DOWN), sizeof t[i].label);
+            break;
+        case UIA_VOLUME_UP:
+            /* The level in numbers, so a tap shows what it did. */
+            snprintf(t[i].label, sizeof t[i].label, "%s %d/%d", S(u, UISTR_VOLUME_UP),
+                     volume_now(u), SPEECH_VOLUME_MAX);
+            break;
+        case UIA_LARGE_TEXT:
+            t[i].on = u->large;
+            wp_strlcpy(t[i].label, S(u, UISTR_LARGE_TEXT), sizeof t[i].label);
+            break;
+        default:
+            t[i].on = u->contrast;
+            wp_strlcpy(t[i].label, S(u, UISTR_HIGH_CONTRAST), sizeof t[i].label);
+            break;
+        }
+        t[i].w = control_w(u, s, t[i].label, s->small, false, mm(u, def[i].min_mm));
+    }
+}
+
+static int language_switch_w(ui *u, const ui_sizes *s)
+{
+    return control_w(u, s, S(u, UISTR_LANGUAGE), s->small, false, mm(u, s->compact ? 28 : 40));
+}
+
+static int more_w(ui *u, const ui_sizes *s)
+{
+    int a = control_w(u, s, S(u, UISTR_MORE), s->small, false, mm(u, 28));
+    int b = control_w(u, s, S(u, UISTR_CLOSE), s->small, false, mm(u, 28));
+    return a > b ? a : b;
+}
+
+/* True when the five controls and the language switch do not fit side by side: they move
+ * behind one "more" button (also whenever the toolbar has to join the bottom bar). */
+static bool toolbar_collapsed(ui *u, const ui_sizes *s)
+{
+    if (s->one_bar)
+        return true;
+    ui_tool t[UI_TOOLS];
+    tools(u, s, t);
+    int need = language_switch_w(u, s) + UI_TOOLS * s->gap + mm(u, 10);
+    for (int i = 0; i < UI_TOOLS; i++)
+        need += t[i].w;
+    return need > u->o.width - 2 * s->margin;
+}
+
+static void add_tool(ui *u, const ui_sizes *s, const ui_tool *t, SDL_Rect r)
+{
+    uiw *b =
+        add_control(u, t->toggle ? UIW_TOGGLE : UIW_BUTTON, t->id, t->label, s->small, r, t->act);
+    if (b)
+        b->selected = t->on;
+}
+
+static void add_more(ui *u, const ui_sizes *s, SDL_Rect r)
+{
+    uiw *b = add_control(u, UIW_TOGGLE, "more", S(u, u->more_open ? UISTR_CLOSE : UISTR_MORE),
+                         s->small, r, UIA_MORE);
+    if (b)
+        b->selected = u->more_open;
+}
+
+static void add_language_switch(ui *u, const ui_sizes *s, SDL_Rect r)
+{
+    add_control(u, UIW_BUTTON, "language-switch", S(u, UISTR_LANGUAGE), s->small, r,
+                UIA_LANG_SWITCH);
+}
+
+/* True when the language switch fits into the toolbar beside "more" (else it is in the panel). */
+static bool language_in_toolbar(ui *u, const ui_sizes *s)
+{
+    return more_w(u, s) + s->gap + language_switch_w(u, s) <= u->o.width - 2 * s->margin;
+}
+
+/* The toolbar at the top: the five controls (or "more") at the start side, the language
+ * switch at the end side on question screens. Returns the toolbar's bottom. */
 static int lay_toolbar(ui *u, const ui_sizes *s, bool with_language)
 {
     int x = s->margin, y = s->margin / 2, h = s->bar_h;
-    struct {
-        const char *id;
-        uistr_key label;
-        uiw_action act;
-        double w_mm;
-        bool toggle, on;
-    } items[] = {
-        {"read-aloud", UISTR_READ_ALOUD, UIA_READ_ALOUD, 50, true, u->reading},
-        {"volume-down", UISTR_VOLUME_DOWN, UIA_VOLUME_DOWN, 30, false, false},
-        {"volume-up", UISTR_VOLUME_UP, UIA_VOLUME_UP, 30, false, false},
-        {"large-text", UISTR_LARGE_TEXT, UIA_LARGE_TEXT, 40, true, u->large},
-        {"high-contrast", UISTR_HIGH_CONTRAST, UIA_HIGH_CONTRAST, 40, true, u->contrast},
-    };
-    if (u->large)
-        for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-            items[i].w_mm *= 1.15;
-    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-        /* Wide enough for the label on one line in every language, never under w_mm. */
-        int w = mm(u, items[i].w_mm);
-        int natural = text_w(u, S(u, items[i].label), s->small) + 2 * s->pad + 2 * s->outline;
-        if (natural > w)
-            w = natural;
-        uiw *b = add(u, items[i].toggle ? UIW_TOGGLE : UIW_BUTTON, items[i].id,
-                     S(u, items[i].label), NULL, s->small, rect(x, y, w, h));
-        if (b) {
-            b->look = UIW_TILE;
-            b->action = items[i].act;
-            b->selected = items[i].on;
-            b->align = UI_ALIGN_CENTER;
+    if (toolbar_collapsed(u, s)) {
+        add_more(u, s, rect(x, y, more_w(u, s), h));
+    } else {
+        ui_tool t[UI_TOOLS];
+        tools(u, s, t);
+        for (int i = 0; i < UI_TOOLS; i++) {
+            add_tool(u, s, &t[i], rect(x, y, t[i].w, h));
+            x += t[i].w + s->gap;
         }
-        x += w + s->gap;
     }
-    if (with_language) {
-        int w = mm(u, u->large ? 72 : 62);
-        uiw *b = add(u, UIW_BUTTON, "language-switch", S(u, UISTR_LANGUAGE), NULL, s->small,
-                     rect(u->o.width - s->margin - w, y, w, h));
-        if (b) {
-            b->look = UIW_TILE;
-            b->action = UIA_LANG_SWITCH;
-            b->align = UI_ALIGN_CENTER;
-        }
+    if (with_language && language_in_toolbar(u, s)) {
+        int w = language_switch_w(u, s);
+        add_language_switch(u, s, rect(u->o.width - s->margin - w, y, w, h));
     }
     return y + h;
 }
 
-/* Bottom navigation: back at the start side, progress in the middle, next at the end side. */
-static void lay_bottom(ui *u, const ui_sizes *s, bool back, const char *progress,
-                       const char *next_label, bool next_enabled, const char *hint)
+/* A hint across the toolbar's place (when the bottom bar has no room for it). */
+static int lay_top_hint(ui *u, const ui_sizes *s, const char *hint)
 {
-    int h = s->bottom_h, y = u->o.height - s->margin / 2 - h;
-    if (back) {
-        uiw *b = add(u, UIW_BUTTON, "back", S(u, UISTR_BACK), NULL, s->body,
-                     rect(s->margin, y, mm(u, u->large ? 70 : 60), h));
-        if (b) {
-            b->look = UIW_TILE;
-            b->action = UIA_BACK;
-            b->align = UI_ALIGN_CENTER;
+    int y = s->margin / 2, w = u->o.width - 2 * s->margin;
+    uiw *hw = add(u, UIW_HINT, "hint", hint, NULL, s->small, rect(s->margin, y, w, s->bar_h));
+    if (hw) {
+        hw->look = UIW_HINTBOX;
+        hw->bold = true;
+        hw->align = UI_ALIGN_CENTER;
+    }
+    return y + s->bar_h;
+}
+
+/* ---------- the bottom bar ---------- */
+
+typedef struct {
+    bool back;
+    const char *progress;       /* NULL: none */
+    const char *next;           /* NULL: no next button */
+    const char *next_widest[3]; /* every label next may take on this screen (stable width) */
+    bool next_enabled;
+    const char *hint; /* a refused tap's notice, or NULL */
+    bool tools;       /* one-bar panels: "more" and the language switch join it */
+    bool language;
+} ui_bottom;
+
+static int back_w(ui *u, const ui_sizes *s)
+{
+    double min = s->compact ? 26 : (u->large ? 70 : 60);
+    return control_w(u, s, S(u, UISTR_BACK), s->body, false, mm(u, min));
+}
+
+static int next_w(ui *u, const ui_sizes *s, const ui_bottom *b)
+{
+    int w = mm(u, s->compact ? 34 : (u->large ? 96 : 84));
+    for (int i = 0; i < 3; i++)
+        if (b->next_widest[i]) {
+            int n = control_w(u, s, b->next_widest[i], s->body, true, 0);
+            if (n > w)
+                w = n;
+        }
+    return w;
+}
+
+/* On one-bar panels: true when the language switch fits into the bottom bar beside "more",
+ * back and next; otherwise it moves into the "more" panel. */
+static bool language_in_bar(ui *u, const ui_sizes *s, const ui_bottom *b)
+{
+    int need = more_w(u, s) + back_w(u, s) + language_switch_w(u, s) + next_w(u, s, b) +
+               3 * s->gap + mm(u, 4);
+    return need <= u->o.width - 2 * s->margin;
+}
+
+/* Where the bottom bar's controls go. One row: "more", back ... the middle ... language
+ * switch, next. When they do not fit side by side (large text on a narrow panel), two rows:
+ * "more", back and the language switch above, next below. */
+typedef struct {
+    SDL_Rect more, back, lang, next;
+    SDL_Rect middle; /* free span of the bar between them (the hint, progress or scrolling) */
+    bool has_more, has_lang;
+    bool more_short; /* "more" as "..." (its word did not fit beside back and next) */
+    int top;         /* the bar's top: content ends a gap above it */
+} ui_bottom_geo;
+
+static void bottom_geo(ui *u, const ui_sizes *s, const ui_bottom *b, ui_bottom_geo *g)
+{
+    memset(g, 0, sizeof *g);
+    bool hint = b->hint && *b->hint;
+    int h = s->bottom_h, y = u->o.height - s->margin / 2 - h, full = u->o.width - 2 * s->margin;
+    int mw = more_w(u, s), bw = back_w(u, s), lw = language_switch_w(u, s);
+    int nw = b->next ? next_w(u, s, b) : 0;
+    g->has_more = b->tools && !hint;
+    g->has_lang = b->tools && b->language && !hint && language_in_bar(u, s, b);
+    int end = (b->next ? nw + s->gap : 0) + (g->has_lang ? lw + s->gap : 0);
+    if (g->has_more && mw + s->gap + (b->back ? bw + s->gap : 0) + end - s->gap > full) {
+        g->more_short = true;
+        mw = control_w(u, s, UI_MORE_SHORT, s->small, true, s->tile_min);
+    }
+    int start = (g->has_more ? mw + s->gap : 0) + (b->back ? bw + s->gap : 0);
+    bool two = start + end - s->gap > full && b->next;
+    int y0 = two ? y - h - s->gap : y; /* the row of more, back and language */
+    int x = s->margin;
+    if (g->has_more) {
+        g->more = rect(x, y0, mw, h);
+        x += mw + s->gap;
+    }
+    if (b->back) {
+        g->back = rect(x, y0, bw, h);
+        x += bw + s->gap;
+    }
+    int x1 = u->o.width - s->margin;
+    if (nw > full)
+        nw = full;
+    if (b->next) {
+        g->next = rect(x1 - nw, y, nw, h);
+        if (!two)
+            x1 -= nw + s->gap;
+    }
+    if (g->has_lang) {
+        g->lang = rect(x1 - lw, y0, lw, h);
+        x1 -= lw + s->gap;
+    }
+    /* The middle: between back and next on one row, or beside next on the lower row. */
+    if (two)
+        g->middle = rect(s->margin, y, full - nw - s->gap, h);
+    else
+        g->middle = rect(x, y, x1 - x, h);
+    if (g->middle.w < 0)
+        g->middle.w = 0;
+    g->top = y0;
+}
+
+/* Back at the start side, next at the end side, between them the hint or the progress (unless
+ * the scroll controls took the middle); on one-bar panels "more" before back and the language
+ * switch before next (a hint takes their place while it shows). */
+static void lay_bottom(ui *u, const ui_sizes *s, const ui_bottom *b, bool middle_taken)
+{
+    ui_bottom_geo g;
+    bottom_geo(u, s, b, &g);
+    if (g.has_more) {
+        add_more(u, s, g.more);
+        if (g.more_short && u->wl.n > 0) {
+            uiw *m = &u->wl.w[u->wl.n - 1];
+            uiw_set_label(m, UI_MORE_SHORT, S(u, u->more_open ? UISTR_CLOSE : UISTR_MORE));
+            m->bold = true;
         }
     }
-    if (hint && *hint) {
-        /* A refused tap's hint sits between back and next, in place of the progress: it never
-         * moves the answers, so the next tap lands where the finger aims. */
-        int bw = mm(u, u->large ? 70 : 60), nw = mm(u, u->large ? 96 : 84);
-        int x = s->margin + bw + s->gap, w = u->o.width - 2 * s->margin - bw - nw - 2 * s->gap;
-        uiw *hw = add(u, UIW_HINT, "hint", hint, NULL, s->small, rect(x, y, w, h));
+    if (b->back)
+        add_control(u, UIW_BUTTON, "back", S(u, UISTR_BACK), s->body, g.back, UIA_BACK);
+    if (b->next) {
+        uiw *n = add(u, UIW_BUTTON, "next", b->next, NULL, s->body, g.next);
+        if (n) {
+            n->look = UIW_PRIMARY;
+            n->action = UIA_NEXT;
+            n->enabled = b->next_enabled;
+            n->bold = true;
+            n->align = UI_ALIGN_CENTER;
+        }
+    }
+    if (g.has_lang)
+        add_language_switch(u, s, g.lang);
+    if (b->hint && *b->hint) {
+        /* A refused tap's hint sits in the bar: it never moves the answers, so the next tap
+         * lands where the finger aims. */
+        uiw *hw = add(u, UIW_HINT, "hint", b->hint, NULL, s->small, g.middle);
         if (hw) {
             hw->look = UIW_HINTBOX;
             hw->bold = true;
             hw->align = UI_ALIGN_CENTER;
         }
-    } else if (progress) {
-        int w = mm(u, 60);
-        uiw *p = add(u, UIW_PROGRESS, "progress", progress, NULL, s->body,
-                     rect((u->o.width - w) / 2, y, w, h));
-        if (p)
-            p->align = UI_ALIGN_CENTER;
-    }
-    if (next_label) {
-        int w = mm(u, u->large ? 96 : 84);
-        uiw *n = add(u, UIW_BUTTON, "next", next_label, NULL, s->body,
-                     rect(u->o.width - s->margin - w, y, w, h));
-        if (n) {
-            n->look = UIW_PRIMARY;
-            n->action = UIA_NEXT;
-            n->enabled = next_enabled;
-            n->bold = true;
-            n->align = UI_ALIGN_CENTER;
+    } else if (b->progress && !middle_taken) {
+        int w = text_w(u, b->progress, s->body, false) + 2 * s->pad;
+        if (w <= g.middle.w) {
+            uiw *p = add(u, UIW_PROGRESS, "progress", b->progress, NULL, s->body,
+                         rect(g.middle.x + (g.middle.w - w) / 2, g.middle.y, w, g.middle.h));
+            if (p)
+                p->align = UI_ALIGN_CENTER;
         }
     }
 }
@@ -279,18 +553,19 @@ static void lay_bottom(ui *u, const ui_sizes *s, bool back, const char *progress
 /* ---------- content rows with scrolling ---------- */
 
 /* Content is a column of rows; when it is taller than the area, whole rows scroll with large
- * up/down buttons so nothing is ever cut off. */
+ * up/down buttons so nothing is ever cut off, and "down" says how many answers are below. */
 typedef struct {
     int first, count; /* widgets [first, first+count) in u->wl belong to the row */
     int h;            /* row height */
 } ui_row;
 
-#define UI_MAX_ROWS 24
+#define UI_MAX_ROWS 40
 
 typedef struct {
     ui_row row[UI_MAX_ROWS];
     int n;
     int cur_first;
+    int avail; /* height of the content area: no row may be taller */
 } ui_rows;
 
 static void row_begin(ui *u, ui_rows *rows)
@@ -308,25 +583,71 @@ static void row_end(ui *u, ui_rows *rows, int h)
     r->h = h;
 }
 
-/* Places rows from u->scroll on into [top, bottom); rows that do not fit are removed. Returns
- * true when rows before or after are hidden (scroll buttons needed). */
-static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool *more_before,
-                       bool *more_after)
+/* The first row shown when scrolled to first: rows [first, end) fit into avail. */
+static int rows_fit_end(const ui_rows *rows, int first, int avail, int gap)
 {
-    int y = top;
+    int y = 0, i = first;
+    for (; i < rows->n; i++) {
+        if (i > first && y + rows->row[i].h > avail)
+            break;
+        y += rows->row[i].h + gap;
+    }
+    return i;
+}
+
+/* Scrolls so that the row holding option keep (if any) is shown. */
+static void rows_keep_in_view(ui *u, const ui_rows *rows, int avail, int gap)
+{
+    if (u->keep_option < 0)
+        return;
+    int target = -1;
+    for (int i = 0; i < rows->n && target < 0; i++)
+        for (int k = 0; k < rows->row[i].count; k++) {
+            const uiw *w = &u->wl.w[rows->row[i].first + k];
+            if (w->action == UIA_OPTION && w->arg == u->keep_option)
+                target = i;
+        }
+    u->keep_option = -1;
+    if (target < 0)
+        return;
+    int first = u->scroll;
+    if (first > target)
+        first = target;
+    while (first < target && rows_fit_end(rows, first, avail, gap) <= target)
+        first++;
+    u->scroll = first;
+}
+
+/* Places rows from u->scroll on into [top, bottom); rows that do not fit are removed. Says
+ * whether rows before or after are hidden and how many targets lie below. */
+static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool *more_before,
+                       bool *more_after, int *targets_after)
+{
+    int avail = bottom - top;
+    /* The furthest useful scroll position: the first row from which the rest fits. */
+    int last = rows->n - 1, hsum = rows->n ? rows->row[last].h : 0;
+    while (last > 0 && hsum + gap + rows->row[last - 1].h <= avail) {
+        last--;
+        hsum += gap + rows->row[last].h;
+    }
+    u->max_scroll = rows->n ? last : 0;
+    rows_keep_in_view(u, rows, avail, gap);
+    if (u->scroll > u->max_scroll)
+        u->scroll = u->max_scroll;
     int first = u->scroll < rows->n ? u->scroll : 0;
+    int end = rows_fit_end(rows, first, avail, gap);
     uiw_list keep = {.n = 0};
     int base = rows->n ? rows->row[0].first : u->wl.n;
-    bool after = false;
+    int y = top, hidden = 0;
     for (int i = 0; i < rows->n; i++) {
         ui_row *r = &rows->row[i];
-        bool show = i >= first && !after && (y + r->h <= bottom || i == first);
-        if (i >= first && !show)
-            after = true;
+        bool show = i >= first && i < end;
         for (int k = 0; k < r->count; k++) {
             uiw *w = &u->wl.w[r->first + k];
-            if (!show)
+            if (!show) {
+                hidden += i >= end && w->action != UIA_NONE;
                 continue;
+            }
             w->r.y += y;
             keep.w[keep.n++] = *w;
         }
@@ -344,27 +665,392 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
     for (int i = 0; i < keep.n && u->wl.n < UIW_MAX; i++)
         u->wl.w[u->wl.n++] = keep.w[i];
     *more_before = first > 0;
-    *more_after = after;
-    /* The furthest useful scroll position: the first row from which the rest fits. */
-    int last = rows->n - 1, hsum = rows->n ? rows->row[last].h : 0;
-    while (last > 0 && hsum + gap + rows->row[last - 1].h <= bottom - top) {
-        last--;
-        hsum += gap + rows->row[last].h;
+    *more_after = end < rows->n;
+    *targets_after = hidden;
+}
+
+/* Builds the rows of a screen's content at width w (x from s->margin, y from 0). */
+typedef void (*ui_build_fn)(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx);
+
+static int rows_total(const ui_rows *rows, int gap)
+{
+    int total = 0;
+    for (int i = 0; i < rows->n; i++)
+        total += rows->row[i].h + (i ? gap : 0);
+    return total;
+}
+
+/* The scroll buttons: an arrow (drawn, language-free) and, where there is room, words ("down,
+ * 3 more"); where there is not, the arrow and the count ("+3"). Speech always says the words. */
+static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, int hidden, SDL_Rect r,
+                       bool enabled)
+{
+    char label[UIW_LABEL_LEN] = "", spoken[UIW_LABEL_LEN], cue[UIW_LABEL_LEN] = "";
+    const char *word = S(u, down ? UISTR_SCROLL_DOWN : UISTR_SCROLL_UP);
+    if (hidden > 0)
+        uistr_format(cue, sizeof cue, S(u, UISTR_MORE_ANSWERS), hidden);
+    snprintf(spoken, sizeof spoken, "%s%s%s", word, cue[0] ? ", " : "", cue);
+    if (words)
+        snprintf(label, sizeof label, "%s%s%s", word, cue[0] ? " " : "", cue);
+    else if (hidden > 0)
+        snprintf(label, sizeof label, "+%d", hidden);
+    uiw *b = add(u, UIW_BUTTON, down ? "scroll-down" : "scroll-up", label, spoken, s->small, r);
+    if (b) {
+        b->look = UIW_TILE;
+        b->action = down ? UIA_SCROLL_DOWN : UIA_SCROLL_UP;
+        b->align = UI_ALIGN_CENTER;
+        b->enabled = enabled;
+        b->arrow = down ? -1 : 1;
+        b->icon = down ? "arrow-down" : "arrow-up";
+        b->icon_h = s->arrow;
     }
-    u->max_scroll = rows->n ? last : 0;
+    return b;
+}
+
+/* Height of a scroll button of width w with this label (arrow above it). */
+static int scroll_h(ui *u, const ui_sizes *s, const char *label, int w)
+{
+    int h = s->arrow + 2 * s->pad +
+            (*label ? s->pad + text_h(u, label, s->small, false, w - 2 * s->pad) : 0);
+    return h < s->tile_min ? s->tile_min : h;
+}
+
+/* Lays a screen's content into [top, bottom): as it is when it fits, else with scroll buttons
+ * that move by whole rows: in the bottom bar's free middle (slot, may be NULL) when they fit
+ * there with their words, else in a column beside the content (with words when it is tall and
+ * wide enough, else arrows and the count), on narrow panels side by side below it. Returns
+ * true when they took the slot. */
+static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL_Rect *slot,
+                        ui_build_fn build, void *ctx)
+{
+    int full_w = u->o.width - 2 * s->margin, avail = bottom - top;
+    const char *up_l = S(u, UISTR_SCROLL_UP), *down_l = S(u, UISTR_SCROLL_DOWN);
+    char cue[UIW_LABEL_LEN] = "", longest[UIW_LABEL_LEN];
+    uistr_format(cue, sizeof cue, S(u, UISTR_MORE_ANSWERS), 88);
+    snprintf(longest, sizeof longest, "%s %s", down_l, cue);
+    int up_w = control_w(u, s, up_l, s->small, false, s->tile_min);
+    int down_w = control_w(u, s, longest, s->small, false, s->tile_min);
+    bool in_slot =
+        slot && slot->w >= up_w + s->gap + down_w && slot->h >= scroll_h(u, s, longest, down_w);
+    /* A column with words: as wide as "up", "down" and the cue each on a line. */
+    int col_w = control_w(u, s, up_l, s->small, false, mm(u, u->large ? 34 : 30));
+    int dw = control_w(u, s, down_l, s->small, false, 0),
+        cw = control_w(u, s, cue, s->small, false, 0);
+    col_w = dw > col_w ? dw : col_w;
+    col_w = cw > col_w ? cw : col_w;
+    int col_up = scroll_h(u, s, up_l, col_w), col_down = scroll_h(u, s, longest, col_w);
+    bool col_words =
+        !in_slot && !s->narrow && col_w <= full_w / 3 && col_up + s->gap + col_down <= avail;
+    /* Else a narrow column of arrows with the count. */
+    int arrow_w = control_w(u, s, "+88", s->small, false, s->tile_min);
+    int arrow_up = scroll_h(u, s, "", arrow_w), arrow_down = scroll_h(u, s, "+88", arrow_w);
+    bool column = !in_slot && !s->narrow && (col_words || arrow_up + s->gap + arrow_down <= avail);
+    if (column && !col_words)
+        col_w = arrow_w;
+    bool below = !in_slot && !column;
+    int bar_w = (full_w - s->gap) / 2;
+    int bar_h = scroll_h(u, s, "+88", bar_w);
+    ui_rows rows;
+    for (int pass = 0; pass < 2; pass++) {
+        int base = u->wl.n;
+        int w = pass == 1 && column ? full_w - col_w - s->gap : full_w;
+        int cbottom = pass == 1 && below ? bottom - bar_h - s->gap : bottom;
+        rows.n = 0;
+        rows.avail = cbottom - top;
+        build(u, s, &rows, w, ctx);
+        if (pass == 0) {
+            if (rows_total(&rows, s->gap) > avail) {
+                u->wl.n = base; /* too tall: lay out again with the scroll buttons */
+                continue;
+            }
+            u->scroll = 0;
+            u->keep_option = -1;
+        }
+        bool before = false, after = false;
+        int hidden = 0;
+        rows_place(u, &rows, top, cbottom, s->gap, &before, &after, &hidden);
+        if (pass == 0)
+            return false;
+        if (!after)
+            hidden = 0;
+        if (in_slot) {
+            int x = slot->x + (slot->w - up_w - s->gap - down_w) / 2;
+            add_scroll(u, s, false, true, 0, rect(x, slot->y, up_w, slot->h), before);
+            add_scroll(u, s, true, true, hidden, rect(x + up_w + s->gap, slot->y, down_w, slot->h),
+                       after);
+        } else if (column) {
+            int bx = u->o.width - s->margin - col_w;
+            /* Halves where both fit, else "up" as low as it may be and "down" the rest. */
+            int uh = (avail - s->gap) / 2;
+            int up_need = col_words ? col_up : arrow_up,
+                down_need = col_words ? col_down : arrow_down;
+            if (avail - s->gap - uh < down_need)
+                uh = up_need;
+            add_scroll(u, s, false, col_words, 0, rect(bx, top, col_w, uh), before);
+            add_scroll(u, s, true, col_words, hidden,
+                       rect(bx, top + uh + s->gap, col_w, avail - uh - s->gap), after);
+        } else {
+            add_scroll(u, s, false, false, 0, rect(s->margin, bottom - bar_h, bar_w, bar_h),
+                       before);
+            add_scroll(u, s, true, false, hidden,
+                       rect(s->margin + bar_w + s->gap, bottom - bar_h, bar_w, bar_h), after);
+        }
+        return in_slot;
+    }
+    return false;
+}
+
+/* ---------- tiles: answers and languages in a grid ---------- */
+
+typedef struct {
+    char id[UIW_ID_LEN];
+    char label[UIW_LABEL_LEN];
+    const char *icon, *clip;
+    uiw_action act;
+    int arg;
+    bool selected;
+    char lang[16];
+    bool rtl;
+} ui_tile;
+
+typedef struct {
+    int icon;    /* icon size (set by lay_tiles) */
+    int px;      /* label size */
+    int pref;    /* columns wanted (fewer when the labels need it) */
+    bool packed; /* one compact centred row when it fits (smileys, yes/no, scales) */
+    int max_w;   /* widest a tile gets (0: an equal share) */
+} ui_grid;
+
+static int tile_width(const ui_sizes *s, int w, int cols, int need, const ui_grid *g)
+{
+    int tw = (w - (cols - 1) * s->gap) / cols;
+    /* One column takes the whole width: its labels then need the fewest lines. */
+    if (cols > 1 && g->max_w > 0 && tw > g->max_w && g->max_w >= need)
+        tw = g->max_w;
+    return tw;
+}
+
+/* Height a tile needs at width tw; *band says whether its check mark needs a band above the
+ * label (when the centred label leaves no room beside the mark's corner). */
+static int tile_need(ui *u, const ui_sizes *s, const ui_tile *t, int tw, const ui_grid *g,
+                     int *band)
+{
+    ui_text_style st = {.px = g->px, .rtl = t->rtl, .align = UI_ALIGN_CENTER};
+    int lw = 0, lh = 0;
+    ui_text_measure(u->text, t->label, &st, tw - 2 * s->pad, &lw, &lh);
+    int block_w = t->icon && g->icon > lw ? g->icon : lw;
+    int block_h = lh + (t->icon ? g->icon + s->pad : 0);
+    /* The mark's corner is free beside the centred label, or beside an icon (the label then
+     * starts below the icon, lower than the corner reaches). */
+    bool free = block_w <= tw - 2 * s->check ||
+                (t->icon && g->icon <= tw - 2 * s->check && g->icon + s->pad >= s->check);
+    *band = free ? 0 : s->check;
+    return *band + block_h + 2 * s->pad;
+}
+
+/* The tallest tile of a grid with cols columns of width tw. */
+static int tiles_tallest(ui *u, const ui_sizes *s, const ui_tile *t, int n, int cols, int tw,
+                         const ui_grid *g)
+{
+    (void)cols;
+    int tallest = 0, band;
+    for (int i = 0; i < n; i++) {
+        int h = tile_need(u, s, &t[i], tw, g, &band);
+        if (h > tallest)
+            tallest = h;
+    }
+    return tallest;
+}
+
+/* Lays tiles out in rows of a grid at width w: columns only as many as keep every word of every
+ * label whole at >= the target size; a chosen tile's check mark sits in the top corner on the
+ * end side, above the label when the label leaves no room beside it. */
+static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_tile *t, int n,
+                      const ui_grid *g_in)
+{
+    if (n <= 0)
+        return;
+    ui_grid gg = *g_in;
+    const ui_grid *g = &gg;
+    gg.icon = s->icon;
+    int need = s->tile_min;
+    for (int i = 0; i < n; i++) {
+        int ww = word_w(u, t[i].label, g->px, false, t[i].rtl) + 2 * s->pad + 2 * s->outline;
+        if (t[i].icon && s->icon + 2 * s->pad > ww)
+            ww = s->icon + 2 * s->pad;
+        if (ww > need)
+            need = ww;
+    }
+    int max_cols = (w + s->gap) / (need + s->gap);
+    if (max_cols < 1)
+        max_cols = 1;
+    int cols;
+    if (g->packed) {
+        int nrows = (n + max_cols - 1) / max_cols;
+        cols = (n + nrows - 1) / nrows;
+    } else {
+        cols = g->pref < max_cols ? g->pref : max_cols;
+        if (cols > n)
+            cols = n;
+    }
+    int tw = tile_width(s, w, cols, need, g);
+    /* Fewer, wider columns while a row would be taller than the screen has room for. */
+    while (cols > 1 && tiles_tallest(u, s, t, n, cols, tw, g) > rows->avail) {
+        cols--;
+        tw = tile_width(s, w, cols, need, g);
+    }
+    /* Still too tall in one column (large text on a 7" panel): smaller icons, never under
+     * 8 mm; the labels keep their size. */
+    int over = tiles_tallest(u, s, t, n, cols, tw, g) - rows->avail;
+    if (over > 0) {
+        gg.icon -= over;
+        if (gg.icon < mm(u, 8))
+            gg.icon = mm(u, 8);
+    }
+    int x0 = s->margin;
+    if (g->packed)
+        x0 = s->margin + (w - (cols * tw + (cols - 1) * s->gap)) / 2;
+    for (int r0 = 0; r0 < n; r0 += cols) {
+        row_begin(u, rows);
+        int row_h = s->tile_min + (u->large ? mm(u, 6) : mm(u, s->compact ? 2 : 4));
+        int first = u->wl.n;
+        for (int i = r0; i < n && i < r0 + cols; i++) {
+            int top_band;
+            int h = tile_need(u, s, &t[i], tw, g, &top_band);
+            if (h > row_h)
+                row_h = h;
+            uiw *o = add(u, UIW_OPTION, t[i].id, t[i].label, NULL, g->px,
+                         rect(x0 + (i - r0) * (tw + s->gap), 0, tw, 0));
+            if (!o)
+                continue;
+            o->look = UIW_TILE;
+            o->action = t[i].act;
+            o->arg = t[i].arg;
+            o->icon = t[i].icon;
+            o->icon_h = t[i].icon ? gg.icon : 0;
+            o->clip = t[i].clip;
+            o->selected = t[i].selected;
+            o->align = UI_ALIGN_CENTER;
+            o->checkmark = true;
+            o->pad_top = top_band;
+            o->rtl = t[i].rtl;
+            wp_strlcpy(o->lang, t[i].lang, sizeof o->lang);
+        }
+        for (int k = first; k < u->wl.n; k++)
+            u->wl.w[k].r.h = row_h;
+        row_end(u, rows, row_h);
+    }
+}
+
+/* The longest run of whole words from the start of text whose lines fit into avail: its
+ * length in bytes (at least one word). */
+static size_t text_fit_prefix(ui *u, const char *text, int px, bool bold, int w, int avail)
+{
+    char buf[UIW_LABEL_LEN];
+    size_t best = strcspn(text, " ");
+    for (size_t i = best; text[i];) {
+        size_t next = i + 1 + strcspn(text + i + 1, " ");
+        snprintf(buf, sizeof buf, "%.*s", (int)next, text);
+        if (text_h(u, buf, px, bold, w) > avail)
+            break;
+        best = next;
+        i = next;
+    }
+    return best;
+}
+
+/* A row of text (heading or paragraph) across the content width. A text taller than the
+ * content area becomes several rows of whole lines, so scrolling shows all of it. */
+static uiw *text_row(ui *u, const ui_sizes *s, ui_rows *rows, int w, uiw_role role, const char *id,
+                     const char *label, int px, bool bold, int align)
+{
+    if (!label || !*label)
+        return NULL;
+    uiw *first = NULL;
+    char part[UIW_LABEL_LEN], pid[UIW_ID_LEN];
+    for (int k = 1; *label && k < UI_MAX_ROWS; k++) {
+        size_t n = strlen(label);
+        if (rows->avail > 0 && text_h(u, label, px, bold, w) > rows->avail)
+            n = text_fit_prefix(u, label, px, bold, w, rows->avail);
+        snprintf(part, sizeof part, "%.*s", (int)n, label);
+        if (k == 1)
+            wp_strlcpy(pid, id, sizeof pid);
+        else
+            snprintf(pid, sizeof pid, "%s~%d", id, k);
+        row_begin(u, rows);
+        int h = text_h(u, part, px, bold, w);
+        uiw *t = add(u, role, pid, part, NULL, px, rect(s->margin, 0, w, h));
+        if (t) {
+            t->bold = bold;
+            t->align = align;
+        }
+        row_end(u, rows, h);
+        if (!first)
+            first = t;
+        label += n;
+        while (*label == ' ')
+            label++;
+    }
+    return first;
 }
 
 /* ---------- screens ---------- */
 
+/* Without a toolbar above it, content starts low enough that a target in its first row is
+ * not centred in the top 15% of the screen (A12: reach from a wheelchair). */
+static int reach_top(const ui *u, const ui_sizes *s)
+{
+    int t = (int)(u->o.height * 0.15) - s->tile_min / 2 + mm(u, 1);
+    return t > s->margin / 2 ? t : s->margin / 2;
+}
+
+/* Text sizes of a message screen's heading and body (NULL: the mode's own). */
+typedef struct {
+    int head, body;
+} ui_message_px;
+
+/* A screen of text: heading, body and, for still-there, "continue". */
+typedef struct {
+    const char *head, *body;
+    bool with_continue;
+    const ui_message_px *px; /* the attract screen's title and welcome use their own ids */
+} ui_message;
+
+static void build_message(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx);
+static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx);
+
 static void lay_attract(ui *u, const ui_sizes *s)
 {
-    int top = lay_toolbar(u, s, false) + s->gap;
     int w = u->o.width - 2 * s->margin;
-    int y = top + mm(u, 8);
-    int bw = mm(u, 160), bh = mm(u, 40);
-    int by = u->o.height - s->margin - bh - mm(u, 10);
+    int bw = mm(u, 160), bh = mm(u, s->compact ? 28 : 40);
+    int bx = (u->o.width - bw) / 2;
+    int y, by;
+    if (s->one_bar) {
+        /* Too low for a toolbar above the welcome: "more" sits beside "start". */
+        int mw = more_w(u, s);
+        bx = s->margin + mw + s->gap;
+        bw = u->o.width - s->margin - bx;
+        bh = text_h(u, S(u, UISTR_TAP_TO_START), s->body, true, bw - 2 * s->pad) + 2 * s->pad;
+        if (bh < s->bottom_h)
+            bh = s->bottom_h;
+        by = u->o.height - s->margin / 2 - bh;
+        add_more(u, s, rect(s->margin, by, mw, bh));
+        y = reach_top(u, s);
+    } else {
+        if (bw > w)
+            bw = w;
+        bx = (u->o.width - bw) / 2;
+        y = lay_toolbar(u, s, false) + s->gap + mm(u, s->compact ? 2 : 8);
+        /* Tall enough for its words (they wrap on a portrait panel). */
+        int need =
+            text_h(u, S(u, UISTR_TAP_TO_START), s->heading, true, bw - 2 * s->pad) + 2 * s->pad;
+        if (need > bh)
+            bh = need;
+        by = u->o.height - s->margin - bh - mm(u, s->compact ? 0 : 10);
+    }
     const char *title = T(u, qset_title(u->qs));
     const char *welcome = T(u, qset_welcome(u->qs));
+    int inset = s->compact ? 0 : mm(u, 20);
     /* The largest text sizes with which title and welcome fit above the start button: a long
      * welcome in large text steps down (never below the mode's minimum), never off screen. */
     int tpx[] = {s->title, s->heading, s->body, s->small};
@@ -372,34 +1058,43 @@ static void lay_attract(ui *u, const ui_sizes *s)
     int k = 0, th = 0, wh = 0;
     for (; k < 4; k++) {
         th = text_h(u, title, tpx[k], true, w);
-        wh = *welcome ? text_h(u, welcome, wpx[k], false, w - mm(u, 40)) + s->gap : 0;
+        wh = *welcome ? text_h(u, welcome, wpx[k], false, w - 2 * inset) + s->gap : 0;
         if (y + th + s->gap + wh <= by - s->gap)
             break;
     }
-    if (k == 4)
-        k = 3;
-    uiw *t = add(u, UIW_HEADING, "title", title, NULL, tpx[k], rect(s->margin, y, w, th));
-    if (t) {
-        t->bold = true;
-        t->align = UI_ALIGN_CENTER;
+    int err_h = 0;
+    char msg[UIW_LABEL_LEN] = "";
+    if (u->last_error[0]) {
+        /* For staff: answers cannot be stored right now (full disk, read-only medium). */
+        snprintf(msg, sizeof msg, "%s (%s)", S(u, UISTR_SAVE_ERROR), u->last_error);
+        err_h = text_h(u, msg, s->small, true, w - 2 * s->pad) + 2 * s->pad;
     }
-    y += th + s->gap;
-    if (*welcome) {
+    if (k == 4) {
+        /* Even the smallest sizes of this mode do not fit (large text on a small panel): the
+         * title and welcome scroll above the start button. */
+        ui_message_px px = {tpx[3], wpx[3]};
+        ui_message m = {title, welcome, false, &px};
+        lay_content(u, s, y, by - s->gap - (err_h ? err_h + s->gap : 0), NULL, build_message, &m);
+        y = by;
+    } else {
+        uiw *t = add(u, UIW_HEADING, "title", title, NULL, tpx[k], rect(s->margin, y, w, th));
+        if (t) {
+            t->bold = true;
+            t->align = UI_ALIGN_CENTER;
+        }
+        y += th + s->gap;
+    }
+    if (k < 4 && *welcome) {
         int h = wh - s->gap;
         uiw *p = add(u, UIW_TEXT, "welcome", welcome, NULL, wpx[k],
-                     rect(s->margin + mm(u, 20), y, w - mm(u, 40), h));
+                     rect(s->margin + inset, y, w - 2 * inset, h));
         if (p)
             p->align = UI_ALIGN_CENTER;
         y += h + s->gap;
     }
-    if (u->last_error[0]) {
-        /* For staff: answers cannot be stored right now (full disk, read-only medium). */
-        char msg[UIW_LABEL_LEN];
-        snprintf(msg, sizeof msg, "%s (%s)", S(u, UISTR_SAVE_ERROR), u->last_error);
-        int hw = u->o.width - 2 * s->margin;
-        int hh = text_h(u, msg, s->small, true, hw - 2 * s->pad) + 2 * s->pad;
+    if (msg[0]) {
         uiw *e = add(u, UIW_HINT, "storage-error", msg, NULL, s->small,
-                     rect(s->margin, by - s->gap - hh, hw, hh));
+                     rect(s->margin, by - s->gap - err_h, w, err_h));
         if (e) {
             e->look = UIW_HINTBOX;
             e->bold = true;
@@ -407,8 +1102,8 @@ static void lay_attract(ui *u, const ui_sizes *s)
     }
     if (by < y)
         by = y;
-    uiw *b = add(u, UIW_BUTTON, "start", S(u, UISTR_TAP_TO_START), NULL, s->heading,
-                 rect((u->o.width - bw) / 2, by, bw, bh));
+    uiw *b = add(u, UIW_BUTTON, "start", S(u, UISTR_TAP_TO_START), NULL,
+                 s->one_bar ? s->body : s->heading, rect(bx, by, bw, bh));
     if (b) {
         b->look = UIW_PRIMARY;
         b->action = UIA_START;
@@ -445,18 +1140,48 @@ static uint32_t offered_mask(const ui *u)
     return m;
 }
 
-static void lay_language(ui *u, const ui_sizes *s)
+/* Where content goes between the toolbar (if at the top) and the bottom bar. */
+static int content_top(ui *u, const ui_sizes *s, bool toolbar, bool with_language)
 {
-    int top = lay_toolbar(u, s, false) + s->gap;
-    int w = u->o.width - 2 * s->margin;
-    const char *head = S(u, UISTR_CHOOSE_LANGUAGE);
-    int h = text_h(u, head, s->heading, true, w);
-    uiw *t = add(u, UIW_HEADING, "heading", head, NULL, s->heading, rect(s->margin, top, w, h));
-    if (t) {
-        t->bold = true;
-        t->align = UI_ALIGN_CENTER;
+    if (!toolbar)
+        return reach_top(u, s);
+    return lay_toolbar(u, s, with_language) + s->gap;
+}
+
+/* The bottom of the content: a gap above the bottom bar b (NULL: none). */
+static int content_bottom(ui *u, const ui_sizes *s, const ui_bottom *b)
+{
+    if (!b)
+        return u->o.height - s->margin / 2;
+    ui_bottom_geo g;
+    bottom_geo(u, s, b, &g);
+    return g.top - s->gap;
+}
+
+/* The screen with the "more" panel open: the controls where the content was; on one-bar panels
+ * "more" (now "close") stays in the bottom bar. */
+static void lay_more_open(ui *u, const ui_sizes *s, bool with_language)
+{
+    ui_bottom only = {.tools = true};
+    bool lang_here = false;
+    if (s->one_bar) {
+        ui_bottom full = {.back = true, .next = "", .tools = true, .language = true};
+        lang_here = with_language && !language_in_bar(u, s, &full);
+    } else {
+        lang_here = with_language && !language_in_toolbar(u, s);
     }
-    int y = top + h + s->gap * 2;
+    int top = content_top(u, s, !s->one_bar, with_language);
+    lay_content(u, s, top, content_bottom(u, s, s->one_bar ? &only : NULL), NULL, build_more,
+                &lang_here);
+    if (s->one_bar)
+        lay_bottom(u, s, &only, false);
+}
+
+static void build_language(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+{
+    (void)ctx;
+    text_row(u, s, rows, w, UIW_HEADING, "heading", S(u, UISTR_CHOOSE_LANGUAGE), s->heading, true,
+             UI_ALIGN_CENTER);
     /* The languages staff chose to offer (config "languages"); all when none of them match. */
     int offered[QSET_MAX_LANGS], n = 0;
     for (int i = 0; i < qset_n_languages(u->qs); i++)
@@ -465,36 +1190,36 @@ static void lay_language(ui *u, const ui_sizes *s)
     if (n == 0)
         for (int i = 0; i < qset_n_languages(u->qs); i++)
             offered[n++] = i;
-    int cols = n <= 2 ? n : (n <= 4 ? 2 : 3);
-    int rows = (n + cols - 1) / cols;
-    int tw = mm(u, u->large ? 120 : 105);
-    if (cols * tw + (cols - 1) * s->gap > w)
-        tw = (w - (cols - 1) * s->gap) / cols;
-    int th = mm(u, u->large ? 34 : 28);
-    int avail = u->o.height - s->bottom_h - s->margin - y;
-    while (rows * th + (rows - 1) * s->gap > avail && th > s->tile_min)
-        th--;
-    int x0 = (u->o.width - (cols * tw + (cols - 1) * s->gap)) / 2;
+    ui_tile t[QSET_MAX_LANGS];
     for (int k = 0; k < n; k++) {
         int i = offered[k];
         const char *code = qset_language(u->qs, i);
-        char id[UIW_ID_LEN];
-        snprintf(id, sizeof id, "lang:%s", code);
-        int c = k % cols, r = k / cols;
-        uiw *b = add(u, UIW_OPTION, id, uistr_get(u->o.strings, code, UISTR_LANGUAGE_NAME), NULL,
-                     s->heading, rect(x0 + c * (tw + s->gap), y + r * (th + s->gap), tw, th));
-        if (b) {
-            b->look = UIW_TILE;
-            b->action = UIA_LANG;
-            b->arg = i;
-            b->selected = flow_language(u->fl) == i && flow_language_chosen(u->fl);
-            b->rtl = uistr_is_rtl(u->o.strings, code);
-            wp_strlcpy(b->lang, code, sizeof b->lang);
-            b->align = UI_ALIGN_CENTER;
-            b->checkmark = true;
-        }
+        memset(&t[k], 0, sizeof t[k]);
+        snprintf(t[k].id, sizeof t[k].id, "lang:%s", code);
+        wp_strlcpy(t[k].label, uistr_get(u->o.strings, code, UISTR_LANGUAGE_NAME),
+                   sizeof t[k].label);
+        t[k].act = UIA_LANG;
+        t[k].arg = i;
+        t[k].selected = flow_language(u->fl) == i && flow_language_chosen(u->fl);
+        t[k].rtl = uistr_is_rtl(u->o.strings, code);
+        wp_strlcpy(t[k].lang, code, sizeof t[k].lang);
     }
-    lay_bottom(u, s, true, NULL, NULL, false, NULL);
+    ui_grid g = {.px = s->compact ? s->body : s->heading,
+                 .pref = n <= 2 ? n : (n <= 4 ? 2 : 3),
+                 .packed = true,
+                 .max_w = mm(u, u->large ? 120 : 105)};
+    lay_tiles(u, s, rows, w, t, n, &g);
+}
+
+static void lay_language(ui *u, const ui_sizes *s)
+{
+    int top = content_top(u, s, !s->one_bar, false);
+    ui_bottom b = {.back = true, .tools = s->one_bar};
+    ui_bottom_geo g;
+    bottom_geo(u, s, &b, &g);
+    bool taken =
+        lay_content(u, s, top, g.top - s->gap, s->one_bar ? NULL : &g.middle, build_language, NULL);
+    lay_bottom(u, s, &b, taken);
 }
 
 /* Label of a built-in option (smiley faces, yes/no, scale numbers) or the set's own text. */
@@ -528,133 +1253,93 @@ static void option_label(const ui *u, const qset_question *q, int i, char *buf, 
     }
 }
 
-static void lay_question(ui *u, const ui_sizes *s, int64_t now)
+static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
+    (void)ctx;
     const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
-    int top = lay_toolbar(u, s, true) + s->gap;
-    int bottom = u->o.height - s->margin / 2 - s->bottom_h - s->gap;
-    int full_w = u->o.width - 2 * s->margin;
-    /* Scroll buttons wide enough for their words on one line. */
-    int scroll_w = mm(u, u->large ? 34 : 30);
-    int sw_need = text_w(u, S(u, UISTR_SCROLL_UP), s->small);
-    if (text_w(u, S(u, UISTR_SCROLL_DOWN), s->small) > sw_need)
-        sw_need = text_w(u, S(u, UISTR_SCROLL_DOWN), s->small);
-    if (sw_need + 2 * s->pad + 2 * s->outline > scroll_w)
-        scroll_w = sw_need + 2 * s->pad + 2 * s->outline;
-    ui_rows rows = {.n = 0};
-    bool before = false, after = false;
+    char id[UIW_ID_LEN];
+    snprintf(id, sizeof id, "question:%s", q->id);
+    uiw *t =
+        text_row(u, s, rows, w, UIW_HEADING, id, T(u, &q->text), s->heading, true, UI_ALIGN_START);
+    if (t)
+        t->clip = q->text.audio[cur_lang(u)];
 
-    /* Lay the content out at full width first; narrow it for scroll buttons when needed. */
-    for (int pass = 0; pass < 2; pass++) {
-        int w = pass == 0 ? full_w : full_w - scroll_w - s->gap;
-        int base = u->wl.n;
-        rows.n = 0;
-        char id[UIW_ID_LEN];
+    char instr[UIW_LABEL_LEN];
+    if (q->type == QSET_MULTI && q->max > 0)
+        uistr_format(instr, sizeof instr, S(u, UISTR_CHOOSE_UP_TO), q->max);
+    else
+        wp_strlcpy(instr, S(u, q->type == QSET_MULTI ? UISTR_CHOOSE_SEVERAL : UISTR_CHOOSE_ONE),
+                   sizeof instr);
+    if (q->type == QSET_MULTI && q->min > 1) {
+        /* The minimum is said up front, not only after a refused "next". */
+        char least[UIW_LABEL_LEN];
+        uistr_format(least, sizeof least, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
+        size_t used = strlen(instr);
+        snprintf(instr + used, sizeof instr - used, ". %s", least);
+    }
+    text_row(u, s, rows, w, UIW_TEXT, "instruction", instr, s->body, false, UI_ALIGN_START);
 
-        row_begin(u, &rows);
-        const char *qtext = T(u, &q->text);
-        int h = text_h(u, qtext, s->heading, true, w);
-        snprintf(id, sizeof id, "question:%s", q->id);
-        uiw *t = add(u, UIW_HEADING, id, qtext, NULL, s->heading, rect(s->margin, 0, w, h));
-        if (t) {
-            t->bold = true;
-            t->clip = q->text.audio[cur_lang(u)];
-        }
-        row_end(u, &rows, h);
-
-        char instr[UIW_LABEL_LEN];
-        if (q->type == QSET_MULTI && q->max > 0)
-            uistr_format(instr, sizeof instr, S(u, UISTR_CHOOSE_UP_TO), q->max);
-        else
-            wp_strlcpy(instr, S(u, q->type == QSET_MULTI ? UISTR_CHOOSE_SEVERAL : UISTR_CHOOSE_ONE),
-                       sizeof instr);
-        if (q->type == QSET_MULTI && q->min > 1) {
-            /* The minimum is said up front, not only after a refused "next". */
-            char least[UIW_LABEL_LEN];
-            uistr_format(least, sizeof least, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
-            size_t used = strlen(instr);
-            snprintf(instr + used, sizeof instr - used, ". %s", least);
-        }
-        row_begin(u, &rows);
-        h = text_h(u, instr, s->body, false, w);
-        add(u, UIW_TEXT, "instruction", instr, NULL, s->body, rect(s->margin, 0, w, h));
-        row_end(u, &rows, h);
-
-        /* Answer tiles in a grid. */
-        int n = q->n_options, cols;
-        switch (q->type) {
-        case QSET_SMILEY:
-        case QSET_YESNO:
-        case QSET_SCALE:
-            cols = n;
-            break;
-        default:
-            cols = n <= 2 ? n : (n <= 6 ? 2 : 3);
-            if (u->large && cols > 2)
-                cols = 2;
-            break;
-        }
-        if (q->type == QSET_SCALE && u->large && n > 6)
-            cols = (n + 1) / 2;
-        int tw = (w - (cols - 1) * s->gap) / cols;
-        /* Tiles as wide as their longest label needs (on one line if it can), at least
-         * 100 mm, at most an equal share of the width; scale tiles stay compact. */
-        int max_tw = mm(u, 40);
-        if (q->type != QSET_SCALE) {
-            max_tw = mm(u, 100);
-            for (int i = 0; i < n; i++) {
-                char label[UIW_LABEL_LEN];
-                const char *icon = NULL;
-                option_label(u, q, i, label, sizeof label, &icon);
-                int need = text_w(u, label, s->body) + 2 * s->pad + mm(u, 20);
-                if (need > max_tw)
-                    max_tw = need;
-            }
-        }
-        if (tw > max_tw)
-            tw = max_tw;
-        int x0 = s->margin;
-        if (q->type != QSET_SINGLE && q->type != QSET_MULTI)
-            x0 = s->margin + (w - (cols * tw + (cols - 1) * s->gap)) / 2;
-        for (int r0 = 0; r0 < n; r0 += cols) {
-            row_begin(u, &rows);
-            int row_h = s->tile_min + (u->large ? mm(u, 6) : mm(u, 4));
-            for (int i = r0; i < n && i < r0 + cols; i++) {
-                char label[UIW_LABEL_LEN];
-                const char *icon = NULL;
-                option_label(u, q, i, label, sizeof label, &icon);
-                int icon_h = icon ? mm(u, u->large ? 16 : 14) : 0;
-                int need = text_h(u, label, s->body, false, tw - 2 * (s->pad + check_room(u))) +
-                           2 * s->pad + (icon ? icon_h + s->pad : 0);
-                if (need > row_h)
-                    row_h = need;
-            }
-            for (int i = r0; i < n && i < r0 + cols; i++) {
-                char label[UIW_LABEL_LEN];
-                const char *icon = NULL;
-                option_label(u, q, i, label, sizeof label, &icon);
-                snprintf(id, sizeof id, "option:%s:%s", q->id, q->options[i].id);
-                uiw *o = add(u, UIW_OPTION, id, label, NULL, s->body,
-                             rect(x0 + (i - r0) * (tw + s->gap), 0, tw, row_h));
-                if (!o)
-                    continue;
-                o->look = UIW_TILE;
-                o->action = UIA_OPTION;
-                o->arg = i;
-                o->icon = icon;
-                o->clip = q->options[i].text.audio[cur_lang(u)];
-                o->selected = flow_selected(u->fl, flow_question(u->fl), i);
-                o->align = UI_ALIGN_CENTER;
-                o->checkmark = true;
-            }
-            for (int k = rows.cur_first; k < u->wl.n; k++)
-                u->wl.w[k].r.h = row_h;
-            row_end(u, &rows, row_h);
-        }
-        if (q->type == QSET_SCALE && (T(u, &q->low)[0] || T(u, &q->high)[0])) {
-            row_begin(u, &rows);
-            int span = cols * tw + (cols - 1) * s->gap;
-            int lw = span / 2 - s->gap / 2;
+    /* Answer tiles in a grid. */
+    int n = q->n_options;
+    ui_tile *tiles = calloc((size_t)n, sizeof *tiles);
+    if (!tiles)
+        return;
+    int widest = 0;
+    for (int i = 0; i < n; i++) {
+        ui_tile *ti = &tiles[i];
+        option_label(u, q, i, ti->label, sizeof ti->label, &ti->icon);
+        snprintf(ti->id, sizeof ti->id, "option:%s:%s", q->id, q->options[i].id);
+        ti->act = UIA_OPTION;
+        ti->arg = i;
+        ti->clip = q->options[i].text.audio[cur_lang(u)];
+        ti->selected = flow_selected(u->fl, flow_question(u->fl), i);
+        ti->rtl = lang_rtl(u);
+        wp_strlcpy(ti->lang, lang_code(u), sizeof ti->lang);
+        int lw = text_w(u, ti->label, s->body, false);
+        if (lw > widest)
+            widest = lw;
+    }
+    bool list = q->type == QSET_SINGLE || q->type == QSET_MULTI;
+    ui_grid g = {.px = s->body, .packed = !list};
+    if (list) {
+        g.pref = n <= 2 ? n : (n <= 6 ? 2 : 3);
+        if (u->large && g.pref > 2)
+            g.pref = 2;
+        /* As wide as the longest label needs (on one line if it can), at least 100 mm. */
+        g.max_w = widest + 2 * s->pad + mm(u, 20);
+        if (g.max_w < mm(u, 100))
+            g.max_w = mm(u, 100);
+    } else {
+        g.max_w = mm(u, q->type == QSET_SCALE ? 40 : 60);
+    }
+    int first = u->wl.n;
+    lay_tiles(u, s, rows, w, tiles, n, &g);
+    free(tiles);
+    if (q->type == QSET_SCALE && (T(u, &q->low)[0] || T(u, &q->high)[0]) && u->wl.n > first) {
+        /* End labels under the first and last tile of the scale's span. */
+        int x0 = u->wl.w[first].r.x, x1 = x0;
+        for (int k = first; k < u->wl.n; k++)
+            if (u->wl.w[k].r.x + u->wl.w[k].r.w > x1)
+                x1 = u->wl.w[k].r.x + u->wl.w[k].r.w;
+        row_begin(u, rows);
+        int span = x1 - x0;
+        int lw = span / 2 - s->gap / 2;
+        bool rtl = lang_rtl(u);
+        if (word_w(u, T(u, &q->low), s->body, false, rtl) > lw ||
+            word_w(u, T(u, &q->high), s->body, false, rtl) > lw) {
+            /* Too narrow side by side: low above high, each across the scale. */
+            int lh = text_h(u, T(u, &q->low), s->body, false, span);
+            snprintf(id, sizeof id, "low:%s", q->id);
+            add(u, UIW_TEXT, id, T(u, &q->low), NULL, s->body, rect(x0, 0, span, lh));
+            row_end(u, rows, lh);
+            row_begin(u, rows);
+            int hh = text_h(u, T(u, &q->high), s->body, false, span);
+            snprintf(id, sizeof id, "high:%s", q->id);
+            uiw *hi = add(u, UIW_TEXT, id, T(u, &q->high), NULL, s->body, rect(x0, 0, span, hh));
+            if (hi)
+                hi->align = UI_ALIGN_END;
+            row_end(u, rows, hh);
+        } else {
             int lh = text_h(u, T(u, &q->low), s->body, false, lw);
             int hh = text_h(u, T(u, &q->high), s->body, false, lw);
             int rh = lh > hh ? lh : hh;
@@ -665,51 +1350,64 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
                           rect(x0 + span - lw, 0, lw, rh));
             if (hi)
                 hi->align = UI_ALIGN_END;
-            row_end(u, &rows, rh);
+            row_end(u, rows, rh);
         }
-
-        int total = 0;
-        for (int i = 0; i < rows.n; i++)
-            total += rows.row[i].h + (i ? s->gap : 0);
-        if (pass == 0 && total > bottom - top && u->scroll == 0) {
-            u->wl.n = base; /* too tall: lay out again beside the scroll buttons */
-            continue;
-        }
-        if (pass == 0 && u->scroll > 0) {
-            u->wl.n = base;
-            continue;
-        }
-        rows_place(u, &rows, top, bottom, s->gap, &before, &after);
-        if (pass == 1) {
-            int bx = u->o.width - s->margin - scroll_w, bh = (bottom - top - s->gap) / 2;
-            uiw *up = add(u, UIW_BUTTON, "scroll-up", S(u, UISTR_SCROLL_UP), NULL, s->small,
-                          rect(bx, top, scroll_w, bh));
-            if (up) {
-                up->look = UIW_TILE;
-                up->action = UIA_SCROLL_UP;
-                up->enabled = before;
-                up->align = UI_ALIGN_CENTER;
-            }
-            uiw *dn = add(u, UIW_BUTTON, "scroll-down", S(u, UISTR_SCROLL_DOWN), NULL, s->small,
-                          rect(bx, top + bh + s->gap, scroll_w, bh));
-            if (dn) {
-                dn->look = UIW_TILE;
-                dn->action = UIA_SCROLL_DOWN;
-                dn->enabled = after;
-                dn->align = UI_ALIGN_CENTER;
-            }
-        }
-        break;
     }
+}
 
+/* The controls behind "more", as a grid in the content area (ctx: a bool, true when the
+ * language switch is there too because the bottom bar had no room for it). */
+static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+{
+    ui_tool t[UI_TOOLS + 1];
+    tools(u, s, t);
+    int nt = UI_TOOLS;
+    if (ctx && *(const bool *)ctx) {
+        ui_tool *l = &t[nt++];
+        l->id = "language-switch";
+        l->act = UIA_LANG_SWITCH;
+        l->toggle = l->on = false;
+        wp_strlcpy(l->label, S(u, UISTR_LANGUAGE), sizeof l->label);
+        l->w = language_switch_w(u, s);
+    }
+    int tw = 0;
+    for (int i = 0; i < nt; i++)
+        if (t[i].w > tw)
+            tw = t[i].w;
+    if (tw > w)
+        tw = w;
+    int cols = (w + s->gap) / (tw + s->gap);
+    if (cols < 1)
+        cols = 1;
+    if (cols > nt)
+        cols = nt;
+    tw = (w - (cols - 1) * s->gap) / cols;
+    for (int r0 = 0; r0 < nt; r0 += cols) {
+        row_begin(u, rows);
+        int h = s->bar_h;
+        for (int i = r0; i < nt && i < r0 + cols; i++) {
+            int need = text_h(u, t[i].label, s->small, false, tw - 2 * s->pad - 2 * s->outline) +
+                       2 * s->pad;
+            if (need > h)
+                h = need;
+        }
+        int first = u->wl.n;
+        for (int i = r0; i < nt && i < r0 + cols; i++)
+            add_tool(u, s, &t[i], rect(s->margin + (i - r0) * (tw + s->gap), 0, tw, h));
+        for (int k = first; k < u->wl.n; k++)
+            u->wl.w[k].r.h = h;
+        row_end(u, rows, h);
+    }
+}
+
+static void lay_question(ui *u, const ui_sizes *s, int64_t now)
+{
+    const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
     int pos = 0, total = 0;
     flow_progress(u->fl, &pos, &total);
     char progress[32];
     snprintf(progress, sizeof progress, "%d / %d", pos, total);
     flow_next_kind nk = flow_next_kind_now(u->fl);
-    const char *next = S(u, nk == FLOW_NEXT_SKIP     ? UISTR_SKIP
-                            : nk == FLOW_NEXT_FINISH ? UISTR_FINISH
-                                                     : UISTR_NEXT);
     char msg[UIW_LABEL_LEN] = "";
     flow_hint hint = flow_hint_now(u->fl, now);
     if (hint == FLOW_HINT_MAX)
@@ -718,54 +1416,109 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
         uistr_format(msg, sizeof msg, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
     else if (hint == FLOW_HINT_REQUIRED)
         wp_strlcpy(msg, S(u, UISTR_REQUIRED), sizeof msg);
-    lay_bottom(u, s, true, progress, next, flow_next_enabled(u->fl), msg);
+    ui_bottom b = {.back = true,
+                   .progress = progress,
+                   .next = S(u, nk == FLOW_NEXT_SKIP     ? UISTR_SKIP
+                                : nk == FLOW_NEXT_FINISH ? UISTR_FINISH
+                                                         : UISTR_NEXT),
+                   .next_widest = {S(u, UISTR_SKIP), S(u, UISTR_NEXT), S(u, UISTR_FINISH)},
+                   .next_enabled = flow_next_enabled(u->fl),
+                   .hint = msg,
+                   .tools = s->one_bar,
+                   .language = true};
+    if (u->more_open) {
+        lay_more_open(u, s, true);
+        return;
+    }
+    ui_bottom_geo g;
+    bottom_geo(u, s, &b, &g);
+    /* A hint goes where there is room for it: the bottom bar's middle, else (same height, so
+     * nothing moves) the toolbar's place; on one-bar panels it takes "more" and the language
+     * switch's place in the bar. */
+    bool has_hint = msg[0] != '\0';
+    int top = s->one_bar ? reach_top(u, s) : s->margin / 2 + s->bar_h + s->gap;
+    bool taken =
+        lay_content(u, s, top, g.top - s->gap, s->one_bar ? NULL : &g.middle, build_question, NULL);
+    if (has_hint && !s->one_bar && (taken || g.middle.w < mm(u, 50))) {
+        lay_top_hint(u, s, msg);
+        b.hint = NULL;
+    } else if (!s->one_bar) {
+        lay_toolbar(u, s, true);
+    }
+    lay_bottom(u, s, &b, taken);
 }
 
-static void lay_message(ui *u, const ui_sizes *s, const char *head, const char *body,
-                        bool with_continue)
+static void build_message(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
-    int top = lay_toolbar(u, s, false) + s->gap + mm(u, 10);
-    int w = u->o.width - 2 * s->margin - mm(u, 40);
-    int x = s->margin + mm(u, 20);
-    int h = text_h(u, head, s->title, true, w);
-    uiw *t = add(u, UIW_HEADING, "heading", head, NULL, s->title, rect(x, top, w, h));
-    if (t) {
-        t->bold = true;
-        t->align = UI_ALIGN_CENTER;
-    }
-    int y = top + h + s->gap * 2;
-    if (body && *body) {
-        h = text_h(u, body, s->heading, false, w);
-        uiw *b = add(u, UIW_TEXT, "message", body, NULL, s->heading, rect(x, y, w, h));
-        if (b)
-            b->align = UI_ALIGN_CENTER;
-        y += h + s->gap * 2;
-    }
-    if (with_continue) {
-        int bw = mm(u, 130), bh = mm(u, 36);
+    const ui_message *m = ctx;
+    int inset = s->compact || m->px ? 0 : mm(u, 20);
+    int first = u->wl.n;
+    text_row(u, s, rows, w - 2 * inset, UIW_HEADING, m->px ? "title" : "heading", m->head,
+             m->px ? m->px->head : s->title, true, UI_ALIGN_CENTER);
+    text_row(u, s, rows, w - 2 * inset, UIW_TEXT, m->px ? "welcome" : "message", m->body,
+             m->px        ? m->px->body
+             : s->compact ? s->body
+                          : s->heading,
+             false, UI_ALIGN_CENTER);
+    for (int k = first; k < u->wl.n; k++)
+        u->wl.w[k].r.x += inset;
+    if (m->with_continue) {
+        row_begin(u, rows);
+        int bw = mm(u, 130), bh = mm(u, s->compact ? 26 : 36);
+        if (bw > w)
+            bw = w;
         uiw *c = add(u, UIW_BUTTON, "continue", S(u, UISTR_CONTINUE), NULL, s->heading,
-                     rect((u->o.width - bw) / 2, y, bw, bh));
+                     rect(s->margin + (w - bw) / 2, 0, bw, bh));
         if (c) {
             c->look = UIW_PRIMARY;
             c->action = UIA_CONTINUE;
             c->bold = true;
             c->align = UI_ALIGN_CENTER;
         }
+        row_end(u, rows, bh);
     }
+}
+
+static void lay_message(ui *u, const ui_sizes *s, const char *head, const char *body,
+                        bool with_continue)
+{
+    /* One-bar panels leave the toolbar off: the message needs the height. */
+    if (u->more_open && !s->one_bar) {
+        lay_more_open(u, s, false);
+        return;
+    }
+    int top = content_top(u, s, !s->one_bar, false) + (s->compact ? 0 : mm(u, 10));
+    ui_message m = {head, body, with_continue, NULL};
+    lay_content(u, s, top, content_bottom(u, s, NULL), NULL, build_message, &m);
 }
 
 /* Outside opening hours, after a tap: the poll's title, "closed", and the opening hours. No
  * controls: nothing here starts a poll (staff use the corner gesture). */
 static void lay_closed(ui *u, const ui_sizes *s)
 {
-    int w = u->o.width - 2 * s->margin - mm(u, 40), x = s->margin + mm(u, 20);
-    int y = s->margin + mm(u, 30);
+    int inset = s->compact ? 0 : mm(u, 20);
+    int w = u->o.width - 2 * s->margin - 2 * inset, x = s->margin + inset;
+    int y = s->margin + mm(u, s->compact ? 4 : 30);
     const char *texts[3] = {T(u, qset_title(u->qs)), S(u, UISTR_CLOSED), u->hours};
     static const char *const ids[3] = {"title", "closed", "hours"};
+    /* The largest sizes that fit; on a small panel in large text the title gives way. */
+    int tpx[] = {s->title, s->heading, s->body, s->small, 0};
+    int bpx[] = {s->heading, s->body, s->small, s->small, s->small};
+    int k = 0;
+    for (; k < 4; k++) {
+        int total = y;
+        for (int i = 0; i < 3; i++)
+            if (texts[i][0] && (i > 0 || tpx[k]))
+                total += text_h(u, texts[i], i == 0 ? tpx[k] : bpx[k], i == 0, w) + 2 * s->gap;
+        if (total <= u->o.height)
+            break;
+    }
+    if (k == 4)
+        texts[0] = "";
     for (int i = 0; i < 3; i++) {
         if (!texts[i][0])
             continue;
-        int px = i == 0 ? s->title : s->heading;
+        int px = i == 0 ? tpx[k] : bpx[k];
         int h = text_h(u, texts[i], px, i == 0, w);
         uiw *t =
             add(u, i == 0 ? UIW_HEADING : UIW_TEXT, ids[i], texts[i], NULL, px, rect(x, y, w, h));
@@ -789,6 +1542,9 @@ static ui_key current_key(ui *u, int64_t now)
     k.countdown = flow_countdown(u->fl, now);
     k.hint = flow_hint_now(u->fl, now);
     k.scroll = u->scroll;
+    k.volume = volume_now(u);
+    k.reading = u->reading;
+    k.more_open = u->more_open;
     k.large = u->large;
     k.contrast = u->contrast;
     k.staff = ui_staff_active(u->o.staff);
@@ -808,6 +1564,12 @@ static void layout(ui *u, int64_t now)
     u->content_at = -1;
     u->content_shown = 0;
     ui_sizes s = sizes(u);
+    /* Bars tall enough for a line of this language's script (Arabic lines are taller). */
+    int line = text_h(u, S(u, UISTR_BACK), s.body, true, u->o.width) + 2 * s.pad + 2 * s.outline;
+    if (s.bar_h < line)
+        s.bar_h = line;
+    if (s.bottom_h < line)
+        s.bottom_h = line;
     if (k.staff) {
         /* Staff screens: English, never mirrored, laid out by the staff module. */
         ui_staff_metrics m = {.width = u->o.width,
@@ -834,11 +1596,16 @@ static void layout(ui *u, int64_t now)
     case FLOW_ATTRACT:
         if (k.awake)
             lay_closed(u, &s);
+        else if (!k.resting && u->more_open)
+            lay_more_open(u, &s, false);
         else if (!k.resting)
             lay_attract(u, &s);
         break;
     case FLOW_LANGUAGE:
-        lay_language(u, &s);
+        if (u->more_open)
+            lay_more_open(u, &s, false);
+        else
+            lay_language(u, &s);
         break;
     case FLOW_QUESTION:
         lay_question(u, &s, now);
@@ -861,9 +1628,7 @@ static void layout(ui *u, int64_t now)
     /* Measure every label once, inside its padding: drawing and the checks use it. */
     for (int i = 0; i < u->wl.n; i++) {
         uiw *w = &u->wl.w[i];
-        /* Tiles that can show a check mark keep room for it on both sides of the label. */
-        w->pad = w->look == UIW_PLAIN ? 0 : s.pad;
-        w->pad_x = w->pad + (w->checkmark ? check_room(u) : 0);
+        w->pad = w->pad_x = w->look == UIW_PLAIN ? 0 : s.pad;
         ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
         ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x, &w->text_w, &w->text_h);
     }
@@ -899,7 +1664,8 @@ static void speak_screen(ui *u)
         const uiw *w = order[i];
         bool toolbar = w->role == UIW_TOGGLE || !strcmp(w->id, "volume-up") ||
                        !strcmp(w->id, "volume-down") || !strcmp(w->id, "language-switch") ||
-                       !strncmp(w->id, "scroll-", 7) || !strcmp(w->id, "progress");
+                       !strcmp(w->id, "scroll-up") || !strcmp(w->id, "progress") ||
+                       !strcmp(w->id, "more");
         if (toolbar || !w->spoken[0] || (w->action != UIA_NONE && !w->enabled))
             continue;
         seg[n].text = w->spoken;
@@ -964,9 +1730,11 @@ static void frame(SDL_Renderer *r, SDL_Rect b, int t, SDL_Color c)
 }
 
 /* A thick check mark in a disc at the tile's top corner on the end side. */
-static void checkmark(ui *u, const uiw *w, SDL_Color bg, SDL_Color fg)
+static void checkmark(ui *u, const ui_sizes *s, const uiw *w, SDL_Color bg, SDL_Color fg)
 {
-    int d = mm(u, 8), m = mm(u, 1.5);
+    /* The disc and its margin fill the corner square the layout kept (s->check). */
+    int m = (int)lround(s->check * UI_CHECK_MARGIN_MM / (UI_CHECK_DISC_MM + UI_CHECK_MARGIN_MM));
+    int d = s->check - m;
     int cx = w->rtl ? w->r.x + m + d / 2 : w->r.x + w->r.w - m - d / 2;
     int cy = w->r.y + m + d / 2;
     SDL_Rect disc = {cx - d / 2, cy - d / 2, d, d};
@@ -992,6 +1760,20 @@ static void checkmark(ui *u, const uiw *w, SDL_Color bg, SDL_Color fg)
         }
     }
     SDL_RenderGeometry(u->r, NULL, v, idx, NULL, 0);
+}
+
+/* A filled triangle of height h with its top at y, pointing up or down, centred on cx. */
+static void arrow(SDL_Renderer *r, int cx, int y, int h, bool up, SDL_Color c)
+{
+    float half = (float)h * 0.6f, top = (float)y, bot = (float)(y + h);
+    SDL_Vertex v[3];
+    memset(v, 0, sizeof v);
+    v[0].position = (SDL_FPoint){(float)cx, up ? top : bot};
+    v[1].position = (SDL_FPoint){(float)cx - half, up ? bot : top};
+    v[2].position = (SDL_FPoint){(float)cx + half, up ? bot : top};
+    for (int i = 0; i < 3; i++)
+        v[i].color = c;
+    SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
 }
 
 static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw *w)
@@ -1031,13 +1813,21 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
     ui_text_style st = {
         .px = w->px, .bold = w->bold, .rtl = w->rtl, .align = (ui_align)w->align, .color = text};
     int th_ = w->text_h;
-    SDL_Texture *icon = w->icon ? ui_icons_get(u->icons, w->icon) : NULL;
-    int icon_h = icon ? mm(u, u->large ? 16 : 14) : 0;
-    int block = th_ + (icon ? icon_h + s->pad : 0);
-    int y = w->look == UIW_PLAIN && w->role != UIW_PROGRESS ? b.y : b.y + (b.h - block) / 2;
+    SDL_Texture *icon = w->icon && !w->arrow ? ui_icons_get(u->icons, w->icon) : NULL;
+    int icon_h = icon || w->arrow ? w->icon_h : 0;
+    if (!w->label[0])
+        th_ = 0;
+    int block = th_ + (icon_h ? icon_h + (th_ ? s->pad : 0) : 0);
+    /* Boxed labels are centred below the band a check mark may need (pad_top). */
+    int y = w->look == UIW_PLAIN && w->role != UIW_PROGRESS
+                ? b.y
+                : b.y + w->pad_top + (b.h - w->pad_top - block) / 2;
     if (icon) {
         SDL_Rect ir = {b.x + (b.w - icon_h) / 2, y, icon_h, icon_h};
         SDL_RenderCopy(u->r, icon, NULL, &ir);
+        y += icon_h + s->pad;
+    } else if (w->arrow) {
+        arrow(u->r, b.x + b.w / 2, y, icon_h, w->arrow > 0, text);
         y += icon_h + s->pad;
     }
     tb.y = y;
@@ -1046,7 +1836,7 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
         tb.h = th_;
     ui_text_draw(u->text, w->label, &st, tb);
     if (w->checkmark && w->selected)
-        checkmark(u, w, th->sel_text, th->sel);
+        checkmark(u, s, w, th->sel_text, th->sel);
     if (being_heard(u, w)) {
         /* What is being read is framed thickly outside its box: never colour alone. */
         SDL_Rect hb = {b.x - s->gap / 2, b.y - s->gap / 2, b.w + s->gap, b.h + s->gap};
@@ -1092,9 +1882,19 @@ static void after_flow(ui *u, int64_t now)
     drain(u, now);
     flow_screen sc = flow_current(u->fl);
     int q = flow_question(u->fl);
-    if (sc != u->last_screen || q != u->last_question)
-        u->scroll = 0;
     bool moved = sc != u->last_screen || q != u->last_question;
+    if (moved) {
+        u->scroll = 0;
+        u->more_open = false;
+        /* Back on an answered question: its (first) chosen answer is scrolled into view. */
+        u->keep_option = -1;
+        if (sc == FLOW_QUESTION)
+            for (int i = 0; i < qset_question_at(u->qs, q)->n_options; i++)
+                if (flow_selected(u->fl, q, i)) {
+                    u->keep_option = i;
+                    break;
+                }
+    }
     if (sc == FLOW_ATTRACT && u->last_screen != FLOW_ATTRACT) {
         /* A new resident starts with the default display, volume and no speech. */
         u->large = false;
@@ -1148,10 +1948,20 @@ static void activate(ui *u, const uiw *w, int64_t now)
         u->contrast = !u->contrast;
         break;
     case UIA_READ_ALOUD:
-        /* Switches reading on for the rest of the poll; pressed again, it reads again. */
-        u->reading = true;
-        layout(u, now);
-        speak_screen(u);
+        /* Switches reading on for the rest of the poll; pressed again ("stop reading"), off. */
+        u->reading = !u->reading;
+        if (u->reading) {
+            u->more_open = false; /* read the screen, not the panel */
+            u->layout_valid = false;
+            layout(u, now);
+            speak_screen(u);
+        } else {
+            stop_speech(u);
+        }
+        break;
+    case UIA_MORE:
+        u->more_open = !u->more_open;
+        u->scroll = 0;
         break;
     case UIA_SCROLL_UP:
         if (u->scroll > 0)
@@ -1277,7 +2087,18 @@ bool ui_input(ui *u, const ui_event *ev, int64_t now)
     if (same) {
         if (!w->enabled && w->action != UIA_NEXT)
             return false;
+        /* A double tap moves one screen on: a second tap on the control that just changed
+         * the screen is ignored for a moment (the new screen has a control in its place). */
+        if (u->moved_by[0] && now - u->moved_at < u->o.tap_debounce_ms &&
+            !strcmp(w->id, u->moved_by))
+            return false;
+        flow_screen before = flow_current(u->fl);
+        int before_q = flow_question(u->fl);
         activate(u, w, now);
+        if (flow_current(u->fl) != before || flow_question(u->fl) != before_q) {
+            u->moved_at = now;
+            wp_strlcpy(u->moved_by, w->id, sizeof u->moved_by);
+        }
         return true;
     }
     /* Anywhere on the attract screen starts; anywhere on still-there continues. */
@@ -1366,7 +2187,10 @@ int ui_open(const ui_options *o, const qset *qs, int64_t now, ui **out, char *er
     flow_set_offered(u->fl, offered_mask(u));
     u->last_screen = FLOW_ATTRACT;
     u->last_question = -1;
+    u->keep_option = -1;
     u->heard = -1;
+    if (u->o.tap_debounce_ms < 0)
+        u->o.tap_debounce_ms = 0;
     if (u->o.default_volume <= 0)
         u->o.default_volume = SPEECH_VOLUME_DEFAULT;
     if (u->o.speech)
@@ -1497,6 +2321,7 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "high_contrast", json_boolean(u->contrast));
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
     json_object_set_new(root, "reading", json_boolean(u->reading));
+    json_object_set_new(root, "more_open", json_boolean(u->more_open));
     json_object_set_new(root, "resting", json_boolean(u->resting));
     json_object_set_new(root, "awake", json_boolean(u->resting && now < u->awake_until));
     json_object_set_new(root, "volume",
@@ -1522,6 +2347,8 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "rtl", json_boolean(w->rtl));
         json_object_set_new(o, "pad", json_integer(w->pad));
         json_object_set_new(o, "pad_x", json_integer(w->pad_x));
+        json_object_set_new(o, "pad_top", json_integer(w->pad_top));
+        json_object_set_new(o, "icon_h", json_integer(w->icon ? w->icon_h : 0));
         json_object_set_new(o, "text_w", json_integer(w->text_w));
         json_object_set_new(o, "text_h", json_integer(w->text_h));
         json_object_set_new(o, "icon", w->icon ? json_string(w->icon) : json_null());
@@ -1543,4 +2370,16 @@ bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y)
     *x = w->r.x + w->r.w / 2;
     *y = w->r.y + w->r.h / 2;
     return true;
+}
+
+bool ui_widget_enabled(ui *u, const char *id, int64_t now)
+{
+    layout(u, now);
+    const uiw *w = uiw_find(&u->wl, id);
+    return w && w->enabled;
+}
+
+bool ui_more_open(const ui *u)
+{
+    return u->more_open;
 }

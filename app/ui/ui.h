@@ -13,6 +13,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Check mark of a chosen tile: a disc in the tile's top corner on the end side. */
+#define UI_CHECK_DISC_MM   8.0
+#define UI_CHECK_MARGIN_MM 1.5
+/* Icon above a tile's label. */
+#define UI_ICON_MM       14.0
+#define UI_ICON_LARGE_MM 16.0
+/* Arrow drawn on a scroll button. */
+#define UI_ARROW_MM 7.0
+/* Default of the tap_debounce_ms setting. */
+#define UI_TAP_DEBOUNCE_MS 400
+
 typedef struct ui ui;
 
 typedef enum { UI_EV_DOWN, UI_EV_MOVE, UI_EV_UP, UI_EV_CANCEL } ui_ev_type;
@@ -41,6 +52,8 @@ typedef struct {
     struct ui_staff *staff; /* staff mode (ui_staff.h); NULL = none */
     int default_volume;     /* speech volume step each resident starts with */
     const char *languages;  /* languages offered, comma separated ("" or NULL: all) */
+    int tap_debounce_ms;    /* a second tap on the control that just changed the screen, this
+                               soon, is ignored (a double tap moves one question on); 0: off */
 } ui_options;
 
 /* Opens the UI on qs (which must outlive it or be replaced with ui_set_qset). */
@@ -65,6 +78,10 @@ flow *ui_flow(ui *u);
 char *ui_tree_json(ui *u, int64_t now);
 /* Centre of the widget with this id; false when it is not on screen. */
 bool ui_widget_center(ui *u, const char *id, int64_t now, int *x, int *y);
+/* True while the collapsed toolbar's panel ("more") is open. */
+bool ui_more_open(const ui *u);
+/* True when the widget with this id is on screen and enabled. */
+bool ui_widget_enabled(ui *u, const char *id, int64_t now);
 
 /* Last storage error shown to staff ("" when none). */
 const char *ui_last_error(const ui *u);

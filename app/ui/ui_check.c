@@ -31,7 +31,7 @@ typedef struct {
     char label[CHECK_LABEL_LEN];
     SDL_Rect r;
     bool target, bold, rtl, has_icon;
-    int px, pad, pad_x, text_w, text_h;
+    int px, pad, pad_x, pad_top, icon_h, text_w, text_h;
 } cwidget;
 
 /* Everything one check call works with. */
@@ -332,6 +332,8 @@ static int read_tree(checker *c, const ui_check_input *in, char *err, size_t err
         w->px = jint(o, "px");
         w->pad = jint(o, "pad");
         w->pad_x = json_object_get(o, "pad_x") ? jint(o, "pad_x") : w->pad;
+        w->pad_top = jint(o, "pad_top");
+        w->icon_h = json_object_get(o, "icon_h") ? jint(o, "icon_h") : -1;
         w->text_w = jint(o, "text_w");
         w->text_h = jint(o, "text_h");
     }
@@ -352,6 +354,8 @@ static int icon_px(const checker *c, const cwidget *w)
 {
     if (!w->has_icon)
         return 0;
+    if (w->icon_h >= 0) /* the tree says how tall the icon is drawn */
+        return w->icon_h;
     return (int)lround((c->large ? UI_CHECK_ICON_LARGE_MM : UI_CHECK_ICON_MM) * c->ppm);
 }
 
@@ -425,7 +429,7 @@ static SDL_Rect text_area(const checker *c, const cwidget *w)
     if (is_plain(w) && strcmp(w->role, "progress") != 0)
         a.y = w->r.y;
     else
-        a.y = w->r.y + (w->r.h - block) / 2 + (ih ? ih + w->pad : 0);
+        a.y = w->r.y + w->pad_top + (w->r.h - w->pad_top - block) / 2 + (ih ? ih + w->pad : 0);
     a.h = w->text_h;
     SDL_Rect inner = {w->r.x + w->pad, w->r.y + w->pad, w->r.w - 2 * w->pad, w->r.h - 2 * w->pad};
     SDL_Rect out;

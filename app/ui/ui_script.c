@@ -11,6 +11,7 @@
 
 #define SCRIPT_MAX_LINE       2048
 #define SCRIPT_MAX_WAIT_STEPS 1000000 /* guard against a deadline that never moves */
+#define SCRIPT_TAP_GAP_MS     600     /* a person's taps are at least this far apart */
 
 static void draw(script_env *e)
 {
@@ -35,8 +36,18 @@ static void settle(script_env *e, bool changed)
         draw(e);
 }
 
-static void tap(script_env *e, int x, int y)
+static void wait_ms(script_env *e, int64_t ms);
+
+/* One tap at x,y. Unless quick, a tap on a spot tapped moments ago first waits for a person's
+ * pace (so a script's taps are never mistaken for a double tap). */
+static void tap_at(script_env *e, int x, int y, bool quick)
 {
+    for (int i = 0; !quick && i < SCRIPT_RECENT_TAPS; i++) {
+        const script_tap *r = &e->recent[i];
+        if (r->at > 0 && r->x == x && r->y == y && e->now - r->at < SCRIPT_TAP_GAP_MS)
+            wait_ms(e, SCRIPT_TAP_GAP_MS - (e->now - r->at));
+    }
+    e->recent[e->n_taps++ % SCRIPT_RECENT_TAPS] = (script_tap){e->now, x, y};
     ui_event down = {UI_EV_DOWN, x, y}, up = {UI_EV_UP, x, y};
     bool changed = ui_input(e->u, &down, e->now);
     changed |= ui_input(e->u, &up, e->now);
@@ -116,6 +127,48 @@ static int split(char *line, char **argv, int max)
     return n;
 }
 
+/* Taps id if it is on screen and enabled; false otherwise. */
+static bool tap_if(script_env *e, const char *id)
+{
+    int x, y;
+    if (!ui_widget_center(e->u, id, e->now, &x, &y) || !ui_widget_enabled(e->u, id, e->now))
+        return false;
+    tap_at(e, x, y, false);
+    return true;
+}
+
+#define SCRIPT_MAX_SCROLL 40 /* scroll taps reach-id tries in one direction */
+
+/* Scrolls until id is on screen: down from here, then up from there. */
+static bool scroll_to(script_env *e, const char *id)
+{
+    int x, y;
+    for (int i = 0; i < SCRIPT_MAX_SCROLL; i++) {
+        if (ui_widget_center(e->u, id, e->now, &x, &y))
+            return true;
+        if (!tap_if(e, "scroll-down"))
+            break;
+    }
+    for (int i = 0; i < SCRIPT_MAX_SCROLL; i++) {
+        if (ui_widget_center(e->u, id, e->now, &x, &y))
+            return true;
+        if (!tap_if(e, "scroll-up"))
+            break;
+    }
+    return ui_widget_center(e->u, id, e->now, &x, &y);
+}
+
+static bool reach(script_env *e, const char *id)
+{
+    int x, y;
+    if (scroll_to(e, id))
+        return true;
+    if (!ui_widget_center(e->u, "more", e->now, &x, &y))
+        return false;
+    tap_at(e, x, y, false);
+    return scroll_to(e, id);
+}
+
 static int run_command(script_env *e, int argc, char **argv, bool *quit, char *msg, size_t len)
 {
     const char *cmd = argv[0];
@@ -126,7 +179,7 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
             wp_errf(msg, len, "usage: tap X Y (inside the %dx%d window)", e->width, e->height);
             return -1;
         }
-        tap(e, (int)a, (int)b);
+        tap_at(e, (int)a, (int)b, false);
         return 0;
     }
     if (!strcmp(cmd, "tap-id")) {
@@ -139,7 +192,23 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
             wp_errf(msg, len, "no widget \"%s\" on the %s screen", argv[1], ui_screen_name(e->u));
             return -1;
         }
-        tap(e, x, y);
+        tap_at(e, x, y, false);
+        return 0;
+    }
+    if (!strcmp(cmd, "double-tap-id")) {
+        /* Two taps MS apart on the same spot, as an impatient or unsteady finger does. */
+        int x, y;
+        if (argc != 3 || !wp_parse_int(argv[2], 0, 5000, &a)) {
+            wp_errf(msg, len, "usage: double-tap-id ID MS");
+            return -1;
+        }
+        if (!ui_widget_center(e->u, argv[1], e->now, &x, &y)) {
+            wp_errf(msg, len, "no widget \"%s\" on the %s screen", argv[1], ui_screen_name(e->u));
+            return -1;
+        }
+        tap_at(e, x, y, false);
+        wait_ms(e, a);
+        tap_at(e, x, y, true);
         return 0;
     }
     if (!strcmp(cmd, "wait")) {
@@ -201,6 +270,29 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
                     ui_screen_name(e->u));
             return -1;
         }
+        return 0;
+    }
+    if (!strcmp(cmd, "close-panel")) {
+        /* Closes the "more" panel if it is open (a resident's second tap on "more"). */
+        if (ui_more_open(e->u))
+            tap_if(e, "more");
+        return 0;
+    }
+    if (!strcmp(cmd, "reach-id")) {
+        /* As a resident finds a control: scroll down (then up) through the screen, and look
+         * behind "more" when the toolbar is collapsed; fails when it is nowhere. */
+        int x, y;
+        if (argc != 2) {
+            wp_errf(msg, len, "usage: reach-id ID");
+            return -1;
+        }
+        if (!reach(e, argv[1])) {
+            wp_errf(msg, len, "widget \"%s\" cannot be reached on the %s screen", argv[1],
+                    ui_screen_name(e->u));
+            return -1;
+        }
+        if (!ui_widget_center(e->u, argv[1], e->now, &x, &y))
+            return -1;
         return 0;
     }
     if (!strcmp(cmd, "quit")) {

@@ -10,11 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SCRIPT_RECENT_TAPS 8
+
+typedef struct {
+    int64_t at; /* virtual time, 0: none */
+    int x, y;
+} script_tap;
+
 typedef struct {
     ui *u;
     SDL_Renderer *renderer;
     int width, height;
-    int64_t now;              /* the virtual monotonic clock, advanced by `wait` */
+    int64_t now;                           /* the virtual monotonic clock, advanced by `wait` */
+    script_tap recent[SCRIPT_RECENT_TAPS]; /* the last taps (a person's pace on one spot) */
+    unsigned n_taps;
     long frames;              /* frames drawn so far */
     int64_t first_frame_mono; /* real monotonic time the first frame was presented */
     /* Called after every command and at every step of `wait` with the current virtual time

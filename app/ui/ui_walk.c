@@ -133,9 +133,45 @@ void ui_walk_close(ui_walk *w)
     free(w);
 }
 
+/* The screens the walker visits, in order: one entry per screen of the kiosk a resident can
+ * meet. A new screen is one entry here (and its layout in ui.c); the walk, the test and the
+ * preview pick it up from this table. */
+typedef enum { WALK_ONCE, WALK_EACH_QUESTION } walk_span;
+
+typedef struct {
+    const char *name; /* file and report name ("question" becomes "question-ID") */
+    flow_screen screen;
+    walk_span span;
+    bool closed;     /* outside opening hours, woken by a tap */
+    bool save_error; /* with a storage problem to show */
+    bool more;       /* also with the collapsed toolbar's panel open */
+} walk_entry;
+
+static const walk_entry walk_screens[] = {
+    {"attract", FLOW_ATTRACT, WALK_ONCE, false, false, true},
+    {"language", FLOW_LANGUAGE, WALK_ONCE, false, false, false},
+    {"question", FLOW_QUESTION, WALK_EACH_QUESTION, false, false, true},
+    {"still-there", FLOW_STILL_THERE, WALK_ONCE, false, false, false},
+    {"thanks", FLOW_THANKS, WALK_ONCE, false, false, false},
+    {"save-error", FLOW_SAVE_ERROR, WALK_ONCE, false, true, false},
+    {"closed", FLOW_ATTRACT, WALK_ONCE, true, false, false},
+};
+
+#define WALK_N_ENTRIES (int)(sizeof walk_screens / sizeof walk_screens[0])
+
+const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS] = {
+    {"7in-800x480", 800, 480, 155},      {"7in-portrait-720x1280", 720, 1280, 88},
+    {"10in-1280x800", 1280, 800, 217},   {"10in-1024x600", 1024, 600, 222},
+    {"15in-1920x1080", 1920, 1080, 344}, {"21in-1920x1080", 1920, 1080, 476},
+    {"24in-1920x1080", 1920, 1080, 531},
+};
+
 int ui_walk_screens_per_language(const ui_walk *w)
 {
-    return qset_n_questions(w->o.qs) + 4;
+    int n = 0;
+    for (int i = 0; i < WALK_N_ENTRIES; i++)
+        n += walk_screens[i].span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
+    return n;
 }
 
 /* Draws the current screen and hands it to fn. */
@@ -184,74 +220,113 @@ static void choose(ui_walk *w, int q, int64_t t)
     }
 }
 
+/* Taps anywhere outside every control (the closed screen wakes on any tap). */
+static void tap_empty(ui_walk *w, int64_t t)
+{
+    ui_event down = {UI_EV_DOWN, w->o.width / 2, w->o.height / 2};
+    ui_event up = {UI_EV_UP, w->o.width / 2, w->o.height / 2};
+    ui_input(w->u, &down, t);
+    ui_input(w->u, &up, t);
+}
+
+/* Visits one screen as previewed, then its variants: answers chosen, the "more" panel, every
+ * further scroll position. */
+static int visit_variants(ui_walk *w, const walk_entry *e, ui_walk_screen *s, int q, int lang,
+                          int64_t t, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
+{
+    int rc = visit(w, s, t, fn, ctx, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (e->more && (e->span == WALK_ONCE || q == 0) && tap(w, "more", t)) {
+        s->state = "more";
+        rc = visit(w, s, t, fn, ctx, err, errlen);
+        s->state = "";
+        tap(w, "more", t);
+        if (rc != 0)
+            return rc;
+    }
+    if (e->screen != FLOW_QUESTION)
+        return 0;
+    if (w->o.states) {
+        choose(w, q, t);
+        s->state = "selected";
+        rc = visit(w, s, t, fn, ctx, err, errlen);
+        if (rc != 0)
+            return rc;
+        s->state = "";
+        if (!ui_preview(w->u, e->screen, q, lang, w->now)) { /* clears the answers */
+            wp_errf(err, errlen, "cannot show the %s screen again", s->name);
+            return -1;
+        }
+    }
+    if (!w->o.scroll)
+        return 0;
+    for (int n = 1; n <= UI_WALK_MAX_SCROLL; n++) {
+        if (!tap(w, "scroll-down", t))
+            break;
+        s->scroll = n;
+        rc = visit(w, s, t, fn, ctx, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+    s->scroll = 0;
+    return 0;
+}
+
 int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
 {
     const qset *qs = w->o.qs;
     int nq = qset_n_questions(qs), nl = qset_n_languages(qs);
-    int per = ui_walk_screens_per_language(w);
     for (int mode = 0; mode < UI_WALK_MODES; mode++) {
         if (!(w->o.modes & (1u << mode)))
             continue;
         bool large = mode == 1 || mode == 3, contrast = mode >= 2;
         for (int lang = 0; lang < nl; lang++) {
-            for (int k = 0; k < per; k++) {
-                flow_screen sc = k == 0        ? FLOW_ATTRACT
-                                 : k == 1      ? FLOW_LANGUAGE
-                                 : k < nq + 2  ? FLOW_QUESTION
-                                 : k == nq + 2 ? FLOW_STILL_THERE
-                                               : FLOW_THANKS;
-                int q = sc == FLOW_QUESTION ? k - 2 : -1;
-                char name[UI_WALK_NAME_LEN];
-                if (sc == FLOW_QUESTION)
-                    snprintf(name, sizeof name, "question-%s", qset_question_at(qs, q)->id);
-                else
-                    wp_strlcpy(name, flow_screen_name(sc), sizeof name);
-                w->now += WALK_SCREEN_SPAN;
-                ui_set_modes(w->u, large, contrast);
-                if (!ui_preview(w->u, sc, q < 0 ? 0 : q, lang, w->now)) {
-                    wp_errf(err, errlen, "cannot show the %s screen in language %d", name, lang);
-                    return -1;
-                }
-                /* The attract screen cycles through the languages: show this one's turn. */
-                int64_t t = w->now + (sc == FLOW_ATTRACT ? (int64_t)lang * WALK_ATTRACT_MS : 0);
-                ui_walk_screen s;
-                memset(&s, 0, sizeof s);
-                s.number = k;
-                s.screen = flow_screen_name(sc);
-                s.name = name;
-                s.question = q;
-                s.lang = lang;
-                s.lang_code = qset_language(qs, lang);
-                s.rtl = uistr_is_rtl(w->strings, s.lang_code);
-                s.mode = mode;
-                s.mode_name = mode_names[mode];
-                s.large = large;
-                s.contrast = contrast;
-                s.state = "";
-                int rc = visit(w, &s, t, fn, ctx, err, errlen);
-                if (rc != 0)
-                    return rc;
-                if (sc != FLOW_QUESTION)
-                    continue;
-                if (w->o.states) {
-                    choose(w, q, t);
-                    s.state = "selected";
-                    rc = visit(w, &s, t, fn, ctx, err, errlen);
-                    if (rc != 0)
-                        return rc;
-                    s.state = "";
-                    if (!ui_preview(w->u, sc, q, lang, w->now)) { /* clears the answers */
-                        wp_errf(err, errlen, "cannot show the %s screen again", name);
+            int number = 0;
+            for (int i = 0; i < WALK_N_ENTRIES; i++) {
+                const walk_entry *e = &walk_screens[i];
+                int reps = e->span == WALK_EACH_QUESTION ? nq : 1;
+                for (int q = 0; q < reps; q++, number++) {
+                    int qi = e->span == WALK_EACH_QUESTION ? q : -1;
+                    char name[UI_WALK_NAME_LEN];
+                    if (qi >= 0)
+                        snprintf(name, sizeof name, "%s-%s", e->name, qset_question_at(qs, qi)->id);
+                    else
+                        wp_strlcpy(name, e->name, sizeof name);
+                    w->now += WALK_SCREEN_SPAN;
+                    ui_set_error(w->u, e->save_error ? "the kiosk's disk is full" : "");
+                    ui_set_modes(w->u, large, contrast);
+                    if (!ui_preview(w->u, e->screen, qi < 0 ? 0 : qi, lang, w->now)) {
+                        wp_errf(err, errlen, "cannot show the %s screen in language %d", name,
+                                lang);
                         return -1;
                     }
-                }
-                if (!w->o.scroll)
-                    continue;
-                for (int n = 1; n <= UI_WALK_MAX_SCROLL; n++) {
-                    if (!tap(w, "scroll-down", t))
-                        break;
-                    s.scroll = n;
-                    rc = visit(w, &s, t, fn, ctx, err, errlen);
+                    /* The attract screen cycles through the languages: show this one's turn. */
+                    int64_t t =
+                        w->now + (e->screen == FLOW_ATTRACT ? (int64_t)lang * WALK_ATTRACT_MS : 0);
+                    if (e->closed) {
+                        ui_set_resting(w->u, true, "08:30-17:00");
+                        ui_set_modes(w->u, large, contrast);
+                        tap_empty(w, t);
+                    }
+                    ui_walk_screen s;
+                    memset(&s, 0, sizeof s);
+                    s.number = number;
+                    s.screen = e->name;
+                    s.name = name;
+                    s.question = qi;
+                    s.lang = lang;
+                    s.lang_code = qset_language(qs, lang);
+                    s.rtl = uistr_is_rtl(w->strings, s.lang_code);
+                    s.mode = mode;
+                    s.mode_name = mode_names[mode];
+                    s.large = large;
+                    s.contrast = contrast;
+                    s.state = "";
+                    int rc = visit_variants(w, e, &s, qi, lang, t, fn, ctx, err, errlen);
+                    if (e->closed)
+                        ui_set_resting(w->u, false, "");
+                    ui_set_error(w->u, "");
                     if (rc != 0)
                         return rc;
                 }

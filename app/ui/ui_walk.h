@@ -59,6 +59,17 @@ typedef int (*ui_walk_fn)(void *ctx, const ui_walk_screen *s);
 
 typedef struct ui_walk ui_walk;
 
+/* The panels kiosks really have (ACCESSIBILITY.md A13): every one is walked by the tests and
+ * drawn by default by `wijkpeil-qset preview`. */
+typedef struct {
+    const char *name; /* "7in-800x480" */
+    int width, height;
+    double width_mm; /* visible width */
+} ui_walk_panel;
+
+#define UI_WALK_N_PANELS 7
+extern const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS];
+
 /* The data folder the kiosk uses: $WIJKPEIL_DATA, else the compiled WIJKPEIL_DATA_DIR. */
 const char *ui_walk_data_dir(void);
 

@@ -37,6 +37,7 @@ typedef enum {
     UIA_HIGH_CONTRAST,
     UIA_SCROLL_UP,
     UIA_SCROLL_DOWN,
+    UIA_MORE, /* opens or closes the panel of the collapsed toolbar */
     UIA_STAFF /* arg: a staff-mode action (ui_staff) */
 } uiw_action;
 
@@ -61,7 +62,10 @@ typedef struct {
     const char *clip;   /* recorded clip read instead of synthesis, or NULL */
     bool checkmark;     /* draw a check mark when selected */
     int pad;            /* inner padding of the label */
-    int pad_x;          /* horizontal padding (pad plus room kept for a check mark) */
+    int pad_x;          /* horizontal padding */
+    int pad_top;        /* band above the label kept for a check mark (0: none needed) */
+    int icon_h;         /* height of the icon above the label (0: none) */
+    int arrow;          /* a drawn arrow instead of an icon: 1 up, -1 down, 0 none */
     int text_w, text_h; /* size of the wrapped label block (measured at layout) */
 } uiw;
 

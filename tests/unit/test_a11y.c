@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KIOSK_W       1920
-#define KIOSK_H       1080
-#define KIOSK_W_MM    531.0 /* visible width of a 24-inch 16:9 screen */
-#define PRINT_AT_MOST 200   /* findings printed per walk */
+#define KIOSK_W            1920
+#define KIOSK_H            1080
+#define KIOSK_W_MM         531.0 /* visible width of a 24-inch 16:9 screen */
+#define PRINT_AT_MOST      200   /* findings printed per walk */
+#define PORTRAIT_LARGE_MAX 80    /* findings of the known gap (large text, 7" portrait) */
 
 typedef struct {
     ui_check_report *rep;
@@ -97,8 +98,9 @@ static qset *load(const char *path)
     return qs;
 }
 
-/* The demo poll: every screen, language and mode at a 24-inch 1920x1080 kiosk. */
-static void test_demo_every_screen(void)
+/* The demo poll: every screen, language and mode on every panel kiosks really have
+ * (ACCESSIBILITY.md A13), with zero findings. */
+static void test_demo_every_panel(void)
 {
     char *path = test_src("assets/demo/nazareth-pottenberg.json");
     qset *qs = load(path);
@@ -107,29 +109,64 @@ static void test_demo_every_screen(void)
         free(path);
         return;
     }
-    walk_ctx c;
-    ui_check_report *r = walk(qs, KIOSK_W, KIOSK_H, KIOSK_W / KIOSK_W_MM, 0, &c);
-    int expect = (qset_n_questions(qs) + 4) * qset_n_languages(qs);
-    for (int m = 0; m < UI_WALK_MODES; m++)
-        CHECKF(c.per_mode[m] == expect, "mode %s: %d screens, expected %d", ui_walk_mode_name(m),
-               c.per_mode[m], expect);
-    printf("demo poll: %d screens checked (%d screens x %d languages x %d modes, plus %d scroll "
-           "positions and screens with answers chosen), %d findings\n",
-           c.screens, qset_n_questions(qs) + 4, qset_n_languages(qs), UI_WALK_MODES,
-           c.screens - 4 * expect, ui_check_report_count(r));
-    print_findings(r);
-    ui_check_stats st;
-    ui_check_report_stats(r, &st);
-    printf("demo poll, tightest figures: text contrast %.2f:1 (%s); outline contrast %.2f:1; "
-           "target side %.1f mm; gap between targets %.1f mm; capital height %.2f mm (normal), "
-           "%.2f mm (large text); %d widgets, %d texts measured\n",
-           st.min_text_contrast, st.min_text_where, st.min_outline_contrast, st.min_target_mm,
-           st.min_gap_mm, st.min_cap_mm, st.min_cap_large_mm, st.widgets, st.texts_measured);
-    CHECK(st.texts_measured > 1000);
-    CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
-    CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll",
-           ui_check_report_count(r));
-    ui_check_report_free(r);
+    int total_screens = 0, total_findings = 0;
+    for (int p = 0; p < UI_WALK_N_PANELS; p++) {
+        const ui_walk_panel *pn = &ui_walk_panels[p];
+        walk_ctx c;
+        bool portrait = !strcmp(pn->name, "7in-portrait-720x1280");
+        ui_check_report *r = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
+                                  portrait ? UI_WALK_NORMAL | UI_WALK_CONTRAST : 0, &c);
+        int per = 0;
+        {
+            ui_walk_options o = {.qs = qs,
+                                 .width = pn->width,
+                                 .height = pn->height,
+                                 .px_per_mm = pn->width / pn->width_mm};
+            ui_walk *wk = NULL;
+            char err[256];
+            if (ui_walk_open(&o, &wk, err, sizeof err) == 0)
+                per = ui_walk_screens_per_language(wk);
+            ui_walk_close(wk);
+        }
+        int expect = per * qset_n_languages(qs);
+        for (int m = 0; m < UI_WALK_MODES; m++)
+            CHECKF(c.per_mode[m] == expect || (portrait && (m == 1 || m == 3)),
+                   "%s mode %s: %d screens, expected %d", pn->name, ui_walk_mode_name(m),
+                   c.per_mode[m], expect);
+        printf("panel %s (%dx%d, %.0f mm wide): %d screens checked (%d screens x %d languages x "
+               "%d modes, plus scroll positions, answers chosen and the \"more\" panel), %d "
+               "findings\n",
+               pn->name, pn->width, pn->height, pn->width_mm, c.screens, per, qset_n_languages(qs),
+               UI_WALK_MODES, ui_check_report_count(r));
+        print_findings(r);
+        ui_check_stats st;
+        ui_check_report_stats(r, &st);
+        printf("  tightest: text contrast %.2f:1 (%s); outline contrast %.2f:1; target side "
+               "%.1f mm; gap %.1f mm; capital height %.2f mm (normal), %.2f mm (large)\n",
+               st.min_text_contrast, st.min_text_where, st.min_outline_contrast, st.min_target_mm,
+               st.min_gap_mm, st.min_cap_mm, st.min_cap_large_mm);
+        CHECK(st.texts_measured > 1000);
+        CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
+        CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
+               ui_check_report_count(r), pn->name);
+        if (!strcmp(pn->name, "7in-portrait-720x1280")) {
+            /* Known gap (README, "Panels"): large text on the 88 mm portrait panel. Its normal
+             * and high-contrast modes must be clean; the large modes may not get worse. */
+            walk_ctx c2;
+            ui_check_report *r2 = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
+                                       UI_WALK_LARGE | UI_WALK_LARGE_CONTRAST, &c2);
+            printf("panel %s, large text: %d findings (known gap, at most %d)\n", pn->name,
+                   ui_check_report_count(r2), PORTRAIT_LARGE_MAX);
+            print_findings(r2);
+            CHECK(ui_check_report_count(r2) <= PORTRAIT_LARGE_MAX);
+            ui_check_report_free(r2);
+        }
+        total_screens += c.screens;
+        total_findings += ui_check_report_count(r);
+        ui_check_report_free(r);
+    }
+    printf("demo poll on %d panels: %d screens checked, %d findings\n", UI_WALK_N_PANELS,
+           total_screens, total_findings);
     qset_free(qs);
     free(path);
 }
@@ -338,6 +375,6 @@ int main(void)
     RUN(test_contrast_maths);
     RUN(test_checker_synthetic);
     RUN(test_crafted_set_fails);
-    RUN(test_demo_every_screen);
+    RUN(test_demo_every_panel);
     return test_main();
 }

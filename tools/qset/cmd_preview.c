@@ -169,7 +169,7 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     sh->lang = s->lang;
     sh->number = s->number;
     sh->scroll = s->scroll;
-    sh->selected = *s->state ? 1 : 0;
+    sh->selected = !strcmp(s->state, "selected") ? 1 : *s->state ? 2 : 0;
     char scroll[40] = "", where[40] = "";
     if (s->scroll) {
         snprintf(scroll, sizeof scroll, "-scroll%d", s->scroll);
