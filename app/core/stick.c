@@ -376,18 +376,6 @@ int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max)
 
 /* ---- kiosk.conf ---- */
 
-static const char *const conf_whitelist[] = {"idle_seconds",   "languages", "location",
-                                             "opening_hours",  "endpoint",  "still_there_seconds",
-                                             "thanks_seconds", NULL};
-
-static bool conf_allowed(const char *key)
-{
-    for (int i = 0; conf_whitelist[i]; i++)
-        if (!strcmp(conf_whitelist[i], key))
-            return true;
-    return false;
-}
-
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -449,12 +437,8 @@ static void conf_parse(stick_conf *c, char *text)
             conf_refuse(c, lineno, "unknown setting");
             continue;
         }
-        if (!conf_allowed(key)) {
-            if (config_known_key(key))
-                conf_refuse(c, lineno, "\"%s\" cannot be changed from a stick (only on the kiosk)",
-                            key);
-            else
-                conf_refuse(c, lineno, "unknown setting \"%s\"", key);
+        if (config_local_refusal(key, msg, sizeof msg)) {
+            conf_refuse(c, lineno, "%s", msg); /* "endpoint can only be set by an administrator" */
             continue;
         }
         config_defaults(&scratch);
@@ -576,7 +560,9 @@ int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, 
         while (p < line + ll && k + 1 < sizeof key && !isspace((unsigned char)*p) && *p != '=')
             key[k++] = *p++;
         key[k] = '\0';
-        bool replaced = false;
+        /* Lines no stick may set (an endpoint saved before they were refused) go too. */
+        bool replaced =
+            k > 0 && key[0] != '#' && config_local_refusal(key, msg, sizeof msg) != NULL;
         for (int i = 0; i < c->n_accepted; i++)
             if (!strcmp(c->accepted[i].key, key))
                 replaced = true;

@@ -1217,7 +1217,7 @@ static void lay_import(ui_staff *s, lay *L)
         size_t l = strlen(line);
         snprintf(line + l, sizeof line - l, "%s; %d refused%s", c->n_accepted ? ")" : "",
                  c->n_refused, c->n_refused ? ": " : ".");
-        for (int i = 0; i < c->n_refused && i < 3; i++) {
+        for (int i = 0; i < c->n_refused; i++) { /* each one, so staff know why */
             l = strlen(line);
             snprintf(line + l, sizeof line - l, "%s%s", i ? "; " : "", c->refused[i]);
         }

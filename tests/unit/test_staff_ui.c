@@ -857,6 +857,36 @@ static void test_usb_watch(void)
     free(dir);
 }
 
+/* kiosk.conf on the stick: staff see every refused line and why (where data and secrets go is
+ * for an administrator only), and the accepted one. */
+static void test_stick_conf_refusals(void)
+{
+    fx f;
+    if (!setup(&f, "staff-conf", true, false))
+        return;
+    char wdir[800];
+    snprintf(wdir, sizeof wdir, "%s/WIJKPEIL", f.stick);
+    const char *conf = "endpoint = https://evil.example/\nca_file = /x.pem\n"
+                       "pinned_public_key = sha256//AAAA\ntoken = stolen\ntrusted_key = AAAA\n"
+                       "device_id = kiosk-99\nidle_seconds = 45\n";
+    put(wdir, "kiosk.conf", conf, strlen(conf));
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    const char *l = label_of(&f, "stick-conf");
+    CHECKF(strstr(l, "1 setting accepted (idle_seconds = 45); 6 refused"), "label: %s", l);
+    static const char *const keys[] = {"endpoint", "ca_file",     "pinned_public_key",
+                                       "token",    "trusted_key", "device_id"};
+    for (int i = 0; i < 6; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "%s can only be set by an administrator in "
+                 "/etc/wijkpeil/kiosk.conf",
+                 keys[i]);
+        CHECKF(strstr(l, want) != NULL, "label lacks \"%s\": %s", want, l);
+    }
+    teardown(&f);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -866,6 +896,7 @@ int main(void)
     RUN(test_auto_leave);
     RUN(test_status);
     RUN(test_import_and_switch);
+    RUN(test_stick_conf_refusals);
     RUN(test_export);
     RUN(test_export_inline);
     RUN(test_layout);

@@ -395,6 +395,56 @@ static void test_kiosk_conf(void)
     free(stick), free(wdir), free(data), free(ovr), free(cp);
 }
 
+/* Settings that decide where responses and secrets go never come from an unsigned file on a
+ * stick: each is refused with a reason staff can read, and saving the stick's settings also
+ * clears such lines from an earlier local.conf. */
+static void test_kiosk_conf_admin_keys(void)
+{
+    char *stick = test_tmpdir("stick-admin");
+    char *wdir = pathf("%s/%s", stick, "WIJKPEIL");
+    mkdirs(wdir);
+    const char *conf = "endpoint = https://evil.example/\n"
+                       "ca_file = /media/stick/ca.pem\n"
+                       "pinned_public_key = sha256//AAAA\n"
+                       "token = stolen\n"
+                       "trusted_key = AAAA\n"
+                       "device_id = kiosk-99\n"
+                       "idle_seconds = 45\n";
+    put(wdir, "kiosk.conf", conf, strlen(conf));
+    stick_conf c;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_conf_read(stick, &c, err, sizeof err) == 0 && c.present);
+    CHECKF(c.n_accepted == 1 && !strcmp(c.accepted[0].key, "idle_seconds"), "accepted %d",
+           c.n_accepted);
+    static const char *const keys[] = {"endpoint", "ca_file",     "pinned_public_key",
+                                       "token",    "trusted_key", "device_id"};
+    CHECKF(c.n_refused == 6, "refused %d", c.n_refused);
+    for (int i = 0; i < 6 && i < c.n_refused; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "kiosk.conf:%d: %s can only be set by an administrator in "
+                 "/etc/wijkpeil/kiosk.conf",
+                 i + 1, keys[i]);
+        CHECKF(strstr(c.refused[i], want) != NULL, "\"%s\" lacks \"%s\"", c.refused[i], want);
+    }
+    /* A local.conf saved before (an endpoint from a stick): saving drops it. */
+    char *data = test_tmpdir("kiosk-admin-data");
+    char *ovr = pathf("%s/%s", data, "local.conf");
+    const char *local = "# saved from a stick\nendpoint = https://evil.example/\n"
+                        "token = stolen\nlocation = nazareth\n";
+    put(data, "local.conf", local, strlen(local));
+    CHECK(stick_conf_apply(&c, ovr, err, sizeof err) == 0);
+    char *text = NULL;
+    CHECK(wp_read_file(ovr, 4096, &text, NULL, NULL, 0) == 0);
+    CHECKF(text && !strstr(text, "endpoint") && !strstr(text, "token") &&
+               strstr(text, "location = nazareth") && strstr(text, "idle_seconds = 45") &&
+               strstr(text, "# saved from a stick"),
+           "local.conf now: %s", text ? text : "");
+    free(text);
+    rm_rf(stick), rm_rf(data);
+    free(stick), free(wdir), free(data), free(ovr);
+}
+
 static void test_install(void)
 {
     keys k;
@@ -699,6 +749,7 @@ int main(void)
     RUN(test_symlinked_folders);
     RUN(test_thousands_of_files);
     RUN(test_kiosk_conf);
+    RUN(test_kiosk_conf_admin_keys);
     RUN(test_install);
     RUN(test_export_ok);
     RUN(test_export_pulled_and_cancelled);
