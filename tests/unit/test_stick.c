@@ -647,6 +647,82 @@ static void test_export_pulled_and_cancelled(void)
     free(dir), free(stick);
 }
 
+/* Someone with the stick (or a process racing the export) swaps the export folder, or a file
+ * name in it, for a symlink pointing off the stick after the kiosk checked it. The progress
+ * callback runs after the checks and before the files are made: the swap happens there. */
+typedef struct {
+    const char *edir, *moved, *outside, *plant; /* plant: a file name to make a symlink */
+    int calls;
+} swap_ctx;
+
+static int swap_on_first_progress(void *ctx, int64_t done, int64_t total)
+{
+    swap_ctx *c = ctx;
+    (void)done, (void)total;
+    if (c->calls++ > 0)
+        return 0;
+    if (c->moved) {
+        CHECK(rename(c->edir, c->moved) == 0);
+        CHECK(symlink(c->outside, c->edir) == 0);
+    }
+    if (c->plant) {
+        char target[4096], link[4096];
+        snprintf(target, sizeof target, "%s/victim", c->outside);
+        snprintf(link, sizeof link, "%s/%s", c->edir, c->plant);
+        CHECK(symlink(target, link) == 0);
+    }
+    return 0;
+}
+
+static void test_export_symlink_swap(void)
+{
+    char *dir = test_tmpdir("export-swap");
+    char *stick = test_tmpdir("stick-swap");
+    char *outside = test_tmpdir("outside-swap");
+    char *edir = pathf("%s/%s", stick, "WIJKPEIL/export");
+    char *moved = pathf("%s/%s", stick, "WIJKPEIL/export-real");
+    mkdirs(edir);
+    store *st = make_store(dir, 3);
+    stick_export_result res;
+    char err[WP_ERR_LEN] = "";
+    /* The folder swapped between the check and the writes: everything lands in the folder
+     * that was checked, nothing outside. */
+    swap_ctx c = {edir, moved, outside, NULL, 0};
+    int rc = stick_export(st, stick, false, "kiosk-1", NULL, export_now, swap_on_first_progress, &c,
+                          &res, err, sizeof err);
+    CHECKF(c.calls > 0, "the progress callback never ran");
+    CHECKF(count_entries(outside) == 0, "%d files written through the swapped-in symlink",
+           count_entries(outside));
+    CHECKF(rc == 0 && count_entries(moved) == 2, "export: %s; %d files in the checked folder", err,
+           count_entries(moved));
+    /* A symlink planted under the final file name: replaced by the file, never followed. */
+    unlink(edir);
+    rm_rf(moved);
+    mkdirs(edir);
+    put(outside, "victim", "keep", 4);
+    swap_ctx c2 = {edir, NULL, outside, "kiosk-1-20270115-080100-responses.csv", 0};
+    rc = stick_export(st, stick, false, "kiosk-1", NULL, export_now + 60000, swap_on_first_progress,
+                      &c2, &res, err, sizeof err);
+    CHECKF(rc == 0, "export: %s", err);
+    char *victim = pathf("%s/%s", outside, "victim");
+    char *text = NULL;
+    CHECK(wp_read_file(victim, 100, &text, NULL, NULL, 0) == 0 && text && !strcmp(text, "keep"));
+    free(text);
+    struct stat sst;
+    CHECK(lstat(res.csv, &sst) == 0 && S_ISREG(sst.st_mode));
+    /* Export folder a symlink from the start: refused, nothing written. */
+    rm_rf(edir);
+    CHECK(symlink(outside, edir) == 0);
+    CHECK(stick_export(st, stick, false, "kiosk-1", NULL, export_now + 120000, NULL, NULL, &res,
+                       err, sizeof err) != 0);
+    CHECKF(strstr(err, "symbolic link") != NULL, "%s", err);
+    CHECK(count_entries(outside) == 1);
+    store_close(st);
+    unlink(edir);
+    rm_rf(dir), rm_rf(stick), rm_rf(outside);
+    free(dir), free(stick), free(outside), free(edir), free(moved), free(victim);
+}
+
 static void test_export_full(void)
 {
     char *dir = test_tmpdir("export");
@@ -753,6 +829,7 @@ int main(void)
     RUN(test_install);
     RUN(test_export_ok);
     RUN(test_export_pulled_and_cancelled);
+    RUN(test_export_symlink_swap);
     RUN(test_export_full);
     RUN(test_export_read_only);
     RUN(test_request_eject);
