@@ -3,6 +3,7 @@
  * a stick (and the errors when it is gone or read-only), the layout staying on screen, and
  * plat_usb noticing a stick folder appear under a watched root. */
 #include "config.h"
+#include "pin.h"
 #include "plat_usb.h"
 #include "sign.h"
 #include "stick.h"
@@ -887,12 +888,61 @@ static void test_stick_conf_refusals(void)
     teardown(&f);
 }
 
+/* The lockout survives a restart of the kiosk: five wrong PINs, a new staff mode on the same
+ * database (as after a restart, on a fresh monotonic clock), and the right PIN is still
+ * refused; four wrong ones count on after a restart too. */
+static void test_pin_lock_survives_restart(void)
+{
+    fx f;
+    if (!setup(&f, "staff-pin-restart", false, false))
+        return;
+    ui_staff_enter(f.s, f.now);
+    for (int i = 0; i < 5; i++)
+        enter_pin(&f, "9999");
+    CHECK(strstr(label_of(&f, "pin-message"), "locked") != NULL);
+    /* Restart: a new ui_staff, the monotonic clock far from where it was. */
+    ui_staff_options o;
+    memset(&o, 0, sizeof o);
+    o.cfg = &f.cfg;
+    o.db_path = f.db;
+    o.data_dir = f.data;
+    o.px_per_mm = PPM;
+    ui_staff_free(f.s);
+    f.s = ui_staff_new(&o);
+    f.now = 5000;
+    ui_staff_enter(f.s, f.now);
+    const char *msg = label_of(&f, "pin-message");
+    CHECKF(strstr(msg, "locked") != NULL, "after a restart: %s", msg);
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    /* Five minutes on, the right PIN opens it and the kept count starts again. */
+    f.now += PIN_LOCK_MS;
+    ui_staff_tick(f.s, f.now);
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+    ui_staff_leave(f.s);
+    /* Four wrong, restart, one more wrong: locked. */
+    ui_staff_enter(f.s, f.now);
+    for (int i = 0; i < 4; i++)
+        enter_pin(&f, "9999");
+    ui_staff_free(f.s);
+    f.s = ui_staff_new(&o);
+    f.now = 7000;
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, "9999");
+    msg = label_of(&f, "pin-message");
+    CHECKF(strstr(msg, "locked") != NULL, "4 wrong, restart, 1 wrong: %s", msg);
+    teardown(&f);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
         return 1;
     RUN(test_gesture);
     RUN(test_pin);
+    RUN(test_pin_lock_survives_restart);
     RUN(test_auto_leave);
     RUN(test_status);
     RUN(test_import_and_switch);
