@@ -645,9 +645,25 @@ static void add_note(stick_scan *s, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(s->notes[s->n_notes++], STICK_NOTE_LEN, fmt, ap);
+    int w = vsnprintf(s->notes[s->n_notes++], sizeof s->notes[0], fmt, ap);
     va_end(ap);
     (void)w;
+}
+
+/* Names of question sets that were not checked, as many as fit in a note. */
+typedef struct {
+    int n, shown;
+    char text[200];
+} skipped_names;
+
+static void skipped_add(skipped_names *k, const char *name)
+{
+    size_t used = strlen(k->text);
+    k->n++;
+    if (!safe_name(name) || used + strlen(name) + 2 >= sizeof k->text)
+        return; /* counted, not shown */
+    snprintf(k->text + used, sizeof k->text - used, "%s%s", used ? ", " : "", name);
+    k->shown++;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -835,21 +851,30 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
         goto done;
     }
     struct dirent *e;
-    long seen = 0;
-    bool capped = false;
+    long seen = 0, skipped = 0;
+    bool uncounted = false;
+    skipped_names past_cap = {0, 0, ""}, past_sets = {0, 0, ""};
     errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        if (++seen > STICK_MAX_ENTRIES) {
-            capped = true;
-            break;
-        }
         const char *nm = e->d_name;
-        if (!ends_with_ci(nm, ".json"))
-            continue; /* signatures, pictures, anything else: not a set */
-        if (nm[0] == '.' && !strstr(nm, ".."))
-            continue; /* hidden files such as macOS "._x.json" */
+        /* signatures, pictures, anything else: not a set; nor hidden files (macOS "._x.json") */
+        bool is_set = ends_with_ci(nm, ".json") && !(nm[0] == '.' && !strstr(nm, ".."));
+        if (++seen > STICK_MAX_ENTRIES) {
+            /* Not looked at, but counted (cheaply, up to a bound) and named, so junk cannot
+             * hide a real set without staff being told. */
+            skipped++;
+            if (is_set)
+                skipped_add(&past_cap, nm);
+            if (skipped >= STICK_MAX_SKIPPED_COUNT) {
+                uncounted = true;
+                break;
+            }
+            continue;
+        }
+        if (!is_set)
+            continue;
         names[n_names] = strdup(nm);
         if (!names[n_names]) {
             wp_errf(err, errlen, "out of memory");
@@ -857,14 +882,21 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
         }
         n_names++;
     }
-    if (capped)
+    if (skipped > 0)
         add_note(s,
-                 "%s/questionsets holds more than %ld files: stopped looking there; keep only the "
-                 "question sets on the stick",
-                 STICK_DIR, (long)STICK_MAX_ENTRIES);
+                 "%s/questionsets holds %s%ld entries: only the first %ld were looked at, %s%ld "
+                 "skipped%s%s%s; keep only the question sets on the stick",
+                 STICK_DIR, uncounted ? "more than " : "", seen, (long)STICK_MAX_ENTRIES,
+                 uncounted ? "more than " : "", skipped,
+                 past_cap.n ? ", among them question sets " : "", past_cap.text,
+                 past_cap.n > past_cap.shown ? " and more" : "");
     qsort(names, (size_t)n_names, sizeof *names, cmp_name);
-    if (n_names > STICK_MAX_SETS)
-        add_note(s, "only the first %d question sets on the stick were checked", STICK_MAX_SETS);
+    for (int i = STICK_MAX_SETS; i < n_names; i++)
+        skipped_add(&past_sets, names[i]);
+    if (past_sets.n > 0)
+        add_note(s, "only the first %d question sets (by name) were checked; %d skipped: %s%s",
+                 STICK_MAX_SETS, past_sets.n, past_sets.text,
+                 past_sets.n > past_sets.shown ? " and more" : "");
     for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
         check_set(qfd, qdir, names[i], cfg, &s->sets[s->n_sets++]);
     rc = 0;

@@ -331,10 +331,66 @@ static void test_thousands_of_files(void)
         CHECK(s->n_sets <= STICK_MAX_SETS);
         bool stopped = false, capped = false;
         for (int i = 0; i < s->n_notes; i++) {
-            stopped = stopped || strstr(s->notes[i], "more than 1000 files");
-            capped = capped || strstr(s->notes[i], "only the first");
+            stopped = stopped || strstr(s->notes[i], "holds 3000 entries: only the first 1000 "
+                                                     "were looked at, 2000 skipped");
+            capped = capped || strstr(s->notes[i], "only the first 32 question sets (by name) "
+                                                   "were checked; 968 skipped");
         }
-        CHECK(stopped && capped);
+        CHECKF(stopped && capped, "notes: %s | %s", s->n_notes > 0 ? s->notes[0] : "",
+               s->n_notes > 1 ? s->notes[1] : "");
+    }
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(qdir), free(k.dir);
+}
+
+/* Junk on a stick cannot hide the real set without staff being told: past the 32-set limit
+ * the skipped sets are named, past the 1000-entry limit the skipped entries are counted and
+ * any set among them is named. */
+static void test_skipped_are_named(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-junk");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    mkdirs(qdir);
+    char name[64];
+    for (int i = 0; i < 34; i++) {
+        snprintf(name, sizeof name, "junk-%02d.json", i);
+        put(qdir, name, "{}", 2);
+    }
+    put_signed(qdir, "zz-real.json", good_set, k.sk1);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s) {
+        CHECK(s->n_sets == STICK_MAX_SETS && find_set(s, "zz-real.json") == NULL);
+        CHECKF(s->n_notes == 1 &&
+                   strstr(s->notes[0], "only the first 32 question sets (by name) were checked; "
+                                       "3 skipped: junk-32.json, junk-33.json, zz-real.json"),
+               "notes: %s", s->n_notes ? s->notes[0] : "");
+    }
+    stick_scan_free(s);
+    rm_rf(qdir);
+    /* 1200 junk entries and the real set: wherever the directory order puts it, the real set is
+     * either checked or named, and the 202 entries not looked at are counted. */
+    mkdirs(qdir);
+    for (int i = 0; i < 1200; i++) {
+        snprintf(name, sizeof name, "junk-%04d.txt", i);
+        put(qdir, name, "x", 1);
+    }
+    put_signed(qdir, "real.json", good_set, k.sk1);
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s) {
+        bool counted = false, named = false;
+        for (int i = 0; i < s->n_notes; i++) {
+            counted = counted || strstr(s->notes[i], "holds 1202 entries: only the first 1000 "
+                                                     "were looked at, 202 skipped");
+            named = named || strstr(s->notes[i], "among them question sets real.json");
+        }
+        CHECKF(counted, "notes: %s", s->n_notes ? s->notes[0] : "(none)");
+        CHECKF(find_set(s, "real.json") != NULL || named, "real.json neither checked nor named: %s",
+               s->n_notes ? s->notes[0] : "(none)");
     }
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
@@ -824,6 +880,7 @@ int main(void)
     RUN(test_scan_sets);
     RUN(test_symlinked_folders);
     RUN(test_thousands_of_files);
+    RUN(test_skipped_are_named);
     RUN(test_kiosk_conf);
     RUN(test_kiosk_conf_admin_keys);
     RUN(test_install);
