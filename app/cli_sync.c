@@ -24,18 +24,16 @@ int cli_sync(int argc, char **argv)
         }
     }
     config cfg;
+    config_sources src;
     char err[WP_ERR_LEN];
-    config_defaults(&cfg);
-    if (config_path && config_load(&cfg, config_path, err, sizeof err) != 0) {
+    /* The kiosk's own loader: settings staff saved from a stick apply here too. */
+    if (config_load_kiosk(&cfg, config_path, db, &src, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil sync: %s\n", err);
         return 2;
     }
-    if (!db)
-        db = cfg.db;
-    if (!db || !db[0]) {
-        fprintf(stderr, "wijkpeil sync: no database (use --db FILE or db = ... in the config)\n");
-        return 2;
-    }
+    if (src.warning[0])
+        fprintf(stderr, "wijkpeil sync: WARNING: %s\n", src.warning);
+    db = cfg.db;
     sync_report rep;
     int rc = sync_run_once(&cfg, db, &rep, err, sizeof err);
     if (rc < 0) {

@@ -328,37 +328,24 @@ static int parse_args(app *a, int argc, char **argv)
             return -1;
         }
     }
-    config_defaults(&a->cfg);
-    if (config_path && config_load(&a->cfg, config_path, err, sizeof err) != 0) {
+    /* The same loader as `wijkpeil sync`: the config file, --db, then the settings staff
+     * saved from a stick (local.conf in the database's folder, whitelisted again on reading). */
+    config_sources src;
+    if (config_load_kiosk(&a->cfg, config_path, db, &src, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
     }
+    if (src.warning[0])
+        fprintf(stderr, "wijkpeil: WARNING: %s\n", src.warning);
     if (qs)
         wp_strlcpy(a->cfg.questionset, qs, sizeof a->cfg.questionset);
-    if (db)
-        wp_strlcpy(a->cfg.db, db, sizeof a->cfg.db);
     if (!a->cfg.questionset[0]) {
         fprintf(stderr, "wijkpeil: no question set: give --questionset FILE or set "
                         "questionset in the config\n");
         return -1;
     }
-    if (!a->cfg.db[0])
-        wp_strlcpy(a->cfg.db, "wijkpeil.db", sizeof a->cfg.db);
-    /* The database's folder holds installed sets and the settings staff brought on a stick
-     * (local.conf), which apply on top of the config file. */
-    wp_strlcpy(a->data_dir_local, a->cfg.db, sizeof a->data_dir_local);
-    char *slash = strrchr(a->data_dir_local, '/');
-    if (slash)
-        *(slash == a->data_dir_local ? slash + 1 : slash) = '\0';
-    else
-        wp_strlcpy(a->data_dir_local, ".", sizeof a->data_dir_local);
-    snprintf(a->override_path, sizeof a->override_path, "%s/local.conf", a->data_dir_local);
-    struct stat st;
-    if (stat(a->override_path, &st) == 0 &&
-        config_load(&a->cfg, a->override_path, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil: %s\n", err);
-        return -1;
-    }
+    wp_strlcpy(a->data_dir_local, src.data_dir, sizeof a->data_dir_local);
+    wp_strlcpy(a->override_path, src.local_path, sizeof a->override_path);
     return 0;
 }
 

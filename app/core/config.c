@@ -3,9 +3,11 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void config_defaults(config *c)
 {
@@ -94,12 +96,17 @@ static const char *const known_keys[] = {"questionset",
                                          "tap_debounce_ms",
                                          NULL};
 
-bool config_known_key(const char *key)
+static bool in_list(const char *const *list, const char *key)
 {
-    for (int i = 0; known_keys[i]; i++)
-        if (!strcmp(known_keys[i], key))
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(list[i], key))
             return true;
     return false;
+}
+
+bool config_known_key(const char *key)
+{
+    return in_list(known_keys, key);
 }
 
 int config_set(config *c, const char *key, const char *v, char *err, size_t errlen)
@@ -195,10 +202,48 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load(config *c, const char *path, char *err, size_t errlen)
+/* Keys a stick (and so local.conf) may set: how the poll looks and behaves, nothing else. */
+static const char *const local_keys[] = {
+    "idle_seconds",        "languages",      "location", "opening_hours",
+    "still_there_seconds", "thanks_seconds", NULL};
+
+const char *config_local_refusal(const char *key, char *buf, size_t len)
+{
+    if (in_list(local_keys, key))
+        return NULL;
+    /* Everything else, above all where responses and secrets go (endpoint, ca_file,
+     * pinned_public_key, token, trusted_key, device_id), never comes from an unsigned file. */
+    if (!config_known_key(key))
+        snprintf(buf, len, "unknown setting \"%s\"", key);
+    else
+        snprintf(buf, len, "%s can only be set by an administrator in %s", key, CONFIG_SYSTEM_PATH);
+    return buf;
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+    if (!buf || len == 0)
+        return;
+    size_t used = strnlen(buf, len);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Reads "key = value" lines from path into c. local: only keys config_local_refusal allows;
+ * the others are named in warn and skipped. */
+static int load_lines(config *c, const char *path, bool local, char *warn, size_t warnlen,
+                      char *err, size_t errlen)
 {
     char *text = NULL;
     char msg[WP_ERR_LEN];
+    if (warn && warnlen)
+        warn[0] = '\0';
     if (wp_read_file(path, 1024 * 1024, &text, NULL, err, errlen) != 0)
         return -1;
     int rc = 0, lineno = 0;
@@ -224,7 +269,10 @@ int config_load(config *c, const char *path, char *err, size_t errlen)
             }
             *eq = '\0';
             char *key = trim(l), *val = trim(eq + 1);
-            if (config_set(c, key, val, msg, sizeof msg) != 0) {
+            if (local && config_local_refusal(key, msg, sizeof msg)) {
+                append(warn, warnlen, "%s%s:%d: ignored: %s", warn && warn[0] ? "; " : "", path,
+                       lineno, msg);
+            } else if (config_set(c, key, val, msg, sizeof msg) != 0) {
                 wp_errf(err, errlen, "%s:%d: %s", path, lineno, msg);
                 rc = -1;
             }
@@ -233,4 +281,42 @@ int config_load(config *c, const char *path, char *err, size_t errlen)
     }
     free(text);
     return rc;
+}
+
+int config_load(config *c, const char *path, char *err, size_t errlen)
+{
+    return load_lines(c, path, false, NULL, 0, err, errlen);
+}
+
+int config_load_local(config *c, const char *path, char *warn, size_t warnlen, char *err,
+                      size_t errlen)
+{
+    return load_lines(c, path, true, warn, warnlen, err, errlen);
+}
+
+int config_load_kiosk(config *c, const char *config_path, const char *db_override,
+                      config_sources *src, char *err, size_t errlen)
+{
+    memset(src, 0, sizeof *src);
+    config_defaults(c);
+    if (config_path && config_load(c, config_path, err, errlen) != 0)
+        return -1;
+    if (db_override && set_str(c->db, sizeof c->db, "db", db_override, err, errlen) != 0)
+        return -1;
+    if (!c->db[0])
+        wp_strlcpy(c->db, "wijkpeil.db", sizeof c->db);
+    /* The database's folder holds installed sets and the settings staff brought on a stick
+     * (local.conf), which apply on top of the config file, through the same whitelist as the
+     * stick itself. */
+    wp_strlcpy(src->data_dir, c->db, sizeof src->data_dir);
+    char *slash = strrchr(src->data_dir, '/');
+    if (slash)
+        *(slash == src->data_dir ? slash + 1 : slash) = '\0';
+    else
+        wp_strlcpy(src->data_dir, ".", sizeof src->data_dir);
+    snprintf(src->local_path, sizeof src->local_path, "%s/local.conf", src->data_dir);
+    struct stat st;
+    if (stat(src->local_path, &st) != 0)
+        return 0;
+    return config_load_local(c, src->local_path, src->warning, sizeof src->warning, err, errlen);
 }

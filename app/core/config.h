@@ -55,4 +55,34 @@ int config_set(config *c, const char *key, const char *value, char *err, size_t 
 /* True when key names a setting (for whitelists such as kiosk.conf on a USB stick). */
 bool config_known_key(const char *key);
 
+/* The administrator's settings file on an installed kiosk (0640 root:wijkpeil). */
+#define CONFIG_SYSTEM_PATH "/etc/wijkpeil/kiosk.conf"
+
+/* Settings staff may bring on a USB stick (WIJKPEIL/kiosk.conf, saved to the kiosk's
+ * local.conf): how the poll looks and behaves, never where data and secrets go. Returns NULL
+ * when key may come from there, otherwise why not, in words for staff (for every key,
+ * "KEY can only be set by an administrator in /etc/wijkpeil/kiosk.conf ..."). */
+const char *config_local_refusal(const char *key, char *buf, size_t len);
+
+/* Reads a local.conf (settings saved from a stick) on top of the current values: only the
+ * settings config_local_refusal allows are used; every other line is left out and named in
+ * warn ("" when none; warn may be NULL). Returns 0, or -1 with "FILE:LINE: message" for a
+ * malformed line or a bad value. */
+int config_load_local(config *c, const char *path, char *warn, size_t warnlen, char *err,
+                      size_t errlen);
+
+/* Where one kiosk's settings came from. */
+typedef struct {
+    char data_dir[CONFIG_PATH_LEN];        /* the database's folder: installed sets, local.conf */
+    char local_path[CONFIG_PATH_LEN + 16]; /* DATA_DIR/local.conf (read when it exists) */
+    char warning[1024];                    /* local.conf lines that were left out, or "" */
+} config_sources;
+
+/* The one settings loader of every entry point (the kiosk, wijkpeil sync): defaults, then the
+ * config file (when config_path is not NULL), then db_override (when not NULL), then local.conf
+ * in the database's folder through config_load_local. db defaults to "wijkpeil.db". Returns 0,
+ * or -1 with a message naming the file and line. */
+int config_load_kiosk(config *c, const char *config_path, const char *db_override,
+                      config_sources *src, char *err, size_t errlen);
+
 #endif

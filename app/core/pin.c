@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 void pin_init(pin_state *st)
@@ -63,6 +64,39 @@ pin_result pin_check(pin_state *st, const char *hash, const char *entered, int64
     }
     *left = PIN_MAX_WRONG - st->wrong;
     return PIN_WRONG;
+}
+
+void pin_state_format(const pin_state *st, int64_t now_ms, int64_t wall_ms, char *buf, size_t len)
+{
+    int64_t until = 0;
+    if (st->locked_until_ms != 0 && st->locked_until_ms > now_ms)
+        until = wall_ms + (st->locked_until_ms - now_ms);
+    snprintf(buf, len, "%d %lld", st->locked_until_ms != 0 && until == 0 ? 0 : st->wrong,
+             (long long)until);
+}
+
+bool pin_state_parse(pin_state *st, const char *text, int64_t now_ms, int64_t wall_ms)
+{
+    int wrong = 0, used = 0;
+    long long until = 0;
+    if (!text || sscanf(text, "%d %lld%n", &wrong, &until, &used) != 2 || text[used] != '\0' ||
+        wrong < 0 || wrong > PIN_MAX_WRONG || until < 0)
+        return false;
+    pin_init(st);
+    if (until == 0) {
+        st->wrong = wrong;
+        return true;
+    }
+    if (until <= wall_ms)
+        return true; /* the lock ran out while the kiosk was off: a fresh round */
+    int64_t left = until - wall_ms;
+    if (left > PIN_LOCK_MS)
+        left = PIN_LOCK_MS;
+    st->wrong = wrong;
+    st->locked_until_ms = now_ms + left;
+    if (st->locked_until_ms == 0)
+        st->locked_until_ms = 1;
+    return true;
 }
 
 int pin_hash(const char *pin, char *out, size_t outlen, char *err, size_t errlen)

@@ -38,6 +38,20 @@ pin_result pin_check(pin_state *st, const char *hash, const char *entered, int64
 /* Seconds until the pad opens again (rounded up), 0 when not locked. */
 int pin_locked_seconds(const pin_state *st, int64_t now_ms);
 
+/* Keeping the attempts across a restart (a restart must not clear the lock). The kiosk keeps
+ * the text in its store under PIN_META_KEY and writes it after every check. */
+#define PIN_META_KEY  "staff_pin_lock"
+#define PIN_STATE_LEN 48
+
+/* The attempts as text, "WRONG UNTIL": UNTIL is the end of the lock on the wall clock (epoch
+ * ms; 0 when not locked), since the monotonic clock starts again at a reboot. */
+void pin_state_format(const pin_state *st, int64_t now_ms, int64_t wall_ms, char *buf, size_t len);
+
+/* Restores what pin_state_format wrote, onto the caller's monotonic clock now_ms. Whatever the
+ * wall clock did in between (a Pi without a real-time clock starts in the past), a restored lock
+ * never lasts longer than PIN_LOCK_MS from now. Returns false, st unchanged, for other text. */
+bool pin_state_parse(pin_state *st, const char *text, int64_t now_ms, int64_t wall_ms);
+
 /* True when s is 4-8 ASCII digits. */
 bool pin_format_ok(const char *s);
 

@@ -188,44 +188,44 @@ static const char *split_dir(const char *path, char *dir, size_t dirlen)
     return slash + 1;
 }
 
-static int fsync_dir(const char *dir)
+/* fsync of an open folder, so a rename in it is durable. */
+static int fsync_dirfd(int dfd)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    if (rc != 0 && (e == EINVAL || e == ENOTSUP))
+    int rc = fsync(dfd);
+    if (rc != 0 && (errno == EINVAL || errno == ENOTSUP))
         rc = 0; /* file systems that cannot sync a folder (some FUSE mounts) */
-    errno = e;
     return rc;
 }
 
-/* A file being written under a temporary name in its final folder. */
+/* A file being written under a temporary name in its final folder. Everything goes through the
+ * folder's fd (openat/renameat with O_NOFOLLOW), so swapping the folder's path for a symlink
+ * after it was opened changes nothing. */
 typedef struct {
+    int dirfd; /* the folder (not owned) */
     int fd;
-    char tmp[STICK_PATH_LEN + 64];
-    char final[STICK_PATH_LEN];
-    char dir[STICK_PATH_LEN];
+    char tmp[STICK_PATH_LEN + 64];  /* temporary name in the folder; "" when none */
+    char name[STICK_PATH_LEN];      /* final name in the folder */
+    char final[STICK_PATH_LEN + 8]; /* the whole path, for messages */
 } atomic_file;
 
-static int af_open(atomic_file *af, const char *path, int mode, char *err, size_t errlen)
+static int af_open(atomic_file *af, int dirfd, const char *name, const char *shown, int mode,
+                   char *err, size_t errlen)
 {
     char rnd[37];
+    af->dirfd = dirfd;
     af->fd = -1;
     af->tmp[0] = '\0';
-    if (wp_strlcpy(af->final, path, sizeof af->final) >= sizeof af->final) {
-        wp_errf(err, errlen, "%s: path too long", path);
+    wp_strlcpy(af->final, shown, sizeof af->final);
+    if (wp_strlcpy(af->name, name, sizeof af->name) >= sizeof af->name || strchr(name, '/')) {
+        wp_errf(err, errlen, "%s: path too long", shown);
         return -1;
     }
-    const char *base = split_dir(path, af->dir, sizeof af->dir);
     if (wp_uuid4(rnd) != 0)
         snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
-    snprintf(af->tmp, sizeof af->tmp, "%s/.%s.tmp-%.8s", af->dir, base, rnd);
-    af->fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    snprintf(af->tmp, sizeof af->tmp, ".%s.tmp-%.8s", name, rnd);
+    af->fd = openat(dirfd, af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (af->fd < 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
+        wp_errf(err, errlen, "cannot write %s: %s", shown, io_words(errno));
         af->tmp[0] = '\0';
         return -1;
     }
@@ -248,8 +248,20 @@ static void af_abort(atomic_file *af)
         close(af->fd);
     af->fd = -1;
     if (af->tmp[0])
-        unlink(af->tmp);
+        unlinkat(af->dirfd, af->tmp, 0);
     af->tmp[0] = '\0';
+}
+
+/* Gives the complete temporary file its final name (replacing only a name in this folder,
+ * never following one). */
+static int af_rename(atomic_file *af, char *err, size_t errlen)
+{
+    if (renameat(af->dirfd, af->tmp, af->dirfd, af->name) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+        return -1;
+    }
+    af->tmp[0] = '\0';
+    return 0;
 }
 
 /* fsync, close, rename to the final name, fsync the folder. */
@@ -265,12 +277,9 @@ static int af_commit(atomic_file *af, char *err, size_t errlen)
         wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
         goto fail;
     }
-    if (rename(af->tmp, af->final) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+    if (af_rename(af, err, errlen) != 0)
         goto fail;
-    }
-    af->tmp[0] = '\0';
-    if (fsync_dir(af->dir) != 0) {
+    if (fsync_dirfd(af->dirfd) != 0) {
         /* The file itself is complete and synced; only its name may not be durable yet. */
         wp_errf(err, errlen, "cannot finish writing %s: %s", af->final, io_words(errno));
         return -1;
@@ -284,19 +293,30 @@ fail:
 int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
                        size_t errlen)
 {
+    char dir[STICK_PATH_LEN];
     atomic_file af;
-    if (af_open(&af, path, mode, err, errlen) != 0)
+    const char *base = split_dir(path, dir, sizeof dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
         return -1;
+    }
+    int rc = -1;
+    if (af_open(&af, dfd, base, path, mode, err, errlen) != 0)
+        goto done;
     if (fchmod(af.fd, (mode_t)mode) != 0) { /* exactly mode, whatever the umask */
         wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
         af_abort(&af);
-        return -1;
+        goto done;
     }
     if (af_write(&af, data, len, err, errlen) != 0) {
         af_abort(&af);
-        return -1;
+        goto done;
     }
-    return af_commit(&af, err, errlen);
+    rc = af_commit(&af, err, errlen);
+done:
+    close(dfd);
+    return rc;
 }
 
 /* ---- finding sticks ---- */
@@ -376,18 +396,6 @@ int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max)
 
 /* ---- kiosk.conf ---- */
 
-static const char *const conf_whitelist[] = {"idle_seconds",   "languages", "location",
-                                             "opening_hours",  "endpoint",  "still_there_seconds",
-                                             "thanks_seconds", NULL};
-
-static bool conf_allowed(const char *key)
-{
-    for (int i = 0; conf_whitelist[i]; i++)
-        if (!strcmp(conf_whitelist[i], key))
-            return true;
-    return false;
-}
-
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -449,12 +457,8 @@ static void conf_parse(stick_conf *c, char *text)
             conf_refuse(c, lineno, "unknown setting");
             continue;
         }
-        if (!conf_allowed(key)) {
-            if (config_known_key(key))
-                conf_refuse(c, lineno, "\"%s\" cannot be changed from a stick (only on the kiosk)",
-                            key);
-            else
-                conf_refuse(c, lineno, "unknown setting \"%s\"", key);
+        if (config_local_refusal(key, msg, sizeof msg)) {
+            conf_refuse(c, lineno, "%s", msg); /* "endpoint can only be set by an administrator" */
             continue;
         }
         config_defaults(&scratch);
@@ -576,7 +580,9 @@ int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, 
         while (p < line + ll && k + 1 < sizeof key && !isspace((unsigned char)*p) && *p != '=')
             key[k++] = *p++;
         key[k] = '\0';
-        bool replaced = false;
+        /* Lines no stick may set (an endpoint saved before they were refused) go too. */
+        bool replaced =
+            k > 0 && key[0] != '#' && config_local_refusal(key, msg, sizeof msg) != NULL;
         for (int i = 0; i < c->n_accepted; i++)
             if (!strcmp(c->accepted[i].key, key))
                 replaced = true;
@@ -639,9 +645,25 @@ static void add_note(stick_scan *s, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(s->notes[s->n_notes++], STICK_NOTE_LEN, fmt, ap);
+    int w = vsnprintf(s->notes[s->n_notes++], sizeof s->notes[0], fmt, ap);
     va_end(ap);
     (void)w;
+}
+
+/* Names of question sets that were not checked, as many as fit in a note. */
+typedef struct {
+    int n, shown;
+    char text[200];
+} skipped_names;
+
+static void skipped_add(skipped_names *k, const char *name)
+{
+    size_t used = strlen(k->text);
+    k->n++;
+    if (!safe_name(name) || used + strlen(name) + 2 >= sizeof k->text)
+        return; /* counted, not shown */
+    snprintf(k->text + used, sizeof k->text - used, "%s%s", used ? ", " : "", name);
+    k->shown++;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -829,21 +851,30 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
         goto done;
     }
     struct dirent *e;
-    long seen = 0;
-    bool capped = false;
+    long seen = 0, skipped = 0;
+    bool uncounted = false;
+    skipped_names past_cap = {0, 0, ""}, past_sets = {0, 0, ""};
     errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        if (++seen > STICK_MAX_ENTRIES) {
-            capped = true;
-            break;
-        }
         const char *nm = e->d_name;
-        if (!ends_with_ci(nm, ".json"))
-            continue; /* signatures, pictures, anything else: not a set */
-        if (nm[0] == '.' && !strstr(nm, ".."))
-            continue; /* hidden files such as macOS "._x.json" */
+        /* signatures, pictures, anything else: not a set; nor hidden files (macOS "._x.json") */
+        bool is_set = ends_with_ci(nm, ".json") && !(nm[0] == '.' && !strstr(nm, ".."));
+        if (++seen > STICK_MAX_ENTRIES) {
+            /* Not looked at, but counted (cheaply, up to a bound) and named, so junk cannot
+             * hide a real set without staff being told. */
+            skipped++;
+            if (is_set)
+                skipped_add(&past_cap, nm);
+            if (skipped >= STICK_MAX_SKIPPED_COUNT) {
+                uncounted = true;
+                break;
+            }
+            continue;
+        }
+        if (!is_set)
+            continue;
         names[n_names] = strdup(nm);
         if (!names[n_names]) {
             wp_errf(err, errlen, "out of memory");
@@ -851,14 +882,21 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
         }
         n_names++;
     }
-    if (capped)
+    if (skipped > 0)
         add_note(s,
-                 "%s/questionsets holds more than %ld files: stopped looking there; keep only the "
-                 "question sets on the stick",
-                 STICK_DIR, (long)STICK_MAX_ENTRIES);
+                 "%s/questionsets holds %s%ld entries: only the first %ld were looked at, %s%ld "
+                 "skipped%s%s%s; keep only the question sets on the stick",
+                 STICK_DIR, uncounted ? "more than " : "", seen, (long)STICK_MAX_ENTRIES,
+                 uncounted ? "more than " : "", skipped,
+                 past_cap.n ? ", among them question sets " : "", past_cap.text,
+                 past_cap.n > past_cap.shown ? " and more" : "");
     qsort(names, (size_t)n_names, sizeof *names, cmp_name);
-    if (n_names > STICK_MAX_SETS)
-        add_note(s, "only the first %d question sets on the stick were checked", STICK_MAX_SETS);
+    for (int i = STICK_MAX_SETS; i < n_names; i++)
+        skipped_add(&past_sets, names[i]);
+    if (past_sets.n > 0)
+        add_note(s, "only the first %d question sets (by name) were checked; %d skipped: %s%s",
+                 STICK_MAX_SETS, past_sets.n, past_sets.text,
+                 past_sets.n > past_sets.shown ? " and more" : "");
     for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
         check_set(qfd, qdir, names[i], cfg, &s->sets[s->n_sets++]);
     rc = 0;
@@ -1023,19 +1061,22 @@ static int count_row(void *ctx, const store_response *r)
     return 0;
 }
 
-/* Makes dir (one level) unless it exists as a real folder. */
-static int ensure_dir(const char *dir, char *err, size_t errlen)
+/* Opens parent/name as a folder, making it first when missing; a symlink or anything but a
+ * real folder there is refused. Returns the folder's fd, or -1 with a message. */
+static int open_sub_dir(int parent, const char *name, const char *shown, char *err, size_t errlen)
 {
-    struct stat st;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        wp_errf(err, errlen, "cannot create %s: %s", dir, io_words(errno));
+    if (mkdirat(parent, name, 0755) != 0 && errno != EEXIST) {
+        wp_errf(err, errlen, "cannot create %s: %s", shown, io_words(errno));
         return -1;
     }
-    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        wp_errf(err, errlen, "%s is not a folder (or is a symbolic link): refused", dir);
-        return -1;
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP || errno == ENOTDIR)
+            wp_errf(err, errlen, "%s is not a folder (or is a symbolic link): refused", shown);
+        else
+            wp_errf(err, errlen, "cannot open %s: %s", shown, io_words(errno));
     }
-    return 0;
+    return fd;
 }
 
 /* Writes one export format to af (already open). */
@@ -1109,7 +1150,8 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
                  stick_export_result *res, char *err, size_t errlen)
 {
     char wdir[STICK_PATH_LEN], edir[STICK_PATH_LEN], dev[64], date[32], val[64];
-    char path[3][STICK_PATH_LEN];
+    char path[3][STICK_PATH_LEN], name[3][STICK_PATH_LEN];
+    int rfd = -1, wfd = -1, efd = -1;
     atomic_file af[3];
     bool opened[3] = {false, false, false}, renamed[3] = {false, false, false};
     bool want_log = log_path && *log_path;
@@ -1120,15 +1162,6 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
     if (!res)
         res = &local;
     memset(res, 0, sizeof *res);
-    struct stat st0;
-    if (stat(stick_root, &st0) != 0) {
-        wp_errf(err, errlen, "%s: %s", stick_root, io_words(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st0.st_mode)) {
-        wp_errf(err, errlen, "%s: %s", stick_root, io_words(ENOTDIR));
-        return -1;
-    }
     if (since_last) {
         int g = store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, errlen);
         if (g < 0)
@@ -1161,34 +1194,48 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
         wp_errf(err, errlen, "%s: path too long", stick_root);
         return -1;
     }
-    if (ensure_dir(wdir, err, errlen) != 0 || ensure_dir(edir, err, errlen) != 0)
+    /* The export folder is opened once, each level without following a symlink, and every
+     * file is made, renamed and synced through that fd: a symlink swapped in for WIJKPEIL,
+     * export or a file name afterwards cannot send anything outside the stick. */
+    rfd = open(stick_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0) {
+        wp_errf(err, errlen, "%s: %s", stick_root, io_words(errno));
         return -1;
+    }
+    wfd = open_sub_dir(rfd, STICK_DIR, wdir, err, errlen);
+    if (wfd < 0)
+        goto done;
+    efd = open_sub_dir(wfd, "export", edir, err, errlen);
+    if (efd < 0)
+        goto done;
     static const char *const suffix[3] = {"responses.jsonl", "responses.csv", "kiosk.log"};
     for (int i = 0; i < 3; i++) {
-        if ((size_t)snprintf(path[i], sizeof path[i], "%s/%s-%s-%s", edir, dev, date, suffix[i]) >=
-            sizeof path[i]) {
+        if ((size_t)snprintf(name[i], sizeof name[i], "%s-%s-%s", dev, date, suffix[i]) >=
+                sizeof name[i] ||
+            (size_t)snprintf(path[i], sizeof path[i], "%s/%s", edir, name[i]) >= sizeof path[i]) {
             wp_errf(err, errlen, "%s: path too long", edir);
-            return -1;
+            goto done;
         }
     }
     for (int i = 0; i < 3; i++) {
-        if (access(path[i], F_OK) == 0) {
+        struct stat sst;
+        if (fstatat(efd, name[i], &sst, AT_SYMLINK_NOFOLLOW) == 0) {
             wp_errf(err, errlen, "%s exists already: wait a second and export again", path[i]);
-            return -1;
+            goto done;
         }
     }
     if (store_foreach(st, after, false, 0, count_row, &rows, err, errlen) != 0)
-        return -1;
+        goto done;
     prog.total = 2 * rows + 1;
     if (cb && cb(ctx, 0, prog.total) != 0) {
         wp_errf(err, errlen, "export cancelled");
-        return -1;
+        goto done;
     }
 
     /* Everything goes to temporary names first; the final names appear only when all three
      * files are complete and on the stick. */
     for (int i = 0; i < (want_log ? 3 : 2); i++) {
-        if (af_open(&af[i], path[i], 0644, err, errlen) != 0)
+        if (af_open(&af[i], efd, name[i], path[i], 0644, err, errlen) != 0)
             goto done;
         opened[i] = true;
     }
@@ -1209,13 +1256,11 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
         }
     }
     for (int i = 0; i < (want_log ? 3 : 2); i++) {
-        if (rename(af[i].tmp, af[i].final) != 0) {
-            wp_errf(err, errlen, "cannot write %s: %s", af[i].final, io_words(errno));
+        if (af_rename(&af[i], err, errlen) != 0)
             goto done;
-        }
         renamed[i] = true;
     }
-    if (fsync_dir(edir) != 0) {
+    if (fsync_dirfd(efd) != 0) {
         wp_errf(err, errlen, "cannot finish writing to %s: %s", edir, io_words(errno));
         goto done;
     }
@@ -1245,11 +1290,17 @@ done:
     if (rc != 0) {
         for (int i = 0; i < 3; i++) {
             if (renamed[i])
-                unlink(path[i]);
+                unlinkat(efd, name[i], 0);
             else if (opened[i])
                 af_abort(&af[i]);
         }
     }
+    if (efd >= 0)
+        close(efd);
+    if (wfd >= 0)
+        close(wfd);
+    if (rfd >= 0)
+        close(rfd);
     return rc;
 }
 

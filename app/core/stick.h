@@ -21,17 +21,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STICK_DIR            "WIJKPEIL"
-#define STICK_PATH_LEN       1024
-#define STICK_MAX_STICKS     8                 /* sticks reported by one stick_find */
-#define STICK_MAX_ENTRIES    1000              /* directory entries examined per folder */
-#define STICK_MAX_SETS       32                /* question sets examined per stick */
-#define STICK_MAX_FILE_BYTES (5 * 1024 * 1024) /* a question set larger than this is refused */
-#define STICK_MAX_CONF_BYTES (64 * 1024)       /* kiosk.conf */
-#define STICK_MAX_CONF_LINES 64                /* kiosk.conf lines kept (accepted or refused) */
-#define STICK_MAX_INSTALLED  64                /* installed sets listed */
-#define STICK_REASON_LEN     2048
-#define STICK_NOTE_LEN       256
+#define STICK_DIR               "WIJKPEIL"
+#define STICK_PATH_LEN          1024
+#define STICK_MAX_STICKS        8                 /* sticks reported by one stick_find */
+#define STICK_MAX_ENTRIES       1000              /* directory entries examined per folder */
+#define STICK_MAX_SETS          32                /* question sets examined per stick */
+#define STICK_MAX_SKIPPED_COUNT 100000            /* entries past the limit counted for the note */
+#define STICK_MAX_FILE_BYTES    (5 * 1024 * 1024) /* a question set larger than this is refused */
+#define STICK_MAX_CONF_BYTES    (64 * 1024)       /* kiosk.conf */
+#define STICK_MAX_CONF_LINES    64                /* kiosk.conf lines kept (accepted or refused) */
+#define STICK_MAX_INSTALLED     64                /* installed sets listed */
+#define STICK_REASON_LEN        2048
+#define STICK_NOTE_LEN          256
+#define STICK_SCAN_NOTE_LEN     512 /* a scan note (may name skipped sets) */
 
 /* Why a question set on a stick was or was not accepted. */
 typedef enum {
@@ -86,7 +88,8 @@ typedef struct {
     int n_sets;
     stick_set sets[STICK_MAX_SETS]; /* sorted by file name */
     int n_notes;
-    char notes[8][STICK_NOTE_LEN]; /* e.g. "stopped after 1000 files ..." */
+    char notes[8][STICK_SCAN_NOTE_LEN]; /* e.g. "... 1500 entries: only the first 1000 ..., 500
+                                           skipped" */
     stick_conf conf;
 } stick_scan;
 

@@ -4,6 +4,7 @@
 
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -435,6 +436,17 @@ static int validate_response(const store_response *r, char *err, size_t errlen)
     return 0;
 }
 
+/* UUIDs are compared as text: one response's UUID in upper case must not look like a second
+ * response, so every UUID is lower-cased (ASCII only) where it enters the store. */
+static bool uuid_lower(char *dst, size_t len, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < len; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[i] = '\0';
+    return src[i] == '\0'; /* false: too long, so no UUID (never a cut-off match) */
+}
+
 /* The seq of the response with this UUID; 0 when found. */
 static int find_seq(store *st, const char *id, int64_t *seq)
 {
@@ -464,6 +476,7 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
         wp_errf(err, errlen, "%s: the system's random source failed (%s)", what, strerror(errno));
         return -1;
     }
+    uuid_lower(r->id, sizeof r->id, r->id);
     const char *id = r->id;
     sqlite3_stmt *ins = get_stmt(st, S_INSERT, err, errlen);
     if (!ins || !get_stmt(st, S_BEGIN, err, errlen) || !get_stmt(st, S_COMMIT, err, errlen) ||
@@ -660,7 +673,10 @@ int store_mark(store *st, const char *const *ids, size_t n, store_delivery d, in
             sqlite3_bind_null(u, 2);
         else
             sqlite3_bind_int64(u, 2, now_ms);
-        sqlite3_bind_text(u, 3, ids[i] ? ids[i] : "", -1, SQLITE_STATIC);
+        char id[sizeof((store_response *)0)->id];
+        if (!uuid_lower(id, sizeof id, ids[i] ? ids[i] : ""))
+            continue; /* longer than any UUID: unknown, ignored */
+        sqlite3_bind_text(u, 3, id, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(u);
         sqlite3_reset(u);
         if (rc != SQLITE_DONE)

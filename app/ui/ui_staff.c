@@ -73,6 +73,7 @@ struct ui_staff {
     char entry[PIN_MAX_DIGITS + 1];
     char pin_msg[STAFF_MSG_LEN];
     bool pin_lock_shown; /* pin_msg is the lock countdown */
+    bool pin_restored;   /* the attempts kept in the store were read */
     /* the message of the current screen (results of actions) */
     char msg[STAFF_MSG_LEN];
     bool msg_error;
@@ -490,8 +491,36 @@ static void pin_lock_msg(ui_staff *s)
                  secs % 60);
 }
 
+/* The PIN attempts survive a restart (PIN_META_KEY in the store): read once, the stricter of
+ * what is kept and what is in memory wins. */
+static void pin_restore(ui_staff *s, int64_t now)
+{
+    char buf[PIN_STATE_LEN], err[WP_ERR_LEN];
+    pin_state kept;
+    open_store(s);
+    if (s->pin_restored || !s->st)
+        return;
+    int g = store_meta_get(s->st, PIN_META_KEY, buf, sizeof buf, err, sizeof err);
+    if (g < 0)
+        return;
+    s->pin_restored = true;
+    if (g == 0 && pin_state_parse(&kept, buf, now, wp_wall_ms()) &&
+        (pin_locked_seconds(&kept, now) > 0 || kept.wrong > s->pin.wrong))
+        s->pin = kept;
+}
+
+static void pin_keep(ui_staff *s, int64_t now)
+{
+    char buf[PIN_STATE_LEN], err[WP_ERR_LEN];
+    open_store(s);
+    pin_state_format(&s->pin, now, wp_wall_ms(), buf, sizeof buf);
+    if (s->st)
+        store_meta_set(s->st, PIN_META_KEY, buf, err, sizeof err); /* best effort */
+}
+
 void ui_staff_enter(ui_staff *s, int64_t now)
 {
+    pin_restore(s, now);
     s->now = now;
     s->last_tap = now;
     s->entry[0] = '\0';
@@ -558,6 +587,8 @@ static void pin_ok(ui_staff *s, int64_t now)
      * thread, once per OK. */
     pin_result r = pin_check(&s->pin, s->o.cfg->staff_pin_hash, s->entry, now, &left);
     sodium_memzero(s->entry, sizeof s->entry);
+    if (r != PIN_NO_HASH)
+        pin_keep(s, now);
     switch (r) {
     case PIN_OK:
         s->pin_msg[0] = '\0';
@@ -1217,7 +1248,7 @@ static void lay_import(ui_staff *s, lay *L)
         size_t l = strlen(line);
         snprintf(line + l, sizeof line - l, "%s; %d refused%s", c->n_accepted ? ")" : "",
                  c->n_refused, c->n_refused ? ": " : ".");
-        for (int i = 0; i < c->n_refused && i < 3; i++) {
+        for (int i = 0; i < c->n_refused; i++) { /* each one, so staff know why */
             l = strlen(line);
             snprintf(line + l, sizeof line - l, "%s%s", i ? "; " : "", c->refused[i]);
         }

@@ -35,6 +35,8 @@ done
 check "the collector is not in the kiosk package" bash -c "! grep -q wijkpeil-collector '$tmp/kiosk.list'"
 check "collector package holds its program" grep -qx ./usr/bin/wijkpeil-collector "$tmp/coll.list"
 check "collector package holds its service" grep -qx ./lib/systemd/system/wijkpeil-collector.service "$tmp/coll.list"
+check "kiosk.conf (token, PIN hash) is packaged 0640, never world-readable" \
+  bash -c "dpkg-deb -c '$kiosk' | grep -E '^-rw-r----- root/root .* \\./etc/wijkpeil/kiosk\\.conf\$'"
 check "kiosk package is named wijkpeil" test "$(dpkg-deb -f "$kiosk" Package)" = wijkpeil
 check "kiosk depends on SDL2 (shlibdeps)" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q libsdl2-2.0-0"
 check "kiosk depends on adduser" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q adduser"
@@ -79,6 +81,9 @@ if [ "$(id -u)" -eq 0 ]; then
   check "dpkg installs the collector package into a scratch root" dpkg_s -i "$coll"
   check "installed: the program" test -x "$S/usr/bin/wijkpeil"
   check "installed: the config" test -f "$S/etc/wijkpeil/kiosk.conf"
+  gid=$(awk -F: '$1 == "wijkpeil" { print $3 }' "$S/etc/group")
+  check "installed config is 0640 root:wijkpeil ($(stat -c '%a %u:%g' "$S/etc/wijkpeil/kiosk.conf"), group $gid)" \
+    test "$(stat -c '%a %u:%g' "$S/etc/wijkpeil/kiosk.conf")" = "640 0:$gid"
   check "postinst made the wijkpeil system user" grep -q '^wijkpeil:x:[0-9]*:[0-9]*::/var/lib/wijkpeil:/usr/sbin/nologin$' "$S/etc/passwd"
   check "postinst made the collector user" grep -q '^wijkpeil-collector:' "$S/etc/passwd"
   uid=$(awk -F: '$1 == "wijkpeil" { print $3 }' "$S/etc/passwd")

@@ -40,6 +40,21 @@ rc=0
 check "no endpoint: sync is off (exit 2)" test "$rc" -eq 2
 check "says sync is off" grep -q 'sync is off' "$TMP/e2"
 
+# Settings saved from a stick (local.conf next to the database) are read by sync too, through
+# the same whitelist as at the kiosk's start: an endpoint there is left out and named.
+mkdir -p "$TMP/data"
+printf 'endpoint = http://127.0.0.1:9/\nlocation = pottenberg\n' >"$TMP/data/local.conf"
+rc=0
+"$K" sync --config "$TMP/off.conf" --db "$TMP/data/k.db" 2>"$TMP/e5" || rc=$?
+check "local.conf endpoint not used: sync is still off (exit 2)" test "$rc" -eq 2
+check "sync names the ignored local.conf line" \
+    grep -q 'local.conf:1: ignored: endpoint can only be set by an administrator in /etc/wijkpeil/kiosk.conf' "$TMP/e5"
+printf 'idle_seconds = 5\n' >"$TMP/data/local.conf"
+rc=0
+"$K" sync --config "$TMP/off.conf" --db "$TMP/data/k.db" 2>"$TMP/e6" || rc=$?
+check "sync reads local.conf values (a bad one is named with its line)" \
+    bash -c "test $rc -eq 2 && grep -q 'local.conf:1: idle_seconds must be' '$TMP/e6'"
+
 CDB="$TMP/c.db"
 "$C" device add kiosk1 --location nazareth --db "$CDB" >"$TMP/add.out"
 TOK=$(awk 'END { print $NF }' "$TMP/add.out")

@@ -78,11 +78,52 @@ static void test_no_hash(void)
     CHECK(st.wrong == 0); /* a kiosk without a PIN hash does not lock itself */
 }
 
+/* The text kept across a restart: the lock continues on a new monotonic clock, never longer than
+ * PIN_LOCK_MS whatever the wall clock did, and junk is refused. */
+static void test_state_text(void)
+{
+    pin_state st, back;
+    char buf[PIN_STATE_LEN];
+    int left = 0;
+    const int64_t wall = 1800000000000LL;
+    pin_init(&st);
+    for (int i = 0; i < 5; i++)
+        pin_check(&st, hash, "0000", 1000, &left);
+    CHECK(left == 300);
+    pin_state_format(&st, 1000 + 60000, wall, buf, sizeof buf); /* a minute into the lock */
+    CHECK_STR(buf, "5 1800000240000");
+    /* Read back 30 s later on a fresh clock: 210 s left, the right PIN refused. */
+    CHECK(pin_state_parse(&back, buf, 50, wall + 30000));
+    CHECK(pin_locked_seconds(&back, 50) == 210);
+    CHECK(pin_check(&back, hash, "2468", 60, &left) == PIN_LOCKED);
+    /* A wall clock far in the past (no real-time clock yet): at most 5 minutes. */
+    CHECK(pin_state_parse(&back, buf, 50, wall - 86400000LL));
+    CHECK(pin_locked_seconds(&back, 50) == 300);
+    /* The lock ran out while the kiosk was off: a fresh round. */
+    CHECK(pin_state_parse(&back, buf, 50, wall + 3600000));
+    CHECK(pin_locked_seconds(&back, 50) == 0 && back.wrong == 0);
+    /* Wrong attempts without a lock carry over. */
+    pin_init(&st);
+    pin_check(&st, hash, "0000", 10, &left);
+    pin_check(&st, hash, "0000", 20, &left);
+    pin_state_format(&st, 20, wall, buf, sizeof buf);
+    CHECK_STR(buf, "2 0");
+    CHECK(pin_state_parse(&back, buf, 0, wall) && back.wrong == 2);
+    CHECK(pin_check(&back, hash, "0000", 30, &left) == PIN_WRONG && left == 2);
+    /* Junk leaves the state alone. */
+    const char *junk[] = {"", "x", "6 0", "-1 0", "2 -5", "2 0 extra", "2"};
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+        back.wrong = 3;
+        CHECKF(!pin_state_parse(&back, junk[i], 0, wall) && back.wrong == 3, "\"%s\"", junk[i]);
+    }
+}
+
 int main(void)
 {
     RUN(test_hash_format);
     RUN(test_lockout);
     RUN(test_right_pin_resets_count);
     RUN(test_no_hash);
+    RUN(test_state_text);
     return test_main();
 }

@@ -3,6 +3,7 @@
  * a stick (and the errors when it is gone or read-only), the layout staying on screen, and
  * plat_usb noticing a stick folder appear under a watched root. */
 #include "config.h"
+#include "pin.h"
 #include "plat_usb.h"
 #include "sign.h"
 #include "stick.h"
@@ -857,15 +858,95 @@ static void test_usb_watch(void)
     free(dir);
 }
 
+/* kiosk.conf on the stick: staff see every refused line and why (where data and secrets go is
+ * for an administrator only), and the accepted one. */
+static void test_stick_conf_refusals(void)
+{
+    fx f;
+    if (!setup(&f, "staff-conf", true, false))
+        return;
+    char wdir[800];
+    snprintf(wdir, sizeof wdir, "%s/WIJKPEIL", f.stick);
+    const char *conf = "endpoint = https://evil.example/\nca_file = /x.pem\n"
+                       "pinned_public_key = sha256//AAAA\ntoken = stolen\ntrusted_key = AAAA\n"
+                       "device_id = kiosk-99\nidle_seconds = 45\n";
+    put(wdir, "kiosk.conf", conf, strlen(conf));
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    const char *l = label_of(&f, "stick-conf");
+    CHECKF(strstr(l, "1 setting accepted (idle_seconds = 45); 6 refused"), "label: %s", l);
+    static const char *const keys[] = {"endpoint", "ca_file",     "pinned_public_key",
+                                       "token",    "trusted_key", "device_id"};
+    for (int i = 0; i < 6; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "%s can only be set by an administrator in "
+                 "/etc/wijkpeil/kiosk.conf",
+                 keys[i]);
+        CHECKF(strstr(l, want) != NULL, "label lacks \"%s\": %s", want, l);
+    }
+    teardown(&f);
+}
+
+/* The lockout survives a restart of the kiosk: five wrong PINs, a new staff mode on the same
+ * database (as after a restart, on a fresh monotonic clock), and the right PIN is still
+ * refused; four wrong ones count on after a restart too. */
+static void test_pin_lock_survives_restart(void)
+{
+    fx f;
+    if (!setup(&f, "staff-pin-restart", false, false))
+        return;
+    ui_staff_enter(f.s, f.now);
+    for (int i = 0; i < 5; i++)
+        enter_pin(&f, "9999");
+    CHECK(strstr(label_of(&f, "pin-message"), "locked") != NULL);
+    /* Restart: a new ui_staff, the monotonic clock far from where it was. */
+    ui_staff_options o;
+    memset(&o, 0, sizeof o);
+    o.cfg = &f.cfg;
+    o.db_path = f.db;
+    o.data_dir = f.data;
+    o.px_per_mm = PPM;
+    ui_staff_free(f.s);
+    f.s = ui_staff_new(&o);
+    f.now = 5000;
+    ui_staff_enter(f.s, f.now);
+    const char *msg = label_of(&f, "pin-message");
+    CHECKF(strstr(msg, "locked") != NULL, "after a restart: %s", msg);
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    /* Five minutes on, the right PIN opens it and the kept count starts again. */
+    f.now += PIN_LOCK_MS;
+    ui_staff_tick(f.s, f.now);
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+    ui_staff_leave(f.s);
+    /* Four wrong, restart, one more wrong: locked. */
+    ui_staff_enter(f.s, f.now);
+    for (int i = 0; i < 4; i++)
+        enter_pin(&f, "9999");
+    ui_staff_free(f.s);
+    f.s = ui_staff_new(&o);
+    f.now = 7000;
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, "9999");
+    msg = label_of(&f, "pin-message");
+    CHECKF(strstr(msg, "locked") != NULL, "4 wrong, restart, 1 wrong: %s", msg);
+    teardown(&f);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
         return 1;
     RUN(test_gesture);
     RUN(test_pin);
+    RUN(test_pin_lock_survives_restart);
     RUN(test_auto_leave);
     RUN(test_status);
     RUN(test_import_and_switch);
+    RUN(test_stick_conf_refusals);
     RUN(test_export);
     RUN(test_export_inline);
     RUN(test_layout);

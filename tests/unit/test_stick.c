@@ -331,10 +331,66 @@ static void test_thousands_of_files(void)
         CHECK(s->n_sets <= STICK_MAX_SETS);
         bool stopped = false, capped = false;
         for (int i = 0; i < s->n_notes; i++) {
-            stopped = stopped || strstr(s->notes[i], "more than 1000 files");
-            capped = capped || strstr(s->notes[i], "only the first");
+            stopped = stopped || strstr(s->notes[i], "holds 3000 entries: only the first 1000 "
+                                                     "were looked at, 2000 skipped");
+            capped = capped || strstr(s->notes[i], "only the first 32 question sets (by name) "
+                                                   "were checked; 968 skipped");
         }
-        CHECK(stopped && capped);
+        CHECKF(stopped && capped, "notes: %s | %s", s->n_notes > 0 ? s->notes[0] : "",
+               s->n_notes > 1 ? s->notes[1] : "");
+    }
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(qdir), free(k.dir);
+}
+
+/* Junk on a stick cannot hide the real set without staff being told: past the 32-set limit
+ * the skipped sets are named, past the 1000-entry limit the skipped entries are counted and
+ * any set among them is named. */
+static void test_skipped_are_named(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-junk");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    mkdirs(qdir);
+    char name[64];
+    for (int i = 0; i < 34; i++) {
+        snprintf(name, sizeof name, "junk-%02d.json", i);
+        put(qdir, name, "{}", 2);
+    }
+    put_signed(qdir, "zz-real.json", good_set, k.sk1);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s) {
+        CHECK(s->n_sets == STICK_MAX_SETS && find_set(s, "zz-real.json") == NULL);
+        CHECKF(s->n_notes == 1 &&
+                   strstr(s->notes[0], "only the first 32 question sets (by name) were checked; "
+                                       "3 skipped: junk-32.json, junk-33.json, zz-real.json"),
+               "notes: %s", s->n_notes ? s->notes[0] : "");
+    }
+    stick_scan_free(s);
+    rm_rf(qdir);
+    /* 1200 junk entries and the real set: wherever the directory order puts it, the real set is
+     * either checked or named, and the 202 entries not looked at are counted. */
+    mkdirs(qdir);
+    for (int i = 0; i < 1200; i++) {
+        snprintf(name, sizeof name, "junk-%04d.txt", i);
+        put(qdir, name, "x", 1);
+    }
+    put_signed(qdir, "real.json", good_set, k.sk1);
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s) {
+        bool counted = false, named = false;
+        for (int i = 0; i < s->n_notes; i++) {
+            counted = counted || strstr(s->notes[i], "holds 1202 entries: only the first 1000 "
+                                                     "were looked at, 202 skipped");
+            named = named || strstr(s->notes[i], "among them question sets real.json");
+        }
+        CHECKF(counted, "notes: %s", s->n_notes ? s->notes[0] : "(none)");
+        CHECKF(find_set(s, "real.json") != NULL || named, "real.json neither checked nor named: %s",
+               s->n_notes ? s->notes[0] : "(none)");
     }
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
@@ -393,6 +449,56 @@ static void test_kiosk_conf(void)
     CHECK(stick_conf_read(stick, &c, err, sizeof err) != 0 && strstr(err, "symbolic link"));
     rm_rf(stick), rm_rf(data);
     free(stick), free(wdir), free(data), free(ovr), free(cp);
+}
+
+/* Settings that decide where responses and secrets go never come from an unsigned file on a
+ * stick: each is refused with a reason staff can read, and saving the stick's settings also
+ * clears such lines from an earlier local.conf. */
+static void test_kiosk_conf_admin_keys(void)
+{
+    char *stick = test_tmpdir("stick-admin");
+    char *wdir = pathf("%s/%s", stick, "WIJKPEIL");
+    mkdirs(wdir);
+    const char *conf = "endpoint = https://evil.example/\n"
+                       "ca_file = /media/stick/ca.pem\n"
+                       "pinned_public_key = sha256//AAAA\n"
+                       "token = stolen\n"
+                       "trusted_key = AAAA\n"
+                       "device_id = kiosk-99\n"
+                       "idle_seconds = 45\n";
+    put(wdir, "kiosk.conf", conf, strlen(conf));
+    stick_conf c;
+    char err[WP_ERR_LEN] = "";
+    CHECK(stick_conf_read(stick, &c, err, sizeof err) == 0 && c.present);
+    CHECKF(c.n_accepted == 1 && !strcmp(c.accepted[0].key, "idle_seconds"), "accepted %d",
+           c.n_accepted);
+    static const char *const keys[] = {"endpoint", "ca_file",     "pinned_public_key",
+                                       "token",    "trusted_key", "device_id"};
+    CHECKF(c.n_refused == 6, "refused %d", c.n_refused);
+    for (int i = 0; i < 6 && i < c.n_refused; i++) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "kiosk.conf:%d: %s can only be set by an administrator in "
+                 "/etc/wijkpeil/kiosk.conf",
+                 i + 1, keys[i]);
+        CHECKF(strstr(c.refused[i], want) != NULL, "\"%s\" lacks \"%s\"", c.refused[i], want);
+    }
+    /* A local.conf saved before (an endpoint from a stick): saving drops it. */
+    char *data = test_tmpdir("kiosk-admin-data");
+    char *ovr = pathf("%s/%s", data, "local.conf");
+    const char *local = "# saved from a stick\nendpoint = https://evil.example/\n"
+                        "token = stolen\nlocation = nazareth\n";
+    put(data, "local.conf", local, strlen(local));
+    CHECK(stick_conf_apply(&c, ovr, err, sizeof err) == 0);
+    char *text = NULL;
+    CHECK(wp_read_file(ovr, 4096, &text, NULL, NULL, 0) == 0);
+    CHECKF(text && !strstr(text, "endpoint") && !strstr(text, "token") &&
+               strstr(text, "location = nazareth") && strstr(text, "idle_seconds = 45") &&
+               strstr(text, "# saved from a stick"),
+           "local.conf now: %s", text ? text : "");
+    free(text);
+    rm_rf(stick), rm_rf(data);
+    free(stick), free(wdir), free(data), free(ovr);
 }
 
 static void test_install(void)
@@ -597,6 +703,82 @@ static void test_export_pulled_and_cancelled(void)
     free(dir), free(stick);
 }
 
+/* Someone with the stick (or a process racing the export) swaps the export folder, or a file
+ * name in it, for a symlink pointing off the stick after the kiosk checked it. The progress
+ * callback runs after the checks and before the files are made: the swap happens there. */
+typedef struct {
+    const char *edir, *moved, *outside, *plant; /* plant: a file name to make a symlink */
+    int calls;
+} swap_ctx;
+
+static int swap_on_first_progress(void *ctx, int64_t done, int64_t total)
+{
+    swap_ctx *c = ctx;
+    (void)done, (void)total;
+    if (c->calls++ > 0)
+        return 0;
+    if (c->moved) {
+        CHECK(rename(c->edir, c->moved) == 0);
+        CHECK(symlink(c->outside, c->edir) == 0);
+    }
+    if (c->plant) {
+        char target[4096], link[4096];
+        snprintf(target, sizeof target, "%s/victim", c->outside);
+        snprintf(link, sizeof link, "%s/%s", c->edir, c->plant);
+        CHECK(symlink(target, link) == 0);
+    }
+    return 0;
+}
+
+static void test_export_symlink_swap(void)
+{
+    char *dir = test_tmpdir("export-swap");
+    char *stick = test_tmpdir("stick-swap");
+    char *outside = test_tmpdir("outside-swap");
+    char *edir = pathf("%s/%s", stick, "WIJKPEIL/export");
+    char *moved = pathf("%s/%s", stick, "WIJKPEIL/export-real");
+    mkdirs(edir);
+    store *st = make_store(dir, 3);
+    stick_export_result res;
+    char err[WP_ERR_LEN] = "";
+    /* The folder swapped between the check and the writes: everything lands in the folder
+     * that was checked, nothing outside. */
+    swap_ctx c = {edir, moved, outside, NULL, 0};
+    int rc = stick_export(st, stick, false, "kiosk-1", NULL, export_now, swap_on_first_progress, &c,
+                          &res, err, sizeof err);
+    CHECKF(c.calls > 0, "the progress callback never ran");
+    CHECKF(count_entries(outside) == 0, "%d files written through the swapped-in symlink",
+           count_entries(outside));
+    CHECKF(rc == 0 && count_entries(moved) == 2, "export: %s; %d files in the checked folder", err,
+           count_entries(moved));
+    /* A symlink planted under the final file name: replaced by the file, never followed. */
+    unlink(edir);
+    rm_rf(moved);
+    mkdirs(edir);
+    put(outside, "victim", "keep", 4);
+    swap_ctx c2 = {edir, NULL, outside, "kiosk-1-20270115-080100-responses.csv", 0};
+    rc = stick_export(st, stick, false, "kiosk-1", NULL, export_now + 60000, swap_on_first_progress,
+                      &c2, &res, err, sizeof err);
+    CHECKF(rc == 0, "export: %s", err);
+    char *victim = pathf("%s/%s", outside, "victim");
+    char *text = NULL;
+    CHECK(wp_read_file(victim, 100, &text, NULL, NULL, 0) == 0 && text && !strcmp(text, "keep"));
+    free(text);
+    struct stat sst;
+    CHECK(lstat(res.csv, &sst) == 0 && S_ISREG(sst.st_mode));
+    /* Export folder a symlink from the start: refused, nothing written. */
+    rm_rf(edir);
+    CHECK(symlink(outside, edir) == 0);
+    CHECK(stick_export(st, stick, false, "kiosk-1", NULL, export_now + 120000, NULL, NULL, &res,
+                       err, sizeof err) != 0);
+    CHECKF(strstr(err, "symbolic link") != NULL, "%s", err);
+    CHECK(count_entries(outside) == 1);
+    store_close(st);
+    unlink(edir);
+    rm_rf(dir), rm_rf(stick), rm_rf(outside);
+    free(dir), free(stick), free(outside), free(edir), free(moved), free(victim);
+}
+
 static void test_export_full(void)
 {
     char *dir = test_tmpdir("export");
@@ -698,10 +880,13 @@ int main(void)
     RUN(test_scan_sets);
     RUN(test_symlinked_folders);
     RUN(test_thousands_of_files);
+    RUN(test_skipped_are_named);
     RUN(test_kiosk_conf);
+    RUN(test_kiosk_conf_admin_keys);
     RUN(test_install);
     RUN(test_export_ok);
     RUN(test_export_pulled_and_cancelled);
+    RUN(test_export_symlink_swap);
     RUN(test_export_full);
     RUN(test_export_read_only);
     RUN(test_request_eject);

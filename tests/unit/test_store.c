@@ -190,6 +190,44 @@ done:
     drop_db(path);
 }
 
+/* The same UUID in upper case is the same response: stored once, found again on a retry, and
+ * marked delivered by an acknowledgement in either case. Longer ids never match a cut-off. */
+static void test_uuid_case(void)
+{
+    char *path = tmp_db("store-uuid-case");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    if (!st)
+        return;
+    store_response r;
+    make_response(&r, "nl", STORE_COMPLETE, 1000, "{}");
+    wp_strlcpy(r.id, "6F1C2B9E-3D4A-4B5C-8D6E-7F8091A2B3C4", sizeof r.id);
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0 && r.seq == 1);
+    CHECK_STR(r.id, "6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4");
+    int64_t first = r.seq;
+    make_response(&r, "nl", STORE_COMPLETE, 1000, "{}");
+    wp_strlcpy(r.id, "6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4", sizeof r.id);
+    CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+    CHECK(r.seq == first);
+    make_response(&r, "nl", STORE_COMPLETE, 1000, "{}");
+    wp_strlcpy(r.id, "6F1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3C4", sizeof r.id);
+    CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+    CHECK(r.seq == first);
+    rows v = read_all(st, 0, false, 0);
+    CHECKF(v.n == 1, "%zu rows for one UUID", v.n);
+    free(v.rows);
+    const char *longer[] = {"6F1C2B9E-3D4A-4B5C-8D6E-7F8091A2B3C4X"};
+    CHECK(store_mark(st, longer, 1, STORE_SENT, 5000, err, sizeof err) == 0);
+    store_counts c;
+    CHECK(store_counts_get(st, &c, err, sizeof err) == 0 && c.pending == 1);
+    const char *upper[] = {"6F1C2B9E-3D4A-4B5C-8D6E-7F8091A2B3C4"};
+    CHECK(store_mark(st, upper, 1, STORE_SENT, 5000, err, sizeof err) == 0);
+    CHECK(store_counts_get(st, &c, err, sizeof err) == 0 && c.pending == 0 && c.total == 1);
+    store_close(st);
+    drop_db(path);
+}
+
 static void test_counts_and_marks(void)
 {
     char *path = tmp_db("store-counts");
@@ -1114,6 +1152,7 @@ int main(void)
 {
     RUN(test_round_trip);
     RUN(test_counts_and_marks);
+    RUN(test_uuid_case);
     RUN(test_pending_index_is_used);
     RUN(test_prune_keeps_numbers);
     RUN(test_meta);
