@@ -140,6 +140,9 @@ len=$(wc -c <"$TMP/b1.json")
 code=$(raw "$TMP/dupcl.req")
 check "duplicate Content-Length: 400 JSON" bash -c "test $code = 400 && grep -q 'Content-Length' '$TMP/resp.json'"
 check "duplicate Content-Length body is JSON" json_error
+sed 's/^Content-Length: [0-9]*\r$/Transfer-Encoding: chunked\r/; T; :a; n; ba' "$TMP/dupcl.req" >"$TMP/clte.req"
+code=$(raw "$TMP/clte.req")
+check "Content-Length with Transfer-Encoding: 400" bash -c "test $code = 400 && grep -q 'Transfer-Encoding' '$TMP/resp.json'"
 
 # Strict fields: a time that only looks like one, a second 60, 31 February, year 9999, and
 # sequence numbers no kiosk makes are refused per item as invalid.

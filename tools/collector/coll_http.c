@@ -245,13 +245,17 @@ static int check_headers(coll_http *s, struct MHD_Connection *c, const char *url
             return 1;
         }
     }
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+        *ret = send_error(c, 400, "Content-Length and Transfer-Encoding together");
+        return 1;
+    }
     if (authenticate(s, c, r->device, sizeof r->device, ret) != 0)
         return 1;
     if (!content_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
         *ret = send_error(c, 415, "Content-Type must be application/json");
         return 1;
     }
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     long n;
     if (cl && !wp_parse_int(cl, 0, LONG_MAX, &n)) {
         *ret = send_error(c, 400, "Content-Length must be a number of bytes");
