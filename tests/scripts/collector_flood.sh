@@ -69,6 +69,12 @@ def read_answer(s):
         body += d
     return code, hdrs, body
 
+def closed_by_server(s):
+    try:
+        return read_answer(s) is None
+    except socket.timeout:
+        return False
+
 def still_open(s):
     """True when the server has not closed s (nothing to read and no end of stream)."""
     s.setblocking(False)
@@ -81,9 +87,9 @@ def still_open(s):
     finally:
         s.settimeout(GUARD)
 
-# A long inactivity timeout here, so that a slow machine cannot let the server drop flooding
-# connections before the checks below; the default timeout is checked at the end.
-srv, port = serve("--idle-timeout", "600")
+# Long timeouts here, so that a slow machine cannot let the server drop flooding connections
+# before the checks below; the timeouts are checked at the end.
+srv, port = serve("--idle-timeout", "600", "--header-timeout", "600")
 try:
     # 300 connections from ten addresses: silent, or stopped half-way through their headers.
     # An unauthenticated client gets no answer it could keep the connection open with: every
@@ -107,10 +113,11 @@ try:
     body = json.dumps({"protocol": "wijkpeil-sync/1", "device_id": "kiosk1",
                        "responses": [resp]}).encode()
     t0 = time.monotonic()
-    k = connect("127.0.0.1", port)
-    k.sendall(b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    upload = (b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
               b"Authorization: Bearer " + tok.encode() + b"\r\nContent-Length: "
               + str(len(body)).encode() + b"\r\n\r\n" + body)
+    k = connect("127.0.0.1", port)
+    k.sendall(upload)
     try:
         ans = read_answer(k)
     except socket.timeout:
@@ -135,7 +142,10 @@ try:
         w = connect("127.0.0.1", port)
         w.sendall(b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Authorization: Bearer wrong\r\n" + expect + b"Content-Length: 1500000\r\n\r\n")
-        ans = read_answer(w)
+        try:
+            ans = read_answer(w)
+        except socket.timeout:
+            ans = (0, {}, b"no answer")
         check(f"wrong token, 1.5 MB announced {expect.strip().decode() or ''}: 401 JSON before "
               "the body", ans is not None and ans[0] == 401
               and ans[1].get("content-type") == "application/json"
@@ -147,14 +157,20 @@ finally:
     rc = stop(srv)
 check("collector stops cleanly on SIGTERM", rc == 0, str(rc))
 
-# The default inactivity timeout closes a silent connection and one stuck in its headers.
-srv, port = serve()
+# The inactivity timeout closes a silent connection; the header deadline closes one that keeps
+# sending but never completes its headers (here the inactivity timeout is far away).
+srv, port = serve("--idle-timeout", "1", "--header-timeout", "600")
 try:
     idle = connect("127.0.0.2", port)
+    check("--idle-timeout: a silent connection is closed by the server", closed_by_server(idle))
+finally:
+    stop(srv)
+srv, port = serve("--idle-timeout", "600", "--header-timeout", "1")
+try:
     slow = connect("127.0.0.3", port)
     slow.sendall(b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nX-Slow: a")
-    check("a silent connection is closed by the server", read_answer(idle) is None)
-    check("a connection stuck in its headers is closed by the server", read_answer(slow) is None)
+    check("--header-timeout: a connection stuck in its headers is closed by the server",
+          closed_by_server(slow))
 finally:
     stop(srv)
 sys.exit(1 if failed else 0)

@@ -2,6 +2,7 @@
  * answers with per-UUID acknowledgements or a JSON error. */
 #include "coll_http.h"
 
+#include "coll_deadline.h"
 #include "coll_ingest.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@
 struct coll_http {
     struct MHD_Daemon *d;
     coll_db *db;
+    coll_deadline *deadline;
     char *cert, *key; /* PEM text, alive as long as the daemon */
     int delay_ms;
     int port;
@@ -294,6 +296,27 @@ static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, coll_req 
     return ret;
 }
 
+static coll_deadline_conn *deadline_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    coll_http *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? coll_deadline_watch(s->deadline, ci->connect_fd) : NULL;
+    } else {
+        coll_deadline_forget(s->deadline, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload_data,
                                size_t *upload_data_size, void **con_cls)
@@ -306,6 +329,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        coll_deadline_headers_in(s->deadline, deadline_of(c));
         enum MHD_Result ret = MHD_YES;
         if (check_headers(s, c, url, method, r, &ret) != 0) {
             r->answered = 1;
@@ -350,9 +374,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    coll_http *s = cls;
+    coll_deadline_answered(s->deadline, deadline_of(c));
     coll_req *r = *con_cls;
     if (r) {
         free(r->buf);
@@ -417,6 +441,9 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
             goto fail;
         flags |= MHD_USE_TLS;
     }
+    if (coll_deadline_start(o->header_timeout_s > 0 ? o->header_timeout_s : COLL_HTTP_HEADER_S,
+                            &s->deadline, err, errlen) != 0)
+        goto fail;
     unsigned timeout = o->timeout_s > 0 ? (unsigned)o->timeout_s : COLL_HTTP_TIMEOUT_S;
     struct MHD_OptionItem ops[] = {
         {MHD_OPTION_SOCK_ADDR, 0, (void *)sa},
@@ -425,6 +452,7 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, COLL_HTTP_PER_ADDRESS, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)timeout, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, s},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_event, s},
         /* without TLS the list ends here */
         {o->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
@@ -457,6 +485,7 @@ void coll_http_stop(coll_http *s)
         return;
     if (s->d)
         MHD_stop_daemon(s->d);
+    coll_deadline_stop(s->deadline);
     free(s->cert);
     if (s->key) {
         memset(s->key, 0, strlen(s->key));

@@ -25,7 +25,7 @@ typedef struct {
         *device;
     const char *pos[4]; /* positional arguments */
     int npos;
-    long delay_ms, idle_timeout;
+    long delay_ms, idle_timeout, header_timeout;
 } coll_args;
 
 static void usage(FILE *f)
@@ -33,7 +33,7 @@ static void usage(FILE *f)
     fputs(
         "usage:\n"
         "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
-        "                           [--idle-timeout SECONDS]\n"
+        "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
@@ -82,9 +82,11 @@ static int parse_args(int argc, char **argv, coll_args *a)
                 fprintf(stderr, "wijkpeil-collector: --delay-ms: expected milliseconds\n");
                 return -1;
             }
-        } else if (strcmp(k, "--idle-timeout") == 0 && i + 1 < argc) {
-            if (!wp_parse_int(argv[++i], 1, 3600, &a->idle_timeout)) {
-                fprintf(stderr, "wijkpeil-collector: --idle-timeout: expected 1 to 3600 seconds\n");
+        } else if ((strcmp(k, "--idle-timeout") == 0 || strcmp(k, "--header-timeout") == 0) &&
+                   i + 1 < argc) {
+            if (!wp_parse_int(argv[++i], 1, 3600,
+                              k[2] == 'i' ? &a->idle_timeout : &a->header_timeout)) {
+                fprintf(stderr, "wijkpeil-collector: %s: expected 1 to 3600 seconds\n", k);
                 return -1;
             }
         } else if (k[0] == '-' && k[1]) {
@@ -122,7 +124,8 @@ static int cmd_serve(coll_db *db, const coll_args *a)
                         .tls_cert = a->tls_cert,
                         .tls_key = a->tls_key,
                         .delay_ms = (int)a->delay_ms,
-                        .timeout_s = (int)a->idle_timeout};
+                        .timeout_s = (int)a->idle_timeout,
+                        .header_timeout_s = (int)a->header_timeout};
     /* Room for the connection limit: one descriptor per open connection. */
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
