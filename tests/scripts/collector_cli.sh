@@ -75,7 +75,7 @@ resp() { # resp UUID SEQ ANSWER
     printf '{"id":"%s","seq":%d,"questionset":"nazareth-2027-voorjaar","questionset_version":1,"language":"ar","started_at":"2027-03-01T09:15:02.123Z","finished_at":"2027-03-01T09:17:40.001Z","duration_ms":157878,"status":"complete","clock_synced":false,"answers":{"woonplezier":"%s","zorgen":["geld","werk"],"opmerking":"a, \\"b\\""}}' "$1" "$2" "$3"
 }
 U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
+U2=2222abcd-2222-4222-8222-22222222abcd
 U3=33333333-3333-4333-8333-333333333333
 U4=44444444-4444-4444-8444-444444444444
 batch() { printf '{"protocol":"wijkpeil-sync/1","device_id":"kiosk1","location":"nazareth","responses":[%s]}' "$1"; }
@@ -93,6 +93,14 @@ assert r[2]["code"] == 400 and "seq" in r[2]["error"], r
 PY
 code=$(post /v1/responses "$TOK" "$TMP/b1.json")
 check "resend acknowledged as duplicate" bash -c "test $code = 200 && grep -q '\"duplicate\":2' '$TMP/resp.json'"
+sed "s/$U2/${U2^^}/" "$TMP/b1.json" >"$TMP/b1u.json"
+code=$(post /v1/responses "$TOK" "$TMP/b1u.json")
+check "the same UUID in upper case is the same response, acknowledged as sent" python3 - "$TMP/resp.json" "${U2^^}" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["duplicate"] == 2 and a["stored"] == 0, a
+assert a["results"][1]["id"] == sys.argv[2], a["results"][1]
+PY
 batch "$(resp $U1 1 1)" >"$TMP/b2.json"
 code=$(post /v1/responses "$TOK" "$TMP/b2.json")
 check "same UUID, other content: conflict 409 per item" grep -q '"status":"conflict","code":409' "$TMP/resp.json"

@@ -20,7 +20,7 @@ typedef struct coll_db coll_db;
 
 /* One response as the collector holds it (strings point into the caller's data). */
 typedef struct {
-    const char *id;
+    char id[37]; /* UUID in lower case: one response however its case was sent */
     int64_t seq;
     const char *questionset;
     int64_t questionset_version;

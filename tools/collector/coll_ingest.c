@@ -3,6 +3,7 @@
 
 #include "util.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,12 +136,15 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
         wp_errf(err, errlen, "a response must be a JSON object");
         return -1;
     }
-    if (!(it->id = get_str(o, "id", 36, true, err, errlen)))
+    const char *id = get_str(o, "id", 36, true, err, errlen);
+    if (!id)
         return -1;
-    if (!is_uuid(it->id)) {
+    if (!is_uuid(id)) {
         wp_errf(err, errlen, "\"id\" must be a UUID");
         return -1;
     }
+    for (size_t i = 0; i < sizeof it->id; i++)
+        it->id[i] = (char)tolower((unsigned char)id[i]);
     if (!get_int(o, "seq", 1, COLL_SEQ_MAX, &it->seq, err, errlen) ||
         !(it->questionset = get_str(o, "questionset", COLL_MAX_STR, true, err, errlen)) ||
         !get_int(o, "questionset_version", 0, COLL_INT_MAX, &it->questionset_version, err,
@@ -247,8 +251,9 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
                 return -1;
             }
             static const char *const names[] = {"stored", "duplicate", "conflict"};
-            res = json_pack("{s:s, s:s, s:i}", "id", it.id, "status", names[r], "code",
-                            r == COLL_CONFLICT ? 409 : 200);
+            /* the id as sent: the kiosk looks its responses up by it */
+            res = json_pack("{s:O, s:s, s:i}", "id", json_object_get(o, "id"), "status", names[r],
+                            "code", r == COLL_CONFLICT ? 409 : 200);
             if (r == COLL_CONFLICT)
                 json_object_set_new(res, "error",
                                     json_string("this UUID is held with different content"));
