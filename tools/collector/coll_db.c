@@ -18,6 +18,7 @@ struct coll_db {
     sqlite3_stmt *get;   /* device, hash of a held response */
     sqlite3_stmt *ins;   /* insert a response */
     sqlite3_stmt *conf;  /* log a conflict */
+    sqlite3_stmt *nconf; /* conflicts logged for a device */
     sqlite3_stmt *touch; /* last seen */
 };
 
@@ -39,7 +40,8 @@ static const char *const schema_sql =
     "CREATE INDEX IF NOT EXISTS responses_qset ON responses(questionset);"
     "CREATE TABLE IF NOT EXISTS conflicts ("
     " id TEXT NOT NULL, device TEXT NOT NULL, received_ms INTEGER NOT NULL,"
-    " content_hash TEXT NOT NULL, held_hash TEXT NOT NULL, answers TEXT NOT NULL);";
+    " content_hash TEXT NOT NULL, held_hash TEXT NOT NULL, answers TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS conflicts_device ON conflicts(device);";
 
 static int fail(coll_db *db, char *err, size_t errlen, const char *what)
 {
@@ -95,6 +97,7 @@ int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen)
              "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
              "VALUES(?,?,?,?,?,?)",
              &db->conf, err, errlen) ||
+        prep(db, "SELECT COUNT(*) FROM conflicts WHERE device=?", &db->nconf, err, errlen) ||
         prep(db, "UPDATE devices SET last_seen_ms=? WHERE name=?", &db->touch, err, errlen))
         goto fail;
     *out = db;
@@ -111,6 +114,7 @@ void coll_db_close(coll_db *db)
     sqlite3_finalize(db->get);
     sqlite3_finalize(db->ins);
     sqlite3_finalize(db->conf);
+    sqlite3_finalize(db->nconf);
     sqlite3_finalize(db->touch);
     sqlite3_close(db->h);
     pthread_mutex_destroy(&db->mu);
@@ -221,6 +225,36 @@ done:
     return rc;
 }
 
+/* Copies text for a terminal: control characters (C0, DEL, C1 such as CSI) and bytes that are
+ * not UTF-8 become '?', so a device cannot forge lines or send escape sequences. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p && o + 1 < len) {
+        size_t n = *p < 0x80                  ? 1
+                   : *p >= 0xC2 && *p <= 0xDF ? 2
+                   : *p >= 0xE0 && *p <= 0xEF ? 3
+                   : *p >= 0xF0 && *p <= 0xF4 ? 4
+                                              : 0;
+        for (size_t i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                n = 0;
+        }
+        bool control = n == 1 ? (*p < 0x20 || *p == 0x7F) : n == 2 && *p == 0xC2 && p[1] < 0xA0;
+        if (n == 0 || control || o + n >= len) {
+            buf[o++] = '?';
+            p += n ? n : 1;
+            continue;
+        }
+        memcpy(buf + o, p, n);
+        o += n;
+        p += n;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static void fmt_time(int64_t ms, char *buf, size_t len)
 {
     if (ms <= 0)
@@ -243,12 +277,14 @@ int coll_db_device_list(coll_db *db, FILE *out, char *err, size_t errlen)
     }
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        char c[32], r[32];
+        char c[32], r[32], name[COLL_NAME_MAX * 2], loc[COLL_NAME_MAX * 2];
         fmt_time(sqlite3_column_int64(st, 2), c, sizeof c);
         int64_t rv = sqlite3_column_int64(st, 3);
         fmt_time(rv, r, sizeof r);
-        fprintf(out, "%s\tlocation=%s\tadded=%s\t%s%s\n", sqlite3_column_text(st, 0),
-                sqlite3_column_text(st, 1), c, rv ? "revoked=" : "active", rv ? r : "");
+        fprintf(out, "%s\tlocation=%s\tadded=%s\t%s%s\n",
+                printable((const char *)sqlite3_column_text(st, 0), name, sizeof name),
+                printable((const char *)sqlite3_column_text(st, 1), loc, sizeof loc), c,
+                rv ? "revoked=" : "active", rv ? r : "");
     }
     if (s != SQLITE_DONE) {
         fail(db, err, errlen, "list");
@@ -333,6 +369,19 @@ int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t no
         sqlite3_reset(g);
         if (same)
             return COLL_DUPLICATE;
+        /* Quota: a device cannot fill the disk with conflicts; past it they are still answered
+         * (409) but no longer logged. */
+        sqlite3_stmt *n = db->nconf;
+        sqlite3_reset(n);
+        sqlite3_bind_text(n, 1, device, -1, SQLITE_STATIC);
+        s = sqlite3_step(n);
+        int64_t logged = s == SQLITE_ROW ? sqlite3_column_int64(n, 0) : -1;
+        sqlite3_reset(n);
+        if (logged < 0)
+            return fail(db, err, errlen, "count conflicts");
+        if (logged >= COLL_CONFLICTS_MAX)
+            return COLL_CONFLICT;
+        size_t alen = strlen(it->answers_json);
         sqlite3_stmt *c = db->conf;
         sqlite3_reset(c);
         sqlite3_bind_text(c, 1, it->id, -1, SQLITE_STATIC);
@@ -340,7 +389,8 @@ int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t no
         sqlite3_bind_int64(c, 3, now_ms);
         sqlite3_bind_text(c, 4, it->hash, -1, SQLITE_STATIC);
         sqlite3_bind_text(c, 5, held, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(c, 6, it->answers_json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(c, 6, alen <= COLL_CONFLICT_ANSWERS_MAX ? it->answers_json : "", -1,
+                          SQLITE_STATIC);
         s = sqlite3_step(c);
         sqlite3_reset(c);
         if (s != SQLITE_DONE)
@@ -449,7 +499,8 @@ int coll_db_status(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t err
             db->h,
             "SELECT d.name, d.location, d.last_seen_ms, d.pending, d.clock_synced, d.last_error,"
             " d.revoked_ms, COUNT(r.id), COALESCE(MAX(r.seq),0), COALESCE(MIN(r.seq),1),"
-            " COUNT(DISTINCT r.seq) FROM devices d LEFT JOIN responses r ON r.device=d.name"
+            " COUNT(DISTINCT r.seq), (SELECT COUNT(*) FROM conflicts c WHERE c.device=d.name)"
+            " FROM devices d LEFT JOIN responses r ON r.device=d.name"
             " GROUP BY d.name ORDER BY d.name",
             -1, &st, NULL) != SQLITE_OK) {
         fail(db, err, errlen, "status");
@@ -466,22 +517,26 @@ int coll_db_status(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t err
         int64_t maxseq = sqlite3_column_int64(st, 8);
         int64_t minseq = sqlite3_column_int64(st, 9);
         int64_t distinct = sqlite3_column_int64(st, 10);
+        int64_t conflicts = sqlite3_column_int64(st, 11);
         /* Sequence numbers start at 1 (0 is counted when present): every number below the
          * highest one received that is not held is a response made but not delivered. */
         int64_t gaps = received ? maxseq - distinct + (minseq == 0 ? 1 : 0) : 0;
-        char pend[32];
+        char pend[32], name[COLL_NAME_MAX * 2], loc[COLL_NAME_MAX * 2], le[COLL_LAST_ERROR_MAX];
         if (pending < 0)
             wp_strlcpy(pend, "unknown", sizeof pend);
         else
             snprintf(pend, sizeof pend, "%lld", (long long)pending);
         fprintf(out,
                 "%s (%s)%s: last seen %s, received %lld, pending %s, gaps %lld, clock %s, "
-                "last error: %s\n",
-                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                "conflicts %lld%s, last error: %s\n",
+                printable((const char *)sqlite3_column_text(st, 0), name, sizeof name),
+                printable((const char *)sqlite3_column_text(st, 1), loc, sizeof loc),
                 sqlite3_column_int64(st, 6) ? " [revoked]" : "", seen, (long long)received, pend,
                 (long long)gaps,
                 clock < 0 ? "unknown" : (clock ? "synchronised" : "NOT synchronised"),
-                lerr && *lerr ? lerr : "none");
+                (long long)conflicts,
+                conflicts >= COLL_CONFLICTS_MAX ? " (log full: later ones not logged)" : "",
+                lerr && *lerr ? printable(lerr, le, sizeof le) : "none");
         n++;
     }
     if (s != SQLITE_DONE) {

@@ -9,15 +9,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define COLL_NAME_MAX  64 /* device names and locations */
-#define COLL_TOKEN_LEN 65 /* 64 hex characters of a 256-bit random token + NUL */
-#define COLL_HASH_HEX  65 /* BLAKE2b-256 in hex + NUL */
+#define COLL_NAME_MAX             64   /* device names and locations */
+#define COLL_TOKEN_LEN            65   /* 64 hex characters of a 256-bit random token + NUL */
+#define COLL_HASH_HEX             65   /* BLAKE2b-256 in hex + NUL */
+#define COLL_CONFLICTS_MAX        1000 /* conflicts logged per device; later ones are only answered */
+#define COLL_CONFLICT_ANSWERS_MAX (16 * 1024) /* a logged conflict keeps answers up to this */
+#define COLL_LAST_ERROR_MAX       256         /* bytes of a heartbeat's last_error kept, with NUL */
 
 typedef struct coll_db coll_db;
 
 /* One response as the collector holds it (strings point into the caller's data). */
 typedef struct {
-    const char *id;
+    char id[37]; /* UUID in lower case: one response however its case was sent */
     int64_t seq;
     const char *questionset;
     int64_t questionset_version;
@@ -57,7 +60,8 @@ int coll_db_commit(coll_db *db, char *err, size_t errlen);
 void coll_db_rollback(coll_db *db);
 
 /* Stores one response for device (inside a batch transaction); -1 on a database error.
- * source is "upload" or "import". A conflict is logged in the conflicts table. */
+ * source is "upload" or "import". A conflict is logged in the conflicts table (at most
+ * COLL_CONFLICTS_MAX per device; answers over COLL_CONFLICT_ANSWERS_MAX bytes logged as ""). */
 int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen);
 /* Records that device was seen now (inside a batch transaction). */
@@ -68,7 +72,8 @@ int coll_db_heartbeat(coll_db *db, const char *device, const char *json, int64_t
                       int clock_synced, const char *last_error, int64_t pending, char *err,
                       size_t errlen);
 
-/* Prints one line per kiosk: last seen, received, pending, gaps, clock state, last error. */
+/* Prints one line per kiosk: last seen, received, pending, gaps, clock state, last error.
+ * Text a device sent is printed with control characters replaced by '?'. */
 int coll_db_status(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errlen);
 
 /* Calls cb for each stored response (filtered by questionset when not NULL), ordered by

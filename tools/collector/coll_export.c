@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,13 +19,35 @@ typedef struct {
     int failed;
 } exp_ctx;
 
+/* A plain decimal number such as -3 or 2.5: a spreadsheet reads it as that number, nothing
+ * more, so it needs no guard. */
+static bool plain_number(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    size_t before = strspn(s, "0123456789");
+    s += before;
+    if (*s == '.') {
+        size_t after = strspn(s + 1, "0123456789");
+        if (after == 0)
+            return false;
+        s += 1 + after;
+    }
+    return before > 0 && *s == '\0';
+}
+
+/* One RFC 4180 field. Text a spreadsheet would run as a formula (starting with = + - @, a tab
+ * or a carriage return) gets a leading single quote, as OWASP advises; the text is kept. */
 static void csv_field(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\r\n;") == NULL) {
+    bool guard = strchr("=+-@\t\r\n", s[0]) && s[0] && !plain_number(s);
+    if (!guard && strpbrk(s, ",\"\r\n;") == NULL) {
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (guard)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);

@@ -2,24 +2,30 @@
  * answers with per-UUID acknowledgements or a JSON error. */
 #include "coll_http.h"
 
+#include "coll_deadline.h"
 #include "coll_ingest.h"
 #include "util.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
-#define COLL_HTTP_MAX_CONN  64
-#define COLL_HTTP_IDLE_SECS 60
-#define COLL_TOKEN_MAX      256
+#define COLL_HTTP_MAX_CONN    1024 /* open connections in all; each costs a socket and 32 KiB */
+#define COLL_HTTP_PER_ADDRESS 32   /* open connections one client address may hold */
+#define COLL_HTTP_THREADS     4    /* event loops; a slow database write holds up only one */
+#define COLL_TOKEN_MAX        256
 
 struct coll_http {
     struct MHD_Daemon *d;
     coll_db *db;
+    coll_deadline *deadline;
     char *cert, *key; /* PEM text, alive as long as the daemon */
     int delay_ms;
     int port;
@@ -29,7 +35,15 @@ typedef struct {
     char *buf;
     size_t len, cap;
     int too_big;
+    int is_status; /* POST /v1/status (else /v1/responses) */
+    int answered;  /* an answer is queued; the rest of the body is dropped */
+    char device[COLL_NAME_MAX];
 } coll_req;
+
+typedef struct {
+    const char *name;
+    int n;
+} header_count;
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned code, json_t *body,
                                  int retry_after)
@@ -62,10 +76,52 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, const
     return send_json(c, code, json_pack("{s:s}", "error", msg), code == 503 ? 5 : 0);
 }
 
+static size_t body_limit(const coll_req *r)
+{
+    return r->is_status ? COLL_HTTP_MAX_STATUS : COLL_HTTP_MAX_BODY;
+}
+
+static enum MHD_Result send_too_big(struct MHD_Connection *c, const coll_req *r)
+{
+    return send_error(c, 413,
+                      r->is_status ? "status body too large (at most 16 KiB)"
+                                   : "request body too large (at most 2 MiB)");
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    header_count *hc = cls;
+    if (key && strcasecmp(key, hc->name) == 0)
+        hc->n++;
+    return MHD_YES;
+}
+
+/* "application/json", optionally with "; charset=utf-8" (media types are case-insensitive). */
+static bool content_type_ok(const char *ct)
+{
+    static const char type[] = "application/json";
+    if (!ct || strncasecmp(ct, type, sizeof type - 1) != 0)
+        return false;
+    const char *p = ct + sizeof type - 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0')
+        return true;
+    if (*p++ != ';')
+        return false;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return strcasecmp(p, "charset=utf-8") == 0 || strcasecmp(p, "charset=\"utf-8\"") == 0;
+}
+
 /* Authenticates the bearer token: 0 and the device name, or an answer has been queued. */
 static int authenticate(coll_http *s, struct MHD_Connection *c, char *name, size_t namelen,
-                        char *loc, size_t loclen, enum MHD_Result *ret)
+                        enum MHD_Result *ret)
 {
+    char loc[COLL_NAME_MAX];
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) == 0 ||
         strlen(auth + 7) > COLL_TOKEN_MAX) {
@@ -73,7 +129,7 @@ static int authenticate(coll_http *s, struct MHD_Connection *c, char *name, size
         return -1;
     }
     char err[WP_ERR_LEN];
-    int r = coll_db_auth(s->db, auth + 7, name, namelen, loc, loclen, err, sizeof err);
+    int r = coll_db_auth(s->db, auth + 7, name, namelen, loc, sizeof loc, err, sizeof err);
     if (r == 1) {
         *ret = send_error(c, 401, "token refused: unknown or revoked device");
         return -1;
@@ -140,15 +196,16 @@ static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const c
     json_t *pending = json_object_get(body, "pending");
     json_t *clock = json_object_get(body, "clock_synced");
     json_t *lerr = json_object_get(body, "last_error");
-    if ((pending && !json_is_integer(pending)) || (clock && !json_is_boolean(clock)) ||
-        (lerr && !json_is_string(lerr)))
+    if ((pending && (!json_is_integer(pending) || json_integer_value(pending) < 0)) ||
+        (clock && !json_is_boolean(clock)) || (lerr && !json_is_string(lerr)))
         return send_error(c, 400,
-                          "status: \"pending\" must be an integer, \"clock_synced\" a boolean, "
+                          "status: \"pending\" must be an integer >= 0, \"clock_synced\" a "
+                          "boolean, "
                           "\"last_error\" a string");
     char *text = json_dumps(body, JSON_COMPACT);
     char err[WP_ERR_LEN];
     int64_t now = wp_wall_ms();
-    char le[256];
+    char le[COLL_LAST_ERROR_MAX];
     wp_strlcpy(le, lerr ? json_string_value(lerr) : "", sizeof le);
     int r = text ? coll_db_heartbeat(s->db, device, text, now, clock ? json_is_true(clock) : -1, le,
                                      pending ? json_integer_value(pending) : -1, err, sizeof err)
@@ -161,25 +218,62 @@ static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const c
     return send_json(c, 200, json_pack("{s:b, s:s}", "ok", 1, "received_at", iso), 0);
 }
 
-static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, const char *url,
-                               const char *method, coll_req *r)
+/* Answers everything that can be decided from the request line and headers, before any body is
+ * read: path, method, duplicate framing headers, the bearer token, Content-Type and the announced
+ * length. Returns 1 when an answer has been queued (in *ret), 0 to go on reading the body. */
+static int check_headers(coll_http *s, struct MHD_Connection *c, const char *url,
+                         const char *method, coll_req *r, enum MHD_Result *ret)
 {
     int is_resp = strcmp(url, "/v1/responses") == 0;
-    int is_status = strcmp(url, "/v1/status") == 0;
-    if (!is_resp && !is_status)
-        return send_error(c, 404,
-                          "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
-    if (strcmp(method, "POST") != 0)
-        return send_error(c, 405, "use POST");
+    if (!is_resp && strcmp(url, "/v1/status") != 0) {
+        *ret =
+            send_error(c, 404, "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
+        return 1;
+    }
+    if (strcmp(method, "POST") != 0) {
+        *ret = send_error(c, 405, "use POST");
+        return 1;
+    }
+    r->is_status = !is_resp;
+    static const char *const single[] = {"Content-Length", "Content-Type", "Authorization",
+                                         "Transfer-Encoding"};
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        header_count hc = {.name = single[i]};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hc);
+        if (hc.n > 1) {
+            char m[96];
+            snprintf(m, sizeof m, "more than one %s header", single[i]);
+            *ret = send_error(c, 400, m);
+            return 1;
+        }
+    }
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+        *ret = send_error(c, 400, "Content-Length and Transfer-Encoding together");
+        return 1;
+    }
+    if (authenticate(s, c, r->device, sizeof r->device, ret) != 0)
+        return 1;
+    if (!content_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
+        *ret = send_error(c, 415, "Content-Type must be application/json");
+        return 1;
+    }
+    long n;
+    if (cl && !wp_parse_int(cl, 0, LONG_MAX, &n)) {
+        *ret = send_error(c, 400, "Content-Length must be a number of bytes");
+        return 1;
+    }
+    if (cl && (unsigned long)n > body_limit(r)) {
+        *ret = send_too_big(c, r);
+        return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, coll_req *r)
+{
     if (r->too_big)
-        return send_error(c, 413, "request body too large (at most 2 MiB)");
-    char device[COLL_NAME_MAX], loc[COLL_NAME_MAX];
-    enum MHD_Result ret;
-    if (authenticate(s, c, device, sizeof device, loc, sizeof loc, &ret) != 0)
-        return ret;
-    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    if (!ct || strncmp(ct, "application/json", 16) != 0)
-        return send_error(c, 415, "Content-Type must be application/json");
+        return send_too_big(c, r);
     json_error_t jerr;
     json_t *body = json_loadb(r->buf ? r->buf : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
@@ -196,9 +290,31 @@ static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, const cha
                           "the body must be a JSON object with \"protocol\": "
                           "\"" COLL_PROTOCOL "\"");
     }
-    ret = is_resp ? do_responses(s, c, device, body) : do_status(s, c, device, body);
+    enum MHD_Result ret =
+        r->is_status ? do_status(s, c, r->device, body) : do_responses(s, c, r->device, body);
     json_decref(body);
     return ret;
+}
+
+static coll_deadline_conn *deadline_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    coll_http *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? coll_deadline_watch(s->deadline, ci->connect_fd) : NULL;
+    } else {
+        coll_deadline_forget(s->deadline, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
@@ -213,10 +329,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         if (!r)
             return MHD_NO;
         *con_cls = r;
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        long n;
-        if (cl && (!wp_parse_int(cl, 0, (long)COLL_HTTP_MAX_BODY, &n)))
-            r->too_big = 1;
+        coll_deadline_headers_in(s->deadline, deadline_of(c));
+        enum MHD_Result ret = MHD_YES;
+        if (check_headers(s, c, url, method, r, &ret) != 0) {
+            r->answered = 1;
+            return ret;
+        }
+        return MHD_YES;
+    }
+    if (r->answered) { /* answered from the headers: whatever body follows is dropped */
+        *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -224,7 +346,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *upload_data_size = 0;
         if (r->too_big)
             return MHD_YES;
-        if (r->len + n > COLL_HTTP_MAX_BODY) {
+        if (r->len + n > body_limit(r)) {
             r->too_big = 1;
             free(r->buf);
             r->buf = NULL;
@@ -232,7 +354,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_YES;
         }
         if (r->len + n + 1 > r->cap) {
-            size_t cap = r->cap ? r->cap : 65536;
+            size_t cap = r->cap ? r->cap : 16384;
             while (cap < r->len + n + 1)
                 cap *= 2;
             char *nb = realloc(r->buf, cap);
@@ -245,15 +367,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         r->len += n;
         return MHD_YES;
     }
-    return respond(s, c, url, method, r);
+    r->answered = 1;
+    return respond(s, c, r);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    coll_http *s = cls;
+    coll_deadline_answered(s->deadline, deadline_of(c));
     coll_req *r = *con_cls;
     if (r) {
         free(r->buf);
@@ -278,8 +401,7 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
     const struct sockaddr *sa;
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     size_t hl = strlen(host);
     if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
         host[hl - 1] = '\0';
@@ -317,18 +439,27 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
         if (wp_read_file(o->tls_cert, 1u << 20, &s->cert, NULL, err, errlen) != 0 ||
             wp_read_file(o->tls_key, 1u << 20, &s->key, NULL, err, errlen) != 0)
             goto fail;
-        s->d = MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, handler, s,
-                                MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-                                (unsigned)COLL_HTTP_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT,
-                                (unsigned)COLL_HTTP_IDLE_SECS, MHD_OPTION_NOTIFY_COMPLETED,
-                                completed, s, MHD_OPTION_HTTPS_MEM_CERT, s->cert,
-                                MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
-    } else {
-        s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
-                                sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned)COLL_HTTP_MAX_CONN,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)COLL_HTTP_IDLE_SECS,
-                                MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+        flags |= MHD_USE_TLS;
     }
+    if (coll_deadline_start(o->header_timeout_s > 0 ? o->header_timeout_s : COLL_HTTP_HEADER_S,
+                            &s->deadline, err, errlen) != 0)
+        goto fail;
+    unsigned timeout = o->timeout_s > 0 ? (unsigned)o->timeout_s : COLL_HTTP_TIMEOUT_S;
+    struct MHD_OptionItem ops[] = {
+        {MHD_OPTION_SOCK_ADDR, 0, (void *)sa},
+        {MHD_OPTION_THREAD_POOL_SIZE, COLL_HTTP_THREADS, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, COLL_HTTP_MAX_CONN, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, COLL_HTTP_PER_ADDRESS, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)timeout, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, s},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_event, s},
+        /* without TLS the list ends here */
+        {o->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, s, MHD_OPTION_ARRAY, ops,
+                            MHD_OPTION_END);
     if (!s->d) {
         wp_errf(err, errlen, "cannot listen on %s (address in use, or bad TLS certificate/key?)",
                 o->listen);
@@ -354,6 +485,7 @@ void coll_http_stop(coll_http *s)
         return;
     if (s->d)
         MHD_stop_daemon(s->d);
+    coll_deadline_stop(s->deadline);
     free(s->cert);
     if (s->key) {
         memset(s->key, 0, strlen(s->key));

@@ -3,37 +3,59 @@
 
 #include "util.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define COLL_MAX_STR 128 /* questionset ids; language codes are shorter */
+#define COLL_MAX_STR 128                /* questionset ids; language codes are shorter */
+#define COLL_INT_MAX 9007199254740992LL /* 2^53: what every JSON reader holds exactly */
+
+/* n decimal digits at s (no sign, no space), or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(int y, int mo)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mo == 2 && leap ? 29 : days[mo - 1];
+}
 
 bool coll_parse_iso(const char *s, int64_t *out_ms)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        n != 19)
+    if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':')
         return false;
-    const char *p = s + n;
+    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
+        mi = digits(s + 14, 2), sec = digits(s + 17, 2);
+    if (y < COLL_YEAR_MIN || y > COLL_YEAR_MAX || mo < 1 || mo > 12 || d < 1 ||
+        d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+        return false;
+    const char *p = s + 19;
     int ms = 0;
     if (*p == '.') {
         p++;
-        int digits = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (digits < 3)
+        int n = 0;
+        for (; *p >= '0' && *p <= '9'; p++, n++) {
+            if (n < 3)
                 ms = ms * 10 + (*p - '0');
-            digits++;
-            p++;
         }
-        if (digits == 0)
+        if (n < 1 || n > 9)
             return false;
-        for (; digits < 3; digits++)
+        for (; n < 3; n++)
             ms *= 10;
     }
-    if (strcmp(p, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60 || y < 1970)
+    if (strcmp(p, "Z") != 0)
         return false;
     struct tm tm = {.tm_year = y - 1900,
                     .tm_mon = mo - 1,
@@ -41,8 +63,7 @@ bool coll_parse_iso(const char *s, int64_t *out_ms)
                     .tm_hour = h,
                     .tm_min = mi,
                     .tm_sec = sec};
-    time_t t = timegm(&tm);
-    *out_ms = (int64_t)t * 1000 + ms;
+    *out_ms = (int64_t)timegm(&tm) * 1000 + ms;
     return true;
 }
 
@@ -79,11 +100,13 @@ static const char *get_str(json_t *o, const char *key, size_t maxlen, bool nonem
     return s;
 }
 
-static bool get_int(json_t *o, const char *key, int64_t *out, char *err, size_t errlen)
+static bool get_int(json_t *o, const char *key, int64_t min, int64_t max, int64_t *out, char *err,
+                    size_t errlen)
 {
     json_t *v = json_object_get(o, key);
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
-        wp_errf(err, errlen, "\"%s\" must be an integer >= 0", key);
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        wp_errf(err, errlen, "\"%s\" must be an integer from %lld to %lld", key, (long long)min,
+                (long long)max);
         return false;
     }
     *out = json_integer_value(v);
@@ -113,19 +136,23 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
         wp_errf(err, errlen, "a response must be a JSON object");
         return -1;
     }
-    if (!(it->id = get_str(o, "id", 36, true, err, errlen)))
+    const char *id = get_str(o, "id", 36, true, err, errlen);
+    if (!id)
         return -1;
-    if (!is_uuid(it->id)) {
+    if (!is_uuid(id)) {
         wp_errf(err, errlen, "\"id\" must be a UUID");
         return -1;
     }
-    if (!get_int(o, "seq", &it->seq, err, errlen) ||
+    for (size_t i = 0; i < sizeof it->id; i++)
+        it->id[i] = (char)tolower((unsigned char)id[i]);
+    if (!get_int(o, "seq", 1, COLL_SEQ_MAX, &it->seq, err, errlen) ||
         !(it->questionset = get_str(o, "questionset", COLL_MAX_STR, true, err, errlen)) ||
-        !get_int(o, "questionset_version", &it->questionset_version, err, errlen) ||
+        !get_int(o, "questionset_version", 0, COLL_INT_MAX, &it->questionset_version, err,
+                 errlen) ||
         !(it->language = get_str(o, "language", 15, true, err, errlen)) ||
         !get_time(o, "started_at", &it->started_at_ms, err, errlen) ||
         !get_time(o, "finished_at", &it->finished_at_ms, err, errlen) ||
-        !get_int(o, "duration_ms", &it->duration_ms, err, errlen) ||
+        !get_int(o, "duration_ms", 0, COLL_INT_MAX, &it->duration_ms, err, errlen) ||
         !(it->status = get_str(o, "status", 16, true, err, errlen)))
         return -1;
     if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "abandoned") != 0) {
@@ -224,8 +251,9 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
                 return -1;
             }
             static const char *const names[] = {"stored", "duplicate", "conflict"};
-            res = json_pack("{s:s, s:s, s:i}", "id", it.id, "status", names[r], "code",
-                            r == COLL_CONFLICT ? 409 : 200);
+            /* the id as sent: the kiosk looks its responses up by it */
+            res = json_pack("{s:O, s:s, s:i}", "id", json_object_get(o, "id"), "status", names[r],
+                            "code", r == COLL_CONFLICT ? 409 : 200);
             if (r == COLL_CONFLICT)
                 json_object_set_new(res, "error",
                                     json_string("this UUID is held with different content"));

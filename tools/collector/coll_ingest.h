@@ -15,7 +15,13 @@ typedef struct {
     int64_t stored, duplicate, conflict, invalid;
 } coll_counts;
 
-/* Parses an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" into epoch ms. */
+#define COLL_SEQ_MAX  2147483647 /* a response a second for 68 years */
+#define COLL_YEAR_MIN 2000
+#define COLL_YEAR_MAX 2100
+
+/* Parses an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.f...]Z" (1 to 9 fraction digits, kept to
+ * the millisecond) into epoch ms. Strict: exactly these digits, a real calendar date, seconds
+ * 0-59 (no leap second), years COLL_YEAR_MIN to COLL_YEAR_MAX. */
 bool coll_parse_iso(const char *s, int64_t *out_ms);
 
 /* Stores every item of array for device in one transaction. Appends one result object per

@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define COLL_IMPORT_BATCH    500
@@ -23,7 +25,7 @@ typedef struct {
         *device;
     const char *pos[4]; /* positional arguments */
     int npos;
-    long delay_ms;
+    long delay_ms, idle_timeout, header_timeout;
 } coll_args;
 
 static void usage(FILE *f)
@@ -31,6 +33,7 @@ static void usage(FILE *f)
     fputs(
         "usage:\n"
         "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+        "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
@@ -79,6 +82,13 @@ static int parse_args(int argc, char **argv, coll_args *a)
                 fprintf(stderr, "wijkpeil-collector: --delay-ms: expected milliseconds\n");
                 return -1;
             }
+        } else if ((strcmp(k, "--idle-timeout") == 0 || strcmp(k, "--header-timeout") == 0) &&
+                   i + 1 < argc) {
+            if (!wp_parse_int(argv[++i], 1, 3600,
+                              k[2] == 'i' ? &a->idle_timeout : &a->header_timeout)) {
+                fprintf(stderr, "wijkpeil-collector: %s: expected 1 to 3600 seconds\n", k);
+                return -1;
+            }
         } else if (k[0] == '-' && k[1]) {
             fprintf(stderr, "wijkpeil-collector: unknown option %s\n", k);
             return -1;
@@ -113,7 +123,15 @@ static int cmd_serve(coll_db *db, const coll_args *a)
     coll_http_opts o = {.listen = a->listen,
                         .tls_cert = a->tls_cert,
                         .tls_key = a->tls_key,
-                        .delay_ms = (int)a->delay_ms};
+                        .delay_ms = (int)a->delay_ms,
+                        .timeout_s = (int)a->idle_timeout,
+                        .header_timeout_s = (int)a->header_timeout};
+    /* Room for the connection limit: one descriptor per open connection. */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
     coll_http *s = NULL;
     if (coll_http_start(db, &o, &s, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: %s\n", err);
@@ -238,6 +256,29 @@ static int import_chunk(coll_db *db, const char *device, json_t *arr, const long
     return 0;
 }
 
+/* Reads one line (without its newline) into buf, keeping at most cap-1 bytes: the rest of a
+ * longer line is read past and *too_long set, so a line never costs more than cap bytes.
+ * Returns 0, or -1 at the end of the file. */
+static int read_line(FILE *f, char *buf, size_t cap, size_t *len, bool *too_long)
+{
+    size_t n = 0;
+    int ch;
+    bool any = false;
+    *too_long = false;
+    while ((ch = getc_unlocked(f)) != EOF) {
+        any = true;
+        if (ch == '\n')
+            break;
+        if (n + 1 < cap)
+            buf[n++] = (char)ch;
+        else
+            *too_long = true;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return any ? 0 : -1;
+}
+
 static int cmd_import(coll_db *db, const coll_args *a)
 {
     char err[WP_ERR_LEN];
@@ -257,26 +298,30 @@ static int cmd_import(coll_db *db, const coll_args *a)
         return 1;
     }
     int rc = 1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    char *line = malloc(COLL_IMPORT_MAX_LINE + 1);
+    size_t len;
+    bool too_long;
     long lineno = 0, bad_lines = 0;
     long lines[COLL_IMPORT_BATCH];
     coll_counts c = {0};
     json_t *arr = json_array();
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    if (!line || !arr) {
+        fprintf(stderr, "wijkpeil-collector: out of memory\n");
+        goto done;
+    }
+    while (read_line(f, line, COLL_IMPORT_MAX_LINE + 1, &len, &too_long) == 0) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0)
-            continue;
-        if ((size_t)len > COLL_IMPORT_MAX_LINE) {
+        if (too_long) {
             fprintf(stderr, "%s:%ld: line longer than 1 MiB, skipped\n", a->pos[1], lineno);
             bad_lines++;
             continue;
         }
+        while (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (len == 0)
+            continue;
         json_error_t je;
-        json_t *o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+        json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
         if (!o) {
             fprintf(stderr, "%s:%ld:%d: %s\n", a->pos[1], lineno, je.column, je.text);
             bad_lines++;
