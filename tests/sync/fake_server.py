@@ -52,13 +52,14 @@ def wait_gone(conn, k):
     event("gone", k)
 
 
-def read_request(conn):
-    """Reads the head; returns (Content-Length, what was read of the body)."""
+def read_head(conn):
+    """Reads the head; returns (head, Content-Length, what was read of the body), or
+    (None, 0, b"") when the peer closed first."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = conn.recv(65536)
         if not chunk:
-            return None, b""
+            return None, 0, b""
         data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
     length = 0
@@ -66,7 +67,13 @@ def read_request(conn):
         k, _, v = line.partition(b":")
         if k.strip().lower() == b"content-length":
             length = int(v.strip())
-    return length, rest
+    return head, length, rest
+
+
+def read_request(conn):
+    """Reads the head; returns (Content-Length, what was read of the body)."""
+    head, length, rest = read_head(conn)
+    return (None if head is None else length), rest
 
 
 def answer(conn, status, ctype, body, extra=""):
@@ -77,18 +84,9 @@ def answer(conn, status, ctype, body, extra=""):
 
 def read_message(conn):
     """Reads a whole HTTP message (head and Content-Length body); None when the peer closed."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        k, _, v = line.partition(b":")
-        if k.strip().lower() == b"content-length":
-            length = int(v.strip())
+    head, length, body = read_head(conn)
+    if head is None:
+        return None
     while len(body) < length:
         chunk = conn.recv(65536)
         if not chunk:
