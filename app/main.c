@@ -619,6 +619,34 @@ static bool wait_event(app *a, SDL_Event *ev, int timeout_ms)
     }
 }
 
+/* The kiosk is being stopped (SIGTERM from systemd or staff, SIGINT, the window closed) while a
+ * resident is in the middle of a poll: their answers so far are stored as abandoned, as when
+ * they walk away, and the log says so. */
+static void save_on_stop(app *a, int64_t now)
+{
+    flow *f = a->u ? ui_flow(a->u) : NULL;
+    if (!f || !flow_busy(f))
+        return;
+    char where[48];
+    if (flow_question(f) >= 0)
+        snprintf(where, sizeof where, "on question %d", flow_question(f) + 1);
+    else
+        snprintf(where, sizeof where, "on the %s screen", flow_screen_name(flow_current(f)));
+    flow_response r;
+    if (flow_abandon(f, now) && flow_take_response(f, &r)) {
+        app_log(a, "stopping during a poll (%s): the answers so far are stored as abandoned",
+                where);
+        char err[WP_ERR_LEN];
+        save_response(a, &r, err, sizeof err); /* logs the outcome */
+    } else if (!a->cfg.keep_abandoned) {
+        app_log(a,
+                "stopping during a poll (%s): partial answers are not kept (keep_abandoned = no)",
+                where);
+    } else {
+        app_log(a, "stopping during a poll (%s): nothing answered yet", where);
+    }
+}
+
 /* The event-driven loop: sleep until input or the next deadline, draw only when changed. */
 static int run_interactive(app *a)
 {
@@ -695,6 +723,7 @@ static int run_interactive(app *a)
                 dirty = true;
         } while (SDL_PollEvent(&ev));
     }
+    save_on_stop(a, wp_mono_ms());
     return 0;
 }
 
@@ -712,6 +741,8 @@ static int run_script(app *a)
     int rc = script_run_file(a->script, &env, err, sizeof err);
     a->frames += env.frames;
     a->first_frame_mono = env.first_frame_mono;
+    if (env.stopped)
+        save_on_stop(a, env.now);
     if (rc != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return 1;

@@ -6,6 +6,8 @@
 #                       cross-build for arm64 (the Raspberry Pi) and run its unit and headless
 #                       UI tests under qemu-user (skipped on an arm64 machine, or with
 #                       WIJKPEIL_SKIP_ARM64=1)
+#   tools/dev.sh test --loaded   the same beside two CPU-bound processes (stress-ng --cpu 2),
+#                       as on a shared 2-core machine (also WIJKPEIL_TEST_LOAD=1)
 #   tools/dev.sh bench  install what is missing, build optimised, print the benchmark figures
 set -euo pipefail
 
@@ -16,7 +18,7 @@ packages=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
-  python3 openssl ca-certificates curl)
+  python3 openssl ca-certificates curl stress-ng)
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
@@ -88,8 +90,17 @@ CONF
   GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
   ;;
 test)
+  loaded=${WIJKPEIL_TEST_LOAD:-0}
+  [ "${2:-}" = --loaded ] && loaded=1
   install_missing
   build "$root/build/test" -DCMAKE_BUILD_TYPE=Debug -DWIJKPEIL_SANITIZE=ON
+  if [ "$loaded" = 1 ]; then
+    # Two CPU hogs beside the tests, stopped however this script ends.
+    stress-ng --cpu 2 --quiet &
+    hogs=$!
+    trap 'kill $hogs 2>/dev/null || true; wait $hogs 2>/dev/null || true' EXIT
+    echo "== tests beside stress-ng --cpu 2 (pid $hogs) =="
+  fi
   (cd "$root/build/test" && ctest --output-on-failure -j2 --timeout 900)
   if [ "$(dpkg --print-architecture)" != arm64 ] && [ "${WIJKPEIL_SKIP_ARM64:-}" != 1 ]; then
     echo "== arm64 (Raspberry Pi) cross build, tests under qemu-user =="
@@ -101,10 +112,12 @@ test)
     install_missing "${arm64_packages[@]}"
     build "$root/build/arm64" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_TOOLCHAIN_FILE="$root/platform/cmake/aarch64-linux-gnu.cmake"
-    # Wall-clock budgets mean nothing under emulation (label "timing"); the preview and the
-    # package are checked by the native run.
+    # Timing comparisons mean nothing under emulation (label "timing"), and the kill -9
+    # campaign would take hours (label "slow"); the preview and the package are checked by the
+    # native run.
     (cd "$root/build/arm64" &&
-      ctest --output-on-failure -j2 --timeout 900 -LE timing -E '^script_(qset_preview|package_deb)$')
+      ctest --output-on-failure -j2 --timeout 900 -LE 'timing|slow' \
+        -E '^script_(qset_preview|package_deb)$')
   fi
   ;;
 bench)
@@ -113,7 +126,7 @@ bench)
   "$root/tests/bench/run.sh" "$root/build/release"
   ;;
 *)
-  echo "usage: tools/dev.sh run|test|bench" >&2
+  echo "usage: tools/dev.sh run|test [--loaded]|bench" >&2
   exit 2
   ;;
 esac

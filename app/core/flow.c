@@ -172,6 +172,14 @@ static void reset_session(flow *f, int64_t now)
     wipe(f, now);
 }
 
+bool flow_abandon(flow *f, int64_t now)
+{
+    if (!f->in_session)
+        return false;
+    reset_session(f, now);
+    return f->have_response;
+}
+
 bool flow_start(flow *f, int64_t now)
 {
     if (f->screen != FLOW_ATTRACT)

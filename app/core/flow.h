@@ -74,6 +74,10 @@ bool flow_back(flow *f, int64_t now);
 bool flow_continue(flow *f, int64_t now); /* still-there -> where they were */
 void flow_activity(flow *f, int64_t now); /* any touch: restarts the idle timer */
 bool flow_tick(flow *f, int64_t now);     /* timeouts; true when screen changed */
+/* The kiosk is stopping (SIGTERM, window closed) during a poll: the resident's answers so far
+ * are handed over as abandoned (when keep_abandoned and something was answered) and the flow
+ * goes back to attract. Returns true when a response is waiting for flow_take_response. */
+bool flow_abandon(flow *f, int64_t now);
 /* The caller could not store the response flow_take_response gave: show the error screen. */
 void flow_save_failed(flow *f, int64_t now);
 

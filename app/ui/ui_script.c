@@ -12,6 +12,7 @@
 #define SCRIPT_MAX_LINE       2048
 #define SCRIPT_MAX_WAIT_STEPS 1000000 /* guard against a deadline that never moves */
 #define SCRIPT_TAP_GAP_MS     600     /* a person's taps are at least this far apart */
+#define SCRIPT_SLEEP_STEP_MS  10      /* `sleep` looks for a request to stop this often */
 
 static void draw(script_env *e)
 {
@@ -225,7 +226,12 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
             wp_errf(msg, len, "usage: sleep MS (at most 60000)");
             return -1;
         }
-        SDL_Delay((Uint32)a);
+        /* in steps, so that a request to stop (SIGTERM) ends the sleep */
+        for (int64_t end = wp_mono_ms() + a; !e->stopped && wp_mono_ms() < end;) {
+            int64_t left = end - wp_mono_ms();
+            SDL_Delay((Uint32)(left < SCRIPT_SLEEP_STEP_MS ? left : SCRIPT_SLEEP_STEP_MS));
+            e->stopped = SDL_QuitRequested();
+        }
         settle(e, false);
         return 0;
     }
@@ -313,8 +319,13 @@ int script_run_file(const char *path, script_env *e, char *err, size_t errlen)
     char line[SCRIPT_MAX_LINE];
     int lineno = 0, rc = 0;
     bool quit = false;
+    e->stopped = false;
     draw(e); /* the first frame, as the kiosk shows it */
-    while (!quit && fgets(line, sizeof line, f)) {
+    while (!quit && !e->stopped && fgets(line, sizeof line, f)) {
+        if (SDL_QuitRequested()) {
+            e->stopped = true; /* the rest of the script is not run */
+            break;
+        }
         lineno++;
         size_t n = strlen(line);
         if (n == sizeof line - 1 && line[n - 1] != '\n') {

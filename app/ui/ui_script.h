@@ -32,6 +32,9 @@ typedef struct {
     /* Called once, right after the first frame is presented (start slow services). */
     void (*on_first_frame)(void *ctx);
     void *ctx;
+    /* Set when the script ended early because the kiosk was asked to stop (SIGTERM, SIGINT:
+     * SDL turns them into SDL_QUIT), checked after every command and during `sleep`. */
+    bool stopped;
 } script_env;
 
 /* Runs every command of the file. Returns 0 when all succeeded, or -1 with a message naming

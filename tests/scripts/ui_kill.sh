@@ -26,43 +26,7 @@ RANDOM=${WIJKPEIL_KILL_SEED:-2027}
 echo "ui_kill: $ROUNDS rounds, seed ${WIJKPEIL_KILL_SEED:-2027}"
 
 # One finished poll (the answers ui_kill_check.py expects) and one resident who walks away.
-poll() {
-    cat <<'S'
-tap-id start
-tap-id lang:ar
-tap-id option:wijk:nazareth
-tap-id next
-wait 1000
-tap-id option:woonplezier:2
-tap-id next
-tap-id option:waarom:buren
-tap-id next
-tap-id option:zorgen:geld
-tap-id option:zorgen:werk
-tap-id next
-wait 2000
-tap-id option:gezondheid:4
-tap-id next
-tap-id next
-tap-id option:cijfer_vertrouwen:5
-tap-id next
-tap-id option:gehoord:prefer_not
-tap-id next
-tap-id option:beter:groen
-tap-id option:beter:schoon
-tap-id next
-tap-id option:wijkcentrum:yes
-tap-id next
-expect-screen thanks
-wait 8000
-expect-screen attract
-tap-id start
-tap-id lang:tr
-tap-id option:wijk:pottenberg
-wait 120000
-expect-screen attract
-S
-}
+poll() { cat "$WIJKPEIL_SRC/tests/scripts/lib/kill_poll.txt"; }
 for _ in $(seq 1 30); do poll; done >"$TMP/long.txt"
 poll >"$TMP/short.txt"
 

@@ -711,6 +711,39 @@ static void test_reset_and_abandoned(void)
     qset_free(qs);
 }
 
+/* The kiosk is stopped mid-poll (SIGTERM): the answers so far come out as abandoned at once. */
+static void test_abandon_on_stop(void)
+{
+    qset *qs = load(POLL);
+    flow_response r;
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "c"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_abandon(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.abandoned && r.language == 1 && r.finished_mono_ms == now);
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"q1\":\"c\"}");
+    free(js);
+    CHECK(flow_current(f) == FLOW_ATTRACT && !flow_busy(f));
+    CHECK(!flow_abandon(f, ++now)); /* nothing in progress */
+    flow_free(f);
+
+    /* keep_abandoned off, or nothing answered: nothing, but the poll still ends. */
+    now = T0;
+    f = started(qs, false, 0, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "c"), ++now));
+    CHECK(!flow_abandon(f, ++now) && !flow_take_response(f, &r));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    flow_free(f);
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(!flow_abandon(f, ++now) && !flow_take_response(f, &r));
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_thanks_and_wipe(void)
 {
     qset *qs = load(POLL);
@@ -1014,6 +1047,7 @@ int main(void)
     RUN(test_reset_and_abandoned);
     RUN(test_thanks_and_wipe);
     RUN(test_deadlines_attract);
+    RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);
     RUN(test_save_failed);
     RUN(test_replace_qset);

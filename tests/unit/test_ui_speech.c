@@ -102,6 +102,18 @@ static bool wait_heard(int limit_ms)
     return false;
 }
 
+/* Waits (real time, at most limit_ms) until nothing is being heard. */
+static bool wait_quiet(int limit_ms)
+{
+    for (int i = 0; i < limit_ms / 10; i++) {
+        ui_speech_changed(T.u);
+        if (speech_current_tag(T.sp) < 0)
+            return true;
+        SDL_Delay(10);
+    }
+    return false;
+}
+
 static bool tree_has(const char *needle)
 {
     ui_speech_changed(T.u);
@@ -111,39 +123,48 @@ static bool tree_has(const char *needle)
     return yes;
 }
 
-static void test_tap_within_a_frame_while_synthesising(void)
+static int cmp_double(const void *a, const void *b)
 {
-    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
-    CHECK(tap_id("read-aloud"));
-    CHECK(speech_busy(T.sp));
-    double worst = 0, took[10];
-    int over = 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Taps an answer and redraws, 10 times; each first says the long question again when speak.
+ * Returns the median time of tap + redraw in ms; *worst gets the slowest. */
+static double tap_median(bool speak, double *worst)
+{
+    double took[10];
     for (int i = 0; i < 10; i++) {
-        /* Speak the long question again, then tap while it is being synthesised. */
-        CHECK(tap_id("read-aloud"));
+        if (speak) /* then tap while it is being synthesised */
+            CHECK(tap_id("read-aloud"));
         double t0 = ms_now();
         CHECK(tap_id(i % 2 ? "option:lang:b" : "option:lang:a"));
         ui_draw(T.u, T.now);
         SDL_RenderPresent(T.r);
-        double dt = ms_now() - t0;
-        took[i] = dt;
-        if (dt > worst)
-            worst = dt;
-        if (dt > FRAME_MS)
-            over++;
+        took[i] = ms_now() - t0;
     }
-    for (int i = 1; i < 10; i++) /* insertion sort for the median */
-        for (int j = i; j > 0 && took[j] < took[j - 1]; j--) {
-            double t = took[j];
-            took[j] = took[j - 1];
-            took[j - 1] = t;
-        }
-    printf("tap + redraw while synthesising: median %.2f ms, worst %.2f ms (frame %.1f ms)\n",
-           took[5], worst, FRAME_MS);
-    /* A UI that waited on synthesis would be slow every time; a shared, sanitised build may
-     * be slow once or twice. */
-    CHECKF(took[5] < FRAME_MS, "median tap took %.1f ms, more than a frame", took[5]);
-    CHECKF(over <= 2, "%d of 10 taps took longer than a frame (worst %.1f ms)", over, worst);
+    qsort(took, 10, sizeof took[0], cmp_double);
+    *worst = took[9];
+    return took[5];
+}
+
+static void test_tap_within_a_frame_while_synthesising(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    double base_worst, worst;
+    tap_median(false, &base_worst); /* text rasterised once, then cached */
+    double base = tap_median(false, &base_worst);
+    CHECK(tap_id("read-aloud"));
+    CHECK(speech_busy(T.sp));
+    double med = tap_median(true, &worst);
+    printf("tap + redraw while synthesising: median %.2f ms, worst %.2f ms; without speech: "
+           "median %.2f ms, worst %.2f ms (frame %.1f ms)\n",
+           med, worst, base, base_worst, FRAME_MS);
+    /* A UI that waited on synthesis would add it to every tap; a loaded machine slows the
+     * taps with and without speech alike, so the same run's median without speech is the
+     * yardstick (on a quiet machine both are well inside a frame). */
+    CHECKF(med < 2 * base + FRAME_MS / 2, "median tap took %.1f ms, %.1f ms without speech", med,
+           base);
     CHECK(tree_has("\"id\": \"option:lang:b\""));
 }
 
@@ -151,17 +172,17 @@ static void test_reading_follows_and_tap_stops(void)
 {
     ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
     CHECK(tap_id("read-aloud"));
-    CHECK(wait_heard(3000));
+    CHECK(wait_heard(30000));
     CHECK(tree_has("\"speaking\": true"));
     CHECK(tree_has("\"reading\": true"));
     /* A tap on an answer stops the speech, but reading stays on. */
     CHECK(tap_id("option:lang:a"));
-    SDL_Delay(150);
+    CHECK(wait_quiet(5000)); /* the long question would go on for 20 s and more */
     CHECK(!tree_has("\"speaking\": true"));
     CHECK(tree_has("\"reading\": true"));
     /* The next screen is read by itself. */
     CHECK(tap_id("next"));
-    CHECK(wait_heard(3000));
+    CHECK(wait_heard(30000));
     CHECK(tree_has("\"question\": \"kort\""));
     CHECK(tree_has("\"speaking\": true"));
 }
@@ -195,7 +216,7 @@ static void test_still_there_is_spoken(void)
     T.now += 100000;
     ui_tick(T.u, T.now);
     CHECK(!strcmp(ui_screen_name(T.u), "still-there"));
-    CHECK(wait_heard(3000));
+    CHECK(wait_heard(30000));
     CHECK(tree_has("\"speaking\": true"));
     T.now += 40000;
     ui_tick(T.u, T.now);
