@@ -7,6 +7,7 @@
 #include "fuzzlib.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ static void send_all(int fd, const void *buf, size_t len)
     const char *p = buf;
     while (len > 0) {
         ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue; /* libFuzzer's timeout alarm */
         if (w <= 0)
             return; /* the server may answer and close before reading everything (413) */
         p += w;
@@ -72,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct timeval tv = {.tv_sec = 30};
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
-        connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINTR)) {
         perror("fuzz: connect");
         abort();
     }
@@ -87,6 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t got = 0;
     for (;;) {
         ssize_t r = recv(fd, s->reply + got, FUZZ_REPLY_MAX - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
         if (r < 0) {
             perror("fuzz: no complete answer from the collector");
             abort(); /* a hang is a bug too */
