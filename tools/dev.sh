@@ -99,7 +99,7 @@ fuzz_run() {
   done
   for t in "${failed[@]}"; do
     echo "== fuzz_$t: end of $dir/$t.log =="
-    grep -v '^#' "$dir/$t.log" | tail -n 40
+    sed -n '/^fuzz: \|ERROR: /,$p' "$dir/$t.log" | grep -v '^wijkpeil-collector: ' | head -n 60
   done
   [ ${#failed[@]} -eq 0 ]
 }
