@@ -173,6 +173,10 @@ bench)
   "$root/tests/bench/run.sh" "$root/build/release"
   ;;
 fuzz)
+  if ! [[ ${2:-300} =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: tools/dev.sh fuzz [SECONDS]  (a whole number of seconds per target)" >&2
+    exit 2
+  fi
   install_missing
   fuzz_run "${2:-300}"
   ;;
