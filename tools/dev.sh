@@ -5,10 +5,15 @@
 #   tools/dev.sh test   install what is missing, build with ASan+UBSan, run every test; then
 #                       cross-build for arm64 (the Raspberry Pi) and run its unit and headless
 #                       UI tests under qemu-user (skipped on an arm64 machine, or with
-#                       WIJKPEIL_SKIP_ARM64=1)
+#                       WIJKPEIL_SKIP_ARM64=1); the native run ends with a short smoke run of
+#                       every fuzz target (WIJKPEIL_FUZZ_SMOKE seconds each, default 15)
 #   tools/dev.sh test --loaded   the same beside two CPU-bound processes (stress-ng --cpu 2),
 #                       as on a shared 2-core machine (also WIJKPEIL_TEST_LOAD=1)
 #   tools/dev.sh bench  install what is missing, build optimised, print the benchmark figures
+#   tools/dev.sh fuzz [SECONDS]
+#                       build the libFuzzer targets of tests/fuzz with clang (build/fuzz) and run
+#                       each for SECONDS (default 300), as many at once as there are cores;
+#                       exits non-zero when one crashes, hangs or leaks (input in build/fuzz)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +23,8 @@ packages=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
-  python3 openssl ca-certificates curl stress-ng)
+  python3 openssl ca-certificates curl stress-ng
+  clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
@@ -46,6 +52,58 @@ build() { # build DIR [cmake options...]
   shift
   cmake -S "$root" -B "$dir" "$@" >/dev/null
   cmake --build "$dir" -j"$(nproc)"
+}
+
+# fuzz_run SECONDS: builds every tests/fuzz/fuzz_NAME.c with clang into build/fuzz and runs each
+# for SECONDS on its seeds (tests/fuzz/corpus/NAME, read only) plus what earlier runs found
+# (build/fuzz/corpus/NAME), nproc at a time. Prints a table; returns 1 when any target failed.
+fuzz_run() {
+  local secs=$1 dir="$root/build/fuzz" t
+  cmake -S "$root" -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWIJKPEIL_FUZZ=ON -DWIJKPEIL_TESTS=OFF >/dev/null
+  cmake --build "$dir" -j"$(nproc)" --target wp_fuzz_all
+  local targets=()
+  for t in "$root"/tests/fuzz/fuzz_*.c; do
+    t=$(basename "$t" .c)
+    targets+=("${t#fuzz_}")
+  done
+  one() { # one NAME: runs a target, its output in build/fuzz/NAME.log
+    local name=$1 dict=()
+    [ -f "$root/tests/fuzz/$name.dict" ] && dict=(-dict="$root/tests/fuzz/$name.dict")
+    mkdir -p "$dir/corpus/$name"
+    rm -f "$dir/crash-$name"
+    "$dir/tests/fuzz/fuzz_$name" "$dir/corpus/$name" "$root/tests/fuzz/corpus/$name" \
+      "${dict[@]}" -max_total_time="$secs" -timeout=25 -print_final_stats=1 \
+      -exact_artifact_path="$dir/crash-$name" \
+      >"$dir/$name.log" 2>&1
+  }
+  local running=0 failed=()
+  for t in "${targets[@]}"; do
+    if [ "$running" -ge "$(nproc)" ]; then
+      wait -n || true
+      running=$((running - 1))
+    fi
+    echo "fuzz_$t: ${secs}s"
+    one "$t" &
+    running=$((running + 1))
+  done
+  wait || true
+  printf '%-16s %8s %12s  %s\n' target seconds executions result
+  for t in "${targets[@]}"; do
+    local log="$dir/$t.log" execs time result=clean
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
+    if [ -e "$dir/crash-$t" ] || ! grep -q '^Done ' "$log"; then
+      result="FAILED: input $dir/crash-$t, log $log"
+      failed+=("$t")
+    fi
+    printf '%-16s %8s %12s  %s\n' "fuzz_$t" "${time:-?}" "${execs:-?}" "$result"
+  done
+  for t in "${failed[@]}"; do
+    echo "== fuzz_$t: end of $dir/$t.log =="
+    sed -n '/^fuzz: \|ERROR: /,$p' "$dir/$t.log" | grep -v '^wijkpeil-collector: ' | head -n 60
+  done
+  [ ${#failed[@]} -eq 0 ]
 }
 
 cmd=${1:-}
@@ -102,6 +160,8 @@ test)
     echo "== tests beside stress-ng --cpu 2 (pid $hogs) =="
   fi
   (cd "$root/build/test" && ctest --output-on-failure -j2 --timeout 900)
+  echo "== fuzz smoke run (${WIJKPEIL_FUZZ_SMOKE:-15}s per target) =="
+  fuzz_run "${WIJKPEIL_FUZZ_SMOKE:-15}"
   if [ "$(dpkg --print-architecture)" != arm64 ] && [ "${WIJKPEIL_SKIP_ARM64:-}" != 1 ]; then
     echo "== arm64 (Raspberry Pi) cross build, tests under qemu-user =="
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -125,8 +185,16 @@ bench)
   build "$root/build/release" -DCMAKE_BUILD_TYPE=Release
   "$root/tests/bench/run.sh" "$root/build/release"
   ;;
+fuzz)
+  if ! [[ ${2:-300} =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: tools/dev.sh fuzz [SECONDS]  (a whole number of seconds per target)" >&2
+    exit 2
+  fi
+  install_missing
+  fuzz_run "${2:-300}"
+  ;;
 *)
-  echo "usage: tools/dev.sh run|test [--loaded]|bench" >&2
+  echo "usage: tools/dev.sh run|test [--loaded]|bench|fuzz [SECONDS]" >&2
   exit 2
   ;;
 esac

@@ -451,15 +451,54 @@ static char *envelope_prefix(const sync_engine *g)
     return t;
 }
 
+int sync_parse_ack(const char *body, size_t len, const char (*ids)[37], int n, sync_ack *verdict)
+{
+    for (int k = 0; k < n; k++)
+        verdict[k] = SYNC_ACK_NONE;
+    json_t *ack = body ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *results = json_object_get(ack, "results");
+    const char *proto = json_string_value(json_object_get(ack, "protocol"));
+    if (!proto || strcmp(proto, SYNC_PROTOCOL) != 0 || !json_is_array(results)) {
+        json_decref(ack);
+        return -1;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(results, i, r)
+    {
+        const char *id = json_string_value(json_object_get(r, "id"));
+        const char *rs = json_string_value(json_object_get(r, "status"));
+        if (!id || !rs)
+            continue;
+        int k = -1;
+        if (i < (size_t)n && strcmp(ids[i], id) == 0) {
+            k = (int)i;
+        } else {
+            for (int j = 0; j < n; j++)
+                if (strcmp(ids[j], id) == 0) {
+                    k = j;
+                    break;
+                }
+        }
+        if (k < 0 || verdict[k] != SYNC_ACK_NONE)
+            continue; /* not ours, or named twice */
+        if (strcmp(rs, "stored") == 0 || strcmp(rs, "duplicate") == 0)
+            verdict[k] = SYNC_ACK_SENT;
+        else if (strcmp(rs, "conflict") == 0 || strcmp(rs, "invalid") == 0)
+            verdict[k] = SYNC_ACK_REFUSED;
+    }
+    json_decref(ack);
+    return 0;
+}
+
 /* Sends the next batch of pending responses after *after_seq. */
 static sync_outcome send_batch(sync_engine *g, int64_t *after_seq)
 {
     sync_outcome out = SYNC_FAIL;
     char err[WP_ERR_LEN];
     sync_batch b = {.max = g->t.batch_max};
-    json_t *ack = NULL;
     const char **sent = NULL, **conf = NULL;
-    char *taken = NULL;
+    sync_ack *verdict = NULL;
     b.ids = calloc((size_t)b.max, sizeof *b.ids);
     char *pre = envelope_prefix(g);
     if (!b.ids || !pre || batch_append(&b, pre, strlen(pre) - 1) != 0 ||
@@ -496,53 +535,27 @@ static sync_outcome send_batch(sync_engine *g, int64_t *after_seq)
     }
     out = SYNC_FAIL;
     sync_conn *c = &g->conn;
-    json_t *results = NULL;
-    if (answer_is_json(c))
-        ack = json_loadb(c->body, c->len, 0, NULL);
-    results = json_object_get(ack, "results");
-    const char *proto = json_string_value(json_object_get(ack, "protocol"));
-    if (!proto || strcmp(proto, SYNC_PROTOCOL) != 0 || !json_is_array(results)) {
+    verdict = calloc((size_t)b.n, sizeof *verdict);
+    sent = calloc((size_t)b.n, sizeof *sent);
+    conf = calloc((size_t)b.n, sizeof *conf);
+    if (!verdict || !sent || !conf) {
+        wp_errf(g->error, sizeof g->error, "out of memory");
+        goto done;
+    }
+    if (!answer_is_json(c) ||
+        sync_parse_ack(c->body, c->len, (const char(*)[37])b.ids, b.n, verdict) != 0) {
         wp_errf(g->error, sizeof g->error,
                 "the answer (HTTP %ld) was not the collector's acknowledgement: a captive portal "
                 "or proxy may be in the way; nothing was marked as sent",
                 status);
         goto done;
     }
-    sent = calloc((size_t)b.n, sizeof *sent);
-    conf = calloc((size_t)b.n, sizeof *conf);
-    taken = calloc((size_t)b.n, 1);
-    if (!sent || !conf || !taken) {
-        wp_errf(g->error, sizeof g->error, "out of memory");
-        goto done;
-    }
     size_t ns = 0, nc = 0;
-    size_t i;
-    json_t *r;
-    json_array_foreach(results, i, r)
-    {
-        const char *id = json_string_value(json_object_get(r, "id"));
-        const char *rs = json_string_value(json_object_get(r, "status"));
-        if (!id || !rs)
-            continue;
-        int k = -1;
-        if (i < (size_t)b.n && strcmp(b.ids[i], id) == 0) {
-            k = (int)i;
-        } else {
-            for (int j = 0; j < b.n; j++)
-                if (strcmp(b.ids[j], id) == 0) {
-                    k = j;
-                    break;
-                }
-        }
-        if (k < 0 || taken[k])
-            continue; /* not ours, or named twice */
-        if (strcmp(rs, "stored") == 0 || strcmp(rs, "duplicate") == 0)
+    for (int k = 0; k < b.n; k++) {
+        if (verdict[k] == SYNC_ACK_SENT)
             sent[ns++] = b.ids[k];
-        else if (strcmp(rs, "conflict") == 0 || strcmp(rs, "invalid") == 0)
+        else if (verdict[k] == SYNC_ACK_REFUSED)
             conf[nc++] = b.ids[k];
-        else
-            continue;
-        taken[k] = 1;
     }
     int64_t now = wp_wall_ms();
     if ((ns && store_mark(g->st, sent, ns, STORE_SENT, now, err, sizeof err) != 0) ||
@@ -561,10 +574,9 @@ static sync_outcome send_batch(sync_engine *g, int64_t *after_seq)
     }
     out = SYNC_OK;
 done:
-    free(taken);
+    free(verdict);
     free(sent);
     free(conf);
-    json_decref(ack);
     free(pre);
     free(b.text);
     free(b.ids);

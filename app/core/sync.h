@@ -61,6 +61,19 @@ typedef struct {
  * localhost). Returns 0, or -1 with a message saying why not. */
 int sync_check_endpoint(const char *endpoint, char *err, size_t errlen);
 
+/* What the collector's acknowledgement says about one response of a batch. */
+typedef enum {
+    SYNC_ACK_NONE = 0, /* not named (or only after it was named once): sent again later */
+    SYNC_ACK_SENT,     /* "stored" or "duplicate": the collector holds it */
+    SYNC_ACK_REFUSED   /* "conflict" or "invalid": kept here and shown to staff */
+} sync_ack;
+
+/* Reads the JSON answer to POST /v1/responses (PROTOCOL.md) about the n UUIDs that were sent,
+ * in the order sent: verdict[k] says what became of ids[k]. Results naming no sent UUID, or one
+ * already named, and unknown statuses are ignored. Returns 0, or -1 when the body is not a
+ * wijkpeil-sync/1 acknowledgement (then every verdict is SYNC_ACK_NONE). */
+int sync_parse_ack(const char *body, size_t len, const char (*ids)[37], int n, sync_ack *verdict);
+
 /* Starts the uploader thread on db_path with a copy of cfg. Returns 0 and *out = NULL when no
  * endpoint is configured (sync off); 0 and a running uploader; or -1 with a message (a refused
  * endpoint, no token, curl failed). tuning may be NULL. */

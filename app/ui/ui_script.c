@@ -170,6 +170,19 @@ static bool reach(script_env *e, const char *id)
     return scroll_to(e, id);
 }
 
+int script_split_line(char *line, char **argv, int max)
+{
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+        line[--n] = '\0';
+    char *p = line;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!*p || *p == '#')
+        return 0;
+    return split(p, argv, max);
+}
+
 static int run_command(script_env *e, int argc, char **argv, bool *quit, char *msg, size_t len)
 {
     const char *cmd = argv[0];
@@ -333,15 +346,10 @@ int script_run_file(const char *path, script_env *e, char *err, size_t errlen)
             rc = -1;
             break;
         }
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-            line[--n] = '\0';
-        char *p = line;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (!*p || *p == '#')
+        char *argv[SCRIPT_MAX_ARGS];
+        int argc = script_split_line(line, argv, SCRIPT_MAX_ARGS);
+        if (argc == 0)
             continue;
-        char *argv[4];
-        int argc = split(p, argv, 4);
         char msg[WP_ERR_LEN];
         if (run_command(e, argc, argv, &quit, msg, sizeof msg) != 0) {
             wp_errf(err, errlen, "%s:%d: %s", path, lineno, msg);

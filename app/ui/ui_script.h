@@ -37,6 +37,13 @@ typedef struct {
     bool stopped;
 } script_env;
 
+#define SCRIPT_MAX_ARGS 4 /* the command and its arguments; the last one takes the rest */
+
+/* Splits one line of a script (modified in place) into the command and its arguments: blanks
+ * around it are dropped, the last argument takes the rest of the line. Returns how many (at
+ * most max), or 0 for a blank line or a # comment. */
+int script_split_line(char *line, char **argv, int max);
+
 /* Runs every command of the file. Returns 0 when all succeeded, or -1 with a message naming
  * the file and line in err. `quit` ends the script early with success. */
 int script_run_file(const char *path, script_env *env, char *err, size_t errlen);

@@ -110,6 +110,11 @@ check "same UUID from another kiosk: conflict" grep -q '"conflict":2' "$TMP/resp
 printf '{"protocol":"wijkpeil-sync/1","responses":[' >"$TMP/bad.json"
 code=$(post /v1/responses "$TOK" "$TMP/bad.json")
 check "malformed JSON: 400 with JSON error" bash -c "test $code = 400 && grep -q '\"error\":\"malformed JSON' '$TMP/resp.json'"
+# Found by fuzz_coll_http: jansson quotes the bad token cut inside a UTF-8 sequence; the answer
+# must still be JSON (it was a closed connection without any answer).
+printf '{"protocol":"wijkpeil-sync/1","responses":[{"a":"\\\325\227"}]}' >"$TMP/badutf8.json"
+code=$(post /v1/responses "$TOK" "$TMP/badutf8.json")
+check "malformed JSON cut inside UTF-8: 400 with JSON error" bash -c "test $code = 400 && grep -q '\"error\":\"malformed JSON' '$TMP/resp.json'"
 printf '{"protocol":"wijkpeil-sync/1","responses":{"a":1}}' >"$TMP/bad2.json"
 code=$(post /v1/responses "$TOK" "$TMP/bad2.json")
 check "wrong envelope type: 400" test "$code" = 400

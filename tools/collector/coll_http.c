@@ -73,7 +73,14 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned code, json_t
 
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned code, const char *msg)
 {
-    return send_json(c, code, json_pack("{s:s}", "error", msg), code == 503 ? 5 : 0);
+    /* A message may quote the request (jansson's "near '...'"), cut inside a UTF-8 sequence:
+     * json_pack refuses that, and the kiosk would get no answer at all. Say it in ASCII. */
+    char ascii[512];
+    size_t n = 0;
+    for (; msg[n] && n + 1 < sizeof ascii; n++)
+        ascii[n] = (msg[n] >= 0x20 && msg[n] < 0x7f) ? msg[n] : '?';
+    ascii[n] = '\0';
+    return send_json(c, code, json_pack("{s:s}", "error", ascii), code == 503 ? 5 : 0);
 }
 
 static size_t body_limit(const coll_req *r)

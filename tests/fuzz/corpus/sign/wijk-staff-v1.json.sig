@@ -1,0 +1,1 @@
+Tek3H8gaoi6idMJY14dUZyuVMjUpfzsJe8C8XTeIgSMYCWPypMLBkjgjWegB2SmjiJQzHU7Infk/UreZafB0Cg== ktWXrbTyaZK3LryBeNO8RrGMsky9UWgYe81s1/bvJLw=
