@@ -819,6 +819,13 @@ int main(int argc, char **argv)
     apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);
+    double ppm = px_per_mm(a), w_mm = a->win_w / ppm, h_mm = a->win_h / ppm;
+    if (w_mm < UI_SMALLEST_W_MM - 0.5 || h_mm < UI_SMALLEST_H_MM - 0.5)
+        app_log(a,
+                "WARNING: the screen is %.0f x %.0f mm (%dx%d pixels): smaller than the smallest "
+                "panel the layout is checked on (%.0f mm wide, %.0f mm high); residents may not "
+                "see or reach every answer. Check screen_width_mm.",
+                w_mm, h_mm, a->win_w, a->win_h, UI_SMALLEST_W_MM, UI_SMALLEST_H_MM);
     rc = a->script ? run_script(a) : run_interactive(a);
     if (a->stats)
         fprintf(stderr, "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld\n",
