@@ -8,6 +8,7 @@
 #include "plat_display.h"
 #include "plat_notify.h"
 #include "plat_usb.h"
+#include "plat_wait.h"
 #include "qset.h"
 #include "store.h"
 #include "sync.h"
@@ -72,6 +73,7 @@ typedef struct {
     int n_retired;
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
+    plat_wait *waiter; /* where SDL cannot block: poll() on input devices (plat_wait.h) */
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -602,11 +604,14 @@ static void stop_usb(app *a)
 
 /* Sleeps until an event or timeout_ms. SDL 2.26 blocks natively only on x11 and wayland; on
  * other drivers (KMSDRM on the Pi, dummy) its SDL_WaitEventTimeout polls every millisecond.
- * There we poll every APP_POLL_MS instead: a tenth of the wake-ups, still well inside a frame. */
+ * There we block in poll() on the input devices and an eventfd (plat_wait.h), and only if that
+ * cannot be set up poll SDL every APP_POLL_MS. */
 static bool wait_event(app *a, SDL_Event *ev, int timeout_ms)
 {
     if (a->native_wait)
         return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
+    if (a->waiter)
+        return plat_wait_event(a->waiter, ev, timeout_ms);
     int64_t until = wp_mono_ms() + timeout_ms;
     for (;;) {
         SDL_PumpEvents();
@@ -653,6 +658,12 @@ static int run_interactive(app *a)
     start_usb(a);
     const char *drv = SDL_GetCurrentVideoDriver();
     a->native_wait = drv && (!strcmp(drv, "x11") || !strcmp(drv, "wayland"));
+    if (!a->native_wait) {
+        /* KMSDRM and dummy: block in poll() on the input devices instead of polling SDL. */
+        char err[WP_ERR_LEN];
+        if (plat_wait_open(NULL, &a->waiter, err, sizeof err) != 0)
+            app_log(a, "%s: polling every %d ms instead", err, APP_POLL_MS);
+    }
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
     /* Fault injection for the watchdog test: the main loop hangs after this many ms (while
@@ -724,6 +735,8 @@ static int run_interactive(app *a)
         } while (SDL_PollEvent(&ev));
     }
     save_on_stop(a, wp_mono_ms());
+    plat_wait_close(a->waiter);
+    a->waiter = NULL;
     return 0;
 }
 
