@@ -73,7 +73,8 @@ typedef struct {
     int n_retired;
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
-    plat_wait *waiter; /* where SDL cannot block: poll() on input devices (plat_wait.h) */
+    plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
+    int64_t hours_change; /* next opening or closing time (from apply_hours) */
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -280,12 +281,35 @@ static void apply_backlight(app *a, int64_t now)
             n == 1 ? "" : "s");
 }
 
-static void on_time(void *ctx, int64_t now)
+static void check_usb(app *a, int64_t now);
+
+/* The kiosk's per-tick work, in one order, for the production loop and the script driver alike:
+ * the screens' timeouts, the save retry queue, a pending question-set switch, USB sticks,
+ * opening hours and the backlight. Returns true when the screen must be redrawn. */
+static bool app_step(void *ctx, int64_t now)
 {
-    retry_unsaved(ctx, now);
-    apply_pending(ctx);
-    apply_hours(ctx, now);
-    apply_backlight(ctx, now);
+    app *a = ctx;
+    bool dirty = ui_tick(a->u, now);
+    retry_unsaved(a, now);
+    apply_pending(a);
+    check_usb(a, now);
+    a->hours_change = apply_hours(a, now);
+    apply_backlight(a, now);
+    return dirty;
+}
+
+/* The next time app_step has work (INT64_MAX: none). */
+static int64_t app_deadline(void *ctx, int64_t now)
+{
+    app *a = ctx;
+    int64_t d = ui_deadline(a->u, now);
+    if (a->n_unsaved && a->next_retry < d)
+        d = a->next_retry;
+    if (a->usb && plat_usb_deadline(a->usb, now) < d)
+        d = plat_usb_deadline(a->usb, now);
+    if (a->hours_change < d)
+        d = a->hours_change;
+    return d;
 }
 
 static void usage(FILE *f)
@@ -674,17 +698,12 @@ static int run_interactive(app *a)
         hang && wp_parse_int(hang, 1, 86400000L, &hang_ms) ? wp_mono_ms() + hang_ms : INT64_MAX;
     while (running) {
         int64_t now = wp_mono_ms();
-        if (ui_tick(a->u, now))
+        if (app_step(a, now))
             dirty = true;
-        retry_unsaved(a, now);
-        apply_pending(a);
-        check_usb(a, now);
-        int64_t hours_change = apply_hours(a, now);
         if (dirty) {
             present(a, now);
             dirty = false;
         }
-        apply_backlight(a, now);
         while (now >= hang_at)
             SDL_Delay(1000);
         /* Pinged from the main loop only: if the loop stops, so do the pings. */
@@ -692,17 +711,11 @@ static int run_interactive(app *a)
             plat_notify_watchdog();
             next_wd = now + wd / 2;
         }
-        int64_t d = ui_deadline(a->u, now);
-        if (a->n_unsaved && a->next_retry < d)
-            d = a->next_retry;
+        int64_t d = app_deadline(a, now);
         if (wd > 0 && next_wd < d)
             d = next_wd;
         if (hang_at < d)
             d = hang_at;
-        if (a->usb && plat_usb_deadline(a->usb, now) < d)
-            d = plat_usb_deadline(a->usb, now);
-        if (hours_change < d)
-            d = hours_change;
         int64_t wait = d == INT64_MAX ? APP_MAX_WAIT_MS : d - now;
         if (wait < 1)
             wait = 1;
@@ -748,7 +761,8 @@ static int run_script(app *a)
                       .width = a->win_w,
                       .height = a->win_h,
                       .now = a->mono_base,
-                      .on_time = on_time,
+                      .step = app_step,
+                      .deadline = app_deadline,
                       .on_first_frame = on_first_frame,
                       .ctx = a};
     int rc = script_run_file(a->script, &env, err, sizeof err);
