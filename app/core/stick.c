@@ -1093,7 +1093,7 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
         goto done;
     }
     files = files_of(qs, &n_files);
-    if (!files && qset_n_files(qs) > 0) {
+    if (!files && qset_lists_files(qs) && qset_n_files(qs) > 0) {
         set->status = STICK_SET_UNREADABLE;
         snprintf(set->reason, sizeof set->reason, "%s: out of memory", name);
         goto done;
