@@ -244,21 +244,13 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
  * time, may wrap past midnight); *next gets the monotonic time of the next change. */
 static bool within_hours(const app *a, int64_t now, int64_t *next)
 {
-    int h1, m1, h2, m2;
-    *next = INT64_MAX;
-    if (!a->cfg.opening_hours[0] ||
-        sscanf(a->cfg.opening_hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4)
-        return true;
     time_t t = (time_t)(wall_at(a, now) / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
-    int mins = tm.tm_hour * 60 + tm.tm_min, open = h1 * 60 + m1, close = h2 * 60 + m2;
-    if (open == close)
-        return true;
-    bool in = open < close ? (mins >= open && mins < close) : (mins >= open || mins < close);
-    int delta = ((in ? close : open) - mins + 1440) % 1440;
-    *next = now + ((int64_t)delta * 60 - tm.tm_sec) * 1000;
-    return in;
+    int minute = tm.tm_hour * 60 + tm.tm_min;
+    long in = hours_next_change(&a->cfg.hours, minute, tm.tm_sec);
+    *next = in < 0 ? INT64_MAX : now + (int64_t)in * 1000;
+    return hours_open_at(&a->cfg.hours, minute);
 }
 
 /* Rests the attract screen outside opening hours. Returns the next time this changes. */
