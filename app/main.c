@@ -35,7 +35,6 @@
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
-#define APP_POLL_MS     10    /* event polling step where SDL cannot block (KMSDRM, dummy) */
 #define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
 #define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
 
@@ -620,24 +619,13 @@ static void stop_usb(app *a)
 
 /* Sleeps until an event or timeout_ms. SDL 2.26 blocks natively only on x11 and wayland; on
  * other drivers (KMSDRM on the Pi, dummy) its SDL_WaitEventTimeout polls every millisecond.
- * There we block in poll() on the input devices and an eventfd (plat_wait.h), and only if that
- * cannot be set up poll SDL every APP_POLL_MS. */
+ * There we block in poll() on the input devices and an eventfd (plat_wait.h); only if that
+ * cannot be set up (no eventfd or inotify) does SDL's own polling remain. */
 static bool wait_event(app *a, SDL_Event *ev, int timeout_ms)
 {
-    if (a->native_wait)
-        return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
     if (a->waiter)
         return plat_wait_event(a->waiter, ev, timeout_ms);
-    int64_t until = wp_mono_ms() + timeout_ms;
-    for (;;) {
-        SDL_PumpEvents();
-        if (SDL_PeepEvents(ev, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 1)
-            return true;
-        int64_t left = until - wp_mono_ms();
-        if (left <= 0)
-            return false;
-        SDL_Delay((Uint32)(left < APP_POLL_MS ? left : APP_POLL_MS));
-    }
+    return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
 }
 
 /* The kiosk is being stopped (SIGTERM from systemd or staff, SIGINT, the window closed) while a
@@ -678,7 +666,7 @@ static int run_interactive(app *a)
         /* KMSDRM and dummy: block in poll() on the input devices instead of polling SDL. */
         char err[WP_ERR_LEN];
         if (plat_wait_open(NULL, &a->waiter, err, sizeof err) != 0)
-            app_log(a, "%s: polling every %d ms instead", err, APP_POLL_MS);
+            app_log(a, "%s: SDL polls for events instead", err);
     }
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
