@@ -533,6 +533,7 @@ static void open_speech(app *a)
     speech_options so = {.event_type = a->speech_event == (Uint32)-1 ? 0 : a->speech_event};
     if (speech_open(&so, &a->speech, err, sizeof err) != 0) {
         app_log(a, "ERROR: no speech: %s", err);
+        ui_set_speech_unavailable(a->u, true);
         return;
     }
     ui_set_speech(a->u, a->speech);

@@ -67,6 +67,9 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_MORE] = "more",
     [UISTR_CLOSE] = "close",
     [UISTR_MORE_ANSWERS] = "more_answers",
+    [UISTR_CHOSEN] = "chosen",
+    [UISTR_NOT_CHOSEN] = "not_chosen",
+    [UISTR_UNAVAILABLE] = "unavailable",
 };
 
 /* Keys whose text is a template and must say where the number goes. */

@@ -46,6 +46,9 @@ typedef enum {
     UISTR_MORE,         /* the collapsed toolbar's button */
     UISTR_CLOSE,        /* the same button while its panel is open */
     UISTR_MORE_ANSWERS, /* on "down" when answers are below: "{n} more" */
+    UISTR_CHOSEN,       /* said when read-aloud is on and an answer is tapped: "Chosen" */
+    UISTR_NOT_CHOSEN,   /* ... and tapped again: "No longer chosen" */
+    UISTR_UNAVAILABLE,  /* on the speech controls when the kiosk has no audio output */
     UISTR_COUNT
 } uistr_key;
 

@@ -54,15 +54,17 @@ struct ui {
     ui_icons *icons;
     flow *fl;
     const qset *qs;
-    bool large, contrast; /* display modes of the current resident */
-    bool reading;         /* read-aloud switched on */
-    bool more_open;       /* the collapsed toolbar's panel is open */
-    bool resting;         /* outside opening hours: blank screen, no poll */
-    int64_t awake_until;  /* a tap while resting shows the closed screen until then */
-    char hours[32];       /* opening hours as shown on the closed screen */
-    int scroll;           /* first content row shown */
-    int max_scroll;       /* last value scroll may take on this screen */
-    int keep_option;      /* option to scroll into view at the next layout, -1: none */
+    bool large, contrast;          /* display modes of the current resident */
+    bool reading;                  /* read-aloud switched on */
+    bool more_open;                /* the collapsed toolbar's panel is open */
+    bool no_speech;                /* the kiosk has no working audio output */
+    char said_text[UIW_LABEL_LEN]; /* the confirmation last spoken ("Chosen: Money") */
+    bool resting;                  /* outside opening hours: blank screen, no poll */
+    int64_t awake_until;           /* a tap while resting shows the closed screen until then */
+    char hours[32];                /* opening hours as shown on the closed screen */
+    int scroll;                    /* first content row shown */
+    int max_scroll;                /* last value scroll may take on this screen */
+    int keep_option;               /* option to scroll into view at the next layout, -1: none */
     flow_screen last_screen;
     int last_question;
     uiw_list wl;       /* widgets of the current layout */
@@ -257,7 +259,7 @@ static SDL_Rect rect(int x, int y, int w, int h)
 typedef struct {
     const char *id;
     uiw_action act;
-    bool toggle, on;
+    bool toggle, on, enabled;
     char label[UIW_LABEL_LEN];
     int w; /* width wanted for the label on one line */
 } ui_tool;
@@ -285,6 +287,7 @@ static void tools(ui *u, const ui_sizes *s, ui_tool *t)
         t[i].act = def[i].act;
         t[i].toggle = def[i].toggle;
         t[i].on = false;
+        t[i].enabled = true;
         switch (def[i].act) {
         case UIA_READ_ALOUD:
             /* Its state in words: once on, the same control stops the reading. */
@@ -308,6 +311,20 @@ static void tools(ui *u, const ui_sizes *s, ui_tool *t)
             t[i].on = u->contrast;
             wp_strlcpy(t[i].label, S(u, UISTR_HIGH_CONTRAST), sizeof t[i].label);
             break;
+        }
+        bool speech_control = def[i].act == UIA_READ_ALOUD || def[i].act == UIA_VOLUME_DOWN ||
+                              def[i].act == UIA_VOLUME_UP;
+        if (speech_control && u->no_speech) {
+            /* No audio output: say so on the controls instead of a toggle that does nothing. */
+            char l[UIW_LABEL_LEN];
+            snprintf(l, sizeof l, "%s (%s)",
+                     S(u, def[i].act == UIA_READ_ALOUD  ? UISTR_READ_ALOUD
+                          : def[i].act == UIA_VOLUME_UP ? UISTR_VOLUME_UP
+                                                        : UISTR_VOLUME_DOWN),
+                     S(u, UISTR_UNAVAILABLE));
+            wp_strlcpy(t[i].label, l, sizeof t[i].label);
+            t[i].enabled = false;
+            t[i].on = false;
         }
         t[i].w = control_w(u, s, t[i].label, s->small, false, mm(u, def[i].min_mm));
     }
@@ -343,8 +360,10 @@ static void add_tool(ui *u, const ui_sizes *s, const ui_tool *t, SDL_Rect r)
 {
     uiw *b =
         add_control(u, t->toggle ? UIW_TOGGLE : UIW_BUTTON, t->id, t->label, s->small, r, t->act);
-    if (b)
+    if (b) {
         b->selected = t->on;
+        b->enabled = t->enabled;
+    }
 }
 
 static void add_more(ui *u, const ui_sizes *s, SDL_Rect r)
@@ -410,8 +429,9 @@ typedef struct {
     const char *next;           /* NULL: no next button */
     const char *next_widest[3]; /* every label next may take on this screen (stable width) */
     bool next_enabled;
-    const char *hint; /* a refused tap's notice, or NULL */
-    bool tools;       /* one-bar panels: "more" and the language switch join it */
+    bool next_secondary; /* "skip": nothing chosen, so not the most visible button */
+    const char *hint;    /* a refused tap's notice, or NULL */
+    bool tools;          /* one-bar panels: "more" and the language switch join it */
     bool language;
 } ui_bottom;
 
@@ -521,7 +541,7 @@ static void lay_bottom(ui *u, const ui_sizes *s, const ui_bottom *b, bool middle
     if (b->next) {
         uiw *n = add(u, UIW_BUTTON, "next", b->next, NULL, s->body, g.next);
         if (n) {
-            n->look = UIW_PRIMARY;
+            n->look = b->next_secondary ? UIW_TILE : UIW_PRIMARY;
             n->action = UIA_NEXT;
             n->enabled = b->next_enabled;
             n->bold = true;
@@ -1376,6 +1396,7 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
         l->id = "language-switch";
         l->act = UIA_LANG_SWITCH;
         l->toggle = l->on = false;
+        l->enabled = true;
         wp_strlcpy(l->label, S(u, UISTR_LANGUAGE), sizeof l->label);
         l->w = language_switch_w(u, s);
     }
@@ -1432,6 +1453,7 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
                                                          : UISTR_NEXT),
                    .next_widest = {S(u, UISTR_SKIP), S(u, UISTR_NEXT), S(u, UISTR_FINISH)},
                    .next_enabled = flow_next_enabled(u->fl),
+                   .next_secondary = nk == FLOW_NEXT_SKIP,
                    .hint = msg,
                    .tools = s->one_bar,
                    .language = true};
@@ -1929,6 +1951,43 @@ static void after_flow(ui *u, int64_t now)
     }
 }
 
+/* With read-aloud on, a tapped answer is confirmed in speech ("Chosen: Money", "No longer
+ * chosen: Money"); a refused tap says why (A14). The option's recorded clip, if any, is heard
+ * in place of its words. */
+static void confirm_choice(ui *u, const uiw *w, bool was, int64_t now)
+{
+    if (!u->o.speech)
+        return;
+    const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
+    bool is = flow_selected(u->fl, flow_question(u->fl), w->arg);
+    speech_segment seg[2];
+    int n = 0;
+    char head[UIW_LABEL_LEN];
+    if (is == was && flow_hint_now(u->fl, now) == FLOW_HINT_MAX) {
+        uistr_format(head, sizeof head, S(u, UISTR_MAX_REACHED), q->max);
+        wp_strlcpy(u->said_text, head, sizeof u->said_text);
+    } else {
+        const char *verb = S(u, is ? UISTR_CHOSEN : UISTR_NOT_CHOSEN);
+        if (w->clip) {
+            wp_strlcpy(head, verb, sizeof head);
+            seg[1] =
+                (speech_segment){.text = w->spoken, .lang = w->lang, .clip = w->clip, .tag = 1};
+            n = 1;
+        } else {
+            snprintf(head, sizeof head, "%s: %s", verb, w->spoken);
+        }
+        snprintf(u->said_text, sizeof u->said_text, "%s: %s", verb, w->spoken);
+    }
+    seg[0] = (speech_segment){.text = head, .lang = w->lang, .clip = NULL, .tag = 0};
+    n++;
+    speech_stop(u->o.speech);
+    for (int i = 0; i < n; i++)
+        wp_strlcpy(u->said[i], w->id, sizeof u->said[i]);
+    u->n_said = n;
+    u->heard = -1;
+    speech_say(u->o.speech, seg, n);
+}
+
 static void activate(ui *u, const uiw *w, int64_t now)
 {
     switch (w->action) {
@@ -1938,9 +1997,13 @@ static void activate(ui *u, const uiw *w, int64_t now)
     case UIA_LANG:
         flow_choose_language(u->fl, w->arg, now);
         break;
-    case UIA_OPTION:
+    case UIA_OPTION: {
+        bool was = flow_selected(u->fl, flow_question(u->fl), w->arg);
         flow_toggle(u->fl, w->arg, now);
+        if (u->reading)
+            confirm_choice(u, w, was, now);
         break;
+    }
     case UIA_NEXT:
         flow_next(u->fl, now);
         break;
@@ -2335,6 +2398,8 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
     json_object_set_new(root, "reading", json_boolean(u->reading));
     json_object_set_new(root, "more_open", json_boolean(u->more_open));
+    json_object_set_new(root, "speech", json_string(u->no_speech ? "unavailable" : "available"));
+    json_object_set_new(root, "said", json_string(u->said_text));
     json_object_set_new(root, "resting", json_boolean(u->resting));
     json_object_set_new(root, "awake", json_boolean(u->resting && now < u->awake_until));
     json_object_set_new(root, "volume",
@@ -2357,6 +2422,11 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "lang", json_string(w->lang));
         json_object_set_new(o, "px", json_integer(w->px));
         json_object_set_new(o, "bold", json_boolean(w->bold));
+        json_object_set_new(o, "style",
+                            json_string(w->look == UIW_PRIMARY   ? "primary"
+                                        : w->look == UIW_TILE    ? "secondary"
+                                        : w->look == UIW_HINTBOX ? "hint"
+                                                                 : "plain"));
         json_object_set_new(o, "rtl", json_boolean(w->rtl));
         json_object_set_new(o, "pad", json_integer(w->pad));
         json_object_set_new(o, "pad_x", json_integer(w->pad_x));
@@ -2395,4 +2465,12 @@ bool ui_widget_enabled(ui *u, const char *id, int64_t now)
 bool ui_more_open(const ui *u)
 {
     return u->more_open;
+}
+
+void ui_set_speech_unavailable(ui *u, bool unavailable)
+{
+    u->no_speech = unavailable;
+    if (unavailable)
+        u->reading = false;
+    u->layout_valid = false;
 }

@@ -105,6 +105,9 @@ void ui_set_modes(ui *u, bool large_text, bool high_contrast);
 /* The speech worker reported that another segment is being heard (or speech ended): returns
  * true when the highlight must be redrawn. */
 bool ui_speech_changed(ui *u);
+/* The kiosk has no working audio output: the speech controls say "unavailable" and do nothing
+ * (never a toggle that pretends to speak). */
+void ui_set_speech_unavailable(ui *u, bool unavailable);
 /* Sets or replaces the speech handle (opened after the first frame, so start-up stays fast). */
 void ui_set_speech(ui *u, speech *sp);
 

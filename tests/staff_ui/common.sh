@@ -18,11 +18,6 @@ check() {
     if "$@"; then pass=$((pass + 1)); else bad "$what"; fi
 }
 
-# Staff mode is reachable only once the kiosk links ui_staff (the lead wires it into ui.c and
-# main.c); until then these tests say so and stop without failing.
-staff_ui_wired() {
-    grep -q -a 'staff-import' "$WIJKPEIL"
-}
 
 # Makes $TMP/kiosk.conf, $TMP/staff.secret/.public, $TMP/media (mount root), $TMP/data (db).
 staff_ui_setup() {

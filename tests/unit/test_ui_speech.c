@@ -195,6 +195,55 @@ static void test_reading_follows_and_tap_stops(void)
     CHECK(!tree_has("\"speaking\": true"));
 }
 
+/* A14: with read-aloud on, a tapped answer is said ("Gekozen: Ja"); tapped again, that it is
+ * no longer chosen. */
+static void test_tapped_answer_is_confirmed(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    if (!tree_has("\"reading\": true"))
+        CHECK(tap_id("read-aloud"));
+    CHECK(tap_id("option:lang:a"));
+    CHECK(tree_has("\"said\": \"Gekozen: Ja\""));
+    CHECK(wait_heard(30000));
+    CHECK(tap_id("option:lang:a"));
+    CHECK(tree_has("\"said\": \"Niet meer gekozen: Ja\""));
+    CHECK(wait_heard(30000));
+    CHECK(tap_id("read-aloud")); /* stop reading */
+    CHECK(wait_quiet(5000));
+    /* Reading off: a tap says nothing. */
+    CHECK(tap_id("option:lang:b"));
+    CHECK(!tree_has("\"said\": \"Gekozen: Nee\""));
+}
+
+/* "Skip" is not the most visible button: secondary until an answer is chosen. */
+static void test_skip_is_secondary(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    char *t = ui_tree_json(T.u, T.now);
+    const char *next = t ? strstr(t, "\"id\": \"next\"") : NULL;
+    CHECK(next && strstr(next, "\"style\": \"secondary\""));
+    free(t);
+    CHECK(tap_id("option:lang:a"));
+    t = ui_tree_json(T.u, T.now);
+    next = t ? strstr(t, "\"id\": \"next\"") : NULL;
+    CHECK(next && strstr(next, "\"style\": \"primary\""));
+    free(t);
+}
+
+/* Without an audio output the speech controls say so and do nothing. */
+static void test_no_audio_output_is_said(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    ui_set_speech_unavailable(T.u, true);
+    CHECK(tree_has("\"speech\": \"unavailable\""));
+    CHECK(tree_has("\"label\": \"Voorlezen (niet beschikbaar)\""));
+    tap_id("read-aloud");
+    CHECK(!tree_has("\"reading\": true"));
+    CHECK(!speech_busy(T.sp));
+    ui_set_speech_unavailable(T.u, false);
+    CHECK(tree_has("\"speech\": \"available\""));
+}
+
 static void test_volume_and_reset_for_next_resident(void)
 {
     ui_preview(T.u, FLOW_QUESTION, 1, 0, T.now);
@@ -277,6 +326,9 @@ int main(void)
     RUN(test_reading_follows_and_tap_stops);
     RUN(test_volume_and_reset_for_next_resident);
     RUN(test_still_there_is_spoken);
+    RUN(test_tapped_answer_is_confirmed);
+    RUN(test_skip_is_secondary);
+    RUN(test_no_audio_output_is_said);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);
     speech_close(T.sp);
