@@ -18,6 +18,7 @@ int cmd_sign(int argc, char **argv)
     size_t len = 0;
     qset *qs = NULL;
     qset_diag *diag = NULL;
+    uistr *strings = NULL;
     int rc = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--key") && i + 1 < argc)
@@ -45,10 +46,11 @@ int cmd_sign(int argc, char **argv)
         snprintf(dir, sizeof dir, "%.*s", slash == set ? 1 : (int)(slash - set), set);
     else
         wp_strlcpy(dir, ".", sizeof dir);
+    strings = qset_cmd_strings("sign");
     diag = calloc(1, sizeof *diag);
-    if (!diag)
+    if (!strings || !diag)
         goto done;
-    if (qset_load_buffer(data, len, set, dir, &qs, diag) != 0) {
+    if (qset_load_buffer(data, len, set, dir, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             fprintf(stderr, "%s\n", diag->msg[i]);
         fprintf(stderr, "wijkpeil-qset sign: %s is not a valid question set: not signed\n", set);
@@ -66,6 +68,7 @@ int cmd_sign(int argc, char **argv)
 done:
     memset(sk, 0, sizeof sk);
     qset_free(qs);
+    uistr_free(strings);
     free(diag);
     free(data);
     return rc;
