@@ -73,7 +73,7 @@ static const char *const key_names[UISTR_COUNT] = {
 static bool is_template(int k)
 {
     return k == UISTR_CHOOSE_UP_TO || k == UISTR_MAX_REACHED || k == UISTR_CHOOSE_AT_LEAST ||
-           k == UISTR_STILL_THERE_BODY;
+           k == UISTR_STILL_THERE_BODY || k == UISTR_MORE_ANSWERS;
 }
 
 const char *uistr_key_name(uistr_key k)

@@ -404,6 +404,8 @@ static const struct {
      "t.json: 'ui_strings' 'en': 'choose_up_to' must contain '{n}'"},
     {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'still_there_body':'Tap to go on.'}}}",
      "t.json: 'ui_strings' 'en': 'still_there_body' must contain '{n}'"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'nl':{'more_answers':'nog meer'}}}",
+     "t.json: 'ui_strings' 'nl': 'more_answers' must contain '{n}'"},
     {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'dir':'down'}}}",
      "t.json: 'ui_strings' 'en': 'dir' must be 'ltr' or 'rtl'"},
     {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'next':' '}}}",
