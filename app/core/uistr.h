@@ -1,5 +1,7 @@
 /* The kiosk's own words (buttons, hints, smiley and yes/no labels) in every language it knows,
- * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats. */
+ * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats.
+ * A question set may bring its own for its languages ("ui_strings", same keys): the UI looks
+ * words up through qset_ui_string/qset_ui_rtl (qset.h), which fall back to these. */
 #ifndef WP_UISTR_H
 #define WP_UISTR_H
 

@@ -203,6 +203,13 @@ static void test_scan_sets(void)
                "{\"format\": \"wijkpeil/1\", \"id\": \"x\", \"version\": 1, \"languages\": "
                "[\"nl\"], \"title\": {\"nl\": \"t\"}, \"questions\": []}\n",
                k.sk1);
+    /* Signed and well formed, but in a language the kiosk has no interface strings for. */
+    put_signed(
+        qdir, "swahili.json",
+        "{\"format\": \"wijkpeil/1\", \"id\": \"sw\", \"version\": 1, \"languages\": "
+        "[\"nl\", \"sw\"], \"title\": {\"nl\": \"t\", \"sw\": \"t\"}, \"questions\": "
+        "[{\"id\": \"a\", \"type\": \"yesno\", \"text\": {\"nl\": \"V\", \"sw\": \"S\"}}]}\n",
+        k.sk1);
     {
         /* 6 MiB: refused without being read (sparse, so the test stays fast). */
         char *big = pathf("%s/%s", qdir, "big.json");
@@ -232,13 +239,14 @@ static void test_scan_sets(void)
     CHECKF(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0, "scan: %s", err);
     if (!s)
         goto out;
-    CHECKF(s->n_sets == 10, "n_sets = %d", s->n_sets);
+    CHECKF(s->n_sets == 11, "n_sets = %d", s->n_sets);
     check_status(s, "good.json", STICK_SET_OK, NULL);
     check_status(s, "unsigned.json", STICK_SET_UNSIGNED, "not signed");
     check_status(s, "other-key.json", STICK_SET_UNKNOWN_KEY, "does not trust");
     check_status(s, "changed.json", STICK_SET_TAMPERED, "changed after it was signed");
     check_status(s, "broken.json", STICK_SET_INVALID, "broken.json:2:");
     check_status(s, "invalid.json", STICK_SET_INVALID, "empty");
+    check_status(s, "swahili.json", STICK_SET_INVALID, "language \"sw\" has no interface strings");
     check_status(s, "big.json", STICK_SET_TOO_LARGE, "5 MiB");
     check_status(s, "link.json", STICK_SET_UNSAFE, "symbolic link");
     check_status(s, "linksig.json", STICK_SET_UNSAFE, "symbolic link");
