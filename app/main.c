@@ -224,7 +224,7 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
 {
     app *a = ctx;
     qset *qs = NULL;
-    if (qset_load_file(path, &qs, NULL) != 0) {
+    if (qset_load_file(path, a->strings, &qs, NULL) != 0) {
         wp_errf(err, errlen, "%s does not load as a question set", path);
         return -1;
     }
@@ -379,7 +379,14 @@ static int load_content(app *a)
     qset_diag *diag = calloc(1, sizeof *diag);
     if (!diag)
         return -1;
-    if (qset_load_file(a->cfg.questionset, &a->qs, diag) != 0) {
+    /* The kiosk's own strings first: the set is checked against the languages they cover. */
+    snprintf(path, sizeof path, "%s/assets/ui-strings.json", a->data_dir);
+    if (uistr_load(path, &a->strings, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil: %s\n", err);
+        free(diag);
+        return -1;
+    }
+    if (qset_load_file(a->cfg.questionset, a->strings, &a->qs, diag) != 0) {
         fprintf(stderr, "wijkpeil: the question set is not valid; the kiosk will not start "
                         "a poll from it:\n");
         for (int i = 0; i < diag->n; i++)
@@ -390,11 +397,6 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
-    snprintf(path, sizeof path, "%s/assets/ui-strings.json", a->data_dir);
-    if (uistr_load(path, &a->strings, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil: %s\n", err);
-        return -1;
-    }
     if (store_open(a->cfg.db, &a->st, err, sizeof err) != 0) {
         /* Not fatal: residents can still answer; every save retries the database, the error
          * is on screen for staff and in the log, and answers wait in memory. */
@@ -406,7 +408,7 @@ static int load_content(app *a)
     char active[CONFIG_PATH_LEN];
     qset *qs = NULL;
     if (store_meta_get(a->st, APP_META_ACTIVE, active, sizeof active, err, sizeof err) == 0 &&
-        qset_load_file(active, &qs, NULL) == 0) {
+        qset_load_file(active, a->strings, &qs, NULL) == 0) {
         qset_free(a->qs);
         a->qs = qs;
     }
@@ -501,6 +503,7 @@ static int open_ui(app *a, int64_t now)
     ui_staff_options so;
     memset(&so, 0, sizeof so);
     so.cfg = &a->cfg;
+    so.strings = a->strings;
     so.db_path = a->cfg.db;
     so.data_dir = a->data_dir_local;
     so.log_path = a->cfg.log_file;

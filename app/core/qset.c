@@ -40,6 +40,8 @@ struct qset {
     bool lists_files; /* the set has a "files" list */
     int n_files;
     qset_file *files;
+    const char *ui[QSET_MAX_LANGS][UISTR_COUNT]; /* "ui_strings" per language, NULL: not given */
+    char ui_dir[QSET_MAX_LANGS];                 /* its "dir": 0 not given, 'l' ltr, 'r' rtl */
 };
 
 static void *ar_alloc(qset *qs, size_t n)
@@ -112,6 +114,7 @@ typedef struct {
     bool oom;
     bool langs_ok; /* the language list is valid: check texts against it */
     qset *qs;
+    const uistr *builtin;  /* the kiosk's own interface strings, NULL: none */
     const char *base_real; /* real path of the set's folder, for clips */
     json_t *jfiles;        /* the set's "files" when it is a usable object, else NULL */
     json_t *used_clips;    /* clip paths the set names (keys) */
@@ -1019,8 +1022,8 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
 /* ---- the whole set ---- */
 
 static const char *const top_keys[] = {
-    "format",    "id",          "version",       "languages",    "title", "welcome", "thanks",
-    "questions", "title_audio", "welcome_audio", "thanks_audio", "files", NULL};
+    "format",    "id",          "version",       "languages",  "title", "welcome", "thanks",
+    "questions", "title_audio", "welcome_audio", "thanks_audio", "files", "ui_strings", NULL};
 
 static void load_languages(loader *L, json_t *root)
 {
@@ -1085,6 +1088,122 @@ static void load_languages(loader *L, json_t *root)
     }
 }
 
+/* Appends ", item" (or "item" first) to a list being built in buf; false when it is full. */
+static bool list_add(char *buf, size_t len, size_t *used, const char *item)
+{
+    int w = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", item);
+    if (w < 0 || (size_t)w >= len - *used)
+        return false;
+    *used += (size_t)w;
+    return true;
+}
+
+/* One language of "ui_strings": known keys, valid texts ({n} kept in templates), "dir". */
+static void load_ui_lang(loader *L, const char *lang, json_t *jl, int li)
+{
+    char where[QSET_DIAG_LEN / 4];
+    snprintf(where, sizeof where, "\"ui_strings\" \"%s\": ", lang);
+    if (!json_is_object(jl)) {
+        lerr(L,
+             "%smust be an object of interface strings, e.g. {\"name\": \"Soomaali\", "
+             "\"dir\": \"ltr\", ...}",
+             where);
+        return;
+    }
+    const char *allowed[UISTR_COUNT + 2];
+    for (int k = 0; k < UISTR_COUNT; k++)
+        allowed[k] = uistr_key_name((uistr_key)k);
+    allowed[UISTR_COUNT] = "dir";
+    allowed[UISTR_COUNT + 1] = NULL;
+    check_keys(L, jl, where, allowed, NULL);
+    const char *key;
+    json_t *v;
+    json_object_foreach(jl, key, v)
+    {
+        uistr_key k;
+        bool rtl;
+        if (!strcmp(key, "dir")) {
+            if (!uistr_parse_dir(json_string_value(v), &rtl))
+                lerr(L, "%s\"dir\" must be \"ltr\" or \"rtl\"", where);
+            else if (li >= 0)
+                L->qs->ui_dir[li] = rtl ? 'r' : 'l';
+            continue;
+        }
+        if (!uistr_key_by_name(key, &k))
+            continue; /* check_keys said so */
+        const char *problem = uistr_check_value(k, json_string_value(v), json_string_length(v));
+        if (problem) {
+            lerr(L, "%s\"%s\" %s", where, key, problem);
+            continue;
+        }
+        if (li >= 0 && !(L->qs->ui[li][k] = ar_strdup(L->qs, json_string_value(v))))
+            L->oom = true;
+    }
+}
+
+/* "ui_strings": the set's own interface strings per language, over the kiosk's built-in ones.
+ * A language of the set the kiosk has no strings for needs every key here; the message names
+ * the language and every missing key. */
+static void load_ui_strings(loader *L, json_t *root)
+{
+    qset *qs = L->qs;
+    json_t *ju = json_object_get(root, "ui_strings");
+    if (ju && !json_is_object(ju)) {
+        lerr(L, "\"ui_strings\" must be an object of language code -> interface strings, e.g. "
+                "{\"so\": {\"name\": \"Soomaali\", \"dir\": \"ltr\", ...}}");
+        ju = NULL;
+    }
+    const char *lang;
+    json_t *jl;
+    if (ju)
+        json_object_foreach(ju, lang, jl)
+        {
+            int li = L->langs_ok ? lang_index(L, lang) : -1;
+            if (L->langs_ok && li < 0)
+                lerr(L, "\"ui_strings\": \"%s\" is not one of the languages of the poll (%s)", lang,
+                     L->lang_list);
+            else
+                load_ui_lang(L, lang, jl, li);
+        }
+    if (!L->langs_ok)
+        return;
+    char builtin[QSET_DIAG_LEN / 4] = "";
+    size_t bused = 0;
+    for (int i = 0; i < uistr_n_languages(L->builtin); i++)
+        list_add(builtin, sizeof builtin, &bused, uistr_language(L->builtin, i));
+    for (int li = 0; li < qs->n_langs; li++) {
+        const char *code = qs->langs[li];
+        if (uistr_has_language(L->builtin, code))
+            continue;
+        json_t *given = ju ? json_object_get(ju, code) : NULL;
+        if (given && !json_is_object(given))
+            continue; /* said above */
+        char missing[QSET_DIAG_LEN] = "";
+        size_t used = 0;
+        int n = 0;
+        if (!json_object_get(given, "dir") && list_add(missing, sizeof missing, &used, "dir"))
+            n++;
+        for (int k = 0; k < UISTR_COUNT; k++) {
+            const char *name = uistr_key_name((uistr_key)k);
+            if (!json_object_get(given, name) && list_add(missing, sizeof missing, &used, name))
+                n++;
+        }
+        if (n == 0)
+            continue;
+        if (!given)
+            lerr(L,
+                 "language \"%s\" has no interface strings (built in: %s; none in "
+                 "\"ui_strings\"): add \"ui_strings\": {\"%s\": {...}} with every key of "
+                 "assets/ui-strings.json: %s",
+                 code, bused ? builtin : "none", code, missing);
+        else
+            lerr(L,
+                 "\"ui_strings\" \"%s\": the kiosk has no interface strings for \"%s\", so "
+                 "every key is needed; missing: %s",
+                 code, code, missing);
+    }
+}
+
 static void load_root(loader *L, json_t *root)
 {
     qset *qs = L->qs;
@@ -1127,6 +1246,7 @@ static void load_root(loader *L, json_t *root)
     load_text(L, root, "title", true, "", "\"title\"", &qs->title);
     load_text(L, root, "welcome", false, "", "\"welcome\"", &qs->welcome);
     load_text(L, root, "thanks", false, "", "\"thanks\"", &qs->thanks);
+    load_ui_strings(L, root);
 
     json_t *jq = json_object_get(root, "questions");
     if (!jq) {
@@ -1173,7 +1293,7 @@ static void fill_base_dir(loader *L, const char *base_dir, char *buf, size_t len
 }
 
 int qset_load_buffer(const char *data, size_t len, const char *name, const char *base_dir,
-                     qset **out, qset_diag *diag)
+                     const uistr *builtin, qset **out, qset_diag *diag)
 {
     int rc = -1;
     json_t *root = NULL;
@@ -1181,6 +1301,7 @@ int qset_load_buffer(const char *data, size_t len, const char *name, const char 
     loader L;
     memset(&L, 0, sizeof L);
     L.name = name ? name : "(question set)";
+    L.builtin = builtin;
     L.diag = diag;
     if (diag) {
         diag->n = 0;
@@ -1231,7 +1352,7 @@ done:
     return rc;
 }
 
-int qset_load_file(const char *path, qset **out, qset_diag *diag)
+int qset_load_file(const char *path, const uistr *builtin, qset **out, qset_diag *diag)
 {
     char err[WP_ERR_LEN];
     char *data = NULL;
@@ -1255,7 +1376,7 @@ int qset_load_file(const char *path, qset **out, qset_diag *diag)
         dir[1] = '\0';
     else
         *slash = '\0';
-    int rc = qset_load_buffer(data, len, path, dir, out, diag);
+    int rc = qset_load_buffer(data, len, path, dir, builtin, out, diag);
     free(data);
     return rc;
 }
@@ -1349,4 +1470,20 @@ int qset_n_files(const qset *qs)
 const qset_file *qset_file_at(const qset *qs, int i)
 {
     return i >= 0 && i < qs->n_files ? &qs->files[i] : NULL;
+}
+
+const char *qset_ui_string(const qset *qs, const uistr *builtin, const char *lang, uistr_key k)
+{
+    int li = qs ? qset_language_index(qs, lang) : -1;
+    if (li >= 0 && (int)k >= 0 && k < UISTR_COUNT && qs->ui[li][k])
+        return qs->ui[li][k];
+    return uistr_get(builtin, lang, k);
+}
+
+bool qset_ui_rtl(const qset *qs, const uistr *builtin, const char *lang)
+{
+    int li = qs ? qset_language_index(qs, lang) : -1;
+    if (li >= 0 && qs->ui_dir[li])
+        return qs->ui_dir[li] == 'r';
+    return uistr_is_rtl(builtin, lang);
 }

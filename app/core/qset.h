@@ -6,6 +6,8 @@
 #ifndef WP_QSET_H
 #define WP_QSET_H
 
+#include "uistr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,10 +19,10 @@
 #define QSET_MAX_SCALE_SPAN 11                /* scale max - min + 1, e.g. 0..10 */
 #define QSET_MAX_FILE_BYTES (5 * 1024 * 1024) /* larger files are refused unread */
 #define QSET_MAX_DIAG       64                /* messages kept per load */
-#define QSET_DIAG_LEN       320               /* bytes per message */
 #define QSET_MAX_FILES      1000              /* entries of "files" */
 #define QSET_MAX_FILE_PATH  255               /* a clip path or a path in "files" */
 #define QSET_SHA256_HEX_LEN 64                /* hex digits of a SHA-256 in "files" */
+#define QSET_DIAG_LEN       1024 /* bytes per message (one may list every interface key) */
 
 typedef enum { QSET_SINGLE, QSET_MULTI, QSET_SMILEY, QSET_YESNO, QSET_SCALE } qset_type;
 
@@ -68,13 +70,16 @@ typedef struct qset qset;
 
 /* Loads and validates a file. Returns 0 and sets *out, or -1 with every problem in diag
  * (diag may be NULL). Messages name the file, and the line/column for JSON syntax errors or
- * the question id, option id and language for semantic ones. */
-int qset_load_file(const char *path, qset **out, qset_diag *diag);
+ * the question id, option id and language for semantic ones.
+ * builtin: the kiosk's own interface strings (assets/ui-strings.json). Every language of the
+ * set needs interface strings, built in or from the set's "ui_strings" (then every key); a
+ * set is refused naming the language and the missing keys. NULL: nothing is built in. */
+int qset_load_file(const char *path, const uistr *builtin, qset **out, qset_diag *diag);
 
 /* As qset_load_file, from bytes already in memory (e.g. exactly the bytes a signature was
  * checked on). name is used in messages; base_dir resolves icons and audio clips. */
 int qset_load_buffer(const char *data, size_t len, const char *name, const char *base_dir,
-                     qset **out, qset_diag *diag);
+                     const uistr *builtin, qset **out, qset_diag *diag);
 
 void qset_free(qset *qs); /* NULL is a no-op */
 
@@ -98,6 +103,11 @@ const char *qset_base_dir(const qset *qs); /* folder of the file, for icons and 
 bool qset_lists_files(const qset *qs);
 int qset_n_files(const qset *qs);
 const qset_file *qset_file_at(const qset *qs, int i);
+/* The interface string k in language lang: the set's own ("ui_strings") when it gives one,
+ * else builtin's (uistr_get: English for a language it does not know). qs may be NULL. */
+const char *qset_ui_string(const qset *qs, const uistr *builtin, const char *lang, uistr_key k);
+/* True when lang is written right to left: the set's "dir" for it when given, else builtin's. */
+bool qset_ui_rtl(const qset *qs, const uistr *builtin, const char *lang);
 
 /* Name of a type as written in the format ("single", ...). */
 const char *qset_type_name(qset_type t);

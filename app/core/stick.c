@@ -973,7 +973,7 @@ static int cmp_name(const void *a, const void *b)
 
 /* Reads, verifies and validates one set; fills *set. */
 static void check_set(int qfd, const char *qdir, const char *name, const config *cfg,
-                      const char *stick_root, stick_set *set)
+                      const char *stick_root, const uistr *strings, stick_set *set)
 {
     char *data = NULL, *sigtext = NULL;
     size_t len = 0, siglen = 0;
@@ -1073,7 +1073,7 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
         snprintf(set->reason, sizeof set->reason, "%s: out of memory", name);
         goto done;
     }
-    if (qset_load_buffer(data, len, name, qdir, &qs, diag) != 0) {
+    if (qset_load_buffer(data, len, name, qdir, strings, &qs, diag) != 0) {
         set->status = STICK_SET_INVALID;
         size_t used = (size_t)snprintf(set->reason, sizeof set->reason,
                                        "%s is signed but not a valid question set:", name);
@@ -1143,8 +1143,8 @@ done:
     free(sigtext);
 }
 
-int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out, char *err,
-                    size_t errlen)
+int stick_scan_open(const char *stick_root, const config *cfg, const uistr *strings,
+                    stick_scan **out, char *err, size_t errlen)
 {
     stick_scan *s = NULL;
     int wfd = -1, qfd = -1, rc = -1;
@@ -1232,7 +1232,7 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
                  STICK_MAX_SETS, past_sets.n, past_sets.text,
                  past_sets.n > past_sets.shown ? " and more" : "");
     for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
-        check_set(qfd, qdir, names[i], cfg, stick_root, &s->sets[s->n_sets++]);
+        check_set(qfd, qdir, names[i], cfg, stick_root, strings, &s->sets[s->n_sets++]);
     rc = 0;
 done:
     if (names) {
@@ -1528,8 +1528,8 @@ static int cmp_installed(const void *a, const void *b)
     return c ? c : (x->version > y->version) - (x->version < y->version);
 }
 
-int stick_list_installed(const char *data_dir, stick_installed *out, int max, char *err,
-                         size_t errlen)
+int stick_list_installed(const char *data_dir, const uistr *strings, stick_installed *out, int max,
+                         char *err, size_t errlen)
 {
     char dir[STICK_PATH_LEN];
     if ((size_t)snprintf(dir, sizeof dir, "%s/questionsets", data_dir) >= sizeof dir) {
@@ -1561,7 +1561,7 @@ int stick_list_installed(const char *data_dir, stick_installed *out, int max, ch
         if (w < 0 || (size_t)w >= sizeof path)
             continue;
         qset *qs = NULL;
-        if (qset_load_file(path, &qs, NULL) != 0)
+        if (qset_load_file(path, strings, &qs, NULL) != 0)
             continue;
         stick_installed *it = &out[n++];
         wp_strlcpy(it->path, path, sizeof it->path);

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "qset.h"
 #include "store.h"
+#include "uistr.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -114,14 +115,14 @@ typedef struct {
 int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max);
 
 /* Reads a stick: lists its question sets, verifies each against cfg->trusted_keys, validates
- * the same bytes with qset_load_buffer, checks every file a set lists in "files" (a plain file
- * reached without symbolic links, within STICK_MAX_SET_FILE_BYTES and
- * STICK_MAX_SET_FILES_BYTES, with the signed SHA-256; a set naming clips without such a list is
- * refused), and reads kiosk.conf. Returns 0 and a new scan in
- * *out (free with stick_scan_free), or -1 with a message when the stick cannot be read at all
- * (e.g. no WIJKPEIL folder). */
-int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out, char *err,
-                    size_t errlen);
+ * the same bytes with qset_load_buffer (against the built-in interface strings), checks every
+ * file a set lists in "files" (a plain file reached without symbolic links, within
+ * STICK_MAX_SET_FILE_BYTES and STICK_MAX_SET_FILES_BYTES, with the signed SHA-256; a set naming
+ * clips without such a list is refused), and reads kiosk.conf. Returns 0 and a new scan in *out
+ * (free with stick_scan_free), or -1 with a message when the stick cannot be read at all (e.g. no
+ * WIJKPEIL folder). */
+int stick_scan_open(const char *stick_root, const config *cfg, const uistr *strings,
+                    stick_scan **out, char *err, size_t errlen);
 void stick_scan_free(stick_scan *s); /* NULL is a no-op */
 
 /* One status in words ("unsigned", "tampered", ...). */
@@ -158,8 +159,8 @@ typedef struct {
 /* Lists the valid sets in DATA_DIR/questionsets, as files or ID-vN/ID-vN.json folders (sorted by
  * id, then version). Returns the count
  * (at most max), or -1 with a message. Files that no longer validate are left out. */
-int stick_list_installed(const char *data_dir, stick_installed *out, int max, char *err,
-                         size_t errlen);
+int stick_list_installed(const char *data_dir, const uistr *strings, stick_installed *out, int max,
+                         char *err, size_t errlen);
 
 /* Progress of an export: done and total in the same unit (responses, then log bytes count as
  * one step). Return non-zero to cancel. */

@@ -76,7 +76,7 @@ static const char *const key_names[UISTR_COUNT] = {
 static bool is_template(int k)
 {
     return k == UISTR_CHOOSE_UP_TO || k == UISTR_MAX_REACHED || k == UISTR_CHOOSE_AT_LEAST ||
-           k == UISTR_STILL_THERE_BODY;
+           k == UISTR_STILL_THERE_BODY || k == UISTR_MORE_ANSWERS;
 }
 
 const char *uistr_key_name(uistr_key k)
@@ -92,6 +92,36 @@ static int key_index(const char *name)
         if (!strcmp(key_names[k], name))
             return k;
     return -1;
+}
+
+bool uistr_key_by_name(const char *name, uistr_key *out)
+{
+    int k = name ? key_index(name) : -1;
+    if (k < 0)
+        return false;
+    *out = (uistr_key)k;
+    return true;
+}
+
+bool uistr_parse_dir(const char *dir, bool *rtl)
+{
+    if (!dir || (strcmp(dir, "ltr") && strcmp(dir, "rtl")))
+        return false;
+    *rtl = !strcmp(dir, "rtl");
+    return true;
+}
+
+const char *uistr_check_value(uistr_key k, const char *s, size_t len)
+{
+    if (!s)
+        return "must be a string";
+    if (len == 0 || strspn(s, " \t\r\n") == len)
+        return "is empty";
+    if (len >= UISTR_MAX_STR || strlen(s) != len)
+        return "is too long or holds a NUL";
+    if (is_template((int)k) && !strstr(s, "{n}"))
+        return "must contain \"{n}\" (where the number goes)";
+    return NULL;
 }
 
 /* A language code: 1-15 of a-z, 0-9 and '-', starting with a letter ("nl", "pt-br"). */
@@ -121,13 +151,11 @@ static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang
     json_object_foreach(obj, name, v)
     {
         if (!strcmp(name, "dir")) {
-            const char *d = json_string_value(v);
-            if (!d || (strcmp(d, "ltr") && strcmp(d, "rtl"))) {
+            if (!uistr_parse_dir(json_string_value(v), &l->rtl)) {
                 wp_errf(err, errlen, "%s: language \"%s\": \"dir\" must be \"ltr\" or \"rtl\"",
                         path, code);
                 return -1;
             }
-            l->rtl = !strcmp(d, "rtl");
             have_dir = true;
             continue;
         }
@@ -136,28 +164,13 @@ static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang
             wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, code, name);
             return -1;
         }
-        const char *s = json_string_value(v);
-        if (!s) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must be a string", path, code,
-                    name);
+        const char *problem =
+            uistr_check_value((uistr_key)k, json_string_value(v), json_string_length(v));
+        if (problem) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" %s", path, code, name, problem);
             return -1;
         }
-        size_t len = json_string_length(v);
-        if (len == 0 || strspn(s, " \t\r\n") == len) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" is empty", path, code, name);
-            return -1;
-        }
-        if (len >= UISTR_MAX_STR || strlen(s) != len) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" is too long or holds a NUL", path,
-                    code, name);
-            return -1;
-        }
-        if (is_template(k) && !strstr(s, "{n}")) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must contain \"{n}\"", path, code,
-                    name);
-            return -1;
-        }
-        l->s[k] = s;
+        l->s[k] = json_string_value(v);
     }
     if (!have_dir) {
         wp_errf(err, errlen, "%s: language \"%s\": missing key \"dir\" (\"ltr\" or \"rtl\")", path,
@@ -259,6 +272,16 @@ const char *uistr_get(const uistr *u, const char *lang, uistr_key k)
     if (!l)
         l = &u->lang[u->fallback];
     return l->s[k];
+}
+
+int uistr_n_languages(const uistr *u)
+{
+    return u ? u->n : 0;
+}
+
+const char *uistr_language(const uistr *u, int i)
+{
+    return u && i >= 0 && i < u->n ? u->lang[i].code : NULL;
 }
 
 bool uistr_has_language(const uistr *u, const char *lang)

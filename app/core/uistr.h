@@ -1,5 +1,7 @@
 /* The kiosk's own words (buttons, hints, smiley and yes/no labels) in every language it knows,
- * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats. */
+ * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats.
+ * A question set may bring its own for its languages ("ui_strings", same keys): the UI looks
+ * words up through qset_ui_string/qset_ui_rtl (qset.h), which fall back to these. */
 #ifndef WP_UISTR_H
 #define WP_UISTR_H
 
@@ -64,8 +66,20 @@ const char *uistr_get(const uistr *u, const char *lang, uistr_key k);
 bool uistr_has_language(const uistr *u, const char *lang);
 /* True for right-to-left languages (the file's "dir": "rtl"). */
 bool uistr_is_rtl(const uistr *u, const char *lang);
+/* The languages of the file, in file order (for messages). */
+int uistr_n_languages(const uistr *u);
+const char *uistr_language(const uistr *u, int i); /* NULL when out of range */
+
 /* JSON key name of k ("tap_to_start"), for messages. */
 const char *uistr_key_name(uistr_key k);
+/* The key with this JSON name; false when there is none ("dir" is not a key). */
+bool uistr_key_by_name(const char *name, uistr_key *out);
+/* Checks one text for key k (s of len bytes, NULL when it is not a string), as the strings file
+ * and a question set's own "ui_strings" need it: NULL when it is fine, else the problem in
+ * words, to follow the key's name ("is empty", "must contain \"{n}\" ..."). */
+const char *uistr_check_value(uistr_key k, const char *s, size_t len);
+/* Reads a "dir" value: true with *rtl set for "ltr" or "rtl", false for anything else. */
+bool uistr_parse_dir(const char *dir, bool *rtl);
 
 /* Copies tmpl into buf with every "{n}" replaced by n. */
 void uistr_format(char *buf, size_t len, const char *tmpl, long n);

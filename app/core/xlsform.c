@@ -1154,7 +1154,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     /* The result must load exactly as a kiosk would load it. */
     qset *qs = NULL;
     if (qset_load_buffer(full, tl + 1, opts && opts->out_name ? opts->out_name : "set.json",
-                         opts && opts->base_dir ? opts->base_dir : ".", &qs, diag) != 0) {
+                         opts && opts->base_dir ? opts->base_dir : ".", opts ? opts->strings : NULL,
+                         &qs, diag) != 0) {
         free(full);
         cv.n_err++;
         goto done;

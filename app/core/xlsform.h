@@ -54,6 +54,7 @@ typedef struct {
     int version;          /* overrides settings version; 0 = from settings, else 1 */
     const char *out_name; /* name of the set in validation messages (e.g. "set.json") */
     const char *base_dir; /* where the set will live (icons); NULL = "." */
+    const uistr *strings; /* built-in interface strings the result is validated against */
 } xlsform_opts;
 
 /* Converts parsed tables (settings may be NULL) into question-set JSON text (malloc'd, ending

@@ -157,12 +157,12 @@ static const char *lang_code(const ui *u)
 
 static bool lang_rtl(const ui *u)
 {
-    return uistr_is_rtl(u->o.strings, lang_code(u));
+    return qset_ui_rtl(u->qs, u->o.strings, lang_code(u));
 }
 
 static const char *S(const ui *u, uistr_key k)
 {
-    return uistr_get(u->o.strings, lang_code(u), k);
+    return qset_ui_string(u->qs, u->o.strings, lang_code(u), k);
 }
 
 static const char *T(const ui *u, const qset_text *t)
@@ -1225,12 +1225,12 @@ static void build_language(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
         const char *code = qset_language(u->qs, i);
         memset(&t[k], 0, sizeof t[k]);
         snprintf(t[k].id, sizeof t[k].id, "lang:%s", code);
-        wp_strlcpy(t[k].label, uistr_get(u->o.strings, code, UISTR_LANGUAGE_NAME),
+        wp_strlcpy(t[k].label, qset_ui_string(u->qs, u->o.strings, code, UISTR_LANGUAGE_NAME),
                    sizeof t[k].label);
         t[k].act = UIA_LANG;
         t[k].arg = i;
         t[k].selected = flow_language(u->fl) == i && flow_language_chosen(u->fl);
-        t[k].rtl = uistr_is_rtl(u->o.strings, code);
+        t[k].rtl = qset_ui_rtl(u->qs, u->o.strings, code);
         wp_strlcpy(t[k].lang, code, sizeof t[k].lang);
     }
     ui_grid g = {.px = s->compact ? s->body : s->heading,

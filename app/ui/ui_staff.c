@@ -207,7 +207,8 @@ static void rescan(ui_staff *s, int64_t now)
     if (s->n_sticks <= 0)
         return;
     wp_strlcpy(s->stick_root, found[0], sizeof s->stick_root);
-    if (stick_scan_open(found[0], s->o.cfg, &s->scan, s->scan_err, sizeof s->scan_err) != 0)
+    if (stick_scan_open(found[0], s->o.cfg, s->o.strings, &s->scan, s->scan_err,
+                        sizeof s->scan_err) != 0)
         s->scan = NULL;
 }
 
@@ -218,7 +219,8 @@ static void load_installed(ui_staff *s)
     char err[WP_ERR_LEN];
     int first = 0;
     qset *qs = NULL;
-    if (s->o.cfg->questionset[0] && qset_load_file(s->o.cfg->questionset, &qs, NULL) == 0) {
+    if (s->o.cfg->questionset[0] &&
+        qset_load_file(s->o.cfg->questionset, s->o.strings, &qs, NULL) == 0) {
         stick_installed *in = &s->inst[0];
         memset(in, 0, sizeof *in);
         wp_strlcpy(in->path, s->o.cfg->questionset, sizeof in->path);
@@ -229,8 +231,8 @@ static void load_installed(ui_staff *s)
         qset_free(qs);
         first = 1;
     }
-    int n = stick_list_installed(s->data_dir, s->inst + first, STICK_MAX_INSTALLED - first, err,
-                                 sizeof err);
+    int n = stick_list_installed(s->data_dir, s->o.strings, s->inst + first,
+                                 STICK_MAX_INSTALLED - first, err, sizeof err);
     if (n < 0) {
         n = 0;
         set_msg(s, true, "The installed question sets cannot be listed: %s", err);

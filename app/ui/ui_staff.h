@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "sync.h"
+#include "uistr.h"
 #include "ui_text.h"
 #include "ui_widget.h"
 
@@ -51,6 +52,7 @@ typedef int (*ui_staff_activate_fn)(void *ctx, const char *path, char *err, size
 
 typedef struct {
     const config *cfg;         /* trusted keys, PIN hash, mount roots; must outlive the module */
+    const uistr *strings;      /* built-in interface strings, to validate sets (qset_load_file) */
     const char *db_path;       /* response database (opened read/write for counts and export) */
     const char *data_dir;      /* installed sets go to DATA_DIR/questionsets/ */
     const char *log_path;      /* kiosk log copied by the export; NULL or "" = none */

@@ -317,7 +317,7 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                     s.question = qi;
                     s.lang = lang;
                     s.lang_code = qset_language(qs, lang);
-                    s.rtl = uistr_is_rtl(w->strings, s.lang_code);
+                    s.rtl = qset_ui_rtl(qs, w->strings, s.lang_code);
                     s.mode = mode;
                     s.mode_name = mode_names[mode];
                     s.large = large;

@@ -161,7 +161,8 @@ int main(int argc, char **argv)
     qset *qs = NULL;
     uistr *us = NULL;
     char err[512];
-    if (qset_load_file(poll, &qs, NULL) != 0 || uistr_load(strings, &us, err, sizeof err) != 0) {
+    if (uistr_load(strings, &us, err, sizeof err) != 0 ||
+        qset_load_file(poll, us, &qs, NULL) != 0) {
         fprintf(stderr, "cannot load the demo poll or strings\n");
         return 1;
     }

@@ -9,12 +9,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    qset_diag diag;
+    static qset_diag diag; /* 64 KiB; one input at a time */
     qset *qs = NULL;
     diag.n = 0;
     diag.dropped = 0;
     if (qset_load_buffer((const char *)data, size, "fuzz.json", WIJKPEIL_SOURCE_DIR "/tests/qsets",
-                         &qs, &diag) == 0) {
+                         fz_strings(), &qs, &diag) == 0) {
         /* Walk what a loaded set hands out, as the UI would. */
         for (int i = 0; i < qset_n_questions(qs); i++) {
             const qset_question *q = qset_question_at(qs, i);

@@ -27,10 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = ff + 1;
     }
     if (t[0] && t[1]) {
-        static qset_diag diag; /* 20 KiB; one input at a time */
+        static qset_diag diag; /* 64 KiB; one input at a time */
         char *json = NULL;
         size_t len = 0;
-        xlsform_opts o = {.out_name = "set.json", .base_dir = WIJKPEIL_SOURCE_DIR "/tests/staff"};
+        xlsform_opts o = {.out_name = "set.json",
+                          .base_dir = WIJKPEIL_SOURCE_DIR "/tests/staff",
+                          .strings = fz_strings()};
         diag.n = diag.dropped = 0;
         if (xlsform_convert(t[0], names[0], t[1], names[1], t[2], t[2] ? names[2] : NULL, &o, &json,
                             &len, &diag) == 0 &&

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static char scratch[256]; /* set once by fz_dir; libFuzzer's interface leaves no handle */
+static uistr *strings;    /* loaded once by fz_strings, for the same reason */
 
 static void remove_tree(const char *path)
 {
@@ -87,4 +88,22 @@ char *fz_strndup(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     return s;
+}
+
+static void free_strings(void)
+{
+    uistr_free(strings);
+}
+
+const uistr *fz_strings(void)
+{
+    if (strings)
+        return strings;
+    char err[512];
+    if (uistr_load(WIJKPEIL_SOURCE_DIR "/assets/ui-strings.json", &strings, err, sizeof err) != 0) {
+        fprintf(stderr, "fuzz: %s\n", err);
+        abort();
+    }
+    atexit(free_strings);
+    return strings;
 }

@@ -4,6 +4,8 @@
 #ifndef WP_FUZZLIB_H
 #define WP_FUZZLIB_H
 
+#include "uistr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +23,9 @@ void fz_write(const char *path, const uint8_t *data, size_t size);
 
 /* A NUL-terminated copy of data (malloc'd; aborts when out of memory). */
 char *fz_strndup(const uint8_t *data, size_t size);
+
+/* The kiosk's built-in interface strings (assets/ui-strings.json of the source tree), loaded on
+ * first use and kept; aborts when they do not load. */
+const uistr *fz_strings(void);
 
 #endif

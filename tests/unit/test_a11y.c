@@ -88,12 +88,14 @@ static void print_findings(const ui_check_report *r)
 static qset *load(const char *path)
 {
     qset_diag *d = calloc(1, sizeof *d);
+    uistr *ui = test_strings();
     qset *qs = NULL;
-    if (qset_load_file(path, &qs, d) != 0) {
+    if (qset_load_file(path, ui, &qs, d) != 0) {
         for (int i = 0; i < d->n; i++)
             fprintf(stderr, "%s\n", d->msg[i]);
         qs = NULL;
     }
+    uistr_free(ui);
     free(d);
     return qs;
 }

@@ -104,8 +104,10 @@ static qset *load(const char *text)
 {
     qset *qs = NULL;
     qset_diag *diag = calloc(1, sizeof *diag);
-    int rc = qset_load_buffer(text, strlen(text), "inline.json", ".", &qs, diag);
+    uistr *ui = test_strings();
+    int rc = qset_load_buffer(text, strlen(text), "inline.json", ".", ui, &qs, diag);
     CHECKF(rc == 0, "inline question set loads: %s", diag->n ? diag->msg[0] : "");
+    uistr_free(ui);
     free(diag);
     return qs;
 }

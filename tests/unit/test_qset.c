@@ -2,6 +2,7 @@
 #include "qset.h"
 #include "testlib.h"
 
+#include <jansson.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,11 +57,12 @@ static void dump_diag(const qset_diag *d)
 
 static void test_valid_model(void)
 {
+    uistr *ui = test_strings();
     char *path = test_src("tests/qsets/valid-all.json");
     char *dir = test_src("tests/qsets");
     qset_diag *d = calloc(1, sizeof *d);
     qset *qs = NULL;
-    int rc = qset_load_file(path, &qs, d);
+    int rc = qset_load_file(path, ui, &qs, d);
     CHECKF(rc == 0 && qs != NULL, "valid-all.json did not load (%d messages)", d->n);
     if (rc != 0)
         dump_diag(d);
@@ -170,17 +172,19 @@ done:
     free(d);
     free(path);
     free(dir);
+    uistr_free(ui);
 }
 
 /* Strings handed out outlive the bytes they were loaded from. */
 static void test_strings_owned_by_set(void)
 {
+    uistr *ui = test_strings();
     char *json = dq("{'format':'wijkpeil/1','id':'own','version':1,'languages':['nl'],"
                     "'title':{'nl':'Titel'},'questions':[{'id':'q','type':'single',"
                     "'text':{'nl':'Vraag'},'options':[{'id':'o','text':{'nl':'Optie'}}]}]}");
     size_t len = strlen(json);
     qset *qs = NULL;
-    CHECK(qset_load_buffer(json, len, "own.json", NULL, &qs, NULL) == 0);
+    CHECK(qset_load_buffer(json, len, "own.json", NULL, ui, &qs, NULL) == 0);
     memset(json, 'x', len);
     free(json);
     if (!qs)
@@ -191,6 +195,7 @@ static void test_strings_owned_by_set(void)
     CHECK_STR(q->options[0].text.s[0], "Optie");
     CHECK(qset_welcome(qs)->s[0] == NULL); /* optional text absent */
     qset_free(qs);
+    uistr_free(ui);
 }
 
 /* ---- invalid sets: one exact message each ---- */
@@ -420,6 +425,32 @@ static const struct {
      "t.json: a: 'text_audio' for 'nl': clip 'clips/q1-nl.wav' is not listed in 'files', so the "
      "signature does not cover it"},
     {QF(CLIP_Q, ""), "clip 'clips/q1-nl.wav' is not listed in 'files'"},
+    /* the set's own interface strings ("ui_strings") */
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':['so']}",
+     "t.json: 'ui_strings' must be an object of language code -> interface strings"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'de':{'next':'Weiter'}}}",
+     "t.json: 'ui_strings': 'de' is not one of the languages of the poll (nl, en)"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'nl':'Volgende'}}",
+     "t.json: 'ui_strings' 'nl': must be an object of interface strings"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'nl':{'nxt':'Volgende'}}}",
+     "t.json: 'ui_strings' 'nl': unknown key 'nxt' (did you mean 'next'?)"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'choose_up_to':'Choose a few'}}}",
+     "t.json: 'ui_strings' 'en': 'choose_up_to' must contain '{n}'"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'still_there_body':'Tap to go on.'}}}",
+     "t.json: 'ui_strings' 'en': 'still_there_body' must contain '{n}'"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'nl':{'more_answers':'nog meer'}}}",
+     "t.json: 'ui_strings' 'nl': 'more_answers' must contain '{n}'"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'dir':'down'}}}",
+     "t.json: 'ui_strings' 'en': 'dir' must be 'ltr' or 'rtl'"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'next':' '}}}",
+     "t.json: 'ui_strings' 'en': 'next' is empty"},
+    {HEAD "'questions':[" SMILEY_A "],'ui_strings':{'en':{'next':3}}}",
+     "t.json: 'ui_strings' 'en': 'next' must be a string"},
+    {"{'format':'wijkpeil/1','id':'t','version':1,'languages':['nl','so'],"
+     "'title':{'nl':'T','so':'T'},'questions':[{'id':'a','type':'smiley','text':{'nl':'V',"
+     "'so':'S'}}],'ui_strings':{'so':{'name':'Soomaali','dir':'ltr','next':'Xiga'}}}",
+     "t.json: 'ui_strings' 'so': the kiosk has no interface strings for 'so', so every key is "
+     "needed; missing: tap_to_start, choose_language, skip,"},
     /* JSON syntax: FILE:LINE:COLUMN */
     {"{'format': }", "t.json:1:12: unexpected token near"},
     {"{\n  'format': 'wijkpeil/1',\n  'id': 't',,\n}", "t.json:3:13: string or"},
@@ -430,6 +461,7 @@ static const struct {
 
 static void test_invalid_sets(void)
 {
+    uistr *ui = test_strings();
     char *dir = test_src("tests/qsets");
     qset_diag *d = calloc(1, sizeof *d);
     int n = (int)(sizeof bad / sizeof bad[0]);
@@ -438,7 +470,7 @@ static void test_invalid_sets(void)
         char *json = dq(bad[i].json);
         char *want = dq(bad[i].want);
         qset *qs = (qset *)1;
-        int rc = qset_load_buffer(json, strlen(json), "t.json", dir, &qs, d);
+        int rc = qset_load_buffer(json, strlen(json), "t.json", dir, ui, &qs, d);
         CHECKF(rc == -1 && qs == NULL, "case %d was accepted: %s", i, json);
         CHECKF(diag_has(d, want), "case %d: no message containing \"%s\" for %s", i, want, json);
         if (!diag_has(d, want))
@@ -448,6 +480,7 @@ static void test_invalid_sets(void)
     }
     free(d);
     free(dir);
+    uistr_free(ui);
 }
 
 /* ---- invalid fixture files ---- */
@@ -469,16 +502,21 @@ static const struct {
                           "\"required\"?)"},
     {"invalid-empty-poll.json", "invalid-empty-poll.json: \"questions\" is empty"},
     {"invalid-clip-escape.json", "must not contain \"..\""},
+    {"invalid-no-ui-strings.json",
+     "invalid-no-ui-strings.json: language \"sw\" has no interface strings (built in: nl, en, "
+     "ar, tr, pl, uk, de, fr; none in \"ui_strings\"): add \"ui_strings\": {\"sw\": {...}} with "
+     "every key of assets/ui-strings.json: dir, name, tap_to_start, choose_language, next,"},
 };
 
 static void test_invalid_files(void)
 {
+    uistr *ui = test_strings();
     qset_diag *d = calloc(1, sizeof *d);
     for (size_t i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
         char *path = path_in("tests/qsets", bad_files[i].file);
         char *full = test_src(path);
         qset *qs = NULL;
-        CHECKF(qset_load_file(full, &qs, d) == -1 && !qs, "%s was accepted", bad_files[i].file);
+        CHECKF(qset_load_file(full, ui, &qs, d) == -1 && !qs, "%s was accepted", bad_files[i].file);
         CHECKF(diag_has(d, bad_files[i].want), "%s: no message containing \"%s\"",
                bad_files[i].file, bad_files[i].want);
         if (!diag_has(d, bad_files[i].want))
@@ -487,15 +525,17 @@ static void test_invalid_files(void)
         free(full);
     }
     free(d);
+    uistr_free(ui);
 }
 
 /* Every problem is reported, not only the first. */
 static void test_collects_all_errors(void)
 {
+    uistr *ui = test_strings();
     char *path = test_src("tests/qsets/invalid-many.json");
     qset_diag *d = calloc(1, sizeof *d);
     qset *qs = NULL;
-    CHECK(qset_load_file(path, &qs, d) == -1);
+    CHECK(qset_load_file(path, ui, &qs, d) == -1);
     const char *want[] = {
         "\"version\" must be a positive whole number",
         "\"title\" has no text for \"en\"",
@@ -514,11 +554,13 @@ static void test_collects_all_errors(void)
     CHECK(d->dropped == 0);
     free(d);
     free(path);
+    uistr_free(ui);
 }
 
 /* More problems than QSET_MAX_DIAG: the first are kept, the rest counted. */
 static void test_diag_cap(void)
 {
+    uistr *ui = test_strings();
     size_t cap = 64 * 1024;
     char *json = malloc(cap);
     size_t used = (size_t)snprintf(json, cap,
@@ -531,24 +573,26 @@ static void test_diag_cap(void)
                                  i ? "," : "", i);
     used += (size_t)snprintf(json + used, cap - used, "]}");
     qset_diag *d = calloc(1, sizeof *d);
-    CHECK(qset_load_buffer(json, used, "cap.json", NULL, NULL, d) == -1);
+    CHECK(qset_load_buffer(json, used, "cap.json", NULL, ui, NULL, d) == -1);
     CHECK(d->n == QSET_MAX_DIAG);
     CHECK(d->dropped == 100 - QSET_MAX_DIAG);
     CHECK(diag_has(d, "cap.json: q0: the question has no text for \"en\""));
     /* a second load starts with an empty diag */
     char *ok = dq(Q1(SMILEY_A));
     qset *qs = NULL;
-    CHECK(qset_load_buffer(ok, strlen(ok), "ok.json", NULL, &qs, d) == 0 && qs);
+    CHECK(qset_load_buffer(ok, strlen(ok), "ok.json", NULL, ui, &qs, d) == 0 && qs);
     CHECK(d->n == 0 && d->dropped == 0);
     qset_free(qs);
     free(ok);
     free(json);
     free(d);
+    uistr_free(ui);
 }
 
 /* More than QSET_MAX_QUESTIONS questions is refused; exactly the limit loads. */
 static void test_question_limit(void)
 {
+    uistr *ui = test_strings();
     size_t cap = 64 * 1024;
     char *json = malloc(cap);
     qset_diag *d = calloc(1, sizeof *d);
@@ -563,7 +607,7 @@ static void test_question_limit(void)
                 "%s{\"id\":\"q%d\",\"type\":\"yesno\",\"text\":{\"nl\":\"V\"}}", i ? "," : "", i);
         used += (size_t)snprintf(json + used, cap - used, "]}");
         qset *qs = NULL;
-        int rc = qset_load_buffer(json, used, "lim.json", NULL, &qs, d);
+        int rc = qset_load_buffer(json, used, "lim.json", NULL, ui, &qs, d);
         if (count == QSET_MAX_QUESTIONS) {
             CHECK(rc == 0 && qs && qset_n_questions(qs) == QSET_MAX_QUESTIONS);
         } else {
@@ -574,11 +618,13 @@ static void test_question_limit(void)
     }
     free(d);
     free(json);
+    uistr_free(ui);
 }
 
 /* Files over QSET_MAX_FILE_BYTES are refused without being parsed; missing files say so. */
 static void test_size_and_missing(void)
 {
+    uistr *ui = test_strings();
     char *dir = test_tmpdir("qset");
     char *big = path_in(dir, "big.json");
     size_t n = QSET_MAX_FILE_BYTES + 1;
@@ -589,16 +635,16 @@ static void test_size_and_missing(void)
     write_file(big, data, n);
     qset_diag *d = calloc(1, sizeof *d);
     qset *qs = NULL;
-    CHECK(qset_load_file(big, &qs, d) == -1 && !qs);
+    CHECK(qset_load_file(big, ui, &qs, d) == -1 && !qs);
     CHECKF(d->n == 1 && strstr(d->msg[0], "big.json: file is too large"), "got: %s",
            d->n ? d->msg[0] : "(nothing)");
-    CHECK(qset_load_buffer(data, n, "buf.json", NULL, &qs, d) == -1);
+    CHECK(qset_load_buffer(data, n, "buf.json", NULL, ui, &qs, d) == -1);
     CHECK(diag_has(d, "buf.json: file is too large"));
 
     char *none = path_in(dir, "none.json");
-    CHECK(qset_load_file(none, &qs, d) == -1);
+    CHECK(qset_load_file(none, ui, &qs, d) == -1);
     CHECK(d->n == 1 && strstr(d->msg[0], "none.json: cannot open"));
-    CHECK(qset_load_file(none, &qs, NULL) == -1); /* diag is optional */
+    CHECK(qset_load_file(none, ui, &qs, NULL) == -1); /* diag is optional */
 
     unlink(big);
     rmdir(dir);
@@ -607,11 +653,13 @@ static void test_size_and_missing(void)
     free(big);
     free(dir);
     free(d);
+    uistr_free(ui);
 }
 
 /* A clip that is a symlink out of the set's folder is refused; one inside resolves. */
 static void test_clip_symlink(void)
 {
+    uistr *ui = test_strings();
     char *dir = test_tmpdir("qsetclip");
     char *src = test_src("tests/qsets/clips/q1-nl.wav");
     char *inside = path_in(dir, "in.wav");
@@ -628,7 +676,7 @@ static void test_clip_symlink(void)
         dq(Q1("{'id':'a','type':'smiley'," TX ",'text_audio':{'nl':'in.wav','en':'out.wav'}}"));
     qset_diag *d = calloc(1, sizeof *d);
     qset *qs = NULL;
-    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == -1);
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, ui, &qs, d) == -1);
     CHECK(diag_has(
         d, "s.json: a: \"text_audio\" for \"en\": clip \"out.wav\" points outside the folder "
            "of the question set"));
@@ -636,7 +684,7 @@ static void test_clip_symlink(void)
     free(json);
 
     json = dq(Q1("{'id':'a','type':'smiley'," TX ",'text_audio':{'en':'in.wav'}}"));
-    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, ui, &qs, d) == 0 && qs);
     if (qs) {
         const char *a = qset_question_at(qs, 0)->text.audio[1];
         char real[4096];
@@ -654,6 +702,7 @@ static void test_clip_symlink(void)
     free(inside);
     free(outside);
     free(dir);
+    uistr_free(ui);
 }
 
 /* "files": the model lists exactly the files the set uses, with their SHA-256; without the list,
@@ -673,12 +722,13 @@ static void test_files_model(void)
     write_file(clip, buf, n);
     write_file(icon, "png", 3);
     qset_diag *d = calloc(1, sizeof *d);
+    uistr *ui = test_strings();
     qset *qs = NULL;
     char *json = dq(QF(CLIP_Q ",{'id':'s','type':'single'," TX
                               ",'options':[{'id':'x','icon':'money','text':{'nl':'x','en':'y'}}]}",
                        "'icons/money.png':'" SHA_Q1 "','clips/q1-nl.wav':'E7531525A8818A3B06DC5C4E"
                        "09269C351688352352117DC6CAA3BBA02D876112'"));
-    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, ui, &qs, d) == 0 && qs);
     if (!qs)
         dump_diag(d);
     if (qs) {
@@ -692,7 +742,7 @@ static void test_files_model(void)
     qset_free(qs);
     free(json);
     json = dq(Q1(CLIP_Q));
-    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, ui, &qs, d) == 0 && qs);
     if (qs) {
         CHECK(!qset_lists_files(qs) && qset_n_files(qs) == 1);
         CHECK_STR(qset_file_at(qs, 0)->path, "clips/q1-nl.wav");
@@ -701,17 +751,19 @@ static void test_files_model(void)
     qset_free(qs);
     free(json);
     json = dq(Q1(SMILEY_A));
-    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, ui, &qs, d) == 0 && qs);
     if (qs)
         CHECK(!qset_lists_files(qs) && qset_n_files(qs) == 0);
     qset_free(qs);
     unlink(clip), unlink(icon), rmdir(clips), rmdir(icons), rmdir(dir);
     free(json), free(d), free(src), free(clip), free(icon), free(clips), free(icons), free(dir);
+    uistr_free(ui);
 }
 
 /* Every demo poll shipped in assets/demo/ validates. */
 static void test_demo_polls(void)
 {
+    uistr *ui = test_strings();
     char *dir = test_src("assets/demo");
     qset_diag *d = calloc(1, sizeof *d);
     DIR *dh = opendir(dir);
@@ -722,7 +774,7 @@ static void test_demo_polls(void)
             continue;
         char *p = path_in(dir, e->d_name);
         qset *qs = NULL;
-        int rc = qset_load_file(p, &qs, d);
+        int rc = qset_load_file(p, ui, &qs, d);
         CHECKF(rc == 0, "assets/demo/%s does not validate", e->d_name);
         if (rc != 0)
             dump_diag(d);
@@ -733,6 +785,102 @@ static void test_demo_polls(void)
         closedir(dh);
     free(d);
     free(dir);
+    uistr_free(ui);
+}
+
+/* A language the kiosk has no interface strings for is refused, naming it and every key it
+ * needs; each such language is one message, with the set's other problems, in one run. */
+static void test_language_without_strings(void)
+{
+    uistr *ui = test_strings();
+    char *path = test_src("tests/qsets/invalid-no-ui-strings.json");
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    CHECK(qset_load_file(path, ui, &qs, d) == -1 && !qs);
+    CHECKF(d->n == 1, "one message, got %d", d->n);
+    for (int k = 0; k < UISTR_COUNT; k++) {
+        char want[64];
+        snprintf(want, sizeof want, " %s%s", uistr_key_name((uistr_key)k),
+                 k == UISTR_COUNT - 1 ? "" : ",");
+        CHECKF(d->n == 1 && strstr(d->msg[0], want), "the message lists \"%s\"", want);
+    }
+    if (d->n != 1)
+        dump_diag(d);
+
+    char *json = dq("{'format':'wijkpeil/1','id':'t','version':1,'languages':['nl','sw','so',"
+                    "'ti'],'title':{'nl':'T','sw':'T','so':'T','ti':'T'},'questions':["
+                    "{'id':'a','type':'smiley','text':{'nl':'V','sw':'S','so':'S','ti':'S'},"
+                    "'required':1}]}");
+    CHECK(qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d) == -1);
+    CHECK(diag_has(d, "t.json: language \"sw\" has no interface strings"));
+    CHECK(diag_has(d, "t.json: language \"so\" has no interface strings"));
+    CHECK(diag_has(d, "t.json: language \"ti\" has no interface strings"));
+    CHECK(diag_has(d, "t.json: a: \"required\" must be true or false"));
+    CHECKF(d->n == 4, "four messages, got %d", d->n);
+    if (d->n != 4)
+        dump_diag(d);
+
+    /* Without built-in strings every language needs its own. */
+    CHECK(qset_load_buffer(json, strlen(json), "t.json", NULL, NULL, &qs, d) == -1);
+    CHECK(diag_has(d, "t.json: language \"nl\" has no interface strings (built in: none;"));
+    free(json);
+    free(d);
+    free(path);
+    uistr_free(ui);
+}
+
+/* Strings from the set: a new language with all of them, and an override of a built-in one. */
+static void test_set_strings(void)
+{
+    uistr *ui = test_strings();
+    char *path = test_src("tests/qsets/valid-somali.json");
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    CHECK(qset_load_file(path, ui, &qs, d) == 0 && qs);
+    if (d->n)
+        dump_diag(d);
+    if (qs) {
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_LANGUAGE_NAME), "Soomaali");
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_CHOOSE_UP_TO), "Dooro ilaa {n} jawaabood");
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_MORE_ANSWERS), "{n} kale");
+        CHECK(!qset_ui_rtl(qs, ui, "so"));
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_LANGUAGE_NAME), "Nederlands");
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_THANKS), "Bedankt! Mahadsanid!");
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_NEXT), "Verder"); /* built in */
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_COUNT), "");
+    }
+    /* No set, or a language the set lacks: the built-in strings. */
+    CHECK_STR(qset_ui_string(NULL, ui, "nl", UISTR_NEXT), "Verder");
+    CHECK_STR(qset_ui_string(qs, ui, "ar", UISTR_LANGUAGE_NAME), "العربية");
+    CHECK(qset_ui_rtl(qs, ui, "ar") && qset_ui_rtl(NULL, ui, "ar"));
+    qset_free(qs);
+
+    /* A right-to-left language from the set: Persian, with a copy of the Arabic keys. */
+    char *strings = test_src("assets/ui-strings.json");
+    json_t *all = json_load_file(strings, 0, NULL);
+    free(strings);
+    json_t *fa = json_deep_copy(json_object_get(all, "ar"));
+    json_object_set_new(fa, "name", json_string("فارسی"));
+    json_t *set = json_pack("{s:s, s:s, s:i, s:[s,s], s:{s:s, s:s}, s:[{s:s, s:s, s:{s:s, s:s}}], "
+                            "s:{s:o}}",
+                            "format", "wijkpeil/1", "id", "fa", "version", 1, "languages", "nl",
+                            "fa", "title", "nl", "T", "fa", "T", "questions", "id", "a", "type",
+                            "yesno", "text", "nl", "V", "fa", "S", "ui_strings", "fa", fa);
+    char *text = json_dumps(set, 0);
+    CHECK(text && qset_load_buffer(text, strlen(text), "fa.json", NULL, ui, &qs, d) == 0 && qs);
+    if (d->n)
+        dump_diag(d);
+    if (qs) {
+        CHECK(qset_ui_rtl(qs, ui, "fa") && !qset_ui_rtl(qs, ui, "nl"));
+        CHECK_STR(qset_ui_string(qs, ui, "fa", UISTR_LANGUAGE_NAME), "فارسی");
+    }
+    qset_free(qs);
+    free(text);
+    json_decref(set);
+    json_decref(all);
+    free(d);
+    free(path);
+    uistr_free(ui);
 }
 
 int main(void)
@@ -748,5 +896,7 @@ int main(void)
     RUN(test_clip_symlink);
     RUN(test_files_model);
     RUN(test_demo_polls);
+    RUN(test_language_without_strings);
+    RUN(test_set_strings);
     return test_main();
 }

@@ -53,6 +53,7 @@ typedef struct {
     char root[512], stick[600], qdir[700], data[600], db[700], log[700];
     unsigned char sk1[SIGN_SECRET_BYTES], sk2[SIGN_SECRET_BYTES];
     config cfg;
+    uistr *ui; /* built-in interface strings, which sets are validated against */
     ui_staff *s;
     int64_t now;
     int activated;
@@ -190,7 +191,9 @@ static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
 
     ui_staff_options o;
     memset(&o, 0, sizeof o);
+    f->ui = test_strings();
     o.cfg = &f->cfg;
+    o.strings = f->ui;
     o.db_path = f->db;
     o.data_dir = f->data;
     o.log_path = f->log;
@@ -222,6 +225,7 @@ static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
 static void teardown(fx *f)
 {
     ui_staff_free(f->s);
+    uistr_free(f->ui);
     rm_rf(f->dir);
     free(f->dir);
 }
@@ -904,6 +908,7 @@ static void test_pin_lock_survives_restart(void)
     ui_staff_options o;
     memset(&o, 0, sizeof o);
     o.cfg = &f.cfg;
+    o.strings = f.ui;
     o.db_path = f.db;
     o.data_dir = f.data;
     o.px_per_mm = PPM;

@@ -114,12 +114,14 @@ typedef struct {
     char *dir;
     unsigned char sk1[SIGN_SECRET_BYTES], sk2[SIGN_SECRET_BYTES];
     config cfg;
+    uistr *ui; /* built-in interface strings, which sets are validated against */
 } keys;
 
 static void make_keys(keys *k)
 {
     char err[WP_ERR_LEN];
     k->dir = test_tmpdir("stick-keys");
+    k->ui = test_strings();
     char *n1 = pathf("%s/%s", k->dir, "k1"), *n2 = pathf("%s/%s", k->dir, "k2");
     char *s1 = pathf("%s/%s", k->dir, "k1.secret"), *s2 = pathf("%s/%s", k->dir, "k2.secret");
     CHECK(sign_keygen(n1, err, sizeof err) == 0 && sign_keygen(n2, err, sizeof err) == 0);
@@ -203,6 +205,13 @@ static void test_scan_sets(void)
                "{\"format\": \"wijkpeil/1\", \"id\": \"x\", \"version\": 1, \"languages\": "
                "[\"nl\"], \"title\": {\"nl\": \"t\"}, \"questions\": []}\n",
                k.sk1);
+    /* Signed and well formed, but in a language the kiosk has no interface strings for. */
+    put_signed(
+        qdir, "swahili.json",
+        "{\"format\": \"wijkpeil/1\", \"id\": \"sw\", \"version\": 1, \"languages\": "
+        "[\"nl\", \"sw\"], \"title\": {\"nl\": \"t\", \"sw\": \"t\"}, \"questions\": "
+        "[{\"id\": \"a\", \"type\": \"yesno\", \"text\": {\"nl\": \"V\", \"sw\": \"S\"}}]}\n",
+        k.sk1);
     {
         /* 6 MiB: refused without being read (sparse, so the test stays fast). */
         char *big = pathf("%s/%s", qdir, "big.json");
@@ -229,16 +238,17 @@ static void test_scan_sets(void)
 
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "";
-    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    CHECKF(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0, "scan: %s", err);
     if (!s)
         goto out;
-    CHECKF(s->n_sets == 10, "n_sets = %d", s->n_sets);
+    CHECKF(s->n_sets == 11, "n_sets = %d", s->n_sets);
     check_status(s, "good.json", STICK_SET_OK, NULL);
     check_status(s, "unsigned.json", STICK_SET_UNSIGNED, "not signed");
     check_status(s, "other-key.json", STICK_SET_UNKNOWN_KEY, "does not trust");
     check_status(s, "changed.json", STICK_SET_TAMPERED, "changed after it was signed");
     check_status(s, "broken.json", STICK_SET_INVALID, "broken.json:2:");
     check_status(s, "invalid.json", STICK_SET_INVALID, "empty");
+    check_status(s, "swahili.json", STICK_SET_INVALID, "language \"sw\" has no interface strings");
     check_status(s, "big.json", STICK_SET_TOO_LARGE, "5 MiB");
     check_status(s, "link.json", STICK_SET_UNSAFE, "symbolic link");
     check_status(s, "linksig.json", STICK_SET_UNSAFE, "symbolic link");
@@ -262,20 +272,20 @@ static void test_scan_sets(void)
     s = NULL;
     sign_public_b64(k.sk2 + 32, k.cfg.trusted_keys[1], sizeof k.cfg.trusted_keys[1]);
     k.cfg.n_trusted_keys = 2;
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s)
         check_status(s, "other-key.json", STICK_SET_OK, NULL);
     stick_scan_free(s);
     s = NULL;
     /* No trusted key at all: nothing is accepted. */
     k.cfg.n_trusted_keys = 0;
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s)
         check_status(s, "good.json", STICK_SET_UNKNOWN_KEY, "trusts no signing key");
 out:
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
-    free(stick), free(qdir), free(wdir), free(k.dir);
+    free(stick), free(qdir), free(wdir), free(k.dir), uistr_free(k.ui);
 }
 
 static void test_symlinked_folders(void)
@@ -292,20 +302,20 @@ static void test_symlinked_folders(void)
     CHECK(symlink(real, w) == 0);
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "";
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) != 0 && s == NULL);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) != 0 && s == NULL);
     CHECKF(strstr(err, "symbolic link") != NULL, "%s", err);
     /* questionsets a symlink: no sets, a note says why. */
     unlink(w);
     mkdirs(w);
     char *q = pathf("%s/%s", w, "questionsets");
     CHECK(symlink(rq, q) == 0);
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s) {
         CHECK(s->n_sets == 0 && s->n_notes == 1 && strstr(s->notes[0], "symbolic link"));
     }
     stick_scan_free(s);
     rm_rf(real), rm_rf(stick), rm_rf(k.dir);
-    free(real), free(stick), free(rq), free(w), free(q), free(k.dir);
+    free(real), free(stick), free(rq), free(w), free(q), free(k.dir), uistr_free(k.ui);
 }
 
 static void test_thousands_of_files(void)
@@ -324,7 +334,7 @@ static void test_thousands_of_files(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "";
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1000 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     printf("scan of a stick with 3000 files: %.1f ms\n", ms);
@@ -343,7 +353,7 @@ static void test_thousands_of_files(void)
     }
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
-    free(stick), free(qdir), free(k.dir);
+    free(stick), free(qdir), free(k.dir), uistr_free(k.ui);
 }
 
 /* Junk on a stick cannot hide the real set without staff being told: past the 32-set limit
@@ -364,7 +374,7 @@ static void test_skipped_are_named(void)
     put_signed(qdir, "zz-real.json", good_set, k.sk1);
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "";
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s) {
         CHECK(s->n_sets == STICK_MAX_SETS && find_set(s, "zz-real.json") == NULL);
         CHECKF(s->n_notes == 1 &&
@@ -382,7 +392,7 @@ static void test_skipped_are_named(void)
         put(qdir, name, "x", 1);
     }
     put_signed(qdir, "real.json", good_set, k.sk1);
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s) {
         bool counted = false, named = false;
         for (int i = 0; i < s->n_notes; i++) {
@@ -396,7 +406,7 @@ static void test_skipped_are_named(void)
     }
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
-    free(stick), free(qdir), free(k.dir);
+    free(stick), free(qdir), free(k.dir), uistr_free(k.ui);
 }
 
 static void test_kiosk_conf(void)
@@ -515,7 +525,7 @@ static void test_install(void)
     put_signed(qdir, "b.json", good_set_v2, k.sk1);
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "", path[STICK_PATH_LEN] = "";
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (!s)
         goto out;
     CHECK(s->n_sets == 2 && s->sets[0].status == STICK_SET_OK && s->sets[1].status == STICK_SET_OK);
@@ -535,7 +545,7 @@ static void test_install(void)
     CHECK(stick_install(&s->sets[0], data, NULL, 0, err, sizeof err) == 0);
     CHECK(stick_install(&s->sets[1], data, NULL, 0, err, sizeof err) == 0);
     stick_installed inst[STICK_MAX_INSTALLED];
-    int n = stick_list_installed(data, inst, STICK_MAX_INSTALLED, err, sizeof err);
+    int n = stick_list_installed(data, k.ui, inst, STICK_MAX_INSTALLED, err, sizeof err);
     CHECKF(n == 2, "installed %d", n);
     if (n == 2) {
         CHECK(inst[0].version == 1 && inst[1].version == 2);
@@ -556,7 +566,7 @@ static void test_install(void)
 out:
     stick_scan_free(s);
     rm_rf(stick), rm_rf(data), rm_rf(k.dir);
-    free(stick), free(qdir), free(data), free(k.dir);
+    free(stick), free(qdir), free(data), free(k.dir), uistr_free(k.ui);
 }
 
 /* ---- sets with clips and icons ("files") ---- */
@@ -632,7 +642,7 @@ static void test_install_files(void)
     put_clip_set(qdir, "met-geluid.json", "met-geluid", "clips/nl-q1.wav", k.sk1);
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "", path[STICK_PATH_LEN] = "";
-    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    CHECKF(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0, "scan: %s", err);
     const stick_set *set = s ? find_set(s, "met-geluid.json") : NULL;
     CHECK(set != NULL);
     if (!set)
@@ -645,7 +655,7 @@ static void test_install_files(void)
     /* The installed copy loads, and its clip and icon are files of its own folder. */
     qset *qs = NULL;
     qset_diag *d = calloc(1, sizeof *d);
-    CHECKF(qset_load_file(path, &qs, d) == 0, "installed set: %s", d->n ? d->msg[0] : "");
+    CHECKF(qset_load_file(path, k.ui, &qs, d) == 0, "installed set: %s", d->n ? d->msg[0] : "");
     if (qs) {
         const char *clip = qset_question_at(qs, 0)->text.audio[0];
         char real[4096];
@@ -665,7 +675,7 @@ static void test_install_files(void)
     char *qs_dir = pathf("%s/%s", data, "questionsets");
     CHECK(count_entries(qs_dir) == 1);
     stick_installed inst[STICK_MAX_INSTALLED];
-    int n = stick_list_installed(data, inst, STICK_MAX_INSTALLED, err, sizeof err);
+    int n = stick_list_installed(data, k.ui, inst, STICK_MAX_INSTALLED, err, sizeof err);
     CHECKF(n == 1 && !strcmp(inst[0].path, want), "listed %d", n);
     /* Installing again: fine. A damaged installed clip is replaced whole. */
     CHECK(stick_install(set, data, NULL, 0, err, sizeof err) == 0);
@@ -736,7 +746,7 @@ static void test_refused_files(void)
     }
     stick_scan *s = NULL;
     char err[WP_ERR_LEN] = "";
-    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    CHECKF(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0, "scan: %s", err);
     if (!s)
         goto out;
     check_status(s, "tampered.json", STICK_SET_TAMPERED,
@@ -761,7 +771,7 @@ static void test_refused_files(void)
     put_clip(qdir, "clips/i.wav", 'i');
     put_clip_set(qdir, "icon.json", "icon", "clips/i.wav", k.sk1);
     unlink(icon);
-    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    CHECK(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0);
     if (s)
         check_status(s, "icon.json", STICK_SET_INVALID, "icons/money.png");
     free(icon);

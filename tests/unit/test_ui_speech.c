@@ -291,17 +291,17 @@ int main(void)
     T.r = SDL_CreateRenderer(T.win, -1, SDL_RENDERER_SOFTWARE);
     char err[512];
     char *json = long_poll();
-    qset_diag diag;
-    if (qset_load_buffer(json, strlen(json), "speech-test.json", "/tmp", &T.qs, &diag) != 0) {
+    char *strings = test_src("assets/ui-strings.json");
+    CHECK(uistr_load(strings, &T.us, err, sizeof err) == 0);
+    free(strings);
+    static qset_diag diag;
+    if (qset_load_buffer(json, strlen(json), "speech-test.json", "/tmp", T.us, &T.qs, &diag) != 0) {
         for (int i = 0; i < diag.n; i++)
             fprintf(stderr, "%s\n", diag.msg[i]);
         free(json);
         return 1;
     }
     free(json);
-    char *strings = test_src("assets/ui-strings.json");
-    CHECK(uistr_load(strings, &T.us, err, sizeof err) == 0);
-    free(strings);
     if (speech_open(NULL, &T.sp, err, sizeof err) != 0) {
         fprintf(stderr, "speech: %s\n", err);
         return 1;

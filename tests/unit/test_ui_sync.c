@@ -193,9 +193,9 @@ int main(void)
         " {\"id\": \"q2\", \"type\": \"yesno\", \"text\": {\"nl\": \"Ja of nee?\"}}]}";
     qset *qs = NULL;
     uistr *us = NULL;
-    CHECK(qset_load_buffer(poll, strlen(poll), "sync-test.json", dir, &qs, NULL) == 0);
     char *strings = test_src("assets/ui-strings.json");
     CHECK(uistr_load(strings, &us, err, sizeof err) == 0);
+    CHECK(qset_load_buffer(poll, strlen(poll), "sync-test.json", dir, us, &qs, NULL) == 0);
     char *fonts = test_src("fonts"), *icons = test_src("assets/icons");
     ui_options o = {.renderer = T.r,
                     .width = 1920,

@@ -214,6 +214,45 @@ static void test_broken_files(void)
     free(path);
 }
 
+/* The pieces question sets use to check their own strings ("ui_strings") with the same rules. */
+static void test_checks_for_sets(void)
+{
+    uistr_key k = UISTR_COUNT;
+    CHECK(uistr_key_by_name("tap_to_start", &k) && k == UISTR_TAP_TO_START);
+    CHECK(uistr_key_by_name("name", &k) && k == UISTR_LANGUAGE_NAME);
+    CHECK(!uistr_key_by_name("dir", &k) && !uistr_key_by_name("nxt", &k));
+    CHECK(!uistr_key_by_name(NULL, &k));
+    for (int i = 0; i < UISTR_COUNT; i++)
+        CHECK(uistr_key_by_name(uistr_key_name((uistr_key)i), &k) && (int)k == i);
+
+    CHECK(uistr_check_value(UISTR_NEXT, "Xiga", 4) == NULL);
+    CHECK_STR(uistr_check_value(UISTR_NEXT, NULL, 0), "must be a string");
+    CHECK_STR(uistr_check_value(UISTR_NEXT, " \t", 2), "is empty");
+    CHECK_STR(uistr_check_value(UISTR_NEXT, "a\0b", 3), "is too long or holds a NUL");
+    CHECK(strstr(uistr_check_value(UISTR_CHOOSE_UP_TO, "Dooro ilaa", 10), "{n}") != NULL);
+    CHECK(uistr_check_value(UISTR_CHOOSE_UP_TO, "Dooro ilaa {n}", 14) == NULL);
+    CHECK(strstr(uistr_check_value(UISTR_STILL_THERE_BODY, "Taabo", 5), "{n}") != NULL);
+    CHECK(strstr(uistr_check_value(UISTR_MAX_REACHED, "x", 1), "{n}") != NULL);
+    CHECK(strstr(uistr_check_value(UISTR_CHOOSE_AT_LEAST, "x", 1), "{n}") != NULL);
+    CHECK(strstr(uistr_check_value(UISTR_MORE_ANSWERS, "kale", 4), "{n}") != NULL);
+
+    bool rtl = false;
+    CHECK(uistr_parse_dir("rtl", &rtl) && rtl);
+    CHECK(uistr_parse_dir("ltr", &rtl) && !rtl);
+    CHECK(!uistr_parse_dir("RTL", &rtl) && !uistr_parse_dir(NULL, &rtl));
+
+    char *path = test_src("assets/ui-strings.json");
+    char err[512];
+    uistr *u = NULL;
+    CHECKF(uistr_load(path, &u, err, sizeof err) == 0, "%s", err);
+    CHECK(uistr_n_languages(u) >= 6);
+    CHECK_STR(uistr_language(u, 0), "nl");
+    CHECK(uistr_language(u, uistr_n_languages(u)) == NULL && uistr_language(u, -1) == NULL);
+    CHECK(uistr_n_languages(NULL) == 0 && uistr_language(NULL, 0) == NULL);
+    uistr_free(u);
+    free(path);
+}
+
 int main(void)
 {
     RUN(test_shipped_file_complete);
@@ -221,5 +260,6 @@ int main(void)
     RUN(test_key_names);
     RUN(test_format);
     RUN(test_broken_files);
+    RUN(test_checks_for_sets);
     return test_main();
 }

@@ -73,3 +73,13 @@ char *test_src(const char *rel)
     snprintf(buf, sizeof buf, "%s/%s", src && *src ? src : WIJKPEIL_SOURCE_DIR, rel);
     return strdup(buf);
 }
+
+uistr *test_strings(void)
+{
+    char *path = test_src("assets/ui-strings.json");
+    char err[512];
+    uistr *u = NULL;
+    test_checkf(uistr_load(path, &u, err, sizeof err) == 0, __FILE__, __LINE__, "%s", err);
+    free(path);
+    return u;
+}

@@ -3,6 +3,8 @@
 #ifndef WP_TESTLIB_H
 #define WP_TESTLIB_H
 
+#include "uistr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,6 +20,9 @@ int test_main(void); /* prints the summary; returns the exit code */
 char *test_tmpdir(const char *tag);
 /* Path of a file in the source tree, e.g. test_src("assets/demo/poll.json"). Caller frees. */
 char *test_src(const char *rel);
+/* The kiosk's built-in interface strings (assets/ui-strings.json), which question sets are
+ * validated against; NULL (and a failed check) when they do not load. Free with uistr_free. */
+uistr *test_strings(void);
 
 #define CHECK(e)       test_check((e) ? true : false, #e, __FILE__, __LINE__)
 #define CHECKF(e, ...) test_checkf((e) ? true : false, __FILE__, __LINE__, __VA_ARGS__)

@@ -19,7 +19,7 @@ static int usage(void)
 int cmd_from_csv(int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL}, *out = NULL, *settings = NULL;
-    xlsform_opts opts = {NULL, 0, NULL, NULL};
+    xlsform_opts opts = {NULL, 0, NULL, NULL, NULL};
     int npos = 0, rc = 1;
     char dir[1024], err[WP_ERR_LEN];
     char *json = NULL;
@@ -58,9 +58,14 @@ int cmd_from_csv(int argc, char **argv)
     else
         wp_strlcpy(dir, ".", sizeof dir);
     opts.base_dir = dir;
+    uistr *strings = qset_cmd_strings("from-csv");
+    if (!strings)
+        return 1;
+    opts.strings = strings;
     diag = calloc(1, sizeof *diag);
     if (!diag) {
         fprintf(stderr, "wijkpeil-qset from-csv: out of memory\n");
+        uistr_free(strings);
         return 1;
     }
     if (xlsform_convert_files(pos[0], pos[1], settings, &opts, &json, &len, diag) != 0) {
@@ -80,5 +85,6 @@ int cmd_from_csv(int argc, char **argv)
 done:
     free(json);
     free(diag);
+    uistr_free(strings);
     return rc;
 }

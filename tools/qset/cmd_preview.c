@@ -312,11 +312,11 @@ static int write_index(const preview *p, const qset *qs, const uistr *strings, i
                 ui_walk_mode_name(m), mode_title(m));
         for (int l = 0; l < nl; l++) {
             const char *code = qset_language(qs, l);
-            bool rtl = uistr_is_rtl(strings, code);
+            bool rtl = qset_ui_rtl(qs, strings, code);
             bputs(&b, "<th lang=\"");
             besc(&b, code);
             bprintf(&b, "\"%s>", rtl ? " dir=\"rtl\"" : "");
-            besc(&b, uistr_get(strings, code, UISTR_LANGUAGE_NAME));
+            besc(&b, qset_ui_string(qs, strings, code, UISTR_LANGUAGE_NAME));
             bputs(&b, " (");
             besc(&b, code);
             bputs(&b, ")</th>");
@@ -577,7 +577,10 @@ int cmd_preview(int argc, char **argv)
         free(examples);
         return 2;
     }
-    if (qset_load_file(set, &qs, diag) != 0) {
+    strings = qset_cmd_strings("preview");
+    if (!strings)
+        goto done;
+    if (qset_load_file(set, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             printf("%s\n", diag->msg[i]);
         if (diag->dropped > 0)
@@ -588,9 +591,6 @@ int cmd_preview(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    snprintf(path, sizeof path, "%s/assets/ui-strings.json", ui_walk_data_dir());
-    if (uistr_load(path, &strings, err, sizeof err) != 0)
-        goto fail;
     if (make_dir(dir, err, sizeof err) != 0)
         goto fail;
     buf top = {0};

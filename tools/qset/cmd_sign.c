@@ -48,7 +48,8 @@ static int add_entry(const char *set, const char *dir, const char *rel, sign_ent
  * writes it) when the list changed; *data then holds the new bytes. A set that uses no files
  * stays as it is. Returns 0, or -1 after printing each file that is missing or unreadable.
  * A set the validator refuses is left to the validator's messages (returns 0). */
-static int fill_files(const char *set, const char *dir, char **data, size_t *len)
+static int fill_files(const char *set, const char *dir, const uistr *strings, char **data,
+                      size_t *len)
 {
     bool bom = *len >= 3 && !memcmp(*data, "\xEF\xBB\xBF", 3);
     json_error_t je;
@@ -70,7 +71,7 @@ static int fill_files(const char *set, const char *dir, char **data, size_t *len
     bare = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (!bare)
         goto done;
-    if (qset_load_buffer(bare, strlen(bare), set, dir, &qs, diag) != 0) {
+    if (qset_load_buffer(bare, strlen(bare), set, dir, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             fprintf(stderr, "%s\n", diag->msg[i]);
         fprintf(stderr, "wijkpeil-qset sign: %s cannot list its files: not signed\n", set);
@@ -151,6 +152,7 @@ int cmd_sign(int argc, char **argv)
     size_t len = 0;
     qset *qs = NULL;
     qset_diag *diag = NULL;
+    uistr *strings = NULL;
     int rc = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--key") && i + 1 < argc)
@@ -178,12 +180,13 @@ int cmd_sign(int argc, char **argv)
         snprintf(dir, sizeof dir, "%.*s", slash == set ? 1 : (int)(slash - set), set);
     else
         wp_strlcpy(dir, ".", sizeof dir);
-    if (fill_files(set, dir, &data, &len) != 0)
+    strings = qset_cmd_strings("sign");
+    if (!strings || fill_files(set, dir, strings, &data, &len) != 0)
         goto done;
     diag = calloc(1, sizeof *diag);
-    if (!diag)
+    if (!strings || !diag)
         goto done;
-    if (qset_load_buffer(data, len, set, dir, &qs, diag) != 0) {
+    if (qset_load_buffer(data, len, set, dir, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             fprintf(stderr, "%s\n", diag->msg[i]);
         fprintf(stderr, "wijkpeil-qset sign: %s is not a valid question set: not signed\n", set);
@@ -201,6 +204,7 @@ int cmd_sign(int argc, char **argv)
 done:
     memset(sk, 0, sizeof sk);
     qset_free(qs);
+    uistr_free(strings);
     free(diag);
     free(data);
     return rc;

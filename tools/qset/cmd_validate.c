@@ -17,10 +17,10 @@ static void usage(FILE *f)
 }
 
 /* Validates one file; returns true when it is valid. */
-static bool validate_one(const char *path, qset_diag *diag)
+static bool validate_one(const char *path, const uistr *strings, qset_diag *diag)
 {
     qset *qs = NULL;
-    if (qset_load_file(path, &qs, diag) != 0) {
+    if (qset_load_file(path, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             printf("%s\n", diag->msg[i]);
         if (diag->dropped > 0)
@@ -49,16 +49,21 @@ int cmd_validate(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    qset_diag *diag = malloc(sizeof *diag); /* ~20 KB: not on the stack */
+    uistr *strings = qset_cmd_strings("validate");
+    if (!strings)
+        return 2;
+    qset_diag *diag = malloc(sizeof *diag); /* ~64 KB: not on the stack */
     if (!diag) {
         fprintf(stderr, "wijkpeil-qset validate: out of memory\n");
+        uistr_free(strings);
         return 2;
     }
     bool all_ok = true;
     for (int i = 1; i < argc; i++)
-        if (!validate_one(argv[i], diag))
+        if (!validate_one(argv[i], strings, diag))
             all_ok = false;
     free(diag);
+    uistr_free(strings);
     fflush(stdout);
     return all_ok ? 0 : 1;
 }

@@ -15,13 +15,16 @@ static int verify_files(const char *set)
 {
     qset *qs = NULL;
     qset_diag *diag = calloc(1, sizeof *diag);
+    uistr *strings = qset_cmd_strings("verify");
     char report[8192];
     int rc = 1;
-    if (!diag) {
-        fprintf(stderr, "wijkpeil-qset verify: out of memory\n");
+    if (!diag || !strings) {
+        fprintf(stderr, "wijkpeil-qset verify: out of memory or no interface strings\n");
+        free(diag);
+        uistr_free(strings);
         return 2;
     }
-    if (qset_load_file(set, &qs, diag) != 0) {
+    if (qset_load_file(set, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             fprintf(stderr, "%s\n", diag->msg[i]);
         fprintf(stderr,
@@ -48,6 +51,7 @@ static int verify_files(const char *set)
 done:
     qset_free(qs);
     free(diag);
+    uistr_free(strings);
     return rc;
 }
 
