@@ -112,11 +112,24 @@ static int64_t wall_at(const app *a, int64_t mono)
     return a->wall_base + (mono - a->mono_base);
 }
 
+/* Opens the kiosk's store into a->st; with seal_public_key set, answers are stored sealed. */
+static int open_store(app *a, char *err, size_t errlen)
+{
+    if (store_open(a->cfg.db, &a->st, err, errlen) != 0)
+        return -1;
+    if (store_seal_to(a->st, a->cfg.seal_public_key, err, errlen) != 0) {
+        store_close(a->st); /* never store answers in clear when sealing was asked for */
+        a->st = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 /* The store, opened again if it could not be opened before (a medium that was read-only or
  * full at start-up). Returns NULL with the reason in err. */
 static store *app_store(app *a, char *err, size_t errlen)
 {
-    if (!a->st && store_open(a->cfg.db, &a->st, err, errlen) == 0)
+    if (!a->st && open_store(a, err, errlen) == 0)
         app_log(a, "database %s is writable again", a->cfg.db);
     return a->st;
 }
@@ -397,7 +410,7 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
-    if (store_open(a->cfg.db, &a->st, err, sizeof err) != 0) {
+    if (open_store(a, err, sizeof err) != 0) {
         /* Not fatal: residents can still answer; every save retries the database, the error
          * is on screen for staff and in the log, and answers wait in memory. */
         app_log(a, "ERROR: %s", err);

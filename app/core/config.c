@@ -1,6 +1,7 @@
 /* Kiosk settings file: "key = value" lines, # comments, strict about unknown keys and values. */
 #include "config.h"
 #include "hours.h"
+#include "seal.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -93,6 +94,7 @@ static const char *const known_keys[] = {"questionset",
                                          "screen_width_mm",
                                          "viewing_distance_mm",
                                          "tap_debounce_ms",
+                                         "seal_public_key",
                                          NULL};
 
 static bool in_list(const char *const *list, const char *key)
@@ -136,6 +138,15 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
         return set_str(c->ca_file, sizeof c->ca_file, key, v, err, errlen);
     if (!strcmp(key, "pinned_public_key"))
         return set_str(c->pinned_public_key, sizeof c->pinned_public_key, key, v, err, errlen);
+    if (!strcmp(key, "seal_public_key")) {
+        unsigned char pk[SEAL_PUBLIC_BYTES];
+        char why[WP_ERR_LEN];
+        if (*v && seal_parse_public(v, pk, why, sizeof why) != 0) {
+            wp_errf(err, errlen, "%s: %s", key, why);
+            return -1;
+        }
+        return set_str(c->seal_public_key, sizeof c->seal_public_key, key, v, err, errlen);
+    }
     if (!strcmp(key, "sync_interval_seconds"))
         return set_int(&c->sync_interval_seconds, key, v, 5, 86400, err, errlen);
     if (!strcmp(key, "retention_days"))

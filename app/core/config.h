@@ -31,6 +31,7 @@ typedef struct {
     char pinned_public_key[512]; /* curl CURLOPT_PINNEDPUBLICKEY form */
     int sync_interval_seconds;   /* timer wake-up (300) */
     int retention_days;          /* delete delivered responses older than this; 0 = keep */
+    char seal_public_key[64];    /* base64 X25519 key: answers stored sealed; empty = clear */
     /* staff */
     char staff_pin_hash[256];                /* libsodium crypto_pwhash_str of the staff PIN */
     char trusted_keys[CONFIG_MAX_KEYS][128]; /* Ed25519 public keys (base64) */

@@ -29,6 +29,7 @@ typedef struct {
     json_t *col_names; /* CSV: question ids in column order */
     json_t **cells;    /* CSV: answer value per column of the current row (borrowed) */
     sbuf cell;
+    bool any_sealed; /* CSV: some row's answers are sealed: a last "sealed" column */
     bool failed;
     char *err;
     size_t errlen;
@@ -131,8 +132,11 @@ static int csv_field(export_ctx *e, const char *s, bool first)
     return fputc('"', f) == EOF ? -1 : 0;
 }
 
+/* A response's answers as a JSON object; sealed answers are not readable here: none. */
 static json_t *parse_answers(const store_response *r)
 {
+    if (r->sealed)
+        return json_object();
     json_t *a = json_loads(r->answers_json ? r->answers_json : "{}", 0, NULL);
     if (a && !json_is_object(a)) {
         json_decref(a);
@@ -191,7 +195,12 @@ static int jsonl_row(void *ctx, const store_response *r)
     enc |= json_object_set_new(
         o, "status", json_string(r->status == STORE_ABANDONED ? "abandoned" : "complete"));
     enc |= json_object_set_new(o, "clock_synced", json_boolean(r->clock_synced));
-    enc |= json_object_set_new(o, "answers", answers);
+    if (r->sealed) { /* carried as they are: only the collector's secret key opens them */
+        json_decref(answers);
+        enc |= json_object_set_new(o, "sealed", json_string(r->sealed));
+    } else {
+        enc |= json_object_set_new(o, "answers", answers);
+    }
     char *line = enc ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!line)
@@ -212,6 +221,8 @@ static int csv_collect(void *ctx, const store_response *r)
     json_t *answers = parse_answers(r);
     if (!answers)
         return fail_msg(e, "answers are not a JSON object", r->seq);
+    if (r->sealed)
+        e->any_sealed = true;
     const char *key;
     json_t *v;
     int ret = 0;
@@ -297,6 +308,8 @@ static int csv_row(void *ctx, const store_response *r)
     json_decref(answers);
     if (ret)
         return ret;
+    if (e->any_sealed)
+        bad |= csv_field(e, r->sealed ? r->sealed : "", false);
     if (bad || fputs("\r\n", e->out) == EOF)
         return fail_io(e);
     return row_done(e, r->seq);
@@ -314,6 +327,8 @@ static int csv_header(export_ctx *e)
     size_t i;
     json_t *name;
     json_array_foreach(e->col_names, i, name) bad |= csv_field(e, json_string_value(name), false);
+    if (e->any_sealed)
+        bad |= csv_field(e, "sealed", false);
     if (bad || fputs("\r\n", e->out) == EOF)
         return fail_io(e);
     return 0;

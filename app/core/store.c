@@ -2,6 +2,7 @@
  * cached prepared statements, and errors that tell staff what is wrong with the disk. */
 #include "store.h"
 
+#include "seal.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -55,13 +56,16 @@ static const char *const migrations[] = {
     " INSERT INTO response_counts(status, sent, n) VALUES (NEW.status, NEW.sent, 1)"
     " ON CONFLICT(status, sent) DO UPDATE SET n = n + 1; END;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 2: answers sealed to the central team's key (seal_public_key): then answers is '' and
+     * sealed holds the base64 of crypto_box_seal of the answers JSON. */
+    "ALTER TABLE responses ADD COLUMN sealed TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION must equal the number of migration steps");
 
 #define RESPONSE_COLS                                                                              \
     "seq, id, questionset, questionset_version, language, started_at, finished_at, duration_ms, "  \
-    "status, clock_synced, answers, sent, sent_at"
+    "status, clock_synced, answers, sent, sent_at, sealed"
 
 enum {
     S_BEGIN,
@@ -86,8 +90,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_INSERT] = "INSERT INTO responses(id, questionset, questionset_version, language, "
-                 "started_at, finished_at, duration_ms, status, clock_synced, answers) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 "started_at, finished_at, duration_ms, status, clock_synced, answers, sealed) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_FOREACH_ALL] = "SELECT " RESPONSE_COLS " FROM responses WHERE seq > ?1 "
                       "ORDER BY seq LIMIT ?2",
     [S_FOREACH_PENDING] = "SELECT " RESPONSE_COLS " FROM responses WHERE sent = 0 AND seq > ?1 "
@@ -108,6 +112,8 @@ struct store {
     char path[STORE_PATH_MAX];
     store_mode mode;
     sqlite3_stmt *stmt[S_COUNT]; /* prepared on first use, finalized by store_close */
+    bool sealing;                /* store_seal_to: answers are sealed to seal_pk */
+    unsigned char seal_pk[SEAL_PUBLIC_BYTES];
 };
 
 /* Describes the last failure of st->db in words staff can act on, prefixed by what failed and
@@ -400,6 +406,23 @@ int store_schema_version(store *st, char *err, size_t errlen)
     return v;
 }
 
+int store_seal_to(store *st, const char *public_key_b64, char *err, size_t errlen)
+{
+    if (!public_key_b64 || !*public_key_b64) {
+        st->sealing = false;
+        return 0;
+    }
+    unsigned char pk[SEAL_PUBLIC_BYTES];
+    char why[WP_ERR_LEN];
+    if (seal_parse_public(public_key_b64, pk, why, sizeof why) != 0) {
+        wp_errf(err, errlen, "seal_public_key: %s", why);
+        return -1;
+    }
+    memcpy(st->seal_pk, pk, sizeof pk);
+    st->sealing = true;
+    return 0;
+}
+
 /* Checks a response before it is written, so that a bad caller value is refused up front. */
 static int validate_response(const store_response *r, char *err, size_t errlen)
 {
@@ -478,12 +501,26 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
     }
     uuid_lower(r->id, sizeof r->id, r->id);
     const char *id = r->id;
+    const char *answers = r->answers_json ? r->answers_json : "{}";
+    char *sealed = NULL; /* sealed before SQLite sees the answers: no clear copy in any page */
+    if (st->sealing) {
+        char why[WP_ERR_LEN];
+        sealed = seal_text(st->seal_pk, answers, strlen(answers), why, sizeof why);
+        if (!sealed) {
+            wp_errf(err, errlen, "%s: %s", what, why);
+            return -1;
+        }
+        answers = "";
+    }
     sqlite3_stmt *ins = get_stmt(st, S_INSERT, err, errlen);
     if (!ins || !get_stmt(st, S_BEGIN, err, errlen) || !get_stmt(st, S_COMMIT, err, errlen) ||
-        !get_stmt(st, S_ROLLBACK, err, errlen))
+        !get_stmt(st, S_ROLLBACK, err, errlen)) {
+        free(sealed);
         return -1;
+    }
     int rc = run_simple(st, S_BEGIN);
     if (rc != SQLITE_OK) {
+        free(sealed);
         db_err(st, rc, what, err, errlen);
         rollback(st);
         return -1;
@@ -498,11 +535,16 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
     sqlite3_bind_text(ins, 8, r->status == STORE_ABANDONED ? "abandoned" : "complete", -1,
                       SQLITE_STATIC);
     sqlite3_bind_int(ins, 9, r->clock_synced ? 1 : 0);
-    sqlite3_bind_text(ins, 10, r->answers_json ? r->answers_json : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 10, answers, -1, SQLITE_STATIC);
+    if (sealed)
+        sqlite3_bind_text(ins, 11, sealed, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(ins, 11);
     rc = sqlite3_step(ins);
     int64_t seq = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
+    free(sealed);
     if (rc != SQLITE_DONE) {
         db_err(st, rc, what, err, errlen);
         rollback(st);
@@ -540,8 +582,9 @@ static void read_row(sqlite3_stmt *s, store_response *r)
     t = (const char *)sqlite3_column_text(s, 8);
     r->status = t && strcmp(t, "abandoned") == 0 ? STORE_ABANDONED : STORE_COMPLETE;
     r->clock_synced = sqlite3_column_int(s, 9) != 0;
+    r->sealed = (const char *)sqlite3_column_text(s, 13);
     t = (const char *)sqlite3_column_text(s, 10);
-    r->answers_json = t ? t : "{}";
+    r->answers_json = r->sealed ? NULL : t ? t : "{}";
     int sent = sqlite3_column_int(s, 11);
     r->delivery = sent == 1 ? STORE_SENT : sent == 2 ? STORE_CONFLICT : STORE_PENDING;
     r->sent_at_ms = sqlite3_column_int64(s, 12);

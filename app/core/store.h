@@ -26,7 +26,10 @@ typedef struct {
     int64_t duration_ms;
     store_status status;
     bool clock_synced;        /* wall clock known to be NTP-synchronised when stored */
-    const char *answers_json; /* JSON object: question id -> value or [values] */
+    const char *answers_json; /* JSON object: question id -> value or [values]; read side:
+                                 NULL when the answers are sealed */
+    const char *sealed;       /* read side only: the answers sealed to the seal key (base64 of
+                                 crypto_box_seal, see seal.h), or NULL when stored in clear */
     store_delivery delivery;  /* read side only */
     int64_t sent_at_ms;       /* read side only; 0 when not sent */
 } store_response;
@@ -39,7 +42,7 @@ typedef struct {
 
 /* The schema version this program creates and migrates to (PRAGMA user_version). A database
  * with a higher version is refused; a lower one is upgraded step by step on open. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
@@ -55,6 +58,12 @@ typedef enum {
 /* store_open with a mode; store_open(p, ...) is store_open_mode(p, STORE_OPEN_CREATE, ...).
  * path may also be an SQLite "file:" URI. */
 int store_open_mode(const char *path, store_mode mode, store **out, char *err, size_t errlen);
+
+/* From now on store_add_response stores the answers of every response sealed to this public
+ * key (base64, seal.h; the kiosk's seal_public_key) instead of in clear: the UUID, status,
+ * times and question set stay in clear, so counts, status and delivery work as before. ""
+ * stores in clear again. Returns 0, or -1 with a message (then nothing changed). */
+int store_seal_to(store *st, const char *public_key_b64, char *err, size_t errlen);
 
 /* The schema version of the open database (PRAGMA user_version), or -1 on error. */
 int store_schema_version(store *st, char *err, size_t errlen);

@@ -404,8 +404,10 @@ static int batch_row(void *ctx, const store_response *r)
     char st[32], fin[32];
     wp_iso8601(r->started_at_ms, st, sizeof st);
     wp_iso8601(r->finished_at_ms, fin, sizeof fin);
-    json_t *answers = json_loads(r->answers_json ? r->answers_json : "{}", 0, NULL);
-    if (!json_is_object(answers)) {
+    /* Sealed answers travel as stored: "sealed" in place of "answers" (PROTOCOL.md). */
+    json_t *answers = r->sealed ? json_string(r->sealed)
+                                : json_loads(r->answers_json ? r->answers_json : "{}", 0, NULL);
+    if (!r->sealed && !json_is_object(answers)) {
         json_decref(answers);
         answers = json_object(); /* the store validated it; never send non-JSON */
     }
@@ -415,7 +417,7 @@ static int batch_row(void *ctx, const store_response *r)
                   r->questionset_version, "language", r->language, "started_at", st, "finished_at",
                   fin, "duration_ms", (json_int_t)r->duration_ms, "status",
                   r->status == STORE_ABANDONED ? "abandoned" : "complete", "clock_synced",
-                  r->clock_synced ? 1 : 0, "answers", answers);
+                  r->clock_synced ? 1 : 0, r->sealed ? "sealed" : "answers", answers);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) {

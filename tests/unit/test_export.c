@@ -1,11 +1,13 @@
 /* Export: JSON lines fields and values, CSV header, columns and RFC 4180 quoting, after_seq,
  * progress, write errors, and the `wijkpeil export` command. */
 #include "export.h"
+#include "seal.h"
 #include "store.h"
 #include "testlib.h"
 #include "util.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,11 +358,75 @@ static void test_cli(void)
     teardown(&f);
 }
 
+/* With sealing on, a stick export (both formats, and `wijkpeil export`) carries the sealed
+ * answers exactly as stored and no answer text; the secret key opens them to what was stored. */
+static void test_sealed(void)
+{
+    static const char *const answers[] = {
+        "{\"woonplezier\":\"zeer-tevreden\",\"geldzorgen\":[\"huur-betalen\"]}",
+        "{\"vertrouwen-gemeente\":\"weinig-vertrouwen\"}"};
+    static const char *const answer_ids[] = {"woonplezier",         "zeer-tevreden",
+                                             "geldzorgen",          "huur-betalen",
+                                             "vertrouwen-gemeente", "weinig-vertrouwen"};
+    CHECK(sodium_init() >= 0);
+    seal_keypair kp;
+    crypto_box_keypair(kp.pk, kp.sk);
+    char pk_b64[SEAL_PUBLIC_B64_LEN + 1];
+    sodium_bin2base64(pk_b64, sizeof pk_b64, kp.pk, sizeof kp.pk, sodium_base64_VARIANT_ORIGINAL);
+    fixture f;
+    if (!setup(&f, "export-sealed"))
+        return;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_seal_to(f.st, pk_b64, err, sizeof err) == 0, "%s", err);
+    add(&f, "nl", STORE_COMPLETE, true, answers[0]);
+    add(&f, "ar", STORE_ABANDONED, false, answers[1]);
+    char *jsonl = export_text(f.st, EXPORT_JSONL, 0, NULL, err, sizeof err);
+    char *csv = export_text(f.st, EXPORT_CSV, 0, NULL, err, sizeof err);
+    CHECKF(jsonl && csv, "%s", err);
+    for (size_t i = 0; jsonl && csv && i < sizeof answer_ids / sizeof answer_ids[0]; i++) {
+        CHECKF(!strstr(jsonl, answer_ids[i]), "JSON lines export holds \"%s\"", answer_ids[i]);
+        CHECKF(!strstr(csv, answer_ids[i]), "CSV export holds \"%s\"", answer_ids[i]);
+    }
+    /* JSON lines: "sealed" in place of "answers"; it opens to exactly the stored answers. */
+    int line = 0;
+    for (char *p = jsonl, *nl; p && (nl = strchr(p, '\n')); p = nl + 1, line++) {
+        json_t *o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+        CHECK(o && !json_object_get(o, "answers"));
+        const char *sealed = json_string_value(json_object_get(o, "sealed"));
+        CHECK_STR(json_string_value(json_object_get(o, "id")), f.ids[line]);
+        char *opened = NULL;
+        CHECKF(sealed && seal_open(&kp, sealed, &opened, err, sizeof err) == 0, "%s", err);
+        CHECK_STR(opened, answers[line < 2 ? line : 0]);
+        free(opened);
+        json_decref(o);
+    }
+    CHECK(line == 2);
+    /* CSV: no answer columns (they cannot be read here), the sealed text in the last one. */
+    CHECKF(csv && strstr(csv, "duration_ms,status,sealed\r\n"), "%s", csv);
+    /* `wijkpeil export` writes the same (its database opened read-only, without the key). */
+    const char *bin = getenv("WIJKPEIL");
+    if (bin && access(bin, X_OK) == 0) {
+        char cmd[2048], out[600];
+        snprintf(out, sizeof out, "%s/out.csv", f.dir);
+        snprintf(cmd, sizeof cmd, "'%s' export --db '%s' -o '%s'", bin, f.path, out);
+        CHECK(sh(cmd) == 0);
+        char *got = NULL;
+        CHECK(wp_read_file(out, 1 << 20, &got, NULL, NULL, 0) == 0);
+        CHECK(got && jsonl && strcmp(got, jsonl) == 0);
+        free(got);
+    }
+    free(jsonl);
+    free(csv);
+    seal_forget(&kp);
+    teardown(&f);
+}
+
 int main(void)
 {
     RUN(test_jsonl);
     RUN(test_csv);
     RUN(test_progress_and_errors);
     RUN(test_cli);
+    RUN(test_sealed);
     return test_main();
 }

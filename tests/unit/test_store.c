@@ -1,6 +1,7 @@
 /* The response store: round trips, delivery marks, the pending index, retention, meta,
  * migrations, and that nothing acknowledged is lost under kill -9, a full disk or a read-only
  * database. */
+#include "seal.h"
 #include "store.h"
 #include "testlib.h"
 #include "util.h"
@@ -9,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +99,7 @@ static int collect(void *ctx, const store_response *r)
     w->delivery = r->delivery;
     w->finished = r->finished_at_ms;
     w->sent_at = r->sent_at_ms;
-    wp_strlcpy(w->answers, r->answers_json, sizeof w->answers);
+    wp_strlcpy(w->answers, r->sealed ? r->sealed : r->answers_json, sizeof w->answers);
     return 0;
 }
 
@@ -1148,6 +1150,81 @@ static void test_two_handles(void)
     drop_db(path);
 }
 
+/* True when needle occurs anywhere in the raw bytes of path (a missing file holds nothing). */
+static bool file_holds(const char *path, const char *needle)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (wp_read_file(path, 64u * 1024 * 1024, &text, &len, NULL, 0) != 0)
+        return false;
+    bool found = memmem(text, len, needle, strlen(needle)) != NULL;
+    free(text);
+    return found;
+}
+
+/* With a seal key the answers never reach the file (nor its WAL) in clear; everything else
+ * (counts, status, delivery marks) works as before, and the secret key gives them back. */
+static void test_sealed_at_rest(void)
+{
+    static const char *const answers[] = {
+        "{\"woonplezier\":\"zeer-tevreden\",\"geldzorgen\":[\"huur-betalen\",\"schulden\"]}",
+        "{\"vertrouwen-gemeente\":\"weinig-vertrouwen\"}", "{\"gezondheid-klachten\":\"ja-vaak\"}"};
+    static const char *const answer_ids[] = {
+        "woonplezier", "zeer-tevreden",       "geldzorgen",        "huur-betalen",
+        "schulden",    "vertrouwen-gemeente", "weinig-vertrouwen", "gezondheid-klachten",
+        "ja-vaak"};
+    CHECK(sodium_init() >= 0);
+    seal_keypair kp;
+    crypto_box_keypair(kp.pk, kp.sk);
+    char pk_b64[SEAL_PUBLIC_B64_LEN + 1];
+    sodium_bin2base64(pk_b64, sizeof pk_b64, kp.pk, sizeof kp.pk, sodium_base64_VARIANT_ORIGINAL);
+    char *path = tmp_db("store-sealed");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    CHECK(store_seal_to(st, "not a key", err, sizeof err) == -1 && strstr(err, "seal_public_key"));
+    CHECKF(store_seal_to(st, pk_b64, err, sizeof err) == 0, "%s", err);
+    char ids[3][37];
+    for (int i = 0; i < 3; i++) {
+        store_response r;
+        make_response(&r, "nl", i == 2 ? STORE_ABANDONED : STORE_COMPLETE, 1803892502123LL + i,
+                      answers[i]);
+        CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+        memcpy(ids[i], r.id, sizeof ids[i]);
+    }
+    store_counts c;
+    CHECK(store_counts_get(st, &c, err, sizeof err) == 0);
+    CHECK(c.total == 3 && c.complete == 2 && c.abandoned == 1 && c.pending == 3);
+    const char *mark[] = {ids[0]};
+    CHECK(store_mark(st, mark, 1, STORE_SENT, 1803892600000LL, err, sizeof err) == 0);
+    /* Read back: sealed, never in clear; the secret key opens exactly what was stored. */
+    rows v = read_all(st, 0, false, 0);
+    CHECK(v.n == 3);
+    for (size_t i = 0; i < v.n && i < 3; i++) {
+        CHECK_STR(v.rows[i].id, ids[i]);
+        char *opened = NULL;
+        CHECKF(seal_open(&kp, v.rows[i].answers, &opened, err, sizeof err) == 0, "%s", err);
+        CHECK_STR(opened, answers[i]);
+        free(opened);
+    }
+    CHECK(v.n == 3 && v.rows[0].delivery == STORE_SENT && v.rows[1].delivery == STORE_PENDING);
+    free(v.rows);
+    /* The raw bytes of the database and its WAL (checkpointed or not) hold no answer. */
+    char wal[1100];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof answer_ids / sizeof answer_ids[0]; i++) {
+            CHECKF(!file_holds(path, answer_ids[i]), "database holds \"%s\"", answer_ids[i]);
+            CHECKF(!file_holds(wal, answer_ids[i]), "WAL holds \"%s\"", answer_ids[i]);
+        }
+        CHECK(file_holds(pass == 0 ? wal : path, ids[1])); /* the UUIDs stay in clear */
+        store_close(st); /* the last close checkpoints the WAL into the database */
+        st = NULL;
+    }
+    seal_forget(&kp);
+    drop_db(path);
+}
+
 int main(void)
 {
     RUN(test_round_trip);
@@ -1156,6 +1233,7 @@ int main(void)
     RUN(test_pending_index_is_used);
     RUN(test_prune_keeps_numbers);
     RUN(test_meta);
+    RUN(test_sealed_at_rest);
     RUN(test_migrations);
     RUN(test_unwritable);
     RUN(test_two_handles);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLL_SCHEMA_VERSION 1
+#define COLL_SCHEMA_VERSION 2
 
 struct coll_db {
     sqlite3 *h;
@@ -20,6 +20,8 @@ struct coll_db {
     sqlite3_stmt *conf;  /* log a conflict */
     sqlite3_stmt *nconf; /* conflicts logged for a device */
     sqlite3_stmt *touch; /* last seen */
+    bool has_key;
+    seal_keypair key; /* opens sealed answers */
 };
 
 static const char *const schema_sql =
@@ -63,6 +65,23 @@ static int prep(coll_db *db, const char *sql, sqlite3_stmt **st, char *err, size
     return 0;
 }
 
+/* Version 2: answers held sealed until the collector has the secret key. */
+static int migrate(coll_db *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (v >= COLL_SCHEMA_VERSION)
+        return 0;
+    return exec(db,
+                "BEGIN IMMEDIATE; ALTER TABLE responses ADD COLUMN sealed TEXT;"
+                " PRAGMA user_version=2; COMMIT;",
+                err, errlen);
+}
+
 int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -84,14 +103,13 @@ int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db->h, 10000);
     if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err, errlen) != 0 ||
-        exec(db, schema_sql, err, errlen) != 0 ||
-        exec(db, "PRAGMA user_version=1;", err, errlen) != 0)
+        exec(db, schema_sql, err, errlen) != 0 || migrate(db, err, errlen) != 0)
         goto fail;
     if (prep(db, "SELECT device, content_hash FROM responses WHERE id=?", &db->get, err, errlen) ||
         prep(db,
              "INSERT INTO responses(id,device,seq,questionset,questionset_version,language,"
              "started_at_ms,finished_at_ms,duration_ms,status,clock_synced,answers,content_hash,"
-             "received_ms,source) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             "received_ms,source,sealed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
              &db->ins, err, errlen) ||
         prep(db,
              "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
@@ -118,6 +136,7 @@ void coll_db_close(coll_db *db)
     sqlite3_finalize(db->touch);
     sqlite3_close(db->h);
     pthread_mutex_destroy(&db->mu);
+    seal_forget(&db->key);
     free(db);
 }
 
@@ -417,6 +436,10 @@ int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t no
     sqlite3_bind_text(i, 13, it->hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(i, 14, now_ms);
     sqlite3_bind_text(i, 15, source, -1, SQLITE_STATIC);
+    if (it->sealed)
+        sqlite3_bind_text(i, 16, it->sealed, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(i, 16);
     s = sqlite3_step(i);
     sqlite3_reset(i);
     if (s != SQLITE_DONE)
@@ -568,7 +591,8 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
             db->h,
             "SELECT r.id, r.device, COALESCE(d.location,''), r.questionset, r.language, r.status,"
             " r.answers, r.source, r.seq, r.questionset_version, r.started_at_ms,"
-            " r.finished_at_ms, r.duration_ms, r.received_ms, r.clock_synced FROM responses r"
+            " r.finished_at_ms, r.duration_ms, r.received_ms, r.clock_synced, r.sealed"
+            " FROM responses r"
             " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
             " ORDER BY r.device, r.seq",
             -1, &st, NULL) != SQLITE_OK) {
@@ -595,6 +619,7 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
             .duration_ms = sqlite3_column_int64(st, 12),
             .received_at_ms = sqlite3_column_int64(st, 13),
             .clock_synced = sqlite3_column_int(st, 14),
+            .sealed = (const char *)sqlite3_column_text(st, 15),
         };
         if (cb(ctx, &r) != 0)
             break;
@@ -608,4 +633,74 @@ done:
     sqlite3_finalize(st);
     pthread_mutex_unlock(&db->mu);
     return rc;
+}
+
+void coll_db_set_seal_key(coll_db *db, const seal_keypair *kp)
+{
+    db->key = *kp;
+    db->has_key = true;
+}
+
+const seal_keypair *coll_db_seal_key(const coll_db *db)
+{
+    return db->has_key ? &db->key : NULL;
+}
+
+int64_t coll_db_sealed_count(coll_db *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    pthread_mutex_lock(&db->mu);
+    if (sqlite3_prepare_v2(db->h, "SELECT COUNT(*) FROM responses WHERE sealed IS NOT NULL", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        fail(db, err, errlen, "count sealed responses");
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->mu);
+    return n;
+}
+
+int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened, int64_t *failed,
+                      char *err, size_t errlen)
+{
+    *opened = *failed = 0;
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    if (coll_db_begin(db, err, errlen) != 0)
+        return -1;
+    if (prep(db, "SELECT id, sealed FROM responses WHERE sealed IS NOT NULL", &sel, err, errlen) ||
+        prep(db, "UPDATE responses SET answers=?, sealed=NULL WHERE id=?", &upd, err, errlen))
+        goto fail;
+    int s;
+    /* Updated rows leave the WHERE of the running SELECT; SQLite allows that for a rowid
+     * table scanned by rowid order, and each row is visited once. */
+    while ((s = sqlite3_step(sel)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(sel, 0);
+        char *answers = NULL;
+        if (open(ctx, id, (const char *)sqlite3_column_text(sel, 1), &answers) != 0) {
+            (*failed)++;
+            continue;
+        }
+        sqlite3_reset(upd);
+        sqlite3_bind_text(upd, 1, answers, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(upd, 2, id, -1, SQLITE_TRANSIENT);
+        s = sqlite3_step(upd);
+        free(answers);
+        if (s != SQLITE_DONE)
+            goto fail_db;
+        (*opened)++;
+    }
+    if (s != SQLITE_DONE)
+        goto fail_db;
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return coll_db_commit(db, err, errlen);
+fail_db:
+    fail(db, err, errlen, "open sealed responses");
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    coll_db_rollback(db);
+    return -1;
 }

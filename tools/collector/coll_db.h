@@ -4,6 +4,8 @@
 #ifndef COLL_DB_H
 #define COLL_DB_H
 
+#include "seal.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +30,8 @@ typedef struct {
     int64_t started_at_ms, finished_at_ms, duration_ms;
     const char *status;       /* "complete" or "abandoned" */
     int clock_synced;         /* 1, 0, or -1 when unknown */
-    const char *answers_json; /* compact JSON object */
+    const char *answers_json; /* compact JSON object; "" while sealed */
+    const char *sealed;       /* answers still sealed (no key, or it did not open), or NULL */
     char hash[COLL_HASH_HEX]; /* content hash (see coll_ingest) */
 } coll_item;
 
@@ -37,6 +40,21 @@ typedef enum { COLL_STORED = 0, COLL_DUPLICATE = 1, COLL_CONFLICT = 2 } coll_put
 /* Opens (creating the schema as needed) in WAL mode with synchronous=FULL. */
 int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen);
 void coll_db_close(coll_db *db); /* NULL is a no-op */
+
+/* The secret key that opens sealed answers (serve/import --seal-secret-key); copied into the
+ * handle (wiped by coll_db_close). coll_db_seal_key gives it, or NULL when none was set. */
+void coll_db_set_seal_key(coll_db *db, const seal_keypair *kp);
+const seal_keypair *coll_db_seal_key(const coll_db *db);
+
+/* Responses held with their answers still sealed; -1 on error. */
+int64_t coll_db_sealed_count(coll_db *db, char *err, size_t errlen);
+
+/* Offers every held sealed response to open (one transaction): when open returns 0 with
+ * *answers (malloc'd compact JSON), the answers are stored in clear and the sealed text
+ * dropped (the content hash stays); otherwise it stays sealed. Counts both. 0 or -1. */
+typedef int (*coll_open_fn)(void *ctx, const char *id, const char *sealed, char **answers);
+int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened, int64_t *failed,
+                      char *err, size_t errlen);
 
 /* Adds a device; writes its new token (hex) into token. Only a hash is stored. */
 int coll_db_device_add(coll_db *db, const char *name, const char *location,
@@ -80,6 +98,7 @@ int coll_db_status(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t err
  * device and seq. Stops when cb returns non-zero. */
 typedef struct {
     const char *id, *device, *location, *questionset, *language, *status, *answers_json;
+    const char *sealed; /* answers still sealed (then answers_json is ""), or NULL */
     const char *source;
     int64_t seq, questionset_version, started_at_ms, finished_at_ms, duration_ms, received_at_ms;
     int clock_synced;

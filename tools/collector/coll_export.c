@@ -59,6 +59,8 @@ static void csv_field(FILE *f, const char *s)
 static int collect_cols(void *vctx, const coll_row *r)
 {
     exp_ctx *x = vctx;
+    if (r->sealed)
+        return 0;
     json_t *a = json_loads(r->answers_json, 0, NULL);
     const char *k;
     json_t *v;
@@ -85,6 +87,8 @@ static int write_csv_row(void *vctx, const coll_row *r)
 {
     exp_ctx *x = vctx;
     FILE *f = x->out;
+    if (r->sealed) /* answers not readable yet: left out of the table (the caller says so) */
+        return 0;
     char st[32], fin[32], rec[32];
     iso_or_empty(r->started_at_ms, st, sizeof st);
     iso_or_empty(r->finished_at_ms, fin, sizeof fin);
@@ -144,16 +148,19 @@ static int write_jsonl_row(void *vctx, const coll_row *r)
     iso_or_empty(r->started_at_ms, st, sizeof st);
     iso_or_empty(r->finished_at_ms, fin, sizeof fin);
     iso_or_empty(r->received_at_ms, rec, sizeof rec);
-    json_t *answers = json_loads(r->answers_json, 0, NULL);
-    json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:s, "
-        "s:o}",
-        "id", r->id, "device", r->device, "location", r->location, "seq", (json_int_t)r->seq,
-        "questionset", r->questionset, "questionset_version", (json_int_t)r->questionset_version,
-        "language", r->language, "started_at", st, "finished_at", fin, "duration_ms",
-        (json_int_t)r->duration_ms, "status", r->status, "clock_synced",
-        r->clock_synced < 0 ? json_null() : json_boolean(r->clock_synced), "received_at", rec,
-        "source", r->source, "answers", answers ? answers : json_object());
+    json_t *answers = r->sealed ? NULL : json_loads(r->answers_json, 0, NULL);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:s, "
+                          "s:o}",
+                          "id", r->id, "device", r->device, "location", r->location, "seq",
+                          (json_int_t)r->seq, "questionset", r->questionset, "questionset_version",
+                          (json_int_t)r->questionset_version, "language", r->language, "started_at",
+                          st, "finished_at", fin, "duration_ms", (json_int_t)r->duration_ms,
+                          "status", r->status, "clock_synced",
+                          r->clock_synced < 0 ? json_null() : json_boolean(r->clock_synced),
+                          "received_at", rec, "source", r->source, r->sealed ? "sealed" : "answers",
+                          r->sealed ? json_string(r->sealed)
+                          : answers ? answers
+                                    : json_object());
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) {

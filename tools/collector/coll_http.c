@@ -182,6 +182,11 @@ static enum MHD_Result do_responses(coll_http *s, struct MHD_Connection *c, cons
         fprintf(stderr, "wijkpeil-collector: %s: batch not stored: %s\n", device, err);
         return send_error(c, 503, "the collector could not store the batch; nothing was kept");
     }
+    if (counts.unopened)
+        fprintf(stderr,
+                "wijkpeil-collector: %s: %lld responses do not open with the secret key (the "
+                "wrong key?); stored sealed\n",
+                device, (long long)counts.unopened);
     if (counts.conflict || counts.invalid)
         fprintf(stderr,
                 "wijkpeil-collector: %s: %lld conflicting and %lld invalid responses refused\n",

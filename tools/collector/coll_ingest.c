@@ -128,7 +128,89 @@ static bool get_time(json_t *o, const char *key, int64_t *out, char *err, size_t
 
 /* Validates one item into it (answers_json and the hash owned by *owned, freed by caller).
  * Returns 0, -1 for an invalid item (reason in err), or -2 when memory ran out. */
-static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t errlen)
+/* Checks an answers object: values are strings or lists of strings. */
+static int check_answers(json_t *ans, char *err, size_t errlen)
+{
+    if (!json_is_object(ans)) {
+        wp_errf(err, errlen, "\"answers\" must be an object");
+        return -1;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(ans, k, v)
+    {
+        if (json_is_string(v))
+            continue;
+        if (!json_is_array(v)) {
+            wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
+            return -1;
+        }
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (!json_is_string(e)) {
+                wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Opens sealed answers text with kp into a JSON value (*out). Returns 0 and *out, 1 when it
+ * does not open with kp (reason in why), -1 when it is not sealed answers (reason in err). */
+static int open_text(const seal_keypair *kp, const char *text, json_t **out, char *why,
+                     size_t whylen, char *err, size_t errlen)
+{
+    char *m = NULL;
+    *out = NULL;
+    int r = seal_open(kp, text, &m, why, whylen);
+    if (r == -1)
+        return 1;
+    if (r != 0) {
+        wp_errf(err, errlen, "%s", why);
+        return -1;
+    }
+    *out = json_loads(m, JSON_REJECT_DUPLICATES, NULL);
+    sodium_memzero(m, strlen(m));
+    free(m);
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        wp_errf(err, errlen, "the sealed answers are not a JSON object");
+        return -1;
+    }
+    return 0;
+}
+
+/* An item's "sealed" (in place of "answers"): opened into *opened with kp when it can be;
+ * otherwise kept sealed in it->sealed (why says so when kp did not open it). */
+static int open_sealed(const seal_keypair *kp, json_t *o, json_t **opened, coll_item *it, char *why,
+                       size_t whylen, char *err, size_t errlen)
+{
+    json_t *sealed = json_object_get(o, "sealed");
+    if (json_object_get(o, "answers")) {
+        wp_errf(err, errlen, "give \"answers\" or \"sealed\", not both");
+        return -1;
+    }
+    const char *text = json_string_value(sealed);
+    if (!text || !*text) {
+        wp_errf(err, errlen, "\"sealed\" must be the base64 text of sealed answers");
+        return -1;
+    }
+    if (!kp) {
+        it->sealed = text;
+        return 0;
+    }
+    int r = open_text(kp, text, opened, why, whylen, err, errlen);
+    if (r == 1)
+        it->sealed = text;
+    return r < 0 ? -1 : 0;
+}
+
+static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair *db_key,
+                      char *sealed_why, size_t sealed_whylen, char *err, size_t errlen)
 {
     *owned = NULL;
     memset(it, 0, sizeof *it);
@@ -166,38 +248,29 @@ static int parse_item(json_t *o, coll_item *it, char **owned, char *err, size_t 
     }
     it->clock_synced = json_is_boolean(cs) ? json_is_true(cs) : -1;
     json_t *ans = json_object_get(o, "answers");
-    if (!json_is_object(ans)) {
-        wp_errf(err, errlen, "\"answers\" must be an object");
+    json_t *sealed = json_object_get(o, "sealed");
+    json_t *opened = NULL;
+    if (sealed) {
+        int r = open_sealed(db_key, o, &opened, it, sealed_why, sealed_whylen, err, errlen);
+        if (r != 0)
+            return r;
+        ans = opened; /* NULL: kept sealed */
+    }
+    if (ans && check_answers(ans, err, errlen) != 0) {
+        json_decref(opened);
         return -1;
     }
-    const char *k;
-    json_t *v;
-    json_object_foreach(ans, k, v)
-    {
-        if (json_is_string(v))
-            continue;
-        if (!json_is_array(v)) {
-            wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
-            return -1;
-        }
-        size_t i;
-        json_t *e;
-        json_array_foreach(v, i, e)
-        {
-            if (!json_is_string(e)) {
-                wp_errf(err, errlen, "answer \"%s\" must be a string or a list of strings", k);
-                return -1;
-            }
-        }
-    }
-    char *answers = json_dumps(ans, JSON_COMPACT); /* as sent: question order kept */
+    /* as sent: question order kept; "" while sealed */
+    char *answers = ans ? json_dumps(ans, JSON_COMPACT) : strdup("");
     /* Content identity: everything but clock_synced, times as milliseconds. */
     json_t *canon =
         json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:O}", "id", it->id, "seq",
                   (json_int_t)it->seq, "questionset", it->questionset, "questionset_version",
                   (json_int_t)it->questionset_version, "language", it->language, "started_at_ms",
                   (json_int_t)it->started_at_ms, "finished_at_ms", (json_int_t)it->finished_at_ms,
-                  "duration_ms", (json_int_t)it->duration_ms, "status", it->status, "answers", ans);
+                  "duration_ms", (json_int_t)it->duration_ms, "status", it->status,
+                  sealed ? "sealed" : "answers", sealed ? sealed : ans);
+    json_decref(opened);
     char *ctext =
         canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
     json_decref(canon);
@@ -228,9 +301,10 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
         json_t *o = json_array_get(array, i);
         coll_item it;
         char *owned = NULL;
-        char why[256] = "";
+        char why[256] = "", sealed_why[256] = "";
         json_t *res;
-        int pr = parse_item(o, &it, &owned, why, sizeof why);
+        int pr = parse_item(o, &it, &owned, coll_db_seal_key(db), sealed_why, sizeof sealed_why,
+                            why, sizeof why);
         if (pr == -2) {
             free(owned);
             coll_db_rollback(db);
@@ -257,6 +331,12 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
             if (r == COLL_CONFLICT)
                 json_object_set_new(res, "error",
                                     json_string("this UUID is held with different content"));
+            if (r == COLL_STORED && it.sealed && sealed_why[0]) {
+                c.unopened++; /* held sealed, nothing lost; the operator is told */
+                json_object_set_new(res, "error", json_string(sealed_why));
+            } else if (r == COLL_STORED && it.sealed) {
+                c.sealed++;
+            }
             if (r == COLL_STORED)
                 c.stored++;
             else if (r == COLL_DUPLICATE)
@@ -280,5 +360,32 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
     counts->duplicate += c.duplicate;
     counts->conflict += c.conflict;
     counts->invalid += c.invalid;
+    counts->sealed += c.sealed;
+    counts->unopened += c.unopened;
     return 0;
+}
+
+static int open_held(void *ctx, const char *id, const char *sealed, char **answers)
+{
+    coll_db *db = ctx;
+    json_t *a = NULL;
+    char why[256], err[256];
+    (void)id;
+    if (open_text(coll_db_seal_key(db), sealed, &a, why, sizeof why, err, sizeof err) != 0 ||
+        check_answers(a, err, sizeof err) != 0) {
+        json_decref(a);
+        return -1;
+    }
+    *answers = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return *answers ? 0 : -1;
+}
+
+int coll_ingest_open_held(coll_db *db, int64_t *opened, int64_t *failed, char *err, size_t errlen)
+{
+    if (!coll_db_seal_key(db)) {
+        wp_errf(err, errlen, "no secret key to open sealed answers with");
+        return -1;
+    }
+    return coll_db_open_held(db, open_held, db, opened, failed, err, errlen);
 }

@@ -13,6 +13,8 @@
 
 typedef struct {
     int64_t stored, duplicate, conflict, invalid;
+    int64_t sealed;   /* of the new ones: kept sealed, the collector has no secret key */
+    int64_t unopened; /* of the new ones: kept sealed, they do not open with its key */
 } coll_counts;
 
 #define COLL_SEQ_MAX  2147483647 /* a response a second for 68 years */
@@ -30,5 +32,9 @@ bool coll_parse_iso(const char *s, int64_t *out_ms);
 int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t now_ms,
                       const char *source, json_t *results, coll_counts *counts, char *err,
                       size_t errlen);
+
+/* Opens the held sealed responses with the database's key (coll_db_set_seal_key), checking
+ * the answers as an upload's; those that do not open stay sealed. Returns 0 or -1. */
+int coll_ingest_open_held(coll_db *db, int64_t *opened, int64_t *failed, char *err, size_t errlen);
 
 #endif

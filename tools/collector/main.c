@@ -22,7 +22,7 @@
 
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
-        *device;
+        *device, *seal_key;
     const char *pos[4]; /* positional arguments */
     int npos;
     long delay_ms, idle_timeout, header_timeout;
@@ -34,13 +34,15 @@ static void usage(FILE *f)
         "usage:\n"
         "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
         "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
+        "                           [--seal-secret-key NAME.seal.secret]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
         "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
         "[--qset SET.json] [-o FILE]\n"
         "  wijkpeil-collector status --db FILE\n"
-        "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE\n",
+        "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
+        "[--seal-secret-key NAME.seal.secret]\n",
         f);
 }
 
@@ -70,6 +72,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->out;
         else if (strcmp(k, "--device") == 0)
             slot = &a->device;
+        else if (strcmp(k, "--seal-secret-key") == 0)
+            slot = &a->seal_key;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "wijkpeil-collector: %s needs a value\n", k);
@@ -227,6 +231,14 @@ static int cmd_export(coll_db *db, const coll_args *a)
         return 1;
     }
     fprintf(stderr, "wijkpeil-collector: exported %ld responses\n", n);
+    int64_t sealed = coll_db_sealed_count(db, err, sizeof err);
+    if (sealed > 0)
+        fprintf(stderr,
+                "wijkpeil-collector: %lld responses are held sealed (%s); open them with serve "
+                "or import --seal-secret-key FILE\n",
+                (long long)sealed,
+                fmt == COLL_EXPORT_CSV ? "left out of this CSV"
+                                       : "written with \"sealed\" in place of \"answers\"");
     return 0;
 }
 
@@ -247,6 +259,9 @@ static int import_chunk(coll_db *db, const char *device, json_t *arr, const long
     json_array_foreach(res, i, r)
     {
         const char *st = json_string_value(json_object_get(r, "status"));
+        if (st && strcmp(st, "stored") == 0 && json_object_get(r, "error"))
+            fprintf(stderr, "line %ld: kept sealed: %s\n", lines[i],
+                    json_string_value(json_object_get(r, "error")));
         if (st && (strcmp(st, "conflict") == 0 || strcmp(st, "invalid") == 0))
             fprintf(stderr, "line %ld: %s: %s\n", lines[i], st,
                     json_string_value(json_object_get(r, "error")));
@@ -342,12 +357,47 @@ static int cmd_import(coll_db *db, const coll_args *a)
     printf("imported %s for %s: %lld new, %lld already held, %lld conflicting, %lld invalid\n",
            a->pos[1], a->device, (long long)c.stored, (long long)c.duplicate, (long long)c.conflict,
            (long long)(c.invalid + bad_lines));
-    rc = (c.conflict || c.invalid || bad_lines) ? 1 : 0;
+    if (c.sealed)
+        printf("%lld of the new responses are kept sealed: no --seal-secret-key given\n",
+               (long long)c.sealed);
+    if (c.unopened)
+        fprintf(stderr,
+                "wijkpeil-collector: %lld new responses do not open with %s (the wrong key?); "
+                "they are kept sealed\n",
+                (long long)c.unopened, a->seal_key);
+    rc = (c.conflict || c.invalid || bad_lines || c.unopened) ? 1 : 0;
 done:
     json_decref(arr);
     free(line);
     fclose(f);
     return rc;
+}
+
+/* Loads the secret key (mode 0600 required) into db and opens the responses held sealed. */
+static int use_seal_key(coll_db *db, const char *path)
+{
+    char err[WP_ERR_LEN];
+    seal_keypair kp;
+    if (seal_load_secret(path, &kp, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return -1;
+    }
+    coll_db_set_seal_key(db, &kp);
+    seal_forget(&kp);
+    int64_t opened = 0, failed = 0;
+    if (coll_ingest_open_held(db, &opened, &failed, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return -1;
+    }
+    if (opened)
+        fprintf(stderr, "wijkpeil-collector: opened %lld responses held sealed\n",
+                (long long)opened);
+    if (failed)
+        fprintf(stderr,
+                "wijkpeil-collector: %lld responses held sealed do not open with %s (sealed to "
+                "another key: the wrong key file?); they stay sealed\n",
+                (long long)failed, path);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -375,6 +425,15 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc;
+    if (a.seal_key && strcmp(cmd, "serve") && strcmp(cmd, "import")) {
+        fprintf(stderr, "wijkpeil-collector: --seal-secret-key is for serve and import\n");
+        coll_db_close(db);
+        return 2;
+    }
+    if (a.seal_key && use_seal_key(db, a.seal_key) != 0) {
+        coll_db_close(db);
+        return 1;
+    }
     if (strcmp(cmd, "serve") == 0)
         rc = cmd_serve(db, &a);
     else if (strcmp(cmd, "device") == 0)
@@ -387,6 +446,12 @@ int main(int argc, char **argv)
         rc = coll_db_status(db, stdout, wp_wall_ms(), err, sizeof err) == 0 ? 0 : 1;
     if (rc == 1 && strcmp(cmd, "status") == 0)
         fprintf(stderr, "wijkpeil-collector: %s\n", err);
+    int64_t sealed =
+        rc == 0 && strcmp(cmd, "status") == 0 ? coll_db_sealed_count(db, err, sizeof err) : 0;
+    if (sealed > 0)
+        printf("%lld responses are held sealed: open them with serve or import "
+               "--seal-secret-key FILE\n",
+               (long long)sealed);
     coll_db_close(db);
     return rc;
 }
