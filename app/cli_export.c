@@ -2,10 +2,12 @@
 #include "cli.h"
 
 #include "export.h"
+#include "fsio.h"
 #include "store.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,25 +45,6 @@ static int count_rows(void *ctx, int64_t done, int64_t total)
     (void)total;
     *(int64_t *)ctx = done;
     return 0;
-}
-
-/* Fsyncs the directory holding path so a rename in it survives a power cut. */
-static void sync_dir_of(const char *path)
-{
-    char dir[CLI_EXPORT_PATH_MAX];
-    wp_strlcpy(dir, path, sizeof dir);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        wp_strlcpy(dir, ".", sizeof dir);
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    FILE *d = fopen(dir, "r");
-    if (d) {
-        fsync(fileno(d));
-        fclose(d);
-    }
 }
 
 int cli_export(int argc, char **argv)
@@ -102,8 +85,9 @@ int cli_export(int argc, char **argv)
 
     int code = 1;
     char err[WP_ERR_LEN] = "";
-    char tmp[CLI_EXPORT_PATH_MAX] = "";
     FILE *out = NULL;
+    fsio_file *file = NULL;
+    int dfd = -1;
     store *st = NULL;
     if (store_open_mode(db, STORE_OPEN_READONLY, &st, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil export: %s\n", err);
@@ -112,45 +96,42 @@ int cli_export(int argc, char **argv)
     if (outpath) {
         /* A temporary name in the same folder, renamed when complete: a reader never sees a
          * half-written export, and an old one is replaced only by a whole new one. */
-        snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", outpath);
-        int fd = mkstemp(tmp);
-        if (fd < 0) {
-            fprintf(stderr, "wijkpeil export: cannot create %s: %s\n", outpath, strerror(errno));
-            tmp[0] = '\0';
+        char dir[CLI_EXPORT_PATH_MAX];
+        const char *base = fsio_dir_of(outpath, dir, sizeof dir);
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) {
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", outpath,
+                    fsio_words(errno, FSIO_DISK));
             goto done;
         }
-        fchmod(fd, 0644);
-        out = fdopen(fd, "w");
-        if (!out) {
-            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
-            close(fd);
+        if (fsio_open(NULL, FSIO_DISK, dfd, base, outpath, 0644, &file, err, sizeof err) != 0 ||
+            !(out = fsio_stream(file))) {
+            fprintf(stderr, "wijkpeil export: %s\n", file ? "out of memory" : err);
             goto done;
         }
     }
     int64_t last = 0, count = 0;
     if (export_write(st, out ? out : stdout, fmt, 0, &last, count_rows, &count, err, sizeof err) !=
         0) {
-        fprintf(stderr, "wijkpeil export: %s\n", err);
+        if (file && fsio_error(file))
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", outpath,
+                    fsio_words(fsio_error(file), FSIO_DISK));
+        else
+            fprintf(stderr, "wijkpeil export: %s\n", err);
         goto done;
     }
     if (out) {
-        if (fsync(fileno(out)) != 0) {
-            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
-            goto done;
-        }
         int rc = fclose(out);
         out = NULL;
-        if (rc != 0) {
-            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", tmp, strerror(errno));
+        if (rc != 0 && !fsio_error(file)) {
+            fprintf(stderr, "wijkpeil export: cannot write %s: %s\n", outpath, strerror(errno));
             goto done;
         }
-        if (rename(tmp, outpath) != 0) {
-            fprintf(stderr, "wijkpeil export: cannot rename %s to %s: %s\n", tmp, outpath,
-                    strerror(errno));
+        /* A failed write (a full disk) is said in words here. */
+        if (fsio_commit(file, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil export: %s\n", err);
             goto done;
         }
-        tmp[0] = '\0';
-        sync_dir_of(outpath);
         fprintf(stderr, "wijkpeil export: %lld responses written to %s\n", (long long)count,
                 outpath);
     }
@@ -158,8 +139,9 @@ int cli_export(int argc, char **argv)
 done:
     if (out)
         fclose(out);
-    if (tmp[0])
-        unlink(tmp);
+    fsio_close(file); /* removes the temporary file unless it was renamed */
+    if (dfd >= 0)
+        close(dfd);
     store_close(st);
     return code;
 }

@@ -6,25 +6,111 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-void config_defaults(config *c)
+/* ---- the settings table ---- */
+
+#define FIELD(f) offsetof(config, f), sizeof(((config *)0)->f)
+#define F        CONFIG_FROM_FILE
+#define STICK    CONFIG_FROM_STICK
+#define CLI      CONFIG_FROM_CLI
+#define STR(key, from, def, doc)                                                                   \
+    {                                                                                              \
+#key, CONFIG_STR, FIELD(key), 0, 0, 0, 0, def, from, doc                                   \
+    }
+#define INT(key, min, max, from, def, doc)                                                         \
+    {                                                                                              \
+#key, CONFIG_INT, FIELD(key), 0, 0, min, max, def, from, doc                               \
+    }
+#define BOOL(key, from, def, doc)                                                                  \
+    {                                                                                              \
+#key, CONFIG_BOOL, FIELD(key), 0, 0, 0, 0, def, from, doc                                  \
+    }
+#define HOURS(key, from, def, doc)                                                                 \
+    {                                                                                              \
+#key, CONFIG_HOURS, FIELD(key), 0, 0, 0, 0, def, from, doc                                 \
+    }
+#define SEAL_KEY(key, from, def, doc)                                                              \
+    {                                                                                              \
+#key, CONFIG_SEAL_KEY, FIELD(key), 0, 0, 0, 0, def, from, doc                              \
+    }
+#define NUM(key, min, max, from, def, doc)                                                         \
+    {                                                                                              \
+#key, CONFIG_NUM, FIELD(key), 0, 0, min, max, def, from, doc                               \
+    }
+#define LIST(key, field, from, def, doc)                                                           \
+    {                                                                                              \
+#key, CONFIG_LIST, offsetof(config, field), sizeof(((config *)0)->field[0]),               \
+            offsetof(config, n_##field),                                                           \
+            (int)(sizeof(((config *)0)->field) / sizeof(((config *)0)->field[0])), 0, 0, def,      \
+            from, doc                                                                              \
+    }
+
+/* One row per setting. Stick (and so local.conf): how the poll looks and behaves, never where
+ * responses and secrets go (endpoint, ca_file, pinned_public_key, token, trusted_key,
+ * device_id): those never come from an unsigned file. */
+// clang-format off
+static const config_setting settings[] = {
+    STR(questionset, F | CLI, "", "question-set file to run"),
+    STR(db, F | CLI, "wijkpeil.db", "response database; installed sets and `local.conf` live in its folder"),
+    INT(idle_seconds, 10, 3600, F | STICK, "90", "no touch this long: \"Are you still there?\""),
+    INT(still_there_seconds, CONFIG_MIN_STILL_THERE, 600, F | STICK, "30", "countdown before the kiosk resets (never under 20: WCAG 2.2.1)"),
+    INT(thanks_seconds, 2, 120, F | STICK, "8", "thank-you screen before the attract screen"),
+    BOOL(keep_abandoned, F, "yes", "keep partial answers of a resident who walked away (status `abandoned`)"),
+    STR(log_file, F, "", "kiosk log (also exported to a USB stick); empty: standard error only"),
+    STR(endpoint, F, "", "collector base URL; sync is off without it"),
+    STR(token, F, "", "bearer token for the collector (never logged)"),
+    STR(device_id, F, "", "this kiosk's name at the collector"),
+    STR(location, F | STICK, "", "neighbourhood, e.g. `nazareth`"),
+    STR(ca_file, F, "", "CA certificates for the collector's TLS"),
+    STR(pinned_public_key, F, "", "pinned collector key (`sha256//...`, curl's form)"),
+    SEAL_KEY(seal_public_key, F, "", "the central team's sealing key (`wijkpeil-qset keygen --seal`): answers are stored, exported and sent sealed to it; empty: in clear"),
+    INT(sync_interval_seconds, 5, 86400, F, "300", "timer for the uploader"),
+    INT(retention_days, 0, 3650, F, "0", "delete delivered responses older than this; 0 keeps them"),
+    STR(staff_pin_hash, F, "", "`wijkpeil-qset pin-hash` output"),
+    LIST(trusted_key, trusted_keys, F, "", "public key allowed to sign question sets"),
+    LIST(mount_root, mount_roots, F, "/media, /run/media", "where USB sticks appear (the first line replaces the default)"),
+    STR(languages, F | STICK, "", "languages offered, e.g. `nl, ar, tr`, the first is the default; empty: all"),
+    HOURS(opening_hours, F | STICK, "", "e.g. `08:30-17:00`: outside them the screen is blank and no poll starts; a tap shows \"closed\" with the hours (staff mode still opens); uploads go on; empty: always open"),
+    NUM(screen_width_mm, 50, 5000, F, "", "visible screen width, for physical sizes; unset: from the display's DPI"),
+    INT(viewing_distance_mm, 200, 2000, F, "600", "sizes large text (capital height at least 0.0122 times the distance)"),
+    INT(tap_debounce_ms, 0, 2000, F, "400", "a second tap on the control that just changed the screen, this soon, is ignored; 0 switches it off"),
+};
+// clang-format on
+
+#undef FIELD
+#undef F
+#undef STICK
+#undef CLI
+#undef STR
+#undef INT
+#undef LIST
+#undef BOOL
+#undef HOURS
+#undef SEAL_KEY
+#undef NUM
+
+const config_setting *config_settings(size_t *n)
 {
-    memset(c, 0, sizeof *c);
-    c->hours.always = true;
-    c->idle_seconds = 90;
-    c->still_there_seconds = 30;
-    c->thanks_seconds = 8;
-    c->keep_abandoned = true;
-    c->sync_interval_seconds = 300;
-    c->viewing_distance_mm = 600;
-    c->tap_debounce_ms = 400;
-    wp_strlcpy(c->mount_roots[0], "/media", sizeof c->mount_roots[0]);
-    wp_strlcpy(c->mount_roots[1], "/run/media", sizeof c->mount_roots[1]);
-    c->n_mount_roots = 2;
+    *n = sizeof settings / sizeof settings[0];
+    return settings;
+}
+
+const config_setting *config_setting_find(const char *key)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        if (!strcmp(settings[i].key, key))
+            return &settings[i];
+    return NULL;
+}
+
+bool config_known_key(const char *key)
+{
+    return config_setting_find(key) != NULL;
 }
 
 static int set_str(char *dst, size_t len, const char *key, const char *v, char *err, size_t errlen)
@@ -33,19 +119,6 @@ static int set_str(char *dst, size_t len, const char *key, const char *v, char *
         wp_errf(err, errlen, "value of %s is too long (at most %zu bytes)", key, len - 1);
         return -1;
     }
-    return 0;
-}
-
-static int set_int(int *dst, const char *key, const char *v, long min, long max, char *err,
-                   size_t errlen)
-{
-    long n;
-    if (!wp_parse_int(v, min, max, &n)) {
-        wp_errf(err, errlen, "%s must be a whole number from %ld to %ld, not \"%s\"", key, min, max,
-                v);
-        return -1;
-    }
-    *dst = (int)n;
     return 0;
 }
 
@@ -63,143 +136,167 @@ static int set_bool(bool *dst, const char *key, const char *v, char *err, size_t
     return -1;
 }
 
-static int set_hours(config *c, const char *v, char *err, size_t errlen)
+/* True when the list at row s holds exactly its default entries. */
+static bool list_is_default(const config *c, const config_setting *s)
 {
-    /* Parsed once, here: the kiosk asks c->hours from then on. */
-    if (hours_parse(v, &c->hours, err, errlen) != 0)
-        return -1;
-    return set_str(c->opening_hours, sizeof c->opening_hours, "opening_hours", v, err, errlen);
+    const char *base = (const char *)c + s->off;
+    int n = *(const int *)((const char *)c + s->count_off);
+    const char *d = s->def;
+    for (int i = 0; i < n; i++, base += s->size) {
+        size_t m = strcspn(d, ",");
+        if (!*d || strlen(base) != m || strncmp(base, d, m) != 0)
+            return false;
+        d += m;
+        d += strspn(d, ", ");
+    }
+    return n > 0 && !*d;
 }
 
-static const char *const known_keys[] = {"questionset",
-                                         "db",
-                                         "idle_seconds",
-                                         "still_there_seconds",
-                                         "thanks_seconds",
-                                         "keep_abandoned",
-                                         "log_file",
-                                         "endpoint",
-                                         "token",
-                                         "device_id",
-                                         "location",
-                                         "ca_file",
-                                         "pinned_public_key",
-                                         "sync_interval_seconds",
-                                         "retention_days",
-                                         "staff_pin_hash",
-                                         "trusted_key",
-                                         "mount_root",
-                                         "languages",
-                                         "opening_hours",
-                                         "screen_width_mm",
-                                         "viewing_distance_mm",
-                                         "tap_debounce_ms",
-                                         "seal_public_key",
-                                         NULL};
-
-static bool in_list(const char *const *list, const char *key)
+static int set_row(config *c, const config_setting *s, const char *v, char *err, size_t errlen)
 {
-    for (int i = 0; list[i]; i++)
-        if (!strcmp(list[i], key))
-            return true;
-    return false;
+    char *field = (char *)c + s->off;
+    switch (s->type) {
+    case CONFIG_STR:
+        return set_str(field, s->size, s->key, v, err, errlen);
+    case CONFIG_INT: {
+        long n;
+        if (!wp_parse_int(v, (long)s->min, (long)s->max, &n)) {
+            wp_errf(err, errlen, "%s must be a whole number from %ld to %ld, not \"%s\"", s->key,
+                    (long)s->min, (long)s->max, v);
+            return -1;
+        }
+        *(int *)(void *)field = (int)n;
+        return 0;
+    }
+    case CONFIG_BOOL:
+        return set_bool((bool *)field, s->key, v, err, errlen);
+    case CONFIG_NUM: {
+        char *end = NULL;
+        double d = strtod(v, &end);
+        if (!*v || *end || d < s->min || d > s->max) {
+            wp_errf(err, errlen, "%s must be a number from %g to %g, not \"%s\"", s->key, s->min,
+                    s->max, v);
+            return -1;
+        }
+        *(double *)(void *)field = d;
+        return 0;
+    }
+    case CONFIG_HOURS:
+        /* Parsed once, here: the kiosk asks c->hours from then on (one hours setting). */
+        if (hours_parse(v, &c->hours, err, errlen) != 0)
+            return -1;
+        return set_str(field, s->size, s->key, v, err, errlen);
+    case CONFIG_SEAL_KEY: {
+        unsigned char pk[SEAL_PUBLIC_BYTES];
+        char why[WP_ERR_LEN];
+        if (*v && seal_parse_public(v, pk, why, sizeof why) != 0) {
+            wp_errf(err, errlen, "%s: %s", s->key, why);
+            return -1;
+        }
+        return set_str(field, s->size, s->key, v, err, errlen);
+    }
+    case CONFIG_LIST: {
+        int *n = (int *)(void *)((char *)c + s->count_off);
+        /* The first line replaces the default entries; later ones add to it. */
+        if (s->def[0] && list_is_default(c, s))
+            *n = 0;
+        if (*n >= s->max_items) {
+            wp_errf(err, errlen, "at most %d %s lines", s->max_items, s->key);
+            return -1;
+        }
+        if (set_str(field + (size_t)*n * s->size, s->size, s->key, v, err, errlen))
+            return -1;
+        (*n)++;
+        return 0;
+    }
+    }
+    wp_errf(err, errlen, "%s: unknown type", s->key);
+    return -1;
 }
 
-bool config_known_key(const char *key)
+void config_defaults(config *c)
 {
-    return in_list(known_keys, key);
+    memset(c, 0, sizeof *c);
+    char msg[WP_ERR_LEN], one[CONFIG_PATH_LEN];
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const config_setting *s = &settings[i];
+        for (const char *d = s->def; *d;) {
+            size_t m = s->type == CONFIG_LIST ? strcspn(d, ",") : strlen(d);
+            snprintf(one, sizeof one, "%.*s", (int)m, d);
+            (void)set_row(c, s, one, msg, sizeof msg); /* checked by test_config */
+            d += m;
+            d += strspn(d, ", ");
+        }
+    }
 }
 
 int config_set(config *c, const char *key, const char *v, char *err, size_t errlen)
 {
-    if (!strcmp(key, "questionset"))
-        return set_str(c->questionset, sizeof c->questionset, key, v, err, errlen);
-    if (!strcmp(key, "db"))
-        return set_str(c->db, sizeof c->db, key, v, err, errlen);
-    if (!strcmp(key, "log_file"))
-        return set_str(c->log_file, sizeof c->log_file, key, v, err, errlen);
-    if (!strcmp(key, "idle_seconds"))
-        return set_int(&c->idle_seconds, key, v, 10, 3600, err, errlen);
-    if (!strcmp(key, "still_there_seconds"))
-        return set_int(&c->still_there_seconds, key, v, CONFIG_MIN_STILL_THERE, 600, err, errlen);
-    if (!strcmp(key, "thanks_seconds"))
-        return set_int(&c->thanks_seconds, key, v, 2, 120, err, errlen);
-    if (!strcmp(key, "keep_abandoned"))
-        return set_bool(&c->keep_abandoned, key, v, err, errlen);
-    if (!strcmp(key, "endpoint"))
-        return set_str(c->endpoint, sizeof c->endpoint, key, v, err, errlen);
-    if (!strcmp(key, "token"))
-        return set_str(c->token, sizeof c->token, key, v, err, errlen);
-    if (!strcmp(key, "device_id"))
-        return set_str(c->device_id, sizeof c->device_id, key, v, err, errlen);
-    if (!strcmp(key, "location"))
-        return set_str(c->location, sizeof c->location, key, v, err, errlen);
-    if (!strcmp(key, "ca_file"))
-        return set_str(c->ca_file, sizeof c->ca_file, key, v, err, errlen);
-    if (!strcmp(key, "pinned_public_key"))
-        return set_str(c->pinned_public_key, sizeof c->pinned_public_key, key, v, err, errlen);
-    if (!strcmp(key, "seal_public_key")) {
-        unsigned char pk[SEAL_PUBLIC_BYTES];
-        char why[WP_ERR_LEN];
-        if (*v && seal_parse_public(v, pk, why, sizeof why) != 0) {
-            wp_errf(err, errlen, "%s: %s", key, why);
-            return -1;
-        }
-        return set_str(c->seal_public_key, sizeof c->seal_public_key, key, v, err, errlen);
+    const config_setting *s = config_setting_find(key);
+    if (!s) {
+        wp_errf(err, errlen, "unknown setting \"%s\"", key);
+        return -1;
     }
-    if (!strcmp(key, "sync_interval_seconds"))
-        return set_int(&c->sync_interval_seconds, key, v, 5, 86400, err, errlen);
-    if (!strcmp(key, "retention_days"))
-        return set_int(&c->retention_days, key, v, 0, 3650, err, errlen);
-    if (!strcmp(key, "staff_pin_hash"))
-        return set_str(c->staff_pin_hash, sizeof c->staff_pin_hash, key, v, err, errlen);
-    if (!strcmp(key, "trusted_key")) {
-        if (c->n_trusted_keys >= CONFIG_MAX_KEYS) {
-            wp_errf(err, errlen, "at most %d trusted_key lines", CONFIG_MAX_KEYS);
-            return -1;
-        }
-        if (set_str(c->trusted_keys[c->n_trusted_keys], sizeof c->trusted_keys[0], key, v, err,
-                    errlen))
-            return -1;
-        c->n_trusted_keys++;
-        return 0;
-    }
-    if (!strcmp(key, "mount_root")) {
-        /* The first mount_root line replaces the defaults; later ones add to it. */
+    return set_row(c, s, v, err, errlen);
+}
 
-        if (c->n_mount_roots > 0 && !strcmp(c->mount_roots[0], "/media") && c->n_mount_roots == 2 &&
-            !strcmp(c->mount_roots[1], "/run/media"))
-            c->n_mount_roots = 0;
-        if (c->n_mount_roots >= CONFIG_MAX_ROOTS) {
-            wp_errf(err, errlen, "at most %d mount_root lines", CONFIG_MAX_ROOTS);
-            return -1;
+static void md_append(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void md_append(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
+{
+    if (*full)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *used, len - *used, fmt, ap);
+    va_end(ap);
+    if (w < 0 || (size_t)w >= len - *used)
+        *full = true;
+    else
+        *used += (size_t)w;
+}
+
+int config_settings_markdown(char *buf, size_t len)
+{
+    size_t used = 0;
+    bool full = len == 0;
+    static const char *const from_words[] = {"file", "stick", "remote", "command line"};
+    md_append(buf, len, &used, &full,
+              "| key | values | default | set in | meaning |\n"
+              "|---|---|---|---|---|\n");
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const config_setting *s = &settings[i];
+        char values[64], def[128], from[64] = "";
+        switch (s->type) {
+        case CONFIG_INT:
+        case CONFIG_NUM:
+            snprintf(values, sizeof values, "%g to %g", s->min, s->max);
+            break;
+        case CONFIG_BOOL:
+            snprintf(values, sizeof values, "yes / no");
+            break;
+        case CONFIG_HOURS:
+            snprintf(values, sizeof values, "`HH:MM-HH:MM`");
+            break;
+        case CONFIG_LIST:
+            snprintf(values, sizeof values, "text, up to %d lines", s->max_items);
+            break;
+        default:
+            snprintf(values, sizeof values, "text");
         }
-        if (set_str(c->mount_roots[c->n_mount_roots], sizeof c->mount_roots[0], key, v, err,
-                    errlen))
-            return -1;
-        c->n_mount_roots++;
-        return 0;
+        if (s->def[0])
+            snprintf(def, sizeof def, "`%s`", s->def);
+        else
+            wp_strlcpy(def, "—", sizeof def);
+        for (int b = 0; b < 4; b++)
+            if (s->from & (1u << b)) {
+                size_t k = strlen(from);
+                snprintf(from + k, sizeof from - k, "%s%s", k ? ", " : "", from_words[b]);
+            }
+        md_append(buf, len, &used, &full, "| `%s` | %s | %s | %s | %s |\n", s->key, values, def,
+                  from, s->doc);
     }
-    if (!strcmp(key, "languages"))
-        return set_str(c->languages, sizeof c->languages, key, v, err, errlen);
-    if (!strcmp(key, "opening_hours"))
-        return set_hours(c, v, err, errlen);
-    if (!strcmp(key, "screen_width_mm")) {
-        char *end = NULL;
-        double d = strtod(v, &end);
-        if (!*v || *end || d < 50 || d > 5000) {
-            wp_errf(err, errlen, "screen_width_mm must be a number from 50 to 5000, not \"%s\"", v);
-            return -1;
-        }
-        c->screen_width_mm = d;
-        return 0;
-    }
-    if (!strcmp(key, "viewing_distance_mm"))
-        return set_int(&c->viewing_distance_mm, key, v, 200, 2000, err, errlen);
-    if (!strcmp(key, "tap_debounce_ms"))
-        return set_int(&c->tap_debounce_ms, key, v, 0, 2000, err, errlen);
-    wp_errf(err, errlen, "unknown setting \"%s\"", key);
-    return -1;
+    return full ? -1 : (int)used;
 }
 
 static char *trim(char *s)
@@ -212,18 +309,12 @@ static char *trim(char *s)
     return s;
 }
 
-/* Keys a stick (and so local.conf) may set: how the poll looks and behaves, nothing else. */
-static const char *const local_keys[] = {
-    "idle_seconds",        "languages",      "location", "opening_hours",
-    "still_there_seconds", "thanks_seconds", NULL};
-
 const char *config_local_refusal(const char *key, char *buf, size_t len)
 {
-    if (in_list(local_keys, key))
+    const config_setting *s = config_setting_find(key);
+    if (s && (s->from & CONFIG_FROM_STICK))
         return NULL;
-    /* Everything else, above all where responses and secrets go (endpoint, ca_file,
-     * pinned_public_key, token, trusted_key, device_id), never comes from an unsigned file. */
-    if (!config_known_key(key))
+    if (!s)
         snprintf(buf, len, "unknown setting \"%s\"", key);
     else
         snprintf(buf, len, "%s can only be set by an administrator in %s", key, CONFIG_SYSTEM_PATH);

@@ -47,6 +47,50 @@ typedef struct {
     int tap_debounce_ms;     /* second tap on the control that just moved the screen (400) */
 } config;
 
+/* Where a setting may come from. */
+enum {
+    CONFIG_FROM_FILE = 1,   /* the administrator's config file (--config, kiosk.conf) */
+    CONFIG_FROM_STICK = 2,  /* WIJKPEIL/kiosk.conf on a USB stick, saved to local.conf */
+    CONFIG_FROM_REMOTE = 4, /* the collector (no setting allows it yet) */
+    CONFIG_FROM_CLI = 8     /* a command-line option (--db, --questionset) */
+};
+
+typedef enum {
+    CONFIG_STR,      /* text, at most the field's size - 1 bytes */
+    CONFIG_INT,      /* whole number from min to max */
+    CONFIG_BOOL,     /* yes/no (also true/false, on/off, 1/0) */
+    CONFIG_NUM,      /* number from min to max */
+    CONFIG_HOURS,    /* "HH:MM-HH:MM" or empty */
+    CONFIG_SEAL_KEY, /* a sealing public key (seal.h) or empty */
+    CONFIG_LIST      /* repeatable text: one entry per line, at most max_items */
+} config_type;
+
+/* One setting: the one place its key, type, range, default, sources and meaning are written.
+ * The parser, the defaults, the stick whitelist and the README's table all come from the rows
+ * of config_settings (a new setting is one row in config.c). */
+typedef struct {
+    const char *key;
+    config_type type;
+    size_t off;       /* the config field */
+    size_t size;      /* CONFIG_STR: the field's size; CONFIG_LIST: one entry's size */
+    size_t count_off; /* CONFIG_LIST: the int counting entries */
+    int max_items;    /* CONFIG_LIST */
+    double min, max;  /* CONFIG_INT, CONFIG_NUM */
+    const char *def;  /* the default as written in the file ("" = none; CONFIG_LIST: "a, b") */
+    unsigned from;    /* CONFIG_FROM_* bits */
+    const char *doc;  /* one line for the README */
+} config_setting;
+
+/* The table, and its number of rows in *n. */
+const config_setting *config_settings(size_t *n);
+
+/* The row of key, or NULL when no setting has that name. */
+const config_setting *config_setting_find(const char *key);
+
+/* The README's settings table (markdown, one row per setting, ending in a newline) in buf.
+ * Returns the length, or -1 when it does not fit. */
+int config_settings_markdown(char *buf, size_t len);
+
 /* Fills every field with its default. */
 void config_defaults(config *c);
 

@@ -1,6 +1,6 @@
 /* Ed25519 key files and detached question-set signatures on top of libsodium. */
 #include "sign.h"
-#include "stick.h"
+#include "fsio.h"
 #include "util.h"
 
 #include <errno.h>
@@ -311,11 +311,11 @@ int sign_file(const char *path, const char *secret_path, char *err, size_t errle
         wp_errf(err, errlen, "%s: path too long", path);
         goto done;
     }
-    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &data, &len, err, errlen) != 0)
+    if (wp_read_file(path, SIGN_MAX_DATA_BYTES, &data, &len, err, errlen) != 0)
         goto done;
     if (sign_make(data, len, sk, sigtext, sizeof sigtext, err, errlen) != 0)
         goto done;
-    if (stick_write_atomic(sigpath, sigtext, strlen(sigtext), 0644, err, errlen) != 0)
+    if (fsio_write_file(NULL, FSIO_DISK, sigpath, sigtext, strlen(sigtext), 0644, err, errlen) != 0)
         goto done;
     rc = 0;
 done:
@@ -338,7 +338,7 @@ int sign_verify_file(const char *path, const char *public_path, char *err, size_
         wp_errf(err, errlen, "%s: path too long", path);
         goto done;
     }
-    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &data, &len, err, errlen) != 0)
+    if (wp_read_file(path, SIGN_MAX_DATA_BYTES, &data, &len, err, errlen) != 0)
         goto done;
     if (access(sigpath, F_OK) != 0 && errno == ENOENT) {
         wp_errf(err, errlen, "%s: not signed (no %s)", path, sigpath);

@@ -28,6 +28,7 @@
 #define SIGN_MAX_SIG_FILE   1024 /* larger .sig files are refused unread */
 #define SIGN_MAX_KEY_FILE   1024
 #define SIGN_SECRET_PREFIX  "wijkpeil-ed25519-secret "
+#define SIGN_MAX_DATA_BYTES (5 * 1024 * 1024) /* sign_file: as STICK_MAX_FILE_BYTES */
 
 /* A .sig file, parsed. */
 typedef struct {

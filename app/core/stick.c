@@ -2,6 +2,7 @@
  * question sets and exporting responses, all without trusting anything found on the stick. */
 #include "stick.h"
 #include "export.h"
+#include "fsio.h"
 #include "qset.h"
 #include "sign.h"
 #include "util.h"
@@ -20,31 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
+_Static_assert(SIGN_MAX_DATA_BYTES == STICK_MAX_FILE_BYTES,
+               "a set wijkpeil-qset signs is one a stick may bring");
+
 /* ---- small helpers ---- */
 
-/* An I/O failure in words a staff member can act on. */
+/* An I/O failure on the stick in words a staff member can act on. */
 static const char *io_words(int e)
 {
-    switch (e) {
-    case ENOSPC:
-    case EDQUOT:
-    case EFBIG:
-        return "the stick is full";
-    case EROFS:
-        return "the stick is read-only (is its write-protect switch on?)";
-    case EACCES:
-    case EPERM:
-        return "no permission to write there (is the stick read-only?)";
-    case ENOENT:
-    case ENODEV:
-    case ENXIO:
-    case EIO:
-    case ESTALE:
-    case ENOTDIR:
-        return "the stick was removed or cannot be read";
-    default:
-        return strerror(e);
-    }
+    return fsio_words(e, FSIO_STICK);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -171,152 +156,6 @@ done:
     free(buf);
     if (fd >= 0)
         close(fd);
-    return rc;
-}
-
-/* Splits path into its folder (buf) and returns the last part. */
-static const char *split_dir(const char *path, char *dir, size_t dirlen)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        wp_strlcpy(dir, ".", dirlen);
-        return path;
-    }
-    if (slash == path)
-        wp_strlcpy(dir, "/", dirlen);
-    else
-        snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
-    return slash + 1;
-}
-
-/* fsync of an open folder, so a rename in it is durable. */
-static int fsync_dirfd(int dfd)
-{
-    int rc = fsync(dfd);
-    if (rc != 0 && (errno == EINVAL || errno == ENOTSUP))
-        rc = 0; /* file systems that cannot sync a folder (some FUSE mounts) */
-    return rc;
-}
-
-/* A file being written under a temporary name in its final folder. Everything goes through the
- * folder's fd (openat/renameat with O_NOFOLLOW), so swapping the folder's path for a symlink
- * after it was opened changes nothing. */
-typedef struct {
-    int dirfd; /* the folder (not owned) */
-    int fd;
-    char tmp[STICK_PATH_LEN + 64];  /* temporary name in the folder; "" when none */
-    char name[STICK_PATH_LEN];      /* final name in the folder */
-    char final[STICK_PATH_LEN + 8]; /* the whole path, for messages */
-} atomic_file;
-
-static int af_open(atomic_file *af, int dirfd, const char *name, const char *shown, int mode,
-                   char *err, size_t errlen)
-{
-    char rnd[37];
-    af->dirfd = dirfd;
-    af->fd = -1;
-    af->tmp[0] = '\0';
-    wp_strlcpy(af->final, shown, sizeof af->final);
-    if (wp_strlcpy(af->name, name, sizeof af->name) >= sizeof af->name || strchr(name, '/')) {
-        wp_errf(err, errlen, "%s: path too long", shown);
-        return -1;
-    }
-    if (wp_uuid4(rnd) != 0)
-        snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
-    snprintf(af->tmp, sizeof af->tmp, ".%s.tmp-%.8s", name, rnd);
-    af->fd = openat(dirfd, af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (af->fd < 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", shown, io_words(errno));
-        af->tmp[0] = '\0';
-        return -1;
-    }
-    return 0;
-}
-
-static int af_write(atomic_file *af, const void *data, size_t len, char *err, size_t errlen)
-{
-    if (write_all(af->fd, data, len) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* Removes the temporary file (after a failure). */
-static void af_abort(atomic_file *af)
-{
-    if (af->fd >= 0)
-        close(af->fd);
-    af->fd = -1;
-    if (af->tmp[0])
-        unlinkat(af->dirfd, af->tmp, 0);
-    af->tmp[0] = '\0';
-}
-
-/* Gives the complete temporary file its final name (replacing only a name in this folder,
- * never following one). */
-static int af_rename(atomic_file *af, char *err, size_t errlen)
-{
-    if (renameat(af->dirfd, af->tmp, af->dirfd, af->name) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
-        return -1;
-    }
-    af->tmp[0] = '\0';
-    return 0;
-}
-
-/* fsync, close, rename to the final name, fsync the folder. */
-static int af_commit(atomic_file *af, char *err, size_t errlen)
-{
-    if (fsync(af->fd) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
-        goto fail;
-    }
-    int fd = af->fd;
-    af->fd = -1;
-    if (close(fd) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
-        goto fail;
-    }
-    if (af_rename(af, err, errlen) != 0)
-        goto fail;
-    if (fsync_dirfd(af->dirfd) != 0) {
-        /* The file itself is complete and synced; only its name may not be durable yet. */
-        wp_errf(err, errlen, "cannot finish writing %s: %s", af->final, io_words(errno));
-        return -1;
-    }
-    return 0;
-fail:
-    af_abort(af);
-    return -1;
-}
-
-int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
-                       size_t errlen)
-{
-    char dir[STICK_PATH_LEN];
-    atomic_file af;
-    const char *base = split_dir(path, dir, sizeof dir);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
-        return -1;
-    }
-    int rc = -1;
-    if (af_open(&af, dfd, base, path, mode, err, errlen) != 0)
-        goto done;
-    if (fchmod(af.fd, (mode_t)mode) != 0) { /* exactly mode, whatever the umask */
-        wp_errf(err, errlen, "cannot write %s: %s", path, io_words(errno));
-        af_abort(&af);
-        goto done;
-    }
-    if (af_write(&af, data, len, err, errlen) != 0) {
-        af_abort(&af);
-        goto done;
-    }
-    rc = af_commit(&af, err, errlen);
-done:
-    close(dfd);
     return rc;
 }
 
@@ -603,7 +442,7 @@ static int walk_tree(int dfd, int depth, bool remove)
         }
     }
     closedir(d);
-    if (!remove && fsync_dirfd(dfd) != 0)
+    if (!remove && fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP)
         rc = -1;
     return rc;
 }
@@ -855,6 +694,12 @@ int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t e
 
 int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, size_t errlen)
 {
+    return stick_conf_apply_with(NULL, c, override_path, err, errlen);
+}
+
+int stick_conf_apply_with(const fsio_ops *ops, const stick_conf *c, const char *override_path,
+                          char *err, size_t errlen)
+{
     char *old = NULL;
     size_t old_len = 0, used = 0;
     char msg[WP_ERR_LEN];
@@ -902,7 +747,7 @@ int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, 
         }
         used += (size_t)w;
     }
-    if (stick_write_atomic(override_path, out, used, 0644, msg, sizeof msg) != 0) {
+    if (fsio_write_file(ops, FSIO_KIOSK, override_path, out, used, 0644, msg, sizeof msg) != 0) {
         wp_errf(err, errlen, "%s", msg);
         goto done;
     }
@@ -1320,12 +1165,12 @@ static int copy_file(int qfd, int tfd, const stick_file *f, char *err, size_t er
                   ? -1
                   : openat(pfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (ofd < 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
     int rd = hash_at(qfd, f->path, ofd, d, &size, &eno);
     if (rd == RD_WRITE) {
-        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(eno));
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, fsio_words(eno, FSIO_KIOSK));
         goto done;
     }
     if (rd != RD_OK) {
@@ -1340,13 +1185,13 @@ static int copy_file(int qfd, int tfd, const stick_file *f, char *err, size_t er
         goto done;
     }
     if (fsync(ofd) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
     rc = 0;
 done:
     if (ofd >= 0 && close(ofd) != 0 && rc == 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, fsio_words(errno, FSIO_KIOSK));
         rc = -1;
     }
     if (pfd >= 0)
@@ -1354,22 +1199,10 @@ done:
     return rc;
 }
 
-/* Writes name (the set or its signature) into the folder tfd, synced. */
-static int put_at(int tfd, const char *name, const void *data, size_t len, char *err, size_t errlen)
-{
-    atomic_file af;
-    if (af_open(&af, tfd, name, name, 0644, err, errlen) != 0)
-        return -1;
-    if (af_write(&af, data, len, err, errlen) != 0) {
-        af_abort(&af);
-        return -1;
-    }
-    return af_commit(&af, err, errlen);
-}
-
 /* Installs a set with files as the folder dir/NAME (see stick_install). */
-static int install_folder(const stick_set *s, const char *dir, const char *name, char *path_out,
-                          size_t path_len, char *err, size_t errlen)
+static int install_folder(const fsio_ops *ops, const stick_set *s, const char *dir,
+                          const char *name, char *path_out, size_t path_len, char *err,
+                          size_t errlen)
 {
     char json[STICK_PATH_LEN], sig[STICK_PATH_LEN + 8], path[STICK_PATH_LEN * 2], tmp[200];
     char rnd[37], report[STICK_REASON_LEN] = "";
@@ -1381,7 +1214,7 @@ static int install_folder(const stick_set *s, const char *dir, const char *name,
     snprintf(path, sizeof path, "%s/%s/%s", dir, name, json);
     qsfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (qsfd < 0) {
-        wp_errf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+        wp_errf(err, errlen, "cannot open %s: %s", dir, fsio_words(errno, FSIO_KIOSK));
         return -1;
     }
     /* The same id and version installed as a plain file (a set without files) is another set. */
@@ -1425,17 +1258,19 @@ static int install_folder(const stick_set *s, const char *dir, const char *name,
         snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
     snprintf(tmp, sizeof tmp, ".%s.tmp-%.8s", name, rnd);
     if (mkdirat(qsfd, tmp, 0755) != 0) {
-        wp_errf(err, errlen, "cannot create a folder in %s: %s", dir, strerror(errno));
+        wp_errf(err, errlen, "cannot create a folder in %s: %s", dir,
+                fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
     made = true;
     tfd = openat(qsfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (tfd < 0) {
-        wp_errf(err, errlen, "cannot open %s/%s: %s", dir, tmp, strerror(errno));
+        wp_errf(err, errlen, "cannot open %s/%s: %s", dir, tmp, fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
-    if (put_at(tfd, json, s->data, s->len, err, errlen) != 0 ||
-        (s->sig && put_at(tfd, sig, s->sig, s->sig_len, err, errlen) != 0))
+    if (fsio_write_at(ops, FSIO_KIOSK, tfd, json, json, s->data, s->len, 0644, err, errlen) != 0 ||
+        (s->sig &&
+         fsio_write_at(ops, FSIO_KIOSK, tfd, sig, sig, s->sig, s->sig_len, 0644, err, errlen) != 0))
         goto done;
     /* The files come from the stick again, each part without following a symlink, and are
      * checked against the signed list while being copied. */
@@ -1455,22 +1290,21 @@ static int install_folder(const stick_set *s, const char *dir, const char *name,
         if (copy_file(qfd, tfd, &s->files[i], err, errlen) != 0)
             goto done;
     if (walk_tree(tfd, 0, false) != 0) {
-        wp_errf(err, errlen, "cannot finish writing %s/%s: %s", dir, tmp, strerror(errno));
+        wp_errf(err, errlen, "cannot finish writing %s/%s: %s", dir, tmp,
+                fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
     /* Activation: the complete folder takes its name in one step. */
     if (replace ? renameat2(qsfd, tmp, qsfd, name, RENAME_EXCHANGE) != 0
                 : renameat(qsfd, tmp, qsfd, name) != 0) {
-        wp_errf(err, errlen, "cannot install %s/%s: %s", dir, name, strerror(errno));
+        wp_errf(err, errlen, "cannot install %s/%s: %s", dir, name, fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
     if (replace)
         remove_tree_at(qsfd, tmp); /* now the damaged copy */
     made = false;
-    if (fsync_dirfd(qsfd) != 0) {
-        wp_errf(err, errlen, "cannot finish writing %s: %s", dir, strerror(errno));
+    if (fsio_sync_dir(ops, FSIO_KIOSK, qsfd, dir, err, errlen) != 0)
         goto done;
-    }
     rc = 0;
 done:
     if (made)
@@ -1487,6 +1321,12 @@ done:
 int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
                   char *err, size_t errlen)
 {
+    return stick_install_with(NULL, s, data_dir, path_out, path_len, err, errlen);
+}
+
+int stick_install_with(const fsio_ops *ops, const stick_set *s, const char *data_dir,
+                       char *path_out, size_t path_len, char *err, size_t errlen)
+{
     char dir[STICK_PATH_LEN], name[160], path[STICK_PATH_LEN + 200], sigpath[STICK_PATH_LEN + 210];
     if (s->status != STICK_SET_OK || !s->data) {
         wp_errf(err, errlen, "%s was not accepted: it cannot be installed", s->file);
@@ -1501,20 +1341,22 @@ int stick_install(const stick_set *s, const char *data_dir, char *path_out, size
         return -1;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        wp_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        wp_errf(err, errlen, "cannot create %s: %s", dir, fsio_words(errno, FSIO_KIOSK));
         return -1;
     }
     snprintf(name, sizeof name, "%s-v%d", s->id, s->version);
     if (s->n_files > 0)
-        return install_folder(s, dir, name, path_out, path_len, err, errlen);
+        return install_folder(ops, s, dir, name, path_out, path_len, err, errlen);
     snprintf(path, sizeof path, "%s/%s.json", dir, name);
     snprintf(sigpath, sizeof sigpath, "%s.sig", path);
     int same = same_installed(s, path, err, errlen);
     if (same < 0)
         return -1;
-    if (same == 0 && stick_write_atomic(path, s->data, s->len, 0644, err, errlen) != 0)
+    if (same == 0 &&
+        fsio_write_file(ops, FSIO_KIOSK, path, s->data, s->len, 0644, err, errlen) != 0)
         return -1;
-    if (s->sig && stick_write_atomic(sigpath, s->sig, s->sig_len, 0644, err, errlen) != 0)
+    if (s->sig &&
+        fsio_write_file(ops, FSIO_KIOSK, sigpath, s->sig, s->sig_len, 0644, err, errlen) != 0)
         return -1;
     if (path_out)
         wp_strlcpy(path_out, path, path_len);
@@ -1601,56 +1443,30 @@ static int count_row(void *ctx, const store_response *r)
     return 0;
 }
 
-/* Opens parent/name as a folder, making it first when missing; a symlink or anything but a
- * real folder there is refused. Returns the folder's fd, or -1 with a message. */
-static int open_sub_dir(int parent, const char *name, const char *shown, char *err, size_t errlen)
-{
-    if (mkdirat(parent, name, 0755) != 0 && errno != EEXIST) {
-        wp_errf(err, errlen, "cannot create %s: %s", shown, io_words(errno));
-        return -1;
-    }
-    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ELOOP || errno == ENOTDIR)
-            wp_errf(err, errlen, "%s is not a folder (or is a symbolic link): refused", shown);
-        else
-            wp_errf(err, errlen, "cannot open %s: %s", shown, io_words(errno));
-    }
-    return fd;
-}
-
-/* Writes one export format to af (already open). */
-static int export_one(store *st, atomic_file *af, export_format fmt, int64_t after, int64_t *last,
-                      export_progress *prog, char *err, size_t errlen)
+/* Writes one export format to f (already open) and finishes it. */
+static int export_one(store *st, fsio_file *f, const char *shown, export_format fmt, int64_t after,
+                      int64_t *last, export_progress *prog, char *err, size_t errlen)
 {
     char msg[WP_ERR_LEN];
-    FILE *f = fdopen(af->fd, "w");
-    if (!f) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
+    FILE *out = fsio_stream(f);
+    if (!out) {
+        wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    af->fd = -1; /* f owns it now */
-    errno = 0;
-    int rc = export_write(st, f, fmt, after, last, export_progress_fn, prog, msg, sizeof msg);
-    int e = errno;
-    if (rc != 0 && (e == ENOSPC || e == EDQUOT || e == EFBIG || e == EROFS || e == EIO ||
-                    e == ENODEV || e == ENXIO))
-        snprintf(msg, sizeof msg, "%s", io_words(e)); /* say it the staff way */
-    if (rc == 0 && (fflush(f) != 0 || ferror(f)))
-        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
-    if (rc == 0 && fsync(fileno(f)) != 0)
-        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
-    if (fclose(f) != 0 && rc == 0)
-        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(errno));
+    int rc = export_write(st, out, fmt, after, last, export_progress_fn, prog, msg, sizeof msg);
+    if (fclose(out) != 0 && rc == 0)
+        rc = -1, snprintf(msg, sizeof msg, "%s", io_words(fsio_error(f) ? fsio_error(f) : EIO));
+    if (rc != 0 && fsio_error(f))
+        /* export_write words a failed write as errno text; say it the staff way. */
+        snprintf(msg, sizeof msg, "%s", io_words(fsio_error(f)));
     if (rc != 0) {
-        /* export_write words a full disk as errno text; say it the staff way too. */
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, msg);
+        wp_errf(err, errlen, "cannot write %s: %s", shown, msg);
         return -1;
     }
-    return 0;
+    return fsio_finish(f, err, errlen);
 }
 
-static int copy_log(const char *log_path, atomic_file *af, char *err, size_t errlen)
+static int copy_log(const char *log_path, fsio_file *f, char *err, size_t errlen)
 {
     char buf[65536];
     int fd = open(log_path, O_RDONLY | O_CLOEXEC);
@@ -1672,14 +1488,10 @@ static int copy_log(const char *log_path, atomic_file *af, char *err, size_t err
         }
         if (r == 0)
             break;
-        if (af_write(af, buf, (size_t)r, err, errlen) != 0)
+        if (fsio_write(f, buf, (size_t)r, err, errlen) != 0)
             goto done;
     }
-    if (fsync(af->fd) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", af->final, io_words(errno));
-        goto done;
-    }
-    rc = 0;
+    rc = fsio_finish(f, err, errlen);
 done:
     close(fd);
     return rc;
@@ -1689,11 +1501,19 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
                  const char *log_path, int64_t now_ms, stick_progress_cb cb, void *ctx,
                  stick_export_result *res, char *err, size_t errlen)
 {
+    return stick_export_with(NULL, st, stick_root, since_last, device_id, log_path, now_ms, cb, ctx,
+                             res, err, errlen);
+}
+
+int stick_export_with(const fsio_ops *ops, store *st, const char *stick_root, bool since_last,
+                      const char *device_id, const char *log_path, int64_t now_ms,
+                      stick_progress_cb cb, void *ctx, stick_export_result *res, char *err,
+                      size_t errlen)
+{
     char wdir[STICK_PATH_LEN], edir[STICK_PATH_LEN], dev[64], date[32], val[64];
     char path[3][STICK_PATH_LEN], name[3][STICK_PATH_LEN];
     int rfd = -1, wfd = -1, efd = -1;
-    atomic_file af[3];
-    bool opened[3] = {false, false, false}, renamed[3] = {false, false, false};
+    fsio_file *af[3] = {NULL, NULL, NULL};
     bool want_log = log_path && *log_path;
     int64_t after = 0, last_json = 0, last_csv = 0, rows = 0;
     export_progress prog = {cb, ctx, 0, 1};
@@ -1742,10 +1562,10 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
         wp_errf(err, errlen, "%s: %s", stick_root, io_words(errno));
         return -1;
     }
-    wfd = open_sub_dir(rfd, STICK_DIR, wdir, err, errlen);
+    wfd = fsio_mkdir_open(ops, FSIO_STICK, rfd, STICK_DIR, wdir, err, errlen);
     if (wfd < 0)
         goto done;
-    efd = open_sub_dir(wfd, "export", edir, err, errlen);
+    efd = fsio_mkdir_open(ops, FSIO_STICK, wfd, "export", edir, err, errlen);
     if (efd < 0)
         goto done;
     static const char *const suffix[3] = {"responses.jsonl", "responses.csv", "kiosk.log"};
@@ -1774,36 +1594,22 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
 
     /* Everything goes to temporary names first; the final names appear only when all three
      * files are complete and on the stick. */
-    for (int i = 0; i < (want_log ? 3 : 2); i++) {
-        if (af_open(&af[i], efd, name[i], path[i], 0644, err, errlen) != 0)
+    for (int i = 0; i < (want_log ? 3 : 2); i++)
+        if (fsio_open(ops, FSIO_STICK, efd, name[i], path[i], 0644, &af[i], err, errlen) != 0)
             goto done;
-        opened[i] = true;
-    }
     prog.pass = 0;
-    if (export_one(st, &af[0], EXPORT_JSONL, after, &last_json, &prog, err, errlen) != 0)
+    if (export_one(st, af[0], path[0], EXPORT_JSONL, after, &last_json, &prog, err, errlen) != 0)
         goto done;
     prog.pass = 1;
-    if (export_one(st, &af[1], EXPORT_CSV, after, &last_csv, &prog, err, errlen) != 0)
+    if (export_one(st, af[1], path[1], EXPORT_CSV, after, &last_csv, &prog, err, errlen) != 0)
         goto done;
-    if (want_log && copy_log(log_path, &af[2], err, errlen) != 0)
+    if (want_log && copy_log(log_path, af[2], err, errlen) != 0)
         goto done;
-    if (want_log) {
-        int fd = af[2].fd;
-        af[2].fd = -1;
-        if (close(fd) != 0) {
-            wp_errf(err, errlen, "cannot write %s: %s", af[2].final, io_words(errno));
+    for (int i = 0; i < (want_log ? 3 : 2); i++)
+        if (fsio_rename(af[i], err, errlen) != 0)
             goto done;
-        }
-    }
-    for (int i = 0; i < (want_log ? 3 : 2); i++) {
-        if (af_rename(&af[i], err, errlen) != 0)
-            goto done;
-        renamed[i] = true;
-    }
-    if (fsync_dirfd(efd) != 0) {
-        wp_errf(err, errlen, "cannot finish writing to %s: %s", edir, io_words(errno));
+    if (fsio_sync_dir(ops, FSIO_STICK, efd, edir, err, errlen) != 0)
         goto done;
-    }
     if (cb)
         cb(ctx, prog.total, prog.total);
     /* Rows stored between the two passes are in the CSV only: remember the lower mark, so the
@@ -1827,13 +1633,11 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
     }
     rc = 0;
 done:
-    if (rc != 0) {
-        for (int i = 0; i < 3; i++) {
-            if (renamed[i])
-                unlinkat(efd, name[i], 0);
-            else if (opened[i])
-                af_abort(&af[i]);
-        }
+    for (int i = 0; i < 3; i++) {
+        if (rc != 0)
+            fsio_discard(af[i]); /* all three files or none */
+        else
+            fsio_close(af[i]);
     }
     if (efd >= 0)
         close(efd);
@@ -1861,6 +1665,8 @@ int stick_request_eject(const char *stick_root, const char *runtime_dir, char *e
     }
     char path[STICK_PATH_LEN + 80];
     snprintf(path, sizeof path, "%s/eject-%s", runtime_dir, name);
-    return stick_write_atomic(path, stick_root, strlen(stick_root), 0644, err, errlen) == 0 ? 0
-                                                                                            : -1;
+    return fsio_write_file(NULL, FSIO_KIOSK, path, stick_root, strlen(stick_root), 0644, err,
+                           errlen) == 0
+               ? 0
+               : -1;
 }

@@ -16,6 +16,7 @@
 #define WP_STICK_H
 
 #include "config.h"
+#include "fsio.h"
 #include "qset.h"
 #include "store.h"
 #include "uistr.h"
@@ -137,6 +138,13 @@ int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t e
  * Returns 0 or -1 with a message; on failure the old file is unchanged. */
 int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, size_t errlen);
 
+/* The functions that write (the settings save, an install, an export) through the given
+ * file-system operations (NULL: the real ones; tests inject a full disk, EIO or EROFS). A
+ * failure is said for the medium written: "the kiosk's disk is full" for local.conf and
+ * installed sets, "the stick is full" for an export. */
+int stick_conf_apply_with(const fsio_ops *ops, const stick_conf *c, const char *override_path,
+                          char *err, size_t errlen);
+
 /* Installs an accepted set. Without files: its exact bytes into
  * DATA_DIR/questionsets/ID-vVERSION.json (and its signature next to it) via a temporary file,
  * fsync and rename. With files: the set, its signature and its files (copied from the stick,
@@ -148,6 +156,8 @@ int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, 
  * (optional) receives the installed set's path. Returns 0 or -1 with a message. */
 int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
                   char *err, size_t errlen);
+int stick_install_with(const fsio_ops *ops, const stick_set *s, const char *data_dir,
+                       char *path_out, size_t path_len, char *err, size_t errlen);
 
 typedef struct {
     char path[STICK_PATH_LEN];
@@ -196,12 +206,10 @@ int stick_request_eject(const char *stick_root, const char *runtime_dir, char *e
 int stick_export(store *st, const char *stick_root, bool since_last, const char *device_id,
                  const char *log_path, int64_t now_ms, stick_progress_cb cb, void *ctx,
                  stick_export_result *res, char *err, size_t errlen);
-
-/* Writes data to path atomically: a temporary file in the same folder, fsync, rename, fsync of
- * the folder. Disk-full and read-only errors are said in words. Returns 0 or -1 with a
- * message; on failure no file is left under either name. */
-int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
-                       size_t errlen);
+int stick_export_with(const fsio_ops *ops, store *st, const char *stick_root, bool since_last,
+                      const char *device_id, const char *log_path, int64_t now_ms,
+                      stick_progress_cb cb, void *ctx, stick_export_result *res, char *err,
+                      size_t errlen);
 
 /* SHA-256 (64 lowercase hex digits) of the file rel, a path as listed in "files", in the folder
  * dir, reached without following any symbolic link below dir, at most

@@ -109,8 +109,92 @@ static void test_local_conf_whitelist(void)
     free(dir);
 }
 
+/* Every row of the settings table: its default passes its own parser, and the stick whitelist
+ * is exactly the rows that allow the stick. mount_root's first line replaces the defaults. */
+static void test_table_drives_parser_and_whitelist(void)
+{
+    size_t n = 0;
+    const config_setting *rows = config_settings(&n);
+    CHECK(n >= 20);
+    char err[256], buf[256];
+    for (size_t i = 0; i < n; i++) {
+        config c;
+        config_defaults(&c);
+        const config_setting *s = &rows[i];
+        CHECK(config_setting_find(s->key) == s);
+        if (s->def[0] && s->type != CONFIG_LIST)
+            CHECKF(config_set(&c, s->key, s->def, err, sizeof err) == 0, "%s: %s", s->key, err);
+        bool stick = config_local_refusal(s->key, buf, sizeof buf) == NULL;
+        CHECKF(stick == ((s->from & CONFIG_FROM_STICK) != 0), "%s", s->key);
+        CHECKF(s->doc && s->doc[0] && !strchr(s->doc, '|'), "%s: one line, no |", s->key);
+    }
+    /* The secrets and where data goes never come from a stick. */
+    static const char *const admin_only[] = {
+        "endpoint",    "token",     "ca_file", "pinned_public_key",
+        "trusted_key", "device_id", "db",      "mount_root"};
+    for (size_t i = 0; i < sizeof admin_only / sizeof admin_only[0]; i++)
+        CHECKF(config_local_refusal(admin_only[i], buf, sizeof buf) != NULL, "%s", admin_only[i]);
+    config c;
+    config_defaults(&c);
+    CHECK(c.n_mount_roots == 2 && !strcmp(c.mount_roots[1], "/run/media"));
+    CHECK_STR(c.db, "wijkpeil.db");
+    CHECK(c.tap_debounce_ms == 400 && c.viewing_distance_mm == 600 && c.thanks_seconds == 8);
+    CHECK(c.sync_interval_seconds == 300 && c.screen_width_mm == 0.0 && !c.opening_hours[0]);
+    CHECK(config_set(&c, "mount_root", "/mnt/usb", err, sizeof err) == 0);
+    CHECK(config_set(&c, "mount_root", "/mnt/usb2", err, sizeof err) == 0);
+    CHECK(c.n_mount_roots == 2 && !strcmp(c.mount_roots[0], "/mnt/usb"));
+    CHECK(config_set(&c, "screen_width_mm", "40", err, sizeof err) == -1);
+    CHECK(config_set(&c, "screen_width_mm", "154.2", err, sizeof err) == 0);
+    CHECK(c.screen_width_mm > 154.1 && c.screen_width_mm < 154.3);
+}
+
+/* The README's settings table is the table: a setting added, removed or changed in config.c
+ * and not in README.md (or the other way round) fails here, printing the rows to paste. */
+static void test_readme_table_matches(void)
+{
+    char want[16384];
+    int wl = config_settings_markdown(want, sizeof want);
+    CHECK(wl > 0);
+    char path[2048];
+    snprintf(path, sizeof path, "%s/README.md", WIJKPEIL_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    CHECKF(f != NULL, "cannot open %s", path);
+    if (!f)
+        return;
+    char line[4096], got[16384] = "";
+    size_t used = 0;
+    bool in_section = false, in_table = false;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "### ", 4)) {
+            if (in_section)
+                break;
+            in_section = !strncmp(line, "### Settings", 12);
+            continue;
+        }
+        if (!in_section)
+            continue;
+        if (line[0] == '|') {
+            in_table = true;
+            size_t k = strlen(line);
+            if (used + k < sizeof got) {
+                memcpy(got + used, line, k + 1);
+                used += k;
+            }
+        } else if (in_table) {
+            break; /* the first table of the section */
+        }
+    }
+    fclose(f);
+    CHECKF(!strcmp(got, want),
+           "README.md's table under \"### Settings\" differs from the settings table in "
+           "app/core/config.c; it should read:\n%s",
+           want);
+}
+
 int main(void)
 {
+    RUN(test_table_drives_parser_and_whitelist);
+    RUN(test_readme_table_matches);
     RUN(test_defaults_and_values);
     RUN(test_errors_name_line);
     RUN(test_local_conf_whitelist);

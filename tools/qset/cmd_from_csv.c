@@ -1,7 +1,7 @@
 /* wijkpeil-qset from-csv: an XLSForm spreadsheet (saved as CSV) to a validated question set. */
 #include "qset_cmds.h"
 #include "qset.h"
-#include "stick.h"
+#include "fsio.h"
 #include "util.h"
 #include "xlsform.h"
 
@@ -76,7 +76,7 @@ int cmd_from_csv(int argc, char **argv)
         fprintf(stderr, "%s was not written\n", out);
         goto done;
     }
-    if (stick_write_atomic(out, json, len, 0644, err, sizeof err) != 0) {
+    if (fsio_write_file(NULL, FSIO_DISK, out, json, len, 0644, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset from-csv: %s\n", err);
         goto done;
     }

@@ -3,7 +3,7 @@
  * by side, and the accessibility check of every screen (the same one the tests run). */
 #include "qset.h"
 #include "qset_cmds.h"
-#include "stick.h"
+#include "fsio.h"
 #include "ui_check.h"
 #include "ui_walk.h"
 #include "uistr.h"
@@ -367,7 +367,7 @@ static int write_index(const preview *p, const qset *qs, const uistr *strings, i
     if (b.failed)
         wp_errf(err, errlen, "index.html would be larger than %u bytes", PREVIEW_HTML_MAX);
     else
-        rc = stick_write_atomic(path, b.s, b.len, 0644, err, errlen);
+        rc = fsio_write_file(NULL, FSIO_DISK, path, b.s, b.len, 0644, err, errlen);
     free(b.s);
     return rc;
 }
@@ -479,7 +479,8 @@ done:
         for (int i = 0; i < ui_check_report_kept(p.rep); i++)
             bprintf(&b, "panel=%s %s\n", pn->name, ui_check_report_message(p.rep, i));
         snprintf(path, sizeof path, "%s/findings.txt", dir);
-        if (b.failed || stick_write_atomic(path, b.s ? b.s : "", b.len, 0644, err, errlen) != 0)
+        if (b.failed ||
+            fsio_write_file(NULL, FSIO_DISK, path, b.s ? b.s : "", b.len, 0644, err, errlen) != 0)
             rc = -1;
         free(b.s);
     }
@@ -616,7 +617,9 @@ int cmd_preview(int argc, char **argv)
     }
     bputs(&top, "</ul>\n</body>\n</html>\n");
     snprintf(path, sizeof path, "%s/index.html", dir);
-    int wr = top.failed ? -1 : stick_write_atomic(path, top.s, top.len, 0644, err, sizeof err);
+    int wr = top.failed
+                 ? -1
+                 : fsio_write_file(NULL, FSIO_DISK, path, top.s, top.len, 0644, err, sizeof err);
     free(top.s);
     if (wr != 0)
         goto fail;

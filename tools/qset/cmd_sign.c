@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
+#include "fsio.h"
 #include "stick.h"
 #include "util.h"
 
@@ -118,7 +119,7 @@ static int fill_files(const char *set, const char *dir, const uistr *strings, ch
     text = nl;
     memcpy(text + tl, "\n", 2);
     char err[WP_ERR_LEN];
-    if (stick_write_atomic(set, text, tl + 1, 0644, err, sizeof err) != 0) {
+    if (fsio_write_file(NULL, FSIO_DISK, set, text, tl + 1, 0644, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
         goto done;
     }
@@ -194,7 +195,8 @@ int cmd_sign(int argc, char **argv)
     }
     if (sign_make(data, len, sk, sigtext, sizeof sigtext, err, sizeof err) != 0 ||
         (size_t)snprintf(sigpath, sizeof sigpath, "%s.sig", set) >= sizeof sigpath ||
-        stick_write_atomic(sigpath, sigtext, strlen(sigtext), 0644, err, sizeof err) != 0) {
+        fsio_write_file(NULL, FSIO_DISK, sigpath, sigtext, strlen(sigtext), 0644, err,
+                        sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
         goto done;
     }
