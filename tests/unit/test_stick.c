@@ -697,7 +697,7 @@ static void test_install_files(void)
 out:
     stick_scan_free(s);
     rm_rf(stick), rm_rf(data), rm_rf(k.dir);
-    free(stick), free(qdir), free(data), free(cdir), free(idir), free(k.dir);
+    free(stick), free(qdir), free(data), free(cdir), free(idir), free(k.dir), uistr_free(k.ui);
 }
 
 static void test_refused_files(void)
@@ -778,7 +778,7 @@ static void test_refused_files(void)
 out:
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
-    free(stick), free(qdir), free(cdir), free(idir), free(k.dir), free(m), free(real), free(ln);
+    free(stick), free(qdir), free(cdir), free(idir), free(k.dir), free(m), free(real), free(ln), uistr_free(k.ui);
 }
 
 /* ---- export ---- */
