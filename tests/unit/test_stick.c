@@ -778,7 +778,8 @@ static void test_refused_files(void)
 out:
     stick_scan_free(s);
     rm_rf(stick), rm_rf(k.dir);
-    free(stick), free(qdir), free(cdir), free(idir), free(k.dir), free(m), free(real), free(ln), uistr_free(k.ui);
+    free(stick), free(qdir), free(cdir), free(idir), free(k.dir), free(m), free(real), free(ln),
+        uistr_free(k.ui);
 }
 
 /* ---- export ---- */
