@@ -28,6 +28,7 @@
 
 #include "qset.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define XLSFORM_MAX_FILE_BYTES (4 * 1024 * 1024) /* a CSV file */
@@ -55,6 +56,9 @@ typedef struct {
     const char *out_name; /* name of the set in validation messages (e.g. "set.json") */
     const char *base_dir; /* where the set will live (icons); NULL = "." */
     const uistr *strings; /* built-in interface strings the result is validated against */
+    bool strict;          /* warnings are errors */
+    qset_diag *warnings;  /* what the kiosk cannot honour, "FILE:ROW: column ...: ..."; NULL:
+                             not kept */
 } xlsform_opts;
 
 /* Converts parsed tables (settings may be NULL) into question-set JSON text (malloc'd, ending
