@@ -1315,7 +1315,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         }
     }
     lang_cols(&cv, sv, sname, "label", &langs, s_lcols);
-    if (langs.n == 0 && c_type >= 0)
+    if (langs.n == 0 && c_type >= 0 && !plain_label)
         cerr(&cv, "%s:1: no label::LANG column with any text (e.g. label::nl)", sname);
 
     choice_cols cc;
