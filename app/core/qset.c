@@ -12,12 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define QSET_MAX_ID_LEN     64    /* set, question and option ids */
-#define QSET_MAX_ICON_LEN   64    /* icon names */
-#define QSET_MAX_TEXT_CHARS 400   /* one translation: fits one kiosk screen even in large text */
-#define QSET_SCALE_LIMIT    1000  /* scale bounds lie in -1000..1000 */
-#define QSET_ARENA_BLOCK    16384 /* bytes per arena block */
-#define QSET_MAX_SUGGEST    2     /* edit distance for "did you mean" */
+#define QSET_MAX_ICON_LEN 64    /* icon names */
+#define QSET_SCALE_LIMIT  1000  /* scale bounds lie in -1000..1000 */
+#define QSET_ARENA_BLOCK  16384 /* bytes per arena block */
+#define QSET_MAX_SUGGEST  2     /* edit distance for "did you mean" */
 
 /* ---- arena: every string and array of a loaded set lives here ---- */
 
@@ -31,6 +29,7 @@ struct qset {
     qset_blk *arena;
     const char *id;
     int version;
+    const char *version_text; /* the version as the spreadsheet wrote it, or NULL */
     int n_langs;
     const char *langs[QSET_MAX_LANGS];
     qset_text title, welcome, thanks;
@@ -136,7 +135,7 @@ static void lerr(loader *L, const char *fmt, ...)
 
 /* ---- small checks ---- */
 
-static bool id_ok(const char *s, bool allow_dot)
+bool qset_id_valid(const char *s, bool allow_dot)
 {
     size_t n = strlen(s);
     if (n == 0 || n > QSET_MAX_ID_LEN)
@@ -151,7 +150,7 @@ static bool id_ok(const char *s, bool allow_dot)
     return true;
 }
 
-static bool icon_ok(const char *s)
+bool qset_icon_valid(const char *s)
 {
     size_t n = strlen(s);
     if (n == 0 || n > QSET_MAX_ICON_LEN)
@@ -162,6 +161,14 @@ static bool icon_ok(const char *s)
             return false;
     }
     return true;
+}
+
+size_t qset_text_chars(const char *s)
+{
+    size_t chars = 0;
+    for (; *s; s++)
+        chars += ((unsigned char)*s & 0xC0) != 0x80; /* count code points, not bytes */
+    return chars;
 }
 
 /* ISO 639 code in lowercase (2-3 letters) with an optional "-suffix" of 2-8 letters/digits. */
@@ -438,7 +445,7 @@ static bool icon_file_name(const char *path, char *name, size_t len)
         n - 10 >= len)
         return false;
     snprintf(name, len, "%.*s", (int)(n - 10), path + 6);
-    return icon_ok(name);
+    return qset_icon_valid(name);
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -552,9 +559,7 @@ static void load_text(loader *L, json_t *owner, const char *key, bool required, 
             lerr(L, "%s: the text for \"%s\" is empty", subject, lang);
             continue;
         }
-        size_t chars = 0;
-        for (const char *c = s; *c; c++)
-            chars += ((unsigned char)*c & 0xC0) != 0x80; /* count code points, not bytes */
+        size_t chars = qset_text_chars(s);
         if (chars > QSET_MAX_TEXT_CHARS) {
             lerr(L,
                  "%s: the text for \"%s\" is too long for one screen (%zu characters, at most "
@@ -644,8 +649,9 @@ static const char *const smiley_ids[] = {"1", "2", "3", "4", "5"};
 static const char *const yesno_ids[] = {"yes", "no", "prefer_not"};
 
 static const char *const question_keys[] = {
-    "id",  "type", "text",      "text_audio", "required",   "options", "min", "max",
-    "low", "high", "low_audio", "high_audio", "prefer_not", "show_if", NULL};
+    "id",         "type",    "text", "text_audio", "required",  "options",
+    "min",        "max",     "low",  "high",       "low_audio", "high_audio",
+    "prefer_not", "show_if", "hint", "hint_audio", NULL};
 static const char *const option_keys[] = {"id", "text", "text_audio", "icon", NULL};
 static const char *const show_if_keys[] = {"question", "any_of", NULL};
 
@@ -691,7 +697,7 @@ static void load_options(loader *L, json_t *jq, qset_question *q, const char *qn
             lerr(L, "%s: option %zu: \"id\" is missing", qn, i + 1);
             ids_ok = false;
             snprintf(subject, sizeof subject, "%s: option %zu", qn, i + 1);
-        } else if (!oid || !id_ok(oid, false)) {
+        } else if (!oid || !qset_id_valid(oid, false)) {
             lerr(L,
                  "%s: option %zu: id %s%s%s is not valid (use 1-%d letters, digits, \"-\" or "
                  "\"_\")",
@@ -717,7 +723,7 @@ static void load_options(loader *L, json_t *jq, qset_question *q, const char *qn
         json_t *ji = json_object_get(jo, "icon");
         if (ji) {
             const char *icon = json_string_value(ji);
-            if (!icon || !icon_ok(icon))
+            if (!icon || !qset_icon_valid(icon))
                 lerr(L,
                      "%sicon %s%s%s is not valid (a name of 1-%d lowercase letters, digits, "
                      "\"-\" or \"_\", e.g. \"money\")",
@@ -892,7 +898,7 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
     const char *id = json_string_value(jid);
     if (!jid) {
         lerr(L, "%s: \"id\" is missing", qn);
-    } else if (!id || !id_ok(id, false)) {
+    } else if (!id || !qset_id_valid(id, false)) {
         lerr(L, "%s: id %s%s%s is not valid (use 1-%d letters, digits, \"-\" or \"_\")", qn,
              id ? "\"" : "", id ? id : "(not a string)", id ? "\"" : "", QSET_MAX_ID_LEN);
     } else {
@@ -932,6 +938,8 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
 
     snprintf(subject, sizeof subject, "%s: the question", qn);
     load_text(L, jq, "text", true, where, subject, &q->text);
+    snprintf(subject, sizeof subject, "%s: \"hint\"", qn);
+    load_text(L, jq, "hint", false, where, subject, &q->hint);
     q->required = get_bool(L, jq, "required", where);
 
     bool has_pn = json_object_get(jq, "prefer_not") != NULL;
@@ -1022,8 +1030,9 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
 /* ---- the whole set ---- */
 
 static const char *const top_keys[] = {
-    "format",    "id",          "version",       "languages",  "title", "welcome", "thanks",
-    "questions", "title_audio", "welcome_audio", "thanks_audio", "files", "ui_strings", NULL};
+    "format",       "id",     "version",    "languages",    "title",
+    "welcome",      "thanks", "questions",  "title_audio",  "welcome_audio",
+    "thanks_audio", "files",  "ui_strings", "version_text", NULL};
 
 static void load_languages(loader *L, json_t *root)
 {
@@ -1229,7 +1238,7 @@ static void load_root(loader *L, json_t *root)
     if (!jid)
         lerr(L,
              "\"id\" is missing (the name of the question set, e.g. \"nazareth-2027-voorjaar\")");
-    else if (!id || !id_ok(id, true))
+    else if (!id || !qset_id_valid(id, true))
         lerr(L, "\"id\" must be 1-%d letters, digits, \"-\", \"_\" or \".\"", QSET_MAX_ID_LEN);
     else
         qs->id = ar_strdup(qs, id);
@@ -1241,6 +1250,15 @@ static void load_root(loader *L, json_t *root)
         lerr(L, "\"version\" must be a positive whole number (1, 2, ...)");
     else
         qs->version = (int)json_integer_value(jv);
+    json_t *jvt = json_object_get(root, "version_text");
+    const char *vt = json_string_value(jvt);
+    if (jvt && (!vt || blank(vt) || strlen(vt) > QSET_MAX_VERSION_TEXT))
+        lerr(L,
+             "\"version_text\" must be a text of 1-%d bytes (the version as written, e.g. "
+             "\"2024-03-05 14:22\")",
+             QSET_MAX_VERSION_TEXT);
+    else if (vt && !(qs->version_text = ar_strdup(qs, vt)))
+        L->oom = true;
 
     load_languages(L, root);
     load_text(L, root, "title", true, "", "\"title\"", &qs->title);
@@ -1386,6 +1404,11 @@ int qset_load_file(const char *path, const uistr *builtin, qset **out, qset_diag
 const char *qset_id(const qset *qs)
 {
     return qs->id;
+}
+
+const char *qset_version_text(const qset *qs)
+{
+    return qs->version_text;
 }
 
 int qset_version(const qset *qs)

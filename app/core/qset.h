@@ -12,17 +12,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define QSET_FORMAT         "wijkpeil/1"
-#define QSET_MAX_LANGS      12                /* languages in one set */
-#define QSET_MAX_QUESTIONS  200               /* questions in one set */
-#define QSET_MAX_OPTIONS    12                /* options of one question (fits one screen) */
-#define QSET_MAX_SCALE_SPAN 11                /* scale max - min + 1, e.g. 0..10 */
-#define QSET_MAX_FILE_BYTES (5 * 1024 * 1024) /* larger files are refused unread */
-#define QSET_MAX_DIAG       64                /* messages kept per load */
-#define QSET_MAX_FILES      1000              /* entries of "files" */
-#define QSET_MAX_FILE_PATH  255               /* a clip path or a path in "files" */
-#define QSET_SHA256_HEX_LEN 64                /* hex digits of a SHA-256 in "files" */
-#define QSET_DIAG_LEN       1024 /* bytes per message (one may list every interface key) */
+#define QSET_FORMAT           "wijkpeil/1"
+#define QSET_MAX_LANGS        12                /* languages in one set */
+#define QSET_MAX_QUESTIONS    200               /* questions in one set */
+#define QSET_MAX_OPTIONS      12                /* options of one question (fits one screen) */
+#define QSET_MAX_SCALE_SPAN   11                /* scale max - min + 1, e.g. 0..10 */
+#define QSET_MAX_FILE_BYTES   (5 * 1024 * 1024) /* larger files are refused unread */
+#define QSET_MAX_DIAG         64                /* messages kept per load */
+#define QSET_MAX_FILES        1000              /* entries of "files" */
+#define QSET_MAX_FILE_PATH    255               /* a clip path or a path in "files" */
+#define QSET_SHA256_HEX_LEN   64                /* hex digits of a SHA-256 in "files" */
+#define QSET_MAX_ID_LEN       64                /* set, question and option ids */
+#define QSET_MAX_TEXT_CHARS   400  /* one translation: fits one kiosk screen even in large text */
+#define QSET_MAX_VERSION_TEXT 64   /* bytes of "version_text" */
+#define QSET_DIAG_LEN         1024 /* bytes per message (one may list every interface key) */
 
 typedef enum { QSET_SINGLE, QSET_MULTI, QSET_SMILEY, QSET_YESNO, QSET_SCALE } qset_type;
 
@@ -42,6 +45,7 @@ typedef struct {
     const char *id;
     qset_type type;
     qset_text text;
+    qset_text hint; /* shown under the question and read after it; may be empty */
     bool required;
     int min, max;        /* multi: selection bounds (max 0 = no limit); scale: value range */
     qset_text low, high; /* scale end labels; may be empty */
@@ -85,6 +89,7 @@ void qset_free(qset *qs); /* NULL is a no-op */
 
 const char *qset_id(const qset *qs);
 int qset_version(const qset *qs);
+const char *qset_version_text(const qset *qs); /* "version_text", or NULL */
 int qset_n_languages(const qset *qs);
 const char *qset_language(const qset *qs, int i);          /* first = default */
 int qset_language_index(const qset *qs, const char *code); /* -1 when absent */
@@ -111,6 +116,13 @@ bool qset_ui_rtl(const qset *qs, const uistr *builtin, const char *lang);
 
 /* Name of a type as written in the format ("single", ...). */
 const char *qset_type_name(qset_type t);
+
+/* The format's own checks, for converters that report in their source's terms: an id of
+ * 1-QSET_MAX_ID_LEN letters, digits, "-", "_" (and "." for a set id when allow_dot); an icon
+ * name (lowercase); the length of a translation in code points (at most QSET_MAX_TEXT_CHARS). */
+bool qset_id_valid(const char *s, bool allow_dot);
+bool qset_icon_valid(const char *s);
+size_t qset_text_chars(const char *s);
 
 /* Appends one message to diag (used by loaders of other formats, e.g. CSV). */
 void qset_diag_add(qset_diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

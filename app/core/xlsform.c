@@ -310,6 +310,9 @@ done:
 typedef struct {
     qset_diag *diag;
     int n_err;
+    qset_diag *warn;   /* NULL: warnings are not kept */
+    bool strict;       /* warnings count as errors */
+    char def_lang[24]; /* language of plain "label"/"hint" columns, "" when none */
 } conv;
 
 static void cerr(conv *cv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -323,6 +326,24 @@ static void cerr(conv *cv, const char *fmt, ...)
     (void)w;
     cv->n_err++;
     qset_diag_add(cv->diag, "%s", buf);
+}
+
+/* Something the kiosk cannot honour: a warning, or an error with --strict. */
+static void cwarn(conv *cv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cwarn(conv *cv, const char *fmt, ...)
+{
+    char buf[QSET_DIAG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    (void)w;
+    if (cv->strict) {
+        cv->n_err++;
+        qset_diag_add(cv->diag, "%s (an error with --strict)", buf);
+    } else {
+        qset_diag_add(cv->warn, "%s", buf);
+    }
 }
 
 /* Column index by name (case-insensitive), -1 when absent. */
@@ -411,10 +432,12 @@ static void lang_cols(conv *cv, const xlsform_csv *t, const char *tname, const c
                  tname, h, prefix, prefix);
             continue;
         }
-        if (r == 0)
+        if (r == 0 && cv->def_lang[0] && !strcasecmp(h, prefix)) /* plain "label" */
+            wp_strlcpy(code, cv->def_lang, sizeof code);
+        else if (r == 0)
             continue;
         int li = lang_find(langs, code);
-        if (li >= 0)
+        if (li >= 0 && cols[li] < 0)
             cols[li] = c;
     }
 }
@@ -429,6 +452,12 @@ static json_t *text_obj(conv *cv, const xlsform_csv *t, const char *tname, int r
     for (int i = 0; i < langs->n; i++) {
         const char *s = cols[i] >= 0 ? xlsform_csv_cell(t, r, cols[i]) : "";
         if (*s) {
+            size_t chars = qset_text_chars(s);
+            if (chars > QSET_MAX_TEXT_CHARS)
+                cerr(cv,
+                     "%s:%d: column \"%s\": too long for one screen (%zu characters, at most "
+                     "%d)",
+                     tname, r + 1, xlsform_csv_cell(t, 0, cols[i]), chars, QSET_MAX_TEXT_CHARS);
             json_object_set_new(o, langs->code[i], json_string(s));
             filled++;
         }
@@ -616,18 +645,138 @@ static bool parse_value(const char **s, char *val, size_t len)
     return true;
 }
 
-/* One clause: ${q} = 'v' | selected(${q}, 'v'), optionally in brackets. */
-static bool parse_clause(const char **s, char *q, size_t qlen, char *v, size_t vlen)
+/* ---- the whole conversion ---- */
+
+typedef struct {
+    char name[128];
+    char list[128];  /* select lists */
+    int type;        /* qset_type */
+    json_t *values;  /* option ids, for checking show_if */
+    int lo, hi;      /* scale */
+    bool prefer_not; /* yesno */
+    int row;         /* survey row (0-based record) */
+} qinfo;
+
+/* relevant -> show_if: the expression is evaluated as a set of answers of the one earlier
+ * question it looks at ("and" = both, "or" = either, "not()"/"!=" = the other answers), which
+ * is exactly what show_if's any_of holds. */
+#define REL_MAX_ANSWERS 32
+
+typedef struct {
+    const qinfo *qi;
+    int nq;
+    int dep; /* the question looked at, -1 until the first ${...} */
+    int n_ans;
+    char ans[REL_MAX_ANSWERS][64];
+    bool neg, conj; /* not(), != or "and" used (not expressible on select_multiple) */
+    char msg[256];  /* a complete message, or "" */
+    char why[160];  /* what follows "cannot express ... as show_if" */
+} relp;
+
+static bool rel_ref(relp *P, const char **s)
+{
+    char name[128];
+    if (!parse_ref(s, name, sizeof name))
+        return false;
+    int di = -1;
+    for (int i = 0; i < P->nq; i++)
+        if (!strcmp(P->qi[i].name, name))
+            di = i;
+    if (di < 0) {
+        snprintf(P->msg, sizeof P->msg, "${%s} is not a question above this one", name);
+        return false;
+    }
+    if (P->dep >= 0 && P->dep != di) {
+        snprintf(P->why, sizeof P->why,
+                 " (every part must be about the same question: show_if looks at one earlier "
+                 "question)");
+        return false;
+    }
+    if (P->dep >= 0)
+        return true;
+    P->dep = di;
+    const qinfo *q = &P->qi[di];
+    P->n_ans = 0;
+    if (q->type == QSET_SINGLE || q->type == QSET_MULTI) {
+        for (size_t k = 0; k < json_array_size(q->values) && P->n_ans < REL_MAX_ANSWERS; k++)
+            wp_strlcpy(P->ans[P->n_ans++], json_string_value(json_array_get(q->values, k)),
+                       sizeof P->ans[0]);
+    } else if (q->type == QSET_SMILEY) {
+        for (int k = 1; k <= 5; k++)
+            snprintf(P->ans[P->n_ans++], sizeof P->ans[0], "%d", k);
+    } else if (q->type == QSET_YESNO) {
+        wp_strlcpy(P->ans[P->n_ans++], "yes", sizeof P->ans[0]);
+        wp_strlcpy(P->ans[P->n_ans++], "no", sizeof P->ans[0]);
+        if (q->prefer_not)
+            wp_strlcpy(P->ans[P->n_ans++], "prefer_not", sizeof P->ans[0]);
+    } else {
+        for (int k = q->lo; k <= q->hi && P->n_ans < REL_MAX_ANSWERS; k++)
+            snprintf(P->ans[P->n_ans++], sizeof P->ans[0], "%d", k);
+    }
+    return true;
+}
+
+static bool rel_value(relp *P, const char **s, uint32_t *m)
+{
+    char v[128];
+    if (!parse_value(s, v, sizeof v))
+        return false;
+    for (int i = 0; i < P->n_ans; i++)
+        if (!strcmp(P->ans[i], v)) {
+            *m = 1u << i;
+            return true;
+        }
+    const qinfo *q = &P->qi[P->dep];
+    if (q->type == QSET_SINGLE || q->type == QSET_MULTI)
+        snprintf(P->msg, sizeof P->msg, "'%s' is not a choice of ${%s} (list %s)", v, q->name,
+                 q->list);
+    else
+        snprintf(P->msg, sizeof P->msg, "'%s' is not an answer of ${%s} (a %s question)", v,
+                 q->name, qset_type_name((qset_type)q->type));
+    return false;
+}
+
+static bool keyword(const char **s, const char *kw)
+{
+    size_t n = strlen(kw);
+    skip_ws(s);
+    if (strncmp(*s, kw, n) != 0)
+        return false;
+    char c = (*s)[n];
+    if (!(isspace((unsigned char)c) || c == '(' || c == '$'))
+        return false;
+    *s += n;
+    return true;
+}
+
+static bool rel_or(relp *P, const char **s, uint32_t *m);
+
+static bool rel_factor(relp *P, const char **s, uint32_t *m)
 {
     skip_ws(s);
+    if (keyword(s, "not")) {
+        skip_ws(s);
+        if (**s != '(')
+            return false;
+        (*s)++;
+        if (!rel_or(P, s, m))
+            return false;
+        skip_ws(s);
+        if (**s != ')')
+            return false;
+        (*s)++;
+        P->neg = true;
+        *m = ~*m & ((P->n_ans >= 32 ? 0u : 1u << P->n_ans) - 1u);
+        return true;
+    }
     if (**s == '(') {
-        const char *t = *s + 1;
-        if (!parse_clause(&t, q, qlen, v, vlen))
+        (*s)++;
+        if (!rel_or(P, s, m))
             return false;
-        skip_ws(&t);
-        if (*t != ')')
+        skip_ws(s);
+        if (**s != ')')
             return false;
-        *s = t + 1;
+        (*s)++;
         return true;
     }
     if (!strncmp(*s, "selected", 8)) {
@@ -636,13 +785,13 @@ static bool parse_clause(const char **s, char *q, size_t qlen, char *v, size_t v
         if (*t != '(')
             return false;
         t++;
-        if (!parse_ref(&t, q, qlen))
+        if (!rel_ref(P, &t))
             return false;
         skip_ws(&t);
         if (*t != ',')
             return false;
         t++;
-        if (!parse_value(&t, v, vlen))
+        if (!rel_value(P, &t, m))
             return false;
         skip_ws(&t);
         if (*t != ')')
@@ -650,61 +799,111 @@ static bool parse_clause(const char **s, char *q, size_t qlen, char *v, size_t v
         *s = t + 1;
         return true;
     }
-    const char *t = *s;
-    if (!parse_ref(&t, q, qlen))
+    if (!rel_ref(P, s))
         return false;
-    skip_ws(&t);
-    if (*t != '=' || t[1] == '=')
+    skip_ws(s);
+    bool ne = false;
+    if (**s == '!' && (*s)[1] == '=') {
+        ne = true;
+        *s += 2;
+    } else if (**s == '=' && (*s)[1] != '=') {
+        *s += 1;
+    } else {
         return false;
-    t++;
-    if (!parse_value(&t, v, vlen))
+    }
+    if (!rel_value(P, s, m))
         return false;
-    *s = t;
+    if (ne) {
+        P->neg = true;
+        *m = ~*m & ((P->n_ans >= 32 ? 0u : 1u << P->n_ans) - 1u);
+    }
     return true;
 }
 
-/* Parses relevant into the question it depends on and a JSON list of values. Returns 0, or -1
- * when show_if cannot express it (why in whybuf). */
-static int parse_relevant(const char *expr, char *q, size_t qlen, json_t *values, char *why,
-                          size_t whylen)
+static bool rel_and(relp *P, const char **s, uint32_t *m)
 {
-    const char *s = expr;
-    char name[128], val[128];
-    q[0] = '\0';
-    why[0] = '\0';
-    for (;;) {
-        if (!parse_clause(&s, name, sizeof name, val, sizeof val))
-            return -1;
-        if (q[0] && strcmp(q, name) != 0) {
-            wp_errf(why, whylen, " (every part must be about the same question)");
-            return -1;
-        }
-        wp_strlcpy(q, name, qlen);
-        bool dup = false;
-        for (size_t i = 0; i < json_array_size(values); i++)
-            if (!strcmp(json_string_value(json_array_get(values, i)), val))
-                dup = true;
-        if (!dup)
-            json_array_append_new(values, json_string(val));
-        skip_ws(&s);
-        if (!*s)
-            return 0;
-        if (strncmp(s, "or", 2) != 0 ||
-            !(isspace((unsigned char)s[2]) || s[2] == '(' || s[2] == '$'))
-            return -1;
-        s += 2;
+    if (!rel_factor(P, s, m))
+        return false;
+    while (keyword(s, "and")) {
+        uint32_t b;
+        if (!rel_factor(P, s, &b))
+            return false;
+        P->conj = true;
+        *m &= b;
     }
+    return true;
 }
 
-/* ---- the whole conversion ---- */
+static bool rel_or(relp *P, const char **s, uint32_t *m)
+{
+    if (!rel_and(P, s, m))
+        return false;
+    while (keyword(s, "or")) {
+        uint32_t b;
+        if (!rel_and(P, s, &b))
+            return false;
+        *m |= b;
+    }
+    return true;
+}
 
-typedef struct {
-    char name[128];
-    char list[128]; /* select lists */
-    int type;       /* qset_type */
-    json_t *values; /* option ids, for checking show_if */
-    int lo, hi;     /* scale */
-} qinfo;
+/* Straightens what Excel's autocorrect puts into expressions: curly quotes, non-breaking and
+ * narrow spaces. */
+static void straighten(const char *in, char *out, size_t outlen)
+{
+    size_t k = 0;
+    while (*in && k + 1 < outlen) {
+        const unsigned char *u = (const unsigned char *)in;
+        if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x98 || u[2] == 0x99)) {
+            out[k++] = '\'';
+            in += 3;
+        } else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x9c || u[2] == 0x9d)) {
+            out[k++] = '"';
+            in += 3;
+        } else if (u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0xaf) {
+            out[k++] = ' ';
+            in += 3;
+        } else if (u[0] == 0xc2 && u[1] == 0xa0) {
+            out[k++] = ' ';
+            in += 2;
+        } else {
+            out[k++] = *in++;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* Parses relevant (already straightened) into the index of the question it looks at and the
+ * answers that show this one (appended to values, in the order of that question's answers).
+ * Returns 0, or -1 with a message in P. */
+static int parse_relevant(relp *P, const char *expr, int *dep, json_t *values)
+{
+    const char *s = expr;
+    uint32_t m = 0;
+    P->dep = -1;
+    P->msg[0] = P->why[0] = '\0';
+    P->neg = P->conj = false;
+    if (!rel_or(P, &s, &m))
+        return -1;
+    skip_ws(&s);
+    if (*s)
+        return -1;
+    if (P->qi[P->dep].type == QSET_MULTI && (P->neg || P->conj)) {
+        snprintf(P->why, sizeof P->why,
+                 " (on a select_multiple question show_if means \"any of these chosen\": "
+                 "\"and\", \"not()\" and \"!=\" cannot be expressed)");
+        return -1;
+    }
+    if (m == 0) {
+        snprintf(P->why, sizeof P->why, " (no answer of ${%s} makes it true)", P->qi[P->dep].name);
+        return -1;
+    }
+    for (int i = 0; i < P->n_ans; i++)
+        if (m & (1u << i))
+            json_array_append_new(values, json_string(P->ans[i]));
+    *dep = P->dep;
+    return 0;
+}
 
 static bool is_meta_type(const char *t)
 {
@@ -733,27 +932,109 @@ static int parse_required(const char *s, bool *out)
     return -1;
 }
 
-/* Collects the options of list from the choices table into a new JSON array. */
-static json_t *options_for(conv *cv, const xlsform_csv *ch, const char *cname, int c_list,
-                           int c_name, int c_icon, const int *lcols, const lang_list *langs,
-                           const char *list, json_t *values)
+/* Columns of one table (found once): labels, clips and icons per language. */
+typedef struct {
+    int list, name, icon, image;
+    int label[QSET_MAX_LANGS], audio[QSET_MAX_LANGS];
+} choice_cols;
+
+/* prefix::LANG and media::prefix::LANG columns (and plain prefix / media::prefix in the default
+ * language) of table t, one per language (-1 when absent). */
+static void media_cols(conv *cv, const xlsform_csv *t, const char *tname, const char *prefix,
+                       const lang_list *langs, int *cols)
+{
+    int other[QSET_MAX_LANGS];
+    char mp[64];
+    snprintf(mp, sizeof mp, "media::%s", prefix);
+    lang_cols(cv, t, tname, prefix, langs, cols);
+    lang_cols(cv, t, tname, mp, langs, other);
+    for (int i = 0; i < QSET_MAX_LANGS; i++)
+        if (cols[i] < 0)
+            cols[i] = other[i];
+}
+
+/* The clips of row r ("text_audio"), or NULL when it names none. */
+static json_t *audio_obj(const xlsform_csv *t, int r, const int *cols, const lang_list *langs)
+{
+    json_t *o = NULL;
+    for (int i = 0; i < langs->n; i++) {
+        const char *s = cols[i] >= 0 ? xlsform_csv_cell(t, r, cols[i]) : "";
+        if (!*s)
+            continue;
+        if (!o)
+            o = json_object();
+        json_object_set_new(o, langs->code[i], json_string(s));
+    }
+    return o;
+}
+
+/* An XLSForm image cell "money.png" as a kiosk icon name "money"; false when it is not one. */
+static bool image_icon(const char *img, char *icon, size_t len)
+{
+    const char *slash = strrchr(img, '/');
+    const char *base = slash ? slash + 1 : img;
+    const char *dot = strrchr(base, '.');
+    if (!dot || strcasecmp(dot, ".png") != 0 || (size_t)(dot - base) >= len)
+        return false;
+    snprintf(icon, len, "%.*s", (int)(dot - base), base);
+    return qset_icon_valid(icon);
+}
+
+/* Collects the options of list from the choices table into a new JSON array, checking what the
+ * question-set loader would check, in the choices' rows and columns. */
+static json_t *options_for(conv *cv, const xlsform_csv *ch, const char *cname,
+                           const choice_cols *cc, const lang_list *langs, const char *list,
+                           json_t *values, int *first_row, int *last_row)
 {
     json_t *arr = json_array();
+    *first_row = *last_row = 0;
     for (int r = 1; r < xlsform_csv_rows(ch); r++) {
-        if (strcmp(xlsform_csv_cell(ch, r, c_list), list) != 0)
+        if (strcmp(xlsform_csv_cell(ch, r, cc->list), list) != 0)
             continue;
-        const char *id = xlsform_csv_cell(ch, r, c_name);
+        if (!*first_row)
+            *first_row = r + 1;
+        *last_row = r + 1;
+        const char *id = xlsform_csv_cell(ch, r, cc->name);
         if (!*id) {
             cerr(cv, "%s:%d: column \"name\": empty (every choice needs a name, its stored value)",
                  cname, r + 1);
             continue;
         }
+        if (!qset_id_valid(id, false))
+            cerr(cv,
+                 "%s:%d: column \"name\": \"%s\" is not a valid name (use 1-%d letters A-Z a-z, "
+                 "digits, \"-\" or \"_\")",
+                 cname, r + 1, id, QSET_MAX_ID_LEN);
+        for (size_t k = 0; k < json_array_size(values); k++)
+            if (!strcmp(json_string_value(json_array_get(values, k)), id))
+                cerr(cv, "%s:%d: column \"name\": \"%s\" is listed twice in list %s", cname, r + 1,
+                     id, list);
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(id));
-        json_t *t = text_obj(cv, ch, cname, r, lcols, langs, "label", true);
+        json_t *t = text_obj(cv, ch, cname, r, cc->label, langs, "label", true);
         json_object_set_new(o, "text", t);
-        if (c_icon >= 0 && *xlsform_csv_cell(ch, r, c_icon))
-            json_object_set_new(o, "icon", json_string(xlsform_csv_cell(ch, r, c_icon)));
+        json_t *au = audio_obj(ch, r, cc->audio, langs);
+        if (au)
+            json_object_set_new(o, "text_audio", au);
+        const char *icon = cc->icon >= 0 ? xlsform_csv_cell(ch, r, cc->icon) : "";
+        const char *img = cc->image >= 0 ? xlsform_csv_cell(ch, r, cc->image) : "";
+        char from_img[QSET_MAX_ID_LEN + 1];
+        if (*icon && !qset_icon_valid(icon))
+            cerr(cv,
+                 "%s:%d: column \"icon\": \"%s\" is not an icon name (1-%d lowercase letters, "
+                 "digits, \"-\" or \"_\", e.g. money)",
+                 cname, r + 1, icon, QSET_MAX_ID_LEN);
+        if (!*icon && *img) {
+            if (image_icon(img, from_img, sizeof from_img))
+                icon = from_img;
+            else
+                cwarn(cv,
+                      "%s:%d: column \"%s\": \"%s\" is not shown (the kiosk shows PNG icons named "
+                      "with lowercase letters, digits, \"-\" or \"_\", e.g. money.png)",
+                      cname, r + 1, xlsform_csv_cell(ch, 0, cc->image), img);
+        }
+        if (*icon)
+            json_object_set_new(o, "icon", json_string(icon));
         json_array_append_new(arr, o);
         json_array_append_new(values, json_string(id));
     }
@@ -768,16 +1049,193 @@ static bool row_empty(const xlsform_csv *t, int r)
     return true;
 }
 
+/* Warns about every column of t that is neither in used nor one of the language columns: the
+ * kiosk does not use it. Named at the first row that fills it. */
+static void warn_unused(conv *cv, const xlsform_csv *t, const char *tname, const int *used,
+                        int n_used, const int *a, const int *b, const int *c)
+{
+    for (int col = 0; col < xlsform_csv_cols(t, 0); col++) {
+        const char *h = xlsform_csv_cell(t, 0, col);
+        bool known = !*h || !strcasecmp(h, "appearance"); /* appearance: warned per row */
+        for (int i = 0; i < n_used && !known; i++)
+            known = used[i] == col;
+        for (int i = 0; i < QSET_MAX_LANGS && !known; i++)
+            known = a[i] == col || b[i] == col || c[i] == col;
+        if (known)
+            continue;
+        int first = 0, more = 0;
+        for (int r = 1; r < xlsform_csv_rows(t); r++)
+            if (*xlsform_csv_cell(t, r, col)) {
+                if (first)
+                    more++;
+                else
+                    first = r + 1;
+            }
+        if (first)
+            cwarn(cv, "%s:%d: column \"%s\": not used by the kiosk, ignored%s", tname, first, h,
+                  more ? " (here and in more rows)" : "");
+    }
+}
+
+/* The hint of row r: NULL when there is none, or it is not given in every language (warned:
+ * the kiosk shows a hint only in every language). */
+static json_t *hint_obj(conv *cv, const xlsform_csv *t, const char *tname, int r, const int *cols,
+                        const lang_list *langs)
+{
+    int filled = 0;
+    char missing[128] = "";
+    size_t mlen = 0;
+    for (int i = 0; i < langs->n; i++) {
+        if (cols[i] >= 0 && *xlsform_csv_cell(t, r, cols[i]))
+            filled++;
+        else if (mlen < sizeof missing)
+            mlen += (size_t)snprintf(missing + mlen, sizeof missing - mlen, "%s%s",
+                                     mlen ? ", " : "", langs->code[i]);
+    }
+    if (filled == 0)
+        return NULL;
+    if (filled < langs->n) {
+        cwarn(cv, "%s:%d: column \"hint\": the hint is not shown: it has no text for %s", tname,
+              r + 1, missing);
+        return NULL;
+    }
+    return text_obj(cv, t, tname, r, cols, langs, "hint", true);
+}
+
+/* "UCL_Biomass_Plot_Form" from "dir/UCL_Biomass_Plot_Form-survey.csv". */
+static void file_stem(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    wp_strlcpy(out, base, len);
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = '\0';
+    size_t n = strlen(out);
+    if (n > 7 && !strcasecmp(out + n - 6, "survey") &&
+        (out[n - 7] == '-' || out[n - 7] == '_' || out[n - 7] == ' '))
+        out[n - 7] = '\0';
+}
+
+/* A set id from a file stem: other characters become "-". "" when nothing is left. */
+static void stem_to_id(const char *stem, char *out, size_t len)
+{
+    size_t k = 0;
+    for (; *stem && k + 1 < len && k < QSET_MAX_ID_LEN; stem++) {
+        unsigned char c = (unsigned char)*stem;
+        bool ok = isalnum(c) || c == '-' || c == '_' || c == '.';
+        if (c >= 0x80)
+            ok = false;
+        if (ok)
+            out[k++] = (char)c;
+        else if (k > 0 && out[k - 1] != '-')
+            out[k++] = '-';
+    }
+    while (k > 0 && out[k - 1] == '-')
+        k--;
+    out[k] = '\0';
+}
+
+/* "ucl_biomass-plot" -> "Ucl biomass plot". */
+static void humanise(const char *stem, char *out, size_t len)
+{
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%s", stem);
+    for (char *p = tmp; *p; p++)
+        if (*p == '_' || *p == '-')
+            *p = ' ';
+    collapse_spaces(tmp, out, len);
+    if (out[0] >= 'a' && out[0] <= 'z')
+        out[0] = (char)(out[0] - 'a' + 'A');
+    if (!out[0])
+        wp_strlcpy(out, "Poll", len);
+}
+
+/* The whole-number version of a version string that is not one: a date "2024-03-05[ 14:22]"
+ * (as =NOW() or a date is saved) becomes minutes since 2000-01-01, so later saves count
+ * higher; anything else the first 9 of its digits in order ("1.2" -> 12, "v3" -> 3). 0 when it
+ * has no digits. */
+static long derive_version(const char *s)
+{
+    int y, mo, d, h = 0, mi = 0;
+    if (sscanf(s, "%4d-%2d-%2d%*[ T]%2d:%2d", &y, &mo, &d, &h, &mi) >= 3 && y >= 2000 && y < 5000 &&
+        mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+        /* days from 2000-01-01 (proleptic Gregorian, as in Howard Hinnant's days_from_civil) */
+        long yy = y - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
+        long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 730425;
+        return 1 + days * 1440 + h * 60 + mi;
+    }
+    long v = 0;
+    int n = 0;
+    for (; *s && n < 9; s++)
+        if (isdigit((unsigned char)*s)) {
+            v = v * 10 + (*s - '0');
+            n++;
+        }
+    return v;
+}
+
+/* A language given as a code ("nl"), as "Name (code)", as the name part of a label::Name (code)
+ * header of the survey, or as one of the kiosk's own language names ("Nederlands"). */
+static bool resolve_language(const xlsform_csv *sv, const uistr *strings, const char *given,
+                             char *code, size_t codelen)
+{
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "x::%s", given);
+    if (lang_column(hdr, "x", code, codelen) == 1)
+        return true;
+    size_t gl = strlen(given);
+    for (int c = 0; c < xlsform_csv_cols(sv, 0); c++) {
+        const char *h = xlsform_csv_cell(sv, 0, c);
+        if (strncasecmp(h, "label::", 7) != 0)
+            continue;
+        const char *name = h + 7;
+        if (!strncasecmp(name, given, gl) && (name[gl] == ' ' || name[gl] == '(') &&
+            lang_column(h, "label", code, codelen) == 1)
+            return true;
+    }
+    for (int i = 0; strings && i < uistr_n_languages(strings); i++) {
+        const char *l = uistr_language(strings, i);
+        const char *n = uistr_get(strings, l, UISTR_LANGUAGE_NAME);
+        if (n && !strcasecmp(n, given)) {
+            wp_strlcpy(code, l, codelen);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A loader message about a question of the converted set ("set.json: QID: ...") rewritten to
+ * name the survey row the question came from, which is where staff fix it. */
+static void map_to_row(char *msg, const char *out_name, const char *sname, const qinfo *qi, int nq)
+{
+    size_t ol = strlen(out_name);
+    if (strncmp(msg, out_name, ol) != 0 || strncmp(msg + ol, ": ", 2) != 0)
+        return;
+    const char *rest = msg + ol + 2;
+    for (int i = 0; i < nq; i++) {
+        size_t nl = strlen(qi[i].name);
+        if (strncmp(rest, qi[i].name, nl) != 0 || (rest[nl] != ':' && rest[nl] != ' '))
+            continue;
+        char buf[QSET_DIAG_LEN];
+        snprintf(buf, sizeof buf, "%s:%d: question \"%s\"%s", sname, qi[i].row + 1, qi[i].name,
+                 rest + nl);
+        wp_strlcpy(msg, buf, QSET_DIAG_LEN);
+        return;
+    }
+}
+
 int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv *ch,
                     const char *cname, const xlsform_csv *st, const char *stname,
                     const xlsform_opts *opts, char **json_out, size_t *len_out, qset_diag *diag)
 {
-    conv cv = {diag, 0};
+    conv cv = {diag, 0, opts ? opts->warnings : NULL, opts && opts->strict, ""};
     json_t *root = NULL, *questions = NULL;
     qinfo *qi = NULL;
     int nq = 0, rc = -1;
     lang_list langs = {0};
-    int s_lcols[QSET_MAX_LANGS], c_lcols[QSET_MAX_LANGS];
+    int s_lcols[QSET_MAX_LANGS];
     char code[24];
     *json_out = NULL;
     if (len_out)
@@ -793,11 +1251,26 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
              sname);
     if (c_name < 0)
         cerr(&cv, "%s:1: no column \"name\"", sname);
-    if (find_col(sv, "label") >= 0)
+    /* default_language from the settings (a code, "Name (code)", or a name found in a
+     * label::Name (code) header or among the kiosk's language names). */
+    int st_row = -1;
+    if (st) {
+        for (int r = 1; r < xlsform_csv_rows(st) && st_row < 0; r++)
+            if (!row_empty(st, r))
+                st_row = r;
+    }
+    const char *defname = "";
+    if (st_row > 0) {
+        int c_def = find_col(st, "default_language");
+        defname = c_def >= 0 ? xlsform_csv_cell(st, st_row, c_def) : "";
+    }
+    if (*defname && !resolve_language(sv, opts ? opts->strings : NULL, defname, cv.def_lang,
+                                      sizeof cv.def_lang))
         cerr(&cv,
-             "%s:1: column \"label\": say which language it is, e.g. label::nl or "
-             "label::Nederlands (nl)",
-             sname);
+             "%s:%d: column \"default_language\": \"%s\" is not a language code (e.g. nl) or "
+             "the name of a label language of %s",
+             stname, st_row + 1, defname, sname);
+    bool plain_label = find_col(sv, "label") >= 0;
     /* Languages: label::LANG columns of the survey in order, those with any text. */
     for (int c = 0; c < xlsform_csv_cols(sv, 0); c++) {
         int r = lang_column(xlsform_csv_cell(sv, 0, c), "label", code, sizeof code);
@@ -814,56 +1287,68 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         }
         wp_strlcpy(langs.code[langs.n++], code, sizeof langs.code[0]);
     }
-    /* default_language from the settings moves to the front. */
-    int st_row = -1;
-    if (st) {
-        for (int r = 1; r < xlsform_csv_rows(st) && st_row < 0; r++)
-            if (!row_empty(st, r))
-                st_row = r;
+    if (plain_label && !cv.def_lang[0] && !*defname) {
+        if (langs.n == 1)
+            wp_strlcpy(cv.def_lang, langs.code[0], sizeof cv.def_lang);
+        else
+            cerr(&cv,
+                 "%s:1: column \"label\": say which language it is: give default_language in "
+                 "the settings (e.g. nl), or name the column label::nl or label::Nederlands (nl)",
+                 sname);
     }
-    if (st_row > 0) {
-        int c_def = find_col(st, "default_language");
-        const char *d = c_def >= 0 ? xlsform_csv_cell(st, st_row, c_def) : "";
-        if (*d) {
-            char hdr[128];
-            snprintf(hdr, sizeof hdr, "x::%s", d);
-            int li = -1;
-            if (lang_column(hdr, "x", code, sizeof code) == 1)
-                li = lang_find(&langs, code);
-            if (li < 0) {
-                cerr(&cv,
-                     "%s:%d: column \"default_language\": \"%s\" is not one of the label "
-                     "languages of %s",
-                     stname, st_row + 1, d, sname);
-            } else if (li > 0) {
-                char tmp[24];
-                wp_strlcpy(tmp, langs.code[li], sizeof tmp);
-                memmove(langs.code[1], langs.code[0], (size_t)li * sizeof langs.code[0]);
-                wp_strlcpy(langs.code[0], tmp, sizeof langs.code[0]);
-            }
+    if (cv.def_lang[0]) {
+        int li = lang_find(&langs, cv.def_lang);
+        if (li < 0 && plain_label && langs.n < QSET_MAX_LANGS) {
+            wp_strlcpy(langs.code[langs.n], cv.def_lang, sizeof langs.code[0]);
+            li = langs.n++;
+        }
+        if (li < 0) {
+            cerr(&cv,
+                 "%s:%d: column \"default_language\": \"%s\" is not one of the label "
+                 "languages of %s",
+                 stname, st_row + 1, defname, sname);
+        } else if (li > 0) { /* the default language goes first */
+            char tmp[24];
+            wp_strlcpy(tmp, langs.code[li], sizeof tmp);
+            memmove(langs.code[1], langs.code[0], (size_t)li * sizeof langs.code[0]);
+            wp_strlcpy(langs.code[0], tmp, sizeof langs.code[0]);
         }
     }
     lang_cols(&cv, sv, sname, "label", &langs, s_lcols);
-    if (langs.n == 0 && c_type >= 0)
+    if (langs.n == 0 && c_type >= 0 && !plain_label)
         cerr(&cv, "%s:1: no label::LANG column with any text (e.g. label::nl)", sname);
 
-    int cc_list = find_col(ch, "list_name"), cc_name = find_col(ch, "name");
-    int cc_icon = find_col(ch, "icon");
-    if (cc_list < 0)
+    choice_cols cc;
+    cc.list = find_col(ch, "list_name");
+    cc.name = find_col(ch, "name");
+    cc.icon = find_col(ch, "icon");
+    cc.image = find_col(ch, "image") >= 0 ? find_col(ch, "image") : find_col(ch, "media::image");
+    if (cc.list < 0)
         cerr(&cv, "%s:1: no column \"list_name\"", cname);
-    if (cc_name < 0)
+    if (cc.name < 0)
         cerr(&cv, "%s:1: no column \"name\"", cname);
-    lang_cols(&cv, ch, cname, "label", &langs, c_lcols);
+    lang_cols(&cv, ch, cname, "label", &langs, cc.label);
+    media_cols(&cv, ch, cname, "audio", &langs, cc.audio);
     for (int i = 0; i < langs.n; i++) {
         bool used = false;
         for (int r = 1; r < xlsform_csv_rows(ch) && !used; r++)
             used = !row_empty(ch, r);
-        if (c_lcols[i] < 0 && used)
+        if (cc.label[i] < 0 && used)
             cerr(&cv, "%s:1: no column label::%s (the survey has labels in \"%s\")", cname,
                  langs.code[i], langs.code[i]);
     }
+    int s_hcols[QSET_MAX_LANGS], s_acols[QSET_MAX_LANGS];
+    lang_cols(&cv, sv, sname, "hint", &langs, s_hcols);
+    media_cols(&cv, sv, sname, "audio", &langs, s_acols);
     if (cv.n_err)
         goto done;
+    {
+        /* Columns the kiosk does not use: one warning each, at the first row that fills it. */
+        int used_s[] = {c_type, c_name, c_rel, c_req, c_par};
+        int used_c[] = {cc.list, cc.name, cc.icon, cc.image};
+        warn_unused(&cv, sv, sname, used_s, 5, s_lcols, s_hcols, s_acols);
+        warn_unused(&cv, ch, cname, used_c, 4, cc.label, cc.audio, cc.audio);
+    }
 
     root = json_object();
     questions = json_array();
@@ -872,33 +1357,59 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         cerr(&cv, "out of memory");
         goto done;
     }
+    int c_app = find_col(sv, "appearance");
     json_t *title = NULL, *welcome = NULL, *thanks = NULL;
     int group_depth = 0;
     for (int r = 1; r < xlsform_csv_rows(sv); r++) {
         if (row_empty(sv, r))
             continue;
-        char type[256];
+        char type[256], relbuf[1024];
         collapse_spaces(xlsform_csv_cell(sv, r, c_type), type, sizeof type);
         const char *name = xlsform_csv_cell(sv, r, c_name);
-        const char *rel = c_rel >= 0 ? xlsform_csv_cell(sv, r, c_rel) : "";
+        straighten(c_rel >= 0 ? xlsform_csv_cell(sv, r, c_rel) : "", relbuf, sizeof relbuf);
+        const char *rel = relbuf;
         const char *req = c_req >= 0 ? xlsform_csv_cell(sv, r, c_req) : "";
         const char *par = c_par >= 0 ? xlsform_csv_cell(sv, r, c_par) : "";
+        const char *app = c_app >= 0 ? xlsform_csv_cell(sv, r, c_app) : "";
         if (!*type) {
             cerr(&cv, "%s:%d: column \"type\": empty", sname, r + 1);
             continue;
         }
-        if (is_meta_type(type))
+        if (*app)
+            cwarn(&cv,
+                  "%s:%d: column \"appearance\": \"%s\" is not honoured (the kiosk lays out "
+                  "every question and group its own way)",
+                  sname, r + 1, app);
+        if (is_meta_type(type)) {
+            cwarn(&cv, "%s:%d: column \"type\": \"%s\" skipped (the kiosk records no metadata)",
+                  sname, r + 1, type);
             continue;
-        if (!strcasecmp(type, "begin group") || !strcasecmp(type, "begin_group")) {
+        }
+        if (!strcasecmp(type, "begin group") || !strcasecmp(type, "begin_group") ||
+            !strcasecmp(type, "begin repeat") || !strcasecmp(type, "begin_repeat")) {
             if (*rel)
                 cerr(&cv,
                      "%s:%d: column \"relevant\": a group cannot have a condition; put it on "
                      "each question of the group",
                      sname, r + 1);
+            if (!strncasecmp(type, "begin_repeat", 12) || !strncasecmp(type, "begin repeat", 12))
+                cwarn(&cv,
+                      "%s:%d: column \"type\": \"%s\": the questions are asked once (the kiosk "
+                      "does not repeat)",
+                      sname, r + 1, type);
+            for (int i = 0; i < langs.n; i++)
+                if (s_lcols[i] >= 0 && *xlsform_csv_cell(sv, r, s_lcols[i])) {
+                    cwarn(&cv,
+                          "%s:%d: column \"%s\": the group's label is not shown (the kiosk shows "
+                          "no group headers: put instructions into each question's hint)",
+                          sname, r + 1, xlsform_csv_cell(sv, 0, s_lcols[i]));
+                    break;
+                }
             group_depth++;
             continue;
         }
-        if (!strcasecmp(type, "end group") || !strcasecmp(type, "end_group")) {
+        if (!strcasecmp(type, "end group") || !strcasecmp(type, "end_group") ||
+            !strcasecmp(type, "end repeat") || !strcasecmp(type, "end_repeat")) {
             if (group_depth == 0)
                 cerr(&cv, "%s:%d: column \"type\": \"end group\" without \"begin group\"", sname,
                      r + 1);
@@ -912,10 +1423,11 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                             : !strcmp(name, "thanks")  ? &thanks
                                                        : NULL;
             if (!slot) {
-                cerr(&cv,
-                     "%s:%d: column \"type\": the kiosk shows no notes between questions (only "
-                     "notes named title, welcome or thanks, which give the poll's own texts)",
-                     sname, r + 1);
+                cwarn(&cv,
+                      "%s:%d: column \"type\": note \"%s\" is not shown (the kiosk shows no "
+                      "notes between questions; only notes named title, welcome or thanks give "
+                      "the poll's own texts)",
+                      sname, r + 1, name);
                 continue;
             }
             json_decref(*slot);
@@ -923,16 +1435,25 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             continue;
         }
         if (nq >= XLS_MAX_QUESTIONS) {
-            cerr(&cv, "%s:%d: too many questions (at most %d)", sname, r + 1, XLS_MAX_QUESTIONS);
+            cerr(&cv, "%s:%d: too many questions (at most %d)", sname, r + 1, QSET_MAX_QUESTIONS);
             break;
         }
+        if (nq == QSET_MAX_QUESTIONS)
+            cerr(&cv, "%s:%d: question %d: too many questions (at most %d)", sname, r + 1, nq + 1,
+                 QSET_MAX_QUESTIONS);
         qinfo *q = &qi[nq];
         if (!q->values)
             q->values = json_array(); /* a slot left by a skipped row is reused */
+        q->row = r;
         if (!*name) {
             cerr(&cv, "%s:%d: column \"name\": empty (every question needs a name)", sname, r + 1);
             continue;
         }
+        if (!qset_id_valid(name, false))
+            cerr(&cv,
+                 "%s:%d: column \"name\": \"%s\" is not a valid name (use 1-%d letters A-Z a-z, "
+                 "digits, \"-\" or \"_\")",
+                 sname, r + 1, name, QSET_MAX_ID_LEN);
         bool dup = false;
         for (int i = 0; i < nq; i++)
             if (!strcmp(qi[i].name, name))
@@ -948,7 +1469,6 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         params pp;
         if (parse_params(&cv, sname, r, par, &pp) != 0)
             pp.n = 0;
-        bool ok = true;
         json_t *tail = json_object(); /* fields that follow text and required */
         const char *sp = strchr(type, ' ');
         char kind[64];
@@ -956,6 +1476,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (!strcasecmp(kind, "select_one") || !strcasecmp(kind, "select_multiple")) {
             bool multi = !strcasecmp(kind, "select_multiple");
             const char *list = sp ? sp + 1 : "";
+            size_t n_opts = 0;
             q->type = multi ? QSET_MULTI : QSET_SINGLE;
             json_object_set_new(jq, "type", json_string(multi ? "multi" : "single"));
             if (!*list || strchr(list, ' ')) {
@@ -963,27 +1484,39 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                      "%s:%d: column \"type\": \"%s\": write %s followed by one list name (\"or "
                      "other\" is not supported)",
                      sname, r + 1, type, kind);
-                ok = false;
             } else {
+                int r0, r1;
                 wp_strlcpy(q->list, list, sizeof q->list);
-                json_t *opts_arr = options_for(&cv, ch, cname, cc_list, cc_name, cc_icon, c_lcols,
-                                               &langs, list, q->values);
-                if (json_array_size(opts_arr) == 0) {
+                json_t *opts_arr =
+                    options_for(&cv, ch, cname, &cc, &langs, list, q->values, &r0, &r1);
+                n_opts = json_array_size(opts_arr);
+                if (n_opts == 0)
                     cerr(&cv, "%s:%d: column \"type\": no choices with list_name \"%s\" in %s",
                          sname, r + 1, list, cname);
-                    ok = false;
-                }
+                else if (n_opts > QSET_MAX_OPTIONS)
+                    cerr(&cv,
+                         "%s:%d: column \"type\": list \"%s\" has %zu choices (%s rows %d-%d), "
+                         "at most %d fit on one screen",
+                         sname, r + 1, list, n_opts, cname, r0, r1, QSET_MAX_OPTIONS);
                 json_object_set_new(tail, "options", opts_arr);
             }
             if (multi) {
                 long mn = 0, mx = 0;
                 int a = param_int(&cv, sname, r, &pp, "min", 0, QSET_MAX_OPTIONS, &mn);
-                int b = param_int(&cv, sname, r, &pp, "max", 0, QSET_MAX_OPTIONS, &mx);
+                int b = param_int(&cv, sname, r, &pp, "max", 1, QSET_MAX_OPTIONS, &mx);
                 if (a == 1)
                     json_object_set_new(tail, "min", json_integer(mn));
                 if (b == 1)
                     json_object_set_new(tail, "max", json_integer(mx));
-                ok = ok && a >= 0 && b >= 0;
+                if (a == 1 && b == 1 && mn > mx)
+                    cerr(&cv, "%s:%d: column \"parameters\": min=%ld is more than max=%ld", sname,
+                         r + 1, mn, mx);
+                if (n_opts > 0 &&
+                    ((b == 1 && (size_t)mx > n_opts) || (a == 1 && (size_t)mn > n_opts)))
+                    cerr(&cv,
+                         "%s:%d: column \"parameters\": list %s has only %zu choices (min/max "
+                         "is more)",
+                         sname, r + 1, list, n_opts);
             }
         } else if (!strcasecmp(type, "range")) {
             long lo = 1, hi = 10, step = 1;
@@ -992,14 +1525,19 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             int a = param_int(&cv, sname, r, &pp, "start", -1000, 1000, &lo);
             int b = param_int(&cv, sname, r, &pp, "end", -1000, 1000, &hi);
             int c = param_int(&cv, sname, r, &pp, "step", -1000, 1000, &step);
-            if (c == 1 && step != 1) {
+            if (c == 1 && step != 1)
                 cerr(&cv,
                      "%s:%d: column \"parameters\": step=%ld is not supported (the kiosk shows "
                      "every whole number from start to end)",
                      sname, r + 1, step);
-                ok = false;
-            }
-            ok = ok && a >= 0 && b >= 0 && c >= 0;
+            if (a >= 0 && b >= 0 && lo >= hi)
+                cerr(&cv, "%s:%d: column \"parameters\": start=%ld must be less than end=%ld",
+                     sname, r + 1, lo, hi);
+            else if (a >= 0 && b >= 0 && hi - lo + 1 > QSET_MAX_SCALE_SPAN)
+                cerr(&cv,
+                     "%s:%d: column \"parameters\": start=%ld end=%ld has %ld steps (at most %d "
+                     "fit on one screen)",
+                     sname, r + 1, lo, hi, hi - lo + 1, QSET_MAX_SCALE_SPAN);
             json_object_set_new(tail, "min", json_integer(lo));
             json_object_set_new(tail, "max", json_integer(hi));
             q->lo = (int)lo;
@@ -1011,87 +1549,99 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             bool pn = false;
             q->type = QSET_YESNO;
             json_object_set_new(jq, "type", json_string("yesno"));
-            int a = param_bool(&cv, sname, r, &pp, "prefer_not", &pn);
-            if (a == 1 && pn)
+            if (param_bool(&cv, sname, r, &pp, "prefer_not", &pn) == 1 && pn)
                 json_object_set_new(tail, "prefer_not", json_true());
-            ok = ok && a >= 0;
+            q->prefer_not = pn;
         } else {
             cerr(&cv,
                  "%s:%d: column \"type\": \"%s\" is not a question type the kiosk shows (use "
                  "select_one LIST, select_multiple LIST, range, smiley or yesno)",
                  sname, r + 1, type);
-            ok = false;
         }
         params_leftover(&cv, sname, r, &pp, kind);
         json_t *text = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
         json_object_set_new(jq, "text", text);
+        json_t *au = audio_obj(sv, r, s_acols, &langs);
+        if (au)
+            json_object_set_new(jq, "text_audio", au);
+        json_t *hint = hint_obj(&cv, sv, sname, r, s_hcols, &langs);
+        if (hint)
+            json_object_set_new(jq, "hint", hint);
         bool required = false;
-        if (parse_required(req, &required) != 0) {
+        if (parse_required(req, &required) != 0)
             cerr(&cv, "%s:%d: column \"required\": \"%s\" must be yes or no", sname, r + 1, req);
-            ok = false;
-        } else if (required) {
+        else if (required)
             json_object_set_new(jq, "required", json_true());
-        }
         json_object_update(jq, tail);
         json_decref(tail);
         if (*rel) {
-            char dep[128], why[128];
+            relp *P = calloc(1, sizeof *P);
             json_t *vals = json_array();
-            if (parse_relevant(rel, dep, sizeof dep, vals, why, sizeof why) != 0) {
-                cerr(&cv, "%s:%d: column \"relevant\": cannot express \"%s\" as show_if%s", sname,
-                     r + 1, rel, why);
-                ok = false;
+            int di = -1;
+            if (!P) {
+                cerr(&cv, "out of memory");
             } else {
-                int di = -1;
-                for (int i = 0; i < nq; i++)
-                    if (!strcmp(qi[i].name, dep))
-                        di = i;
-                if (di < 0) {
-                    cerr(&cv, "%s:%d: column \"relevant\": ${%s} is not a question above this one",
-                         sname, r + 1, dep);
-                    ok = false;
-                } else if (qi[di].type == QSET_SINGLE || qi[di].type == QSET_MULTI) {
-                    for (size_t k = 0; k < json_array_size(vals); k++) {
-                        const char *v = json_string_value(json_array_get(vals, k));
-                        bool found = false;
-                        for (size_t m = 0; m < json_array_size(qi[di].values); m++)
-                            if (!strcmp(json_string_value(json_array_get(qi[di].values, m)), v))
-                                found = true;
-                        if (!found) {
-                            cerr(&cv,
-                                 "%s:%d: column \"relevant\": '%s' is not a choice of ${%s} "
-                                 "(list %s)",
-                                 sname, r + 1, v, dep, qi[di].list);
-                            ok = false;
-                        }
-                    }
-                }
+                P->qi = qi;
+                P->nq = nq;
+            }
+            if (P && parse_relevant(P, rel, &di, vals) != 0) {
+                if (P->msg[0])
+                    cerr(&cv, "%s:%d: column \"relevant\": %s", sname, r + 1, P->msg);
+                else
+                    cerr(&cv, "%s:%d: column \"relevant\": cannot express \"%s\" as show_if%s",
+                         sname, r + 1, rel, P->why);
+            } else if (P) {
                 json_t *si = json_object();
-                json_object_set_new(si, "question", json_string(dep));
+                json_object_set_new(si, "question", json_string(qi[di].name));
                 json_object_set(si, "any_of", vals);
                 json_object_set_new(jq, "show_if", si);
             }
+            free(P);
             json_decref(vals);
         }
-        (void)ok;
         json_array_append_new(questions, jq);
         nq++;
     }
+    if (nq == 0 && cv.n_err == 0)
+        cerr(&cv,
+             "%s: no questions (rows of type select_one, select_multiple, range, smiley or "
+             "yesno)",
+             sname);
     if (group_depth > 0)
         cerr(&cv, "%s: a \"begin group\" has no \"end group\"", sname);
 
     /* Set-level fields: id, version, title, welcome, thanks. */
     const char *id = opts && opts->id ? opts->id : NULL;
+    char id_where[256] = "--id";
     long version = opts && opts->version > 0 ? opts->version : 0;
+    const char *version_text = NULL;
+    char stem[128], fallback_id[QSET_MAX_ID_LEN + 1], human[128];
+    file_stem(sname, stem, sizeof stem);
     if (st_row > 0) {
         int c_id = find_col(st, "form_id"), c_ver = find_col(st, "version");
         int c_ft = find_col(st, "form_title");
-        if (!id && c_id >= 0 && *xlsform_csv_cell(st, st_row, c_id))
+        if (c_id < 0)
+            c_id = find_col(st, "id_string"); /* the older name of form_id */
+        if (!id && c_id >= 0 && *xlsform_csv_cell(st, st_row, c_id)) {
             id = xlsform_csv_cell(st, st_row, c_id);
-        if (version == 0 && c_ver >= 0 && *xlsform_csv_cell(st, st_row, c_ver) &&
-            !wp_parse_int(xlsform_csv_cell(st, st_row, c_ver), 1, 2147483647L, &version))
-            cerr(&cv, "%s:%d: column \"version\": must be a whole number (1, 2, ...)", stname,
-                 st_row + 1);
+            snprintf(id_where, sizeof id_where, "%s:%d: column \"%s\"", stname, st_row + 1,
+                     xlsform_csv_cell(st, 0, c_id));
+        }
+        const char *vt = c_ver >= 0 ? xlsform_csv_cell(st, st_row, c_ver) : "";
+        if (version == 0 && *vt && !wp_parse_int(vt, 1, 2147483647L, &version)) {
+            version = derive_version(vt);
+            if (strlen(vt) > QSET_MAX_VERSION_TEXT)
+                cerr(&cv, "%s:%d: column \"version\": longer than %d characters", stname,
+                     st_row + 1, QSET_MAX_VERSION_TEXT);
+            version_text = vt;
+            if (version == 0) {
+                version = 1;
+                cwarn(&cv,
+                      "%s:%d: column \"version\": \"%s\" has no digits; the kiosk counts it as "
+                      "version 1 (give --version N to raise it)",
+                      stname, st_row + 1, vt);
+            }
+        }
         int t_cols[QSET_MAX_LANGS];
         json_t **slots[3] = {&title, &welcome, &thanks};
         static const char *const pfx[3] = {"title", "welcome", "thanks"};
@@ -1112,14 +1662,31 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                                     json_string(xlsform_csv_cell(st, st_row, c_ft)));
         }
     }
-    if (!id)
-        cerr(&cv, "no id for the question set: give --id ID, or a settings file with form_id");
+    if (!id) { /* as pyxform does: the file name */
+        stem_to_id(stem, fallback_id, sizeof fallback_id);
+        if (fallback_id[0]) {
+            id = fallback_id;
+            snprintf(id_where, sizeof id_where, "%s: the file name", sname);
+        } else {
+            cerr(&cv, "no id for the question set: give --id ID, or a settings file with form_id");
+        }
+    }
+    if (id && !qset_id_valid(id, true))
+        cerr(&cv,
+             "%s: \"%s\" is not a valid set id (use 1-%d letters A-Z a-z, digits, \"-\", "
+             "\"_\" or \".\")",
+             id_where, id, QSET_MAX_ID_LEN);
     if (version == 0)
         version = 1;
-    if (!title && id) {
-        title = json_object(); /* the id is better than no title at all */
+    if (!title) { /* the file name, readable; never the id */
+        humanise(stem, human, sizeof human);
+        title = json_object();
         for (int i = 0; i < langs.n; i++)
-            json_object_set_new(title, langs.code[i], json_string(id));
+            json_object_set_new(title, langs.code[i], json_string(human));
+        cwarn(&cv,
+              "%s: no form_title: the title residents read is \"%s\" (from the file name; give "
+              "form_title or title::LANG in the settings)",
+              st_row > 0 ? stname : sname, human);
     }
     json_t *jl = json_array();
     for (int i = 0; i < langs.n; i++)
@@ -1127,6 +1694,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     json_object_set_new(root, "format", json_string(QSET_FORMAT));
     json_object_set_new(root, "id", id ? json_string(id) : json_null());
     json_object_set_new(root, "version", json_integer(version));
+    if (version_text)
+        json_object_set_new(root, "version_text", json_string(version_text));
     json_object_set_new(root, "languages", jl);
     json_object_set_new(root, "title", title ? title : json_object());
     if (welcome)
@@ -1153,9 +1722,12 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     full[tl + 1] = '\0';
     /* The result must load exactly as a kiosk would load it. */
     qset *qs = NULL;
-    if (qset_load_buffer(full, tl + 1, opts && opts->out_name ? opts->out_name : "set.json",
-                         opts && opts->base_dir ? opts->base_dir : ".", opts ? opts->strings : NULL,
-                         &qs, diag) != 0) {
+    const char *out_name = opts && opts->out_name ? opts->out_name : "set.json";
+    int n0 = diag ? diag->n : 0;
+    if (qset_load_buffer(full, tl + 1, out_name, opts && opts->base_dir ? opts->base_dir : ".",
+                         opts ? opts->strings : NULL, &qs, diag) != 0) {
+        for (int i = n0; diag && i < diag->n; i++)
+            map_to_row(diag->msg[i], out_name, sname, qi, nq);
         free(full);
         cv.n_err++;
         goto done;

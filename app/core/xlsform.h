@@ -3,31 +3,41 @@
  * (detected from the header line), quoted fields with doubled quotes and line breaks inside,
  * CRLF or LF line ends.
  *
- * survey.csv columns (names case-insensitive; other columns such as hint, constraint or
- * appearance are ignored):
+ * survey.csv columns (names case-insensitive):
  *   type        select_one LIST | select_multiple LIST | range | smiley | yesno
- *               (also: note rows named title, welcome or thanks give the set's texts;
- *               begin group / end group without relevant are flattened; start, end, today,
- *               deviceid, username, ... metadata rows are skipped)
+ *               (also: note rows named title, welcome or thanks give the set's texts; other
+ *               notes, group labels, metadata rows (start, end, ...) are warned and skipped)
  *   name        question id
- *   label::nl   one column per language; "label::English (en)" takes the code in brackets
- *   relevant    empty, or ${q} = 'v' / selected(${q}, 'v') joined by "or", all about one earlier
- *               question (becomes show_if)
- *   required    yes/no/true/false (any case), 1/0, or empty (= no)
+ *   label::nl   one column per language; "label::English (en)" takes the code in brackets; a
+ *               plain "label" is the default language (settings default_language, by code or
+ *               name, else the only language); hint / hint::LANG likewise (shown under the
+ *               question when given in every language, else warned)
+ *   relevant    about one earlier question: ${q} = 'v', ${q} != 'v', selected(${q}, 'v'),
+ *               joined by and / or, not(...) (becomes show_if's set of answers); curly quotes and
+ *               non-breaking spaces are straightened first
+ *   required    yes/no/true/false/true()/false() (any case), 1/0, or empty (= no)
  *   parameters  range: start=N end=N step=1 (XLSForm defaults start=1 end=10 step=1);
  *               select_multiple: min=N max=N; yesno: prefer_not=yes
- * choices.csv columns: list_name, name, label::LANG ..., optional icon.
- * settings.csv (optional, one row): form_id, form_title, version, default_language, and
- *   translated title::LANG, welcome::LANG, thanks::LANG.
+ *   audio::LANG / media::audio::LANG  recorded clips (text_audio)
+ *   any other column (appearance, constraint, media::image, ...) is warned at its rows.
+ * choices.csv columns: list_name, name, label::LANG ..., optional icon, image (NAME.png becomes
+ * icon NAME), audio::LANG.
+ * settings.csv (optional, one row): form_id (or id_string; else the survey file's name),
+ *   form_title (else the file name made readable, never the id), version (a whole number, or any
+ *   text kept as version_text with a derived whole number), default_language, and translated
+ *   title::LANG, welcome::LANG, thanks::LANG.
  * The set's languages are the label languages of the survey in column order (default_language
  * first); a language column left empty in every row is dropped.
- * Messages name the file, the spreadsheet row (1 = the header row, as LibreOffice numbers it)
- * and the column: `survey.csv:7: column "relevant": cannot express "${a} > 3" as show_if`. */
+ * Every message names the file, the spreadsheet row (1 = the header row, as LibreOffice numbers
+ * it) and the column, also for the question-set format's own limits (checked while converting;
+ * what only the loader can see is mapped back to the survey row of its question):
+ * `survey.csv:7: column "relevant": cannot express "${a} > 3" as show_if`. */
 #ifndef WP_XLSFORM_H
 #define WP_XLSFORM_H
 
 #include "qset.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define XLSFORM_MAX_FILE_BYTES (4 * 1024 * 1024) /* a CSV file */
@@ -55,6 +65,9 @@ typedef struct {
     const char *out_name; /* name of the set in validation messages (e.g. "set.json") */
     const char *base_dir; /* where the set will live (icons); NULL = "." */
     const uistr *strings; /* built-in interface strings the result is validated against */
+    bool strict;          /* warnings are errors */
+    qset_diag *warnings;  /* what the kiosk cannot honour, "FILE:ROW: column ...: ..."; NULL:
+                             not kept */
 } xlsform_opts;
 
 /* Converts parsed tables (settings may be NULL) into question-set JSON text (malloc'd, ending

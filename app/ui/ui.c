@@ -1307,6 +1307,13 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
         snprintf(instr + used, sizeof instr - used, ". %s", least);
     }
     text_row(u, s, rows, w, UIW_TEXT, "instruction", instr, s->body, false, UI_ALIGN_START);
+    if (q->hint.s[0]) { /* the set's hint (optional, then in every language) */
+        snprintf(id, sizeof id, "hint:%s", q->id);
+        uiw *h =
+            text_row(u, s, rows, w, UIW_TEXT, id, T(u, &q->hint), s->body, false, UI_ALIGN_START);
+        if (h)
+            h->clip = q->hint.audio[cur_lang(u)];
+    }
 
     /* Answer tiles in a grid. */
     int n = q->n_options;

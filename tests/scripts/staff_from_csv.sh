@@ -56,6 +56,42 @@ grep -qF "$TMP/bad.csv:4: column \"relevant\": cannot express \"\${a} > 3\" as s
     bad "message: $(cat "$TMP/err")"
 [ ! -e "$TMP/bad.json" ] || bad "output written despite errors"
 "$Q" from-csv "$TMP/s.csv" "$TMP/c.csv" --id x -o "$TMP/ok.json" 2>"$TMP/err" || bad "simple sheet: $(cat "$TMP/err")"
+# An existing set is not replaced without --force; with it, a stale signature is named.
+rc=0
+"$Q" from-csv "$TMP/s.csv" "$TMP/c.csv" --id x -o "$TMP/ok.json" 2>"$TMP/err" || rc=$?
+[ "$rc" -eq 1 ] || bad "overwrite without --force: exit $rc, expected 1"
+grep -q "ok.json already exists; give --force" "$TMP/err" || bad "overwrite message: $(cat "$TMP/err")"
+echo sig >"$TMP/ok.json.sig"
+"$Q" from-csv "$TMP/s.csv" "$TMP/c.csv" --id y --force -o "$TMP/ok.json" 2>"$TMP/err" ||
+    bad "--force: $(cat "$TMP/err")"
+grep -q '"id": "y"' "$TMP/ok.json" || bad "--force did not replace the set"
+grep -q "ok.json.sig no longer matches" "$TMP/err" || bad "stale .sig not named: $(cat "$TMP/err")"
+
+# Warnings name their rows; --strict turns them into errors.
+printf 'type,name,label::nl,appearance
+note,uitleg,Lees dit,
+smiley,a,Hoe?,likert
+' >"$TMP/w.csv"
+"$Q" from-csv "$TMP/w.csv" "$TMP/c.csv" --id w -o "$TMP/w.json" 2>"$TMP/err" ||
+    bad "warnings only: $(cat "$TMP/err")"
+grep -qF "$TMP/w.csv:2: column \"type\": note \"uitleg\" is not shown" "$TMP/err" ||
+    bad "note warning: $(cat "$TMP/err")"
+grep -qF "$TMP/w.csv:3: column \"appearance\": \"likert\" is not honoured" "$TMP/err" ||
+    bad "appearance warning: $(cat "$TMP/err")"
+rc=0
+"$Q" from-csv "$TMP/w.csv" "$TMP/c.csv" --id w --strict -o "$TMP/w2.json" 2>"$TMP/err" || rc=$?
+[ "$rc" -eq 1 ] && [ ! -e "$TMP/w2.json" ] || bad "--strict: exit $rc"
+
+# validate on a spreadsheet says what to use instead.
+printf 'PK\003\004rest' >"$TMP/form.xlsx"
+for f in "$TMP/form.xlsx" "$TMP/s.csv"; do
+    rc=0
+    "$Q" validate "$f" >"$TMP/out" 2>&1 || rc=$?
+    [ "$rc" -eq 1 ] || bad "validate $f: exit $rc"
+    grep -q "this is a spreadsheet, not a question set: use wijkpeil-qset from-csv" "$TMP/out" ||
+        bad "validate $f: $(cat "$TMP/out")"
+done
+
 # Usage errors.
 rc=0
 "$Q" from-csv "$TMP/s.csv" 2>/dev/null || rc=$?

@@ -72,7 +72,8 @@ static char *long_poll(void)
         "   \"options\": [{\"id\": \"a\", \"text\": {\"nl\": \"Ja\", \"en\": \"Yes\"}},"
         "                 {\"id\": \"b\", \"text\": {\"nl\": \"Nee\", \"en\": \"No\"}}]},"
         "  {\"id\": \"kort\", \"type\": \"yesno\", \"text\": {\"nl\": \"Gaat het goed?\","
-        "   \"en\": \"Are you well?\"}}]}",
+        "   \"en\": \"Are you well?\"},"
+        "   \"hint\": {\"nl\": \"Zeg het eerlijk\", \"en\": \"Be honest\"}}]}",
         text);
     free(text);
     return json;
@@ -279,6 +280,16 @@ static void test_still_there_is_spoken(void)
     ui_tick(T.u, T.now);
 }
 
+/* A question's hint is a text row of its own under the instruction (read with the screen). */
+static void test_hint_shown(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 1, 0, T.now);
+    CHECK(tree_has("\"hint:kort\""));
+    CHECK(tree_has("Zeg het eerlijk"));
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    CHECK(!tree_has("\"hint:"));
+}
+
 int main(void)
 {
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
@@ -322,6 +333,7 @@ int main(void)
     CHECK(ui_open(&o, T.qs, T.now, &T.u, err, sizeof err) == 0);
     free(fonts);
     free(icons);
+    RUN(test_hint_shown);
     RUN(test_tap_within_a_frame_while_synthesising);
     RUN(test_reading_follows_and_tap_stops);
     RUN(test_volume_and_reset_for_next_resident);

@@ -6,6 +6,7 @@
 #include "util.h"
 #include "xlsform.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ static void test_realistic_round_trip(void)
     char *sv = test_src("tests/staff/survey.csv"), *ch = test_src("tests/staff/choices.csv");
     char *st = test_src("tests/staff/settings.csv");
     uistr *ui = test_strings();
-    xlsform_opts o = {NULL, 0, "wijk.json", NULL, ui};
+    xlsform_opts o = {NULL, 0, "wijk.json", NULL, ui, false, NULL};
     qset_diag d;
     memset(&d, 0, sizeof d);
     char *json = NULL;
@@ -114,7 +115,8 @@ static void test_realistic_round_trip(void)
     qset_free(qs);
     free(json);
 
-    /* Without settings: --id and --version; the title falls back to the id. */
+    /* Without settings: --id and --version; the title falls back to the file name, humanised
+     * (never the id, which residents would read). */
     memset(&d, 0, sizeof d);
     o.id = "zonder-settings";
     o.version = 7;
@@ -123,7 +125,7 @@ static void test_realistic_round_trip(void)
     if (qs) {
         CHECK_STR(qset_id(qs), "zonder-settings");
         CHECK(qset_version(qs) == 7);
-        CHECK_STR(qset_title(qs)->s[0], "zonder-settings");
+        CHECK_STR(qset_title(qs)->s[0], "Survey");
     }
     qset_free(qs);
     free(json);
@@ -146,7 +148,7 @@ static const char *convert_err(const char *survey, const char *choices, const ch
         goto done;
     }
     uistr *ui = test_strings();
-    xlsform_opts o = {id, 0, "set.json", NULL, ui};
+    xlsform_opts o = {id, 0, "set.json", NULL, ui, false, NULL};
     char *json = NULL;
     if (xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, NULL, &d) != 0)
         wp_strlcpy(first, d.n > 0 ? d.msg[0] : "(failed without a message)", sizeof first);
@@ -200,13 +202,13 @@ static void test_errors_name_row_and_column(void)
            "survey.csv:1: column \"label::Nederlands\": put a language code");
     expect("type,name,label\nsmiley,a,A?\n", "survey.csv:1: column \"label\": say which language");
     expect(HDR "smiley,a,\"A?,A?\n", "survey.csv:2: a quoted field is not closed");
-    expect(HDR "note,uitleg,Lees dit,Read this,,,\n", "survey.csv:2: column \"type\"");
+    expect(HDR "note,uitleg,Lees dit,Read this,,,\n", "survey.csv: no questions");
     expect(HDR "smiley,a,A?,A?,,,max=3\n", "survey.csv:2: column \"parameters\": \"max\"");
     /* The set loader's own checks still apply (here: too wide a scale). */
     expect(HDR "range,a,A?,A?,,,start=0 end=100\n", "a");
     CHECK(strstr(convert_err(HDR "range,a,A?,A?,,,start=0 end=100\n", CHOICES, "t"), "steps"));
-    /* No id anywhere. */
-    CHECK(strstr(convert_err(HDR "smiley,a,A?,A?,,,\n", CHOICES, NULL), "no id"));
+    /* No id anywhere: the file name's stem (here "survey") is used, as pyxform does. */
+    CHECK_STR(convert_err(HDR "smiley,a,A?,A?,,,\n", CHOICES, NULL), "");
     /* Choices that lack a language of the survey. */
     CHECK(strstr(convert_err(HDR "select_one kleur,k,K?,K?,,,\n",
                              "list_name,name,label::nl\nkleur,rood,Rood\n", "t"),
@@ -235,7 +237,7 @@ static void test_label_language_forms(void)
     CHECK(xlsform_csv_parse("list_name,name\n", 15, "choices.csv", &c, err, sizeof err) == 0);
     static qset_diag d;
     memset(&d, 0, sizeof d);
-    xlsform_opts o = {"lang-test", 0, "set.json", NULL, ui};
+    xlsform_opts o = {"lang-test", 0, "set.json", NULL, ui, false, NULL};
     char *json = NULL;
     size_t len = 0;
     CHECK(xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, &len, &d) ==
@@ -262,11 +264,193 @@ static void test_label_language_forms(void)
     uistr_free(ui);
 }
 
+/* Converts survey/choices/settings text with the given file names; warnings and errors are
+ * returned in *warn and *err (static), the set (or NULL) loaded. */
+static qset *convert_named(const char *sname, const char *survey, const char *choices,
+                           const char *settings, bool strict, qset_diag **warn, qset_diag **err)
+{
+    static qset_diag w, d;
+    memset(&w, 0, sizeof w);
+    memset(&d, 0, sizeof d);
+    *warn = &w;
+    *err = &d;
+    xlsform_csv *s = NULL, *c = NULL, *t = NULL;
+    char e[WP_ERR_LEN];
+    CHECK(xlsform_csv_parse(survey, strlen(survey), sname, &s, e, sizeof e) == 0);
+    CHECK(xlsform_csv_parse(choices, strlen(choices), "choices.csv", &c, e, sizeof e) == 0);
+    if (settings)
+        CHECK(xlsform_csv_parse(settings, strlen(settings), "settings.csv", &t, e, sizeof e) == 0);
+    uistr *ui = test_strings();
+    char *base = test_src("tests/qsets");
+    xlsform_opts o = {NULL, 0, "set.json", base, ui, strict, &w};
+    char *json = NULL;
+    size_t len = 0;
+    qset *qs = NULL;
+    if (xlsform_convert(s, sname, c, "choices.csv", t, "settings.csv", &o, &json, &len, &d) == 0)
+        CHECK(qset_load_buffer(json, len, "set.json", base, ui, &qs, NULL) == 0);
+    free(json);
+    free(base);
+    uistr_free(ui);
+    xlsform_csv_free(s);
+    xlsform_csv_free(c);
+    xlsform_csv_free(t);
+    return qs;
+}
+
+static bool diag_has(const qset_diag *d, const char *want)
+{
+    for (int i = 0; i < d->n; i++)
+        if (strstr(d->msg[i], want))
+            return true;
+    return false;
+}
+
+static void dump(const char *what, const qset_diag *d)
+{
+    for (int i = 0; i < d->n; i++)
+        fprintf(stderr, "  %s: %s\n", what, d->msg[i]);
+}
+
+#define CHECK_DIAG(d, want)                                                                        \
+    do {                                                                                           \
+        if (!diag_has((d), (want))) {                                                              \
+            CHECKF(false, "no message containing \"%s\"", (want));                                 \
+            dump("have", (d));                                                                     \
+        }                                                                                          \
+    } while (0)
+
+/* A form as ODK/Kobo users write it: plain label/hint in the default language (given by name),
+ * id_string, =NOW() saved as its value, curly quotes and a non-breaking space from Excel's
+ * autocorrect, "and"/"!="/not() in relevant, TRUE and true() in required, a note, a group with
+ * an instruction, appearance, clips and images. */
+#define REAL_SURVEY                                                                                \
+    "type,name,label,label::English (en),hint,hint::English (en),relevant,required,appearance,"    \
+    "media::image,audio,constraint\n"                                                              \
+    "start,start,,,,,,,,,,\n"                                                                      \
+    "note,intro,Lees dit eerst,Read this first,,,,,,,,\n"                                          \
+    "begin group,g1,1 = slecht; 5 = goed,1 = bad; 5 = good,,,,,field-list,,,\n"                    \
+    "select_one kleur,k,Welke kleur?,Which colour?,Kies er een,Choose one,,TRUE,,,"                \
+    "clips/q1-nl.wav,\n"                                                                           \
+    "smiley,s,Blij?,Happy?,,,\"${k} != \xe2\x80\x98rood\xe2\x80\x99 and${k}\xc2\xa0!= 'groen'\","  \
+    "true(),likert,foto.jpg,,. > 2\n"                                                              \
+    "yesno,y,Echt?,Really?,Alleen nl,,\"not(selected(${k}, 'rood'))\",yes,,,,\n"                       \
+    "end group,,,,,,,,,,,\n"
+#define REAL_CHOICES                                                                               \
+    "list_name,name,label,label::English (en),media::image\n"                                      \
+    "kleur,rood,Rood,Red,money.png\nkleur,groen,Groen,Green,\nkleur,blauw,Blauw,Blue,\n"
+#define REAL_SETTINGS                                                                              \
+    "id_string,version,default_language\nbiomassa-2024,2024-03-05 14:22:10,Nederlands\n"
+
+static void test_real_form_honoured_and_warned(void)
+{
+    qset_diag *w, *d;
+    qset *qs = convert_named("forms/UCL_Biomass_Plot_Form-survey.csv", REAL_SURVEY, REAL_CHOICES,
+                             REAL_SETTINGS, false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK_STR(qset_id(qs), "biomassa-2024");                  /* id_string */
+        CHECK_STR(qset_title(qs)->s[0], "UCL Biomass Plot Form"); /* the file, never the id */
+        CHECK(qset_version(qs) == 12716063);                      /* minutes since 2000 */
+        CHECK(qset_version_text(qs) && !strcmp(qset_version_text(qs), "2024-03-05 14:22:10"));
+        CHECK(qset_n_languages(qs) == 2);
+        CHECK_STR(qset_language(qs, 0), "nl"); /* plain label = default_language by name */
+        CHECK(qset_n_questions(qs) == 3);      /* the note is not a question */
+        const qset_question *k = qset_question_at(qs, 0);
+        CHECK_STR(k->text.s[0], "Welke kleur?");
+        CHECK(k->hint.s[0] && !strcmp(k->hint.s[0], "Kies er een"));
+        CHECK(k->hint.s[1] && !strcmp(k->hint.s[1], "Choose one"));
+        CHECK(k->required);
+        CHECK(k->text.audio[0] && strstr(k->text.audio[0], "clips/q1-nl.wav"));
+        CHECK(k->options[0].icon && !strcmp(k->options[0].icon, "money"));
+        const qset_question *s = qset_question_at(qs, 1);
+        CHECK(s->required && s->show_if_question == 0);
+        CHECK(s->show_if_mask == 0x4); /* not rood and not groen: blauw */
+        const qset_question *y = qset_question_at(qs, 2);
+        CHECK(y->required && y->show_if_question == 0 && y->show_if_mask == 0x6);
+        CHECK(y->hint.s[0] == NULL); /* only in one language: warned, not shown */
+    }
+    qset_free(qs);
+    /* Each thing the kiosk cannot honour is named with its row. */
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:2: column \"type\": \"start\" skipped");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:3: column \"type\": note \"intro\" is not "
+                  "shown");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:4: column \"label\": the group's label is "
+                  "not shown");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:4: column \"appearance\": \"field-list\"");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:6: column \"appearance\": \"likert\"");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:6: column \"media::image\": not used");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:6: column \"constraint\": not used");
+    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:7: column \"hint\": the hint is not shown: it "
+                  "has no text for en");
+    CHECK_DIAG(w, "settings.csv: no form_title: the title residents read is \"UCL Biomass Plot "
+                  "Form\"");
+
+    /* --strict: the same warnings are errors and nothing is written. */
+    qs = convert_named("forms/UCL_Biomass_Plot_Form-survey.csv", REAL_SURVEY, REAL_CHOICES,
+                       REAL_SETTINGS, true, &w, &d);
+    CHECK(qs == NULL && w->n == 0);
+    CHECK_DIAG(d, "UCL_Biomass_Plot_Form-survey.csv:3: column \"type\": note \"intro\" is not "
+                  "shown (the kiosk shows no notes between questions; only notes named title, "
+                  "welcome or thanks give the poll's own texts) (an error with --strict)");
+    qset_free(qs);
+}
+
+/* A broken form: every problem in one run, each in the CSV's row and column, also those the
+ * question-set loader finds on the converted JSON. */
+static void test_broken_form_all_at_once(void)
+{
+    char longtext[500];
+    memset(longtext, 'x', 450);
+    longtext[450] = '\0';
+    char survey[4096], choices[4096], settings[1024];
+    snprintf(survey, sizeof survey,
+             "type,name,label::nl,relevant,parameters\n"
+             "select_one veel,\xc3\xbc,Vraag?,,\n"       /* row 2: invalid id */
+             "range,r,Cijfer?,,start=0 end=20\n"         /* row 3: 21 steps */
+             "smiley,s,%s,,\n"                           /* row 4: too long */
+             "smiley,t,T?,${s} = '9',\n"                 /* row 5: no such answer */
+             "smiley,u,U?,${s} = '1' and ${r} = '2',\n", /* row 6: two questions */
+             longtext);
+    size_t n = (size_t)snprintf(choices, sizeof choices, "list_name,name,label::nl,icon\n");
+    for (int i = 1; i <= 13; i++)
+        n += (size_t)snprintf(choices + n, sizeof choices - n, "veel,o%d,Optie %d,%s\n", i, i,
+                              i == 2 ? "Geld!" : "");
+    snprintf(settings, sizeof settings, "form_id,version,welcome::nl\nmijn set,1,%s\n", longtext);
+    qset_diag *w, *d;
+    qset *qs = convert_named("survey.csv", survey, choices, settings, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "survey.csv:2: column \"name\": \"\xc3\xbc\" is not a valid name");
+    CHECK_DIAG(d, "survey.csv:2: column \"type\": list \"veel\" has 13 choices (choices.csv rows "
+                  "2-14), at most 12");
+    CHECK_DIAG(d, "choices.csv:3: column \"icon\": \"Geld!\" is not an icon name");
+    CHECK_DIAG(d, "survey.csv:3: column \"parameters\": start=0 end=20 has 21 steps");
+    CHECK_DIAG(d, "survey.csv:4: column \"label::nl\": too long for one screen (450 characters");
+    CHECK_DIAG(d, "survey.csv:5: column \"relevant\": '9' is not an answer of ${s}");
+    CHECK_DIAG(d, "survey.csv:6: column \"relevant\": cannot express");
+    CHECK_DIAG(d, "settings.csv:2: column \"welcome::nl\": too long for one screen");
+    CHECK_DIAG(d, "settings.csv:2: column \"form_id\": \"mijn set\" is not a valid set id");
+    for (int i = 0; i < d->n; i++) /* nothing names the JSON that was never written */
+        CHECKF(!strstr(d->msg[i], "set.json"), "%s", d->msg[i]);
+
+    /* A problem only the loader sees (a clip that is not there) is named by its survey row. */
+    qs = convert_named("survey.csv",
+                       "type,name,label::nl,audio::nl\nsmiley,a,A?,\nsmiley,b,B?,"
+                       "clips/nope.wav\n",
+                       "list_name,name,label::nl\n", NULL, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d,
+               "survey.csv:3: question \"b\": \"text_audio\" for \"nl\": clip \"clips/nope.wav\" "
+               "not found");
+}
+
 int main(void)
 {
     RUN(test_csv_reader);
     RUN(test_realistic_round_trip);
     RUN(test_errors_name_row_and_column);
     RUN(test_label_language_forms);
+    RUN(test_real_form_honoured_and_warned);
+    RUN(test_broken_form_all_at_once);
     return test_main();
 }

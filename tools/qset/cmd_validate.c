@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void usage(FILE *f)
 {
@@ -16,10 +17,38 @@ static void usage(FILE *f)
         QSET_FORMAT);
 }
 
+/* True for a spreadsheet rather than a question set: by its name (.csv, .xlsx, .xls, .ods) or
+ * by its first bytes (a ZIP container, as .xlsx and .ods are). */
+static bool is_spreadsheet(const char *path)
+{
+    static const char *const ext[] = {".csv", ".xlsx", ".xls", ".ods", NULL};
+    size_t n = strlen(path);
+    for (int i = 0; ext[i]; i++) {
+        size_t el = strlen(ext[i]);
+        if (n > el && !strcasecmp(path + n - el, ext[i]))
+            return true;
+    }
+    unsigned char head[4] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return got == 4 && !memcmp(head, "PK\x03\x04", 4);
+}
+
 /* Validates one file; returns true when it is valid. */
 static bool validate_one(const char *path, const uistr *strings, qset_diag *diag)
 {
     qset *qs = NULL;
+    if (is_spreadsheet(path)) {
+        printf("%s: this is a spreadsheet, not a question set: use wijkpeil-qset from-csv "
+               "SURVEY.csv CHOICES.csv -o SET.json (save each sheet as CSV, UTF-8)\n",
+               path);
+        fflush(stdout);
+        fprintf(stderr, "%s: INVALID (1 problem)\n", path);
+        return false;
+    }
     if (qset_load_file(path, strings, &qs, diag) != 0) {
         for (int i = 0; i < diag->n; i++)
             printf("%s\n", diag->msg[i]);
