@@ -21,6 +21,8 @@
 #define UI_ONE_BAR_H_MM 110.0 /* lower: toolbar and navigation share one bar (7" landscape) */
 #define UI_NARROW_MM    120.0 /* narrower: scroll buttons below the content (7" portrait) */
 
+#define UI_SYMBOL_MM 10.0 /* speaking head / loudspeaker beside the speech controls' labels */
+
 /* Text and control sizes of one display mode on one panel, in pixels. */
 typedef struct {
     int body, heading, title, small; /* text sizes */
@@ -29,6 +31,7 @@ typedef struct {
     int tile_min;                    /* shortest side of an answer tile */
     int icon;                        /* icon above a tile's label */
     int arrow;                       /* arrow of a scroll button */
+    int symbol;                      /* drawn symbol beside a toolbar label (square side) */
     int check;                       /* corner square of a check mark (disc and its margin) */
     int outline, outline_sel;        /* outline thickness, normal and chosen */
     bool compact;                    /* a small panel (7" or 10"): tighter chrome and text */
@@ -138,6 +141,7 @@ static ui_sizes sizes(const ui *u)
     s.tile_min = mm(u, s.compact ? 21 : 22);
     s.icon = mm(u, u->large ? UI_ICON_LARGE_MM : UI_ICON_MM);
     s.arrow = mm(u, UI_ARROW_MM);
+    s.symbol = mm(u, UI_SYMBOL_MM);
     s.check = mm(u, (UI_CHECK_DISC_MM + UI_CHECK_MARGIN_MM) * (s.compact ? 0.75 : 1.0));
     s.outline = mm(u, 0.6) < 2 ? 2 : mm(u, 0.6);
     s.outline_sel = mm(u, 1.6) < 5 ? 5 : mm(u, 1.6);
@@ -261,8 +265,15 @@ typedef struct {
     uiw_action act;
     bool toggle, on, enabled;
     char label[UIW_LABEL_LEN];
-    int w; /* width wanted for the label on one line */
+    int w;              /* width wanted for the label on one line (and its symbol) */
+    const char *symbol; /* drawn beside the label (draw_symbol), or NULL */
 } ui_tool;
+
+/* Room a tool keeps at its start side for its symbol: the symbol and a gap before the words. */
+static int tool_symbol_w(const ui_sizes *s, const ui_tool *t)
+{
+    return t->symbol ? s->symbol + s->pad : 0;
+}
 
 static int volume_now(const ui *u)
 {
@@ -314,6 +325,8 @@ static void tools(ui *u, const ui_sizes *s, ui_tool *t)
         }
         bool speech_control = def[i].act == UIA_READ_ALOUD || def[i].act == UIA_VOLUME_DOWN ||
                               def[i].act == UIA_VOLUME_UP;
+        /* The speech controls each have their own symbol, always beside their words. */
+        t[i].symbol = speech_control ? def[i].id : NULL;
         if (speech_control && u->no_speech) {
             /* No audio output: say so on the controls instead of a toggle that does nothing. */
             char l[UIW_LABEL_LEN];
@@ -326,7 +339,8 @@ static void tools(ui *u, const ui_sizes *s, ui_tool *t)
             t[i].enabled = false;
             t[i].on = false;
         }
-        t[i].w = control_w(u, s, t[i].label, s->small, false, mm(u, def[i].min_mm));
+        t[i].w = control_w(u, s, t[i].label, s->small, false, mm(u, def[i].min_mm)) +
+                 tool_symbol_w(s, &t[i]);
     }
 }
 
@@ -363,6 +377,8 @@ static void add_tool(ui *u, const ui_sizes *s, const ui_tool *t, SDL_Rect r)
     if (b) {
         b->selected = t->on;
         b->enabled = t->enabled;
+        b->symbol = t->symbol;
+        b->symbol_w = tool_symbol_w(s, t);
     }
 }
 
@@ -1423,7 +1439,8 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
         row_begin(u, rows);
         int h = s->bar_h;
         for (int i = r0; i < nt && i < r0 + cols; i++) {
-            int need = text_h(u, t[i].label, s->small, false, tw - 2 * s->pad - 2 * s->outline) +
+            int need = text_h(u, t[i].label, s->small, false,
+                              tw - 2 * s->pad - 2 * s->outline - tool_symbol_w(s, &t[i])) +
                        2 * s->pad;
             if (need > h)
                 h = need;
@@ -1668,7 +1685,8 @@ static void layout(ui *u, int64_t now)
         uiw *w = &u->wl.w[i];
         w->pad = w->pad_x = w->look == UIW_PLAIN ? 0 : s.pad;
         ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
-        ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x, &w->text_w, &w->text_h);
+        ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x - w->symbol_w, &w->text_w,
+                        &w->text_h);
     }
     if (lang_rtl(u))
         uiw_mirror(&u->wl, u->o.width);
@@ -1767,6 +1785,67 @@ static void frame(SDL_Renderer *r, SDL_Rect b, int t, SDL_Color c)
     SDL_RenderFillRects(r, e, 4);
 }
 
+/* Triangles of a drawn shape in one colour (check mark, toolbar symbols). */
+#define SHAPE_MAX_VERTICES 384
+typedef struct {
+    SDL_Vertex v[SHAPE_MAX_VERTICES];
+    int n;
+    SDL_Color c;
+} shape;
+
+static void shape_tri(shape *sh, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c)
+{
+    if (sh->n + 3 > SHAPE_MAX_VERTICES)
+        return;
+    SDL_FPoint p[3] = {a, b, c};
+    for (int k = 0; k < 3; k++)
+        sh->v[sh->n++] = (SDL_Vertex){.position = p[k], .color = sh->c};
+}
+
+/* A quadrilateral given by its corners in order around it. */
+static void shape_quad(shape *sh, const SDL_FPoint q[4])
+{
+    shape_tri(sh, q[0], q[1], q[2]);
+    shape_tri(sh, q[0], q[2], q[3]);
+}
+
+/* A straight stroke from a to b, t thick on each side of the line. */
+static void shape_stroke(shape *sh, SDL_FPoint a, SDL_FPoint b, float t)
+{
+    float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
+    if (len <= 0)
+        return;
+    float nx = -dy / len * t, ny = dx / len * t;
+    SDL_FPoint q[4] = {
+        {a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}};
+    shape_quad(sh, q);
+}
+
+static void shape_disc(shape *sh, SDL_FPoint o, float rad)
+{
+    const int k = 24;
+    for (int i = 0; i < k; i++) {
+        float a0 = 6.2831853f * (float)i / k, a1 = 6.2831853f * (float)(i + 1) / k;
+        shape_tri(sh, o, (SDL_FPoint){o.x + rad * cosf(a0), o.y + rad * sinf(a0)},
+                  (SDL_FPoint){o.x + rad * cosf(a1), o.y + rad * sinf(a1)});
+    }
+}
+
+/* An arc of radius rad around o from angle a0 to a1 (radians, 0 = towards +x), t wide. */
+static void shape_arc(shape *sh, SDL_FPoint o, float rad, float a0, float a1, float t)
+{
+    const int k = 10;
+    float ri = rad - t / 2, ro = rad + t / 2;
+    for (int i = 0; i < k; i++) {
+        float b0 = a0 + (a1 - a0) * (float)i / k, b1 = a0 + (a1 - a0) * (float)(i + 1) / k;
+        SDL_FPoint q[4] = {{o.x + ri * cosf(b0), o.y + ri * sinf(b0)},
+                           {o.x + ro * cosf(b0), o.y + ro * sinf(b0)},
+                           {o.x + ro * cosf(b1), o.y + ro * sinf(b1)},
+                           {o.x + ri * cosf(b1), o.y + ri * sinf(b1)}};
+        shape_quad(sh, q);
+    }
+}
+
 /* A thick check mark in a disc at the tile's top corner on the end side. */
 static void checkmark(ui *u, const ui_sizes *s, const uiw *w, SDL_Color bg, SDL_Color fg)
 {
@@ -1781,23 +1860,48 @@ static void checkmark(ui *u, const ui_sizes *s, const uiw *w, SDL_Color bg, SDL_
     SDL_FPoint p[3] = {{(float)cx - d * 0.28f, (float)cy},
                        {(float)cx - d * 0.08f, (float)cy + d * 0.22f},
                        {(float)cx + d * 0.30f, (float)cy - d * 0.22f}};
-    SDL_Vertex v[12];
-    int idx = 0;
-    for (int s = 0; s < 2; s++) {
-        SDL_FPoint a = p[s], b = p[s + 1];
-        float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
-        float nx = -dy / len * t, ny = dx / len * t;
-        SDL_FPoint q[4] = {
-            {a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}};
-        int tri[6] = {0, 1, 2, 0, 2, 3};
-        for (int k = 0; k < 6; k++) {
-            v[idx].position = q[tri[k]];
-            v[idx].color = fg;
-            v[idx].tex_coord.x = v[idx].tex_coord.y = 0;
-            idx++;
+    shape sh = {.n = 0, .c = fg};
+    for (int s = 0; s < 2; s++)
+        shape_stroke(&sh, p[s], p[s + 1], t);
+    SDL_RenderGeometry(u->r, NULL, sh.v, sh.n, NULL, 0);
+}
+
+/* The symbols beside the speech controls' labels, drawn in the label's colour in the square
+ * box (facing the reading direction): read-aloud a speaking head (a head and shoulders with
+ * straight speech lines before the mouth), volume down a loudspeaker with one wave, volume up
+ * a loudspeaker with three waves. */
+static void draw_symbol(SDL_Renderer *r, const char *name, bool rtl, SDL_Rect box, SDL_Color c)
+{
+    const float pi = 3.14159265f;
+    float d = (float)box.w, x0 = (float)box.x, y0 = (float)box.y;
+#define P(fx, fy) ((SDL_FPoint){x0 + (fx)*d, y0 + (fy)*d})
+    shape sh = {.n = 0, .c = c};
+    if (!strcmp(name, "read-aloud")) {
+        shape_disc(&sh, P(0.28f, 0.32f), 0.22f * d);
+        SDL_FPoint body[4] = {P(0.0f, 0.96f), P(0.06f, 0.64f), P(0.50f, 0.64f), P(0.56f, 0.96f)};
+        shape_quad(&sh, body);
+        for (int k = -1; k <= 1; k++) {
+            float a = 0.5f * (float)k;
+            SDL_FPoint m = P(0.56f, 0.36f);
+            shape_stroke(&sh, (SDL_FPoint){m.x + 0.12f * d * cosf(a), m.y + 0.12f * d * sinf(a)},
+                         (SDL_FPoint){m.x + 0.44f * d * cosf(a), m.y + 0.44f * d * sinf(a)},
+                         0.045f * d);
         }
+    } else {
+        SDL_FPoint cone[4] = {P(0.04f, 0.34f), P(0.40f, 0.08f), P(0.40f, 0.92f), P(0.04f, 0.66f)};
+        shape_quad(&sh, cone);
+        SDL_FPoint rect[4] = {P(0.0f, 0.34f), P(0.20f, 0.34f), P(0.20f, 0.66f), P(0.0f, 0.66f)};
+        shape_quad(&sh, rect);
+        int waves = !strcmp(name, "volume-up") ? 3 : 1;
+        for (int k = 0; k < waves; k++)
+            shape_arc(&sh, P(0.40f, 0.5f), (0.24f + 0.16f * (float)k) * d, -pi / 3.5f, pi / 3.5f,
+                      0.08f * d);
     }
-    SDL_RenderGeometry(u->r, NULL, v, idx, NULL, 0);
+#undef P
+    if (rtl) /* mirrored for right-to-left: it faces the words */
+        for (int i = 0; i < sh.n; i++)
+            sh.v[i].position.x = 2 * x0 + d - sh.v[i].position.x;
+    SDL_RenderGeometry(r, NULL, sh.v, sh.n, NULL, 0);
 }
 
 /* A filled triangle of height h with its top at y, pointing up or down, centred on cx. */
@@ -1846,8 +1950,13 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
         break;
     }
     SDL_Rect tb = b;
-    tb.x += w->pad_x;
-    tb.w -= 2 * w->pad_x;
+    tb.x += w->pad_x + (w->rtl ? 0 : w->symbol_w);
+    tb.w -= 2 * w->pad_x + w->symbol_w;
+    if (w->symbol)
+        draw_symbol(u->r, w->symbol, w->rtl,
+                    (SDL_Rect){w->rtl ? b.x + b.w - w->pad_x - s->symbol : b.x + w->pad_x,
+                               b.y + (b.h - s->symbol) / 2, s->symbol, s->symbol},
+                    text);
     ui_text_style st = {
         .px = w->px, .bold = w->bold, .rtl = w->rtl, .align = (ui_align)w->align, .color = text};
     int th_ = w->text_h;
@@ -2442,6 +2551,8 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "text_w", json_integer(w->text_w));
         json_object_set_new(o, "text_h", json_integer(w->text_h));
         json_object_set_new(o, "icon", w->icon ? json_string(w->icon) : json_null());
+        json_object_set_new(o, "symbol", w->symbol ? json_string(w->symbol) : json_null());
+        json_object_set_new(o, "symbol_w", json_integer(w->symbol_w));
         json_object_set_new(o, "speaking", json_boolean(being_heard(u, w)));
         json_array_append_new(arr, o);
     }

@@ -32,6 +32,7 @@ typedef struct {
     SDL_Rect r;
     bool target, bold, rtl, has_icon;
     int px, pad, pad_x, pad_top, icon_h, text_w, text_h;
+    int symbol_w; /* room of a drawn symbol at the start side, beside the label */
 } cwidget;
 
 /* Everything one check call works with. */
@@ -336,6 +337,7 @@ static int read_tree(checker *c, const ui_check_input *in, char *err, size_t err
         w->icon_h = json_object_get(o, "icon_h") ? jint(o, "icon_h") : -1;
         w->text_w = jint(o, "text_w");
         w->text_h = jint(o, "text_h");
+        w->symbol_w = jint(o, "symbol_w");
     }
     rc = 0;
 done:
@@ -418,14 +420,15 @@ static void check_overlap(checker *c)
 }
 
 /* Where the label's pixels are, as ui.c draws them: plain text from the box's top, boxed
- * labels (and the progress) centred vertically with the icon above; inside the padding. */
+ * labels (and the progress) centred vertically with the icon above; inside the padding and
+ * beside a symbol's room at the start side. */
 static SDL_Rect text_area(const checker *c, const cwidget *w)
 {
     int ih = icon_px(c, w);
     int block = w->text_h + (ih ? ih + w->pad : 0);
     SDL_Rect a;
-    a.x = w->r.x + w->pad_x;
-    a.w = w->r.w - 2 * w->pad_x;
+    a.x = w->r.x + w->pad_x + (w->rtl ? 0 : w->symbol_w);
+    a.w = w->r.w - 2 * w->pad_x - w->symbol_w;
     if (is_plain(w) && strcmp(w->role, "progress") != 0)
         a.y = w->r.y;
     else
@@ -468,6 +471,38 @@ static void check_words(checker *c, const cwidget *w, ui_text *text, int avail_w
                 worst, mmv(c, worst_w), mmv(c, avail_w));
 }
 
+/* Apparent letter size per script, from the letters the renderer draws at this size: the tall
+ * letter of each script (Arabic: alef) meets the capital-height rule (A5/A6), and no script's
+ * apparent size (mean of its body and tall letter) is more than 10% under Latin's. */
+static void check_scripts(checker *c, const cwidget *w, ui_text *text)
+{
+    static const char *const names[UI_SCRIPT_COUNT] = {"Latin", "Arabic"};
+    static const char *const tall_names[UI_SCRIPT_COUNT] = {"capital", "alef"};
+    unsigned mask = ui_text_scripts_in(w->label);
+    ui_text_letters lat;
+    if (ui_text_letters_at(text, UI_SCRIPT_LATIN, w->bold, &lat) != 0)
+        return;
+    double lat_mm = mmv(c, w->px) * (lat.body_em + lat.tall_em) / 2;
+    for (int s = UI_SCRIPT_LATIN + 1; s < UI_SCRIPT_COUNT; s++) {
+        ui_text_letters l;
+        if (!(mask & (1u << s)) || ui_text_letters_at(text, (ui_script)s, w->bold, &l) != 0)
+            continue;
+        double tall = mmv(c, w->px) * l.tall_em;
+        double want_cap = c->large ? UI_CHECK_CAP_LARGE_MM : UI_CHECK_CAP_MM;
+        if (tall < want_cap)
+            finding(c, w->id, "%s height %.2f mm (%d px) is under %.1f mm%s", tall_names[s], tall,
+                    w->px, want_cap, c->large ? " (large-text mode)" : "");
+        double app = mmv(c, w->px) * (l.body_em + l.tall_em) / 2;
+        double r = app / lat_mm;
+        keep_min(&c->rep->st.min_script_ratio, r);
+        if (r < UI_CHECK_SCRIPT_RATIO)
+            finding(c, w->id,
+                    "%s letters look %.0f%% smaller than Latin at the same size (apparent height "
+                    "%.2f mm against %.2f mm, %d px)",
+                    names[s], 100.0 * (1 - r), app, lat_mm, w->px);
+    }
+}
+
 static void check_text(checker *c, const cwidget *w, ui_text *text)
 {
     if (blank(w->label))
@@ -479,10 +514,12 @@ static void check_text(checker *c, const cwidget *w, ui_text *text)
     if (cap < want_cap)
         finding(c, w->id, "capital height %.2f mm (%d px) is under %.1f mm%s", cap, w->px, want_cap,
                 c->large ? " (large-text mode)" : "");
+    if (text)
+        check_scripts(c, w, text);
     /* Fits its box: inside the padding and below the icon. */
     int ih = icon_px(c, w);
     int avail_h = w->r.h - 2 * w->pad - (ih ? ih + w->pad : 0);
-    int avail_w = w->r.w - 2 * w->pad_x;
+    int avail_w = w->r.w - 2 * w->pad_x - w->symbol_w;
     if (w->text_h > avail_h)
         finding(c, w->id, "text clipped: the label is %.1f mm tall, its box has room for %.1f mm",
                 mmv(c, w->text_h), mmv(c, avail_h));

@@ -21,6 +21,7 @@
 #define UI_CHECK_CAP_EM           0.714 /* Noto Sans cap height as a fraction of the em */
 #define UI_CHECK_CAP_MM           4.8   /* A5: capital height, normal modes */
 #define UI_CHECK_CAP_LARGE_MM     7.3   /* A6: capital height in large-text mode (600 mm) */
+#define UI_CHECK_SCRIPT_RATIO     0.9   /* a script's apparent letter size against Latin's */
 #define UI_CHECK_REACH_TOP        0.15  /* A12: essential targets not centred in the top 15% */
 #define UI_CHECK_ICON_MM          14.0  /* icon above a tile's label (as ui.c draws it) */
 #define UI_CHECK_ICON_LARGE_MM    16.0  /* the same in large-text mode */
@@ -60,6 +61,8 @@ typedef struct {
     double min_gap_mm;           /* smallest gap between two targets */
     double min_cap_mm;           /* smallest capital height, normal modes */
     double min_cap_large_mm;     /* the same in large-text mode */
+    double min_script_ratio;     /* smallest apparent size of a non-Latin script against Latin
+                                    at the same px (0 when no such text was seen) */
 } ui_check_stats;
 
 /* Copies the tightest measurements so far into out. */
@@ -78,7 +81,9 @@ void ui_check_report_stats(const ui_check_report *r, ui_check_stats *out);
  *     0.714 x px / px_per_mm >= 4.8 mm (>= 7.3 mm in large-text mode); the label block fits
  *     its box inside the padding (and below the icon); no word is wider than the line (the
  *     renderer would break it between letters); no widget reaches outside the window;
- *     every code point of the label is drawable (ui_text_missing);
+ *     every code point of the label is drawable (ui_text_missing); per script (with fonts):
+ *     the tall reference letter (Arabic: alef) as drawn meets the capital-height rule, and the
+ *     apparent letter size (mean of body and tall letter) is at least 0.9 x Latin's;
  *   - overlapping boxes (except a non-target text lying wholly inside a target);
  *   - wheelchair reach: next, back, continue, start, scroll, option and language targets
  *     are not centred in the top 15% of the screen height (the toolbar is not essential).

@@ -21,17 +21,40 @@
 #define CACHE_BUCKETS       1024 /* power of two */
 #define ENTRY_OVERHEAD      256  /* bytes charged per cache entry besides its pixels */
 
-enum { FACE_LATIN = 0, FACE_ARABIC = 1, FACE_UNDECIDED = 2 };
+enum {
+    FACE_LATIN = UI_SCRIPT_LATIN,
+    FACE_ARABIC = UI_SCRIPT_ARABIC,
+    FACE_UNDECIDED = UI_SCRIPT_COUNT
+};
 enum { KIND_MEASURE = 1, KIND_DRAW = 2 };
 
-/* File names of the faces, indexed by face * 2 + bold. */
-static const char *const font_files[4] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf",
-                                          "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"};
+#define METRIC_PX 1000 /* size the reference letters are measured at (1 px = 1/1000 em) */
+
+/* The scripts, one row each, indexed by face (= ui_script). Each script is drawn in its own
+ * font, scaled so that its apparent letter size matches Latin: the apparent size of a script is
+ * the mean ink height of its body letter (Latin x, Arabic sad: the font's own x-height) and its
+ * tall letter (Latin H, Arabic alef), because running text mixes both. Measured at open from
+ * the fonts (ui_text_open); Noto Sans Regular gives x 536 + H 714, Noto Sans Arabic Regular sad
+ * 374 + alef 714 per 1000 em, so Arabic is drawn 625 / 544 = 1.149 times larger (bold: 630 / 586
+ * = 1.075). Alef then reaches about Latin ascender height, as bilingual type usually does. */
+typedef struct {
+    const char *script;   /* ISO 15924 code for HarfBuzz */
+    const char *files[2]; /* regular, bold */
+    bool rtl;             /* written right to left: neutrals in an RTL paragraph prefer it */
+    uint32_t body, tall;  /* reference letters */
+} script_row;
+
+static const script_row script_table[UI_SCRIPT_COUNT] = {
+    [UI_SCRIPT_LATIN] = {"Latn", {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"}, false, 'x', 'H'},
+    [UI_SCRIPT_ARABIC] =
+        {"Arab", {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}, true, 0x0635, 0x0627},
+};
 
 typedef struct {
     int px;                 /* 0 = free slot */
     unsigned long last_use; /* for LRU eviction of sizes */
-    TTF_Font *f[4];         /* opened on demand, indexed like font_files */
+    TTF_Font *f[4];         /* opened on demand, indexed by face * 2 + bold */
+    int asc[4], below[4];   /* line metrics of each font at the nominal px (see line_metrics) */
 } size_slot;
 
 typedef struct {
@@ -60,6 +83,8 @@ struct ui_text {
     void *data[4]; /* font files in memory */
     size_t len[4];
     TTF_Font *probe[4];
+    ui_text_letters letters[4]; /* measured reference letters, indexed like probe */
+    double factor[4];           /* size factor of each face and weight against Latin */
     size_slot sizes[UI_TEXT_MAX_SIZES];
     unsigned long tick;
     entry *buckets[CACHE_BUCKETS];
@@ -186,6 +211,13 @@ static TTF_Font *open_mem_font(ui_text *t, int idx, int px)
     return TTF_OpenFontRW(rw, 1, px);
 }
 
+/* The pixel size face idx (face * 2 + bold) is opened at for a nominal px. */
+static int scaled_px(const ui_text *t, int idx, int px)
+{
+    int s = (int)(px * t->factor[idx] + 0.5);
+    return s < MIN_PX ? MIN_PX : s;
+}
+
 /* The font of face (FACE_LATIN/FACE_ARABIC) and weight at px, opened on demand. */
 static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
 {
@@ -210,9 +242,47 @@ static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
         slot->px = px;
     }
     slot->last_use = ++t->tick;
-    if (!slot->f[idx])
-        slot->f[idx] = open_mem_font(t, idx, px);
+    if (!slot->f[idx]) {
+        int big = scaled_px(t, idx, px);
+        TTF_Font *f = open_mem_font(t, idx, big);
+        TTF_Font *nominal = big == px || !f ? f : open_mem_font(t, idx, px);
+        if (nominal) {
+            slot->asc[idx] = TTF_FontAscent(nominal);
+            slot->below[idx] = TTF_FontLineSkip(nominal) - TTF_FontAscent(nominal);
+        }
+        if (nominal != f)
+            TTF_CloseFont(nominal);
+        slot->f[idx] = nominal ? f : NULL;
+        if (!nominal && f)
+            TTF_CloseFont(f);
+    }
     return slot->f[idx];
+}
+
+/* Ascent and line height of text at px: Latin's, or with Arabic in it the larger of both
+ * fonts' ascents and depths. Taken from the fonts at the nominal px, not the scaled one: Noto
+ * Sans Arabic's line box (1.374 em up, 0.738 em down) is far larger than its letters need, and
+ * the letters scaled by 1.149 still fit (fully vowelled words measure at most 1.11 em up and
+ * 0.46 em down, 1.27 and 0.53 em scaled), so Arabic lines stay as tall as before. */
+static int line_metrics(ui_text *t, int px, bool bold, bool arabic, int *ascent, int *line_h)
+{
+    int idx[2] = {FACE_LATIN * 2 + (bold ? 1 : 0), FACE_ARABIC * 2 + (bold ? 1 : 0)};
+    int asc = 0, below = 0;
+    for (int k = 0; k < (arabic ? 2 : 1); k++) {
+        if (!get_font(t, px, k == 0 ? FACE_LATIN : FACE_ARABIC, bold))
+            return -1;
+        const size_slot *slot = NULL;
+        for (int i = 0; i < UI_TEXT_MAX_SIZES && !slot; i++)
+            if (t->sizes[i].px == px)
+                slot = &t->sizes[i];
+        if (slot->asc[idx[k]] > asc)
+            asc = slot->asc[idx[k]];
+        if (slot->below[idx[k]] > below)
+            below = slot->below[idx[k]];
+    }
+    *ascent = asc;
+    *line_h = asc + below;
+    return 0;
 }
 
 static bool provides(ui_text *t, int face, bool bold, uint32_t c)
@@ -285,10 +355,8 @@ static const char *run_utf8(layout *L, int start, int len)
 
 static void set_run_font(layout *L, const lrun *r, TTF_Font *f)
 {
-    const char *script = "Latn";
-    if (r->face == FACE_ARABIC) {
-        script = "Arab";
-    } else {
+    const char *script = script_table[r->face].script;
+    if (r->face == FACE_LATIN) {
         for (int i = 0; i < r->len; i++) {
             if (is_cyrillic_cp(L->cp[r->start + i])) {
                 script = "Cyrl";
@@ -439,7 +507,7 @@ static void assign_faces(layout *L)
             f = before;
         else if (after >= 0 && provides(t, after, L->bold, c))
             f = after;
-        else if (L->rtl && provides(t, FACE_ARABIC, L->bold, c) &&
+        else if (L->rtl && script_table[FACE_ARABIC].rtl && provides(t, FACE_ARABIC, L->bold, c) &&
                  !provides(t, FACE_LATIN, L->bold, c))
             f = FACE_ARABIC;
         else if (provides(t, FACE_LATIN, L->bold, c))
@@ -566,16 +634,8 @@ static int layout_text(ui_text *t, const char *utf8, const ui_text_style *st, in
     L->font[FACE_ARABIC] = get_font(t, L->px, FACE_ARABIC, L->bold);
     if (!L->font[FACE_LATIN] || !L->font[FACE_ARABIC])
         goto fail;
-    TTF_Font *lat = L->font[FACE_LATIN], *ara = L->font[FACE_ARABIC];
-    L->line_h = TTF_FontLineSkip(lat);
-    L->ascent = TTF_FontAscent(lat);
-    if (L->any_arabic) {
-        int below = TTF_FontLineSkip(lat) - TTF_FontAscent(lat);
-        int below_a = TTF_FontLineSkip(ara) - TTF_FontAscent(ara);
-        if (TTF_FontAscent(ara) > L->ascent)
-            L->ascent = TTF_FontAscent(ara);
-        L->line_h = L->ascent + (below > below_a ? below : below_a);
-    }
+    if (line_metrics(t, L->px, L->bold, L->any_arabic, &L->ascent, &L->line_h) != 0)
+        goto fail;
     if (L->n == 0)
         return 0;
     int p0 = 0;
@@ -814,6 +874,26 @@ done:
 
 /* ---------- public ---------- */
 
+/* Ink heights above the baseline of face idx's reference letters, in em. Returns 0 or -1. */
+static int measure_letters(ui_text *t, int idx, ui_text_letters *out)
+{
+    TTF_Font *f = open_mem_font(t, idx, METRIC_PX);
+    const script_row *row = &script_table[idx / 2];
+    int minx, maxx, miny, body = 0, tall = 0, adv;
+    int rc = -1;
+    if (f && TTF_GlyphIsProvided32(f, row->body) && TTF_GlyphIsProvided32(f, row->tall) &&
+        TTF_GlyphMetrics32(f, row->body, &minx, &maxx, &miny, &body, &adv) == 0 &&
+        TTF_GlyphMetrics32(f, row->tall, &minx, &maxx, &miny, &tall, &adv) == 0 && body > 0 &&
+        tall > 0) {
+        out->body_em = (double)body / METRIC_PX;
+        out->tall_em = (double)tall / METRIC_PX;
+        rc = 0;
+    }
+    if (f)
+        TTF_CloseFont(f);
+    return rc;
+}
+
 /* Maps a font file read-only. Returns 0, or -1 with a message. */
 static int map_font(const char *path, void **out, size_t *len, char *err, size_t errlen)
 {
@@ -870,7 +950,7 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
     for (int i = 0; i < 4; i++) {
         char path[4096];
         char ferr[WP_ERR_LEN];
-        int n = snprintf(path, sizeof path, "%s/%s", font_dir, font_files[i]);
+        int n = snprintf(path, sizeof path, "%s/%s", font_dir, script_table[i / 2].files[i % 2]);
         if (n < 0 || (size_t)n >= sizeof path) {
             wp_errf(err, errlen, "font folder path too long: %s", font_dir);
             goto fail;
@@ -890,6 +970,15 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
             wp_errf(err, errlen, "%s is not a usable TrueType font: %s", path, TTF_GetError());
             goto fail;
         }
+        if (measure_letters(t, i, &t->letters[i]) != 0) {
+            wp_errf(err, errlen, "%s lacks the reference letters U+%04X and U+%04X", path,
+                    (unsigned)script_table[i / 2].body, (unsigned)script_table[i / 2].tall);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        const ui_text_letters *own = &t->letters[i], *lat = &t->letters[FACE_LATIN * 2 + i % 2];
+        t->factor[i] = (lat->body_em + lat->tall_em) / (own->body_em + own->tall_em);
     }
     *out = t;
     return 0;
@@ -1047,15 +1136,10 @@ int ui_text_line_height(ui_text *t, int px)
 {
     if (!t)
         return 0;
-    px = clamp_px(px);
-    TTF_Font *lat = get_font(t, px, FACE_LATIN, false);
-    TTF_Font *ara = get_font(t, px, FACE_ARABIC, false);
-    if (!lat || !ara)
-        return px * 2;
-    int asc = TTF_FontAscent(lat) > TTF_FontAscent(ara) ? TTF_FontAscent(lat) : TTF_FontAscent(ara);
-    int below = TTF_FontLineSkip(lat) - TTF_FontAscent(lat);
-    int below_a = TTF_FontLineSkip(ara) - TTF_FontAscent(ara);
-    return asc + (below > below_a ? below : below_a);
+    int asc, h;
+    if (line_metrics(t, clamp_px(px), false, true, &asc, &h) != 0)
+        return clamp_px(px) * 2;
+    return h;
 }
 
 int ui_text_missing(ui_text *t, const char *utf8, bool bold, uint32_t *first)
@@ -1118,6 +1202,48 @@ int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, in
     }
     layout_free(&L);
     return total;
+}
+
+unsigned ui_text_scripts_in(const char *utf8)
+{
+    unsigned mask = 0;
+    size_t n = utf8 ? capped_len(utf8) : 0, i = 0;
+    while (i < n) {
+        uint32_t c;
+        utf8_next((const unsigned char *)utf8, n, &i, &c);
+        if (is_arabic_cp(c))
+            mask |= 1u << UI_SCRIPT_ARABIC;
+        else if (FRIBIDI_IS_LETTER(fribidi_get_bidi_type(c)))
+            mask |= 1u << UI_SCRIPT_LATIN;
+    }
+    return mask;
+}
+
+int ui_text_letters_at(ui_text *t, ui_script s, bool bold, ui_text_letters *out)
+{
+    if (!t || !out || s < 0 || s >= UI_SCRIPT_COUNT)
+        return -1;
+    int idx = (int)s * 2 + (bold ? 1 : 0);
+    *out = t->letters[idx];
+    out->factor = t->factor[idx];
+    out->body_em *= out->factor;
+    out->tall_em *= out->factor;
+    return 0;
+}
+
+void ui_text_set_size_factor(ui_text *t, ui_script s, double factor)
+{
+    if (!t || s < 0 || s >= UI_SCRIPT_COUNT || !(factor > 0))
+        return;
+    t->factor[s * 2] = t->factor[s * 2 + 1] = factor;
+    ui_text_flush(t);
+    for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
+        for (int k = 0; k < 4; k++) {
+            if (t->sizes[i].f[k])
+                TTF_CloseFont(t->sizes[i].f[k]);
+            t->sizes[i].f[k] = NULL;
+        }
+    }
 }
 
 void ui_text_get_stats(ui_text *t, ui_text_stats *out)

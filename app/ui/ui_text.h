@@ -12,6 +12,9 @@
 
 typedef struct ui_text ui_text;
 
+/* The scripts the text module draws, each in its own font (the script table in ui_text.c). */
+typedef enum { UI_SCRIPT_LATIN, UI_SCRIPT_ARABIC, UI_SCRIPT_COUNT } ui_script;
+
 typedef enum {
     UI_ALIGN_START, /* left for LTR paragraphs, right for RTL */
     UI_ALIGN_CENTER,
@@ -19,7 +22,8 @@ typedef enum {
 } ui_align;
 
 typedef struct {
-    int px; /* font size in pixels (em size; Noto cap height = 0.714 em) */
+    int px; /* font size in pixels (em size; Noto cap height = 0.714 em); other scripts are
+             * drawn larger by their size factor (ui_text_letters_at) */
     bool bold;
     bool rtl; /* paragraph base direction */
     ui_align align;
@@ -70,6 +74,21 @@ typedef struct {
  * right, in out[0..max_out). Returns the total number of runs (may exceed max_out), or -1. */
 int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, int max_w,
                        ui_text_run *out, int max_out);
+
+/* The scripts whose letters utf8 contains, as a mask of 1 << ui_script (letters that are not
+ * Arabic count as Latin: Noto Sans draws them; digits and punctuation count as none). */
+unsigned ui_text_scripts_in(const char *utf8);
+
+/* A script's reference letters as drawn at a nominal size of 1 px (multiply by px): ink height
+ * above the baseline of its body letter (Latin x, Arabic sad) and its tall letter (Latin H,
+ * Arabic alef), after its size factor; and that factor (1 for Latin). */
+typedef struct {
+    double body_em, tall_em;
+    double factor;
+} ui_text_letters;
+int ui_text_letters_at(ui_text *t, ui_script s, bool bold, ui_text_letters *out);
+/* Overrides script s's measured size factor (for tests: 1 draws it as the fonts come). */
+void ui_text_set_size_factor(ui_text *t, ui_script s, double factor);
 
 /* Counters since ui_text_open (for tests and the benchmark). */
 typedef struct {

@@ -66,6 +66,8 @@ typedef struct {
     int pad_top;        /* band above the label kept for a check mark (0: none needed) */
     int icon_h;         /* height of the icon above the label (0: none) */
     int arrow;          /* a drawn arrow instead of an icon: 1 up, -1 down, 0 none */
+    const char *symbol; /* drawn symbol beside the label at the start side, or NULL */
+    int symbol_w;       /* room kept for it at the start side (the label is centred in the rest) */
     int text_w, text_h; /* size of the wrapped label block (measured at layout) */
 } uiw;
 

@@ -144,9 +144,12 @@ static void test_demo_every_panel(void)
         ui_check_stats st;
         ui_check_report_stats(r, &st);
         printf("  tightest: text contrast %.2f:1 (%s); outline contrast %.2f:1; target side "
-               "%.1f mm; gap %.1f mm; capital height %.2f mm (normal), %.2f mm (large)\n",
+               "%.1f mm; gap %.1f mm; capital height %.2f mm (normal), %.2f mm (large); "
+               "Arabic apparent size %.3f x Latin\n",
                st.min_text_contrast, st.min_text_where, st.min_outline_contrast, st.min_target_mm,
-               st.min_gap_mm, st.min_cap_mm, st.min_cap_large_mm);
+               st.min_gap_mm, st.min_cap_mm, st.min_cap_large_mm, st.min_script_ratio);
+        /* The demo poll has Arabic: its letters were measured and look as large as Latin. */
+        CHECK(st.min_script_ratio >= UI_CHECK_SCRIPT_RATIO);
         CHECK(st.texts_measured > 1000);
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
@@ -362,6 +365,85 @@ static void test_checker_synthetic(void)
     SDL_FreeSurface(s);
 }
 
+/* Ink height in pixels of utf8 drawn black at 100 px on the white surface s. */
+static int ink_height(SDL_Renderer *r, SDL_Surface *s, ui_text *text, const char *utf8)
+{
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    ui_text_style st = {.px = 100, .color = {0, 0, 0, 255}};
+    ui_text_draw(text, utf8, &st, (SDL_Rect){0, 0, s->w, s->h});
+    SDL_RenderPresent(r);
+    int top = -1, bottom = -1;
+    SDL_LockSurface(s);
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            Uint32 p = ((Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch))[x];
+            if ((p & 0xFF) < 128) { /* at least half ink */
+                if (top < 0)
+                    top = y;
+                bottom = y;
+            }
+        }
+    SDL_UnlockSurface(s);
+    return top < 0 ? 0 : bottom - top + 1;
+}
+
+/* Arabic letters drawn as large as Latin ones: the checker measures each script's reference
+ * letters as the renderer draws them, and fails Arabic drawn at Noto Sans Arabic's own size
+ * (its letters about 13% smaller than Noto Sans at one px). */
+static void test_arabic_as_large_as_latin(void)
+{
+    SDL_Surface *fs = SDL_CreateRGBSurfaceWithFormat(0, 300, 300, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *fr = fs ? SDL_CreateSoftwareRenderer(fs) : NULL;
+    ui_text *text = NULL;
+    char fonts[1024], err[512] = "";
+    snprintf(fonts, sizeof fonts, "%s/fonts", ui_walk_data_dir());
+    CHECKF(fr && ui_text_open(fr, fonts, &text, err, sizeof err) == 0, "fonts: %s", err);
+    if (!text)
+        return;
+    const char *tree =
+        "{\"screen\": \"question\", \"language\": \"ar\", \"question\": \"q1\","
+        " \"large_text\": false, \"high_contrast\": false, \"px_per_mm\": 4.0, \"widgets\": ["
+        "{\"id\": \"title\", \"role\": \"text\", \"label\": \"\u0641\u064a \u0623\u064a "
+        "\u062d\u064a\", \"x\": 20, \"y\": 20, \"w\": 700, \"h\": 200, \"target\": false,"
+        " \"px\": 40, \"bold\": false, \"rtl\": true, \"pad\": 0, \"text_w\": 100, \"text_h\": 100,"
+        " \"icon\": null}]}";
+    ui_text_letters lat, ara;
+    CHECK(ui_text_letters_at(text, UI_SCRIPT_LATIN, false, &lat) == 0);
+    CHECK(ui_text_letters_at(text, UI_SCRIPT_ARABIC, false, &ara) == 0);
+    double ratio = (ara.body_em + ara.tall_em) / (lat.body_em + lat.tall_em);
+    printf("Arabic size factor %.3f (regular): apparent size %.3f x Latin\n", ara.factor, ratio);
+    CHECK(ara.factor > 1.1 && ara.factor < 1.2);
+    CHECK(ratio > 0.99 && ratio < 1.01);
+    /* Measured from what is drawn: alef and H at 100 px, their ink heights in pixels. */
+    int ink_alef = ink_height(fr, fs, text, "\xd8\xa7"), ink_h = ink_height(fr, fs, text, "H");
+    printf("drawn at 100 px: alef %d px, H %d px\n", ink_alef, ink_h);
+    CHECKF(ink_alef >= (int)(100 * ara.tall_em) - 2 && ink_alef <= (int)(100 * ara.tall_em) + 2,
+           "alef is %d px tall, the letters say %.1f", ink_alef, 100 * ara.tall_em);
+    CHECK(ink_h >= 70 && ink_h <= 73);
+
+    ui_check_report *r = ui_check_report_new();
+    ui_check_input in = {.tree_json = tree, .text = text};
+    CHECK(ui_check_screen(&in, r, err, sizeof err) >= 0);
+    print_findings(r);
+    CHECK(!ui_check_report_has(r, "smaller than Latin"));
+    ui_check_stats cs;
+    ui_check_report_stats(r, &cs);
+    CHECKF(cs.min_script_ratio > 0.99, "Arabic measured at %.3f x Latin", cs.min_script_ratio);
+    ui_check_report_free(r);
+
+    /* Drawn at the font's own size, Arabic is reported on the same screen. */
+    ui_text_set_size_factor(text, UI_SCRIPT_ARABIC, 1.0);
+    r = ui_check_report_new();
+    CHECK(ui_check_screen(&in, r, err, sizeof err) > 0);
+    print_findings(r);
+    CHECK(ui_check_report_has(r, "widget=title: Arabic letters look 13% smaller than Latin"));
+    ui_check_report_free(r);
+    ui_text_close(text);
+    SDL_DestroyRenderer(fr);
+    SDL_FreeSurface(fs);
+}
+
 /* The colour maths against WCAG's known values. */
 static void test_contrast_maths(void)
 {
@@ -376,6 +458,7 @@ int main(void)
 {
     RUN(test_contrast_maths);
     RUN(test_checker_synthetic);
+    RUN(test_arabic_as_large_as_latin);
     RUN(test_crafted_set_fails);
     RUN(test_demo_every_panel);
     return test_main();

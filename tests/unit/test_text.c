@@ -282,10 +282,11 @@ static void test_render_arabic_png(void)
     SDL_Rect box = {21, 21, 958, 358};
     int n = ink(&g, box, 0xFFFFFF);
     CHECKF(n > 2000, "%d inked pixels", n);
-    /* START for RTL is the right edge: the first line ends near the right, not the left. */
+    /* START for RTL is the right edge: the first line ends near the right, not the left (it
+     * is about 800 px wide: Arabic is drawn 1.149 times the Latin size). */
     int x0, x1;
     ink_span(&g, (SDL_Rect){21, 21, 958, h / 2 - 2}, 0xFFFFFF, &x0, &x1);
-    CHECKF(x1 > 960 && x0 > 200, "first line inked from x=%d to x=%d", x0, x1);
+    CHECKF(x1 > 960 && x0 > 120, "first line inked from x=%d to x=%d", x0, x1);
     /* Text is anti-aliased: some grey pixels, not only black and white. */
     int grey = 0;
     for (int y = 21; y < 21 + h && y < 379; y++)

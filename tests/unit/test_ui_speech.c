@@ -231,6 +231,39 @@ static void test_skip_is_secondary(void)
     free(t);
 }
 
+/* Read-aloud, volume down and volume up each have their own drawn symbol beside their words
+ * (issue 17: the loudspeaker was taken for read-aloud), in room kept outside the label. */
+static void test_speech_controls_have_own_symbols(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    ui_speech_changed(T.u);
+    char *t = ui_tree_json(T.u, T.now);
+    static const char *const ids[3] = {"read-aloud", "volume-down", "volume-up"};
+    char seen[3][32] = {"", "", ""};
+    for (int i = 0; i < 3 && t; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"id\": \"%s\"", ids[i]);
+        const char *w = strstr(t, key);
+        const char *end = w ? strstr(w, "}") : NULL;
+        const char *sym = w ? strstr(w, "\"symbol\": \"") : NULL;
+        const char *room = w ? strstr(w, "\"symbol_w\": ") : NULL;
+        CHECKF(sym && sym < end && room && room < end, "%s has a symbol in the tree", ids[i]);
+        if (!sym || sym > end || !room)
+            continue;
+        sscanf(sym + strlen("\"symbol\": \""), "%31[^\"]", seen[i]);
+        CHECKF(atoi(room + strlen("\"symbol_w\": ")) > 0, "%s keeps room for its symbol", ids[i]);
+        const char *label = strstr(w, "\"label\": \"");
+        CHECKF(label && label < end && label[strlen("\"label\": \"")] != '"', "%s keeps its words",
+               ids[i]);
+    }
+    CHECK(strcmp(seen[0], seen[1]) != 0 && strcmp(seen[1], seen[2]) != 0 &&
+          strcmp(seen[0], seen[2]) != 0);
+    const char *lt = t ? strstr(t, "\"id\": \"large-text\"") : NULL;
+    const char *lt_sym = lt ? strstr(lt, "\"symbol\": ") : NULL;
+    CHECKF(lt_sym && !strncmp(lt_sym, "\"symbol\": null", 14), "large text has no speech symbol");
+    free(t);
+}
+
 /* Without an audio output the speech controls say so and do nothing. */
 static void test_no_audio_output_is_said(void)
 {
@@ -341,6 +374,7 @@ int main(void)
     RUN(test_tapped_answer_is_confirmed);
     RUN(test_skip_is_secondary);
     RUN(test_no_audio_output_is_said);
+    RUN(test_speech_controls_have_own_symbols);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);
     speech_close(T.sp);
