@@ -30,4 +30,8 @@ char *test_src(const char *rel);
     } while (0)
 #define RUN(fn) test_run(#fn, fn)
 
+/* Real time a test waits for an event (a thread finishing, a file appearing) before it gives
+ * up: a guard against a hang, never a budget; a loaded machine stays far inside it. */
+#define TEST_GUARD_MS 120000
+
 #endif
