@@ -34,4 +34,8 @@ char *test_src(const char *rel);
  * up: a guard against a hang, never a budget; a loaded machine stays far inside it. */
 #define TEST_GUARD_MS 120000
 
+/* The median of v[0..n-1] (sorted in place; n >= 1): timing checks compare the median of a run
+ * with the median of a baseline measured in the same run, so a loaded machine slows both. */
+double test_median(double *v, int n);
+
 #endif
