@@ -8,6 +8,7 @@
 #include "plat_display.h"
 #include "plat_notify.h"
 #include "plat_usb.h"
+#include "plat_wait.h"
 #include "qset.h"
 #include "store.h"
 #include "sync.h"
@@ -34,7 +35,6 @@
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
-#define APP_POLL_MS     10    /* event polling step where SDL cannot block (KMSDRM, dummy) */
 #define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
 #define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
 
@@ -72,6 +72,8 @@ typedef struct {
     int n_retired;
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
+    plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
+    int64_t hours_change; /* next opening or closing time (from apply_hours) */
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -241,21 +243,13 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
  * time, may wrap past midnight); *next gets the monotonic time of the next change. */
 static bool within_hours(const app *a, int64_t now, int64_t *next)
 {
-    int h1, m1, h2, m2;
-    *next = INT64_MAX;
-    if (!a->cfg.opening_hours[0] ||
-        sscanf(a->cfg.opening_hours, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4)
-        return true;
     time_t t = (time_t)(wall_at(a, now) / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
-    int mins = tm.tm_hour * 60 + tm.tm_min, open = h1 * 60 + m1, close = h2 * 60 + m2;
-    if (open == close)
-        return true;
-    bool in = open < close ? (mins >= open && mins < close) : (mins >= open || mins < close);
-    int delta = ((in ? close : open) - mins + 1440) % 1440;
-    *next = now + ((int64_t)delta * 60 - tm.tm_sec) * 1000;
-    return in;
+    int minute = tm.tm_hour * 60 + tm.tm_min;
+    long in = hours_next_change(&a->cfg.hours, minute, tm.tm_sec);
+    *next = in < 0 ? INT64_MAX : now + (int64_t)in * 1000;
+    return hours_open_at(&a->cfg.hours, minute);
 }
 
 /* Rests the attract screen outside opening hours. Returns the next time this changes. */
@@ -278,12 +272,35 @@ static void apply_backlight(app *a, int64_t now)
             n == 1 ? "" : "s");
 }
 
-static void on_time(void *ctx, int64_t now)
+static void check_usb(app *a, int64_t now);
+
+/* The kiosk's per-tick work, in one order, for the production loop and the script driver alike:
+ * the screens' timeouts, the save retry queue, a pending question-set switch, USB sticks,
+ * opening hours and the backlight. Returns true when the screen must be redrawn. */
+static bool app_step(void *ctx, int64_t now)
 {
-    retry_unsaved(ctx, now);
-    apply_pending(ctx);
-    apply_hours(ctx, now);
-    apply_backlight(ctx, now);
+    app *a = ctx;
+    bool dirty = ui_tick(a->u, now);
+    retry_unsaved(a, now);
+    apply_pending(a);
+    check_usb(a, now);
+    a->hours_change = apply_hours(a, now);
+    apply_backlight(a, now);
+    return dirty;
+}
+
+/* The next time app_step has work (INT64_MAX: none). */
+static int64_t app_deadline(void *ctx, int64_t now)
+{
+    app *a = ctx;
+    int64_t d = ui_deadline(a->u, now);
+    if (a->n_unsaved && a->next_retry < d)
+        d = a->next_retry;
+    if (a->usb && plat_usb_deadline(a->usb, now) < d)
+        d = plat_usb_deadline(a->usb, now);
+    if (a->hours_change < d)
+        d = a->hours_change;
+    return d;
 }
 
 static void usage(FILE *f)
@@ -602,21 +619,13 @@ static void stop_usb(app *a)
 
 /* Sleeps until an event or timeout_ms. SDL 2.26 blocks natively only on x11 and wayland; on
  * other drivers (KMSDRM on the Pi, dummy) its SDL_WaitEventTimeout polls every millisecond.
- * There we poll every APP_POLL_MS instead: a tenth of the wake-ups, still well inside a frame. */
+ * There we block in poll() on the input devices and an eventfd (plat_wait.h); only if that
+ * cannot be set up (no eventfd or inotify) does SDL's own polling remain. */
 static bool wait_event(app *a, SDL_Event *ev, int timeout_ms)
 {
-    if (a->native_wait)
-        return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
-    int64_t until = wp_mono_ms() + timeout_ms;
-    for (;;) {
-        SDL_PumpEvents();
-        if (SDL_PeepEvents(ev, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 1)
-            return true;
-        int64_t left = until - wp_mono_ms();
-        if (left <= 0)
-            return false;
-        SDL_Delay((Uint32)(left < APP_POLL_MS ? left : APP_POLL_MS));
-    }
+    if (a->waiter)
+        return plat_wait_event(a->waiter, ev, timeout_ms);
+    return SDL_WaitEventTimeout(ev, timeout_ms) == 1;
 }
 
 /* The kiosk is being stopped (SIGTERM from systemd or staff, SIGINT, the window closed) while a
@@ -653,6 +662,12 @@ static int run_interactive(app *a)
     start_usb(a);
     const char *drv = SDL_GetCurrentVideoDriver();
     a->native_wait = drv && (!strcmp(drv, "x11") || !strcmp(drv, "wayland"));
+    if (!a->native_wait) {
+        /* KMSDRM and dummy: block in poll() on the input devices instead of polling SDL. */
+        char err[WP_ERR_LEN];
+        if (plat_wait_open(NULL, &a->waiter, err, sizeof err) != 0)
+            app_log(a, "%s: SDL polls for events instead", err);
+    }
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
     /* Fault injection for the watchdog test: the main loop hangs this many ms after the first
@@ -667,17 +682,12 @@ static int run_interactive(app *a)
         int64_t now = wp_mono_ms();
         if (hang_ms && hang_at == INT64_MAX && a->frames > 0)
             hang_at = a->first_frame_mono + hang_ms;
-        if (ui_tick(a->u, now))
+        if (app_step(a, now))
             dirty = true;
-        retry_unsaved(a, now);
-        apply_pending(a);
-        check_usb(a, now);
-        int64_t hours_change = apply_hours(a, now);
         if (dirty) {
             present(a, now);
             dirty = false;
         }
-        apply_backlight(a, now);
         while (now >= hang_at)
             SDL_Delay(1000);
         /* Pinged from the main loop only: if the loop stops, so do the pings. */
@@ -685,17 +695,11 @@ static int run_interactive(app *a)
             plat_notify_watchdog();
             next_wd = now + wd / 2;
         }
-        int64_t d = ui_deadline(a->u, now);
-        if (a->n_unsaved && a->next_retry < d)
-            d = a->next_retry;
+        int64_t d = app_deadline(a, now);
         if (wd > 0 && next_wd < d)
             d = next_wd;
         if (hang_at < d)
             d = hang_at;
-        if (a->usb && plat_usb_deadline(a->usb, now) < d)
-            d = plat_usb_deadline(a->usb, now);
-        if (hours_change < d)
-            d = hours_change;
         int64_t wait = d == INT64_MAX ? APP_MAX_WAIT_MS : d - now;
         if (wait < 1)
             wait = 1;
@@ -728,6 +732,8 @@ static int run_interactive(app *a)
         } while (SDL_PollEvent(&ev));
     }
     save_on_stop(a, wp_mono_ms());
+    plat_wait_close(a->waiter);
+    a->waiter = NULL;
     return 0;
 }
 
@@ -739,7 +745,8 @@ static int run_script(app *a)
                       .width = a->win_w,
                       .height = a->win_h,
                       .now = a->mono_base,
-                      .on_time = on_time,
+                      .step = app_step,
+                      .deadline = app_deadline,
                       .on_first_frame = on_first_frame,
                       .ctx = a};
     int rc = script_run_file(a->script, &env, err, sizeof err);
@@ -823,6 +830,13 @@ int main(int argc, char **argv)
     apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
             qset_id(a->qs), qset_version(a->qs), a->cfg.db);
+    double ppm = px_per_mm(a), w_mm = a->win_w / ppm, h_mm = a->win_h / ppm;
+    if (w_mm < UI_SMALLEST_W_MM - 0.5 || h_mm < UI_SMALLEST_H_MM - 0.5)
+        app_log(a,
+                "WARNING: the screen is %.0f x %.0f mm (%dx%d pixels): smaller than the smallest "
+                "panel the layout is checked on (%.0f mm wide, %.0f mm high); residents may not "
+                "see or reach every answer. Check screen_width_mm.",
+                w_mm, h_mm, a->win_w, a->win_h, UI_SMALLEST_W_MM, UI_SMALLEST_H_MM);
     rc = a->script ? run_script(a) : run_interactive(a);
     if (a->stats)
         fprintf(stderr, "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld\n",

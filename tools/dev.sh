@@ -130,6 +130,9 @@ token = $token
 device_id = demo-kiosk
 location = nazareth
 sync_interval_seconds = 30
+# The window on a desktop monitor of about 96 dpi (1280 px = 338 mm): sizes in millimetres
+# come out as on a kiosk panel of that width.
+screen_width_mm = 338
 CONF
     fi
     "$bin/wijkpeil-collector" serve --db "$data/collector.db" --listen "127.0.0.1:$port" \
@@ -140,7 +143,7 @@ CONF
     echo "See what arrived: $bin/wijkpeil-collector status --db $data/collector.db"
     echo "            and:  $bin/wijkpeil-collector export --db $data/collector.db --format csv"
   else
-    printf 'questionset = %s\ndb = %s\nlog_file = %s\n' \
+    printf 'questionset = %s\ndb = %s\nlog_file = %s\nscreen_width_mm = 338\n' \
       "$root/assets/demo/nazareth-pottenberg.json" "$data/kiosk.db" "$data/kiosk.log" \
       >"$data/kiosk.conf"
   fi

@@ -1,5 +1,6 @@
 /* Kiosk settings file: "key = value" lines, # comments, strict about unknown keys and values. */
 #include "config.h"
+#include "hours.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 void config_defaults(config *c)
 {
     memset(c, 0, sizeof *c);
+    c->hours.always = true;
     c->idle_seconds = 90;
     c->still_there_seconds = 30;
     c->thanks_seconds = 8;
@@ -62,12 +64,9 @@ static int set_bool(bool *dst, const char *key, const char *v, char *err, size_t
 
 static int set_hours(config *c, const char *v, char *err, size_t errlen)
 {
-    int h1, m1, h2, m2, used = 0;
-    if (*v && (sscanf(v, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4 || v[used] != '\0' ||
-               h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)) {
-        wp_errf(err, errlen, "opening_hours must look like 08:30-17:00, not \"%s\"", v);
+    /* Parsed once, here: the kiosk asks c->hours from then on. */
+    if (hours_parse(v, &c->hours, err, errlen) != 0)
         return -1;
-    }
     return set_str(c->opening_hours, sizeof c->opening_hours, "opening_hours", v, err, errlen);
 }
 

@@ -3,6 +3,8 @@
 #ifndef WP_CONFIG_H
 #define WP_CONFIG_H
 
+#include "hours.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,6 +39,7 @@ typedef struct {
     int n_mount_roots;
     char languages[256];    /* languages offered (comma list); empty = all */
     char opening_hours[64]; /* "HH:MM-HH:MM"; empty = always */
+    hours hours;            /* the same, parsed (hours.h) */
     /* accessibility */
     double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
     int viewing_distance_mm; /* for large-text sizing (600) */

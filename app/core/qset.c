@@ -15,7 +15,6 @@
 #define QSET_MAX_ID_LEN     64    /* set, question and option ids */
 #define QSET_MAX_ICON_LEN   64    /* icon names */
 #define QSET_MAX_TEXT_CHARS 400   /* one translation: fits one kiosk screen even in large text */
-#define QSET_MAX_CLIP_PATH  255   /* a clip path as written in the set */
 #define QSET_SCALE_LIMIT    1000  /* scale bounds lie in -1000..1000 */
 #define QSET_ARENA_BLOCK    16384 /* bytes per arena block */
 #define QSET_MAX_SUGGEST    2     /* edit distance for "did you mean" */
@@ -38,6 +37,9 @@ struct qset {
     int n_questions;
     qset_question *questions;
     const char *base_dir;
+    bool lists_files; /* the set has a "files" list */
+    int n_files;
+    qset_file *files;
 };
 
 static void *ar_alloc(qset *qs, size_t n)
@@ -111,6 +113,9 @@ typedef struct {
     bool langs_ok; /* the language list is valid: check texts against it */
     qset *qs;
     const char *base_real; /* real path of the set's folder, for clips */
+    json_t *jfiles;        /* the set's "files" when it is a usable object, else NULL */
+    json_t *used_clips;    /* clip paths the set names (keys) */
+    json_t *used_icons;    /* icon names the set's options use (keys) */
     char lang_list[QSET_MAX_LANGS * 16];
 } loader;
 
@@ -264,62 +269,101 @@ static bool wav_header_ok(const char *path)
     return n == sizeof h && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4);
 }
 
+/* How a path relative to the set's folder is wrong, if it is. */
+enum { RP_OK, RP_LENGTH, RP_ABSOLUTE, RP_CHARS, RP_DOTDOT, RP_PARTS };
+static const char *const rp_words[] = {
+    "",
+    "",
+    "must be a path relative to the folder of the question set",
+    "contains a backslash or control character",
+    "must not contain \"..\"",
+    "must be a plain path such as \"clips/q1-nl.wav\" (no empty parts, none starting with "
+    "\".\")"};
+
+/* strict (paths in "files") also refuses empty parts and parts starting with ".", so that each
+ * file has exactly one spelling. */
+static int rel_path_check(const char *rel, bool strict)
+{
+    size_t n = strlen(rel);
+    if (n == 0 || n > QSET_MAX_FILE_PATH)
+        return RP_LENGTH;
+    if (rel[0] == '/')
+        return RP_ABSOLUTE;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)rel[i];
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            return RP_CHARS;
+    }
+    for (const char *p = rel;;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        if (len == 2 && p[0] == '.' && p[1] == '.')
+            return RP_DOTDOT;
+        if (strict && (len == 0 || p[0] == '.'))
+            return RP_PARTS;
+        if (!slash)
+            return RP_OK;
+        p = slash + 1;
+    }
+}
+
+/* Finds rel in the set's folder: 0 with its real path in real, RP_LENGTH when the path is too
+ * long, -1 when there is no plain file, -2 when it leads outside the folder. full receives the
+ * path looked for. */
+static int resolve_in_base(const loader *L, const char *rel, char *full, size_t fulllen,
+                           char real[PATH_MAX])
+{
+    int w = snprintf(full, fulllen, "%s/%s", L->base_real, rel);
+    if (w < 0 || (size_t)w >= fulllen)
+        return RP_LENGTH;
+    struct stat st;
+    if (!realpath(full, real) || stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    size_t bl = strlen(L->base_real);
+    bool root = bl == 1 && L->base_real[0] == '/';
+    if (!root && (strncmp(real, L->base_real, bl) != 0 || real[bl] != '/'))
+        return -2;
+    return 0;
+}
+
+static void mark_used(loader *L, json_t *set, const char *key)
+{
+    if (json_object_set_new(set, key, json_true()) != 0)
+        L->oom = true;
+}
+
 /* Checks one clip path and returns its resolved absolute path (in the arena), or NULL. */
 static const char *load_clip(loader *L, const char *where, const char *key, const char *lang,
                              const char *rel)
 {
-    size_t n = strlen(rel);
-    if (n == 0 || n > QSET_MAX_CLIP_PATH) {
+    int rp = rel_path_check(rel, false);
+    if (rp == RP_LENGTH) {
         lerr(L, "%s\"%s\" for \"%s\": a clip path must be 1 to %d bytes long", where, key, lang,
-             QSET_MAX_CLIP_PATH);
+             QSET_MAX_FILE_PATH);
         return NULL;
     }
-    if (rel[0] == '/') {
-        lerr(
-            L,
-            "%s\"%s\" for \"%s\": \"%s\" must be a path relative to the folder of the question set",
-            where, key, lang, rel);
+    if (rp != RP_OK) {
+        lerr(L, "%s\"%s\" for \"%s\": \"%s\" %s", where, key, lang, rel, rp_words[rp]);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)rel[i];
-        if (c < 0x20 || c == 0x7f || c == '\\') {
-            lerr(L, "%s\"%s\" for \"%s\": \"%s\" contains a backslash or control character", where,
-                 key, lang, rel);
-            return NULL;
-        }
-    }
-    for (const char *p = rel; *p;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        if (len == 2 && p[0] == '.' && p[1] == '.') {
-            lerr(L, "%s\"%s\" for \"%s\": \"%s\" must not contain \"..\"", where, key, lang, rel);
-            return NULL;
-        }
-        p += len;
-        if (*p == '/')
-            p++;
-    }
+    size_t n = strlen(rel);
     if (n < 5 || strcasecmp(rel + n - 4, ".wav") != 0) {
         lerr(L, "%s\"%s\" for \"%s\": \"%s\" must name a .wav file", where, key, lang, rel);
         return NULL;
     }
-    char full[PATH_MAX];
-    int w = snprintf(full, sizeof full, "%s/%s", L->base_real, rel);
-    if (w < 0 || (size_t)w >= sizeof full) {
+    mark_used(L, L->used_clips, rel);
+    char full[PATH_MAX], real[PATH_MAX];
+    int r = resolve_in_base(L, rel, full, sizeof full, real);
+    if (r == RP_LENGTH) {
         lerr(L, "%s\"%s\" for \"%s\": path too long", where, key, lang);
         return NULL;
     }
-    char real[PATH_MAX];
-    struct stat st;
-    if (!realpath(full, real) || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (r == -1) {
         lerr(L, "%s\"%s\" for \"%s\": clip \"%s\" not found (looked for %s)", where, key, lang, rel,
              full);
         return NULL;
     }
-    size_t bl = strlen(L->base_real);
-    bool root = bl == 1 && L->base_real[0] == '/';
-    if (!root && (strncmp(real, L->base_real, bl) != 0 || real[bl] != '/')) {
+    if (r == -2) {
         lerr(L, "%s\"%s\" for \"%s\": clip \"%s\" points outside the folder of the question set",
              where, key, lang, rel);
         return NULL;
@@ -328,10 +372,136 @@ static const char *load_clip(loader *L, const char *where, const char *key, cons
         lerr(L, "%s\"%s\" for \"%s\": clip \"%s\" is not a WAV file", where, key, lang, rel);
         return NULL;
     }
+    if (L->jfiles && !json_object_get(L->jfiles, rel)) {
+        lerr(L,
+             "%s\"%s\" for \"%s\": clip \"%s\" is not listed in \"files\", so the signature does "
+             "not cover it (sign the set again with wijkpeil-qset sign)",
+             where, key, lang, rel);
+        return NULL;
+    }
     const char *s = ar_strdup(L->qs, real);
     if (!s)
         L->oom = true;
     return s;
+}
+
+/* ---- files beside the set ("files": path -> SHA-256) ---- */
+
+static bool sha256_hex_ok(const char *h)
+{
+    if (strlen(h) != QSET_SHA256_HEX_LEN)
+        return false;
+    for (; *h; h++)
+        if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f') || (*h >= 'A' && *h <= 'F')))
+            return false;
+    return true;
+}
+
+static void load_files(loader *L, json_t *root)
+{
+    json_t *jf = json_object_get(root, "files");
+    if (!jf)
+        return;
+    if (!json_is_object(jf)) { /* unusable: clips are then not checked against it (noise) */
+        lerr(L, "\"files\" must be an object of file -> SHA-256 (64 hex digits), e.g. "
+                "{\"clips/q1-nl.wav\": \"9f86d081...\"}; wijkpeil-qset sign fills it in");
+        return;
+    }
+    if (json_object_size(jf) > QSET_MAX_FILES) {
+        lerr(L, "too many files in \"files\" (%zu, at most %d)", json_object_size(jf),
+             QSET_MAX_FILES);
+        return;
+    }
+    const char *path;
+    json_t *v;
+    json_object_foreach(jf, path, v)
+    {
+        int rp = rel_path_check(path, true);
+        if (rp == RP_LENGTH)
+            lerr(L, "\"files\": a path must be 1 to %d bytes long", QSET_MAX_FILE_PATH);
+        else if (rp != RP_OK)
+            lerr(L, "\"files\": \"%s\" %s", path, rp_words[rp]);
+        if (!json_is_string(v) || !sha256_hex_ok(json_string_value(v)))
+            lerr(L, "\"files\": the SHA-256 of \"%s\" must be a string of 64 hex digits", path);
+    }
+    L->jfiles = jf;
+}
+
+/* True when path is "icons/NAME.png" with a valid icon NAME (copied into name). */
+static bool icon_file_name(const char *path, char *name, size_t len)
+{
+    size_t n = strlen(path);
+    if (n <= 10 || strncmp(path, "icons/", 6) != 0 || strcmp(path + n - 4, ".png") != 0 ||
+        n - 10 >= len)
+        return false;
+    snprintf(name, len, "%.*s", (int)(n - 10), path + 6);
+    return icon_ok(name);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+    return strcmp(((const qset_file *)a)->path, ((const qset_file *)b)->path);
+}
+
+/* After the questions: every listed file must be used by the set (a clip, checked as such, or
+ * icons/NAME.png of an icon it uses, which must be there); then the model's list. */
+static void finish_files(loader *L)
+{
+    const char *path;
+    json_t *v;
+    if (L->jfiles) {
+        json_object_foreach(L->jfiles, path, v)
+        {
+            char name[QSET_MAX_ICON_LEN + 1], full[PATH_MAX], real[PATH_MAX];
+            if (rel_path_check(path, true) != RP_OK || json_object_get(L->used_clips, path))
+                continue;
+            if (!icon_file_name(path, name, sizeof name) || !json_object_get(L->used_icons, name)) {
+                lerr(L,
+                     "\"files\": \"%s\" is not used by the set (list only its clips, and "
+                     "icons/NAME.png for the icons of its options)",
+                     path);
+                continue;
+            }
+            int r = resolve_in_base(L, path, full, sizeof full, real);
+            if (r == -2)
+                lerr(L, "\"files\": \"%s\" points outside the folder of the question set", path);
+            else if (r != 0)
+                lerr(L, "\"files\": \"%s\" not found (looked for %s)", path, full);
+        }
+    }
+    if (L->n_err || L->oom)
+        return;
+    json_t *from = L->jfiles ? L->jfiles : L->used_clips;
+    size_t n = json_object_size(from);
+    L->qs->lists_files = L->jfiles != NULL;
+    if (n == 0)
+        return;
+    qset_file *f = ar_alloc(L->qs, n * sizeof *f);
+    if (!f) {
+        L->oom = true;
+        return;
+    }
+    size_t i = 0;
+    json_object_foreach(from, path, v)
+    {
+        f[i].path = ar_strdup(L->qs, path);
+        if (L->jfiles) {
+            char hex[QSET_SHA256_HEX_LEN + 1];
+            wp_strlcpy(hex, json_string_value(v), sizeof hex);
+            for (char *c = hex; *c; c++)
+                if (*c >= 'A' && *c <= 'F')
+                    *c = (char)(*c - 'A' + 'a');
+            f[i].sha256 = ar_strdup(L->qs, hex);
+            if (!f[i].sha256)
+                L->oom = true;
+        }
+        if (!f[i].path)
+            L->oom = true;
+        i++;
+    }
+    qsort(f, n, sizeof *f, cmp_file);
+    L->qs->files = f;
+    L->qs->n_files = (int)n;
 }
 
 /* ---- translated texts ---- */
@@ -550,8 +720,10 @@ static void load_options(loader *L, json_t *jq, qset_question *q, const char *qn
                      "\"-\" or \"_\", e.g. \"money\")",
                      where, icon ? "\"" : "", icon ? icon : "(not a string)", icon ? "\"" : "",
                      QSET_MAX_ICON_LEN);
-            else
+            else {
                 o[i].icon = ar_strdup(L->qs, icon);
+                mark_used(L, L->used_icons, icon);
+            }
         }
     }
     q->options = o;
@@ -847,8 +1019,8 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
 /* ---- the whole set ---- */
 
 static const char *const top_keys[] = {
-    "format", "id",        "version",     "languages",     "title",        "welcome",
-    "thanks", "questions", "title_audio", "welcome_audio", "thanks_audio", NULL};
+    "format",    "id",          "version",       "languages",    "title", "welcome", "thanks",
+    "questions", "title_audio", "welcome_audio", "thanks_audio", "files", NULL};
 
 static void load_languages(loader *L, json_t *root)
 {
@@ -931,6 +1103,7 @@ static void load_root(loader *L, json_t *root)
         return; /* another format: the rest would only be noise */
     }
     check_keys(L, root, "", top_keys, NULL);
+    load_files(L, root); /* before the texts: their clips must be listed */
 
     json_t *jid = json_object_get(root, "id");
     const char *id = json_string_value(jid);
@@ -984,6 +1157,7 @@ static void load_root(loader *L, json_t *root)
     for (size_t i = 0; i < nq; i++)
         q_ok[i] = load_question(L, jq, (int)i, q_ok);
     free(q_ok);
+    finish_files(L);
 }
 
 static void fill_base_dir(loader *L, const char *base_dir, char *buf, size_t len)
@@ -1015,7 +1189,9 @@ int qset_load_buffer(const char *data, size_t len, const char *name, const char 
     if (out)
         *out = NULL;
     L.qs = calloc(1, sizeof *L.qs);
-    if (!L.qs) {
+    L.used_clips = json_object();
+    L.used_icons = json_object();
+    if (!L.qs || !L.used_clips || !L.used_icons) {
         lerr(&L, "out of memory");
         goto done;
     }
@@ -1049,6 +1225,8 @@ int qset_load_buffer(const char *data, size_t len, const char *name, const char 
     rc = 0;
 done:
     json_decref(root);
+    json_decref(L.used_clips);
+    json_decref(L.used_icons);
     qset_free(L.qs);
     return rc;
 }
@@ -1156,4 +1334,19 @@ int qset_find_option(const qset_question *q, const char *value)
 const char *qset_base_dir(const qset *qs)
 {
     return qs->base_dir;
+}
+
+bool qset_lists_files(const qset *qs)
+{
+    return qs->lists_files;
+}
+
+int qset_n_files(const qset *qs)
+{
+    return qs->n_files;
+}
+
+const qset_file *qset_file_at(const qset *qs, int i)
+{
+    return i >= 0 && i < qs->n_files ? &qs->files[i] : NULL;
 }

@@ -18,6 +18,9 @@
 #define QSET_MAX_FILE_BYTES (5 * 1024 * 1024) /* larger files are refused unread */
 #define QSET_MAX_DIAG       64                /* messages kept per load */
 #define QSET_DIAG_LEN       320               /* bytes per message */
+#define QSET_MAX_FILES      1000              /* entries of "files" */
+#define QSET_MAX_FILE_PATH  255               /* a clip path or a path in "files" */
+#define QSET_SHA256_HEX_LEN 64                /* hex digits of a SHA-256 in "files" */
 
 typedef enum { QSET_SINGLE, QSET_MULTI, QSET_SMILEY, QSET_YESNO, QSET_SCALE } qset_type;
 
@@ -54,6 +57,13 @@ typedef struct {
     char msg[QSET_MAX_DIAG][QSET_DIAG_LEN]; /* "FILE:LINE:COL: ..." or "FILE: QID: ..." */
 } qset_diag;
 
+/* A file beside the set that the set uses: a recorded clip or a per-set icon. */
+typedef struct {
+    const char *path;   /* relative to the set's folder, as written: "clips/q1-nl.wav" */
+    const char *sha256; /* 64 lowercase hex digits from "files"; NULL when the set has no
+                           "files" list */
+} qset_file;
+
 typedef struct qset qset;
 
 /* Loads and validates a file. Returns 0 and sets *out, or -1 with every problem in diag
@@ -81,6 +91,13 @@ const qset_question *qset_question_at(const qset *qs, int i);
 int qset_find_question(const qset *qs, const char *id);          /* -1 when absent */
 int qset_find_option(const qset_question *q, const char *value); /* -1 when absent */
 const char *qset_base_dir(const qset *qs); /* folder of the file, for icons and clips */
+
+/* The files the set uses, sorted by path. With a "files" list (qset_lists_files): exactly its
+ * entries, each with its SHA-256 (every clip the set names is among them, and per-set icons
+ * icons/NAME.png). Without one: every clip the set names, without a hash. */
+bool qset_lists_files(const qset *qs);
+int qset_n_files(const qset *qs);
+const qset_file *qset_file_at(const qset *qs, int i);
 
 /* Name of a type as written in the format ("single", ...). */
 const char *qset_type_name(qset_type t);

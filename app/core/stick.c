@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -86,7 +87,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-enum { RD_OK, RD_MISSING, RD_SYMLINK, RD_NOT_FILE, RD_TOO_LARGE, RD_IO };
+enum { RD_OK, RD_MISSING, RD_SYMLINK, RD_NOT_FILE, RD_TOO_LARGE, RD_IO, RD_WRITE };
 
 /* Reads dirfd/name (never following a symlink) into a new NUL-terminated buffer of at most max
  * bytes. Returns an RD_ code; *eno holds errno for RD_IO, *size the size for RD_TOO_LARGE. */
@@ -317,6 +318,305 @@ int stick_write_atomic(const char *path, const void *data, size_t len, int mode,
 done:
     close(dfd);
     return rc;
+}
+
+/* ---- files beside a set (its "files" list) ---- */
+
+/* Opens the folder holding rel (a path as in "files", parts separated by "/") under dirfd, each
+ * part without following a symbolic link, making missing parts when create. Returns a new fd
+ * and sets *last to rel's last part, or -1 with errno (ELOOP: a symbolic link on the way). */
+static int open_parent_at(int dirfd, const char *rel, bool create, const char **last)
+{
+    int cur = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+    const char *p = rel;
+    while (cur >= 0) {
+        const char *slash = strchr(p, '/');
+        if (!slash) {
+            *last = p;
+            return cur;
+        }
+        char part[QSET_MAX_FILE_PATH + 1];
+        size_t n = (size_t)(slash - p);
+        int next = -1, e = EINVAL;
+        if (n > 0 && n < sizeof part) {
+            memcpy(part, p, n);
+            part[n] = '\0';
+            if (create && mkdirat(cur, part, 0755) != 0 && errno != EEXIST)
+                e = errno;
+            else if ((next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) <
+                     0)
+                e = errno;
+        }
+        close(cur);
+        cur = next;
+        errno = e;
+        p = slash + 1;
+    }
+    return -1;
+}
+
+static int rd_of_errno(int e)
+{
+    return e == ENOENT ? RD_MISSING : e == ELOOP ? RD_SYMLINK : e == ENOTDIR ? RD_NOT_FILE : RD_IO;
+}
+
+/* Reads dirfd/rel (see open_parent_at; never a symlink, only a plain file of at most
+ * STICK_MAX_SET_FILE_BYTES) once, into its SHA-256 and, when out_fd >= 0, into out_fd.
+ * Returns an RD_ code; *eno holds errno for RD_IO and RD_WRITE, *size the size. */
+static int hash_at(int dirfd, const char *rel, int out_fd, unsigned char digest[32],
+                   long long *size, int *eno)
+{
+    const char *last = rel;
+    struct stat st, st2;
+    int fd = -1, rc = RD_IO;
+    unsigned char buf[65536];
+    crypto_hash_sha256_state h;
+    *eno = 0;
+    *size = 0;
+    int pfd = open_parent_at(dirfd, rel, false, &last);
+    if (pfd < 0) {
+        *eno = errno;
+        return rd_of_errno(errno);
+    }
+    if (fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        *eno = errno;
+        rc = rd_of_errno(errno);
+        goto done;
+    }
+    *size = (long long)st.st_size;
+    if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+        rc = S_ISLNK(st.st_mode) ? RD_SYMLINK : RD_NOT_FILE;
+        goto done;
+    }
+    if (st.st_size > STICK_MAX_SET_FILE_BYTES) {
+        rc = RD_TOO_LARGE; /* refused unread */
+        goto done;
+    }
+    fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *eno = errno;
+        rc = rd_of_errno(errno);
+        goto done;
+    }
+    if (fstat(fd, &st2) != 0 || !S_ISREG(st2.st_mode) || st2.st_ino != st.st_ino ||
+        st2.st_dev != st.st_dev) {
+        rc = RD_NOT_FILE; /* swapped between lstat and open */
+        goto done;
+    }
+    crypto_hash_sha256_init(&h);
+    long long total = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            *eno = errno;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        total += r;
+        *size = total;
+        if (total > STICK_MAX_SET_FILE_BYTES) {
+            rc = RD_TOO_LARGE; /* grew while being read */
+            goto done;
+        }
+        crypto_hash_sha256_update(&h, buf, (unsigned long long)r);
+        if (out_fd >= 0 && write_all(out_fd, buf, (size_t)r) != 0) {
+            *eno = errno;
+            rc = RD_WRITE;
+            goto done;
+        }
+    }
+    crypto_hash_sha256_final(&h, digest);
+    rc = RD_OK;
+done:
+    if (fd >= 0)
+        close(fd);
+    close(pfd);
+    return rc;
+}
+
+/* One line about a file that could not be read, in words; its meaning for the set in *st. */
+static void file_words(int rd, int eno, long long size, const char *rel, char *buf, size_t len,
+                       stick_set_status *st)
+{
+    switch (rd) {
+    case RD_MISSING:
+        *st = STICK_SET_INVALID;
+        snprintf(buf, len, "%s is missing (the set lists it)", rel);
+        break;
+    case RD_SYMLINK:
+        *st = STICK_SET_UNSAFE;
+        snprintf(buf, len, "%s is a symbolic link (or lies in one): refused", rel);
+        break;
+    case RD_NOT_FILE:
+        *st = STICK_SET_UNSAFE;
+        snprintf(buf, len, "%s is not a plain file: refused", rel);
+        break;
+    case RD_TOO_LARGE:
+        *st = STICK_SET_TOO_LARGE;
+        snprintf(buf, len, "%s is too large (%lld bytes; at most %lld MiB): not read", rel, size,
+                 STICK_MAX_SET_FILE_BYTES >> 20);
+        break;
+    default:
+        *st = STICK_SET_UNREADABLE;
+        snprintf(buf, len, "%s cannot be read: %s", rel, io_words(eno ? eno : EIO));
+        break;
+    }
+}
+
+/* Checks the n listed files under dirfd; appends one line per problem to report and returns
+ * how many there were, with what the first one means for the set in *st. */
+static int check_files_at(int dirfd, const stick_file *f, int n, char *report, size_t len,
+                          stick_set_status *st)
+{
+    int bad = 0;
+    long long total = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned char d[32];
+        char hex[QSET_SHA256_HEX_LEN + 1], line[QSET_MAX_FILE_PATH + 160];
+        long long size = 0;
+        int eno = 0;
+        stick_set_status s1 = STICK_SET_TAMPERED;
+        int rd = hash_at(dirfd, f[i].path, -1, d, &size, &eno);
+        if (rd == RD_OK) {
+            total += size;
+            sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+            if (!strcmp(hex, f[i].sha256))
+                continue;
+            snprintf(line, sizeof line,
+                     "%s was changed after the set was signed (its SHA-256 does not match)",
+                     f[i].path);
+        } else {
+            file_words(rd, eno, size, f[i].path, line, sizeof line, &s1);
+        }
+        if (bad++ == 0)
+            *st = s1;
+        size_t used = strlen(report);
+        snprintf(report + used, len - used, "%s\n", line);
+    }
+    if (bad == 0 && total > STICK_MAX_SET_FILES_BYTES) {
+        *st = STICK_SET_TOO_LARGE;
+        size_t used = strlen(report);
+        snprintf(report + used, len - used,
+                 "its files are too large together (%lld bytes, at most %lld MiB)\n", total,
+                 STICK_MAX_SET_FILES_BYTES >> 20);
+        bad = 1;
+    }
+    return bad;
+}
+
+/* The files qs lists, as a new array (NULL when none or out of memory; *n is then 0). */
+static stick_file *files_of(const qset *qs, int *n)
+{
+    *n = 0;
+    if (!qset_lists_files(qs) || qset_n_files(qs) == 0)
+        return NULL;
+    stick_file *f = calloc((size_t)qset_n_files(qs), sizeof *f);
+    if (!f)
+        return NULL;
+    for (int i = 0; i < qset_n_files(qs); i++) {
+        const qset_file *q = qset_file_at(qs, i);
+        wp_strlcpy(f[i].path, q->path, sizeof f[i].path);
+        wp_strlcpy(f[i].sha256, q->sha256, sizeof f[i].sha256);
+    }
+    *n = qset_n_files(qs);
+    return f;
+}
+
+int stick_file_sha256(const char *dir, const char *rel, char hex[QSET_SHA256_HEX_LEN + 1],
+                      char *err, size_t errlen)
+{
+    unsigned char d[32];
+    long long size = 0;
+    int eno = 0;
+    stick_set_status st;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        wp_errf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rd = hash_at(dfd, rel, -1, d, &size, &eno);
+    close(dfd);
+    if (rd != RD_OK) {
+        file_words(rd, eno, size, rel, err, errlen, &st);
+        return -1;
+    }
+    sodium_bin2hex(hex, QSET_SHA256_HEX_LEN + 1, d, sizeof d);
+    return 0;
+}
+
+int stick_check_files(const char *dir, const qset *qs, char *report, size_t len)
+{
+    int n = 0;
+    stick_set_status st;
+    report[0] = '\0';
+    stick_file *f = files_of(qs, &n);
+    if (!f && qset_lists_files(qs) && qset_n_files(qs) > 0) {
+        snprintf(report, len, "out of memory\n");
+        return -1;
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        snprintf(report, len, "%s: %s\n", dir, strerror(errno));
+        free(f);
+        return -1;
+    }
+    int bad = check_files_at(dfd, f, n, report, len, &st);
+    close(dfd);
+    free(f);
+    return bad;
+}
+
+/* Removes everything in the folder dfd (remove), or fsyncs every folder in it and then itself
+ * (files were synced when written). Never follows a symbolic link. Returns 0 or -1. */
+static int walk_tree(int dfd, int depth, bool remove)
+{
+    int dup_fd = depth < 16 ? fcntl(dfd, F_DUPFD_CLOEXEC, 0) : -1;
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            rc = -1;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 || walk_tree(sub, depth + 1, remove) != 0)
+                rc = -1;
+            if (sub >= 0)
+                close(sub);
+            if (remove && unlinkat(dfd, e->d_name, AT_REMOVEDIR) != 0)
+                rc = -1;
+        } else if (remove && unlinkat(dfd, e->d_name, 0) != 0) {
+            rc = -1;
+        }
+    }
+    closedir(d);
+    if (!remove && fsync_dirfd(dfd) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Removes the folder parent/name and everything in it. */
+static void remove_tree_at(int parent, const char *name)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    walk_tree(fd, 0, true);
+    close(fd);
+    unlinkat(parent, name, AT_REMOVEDIR);
 }
 
 /* ---- finding sticks ---- */
@@ -673,7 +973,7 @@ static int cmp_name(const void *a, const void *b)
 
 /* Reads, verifies and validates one set; fills *set. */
 static void check_set(int qfd, const char *qdir, const char *name, const config *cfg,
-                      stick_set *set)
+                      const char *stick_root, stick_set *set)
 {
     char *data = NULL, *sigtext = NULL;
     size_t len = 0, siglen = 0;
@@ -682,6 +982,8 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
     char signame[300], msg[WP_ERR_LEN];
     qset *qs = NULL;
     qset_diag *diag = NULL;
+    stick_file *files = NULL;
+    int n_files = 0;
 
     wp_strlcpy(set->file, name, sizeof set->file);
     if (!safe_name(name)) {
@@ -780,6 +1082,33 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
                                      diag->msg[i]);
         goto done;
     }
+    /* Clips and icons must be covered by the signature (their SHA-256 in "files") and be on the
+     * stick as signed: otherwise the set cannot be installed whole, so it is not offered. */
+    if (!qset_lists_files(qs) && qset_n_files(qs) > 0) {
+        set->status = STICK_SET_INVALID;
+        snprintf(set->reason, sizeof set->reason,
+                 "%s names recorded clips (%s%s) that its signature does not cover (it has no "
+                 "\"files\" list): sign it again with the current wijkpeil-qset sign",
+                 name, qset_file_at(qs, 0)->path, qset_n_files(qs) > 1 ? ", ..." : "");
+        goto done;
+    }
+    files = files_of(qs, &n_files);
+    if (!files && qset_lists_files(qs) && qset_n_files(qs) > 0) {
+        set->status = STICK_SET_UNREADABLE;
+        snprintf(set->reason, sizeof set->reason, "%s: out of memory", name);
+        goto done;
+    }
+    {
+        size_t used = (size_t)snprintf(set->reason, sizeof set->reason,
+                                       "%s: a file it lists is not as signed:\n", name);
+        if (used < sizeof set->reason && check_files_at(qfd, files, n_files, set->reason,
+                                                        sizeof set->reason, &set->status) > 0) {
+            size_t n = strlen(set->reason);
+            if (n > 0 && set->reason[n - 1] == '\n')
+                set->reason[n - 1] = '\0';
+            goto done;
+        }
+    }
     set->status = STICK_SET_OK;
     set->reason[0] = '\0';
     wp_strlcpy(set->id, qset_id(qs), sizeof set->id);
@@ -800,9 +1129,14 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
     set->len = len;
     set->sig = sigtext;
     set->sig_len = siglen;
+    set->files = files;
+    set->n_files = n_files;
+    wp_strlcpy(set->src_root, stick_root, sizeof set->src_root);
     data = NULL;
     sigtext = NULL;
+    files = NULL;
 done:
+    free(files);
     qset_free(qs);
     free(diag);
     free(data);
@@ -898,7 +1232,7 @@ int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out,
                  STICK_MAX_SETS, past_sets.n, past_sets.text,
                  past_sets.n > past_sets.shown ? " and more" : "");
     for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
-        check_set(qfd, qdir, names[i], cfg, &s->sets[s->n_sets++]);
+        check_set(qfd, qdir, names[i], cfg, stick_root, &s->sets[s->n_sets++]);
     rc = 0;
 done:
     if (names) {
@@ -926,6 +1260,7 @@ void stick_scan_free(stick_scan *s)
     for (int i = 0; i < s->n_sets; i++) {
         free(s->sets[i].data);
         free(s->sets[i].sig);
+        free(s->sets[i].files);
     }
     free(s);
 }
@@ -942,13 +1277,217 @@ static bool install_id_ok(const char *id)
     return true;
 }
 
+static void refuse_other(const stick_set *s, char *err, size_t errlen)
+{
+    wp_errf(err, errlen,
+            "another question set \"%s\" version %d is installed already; raise the version "
+            "number in the new one",
+            s->id, s->version);
+}
+
+/* Whether the set installed at path holds exactly s's bytes: 1 yes, 0 no file there, -1 other
+ * bytes (refused, with a message) or unreadable. */
+static int same_installed(const stick_set *s, const char *path, char *err, size_t errlen)
+{
+    char *old = NULL;
+    size_t old_len = 0;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &old, &old_len, err, errlen) != 0)
+        return -1;
+    int rc = 1;
+    if (old_len != s->len || memcmp(old, s->data, s->len) != 0) {
+        refuse_other(s, err, errlen);
+        rc = -1;
+    }
+    free(old);
+    return rc;
+}
+
+/* Copies the listed file rel from the stick folder qfd into the folder tfd (making its
+ * folders), checking the bytes copied against the signed SHA-256, and fsyncs it. */
+static int copy_file(int qfd, int tfd, const stick_file *f, char *err, size_t errlen)
+{
+    const char *last = f->path;
+    unsigned char d[32];
+    char hex[QSET_SHA256_HEX_LEN + 1], words[QSET_MAX_FILE_PATH + 160];
+    long long size = 0;
+    int eno = 0, rc = -1;
+    stick_set_status st;
+    int pfd = open_parent_at(tfd, f->path, true, &last);
+    int ofd = pfd < 0
+                  ? -1
+                  : openat(pfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (ofd < 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        goto done;
+    }
+    int rd = hash_at(qfd, f->path, ofd, d, &size, &eno);
+    if (rd == RD_WRITE) {
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(eno));
+        goto done;
+    }
+    if (rd != RD_OK) {
+        file_words(rd, eno, size, f->path, words, sizeof words, &st);
+        wp_errf(err, errlen, "on the stick, %s", words);
+        goto done;
+    }
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    if (strcmp(hex, f->sha256) != 0) {
+        wp_errf(err, errlen, "%s on the stick changed after it was checked: not installed",
+                f->path);
+        goto done;
+    }
+    if (fsync(ofd) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (ofd >= 0 && close(ofd) != 0 && rc == 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        rc = -1;
+    }
+    if (pfd >= 0)
+        close(pfd);
+    return rc;
+}
+
+/* Writes name (the set or its signature) into the folder tfd, synced. */
+static int put_at(int tfd, const char *name, const void *data, size_t len, char *err, size_t errlen)
+{
+    atomic_file af;
+    if (af_open(&af, tfd, name, name, 0644, err, errlen) != 0)
+        return -1;
+    if (af_write(&af, data, len, err, errlen) != 0) {
+        af_abort(&af);
+        return -1;
+    }
+    return af_commit(&af, err, errlen);
+}
+
+/* Installs a set with files as the folder dir/NAME (see stick_install). */
+static int install_folder(const stick_set *s, const char *dir, const char *name, char *path_out,
+                          size_t path_len, char *err, size_t errlen)
+{
+    char json[STICK_PATH_LEN], sig[STICK_PATH_LEN + 8], path[STICK_PATH_LEN * 2], tmp[200];
+    char rnd[37], report[STICK_REASON_LEN] = "";
+    int qsfd = -1, tfd = -1, ofd = -1, sfd = -1, qfd = -1, rc = -1;
+    bool replace = false, made = false;
+    stick_set_status st;
+    snprintf(json, sizeof json, "%s.json", name);
+    snprintf(sig, sizeof sig, "%s.sig", json);
+    snprintf(path, sizeof path, "%s/%s/%s", dir, name, json);
+    qsfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (qsfd < 0) {
+        wp_errf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    /* The same id and version installed as a plain file (a set without files) is another set. */
+    char flat[STICK_PATH_LEN * 2];
+    snprintf(flat, sizeof flat, "%s/%s", dir, json);
+    int same = same_installed(s, flat, err, errlen);
+    if (same == 1)
+        refuse_other(s, err, errlen);
+    if (same != 0)
+        goto done;
+    same = same_installed(s, path, err, errlen);
+    if (same < 0)
+        goto done;
+    if (same == 1) {
+        /* Installed before: keep it if every file is still as signed, else replace it whole. */
+        ofd = openat(qsfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (ofd >= 0 &&
+            check_files_at(ofd, s->files, s->n_files, report, sizeof report, &st) == 0) {
+            rc = 0;
+            goto done;
+        }
+        replace = true;
+    }
+    /* Stale temporary folders of this set (an install cut short by a power cut) go first. */
+    {
+        int dup_fd = fcntl(qsfd, F_DUPFD_CLOEXEC, 0);
+        DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+        char prefix[200];
+        snprintf(prefix, sizeof prefix, ".%s.tmp-", name);
+        struct dirent *e;
+        int seen = 0;
+        while (d && (e = readdir(d)) != NULL && seen++ < STICK_MAX_ENTRIES)
+            if (!strncmp(e->d_name, prefix, strlen(prefix)))
+                remove_tree_at(qsfd, e->d_name);
+        if (d)
+            closedir(d);
+        else if (dup_fd >= 0)
+            close(dup_fd);
+    }
+    if (wp_uuid4(rnd) != 0)
+        snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
+    snprintf(tmp, sizeof tmp, ".%s.tmp-%.8s", name, rnd);
+    if (mkdirat(qsfd, tmp, 0755) != 0) {
+        wp_errf(err, errlen, "cannot create a folder in %s: %s", dir, strerror(errno));
+        goto done;
+    }
+    made = true;
+    tfd = openat(qsfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (tfd < 0) {
+        wp_errf(err, errlen, "cannot open %s/%s: %s", dir, tmp, strerror(errno));
+        goto done;
+    }
+    if (put_at(tfd, json, s->data, s->len, err, errlen) != 0 ||
+        (s->sig && put_at(tfd, sig, s->sig, s->sig_len, err, errlen) != 0))
+        goto done;
+    /* The files come from the stick again, each part without following a symlink, and are
+     * checked against the signed list while being copied. */
+    sfd = open_stick_dir(s->src_root, err, errlen);
+    if (sfd < 0) {
+        wp_errf(err, errlen, "the stick with %s was removed: put it back to install the set",
+                s->file);
+        goto done;
+    }
+    qfd = openat(sfd, "questionsets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (qfd < 0) {
+        wp_errf(err, errlen, "%s/%s/questionsets cannot be read: %s", s->src_root, STICK_DIR,
+                io_words(errno));
+        goto done;
+    }
+    for (int i = 0; i < s->n_files; i++)
+        if (copy_file(qfd, tfd, &s->files[i], err, errlen) != 0)
+            goto done;
+    if (walk_tree(tfd, 0, false) != 0) {
+        wp_errf(err, errlen, "cannot finish writing %s/%s: %s", dir, tmp, strerror(errno));
+        goto done;
+    }
+    /* Activation: the complete folder takes its name in one step. */
+    if (replace ? renameat2(qsfd, tmp, qsfd, name, RENAME_EXCHANGE) != 0
+                : renameat(qsfd, tmp, qsfd, name) != 0) {
+        wp_errf(err, errlen, "cannot install %s/%s: %s", dir, name, strerror(errno));
+        goto done;
+    }
+    if (replace)
+        remove_tree_at(qsfd, tmp); /* now the damaged copy */
+    made = false;
+    if (fsync_dirfd(qsfd) != 0) {
+        wp_errf(err, errlen, "cannot finish writing %s: %s", dir, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (made)
+        remove_tree_at(qsfd, tmp);
+    if (rc == 0 && path_out)
+        wp_strlcpy(path_out, path, path_len);
+    const int fds[] = {qfd, sfd, tfd, ofd, qsfd};
+    for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++)
+        if (fds[k] >= 0)
+            close(fds[k]);
+    return rc;
+}
+
 int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
                   char *err, size_t errlen)
 {
-    char dir[STICK_PATH_LEN], path[STICK_PATH_LEN + 200], sigpath[STICK_PATH_LEN + 210];
-    char *old = NULL;
-    size_t old_len = 0;
-    int rc = -1;
+    char dir[STICK_PATH_LEN], name[160], path[STICK_PATH_LEN + 200], sigpath[STICK_PATH_LEN + 210];
     if (s->status != STICK_SET_OK || !s->data) {
         wp_errf(err, errlen, "%s was not accepted: it cannot be installed", s->file);
         return -1;
@@ -965,29 +1504,21 @@ int stick_install(const stick_set *s, const char *data_dir, char *path_out, size
         wp_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         return -1;
     }
-    snprintf(path, sizeof path, "%s/%s-v%d.json", dir, s->id, s->version);
+    snprintf(name, sizeof name, "%s-v%d", s->id, s->version);
+    if (s->n_files > 0)
+        return install_folder(s, dir, name, path_out, path_len, err, errlen);
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
     snprintf(sigpath, sizeof sigpath, "%s.sig", path);
-    if (access(path, F_OK) == 0) {
-        if (wp_read_file(path, STICK_MAX_FILE_BYTES, &old, &old_len, err, errlen) != 0)
-            goto done;
-        if (old_len != s->len || memcmp(old, s->data, s->len) != 0) {
-            wp_errf(err, errlen,
-                    "another question set \"%s\" version %d is installed already; raise the "
-                    "version number in the new one",
-                    s->id, s->version);
-            goto done;
-        }
-    } else if (stick_write_atomic(path, s->data, s->len, 0644, err, errlen) != 0) {
-        goto done;
-    }
+    int same = same_installed(s, path, err, errlen);
+    if (same < 0)
+        return -1;
+    if (same == 0 && stick_write_atomic(path, s->data, s->len, 0644, err, errlen) != 0)
+        return -1;
     if (s->sig && stick_write_atomic(sigpath, s->sig, s->sig_len, 0644, err, errlen) != 0)
-        goto done;
+        return -1;
     if (path_out)
         wp_strlcpy(path_out, path, path_len);
-    rc = 0;
-done:
-    free(old);
-    return rc;
+    return 0;
 }
 
 static int cmp_installed(const void *a, const void *b)
@@ -1015,10 +1546,19 @@ int stick_list_installed(const char *data_dir, stick_installed *out, int max, ch
     int n = 0, seen = 0;
     struct dirent *e;
     while (n < max && (e = readdir(d)) != NULL && seen++ < STICK_MAX_ENTRIES) {
-        if (e->d_name[0] == '.' || !ends_with_ci(e->d_name, ".json"))
-            continue;
         char path[STICK_PATH_LEN];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+        struct stat st;
+        int w;
+        if (e->d_name[0] == '.')
+            continue;
+        if (ends_with_ci(e->d_name, ".json"))
+            w = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                 S_ISDIR(st.st_mode)) /* a set with files: ID-vN/ID-vN.json */
+            w = snprintf(path, sizeof path, "%s/%s/%s.json", dir, e->d_name, e->d_name);
+        else
+            continue;
+        if (w < 0 || (size_t)w >= sizeof path)
             continue;
         qset *qs = NULL;
         if (qset_load_file(path, &qs, NULL) != 0)

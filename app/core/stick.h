@@ -5,6 +5,7 @@
  *
  * Layout on a stick:
  *   WIJKPEIL/questionsets/NAME.json + NAME.json.sig   question sets (see sign.h for .sig)
+ *   WIJKPEIL/questionsets/clips/..., icons/NAME.png    files a set lists in its "files"
  *   WIJKPEIL/kiosk.conf                               settings staff may change
  *   WIJKPEIL/export/                                  written by stick_export
  * Rules: symlinks are refused at every level (lstat + O_NOFOLLOW); names holding "..", "/",
@@ -15,25 +16,28 @@
 #define WP_STICK_H
 
 #include "config.h"
+#include "qset.h"
 #include "store.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define STICK_DIR               "WIJKPEIL"
-#define STICK_PATH_LEN          1024
-#define STICK_MAX_STICKS        8                 /* sticks reported by one stick_find */
-#define STICK_MAX_ENTRIES       1000              /* directory entries examined per folder */
-#define STICK_MAX_SETS          32                /* question sets examined per stick */
-#define STICK_MAX_SKIPPED_COUNT 100000            /* entries past the limit counted for the note */
-#define STICK_MAX_FILE_BYTES    (5 * 1024 * 1024) /* a question set larger than this is refused */
-#define STICK_MAX_CONF_BYTES    (64 * 1024)       /* kiosk.conf */
-#define STICK_MAX_CONF_LINES    64                /* kiosk.conf lines kept (accepted or refused) */
-#define STICK_MAX_INSTALLED     64                /* installed sets listed */
-#define STICK_REASON_LEN        2048
-#define STICK_NOTE_LEN          256
-#define STICK_SCAN_NOTE_LEN     512 /* a scan note (may name skipped sets) */
+#define STICK_DIR                 "WIJKPEIL"
+#define STICK_PATH_LEN            1024
+#define STICK_MAX_STICKS          8      /* sticks reported by one stick_find */
+#define STICK_MAX_ENTRIES         1000   /* directory entries examined per folder */
+#define STICK_MAX_SETS            32     /* question sets examined per stick */
+#define STICK_MAX_SKIPPED_COUNT   100000 /* entries past the limit counted for the note */
+#define STICK_MAX_FILE_BYTES      (5 * 1024 * 1024) /* a question set larger than this is refused */
+#define STICK_MAX_CONF_BYTES      (64 * 1024)       /* kiosk.conf */
+#define STICK_MAX_SET_FILE_BYTES  (64LL * 1024 * 1024)  /* one clip or icon a set lists */
+#define STICK_MAX_SET_FILES_BYTES (512LL * 1024 * 1024) /* all files of one set together */
+#define STICK_MAX_CONF_LINES      64 /* kiosk.conf lines kept (accepted or refused) */
+#define STICK_MAX_INSTALLED       64 /* installed sets listed */
+#define STICK_REASON_LEN          2048
+#define STICK_NOTE_LEN            256
+#define STICK_SCAN_NOTE_LEN       512 /* a scan note (may name skipped sets) */
 
 /* Why a question set on a stick was or was not accepted. */
 typedef enum {
@@ -46,6 +50,12 @@ typedef enum {
     STICK_SET_UNSAFE,      /* symlink, odd name or not a plain file: not read */
     STICK_SET_UNREADABLE   /* I/O error (e.g. the stick was pulled) */
 } stick_set_status;
+
+/* A file a set lists in its "files" (a clip or icons/NAME.png), with its signed SHA-256. */
+typedef struct {
+    char path[QSET_MAX_FILE_PATH + 1]; /* relative to the set's folder */
+    char sha256[QSET_SHA256_HEX_LEN + 1];
+} stick_file;
 
 typedef struct {
     char file[256]; /* file name in WIJKPEIL/questionsets/ */
@@ -63,6 +73,11 @@ typedef struct {
     size_t len;
     char *sig; /* the .sig text, kept with an installed set */
     size_t sig_len;
+    /* The files the set lists, each found on the stick with its signed SHA-256 (OK only; owned
+     * by the scan), and the stick they are copied from on install. */
+    int n_files;
+    stick_file *files;
+    char src_root[STICK_PATH_LEN];
 } stick_set;
 
 typedef struct {
@@ -99,7 +114,10 @@ typedef struct {
 int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max);
 
 /* Reads a stick: lists its question sets, verifies each against cfg->trusted_keys, validates
- * the same bytes with qset_load_buffer, and reads kiosk.conf. Returns 0 and a new scan in
+ * the same bytes with qset_load_buffer, checks every file a set lists in "files" (a plain file
+ * reached without symbolic links, within STICK_MAX_SET_FILE_BYTES and
+ * STICK_MAX_SET_FILES_BYTES, with the signed SHA-256; a set naming clips without such a list is
+ * refused), and reads kiosk.conf. Returns 0 and a new scan in
  * *out (free with stick_scan_free), or -1 with a message when the stick cannot be read at all
  * (e.g. no WIJKPEIL folder). */
 int stick_scan_open(const char *stick_root, const config *cfg, stick_scan **out, char *err,
@@ -118,10 +136,15 @@ int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t e
  * Returns 0 or -1 with a message; on failure the old file is unchanged. */
 int stick_conf_apply(const stick_conf *c, const char *override_path, char *err, size_t errlen);
 
-/* Installs an accepted set: its exact bytes into DATA_DIR/questionsets/ID-vVERSION.json (and its
- * signature next to it) via a temporary file, fsync and rename. Earlier sets stay. Installing
- * the same bytes again succeeds; different bytes under an installed id and version are refused.
- * path_out (optional) receives the installed file's path. Returns 0 or -1 with a message. */
+/* Installs an accepted set. Without files: its exact bytes into
+ * DATA_DIR/questionsets/ID-vVERSION.json (and its signature next to it) via a temporary file,
+ * fsync and rename. With files: the set, its signature and its files (copied from the stick,
+ * each checked against its signed SHA-256 while copying) into a temporary folder, everything
+ * fsynced, then the folder renamed to DATA_DIR/questionsets/ID-vVERSION/ in one step (the set is
+ * ID-vVERSION/ID-vVERSION.json there), so the kiosk never sees half a set. Earlier sets stay.
+ * Installing the same bytes again succeeds (a damaged earlier copy of the same set is replaced
+ * in one step); different bytes under an installed id and version are refused. path_out
+ * (optional) receives the installed set's path. Returns 0 or -1 with a message. */
 int stick_install(const stick_set *s, const char *data_dir, char *path_out, size_t path_len,
                   char *err, size_t errlen);
 
@@ -132,7 +155,8 @@ typedef struct {
     char title[256];
 } stick_installed;
 
-/* Lists the valid sets in DATA_DIR/questionsets (sorted by id, then version). Returns the count
+/* Lists the valid sets in DATA_DIR/questionsets, as files or ID-vN/ID-vN.json folders (sorted by
+ * id, then version). Returns the count
  * (at most max), or -1 with a message. Files that no longer validate are left out. */
 int stick_list_installed(const char *data_dir, stick_installed *out, int max, char *err,
                          size_t errlen);
@@ -182,5 +206,16 @@ int stick_export(store *st, const char *stick_root, bool since_last, const char 
  * message; on failure no file is left under either name. */
 int stick_write_atomic(const char *path, const void *data, size_t len, int mode, char *err,
                        size_t errlen);
+
+/* SHA-256 (64 lowercase hex digits) of the file rel, a path as listed in "files", in the folder
+ * dir, reached without following any symbolic link below dir, at most
+ * STICK_MAX_SET_FILE_BYTES. Returns 0, or -1 with a message naming rel. */
+int stick_file_sha256(const char *dir, const char *rel, char hex[QSET_SHA256_HEX_LEN + 1],
+                      char *err, size_t errlen);
+
+/* Checks every file qs lists in "files" in its folder dir, as a stick scan does. Returns the
+ * number of problems (0: all there and as signed), each one line naming the file appended to
+ * report (lines end in "\n"), or -1 with a message in report when dir cannot be opened. */
+int stick_check_files(const char *dir, const qset *qs, char *report, size_t len);
 
 #endif

@@ -682,8 +682,8 @@ static int rows_total(const ui_rows *rows, int gap)
 
 /* The scroll buttons: an arrow (drawn, language-free) and, where there is room, words ("down,
  * 3 more"); where there is not, the arrow and the count ("+3"). Speech always says the words. */
-static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, int hidden, SDL_Rect r,
-                       bool enabled)
+static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, bool beside, int hidden,
+                       SDL_Rect r, bool enabled)
 {
     char label[UIW_LABEL_LEN] = "", spoken[UIW_LABEL_LEN], cue[UIW_LABEL_LEN] = "";
     const char *word = S(u, down ? UISTR_SCROLL_DOWN : UISTR_SCROLL_UP);
@@ -701,8 +701,12 @@ static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, int hidd
         b->align = UI_ALIGN_CENTER;
         b->enabled = enabled;
         b->arrow = down ? -1 : 1;
-        b->icon = down ? "arrow-down" : "arrow-up";
-        b->icon_h = s->arrow;
+        /* Above the label, or (low buttons) beside it at the start side: then the label is
+         * centred as on any button and the arrow is no icon above it. */
+        if (!beside || !label[0]) {
+            b->icon = down ? "arrow-down" : "arrow-up";
+            b->icon_h = s->arrow;
+        }
     }
     return b;
 }
@@ -749,7 +753,12 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
         col_w = arrow_w;
     bool below = !in_slot && !column;
     int bar_w = (full_w - s->gap) / 2;
-    int bar_h = scroll_h(u, s, "+88", bar_w);
+    /* Below the content the arrow sits beside the count: as low as a button can be. */
+    int bar_h = text_h(u, "+88", s->small, false, bar_w) + 2 * s->pad;
+    if (bar_h < s->arrow + 2 * s->pad)
+        bar_h = s->arrow + 2 * s->pad;
+    if (bar_h < s->tile_min)
+        bar_h = s->tile_min;
     ui_rows rows;
     for (int pass = 0; pass < 2; pass++) {
         int base = u->wl.n;
@@ -775,9 +784,9 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
             hidden = 0;
         if (in_slot) {
             int x = slot->x + (slot->w - up_w - s->gap - down_w) / 2;
-            add_scroll(u, s, false, true, 0, rect(x, slot->y, up_w, slot->h), before);
-            add_scroll(u, s, true, true, hidden, rect(x + up_w + s->gap, slot->y, down_w, slot->h),
-                       after);
+            add_scroll(u, s, false, true, false, 0, rect(x, slot->y, up_w, slot->h), before);
+            add_scroll(u, s, true, true, false, hidden,
+                       rect(x + up_w + s->gap, slot->y, down_w, slot->h), after);
         } else if (column) {
             int bx = u->o.width - s->margin - col_w;
             /* Halves where both fit, else "up" as low as it may be and "down" the rest. */
@@ -786,13 +795,13 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
                 down_need = col_words ? col_down : arrow_down;
             if (avail - s->gap - uh < down_need)
                 uh = up_need;
-            add_scroll(u, s, false, col_words, 0, rect(bx, top, col_w, uh), before);
-            add_scroll(u, s, true, col_words, hidden,
+            add_scroll(u, s, false, col_words, false, 0, rect(bx, top, col_w, uh), before);
+            add_scroll(u, s, true, col_words, false, hidden,
                        rect(bx, top + uh + s->gap, col_w, avail - uh - s->gap), after);
         } else {
-            add_scroll(u, s, false, false, 0, rect(s->margin, bottom - bar_h, bar_w, bar_h),
+            add_scroll(u, s, false, false, true, 0, rect(s->margin, bottom - bar_h, bar_w, bar_h),
                        before);
-            add_scroll(u, s, true, false, hidden,
+            add_scroll(u, s, true, false, true, hidden,
                        rect(s->margin + bar_w + s->gap, bottom - bar_h, bar_w, bar_h), after);
         }
         return in_slot;
@@ -1826,9 +1835,13 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
         SDL_Rect ir = {b.x + (b.w - icon_h) / 2, y, icon_h, icon_h};
         SDL_RenderCopy(u->r, icon, NULL, &ir);
         y += icon_h + s->pad;
-    } else if (w->arrow) {
+    } else if (w->arrow && icon_h) {
         arrow(u->r, b.x + b.w / 2, y, icon_h, w->arrow > 0, text);
         y += icon_h + s->pad;
+    } else if (w->arrow) { /* beside the label, at the start side */
+        int half = (int)lround(s->arrow * 0.6);
+        int cx = w->rtl ? b.x + b.w - s->pad - half : b.x + s->pad + half;
+        arrow(u->r, cx, b.y + (b.h - s->arrow) / 2, s->arrow, w->arrow > 0, text);
     }
     tb.y = y;
     tb.h = b.y + b.h - y;

@@ -25,11 +25,10 @@ static void draw(script_env *e)
     }
 }
 
+/* The same step the production loop takes (main.c), then a frame if anything changed. */
 static void settle(script_env *e, bool changed)
 {
-    if (e->on_time)
-        e->on_time(e->ctx, e->now);
-    if (ui_tick(e->u, e->now))
+    if (e->step ? e->step(e->ctx, e->now) : ui_tick(e->u, e->now))
         changed = true;
     if (ui_speech_changed(e->u))
         changed = true;
@@ -61,7 +60,7 @@ static void wait_ms(script_env *e, int64_t ms)
 {
     int64_t target = e->now + ms;
     for (long i = 0; i < SCRIPT_MAX_WAIT_STEPS; i++) {
-        int64_t d = ui_deadline(e->u, e->now);
+        int64_t d = e->deadline ? e->deadline(e->ctx, e->now) : ui_deadline(e->u, e->now);
         if (d > target || d == INT64_MAX) {
             e->now = target;
             settle(e, false);

@@ -26,9 +26,12 @@ typedef struct {
     unsigned n_taps;
     long frames;              /* frames drawn so far */
     int64_t first_frame_mono; /* real monotonic time the first frame was presented */
-    /* Called after every command and at every step of `wait` with the current virtual time
-     * (the kiosk's periodic work: retries, stick watching). May be NULL. */
-    void (*on_time)(void *ctx, int64_t now);
+    /* The kiosk's per-tick work (app_step in main.c: the screens' timeouts, retries, set
+     * switches, opening hours), called after every command and at every deadline of `wait`;
+     * returns true when the screen must be redrawn. NULL: ui_tick alone. */
+    bool (*step)(void *ctx, int64_t now);
+    /* The next deadline of that work (NULL: ui_deadline). */
+    int64_t (*deadline)(void *ctx, int64_t now);
     /* Called once, right after the first frame is presented (start slow services). */
     void (*on_first_frame)(void *ctx);
     void *ctx;

@@ -147,8 +147,9 @@ int main(int argc, char **argv)
                      ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
         long frames = p ? strtol(p + 7, NULL, 10) : -1;
         printf("idle 10 s on attract: %ld frames (first frame + one per 3 s language cycle), "
-               "CPU %.0f ms in all\n",
-               frames, cpu);
+               "CPU %.0f ms in all, %ld voluntary context switches (all threads; the loop sleeps "
+               "in poll() on the input devices between deadlines)\n",
+               frames, cpu, (long)ru.ru_nvcsw);
     }
 
     /* 3. Draw time of every screen, in process. */

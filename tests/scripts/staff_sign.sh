@@ -68,6 +68,75 @@ expect 1 "$Q" sign broken.json --key staff.secret
 [ ! -e broken.json.sig ] || bad "an invalid set was signed"
 expect 2 "$Q" verify set.json
 
+# Clips and per-set icons: sign lists them with their SHA-256 inside the set, verify checks
+# them; a set without files is signed byte for byte as before.
+cp signed.json plain.json
+expect 0 "$Q" sign plain.json --key staff.secret
+cmp -s plain.json signed.json || bad "sign changed a set that uses no files"
+mkdir -p media/clips media/icons
+cp "$WIJKPEIL_SRC/tests/qsets/clips/q1-nl.wav" media/clips/nl-q1.wav
+printf '\x89PNG money' >media/icons/money.png
+cat >media/set.json <<'EOF'
+{"format": "wijkpeil/1", "id": "met-geluid", "version": 1, "languages": ["nl"],
+ "title": {"nl": "Met geluid"},
+ "questions": [{"id": "waar", "type": "single", "text": {"nl": "Waar?"},
+   "text_audio": {"nl": "clips/nl-q1.wav"},
+   "options": [{"id": "hier", "icon": "money", "text": {"nl": "Hier"}},
+               {"id": "daar", "icon": "house", "text": {"nl": "Daar"}}]}]}
+EOF
+cp media/set.json media/unsigned.json
+expect 0 "$Q" sign media/set.json --key staff.secret
+says '"files" now lists 2 files'
+clip_sha=$(sha256sum media/clips/nl-q1.wav | cut -d' ' -f1)
+grep -q "\"clips/nl-q1.wav\": \"$clip_sha\"" media/set.json || bad "the clip's SHA-256 is not listed"
+grep -q '"icons/money.png"' media/set.json || bad "the set's own icon is not listed"
+grep -q '"icons/house.png"' media/set.json && bad "an icon that is not beside the set is listed"
+expect 0 "$Q" validate media/set.json
+expect 0 "$Q" verify media/set.json --key staff.public
+says "2 files as signed"
+cp media/set.json media/listed.json
+expect 0 "$Q" sign media/set.json --key staff.secret
+cmp -s media/set.json media/listed.json || bad "signing again changed an up-to-date list"
+# One byte of the clip changed after signing.
+cp media/clips/nl-q1.wav clip.orig
+printf 'X' | dd of=media/clips/nl-q1.wav bs=1 seek=44 conv=notrunc status=none
+expect 1 "$Q" verify media/set.json --key staff.public
+says "clips/nl-q1.wav was changed after the set was signed"
+# Signing again refreshes the list (the new bytes are what staff mean to sign).
+expect 0 "$Q" sign media/set.json --key staff.secret
+says '"files" now lists 2 files'
+expect 0 "$Q" verify media/set.json --key staff.public
+cp clip.orig media/clips/nl-q1.wav
+expect 0 "$Q" sign media/set.json --key staff.secret
+# A missing clip: sign refuses, naming it; verify names it too.
+mv media/clips/nl-q1.wav clip.away
+expect 1 "$Q" verify media/set.json --key staff.public
+says 'clip "clips/nl-q1.wav" not found'
+cp media/set.json before.json
+expect 1 "$Q" sign media/set.json --key staff.secret
+says 'clip "clips/nl-q1.wav" not found'
+cmp -s media/set.json before.json || bad "a refused sign changed the set"
+# A symlinked clip or icon is refused, even one leading to a file beside the set (a kiosk
+# refuses it on a stick).
+mv clip.away media/clips/real.wav
+ln -s real.wav media/clips/nl-q1.wav
+expect 1 "$Q" sign media/set.json --key staff.secret
+says "clips/nl-q1.wav is a symbolic link"
+rm media/clips/nl-q1.wav
+mv media/clips/real.wav media/clips/nl-q1.wav
+mv media/icons/money.png media/icons/real.png
+ln -s real.png media/icons/money.png
+expect 1 "$Q" sign media/set.json --key staff.secret
+says "icons/money.png is a symbolic link"
+rm media/icons/money.png
+mv media/icons/real.png media/icons/money.png
+# A clip the list does not name is refused by the validator (sign would add it).
+grep -v '"clips/nl-q1.wav": "' media/set.json >media/unlisted.json
+expect 1 "$Q" validate media/unlisted.json
+says 'clip "clips/nl-q1.wav" is not listed in "files"'
+expect 0 "$Q" sign media/unsigned.json --key staff.secret
+expect 0 "$Q" verify media/unsigned.json --key staff.public
+
 # pin-hash: a PIN on stdin gives a config line; letters are refused.
 echo 4711 | "$Q" pin-hash >out 2>err || bad "pin-hash failed"
 grep -q '^staff_pin_hash = \$argon2id\$' out || bad "pin-hash output: $(cat out)"

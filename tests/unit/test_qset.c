@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The inline sets below are written with ' for " so they stay readable; dq() swaps them back. */
@@ -204,6 +205,10 @@ static void test_strings_owned_by_set(void)
     "{'id':'" id "','type':'single'," TX ",'options':[" OPT("x") "," OPT("y") "]" rest "}"
 #define Q1(q)    HEAD "'questions':[" q "]}"
 #define Q2(a, b) HEAD "'questions':[" a "," b "]}"
+/* A question with a clip, and a set with a "files" list (F: entries) */
+#define SHA_Q1   "e7531525a8818a3b06dc5c4e09269c351688352352117dc6caa3bba02d876112"
+#define CLIP_Q   "{'id':'a','type':'smiley'," TX ",'text_audio':{'nl':'clips/q1-nl.wav'}}"
+#define QF(q, f) HEAD "'files':{" f "},'questions':[" q "]}"
 
 static const struct {
     const char *json;
@@ -386,6 +391,35 @@ static const struct {
     {Q1("{'id':'a','type':'single'," TX ",'options':[{'id':'x','text':{'nl':'x','en':'y'},"
         "'text_audio':{'en':'clips/none.wav'}}]}"),
      "t.json: a: option 'x': 'text_audio' for 'en': clip 'clips/none.wav' not found"},
+    /* "files": the SHA-256 of every file the set uses, inside the signed set */
+    {HEAD "'files':['clips/q1-nl.wav'],'questions':[" CLIP_Q "]}",
+     "t.json: 'files' must be an object of file -> SHA-256 (64 hex digits)"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'abc'"),
+     "t.json: 'files': the SHA-256 of 'clips/q1-nl.wav' must be a string of 64 hex digits"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "0'"),
+     "t.json: 'files': the SHA-256 of 'clips/q1-nl.wav' must be a string of 64 hex digits"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','/etc/passwd':'" SHA_Q1 "'"),
+     "t.json: 'files': '/etc/passwd' must be a path relative to the folder of the question set"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','clips/../x.wav':'" SHA_Q1 "'"),
+     "t.json: 'files': 'clips/../x.wav' must not contain '..'"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','./clips/q1-nl.wav':'" SHA_Q1 "'"),
+     "t.json: 'files': './clips/q1-nl.wav' must be a plain path such as"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','clips//q1-nl.wav':'" SHA_Q1 "'"),
+     "t.json: 'files': 'clips//q1-nl.wav' must be a plain path such as"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','clips\\\\a.wav':'" SHA_Q1 "'"),
+     "contains a backslash or control character"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','clips/welkom-nl.wav':'" SHA_Q1 "'"),
+     "t.json: 'files': 'clips/welkom-nl.wav' is not used by the set"},
+    {QF(CLIP_Q, "'clips/q1-nl.wav':'" SHA_Q1 "','icons/money.png':'" SHA_Q1 "'"),
+     "t.json: 'files': 'icons/money.png' is not used by the set"},
+    {QF("{'id':'s','type':'single'," TX ",'options':[{'id':'x','icon':'money','text':{'nl':'x',"
+        "'en':'y'}}]}",
+        "'icons/money.png':'" SHA_Q1 "'"),
+     "t.json: 'files': 'icons/money.png' not found (looked for "},
+    {QF(CLIP_Q, "'clips/welkom-nl.wav':'" SHA_Q1 "'"),
+     "t.json: a: 'text_audio' for 'nl': clip 'clips/q1-nl.wav' is not listed in 'files', so the "
+     "signature does not cover it"},
+    {QF(CLIP_Q, ""), "clip 'clips/q1-nl.wav' is not listed in 'files'"},
     /* JSON syntax: FILE:LINE:COLUMN */
     {"{'format': }", "t.json:1:12: unexpected token near"},
     {"{\n  'format': 'wijkpeil/1',\n  'id': 't',,\n}", "t.json:3:13: string or"},
@@ -622,6 +656,59 @@ static void test_clip_symlink(void)
     free(dir);
 }
 
+/* "files": the model lists exactly the files the set uses, with their SHA-256; without the list,
+ * the clips it names (so that a stick can refuse a set whose clips are not signed). */
+static void test_files_model(void)
+{
+    char *dir = test_tmpdir("qsetfiles");
+    char *clips = path_in(dir, "clips"), *icons = path_in(dir, "icons");
+    char *clip = path_in(dir, "clips/q1-nl.wav"), *icon = path_in(dir, "icons/money.png");
+    char *src = test_src("tests/qsets/clips/q1-nl.wav");
+    char buf[512];
+    FILE *f = fopen(src, "rb");
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(mkdir(clips, 0755) == 0 && mkdir(icons, 0755) == 0);
+    write_file(clip, buf, n);
+    write_file(icon, "png", 3);
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    char *json = dq(QF(CLIP_Q ",{'id':'s','type':'single'," TX
+                              ",'options':[{'id':'x','icon':'money','text':{'nl':'x','en':'y'}}]}",
+                       "'icons/money.png':'" SHA_Q1 "','clips/q1-nl.wav':'E7531525A8818A3B06DC5C4E"
+                       "09269C351688352352117DC6CAA3BBA02D876112'"));
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    if (!qs)
+        dump_diag(d);
+    if (qs) {
+        CHECK(qset_lists_files(qs));
+        CHECK(qset_n_files(qs) == 2);
+        CHECK_STR(qset_file_at(qs, 0)->path, "clips/q1-nl.wav");
+        CHECK_STR(qset_file_at(qs, 0)->sha256, SHA_Q1);
+        CHECK_STR(qset_file_at(qs, 1)->path, "icons/money.png");
+        CHECK(qset_file_at(qs, 2) == NULL);
+    }
+    qset_free(qs);
+    free(json);
+    json = dq(Q1(CLIP_Q));
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    if (qs) {
+        CHECK(!qset_lists_files(qs) && qset_n_files(qs) == 1);
+        CHECK_STR(qset_file_at(qs, 0)->path, "clips/q1-nl.wav");
+        CHECK(qset_file_at(qs, 0)->sha256 == NULL);
+    }
+    qset_free(qs);
+    free(json);
+    json = dq(Q1(SMILEY_A));
+    CHECK(qset_load_buffer(json, strlen(json), "s.json", dir, &qs, d) == 0 && qs);
+    if (qs)
+        CHECK(!qset_lists_files(qs) && qset_n_files(qs) == 0);
+    qset_free(qs);
+    unlink(clip), unlink(icon), rmdir(clips), rmdir(icons), rmdir(dir);
+    free(json), free(d), free(src), free(clip), free(icon), free(clips), free(icons), free(dir);
+}
+
 /* Every demo poll shipped in assets/demo/ validates. */
 static void test_demo_polls(void)
 {
@@ -659,6 +746,7 @@ int main(void)
     RUN(test_question_limit);
     RUN(test_size_and_missing);
     RUN(test_clip_symlink);
+    RUN(test_files_model);
     RUN(test_demo_polls);
     return test_main();
 }

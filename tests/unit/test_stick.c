@@ -2,6 +2,7 @@
  * refusing everything odd on a stick, the kiosk.conf whitelist, installing sets, and exporting
  * responses with nothing lost when the stick is read-only, full or pulled out. */
 #include "config.h"
+#include "qset.h"
 #include "sign.h"
 #include "stick.h"
 #include "store.h"
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,6 +559,218 @@ out:
     free(stick), free(qdir), free(data), free(k.dir);
 }
 
+/* ---- sets with clips and icons ("files") ---- */
+
+/* A set whose question has the clip CLIP (nl) and whose option has the icon money, listing the
+ * files given as "path":"sha256" pairs in files_json. */
+static char *clip_set(const char *id, const char *clip, const char *files_json)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf,
+             "{\"format\": \"wijkpeil/1\", \"id\": \"%s\", \"version\": 1,\n"
+             " \"languages\": [\"nl\"], \"title\": {\"nl\": \"Met geluid\"},\n"
+             " \"questions\": [{\"id\": \"waar\", \"type\": \"single\",\n"
+             "   \"text\": {\"nl\": \"Waar?\"}, \"text_audio\": {\"nl\": \"%s\"},\n"
+             "   \"options\": [{\"id\": \"hier\", \"icon\": \"money\", \"text\": {\"nl\": "
+             "\"Hier\"}}]}]%s%s%s}\n",
+             id, clip, files_json ? ",\n \"files\": {" : "", files_json ? files_json : "",
+             files_json ? "}" : "");
+    return strdup(buf);
+}
+
+/* "path": "sha256 of dir/path" */
+static char *file_entry(const char *dir, const char *rel)
+{
+    char *p = pathf("%s/%s", dir, rel), *data = NULL, buf[600];
+    size_t len = 0;
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    CHECK(wp_read_file(p, 1 << 20, &data, &len, NULL, 0) == 0);
+    crypto_hash_sha256(d, (const unsigned char *)data, len);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    snprintf(buf, sizeof buf, "\"%s\": \"%s\"", rel, hex);
+    free(p), free(data);
+    return strdup(buf);
+}
+
+/* A WAV clip: the bytes of the fixture, with one byte made different per name. */
+static void put_clip(const char *qdir, const char *rel, char tag)
+{
+    char *src = test_src("tests/qsets/clips/q1-nl.wav"), *data = NULL;
+    size_t len = 0;
+    CHECK(wp_read_file(src, 1 << 20, &data, &len, NULL, 0) == 0 && len > 40);
+    if (data) {
+        data[len - 1] = tag;
+        put(qdir, rel, data, len);
+    }
+    free(src), free(data);
+}
+
+/* Signs a set with one clip (and the money icon) listing exactly those files. */
+static void put_clip_set(const char *qdir, const char *name, const char *id, const char *clip,
+                         const unsigned char *sk)
+{
+    char *e1 = file_entry(qdir, clip), *e2 = file_entry(qdir, "icons/money.png");
+    char files[1200];
+    snprintf(files, sizeof files, "%s, %s", e1, e2);
+    char *set = clip_set(id, clip, files);
+    put_signed(qdir, name, set, sk);
+    free(e1), free(e2), free(set);
+}
+
+static void test_install_files(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-files");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    char *data = test_tmpdir("kiosk-files");
+    char *cdir = pathf("%s/%s", qdir, "clips"), *idir = pathf("%s/%s", qdir, "icons");
+    mkdirs(cdir), mkdirs(idir);
+    put_clip(qdir, "clips/nl-q1.wav", 'a');
+    put(qdir, "icons/money.png", "\x89PNG-money", 10);
+    put_clip_set(qdir, "met-geluid.json", "met-geluid", "clips/nl-q1.wav", k.sk1);
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "", path[STICK_PATH_LEN] = "";
+    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    const stick_set *set = s ? find_set(s, "met-geluid.json") : NULL;
+    CHECK(set != NULL);
+    if (!set)
+        goto out;
+    check_status(s, "met-geluid.json", STICK_SET_OK, NULL);
+    CHECK(set->n_files == 2);
+    CHECKF(stick_install(set, data, path, sizeof path, err, sizeof err) == 0, "install: %s", err);
+    char *want = pathf("%s/%s", data, "questionsets/met-geluid-v1/met-geluid-v1.json");
+    CHECK_STR(path, want);
+    /* The installed copy loads, and its clip and icon are files of its own folder. */
+    qset *qs = NULL;
+    qset_diag *d = calloc(1, sizeof *d);
+    CHECKF(qset_load_file(path, &qs, d) == 0, "installed set: %s", d->n ? d->msg[0] : "");
+    if (qs) {
+        const char *clip = qset_question_at(qs, 0)->text.audio[0];
+        char real[4096];
+        CHECK(realpath(data, real) != NULL);
+        CHECKF(clip && !strncmp(clip, real, strlen(real)) && exists(clip), "clip %s",
+               clip ? clip : "(none)");
+        char *icon = pathf("%s/%s", qset_base_dir(qs), "icons/money.png");
+        CHECK(exists(icon));
+        free(icon);
+        CHECK(qset_lists_files(qs) && qset_n_files(qs) == 2);
+    }
+    qset_free(qs);
+    free(d);
+    char *sig = pathf("%s/%s", data, "questionsets/met-geluid-v1/met-geluid-v1.json.sig");
+    CHECK(exists(sig));
+    /* Nothing else is left in questionsets (no temporary folder). */
+    char *qs_dir = pathf("%s/%s", data, "questionsets");
+    CHECK(count_entries(qs_dir) == 1);
+    stick_installed inst[STICK_MAX_INSTALLED];
+    int n = stick_list_installed(data, inst, STICK_MAX_INSTALLED, err, sizeof err);
+    CHECKF(n == 1 && !strcmp(inst[0].path, want), "listed %d", n);
+    /* Installing again: fine. A damaged installed clip is replaced whole. */
+    CHECK(stick_install(set, data, NULL, 0, err, sizeof err) == 0);
+    char *inst_clip = pathf("%s/%s", data, "questionsets/met-geluid-v1/clips/nl-q1.wav");
+    put(data, "questionsets/met-geluid-v1/clips/nl-q1.wav", "broken", 6);
+    CHECKF(stick_install(set, data, NULL, 0, err, sizeof err) == 0, "reinstall: %s", err);
+    char *got = NULL;
+    size_t len = 0;
+    CHECK(wp_read_file(inst_clip, 1 << 20, &got, &len, NULL, 0) == 0 && len > 6);
+    free(got);
+    CHECK(count_entries(qs_dir) == 1);
+    /* A clip changed on the stick after the scan: not installed, nothing left behind. */
+    rm_rf(qs_dir);
+    put_clip(qdir, "clips/nl-q1.wav", 'b');
+    CHECK(stick_install(set, data, NULL, 0, err, sizeof err) != 0 &&
+          strstr(err, "clips/nl-q1.wav"));
+    CHECK(count_entries(qs_dir) == 0);
+    free(want), free(sig), free(qs_dir), free(inst_clip);
+out:
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(data), rm_rf(k.dir);
+    free(stick), free(qdir), free(data), free(cdir), free(idir), free(k.dir);
+}
+
+static void test_refused_files(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick-badfiles");
+    char *qdir = pathf("%s/%s", stick, "WIJKPEIL/questionsets");
+    char *cdir = pathf("%s/%s", qdir, "clips"), *idir = pathf("%s/%s", qdir, "icons");
+    mkdirs(cdir), mkdirs(idir);
+    put(qdir, "icons/money.png", "\x89PNG-money", 10);
+    /* One byte of the clip changed after signing. */
+    put_clip(qdir, "clips/t.wav", 't');
+    put_clip_set(qdir, "tampered.json", "tampered", "clips/t.wav", k.sk1);
+    put_clip(qdir, "clips/t.wav", 'T');
+    /* The clip is not on the stick (the set lists it). */
+    put_clip(qdir, "clips/m.wav", 'm');
+    put_clip_set(qdir, "missing.json", "missing", "clips/m.wav", k.sk1);
+    char *m = pathf("%s/%s", qdir, "clips/m.wav");
+    unlink(m);
+    /* The clip is a symbolic link (to a file with the very bytes signed). */
+    put_clip(qdir, "clips/real.wav", 's');
+    char *real = pathf("%s/%s", qdir, "clips/real.wav"), *ln = pathf("%s/%s", qdir, "clips/s.wav");
+    CHECK(symlink(real, ln) == 0);
+    put_clip_set(qdir, "symlinked.json", "symlinked", "clips/s.wav", k.sk1);
+    /* A clip the signed list does not name, and a set with a clip and no list at all. */
+    put_clip(qdir, "clips/u.wav", 'u');
+    {
+        char *e = file_entry(qdir, "icons/money.png");
+        char *set = clip_set("unlisted", "clips/u.wav", e);
+        put_signed(qdir, "unlisted.json", set, k.sk1);
+        free(set), free(e);
+        set = clip_set("old", "clips/u.wav", NULL);
+        put_signed(qdir, "old.json", set, k.sk1);
+        free(set);
+    }
+    /* A listed icon that is too large (sparse, so the test stays fast). */
+    put_clip(qdir, "clips/b.wav", 'b');
+    put_clip_set(qdir, "big.json", "big", "clips/b.wav", k.sk1);
+    {
+        char *icon = pathf("%s/%s", qdir, "icons/money.png");
+        int fd = open(icon, O_WRONLY | O_TRUNC);
+        CHECK(fd >= 0 && ftruncate(fd, STICK_MAX_SET_FILE_BYTES + 1) == 0);
+        close(fd);
+        free(icon);
+    }
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0, "scan: %s", err);
+    if (!s)
+        goto out;
+    check_status(s, "tampered.json", STICK_SET_TAMPERED,
+                 "clips/t.wav was changed after the set was signed");
+    check_status(s, "missing.json", STICK_SET_INVALID, "clip \"clips/m.wav\" not found");
+    check_status(s, "symlinked.json", STICK_SET_UNSAFE, "clips/s.wav is a symbolic link");
+    check_status(s, "unlisted.json", STICK_SET_INVALID,
+                 "clip \"clips/u.wav\" is not listed in \"files\"");
+    check_status(s, "old.json", STICK_SET_INVALID,
+                 "clips/u.wav) that its signature does not cover");
+    check_status(s, "big.json", STICK_SET_TOO_LARGE, "icons/money.png is too large");
+    for (int i = 0; i < s->n_sets; i++) {
+        CHECK(s->sets[i].data == NULL && s->sets[i].files == NULL);
+        CHECK(stick_install(&s->sets[i], stick, NULL, 0, err, sizeof err) != 0);
+    }
+    /* A listed icon that is not on the stick is named too. */
+    stick_scan_free(s);
+    s = NULL;
+    char *icon = pathf("%s/%s", qdir, "icons/money.png");
+    unlink(icon);
+    put(qdir, "icons/money.png", "\x89PNG-money", 10);
+    put_clip(qdir, "clips/i.wav", 'i');
+    put_clip_set(qdir, "icon.json", "icon", "clips/i.wav", k.sk1);
+    unlink(icon);
+    CHECK(stick_scan_open(stick, &k.cfg, &s, err, sizeof err) == 0);
+    if (s)
+        check_status(s, "icon.json", STICK_SET_INVALID, "icons/money.png");
+    free(icon);
+out:
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(qdir), free(cdir), free(idir), free(k.dir), free(m), free(real), free(ln);
+}
+
 /* ---- export ---- */
 
 static store *make_store(const char *dir, int n)
@@ -896,6 +1110,8 @@ int main(void)
     RUN(test_kiosk_conf);
     RUN(test_kiosk_conf_admin_keys);
     RUN(test_install);
+    RUN(test_install_files);
+    RUN(test_refused_files);
     RUN(test_export_ok);
     RUN(test_export_pulled_and_cancelled);
     RUN(test_export_symlink_swap);

@@ -171,6 +171,9 @@ static void test_tap_within_a_frame_while_synthesising(void)
 static void test_reading_follows_and_tap_stops(void)
 {
     ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
+    if (tree_has("\"reading\": true")) /* left on by the test before: "stop reading" */
+        CHECK(tap_id("read-aloud"));
+    CHECK(!tree_has("\"reading\": true"));
     CHECK(tap_id("read-aloud"));
     CHECK(wait_heard(30000));
     CHECK(tree_has("\"speaking\": true"));
@@ -185,6 +188,11 @@ static void test_reading_follows_and_tap_stops(void)
     CHECK(wait_heard(30000));
     CHECK(tree_has("\"question\": \"kort\""));
     CHECK(tree_has("\"speaking\": true"));
+    /* Tapped again, the control says "stop reading" and does so. */
+    CHECK(tap_id("read-aloud"));
+    CHECK(wait_quiet(5000));
+    CHECK(!tree_has("\"reading\": true"));
+    CHECK(!tree_has("\"speaking\": true"));
 }
 
 static void test_volume_and_reset_for_next_resident(void)

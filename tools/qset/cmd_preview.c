@@ -25,6 +25,7 @@
 #define PREVIEW_DEFAULT_W_MM  531.0 /* a 24-inch 16:9 kiosk screen */
 #define PREVIEW_THUMB_W       384   /* width of the images in the index */
 #define PREVIEW_EXIT_FINDINGS 3
+#define PREVIEW_MAX_PANELS    16
 
 /* One saved screen. */
 typedef struct {
@@ -54,19 +55,25 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: wijkpeil-qset preview SET.json -o DIR [--size WxH] [--screen-width-mm MM]\n"
+        "usage: wijkpeil-qset preview SET.json -o DIR [--screen WxH@MMmm ...]\n"
         "                             [--viewing-distance-mm MM]\n"
         "Validates the set, then draws every screen (attract, language, every question,\n"
-        "still-there, thanks) in every language and in the four display modes with the\n"
-        "kiosk's renderer: DIR/LANG/NN-SCREEN.png (normal), NN-SCREEN-large.png,\n"
-        "NN-SCREEN-contrast.png and NN-SCREEN-large-contrast.png; each question is also\n"
-        "shown with answers chosen (NN-SCREEN-selected[-MODE].png), and long questions\n"
-        "that scroll add NN-SCREEN-scrollK[-MODE].png. DIR/index.html shows the languages\n"
-        "side by side. Every screen is checked for accessibility (target size and spacing, text\n"
-        "and outline contrast, text size, clipped text, overlaps, characters the fonts\n"
-        "cannot draw, reach); findings are printed and listed in index.html.\n"
-        "Defaults: --size %dx%d, --screen-width-mm %.0f (a 24-inch screen), viewing\n"
-        "distance 600 mm. Assets come from $WIJKPEIL_DATA (else %s).\n"
+        "still-there, thanks, save-error, closed) in every language and in the four display\n"
+        "modes with the kiosk's renderer, on each panel: a window of W x H pixels whose visible\n"
+        "width is MM millimetres (repeat --screen for several). Default: the panels kiosks\n"
+        "really have (7\" 800x480@155mm and 720x1280@88mm, 10.1\" 1280x800@217mm and\n"
+        "1024x600@222mm, 15.6\" 1920x1080@344mm, 21.5\" and 24\" 1920x1080@476mm/@531mm).\n"
+        "DIR/PANEL/LANG/NN-SCREEN.png (normal), NN-SCREEN-large.png, NN-SCREEN-contrast.png and\n"
+        "NN-SCREEN-large-contrast.png; questions also with answers chosen (-selected), the\n"
+        "\"more\" panel (-more) and each scroll position (-scrollK). DIR/index.html links the\n"
+        "panels; DIR/PANEL/index.html shows the languages side by side. Every screen is checked\n"
+        "for accessibility (target size and spacing, text and outline contrast, text size,\n"
+        "clipped text, overlaps, characters the fonts cannot draw, reach); the findings are\n"
+        "summarised by kind (a count and one example each), then listed in full (also in\n"
+        "DIR/PANEL/findings.txt and the panel's index.html).\n"
+        "--size WxH with --screen-width-mm MM is the older form of one --screen (default\n"
+        "%dx%d, %.0f mm). Viewing distance 600 mm unless given. Assets come from\n"
+        "$WIJKPEIL_DATA (else %s).\n"
         "Exit status: 0 valid and no findings; 3 valid but with accessibility findings;\n"
         "1 the set is invalid (the validator's messages are printed); 2 usage error or\n"
         "the preview could not be drawn or written.\n",
@@ -365,12 +372,131 @@ static int write_index(const preview *p, const qset *qs, const uistr *strings, i
     return rc;
 }
 
+/* One panel to draw: its folder name, window and visible width. */
+typedef struct {
+    char name[64];
+    int w, h;
+    double mm;
+} panel;
+
+/* Parses "WxH@MMmm" (e.g. 800x480@155mm). */
+static bool parse_screen(const char *s, panel *out)
+{
+    int used = 0;
+    double mm = 0;
+    if (sscanf(s, "%dx%d@%lfmm%n", &out->w, &out->h, &mm, &used) != 3 || s[used] || out->w < 320 ||
+        out->h < 240 || out->w > 8192 || out->h > 8192 || !(mm >= 50) || mm > 5000)
+        return false;
+    out->mm = mm;
+    snprintf(out->name, sizeof out->name, "%dx%d-%.0fmm", out->w, out->h, mm);
+    return true;
+}
+
+/* The kinds of finding, for the summary: what the checker's message says after the widget. */
+static const struct {
+    const char *needle, *kind;
+} finding_kinds[] = {
+    {"short side", "target smaller than 20 mm"},
+    {"only ", "targets closer than 3 mm"},
+    {"outline contrast", "outline contrast under 3:1"},
+    {"text contrast", "text contrast too low"},
+    {"capital height", "text too small"},
+    {"text clipped", "text clipped"},
+    {"text overflows", "text overflows its box"},
+    {"broken between letters", "word wider than its line"},
+    {"outside the", "outside the window"},
+    {"overlaps", "boxes overlap"},
+    {"no font can draw", "characters no font can draw"},
+    {"out of reach", "out of reach from a wheelchair"},
+};
+#define N_KINDS (int)(sizeof finding_kinds / sizeof finding_kinds[0])
+
+static int kind_of(const char *msg)
+{
+    for (int k = 0; k < N_KINDS; k++)
+        if (strstr(msg, finding_kinds[k].needle))
+            return k;
+    return N_KINDS; /* other */
+}
+
+/* Draws and checks every screen at one panel into dir; adds its findings to the summary. */
+static int preview_panel(const qset *qs, const uistr *strings, const char *dir, const panel *pn,
+                         long vd, int *count, int kinds[N_KINDS + 1],
+                         char examples[N_KINDS + 1][UI_CHECK_MSG_LEN + 80], int *pngs, char *err,
+                         size_t errlen)
+{
+    char path[PREVIEW_PATH_LEN];
+    preview p = {.dir = dir};
+    ui_walk *wk = NULL;
+    int rc = -1;
+    if (make_dir(dir, err, errlen) != 0)
+        return -1;
+    for (int l = 0; l < qset_n_languages(qs); l++) {
+        snprintf(path, sizeof path, "%s/%s", dir, qset_language(qs, l));
+        if (make_dir(path, err, errlen) != 0)
+            return -1;
+    }
+    p.rep = ui_check_report_new();
+    if (!p.rep) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    double ppm = pn->w / pn->mm;
+    ui_walk_options o = {.qs = qs,
+                         .data_dir = ui_walk_data_dir(),
+                         .width = pn->w,
+                         .height = pn->h,
+                         .px_per_mm = ppm,
+                         .viewing_distance_mm = (int)vd,
+                         .scroll = true,
+                         .states = true};
+    if (ui_walk_open(&o, &wk, err, errlen) != 0)
+        goto done;
+    if (ui_walk_run(wk, on_screen, &p, err, errlen) != 0) {
+        if (p.err[0])
+            wp_strlcpy(err, p.err, errlen);
+        goto done;
+    }
+    if (write_index(&p, qs, strings, pn->w, pn->h, ppm, err, errlen) != 0)
+        goto done;
+    for (int i = 0; i < ui_check_report_kept(p.rep); i++) {
+        const char *m = ui_check_report_message(p.rep, i);
+        int k = kind_of(m);
+        if (kinds[k]++ == 0)
+            snprintf(examples[k], sizeof examples[k], "panel=%s %s", pn->name, m);
+    }
+    *count += ui_check_report_count(p.rep);
+    *pngs += p.n;
+    printf("%s: %d screens x %d languages x %d modes (%d PNG files with answers chosen, the "
+           "\"more\" panel and scroll positions) in %s; %d finding%s\n",
+           pn->name, ui_walk_screens_per_language(wk), qset_n_languages(qs), UI_WALK_MODES, p.n,
+           dir, ui_check_report_count(p.rep), ui_check_report_count(p.rep) == 1 ? "" : "s");
+    rc = 0;
+done:
+    /* The full list, after the summary: kept in the panel's report file. */
+    if (rc == 0) {
+        buf b = {0};
+        for (int i = 0; i < ui_check_report_kept(p.rep); i++)
+            bprintf(&b, "panel=%s %s\n", pn->name, ui_check_report_message(p.rep, i));
+        snprintf(path, sizeof path, "%s/findings.txt", dir);
+        if (b.failed || stick_write_atomic(path, b.s ? b.s : "", b.len, 0644, err, errlen) != 0)
+            rc = -1;
+        free(b.s);
+    }
+    ui_walk_close(wk);
+    ui_check_report_free(p.rep);
+    free(p.shots);
+    return rc;
+}
+
 int cmd_preview(int argc, char **argv)
 {
     const char *set = NULL, *dir = NULL;
-    int W = PREVIEW_DEFAULT_W, H = PREVIEW_DEFAULT_H;
-    double width_mm = PREVIEW_DEFAULT_W_MM;
+    int W = 0, H = 0;
+    double width_mm = 0;
     long vd = 600;
+    panel panels[PREVIEW_MAX_PANELS];
+    int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
@@ -379,6 +505,16 @@ int cmd_preview(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "-o") && has) {
             dir = argv[++i];
+        } else if (!strcmp(a, "--screen") && has) {
+            if (np == PREVIEW_MAX_PANELS || !parse_screen(argv[++i], &panels[np])) {
+                fprintf(stderr,
+                        "wijkpeil-qset preview: --screen wants WIDTHxHEIGHT@MMmm (window "
+                        "320x240 to 8192x8192, visible width 50 to 5000 mm), e.g. "
+                        "800x480@155mm; at most %d\n",
+                        PREVIEW_MAX_PANELS);
+                return 2;
+            }
+            np++;
         } else if (!strcmp(a, "--size") && has) {
             int used = 0;
             if (sscanf(argv[++i], "%dx%d%n", &W, &H, &used) != 2 || argv[i][used] || W < 320 ||
@@ -412,16 +548,33 @@ int cmd_preview(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if ((W || width_mm) && np < PREVIEW_MAX_PANELS) {
+        /* The older form: one panel from --size and --screen-width-mm. */
+        panel *pn = &panels[np++];
+        pn->w = W ? W : PREVIEW_DEFAULT_W;
+        pn->h = H ? H : PREVIEW_DEFAULT_H;
+        pn->mm = width_mm ? width_mm : PREVIEW_DEFAULT_W_MM;
+        snprintf(pn->name, sizeof pn->name, "%dx%d-%.0fmm", pn->w, pn->h, pn->mm);
+    }
+    if (np == 0) /* the panels kiosks really have */
+        for (int k = 0; k < UI_WALK_N_PANELS; k++, np++) {
+            wp_strlcpy(panels[np].name, ui_walk_panels[k].name, sizeof panels[np].name);
+            panels[np].w = ui_walk_panels[k].width;
+            panels[np].h = ui_walk_panels[k].height;
+            panels[np].mm = ui_walk_panels[k].width_mm;
+        }
 
     int rc = 2;
     char err[WP_ERR_LEN] = "", path[PREVIEW_PATH_LEN];
     qset *qs = NULL;
     uistr *strings = NULL;
-    ui_walk *wk = NULL;
-    preview p = {.dir = dir};
     qset_diag *diag = calloc(1, sizeof *diag);
-    if (!diag) {
+    char(*examples)[UI_CHECK_MSG_LEN + 80] = calloc(N_KINDS + 1, sizeof *examples);
+    int kinds[N_KINDS + 1] = {0}, count = 0, pngs = 0;
+    if (!diag || !examples) {
         fprintf(stderr, "wijkpeil-qset preview: out of memory\n");
+        free(diag);
+        free(examples);
         return 2;
     }
     if (qset_load_file(set, &qs, diag) != 0) {
@@ -440,45 +593,54 @@ int cmd_preview(int argc, char **argv)
         goto fail;
     if (make_dir(dir, err, sizeof err) != 0)
         goto fail;
-    for (int l = 0; l < qset_n_languages(qs); l++) {
-        snprintf(path, sizeof path, "%s/%s", dir, qset_language(qs, l));
-        if (make_dir(path, err, sizeof err) != 0)
+    buf top = {0};
+    bputs(&top, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<title>Preview by panel</title>\n</head>\n<body>\n<h1>");
+    besc(&top, qset_title(qs)->s[0]);
+    bputs(&top, "</h1>\n<ul>\n");
+    for (int k = 0; k < np; k++) {
+        char pdir[PREVIEW_PATH_LEN];
+        snprintf(pdir, sizeof pdir, "%s/%s", dir, panels[k].name);
+        int before = count;
+        if (preview_panel(qs, strings, pdir, &panels[k], vd, &count, kinds, examples, &pngs, err,
+                          sizeof err) != 0) {
+            free(top.s);
             goto fail;
+        }
+        bputs(&top, "<li><a href=\"");
+        besc(&top, panels[k].name);
+        bputs(&top, "/index.html\">");
+        besc(&top, panels[k].name);
+        bprintf(&top, "</a> (%dx%d, %.0f mm wide): %d finding%s</li>\n", panels[k].w, panels[k].h,
+                panels[k].mm, count - before, count - before == 1 ? "" : "s");
     }
-    p.rep = ui_check_report_new();
-    if (!p.rep) {
-        wp_errf(err, sizeof err, "out of memory");
+    bputs(&top, "</ul>\n</body>\n</html>\n");
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    int wr = top.failed ? -1 : stick_write_atomic(path, top.s, top.len, 0644, err, sizeof err);
+    free(top.s);
+    if (wr != 0)
         goto fail;
+    /* The summary first (a count and one example per kind), then the full list. */
+    if (count) {
+        printf("Findings by kind:\n");
+        for (int k = 0; k <= N_KINDS; k++)
+            if (kinds[k])
+                printf("  %5d  %s, e.g. %s\n", kinds[k],
+                       k < N_KINDS ? finding_kinds[k].kind : "other", examples[k]);
+        printf("All findings:\n");
+        for (int k = 0; k < np; k++) {
+            char pf[PREVIEW_PATH_LEN];
+            snprintf(pf, sizeof pf, "%s/%s/findings.txt", dir, panels[k].name);
+            FILE *f = fopen(pf, "r");
+            char line[UI_CHECK_MSG_LEN + 128];
+            while (f && fgets(line, sizeof line, f))
+                fputs(line, stdout);
+            if (f)
+                fclose(f);
+        }
     }
-    double ppm = W / width_mm;
-    ui_walk_options o = {.qs = qs,
-                         .data_dir = ui_walk_data_dir(),
-                         .width = W,
-                         .height = H,
-                         .px_per_mm = ppm,
-                         .viewing_distance_mm = (int)vd,
-                         .scroll = true,
-                         .states = true};
-    if (ui_walk_open(&o, &wk, err, sizeof err) != 0)
-        goto fail;
-    int wr = ui_walk_run(wk, on_screen, &p, err, sizeof err);
-    if (wr != 0) {
-        if (p.err[0])
-            wp_strlcpy(err, p.err, sizeof err);
-        goto fail;
-    }
-    if (write_index(&p, qs, strings, W, H, ppm, err, sizeof err) != 0)
-        goto fail;
-    for (int i = 0; i < ui_check_report_kept(p.rep); i++)
-        printf("%s\n", ui_check_report_message(p.rep, i));
-    int count = ui_check_report_count(p.rep);
-    if (count > ui_check_report_kept(p.rep))
-        printf("... and %d more findings\n", count - ui_check_report_kept(p.rep));
-    printf("%s: %d screens x %d languages x %d modes (%d PNG files with answers chosen and scroll "
-           "positions) in %s; "
-           "%d accessibility finding%s; see %s/index.html\n",
-           set, ui_walk_screens_per_language(wk), qset_n_languages(qs), UI_WALK_MODES, p.n, dir,
-           count, count == 1 ? "" : "s", dir);
+    printf("%s: %d panel%s, %d PNG files in %s; %d accessibility finding%s; see %s/index.html\n",
+           set, np, np == 1 ? "" : "s", pngs, dir, count, count == 1 ? "" : "s", dir);
     rc = count ? PREVIEW_EXIT_FINDINGS : 0;
     goto done;
 fail:
@@ -486,11 +648,9 @@ fail:
     rc = 2;
 done:
     fflush(stdout);
-    ui_walk_close(wk);
-    ui_check_report_free(p.rep);
-    free(p.shots);
     uistr_free(strings);
     qset_free(qs);
     free(diag);
+    free(examples);
     return rc;
 }

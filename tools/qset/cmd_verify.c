@@ -1,10 +1,55 @@
-/* wijkpeil-qset verify: exit 0 only when SET.json.sig is a valid signature of SET.json's bytes. */
+/* wijkpeil-qset verify: exit 0 only when SET.json.sig is a valid signature of SET.json's bytes
+ * and every file the set lists in "files" is beside it with the SHA-256 listed. */
+#include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
+#include "stick.h"
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Checks the files the signed set lists. Returns the exit code. */
+static int verify_files(const char *set)
+{
+    qset *qs = NULL;
+    qset_diag *diag = calloc(1, sizeof *diag);
+    char report[8192];
+    int rc = 1;
+    if (!diag) {
+        fprintf(stderr, "wijkpeil-qset verify: out of memory\n");
+        return 2;
+    }
+    if (qset_load_file(set, &qs, diag) != 0) {
+        for (int i = 0; i < diag->n; i++)
+            fprintf(stderr, "%s\n", diag->msg[i]);
+        fprintf(stderr,
+                "wijkpeil-qset verify: %s: the signature is good, but the set does not load\n",
+                set);
+        goto done;
+    }
+    int bad = stick_check_files(qset_base_dir(qs), qs, report, sizeof report);
+    for (char *line = report; bad != 0 && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        fprintf(stderr, "wijkpeil-qset verify: %s: %s\n", set, line);
+        line = end ? end + 1 : line + strlen(line);
+    }
+    if (bad != 0) {
+        rc = bad < 0 ? 2 : 1;
+        goto done;
+    }
+    printf("%s: good signature", set);
+    if (qset_n_files(qs) > 0)
+        printf(", %d file%s as signed", qset_n_files(qs), qset_n_files(qs) == 1 ? "" : "s");
+    rc = 0;
+done:
+    qset_free(qs);
+    free(diag);
+    return rc;
+}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -24,8 +69,10 @@ int cmd_verify(int argc, char **argv)
     }
     int r = sign_verify_file(set, key, err, sizeof err);
     if (r == 0) {
-        printf("%s: good signature (%s)\n", set, key);
-        return 0;
+        int rc = verify_files(set);
+        if (rc == 0)
+            printf(" (%s)\n", key);
+        return rc;
     }
     fprintf(stderr, "wijkpeil-qset verify: %s\n", err);
     return r > 0 ? 1 : 2;

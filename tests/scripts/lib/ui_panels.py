@@ -125,10 +125,24 @@ def start_in_attract_language():
             sc.verify(ck)
 
 
+def too_small():
+    """Below the smallest panel the kiosk still starts and says so."""
+    for panel, warned in ((("tiny", 480, 320, 70), True), (PANELS[0], False)):
+        name = "small-" + panel[0]
+        sc = Script(TMP, name)
+        sc.add("expect-screen attract", "quit")
+        rc, err = run_kiosk(sc.lines, os.path.join(TMP, name + ".db"), TMP, name,
+                            ["--config", conf(panel, name), "--window", "%dx%d" % panel[1:3]],
+                            window=False)
+        ck.eq(rc, 0, "%s: the kiosk starts" % name)
+        ck.eq("smaller than the smallest panel" in err, warned, "%s: warned at start" % name)
+
+
 for panel in PANELS:
     for lang in ("nl", "ar"):
         for large in (False, True):
             poll_end_to_end(panel, lang, large)
 double_tap()
 start_in_attract_language()
+too_small()
 ck.done()
