@@ -37,29 +37,30 @@ static bool wait_idle(speech *s)
     return !speech_busy(s);
 }
 
-static bool wait_synth(speech *s, int n)
+/* Waits until the latest request's stats reach n: segments finished (played false) or samples
+ * handed to the device (played true). */
+static bool wait_stat(speech *s, bool played, long n)
 {
     double end = now_ms() + TEST_GUARD_MS;
     speech_stats st;
-    speech_get_stats(s, &st);
-    while (st.segments_done < n && now_ms() < end) {
-        SDL_Delay(5);
+    for (;;) {
         speech_get_stats(s, &st);
+        long v = played ? st.played_samples : st.segments_done;
+        if (v >= n || now_ms() >= end)
+            return v >= n;
+        SDL_Delay(2);
     }
-    return st.segments_done >= n;
+}
+
+static bool wait_synth(speech *s, int n)
+{
+    return wait_stat(s, false, n);
 }
 
 /* Waits until the device has been handed at least n samples of the latest request. */
 static bool wait_played(speech *s, long n)
 {
-    double end = now_ms() + TEST_GUARD_MS;
-    speech_stats st;
-    speech_get_stats(s, &st);
-    while (st.played_samples < n && now_ms() < end) {
-        SDL_Delay(2);
-        speech_get_stats(s, &st);
-    }
-    return st.played_samples >= n;
+    return wait_stat(s, true, n);
 }
 
 /* Says seg, waits for its first audio to reach the device, stops; N_TIMED times. Returns the
