@@ -687,14 +687,18 @@ static int run_interactive(app *a)
     }
     bool dirty = true, running = true;
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
-    /* Fault injection for the watchdog test: the main loop hangs after this many ms (while
-     * the other threads go on), so systemd must see the pings stop. */
+    /* Fault injection for the watchdog test: the main loop hangs this many ms after the first
+     * frame (READY=1; however long a loaded machine took to get there) while the other threads
+     * go on, so systemd must see the pings stop. */
     const char *hang = SDL_getenv("WIJKPEIL_TEST_HANG_MS");
     long hang_ms = 0;
-    int64_t hang_at =
-        hang && wp_parse_int(hang, 1, 86400000L, &hang_ms) ? wp_mono_ms() + hang_ms : INT64_MAX;
+    if (!hang || !wp_parse_int(hang, 1, 86400000L, &hang_ms))
+        hang_ms = 0;
+    int64_t hang_at = INT64_MAX;
     while (running) {
         int64_t now = wp_mono_ms();
+        if (hang_ms && hang_at == INT64_MAX && a->frames > 0)
+            hang_at = a->first_frame_mono + hang_ms;
         if (app_step(a, now))
             dirty = true;
         if (dirty) {

@@ -1568,21 +1568,33 @@ int stick_export_with(const fsio_ops *ops, store *st, const char *stick_root, bo
     efd = fsio_mkdir_open(ops, FSIO_STICK, wfd, "export", edir, err, errlen);
     if (efd < 0)
         goto done;
+    /* A second export within the same second gets a counter after the time (DATE.2, DATE.3,
+     * ...), which sorts after the first; an earlier export is never overwritten. */
     static const char *const suffix[3] = {"responses.jsonl", "responses.csv", "kiosk.log"};
-    for (int i = 0; i < 3; i++) {
-        if ((size_t)snprintf(name[i], sizeof name[i], "%s-%s-%s", dev, date, suffix[i]) >=
-                sizeof name[i] ||
-            (size_t)snprintf(path[i], sizeof path[i], "%s/%s", edir, name[i]) >= sizeof path[i]) {
-            wp_errf(err, errlen, "%s: path too long", edir);
-            goto done;
+    bool taken = true;
+    for (int n = 1; taken && n <= STICK_EXPORTS_PER_SECOND; n++) {
+        char stamp[48];
+        if (n == 1)
+            wp_strlcpy(stamp, date, sizeof stamp);
+        else
+            snprintf(stamp, sizeof stamp, "%s.%d", date, n);
+        taken = false;
+        for (int i = 0; i < 3; i++) {
+            if ((size_t)snprintf(name[i], sizeof name[i], "%s-%s-%s", dev, stamp, suffix[i]) >=
+                    sizeof name[i] ||
+                (size_t)snprintf(path[i], sizeof path[i], "%s/%s", edir, name[i]) >=
+                    sizeof path[i]) {
+                wp_errf(err, errlen, "%s: path too long", edir);
+                goto done;
+            }
+            struct stat sst;
+            if (fstatat(efd, name[i], &sst, AT_SYMLINK_NOFOLLOW) == 0)
+                taken = true;
         }
     }
-    for (int i = 0; i < 3; i++) {
-        struct stat sst;
-        if (fstatat(efd, name[i], &sst, AT_SYMLINK_NOFOLLOW) == 0) {
-            wp_errf(err, errlen, "%s exists already: wait a second and export again", path[i]);
-            goto done;
-        }
+    if (taken) {
+        wp_errf(err, errlen, "%s exists already: wait a second and export again", path[0]);
+        goto done;
     }
     if (store_foreach(st, after, false, 0, count_row, &rows, err, errlen) != 0)
         goto done;

@@ -191,12 +191,17 @@ typedef struct {
  * nothing to do), -1 with a message otherwise. */
 int stick_request_eject(const char *stick_root, const char *runtime_dir, char *err, size_t errlen);
 
+/* Exports to one stick within one second (the counter in the file names) before refusing. */
+#define STICK_EXPORTS_PER_SECOND 99
+
 /* Store meta key holding the highest seq exported to a stick. */
 #define STICK_META_LAST_EXPORT "last_export_seq"
 
 /* Exports responses (all, or those after the last successful export when since_last) to
  * STICK/WIJKPEIL/export/DEVICE-DATE-responses.csv and .jsonl, plus a copy of log_path (may
- * be NULL or "") as DEVICE-DATE-kiosk.log. DATE is now_ms in UTC (YYYYMMDD-HHMMSS). Each file is
+ * be NULL or "") as DEVICE-DATE-kiosk.log. DATE is now_ms in UTC (YYYYMMDD-HHMMSS); a later
+ * export within the same second adds a counter (YYYYMMDD-HHMMSS.2, .3, ... up to
+ * STICK_EXPORTS_PER_SECOND), so it never overwrites or refuses an earlier one. Each file is
  * written to a temporary name, fsynced and renamed, then the folder is fsynced. The last
  * exported seq is recorded in the store only after everything succeeded. On failure (stick
  * full, read-only, pulled out) returns -1 with a message, no file is left under a final name,

@@ -41,7 +41,9 @@ if "$C" status 2>/dev/null; then bad "command without --db accepted"; fi
 # --- serve ------------------------------------------------------------------------------
 "$C" serve --db "$DB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SRV=$!
-for _ in $(seq 100); do grep -q listening "$TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=lib/wait_line.sh
+. "$(dirname "$0")/lib/wait_line.sh"
+wait_line "$TMP/serve.out" listening "$SRV" || true # the checks below say what is missing
 PORT=$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")
 URL="http://127.0.0.1:$PORT"
 check "serve printed its port" test -n "$PORT"

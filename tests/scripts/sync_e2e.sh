@@ -85,7 +85,9 @@ check "token never printed" bash -c "! grep -q '$TOK' '$TMP/s1.out'"
 # --- collector up -------------------------------------------------------------------------
 "$C" serve --db "$CDB" --listen "127.0.0.1:$PORT" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SRV=$!
-for _ in $(seq 100); do grep -q listening "$TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=lib/wait_line.sh
+. "$(dirname "$0")/lib/wait_line.sh"
+wait_line "$TMP/serve.out" listening "$SRV" || true # the checks below say what is missing
 rc=0
 "$K" sync --config "$TMP/kiosk.conf" --db "$TMP/kiosk.db" >"$TMP/s2.out" 2>&1 || rc=$?
 check "sync: exit 0" test "$rc" -eq 0

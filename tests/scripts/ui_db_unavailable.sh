@@ -25,15 +25,24 @@ expect-screen save-error
 wait 20000
 expect-screen attract
 expect-widget storage-error
-# the medium comes back (a shell makes the folder during this real-time pause)
-sleep 1500
+# the medium comes back: the test reads at.fifo (so it knows the kiosk is here), makes the
+# folder, and only then opens go.fifo, which this command waits for
+tree $tmp/at.fifo
+tree $tmp/go.fifo
 wait 6000
 expect-no-widget storage-error
 S
-(sleep 0.7; mkdir -p "$tmp/later") &
-"$WIJKPEIL" --questionset "$tmp/poll.json" --db "$db" --script "$tmp/s.txt" 2>"$tmp/err" || {
-  echo "FAIL: script failed"; cat "$tmp/err"; exit 1; }
-wait
+mkfifo "$tmp/at.fifo" "$tmp/go.fifo"
+"$WIJKPEIL" --questionset "$tmp/poll.json" --db "$db" --script "$tmp/s.txt" 2>"$tmp/err" &
+pid=$!
+# The guards only stop a kiosk that died before reaching the FIFOs.
+if timeout 300 cat "$tmp/at.fifo" >/dev/null; then
+  mkdir -p "$tmp/later"
+  timeout 300 cat "$tmp/go.fifo" >/dev/null || true
+fi
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 0 ] || { echo "FAIL: script failed ($rc)"; cat "$tmp/err"; exit 1; }
 fails=0
 grep -q "ERROR: .*kiosk.db" "$tmp/err" || { echo "FAIL: no error in the log"; fails=$((fails + 1)); }
 grep -q "after an earlier failure" "$tmp/err" || { echo "FAIL: not stored later"; fails=$((fails + 1)); }

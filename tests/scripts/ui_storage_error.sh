@@ -58,7 +58,8 @@ S
 } >"$TMP/prefill.txt"
 "${KIOSK[@]}" --script "$TMP/prefill.txt" >/dev/null 2>"$TMP/prefill.log" &
 PID=$!
-for _ in $(seq 1 300); do
+# Until the log says the six are stored; the 300 s limit only guards against a hang.
+for _ in $(seq 1 3000); do
     [ "$(grep -c 'stored complete response' "$TMP/prefill.log" || true)" -ge 6 ] && break
     kill -0 "$PID" 2>/dev/null || break
     sleep 0.1

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define CLIP_AMP 16000
+#define FRAME_MS 16.7 /* one frame at 60 Hz: what a UI thread may lose without anyone seeing */
+#define N_TIMED  9    /* timed calls per median */
 
 static double now_ms(void)
 {
@@ -26,25 +28,55 @@ static speech *open_speech(Uint32 event_type, int volume)
     return s;
 }
 
-/* Waits until pred holds or timeout_ms passes; returns whether it held. */
-static bool wait_idle(speech *s, int timeout_ms)
+/* The waits below poll the worker's state; their TEST_GUARD_MS only ends a hang. */
+static bool wait_idle(speech *s)
 {
-    double end = now_ms() + timeout_ms;
+    double end = now_ms() + TEST_GUARD_MS;
     while (speech_busy(s) && now_ms() < end)
         SDL_Delay(5);
     return !speech_busy(s);
 }
 
-static bool wait_synth(speech *s, int n, int timeout_ms)
+/* Waits until the latest request's stats reach n: segments finished (played false) or samples
+ * handed to the device (played true). */
+static bool wait_stat(speech *s, bool played, long n)
 {
-    double end = now_ms() + timeout_ms;
+    double end = now_ms() + TEST_GUARD_MS;
     speech_stats st;
-    speech_get_stats(s, &st);
-    while (st.segments_done < n && now_ms() < end) {
-        SDL_Delay(5);
+    for (;;) {
         speech_get_stats(s, &st);
+        long v = played ? st.played_samples : st.segments_done;
+        if (v >= n || now_ms() >= end)
+            return v >= n;
+        SDL_Delay(2);
     }
-    return st.segments_done >= n;
+}
+
+static bool wait_synth(speech *s, int n)
+{
+    return wait_stat(s, false, n);
+}
+
+/* Waits until the device has been handed at least n samples of the latest request. */
+static bool wait_played(speech *s, long n)
+{
+    return wait_stat(s, true, n);
+}
+
+/* Says seg, waits for its first audio to reach the device, stops; N_TIMED times. Returns the
+ * median time from speech_say to the first audio (speech_stats.first_audio_ms). */
+static double first_audio_median(speech *s, const speech_segment *seg)
+{
+    double ms[N_TIMED];
+    for (int i = 0; i < N_TIMED; i++) {
+        CHECK(speech_say(s, seg, 1) == 0);
+        CHECK(wait_played(s, 1));
+        speech_stats st;
+        speech_get_stats(s, &st);
+        ms[i] = st.first_audio_ms;
+        speech_stop(s);
+    }
+    return test_median(ms, N_TIMED);
 }
 
 static void put_le16(FILE *f, unsigned v)
@@ -123,7 +155,7 @@ static void test_every_language_has_voice(void)
     for (int i = 0; i < 6; i++)
         segs[i] = (speech_segment){.text = words[i], .lang = resident[i], .tag = i};
     CHECK(speech_say(s, segs, 6) == 0);
-    CHECK(wait_synth(s, 6, 20000));
+    CHECK(wait_synth(s, 6));
     speech_stats st;
     speech_get_stats(s, &st);
     for (int i = 0; i < 6; i++)
@@ -141,7 +173,7 @@ static void test_languages_produce_sound(void)
                              {.text = AR_Q, .lang = "ar", .tag = 1},
                              {.text = UK_Q, .lang = "uk", .tag = 2}};
     CHECK(speech_say(s, segs, 3) == 0);
-    CHECK(wait_synth(s, 3, 20000));
+    CHECK(wait_synth(s, 3));
     speech_stats st;
     speech_get_stats(s, &st);
     CHECK(st.n_segments == 3);
@@ -155,15 +187,40 @@ static void test_languages_produce_sound(void)
                 st.peak[i]);
     }
     /* The device really receives non-silent audio. */
-    double end = now_ms() + 3000;
+    double end = now_ms() + TEST_GUARD_MS;
     while (now_ms() < end && st.played_peak < 3000) {
         SDL_Delay(10);
         speech_get_stats(s, &st);
     }
     CHECKF(st.played_peak >= 3000, "played peak %d", st.played_peak);
-    CHECKF(st.first_audio_ms >= 0 && st.first_audio_ms < 300, "first audio after %.1f ms",
-           st.first_audio_ms);
+    CHECKF(st.first_audio_ms >= 0, "first audio after %.1f ms", st.first_audio_ms);
     fprintf(stderr, "  first audio of a question after %.1f ms\n", st.first_audio_ms);
+    speech_close(s);
+}
+
+/* Synthesis is streamed: the first audio of a long text comes as soon as that of a word. (How
+ * soon in milliseconds is a benchmark figure, bench_speech; a loaded machine slows both of
+ * these alike, while a kiosk that synthesised a text before playing it would add the whole
+ * synthesis to the long one.) */
+static void test_first_audio_streamed(void)
+{
+    speech *s = open_speech(0, 0);
+    if (!s)
+        return;
+    char text[4096];
+    size_t pos = 0;
+    while (pos + strlen(NL_Q) + 2 < sizeof text)
+        pos += (size_t)snprintf(text + pos, sizeof text - pos, "%s ", NL_Q);
+    speech_segment word = {.text = "Ja", .lang = "nl", .tag = 0};
+    speech_segment question = {.text = text, .lang = "nl", .tag = 0};
+    double w = first_audio_median(s, &word);
+    double q = first_audio_median(s, &question);
+    fprintf(stderr, "  first audio: a word %.1f ms, a %zu-character text %.1f ms (medians)\n", w,
+            pos, q);
+    /* One device buffer (1024 samples) of slack: where in its period a request falls. */
+    double buffer_ms = 1024.0 * 1000 / SPEECH_RATE;
+    CHECKF(q < 2 * w + buffer_ms, "first audio of a long text after %.1f ms, of a word %.1f ms", q,
+           w);
     speech_close(s);
 }
 
@@ -184,57 +241,82 @@ static void test_say_and_stop_never_block(void)
     CHECK(pos > 5000);
 
     speech_segment seg = {.text = text, .lang = "nl", .tag = 3};
-    /* Each say replaces one whose synthesis is running (and, after the longer waits, seconds
-     * of queued audio). On this shared 2-core machine a thread can lose its core for a few ms,
-     * so: nine in ten under 5 ms, and every one within a 60 Hz frame. */
-    enum { N_SAY = 10 };
-    double worst = 0, sum = 0;
-    int fast = 0;
-    for (int i = 0; i < N_SAY; i++) {
+    /* Each say replaces one whose synthesis is running (every other one after a first audio
+     * reached the device, so with audio queued as well). The yardstick is the same call on an
+     * idle engine in the same run: a loaded machine slows both alike, while a say that waited on
+     * synthesis would add that to every call. */
+    double idle[N_TIMED], busy[N_TIMED];
+    for (int i = 0; i < N_TIMED; i++) {
         double t0 = now_ms();
         CHECK(speech_say(s, &seg, 1) == 0);
-        double dt = now_ms() - t0;
-        worst = dt > worst ? dt : worst;
-        sum += dt;
-        fast += dt < 5.0;
-        SDL_Delay(i % 2 ? 15 : 250);
+        idle[i] = now_ms() - t0;
+        speech_stop(s);
     }
-    CHECKF(fast >= N_SAY - 1, "only %d of %d speech_say calls took < 5 ms", fast, N_SAY);
-    CHECKF(worst < 1000.0 / 60, "speech_say took %.3f ms", worst);
-    fprintf(stderr, "  speech_say (5,000 chars, synthesis running): mean %.3f ms, worst %.3f ms\n",
-            sum / N_SAY, worst);
+    CHECK(speech_say(s, &seg, 1) == 0);
+    for (int i = 0; i < N_TIMED; i++) {
+        if (i % 2)
+            CHECK(wait_played(s, 1));
+        double t0 = now_ms();
+        CHECK(speech_say(s, &seg, 1) == 0);
+        busy[i] = now_ms() - t0;
+    }
+    double base = test_median(idle, N_TIMED), med = test_median(busy, N_TIMED);
+    fprintf(stderr,
+            "  speech_say (5,000 chars, synthesis running): median %.3f ms, worst %.3f ms; on an "
+            "idle engine median %.3f ms\n",
+            med, busy[N_TIMED - 1], base);
+    CHECKF(med < 2 * base + FRAME_MS / 2, "speech_say took %.3f ms (%.3f ms on an idle engine)",
+           med, base);
 
-    /* Synthesis keeps going (streamed) but never runs more than SPEECH_MAX_AHEAD_MS ahead. */
+    /* Synthesis keeps going (streamed) but never runs more than SPEECH_MAX_AHEAD_MS ahead of
+     * playback: by the time the device has played two seconds, synthesis unbounded would have
+     * made minutes. */
+    CHECK(wait_played(s, 2L * SPEECH_RATE));
     speech_stats a, b;
-    speech_get_stats(s, &a);
-    SDL_Delay(1500);
     speech_get_stats(s, &b);
-    CHECKF(b.samples[0] > a.samples[0] || b.samples[0] > SPEECH_RATE * 10,
-           "synthesis progresses: %ld -> %ld", a.samples[0], b.samples[0]);
     long cap = (long)SPEECH_RATE * (SPEECH_MAX_AHEAD_MS / 1000 + 5);
+    CHECKF(b.samples[0] > SPEECH_RATE * 2, "synthesis progresses: %ld samples", b.samples[0]);
     CHECKF(b.samples[0] < cap, "synthesis ran %ld samples ahead (cap %ld)", b.samples[0], cap);
     CHECK(speech_current_tag(s) == 3);
     CHECK(speech_busy(s));
 
-    /* Queries and stop answer at once while the worker is busy. */
-    double t0 = now_ms();
-    (void)speech_current_tag(s);
-    (void)speech_busy(s);
-    speech_set_volume(s, 4);
-    double tq = now_ms() - t0;
-    CHECKF(tq < 5.0, "queries took %.3f ms", tq);
+    /* Queries answer at once while the worker is busy (compared with the same while idle). */
+    for (int round = 0; round < 2; round++) {
+        double *took = round ? busy : idle;
+        if (round)
+            CHECK(speech_say(s, &seg, 1) == 0);
+        else
+            speech_stop(s);
+        for (int i = 0; i < N_TIMED; i++) {
+            double t0 = now_ms();
+            (void)speech_current_tag(s);
+            (void)speech_busy(s);
+            speech_set_volume(s, 4);
+            took[i] = now_ms() - t0;
+        }
+    }
+    base = test_median(idle, N_TIMED), med = test_median(busy, N_TIMED);
+    CHECKF(med < 2 * base + FRAME_MS / 2, "queries took %.3f ms (%.3f ms idle)", med, base);
 
-    CHECK(speech_say(s, &seg, 1) == 0); /* restart so synthesis is surely in progress */
-    SDL_Delay(5);
-    t0 = now_ms();
-    speech_stop(s);
-    double ts = now_ms() - t0;
-    CHECKF(ts < 5.0, "speech_stop took %.3f ms", ts);
-    fprintf(stderr, "  speech_stop during synthesis: %.3f ms\n", ts);
-    CHECK(speech_current_tag(s) == -1);
-    CHECK(!speech_busy(s));
+    /* And so does stop during synthesis (compared with a stop when nothing is said). */
+    for (int i = 0; i < N_TIMED; i++) {
+        speech_stop(s);
+        double t0 = now_ms();
+        speech_stop(s);
+        idle[i] = now_ms() - t0;
+        CHECK(speech_say(s, &seg, 1) == 0); /* restart so synthesis is surely in progress */
+        t0 = now_ms();
+        speech_stop(s);
+        busy[i] = now_ms() - t0;
+        CHECK(speech_current_tag(s) == -1);
+        CHECK(!speech_busy(s));
+    }
+    base = test_median(idle, N_TIMED), med = test_median(busy, N_TIMED);
+    CHECKF(med < 2 * base + FRAME_MS / 2, "speech_stop took %.3f ms (%.3f ms idle)", med, base);
+    fprintf(stderr, "  speech_stop during synthesis: median %.3f ms (idle %.3f ms)\n", med, base);
 
-    /* Silence follows: no more samples reach the device and the worker stops synthesising. */
+    /* Silence follows: no more samples reach the device and the worker stops synthesising.
+     * (An observation window: a slow machine can only make it see less, never fail it.) */
     SDL_Delay(100);
     speech_get_stats(s, &a);
     SDL_Delay(400);
@@ -245,13 +327,29 @@ static void test_say_and_stop_never_block(void)
            b.synth_total);
     CHECK(speech_current_tag(s) == -1);
 
-    /* Closing while a long text is being spoken returns promptly. */
-    CHECK(speech_say(s, &seg, 1) == 0);
-    SDL_Delay(50);
-    t0 = now_ms();
+    /* Closing while a long text is being spoken returns promptly: compared with closing an
+     * idle engine (the device's own buffer), not with the minutes the text would take. */
     speech_close(s);
-    double tc = now_ms() - t0;
-    CHECKF(tc < 300.0, "speech_close took %.1f ms", tc);
+    double closes[3];
+    for (int i = 0; i < 3; i++) {
+        s = open_speech(0, 0);
+        if (!s)
+            break;
+        double t0 = now_ms();
+        speech_close(s);
+        closes[i] = now_ms() - t0;
+    }
+    s = open_speech(0, 0);
+    if (s) {
+        base = test_median(closes, 3);
+        CHECK(speech_say(s, &seg, 1) == 0);
+        CHECK(wait_played(s, 1));
+        double t0 = now_ms();
+        speech_close(s);
+        double tc = now_ms() - t0;
+        fprintf(stderr, "  speech_close while speaking: %.1f ms (idle %.1f ms)\n", tc, base);
+        CHECKF(tc < 4 * base + 250, "speech_close took %.1f ms (%.1f ms idle)", tc, base);
+    }
     free(text);
 }
 
@@ -271,14 +369,12 @@ static void test_tags_follow_what_is_heard(void)
     CHECK(speech_say(s, segs, 3) == 0);
     CHECK(speech_busy(s));
     int seen[16], n_seen = 0;
-    double when[16];
     int last = -1;
-    double end = now_ms() + 15000;
+    double end = now_ms() + TEST_GUARD_MS;
     while (speech_busy(s) && now_ms() < end) {
         int t = speech_current_tag(s);
         if (t != last && n_seen < 16) {
-            seen[n_seen] = t;
-            when[n_seen++] = now_ms();
+            seen[n_seen++] = t;
             last = t;
         }
         SDL_Delay(2);
@@ -287,11 +383,6 @@ static void test_tags_follow_what_is_heard(void)
     CHECK(speech_current_tag(s) == -1);
     CHECKF(n_seen == 3 && seen[0] == 5 && seen[1] == 6 && seen[2] == 7, "tags seen: %d (%d %d %d)",
            n_seen, n_seen > 0 ? seen[0] : -9, n_seen > 1 ? seen[1] : -9, n_seen > 2 ? seen[2] : -9);
-    if (n_seen == 3) {
-        /* A word plus the 400 ms pause lies between two highlights. */
-        CHECKF(when[1] - when[0] >= SPEECH_PAUSE_MS, "5 -> 6 after %.0f ms", when[1] - when[0]);
-        CHECKF(when[2] - when[1] >= SPEECH_PAUSE_MS, "6 -> 7 after %.0f ms", when[2] - when[1]);
-    }
 
     /* The same changes arrived as SDL events, ending with -1. */
     SDL_Event evs[16];
@@ -302,10 +393,16 @@ static void test_tags_follow_what_is_heard(void)
         CHECKF(evs[i].user.code == want[i], "event %d code %d", i, evs[i].user.code);
         CHECK(evs[i].user.data1 == s);
     }
+    /* A word plus the 400 ms pause lies between two highlights: timed by the events' own
+     * stamps (taken by the audio thread as it pushes them), not by when this loop saw them. */
+    for (int i = 1; ne == 4 && i < 3; i++)
+        CHECKF(evs[i].user.timestamp - evs[i - 1].user.timestamp >= SPEECH_PAUSE_MS,
+               "%d -> %d after %u ms", want[i - 1], want[i],
+               (unsigned)(evs[i].user.timestamp - evs[i - 1].user.timestamp));
 
     /* A stop while a segment is heard pushes -1 too. */
     CHECK(speech_say(s, segs, 3) == 0);
-    end = now_ms() + 3000;
+    end = now_ms() + TEST_GUARD_MS;
     while (speech_current_tag(s) != 5 && now_ms() < end)
         SDL_Delay(2);
     CHECK(speech_current_tag(s) == 5);
@@ -330,7 +427,7 @@ static void test_clip_plays_instead(void)
         {.text = NULL, .lang = "so", .clip = wav8, .tag = 2},
         {.text = "Terugval", .lang = "nl", .clip = missing, .tag = 3}};
     CHECK(speech_say(s, segs, 3) == 0);
-    CHECK(wait_synth(s, 3, 10000));
+    CHECK(wait_synth(s, 3));
     speech_stats st;
     speech_get_stats(s, &st);
     for (int i = 0; i < 2; i++) {
@@ -341,7 +438,7 @@ static void test_clip_plays_instead(void)
     CHECKF(abs(st.peak[0] - CLIP_AMP) < 800, "16-bit clip peak %d", st.peak[0]);
     CHECKF(abs(st.peak[1] - CLIP_AMP) < 1200, "8-bit clip peak %d", st.peak[1]);
     CHECK(!st.from_clip[2] && st.samples[2] > SPEECH_RATE / 4); /* missing clip: synthesised */
-    CHECK(wait_idle(s, 10000));
+    CHECK(wait_idle(s));
     speech_get_stats(s, &st);
     CHECKF(st.played_peak >= CLIP_AMP - 800, "played peak %d", st.played_peak);
     speech_close(s);
@@ -367,7 +464,7 @@ static int disk_peak(const char *dir, const char *clip, int volume, int set_afte
         speech_set_volume(s, set_after_open);
     speech_segment seg = {.text = "x", .lang = "nl", .clip = clip, .tag = 0};
     CHECK(speech_say(s, &seg, 1) == 0);
-    CHECK(wait_idle(s, 10000));
+    CHECK(wait_idle(s));
     speech_stats st;
     speech_get_stats(s, &st);
     speech_close(s);
@@ -449,7 +546,7 @@ static void test_unknown_language_falls_back(void)
                              {.text = "Bom dia", .lang = "pt-BR", .tag = 5},
                              {.text = "Goeiedag", .lang = "nl-BE", .tag = 6}};
     CHECK(speech_say(s, segs, 7) == 0);
-    CHECK(wait_synth(s, 7, 20000));
+    CHECK(wait_synth(s, 7));
     speech_stats st;
     speech_get_stats(s, &st);
     static const bool fb[] = {true, true, true, true, true, false, false};
@@ -518,7 +615,7 @@ static void test_one_owner(void)
     if (b) {
         speech_segment seg = {.text = "Opnieuw", .lang = "nl", .tag = 0};
         CHECK(speech_say(b, &seg, 1) == 0);
-        CHECK(wait_synth(b, 1, 5000));
+        CHECK(wait_synth(b, 1));
     }
     speech_close(b);
 }
@@ -532,6 +629,7 @@ int main(void)
     RUN(test_bad_data_path);
     RUN(test_every_language_has_voice);
     RUN(test_languages_produce_sound);
+    RUN(test_first_audio_streamed);
     RUN(test_say_and_stop_never_block);
     RUN(test_tags_follow_what_is_heard);
     RUN(test_clip_plays_instead);

@@ -853,12 +853,24 @@ static void test_export_ok(void)
     CHECK(res.n_responses == 2 && lines_in(res.jsonl) == 2 && res.log[0] == '\0');
     CHECK(store_meta_get(st, STICK_META_LAST_EXPORT, val, sizeof val, err, sizeof err) == 0);
     CHECK_STR(val, "5");
-    /* Same second again: refused rather than overwriting an earlier export. */
-    CHECK(stick_export(st, stick, false, "kiosk-nazareth-1", NULL, export_now + 60000, NULL, NULL,
-                       &res, err, sizeof err) != 0);
+    /* Same second again (staff pressing export twice, a test exporting twice): a counter after
+     * the time, sorting after the first; the earlier files are left as they were. */
+    char *second = pathf("%s%s", res.jsonl, "");
+    CHECKF(stick_export(st, stick, false, "kiosk-nazareth-1", NULL, export_now + 60000, NULL, NULL,
+                        &res, err, sizeof err) == 0,
+           "same second: %s", err);
+    char *third =
+        pathf("%s/%s", stick, "WIJKPEIL/export/kiosk-nazareth-1-20270115-080100.2-responses.jsonl");
+    CHECK_STR(res.jsonl, third);
+    CHECK(lines_in(res.jsonl) == 5 && lines_in(second) == 2);
+    CHECK(strcmp(strrchr(second, '/'), strrchr(third, '/')) < 0); /* in order when sorted */
+    CHECK(stick_export(st, stick, true, "kiosk-nazareth-1", NULL, export_now + 60000, NULL, NULL,
+                       &res, err, sizeof err) == 0);
+    CHECK(strstr(res.jsonl, "-080100.3-responses.jsonl") != NULL && lines_in(res.jsonl) == 0);
+    CHECK(count_entries(edir) == 3 + 2 * 3);
     store_close(st);
     rm_rf(dir), rm_rf(stick);
-    free(dir), free(stick), free(log), free(jl), free(edir);
+    free(dir), free(stick), free(log), free(jl), free(edir), free(second), free(third);
 }
 
 /* After a failed export: no file under a final name, no temporary file, store unchanged. */

@@ -35,4 +35,12 @@ uistr *test_strings(void);
     } while (0)
 #define RUN(fn) test_run(#fn, fn)
 
+/* Real time a test waits for an event (a thread finishing, a file appearing) before it gives
+ * up: a guard against a hang, never a budget; a loaded machine stays far inside it. */
+#define TEST_GUARD_MS 120000
+
+/* The median of v[0..n-1] (sorted in place; n >= 1): timing checks compare the median of a run
+ * with the median of a baseline measured in the same run, so a loaded machine slows both. */
+double test_median(double *v, int n);
+
 #endif
