@@ -68,6 +68,8 @@ static void publish(void *ctx, const sync_state *st)
     char err[WP_ERR_LEN];
     if (synclink_publish(ctx, st, err, sizeof err) != 0)
         fprintf(stderr, "wijkpeil-sync: could not record the sync state: %s\n", err);
+    if (!st->busy) /* one line per attempt, for the journal (and tests) */
+        fprintf(stderr, "wijkpeil-sync: %s\n", st->last_result);
     plat_notify_status(st->busy ? "sending" : st->last_result);
 }
 
