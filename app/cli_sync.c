@@ -1,45 +1,44 @@
-/* wijkpeil sync: runs the uploader once in the foreground, for staff and scripts. */
+/* wijkpeil sync: the upload runs in its own program (wijkpeil-sync --once), so this program
+ * never links libcurl. Looks for wijkpeil-sync beside this program first, then on PATH. */
 #include "cli.h"
 
-#include "config.h"
-#include "sync.h"
-#include "util.h"
-
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#define CLI_SYNC_PROG    "wijkpeil-sync"
+#define CLI_SYNC_MAXARGS 16
 
 int cli_sync(int argc, char **argv)
 {
-    const char *config_path = NULL, *db = NULL;
     /* main passes argv from the sub-command's own name on; tolerate both conventions */
     int first = argc > 0 && strcmp(argv[0], "sync") == 0 ? 1 : 0;
-    for (int i = first; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            config_path = argv[++i];
-        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            db = argv[++i];
-        } else {
-            fprintf(stderr, "usage: wijkpeil sync [--config FILE] [--db FILE]\n");
-            return 2;
+    if (argc - first + 3 > CLI_SYNC_MAXARGS) {
+        fprintf(stderr, "usage: wijkpeil sync [--config FILE] [--db FILE]\n");
+        return 2;
+    }
+    char *args[CLI_SYNC_MAXARGS];
+    int n = 0;
+    args[n++] = CLI_SYNC_PROG;
+    args[n++] = "--once";
+    for (int i = first; i < argc; i++)
+        args[n++] = argv[i];
+    args[n] = NULL;
+    char self[PATH_MAX], beside[PATH_MAX + sizeof CLI_SYNC_PROG];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len > 0) {
+        self[len] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(beside, sizeof beside, "%s/%s", self, CLI_SYNC_PROG);
+            if (access(beside, X_OK) == 0)
+                execv(beside, args);
         }
     }
-    config cfg;
-    config_sources src;
-    char err[WP_ERR_LEN];
-    /* The kiosk's own loader: settings staff saved from a stick apply here too. */
-    if (config_load_kiosk(&cfg, config_path, db, &src, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil sync: %s\n", err);
-        return 2;
-    }
-    if (src.warning[0])
-        fprintf(stderr, "wijkpeil sync: WARNING: %s\n", src.warning);
-    db = cfg.db;
-    sync_report rep;
-    int rc = sync_run_once(&cfg, db, &rep, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "wijkpeil sync: %s\n", err);
-        return 2;
-    }
-    printf("wijkpeil sync: %s\n", rep.summary);
-    return rc == 0 ? 0 : 1;
+    execvp(CLI_SYNC_PROG, args);
+    fprintf(stderr, "wijkpeil sync: cannot run %s: %s\n", CLI_SYNC_PROG, strerror(errno));
+    return 2;
 }

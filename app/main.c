@@ -11,7 +11,7 @@
 #include "plat_wait.h"
 #include "qset.h"
 #include "store.h"
-#include "sync.h"
+#include "synclink.h"
 #include "ui.h"
 #include "ui_script.h"
 #include "ui_staff.h"
@@ -55,7 +55,7 @@ typedef struct {
     qset *qs;
     uistr *strings;
     store *st;
-    sync_ctx *sync; /* the uploader thread, NULL when sync is off */
+    synclink *sync; /* to the uploader (wijkpeil-sync), NULL when sync is off */
     speech *speech; /* read-aloud, NULL when espeak-ng or audio is unavailable */
     ui_staff *staff;
     plat_usb *usb;          /* notices sticks under the mount roots; NULL when off */
@@ -149,7 +149,7 @@ static void retry_unsaved(app *a, int64_t now)
             app_log(a, "stored response %s (seq %lld) after an earlier failure", s->r.id,
                     (long long)s->r.seq);
             free(s->answers);
-            sync_wake(a->sync);
+            synclink_wake(a->sync);
         } else {
             a->unsaved[kept++] = *s;
         }
@@ -186,7 +186,7 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         app_log(a, "stored %s response %s (seq %lld)", fr->abandoned ? "abandoned" : "complete",
                 r.id, (long long)r.seq);
         free(answers);
-        sync_wake(a->sync);
+        synclink_wake(a->sync);
         return 0;
     }
     app_log(a, "ERROR: could not store a response: %s", err);
@@ -226,7 +226,7 @@ static void apply_pending(app *a)
     a->qs = a->pending_qs;
     a->pending_qs = NULL;
     app_log(a, "question set %s v%d is active now", qset_id(a->qs), qset_version(a->qs));
-    sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
     ui_staff_info in;
     staff_info(a, &in);
     ui_staff_set_info(a->staff, &in);
@@ -780,7 +780,7 @@ static int run_script(app *a)
 
 static void app_close(app *a)
 {
-    sync_stop(a->sync);
+    synclink_close(a->sync);
     if (a->u)
         ui_set_speech(a->u, NULL);
     speech_close(a->speech);
@@ -834,11 +834,12 @@ int main(int argc, char **argv)
     /* Script mode runs on a virtual clock that starts now and moves only with `wait`. */
     a->mono_base = wp_mono_ms();
     a->wall_base = wp_wall_ms();
-    char err[WP_ERR_LEN];
-    if (sync_start(&a->cfg, a->cfg.db, &a->sync, err, sizeof err) != 0)
-        app_log(a, "ERROR: uploads are off: %s", err); /* the kiosk still collects */
-    else if (a->sync)
-        sync_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    /* The uploader is its own program (wijkpeil-sync); this one only asks it over a local
+     * socket (WIJKPEIL_SYNC_SOCKET) and reads its state from the database. */
+    if (a->cfg.endpoint[0]) {
+        a->sync = synclink_open(synclink_socket_path(), a->cfg.db);
+        synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    }
     if (open_ui(a, a->mono_base) != 0)
         goto done;
     if (a->store_error[0])

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer on Debian 12 / Raspberry Pi OS Bookworm:
-#   tools/dev.sh run    install what is missing, build, start a local collector and the kiosk
-#                       in a window with the demo poll
+#   tools/dev.sh run    install what is missing, build, start a local collector, the uploader
+#                       (wijkpeil-sync) and the kiosk in a window with the demo poll
 #   tools/dev.sh test   install what is missing, build with ASan+UBSan, run every test; then
 #                       cross-build for arm64 (the Raspberry Pi) and run its unit and headless
 #                       UI tests under qemu-user (skipped on an arm64 machine, or with
@@ -138,8 +138,14 @@ CONF
     "$bin/wijkpeil-collector" serve --db "$data/collector.db" --listen "127.0.0.1:$port" \
       >"$data/collector.log" 2>&1 &
     collector=$!
-    trap 'kill $collector 2>/dev/null || true' EXIT
+    # The uploader is its own program, as on a kiosk (wijkpeil-sync.service); the kiosk asks it
+    # over this socket.
+    export WIJKPEIL_SYNC_SOCKET="$data/sync.sock"
+    "$bin/wijkpeil-sync" --config "$data/kiosk.conf" >"$data/sync.log" 2>&1 &
+    uploader=$!
+    trap 'kill $collector $uploader 2>/dev/null || true' EXIT
     echo "Collector on http://127.0.0.1:$port (log: $data/collector.log)."
+    echo "Uploader wijkpeil-sync beside the kiosk (log: $data/sync.log)."
     echo "See what arrived: $bin/wijkpeil-collector status --db $data/collector.db"
     echo "            and:  $bin/wijkpeil-collector export --db $data/collector.db --format csv"
   else

@@ -84,6 +84,8 @@ struct sync_ctx {
     sync_state st;
     int64_t next_due_mono; /* SYNC_NEVER when only a wake may start an attempt */
     bool in_backoff;
+    sync_observer observer; /* or NULL */
+    void *observer_ctx;
     /* thread only */
     int64_t backoff_ms;
     uint64_t rng;
@@ -798,6 +800,17 @@ static void wait_until(sync_ctx *s, int64_t due_mono)
     pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 }
 
+/* Hands the observer a copy of the state; called with s->mu held, releases it meanwhile. */
+static void observe_locked(sync_ctx *s)
+{
+    if (!s->observer)
+        return;
+    sync_state copy = s->st;
+    pthread_mutex_unlock(&s->mu);
+    s->observer(s->observer_ctx, &copy);
+    pthread_mutex_lock(&s->mu);
+}
+
 /* After each batch: staff see the pending count go down while a long upload runs. */
 static void thread_progress(void *ctx, const sync_engine *g)
 {
@@ -805,6 +818,7 @@ static void thread_progress(void *ctx, const sync_engine *g)
     pthread_mutex_lock(&s->mu);
     int64_t left = g->pending_start - g->sent - g->conflict;
     s->st.pending = left > 0 ? left : 0;
+    observe_locked(s);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -829,6 +843,7 @@ static void *thread_main(void *arg)
         s->st.last_attempt_ms = wp_wall_ms();
         if (forced)
             s->st.token_refused = false;
+        observe_locked(s);
         pthread_mutex_unlock(&s->mu);
         sync_outcome o;
         if (!open) {
@@ -884,6 +899,7 @@ static void *thread_main(void *arg)
         }
         s->st.next_attempt_ms =
             s->next_due_mono == SYNC_NEVER ? 0 : wp_wall_ms() + (s->next_due_mono - now);
+        observe_locked(s);
     }
     pthread_mutex_unlock(&s->mu);
     if (open)
@@ -893,6 +909,13 @@ static void *thread_main(void *arg)
 
 int sync_start_tuned(const config *cfg, const char *db_path, const sync_tuning *tuning,
                      sync_ctx **out, char *err, size_t errlen)
+{
+    return sync_start_observed(cfg, db_path, tuning, NULL, NULL, out, err, errlen);
+}
+
+int sync_start_observed(const config *cfg, const char *db_path, const sync_tuning *tuning,
+                        sync_observer observer, void *observer_ctx, sync_ctx **out, char *err,
+                        size_t errlen)
 {
     *out = NULL;
     if (!cfg->endpoint[0])
@@ -909,6 +932,8 @@ int sync_start_tuned(const config *cfg, const char *db_path, const sync_tuning *
     tuning_defaults(&s->t, tuning);
     atomic_init(&s->abort, false);
     s->st.enabled = true;
+    s->observer = observer;
+    s->observer_ctx = observer_ctx;
     s->next_due_mono = 0; /* first attempt at once */
     s->rng = (uint64_t)wp_mono_ms() * 0x9E3779B97F4A7C15ULL ^ (uint64_t)wp_wall_ms() ^
              (uint64_t)(uintptr_t)s;

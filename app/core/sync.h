@@ -7,6 +7,7 @@
 #define WP_SYNC_H
 
 #include "config.h"
+#include "synclink.h" /* sync_state, SYNC_TEXT_LEN */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,24 +18,8 @@
 #define SYNC_BATCH_BYTES    (1024u * 1024u) /* request body cap */
 #define SYNC_BACKOFF_MIN_MS 5000            /* first wait after a failure */
 #define SYNC_BACKOFF_MAX_MS (15 * 60 * 1000)
-#define SYNC_TEXT_LEN       256
 
 typedef struct sync_ctx sync_ctx;
-
-/* What staff see (copied under a mutex by sync_get_state; never blocks on the network). */
-typedef struct {
-    bool enabled;            /* an endpoint is configured */
-    bool busy;               /* an upload is in progress */
-    bool token_refused;      /* the collector answered 401: the token is wrong or revoked */
-    int64_t last_attempt_ms; /* wall clock, 0 = never */
-    int64_t last_success_ms; /* last attempt that left nothing pending, 0 = never */
-    int64_t next_attempt_ms; /* wall clock of the next planned try (backoff/timer), 0 = none */
-    int64_t pending;         /* responses waiting for delivery (after the last attempt) */
-    int64_t conflict;        /* responses the collector refused as conflicting */
-    int64_t sent_total;      /* delivered since the uploader started */
-    char last_result[SYNC_TEXT_LEN]; /* in words, e.g. "sent 12 responses, nothing waiting" */
-    char last_error[SYNC_TEXT_LEN];  /* empty when the last attempt succeeded */
-} sync_state;
 
 /* Result of one foreground run (wijkpeil sync). */
 typedef struct {
@@ -80,6 +65,12 @@ int sync_parse_ack(const char *body, size_t len, const char (*ids)[37], int n, s
 int sync_start(const config *cfg, const char *db_path, sync_ctx **out, char *err, size_t errlen);
 int sync_start_tuned(const config *cfg, const char *db_path, const sync_tuning *tuning,
                      sync_ctx **out, char *err, size_t errlen);
+/* Called on the uploader thread, without any lock held, with a copy of the state whenever it
+ * changes (an attempt begins, a batch is acknowledged, an attempt ends). */
+typedef void (*sync_observer)(void *ctx, const sync_state *st);
+int sync_start_observed(const config *cfg, const char *db_path, const sync_tuning *tuning,
+                        sync_observer observer, void *observer_ctx, sync_ctx **out, char *err,
+                        size_t errlen);
 
 /* A response was stored: upload soon (after any running backoff). Never blocks. NULL no-op. */
 void sync_wake(sync_ctx *s);

@@ -177,7 +177,7 @@ static void refresh_status(ui_staff *s, int64_t now)
         else
             wp_strlcpy(s->store_err, err, sizeof s->store_err);
     }
-    sync_get_state(s->o.sync, &s->sy);
+    synclink_get_state(s->o.sync, &s->sy);
     struct statvfs vfs;
     const char *dir = s->data_dir[0] ? s->data_dir : ".";
     s->disk_ok = statvfs(dir, &vfs) == 0;
@@ -708,7 +708,7 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
                     "Sync is off: no collector endpoint is configured on this kiosk. "
                     "Use \"Export to stick\" instead.");
         } else {
-            sync_now(s->o.sync);
+            synclink_now(s->o.sync);
             set_msg(s, false, "Sync started. The result shows under \"Last sync\" in a moment.");
         }
         refresh_status(s, now);

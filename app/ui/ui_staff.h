@@ -20,7 +20,7 @@
 #define WP_UI_STAFF_H
 
 #include "config.h"
-#include "sync.h"
+#include "synclink.h"
 #include "uistr.h"
 #include "ui_text.h"
 #include "ui_widget.h"
@@ -57,7 +57,7 @@ typedef struct {
     const char *data_dir;      /* installed sets go to DATA_DIR/questionsets/ */
     const char *log_path;      /* kiosk log copied by the export; NULL or "" = none */
     const char *override_path; /* where kiosk.conf settings are merged; NULL = not offered */
-    sync_ctx *sync;            /* may be NULL (sync off) */
+    synclink *sync;            /* to the uploader; may be NULL (sync off) */
     double px_per_mm;          /* for the gesture's corner square */
     ui_staff_activate_fn activate;
     void *ctx; /* passed to activate */

@@ -23,8 +23,9 @@ kiosk=$(ls "$pkg"/wijkpeil_*_*.deb)
 coll=$(ls "$pkg"/wijkpeil-collector_*_*.deb)
 dpkg-deb -c "$kiosk" | awk '{print $6}' >"$tmp/kiosk.list"
 dpkg-deb -c "$coll" | awk '{print $6}' >"$tmp/coll.list"
-for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./etc/wijkpeil/kiosk.conf \
-  ./lib/systemd/system/wijkpeil.service ./lib/systemd/system/wijkpeil-usb@.service \
+for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./usr/bin/wijkpeil-sync ./etc/wijkpeil/kiosk.conf \
+  ./lib/systemd/system/wijkpeil.service ./lib/systemd/system/wijkpeil-sync.service \
+  ./lib/systemd/system/wijkpeil-usb@.service \
   ./lib/udev/rules.d/99-wijkpeil-usb.rules ./lib/udev/rules.d/98-wijkpeil-backlight.rules \
   ./lib/systemd/system/wijkpeil-eject@.path \
   ./lib/systemd/system/wijkpeil-eject@.service ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
@@ -51,10 +52,14 @@ check "maintainer scripts are valid sh" sh -n "$tmp/ctl/postrm"
 mkdir -p "$tmp/root"
 dpkg-deb -x "$kiosk" "$tmp/root"
 dpkg-deb -x "$coll" "$tmp/root"
+check "the packaged screen program links no libcurl" bash -c "! readelf -d '$tmp/root/usr/bin/wijkpeil' | grep NEEDED | grep -q libcurl"
+check "the packaged uploader links no SDL" bash -c "! readelf -d '$tmp/root/usr/bin/wijkpeil-sync' | grep NEEDED | grep -qi sdl"
+check "the kiosk service may not make IP sockets" bash -c "grep -qx 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' '$tmp/root/lib/systemd/system/wijkpeil.service'"
+check "the uploader service has no device access" grep -qx PrivateDevices=yes "$tmp/root/lib/systemd/system/wijkpeil-sync.service"
 check "packaged kiosk looks for data in /usr/share/wijkpeil" grep -q /usr/share/wijkpeil "$tmp/root/usr/bin/wijkpeil"
 if command -v systemd-analyze >/dev/null; then
   mkdir -p "$tmp/units"
-  for u in wijkpeil.service wijkpeil-collector.service; do
+  for u in wijkpeil.service wijkpeil-sync.service wijkpeil-collector.service; do
     sed "s|/usr/bin/|$tmp/root/usr/bin/|g" "$tmp/root/lib/systemd/system/$u" >"$tmp/units/$u"
   done
   cp "$tmp/root/lib/systemd/system/wijkpeil-usb@.service" "$tmp/units/wijkpeil-usb@sda1.service"

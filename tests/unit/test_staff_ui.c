@@ -8,6 +8,7 @@
 #include "sign.h"
 #include "stick.h"
 #include "store.h"
+#include "synclink.h"
 #include "testlib.h"
 #include "ui_staff.h"
 #include "util.h"
@@ -60,6 +61,9 @@ typedef struct {
     char activated_path[STICK_PATH_LEN];
     ui_staff_metrics m;
     uiw_list wl;
+    synclink *link;       /* the kiosk's end of the link to the uploader, or NULL */
+    synclink_server *srv; /* standing in for wijkpeil-sync */
+    char sock[700];
 } fx;
 
 static void mkdirs(const char *path)
@@ -138,7 +142,8 @@ static void add_response(store *st, int i)
     CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
 }
 
-static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
+/* with_sync: an uploader link on a socket the test listens on, as wijkpeil-sync would. */
+static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_export, bool with_sync)
 {
     memset(f, 0, sizeof *f);
     f->dir = test_tmpdir(tag);
@@ -201,6 +206,12 @@ static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
     o.activate = on_activate;
     o.ctx = f;
     o.run_inline = inline_export;
+    if (with_sync) {
+        snprintf(f->sock, sizeof f->sock, "%s/sync.sock", f->dir);
+        CHECKF(synclink_listen(f->sock, &f->srv, err, sizeof err) == 0, "%s", err);
+        f->link = synclink_open(f->sock, f->db);
+        o.sync = f->link;
+    }
     wp_strlcpy(o.info.device_id, "kiosk-07", sizeof o.info.device_id);
     wp_strlcpy(o.info.location, "nazareth", sizeof o.info.location);
     wp_strlcpy(o.info.app_version, "0.1.0", sizeof o.info.app_version);
@@ -222,10 +233,17 @@ static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
     return f->s != NULL;
 }
 
+static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
+{
+    return setup_with(f, tag, with_stick, inline_export, false);
+}
+
 static void teardown(fx *f)
 {
     ui_staff_free(f->s);
     uistr_free(f->ui);
+    synclink_close(f->link);
+    synclink_server_close(f->srv);
     rm_rf(f->dir);
     free(f->dir);
 }
@@ -465,6 +483,57 @@ static int find_set_row(fx *f, const char *needle)
         tap_id(f, "page-next");
     }
     return -1;
+}
+
+/* Waits (on the socket, with a guard far beyond any delay) for the kiosk's requests. */
+static int next_request(fx *f)
+{
+    struct pollfd p = {.fd = synclink_server_fd(f->srv), .events = POLLIN};
+    if (poll(&p, 1, 60000) != 1)
+        return 0;
+    return synclink_take(f->srv);
+}
+
+/* Staff "sync now" and the status across the two processes: the request reaches the uploader's
+ * socket, the status shows what the uploader wrote to the database, and an uploader that is not
+ * running is said so (responses kept). */
+static void test_sync_across_processes(void)
+{
+    fx f;
+    if (!setup_with(&f, "staff-sync2", false, false, true))
+        return;
+    unlock(&f);
+    CHECKF(strstr(label_of(&f, "status:sync"), "not tried yet") != NULL, "%s",
+           label_of(&f, "status:sync"));
+    /* What wijkpeil-sync writes after an upload (its own store handle, as in that process). */
+    store *st = NULL;
+    char err[WP_ERR_LEN];
+    CHECK(store_open(f.db, &st, err, sizeof err) == 0);
+    sync_state ss = {.enabled = true, .last_attempt_ms = wp_wall_ms()};
+    wp_strlcpy(ss.last_result, "sent 7 responses; nothing waiting", sizeof ss.last_result);
+    CHECKF(synclink_publish(st, &ss, err, sizeof err) == 0, "%s", err);
+    tap_id(&f, "staff-sync");
+    CHECKF(next_request(&f) & SYNCLINK_NOW, "the uploader got \"sync now\"");
+    CHECKF(strstr(ui_staff_message(f.s), "Sync started") != NULL, "%s", ui_staff_message(f.s));
+    CHECKF(strstr(label_of(&f, "status:sync"), "sent 7 responses") != NULL, "%s",
+           label_of(&f, "status:sync"));
+    CHECKF(strstr(label_of(&f, "status:pending"), "3") != NULL, "%s",
+           label_of(&f, "status:pending"));
+    /* A failure the uploader recorded shows as such. */
+    wp_strlcpy(ss.last_error, "could not reach the collector", sizeof ss.last_error);
+    CHECK(synclink_publish(st, &ss, err, sizeof err) == 0);
+    tap_id(&f, "staff-sync");
+    CHECK(next_request(&f) & SYNCLINK_NOW);
+    CHECKF(strstr(label_of(&f, "status:sync"), "failed: could not reach") != NULL, "%s",
+           label_of(&f, "status:sync"));
+    store_close(st);
+    /* The uploader stopped: staff read that it is not running. */
+    synclink_server_close(f.srv);
+    f.srv = NULL;
+    tap_id(&f, "staff-sync");
+    CHECKF(strstr(label_of(&f, "status:sync"), "not running") != NULL, "%s",
+           label_of(&f, "status:sync"));
+    teardown(&f);
 }
 
 static void test_import_and_switch(void)
@@ -963,6 +1032,7 @@ int main(void)
     RUN(test_pin_lock_survives_restart);
     RUN(test_auto_leave);
     RUN(test_status);
+    RUN(test_sync_across_processes);
     RUN(test_import_and_switch);
     RUN(test_stick_conf_refusals);
     RUN(test_export);
