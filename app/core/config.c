@@ -19,6 +19,7 @@ void config_defaults(config *c)
     c->sync_interval_seconds = 300;
     c->viewing_distance_mm = 600;
     c->tap_debounce_ms = 400;
+    wp_strlcpy(c->staff_language, "nl", sizeof c->staff_language);
     wp_strlcpy(c->mount_roots[0], "/media", sizeof c->mount_roots[0]);
     wp_strlcpy(c->mount_roots[1], "/run/media", sizeof c->mount_roots[1]);
     c->n_mount_roots = 2;
@@ -94,6 +95,7 @@ static const char *const known_keys[] = {"questionset",
                                          "screen_width_mm",
                                          "viewing_distance_mm",
                                          "tap_debounce_ms",
+                                         "staff_language",
                                          NULL};
 
 static bool in_list(const char *const *list, const char *key)
@@ -188,6 +190,13 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
         return set_int(&c->viewing_distance_mm, key, v, 200, 2000, err, errlen);
     if (!strcmp(key, "tap_debounce_ms"))
         return set_int(&c->tap_debounce_ms, key, v, 0, 2000, err, errlen);
+    if (!strcmp(key, "staff_language")) {
+        if (strcmp(v, "nl") && strcmp(v, "en")) {
+            wp_errf(err, errlen, "staff_language must be nl or en, not \"%s\"", v);
+            return -1;
+        }
+        return set_str(c->staff_language, sizeof c->staff_language, key, v, err, errlen);
+    }
     wp_errf(err, errlen, "unknown setting \"%s\"", key);
     return -1;
 }

@@ -37,6 +37,7 @@ typedef struct {
     int n_mount_roots;
     char languages[256];    /* languages offered (comma list); empty = all */
     char opening_hours[64]; /* "HH:MM-HH:MM"; empty = always */
+    char staff_language[8]; /* staff screens: "nl" (default) or "en" */
     /* accessibility */
     double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
     int viewing_distance_mm; /* for large-text sizing (600) */

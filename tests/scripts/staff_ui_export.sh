@@ -18,6 +18,7 @@ if ! staff_ui_wired; then
     exit 0
 fi
 staff_ui_setup
+echo "staff_language = en" >>"$TMP/kiosk.conf" # the checks read English words
 
 # No stick yet: the export screen says so.
 {

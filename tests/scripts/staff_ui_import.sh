@@ -19,6 +19,7 @@ if ! staff_ui_wired; then
     exit 0
 fi
 staff_ui_setup
+echo "staff_language = en" >>"$TMP/kiosk.conf" # the checks read English words
 
 F="$WIJKPEIL_SRC/tests/staff_ui"
 Q="$TMP/media/STICK/WIJKPEIL/questionsets"
