@@ -74,6 +74,7 @@ typedef struct {
     Uint32 speech_event;
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
     int64_t hours_change; /* next opening or closing time (from apply_hours) */
+    char speech_error[WP_ERR_LEN]; /* why there is no speech ("" when it works) */
     ui *u;
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -210,6 +211,7 @@ static void staff_info(app *a, ui_staff_info *in)
     wp_strlcpy(in->app_version, WIJKPEIL_VERSION, sizeof in->app_version);
     wp_strlcpy(in->set_id, qset_id(a->qs), sizeof in->set_id);
     in->set_version = qset_version(a->qs);
+    wp_strlcpy(in->speech_error, a->speech_error, sizeof in->speech_error);
 }
 
 /* Switches to the set staff activated, but only between residents. */
@@ -549,7 +551,13 @@ static void open_speech(app *a)
     speech_options so = {.event_type = a->speech_event == (Uint32)-1 ? 0 : a->speech_event};
     if (speech_open(&so, &a->speech, err, sizeof err) != 0) {
         app_log(a, "ERROR: no speech: %s", err);
+        wp_strlcpy(a->speech_error, err, sizeof a->speech_error);
         ui_set_speech_unavailable(a->u, true);
+        if (a->staff) {
+            ui_staff_info in;
+            staff_info(a, &in);
+            ui_staff_set_info(a->staff, &in);
+        }
         return;
     }
     ui_set_speech(a->u, a->speech);

@@ -1043,7 +1043,7 @@ static void lay_home(ui_staff *s, lay *L)
     struct {
         const char *id;
         char text[UIW_LABEL_LEN];
-    } rows[8];
+    } rows[10];
     int n = 0;
     snprintf(rows[n].text, sizeof rows[n].text, "Device: %s, location: %s",
              or_unknown(in->device_id), or_unknown(in->location));
@@ -1120,6 +1120,12 @@ static void lay_home(ui_staff *s, lay *L)
                  ts);
     }
     rows[n++].id = "status:clock";
+    if (in->speech_error[0]) {
+        /* Residents see "read aloud (unavailable)"; staff see why. */
+        snprintf(rows[n].text, sizeof rows[n].text, "Read-aloud: unavailable (%s)",
+                 in->speech_error);
+        rows[n++].id = "status:speech";
+    }
     /* The body size when everything fits, else the small size. */
     int px = m->body_px, min_px = m->small_px * 2 / 3;
     for (;;) {

@@ -41,7 +41,8 @@ typedef struct {
     char device_id[64];
     char location[64];
     char app_version[32];
-    char set_id[128]; /* the active question set */
+    char set_id[128];       /* the active question set */
+    char speech_error[256]; /* why read-aloud is unavailable ("" when it works) */
     int set_version;
 } ui_staff_info;
 
