@@ -73,7 +73,11 @@ static char *long_poll(void)
         "                 {\"id\": \"b\", \"text\": {\"nl\": \"Nee\", \"en\": \"No\"}}]},"
         "  {\"id\": \"kort\", \"type\": \"yesno\", \"text\": {\"nl\": \"Gaat het goed?\","
         "   \"en\": \"Are you well?\"},"
-        "   \"hint\": {\"nl\": \"Zeg het eerlijk\", \"en\": \"Be honest\"}}]}",
+        "   \"hint\": {\"nl\": \"Zeg het eerlijk\", \"en\": \"Be honest\"}},"
+        "  {\"id\": \"een\", \"type\": \"multi\", \"max\": 1, \"text\": {\"nl\": \"Kies\","
+        "   \"en\": \"Pick\"}, \"options\": [{\"id\": \"x\", \"text\": {\"nl\": \"Rood\","
+        "   \"en\": \"Red\"}}, {\"id\": \"y\", \"text\": {\"nl\": \"Blauw\", \"en\": "
+        "\"Blue\"}}]}]}",
         text);
     free(text);
     return json;
@@ -209,6 +213,14 @@ static void test_tapped_answer_is_confirmed(void)
     CHECK(tap_id("option:lang:a"));
     CHECK(tree_has("\"said\": \"Niet meer gekozen: Ja\""));
     CHECK(wait_heard(30000));
+    /* A tap refused beyond the maximum says why. */
+    ui_preview(T.u, FLOW_QUESTION, 2, 0, T.now);
+    CHECK(tap_id("option:een:x"));
+    CHECK(tree_has("\"said\": \"Gekozen: Rood\""));
+    CHECK(tap_id("option:een:y"));
+    CHECK(tree_has("\"said\": \"U kunt maximaal 1 antwoorden kiezen\""));
+    CHECK(wait_heard(30000));
+    ui_preview(T.u, FLOW_QUESTION, 0, 0, T.now);
     CHECK(tap_id("read-aloud")); /* stop reading */
     CHECK(wait_quiet(5000));
     /* Reading off: a tap says nothing. */
