@@ -250,6 +250,10 @@ static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair
     json_t *ans = json_object_get(o, "answers");
     json_t *sealed = json_object_get(o, "sealed");
     json_t *opened = NULL;
+    if (!sealed && !ans) {
+        wp_errf(err, errlen, "\"answers\" (or \"sealed\") is missing");
+        return -1;
+    }
     if (sealed) {
         int r = open_sealed(db_key, o, &opened, it, sealed_why, sealed_whylen, err, errlen);
         if (r != 0)
