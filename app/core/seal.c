@@ -1,5 +1,6 @@
 /* Sealed answers on top of libsodium's crypto_box_seal; key files like sign.c's. */
 #include "seal.h"
+#include "sign.h"
 
 #include "util.h"
 
@@ -15,37 +16,10 @@
 
 #define SEAL_PATH_MAX 4096
 
-static int sodium_ready(char *err, size_t errlen)
-{
-    if (sodium_init() < 0) {
-        wp_errf(err, errlen, "libsodium could not start (no random source?)");
-        return -1;
-    }
-    return 0;
-}
-
-/* Decodes exactly want bytes of base64 from text[0..len) (blanks around are ignored). */
-static int b64_exact(const char *text, size_t len, unsigned char *out, size_t want)
-{
-    while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')) {
-        text++;
-        len--;
-    }
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r' ||
-                       text[len - 1] == '\n'))
-        len--;
-    size_t got = 0;
-    const char *end = NULL;
-    if (len == 0 || sodium_base642bin(out, want, text, len, NULL, &got, &end,
-                                      sodium_base64_VARIANT_ORIGINAL) != 0)
-        return -1;
-    return got == want && end == text + len ? 0 : -1;
-}
-
 int seal_parse_public(const char *b64, unsigned char pk[SEAL_PUBLIC_BYTES], char *err,
                       size_t errlen)
 {
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     if (strncmp(b64, SEAL_SECRET_PREFIX, strlen(SEAL_SECRET_PREFIX)) == 0) {
         wp_errf(err, errlen,
@@ -53,7 +27,7 @@ int seal_parse_public(const char *b64, unsigned char pk[SEAL_PUBLIC_BYTES], char
                 "key never goes on a kiosk");
         return -1;
     }
-    if (b64_exact(b64, strlen(b64), pk, SEAL_PUBLIC_BYTES) != 0) {
+    if (sign_b64_exact(b64, strlen(b64), pk, SEAL_PUBLIC_BYTES) != 0) {
         wp_errf(
             err, errlen,
             "not a sealing public key (expected the %d characters of base64 of NAME.seal.public "
@@ -101,7 +75,7 @@ int seal_keygen(const char *name, char *err, size_t errlen)
     char spath[SEAL_PATH_MAX], ppath[SEAL_PATH_MAX];
     unsigned char pk[SEAL_PUBLIC_BYTES], sk[SEAL_SECRET_BYTES];
     char b64[SEAL_SECRET_BYTES * 2], line[256];
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     if ((size_t)snprintf(spath, sizeof spath, "%s.seal.secret", name) >= sizeof spath ||
         (size_t)snprintf(ppath, sizeof ppath, "%s.seal.public", name) >= sizeof ppath) {
@@ -137,7 +111,7 @@ int seal_load_secret(const char *path, seal_keypair *out, char *err, size_t errl
     int rc = -1;
     ssize_t n = 0;
     memset(out, 0, sizeof *out);
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     struct stat sb;
@@ -168,7 +142,7 @@ int seal_load_secret(const char *path, seal_keypair *out, char *err, size_t errl
     }
     text[len] = '\0';
     if (len < plen || memcmp(text, SEAL_SECRET_PREFIX, plen) != 0 ||
-        b64_exact(text + plen, len - plen, out->sk, SEAL_SECRET_BYTES) != 0) {
+        sign_b64_exact(text + plen, len - plen, out->sk, SEAL_SECRET_BYTES) != 0) {
         wp_errf(err, errlen,
                 "%s: not a sealing secret key (NAME.seal.secret from \"wijkpeil-qset keygen "
                 "--seal\")",
@@ -194,7 +168,7 @@ void seal_forget(seal_keypair *kp)
 char *seal_text(const unsigned char pk[SEAL_PUBLIC_BYTES], const char *text, size_t len, char *err,
                 size_t errlen)
 {
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return NULL;
     size_t clen = len + crypto_box_SEALBYTES;
     size_t blen = sodium_base64_ENCODED_LEN(clen, sodium_base64_VARIANT_ORIGINAL);
@@ -214,7 +188,7 @@ char *seal_text(const unsigned char pk[SEAL_PUBLIC_BYTES], const char *text, siz
 int seal_open(const seal_keypair *kp, const char *sealed_b64, char **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -2;
     size_t blen = strlen(sealed_b64);
     size_t cmax = blen / 4 * 3 + 3;

@@ -14,7 +14,7 @@
 
 #define SIGN_PATH_MAX 4096
 
-static int sodium_ready(char *err, size_t errlen)
+int sign_sodium_ready(char *err, size_t errlen)
 {
     if (sodium_init() < 0) {
         wp_errf(err, errlen, "libsodium could not start (no random source?)");
@@ -24,7 +24,7 @@ static int sodium_ready(char *err, size_t errlen)
 }
 
 /* Decodes exactly want bytes of base64 from text[0..len) (blanks around are ignored). */
-static int b64_decode(const char *text, size_t len, unsigned char *out, size_t want)
+int sign_b64_exact(const char *text, size_t len, unsigned char *out, size_t want)
 {
     while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')) {
         text++;
@@ -46,9 +46,9 @@ static int b64_decode(const char *text, size_t len, unsigned char *out, size_t w
 int sign_parse_public(const char *b64, unsigned char pk[SIGN_PUBLIC_BYTES], char *err,
                       size_t errlen)
 {
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
-    if (b64_decode(b64, strlen(b64), pk, SIGN_PUBLIC_BYTES) != 0) {
+    if (sign_b64_exact(b64, strlen(b64), pk, SIGN_PUBLIC_BYTES) != 0) {
         wp_errf(err, errlen,
                 "not an Ed25519 public key (expected %d characters of base64 from "
                 "\"wijkpeil-qset keygen\")",
@@ -103,12 +103,12 @@ int sign_load_secret(const char *path, unsigned char sk[SIGN_SECRET_BYTES], char
     int rc = -1;
     unsigned char pk[SIGN_PUBLIC_BYTES], sk2[SIGN_SECRET_BYTES];
     size_t plen = strlen(SIGN_SECRET_PREFIX);
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     if (wp_read_file(path, SIGN_MAX_KEY_FILE, &text, &len, err, errlen) != 0)
         goto done;
     if (len < plen || memcmp(text, SIGN_SECRET_PREFIX, plen) != 0 ||
-        b64_decode(text + plen, len - plen, sk, SIGN_SECRET_BYTES) != 0) {
+        sign_b64_exact(text + plen, len - plen, sk, SIGN_SECRET_BYTES) != 0) {
         wp_errf(err, errlen, "%s: not a wijkpeil secret key (made by \"wijkpeil-qset keygen\")",
                 path);
         goto done;
@@ -154,7 +154,7 @@ int sign_keygen(const char *name, char *err, size_t errlen)
     char line[256], b64[SIGN_SECRET_BYTES * 2];
     int sfd = -1, pfd = -1, rc = -1;
     bool made_secret = false;
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     if ((size_t)snprintf(spath, sizeof spath, "%s.secret", name) >= sizeof spath ||
         (size_t)snprintf(ppath, sizeof ppath, "%s.public", name) >= sizeof ppath) {
@@ -216,7 +216,7 @@ int sign_make(const void *data, size_t len, const unsigned char sk[SIGN_SECRET_B
 {
     unsigned char sig[SIGN_SIG_BYTES];
     char sb64[SIGN_SIG_B64_LEN + 1], pb64[SIGN_PUBLIC_B64_LEN + 1];
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     if (crypto_sign_detached(sig, NULL, data, len, sk) != 0) {
         wp_errf(err, errlen, "signing failed");
@@ -234,7 +234,7 @@ int sign_make(const void *data, size_t len, const unsigned char sk[SIGN_SECRET_B
 int sign_parse_sig(const char *text, size_t len, sign_sig *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (sodium_ready(err, errlen))
+    if (sign_sodium_ready(err, errlen))
         return -1;
     size_t i = 0;
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
@@ -242,7 +242,7 @@ int sign_parse_sig(const char *text, size_t len, sign_sig *out, char *err, size_
     size_t s0 = i;
     while (i < len && text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n')
         i++;
-    if (b64_decode(text + s0, i - s0, out->sig, SIGN_SIG_BYTES) != 0) {
+    if (sign_b64_exact(text + s0, i - s0, out->sig, SIGN_SIG_BYTES) != 0) {
         wp_errf(err, errlen, "not a wijkpeil signature (made by \"wijkpeil-qset sign\")");
         return -1;
     }
@@ -252,7 +252,7 @@ int sign_parse_sig(const char *text, size_t len, sign_sig *out, char *err, size_
     while (i < len && text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n')
         i++;
     if (i > k0) {
-        if (b64_decode(text + k0, i - k0, out->signer, SIGN_PUBLIC_BYTES) != 0) {
+        if (sign_b64_exact(text + k0, i - k0, out->signer, SIGN_PUBLIC_BYTES) != 0) {
             wp_errf(err, errlen, "the signature names its signer in an unreadable way");
             return -1;
         }

@@ -90,4 +90,10 @@ int sign_file(const char *path, const char *secret_path, char *err, size_t errle
  * signature does not verify (message says why), -1 when something could not be read. */
 int sign_verify_file(const char *path, const char *public_path, char *err, size_t errlen);
 
+/* libsodium started (sodium_init); 0, or -1 with a message. Shared with seal.c. */
+int sign_sodium_ready(char *err, size_t errlen);
+/* Decodes exactly want bytes of standard base64 from text[0..len) (blanks around are ignored);
+ * 0, or -1 when it is not exactly that. Shared with seal.c. */
+int sign_b64_exact(const char *text, size_t len, unsigned char *out, size_t want);
+
 #endif

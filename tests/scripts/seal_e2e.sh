@@ -156,7 +156,9 @@ printf 'endpoint = http://127.0.0.1:%s\ntoken = %s\ndevice_id = kiosk1\nlocation
 "$C" serve --db "$SDB" --listen "127.0.0.1:$PORT" --seal-secret-key "$TMP/central.seal.secret" \
     >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SRV=$!
-for _ in $(seq 200); do grep -q listening "$TMP/serve.out" 2>/dev/null && break; sleep 0.05; done
+# shellcheck source=lib/wait_line.sh
+. "$(dirname "$0")/lib/wait_line.sh"
+wait_line "$TMP/serve.out" listening "$SRV" || bad "the collector says it is listening"
 "$K" sync --config "$TMP/sealed.conf" --db "$TMP/sealed.db" >"$TMP/sync.out" 2>&1 || bad "sync"
 check "sync: all sent" grep -q 'sent 4 responses; nothing waiting' "$TMP/sync.out"
 "$C" export --db "$SDB" --format jsonl -o "$TMP/s.jsonl" 2>/dev/null

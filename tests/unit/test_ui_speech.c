@@ -263,7 +263,8 @@ static void test_speech_controls_have_own_symbols(void)
         if (!sym || sym > end || !room)
             continue;
         sscanf(sym + strlen("\"symbol\": \""), "%31[^\"]", seen[i]);
-        CHECKF(atoi(room + strlen("\"symbol_w\": ")) > 0, "%s keeps room for its symbol", ids[i]);
+        CHECKF(strtol(room + strlen("\"symbol_w\": "), NULL, 10) > 0,
+               "%s keeps room for its symbol", ids[i]);
         const char *label = strstr(w, "\"label\": \"");
         CHECKF(label && label < end && label[strlen("\"label\": \"")] != '"', "%s keeps its words",
                ids[i]);

@@ -333,7 +333,7 @@ static void dump(const char *what, const qset_diag *d)
     "clips/q1-nl.wav,\n"                                                                           \
     "smiley,s,Blij?,Happy?,,,\"${k} != \xe2\x80\x98rood\xe2\x80\x99 and${k}\xc2\xa0!= 'groen'\","  \
     "true(),likert,foto.jpg,,. > 2\n"                                                              \
-    "yesno,y,Echt?,Really?,Alleen nl,,\"not(selected(${k}, 'rood'))\",yes,,,,\n"                       \
+    "yesno,y,Echt?,Really?,Alleen nl,,\"not(selected(${k}, 'rood'))\",yes,,,,\n"                   \
     "end group,,,,,,,,,,,\n"
 #define REAL_CHOICES                                                                               \
     "list_name,name,label,label::English (en),media::image\n"                                      \
