@@ -26,6 +26,7 @@
 /* Text and control sizes of one display mode on one panel, in pixels. */
 typedef struct {
     int body, heading, title, small; /* text sizes */
+    int least;                       /* the smallest text this mode allows (A5, A6) */
     int bar_h, bottom_h;             /* top toolbar and bottom navigation heights */
     int margin, gap, pad;            /* outer margin, gap between targets, inner padding */
     int tile_min;                    /* shortest side of an answer tile */
@@ -72,6 +73,7 @@ struct ui {
     int last_question;
     uiw_list wl;       /* widgets of the current layout */
     uiw_list content;  /* every content widget of a scrolled screen, shown or not */
+    uiw_list peek;     /* the next row's widgets, drawn clipped to the "peek" widget's box */
     int content_at;    /* index in wl of the first shown content widget, -1: none */
     int content_shown; /* content widgets placed in wl */
     bool layout_valid;
@@ -135,7 +137,9 @@ static ui_sizes sizes(const ui *u)
         s.bar_h = mm(u, 24);
         s.bottom_h = mm(u, 26);
     }
-    s.margin = mm(u, s.compact ? 3 : 6);
+    /* Text gives way to keep a long word whole, never below A5's or A6's capital height. */
+    s.least = cap_px(u, u->large ? fmax(7.35, 0.0122 * u->o.viewing_distance_mm + 0.05) : 4.85);
+    s.margin = mm(u, s.narrow ? 2 : s.compact ? 3 : 6); /* 88 mm portrait: every mm counts */
     s.gap = mm(u, s.compact ? 3.5 : 4);
     s.pad = mm(u, s.compact ? 2 : 2.5);
     s.tile_min = mm(u, s.compact ? 21 : 22);
@@ -212,6 +216,28 @@ static int word_w(ui *u, const char *s, int px, bool bold, bool rtl)
             widest = tw;
     }
     return widest;
+}
+
+/* Width of the first line of s wrapped at max_w: the longest run of whole words from the start
+ * that fits on one line (at least the first word). */
+static int first_line_w(ui *u, const char *s, int px, bool rtl, int max_w)
+{
+    ui_text_style st = {.px = px, .rtl = rtl, .align = UI_ALIGN_START};
+    char line[UIW_LABEL_LEN];
+    int best = 0;
+    size_t end = strcspn(s, " \n");
+    for (;;) {
+        snprintf(line, sizeof line, "%.*s", (int)end, s);
+        int tw = 0, th = 0;
+        ui_text_measure(u->text, line, &st, 1 << 20, &tw, &th);
+        if (best > 0 && tw > max_w)
+            break;
+        best = tw;
+        if (s[end] != ' ')
+            break;
+        end += 1 + strcspn(s + end + 1, " \n");
+    }
+    return best;
 }
 
 /* A boxed control wide enough for its label on one line, never narrower than min_w. */
@@ -527,10 +553,13 @@ static void bottom_geo(ui *u, const ui_sizes *s, const ui_bottom *b, ui_bottom_g
         g->lang = rect(x1 - lw, y0, lw, h);
         x1 -= lw + s->gap;
     }
-    /* The middle: between back and next on one row, or beside next on the lower row. */
-    if (two)
-        g->middle = rect(s->margin, y, full - nw - s->gap, h);
-    else
+    /* The middle: between back and next on one row; on two rows the wider of the span beside
+     * back (upper row) and the span beside next (lower row). */
+    if (two) {
+        SDL_Rect lower = rect(s->margin, y, full - nw - s->gap, h);
+        SDL_Rect upper = rect(x, y0, x1 - x, h);
+        g->middle = upper.w > lower.w ? upper : lower;
+    } else
         g->middle = rect(x, y, x1 - x, h);
     if (g->middle.w < 0)
         g->middle.w = 0;
@@ -675,6 +704,7 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
     uiw_list keep = {.n = 0};
     int base = rows->n ? rows->row[0].first : u->wl.n;
     int y = top, hidden = 0;
+    u->peek.n = 0;
     for (int i = 0; i < rows->n; i++) {
         ui_row *r = &rows->row[i];
         bool show = i >= first && i < end;
@@ -689,6 +719,31 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
         }
         if (show)
             y += r->h + gap;
+    }
+    /* The top of the next row where it leaves room: the resident sees that more follows (an
+     * empty band looks like the end). Drawn clipped, no target: "down" scrolls to it. */
+    if (end < rows->n && bottom - y >= mm(u, UI_PEEK_MM) && keep.n < UIW_MAX) {
+        const ui_row *r = &rows->row[end];
+        for (int k = 0; k < r->count && u->peek.n < UIW_MAX; k++) {
+            uiw *pw = &u->peek.w[u->peek.n++];
+            *pw = u->wl.w[r->first + k];
+            pw->r.y += y;
+        }
+        uiw *pk = &keep.w[keep.n++];
+        memset(pk, 0, sizeof *pk);
+        wp_strlcpy(pk->id, "peek", sizeof pk->id);
+        pk->role = UIW_PEEK;
+        pk->enabled = true;
+        pk->r = rect(u->peek.n ? u->peek.w[0].r.x : 0, y, 0, bottom - y);
+        int right = pk->r.x;
+        for (int k = 0; k < u->peek.n; k++) {
+            const SDL_Rect *b = &u->peek.w[k].r;
+            if (b->x < pk->r.x)
+                pk->r.x = b->x;
+            if (b->x + b->w > right)
+                right = b->x + b->w;
+        }
+        pk->r.w = right - pk->r.x;
     }
     /* Speech reads the whole question, scrolled away or not: keep every row's widgets. */
     u->content.n = 0;
@@ -883,12 +938,16 @@ static int tile_need(ui *u, const ui_sizes *s, const ui_tile *t, int tw, const u
     ui_text_style st = {.px = g->px, .rtl = t->rtl, .align = UI_ALIGN_CENTER};
     int lw = 0, lh = 0;
     ui_text_measure(u->text, t->label, &st, tw - 2 * s->pad, &lw, &lh);
-    int block_w = t->icon && g->icon > lw ? g->icon : lw;
-    int block_h = lh + (t->icon ? g->icon + s->pad : 0);
+    bool icon = t->icon && g->icon > 0;
+    int block_w = icon && g->icon > lw ? g->icon : lw;
+    int block_h = lh + (icon ? g->icon + s->pad : 0);
     /* The mark's corner is free beside the centred label, or beside an icon (the label then
      * starts below the icon, lower than the corner reaches). */
+    /* Or beside the label's first line, when the mark is no taller than that line reaches. */
     bool free = block_w <= tw - 2 * s->check ||
-                (t->icon && g->icon <= tw - 2 * s->check && g->icon + s->pad >= s->check);
+                (icon && g->icon <= tw - 2 * s->check && g->icon + s->pad >= s->check) ||
+                (!icon && s->check <= s->pad + ui_text_line_height(u->text, g->px) &&
+                 first_line_w(u, t->label, g->px, t->rtl, tw - 2 * s->pad) <= tw - 2 * s->check);
     *band = free ? 0 : s->check;
     return *band + block_h + 2 * s->pad;
 }
@@ -951,6 +1010,10 @@ static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_t
         gg.icon -= over;
         if (gg.icon < mm(u, 8))
             gg.icon = mm(u, 8);
+        /* Even so too tall (large text, long labels, 7" portrait): the labels alone, so that
+         * no tile is ever taller than the screen can show. */
+        if (tiles_tallest(u, s, t, n, cols, tw, g) > rows->avail)
+            gg.icon = 0;
     }
     int x0 = s->margin;
     if (g->packed)
@@ -971,8 +1034,8 @@ static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_t
             o->look = UIW_TILE;
             o->action = t[i].act;
             o->arg = t[i].arg;
-            o->icon = t[i].icon;
-            o->icon_h = t[i].icon ? gg.icon : 0;
+            o->icon = gg.icon > 0 ? t[i].icon : NULL;
+            o->icon_h = o->icon ? gg.icon : 0;
             o->clip = t[i].clip;
             o->selected = t[i].selected;
             o->align = UI_ALIGN_CENTER;
@@ -1004,6 +1067,22 @@ static size_t text_fit_prefix(ui *u, const char *text, int px, bool bold, int w,
     return best;
 }
 
+/* A text with a word wider than the line w gives way so that its words stay whole: first its
+ * boldness, then its size, down to the smallest text the mode allows (a word still too wide is
+ * then broken, and the checker names it for the set's author). */
+static void fit_words(ui *u, const ui_sizes *s, const char *label, int w, int *px, bool *bold)
+{
+    bool rtl = lang_rtl(u);
+    while (word_w(u, label, *px, *bold, rtl) > w) {
+        if (*bold)
+            *bold = false;
+        else if (*px > s->least)
+            (*px)--;
+        else
+            break;
+    }
+}
+
 /* A row of text (heading or paragraph) across the content width. A text taller than the
  * content area becomes several rows of whole lines, so scrolling shows all of it. */
 static uiw *text_row(ui *u, const ui_sizes *s, ui_rows *rows, int w, uiw_role role, const char *id,
@@ -1011,6 +1090,7 @@ static uiw *text_row(ui *u, const ui_sizes *s, ui_rows *rows, int w, uiw_role ro
 {
     if (!label || !*label)
         return NULL;
+    fit_words(u, s, label, w, &px, &bold);
     uiw *first = NULL;
     char part[UIW_LABEL_LEN], pid[UIW_ID_LEN];
     for (int k = 1; *label && k < UI_MAX_ROWS; k++) {
@@ -2004,8 +2084,17 @@ void ui_draw(ui *u, int64_t now)
     ui_sizes s = sizes(u);
     SDL_SetRenderDrawColor(u->r, th->bg.r, th->bg.g, th->bg.b, 255);
     SDL_RenderClear(u->r);
-    for (int i = 0; i < u->wl.n; i++)
-        draw_widget(u, th, &s, &u->wl.w[i]);
+    for (int i = 0; i < u->wl.n; i++) {
+        const uiw *w = &u->wl.w[i];
+        if (w->role != UIW_PEEK) {
+            draw_widget(u, th, &s, w);
+            continue;
+        }
+        SDL_RenderSetClipRect(u->r, &w->r);
+        for (int k = 0; k < u->peek.n; k++)
+            draw_widget(u, th, &s, &u->peek.w[k]);
+        SDL_RenderSetClipRect(u->r, NULL);
+    }
 }
 
 /* ---------- input and time ---------- */
@@ -2495,6 +2584,8 @@ static const char *role_name(uiw_role r)
         return "progress";
     case UIW_HINT:
         return "hint";
+    case UIW_PEEK:
+        return "peek";
     }
     return "?";
 }

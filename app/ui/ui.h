@@ -21,6 +21,7 @@
 #define UI_ICON_LARGE_MM 16.0
 /* Arrow drawn on a scroll button. */
 #define UI_ARROW_MM 7.0
+#define UI_PEEK_MM  6.0 /* least height of a next row's top shown below the last whole row */
 /* The smallest panel the layout is checked on (7" portrait is 88 mm wide, 7" landscape 93 mm
  * high): below it the kiosk starts and says so (ACCESSIBILITY.md A13). */
 #define UI_SMALLEST_W_MM 88.0

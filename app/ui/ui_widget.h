@@ -18,7 +18,8 @@ typedef enum {
     UIW_OPTION,   /* an answer tile */
     UIW_TOGGLE,   /* large text, high contrast, read aloud */
     UIW_PROGRESS, /* "3 / 8" */
-    UIW_HINT      /* a short notice, e.g. "you can choose at most 3" */
+    UIW_HINT,     /* a short notice, e.g. "you can choose at most 3" */
+    UIW_PEEK      /* the top of the next, scrolled-away row: shows that more follows (no target) */
 } uiw_role;
 
 typedef enum {
