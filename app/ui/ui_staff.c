@@ -23,6 +23,130 @@
 
 typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } staff_screen;
 
+/* The staff words: enum, JSON key in assets/staff-strings.json, placeholders the text must
+ * hold. */
+#define STAFF_STRINGS(X)                                                                           \
+    X(S_NAME, "name", "")                                                                          \
+    X(S_NOT_SET, "not_set", "")                                                                    \
+    X(S_DECIMAL, "decimal_mark", "")                                                               \
+    X(S_AGO_NOW, "ago_now", "{time}")                                                              \
+    X(S_AGO_MINUTE, "ago_minute", "{time}{n}")                                                     \
+    X(S_AGO_MINUTES, "ago_minutes", "{time}{n}")                                                   \
+    X(S_AGO_HOURS, "ago_hours", "{time}{n}")                                                       \
+    X(S_AGO_DAYS, "ago_days", "{time}{n}")                                                         \
+    X(S_LIST_FAILED, "list_failed", "{error}")                                                     \
+    X(S_EXPORT_NO_STICK, "export_no_stick", "")                                                    \
+    X(S_EXPORT_NO_START, "export_no_start", "")                                                    \
+    X(S_EXPORT_WROTE, "export_wrote", "{n}{files}")                                                \
+    X(S_EXPORT_WROTE_ONE, "export_wrote_one", "{n}{files}")                                        \
+    X(S_EXPORT_FILES, "export_files", "")                                                          \
+    X(S_EXPORT_FILES_LOG, "export_files_log", "")                                                  \
+    X(S_EXPORT_WARNING, "export_warning", "{error}")                                               \
+    X(S_EXPORT_FAILED, "export_failed", "{error}")                                                 \
+    X(S_UNKNOWN_ERROR, "unknown_error", "")                                                        \
+    X(S_PIN_LOCKED, "pin_locked", "{min}{sec}")                                                    \
+    X(S_PIN_WRONG, "pin_wrong", "{n}{min}")                                                        \
+    X(S_PIN_WRONG_ONE, "pin_wrong_one", "{n}{min}")                                                \
+    X(S_PIN_NO_HASH, "pin_no_hash", "")                                                            \
+    X(S_INSTALL_FAILED, "install_failed", "{title}{error}")                                        \
+    X(S_INSTALLED_NOT_SWITCHED, "installed_not_switched", "{title}{error}")                        \
+    X(S_NO_SWITCH, "no_switch", "")                                                                \
+    X(S_ACTIVATED_IMPORT, "activated_import", "{title}{id}{n}")                                    \
+    X(S_SWITCH_FAILED, "switch_failed", "{title}{error}")                                          \
+    X(S_ACTIVATED_SWITCH, "activated_switch", "{title}{id}{n}")                                    \
+    X(S_CONF_FAILED, "conf_failed", "{error}")                                                     \
+    X(S_CONF_SAVED, "conf_saved", "{n}")                                                           \
+    X(S_CONF_SAVED_ONE, "conf_saved_one", "{n}")                                                   \
+    X(S_SYNC_OFF_MSG, "sync_off_message", "")                                                      \
+    X(S_SYNC_STARTED, "sync_started", "")                                                          \
+    X(S_STAFF_MODE, "staff_mode", "")                                                              \
+    X(S_PIN_PROMPT, "pin_prompt", "")                                                              \
+    X(S_PIN_DIGITS, "pin_digits", "{n}")                                                           \
+    X(S_PIN_DIGITS_ONE, "pin_digits_one", "{n}")                                                   \
+    X(S_CANCEL, "cancel", "")                                                                      \
+    X(S_CLEAR, "clear", "")                                                                        \
+    X(S_OK, "ok", "")                                                                              \
+    X(S_DEVICE, "status_device", "{device}{location}")                                             \
+    X(S_VERSION, "status_version", "{version}")                                                    \
+    X(S_SET, "status_set", "{id}{n}")                                                              \
+    X(S_SET_NONE, "status_set_none", "")                                                           \
+    X(S_RESPONSES, "status_responses", "{today}{total}{complete}{abandoned}")                      \
+    X(S_RESPONSES_UNKNOWN, "status_responses_unknown", "{error}")                                  \
+    X(S_NO_DATABASE, "no_database", "")                                                            \
+    X(S_PENDING, "status_pending", "{n}")                                                          \
+    X(S_PENDING_CONFLICT, "status_pending_conflict", "{n}{conflict}")                              \
+    X(S_PENDING_UNKNOWN, "status_pending_unknown", "")                                             \
+    X(S_SYNC_OFF, "status_sync_off", "")                                                           \
+    X(S_SYNC_BUSY, "status_sync_busy", "")                                                         \
+    X(S_SYNC_REFUSED, "status_sync_refused", "")                                                   \
+    X(S_SYNC_NEVER, "status_sync_never", "")                                                       \
+    X(S_SYNC_FAILED, "status_sync_failed", "{when}{error}")                                        \
+    X(S_SYNC_DONE, "status_sync_done", "{when}{result}")                                           \
+    X(S_SYNC_SUCCEEDED, "sync_succeeded", "")                                                      \
+    X(S_DISK, "status_disk", "{free}{total}")                                                      \
+    X(S_DISK_UNKNOWN, "status_disk_unknown", "")                                                   \
+    X(S_CLOCK_SYNCED, "status_clock_synced", "{time}")                                             \
+    X(S_CLOCK_UNSYNCED, "status_clock_unsynced", "{time}")                                         \
+    X(S_SPEECH_UNAVAILABLE, "status_speech_unavailable", "{error}")                                \
+    X(S_ACT_IMPORT, "import", "")                                                                  \
+    X(S_ACT_SWITCH, "switch", "")                                                                  \
+    X(S_ACT_EXPORT, "export", "")                                                                  \
+    X(S_ACT_SYNC, "sync", "")                                                                      \
+    X(S_ACT_LEAVE, "leave", "")                                                                    \
+    X(S_BACK, "back", "")                                                                          \
+    X(S_PAGE_PREV, "page_prev", "")                                                                \
+    X(S_PAGE_NEXT, "page_next", "")                                                                \
+    X(S_SET_ROW, "set_row", "{title}{languages}{n}{key}{id}{version}{file}")                       \
+    X(S_SET_ROW_ONE, "set_row_one", "{title}{languages}{n}{key}{id}{version}{file}")               \
+    X(S_SET_REFUSED, "set_refused", "{file}{status}{reason}")                                      \
+    X(S_IMPORT_HEADING, "import_heading", "")                                                      \
+    X(S_NO_STICK, "no_stick", "")                                                                  \
+    X(S_STICK_UNREADABLE, "stick_unreadable", "{stick}{error}")                                    \
+    X(S_STICK_SETS, "stick_sets", "{stick}{n}{ok}")                                                \
+    X(S_STICK_SETS_ONE, "stick_sets_one", "{stick}{n}{ok}")                                        \
+    X(S_MANY_STICKS, "many_sticks", "")                                                            \
+    X(S_CONF_ACCEPTED, "conf_accepted", "{n}")                                                     \
+    X(S_CONF_ACCEPTED_ONE, "conf_accepted_one", "{n}")                                             \
+    X(S_CONF_REFUSED, "conf_refused", "{n}")                                                       \
+    X(S_SAVE_SETTINGS, "save_settings", "")                                                        \
+    X(S_ACTIVATE, "activate", "")                                                                  \
+    X(S_SWITCH_INTRO, "switch_intro", "")                                                          \
+    X(S_SWITCH_NONE, "switch_none", "")                                                            \
+    X(S_INSTALLED_ROW, "installed_row", "{title}{id}{n}")                                          \
+    X(S_INSTALLED_ROW_ACTIVE, "installed_row_active", "{title}{id}{n}")                            \
+    X(S_IN_USE, "in_use", "")                                                                      \
+    X(S_USE_SET, "use_set", "")                                                                    \
+    X(S_EXPORT_HEADING, "export_heading", "")                                                      \
+    X(S_EXPORT_STICK, "export_stick", "{stick}")                                                   \
+    X(S_EXPORT_ALL, "export_all", "")                                                              \
+    X(S_EXPORT_NEW, "export_new", "")                                                              \
+    X(S_EXPORTING, "exporting", "{n}")                                                             \
+    X(S_PERCENT, "percent", "{n}")                                                                 \
+    X(S_EXPORT_DONE, "export_done", "")
+
+typedef enum {
+#define STAFF_ENUM(e, key, needs) e,
+    STAFF_STRINGS(STAFF_ENUM)
+#undef STAFF_ENUM
+        S_COUNT
+} staff_str;
+
+static const char *const staff_keys[S_COUNT] = {
+#define STAFF_KEY(e, key, needs) [e] = key,
+    STAFF_STRINGS(STAFF_KEY)
+#undef STAFF_KEY
+};
+
+static const char *const staff_needs[S_COUNT] = {
+#define STAFF_NEEDS(e, key, needs) [e] = needs,
+    STAFF_STRINGS(STAFF_NEEDS)
+#undef STAFF_NEEDS
+};
+
+static const uistr_schema staff_schema = {staff_keys, staff_needs, S_COUNT};
+
+#define STAFF_MAX_ARGS 8 /* placeholders in one text */
+
 /* Actions carried in uiw.arg as code + STAFF_ARG_INDEX * index. */
 typedef enum {
     ACT_DIGIT = 1,
@@ -41,7 +165,8 @@ typedef enum {
     ACT_EXPORT_NEW,
     ACT_PAGE_PREV,
     ACT_PAGE_NEXT,
-    ACT_CONF_APPLY
+    ACT_CONF_APPLY,
+    ACT_LANGUAGE
 } staff_act;
 
 #define STAFF_ARG_INDEX 256
@@ -106,28 +231,59 @@ struct ui_staff {
     export_shared ex;
     int64_t ex_done_seen, ex_total_seen;
     int64_t next_export_poll;
+    char lang[16]; /* the staff screens' language now */
 };
 
 /* ---------- small helpers ---------- */
 
-static void set_msg(ui_staff *s, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_msg(ui_staff *s, bool error, const char *fmt, ...)
+int ui_staff_load_strings(const char *path, uistr **out, char *err, size_t errlen)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
-    va_end(ap);
+    return uistr_load_schema(path, &staff_schema, out, err, errlen);
+}
+
+static const char *T(const ui_staff *s, staff_str k)
+{
+    return uistr_get_at(s->o.staff_strings, s->lang, (int)k);
+}
+
+/* A number as text for a placeholder: NUM(v) lives until the end of the enclosing call. */
+static const char *num_text(char *buf, size_t len, long long v)
+{
+    snprintf(buf, len, "%lld", v);
+    return buf;
+}
+#define NUM(v) num_text((char[24]){""}, 24, (long long)(v))
+/* Placeholder names and values, in pairs: ARGS("n", NUM(3), "title", t). */
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NOARGS    ((const char *const[]){NULL})
+
+/* The text of k in the staff language with its placeholders filled from kv (name, value, ...,
+ * NULL). */
+static void tr(const ui_staff *s, char *buf, size_t len, staff_str k, const char *const *kv)
+{
+    const char *names[STAFF_MAX_ARGS], *values[STAFF_MAX_ARGS];
+    int n = 0;
+    for (; kv[0] && n < STAFF_MAX_ARGS; kv += 2, n++) {
+        names[n] = kv[0];
+        values[n] = kv[1];
+    }
+    uistr_fill(buf, len, T(s, k), names, values, n);
+}
+
+/* The message of the current screen (results of actions). */
+static void say(ui_staff *s, bool error, staff_str k, const char *const *kv)
+{
+    tr(s, s->msg, sizeof s->msg, k, kv);
     s->msg_error = error;
 }
 
-static const char *or_unknown(const char *v)
+static const char *or_unknown(const ui_staff *s, const char *v)
 {
-    return v && *v ? v : "(not set)";
+    return v && *v ? v : T(s, S_NOT_SET);
 }
 
-/* "14:05 (3 minutes ago)" or "2026-11-27 14:05 (yesterday or earlier)" for a wall time. */
-static void when_words(int64_t wall_ms, char *buf, size_t len)
+/* "14:05 (3 minutes ago)" or "2026-11-27 14:05 (2 days ago)" for a wall time. */
+static void when_words(const ui_staff *s, int64_t wall_ms, char *buf, size_t len)
 {
     time_t t = (time_t)(wall_ms / 1000);
     struct tm tm;
@@ -135,24 +291,30 @@ static void when_words(int64_t wall_ms, char *buf, size_t len)
     if (localtime_r(&t, &tm))
         strftime(hm, sizeof hm, "%Y-%m-%d %H:%M", &tm);
     int64_t ago = (wp_wall_ms() - wall_ms) / 60000;
-    if (ago < 0)
-        snprintf(buf, len, "%s", hm);
-    else if (ago < 1)
-        snprintf(buf, len, "%s (less than a minute ago)", hm);
+    staff_str k = S_AGO_DAYS;
+    long long n = ago / (24 * 60);
+    if (ago < 0) {
+        wp_strlcpy(buf, hm, len);
+        return;
+    }
+    if (ago < 1)
+        k = S_AGO_NOW;
     else if (ago < 120)
-        snprintf(buf, len, "%s (%lld minute%s ago)", hm, (long long)ago, ago == 1 ? "" : "s");
+        k = ago == 1 ? S_AGO_MINUTE : S_AGO_MINUTES, n = ago;
     else if (ago < 48 * 60)
-        snprintf(buf, len, "%s (%lld hours ago)", hm, (long long)(ago / 60));
-    else
-        snprintf(buf, len, "%s (%lld days ago)", hm, (long long)(ago / (24 * 60)));
+        k = S_AGO_HOURS, n = ago / 60;
+    tr(s, buf, len, k, ARGS("time", hm, "n", NUM(n)));
 }
 
-static void bytes_words(unsigned long long b, char *buf, size_t len)
+/* "1.5 GB" ("1,5 GB" in Dutch) or "300 MB". */
+static void bytes_words(const ui_staff *s, unsigned long long b, char *buf, size_t len)
 {
-    if (b >= 1000ULL * 1000 * 1000)
-        snprintf(buf, len, "%.1f GB", (double)b / 1e9);
-    else
+    if (b >= 1000ULL * 1000 * 1000) {
+        unsigned long long tenths = (b + 50ULL * 1000 * 1000) / (100ULL * 1000 * 1000);
+        snprintf(buf, len, "%llu%s%llu GB", tenths / 10, T(s, S_DECIMAL), tenths % 10);
+    } else {
         snprintf(buf, len, "%.0f MB", (double)b / 1e6);
+    }
 }
 
 static void open_store(ui_staff *s)
@@ -235,7 +397,7 @@ static void load_installed(ui_staff *s)
                                  STICK_MAX_INSTALLED - first, err, sizeof err);
     if (n < 0) {
         n = 0;
-        set_msg(s, true, "The installed question sets cannot be listed: %s", err);
+        say(s, true, S_LIST_FAILED, ARGS("error", err));
     }
     for (int i = 1; first && i <= n; i++)
         if (!strcmp(s->inst[i].id, s->inst[0].id) && s->inst[i].version == s->inst[0].version) {
@@ -326,9 +488,7 @@ static void export_start(ui_staff *s, bool since_last, int64_t now)
     int n = stick_find(s->o.cfg, found, STICK_MAX_STICKS);
     if (n <= 0 && !s->ex_root[0]) {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true,
-                "No USB stick found. Put in a stick that has a folder named WIJKPEIL, "
-                "then try again.");
+        say(s, true, S_EXPORT_NO_STICK, NOARGS);
         return;
     }
     if (n > 0)
@@ -352,7 +512,7 @@ static void export_start(ui_staff *s, bool since_last, int64_t now)
     }
     if (pthread_create(&s->ex_thread, NULL, export_main, s) != 0) {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true, "The export could not start (out of resources). Try again.");
+        say(s, true, S_EXPORT_NO_START, NOARGS);
         return;
     }
     s->ex_running = true;
@@ -387,17 +547,18 @@ static bool export_poll(ui_staff *s, int64_t now)
     s->last_tap = now; /* the two minutes count from the end of the export */
     if (rc == 0) {
         s->ex_phase = EX_DONE;
-        const char *j = strrchr(res.jsonl, '/'), *c = strrchr(res.csv, '/');
-        set_msg(s, false, "Wrote %lld response%s to %s and %s%s in WIJKPEIL/export.%s%s",
-                (long long)res.n_responses, res.n_responses == 1 ? "" : "s", j ? j + 1 : res.jsonl,
-                c ? c + 1 : res.csv, res.log[0] ? ", with the kiosk log," : "",
-                err[0] ? " Warning: " : "", err);
+        char files[256], warn[WP_ERR_LEN + 64] = "";
+        tr(s, files, sizeof files, res.log[0] ? S_EXPORT_FILES_LOG : S_EXPORT_FILES, NOARGS);
+        say(s, false, res.n_responses == 1 ? S_EXPORT_WROTE_ONE : S_EXPORT_WROTE,
+            ARGS("n", NUM(res.n_responses), "files", files));
+        if (err[0]) {
+            size_t l = strlen(s->msg);
+            tr(s, warn, sizeof warn, S_EXPORT_WARNING, ARGS("error", err));
+            snprintf(s->msg + l, sizeof s->msg - l, " %s", warn);
+        }
     } else {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true,
-                "The export failed: %s. Nothing was left half-written on the stick, and every "
-                "response is still on the kiosk.",
-                err[0] ? err : "unknown error");
+        say(s, true, S_EXPORT_FAILED, ARGS("error", err[0] ? err : T(s, S_UNKNOWN_ERROR)));
     }
     if (s->screen == SCR_HOME || s->screen == SCR_EXPORT)
         refresh_status(s, now);
@@ -430,7 +591,29 @@ ui_staff *ui_staff_new(const ui_staff_options *o)
     pthread_mutex_init(&s->ex.mu, NULL);
     pin_init(&s->pin);
     s->screen = SCR_OFF;
+    ui_staff_set_language(s, o->cfg && o->cfg->staff_language[0] ? o->cfg->staff_language : "nl");
     return s;
+}
+
+const char *ui_staff_language(const ui_staff *s)
+{
+    return s->lang;
+}
+
+void ui_staff_set_language(ui_staff *s, const char *lang)
+{
+    wp_strlcpy(s->lang, uistr_has_language(s->o.staff_strings, lang) ? lang : "en", sizeof s->lang);
+}
+
+/* The language after the current one in the strings file (the language button). */
+static const char *next_language(const ui_staff *s)
+{
+    for (int i = 0; uistr_language(s->o.staff_strings, i); i++)
+        if (!strcmp(uistr_language(s->o.staff_strings, i), s->lang)) {
+            const char *n = uistr_language(s->o.staff_strings, i + 1);
+            return n ? n : uistr_language(s->o.staff_strings, 0);
+        }
+    return "en";
 }
 
 void ui_staff_free(ui_staff *s)
@@ -487,10 +670,11 @@ static void pin_lock_msg(ui_staff *s)
 {
     int secs = pin_locked_seconds(&s->pin, s->now);
     s->pin_lock_shown = secs > 0;
-    if (secs > 0)
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "Too many wrong PINs: the pad is locked. Try again in %d min %02d s.", secs / 60,
-                 secs % 60);
+    if (secs > 0) {
+        char sec[8];
+        snprintf(sec, sizeof sec, "%02d", secs % 60);
+        tr(s, s->pin_msg, sizeof s->pin_msg, S_PIN_LOCKED, ARGS("min", NUM(secs / 60), "sec", sec));
+    }
 }
 
 /* The PIN attempts survive a restart (PIN_META_KEY in the store): read once, the stricter of
@@ -522,6 +706,7 @@ static void pin_keep(ui_staff *s, int64_t now)
 
 void ui_staff_enter(ui_staff *s, int64_t now)
 {
+    ui_staff_set_language(s, s->o.cfg->staff_language[0] ? s->o.cfg->staff_language : "nl");
     pin_restore(s, now);
     s->now = now;
     s->last_tap = now;
@@ -598,17 +783,14 @@ static void pin_ok(ui_staff *s, int64_t now)
         go(s, SCR_HOME, now);
         break;
     case PIN_WRONG:
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "Wrong PIN. %d attempt%s left before the pad locks for %d minutes.", left,
-                 left == 1 ? "" : "s", PIN_LOCK_MS / 60000);
+        tr(s, s->pin_msg, sizeof s->pin_msg, left == 1 ? S_PIN_WRONG_ONE : S_PIN_WRONG,
+           ARGS("n", NUM(left), "min", NUM(PIN_LOCK_MS / 60000)));
         break;
     case PIN_LOCKED:
         pin_lock_msg(s);
         break;
     case PIN_NO_HASH:
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "No staff PIN is set up on this kiosk (staff_pin_hash in the config), so "
-                 "staff mode cannot be opened.");
+        tr(s, s->pin_msg, sizeof s->pin_msg, S_PIN_NO_HASH, NOARGS);
         break;
     }
 }
@@ -622,18 +804,16 @@ static void activate_set(ui_staff *s, int i)
         return;
     char path[STICK_PATH_LEN], err[WP_ERR_LEN] = "";
     if (stick_install(set, s->data_dir, path, sizeof path, err, sizeof err) != 0) {
-        set_msg(s, true, "\"%s\" could not be installed: %s", set->title, err);
+        say(s, true, S_INSTALL_FAILED, ARGS("title", set->title, "error", err));
         return;
     }
     if (!s->o.activate || s->o.activate(s->o.ctx, path, err, sizeof err) != 0) {
-        set_msg(s, true, "\"%s\" was installed, but the kiosk could not switch to it: %s",
-                set->title, err[0] ? err : "no way to switch is set up");
+        say(s, true, S_INSTALLED_NOT_SWITCHED,
+            ARGS("title", set->title, "error", err[0] ? err : T(s, S_NO_SWITCH)));
         return;
     }
-    set_msg(s, false,
-            "\"%s\" (%s version %d) is activated. Residents see it from the next poll on; "
-            "anyone answering now finishes the old one.",
-            set->title, set->id, set->version);
+    say(s, false, S_ACTIVATED_IMPORT,
+        ARGS("title", set->title, "id", set->id, "n", NUM(set->version)));
 }
 
 static void use_installed(ui_staff *s, int i)
@@ -643,13 +823,12 @@ static void use_installed(ui_staff *s, int i)
     const stick_installed *in = &s->inst[i];
     char err[WP_ERR_LEN] = "";
     if (!s->o.activate || s->o.activate(s->o.ctx, in->path, err, sizeof err) != 0) {
-        set_msg(s, true, "The kiosk could not switch to \"%s\": %s", in->title,
-                err[0] ? err : "no way to switch is set up");
+        say(s, true, S_SWITCH_FAILED,
+            ARGS("title", in->title, "error", err[0] ? err : T(s, S_NO_SWITCH)));
         return;
     }
-    set_msg(s, false,
-            "\"%s\" (%s version %d) is activated. Residents see it from the next poll on.",
-            in->title, in->id, in->version);
+    say(s, false, S_ACTIVATED_SWITCH,
+        ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
 }
 
 static void conf_apply(ui_staff *s)
@@ -658,11 +837,10 @@ static void conf_apply(ui_staff *s)
         return;
     char err[WP_ERR_LEN];
     if (stick_conf_apply(&s->scan->conf, s->override_path, err, sizeof err) != 0)
-        set_msg(s, true, "The settings could not be saved: %s", err);
+        say(s, true, S_CONF_FAILED, ARGS("error", err));
     else
-        set_msg(s, false,
-                "%d setting%s from kiosk.conf saved. They take effect when the kiosk restarts.",
-                s->scan->conf.n_accepted, s->scan->conf.n_accepted == 1 ? "" : "s");
+        say(s, false, s->scan->conf.n_accepted == 1 ? S_CONF_SAVED_ONE : S_CONF_SAVED,
+            ARGS("n", NUM(s->scan->conf.n_accepted)));
 }
 
 bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
@@ -704,12 +882,10 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_SYNC:
         if (!s->o.sync) {
-            set_msg(s, true,
-                    "Sync is off: no collector endpoint is configured on this kiosk. "
-                    "Use \"Export to stick\" instead.");
+            say(s, true, S_SYNC_OFF_MSG, NOARGS);
         } else {
             synclink_now(s->o.sync);
-            set_msg(s, false, "Sync started. The result shows under \"Last sync\" in a moment.");
+            say(s, false, S_SYNC_STARTED, NOARGS);
         }
         refresh_status(s, now);
         s->next_refresh = now + STAFF_SYNC_POLL;
@@ -737,6 +913,10 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_CONF_APPLY:
         conf_apply(s);
+        break;
+    case ACT_LANGUAGE:
+        ui_staff_set_language(s, next_language(s));
+        s->msg[0] = '\0';
         break;
     }
     return true;
@@ -849,6 +1029,7 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now)
 /* ---------- layout ---------- */
 
 typedef struct {
+    ui_staff *s;
     uiw_list *l;
     const ui_staff_metrics *m;
 } lay;
@@ -865,14 +1046,16 @@ static int line_h(const lay *L, int px)
     return (int)ceil(px * 1.3);
 }
 
-/* Height of label wrapped at w (estimated without a text renderer). */
-static int text_height(const lay *L, const char *label, int px, bool bold, int w)
+/* Width and height of label wrapped at w (estimated without a text renderer). */
+static void text_size(const lay *L, const char *label, int px, bool bold, int w, int *tw, int *th)
 {
     if (L->m->text) {
         ui_text_style st = {.px = px, .bold = bold, .align = UI_ALIGN_START};
-        int tw = 0, th = 0;
-        ui_text_measure(L->m->text, label, &st, w, &tw, &th);
-        return th > 0 ? th : line_h(L, px);
+        *tw = *th = 0;
+        ui_text_measure(L->m->text, label, &st, w, tw, th);
+        if (*th <= 0)
+            *th = line_h(L, px);
+        return;
     }
     size_t chars = 0;
     for (const unsigned char *p = (const unsigned char *)label; *p; p++)
@@ -880,9 +1063,37 @@ static int text_height(const lay *L, const char *label, int px, bool bold, int w
             chars++;
     double per_line = w > 0 ? w / (px * 0.55) : 1;
     int lines = (int)ceil((double)chars / (per_line > 1 ? per_line : 1));
-    if (lines < 1)
-        lines = 1;
-    return lines * line_h(L, px);
+    *tw = (int)fmin(w, chars * px * 0.55);
+    *th = (lines < 1 ? 1 : lines) * line_h(L, px);
+}
+
+static int text_height(const lay *L, const char *label, int px, bool bold, int w)
+{
+    int tw, th;
+    text_size(L, label, px, bold, w, &tw, &th);
+    return th;
+}
+
+/* Width of the widest word of label (no line can be narrower without breaking it). */
+static int widest_word(const lay *L, const char *label, int px, bool bold)
+{
+    int best = 0;
+    for (const char *p = label; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n > 0) {
+            char word[UIW_LABEL_LEN];
+            size_t k = n < sizeof word ? n : sizeof word - 1;
+            memcpy(word, p, k);
+            word[k] = '\0';
+            int tw, th;
+            text_size(L, word, px, bold, INT32_MAX / 2, &tw, &th);
+            if (tw > best)
+                best = tw;
+        }
+        p += n;
+        p += strspn(p, " ");
+    }
+    return best;
 }
 
 static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px, int x, int y,
@@ -892,7 +1103,7 @@ static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px
     if (!wd)
         return NULL;
     uiw_set_label(wd, label, NULL);
-    wp_strlcpy(wd->lang, "en", sizeof wd->lang);
+    wp_strlcpy(wd->lang, L->s->lang, sizeof wd->lang);
     wd->px = px;
     wd->r.x = x;
     wd->r.y = y;
@@ -900,6 +1111,19 @@ static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px
     wd->r.h = h;
     wd->align = UI_ALIGN_START;
     return wd;
+}
+
+/* Height a button of width w needs for label (at least 20 mm: a target). */
+static int button_need(const lay *L, const char *label, int w)
+{
+    int pad = L->m->pad, h = mm(L, 20);
+    int th = text_height(L, label, L->m->body_px, false, w - 2 * pad) + 2 * pad;
+    return th > h ? th : h;
+}
+
+static int button_h(const lay *L)
+{
+    return button_need(L, "", mm(L, 40));
 }
 
 static uiw *button(lay *L, const char *id, const char *label, int act, int idx, int x, int y, int w,
@@ -915,8 +1139,11 @@ static uiw *button(lay *L, const char *id, const char *label, int act, int idx, 
     b->bold = primary;
     /* A label that would not fit at the body size uses the small size. */
     int pad = L->m->pad;
-    if (text_height(L, label, b->px, b->bold, w - 2 * pad) > h - 2 * pad)
+    if (text_height(L, label, b->px, b->bold, w - 2 * pad) > h - 2 * pad ||
+        widest_word(L, label, b->px, b->bold) > w - 2 * pad) {
         b->px = L->m->small_px;
+        b->bold = false;
+    }
     return b;
 }
 
@@ -931,13 +1158,21 @@ static int para(lay *L, uiw_role role, const char *id, const char *label, int px
     return y + h;
 }
 
+static int message_h(const lay *L, const char *msg, int w)
+{
+    if (!msg || !*msg)
+        return 0;
+    const ui_staff_metrics *m = L->m;
+    return text_height(L, msg, m->body_px, true, w - 2 * m->pad) + 2 * m->pad;
+}
+
 /* The message box of a screen (results of actions); returns its bottom. */
 static int message_box(lay *L, const char *id, const char *msg, int x, int y, int w)
 {
     if (!msg || !*msg)
         return y;
     const ui_staff_metrics *m = L->m;
-    int h = text_height(L, msg, m->body_px, true, w - 2 * m->pad) + 2 * m->pad;
+    int h = message_h(L, msg, w);
     uiw *b = add(L, UIW_HINT, id, msg, m->body_px, x, y, w, h);
     if (b) {
         b->look = UIW_HINTBOX;
@@ -946,32 +1181,127 @@ static int message_box(lay *L, const char *id, const char *msg, int x, int y, in
     return y + h + m->gap;
 }
 
-static int heading(lay *L, const char *label)
+static int heading_at(lay *L, const char *label, int w)
 {
     const ui_staff_metrics *m = L->m;
-    return para(L, UIW_HEADING, "heading", label, m->heading_px, true, m->margin, m->margin,
-                m->width - 2 * m->margin) +
+    return para(L, UIW_HEADING, "heading", label, m->heading_px, true, m->margin, m->margin, w) +
            m->gap;
 }
 
-static int button_h(const lay *L)
+static int heading(lay *L, const char *label)
 {
-    int h = mm(L, 20);
-    int min_h = line_h(L, L->m->body_px) + 2 * L->m->pad;
-    return h > min_h ? h : min_h;
+    return heading_at(L, label, L->m->width - 2 * L->m->margin);
+}
+
+/* Splits items of heights h[0..n) into pages of at most avail (gap between items), keeps
+ * s->page among them and gives the items of that page; returns the number of pages. */
+static int paginate(ui_staff *s, const int *h, int n, int avail, int gap, int *first, int *last)
+{
+    int pages = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int start = 0, page = 0;
+        do {
+            int used = 0, end = start;
+            while (end < n && (end == start || used + gap + h[end] <= avail)) {
+                used += (end > start ? gap : 0) + h[end];
+                end++;
+            }
+            if (pass == 1 && page == s->page) {
+                *first = start;
+                *last = end;
+                return pages;
+            }
+            page++;
+            start = end;
+        } while (start < n);
+        pages = page;
+        if (s->page >= pages)
+            s->page = pages - 1;
+        if (s->page < 0)
+            s->page = 0;
+    }
+    *first = *last = 0;
+    return pages;
+}
+
+/* The page buttons: arrows, spoken as "previous page" / "next page". */
+static void page_buttons(lay *L, int x, int y, int w, int h, bool prev, bool next)
+{
+    const ui_staff_metrics *m = L->m;
+    int bw = (w - m->gap) / 2;
+    struct {
+        const char *id;
+        staff_str k;
+        int act, arrow, x;
+        bool on;
+    } b[2] = {{"page-prev", S_PAGE_PREV, ACT_PAGE_PREV, 1, x, prev},
+              {"page-next", S_PAGE_NEXT, ACT_PAGE_NEXT, -1, x + bw + m->gap, next}};
+    for (int i = 0; i < 2; i++) {
+        uiw *p = button(L, b[i].id, "", b[i].act, 0, b[i].x, y, bw, h, false);
+        if (!p)
+            continue;
+        uiw_set_label(p, "", T(L->s, b[i].k));
+        p->arrow = b[i].arrow;
+        p->icon_h = mm(L, 7) < h - 2 * m->pad ? mm(L, 7) : h - 2 * m->pad;
+        p->enabled = b[i].on;
+    }
+}
+
+/* Width of the two page buttons side by side. */
+static int pages_w(const lay *L)
+{
+    return 2 * mm(L, 22) + L->m->gap;
+}
+
+/* Back button and paging at the bottom; returns the top of that bar. */
+static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
+{
+    const ui_staff_metrics *m = L->m;
+    const char *label = T(L->s, S_BACK);
+    int bw = widest_word(L, label, m->body_px, false) + 2 * m->pad + mm(L, 4);
+    if (bw < mm(L, 40))
+        bw = mm(L, 40);
+    int bh = button_need(L, label, bw), y = m->height - m->margin - bh;
+    if (back)
+        button(L, "staff-back", label, ACT_BACK, 0, m->margin, y, bw, bh, false);
+    if (paging)
+        page_buttons(L, m->width - m->margin - pages_w(L), y, pages_w(L), bh, prev, next);
+    return y;
 }
 
 static void lay_pin(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     bool locked = pin_locked_seconds(&s->pin, s->now) > 0;
-    int half = (m->width - 2 * m->margin - m->gap) / 2;
-    int y = para(L, UIW_HEADING, "heading", "Staff mode", m->heading_px, true, m->margin, m->margin,
-                 half) +
-            m->gap;
-    y = para(L, UIW_TEXT, "pin-prompt", "Enter the staff PIN, then OK.", m->body_px, false,
-             m->margin, y, half) +
-        m->gap;
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
+    /* The pad: 3 x 4 keys, or 4 x 3 when four rows do not fit the height. */
+    int key = mm(L, 20), cols = 3, rows = 4;
+    bool portrait = m->height > m->width;
+    int pad_avail = portrait ? H / 2 : H;
+    if (4 * key + 3 * m->gap > pad_avail)
+        cols = 4, rows = 3;
+    int key_w = portrait ? (W - (cols - 1) * m->gap) / cols : mm(L, 24);
+    if (key_w > mm(L, 34))
+        key_w = mm(L, 34);
+    int key_h = (pad_avail - (rows - 1) * m->gap) / rows;
+    if (key_h > mm(L, 24))
+        key_h = mm(L, 24);
+    if (key_h < key)
+        key_h = key;
+    int pad_w = cols * key_w + (cols - 1) * m->gap, pad_h = rows * key_h + (rows - 1) * m->gap;
+    /* Text column: beside the pad (landscape) or above it (portrait). */
+    int col_w = portrait ? W : W - pad_w - m->gap;
+    int col_h = portrait ? H - pad_h - m->gap : H;
+    if (!portrait && col_w > mm(L, 160))
+        col_w = mm(L, 160);
+    const char *cancel = T(s, S_CANCEL);
+    int cancel_w = widest_word(L, cancel, m->body_px, false) + 2 * m->pad + mm(L, 6);
+    if (cancel_w < mm(L, 40))
+        cancel_w = mm(L, 40);
+    if (cancel_w > col_w)
+        cancel_w = col_w;
+    int cancel_h = button_need(L, cancel, cancel_w);
+    /* Dots beside Cancel when the column is short, else above the message. */
     char dots[PIN_MAX_DIGITS * 4 + 1] = "";
     size_t n = strlen(s->entry);
     for (size_t i = 0; i < n; i++) {
@@ -979,45 +1309,58 @@ static void lay_pin(ui_staff *s, lay *L)
         snprintf(dots + l, sizeof dots - l, "%s\xE2\x80\xA2", i ? " " : ""); /* U+2022 */
     }
     char spoken[64];
-    snprintf(spoken, sizeof spoken, "%zu digit%s entered", n, n == 1 ? "" : "s");
+    tr(s, spoken, sizeof spoken, n == 1 ? S_PIN_DIGITS_ONE : S_PIN_DIGITS, ARGS("n", NUM(n)));
+    const char *text = s->pin_msg[0] ? s->pin_msg : T(s, S_PIN_PROMPT);
     int dh = line_h(L, m->heading_px) + 2 * m->pad;
-    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, m->heading_px, m->margin, y, half, dh);
+    int head_h = text_height(L, T(s, S_STAFF_MODE), m->heading_px, true, col_w) + m->gap;
+    int text_h =
+        s->pin_msg[0] ? message_h(L, text, col_w) : text_height(L, text, m->body_px, false, col_w);
+    bool side = col_w - cancel_w - m->gap >= mm(L, 30);
+    int need = dh + m->gap + text_h + m->gap + cancel_h;
+    if (side)
+        need = (dh > cancel_h ? dh : cancel_h) + m->gap + text_h;
+    bool with_heading = need + head_h <= col_h;
+    int y = m->margin;
+    if (with_heading)
+        y = heading_at(L, T(s, S_STAFF_MODE), col_w);
+    int dots_w = side ? col_w - cancel_w - m->gap : col_w;
+    int row_h = side && cancel_h > dh ? cancel_h : dh;
+    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, m->heading_px, m->margin, y, dots_w, row_h);
     if (d) {
         uiw_set_label(d, dots, spoken);
         d->look = UIW_TILE;
         d->align = UI_ALIGN_CENTER;
     }
-    y += dh + m->gap;
-    message_box(L, "pin-message", s->pin_msg, m->margin, y, half);
-    /* Cancel at the bottom of the left column. */
-    int bh = button_h(L);
-    button(L, "pin-cancel", "Cancel", ACT_PIN_CANCEL, 0, m->margin, m->height - m->margin - bh,
-           mm(L, 60) < half ? mm(L, 60) : half, bh, false);
-    /* The number pad in the right half. */
-    int px0 = m->margin + half + m->gap;
-    int avail_h = m->height - 2 * m->margin;
-    int key_h = (avail_h - 3 * m->gap) / 4;
-    if (key_h > mm(L, 24))
-        key_h = mm(L, 24);
-    int key_w = (half - 2 * m->gap) / 3;
-    if (key_w > mm(L, 34))
-        key_w = mm(L, 34);
-    int pad_w = 3 * key_w + 2 * m->gap, pad_h = 4 * key_h + 3 * m->gap;
-    int x0 = px0 + (half - pad_w) / 2, y0 = m->margin + (avail_h - pad_h) / 2;
-    static const char keys[12][12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    if (side)
+        button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0, m->margin + col_w - cancel_w, y,
+               cancel_w, cancel_h, false);
+    y += row_h + m->gap;
+    if (s->pin_msg[0])
+        message_box(L, "pin-message", s->pin_msg, m->margin, y, col_w);
+    else
+        para(L, UIW_TEXT, "pin-prompt", text, m->body_px, false, m->margin, y, col_w);
+    if (!side)
+        button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0, m->margin, m->margin + col_h - cancel_h,
+               cancel_w, cancel_h, false);
+    /* The number pad: centred in its part of the screen. */
+    int x0 = portrait ? m->margin + (W - pad_w) / 2 : m->width - m->margin - pad_w;
+    int y0 = portrait ? m->height - m->margin - pad_h : m->margin + (H - pad_h) / 2;
+    static const char order3[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    static const char order4[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "C", "OK"};
     for (int i = 0; i < 12; i++) {
-        int x = x0 + (i % 3) * (key_w + m->gap), yy = y0 + (i / 3) * (key_h + m->gap);
+        const char *k = cols == 3 ? order3[i] : order4[i];
+        int x = x0 + (i % cols) * (key_w + m->gap), yy = y0 + (i / cols) * (key_h + m->gap);
         uiw *b;
-        if (i == 9) {
-            b = button(L, "pin-clear", "Clear", ACT_PIN_CLEAR, 0, x, yy, key_w, key_h, false);
-        } else if (i == 11) {
-            b = button(L, "pin-ok", "OK", ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
+        if (!strcmp(k, "C")) {
+            b = button(L, "pin-clear", T(s, S_CLEAR), ACT_PIN_CLEAR, 0, x, yy, key_w, key_h, false);
+        } else if (!strcmp(k, "OK")) {
+            b = button(L, "pin-ok", T(s, S_OK), ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
             if (b)
                 b->enabled = !locked && n > 0;
         } else {
             char id[16];
-            snprintf(id, sizeof id, "pin:%s", keys[i]);
-            b = button(L, id, keys[i], ACT_DIGIT, keys[i][0] - '0', x, yy, key_w, key_h, false);
+            snprintf(id, sizeof id, "pin:%s", k);
+            b = button(L, id, k, ACT_DIGIT, k[0] - '0', x, yy, key_w, key_h, false);
             if (b) {
                 b->px = m->heading_px;
                 b->enabled = !locked;
@@ -1026,182 +1369,191 @@ static void lay_pin(ui_staff *s, lay *L)
     }
 }
 
+/* The action buttons of the staff screen, in a grid of cols columns inside x,y,w,h. */
+static void action_grid(lay *L, int x, int y, int w, int h, int cols)
+{
+    ui_staff *s = L->s;
+    const ui_staff_metrics *m = L->m;
+    char lang_label[64];
+    wp_strlcpy(lang_label, uistr_get_at(s->o.staff_strings, next_language(s), S_NAME),
+               sizeof lang_label);
+    struct {
+        const char *id, *label;
+        int act;
+    } acts[] = {{"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT},
+                {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH},
+                {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT},
+                {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC},
+                {"staff-language", lang_label, ACT_LANGUAGE},
+                {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE}};
+    int n = 6, rows = (n + cols - 1) / cols;
+    int bw = (w - (cols - 1) * m->gap) / cols;
+    int bh = (h - (rows - 1) * m->gap) / rows;
+    if (bh > mm(L, 24))
+        bh = mm(L, 24);
+    for (int i = 0; i < n; i++)
+        if (button_need(L, acts[i].label, bw) > bh)
+            bh = button_need(L, acts[i].label, bw);
+    for (int i = 0; i < n; i++) {
+        uiw *b =
+            button(L, acts[i].id, acts[i].label, acts[i].act, 0, x + (i % cols) * (bw + m->gap),
+                   y + (i / cols) * (bh + m->gap), bw, bh, i == n - 1);
+        if (b && acts[i].act == ACT_LANGUAGE)
+            wp_strlcpy(b->lang, next_language(s), sizeof b->lang);
+    }
+}
+
+/* Height the action grid needs at width w with cols columns (0: does not fit). */
+static int action_grid_h(lay *L, int w, int cols)
+{
+    const ui_staff_metrics *m = L->m;
+    ui_staff *s = L->s;
+    const staff_str keys[] = {S_ACT_IMPORT, S_ACT_SWITCH, S_ACT_EXPORT, S_ACT_SYNC, S_ACT_LEAVE};
+    int bw = (w - (cols - 1) * m->gap) / cols, bh = mm(L, 20);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *l = T(s, keys[i]);
+        if (widest_word(L, l, m->small_px, false) > bw - 2 * m->pad)
+            return 0;
+        int need = button_need(L, l, bw);
+        if (need > bh)
+            bh = need;
+    }
+    int rows = (6 + cols - 1) / cols;
+    return rows * bh + (rows - 1) * m->gap;
+}
+
 static void lay_home(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
-    int bw = mm(L, 80);
-    if (bw > (m->width - 2 * m->margin) / 3)
-        bw = (m->width - 2 * m->margin) / 3;
-    int col_w = m->width - 2 * m->margin - bw - m->gap;
-    int y = para(L, UIW_HEADING, "heading", "Staff mode", m->heading_px, true, m->margin, m->margin,
-                 col_w) +
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
+    bool portrait = m->height > m->width;
+    /* Actions: a column (or grid) at the end side; on a portrait panel a grid at the bottom. */
+    int ax, ay, aw, ah, cols = 1;
+    if (portrait) {
+        aw = W;
+        for (cols = 2; cols >= 1; cols--)
+            if ((ah = action_grid_h(L, aw, cols)) > 0)
+                break;
+        ax = m->margin;
+        ay = m->height - m->margin - ah;
+    } else {
+        for (cols = 1; cols <= 3; cols++) {
+            aw = cols * mm(L, cols == 1 ? 80 : 50) + (cols - 1) * m->gap;
+            if (aw > W / 2)
+                aw = W / 2;
+            ah = action_grid_h(L, aw, cols);
+            if (ah > 0 && ah <= H)
+                break;
+        }
+        if (cols > 3)
+            cols = 3;
+        if (ah > H || ah <= 0)
+            ah = H;
+        ax = m->width - m->margin - aw;
+        ay = m->margin;
+        if (cols == 1) /* one column: the buttons stay near the top, 22 mm at most */
+            ah = H;
+    }
+    int col_w = portrait ? W : W - aw - m->gap;
+    int bottom = portrait ? ay - m->gap : m->height - m->margin;
+    int y = para(L, UIW_HEADING, "heading", T(s, S_STAFF_MODE), m->heading_px, true, m->margin,
+                 m->margin, col_w) +
             m->gap;
     y = message_box(L, "staff-message", s->msg, m->margin, y, col_w);
 
-    char line[UIW_LABEL_LEN], t[160];
+    char t[160];
     const ui_staff_info *in = &s->o.info;
     struct {
         const char *id;
         char text[UIW_LABEL_LEN];
     } rows[10];
     int n = 0;
-    snprintf(rows[n].text, sizeof rows[n].text, "Device: %s, location: %s",
-             or_unknown(in->device_id), or_unknown(in->location));
-    rows[n++].id = "status:device";
-    snprintf(rows[n].text, sizeof rows[n].text, "App version: %s", or_unknown(in->app_version));
-    rows[n++].id = "status:version";
+#define ROW(rid, key, kv)                                                                          \
+    do {                                                                                           \
+        tr(s, rows[n].text, sizeof rows[n].text, key, kv);                                         \
+        rows[n++].id = rid;                                                                        \
+    } while (0)
+    ROW("status:device", S_DEVICE,
+        ARGS("device", or_unknown(s, in->device_id), "location", or_unknown(s, in->location)));
+    ROW("status:version", S_VERSION, ARGS("version", or_unknown(s, in->app_version)));
     if (in->set_id[0])
-        snprintf(rows[n].text, sizeof rows[n].text, "Active question set: %s, version %d",
-                 in->set_id, in->set_version);
+        ROW("status:set", S_SET, ARGS("id", in->set_id, "n", NUM(in->set_version)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Active question set: (none)");
-    rows[n++].id = "status:set";
+        ROW("status:set", S_SET_NONE, NOARGS);
     if (s->counts_ok)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Responses: %lld today, %lld in total (%lld complete, %lld stopped early)",
-                 (long long)s->counts.today, (long long)s->counts.total,
-                 (long long)s->counts.complete, (long long)s->counts.abandoned);
+        ROW("status:responses", S_RESPONSES,
+            ARGS("today", NUM(s->counts.today), "total", NUM(s->counts.total), "complete",
+                 NUM(s->counts.complete), "abandoned", NUM(s->counts.abandoned)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Responses: unknown (%s)",
-                 s->store_err[0] ? s->store_err : "no database");
-    rows[n++].id = "status:responses";
-    if (s->counts_ok)
-        snprintf(rows[n].text, sizeof rows[n].text, "Waiting to upload: %lld%s",
-                 (long long)s->counts.pending,
-                 s->counts.conflict ? " (and some refused by the collector as conflicting)" : "");
+        ROW("status:responses", S_RESPONSES_UNKNOWN,
+            ARGS("error", s->store_err[0] ? s->store_err : T(s, S_NO_DATABASE)));
+    if (!s->counts_ok)
+        ROW("status:pending", S_PENDING_UNKNOWN, NOARGS);
+    else if (s->counts.conflict)
+        ROW("status:pending", S_PENDING_CONFLICT,
+            ARGS("n", NUM(s->counts.pending), "conflict", NUM(s->counts.conflict)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Waiting to upload: unknown");
-    if (s->counts_ok && s->counts.conflict) {
-        snprintf(line, sizeof line, "Waiting to upload: %lld, refused as conflicting: %lld",
-                 (long long)s->counts.pending, (long long)s->counts.conflict);
-        wp_strlcpy(rows[n].text, line, sizeof rows[n].text);
-    }
-    rows[n++].id = "status:pending";
+        ROW("status:pending", S_PENDING, ARGS("n", NUM(s->counts.pending)));
     if (!s->o.sync)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Sync: off (no collector endpoint is configured)");
+        ROW("status:sync", S_SYNC_OFF, NOARGS);
     else if (s->sy.busy)
-        snprintf(rows[n].text, sizeof rows[n].text, "Sync: sending now...");
+        ROW("status:sync", S_SYNC_BUSY, NOARGS);
     else if (s->sy.token_refused)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Last sync: refused. The collector does not accept this kiosk's token; ask the "
-                 "central team for a new one.");
+        ROW("status:sync", S_SYNC_REFUSED, NOARGS);
     else if (!s->sy.last_attempt_ms)
-        snprintf(rows[n].text, sizeof rows[n].text, "Last sync: not tried yet");
+        ROW("status:sync", S_SYNC_NEVER, NOARGS);
     else {
-        when_words(s->sy.last_attempt_ms, t, sizeof t);
+        when_words(s, s->sy.last_attempt_ms, t, sizeof t);
         if (s->sy.last_error[0])
-            snprintf(rows[n].text, sizeof rows[n].text, "Last sync: %s, failed: %s", t,
-                     s->sy.last_error);
+            ROW("status:sync", S_SYNC_FAILED, ARGS("when", t, "error", s->sy.last_error));
         else
-            snprintf(rows[n].text, sizeof rows[n].text, "Last sync: %s, %s", t,
-                     s->sy.last_result[0] ? s->sy.last_result : "succeeded");
+            ROW("status:sync", S_SYNC_DONE,
+                ARGS("when", t, "result",
+                     s->sy.last_result[0] ? s->sy.last_result : T(s, S_SYNC_SUCCEEDED)));
     }
-    rows[n++].id = "status:sync";
     if (s->disk_ok) {
         char f[32], tot[32];
-        bytes_words(s->disk_free, f, sizeof f);
-        bytes_words(s->disk_total, tot, sizeof tot);
-        snprintf(rows[n].text, sizeof rows[n].text, "Free disk: %s of %s", f, tot);
+        bytes_words(s, s->disk_free, f, sizeof f);
+        bytes_words(s, s->disk_total, tot, sizeof tot);
+        ROW("status:disk", S_DISK, ARGS("free", f, "total", tot));
     } else {
-        snprintf(rows[n].text, sizeof rows[n].text, "Free disk: unknown");
+        ROW("status:disk", S_DISK_UNKNOWN, NOARGS);
     }
-    rows[n++].id = "status:disk";
     {
         char ts[32] = "?";
         time_t now = (time_t)(wp_wall_ms() / 1000);
         struct tm tm;
         if (localtime_r(&now, &tm))
             strftime(ts, sizeof ts, "%Y-%m-%d %H:%M", &tm);
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 wp_clock_synced() ? "Clock: %s, synchronised over the network"
-                                   : "Clock: %s, NOT synchronised: the times of new responses "
-                                     "may be off",
-                 ts);
+        ROW("status:clock", wp_clock_synced() ? S_CLOCK_SYNCED : S_CLOCK_UNSYNCED,
+            ARGS("time", ts));
     }
-    rows[n++].id = "status:clock";
-    if (in->speech_error[0]) {
-        /* Residents see "read aloud (unavailable)"; staff see why. */
-        snprintf(rows[n].text, sizeof rows[n].text, "Read-aloud: unavailable (%s)",
-                 in->speech_error);
-        rows[n++].id = "status:speech";
-    }
-    /* The body size when everything fits, else the small size. */
-    int px = m->body_px, min_px = m->small_px * 2 / 3;
-    for (;;) {
-        int need = 0;
-        for (int i = 0; i < n; i++)
-            need += text_height(L, rows[i].text, px, false, col_w) + m->gap / 2;
-        if (y + need <= m->height - m->margin || px <= min_px)
-            break;
-        px = px > m->small_px ? m->small_px : px - 2;
-    }
+    if (in->speech_error[0]) /* residents see "read aloud (unavailable)"; staff see why */
+        ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
+#undef ROW
+    /* The rows that fit; the rest on further pages (arrows under the rows). */
+    int hs[10], first = 0, last = n, gap = m->gap / 2;
     for (int i = 0; i < n; i++)
-        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, px, false, m->margin, y, col_w) +
-            m->gap / 2;
-
-    /* Actions in a column at the end side. */
-    int bx = m->width - m->margin - bw;
-    int bh = (m->height - 2 * m->margin - 4 * m->gap) / 5;
-    if (bh > mm(L, 22))
-        bh = mm(L, 22);
-    struct {
-        const char *id, *label;
-        int act;
-    } acts[] = {{"staff-import", "Import from stick", ACT_IMPORT},
-                {"staff-switch", "Switch question set", ACT_SWITCH},
-                {"staff-export", "Export to stick", ACT_EXPORT},
-                {"staff-sync", "Sync now", ACT_SYNC},
-                {"staff-leave", "Leave staff mode", ACT_LEAVE}};
-    for (int i = 0; i < 5; i++)
-        button(L, acts[i].id, acts[i].label, acts[i].act, 0, bx, m->margin + i * (bh + m->gap), bw,
-               bh, i == 4);
-}
-
-/* Rows of a list screen: computes how many fit and the bounds of the current page. */
-static void page_bounds(ui_staff *s, int n, int per_page, int *first, int *last)
-{
-    if (per_page < 1)
-        per_page = 1;
-    s->per_page = per_page;
-    int pages = (n + per_page - 1) / per_page;
-    if (pages < 1)
-        pages = 1;
-    if (s->page >= pages)
-        s->page = pages - 1;
-    *first = s->page * per_page;
-    *last = *first + per_page < n ? *first + per_page : n;
-}
-
-/* Back button and paging at the bottom; returns the top of that bar. */
-static int bottom_bar(lay *L, bool back, bool prev, bool next)
-{
-    const ui_staff_metrics *m = L->m;
-    int bh = button_h(L), y = m->height - m->margin - bh, bw = mm(L, 60);
-    if (bw > (m->width - 2 * m->margin - 2 * m->gap) / 3)
-        bw = (m->width - 2 * m->margin - 2 * m->gap) / 3;
-    if (back)
-        button(L, "staff-back", "Back", ACT_BACK, 0, m->margin, y, bw, bh, false);
-    if (prev || next) {
-        uiw *p = button(L, "page-prev", "Previous page", ACT_PAGE_PREV, 0,
-                        m->width - m->margin - 2 * bw - m->gap, y, bw, bh, false);
-        if (p)
-            p->enabled = prev;
-        uiw *nx = button(L, "page-next", "Next page", ACT_PAGE_NEXT, 0, m->width - m->margin - bw,
-                         y, bw, bh, false);
-        if (nx)
-            nx->enabled = next;
+        hs[i] = text_height(L, rows[i].text, m->body_px, false, col_w);
+    int pages = paginate(s, hs, n, bottom - y, gap, &first, &last);
+    if (pages > 1) {
+        int ph = button_h(L);
+        paginate(s, hs, n, bottom - y - ph - m->gap, gap, &first, &last);
+        page_buttons(L, m->margin + col_w - pages_w(L), bottom - ph, pages_w(L), ph, s->page > 0,
+                     last < n);
     }
-    return y;
+    for (int i = first; i < last; i++)
+        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, m->body_px, false, m->margin, y, col_w) +
+            gap;
+    action_grid(L, ax, ay, aw, ah, cols);
 }
 
-static void set_words(const stick_set *set, char *buf, size_t len)
+static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t len)
 {
     if (set->status == STICK_SET_OK) {
-        snprintf(buf, len,
-                 "\"%s\" - languages: %s - %d question%s - signed by key %s - %s version %d (%s)",
-                 set->title, set->languages, set->n_questions, set->n_questions == 1 ? "" : "s",
-                 set->signer, set->id, set->version, set->file);
+        tr(s, buf, len, set->n_questions == 1 ? S_SET_ROW_ONE : S_SET_ROW,
+           ARGS("title", set->title, "languages", set->languages, "n", NUM(set->n_questions), "key",
+                set->signer, "id", set->id, "version", NUM(set->version), "file", set->file));
         return;
     }
     char reason[STAFF_REASON_SHOWN + 4];
@@ -1209,32 +1561,104 @@ static void set_words(const stick_set *set, char *buf, size_t len)
                sizeof reason);
     if (strlen(set->reason) >= STAFF_REASON_SHOWN)
         wp_strlcpy(reason + STAFF_REASON_SHOWN - 3, "...", 4);
-    snprintf(buf, len, "%s: NOT accepted (%s). %s", set->file, stick_status_name(set->status),
-             reason);
+    tr(s, buf, len, S_SET_REFUSED,
+       ARGS("file", set->file, "status", stick_status_name(set->status), "reason", reason));
+}
+
+/* The last part of a stick's path: its name ("KINGSTON"), short enough for any panel. */
+static const char *stick_name(const char *root)
+{
+    const char *b = strrchr(root, '/');
+    return b && b[1] ? b + 1 : root;
+}
+
+/* A list row: text and, when btn_label is not NULL, a button beside it (below it when the
+ * panel is narrow). Returns its height when laid out at y (or only measured when !put). */
+typedef struct {
+    const char *id, *text, *btn_id, *btn_label;
+    int act, idx;
+    bool primary, hint, bold, btn_on, btn_selected;
+} staff_row;
+
+static int list_row(lay *L, const staff_row *r, int x, int y, int w, bool put)
+{
+    const ui_staff_metrics *m = L->m;
+    int bw = r->btn_label
+                 ? widest_word(L, r->btn_label, m->body_px, r->primary) + 2 * m->pad + mm(L, 6)
+                 : 0;
+    if (bw && bw < mm(L, 50))
+        bw = mm(L, 50);
+    bool below = r->btn_label && w - bw - m->gap < mm(L, 70);
+    if (below && bw > w)
+        bw = w;
+    int tw = r->btn_label && !below ? w - bw - m->gap : w;
+    int pad = r->hint ? m->pad : 0;
+    int th = text_height(L, r->text, m->body_px, r->bold, tw - 2 * pad) + 2 * pad;
+    int bh = r->btn_label ? button_need(L, r->btn_label, bw) : 0;
+    int h = below ? th + m->gap + bh : (th > bh ? th : bh);
+    if (!put)
+        return h;
+    uiw *t =
+        add(L, r->hint ? UIW_HINT : UIW_TEXT, r->id, r->text, m->body_px, x, y, tw, below ? th : h);
+    if (t) {
+        t->bold = r->bold;
+        if (r->hint)
+            t->look = UIW_HINTBOX;
+    }
+    if (r->btn_label) {
+        uiw *b =
+            button(L, r->btn_id, r->btn_label, r->act, r->idx, below ? x + w - bw : x + tw + m->gap,
+                   below ? y + th + m->gap : y, bw, below ? bh : h, r->primary);
+        if (b) {
+            b->enabled = r->btn_on;
+            b->selected = r->btn_selected;
+        }
+    }
+    return h;
+}
+
+/* Lays rows out between y and the bottom bar, a page at a time, with Back and the paging. */
+static void list_rows(lay *L, const staff_row *rows, int n, int y)
+{
+    const ui_staff_metrics *m = L->m;
+    int w = m->width - 2 * m->margin;
+    int *hs = calloc((size_t)(n > 0 ? n : 1), sizeof *hs);
+    if (!hs)
+        return;
+    for (int i = 0; i < n; i++)
+        hs[i] = list_row(L, &rows[i], m->margin, 0, w, false);
+    int bar = m->height - m->margin - button_h(L) - m->gap, first, last;
+    int pages = paginate(L->s, hs, n, bar - y, m->gap, &first, &last);
+    for (int i = first; i < last; i++)
+        y += list_row(L, &rows[i], m->margin, y, w, true) + m->gap;
+    bottom_bar(L, true, pages > 1, L->s->page > 0, last < n);
+    free(hs);
 }
 
 static void lay_import(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     int w = m->width - 2 * m->margin;
-    int y = heading(L, "Import from USB stick");
+    int y = heading(L, T(s, S_IMPORT_HEADING));
     char line[UIW_LABEL_LEN];
     if (s->n_sticks <= 0) {
-        y = para(L, UIW_TEXT, "stick-status",
-                 "No stick found. Put in a USB stick that has a folder named WIJKPEIL; this "
-                 "screen updates by itself.",
-                 m->body_px, false, m->margin, y, w) +
+        y = para(L, UIW_TEXT, "stick-status", T(s, S_NO_STICK), m->body_px, false, m->margin, y,
+                 w) +
             m->gap;
     } else if (!s->scan) {
-        snprintf(line, sizeof line, "The stick %s cannot be read: %s", s->stick_root, s->scan_err);
+        tr(s, line, sizeof line, S_STICK_UNREADABLE,
+           ARGS("stick", stick_name(s->stick_root), "error", s->scan_err));
         y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     } else {
         int ok = 0;
         for (int i = 0; i < s->scan->n_sets; i++)
             ok += s->scan->sets[i].status == STICK_SET_OK;
-        snprintf(line, sizeof line, "Stick %s: %d question set%s, %d accepted.%s", s->stick_root,
-                 s->scan->n_sets, s->scan->n_sets == 1 ? "" : "s", ok,
-                 s->n_sticks > 1 ? " (More than one stick is in; this is the first.)" : "");
+        tr(s, line, sizeof line, s->scan->n_sets == 1 ? S_STICK_SETS_ONE : S_STICK_SETS,
+           ARGS("stick", stick_name(s->stick_root), "n", NUM(s->scan->n_sets), "ok", NUM(ok)));
+        if (s->n_sticks > 1) {
+            size_t l = strlen(line);
+            snprintf(line + l, sizeof line - l, " %s", T(s, S_MANY_STICKS));
+        }
         for (int i = 0; i < s->scan->n_notes; i++) {
             size_t l = strlen(line);
             snprintf(line + l, sizeof line - l, " %s.", s->scan->notes[i]);
@@ -1242,134 +1666,139 @@ static void lay_import(ui_staff *s, lay *L)
         y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     }
     y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-    int bh = button_h(L);
-    int bar_top = m->height - m->margin - bh - m->gap;
+    int n = s->scan ? s->scan->n_sets : 0;
+    staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
+    char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
+    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
+    if (!rows || !texts || !ids)
+        goto done;
+    int k = 0;
     const stick_conf *c = s->scan ? &s->scan->conf : NULL;
     if (c && c->present) {
-        snprintf(line, sizeof line, "kiosk.conf: %d setting%s accepted", c->n_accepted,
-                 c->n_accepted == 1 ? "" : "s");
+        char *t = texts[k];
+        tr(s, t, UIW_LABEL_LEN, c->n_accepted == 1 ? S_CONF_ACCEPTED_ONE : S_CONF_ACCEPTED,
+           ARGS("n", NUM(c->n_accepted)));
         for (int i = 0; i < c->n_accepted; i++) {
-            size_t l = strlen(line);
-            snprintf(line + l, sizeof line - l, "%s%s = %s", i ? ", " : " (", c->accepted[i].key,
+            size_t l = strlen(t);
+            snprintf(t + l, UIW_LABEL_LEN - l, "%s%s = %s", i ? ", " : " (", c->accepted[i].key,
                      c->accepted[i].value);
         }
-        size_t l = strlen(line);
-        snprintf(line + l, sizeof line - l, "%s; %d refused%s", c->n_accepted ? ")" : "",
-                 c->n_refused, c->n_refused ? ": " : ".");
+        size_t l = strlen(t);
+        char refused[64];
+        tr(s, refused, sizeof refused, S_CONF_REFUSED, ARGS("n", NUM(c->n_refused)));
+        snprintf(t + l, UIW_LABEL_LEN - l, "%s; %s%s", c->n_accepted ? ")" : "", refused,
+                 c->n_refused ? ": " : ".");
         for (int i = 0; i < c->n_refused; i++) { /* each one, so staff know why */
-            l = strlen(line);
-            snprintf(line + l, sizeof line - l, "%s%s", i ? "; " : "", c->refused[i]);
+            l = strlen(t);
+            snprintf(t + l, UIW_LABEL_LEN - l, "%s%s", i ? "; " : "", c->refused[i]);
         }
         bool can_apply = s->override_path[0] && c->n_accepted > 0;
-        int tw = can_apply ? w - mm(L, 70) - m->gap : w;
-        int h = text_height(L, line, m->body_px, false, tw);
-        if (can_apply && h < bh)
-            h = bh;
-        add(L, UIW_TEXT, "stick-conf", line, m->body_px, m->margin, y, tw, h);
-        if (can_apply)
-            button(L, "staff-conf-apply", "Save settings", ACT_CONF_APPLY, 0,
-                   m->width - m->margin - mm(L, 70), y, mm(L, 70), bh, false);
-        y += h + m->gap;
+        rows[k] = (staff_row){.id = "stick-conf",
+                              .text = t,
+                              .btn_id = "staff-conf-apply",
+                              .btn_label = can_apply ? T(s, S_SAVE_SETTINGS) : NULL,
+                              .act = ACT_CONF_APPLY,
+                              .btn_on = true};
+        k++;
     }
-    int n = s->scan ? s->scan->n_sets : 0;
-    int row_h = 3 * line_h(L, m->body_px);
-    if (row_h < bh)
-        row_h = bh;
-    int first, last;
-    page_bounds(s, n, (bar_top - y + m->gap) / (row_h + m->gap), &first, &last);
-    int bw = mm(L, 50), tw = w - bw - m->gap;
-    for (int i = first; i < last; i++) {
+    for (int i = 0; i < n; i++, k++) {
         const stick_set *set = &s->scan->sets[i];
-        char id[UIW_ID_LEN];
-        set_words(set, line, sizeof line);
-        snprintf(id, sizeof id, "set:%d", i);
-        uiw *t = add(L, set->status == STICK_SET_OK ? UIW_TEXT : UIW_HINT, id, line, m->body_px,
-                     m->margin, y, tw, row_h);
-        if (t && set->status != STICK_SET_OK)
-            t->look = UIW_HINTBOX;
-        if (set->status == STICK_SET_OK) {
-            snprintf(id, sizeof id, "activate:%d", i);
-            button(L, id, "Activate", ACT_ACTIVATE, i, m->margin + tw + m->gap, y, bw, row_h, true);
-        }
-        y += row_h + m->gap;
+        bool ok = set->status == STICK_SET_OK;
+        set_words(s, set, texts[k], UIW_LABEL_LEN);
+        snprintf(ids[k][0], UIW_ID_LEN, "set:%d", i);
+        snprintf(ids[k][1], UIW_ID_LEN, "activate:%d", i);
+        rows[k] = (staff_row){.id = ids[k][0],
+                              .text = texts[k],
+                              .btn_id = ids[k][1],
+                              .btn_label = ok ? T(s, S_ACTIVATE) : NULL,
+                              .act = ACT_ACTIVATE,
+                              .idx = i,
+                              .primary = true,
+                              .hint = !ok,
+                              .btn_on = true};
     }
-    bottom_bar(L, true, first > 0, last < n);
+    list_rows(L, rows, k, y);
+done:
+    free(rows);
+    free(texts);
+    free(ids);
 }
 
 static void lay_switch(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     int w = m->width - 2 * m->margin;
-    int y = heading(L, "Switch question set");
-    y = para(L, UIW_TEXT, "switch-intro",
-             s->n_inst ? "Question sets installed on this kiosk. Residents see the one you choose "
-                         "from the next poll on."
-                       : "No question sets are installed on this kiosk yet. Import one from a "
-                         "stick first.",
+    int y = heading(L, T(s, S_ACT_SWITCH));
+    y = para(L, UIW_TEXT, "switch-intro", T(s, s->n_inst ? S_SWITCH_INTRO : S_SWITCH_NONE),
              m->body_px, false, m->margin, y, w) +
         m->gap;
     y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-    int bh = button_h(L);
-    int bar_top = m->height - m->margin - bh - m->gap;
-    int first, last;
-    page_bounds(s, s->n_inst, (bar_top - y + m->gap) / (bh + m->gap), &first, &last);
-    int bw = mm(L, 50), tw = w - bw - m->gap;
-    for (int i = first; i < last; i++) {
-        const stick_installed *in = &s->inst[i];
-        bool active = !strcmp(in->id, s->o.info.set_id) && in->version == s->o.info.set_version;
-        char line[UIW_LABEL_LEN], id[UIW_ID_LEN];
-        snprintf(line, sizeof line, "%s (%s version %d)%s", in->title, in->id, in->version,
-                 active ? ": in use now" : "");
-        snprintf(id, sizeof id, "installed:%d", i);
-        uiw *t = add(L, UIW_TEXT, id, line, m->body_px, m->margin, y, tw, bh);
-        if (t)
-            t->bold = active;
-        snprintf(id, sizeof id, "use:%d", i);
-        uiw *b = button(L, id, active ? "In use" : "Use this set", ACT_USE, i,
-                        m->margin + tw + m->gap, y, bw, bh, false);
-        if (b) {
-            b->enabled = !active;
-            b->selected = active;
+    int n = s->n_inst;
+    staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
+    char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
+    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
+    if (rows && texts && ids) {
+        for (int i = 0; i < n; i++) {
+            const stick_installed *in = &s->inst[i];
+            bool active = !strcmp(in->id, s->o.info.set_id) && in->version == s->o.info.set_version;
+            tr(s, texts[i], UIW_LABEL_LEN, active ? S_INSTALLED_ROW_ACTIVE : S_INSTALLED_ROW,
+               ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
+            snprintf(ids[i][0], UIW_ID_LEN, "installed:%d", i);
+            snprintf(ids[i][1], UIW_ID_LEN, "use:%d", i);
+            rows[i] = (staff_row){.id = ids[i][0],
+                                  .text = texts[i],
+                                  .bold = active,
+                                  .btn_id = ids[i][1],
+                                  .btn_label = T(s, active ? S_IN_USE : S_USE_SET),
+                                  .act = ACT_USE,
+                                  .idx = i,
+                                  .btn_on = !active,
+                                  .btn_selected = active};
         }
-        y += bh + m->gap;
+        list_rows(L, rows, n, y);
     }
-    bottom_bar(L, true, first > 0, last < s->n_inst);
+    free(rows);
+    free(texts);
+    free(ids);
 }
 
 static void lay_export(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     int w = m->width - 2 * m->margin;
-    int y = heading(L, "Export to USB stick");
+    int y = heading(L, T(s, S_EXPORT_HEADING));
     char line[UIW_LABEL_LEN];
-    int bh = button_h(L);
     switch (s->ex_phase) {
     case EX_CHOOSE: {
         if (s->ex_root[0])
-            snprintf(line, sizeof line,
-                     "Stick: %s. The responses are written as CSV and JSON lines, with the kiosk "
-                     "log, into its WIJKPEIL/export folder. \"Export only new responses\" leaves "
-                     "out those already exported to a stick.",
-                     s->ex_root);
+            tr(s, line, sizeof line, S_EXPORT_STICK, ARGS("stick", stick_name(s->ex_root)));
         else
-            wp_strlcpy(line,
-                       "No stick found. Put in a USB stick that has a folder named WIJKPEIL; this "
-                       "screen updates by itself.",
-                       sizeof line);
+            wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
         y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
         y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-        int bw = (w - m->gap) / 2;
-        if (bw > mm(L, 120))
-            bw = mm(L, 120);
-        uiw *a = button(L, "export-all", "Export all responses", ACT_EXPORT_ALL, 0, m->margin, y,
-                        bw, bh, true);
+        /* The two exports beside Back when there is room, else in a row above it. */
+        int bar = bottom_bar(L, true, false, false, false);
+        int back_w = L->l->n ? L->l->w[L->l->n - 1].r.w : 0;
+        int room = w - back_w - m->gap, bw = (room - m->gap) / 2, bx = m->margin + back_w + m->gap;
+        const char *la = T(s, S_EXPORT_ALL), *ln = T(s, S_EXPORT_NEW);
+        int by = bar, bh = m->height - m->margin - bar;
+        if (bw < mm(L, 45) || button_need(L, la, bw) > bh || button_need(L, ln, bw) > bh) {
+            bw = (w - m->gap) / 2;
+            if (bw > mm(L, 120))
+                bw = mm(L, 120);
+            bx = m->margin;
+            bh = button_need(L, la, bw);
+            if (button_need(L, ln, bw) > bh)
+                bh = button_need(L, ln, bw);
+            by = bar - m->gap - bh;
+        }
+        uiw *a = button(L, "export-all", la, ACT_EXPORT_ALL, 0, bx, by, bw, bh, true);
         if (a)
             a->enabled = s->ex_root[0] != '\0';
-        uiw *b = button(L, "export-new", "Export only new responses", ACT_EXPORT_NEW, 0,
-                        m->margin + bw + m->gap, y, bw, bh, false);
+        uiw *b =
+            button(L, "export-new", ln, ACT_EXPORT_NEW, 0, bx + bw + m->gap, by, bw, bh, false);
         if (b)
             b->enabled = s->ex_root[0] != '\0';
-        bottom_bar(L, true, false, false);
         break;
     }
     case EX_RUNNING: {
@@ -1378,14 +1807,13 @@ static void lay_export(ui_staff *s, lay *L)
         int pct = total > 0 ? (int)(done * 100 / total) : 0;
         if (pct > 100)
             pct = 100;
-        snprintf(line, sizeof line,
-                 "Exporting: %d %% done. Do not remove the stick until this screen says so.", pct);
+        tr(s, line, sizeof line, S_EXPORTING, ARGS("n", NUM(pct)));
         y = para(L, UIW_TEXT, "export-progress", line, m->body_px, true, m->margin, y, w) + m->gap;
         int bar_h = mm(L, 12);
         uiw *track = add(L, UIW_PROGRESS, "export-bar", "", m->body_px, m->margin, y, w, bar_h);
         if (track) {
             track->look = UIW_TILE;
-            snprintf(line, sizeof line, "%d percent", pct);
+            tr(s, line, sizeof line, S_PERCENT, ARGS("n", NUM(pct)));
             uiw_set_label(track, "", line);
         }
         int fw = (int)((int64_t)w * pct / 100);
@@ -1398,15 +1826,15 @@ static void lay_export(ui_staff *s, lay *L)
         break;
     }
     case EX_DONE:
-        y = para(L, UIW_HEADING, "export-result", "You may remove the stick now.", m->heading_px,
-                 true, m->margin, y, w) +
+        y = para(L, UIW_HEADING, "export-result", T(s, S_EXPORT_DONE), m->heading_px, true,
+                 m->margin, y, w) +
             m->gap;
         y = para(L, UIW_TEXT, "export-detail", s->msg, m->body_px, false, m->margin, y, w) + m->gap;
-        bottom_bar(L, true, false, false);
+        bottom_bar(L, true, false, false, false);
         break;
     case EX_FAILED:
         y = message_box(L, "export-result", s->msg, m->margin, y, w);
-        bottom_bar(L, true, false, false);
+        bottom_bar(L, true, false, false, false);
         break;
     }
 }
@@ -1414,7 +1842,7 @@ static void lay_export(ui_staff *s, lay *L)
 void ui_staff_layout(ui_staff *s, uiw_list *out, const ui_staff_metrics *m)
 {
     out->n = 0;
-    lay L = {.l = out, .m = m};
+    lay L = {.s = s, .l = out, .m = m};
     switch (s->screen) {
     case SCR_PIN:
         lay_pin(s, &L);
