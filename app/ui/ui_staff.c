@@ -20,6 +20,8 @@
 #define STAFF_REASON_SHOWN 400 /* characters of a refusal reason shown in a list row */
 #define STAFF_EXPORT_POLL  100 /* ms between progress checks while exporting */
 #define STAFF_SYNC_POLL    1000
+#define STAFF_STATUS_ROWS  12   /* the message and the status rows of the staff screen */
+#define STAFF_TARGET_MM    20.5 /* targets: 20 mm and a little for rounding to pixels */
 
 typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } staff_screen;
 
@@ -27,6 +29,7 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
  * hold. */
 #define STAFF_STRINGS(X)                                                                           \
     X(S_NAME, "name", "")                                                                          \
+    X(S_OTHER_LANGUAGE, "other_language", "")                                                      \
     X(S_NOT_SET, "not_set", "")                                                                    \
     X(S_DECIMAL, "decimal_mark", "")                                                               \
     X(S_AGO_NOW, "ago_now", "{time}")                                                              \
@@ -65,6 +68,7 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_PIN_DIGITS_ONE, "pin_digits_one", "{n}")                                                   \
     X(S_CANCEL, "cancel", "")                                                                      \
     X(S_CLEAR, "clear", "")                                                                        \
+    X(S_CLEAR_KEY, "clear_key", "")                                                                \
     X(S_OK, "ok", "")                                                                              \
     X(S_DEVICE, "status_device", "{device}{location}")                                             \
     X(S_VERSION, "status_version", "{version}")                                                    \
@@ -96,8 +100,8 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_BACK, "back", "")                                                                          \
     X(S_PAGE_PREV, "page_prev", "")                                                                \
     X(S_PAGE_NEXT, "page_next", "")                                                                \
-    X(S_SET_ROW, "set_row", "{title}{languages}{n}{key}{id}{version}{file}")                       \
-    X(S_SET_ROW_ONE, "set_row_one", "{title}{languages}{n}{key}{id}{version}{file}")               \
+    X(S_SET_ROW, "set_row", "{title}{n}{languages}{key}{id}{version}{file}")                       \
+    X(S_SET_ROW_ONE, "set_row_one", "{title}{n}{languages}{key}{id}{version}{file}")               \
     X(S_SET_REFUSED, "set_refused", "{file}{status}{reason}")                                      \
     X(S_IMPORT_HEADING, "import_heading", "")                                                      \
     X(S_NO_STICK, "no_stick", "")                                                                  \
@@ -563,6 +567,17 @@ static bool export_poll(ui_staff *s, int64_t now)
     if (s->screen == SCR_HOME || s->screen == SCR_EXPORT)
         refresh_status(s, now);
     return true;
+}
+
+void ui_staff_settle(ui_staff *s, int64_t now)
+{
+    if (!s->ex_running)
+        return;
+    if (!s->ex_inline) {
+        pthread_join(s->ex_thread, NULL);
+        s->ex_inline = true; /* joined: export_poll must not join it again */
+    }
+    export_poll(s, now);
 }
 
 /* ---------- lifetime ---------- */
@@ -1116,7 +1131,7 @@ static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px
 /* Height a button of width w needs for label (at least 20 mm: a target). */
 static int button_need(const lay *L, const char *label, int w)
 {
-    int pad = L->m->pad, h = mm(L, 20);
+    int pad = L->m->pad, h = mm(L, STAFF_TARGET_MM);
     int th = text_height(L, label, L->m->body_px, false, w - 2 * pad) + 2 * pad;
     return th > h ? th : h;
 }
@@ -1181,11 +1196,34 @@ static int message_box(lay *L, const char *id, const char *msg, int x, int y, in
     return y + h + m->gap;
 }
 
+/* The heading size, or the body size where a word of label would not fit w at it. */
+static int head_px(const lay *L, const char *label, int w)
+{
+    const ui_staff_metrics *m = L->m;
+    return widest_word(L, label, m->heading_px, true) <= w ? m->heading_px : m->body_px;
+}
+
 static int heading_at(lay *L, const char *label, int w)
 {
     const ui_staff_metrics *m = L->m;
-    return para(L, UIW_HEADING, "heading", label, m->heading_px, true, m->margin, m->margin, w) +
+    return para(L, UIW_HEADING, "heading", label, head_px(L, label, w), true, m->margin, m->margin,
+                w) +
            m->gap;
+}
+
+/* Cuts text at a word so that it fits w x max_h at px ("..." at the end). */
+static void fit_text(const lay *L, char *text, int px, bool bold, int w, int max_h)
+{
+    while (text_height(L, text, px, bold, w) > max_h) {
+        char *sp = strrchr(text, ' ');
+        if (!sp)
+            return;
+        *sp = '\0';
+        size_t l = strlen(text);
+        if (l > 3 && !strcmp(text + l - 3, "..."))
+            text[l - 3] = '\0';
+        wp_strlcpy(text + strlen(text), "...", 4);
+    }
 }
 
 static int heading(lay *L, const char *label)
@@ -1250,7 +1288,7 @@ static void page_buttons(lay *L, int x, int y, int w, int h, bool prev, bool nex
 /* Width of the two page buttons side by side. */
 static int pages_w(const lay *L)
 {
-    return 2 * mm(L, 22) + L->m->gap;
+    return 2 * mm(L, STAFF_TARGET_MM) + L->m->gap;
 }
 
 /* Back button and paging at the bottom; returns the top of that bar. */
@@ -1259,8 +1297,8 @@ static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
     const ui_staff_metrics *m = L->m;
     const char *label = T(L->s, S_BACK);
     int bw = widest_word(L, label, m->body_px, false) + 2 * m->pad + mm(L, 4);
-    if (bw < mm(L, 40))
-        bw = mm(L, 40);
+    if (bw < mm(L, 30))
+        bw = mm(L, 30);
     int bh = button_need(L, label, bw), y = m->height - m->margin - bh;
     if (back)
         button(L, "staff-back", label, ACT_BACK, 0, m->margin, y, bw, bh, false);
@@ -1274,20 +1312,21 @@ static void lay_pin(ui_staff *s, lay *L)
     const ui_staff_metrics *m = L->m;
     bool locked = pin_locked_seconds(&s->pin, s->now) > 0;
     int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
-    /* The pad: 3 x 4 keys, or 4 x 3 when four rows do not fit the height. */
-    int key = mm(L, 20), cols = 3, rows = 4;
     bool portrait = m->height > m->width;
-    int pad_avail = portrait ? H / 2 : H;
-    if (4 * key + 3 * m->gap > pad_avail)
+    /* The pad: 3 x 4 keys, or 4 x 3 when four rows do not fit a landscape panel. */
+    int key = mm(L, STAFF_TARGET_MM), cols = 3, rows = 4;
+    if (!portrait && 4 * key + 3 * m->gap > H)
         cols = 4, rows = 3;
-    int key_w = portrait ? (W - (cols - 1) * m->gap) / cols : mm(L, 24);
-    if (key_w > mm(L, 34))
-        key_w = mm(L, 34);
-    int key_h = (pad_avail - (rows - 1) * m->gap) / rows;
+    int key_h = ((portrait ? H / 2 : H) - (rows - 1) * m->gap) / rows;
     if (key_h > mm(L, 24))
         key_h = mm(L, 24);
     if (key_h < key)
         key_h = key;
+    int key_w = portrait ? (W - (cols - 1) * m->gap) / cols : mm(L, 24);
+    if (!portrait && W - cols * key_w - cols * m->gap < mm(L, 50))
+        key_w = key; /* a narrow panel: the text column needs the room */
+    if (key_w > mm(L, 34))
+        key_w = mm(L, 34);
     int pad_w = cols * key_w + (cols - 1) * m->gap, pad_h = rows * key_h + (rows - 1) * m->gap;
     /* Text column: beside the pad (landscape) or above it (portrait). */
     int col_w = portrait ? W : W - pad_w - m->gap;
@@ -1301,7 +1340,6 @@ static void lay_pin(ui_staff *s, lay *L)
     if (cancel_w > col_w)
         cancel_w = col_w;
     int cancel_h = button_need(L, cancel, cancel_w);
-    /* Dots beside Cancel when the column is short, else above the message. */
     char dots[PIN_MAX_DIGITS * 4 + 1] = "";
     size_t n = strlen(s->entry);
     for (size_t i = 0; i < n; i++) {
@@ -1310,22 +1348,26 @@ static void lay_pin(ui_staff *s, lay *L)
     }
     char spoken[64];
     tr(s, spoken, sizeof spoken, n == 1 ? S_PIN_DIGITS_ONE : S_PIN_DIGITS, ARGS("n", NUM(n)));
+    /* The message replaces the prompt; the dots sit beside Cancel when there is room. */
     const char *text = s->pin_msg[0] ? s->pin_msg : T(s, S_PIN_PROMPT);
-    int dh = line_h(L, m->heading_px) + 2 * m->pad;
-    int head_h = text_height(L, T(s, S_STAFF_MODE), m->heading_px, true, col_w) + m->gap;
+    int dots_px = m->heading_px, dh = line_h(L, dots_px) + 2 * m->pad;
+    bool side = col_w - cancel_w - m->gap >= mm(L, 30);
+    int row_h = side && cancel_h > dh ? cancel_h : dh;
     int text_h =
         s->pin_msg[0] ? message_h(L, text, col_w) : text_height(L, text, m->body_px, false, col_w);
-    bool side = col_w - cancel_w - m->gap >= mm(L, 30);
-    int need = dh + m->gap + text_h + m->gap + cancel_h;
-    if (side)
-        need = (dh > cancel_h ? dh : cancel_h) + m->gap + text_h;
-    bool with_heading = need + head_h <= col_h;
+    int need = row_h + m->gap + text_h + (side ? 0 : m->gap + cancel_h);
+    if (need > col_h && !side) { /* a short column: smaller dots */
+        dots_px = m->body_px;
+        row_h = dh = line_h(L, dots_px) + 2 * m->pad;
+        need = row_h + m->gap + text_h + m->gap + cancel_h;
+    }
+    const char *head = T(s, S_STAFF_MODE);
+    int head_h = text_height(L, head, head_px(L, head, col_w), true, col_w) + m->gap;
     int y = m->margin;
-    if (with_heading)
-        y = heading_at(L, T(s, S_STAFF_MODE), col_w);
+    if (need + head_h <= col_h)
+        y = heading_at(L, head, col_w);
     int dots_w = side ? col_w - cancel_w - m->gap : col_w;
-    int row_h = side && cancel_h > dh ? cancel_h : dh;
-    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, m->heading_px, m->margin, y, dots_w, row_h);
+    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, dots_px, m->margin, y, dots_w, row_h);
     if (d) {
         uiw_set_label(d, dots, spoken);
         d->look = UIW_TILE;
@@ -1342,17 +1384,23 @@ static void lay_pin(ui_staff *s, lay *L)
     if (!side)
         button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0, m->margin, m->margin + col_h - cancel_h,
                cancel_w, cancel_h, false);
-    /* The number pad: centred in its part of the screen. */
+    /* The number pad: at the end side (landscape) or at the bottom (portrait). */
     int x0 = portrait ? m->margin + (W - pad_w) / 2 : m->width - m->margin - pad_w;
     int y0 = portrait ? m->height - m->margin - pad_h : m->margin + (H - pad_h) / 2;
     static const char order3[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
     static const char order4[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "C", "OK"};
+    /* "Clear" where the word fits its key, else "C" (speech still says the word). */
+    const char *clear = T(s, S_CLEAR);
+    bool short_clear = widest_word(L, clear, m->small_px, false) > key_w - 2 * m->pad;
     for (int i = 0; i < 12; i++) {
         const char *k = cols == 3 ? order3[i] : order4[i];
         int x = x0 + (i % cols) * (key_w + m->gap), yy = y0 + (i / cols) * (key_h + m->gap);
         uiw *b;
         if (!strcmp(k, "C")) {
-            b = button(L, "pin-clear", T(s, S_CLEAR), ACT_PIN_CLEAR, 0, x, yy, key_w, key_h, false);
+            b = button(L, "pin-clear", short_clear ? T(s, S_CLEAR_KEY) : clear, ACT_PIN_CLEAR, 0, x,
+                       yy, key_w, key_h, false);
+            if (b)
+                uiw_set_label(b, b->label, clear);
         } else if (!strcmp(k, "OK")) {
             b = button(L, "pin-ok", T(s, S_OK), ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
             if (b)
@@ -1369,57 +1417,36 @@ static void lay_pin(ui_staff *s, lay *L)
     }
 }
 
-/* The action buttons of the staff screen, in a grid of cols columns inside x,y,w,h. */
-static void action_grid(lay *L, int x, int y, int w, int h, int cols)
+/* The staff screen's actions: ids, labels and what they do. */
+typedef struct {
+    const char *id, *label;
+    int act;
+} staff_action;
+
+static int home_actions(const ui_staff *s, staff_action *a)
 {
-    ui_staff *s = L->s;
-    const ui_staff_metrics *m = L->m;
-    char lang_label[64];
-    wp_strlcpy(lang_label, uistr_get_at(s->o.staff_strings, next_language(s), S_NAME),
-               sizeof lang_label);
-    struct {
-        const char *id, *label;
-        int act;
-    } acts[] = {{"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT},
-                {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH},
-                {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT},
-                {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC},
-                {"staff-language", lang_label, ACT_LANGUAGE},
-                {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE}};
-    int n = 6, rows = (n + cols - 1) / cols;
-    int bw = (w - (cols - 1) * m->gap) / cols;
-    int bh = (h - (rows - 1) * m->gap) / rows;
-    if (bh > mm(L, 24))
-        bh = mm(L, 24);
-    for (int i = 0; i < n; i++)
-        if (button_need(L, acts[i].label, bw) > bh)
-            bh = button_need(L, acts[i].label, bw);
-    for (int i = 0; i < n; i++) {
-        uiw *b =
-            button(L, acts[i].id, acts[i].label, acts[i].act, 0, x + (i % cols) * (bw + m->gap),
-                   y + (i / cols) * (bh + m->gap), bw, bh, i == n - 1);
-        if (b && acts[i].act == ACT_LANGUAGE)
-            wp_strlcpy(b->lang, next_language(s), sizeof b->lang);
-    }
+    const staff_action acts[] = {{"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT},
+                                 {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH},
+                                 {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT},
+                                 {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC},
+                                 {"staff-language", T(s, S_OTHER_LANGUAGE), ACT_LANGUAGE},
+                                 {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE}};
+    memcpy(a, acts, sizeof acts);
+    return (int)(sizeof acts / sizeof acts[0]);
 }
 
-/* Height the action grid needs at width w with cols columns (0: does not fit). */
-static int action_grid_h(lay *L, int w, int cols)
+/* Row height of the action grid with buttons bw wide (0 when a word does not fit). */
+static int action_row_h(lay *L, int bw)
 {
-    const ui_staff_metrics *m = L->m;
-    ui_staff *s = L->s;
-    const staff_str keys[] = {S_ACT_IMPORT, S_ACT_SWITCH, S_ACT_EXPORT, S_ACT_SYNC, S_ACT_LEAVE};
-    int bw = (w - (cols - 1) * m->gap) / cols, bh = mm(L, 20);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *l = T(s, keys[i]);
-        if (widest_word(L, l, m->small_px, false) > bw - 2 * m->pad)
+    staff_action a[8];
+    int n = home_actions(L->s, a), bh = mm(L, STAFF_TARGET_MM);
+    for (int i = 0; i < n; i++) {
+        if (widest_word(L, a[i].label, L->m->small_px, false) > bw - 2 * L->m->pad)
             return 0;
-        int need = button_need(L, l, bw);
-        if (need > bh)
-            bh = need;
+        if (button_need(L, a[i].label, bw) > bh)
+            bh = button_need(L, a[i].label, bw);
     }
-    int rows = (6 + cols - 1) / cols;
-    return rows * bh + (rows - 1) * m->gap;
+    return bh;
 }
 
 static void lay_home(ui_staff *s, lay *L)
@@ -1427,52 +1454,56 @@ static void lay_home(ui_staff *s, lay *L)
     const ui_staff_metrics *m = L->m;
     int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
     bool portrait = m->height > m->width;
-    /* Actions: a column (or grid) at the end side; on a portrait panel a grid at the bottom. */
-    int ax, ay, aw, ah, cols = 1;
-    if (portrait) {
-        aw = W;
-        for (cols = 2; cols >= 1; cols--)
-            if ((ah = action_grid_h(L, aw, cols)) > 0)
-                break;
-        ax = m->margin;
-        ay = m->height - m->margin - ah;
+    staff_action acts[8];
+    int na = home_actions(s, acts);
+    /* Actions: one column at the end side when six rows fit, else two; on a portrait panel a
+     * grid of two columns at the bottom. */
+    int cols = 1, bw = portrait ? W : mm(L, 80), bh = 0;
+    if (!portrait && bw > W / 3)
+        bw = W / 3;
+    if (!portrait && (bh = action_row_h(L, bw)) > 0 && 6 * bh + 5 * m->gap <= H) {
+        cols = 1;
     } else {
-        for (cols = 1; cols <= 3; cols++) {
-            aw = cols * mm(L, cols == 1 ? 80 : 50) + (cols - 1) * m->gap;
-            if (aw > W / 2)
-                aw = W / 2;
-            ah = action_grid_h(L, aw, cols);
-            if (ah > 0 && ah <= H)
+        cols = 2;
+        bw = portrait ? (W - m->gap) / 2 : mm(L, 45);
+        if (!portrait && bw > (W / 2 - m->gap) / 2)
+            bw = (W / 2 - m->gap) / 2;
+        /* As narrow as the words allow, wider while three rows do not fit. */
+        int widest = portrait ? bw : (W - mm(L, 50) - m->gap) / 2;
+        for (; bw < widest; bw += mm(L, 2)) {
+            bh = action_row_h(L, bw);
+            if (bh > 0 && 3 * bh + 2 * m->gap <= H)
                 break;
         }
-        if (cols > 3)
-            cols = 3;
-        if (ah > H || ah <= 0)
-            ah = H;
-        ax = m->width - m->margin - aw;
-        ay = m->margin;
-        if (cols == 1) /* one column: the buttons stay near the top, 22 mm at most */
-            ah = H;
+        bh = action_row_h(L, bw);
     }
+    if (bh <= 0)
+        bh = mm(L, STAFF_TARGET_MM);
+    int rows = (na + cols - 1) / cols;
+    if (cols == 1 && bh < mm(L, 22) && 6 * mm(L, 22) + 5 * m->gap <= H)
+        bh = mm(L, 22);
+    int aw = cols * bw + (cols - 1) * m->gap, ah = rows * bh + (rows - 1) * m->gap;
+    int ax = m->width - m->margin - aw, ay = portrait ? m->height - m->margin - ah : m->margin;
     int col_w = portrait ? W : W - aw - m->gap;
     int bottom = portrait ? ay - m->gap : m->height - m->margin;
-    int y = para(L, UIW_HEADING, "heading", T(s, S_STAFF_MODE), m->heading_px, true, m->margin,
-                 m->margin, col_w) +
-            m->gap;
-    y = message_box(L, "staff-message", s->msg, m->margin, y, col_w);
+    int y = heading_at(L, T(s, S_STAFF_MODE), col_w);
 
     char t[160];
     const ui_staff_info *in = &s->o.info;
     struct {
         const char *id;
         char text[UIW_LABEL_LEN];
-    } rows[10];
+    } rows_[STAFF_STATUS_ROWS];
     int n = 0;
 #define ROW(rid, key, kv)                                                                          \
     do {                                                                                           \
-        tr(s, rows[n].text, sizeof rows[n].text, key, kv);                                         \
-        rows[n++].id = rid;                                                                        \
+        tr(s, rows_[n].text, sizeof rows_[n].text, key, kv);                                       \
+        rows_[n++].id = rid;                                                                       \
     } while (0)
+    if (s->msg[0]) { /* the message first: the rows after it may go to the next page */
+        wp_strlcpy(rows_[n].text, s->msg, sizeof rows_[n].text);
+        rows_[n++].id = "staff-message";
+    }
     ROW("status:device", S_DEVICE,
         ARGS("device", or_unknown(s, in->device_id), "location", or_unknown(s, in->location)));
     ROW("status:version", S_VERSION, ARGS("version", or_unknown(s, in->app_version)));
@@ -1532,9 +1563,16 @@ static void lay_home(ui_staff *s, lay *L)
         ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
 #undef ROW
     /* The rows that fit; the rest on further pages (arrows under the rows). */
-    int hs[10], first = 0, last = n, gap = m->gap / 2;
-    for (int i = 0; i < n; i++)
-        hs[i] = text_height(L, rows[i].text, m->body_px, false, col_w);
+    int hs[STAFF_STATUS_ROWS], first = 0, last = n, gap = m->gap / 2;
+    bool has_msg = s->msg[0] != '\0';
+    int fit = bottom - y - button_h(L) - m->gap; /* room on a page with the page buttons */
+    for (int i = 0; i < n; i++) {
+        bool box = i == 0 && has_msg;
+        fit_text(L, rows_[i].text, m->body_px, box, col_w - (box ? 2 * m->pad : 0),
+                 fit - (box ? 2 * m->pad + gap : 0));
+        hs[i] = box ? message_h(L, rows_[i].text, col_w) + gap
+                    : text_height(L, rows_[i].text, m->body_px, false, col_w);
+    }
     int pages = paginate(s, hs, n, bottom - y, gap, &first, &last);
     if (pages > 1) {
         int ph = button_h(L);
@@ -1542,10 +1580,21 @@ static void lay_home(ui_staff *s, lay *L)
         page_buttons(L, m->margin + col_w - pages_w(L), bottom - ph, pages_w(L), ph, s->page > 0,
                      last < n);
     }
-    for (int i = first; i < last; i++)
-        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, m->body_px, false, m->margin, y, col_w) +
-            gap;
-    action_grid(L, ax, ay, aw, ah, cols);
+    for (int i = first; i < last; i++) {
+        if (i == 0 && has_msg)
+            y = message_box(L, rows_[i].id, rows_[i].text, m->margin, y, col_w) - m->gap + gap;
+        else
+            y = para(L, UIW_TEXT, rows_[i].id, rows_[i].text, m->body_px, false, m->margin, y,
+                     col_w) +
+                gap;
+    }
+    for (int i = 0; i < na; i++) {
+        uiw *b =
+            button(L, acts[i].id, acts[i].label, acts[i].act, 0, ax + (i % cols) * (bw + m->gap),
+                   ay + (i / cols) * (bh + m->gap), bw, bh, i == na - 1);
+        if (b && acts[i].act == ACT_LANGUAGE)
+            uiw_set_label(b, acts[i].label, NULL);
+    }
 }
 
 static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t len)
@@ -1580,7 +1629,7 @@ typedef struct {
     bool primary, hint, bold, btn_on, btn_selected;
 } staff_row;
 
-static int list_row(lay *L, const staff_row *r, int x, int y, int w, bool put)
+static int list_row(lay *L, const staff_row *r, int x, int y, int w, int max_h, bool put)
 {
     const ui_staff_metrics *m = L->m;
     int bw = r->btn_label
@@ -1593,13 +1642,18 @@ static int list_row(lay *L, const staff_row *r, int x, int y, int w, bool put)
         bw = w;
     int tw = r->btn_label && !below ? w - bw - m->gap : w;
     int pad = r->hint ? m->pad : 0;
-    int th = text_height(L, r->text, m->body_px, r->bold, tw - 2 * pad) + 2 * pad;
     int bh = r->btn_label ? button_need(L, r->btn_label, bw) : 0;
+    /* Longer than a page: cut at a word (a bigger panel shows all of it). */
+    char text[UIW_LABEL_LEN];
+    wp_strlcpy(text, r->text, sizeof text);
+    fit_text(L, text, m->body_px, r->bold, tw - 2 * pad,
+             max_h - 2 * pad - (below ? m->gap + bh : 0));
+    int th = text_height(L, text, m->body_px, r->bold, tw - 2 * pad) + 2 * pad;
     int h = below ? th + m->gap + bh : (th > bh ? th : bh);
     if (!put)
         return h;
     uiw *t =
-        add(L, r->hint ? UIW_HINT : UIW_TEXT, r->id, r->text, m->body_px, x, y, tw, below ? th : h);
+        add(L, r->hint ? UIW_HINT : UIW_TEXT, r->id, text, m->body_px, x, y, tw, below ? th : h);
     if (t) {
         t->bold = r->bold;
         if (r->hint)
@@ -1617,21 +1671,30 @@ static int list_row(lay *L, const staff_row *r, int x, int y, int w, bool put)
     return h;
 }
 
-/* Lays rows out between y and the bottom bar, a page at a time, with Back and the paging. */
-static void list_rows(lay *L, const staff_row *rows, int n, int y)
+/* Lays the screen's message (when not empty) and rows out between y and the bottom bar, a
+ * page at a time, with Back and the paging. The message is the first item: the rows after it
+ * may go to the next page. */
+static void list_rows(lay *L, const staff_row *rows, int n, int y, const char *msg)
 {
     const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin;
-    int *hs = calloc((size_t)(n > 0 ? n : 1), sizeof *hs);
+    int w = m->width - 2 * m->margin, k = msg && *msg ? 1 : 0;
+    int *hs = calloc((size_t)n + 1, sizeof *hs);
     if (!hs)
         return;
-    for (int i = 0; i < n; i++)
-        hs[i] = list_row(L, &rows[i], m->margin, 0, w, false);
     int bar = m->height - m->margin - button_h(L) - m->gap, first, last;
-    int pages = paginate(L->s, hs, n, bar - y, m->gap, &first, &last);
+    char box[STAFF_MSG_LEN] = "";
+    if (k) {
+        wp_strlcpy(box, msg, sizeof box);
+        fit_text(L, box, m->body_px, true, w - 2 * m->pad, bar - y - 2 * m->pad);
+        hs[0] = message_h(L, box, w);
+    }
+    for (int i = 0; i < n; i++)
+        hs[k + i] = list_row(L, &rows[i], m->margin, 0, w, bar - y, false);
+    int pages = paginate(L->s, hs, n + k, bar - y, m->gap, &first, &last);
     for (int i = first; i < last; i++)
-        y += list_row(L, &rows[i], m->margin, y, w, true) + m->gap;
-    bottom_bar(L, true, pages > 1, L->s->page > 0, last < n);
+        y = i < k ? message_box(L, "staff-message", box, m->margin, y, w)
+                  : y + list_row(L, &rows[i - k], m->margin, y, w, bar - y, true) + m->gap;
+    bottom_bar(L, true, pages > 1, L->s->page > 0, last < n + k);
     free(hs);
 }
 
@@ -1665,7 +1728,6 @@ static void lay_import(ui_staff *s, lay *L)
         }
         y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     }
-    y = message_box(L, "staff-message", s->msg, m->margin, y, w);
     int n = s->scan ? s->scan->n_sets : 0;
     staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
     char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
@@ -1717,7 +1779,7 @@ static void lay_import(ui_staff *s, lay *L)
                               .hint = !ok,
                               .btn_on = true};
     }
-    list_rows(L, rows, k, y);
+    list_rows(L, rows, k, y, s->msg);
 done:
     free(rows);
     free(texts);
@@ -1732,7 +1794,6 @@ static void lay_switch(ui_staff *s, lay *L)
     y = para(L, UIW_TEXT, "switch-intro", T(s, s->n_inst ? S_SWITCH_INTRO : S_SWITCH_NONE),
              m->body_px, false, m->margin, y, w) +
         m->gap;
-    y = message_box(L, "staff-message", s->msg, m->margin, y, w);
     int n = s->n_inst;
     staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
     char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
@@ -1755,7 +1816,7 @@ static void lay_switch(ui_staff *s, lay *L)
                                   .btn_on = !active,
                                   .btn_selected = active};
         }
-        list_rows(L, rows, n, y);
+        list_rows(L, rows, n, y, s->msg);
     }
     free(rows);
     free(texts);
@@ -1774,15 +1835,17 @@ static void lay_export(ui_staff *s, lay *L)
             tr(s, line, sizeof line, S_EXPORT_STICK, ARGS("stick", stick_name(s->ex_root)));
         else
             wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
-        y = message_box(L, "staff-message", s->msg, m->margin, y, w);
         /* The two exports beside Back when there is room, else in a row above it. */
         int bar = bottom_bar(L, true, false, false, false);
         int back_w = L->l->n ? L->l->w[L->l->n - 1].r.w : 0;
-        int room = w - back_w - m->gap, bw = (room - m->gap) / 2, bx = m->margin + back_w + m->gap;
+        int side = w - back_w - m->gap, bw = (side - m->gap) / 2, bx = m->margin + back_w + m->gap;
         const char *la = T(s, S_EXPORT_ALL), *ln = T(s, S_EXPORT_NEW);
         int by = bar, bh = m->height - m->margin - bar;
-        if (bw < mm(L, 45) || button_need(L, la, bw) > bh || button_need(L, ln, bw) > bh) {
+        int words = widest_word(L, la, m->small_px, true) > widest_word(L, ln, m->small_px, true)
+                        ? widest_word(L, la, m->small_px, true)
+                        : widest_word(L, ln, m->small_px, true);
+        if (bw < mm(L, 45) || button_need(L, la, bw) > bh || button_need(L, ln, bw) > bh ||
+            words > bw - 2 * m->pad) {
             bw = (w - m->gap) / 2;
             if (bw > mm(L, 120))
                 bw = mm(L, 120);
@@ -1792,6 +1855,10 @@ static void lay_export(ui_staff *s, lay *L)
                 bh = button_need(L, ln, bw);
             by = bar - m->gap - bh;
         }
+        int room = by - m->gap - y - message_h(L, s->msg, w) - (s->msg[0] ? m->gap : 0);
+        fit_text(L, line, m->body_px, false, w, room);
+        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
+        message_box(L, "staff-message", s->msg, m->margin, y, w);
         uiw *a = button(L, "export-all", la, ACT_EXPORT_ALL, 0, bx, by, bw, bh, true);
         if (a)
             a->enabled = s->ex_root[0] != '\0';

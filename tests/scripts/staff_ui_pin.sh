@@ -73,8 +73,8 @@ check "status: clock" has "$TMP/staff.json" status:clock "Klok: "
 for id in staff-import staff-switch staff-export staff-sync staff-leave; do
     check "staff screen has $id" test -n "$(tree_ids "$TMP/staff.json" "$id")"
 done
-check "sync now without an endpoint says so" has "$TMP/sync.json" staff-message "Synchroniseren staat uit"
+check "sync now without an endpoint says so" has "$TMP/sync.json" staff-message "Versturen staat uit"
 check "tree names the staff screen" test "$(tree_field "$TMP/staff.json" screen)" = staff
 check "residents' screen after leaving" test "$(tree_field "$TMP/after-leave.json" screen)" = attract
-check "locked after five wrong PINs" has "$TMP/locked.json" pin-message "op slot"
+check "locked after five wrong PINs" has "$TMP/locked.json" pin-message "Op slot"
 finish

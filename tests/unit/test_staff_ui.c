@@ -1053,14 +1053,16 @@ static void test_language(void)
     CHECK_STR(ui_staff_language(f.s), "nl");
     CHECK_STR(label_of(&f, "heading"), "Personeelsmodus");
     CHECK_STR(label_of(&f, "pin-cancel"), "Annuleren");
-    CHECK_STR(label_of(&f, "pin-clear"), "Wissen");
+    relayout(&f);
+    const uiw *clear = uiw_find(&f.wl, "pin-clear");
+    CHECK(clear && !strcmp(clear->spoken, "Wissen")); /* shown as "C" where the word does not fit */
     enter_pin(&f, "1111");
     CHECKF(strstr(label_of(&f, "pin-message"), "Verkeerde pincode. Nog 4 pogingen") != NULL, "%s",
            label_of(&f, "pin-message"));
     enter_pin(&f, PIN);
     CHECK_STR(ui_staff_screen_name(f.s), "staff");
-    CHECK_STR(label_of(&f, "staff-import"), "Importeren van stick");
-    CHECK_STR(label_of(&f, "staff-leave"), "Personeelsmodus verlaten");
+    CHECK_STR(label_of(&f, "staff-import"), "Stick inlezen");
+    CHECK_STR(label_of(&f, "staff-leave"), "Naar bewoners");
     CHECKF(strstr(label_of(&f, "status:responses"), "3 vandaag, 3 in totaal") != NULL, "%s",
            label_of(&f, "status:responses"));
     CHECKF(strstr(label_of(&f, "status:device"), "Apparaat: kiosk-07, locatie: nazareth"), "%s",
@@ -1068,19 +1070,16 @@ static void test_language(void)
     relayout(&f);
     const uiw *lw = uiw_find(&f.wl, "status:disk");
     CHECK(lw && !strcmp(lw->lang, "nl"));
-    /* The language button names the other language, in that language. */
+    /* The language button names the other language. */
     CHECK_STR(label_of(&f, "staff-language"), "English");
     tap_id(&f, "staff-sync");
-    CHECKF(strstr(label_of(&f, "staff-message"), "Synchroniseren staat uit") != NULL, "%s",
+    CHECKF(strstr(label_of(&f, "staff-message"), "Versturen staat uit") != NULL, "%s",
            label_of(&f, "staff-message"));
     tap_id(&f, "staff-language");
     CHECK_STR(ui_staff_language(f.s), "en");
     CHECK_STR(label_of(&f, "staff-import"), "Import from stick");
     CHECK_STR(label_of(&f, "heading"), "Staff mode");
-    CHECK_STR(label_of(&f, "staff-language"), "Nederlands");
-    relayout(&f);
-    lw = uiw_find(&f.wl, "staff-language");
-    CHECK(lw && !strcmp(lw->lang, "nl"));
+    CHECK_STR(label_of(&f, "staff-language"), "Dutch");
     tap_id(&f, "staff-import");
     CHECK_STR(label_of(&f, "heading"), "Import from USB stick");
     tap_id(&f, "staff-back");
