@@ -20,7 +20,6 @@
 #define STAFF_REASON_SHOWN 400 /* characters of a refusal reason shown in a list row */
 #define STAFF_EXPORT_POLL  100 /* ms between progress checks while exporting */
 #define STAFF_SYNC_POLL    1000
-#define STAFF_STATUS_ROWS  12   /* the message and the status rows of the staff screen */
 #define STAFF_TARGET_MM    20.5 /* targets: 20 mm and a little for rounding to pixels */
 
 typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } staff_screen;
@@ -63,6 +62,7 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_SYNC_OFF_MSG, "sync_off_message", "")                                                      \
     X(S_SYNC_STARTED, "sync_started", "")                                                          \
     X(S_STAFF_MODE, "staff_mode", "")                                                              \
+    X(S_STAFF_MODE_SHORT, "staff_mode_short", "")                                                  \
     X(S_PIN_PROMPT, "pin_prompt", "")                                                              \
     X(S_PIN_DIGITS, "pin_digits", "{n}")                                                           \
     X(S_PIN_DIGITS_ONE, "pin_digits_one", "{n}")                                                   \
@@ -1047,6 +1047,7 @@ typedef struct {
     ui_staff *s;
     uiw_list *l;
     const ui_staff_metrics *m;
+    int col_w; /* width of the column of items (from the start margin) */
 } lay;
 
 static int mm(const lay *L, double v)
@@ -1226,9 +1227,61 @@ static void fit_text(const lay *L, char *text, int px, bool bold, int w, int max
     }
 }
 
+/* Shortens every word of text wider than w at px in its middle ("b-unsig…json"), so that no
+ * word is broken between letters: long file names and paths from a stick or an error. */
+static void fit_words(const lay *L, char *text, size_t len, int px, bool bold, int w)
+{
+    char out[UIW_LABEL_LEN] = "", word[UIW_LABEL_LEN];
+    size_t o = 0;
+    for (const char *p = text; *p;) {
+        size_t sp = strspn(p, " "), n = strcspn(p + sp, " ");
+        snprintf(word, sizeof word, "%.*s", (int)n, p + sp);
+        int tw, th;
+        for (;;) {
+            text_size(L, word, px, bold, INT32_MAX / 2, &tw, &th);
+            size_t wl = strlen(word);
+            if (tw <= w || wl < 6)
+                break;
+            /* Drop one character next to the cut, from the longer side (whole UTF-8
+             * sequences), and mark the cut. */
+            char *ell = strstr(word, "\xE2\x80\xA6");
+            size_t at = ell ? (size_t)(ell - word) : wl / 2, end = ell ? at + 3 : at;
+            if (at > wl - end) {
+                do
+                    at--;
+                while (at > 0 && ((unsigned char)word[at] & 0xC0) == 0x80);
+            } else if (end < wl) {
+                do
+                    end++;
+                while (end < wl && ((unsigned char)word[end] & 0xC0) == 0x80);
+            } else {
+                break;
+            }
+            char rest[UIW_LABEL_LEN];
+            wp_strlcpy(rest, word + end, sizeof rest);
+            snprintf(word + at, sizeof word - at, "\xE2\x80\xA6%s", rest);
+        }
+        int k = snprintf(out + o, sizeof out - o, "%.*s%s", (int)sp, p, word);
+        if (k < 0 || (size_t)k >= sizeof out - o)
+            break;
+        o += (size_t)k;
+        p += sp + n;
+    }
+    wp_strlcpy(text, out, len);
+}
+
 static int heading(lay *L, const char *label)
 {
     return heading_at(L, label, L->m->width - 2 * L->m->margin);
+}
+
+/* The staff screen's heading: "Staff mode", or the short word where a word of it does not fit
+ * the panel even at the body size. */
+static const char *staff_heading(const lay *L)
+{
+    const char *h = T(L->s, S_STAFF_MODE);
+    int w = L->m->width - 2 * L->m->margin;
+    return widest_word(L, h, L->m->body_px, true) <= w ? h : T(L->s, S_STAFF_MODE_SHORT);
 }
 
 /* Splits items of heights h[0..n) into pages of at most avail (gap between items), keeps
@@ -1291,20 +1344,128 @@ static int pages_w(const lay *L)
     return 2 * mm(L, STAFF_TARGET_MM) + L->m->gap;
 }
 
+/* Height of the bottom bar at most (Back as narrow as its word). */
+static int bar_height(const lay *L)
+{
+    const char *label = T(L->s, S_BACK);
+    int words = widest_word(L, label, L->m->body_px, false) + 2 * L->m->pad;
+    int h = button_need(L, label, words);
+    return h > button_h(L) ? h : button_h(L);
+}
+
 /* Back button and paging at the bottom; returns the top of that bar. */
 static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
 {
     const ui_staff_metrics *m = L->m;
     const char *label = T(L->s, S_BACK);
-    int bw = widest_word(L, label, m->body_px, false) + 2 * m->pad + mm(L, 4);
+    int words = widest_word(L, label, m->body_px, false) + 2 * m->pad;
+    int bw = words + mm(L, 4);
     if (bw < mm(L, 30))
         bw = mm(L, 30);
+    int room = L->col_w - (paging ? pages_w(L) + m->gap : 0);
+    if (bw > room) /* a narrow panel: Back as narrow as its word allows beside the arrows */
+        bw = words > room ? words : room;
     int bh = button_need(L, label, bw), y = m->height - m->margin - bh;
     if (back)
         button(L, "staff-back", label, ACT_BACK, 0, m->margin, y, bw, bh, false);
-    if (paging)
-        page_buttons(L, m->width - m->margin - pages_w(L), y, pages_w(L), bh, prev, next);
+    if (paging) /* at the end of the column (the staff screen's actions may be beside it) */
+        page_buttons(L, m->margin + L->col_w - pages_w(L), y, pages_w(L), bh, prev, next);
     return y;
+}
+
+/* The twelve keys of the PIN pad in a grid of cols columns from x0,y0 (3: "C 0 OK" last;
+ * otherwise "0 C OK"). */
+static void pin_keys(ui_staff *s, lay *L, int x0, int y0, int cols, int key_w, int key_h,
+                     bool locked)
+{
+    const ui_staff_metrics *m = L->m;
+    size_t n = strlen(s->entry);
+    static const char order3[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    static const char order4[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "C", "OK"};
+    /* "Clear" where the word fits its key, else "C" (speech still says the word). */
+    const char *clear = T(s, S_CLEAR);
+    bool short_clear = widest_word(L, clear, m->small_px, false) > key_w - 2 * m->pad;
+    for (int i = 0; i < 12; i++) {
+        const char *k = cols == 3 ? order3[i] : order4[i];
+        int x = x0 + (i % cols) * (key_w + m->gap), yy = y0 + (i / cols) * (key_h + m->gap);
+        uiw *b;
+        if (!strcmp(k, "C")) {
+            b = button(L, "pin-clear", short_clear ? T(s, S_CLEAR_KEY) : clear, ACT_PIN_CLEAR, 0, x,
+                       yy, key_w, key_h, false);
+            if (b)
+                uiw_set_label(b, b->label, clear);
+        } else if (!strcmp(k, "OK")) {
+            b = button(L, "pin-ok", T(s, S_OK), ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
+            if (b)
+                b->enabled = !locked && n > 0;
+        } else {
+            char id[16];
+            snprintf(id, sizeof id, "pin:%s", k);
+            b = button(L, id, k, ACT_DIGIT, k[0] - '0', x, yy, key_w, key_h, false);
+            if (b) {
+                b->px = m->heading_px;
+                b->enabled = !locked;
+            }
+        }
+    }
+}
+
+/* The PIN pad where the text column beside or above it has too little room for the words
+ * (small panels, large text): the pad across the bottom in as few rows as fit, above it one
+ * box that shows the message, else the prompt while nothing is typed, else the dots; Cancel
+ * beside the box, or under it when the box would get too narrow. No heading. */
+static void lay_pin_tight(ui_staff *s, lay *L, const char *dots, const char *spoken, bool locked)
+{
+    const ui_staff_metrics *m = L->m;
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin, key = mm(L, STAFF_TARGET_MM);
+    int cols = 3;
+    if (6 * key + 5 * m->gap <= W)
+        cols = 6;
+    else if (4 * key + 3 * m->gap <= W)
+        cols = 4;
+    int rows = 12 / cols;
+    int key_w = (W - (cols - 1) * m->gap) / cols;
+    if (key_w > mm(L, 34))
+        key_w = mm(L, 34);
+    int pad_w = cols * key_w + (cols - 1) * m->gap, pad_h = rows * key + (rows - 1) * m->gap;
+    int top_h = H - pad_h - m->gap;
+    const char *cancel = T(s, S_CANCEL);
+    int cancel_w = widest_word(L, cancel, m->body_px, false) + 2 * m->pad + mm(L, 2);
+    if (cancel_w < key)
+        cancel_w = key;
+    if (cancel_w > W)
+        cancel_w = W;
+    bool side = W - cancel_w - m->gap >= mm(L, 40);
+    int box_w = side ? W - cancel_w - m->gap : W;
+    int box_h = side ? top_h : top_h - key - m->gap;
+    bool typed = s->entry[0] != '\0';
+    char text[UIW_LABEL_LEN];
+    const char *id = "pin-dots";
+    if (s->pin_msg[0] && !typed) {
+        wp_strlcpy(text, s->pin_msg, sizeof text);
+        id = "pin-message";
+    } else if (!typed) {
+        wp_strlcpy(text, T(s, S_PIN_PROMPT), sizeof text);
+        id = "pin-prompt";
+    } else {
+        wp_strlcpy(text, dots, sizeof text);
+    }
+    int px = typed ? m->heading_px : m->body_px;
+    if (typed && line_h(L, px) + 2 * m->pad > box_h)
+        px = m->body_px;
+    fit_text(L, text, px, false, box_w - 2 * m->pad, box_h - 2 * m->pad);
+    uiw *d = add(L, typed ? UIW_TEXT : UIW_HINT, id, text, px, m->margin, m->margin, box_w, box_h);
+    if (d) {
+        if (typed)
+            uiw_set_label(d, text, spoken);
+        d->look = typed ? UIW_TILE : UIW_HINTBOX;
+        d->align = typed ? UI_ALIGN_CENTER : UI_ALIGN_START;
+    }
+    button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0,
+           side ? m->margin + box_w + m->gap : m->margin + W - cancel_w,
+           side ? m->margin : m->margin + box_h + m->gap, cancel_w, key, false);
+    pin_keys(s, L, m->margin + (W - pad_w) / 2, m->height - m->margin - pad_h, cols, key_w, key,
+             locked);
 }
 
 static void lay_pin(ui_staff *s, lay *L)
@@ -1361,6 +1522,12 @@ static void lay_pin(ui_staff *s, lay *L)
         row_h = dh = line_h(L, dots_px) + 2 * m->pad;
         need = row_h + m->gap + text_h + m->gap + cancel_h;
     }
+    int pad = m->pad;
+    if (need > col_h || widest_word(L, text, m->body_px, s->pin_msg[0]) > col_w - 2 * pad ||
+        widest_word(L, cancel, m->body_px, false) > cancel_w - 2 * pad) {
+        lay_pin_tight(s, L, dots, spoken, locked);
+        return;
+    }
     const char *head = T(s, S_STAFF_MODE);
     int head_h = text_height(L, head, head_px(L, head, col_w), true, col_w) + m->gap;
     int y = m->margin;
@@ -1387,123 +1554,244 @@ static void lay_pin(ui_staff *s, lay *L)
     /* The number pad: at the end side (landscape) or at the bottom (portrait). */
     int x0 = portrait ? m->margin + (W - pad_w) / 2 : m->width - m->margin - pad_w;
     int y0 = portrait ? m->height - m->margin - pad_h : m->margin + (H - pad_h) / 2;
-    static const char order3[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
-    static const char order4[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "C", "OK"};
-    /* "Clear" where the word fits its key, else "C" (speech still says the word). */
-    const char *clear = T(s, S_CLEAR);
-    bool short_clear = widest_word(L, clear, m->small_px, false) > key_w - 2 * m->pad;
-    for (int i = 0; i < 12; i++) {
-        const char *k = cols == 3 ? order3[i] : order4[i];
-        int x = x0 + (i % cols) * (key_w + m->gap), yy = y0 + (i / cols) * (key_h + m->gap);
-        uiw *b;
-        if (!strcmp(k, "C")) {
-            b = button(L, "pin-clear", short_clear ? T(s, S_CLEAR_KEY) : clear, ACT_PIN_CLEAR, 0, x,
-                       yy, key_w, key_h, false);
-            if (b)
-                uiw_set_label(b, b->label, clear);
-        } else if (!strcmp(k, "OK")) {
-            b = button(L, "pin-ok", T(s, S_OK), ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
-            if (b)
-                b->enabled = !locked && n > 0;
-        } else {
-            char id[16];
-            snprintf(id, sizeof id, "pin:%s", k);
-            b = button(L, id, k, ACT_DIGIT, k[0] - '0', x, yy, key_w, key_h, false);
-            if (b) {
-                b->px = m->heading_px;
-                b->enabled = !locked;
-            }
-        }
-    }
+    pin_keys(s, L, x0, y0, cols, key_w, key_h, locked);
 }
 
-/* The staff screen's actions: ids, labels and what they do. */
+/* ---- the column: every staff screen but the PIN pad is a heading, items in one column that
+ * page by whole items, and a bar at the bottom (Back, and the page arrows when there is more) */
+
+/* A button of an item. */
 typedef struct {
     const char *id, *label;
-    int act;
-} staff_action;
+    int act, idx;
+    bool primary, on, selected;
+} col_button;
 
-static int home_actions(const ui_staff *s, staff_action *a)
+#define COL_BUTTONS 3 /* buttons side by side in one item */
+
+/* One item: a text (a paragraph, a message box or a result heading) and/or buttons, beside the
+ * text when there is room, else below it. */
+typedef struct {
+    const char *id;
+    char text[UIW_LABEL_LEN]; /* "" = buttons only */
+    uiw_role role;            /* UIW_TEXT, UIW_HINT (boxed) or UIW_HEADING */
+    bool bold;
+    int nb;
+    col_button b[COL_BUTTONS];
+} col_item;
+
+typedef struct {
+    col_item *it;
+    int n, cap;
+} col_list;
+
+static col_item *col_add(col_list *c, const char *id, uiw_role role, const char *text)
 {
-    const staff_action acts[] = {{"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT},
-                                 {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH},
-                                 {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT},
-                                 {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC},
-                                 {"staff-language", T(s, S_OTHER_LANGUAGE), ACT_LANGUAGE},
-                                 {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE}};
-    memcpy(a, acts, sizeof acts);
-    return (int)(sizeof acts / sizeof acts[0]);
+    if (c->n >= c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        col_item *it = realloc(c->it, (size_t)cap * sizeof *it);
+        if (!it)
+            return NULL;
+        c->it = it;
+        c->cap = cap;
+    }
+    col_item *i = &c->it[c->n++];
+    memset(i, 0, sizeof *i);
+    i->id = id;
+    i->role = role;
+    i->bold = role == UIW_HINT || role == UIW_HEADING;
+    wp_strlcpy(i->text, text ? text : "", sizeof i->text);
+    return i;
 }
 
-/* Row height of the action grid with buttons bw wide (0 when a word does not fit). */
-static int action_row_h(lay *L, int bw)
+static void col_button_add(col_item *i, const char *id, const char *label, int act, int idx,
+                           bool primary)
 {
-    staff_action a[8];
-    int n = home_actions(L->s, a), bh = mm(L, STAFF_TARGET_MM);
-    for (int i = 0; i < n; i++) {
-        if (widest_word(L, a[i].label, L->m->small_px, false) > bw - 2 * L->m->pad)
-            return 0;
-        if (button_need(L, a[i].label, bw) > bh)
-            bh = button_need(L, a[i].label, bw);
+    if (i && i->nb < COL_BUTTONS)
+        i->b[i->nb++] = (col_button){id, label, act, idx, primary, true, false};
+}
+
+/* Width a button needs for its longest word (at least a target). */
+static int col_button_w(const lay *L, const col_button *b)
+{
+    int w = widest_word(L, b->label, L->m->body_px, b->primary) + 2 * L->m->pad + mm(L, 4);
+    return w > mm(L, 40) ? w : mm(L, 40);
+}
+
+static int col_px(const lay *L, const col_item *i)
+{
+    return i->role == UIW_HEADING ? L->m->heading_px : L->m->body_px;
+}
+
+/* Lays item i out at y in a column of width w (or only measures it when !put); text longer
+ * than max_h is cut at a word. Returns its height. */
+static int col_item_lay(lay *L, col_item *i, int x, int y, int w, int max_h, bool put)
+{
+    const ui_staff_metrics *m = L->m;
+    bool has_text = i->text[0] != '\0';
+    int bw = 0;
+    for (int k = 0; k < i->nb; k++)
+        bw += col_button_w(L, &i->b[k]) + (k ? m->gap : 0);
+    bool beside = has_text && i->nb && w - bw - m->gap >= mm(L, 70);
+    int tw = beside ? w - bw - m->gap : w, pad = i->role == UIW_HINT ? m->pad : 0;
+    int px = col_px(L, i);
+    if (has_text && widest_word(L, i->text, px, i->bold) > tw - 2 * pad)
+        px = m->body_px; /* a result heading whose word does not fit: body size */
+    /* Buttons share their line evenly (each as wide as its words need at least). */
+    int row_w = beside ? bw : w, bh = 0;
+    for (int k = 0; k < i->nb; k++) {
+        int each = (row_w - (i->nb - 1) * m->gap) / i->nb;
+        int need = button_need(L, i->b[k].label, each);
+        if (need > bh)
+            bh = need;
     }
-    return bh;
+    int th = 0;
+    if (has_text) {
+        fit_words(L, i->text, sizeof i->text, px, i->bold, tw - 2 * pad);
+        fit_text(L, i->text, px, i->bold, tw - 2 * pad,
+                 max_h - 2 * pad - (i->nb && !beside ? m->gap + bh : 0));
+        th = text_height(L, i->text, px, i->bold, tw - 2 * pad) + 2 * pad;
+    }
+    int h = beside ? (th > bh ? th : bh) : th + (has_text && i->nb ? m->gap : 0) + bh;
+    if (!put)
+        return h;
+    if (has_text) {
+        uiw *t = add(L, i->role, i->id, i->text, px, x, y, tw, beside ? h : th);
+        if (t) {
+            t->bold = i->bold;
+            if (i->role == UIW_HINT)
+                t->look = UIW_HINTBOX;
+        }
+    }
+    int bx = beside ? x + tw + m->gap : x, by = beside ? y : y + (has_text ? th + m->gap : 0);
+    int each = (row_w - (i->nb - 1) * m->gap) / (i->nb ? i->nb : 1);
+    for (int k = 0; k < i->nb; k++) {
+        const col_button *cb = &i->b[k];
+        uiw *b = button(L, cb->id, cb->label, cb->act, cb->idx, bx + k * (each + m->gap), by, each,
+                        beside ? h : bh, cb->primary);
+        if (b) {
+            b->enabled = cb->on;
+            b->selected = cb->selected;
+        }
+    }
+    return h;
+}
+
+/* Adds buttons as items, as many side by side as their words allow (at most COL_BUTTONS). */
+static void col_buttons(const lay *L, col_list *c, const col_button *b, int n)
+{
+    const ui_staff_metrics *m = L->m;
+    int w = m->width - 2 * m->margin, per = 1;
+    for (int k = COL_BUTTONS; k > 1; k--) {
+        int each = (w - (k - 1) * m->gap) / k;
+        bool fits = each >= mm(L, 45);
+        /* Each label in at most two lines at that width. */
+        for (int i = 0; i < n && fits; i++)
+            fits = col_button_w(L, &b[i]) <= each &&
+                   text_height(L, b[i].label, m->body_px, b[i].primary, each - 2 * m->pad) <=
+                       2 * line_h(L, m->body_px);
+        if (fits) {
+            per = k;
+            break;
+        }
+    }
+    for (int i = 0; i < n; i += per) {
+        col_item *it = col_add(c, NULL, UIW_TEXT, NULL);
+        for (int k = i; it && k < i + per && k < n; k++)
+            it->b[it->nb++] = b[k];
+    }
+}
+
+/* Lays the column out: heading, the items of the current page, the bottom bar (Back when back,
+ * page arrows when the items need more than one page). */
+static void col_lay(lay *L, const char *head, col_list *c, bool back)
+{
+    const ui_staff_metrics *m = L->m;
+    int w = L->col_w;
+    int bar_h = bar_height(L), bottom = m->height - m->margin;
+    int *hs = calloc((size_t)c->n + 1, sizeof *hs), first = 0, last = 0, y = 0, avail = 0;
+    if (!hs)
+        return;
+    /* The heading at its size, else at the body size, else none, while an item is taller than
+     * a page; the bar when there is Back or more than one page. */
+    int px[3] = {head_px(L, head, w), m->body_px, 0}, pick = 0;
+    for (; pick < 3; pick++) {
+        y = m->margin + (px[pick] ? text_height(L, head, px[pick], true, w) + m->gap : 0);
+        avail = bottom - y - (back ? bar_h + m->gap : 0);
+        int tallest = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            tallest = 0;
+            for (int i = 0; i < c->n; i++) {
+                hs[i] = col_item_lay(L, &c->it[i], m->margin, 0, w, avail, false);
+                if (hs[i] > tallest)
+                    tallest = hs[i];
+            }
+            if (back || pass == 1 || paginate(L->s, hs, c->n, avail, m->gap, &first, &last) <= 1)
+                break;
+            avail = bottom - y - bar_h - m->gap; /* no Back: the arrows need the bar */
+        }
+        if (tallest <= avail || pick == 2)
+            break;
+    }
+    if (px[pick])
+        para(L, UIW_HEADING, "heading", head, px[pick], true, m->margin, m->margin, w);
+    int pages = paginate(L->s, hs, c->n, avail, m->gap, &first, &last);
+    for (int i = first; i < last; i++)
+        y += col_item_lay(L, &c->it[i], m->margin, y, w, avail, true) + m->gap;
+    if (back || pages > 1)
+        bottom_bar(L, back, pages > 1, L->s->page > 0, last < c->n);
+    free(hs);
+}
+
+/* On a wide panel the staff screen's actions stand in one column at the end side, beside the
+ * status, when all of them fit its height: lays them out and narrows the items' column. */
+static bool home_actions_beside(lay *L, const col_button *b, int n)
+{
+    const ui_staff_metrics *m = L->m;
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin, bw = mm(L, 60), bh = 0;
+    for (int i = 0; i < n; i++)
+        if (col_button_w(L, &b[i]) > bw)
+            bw = col_button_w(L, &b[i]);
+    if (W - bw - m->gap < mm(L, 150))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (button_need(L, b[i].label, bw) > bh)
+            bh = button_need(L, b[i].label, bw);
+    if (n * bh + (n - 1) * m->gap > H)
+        return false;
+    for (int i = 0; i < n; i++) {
+        uiw *w = button(L, b[i].id, b[i].label, b[i].act, b[i].idx, m->width - m->margin - bw,
+                        m->margin + i * (bh + m->gap), bw, bh, b[i].primary);
+        if (w)
+            w->enabled = b[i].on;
+    }
+    L->col_w = W - bw - m->gap;
+    return true;
 }
 
 static void lay_home(ui_staff *s, lay *L)
 {
-    const ui_staff_metrics *m = L->m;
-    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
-    bool portrait = m->height > m->width;
-    staff_action acts[8];
-    int na = home_actions(s, acts);
-    /* Actions: one column at the end side when six rows fit, else two; on a portrait panel a
-     * grid of two columns at the bottom. */
-    int cols = 1, bw = portrait ? W : mm(L, 80), bh = 0;
-    if (!portrait && bw > W / 3)
-        bw = W / 3;
-    if (!portrait && (bh = action_row_h(L, bw)) > 0 && 6 * bh + 5 * m->gap <= H) {
-        cols = 1;
-    } else {
-        cols = 2;
-        bw = portrait ? (W - m->gap) / 2 : mm(L, 45);
-        if (!portrait && bw > (W / 2 - m->gap) / 2)
-            bw = (W / 2 - m->gap) / 2;
-        /* As narrow as the words allow, wider while three rows do not fit. */
-        int widest = portrait ? bw : (W - mm(L, 50) - m->gap) / 2;
-        for (; bw < widest; bw += mm(L, 2)) {
-            bh = action_row_h(L, bw);
-            if (bh > 0 && 3 * bh + 2 * m->gap <= H)
-                break;
-        }
-        bh = action_row_h(L, bw);
-    }
-    if (bh <= 0)
-        bh = mm(L, STAFF_TARGET_MM);
-    int rows = (na + cols - 1) / cols;
-    if (cols == 1 && bh < mm(L, 22) && 6 * mm(L, 22) + 5 * m->gap <= H)
-        bh = mm(L, 22);
-    int aw = cols * bw + (cols - 1) * m->gap, ah = rows * bh + (rows - 1) * m->gap;
-    int ax = m->width - m->margin - aw, ay = portrait ? m->height - m->margin - ah : m->margin;
-    int col_w = portrait ? W : W - aw - m->gap;
-    int bottom = portrait ? ay - m->gap : m->height - m->margin;
-    int y = heading_at(L, T(s, S_STAFF_MODE), col_w);
-
+    col_list c = {0};
     char t[160];
     const ui_staff_info *in = &s->o.info;
-    struct {
-        const char *id;
-        char text[UIW_LABEL_LEN];
-    } rows_[STAFF_STATUS_ROWS];
-    int n = 0;
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
+    const col_button acts[] = {
+        {"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT, 0, false, true, false},
+        {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH, 0, false, true, false},
+        {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT, 0, false, true, false},
+        {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC, 0, false, true, false},
+        {"staff-language", T(s, S_OTHER_LANGUAGE), ACT_LANGUAGE, 0, false, true, false},
+        {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE, 0, true, true, false}};
+    int na = (int)(sizeof acts / sizeof acts[0]);
+    if (!home_actions_beside(L, acts, na))
+        col_buttons(L, &c, acts, na);
+    char text[UIW_LABEL_LEN];
 #define ROW(rid, key, kv)                                                                          \
     do {                                                                                           \
-        tr(s, rows_[n].text, sizeof rows_[n].text, key, kv);                                       \
-        rows_[n++].id = rid;                                                                       \
+        tr(s, text, sizeof text, key, kv);                                                         \
+        col_add(&c, rid, UIW_TEXT, text);                                                          \
     } while (0)
-    if (s->msg[0]) { /* the message first: the rows after it may go to the next page */
-        wp_strlcpy(rows_[n].text, s->msg, sizeof rows_[n].text);
-        rows_[n++].id = "staff-message";
-    }
     ROW("status:device", S_DEVICE,
         ARGS("device", or_unknown(s, in->device_id), "location", or_unknown(s, in->location)));
     ROW("status:version", S_VERSION, ARGS("version", or_unknown(s, in->app_version)));
@@ -1562,39 +1850,8 @@ static void lay_home(ui_staff *s, lay *L)
     if (in->speech_error[0]) /* residents see "read aloud (unavailable)"; staff see why */
         ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
 #undef ROW
-    /* The rows that fit; the rest on further pages (arrows under the rows). */
-    int hs[STAFF_STATUS_ROWS], first = 0, last = n, gap = m->gap / 2;
-    bool has_msg = s->msg[0] != '\0';
-    int fit = bottom - y - button_h(L) - m->gap; /* room on a page with the page buttons */
-    for (int i = 0; i < n; i++) {
-        bool box = i == 0 && has_msg;
-        fit_text(L, rows_[i].text, m->body_px, box, col_w - (box ? 2 * m->pad : 0),
-                 fit - (box ? 2 * m->pad + gap : 0));
-        hs[i] = box ? message_h(L, rows_[i].text, col_w) + gap
-                    : text_height(L, rows_[i].text, m->body_px, false, col_w);
-    }
-    int pages = paginate(s, hs, n, bottom - y, gap, &first, &last);
-    if (pages > 1) {
-        int ph = button_h(L);
-        paginate(s, hs, n, bottom - y - ph - m->gap, gap, &first, &last);
-        page_buttons(L, m->margin + col_w - pages_w(L), bottom - ph, pages_w(L), ph, s->page > 0,
-                     last < n);
-    }
-    for (int i = first; i < last; i++) {
-        if (i == 0 && has_msg)
-            y = message_box(L, rows_[i].id, rows_[i].text, m->margin, y, col_w) - m->gap + gap;
-        else
-            y = para(L, UIW_TEXT, rows_[i].id, rows_[i].text, m->body_px, false, m->margin, y,
-                     col_w) +
-                gap;
-    }
-    for (int i = 0; i < na; i++) {
-        uiw *b =
-            button(L, acts[i].id, acts[i].label, acts[i].act, 0, ax + (i % cols) * (bw + m->gap),
-                   ay + (i / cols) * (bh + m->gap), bw, bh, i == na - 1);
-        if (b && acts[i].act == ACT_LANGUAGE)
-            uiw_set_label(b, acts[i].label, NULL);
-    }
+    col_lay(L, staff_heading(L), &c, false);
+    free(c.it);
 }
 
 static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t len)
@@ -1621,97 +1878,15 @@ static const char *stick_name(const char *root)
     return b && b[1] ? b + 1 : root;
 }
 
-/* A list row: text and, when btn_label is not NULL, a button beside it (below it when the
- * panel is narrow). Returns its height when laid out at y (or only measured when !put). */
-typedef struct {
-    const char *id, *text, *btn_id, *btn_label;
-    int act, idx;
-    bool primary, hint, bold, btn_on, btn_selected;
-} staff_row;
-
-static int list_row(lay *L, const staff_row *r, int x, int y, int w, int max_h, bool put)
-{
-    const ui_staff_metrics *m = L->m;
-    int bw = r->btn_label
-                 ? widest_word(L, r->btn_label, m->body_px, r->primary) + 2 * m->pad + mm(L, 6)
-                 : 0;
-    if (bw && bw < mm(L, 50))
-        bw = mm(L, 50);
-    bool below = r->btn_label && w - bw - m->gap < mm(L, 70);
-    if (below && bw > w)
-        bw = w;
-    int tw = r->btn_label && !below ? w - bw - m->gap : w;
-    int pad = r->hint ? m->pad : 0;
-    int bh = r->btn_label ? button_need(L, r->btn_label, bw) : 0;
-    /* Longer than a page: cut at a word (a bigger panel shows all of it). */
-    char text[UIW_LABEL_LEN];
-    wp_strlcpy(text, r->text, sizeof text);
-    fit_text(L, text, m->body_px, r->bold, tw - 2 * pad,
-             max_h - 2 * pad - (below ? m->gap + bh : 0));
-    int th = text_height(L, text, m->body_px, r->bold, tw - 2 * pad) + 2 * pad;
-    int h = below ? th + m->gap + bh : (th > bh ? th : bh);
-    if (!put)
-        return h;
-    uiw *t =
-        add(L, r->hint ? UIW_HINT : UIW_TEXT, r->id, text, m->body_px, x, y, tw, below ? th : h);
-    if (t) {
-        t->bold = r->bold;
-        if (r->hint)
-            t->look = UIW_HINTBOX;
-    }
-    if (r->btn_label) {
-        uiw *b =
-            button(L, r->btn_id, r->btn_label, r->act, r->idx, below ? x + w - bw : x + tw + m->gap,
-                   below ? y + th + m->gap : y, bw, below ? bh : h, r->primary);
-        if (b) {
-            b->enabled = r->btn_on;
-            b->selected = r->btn_selected;
-        }
-    }
-    return h;
-}
-
-/* Lays the screen's message (when not empty) and rows out between y and the bottom bar, a
- * page at a time, with Back and the paging. The message is the first item: the rows after it
- * may go to the next page. */
-static void list_rows(lay *L, const staff_row *rows, int n, int y, const char *msg)
-{
-    const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin, k = msg && *msg ? 1 : 0;
-    int *hs = calloc((size_t)n + 1, sizeof *hs);
-    if (!hs)
-        return;
-    int bar = m->height - m->margin - button_h(L) - m->gap, first, last;
-    char box[STAFF_MSG_LEN] = "";
-    if (k) {
-        wp_strlcpy(box, msg, sizeof box);
-        fit_text(L, box, m->body_px, true, w - 2 * m->pad, bar - y - 2 * m->pad);
-        hs[0] = message_h(L, box, w);
-    }
-    for (int i = 0; i < n; i++)
-        hs[k + i] = list_row(L, &rows[i], m->margin, 0, w, bar - y, false);
-    int pages = paginate(L->s, hs, n + k, bar - y, m->gap, &first, &last);
-    for (int i = first; i < last; i++)
-        y = i < k ? message_box(L, "staff-message", box, m->margin, y, w)
-                  : y + list_row(L, &rows[i - k], m->margin, y, w, bar - y, true) + m->gap;
-    bottom_bar(L, true, pages > 1, L->s->page > 0, last < n + k);
-    free(hs);
-}
-
 static void lay_import(ui_staff *s, lay *L)
 {
-    const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin;
-    int y = heading(L, T(s, S_IMPORT_HEADING));
+    col_list c = {0};
     char line[UIW_LABEL_LEN];
     if (s->n_sticks <= 0) {
-        y = para(L, UIW_TEXT, "stick-status", T(s, S_NO_STICK), m->body_px, false, m->margin, y,
-                 w) +
-            m->gap;
+        wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
     } else if (!s->scan) {
         tr(s, line, sizeof line, S_STICK_UNREADABLE,
            ARGS("stick", stick_name(s->stick_root), "error", s->scan_err));
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     } else {
         int ok = 0;
         for (int i = 0; i < s->scan->n_sets; i++)
@@ -1726,149 +1901,107 @@ static void lay_import(ui_staff *s, lay *L)
             size_t l = strlen(line);
             snprintf(line + l, sizeof line - l, " %s.", s->scan->notes[i]);
         }
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     }
+    col_add(&c, "stick-status", UIW_TEXT, line);
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
     int n = s->scan ? s->scan->n_sets : 0;
-    staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
-    char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
     char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
-    if (!rows || !texts || !ids)
-        goto done;
-    int k = 0;
-    const stick_conf *c = s->scan ? &s->scan->conf : NULL;
-    if (c && c->present) {
-        char *t = texts[k];
-        tr(s, t, UIW_LABEL_LEN, c->n_accepted == 1 ? S_CONF_ACCEPTED_ONE : S_CONF_ACCEPTED,
-           ARGS("n", NUM(c->n_accepted)));
-        for (int i = 0; i < c->n_accepted; i++) {
+    const stick_conf *cf = s->scan ? &s->scan->conf : NULL;
+    if (cf && cf->present) {
+        char t[UIW_LABEL_LEN];
+        tr(s, t, sizeof t, cf->n_accepted == 1 ? S_CONF_ACCEPTED_ONE : S_CONF_ACCEPTED,
+           ARGS("n", NUM(cf->n_accepted)));
+        for (int i = 0; i < cf->n_accepted; i++) {
             size_t l = strlen(t);
-            snprintf(t + l, UIW_LABEL_LEN - l, "%s%s = %s", i ? ", " : " (", c->accepted[i].key,
-                     c->accepted[i].value);
+            snprintf(t + l, sizeof t - l, "%s%s = %s", i ? ", " : " (", cf->accepted[i].key,
+                     cf->accepted[i].value);
         }
         size_t l = strlen(t);
         char refused[64];
-        tr(s, refused, sizeof refused, S_CONF_REFUSED, ARGS("n", NUM(c->n_refused)));
-        snprintf(t + l, UIW_LABEL_LEN - l, "%s; %s%s", c->n_accepted ? ")" : "", refused,
-                 c->n_refused ? ": " : ".");
-        for (int i = 0; i < c->n_refused; i++) { /* each one, so staff know why */
+        tr(s, refused, sizeof refused, S_CONF_REFUSED, ARGS("n", NUM(cf->n_refused)));
+        snprintf(t + l, sizeof t - l, "%s; %s%s", cf->n_accepted ? ")" : "", refused,
+                 cf->n_refused ? ": " : ".");
+        for (int i = 0; i < cf->n_refused; i++) { /* each one, so staff know why */
             l = strlen(t);
-            snprintf(t + l, UIW_LABEL_LEN - l, "%s%s", i ? "; " : "", c->refused[i]);
+            snprintf(t + l, sizeof t - l, "%s%s", i ? "; " : "", cf->refused[i]);
         }
-        bool can_apply = s->override_path[0] && c->n_accepted > 0;
-        rows[k] = (staff_row){.id = "stick-conf",
-                              .text = t,
-                              .btn_id = "staff-conf-apply",
-                              .btn_label = can_apply ? T(s, S_SAVE_SETTINGS) : NULL,
-                              .act = ACT_CONF_APPLY,
-                              .btn_on = true};
-        k++;
+        col_item *it = col_add(&c, "stick-conf", UIW_TEXT, t);
+        if (s->override_path[0] && cf->n_accepted > 0)
+            col_button_add(it, "staff-conf-apply", T(s, S_SAVE_SETTINGS), ACT_CONF_APPLY, 0, false);
     }
-    for (int i = 0; i < n; i++, k++) {
+    for (int i = 0; ids && i < n; i++) {
         const stick_set *set = &s->scan->sets[i];
         bool ok = set->status == STICK_SET_OK;
-        set_words(s, set, texts[k], UIW_LABEL_LEN);
-        snprintf(ids[k][0], UIW_ID_LEN, "set:%d", i);
-        snprintf(ids[k][1], UIW_ID_LEN, "activate:%d", i);
-        rows[k] = (staff_row){.id = ids[k][0],
-                              .text = texts[k],
-                              .btn_id = ids[k][1],
-                              .btn_label = ok ? T(s, S_ACTIVATE) : NULL,
-                              .act = ACT_ACTIVATE,
-                              .idx = i,
-                              .primary = true,
-                              .hint = !ok,
-                              .btn_on = true};
+        char t[UIW_LABEL_LEN];
+        set_words(s, set, t, sizeof t);
+        snprintf(ids[i][0], UIW_ID_LEN, "set:%d", i);
+        snprintf(ids[i][1], UIW_ID_LEN, "activate:%d", i);
+        col_item *it = col_add(&c, ids[i][0], ok ? UIW_TEXT : UIW_HINT, t);
+        if (it && !ok)
+            it->bold = false;
+        if (ok)
+            col_button_add(it, ids[i][1], T(s, S_ACTIVATE), ACT_ACTIVATE, i, true);
     }
-    list_rows(L, rows, k, y, s->msg);
-done:
-    free(rows);
-    free(texts);
+    col_lay(L, T(s, S_IMPORT_HEADING), &c, true);
     free(ids);
+    free(c.it);
 }
 
 static void lay_switch(ui_staff *s, lay *L)
 {
-    const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin;
-    int y = heading(L, T(s, S_ACT_SWITCH));
-    y = para(L, UIW_TEXT, "switch-intro", T(s, s->n_inst ? S_SWITCH_INTRO : S_SWITCH_NONE),
-             m->body_px, false, m->margin, y, w) +
-        m->gap;
+    col_list c = {0};
+    col_add(&c, "switch-intro", UIW_TEXT, T(s, s->n_inst ? S_SWITCH_INTRO : S_SWITCH_NONE));
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
     int n = s->n_inst;
-    staff_row *rows = calloc((size_t)n + 1, sizeof *rows);
-    char(*texts)[UIW_LABEL_LEN] = calloc((size_t)n + 1, sizeof *texts);
     char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
-    if (rows && texts && ids) {
-        for (int i = 0; i < n; i++) {
-            const stick_installed *in = &s->inst[i];
-            bool active = !strcmp(in->id, s->o.info.set_id) && in->version == s->o.info.set_version;
-            tr(s, texts[i], UIW_LABEL_LEN, active ? S_INSTALLED_ROW_ACTIVE : S_INSTALLED_ROW,
-               ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
-            snprintf(ids[i][0], UIW_ID_LEN, "installed:%d", i);
-            snprintf(ids[i][1], UIW_ID_LEN, "use:%d", i);
-            rows[i] = (staff_row){.id = ids[i][0],
-                                  .text = texts[i],
-                                  .bold = active,
-                                  .btn_id = ids[i][1],
-                                  .btn_label = T(s, active ? S_IN_USE : S_USE_SET),
-                                  .act = ACT_USE,
-                                  .idx = i,
-                                  .btn_on = !active,
-                                  .btn_selected = active};
+    for (int i = 0; ids && i < n; i++) {
+        const stick_installed *in = &s->inst[i];
+        bool active = !strcmp(in->id, s->o.info.set_id) && in->version == s->o.info.set_version;
+        char t[UIW_LABEL_LEN];
+        tr(s, t, sizeof t, active ? S_INSTALLED_ROW_ACTIVE : S_INSTALLED_ROW,
+           ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
+        snprintf(ids[i][0], UIW_ID_LEN, "installed:%d", i);
+        snprintf(ids[i][1], UIW_ID_LEN, "use:%d", i);
+        col_item *it = col_add(&c, ids[i][0], UIW_TEXT, t);
+        col_button_add(it, ids[i][1], T(s, active ? S_IN_USE : S_USE_SET), ACT_USE, i, false);
+        if (it) {
+            it->bold = active;
+            it->b[0].on = !active;
+            it->b[0].selected = active;
         }
-        list_rows(L, rows, n, y, s->msg);
     }
-    free(rows);
-    free(texts);
+    col_lay(L, T(s, S_ACT_SWITCH), &c, true);
     free(ids);
+    free(c.it);
 }
 
 static void lay_export(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     int w = m->width - 2 * m->margin;
-    int y = heading(L, T(s, S_EXPORT_HEADING));
     char line[UIW_LABEL_LEN];
+    col_list c = {0};
     switch (s->ex_phase) {
     case EX_CHOOSE: {
         if (s->ex_root[0])
             tr(s, line, sizeof line, S_EXPORT_STICK, ARGS("stick", stick_name(s->ex_root)));
         else
             wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
-        /* The two exports beside Back when there is room, else in a row above it. */
-        int bar = bottom_bar(L, true, false, false, false);
-        int back_w = L->l->n ? L->l->w[L->l->n - 1].r.w : 0;
-        int side = w - back_w - m->gap, bw = (side - m->gap) / 2, bx = m->margin + back_w + m->gap;
-        const char *la = T(s, S_EXPORT_ALL), *ln = T(s, S_EXPORT_NEW);
-        int by = bar, bh = m->height - m->margin - bar;
-        int words = widest_word(L, la, m->small_px, true) > widest_word(L, ln, m->small_px, true)
-                        ? widest_word(L, la, m->small_px, true)
-                        : widest_word(L, ln, m->small_px, true);
-        if (bw < mm(L, 45) || button_need(L, la, bw) > bh || button_need(L, ln, bw) > bh ||
-            words > bw - 2 * m->pad) {
-            bw = (w - m->gap) / 2;
-            if (bw > mm(L, 120))
-                bw = mm(L, 120);
-            bx = m->margin;
-            bh = button_need(L, la, bw);
-            if (button_need(L, ln, bw) > bh)
-                bh = button_need(L, ln, bw);
-            by = bar - m->gap - bh;
-        }
-        int room = by - m->gap - y - message_h(L, s->msg, w) - (s->msg[0] ? m->gap : 0);
-        fit_text(L, line, m->body_px, false, w, room);
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
-        message_box(L, "staff-message", s->msg, m->margin, y, w);
-        uiw *a = button(L, "export-all", la, ACT_EXPORT_ALL, 0, bx, by, bw, bh, true);
-        if (a)
-            a->enabled = s->ex_root[0] != '\0';
-        uiw *b =
-            button(L, "export-new", ln, ACT_EXPORT_NEW, 0, bx + bw + m->gap, by, bw, bh, false);
-        if (b)
-            b->enabled = s->ex_root[0] != '\0';
+        col_add(&c, "stick-status", UIW_TEXT, line);
+        if (s->msg[0])
+            col_add(&c, "staff-message", UIW_HINT, s->msg);
+        bool on = s->ex_root[0] != '\0';
+        const col_button b[] = {
+            {"export-all", T(s, S_EXPORT_ALL), ACT_EXPORT_ALL, 0, true, on, false},
+            {"export-new", T(s, S_EXPORT_NEW), ACT_EXPORT_NEW, 0, false, on, false}};
+        col_buttons(L, &c, b, 2);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     }
     case EX_RUNNING: {
+        int y = heading(L, T(s, S_EXPORT_HEADING));
         int64_t done = s->ex_done_seen > 0 ? s->ex_done_seen : 0;
         int64_t total = s->ex_total_seen > 0 ? s->ex_total_seen : 0;
         int pct = total > 0 ? (int)(done * 100 / total) : 0;
@@ -1893,23 +2026,22 @@ static void lay_export(ui_staff *s, lay *L)
         break;
     }
     case EX_DONE:
-        y = para(L, UIW_HEADING, "export-result", T(s, S_EXPORT_DONE), m->heading_px, true,
-                 m->margin, y, w) +
-            m->gap;
-        y = para(L, UIW_TEXT, "export-detail", s->msg, m->body_px, false, m->margin, y, w) + m->gap;
-        bottom_bar(L, true, false, false, false);
+        col_add(&c, "export-result", UIW_HEADING, T(s, S_EXPORT_DONE));
+        col_add(&c, "export-detail", UIW_TEXT, s->msg);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     case EX_FAILED:
-        y = message_box(L, "export-result", s->msg, m->margin, y, w);
-        bottom_bar(L, true, false, false, false);
+        col_add(&c, "export-result", UIW_HINT, s->msg);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     }
+    free(c.it);
 }
 
 void ui_staff_layout(ui_staff *s, uiw_list *out, const ui_staff_metrics *m)
 {
     out->n = 0;
-    lay L = {.s = s, .l = out, .m = m};
+    lay L = {.s = s, .l = out, .m = m, .col_w = m->width - 2 * m->margin};
     switch (s->screen) {
     case SCR_PIN:
         lay_pin(s, &L);

@@ -604,6 +604,8 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                         return rc;
                     continue;
                 }
+                if (w->o.staff_only && w->staff)
+                    continue;
                 int reps = e->span == WALK_EACH_QUESTION ? nq : 1;
                 for (int q = 0; q < reps; q++, number++) {
                     int qi = e->span == WALK_EACH_QUESTION ? q : -1;

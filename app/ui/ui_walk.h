@@ -30,11 +30,12 @@ typedef struct {
     int viewing_distance_mm; /* for the large-text size; 0 means 600 */
     unsigned modes;          /* UI_WALK_* bits; 0 means all four */
     bool scroll;             /* also visit every scroll position of long question screens */
-    bool states; /* also visit each question with answers chosen: the first option, or for
-                    a multi question as many as allowed plus one refused tap (the hint) */
-    bool staff;  /* also visit every staff screen (PIN pad, status, import with a stick, switch,
-                    export, messages) in every staff language, on a staff mode of its own with a
-                    temporary data folder, stick and PIN */
+    bool states;     /* also visit each question with answers chosen: the first option, or for
+                        a multi question as many as allowed plus one refused tap (the hint) */
+    bool staff;      /* also visit every staff screen (PIN pad, status, import with a stick, switch,
+                        export, messages) in every staff language, on a staff mode of its own with a
+                        temporary data folder, stick and PIN */
+    bool staff_only; /* with staff: visit only the staff screens */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */

@@ -17,8 +17,6 @@
 #define KIOSK_W_MM         531.0 /* visible width of a 24-inch 16:9 screen */
 #define PRINT_AT_MOST      200   /* findings printed per walk */
 #define PORTRAIT_LARGE_MAX 80    /* findings of the known gap (large text, 7" portrait) */
-#define STAFF_SMALL_MM     240.0 /* staff screens on narrower panels (7", 10"): known gap */
-#define STAFF_SMALL_MAX    770   /* findings on their staff screens, all modes (README) */
 
 typedef struct {
     ui_check_report *rep;
@@ -168,15 +166,12 @@ static void test_demo_every_panel(void)
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
                ui_check_report_count(r), pn->name);
-        /* Staff screens: clean from 15" up; on 7" and 10" panels a known gap (README, "Staff
-         * mode") that may not get worse. */
+        /* Staff screens: clean on every panel, in both staff languages and every mode. */
         int staff_findings = ui_check_report_count(c.staff_rep);
-        bool small = pn->width_mm < STAFF_SMALL_MM;
-        printf("panel %s: %d staff screens checked, %d findings on them%s\n", pn->name, c.staff,
-               staff_findings, small ? " (known gap on 7\" and 10\" panels)" : "");
+        printf("panel %s: %d staff screens checked, %d findings on them\n", pn->name, c.staff,
+               staff_findings);
         print_findings(c.staff_rep);
-        CHECKF(staff_findings <= (small ? STAFF_SMALL_MAX : 0),
-               "%d findings on staff screens at %s", staff_findings, pn->name);
+        CHECKF(staff_findings == 0, "%d findings on staff screens at %s", staff_findings, pn->name);
         ui_check_report_free(c.staff_rep);
         if (!strcmp(pn->name, "7in-portrait-720x1280")) {
             /* Known gap (README, "Panels"): large text on the 88 mm portrait panel. Its normal
@@ -185,13 +180,14 @@ static void test_demo_every_panel(void)
             ui_check_report *r2 = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
                                        UI_WALK_LARGE | UI_WALK_LARGE_CONTRAST, &c2);
             printf("panel %s, large text: %d findings (known gap, at most %d); %d staff screens, "
-                   "%d findings on them (known gap, at most %d)\n",
+                   "%d findings on them\n",
                    pn->name, ui_check_report_count(r2), PORTRAIT_LARGE_MAX, c2.staff,
-                   ui_check_report_count(c2.staff_rep), STAFF_SMALL_MAX);
+                   ui_check_report_count(c2.staff_rep));
             print_findings(r2);
             CHECK(ui_check_report_count(r2) <= PORTRAIT_LARGE_MAX);
             CHECK(c2.staff == staff * 2);
-            CHECK(ui_check_report_count(c2.staff_rep) <= STAFF_SMALL_MAX);
+            print_findings(c2.staff_rep);
+            CHECK(ui_check_report_count(c2.staff_rep) == 0);
             ui_check_report_free(c2.staff_rep);
             ui_check_report_free(r2);
         }
