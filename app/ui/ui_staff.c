@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "stick.h"
 #include "store.h"
+#include "ui.h"
 #include "util.h"
 
 #include <math.h>
@@ -92,6 +93,7 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_CLOCK_SYNCED, "status_clock_synced", "{time}")                                             \
     X(S_CLOCK_UNSYNCED, "status_clock_unsynced", "{time}")                                         \
     X(S_SPEECH_UNAVAILABLE, "status_speech_unavailable", "{error}")                                \
+    X(S_PANEL_SMALL, "status_panel_small", "{w}{h}{min_w}{min_h}")                                 \
     X(S_ACT_IMPORT, "import", "")                                                                  \
     X(S_ACT_SWITCH, "switch", "")                                                                  \
     X(S_ACT_EXPORT, "export", "")                                                                  \
@@ -1769,6 +1771,23 @@ static bool home_actions_beside(lay *L, const col_button *b, int n)
     return true;
 }
 
+/* Below the smallest panel the layouts are made for (ui.h; issue 9 rule 5), the status says
+ * so first: the kiosk runs, but not every target or word may fit. */
+static void panel_row(const ui_staff *s, const lay *L, col_list *c)
+{
+    const ui_staff_metrics *m = L->m;
+    double w_mm = m->width / m->px_per_mm, h_mm = m->height / m->px_per_mm;
+    if (w_mm >= UI_SMALLEST_W_MM - 0.5 && h_mm >= UI_SMALLEST_H_MM - 0.5)
+        return;
+    char w[16], h[16], mw[16], mh[16], text[UIW_LABEL_LEN];
+    snprintf(w, sizeof w, "%.0f", w_mm);
+    snprintf(h, sizeof h, "%.0f", h_mm);
+    snprintf(mw, sizeof mw, "%.0f", UI_SMALLEST_W_MM);
+    snprintf(mh, sizeof mh, "%.0f", UI_SMALLEST_H_MM);
+    tr(s, text, sizeof text, S_PANEL_SMALL, ARGS("w", w, "h", h, "min_w", mw, "min_h", mh));
+    col_add(c, "status:panel", UIW_HINT, text);
+}
+
 static void lay_home(ui_staff *s, lay *L)
 {
     col_list c = {0};
@@ -1776,6 +1795,7 @@ static void lay_home(ui_staff *s, lay *L)
     const ui_staff_info *in = &s->o.info;
     if (s->msg[0])
         col_add(&c, "staff-message", UIW_HINT, s->msg);
+    panel_row(s, L, &c);
     const col_button acts[] = {
         {"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT, 0, false, true, false},
         {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH, 0, false, true, false},

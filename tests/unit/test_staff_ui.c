@@ -1032,6 +1032,41 @@ static void test_pin_lock_survives_restart(void)
     teardown(&f);
 }
 
+/* Issue 9 rule 5: on a panel below the smallest supported one (UI_SMALLEST_W_MM x _H_MM) the
+ * status screen says so first, with both sizes, in the staff language; at the smallest
+ * supported size and above it says nothing. */
+static void test_panel_too_small(void)
+{
+    fx f;
+    if (!setup(&f, "staff-panel", false, false))
+        return;
+    unlock(&f);
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL); /* 343 x 193 mm */
+    f.m.width = (int)(80 * PPM);
+    f.m.height = (int)(60 * PPM) + 1;
+    relayout(&f); /* a tiny panel: the row is there (cut to what fits) */
+    CHECK(strncmp(label_of(&f, "status:panel"), "Screen", 6) == 0);
+    /* Wide enough but too short (a 7" landscape panel, 155 x 93 mm, is supported). */
+    f.m.width = (int)(300 * PPM);
+    f.m.height = (int)(90 * PPM);
+    CHECKF(strstr(label_of(&f, "status:panel"),
+                  "Screen too small: 300 x 90 mm, at least 88 x 93 mm needed") != NULL,
+           "%s", label_of(&f, "status:panel"));
+    ui_staff_set_language(f.s, "nl");
+    CHECKF(strstr(label_of(&f, "status:panel"),
+                  "Scherm te klein: 300 x 90 mm, minstens 88 x 93 mm nodig") != NULL,
+           "%s", label_of(&f, "status:panel"));
+    f.m.height = (int)(93 * PPM) + 1;
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL);
+    f.m.width = (int)(88 * PPM) + 1;
+    f.m.height = (int)(156 * PPM);
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL);
+    teardown(&f);
+}
+
 /* Staff screens speak Dutch unless staff_language says English; the language button on the
  * staff screen switches until staff mode is left; every word comes from the strings file. */
 static void test_language(void)
@@ -1155,5 +1190,6 @@ int main(void)
     RUN(test_usb_watch);
     RUN(test_language);
     RUN(test_strings_file);
+    RUN(test_panel_too_small);
     return test_main();
 }
