@@ -54,6 +54,7 @@ typedef struct {
     FILE *log;
     qset *qs;
     uistr *strings;
+    uistr *staff_strings; /* assets/staff-strings.json */
     store *st;
     synclink *sync; /* to the uploader (wijkpeil-sync), NULL when sync is off */
     speech *speech; /* read-aloud, NULL when espeak-ng or audio is unavailable */
@@ -412,6 +413,11 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
+    snprintf(path, sizeof path, "%s/assets/staff-strings.json", a->data_dir);
+    if (ui_staff_load_strings(path, &a->staff_strings, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil: %s\n", err);
+        return -1;
+    }
     if (open_store(a, err, sizeof err) != 0) {
         /* Not fatal: residents can still answer; every save retries the database, the error
          * is on screen for staff and in the log, and answers wait in memory. */
@@ -528,6 +534,7 @@ static int open_ui(app *a, int64_t now)
     so.activate = staff_activate;
     so.ctx = a;
     so.run_inline = a->script != NULL;
+    so.staff_strings = a->staff_strings;
     /* systemd makes /run/wijkpeil for the service (RuntimeDirectory=); tests point it elsewhere. */
     const char *rt = SDL_getenv("WIJKPEIL_RUNTIME_DIR");
     so.runtime_dir = rt && *rt ? rt : "/run/wijkpeil";
@@ -798,6 +805,7 @@ static void app_close(app *a)
     }
     ui_close(a->u);
     ui_staff_free(a->staff);
+    uistr_free(a->staff_strings);
     stop_usb(a);
     qset_free(a->pending_qs);
     for (int i = 0; i < a->n_retired; i++)

@@ -20,35 +20,41 @@
 #define CLI      CONFIG_FROM_CLI
 #define STR(key, from, def, doc)                                                                   \
     {                                                                                              \
-#key, CONFIG_STR, FIELD(key), 0, 0, 0, 0, def, from, doc                                   \
+#key, CONFIG_STR, FIELD(key), 0, 0, 0, 0, def, from, doc, NULL                             \
     }
 #define INT(key, min, max, from, def, doc)                                                         \
     {                                                                                              \
-#key, CONFIG_INT, FIELD(key), 0, 0, min, max, def, from, doc                               \
+#key, CONFIG_INT, FIELD(key), 0, 0, min, max, def, from, doc, NULL                         \
     }
 #define BOOL(key, from, def, doc)                                                                  \
     {                                                                                              \
-#key, CONFIG_BOOL, FIELD(key), 0, 0, 0, 0, def, from, doc                                  \
+#key, CONFIG_BOOL, FIELD(key), 0, 0, 0, 0, def, from, doc, NULL                            \
     }
 #define HOURS(key, from, def, doc)                                                                 \
     {                                                                                              \
-#key, CONFIG_HOURS, FIELD(key), 0, 0, 0, 0, def, from, doc                                 \
+#key, CONFIG_HOURS, FIELD(key), 0, 0, 0, 0, def, from, doc, NULL                           \
     }
 #define SEAL_KEY(key, from, def, doc)                                                              \
     {                                                                                              \
-#key, CONFIG_SEAL_KEY, FIELD(key), 0, 0, 0, 0, def, from, doc                              \
+#key, CONFIG_SEAL_KEY, FIELD(key), 0, 0, 0, 0, def, from, doc, NULL                        \
     }
 #define NUM(key, min, max, from, def, doc)                                                         \
     {                                                                                              \
-#key, CONFIG_NUM, FIELD(key), 0, 0, min, max, def, from, doc                               \
+#key, CONFIG_NUM, FIELD(key), 0, 0, min, max, def, from, doc, NULL                         \
+    }
+#define CHOICE(key, words, from, def, doc)                                                         \
+    {                                                                                              \
+#key, CONFIG_CHOICE, FIELD(key), 0, 0, 0, 0, def, from, doc, words                         \
     }
 #define LIST(key, field, from, def, doc)                                                           \
     {                                                                                              \
 #key, CONFIG_LIST, offsetof(config, field), sizeof(((config *)0)->field[0]),               \
             offsetof(config, n_##field),                                                           \
             (int)(sizeof(((config *)0)->field) / sizeof(((config *)0)->field[0])), 0, 0, def,      \
-            from, doc                                                                              \
+            from, doc, NULL                                                                        \
     }
+
+static const char *const staff_languages[] = {"nl", "en", NULL};
 
 /* One row per setting. Stick (and so local.conf): how the poll looks and behaves, never where
  * responses and secrets go (endpoint, ca_file, pinned_public_key, token, trusted_key,
@@ -78,6 +84,7 @@ static const config_setting settings[] = {
     HOURS(opening_hours, F | STICK, "", "e.g. `08:30-17:00`: outside them the screen is blank and no poll starts; a tap shows \"closed\" with the hours (staff mode still opens); uploads go on; empty: always open"),
     NUM(screen_width_mm, 50, 5000, F, "", "visible screen width, for physical sizes; unset: from the display's DPI"),
     INT(viewing_distance_mm, 200, 2000, F, "600", "sizes large text (capital height at least 0.0122 times the distance)"),
+    CHOICE(staff_language, staff_languages, F, "nl", "language of the staff screens (the staff screen's language button switches until staff mode is left); words in `assets/staff-strings.json`"),
     INT(tap_debounce_ms, 0, 2000, F, "400", "a second tap on the control that just changed the screen, this soon, is ignored; 0 switches it off"),
 };
 // clang-format on
@@ -93,6 +100,7 @@ static const config_setting settings[] = {
 #undef HOURS
 #undef SEAL_KEY
 #undef NUM
+#undef CHOICE
 
 const config_setting *config_settings(size_t *n)
 {
@@ -209,6 +217,17 @@ static int set_row(config *c, const config_setting *s, const char *v, char *err,
         (*n)++;
         return 0;
     }
+    case CONFIG_CHOICE: {
+        char words[128] = "";
+        for (const char *const *w = s->choices; *w; w++) {
+            if (!strcmp(*w, v))
+                return set_str(field, s->size, s->key, v, err, errlen);
+            size_t k = strlen(words);
+            snprintf(words + k, sizeof words - k, "%s%s", k ? " or " : "", *w);
+        }
+        wp_errf(err, errlen, "%s must be %s, not \"%s\"", s->key, words, v);
+        return -1;
+    }
     }
     wp_errf(err, errlen, "%s: unknown type", s->key);
     return -1;
@@ -280,6 +299,13 @@ int config_settings_markdown(char *buf, size_t len)
             break;
         case CONFIG_LIST:
             snprintf(values, sizeof values, "text, up to %d lines", s->max_items);
+            break;
+        case CONFIG_CHOICE:
+            values[0] = '\0';
+            for (const char *const *w = s->choices; *w; w++) {
+                size_t k = strlen(values);
+                snprintf(values + k, sizeof values - k, "%s`%s`", k ? " / " : "", *w);
+            }
             break;
         default:
             snprintf(values, sizeof values, "text");

@@ -41,6 +41,7 @@ typedef struct {
     char languages[256];    /* languages offered (comma list); empty = all */
     char opening_hours[64]; /* "HH:MM-HH:MM"; empty = always */
     hours hours;            /* the same, parsed (hours.h) */
+    char staff_language[8]; /* staff screens: "nl" (default) or "en" */
     /* accessibility */
     double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
     int viewing_distance_mm; /* for large-text sizing (600) */
@@ -62,7 +63,8 @@ typedef enum {
     CONFIG_NUM,      /* number from min to max */
     CONFIG_HOURS,    /* "HH:MM-HH:MM" or empty */
     CONFIG_SEAL_KEY, /* a sealing public key (seal.h) or empty */
-    CONFIG_LIST      /* repeatable text: one entry per line, at most max_items */
+    CONFIG_LIST,     /* repeatable text: one entry per line, at most max_items */
+    CONFIG_CHOICE    /* one of the words in choices */
 } config_type;
 
 /* One setting: the one place its key, type, range, default, sources and meaning are written.
@@ -79,6 +81,7 @@ typedef struct {
     const char *def;  /* the default as written in the file ("" = none; CONFIG_LIST: "a, b") */
     unsigned from;    /* CONFIG_FROM_* bits */
     const char *doc;  /* one line for the README */
+    const char *const *choices; /* CONFIG_CHOICE: the allowed words, NULL-terminated */
 } config_setting;
 
 /* The table, and its number of rows in *n. */

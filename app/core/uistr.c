@@ -16,11 +16,12 @@
 typedef struct {
     char code[UISTR_MAX_CODE];
     bool rtl;
-    const char *s[UISTR_COUNT]; /* borrowed from the JSON document kept in uistr.root */
+    const char *s[UISTR_MAX_KEYS]; /* borrowed from the JSON document kept in uistr.root */
 } uistr_lang;
 
 struct uistr {
     json_t *root; /* owns every string handed out */
+    const uistr_schema *schema;
     int n;
     int fallback; /* index of English */
     uistr_lang lang[UISTR_MAX_LANGS];
@@ -73,10 +74,33 @@ static const char *const key_names[UISTR_COUNT] = {
 };
 
 /* Keys whose text is a template and must say where the number goes. */
-static bool is_template(int k)
+static const char *const key_needs[UISTR_COUNT] = {
+    [UISTR_CHOOSE_UP_TO] = "{n}",     [UISTR_MAX_REACHED] = "{n}",  [UISTR_CHOOSE_AT_LEAST] = "{n}",
+    [UISTR_STILL_THERE_BODY] = "{n}", [UISTR_MORE_ANSWERS] = "{n}",
+};
+
+static const uistr_schema builtin = {key_names, key_needs, UISTR_COUNT};
+
+/* The first placeholder of needs that s lacks, copied into miss; false when none is missing. */
+static bool lacks_placeholder(const char *needs, const char *s, char *miss, size_t len)
 {
-    return k == UISTR_CHOOSE_UP_TO || k == UISTR_MAX_REACHED || k == UISTR_CHOOSE_AT_LEAST ||
-           k == UISTR_STILL_THERE_BODY || k == UISTR_MORE_ANSWERS;
+    for (const char *p = needs ? needs : ""; (p = strchr(p, '{'));) {
+        const char *e = strchr(p, '}');
+        if (!e)
+            break;
+        size_t n = (size_t)(e - p) + 1;
+        char ph[64];
+        if (n >= sizeof ph)
+            n = sizeof ph - 1;
+        memcpy(ph, p, n);
+        ph[n] = '\0';
+        if (!strstr(s, ph)) {
+            wp_strlcpy(miss, ph, len);
+            return true;
+        }
+        p = e + 1;
+    }
+    return false;
 }
 
 const char *uistr_key_name(uistr_key k)
@@ -86,17 +110,17 @@ const char *uistr_key_name(uistr_key k)
     return key_names[k];
 }
 
-static int key_index(const char *name)
+static int key_index(const uistr_schema *sc, const char *name)
 {
-    for (int k = 0; k < UISTR_COUNT; k++)
-        if (!strcmp(key_names[k], name))
+    for (int k = 0; k < sc->count; k++)
+        if (!strcmp(sc->names[k], name))
             return k;
     return -1;
 }
 
 bool uistr_key_by_name(const char *name, uistr_key *out)
 {
-    int k = name ? key_index(name) : -1;
+    int k = name ? key_index(&builtin, name) : -1;
     if (k < 0)
         return false;
     *out = (uistr_key)k;
@@ -111,7 +135,8 @@ bool uistr_parse_dir(const char *dir, bool *rtl)
     return true;
 }
 
-const char *uistr_check_value(uistr_key k, const char *s, size_t len)
+/* The checks every text of every table passes: NULL, or the problem in words. */
+static const char *check_text(const char *s, size_t len)
 {
     if (!s)
         return "must be a string";
@@ -119,8 +144,17 @@ const char *uistr_check_value(uistr_key k, const char *s, size_t len)
         return "is empty";
     if (len >= UISTR_MAX_STR || strlen(s) != len)
         return "is too long or holds a NUL";
-    if (is_template((int)k) && !strstr(s, "{n}"))
-        return "must contain \"{n}\" (where the number goes)";
+    return NULL;
+}
+
+const char *uistr_check_value(uistr_key k, const char *s, size_t len)
+{
+    const char *problem = check_text(s, len);
+    if (problem)
+        return problem;
+    char miss[64];
+    if ((int)k >= 0 && k < UISTR_COUNT && lacks_placeholder(key_needs[k], s, miss, sizeof miss))
+        return "must contain \"{n}\" (where the number goes)"; /* the only placeholder here */
     return NULL;
 }
 
@@ -137,8 +171,8 @@ static bool valid_code(const char *c)
 }
 
 /* Fills one language from its JSON object; messages name the file, language and key. */
-static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang *l, char *err,
-                     size_t errlen)
+static int load_lang(const uistr_schema *sc, const char *path, const char *code, json_t *obj,
+                     uistr_lang *l, char *err, size_t errlen)
 {
     const char *name;
     json_t *v;
@@ -159,28 +193,36 @@ static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang
             have_dir = true;
             continue;
         }
-        int k = key_index(name);
+        int k = key_index(sc, name);
         if (k < 0) {
             wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, code, name);
             return -1;
         }
-        const char *problem =
-            uistr_check_value((uistr_key)k, json_string_value(v), json_string_length(v));
+        const char *s = json_string_value(v);
+        const char *problem = sc == &builtin
+                                  ? uistr_check_value((uistr_key)k, s, json_string_length(v))
+                                  : check_text(s, json_string_length(v));
         if (problem) {
             wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" %s", path, code, name, problem);
             return -1;
         }
-        l->s[k] = json_string_value(v);
+        char miss[64];
+        if (sc->needs && lacks_placeholder(sc->needs[k], s, miss, sizeof miss)) {
+            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must contain \"%s\"", path, code,
+                    name, miss);
+            return -1;
+        }
+        l->s[k] = s;
     }
     if (!have_dir) {
         wp_errf(err, errlen, "%s: language \"%s\": missing key \"dir\" (\"ltr\" or \"rtl\")", path,
                 code);
         return -1;
     }
-    for (int k = 0; k < UISTR_COUNT; k++) {
+    for (int k = 0; k < sc->count; k++) {
         if (!l->s[k]) {
             wp_errf(err, errlen, "%s: language \"%s\": missing key \"%s\"", path, code,
-                    key_names[k]);
+                    sc->names[k]);
             return -1;
         }
     }
@@ -188,6 +230,12 @@ static int load_lang(const char *path, const char *code, json_t *obj, uistr_lang
 }
 
 int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
+{
+    return uistr_load_schema(path, &builtin, out, err, errlen);
+}
+
+int uistr_load_schema(const char *path, const uistr_schema *schema, uistr **out, char *err,
+                      size_t errlen)
 {
     int rc = -1;
     char *data = NULL;
@@ -198,6 +246,10 @@ int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
     json_t *obj;
 
     *out = NULL;
+    if (!schema || schema->count < 1 || schema->count > UISTR_MAX_KEYS) {
+        wp_errf(err, errlen, "%s: a strings table has 1 to %d keys", path, UISTR_MAX_KEYS);
+        return -1;
+    }
     if (wp_read_file(path, UISTR_MAX_FILE_BYTES, &data, &len, err, errlen) != 0)
         goto done;
     u = calloc(1, sizeof *u);
@@ -206,6 +258,7 @@ int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
         goto done;
     }
     u->fallback = -1;
+    u->schema = schema;
     u->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!u->root) {
         wp_errf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
@@ -226,7 +279,7 @@ int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
             wp_errf(err, errlen, "%s: more than %d languages", path, UISTR_MAX_LANGS);
             goto done;
         }
-        if (load_lang(path, code, obj, &u->lang[u->n], err, errlen) != 0)
+        if (load_lang(schema, path, code, obj, &u->lang[u->n], err, errlen) != 0)
             goto done;
         if (!strcmp(code, UISTR_FALLBACK))
             u->fallback = u->n;
@@ -266,7 +319,12 @@ static const uistr_lang *find_lang(const uistr *u, const char *lang)
 
 const char *uistr_get(const uistr *u, const char *lang, uistr_key k)
 {
-    if (!u || (int)k < 0 || k >= UISTR_COUNT)
+    return uistr_get_at(u, lang, (int)k);
+}
+
+const char *uistr_get_at(const uistr *u, const char *lang, int k)
+{
+    if (!u || k < 0 || k >= u->schema->count)
         return "";
     const uistr_lang *l = find_lang(u, lang);
     if (!l)
@@ -311,23 +369,43 @@ static size_t utf8_cut(const char *s, size_t n)
 void uistr_format(char *buf, size_t len, const char *tmpl, long n)
 {
     char num[24];
+    snprintf(num, sizeof num, "%ld", n);
+    const char *names[] = {"n"}, *values[] = {num};
+    uistr_fill(buf, len, tmpl, names, values, 1);
+}
+
+/* The value whose "{NAME}" starts at p (its length in *plen), or NULL. */
+static const char *placeholder_at(const char *p, const char *const *names,
+                                  const char *const *values, int n, size_t *plen)
+{
+    if (*p != '{')
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        if (!strncmp(p + 1, names[i], l) && p[1 + l] == '}') {
+            *plen = l + 2;
+            return values[i] ? values[i] : "";
+        }
+    }
+    return NULL;
+}
+
+void uistr_fill(char *buf, size_t len, const char *tmpl, const char *const *names,
+                const char *const *values, int n)
+{
     size_t o = 0;
     if (!buf || len == 0)
         return;
     buf[0] = '\0';
     if (!tmpl)
         return;
-    int numlen = snprintf(num, sizeof num, "%ld", n);
     for (const char *p = tmpl; *p;) {
-        const char *piece = p;
-        size_t plen = 1;
-        if (p[0] == '{' && p[1] == 'n' && p[2] == '}') {
-            piece = num;
-            plen = (size_t)numlen;
-            p += 3;
-        } else {
-            p++;
-        }
+        size_t skip = 1;
+        const char *piece = placeholder_at(p, names, values, n, &skip);
+        size_t plen = piece ? strlen(piece) : 1;
+        if (!piece)
+            piece = p;
+        p += skip;
         if (o + plen >= len) {
             /* Out of room: keep what fits, never half a character. */
             size_t room = len - 1 - o;

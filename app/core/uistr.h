@@ -84,4 +84,27 @@ bool uistr_parse_dir(const char *dir, bool *rtl);
 /* Copies tmpl into buf with every "{n}" replaced by n. */
 void uistr_format(char *buf, size_t len, const char *tmpl, long n);
 
+/* Copies tmpl into buf with every "{NAME}" replaced by the value of that name (names[i] is
+ * "NAME", values[i] its text; a placeholder not among them is copied as it is). Cuts at a
+ * character boundary when buf is full. */
+void uistr_fill(char *buf, size_t len, const char *tmpl, const char *const *names,
+                const char *const *values, int n);
+
+/* Another table of strings with its own keys (the staff screens' words: ui_staff.h), loaded by
+ * the same rules as the kiosk's: every language defines every key and "dir", "en" is the
+ * fallback, and a key's text must hold each placeholder listed for it. */
+#define UISTR_MAX_KEYS 160
+typedef struct {
+    const char *const *names; /* JSON key of each index */
+    const char *const *needs; /* placeholders each text must hold ("{n}", "{a}{b}"); NULL or
+                                 NULL entries: none */
+    int count;                /* 1..UISTR_MAX_KEYS */
+} uistr_schema;
+
+/* Like uistr_load with the keys of schema (which must outlive the table). */
+int uistr_load_schema(const char *path, const uistr_schema *schema, uistr **out, char *err,
+                      size_t errlen);
+/* The string of key index k (0..schema count - 1) for lang, English when lang is unknown. */
+const char *uistr_get_at(const uistr *u, const char *lang, int k);
+
 #endif

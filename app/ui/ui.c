@@ -1706,7 +1706,7 @@ static void layout(ui *u, int64_t now)
     if (s.bottom_h < line)
         s.bottom_h = line;
     if (k.staff) {
-        /* Staff screens: English, never mirrored, laid out by the staff module. */
+        /* Staff screens: Dutch or English, never mirrored, laid out by the staff module. */
         ui_staff_metrics m = {.width = u->o.width,
                               .height = u->o.height,
                               .px_per_mm = u->o.px_per_mm,

@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "stick.h"
 #include "store.h"
+#include "ui.h"
 #include "util.h"
 
 #include <math.h>
@@ -20,8 +21,137 @@
 #define STAFF_REASON_SHOWN 400 /* characters of a refusal reason shown in a list row */
 #define STAFF_EXPORT_POLL  100 /* ms between progress checks while exporting */
 #define STAFF_SYNC_POLL    1000
+#define STAFF_TARGET_MM    20.5 /* targets: 20 mm and a little for rounding to pixels */
 
 typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } staff_screen;
+
+/* The staff words: enum, JSON key in assets/staff-strings.json, placeholders the text must
+ * hold. */
+#define STAFF_STRINGS(X)                                                                           \
+    X(S_NAME, "name", "")                                                                          \
+    X(S_OTHER_LANGUAGE, "other_language", "")                                                      \
+    X(S_NOT_SET, "not_set", "")                                                                    \
+    X(S_DECIMAL, "decimal_mark", "")                                                               \
+    X(S_AGO_NOW, "ago_now", "{time}")                                                              \
+    X(S_AGO_MINUTE, "ago_minute", "{time}{n}")                                                     \
+    X(S_AGO_MINUTES, "ago_minutes", "{time}{n}")                                                   \
+    X(S_AGO_HOURS, "ago_hours", "{time}{n}")                                                       \
+    X(S_AGO_DAYS, "ago_days", "{time}{n}")                                                         \
+    X(S_LIST_FAILED, "list_failed", "{error}")                                                     \
+    X(S_EXPORT_NO_STICK, "export_no_stick", "")                                                    \
+    X(S_EXPORT_NO_START, "export_no_start", "")                                                    \
+    X(S_EXPORT_WROTE, "export_wrote", "{n}{files}")                                                \
+    X(S_EXPORT_WROTE_ONE, "export_wrote_one", "{n}{files}")                                        \
+    X(S_EXPORT_FILES, "export_files", "")                                                          \
+    X(S_EXPORT_FILES_LOG, "export_files_log", "")                                                  \
+    X(S_EXPORT_WARNING, "export_warning", "{error}")                                               \
+    X(S_EXPORT_FAILED, "export_failed", "{error}")                                                 \
+    X(S_UNKNOWN_ERROR, "unknown_error", "")                                                        \
+    X(S_PIN_LOCKED, "pin_locked", "{min}{sec}")                                                    \
+    X(S_PIN_WRONG, "pin_wrong", "{n}{min}")                                                        \
+    X(S_PIN_WRONG_ONE, "pin_wrong_one", "{n}{min}")                                                \
+    X(S_PIN_NO_HASH, "pin_no_hash", "")                                                            \
+    X(S_INSTALL_FAILED, "install_failed", "{title}{error}")                                        \
+    X(S_INSTALLED_NOT_SWITCHED, "installed_not_switched", "{title}{error}")                        \
+    X(S_NO_SWITCH, "no_switch", "")                                                                \
+    X(S_ACTIVATED_IMPORT, "activated_import", "{title}{id}{n}")                                    \
+    X(S_SWITCH_FAILED, "switch_failed", "{title}{error}")                                          \
+    X(S_ACTIVATED_SWITCH, "activated_switch", "{title}{id}{n}")                                    \
+    X(S_CONF_FAILED, "conf_failed", "{error}")                                                     \
+    X(S_CONF_SAVED, "conf_saved", "{n}")                                                           \
+    X(S_CONF_SAVED_ONE, "conf_saved_one", "{n}")                                                   \
+    X(S_SYNC_OFF_MSG, "sync_off_message", "")                                                      \
+    X(S_SYNC_STARTED, "sync_started", "")                                                          \
+    X(S_STAFF_MODE, "staff_mode", "")                                                              \
+    X(S_STAFF_MODE_SHORT, "staff_mode_short", "")                                                  \
+    X(S_PIN_PROMPT, "pin_prompt", "")                                                              \
+    X(S_PIN_DIGITS, "pin_digits", "{n}")                                                           \
+    X(S_PIN_DIGITS_ONE, "pin_digits_one", "{n}")                                                   \
+    X(S_CANCEL, "cancel", "")                                                                      \
+    X(S_CLEAR, "clear", "")                                                                        \
+    X(S_CLEAR_KEY, "clear_key", "")                                                                \
+    X(S_OK, "ok", "")                                                                              \
+    X(S_DEVICE, "status_device", "{device}{location}")                                             \
+    X(S_VERSION, "status_version", "{version}")                                                    \
+    X(S_SET, "status_set", "{id}{n}")                                                              \
+    X(S_SET_NONE, "status_set_none", "")                                                           \
+    X(S_RESPONSES, "status_responses", "{today}{total}{complete}{abandoned}")                      \
+    X(S_RESPONSES_UNKNOWN, "status_responses_unknown", "{error}")                                  \
+    X(S_NO_DATABASE, "no_database", "")                                                            \
+    X(S_PENDING, "status_pending", "{n}")                                                          \
+    X(S_PENDING_CONFLICT, "status_pending_conflict", "{n}{conflict}")                              \
+    X(S_PENDING_UNKNOWN, "status_pending_unknown", "")                                             \
+    X(S_SYNC_OFF, "status_sync_off", "")                                                           \
+    X(S_SYNC_BUSY, "status_sync_busy", "")                                                         \
+    X(S_SYNC_REFUSED, "status_sync_refused", "")                                                   \
+    X(S_SYNC_NEVER, "status_sync_never", "")                                                       \
+    X(S_SYNC_FAILED, "status_sync_failed", "{when}{error}")                                        \
+    X(S_SYNC_DONE, "status_sync_done", "{when}{result}")                                           \
+    X(S_SYNC_SUCCEEDED, "sync_succeeded", "")                                                      \
+    X(S_DISK, "status_disk", "{free}{total}")                                                      \
+    X(S_DISK_UNKNOWN, "status_disk_unknown", "")                                                   \
+    X(S_CLOCK_SYNCED, "status_clock_synced", "{time}")                                             \
+    X(S_CLOCK_UNSYNCED, "status_clock_unsynced", "{time}")                                         \
+    X(S_SPEECH_UNAVAILABLE, "status_speech_unavailable", "{error}")                                \
+    X(S_PANEL_SMALL, "status_panel_small", "{w}{h}{min_w}{min_h}")                                 \
+    X(S_ACT_IMPORT, "import", "")                                                                  \
+    X(S_ACT_SWITCH, "switch", "")                                                                  \
+    X(S_ACT_EXPORT, "export", "")                                                                  \
+    X(S_ACT_SYNC, "sync", "")                                                                      \
+    X(S_ACT_LEAVE, "leave", "")                                                                    \
+    X(S_BACK, "back", "")                                                                          \
+    X(S_PAGE_PREV, "page_prev", "")                                                                \
+    X(S_PAGE_NEXT, "page_next", "")                                                                \
+    X(S_SET_ROW, "set_row", "{title}{n}{languages}{key}{id}{version}{file}")                       \
+    X(S_SET_ROW_ONE, "set_row_one", "{title}{n}{languages}{key}{id}{version}{file}")               \
+    X(S_SET_REFUSED, "set_refused", "{file}{status}{reason}")                                      \
+    X(S_IMPORT_HEADING, "import_heading", "")                                                      \
+    X(S_NO_STICK, "no_stick", "")                                                                  \
+    X(S_STICK_UNREADABLE, "stick_unreadable", "{stick}{error}")                                    \
+    X(S_STICK_SETS, "stick_sets", "{stick}{n}{ok}")                                                \
+    X(S_STICK_SETS_ONE, "stick_sets_one", "{stick}{n}{ok}")                                        \
+    X(S_MANY_STICKS, "many_sticks", "")                                                            \
+    X(S_CONF_ACCEPTED, "conf_accepted", "{n}")                                                     \
+    X(S_CONF_ACCEPTED_ONE, "conf_accepted_one", "{n}")                                             \
+    X(S_CONF_REFUSED, "conf_refused", "{n}")                                                       \
+    X(S_SAVE_SETTINGS, "save_settings", "")                                                        \
+    X(S_ACTIVATE, "activate", "")                                                                  \
+    X(S_SWITCH_INTRO, "switch_intro", "")                                                          \
+    X(S_SWITCH_NONE, "switch_none", "")                                                            \
+    X(S_INSTALLED_ROW, "installed_row", "{title}{id}{n}")                                          \
+    X(S_INSTALLED_ROW_ACTIVE, "installed_row_active", "{title}{id}{n}")                            \
+    X(S_IN_USE, "in_use", "")                                                                      \
+    X(S_USE_SET, "use_set", "")                                                                    \
+    X(S_EXPORT_HEADING, "export_heading", "")                                                      \
+    X(S_EXPORT_STICK, "export_stick", "{stick}")                                                   \
+    X(S_EXPORT_ALL, "export_all", "")                                                              \
+    X(S_EXPORT_NEW, "export_new", "")                                                              \
+    X(S_EXPORTING, "exporting", "{n}")                                                             \
+    X(S_PERCENT, "percent", "{n}")                                                                 \
+    X(S_EXPORT_DONE, "export_done", "")
+
+typedef enum {
+#define STAFF_ENUM(e, key, needs) e,
+    STAFF_STRINGS(STAFF_ENUM)
+#undef STAFF_ENUM
+        S_COUNT
+} staff_str;
+
+static const char *const staff_keys[S_COUNT] = {
+#define STAFF_KEY(e, key, needs) [e] = key,
+    STAFF_STRINGS(STAFF_KEY)
+#undef STAFF_KEY
+};
+
+static const char *const staff_needs[S_COUNT] = {
+#define STAFF_NEEDS(e, key, needs) [e] = needs,
+    STAFF_STRINGS(STAFF_NEEDS)
+#undef STAFF_NEEDS
+};
+
+static const uistr_schema staff_schema = {staff_keys, staff_needs, S_COUNT};
+
+#define STAFF_MAX_ARGS 8 /* placeholders in one text */
 
 /* Actions carried in uiw.arg as code + STAFF_ARG_INDEX * index. */
 typedef enum {
@@ -41,7 +171,8 @@ typedef enum {
     ACT_EXPORT_NEW,
     ACT_PAGE_PREV,
     ACT_PAGE_NEXT,
-    ACT_CONF_APPLY
+    ACT_CONF_APPLY,
+    ACT_LANGUAGE
 } staff_act;
 
 #define STAFF_ARG_INDEX 256
@@ -106,28 +237,59 @@ struct ui_staff {
     export_shared ex;
     int64_t ex_done_seen, ex_total_seen;
     int64_t next_export_poll;
+    char lang[16]; /* the staff screens' language now */
 };
 
 /* ---------- small helpers ---------- */
 
-static void set_msg(ui_staff *s, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_msg(ui_staff *s, bool error, const char *fmt, ...)
+int ui_staff_load_strings(const char *path, uistr **out, char *err, size_t errlen)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
-    va_end(ap);
+    return uistr_load_schema(path, &staff_schema, out, err, errlen);
+}
+
+static const char *T(const ui_staff *s, staff_str k)
+{
+    return uistr_get_at(s->o.staff_strings, s->lang, (int)k);
+}
+
+/* A number as text for a placeholder: NUM(v) lives until the end of the enclosing call. */
+static const char *num_text(char *buf, size_t len, long long v)
+{
+    snprintf(buf, len, "%lld", v);
+    return buf;
+}
+#define NUM(v) num_text((char[24]){""}, 24, (long long)(v))
+/* Placeholder names and values, in pairs: ARGS("n", NUM(3), "title", t). */
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NOARGS    ((const char *const[]){NULL})
+
+/* The text of k in the staff language with its placeholders filled from kv (name, value, ...,
+ * NULL). */
+static void tr(const ui_staff *s, char *buf, size_t len, staff_str k, const char *const *kv)
+{
+    const char *names[STAFF_MAX_ARGS], *values[STAFF_MAX_ARGS];
+    int n = 0;
+    for (; kv[0] && n < STAFF_MAX_ARGS; kv += 2, n++) {
+        names[n] = kv[0];
+        values[n] = kv[1];
+    }
+    uistr_fill(buf, len, T(s, k), names, values, n);
+}
+
+/* The message of the current screen (results of actions). */
+static void say(ui_staff *s, bool error, staff_str k, const char *const *kv)
+{
+    tr(s, s->msg, sizeof s->msg, k, kv);
     s->msg_error = error;
 }
 
-static const char *or_unknown(const char *v)
+static const char *or_unknown(const ui_staff *s, const char *v)
 {
-    return v && *v ? v : "(not set)";
+    return v && *v ? v : T(s, S_NOT_SET);
 }
 
-/* "14:05 (3 minutes ago)" or "2026-11-27 14:05 (yesterday or earlier)" for a wall time. */
-static void when_words(int64_t wall_ms, char *buf, size_t len)
+/* "14:05 (3 minutes ago)" or "2026-11-27 14:05 (2 days ago)" for a wall time. */
+static void when_words(const ui_staff *s, int64_t wall_ms, char *buf, size_t len)
 {
     time_t t = (time_t)(wall_ms / 1000);
     struct tm tm;
@@ -135,24 +297,30 @@ static void when_words(int64_t wall_ms, char *buf, size_t len)
     if (localtime_r(&t, &tm))
         strftime(hm, sizeof hm, "%Y-%m-%d %H:%M", &tm);
     int64_t ago = (wp_wall_ms() - wall_ms) / 60000;
-    if (ago < 0)
-        snprintf(buf, len, "%s", hm);
-    else if (ago < 1)
-        snprintf(buf, len, "%s (less than a minute ago)", hm);
+    staff_str k = S_AGO_DAYS;
+    long long n = ago / (24 * 60);
+    if (ago < 0) {
+        wp_strlcpy(buf, hm, len);
+        return;
+    }
+    if (ago < 1)
+        k = S_AGO_NOW;
     else if (ago < 120)
-        snprintf(buf, len, "%s (%lld minute%s ago)", hm, (long long)ago, ago == 1 ? "" : "s");
+        k = ago == 1 ? S_AGO_MINUTE : S_AGO_MINUTES, n = ago;
     else if (ago < 48 * 60)
-        snprintf(buf, len, "%s (%lld hours ago)", hm, (long long)(ago / 60));
-    else
-        snprintf(buf, len, "%s (%lld days ago)", hm, (long long)(ago / (24 * 60)));
+        k = S_AGO_HOURS, n = ago / 60;
+    tr(s, buf, len, k, ARGS("time", hm, "n", NUM(n)));
 }
 
-static void bytes_words(unsigned long long b, char *buf, size_t len)
+/* "1.5 GB" ("1,5 GB" in Dutch) or "300 MB". */
+static void bytes_words(const ui_staff *s, unsigned long long b, char *buf, size_t len)
 {
-    if (b >= 1000ULL * 1000 * 1000)
-        snprintf(buf, len, "%.1f GB", (double)b / 1e9);
-    else
+    if (b >= 1000ULL * 1000 * 1000) {
+        unsigned long long tenths = (b + 50ULL * 1000 * 1000) / (100ULL * 1000 * 1000);
+        snprintf(buf, len, "%llu%s%llu GB", tenths / 10, T(s, S_DECIMAL), tenths % 10);
+    } else {
         snprintf(buf, len, "%.0f MB", (double)b / 1e6);
+    }
 }
 
 static void open_store(ui_staff *s)
@@ -235,7 +403,7 @@ static void load_installed(ui_staff *s)
                                  STICK_MAX_INSTALLED - first, err, sizeof err);
     if (n < 0) {
         n = 0;
-        set_msg(s, true, "The installed question sets cannot be listed: %s", err);
+        say(s, true, S_LIST_FAILED, ARGS("error", err));
     }
     for (int i = 1; first && i <= n; i++)
         if (!strcmp(s->inst[i].id, s->inst[0].id) && s->inst[i].version == s->inst[0].version) {
@@ -326,9 +494,7 @@ static void export_start(ui_staff *s, bool since_last, int64_t now)
     int n = stick_find(s->o.cfg, found, STICK_MAX_STICKS);
     if (n <= 0 && !s->ex_root[0]) {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true,
-                "No USB stick found. Put in a stick that has a folder named WIJKPEIL, "
-                "then try again.");
+        say(s, true, S_EXPORT_NO_STICK, NOARGS);
         return;
     }
     if (n > 0)
@@ -352,7 +518,7 @@ static void export_start(ui_staff *s, bool since_last, int64_t now)
     }
     if (pthread_create(&s->ex_thread, NULL, export_main, s) != 0) {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true, "The export could not start (out of resources). Try again.");
+        say(s, true, S_EXPORT_NO_START, NOARGS);
         return;
     }
     s->ex_running = true;
@@ -387,21 +553,33 @@ static bool export_poll(ui_staff *s, int64_t now)
     s->last_tap = now; /* the two minutes count from the end of the export */
     if (rc == 0) {
         s->ex_phase = EX_DONE;
-        const char *j = strrchr(res.jsonl, '/'), *c = strrchr(res.csv, '/');
-        set_msg(s, false, "Wrote %lld response%s to %s and %s%s in WIJKPEIL/export.%s%s",
-                (long long)res.n_responses, res.n_responses == 1 ? "" : "s", j ? j + 1 : res.jsonl,
-                c ? c + 1 : res.csv, res.log[0] ? ", with the kiosk log," : "",
-                err[0] ? " Warning: " : "", err);
+        char files[256], warn[WP_ERR_LEN + 64] = "";
+        tr(s, files, sizeof files, res.log[0] ? S_EXPORT_FILES_LOG : S_EXPORT_FILES, NOARGS);
+        say(s, false, res.n_responses == 1 ? S_EXPORT_WROTE_ONE : S_EXPORT_WROTE,
+            ARGS("n", NUM(res.n_responses), "files", files));
+        if (err[0]) {
+            size_t l = strlen(s->msg);
+            tr(s, warn, sizeof warn, S_EXPORT_WARNING, ARGS("error", err));
+            snprintf(s->msg + l, sizeof s->msg - l, " %s", warn);
+        }
     } else {
         s->ex_phase = EX_FAILED;
-        set_msg(s, true,
-                "The export failed: %s. Nothing was left half-written on the stick, and every "
-                "response is still on the kiosk.",
-                err[0] ? err : "unknown error");
+        say(s, true, S_EXPORT_FAILED, ARGS("error", err[0] ? err : T(s, S_UNKNOWN_ERROR)));
     }
     if (s->screen == SCR_HOME || s->screen == SCR_EXPORT)
         refresh_status(s, now);
     return true;
+}
+
+void ui_staff_settle(ui_staff *s, int64_t now)
+{
+    if (!s->ex_running)
+        return;
+    if (!s->ex_inline) {
+        pthread_join(s->ex_thread, NULL);
+        s->ex_inline = true; /* joined: export_poll must not join it again */
+    }
+    export_poll(s, now);
 }
 
 /* ---------- lifetime ---------- */
@@ -430,7 +608,29 @@ ui_staff *ui_staff_new(const ui_staff_options *o)
     pthread_mutex_init(&s->ex.mu, NULL);
     pin_init(&s->pin);
     s->screen = SCR_OFF;
+    ui_staff_set_language(s, o->cfg && o->cfg->staff_language[0] ? o->cfg->staff_language : "nl");
     return s;
+}
+
+const char *ui_staff_language(const ui_staff *s)
+{
+    return s->lang;
+}
+
+void ui_staff_set_language(ui_staff *s, const char *lang)
+{
+    wp_strlcpy(s->lang, uistr_has_language(s->o.staff_strings, lang) ? lang : "en", sizeof s->lang);
+}
+
+/* The language after the current one in the strings file (the language button). */
+static const char *next_language(const ui_staff *s)
+{
+    for (int i = 0; uistr_language(s->o.staff_strings, i); i++)
+        if (!strcmp(uistr_language(s->o.staff_strings, i), s->lang)) {
+            const char *n = uistr_language(s->o.staff_strings, i + 1);
+            return n ? n : uistr_language(s->o.staff_strings, 0);
+        }
+    return "en";
 }
 
 void ui_staff_free(ui_staff *s)
@@ -487,10 +687,11 @@ static void pin_lock_msg(ui_staff *s)
 {
     int secs = pin_locked_seconds(&s->pin, s->now);
     s->pin_lock_shown = secs > 0;
-    if (secs > 0)
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "Too many wrong PINs: the pad is locked. Try again in %d min %02d s.", secs / 60,
-                 secs % 60);
+    if (secs > 0) {
+        char sec[8];
+        snprintf(sec, sizeof sec, "%02d", secs % 60);
+        tr(s, s->pin_msg, sizeof s->pin_msg, S_PIN_LOCKED, ARGS("min", NUM(secs / 60), "sec", sec));
+    }
 }
 
 /* The PIN attempts survive a restart (PIN_META_KEY in the store): read once, the stricter of
@@ -522,6 +723,7 @@ static void pin_keep(ui_staff *s, int64_t now)
 
 void ui_staff_enter(ui_staff *s, int64_t now)
 {
+    ui_staff_set_language(s, s->o.cfg->staff_language[0] ? s->o.cfg->staff_language : "nl");
     pin_restore(s, now);
     s->now = now;
     s->last_tap = now;
@@ -598,17 +800,14 @@ static void pin_ok(ui_staff *s, int64_t now)
         go(s, SCR_HOME, now);
         break;
     case PIN_WRONG:
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "Wrong PIN. %d attempt%s left before the pad locks for %d minutes.", left,
-                 left == 1 ? "" : "s", PIN_LOCK_MS / 60000);
+        tr(s, s->pin_msg, sizeof s->pin_msg, left == 1 ? S_PIN_WRONG_ONE : S_PIN_WRONG,
+           ARGS("n", NUM(left), "min", NUM(PIN_LOCK_MS / 60000)));
         break;
     case PIN_LOCKED:
         pin_lock_msg(s);
         break;
     case PIN_NO_HASH:
-        snprintf(s->pin_msg, sizeof s->pin_msg,
-                 "No staff PIN is set up on this kiosk (staff_pin_hash in the config), so "
-                 "staff mode cannot be opened.");
+        tr(s, s->pin_msg, sizeof s->pin_msg, S_PIN_NO_HASH, NOARGS);
         break;
     }
 }
@@ -622,18 +821,16 @@ static void activate_set(ui_staff *s, int i)
         return;
     char path[STICK_PATH_LEN], err[WP_ERR_LEN] = "";
     if (stick_install(set, s->data_dir, path, sizeof path, err, sizeof err) != 0) {
-        set_msg(s, true, "\"%s\" could not be installed: %s", set->title, err);
+        say(s, true, S_INSTALL_FAILED, ARGS("title", set->title, "error", err));
         return;
     }
     if (!s->o.activate || s->o.activate(s->o.ctx, path, err, sizeof err) != 0) {
-        set_msg(s, true, "\"%s\" was installed, but the kiosk could not switch to it: %s",
-                set->title, err[0] ? err : "no way to switch is set up");
+        say(s, true, S_INSTALLED_NOT_SWITCHED,
+            ARGS("title", set->title, "error", err[0] ? err : T(s, S_NO_SWITCH)));
         return;
     }
-    set_msg(s, false,
-            "\"%s\" (%s version %d) is activated. Residents see it from the next poll on; "
-            "anyone answering now finishes the old one.",
-            set->title, set->id, set->version);
+    say(s, false, S_ACTIVATED_IMPORT,
+        ARGS("title", set->title, "id", set->id, "n", NUM(set->version)));
 }
 
 static void use_installed(ui_staff *s, int i)
@@ -643,13 +840,12 @@ static void use_installed(ui_staff *s, int i)
     const stick_installed *in = &s->inst[i];
     char err[WP_ERR_LEN] = "";
     if (!s->o.activate || s->o.activate(s->o.ctx, in->path, err, sizeof err) != 0) {
-        set_msg(s, true, "The kiosk could not switch to \"%s\": %s", in->title,
-                err[0] ? err : "no way to switch is set up");
+        say(s, true, S_SWITCH_FAILED,
+            ARGS("title", in->title, "error", err[0] ? err : T(s, S_NO_SWITCH)));
         return;
     }
-    set_msg(s, false,
-            "\"%s\" (%s version %d) is activated. Residents see it from the next poll on.",
-            in->title, in->id, in->version);
+    say(s, false, S_ACTIVATED_SWITCH,
+        ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
 }
 
 static void conf_apply(ui_staff *s)
@@ -658,11 +854,10 @@ static void conf_apply(ui_staff *s)
         return;
     char err[WP_ERR_LEN];
     if (stick_conf_apply(&s->scan->conf, s->override_path, err, sizeof err) != 0)
-        set_msg(s, true, "The settings could not be saved: %s", err);
+        say(s, true, S_CONF_FAILED, ARGS("error", err));
     else
-        set_msg(s, false,
-                "%d setting%s from kiosk.conf saved. They take effect when the kiosk restarts.",
-                s->scan->conf.n_accepted, s->scan->conf.n_accepted == 1 ? "" : "s");
+        say(s, false, s->scan->conf.n_accepted == 1 ? S_CONF_SAVED_ONE : S_CONF_SAVED,
+            ARGS("n", NUM(s->scan->conf.n_accepted)));
 }
 
 bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
@@ -704,12 +899,10 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_SYNC:
         if (!s->o.sync) {
-            set_msg(s, true,
-                    "Sync is off: no collector endpoint is configured on this kiosk. "
-                    "Use \"Export to stick\" instead.");
+            say(s, true, S_SYNC_OFF_MSG, NOARGS);
         } else {
             synclink_now(s->o.sync);
-            set_msg(s, false, "Sync started. The result shows under \"Last sync\" in a moment.");
+            say(s, false, S_SYNC_STARTED, NOARGS);
         }
         refresh_status(s, now);
         s->next_refresh = now + STAFF_SYNC_POLL;
@@ -737,6 +930,10 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_CONF_APPLY:
         conf_apply(s);
+        break;
+    case ACT_LANGUAGE:
+        ui_staff_set_language(s, next_language(s));
+        s->msg[0] = '\0';
         break;
     }
     return true;
@@ -849,8 +1046,10 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now)
 /* ---------- layout ---------- */
 
 typedef struct {
+    ui_staff *s;
     uiw_list *l;
     const ui_staff_metrics *m;
+    int col_w; /* width of the column of items (from the start margin) */
 } lay;
 
 static int mm(const lay *L, double v)
@@ -865,14 +1064,16 @@ static int line_h(const lay *L, int px)
     return (int)ceil(px * 1.3);
 }
 
-/* Height of label wrapped at w (estimated without a text renderer). */
-static int text_height(const lay *L, const char *label, int px, bool bold, int w)
+/* Width and height of label wrapped at w (estimated without a text renderer). */
+static void text_size(const lay *L, const char *label, int px, bool bold, int w, int *tw, int *th)
 {
     if (L->m->text) {
         ui_text_style st = {.px = px, .bold = bold, .align = UI_ALIGN_START};
-        int tw = 0, th = 0;
-        ui_text_measure(L->m->text, label, &st, w, &tw, &th);
-        return th > 0 ? th : line_h(L, px);
+        *tw = *th = 0;
+        ui_text_measure(L->m->text, label, &st, w, tw, th);
+        if (*th <= 0)
+            *th = line_h(L, px);
+        return;
     }
     size_t chars = 0;
     for (const unsigned char *p = (const unsigned char *)label; *p; p++)
@@ -880,9 +1081,37 @@ static int text_height(const lay *L, const char *label, int px, bool bold, int w
             chars++;
     double per_line = w > 0 ? w / (px * 0.55) : 1;
     int lines = (int)ceil((double)chars / (per_line > 1 ? per_line : 1));
-    if (lines < 1)
-        lines = 1;
-    return lines * line_h(L, px);
+    *tw = (int)fmin(w, chars * px * 0.55);
+    *th = (lines < 1 ? 1 : lines) * line_h(L, px);
+}
+
+static int text_height(const lay *L, const char *label, int px, bool bold, int w)
+{
+    int tw, th;
+    text_size(L, label, px, bold, w, &tw, &th);
+    return th;
+}
+
+/* Width of the widest word of label (no line can be narrower without breaking it). */
+static int widest_word(const lay *L, const char *label, int px, bool bold)
+{
+    int best = 0;
+    for (const char *p = label; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n > 0) {
+            char word[UIW_LABEL_LEN];
+            size_t k = n < sizeof word ? n : sizeof word - 1;
+            memcpy(word, p, k);
+            word[k] = '\0';
+            int tw, th;
+            text_size(L, word, px, bold, INT32_MAX / 2, &tw, &th);
+            if (tw > best)
+                best = tw;
+        }
+        p += n;
+        p += strspn(p, " ");
+    }
+    return best;
 }
 
 static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px, int x, int y,
@@ -892,7 +1121,7 @@ static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px
     if (!wd)
         return NULL;
     uiw_set_label(wd, label, NULL);
-    wp_strlcpy(wd->lang, "en", sizeof wd->lang);
+    wp_strlcpy(wd->lang, L->s->lang, sizeof wd->lang);
     wd->px = px;
     wd->r.x = x;
     wd->r.y = y;
@@ -900,6 +1129,19 @@ static uiw *add(lay *L, uiw_role role, const char *id, const char *label, int px
     wd->r.h = h;
     wd->align = UI_ALIGN_START;
     return wd;
+}
+
+/* Height a button of width w needs for label (at least 20 mm: a target). */
+static int button_need(const lay *L, const char *label, int w)
+{
+    int pad = L->m->pad, h = mm(L, STAFF_TARGET_MM);
+    int th = text_height(L, label, L->m->body_px, false, w - 2 * pad) + 2 * pad;
+    return th > h ? th : h;
+}
+
+static int button_h(const lay *L)
+{
+    return button_need(L, "", mm(L, 40));
 }
 
 static uiw *button(lay *L, const char *id, const char *label, int act, int idx, int x, int y, int w,
@@ -915,8 +1157,11 @@ static uiw *button(lay *L, const char *id, const char *label, int act, int idx, 
     b->bold = primary;
     /* A label that would not fit at the body size uses the small size. */
     int pad = L->m->pad;
-    if (text_height(L, label, b->px, b->bold, w - 2 * pad) > h - 2 * pad)
+    if (text_height(L, label, b->px, b->bold, w - 2 * pad) > h - 2 * pad ||
+        widest_word(L, label, b->px, b->bold) > w - 2 * pad) {
         b->px = L->m->small_px;
+        b->bold = false;
+    }
     return b;
 }
 
@@ -931,13 +1176,21 @@ static int para(lay *L, uiw_role role, const char *id, const char *label, int px
     return y + h;
 }
 
+static int message_h(const lay *L, const char *msg, int w)
+{
+    if (!msg || !*msg)
+        return 0;
+    const ui_staff_metrics *m = L->m;
+    return text_height(L, msg, m->body_px, true, w - 2 * m->pad) + 2 * m->pad;
+}
+
 /* The message box of a screen (results of actions); returns its bottom. */
 static int message_box(lay *L, const char *id, const char *msg, int x, int y, int w)
 {
     if (!msg || !*msg)
         return y;
     const ui_staff_metrics *m = L->m;
-    int h = text_height(L, msg, m->body_px, true, w - 2 * m->pad) + 2 * m->pad;
+    int h = message_h(L, msg, w);
     uiw *b = add(L, UIW_HINT, id, msg, m->body_px, x, y, w, h);
     if (b) {
         b->look = UIW_HINTBOX;
@@ -946,78 +1199,211 @@ static int message_box(lay *L, const char *id, const char *msg, int x, int y, in
     return y + h + m->gap;
 }
 
-static int heading(lay *L, const char *label)
+/* The heading size, or the body size where a word of label would not fit w at it. */
+static int head_px(const lay *L, const char *label, int w)
 {
     const ui_staff_metrics *m = L->m;
-    return para(L, UIW_HEADING, "heading", label, m->heading_px, true, m->margin, m->margin,
-                m->width - 2 * m->margin) +
+    return widest_word(L, label, m->heading_px, true) <= w ? m->heading_px : m->body_px;
+}
+
+static int heading_at(lay *L, const char *label, int w)
+{
+    const ui_staff_metrics *m = L->m;
+    return para(L, UIW_HEADING, "heading", label, head_px(L, label, w), true, m->margin, m->margin,
+                w) +
            m->gap;
 }
 
-static int button_h(const lay *L)
+/* Cuts text at a word so that it fits w x max_h at px ("..." at the end). */
+static void fit_text(const lay *L, char *text, int px, bool bold, int w, int max_h)
 {
-    int h = mm(L, 20);
-    int min_h = line_h(L, L->m->body_px) + 2 * L->m->pad;
-    return h > min_h ? h : min_h;
+    while (text_height(L, text, px, bold, w) > max_h) {
+        char *sp = strrchr(text, ' ');
+        if (!sp)
+            return;
+        *sp = '\0';
+        size_t l = strlen(text);
+        if (l > 3 && !strcmp(text + l - 3, "..."))
+            text[l - 3] = '\0';
+        wp_strlcpy(text + strlen(text), "...", 4);
+    }
 }
 
-static void lay_pin(ui_staff *s, lay *L)
+/* Shortens every word of text wider than w at px in its middle ("b-unsig…json"), so that no
+ * word is broken between letters: long file names and paths from a stick or an error. */
+static void fit_words(const lay *L, char *text, size_t len, int px, bool bold, int w)
+{
+    char out[UIW_LABEL_LEN] = "", word[UIW_LABEL_LEN];
+    size_t o = 0;
+    for (const char *p = text; *p;) {
+        size_t sp = strspn(p, " "), n = strcspn(p + sp, " ");
+        snprintf(word, sizeof word, "%.*s", (int)n, p + sp);
+        int tw, th;
+        for (;;) {
+            text_size(L, word, px, bold, INT32_MAX / 2, &tw, &th);
+            size_t wl = strlen(word);
+            if (tw <= w || wl < 6)
+                break;
+            /* Drop one character next to the cut, from the longer side (whole UTF-8
+             * sequences), and mark the cut. */
+            char *ell = strstr(word, "\xE2\x80\xA6");
+            size_t at = ell ? (size_t)(ell - word) : wl / 2, end = ell ? at + 3 : at;
+            if (at > wl - end) {
+                do
+                    at--;
+                while (at > 0 && ((unsigned char)word[at] & 0xC0) == 0x80);
+            } else if (end < wl) {
+                do
+                    end++;
+                while (end < wl && ((unsigned char)word[end] & 0xC0) == 0x80);
+            } else {
+                break;
+            }
+            char rest[UIW_LABEL_LEN];
+            wp_strlcpy(rest, word + end, sizeof rest);
+            snprintf(word + at, sizeof word - at, "\xE2\x80\xA6%s", rest);
+        }
+        int k = snprintf(out + o, sizeof out - o, "%.*s%s", (int)sp, p, word);
+        if (k < 0 || (size_t)k >= sizeof out - o)
+            break;
+        o += (size_t)k;
+        p += sp + n;
+    }
+    wp_strlcpy(text, out, len);
+}
+
+static int heading(lay *L, const char *label)
+{
+    return heading_at(L, label, L->m->width - 2 * L->m->margin);
+}
+
+/* The staff screen's heading: "Staff mode", or the short word where a word of it does not fit
+ * the panel even at the body size. */
+static const char *staff_heading(const lay *L)
+{
+    const char *h = T(L->s, S_STAFF_MODE);
+    int w = L->m->width - 2 * L->m->margin;
+    return widest_word(L, h, L->m->body_px, true) <= w ? h : T(L->s, S_STAFF_MODE_SHORT);
+}
+
+/* Splits items of heights h[0..n) into pages of at most avail (gap between items), keeps
+ * s->page among them and gives the items of that page; returns the number of pages. */
+static int paginate(ui_staff *s, const int *h, int n, int avail, int gap, int *first, int *last)
+{
+    int pages = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int start = 0, page = 0;
+        do {
+            int used = 0, end = start;
+            while (end < n && (end == start || used + gap + h[end] <= avail)) {
+                used += (end > start ? gap : 0) + h[end];
+                end++;
+            }
+            if (pass == 1 && page == s->page) {
+                *first = start;
+                *last = end;
+                return pages;
+            }
+            page++;
+            start = end;
+        } while (start < n);
+        pages = page;
+        if (s->page >= pages)
+            s->page = pages - 1;
+        if (s->page < 0)
+            s->page = 0;
+    }
+    *first = *last = 0;
+    return pages;
+}
+
+/* The page buttons: arrows, spoken as "previous page" / "next page". */
+static void page_buttons(lay *L, int x, int y, int w, int h, bool prev, bool next)
 {
     const ui_staff_metrics *m = L->m;
-    bool locked = pin_locked_seconds(&s->pin, s->now) > 0;
-    int half = (m->width - 2 * m->margin - m->gap) / 2;
-    int y = para(L, UIW_HEADING, "heading", "Staff mode", m->heading_px, true, m->margin, m->margin,
-                 half) +
-            m->gap;
-    y = para(L, UIW_TEXT, "pin-prompt", "Enter the staff PIN, then OK.", m->body_px, false,
-             m->margin, y, half) +
-        m->gap;
-    char dots[PIN_MAX_DIGITS * 4 + 1] = "";
+    int bw = (w - m->gap) / 2;
+    struct {
+        const char *id;
+        staff_str k;
+        int act, arrow, x;
+        bool on;
+    } b[2] = {{"page-prev", S_PAGE_PREV, ACT_PAGE_PREV, 1, x, prev},
+              {"page-next", S_PAGE_NEXT, ACT_PAGE_NEXT, -1, x + bw + m->gap, next}};
+    for (int i = 0; i < 2; i++) {
+        uiw *p = button(L, b[i].id, "", b[i].act, 0, b[i].x, y, bw, h, false);
+        if (!p)
+            continue;
+        uiw_set_label(p, "", T(L->s, b[i].k));
+        p->arrow = b[i].arrow;
+        p->icon_h = mm(L, 7) < h - 2 * m->pad ? mm(L, 7) : h - 2 * m->pad;
+        p->enabled = b[i].on;
+    }
+}
+
+/* Width of the two page buttons side by side. */
+static int pages_w(const lay *L)
+{
+    return 2 * mm(L, STAFF_TARGET_MM) + L->m->gap;
+}
+
+/* Height of the bottom bar at most (Back as narrow as its word). */
+static int bar_height(const lay *L)
+{
+    const char *label = T(L->s, S_BACK);
+    int words = widest_word(L, label, L->m->body_px, false) + 2 * L->m->pad;
+    int h = button_need(L, label, words);
+    return h > button_h(L) ? h : button_h(L);
+}
+
+/* Back button and paging at the bottom; returns the top of that bar. */
+static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
+{
+    const ui_staff_metrics *m = L->m;
+    const char *label = T(L->s, S_BACK);
+    int words = widest_word(L, label, m->body_px, false) + 2 * m->pad;
+    int bw = words + mm(L, 4);
+    if (bw < mm(L, 30))
+        bw = mm(L, 30);
+    int room = L->col_w - (paging ? pages_w(L) + m->gap : 0);
+    if (bw > room) /* a narrow panel: Back as narrow as its word allows beside the arrows */
+        bw = words > room ? words : room;
+    int bh = button_need(L, label, bw), y = m->height - m->margin - bh;
+    if (back)
+        button(L, "staff-back", label, ACT_BACK, 0, m->margin, y, bw, bh, false);
+    if (paging) /* at the end of the column (the staff screen's actions may be beside it) */
+        page_buttons(L, m->margin + L->col_w - pages_w(L), y, pages_w(L), bh, prev, next);
+    return y;
+}
+
+/* The twelve keys of the PIN pad in a grid of cols columns from x0,y0 (3: "C 0 OK" last;
+ * otherwise "0 C OK"). */
+static void pin_keys(ui_staff *s, lay *L, int x0, int y0, int cols, int key_w, int key_h,
+                     bool locked)
+{
+    const ui_staff_metrics *m = L->m;
     size_t n = strlen(s->entry);
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(dots);
-        snprintf(dots + l, sizeof dots - l, "%s\xE2\x80\xA2", i ? " " : ""); /* U+2022 */
-    }
-    char spoken[64];
-    snprintf(spoken, sizeof spoken, "%zu digit%s entered", n, n == 1 ? "" : "s");
-    int dh = line_h(L, m->heading_px) + 2 * m->pad;
-    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, m->heading_px, m->margin, y, half, dh);
-    if (d) {
-        uiw_set_label(d, dots, spoken);
-        d->look = UIW_TILE;
-        d->align = UI_ALIGN_CENTER;
-    }
-    y += dh + m->gap;
-    message_box(L, "pin-message", s->pin_msg, m->margin, y, half);
-    /* Cancel at the bottom of the left column. */
-    int bh = button_h(L);
-    button(L, "pin-cancel", "Cancel", ACT_PIN_CANCEL, 0, m->margin, m->height - m->margin - bh,
-           mm(L, 60) < half ? mm(L, 60) : half, bh, false);
-    /* The number pad in the right half. */
-    int px0 = m->margin + half + m->gap;
-    int avail_h = m->height - 2 * m->margin;
-    int key_h = (avail_h - 3 * m->gap) / 4;
-    if (key_h > mm(L, 24))
-        key_h = mm(L, 24);
-    int key_w = (half - 2 * m->gap) / 3;
-    if (key_w > mm(L, 34))
-        key_w = mm(L, 34);
-    int pad_w = 3 * key_w + 2 * m->gap, pad_h = 4 * key_h + 3 * m->gap;
-    int x0 = px0 + (half - pad_w) / 2, y0 = m->margin + (avail_h - pad_h) / 2;
-    static const char keys[12][12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    static const char order3[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"};
+    static const char order4[12][4] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "C", "OK"};
+    /* "Clear" where the word fits its key, else "C" (speech still says the word). */
+    const char *clear = T(s, S_CLEAR);
+    bool short_clear = widest_word(L, clear, m->small_px, false) > key_w - 2 * m->pad;
     for (int i = 0; i < 12; i++) {
-        int x = x0 + (i % 3) * (key_w + m->gap), yy = y0 + (i / 3) * (key_h + m->gap);
+        const char *k = cols == 3 ? order3[i] : order4[i];
+        int x = x0 + (i % cols) * (key_w + m->gap), yy = y0 + (i / cols) * (key_h + m->gap);
         uiw *b;
-        if (i == 9) {
-            b = button(L, "pin-clear", "Clear", ACT_PIN_CLEAR, 0, x, yy, key_w, key_h, false);
-        } else if (i == 11) {
-            b = button(L, "pin-ok", "OK", ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
+        if (!strcmp(k, "C")) {
+            b = button(L, "pin-clear", short_clear ? T(s, S_CLEAR_KEY) : clear, ACT_PIN_CLEAR, 0, x,
+                       yy, key_w, key_h, false);
+            if (b)
+                uiw_set_label(b, b->label, clear);
+        } else if (!strcmp(k, "OK")) {
+            b = button(L, "pin-ok", T(s, S_OK), ACT_PIN_OK, 0, x, yy, key_w, key_h, true);
             if (b)
                 b->enabled = !locked && n > 0;
         } else {
             char id[16];
-            snprintf(id, sizeof id, "pin:%s", keys[i]);
-            b = button(L, id, keys[i], ACT_DIGIT, keys[i][0] - '0', x, yy, key_w, key_h, false);
+            snprintf(id, sizeof id, "pin:%s", k);
+            b = button(L, id, k, ACT_DIGIT, k[0] - '0', x, yy, key_w, key_h, false);
             if (b) {
                 b->px = m->heading_px;
                 b->enabled = !locked;
@@ -1026,182 +1412,474 @@ static void lay_pin(ui_staff *s, lay *L)
     }
 }
 
-static void lay_home(ui_staff *s, lay *L)
+/* The PIN pad where the text column beside or above it has too little room for the words
+ * (small panels, large text): the pad across the bottom in as few rows as fit, above it one
+ * box that shows the message, else the prompt while nothing is typed, else the dots; Cancel
+ * beside the box, or under it when the box would get too narrow. No heading. */
+static void lay_pin_tight(ui_staff *s, lay *L, const char *dots, const char *spoken, bool locked)
 {
     const ui_staff_metrics *m = L->m;
-    int bw = mm(L, 80);
-    if (bw > (m->width - 2 * m->margin) / 3)
-        bw = (m->width - 2 * m->margin) / 3;
-    int col_w = m->width - 2 * m->margin - bw - m->gap;
-    int y = para(L, UIW_HEADING, "heading", "Staff mode", m->heading_px, true, m->margin, m->margin,
-                 col_w) +
-            m->gap;
-    y = message_box(L, "staff-message", s->msg, m->margin, y, col_w);
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin, key = mm(L, STAFF_TARGET_MM);
+    int cols = 3;
+    if (6 * key + 5 * m->gap <= W)
+        cols = 6;
+    else if (4 * key + 3 * m->gap <= W)
+        cols = 4;
+    int rows = 12 / cols;
+    int key_w = (W - (cols - 1) * m->gap) / cols;
+    if (key_w > mm(L, 34))
+        key_w = mm(L, 34);
+    int pad_w = cols * key_w + (cols - 1) * m->gap, pad_h = rows * key + (rows - 1) * m->gap;
+    int top_h = H - pad_h - m->gap;
+    const char *cancel = T(s, S_CANCEL);
+    int cancel_w = widest_word(L, cancel, m->body_px, false) + 2 * m->pad + mm(L, 2);
+    if (cancel_w < key)
+        cancel_w = key;
+    if (cancel_w > W)
+        cancel_w = W;
+    bool side = W - cancel_w - m->gap >= mm(L, 40);
+    int box_w = side ? W - cancel_w - m->gap : W;
+    int box_h = side ? top_h : top_h - key - m->gap;
+    bool typed = s->entry[0] != '\0';
+    char text[UIW_LABEL_LEN];
+    const char *id = "pin-dots";
+    if (s->pin_msg[0] && !typed) {
+        wp_strlcpy(text, s->pin_msg, sizeof text);
+        id = "pin-message";
+    } else if (!typed) {
+        wp_strlcpy(text, T(s, S_PIN_PROMPT), sizeof text);
+        id = "pin-prompt";
+    } else {
+        wp_strlcpy(text, dots, sizeof text);
+    }
+    int px = typed ? m->heading_px : m->body_px;
+    if (typed && line_h(L, px) + 2 * m->pad > box_h)
+        px = m->body_px;
+    fit_text(L, text, px, false, box_w - 2 * m->pad, box_h - 2 * m->pad);
+    uiw *d = add(L, typed ? UIW_TEXT : UIW_HINT, id, text, px, m->margin, m->margin, box_w, box_h);
+    if (d) {
+        if (typed)
+            uiw_set_label(d, text, spoken);
+        d->look = typed ? UIW_TILE : UIW_HINTBOX;
+        d->align = typed ? UI_ALIGN_CENTER : UI_ALIGN_START;
+    }
+    button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0,
+           side ? m->margin + box_w + m->gap : m->margin + W - cancel_w,
+           side ? m->margin : m->margin + box_h + m->gap, cancel_w, key, false);
+    pin_keys(s, L, m->margin + (W - pad_w) / 2, m->height - m->margin - pad_h, cols, key_w, key,
+             locked);
+}
 
-    char line[UIW_LABEL_LEN], t[160];
+static void lay_pin(ui_staff *s, lay *L)
+{
+    const ui_staff_metrics *m = L->m;
+    bool locked = pin_locked_seconds(&s->pin, s->now) > 0;
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
+    bool portrait = m->height > m->width;
+    /* The pad: 3 x 4 keys, or 4 x 3 when four rows do not fit a landscape panel. */
+    int key = mm(L, STAFF_TARGET_MM), cols = 3, rows = 4;
+    if (!portrait && 4 * key + 3 * m->gap > H)
+        cols = 4, rows = 3;
+    int key_h = ((portrait ? H / 2 : H) - (rows - 1) * m->gap) / rows;
+    if (key_h > mm(L, 24))
+        key_h = mm(L, 24);
+    if (key_h < key)
+        key_h = key;
+    int key_w = portrait ? (W - (cols - 1) * m->gap) / cols : mm(L, 24);
+    if (!portrait && W - cols * key_w - cols * m->gap < mm(L, 50))
+        key_w = key; /* a narrow panel: the text column needs the room */
+    if (key_w > mm(L, 34))
+        key_w = mm(L, 34);
+    int pad_w = cols * key_w + (cols - 1) * m->gap, pad_h = rows * key_h + (rows - 1) * m->gap;
+    /* Text column: beside the pad (landscape) or above it (portrait). */
+    int col_w = portrait ? W : W - pad_w - m->gap;
+    int col_h = portrait ? H - pad_h - m->gap : H;
+    if (!portrait && col_w > mm(L, 160))
+        col_w = mm(L, 160);
+    const char *cancel = T(s, S_CANCEL);
+    int cancel_w = widest_word(L, cancel, m->body_px, false) + 2 * m->pad + mm(L, 6);
+    if (cancel_w < mm(L, 40))
+        cancel_w = mm(L, 40);
+    if (cancel_w > col_w)
+        cancel_w = col_w;
+    int cancel_h = button_need(L, cancel, cancel_w);
+    char dots[PIN_MAX_DIGITS * 4 + 1] = "";
+    size_t n = strlen(s->entry);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(dots);
+        snprintf(dots + l, sizeof dots - l, "%s\xE2\x80\xA2", i ? " " : ""); /* U+2022 */
+    }
+    char spoken[64];
+    tr(s, spoken, sizeof spoken, n == 1 ? S_PIN_DIGITS_ONE : S_PIN_DIGITS, ARGS("n", NUM(n)));
+    /* The message replaces the prompt; the dots sit beside Cancel when there is room. */
+    const char *text = s->pin_msg[0] ? s->pin_msg : T(s, S_PIN_PROMPT);
+    int dots_px = m->heading_px, dh = line_h(L, dots_px) + 2 * m->pad;
+    bool side = col_w - cancel_w - m->gap >= mm(L, 30);
+    int row_h = side && cancel_h > dh ? cancel_h : dh;
+    int text_h =
+        s->pin_msg[0] ? message_h(L, text, col_w) : text_height(L, text, m->body_px, false, col_w);
+    int need = row_h + m->gap + text_h + (side ? 0 : m->gap + cancel_h);
+    if (need > col_h && !side) { /* a short column: smaller dots */
+        dots_px = m->body_px;
+        row_h = dh = line_h(L, dots_px) + 2 * m->pad;
+        need = row_h + m->gap + text_h + m->gap + cancel_h;
+    }
+    int pad = m->pad;
+    if (need > col_h || widest_word(L, text, m->body_px, s->pin_msg[0]) > col_w - 2 * pad ||
+        widest_word(L, cancel, m->body_px, false) > cancel_w - 2 * pad) {
+        lay_pin_tight(s, L, dots, spoken, locked);
+        return;
+    }
+    const char *head = T(s, S_STAFF_MODE);
+    int head_h = text_height(L, head, head_px(L, head, col_w), true, col_w) + m->gap;
+    int y = m->margin;
+    if (need + head_h <= col_h)
+        y = heading_at(L, head, col_w);
+    int dots_w = side ? col_w - cancel_w - m->gap : col_w;
+    uiw *d = add(L, UIW_TEXT, "pin-dots", dots, dots_px, m->margin, y, dots_w, row_h);
+    if (d) {
+        uiw_set_label(d, dots, spoken);
+        d->look = UIW_TILE;
+        d->align = UI_ALIGN_CENTER;
+    }
+    if (side)
+        button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0, m->margin + col_w - cancel_w, y,
+               cancel_w, cancel_h, false);
+    y += row_h + m->gap;
+    if (s->pin_msg[0])
+        message_box(L, "pin-message", s->pin_msg, m->margin, y, col_w);
+    else
+        para(L, UIW_TEXT, "pin-prompt", text, m->body_px, false, m->margin, y, col_w);
+    if (!side)
+        button(L, "pin-cancel", cancel, ACT_PIN_CANCEL, 0, m->margin, m->margin + col_h - cancel_h,
+               cancel_w, cancel_h, false);
+    /* The number pad: at the end side (landscape) or at the bottom (portrait). */
+    int x0 = portrait ? m->margin + (W - pad_w) / 2 : m->width - m->margin - pad_w;
+    int y0 = portrait ? m->height - m->margin - pad_h : m->margin + (H - pad_h) / 2;
+    pin_keys(s, L, x0, y0, cols, key_w, key_h, locked);
+}
+
+/* ---- the column: every staff screen but the PIN pad is a heading, items in one column that
+ * page by whole items, and a bar at the bottom (Back, and the page arrows when there is more) */
+
+/* A button of an item. */
+typedef struct {
+    const char *id, *label;
+    int act, idx;
+    bool primary, on, selected;
+} col_button;
+
+#define COL_BUTTONS 3 /* buttons side by side in one item */
+
+/* One item: a text (a paragraph, a message box or a result heading) and/or buttons, beside the
+ * text when there is room, else below it. */
+typedef struct {
+    const char *id;
+    char text[UIW_LABEL_LEN]; /* "" = buttons only */
+    uiw_role role;            /* UIW_TEXT, UIW_HINT (boxed) or UIW_HEADING */
+    bool bold;
+    int nb;
+    col_button b[COL_BUTTONS];
+} col_item;
+
+typedef struct {
+    col_item *it;
+    int n, cap;
+} col_list;
+
+static col_item *col_add(col_list *c, const char *id, uiw_role role, const char *text)
+{
+    if (c->n >= c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        col_item *it = realloc(c->it, (size_t)cap * sizeof *it);
+        if (!it)
+            return NULL;
+        c->it = it;
+        c->cap = cap;
+    }
+    col_item *i = &c->it[c->n++];
+    memset(i, 0, sizeof *i);
+    i->id = id;
+    i->role = role;
+    i->bold = role == UIW_HINT || role == UIW_HEADING;
+    wp_strlcpy(i->text, text ? text : "", sizeof i->text);
+    return i;
+}
+
+static void col_button_add(col_item *i, const char *id, const char *label, int act, int idx,
+                           bool primary)
+{
+    if (i && i->nb < COL_BUTTONS)
+        i->b[i->nb++] = (col_button){id, label, act, idx, primary, true, false};
+}
+
+/* Width a button needs for its longest word (at least a target). */
+static int col_button_w(const lay *L, const col_button *b)
+{
+    int w = widest_word(L, b->label, L->m->body_px, b->primary) + 2 * L->m->pad + mm(L, 4);
+    return w > mm(L, 40) ? w : mm(L, 40);
+}
+
+static int col_px(const lay *L, const col_item *i)
+{
+    return i->role == UIW_HEADING ? L->m->heading_px : L->m->body_px;
+}
+
+/* Lays item i out at y in a column of width w (or only measures it when !put); text longer
+ * than max_h is cut at a word. Returns its height. */
+static int col_item_lay(lay *L, col_item *i, int x, int y, int w, int max_h, bool put)
+{
+    const ui_staff_metrics *m = L->m;
+    bool has_text = i->text[0] != '\0';
+    int bw = 0;
+    for (int k = 0; k < i->nb; k++)
+        bw += col_button_w(L, &i->b[k]) + (k ? m->gap : 0);
+    bool beside = has_text && i->nb && w - bw - m->gap >= mm(L, 70);
+    int tw = beside ? w - bw - m->gap : w, pad = i->role == UIW_HINT ? m->pad : 0;
+    int px = col_px(L, i);
+    if (has_text && widest_word(L, i->text, px, i->bold) > tw - 2 * pad)
+        px = m->body_px; /* a result heading whose word does not fit: body size */
+    /* Buttons share their line evenly (each as wide as its words need at least). */
+    int row_w = beside ? bw : w, bh = 0;
+    for (int k = 0; k < i->nb; k++) {
+        int each = (row_w - (i->nb - 1) * m->gap) / i->nb;
+        int need = button_need(L, i->b[k].label, each);
+        if (need > bh)
+            bh = need;
+    }
+    int th = 0;
+    if (has_text) {
+        fit_words(L, i->text, sizeof i->text, px, i->bold, tw - 2 * pad);
+        fit_text(L, i->text, px, i->bold, tw - 2 * pad,
+                 max_h - 2 * pad - (i->nb && !beside ? m->gap + bh : 0));
+        th = text_height(L, i->text, px, i->bold, tw - 2 * pad) + 2 * pad;
+    }
+    int h = beside ? (th > bh ? th : bh) : th + (has_text && i->nb ? m->gap : 0) + bh;
+    if (!put)
+        return h;
+    if (has_text) {
+        uiw *t = add(L, i->role, i->id, i->text, px, x, y, tw, beside ? h : th);
+        if (t) {
+            t->bold = i->bold;
+            if (i->role == UIW_HINT)
+                t->look = UIW_HINTBOX;
+        }
+    }
+    int bx = beside ? x + tw + m->gap : x, by = beside ? y : y + (has_text ? th + m->gap : 0);
+    int each = (row_w - (i->nb - 1) * m->gap) / (i->nb ? i->nb : 1);
+    for (int k = 0; k < i->nb; k++) {
+        const col_button *cb = &i->b[k];
+        uiw *b = button(L, cb->id, cb->label, cb->act, cb->idx, bx + k * (each + m->gap), by, each,
+                        beside ? h : bh, cb->primary);
+        if (b) {
+            b->enabled = cb->on;
+            b->selected = cb->selected;
+        }
+    }
+    return h;
+}
+
+/* Adds buttons as items, as many side by side as their words allow (at most COL_BUTTONS). */
+static void col_buttons(const lay *L, col_list *c, const col_button *b, int n)
+{
+    const ui_staff_metrics *m = L->m;
+    int w = m->width - 2 * m->margin, per = 1;
+    for (int k = COL_BUTTONS; k > 1; k--) {
+        int each = (w - (k - 1) * m->gap) / k;
+        bool fits = each >= mm(L, 45);
+        /* Each label in at most two lines at that width. */
+        for (int i = 0; i < n && fits; i++)
+            fits = col_button_w(L, &b[i]) <= each &&
+                   text_height(L, b[i].label, m->body_px, b[i].primary, each - 2 * m->pad) <=
+                       2 * line_h(L, m->body_px);
+        if (fits) {
+            per = k;
+            break;
+        }
+    }
+    for (int i = 0; i < n; i += per) {
+        col_item *it = col_add(c, NULL, UIW_TEXT, NULL);
+        for (int k = i; it && k < i + per && k < n; k++)
+            it->b[it->nb++] = b[k];
+    }
+}
+
+/* Lays the column out: heading, the items of the current page, the bottom bar (Back when back,
+ * page arrows when the items need more than one page). */
+static void col_lay(lay *L, const char *head, col_list *c, bool back)
+{
+    const ui_staff_metrics *m = L->m;
+    int w = L->col_w;
+    int bar_h = bar_height(L), bottom = m->height - m->margin;
+    int *hs = calloc((size_t)c->n + 1, sizeof *hs), first = 0, last = 0, y = 0, avail = 0;
+    if (!hs)
+        return;
+    /* The heading at its size, else at the body size, else none, while an item is taller than
+     * a page; the bar when there is Back or more than one page. */
+    int px[3] = {head_px(L, head, w), m->body_px, 0}, pick = 0;
+    for (; pick < 3; pick++) {
+        y = m->margin + (px[pick] ? text_height(L, head, px[pick], true, w) + m->gap : 0);
+        avail = bottom - y - (back ? bar_h + m->gap : 0);
+        int tallest = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            tallest = 0;
+            for (int i = 0; i < c->n; i++) {
+                hs[i] = col_item_lay(L, &c->it[i], m->margin, 0, w, avail, false);
+                if (hs[i] > tallest)
+                    tallest = hs[i];
+            }
+            if (back || pass == 1 || paginate(L->s, hs, c->n, avail, m->gap, &first, &last) <= 1)
+                break;
+            avail = bottom - y - bar_h - m->gap; /* no Back: the arrows need the bar */
+        }
+        if (tallest <= avail || pick == 2)
+            break;
+    }
+    if (px[pick])
+        para(L, UIW_HEADING, "heading", head, px[pick], true, m->margin, m->margin, w);
+    int pages = paginate(L->s, hs, c->n, avail, m->gap, &first, &last);
+    for (int i = first; i < last; i++)
+        y += col_item_lay(L, &c->it[i], m->margin, y, w, avail, true) + m->gap;
+    if (back || pages > 1)
+        bottom_bar(L, back, pages > 1, L->s->page > 0, last < c->n);
+    free(hs);
+}
+
+/* On a wide panel the staff screen's actions stand in one column at the end side, beside the
+ * status, when all of them fit its height: lays them out and narrows the items' column. */
+static bool home_actions_beside(lay *L, const col_button *b, int n)
+{
+    const ui_staff_metrics *m = L->m;
+    int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin, bw = mm(L, 60), bh = 0;
+    for (int i = 0; i < n; i++)
+        if (col_button_w(L, &b[i]) > bw)
+            bw = col_button_w(L, &b[i]);
+    if (W - bw - m->gap < mm(L, 150))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (button_need(L, b[i].label, bw) > bh)
+            bh = button_need(L, b[i].label, bw);
+    if (n * bh + (n - 1) * m->gap > H)
+        return false;
+    for (int i = 0; i < n; i++) {
+        uiw *w = button(L, b[i].id, b[i].label, b[i].act, b[i].idx, m->width - m->margin - bw,
+                        m->margin + i * (bh + m->gap), bw, bh, b[i].primary);
+        if (w)
+            w->enabled = b[i].on;
+    }
+    L->col_w = W - bw - m->gap;
+    return true;
+}
+
+/* Below the smallest panel the layouts are made for (ui.h; issue 9 rule 5), the status says
+ * so first: the kiosk runs, but not every target or word may fit. */
+static void panel_row(const ui_staff *s, const lay *L, col_list *c)
+{
+    const ui_staff_metrics *m = L->m;
+    double w_mm = m->width / m->px_per_mm, h_mm = m->height / m->px_per_mm;
+    if (w_mm >= UI_SMALLEST_W_MM - 0.5 && h_mm >= UI_SMALLEST_H_MM - 0.5)
+        return;
+    char w[16], h[16], mw[16], mh[16], text[UIW_LABEL_LEN];
+    snprintf(w, sizeof w, "%.0f", w_mm);
+    snprintf(h, sizeof h, "%.0f", h_mm);
+    snprintf(mw, sizeof mw, "%.0f", UI_SMALLEST_W_MM);
+    snprintf(mh, sizeof mh, "%.0f", UI_SMALLEST_H_MM);
+    tr(s, text, sizeof text, S_PANEL_SMALL, ARGS("w", w, "h", h, "min_w", mw, "min_h", mh));
+    col_add(c, "status:panel", UIW_HINT, text);
+}
+
+static void lay_home(ui_staff *s, lay *L)
+{
+    col_list c = {0};
+    char t[160];
     const ui_staff_info *in = &s->o.info;
-    struct {
-        const char *id;
-        char text[UIW_LABEL_LEN];
-    } rows[10];
-    int n = 0;
-    snprintf(rows[n].text, sizeof rows[n].text, "Device: %s, location: %s",
-             or_unknown(in->device_id), or_unknown(in->location));
-    rows[n++].id = "status:device";
-    snprintf(rows[n].text, sizeof rows[n].text, "App version: %s", or_unknown(in->app_version));
-    rows[n++].id = "status:version";
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
+    panel_row(s, L, &c);
+    const col_button acts[] = {
+        {"staff-import", T(s, S_ACT_IMPORT), ACT_IMPORT, 0, false, true, false},
+        {"staff-switch", T(s, S_ACT_SWITCH), ACT_SWITCH, 0, false, true, false},
+        {"staff-export", T(s, S_ACT_EXPORT), ACT_EXPORT, 0, false, true, false},
+        {"staff-sync", T(s, S_ACT_SYNC), ACT_SYNC, 0, false, true, false},
+        {"staff-language", T(s, S_OTHER_LANGUAGE), ACT_LANGUAGE, 0, false, true, false},
+        {"staff-leave", T(s, S_ACT_LEAVE), ACT_LEAVE, 0, true, true, false}};
+    int na = (int)(sizeof acts / sizeof acts[0]);
+    if (!home_actions_beside(L, acts, na))
+        col_buttons(L, &c, acts, na);
+    char text[UIW_LABEL_LEN];
+#define ROW(rid, key, kv)                                                                          \
+    do {                                                                                           \
+        tr(s, text, sizeof text, key, kv);                                                         \
+        col_add(&c, rid, UIW_TEXT, text);                                                          \
+    } while (0)
+    ROW("status:device", S_DEVICE,
+        ARGS("device", or_unknown(s, in->device_id), "location", or_unknown(s, in->location)));
+    ROW("status:version", S_VERSION, ARGS("version", or_unknown(s, in->app_version)));
     if (in->set_id[0])
-        snprintf(rows[n].text, sizeof rows[n].text, "Active question set: %s, version %d",
-                 in->set_id, in->set_version);
+        ROW("status:set", S_SET, ARGS("id", in->set_id, "n", NUM(in->set_version)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Active question set: (none)");
-    rows[n++].id = "status:set";
+        ROW("status:set", S_SET_NONE, NOARGS);
     if (s->counts_ok)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Responses: %lld today, %lld in total (%lld complete, %lld stopped early)",
-                 (long long)s->counts.today, (long long)s->counts.total,
-                 (long long)s->counts.complete, (long long)s->counts.abandoned);
+        ROW("status:responses", S_RESPONSES,
+            ARGS("today", NUM(s->counts.today), "total", NUM(s->counts.total), "complete",
+                 NUM(s->counts.complete), "abandoned", NUM(s->counts.abandoned)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Responses: unknown (%s)",
-                 s->store_err[0] ? s->store_err : "no database");
-    rows[n++].id = "status:responses";
-    if (s->counts_ok)
-        snprintf(rows[n].text, sizeof rows[n].text, "Waiting to upload: %lld%s",
-                 (long long)s->counts.pending,
-                 s->counts.conflict ? " (and some refused by the collector as conflicting)" : "");
+        ROW("status:responses", S_RESPONSES_UNKNOWN,
+            ARGS("error", s->store_err[0] ? s->store_err : T(s, S_NO_DATABASE)));
+    if (!s->counts_ok)
+        ROW("status:pending", S_PENDING_UNKNOWN, NOARGS);
+    else if (s->counts.conflict)
+        ROW("status:pending", S_PENDING_CONFLICT,
+            ARGS("n", NUM(s->counts.pending), "conflict", NUM(s->counts.conflict)));
     else
-        snprintf(rows[n].text, sizeof rows[n].text, "Waiting to upload: unknown");
-    if (s->counts_ok && s->counts.conflict) {
-        snprintf(line, sizeof line, "Waiting to upload: %lld, refused as conflicting: %lld",
-                 (long long)s->counts.pending, (long long)s->counts.conflict);
-        wp_strlcpy(rows[n].text, line, sizeof rows[n].text);
-    }
-    rows[n++].id = "status:pending";
+        ROW("status:pending", S_PENDING, ARGS("n", NUM(s->counts.pending)));
     if (!s->o.sync)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Sync: off (no collector endpoint is configured)");
+        ROW("status:sync", S_SYNC_OFF, NOARGS);
     else if (s->sy.busy)
-        snprintf(rows[n].text, sizeof rows[n].text, "Sync: sending now...");
+        ROW("status:sync", S_SYNC_BUSY, NOARGS);
     else if (s->sy.token_refused)
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 "Last sync: refused. The collector does not accept this kiosk's token; ask the "
-                 "central team for a new one.");
+        ROW("status:sync", S_SYNC_REFUSED, NOARGS);
     else if (!s->sy.last_attempt_ms)
-        snprintf(rows[n].text, sizeof rows[n].text, "Last sync: not tried yet");
+        ROW("status:sync", S_SYNC_NEVER, NOARGS);
     else {
-        when_words(s->sy.last_attempt_ms, t, sizeof t);
+        when_words(s, s->sy.last_attempt_ms, t, sizeof t);
         if (s->sy.last_error[0])
-            snprintf(rows[n].text, sizeof rows[n].text, "Last sync: %s, failed: %s", t,
-                     s->sy.last_error);
+            ROW("status:sync", S_SYNC_FAILED, ARGS("when", t, "error", s->sy.last_error));
         else
-            snprintf(rows[n].text, sizeof rows[n].text, "Last sync: %s, %s", t,
-                     s->sy.last_result[0] ? s->sy.last_result : "succeeded");
+            ROW("status:sync", S_SYNC_DONE,
+                ARGS("when", t, "result",
+                     s->sy.last_result[0] ? s->sy.last_result : T(s, S_SYNC_SUCCEEDED)));
     }
-    rows[n++].id = "status:sync";
     if (s->disk_ok) {
         char f[32], tot[32];
-        bytes_words(s->disk_free, f, sizeof f);
-        bytes_words(s->disk_total, tot, sizeof tot);
-        snprintf(rows[n].text, sizeof rows[n].text, "Free disk: %s of %s", f, tot);
+        bytes_words(s, s->disk_free, f, sizeof f);
+        bytes_words(s, s->disk_total, tot, sizeof tot);
+        ROW("status:disk", S_DISK, ARGS("free", f, "total", tot));
     } else {
-        snprintf(rows[n].text, sizeof rows[n].text, "Free disk: unknown");
+        ROW("status:disk", S_DISK_UNKNOWN, NOARGS);
     }
-    rows[n++].id = "status:disk";
     {
         char ts[32] = "?";
         time_t now = (time_t)(wp_wall_ms() / 1000);
         struct tm tm;
         if (localtime_r(&now, &tm))
             strftime(ts, sizeof ts, "%Y-%m-%d %H:%M", &tm);
-        snprintf(rows[n].text, sizeof rows[n].text,
-                 wp_clock_synced() ? "Clock: %s, synchronised over the network"
-                                   : "Clock: %s, NOT synchronised: the times of new responses "
-                                     "may be off",
-                 ts);
+        ROW("status:clock", wp_clock_synced() ? S_CLOCK_SYNCED : S_CLOCK_UNSYNCED,
+            ARGS("time", ts));
     }
-    rows[n++].id = "status:clock";
-    if (in->speech_error[0]) {
-        /* Residents see "read aloud (unavailable)"; staff see why. */
-        snprintf(rows[n].text, sizeof rows[n].text, "Read-aloud: unavailable (%s)",
-                 in->speech_error);
-        rows[n++].id = "status:speech";
-    }
-    /* The body size when everything fits, else the small size. */
-    int px = m->body_px, min_px = m->small_px * 2 / 3;
-    for (;;) {
-        int need = 0;
-        for (int i = 0; i < n; i++)
-            need += text_height(L, rows[i].text, px, false, col_w) + m->gap / 2;
-        if (y + need <= m->height - m->margin || px <= min_px)
-            break;
-        px = px > m->small_px ? m->small_px : px - 2;
-    }
-    for (int i = 0; i < n; i++)
-        y = para(L, UIW_TEXT, rows[i].id, rows[i].text, px, false, m->margin, y, col_w) +
-            m->gap / 2;
-
-    /* Actions in a column at the end side. */
-    int bx = m->width - m->margin - bw;
-    int bh = (m->height - 2 * m->margin - 4 * m->gap) / 5;
-    if (bh > mm(L, 22))
-        bh = mm(L, 22);
-    struct {
-        const char *id, *label;
-        int act;
-    } acts[] = {{"staff-import", "Import from stick", ACT_IMPORT},
-                {"staff-switch", "Switch question set", ACT_SWITCH},
-                {"staff-export", "Export to stick", ACT_EXPORT},
-                {"staff-sync", "Sync now", ACT_SYNC},
-                {"staff-leave", "Leave staff mode", ACT_LEAVE}};
-    for (int i = 0; i < 5; i++)
-        button(L, acts[i].id, acts[i].label, acts[i].act, 0, bx, m->margin + i * (bh + m->gap), bw,
-               bh, i == 4);
+    if (in->speech_error[0]) /* residents see "read aloud (unavailable)"; staff see why */
+        ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
+#undef ROW
+    col_lay(L, staff_heading(L), &c, false);
+    free(c.it);
 }
 
-/* Rows of a list screen: computes how many fit and the bounds of the current page. */
-static void page_bounds(ui_staff *s, int n, int per_page, int *first, int *last)
-{
-    if (per_page < 1)
-        per_page = 1;
-    s->per_page = per_page;
-    int pages = (n + per_page - 1) / per_page;
-    if (pages < 1)
-        pages = 1;
-    if (s->page >= pages)
-        s->page = pages - 1;
-    *first = s->page * per_page;
-    *last = *first + per_page < n ? *first + per_page : n;
-}
-
-/* Back button and paging at the bottom; returns the top of that bar. */
-static int bottom_bar(lay *L, bool back, bool prev, bool next)
-{
-    const ui_staff_metrics *m = L->m;
-    int bh = button_h(L), y = m->height - m->margin - bh, bw = mm(L, 60);
-    if (bw > (m->width - 2 * m->margin - 2 * m->gap) / 3)
-        bw = (m->width - 2 * m->margin - 2 * m->gap) / 3;
-    if (back)
-        button(L, "staff-back", "Back", ACT_BACK, 0, m->margin, y, bw, bh, false);
-    if (prev || next) {
-        uiw *p = button(L, "page-prev", "Previous page", ACT_PAGE_PREV, 0,
-                        m->width - m->margin - 2 * bw - m->gap, y, bw, bh, false);
-        if (p)
-            p->enabled = prev;
-        uiw *nx = button(L, "page-next", "Next page", ACT_PAGE_NEXT, 0, m->width - m->margin - bw,
-                         y, bw, bh, false);
-        if (nx)
-            nx->enabled = next;
-    }
-    return y;
-}
-
-static void set_words(const stick_set *set, char *buf, size_t len)
+static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t len)
 {
     if (set->status == STICK_SET_OK) {
-        snprintf(buf, len,
-                 "\"%s\" - languages: %s - %d question%s - signed by key %s - %s version %d (%s)",
-                 set->title, set->languages, set->n_questions, set->n_questions == 1 ? "" : "s",
-                 set->signer, set->id, set->version, set->file);
+        tr(s, buf, len, set->n_questions == 1 ? S_SET_ROW_ONE : S_SET_ROW,
+           ARGS("title", set->title, "languages", set->languages, "n", NUM(set->n_questions), "key",
+                set->signer, "id", set->id, "version", NUM(set->version), "file", set->file));
         return;
     }
     char reason[STAFF_REASON_SHOWN + 4];
@@ -1209,183 +1887,153 @@ static void set_words(const stick_set *set, char *buf, size_t len)
                sizeof reason);
     if (strlen(set->reason) >= STAFF_REASON_SHOWN)
         wp_strlcpy(reason + STAFF_REASON_SHOWN - 3, "...", 4);
-    snprintf(buf, len, "%s: NOT accepted (%s). %s", set->file, stick_status_name(set->status),
-             reason);
+    tr(s, buf, len, S_SET_REFUSED,
+       ARGS("file", set->file, "status", stick_status_name(set->status), "reason", reason));
+}
+
+/* The last part of a stick's path: its name ("KINGSTON"), short enough for any panel. */
+static const char *stick_name(const char *root)
+{
+    const char *b = strrchr(root, '/');
+    return b && b[1] ? b + 1 : root;
 }
 
 static void lay_import(ui_staff *s, lay *L)
 {
-    const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin;
-    int y = heading(L, "Import from USB stick");
+    col_list c = {0};
     char line[UIW_LABEL_LEN];
     if (s->n_sticks <= 0) {
-        y = para(L, UIW_TEXT, "stick-status",
-                 "No stick found. Put in a USB stick that has a folder named WIJKPEIL; this "
-                 "screen updates by itself.",
-                 m->body_px, false, m->margin, y, w) +
-            m->gap;
+        wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
     } else if (!s->scan) {
-        snprintf(line, sizeof line, "The stick %s cannot be read: %s", s->stick_root, s->scan_err);
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
+        tr(s, line, sizeof line, S_STICK_UNREADABLE,
+           ARGS("stick", stick_name(s->stick_root), "error", s->scan_err));
     } else {
         int ok = 0;
         for (int i = 0; i < s->scan->n_sets; i++)
             ok += s->scan->sets[i].status == STICK_SET_OK;
-        snprintf(line, sizeof line, "Stick %s: %d question set%s, %d accepted.%s", s->stick_root,
-                 s->scan->n_sets, s->scan->n_sets == 1 ? "" : "s", ok,
-                 s->n_sticks > 1 ? " (More than one stick is in; this is the first.)" : "");
+        tr(s, line, sizeof line, s->scan->n_sets == 1 ? S_STICK_SETS_ONE : S_STICK_SETS,
+           ARGS("stick", stick_name(s->stick_root), "n", NUM(s->scan->n_sets), "ok", NUM(ok)));
+        if (s->n_sticks > 1) {
+            size_t l = strlen(line);
+            snprintf(line + l, sizeof line - l, " %s", T(s, S_MANY_STICKS));
+        }
         for (int i = 0; i < s->scan->n_notes; i++) {
             size_t l = strlen(line);
             snprintf(line + l, sizeof line - l, " %s.", s->scan->notes[i]);
         }
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
     }
-    y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-    int bh = button_h(L);
-    int bar_top = m->height - m->margin - bh - m->gap;
-    const stick_conf *c = s->scan ? &s->scan->conf : NULL;
-    if (c && c->present) {
-        snprintf(line, sizeof line, "kiosk.conf: %d setting%s accepted", c->n_accepted,
-                 c->n_accepted == 1 ? "" : "s");
-        for (int i = 0; i < c->n_accepted; i++) {
-            size_t l = strlen(line);
-            snprintf(line + l, sizeof line - l, "%s%s = %s", i ? ", " : " (", c->accepted[i].key,
-                     c->accepted[i].value);
-        }
-        size_t l = strlen(line);
-        snprintf(line + l, sizeof line - l, "%s; %d refused%s", c->n_accepted ? ")" : "",
-                 c->n_refused, c->n_refused ? ": " : ".");
-        for (int i = 0; i < c->n_refused; i++) { /* each one, so staff know why */
-            l = strlen(line);
-            snprintf(line + l, sizeof line - l, "%s%s", i ? "; " : "", c->refused[i]);
-        }
-        bool can_apply = s->override_path[0] && c->n_accepted > 0;
-        int tw = can_apply ? w - mm(L, 70) - m->gap : w;
-        int h = text_height(L, line, m->body_px, false, tw);
-        if (can_apply && h < bh)
-            h = bh;
-        add(L, UIW_TEXT, "stick-conf", line, m->body_px, m->margin, y, tw, h);
-        if (can_apply)
-            button(L, "staff-conf-apply", "Save settings", ACT_CONF_APPLY, 0,
-                   m->width - m->margin - mm(L, 70), y, mm(L, 70), bh, false);
-        y += h + m->gap;
-    }
+    col_add(&c, "stick-status", UIW_TEXT, line);
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
     int n = s->scan ? s->scan->n_sets : 0;
-    int row_h = 3 * line_h(L, m->body_px);
-    if (row_h < bh)
-        row_h = bh;
-    int first, last;
-    page_bounds(s, n, (bar_top - y + m->gap) / (row_h + m->gap), &first, &last);
-    int bw = mm(L, 50), tw = w - bw - m->gap;
-    for (int i = first; i < last; i++) {
-        const stick_set *set = &s->scan->sets[i];
-        char id[UIW_ID_LEN];
-        set_words(set, line, sizeof line);
-        snprintf(id, sizeof id, "set:%d", i);
-        uiw *t = add(L, set->status == STICK_SET_OK ? UIW_TEXT : UIW_HINT, id, line, m->body_px,
-                     m->margin, y, tw, row_h);
-        if (t && set->status != STICK_SET_OK)
-            t->look = UIW_HINTBOX;
-        if (set->status == STICK_SET_OK) {
-            snprintf(id, sizeof id, "activate:%d", i);
-            button(L, id, "Activate", ACT_ACTIVATE, i, m->margin + tw + m->gap, y, bw, row_h, true);
+    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
+    const stick_conf *cf = s->scan ? &s->scan->conf : NULL;
+    if (cf && cf->present) {
+        char t[UIW_LABEL_LEN];
+        tr(s, t, sizeof t, cf->n_accepted == 1 ? S_CONF_ACCEPTED_ONE : S_CONF_ACCEPTED,
+           ARGS("n", NUM(cf->n_accepted)));
+        for (int i = 0; i < cf->n_accepted; i++) {
+            size_t l = strlen(t);
+            snprintf(t + l, sizeof t - l, "%s%s = %s", i ? ", " : " (", cf->accepted[i].key,
+                     cf->accepted[i].value);
         }
-        y += row_h + m->gap;
+        size_t l = strlen(t);
+        char refused[64];
+        tr(s, refused, sizeof refused, S_CONF_REFUSED, ARGS("n", NUM(cf->n_refused)));
+        snprintf(t + l, sizeof t - l, "%s; %s%s", cf->n_accepted ? ")" : "", refused,
+                 cf->n_refused ? ": " : ".");
+        for (int i = 0; i < cf->n_refused; i++) { /* each one, so staff know why */
+            l = strlen(t);
+            snprintf(t + l, sizeof t - l, "%s%s", i ? "; " : "", cf->refused[i]);
+        }
+        col_item *it = col_add(&c, "stick-conf", UIW_TEXT, t);
+        if (s->override_path[0] && cf->n_accepted > 0)
+            col_button_add(it, "staff-conf-apply", T(s, S_SAVE_SETTINGS), ACT_CONF_APPLY, 0, false);
     }
-    bottom_bar(L, true, first > 0, last < n);
+    for (int i = 0; ids && i < n; i++) {
+        const stick_set *set = &s->scan->sets[i];
+        bool ok = set->status == STICK_SET_OK;
+        char t[UIW_LABEL_LEN];
+        set_words(s, set, t, sizeof t);
+        snprintf(ids[i][0], UIW_ID_LEN, "set:%d", i);
+        snprintf(ids[i][1], UIW_ID_LEN, "activate:%d", i);
+        col_item *it = col_add(&c, ids[i][0], ok ? UIW_TEXT : UIW_HINT, t);
+        if (it && !ok)
+            it->bold = false;
+        if (ok)
+            col_button_add(it, ids[i][1], T(s, S_ACTIVATE), ACT_ACTIVATE, i, true);
+    }
+    col_lay(L, T(s, S_IMPORT_HEADING), &c, true);
+    free(ids);
+    free(c.it);
 }
 
 static void lay_switch(ui_staff *s, lay *L)
 {
-    const ui_staff_metrics *m = L->m;
-    int w = m->width - 2 * m->margin;
-    int y = heading(L, "Switch question set");
-    y = para(L, UIW_TEXT, "switch-intro",
-             s->n_inst ? "Question sets installed on this kiosk. Residents see the one you choose "
-                         "from the next poll on."
-                       : "No question sets are installed on this kiosk yet. Import one from a "
-                         "stick first.",
-             m->body_px, false, m->margin, y, w) +
-        m->gap;
-    y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-    int bh = button_h(L);
-    int bar_top = m->height - m->margin - bh - m->gap;
-    int first, last;
-    page_bounds(s, s->n_inst, (bar_top - y + m->gap) / (bh + m->gap), &first, &last);
-    int bw = mm(L, 50), tw = w - bw - m->gap;
-    for (int i = first; i < last; i++) {
+    col_list c = {0};
+    col_add(&c, "switch-intro", UIW_TEXT, T(s, s->n_inst ? S_SWITCH_INTRO : S_SWITCH_NONE));
+    if (s->msg[0])
+        col_add(&c, "staff-message", UIW_HINT, s->msg);
+    int n = s->n_inst;
+    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
+    for (int i = 0; ids && i < n; i++) {
         const stick_installed *in = &s->inst[i];
         bool active = !strcmp(in->id, s->o.info.set_id) && in->version == s->o.info.set_version;
-        char line[UIW_LABEL_LEN], id[UIW_ID_LEN];
-        snprintf(line, sizeof line, "%s (%s version %d)%s", in->title, in->id, in->version,
-                 active ? ": in use now" : "");
-        snprintf(id, sizeof id, "installed:%d", i);
-        uiw *t = add(L, UIW_TEXT, id, line, m->body_px, m->margin, y, tw, bh);
-        if (t)
-            t->bold = active;
-        snprintf(id, sizeof id, "use:%d", i);
-        uiw *b = button(L, id, active ? "In use" : "Use this set", ACT_USE, i,
-                        m->margin + tw + m->gap, y, bw, bh, false);
-        if (b) {
-            b->enabled = !active;
-            b->selected = active;
+        char t[UIW_LABEL_LEN];
+        tr(s, t, sizeof t, active ? S_INSTALLED_ROW_ACTIVE : S_INSTALLED_ROW,
+           ARGS("title", in->title, "id", in->id, "n", NUM(in->version)));
+        snprintf(ids[i][0], UIW_ID_LEN, "installed:%d", i);
+        snprintf(ids[i][1], UIW_ID_LEN, "use:%d", i);
+        col_item *it = col_add(&c, ids[i][0], UIW_TEXT, t);
+        col_button_add(it, ids[i][1], T(s, active ? S_IN_USE : S_USE_SET), ACT_USE, i, false);
+        if (it) {
+            it->bold = active;
+            it->b[0].on = !active;
+            it->b[0].selected = active;
         }
-        y += bh + m->gap;
     }
-    bottom_bar(L, true, first > 0, last < s->n_inst);
+    col_lay(L, T(s, S_ACT_SWITCH), &c, true);
+    free(ids);
+    free(c.it);
 }
 
 static void lay_export(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
     int w = m->width - 2 * m->margin;
-    int y = heading(L, "Export to USB stick");
     char line[UIW_LABEL_LEN];
-    int bh = button_h(L);
+    col_list c = {0};
     switch (s->ex_phase) {
     case EX_CHOOSE: {
         if (s->ex_root[0])
-            snprintf(line, sizeof line,
-                     "Stick: %s. The responses are written as CSV and JSON lines, with the kiosk "
-                     "log, into its WIJKPEIL/export folder. \"Export only new responses\" leaves "
-                     "out those already exported to a stick.",
-                     s->ex_root);
+            tr(s, line, sizeof line, S_EXPORT_STICK, ARGS("stick", stick_name(s->ex_root)));
         else
-            wp_strlcpy(line,
-                       "No stick found. Put in a USB stick that has a folder named WIJKPEIL; this "
-                       "screen updates by itself.",
-                       sizeof line);
-        y = para(L, UIW_TEXT, "stick-status", line, m->body_px, false, m->margin, y, w) + m->gap;
-        y = message_box(L, "staff-message", s->msg, m->margin, y, w);
-        int bw = (w - m->gap) / 2;
-        if (bw > mm(L, 120))
-            bw = mm(L, 120);
-        uiw *a = button(L, "export-all", "Export all responses", ACT_EXPORT_ALL, 0, m->margin, y,
-                        bw, bh, true);
-        if (a)
-            a->enabled = s->ex_root[0] != '\0';
-        uiw *b = button(L, "export-new", "Export only new responses", ACT_EXPORT_NEW, 0,
-                        m->margin + bw + m->gap, y, bw, bh, false);
-        if (b)
-            b->enabled = s->ex_root[0] != '\0';
-        bottom_bar(L, true, false, false);
+            wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
+        col_add(&c, "stick-status", UIW_TEXT, line);
+        if (s->msg[0])
+            col_add(&c, "staff-message", UIW_HINT, s->msg);
+        bool on = s->ex_root[0] != '\0';
+        const col_button b[] = {
+            {"export-all", T(s, S_EXPORT_ALL), ACT_EXPORT_ALL, 0, true, on, false},
+            {"export-new", T(s, S_EXPORT_NEW), ACT_EXPORT_NEW, 0, false, on, false}};
+        col_buttons(L, &c, b, 2);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     }
     case EX_RUNNING: {
+        int y = heading(L, T(s, S_EXPORT_HEADING));
         int64_t done = s->ex_done_seen > 0 ? s->ex_done_seen : 0;
         int64_t total = s->ex_total_seen > 0 ? s->ex_total_seen : 0;
         int pct = total > 0 ? (int)(done * 100 / total) : 0;
         if (pct > 100)
             pct = 100;
-        snprintf(line, sizeof line,
-                 "Exporting: %d %% done. Do not remove the stick until this screen says so.", pct);
+        tr(s, line, sizeof line, S_EXPORTING, ARGS("n", NUM(pct)));
         y = para(L, UIW_TEXT, "export-progress", line, m->body_px, true, m->margin, y, w) + m->gap;
         int bar_h = mm(L, 12);
         uiw *track = add(L, UIW_PROGRESS, "export-bar", "", m->body_px, m->margin, y, w, bar_h);
         if (track) {
             track->look = UIW_TILE;
-            snprintf(line, sizeof line, "%d percent", pct);
+            tr(s, line, sizeof line, S_PERCENT, ARGS("n", NUM(pct)));
             uiw_set_label(track, "", line);
         }
         int fw = (int)((int64_t)w * pct / 100);
@@ -1398,23 +2046,22 @@ static void lay_export(ui_staff *s, lay *L)
         break;
     }
     case EX_DONE:
-        y = para(L, UIW_HEADING, "export-result", "You may remove the stick now.", m->heading_px,
-                 true, m->margin, y, w) +
-            m->gap;
-        y = para(L, UIW_TEXT, "export-detail", s->msg, m->body_px, false, m->margin, y, w) + m->gap;
-        bottom_bar(L, true, false, false);
+        col_add(&c, "export-result", UIW_HEADING, T(s, S_EXPORT_DONE));
+        col_add(&c, "export-detail", UIW_TEXT, s->msg);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     case EX_FAILED:
-        y = message_box(L, "export-result", s->msg, m->margin, y, w);
-        bottom_bar(L, true, false, false);
+        col_add(&c, "export-result", UIW_HINT, s->msg);
+        col_lay(L, T(s, S_EXPORT_HEADING), &c, true);
         break;
     }
+    free(c.it);
 }
 
 void ui_staff_layout(ui_staff *s, uiw_list *out, const ui_staff_metrics *m)
 {
     out->n = 0;
-    lay L = {.l = out, .m = m};
+    lay L = {.s = s, .l = out, .m = m, .col_w = m->width - 2 * m->margin};
     switch (s->screen) {
     case SCR_PIN:
         lay_pin(s, &L);

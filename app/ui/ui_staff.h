@@ -8,14 +8,17 @@
  *   - on every finger-up, before its own handling, call ui_staff_gesture(); when it returns
  *     true call ui_staff_enter() and redraw;
  *   - while ui_staff_active(): lay out with ui_staff_layout() instead of its own screens (no
- *     right-to-left mirroring: staff screens are in English), hit-test that list, pass the
+ *     right-to-left mirroring: staff screens are in Dutch or English), hit-test that list, pass the
  *     widget under the finger-up (or NULL) to ui_staff_tap(), use ui_staff_screen_name() for
  *     the tree and expect-screen, and leave the resident flow alone;
  *   - call ui_staff_tick() from its tick and take ui_staff_deadline() into its deadline.
  * Screen names: "staff-pin", "staff", "staff-import", "staff-switch", "staff-export".
  * Widget ids: pin:0..pin:9, pin-ok, pin-clear, pin-cancel; staff-import, staff-switch,
  * staff-export, staff-sync, staff-leave; activate:N, use:N, export-all, export-new,
- * staff-back, page-prev, page-next, staff-conf-apply. */
+ * staff-back, page-prev, page-next, staff-conf-apply, staff-language.
+ * Words: every text comes from assets/staff-strings.json (ui_staff_load_strings), in the
+ * language of the setting staff_language (Dutch by default); the staff-language button on the
+ * staff screen switches to the next language of that file until staff mode is left. */
 #ifndef WP_UI_STAFF_H
 #define WP_UI_STAFF_H
 
@@ -67,7 +70,13 @@ typedef struct {
                                 (stick_request_eject); NULL = never */
     bool run_inline; /* export on the calling thread (headless scripts on a virtual clock: the
                         result is there as soon as the tap returns); else a worker thread */
+    const uistr *staff_strings; /* the staff words (ui_staff_load_strings); must outlive the
+                                   module */
 } ui_staff_options;
+
+/* Loads the staff words (assets/staff-strings.json: every language defines every key). Returns
+ * 0, or -1 with a message naming the file, language and key. */
+int ui_staff_load_strings(const char *path, uistr **out, char *err, size_t errlen);
 
 /* Sizes the resident UI uses, in pixels, so staff screens match it. text may be NULL: labels
  * are then not measured (text_w/text_h stay 0) and heights are estimated. */
@@ -116,6 +125,15 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now);
 
 /* The kiosk switched sets (or learnt its location): updates the status shown. */
 void ui_staff_set_info(ui_staff *s, const ui_staff_info *info);
+
+/* The language staff screens speak now ("nl", "en"), and a change of it (a code the strings do
+ * not have shows English). ui_staff_enter starts again from the staff_language setting. */
+const char *ui_staff_language(const ui_staff *s);
+void ui_staff_set_language(ui_staff *s, const char *lang);
+
+/* Waits for a running export to end and shows its result (headless walks: the export's own
+ * thread is joined, no clock involved). */
+void ui_staff_settle(ui_staff *s, int64_t now);
 
 /* The last message shown to staff in words ("" when none), for logs and tests. */
 const char *ui_staff_message(const ui_staff *s);

@@ -1,19 +1,38 @@
 /* The screen walker: every screen x language x display mode, drawn headless (ui_walk.h). */
 #include "ui_walk.h"
+#include "config.h"
 #include "flow.h"
+#include "sign.h"
+#include "store.h"
 #include "ui.h"
+#include "ui_staff.h"
 #include "uistr.h"
 #include "util.h"
 
 #include <SDL_image.h>
 #include <errno.h>
+#include <ftw.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define WALK_PATH_LEN    4096
 #define WALK_SCREEN_SPAN 1000000 /* ms of virtual time between two screens */
 #define WALK_ATTRACT_MS  3000    /* attract screen language cycle */
+#define WALK_STAFF_PIN   "2468"  /* the walk's own staff mode, in a temporary folder */
+#define WALK_MAX_PAGES   8       /* further pages visited on one staff screen */
+
+/* The staff mode the walker visits: its own config, database, stick and PIN. */
+typedef struct {
+    char dir[WALK_PATH_LEN]; /* temporary root, removed at close */
+    char stick[WALK_PATH_LEN], away[WALK_PATH_LEN];
+    char db[WALK_PATH_LEN], data[WALK_PATH_LEN], local[WALK_PATH_LEN];
+    config cfg;
+    uistr *staff_strings;
+    ui_staff *s;
+} walk_staff;
 
 struct ui_walk {
     ui_walk_options o;
@@ -23,6 +42,7 @@ struct ui_walk {
     ui *u;
     bool img;
     int64_t now;
+    walk_staff *staff; /* NULL unless o.staff */
 };
 
 static const char *const mode_names[UI_WALK_MODES] = {"normal", "large", "contrast",
@@ -54,6 +74,154 @@ static int no_save(void *ctx, const flow_response *r, char *err, size_t errlen)
     (void)err;
     (void)errlen;
     return 0;
+}
+
+/* ---------- the walk's own staff mode ---------- */
+
+/* A small signed set on the walk's stick (ids short enough for any panel). */
+static const char walk_stick_set[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"wijk-test\", \"version\": 3,\n"
+    " \"languages\": [\"nl\", \"en\"],\n"
+    " \"title\": {\"nl\": \"Hoe is de buurt?\", \"en\": \"How is the neighbourhood?\"},\n"
+    " \"questions\": [{\"id\": \"blij\", \"type\": \"smiley\",\n"
+    "   \"text\": {\"nl\": \"Hoe blij bent u?\", \"en\": \"How happy are you?\"}}]}\n";
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static int put_file(const char *dir, const char *name, const char *text, char *err, size_t errlen)
+{
+    char p[WALK_PATH_LEN];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        wp_errf(err, errlen, "cannot write %s: %s", p, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int mkdirs(const char *path, char *err, size_t errlen)
+{
+    char buf[WALK_PATH_LEN];
+    wp_strlcpy(buf, path, sizeof buf);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+                wp_errf(err, errlen, "cannot make %s: %s", buf, strerror(errno));
+                return -1;
+            }
+            *p = c;
+            if (!c)
+                return 0;
+        }
+    }
+}
+
+static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
+{
+    (void)ctx, (void)path, (void)err, (void)errlen;
+    return 0; /* the walk shows the message; it runs no poll */
+}
+
+static void staff_close(walk_staff *ws)
+{
+    if (!ws)
+        return;
+    ui_staff_free(ws->s);
+    uistr_free(ws->staff_strings);
+    if (ws->dir[0])
+        nftw(ws->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(ws);
+}
+
+/* A temporary folder with a database, a stick holding a signed set, an unsigned one and a
+ * kiosk.conf, a config trusting the key, and a staff mode on them. */
+static int staff_open(const char *data, const uistr *strings, double px_per_mm, walk_staff **out,
+                      char *err, size_t errlen)
+{
+    char path[WALK_PATH_LEN], qdir[WALK_PATH_LEN], wdir[WALK_PATH_LEN];
+    unsigned char pk[SIGN_PUBLIC_BYTES], sk[SIGN_SECRET_BYTES];
+    char sig[256];
+    store *st = NULL;
+    walk_staff *ws = calloc(1, sizeof *ws);
+    *out = NULL;
+    if (!ws || sodium_init() < 0) {
+        free(ws);
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(ws->dir, sizeof ws->dir, "%s/wijkpeil-walk-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ws->dir)) {
+        wp_errf(err, errlen, "cannot make a folder for the staff screens: %s", strerror(errno));
+        ws->dir[0] = '\0';
+        goto fail;
+    }
+    snprintf(ws->stick, sizeof ws->stick, "%s/media/STICK", ws->dir);
+    snprintf(ws->away, sizeof ws->away, "%s/STICK-away", ws->dir);
+    snprintf(ws->data, sizeof ws->data, "%s/data", ws->dir);
+    snprintf(ws->db, sizeof ws->db, "%s/wijkpeil.db", ws->data);
+    snprintf(ws->local, sizeof ws->local, "%s/local.conf", ws->data);
+    snprintf(wdir, sizeof wdir, "%s/WIJKPEIL", ws->stick);
+    snprintf(qdir, sizeof qdir, "%s/questionsets", wdir);
+    if (mkdirs(qdir, err, errlen) || mkdirs(ws->data, err, errlen))
+        goto fail;
+    crypto_sign_keypair(pk, sk);
+    if (sign_make(walk_stick_set, strlen(walk_stick_set), sk, sig, sizeof sig, err, errlen) ||
+        put_file(qdir, "a-wijk.json", walk_stick_set, err, errlen) ||
+        put_file(qdir, "a-wijk.json.sig", sig, err, errlen) ||
+        put_file(qdir, "b-unsigned.json", walk_stick_set, err, errlen) ||
+        put_file(wdir, "kiosk.conf", "idle_seconds = 45\n", err, errlen))
+        goto fail;
+    config_defaults(&ws->cfg);
+    sign_public_b64(pk, ws->cfg.trusted_keys[0], sizeof ws->cfg.trusted_keys[0]);
+    ws->cfg.n_trusted_keys = 1;
+    snprintf(ws->cfg.mount_roots[0], sizeof ws->cfg.mount_roots[0], "%s/media", ws->dir);
+    ws->cfg.n_mount_roots = 1;
+    if (crypto_pwhash_str(ws->cfg.staff_pin_hash, WALK_STAFF_PIN, strlen(WALK_STAFF_PIN),
+                          crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) != 0) {
+        wp_errf(err, errlen, "out of memory hashing the walk's PIN");
+        goto fail;
+    }
+    if (store_open(ws->db, &st, err, errlen) != 0)
+        goto fail;
+    store_close(st);
+    snprintf(path, sizeof path, "%s/assets/staff-strings.json", data);
+    if (ui_staff_load_strings(path, &ws->staff_strings, err, errlen) != 0)
+        goto fail;
+    ui_staff_options so;
+    memset(&so, 0, sizeof so);
+    so.cfg = &ws->cfg;
+    so.db_path = ws->db;
+    so.data_dir = ws->data;
+    so.override_path = ws->local;
+    so.px_per_mm = px_per_mm;
+    so.activate = staff_activate;
+    so.strings = strings;
+    so.staff_strings = ws->staff_strings;
+    wp_strlcpy(so.info.device_id, "kiosk-07", sizeof so.info.device_id);
+    wp_strlcpy(so.info.location, "nazareth", sizeof so.info.location);
+    wp_strlcpy(so.info.app_version, "0.1.0", sizeof so.info.app_version);
+    wp_strlcpy(so.info.set_id, "wijk-test", sizeof so.info.set_id);
+    so.info.set_version = 1;
+    ws->s = ui_staff_new(&so);
+    if (!ws->s) {
+        wp_errf(err, errlen, "out of memory");
+        goto fail;
+    }
+    sodium_memzero(sk, sizeof sk);
+    *out = ws;
+    return 0;
+fail:
+    sodium_memzero(sk, sizeof sk);
+    staff_close(ws);
+    return -1;
 }
 
 int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errlen)
@@ -109,6 +277,11 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
     flow_default_options(&uo.flow);
     uo.flow.attract_cycle_ms = WALK_ATTRACT_MS;
     uo.save = no_save;
+    if (o->staff) {
+        if (staff_open(data, w->strings, o->px_per_mm, &w->staff, err, errlen) != 0)
+            goto fail;
+        uo.staff = w->staff->s;
+    }
     w->now = WALK_SCREEN_SPAN;
     if (ui_open(&uo, o->qs, w->now, &w->u, err, errlen) != 0)
         goto fail;
@@ -124,6 +297,7 @@ void ui_walk_close(ui_walk *w)
     if (!w)
         return;
     ui_close(w->u);
+    staff_close(w->staff);
     if (w->renderer)
         SDL_DestroyRenderer(w->renderer);
     SDL_FreeSurface(w->surface);
@@ -142,19 +316,40 @@ typedef struct {
     const char *name; /* file and report name ("question" becomes "question-ID") */
     flow_screen screen;
     walk_span span;
-    bool closed;     /* outside opening hours, woken by a tap */
-    bool save_error; /* with a storage problem to show */
-    bool more;       /* also with the collapsed toolbar's panel open */
+    bool closed;       /* outside opening hours, woken by a tap */
+    bool save_error;   /* with a storage problem to show */
+    bool more;         /* also with the collapsed toolbar's panel open */
+    const char *staff; /* a staff screen: the steps that reach it from the attract screen, in
+                          every staff language (see staff_steps); NULL for a resident screen */
 } walk_entry;
 
 static const walk_entry walk_screens[] = {
-    {"attract", FLOW_ATTRACT, WALK_ONCE, false, false, true},
-    {"language", FLOW_LANGUAGE, WALK_ONCE, false, false, false},
-    {"question", FLOW_QUESTION, WALK_EACH_QUESTION, false, false, true},
-    {"still-there", FLOW_STILL_THERE, WALK_ONCE, false, false, false},
-    {"thanks", FLOW_THANKS, WALK_ONCE, false, false, false},
-    {"save-error", FLOW_SAVE_ERROR, WALK_ONCE, false, true, false},
-    {"closed", FLOW_ATTRACT, WALK_ONCE, true, false, false},
+    {"attract", FLOW_ATTRACT, WALK_ONCE, false, false, true, NULL},
+    {"language", FLOW_LANGUAGE, WALK_ONCE, false, false, false, NULL},
+    {"question", FLOW_QUESTION, WALK_EACH_QUESTION, false, false, true, NULL},
+    {"still-there", FLOW_STILL_THERE, WALK_ONCE, false, false, false, NULL},
+    {"thanks", FLOW_THANKS, WALK_ONCE, false, false, false, NULL},
+    {"save-error", FLOW_SAVE_ERROR, WALK_ONCE, false, true, false, NULL},
+    {"closed", FLOW_ATTRACT, WALK_ONCE, true, false, false, NULL},
+    {"staff-pin", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter"},
+    {"staff-pin-wrong", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin:1111"},
+    {"staff", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin"},
+    {"staff-message", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-sync"},
+    {"staff-import", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-import"},
+    {"staff-import-activated", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "enter pin tap:staff-import tap:activate:0"},
+    {"staff-import-no-stick", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "no-stick enter pin tap:staff-import"},
+    {"staff-switch", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-switch"},
+    {"staff-export", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-export"},
+    {"staff-export-no-stick", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "no-stick enter pin tap:staff-export"},
+    {"staff-export-progress", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "enter pin tap:staff-export tap:export-all"},
+    {"staff-export-done", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "enter pin tap:staff-export tap:export-all settle"},
+    {"staff-export-failed", FLOW_ATTRACT, WALK_ONCE, false, false, false,
+     "enter pin tap:staff-export no-stick tap:export-all settle"},
 };
 
 #define WALK_N_ENTRIES (int)(sizeof walk_screens / sizeof walk_screens[0])
@@ -170,8 +365,25 @@ int ui_walk_screens_per_language(const ui_walk *w)
 {
     int n = 0;
     for (int i = 0; i < WALK_N_ENTRIES; i++)
-        n += walk_screens[i].span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
+        if (!walk_screens[i].staff)
+            n += walk_screens[i].span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
     return n;
+}
+
+static int staff_languages(const ui_walk *w)
+{
+    int n = 0;
+    while (w->staff && uistr_language(w->staff->staff_strings, n))
+        n++;
+    return n;
+}
+
+int ui_walk_staff_screens(const ui_walk *w)
+{
+    int n = 0;
+    for (int i = 0; i < WALK_N_ENTRIES; i++)
+        n += walk_screens[i].staff != NULL;
+    return n * staff_languages(w);
 }
 
 /* Draws the current screen and hands it to fn. */
@@ -273,6 +485,91 @@ static int visit_variants(ui_walk *w, const walk_entry *e, ui_walk_screen *s, in
     return 0;
 }
 
+/* Runs a staff entry's steps (space separated): "enter" opens staff mode on the PIN pad;
+ * "pin" types the walk's PIN and OK, "pin:DIGITS" another; "tap:ID" taps a widget (paging
+ * on through a list until it shows);
+ * "no-stick" takes the stick out; "settle" waits for a running export to end. The stick is
+ * put back and the staff mode left before the steps start. Returns 0, or -1 when a step
+ * cannot be done (a widget not on screen). */
+static int staff_steps(ui_walk *w, const char *steps, const char *lang, int64_t t, char *err,
+                       size_t errlen)
+{
+    walk_staff *ws = w->staff;
+    char buf[512], export_dir[WALK_PATH_LEN];
+    ui_staff_settle(ws->s, t);
+    ui_staff_leave(ws->s);
+    rename(ws->away, ws->stick); /* back in (fails harmlessly when it is there) */
+    snprintf(export_dir, sizeof export_dir, "%s/WIJKPEIL/export", ws->stick);
+    nftw(export_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); /* every export starts on a clean stick */
+    wp_strlcpy(buf, steps, sizeof buf);
+    char *save = NULL;
+    for (char *st = strtok_r(buf, " ", &save); st; st = strtok_r(NULL, " ", &save)) {
+        bool ok = true;
+        if (!strcmp(st, "enter")) {
+            ui_staff_enter(ws->s, t);
+            ui_staff_set_language(ws->s, lang);
+        } else if (!strncmp(st, "pin", 3)) {
+            const char *pin = st[3] == ':' ? st + 4 : WALK_STAFF_PIN;
+            for (const char *p = pin; *p && ok; p++) {
+                char id[16];
+                snprintf(id, sizeof id, "pin:%c", *p);
+                ok = tap(w, id, t);
+            }
+            ok = ok && tap(w, "pin-ok", t);
+        } else if (!strncmp(st, "tap:", 4)) {
+            /* On a list, page on until the widget shows. */
+            ok = tap(w, st + 4, t);
+            for (int p = 0; !ok && p < WALK_MAX_PAGES && ui_widget_enabled(w->u, "page-next", t);
+                 p++)
+                ok = tap(w, "page-next", t) && tap(w, st + 4, t);
+        } else if (!strcmp(st, "no-stick")) {
+            ok = rename(ws->stick, ws->away) == 0;
+        } else if (!strcmp(st, "settle")) {
+            ui_staff_settle(ws->s, t);
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            wp_errf(err, errlen, "staff screens: step \"%s\" of \"%s\" failed (on %s)", st, steps,
+                    ui_staff_screen_name(ws->s));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Visits one staff entry in every staff language, and every further page of it. */
+static int walk_staff_entry(ui_walk *w, const walk_entry *e, ui_walk_screen *s, ui_walk_fn fn,
+                            void *ctx, char *err, size_t errlen)
+{
+    for (int l = 0; l < staff_languages(w); l++) {
+        const char *lang = uistr_language(w->staff->staff_strings, l);
+        w->now += WALK_SCREEN_SPAN;
+        int64_t t = w->now;
+        if (!ui_preview(w->u, FLOW_ATTRACT, 0, 0, t)) {
+            wp_errf(err, errlen, "cannot show the attract screen");
+            return -1;
+        }
+        if (staff_steps(w, e->staff, lang, t, err, errlen) != 0)
+            return -1;
+        s->lang_code = lang;
+        s->state = "";
+        int rc = visit(w, s, t, fn, ctx, err, errlen);
+        for (int p = 1; rc == 0 && p <= WALK_MAX_PAGES && ui_widget_enabled(w->u, "page-next", t);
+             p++) {
+            tap(w, "page-next", t);
+            s->state = "next page";
+            rc = visit(w, s, t, fn, ctx, err, errlen);
+        }
+        s->state = "";
+        ui_staff_settle(w->staff->s, t);
+        ui_staff_leave(w->staff->s);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
 {
     const qset *qs = w->o.qs;
@@ -285,6 +582,30 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
             int number = 0;
             for (int i = 0; i < WALK_N_ENTRIES; i++) {
                 const walk_entry *e = &walk_screens[i];
+                if (e->staff) {
+                    /* Staff screens: once per mode, in the staff languages. */
+                    if (lang > 0 || !w->staff)
+                        continue;
+                    ui_walk_screen s;
+                    memset(&s, 0, sizeof s);
+                    s.number = number++;
+                    s.screen = e->name;
+                    s.name = e->name;
+                    s.question = -1;
+                    s.lang = -1;
+                    s.mode = mode;
+                    s.mode_name = mode_names[mode];
+                    s.large = large;
+                    s.contrast = contrast;
+                    s.staff = true;
+                    ui_set_modes(w->u, large, contrast);
+                    int rc = walk_staff_entry(w, e, &s, fn, ctx, err, errlen);
+                    if (rc != 0)
+                        return rc;
+                    continue;
+                }
+                if (w->o.staff_only && w->staff)
+                    continue;
                 int reps = e->span == WALK_EACH_QUESTION ? nq : 1;
                 for (int q = 0; q < reps; q++, number++) {
                     int qi = e->span == WALK_EACH_QUESTION ? q : -1;

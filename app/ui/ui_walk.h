@@ -30,8 +30,12 @@ typedef struct {
     int viewing_distance_mm; /* for the large-text size; 0 means 600 */
     unsigned modes;          /* UI_WALK_* bits; 0 means all four */
     bool scroll;             /* also visit every scroll position of long question screens */
-    bool states; /* also visit each question with answers chosen: the first option, or for
-                    a multi question as many as allowed plus one refused tap (the hint) */
+    bool states;     /* also visit each question with answers chosen: the first option, or for
+                        a multi question as many as allowed plus one refused tap (the hint) */
+    bool staff;      /* also visit every staff screen (PIN pad, status, import with a stick, switch,
+                        export, messages) in every staff language, on a staff mode of its own with a
+                        temporary data folder, stick and PIN */
+    bool staff_only; /* with staff: visit only the staff screens */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */
@@ -52,6 +56,7 @@ typedef struct {
     SDL_Surface *pixels;   /* the drawn screen (ARGB8888) */
     ui_text *text;         /* the renderer's fonts (for ui_text_missing) */
     int width, height;
+    bool staff; /* a staff screen: lang_code is the staff language, lang -1 */
 } ui_walk_screen;
 
 /* Called once per screen; a non-zero return stops the walk and is returned by ui_walk_run. */
@@ -85,6 +90,10 @@ void ui_walk_close(ui_walk *w); /* NULL is a no-op */
 /* Number of screens per language and mode (attract, language, questions, still-there,
  * thanks), not counting extra scroll positions and states. */
 int ui_walk_screens_per_language(const ui_walk *w);
+
+/* Number of staff screens per display mode (every staff language), not counting further
+ * pages; 0 without ui_walk_options.staff. */
+int ui_walk_staff_screens(const ui_walk *w);
 
 /* Visits every screen: for each selected mode, each language, each screen (and, with
  * o.states, each question with answers chosen; with o.scroll, each further scroll position).

@@ -14,6 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=../staff_ui/common.sh
 . "$WIJKPEIL_SRC/tests/staff_ui/common.sh"
 staff_ui_setup
+echo "staff_language = en" >>"$TMP/kiosk.conf" # the checks read English words
 
 # No stick yet: the export screen says so.
 {

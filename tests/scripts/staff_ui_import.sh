@@ -15,6 +15,7 @@ trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=../staff_ui/common.sh
 . "$WIJKPEIL_SRC/tests/staff_ui/common.sh"
 staff_ui_setup
+echo "staff_language = en" >>"$TMP/kiosk.conf" # the checks read English words
 
 F="$WIJKPEIL_SRC/tests/staff_ui"
 Q="$TMP/media/STICK/WIJKPEIL/questionsets"

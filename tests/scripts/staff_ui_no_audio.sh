@@ -36,5 +36,5 @@ check "residents: speech is marked unavailable" \
     [ "$(tree_field "$TMP/resident.json" speech)" = unavailable ]
 check "residents: the read-aloud control says so" has "$TMP/resident.json" read-aloud "niet beschikbaar"
 check "the log says why" grep -q "no speech" "$TMP/s.txt.out"
-check "staff see the reason" has "$TMP/staff.json" status:speech "Read-aloud: unavailable ("
+check "staff see the reason (in Dutch, the default)" has "$TMP/staff.json" status:speech "Voorlezen: niet beschikbaar ("
 finish

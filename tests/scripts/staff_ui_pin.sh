@@ -2,7 +2,8 @@
 # Staff mode through the real kiosk (scripted, headless): the corner gesture opens the PIN pad
 # without starting a poll, a wrong PIN says how many attempts are left, the right PIN shows the
 # staff screen with the kiosk's status, leave returns to the residents, staff mode leaves by
-# itself after 2 minutes, and five wrong PINs lock the pad even for the right PIN.
+# itself after 2 minutes, and five wrong PINs lock the pad even for the right PIN. All in Dutch,
+# the staff screens' default language (staff_language).
 set -euo pipefail
 
 : "${WIJKPEIL:?set WIJKPEIL to the kiosk program}"
@@ -59,21 +60,21 @@ staff_ui_setup
 } >"$TMP/pin.txt"
 check "kiosk script ran" run_kiosk "$TMP/pin.txt"
 
-check "wrong PIN: attempts left" has "$TMP/wrong4.json" pin-message "1 attempt left"
+check "wrong PIN: attempts left (in Dutch, the default)" has "$TMP/wrong4.json" pin-message "Nog 1 poging"
 check "the pad shows dots, not digits" bash -c "! grep -q '\"label\": \"1111\"' '$TMP/wrong4.json'"
 check "status: device and location" has "$TMP/staff.json" status:device "kiosk-staff-test"
 check "status: location" has "$TMP/staff.json" status:device "wijk-noord"
-check "status: active set" has "$TMP/staff.json" status:set "nazareth-pottenberg-2027-voorjaar, version 1"
-check "status: responses" has "$TMP/staff.json" status:responses "0 today, 0 in total"
-check "status: pending" has "$TMP/staff.json" status:pending "Waiting to upload: 0"
-check "status: sync in words" has "$TMP/staff.json" status:sync "Sync: off"
-check "status: free disk" has "$TMP/staff.json" status:disk "Free disk: "
-check "status: clock" has "$TMP/staff.json" status:clock "Clock: "
+check "status: active set" has "$TMP/staff.json" status:set "nazareth-pottenberg-2027-voorjaar, versie 1"
+check "status: responses" has "$TMP/staff.json" status:responses "0 vandaag, 0 in totaal"
+check "status: pending" has "$TMP/staff.json" status:pending "Wachten op uploaden: 0"
+check "status: sync in words" has "$TMP/staff.json" status:sync "Synchroniseren: uit"
+check "status: free disk" has "$TMP/staff.json" status:disk "Vrije schijfruimte: "
+check "status: clock" has "$TMP/staff.json" status:clock "Klok: "
 for id in staff-import staff-switch staff-export staff-sync staff-leave; do
     check "staff screen has $id" test -n "$(tree_ids "$TMP/staff.json" "$id")"
 done
-check "sync now without an endpoint says so" has "$TMP/sync.json" staff-message "Sync is off"
+check "sync now without an endpoint says so" has "$TMP/sync.json" staff-message "Versturen staat uit"
 check "tree names the staff screen" test "$(tree_field "$TMP/staff.json" screen)" = staff
 check "residents' screen after leaving" test "$(tree_field "$TMP/after-leave.json" screen)" = attract
-check "locked after five wrong PINs" has "$TMP/locked.json" pin-message "locked"
+check "locked after five wrong PINs" has "$TMP/locked.json" pin-message "Op slot"
 finish

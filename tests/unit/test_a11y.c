@@ -20,8 +20,10 @@
 
 typedef struct {
     ui_check_report *rep;
+    ui_check_report *staff_rep; /* findings on staff screens */
     int screens;
     int per_mode[UI_WALK_MODES];
+    int staff; /* staff screens (first pages) */
     int errors;
 } walk_ctx;
 
@@ -39,12 +41,14 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
                          .height = s->height,
                          .text = s->text,
                          .where = where};
-    if (ui_check_screen(&in, c->rep, err, sizeof err) < 0) {
+    if (ui_check_screen(&in, s->staff ? c->staff_rep : c->rep, err, sizeof err) < 0) {
         fprintf(stderr, "check failed: %s\n", err);
         c->errors++;
     }
     c->screens++;
-    if (!s->scroll && !*s->state)
+    if (s->staff && !*s->state)
+        c->staff++;
+    else if (!s->scroll && !*s->state)
         c->per_mode[s->mode]++;
     return 0;
 }
@@ -54,6 +58,7 @@ static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned 
 {
     memset(c, 0, sizeof *c);
     c->rep = ui_check_report_new();
+    c->staff_rep = ui_check_report_new();
     ui_walk_options o = {.qs = qs,
                          .data_dir = NULL,
                          .width = w,
@@ -61,7 +66,8 @@ static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned 
                          .px_per_mm = ppm,
                          .modes = modes,
                          .scroll = true,
-                         .states = true};
+                         .states = true,
+                         .staff = true};
     ui_walk *wk = NULL;
     char err[512] = "";
     int rc = ui_walk_open(&o, &wk, err, sizeof err);
@@ -118,28 +124,34 @@ static void test_demo_every_panel(void)
         bool portrait = !strcmp(pn->name, "7in-portrait-720x1280");
         ui_check_report *r = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
                                   portrait ? UI_WALK_NORMAL | UI_WALK_CONTRAST : 0, &c);
-        int per = 0;
+        int per = 0, staff = 0;
         {
             ui_walk_options o = {.qs = qs,
                                  .width = pn->width,
                                  .height = pn->height,
-                                 .px_per_mm = pn->width / pn->width_mm};
+                                 .px_per_mm = pn->width / pn->width_mm,
+                                 .staff = true};
             ui_walk *wk = NULL;
             char err[256];
-            if (ui_walk_open(&o, &wk, err, sizeof err) == 0)
+            if (ui_walk_open(&o, &wk, err, sizeof err) == 0) {
                 per = ui_walk_screens_per_language(wk);
+                staff = ui_walk_staff_screens(wk);
+            }
             ui_walk_close(wk);
         }
+        int modes = portrait ? 2 : UI_WALK_MODES;
+        CHECKF(staff >= 2 * 13 && c.staff == staff * modes, "%s: %d staff screens, expected %d",
+               pn->name, c.staff, staff * modes);
         int expect = per * qset_n_languages(qs);
         for (int m = 0; m < UI_WALK_MODES; m++)
             CHECKF(c.per_mode[m] == expect || (portrait && (m == 1 || m == 3)),
                    "%s mode %s: %d screens, expected %d", pn->name, ui_walk_mode_name(m),
                    c.per_mode[m], expect);
         printf("panel %s (%dx%d, %.0f mm wide): %d screens checked (%d screens x %d languages x "
-               "%d modes, plus scroll positions, answers chosen and the \"more\" panel), %d "
-               "findings\n",
+               "%d modes, plus scroll positions, answers chosen and the \"more\" panel; %d staff "
+               "screens: %d x %d modes in Dutch and English, plus further pages), %d findings\n",
                pn->name, pn->width, pn->height, pn->width_mm, c.screens, per, qset_n_languages(qs),
-               UI_WALK_MODES, ui_check_report_count(r));
+               modes, c.staff, staff, modes, ui_check_report_count(r));
         print_findings(r);
         ui_check_stats st;
         ui_check_report_stats(r, &st);
@@ -154,16 +166,29 @@ static void test_demo_every_panel(void)
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
                ui_check_report_count(r), pn->name);
+        /* Staff screens: clean on every panel, in both staff languages and every mode. */
+        int staff_findings = ui_check_report_count(c.staff_rep);
+        printf("panel %s: %d staff screens checked, %d findings on them\n", pn->name, c.staff,
+               staff_findings);
+        print_findings(c.staff_rep);
+        CHECKF(staff_findings == 0, "%d findings on staff screens at %s", staff_findings, pn->name);
+        ui_check_report_free(c.staff_rep);
         if (!strcmp(pn->name, "7in-portrait-720x1280")) {
             /* Known gap (README, "Panels"): large text on the 88 mm portrait panel. Its normal
              * and high-contrast modes must be clean; the large modes may not get worse. */
             walk_ctx c2;
             ui_check_report *r2 = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
                                        UI_WALK_LARGE | UI_WALK_LARGE_CONTRAST, &c2);
-            printf("panel %s, large text: %d findings (known gap, at most %d)\n", pn->name,
-                   ui_check_report_count(r2), PORTRAIT_LARGE_MAX);
+            printf("panel %s, large text: %d findings (known gap, at most %d); %d staff screens, "
+                   "%d findings on them\n",
+                   pn->name, ui_check_report_count(r2), PORTRAIT_LARGE_MAX, c2.staff,
+                   ui_check_report_count(c2.staff_rep));
             print_findings(r2);
             CHECK(ui_check_report_count(r2) <= PORTRAIT_LARGE_MAX);
+            CHECK(c2.staff == staff * 2);
+            print_findings(c2.staff_rep);
+            CHECK(ui_check_report_count(c2.staff_rep) == 0);
+            ui_check_report_free(c2.staff_rep);
             ui_check_report_free(r2);
         }
         total_screens += c.screens;
@@ -217,6 +242,7 @@ static void test_crafted_set_fails(void)
         walk_ctx c;
         ui_check_report *r =
             walk(qs, KIOSK_W, KIOSK_H, KIOSK_W / KIOSK_W_MM, UI_WALK_NORMAL | UI_WALK_LARGE, &c);
+        ui_check_report_free(c.staff_rep);
         printf("crafted long set: %d screens, %d findings, e.g.:\n", c.screens,
                ui_check_report_count(r));
         print_findings(r);
@@ -230,6 +256,7 @@ static void test_crafted_set_fails(void)
         /* A tiny window at kiosk density: the toolbar does not fit, so boxes overlap, leave
          * the window or crowd each other. */
         r = walk(qs, 640, 400, KIOSK_W / KIOSK_W_MM, UI_WALK_NORMAL, &c);
+        ui_check_report_free(c.staff_rep);
         printf("tiny window: %d findings\n", ui_check_report_count(r));
         CHECK(ui_check_report_has(r, "outside the 640x400 window"));
         CHECK(ui_check_report_has(r, "overlaps"));

@@ -64,6 +64,7 @@ typedef struct {
     synclink *link;       /* the kiosk's end of the link to the uploader, or NULL */
     synclink_server *srv; /* standing in for wijkpeil-sync */
     char sock[700];
+    uistr *staff_strings;
 } fx;
 
 static void mkdirs(const char *path)
@@ -169,6 +170,11 @@ static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_expo
     CHECK(sign_load_secret(s1, f->sk1, err, sizeof err) == 0);
     CHECK(sign_load_secret(s2, f->sk2, err, sizeof err) == 0);
     config_defaults(&f->cfg);
+    /* These tests read the English words; test_language checks the Dutch default. */
+    wp_strlcpy(f->cfg.staff_language, "en", sizeof f->cfg.staff_language);
+    char *strings = test_src("assets/staff-strings.json");
+    CHECKF(ui_staff_load_strings(strings, &f->staff_strings, err, sizeof err) == 0, "%s", err);
+    free(strings);
     sign_public_b64(f->sk1 + 32, f->cfg.trusted_keys[0], sizeof f->cfg.trusted_keys[0]);
     f->cfg.n_trusted_keys = 1;
     wp_strlcpy(f->cfg.mount_roots[0], f->root, sizeof f->cfg.mount_roots[0]);
@@ -212,6 +218,7 @@ static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_expo
         f->link = synclink_open(f->sock, f->db);
         o.sync = f->link;
     }
+    o.staff_strings = f->staff_strings;
     wp_strlcpy(o.info.device_id, "kiosk-07", sizeof o.info.device_id);
     wp_strlcpy(o.info.location, "nazareth", sizeof o.info.location);
     wp_strlcpy(o.info.app_version, "0.1.0", sizeof o.info.app_version);
@@ -244,6 +251,7 @@ static void teardown(fx *f)
     uistr_free(f->ui);
     synclink_close(f->link);
     synclink_server_close(f->srv);
+    uistr_free(f->staff_strings);
     rm_rf(f->dir);
     free(f->dir);
 }
@@ -667,7 +675,7 @@ static void test_export(void)
     unlock(&f);
     tap_id(&f, "staff-export");
     CHECK_STR(ui_staff_screen_name(f.s), "staff-export");
-    CHECKF(strstr(label_of(&f, "stick-status"), f.stick) != NULL, "%s",
+    CHECKF(strstr(label_of(&f, "stick-status"), "Stick: STICK.") != NULL, "%s",
            label_of(&f, "stick-status"));
     tap_id(&f, "export-all");
     relayout(&f);
@@ -994,6 +1002,7 @@ static void test_pin_lock_survives_restart(void)
     o.db_path = f.db;
     o.data_dir = f.data;
     o.px_per_mm = PPM;
+    o.staff_strings = f.staff_strings;
     ui_staff_free(f.s);
     f.s = ui_staff_new(&o);
     f.now = 5000;
@@ -1023,6 +1032,146 @@ static void test_pin_lock_survives_restart(void)
     teardown(&f);
 }
 
+/* Issue 9 rule 5: on a panel below the smallest supported one (UI_SMALLEST_W_MM x _H_MM) the
+ * status screen says so first, with both sizes, in the staff language; at the smallest
+ * supported size and above it says nothing. */
+static void test_panel_too_small(void)
+{
+    fx f;
+    if (!setup(&f, "staff-panel", false, false))
+        return;
+    unlock(&f);
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL); /* 343 x 193 mm */
+    f.m.width = (int)(80 * PPM);
+    f.m.height = (int)(60 * PPM) + 1;
+    relayout(&f); /* a tiny panel: the row is there (cut to what fits) */
+    CHECK(strncmp(label_of(&f, "status:panel"), "Screen", 6) == 0);
+    /* Wide enough but too short (a 7" landscape panel, 155 x 93 mm, is supported). */
+    f.m.width = (int)(300 * PPM);
+    f.m.height = (int)(90 * PPM);
+    CHECKF(strstr(label_of(&f, "status:panel"),
+                  "Screen too small: 300 x 90 mm, at least 88 x 93 mm needed") != NULL,
+           "%s", label_of(&f, "status:panel"));
+    ui_staff_set_language(f.s, "nl");
+    CHECKF(strstr(label_of(&f, "status:panel"),
+                  "Scherm te klein: 300 x 90 mm, minstens 88 x 93 mm nodig") != NULL,
+           "%s", label_of(&f, "status:panel"));
+    f.m.height = (int)(93 * PPM) + 1;
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL);
+    f.m.width = (int)(88 * PPM) + 1;
+    f.m.height = (int)(156 * PPM);
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "status:panel") == NULL);
+    teardown(&f);
+}
+
+/* Staff screens speak Dutch unless staff_language says English; the language button on the
+ * staff screen switches until staff mode is left; every word comes from the strings file. */
+static void test_language(void)
+{
+    fx f;
+    if (!setup(&f, "staff-lang", true, true))
+        return;
+    config c;
+    config_defaults(&c);
+    CHECK_STR(c.staff_language, "nl");
+    wp_strlcpy(f.cfg.staff_language, c.staff_language, sizeof f.cfg.staff_language);
+    char err[WP_ERR_LEN] = "";
+    CHECK(config_set(&c, "staff_language", "en", err, sizeof err) == 0);
+    CHECK_STR(c.staff_language, "en");
+    CHECK(config_set(&c, "staff_language", "fr", err, sizeof err) == -1);
+    CHECKF(strstr(err, "staff_language must be nl or en") != NULL, "%s", err);
+
+    ui_staff_enter(f.s, f.now);
+    CHECK_STR(ui_staff_language(f.s), "nl");
+    CHECK_STR(label_of(&f, "heading"), "Personeelsmodus");
+    CHECK_STR(label_of(&f, "pin-cancel"), "Annuleren");
+    relayout(&f);
+    const uiw *clear = uiw_find(&f.wl, "pin-clear");
+    CHECK(clear && !strcmp(clear->spoken, "Wissen")); /* shown as "C" where the word does not fit */
+    enter_pin(&f, "1111");
+    CHECKF(strstr(label_of(&f, "pin-message"), "Verkeerde pincode. Nog 4 pogingen") != NULL, "%s",
+           label_of(&f, "pin-message"));
+    enter_pin(&f, PIN);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+    CHECK_STR(label_of(&f, "staff-import"), "Stick inlezen");
+    CHECK_STR(label_of(&f, "staff-leave"), "Naar bewoners");
+    CHECKF(strstr(label_of(&f, "status:responses"), "3 vandaag, 3 in totaal") != NULL, "%s",
+           label_of(&f, "status:responses"));
+    CHECKF(strstr(label_of(&f, "status:device"), "Apparaat: kiosk-07, locatie: nazareth"), "%s",
+           label_of(&f, "status:device"));
+    relayout(&f);
+    const uiw *lw = uiw_find(&f.wl, "status:disk");
+    CHECK(lw && !strcmp(lw->lang, "nl"));
+    /* The language button names the other language. */
+    CHECK_STR(label_of(&f, "staff-language"), "English");
+    tap_id(&f, "staff-sync");
+    CHECKF(strstr(label_of(&f, "staff-message"), "Versturen staat uit") != NULL, "%s",
+           label_of(&f, "staff-message"));
+    tap_id(&f, "staff-language");
+    CHECK_STR(ui_staff_language(f.s), "en");
+    CHECK_STR(label_of(&f, "staff-import"), "Import from stick");
+    CHECK_STR(label_of(&f, "heading"), "Staff mode");
+    CHECK_STR(label_of(&f, "staff-language"), "Dutch");
+    tap_id(&f, "staff-import");
+    CHECK_STR(label_of(&f, "heading"), "Import from USB stick");
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-language");
+    tap_id(&f, "staff-import");
+    CHECK_STR(label_of(&f, "heading"), "Importeren van USB-stick");
+    CHECKF(strstr(label_of(&f, "stick-status"), "Stick STICK: 5 vragenlijsten, 2 geaccepteerd."),
+           "%s", label_of(&f, "stick-status"));
+    CHECK_STR(label_of(&f, "activate:0"), "Activeren");
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-export");
+    tap_id(&f, "export-all");
+    CHECK_STR(label_of(&f, "export-result"), "U kunt de stick er nu uit halen.");
+    CHECKF(strstr(label_of(&f, "export-detail"), "3 antwoorden naar WIJKPEIL/export") != NULL, "%s",
+           label_of(&f, "export-detail"));
+    /* Leaving ends the choice: the next staff member starts in the configured language. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-language");
+    CHECK_STR(ui_staff_language(f.s), "en");
+    ui_staff_leave(f.s);
+    ui_staff_enter(f.s, f.now);
+    CHECK_STR(label_of(&f, "pin-cancel"), "Annuleren");
+    ui_staff_leave(f.s);
+    /* staff_language = en: English from the PIN pad on. */
+    wp_strlcpy(f.cfg.staff_language, "en", sizeof f.cfg.staff_language);
+    ui_staff_enter(f.s, f.now);
+    CHECK_STR(label_of(&f, "heading"), "Staff mode");
+    CHECK_STR(label_of(&f, "pin-cancel"), "Cancel");
+    enter_pin(&f, PIN);
+    CHECK_STR(label_of(&f, "staff-import"), "Import from stick");
+    CHECKF(strstr(label_of(&f, "status:responses"), "3 today, 3 in total") != NULL, "%s",
+           label_of(&f, "status:responses"));
+    teardown(&f);
+}
+
+/* The shipped staff words: both languages complete, placeholders in every translation, and a
+ * file lacking a key or a placeholder is refused with the key named. */
+static void test_strings_file(void)
+{
+    char *path = test_src("assets/staff-strings.json");
+    uistr *u = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(ui_staff_load_strings(path, &u, err, sizeof err) == 0, "%s", err);
+    CHECK(uistr_has_language(u, "nl") && uistr_has_language(u, "en"));
+    uistr_free(u);
+    free(path);
+    char *dir = test_tmpdir("staff-strings");
+    char bad[700];
+    snprintf(bad, sizeof bad, "%s/bad.json", dir);
+    const char *missing = "{\"en\": {\"dir\": \"ltr\", \"name\": \"English\"}}";
+    put(dir, "bad.json", missing, strlen(missing));
+    CHECK(ui_staff_load_strings(bad, &u, err, sizeof err) == -1);
+    CHECKF(strstr(err, "missing key") != NULL, "%s", err);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -1039,5 +1188,8 @@ int main(void)
     RUN(test_export_inline);
     RUN(test_layout);
     RUN(test_usb_watch);
+    RUN(test_language);
+    RUN(test_strings_file);
+    RUN(test_panel_too_small);
     return test_main();
 }
