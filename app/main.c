@@ -10,6 +10,7 @@
 #include "plat_usb.h"
 #include "plat_wait.h"
 #include "qset.h"
+#include "saveq.h"
 #include "store.h"
 #include "synclink.h"
 #include "ui.h"
@@ -37,12 +38,6 @@
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
 #define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
 #define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
-
-/* A response that could not be stored yet; retried until it is. */
-typedef struct {
-    store_response r;
-    char *answers;
-} app_unsaved;
 
 /* Everything the kiosk process owns; main holds the only instance. */
 typedef struct {
@@ -79,9 +74,7 @@ typedef struct {
     SDL_Window *win;
     SDL_Renderer *ren;
     int64_t mono_base, wall_base; /* wall clock = wall_base + (mono - mono_base) */
-    app_unsaved unsaved[APP_RETRY_MAX];
-    int n_unsaved;
-    int64_t next_retry;
+    saveq *saves; /* responses that could not be stored yet, retried until they are */
     long frames;
     int64_t first_frame_mono;
 } app;
@@ -135,29 +128,29 @@ static store *app_store(app *a, char *err, size_t errlen)
     return a->st;
 }
 
+/* saveq's store: the kiosk's store, reopened when needed. */
+static store *saves_store(void *ctx, char *err, size_t errlen)
+{
+    return app_store(ctx, err, errlen);
+}
+
+/* saveq: a response is durable; the uploader is told. */
+static void saves_stored(void *ctx, const store_response *r, bool retried)
+{
+    app *a = ctx;
+    if (retried)
+        app_log(a, "stored response %s (seq %lld) after an earlier failure", r->id,
+                (long long)r->seq);
+    else
+        app_log(a, "stored %s response %s (seq %lld)",
+                r->status == STORE_ABANDONED ? "abandoned" : "complete", r->id, (long long)r->seq);
+    synclink_wake(a->sync);
+}
+
 /* Tries the responses that could not be stored before; keeps those that still fail. */
 static void retry_unsaved(app *a, int64_t now)
 {
-    if (a->n_unsaved == 0 || now < a->next_retry)
-        return;
-    int kept = 0;
-    for (int i = 0; i < a->n_unsaved; i++) {
-        app_unsaved *s = &a->unsaved[i];
-        char err[WP_ERR_LEN];
-        s->r.answers_json = s->answers;
-        store *st = app_store(a, err, sizeof err);
-        if (st && store_add_response(st, &s->r, err, sizeof err) == 0) {
-            app_log(a, "stored response %s (seq %lld) after an earlier failure", s->r.id,
-                    (long long)s->r.seq);
-            free(s->answers);
-            synclink_wake(a->sync);
-        } else {
-            a->unsaved[kept++] = *s;
-        }
-    }
-    a->n_unsaved = kept;
-    a->next_retry = now + APP_RETRY_MS;
-    if (kept == 0 && a->u)
+    if (saveq_retry(a->saves, now) && a->u)
         ui_set_error(a->u, ""); /* everything is stored: the warning for staff goes away */
 }
 
@@ -181,25 +174,9 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         app_log(a, "%s", err);
         return -1;
     }
-    r.answers_json = answers;
-    store *st = app_store(a, err, errlen);
-    if (st && store_add_response(st, &r, err, errlen) == 0) {
-        app_log(a, "stored %s response %s (seq %lld)", fr->abandoned ? "abandoned" : "complete",
-                r.id, (long long)r.seq);
-        free(answers);
-        synclink_wake(a->sync);
+    if (saveq_save(a->saves, &r, answers, err, errlen) == 0)
         return 0;
-    }
     app_log(a, "ERROR: could not store a response: %s", err);
-    if (a->n_unsaved < APP_RETRY_MAX) {
-        /* Kept in memory and retried: a full disk that is cleared loses nothing. */
-        a->unsaved[a->n_unsaved].r = r;
-        a->unsaved[a->n_unsaved].answers = answers;
-        a->n_unsaved++;
-        a->next_retry = 0;
-    } else {
-        free(answers);
-    }
     return -1;
 }
 
@@ -309,8 +286,8 @@ static int64_t app_deadline(void *ctx, int64_t now)
 {
     app *a = ctx;
     int64_t d = ui_deadline(a->u, now);
-    if (a->n_unsaved && a->next_retry < d)
-        d = a->next_retry;
+    if (saveq_deadline(a->saves) < d)
+        d = saveq_deadline(a->saves);
     if (a->usb && plat_usb_deadline(a->usb, now) < d)
         d = plat_usb_deadline(a->usb, now);
     if (a->hours_change < d)
@@ -792,10 +769,9 @@ static void app_close(app *a)
     if (a->u)
         ui_set_speech(a->u, NULL);
     speech_close(a->speech);
-    for (int i = 0; i < a->n_unsaved; i++) {
-        app_log(a, "LOST on exit: response %s could not be stored", a->unsaved[i].r.id);
-        free(a->unsaved[i].answers);
-    }
+    for (int i = 0; a->saves && i < saveq_count(a->saves); i++)
+        app_log(a, "LOST on exit: response %s could not be stored", saveq_id(a->saves, i));
+    saveq_free(a->saves);
     ui_close(a->u);
     ui_staff_free(a->staff);
     stop_usb(a);
@@ -832,7 +808,12 @@ int main(int argc, char **argv)
     if (!a)
         return 1;
     int rc = 1;
-    if (parse_args(a, argc, argv) != 0)
+    saveq_options sq = {.store = saves_store,
+                        .stored = saves_stored,
+                        .ctx = a,
+                        .max = APP_RETRY_MAX,
+                        .retry_ms = APP_RETRY_MS};
+    if (!(a->saves = saveq_new(&sq)) || parse_args(a, argc, argv) != 0)
         goto done;
     find_data_dir(a);
     if (a->cfg.log_file[0] && !(a->log = fopen(a->cfg.log_file, "a")))
