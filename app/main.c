@@ -2,6 +2,7 @@
  * response store, and runs the resident screens event-driven (or a script, headless). Also
  * dispatches the `export` and `sync` sub-commands. */
 #include "cli.h"
+#include "activeset.h"
 #include "config.h"
 #include "flow.h"
 #include "plat_input.h"
@@ -36,8 +37,6 @@
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
-#define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
-#define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
 
 /* Everything the kiosk process owns; main holds the only instance. */
 typedef struct {
@@ -47,7 +46,6 @@ typedef struct {
     int win_w, win_h;
     bool windowed, stats;
     FILE *log;
-    qset *qs;
     uistr *strings;
     store *st;
     synclink *sync; /* to the uploader (wijkpeil-sync), NULL when sync is off */
@@ -62,9 +60,7 @@ typedef struct {
     int blank;        /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
-    qset *pending_qs;               /* activated by staff, switched in between residents */
-    qset *retired[APP_MAX_RETIRED]; /* earlier sets, freed later */
-    int n_retired;
+    activeset *sets;              /* the set residents get, one staff chose, earlier ones */
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
@@ -186,26 +182,21 @@ static void staff_info(app *a, ui_staff_info *in)
     wp_strlcpy(in->device_id, a->cfg.device_id, sizeof in->device_id);
     wp_strlcpy(in->location, a->cfg.location, sizeof in->location);
     wp_strlcpy(in->app_version, WIJKPEIL_VERSION, sizeof in->app_version);
-    wp_strlcpy(in->set_id, qset_id(a->qs), sizeof in->set_id);
-    in->set_version = qset_version(a->qs);
+    wp_strlcpy(in->set_id, qset_id(activeset_current(a->sets)), sizeof in->set_id);
+    in->set_version = qset_version(activeset_current(a->sets));
     wp_strlcpy(in->speech_error, a->speech_error, sizeof in->speech_error);
 }
 
 /* Switches to the set staff activated, but only between residents. */
 static void apply_pending(app *a)
 {
-    if (!a->pending_qs || !ui_set_qset(a->u, a->pending_qs))
+    qset *next = activeset_pending(a->sets);
+    if (!next || !ui_set_qset(a->u, next))
         return;
-    if (a->n_retired == APP_MAX_RETIRED) {
-        qset_free(a->retired[0]);
-        memmove(a->retired, a->retired + 1, sizeof a->retired[0] * (APP_MAX_RETIRED - 1));
-        a->n_retired--;
-    }
-    a->retired[a->n_retired++] = a->qs;
-    a->qs = a->pending_qs;
-    a->pending_qs = NULL;
-    app_log(a, "question set %s v%d is active now", qset_id(a->qs), qset_version(a->qs));
-    synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    activeset_switched(a->sets);
+    const qset *qs = next;
+    app_log(a, "question set %s v%d is active now", qset_id(qs), qset_version(qs));
+    synclink_set_active(a->sync, qset_id(qs), qset_version(qs));
     ui_staff_info in;
     staff_info(a, &in);
     ui_staff_set_info(a->staff, &in);
@@ -215,17 +206,14 @@ static void apply_pending(app *a)
 static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
 {
     app *a = ctx;
-    qset *qs = NULL;
-    if (qset_load_file(path, a->strings, &qs, NULL) != 0) {
-        wp_errf(err, errlen, "%s does not load as a question set", path);
-        return -1;
-    }
-    qset_free(a->pending_qs);
-    a->pending_qs = qs;
-    char merr[WP_ERR_LEN];
+    char warn[WP_ERR_LEN], merr[WP_ERR_LEN];
     store *st = app_store(a, merr, sizeof merr);
-    if (!st || store_meta_set(st, APP_META_ACTIVE, path, merr, sizeof merr) != 0)
-        app_log(a, "WARNING: the activated set is not remembered for a restart: %s", merr);
+    if (activeset_choose(a->sets, st, path, a->strings, warn, sizeof warn, err, errlen) != 0)
+        return -1;
+    if (warn[0])
+        app_log(a, "WARNING: the activated set is not remembered for a restart: %s",
+                st ? warn : merr);
+    const qset *qs = activeset_pending(a->sets);
     app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
     apply_pending(a);
     return 0;
@@ -378,7 +366,8 @@ static int load_content(app *a)
         free(diag);
         return -1;
     }
-    if (qset_load_file(a->cfg.questionset, a->strings, &a->qs, diag) != 0) {
+    qset *qs = NULL;
+    if (qset_load_file(a->cfg.questionset, a->strings, &qs, diag) != 0) {
         fprintf(stderr, "wijkpeil: the question set is not valid; the kiosk will not start "
                         "a poll from it:\n");
         for (int i = 0; i < diag->n; i++)
@@ -389,6 +378,8 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
+    if (!(a->sets = activeset_new(qs)))
+        return -1;
     if (open_store(a, err, sizeof err) != 0) {
         /* Not fatal: residents can still answer; every save retries the database, the error
          * is on screen for staff and in the log, and answers wait in memory. */
@@ -397,13 +388,7 @@ static int load_content(app *a)
         return 0;
     }
     /* A set staff activated survives a restart, as long as it still loads. */
-    char active[CONFIG_PATH_LEN];
-    qset *qs = NULL;
-    if (store_meta_get(a->st, APP_META_ACTIVE, active, sizeof active, err, sizeof err) == 0 &&
-        qset_load_file(active, a->strings, &qs, NULL) == 0) {
-        qset_free(a->qs);
-        a->qs = qs;
-    }
+    activeset_restore(a->sets, a->st, a->strings);
     return 0;
 }
 
@@ -511,7 +496,7 @@ static int open_ui(app *a, int64_t now)
     staff_info(a, &so.info);
     a->staff = ui_staff_new(&so);
     o.staff = a->staff;
-    if (ui_open(&o, a->qs, now, &a->u, err, sizeof err) != 0) {
+    if (ui_open(&o, activeset_current(a->sets), now, &a->u, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
     }
@@ -775,9 +760,6 @@ static void app_close(app *a)
     ui_close(a->u);
     ui_staff_free(a->staff);
     stop_usb(a);
-    qset_free(a->pending_qs);
-    for (int i = 0; i < a->n_retired; i++)
-        qset_free(a->retired[i]);
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
@@ -788,7 +770,7 @@ static void app_close(app *a)
     SDL_Quit();
     store_close(a->st);
     uistr_free(a->strings);
-    qset_free(a->qs);
+    activeset_free(a->sets);
     if (a->log)
         fclose(a->log);
 }
@@ -827,7 +809,8 @@ int main(int argc, char **argv)
      * socket (WIJKPEIL_SYNC_SOCKET) and reads its state from the database. */
     if (a->cfg.endpoint[0]) {
         a->sync = synclink_open(synclink_socket_path(), a->cfg.db);
-        synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+        synclink_set_active(a->sync, qset_id(activeset_current(a->sets)),
+                            qset_version(activeset_current(a->sets)));
     }
     if (open_ui(a, a->mono_base) != 0)
         goto done;
@@ -836,7 +819,8 @@ int main(int argc, char **argv)
     a->blank = -1;
     apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
-            qset_id(a->qs), qset_version(a->qs), a->cfg.db);
+            qset_id(activeset_current(a->sets)), qset_version(activeset_current(a->sets)),
+            a->cfg.db);
     double ppm = px_per_mm(a), w_mm = a->win_w / ppm, h_mm = a->win_h / ppm;
     if (w_mm < UI_SMALLEST_W_MM - 0.5 || h_mm < UI_SMALLEST_H_MM - 0.5)
         app_log(a,
