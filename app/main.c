@@ -2,6 +2,7 @@
  * response store, and runs the resident screens event-driven (or a script, headless). Also
  * dispatches the `export` and `sync` sub-commands. */
 #include "cli.h"
+#include "activeset.h"
 #include "config.h"
 #include "flow.h"
 #include "plat_input.h"
@@ -10,6 +11,7 @@
 #include "plat_usb.h"
 #include "plat_wait.h"
 #include "qset.h"
+#include "saveq.h"
 #include "store.h"
 #include "synclink.h"
 #include "ui.h"
@@ -35,14 +37,6 @@
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
-#define APP_MAX_RETIRED 16    /* earlier question sets kept loaded */
-#define APP_META_ACTIVE "active_questionset" /* store meta: the set staff activated */
-
-/* A response that could not be stored yet; retried until it is. */
-typedef struct {
-    store_response r;
-    char *answers;
-} app_unsaved;
 
 /* Everything the kiosk process owns; main holds the only instance. */
 typedef struct {
@@ -52,7 +46,6 @@ typedef struct {
     int win_w, win_h;
     bool windowed, stats;
     FILE *log;
-    qset *qs;
     uistr *strings;
     uistr *staff_strings; /* assets/staff-strings.json */
     store *st;
@@ -68,9 +61,7 @@ typedef struct {
     int blank;        /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
-    qset *pending_qs;               /* activated by staff, switched in between residents */
-    qset *retired[APP_MAX_RETIRED]; /* earlier sets, freed later */
-    int n_retired;
+    activeset *sets;              /* the set residents get, one staff chose, earlier ones */
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
@@ -80,9 +71,7 @@ typedef struct {
     SDL_Window *win;
     SDL_Renderer *ren;
     int64_t mono_base, wall_base; /* wall clock = wall_base + (mono - mono_base) */
-    app_unsaved unsaved[APP_RETRY_MAX];
-    int n_unsaved;
-    int64_t next_retry;
+    saveq *saves; /* responses that could not be stored yet, retried until they are */
     long frames;
     int64_t first_frame_mono;
 } app;
@@ -136,29 +125,29 @@ static store *app_store(app *a, char *err, size_t errlen)
     return a->st;
 }
 
+/* saveq's store: the kiosk's store, reopened when needed. */
+static store *saves_store(void *ctx, char *err, size_t errlen)
+{
+    return app_store(ctx, err, errlen);
+}
+
+/* saveq: a response is durable; the uploader is told. */
+static void saves_stored(void *ctx, const store_response *r, bool retried)
+{
+    app *a = ctx;
+    if (retried)
+        app_log(a, "stored response %s (seq %lld) after an earlier failure", r->id,
+                (long long)r->seq);
+    else
+        app_log(a, "stored %s response %s (seq %lld)",
+                r->status == STORE_ABANDONED ? "abandoned" : "complete", r->id, (long long)r->seq);
+    synclink_wake(a->sync);
+}
+
 /* Tries the responses that could not be stored before; keeps those that still fail. */
 static void retry_unsaved(app *a, int64_t now)
 {
-    if (a->n_unsaved == 0 || now < a->next_retry)
-        return;
-    int kept = 0;
-    for (int i = 0; i < a->n_unsaved; i++) {
-        app_unsaved *s = &a->unsaved[i];
-        char err[WP_ERR_LEN];
-        s->r.answers_json = s->answers;
-        store *st = app_store(a, err, sizeof err);
-        if (st && store_add_response(st, &s->r, err, sizeof err) == 0) {
-            app_log(a, "stored response %s (seq %lld) after an earlier failure", s->r.id,
-                    (long long)s->r.seq);
-            free(s->answers);
-            synclink_wake(a->sync);
-        } else {
-            a->unsaved[kept++] = *s;
-        }
-    }
-    a->n_unsaved = kept;
-    a->next_retry = now + APP_RETRY_MS;
-    if (kept == 0 && a->u)
+    if (saveq_retry(a->saves, now) && a->u)
         ui_set_error(a->u, ""); /* everything is stored: the warning for staff goes away */
 }
 
@@ -182,25 +171,9 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         app_log(a, "%s", err);
         return -1;
     }
-    r.answers_json = answers;
-    store *st = app_store(a, err, errlen);
-    if (st && store_add_response(st, &r, err, errlen) == 0) {
-        app_log(a, "stored %s response %s (seq %lld)", fr->abandoned ? "abandoned" : "complete",
-                r.id, (long long)r.seq);
-        free(answers);
-        synclink_wake(a->sync);
+    if (saveq_save(a->saves, &r, answers, err, errlen) == 0)
         return 0;
-    }
     app_log(a, "ERROR: could not store a response: %s", err);
-    if (a->n_unsaved < APP_RETRY_MAX) {
-        /* Kept in memory and retried: a full disk that is cleared loses nothing. */
-        a->unsaved[a->n_unsaved].r = r;
-        a->unsaved[a->n_unsaved].answers = answers;
-        a->n_unsaved++;
-        a->next_retry = 0;
-    } else {
-        free(answers);
-    }
     return -1;
 }
 
@@ -210,26 +183,21 @@ static void staff_info(app *a, ui_staff_info *in)
     wp_strlcpy(in->device_id, a->cfg.device_id, sizeof in->device_id);
     wp_strlcpy(in->location, a->cfg.location, sizeof in->location);
     wp_strlcpy(in->app_version, WIJKPEIL_VERSION, sizeof in->app_version);
-    wp_strlcpy(in->set_id, qset_id(a->qs), sizeof in->set_id);
-    in->set_version = qset_version(a->qs);
+    wp_strlcpy(in->set_id, qset_id(activeset_current(a->sets)), sizeof in->set_id);
+    in->set_version = qset_version(activeset_current(a->sets));
     wp_strlcpy(in->speech_error, a->speech_error, sizeof in->speech_error);
 }
 
 /* Switches to the set staff activated, but only between residents. */
 static void apply_pending(app *a)
 {
-    if (!a->pending_qs || !ui_set_qset(a->u, a->pending_qs))
+    qset *next = activeset_pending(a->sets);
+    if (!next || !ui_set_qset(a->u, next))
         return;
-    if (a->n_retired == APP_MAX_RETIRED) {
-        qset_free(a->retired[0]);
-        memmove(a->retired, a->retired + 1, sizeof a->retired[0] * (APP_MAX_RETIRED - 1));
-        a->n_retired--;
-    }
-    a->retired[a->n_retired++] = a->qs;
-    a->qs = a->pending_qs;
-    a->pending_qs = NULL;
-    app_log(a, "question set %s v%d is active now", qset_id(a->qs), qset_version(a->qs));
-    synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+    activeset_switched(a->sets);
+    const qset *qs = next;
+    app_log(a, "question set %s v%d is active now", qset_id(qs), qset_version(qs));
+    synclink_set_active(a->sync, qset_id(qs), qset_version(qs));
     ui_staff_info in;
     staff_info(a, &in);
     ui_staff_set_info(a->staff, &in);
@@ -239,17 +207,14 @@ static void apply_pending(app *a)
 static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
 {
     app *a = ctx;
-    qset *qs = NULL;
-    if (qset_load_file(path, a->strings, &qs, NULL) != 0) {
-        wp_errf(err, errlen, "%s does not load as a question set", path);
-        return -1;
-    }
-    qset_free(a->pending_qs);
-    a->pending_qs = qs;
-    char merr[WP_ERR_LEN];
+    char warn[WP_ERR_LEN], merr[WP_ERR_LEN];
     store *st = app_store(a, merr, sizeof merr);
-    if (!st || store_meta_set(st, APP_META_ACTIVE, path, merr, sizeof merr) != 0)
-        app_log(a, "WARNING: the activated set is not remembered for a restart: %s", merr);
+    if (activeset_choose(a->sets, st, path, a->strings, warn, sizeof warn, err, errlen) != 0)
+        return -1;
+    if (warn[0])
+        app_log(a, "WARNING: the activated set is not remembered for a restart: %s",
+                st ? warn : merr);
+    const qset *qs = activeset_pending(a->sets);
     app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
     apply_pending(a);
     return 0;
@@ -310,8 +275,8 @@ static int64_t app_deadline(void *ctx, int64_t now)
 {
     app *a = ctx;
     int64_t d = ui_deadline(a->u, now);
-    if (a->n_unsaved && a->next_retry < d)
-        d = a->next_retry;
+    if (saveq_deadline(a->saves) < d)
+        d = saveq_deadline(a->saves);
     if (a->usb && plat_usb_deadline(a->usb, now) < d)
         d = plat_usb_deadline(a->usb, now);
     if (a->hours_change < d)
@@ -402,7 +367,8 @@ static int load_content(app *a)
         free(diag);
         return -1;
     }
-    if (qset_load_file(a->cfg.questionset, a->strings, &a->qs, diag) != 0) {
+    qset *qs = NULL;
+    if (qset_load_file(a->cfg.questionset, a->strings, &qs, diag) != 0) {
         fprintf(stderr, "wijkpeil: the question set is not valid; the kiosk will not start "
                         "a poll from it:\n");
         for (int i = 0; i < diag->n; i++)
@@ -418,6 +384,8 @@ static int load_content(app *a)
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
     }
+    if (!(a->sets = activeset_new(qs)))
+        return -1;
     if (open_store(a, err, sizeof err) != 0) {
         /* Not fatal: residents can still answer; every save retries the database, the error
          * is on screen for staff and in the log, and answers wait in memory. */
@@ -426,13 +394,7 @@ static int load_content(app *a)
         return 0;
     }
     /* A set staff activated survives a restart, as long as it still loads. */
-    char active[CONFIG_PATH_LEN];
-    qset *qs = NULL;
-    if (store_meta_get(a->st, APP_META_ACTIVE, active, sizeof active, err, sizeof err) == 0 &&
-        qset_load_file(active, a->strings, &qs, NULL) == 0) {
-        qset_free(a->qs);
-        a->qs = qs;
-    }
+    activeset_restore(a->sets, a->st, a->strings);
     return 0;
 }
 
@@ -541,7 +503,7 @@ static int open_ui(app *a, int64_t now)
     staff_info(a, &so.info);
     a->staff = ui_staff_new(&so);
     o.staff = a->staff;
-    if (ui_open(&o, a->qs, now, &a->u, err, sizeof err) != 0) {
+    if (ui_open(&o, activeset_current(a->sets), now, &a->u, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
     }
@@ -799,17 +761,13 @@ static void app_close(app *a)
     if (a->u)
         ui_set_speech(a->u, NULL);
     speech_close(a->speech);
-    for (int i = 0; i < a->n_unsaved; i++) {
-        app_log(a, "LOST on exit: response %s could not be stored", a->unsaved[i].r.id);
-        free(a->unsaved[i].answers);
-    }
+    for (int i = 0; a->saves && i < saveq_count(a->saves); i++)
+        app_log(a, "LOST on exit: response %s could not be stored", saveq_id(a->saves, i));
+    saveq_free(a->saves);
     ui_close(a->u);
     ui_staff_free(a->staff);
     uistr_free(a->staff_strings);
     stop_usb(a);
-    qset_free(a->pending_qs);
-    for (int i = 0; i < a->n_retired; i++)
-        qset_free(a->retired[i]);
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
@@ -820,7 +778,7 @@ static void app_close(app *a)
     SDL_Quit();
     store_close(a->st);
     uistr_free(a->strings);
-    qset_free(a->qs);
+    activeset_free(a->sets);
     if (a->log)
         fclose(a->log);
 }
@@ -840,7 +798,12 @@ int main(int argc, char **argv)
     if (!a)
         return 1;
     int rc = 1;
-    if (parse_args(a, argc, argv) != 0)
+    saveq_options sq = {.store = saves_store,
+                        .stored = saves_stored,
+                        .ctx = a,
+                        .max = APP_RETRY_MAX,
+                        .retry_ms = APP_RETRY_MS};
+    if (!(a->saves = saveq_new(&sq)) || parse_args(a, argc, argv) != 0)
         goto done;
     find_data_dir(a);
     if (a->cfg.log_file[0] && !(a->log = fopen(a->cfg.log_file, "a")))
@@ -854,7 +817,8 @@ int main(int argc, char **argv)
      * socket (WIJKPEIL_SYNC_SOCKET) and reads its state from the database. */
     if (a->cfg.endpoint[0]) {
         a->sync = synclink_open(synclink_socket_path(), a->cfg.db);
-        synclink_set_active(a->sync, qset_id(a->qs), qset_version(a->qs));
+        synclink_set_active(a->sync, qset_id(activeset_current(a->sets)),
+                            qset_version(activeset_current(a->sets)));
     }
     if (open_ui(a, a->mono_base) != 0)
         goto done;
@@ -863,7 +827,8 @@ int main(int argc, char **argv)
     a->blank = -1;
     apply_hours(a, a->mono_base);
     app_log(a, "kiosk %s started: question set %s v%d, database %s", WIJKPEIL_VERSION,
-            qset_id(a->qs), qset_version(a->qs), a->cfg.db);
+            qset_id(activeset_current(a->sets)), qset_version(activeset_current(a->sets)),
+            a->cfg.db);
     double ppm = px_per_mm(a), w_mm = a->win_w / ppm, h_mm = a->win_h / ppm;
     if (w_mm < UI_SMALLEST_W_MM - 0.5 || h_mm < UI_SMALLEST_H_MM - 0.5)
         app_log(a,

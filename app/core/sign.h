@@ -1,5 +1,6 @@
-/* Question-set signatures: Ed25519 key files and detached signatures, made and checked with
- * libsodium (crypto_sign_detached), never home-made crypto.
+/* Question-set signatures: Ed25519 keys and detached signatures, made and checked with
+ * libsodium (crypto_sign_detached), never home-made crypto. Bytes only: the files below are
+ * read and written by signfile.h.
  *
  * File formats (all text, one line, ending in a newline; base64 = RFC 4648 with padding):
  *   NAME.public   base64 of the 32-byte Ed25519 public key (44 characters). The same text goes
@@ -28,7 +29,7 @@
 #define SIGN_MAX_SIG_FILE   1024 /* larger .sig files are refused unread */
 #define SIGN_MAX_KEY_FILE   1024
 #define SIGN_SECRET_PREFIX  "wijkpeil-ed25519-secret "
-#define SIGN_MAX_DATA_BYTES (5 * 1024 * 1024) /* sign_file: as STICK_MAX_FILE_BYTES */
+#define SIGN_MAX_DATA_BYTES (5 * 1024 * 1024) /* signfile_sign: as STICK_MAX_FILE_BYTES */
 
 /* A .sig file, parsed. */
 typedef struct {
@@ -46,19 +47,20 @@ typedef enum {
                          verify with it: the bytes changed after signing */
 } sign_verdict;
 
-/* Creates NAME.secret (0600) and NAME.public. Never overwrites: fails when either exists.
- * Returns 0, or -1 with a message. */
-int sign_keygen(const char *name, char *err, size_t errlen);
-
 /* Reads a public key from its base64 text (surrounding blanks allowed). Returns 0 or -1. */
 int sign_parse_public(const char *b64, unsigned char pk[SIGN_PUBLIC_BYTES], char *err,
                       size_t errlen);
-/* Reads a NAME.public file. Returns 0, or -1 with a message naming the file. */
-int sign_load_public(const char *path, unsigned char pk[SIGN_PUBLIC_BYTES], char *err,
-                     size_t errlen);
-/* Reads a NAME.secret file (checks that its two halves belong together). Returns 0 or -1. */
-int sign_load_secret(const char *path, unsigned char sk[SIGN_SECRET_BYTES], char *err,
-                     size_t errlen);
+/* The text of a NAME.public file (a public key's base64, surrounding blanks allowed); refuses
+ * the text of a secret key with a message saying so. Returns 0 or -1. */
+int sign_parse_public_text(const char *text, unsigned char pk[SIGN_PUBLIC_BYTES], char *err,
+                           size_t errlen);
+/* The bytes of a NAME.secret file (checks that its two halves belong together). Returns 0, or
+ * -1 with a message (then sk is zeroed). */
+int sign_parse_secret(const char *text, size_t len, unsigned char sk[SIGN_SECRET_BYTES], char *err,
+                      size_t errlen);
+/* A new key pair as the texts of its two files, each one line ending in a newline. */
+int sign_keypair_text(char *public_line, size_t publen, char *secret_line, size_t seclen, char *err,
+                      size_t errlen);
 
 /* Base64 text of a public key (out needs SIGN_PUBLIC_B64_LEN + 1 bytes). */
 void sign_public_b64(const unsigned char pk[SIGN_PUBLIC_BYTES], char *out, size_t outlen);
@@ -81,14 +83,6 @@ bool sign_check(const void *data, size_t len, const unsigned char sig[SIGN_SIG_B
  * unreadable ones are skipped). On SIGN_OK *which is the index of the key that verified. */
 sign_verdict sign_classify(const void *data, size_t len, const sign_sig *sig,
                            const char (*trusted)[128], int n_trusted, int *which);
-
-/* Signs the file at path with the secret key file and writes path.sig (atomically).
- * Returns 0 or -1 with a message. */
-int sign_file(const char *path, const char *secret_path, char *err, size_t errlen);
-
-/* Checks path.sig against path and the public key file. Returns 0 when valid, 1 when the
- * signature does not verify (message says why), -1 when something could not be read. */
-int sign_verify_file(const char *path, const char *public_path, char *err, size_t errlen);
 
 /* libsodium started (sodium_init); 0, or -1 with a message. Shared with seal.c. */
 int sign_sodium_ready(char *err, size_t errlen);

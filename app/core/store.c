@@ -2,6 +2,7 @@
  * cached prepared statements, and errors that tell staff what is wrong with the disk. */
 #include "store.h"
 
+#include "fsio.h"
 #include "seal.h"
 #include "util.h"
 
@@ -130,15 +131,20 @@ static void db_err(store *st, int rc, const char *what, char *err, size_t errlen
         sys = saved;
     char buf[320];
     const char *why = buf;
+    /* The database lives on the kiosk's own disk: a full, read-only or failing medium is said in
+     * fsio's words for it ("the kiosk's disk is full"), never as if it were a stick. */
     if (prim == SQLITE_FULL ||
         (prim == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
-        why = "database or disk is full";
-    else if (prim == SQLITE_READONLY ||
-             ((prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN) && sys == EROFS))
+        why = fsio_words(ENOSPC, FSIO_KIOSK);
+    else if ((prim == SQLITE_READONLY || prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN) &&
+             sys == EROFS)
+        why = fsio_words(EROFS, FSIO_KIOSK);
+    else if (prim == SQLITE_READONLY)
         why = "the database is read-only";
+    else if (prim == SQLITE_IOERR && (sys == 0 || sys == EIO))
+        why = fsio_words(EIO, FSIO_KIOSK);
     else if (prim == SQLITE_IOERR)
-        snprintf(buf, sizeof buf, "disk I/O error%s%s (failing storage?)", sys ? ": " : "",
-                 sys ? strerror(sys) : "");
+        snprintf(buf, sizeof buf, "disk I/O error: %s (failing storage?)", strerror(sys));
     else if (prim == SQLITE_CANTOPEN)
         snprintf(buf, sizeof buf, "cannot open the database file%s%s", sys ? ": " : "",
                  sys ? strerror(sys) : "");
@@ -307,7 +313,7 @@ int store_open_mode(const char *path, store_mode mode, store **out, char *err, s
     if (mode != STORE_OPEN_CREATE && !is_uri) {
         struct stat sb;
         if (stat(path, &sb) != 0) {
-            wp_errf(err, errlen, "no database at %s: %s", path, strerror(errno));
+            wp_errf(err, errlen, "no database at %s: %s", path, fsio_words(errno, FSIO_KIOSK));
             return -1;
         }
         if (!S_ISREG(sb.st_mode)) {

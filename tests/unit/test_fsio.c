@@ -1,7 +1,8 @@
 /* fsio: disk full (ENOSPC), EIO and read-only (EROFS) injected through the operations table,
  * without ulimit or tmpfs, on fsio itself, the settings save (local.conf), a stick install and an
  * export: the words name the medium, and nothing is half-written (no temporary file is left and
- * an old file is intact). */
+ * an old file is intact). SQLite does its own I/O, so for the store the same faults come from an
+ * sqlite3_vfs that wraps the default one and fails writes and syncs on demand. */
 #include "fsio.h"
 #include "stick.h"
 #include "store.h"
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,11 +288,247 @@ out:
     free(db), free(edir), free(stick), free(dir);
 }
 
+/* The store: an SQLite VFS that forwards to the default one and fails xWrite (OP_WRITE) or
+ * xSync (OP_FSYNC) with fault.eno as the unix VFS would: SQLITE_FULL for ENOSPC, otherwise an
+ * I/O error whose errno xGetLastError reports. */
+typedef struct {
+    sqlite3_file base;
+    sqlite3_file *real; /* the default VFS's file, right after this struct */
+} vfile;
+
+static sqlite3_vfs *real_vfs;
+static int vfs_errno;
+
+#define REAL(f) (((vfile *)(f))->real)
+
+static int vfault(int op, int ioerr)
+{
+    if (!hit(op))
+        return SQLITE_OK;
+    vfs_errno = errno;
+    return errno == ENOSPC ? SQLITE_FULL : ioerr;
+}
+static int v_close(sqlite3_file *f)
+{
+    int rc = REAL(f)->pMethods->xClose(REAL(f));
+    return rc;
+}
+static int v_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+    return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int v_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+    int rc = vfault(OP_WRITE, SQLITE_IOERR_WRITE);
+    return rc ? rc : REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int v_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+static int v_sync(sqlite3_file *f, int flags)
+{
+    int rc = vfault(OP_FSYNC, SQLITE_IOERR_FSYNC);
+    return rc ? rc : REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int v_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+static int v_lock(sqlite3_file *f, int l)
+{
+    return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int v_unlock(sqlite3_file *f, int l)
+{
+    return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int v_check(sqlite3_file *f, int *out)
+{
+    return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int v_fcntl(sqlite3_file *f, int op, void *arg)
+{
+    return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int v_sector(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int v_caps(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int v_shm_map(sqlite3_file *f, int pg, int sz, int extend, void volatile **p)
+{
+    return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, extend, p);
+}
+static int v_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+    return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
+}
+static void v_shm_barrier(sqlite3_file *f)
+{
+    REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int v_shm_unmap(sqlite3_file *f, int del)
+{
+    return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+/* Version 2: WAL's shared memory, no memory-mapped I/O (every write goes through xWrite). */
+static const sqlite3_io_methods v_methods = {
+    2,          v_close,       v_read,      v_write, v_truncate, v_sync, v_size,
+    v_lock,     v_unlock,      v_check,     v_fcntl, v_sector,   v_caps, v_shm_map,
+    v_shm_lock, v_shm_barrier, v_shm_unmap, NULL,    NULL};
+
+static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)vfs;
+    vfile *v = (vfile *)f;
+    v->real = (sqlite3_file *)(v + 1);
+    int rc = real_vfs->xOpen(real_vfs, name, v->real, flags, out);
+    v->base.pMethods = v->real->pMethods ? &v_methods : NULL;
+    return rc;
+}
+static int v_delete(sqlite3_vfs *vfs, const char *name, int sync)
+{
+    (void)vfs;
+    return real_vfs->xDelete(real_vfs, name, sync);
+}
+static int v_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+    (void)vfs;
+    return real_vfs->xAccess(real_vfs, name, flags, out);
+}
+static int v_full(sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+    (void)vfs;
+    return real_vfs->xFullPathname(real_vfs, name, n, out);
+}
+static int v_random(sqlite3_vfs *vfs, int n, char *out)
+{
+    (void)vfs;
+    return real_vfs->xRandomness(real_vfs, n, out);
+}
+static int v_sleep(sqlite3_vfs *vfs, int us)
+{
+    (void)vfs;
+    return real_vfs->xSleep(real_vfs, us);
+}
+static int v_time(sqlite3_vfs *vfs, double *out)
+{
+    (void)vfs;
+    return real_vfs->xCurrentTime(real_vfs, out);
+}
+static int v_last_error(sqlite3_vfs *vfs, int n, char *buf)
+{
+    (void)vfs;
+    (void)n;
+    (void)buf;
+    return vfs_errno;
+}
+
+static sqlite3_vfs faulty_vfs;
+
+static void register_faulty_vfs(void)
+{
+    real_vfs = sqlite3_vfs_find(NULL);
+    faulty_vfs = (sqlite3_vfs){.iVersion = 1,
+                               .szOsFile = (int)sizeof(vfile) + real_vfs->szOsFile,
+                               .mxPathname = real_vfs->mxPathname,
+                               .zName = "wp-faulty",
+                               .xOpen = v_open,
+                               .xDelete = v_delete,
+                               .xAccess = v_access,
+                               .xFullPathname = v_full,
+                               .xDlOpen = NULL,
+                               .xDlError = NULL,
+                               .xDlSym = NULL,
+                               .xDlClose = NULL,
+                               .xRandomness = v_random,
+                               .xSleep = v_sleep,
+                               .xCurrentTime = v_time,
+                               .xGetLastError = v_last_error};
+    CHECK(sqlite3_vfs_register(&faulty_vfs, 0) == SQLITE_OK);
+}
+
+static void fill_response(store_response *r, int i)
+{
+    memset(r, 0, sizeof *r);
+    wp_strlcpy(r->questionset, "wijk", sizeof r->questionset);
+    r->questionset_version = 1;
+    wp_strlcpy(r->language, "nl", sizeof r->language);
+    r->started_at_ms = 1800000000000LL + i * 60000;
+    r->finished_at_ms = r->started_at_ms + 1000;
+    r->duration_ms = 1000;
+    r->answers_json = "{\"blij\": \"4\"}";
+}
+
+/* The store on the kiosk's disk: a full, failing or read-only disk is said in the kiosk's words
+ * (never "the stick"), nothing is half-stored, and the same response (same UUID) is stored once
+ * when the disk works again. */
+static void test_store(void)
+{
+    static const struct {
+        int op, eno;
+        const char *words;
+    } store_cases[] = {
+        {OP_WRITE, ENOSPC, "cannot save response: the kiosk's disk is full"},
+        {OP_FSYNC, ENOSPC, "cannot save response: the kiosk's disk is full"},
+        {OP_WRITE, EIO, "cannot save response: the kiosk's disk cannot be read or written"},
+        {OP_FSYNC, EIO, "cannot save response: the kiosk's disk cannot be read or written"},
+        {OP_WRITE, EROFS, "cannot save response: the kiosk's disk is read-only"},
+    };
+    register_faulty_vfs();
+    char *dir = test_tmpdir("fsio-store");
+    char *db = pathf(dir, "kiosk.db");
+    char uri[1200];
+    snprintf(uri, sizeof uri, "file:%s?vfs=wp-faulty", db);
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(uri, &st, err, sizeof err) == 0, "store: %s", err);
+    store_response r;
+    fill_response(&r, 0);
+    CHECKF(st && store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+    for (size_t i = 0; st && i < sizeof store_cases / sizeof store_cases[0]; i++) {
+        fill_response(&r, (int)i + 1);
+        inject(store_cases[i].op, store_cases[i].eno);
+        CHECK(store_add_response(st, &r, err, sizeof err) == -1);
+        CHECKF(strstr(err, store_cases[i].words) && strstr(err, db) && !strstr(err, "stick"),
+               "case %zu: %s", i, err);
+        inject(-1, 0);
+        store_counts c;
+        CHECKF(store_counts_get(st, &c, err, sizeof err) == 0 && c.total == (int64_t)i + 1,
+               "case %zu: %s, %lld stored", i, err, (long long)c.total);
+        /* The disk works again: the same response, same UUID, is stored once. */
+        char id[37];
+        wp_strlcpy(id, r.id, sizeof id);
+        CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "case %zu: %s", i, err);
+        CHECK_STR(r.id, id);
+        CHECK(store_counts_get(st, &c, err, sizeof err) == 0 && c.total == (int64_t)i + 2);
+    }
+    CHECKF(st && store_check(st, err, sizeof err) == 0, "%s", err);
+    store_close(st);
+    /* Nothing half-written survives a restart either: the plain file opens and checks. */
+    st = NULL;
+    CHECKF(store_open(db, &st, err, sizeof err) == 0 && store_check(st, err, sizeof err) == 0, "%s",
+           err);
+    store_counts c;
+    CHECK(st && store_counts_get(st, &c, err, sizeof err) == 0 &&
+          c.total == (int64_t)(sizeof store_cases / sizeof store_cases[0]) + 1);
+    store_close(st);
+    sqlite3_vfs_unregister(&faulty_vfs);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     RUN(test_write_file);
     RUN(test_settings_save);
     RUN(test_install);
     RUN(test_export);
+    RUN(test_store);
     return test_main();
 }

@@ -6,6 +6,7 @@
 #include "pin.h"
 #include "plat_usb.h"
 #include "sign.h"
+#include "signfile.h"
 #include "stick.h"
 #include "store.h"
 #include "synclink.h"
@@ -166,9 +167,9 @@ static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_expo
     snprintf(n2, sizeof n2, "%s/k2", f->dir);
     snprintf(s1, sizeof s1, "%s.secret", n1);
     snprintf(s2, sizeof s2, "%s.secret", n2);
-    CHECK(sign_keygen(n1, err, sizeof err) == 0 && sign_keygen(n2, err, sizeof err) == 0);
-    CHECK(sign_load_secret(s1, f->sk1, err, sizeof err) == 0);
-    CHECK(sign_load_secret(s2, f->sk2, err, sizeof err) == 0);
+    CHECK(signfile_keygen(n1, err, sizeof err) == 0 && signfile_keygen(n2, err, sizeof err) == 0);
+    CHECK(signfile_load_secret(s1, f->sk1, err, sizeof err) == 0);
+    CHECK(signfile_load_secret(s2, f->sk2, err, sizeof err) == 0);
     config_defaults(&f->cfg);
     /* These tests read the English words; test_language checks the Dutch default. */
     wp_strlcpy(f->cfg.staff_language, "en", sizeof f->cfg.staff_language);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "qset.h"
 #include "sign.h"
+#include "signfile.h"
 #include "stick.h"
 #include "store.h"
 #include "testlib.h"
@@ -124,9 +125,9 @@ static void make_keys(keys *k)
     k->ui = test_strings();
     char *n1 = pathf("%s/%s", k->dir, "k1"), *n2 = pathf("%s/%s", k->dir, "k2");
     char *s1 = pathf("%s/%s", k->dir, "k1.secret"), *s2 = pathf("%s/%s", k->dir, "k2.secret");
-    CHECK(sign_keygen(n1, err, sizeof err) == 0 && sign_keygen(n2, err, sizeof err) == 0);
-    CHECK(sign_load_secret(s1, k->sk1, err, sizeof err) == 0);
-    CHECK(sign_load_secret(s2, k->sk2, err, sizeof err) == 0);
+    CHECK(signfile_keygen(n1, err, sizeof err) == 0 && signfile_keygen(n2, err, sizeof err) == 0);
+    CHECK(signfile_load_secret(s1, k->sk1, err, sizeof err) == 0);
+    CHECK(signfile_load_secret(s2, k->sk2, err, sizeof err) == 0);
     config_defaults(&k->cfg);
     sign_public_b64(k->sk1 + 32, k->cfg.trusted_keys[0], sizeof k->cfg.trusted_keys[0]);
     k->cfg.n_trusted_keys = 1;

@@ -895,7 +895,7 @@ static void test_full_disk(void)
             break;
         case REC_FAIL:
             fails++;
-            CHECKF(strstr(got.v[i].msg, "cannot save response: database or disk is full") &&
+            CHECKF(strstr(got.v[i].msg, "cannot save response: the kiosk's disk is full") &&
                        strstr(got.v[i].msg, path),
                    "message: %s", got.v[i].msg);
             break;
@@ -1054,7 +1054,7 @@ static void test_full_tiny_filesystem(void)
             after++;
         else if (got.v[i].kind == REC_FAIL) {
             fails++;
-            CHECKF(strstr(got.v[i].msg, "cannot save response: database or disk is full") &&
+            CHECKF(strstr(got.v[i].msg, "cannot save response: the kiosk's disk is full") &&
                        strstr(got.v[i].msg, dir),
                    "message: %s", got.v[i].msg);
         } else

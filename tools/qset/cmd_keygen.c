@@ -3,6 +3,7 @@
 #include "qset_cmds.h"
 #include "seal.h"
 #include "sign.h"
+#include "signfile.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -62,12 +63,12 @@ int cmd_keygen(int argc, char **argv)
     }
     if (seal)
         return keygen_seal(name);
-    if (sign_keygen(name, err, sizeof err) != 0) {
+    if (signfile_keygen(name, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset keygen: %s\n", err);
         return 1;
     }
     snprintf(path, sizeof path, "%s.public", name);
-    if (sign_load_public(path, pk, err, sizeof err) != 0) {
+    if (signfile_load_public(path, pk, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset keygen: %s\n", err);
         return 1;
     }

@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
+#include "signfile.h"
 #include "fsio.h"
 #include "stick.h"
 #include "util.h"
@@ -167,7 +168,7 @@ int cmd_sign(int argc, char **argv)
         fprintf(stderr, "usage: wijkpeil-qset sign SET.json --key NAME.secret\n");
         return 2;
     }
-    if (sign_load_secret(key, sk, err, sizeof err) != 0) {
+    if (signfile_load_secret(key, sk, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
         return 1;
     }

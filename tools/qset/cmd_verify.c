@@ -3,6 +3,7 @@
 #include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
+#include "signfile.h"
 #include "stick.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "usage: wijkpeil-qset verify SET.json --key NAME.public\n");
         return 2;
     }
-    int r = sign_verify_file(set, key, err, sizeof err);
+    int r = signfile_verify(set, key, err, sizeof err);
     if (r == 0) {
         int rc = verify_files(set);
         if (rc == 0)
