@@ -16,7 +16,6 @@
 #define KIOSK_H            1080
 #define KIOSK_W_MM         531.0 /* visible width of a 24-inch 16:9 screen */
 #define PRINT_AT_MOST      200   /* findings printed per walk */
-#define PORTRAIT_LARGE_MAX 80    /* findings of the known gap (large text, 7" portrait) */
 
 typedef struct {
     ui_check_report *rep;
@@ -24,6 +23,7 @@ typedef struct {
     int screens;
     int per_mode[UI_WALK_MODES];
     int staff; /* staff screens (first pages) */
+    int peeks; /* screens where the top of a scrolled-away row peeks out */
     int errors;
 } walk_ctx;
 
@@ -46,6 +46,8 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         c->errors++;
     }
     c->screens++;
+    if (strstr(s->tree_json, "\"role\": \"peek\"") || strstr(s->tree_json, "\"role\":\"peek\""))
+        c->peeks++;
     if (s->staff && !*s->state)
         c->staff++;
     else if (!s->scroll && !*s->state)
@@ -121,9 +123,7 @@ static void test_demo_every_panel(void)
     for (int p = 0; p < UI_WALK_N_PANELS; p++) {
         const ui_walk_panel *pn = &ui_walk_panels[p];
         walk_ctx c;
-        bool portrait = !strcmp(pn->name, "7in-portrait-720x1280");
-        ui_check_report *r = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
-                                  portrait ? UI_WALK_NORMAL | UI_WALK_CONTRAST : 0, &c);
+        ui_check_report *r = walk(qs, pn->width, pn->height, pn->width / pn->width_mm, 0, &c);
         int per = 0, staff = 0;
         {
             ui_walk_options o = {.qs = qs,
@@ -139,12 +139,12 @@ static void test_demo_every_panel(void)
             }
             ui_walk_close(wk);
         }
-        int modes = portrait ? 2 : UI_WALK_MODES;
+        int modes = UI_WALK_MODES;
         CHECKF(staff >= 2 * 13 && c.staff == staff * modes, "%s: %d staff screens, expected %d",
                pn->name, c.staff, staff * modes);
         int expect = per * qset_n_languages(qs);
         for (int m = 0; m < UI_WALK_MODES; m++)
-            CHECKF(c.per_mode[m] == expect || (portrait && (m == 1 || m == 3)),
+            CHECKF(c.per_mode[m] == expect,
                    "%s mode %s: %d screens, expected %d", pn->name, ui_walk_mode_name(m),
                    c.per_mode[m], expect);
         printf("panel %s (%dx%d, %.0f mm wide): %d screens checked (%d screens x %d languages x "
@@ -166,6 +166,11 @@ static void test_demo_every_panel(void)
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
                ui_check_report_count(r), pn->name);
+        /* On the smallest panel rows often do not fit whole: their tops peek out (no empty
+         * band above "down"). */
+        printf("panel %s: the next row peeks out on %d screens\n", pn->name, c.peeks);
+        if (!strcmp(pn->name, "7in-portrait-720x1280"))
+            CHECK(c.peeks > 0);
         /* Staff screens: clean on every panel, in both staff languages and every mode. */
         int staff_findings = ui_check_report_count(c.staff_rep);
         printf("panel %s: %d staff screens checked, %d findings on them\n", pn->name, c.staff,
@@ -173,24 +178,6 @@ static void test_demo_every_panel(void)
         print_findings(c.staff_rep);
         CHECKF(staff_findings == 0, "%d findings on staff screens at %s", staff_findings, pn->name);
         ui_check_report_free(c.staff_rep);
-        if (!strcmp(pn->name, "7in-portrait-720x1280")) {
-            /* Known gap (README, "Panels"): large text on the 88 mm portrait panel. Its normal
-             * and high-contrast modes must be clean; the large modes may not get worse. */
-            walk_ctx c2;
-            ui_check_report *r2 = walk(qs, pn->width, pn->height, pn->width / pn->width_mm,
-                                       UI_WALK_LARGE | UI_WALK_LARGE_CONTRAST, &c2);
-            printf("panel %s, large text: %d findings (known gap, at most %d); %d staff screens, "
-                   "%d findings on them\n",
-                   pn->name, ui_check_report_count(r2), PORTRAIT_LARGE_MAX, c2.staff,
-                   ui_check_report_count(c2.staff_rep));
-            print_findings(r2);
-            CHECK(ui_check_report_count(r2) <= PORTRAIT_LARGE_MAX);
-            CHECK(c2.staff == staff * 2);
-            print_findings(c2.staff_rep);
-            CHECK(ui_check_report_count(c2.staff_rep) == 0);
-            ui_check_report_free(c2.staff_rep);
-            ui_check_report_free(r2);
-        }
         total_screens += c.screens;
         total_findings += ui_check_report_count(r);
         ui_check_report_free(r);
