@@ -180,6 +180,27 @@ static int q(coll_tx *t, const char *sql, const coll_param *p, int np, coll_row_
                                                                                               : -1;
 }
 
+typedef struct {
+    coll_row_fn fn;
+    void *ctx;
+    int64_t rows;
+} counted;
+
+static int count_row(void *ctx, int ncol, const char *const *vals)
+{
+    counted *c = ctx;
+    c->rows++;
+    return c->fn(c->ctx, ncol, vals);
+}
+
+/* A connection lost while idle (the database restarted) is only noticed when used: a statement
+ * that changes nothing and has given no row yet is tried again once on the connection made
+ * anew, so the first request after a restart is served, not refused. */
+static bool try_again(coll_tx *t, int rc, char *err, size_t errlen)
+{
+    return rc == COLL_SQL_UNAVAILABLE && t->db->ops->ready(t->c, err, errlen) == COLL_SQL_OK;
+}
+
 /* One statement on a connection of its own; 0, or the coll_sql_rc. */
 static int run(coll_db *db, const char *sql, const coll_param *p, int np, coll_row_fn row,
                void *ctx, int64_t *changes, char *err, size_t errlen)
@@ -187,7 +208,10 @@ static int run(coll_db *db, const char *sql, const coll_param *p, int np, coll_r
     coll_tx *t = acquire(db, err, errlen);
     if (!t)
         return COLL_SQL_UNAVAILABLE;
-    int rc = db->ops->query(t->c, sql, p, np, row, ctx, changes, err, errlen);
+    counted c = {row, ctx, 0};
+    int rc = db->ops->query(t->c, sql, p, np, row ? count_row : NULL, &c, changes, err, errlen);
+    if (row && !changes && c.rows == 0 && try_again(t, rc, err, errlen))
+        rc = db->ops->query(t->c, sql, p, np, count_row, &c, changes, err, errlen);
     release(t);
     return rc;
 }
@@ -197,7 +221,10 @@ int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen)
     *tx = acquire(db, err, errlen);
     if (!*tx)
         return -1;
-    if (q(*tx, db->ops->begin_sql, NULL, 0, NULL, NULL, NULL, err, errlen) != 0) {
+    int rc = db->ops->query((*tx)->c, db->ops->begin_sql, NULL, 0, NULL, NULL, NULL, err, errlen);
+    if (try_again(*tx, rc, err, errlen))
+        rc = db->ops->query((*tx)->c, db->ops->begin_sql, NULL, 0, NULL, NULL, NULL, err, errlen);
+    if (rc != COLL_SQL_OK) {
         release(*tx);
         *tx = NULL;
         return -1;

@@ -5,6 +5,7 @@
 #                            DIR/env (PGHOST, PGPORT, PGUSER for psql and the tests' URIs).
 #                            Without PostgreSQL installed it writes DIR/skip with the reason.
 #   pg_server.sh stop DIR    stop it (pg_ctl -m fast) and remove its folder.
+#   pg_server.sh halt DIR    stop it, keeping its data (then restart starts it again).
 #   pg_server.sh restart DIR stop and start again (the same data): a database restart.
 # PostgreSQL refuses to run as root: then it runs as "nobody" (runuser).
 # ctest runs start and stop as a fixture around the *_pg tests (tests/CMakeLists.txt).
@@ -41,7 +42,7 @@ start)
     }
     echo "$data" >"$dir/data"
     ;;
-stop | restart)
+stop | halt | restart)
     [ -f "$dir/data" ] || exit 0
     data=$(cat "$dir/data")
     as_pg "$bindir/pg_ctl" -D "$data/db" -m fast -w stop >/dev/null 2>&1 || true
@@ -49,9 +50,10 @@ stop | restart)
         rm -rf "$data" "$dir"
         exit 0
     fi
+    [ "$cmd" = halt ] && exit 0
     ;;
 *)
-    echo "usage: pg_server.sh start|stop|restart DIR" >&2
+    echo "usage: pg_server.sh start|stop|halt|restart DIR" >&2
     exit 2
     ;;
 esac
