@@ -1,7 +1,9 @@
 /* The collector's storage backends: one connection to SQLite or to PostgreSQL behind one table of
  * operations, so coll_db holds every SQL statement once. Statements use ? placeholders (?N for
  * the Nth parameter again); the PostgreSQL backend turns them into $N. Values come back as text
- * (NULL for SQL NULL), as both databases give them. */
+ * (NULL for SQL NULL), as both databases give them. Statements are prepared once per
+ * connection and found again by their address: pass string constants, not built strings (a
+ * statement with neither parameters nor rows is not kept and may be built). */
 #ifndef COLL_STORE_H
 #define COLL_STORE_H
 
