@@ -57,9 +57,10 @@ stop | halt | restart)
     exit 2
     ;;
 esac
-# fsync off: a test server's data need not survive a power cut (a restart keeps it).
+# fsync off: a test server's data need not survive a power cut (a restart keeps it);
+# WIJKPEIL_PG_FSYNC=on for figures comparable with SQLite's synchronous=FULL (the benchmark).
 as_pg "$bindir/pg_ctl" -D "$data/db" -l "$data/log" -w -o \
-    "-k $data -c listen_addresses='' -p 5432 -c fsync=off -c max_connections=200" start \
+    "-k $data -c listen_addresses='' -p 5432 -c fsync=${WIJKPEIL_PG_FSYNC:-off} -c max_connections=200" start \
     >/dev/null || {
     cat "$data/log" >&2
     exit 1
