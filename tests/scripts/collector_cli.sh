@@ -12,7 +12,9 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-DB="$TMP/c.db"
+# shellcheck source=lib/coll_db.sh
+. "$(dirname "$0")/lib/coll_db.sh"
+DB=$(coll_db_new c)
 fail=0
 pass=0
 bad() {
@@ -29,7 +31,7 @@ check() { # check DESCRIPTION COMMAND...
 "$C" device add kiosk1 --location nazareth --db "$DB" >"$TMP/add.out"
 TOK=$(awk 'END { print $NF }' "$TMP/add.out")
 check "token is 64 hex characters" grep -Eq '^[0-9a-f]{64}$' <<<"$TOK"
-check "token not stored in clear" bash -c "! grep -aq '$TOK' '$DB'"
+check "token not stored in clear" bash -c "! grep -aq '$TOK'" < <(coll_db_dump "$DB")
 "$C" device add kiosk2 --location pottenberg --db "$DB" >"$TMP/add2.out"
 TOK2=$(awk 'END { print $NF }' "$TMP/add2.out")
 if "$C" device add kiosk1 --location x --db "$DB" 2>"$TMP/dup.err"; then bad "duplicate device accepted"; fi
@@ -269,7 +271,7 @@ if "$C" import "$TMP/stick.jsonl" --device nobody --db "$DB" 2>/dev/null; then b
 check "gaps from sequence numbers (1,2,5: 3 and 4 missing)" grep -q 'kiosk1.*received 3, .*gaps 2' "$TMP/status2.out"
 
 # --- hostile content (a separate database, filled by import) ---------------------------------
-DB2="$TMP/c2.db"
+DB2=$(coll_db_new c2)
 "$C" device add kiosk3 --location x --db "$DB2" >/dev/null
 python3 - "$TMP/formula.jsonl" <<'PY'
 import json, sys
@@ -312,7 +314,7 @@ PY
 "$C" import "$TMP/q2.jsonl" --device kiosk3 --db "$DB2" >"$TMP/q2.out" 2>/dev/null || true
 check "import: 1010 conflicts reported" grep -q '0 new, 0 already held, 1010 conflicting' "$TMP/q2.out"
 check "conflicts log holds at most 1000 rows per device" \
-    test "$(sqlite3 "$DB2" "SELECT COUNT(*) FROM conflicts WHERE device='kiosk3'")" -eq 1000
+    test "$(coll_db_sql "$DB2" "SELECT COUNT(*) FROM conflicts WHERE device='kiosk3'")" -eq 1000
 "$C" status --db "$DB2" >"$TMP/status3.out"
 check "status says the conflicts log is full" grep -q 'conflicts 1000 (log full' "$TMP/status3.out"
 

@@ -9,7 +9,9 @@ set -euo pipefail
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-DB="$TMP/c.db"
+# shellcheck source=lib/coll_db.sh
+. "$(dirname "$0")/lib/coll_db.sh"
+DB=$(coll_db_new c)
 "$WIJKPEIL_COLLECTOR" device add kiosk1 --location nazareth --db "$DB" >"$TMP/add.out"
 TOK=$(awk 'END { print $NF }' "$TMP/add.out")
 

@@ -99,7 +99,11 @@ done
 check "the stick export carries the answers sealed" bash -c "test \$(grep -c '\"sealed\":' '$TMP/sealed.jsonl') -eq 4"
 
 # --- a collector without the key keeps them sealed and says so ----------------------------
-CDB="$TMP/c.db"
+# shellcheck source=lib/coll_db.sh
+. "$(dirname "$0")/lib/coll_db.sh"
+CDB=$(coll_db_new c)
+CDB2=$(coll_db_new c2)
+SDB=$(coll_db_new s)
 "$C" device add kiosk1 --location nazareth --db "$CDB" >/dev/null
 "$C" import "$TMP/sealed.jsonl" --device kiosk1 --db "$CDB" >"$TMP/imp1.out"
 check "import without key: 4 new, kept sealed" bash -c "grep -q '4 new, 0 already held' '$TMP/imp1.out' && grep -q '4 of the new responses are kept sealed' '$TMP/imp1.out'"
@@ -117,13 +121,13 @@ chmod 600 "$TMP/central.seal.secret"
 rc=0
 "$C" import "$TMP/sealed.jsonl" --device kiosk1 --db "$CDB" --seal-secret-key "$TMP/other.seal.secret" >/dev/null 2>"$TMP/wrong.err" || rc=$?
 check "wrong key: says the held ones do not open" grep -q '4 responses held sealed do not open with .*the wrong key file' "$TMP/wrong.err"
-"$C" device add kiosk1 --location nazareth --db "$TMP/c2.db" >/dev/null
+"$C" device add kiosk1 --location nazareth --db "$CDB2" >/dev/null
 rc=0
-"$C" import "$TMP/sealed.jsonl" --device kiosk1 --db "$TMP/c2.db" --seal-secret-key "$TMP/other.seal.secret" >/dev/null 2>"$TMP/wrong2.err" || rc=$?
+"$C" import "$TMP/sealed.jsonl" --device kiosk1 --db "$CDB2" --seal-secret-key "$TMP/other.seal.secret" >/dev/null 2>"$TMP/wrong2.err" || rc=$?
 check "wrong key on new lines: exit 1, kept sealed, line named" bash -c "test $rc -eq 1 && grep -q 'line 1: kept sealed: .*do not open' '$TMP/wrong2.err'"
 "$C" status --db "$CDB" >"$TMP/status2.out"
 check "still 4 held sealed, nothing lost" grep -q '^4 responses are held sealed' "$TMP/status2.out"
-"$C" status --db "$TMP/c2.db" >"$TMP/status2b.out"
+"$C" status --db "$CDB2" >"$TMP/status2b.out"
 check "wrong key on new lines: stored sealed" grep -q '^4 responses are held sealed' "$TMP/status2b.out"
 
 # --- the right key opens them: the same answers as without sealing ------------------------
@@ -147,7 +151,6 @@ PY
 check "collector with the key: the same answers as the kiosk without sealing" same_answers "$TMP/plain.jsonl" "$TMP/c.jsonl"
 
 # --- upload: sealed on the wire, opened by serve --seal-secret-key ------------------------
-SDB="$TMP/s.db"
 "$C" device add kiosk1 --location nazareth --db "$SDB" >"$TMP/add.out"
 TOK=$(awk 'END { print $NF }' "$TMP/add.out")
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

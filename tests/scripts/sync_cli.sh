@@ -55,7 +55,9 @@ rc=0
 check "sync reads local.conf values (a bad one is named with its line)" \
     bash -c "test $rc -eq 2 && grep -q 'local.conf:1: idle_seconds must be' '$TMP/e6'"
 
-CDB="$TMP/c.db"
+# shellcheck source=lib/coll_db.sh
+. "$(dirname "$0")/lib/coll_db.sh"
+CDB=$(coll_db_new c)
 "$C" device add kiosk1 --location nazareth --db "$CDB" >"$TMP/add.out"
 TOK=$(awk 'END { print $NF }' "$TMP/add.out")
 "$C" serve --db "$CDB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &

@@ -1,6 +1,10 @@
 /* The collector's database: devices (token hashes), responses (idempotent by UUID, with the
- * collector's own receive time), conflicts and the last heartbeat per device. One handle may be
- * shared by several threads: every function takes the handle's lock. */
+ * collector's own receive time), conflicts and the last heartbeat per device. It is an SQLite
+ * file or a PostgreSQL database (coll_store.h): the same statements and the same schema
+ * migrations serve both. One handle may be shared by several threads: each call takes a
+ * connection from the handle's small pool (one for SQLite) and gives it back. Several
+ * collector processes may share one PostgreSQL database: a response is stored once whichever
+ * of them sees it first (unique id, INSERT ... ON CONFLICT DO NOTHING). */
 #ifndef COLL_DB_H
 #define COLL_DB_H
 
@@ -19,6 +23,7 @@
 #define COLL_LAST_ERROR_MAX       256         /* bytes of a heartbeat's last_error kept, with NUL */
 
 typedef struct coll_db coll_db;
+typedef struct coll_tx coll_tx; /* a write transaction on one of the pool's connections */
 
 /* One response as the collector holds it (strings point into the caller's data). */
 typedef struct {
@@ -37,8 +42,11 @@ typedef struct {
 
 typedef enum { COLL_STORED = 0, COLL_DUPLICATE = 1, COLL_CONFLICT = 2 } coll_put_result;
 
-/* Opens (creating the schema as needed) in WAL mode with synchronous=FULL. */
-int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen);
+/* Opens target, a file path (SQLite in WAL mode with synchronous=FULL) or a postgresql:// URI,
+ * bringing the schema up to date. */
+int coll_db_open(const char *target, coll_db **out, char *err, size_t errlen);
+/* "SQLite" or "PostgreSQL". */
+const char *coll_db_backend(const coll_db *db);
 void coll_db_close(coll_db *db); /* NULL is a no-op */
 
 /* The secret key that opens sealed answers (serve/import --seal-secret-key); copied into the
@@ -71,19 +79,22 @@ int coll_db_device_active(coll_db *db, const char *name, char *err, size_t errle
 int coll_db_auth(coll_db *db, const char *token, char *name, size_t namelen, char *location,
                  size_t loclen, char *err, size_t errlen);
 
-/* Batch transactions: lock + BEGIN IMMEDIATE, then COMMIT (or ROLLBACK) + unlock. Between them
- * only coll_db_put and coll_db_touch may be called, from the same thread. */
-int coll_db_begin(coll_db *db, char *err, size_t errlen);
-int coll_db_commit(coll_db *db, char *err, size_t errlen);
-void coll_db_rollback(coll_db *db);
+/* Batch transactions: a connection from the pool and BEGIN, then COMMIT (or ROLLBACK) and the
+ * connection back. Only coll_db_put and coll_db_touch take the transaction. An error (-1)
+ * means nothing of the transaction was stored: with the database unreachable (restarting,
+ * connection lost) too, so a kiosk is never told a response is held that is not. */
+int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen);
+int coll_db_commit(coll_tx *tx, char *err, size_t errlen);
+void coll_db_rollback(coll_tx *tx);
 
 /* Stores one response for device (inside a batch transaction); -1 on a database error.
  * source is "upload" or "import". A conflict is logged in the conflicts table (at most
  * COLL_CONFLICTS_MAX per device; answers over COLL_CONFLICT_ANSWERS_MAX bytes logged as ""). */
-int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t now_ms,
+int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen);
-/* Records that device was seen now (inside a batch transaction). */
-int coll_db_touch(coll_db *db, const char *device, int64_t now_ms, char *err, size_t errlen);
+/* Records that device was seen now (inside a batch transaction; first, so that batches of one
+ * device on several instances take their turns instead of deadlocking). */
+int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, char *err, size_t errlen);
 
 /* Stores a heartbeat (its own transaction). */
 int coll_db_heartbeat(coll_db *db, const char *device, const char *json, int64_t now_ms,
@@ -106,5 +117,15 @@ typedef struct {
 typedef int (*coll_row_cb)(void *ctx, const coll_row *r);
 int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *ctx, char *err,
                     size_t errlen);
+
+/* Copies everything from one database into another (migrate --from FILE.db --to URI): devices
+ * (with their token hashes and last heartbeat), responses and conflicts, in transactions of at
+ * most COLL_COPY_BATCH responses. What the target holds already is kept, so running it again,
+ * or after it was interrupted, completes the copy without duplicates. Counts what was new. */
+#define COLL_COPY_BATCH 1000
+typedef struct {
+    int64_t devices, responses, conflicts;
+} coll_copy_counts;
+int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, size_t errlen);
 
 #endif

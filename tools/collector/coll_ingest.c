@@ -299,8 +299,14 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
 {
     size_t n = json_array_size(array);
     coll_counts c = {0};
-    if (coll_db_begin(db, err, errlen) != 0)
+    coll_tx *tx;
+    if (coll_db_begin(db, &tx, err, errlen) != 0)
         return -1;
+    /* The device's row first: its batches arriving at several instances take turns. */
+    if (coll_db_touch(tx, device, now_ms, err, errlen) != 0) {
+        coll_db_rollback(tx);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_array_get(array, i);
         coll_item it;
@@ -311,7 +317,7 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
                             why, sizeof why);
         if (pr == -2) {
             free(owned);
-            coll_db_rollback(db);
+            coll_db_rollback(tx);
             wp_errf(err, errlen, "out of memory");
             return -1;
         }
@@ -322,10 +328,10 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
                             "status", "invalid", "code", 400, "error", why);
             c.invalid++;
         } else {
-            int r = coll_db_put(db, device, &it, now_ms, source, err, errlen);
+            int r = coll_db_put(tx, device, &it, now_ms, source, err, errlen);
             free(owned);
             if (r < 0) {
-                coll_db_rollback(db);
+                coll_db_rollback(tx);
                 return -1;
             }
             static const char *const names[] = {"stored", "duplicate", "conflict"};
@@ -349,16 +355,12 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
                 c.conflict++;
         }
         if (!res || json_array_append_new(results, res) != 0) {
-            coll_db_rollback(db);
+            coll_db_rollback(tx);
             wp_errf(err, errlen, "out of memory");
             return -1;
         }
     }
-    if (coll_db_touch(db, device, now_ms, err, errlen) != 0) {
-        coll_db_rollback(db);
-        return -1;
-    }
-    if (coll_db_commit(db, err, errlen) != 0)
+    if (coll_db_commit(tx, err, errlen) != 0)
         return -1;
     counts->stored += c.stored;
     counts->duplicate += c.duplicate;

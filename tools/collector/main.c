@@ -5,6 +5,7 @@
 #include "coll_export.h"
 #include "coll_http.h"
 #include "coll_ingest.h"
+#include "coll_store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@
 
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
-        *device, *seal_key;
+        *device, *seal_key, *from, *to;
     const char *pos[4]; /* positional arguments */
     int npos;
     long delay_ms, idle_timeout, header_timeout;
@@ -42,7 +43,10 @@ static void usage(FILE *f)
         "[--qset SET.json] [-o FILE]\n"
         "  wijkpeil-collector status --db FILE\n"
         "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
-        "[--seal-secret-key NAME.seal.secret]\n",
+        "[--seal-secret-key NAME.seal.secret]\n"
+        "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
+        "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
+        "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...).\n",
         f);
 }
 
@@ -74,6 +78,10 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->device;
         else if (strcmp(k, "--seal-secret-key") == 0)
             slot = &a->seal_key;
+        else if (strcmp(k, "--from") == 0)
+            slot = &a->from;
+        else if (strcmp(k, "--to") == 0)
+            slot = &a->to;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "wijkpeil-collector: %s needs a value\n", k);
@@ -103,7 +111,7 @@ static int parse_args(int argc, char **argv, coll_args *a)
             return -1;
         }
     }
-    if (!a->db) {
+    if (!a->db && !(a->npos && strcmp(a->pos[0], "migrate") == 0)) {
         fprintf(stderr, "wijkpeil-collector: --db FILE is required\n");
         return -1;
     }
@@ -373,6 +381,44 @@ done:
     return rc;
 }
 
+/* Copies an SQLite collector into PostgreSQL (or any --db into another); safe to run again. */
+static int cmd_migrate(const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    if (!a->from || !a->to || a->npos != 1 || a->db) {
+        fprintf(stderr, "usage: wijkpeil-collector migrate --from FILE.db --to postgresql://...\n");
+        return 2;
+    }
+    if (strcmp(a->from, a->to) == 0) {
+        fprintf(stderr, "wijkpeil-collector: --from and --to are the same database\n");
+        return 2;
+    }
+    if (access(a->from, F_OK) != 0 && !coll_store_is_pg(a->from)) {
+        fprintf(stderr, "wijkpeil-collector: %s: %s\n", a->from, strerror(errno));
+        return 1;
+    }
+    coll_db *from = NULL, *to = NULL;
+    coll_copy_counts n;
+    int rc = 1;
+    if (coll_db_open(a->from, &from, err, sizeof err) != 0 ||
+        coll_db_open(a->to, &to, err, sizeof err) != 0 ||
+        coll_db_copy(from, to, &n, err, sizeof err) != 0) {
+        fprintf(stderr,
+                "wijkpeil-collector: migrate: %s (what was copied is kept; run it again "
+                "to complete it)\n",
+                err);
+        goto done;
+    }
+    printf("migrated %s (%s) to %s: %lld devices, %lld responses, %lld conflicts new there\n",
+           a->from, coll_db_backend(from), coll_db_backend(to), (long long)n.devices,
+           (long long)n.responses, (long long)n.conflicts);
+    rc = 0;
+done:
+    coll_db_close(from);
+    coll_db_close(to);
+    return rc;
+}
+
 /* Loads the secret key (mode 0600 required) into db and opens the responses held sealed. */
 static int use_seal_key(coll_db *db, const char *path)
 {
@@ -413,11 +459,13 @@ int main(int argc, char **argv)
     }
     const char *cmd = a.npos ? a.pos[0] : "";
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
-        strcmp(cmd, "status") && strcmp(cmd, "import")) {
+        strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate")) {
         fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
     }
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(&a);
     char err[WP_ERR_LEN];
     coll_db *db = NULL;
     if (coll_db_open(a.db, &db, err, sizeof err) != 0) {
