@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLL_SCHEMA_VERSION 2
+#define COLL_SCHEMA_VERSION 3
 
 struct coll_db {
     sqlite3 *h;
@@ -65,7 +65,8 @@ static int prep(coll_db *db, const char *sql, sqlite3_stmt **st, char *err, size
     return 0;
 }
 
-/* Version 2: answers held sealed until the collector has the secret key. */
+/* Version 2: answers held sealed until the collector has the secret key. Version 3: the question
+ * set's version as the spreadsheet wrote it. */
 static int migrate(coll_db *db, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
@@ -74,12 +75,17 @@ static int migrate(coll_db *db, char *err, size_t errlen)
         sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    if (v >= COLL_SCHEMA_VERSION)
-        return 0;
-    return exec(db,
-                "BEGIN IMMEDIATE; ALTER TABLE responses ADD COLUMN sealed TEXT;"
-                " PRAGMA user_version=2; COMMIT;",
-                err, errlen);
+    if (v < 2 && exec(db,
+                      "BEGIN IMMEDIATE; ALTER TABLE responses ADD COLUMN sealed TEXT;"
+                      " PRAGMA user_version=2; COMMIT;",
+                      err, errlen) != 0)
+        return -1;
+    if (v < 3 && exec(db,
+                      "BEGIN IMMEDIATE; ALTER TABLE responses ADD COLUMN questionset_version_text"
+                      " TEXT; PRAGMA user_version=3; COMMIT;",
+                      err, errlen) != 0)
+        return -1;
+    return 0;
 }
 
 int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen)
@@ -109,7 +115,8 @@ int coll_db_open(const char *path, coll_db **out, char *err, size_t errlen)
         prep(db,
              "INSERT INTO responses(id,device,seq,questionset,questionset_version,language,"
              "started_at_ms,finished_at_ms,duration_ms,status,clock_synced,answers,content_hash,"
-             "received_ms,source,sealed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             "received_ms,source,sealed,questionset_version_text)"
+             " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
              &db->ins, err, errlen) ||
         prep(db,
              "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
@@ -440,6 +447,10 @@ int coll_db_put(coll_db *db, const char *device, const coll_item *it, int64_t no
         sqlite3_bind_text(i, 16, it->sealed, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(i, 16);
+    if (it->questionset_version_text)
+        sqlite3_bind_text(i, 17, it->questionset_version_text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(i, 17);
     s = sqlite3_step(i);
     sqlite3_reset(i);
     if (s != SQLITE_DONE)
@@ -591,7 +602,8 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
             db->h,
             "SELECT r.id, r.device, COALESCE(d.location,''), r.questionset, r.language, r.status,"
             " r.answers, r.source, r.seq, r.questionset_version, r.started_at_ms,"
-            " r.finished_at_ms, r.duration_ms, r.received_ms, r.clock_synced, r.sealed"
+            " r.finished_at_ms, r.duration_ms, r.received_ms, r.clock_synced, r.sealed,"
+            " COALESCE(r.questionset_version_text,'')"
             " FROM responses r"
             " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
             " ORDER BY r.device, r.seq",
@@ -620,6 +632,7 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
             .received_at_ms = sqlite3_column_int64(st, 13),
             .clock_synced = sqlite3_column_int(st, 14),
             .sealed = (const char *)sqlite3_column_text(st, 15),
+            .questionset_version_text = col_text(st, 16),
         };
         if (cb(ctx, &r) != 0)
             break;
