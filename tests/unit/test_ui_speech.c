@@ -336,6 +336,27 @@ static void test_hint_shown(void)
     CHECK(!tree_has("\"hint:"));
 }
 
+/* Opens the UI on qs in the test's window with its strings and speech. Returns ui_open's. */
+static int open_ui(const qset *qs, ui **out, char *err, size_t errlen)
+{
+    char *fonts = test_src("fonts"), *icons = test_src("assets/icons");
+    ui_options o = {.renderer = T.r,
+                    .width = 1920,
+                    .height = 1080,
+                    .px_per_mm = 1920 / 531.0,
+                    .viewing_distance_mm = 600,
+                    .font_dir = fonts,
+                    .icon_dir = icons,
+                    .strings = T.us,
+                    .save = save,
+                    .speech = T.sp};
+    flow_default_options(&o.flow);
+    int rc = ui_open(&o, qs, T.now, out, err, errlen);
+    free(fonts);
+    free(icons);
+    return rc;
+}
+
 /* Issue 12: the demo poll in Tigrinya, which espeak-ng has no voice for, is read from its
  * recorded clips: the question and every answer of the first question come from a clip. */
 static void test_demo_tigrinya_reads_clips(void)
@@ -350,21 +371,9 @@ static void test_demo_tigrinya_reads_clips(void)
         if (!strcmp(qset_language(demo, i), "ti"))
             ti = i;
     CHECK(ti >= 0);
-    char *fonts = test_src("fonts"), *icons = test_src("assets/icons");
-    ui_options o = {.renderer = T.r,
-                    .width = 1920,
-                    .height = 1080,
-                    .px_per_mm = 1920 / 531.0,
-                    .viewing_distance_mm = 600,
-                    .font_dir = fonts,
-                    .icon_dir = icons,
-                    .strings = T.us,
-                    .save = save,
-                    .speech = T.sp};
-    flow_default_options(&o.flow);
     ui *keep = T.u, *u = NULL;
     char err[512] = "";
-    if (ti < 0 || ui_open(&o, demo, T.now, &u, err, sizeof err) != 0) {
+    if (ti < 0 || open_ui(demo, &u, err, sizeof err) != 0) {
         CHECKF(false, "ui_open on the demo: %s", err);
         goto done;
     }
@@ -396,8 +405,6 @@ done:
     T.u = keep;
     ui_close(u);
     qset_free(demo);
-    free(fonts);
-    free(icons);
 }
 
 int main(void)
@@ -427,22 +434,8 @@ int main(void)
         fprintf(stderr, "speech: %s\n", err);
         return 1;
     }
-    char *fonts = test_src("fonts"), *icons = test_src("assets/icons");
-    ui_options o = {.renderer = T.r,
-                    .width = 1920,
-                    .height = 1080,
-                    .px_per_mm = 1920 / 531.0,
-                    .viewing_distance_mm = 600,
-                    .font_dir = fonts,
-                    .icon_dir = icons,
-                    .strings = T.us,
-                    .save = save,
-                    .speech = T.sp};
-    flow_default_options(&o.flow);
     T.now = 1000;
-    CHECK(ui_open(&o, T.qs, T.now, &T.u, err, sizeof err) == 0);
-    free(fonts);
-    free(icons);
+    CHECK(open_ui(T.qs, &T.u, err, sizeof err) == 0);
     RUN(test_hint_shown);
     RUN(test_tap_within_a_frame_while_synthesising);
     RUN(test_reading_follows_and_tap_stops);
