@@ -34,6 +34,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+_Static_assert(STORE_VERSION_TEXT_MAX >= QSET_MAX_VERSION_TEXT,
+               "a stored response must hold any version_text of a set");
+
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
@@ -159,6 +162,8 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
     memset(&r, 0, sizeof r);
     wp_strlcpy(r.questionset, qset_id(fr->qs), sizeof r.questionset);
     r.questionset_version = qset_version(fr->qs);
+    const char *vt = qset_version_text(fr->qs);
+    wp_strlcpy(r.questionset_version_text, vt ? vt : "", sizeof r.questionset_version_text);
     wp_strlcpy(r.language, qset_language(fr->qs, fr->language), sizeof r.language);
     r.started_at_ms = wall_at(a, fr->started_mono_ms);
     r.finished_at_ms = wall_at(a, fr->finished_mono_ms);

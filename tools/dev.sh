@@ -22,7 +22,7 @@ cd "$root"
 packages=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
-  libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev
+  libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev libcmark-dev
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
@@ -30,7 +30,7 @@ packages=(build-essential cmake pkg-config
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
   libsqlite3-dev:arm64 libjansson-dev:arm64 libcurl4-openssl-dev:arm64 libmicrohttpd-dev:arm64
-  libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libpq-dev:arm64)
+  libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libpq-dev:arm64 libcmark-dev:arm64)
 
 install_missing() { # install_missing [PACKAGE...] (default: the build and test packages)
   local missing=() want=("$@")

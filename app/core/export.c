@@ -188,6 +188,9 @@ static int jsonl_row(void *ctx, const store_response *r)
     enc |= json_object_set_new(o, "seq", json_integer(r->seq));
     enc |= json_object_set_new(o, "questionset", json_string(r->questionset));
     enc |= json_object_set_new(o, "questionset_version", json_integer(r->questionset_version));
+    if (r->questionset_version_text[0])
+        enc |= json_object_set_new(o, "questionset_version_text",
+                                   json_string(r->questionset_version_text));
     enc |= json_object_set_new(o, "language", json_string(r->language));
     enc |= json_object_set_new(o, "started_at", json_string(started));
     enc |= json_object_set_new(o, "finished_at", json_string(finished));
@@ -273,6 +276,7 @@ static int csv_row(void *ctx, const store_response *r)
     bad |= csv_field(e, r->questionset, false);
     snprintf(num, sizeof num, "%d", r->questionset_version);
     bad |= csv_field(e, num, false);
+    bad |= csv_field(e, r->questionset_version_text, false);
     bad |= csv_field(e, r->language, false);
     bad |= csv_field(e, started, false);
     bad |= csv_field(e, finished, false);
@@ -318,9 +322,8 @@ static int csv_row(void *ctx, const store_response *r)
 static int csv_header(export_ctx *e)
 {
     static const char *const fixed[] = {
-        "id",       "seq",        "questionset", "questionset_version",
-        "language", "started_at", "finished_at", "duration_ms",
-        "status"};
+        "id",       "seq",        "questionset", "questionset_version", "questionset_version_text",
+        "language", "started_at", "finished_at", "duration_ms",         "status"};
     int bad = 0;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         bad |= csv_field(e, fixed[i], i == 0);

@@ -2,14 +2,16 @@
  * "export to stick" screen.
  *
  * JSON lines: one object per response, keys in this order: id, seq, questionset,
- * questionset_version, language, started_at, finished_at (ISO 8601 UTC), duration_ms, status
+ * questionset_version, questionset_version_text (the set's version as the spreadsheet wrote it;
+ * only when the set has one), language, started_at, finished_at (ISO 8601 UTC), duration_ms, status
  * ("complete" / "abandoned"), clock_synced (true / false), answers (question id -> value, or a
  * list of values for multi; unanswered questions absent). UTF-8, "\n" after each line. A response
  * stored sealed (seal_public_key) has "sealed" (base64, seal.h) in place of "answers", exactly
  * as stored: the kiosk cannot read it, only the collector's secret key opens it.
  *
  * CSV (RFC 4180): UTF-8 without a byte-order mark, CRLF line ends, a header row, then one row per
- * response. Columns: id, seq, questionset, questionset_version, language, started_at,
+ * response. Columns: id, seq, questionset, questionset_version, questionset_version_text (empty
+ * when the set has none), language, started_at,
  * finished_at, duration_ms, status, then one column per question id in the order of first
  * appearance over the exported responses. A multi answer's values are joined with ";"; an
  * unanswered question is an empty cell. A field is quoted ("...", with " doubled) when it holds

@@ -60,13 +60,16 @@ static const char *const migrations[] = {
     /* 2: answers sealed to the central team's key (seal_public_key): then answers is '' and
      * sealed holds the base64 of crypto_box_seal of the answers JSON. */
     "ALTER TABLE responses ADD COLUMN sealed TEXT;",
+    /* 3: the question set's version as written in the spreadsheet (its "version_text", e.g. a
+     * date or "1.2"); NULL when the set has none. */
+    "ALTER TABLE responses ADD COLUMN questionset_version_text TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION must equal the number of migration steps");
 
 #define RESPONSE_COLS                                                                              \
     "seq, id, questionset, questionset_version, language, started_at, finished_at, duration_ms, "  \
-    "status, clock_synced, answers, sent, sent_at, sealed"
+    "status, clock_synced, answers, sent, sent_at, sealed, questionset_version_text"
 
 enum {
     S_BEGIN,
@@ -91,8 +94,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_INSERT] = "INSERT INTO responses(id, questionset, questionset_version, language, "
-                 "started_at, finished_at, duration_ms, status, clock_synced, answers, sealed) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 "started_at, finished_at, duration_ms, status, clock_synced, answers, sealed, "
+                 "questionset_version_text) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_FOREACH_ALL] = "SELECT " RESPONSE_COLS " FROM responses WHERE seq > ?1 "
                       "ORDER BY seq LIMIT ?2",
     [S_FOREACH_PENDING] = "SELECT " RESPONSE_COLS " FROM responses WHERE sent = 0 AND seq > ?1 "
@@ -546,6 +550,10 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
         sqlite3_bind_text(ins, 11, sealed, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(ins, 11);
+    if (r->questionset_version_text[0])
+        sqlite3_bind_text(ins, 12, r->questionset_version_text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(ins, 12);
     rc = sqlite3_step(ins);
     int64_t seq = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(ins);
@@ -594,6 +602,8 @@ static void read_row(sqlite3_stmt *s, store_response *r)
     int sent = sqlite3_column_int(s, 11);
     r->delivery = sent == 1 ? STORE_SENT : sent == 2 ? STORE_CONFLICT : STORE_PENDING;
     r->sent_at_ms = sqlite3_column_int64(s, 12);
+    t = (const char *)sqlite3_column_text(s, 14);
+    wp_strlcpy(r->questionset_version_text, t ? t : "", sizeof r->questionset_version_text);
 }
 
 int store_foreach(store *st, int64_t after_seq, bool only_pending, int64_t limit, store_row_cb cb,

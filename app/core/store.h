@@ -10,6 +10,8 @@
 
 typedef struct store store;
 
+#define STORE_VERSION_TEXT_MAX 64 /* bytes of a version_text (QSET_MAX_VERSION_TEXT) */
+
 typedef enum { STORE_COMPLETE = 0, STORE_ABANDONED = 1 } store_status;
 
 /* Delivery state of a response (sync issue). */
@@ -20,6 +22,8 @@ typedef struct {
     int64_t seq;           /* per-device sequence number; filled by store_add_response */
     char questionset[128]; /* question-set id */
     int questionset_version;
+    char questionset_version_text[STORE_VERSION_TEXT_MAX + 1]; /* the set's version as the
+                                 spreadsheet wrote it ("version_text"); "" when it has none */
     char language[16];      /* language code the response was finished in */
     int64_t started_at_ms;  /* UTC epoch ms */
     int64_t finished_at_ms; /* UTC epoch ms */
@@ -42,7 +46,7 @@ typedef struct {
 
 /* The schema version this program creates and migrates to (PRAGMA user_version). A database
  * with a higher version is refused; a lower one is upgraded step by step on open. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);

@@ -1,5 +1,6 @@
 /* XLSForm CSV (survey, choices, optional settings) to "wijkpeil/1" question-set JSON. */
 #include "xlsform.h"
+#include "md.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -444,6 +445,25 @@ static void lang_cols(conv *cv, const xlsform_csv *t, const char *tname, const c
 
 /* A translated text from columns cols of row r; reports empty cells when required. Returns a
  * new object, or NULL when every cell is empty. */
+/* The text residents see for cell s (row r, column col): Markdown turned into plain text, never
+ * shown raw; what was removed is warned at the cell. NULL when out of memory. */
+static char *plain_text(conv *cv, const xlsform_csv *t, const char *tname, int r, int col,
+                        const char *s)
+{
+    char *plain = NULL, err[WP_ERR_LEN], what[256];
+    unsigned found = 0;
+    if (md_to_plain(s, &plain, &found, err, sizeof err) != 0) {
+        cerr(cv, "%s:%d: column \"%s\": %s", tname, r + 1, xlsform_csv_cell(t, 0, col), err);
+        return strdup("");
+    }
+    if (found) {
+        md_describe(found, what, sizeof what);
+        cwarn(cv, "%s:%d: column \"%s\": Markdown shown as plain text: %s", tname, r + 1,
+              xlsform_csv_cell(t, 0, col), what);
+    }
+    return plain;
+}
+
 static json_t *text_obj(conv *cv, const xlsform_csv *t, const char *tname, int r, const int *cols,
                         const lang_list *langs, const char *prefix, bool required)
 {
@@ -452,13 +472,19 @@ static json_t *text_obj(conv *cv, const xlsform_csv *t, const char *tname, int r
     for (int i = 0; i < langs->n; i++) {
         const char *s = cols[i] >= 0 ? xlsform_csv_cell(t, r, cols[i]) : "";
         if (*s) {
-            size_t chars = qset_text_chars(s);
+            char *plain = plain_text(cv, t, tname, r, cols[i], s);
+            if (!plain) {
+                cerr(cv, "%s:%d: out of memory", tname, r + 1);
+                continue;
+            }
+            size_t chars = qset_text_chars(plain);
             if (chars > QSET_MAX_TEXT_CHARS)
                 cerr(cv,
                      "%s:%d: column \"%s\": too long for one screen (%zu characters, at most "
                      "%d)",
                      tname, r + 1, xlsform_csv_cell(t, 0, cols[i]), chars, QSET_MAX_TEXT_CHARS);
-            json_object_set_new(o, langs->code[i], json_string(s));
+            json_object_set_new(o, langs->code[i], json_string(plain));
+            free(plain);
             filled++;
         }
     }

@@ -26,6 +26,7 @@
  *   form_title (else the file name made readable, never the id), version (a whole number, or any
  *   text kept as version_text with a derived whole number), default_language, and translated
  *   title::LANG, welcome::LANG, thanks::LANG.
+ * Markdown in any text cell is turned into plain text (md.h, libcmark) and warned at its cell.
  * The set's languages are the label languages of the survey in column order (default_language
  * first); a language column left empty in every row is dropped.
  * Every message names the file, the spreadsheet row (1 = the header row, as LibreOffice numbers

@@ -476,8 +476,6 @@ static void check_words(checker *c, const cwidget *w, ui_text *text, int avail_w
  * apparent size (mean of its body and tall letter) is more than 10% under Latin's. */
 static void check_scripts(checker *c, const cwidget *w, ui_text *text)
 {
-    static const char *const names[UI_SCRIPT_COUNT] = {"Latin", "Arabic"};
-    static const char *const tall_names[UI_SCRIPT_COUNT] = {"capital", "alef"};
     unsigned mask = ui_text_scripts_in(w->label);
     ui_text_letters lat;
     if (ui_text_letters_at(text, UI_SCRIPT_LATIN, w->bold, &lat) != 0)
@@ -490,8 +488,9 @@ static void check_scripts(checker *c, const cwidget *w, ui_text *text)
         double tall = mmv(c, w->px) * l.tall_em;
         double want_cap = c->large ? UI_CHECK_CAP_LARGE_MM : UI_CHECK_CAP_MM;
         if (tall < want_cap)
-            finding(c, w->id, "%s height %.2f mm (%d px) is under %.1f mm%s", tall_names[s], tall,
-                    w->px, want_cap, c->large ? " (large-text mode)" : "");
+            finding(c, w->id, "%s height %.2f mm (%d px) is under %.1f mm%s",
+                    ui_text_script_name((ui_script)s, true), tall, w->px, want_cap,
+                    c->large ? " (large-text mode)" : "");
         double app = mmv(c, w->px) * (l.body_em + l.tall_em) / 2;
         double r = app / lat_mm;
         keep_min(&c->rep->st.min_script_ratio, r);
@@ -499,7 +498,7 @@ static void check_scripts(checker *c, const cwidget *w, ui_text *text)
             finding(c, w->id,
                     "%s letters look %.0f%% smaller than Latin at the same size (apparent height "
                     "%.2f mm against %.2f mm, %d px)",
-                    names[s], 100.0 * (1 - r), app, lat_mm, w->px);
+                    ui_text_script_name((ui_script)s, false), 100.0 * (1 - r), app, lat_mm, w->px);
     }
 }
 

@@ -22,39 +22,73 @@
 #define ENTRY_OVERHEAD      256  /* bytes charged per cache entry besides its pixels */
 
 enum {
-    FACE_LATIN = UI_SCRIPT_LATIN,
-    FACE_ARABIC = UI_SCRIPT_ARABIC,
-    FACE_UNDECIDED = UI_SCRIPT_COUNT
+    FACE_LATIN = UI_SCRIPT_LATIN, /* the default face: letters no other row covers */
+    FACE_UNDECIDED = UI_SCRIPT_COUNT,
+    NFONTS = UI_SCRIPT_COUNT * 2 /* regular and bold of every script */
 };
 enum { KIND_MEASURE = 1, KIND_DRAW = 2 };
 
 #define METRIC_PX 1000 /* size the reference letters are measured at (1 px = 1/1000 em) */
 
-/* The scripts, one row each, indexed by face (= ui_script). Each script is drawn in its own
- * font, scaled so that its apparent letter size matches Latin: the apparent size of a script is
- * the mean ink height of its body letter (Latin x, Arabic sad: the font's own x-height) and its
+#define SCRIPT_MAX_RANGES 6 /* code point ranges in one script row */
+
+/* The scripts, one row each, indexed by face (= ui_script): a new script is one row here (and
+ * its name in ui_script) plus its two font files in fonts/. Each script is drawn in its own
+ * font, scaled so that its apparent letter size matches Latin and its tall letter reaches
+ * Latin's capital height, whichever needs the larger size: the apparent size of a script is the
+ * mean ink height of its body letter (Latin x, Arabic sad: the font's own x-height) and its
  * tall letter (Latin H, Arabic alef), because running text mixes both. Measured at open from
  * the fonts (ui_text_open); Noto Sans Regular gives x 536 + H 714, Noto Sans Arabic Regular sad
  * 374 + alef 714 per 1000 em, so Arabic is drawn 625 / 544 = 1.149 times larger (bold: 630 / 586
- * = 1.075). Alef then reaches about Latin ascender height, as bilingual type usually does. */
+ * = 1.075). Alef then reaches about Latin ascender height, as bilingual type usually does.
+ * Ethiopic has no x-height: its syllables stand as tall as capitals, so they are sized to Latin's
+ * capital height (the second rule). Letters of no row's ranges are Latin's (Noto Sans). */
 typedef struct {
-    const char *script;   /* ISO 15924 code for HarfBuzz */
-    const char *files[2]; /* regular, bold */
-    bool rtl;             /* written right to left: neutrals in an RTL paragraph prefer it */
-    uint32_t body, tall;  /* reference letters */
+    const char *name;      /* for messages: "Arabic" */
+    const char *tall_name; /* the tall reference letter, for messages: "alef" */
+    const char *script;    /* ISO 15924 code for HarfBuzz */
+    const char *files[2];  /* regular, bold */
+    bool rtl;              /* written right to left: neutrals in an RTL paragraph prefer it */
+    uint32_t body, tall;   /* reference letters */
+    uint32_t ranges[SCRIPT_MAX_RANGES][2]; /* the code points it draws (first, last); 0,0 ends */
 } script_row;
 
 static const script_row script_table[UI_SCRIPT_COUNT] = {
-    [UI_SCRIPT_LATIN] = {"Latn", {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"}, false, 'x', 'H'},
-    [UI_SCRIPT_ARABIC] =
-        {"Arab", {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"}, true, 0x0635, 0x0627},
+    [UI_SCRIPT_LATIN] = {"Latin",
+                         "capital",
+                         "Latn",
+                         {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"},
+                         false,
+                         'x',
+                         'H',
+                         {{0, 0}}},
+    [UI_SCRIPT_ARABIC] = {"Arabic",
+                          "alef",
+                          "Arab",
+                          {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"},
+                          true,
+                          0x0635,
+                          0x0627,
+                          {{0x0600, 0x06FF},
+                           {0x0750, 0x077F},
+                           {0x0870, 0x08FF},
+                           {0xFB50, 0xFDFF},
+                           {0xFE70, 0xFEFE}}},
+    [UI_SCRIPT_ETHIOPIC] = {"Ethiopic",
+                            "tall letter",
+                            "Ethi",
+                            {"NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"},
+                            false,
+                            0x1200, /* ሀ ha */
+                            0x1208, /* ለ le */
+                            {{0x1200, 0x139F}, {0x2D80, 0x2DDF}, {0xAB00, 0xAB2F}}},
 };
 
 typedef struct {
-    int px;                 /* 0 = free slot */
-    unsigned long last_use; /* for LRU eviction of sizes */
-    TTF_Font *f[4];         /* opened on demand, indexed by face * 2 + bold */
-    int asc[4], below[4];   /* line metrics of each font at the nominal px (see line_metrics) */
+    int px;                         /* 0 = free slot */
+    unsigned long last_use;         /* for LRU eviction of sizes */
+    TTF_Font *f[NFONTS];            /* opened on demand, indexed by face * 2 + bold */
+    int asc[NFONTS], below[NFONTS]; /* line metrics of each font at the nominal px */
 } size_slot;
 
 typedef struct {
@@ -79,12 +113,12 @@ typedef struct entry {
 
 struct ui_text {
     SDL_Renderer *r;
-    int max_tex_w; /* renderer limit, 0 = none */
-    void *data[4]; /* font files in memory */
-    size_t len[4];
-    TTF_Font *probe[4];
-    ui_text_letters letters[4]; /* measured reference letters, indexed like probe */
-    double factor[4];           /* size factor of each face and weight against Latin */
+    int max_tex_w;      /* renderer limit, 0 = none */
+    void *data[NFONTS]; /* font files in memory */
+    size_t len[NFONTS];
+    TTF_Font *probe[NFONTS];
+    ui_text_letters letters[NFONTS]; /* measured reference letters, indexed like probe */
+    double factor[NFONTS];           /* size factor of each face and weight against Latin */
     size_slot sizes[UI_TEXT_MAX_SIZES];
     unsigned long tick;
     entry *buckets[CACHE_BUCKETS];
@@ -174,11 +208,16 @@ static size_t capped_len(const char *utf8)
 
 /* ---------- character classes ---------- */
 
-static bool is_arabic_cp(uint32_t c)
+/* The script whose row's ranges hold c, or FACE_UNDECIDED. */
+static int script_of(uint32_t c)
 {
-    return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
-           (c >= 0x0870 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
-           (c >= 0xFE70 && c <= 0xFEFF && c != 0xFEFF);
+    for (int s = 0; s < UI_SCRIPT_COUNT; s++) {
+        const script_row *row = &script_table[s];
+        for (int k = 0; k < SCRIPT_MAX_RANGES && row->ranges[k][1] != 0; k++)
+            if (c >= row->ranges[k][0] && c <= row->ranges[k][1])
+                return s;
+    }
+    return FACE_UNDECIDED;
 }
 
 static bool is_cyrillic_cp(uint32_t c)
@@ -218,7 +257,7 @@ static int scaled_px(const ui_text *t, int idx, int px)
     return s < MIN_PX ? MIN_PX : s;
 }
 
-/* The font of face (FACE_LATIN/FACE_ARABIC) and weight at px, opened on demand. */
+/* The font of face (a ui_script) and weight at px, opened on demand. */
 static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
 {
     int idx = face * 2 + (bold ? 1 : 0);
@@ -232,7 +271,7 @@ static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
     }
     if (!slot) {
         slot = lru;
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NFONTS; k++) {
             if (slot->f[k])
                 TTF_CloseFont(slot->f[k]);
             slot->f[k] = NULL;
@@ -259,26 +298,30 @@ static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
     return slot->f[idx];
 }
 
-/* Ascent and line height of text at px: Latin's, or with Arabic in it the larger of both
- * fonts' ascents and depths. Taken from the fonts at the nominal px, not the scaled one: Noto
- * Sans Arabic's line box (1.374 em up, 0.738 em down) is far larger than its letters need, and
- * the letters scaled by 1.149 still fit (fully vowelled words measure at most 1.11 em up and
- * 0.46 em down, 1.27 and 0.53 em scaled), so Arabic lines stay as tall as before. */
-static int line_metrics(ui_text *t, int px, bool bold, bool arabic, int *ascent, int *line_h)
+/* Ascent and line height of text at px: Latin's, and the larger ascents and depths of the other
+ * scripts in faces (a mask of 1 << face). Taken from the fonts at the nominal px, not the
+ * scaled one: Noto Sans Arabic's line box (1.374 em up, 0.738 em down) is far larger than its
+ * letters need, and the letters scaled by 1.149 still fit (fully vowelled words measure at most
+ * 1.11 em up and 0.46 em down, 1.27 and 0.53 em scaled), so Arabic lines stay as tall as
+ * before. */
+static int line_metrics(ui_text *t, int px, bool bold, unsigned faces, int *ascent, int *line_h)
 {
-    int idx[2] = {FACE_LATIN * 2 + (bold ? 1 : 0), FACE_ARABIC * 2 + (bold ? 1 : 0)};
     int asc = 0, below = 0;
-    for (int k = 0; k < (arabic ? 2 : 1); k++) {
-        if (!get_font(t, px, k == 0 ? FACE_LATIN : FACE_ARABIC, bold))
+    faces |= 1u << FACE_LATIN;
+    for (int face = 0; face < UI_SCRIPT_COUNT; face++) {
+        if (!(faces & (1u << face)))
+            continue;
+        int idx = face * 2 + (bold ? 1 : 0);
+        if (!get_font(t, px, face, bold))
             return -1;
         const size_slot *slot = NULL;
         for (int i = 0; i < UI_TEXT_MAX_SIZES && !slot; i++)
             if (t->sizes[i].px == px)
                 slot = &t->sizes[i];
-        if (slot->asc[idx[k]] > asc)
-            asc = slot->asc[idx[k]];
-        if (slot->below[idx[k]] > below)
-            below = slot->below[idx[k]];
+        if (slot->asc[idx] > asc)
+            asc = slot->asc[idx];
+        if (slot->below[idx] > below)
+            below = slot->below[idx];
     }
     *ascent = asc;
     *line_h = asc + below;
@@ -310,11 +353,11 @@ typedef struct {
     ui_text *t;
     int px;
     bool bold, rtl;
-    TTF_Font *font[2];
-    uint32_t *cp; /* whole text, decoded */
+    TTF_Font *font[UI_SCRIPT_COUNT]; /* of the faces in use, else NULL */
+    uint32_t *cp;                    /* whole text, decoded */
     uint8_t *face;
     int n;
-    bool any_arabic;
+    unsigned faces; /* the faces drawing visible characters, 1 << face */
     lline *lines;
     int nlines;
     lrun *runs;
@@ -465,24 +508,28 @@ static int add_line(layout *L, int start, int len)
     return 0;
 }
 
-/* Chooses the font of every code point: Arabic script -> Noto Sans Arabic, other letters ->
- * Noto Sans; digits, punctuation and spaces follow the neighbouring letter's font when that
- * font has them. */
+/* The first face after `not` that has c, else `not`. */
+static int other_face(ui_text *t, int not, bool bold, uint32_t c)
+{
+    for (int f = 0; f < UI_SCRIPT_COUNT; f++)
+        if (f != not &&provides(t, f, bold, c))
+            return f;
+    return not ;
+}
+
+/* Chooses the font of every code point: a letter in a script row's ranges -> that row's font,
+ * other letters -> Noto Sans (each falling back to a font that has it); digits, punctuation
+ * and spaces follow the neighbouring letter's font when that font has them. */
 static void assign_faces(layout *L)
 {
     ui_text *t = L->t;
     for (int i = 0; i < L->n; i++) {
         uint32_t c = L->cp[i];
-        int f = FACE_UNDECIDED;
-        if (is_arabic_cp(c)) {
-            f = FACE_ARABIC;
-            if (!provides(t, FACE_ARABIC, L->bold, c) && provides(t, FACE_LATIN, L->bold, c))
-                f = FACE_LATIN;
-        } else if (FRIBIDI_IS_LETTER(fribidi_get_bidi_type(c))) {
+        int f = script_of(c);
+        if (f == FACE_UNDECIDED && FRIBIDI_IS_LETTER(fribidi_get_bidi_type(c)))
             f = FACE_LATIN;
-            if (!provides(t, FACE_LATIN, L->bold, c) && provides(t, FACE_ARABIC, L->bold, c))
-                f = FACE_ARABIC;
-        }
+        if (f != FACE_UNDECIDED && !provides(t, f, L->bold, c))
+            f = other_face(t, f, L->bold, c);
         L->face[i] = (uint8_t)f;
     }
     for (int i = 0; i < L->n; i++) {
@@ -502,27 +549,26 @@ static void assign_faces(layout *L)
                 break;
             }
         }
-        int f;
+        int f = FACE_UNDECIDED;
         if (before >= 0 && provides(t, before, L->bold, c))
             f = before;
         else if (after >= 0 && provides(t, after, L->bold, c))
             f = after;
-        else if (L->rtl && script_table[FACE_ARABIC].rtl && provides(t, FACE_ARABIC, L->bold, c) &&
-                 !provides(t, FACE_LATIN, L->bold, c))
-            f = FACE_ARABIC;
-        else if (provides(t, FACE_LATIN, L->bold, c))
-            f = FACE_LATIN;
-        else if (provides(t, FACE_ARABIC, L->bold, c))
-            f = FACE_ARABIC;
-        else
+        else if (L->rtl && !provides(t, FACE_LATIN, L->bold, c))
+            for (int s = 0; s < UI_SCRIPT_COUNT && f == FACE_UNDECIDED; s++)
+                if (script_table[s].rtl && provides(t, s, L->bold, c))
+                    f = s;
+        if (f == FACE_UNDECIDED)
+            f = other_face(t, FACE_UNDECIDED, L->bold, c);
+        if (f == FACE_UNDECIDED)
             f = FACE_LATIN;
         /* Mark as resolved-from-neighbour so later neutrals look at letters only. */
         L->face[i] = (uint8_t)(f | 0x80);
     }
     for (int i = 0; i < L->n; i++) {
         L->face[i] &= 0x7F;
-        if (L->face[i] == FACE_ARABIC && L->cp[i] != '\n' && L->cp[i] != ' ')
-            L->any_arabic = true;
+        if (L->cp[i] != '\n' && L->cp[i] != ' ')
+            L->faces |= 1u << L->face[i];
     }
 }
 
@@ -630,11 +676,15 @@ static int layout_text(ui_text *t, const char *utf8, const ui_text_style *st, in
         L->cp[L->n++] = c;
     }
     assign_faces(L);
-    L->font[FACE_LATIN] = get_font(t, L->px, FACE_LATIN, L->bold);
-    L->font[FACE_ARABIC] = get_font(t, L->px, FACE_ARABIC, L->bold);
-    if (!L->font[FACE_LATIN] || !L->font[FACE_ARABIC])
-        goto fail;
-    if (line_metrics(t, L->px, L->bold, L->any_arabic, &L->ascent, &L->line_h) != 0)
+    /* Spaces and line ends keep the face of their neighbours: open every face a character
+     * was given, not only those in L->faces. */
+    unsigned used = 1u << FACE_LATIN;
+    for (int k = 0; k < L->n; k++)
+        used |= 1u << L->face[k];
+    for (int face = 0; face < UI_SCRIPT_COUNT; face++)
+        if ((used & (1u << face)) && !(L->font[face] = get_font(t, L->px, face, L->bold)))
+            goto fail;
+    if (line_metrics(t, L->px, L->bold, L->faces, &L->ascent, &L->line_h) != 0)
         goto fail;
     if (L->n == 0)
         return 0;
@@ -947,9 +997,13 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
     SDL_RendererInfo info;
     if (SDL_GetRendererInfo(r, &info) == 0)
         t->max_tex_w = info.max_texture_width;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NFONTS; i++) {
         char path[4096];
         char ferr[WP_ERR_LEN];
+        if (!script_table[i / 2].files[i % 2]) {
+            wp_errf(err, errlen, "script %d has no row in the script table of ui_text.c", i / 2);
+            goto fail;
+        }
         int n = snprintf(path, sizeof path, "%s/%s", font_dir, script_table[i / 2].files[i % 2]);
         if (n < 0 || (size_t)n >= sizeof path) {
             wp_errf(err, errlen, "font folder path too long: %s", font_dir);
@@ -976,9 +1030,11 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
             goto fail;
         }
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NFONTS; i++) {
         const ui_text_letters *own = &t->letters[i], *lat = &t->letters[FACE_LATIN * 2 + i % 2];
-        t->factor[i] = (lat->body_em + lat->tall_em) / (own->body_em + own->tall_em);
+        double apparent = (lat->body_em + lat->tall_em) / (own->body_em + own->tall_em);
+        double tall = lat->tall_em / own->tall_em;
+        t->factor[i] = i / 2 == FACE_LATIN ? 1.0 : apparent > tall ? apparent : tall;
     }
     *out = t;
     return 0;
@@ -1005,12 +1061,12 @@ void ui_text_close(ui_text *t)
         return;
     ui_text_flush(t);
     for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NFONTS; k++) {
             if (t->sizes[i].f[k])
                 TTF_CloseFont(t->sizes[i].f[k]);
         }
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NFONTS; i++) {
         if (t->probe[i])
             TTF_CloseFont(t->probe[i]);
         if (t->data[i])
@@ -1137,7 +1193,7 @@ int ui_text_line_height(ui_text *t, int px)
     if (!t)
         return 0;
     int asc, h;
-    if (line_metrics(t, clamp_px(px), false, true, &asc, &h) != 0)
+    if (line_metrics(t, clamp_px(px), false, (1u << UI_SCRIPT_COUNT) - 1, &asc, &h) != 0)
         return clamp_px(px) * 2;
     return h;
 }
@@ -1157,7 +1213,7 @@ int ui_text_missing(ui_text *t, const char *utf8, bool bold, uint32_t *first)
         bool ok = utf8_next(s, n, &i, &c);
         if (ok && is_invisible(c))
             continue;
-        if (!ok || (!provides(t, FACE_LATIN, bold, c) && !provides(t, FACE_ARABIC, bold, c))) {
+        if (!ok || other_face(t, FACE_UNDECIDED, bold, c) == FACE_UNDECIDED) {
             if (missing == 0 && first)
                 *first = c;
             missing++;
@@ -1197,7 +1253,8 @@ int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, in
             o->x = r->x;
             o->w = r->w;
             o->rtl = (r->level & 1) != 0;
-            o->arabic_font = r->face == FACE_ARABIC;
+            o->arabic_font = r->face == UI_SCRIPT_ARABIC;
+            o->script = (ui_script)r->face;
         }
     }
     layout_free(&L);
@@ -1211,8 +1268,9 @@ unsigned ui_text_scripts_in(const char *utf8)
     while (i < n) {
         uint32_t c;
         utf8_next((const unsigned char *)utf8, n, &i, &c);
-        if (is_arabic_cp(c))
-            mask |= 1u << UI_SCRIPT_ARABIC;
+        int s = script_of(c);
+        if (s != FACE_UNDECIDED)
+            mask |= 1u << s;
         else if (FRIBIDI_IS_LETTER(fribidi_get_bidi_type(c)))
             mask |= 1u << UI_SCRIPT_LATIN;
     }
@@ -1238,7 +1296,7 @@ void ui_text_set_size_factor(ui_text *t, ui_script s, double factor)
     t->factor[s * 2] = t->factor[s * 2 + 1] = factor;
     ui_text_flush(t);
     for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NFONTS; k++) {
             if (t->sizes[i].f[k])
                 TTF_CloseFont(t->sizes[i].f[k]);
             t->sizes[i].f[k] = NULL;
@@ -1266,4 +1324,11 @@ void ui_text_set_cache_limits(ui_text *t, size_t max_items, size_t max_bytes)
     if (max_bytes)
         t->max_bytes = max_bytes;
     cache_trim(t, NULL);
+}
+
+const char *ui_text_script_name(ui_script s, bool tall_letter)
+{
+    if (s < 0 || s >= UI_SCRIPT_COUNT)
+        return "?";
+    return tall_letter ? script_table[s].tall_name : script_table[s].name;
 }

@@ -1,7 +1,7 @@
-/* Text on screen: fonts (Noto Sans + Noto Sans Arabic from fonts/), our own line breaking,
- * bidi with GNU FriBidi (runs placed in visual order, each shaped by SDL_ttf/HarfBuzz with its
- * own direction and script), per-code-point font fallback, and a cache of rendered lines as
- * textures so redrawing an unchanged screen never rasterises text again. */
+/* Text on screen: fonts (Noto Sans, Noto Sans Arabic, Noto Sans Ethiopic from fonts/), our own line
+ * breaking, bidi with GNU FriBidi (runs placed in visual order, each shaped by SDL_ttf/HarfBuzz
+ * with its own direction and script), per-code-point font fallback, and a cache of rendered lines
+ * as textures so redrawing an unchanged screen never rasterises text again. */
 #ifndef WP_UI_TEXT_H
 #define WP_UI_TEXT_H
 
@@ -12,8 +12,13 @@
 
 typedef struct ui_text ui_text;
 
-/* The scripts the text module draws, each in its own font (the script table in ui_text.c). */
-typedef enum { UI_SCRIPT_LATIN, UI_SCRIPT_ARABIC, UI_SCRIPT_COUNT } ui_script;
+/* The scripts the text module draws, each in its own font: one row each in the script table in
+ * ui_text.c (fonts, HarfBuzz script tag, direction, code point ranges, reference letters). */
+typedef enum { UI_SCRIPT_LATIN, UI_SCRIPT_ARABIC, UI_SCRIPT_ETHIOPIC, UI_SCRIPT_COUNT } ui_script;
+
+/* The script's name for messages ("Arabic"), or with tall_letter its tall reference letter's
+ * ("alef"). */
+const char *ui_text_script_name(ui_script s, bool tall_letter);
 
 typedef enum {
     UI_ALIGN_START, /* left for LTR paragraphs, right for RTL */
@@ -67,7 +72,8 @@ typedef struct {
     int line;                        /* line index in the block, from 0 */
     int x, w;                        /* left edge and width within the line, before alignment */
     bool rtl;                        /* shaped right-to-left (odd bidi level) */
-    bool arabic_font;                /* drawn with Noto Sans Arabic (else Noto Sans) */
+    bool arabic_font;                /* drawn with Noto Sans Arabic */
+    ui_script script;                /* the script row whose font draws it */
 } ui_text_run;
 
 /* Lays utf8 out as ui_text_measure does and stores its visual runs, line by line and left to
@@ -75,8 +81,8 @@ typedef struct {
 int ui_text_debug_runs(ui_text *t, const char *utf8, const ui_text_style *st, int max_w,
                        ui_text_run *out, int max_out);
 
-/* The scripts whose letters utf8 contains, as a mask of 1 << ui_script (letters that are not
- * Arabic count as Latin: Noto Sans draws them; digits and punctuation count as none). */
+/* The scripts whose letters utf8 contains, as a mask of 1 << ui_script (letters in no script
+ * row's ranges count as Latin: Noto Sans draws them; digits and punctuation count as none). */
 unsigned ui_text_scripts_in(const char *utf8);
 
 /* A script's reference letters as drawn at a nominal size of 1 px (multiply by px): ink height

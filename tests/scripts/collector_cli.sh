@@ -270,6 +270,42 @@ if "$C" import "$TMP/stick.jsonl" --device nobody --db "$DB" 2>/dev/null; then b
 "$C" status --db "$DB" >"$TMP/status2.out"
 check "gaps from sequence numbers (1,2,5: 3 and 4 missing)" grep -q 'kiosk1.*received 3, .*gaps 2' "$TMP/status2.out"
 
+# --- the version as the spreadsheet wrote it (issue 12) -----------------------------------------
+# A database from before it (schema 2: the column dropped again) is upgraded on open; the text
+# is kept and exported; one over 64 bytes is refused by number.
+DB3="$TMP/c3.db"
+"$C" device add kiosk4 --location y --db "$DB3" >/dev/null
+sqlite3 "$DB3" "ALTER TABLE responses DROP COLUMN questionset_version_text; PRAGMA user_version=2;"
+python3 - "$TMP/vt.jsonl" <<'PY'
+import json, sys
+def item(i, vt):
+    o = {"id": "%08x-5555-4555-8555-555555555555" % i, "seq": i + 1, "questionset": "q",
+         "questionset_version": 12716063, "language": "ti", "started_at": "2027-03-01T09:15:02Z",
+         "finished_at": "2027-03-01T09:17:40Z", "duration_ms": 1, "status": "complete",
+         "answers": {"a": "1"}}
+    if vt is not None:
+        o["questionset_version_text"] = vt
+    return json.dumps(o, ensure_ascii=False)
+open(sys.argv[1], "w").write("\n".join([item(0, "2024-03-05 14:22:10"), item(1, None),
+                                       item(2, "v" * 65)]) + "\n")
+PY
+"$C" import "$TMP/vt.jsonl" --device kiosk4 --db "$DB3" >"$TMP/vt.out" 2>"$TMP/vt.err" || true
+check "version_text: 2 new, the over-long one invalid by line" \
+    bash -c "grep -q '2 new, 0 already held, 0 conflicting, 1 invalid' '$TMP/vt.out' &&
+             grep -q 'line 3: invalid: .questionset_version_text' '$TMP/vt.err'"
+check "version_text: schema upgraded to 3" test "$(sqlite3 "$DB3" 'PRAGMA user_version')" = 3
+"$C" export --db "$DB3" -o "$TMP/vt.csv" 2>/dev/null
+"$C" export --db "$DB3" --format jsonl -o "$TMP/vt-out.jsonl" 2>/dev/null
+check "version_text: exported as held (csv column, jsonl key only when given)" \
+    python3 - "$TMP/vt.csv" "$TMP/vt-out.jsonl" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert [r["questionset_version_text"] for r in rows] == ["2024-03-05 14:22:10", ""], rows
+lines = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert lines[0]["questionset_version_text"] == "2024-03-05 14:22:10", lines[0]
+assert "questionset_version_text" not in lines[1], lines[1]
+PY
+
 # --- hostile content (a separate database, filled by import) ---------------------------------
 DB2=$(coll_db_new c2)
 "$C" device add kiosk3 --location x --db "$DB2" >/dev/null

@@ -29,8 +29,10 @@ for f in ./usr/bin/wijkpeil ./usr/bin/wijkpeil-qset ./usr/bin/wijkpeil-sync ./et
   ./lib/udev/rules.d/99-wijkpeil-usb.rules ./lib/udev/rules.d/98-wijkpeil-backlight.rules \
   ./lib/systemd/system/wijkpeil-eject@.path \
   ./lib/systemd/system/wijkpeil-eject@.service ./usr/share/wijkpeil/fonts/NotoSans-Regular.ttf \
+  ./usr/share/wijkpeil/fonts/NotoSansEthiopic-Regular.ttf ./usr/share/wijkpeil/fonts/NotoSansEthiopic-Bold.ttf \
   ./usr/share/wijkpeil/fonts/OFL.txt ./usr/share/wijkpeil/assets/ui-strings.json \
-  ./usr/share/wijkpeil/assets/demo/nazareth-pottenberg.json; do
+  ./usr/share/wijkpeil/assets/demo/nazareth-pottenberg.json \
+  ./usr/share/wijkpeil/assets/demo/clips/ti-title.wav; do
   check "kiosk package holds $f" grep -qx "$f" "$tmp/kiosk.list"
 done
 check "the collector is not in the kiosk package" bash -c "! grep -q wijkpeil-collector '$tmp/kiosk.list'"

@@ -40,6 +40,7 @@ cmp -s staff.secret secret.before || bad "keygen overwrote an existing key"
 expect 0 "$Q" keygen -o other
 
 cp "$WIJKPEIL_SRC/assets/demo/nazareth-pottenberg.json" set.json
+cp -r "$WIJKPEIL_SRC/assets/demo/clips" clips # its Tigrinya clips, listed in its "files"
 expect 1 "$Q" verify set.json --key staff.public
 says "not signed"
 expect 0 "$Q" sign set.json --key staff.secret
@@ -70,9 +71,13 @@ expect 2 "$Q" verify set.json
 
 # Clips and per-set icons: sign lists them with their SHA-256 inside the set, verify checks
 # them; a set without files is signed byte for byte as before.
-cp signed.json plain.json
+cp "$WIJKPEIL_SRC/tests/qsets/valid-somali.json" plain.json
+cp plain.json plain.orig
 expect 0 "$Q" sign plain.json --key staff.secret
-cmp -s plain.json signed.json || bad "sign changed a set that uses no files"
+cmp -s plain.json plain.orig || bad "sign changed a set that uses no files"
+cp signed.json listed.json
+expect 0 "$Q" sign signed.json --key staff.secret
+cmp -s signed.json listed.json || bad "signing the demo again changed its up-to-date files list"
 mkdir -p media/clips media/icons
 cp "$WIJKPEIL_SRC/tests/qsets/clips/q1-nl.wav" media/clips/nl-q1.wav
 printf '\x89PNG money' >media/icons/money.png

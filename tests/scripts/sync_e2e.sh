@@ -11,7 +11,6 @@ set -euo pipefail
 export SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}"
 K="$WIJKPEIL"
 C="$WIJKPEIL_COLLECTOR"
-POLL="$WIJKPEIL_SRC/assets/demo/nazareth-pottenberg.json"
 TMP=$(mktemp -d)
 SRV=""
 cleanup() {
@@ -30,6 +29,18 @@ check() {
     shift
     if "$@"; then pass=$((pass + 1)); else bad "$what"; fi
 }
+
+# The demo poll with the version as a spreadsheet wrote it (issue 12): recorded with each
+# response, sent, held and exported by the collector.
+mkdir "$TMP/demo"
+cp -r "$WIJKPEIL_SRC/assets/demo/." "$TMP/demo/"
+POLL="$TMP/demo/nazareth-pottenberg.json"
+python3 - "$POLL" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8"))
+s["version_text"] = "voorjaar 2027, versie 1"
+json.dump(s, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
 
 # --- residents ----------------------------------------------------------------------------
 langs=(nl en ar tr pl uk)
@@ -107,15 +118,21 @@ assert len(ids) == len(set(ids)) == len(kiosk) == 13, (len(ids), len(set(ids)), 
 byid = {c["id"]: c for c in central}
 for k in kiosk:
     c = byid[k["id"]]
-    for f in ("seq", "questionset", "questionset_version", "language", "started_at",
-              "finished_at", "duration_ms", "status", "answers"):
+    for f in ("seq", "questionset", "questionset_version", "questionset_version_text",
+              "language", "started_at", "finished_at", "duration_ms", "status", "answers"):
         assert c[f] == k[f], (f, c[f], k[f])
+    assert k["questionset_version_text"] == "voorjaar 2027, versie 1", k
     assert c["device"] == "kiosk1" and c["location"] == "nazareth" and c["received_at"]
 assert sum(1 for c in central if c["status"] == "abandoned") == 1
 assert {c["language"] for c in central} == {"nl", "en", "ar", "tr", "pl", "uk"}
 PY
 "$C" export --db "$CDB" -o "$TMP/central.csv" 2>/dev/null
 check "csv: 13 rows" test "$(wc -l <"$TMP/central.csv")" -eq 14
+check "csv: the version as written, in its own column" python3 - "$TMP/central.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert rows and all(r["questionset_version_text"] == "voorjaar 2027, versie 1" for r in rows), rows[:1]
+PY
 "$C" status --db "$CDB" >"$TMP/status.out"
 check "status: received 13, pending 0, gaps 0" grep -q 'kiosk1 (nazareth): last seen .*received 13, pending 0, gaps 0' "$TMP/status.out"
 

@@ -31,6 +31,7 @@ static void add(fixture *f, const char *lang, store_status status, bool synced, 
     memset(&r, 0, sizeof r);
     wp_strlcpy(r.questionset, "nazareth-2027-voorjaar", sizeof r.questionset);
     r.questionset_version = 2;
+    wp_strlcpy(r.questionset_version_text, "2027 voorjaar, v2", sizeof r.questionset_version_text);
     wp_strlcpy(r.language, lang, sizeof r.language);
     r.started_at_ms = T0 + f->n * 1000LL;
     r.finished_at_ms = T0 + f->n * 1000LL + 61500;
@@ -100,10 +101,18 @@ static void test_jsonl(void)
     CHECK(last == 3);
     if (!text)
         goto done;
-    static const char *const keys[] = {
-        "id",       "seq",          "questionset", "questionset_version",
-        "language", "started_at",   "finished_at", "duration_ms",
-        "status",   "clock_synced", "answers"};
+    static const char *const keys[] = {"id",
+                                       "seq",
+                                       "questionset",
+                                       "questionset_version",
+                                       "questionset_version_text",
+                                       "language",
+                                       "started_at",
+                                       "finished_at",
+                                       "duration_ms",
+                                       "status",
+                                       "clock_synced",
+                                       "answers"};
     size_t nkeys = sizeof keys / sizeof keys[0];
     int lines = 0;
     char *save = NULL;
@@ -127,6 +136,8 @@ static void test_jsonl(void)
         CHECK(json_integer_value(json_object_get(o, "seq")) == lines + 1);
         CHECK_STR(json_string_value(json_object_get(o, "questionset")), "nazareth-2027-voorjaar");
         CHECK(json_integer_value(json_object_get(o, "questionset_version")) == 2);
+        CHECK_STR(json_string_value(json_object_get(o, "questionset_version_text")),
+                  "2027 voorjaar, v2");
         CHECK(json_integer_value(json_object_get(o, "duration_ms")) == 61500);
         if (lines == 0) {
             CHECK_STR(json_string_value(json_object_get(o, "language")), "ar");
@@ -185,15 +196,19 @@ static void test_csv(void)
         goto done;
     char want[4096];
     snprintf(want, sizeof want,
-             "id,seq,questionset,questionset_version,language,started_at,finished_at,duration_ms,"
-             "status,waarom,zorgen,cijfer,citaat,tekst\r\n"
-             "%s,1,nazareth-2027-voorjaar,2,ar,2027-03-01T09:15:02.123Z,2027-03-01T09:16:03.623Z,"
+             "id,seq,questionset,questionset_version,questionset_version_text,language,started_at,"
+             "finished_at,duration_ms,status,waarom,zorgen,cijfer,citaat,tekst\r\n"
+             "%s,1,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
+             "v2\",ar,2027-03-01T09:15:02.123Z,2027-03-01T09:16:03.623Z,"
              "61500,complete,\"a,b\",geld;werk,-1,,\r\n"
-             "%s,2,nazareth-2027-voorjaar,2,nl,2027-03-01T09:15:03.123Z,2027-03-01T09:16:04.623Z,"
+             "%s,2,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
+             "v2\",nl,2027-03-01T09:15:03.123Z,2027-03-01T09:16:04.623Z,"
              "61500,abandoned,\"regel1\nregel2\r\",,,\"zei \"\"hoi\"\"\",\r\n"
-             "%s,3,nazareth-2027-voorjaar,2,ar,2027-03-01T09:15:04.123Z,2027-03-01T09:16:05.623Z,"
+             "%s,3,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
+             "v2\",ar,2027-03-01T09:15:04.123Z,2027-03-01T09:16:05.623Z,"
              "61500,complete,,x,,,نعم، شكرا\r\n"
-             "%s,4,nazareth-2027-voorjaar,2,en,2027-03-01T09:15:05.123Z,2027-03-01T09:16:06.623Z,"
+             "%s,4,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
+             "v2\",en,2027-03-01T09:15:05.123Z,2027-03-01T09:16:06.623Z,"
              "61500,complete,,,,,\r\n",
              f.ids[0], f.ids[1], f.ids[2], f.ids[3]);
     CHECKF(strcmp(text, want) == 0, "CSV differs:\n--- got ---\n%s\n--- want ---\n%s", text, want);
@@ -202,16 +217,15 @@ static void test_csv(void)
     /* after_seq: columns come from the exported rows only. */
     text = export_text(f.st, EXPORT_CSV, 2, &last, err, sizeof err);
     CHECK(text && last == 4);
-    CHECKF(text && strncmp(text,
-                           "id,seq,questionset,questionset_version,language,started_at,"
-                           "finished_at,duration_ms,status,tekst,zorgen\r\n",
-                           strlen("id,seq,questionset,questionset_version,language,started_at,"
-                                  "finished_at,duration_ms,status,tekst,zorgen\r\n")) == 0,
+#define HEAD "id,seq,questionset,questionset_version,questionset_version_text,language,"
+    CHECKF(text && strncmp(text, HEAD "started_at,finished_at,duration_ms,status,tekst,zorgen\r\n",
+                           strlen(HEAD "started_at,finished_at,duration_ms,status,tekst,"
+                                       "zorgen\r\n")) == 0,
            "%s", text ? text : "");
     free(text);
     text = export_text(f.st, EXPORT_CSV, 4, &last, err, sizeof err);
-    CHECK_STR(text, "id,seq,questionset,questionset_version,language,started_at,finished_at,"
-                    "duration_ms,status\r\n");
+    CHECK_STR(text, HEAD "started_at,finished_at,duration_ms,status\r\n");
+#undef HEAD
     free(text);
 done:
     teardown(&f);

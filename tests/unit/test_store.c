@@ -2,6 +2,7 @@
  * migrations, and that nothing acknowledged is lost under kill -9, a full disk or a read-only
  * database. */
 #include "seal.h"
+#include "qset.h"
 #include "store.h"
 #include "testlib.h"
 #include "util.h"
@@ -77,6 +78,7 @@ typedef struct {
     store_delivery delivery;
     int64_t finished, sent_at;
     char answers[512];
+    char version_text[STORE_VERSION_TEXT_MAX + 1];
 } row;
 
 typedef struct {
@@ -100,6 +102,7 @@ static int collect(void *ctx, const store_response *r)
     w->finished = r->finished_at_ms;
     w->sent_at = r->sent_at_ms;
     wp_strlcpy(w->answers, r->sealed ? r->sealed : r->answers_json, sizeof w->answers);
+    wp_strlcpy(w->version_text, r->questionset_version_text, sizeof w->version_text);
     return 0;
 }
 
@@ -517,6 +520,7 @@ static void test_migrations(void)
             CHECK_STR(v.rows[0].id, "6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4");
             CHECK_STR(v.rows[0].answers, "{\"q\":\"1\"}");
             CHECK(v.rows[1].seq == 9 && v.rows[1].status == STORE_ABANDONED);
+            CHECK_STR(v.rows[0].version_text, ""); /* stored before version_text existed */
         }
         free(v.rows);
         store_counts c;
@@ -1225,6 +1229,42 @@ static void test_sealed_at_rest(void)
     drop_db(path);
 }
 
+/* Issue 12: the set's version as the spreadsheet wrote it is recorded with each response (at most
+ * QSET_MAX_VERSION_TEXT bytes, all kept); a set without one stores none. */
+static void test_version_text(void)
+{
+    char *path = tmp_db("store-vt");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    if (!st)
+        goto done;
+    store_response r;
+    make_response(&r, "ti", STORE_COMPLETE, 1000, "{}");
+    wp_strlcpy(r.questionset_version_text, "2024-03-05 14:22:10",
+               sizeof r.questionset_version_text);
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    make_response(&r, "nl", STORE_COMPLETE, 2000, "{}");
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    char longest[QSET_MAX_VERSION_TEXT + 1];
+    memset(longest, 'v', QSET_MAX_VERSION_TEXT);
+    longest[QSET_MAX_VERSION_TEXT] = '\0';
+    make_response(&r, "en", STORE_COMPLETE, 3000, "{}");
+    wp_strlcpy(r.questionset_version_text, longest, sizeof r.questionset_version_text);
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    rows v = read_all(st, 0, false, 0);
+    CHECK(v.n == 3);
+    if (v.n == 3) {
+        CHECK_STR(v.rows[0].version_text, "2024-03-05 14:22:10");
+        CHECK_STR(v.rows[1].version_text, "");
+        CHECK_STR(v.rows[2].version_text, longest);
+    }
+    free(v.rows);
+    store_close(st);
+done:
+    drop_db(path);
+}
+
 int main(void)
 {
     RUN(test_round_trip);
@@ -1233,6 +1273,7 @@ int main(void)
     RUN(test_pending_index_is_used);
     RUN(test_prune_keeps_numbers);
     RUN(test_meta);
+    RUN(test_version_text);
     RUN(test_sealed_at_rest);
     RUN(test_migrations);
     RUN(test_unwritable);

@@ -393,6 +393,51 @@ done:
     rig_close(&g);
 }
 
+/* (f) Ethiopic, added as one row of the script table: Tigrinya is drawn with Noto Sans Ethiopic
+ * (no missing-glyph boxes, regular and bold), Ethiopic letters form their own runs beside Latin
+ * and digits, the script mask names it, and its letters are sized to Latin's capital height. */
+static void test_ethiopic(void)
+{
+    rig g;
+    if (rig_open(&g, 1000, 300) != 0)
+        goto done;
+    const char *ti = "ሰላም! ኣብ Nazareth ከመይ ኣሎ? 2027 ፣ ፡ ።";
+    for (int b = 0; b < 2; b++) {
+        uint32_t first = 0;
+        int m = ui_text_missing(g.t, ti, b == 1, &first);
+        CHECKF(m == 0, "Tigrinya (bold %d): %d missing, first U+%04X", b, m, (unsigned)first);
+    }
+    CHECK(ui_text_scripts_in(ti) == (1u << UI_SCRIPT_ETHIOPIC | 1u << UI_SCRIPT_LATIN));
+    CHECK(ui_text_scripts_in("ሰላም") == 1u << UI_SCRIPT_ETHIOPIC);
+    CHECK(!strcmp(ui_text_script_name(UI_SCRIPT_ETHIOPIC, false), "Ethiopic"));
+    ui_text_style st = style(40, false);
+    ui_text_run runs[MAX_RUNS];
+    int n = ui_text_debug_runs(g.t, ti, &st, 0, runs, MAX_RUNS);
+    CHECKF(n >= 3 && n <= MAX_RUNS, "%d runs", n);
+    bool eth = false, lat = false;
+    for (int i = 0; i < n && i < MAX_RUNS; i++) {
+        if (strstr(runs[i].text, "ሰላም"))
+            eth = runs[i].script == UI_SCRIPT_ETHIOPIC && !runs[i].rtl;
+        if (strstr(runs[i].text, "Nazareth"))
+            lat = runs[i].script == UI_SCRIPT_LATIN;
+    }
+    CHECK(eth && lat);
+    ui_text_letters l, c;
+    CHECK(ui_text_letters_at(g.t, UI_SCRIPT_ETHIOPIC, false, &l) == 0);
+    CHECK(ui_text_letters_at(g.t, UI_SCRIPT_LATIN, false, &c) == 0);
+    printf("# Ethiopic: factor %.3f, body %.3f em, tall %.3f em (Latin capital %.3f em)\n",
+           l.factor, l.body_em, l.tall_em, c.tall_em);
+    CHECKF(l.tall_em >= c.tall_em * 0.999, "Ethiopic tall %.3f em under Latin capital %.3f em",
+           l.tall_em, c.tall_em);
+    CHECK((l.body_em + l.tall_em) >= 0.9 * (c.body_em + c.tall_em));
+    int h = render_sample(&g, "tigrinya.png", ti, false, 40);
+    CHECK(h > 0);
+    int inked = ink(&g, (SDL_Rect){21, 21, 958, 258}, 0xFFFFFF);
+    CHECKF(inked > 1000, "%d inked pixels", inked);
+done:
+    rig_close(&g);
+}
+
 /* (e) Drawing the same text twice blits the cached texture; nothing is rasterised again. */
 static void test_cache(void)
 {
@@ -674,6 +719,7 @@ int main(void)
     RUN(test_render_arabic_png);
     RUN(test_sample_pngs);
     RUN(test_missing_glyphs);
+    RUN(test_ethiopic);
     RUN(test_cache);
     RUN(test_clip);
     RUN(test_long_word_and_bad_input);

@@ -396,6 +396,42 @@ static void test_real_form_honoured_and_warned(void)
     qset_free(qs);
 }
 
+/* Markdown in labels, hints and choices (as in the German survey's notes) is parsed with
+ * libcmark: residents read plain text, never the markup, and each removal is warned at its
+ * row and column; texts without markup stay as written. */
+static void test_markdown_plain_and_warned(void)
+{
+    qset_diag *w, *d;
+    qset *qs =
+        convert_named("md-survey.csv",
+                      "type,name,label::de,label::en,hint::de,hint::en\n"
+                      "select_one j,a,Wie **oft** sind Sie hier?,How *often* are you here?,"
+                      "\"Siehe [Webseite](https://example.org)\",Plain hint\n"
+                      "smiley,b,\"# Zufrieden?\",Happy?,,\n"
+                      "smiley,c,\"1 = gar nicht, 5 = sehr\",\"1 = not at all, 5 = very\",,\n",
+                      "list_name,name,label::de,label::en\nj,ja,__Ja__,Yes\nj,nein,Nein,No\n", NULL,
+                      false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        const qset_question *a = qset_question_at(qs, 0);
+        CHECK_STR(a->text.s[0], "Wie oft sind Sie hier?");
+        CHECK_STR(a->text.s[1], "How often are you here?");
+        CHECK(a->hint.s[0] && !strcmp(a->hint.s[0], "Siehe Webseite"));
+        CHECK(a->hint.s[1] && !strcmp(a->hint.s[1], "Plain hint"));
+        CHECK_STR(a->options[0].text.s[0], "Ja");
+        CHECK_STR(qset_question_at(qs, 1)->text.s[0], "Zufrieden?");
+        CHECK_STR(qset_question_at(qs, 2)->text.s[0], "1 = gar nicht, 5 = sehr");
+    }
+    qset_free(qs);
+    CHECK_DIAG(w, "md-survey.csv:2: column \"label::de\": Markdown shown as plain text: emphasis");
+    CHECK_DIAG(w, "md-survey.csv:2: column \"label::en\": Markdown shown as plain text: emphasis");
+    CHECK_DIAG(w, "md-survey.csv:2: column \"hint::de\": Markdown shown as plain text: a link");
+    CHECK_DIAG(w, "md-survey.csv:3: column \"label::de\": Markdown shown as plain text: a heading");
+    CHECK_DIAG(w, "choices.csv:2: column \"label::de\": Markdown shown as plain text: emphasis");
+    CHECK(!diag_has(w, "md-survey.csv:4:") && !diag_has(w, "hint::en"));
+}
+
 /* A broken form: every problem in one run, each in the CSV's row and column, also those the
  * question-set loader finds on the converted JSON. */
 static void test_broken_form_all_at_once(void)
@@ -452,5 +488,6 @@ int main(void)
     RUN(test_label_language_forms);
     RUN(test_real_form_honoured_and_warned);
     RUN(test_broken_form_all_at_once);
+    RUN(test_markdown_plain_and_warned);
     return test_main();
 }

@@ -120,6 +120,8 @@ static const coll_migration migrations[] = {
      "  GRANT SELECT ON responses_flat, answers_long, kiosk_health TO wijkpeil_analyst;"
      " END IF;"
      " END $$"},
+    /* 6: the question set's version as the spreadsheet wrote it (kept as text, optional) */
+    {"ALTER TABLE responses ADD COLUMN questionset_version_text TEXT", NULL},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -128,7 +130,8 @@ static const coll_migration migrations[] = {
 static const char *const sql_insert_response =
     "INSERT INTO responses(id,device,seq,questionset,questionset_version,language,"
     "started_at_ms,finished_at_ms,duration_ms,status,clock_synced,answers,content_hash,"
-    "received_ms,source,sealed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
+    "received_ms,source,sealed,questionset_version_text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT(id) DO NOTHING";
 static const char *const sql_held = "SELECT device, content_hash FROM responses WHERE id=?";
 static const char *const sql_nconflicts = "SELECT COUNT(*) FROM conflicts WHERE device=?";
 static const char *const sql_insert_conflict =
@@ -494,10 +497,10 @@ static int held_row(void *ctx, int ncol, const char *const *v)
 }
 
 /* The 16 values of sql_insert_response, in its order. */
-static void response_params(coll_param p[16], const char *device, const coll_item *it,
+static void response_params(coll_param p[17], const char *device, const coll_item *it,
                             int64_t now_ms, const char *source)
 {
-    coll_param v[16] = {COLL_TEXT(it->id),
+    coll_param v[17] = {COLL_TEXT(it->id),
                         COLL_TEXT(device),
                         COLL_NUM(it->seq),
                         COLL_TEXT(it->questionset),
@@ -512,19 +515,20 @@ static void response_params(coll_param p[16], const char *device, const coll_ite
                         COLL_TEXT(it->hash),
                         COLL_NUM(now_ms),
                         COLL_TEXT(source),
-                        COLL_TEXT(it->sealed)};
+                        COLL_TEXT(it->sealed),
+                        COLL_TEXT(it->questionset_version_text)};
     memcpy(p, v, sizeof v);
 }
 
 int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen)
 {
-    coll_param p[16];
+    coll_param p[17];
     response_params(p, device, it, now_ms, source);
     int64_t stored = 0;
     /* Stored by whichever transaction inserts first; another instance's insert of the same
      * UUID waits for that one to end and then finds it held. */
-    if (q(tx, sql_insert_response, p, 16, NULL, NULL, &stored, err, errlen) != 0)
+    if (q(tx, sql_insert_response, p, 17, NULL, NULL, &stored, err, errlen) != 0)
         return -1;
     if (stored == 1)
         return COLL_STORED;
@@ -668,6 +672,7 @@ static int foreach_row(void *ctx, int ncol, const char *const *v)
         .seq = coll_store_num(v[13]),
         .answers_json = v[14] ? v[14] : "",
         .sealed = v[15],
+        .questionset_version_text = v[16] ? v[16] : "",
     };
     return f->cb(f->ctx, &r);
 }
@@ -678,7 +683,8 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
     foreach_ctx f = {cb, ctx};
     coll_param p = COLL_TEXT(questionset);
     return run(db,
-               "SELECT " RESPONSE_COLS ", r.seq, r.answers, r.sealed FROM responses r"
+               "SELECT " RESPONSE_COLS ", r.seq, r.answers, r.sealed,"
+               " r.questionset_version_text FROM responses r"
                " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
                " ORDER BY r.device COLLATE \"C\", r.seq, r.id COLLATE \"C\"",
                &p, 1, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
@@ -838,7 +844,7 @@ static int copy_rows(coll_db *to, const char *insert, const rows *r, const char 
     coll_tx *t;
     if (coll_db_begin(to, &t, err, errlen) != 0)
         return -1;
-    coll_param p[16];
+    coll_param p[17];
     for (size_t i = 0; i < r->n; i++) {
         for (int k = 0; k < r->ncol; k++)
             p[k] = types[k] == 'N' ? COLL_NUM(coll_store_num(cell(r, i, k)))
@@ -871,17 +877,18 @@ int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, siz
         goto done;
     rows_free(&r);
     /* responses: in pages by id, one transaction each; held ones are left as they are */
-    r.ncol = 16;
+    r.ncol = 17;
     char last[40] = "";
     do {
         coll_param after[] = {COLL_TEXT(last), COLL_NUM(COLL_COPY_BATCH)};
         if (page(from,
                  "SELECT id, device, seq, questionset, questionset_version, language,"
                  " started_at_ms, finished_at_ms, duration_ms, status, clock_synced, answers,"
-                 " content_hash, received_ms, source, sealed FROM responses WHERE id > ?"
+                 " content_hash, received_ms, source, sealed, questionset_version_text"
+                 " FROM responses WHERE id > ?"
                  " ORDER BY id LIMIT ?",
                  after, 2, &r, err, errlen) != 0 ||
-            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTT", &n->responses, err,
+            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTTT", &n->responses, err,
                       errlen) != 0)
             goto done;
         if (r.n)

@@ -31,6 +31,7 @@ typedef struct {
     int64_t seq;
     const char *questionset;
     int64_t questionset_version;
+    const char *questionset_version_text; /* the version as the spreadsheet wrote it, or NULL */
     const char *language;
     int64_t started_at_ms, finished_at_ms, duration_ms;
     const char *status;       /* "complete" or "abandoned" */
@@ -111,6 +112,7 @@ typedef struct {
     const char *id, *device, *location, *questionset, *language, *status, *answers_json;
     const char *sealed; /* answers still sealed (then answers_json is ""), or NULL */
     const char *source;
+    const char *questionset_version_text; /* "" when the set has none */
     int64_t seq, questionset_version, started_at_ms, finished_at_ms, duration_ms, received_at_ms;
     int clock_synced;
 } coll_row;

@@ -101,6 +101,8 @@ static int write_csv_row(void *vctx, const coll_row *r)
     fprintf(f, ",%lld,", (long long)r->seq);
     csv_field(f, r->questionset);
     fprintf(f, ",%lld,", (long long)r->questionset_version);
+    csv_field(f, r->questionset_version_text);
+    fputc(',', f);
     csv_field(f, r->language);
     fprintf(f, ",%s,%s,%lld,", st, fin, (long long)r->duration_ms);
     csv_field(f, r->status);
@@ -161,6 +163,12 @@ static int write_jsonl_row(void *vctx, const coll_row *r)
                           r->sealed ? json_string(r->sealed)
                           : answers ? answers
                                     : json_object());
+    if (o && r->questionset_version_text[0] &&
+        json_object_set_new(o, "questionset_version_text",
+                            json_string(r->questionset_version_text)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) {
@@ -230,7 +238,8 @@ long coll_export_run(coll_db *db, FILE *out, coll_export_format fmt, const char 
         if (coll_db_foreach(db, questionset, collect_cols, &x, err, errlen) != 0)
             goto done;
         fputs("\xEF\xBB\xBF", out); /* UTF-8 BOM: spreadsheets then read the text right */
-        fputs("id,device,location,seq,questionset,questionset_version,language,started_at,"
+        fputs("id,device,location,seq,questionset,questionset_version,questionset_version_text,"
+              "language,started_at,"
               "finished_at,duration_ms,status,clock_synced,received_at",
               out);
         size_t i;

@@ -1,6 +1,7 @@
 /* Validation, content hashing and batch storage of submitted responses. */
 #include "coll_ingest.h"
 
+#include "qset.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -236,6 +237,13 @@ static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair
         !get_time(o, "finished_at", &it->finished_at_ms, err, errlen) ||
         !get_int(o, "duration_ms", 0, COLL_INT_MAX, &it->duration_ms, err, errlen) ||
         !(it->status = get_str(o, "status", 16, true, err, errlen)))
+        return -1;
+    /* Optional (kiosks from before it do not send it): the version as the spreadsheet wrote it.
+     * Not part of the content hash: it follows from the set's id and version. */
+    it->questionset_version_text = NULL;
+    if (json_object_get(o, "questionset_version_text") &&
+        !(it->questionset_version_text =
+              get_str(o, "questionset_version_text", QSET_MAX_VERSION_TEXT, true, err, errlen)))
         return -1;
     if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "abandoned") != 0) {
         wp_errf(err, errlen, "\"status\" must be \"complete\" or \"abandoned\"");

@@ -10,15 +10,15 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from script import Script  # noqa: E402
-from wpui import (SRC, UI_STRINGS, Checker, Poll, export, load_json, need_env,  # noqa: E402
-                  run_kiosk)
+from wpui import (SRC, Checker, Poll, export, need_env, run_kiosk,  # noqa: E402
+                  ui_strings_of)
 
 FIX = os.path.join(SRC, "tests", "ui")
 IDLE_MS, STILL_MS, THANKS_MS, HINT_MS = 90000, 30000, 8000, 4000  # the kiosk's defaults
 
 ck = Checker("ui_acceptance")
 poll = Poll()
-S = load_json(UI_STRINGS)
+S = ui_strings_of(poll.data)
 TMP = tempfile.mkdtemp(prefix="wp-ui-acc-")
 
 

@@ -10,8 +10,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from script import Script  # noqa: E402
-from wpui import (BUILD, HEIGHT, UI_STRINGS, WIDTH, Checker, Poll, center_x, export,  # noqa: E402
-                  load_json, need_env, run_kiosk)
+from wpui import (BUILD, HEIGHT, WIDTH, Checker, Poll, center_x, export,  # noqa: E402
+                  need_env, run_kiosk, ui_strings_of)
 
 # Taps per question and language (values as stored). Between them they use every option type,
 # replace and take back single answers, refuse a 4th tap on zorgen (max 3), skip optional
@@ -39,6 +39,10 @@ PLANS = {
            "zorgen": ["eenzaamheid", "geld", "werk", "wonen", "veiligheid"], "gezondheid": ["2"],
            "eenzaam": ["vaak"], "cijfer_vertrouwen": ["9"], "gehoord": ["no"],
            "beter": ["groen", "ontmoeten", "veilig"], "wijkcentrum": ["yes", "no"]},
+    "ti": {"wijk": ["nazareth"], "woonplezier": ["1"], "waarom": ["lawaai"],
+           "zorgen": ["wonen", "opvoeding"], "gezondheid": ["4"], "eenzaam": ["nooit"],
+           "cijfer_vertrouwen": ["6"], "gehoord": ["yes"], "beter": ["schoon", "speelplekken"],
+           "wijkcentrum": ["no"]},
 }
 
 IDLE_MS, STILL_MS, THANKS_MS = 90000, 30000, 8000  # the kiosk's defaults
@@ -48,7 +52,7 @@ def main():
     need_env()
     ck = Checker("ui_walk")
     poll = Poll()
-    strings = load_json(UI_STRINGS)
+    strings = ui_strings_of(poll.data)
     tmp = tempfile.mkdtemp(prefix="wp-ui-walk-")
     ck.eq(sorted(PLANS), sorted(poll.languages), "a plan for every language of the demo poll")
     for lang in poll.languages:

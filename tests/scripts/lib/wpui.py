@@ -28,6 +28,15 @@ def load_json(path):
         return json.load(f)
 
 
+def ui_strings_of(poll_data):
+    """The interface strings a set runs with: the built-in ones, overridden and extended by the
+    set's own "ui_strings" (as the kiosk does; e.g. the demo's Tigrinya)."""
+    strings = load_json(UI_STRINGS)
+    for code, table in poll_data.get("ui_strings", {}).items():
+        strings.setdefault(code, {}).update(table)
+    return strings
+
+
 class Checker:
     """Collects failures so one run reports every problem, then exits non-zero."""
 
