@@ -30,7 +30,7 @@ packages=(build-essential cmake pkg-config
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
   libsqlite3-dev:arm64 libjansson-dev:arm64 libcurl4-openssl-dev:arm64 libmicrohttpd-dev:arm64
-  libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libpq-dev:arm64 libcmark-dev:arm64)
+  libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libcmark-dev:arm64) # no libpq-dev:arm64: it would replace the native one
 
 install_missing() { # install_missing [PACKAGE...] (default: the build and test packages)
   local missing=() want=("$@")
@@ -181,7 +181,7 @@ test)
     fi
     install_missing "${arm64_packages[@]}"
     build "$root/build/arm64" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_TOOLCHAIN_FILE="$root/platform/cmake/aarch64-linux-gnu.cmake"
+      -DCMAKE_TOOLCHAIN_FILE="$root/platform/cmake/aarch64-linux-gnu.cmake" -DWIJKPEIL_POSTGRES=OFF
     # Timing comparisons mean nothing under emulation (label "timing"), and the kill -9
     # campaign would take hours (label "slow"); the preview and the package are checked by the
     # native run, and so are the scripts in which `wijkpeil sync` execs wijkpeil-sync (a

@@ -263,7 +263,7 @@ static int migrate(coll_db *db, char *err, size_t errlen)
         goto fail;
     for (; v < NMIGRATIONS; v++) {
         const coll_migration *m = &migrations[v];
-        const char *sql = db->ops == &coll_store_pg && m->pg ? m->pg : m->sql;
+        const char *sql = db->ops->is_pg && m->pg ? m->pg : m->sql;
         if (sql && q(t, sql, NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
             goto fail;
         if (db->ops->set_version(t->c, v + 1, err, errlen) != COLL_SQL_OK)
@@ -289,6 +289,14 @@ int coll_db_open(const char *target, coll_db **out, char *err, size_t errlen)
         return -1;
     }
     db->ops = coll_store_for(target);
+    if (!db->ops) {
+        wp_errf(err, errlen,
+                "%s: this collector was built without PostgreSQL (cmake -DWIJKPEIL_POSTGRES=ON)",
+                target);
+        free(db->target);
+        free(db);
+        return -1;
+    }
     db->n = db->ops->pool_size < COLL_POOL_MAX ? db->ops->pool_size : COLL_POOL_MAX;
     for (int i = 0; i < db->n; i++)
         db->pool[i].db = db;

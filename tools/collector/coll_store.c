@@ -11,7 +11,11 @@ bool coll_store_is_pg(const char *target)
 
 const coll_store_ops *coll_store_for(const char *target)
 {
+#ifdef WIJKPEIL_NO_POSTGRES
+    return coll_store_is_pg(target) ? NULL : &coll_store_sqlite;
+#else
     return coll_store_is_pg(target) ? &coll_store_pg : &coll_store_sqlite;
+#endif
 }
 
 int64_t coll_store_num(const char *v)

@@ -39,6 +39,7 @@ typedef struct {
     const char *name;      /* "SQLite" or "PostgreSQL" */
     const char *begin_sql; /* starts a write transaction */
     int pool_size;         /* connections one coll_db keeps */
+    bool is_pg;            /* takes the PostgreSQL form of a statement where one differs */
     /* Opens a connection to target (a file path, or a postgresql:// URI). */
     int (*open)(const char *target, coll_conn **out, char *err, size_t errlen);
     void (*close)(coll_conn *c); /* NULL is a no-op */

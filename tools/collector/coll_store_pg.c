@@ -286,6 +286,7 @@ static int pg_set_version(coll_conn *c, int64_t v, char *err, size_t errlen)
 const coll_store_ops coll_store_pg = {
     .name = "PostgreSQL",
     .begin_sql = "BEGIN",
+    .is_pg = true,
     .pool_size = 4, /* the HTTP thread pool's size: a request never waits for a connection */
     .open = pg_open,
     .close = pg_close,
