@@ -271,11 +271,11 @@ if "$C" import "$TMP/stick.jsonl" --device nobody --db "$DB" 2>/dev/null; then b
 check "gaps from sequence numbers (1,2,5: 3 and 4 missing)" grep -q 'kiosk1.*received 3, .*gaps 2' "$TMP/status2.out"
 
 # --- the version as the spreadsheet wrote it (issue 12) -----------------------------------------
-# A database from before it (schema 2: the column dropped again) is upgraded on open; the text
+# A database from before it (schema 5: the column dropped again) is upgraded on open; the text
 # is kept and exported; one over 64 bytes is refused by number.
 DB3="$TMP/c3.db"
 "$C" device add kiosk4 --location y --db "$DB3" >/dev/null
-sqlite3 "$DB3" "ALTER TABLE responses DROP COLUMN questionset_version_text; PRAGMA user_version=2;"
+sqlite3 "$DB3" "ALTER TABLE responses DROP COLUMN questionset_version_text; PRAGMA user_version=5;"
 python3 - "$TMP/vt.jsonl" <<'PY'
 import json, sys
 def item(i, vt):
@@ -293,7 +293,7 @@ PY
 check "version_text: 2 new, the over-long one invalid by line" \
     bash -c "grep -q '2 new, 0 already held, 0 conflicting, 1 invalid' '$TMP/vt.out' &&
              grep -q 'line 3: invalid: .questionset_version_text' '$TMP/vt.err'"
-check "version_text: schema upgraded to 3" test "$(sqlite3 "$DB3" 'PRAGMA user_version')" = 3
+check "version_text: schema upgraded to 6" test "$(sqlite3 "$DB3" 'PRAGMA user_version')" = 6
 "$C" export --db "$DB3" -o "$TMP/vt.csv" 2>/dev/null
 "$C" export --db "$DB3" --format jsonl -o "$TMP/vt-out.jsonl" 2>/dev/null
 check "version_text: exported as held (csv column, jsonl key only when given)" \
