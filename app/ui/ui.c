@@ -1688,6 +1688,176 @@ static ui_key current_key(ui *u, int64_t now)
     return k;
 }
 
+/* ---------- the screens: one table ---------- */
+
+/* Each screen's layout: its widgets into u->wl for the key k. */
+typedef void (*ui_lay_fn)(ui *u, const ui_sizes *s, const ui_key *k, int64_t now);
+
+static void scr_attract(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)now;
+    if (k->resting)
+        return; /* blank: the display may sleep */
+    if (u->more_open)
+        lay_more_open(u, s, false);
+    else
+        lay_attract(u, s);
+}
+
+static void scr_closed(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    (void)now;
+    lay_closed(u, s);
+}
+
+static void scr_language(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    (void)now;
+    if (u->more_open)
+        lay_more_open(u, s, false);
+    else
+        lay_language(u, s);
+}
+
+static void scr_question(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    lay_question(u, s, now);
+}
+
+static void scr_still_there(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)now;
+    char body[UIW_LABEL_LEN];
+    uistr_format(body, sizeof body, S(u, UISTR_STILL_THERE_BODY), k->countdown);
+    lay_message(u, s, S(u, UISTR_STILL_THERE), body, true);
+}
+
+static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    (void)now;
+    const char *t = T(u, qset_thanks(u->qs));
+    lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
+}
+
+static void scr_save_error(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    (void)now;
+    lay_message(u, s, S(u, UISTR_SAVE_ERROR), u->last_error, false);
+}
+
+/* Staff screens: in the staff language, never mirrored, laid out by the staff module. */
+static void scr_staff(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    (void)now;
+    ui_staff_metrics m = {.width = u->o.width,
+                          .height = u->o.height,
+                          .px_per_mm = u->o.px_per_mm,
+                          .body_px = s->body,
+                          .heading_px = s->heading,
+                          .small_px = s->small,
+                          .gap = s->gap,
+                          .margin = s->margin,
+                          .pad = s->pad,
+                          .text = u->text};
+    ui_staff_layout(u->o.staff, &u->wl, &m);
+}
+
+typedef struct {
+    ui_screen_info info;
+    ui_lay_fn lay;
+} ui_screen_def;
+
+/* The toolbar's controls and scrolling: on every resident screen that has them. */
+#define TOOLS                                                                                      \
+    (UI_ACT(UIA_READ_ALOUD) | UI_ACT(UIA_VOLUME_UP) | UI_ACT(UIA_VOLUME_DOWN) |                    \
+     UI_ACT(UIA_LARGE_TEXT) | UI_ACT(UIA_HIGH_CONTRAST) | UI_ACT(UIA_MORE) |                       \
+     UI_ACT(UIA_SCROLL_UP) | UI_ACT(UIA_SCROLL_DOWN))
+#define STAFF_ENTRY(name, steps, then)                                                             \
+    {                                                                                              \
+        {name,  FLOW_ATTRACT, UI_ACT(UIA_STAFF), NULL, then, UI_SCREEN_ONCE, false, false,         \
+         false, steps},                                                                            \
+            scr_staff                                                                              \
+    }
+#define STAFF_IDLE "staff mode is left after 2 minutes without a tap"
+
+/* THE table of screens. A new screen: one entry here and its layout function above; the
+ * walker (ui_walk.c), test_a11y and `wijkpeil-qset preview` visit it from this table. The
+ * current screen is the first entry that matches: any staff entry while staff mode is active,
+ * else the flow's screen (the attract screen's entry with `closed` while resting and woken). */
+static const ui_screen_def screens[] = {
+    {{"attract", FLOW_ATTRACT, UI_ACT(UIA_START) | UI_ACT(UIA_LANG_SWITCH) | TOOLS, "idle_seconds",
+      "display modes a resident left on are reset; the languages cycle", UI_SCREEN_ONCE, false,
+      false, true, NULL},
+     scr_attract},
+    {{"language", FLOW_LANGUAGE, UI_ACT(UIA_LANG) | UI_ACT(UIA_BACK) | TOOLS, "idle_seconds",
+      "no tap: still-there", UI_SCREEN_ONCE, false, false, false, NULL},
+     scr_language},
+    {{"question", FLOW_QUESTION,
+      UI_ACT(UIA_OPTION) | UI_ACT(UIA_NEXT) | UI_ACT(UIA_BACK) | UI_ACT(UIA_LANG_SWITCH) | TOOLS,
+      "idle_seconds", "no tap: still-there", UI_SCREEN_EACH_QUESTION, false, false, true, NULL},
+     scr_question},
+    {{"still-there", FLOW_STILL_THERE, UI_ACT(UIA_CONTINUE) | TOOLS, "still_there_seconds",
+      "the answers so far are saved (abandoned) and the attract screen returns", UI_SCREEN_ONCE,
+      false, false, false, NULL},
+     scr_still_there},
+    {{"thanks", FLOW_THANKS, TOOLS, "thanks_seconds", "the attract screen", UI_SCREEN_ONCE, false,
+      false, false, NULL},
+     scr_thanks},
+    {{"save-error", FLOW_SAVE_ERROR, TOOLS, "thanks_seconds",
+      "twice thanks_seconds, then the attract screen; the answers wait in memory and are retried",
+      UI_SCREEN_ONCE, false, true, false, NULL},
+     scr_save_error},
+    {{"closed", FLOW_ATTRACT, 0, "idle_seconds", "blank again (outside opening hours)",
+      UI_SCREEN_ONCE, true, false, false, NULL},
+     scr_closed},
+    STAFF_ENTRY("staff-pin", "enter", STAFF_IDLE),
+    STAFF_ENTRY("staff-pin-wrong", "enter pin:1111", STAFF_IDLE),
+    STAFF_ENTRY("staff", "enter pin", STAFF_IDLE),
+    STAFF_ENTRY("staff-message", "enter pin tap:staff-sync", STAFF_IDLE),
+    STAFF_ENTRY("staff-import", "enter pin tap:staff-import", STAFF_IDLE),
+    STAFF_ENTRY("staff-import-activated", "enter pin tap:staff-import tap:activate:0", STAFF_IDLE),
+    STAFF_ENTRY("staff-import-no-stick", "no-stick enter pin tap:staff-import", STAFF_IDLE),
+    STAFF_ENTRY("staff-switch", "enter pin tap:staff-switch", STAFF_IDLE),
+    STAFF_ENTRY("staff-export", "enter pin tap:staff-export", STAFF_IDLE),
+    STAFF_ENTRY("staff-export-no-stick", "no-stick enter pin tap:staff-export", STAFF_IDLE),
+    STAFF_ENTRY("staff-export-progress", "enter pin tap:staff-export tap:export-all", STAFF_IDLE),
+    STAFF_ENTRY("staff-export-done", "enter pin tap:staff-export tap:export-all settle",
+                STAFF_IDLE),
+    STAFF_ENTRY("staff-export-failed", "enter pin tap:staff-export no-stick tap:export-all settle",
+                STAFF_IDLE),
+};
+
+#define N_SCREENS (int)(sizeof screens / sizeof screens[0])
+
+int ui_screen_count(void)
+{
+    return N_SCREENS;
+}
+
+const ui_screen_info *ui_screen_at(int i)
+{
+    return i >= 0 && i < N_SCREENS ? &screens[i].info : NULL;
+}
+
+/* The entry of what is showing for key k. */
+static const ui_screen_def *current_screen(const ui_key *k)
+{
+    for (int i = 0; i < N_SCREENS; i++) {
+        const ui_screen_info *in = &screens[i].info;
+        bool closed = k->screen == FLOW_ATTRACT && k->awake;
+        if (k->staff ? in->staff != NULL
+                     : !in->staff && in->screen == k->screen && in->closed == closed)
+            return &screens[i];
+    }
+    return NULL;
+}
+
 static void layout(ui *u, int64_t now)
 {
     ui_key k = current_key(u, now);
@@ -1698,6 +1868,7 @@ static void layout(ui *u, int64_t now)
     u->max_scroll = 0;
     u->content_at = -1;
     u->content_shown = 0;
+    u->peek.n = 0;
     ui_sizes s = sizes(u);
     /* Bars tall enough for a line of this language's script (Arabic lines are taller). */
     int line = text_h(u, S(u, UISTR_BACK), s.body, true, u->o.width) + 2 * s.pad + 2 * s.outline;
@@ -1705,60 +1876,13 @@ static void layout(ui *u, int64_t now)
         s.bar_h = line;
     if (s.bottom_h < line)
         s.bottom_h = line;
-    if (k.staff) {
-        /* Staff screens: Dutch or English, never mirrored, laid out by the staff module. */
-        ui_staff_metrics m = {.width = u->o.width,
-                              .height = u->o.height,
-                              .px_per_mm = u->o.px_per_mm,
-                              .body_px = s.body,
-                              .heading_px = s.heading,
-                              .small_px = s.small,
-                              .gap = s.gap,
-                              .margin = s.margin,
-                              .pad = s.pad,
-                              .text = u->text};
-        ui_staff_layout(u->o.staff, &u->wl, &m);
-        for (int i = 0; i < u->wl.n; i++) {
-            uiw *w = &u->wl.w[i];
-            w->pad = w->pad_x = w->look == UIW_PLAIN ? 0 : s.pad;
-            ui_text_style st = {.px = w->px, .bold = w->bold, .rtl = w->rtl, .align = w->align};
-            ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad, &w->text_w, &w->text_h);
-        }
-        u->layout_valid = true;
-        return;
-    }
-    switch (k.screen) {
-    case FLOW_ATTRACT:
-        if (k.awake)
-            lay_closed(u, &s);
-        else if (!k.resting && u->more_open)
-            lay_more_open(u, &s, false);
-        else if (!k.resting)
-            lay_attract(u, &s);
-        break;
-    case FLOW_LANGUAGE:
-        if (u->more_open)
-            lay_more_open(u, &s, false);
-        else
-            lay_language(u, &s);
-        break;
-    case FLOW_QUESTION:
-        lay_question(u, &s, now);
-        break;
-    case FLOW_STILL_THERE: {
-        char body[UIW_LABEL_LEN];
-        uistr_format(body, sizeof body, S(u, UISTR_STILL_THERE_BODY), k.countdown);
-        lay_message(u, &s, S(u, UISTR_STILL_THERE), body, true);
-        break;
-    }
-    case FLOW_THANKS: {
-        const char *t = T(u, qset_thanks(u->qs));
-        lay_message(u, &s, *t ? t : S(u, UISTR_THANKS), NULL, false);
-        break;
-    }
-    case FLOW_SAVE_ERROR:
-        lay_message(u, &s, S(u, UISTR_SAVE_ERROR), u->last_error, false);
-        break;
+    const ui_screen_def *d = current_screen(&k);
+    if (d)
+        d->lay(u, &s, &k, now);
+    /* A tap triggers only what the screen's entry lists (the walker reports any other). */
+    for (int i = 0; i < u->wl.n; i++) {
+        uiw *w = &u->wl.w[i];
+        w->undeclared = w->action != UIA_NONE && !(d && (d->info.actions & UI_ACT(w->action)));
     }
     /* Measure every label once, inside its padding: drawing and the checks use it. */
     for (int i = 0; i < u->wl.n; i++) {
@@ -1768,7 +1892,7 @@ static void layout(ui *u, int64_t now)
         ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x - w->symbol_w, &w->text_w,
                         &w->text_h);
     }
-    if (lang_rtl(u))
+    if (!k.staff && lang_rtl(u))
         uiw_mirror(&u->wl, u->o.width);
     u->layout_valid = true;
 }
@@ -2195,6 +2319,8 @@ static void confirm_choice(ui *u, const uiw *w, bool was, int64_t now)
 
 static void activate(ui *u, const uiw *w, int64_t now)
 {
+    if (w->undeclared)
+        return;
     switch (w->action) {
     case UIA_START:
         flow_start(u->fl, now);
@@ -2626,6 +2752,8 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "selected", json_boolean(w->selected));
         json_object_set_new(o, "enabled", json_boolean(w->enabled));
         json_object_set_new(o, "target", json_boolean(w->action != UIA_NONE));
+        if (w->undeclared)
+            json_object_set_new(o, "undeclared", json_true());
         json_object_set_new(o, "lang", json_string(w->lang));
         json_object_set_new(o, "px", json_integer(w->px));
         json_object_set_new(o, "bold", json_boolean(w->bold));

@@ -26,6 +26,31 @@
  * high): below it the kiosk starts and says so (ACCESSIBILITY.md A13). */
 #define UI_SMALLEST_W_MM 88.0
 #define UI_SMALLEST_H_MM 93.0
+/* The screens of the kiosk, resident and staff (save-error and closed too): ONE table in ui.c,
+ * the place a new screen is added (one entry plus its layout function). Layout dispatch, the
+ * actions a tap may trigger, the documented timeouts and the screen walker (ui_walk.c, the
+ * accessibility test and `wijkpeil-qset preview`) all read it. */
+typedef enum { UI_SCREEN_ONCE, UI_SCREEN_EACH_QUESTION } ui_screen_span;
+
+#define UI_ACT(a) (1u << (a)) /* a uiw_action as a bit of ui_screen_info.actions */
+
+typedef struct {
+    const char *name;    /* report and file name ("question" becomes "question-ID") */
+    flow_screen screen;  /* the flow state it shows (staff screens lie over the attract) */
+    unsigned actions;    /* UI_ACT bits of the actions its widgets may carry; others are refused */
+    const char *timeout; /* the setting after which it ends by itself, or NULL */
+    const char *then;    /* what a timeout (or the lack of one) leads to, for people */
+    ui_screen_span span; /* walker: once, or once per question */
+    bool closed;         /* walker: outside opening hours, woken by a tap */
+    bool save_error;     /* walker: with a storage problem to show */
+    bool more;           /* walker: also with the collapsed toolbar's panel open */
+    const char *staff;   /* a staff screen: the walker's steps reaching it from the attract
+                            screen (ui_walk.c staff_steps); NULL for a resident screen */
+} ui_screen_info;
+
+int ui_screen_count(void);
+const ui_screen_info *ui_screen_at(int i);
+
 /* Default of the tap_debounce_ms setting. */
 #define UI_TAP_DEBOUNCE_MS 400
 

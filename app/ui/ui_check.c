@@ -31,6 +31,7 @@ typedef struct {
     char label[CHECK_LABEL_LEN];
     SDL_Rect r;
     bool target, bold, rtl, has_icon;
+    bool undeclared; /* its action is not listed for its screen (ui.c's table of screens) */
     int px, pad, pad_x, pad_top, icon_h, text_w, text_h;
     int symbol_w; /* room of a drawn symbol at the start side, beside the label */
 } cwidget;
@@ -327,6 +328,7 @@ static int read_tree(checker *c, const ui_check_input *in, char *err, size_t err
         w->r.w = jint(o, "w");
         w->r.h = jint(o, "h");
         w->target = json_is_true(json_object_get(o, "target"));
+        w->undeclared = json_is_true(json_object_get(o, "undeclared"));
         w->bold = json_is_true(json_object_get(o, "bold"));
         w->rtl = json_is_true(json_object_get(o, "rtl"));
         w->has_icon = json_is_string(json_object_get(o, "icon"));
@@ -669,6 +671,10 @@ int ui_check_screen(const ui_check_input *in, ui_check_report *rep, char *err, s
         if (c->W > 0 && c->H > 0)
             check_window(c, w);
         check_text(c, w, in->text);
+        if (w->undeclared)
+            finding(c, w->id,
+                    "its action is not listed for this screen in the table of screens "
+                    "(app/ui/ui.c): a tap on it does nothing");
         check_outline(c, w, screen_bg);
         if (c->H > 0)
             check_reach(c, w);

@@ -153,7 +153,7 @@ static const uistr_schema staff_schema = {staff_keys, staff_needs, S_COUNT};
 
 #define STAFF_MAX_ARGS 8 /* placeholders in one text */
 
-/* Actions carried in uiw.arg as code + STAFF_ARG_INDEX * index. */
+/* Staff actions: carried in uiw.staff_act, with the list row (if any) in uiw.arg. */
 typedef enum {
     ACT_DIGIT = 1,
     ACT_PIN_OK,
@@ -174,8 +174,6 @@ typedef enum {
     ACT_CONF_APPLY,
     ACT_LANGUAGE
 } staff_act;
-
-#define STAFF_ARG_INDEX 256
 
 typedef enum { EX_CHOOSE, EX_RUNNING, EX_DONE, EX_FAILED } export_phase;
 
@@ -868,8 +866,8 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
     s->last_tap = now;
     if (!w || w->action != UIA_STAFF || !w->enabled)
         return false;
-    int code = w->arg % STAFF_ARG_INDEX, idx = w->arg / STAFF_ARG_INDEX;
-    switch ((staff_act)code) {
+    int idx = w->arg;
+    switch ((staff_act)w->staff_act) {
     case ACT_DIGIT: {
         size_t n = strlen(s->entry);
         if (pin_locked_seconds(&s->pin, now) > 0 || n >= PIN_MAX_DIGITS)
@@ -919,7 +917,7 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_EXPORT_ALL:
     case ACT_EXPORT_NEW:
-        export_start(s, code == ACT_EXPORT_NEW, now);
+        export_start(s, w->staff_act == ACT_EXPORT_NEW, now);
         break;
     case ACT_PAGE_PREV:
         if (s->page > 0)
@@ -1152,7 +1150,8 @@ static uiw *button(lay *L, const char *id, const char *label, int act, int idx, 
         return NULL;
     b->look = primary ? UIW_PRIMARY : UIW_TILE;
     b->action = UIA_STAFF;
-    b->arg = act + STAFF_ARG_INDEX * idx;
+    b->staff_act = act;
+    b->arg = idx;
     b->align = UI_ALIGN_CENTER;
     b->bold = primary;
     /* A label that would not fit at the body size uses the small size. */

@@ -307,52 +307,12 @@ void ui_walk_close(ui_walk *w)
     free(w);
 }
 
-/* The screens the walker visits, in order: one entry per screen of the kiosk a resident can
- * meet. A new screen is one entry here (and its layout in ui.c); the walk, the test and the
- * preview pick it up from this table. */
-typedef enum { WALK_ONCE, WALK_EACH_QUESTION } walk_span;
-
-typedef struct {
-    const char *name; /* file and report name ("question" becomes "question-ID") */
-    flow_screen screen;
-    walk_span span;
-    bool closed;       /* outside opening hours, woken by a tap */
-    bool save_error;   /* with a storage problem to show */
-    bool more;         /* also with the collapsed toolbar's panel open */
-    const char *staff; /* a staff screen: the steps that reach it from the attract screen, in
-                          every staff language (see staff_steps); NULL for a resident screen */
-} walk_entry;
-
-static const walk_entry walk_screens[] = {
-    {"attract", FLOW_ATTRACT, WALK_ONCE, false, false, true, NULL},
-    {"language", FLOW_LANGUAGE, WALK_ONCE, false, false, false, NULL},
-    {"question", FLOW_QUESTION, WALK_EACH_QUESTION, false, false, true, NULL},
-    {"still-there", FLOW_STILL_THERE, WALK_ONCE, false, false, false, NULL},
-    {"thanks", FLOW_THANKS, WALK_ONCE, false, false, false, NULL},
-    {"save-error", FLOW_SAVE_ERROR, WALK_ONCE, false, true, false, NULL},
-    {"closed", FLOW_ATTRACT, WALK_ONCE, true, false, false, NULL},
-    {"staff-pin", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter"},
-    {"staff-pin-wrong", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin:1111"},
-    {"staff", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin"},
-    {"staff-message", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-sync"},
-    {"staff-import", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-import"},
-    {"staff-import-activated", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "enter pin tap:staff-import tap:activate:0"},
-    {"staff-import-no-stick", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "no-stick enter pin tap:staff-import"},
-    {"staff-switch", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-switch"},
-    {"staff-export", FLOW_ATTRACT, WALK_ONCE, false, false, false, "enter pin tap:staff-export"},
-    {"staff-export-no-stick", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "no-stick enter pin tap:staff-export"},
-    {"staff-export-progress", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "enter pin tap:staff-export tap:export-all"},
-    {"staff-export-done", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "enter pin tap:staff-export tap:export-all settle"},
-    {"staff-export-failed", FLOW_ATTRACT, WALK_ONCE, false, false, false,
-     "enter pin tap:staff-export no-stick tap:export-all settle"},
-};
-
-#define WALK_N_ENTRIES (int)(sizeof walk_screens / sizeof walk_screens[0])
+/* The screens the walker visits, in order: ui.c's table of screens (ui_screen_info), the one
+ * place a new screen is added; the walk, the test and the preview pick it up from there. */
+typedef ui_screen_info walk_entry;
+#define WALK_ONCE          UI_SCREEN_ONCE
+#define WALK_EACH_QUESTION UI_SCREEN_EACH_QUESTION
+#define WALK_N_ENTRIES     ui_screen_count()
 
 const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS] = {
     {"7in-800x480", 800, 480, 155},      {"7in-portrait-720x1280", 720, 1280, 88},
@@ -365,8 +325,8 @@ int ui_walk_screens_per_language(const ui_walk *w)
 {
     int n = 0;
     for (int i = 0; i < WALK_N_ENTRIES; i++)
-        if (!walk_screens[i].staff)
-            n += walk_screens[i].span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
+        if (!ui_screen_at(i)->staff)
+            n += ui_screen_at(i)->span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
     return n;
 }
 
@@ -382,7 +342,7 @@ int ui_walk_staff_screens(const ui_walk *w)
 {
     int n = 0;
     for (int i = 0; i < WALK_N_ENTRIES; i++)
-        n += walk_screens[i].staff != NULL;
+        n += ui_screen_at(i)->staff != NULL;
     return n * staff_languages(w);
 }
 
@@ -581,7 +541,7 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
         for (int lang = 0; lang < nl; lang++) {
             int number = 0;
             for (int i = 0; i < WALK_N_ENTRIES; i++) {
-                const walk_entry *e = &walk_screens[i];
+                const walk_entry *e = ui_screen_at(i);
                 if (e->staff) {
                     /* Staff screens: once per mode, in the staff languages. */
                     if (lang > 0 || !w->staff)

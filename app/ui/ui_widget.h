@@ -49,7 +49,8 @@ typedef struct {
     uiw_role role;
     uiw_look look;
     uiw_action action;
-    int arg;
+    int arg;       /* UIA_LANG: language index; UIA_OPTION: option index; UIA_STAFF: list row */
+    int staff_act; /* UIA_STAFF: the staff module's own action (never packed into arg) */
     char label[UIW_LABEL_LEN];  /* as shown */
     char spoken[UIW_LABEL_LEN]; /* what speech reads for it */
     char lang[16];              /* language of the label */
@@ -57,6 +58,7 @@ typedef struct {
     bool selected, enabled;
     bool rtl; /* label is right-to-left */
     bool bold;
+    bool undeclared;    /* its action is not one its screen's table entry lists: refused */
     int px;             /* text size in pixels */
     int align;          /* ui_align of the label */
     const char *icon;   /* icon name or NULL */

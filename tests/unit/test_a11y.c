@@ -1,10 +1,13 @@
 /* Accessibility, checked automatically: every screen x language x display mode of the demo poll
  * passes the checker (ACCESSIBILITY.md A5-A8, A12), and the checker can fail. */
+#include "config.h"
 #include "qset.h"
+#include "ui.h"
 #include "testlib.h"
 #include "ui_check.h"
 #include "ui_text.h"
 #include "ui_walk.h"
+#include "ui_widget.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -12,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KIOSK_W            1920
-#define KIOSK_H            1080
-#define KIOSK_W_MM         531.0 /* visible width of a 24-inch 16:9 screen */
-#define PRINT_AT_MOST      200   /* findings printed per walk */
+#define KIOSK_W       1920
+#define KIOSK_H       1080
+#define KIOSK_W_MM    531.0 /* visible width of a 24-inch 16:9 screen */
+#define PRINT_AT_MOST 200   /* findings printed per walk */
 
 typedef struct {
     ui_check_report *rep;
@@ -144,9 +147,8 @@ static void test_demo_every_panel(void)
                pn->name, c.staff, staff * modes);
         int expect = per * qset_n_languages(qs);
         for (int m = 0; m < UI_WALK_MODES; m++)
-            CHECKF(c.per_mode[m] == expect,
-                   "%s mode %s: %d screens, expected %d", pn->name, ui_walk_mode_name(m),
-                   c.per_mode[m], expect);
+            CHECKF(c.per_mode[m] == expect, "%s mode %s: %d screens, expected %d", pn->name,
+                   ui_walk_mode_name(m), c.per_mode[m], expect);
         printf("panel %s (%dx%d, %.0f mm wide): %d screens checked (%d screens x %d languages x "
                "%d modes, plus scroll positions, answers chosen and the \"more\" panel; %d staff "
                "screens: %d x %d modes in Dutch and English, plus further pages), %d findings\n",
@@ -468,10 +470,54 @@ static void test_contrast_maths(void)
     CHECKF(r > 4.47 && r < 4.49, "#777 on white is 4.48:1, got %.3f", r);
 }
 
+/* The one table of screens (ui.c): names unique, every flow screen has an entry, timeouts name
+ * real settings, staff entries say how to reach them; and a widget whose action its screen does
+ * not list is a finding. */
+static void test_screens_table(void)
+{
+    int n = ui_screen_count();
+    CHECK(n > 7);
+    bool flow_seen[FLOW_SAVE_ERROR + 1] = {false};
+    int staff = 0;
+    for (int i = 0; i < n; i++) {
+        const ui_screen_info *a = ui_screen_at(i);
+        for (int j = 0; j < i; j++)
+            CHECKF(strcmp(a->name, ui_screen_at(j)->name) != 0, "screen %s twice", a->name);
+        CHECKF(!a->timeout || config_setting_find(a->timeout), "screen %s: no setting %s", a->name,
+               a->timeout);
+        CHECKF(a->then && *a->then, "screen %s says nothing of what ends it", a->name);
+        if (a->staff) {
+            staff++;
+            CHECK(a->actions == UI_ACT(UIA_STAFF));
+        } else {
+            flow_seen[a->screen] = true;
+            CHECKF(a->closed || a->actions != 0, "screen %s has no actions", a->name);
+        }
+    }
+    for (int f = 0; f <= FLOW_SAVE_ERROR; f++)
+        CHECKF(flow_seen[f], "flow screen %d has no entry in the table of screens", f);
+    CHECK(staff >= 13);
+    CHECK(ui_screen_at(n) == NULL);
+    const char *tree = "{\"screen\": \"thanks\", \"language\": \"nl\", \"large_text\": false,"
+                       " \"high_contrast\": false, \"px_per_mm\": 4.0, \"widgets\": ["
+                       "{\"id\": \"next\", \"role\": \"button\", \"label\": \"\", \"x\": 10,"
+                       " \"y\": 10, \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28,"
+                       " \"pad\": 0, \"undeclared\": true}]}";
+    ui_check_report *r = ui_check_report_new();
+    char err[256];
+    ui_check_input in = {.tree_json = tree, .width = 800, .height = 600, .where = ""};
+    CHECK(ui_check_screen(&in, r, err, sizeof err) >= 0);
+    CHECK(ui_check_report_count(r) == 1);
+    if (ui_check_report_count(r) == 1)
+        CHECK(strstr(ui_check_report_message(r, 0), "table of screens") != NULL);
+    ui_check_report_free(r);
+}
+
 int main(void)
 {
     RUN(test_contrast_maths);
     RUN(test_checker_synthetic);
+    RUN(test_screens_table);
     RUN(test_arabic_as_large_as_latin);
     RUN(test_crafted_set_fails);
     RUN(test_demo_every_panel);

@@ -408,6 +408,7 @@ static const struct {
     {"overlaps", "boxes overlap"},
     {"no font can draw", "characters no font can draw"},
     {"out of reach", "out of reach from a wheelchair"},
+    {"table of screens", "action not listed for its screen"},
 };
 #define N_KINDS (int)(sizeof finding_kinds / sizeof finding_kinds[0])
 
