@@ -500,13 +500,15 @@ static void test_screens_table(void)
     CHECK(ui_screen_at(n) == NULL);
     const char *tree = "{\"screen\": \"thanks\", \"language\": \"nl\", \"large_text\": false,"
                        " \"high_contrast\": false, \"px_per_mm\": 4.0, \"widgets\": ["
-                       "{\"id\": \"next\", \"role\": \"button\", \"label\": \"\", \"x\": 10,"
-                       " \"y\": 10, \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28,"
+                       "{\"id\": \"stray\", \"role\": \"button\", \"label\": \"\", \"x\": 10,"
+                       " \"y\": 300, \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28,"
                        " \"pad\": 0, \"undeclared\": true}]}";
     ui_check_report *r = ui_check_report_new();
     char err[256];
     ui_check_input in = {.tree_json = tree, .width = 800, .height = 600, .where = ""};
     CHECK(ui_check_screen(&in, r, err, sizeof err) >= 0);
+    for (int i = 0; i < ui_check_report_count(r); i++)
+        printf("  finding: %s\n", ui_check_report_message(r, i));
     CHECK(ui_check_report_count(r) == 1);
     if (ui_check_report_count(r) == 1)
         CHECK(strstr(ui_check_report_message(r, 0), "table of screens") != NULL);
