@@ -5,9 +5,11 @@
 #include "ui_check.h"
 #include "ui_text.h"
 #include "ui_walk.h"
+#include "util.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +174,167 @@ static void test_demo_every_panel(void)
     }
     printf("demo poll on %d panels: %d screens checked, %d findings\n", UI_WALK_N_PANELS,
            total_screens, total_findings);
+    qset_free(qs);
+    free(path);
+}
+
+/* One screen of the types set over its scroll positions. */
+typedef struct {
+    char key[128];                        /* screen name, language and mode */
+    bool note, text, hint, next, answers; /* the note: what was shown at any scroll position */
+    bool likert, row; /* likert: all its answers in one row at some scroll position */
+} types_seen;
+
+/* What the walk of the types set saw: its note and likert screens, and how likert was laid. */
+typedef struct {
+    walk_ctx c;
+    types_seen cur;
+    int notes;          /* note screens: text and hint, no answers, "next" */
+    int likert_rows;    /* likert screens with every answer in one row */
+    int likert_columns; /* likert screens laid out as the usual list */
+} types_ctx;
+
+/* The option widgets of question qid on one tree: count, and whether they share one row. */
+static int options_in_row(json_t *widgets, const char *qid, bool *one_row)
+{
+    char pre[64];
+    snprintf(pre, sizeof pre, "option:%s:", qid);
+    int n = 0;
+    json_int_t y0 = 0;
+    *one_row = true;
+    size_t i;
+    json_t *w;
+    json_array_foreach(widgets, i, w)
+    {
+        const char *id = json_string_value(json_object_get(w, "id"));
+        if (!id || strncmp(id, pre, strlen(pre)) != 0)
+            continue;
+        json_int_t y = json_integer_value(json_object_get(w, "y"));
+        if (n++ == 0)
+            y0 = y;
+        else if (y != y0)
+            *one_row = false;
+    }
+    return n;
+}
+
+static bool has_widget(json_t *widgets, const char *id)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(widgets, i, w)
+    {
+        const char *wid = json_string_value(json_object_get(w, "id"));
+        if (wid && !strcmp(wid, id))
+            return true;
+    }
+    return false;
+}
+
+/* Counts the screen just left. */
+static void types_flush(types_ctx *t)
+{
+    types_seen *c = &t->cur;
+    if (c->note) {
+        bool ok = c->text && c->hint && c->next && !c->answers;
+        CHECKF(ok, "%s: the note shows its text, hint and next, and no answers or instruction",
+               c->key);
+        t->notes += ok;
+    }
+    if (c->likert) {
+        if (c->row)
+            t->likert_rows++;
+        else
+            t->likert_columns++;
+    }
+    memset(c, 0, sizeof *c);
+}
+
+static int on_types_screen(void *vctx, const ui_walk_screen *s)
+{
+    types_ctx *t = vctx;
+    on_screen(&t->c, s);
+    if (*s->state)
+        return 0;
+    char key[sizeof t->cur.key];
+    snprintf(key, sizeof key, "%s lang=%s mode=%s", s->name, s->lang_code, s->mode_name);
+    if (strcmp(key, t->cur.key) != 0) {
+        types_flush(t);
+        wp_strlcpy(t->cur.key, key, sizeof t->cur.key);
+    }
+    json_t *tree = json_loads(s->tree_json, 0, NULL);
+    json_t *widgets = json_object_get(tree, "widgets");
+    const char *q = json_string_value(json_object_get(tree, "question"));
+    bool row;
+    if (q && !strcmp(q, "intro")) {
+        t->cur.note = true;
+        t->cur.text |= has_widget(widgets, "question:intro");
+        t->cur.hint |= has_widget(widgets, "hint:intro");
+        t->cur.next |= has_widget(widgets, "next");
+        t->cur.answers |=
+            options_in_row(widgets, "intro", &row) > 0 || has_widget(widgets, "instruction");
+    } else if (q && !strcmp(q, "veilig")) {
+        t->cur.likert = true;
+        t->cur.row |= options_in_row(widgets, "veilig", &row) == 5 && row;
+    }
+    json_decref(tree);
+    return 0;
+}
+
+/* A set with notes and likert questions (tests/qsets/valid-types.json, nl en ar): every screen,
+ * language and mode on every panel, with zero findings; the note shows as a text screen, and
+ * likert as one row where it fits (wide panels) and as the usual list where not. */
+static void test_types_every_panel(void)
+{
+    char *path = test_src("tests/qsets/valid-types.json");
+    qset *qs = load(path);
+    CHECK(qs != NULL);
+    if (!qs) {
+        free(path);
+        return;
+    }
+    int total = 0;
+    for (int p = 0; p < UI_WALK_N_PANELS; p++) {
+        const ui_walk_panel *pn = &ui_walk_panels[p];
+        types_ctx t;
+        memset(&t, 0, sizeof t);
+        t.c.rep = ui_check_report_new();
+        ui_walk_options o = {.qs = qs,
+                             .width = pn->width,
+                             .height = pn->height,
+                             .px_per_mm = pn->width / pn->width_mm,
+                             .scroll = true,
+                             .states = true};
+        ui_walk *wk = NULL;
+        char err[512] = "";
+        int rc = ui_walk_open(&o, &wk, err, sizeof err);
+        CHECKF(rc == 0, "ui_walk_open: %s", err);
+        if (rc == 0)
+            CHECKF(ui_walk_run(wk, on_types_screen, &t, err, sizeof err) == 0, "ui_walk_run: %s",
+                   err);
+        types_flush(&t);
+        ui_walk_close(wk);
+        printf("types set on %s: %d screens, %d findings; note shown %d times, likert in one "
+               "row %d, as a list %d\n",
+               pn->name, t.c.screens, ui_check_report_count(t.c.rep), t.notes, t.likert_rows,
+               t.likert_columns);
+        print_findings(t.c.rep);
+        CHECKF(ui_check_report_count(t.c.rep) == 0, "%d findings on the types set at %s",
+               ui_check_report_count(t.c.rep), pn->name);
+        int per = 3 * UI_WALK_MODES; /* languages x modes */
+        CHECKF(t.notes == per, "%s: note screens %d, expected %d", pn->name, t.notes, per);
+        CHECK(t.likert_rows + t.likert_columns == per);
+        /* The 24" panel has room for the row in every language and mode. */
+        if (!strcmp(pn->name, "24in-1920x1080"))
+            CHECKF(t.likert_rows == per, "24in: likert in one row %d of %d", t.likert_rows, per);
+        /* The 7" panel has not: the usual list, and still no findings. */
+        if (!strcmp(pn->name, "7in-800x480"))
+            CHECKF(t.likert_columns == per, "7in: likert as a list %d of %d", t.likert_columns,
+                   per);
+        total += t.c.screens;
+        ui_check_report_free(t.c.rep);
+    }
+    printf("types set on %d panels: %d screens checked\n", UI_WALK_N_PANELS, total);
     qset_free(qs);
     free(path);
 }
@@ -460,6 +623,7 @@ int main(void)
     RUN(test_checker_synthetic);
     RUN(test_arabic_as_large_as_latin);
     RUN(test_crafted_set_fails);
+    RUN(test_types_every_panel);
     RUN(test_demo_every_panel);
     return test_main();
 }
