@@ -25,6 +25,8 @@ typedef struct {
     int screens;
     int per_mode[UI_WALK_MODES];
     int errors;
+    ui_walk_fn also; /* called for every screen too (NULL: nothing else) */
+    void *also_ctx;
 } walk_ctx;
 
 static int on_screen(void *vctx, const ui_walk_screen *s)
@@ -48,14 +50,18 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     c->screens++;
     if (!s->scroll && !*s->state)
         c->per_mode[s->mode]++;
-    return 0;
+    return c->also ? c->also(c->also_ctx, s) : 0;
 }
 
-/* Walks qs at the given size; returns the report (caller frees) or NULL. */
-static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned modes, walk_ctx *c)
+/* Walks qs at the given size, also handing every screen to also (may be NULL); returns the
+ * report (caller frees) or NULL. */
+static ui_check_report *walk_also(const qset *qs, int w, int h, double ppm, unsigned modes,
+                                  walk_ctx *c, ui_walk_fn also, void *also_ctx)
 {
     memset(c, 0, sizeof *c);
     c->rep = ui_check_report_new();
+    c->also = also;
+    c->also_ctx = also_ctx;
     ui_walk_options o = {.qs = qs,
                          .data_dir = NULL,
                          .width = w,
@@ -75,6 +81,11 @@ static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned 
     ui_walk_close(wk);
     CHECK(c->errors == 0);
     return c->rep;
+}
+
+static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned modes, walk_ctx *c)
+{
+    return walk_also(qs, w, h, ppm, modes, c, NULL, NULL);
 }
 
 static void print_findings(const ui_check_report *r)
@@ -187,7 +198,6 @@ typedef struct {
 
 /* What the walk of the types set saw: its note and likert screens, and how likert was laid. */
 typedef struct {
-    walk_ctx c;
     types_seen cur;
     int notes;          /* note screens: text and hint, no answers, "next" */
     int likert_rows;    /* likert screens with every answer in one row */
@@ -253,7 +263,6 @@ static void types_flush(types_ctx *t)
 static int on_types_screen(void *vctx, const ui_walk_screen *s)
 {
     types_ctx *t = vctx;
-    on_screen(&t->c, s);
     if (*s->state)
         return 0;
     char key[sizeof t->cur.key];
@@ -298,29 +307,17 @@ static void test_types_every_panel(void)
         const ui_walk_panel *pn = &ui_walk_panels[p];
         types_ctx t;
         memset(&t, 0, sizeof t);
-        t.c.rep = ui_check_report_new();
-        ui_walk_options o = {.qs = qs,
-                             .width = pn->width,
-                             .height = pn->height,
-                             .px_per_mm = pn->width / pn->width_mm,
-                             .scroll = true,
-                             .states = true};
-        ui_walk *wk = NULL;
-        char err[512] = "";
-        int rc = ui_walk_open(&o, &wk, err, sizeof err);
-        CHECKF(rc == 0, "ui_walk_open: %s", err);
-        if (rc == 0)
-            CHECKF(ui_walk_run(wk, on_types_screen, &t, err, sizeof err) == 0, "ui_walk_run: %s",
-                   err);
+        walk_ctx c;
+        ui_check_report *r = walk_also(qs, pn->width, pn->height, pn->width / pn->width_mm, 0, &c,
+                                       on_types_screen, &t);
         types_flush(&t);
-        ui_walk_close(wk);
         printf("types set on %s: %d screens, %d findings; note shown %d times, likert in one "
                "row %d, as a list %d\n",
-               pn->name, t.c.screens, ui_check_report_count(t.c.rep), t.notes, t.likert_rows,
+               pn->name, c.screens, ui_check_report_count(r), t.notes, t.likert_rows,
                t.likert_columns);
-        print_findings(t.c.rep);
-        CHECKF(ui_check_report_count(t.c.rep) == 0, "%d findings on the types set at %s",
-               ui_check_report_count(t.c.rep), pn->name);
+        print_findings(r);
+        CHECKF(ui_check_report_count(r) == 0, "%d findings on the types set at %s",
+               ui_check_report_count(r), pn->name);
         int per = 3 * UI_WALK_MODES; /* languages x modes */
         CHECKF(t.notes == per, "%s: note screens %d, expected %d", pn->name, t.notes, per);
         CHECK(t.likert_rows + t.likert_columns == per);
@@ -331,8 +328,8 @@ static void test_types_every_panel(void)
         if (!strcmp(pn->name, "7in-800x480"))
             CHECKF(t.likert_columns == per, "7in: likert as a list %d of %d", t.likert_columns,
                    per);
-        total += t.c.screens;
-        ui_check_report_free(t.c.rep);
+        total += c.screens;
+        ui_check_report_free(r);
     }
     printf("types set on %d panels: %d screens checked\n", UI_WALK_N_PANELS, total);
     qset_free(qs);
