@@ -232,7 +232,7 @@ bool flow_toggle(flow *f, int opt, int64_t now)
     uint32_t bit = 1u << opt;
     uint32_t *a = &f->answers[f->question];
     f->hint = FLOW_HINT_NONE;
-    if (q->type != QSET_MULTI) {
+    if (qtype_get(q->type)->value != QTYPE_VALUE_LIST) {
         /* Tapping the chosen answer again takes it back, so "skip" stays reachable. */
         *a = (*a == bit) ? 0 : bit;
         return true;
@@ -258,7 +258,7 @@ bool flow_next_enabled(const flow *f)
     int n = popcount32(f->answers[f->question]);
     if (n == 0)
         return !q->required;
-    if (q->type == QSET_MULTI && q->min > 0 && n < q->min)
+    if ((qtype_get(q->type)->keys & QTYPE_KEY_COUNT) && q->min > 0 && n < q->min)
         return false;
     return true;
 }
@@ -266,7 +266,9 @@ bool flow_next_enabled(const flow *f)
 flow_next_kind flow_next_kind_now(const flow *f)
 {
     const qset_question *q = current_q(f);
-    if (q && !q->required && f->answers[f->question] == 0)
+    /* Nothing to skip on a screen that asks nothing (a note): its button is "next". */
+    if (q && !q->required && f->answers[f->question] == 0 &&
+        qtype_get(q->type)->value != QTYPE_VALUE_NONE)
         return FLOW_NEXT_SKIP;
     if (q && next_visible(f, f->question) < 0)
         return FLOW_NEXT_FINISH;
@@ -595,7 +597,7 @@ char *flow_answers_json(const flow_response *r)
         if (!a)
             continue;
         const qset_question *q = qset_question_at(r->qs, i);
-        if (q->type == QSET_MULTI) {
+        if (qtype_get(q->type)->value == QTYPE_VALUE_LIST) {
             json_t *arr = json_array();
             for (int o = 0; o < q->n_options; o++)
                 if (a & (1u << o))

@@ -636,17 +636,12 @@ static bool get_bool(loader *L, json_t *obj, const char *key, const char *where)
 
 /* ---- questions ---- */
 
-static const char *const type_names[] = {"single", "multi", "smiley", "yesno", "scale"};
-
 const char *qset_type_name(qset_type t)
 {
-    if ((int)t < 0 || (size_t)t >= sizeof type_names / sizeof type_names[0])
+    if ((int)t < 0 || t >= QSET_N_TYPES)
         return "?";
-    return type_names[t];
+    return qtype_get(t)->name;
 }
-
-static const char *const smiley_ids[] = {"1", "2", "3", "4", "5"};
-static const char *const yesno_ids[] = {"yes", "no", "prefer_not"};
 
 static const char *const question_keys[] = {
     "id",         "type",    "text", "text_audio", "required",  "options",
@@ -742,15 +737,13 @@ static void load_options(loader *L, json_t *jq, qset_question *q, const char *qn
 
 static void synth_options(loader *L, qset_question *q)
 {
+    const qtype *t = qtype_get(q->type);
     int n = 0;
     const char *const *ids = NULL;
-    if (q->type == QSET_SMILEY) {
-        n = 5;
-        ids = smiley_ids;
-    } else if (q->type == QSET_YESNO) {
-        n = q->prefer_not ? 3 : 2;
-        ids = yesno_ids;
-    } else if (q->type == QSET_SCALE) {
+    if (t->answers == QTYPE_ANS_FIXED) {
+        n = qtype_n_fixed(q->type, q->prefer_not);
+        ids = t->fixed;
+    } else if (t->answers == QTYPE_ANS_RANGE) {
         n = q->max - q->min + 1;
     }
     if (n <= 0)
@@ -851,6 +844,11 @@ static void load_show_if(loader *L, json_t *jq, qset_question *q, int qi, const 
     if (!any_ok || !q_ok[ti])
         return;
     const qset_question *t = &L->qs->questions[ti];
+    if (qtype_get(t->type)->answers == QTYPE_ANS_NONE) {
+        lerr(L, "%s: show_if refers to \"%s\", a %s (it has no answers to look at)", qn, target,
+             qset_type_name(t->type));
+        return;
+    }
     size_t na = json_array_size(ja);
     for (size_t k = 0; k < na; k++) {
         json_t *jv = json_array_get(ja, k);
@@ -871,15 +869,12 @@ static void load_show_if(loader *L, json_t *jq, qset_question *q, int qi, const 
     }
 }
 
-static qset_type parse_type(const char *s, bool *ok)
+/* "\"KEY\" is only allowed on" the types that take keys, for messages. */
+static void key_only(loader *L, const char *qn, const char *key, unsigned keys)
 {
-    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
-        if (!strcmp(s, type_names[i])) {
-            *ok = true;
-            return (qset_type)i;
-        }
-    *ok = false;
-    return QSET_SINGLE;
+    char names[128];
+    qtype_names(keys, false, names, sizeof names);
+    lerr(L, "%s: \"%s\" is only allowed on %s questions", qn, key, names);
 }
 
 /* Loads question qi; returns true when its answers (options) are known and valid. */
@@ -924,55 +919,67 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
     check_keys(L, jq, where, question_keys, NULL);
 
     bool type_ok = false;
+    char all_types[128];
+    qtype_names(0, false, all_types, sizeof all_types);
     json_t *jt = json_object_get(jq, "type");
     if (!jt)
-        lerr(L, "%s: \"type\" is missing (single, multi, smiley, yesno or scale)", qn);
+        lerr(L, "%s: \"type\" is missing (%s)", qn, all_types);
     else if (!json_is_string(jt))
-        lerr(L, "%s: \"type\" must be one of single, multi, smiley, yesno or scale", qn);
+        lerr(L, "%s: \"type\" must be one of %s", qn, all_types);
     else {
-        q->type = parse_type(json_string_value(jt), &type_ok);
+        int ti = qtype_find(json_string_value(jt));
+        type_ok = ti >= 0;
+        q->type = type_ok ? (qset_type)ti : QSET_SINGLE;
         if (!type_ok)
-            lerr(L, "%s: unknown type \"%s\" (use single, multi, smiley, yesno or scale)", qn,
-                 json_string_value(jt));
+            lerr(L, "%s: unknown type \"%s\" (use %s)", qn, json_string_value(jt), all_types);
     }
+    /* What the type takes; before the type is known, everything (one message per real
+     * problem). */
+    const qtype *ty = qtype_get(q->type);
+    unsigned keys = type_ok ? ty->keys : ~0u;
 
     snprintf(subject, sizeof subject, "%s: the question", qn);
     load_text(L, jq, "text", true, where, subject, &q->text);
     snprintf(subject, sizeof subject, "%s: \"hint\"", qn);
     load_text(L, jq, "hint", false, where, subject, &q->hint);
-    q->required = get_bool(L, jq, "required", where);
+    if (keys & QTYPE_KEY_REQUIRED)
+        q->required = get_bool(L, jq, "required", where);
+    else if (json_object_get(jq, "required"))
+        lerr(L, "%s: a %s takes no \"required\" (it has no answer to give)", qn,
+             qset_type_name(q->type));
 
     bool has_pn = json_object_get(jq, "prefer_not") != NULL;
-    if (has_pn && type_ok && q->type != QSET_YESNO)
-        lerr(L, "%s: \"prefer_not\" is only allowed on yesno questions", qn);
+    if (has_pn && !(keys & QTYPE_KEY_PREFER_NOT))
+        key_only(L, qn, "prefer_not", QTYPE_KEY_PREFER_NOT);
     else if (has_pn)
         q->prefer_not = get_bool(L, jq, "prefer_not", where);
 
-    bool scale = type_ok && q->type == QSET_SCALE;
-    bool multi = type_ok && q->type == QSET_MULTI;
-    if (type_ok && !scale) {
+    bool scale = type_ok && (keys & QTYPE_KEY_RANGE);
+    bool multi = type_ok && (keys & QTYPE_KEY_COUNT);
+    if (!(keys & QTYPE_KEY_ENDS)) {
         if (json_object_get(jq, "low") || json_object_get(jq, "low_audio"))
-            lerr(L, "%s: \"low\" is only allowed on scale questions", qn);
+            key_only(L, qn, "low", QTYPE_KEY_ENDS);
         if (json_object_get(jq, "high") || json_object_get(jq, "high_audio"))
-            lerr(L, "%s: \"high\" is only allowed on scale questions", qn);
+            key_only(L, qn, "high", QTYPE_KEY_ENDS);
     }
-    if (type_ok && !scale && !multi) {
+    if (!(keys & (QTYPE_KEY_RANGE | QTYPE_KEY_COUNT))) {
+        char a[64], b[64], both[160];
+        qtype_names(QTYPE_KEY_COUNT, false, a, sizeof a);
+        qtype_names(QTYPE_KEY_RANGE, false, b, sizeof b);
+        snprintf(both, sizeof both, "%s and %s", a, b);
         if (json_object_get(jq, "min"))
-            lerr(L, "%s: \"min\" is only allowed on multi and scale questions", qn);
+            lerr(L, "%s: \"min\" is only allowed on %s questions", qn, both);
         if (json_object_get(jq, "max"))
-            lerr(L, "%s: \"max\" is only allowed on multi and scale questions", qn);
+            lerr(L, "%s: \"max\" is only allowed on %s questions", qn, both);
     }
     bool answers_ok = type_ok;
-    if (type_ok && (q->type == QSET_SINGLE || multi)) {
+    if (type_ok && (keys & QTYPE_KEY_OPTIONS)) {
         bool opts_ok;
         load_options(L, jq, q, qn, &opts_ok);
         answers_ok = opts_ok;
     } else if (type_ok && json_object_get(jq, "options")) {
-        const char *ans = q->type == QSET_SMILEY  ? "\"1\"..\"5\""
-                          : q->type == QSET_YESNO ? "\"yes\", \"no\" and \"prefer_not\""
-                                                  : "the numbers from \"min\" to \"max\"";
         lerr(L, "%s: a %s question takes no \"options\" (its answers are %s)", qn,
-             qset_type_name(q->type), ans);
+             qset_type_name(q->type), ty->answers_doc);
     }
 
     if (multi) {
@@ -1020,7 +1027,7 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
         snprintf(subject, sizeof subject, "%s: \"high\"", qn);
         load_text(L, jq, "high", false, where, subject, &q->high);
     }
-    if (answers_ok && type_ok && q->type != QSET_SINGLE && !multi)
+    if (answers_ok && type_ok && !(keys & QTYPE_KEY_OPTIONS))
         synth_options(L, q);
 
     load_show_if(L, jq, q, qi, qn, questions, q_ok);
@@ -1292,9 +1299,16 @@ static void load_root(loader *L, json_t *root)
         return;
     }
     qs->n_questions = (int)nq;
-    for (size_t i = 0; i < nq; i++)
+    bool asks = false;
+    for (size_t i = 0; i < nq; i++) {
         q_ok[i] = load_question(L, jq, (int)i, q_ok);
+        json_t *jt = json_object_get(json_array_get(jq, i), "type");
+        int t = qtype_find(json_string_value(jt));
+        asks |= !jt || t < 0 || qtype_get(t)->answers != QTYPE_ANS_NONE;
+    }
     free(q_ok);
+    if (!asks)
+        lerr(L, "every question is a note: a poll needs at least one question with answers");
     finish_files(L);
 }
 

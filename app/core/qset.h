@@ -1,11 +1,13 @@
 /* Question sets: loading and strict validation of the "wijkpeil/1" JSON format
  * (assets/FORMAT.md). A loaded set is immutable; every string it hands out lives as long as
- * the set. Built-in answer types (smiley, yesno, scale) get synthesised options whose ids are
- * the stored values ("1".."5", "yes"/"no"/"prefer_not", "0".."10") and whose text is empty: the
- * UI labels those from its own per-language strings. */
+ * the set. What differs between question types is in the type table (qtype.h). Built-in answer
+ * types (smiley, yesno, scale) get synthesised options whose ids are the stored values
+ * ("1".."5", "yes"/"no"/"prefer_not", "0".."10") and whose text is empty: the UI labels those
+ * from its own per-language strings. A note has no options. */
 #ifndef WP_QSET_H
 #define WP_QSET_H
 
+#include "qtype.h"
 #include "uistr.h"
 
 #include <stdbool.h>
@@ -26,8 +28,6 @@
 #define QSET_MAX_TEXT_CHARS   400  /* one translation: fits one kiosk screen even in large text */
 #define QSET_MAX_VERSION_TEXT 64   /* bytes of "version_text" */
 #define QSET_DIAG_LEN         1024 /* bytes per message (one may list every interface key) */
-
-typedef enum { QSET_SINGLE, QSET_MULTI, QSET_SMILEY, QSET_YESNO, QSET_SCALE } qset_type;
 
 /* A translated text: one string per language of the set, indexed like qset_language(). */
 typedef struct {

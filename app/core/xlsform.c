@@ -676,7 +676,7 @@ static bool parse_value(const char **s, char *val, size_t len)
 typedef struct {
     char name[128];
     char list[128];  /* select lists */
-    int type;        /* qset_type */
+    int type;        /* qset_type (its row in qtype.h) */
     json_t *values;  /* option ids, for checking show_if */
     int lo, hi;      /* scale */
     bool prefer_not; /* yesno */
@@ -722,22 +722,26 @@ static bool rel_ref(relp *P, const char **s)
         return true;
     P->dep = di;
     const qinfo *q = &P->qi[di];
+    const qtype *t = qtype_get(q->type);
     P->n_ans = 0;
-    if (q->type == QSET_SINGLE || q->type == QSET_MULTI) {
+    switch (t->answers) {
+    case QTYPE_ANS_OPTIONS:
         for (size_t k = 0; k < json_array_size(q->values) && P->n_ans < REL_MAX_ANSWERS; k++)
             wp_strlcpy(P->ans[P->n_ans++], json_string_value(json_array_get(q->values, k)),
                        sizeof P->ans[0]);
-    } else if (q->type == QSET_SMILEY) {
-        for (int k = 1; k <= 5; k++)
-            snprintf(P->ans[P->n_ans++], sizeof P->ans[0], "%d", k);
-    } else if (q->type == QSET_YESNO) {
-        wp_strlcpy(P->ans[P->n_ans++], "yes", sizeof P->ans[0]);
-        wp_strlcpy(P->ans[P->n_ans++], "no", sizeof P->ans[0]);
-        if (q->prefer_not)
-            wp_strlcpy(P->ans[P->n_ans++], "prefer_not", sizeof P->ans[0]);
-    } else {
+        break;
+    case QTYPE_ANS_FIXED:
+        for (int k = 0; k < qtype_n_fixed(q->type, q->prefer_not); k++)
+            wp_strlcpy(P->ans[P->n_ans++], t->fixed[k], sizeof P->ans[0]);
+        break;
+    case QTYPE_ANS_RANGE:
         for (int k = q->lo; k <= q->hi && P->n_ans < REL_MAX_ANSWERS; k++)
             snprintf(P->ans[P->n_ans++], sizeof P->ans[0], "%d", k);
+        break;
+    case QTYPE_ANS_NONE:
+        snprintf(P->msg, sizeof P->msg, "${%s} is a %s: it has no answer to look at", name,
+                 t->xls_type);
+        return false;
     }
     return true;
 }
@@ -753,7 +757,7 @@ static bool rel_value(relp *P, const char **s, uint32_t *m)
             return true;
         }
     const qinfo *q = &P->qi[P->dep];
-    if (q->type == QSET_SINGLE || q->type == QSET_MULTI)
+    if (qtype_get(q->type)->answers == QTYPE_ANS_OPTIONS)
         snprintf(P->msg, sizeof P->msg, "'%s' is not a choice of ${%s} (list %s)", v, q->name,
                  q->list);
     else
@@ -914,7 +918,7 @@ static int parse_relevant(relp *P, const char *expr, int *dep, json_t *values)
     skip_ws(&s);
     if (*s)
         return -1;
-    if (P->qi[P->dep].type == QSET_MULTI && (P->neg || P->conj)) {
+    if (qtype_get(P->qi[P->dep].type)->value == QTYPE_VALUE_LIST && (P->neg || P->conj)) {
         snprintf(P->why, sizeof P->why,
                  " (on a select_multiple question show_if means \"any of these chosen\": "
                  "\"and\", \"not()\" and \"!=\" cannot be expressed)");
@@ -1259,7 +1263,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     conv cv = {diag, 0, opts ? opts->warnings : NULL, opts && opts->strict, ""};
     json_t *root = NULL, *questions = NULL;
     qinfo *qi = NULL;
-    int nq = 0, rc = -1;
+    int nq = 0, n_asked = 0, rc = -1; /* n_asked: questions that are not notes */
     lang_list langs = {0};
     int s_lcols[QSET_MAX_LANGS];
     char code[24];
@@ -1401,7 +1405,15 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             cerr(&cv, "%s:%d: column \"type\": empty", sname, r + 1);
             continue;
         }
-        if (*app)
+        /* The question type this row becomes (qtype.h): its type's first word and, for some,
+         * its appearance. */
+        const char *sp = strchr(type, ' ');
+        char kind[64], appearance[64];
+        snprintf(kind, sizeof kind, "%.*s", sp ? (int)(sp - type) : (int)strlen(type), type);
+        collapse_spaces(app, appearance, sizeof appearance);
+        bool app_used = false;
+        int qt = qtype_from_xlsform(kind, appearance, &app_used);
+        if (*app && !app_used)
             cwarn(&cv,
                   "%s:%d: column \"appearance\": \"%s\" is not honoured (the kiosk lays out "
                   "every question and group its own way)",
@@ -1444,21 +1456,17 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             continue;
         }
         if (!strcasecmp(type, "note")) {
+            /* Notes named title, welcome or thanks give the poll's own texts; every other
+             * note is an information screen between the questions (type note). */
             json_t **slot = !strcmp(name, "title")     ? &title
                             : !strcmp(name, "welcome") ? &welcome
                             : !strcmp(name, "thanks")  ? &thanks
                                                        : NULL;
-            if (!slot) {
-                cwarn(&cv,
-                      "%s:%d: column \"type\": note \"%s\" is not shown (the kiosk shows no "
-                      "notes between questions; only notes named title, welcome or thanks give "
-                      "the poll's own texts)",
-                      sname, r + 1, name);
+            if (slot) {
+                json_decref(*slot);
+                *slot = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
                 continue;
             }
-            json_decref(*slot);
-            *slot = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
-            continue;
         }
         if (nq >= XLS_MAX_QUESTIONS) {
             cerr(&cv, "%s:%d: too many questions (at most %d)", sname, r + 1, QSET_MAX_QUESTIONS);
@@ -1496,15 +1504,14 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (parse_params(&cv, sname, r, par, &pp) != 0)
             pp.n = 0;
         json_t *tail = json_object(); /* fields that follow text and required */
-        const char *sp = strchr(type, ' ');
-        char kind[64];
-        snprintf(kind, sizeof kind, "%.*s", sp ? (int)(sp - type) : (int)strlen(type), type);
-        if (!strcasecmp(kind, "select_one") || !strcasecmp(kind, "select_multiple")) {
-            bool multi = !strcasecmp(kind, "select_multiple");
+        const qtype *ty = qt >= 0 ? qtype_get(qt) : NULL;
+        if (ty) {
+            q->type = qt;
+            json_object_set_new(jq, "type", json_string(ty->name));
+        }
+        if (ty && ty->xls_list) {
             const char *list = sp ? sp + 1 : "";
             size_t n_opts = 0;
-            q->type = multi ? QSET_MULTI : QSET_SINGLE;
-            json_object_set_new(jq, "type", json_string(multi ? "multi" : "single"));
             if (!*list || strchr(list, ' ')) {
                 cerr(&cv,
                      "%s:%d: column \"type\": \"%s\": write %s followed by one list name (\"or "
@@ -1526,7 +1533,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                          sname, r + 1, list, n_opts, cname, r0, r1, QSET_MAX_OPTIONS);
                 json_object_set_new(tail, "options", opts_arr);
             }
-            if (multi) {
+            if (ty->keys & QTYPE_KEY_COUNT) {
                 long mn = 0, mx = 0;
                 int a = param_int(&cv, sname, r, &pp, "min", 0, QSET_MAX_OPTIONS, &mn);
                 int b = param_int(&cv, sname, r, &pp, "max", 1, QSET_MAX_OPTIONS, &mx);
@@ -1544,10 +1551,12 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                          "is more)",
                          sname, r + 1, list, n_opts);
             }
-        } else if (!strcasecmp(type, "range")) {
+        } else if (ty && sp) {
+            cerr(&cv, "%s:%d: column \"type\": \"%s\": %s takes no list name", sname, r + 1, type,
+                 kind);
+        }
+        if (ty && (ty->keys & QTYPE_KEY_RANGE)) {
             long lo = 1, hi = 10, step = 1;
-            q->type = QSET_SCALE;
-            json_object_set_new(jq, "type", json_string("scale"));
             int a = param_int(&cv, sname, r, &pp, "start", -1000, 1000, &lo);
             int b = param_int(&cv, sname, r, &pp, "end", -1000, 1000, &hi);
             int c = param_int(&cv, sname, r, &pp, "step", -1000, 1000, &step);
@@ -1568,21 +1577,20 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             json_object_set_new(tail, "max", json_integer(hi));
             q->lo = (int)lo;
             q->hi = (int)hi;
-        } else if (!strcasecmp(type, "smiley")) {
-            q->type = QSET_SMILEY;
-            json_object_set_new(jq, "type", json_string("smiley"));
-        } else if (!strcasecmp(type, "yesno")) {
+        }
+        if (ty && (ty->keys & QTYPE_KEY_PREFER_NOT)) {
             bool pn = false;
-            q->type = QSET_YESNO;
-            json_object_set_new(jq, "type", json_string("yesno"));
             if (param_bool(&cv, sname, r, &pp, "prefer_not", &pn) == 1 && pn)
                 json_object_set_new(tail, "prefer_not", json_true());
             q->prefer_not = pn;
-        } else {
+        }
+        if (!ty) {
+            char names[160];
+            qtype_names(0, true, names, sizeof names);
             cerr(&cv,
                  "%s:%d: column \"type\": \"%s\" is not a question type the kiosk shows (use "
-                 "select_one LIST, select_multiple LIST, range, smiley or yesno)",
-                 sname, r + 1, type);
+                 "%s)",
+                 sname, r + 1, type, names);
         }
         params_leftover(&cv, sname, r, &pp, kind);
         json_t *text = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
@@ -1596,6 +1604,9 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         bool required = false;
         if (parse_required(req, &required) != 0)
             cerr(&cv, "%s:%d: column \"required\": \"%s\" must be yes or no", sname, r + 1, req);
+        else if (required && ty && !(ty->keys & QTYPE_KEY_REQUIRED))
+            cwarn(&cv, "%s:%d: column \"required\": ignored (a %s has no answer to require)", sname,
+                  r + 1, kind);
         else if (required)
             json_object_set_new(jq, "required", json_true());
         json_object_update(jq, tail);
@@ -1627,12 +1638,14 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         }
         json_array_append_new(questions, jq);
         nq++;
+        if (ty && ty->answers != QTYPE_ANS_NONE)
+            n_asked++;
     }
-    if (nq == 0 && cv.n_err == 0)
-        cerr(&cv,
-             "%s: no questions (rows of type select_one, select_multiple, range, smiley or "
-             "yesno)",
-             sname);
+    if (n_asked == 0 && cv.n_err == 0) {
+        char names[160];
+        qtype_names(0, true, names, sizeof names);
+        cerr(&cv, "%s: no questions (rows of type %s)", sname, names);
+    }
     if (group_depth > 0)
         cerr(&cv, "%s: a \"begin group\" has no \"end group\"", sname);
 

@@ -966,6 +966,33 @@ static int tiles_tallest(ui *u, const ui_sizes *s, const ui_tile *t, int n, int 
     return tallest;
 }
 
+/* The narrowest a tile may be: a target's minimum, and every word of every label whole. */
+static int tiles_need(ui *u, const ui_sizes *s, const ui_tile *t, int n, const ui_grid *g)
+{
+    int need = s->tile_min;
+    for (int i = 0; i < n; i++) {
+        int ww = word_w(u, t[i].label, g->px, false, t[i].rtl) + 2 * s->pad + 2 * s->outline;
+        if (t[i].icon && s->icon + 2 * s->pad > ww)
+            ww = s->icon + 2 * s->pad;
+        if (ww > need)
+            need = ww;
+    }
+    return need;
+}
+
+/* True when lay_tiles with g (packed, no max_w) puts all n tiles in one row across w. */
+static bool tiles_fit_one_row(ui *u, const ui_sizes *s, const ui_rows *rows, int w,
+                              const ui_tile *t, int n, const ui_grid *g_in)
+{
+    ui_grid gg = *g_in;
+    gg.icon = s->icon;
+    int need = tiles_need(u, s, t, n, &gg);
+    if ((w + s->gap) / (need + s->gap) < n)
+        return false;
+    int tw = tile_width(s, w, n, need, &gg);
+    return tiles_tallest(u, s, t, n, n, tw, &gg) <= rows->avail;
+}
+
 /* Lays tiles out in rows of a grid at width w: columns only as many as keep every word of every
  * label whole at >= the target size; a chosen tile's check mark sits in the top corner on the
  * end side, above the label when the label leaves no room beside it. */
@@ -977,14 +1004,7 @@ static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_t
     ui_grid gg = *g_in;
     const ui_grid *g = &gg;
     gg.icon = s->icon;
-    int need = s->tile_min;
-    for (int i = 0; i < n; i++) {
-        int ww = word_w(u, t[i].label, g->px, false, t[i].rtl) + 2 * s->pad + 2 * s->outline;
-        if (t[i].icon && s->icon + 2 * s->pad > ww)
-            ww = s->icon + 2 * s->pad;
-        if (ww > need)
-            need = ww;
-    }
+    int need = tiles_need(u, s, t, n, g);
     int max_cols = (w + s->gap) / (need + s->gap);
     if (max_cols < 1)
         max_cols = 1;
@@ -1347,41 +1367,192 @@ static void lay_language(ui *u, const ui_sizes *s)
     lay_bottom(u, s, &b, taken);
 }
 
-/* Label of a built-in option (smiley faces, yes/no, scale numbers) or the set's own text. */
+/* Label of an answer tile as its type's row says: the kiosk's own words for built-in answers
+ * (smiley faces, yes/no, scale numbers) or the set's text. */
 static void option_label(const ui *u, const qset_question *q, int i, char *buf, size_t len,
                          const char **icon)
 {
     const qset_option *o = &q->options[i];
     *icon = o->icon;
-    switch (q->type) {
-    case QSET_SMILEY: {
+    switch (qtype_get(q->type)->label) {
+    case QTYPE_LABEL_SMILEY: {
         static const char *const faces[] = {"smiley-1", "smiley-2", "smiley-3", "smiley-4",
                                             "smiley-5"};
         wp_strlcpy(buf, S(u, (uistr_key)(UISTR_SMILEY_1 + i)), len);
         *icon = faces[i < 5 ? i : 4];
         return;
     }
-    case QSET_YESNO:
+    case QTYPE_LABEL_YESNO:
         wp_strlcpy(buf,
                    S(u, !strcmp(o->id, "yes")  ? UISTR_YES
                         : !strcmp(o->id, "no") ? UISTR_NO
                                                : UISTR_PREFER_NOT),
                    len);
         return;
-    case QSET_SCALE:
+    case QTYPE_LABEL_VALUE:
         wp_strlcpy(buf, o->id, len);
         return;
-    case QSET_SINGLE:
-    case QSET_MULTI:
+    case QTYPE_LABEL_TEXT:
         wp_strlcpy(buf, T(u, &o->text), len);
         return;
     }
 }
 
+/* ---------- question layouts: one drawing function per qtype_layout ---------- */
+
+/* The answer tiles of q (caller frees); *widest: the widest label on one line. NULL on OOM. */
+static ui_tile *answer_tiles(ui *u, const ui_sizes *s, const qset_question *q, int *widest)
+{
+    int n = q->n_options;
+    ui_tile *tiles = calloc((size_t)(n > 0 ? n : 1), sizeof *tiles);
+    if (!tiles)
+        return NULL;
+    *widest = 0;
+    for (int i = 0; i < n; i++) {
+        ui_tile *ti = &tiles[i];
+        option_label(u, q, i, ti->label, sizeof ti->label, &ti->icon);
+        snprintf(ti->id, sizeof ti->id, "option:%s:%s", q->id, q->options[i].id);
+        ti->act = UIA_OPTION;
+        ti->arg = i;
+        ti->clip = q->options[i].text.audio[cur_lang(u)];
+        ti->selected = flow_selected(u->fl, flow_question(u->fl), i);
+        ti->rtl = lang_rtl(u);
+        wp_strlcpy(ti->lang, lang_code(u), sizeof ti->lang);
+        int lw = text_w(u, ti->label, s->body, false);
+        if (lw > *widest)
+            *widest = lw;
+    }
+    return tiles;
+}
+
+/* A note: its text and hint are all there is. */
+static void lay_answers_note(ui *u, const ui_sizes *s, ui_rows *rows, int w, const qset_question *q)
+{
+    (void)u;
+    (void)s;
+    (void)rows;
+    (void)w;
+    (void)q;
+}
+
+/* Wide tiles with the set's texts, in as many columns as the labels allow. */
+static void lay_answers_list(ui *u, const ui_sizes *s, ui_rows *rows, int w, const qset_question *q)
+{
+    int widest;
+    ui_tile *tiles = answer_tiles(u, s, q, &widest);
+    if (!tiles)
+        return;
+    int n = q->n_options;
+    ui_grid g = {.px = s->body, .pref = n <= 2 ? n : (n <= 6 ? 2 : 3)};
+    if (u->large && g.pref > 2)
+        g.pref = 2;
+    /* As wide as the longest label needs (on one line if it can), at least 100 mm. */
+    g.max_w = widest + 2 * s->pad + mm(u, 20);
+    if (g.max_w < mm(u, 100))
+        g.max_w = mm(u, 100);
+    lay_tiles(u, s, rows, w, tiles, n, &g);
+    free(tiles);
+}
+
+/* A compact centred row of built-in answers (faces, yes/no). */
+static void lay_answers_row(ui *u, const ui_sizes *s, ui_rows *rows, int w, const qset_question *q)
+{
+    int widest;
+    ui_tile *tiles = answer_tiles(u, s, q, &widest);
+    if (!tiles)
+        return;
+    ui_grid g = {.px = s->body, .packed = true, .max_w = mm(u, 60)};
+    lay_tiles(u, s, rows, w, tiles, q->n_options, &g);
+    free(tiles);
+}
+
+/* A compact row of numbers with the end labels under the first and last. */
+static void lay_answers_scale(ui *u, const ui_sizes *s, ui_rows *rows, int w,
+                              const qset_question *q)
+{
+    int widest;
+    ui_tile *tiles = answer_tiles(u, s, q, &widest);
+    if (!tiles)
+        return;
+    ui_grid g = {.px = s->body, .packed = true, .max_w = mm(u, 40)};
+    int first = u->wl.n;
+    lay_tiles(u, s, rows, w, tiles, q->n_options, &g);
+    free(tiles);
+    if (!(T(u, &q->low)[0] || T(u, &q->high)[0]) || u->wl.n <= first)
+        return;
+    char id[UIW_ID_LEN];
+    /* End labels under the first and last tile of the scale's span. */
+    int x0 = u->wl.w[first].r.x, x1 = x0;
+    for (int k = first; k < u->wl.n; k++)
+        if (u->wl.w[k].r.x + u->wl.w[k].r.w > x1)
+            x1 = u->wl.w[k].r.x + u->wl.w[k].r.w;
+    row_begin(u, rows);
+    int span = x1 - x0;
+    int lw = span / 2 - s->gap / 2;
+    bool rtl = lang_rtl(u);
+    if (word_w(u, T(u, &q->low), s->body, false, rtl) > lw ||
+        word_w(u, T(u, &q->high), s->body, false, rtl) > lw) {
+        /* Too narrow side by side: low above high, each across the scale. */
+        int lh = text_h(u, T(u, &q->low), s->body, false, span);
+        snprintf(id, sizeof id, "low:%s", q->id);
+        add(u, UIW_TEXT, id, T(u, &q->low), NULL, s->body, rect(x0, 0, span, lh));
+        row_end(u, rows, lh);
+        row_begin(u, rows);
+        int hh = text_h(u, T(u, &q->high), s->body, false, span);
+        snprintf(id, sizeof id, "high:%s", q->id);
+        uiw *hi = add(u, UIW_TEXT, id, T(u, &q->high), NULL, s->body, rect(x0, 0, span, hh));
+        if (hi)
+            hi->align = UI_ALIGN_END;
+        row_end(u, rows, hh);
+    } else {
+        int lh = text_h(u, T(u, &q->low), s->body, false, lw);
+        int hh = text_h(u, T(u, &q->high), s->body, false, lw);
+        int rh = lh > hh ? lh : hh;
+        snprintf(id, sizeof id, "low:%s", q->id);
+        add(u, UIW_TEXT, id, T(u, &q->low), NULL, s->body, rect(x0, 0, lw, rh));
+        snprintf(id, sizeof id, "high:%s", q->id);
+        uiw *hi =
+            add(u, UIW_TEXT, id, T(u, &q->high), NULL, s->body, rect(x0 + span - lw, 0, lw, rh));
+        if (hi)
+            hi->align = UI_ALIGN_END;
+        row_end(u, rows, rh);
+    }
+}
+
+/* A likert question: one row of labelled tiles across the width, in the set's order, when
+ * every label keeps its words whole and the row fits the content height; else the usual list
+ * (no warning: the answers are the same). */
+static void lay_answers_likert(ui *u, const ui_sizes *s, ui_rows *rows, int w,
+                               const qset_question *q)
+{
+    int widest;
+    ui_tile *tiles = answer_tiles(u, s, q, &widest);
+    if (!tiles)
+        return;
+    ui_grid g = {.px = s->body, .packed = true};
+    bool row = tiles_fit_one_row(u, s, rows, w, tiles, q->n_options, &g);
+    if (row)
+        lay_tiles(u, s, rows, w, tiles, q->n_options, &g);
+    free(tiles);
+    if (!row)
+        lay_answers_list(u, s, rows, w, q);
+}
+
+typedef void (*lay_answers_fn)(ui *u, const ui_sizes *s, ui_rows *rows, int w,
+                               const qset_question *q);
+
+/* The one place a type's layout (its row in qtype.c) becomes drawing code. */
+static const lay_answers_fn lay_answers[QTYPE_N_LAYOUTS] = {
+    [QTYPE_LAYOUT_NOTE] = lay_answers_note,     [QTYPE_LAYOUT_LIST] = lay_answers_list,
+    [QTYPE_LAYOUT_ROW] = lay_answers_row,       [QTYPE_LAYOUT_SCALE] = lay_answers_scale,
+    [QTYPE_LAYOUT_LIKERT] = lay_answers_likert,
+};
+
 static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
     (void)ctx;
     const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
+    const qtype *ty = qtype_get(q->type);
     char id[UIW_ID_LEN];
     snprintf(id, sizeof id, "question:%s", q->id);
     uiw *t =
@@ -1389,13 +1560,13 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
     if (t)
         t->clip = q->text.audio[cur_lang(u)];
 
-    char instr[UIW_LABEL_LEN];
-    if (q->type == QSET_MULTI && q->max > 0)
+    /* The kiosk's instruction for the type ("choose one"), with a multi's bounds. */
+    char instr[UIW_LABEL_LEN] = "";
+    if ((ty->keys & QTYPE_KEY_COUNT) && q->max > 0)
         uistr_format(instr, sizeof instr, S(u, UISTR_CHOOSE_UP_TO), q->max);
-    else
-        wp_strlcpy(instr, S(u, q->type == QSET_MULTI ? UISTR_CHOOSE_SEVERAL : UISTR_CHOOSE_ONE),
-                   sizeof instr);
-    if (q->type == QSET_MULTI && q->min > 1) {
+    else if (ty->say != UISTR_COUNT)
+        wp_strlcpy(instr, S(u, ty->say), sizeof instr);
+    if ((ty->keys & QTYPE_KEY_COUNT) && q->min > 1) {
         /* The minimum is said up front, not only after a refused "next". */
         char least[UIW_LABEL_LEN];
         uistr_format(least, sizeof least, S(u, UISTR_CHOOSE_AT_LEAST), q->min);
@@ -1410,81 +1581,7 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
         if (h)
             h->clip = q->hint.audio[cur_lang(u)];
     }
-
-    /* Answer tiles in a grid. */
-    int n = q->n_options;
-    ui_tile *tiles = calloc((size_t)n, sizeof *tiles);
-    if (!tiles)
-        return;
-    int widest = 0;
-    for (int i = 0; i < n; i++) {
-        ui_tile *ti = &tiles[i];
-        option_label(u, q, i, ti->label, sizeof ti->label, &ti->icon);
-        snprintf(ti->id, sizeof ti->id, "option:%s:%s", q->id, q->options[i].id);
-        ti->act = UIA_OPTION;
-        ti->arg = i;
-        ti->clip = q->options[i].text.audio[cur_lang(u)];
-        ti->selected = flow_selected(u->fl, flow_question(u->fl), i);
-        ti->rtl = lang_rtl(u);
-        wp_strlcpy(ti->lang, lang_code(u), sizeof ti->lang);
-        int lw = text_w(u, ti->label, s->body, false);
-        if (lw > widest)
-            widest = lw;
-    }
-    bool list = q->type == QSET_SINGLE || q->type == QSET_MULTI;
-    ui_grid g = {.px = s->body, .packed = !list};
-    if (list) {
-        g.pref = n <= 2 ? n : (n <= 6 ? 2 : 3);
-        if (u->large && g.pref > 2)
-            g.pref = 2;
-        /* As wide as the longest label needs (on one line if it can), at least 100 mm. */
-        g.max_w = widest + 2 * s->pad + mm(u, 20);
-        if (g.max_w < mm(u, 100))
-            g.max_w = mm(u, 100);
-    } else {
-        g.max_w = mm(u, q->type == QSET_SCALE ? 40 : 60);
-    }
-    int first = u->wl.n;
-    lay_tiles(u, s, rows, w, tiles, n, &g);
-    free(tiles);
-    if (q->type == QSET_SCALE && (T(u, &q->low)[0] || T(u, &q->high)[0]) && u->wl.n > first) {
-        /* End labels under the first and last tile of the scale's span. */
-        int x0 = u->wl.w[first].r.x, x1 = x0;
-        for (int k = first; k < u->wl.n; k++)
-            if (u->wl.w[k].r.x + u->wl.w[k].r.w > x1)
-                x1 = u->wl.w[k].r.x + u->wl.w[k].r.w;
-        row_begin(u, rows);
-        int span = x1 - x0;
-        int lw = span / 2 - s->gap / 2;
-        bool rtl = lang_rtl(u);
-        if (word_w(u, T(u, &q->low), s->body, false, rtl) > lw ||
-            word_w(u, T(u, &q->high), s->body, false, rtl) > lw) {
-            /* Too narrow side by side: low above high, each across the scale. */
-            int lh = text_h(u, T(u, &q->low), s->body, false, span);
-            snprintf(id, sizeof id, "low:%s", q->id);
-            add(u, UIW_TEXT, id, T(u, &q->low), NULL, s->body, rect(x0, 0, span, lh));
-            row_end(u, rows, lh);
-            row_begin(u, rows);
-            int hh = text_h(u, T(u, &q->high), s->body, false, span);
-            snprintf(id, sizeof id, "high:%s", q->id);
-            uiw *hi = add(u, UIW_TEXT, id, T(u, &q->high), NULL, s->body, rect(x0, 0, span, hh));
-            if (hi)
-                hi->align = UI_ALIGN_END;
-            row_end(u, rows, hh);
-        } else {
-            int lh = text_h(u, T(u, &q->low), s->body, false, lw);
-            int hh = text_h(u, T(u, &q->high), s->body, false, lw);
-            int rh = lh > hh ? lh : hh;
-            snprintf(id, sizeof id, "low:%s", q->id);
-            add(u, UIW_TEXT, id, T(u, &q->low), NULL, s->body, rect(x0, 0, lw, rh));
-            snprintf(id, sizeof id, "high:%s", q->id);
-            uiw *hi = add(u, UIW_TEXT, id, T(u, &q->high), NULL, s->body,
-                          rect(x0 + span - lw, 0, lw, rh));
-            if (hi)
-                hi->align = UI_ALIGN_END;
-            row_end(u, rows, rh);
-        }
-    }
+    lay_answers[ty->layout](u, s, rows, w, q);
 }
 
 /* The controls behind "more", as a grid in the content area (ctx: a bool, true when the

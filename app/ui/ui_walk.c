@@ -384,7 +384,9 @@ static bool tap(ui_walk *w, const char *id, int64_t t)
 static void choose(ui_walk *w, int q, int64_t t)
 {
     const qset_question *qq = qset_question_at(w->o.qs, q);
-    int want = qq->type != QSET_MULTI ? 1 : (qq->max > 0 ? qq->max + 1 : qq->n_options);
+    int want = qtype_get(qq->type)->value != QTYPE_VALUE_LIST
+                   ? 1
+                   : (qq->max > 0 ? qq->max + 1 : qq->n_options);
     for (int i = 0; i < qq->n_options && i < want; i++) {
         char id[UI_WALK_NAME_LEN * 2];
         snprintf(id, sizeof id, "option:%s:%s", qq->id, qq->options[i].id);
@@ -419,7 +421,7 @@ static int visit_variants(ui_walk *w, const walk_entry *e, ui_walk_screen *s, in
     }
     if (e->screen != FLOW_QUESTION)
         return 0;
-    if (w->o.states) {
+    if (w->o.states && qset_question_at(w->o.qs, q)->n_options > 0) {
         choose(w, q, t);
         s->state = "selected";
         rc = visit(w, s, t, fn, ctx, err, errlen);

@@ -243,10 +243,12 @@ check "--questionset filters" test ! -s "$TMP/none.jsonl"
 cat >"$TMP/set.json" <<'JSON'
 {"format":"wijkpeil/1","id":"nazareth-2027-voorjaar","version":1,"languages":["nl","en"],
  "questions":[{"id":"zorgen","text":{"nl":"Waar maakt u zich zorgen over?","en":"Worries"}},
+              {"id":"uitleg","type":"note","text":{"nl":"Lees dit eerst","en":"Read this"}},
               {"id":"woonplezier","text":{"nl":"Woont u hier fijn?","en":"Do you like living here?"}}]}
 JSON
 "$C" export --db "$DB" --qset "$TMP/set.json" -o "$TMP/lab.csv" 2>/dev/null
 check "--qset labels and orders the columns" bash -c "head -1 '$TMP/lab.csv' | grep -q ',Waar maakt u zich zorgen over?,Woont u hier fijn?,opmerking'"
+check "--qset: a note is exported as nothing (no column)" bash -c "! head -1 '$TMP/lab.csv' | grep -q 'Lees dit eerst'"
 
 # --- import (USB stick) ---------------------------------------------------------------------
 U5=55555555-5555-4555-8555-555555555555

@@ -8,9 +8,11 @@
 #include "ui_text.h"
 #include "ui_walk.h"
 #include "ui_widget.h"
+#include "util.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@ typedef struct {
     int staff; /* staff screens (first pages) */
     int peeks; /* screens where the top of a scrolled-away row peeks out */
     int errors;
+    ui_walk_fn also; /* called for every screen too (NULL: nothing else) */
+    void *also_ctx;
 } walk_ctx;
 
 static int on_screen(void *vctx, const ui_walk_screen *s)
@@ -55,15 +59,19 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         c->staff++;
     else if (!s->scroll && !*s->state)
         c->per_mode[s->mode]++;
-    return 0;
+    return c->also ? c->also(c->also_ctx, s) : 0;
 }
 
-/* Walks qs at the given size; returns the report (caller frees) or NULL. */
-static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned modes, walk_ctx *c)
+/* Walks qs at the given size, also handing every screen to also (may be NULL); returns the
+ * report (caller frees) or NULL. */
+static ui_check_report *walk_also(const qset *qs, int w, int h, double ppm, unsigned modes,
+                                  walk_ctx *c, ui_walk_fn also, void *also_ctx)
 {
     memset(c, 0, sizeof *c);
     c->rep = ui_check_report_new();
     c->staff_rep = ui_check_report_new();
+    c->also = also;
+    c->also_ctx = also_ctx;
     ui_walk_options o = {.qs = qs,
                          .data_dir = NULL,
                          .width = w,
@@ -84,6 +92,11 @@ static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned 
     ui_walk_close(wk);
     CHECK(c->errors == 0);
     return c->rep;
+}
+
+static ui_check_report *walk(const qset *qs, int w, int h, double ppm, unsigned modes, walk_ctx *c)
+{
+    return walk_also(qs, w, h, ppm, modes, c, NULL, NULL);
 }
 
 static void print_findings(const ui_check_report *r)
@@ -186,6 +199,154 @@ static void test_demo_every_panel(void)
     }
     printf("demo poll on %d panels: %d screens checked, %d findings\n", UI_WALK_N_PANELS,
            total_screens, total_findings);
+    qset_free(qs);
+    free(path);
+}
+
+/* One screen of the types set over its scroll positions. */
+typedef struct {
+    char key[128];                        /* screen name, language and mode */
+    bool note, text, hint, next, answers; /* the note: what was shown at any scroll position */
+    bool likert, row; /* likert: all its answers in one row at some scroll position */
+} types_seen;
+
+/* What the walk of the types set saw: its note and likert screens, and how likert was laid. */
+typedef struct {
+    types_seen cur;
+    int notes;          /* note screens: text and hint, no answers, "next" */
+    int likert_rows;    /* likert screens with every answer in one row */
+    int likert_columns; /* likert screens laid out as the usual list */
+} types_ctx;
+
+/* The option widgets of question qid on one tree: count, and whether they share one row. */
+static int options_in_row(json_t *widgets, const char *qid, bool *one_row)
+{
+    char pre[64];
+    snprintf(pre, sizeof pre, "option:%s:", qid);
+    int n = 0;
+    json_int_t y0 = 0;
+    *one_row = true;
+    size_t i;
+    json_t *w;
+    json_array_foreach(widgets, i, w)
+    {
+        const char *id = json_string_value(json_object_get(w, "id"));
+        if (!id || strncmp(id, pre, strlen(pre)) != 0)
+            continue;
+        json_int_t y = json_integer_value(json_object_get(w, "y"));
+        if (n++ == 0)
+            y0 = y;
+        else if (y != y0)
+            *one_row = false;
+    }
+    return n;
+}
+
+static bool has_widget(json_t *widgets, const char *id)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(widgets, i, w)
+    {
+        const char *wid = json_string_value(json_object_get(w, "id"));
+        if (wid && !strcmp(wid, id))
+            return true;
+    }
+    return false;
+}
+
+/* Counts the screen just left. */
+static void types_flush(types_ctx *t)
+{
+    types_seen *c = &t->cur;
+    if (c->note) {
+        bool ok = c->text && c->hint && c->next && !c->answers;
+        CHECKF(ok, "%s: the note shows its text, hint and next, and no answers or instruction",
+               c->key);
+        t->notes += ok;
+    }
+    if (c->likert) {
+        if (c->row)
+            t->likert_rows++;
+        else
+            t->likert_columns++;
+    }
+    memset(c, 0, sizeof *c);
+}
+
+static int on_types_screen(void *vctx, const ui_walk_screen *s)
+{
+    types_ctx *t = vctx;
+    if (*s->state)
+        return 0;
+    char key[sizeof t->cur.key];
+    snprintf(key, sizeof key, "%s lang=%s mode=%s", s->name, s->lang_code, s->mode_name);
+    if (strcmp(key, t->cur.key) != 0) {
+        types_flush(t);
+        wp_strlcpy(t->cur.key, key, sizeof t->cur.key);
+    }
+    json_t *tree = json_loads(s->tree_json, 0, NULL);
+    json_t *widgets = json_object_get(tree, "widgets");
+    const char *q = json_string_value(json_object_get(tree, "question"));
+    bool row;
+    if (q && !strcmp(q, "intro")) {
+        t->cur.note = true;
+        t->cur.text |= has_widget(widgets, "question:intro");
+        t->cur.hint |= has_widget(widgets, "hint:intro");
+        t->cur.next |= has_widget(widgets, "next");
+        t->cur.answers |=
+            options_in_row(widgets, "intro", &row) > 0 || has_widget(widgets, "instruction");
+    } else if (q && !strcmp(q, "veilig")) {
+        t->cur.likert = true;
+        t->cur.row |= options_in_row(widgets, "veilig", &row) == 5 && row;
+    }
+    json_decref(tree);
+    return 0;
+}
+
+/* A set with notes and likert questions (tests/qsets/valid-types.json, nl en ar): every screen,
+ * language and mode on every panel, with zero findings; the note shows as a text screen, and
+ * likert as one row where it fits (wide panels) and as the usual list where not. */
+static void test_types_every_panel(void)
+{
+    char *path = test_src("tests/qsets/valid-types.json");
+    qset *qs = load(path);
+    CHECK(qs != NULL);
+    if (!qs) {
+        free(path);
+        return;
+    }
+    int total = 0;
+    for (int p = 0; p < UI_WALK_N_PANELS; p++) {
+        const ui_walk_panel *pn = &ui_walk_panels[p];
+        types_ctx t;
+        memset(&t, 0, sizeof t);
+        walk_ctx c;
+        ui_check_report *r = walk_also(qs, pn->width, pn->height, pn->width / pn->width_mm, 0, &c,
+                                       on_types_screen, &t);
+        types_flush(&t);
+        printf("types set on %s: %d screens, %d findings; note shown %d times, likert in one "
+               "row %d, as a list %d\n",
+               pn->name, c.screens, ui_check_report_count(r), t.notes, t.likert_rows,
+               t.likert_columns);
+        print_findings(r);
+        CHECKF(ui_check_report_count(r) == 0, "%d findings on the types set at %s",
+               ui_check_report_count(r), pn->name);
+        int per = 3 * UI_WALK_MODES; /* languages x modes */
+        CHECKF(t.notes == per, "%s: note screens %d, expected %d", pn->name, t.notes, per);
+        CHECK(t.likert_rows + t.likert_columns == per);
+        /* The 24" panel has room for the row in every language and mode. */
+        if (!strcmp(pn->name, "24in-1920x1080"))
+            CHECKF(t.likert_rows == per, "24in: likert in one row %d of %d", t.likert_rows, per);
+        /* The 7" panel has not: the usual list, and still no findings. */
+        if (!strcmp(pn->name, "7in-800x480"))
+            CHECKF(t.likert_columns == per, "7in: likert as a list %d of %d", t.likert_columns,
+                   per);
+        total += c.screens;
+        ui_check_report_free(r);
+        ui_check_report_free(c.staff_rep);
+    }
+    printf("types set on %d panels: %d screens checked\n", UI_WALK_N_PANELS, total);
     qset_free(qs);
     free(path);
 }
@@ -522,6 +683,7 @@ int main(void)
     RUN(test_screens_table);
     RUN(test_arabic_as_large_as_latin);
     RUN(test_crafted_set_fails);
+    RUN(test_types_every_panel);
     RUN(test_demo_every_panel);
     return test_main();
 }

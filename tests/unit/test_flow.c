@@ -895,6 +895,83 @@ static void test_answers_json_format(void)
     qset_free(qs);
 }
 
+/* Notes: shown between questions with "next" (never "skip"), skipped by show_if like a
+ * question, nothing to choose and nothing stored; a likert question answers like a single. */
+static const char NOTES[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"notes\", \"version\": 1, \"languages\": [\"nl\", "
+    "\"en\"], \"title\": " T2(
+        "T",
+        "T") ", \"questions\": ["
+             " {\"id\": \"intro\", \"type\": \"note\", \"text\": " T2(
+                 "Welkom",
+                 "Welcome") "},"
+                            " {\"id\": \"a\", \"type\": \"smiley\", \"text\": " T2(
+                                "A",
+                                "A") "},"
+                                     " {\"id\": \"uitleg\", \"type\": \"note\", \"text\": " T2(
+                                         "Jammer",
+                                         "Sorry") ","
+                                                  "  \"show_if\": {\"question\": \"a\", "
+                                                  "\"any_of\": [\"1\", \"2\"]}},"
+                                                  " {\"id\": \"b\", \"type\": \"likert\", "
+                                                  "\"required\": true, \"text\": " T2(
+                                                      "B",
+                                                      "B") ","
+                                                           "  \"options\": [" OPT("x") ", " OPT(
+                                                               "y") ", " OPT("z") "]},"
+                                                                                  " {\"id\": "
+                                                                                  "\"slot\", "
+                                                                                  "\"type\": "
+                                                                                  "\"note\", "
+                                                                                  "\"text\": " T2(
+                                                                                      "Einde",
+                                                                                      "End") "}]}";
+
+static void test_notes(void)
+{
+    qset *qs = load(NOTES);
+    if (!qs)
+        return;
+    int64_t now = T0;
+    flow *f = started(qs, true, 0, &now);
+    CHECK(flow_question(f) == 0); /* the first screen is the note */
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT && flow_next_enabled(f));
+    CHECK(!flow_toggle(f, 0, ++now)); /* nothing to choose */
+    PROGRESS(f, 1, 4);
+    CHECK(flow_next(f, ++now) && flow_question(f) == 1);
+    CHECK(flow_toggle(f, opt(qs, 1, "5"), ++now));
+    CHECK(flow_next(f, ++now));
+    CHECK(flow_question(f) == 3); /* "uitleg" hidden by its show_if */
+    CHECK(!flow_next_enabled(f)); /* likert: required like any question */
+    CHECK(flow_toggle(f, opt(qs, 3, "x"), ++now) && flow_toggle(f, opt(qs, 3, "y"), ++now));
+    CHECK(flow_n_selected(f, 3) == 1 && flow_selected(f, 3, opt(qs, 3, "y"))); /* one answer */
+    CHECK(flow_next(f, ++now) && flow_question(f) == 4);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_FINISH); /* a last note finishes */
+    /* Back to "a": an unhappy face shows the note. */
+    CHECK(flow_back(f, ++now) && flow_back(f, ++now) && flow_question(f) == 1);
+    CHECK(flow_toggle(f, opt(qs, 1, "1"), ++now));
+    PROGRESS(f, 2, 5);
+    CHECK(flow_next(f, ++now) && flow_question(f) == 2);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT);
+    CHECK(flow_next(f, ++now) && flow_question(f) == 3);
+    CHECK(flow_next(f, ++now) && flow_question(f) == 4);
+    CHECK(flow_next(f, ++now) && flow_current(f) == FLOW_THANKS);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.answers[0] == 0 && r.answers[2] == 0 && r.answers[4] == 0);
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"a\":\"1\",\"b\":\"y\"}");
+    free(js);
+    flow_free(f);
+
+    /* A resident who only read the first note and walked away left no answers: nothing kept. */
+    now = T0;
+    f = started(qs, true, 0, &now);
+    CHECK(flow_abandon(f, ++now) == false);
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_save_failed(void)
 {
     qset *qs = load(POLL);
@@ -1051,6 +1128,7 @@ int main(void)
     RUN(test_deadlines_attract);
     RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);
+    RUN(test_notes);
     RUN(test_save_failed);
     RUN(test_replace_qset);
     RUN(test_preview);

@@ -281,8 +281,8 @@ static const struct {
     {Q1("{'id':'a/b','type':'smiley'," TX "}"), "t.json: questions[1]: id 'a/b' is not valid"},
     {Q2(SMILEY_A, SMILEY_A),
      "t.json: a: the question id is used twice (questions[1] and questions[2])"},
-    {Q1("{'id':'a','type':'multiple'," TX "}"),
-     "t.json: a: unknown type 'multiple' (use single, multi, smiley, yesno or scale)"},
+    {Q1("{'id':'a','type':'multiple'," TX "}"), "t.json: a: unknown type 'multiple' (use single, "
+                                                "multi, smiley, yesno, scale, likert or note)"},
     {Q1("{'id':'a'," TX "}"), "t.json: a: 'type' is missing"},
     {Q1("{'id':'a','type':'smiley'}"), "t.json: a: 'text' is missing"},
     {Q1("{'id':'a','type':'smiley','text':{'nl':'V'}}"),
@@ -325,6 +325,22 @@ static const struct {
      "t.json: a: a smiley question takes no 'options'"},
     {Q1("{'id':'a','type':'yesno'," TX ",'options':[" OPT("x") "]}"),
      "t.json: a: a yesno question takes no 'options'"},
+    /* likert: a single laid out in a row; note: an information screen without answers */
+    {Q1("{'id':'a','type':'likert'," TX "}"), "t.json: a: a likert question needs 'options'"},
+    {Q1("{'id':'a','type':'likert'," TX ",'max':2,'options':[" OPT("x") "]}"),
+     "t.json: a: 'max' is only allowed on multi and scale questions"},
+    {Q2(SMILEY_A, "{'id':'n','type':'note'," TX ",'required':true}"),
+     "t.json: n: a note takes no 'required' (it has no answer to give)"},
+    {Q2(SMILEY_A, "{'id':'n','type':'note'," TX ",'options':[" OPT("x") "]}"),
+     "t.json: n: a note question takes no 'options' (its answers are none: a note is not "
+     "answered)"},
+    {Q2(SMILEY_A, "{'id':'n','type':'note'," TX ",'low':{'nl':'l','en':'l'}}"),
+     "t.json: n: 'low' is only allowed on scale questions"},
+    {Q2("{'id':'n','type':'note'," TX "}",
+        "{'id':'b','type':'smiley'," TX ",'show_if':{'question':'n','any_of':['1']}}"),
+     "t.json: b: show_if refers to 'n', a note (it has no answers to look at)"},
+    {Q1("{'id':'n','type':'note'," TX "}"),
+     "t.json: every question is a note: a poll needs at least one question with answers"},
     /* multi bounds */
     {Q1("{'id':'a','type':'multi'," TX ",'min':2,'max':1,'options':[" OPT("x") "," OPT("y") "]}"),
      "t.json: a: 'min' (2) is greater than 'max' (1)"},
@@ -458,6 +474,56 @@ static const struct {
     {"", "expected near end of file"},
     {"{'a':'\\u0000'}", "t.json:1:13: \\u0000 is not allowed"},
 };
+
+/* A note (text and hint, no answers) and a likert question (options stored as a single's). */
+static void test_note_and_likert(void)
+{
+    uistr *ui = test_strings();
+    char *json = dq(HEAD "'questions':[{'id':'uitleg','type':'note','text':{'nl':'Lees',"
+                         "'en':'Read'},'hint':{'nl':'Rustig aan','en':'Take your time'},"
+                         "'show_if':{'question':'a','any_of':['2']}},"
+                         "{'id':'a','type':'smiley'," TX "},"
+                         "{'id':'n2','type':'note'," TX ",'show_if':{'question':'a','any_of':['1',"
+                         "'2']}},"
+                         "{'id':'eens','type':'likert'," TX ",'required':true,'options':[" OPT(
+                             "oneens") "," OPT("neutraal") "," OPT("eens") "]}]}");
+    qset *qs = NULL;
+    qset_diag *d = calloc(1, sizeof *d);
+    int rc = qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d);
+    /* show_if looks back only: the first note's condition on a later question is refused */
+    CHECK(rc == -1 && diag_has(d, "uitleg: show_if refers to \"a\", which comes later"));
+    free(json);
+    json = dq(HEAD "'questions':[{'id':'a','type':'smiley'," TX "},"
+                   "{'id':'uitleg','type':'note','text':{'nl':'Lees','en':'Read'},"
+                   "'hint':{'nl':'Rustig aan','en':'Take your time'},"
+                   "'text_audio':{'nl':'clips/q1-nl.wav'},"
+                   "'show_if':{'question':'a','any_of':['1','2']}},"
+                   "{'id':'eens','type':'likert'," TX ",'required':true,'options':[" OPT(
+                       "oneens") "," OPT("neutraal") "," OPT("eens") "]}]}");
+    char *dir = test_src("tests/qsets");
+    rc = qset_load_buffer(json, strlen(json), "t.json", dir, ui, &qs, d);
+    if (rc != 0)
+        dump_diag(d);
+    CHECK(rc == 0 && qs);
+    if (qs) {
+        const qset_question *n = qset_question_at(qs, 1);
+        CHECK(n->type == QSET_NOTE && n->n_options == 0 && !n->required);
+        CHECK_STR(qset_type_name(n->type), "note");
+        CHECK_STR(n->text.s[1], "Read");
+        CHECK_STR(n->hint.s[0], "Rustig aan");
+        CHECK(n->text.audio[0] && strstr(n->text.audio[0], "clips/q1-nl.wav"));
+        CHECK(n->show_if_question == 0 && n->show_if_mask == 0x3);
+        const qset_question *l = qset_question_at(qs, 2);
+        CHECK(l->type == QSET_LIKERT && l->required && l->n_options == 3);
+        CHECK_STR(l->options[2].id, "eens");
+        CHECK(qset_find_option(l, "neutraal") == 1);
+    }
+    qset_free(qs);
+    free(dir);
+    free(json);
+    free(d);
+    uistr_free(ui);
+}
 
 static void test_invalid_sets(void)
 {
@@ -887,6 +953,7 @@ int main(void)
 {
     RUN(test_valid_model);
     RUN(test_strings_owned_by_set);
+    RUN(test_note_and_likert);
     RUN(test_invalid_sets);
     RUN(test_invalid_files);
     RUN(test_collects_all_errors);

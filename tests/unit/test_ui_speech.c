@@ -12,6 +12,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,10 @@ static char *long_poll(void)
         "  {\"id\": \"een\", \"type\": \"multi\", \"max\": 1, \"text\": {\"nl\": \"Kies\","
         "   \"en\": \"Pick\"}, \"options\": [{\"id\": \"x\", \"text\": {\"nl\": \"Rood\","
         "   \"en\": \"Red\"}}, {\"id\": \"y\", \"text\": {\"nl\": \"Blauw\", \"en\": "
-        "\"Blue\"}}]}]}",
-        text);
+        "\"Blue\"}}]},"
+        "  {\"id\": \"uitleg\", \"type\": \"note\", \"text\": {\"nl\": \"%s\", \"en\": "
+        "\"Long\"}, \"hint\": {\"nl\": \"Tot slot\", \"en\": \"At last\"}}]}",
+        text, text);
     free(text);
     return json;
 }
@@ -326,6 +329,40 @@ static void test_still_there_is_spoken(void)
     ui_tick(T.u, T.now);
 }
 
+/* The widget id being heard now, in the tree ("" when none). */
+static void heard_id(char *buf, size_t len)
+{
+    ui_speech_changed(T.u);
+    char *t = ui_tree_json(T.u, T.now);
+    json_t *tree = t ? json_loads(t, 0, NULL) : NULL;
+    free(t);
+    buf[0] = '\0';
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(tree, "widgets"), i, w)
+    {
+        if (json_is_true(json_object_get(w, "speaking")))
+            wp_strlcpy(buf, json_string_value(json_object_get(w, "id")), len);
+    }
+    json_decref(tree);
+}
+
+/* A note is read aloud like a question: its text first, its hint and "next" after it. */
+static void test_note_read_aloud(void)
+{
+    ui_preview(T.u, FLOW_QUESTION, 3, 0, T.now);
+    CHECK(tree_has("\"hint:uitleg\"") && !tree_has("\"instruction\""));
+    if (tree_has("\"reading\": true"))
+        CHECK(tap_id("read-aloud"));
+    CHECK(tap_id("read-aloud"));
+    CHECK(wait_heard(30000));
+    char id[64];
+    heard_id(id, sizeof id);
+    CHECKF(!strcmp(id, "question:uitleg"), "the note's text is read first, not \"%s\"", id);
+    CHECK(tap_id("read-aloud"));
+    CHECK(wait_quiet(5000));
+}
+
 /* A question's hint is a text row of its own under the instruction (read with the screen). */
 static void test_hint_shown(void)
 {
@@ -437,6 +474,7 @@ int main(void)
     T.now = 1000;
     CHECK(open_ui(T.qs, &T.u, err, sizeof err) == 0);
     RUN(test_hint_shown);
+    RUN(test_note_read_aloud);
     RUN(test_tap_within_a_frame_while_synthesising);
     RUN(test_reading_follows_and_tap_stops);
     RUN(test_volume_and_reset_for_next_resident);

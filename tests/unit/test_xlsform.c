@@ -355,26 +355,31 @@ static void test_real_form_honoured_and_warned(void)
         CHECK(qset_version_text(qs) && !strcmp(qset_version_text(qs), "2024-03-05 14:22:10"));
         CHECK(qset_n_languages(qs) == 2);
         CHECK_STR(qset_language(qs, 0), "nl"); /* plain label = default_language by name */
-        CHECK(qset_n_questions(qs) == 3);      /* the note is not a question */
-        const qset_question *k = qset_question_at(qs, 0);
+        CHECK(qset_n_questions(qs) == 4);      /* the note is a screen of its own */
+        const qset_question *n = qset_question_at(qs, 0);
+        CHECK(n->type == QSET_NOTE && n->n_options == 0 && !n->required);
+        CHECK_STR(n->id, "intro");
+        CHECK_STR(n->text.s[0], "Lees dit eerst");
+        CHECK_STR(n->text.s[1], "Read this first");
+        const qset_question *k = qset_question_at(qs, 1);
         CHECK_STR(k->text.s[0], "Welke kleur?");
         CHECK(k->hint.s[0] && !strcmp(k->hint.s[0], "Kies er een"));
         CHECK(k->hint.s[1] && !strcmp(k->hint.s[1], "Choose one"));
         CHECK(k->required);
         CHECK(k->text.audio[0] && strstr(k->text.audio[0], "clips/q1-nl.wav"));
         CHECK(k->options[0].icon && !strcmp(k->options[0].icon, "money"));
-        const qset_question *s = qset_question_at(qs, 1);
-        CHECK(s->required && s->show_if_question == 0);
+        const qset_question *s = qset_question_at(qs, 2);
+        CHECK(s->type == QSET_SMILEY); /* likert on a smiley: warned, not honoured */
+        CHECK(s->required && s->show_if_question == 1);
         CHECK(s->show_if_mask == 0x4); /* not rood and not groen: blauw */
-        const qset_question *y = qset_question_at(qs, 2);
-        CHECK(y->required && y->show_if_question == 0 && y->show_if_mask == 0x6);
+        const qset_question *y = qset_question_at(qs, 3);
+        CHECK(y->required && y->show_if_question == 1 && y->show_if_mask == 0x6);
         CHECK(y->hint.s[0] == NULL); /* only in one language: warned, not shown */
     }
     qset_free(qs);
     /* Each thing the kiosk cannot honour is named with its row. */
     CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:2: column \"type\": \"start\" skipped");
-    CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:3: column \"type\": note \"intro\" is not "
-                  "shown");
+    CHECK(!diag_has(w, "survey.csv:3:")); /* the note is honoured */
     CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:4: column \"label\": the group's label is "
                   "not shown");
     CHECK_DIAG(w, "UCL_Biomass_Plot_Form-survey.csv:4: column \"appearance\": \"field-list\"");
@@ -390,9 +395,8 @@ static void test_real_form_honoured_and_warned(void)
     qs = convert_named("forms/UCL_Biomass_Plot_Form-survey.csv", REAL_SURVEY, REAL_CHOICES,
                        REAL_SETTINGS, true, &w, &d);
     CHECK(qs == NULL && w->n == 0);
-    CHECK_DIAG(d, "UCL_Biomass_Plot_Form-survey.csv:3: column \"type\": note \"intro\" is not "
-                  "shown (the kiosk shows no notes between questions; only notes named title, "
-                  "welcome or thanks give the poll's own texts) (an error with --strict)");
+    CHECK_DIAG(d, "UCL_Biomass_Plot_Form-survey.csv:2: column \"type\": \"start\" skipped (the "
+                  "kiosk records no metadata) (an error with --strict)");
     qset_free(qs);
 }
 
@@ -480,6 +484,57 @@ static void test_broken_form_all_at_once(void)
                "not found");
 }
 
+/* Notes and likert through the type table: a note row (with hint, relevant and a needless
+ * required) becomes an information screen, select_one with appearance likert a likert
+ * question; a relevant that looks at a note is an error naming its row. */
+static void test_note_and_likert(void)
+{
+    static const char survey[] =
+        "type,name,label::nl,label::en,hint::nl,hint::en,relevant,required,appearance\n"
+        "note,intro,Lees dit eerst,Read this first,Rustig aan,Take your time,,,\n"
+        "select_one eens,e,Eens?,Agree?,,,,yes,Likert\n"
+        "note,jammer,Jammer,Sorry,,,${e} = 'oneens',yes,\n"
+        "select_one eens,f,Nog eens?,Again?,,,,,quick\n";
+    static const char choices[] =
+        "list_name,name,label::nl,label::en\neens,oneens,Oneens,Disagree\n"
+        "eens,neutraal,Neutraal,Neutral\neens,eens,Eens,Agree\n";
+    qset_diag *w, *d;
+    qset *qs = convert_named("survey.csv", survey, choices, NULL, false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK(qset_n_questions(qs) == 4);
+        const qset_question *n = qset_question_at(qs, 0);
+        CHECK(n->type == QSET_NOTE && n->n_options == 0);
+        CHECK_STR(n->text.s[1], "Read this first");
+        CHECK(n->hint.s[0] && !strcmp(n->hint.s[0], "Rustig aan"));
+        const qset_question *e = qset_question_at(qs, 1);
+        CHECK(e->type == QSET_LIKERT && e->n_options == 3 && e->required);
+        const qset_question *j = qset_question_at(qs, 2);
+        CHECK(j->type == QSET_NOTE && !j->required && j->show_if_question == 1 &&
+              j->show_if_mask == 0x1);
+        CHECK(qset_question_at(qs, 3)->type == QSET_SINGLE); /* another appearance */
+    }
+    qset_free(qs);
+    CHECK(!diag_has(w, "survey.csv:2:")); /* the note: nothing to warn */
+    CHECK(!diag_has(w, "survey.csv:3:")); /* likert honoured */
+    CHECK_DIAG(w, "survey.csv:4: column \"required\": ignored (a note has no answer to require)");
+    CHECK_DIAG(w, "survey.csv:5: column \"appearance\": \"quick\" is not honoured");
+
+    /* A condition on a note, and a note with a list name: both named by row. */
+    qs = convert_named("survey.csv",
+                       "type,name,label::nl,label::en,relevant\n"
+                       "note,intro,Lees,Read,\n"
+                       "smiley,s,Blij?,Happy?,${intro} = 'ja'\n"
+                       "note eens,n2,Lees,Read,\n",
+                       choices, NULL, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "survey.csv:3: column \"relevant\": ${intro} is a note: it has no answer to "
+                  "look at");
+    CHECK_DIAG(d, "survey.csv:4: column \"type\": \"note eens\": note takes no list name");
+    qset_free(qs);
+}
+
 int main(void)
 {
     RUN(test_csv_reader);
@@ -489,5 +544,6 @@ int main(void)
     RUN(test_real_form_honoured_and_warned);
     RUN(test_broken_form_all_at_once);
     RUN(test_markdown_plain_and_warned);
+    RUN(test_note_and_likert);
     return test_main();
 }

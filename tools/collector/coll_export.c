@@ -2,6 +2,7 @@
 #include "coll_export.h"
 
 #include "coll_ingest.h"
+#include "qtype.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -206,6 +207,10 @@ static int load_qset_cols(const char *path, json_t *cols, json_t *seen, json_t *
     {
         const char *id = json_string_value(json_object_get(e, "id"));
         if (!id || json_object_get(seen, id))
+            continue;
+        /* A type exported as nothing (a note: no answer) gets no column. */
+        int ty = qtype_find(json_string_value(json_object_get(e, "type")));
+        if (ty >= 0 && qtype_get(ty)->columns == 0)
             continue;
         json_object_set_new(seen, id, json_true());
         json_array_append_new(cols, json_string(id));

@@ -138,8 +138,10 @@ class Poll:
     def values(self, qid):
         q = self.by_id[qid]
         t = q["type"]
-        if t in ("single", "multi"):
+        if t in ("single", "multi", "likert"):
             return [o["id"] for o in q["options"]]
+        if t == "note":
+            return []
         if t == "smiley":
             return ["1", "2", "3", "4", "5"]
         if t == "yesno":
