@@ -721,7 +721,8 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
             y += r->h + gap;
     }
     /* The top of the next row where it leaves room: the resident sees that more follows (an
-     * empty band looks like the end). Drawn clipped, no target: "down" scrolls to it. */
+     * empty band looks like the end). Drawn clipped; a tap on it scrolls down like "down",
+     * which stays the target of that size (the peek may be lower than a target must be). */
     if (end < rows->n && bottom - y >= mm(u, UI_PEEK_MM) && keep.n < UIW_MAX) {
         const ui_row *r = &rows->row[end];
         for (int k = 0; k < r->count && u->peek.n < UIW_MAX; k++) {
@@ -734,6 +735,7 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
         wp_strlcpy(pk->id, "peek", sizeof pk->id);
         pk->role = UIW_PEEK;
         pk->enabled = true;
+        pk->action = UIA_SCROLL_DOWN; /* a tap on a partly shown answer brings it into view */
         pk->r = rect(u->peek.n ? u->peek.w[0].r.x : 0, y, 0, bottom - y);
         int right = pk->r.x;
         for (int k = 0; k < u->peek.n; k++) {
@@ -1989,8 +1991,10 @@ static void layout(ui *u, int64_t now)
         ui_text_measure(u->text, w->label, &st, w->r.w - 2 * w->pad_x - w->symbol_w, &w->text_w,
                         &w->text_h);
     }
-    if (!k.staff && lang_rtl(u))
+    if (!k.staff && lang_rtl(u)) {
         uiw_mirror(&u->wl, u->o.width);
+        uiw_mirror(&u->peek, u->o.width);
+    }
     u->layout_valid = true;
 }
 
@@ -2848,7 +2852,8 @@ char *ui_tree_json(ui *u, int64_t now)
         json_object_set_new(o, "h", json_integer(w->r.h));
         json_object_set_new(o, "selected", json_boolean(w->selected));
         json_object_set_new(o, "enabled", json_boolean(w->enabled));
-        json_object_set_new(o, "target", json_boolean(w->action != UIA_NONE));
+        json_object_set_new(o, "target",
+                            json_boolean(w->action != UIA_NONE && w->role != UIW_PEEK));
         if (w->undeclared)
             json_object_set_new(o, "undeclared", json_true());
         json_object_set_new(o, "lang", json_string(w->lang));

@@ -138,11 +138,33 @@ def too_small():
         ck.eq("smaller than the smallest panel" in err, warned, "%s: warned at start" % name)
 
 
+def peek_tap():
+    """Where the next row of answers does not fit whole, its top peeks out below the last whole
+    row (7" landscape, Arabic, the smiley question); a tap on it scrolls that row into view."""
+    panel = PANELS[0]
+    name = "peek"
+    q0, q1 = SET["questions"][0], SET["questions"][1]
+    first = option_ids(q1)[0]
+    sc = Script(TMP, name)
+    sc.add("tap-id start", "reach-id lang:ar", "tap-id lang:ar",
+           "reach-id option:%s:%s" % (q0["id"], option_ids(q0)[0]),
+           "tap-id option:%s:%s" % (q0["id"], option_ids(q0)[0]),
+           "tap-id next", "expect-widget question:" + q1["id"], "expect-widget peek",
+           "expect-no-widget option:%s:%s" % (q1["id"], first), "tap-id peek",
+           "expect-widget option:%s:%s" % (q1["id"], first), "quit")
+    rc, err = run_kiosk(sc.lines, os.path.join(TMP, name + ".db"), TMP, name,
+                        ["--config", conf(panel, name), "--window", "%dx%d" % panel[1:3]],
+                        window=False)
+    ck.eq(rc, 0, "%s: the peeking row is shown and a tap on it scrolls it into view (%s)" %
+          (name, err.strip()[-300:]))
+
+
 for panel in PANELS:
     for lang in ("nl", "ar"):
         for large in (False, True):
             poll_end_to_end(panel, lang, large)
 double_tap()
+peek_tap()
 start_in_attract_language()
 too_small()
 ck.done()
