@@ -622,6 +622,13 @@ static void test_scale_ends_and_own_clips(void)
     CHECK(qs && qset_title(qs)->audio[0] && strstr(qset_title(qs)->audio[0], "welkom-nl.wav"));
     CHECK(qs && qset_welcome(qs)->audio[0] == NULL);
     qset_free(qs);
+    /* A hint on the welcome note has nowhere to go: warned at its cell. */
+    qs = convert_sheets(
+        "survey.csv", "type,name,label::nl,hint::nl\nnote,welcome,Welkom,Lees dit\nsmiley,a,A?,\n",
+        "list_name,name\n", "form_id\nends\n", NULL, false, &w, &d);
+    CHECK(qs != NULL);
+    CHECK_DIAG(w, "survey.csv:2: column \"hint::nl\": not shown (the welcome screen has no hint)");
+    qset_free(qs);
 }
 
 /* The ui_strings sheet: column key, one label::LANG column per language. A language the kiosk
