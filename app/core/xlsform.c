@@ -1191,16 +1191,6 @@ static void row_ends(conv *cv, const xlsform_csv *t, const char *tname, int r, c
     }
 }
 
-/* Appends ", item" (or "item" first) to buf; false when it is full. */
-static bool list_add(char *buf, size_t len, size_t *used, const char *item)
-{
-    int w = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", item);
-    if (w < 0 || (size_t)w >= len - *used)
-        return false;
-    *used += (size_t)w;
-    return true;
-}
-
 /* The ui_strings sheet (column key, one label::LANG column per language, a row per key) as the
  * set's "ui_strings" object, checked as the loader would check it, by row and column. NULL when
  * it gives no text. builtin: the kiosk's own strings (NULL: not checked against them). */
@@ -1293,8 +1283,8 @@ static json_t *ui_strings_obj(conv *cv, const xlsform_csv *u, const char *uname,
             size_t used = 0;
             for (int k = 0; k <= UISTR_COUNT; k++)
                 if (!given[k])
-                    list_add(missing, sizeof missing, &used,
-                             k == UI_KEY_DIR ? "dir" : uistr_key_name((uistr_key)k));
+                    wp_list_add(missing, sizeof missing, &used,
+                                k == UI_KEY_DIR ? "dir" : uistr_key_name((uistr_key)k));
             if (used)
                 cerr(cv,
                      "%s:1: column \"%s\": the kiosk has no interface strings for \"%s\", so "
