@@ -23,6 +23,7 @@ packages=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev libcmark-dev
+  libxlsxwriter-dev # wijkpeil-to-xlsx: the worked example spreadsheet (assets/demo), not on the kiosk
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev

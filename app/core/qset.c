@@ -1104,16 +1104,6 @@ static void load_languages(loader *L, json_t *root)
     }
 }
 
-/* Appends ", item" (or "item" first) to a list being built in buf; false when it is full. */
-static bool list_add(char *buf, size_t len, size_t *used, const char *item)
-{
-    int w = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", item);
-    if (w < 0 || (size_t)w >= len - *used)
-        return false;
-    *used += (size_t)w;
-    return true;
-}
-
 /* One language of "ui_strings": known keys, valid texts ({n} kept in templates), "dir". */
 static void load_ui_lang(loader *L, const char *lang, json_t *jl, int li)
 {
@@ -1186,7 +1176,7 @@ static void load_ui_strings(loader *L, json_t *root)
     char builtin[QSET_DIAG_LEN / 4] = "";
     size_t bused = 0;
     for (int i = 0; i < uistr_n_languages(L->builtin); i++)
-        list_add(builtin, sizeof builtin, &bused, uistr_language(L->builtin, i));
+        wp_list_add(builtin, sizeof builtin, &bused, uistr_language(L->builtin, i));
     for (int li = 0; li < qs->n_langs; li++) {
         const char *code = qs->langs[li];
         if (uistr_has_language(L->builtin, code))
@@ -1197,11 +1187,11 @@ static void load_ui_strings(loader *L, json_t *root)
         char missing[QSET_DIAG_LEN] = "";
         size_t used = 0;
         int n = 0;
-        if (!json_object_get(given, "dir") && list_add(missing, sizeof missing, &used, "dir"))
+        if (!json_object_get(given, "dir") && wp_list_add(missing, sizeof missing, &used, "dir"))
             n++;
         for (int k = 0; k < UISTR_COUNT; k++) {
             const char *name = uistr_key_name((uistr_key)k);
-            if (!json_object_get(given, name) && list_add(missing, sizeof missing, &used, name))
+            if (!json_object_get(given, name) && wp_list_add(missing, sizeof missing, &used, name))
                 n++;
         }
         if (n == 0)

@@ -142,3 +142,12 @@ bool wp_clock_synced(void)
     int state = adjtimex(&tx);
     return state != TIME_ERROR && !(tx.status & STA_UNSYNC);
 }
+
+bool wp_list_add(char *buf, size_t len, size_t *used, const char *item)
+{
+    int w = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", item);
+    if (w < 0 || (size_t)w >= len - *used)
+        return false;
+    *used += (size_t)w;
+    return true;
+}

@@ -33,6 +33,10 @@ void wp_iso8601(int64_t epoch_ms, char *buf, size_t len);
  * Returns 0, or -1 when the kernel's random source failed. */
 int wp_uuid4(char buf[37]);
 
+/* Appends ", item" (or "item" when *used is 0) to the list text in buf, advancing *used; false
+ * (and buf unchanged) when it does not fit. */
+bool wp_list_add(char *buf, size_t len, size_t *used, const char *item);
+
 /* Parses a whole decimal integer in [min, max]; returns false on junk or out of range. */
 bool wp_parse_int(const char *s, long min, long max, long *out);
 

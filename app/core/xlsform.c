@@ -1079,19 +1079,21 @@ static bool row_empty(const xlsform_csv *t, int r)
     return true;
 }
 
-/* Warns about every column of t that is neither in used nor one of the language columns: the
- * kiosk does not use it. Named at the first row that fills it. */
-static void warn_unused(conv *cv, const xlsform_csv *t, const char *tname, const int *used,
-                        int n_used, const int *a, const int *b, const int *c)
+/* Marks the columns cols[0..n) (-1: absent) as read by the converter. */
+static void mark_cols(bool *known, const int *cols, int n)
 {
-    for (int col = 0; col < xlsform_csv_cols(t, 0); col++) {
+    for (int i = 0; i < n; i++)
+        if (cols[i] >= 0 && cols[i] < XLSFORM_MAX_COLS)
+            known[cols[i]] = true;
+}
+
+/* Warns about every column of t not marked in known: the kiosk does not use it. Named at the
+ * first row that fills it. */
+static void warn_unused(conv *cv, const xlsform_csv *t, const char *tname, const bool *known)
+{
+    for (int col = 0; col < xlsform_csv_cols(t, 0) && col < XLSFORM_MAX_COLS; col++) {
         const char *h = xlsform_csv_cell(t, 0, col);
-        bool known = !*h || !strcasecmp(h, "appearance"); /* appearance: warned per row */
-        for (int i = 0; i < n_used && !known; i++)
-            known = used[i] == col;
-        for (int i = 0; i < QSET_MAX_LANGS && !known; i++)
-            known = a[i] == col || b[i] == col || c[i] == col;
-        if (known)
+        if (!*h || known[col] || !strcasecmp(h, "appearance")) /* appearance: warned per row */
             continue;
         int first = 0, more = 0;
         for (int r = 1; r < xlsform_csv_rows(t); r++)
@@ -1131,6 +1133,182 @@ static json_t *hint_obj(conv *cv, const xlsform_csv *t, const char *tname, int r
     }
     return text_obj(cv, t, tname, r, cols, langs, "hint", true);
 }
+
+/* The survey's columns for the words under the ends of a scale (low::LANG, high::LANG) and
+ * their clips (low_audio::LANG, high_audio::LANG): [0] low, [1] high. */
+typedef struct {
+    int text[2][QSET_MAX_LANGS], audio[2][QSET_MAX_LANGS];
+} end_cols;
+
+static const char *const end_key[2] = {"low", "high"};
+static const char *const end_audio_key[2] = {"low_audio", "high_audio"};
+
+static void find_end_cols(conv *cv, const xlsform_csv *t, const char *tname, const lang_list *langs,
+                          end_cols *e)
+{
+    for (int k = 0; k < 2; k++) {
+        lang_cols(cv, t, tname, end_key[k], langs, e->text[k]);
+        media_cols(cv, t, tname, end_audio_key[k], langs, e->audio[k]);
+    }
+}
+
+/* The first of cols (one per language) filled in row r, or -1. */
+static int first_filled(const xlsform_csv *t, int r, const int *cols, const lang_list *langs)
+{
+    for (int i = 0; i < langs->n; i++)
+        if (cols[i] >= 0 && *xlsform_csv_cell(t, r, cols[i]))
+            return cols[i];
+    return -1;
+}
+
+/* The end labels of row r into question jq ("low", "high", "low_audio", "high_audio") for a
+ * type that takes them; on a row of any other type a filled cell is warned (ty: the row's type,
+ * NULL when unknown, which is reported elsewhere). */
+static void row_ends(conv *cv, const xlsform_csv *t, const char *tname, int r, const end_cols *e,
+                     const lang_list *langs, const qtype *ty, const char *kind, json_t *jq)
+{
+    if (!ty)
+        return;
+    for (int k = 0; k < 2; k++) {
+        int ct = first_filled(t, r, e->text[k], langs), ca = first_filled(t, r, e->audio[k], langs);
+        if (!(ty->keys & QTYPE_KEY_ENDS)) {
+            if (ct >= 0 || ca >= 0)
+                cwarn(cv,
+                      "%s:%d: column \"%s\": ignored (only a range question has words under "
+                      "its ends; this is a %s)",
+                      tname, r + 1, xlsform_csv_cell(t, 0, ct >= 0 ? ct : ca), kind);
+            continue;
+        }
+        json_t *text = text_obj(cv, t, tname, r, e->text[k], langs, end_key[k], false);
+        json_t *au = audio_obj(t, r, e->audio[k], langs);
+        if (au && !text)
+            cerr(cv, "%s:%d: column \"%s\": a clip without the words it reads (give %s::LANG too)",
+                 tname, r + 1, xlsform_csv_cell(t, 0, ca), end_key[k]);
+        if (text)
+            json_object_set_new(jq, end_key[k], text);
+        if (au)
+            json_object_set_new(jq, end_audio_key[k], au);
+    }
+}
+
+/* The ui_strings sheet (column key, one label::LANG column per language, a row per key) as the
+ * set's "ui_strings" object, checked as the loader would check it, by row and column. NULL when
+ * it gives no text. builtin: the kiosk's own strings (NULL: not checked against them). */
+#define UI_KEY_DIR UISTR_COUNT /* the row of "dir" */
+
+static json_t *ui_strings_obj(conv *cv, const xlsform_csv *u, const char *uname,
+                              const lang_list *langs, const uistr *builtin)
+{
+    int c_key = find_col(u, "key"), n_rows = xlsform_csv_rows(u);
+    if (c_key < 0) {
+        cerr(cv, "%s:1: no column \"key\" (the header row needs key, label::LANG ...)", uname);
+        return NULL;
+    }
+    int *kidx = calloc((size_t)n_rows + 1, sizeof *kidx);
+    bool known[XLSFORM_MAX_COLS] = {false}, seen[UISTR_COUNT + 1] = {false};
+    json_t *root = json_object();
+    if (!kidx || !root) {
+        cerr(cv, "%s: out of memory", uname);
+        free(kidx);
+        json_decref(root);
+        return NULL;
+    }
+    known[c_key] = true;
+    /* Keys, once for every language: known, not repeated. */
+    for (int r = 1; r < n_rows; r++) {
+        const char *key = xlsform_csv_cell(u, r, c_key);
+        uistr_key k;
+        kidx[r] = -1;
+        if (row_empty(u, r))
+            continue;
+        if (!*key)
+            cerr(cv, "%s:%d: column \"key\": empty (each row is one interface string)", uname,
+                 r + 1);
+        else if (!strcmp(key, "dir"))
+            kidx[r] = UI_KEY_DIR;
+        else if (uistr_key_by_name(key, &k))
+            kidx[r] = (int)k;
+        else
+            cerr(cv,
+                 "%s:%d: column \"key\": \"%s\" is not an interface string (the keys are those "
+                 "of assets/ui-strings.json, and dir)",
+                 uname, r + 1, key);
+        if (kidx[r] >= 0 && seen[kidx[r]]) {
+            cerr(cv, "%s:%d: column \"key\": \"%s\" is given in an earlier row", uname, r + 1, key);
+            kidx[r] = -1;
+        } else if (kidx[r] >= 0) {
+            seen[kidx[r]] = true;
+        }
+    }
+    char code[24];
+    for (int c = 0; c < xlsform_csv_cols(u, 0) && c < XLSFORM_MAX_COLS; c++) {
+        const char *h = xlsform_csv_cell(u, 0, c);
+        int lr = lang_column(h, "label", code, sizeof code);
+        if (lr == 0)
+            continue;
+        known[c] = true;
+        if (lr < 0) {
+            cerr(cv, "%s:1: column \"%s\": put a language code after \"::\" (label::ti)", uname, h);
+            continue;
+        }
+        if (lang_find(langs, code) < 0) {
+            cerr(cv, "%s:1: column \"%s\": \"%s\" is not one of the languages of the poll", uname,
+                 h, code);
+            continue;
+        }
+        json_t *jl = json_object();
+        bool given[UISTR_COUNT + 1] = {false};
+        for (int r = 1; r < n_rows; r++) {
+            const char *v = xlsform_csv_cell(u, r, c);
+            bool rtl;
+            if (!*v || kidx[r] < 0)
+                continue;
+            given[kidx[r]] = true; /* a wrong text is named below, not as missing */
+            if (kidx[r] == UI_KEY_DIR && !uistr_parse_dir(v, &rtl)) {
+                cerr(cv, "%s:%d: column \"%s\": dir must be ltr or rtl, not \"%s\"", uname, r + 1,
+                     h, v);
+                continue;
+            }
+            const char *problem =
+                kidx[r] == UI_KEY_DIR ? NULL : uistr_check_value((uistr_key)kidx[r], v, strlen(v));
+            if (problem) {
+                cerr(cv, "%s:%d: column \"%s\": %s %s", uname, r + 1, h,
+                     xlsform_csv_cell(u, r, c_key), problem);
+                continue;
+            }
+            json_object_set_new(jl, xlsform_csv_cell(u, r, c_key), json_string(v));
+        }
+        if (builtin && !uistr_has_language(builtin, code)) {
+            char missing[QSET_DIAG_LEN / 2] = "";
+            size_t used = 0;
+            for (int k = 0; k <= UISTR_COUNT; k++)
+                if (!given[k])
+                    wp_list_add(missing, sizeof missing, &used,
+                                k == UI_KEY_DIR ? "dir" : uistr_key_name((uistr_key)k));
+            if (used)
+                cerr(cv,
+                     "%s:1: column \"%s\": the kiosk has no interface strings for \"%s\", so "
+                     "every key needs a text here; missing: %s",
+                     uname, h, code, missing);
+        }
+        if (json_object_size(jl))
+            json_object_set_new(root, code, jl);
+        else
+            json_decref(jl);
+    }
+    warn_unused(cv, u, uname, known);
+    free(kidx);
+    if (!json_object_size(root)) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* The poll's own texts: note rows of these names, or settings columns NAME::LANG, and their
+ * clips. */
+static const char *const own_key[3] = {"title", "welcome", "thanks"};
+static const char *const own_audio_key[3] = {"title_audio", "welcome_audio", "thanks_audio"};
 
 /* "UCL_Biomass_Plot_Form" from "dir/UCL_Biomass_Plot_Form-survey.csv". */
 static void file_stem(const char *path, char *out, size_t len)
@@ -1258,10 +1436,12 @@ static void map_to_row(char *msg, const char *out_name, const char *sname, const
 
 int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv *ch,
                     const char *cname, const xlsform_csv *st, const char *stname,
-                    const xlsform_opts *opts, char **json_out, size_t *len_out, qset_diag *diag)
+                    const xlsform_csv *ui, const char *uiname, const xlsform_opts *opts,
+                    char **json_out, size_t *len_out, qset_diag *diag)
 {
     conv cv = {diag, 0, opts ? opts->warnings : NULL, opts && opts->strict, ""};
-    json_t *root = NULL, *questions = NULL;
+    json_t *root = NULL, *questions = NULL, *ui_strings = NULL;
+    json_t *own_audio[3] = {NULL, NULL, NULL}; /* title_audio, welcome_audio, thanks_audio */
     qinfo *qi = NULL;
     int nq = 0, n_asked = 0, rc = -1; /* n_asked: questions that are not notes */
     lang_list langs = {0};
@@ -1272,6 +1452,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         *len_out = 0;
     if (!stname)
         stname = "settings";
+    if (!uiname)
+        uiname = "ui_strings";
 
     int c_type = find_col(sv, "type"), c_name = find_col(sv, "name");
     int c_rel = find_col(sv, "relevant"), c_req = find_col(sv, "required");
@@ -1370,14 +1552,36 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     int s_hcols[QSET_MAX_LANGS], s_acols[QSET_MAX_LANGS];
     lang_cols(&cv, sv, sname, "hint", &langs, s_hcols);
     media_cols(&cv, sv, sname, "audio", &langs, s_acols);
+    end_cols ends;
+    find_end_cols(&cv, sv, sname, &langs, &ends);
+    ui_strings = ui ? ui_strings_obj(&cv, ui, uiname, &langs, opts ? opts->strings : NULL) : NULL;
+    /* A language the kiosk has no words for needs them from the ui_strings sheet. */
+    for (int i = 0; opts && opts->strings && i < langs.n; i++)
+        if (!uistr_has_language(opts->strings, langs.code[i]) &&
+            !json_object_get(ui_strings, langs.code[i]))
+            cerr(&cv,
+                 "%s:1: column \"%s\": the kiosk has no interface strings for \"%s\": give them "
+                 "in a ui_strings sheet (from-csv --ui-strings FILE; column key, column "
+                 "label::%s, one row per key of assets/ui-strings.json)",
+                 sname, s_lcols[i] >= 0 ? xlsform_csv_cell(sv, 0, s_lcols[i]) : "label",
+                 langs.code[i], langs.code[i]);
     if (cv.n_err)
         goto done;
     {
         /* Columns the kiosk does not use: one warning each, at the first row that fills it. */
         int used_s[] = {c_type, c_name, c_rel, c_req, c_par};
         int used_c[] = {cc.list, cc.name, cc.icon, cc.image};
-        warn_unused(&cv, sv, sname, used_s, 5, s_lcols, s_hcols, s_acols);
-        warn_unused(&cv, ch, cname, used_c, 4, cc.label, cc.audio, cc.audio);
+        bool known_s[XLSFORM_MAX_COLS] = {false}, known_c[XLSFORM_MAX_COLS] = {false};
+        mark_cols(known_s, used_s, 5);
+        const int *lang_s[] = {s_lcols,      s_hcols,       s_acols,      ends.text[0],
+                               ends.text[1], ends.audio[0], ends.audio[1]};
+        for (size_t k = 0; k < sizeof lang_s / sizeof lang_s[0]; k++)
+            mark_cols(known_s, lang_s[k], QSET_MAX_LANGS);
+        mark_cols(known_c, used_c, 4);
+        mark_cols(known_c, cc.label, QSET_MAX_LANGS);
+        mark_cols(known_c, cc.audio, QSET_MAX_LANGS);
+        warn_unused(&cv, sv, sname, known_s);
+        warn_unused(&cv, ch, cname, known_c);
     }
 
     root = json_object();
@@ -1389,6 +1593,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     }
     int c_app = find_col(sv, "appearance");
     json_t *title = NULL, *welcome = NULL, *thanks = NULL;
+    json_t **own_text[3] = {&title, &welcome, &thanks};
     int group_depth = 0;
     for (int r = 1; r < xlsform_csv_rows(sv); r++) {
         if (row_empty(sv, r))
@@ -1458,13 +1663,19 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (!strcasecmp(type, "note")) {
             /* Notes named title, welcome or thanks give the poll's own texts; every other
              * note is an information screen between the questions (type note). */
-            json_t **slot = !strcmp(name, "title")     ? &title
-                            : !strcmp(name, "welcome") ? &welcome
-                            : !strcmp(name, "thanks")  ? &thanks
-                                                       : NULL;
-            if (slot) {
-                json_decref(*slot);
-                *slot = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
+            int own = -1;
+            for (int k = 0; k < 3; k++)
+                if (!strcmp(name, own_key[k]))
+                    own = k;
+            if (own >= 0) {
+                json_decref(*own_text[own]);
+                *own_text[own] = text_obj(&cv, sv, sname, r, s_lcols, &langs, "label", true);
+                json_decref(own_audio[own]);
+                own_audio[own] = audio_obj(sv, r, s_acols, &langs);
+                int ch_ = first_filled(sv, r, s_hcols, &langs);
+                if (ch_ >= 0)
+                    cwarn(&cv, "%s:%d: column \"%s\": not shown (the %s screen has no hint)", sname,
+                          r + 1, xlsform_csv_cell(sv, 0, ch_), own_key[own]);
                 continue;
             }
         }
@@ -1601,6 +1812,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         json_t *hint = hint_obj(&cv, sv, sname, r, s_hcols, &langs);
         if (hint)
             json_object_set_new(jq, "hint", hint);
+        row_ends(&cv, sv, sname, r, &ends, &langs, ty, kind, tail);
         bool required = false;
         if (parse_required(req, &required) != 0)
             cerr(&cv, "%s:%d: column \"required\": \"%s\" must be yes or no", sname, r + 1, req);
@@ -1681,19 +1893,36 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                       stname, st_row + 1, vt);
             }
         }
-        int t_cols[QSET_MAX_LANGS];
-        json_t **slots[3] = {&title, &welcome, &thanks};
-        static const char *const pfx[3] = {"title", "welcome", "thanks"};
+        int t_cols[QSET_MAX_LANGS], a_cols[QSET_MAX_LANGS];
+        bool known[XLSFORM_MAX_COLS] = {false};
+        int used[] = {c_id, c_ver, c_ft, find_col(st, "default_language")};
+        mark_cols(known, used, 4);
         for (int k = 0; k < 3; k++) {
-            lang_cols(&cv, st, stname, pfx[k], &langs, t_cols);
+            lang_cols(&cv, st, stname, own_key[k], &langs, t_cols);
+            media_cols(&cv, st, stname, own_audio_key[k], &langs, a_cols);
+            mark_cols(known, t_cols, QSET_MAX_LANGS);
+            mark_cols(known, a_cols, QSET_MAX_LANGS);
             bool any = false;
             for (int i = 0; i < langs.n; i++)
                 any = any || t_cols[i] >= 0;
-            if (!any)
+            if (any) {
+                json_decref(*own_text[k]);
+                *own_text[k] = text_obj(&cv, st, stname, st_row, t_cols, &langs, own_key[k], true);
+            }
+            json_t *au = audio_obj(st, st_row, a_cols, &langs);
+            if (!au)
                 continue;
-            json_decref(*slots[k]);
-            *slots[k] = text_obj(&cv, st, stname, st_row, t_cols, &langs, pfx[k], true);
+            if (!*own_text[k] && k > 0) /* the title always has a text (else the file name's) */
+                cerr(&cv,
+                     "%s:%d: column \"%s\": a clip without the words it reads (give %s::LANG, or "
+                     "a note row named %s)",
+                     stname, st_row + 1,
+                     xlsform_csv_cell(st, 0, first_filled(st, st_row, a_cols, &langs)), own_key[k],
+                     own_key[k]);
+            json_decref(own_audio[k]);
+            own_audio[k] = au;
         }
+        warn_unused(&cv, st, stname, known);
         if (!title && c_ft >= 0 && *xlsform_csv_cell(st, st_row, c_ft)) {
             title = json_object();
             for (int i = 0; i < langs.n; i++)
@@ -1741,6 +1970,15 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         json_object_set_new(root, "welcome", welcome);
     if (thanks)
         json_object_set_new(root, "thanks", thanks);
+    for (int k = 0; k < 3; k++)
+        if (own_audio[k]) {
+            json_object_set_new(root, own_audio_key[k], own_audio[k]);
+            own_audio[k] = NULL;
+        }
+    if (ui_strings) {
+        json_object_set_new(root, "ui_strings", ui_strings);
+        ui_strings = NULL;
+    }
     json_object_set(root, "questions", questions);
     if (cv.n_err)
         goto done;
@@ -1784,19 +2022,23 @@ done:
     }
     json_decref(questions);
     json_decref(root);
+    json_decref(ui_strings);
+    for (int k = 0; k < 3; k++)
+        json_decref(own_audio[k]);
     return rc;
 }
 
 int xlsform_convert_files(const char *survey_path, const char *choices_path,
-                          const char *settings_path, const xlsform_opts *opts, char **json_out,
-                          size_t *len_out, qset_diag *diag)
+                          const char *settings_path, const char *ui_strings_path,
+                          const xlsform_opts *opts, char **json_out, size_t *len_out,
+                          qset_diag *diag)
 {
-    const char *paths[3] = {survey_path, choices_path, settings_path};
-    xlsform_csv *t[3] = {NULL, NULL, NULL};
+    const char *paths[4] = {survey_path, choices_path, settings_path, ui_strings_path};
+    xlsform_csv *t[4] = {NULL, NULL, NULL, NULL};
     char err[WP_ERR_LEN];
     int rc = -1;
     *json_out = NULL;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         char *data = NULL;
         size_t len = 0;
         if (!paths[i])
@@ -1809,10 +2051,10 @@ int xlsform_convert_files(const char *survey_path, const char *choices_path,
         }
         free(data);
     }
-    rc = xlsform_convert(t[0], survey_path, t[1], choices_path, t[2], settings_path, opts, json_out,
-                         len_out, diag);
+    rc = xlsform_convert(t[0], survey_path, t[1], choices_path, t[2], settings_path, t[3],
+                         ui_strings_path, opts, json_out, len_out, diag);
 done:
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         xlsform_csv_free(t[i]);
     return rc;
 }

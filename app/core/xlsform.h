@@ -18,14 +18,24 @@
  *   required    yes/no/true/false/true()/false() (any case), 1/0, or empty (= no)
  *   parameters  range: start=N end=N step=1 (XLSForm defaults start=1 end=10 step=1);
  *               select_multiple: min=N max=N; yesno: prefer_not=yes
- *   audio::LANG / media::audio::LANG  recorded clips (text_audio)
+ *   audio::LANG / media::audio::LANG  recorded clips (text_audio); on the note rows title,
+ *               welcome and thanks: the set's title_audio, welcome_audio, thanks_audio
+ *   low::LANG, high::LANG  range only: the words under the ends of the scale (low, high; a
+ *               plain low / high is the default language)
+ *   low_audio::LANG, high_audio::LANG (also media::low_audio::LANG ...)  their clips
  *   any other column (appearance, constraint, media::image, ...) is warned at its rows.
  * choices.csv columns: list_name, name, label::LANG ..., optional icon, image (NAME.png becomes
  * icon NAME), audio::LANG.
  * settings.csv (optional, one row): form_id (or id_string; else the survey file's name),
  *   form_title (else the file name made readable, never the id), version (a whole number, or any
  *   text kept as version_text with a derived whole number), default_language, and translated
- *   title::LANG, welcome::LANG, thanks::LANG.
+ *   title::LANG, welcome::LANG, thanks::LANG with their clips title_audio::LANG,
+ *   welcome_audio::LANG, thanks_audio::LANG (also media::title_audio::LANG ...); other columns
+ *   are warned.
+ * ui_strings.csv (optional): the set's own interface strings ("ui_strings"), for a language the
+ *   kiosk has no words for (every key needed) or to replace some of its words: column key (the
+ *   keys of assets/ui-strings.json, and dir = ltr or rtl), one label::LANG column per language,
+ *   one row per key; an empty cell keeps the kiosk's own word.
  * Markdown in any text cell is turned into plain text (md.h, libcmark) and warned at its cell.
  * The set's languages are the label languages of the survey in column order (default_language
  * first); a language column left empty in every row is dropped.
@@ -71,17 +81,20 @@ typedef struct {
                              not kept */
 } xlsform_opts;
 
-/* Converts parsed tables (settings may be NULL) into question-set JSON text (malloc'd, ending
- * in a newline; caller frees) and validates it with the question-set loader. Returns 0, or -1
- * with every problem found in diag. */
+/* Converts parsed tables (settings and ui_strings may be NULL) into question-set JSON text
+ * (malloc'd, ending in a newline; caller frees) and validates it with the question-set loader.
+ * Returns 0, or -1 with every problem found in diag. */
 int xlsform_convert(const xlsform_csv *survey, const char *survey_name, const xlsform_csv *choices,
                     const char *choices_name, const xlsform_csv *settings,
-                    const char *settings_name, const xlsform_opts *opts, char **json_out,
+                    const char *settings_name, const xlsform_csv *ui_strings,
+                    const char *ui_strings_name, const xlsform_opts *opts, char **json_out,
                     size_t *len_out, qset_diag *diag);
 
-/* Reads the files and converts them (settings_path may be NULL). Same result as above. */
+/* Reads the files and converts them (settings_path and ui_strings_path may be NULL). Same
+ * result as above. */
 int xlsform_convert_files(const char *survey_path, const char *choices_path,
-                          const char *settings_path, const xlsform_opts *opts, char **json_out,
-                          size_t *len_out, qset_diag *diag);
+                          const char *settings_path, const char *ui_strings_path,
+                          const xlsform_opts *opts, char **json_out, size_t *len_out,
+                          qset_diag *diag);
 
 #endif

@@ -1,6 +1,7 @@
-/* XLSForm spreadsheets saved as CSV: the input is survey.csv, then optionally choices.csv and
- * settings.csv, separated by form feeds (\f). Each part goes through xlsform_csv_parse; when
- * survey and choices parse, xlsform_convert turns them into a question set and validates it. */
+/* XLSForm spreadsheets saved as CSV: the input is survey.csv, then optionally choices.csv,
+ * settings.csv and ui_strings.csv, separated by form feeds (\f). Each part goes through
+ * xlsform_csv_parse; when survey and choices parse, xlsform_convert turns them into a question set
+ * and validates it. */
 #include "fuzzlib.h"
 #include "xlsform.h"
 
@@ -9,12 +10,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const names[3] = {"survey.csv", "choices.csv", "settings.csv"};
-    xlsform_csv *t[3] = {NULL, NULL, NULL};
+    static const char *const names[4] = {"survey.csv", "choices.csv", "settings.csv",
+                                         "ui_strings.csv"};
+    xlsform_csv *t[4] = {NULL, NULL, NULL, NULL};
     const char *p = (const char *)data, *end = p + size;
     char err[512];
-    for (int i = 0; i < 3 && p <= end; i++) {
-        const char *ff = i < 2 ? memchr(p, '\f', (size_t)(end - p)) : NULL;
+    for (int i = 0; i < 4 && p <= end; i++) {
+        const char *ff = i < 3 ? memchr(p, '\f', (size_t)(end - p)) : NULL;
         size_t n = ff ? (size_t)(ff - p) : (size_t)(end - p);
         if (xlsform_csv_parse(p, n, names[i], &t[i], err, sizeof err) == 0) {
             for (int r = 0; r < xlsform_csv_rows(t[i]); r++)
@@ -34,13 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           .base_dir = WIJKPEIL_SOURCE_DIR "/tests/staff",
                           .strings = fz_strings()};
         diag.n = diag.dropped = 0;
-        if (xlsform_convert(t[0], names[0], t[1], names[1], t[2], t[2] ? names[2] : NULL, &o, &json,
-                            &len, &diag) == 0 &&
+        if (xlsform_convert(t[0], names[0], t[1], names[1], t[2], t[2] ? names[2] : NULL, t[3],
+                            t[3] ? names[3] : NULL, &o, &json, &len, &diag) == 0 &&
             (!json || strlen(json) != len))
             abort();
         free(json);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         xlsform_csv_free(t[i]);
     return 0;
 }

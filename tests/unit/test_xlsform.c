@@ -79,7 +79,7 @@ static void test_realistic_round_trip(void)
     memset(&d, 0, sizeof d);
     char *json = NULL;
     size_t len = 0;
-    int rc = xlsform_convert_files(sv, ch, st, &o, &json, &len, &d);
+    int rc = xlsform_convert_files(sv, ch, st, NULL, &o, &json, &len, &d);
     for (int i = 0; i < d.n; i++)
         fprintf(stderr, "  %s\n", d.msg[i]);
     CHECK(rc == 0 && json && len == strlen(json) && json[len - 1] == '\n');
@@ -120,7 +120,7 @@ static void test_realistic_round_trip(void)
     memset(&d, 0, sizeof d);
     o.id = "zonder-settings";
     o.version = 7;
-    CHECK(xlsform_convert_files(sv, ch, NULL, &o, &json, &len, &d) == 0);
+    CHECK(xlsform_convert_files(sv, ch, NULL, NULL, &o, &json, &len, &d) == 0);
     qs = json ? load(json, len) : NULL;
     if (qs) {
         CHECK_STR(qset_id(qs), "zonder-settings");
@@ -150,7 +150,8 @@ static const char *convert_err(const char *survey, const char *choices, const ch
     uistr *ui = test_strings();
     xlsform_opts o = {id, 0, "set.json", NULL, ui, false, NULL};
     char *json = NULL;
-    if (xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, NULL, &d) != 0)
+    if (xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, NULL, NULL, &o, &json, NULL,
+                        &d) != 0)
         wp_strlcpy(first, d.n > 0 ? d.msg[0] : "(failed without a message)", sizeof first);
     free(json);
     uistr_free(ui);
@@ -223,7 +224,8 @@ static void test_label_language_forms(void)
 {
     /* "label::English (en)", a language column left empty throughout is dropped, and
      * "label::pt_BR" style codes are normalised: to "pt-br", which the kiosk has no interface
-     * strings for (and a spreadsheet cannot give them), so the result is refused, naming it. */
+     * strings for, so without a ui_strings sheet the result is refused, naming the survey's
+     * column (not the JSON that was never written) and the sheet that gives them. */
     const char *survey = "type,name,label::Nederlands (nl),label::English (en),label::fr,"
                          "label::pt_BR\n"
                          "yesno,a,Ja?,Yes?,,Sim?\n";
@@ -240,15 +242,18 @@ static void test_label_language_forms(void)
     xlsform_opts o = {"lang-test", 0, "set.json", NULL, ui, false, NULL};
     char *json = NULL;
     size_t len = 0;
-    CHECK(xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, &len, &d) ==
-          -1);
-    CHECKF(d.n == 1 && strstr(d.msg[0], "set.json: language \"pt-br\" has no interface strings") &&
-               strstr(d.msg[0], "tap_to_start"),
+    CHECK(xlsform_convert(s, "survey.csv", c, "choices.csv", NULL, NULL, NULL, NULL, &o, &json,
+                          &len, &d) == -1);
+    CHECKF(d.n == 1 &&
+               strstr(d.msg[0], "survey.csv:1: column \"label::pt_BR\": the kiosk has no "
+                                "interface strings for \"pt-br\"") &&
+               strstr(d.msg[0], "--ui-strings"),
            "pt-br refused: %s", d.n ? d.msg[0] : "(no message)");
     free(json);
     json = NULL;
     memset(&d, 0, sizeof d);
-    CHECK(xlsform_convert(k, "survey.csv", c, "choices.csv", NULL, NULL, &o, &json, &len, &d) == 0);
+    CHECK(xlsform_convert(k, "survey.csv", c, "choices.csv", NULL, NULL, NULL, NULL, &o, &json,
+                          &len, &d) == 0);
     for (int i = 0; i < d.n; i++)
         fprintf(stderr, "  %s\n", d.msg[i]);
     qset *qs = json ? load(json, len) : NULL;
@@ -264,19 +269,23 @@ static void test_label_language_forms(void)
     uistr_free(ui);
 }
 
-/* Converts survey/choices/settings text with the given file names; warnings and errors are
- * returned in *warn and *err (static), the set (or NULL) loaded. */
-static qset *convert_named(const char *sname, const char *survey, const char *choices,
-                           const char *settings, bool strict, qset_diag **warn, qset_diag **err)
+/* Converts survey/choices/settings/ui_strings text (settings, uisheet may be NULL) with the
+ * given survey file name; warnings and errors are returned in *warn and *err (static), the set
+ * (or NULL) loaded. */
+static qset *convert_sheets(const char *sname, const char *survey, const char *choices,
+                            const char *settings, const char *uisheet, bool strict,
+                            qset_diag **warn, qset_diag **err)
 {
     static qset_diag w, d;
     memset(&w, 0, sizeof w);
     memset(&d, 0, sizeof d);
     *warn = &w;
     *err = &d;
-    xlsform_csv *s = NULL, *c = NULL, *t = NULL;
+    xlsform_csv *s = NULL, *c = NULL, *t = NULL, *u = NULL;
     char e[WP_ERR_LEN];
     CHECK(xlsform_csv_parse(survey, strlen(survey), sname, &s, e, sizeof e) == 0);
+    if (uisheet)
+        CHECK(xlsform_csv_parse(uisheet, strlen(uisheet), "ui_strings.csv", &u, e, sizeof e) == 0);
     CHECK(xlsform_csv_parse(choices, strlen(choices), "choices.csv", &c, e, sizeof e) == 0);
     if (settings)
         CHECK(xlsform_csv_parse(settings, strlen(settings), "settings.csv", &t, e, sizeof e) == 0);
@@ -286,7 +295,8 @@ static qset *convert_named(const char *sname, const char *survey, const char *ch
     char *json = NULL;
     size_t len = 0;
     qset *qs = NULL;
-    if (xlsform_convert(s, sname, c, "choices.csv", t, "settings.csv", &o, &json, &len, &d) == 0)
+    if (xlsform_convert(s, sname, c, "choices.csv", t, "settings.csv", u, "ui_strings.csv", &o,
+                        &json, &len, &d) == 0)
         CHECK(qset_load_buffer(json, len, "set.json", base, ui, &qs, NULL) == 0);
     free(json);
     free(base);
@@ -294,7 +304,14 @@ static qset *convert_named(const char *sname, const char *survey, const char *ch
     xlsform_csv_free(s);
     xlsform_csv_free(c);
     xlsform_csv_free(t);
+    xlsform_csv_free(u);
     return qs;
+}
+
+static qset *convert_named(const char *sname, const char *survey, const char *choices,
+                           const char *settings, bool strict, qset_diag **warn, qset_diag **err)
+{
+    return convert_sheets(sname, survey, choices, settings, NULL, strict, warn, err);
 }
 
 static bool diag_has(const qset_diag *d, const char *want)
@@ -535,6 +552,183 @@ static void test_note_and_likert(void)
     qset_free(qs);
 }
 
+/* A scale's end words and their clips (low::LANG, high::LANG, low_audio::LANG, ...), and clips
+ * on the poll's own texts (audio::LANG on the title/welcome/thanks note rows, or
+ * title_audio::LANG ... on the settings): converted, not dropped; misplaced ones warned or
+ * refused by row and column. */
+#define ENDS_SURVEY                                                                                \
+    "type,name,label::nl,label::en,audio::nl,low::nl,low::en,high,high::en,low_audio::nl,"         \
+    "media::high_audio::nl\n"                                                                      \
+    "note,title,Titel,Title,clips/q1-nl.wav,,,,,,\n"                                               \
+    "note,welcome,Welkom,Welcome,clips/welkom-nl.wav,,,,,,\n"                                      \
+    "range,cijfer,Cijfer?,Score?,,Slecht,Bad,Goed,Good,clips/q1-nl.wav,clips/welkom-nl.wav\n"      \
+    "smiley,blij,Blij?,Happy?,,Niet,,,,,\n"                                                        \
+    "note,thanks,Dank,Thanks,clips/welkom-nl.wav,,,,,,\n"
+
+static void test_scale_ends_and_own_clips(void)
+{
+    qset_diag *w, *d;
+    const char *settings = "form_id,default_language,instance_name\nends,nl,${naam}\n";
+    qset *qs = convert_sheets("survey.csv", ENDS_SURVEY, "list_name,name\n", settings, NULL, false,
+                              &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        const qset_question *q = qset_question_at(qs, 0);
+        CHECK(q->type == QSET_SCALE);
+        CHECK_STR(q->low.s[0], "Slecht");
+        CHECK_STR(q->low.s[1], "Bad");
+        CHECK_STR(q->high.s[0], "Goed"); /* plain "high": the default language */
+        CHECK_STR(q->high.s[1], "Good");
+        CHECK(q->low.audio[0] && strstr(q->low.audio[0], "clips/q1-nl.wav"));
+        CHECK(q->high.audio[0] && strstr(q->high.audio[0], "clips/welkom-nl.wav"));
+        CHECK(q->low.audio[1] == NULL);
+        CHECK(qset_n_questions(qs) == 2);
+        CHECK(qset_question_at(qs, 1)->low.s[0] == NULL);
+        CHECK(qset_title(qs)->audio[0] && strstr(qset_title(qs)->audio[0], "clips/q1-nl.wav"));
+        CHECK(qset_welcome(qs)->audio[0] &&
+              strstr(qset_welcome(qs)->audio[0], "clips/welkom-nl.wav"));
+        CHECK(qset_thanks(qs)->audio[0] && qset_thanks(qs)->audio[1] == NULL);
+    }
+    qset_free(qs);
+    /* End words on a smiley, and a settings column the kiosk does not use: warned at the row. */
+    CHECK_DIAG(w, "survey.csv:5: column \"low::nl\": ignored (only a range question has words "
+                  "under its ends; this is a smiley)");
+    CHECK_DIAG(w, "settings.csv:2: column \"instance_name\": not used by the kiosk");
+    CHECK(w->n == 2);
+
+    /* The settings' clips replace the note rows'; a clip for a text that is not there, a clip
+     * without its words and a word missing in one language: all in one run, by row and column. */
+    qs = convert_sheets("survey.csv",
+                        "type,name,label::nl,label::en,low::nl,low::en,high_audio::nl\n"
+                        "range,a,A?,A?,Laag,,clips/q1-nl.wav\n"
+                        "note,title,Titel,Title,,,\n",
+                        "list_name,name\n",
+                        "form_id,title_audio::nl,welcome_audio::nl\n"
+                        "ends,clips/welkom-nl.wav,clips/welkom-nl.wav\n",
+                        NULL, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "survey.csv:2: column \"low::en\": empty");
+    CHECK_DIAG(d, "survey.csv:2: column \"high_audio::nl\": a clip without the words it reads");
+    CHECK_DIAG(d, "settings.csv:2: column \"welcome_audio::nl\": a clip without the words it "
+                  "reads");
+    CHECK(d->n == 3);
+    qset_free(qs);
+    qs = convert_sheets("survey.csv",
+                        "type,name,label::nl\nsmiley,a,A?\nnote,title,Titel\n"
+                        "note,welcome,Welkom\n",
+                        "list_name,name\n", "form_id,title_audio::nl\nends,clips/welkom-nl.wav\n",
+                        NULL, false, &w, &d);
+    CHECK(qs && qset_title(qs)->audio[0] && strstr(qset_title(qs)->audio[0], "welkom-nl.wav"));
+    CHECK(qs && qset_welcome(qs)->audio[0] == NULL);
+    qset_free(qs);
+    /* A hint on the welcome note has nowhere to go: warned at its cell. */
+    qs = convert_sheets(
+        "survey.csv", "type,name,label::nl,hint::nl\nnote,welcome,Welkom,Lees dit\nsmiley,a,A?,\n",
+        "list_name,name\n", "form_id\nends\n", NULL, false, &w, &d);
+    CHECK(qs != NULL);
+    CHECK_DIAG(w, "survey.csv:2: column \"hint::nl\": not shown (the welcome screen has no hint)");
+    qset_free(qs);
+}
+
+/* The ui_strings sheet: column key, one label::LANG column per language. A language the kiosk
+ * has no words for (here "so") gets all of them from it; a built-in language may replace a
+ * few; mistakes come in one run by row and column. */
+static char *ui_sheet(const uistr *ui, const char *skip, const char *broken, const char *extra)
+{
+    size_t cap = 16384, used = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    used += (size_t)snprintf(b + used, cap - used, "key,label::so,label::nl\nname,Soomaali,\n");
+    used += (size_t)snprintf(b + used, cap - used, "dir,ltr,\n");
+    for (int k = 1; k < UISTR_COUNT; k++) {
+        const char *name = uistr_key_name((uistr_key)k);
+        if (skip && !strcmp(name, skip))
+            continue;
+        bool br = broken && !strcmp(name, broken); /* its text lacks "{n}" */
+        used += (size_t)snprintf(b + used, cap - used, "%s,\"%s\",%s\n", name,
+                                 br ? "Dooro" : uistr_get(ui, "en", (uistr_key)k),
+                                 k == UISTR_NEXT ? "Verder" : "");
+    }
+    snprintf(b + used, cap - used, "%s", extra);
+    return b;
+}
+
+static void test_ui_strings_sheet(void)
+{
+    static const char survey[] = "type,name,label::nl,label::so\nyesno,a,Ja?,Haa?\n";
+    uistr *ui = test_strings();
+    if (!ui)
+        return;
+    qset_diag *w, *d;
+    char *sheet = ui_sheet(ui, NULL, NULL, "");
+    qset *qs = convert_sheets("survey.csv", survey, "list_name,name\n", NULL, sheet, false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_LANGUAGE_NAME), "Soomaali");
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_YES), uistr_get(ui, "en", UISTR_YES));
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_NEXT), "Verder"); /* replaced */
+        CHECK_STR(qset_ui_string(qs, ui, "nl", UISTR_BACK), uistr_get(ui, "nl", UISTR_BACK));
+    }
+    qset_free(qs);
+    free(sheet);
+
+    /* Every mistake in one run: an unknown key, a key twice, a bad dir, a template without
+     * {n}, a language that is not the poll's, a key missing for "so", an unused column. */
+    sheet = ui_sheet(ui, "thanks", "choose_up_to", "tap_to_strat,Taabo,\nyes,Haa,\n");
+    char *p = strstr(sheet, "dir,ltr");
+    if (p)
+        memcpy(p, "dir,lr ", 7);
+    char *q = strstr(sheet, "key,label::so,label::nl\n");
+    if (q)
+        memcpy(q, "key,label::so,label::fr\n", 24);
+    char *bad = malloc(strlen(sheet) + 64);
+    if (bad && q) {
+        /* a column of notes for the translator: not used, warned */
+        snprintf(bad, strlen(sheet) + 64, "%s", sheet);
+        char *nl = strchr(bad, '\n');
+        memmove(nl + 6, nl, strlen(nl) + 1);
+        memcpy(nl, ",notes", 6);
+        char *r2 = strchr(nl + 7, '\n');
+        memmove(r2 + 8, r2, strlen(r2) + 1);
+        memcpy(r2, ",in Somali", 8);
+    }
+    qs = convert_sheets("survey.csv", survey, "list_name,name\n", NULL, bad ? bad : sheet, false,
+                        &w, &d);
+    CHECK(qs == NULL);
+    int n = UISTR_COUNT + 2; /* the first extra row: after header, name, dir and the keys */
+    char want[256];
+    CHECK_DIAG(d, "ui_strings.csv:1: column \"label::fr\": \"fr\" is not one of the languages");
+    CHECK_DIAG(d, "ui_strings.csv:3: column \"label::so\": dir must be ltr or rtl, not \"lr\"");
+    snprintf(want, sizeof want,
+             "ui_strings.csv:%d: column \"key\": \"tap_to_strat\" is not an interface string", n);
+    CHECK_DIAG(d, want);
+    snprintf(want, sizeof want, "ui_strings.csv:%d: column \"key\": \"yes\" is given in an earlier",
+             n + 1);
+    CHECK_DIAG(d, want);
+    snprintf(want, sizeof want,
+             "ui_strings.csv:%d: column \"label::so\": choose_up_to must contain \"{n}\"",
+             3 + UISTR_CHOOSE_UP_TO);
+    CHECK_DIAG(d, want);
+    CHECK_DIAG(d, "ui_strings.csv:1: column \"label::so\": the kiosk has no interface strings "
+                  "for \"so\", so every key needs a text here; missing: thanks");
+    CHECK_DIAG(w, "ui_strings.csv:2: column \"notes\": not used by the kiosk");
+    CHECK(d->n == 6);
+    qset_free(qs);
+    free(bad);
+    free(sheet);
+
+    /* No column "key". */
+    qs = convert_sheets("survey.csv", survey, "list_name,name\n", NULL, "name,label::so\n", false,
+                        &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "ui_strings.csv:1: no column \"key\"");
+    qset_free(qs);
+    uistr_free(ui);
+}
+
 int main(void)
 {
     RUN(test_csv_reader);
@@ -545,5 +739,7 @@ int main(void)
     RUN(test_broken_form_all_at_once);
     RUN(test_markdown_plain_and_warned);
     RUN(test_note_and_likert);
+    RUN(test_scale_ends_and_own_clips);
+    RUN(test_ui_strings_sheet);
     return test_main();
 }

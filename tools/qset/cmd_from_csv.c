@@ -12,14 +12,16 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wijkpeil-qset from-csv SURVEY.csv CHOICES.csv -o SET.json [--id ID] "
-                    "[--version N] [--settings SETTINGS.csv] [--strict] [--force]\n");
+    fprintf(stderr,
+            "usage: wijkpeil-qset from-csv SURVEY.csv CHOICES.csv -o SET.json [--id ID] "
+            "[--version N] [--settings SETTINGS.csv] [--ui-strings UI_STRINGS.csv] [--strict] "
+            "[--force]\n");
     return 2;
 }
 
 int cmd_from_csv(int argc, char **argv)
 {
-    const char *pos[2] = {NULL, NULL}, *out = NULL, *settings = NULL;
+    const char *pos[2] = {NULL, NULL}, *out = NULL, *settings = NULL, *ui_strings = NULL;
     xlsform_opts opts = {NULL, 0, NULL, NULL, NULL, false, NULL};
     int npos = 0, rc = 1;
     bool force = false;
@@ -39,6 +41,8 @@ int cmd_from_csv(int argc, char **argv)
             force = true;
         } else if (!strcmp(a, "--settings") && i + 1 < argc) {
             settings = argv[++i];
+        } else if (!strcmp(a, "--ui-strings") && i + 1 < argc) {
+            ui_strings = argv[++i];
         } else if (!strcmp(a, "--version") && i + 1 < argc) {
             long v;
             if (!wp_parse_int(argv[++i], 1, 2147483647L, &v)) {
@@ -87,7 +91,8 @@ int cmd_from_csv(int argc, char **argv)
         uistr_free(strings);
         return 1;
     }
-    int conv = xlsform_convert_files(pos[0], pos[1], settings, &opts, &json, &len, diag);
+    int conv =
+        xlsform_convert_files(pos[0], pos[1], settings, ui_strings, &opts, &json, &len, diag);
     for (int i = 0; i < warn->n; i++)
         fprintf(stderr, "%s (warning)\n", warn->msg[i]);
     if (warn->dropped)
