@@ -21,7 +21,6 @@
 #include "util.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <poll.h>
@@ -431,7 +430,6 @@ static int open_video(app *a)
         fprintf(stderr, "wijkpeil: cannot start font rendering: %s\n", TTF_GetError());
         return -1;
     }
-    IMG_Init(IMG_INIT_PNG);
     Uint32 flags = SDL_WINDOW_SHOWN;
     if (!a->windowed && !headless) {
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -777,7 +775,6 @@ static void app_close(app *a)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
-    IMG_Quit();
     if (TTF_WasInit())
         TTF_Quit();
     SDL_Quit();
