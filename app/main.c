@@ -66,6 +66,7 @@ typedef struct {
     activeset *sets;              /* the set residents get, one staff chose, earlier ones */
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
+    bool speech_starting; /* speech_start returned; the worker has not said how it went */
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
     int64_t hours_change; /* next opening or closing time (from apply_hours) */
     char speech_error[WP_ERR_LEN]; /* why there is no speech ("" when it works) */
@@ -258,6 +259,7 @@ static void apply_backlight(app *a, int64_t now)
 }
 
 static void check_usb(app *a, int64_t now);
+static bool check_speech(app *a);
 
 /* The kiosk's per-tick work, in one order, for the production loop and the script driver alike:
  * the screens' timeouts, the save retry queue, a pending question-set switch, USB sticks,
@@ -266,6 +268,8 @@ static bool app_step(void *ctx, int64_t now)
 {
     app *a = ctx;
     bool dirty = ui_tick(a->u, now);
+    if (check_speech(a))
+        dirty = true;
     retry_unsaved(a, now);
     apply_pending(a);
     check_usb(a, now);
@@ -513,7 +517,22 @@ static int open_ui(app *a, int64_t now)
     return 0;
 }
 
-/* Opens speech after the first frame: espeak-ng needs tens of milliseconds to start. */
+/* Residents and staff learn that there is no read-aloud, and why. */
+static void no_speech(app *a, const char *err)
+{
+    app_log(a, "ERROR: no speech: %s", err);
+    wp_strlcpy(a->speech_error, err, sizeof a->speech_error);
+    ui_set_speech_unavailable(a->u, true);
+    if (a->staff) {
+        ui_staff_info in;
+        staff_info(a, &in);
+        ui_staff_set_info(a->staff, &in);
+    }
+}
+
+/* Starts speech after the first frame. espeak-ng, its voice list and the audio device take tens
+ * of milliseconds and megabytes: the speech worker does that, never this thread; what residents
+ * ask for meanwhile is said once it is ready. check_speech (every step) learns how it ended. */
 static void open_speech(app *a)
 {
     char err[WP_ERR_LEN];
@@ -521,23 +540,42 @@ static void open_speech(app *a)
         return;
     a->speech_event = SDL_RegisterEvents(1);
     speech_options so = {.event_type = a->speech_event == (Uint32)-1 ? 0 : a->speech_event};
-    if (speech_open(&so, &a->speech, err, sizeof err) != 0) {
-        app_log(a, "ERROR: no speech: %s", err);
-        wp_strlcpy(a->speech_error, err, sizeof a->speech_error);
-        ui_set_speech_unavailable(a->u, true);
-        if (a->staff) {
-            ui_staff_info in;
-            staff_info(a, &in);
-            ui_staff_set_info(a->staff, &in);
-        }
+    if (speech_start(&so, &a->speech, err, sizeof err) != 0) {
+        no_speech(a, err);
         return;
     }
+    a->speech_starting = true;
     ui_set_speech(a->u, a->speech);
 }
 
+/* Once the speech worker has finished starting: if it failed, the kiosk goes on without. */
+static bool check_speech(app *a)
+{
+    char err[WP_ERR_LEN];
+    if (!a->speech_starting)
+        return false;
+    int state = speech_state(a->speech, err, sizeof err);
+    if (state == SPEECH_STARTING)
+        return false;
+    a->speech_starting = false;
+    if (state == SPEECH_READY)
+        return false;
+    ui_set_speech(a->u, NULL);
+    speech_close(a->speech);
+    a->speech = NULL;
+    no_speech(a, err);
+    return true;
+}
+
+/* The script driver runs on a virtual clock in which other threads' work is instant: its
+ * scripts see speech started (or failed) from the first frame on, as they always have. */
 static void on_first_frame(void *ctx)
 {
-    open_speech(ctx);
+    app *a = ctx;
+    open_speech(a);
+    if (a->speech)
+        speech_wait_ready(a->speech, NULL, 0);
+    check_speech(a);
 }
 
 static void present(app *a, int64_t now)
