@@ -6,6 +6,7 @@
 #include "ui_text.h"
 
 #include <SDL.h>
+#include <SDL_ttf.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -709,6 +710,42 @@ done:
     rig_close(&g);
 }
 
+/* Text from UNHINTED_PX (30 px) up is laid out unhinted (no TrueType bytecode: a third of the
+ * first frame), smaller text with the font's hinting: the widths match SDL_ttf's with those
+ * settings, and at 48 px the two settings differ, so the check can tell them apart. */
+static void test_hinting_by_size(void)
+{
+    static const char *text = "Hoe woont u in de wijk? Wij willen het graag weten.";
+    rig g;
+    char *path = test_src("fonts/NotoSans-Regular.ttf");
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    int px[] = {48, 20}, want_hinting[] = {TTF_HINTING_NONE, TTF_HINTING_NORMAL};
+    for (int i = 0; i < 2; i++) {
+        int width[2] = {0, 0}, h = 0;
+        for (int k = 0; k < 2; k++) {
+            TTF_Font *f = TTF_OpenFont(path, px[i]);
+            CHECK(f != NULL);
+            if (!f)
+                continue;
+            TTF_SetFontHinting(f, k ? TTF_HINTING_NONE : TTF_HINTING_NORMAL);
+            TTF_SizeUTF8(f, text, &width[k], &h);
+            TTF_CloseFont(f);
+        }
+        int w = 0;
+        ui_text_style st = style(px[i], false);
+        ui_text_measure(g.t, text, &st, 0, &w, &h);
+        int want = width[want_hinting[i] == TTF_HINTING_NONE];
+        CHECKF(w == want, "%d px: width %d, want %d (hinted %d, unhinted %d)", px[i], w, want,
+               width[0], width[1]);
+        if (i == 0)
+            CHECKF(width[0] != width[1], "48 px: hinting changes the width (%d)", width[0]);
+    }
+done:
+    rig_close(&g);
+    free(path);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -726,6 +763,7 @@ int main(void)
     RUN(test_long_word_and_bad_input);
     RUN(test_shipped_strings_covered);
     RUN(test_redraw_figures);
+    RUN(test_hinting_by_size);
     SDL_Quit();
     return test_main();
 }
