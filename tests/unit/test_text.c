@@ -746,6 +746,66 @@ done:
     free(path);
 }
 
+/* Wrapping finds the most words that fit by doubling and halving the count, not by shaping
+ * the line again for every word added: the same breaks as adding one word at a time (checked
+ * against that, through the public measure), with fewer candidate lines shaped than words. */
+static void test_wrap_few_shapings(void)
+{
+    static const char *words[] = {
+        "Welkom!", "Hoe",      "gaat",      "het",      "met",    "u",           "en",
+        "met",     "uw",       "wijk?",     "Dat",      "vragen", "we",          "aan",
+        "de",      "mensen",   "in",        "Nazareth", "en",     "Pottenberg.", "Het",
+        "duurt",   "ongeveer", "3",         "minuten.", "We",     "vragen",      "niet",
+        "naar",    "uw",       "naam,",     "adres",    "of",     "leeftijd",    "en",
+        "wat",     "u",        "antwoordt", "blijft",   "bij",    "ons.",        "Tik",
+        "op",      "het",      "scherm",    "om",       "te",     "beginnen",    "of",
+        "kies",    "eerst",    "een",       "andere",   "taal."};
+    int nw = (int)(sizeof words / sizeof words[0]);
+    char text[1024] = "", line[1024];
+    size_t used = 0;
+    for (int i = 0; i < nw && used < sizeof text; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? " " : "", words[i]);
+    rig g;
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    ui_text_style st = style(40, false);
+    int widths[] = {300, 555, 800, 1234};
+    for (int k = 0; k < 4; k++) {
+        ui_text_flush(g.t);
+        ui_text_stats before, after;
+        ui_text_get_stats(g.t, &before);
+        int w = 0, h = 0;
+        int lines = ui_text_measure(g.t, text, &st, widths[k], &w, &h);
+        ui_text_get_stats(g.t, &after);
+        unsigned long tried = after.lines_tried - before.lines_tried;
+        CHECKF(tried < (unsigned long)nw, "%d px: %lu candidate lines shaped for %d words",
+               widths[k], tried, nw);
+        /* The reference: add one word at a time while the line fits. */
+        ui_text_run runs[64];
+        int nr = ui_text_debug_runs(g.t, text, &st, widths[k], runs, 64);
+        CHECK(nr == lines && nr <= 64);
+        int word = 0;
+        for (int l = 0; l < lines && l < nr && word < nw; l++) {
+            snprintf(line, sizeof line, "%s", words[word++]);
+            while (word < nw) {
+                char cand[1024];
+                int cw = 0, ch = 0;
+                snprintf(cand, sizeof cand, "%s %s", line, words[word]);
+                ui_text_measure(g.t, cand, &st, 0, &cw, &ch);
+                if (cw > widths[k])
+                    break;
+                memcpy(line, cand, sizeof line);
+                word++;
+            }
+            CHECKF(!strcmp(runs[l].text, line), "%d px, line %d: \"%s\", want \"%s\"", widths[k], l,
+                   runs[l].text, line);
+        }
+        CHECKF(word == nw, "%d px: %d of %d words placed", widths[k], word, nw);
+    }
+done:
+    rig_close(&g);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -764,6 +824,7 @@ int main(void)
     RUN(test_shipped_strings_covered);
     RUN(test_redraw_figures);
     RUN(test_hinting_by_size);
+    RUN(test_wrap_few_shapings);
     SDL_Quit();
     return test_main();
 }
