@@ -156,7 +156,7 @@ CONF
       >"$data/kiosk.conf"
   fi
   echo "Starting the kiosk in a window (Esc closes it)."
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
   ;;
 test)
   loaded=${WIJKPEIL_TEST_LOAD:-0}
