@@ -20,7 +20,8 @@
 #define MIN_PX              4
 /* From this size up glyphs are not hinted: FreeType runs no TrueType bytecode for them, which was
  * a third of the first frame's time, and at 30 px (8 mm on a 21.5" panel) hinting changes
- * nothing the eye sees. Smaller text keeps the font's hinting for crisp stems. */
+ * nothing the eye sees. Smaller text is hinted lightly (vertically only, FreeType's light
+ * mode): as crisp as the font's full hinting to the eye, at the cost of unhinted text. */
 #define UNHINTED_PX    30
 #define MAX_PX         512
 #define CACHE_BUCKETS  1024 /* power of two */
@@ -253,8 +254,8 @@ static TTF_Font *open_mem_font(ui_text *t, int idx, int px)
     if (!rw)
         return NULL;
     TTF_Font *f = TTF_OpenFontRW(rw, 1, px);
-    if (f && px >= UNHINTED_PX)
-        TTF_SetFontHinting(f, TTF_HINTING_NONE);
+    if (f)
+        TTF_SetFontHinting(f, px >= UNHINTED_PX ? TTF_HINTING_NONE : TTF_HINTING_LIGHT);
     return f;
 }
 
