@@ -21,7 +21,6 @@
 #include "util.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <poll.h>
@@ -67,6 +66,7 @@ typedef struct {
     activeset *sets;              /* the set residents get, one staff chose, earlier ones */
     char store_error[WP_ERR_LEN]; /* why the database could not be opened at start */
     Uint32 speech_event;
+    bool speech_starting; /* speech_start returned; the worker has not said how it went */
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
     int64_t hours_change; /* next opening or closing time (from apply_hours) */
     char speech_error[WP_ERR_LEN]; /* why there is no speech ("" when it works) */
@@ -77,6 +77,7 @@ typedef struct {
     saveq *saves; /* responses that could not be stored yet, retried until they are */
     long frames;
     int64_t first_frame_mono;
+    int64_t first_frame_cpu_us; /* CPU time of the process (all threads) until then, --stats */
 } app;
 
 static void app_log(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -259,6 +260,7 @@ static void apply_backlight(app *a, int64_t now)
 }
 
 static void check_usb(app *a, int64_t now);
+static bool check_speech(app *a);
 
 /* The kiosk's per-tick work, in one order, for the production loop and the script driver alike:
  * the screens' timeouts, the save retry queue, a pending question-set switch, USB sticks,
@@ -267,6 +269,8 @@ static bool app_step(void *ctx, int64_t now)
 {
     app *a = ctx;
     bool dirty = ui_tick(a->u, now);
+    if (check_speech(a))
+        dirty = true;
     retry_unsaved(a, now);
     apply_pending(a);
     check_usb(a, now);
@@ -431,7 +435,6 @@ static int open_video(app *a)
         fprintf(stderr, "wijkpeil: cannot start font rendering: %s\n", TTF_GetError());
         return -1;
     }
-    IMG_Init(IMG_INIT_PNG);
     Uint32 flags = SDL_WINDOW_SHOWN;
     if (!a->windowed && !headless) {
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -515,7 +518,22 @@ static int open_ui(app *a, int64_t now)
     return 0;
 }
 
-/* Opens speech after the first frame: espeak-ng needs tens of milliseconds to start. */
+/* Residents and staff learn that there is no read-aloud, and why. */
+static void no_speech(app *a, const char *err)
+{
+    app_log(a, "ERROR: no speech: %s", err);
+    wp_strlcpy(a->speech_error, err, sizeof a->speech_error);
+    ui_set_speech_unavailable(a->u, true);
+    if (a->staff) {
+        ui_staff_info in;
+        staff_info(a, &in);
+        ui_staff_set_info(a->staff, &in);
+    }
+}
+
+/* Starts speech after the first frame. espeak-ng, its voice list and the audio device take tens
+ * of milliseconds and megabytes: the speech worker does that, never this thread; what residents
+ * ask for meanwhile is said once it is ready. check_speech (every step) learns how it ended. */
 static void open_speech(app *a)
 {
     char err[WP_ERR_LEN];
@@ -523,23 +541,52 @@ static void open_speech(app *a)
         return;
     a->speech_event = SDL_RegisterEvents(1);
     speech_options so = {.event_type = a->speech_event == (Uint32)-1 ? 0 : a->speech_event};
-    if (speech_open(&so, &a->speech, err, sizeof err) != 0) {
-        app_log(a, "ERROR: no speech: %s", err);
-        wp_strlcpy(a->speech_error, err, sizeof a->speech_error);
-        ui_set_speech_unavailable(a->u, true);
-        if (a->staff) {
-            ui_staff_info in;
-            staff_info(a, &in);
-            ui_staff_set_info(a->staff, &in);
-        }
+    if (speech_start(&so, &a->speech, err, sizeof err) != 0) {
+        no_speech(a, err);
         return;
     }
+    a->speech_starting = true;
     ui_set_speech(a->u, a->speech);
+}
+
+/* Once the speech worker has finished starting: if it failed, the kiosk goes on without. */
+static bool check_speech(app *a)
+{
+    char err[WP_ERR_LEN];
+    if (!a->speech_starting)
+        return false;
+    int state = speech_state(a->speech, err, sizeof err);
+    if (state == SPEECH_STARTING)
+        return false;
+    a->speech_starting = false;
+    if (state == SPEECH_READY)
+        return false;
+    ui_set_speech(a->u, NULL);
+    speech_close(a->speech);
+    a->speech = NULL;
+    no_speech(a, err);
+    return true;
+}
+
+/* The script driver runs on a virtual clock in which other threads' work is instant: its
+ * scripts see speech started (or failed) from the first frame on, as they always have. */
+/* CPU time the process has used so far (all threads, the dynamic loader included). */
+static int64_t cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return -1;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static void on_first_frame(void *ctx)
 {
-    open_speech(ctx);
+    app *a = ctx;
+    a->first_frame_cpu_us = cpu_us();
+    open_speech(a);
+    if (a->speech)
+        speech_wait_ready(a->speech, NULL, 0);
+    check_speech(a);
 }
 
 static void present(app *a, int64_t now)
@@ -548,6 +595,7 @@ static void present(app *a, int64_t now)
     SDL_RenderPresent(a->ren);
     if (a->frames++ == 0) {
         a->first_frame_mono = wp_mono_ms();
+        a->first_frame_cpu_us = cpu_us();
         plat_notify_ready();
         open_speech(a);
     }
@@ -777,7 +825,6 @@ static void app_close(app *a)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
-    IMG_Quit();
     if (TTF_WasInit())
         TTF_Quit();
     SDL_Quit();
@@ -843,8 +890,11 @@ int main(int argc, char **argv)
                 w_mm, h_mm, a->win_w, a->win_h, UI_SMALLEST_W_MM, UI_SMALLEST_H_MM);
     rc = a->script ? run_script(a) : run_interactive(a);
     if (a->stats)
-        fprintf(stderr, "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld\n",
-                (long long)t0, (long long)a->first_frame_mono, a->frames);
+        fprintf(stderr,
+                "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld "
+                "first_frame_cpu_us=%lld\n",
+                (long long)t0, (long long)a->first_frame_mono, a->frames,
+                (long long)a->first_frame_cpu_us);
 done:
     app_close(a);
     free(a);

@@ -20,7 +20,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 packages=(build-essential cmake pkg-config
-  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfribidi-dev
+  libsdl2-dev libsdl2-ttf-dev libpng-dev libfribidi-dev
+  libsdl2-image-dev # only for tools/icons/make_icons.c, built by hand (assets/icons/README.md)
   libsqlite3-dev sqlite3 libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev libcmark-dev
   libxlsxwriter-dev # wijkpeil-to-xlsx: the worked example spreadsheet (assets/demo), not on the kiosk
@@ -29,7 +30,7 @@ packages=(build-essential cmake pkg-config
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
-  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libfribidi-dev:arm64
+  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libpng-dev:arm64 libfribidi-dev:arm64
   libsqlite3-dev:arm64 libjansson-dev:arm64 libcurl4-openssl-dev:arm64 libmicrohttpd-dev:arm64
   libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libcmark-dev:arm64) # no libpq-dev:arm64: it would replace the native one
 
@@ -156,7 +157,7 @@ CONF
       >"$data/kiosk.conf"
   fi
   echo "Starting the kiosk in a window (Esc closes it)."
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
   ;;
 test)
   loaded=${WIJKPEIL_TEST_LOAD:-0}

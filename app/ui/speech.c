@@ -22,7 +22,7 @@
 
 /* espeak-ng keeps its state in process globals, so at most one handle may own it; these two
  * flags mirror those globals and are the module's only mutable static state. speech_owner is
- * taken with a compare-and-swap by speech_open; speech_espeak_ready is read and written only by
+ * taken with a compare-and-swap by speech_start; speech_espeak_ready is read and written only by
  * the worker of the handle that holds speech_owner. espeak-ng 1.51 deadlocks in
  * espeak_ng_Terminate after a second espeak_ng_Initialize in one process, so it is initialised
  * once, on first use, and stays loaded (reachable, not leaked) until the process exits. */
@@ -70,13 +70,17 @@ struct speech {
     char data_path[SPEECH_MAX_PATH];
     bool has_data_path;
     char fallback[SPEECH_MAX_LANG];
+    char audio_device[SPEECH_MAX_PATH];
+    bool has_audio_device;
+    SDL_sem *start_gate; /* test hook: the worker waits on it before starting (speech.h) */
 
     /* Written by the worker before init_state is set, read-only afterwards. */
     voice_lang *voices;
     int n_voices;
 
     /* Under mu. */
-    int init_state; /* 0 starting, 1 ready, -1 failed */
+    int init_state;  /* SPEECH_STARTING, SPEECH_READY or SPEECH_FAILED */
+    bool start_told; /* the event saying the start ended has been pushed */
     char init_err[WP_ERR_LEN];
     bool quit;
     request *pending;
@@ -517,14 +521,56 @@ static int worker_init(speech *s, char *err, size_t errlen)
     return 0;
 }
 
+static void discard_locked(speech *s);
+
+/* SDL's audio subsystem and the output device (ALSA lists its devices here: milliseconds). */
+static int open_audio(speech *s, char *err, size_t errlen)
+{
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        wp_errf(err, errlen, "speech: SDL audio cannot start: %s", SDL_GetError());
+        return -1;
+    }
+    s->audio_inited = true;
+    SDL_AudioSpec want, have;
+    SDL_zero(want);
+    want.freq = SPEECH_RATE;
+    want.format = AUDIO_S16SYS;
+    want.channels = 1;
+    want.samples = SPEECH_DEVICE_SAMPLES;
+    want.callback = audio_callback;
+    want.userdata = s;
+    const char *name = s->has_audio_device ? s->audio_device : NULL;
+    s->dev = SDL_OpenAudioDevice(name, 0, &want, &have, 0);
+    if (s->dev == 0) {
+        wp_errf(err, errlen, "speech: cannot open the audio device %s (driver %s): %s",
+                name ? name : "(default)",
+                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
+        return -1;
+    }
+    SDL_PauseAudioDevice(s->dev, 0);
+    return 0;
+}
+
 static int worker_main(void *arg)
 {
     speech *s = arg;
     char err[WP_ERR_LEN] = "";
+    if (s->start_gate)
+        SDL_SemWait(s->start_gate);
     int rc = worker_init(s, err, sizeof err);
+    if (rc == 0)
+        rc = open_audio(s, err, sizeof err);
     SDL_LockMutex(s->mu);
-    s->init_state = rc == 0 ? 1 : -1;
+    s->init_state = rc == 0 ? SPEECH_READY : SPEECH_FAILED;
     wp_strlcpy(s->init_err, err, sizeof s->init_err);
+    if (rc != 0) {
+        discard_locked(s); /* nothing asked for before the failure will be said */
+        s->active = false;
+    }
+    SDL_UnlockMutex(s->mu);
+    push_tag_event(s, -1); /* wakes the UI, which asks speech_state */
+    SDL_LockMutex(s->mu);
+    s->start_told = true; /* speech_wait_ready returns after the event, never before */
     SDL_CondBroadcast(s->cv);
     while (rc == 0) {
         while (!s->quit && !s->pending && !s->trash_req && !s->trash_blocks)
@@ -561,9 +607,9 @@ void speech_close(speech *s)
 {
     if (!s)
         return;
-    if (s->dev)
-        SDL_CloseAudioDevice(s->dev); /* waits for a running callback; none runs afterwards */
     if (s->thread) {
+        /* The worker opens the device; once it has ended, nothing else will. A worker still
+         * starting espeak-ng is waited for (tens of milliseconds, on close only). */
         SDL_LockMutex(s->mu);
         s->quit = true;
         SDL_AtomicAdd(&s->gen, 1);
@@ -571,6 +617,8 @@ void speech_close(speech *s)
         SDL_UnlockMutex(s->mu);
         SDL_WaitThread(s->thread, NULL);
     }
+    if (s->dev)
+        SDL_CloseAudioDevice(s->dev); /* waits for a running callback; none runs afterwards */
     free_request(s->pending);
     while (s->trash_req) {
         request *next = s->trash_req->next;
@@ -592,12 +640,12 @@ void speech_close(speech *s)
     free(s);
 }
 
-int speech_open(const speech_options *opt, speech **out, char *err, size_t errlen)
+int speech_start(const speech_options *opt, speech **out, char *err, size_t errlen)
 {
     speech_options defaults = {.volume = SPEECH_VOLUME_DEFAULT};
     speech *s = NULL;
     if (!out) {
-        wp_errf(err, errlen, "speech_open: no output handle");
+        wp_errf(err, errlen, "speech_start: no output handle");
         return -1;
     }
     *out = NULL;
@@ -618,6 +666,15 @@ int speech_open(const speech_options *opt, speech **out, char *err, size_t errle
                opt->fallback_lang && opt->fallback_lang[0] ? opt->fallback_lang
                                                            : SPEECH_DEFAULT_FALLBK,
                sizeof s->fallback);
+    if (opt->audio_device) {
+        if (wp_strlcpy(s->audio_device, opt->audio_device, sizeof s->audio_device) >=
+            sizeof s->audio_device) {
+            wp_errf(err, errlen, "speech: audio device name is too long");
+            goto fail;
+        }
+        s->has_audio_device = true;
+    }
+    s->start_gate = opt->start_gate;
     if (opt->data_path) {
         if (wp_strlcpy(s->data_path, opt->data_path, sizeof s->data_path) >= sizeof s->data_path) {
             wp_errf(err, errlen, "speech: espeak-ng data path is too long");
@@ -648,48 +705,51 @@ int speech_open(const speech_options *opt, speech **out, char *err, size_t errle
         wp_errf(err, errlen, "speech: cannot create a mutex: %s", SDL_GetError());
         goto fail;
     }
-    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-        wp_errf(err, errlen, "speech: SDL audio cannot start: %s", SDL_GetError());
-        goto fail;
-    }
-    s->audio_inited = true;
-
     s->thread = SDL_CreateThread(worker_main, "speech", s);
     if (!s->thread) {
         wp_errf(err, errlen, "speech: cannot start the worker thread: %s", SDL_GetError());
         goto fail;
     }
-    SDL_LockMutex(s->mu);
-    while (s->init_state == 0)
-        SDL_CondWait(s->cv, s->mu);
-    int state = s->init_state;
-    SDL_UnlockMutex(s->mu);
-    if (state < 0) {
-        wp_errf(err, errlen, "%s", s->init_err);
-        goto fail;
-    }
-
-    SDL_AudioSpec want, have;
-    SDL_zero(want);
-    want.freq = SPEECH_RATE;
-    want.format = AUDIO_S16SYS;
-    want.channels = 1;
-    want.samples = SPEECH_DEVICE_SAMPLES;
-    want.callback = audio_callback;
-    want.userdata = s;
-    s->dev = SDL_OpenAudioDevice(opt->audio_device, 0, &want, &have, 0);
-    if (s->dev == 0) {
-        wp_errf(err, errlen, "speech: cannot open the audio device %s (driver %s): %s",
-                opt->audio_device ? opt->audio_device : "(default)",
-                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
-        goto fail;
-    }
-    SDL_PauseAudioDevice(s->dev, 0);
     *out = s;
     return 0;
 fail:
     speech_close(s);
     return -1;
+}
+
+int speech_state(speech *s, char *err, size_t errlen)
+{
+    if (!s)
+        return SPEECH_FAILED;
+    SDL_LockMutex(s->mu);
+    int state = s->init_state;
+    if (state == SPEECH_FAILED && err)
+        wp_errf(err, errlen, "%s", s->init_err);
+    SDL_UnlockMutex(s->mu);
+    return state;
+}
+
+int speech_wait_ready(speech *s, char *err, size_t errlen)
+{
+    if (!s)
+        return -1;
+    SDL_LockMutex(s->mu);
+    while (!s->start_told)
+        SDL_CondWait(s->cv, s->mu);
+    SDL_UnlockMutex(s->mu);
+    return speech_state(s, err, errlen) == SPEECH_READY ? 0 : -1;
+}
+
+int speech_open(const speech_options *opt, speech **out, char *err, size_t errlen)
+{
+    if (speech_start(opt, out, err, errlen) != 0)
+        return -1;
+    if (speech_wait_ready(*out, err, errlen) != 0) {
+        speech_close(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 /* Copies at most max-1 bytes of src, cutting at a UTF-8 character boundary. */
@@ -825,7 +885,7 @@ int speech_volume(speech *s)
 
 bool speech_has_voice(speech *s, const char *lang)
 {
-    if (!s || !lang || !lang[0])
+    if (!s || !lang || !lang[0] || speech_state(s, NULL, 0) != SPEECH_READY)
         return false;
     char bare[SPEECH_MAX_LANG];
     wp_strlcpy(bare, lang, sizeof bare);

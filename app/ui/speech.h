@@ -3,7 +3,7 @@
  *
  * Threads. espeak-ng keeps its state in globals and is not thread-safe, so only the worker thread
  * ever calls it; at most one speech handle can be open in a process (a second speech_open fails).
- * espeak-ng is initialised by the first successful speech_open and stays loaded until the process
+ * espeak-ng is initialised by the first successful start and stays loaded until the process
  * exits (espeak-ng 1.51 hangs when terminated and initialised again), so the data path of that
  * first open stays in effect for later handles.
  * The UI thread only hands requests over (a mutex-protected slot + condition variable) and never
@@ -63,7 +63,12 @@ typedef struct {
                                   SPEECH_VOLUME_DEFAULT (a kiosk never starts muted) */
     const char *fallback_lang; /* voice for languages espeak-ng lacks; NULL = "nl" */
     const char *audio_device;  /* SDL output device name; NULL = the default device */
+    SDL_sem *start_gate;       /* test hook: the worker waits on this before it starts espeak-ng
+                                  (post it before speech_close); NULL = none */
 } speech_options;
+
+/* What speech_state says. */
+enum { SPEECH_STARTING = 0, SPEECH_READY = 1, SPEECH_FAILED = -1 };
 
 typedef struct {
     const char *text; /* UTF-8; may be NULL or empty when clip is set */
@@ -91,10 +96,21 @@ typedef struct {
     long synth_total;      /* samples synthesised since speech_open (all requests) */
 } speech_stats;
 
-/* Starts the worker thread (which initialises espeak-ng) and opens the audio device. opt may be
- * NULL for defaults. Initialises SDL's audio subsystem itself. Returns 0, or -1 with a message
- * (espeak-ng data missing, no audio device, speech already open) and *out = NULL; the kiosk then
- * runs without speech. Blocks until espeak-ng is initialised (tens of milliseconds). */
+/* Starts the worker thread and returns at once: the worker initialises espeak-ng, reads its
+ * voice list and opens the audio device (SDL's audio subsystem too), tens of milliseconds that
+ * the UI thread never waits for. opt may be NULL for defaults. Returns -1 with a message and
+ * *out = NULL only for what is known at once (espeak-ng data path missing, speech already open,
+ * no thread). Requests made while starting are kept and said once ready. When the start ends,
+ * either way, an event of opt->event_type is pushed (user.code -1); speech_state then tells
+ * whether it failed (no voice, no audio device) and why: the kiosk then runs without speech. */
+int speech_start(const speech_options *opt, speech **out, char *err, size_t errlen);
+/* SPEECH_STARTING, SPEECH_READY, or SPEECH_FAILED with the reason in err (err may be NULL).
+ * Never waits on the worker. NULL is SPEECH_FAILED. */
+int speech_state(speech *s, char *err, size_t errlen);
+/* Waits until the start has ended: 0 when ready, -1 with the reason. For tests, tools and the
+ * script driver, never for the kiosk's UI thread. */
+int speech_wait_ready(speech *s, char *err, size_t errlen);
+/* speech_start, then speech_wait_ready: 0, or -1 with a message and *out = NULL. */
 int speech_open(const speech_options *opt, speech **out, char *err, size_t errlen);
 
 /* Stops playback, ends the worker and closes the device. Returns within about one audio buffer
@@ -123,7 +139,8 @@ int speech_volume(speech *s);
 double speech_volume_gain(int step);
 
 /* True when espeak-ng has a voice for lang ("nl", "pt-BR", ...; a region falls back to the bare
- * language). Answered from the voice list read at speech_open: never touches espeak-ng. */
+ * language). Answered from the voice list read at the start: never touches espeak-ng; false
+ * until speech is ready. */
 bool speech_has_voice(speech *s, const char *lang);
 
 /* Copies the statistics of the latest request into *out. */

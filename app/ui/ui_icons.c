@@ -1,8 +1,8 @@
 /* Option icons loaded once as textures (see ui_icons.h). */
 #include "ui_icons.h"
+#include "ui_png.h"
 #include "util.h"
 
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +54,8 @@ static SDL_Texture *load(ui_icons *ic, const char *dir, const char *name)
         return NULL;
     char path[1200];
     snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    SDL_Surface *s = IMG_Load(path);
+    char err[WP_ERR_LEN];
+    SDL_Surface *s = ui_png_load(path, err, sizeof err); /* missing: text only */
     if (!s)
         return NULL;
     SDL_Texture *t = SDL_CreateTextureFromSurface(ic->r, s);

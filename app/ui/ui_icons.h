@@ -1,4 +1,4 @@
-/* Option icons: PNG files loaded once with SDL_image and kept as textures. A set may bring its
+/* Option icons: PNG files loaded once (ui_png.h) and kept as textures. A set may bring its
  * own icons in its folder (icons/NAME.png); otherwise assets/icons/NAME.png is used. */
 #ifndef WP_UI_ICONS_H
 #define WP_UI_ICONS_H

@@ -1,8 +1,8 @@
 /* The scripted headless driver (see ui_script.h). */
 #include "ui_script.h"
+#include "ui_png.h"
 #include "util.h"
 
-#include <SDL_image.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -82,10 +82,10 @@ int script_shot(script_env *e, const char *png, char *err, size_t errlen)
         return -1;
     }
     int rc = SDL_RenderReadPixels(e->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
-    if (rc == 0)
-        rc = IMG_SavePNG(s, png);
     if (rc != 0)
         wp_errf(err, errlen, "cannot write %s: %s", png, SDL_GetError());
+    else
+        rc = ui_png_save(s, png, err, errlen);
     SDL_FreeSurface(s);
     return rc == 0 ? 0 : -1;
 }

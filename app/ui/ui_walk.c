@@ -1,5 +1,6 @@
 /* The screen walker: every screen x language x display mode, drawn headless (ui_walk.h). */
 #include "ui_walk.h"
+#include "ui_png.h"
 #include "config.h"
 #include "flow.h"
 #include "sign.h"
@@ -9,7 +10,6 @@
 #include "uistr.h"
 #include "util.h"
 
-#include <SDL_image.h>
 #include <errno.h>
 #include <ftw.h>
 #include <sodium.h>
@@ -40,7 +40,6 @@ struct ui_walk {
     SDL_Renderer *renderer;
     uistr *strings;
     ui *u;
-    bool img;
     int64_t now;
     walk_staff *staff; /* NULL unless o.staff */
 };
@@ -251,7 +250,6 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
     snprintf(icons, sizeof icons, "%s/assets/icons", data);
     if (uistr_load(path, &w->strings, err, errlen) != 0)
         goto fail;
-    w->img = (IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG) != 0;
     w->surface =
         SDL_CreateRGBSurfaceWithFormat(0, o->width, o->height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!w->surface) {
@@ -302,8 +300,6 @@ void ui_walk_close(ui_walk *w)
         SDL_DestroyRenderer(w->renderer);
     SDL_FreeSurface(w->surface);
     uistr_free(w->strings);
-    if (w->img)
-        IMG_Quit();
     free(w);
 }
 
@@ -627,8 +623,7 @@ int ui_walk_save_png(const ui_walk_screen *s, const char *path, char *err, size_
         wp_errf(err, errlen, "path too long: %s", path);
         return -1;
     }
-    if (IMG_SavePNG(s->pixels, tmp) != 0) {
-        wp_errf(err, errlen, "cannot write %s: %s", tmp, SDL_GetError());
+    if (ui_png_save(s->pixels, tmp, err, errlen) != 0) {
         remove(tmp);
         return -1;
     }

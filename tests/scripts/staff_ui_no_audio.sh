@@ -37,4 +37,25 @@ check "residents: speech is marked unavailable" \
 check "residents: the read-aloud control says so" has "$TMP/resident.json" read-aloud "niet beschikbaar"
 check "the log says why" grep -q "no speech" "$TMP/s.txt.out"
 check "staff see the reason (in Dutch, the default)" has "$TMP/staff.json" status:speech "Voorlezen: niet beschikbaar ("
+
+# The production loop (no script): speech starts on its worker after the first frame, and the
+# loop learns of the failure from the worker's event, not by waiting for it. The test reads the
+# kiosk's output from a FIFO until the line that says so (the read timeout is a hang guard).
+mkfifo "$TMP/live.fifo"
+"$WIJKPEIL" --config "$TMP/kiosk.conf" --questionset "$POLL" --db "$TMP/data/kiosk.db" \
+    --window 1280x720 >"$TMP/live.fifo" 2>&1 &
+live=$!
+exec 3<"$TMP/live.fifo"
+told=1
+while IFS= read -r -t 300 -u 3 line; do
+    echo "$line" >>"$TMP/live.out"
+    if [[ $line == *"ERROR: no speech: "* ]]; then told=0; break; fi
+done
+kill -TERM "$live"
+rc=0
+wait "$live" || rc=$?
+exec 3<&-
+check "the running kiosk logs that speech failed to start" [ "$told" = 0 ]
+check "and goes on until it is stopped (exit $rc)" [ "$rc" = 0 ]
+[ "$told" = 0 ] || sed 's/^/    | /' "$TMP/live.out" >&2
 finish

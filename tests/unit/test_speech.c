@@ -357,8 +357,8 @@ static void test_tags_follow_what_is_heard(void)
 {
     Uint32 ev = SDL_RegisterEvents(1);
     CHECK(ev != (Uint32)-1);
-    SDL_FlushEvent(ev);
     speech *s = open_speech(ev, 0);
+    SDL_FlushEvent(ev); /* the one saying the start ended (test_start_never_waits) */
     if (!s)
         return;
     speech_segment segs[] = {{.text = "Een", .lang = "nl", .tag = 5},
@@ -620,6 +620,81 @@ static void test_one_owner(void)
     speech_close(b);
 }
 
+/* Waits for one event of type ev (the guard only ends a hang). */
+static bool next_event(Uint32 ev, SDL_Event *out)
+{
+    double end = now_ms() + TEST_GUARD_MS;
+    while (now_ms() < end) {
+        SDL_PumpEvents();
+        if (SDL_PeepEvents(out, 1, SDL_GETEVENT, ev, ev) == 1)
+            return true;
+        SDL_Delay(2);
+    }
+    return false;
+}
+
+/* speech_start returns while the worker has not even begun to start espeak-ng (held at a gate),
+ * so the UI thread never waits for it: what is asked for meanwhile is kept, and said once the
+ * start ends, which an event announces. */
+static void test_start_never_waits(void)
+{
+    char err[512] = "";
+    Uint32 ev = SDL_RegisterEvents(1);
+    SDL_sem *gate = SDL_CreateSemaphore(0);
+    CHECK(ev != (Uint32)-1 && gate);
+    speech_options o = {.event_type = ev, .start_gate = gate};
+    speech *s = NULL;
+    CHECKF(speech_start(&o, &s, err, sizeof err) == 0 && s, "speech_start: %s", err);
+    if (!s) {
+        SDL_DestroySemaphore(gate);
+        return;
+    }
+    CHECK(speech_state(s, err, sizeof err) == SPEECH_STARTING);
+    CHECK(!speech_has_voice(s, "nl")); /* no voice list yet */
+    speech_segment seg = {.text = "Welkom bij de peiling", .lang = "nl", .tag = 3};
+    CHECK(speech_say(s, &seg, 1) == 0);
+    CHECK(speech_busy(s));
+    SDL_Event e;
+    CHECK(SDL_PeepEvents(&e, 1, SDL_PEEKEVENT, ev, ev) == 0); /* nothing to tell yet */
+    SDL_SemPost(gate);
+    CHECK(next_event(ev, &e) && e.user.code == -1 && e.user.data1 == s);
+    CHECK(speech_state(s, err, sizeof err) == SPEECH_READY);
+    CHECK(speech_has_voice(s, "nl"));
+    CHECK(speech_wait_ready(s, err, sizeof err) == 0);
+    CHECK(wait_synth(s, 1)); /* the request made while starting was said */
+    speech_stats st;
+    speech_get_stats(s, &st);
+    CHECK(st.samples[0] > 0);
+    speech_close(s);
+    SDL_DestroySemaphore(gate);
+}
+
+/* A start that fails on the worker (here: no such audio device) is told by the event and
+ * speech_state, with the reason; speech_open still reports it as its own error. */
+static void test_start_fails_later(void)
+{
+    char err[512] = "";
+    Uint32 ev = SDL_RegisterEvents(1);
+    speech_options o = {.event_type = ev, .audio_device = "no-such-device"};
+    speech *s = NULL;
+    CHECKF(speech_start(&o, &s, err, sizeof err) == 0 && s, "speech_start: %s", err);
+    if (!s)
+        return;
+    speech_segment seg = {.text = "Hallo", .lang = "nl", .tag = 0};
+    CHECK(speech_say(s, &seg, 1) == 0);
+    SDL_Event e;
+    CHECK(next_event(ev, &e) && e.user.data1 == s);
+    err[0] = '\0';
+    CHECK(speech_state(s, err, sizeof err) == SPEECH_FAILED);
+    CHECKF(strstr(err, "no-such-device") != NULL, "reason: %s", err);
+    CHECK(!speech_busy(s)); /* what was asked is dropped */
+    speech_close(s);
+    s = (speech *)1;
+    CHECK(speech_open(&o, &s, err, sizeof err) == -1 && s == NULL);
+    CHECKF(strstr(err, "no-such-device") != NULL, "reason: %s", err);
+    CHECK(speech_state(NULL, NULL, 0) == SPEECH_FAILED);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_EVENTS) != 0) {
@@ -636,6 +711,8 @@ int main(void)
     RUN(test_volume_scales_output);
     RUN(test_unknown_language_falls_back);
     RUN(test_one_owner);
+    RUN(test_start_never_waits);
+    RUN(test_start_fails_later);
     SDL_Quit();
     return test_main();
 }

@@ -2,10 +2,11 @@
  * every demo language, the texture cache, clipping, and robustness against bad input. Renders
  * sample PNGs under $WIJKPEIL_BUILD/text/ for people to look at. */
 #include "testlib.h"
+#include "ui_png.h"
 #include "ui_text.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -260,8 +261,9 @@ static int render_sample(rig *g, const char *name, const char *text, bool rtl, i
     int h = ui_text_draw(g->t, text, &st, box);
     SDL_RenderPresent(g->r);
     char *p = out_path(name);
-    int rc = p ? IMG_SavePNG(g->surf, p) : -1;
-    CHECKF(rc == 0, "saving %s: %s", p ? p : name, SDL_GetError());
+    char err[256] = "out of memory";
+    int rc = p ? ui_png_save(g->surf, p, err, sizeof err) : -1;
+    CHECKF(rc == 0, "saving %s: %s", p ? p : name, err);
     if (rc == 0)
         fprintf(stderr, "  wrote %s\n", p);
     free(p);
@@ -354,7 +356,8 @@ static void test_sample_pngs(void)
     st.rtl = false;
     ui_text_draw(g.t, "Далі · İleri · Dalej", &st, (SDL_Rect){0, 20, 1000, 80});
     char *p = out_path("sample-bold-centre.png");
-    CHECK(p && IMG_SavePNG(g.surf, p) == 0);
+    char err[256];
+    CHECK(p && ui_png_save(g.surf, p, err, sizeof err) == 0);
     free(p);
 done:
     rig_close(&g);
@@ -707,13 +710,107 @@ done:
     rig_close(&g);
 }
 
+/* Text from UNHINTED_PX (30 px) up is laid out unhinted (no TrueType bytecode: a third of the
+ * first frame), smaller text hinted lightly: the widths match SDL_ttf's with those settings,
+ * and differ from the font's full hinting, so the check can tell them apart. */
+static void test_hinting_by_size(void)
+{
+    static const char *text = "Hoe woont u in de wijk? Wij willen het graag weten.";
+    rig g;
+    char *path = test_src("fonts/NotoSans-Regular.ttf");
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    int px[] = {48, 20}, want_hinting[] = {TTF_HINTING_NONE, TTF_HINTING_LIGHT};
+    for (int i = 0; i < 2; i++) {
+        int width[2] = {0, 0}, h = 0;
+        for (int k = 0; k < 2; k++) {
+            TTF_Font *f = TTF_OpenFont(path, px[i]);
+            CHECK(f != NULL);
+            if (!f)
+                continue;
+            TTF_SetFontHinting(f, k ? want_hinting[i] : TTF_HINTING_NORMAL);
+            TTF_SizeUTF8(f, text, &width[k], &h);
+            TTF_CloseFont(f);
+        }
+        int w = 0;
+        ui_text_style st = style(px[i], false);
+        ui_text_measure(g.t, text, &st, 0, &w, &h);
+        CHECKF(w == width[1], "%d px: width %d, want %d (fully hinted: %d)", px[i], w, width[1],
+               width[0]);
+        CHECKF(width[0] != width[1], "%d px: full hinting gives another width (%d)", px[i],
+               width[0]);
+    }
+done:
+    rig_close(&g);
+    free(path);
+}
+
+/* Wrapping finds the most words that fit by doubling and halving the count, not by shaping
+ * the line again for every word added: the same breaks as adding one word at a time (checked
+ * against that, through the public measure), with fewer candidate lines shaped than words. */
+static void test_wrap_few_shapings(void)
+{
+    static const char *words[] = {
+        "Welkom!", "Hoe",      "gaat",      "het",      "met",    "u",           "en",
+        "met",     "uw",       "wijk?",     "Dat",      "vragen", "we",          "aan",
+        "de",      "mensen",   "in",        "Nazareth", "en",     "Pottenberg.", "Het",
+        "duurt",   "ongeveer", "3",         "minuten.", "We",     "vragen",      "niet",
+        "naar",    "uw",       "naam,",     "adres",    "of",     "leeftijd",    "en",
+        "wat",     "u",        "antwoordt", "blijft",   "bij",    "ons.",        "Tik",
+        "op",      "het",      "scherm",    "om",       "te",     "beginnen",    "of",
+        "kies",    "eerst",    "een",       "andere",   "taal."};
+    int nw = (int)(sizeof words / sizeof words[0]);
+    char text[1024] = "", line[1024];
+    size_t used = 0;
+    for (int i = 0; i < nw && used < sizeof text; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? " " : "", words[i]);
+    rig g;
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    ui_text_style st = style(40, false);
+    int widths[] = {300, 555, 800, 1234};
+    for (int k = 0; k < 4; k++) {
+        ui_text_flush(g.t);
+        ui_text_stats before, after;
+        ui_text_get_stats(g.t, &before);
+        int w = 0, h = 0;
+        int lines = ui_text_measure(g.t, text, &st, widths[k], &w, &h);
+        ui_text_get_stats(g.t, &after);
+        unsigned long tried = after.lines_tried - before.lines_tried;
+        CHECKF(tried < (unsigned long)nw, "%d px: %lu candidate lines shaped for %d words",
+               widths[k], tried, nw);
+        /* The reference: add one word at a time while the line fits. */
+        ui_text_run runs[64];
+        int nr = ui_text_debug_runs(g.t, text, &st, widths[k], runs, 64);
+        CHECK(nr == lines && nr <= 64);
+        int word = 0;
+        for (int l = 0; l < lines && l < nr && word < nw; l++) {
+            snprintf(line, sizeof line, "%s", words[word++]);
+            while (word < nw) {
+                char cand[1024];
+                int cw = 0, ch = 0;
+                snprintf(cand, sizeof cand, "%s %s", line, words[word]);
+                ui_text_measure(g.t, cand, &st, 0, &cw, &ch);
+                if (cw > widths[k])
+                    break;
+                memcpy(line, cand, sizeof line);
+                word++;
+            }
+            CHECKF(!strcmp(runs[l].text, line), "%d px, line %d: \"%s\", want \"%s\"", widths[k], l,
+                   runs[l].text, line);
+        }
+        CHECKF(word == nw, "%d px: %d of %d words placed", widths[k], word, nw);
+    }
+done:
+    rig_close(&g);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
         return 1;
     }
-    IMG_Init(IMG_INIT_PNG);
     RUN(test_wrap_width);
     RUN(test_bidi_runs);
     RUN(test_render_arabic_png);
@@ -725,7 +822,8 @@ int main(void)
     RUN(test_long_word_and_bad_input);
     RUN(test_shipped_strings_covered);
     RUN(test_redraw_figures);
-    IMG_Quit();
+    RUN(test_hinting_by_size);
+    RUN(test_wrap_few_shapings);
     SDL_Quit();
     return test_main();
 }

@@ -10,7 +10,6 @@
 #include "util.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -451,7 +450,6 @@ int main(void)
         fprintf(stderr, "SDL: %s\n", SDL_GetError());
         return 1;
     }
-    IMG_Init(IMG_INIT_PNG);
     T.win = SDL_CreateWindow("t", 0, 0, 1920, 1080, 0);
     T.r = SDL_CreateRenderer(T.win, -1, SDL_RENDERER_SOFTWARE);
     char err[512];

@@ -12,7 +12,6 @@
 #include "util.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -162,7 +161,6 @@ int main(void)
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
         return 1;
-    IMG_Init(IMG_INIT_PNG);
     SDL_Window *win = SDL_CreateWindow("t", 0, 0, 1920, 1080, 0);
     T.r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
 
