@@ -25,6 +25,7 @@ packages=(build-essential cmake pkg-config
   libsodium-dev libespeak-ng-dev espeak-ng-data libsystemd-dev libcmark-dev
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
+  chromium nodejs npm # the dashboard's browser test (puppeteer-core, axe-core: npm, at test time)
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static

@@ -372,7 +372,14 @@ static enum MHD_Result login_page(coll_dash *d, struct MHD_Connection *c, const 
     /* The form's CSRF token is also set as a cookie: a sign-in form posted from elsewhere has
      * no matching pair (and SameSite=Strict keeps the cookie from other sites anyway). */
     char pre[COLL_USER_TOKEN_LEN], set[160];
-    coll_user_random_token(pre);
+    /* kept while it is there: a second tab's form (or a stray request) does not spoil the
+     * first one's */
+    const char *had = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wp_pre");
+    if (had && strlen(had) == COLL_USER_TOKEN_LEN - 1 &&
+        strspn(had, "0123456789abcdef") == COLL_USER_TOKEN_LEN - 1)
+        wp_strlcpy(pre, had, sizeof pre);
+    else
+        coll_user_random_token(pre);
     cookie(d, "wp_pre", pre, set, sizeof set);
     coll_html *h = coll_html_new();
     if (!h)
@@ -875,6 +882,13 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return message_page(c, 413, &l, T_FORGED);
     if (strcmp(url, "/dash/login") == 0)
         return post ? signin_post(d, c, r, &l) : login_page(d, c, &l, 200, T_COUNT);
+    static const char *const pages[] = {
+        "/", "/dash", "/dash/", "/dash/kiosks", "/dash/results", "/dash/logout"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        known |= strcmp(url, pages[i]) == 0;
+    if (!known) /* not sent to the sign-in form: a stray /favicon.ico would renew its token */
+        return message_page(c, 404, &l, T_NOTFOUND);
     coll_user_session s;
     int rc = session_of(d, c, &s);
     if (rc < 0)
@@ -891,7 +905,7 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return kiosks_page(d, c, &l, &s);
     if (strcmp(url, "/dash/results") == 0)
         return results_page(d, c, &l, &s);
-    return message_page(c, 404, &l, T_NOTFOUND);
+    return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
 }
 
 enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const char *url,

@@ -419,7 +419,7 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     for (int j = 0; j < n; j++)
         if (!cells[j].hidden && cells[j].count > max)
             max = cells[j].count;
-    int rowh = 30, labw = 200, width = labw + RS_BAR_W + 150;
+    int rowh = 30, labw = 250, width = labw + RS_BAR_W + 110;
     coll_html_fmt(h,
                   "<svg class=\"chart\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
                   "%d\" aria-label=\"",
