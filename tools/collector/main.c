@@ -533,9 +533,20 @@ static int use_seal_key(coll_db *db, const char *path)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    /* --help and --version answer on every sub-command too (before anything is checked) */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("wijkpeil-collector %s\n", WIJKPEIL_VERSION);
+            return 0;
+        }
     }
     coll_args a;
     if (parse_args(argc - 1, argv + 1, &a) != 0) {
@@ -543,6 +554,22 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = a.npos ? a.pos[0] : "";
+    const char *sub = a.npos > 1 ? a.pos[1] : "";
+    /* A command that only reads never creates an empty database for a mistyped --db. */
+    bool reads_only = strcmp(cmd, "status") == 0 || strcmp(cmd, "export") == 0 ||
+                      (strcmp(cmd, "device") == 0 && strcmp(sub, "list") == 0) ||
+                      (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0);
+    if (reads_only && !coll_store_is_pg(a.db) && access(a.db, F_OK) != 0) {
+        fprintf(stderr,
+                "wijkpeil-collector: %s: no such database (serve, device add and import create "
+                "one)\n",
+                a.db);
+        return 1;
+    }
+    if (strcmp(cmd, "export") == 0 && a.nqsets > 1) {
+        fprintf(stderr, "wijkpeil-collector export: one --qset at most\n");
+        return 2;
+    }
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
         strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
         strcmp(cmd, "user")) {
