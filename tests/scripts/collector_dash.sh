@@ -161,6 +161,11 @@ check "a fresh session works" test "$(get "$J" /dash/kiosks)" = 200
 coll_db_sql "$DB" "UPDATE sessions SET last_ms = last_ms - 31 * 60000" >/dev/null
 check "a session idle for longer than 30 minutes has expired" test "$(get "$J" /dash/kiosks)" = 303
 check "... and is deleted" test "$(coll_db_sql "$DB" "SELECT COUNT(*) FROM sessions")" = 0
+signin "$J" bert 'viewer password 1' >/dev/null
+coll_db_sql "$DB" "UPDATE sessions SET last_ms = last_ms - 31 * 60000" >/dev/null
+signin "$TMP/jar2" bert 'viewer password 1' >/dev/null
+check "sessions left idle are deleted when the next one starts" \
+    test "$(coll_db_sql "$DB" "SELECT COUNT(*) FROM sessions")" = 1
 
 # --- throttling -------------------------------------------------------------------------------
 for i in 1 2 3 4 5; do signin "$J" bert "wrong $i wrong wrong" >/dev/null; done

@@ -489,7 +489,7 @@ static enum MHD_Result signin_done(coll_dash *d, struct MHD_Connection *c, dash_
         return login_page(d, c, l, 401, T_WRONG);
     }
     char token[COLL_USER_TOKEN_LEN], set[200];
-    if (coll_user_session_new(d->db, r->user, now, token, err, sizeof err) != 0) {
+    if (coll_user_session_new(d->db, r->user, now, d->idle_ms, token, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
         return message_page(c, 503, l, T_BUSY);
     }

@@ -213,9 +213,14 @@ void coll_user_random_token(char token[COLL_USER_TOKEN_LEN])
     sodium_memzero(raw, sizeof raw);
 }
 
-int coll_user_session_new(coll_db *db, const char *name, int64_t now_ms,
+int coll_user_session_new(coll_db *db, const char *name, int64_t now_ms, int64_t idle_ms,
                           char token[COLL_USER_TOKEN_LEN], char *err, size_t errlen)
 {
+    /* sessions left idle (never signed out) go when the next one starts: the table stays small */
+    coll_param old = COLL_NUM(now_ms - idle_ms);
+    if (coll_db_query(db, "DELETE FROM sessions WHERE last_ms<?", &old, 1, NULL, NULL, NULL, err,
+                      errlen) != COLL_SQL_OK)
+        return -1;
     char csrf[COLL_USER_TOKEN_LEN], hex[COLL_HASH_HEX];
     coll_user_random_token(token);
     coll_user_random_token(csrf);

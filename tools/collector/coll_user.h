@@ -45,10 +45,10 @@ int coll_user_throttled(coll_db *db, const char *name, const char *addr, int64_t
 int coll_user_failed(coll_db *db, const char *name, const char *addr, int64_t now_ms, char *err,
                      size_t errlen);
 
-/* Sessions: a new one for name (token is the cookie value), the one of a cookie (0 and *s, and
- * its last use set to now; 1 when unknown or idle longer than idle_ms: then it is deleted), and
- * signing out. */
-int coll_user_session_new(coll_db *db, const char *name, int64_t now_ms,
+/* Sessions: a new one for name (token is the cookie value; sessions idle longer than idle_ms
+ * are deleted on the way), the one of a cookie (0 and *s, and its last use set to now; 1 when
+ * unknown or idle longer than idle_ms: then it is deleted), and signing out. */
+int coll_user_session_new(coll_db *db, const char *name, int64_t now_ms, int64_t idle_ms,
                           char token[COLL_USER_TOKEN_LEN], char *err, size_t errlen);
 int coll_user_session_get(coll_db *db, const char *token, int64_t now_ms, int64_t idle_ms,
                           coll_user_session *s, char *err, size_t errlen);
