@@ -56,6 +56,7 @@ check "the password is not stored in clear" bash -c "! grep -aq 'correct horse b
 check "... as \$argon2id\$" grep -q '^\$argon2id\$' < <(coll_db_sql "$DB" "SELECT pw_hash FROM users WHERE name='anna'")
 
 start_server() { # start_server ARGS...: serve on a free loopback port; sets SRV and URL
+    rm -f "$TMP/serve.out" # the last server's "listening" line must not be taken for this one's
     "$C" serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
     SRV=$!
     wait_line "$TMP/serve.out" listening "$SRV" || true
@@ -220,6 +221,7 @@ stop_server
 # --- plain HTTP off loopback ---------------------------------------------------------------
 ADDR=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -1 || true)
 if [ -n "$ADDR" ]; then
+    rm -f "$TMP/serve.out"
     "$C" serve --db "$DB" --listen "$ADDR:0" >"$TMP/serve.out" 2>"$TMP/serve.err" &
     SRV=$!
     wait_line "$TMP/serve.out" listening "$SRV" || true
@@ -228,6 +230,7 @@ if [ -n "$ADDR" ]; then
         test "$(curl -s -o "$TMP/b" -w '%{http_code}' "http://$ADDR:$P/dash/login")" = 403
     check "... and says HTTPS" grep -q 'alleen via HTTPS' "$TMP/b"
     stop_server
+    rm -f "$TMP/serve.out"
     "$C" serve --db "$DB" --listen "$ADDR:0" --behind-tls-proxy >"$TMP/serve.out" 2>"$TMP/serve.err" &
     SRV=$!
     wait_line "$TMP/serve.out" listening "$SRV" || true
