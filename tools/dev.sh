@@ -27,6 +27,7 @@ packages=(build-essential cmake pkg-config
   libxlsxwriter-dev # wijkpeil-to-xlsx: the worked example spreadsheet (assets/demo), not on the kiosk
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
+  chromium nodejs npm # the dashboard's browser test (puppeteer-core, axe-core: npm, at test time)
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static

@@ -122,6 +122,18 @@ static const coll_migration migrations[] = {
      " END $$"},
     /* 6: the question set's version as the spreadsheet wrote it (kept as text, optional) */
     {"ALTER TABLE responses ADD COLUMN questionset_version_text TEXT", NULL},
+    /* 7: the dashboard's users (argon2id hashes), sessions (only a hash of the cookie) and
+     * failed sign-ins ("user:NAME" or "addr:ADDRESS"), which throttle guessing */
+    {"CREATE TABLE IF NOT EXISTS users ("
+     " name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,"
+     " created_ms BIGINT NOT NULL);"
+     "CREATE TABLE IF NOT EXISTS sessions ("
+     " token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL,"
+     " created_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL);"
+     "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(username);"
+     "CREATE TABLE IF NOT EXISTS signin_failures (subject TEXT NOT NULL, at_ms BIGINT NOT NULL);"
+     "CREATE INDEX IF NOT EXISTS signin_failures_subject ON signin_failures(subject, at_ms);",
+     NULL},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -217,6 +229,12 @@ static int run(coll_db *db, const char *sql, const coll_param *p, int np, coll_r
         rc = db->ops->query(t->c, sql, p, np, count_row, &c, changes, err, errlen);
     release(t);
     return rc;
+}
+
+int coll_db_query(coll_db *db, const char *sql, const coll_param *p, int np, coll_row_fn row,
+                  void *ctx, int64_t *changes, char *err, size_t errlen)
+{
+    return run(db, sql, p, np, row, ctx, changes, err, errlen);
 }
 
 int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen)
@@ -333,7 +351,7 @@ const char *coll_db_backend(const coll_db *db)
 
 /* ---- devices ------------------------------------------------------------------------------ */
 
-static void token_hash(const char *token, char hex[COLL_HASH_HEX])
+void coll_db_token_hash(const char *token, char hex[COLL_HASH_HEX])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
@@ -353,7 +371,7 @@ int coll_db_device_add(coll_db *db, const char *name, const char *location,
     sodium_bin2hex(token, COLL_TOKEN_LEN, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
     char hex[COLL_HASH_HEX];
-    token_hash(token, hex);
+    coll_db_token_hash(token, hex);
     coll_param p[] = {COLL_TEXT(name), COLL_TEXT(location), COLL_TEXT(hex), COLL_NUM(wp_wall_ms())};
     int rc = run(db, "INSERT INTO devices(name,location,token_hash,created_ms) VALUES(?,?,?,?)", p,
                  4, NULL, NULL, NULL, err, errlen);
@@ -478,7 +496,7 @@ int coll_db_auth(coll_db *db, const char *token, char *name, size_t namelen, cha
                  size_t loclen, char *err, size_t errlen)
 {
     char hex[COLL_HASH_HEX];
-    token_hash(token, hex);
+    coll_db_token_hash(token, hex);
     auth_ctx a = {name, location, namelen, loclen, false};
     coll_param p = COLL_TEXT(hex);
     if (run(db, "SELECT name, location FROM devices WHERE token_hash=? AND revoked_ms=0", &p, 1,

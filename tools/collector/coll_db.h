@@ -8,6 +8,7 @@
 #ifndef COLL_DB_H
 #define COLL_DB_H
 
+#include "coll_store.h"
 #include "seal.h"
 
 #include <stdbool.h>
@@ -75,10 +76,20 @@ int coll_db_device_list(coll_db *db, FILE *out, char *err, size_t errlen);
 /* 1 when name is an active device, 2 when it is revoked, 0 when unknown, -1 on error. */
 int coll_db_device_active(coll_db *db, const char *name, char *err, size_t errlen);
 
+/* The BLAKE2b-256 hash (hex) under which a token (a device's, a dashboard session's) is
+ * stored: the database never holds a token itself. */
+void coll_db_token_hash(const char *token, char hex[COLL_HASH_HEX]);
+
 /* Looks a bearer token up: 0 and the device name (and location) when valid, 1 when unknown
  * or revoked, -1 on error. */
 int coll_db_auth(coll_db *db, const char *token, char *name, size_t namelen, char *location,
                  size_t loclen, char *err, size_t errlen);
+
+/* One statement on a connection of the pool, for the modules that keep their own SQL beside
+ * their code (coll_user, coll_dash): sql a string constant (see coll_store.h). Returns
+ * COLL_SQL_OK or another coll_sql_rc. */
+int coll_db_query(coll_db *db, const char *sql, const coll_param *p, int np, coll_row_fn row,
+                  void *ctx, int64_t *changes, char *err, size_t errlen);
 
 /* Batch transactions: a connection from the pool and BEGIN, then COMMIT (or ROLLBACK) and the
  * connection back. Only coll_db_put and coll_db_touch take the transaction. An error (-1)

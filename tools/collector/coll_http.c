@@ -26,6 +26,7 @@ struct coll_http {
     struct MHD_Daemon *d;
     coll_db *db;
     coll_deadline *deadline;
+    coll_dash *dash;
     char *cert, *key; /* PEM text, alive as long as the daemon */
     int delay_ms;
     int port;
@@ -38,6 +39,8 @@ typedef struct {
     int is_status; /* POST /v1/status (else /v1/responses) */
     int answered;  /* an answer is queued; the rest of the body is dropped */
     char device[COLL_NAME_MAX];
+    int is_dash; /* a dashboard path: dash holds its state */
+    void *dash;
 } coll_req;
 
 typedef struct {
@@ -342,6 +345,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_NO;
         *con_cls = r;
         coll_deadline_headers_in(s->deadline, deadline_of(c));
+        r->is_dash = strncmp(url, "/v1/", 4) != 0;
+        if (r->is_dash)
+            return coll_dash_handle(s->dash, c, url, method, upload_data, upload_data_size,
+                                    &r->dash);
         enum MHD_Result ret = MHD_YES;
         if (check_headers(s, c, url, method, r, &ret) != 0) {
             r->answered = 1;
@@ -349,6 +356,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         }
         return MHD_YES;
     }
+    if (r->is_dash)
+        return coll_dash_handle(s->dash, c, url, method, upload_data, upload_data_size, &r->dash);
     if (r->answered) { /* answered from the headers: whatever body follows is dropped */
         *upload_data_size = 0;
         return MHD_YES;
@@ -391,6 +400,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     coll_deadline_answered(s->deadline, deadline_of(c));
     coll_req *r = *con_cls;
     if (r) {
+        coll_dash_completed(r->dash);
         free(r->buf);
         free(r);
         *con_cls = NULL;
@@ -413,7 +423,8 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* suspend/resume: a sign-in's password hash runs on a thread of its own (coll_dash) */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     size_t hl = strlen(host);
     if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
         host[hl - 1] = '\0';
@@ -453,6 +464,8 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
             goto fail;
         flags |= MHD_USE_TLS;
     }
+    if (coll_dash_new(db, &o->dash, o->tls_cert != NULL, &s->dash, err, errlen) != 0)
+        goto fail;
     if (coll_deadline_start(o->header_timeout_s > 0 ? o->header_timeout_s : COLL_HTTP_HEADER_S,
                             &s->deadline, err, errlen) != 0)
         goto fail;
@@ -495,8 +508,10 @@ void coll_http_stop(coll_http *s)
 {
     if (!s)
         return;
+    coll_dash_drain(s->dash); /* sign-ins being hashed resume their connections first */
     if (s->d)
         MHD_stop_daemon(s->d);
+    coll_dash_free(s->dash);
     coll_deadline_stop(s->deadline);
     free(s->cert);
     if (s->key) {

@@ -2,10 +2,11 @@
  * wijkpeil-sync/1 (see PROTOCOL.md). Event-driven (a few epoll loops, not a thread per
  * connection): idle or slow clients cost a socket each, are capped per address and dropped after
  * a short inactivity timeout or a header deadline (coll_deadline); the token is checked as soon
- * as the headers are in. */
+ * as the headers are in. Every other path is the web dashboard (coll_dash). */
 #ifndef COLL_HTTP_H
 #define COLL_HTTP_H
 
+#include "coll_dash.h"
 #include "coll_db.h"
 
 #include <stddef.h>
@@ -26,6 +27,7 @@ typedef struct {
     int delay_ms;         /* test hook: wait this long before storing each batch */
     int timeout_s;        /* inactivity timeout of a connection; 0 means COLL_HTTP_TIMEOUT_S */
     int header_timeout_s; /* header deadline; 0 means COLL_HTTP_HEADER_S */
+    coll_dash_opts dash;  /* the web dashboard on every path outside /v1/ */
 } coll_http_opts;
 
 /* Starts serving db (which must outlive the server). Returns 0 and fills *out, or -1. */

@@ -6,11 +6,13 @@
 #include "coll_http.h"
 #include "coll_ingest.h"
 #include "coll_store.h"
+#include "coll_user.h"
 #include "util.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +22,17 @@
 
 #define COLL_IMPORT_BATCH    500
 #define COLL_IMPORT_MAX_LINE (1u << 20)
+#define COLL_MAX_QSETS       16 /* serve --qset FILE, repeated */
 
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
-        *device, *seal_key, *from, *to;
+        *device, *seal_key, *from, *to, *role, *signin_hold;
+    const char *qsets[COLL_MAX_QSETS]; /* every --qset, in order (qset is the first) */
+    int nqsets;
     const char *pos[4]; /* positional arguments */
     int npos;
-    long delay_ms, idle_timeout, header_timeout;
+    long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after;
+    bool behind_tls_proxy;
 } coll_args;
 
 static void usage(FILE *f)
@@ -36,9 +42,15 @@ static void usage(FILE *f)
         "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
         "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
         "                           [--seal-secret-key NAME.seal.secret]\n"
+        "                           [--qset SET.json]... [--suppress-below K] "
+        "[--behind-tls-proxy]\n"
+        "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
+        "  wijkpeil-collector user add NAME --role viewer|admin --db FILE   (password on stdin)\n"
+        "  wijkpeil-collector user passwd NAME --db FILE                    (password on stdin)\n"
+        "  wijkpeil-collector user list|remove [NAME] --db FILE\n"
         "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
         "[--qset SET.json] [-o FILE]\n"
         "  wijkpeil-collector status --db FILE\n"
@@ -53,6 +65,9 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, coll_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->k = COLL_DASH_K_DEFAULT;
+    a->session_idle = COLL_DASH_IDLE_MIN;
+    a->silent_after = COLL_DASH_SILENT_MIN;
     for (int i = 0; i < argc; i++) {
         const char *k = argv[i];
         const char **slot = NULL;
@@ -70,8 +85,16 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->format;
         else if (strcmp(k, "--questionset") == 0)
             slot = &a->questionset;
-        else if (strcmp(k, "--qset") == 0)
-            slot = &a->qset;
+        else if (strcmp(k, "--qset") == 0) {
+            if (a->nqsets == COLL_MAX_QSETS) {
+                fprintf(stderr, "wijkpeil-collector: at most %d --qset files\n", COLL_MAX_QSETS);
+                return -1;
+            }
+            slot = &a->qsets[a->nqsets++];
+        } else if (strcmp(k, "--role") == 0)
+            slot = &a->role;
+        else if (strcmp(k, "--test-signin-hold") == 0)
+            slot = &a->signin_hold; /* test hook: a FIFO each sign-in's hashing waits on */
         else if (strcmp(k, "-o") == 0 || strcmp(k, "--output") == 0)
             slot = &a->out;
         else if (strcmp(k, "--device") == 0)
@@ -101,6 +124,23 @@ static int parse_args(int argc, char **argv, coll_args *a)
                 fprintf(stderr, "wijkpeil-collector: %s: expected 1 to 3600 seconds\n", k);
                 return -1;
             }
+        } else if (strcmp(k, "--behind-tls-proxy") == 0) {
+            a->behind_tls_proxy = true;
+        } else if (strcmp(k, "--suppress-below") == 0 && i + 1 < argc) {
+            if (!wp_parse_int(argv[++i], COLL_DASH_K_MIN, 1000000, &a->k)) {
+                fprintf(stderr,
+                        "wijkpeil-collector: --suppress-below: a count of at least %d (counts "
+                        "below it are never shown)\n",
+                        COLL_DASH_K_MIN);
+                return -1;
+            }
+        } else if ((strcmp(k, "--session-idle") == 0 || strcmp(k, "--silent-after") == 0) &&
+                   i + 1 < argc) {
+            if (!wp_parse_int(argv[++i], 1, 60 * 24 * 30,
+                              k[3] == 'e' ? &a->session_idle : &a->silent_after)) {
+                fprintf(stderr, "wijkpeil-collector: %s: expected minutes\n", k);
+                return -1;
+            }
         } else if (k[0] == '-' && k[1]) {
             fprintf(stderr, "wijkpeil-collector: unknown option %s\n", k);
             return -1;
@@ -111,6 +151,7 @@ static int parse_args(int argc, char **argv, coll_args *a)
             return -1;
         }
     }
+    a->qset = a->nqsets ? a->qsets[0] : NULL;
     if (!a->db && !(a->npos && strcmp(a->pos[0], "migrate") == 0)) {
         fprintf(stderr, "wijkpeil-collector: --db FILE is required\n");
         return -1;
@@ -137,7 +178,14 @@ static int cmd_serve(coll_db *db, const coll_args *a)
                         .tls_key = a->tls_key,
                         .delay_ms = (int)a->delay_ms,
                         .timeout_s = (int)a->idle_timeout,
-                        .header_timeout_s = (int)a->header_timeout};
+                        .header_timeout_s = (int)a->header_timeout,
+                        .dash = {.qsets = a->qsets,
+                                 .nqsets = a->nqsets,
+                                 .k = (int)a->k,
+                                 .idle_ms = a->session_idle * 60000,
+                                 .silent_ms = a->silent_after * 60000,
+                                 .behind_tls_proxy = a->behind_tls_proxy,
+                                 .signin_hold = a->signin_hold}};
     /* Room for the connection limit: one descriptor per open connection. */
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
@@ -197,6 +245,43 @@ static int cmd_device(coll_db *db, const coll_args *a)
     }
     usage(stderr);
     return 2;
+}
+
+static int cmd_user(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN], pw[COLL_USER_PASS_MAX + 2];
+    const char *sub = a->npos > 1 ? a->pos[1] : "";
+    const char *name = a->npos == 3 ? a->pos[2] : NULL;
+    int rc = -1;
+    if (strcmp(sub, "list") == 0 && a->npos == 2)
+        rc = coll_user_list(db, stdout, err, sizeof err);
+    else if (strcmp(sub, "remove") == 0 && name)
+        rc = coll_user_remove(db, name, err, sizeof err);
+    else if ((strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) && name) {
+        if (sub[0] == 'a' && !a->role) {
+            fprintf(stderr, "wijkpeil-collector user add: --role viewer|admin is required\n");
+            return 2;
+        }
+        rc = coll_user_read_password(stdin, "password: ", pw, sizeof pw, err, sizeof err);
+        if (rc == 0)
+            rc = sub[0] == 'a' ? coll_user_add(db, name, a->role, pw, err, sizeof err)
+                               : coll_user_passwd(db, name, pw, err, sizeof err);
+        sodium_memzero(pw, sizeof pw);
+    } else {
+        usage(stderr);
+        return 2;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    if (strcmp(sub, "add") == 0)
+        printf("user %s (%s) added\n", name, a->role);
+    else if (strcmp(sub, "passwd") == 0)
+        printf("password of %s changed; the user's sessions are ended\n", name);
+    else if (strcmp(sub, "remove") == 0)
+        printf("user %s removed; the user's sessions are ended\n", name);
+    return 0;
 }
 
 static int cmd_export(coll_db *db, const coll_args *a)
@@ -448,9 +533,20 @@ static int use_seal_key(coll_db *db, const char *path)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    /* --help and --version answer on every sub-command too (before anything is checked) */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("wijkpeil-collector %s\n", WIJKPEIL_VERSION);
+            return 0;
+        }
     }
     coll_args a;
     if (parse_args(argc - 1, argv + 1, &a) != 0) {
@@ -458,8 +554,25 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = a.npos ? a.pos[0] : "";
+    const char *sub = a.npos > 1 ? a.pos[1] : "";
+    /* A command that only reads never creates an empty database for a mistyped --db. */
+    bool reads_only = strcmp(cmd, "status") == 0 || strcmp(cmd, "export") == 0 ||
+                      (strcmp(cmd, "device") == 0 && strcmp(sub, "list") == 0) ||
+                      (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0);
+    if (reads_only && !coll_store_is_pg(a.db) && access(a.db, F_OK) != 0) {
+        fprintf(stderr,
+                "wijkpeil-collector: %s: no such database (serve, device add and import create "
+                "one)\n",
+                a.db);
+        return 1;
+    }
+    if (strcmp(cmd, "export") == 0 && a.nqsets > 1) {
+        fprintf(stderr, "wijkpeil-collector export: one --qset at most\n");
+        return 2;
+    }
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
-        strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate")) {
+        strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
+        strcmp(cmd, "user")) {
         fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
@@ -488,6 +601,8 @@ int main(int argc, char **argv)
         rc = cmd_device(db, &a);
     else if (strcmp(cmd, "export") == 0)
         rc = cmd_export(db, &a);
+    else if (strcmp(cmd, "user") == 0)
+        rc = cmd_user(db, &a);
     else if (strcmp(cmd, "import") == 0)
         rc = cmd_import(db, &a);
     else

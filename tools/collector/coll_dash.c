@@ -1,0 +1,1032 @@
+/* The collector's web dashboard (see coll_dash.h). */
+#include "coll_dash.h"
+
+#include "coll_html.h"
+#include "coll_results.h"
+#include "coll_user.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DASH_MAX_BODY    16384 /* bytes of a form */
+#define DASH_MAX_HASHING 4     /* sign-ins hashed at once (argon2id takes 64 MiB each) */
+#define DASH_LOW_DISK    (500LL * 1024 * 1024)
+
+struct coll_dash {
+    coll_db *db;
+    coll_results_sets *sets;
+    int64_t k, idle_ms, silent_ms;
+    bool tls, behind_proxy;
+    char *hold;
+    pthread_mutex_t mu;
+    pthread_cond_t idle;
+    int hashing;   /* sign-in threads running */
+    bool draining; /* the daemon is stopping: no more sign-in threads */
+};
+
+typedef enum { REQ_NEW, REQ_HASHING, REQ_HASHED, REQ_ANSWERED } req_state;
+
+typedef struct {
+    coll_dash *d;
+    struct MHD_Connection *c;
+    struct MHD_PostProcessor *pp;
+    req_state st;
+    size_t body;
+    bool too_big;
+    char user[COLL_USER_NAME_MAX + 1], password[COLL_USER_PASS_MAX + 2],
+        csrf[COLL_USER_TOKEN_LEN + 1], lang[4];
+    char addr[64];
+    int verify; /* coll_user_verify's answer */
+    char role[COLL_USER_ROLE_MAX];
+} dash_req;
+
+/* ---- the two interface languages ---------------------------------------------------------- */
+
+typedef enum {
+    T_SKIP,
+    T_MENU,
+    T_KIOSKS,
+    T_RESULTS,
+    T_SIGNOUT,
+    T_SIGNIN,
+    T_NAME,
+    T_PASSWORD,
+    T_WRONG,
+    T_THROTTLED,
+    T_BUSY,
+    T_FORGED,
+    T_PLAIN,
+    T_NOTFOUND,
+    T_SIGNED_AS,
+    T_K_COL,
+    T_K_LOC,
+    T_K_LAST,
+    T_K_PENDING,
+    T_K_OLDEST,
+    T_K_GAPS,
+    T_K_CONFLICTS,
+    T_K_CLOCK,
+    T_K_DISK,
+    T_K_VERSION,
+    T_K_SET,
+    T_K_FLAGS,
+    T_K_NONE,
+    T_K_OK,
+    T_F_SILENT,
+    T_F_GAPS,
+    T_F_CONFLICTS,
+    T_F_CLOCK,
+    T_F_DISK,
+    T_F_REVOKED,
+    T_NEVER,
+    T_YES,
+    T_NO,
+    T_UNKNOWN,
+    T_K_SUMMARY,
+    T_R_CHOOSE,
+    T_R_NOSETS,
+    T_R_FILTER,
+    T_R_LOCATION,
+    T_R_LANGUAGE,
+    T_R_FROM,
+    T_R_TO,
+    T_R_ALL,
+    T_R_APPLY,
+    T_R_K,
+    T_R_BADDATE,
+    T_OTHER_LANG,
+    T_COUNT
+} text_id;
+
+static const char *const texts[T_COUNT][2] = {
+    [T_SKIP] = {"Naar de inhoud", "Skip to content"},
+    [T_MENU] = {"Hoofdmenu", "Main menu"},
+    [T_KIOSKS] = {"Kiosks", "Kiosks"},
+    [T_RESULTS] = {"Resultaten", "Results"},
+    [T_SIGNOUT] = {"Afmelden", "Sign out"},
+    [T_SIGNIN] = {"Aanmelden", "Sign in"},
+    [T_NAME] = {"Gebruikersnaam", "User name"},
+    [T_PASSWORD] = {"Wachtwoord", "Password"},
+    [T_WRONG] = {"Onjuiste gebruikersnaam of wachtwoord.", "Wrong user name or password."},
+    [T_THROTTLED] = {"Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
+                     "Too many failed attempts. Try again in a quarter of an hour."},
+    [T_BUSY] = {"Het dashboard is even druk. Probeer het zo opnieuw.",
+                "The dashboard is busy. Try again in a moment."},
+    [T_FORGED] = {"Dit formulier is verlopen of niet van dit dashboard. Laad de pagina opnieuw.",
+                  "This form has expired or is not from this dashboard. Reload the page."},
+    [T_PLAIN] = {"Het dashboard is alleen via HTTPS bereikbaar.",
+                 "The dashboard is only available over HTTPS."},
+    [T_NOTFOUND] = {"Deze pagina bestaat niet.", "This page does not exist."},
+    [T_SIGNED_AS] = {"Aangemeld als", "Signed in as"},
+    [T_K_COL] = {"Kiosk", "Kiosk"},
+    [T_K_LOC] = {"Locatie", "Location"},
+    [T_K_LAST] = {"Laatste contact", "Last contact"},
+    [T_K_PENDING] = {"Wachtend", "Pending"},
+    [T_K_OLDEST] = {"Oudste wachtende", "Oldest pending"},
+    [T_K_GAPS] = {"Gaten", "Gaps"},
+    [T_K_CONFLICTS] = {"Conflicten", "Conflicts"},
+    [T_K_CLOCK] = {"Klok gelijk", "Clock synced"},
+    [T_K_DISK] = {"Vrije schijf", "Free disk"},
+    [T_K_VERSION] = {"Versie", "Version"},
+    [T_K_SET] = {"Vragenlijst", "Question set"},
+    [T_K_FLAGS] = {"Signalen", "Alerts"},
+    [T_K_NONE] = {"Nog geen kiosks (wijkpeil-collector device add).",
+                  "No kiosks yet (wijkpeil-collector device add)."},
+    [T_K_OK] = {"in orde", "fine"},
+    [T_F_SILENT] = {"te lang stil", "silent too long"},
+    [T_F_GAPS] = {"gaten in de volgnummers", "gaps in sequence numbers"},
+    [T_F_CONFLICTS] = {"conflicten", "conflicts"},
+    [T_F_CLOCK] = {"klok niet gelijk", "clock not synced"},
+    [T_F_DISK] = {"weinig schijfruimte", "low disk space"},
+    [T_F_REVOKED] = {"ingetrokken", "revoked"},
+    [T_NEVER] = {"nooit", "never"},
+    [T_YES] = {"ja", "yes"},
+    [T_NO] = {"nee", "no"},
+    [T_UNKNOWN] = {"onbekend", "unknown"},
+    [T_K_SUMMARY] = {"%d kiosks, waarvan %d met een signaal.", "%d kiosks, %d with an alert."},
+    [T_R_CHOOSE] = {"Kies een vragenlijst", "Choose a question set"},
+    [T_R_NOSETS] = {"Geen vragenlijsten bekend: start de collector met --qset BESTAND.",
+                    "No question sets known: start the collector with --qset FILE."},
+    [T_R_FILTER] = {"Filter", "Filter"},
+    [T_R_LOCATION] = {"Locatie", "Location"},
+    [T_R_LANGUAGE] = {"Taal", "Language"},
+    [T_R_FROM] = {"Vanaf (datum)", "From (date)"},
+    [T_R_TO] = {"Tot en met (datum)", "To (date, inclusive)"},
+    [T_R_ALL] = {"alle", "all"},
+    [T_R_APPLY] = {"Toon", "Show"},
+    [T_R_K] = {"Aantallen onder %lld worden nooit getoond, ook niet af te leiden uit totalen.",
+               "Counts below %lld are never shown, nor can they be derived from totals."},
+    [T_R_BADDATE] = {"Een datum is JJJJ-MM-DD.", "A date is YYYY-MM-DD."},
+    [T_OTHER_LANG] = {"English", "Nederlands"},
+};
+
+typedef struct {
+    int li;            /* 0 Dutch, 1 English */
+    const char *code;  /* "nl" or "en" */
+    bool explicit_arg; /* ?lang= given: links carry it on */
+} ui_lang;
+
+static const char *T(const ui_lang *l, text_id id)
+{
+    return texts[id][l->li];
+}
+
+/* ?lang=nl|en, else the first of nl or en in Accept-Language, else Dutch. */
+static ui_lang pick_lang(struct MHD_Connection *c, const char *form_lang)
+{
+    ui_lang l = {0, "nl", false};
+    const char *q = form_lang && form_lang[0]
+                        ? form_lang
+                        : MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "nl") == 0)) {
+        l.explicit_arg = true;
+        if (q[0] == 'e')
+            l = (ui_lang){1, "en", true};
+        return l;
+    }
+    const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    for (const char *p = al; p && *p;) {
+        p += strspn(p, " ,");
+        if (strncasecmp(p, "en", 2) == 0 && !((p[2] | 0x20) >= 'a' && (p[2] | 0x20) <= 'z'))
+            return (ui_lang){1, "en", false};
+        if (strncasecmp(p, "nl", 2) == 0 && !((p[2] | 0x20) >= 'a' && (p[2] | 0x20) <= 'z'))
+            return l;
+        p += strcspn(p, ",");
+    }
+    return l;
+}
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+static void security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'self'; img-src 'self'; "
+                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+/* The Set-Cookie value for name=value (an empty value ends the cookie). */
+static void cookie(const coll_dash *d, const char *name, const char *value, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value,
+             value[0] ? "" : "; Max-Age=0", d->tls || d->behind_proxy ? "; Secure" : "");
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *c, unsigned code, const char *type,
+                                 char *body, size_t len, const char *set_cookie,
+                                 const char *location)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    security_headers(r);
+    if (set_cookie)
+        MHD_add_response_header(r, "Set-Cookie", set_cookie);
+    if (location)
+        MHD_add_response_header(r, "Location", location);
+    enum MHD_Result ret = MHD_queue_response(c, code, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_html(struct MHD_Connection *c, unsigned code, coll_html *h,
+                                 const char *set_cookie)
+{
+    size_t len;
+    char *body = coll_html_take(h, &len);
+    if (!body)
+        return MHD_NO;
+    return send_body(c, code, "text/html; charset=utf-8", body, len, set_cookie, NULL);
+}
+
+static enum MHD_Result redirect(struct MHD_Connection *c, const char *to, const char *set_cookie)
+{
+    char *empty = strdup("");
+    if (!empty)
+        return MHD_NO;
+    return send_body(c, 303, "text/plain; charset=utf-8", empty, 0, set_cookie, to);
+}
+
+static const char css[] =
+    "body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;"
+    "line-height:1.5}\n"
+    ".skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:1rem;background:#fff;"
+    "padding:.5rem}\n"
+    "header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;padding:.5rem 1rem;"
+    "background:#0b3d6e;color:#fff}\n"
+    "header a,header .brand{color:#fff}header .brand{font-weight:bold;margin:0}\n"
+    "nav ul{display:flex;gap:1rem;list-style:none;margin:0;padding:0}\n"
+    "nav a[aria-current]{font-weight:bold;text-decoration:underline}\n"
+    "main{padding:1rem;max-width:80rem}\n"
+    "a{color:#0b4f9c}\n"
+    ":focus-visible{outline:3px solid #f2c200;outline-offset:2px}\n"
+    "button,input,select{font:inherit;padding:.3rem .5rem;border:1px solid #555;"
+    "border-radius:3px}\n"
+    "button{background:#0b3d6e;color:#fff;cursor:pointer}\n"
+    "header button{background:#fff;color:#0b3d6e}\n"
+    "label{display:block;font-weight:bold;margin-top:.5rem}\n"
+    "table{border-collapse:collapse;margin:.5rem 0}\n"
+    "th,td{border:1px solid #767676;padding:.25rem .5rem;text-align:left;vertical-align:top}\n"
+    "thead th{background:#e8eef5}\n"
+    "tr.flagged th,tr.flagged td{background:#fdecea}\n"
+    ".flag{font-weight:bold;color:#8a1c13}\n"
+    ".error{color:#8a1c13;font-weight:bold}\n"
+    ".qbody{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}\n"
+    ".chart text{font-size:14px;fill:#1b1b1b}.chart .bar{fill:#0b4f9c}"
+    ".chart .hidden,td.hidden{font-style:italic}\n"
+    ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 "
+    "0);white-space:nowrap}\n"
+    "fieldset{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end;border:1px solid "
+    "#767676}\n";
+
+static void lang_arg(coll_html *h, const ui_lang *l, char first)
+{
+    if (l->explicit_arg)
+        coll_html_fmt(h, "%clang=%s", first, l->code);
+}
+
+/* The page up to <main>; s is NULL on the sign-in page. */
+static void page_head(coll_html *h, const ui_lang *l, const char *title, const coll_user_session *s,
+                      const char *current, const char *self)
+{
+    coll_html_fmt(h,
+                  "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<title>",
+                  l->code);
+    coll_html_text(h, title);
+    coll_html_fmt(h,
+                  " – Wijkpeil</title>\n<link rel=\"stylesheet\" href=\"/dash/style.css\">\n"
+                  "</head>\n<body>\n<a class=\"skip\" href=\"#main\">%s</a>\n<header>\n"
+                  "<p class=\"brand\">Wijkpeil</p>\n",
+                  T(l, T_SKIP));
+    if (s) {
+        static const struct {
+            const char *path;
+            text_id t;
+        } menu[] = {{"/dash/kiosks", T_KIOSKS}, {"/dash/results", T_RESULTS}};
+        coll_html_fmt(h, "<nav aria-label=\"%s\"><ul>", T(l, T_MENU));
+        for (size_t i = 0; i < sizeof menu / sizeof menu[0]; i++) {
+            coll_html_fmt(h, "<li><a href=\"%s", menu[i].path);
+            lang_arg(h, l, '?');
+            coll_html_fmt(h, "\"%s>%s</a></li>",
+                          strcmp(current, menu[i].path) == 0 ? " aria-current=\"page\"" : "",
+                          T(l, menu[i].t));
+        }
+        coll_html_fmt(h, "</ul></nav>\n<p>%s ", T(l, T_SIGNED_AS));
+        coll_html_text(h, s->name);
+        coll_html_raw(h, " (");
+        coll_html_text(h, s->role);
+        coll_html_raw(h, ")</p>\n<form method=\"post\" action=\"/dash/logout\">"
+                         "<input type=\"hidden\" name=\"csrf\" value=\"");
+        coll_html_text(h, s->csrf);
+        coll_html_fmt(h,
+                      "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                      "<button type=\"submit\">%s</button></form>\n",
+                      l->code, T(l, T_SIGNOUT));
+    }
+    coll_html_fmt(h, "<a href=\"%s?lang=%s\" lang=\"%s\">%s</a>\n</header>\n<main id=\"main\">\n",
+                  self, l->li ? "nl" : "en", l->li ? "nl" : "en", T(l, T_OTHER_LANG));
+}
+
+static void page_end(coll_html *h)
+{
+    coll_html_raw(h, "</main>\n</body>\n</html>\n");
+}
+
+static enum MHD_Result message_page(struct MHD_Connection *c, unsigned code, const ui_lang *l,
+                                    text_id msg)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, msg), NULL, "", "/dash/login");
+    coll_html_fmt(h, "<h1>%s</h1>\n<p><a href=\"/dash/login", T(l, msg));
+    lang_arg(h, l, '?');
+    coll_html_fmt(h, "\">%s</a></p>\n", T(l, T_SIGNIN));
+    page_end(h);
+    return send_html(c, code, h, NULL);
+}
+
+/* ---- sign-in ------------------------------------------------------------------------------ */
+
+static enum MHD_Result login_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                  unsigned code, text_id error)
+{
+    /* The form's CSRF token is also set as a cookie: a sign-in form posted from elsewhere has
+     * no matching pair (and SameSite=Strict keeps the cookie from other sites anyway). */
+    char pre[COLL_USER_TOKEN_LEN], set[160];
+    /* kept while it is there: a second tab's form (or a stray request) does not spoil the
+     * first one's */
+    const char *had = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wp_pre");
+    if (had && strlen(had) == COLL_USER_TOKEN_LEN - 1 &&
+        strspn(had, "0123456789abcdef") == COLL_USER_TOKEN_LEN - 1)
+        wp_strlcpy(pre, had, sizeof pre);
+    else
+        coll_user_random_token(pre);
+    cookie(d, "wp_pre", pre, set, sizeof set);
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_SIGNIN), NULL, "", "/dash/login");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_SIGNIN));
+    if (error != T_COUNT)
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\" id=\"err\">%s</p>\n", T(l, error));
+    coll_html_fmt(h,
+                  "<form method=\"post\" action=\"/dash/login\">\n"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+                  "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n"
+                  "<label for=\"user\">%s</label>\n"
+                  "<input id=\"user\" name=\"user\" autocomplete=\"username\" required%s>\n"
+                  "<label for=\"password\">%s</label>\n"
+                  "<input id=\"password\" name=\"password\" type=\"password\" "
+                  "autocomplete=\"current-password\" required%s>\n"
+                  "<p><button type=\"submit\">%s</button></p>\n</form>\n",
+                  pre, l->code, T(l, T_NAME), error != T_COUNT ? " aria-describedby=\"err\"" : "",
+                  T(l, T_PASSWORD), error != T_COUNT ? " aria-describedby=\"err\"" : "",
+                  T(l, T_SIGNIN));
+    page_end(h);
+    return send_html(c, code, h, set);
+}
+
+static void *signin_thread(void *arg)
+{
+    dash_req *r = arg;
+    coll_dash *d = r->d;
+    if (d->hold) {
+        fprintf(stderr, "wijkpeil-collector: sign-in hashing held (test hook)\n");
+        int fd = open(d->hold, O_RDONLY);
+        if (fd >= 0)
+            close(fd);
+    }
+    char err[WP_ERR_LEN];
+    r->verify = coll_user_verify(d->db, r->user, r->password, r->role, err, sizeof err);
+    if (r->verify < 0)
+        fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
+    sodium_memzero(r->password, sizeof r->password);
+    r->st = REQ_HASHED;
+    struct MHD_Connection *c = r->c;
+    /* From here on r belongs to the connection again (and may be gone): only d is used. */
+    pthread_mutex_lock(&d->mu);
+    MHD_resume_connection(c);
+    d->hashing--;
+    pthread_cond_broadcast(&d->idle);
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+static bool csrf_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == COLL_USER_TOKEN_LEN - 1 && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
+}
+
+static enum MHD_Result signin_post(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                   const ui_lang *l)
+{
+    const char *pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wp_pre");
+    if (!pre || !csrf_equal(r->csrf, pre))
+        return login_page(d, c, l, 403, T_FORGED);
+    char err[WP_ERR_LEN];
+    int th = coll_user_throttled(d->db, r->user, r->addr, wp_wall_ms(), err, sizeof err);
+    if (th < 0) {
+        fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    if (th > 0) {
+        fprintf(stderr, "wijkpeil-collector: sign-in of \"%s\" from %s refused: throttled\n",
+                r->user, r->addr);
+        return login_page(d, c, l, 429, T_THROTTLED);
+    }
+    pthread_mutex_lock(&d->mu);
+    bool room = d->hashing < DASH_MAX_HASHING && !d->draining;
+    pthread_t t;
+    if (room) {
+        d->hashing++;
+        r->st = REQ_HASHING;
+        MHD_suspend_connection(c);
+        if (pthread_create(&t, NULL, signin_thread, r) != 0) {
+            MHD_resume_connection(c);
+            d->hashing--;
+            r->st = REQ_NEW;
+            room = false;
+        } else {
+            pthread_detach(t);
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    return room ? MHD_YES : message_page(c, 503, l, T_BUSY);
+}
+
+static enum MHD_Result signin_done(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                   const ui_lang *l)
+{
+    char err[WP_ERR_LEN];
+    int64_t now = wp_wall_ms();
+    if (r->verify < 0)
+        return message_page(c, 503, l, T_BUSY);
+    if (r->verify > 0) {
+        fprintf(stderr, "wijkpeil-collector: sign-in of \"%s\" from %s: wrong name or password\n",
+                r->user, r->addr);
+        if (coll_user_failed(d->db, r->user, r->addr, now, err, sizeof err) != 0)
+            fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
+        return login_page(d, c, l, 401, T_WRONG);
+    }
+    char token[COLL_USER_TOKEN_LEN], set[200];
+    if (coll_user_session_new(d->db, r->user, now, d->idle_ms, token, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    fprintf(stderr, "wijkpeil-collector: %s signed in from %s\n", r->user, r->addr);
+    cookie(d, "wp_session", token, set, sizeof set);
+    sodium_memzero(token, sizeof token);
+    return redirect(c, l->li ? "/dash/kiosks?lang=en" : "/dash/kiosks", set);
+}
+
+/* 0 and *s for a valid session, else 1 (none or expired) or -1. */
+static int session_of(coll_dash *d, struct MHD_Connection *c, coll_user_session *s)
+{
+    const char *tok = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wp_session");
+    if (!tok)
+        return 1;
+    char err[WP_ERR_LEN];
+    int rc = coll_user_session_get(d->db, tok, wp_wall_ms(), d->idle_ms, s, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "wijkpeil-collector: session: %s\n", err);
+    return rc;
+}
+
+static enum MHD_Result signout_post(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                    const ui_lang *l, const coll_user_session *s)
+{
+    if (!csrf_equal(r->csrf, s->csrf))
+        return message_page(c, 403, l, T_FORGED);
+    char err[WP_ERR_LEN], set[160];
+    const char *tok = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wp_session");
+    if (tok && coll_user_session_end(d->db, tok, err, sizeof err) != 0)
+        return message_page(c, 503, l, T_BUSY);
+    cookie(d, "wp_session", "", set, sizeof set);
+    return redirect(c, l->li ? "/dash/login?lang=en" : "/dash/login", set);
+}
+
+/* ---- the kiosks page ---------------------------------------------------------------------- */
+
+typedef struct {
+    coll_html *h;
+    const ui_lang *l;
+    int64_t now, silent_ms;
+    int n, flagged;
+} kiosk_ctx;
+
+static void fmt_time(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+    else
+        wp_strlcpy(buf, "?", len);
+}
+
+static void cell_text(coll_html *h, const char *s)
+{
+    coll_html_raw(h, "<td>");
+    coll_html_text(h, s);
+    coll_html_raw(h, "</td>");
+}
+
+static int kiosk_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    kiosk_ctx *x = ctx;
+    const ui_lang *l = x->l;
+    coll_html *h = x->h;
+    int64_t revoked = coll_store_num(v[2]), seen = coll_store_num(v[3]);
+    int64_t pending = coll_store_num(v[4]), clock = coll_store_num(v[5]);
+    int64_t gaps = coll_store_num(v[8]), conflicts = coll_store_num(v[9]);
+    json_t *st = v[10] ? json_loads(v[10], 0, NULL) : NULL;
+    json_t *disk = json_object_get(st, "free_disk_bytes");
+    json_t *oldest = json_object_get(st, "oldest_pending_age_s");
+    const char *version = json_string_value(json_object_get(st, "app_version"));
+    json_t *qs = json_object_get(st, "questionset");
+    text_id flags[6];
+    int nf = 0;
+    if (revoked) {
+        flags[nf++] = T_F_REVOKED;
+    } else {
+        if (seen <= 0 || x->now - seen > x->silent_ms)
+            flags[nf++] = T_F_SILENT;
+        if (gaps > 0)
+            flags[nf++] = T_F_GAPS;
+        if (conflicts > 0)
+            flags[nf++] = T_F_CONFLICTS;
+        if (clock == 0)
+            flags[nf++] = T_F_CLOCK;
+        if (json_is_integer(disk) && json_integer_value(disk) < DASH_LOW_DISK)
+            flags[nf++] = T_F_DISK;
+    }
+    bool alert = nf > 0 && !revoked;
+    x->n++;
+    x->flagged += alert;
+    coll_html_fmt(h, "<tr%s><th scope=\"row\">", alert ? " class=\"flagged\"" : "");
+    coll_html_text(h, v[0] ? v[0] : "");
+    coll_html_raw(h, "</th>");
+    cell_text(h, v[1] ? v[1] : "");
+    char buf[64];
+    if (seen > 0)
+        fmt_time(seen, buf, sizeof buf);
+    else
+        wp_strlcpy(buf, T(l, T_NEVER), sizeof buf);
+    cell_text(h, buf);
+    if (pending >= 0)
+        snprintf(buf, sizeof buf, "%lld", (long long)pending);
+    else
+        wp_strlcpy(buf, T(l, T_UNKNOWN), sizeof buf);
+    cell_text(h, buf);
+    if (json_is_integer(oldest) && json_integer_value(oldest) > 0)
+        snprintf(buf, sizeof buf, "%lld min", (long long)(json_integer_value(oldest) / 60));
+    else
+        wp_strlcpy(buf, "–", sizeof buf);
+    cell_text(h, buf);
+    coll_html_fmt(h, "<td>%lld</td><td>%lld</td>", (long long)gaps, (long long)conflicts);
+    cell_text(h, clock < 0 ? T(l, T_UNKNOWN) : clock ? T(l, T_YES) : T(l, T_NO));
+    if (json_is_integer(disk))
+        snprintf(buf, sizeof buf, "%.1f GB", (double)json_integer_value(disk) / 1e9);
+    else
+        wp_strlcpy(buf, T(l, T_UNKNOWN), sizeof buf);
+    cell_text(h, buf);
+    cell_text(h, version ? version : T(l, T_UNKNOWN));
+    if (json_is_string(json_object_get(qs, "id"))) {
+        snprintf(buf, sizeof buf, "%s v%lld", json_string_value(json_object_get(qs, "id")),
+                 (long long)json_integer_value(json_object_get(qs, "version")));
+        cell_text(h, buf);
+    } else {
+        cell_text(h, T(l, T_UNKNOWN));
+    }
+    coll_html_raw(h, alert ? "<td class=\"flag\">" : "<td>");
+    for (int i = 0; i < nf; i++)
+        coll_html_fmt(h, "%s%s", i ? ", " : "", T(l, flags[i]));
+    if (nf == 0)
+        coll_html_raw(h, T(l, T_K_OK));
+    coll_html_raw(h, "</td></tr>\n");
+    json_decref(st);
+    return 0;
+}
+
+static enum MHD_Result kiosks_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                   const coll_user_session *s)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_KIOSKS), s, "/dash/kiosks", "/dash/kiosks");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_KIOSKS));
+    coll_html *rows = coll_html_new();
+    kiosk_ctx x = {.h = rows, .l = l, .now = wp_wall_ms(), .silent_ms = d->silent_ms};
+    char err[WP_ERR_LEN];
+    if (!rows || coll_db_query(d->db,
+                               "SELECT k.device, k.location, k.revoked_ms, k.last_seen_ms,"
+                               " k.pending, k.clock_synced, k.last_error, k.received, k.gaps,"
+                               " k.conflicts, d.last_status FROM kiosk_health k"
+                               " JOIN devices d ON d.name = k.device"
+                               " ORDER BY k.location COLLATE \"C\", k.device COLLATE \"C\"",
+                               NULL, 0, kiosk_row, &x, NULL, err, sizeof err) != COLL_SQL_OK) {
+        if (rows)
+            fprintf(stderr, "wijkpeil-collector: kiosks page: %s\n", err);
+        coll_html_free(rows);
+        coll_html_free(h);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    char *body = coll_html_take(rows, NULL);
+    if (x.n == 0) {
+        coll_html_fmt(h, "<p>%s</p>\n", T(l, T_K_NONE));
+    } else {
+        coll_html_raw(h, "<p>");
+        coll_html_fmt(h, T(l, T_K_SUMMARY), x.n, x.flagged);
+        coll_html_fmt(h,
+                      "</p>\n<table>\n<caption class=\"visually-hidden\">%s</caption>\n"
+                      "<thead><tr>",
+                      T(l, T_KIOSKS));
+        static const text_id cols[] = {T_K_COL,    T_K_LOC,     T_K_LAST,      T_K_PENDING,
+                                       T_K_OLDEST, T_K_GAPS,    T_K_CONFLICTS, T_K_CLOCK,
+                                       T_K_DISK,   T_K_VERSION, T_K_SET,       T_K_FLAGS};
+        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+            coll_html_fmt(h, "<th scope=\"col\">%s</th>", T(l, cols[i]));
+        coll_html_raw(h, "</tr></thead>\n<tbody>\n");
+        coll_html_raw(h, body ? body : "");
+        coll_html_raw(h, "</tbody>\n</table>\n");
+    }
+    free(body);
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* ---- the results page --------------------------------------------------------------------- */
+
+/* "YYYY-MM-DD" as local midnight in ms (plus days); 0 for "", -1 when malformed. */
+static int64_t parse_date(const char *s, int plus_days)
+{
+    if (!s || !s[0])
+        return 0;
+    struct tm tm = {0};
+    const char *end = strptime(s, "%Y-%m-%d", &tm);
+    if (!end || *end)
+        return -1;
+    tm.tm_mday += plus_days;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    return t == (time_t)-1 ? -1 : (int64_t)t * 1000;
+}
+
+typedef struct {
+    coll_html *h;
+    const char *selected;
+} option_ctx;
+
+static void option(coll_html *h, const char *value, const char *label, const char *selected)
+{
+    coll_html_raw(h, "<option value=\"");
+    coll_html_text(h, value);
+    coll_html_fmt(h, "\"%s>", selected && strcmp(selected, value) == 0 ? " selected" : "");
+    coll_html_text(h, label);
+    coll_html_raw(h, "</option>");
+}
+
+static int location_option(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    option_ctx *o = ctx;
+    if (v[0])
+        option(o->h, v[0], v[0], o->selected);
+    return 0;
+}
+
+static void input_date(coll_html *h, const char *id, const char *label, const char *value)
+{
+    coll_html_fmt(h,
+                  "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
+                  "type=\"date\" value=\"",
+                  id, label, id, id);
+    coll_html_text(h, value ? value : "");
+    coll_html_raw(h, "\"></div>\n");
+}
+
+static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                    const coll_user_session *s)
+{
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    const char *loc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "location");
+    const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "language");
+    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    const char *title =
+        si >= 0 ? coll_results_sets_title(d->sets, (size_t)si, l->code) : T(l, T_RESULTS);
+    page_head(h, l, title, s, "/dash/results", "/dash/results");
+    coll_html_raw(h, "<h1>");
+    coll_html_text(h, title);
+    coll_html_raw(h, "</h1>\n<p>");
+    coll_html_fmt(h, T(l, T_R_K), (long long)d->k);
+    coll_html_raw(h, "</p>\n");
+    if (si < 0) {
+        size_t n = coll_results_sets_count(d->sets);
+        coll_html_fmt(h, "<h2>%s</h2>\n", T(l, n ? T_R_CHOOSE : T_R_NOSETS));
+        coll_html_raw(h, "<ul>\n");
+        for (size_t i = 0; i < n; i++) {
+            coll_html_raw(h, "<li><a href=\"/dash/results?set=");
+            coll_html_urlarg(h, coll_results_sets_id(d->sets, i));
+            lang_arg(h, l, '&');
+            coll_html_raw(h, "\">");
+            coll_html_text(h, coll_results_sets_title(d->sets, i, l->code));
+            coll_html_raw(h, " (");
+            coll_html_text(h, coll_results_sets_id(d->sets, i));
+            coll_html_raw(h, ")</a></li>\n");
+        }
+        coll_html_raw(h, "</ul>\n");
+        page_end(h);
+        return send_html(c, 200, h, NULL);
+    }
+    /* the filter: a GET form that changes nothing (so it needs no CSRF token) */
+    coll_html_fmt(h,
+                  "<form method=\"get\" action=\"/dash/results\">\n<fieldset><legend>%s"
+                  "</legend>\n<input type=\"hidden\" name=\"set\" value=\"",
+                  T(l, T_R_FILTER));
+    coll_html_text(h, set);
+    coll_html_fmt(h, "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">\n", l->code);
+    coll_html_fmt(h,
+                  "<div><label for=\"location\">%s</label><select id=\"location\" "
+                  "name=\"location\">",
+                  T(l, T_R_LOCATION));
+    option(h, "", T(l, T_R_ALL), loc);
+    option_ctx oc = {h, loc};
+    char err[WP_ERR_LEN];
+    if (coll_db_query(d->db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
+                      location_option, &oc, NULL, err, sizeof err) != COLL_SQL_OK)
+        fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
+    coll_html_fmt(h,
+                  "</select></div>\n<div><label for=\"language\">%s</label><select "
+                  "id=\"language\" name=\"language\">",
+                  T(l, T_R_LANGUAGE));
+    option(h, "", T(l, T_R_ALL), lang);
+    for (size_t j = 0; j < coll_results_sets_nlang(d->sets, (size_t)si); j++) {
+        const char *code = coll_results_sets_lang(d->sets, (size_t)si, j);
+        if (code)
+            option(h, code, code, lang);
+    }
+    coll_html_raw(h, "</select></div>\n");
+    input_date(h, "from", T(l, T_R_FROM), from);
+    input_date(h, "to", T(l, T_R_TO), to);
+    coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
+                  T(l, T_R_APPLY));
+    coll_results_filter f = {.location = loc,
+                             .language = lang,
+                             .from_ms = parse_date(from, 0),
+                             .to_ms = parse_date(to, 1)};
+    if (f.from_ms < 0 || f.to_ms < 0) {
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
+    } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, d->k, l->code, h, err,
+                                   sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
+        coll_html_free(h);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+static bool loopback(const char *addr)
+{
+    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+           strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+static void client_address(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    wp_strlcpy(buf, "?", len);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)len);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)len);
+}
+
+static void field(char *dst, size_t cap, const char *data, uint64_t off, size_t size, bool *big)
+{
+    if (off + size + 1 > cap) {
+        *big = true;
+        return;
+    }
+    memcpy(dst + off, data, size);
+    dst[off + size] = '\0';
+}
+
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    (void)kind;
+    (void)filename;
+    (void)content_type;
+    (void)transfer_encoding;
+    dash_req *r = cls;
+    if (strcmp(key, "user") == 0)
+        field(r->user, sizeof r->user, data, off, size, &r->too_big);
+    else if (strcmp(key, "password") == 0)
+        field(r->password, sizeof r->password, data, off, size, &r->too_big);
+    else if (strcmp(key, "csrf") == 0)
+        field(r->csrf, sizeof r->csrf, data, off, size, &r->too_big);
+    else if (strcmp(key, "lang") == 0)
+        field(r->lang, sizeof r->lang, data, off, size, &r->too_big);
+    return MHD_YES;
+}
+
+static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char *url,
+                             const char *method, dash_req *r)
+{
+    bool post = strcmp(method, "POST") == 0;
+    ui_lang l = pick_lang(c, post ? r->lang : NULL);
+    if (strcmp(url, "/dash/style.css") == 0) {
+        char *body = strdup(css);
+        return body ? send_body(c, 200, "text/css; charset=utf-8", body, strlen(body), NULL, NULL)
+                    : MHD_NO;
+    }
+    if (r->too_big)
+        return message_page(c, 413, &l, T_FORGED);
+    if (strcmp(url, "/dash/login") == 0)
+        return post ? signin_post(d, c, r, &l) : login_page(d, c, &l, 200, T_COUNT);
+    static const char *const pages[] = {
+        "/", "/dash", "/dash/", "/dash/kiosks", "/dash/results", "/dash/logout"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        known |= strcmp(url, pages[i]) == 0;
+    if (!known) /* not sent to the sign-in form: a stray /favicon.ico would renew its token */
+        return message_page(c, 404, &l, T_NOTFOUND);
+    coll_user_session s;
+    int rc = session_of(d, c, &s);
+    if (rc < 0)
+        return message_page(c, 503, &l, T_BUSY);
+    if (rc > 0)
+        return redirect(c, l.li ? "/dash/login?lang=en" : "/dash/login", NULL);
+    if (strcmp(url, "/dash/logout") == 0 && post)
+        return signout_post(d, c, r, &l, &s);
+    if (post)
+        return message_page(c, 405, &l, T_NOTFOUND);
+    if (strcmp(url, "/") == 0 || strcmp(url, "/dash") == 0 || strcmp(url, "/dash/") == 0)
+        return redirect(c, l.li ? "/dash/kiosks?lang=en" : "/dash/kiosks", NULL);
+    if (strcmp(url, "/dash/kiosks") == 0)
+        return kiosks_page(d, c, &l, &s);
+    if (strcmp(url, "/dash/results") == 0)
+        return results_page(d, c, &l, &s);
+    return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
+}
+
+enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *upload, size_t *upload_size,
+                                 void **state)
+{
+    dash_req *r = *state;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        *state = r;
+        r->d = d;
+        r->c = c;
+        client_address(c, r->addr, sizeof r->addr);
+        /* Plain HTTP only on loopback, unless a TLS proxy in front says it is HTTPS outside. */
+        if (!d->tls && !d->behind_proxy && !loopback(r->addr)) {
+            r->st = REQ_ANSWERED;
+            ui_lang l = pick_lang(c, NULL);
+            return message_page(c, 403, &l, T_PLAIN);
+        }
+        if (strcmp(method, "POST") == 0) {
+            r->pp = MHD_create_post_processor(c, 4096, form_field, r);
+            if (!r->pp) {
+                r->st = REQ_ANSWERED;
+                ui_lang l = pick_lang(c, NULL);
+                return message_page(c, 415, &l, T_FORGED);
+            }
+        } else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+            r->st = REQ_ANSWERED;
+            ui_lang l = pick_lang(c, NULL);
+            return message_page(c, 405, &l, T_NOTFOUND);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->st == REQ_ANSWERED || r->too_big)
+            return MHD_YES;
+        r->body += n;
+        if (r->body > DASH_MAX_BODY)
+            r->too_big = true;
+        else if (r->pp && MHD_post_process(r->pp, upload, n) != MHD_YES)
+            r->too_big = true;
+        return MHD_YES;
+    }
+    if (r->st == REQ_ANSWERED)
+        return MHD_YES;
+    if (r->st == REQ_HASHED) {
+        r->st = REQ_ANSWERED;
+        ui_lang l = pick_lang(c, r->lang);
+        return signin_done(d, c, r, &l);
+    }
+    if (r->st == REQ_HASHING)
+        return MHD_YES; /* resumed only when the hash is done */
+    enum MHD_Result ret = route(d, c, url, method, r);
+    if (r->st != REQ_HASHING)
+        r->st = REQ_ANSWERED;
+    return ret;
+}
+
+void coll_dash_completed(void *state)
+{
+    dash_req *r = state;
+    if (!r)
+        return;
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    sodium_memzero(r->password, sizeof r->password);
+    free(r);
+}
+
+int coll_dash_new(coll_db *db, const coll_dash_opts *o, bool tls, coll_dash **out, char *err,
+                  size_t errlen)
+{
+    *out = NULL;
+    coll_dash *d = calloc(1, sizeof *d);
+    if (!d) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    d->db = db;
+    d->k = o->k >= COLL_DASH_K_MIN ? o->k : COLL_DASH_K_DEFAULT;
+    d->idle_ms = o->idle_ms > 0 ? o->idle_ms : COLL_DASH_IDLE_MIN * 60000LL;
+    d->silent_ms = o->silent_ms > 0 ? o->silent_ms : COLL_DASH_SILENT_MIN * 60000LL;
+    d->tls = tls;
+    d->behind_proxy = o->behind_tls_proxy;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->idle, NULL);
+    if (o->signin_hold && !(d->hold = strdup(o->signin_hold))) {
+        wp_errf(err, errlen, "out of memory");
+        coll_dash_free(d);
+        return -1;
+    }
+    if (coll_results_sets_load(o->qsets, o->nqsets, &d->sets, err, errlen) != 0) {
+        coll_dash_free(d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+void coll_dash_drain(coll_dash *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->draining = true;
+    while (d->hashing > 0)
+        pthread_cond_wait(&d->idle, &d->mu);
+    pthread_mutex_unlock(&d->mu);
+}
+
+void coll_dash_free(coll_dash *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->idle);
+    coll_results_sets_free(d->sets);
+    free(d->hold);
+    free(d);
+}
