@@ -568,8 +568,6 @@ static bool check_speech(app *a)
     return true;
 }
 
-/* The script driver runs on a virtual clock in which other threads' work is instant: its
- * scripts see speech started (or failed) from the first frame on, as they always have. */
 /* CPU time the process has used so far (all threads, the dynamic loader included). */
 static int64_t cpu_us(void)
 {
@@ -579,6 +577,8 @@ static int64_t cpu_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The script driver runs on a virtual clock in which other threads' work is instant: its
+ * scripts see speech started (or failed) from the first frame on, as they always have. */
 static void on_first_frame(void *ctx)
 {
     app *a = ctx;
