@@ -27,8 +27,12 @@ packages=(build-essential cmake pkg-config
   libxlsxwriter-dev # wijkpeil-to-xlsx: the worked example spreadsheet (assets/demo), not on the kiosk
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
-  chromium nodejs npm # the dashboard's browser test (puppeteer-core, axe-core: npm, at test time)
+  chromium nodejs # the dashboard's browser test (puppeteer-core, axe-core: npm, at test time)
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
+
+# npm comes with Debian's package of that name, or bundled with a Node.js from elsewhere (whose
+# nodejs package conflicts with Debian's npm): ask for the package only when the command is absent.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libpng-dev:arm64 libfribidi-dev:arm64
