@@ -85,17 +85,20 @@ fuzz_run() {
       -exact_artifact_path="$dir/crash-$name" \
       >"$dir/$name.log" 2>&1
   }
-  local running=0 failed=()
+  # Waits only for its own jobs: under --loaded the CPU hogs are children of this shell too.
+  local failed=() pids=()
   for t in "${targets[@]}"; do
-    if [ "$running" -ge "$(nproc)" ]; then
-      wait -n || true
-      running=$((running - 1))
+    if [ ${#pids[@]} -ge "$(nproc)" ]; then
+      wait "${pids[0]}" || true
+      pids=("${pids[@]:1}")
     fi
     echo "fuzz_$t: ${secs}s"
     one "$t" &
-    running=$((running + 1))
+    pids+=($!)
   done
-  wait || true
+  for t in "${pids[@]}"; do
+    wait "$t" || true
+  done
   printf '%-16s %8s %12s  %s\n' target seconds executions result
   for t in "${targets[@]}"; do
     local log="$dir/$t.log" execs time result=clean

@@ -28,18 +28,21 @@ export WIJKPEIL_COLLECTOR_BACKEND=pg WIJKPEIL_PG_DIR="$TMP/pg"
 . "$LIB/wait_line.sh"
 DB=$(coll_db_new restart)
 TOK=$("$C" device add kiosk1 --location nazareth --db "$DB" | awk 'END { print $NF }')
-serve() { # serve NAME DB: starts an instance, prints its port
+serve() { # serve NAME DB: starts an instance (in this shell, so cleanup stops it); its port
+    # is then in $TMP/NAME.port
     "$C" serve --db "$2" --listen 127.0.0.1:0 >"$TMP/$1.out" 2>"$TMP/$1.err" &
     PIDS+=($!)
     wait_line "$TMP/$1.out" listening $! || {
         cat "$TMP/$1.err" >&2
         exit 1
     }
-    sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$1.out"
+    sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$1.out" >"$TMP/$1.port"
 }
-PORT=$(serve main "$DB")
+serve main "$DB"
+PORT=$(cat "$TMP/main.port")
 # 300 ms: the database's own timer; the batch it cuts short waits on a lock nobody releases
-PORT_TO=$(serve timeout "$DB&options=-c%20statement_timeout%3D300")
+serve timeout "$DB&options=-c%20statement_timeout%3D300"
+PORT_TO=$(cat "$TMP/timeout.port")
 
 python3 - "$LIB/pg_server.sh" "$TMP/pg" "$DB" "$TOK" "$PORT" "$PORT_TO" "$PG_BINDIR/psql" <<'PY'
 import json, subprocess, sys, time, urllib.request, urllib.error
