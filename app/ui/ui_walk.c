@@ -305,10 +305,6 @@ void ui_walk_close(ui_walk *w)
 
 /* The screens the walker visits, in order: ui.c's table of screens (ui_screen_info), the one
  * place a new screen is added; the walk, the test and the preview pick it up from there. */
-typedef ui_screen_info walk_entry;
-#define WALK_ONCE          UI_SCREEN_ONCE
-#define WALK_EACH_QUESTION UI_SCREEN_EACH_QUESTION
-#define WALK_N_ENTRIES     ui_screen_count()
 
 const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS] = {
     {"7in-800x480", 800, 480, 155},      {"7in-portrait-720x1280", 720, 1280, 88},
@@ -320,9 +316,9 @@ const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS] = {
 int ui_walk_screens_per_language(const ui_walk *w)
 {
     int n = 0;
-    for (int i = 0; i < WALK_N_ENTRIES; i++)
+    for (int i = 0; i < ui_screen_count(); i++)
         if (!ui_screen_at(i)->staff)
-            n += ui_screen_at(i)->span == WALK_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
+            n += ui_screen_at(i)->span == UI_SCREEN_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
     return n;
 }
 
@@ -337,7 +333,7 @@ static int staff_languages(const ui_walk *w)
 int ui_walk_staff_screens(const ui_walk *w)
 {
     int n = 0;
-    for (int i = 0; i < WALK_N_ENTRIES; i++)
+    for (int i = 0; i < ui_screen_count(); i++)
         n += ui_screen_at(i)->staff != NULL;
     return n * staff_languages(w);
 }
@@ -401,13 +397,13 @@ static void tap_empty(ui_walk *w, int64_t t)
 
 /* Visits one screen as previewed, then its variants: answers chosen, the "more" panel, every
  * further scroll position. */
-static int visit_variants(ui_walk *w, const walk_entry *e, ui_walk_screen *s, int q, int lang,
+static int visit_variants(ui_walk *w, const ui_screen_info *e, ui_walk_screen *s, int q, int lang,
                           int64_t t, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
 {
     int rc = visit(w, s, t, fn, ctx, err, errlen);
     if (rc != 0)
         return rc;
-    if (e->more && (e->span == WALK_ONCE || q == 0) && tap(w, "more", t)) {
+    if (e->more && (e->span == UI_SCREEN_ONCE || q == 0) && tap(w, "more", t)) {
         s->state = "more";
         rc = visit(w, s, t, fn, ctx, err, errlen);
         s->state = "";
@@ -497,7 +493,7 @@ static int staff_steps(ui_walk *w, const char *steps, const char *lang, int64_t 
 }
 
 /* Visits one staff entry in every staff language, and every further page of it. */
-static int walk_staff_entry(ui_walk *w, const walk_entry *e, ui_walk_screen *s, ui_walk_fn fn,
+static int walk_staff_entry(ui_walk *w, const ui_screen_info *e, ui_walk_screen *s, ui_walk_fn fn,
                             void *ctx, char *err, size_t errlen)
 {
     for (int l = 0; l < staff_languages(w); l++) {
@@ -538,8 +534,8 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
         bool large = mode == 1 || mode == 3, contrast = mode >= 2;
         for (int lang = 0; lang < nl; lang++) {
             int number = 0;
-            for (int i = 0; i < WALK_N_ENTRIES; i++) {
-                const walk_entry *e = ui_screen_at(i);
+            for (int i = 0; i < ui_screen_count(); i++) {
+                const ui_screen_info *e = ui_screen_at(i);
                 if (e->staff) {
                     /* Staff screens: once per mode, in the staff languages. */
                     if (lang > 0 || !w->staff)
@@ -564,9 +560,9 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                 }
                 if (w->o.staff_only && w->staff)
                     continue;
-                int reps = e->span == WALK_EACH_QUESTION ? nq : 1;
+                int reps = e->span == UI_SCREEN_EACH_QUESTION ? nq : 1;
                 for (int q = 0; q < reps; q++, number++) {
-                    int qi = e->span == WALK_EACH_QUESTION ? q : -1;
+                    int qi = e->span == UI_SCREEN_EACH_QUESTION ? q : -1;
                     char name[UI_WALK_NAME_LEN];
                     if (qi >= 0)
                         snprintf(name, sizeof name, "%s-%s", e->name, qset_question_at(qs, qi)->id);
