@@ -166,10 +166,11 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
     int n = len / (int)sizeof(int16_t);
     int i = 0;
     int event_tag = -2; /* -2: no change to report */
-    int gain = (int)lround(speech_volume_gain(SDL_AtomicGet(&s->volume)) * 32768.0);
-
     block *played = NULL; /* freed after the lock is released */
     SDL_LockMutex(s->mu);
+    /* Read under the lock: a volume set before speech_say (which takes the lock) is then seen by
+     * every callback that plays the request's audio, even one that was preempted on its way in. */
+    int gain = (int)lround(speech_volume_gain(SDL_AtomicGet(&s->volume)) * 32768.0);
     while (i < n && s->head) {
         block *b = s->head;
         if (b->pos < b->len) {
