@@ -15,8 +15,14 @@ static int sys_openat(int dirfd, const char *name, int flags, mode_t mode)
     return openat(dirfd, name, flags, mode);
 }
 
-static const fsio_ops system_ops = {sys_openat, write,    fsync,    close,
-                                    fchmod,     renameat, unlinkat, mkdirat};
+static int sys_renameat2(int olddirfd, const char *oldname, int newdirfd, const char *newname,
+                         unsigned int flags)
+{
+    return renameat2(olddirfd, oldname, newdirfd, newname, flags);
+}
+
+static const fsio_ops system_ops = {sys_openat, write,         fsync,    close,
+                                    fchmod,     sys_renameat2, unlinkat, mkdirat};
 
 const fsio_ops *fsio_system(void)
 {
@@ -113,6 +119,7 @@ struct fsio_file {
     int fd;    /* -1 once finished */
     int error; /* errno of the first failed write */
     bool renamed;
+    bool noreplace;   /* fsio_create_file: an existing final name is kept */
     char tmp[300];    /* temporary name in the folder */
     char name[256];   /* final name in the folder */
     char shown[1100]; /* the path for messages */
@@ -232,8 +239,26 @@ int fsio_rename(fsio_file *f, char *err, size_t errlen)
 {
     if (f->fd >= 0 && fsio_finish(f, err, errlen) != 0)
         return -1;
-    if (f->ops->renameat(f->dirfd, f->tmp, f->dirfd, f->name) != 0)
+    int rc =
+        f->ops->renameat2(f->dirfd, f->tmp, f->dirfd, f->name, f->noreplace ? RENAME_NOREPLACE : 0);
+    if (rc != 0 && f->noreplace && errno == EINVAL) {
+        /* A file system without RENAME_NOREPLACE (some FAT drivers): look, then rename. */
+        struct stat st;
+        if (fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            errno = EEXIST;
+        else
+            rc = f->ops->renameat2(f->dirfd, f->tmp, f->dirfd, f->name, 0);
+    }
+    if (rc != 0) {
+        if (f->noreplace && errno == EEXIST) {
+            wp_errf(err, errlen,
+                    "%s exists already and is never replaced (choose another name or remove it "
+                    "yourself)",
+                    f->shown);
+            return -1;
+        }
         return fail(f, errno, "write", err, errlen);
+    }
     f->renamed = true;
     return 0;
 }
@@ -264,20 +289,28 @@ void fsio_discard(fsio_file *f)
     fsio_close(f);
 }
 
-int fsio_write_at(const fsio_ops *ops, fsio_medium m, int dirfd, const char *name,
-                  const char *shown, const void *data, size_t len, int mode, char *err,
-                  size_t errlen)
+static int write_at(const fsio_ops *ops, fsio_medium m, int dirfd, const char *name,
+                    const char *shown, const void *data, size_t len, int mode, bool noreplace,
+                    char *err, size_t errlen)
 {
     fsio_file *f = NULL;
     if (fsio_open(ops, m, dirfd, name, shown, mode, &f, err, errlen) != 0)
         return -1;
+    f->noreplace = noreplace;
     int rc = fsio_write(f, data, len, err, errlen) == 0 ? fsio_commit(f, err, errlen) : -1;
     fsio_close(f);
     return rc;
 }
 
-int fsio_write_file(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
-                    size_t len, int mode, char *err, size_t errlen)
+int fsio_write_at(const fsio_ops *ops, fsio_medium m, int dirfd, const char *name,
+                  const char *shown, const void *data, size_t len, int mode, char *err,
+                  size_t errlen)
+{
+    return write_at(ops, m, dirfd, name, shown, data, len, mode, false, err, errlen);
+}
+
+static int write_path(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
+                      size_t len, int mode, bool noreplace, char *err, size_t errlen)
 {
     char dir[1100];
     ops = ops_or_system(ops);
@@ -287,7 +320,19 @@ int fsio_write_file(const fsio_ops *ops, fsio_medium m, const char *path, const 
         wp_errf(err, errlen, "cannot write %s: %s", path, fsio_words(errno, m));
         return -1;
     }
-    int rc = fsio_write_at(ops, m, dfd, base, path, data, len, mode, err, errlen);
+    int rc = write_at(ops, m, dfd, base, path, data, len, mode, noreplace, err, errlen);
     ops->close(dfd);
     return rc;
+}
+
+int fsio_write_file(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
+                    size_t len, int mode, char *err, size_t errlen)
+{
+    return write_path(ops, m, path, data, len, mode, false, err, errlen);
+}
+
+int fsio_create_file(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
+                     size_t len, int mode, char *err, size_t errlen)
+{
+    return write_path(ops, m, path, data, len, mode, true, err, errlen);
 }

@@ -21,7 +21,9 @@ typedef struct {
     int (*fsync)(int fd);
     int (*close)(int fd);
     int (*fchmod)(int fd, mode_t mode);
-    int (*renameat)(int olddirfd, const char *oldname, int newdirfd, const char *newname);
+    /* renameat2(2): flags 0 (replace), RENAME_NOREPLACE or RENAME_EXCHANGE. */
+    int (*renameat2)(int olddirfd, const char *oldname, int newdirfd, const char *newname,
+                     unsigned int flags);
     int (*unlinkat)(int dirfd, const char *name, int flags);
     int (*mkdirat)(int dirfd, const char *name, mode_t mode);
 } fsio_ops;
@@ -97,5 +99,11 @@ int fsio_write_at(const fsio_ops *ops, fsio_medium m, int dirfd, const char *nam
  * failure no file is left under either name and an old file at path is unchanged. */
 int fsio_write_file(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
                     size_t len, int mode, char *err, size_t errlen);
+
+/* As fsio_write_file, but a file already at path is never replaced (a key, say): it fails with
+ * "PATH exists already ..." and leaves both files as they were. The new file appears complete or
+ * not at all (written under a temporary name, then renamed with RENAME_NOREPLACE). */
+int fsio_create_file(const fsio_ops *ops, fsio_medium m, const char *path, const void *data,
+                     size_t len, int mode, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,6 @@
 /* Sealed answers on top of libsodium's crypto_box_seal; key files like sign.c's. */
 #include "seal.h"
+#include "fsio.h"
 #include "sign.h"
 
 #include "util.h"
@@ -38,38 +39,6 @@ int seal_parse_public(const char *b64, unsigned char pk[SEAL_PUBLIC_BYTES], char
     return 0;
 }
 
-/* Creates path with O_EXCL and the given mode (whatever the umask) and writes text to it. */
-static int write_new(const char *path, const char *text, int mode, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) {
-        wp_errf(err, errlen, "%s: %s", path,
-                errno == EEXIST ? "exists already; a key is never overwritten (choose another "
-                                  "name or remove it yourself)"
-                                : strerror(errno));
-        return -1;
-    }
-    size_t len = strlen(text);
-    bool ok = fchmod(fd, (mode_t)mode) == 0;
-    while (ok && len > 0) {
-        ssize_t w = write(fd, text, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        if (ok) {
-            text += w;
-            len -= (size_t)w;
-        }
-    }
-    ok = ok && fsync(fd) == 0;
-    if (!ok)
-        wp_errf(err, errlen, "%s: %s", path, strerror(errno));
-    close(fd);
-    if (!ok)
-        unlink(path);
-    return ok ? 0 : -1;
-}
-
 int seal_keygen(const char *name, char *err, size_t errlen)
 {
     char spath[SEAL_PATH_MAX], ppath[SEAL_PATH_MAX];
@@ -84,17 +53,20 @@ int seal_keygen(const char *name, char *err, size_t errlen)
     }
     struct stat sb;
     if (lstat(ppath, &sb) == 0) { /* checked first so that no secret is left without its half */
-        wp_errf(err, errlen, "%s: exists already; a key is never overwritten", ppath);
+        wp_errf(
+            err, errlen,
+            "%s exists already and is never replaced (choose another name or remove it yourself)",
+            ppath);
         return -1;
     }
     crypto_box_keypair(pk, sk);
     sodium_bin2base64(b64, sizeof b64, sk, sizeof sk, sodium_base64_VARIANT_ORIGINAL);
     snprintf(line, sizeof line, "%s%s\n", SEAL_SECRET_PREFIX, b64);
-    int rc = write_new(spath, line, 0600, err, errlen);
+    int rc = fsio_create_file(NULL, FSIO_DISK, spath, line, strlen(line), 0600, err, errlen);
     if (rc == 0) {
         sodium_bin2base64(b64, sizeof b64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
         snprintf(line, sizeof line, "%s\n", b64);
-        rc = write_new(ppath, line, 0644, err, errlen);
+        rc = fsio_create_file(NULL, FSIO_DISK, ppath, line, strlen(line), 0644, err, errlen);
         if (rc != 0)
             unlink(spath);
     }

@@ -49,43 +49,6 @@ int signfile_load_secret(const char *path, unsigned char sk[SIGN_SECRET_BYTES], 
     return rc;
 }
 
-/* Creates path (never replacing an existing file: O_EXCL) holding text, synced. */
-static int write_new(const char *path, const char *text, int mode, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
-    if (fd < 0) {
-        wp_errf(err, errlen, "%s: %s", path,
-                errno == EEXIST ? "exists already; a key is never overwritten (choose another "
-                                  "name or remove it yourself)"
-                                : fsio_words(errno, FSIO_DISK));
-        return -1;
-    }
-    size_t len = strlen(text);
-    const char *p = text;
-    int rc = fchmod(fd, (mode_t)mode); /* whatever the umask did */
-    while (rc == 0 && len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            rc = -1;
-            break;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    if (rc == 0)
-        rc = fsync(fd);
-    if (rc != 0) {
-        wp_errf(err, errlen, "%s: %s", path, fsio_words(errno, FSIO_DISK));
-        unlink(path);
-    }
-    close(fd);
-    return rc;
-}
-
 int signfile_keygen(const char *name, char *err, size_t errlen)
 {
     char spath[SIGNFILE_PATH_MAX], ppath[SIGNFILE_PATH_MAX];
@@ -97,10 +60,11 @@ int signfile_keygen(const char *name, char *err, size_t errlen)
     }
     if (sign_keypair_text(pub, sizeof pub, sec, sizeof sec, err, errlen) != 0)
         return -1;
-    /* O_EXCL: an existing key (perhaps the one every kiosk trusts) is never overwritten. */
-    int rc = write_new(spath, sec, 0600, err, errlen);
+    /* fsio_create_file: an existing key (perhaps the one every kiosk trusts) is never overwritten. */
+    int rc = fsio_create_file(NULL, FSIO_DISK, spath, sec, strlen(sec), 0600, err, errlen);
     sodium_memzero(sec, sizeof sec);
-    if (rc == 0 && (rc = write_new(ppath, pub, 0644, err, errlen)) != 0)
+    if (rc == 0 &&
+        (rc = fsio_create_file(NULL, FSIO_DISK, ppath, pub, strlen(pub), 0644, err, errlen)) != 0)
         unlink(spath);
     return rc;
 }

@@ -1257,7 +1257,7 @@ static int install_folder(const fsio_ops *ops, const stick_set *s, const char *d
     if (wp_uuid4(rnd) != 0)
         snprintf(rnd, sizeof rnd, "%ld", (long)getpid());
     snprintf(tmp, sizeof tmp, ".%s.tmp-%.8s", name, rnd);
-    if (mkdirat(qsfd, tmp, 0755) != 0) {
+    if (ops->mkdirat(qsfd, tmp, 0755) != 0) {
         wp_errf(err, errlen, "cannot create a folder in %s: %s", dir,
                 fsio_words(errno, FSIO_KIOSK));
         goto done;
@@ -1295,8 +1295,7 @@ static int install_folder(const fsio_ops *ops, const stick_set *s, const char *d
         goto done;
     }
     /* Activation: the complete folder takes its name in one step. */
-    if (replace ? renameat2(qsfd, tmp, qsfd, name, RENAME_EXCHANGE) != 0
-                : renameat(qsfd, tmp, qsfd, name) != 0) {
+    if (ops->renameat2(qsfd, tmp, qsfd, name, replace ? RENAME_EXCHANGE : 0) != 0) {
         wp_errf(err, errlen, "cannot install %s/%s: %s", dir, name, fsio_words(errno, FSIO_KIOSK));
         goto done;
     }
@@ -1328,6 +1327,8 @@ int stick_install_with(const fsio_ops *ops, const stick_set *s, const char *data
                        char *path_out, size_t path_len, char *err, size_t errlen)
 {
     char dir[STICK_PATH_LEN], name[160], path[STICK_PATH_LEN + 200], sigpath[STICK_PATH_LEN + 210];
+    if (!ops)
+        ops = fsio_system();
     if (s->status != STICK_SET_OK || !s->data) {
         wp_errf(err, errlen, "%s was not accepted: it cannot be installed", s->file);
         return -1;
@@ -1340,7 +1341,7 @@ int stick_install_with(const fsio_ops *ops, const stick_set *s, const char *data
         wp_errf(err, errlen, "%s: path too long", data_dir);
         return -1;
     }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    if (ops->mkdirat(AT_FDCWD, dir, 0755) != 0 && errno != EEXIST) {
         wp_errf(err, errlen, "cannot create %s: %s", dir, fsio_words(errno, FSIO_KIOSK));
         return -1;
     }

@@ -40,7 +40,7 @@ check "keygen --seal: public is mode 644" test "$(stat -c %a "$TMP/central.seal.
 check "keygen --seal: prints the config line" grep -q "^seal_public_key = $(cat "$TMP/central.seal.public")\$" "$TMP/keygen.out"
 rc=0
 "$WIJKPEIL_QSET" keygen --seal -o "$TMP/central" >/dev/null 2>"$TMP/again.err" || rc=$?
-check "keygen --seal never overwrites" bash -c "test $rc -eq 1 && grep -q 'never overwritten' '$TMP/again.err'"
+check "keygen --seal never overwrites" bash -c "test $rc -eq 1 && grep -q 'never replaced' '$TMP/again.err'"
 "$WIJKPEIL_QSET" keygen --seal -o "$TMP/other" >/dev/null
 
 # --- residents, on a kiosk with sealing and on one without --------------------------------

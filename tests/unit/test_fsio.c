@@ -50,17 +50,17 @@ static int f_fsync(int fd)
 {
     return hit(OP_FSYNC) ? -1 : fsync(fd);
 }
-static int f_renameat(int a, const char *an, int b, const char *bn)
+static int f_renameat2(int a, const char *an, int b, const char *bn, unsigned int flags)
 {
-    return hit(OP_RENAME) ? -1 : renameat(a, an, b, bn);
+    return hit(OP_RENAME) ? -1 : renameat2(a, an, b, bn, flags);
 }
 static int f_mkdirat(int d, const char *n, mode_t m)
 {
     return hit(OP_MKDIR) ? -1 : mkdirat(d, n, m);
 }
 
-static const fsio_ops faulty = {f_openat, f_write,    f_fsync,  close,
-                                fchmod,   f_renameat, unlinkat, f_mkdirat};
+static const fsio_ops faulty = {f_openat, f_write,     f_fsync,  close,
+                                fchmod,   f_renameat2, unlinkat, f_mkdirat};
 
 static void inject(int op, int eno)
 {
@@ -175,6 +175,24 @@ static void test_write_file(void)
     inject(-1, 0);
     CHECK(fsio_write_file(&faulty, FSIO_KIOSK, path, "new\n", 4, 0644, err, sizeof err) == 0);
     CHECK(file_is(path, "new\n") && temps_in(dir) == 0);
+
+    /* fsio_create_file (keys): never replaces, appears whole or not at all. */
+    CHECK(fsio_create_file(&faulty, FSIO_DISK, path, "key\n", 4, 0600, err, sizeof err) == -1);
+    CHECKF(strstr(err, path) && strstr(err, "exists already") && strstr(err, "never replaced"),
+           "%s", err);
+    CHECK(file_is(path, "new\n") && temps_in(dir) == 0 && files_in(dir) == 1);
+    char *key = pathf(dir, "k.secret");
+    for (size_t i = 0; i < N_CASES; i++) {
+        inject(cases[i].op, cases[i].eno);
+        CHECK(fsio_create_file(&faulty, FSIO_KIOSK, key, "key\n", 4, 0600, err, sizeof err) == -1);
+        CHECKF(strstr(err, cases[i].kiosk_words), "case %zu: %s", i, err);
+        CHECK(temps_in(dir) == 0 && files_in(dir) == 1);
+    }
+    inject(-1, 0);
+    CHECKF(fsio_create_file(&faulty, FSIO_DISK, key, "key\n", 4, 0600, err, sizeof err) == 0, "%s",
+           err);
+    CHECK(file_is(key, "key\n") && stat(key, &st) == 0 && (st.st_mode & 0777) == 0600);
+    free(key);
     free(path);
     free(dir);
 }
