@@ -11,35 +11,12 @@
 # is in the database. Synchronised on the receiver's log and the instances' "alerts: pass N"
 # lines (--test-alert-trace), never on sleeps.
 set -euo pipefail
-
-: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
-C="$WIJKPEIL_COLLECTOR"
 HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=lib/coll_test.sh
+. "$HERE/lib/coll_test.sh"
 # shellcheck source=lib/coll_db.sh
 . "$HERE/lib/coll_db.sh"
-# shellcheck source=lib/wait_line.sh
-. "$HERE/lib/wait_line.sh"
-# shellcheck source=lib/coll_serve.sh
-. "$HERE/lib/coll_serve.sh"
 export TZ=UTC # the opening hours below are written in UTC
-
-fail=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then echo "ok   $what"; else
-        echo "FAIL $what" >&2
-        fail=$((fail + 1))
-    fi
-}
 # until_true CMD...: waits until CMD succeeds while both instances run (a guard of 300 s against
 # a hang, no budget)
 until_true() {

@@ -9,33 +9,11 @@
 #   heartbeat's pending count, 3 gaps), as does `status`.
 # Synchronised on the servers' "listening" lines and their answers.
 set -euo pipefail
-
-: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
-C="$WIJKPEIL_COLLECTOR"
 HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=lib/coll_test.sh
+. "$HERE/lib/coll_test.sh"
 # shellcheck source=lib/coll_db.sh
 . "$HERE/lib/coll_db.sh"
-# shellcheck source=lib/wait_line.sh
-. "$HERE/lib/wait_line.sh"
-# shellcheck source=lib/coll_serve.sh
-. "$HERE/lib/coll_serve.sh"
-fail=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then echo "ok   $what"; else
-        echo "FAIL $what" >&2
-        fail=$((fail + 1))
-    fi
-}
 
 DB=$(coll_db_new instances)
 echo 'correct horse battery' | "$C" user add anna --role viewer --db "$DB" >/dev/null

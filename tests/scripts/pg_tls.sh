@@ -6,18 +6,10 @@
 # certificate does not name, and without TLS. Also: the default statement timeout (10 s) ends a
 # statement stuck behind a lock the test holds, with a message, instead of waiting for ever.
 set -euo pipefail
-
-: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
-C="$WIJKPEIL_COLLECTOR"
 LIB="$(dirname "$0")/lib"
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    bash "$LIB/pg_server.sh" stop "$TMP/pg" >/dev/null 2>&1 || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=lib/coll_test.sh
+. "$LIB/coll_test.sh"
+coll_test_on_exit() { bash "$LIB/pg_server.sh" stop "$TMP/pg" >/dev/null 2>&1; }
 command -v openssl >/dev/null || {
     echo "SKIP: openssl is not installed"
     exit 77
@@ -42,22 +34,10 @@ WIJKPEIL_PG_SSL="$TMP/ssl" bash "$LIB/pg_server.sh" start "$TMP/pg" >/dev/null
 export WIJKPEIL_COLLECTOR_BACKEND=pg WIJKPEIL_PG_DIR="$TMP/pg"
 # shellcheck source=lib/coll_db.sh
 . "$LIB/coll_db.sh"
-# shellcheck source=lib/wait_line.sh
-. "$LIB/wait_line.sh"
 # shellcheck disable=SC1091
 . "$TMP/pg/env"
 : "${PGTCPPORT:?the test server has no TLS port}"
 "$PG_BINDIR/psql" -qAt -d postgres -c 'CREATE DATABASE tls' >/dev/null
-
-fail=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then echo "ok   $what"; else
-        echo "FAIL $what" >&2
-        fail=$((fail + 1))
-    fi
-}
 # uri HOST SSLMODE CA: the collector's --db over TCP (hostaddr: no name look-up; the certificate
 # is checked against HOST)
 uri() {
@@ -68,13 +48,8 @@ GOOD=$(uri localhost verify-full "$TMP/ca.crt")
 check "verify-full with the right CA: device add" \
     bash -c "'$C' device add k1 --location nazareth --db '$GOOD' >/dev/null 2>'$TMP/add.err'"
 check "... status reads it back" bash -c "'$C' status --db '$GOOD' | grep -q '^k1 (nazareth)'"
-"$C" serve --db "$GOOD" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PIDS+=($!)
-wait_line "$TMP/serve.out" listening $! || {
-    cat "$TMP/serve.err" >&2
-    exit 1
-}
-PORT=$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")
+coll_serve serve --db "$GOOD"
+PORT=$SERVE_PORT
 check "serve answers over it (the dashboard's sign-in form)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/dash/login")" = 200
 check "... its connections are TLS (pg_stat_ssl)" test "$("$PG_BINDIR/psql" -qAt -d postgres -c \
