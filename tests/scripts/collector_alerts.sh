@@ -9,7 +9,8 @@
 # is sent again); after every instance has made two more passes nothing more arrives (no repeat
 # storm); heartbeats through the instances clear three conditions, each "cleared" once; the state
 # is in the database. Synchronised on the receiver's log and the instances' "alerts: pass N"
-# lines (--test-alert-trace), never on sleeps.
+# lines (--test-alert-trace), never on sleeps. The kiosks page flags by the same judgement (k5
+# silent, k4 not).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/coll_test.sh
@@ -73,6 +74,7 @@ coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $((NOW - 3 * 3600000)), clo
 coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $((NOW - 3 * 3600000)), clock_synced = 1,
     last_status = '{\"opening_hours\":\"$(hhmm -4)-$(hhmm 1)\"}' WHERE name = 'k5'"
 
+echo 'correct horse battery' | "$C" user add anna --role viewer --db "$DB" >/dev/null
 python3 "$HERE/lib/alert_receiver.py" "$TMP/hook.log" "$TMP/hook.port" 1 &
 PIDS+=($!)
 wait_line "$TMP/hook.port" '^[0-9]+$' $! || {
@@ -129,6 +131,18 @@ check "... each once through the command" test "$(cat "$TMP/cmd.1")" = "$RAISED"
 check "the alert says why (silent within opening hours)" \
     grep -q '"device":"k5".*minutes of opening hours ago' "$TMP/hook.log"
 check "... never in contact" grep -q '"device":"k1".*never in contact' "$TMP/hook.log"
+
+# the kiosks page judges the same way: k5 flagged silent, k4 (closed all the while) not
+J="$TMP/jar"
+U="http://127.0.0.1:${PORTS[0]}"
+curl -s -c "$J" -b "$J" -o "$TMP/login" "$U/dash/login"
+curl -s -c "$J" -b "$J" -o /dev/null "$U/dash/login" \
+    --data-urlencode "csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/login" | head -1)" \
+    --data-urlencode user=anna --data-urlencode 'password=correct horse battery'
+curl -s -b "$J" -o "$TMP/kiosks" "$U/dash/kiosks?lang=en"
+check "kiosks page: k5 flagged silent" grep -q '<th scope="row">k5</th>.*silent too long' "$TMP/kiosks"
+check "... k4 not (silent only outside its opening hours)" \
+    bash -c "grep '<th scope=\"row\">k4</th>' '$TMP/kiosks' | grep -v -q 'silent too long'"
 
 # clear three: k1 and k2 send heartbeats (clock synchronised, 10 GB free), through both instances
 beat() {
