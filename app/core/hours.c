@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #define DAY_MIN 1440
 
@@ -43,4 +44,32 @@ long hours_next_change(const hours *h, int minute, int second)
     if (delta == 0)
         delta = DAY_MIN;
     return (long)delta * 60 - second;
+}
+
+int64_t hours_open_ms(const hours *h, int64_t from_ms, int64_t to_ms)
+{
+    if (to_ms <= from_ms)
+        return 0;
+    if (to_ms - from_ms > HOURS_SPAN_MAX_DAYS * 86400000LL)
+        from_ms = to_ms - HOURS_SPAN_MAX_DAYS * 86400000LL;
+    if (h->always)
+        return to_ms - from_ms;
+    int64_t open = 0;
+    /* From one opening or closing to the next: two steps a day. */
+    for (int64_t t = from_ms; t < to_ms;) {
+        time_t s = (time_t)(t / 1000);
+        struct tm tm;
+        if (!localtime_r(&s, &tm))
+            break;
+        int minute = tm.tm_hour * 60 + tm.tm_min;
+        int64_t next = t - t % 1000 + (int64_t)hours_next_change(h, minute, tm.tm_sec) * 1000;
+        if (next <= t)
+            next = t + 60000; /* a minute skipped or repeated at a daylight-saving change */
+        if (next > to_ms)
+            next = to_ms;
+        if (hours_open_at(h, minute))
+            open += next - t;
+        t = next;
+    }
+    return open;
 }

@@ -622,7 +622,7 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
     wp_iso8601(now, iso, sizeof iso);
     json_t *o = json_pack(
         "{s:s, s:s, s:s, s:s, s:{s:s, s:i}, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:I, "
-        "s:I, s:b, s:s}",
+        "s:I, s:b, s:s, s:s}",
         "protocol", SYNC_PROTOCOL, "device_id", g->cfg->device_id, "location", g->cfg->location,
         "app_version", WIJKPEIL_VERSION, "questionset", "id", g->qset_id, "version",
         g->qset_version, "stored", (json_int_t)sc.total, "pending", (json_int_t)sc.pending,
@@ -631,7 +631,7 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
         (json_int_t)(sc.oldest_pending_ms ? (now - sc.oldest_pending_ms) / 1000 : 0), "last_error",
         last_error ? last_error : "", "free_disk_bytes", (json_int_t)free_bytes, "uptime_s",
         (json_int_t)((wp_mono_ms() - g->start_mono) / 1000), "system_uptime_s", (json_int_t)sys_up,
-        "clock_synced", wp_clock_synced(), "sent_at", iso);
+        "clock_synced", wp_clock_synced(), "sent_at", iso, "opening_hours", g->cfg->opening_hours);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)

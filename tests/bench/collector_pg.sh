@@ -71,6 +71,8 @@ PY
     kill "${pids[@]}"
     wait "${pids[@]}" 2>/dev/null || true
 }
+# the machine's load beside the figures: on a shared machine they vary with it
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 for k in 4 16; do
     printf '%-34s' "SQLite, 1 instance, $k kiosks:"
     run sqlite 1 $k
@@ -79,3 +81,4 @@ for k in 4 16; do
     printf '%-34s' "PostgreSQL, 2 instances, $k kiosks:"
     run pg 2 $k
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,7 +3,9 @@
 #include "hours.h"
 #include "testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void test_parse(void)
 {
@@ -44,9 +46,37 @@ static void test_open_and_next(void)
     CHECK(hours_next_change(&h, 0, 0) == -1 && hours_open_at(&h, 0));
 }
 
+/* Silence counted only while open (TZ=UTC, set in main): 2027-03-01 00:00 UTC onwards. */
+static void test_open_ms(void)
+{
+    hours h;
+    char err[256];
+    const int64_t day = 86400000LL, hour = 3600000LL, t0 = 1803859200000LL; /* 2027-03-01 */
+    CHECK(hours_parse("08:30-17:00", &h, err, sizeof err) == 0);
+    /* 07:00-10:00: open from 08:30, 1.5 h */
+    CHECK(hours_open_ms(&h, t0 + 7 * hour, t0 + 10 * hour) == 90 * 60000LL);
+    /* closed all the time: 18:00 to 08:00 the next day */
+    CHECK(hours_open_ms(&h, t0 + 18 * hour, t0 + day + 8 * hour) == 0);
+    /* 16:00 to 09:00 the next day: one hour and half an hour */
+    CHECK(hours_open_ms(&h, t0 + 16 * hour, t0 + day + 9 * hour) == 90 * 60000LL);
+    /* three whole days: 8.5 h each */
+    CHECK(hours_open_ms(&h, t0, t0 + 3 * day) == 3 * 510 * 60000LL);
+    CHECK(hours_open_ms(&h, t0 + 10 * hour, t0 + 9 * hour) == 0);
+    /* past midnight, 20:00-02:00: 19:00 to 03:00 is 6 h open */
+    CHECK(hours_parse("20:00-02:00", &h, err, sizeof err) == 0);
+    CHECK(hours_open_ms(&h, t0 + 19 * hour, t0 + day + 3 * hour) == 6 * hour);
+    /* always open: the whole span, up to the cap */
+    CHECK(hours_parse("", &h, err, sizeof err) == 0);
+    CHECK(hours_open_ms(&h, t0, t0 + 5 * hour) == 5 * hour);
+    CHECK(hours_open_ms(&h, 0, t0) == HOURS_SPAN_MAX_DAYS * day);
+}
+
 int main(void)
 {
+    setenv("TZ", "UTC", 1);
+    tzset();
     RUN(test_parse);
     RUN(test_open_and_next);
+    RUN(test_open_ms);
     return test_main();
 }

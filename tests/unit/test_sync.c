@@ -481,6 +481,7 @@ static void test_end_to_end(void)
     if (coll_serve(&c, 0, NULL, NULL) == 0) {
         config cfg;
         kiosk_cfg(&cfg, "http", c.srv.port, c.token);
+        wp_strlcpy(cfg.opening_hours, "08:30-17:00", sizeof cfg.opening_hours);
         char err[WP_ERR_LEN];
         sync_ctx *s = NULL;
         CHECK(sync_start_tuned(&cfg, db, &patient, &s, err, sizeof err) == 0 && s);
@@ -510,6 +511,14 @@ static void test_end_to_end(void)
         CHECKF(out && strstr(out, "kiosk1 (nazareth)") && strstr(out, "received 1237") &&
                    strstr(out, "pending 0") && strstr(out, "gaps 0"),
                "status after heartbeat: %s", out ? out : "");
+        free(out);
+        /* the heartbeat carries the opening hours (the collector's silence alert counts only
+         * the time the kiosk is open) */
+        snprintf(cmd, sizeof cmd,
+                 "sqlite3 %s \"SELECT json_extract(last_status, '$.opening_hours') FROM devices\"",
+                 c.db);
+        out = run_capture(cmd);
+        CHECKF(out && strstr(out, "08:30-17:00"), "heartbeat's opening hours: %s", out ? out : "");
         free(out);
     }
     free(db);

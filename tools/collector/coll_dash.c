@@ -1,6 +1,7 @@
 /* The collector's web dashboard (see coll_dash.h). */
 #include "coll_dash.h"
 
+#include "coll_health.h"
 #include "coll_html.h"
 #include "coll_results.h"
 #include "coll_user.h"
@@ -20,7 +21,6 @@
 
 #define DASH_MAX_BODY    16384 /* bytes of a form */
 #define DASH_MAX_HASHING 4     /* sign-ins hashed at once (argon2id takes 64 MiB each) */
-#define DASH_LOW_DISK    (500LL * 1024 * 1024)
 
 struct coll_dash {
     coll_db *db;
@@ -551,43 +551,39 @@ static void cell_text(coll_html *h, const char *s)
     coll_html_raw(h, "</td>");
 }
 
-static int kiosk_row(void *ctx, int ncol, const char *const *v)
+static int kiosk_row(void *ctx, const coll_kiosk *k)
 {
-    (void)ncol;
     kiosk_ctx *x = ctx;
     const ui_lang *l = x->l;
     coll_html *h = x->h;
-    int64_t revoked = coll_store_num(v[2]), seen = coll_store_num(v[3]);
-    int64_t pending = coll_store_num(v[4]), clock = coll_store_num(v[5]);
-    int64_t gaps = coll_store_num(v[8]), conflicts = coll_store_num(v[9]);
-    json_t *st = v[10] ? json_loads(v[10], 0, NULL) : NULL;
+    int64_t revoked = k->revoked_ms, seen = k->last_seen_ms;
+    int64_t pending = k->pending, clock = k->clock_synced;
+    int64_t gaps = k->gaps, conflicts = k->conflicts;
+    const json_t *st = k->status;
     json_t *disk = json_object_get(st, "free_disk_bytes");
     json_t *oldest = json_object_get(st, "oldest_pending_age_s");
     const char *version = json_string_value(json_object_get(st, "app_version"));
     json_t *qs = json_object_get(st, "questionset");
-    text_id flags[6];
+    static const text_id cond_text[COLL_COND_COUNT] = {[COLL_COND_SILENT] = T_F_SILENT,
+                                                       [COLL_COND_GAPS] = T_F_GAPS,
+                                                       [COLL_COND_CONFLICTS] = T_F_CONFLICTS,
+                                                       [COLL_COND_CLOCK] = T_F_CLOCK,
+                                                       [COLL_COND_DISK] = T_F_DISK};
+    text_id flags[COLL_COND_COUNT + 1];
     int nf = 0;
-    if (revoked) {
+    unsigned f = coll_health_flags(k, x->now, x->silent_ms);
+    if (revoked)
         flags[nf++] = T_F_REVOKED;
-    } else {
-        if (seen <= 0 || x->now - seen > x->silent_ms)
-            flags[nf++] = T_F_SILENT;
-        if (gaps > 0)
-            flags[nf++] = T_F_GAPS;
-        if (conflicts > 0)
-            flags[nf++] = T_F_CONFLICTS;
-        if (clock == 0)
-            flags[nf++] = T_F_CLOCK;
-        if (json_is_integer(disk) && json_integer_value(disk) < DASH_LOW_DISK)
-            flags[nf++] = T_F_DISK;
-    }
+    for (int i = 0; i < COLL_COND_COUNT; i++)
+        if (f & (1u << i))
+            flags[nf++] = cond_text[i];
     bool alert = nf > 0 && !revoked;
     x->n++;
     x->flagged += alert;
     coll_html_fmt(h, "<tr%s><th scope=\"row\">", alert ? " class=\"flagged\"" : "");
-    coll_html_text(h, v[0] ? v[0] : "");
+    coll_html_text(h, k->device);
     coll_html_raw(h, "</th>");
-    cell_text(h, v[1] ? v[1] : "");
+    cell_text(h, k->location);
     char buf[64];
     if (seen > 0)
         fmt_time(seen, buf, sizeof buf);
@@ -625,7 +621,6 @@ static int kiosk_row(void *ctx, int ncol, const char *const *v)
     if (nf == 0)
         coll_html_raw(h, T(l, T_K_OK));
     coll_html_raw(h, "</td></tr>\n");
-    json_decref(st);
     return 0;
 }
 
@@ -640,13 +635,7 @@ static enum MHD_Result kiosks_page(coll_dash *d, struct MHD_Connection *c, const
     coll_html *rows = coll_html_new();
     kiosk_ctx x = {.h = rows, .l = l, .now = wp_wall_ms(), .silent_ms = d->silent_ms};
     char err[WP_ERR_LEN];
-    if (!rows || coll_db_query(d->db,
-                               "SELECT k.device, k.location, k.revoked_ms, k.last_seen_ms,"
-                               " k.pending, k.clock_synced, k.last_error, k.received, k.gaps,"
-                               " k.conflicts, d.last_status FROM kiosk_health k"
-                               " JOIN devices d ON d.name = k.device"
-                               " ORDER BY k.location COLLATE \"C\", k.device COLLATE \"C\"",
-                               NULL, 0, kiosk_row, &x, NULL, err, sizeof err) != COLL_SQL_OK) {
+    if (!rows || coll_health_foreach(d->db, kiosk_row, &x, err, sizeof err) != COLL_SQL_OK) {
         if (rows)
             fprintf(stderr, "wijkpeil-collector: kiosks page: %s\n", err);
         coll_html_free(rows);

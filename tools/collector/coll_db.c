@@ -134,6 +134,20 @@ static const coll_migration migrations[] = {
      "CREATE TABLE IF NOT EXISTS signin_failures (subject TEXT NOT NULL, at_ms BIGINT NOT NULL);"
      "CREATE INDEX IF NOT EXISTS signin_failures_subject ON signin_failures(subject, at_ms);",
      NULL},
+    /* 8: alerts (coll_alert): one state row per kiosk and condition, changed only by a
+     * compare-and-set so that of several instances exactly one raises or clears it; the events
+     * to send, with what was sent (sent: 1 webhook, 2 command) and when to try again (due_ms) */
+    {"CREATE TABLE IF NOT EXISTS alert_state ("
+     " device TEXT NOT NULL, cond TEXT NOT NULL, active BIGINT NOT NULL DEFAULT 0,"
+     " since_ms BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (device, cond));"
+     "CREATE TABLE IF NOT EXISTS alert_events ("
+     " id TEXT PRIMARY KEY, device TEXT NOT NULL, location TEXT NOT NULL, cond TEXT NOT NULL,"
+     " state TEXT NOT NULL, detail TEXT NOT NULL, since_ms BIGINT NOT NULL,"
+     " at_ms BIGINT NOT NULL, due_ms BIGINT NOT NULL DEFAULT 0,"
+     " done_ms BIGINT NOT NULL DEFAULT 0, sent BIGINT NOT NULL DEFAULT 0,"
+     " attempts BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX IF NOT EXISTS alert_events_open ON alert_events(done_ms, at_ms);",
+     NULL},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -260,6 +274,12 @@ int coll_db_commit(coll_tx *tx, char *err, size_t errlen)
         tx->db->ops->query(tx->c, "ROLLBACK", NULL, 0, NULL, NULL, NULL, NULL, 0);
     release(tx);
     return rc;
+}
+
+int coll_db_tx_query(coll_tx *tx, const char *sql, const coll_param *p, int np, coll_row_fn row,
+                     void *ctx, int64_t *changes, char *err, size_t errlen)
+{
+    return tx->db->ops->query(tx->c, sql, p, np, row, ctx, changes, err, errlen);
 }
 
 void coll_db_rollback(coll_tx *tx)

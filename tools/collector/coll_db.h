@@ -99,6 +99,11 @@ int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen);
 int coll_db_commit(coll_tx *tx, char *err, size_t errlen);
 void coll_db_rollback(coll_tx *tx);
 
+/* One statement inside a transaction of coll_db_begin (the alerts' compare-and-set of their
+ * state); like coll_db_query. */
+int coll_db_tx_query(coll_tx *tx, const char *sql, const coll_param *p, int np, coll_row_fn row,
+                     void *ctx, int64_t *changes, char *err, size_t errlen);
+
 /* Stores one response for device (inside a batch transaction); -1 on a database error.
  * source is "upload" or "import". A conflict is logged in the conflicts table (at most
  * COLL_CONFLICTS_MAX per device; answers over COLL_CONFLICT_ANSWERS_MAX bytes logged as ""). */

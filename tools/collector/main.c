@@ -1,6 +1,7 @@
 /* wijkpeil-collector: the central endpoint that receives kiosk responses (serve), manages device
  * tokens (device add/list/revoke), shows kiosk status, imports USB-stick exports and exports
  * everything for analysis. */
+#include "coll_alert.h"
 #include "coll_db.h"
 #include "coll_export.h"
 #include "coll_http.h"
@@ -26,13 +27,14 @@
 
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
-        *device, *seal_key, *from, *to, *role, *signin_hold;
+        *device, *seal_key, *from, *to, *role, *signin_hold, *alert_webhook, *alert_command,
+        *alert_hold;
     const char *qsets[COLL_MAX_QSETS]; /* every --qset, in order (qset is the first) */
     int nqsets;
     const char *pos[4]; /* positional arguments */
     int npos;
-    long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after;
-    bool behind_tls_proxy;
+    long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after, alert_interval;
+    bool behind_tls_proxy, alert_trace;
 } coll_args;
 
 static void usage(FILE *f)
@@ -45,6 +47,8 @@ static void usage(FILE *f)
         "                           [--qset SET.json]... [--suppress-below K] "
         "[--behind-tls-proxy]\n"
         "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
+        "                           [--alert-webhook URL] [--alert-command CMD] "
+        "[--alert-interval SECONDS]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
@@ -105,6 +109,12 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->from;
         else if (strcmp(k, "--to") == 0)
             slot = &a->to;
+        else if (strcmp(k, "--alert-webhook") == 0)
+            slot = &a->alert_webhook;
+        else if (strcmp(k, "--alert-command") == 0)
+            slot = &a->alert_command;
+        else if (strcmp(k, "--test-alert-hold") == 0)
+            slot = &a->alert_hold; /* test hook: a FIFO the first pass of the alerts waits on */
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "wijkpeil-collector: %s needs a value\n", k);
@@ -126,6 +136,13 @@ static int parse_args(int argc, char **argv, coll_args *a)
             }
         } else if (strcmp(k, "--behind-tls-proxy") == 0) {
             a->behind_tls_proxy = true;
+        } else if (strcmp(k, "--alert-interval") == 0 && i + 1 < argc) {
+            if (!wp_parse_int(argv[++i], 1, 86400, &a->alert_interval)) {
+                fprintf(stderr, "wijkpeil-collector: --alert-interval: 1 to 86400 seconds\n");
+                return -1;
+            }
+        } else if (strcmp(k, "--test-alert-trace") == 0) {
+            a->alert_trace = true; /* test hook: a line on stderr after each pass of the alerts */
         } else if (strcmp(k, "--suppress-below") == 0 && i + 1 < argc) {
             if (!wp_parse_int(argv[++i], COLL_DASH_K_MIN, 1000000, &a->k)) {
                 fprintf(stderr,
@@ -203,12 +220,25 @@ static int cmd_serve(coll_db *db, const coll_args *a)
         (size_t)(colon - a->listen) < sizeof host ? (size_t)(colon - a->listen) : sizeof host - 1;
     memcpy(host, a->listen, hl);
     host[hl] = '\0';
+    coll_alert *alerts = NULL;
+    coll_alert_opts ao = {.webhook = a->alert_webhook,
+                          .command = a->alert_command,
+                          .interval_s = (int)a->alert_interval,
+                          .silent_ms = a->silent_after * 60000,
+                          .trace = a->alert_trace,
+                          .hold = a->alert_hold};
+    if ((ao.webhook || ao.command) && coll_alert_start(db, &ao, &alerts, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        coll_http_stop(s);
+        return 1;
+    }
     printf("wijkpeil-collector: listening on %s://%s:%d\n", a->tls_cert ? "https" : "http", host,
            coll_http_port(s));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) != 0) {
     }
+    coll_alert_stop(alerts);
     coll_http_stop(s);
     fprintf(stderr, "wijkpeil-collector: stopped (signal %d)\n", sig);
     return 0;
