@@ -169,6 +169,14 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
     r.started_at_ms = wall_at(a, fr->started_mono_ms);
     r.finished_at_ms = wall_at(a, fr->finished_mono_ms);
     r.duration_ms = fr->finished_mono_ms - fr->started_mono_ms;
+    for (int i = 0; i < fr->n_languages; i++) {
+        size_t used = strlen(r.languages);
+        snprintf(r.languages + used, sizeof r.languages - used, "%s%s", used ? ";" : "",
+                 qset_language(fr->qs, fr->languages[i]));
+    }
+    if (!r.languages[0]) /* never chose one (cannot answer then): the one it ended in */
+        wp_strlcpy(r.languages, r.language, sizeof r.languages);
+    r.active_ms = fr->active_ms;
     r.status = fr->abandoned ? STORE_ABANDONED : STORE_COMPLETE;
     r.clock_synced = wp_clock_synced();
     char *answers = flow_answers_json(fr);

@@ -14,9 +14,12 @@ struct flow {
     int question;             /* current question index, -1 off question screens */
     int lang_return;          /* question the language screen returns to, -1 = from start */
     uint32_t answers[QSET_MAX_QUESTIONS];
-    bool in_session;        /* a resident has tapped start and not finished */
-    int64_t started;        /* when the resident tapped start */
-    int64_t last_activity;  /* last touch, for the idle timer */
+    bool in_session;           /* a resident has tapped start and not finished */
+    int64_t started;           /* when the resident tapped start */
+    int64_t last_activity;     /* last touch, for the idle timer */
+    int64_t active;            /* active time of the session up to last_activity (see touch) */
+    int langs[QSET_MAX_LANGS]; /* languages chosen in this session, in order of first use */
+    int n_langs;
     int64_t screen_since;   /* when the current screen was entered */
     int64_t still_deadline; /* reset time on still-there */
     int64_t attract_epoch;  /* start of the attract language cycle */
@@ -54,10 +57,27 @@ static void enter(flow *f, flow_screen s, int64_t now)
     f->hint = FLOW_HINT_NONE;
 }
 
+/* Starts the session's measures: no language chosen, no active time yet. */
+static void measures_reset(flow *f)
+{
+    f->n_langs = 0;
+    f->active = 0;
+}
+
+/* A touch at now: the time since the previous one counts as active, unless it was spent idle
+ * into "still there?" (the tick moved the screen there without a touch) or on that screen. */
+static void touch(flow *f, int64_t now)
+{
+    if (f->in_session && f->screen != FLOW_STILL_THERE && now > f->last_activity)
+        f->active += now - f->last_activity;
+    f->last_activity = now;
+}
+
 /* Forgets everything of the current resident and shows the attract screen. */
 static void wipe(flow *f, int64_t now)
 {
     memset(f->answers, 0, sizeof f->answers);
+    measures_reset(f);
     f->lang = default_lang(f);
     f->question = -1;
     f->lang_return = -1;
@@ -158,6 +178,9 @@ static void emit(flow *f, bool abandoned, int64_t now)
     r->abandoned = abandoned;
     r->started_mono_ms = f->started;
     r->finished_mono_ms = now;
+    memcpy(r->languages, f->langs, sizeof r->languages);
+    r->n_languages = f->n_langs;
+    r->active_ms = f->active;
     for (int i = 0; i < qset_n_questions(f->qs); i++)
         if (flow_visible(f, i))
             r->answers[i] = f->answers[i];
@@ -176,6 +199,7 @@ bool flow_abandon(flow *f, int64_t now)
 {
     if (!f->in_session)
         return false;
+    touch(f, now);
     reset_session(f, now);
     return f->have_response;
 }
@@ -188,6 +212,7 @@ bool flow_start(flow *f, int64_t now)
     f->preview = false;
     f->started = now;
     f->last_activity = now;
+    measures_reset(f);
     /* The language the attract screen showed at the tap: the resident was reading it. */
     f->lang = flow_attract_language(f, now);
     f->lang_return = -1;
@@ -199,8 +224,13 @@ bool flow_choose_language(flow *f, int lang, int64_t now)
 {
     if (f->screen != FLOW_LANGUAGE || lang < 0 || lang >= qset_n_languages(f->qs))
         return false;
+    touch(f, now);
     f->lang = lang;
-    f->last_activity = now;
+    bool used = false;
+    for (int i = 0; i < f->n_langs; i++)
+        used |= f->langs[i] == lang;
+    if (!used && f->n_langs < QSET_MAX_LANGS)
+        f->langs[f->n_langs++] = lang;
     f->question = f->lang_return >= 0 ? f->lang_return : next_visible(f, -1);
     enter(f, FLOW_QUESTION, now);
     return true;
@@ -211,7 +241,7 @@ bool flow_open_languages(flow *f, int64_t now)
     if (f->screen != FLOW_QUESTION)
         return false;
     f->lang_return = f->question;
-    f->last_activity = now;
+    touch(f, now);
     enter(f, FLOW_LANGUAGE, now);
     return true;
 }
@@ -228,7 +258,7 @@ bool flow_toggle(flow *f, int opt, int64_t now)
     const qset_question *q = current_q(f);
     if (!q || opt < 0 || opt >= q->n_options)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     uint32_t bit = 1u << opt;
     uint32_t *a = &f->answers[f->question];
     f->hint = FLOW_HINT_NONE;
@@ -280,7 +310,7 @@ bool flow_next(flow *f, int64_t now)
     const qset_question *q = current_q(f);
     if (!q)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     if (!flow_next_enabled(f)) {
         int n = popcount32(f->answers[f->question]);
         f->hint = n == 0 ? FLOW_HINT_REQUIRED : FLOW_HINT_MIN;
@@ -307,7 +337,7 @@ bool flow_next(flow *f, int64_t now)
 
 bool flow_back(flow *f, int64_t now)
 {
-    f->last_activity = now;
+    touch(f, now);
     if (f->screen == FLOW_QUESTION) {
         int prv = prev_visible(f, f->question);
         if (prv >= 0) {
@@ -340,7 +370,7 @@ bool flow_continue(flow *f, int64_t now)
 {
     if (f->screen != FLOW_STILL_THERE)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     flow_screen back = f->before_still;
     enter(f, back, now);
     return true;
@@ -348,7 +378,7 @@ bool flow_continue(flow *f, int64_t now)
 
 void flow_activity(flow *f, int64_t now)
 {
-    f->last_activity = now;
+    touch(f, now);
 }
 
 void flow_save_failed(flow *f, int64_t now)

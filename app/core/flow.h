@@ -43,6 +43,12 @@ typedef struct {
     int language;   /* language index at the end */
     bool abandoned;
     int64_t started_mono_ms, finished_mono_ms;
+    /* Every language the resident chose, in order of first use (language is the last one). */
+    int languages[QSET_MAX_LANGS];
+    int n_languages;
+    /* The time the resident was there: from the start to the finish (or to walking away)
+     * without the idle stretches that led to "still there?" and the time on that screen. */
+    int64_t active_ms;
     uint32_t answers[QSET_MAX_QUESTIONS]; /* chosen option bits per question; 0 = unanswered */
 } flow_response;
 

@@ -638,6 +638,79 @@ static bool idle_out(flow *f, int64_t *now, flow_response *r)
     return flow_take_response(f, r);
 }
 
+/* Issue 14: every language the resident chose is recorded, in order of first use, with the last
+ * one as the response's language. */
+static void test_languages_in_order(void)
+{
+    qset *qs = load(POLL);
+    flow_response r;
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now); /* en */
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_choose_language(f, 0, ++now)); /* nl */
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_choose_language(f, 1, ++now)); /* en again: already used */
+    CHECK(flow_abandon(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.n_languages == 2);
+    CHECK(r.languages[0] == 1 && r.languages[1] == 0);
+    CHECK(r.language == 1);
+    /* The next resident starts with an empty list. */
+    CHECK(flow_start(f, ++now));
+    CHECK(flow_choose_language(f, 0, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q1, "b"), ++now));
+    CHECK(flow_abandon(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.n_languages == 1 && r.languages[0] == 0 && r.language == 0);
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* Issue 14: active_ms leaves out the idle stretch that led to "still there?" and the time on
+ * that screen; an abandoned response's idle minutes are not counted at all. */
+static void test_active_ms(void)
+{
+    qset *qs = load(SMALL);
+    flow_options o = opts(true);
+    flow_response r;
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    CHECK(flow_start(f, now));
+    int64_t start = now;
+    CHECK(flow_choose_language(f, 0, now += 2000));
+    CHECK(flow_toggle(f, opt(qs, 0, "nee"), now += 3000));
+    CHECK(flow_tick(f, now += IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    flow_activity(f, now += 4000); /* a touch on the still-there screen */
+    CHECK(flow_continue(f, now += 6000));
+    CHECK(flow_next(f, now += 1500)); /* s2 hidden: finished */
+    CHECK(flow_take_response(f, &r));
+    CHECK(!r.abandoned);
+    CHECK(r.finished_mono_ms - r.started_mono_ms == now - start);
+    CHECKF(r.active_ms == 2000 + 3000 + 1500, "active_ms %lld", (long long)r.active_ms);
+    CHECK(flow_tick(f, now += THANKS));
+
+    /* Walked away: the minutes idle and on still-there are all left out. */
+    CHECK(flow_start(f, now));
+    CHECK(flow_choose_language(f, 0, now += 2000));
+    CHECK(flow_toggle(f, opt(qs, 0, "ja"), now += 3000));
+    CHECK(idle_out(f, &now, &r));
+    CHECK(r.abandoned);
+    CHECK(r.finished_mono_ms - r.started_mono_ms == 5000 + IDLE + STILL);
+    CHECKF(r.active_ms == 5000, "active_ms %lld", (long long)r.active_ms);
+
+    /* Stopped (SIGTERM) while reading: the reading counts. */
+    CHECK(flow_start(f, now));
+    CHECK(flow_choose_language(f, 0, now += 1000));
+    CHECK(flow_toggle(f, opt(qs, 0, "ja"), now += 1000));
+    CHECK(flow_abandon(f, now += 4000));
+    CHECK(flow_take_response(f, &r));
+    CHECKF(r.active_ms == 6000, "active_ms %lld", (long long)r.active_ms);
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_reset_and_abandoned(void)
 {
     qset *qs = load(POLL);
@@ -1129,6 +1202,8 @@ int main(void)
     RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);
     RUN(test_notes);
+    RUN(test_languages_in_order);
+    RUN(test_active_ms);
     RUN(test_save_failed);
     RUN(test_replace_qset);
     RUN(test_preview);

@@ -210,6 +210,36 @@ static int open_sealed(const seal_keypair *kp, json_t *o, json_t **opened, coll_
     return r < 0 ? -1 : 0;
 }
 
+/* The optional "languages": a list of 1 to QSET_MAX_LANGS language codes (as "language"), kept
+ * joined with ';' in it->languages; "" when absent. */
+static int parse_languages(json_t *o, coll_item *it, char *err, size_t errlen)
+{
+    json_t *a = json_object_get(o, "languages");
+    it->languages[0] = '\0';
+    if (!a)
+        return 0;
+    size_t n = json_array_size(a), used = 0;
+    if (!json_is_array(a) || n < 1 || n > QSET_MAX_LANGS) {
+        wp_errf(err, errlen, "\"languages\" must be a list of 1 to %d language codes",
+                QSET_MAX_LANGS);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *c = json_string_value(json_array_get(a, i));
+        size_t len = c ? strlen(c) : 0;
+        if (!c || len < 1 || len > 15 || len != json_string_length(json_array_get(a, i)) ||
+            strchr(c, ';')) {
+            wp_errf(err, errlen, "\"languages\" must be a list of language codes (1 to 15 bytes)");
+            return -1;
+        }
+        /* at most QSET_MAX_LANGS * 16 bytes: always fits */
+        used += (size_t)snprintf(it->languages + used, sizeof it->languages - used, "%s%s",
+                                 i ? ";" : "", c);
+    }
+    _Static_assert(QSET_MAX_LANGS * 16 < COLL_LANGUAGES_MAX, "languages fit");
+    return 0;
+}
+
 static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair *db_key,
                       char *sealed_why, size_t sealed_whylen, char *err, size_t errlen)
 {
@@ -244,6 +274,14 @@ static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair
     if (json_object_get(o, "questionset_version_text") &&
         !(it->questionset_version_text =
               get_str(o, "questionset_version_text", QSET_MAX_VERSION_TEXT, true, err, errlen)))
+        return -1;
+    /* Optional (issue 14): the languages used and the active time. Like the version text, not
+     * part of the content hash: the kiosk records them once with the response, and every copy
+     * of it (upload, stick) carries the same. */
+    it->active_ms = -1;
+    if (parse_languages(o, it, err, errlen) != 0 ||
+        (json_object_get(o, "active_ms") &&
+         !get_int(o, "active_ms", 0, COLL_INT_MAX, &it->active_ms, err, errlen)))
         return -1;
     if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "abandoned") != 0) {
         wp_errf(err, errlen, "\"status\" must be \"complete\" or \"abandoned\"");
