@@ -287,6 +287,9 @@ static int csv_row(void *ctx, const store_response *r)
     else
         num[0] = '\0'; /* not recorded (a response from before issue 14) */
     bad |= csv_field(e, num, false);
+    char flags[64];
+    store_flags_text(r->flags, ";", flags, sizeof flags);
+    bad |= csv_field(e, flags, false);
     int ret = 0;
     for (size_t i = 0; i < ncols && !bad; i++) {
         e->cell.len = 0;
@@ -328,7 +331,7 @@ static int csv_header(export_ctx *e)
     static const char *const fixed[] = {
         "id",        "seq",        "questionset", "questionset_version", "questionset_version_text",
         "language",  "started_at", "finished_at", "duration_ms",         "status",
-        "languages", "active_ms"};
+        "languages", "active_ms",  "flags"};
     int bad = 0;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         bad |= csv_field(e, fixed[i], i == 0);

@@ -68,6 +68,8 @@ static const char *const migrations[] = {
      * responses stored before. */
     "ALTER TABLE responses ADD COLUMN languages TEXT;"
     "ALTER TABLE responses ADD COLUMN active_ms INTEGER;",
+    /* 5: quality flags (issue 14; STORE_FLAG_* bits), in clear also when answers are sealed */
+    "ALTER TABLE responses ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION must equal the number of migration steps");
@@ -75,7 +77,7 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 #define RESPONSE_COLS                                                                              \
     "seq, id, questionset, questionset_version, language, started_at, finished_at, duration_ms, "  \
     "status, clock_synced, answers, sent, sent_at, sealed, questionset_version_text, languages, "  \
-    "active_ms"
+    "active_ms, flags"
 
 enum {
     S_BEGIN,
@@ -101,8 +103,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
     [S_INSERT] = "INSERT INTO responses(id, questionset, questionset_version, language, "
                  "started_at, finished_at, duration_ms, status, clock_synced, answers, sealed, "
-                 "questionset_version_text, languages, active_ms) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 "questionset_version_text, languages, active_ms, flags) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [S_FOREACH_ALL] = "SELECT " RESPONSE_COLS " FROM responses WHERE seq > ?1 "
                       "ORDER BY seq LIMIT ?2",
     [S_FOREACH_PENDING] = "SELECT " RESPONSE_COLS " FROM responses WHERE sent = 0 AND seq > ?1 "
@@ -453,9 +455,11 @@ static int validate_response(const store_response *r, char *err, size_t errlen)
         return -1;
     }
     if (strnlen(r->languages, sizeof r->languages) == sizeof r->languages ||
-        (!r->languages[0] && r->active_ms != 0) || r->active_ms < 0) {
+        (!r->languages[0] && r->active_ms != 0) || r->active_ms < 0 ||
+        (r->flags & ~(unsigned)STORE_FLAG_ALL)) {
         wp_errf(err, errlen,
-                "cannot save response: languages too long, or an active time without them");
+                "cannot save response: languages too long, an active time without them, "
+                "or unknown flags");
         return -1;
     }
     if (r->status != STORE_COMPLETE && r->status != STORE_ABANDONED) {
@@ -573,6 +577,7 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
         sqlite3_bind_null(ins, 13);
         sqlite3_bind_null(ins, 14);
     }
+    sqlite3_bind_int(ins, 15, (int)r->flags);
     rc = sqlite3_step(ins);
     int64_t seq = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(ins);
@@ -626,6 +631,24 @@ static void read_row(sqlite3_stmt *s, store_response *r)
     t = (const char *)sqlite3_column_text(s, 15);
     wp_strlcpy(r->languages, t ? t : "", sizeof r->languages);
     r->active_ms = sqlite3_column_int64(s, 16);
+    r->flags = (unsigned)sqlite3_column_int(s, 17) & STORE_FLAG_ALL;
+}
+
+static const char *const flag_names[] = {"rapid_repeat", "too_fast"};
+_Static_assert(STORE_FLAG_ALL == (1u << (sizeof flag_names / sizeof flag_names[0])) - 1,
+               "a name for every flag");
+
+void store_flags_text(unsigned flags, const char *sep, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+        if (!(flags & (1u << i)) || used >= len)
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", flag_names[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
 }
 
 json_t *store_list_json(const char *list)
@@ -651,6 +674,11 @@ int store_response_extras_json(const store_response *r, json_t *o)
     if (r->languages[0]) {
         bad |= json_object_set_new(o, "languages", store_list_json(r->languages));
         bad |= json_object_set_new(o, "active_ms", json_integer(r->active_ms));
+    }
+    if (r->flags) {
+        char names[64];
+        store_flags_text(r->flags, ";", names, sizeof names);
+        bad |= json_object_set_new(o, "flags", store_list_json(names));
     }
     return bad ? -1 : 0;
 }

@@ -147,6 +147,14 @@ static const coll_migration migrations[] = {
      "ALTER TABLE responses ADD COLUMN active_ms BIGINT;"
      "CREATE OR REPLACE VIEW responses_flat AS SELECT " FLAT_COLS
      ", r.languages, r.active_ms" FLAT_FROM},
+    /* 9: quality flags (issue 14): "rapid_repeat;too_fast", NULL for none. In responses_flat. */
+    {"ALTER TABLE responses ADD COLUMN flags TEXT;"
+     "DROP VIEW responses_flat;"
+     "CREATE VIEW responses_flat AS SELECT " FLAT_COLS
+     ", r.languages, r.active_ms, r.flags" FLAT_FROM,
+     "ALTER TABLE responses ADD COLUMN flags TEXT;"
+     "CREATE OR REPLACE VIEW responses_flat AS SELECT " FLAT_COLS
+     ", r.languages, r.active_ms, r.flags" FLAT_FROM},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -155,10 +163,10 @@ static const coll_migration migrations[] = {
 static const char *const sql_insert_response =
     "INSERT INTO responses(id,device,seq,questionset,questionset_version,language,"
     "started_at_ms,finished_at_ms,duration_ms,status,clock_synced,answers,content_hash,"
-    "received_ms,source,sealed,questionset_version_text,languages,active_ms)"
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULLIF(?,''),NULLIF(?,-1))"
+    "received_ms,source,sealed,questionset_version_text,languages,active_ms,flags)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULLIF(?,''),NULLIF(?,-1),NULLIF(?,''))"
     " ON CONFLICT(id) DO NOTHING";
-#define INSERT_RESPONSE_NP 19 /* its parameters */
+#define INSERT_RESPONSE_NP 20 /* its parameters */
 static const char *const sql_held = "SELECT device, content_hash FROM responses WHERE id=?";
 static const char *const sql_nconflicts = "SELECT COUNT(*) FROM conflicts WHERE device=?";
 static const char *const sql_insert_conflict =
@@ -559,7 +567,8 @@ static void response_params(coll_param p[INSERT_RESPONSE_NP], const char *device
                                         COLL_TEXT(it->sealed),
                                         COLL_TEXT(it->questionset_version_text),
                                         COLL_TEXT(it->languages),
-                                        COLL_NUM(it->active_ms)};
+                                        COLL_NUM(it->active_ms),
+                                        COLL_TEXT(it->flags)};
     memcpy(p, v, sizeof v);
 }
 
@@ -718,6 +727,7 @@ static int foreach_row(void *ctx, int ncol, const char *const *v)
         .questionset_version_text = v[16] ? v[16] : "",
         .languages = v[17] ? v[17] : "",
         .active_ms = v[18] ? coll_store_num(v[18]) : -1,
+        .flags = v[19] ? v[19] : "",
     };
     return f->cb(f->ctx, &r);
 }
@@ -729,7 +739,7 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
     coll_param p = COLL_TEXT(questionset);
     return run(db,
                "SELECT " RESPONSE_COLS ", r.seq, r.answers, r.sealed,"
-               " r.questionset_version_text, r.languages, r.active_ms FROM responses r"
+               " r.questionset_version_text, r.languages, r.active_ms, r.flags FROM responses r"
                " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
                " ORDER BY r.device COLLATE \"C\", r.seq, r.id COLLATE \"C\"",
                &p, 1, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
@@ -930,11 +940,11 @@ int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, siz
                  "SELECT id, device, seq, questionset, questionset_version, language,"
                  " started_at_ms, finished_at_ms, duration_ms, status, clock_synced, answers,"
                  " content_hash, received_ms, source, sealed, questionset_version_text,"
-                 " COALESCE(languages, ''), COALESCE(active_ms, -1)"
+                 " COALESCE(languages, ''), COALESCE(active_ms, -1), COALESCE(flags, '')"
                  " FROM responses WHERE id > ?"
                  " ORDER BY id LIMIT ?",
                  after, 2, &r, err, errlen) != 0 ||
-            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTTTTN", &n->responses, err,
+            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTTTTNT", &n->responses, err,
                       errlen) != 0)
             goto done;
         if (r.n)

@@ -23,6 +23,7 @@
 #define COLL_CONFLICT_ANSWERS_MAX (16 * 1024) /* a logged conflict keeps answers up to this */
 #define COLL_LAST_ERROR_MAX       256         /* bytes of a heartbeat's last_error kept, with NUL */
 #define COLL_LANGUAGES_MAX        200 /* a response's languages used, ';'-joined, with NUL */
+#define COLL_FLAGS_MAX            272 /* a response's quality flags (8 of 1-32 bytes), ';'-joined */
 
 typedef struct coll_db coll_db;
 typedef struct coll_tx coll_tx; /* a write transaction on one of the pool's connections */
@@ -45,6 +46,7 @@ typedef struct {
      * ';' ("" when not sent), and the active time (-1 when not sent). */
     char languages[COLL_LANGUAGES_MAX];
     int64_t active_ms;
+    char flags[COLL_FLAGS_MAX]; /* quality flags (issue 14), ';'-joined; "" for none */
 } coll_item;
 
 typedef enum { COLL_STORED = 0, COLL_DUPLICATE = 1, COLL_CONFLICT = 2 } coll_put_result;
@@ -133,6 +135,7 @@ typedef struct {
     int clock_synced;
     const char *languages; /* ';'-joined ("nl;ar"), "" when the kiosk did not send them */
     int64_t active_ms;     /* -1 when the kiosk did not send it */
+    const char *flags;     /* quality flags, ';'-joined ("rapid_repeat;too_fast"), "" for none */
 } coll_row;
 typedef int (*coll_row_cb)(void *ctx, const coll_row *r);
 int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *ctx, char *err,

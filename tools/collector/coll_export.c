@@ -115,6 +115,8 @@ static int write_csv_row(void *vctx, const coll_row *r)
         fprintf(f, ",%lld", (long long)r->active_ms);
     else
         fputc(',', f);
+    fputc(',', f);
+    csv_field(f, r->flags);
     json_t *a = json_loads(r->answers_json, 0, NULL);
     size_t i;
     json_t *col;
@@ -177,7 +179,8 @@ static int write_jsonl_row(void *vctx, const coll_row *r)
               (r->languages[0] &&
                json_object_set_new(o, "languages", store_list_json(r->languages)) != 0) ||
               (r->active_ms >= 0 &&
-               json_object_set_new(o, "active_ms", json_integer(r->active_ms)) != 0))) {
+               json_object_set_new(o, "active_ms", json_integer(r->active_ms)) != 0) ||
+              (r->flags[0] && json_object_set_new(o, "flags", store_list_json(r->flags)) != 0))) {
         json_decref(o);
         o = NULL;
     }
@@ -256,7 +259,7 @@ long coll_export_run(coll_db *db, FILE *out, coll_export_format fmt, const char 
         fputs("\xEF\xBB\xBF", out); /* UTF-8 BOM: spreadsheets then read the text right */
         fputs("id,device,location,seq,questionset,questionset_version,questionset_version_text,"
               "language,started_at,"
-              "finished_at,duration_ms,status,clock_synced,received_at,languages,active_ms",
+              "finished_at,duration_ms,status,clock_synced,received_at,languages,active_ms,flags",
               out);
         size_t i;
         json_t *col;
