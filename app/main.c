@@ -169,6 +169,16 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
     r.started_at_ms = wall_at(a, fr->started_mono_ms);
     r.finished_at_ms = wall_at(a, fr->finished_mono_ms);
     r.duration_ms = fr->finished_mono_ms - fr->started_mono_ms;
+    for (int i = 0; i < fr->n_languages; i++) {
+        size_t used = strlen(r.languages);
+        snprintf(r.languages + used, sizeof r.languages - used, "%s%s", used ? ";" : "",
+                 qset_language(fr->qs, fr->languages[i]));
+    }
+    if (!r.languages[0]) /* never chose one (cannot answer then): the one it ended in */
+        wp_strlcpy(r.languages, r.language, sizeof r.languages);
+    r.active_ms = fr->active_ms;
+    r.flags = ((fr->flags & FLOW_FLAG_RAPID_REPEAT) ? STORE_FLAG_RAPID_REPEAT : 0u) |
+              ((fr->flags & FLOW_FLAG_TOO_FAST) ? STORE_FLAG_TOO_FAST : 0u);
     r.status = fr->abandoned ? STORE_ABANDONED : STORE_COMPLETE;
     r.clock_synced = wp_clock_synced();
     char *answers = flow_answers_json(fr);
@@ -487,6 +497,10 @@ static int open_ui(app *a, int64_t now)
     o.flow.still_there_ms = (int64_t)a->cfg.still_there_seconds * 1000;
     o.flow.thanks_ms = (int64_t)a->cfg.thanks_seconds * 1000;
     o.flow.keep_abandoned = a->cfg.keep_abandoned;
+    o.flow.rapid_repeat_ms = (int64_t)a->cfg.rapid_repeat_seconds * 1000;
+    o.flow.rapid_repeat_same_pct = a->cfg.rapid_repeat_same_percent;
+    o.flow.too_fast_ms_per_char = a->cfg.too_fast_ms_per_char;
+    o.flow.too_fast_min_ms = a->cfg.too_fast_min_ms;
     o.save = save_response;
     o.save_ctx = a;
     o.languages = a->cfg.languages;

@@ -86,6 +86,10 @@ static const config_setting settings[] = {
     INT(viewing_distance_mm, 200, 2000, F, "600", "sizes large text (capital height at least 0.0122 times the distance)"),
     CHOICE(staff_language, staff_languages, F, "nl", "language of the staff screens (the staff screen's language button switches until staff mode is left); words in `assets/staff-strings.json`"),
     INT(tap_debounce_ms, 0, 2000, F, "400", "a second tap on the control that just changed the screen, this soon, is ignored; 0 switches it off"),
+    INT(rapid_repeat_seconds, 0, 3600, F, "60", "a response finished this soon after the previous one on this kiosk, with mostly the same answers, is flagged `rapid_repeat` (kept and sent, never dropped); 0 switches the flag off"),
+    INT(rapid_repeat_same_percent, 1, 100, F, "80", "`rapid_repeat`: at least this share of the questions answered in either response answered the same"),
+    INT(too_fast_ms_per_char, 0, 1000, F, "20", "a response whose time on the questions it answered is below their reading time, this per character of a question's text (20: 50 characters a second), is flagged `too_fast`; 0 switches the flag off"),
+    INT(too_fast_min_ms, 0, 60000, F, "500", "`too_fast`: the reading time of a question is at least this"),
 };
 // clang-format on
 

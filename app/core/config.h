@@ -46,6 +46,11 @@ typedef struct {
     double screen_width_mm;  /* visible width; 0 = ask SDL for the DPI */
     int viewing_distance_mm; /* for large-text sizing (600) */
     int tap_debounce_ms;     /* second tap on the control that just moved the screen (400) */
+    /* quality flags (issue 14; flow.h) */
+    int rapid_repeat_seconds;      /* flag rapid_repeat within this of the previous (60; 0 off) */
+    int rapid_repeat_same_percent; /* ... with this share of the answers the same (80) */
+    int too_fast_ms_per_char;      /* flag too_fast: reading time per character (20; 0 off) */
+    int too_fast_min_ms;           /* ... and per question at least (500) */
 } config;
 
 /* Where a setting may come from. */

@@ -188,9 +188,6 @@ static int jsonl_row(void *ctx, const store_response *r)
     enc |= json_object_set_new(o, "seq", json_integer(r->seq));
     enc |= json_object_set_new(o, "questionset", json_string(r->questionset));
     enc |= json_object_set_new(o, "questionset_version", json_integer(r->questionset_version));
-    if (r->questionset_version_text[0])
-        enc |= json_object_set_new(o, "questionset_version_text",
-                                   json_string(r->questionset_version_text));
     enc |= json_object_set_new(o, "language", json_string(r->language));
     enc |= json_object_set_new(o, "started_at", json_string(started));
     enc |= json_object_set_new(o, "finished_at", json_string(finished));
@@ -198,6 +195,7 @@ static int jsonl_row(void *ctx, const store_response *r)
     enc |= json_object_set_new(
         o, "status", json_string(r->status == STORE_ABANDONED ? "abandoned" : "complete"));
     enc |= json_object_set_new(o, "clock_synced", json_boolean(r->clock_synced));
+    enc |= store_response_extras_json(r, o) != 0;
     if (r->sealed) { /* carried as they are: only the collector's secret key opens them */
         json_decref(answers);
         enc |= json_object_set_new(o, "sealed", json_string(r->sealed));
@@ -283,6 +281,15 @@ static int csv_row(void *ctx, const store_response *r)
     snprintf(num, sizeof num, "%lld", (long long)r->duration_ms);
     bad |= csv_field(e, num, false);
     bad |= csv_field(e, r->status == STORE_ABANDONED ? "abandoned" : "complete", false);
+    bad |= csv_field(e, r->languages, false);
+    if (r->languages[0])
+        snprintf(num, sizeof num, "%lld", (long long)r->active_ms);
+    else
+        num[0] = '\0'; /* not recorded (a response from before issue 14) */
+    bad |= csv_field(e, num, false);
+    char flags[64];
+    store_flags_text(r->flags, ";", flags, sizeof flags);
+    bad |= csv_field(e, flags, false);
     int ret = 0;
     for (size_t i = 0; i < ncols && !bad; i++) {
         e->cell.len = 0;
@@ -322,8 +329,9 @@ static int csv_row(void *ctx, const store_response *r)
 static int csv_header(export_ctx *e)
 {
     static const char *const fixed[] = {
-        "id",       "seq",        "questionset", "questionset_version", "questionset_version_text",
-        "language", "started_at", "finished_at", "duration_ms",         "status"};
+        "id",        "seq",        "questionset", "questionset_version", "questionset_version_text",
+        "language",  "started_at", "finished_at", "duration_ms",         "status",
+        "languages", "active_ms",  "flags"};
     int bad = 0;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         bad |= csv_field(e, fixed[i], i == 0);

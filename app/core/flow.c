@@ -14,9 +14,17 @@ struct flow {
     int question;             /* current question index, -1 off question screens */
     int lang_return;          /* question the language screen returns to, -1 = from start */
     uint32_t answers[QSET_MAX_QUESTIONS];
-    bool in_session;        /* a resident has tapped start and not finished */
-    int64_t started;        /* when the resident tapped start */
-    int64_t last_activity;  /* last touch, for the idle timer */
+    bool in_session;           /* a resident has tapped start and not finished */
+    int64_t started;           /* when the resident tapped start */
+    int64_t last_activity;     /* last touch, for the idle timer */
+    int64_t active;            /* active time of the session up to last_activity (see touch) */
+    int langs[QSET_MAX_LANGS]; /* languages chosen in this session, in order of first use */
+    int n_langs;
+    int64_t spent[QSET_MAX_QUESTIONS]; /* active time on each question's screen */
+    bool have_prev;                    /* the previous response, for rapid_repeat */
+    const qset *prev_qs;
+    int64_t prev_finished;
+    uint32_t prev_answers[QSET_MAX_QUESTIONS];
     int64_t screen_since;   /* when the current screen was entered */
     int64_t still_deadline; /* reset time on still-there */
     int64_t attract_epoch;  /* start of the attract language cycle */
@@ -45,6 +53,10 @@ void flow_default_options(flow_options *o)
     o->attract_cycle_ms = 3000;
     o->hint_ms = 4000;
     o->keep_abandoned = true;
+    o->rapid_repeat_ms = 60 * 1000;
+    o->rapid_repeat_same_pct = 80;
+    o->too_fast_ms_per_char = 20;
+    o->too_fast_min_ms = 500;
 }
 
 static void enter(flow *f, flow_screen s, int64_t now)
@@ -54,10 +66,31 @@ static void enter(flow *f, flow_screen s, int64_t now)
     f->hint = FLOW_HINT_NONE;
 }
 
+/* Starts the session's measures: no language chosen, no active time yet. */
+static void measures_reset(flow *f)
+{
+    f->n_langs = 0;
+    f->active = 0;
+    memset(f->spent, 0, sizeof f->spent);
+}
+
+/* A touch at now: the time since the previous one counts as active, unless it was spent idle
+ * into "still there?" (the tick moved the screen there without a touch) or on that screen. */
+static void touch(flow *f, int64_t now)
+{
+    if (f->in_session && f->screen != FLOW_STILL_THERE && now > f->last_activity) {
+        f->active += now - f->last_activity;
+        if (f->screen == FLOW_QUESTION && f->question >= 0)
+            f->spent[f->question] += now - f->last_activity;
+    }
+    f->last_activity = now;
+}
+
 /* Forgets everything of the current resident and shows the attract screen. */
 static void wipe(flow *f, int64_t now)
 {
     memset(f->answers, 0, sizeof f->answers);
+    measures_reset(f);
     f->lang = default_lang(f);
     f->question = -1;
     f->lang_return = -1;
@@ -92,6 +125,7 @@ bool flow_replace_qset(flow *f, const qset *qs)
         return false;
     f->qs = qs;
     f->have_response = false;
+    f->have_prev = false; /* rapid_repeat compares responses to one set only */
     wipe(f, f->screen_since);
     return true;
 }
@@ -146,6 +180,49 @@ static int answered_visible(const flow *f)
     return n;
 }
 
+/* Characters (UTF-8 code points) of s. */
+static int64_t utf8_chars(const char *s)
+{
+    int64_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* too_fast: less time on the questions answered than it takes to read them (flow_options). */
+static bool too_fast(const flow *f, const flow_response *r)
+{
+    if (f->o.too_fast_ms_per_char <= 0)
+        return false;
+    int64_t need = 0, spent = 0;
+    for (int i = 0; i < qset_n_questions(f->qs); i++) {
+        if (!r->answers[i])
+            continue;
+        const qset_question *q = qset_question_at(f->qs, i);
+        int64_t ms = utf8_chars(q->text.s[r->language]) * f->o.too_fast_ms_per_char;
+        need += ms > f->o.too_fast_min_ms ? ms : f->o.too_fast_min_ms;
+        spent += f->spent[i];
+    }
+    return need > 0 && spent < need;
+}
+
+/* rapid_repeat: soon after the previous response of the same set, mostly the same answers. */
+static bool rapid_repeat(const flow *f, const flow_response *r)
+{
+    if (f->o.rapid_repeat_ms <= 0 || !f->have_prev || f->prev_qs != f->qs ||
+        r->finished_mono_ms - f->prev_finished > f->o.rapid_repeat_ms)
+        return false;
+    int either = 0, same = 0;
+    for (int i = 0; i < qset_n_questions(f->qs); i++) {
+        if (!r->answers[i] && !f->prev_answers[i])
+            continue;
+        either++;
+        same += r->answers[i] == f->prev_answers[i];
+    }
+    /* nothing answered in either counts as the same (two empty responses in a row) */
+    return (int64_t)same * 100 >= (int64_t)either * f->o.rapid_repeat_same_pct;
+}
+
 /* Hands the session over as a response, visible answers only. */
 static void emit(flow *f, bool abandoned, int64_t now)
 {
@@ -158,9 +235,18 @@ static void emit(flow *f, bool abandoned, int64_t now)
     r->abandoned = abandoned;
     r->started_mono_ms = f->started;
     r->finished_mono_ms = now;
+    memcpy(r->languages, f->langs, sizeof r->languages);
+    r->n_languages = f->n_langs;
+    r->active_ms = f->active;
     for (int i = 0; i < qset_n_questions(f->qs); i++)
         if (flow_visible(f, i))
             r->answers[i] = f->answers[i];
+    r->flags = (rapid_repeat(f, r) ? FLOW_FLAG_RAPID_REPEAT : 0u) |
+               (too_fast(f, r) ? FLOW_FLAG_TOO_FAST : 0u);
+    f->have_prev = true;
+    f->prev_qs = f->qs;
+    f->prev_finished = now;
+    memcpy(f->prev_answers, r->answers, sizeof f->prev_answers);
     f->have_response = true;
 }
 
@@ -176,6 +262,7 @@ bool flow_abandon(flow *f, int64_t now)
 {
     if (!f->in_session)
         return false;
+    touch(f, now);
     reset_session(f, now);
     return f->have_response;
 }
@@ -188,6 +275,7 @@ bool flow_start(flow *f, int64_t now)
     f->preview = false;
     f->started = now;
     f->last_activity = now;
+    measures_reset(f);
     /* The language the attract screen showed at the tap: the resident was reading it. */
     f->lang = flow_attract_language(f, now);
     f->lang_return = -1;
@@ -199,8 +287,13 @@ bool flow_choose_language(flow *f, int lang, int64_t now)
 {
     if (f->screen != FLOW_LANGUAGE || lang < 0 || lang >= qset_n_languages(f->qs))
         return false;
+    touch(f, now);
     f->lang = lang;
-    f->last_activity = now;
+    bool used = false;
+    for (int i = 0; i < f->n_langs; i++)
+        used |= f->langs[i] == lang;
+    if (!used && f->n_langs < QSET_MAX_LANGS)
+        f->langs[f->n_langs++] = lang;
     f->question = f->lang_return >= 0 ? f->lang_return : next_visible(f, -1);
     enter(f, FLOW_QUESTION, now);
     return true;
@@ -211,7 +304,7 @@ bool flow_open_languages(flow *f, int64_t now)
     if (f->screen != FLOW_QUESTION)
         return false;
     f->lang_return = f->question;
-    f->last_activity = now;
+    touch(f, now);
     enter(f, FLOW_LANGUAGE, now);
     return true;
 }
@@ -228,7 +321,7 @@ bool flow_toggle(flow *f, int opt, int64_t now)
     const qset_question *q = current_q(f);
     if (!q || opt < 0 || opt >= q->n_options)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     uint32_t bit = 1u << opt;
     uint32_t *a = &f->answers[f->question];
     f->hint = FLOW_HINT_NONE;
@@ -280,7 +373,7 @@ bool flow_next(flow *f, int64_t now)
     const qset_question *q = current_q(f);
     if (!q)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     if (!flow_next_enabled(f)) {
         int n = popcount32(f->answers[f->question]);
         f->hint = n == 0 ? FLOW_HINT_REQUIRED : FLOW_HINT_MIN;
@@ -307,7 +400,7 @@ bool flow_next(flow *f, int64_t now)
 
 bool flow_back(flow *f, int64_t now)
 {
-    f->last_activity = now;
+    touch(f, now);
     if (f->screen == FLOW_QUESTION) {
         int prv = prev_visible(f, f->question);
         if (prv >= 0) {
@@ -340,7 +433,7 @@ bool flow_continue(flow *f, int64_t now)
 {
     if (f->screen != FLOW_STILL_THERE)
         return false;
-    f->last_activity = now;
+    touch(f, now);
     flow_screen back = f->before_still;
     enter(f, back, now);
     return true;
@@ -348,7 +441,7 @@ bool flow_continue(flow *f, int64_t now)
 
 void flow_activity(flow *f, int64_t now)
 {
-    f->last_activity = now;
+    touch(f, now);
 }
 
 void flow_save_failed(flow *f, int64_t now)

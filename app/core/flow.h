@@ -26,7 +26,20 @@ typedef struct {
     int64_t attract_cycle_ms; /* attract screen switches language this often */
     int64_t hint_ms;          /* a refused tap's hint stays this long */
     bool keep_abandoned;      /* store partial answers of a resident who walked away */
+    /* Quality flags (issue 14; flow_response.flags). rapid_repeat: finished at most
+     * rapid_repeat_ms after the previous response of this flow (0: never flagged) with at least
+     * rapid_repeat_same_pct percent of the questions answered in either answered the same.
+     * too_fast: the time on the questions answered is less than the sum of their minimum
+     * reading times, each too_fast_ms_per_char per character of the question's text in the
+     * language shown, and at least too_fast_min_ms (ms_per_char 0: never flagged). */
+    int64_t rapid_repeat_ms;
+    int rapid_repeat_same_pct;
+    int too_fast_ms_per_char;
+    int64_t too_fast_min_ms;
 } flow_options;
+
+/* Quality flags of a response: metadata, never a reason to drop it. */
+enum { FLOW_FLAG_RAPID_REPEAT = 1u << 0, FLOW_FLAG_TOO_FAST = 1u << 1 };
 
 typedef enum { FLOW_NEXT_NEXT, FLOW_NEXT_SKIP, FLOW_NEXT_FINISH } flow_next_kind;
 
@@ -43,6 +56,13 @@ typedef struct {
     int language;   /* language index at the end */
     bool abandoned;
     int64_t started_mono_ms, finished_mono_ms;
+    /* Every language the resident chose, in order of first use (language is the last one). */
+    int languages[QSET_MAX_LANGS];
+    int n_languages;
+    /* The time the resident was there: from the start to the finish (or to walking away)
+     * without the idle stretches that led to "still there?" and the time on that screen. */
+    int64_t active_ms;
+    unsigned flags;                       /* FLOW_FLAG_* */
     uint32_t answers[QSET_MAX_QUESTIONS]; /* chosen option bits per question; 0 = unanswered */
 } flow_response;
 
@@ -52,7 +72,8 @@ typedef struct flow flow;
 flow *flow_new(const qset *qs, const flow_options *opt, int64_t now);
 void flow_free(flow *f); /* NULL is a no-op */
 
-/* Options with the issue's defaults (90 s idle, 30 s countdown, 8 s thanks). */
+/* Options with the issue's defaults (90 s idle, 30 s countdown, 8 s thanks; flags: 60 s and 80 %
+ * for rapid_repeat, 20 ms a character and 500 ms a question for too_fast). */
 void flow_default_options(flow_options *opt);
 
 /* Limits the languages residents are offered (bit i: language i of the set; 0 = all): the

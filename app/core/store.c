@@ -63,13 +63,21 @@ static const char *const migrations[] = {
     /* 3: the question set's version as written in the spreadsheet (its "version_text", e.g. a
      * date or "1.2"); NULL when the set has none. */
     "ALTER TABLE responses ADD COLUMN questionset_version_text TEXT;",
+    /* 4: the resident's measures (issue 14): every language used, in order of first use
+     * ("nl;ar"), and the active time without idle and "still there?" time; NULL for the
+     * responses stored before. */
+    "ALTER TABLE responses ADD COLUMN languages TEXT;"
+    "ALTER TABLE responses ADD COLUMN active_ms INTEGER;",
+    /* 5: quality flags (issue 14; STORE_FLAG_* bits), in clear also when answers are sealed */
+    "ALTER TABLE responses ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION must equal the number of migration steps");
 
 #define RESPONSE_COLS                                                                              \
     "seq, id, questionset, questionset_version, language, started_at, finished_at, duration_ms, "  \
-    "status, clock_synced, answers, sent, sent_at, sealed, questionset_version_text"
+    "status, clock_synced, answers, sent, sent_at, sealed, questionset_version_text, languages, "  \
+    "active_ms, flags"
 
 enum {
     S_BEGIN,
@@ -95,8 +103,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
     [S_INSERT] = "INSERT INTO responses(id, questionset, questionset_version, language, "
                  "started_at, finished_at, duration_ms, status, clock_synced, answers, sealed, "
-                 "questionset_version_text) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 "questionset_version_text, languages, active_ms, flags) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [S_FOREACH_ALL] = "SELECT " RESPONSE_COLS " FROM responses WHERE seq > ?1 "
                       "ORDER BY seq LIMIT ?2",
     [S_FOREACH_PENDING] = "SELECT " RESPONSE_COLS " FROM responses WHERE sent = 0 AND seq > ?1 "
@@ -446,6 +454,14 @@ static int validate_response(const store_response *r, char *err, size_t errlen)
         wp_errf(err, errlen, "cannot save response: language code is empty or too long");
         return -1;
     }
+    if (strnlen(r->languages, sizeof r->languages) == sizeof r->languages ||
+        (!r->languages[0] && r->active_ms != 0) || r->active_ms < 0 ||
+        (r->flags & ~(unsigned)STORE_FLAG_ALL)) {
+        wp_errf(err, errlen,
+                "cannot save response: languages too long, an active time without them, "
+                "or unknown flags");
+        return -1;
+    }
     if (r->status != STORE_COMPLETE && r->status != STORE_ABANDONED) {
         wp_errf(err, errlen, "cannot save response: unknown status %d", (int)r->status);
         return -1;
@@ -554,6 +570,14 @@ int store_add_response(store *st, store_response *r, char *err, size_t errlen)
         sqlite3_bind_text(ins, 12, r->questionset_version_text, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(ins, 12);
+    if (r->languages[0]) {
+        sqlite3_bind_text(ins, 13, r->languages, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 14, r->active_ms);
+    } else {
+        sqlite3_bind_null(ins, 13);
+        sqlite3_bind_null(ins, 14);
+    }
+    sqlite3_bind_int(ins, 15, (int)r->flags);
     rc = sqlite3_step(ins);
     int64_t seq = sqlite3_last_insert_rowid(st->db);
     sqlite3_reset(ins);
@@ -604,6 +628,59 @@ static void read_row(sqlite3_stmt *s, store_response *r)
     r->sent_at_ms = sqlite3_column_int64(s, 12);
     t = (const char *)sqlite3_column_text(s, 14);
     wp_strlcpy(r->questionset_version_text, t ? t : "", sizeof r->questionset_version_text);
+    t = (const char *)sqlite3_column_text(s, 15);
+    wp_strlcpy(r->languages, t ? t : "", sizeof r->languages);
+    r->active_ms = sqlite3_column_int64(s, 16);
+    r->flags = (unsigned)sqlite3_column_int(s, 17) & STORE_FLAG_ALL;
+}
+
+static const char *const flag_names[] = {"rapid_repeat", "too_fast"};
+_Static_assert(STORE_FLAG_ALL == (1u << (sizeof flag_names / sizeof flag_names[0])) - 1,
+               "a name for every flag");
+
+void store_flags_text(unsigned flags, const char *sep, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+        if (!(flags & (1u << i)) || used >= len)
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", flag_names[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+json_t *store_list_json(const char *list)
+{
+    json_t *a = json_array();
+    for (const char *p = list; a && *p;) {
+        size_t n = strcspn(p, ";");
+        if (n > 0 && json_array_append_new(a, json_stringn(p, n)) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+        p += n + (p[n] == ';');
+    }
+    return a;
+}
+
+int store_response_extras_json(const store_response *r, json_t *o)
+{
+    int bad = 0;
+    if (r->questionset_version_text[0])
+        bad |= json_object_set_new(o, "questionset_version_text",
+                                   json_string(r->questionset_version_text));
+    if (r->languages[0]) {
+        bad |= json_object_set_new(o, "languages", store_list_json(r->languages));
+        bad |= json_object_set_new(o, "active_ms", json_integer(r->active_ms));
+    }
+    if (r->flags) {
+        char names[64];
+        store_flags_text(r->flags, ";", names, sizeof names);
+        bad |= json_object_set_new(o, "flags", store_list_json(names));
+    }
+    return bad ? -1 : 0;
 }
 
 int store_foreach(store *st, int64_t after_seq, bool only_pending, int64_t limit, store_row_cb cb,

@@ -10,7 +10,17 @@
 
 typedef struct store store;
 
-#define STORE_VERSION_TEXT_MAX 64 /* bytes of a version_text (QSET_MAX_VERSION_TEXT) */
+#define STORE_VERSION_TEXT_MAX 64  /* bytes of a version_text (QSET_MAX_VERSION_TEXT) */
+#define STORE_LANGUAGES_MAX    200 /* bytes of a response's list of languages used */
+
+/* Quality flags of a response (issue 14; the rules are the kiosk flow's, flow.h). */
+enum {
+    STORE_FLAG_RAPID_REPEAT = 1u << 0, /* "rapid_repeat" */
+    STORE_FLAG_TOO_FAST = 1u << 1,     /* "too_fast" */
+    STORE_FLAG_ALL = (1u << 2) - 1
+};
+/* The flags as their names joined with sep ("rapid_repeat;too_fast"; "" for none). */
+void store_flags_text(unsigned flags, const char *sep, char *buf, size_t len);
 
 typedef enum { STORE_COMPLETE = 0, STORE_ABANDONED = 1 } store_status;
 
@@ -29,7 +39,16 @@ typedef struct {
     int64_t finished_at_ms; /* UTC epoch ms */
     int64_t duration_ms;
     store_status status;
-    bool clock_synced;        /* wall clock known to be NTP-synchronised when stored */
+    bool clock_synced; /* wall clock known to be NTP-synchronised when stored */
+    /* The resident's measures (issue 14): every language used, in order of first use, as codes
+     * separated by ';' ("nl;ar"), and the active time without idle and "still there?" time
+     * (flow.h). "" for a response stored before they were recorded: then active_ms is not
+     * recorded either (stored as NULL, read as 0) and neither is sent nor exported. */
+    char languages[STORE_LANGUAGES_MAX];
+    int64_t active_ms;
+    /* Quality flags (STORE_FLAG_*): metadata kept in clear beside sealed answers, sent and
+     * exported with the response; a flagged response is never dropped. */
+    unsigned flags;
     const char *answers_json; /* JSON object: question id -> value or [values]; read side:
                                  NULL when the answers are sealed */
     const char *sealed;       /* read side only: the answers sealed to the seal key (base64 of
@@ -46,7 +65,7 @@ typedef struct {
 
 /* The schema version this program creates and migrates to (PRAGMA user_version). A database
  * with a higher version is refused; a lower one is upgraded step by step on open. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
@@ -108,6 +127,16 @@ int64_t store_prune_sent(store *st, int64_t cutoff_ms, char *err, size_t errlen)
 #define STORE_META_MAX 4096
 int store_meta_get(store *st, const char *key, char *buf, size_t len, char *err, size_t errlen);
 int store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
+
+/* Adds the optional fields of r that the upload (wijkpeil-sync/1) and the stick export carry
+ * beside the fixed ones, under the same keys in both: questionset_version_text, languages (a
+ * list), active_ms and flags (a list of names), each only when recorded (flags: when any). Returns
+ * 0, or -1 when out of memory. */
+struct json_t;
+int store_response_extras_json(const store_response *r, struct json_t *o);
+/* A ';'-separated list as the store and the CSV exports hold it ("nl;ar") as a JSON array of
+ * strings (empty items left out), or NULL when out of memory. */
+struct json_t *store_list_json(const char *list);
 
 /* PRAGMA integrity_check; returns 0 when "ok" (also checks the kept response counts). */
 int store_check(store *st, char *err, size_t errlen);

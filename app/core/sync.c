@@ -420,9 +420,7 @@ static int batch_row(void *ctx, const store_response *r)
                   fin, "duration_ms", (json_int_t)r->duration_ms, "status",
                   r->status == STORE_ABANDONED ? "abandoned" : "complete", "clock_synced",
                   r->clock_synced ? 1 : 0, r->sealed ? "sealed" : "answers", answers);
-    if (o && r->questionset_version_text[0] &&
-        json_object_set_new(o, "questionset_version_text",
-                            json_string(r->questionset_version_text)) != 0) {
+    if (o && store_response_extras_json(r, o) != 0) {
         json_decref(o);
         o = NULL;
     }

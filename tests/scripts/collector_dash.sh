@@ -193,6 +193,29 @@ check "behind a TLS proxy the session cookie is Secure" \
     grep -qi '^Set-Cookie: wp_session=.*; Secure' "$TMP/h"
 get "$J" '/dash/results?set=peil' >/dev/null
 check "with 10 the cell is shown" grep -q '<th scope="row">Veilig</th><td>10</td><td>19%</td>' "$TMP/b"
+# Quality flags (issue 14): counted by default and said how many; left out on request, but never
+# while fewer than k are flagged (the difference would show that small group).
+check "... 54 responses, none flagged" \
+    grep -q '54 antwoorden die aan het filter voldoen. Waarvan minder dan 10 gemarkeerd' "$TMP/b"
+check "... a filter to include or leave out flagged responses" \
+    grep -q '<select id="flagged" name="flagged"><option value="include" selected>meetellen</option><option value="exclude">weglaten</option></select>' "$TMP/b"
+coll_db_sql "$DB" "UPDATE responses SET flags = 'too_fast' WHERE id IN
+    (SELECT id FROM responses ORDER BY id LIMIT 12)" >/dev/null
+get "$J" '/dash/results?set=peil' >/dev/null
+check "12 flagged: included by default, and said" \
+    grep -q '54 antwoorden die aan het filter voldoen. Waarvan 12 gemarkeerd .*meegeteld' "$TMP/b"
+get "$J" '/dash/results?set=peil&flagged=exclude' >/dev/null
+check "... left out on request: 42 remain, and said" \
+    grep -q '42 antwoorden die aan het filter voldoen. 12 gemarkeerde antwoorden .*weggelaten' "$TMP/b"
+check "... the filter keeps the choice" grep -q '<option value="exclude" selected>' "$TMP/b"
+coll_db_sql "$DB" "UPDATE responses SET flags = NULL WHERE id NOT IN
+    (SELECT id FROM responses ORDER BY id LIMIT 3)" >/dev/null
+get "$J" '/dash/results?set=peil&flagged=exclude' >/dev/null
+check "3 flagged: not left out (it would reveal them), and said" \
+    grep -q '54 antwoorden die aan het filter voldoen. Minder dan 10 gemarkeerde antwoorden: die worden niet weggelaten' "$TMP/b"
+get "$J" '/dash/results?set=peil' >/dev/null
+check "... included: \"minder dan 10\" flagged, never the 3" \
+    bash -c "grep -q 'Waarvan minder dan 10 gemarkeerd' '$TMP/b' && ! grep -q 'Waarvan 3 ' '$TMP/b'"
 stop_server
 check "--suppress-below cannot go under 5" \
     bash -c "'$C' serve --db '$DB' --listen 127.0.0.1:0 --suppress-below 4 2>/dev/null; test \$? -eq 2"

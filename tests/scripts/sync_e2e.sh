@@ -67,10 +67,13 @@ wijk=(nazareth pottenberg anders)
         echo "wait 30000"
         echo "expect-screen attract"
     done
-    # one resident walks away after the first question: kept as abandoned
+    # one resident switches from Arabic to Dutch and walks away after the first question: kept
+    # as abandoned, with both languages and without the idle minutes in active_ms (issue 14)
     echo "tap-id start"
     echo "tap-id lang:ar"
     echo "tap-id option:wijk:pottenberg"
+    echo "tap-id language-switch"
+    echo "tap-id lang:nl"
     echo "tap-id next"
     echo "wait 600000"
     echo "expect-screen attract"
@@ -119,11 +122,16 @@ byid = {c["id"]: c for c in central}
 for k in kiosk:
     c = byid[k["id"]]
     for f in ("seq", "questionset", "questionset_version", "questionset_version_text",
-              "language", "started_at", "finished_at", "duration_ms", "status", "answers"):
+              "language", "started_at", "finished_at", "duration_ms", "status", "answers",
+              "languages", "active_ms"):
         assert c[f] == k[f], (f, c[f], k[f])
     assert k["questionset_version_text"] == "voorjaar 2027, versie 1", k
     assert c["device"] == "kiosk1" and c["location"] == "nazareth" and c["received_at"]
 assert sum(1 for c in central if c["status"] == "abandoned") == 1
+ab = [c for c in central if c["status"] == "abandoned"][0]
+assert ab["languages"] == ["ar", "nl"] and ab["language"] == "nl", ab
+assert ab["duration_ms"] >= 120000 and ab["active_ms"] < 10000, ab  # idle 90 s + 30 s left out
+assert all(c["languages"] == [c["language"]] for c in central if c["status"] == "complete")
 assert {c["language"] for c in central} == {"nl", "en", "ar", "tr", "pl", "uk"}
 PY
 "$C" export --db "$CDB" -o "$TMP/central.csv" 2>/dev/null

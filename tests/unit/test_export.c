@@ -39,6 +39,11 @@ static void add(fixture *f, const char *lang, store_status status, bool synced, 
     r.status = status;
     r.clock_synced = synced;
     r.answers_json = answers;
+    /* issue 14: switched from Dutch to lang (nl alone: stayed), active 40 s + n ms */
+    snprintf(r.languages, sizeof r.languages, "%s%s%s", strcmp(lang, "nl") ? "nl" : "",
+             strcmp(lang, "nl") ? ";" : "", lang);
+    r.active_ms = 40000 + f->n;
+    r.flags = f->n == 1 ? STORE_FLAG_RAPID_REPEAT | STORE_FLAG_TOO_FAST : 0u; /* the second */
     char err[WP_ERR_LEN] = "";
     CHECKF(store_add_response(f->st, &r, err, sizeof err) == 0, "%s", err);
     memcpy(f->ids[f->n++], r.id, 37);
@@ -105,13 +110,15 @@ static void test_jsonl(void)
                                        "seq",
                                        "questionset",
                                        "questionset_version",
-                                       "questionset_version_text",
                                        "language",
                                        "started_at",
                                        "finished_at",
                                        "duration_ms",
                                        "status",
                                        "clock_synced",
+                                       "questionset_version_text",
+                                       "languages",
+                                       "active_ms",
                                        "answers"};
     size_t nkeys = sizeof keys / sizeof keys[0];
     int lines = 0;
@@ -123,12 +130,19 @@ static void test_jsonl(void)
         CHECKF(json_is_object(o), "line %d: %s", lines + 1, je.text);
         if (!o)
             break;
-        CHECK(json_object_size(o) == nkeys);
+        /* the second response is flagged (issue 14): "flags" before "answers" */
+        CHECK(json_object_size(o) == nkeys + (lines == 1));
         size_t k = 0;
         const char *key;
         json_t *v;
         json_object_foreach(o, key, v)
         {
+            if (lines == 1 && !strcmp(key, "flags") && k == nkeys - 1) {
+                json_t *want = json_loads("[\"rapid_repeat\",\"too_fast\"]", 0, NULL);
+                CHECK(json_equal(v, want));
+                json_decref(want);
+                continue;
+            }
             CHECKF(k < nkeys && strcmp(key, keys[k]) == 0, "key %zu is %s", k, key);
             k++;
         }
@@ -147,6 +161,10 @@ static void test_jsonl(void)
                       "2027-03-01T09:16:03.623Z");
             CHECK_STR(json_string_value(json_object_get(o, "status")), "complete");
             CHECK(json_is_true(json_object_get(o, "clock_synced")));
+            json_t *langs = json_loads("[\"nl\",\"ar\"]", 0, NULL);
+            CHECK(json_equal(json_object_get(o, "languages"), langs)); /* issue 14 */
+            json_decref(langs);
+            CHECK(json_integer_value(json_object_get(o, "active_ms")) == 40000);
             json_t *want = json_loads(
                 "{\"woonplezier\":\"4\",\"zorgen\":[\"geld\",\"werk\"],\"cijfer\":\"7\"}", 0, NULL);
             CHECK(json_equal(json_object_get(o, "answers"), want));
@@ -197,19 +215,21 @@ static void test_csv(void)
     char want[4096];
     snprintf(want, sizeof want,
              "id,seq,questionset,questionset_version,questionset_version_text,language,started_at,"
-             "finished_at,duration_ms,status,waarom,zorgen,cijfer,citaat,tekst\r\n"
+             "finished_at,duration_ms,status,languages,active_ms,flags,waarom,zorgen,cijfer,citaat,"
+             "tekst\r\n"
              "%s,1,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",ar,2027-03-01T09:15:02.123Z,2027-03-01T09:16:03.623Z,"
-             "61500,complete,\"a,b\",geld;werk,-1,,\r\n"
+             "61500,complete,nl;ar,40000,,\"a,b\",geld;werk,-1,,\r\n"
              "%s,2,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",nl,2027-03-01T09:15:03.123Z,2027-03-01T09:16:04.623Z,"
-             "61500,abandoned,\"regel1\nregel2\r\",,,\"zei \"\"hoi\"\"\",\r\n"
+             "61500,abandoned,nl,40001,rapid_repeat;too_fast,\"regel1\nregel2\r\",,,\"zei "
+             "\"\"hoi\"\"\",\r\n"
              "%s,3,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",ar,2027-03-01T09:15:04.123Z,2027-03-01T09:16:05.623Z,"
-             "61500,complete,,x,,,نعم، شكرا\r\n"
+             "61500,complete,nl;ar,40002,,,x,,,نعم، شكرا\r\n"
              "%s,4,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",en,2027-03-01T09:15:05.123Z,2027-03-01T09:16:06.623Z,"
-             "61500,complete,,,,,\r\n",
+             "61500,complete,nl;en,40003,,,,,,\r\n",
              f.ids[0], f.ids[1], f.ids[2], f.ids[3]);
     CHECKF(strcmp(text, want) == 0, "CSV differs:\n--- got ---\n%s\n--- want ---\n%s", text, want);
     free(text);
@@ -218,13 +238,19 @@ static void test_csv(void)
     text = export_text(f.st, EXPORT_CSV, 2, &last, err, sizeof err);
     CHECK(text && last == 4);
 #define HEAD "id,seq,questionset,questionset_version,questionset_version_text,language,"
-    CHECKF(text && strncmp(text, HEAD "started_at,finished_at,duration_ms,status,tekst,zorgen\r\n",
-                           strlen(HEAD "started_at,finished_at,duration_ms,status,tekst,"
-                                       "zorgen\r\n")) == 0,
-           "%s", text ? text : "");
+    CHECKF(
+        text &&
+            strncmp(
+                text,
+                HEAD "started_at,finished_at,duration_ms,status,languages,active_ms,flags,tekst,"
+                     "zorgen\r\n",
+                strlen(HEAD
+                       "started_at,finished_at,duration_ms,status,languages,active_ms,flags,tekst,"
+                       "zorgen\r\n")) == 0,
+        "%s", text ? text : "");
     free(text);
     text = export_text(f.st, EXPORT_CSV, 4, &last, err, sizeof err);
-    CHECK_STR(text, HEAD "started_at,finished_at,duration_ms,status\r\n");
+    CHECK_STR(text, HEAD "started_at,finished_at,duration_ms,status,languages,active_ms,flags\r\n");
 #undef HEAD
     free(text);
 done:
@@ -416,7 +442,8 @@ static void test_sealed(void)
     }
     CHECK(line == 2);
     /* CSV: no answer columns (they cannot be read here), the sealed text in the last one. */
-    CHECKF(csv && strstr(csv, "duration_ms,status,sealed\r\n"), "%s", csv);
+    CHECKF(csv && strstr(csv, "duration_ms,status,languages,active_ms,flags,sealed\r\n"), "%s",
+           csv);
     /* `wijkpeil export` writes the same (its database opened read-only, without the key). */
     const char *bin = getenv("WIJKPEIL");
     if (bin && access(bin, X_OK) == 0) {

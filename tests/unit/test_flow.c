@@ -638,6 +638,160 @@ static bool idle_out(flow *f, int64_t *now, flow_response *r)
     return flow_take_response(f, r);
 }
 
+/* Issue 14: every language the resident chose is recorded, in order of first use, with the last
+ * one as the response's language. */
+static void test_languages_in_order(void)
+{
+    qset *qs = load(POLL);
+    flow_response r;
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now); /* en */
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_choose_language(f, 0, ++now)); /* nl */
+    CHECK(flow_open_languages(f, ++now));
+    CHECK(flow_choose_language(f, 1, ++now)); /* en again: already used */
+    CHECK(flow_abandon(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.n_languages == 2);
+    CHECK(r.languages[0] == 1 && r.languages[1] == 0);
+    CHECK(r.language == 1);
+    /* The next resident starts with an empty list. */
+    CHECK(flow_start(f, ++now));
+    CHECK(flow_choose_language(f, 0, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q1, "b"), ++now));
+    CHECK(flow_abandon(f, ++now));
+    CHECK(flow_take_response(f, &r));
+    CHECK(r.n_languages == 1 && r.languages[0] == 0 && r.language == 0);
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* Issue 14: active_ms leaves out the idle stretch that led to "still there?" and the time on
+ * that screen; an abandoned response's idle minutes are not counted at all. */
+static void test_active_ms(void)
+{
+    qset *qs = load(SMALL);
+    flow_options o = opts(true);
+    flow_response r;
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    CHECK(flow_start(f, now));
+    int64_t start = now;
+    CHECK(flow_choose_language(f, 0, now += 2000));
+    CHECK(flow_toggle(f, opt(qs, 0, "nee"), now += 3000));
+    CHECK(flow_tick(f, now += IDLE));
+    CHECK(flow_current(f) == FLOW_STILL_THERE);
+    flow_activity(f, now += 4000); /* a touch on the still-there screen */
+    CHECK(flow_continue(f, now += 6000));
+    CHECK(flow_next(f, now += 1500)); /* s2 hidden: finished */
+    CHECK(flow_take_response(f, &r));
+    CHECK(!r.abandoned);
+    CHECK(r.finished_mono_ms - r.started_mono_ms == now - start);
+    CHECKF(r.active_ms == 2000 + 3000 + 1500, "active_ms %lld", (long long)r.active_ms);
+    CHECK(flow_tick(f, now += THANKS));
+
+    /* Walked away: the minutes idle and on still-there are all left out. */
+    CHECK(flow_start(f, now));
+    CHECK(flow_choose_language(f, 0, now += 2000));
+    CHECK(flow_toggle(f, opt(qs, 0, "ja"), now += 3000));
+    CHECK(idle_out(f, &now, &r));
+    CHECK(r.abandoned);
+    CHECK(r.finished_mono_ms - r.started_mono_ms == 5000 + IDLE + STILL);
+    CHECKF(r.active_ms == 5000, "active_ms %lld", (long long)r.active_ms);
+
+    /* Stopped (SIGTERM) while reading: the reading counts. */
+    CHECK(flow_start(f, now));
+    CHECK(flow_choose_language(f, 0, now += 1000));
+    CHECK(flow_toggle(f, opt(qs, 0, "ja"), now += 1000));
+    CHECK(flow_abandon(f, now += 4000));
+    CHECK(flow_take_response(f, &r));
+    CHECKF(r.active_ms == 6000, "active_ms %lld", (long long)r.active_ms);
+    flow_free(f);
+    qset_free(qs);
+}
+
+/* One resident of SMALL at *now: answers s1 = v1 (and yes on s2 when shown), spending gap ms
+ * before each tap; returns the response (after the thank-you screen is gone). */
+static flow_response small_resident(flow *f, const qset *qs, const char *v1, int64_t gap,
+                                    int64_t *now)
+{
+    flow_response r;
+    memset(&r, 0, sizeof r);
+    CHECK(flow_start(f, *now));
+    CHECK(flow_choose_language(f, 0, *now += gap));
+    CHECK(flow_toggle(f, opt(qs, 0, v1), *now += gap));
+    CHECK(flow_next(f, *now += gap));
+    if (flow_current(f) == FLOW_QUESTION) {
+        CHECK(flow_toggle(f, 0, *now += gap));
+        CHECK(flow_next(f, *now += gap));
+    }
+    CHECK(flow_take_response(f, &r));
+    CHECK(flow_tick(f, *now += THANKS));
+    CHECK(flow_current(f) == FLOW_ATTRACT);
+    return r;
+}
+
+/* Issue 14: rapid_repeat (soon after the previous response, mostly the same answers) and
+ * too_fast (less time on the answered questions than their minimum reading time) are flags on
+ * a response that is still handed over: never a drop. */
+static void test_quality_flags(void)
+{
+    qset *qs = load(SMALL);
+    flow_options o = opts(true);
+    CHECK(o.rapid_repeat_ms == 60000 && o.rapid_repeat_same_pct == 80);
+    CHECK(o.too_fast_ms_per_char == 20 && o.too_fast_min_ms == 500);
+    int64_t now = T0;
+    flow *f = flow_new(qs, &o, now);
+    /* "S1" is 2 characters: 40 ms to read, so the 500 ms minimum per question applies */
+    flow_response r = small_resident(f, qs, "nee", 1000, &now);
+    CHECKF(r.flags == 0, "first response: flags %u", r.flags);
+    r = small_resident(f, qs, "nee", 1000, &now); /* the same again within a minute */
+    CHECKF(r.flags == FLOW_FLAG_RAPID_REPEAT, "repeat: flags %u", r.flags);
+    CHECK(n_answered(&r) == 1);
+    r = small_resident(f, qs, "ja", 1000, &now); /* soon, but other answers */
+    CHECKF(r.flags == 0, "other answers: flags %u", r.flags);
+    r = small_resident(f, qs, "ja", 100, &now); /* 200 ms on each question: too fast, again */
+    CHECKF(r.flags == (FLOW_FLAG_RAPID_REPEAT | FLOW_FLAG_TOO_FAST), "fast repeat: flags %u",
+           r.flags);
+    now += 60001; /* the same answers, but more than a minute later */
+    r = small_resident(f, qs, "ja", 1000, &now);
+    CHECKF(r.flags == 0, "a minute later: flags %u", r.flags);
+    flow_free(f);
+
+    /* Both switched off: nothing flagged. */
+    o.rapid_repeat_ms = 0;
+    o.too_fast_ms_per_char = 0;
+    f = flow_new(qs, &o, now);
+    r = small_resident(f, qs, "ja", 100, &now);
+    r = small_resident(f, qs, "ja", 100, &now);
+    CHECKF(r.flags == 0, "switched off: flags %u", r.flags);
+    flow_free(f);
+    qset_free(qs);
+
+    /* The minimum follows the text: 100 characters at 20 ms are 2 s. */
+    char longq[1024];
+    char text[101];
+    memset(text, 'x', 100);
+    text[100] = '\0';
+    snprintf(longq, sizeof longq,
+             "{\"format\": \"wijkpeil/1\", \"id\": \"long\", \"version\": 1,"
+             " \"languages\": [\"nl\"], \"title\": {\"nl\": \"T\"}, \"welcome\": {\"nl\": \"W\"},"
+             " \"thanks\": {\"nl\": \"D\"}, \"questions\": [{\"id\": \"l1\", \"type\": \"yesno\","
+             " \"text\": {\"nl\": \"%s\"}}]}",
+             text);
+    qs = load(longq);
+    o = opts(true);
+    o.rapid_repeat_ms = 0;
+    f = flow_new(qs, &o, now);
+    r = small_resident(f, qs, "yes", 700, &now); /* 1400 ms on the question */
+    CHECKF(r.flags == FLOW_FLAG_TOO_FAST, "1.4 s for 100 characters: flags %u", r.flags);
+    r = small_resident(f, qs, "yes", 1100, &now); /* 2200 ms */
+    CHECKF(r.flags == 0, "2.2 s for 100 characters: flags %u", r.flags);
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_reset_and_abandoned(void)
 {
     qset *qs = load(POLL);
@@ -1129,6 +1283,9 @@ int main(void)
     RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);
     RUN(test_notes);
+    RUN(test_languages_in_order);
+    RUN(test_active_ms);
+    RUN(test_quality_flags);
     RUN(test_save_failed);
     RUN(test_replace_qset);
     RUN(test_preview);

@@ -79,6 +79,9 @@ typedef struct {
     int64_t finished, sent_at;
     char answers[512];
     char version_text[STORE_VERSION_TEXT_MAX + 1];
+    char languages[STORE_LANGUAGES_MAX];
+    int64_t active_ms;
+    unsigned flags;
 } row;
 
 typedef struct {
@@ -103,6 +106,9 @@ static int collect(void *ctx, const store_response *r)
     w->sent_at = r->sent_at_ms;
     wp_strlcpy(w->answers, r->sealed ? r->sealed : r->answers_json, sizeof w->answers);
     wp_strlcpy(w->version_text, r->questionset_version_text, sizeof w->version_text);
+    wp_strlcpy(w->languages, r->languages, sizeof w->languages);
+    w->active_ms = r->active_ms;
+    w->flags = r->flags;
     return 0;
 }
 
@@ -521,6 +527,9 @@ static void test_migrations(void)
             CHECK_STR(v.rows[0].answers, "{\"q\":\"1\"}");
             CHECK(v.rows[1].seq == 9 && v.rows[1].status == STORE_ABANDONED);
             CHECK_STR(v.rows[0].version_text, ""); /* stored before version_text existed */
+            CHECK_STR(v.rows[0].languages, "");    /* and before the measures (issue 14) */
+            CHECK(v.rows[0].active_ms == 0);
+            CHECK(v.rows[0].flags == 0);
         }
         free(v.rows);
         store_counts c;
@@ -1265,6 +1274,86 @@ done:
     drop_db(path);
 }
 
+/* Issue 14: the languages used (in order) and the active time are stored with each response;
+ * a response without them (a caller from before) stores neither, and an active time without
+ * languages is refused. */
+static void test_measures(void)
+{
+    char *path = tmp_db("store-measures");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    if (!st)
+        goto done;
+    store_response r;
+    make_response(&r, "ar", STORE_ABANDONED, 1000, "{}");
+    wp_strlcpy(r.languages, "nl;ar", sizeof r.languages);
+    r.active_ms = 41500;
+    CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
+    make_response(&r, "nl", STORE_COMPLETE, 2000, "{}");
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    make_response(&r, "nl", STORE_COMPLETE, 3000, "{}");
+    r.active_ms = 5;
+    CHECK(store_add_response(st, &r, err, sizeof err) == -1);
+    CHECKF(strstr(err, "active time without") != NULL, "%s", err);
+    rows v = read_all(st, 0, false, 0);
+    CHECK(v.n == 2);
+    if (v.n == 2) {
+        CHECK_STR(v.rows[0].languages, "nl;ar");
+        CHECK(v.rows[0].active_ms == 41500);
+        CHECK_STR(v.rows[1].languages, "");
+        CHECK(v.rows[1].active_ms == 0);
+    }
+    free(v.rows);
+    store_close(st);
+done:
+    drop_db(path);
+}
+
+/* Issue 14: quality flags are stored with the response, also when its answers are sealed (they
+ * are metadata, not answers); unknown bits are refused. */
+static void test_flags(void)
+{
+    char *path = tmp_db("store-flags");
+    store *st = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    if (!st)
+        goto done;
+    CHECK(sodium_init() >= 0);
+    seal_keypair kp;
+    crypto_box_keypair(kp.pk, kp.sk);
+    char pk[SEAL_PUBLIC_B64_LEN + 1];
+    sodium_bin2base64(pk, sizeof pk, kp.pk, sizeof kp.pk, sodium_base64_VARIANT_ORIGINAL);
+    store_response r;
+    make_response(&r, "nl", STORE_COMPLETE, 1000, "{\"q\":\"1\"}");
+    r.flags = STORE_FLAG_TOO_FAST;
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    CHECKF(store_seal_to(st, pk, err, sizeof err) == 0, "%s", err);
+    make_response(&r, "nl", STORE_COMPLETE, 2000, "{\"q\":\"1\"}");
+    r.flags = STORE_FLAG_RAPID_REPEAT | STORE_FLAG_TOO_FAST;
+    CHECK(store_add_response(st, &r, err, sizeof err) == 0);
+    make_response(&r, "nl", STORE_COMPLETE, 3000, "{}");
+    r.flags = 1u << 7;
+    CHECK(store_add_response(st, &r, err, sizeof err) == -1);
+    rows v = read_all(st, 0, false, 0);
+    CHECK(v.n == 2);
+    if (v.n == 2) {
+        CHECK(v.rows[0].flags == STORE_FLAG_TOO_FAST);
+        CHECK(v.rows[1].flags == (STORE_FLAG_RAPID_REPEAT | STORE_FLAG_TOO_FAST));
+        CHECK(strstr(v.rows[1].answers, "\"q\"") == NULL); /* sealed */
+    }
+    free(v.rows);
+    char names[64];
+    store_flags_text(STORE_FLAG_RAPID_REPEAT | STORE_FLAG_TOO_FAST, ";", names, sizeof names);
+    CHECK_STR(names, "rapid_repeat;too_fast");
+    store_flags_text(0, ";", names, sizeof names);
+    CHECK_STR(names, "");
+    store_close(st);
+done:
+    drop_db(path);
+}
+
 int main(void)
 {
     RUN(test_round_trip);
@@ -1274,6 +1363,8 @@ int main(void)
     RUN(test_prune_keeps_numbers);
     RUN(test_meta);
     RUN(test_version_text);
+    RUN(test_measures);
+    RUN(test_flags);
     RUN(test_sealed_at_rest);
     RUN(test_migrations);
     RUN(test_unwritable);

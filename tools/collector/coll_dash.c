@@ -105,6 +105,9 @@ typedef enum {
     T_R_K,
     T_R_BADDATE,
     T_OTHER_LANG,
+    T_R_FLAGGED,
+    T_R_FLAG_IN,
+    T_R_FLAG_OUT,
     T_COUNT
 } text_id;
 
@@ -168,6 +171,9 @@ static const char *const texts[T_COUNT][2] = {
                "Counts below %lld are never shown, nor can they be derived from totals."},
     [T_R_BADDATE] = {"Een datum is JJJJ-MM-DD.", "A date is YYYY-MM-DD."},
     [T_OTHER_LANG] = {"English", "Nederlands"},
+    [T_R_FLAGGED] = {"Gemarkeerde antwoorden", "Flagged responses"},
+    [T_R_FLAG_IN] = {"meetellen", "include"},
+    [T_R_FLAG_OUT] = {"weglaten", "leave out"},
 };
 
 typedef struct {
@@ -724,6 +730,7 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "language");
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
     const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    const char *flagged = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "flagged");
     long si = set ? coll_results_sets_find(d->sets, set) : -1;
     coll_html *h = coll_html_new();
     if (!h)
@@ -784,12 +791,21 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     coll_html_raw(h, "</select></div>\n");
     input_date(h, "from", T(l, T_R_FROM), from);
     input_date(h, "to", T(l, T_R_TO), to);
+    /* quality flags (issue 14): counted unless asked otherwise */
+    coll_html_fmt(h,
+                  "<div><label for=\"flagged\">%s</label><select id=\"flagged\" "
+                  "name=\"flagged\">",
+                  T(l, T_R_FLAGGED));
+    option(h, "include", T(l, T_R_FLAG_IN), flagged ? flagged : "include");
+    option(h, "exclude", T(l, T_R_FLAG_OUT), flagged);
+    coll_html_raw(h, "</select></div>\n");
     coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
                   T(l, T_R_APPLY));
     coll_results_filter f = {.location = loc,
                              .language = lang,
                              .from_ms = parse_date(from, 0),
-                             .to_ms = parse_date(to, 1)};
+                             .to_ms = parse_date(to, 1),
+                             .exclude_flagged = flagged && strcmp(flagged, "exclude") == 0};
     if (f.from_ms < 0 || f.to_ms < 0) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, d->k, l->code, h, err,

@@ -42,6 +42,12 @@ typedef struct {
     "r.id, r.device, COALESCE(d.location, '') AS location, r.questionset,"                         \
     " r.questionset_version, r.language, r.started_at_ms, r.finished_at_ms, r.duration_ms,"        \
     " r.status, r.clock_synced, r.received_ms, r.source"
+/* responses_flat: its columns as first created, then those added later (PostgreSQL's CREATE OR
+ * REPLACE VIEW only adds columns at the end, and keeps the view's grants). */
+#define FLAT_COLS                                                                                  \
+    RESPONSE_COLS ", CASE WHEN r.sealed IS NULL THEN r.answers END AS answers,"                    \
+                  " CASE WHEN r.sealed IS NULL THEN 0 ELSE 1 END AS sealed"
+#define FLAT_FROM " FROM responses r LEFT JOIN devices d ON d.name = r.device"
 #define ANSWER_COLS                                                                                \
     "r.id AS response_id, r.device, r.questionset, r.questionset_version, r.language,"             \
     " j.key AS question"
@@ -81,10 +87,7 @@ static const coll_migration migrations[] = {
      "  COUNT(DISTINCT r.seq) AS distinct_seq,"
      "  (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"
      " FROM devices d LEFT JOIN responses r ON r.device = d.name GROUP BY d.name) k;"
-     "CREATE VIEW responses_flat AS SELECT " RESPONSE_COLS ","
-     " CASE WHEN r.sealed IS NULL THEN r.answers END AS answers,"
-     " CASE WHEN r.sealed IS NULL THEN 0 ELSE 1 END AS sealed"
-     " FROM responses r LEFT JOIN devices d ON d.name = r.device;",
+     "CREATE VIEW responses_flat AS SELECT " FLAT_COLS FLAT_FROM ";",
      NULL},
     /* 4: answers_long, one row per answer (one per choice of a multiple choice): JSON is where
      * the dialects differ */
@@ -148,6 +151,24 @@ static const coll_migration migrations[] = {
      " attempts BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX IF NOT EXISTS alert_events_open ON alert_events(done_ms, at_ms);",
      NULL},
+    /* 9: the resident's measures (issue 14): every language used in order ("nl;ar") and the
+     * active time; NULL for responses from kiosks that do not send them. In responses_flat too. */
+    {"ALTER TABLE responses ADD COLUMN languages TEXT;"
+     "ALTER TABLE responses ADD COLUMN active_ms BIGINT;"
+     "DROP VIEW responses_flat;"
+     "CREATE VIEW responses_flat AS SELECT " FLAT_COLS ", r.languages, r.active_ms" FLAT_FROM,
+     "ALTER TABLE responses ADD COLUMN languages TEXT;"
+     "ALTER TABLE responses ADD COLUMN active_ms BIGINT;"
+     "CREATE OR REPLACE VIEW responses_flat AS SELECT " FLAT_COLS
+     ", r.languages, r.active_ms" FLAT_FROM},
+    /* 10: quality flags (issue 14): "rapid_repeat;too_fast", NULL for none. In responses_flat. */
+    {"ALTER TABLE responses ADD COLUMN flags TEXT;"
+     "DROP VIEW responses_flat;"
+     "CREATE VIEW responses_flat AS SELECT " FLAT_COLS
+     ", r.languages, r.active_ms, r.flags" FLAT_FROM,
+     "ALTER TABLE responses ADD COLUMN flags TEXT;"
+     "CREATE OR REPLACE VIEW responses_flat AS SELECT " FLAT_COLS
+     ", r.languages, r.active_ms, r.flags" FLAT_FROM},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -156,8 +177,10 @@ static const coll_migration migrations[] = {
 static const char *const sql_insert_response =
     "INSERT INTO responses(id,device,seq,questionset,questionset_version,language,"
     "started_at_ms,finished_at_ms,duration_ms,status,clock_synced,answers,content_hash,"
-    "received_ms,source,sealed,questionset_version_text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "received_ms,source,sealed,questionset_version_text,languages,active_ms,flags)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULLIF(?,''),NULLIF(?,-1),NULLIF(?,''))"
     " ON CONFLICT(id) DO NOTHING";
+#define INSERT_RESPONSE_NP 20 /* its parameters */
 static const char *const sql_held = "SELECT device, content_hash FROM responses WHERE id=?";
 static const char *const sql_nconflicts = "SELECT COUNT(*) FROM conflicts WHERE device=?";
 static const char *const sql_insert_conflict =
@@ -542,39 +565,42 @@ static int held_row(void *ctx, int ncol, const char *const *v)
     return 0;
 }
 
-/* The 16 values of sql_insert_response, in its order. */
-static void response_params(coll_param p[17], const char *device, const coll_item *it,
-                            int64_t now_ms, const char *source)
+/* The values of sql_insert_response, in its order. */
+static void response_params(coll_param p[INSERT_RESPONSE_NP], const char *device,
+                            const coll_item *it, int64_t now_ms, const char *source)
 {
-    coll_param v[17] = {COLL_TEXT(it->id),
-                        COLL_TEXT(device),
-                        COLL_NUM(it->seq),
-                        COLL_TEXT(it->questionset),
-                        COLL_NUM(it->questionset_version),
-                        COLL_TEXT(it->language),
-                        COLL_NUM(it->started_at_ms),
-                        COLL_NUM(it->finished_at_ms),
-                        COLL_NUM(it->duration_ms),
-                        COLL_TEXT(it->status),
-                        COLL_NUM(it->clock_synced),
-                        COLL_TEXT(it->answers_json),
-                        COLL_TEXT(it->hash),
-                        COLL_NUM(now_ms),
-                        COLL_TEXT(source),
-                        COLL_TEXT(it->sealed),
-                        COLL_TEXT(it->questionset_version_text)};
+    coll_param v[INSERT_RESPONSE_NP] = {COLL_TEXT(it->id),
+                                        COLL_TEXT(device),
+                                        COLL_NUM(it->seq),
+                                        COLL_TEXT(it->questionset),
+                                        COLL_NUM(it->questionset_version),
+                                        COLL_TEXT(it->language),
+                                        COLL_NUM(it->started_at_ms),
+                                        COLL_NUM(it->finished_at_ms),
+                                        COLL_NUM(it->duration_ms),
+                                        COLL_TEXT(it->status),
+                                        COLL_NUM(it->clock_synced),
+                                        COLL_TEXT(it->answers_json),
+                                        COLL_TEXT(it->hash),
+                                        COLL_NUM(now_ms),
+                                        COLL_TEXT(source),
+                                        COLL_TEXT(it->sealed),
+                                        COLL_TEXT(it->questionset_version_text),
+                                        COLL_TEXT(it->languages),
+                                        COLL_NUM(it->active_ms),
+                                        COLL_TEXT(it->flags)};
     memcpy(p, v, sizeof v);
 }
 
 int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen)
 {
-    coll_param p[17];
+    coll_param p[INSERT_RESPONSE_NP];
     response_params(p, device, it, now_ms, source);
     int64_t stored = 0;
     /* Stored by whichever transaction inserts first; another instance's insert of the same
      * UUID waits for that one to end and then finds it held. */
-    if (q(tx, sql_insert_response, p, 17, NULL, NULL, &stored, err, errlen) != 0)
+    if (q(tx, sql_insert_response, p, INSERT_RESPONSE_NP, NULL, NULL, &stored, err, errlen) != 0)
         return -1;
     if (stored == 1)
         return COLL_STORED;
@@ -719,6 +745,9 @@ static int foreach_row(void *ctx, int ncol, const char *const *v)
         .answers_json = v[14] ? v[14] : "",
         .sealed = v[15],
         .questionset_version_text = v[16] ? v[16] : "",
+        .languages = v[17] ? v[17] : "",
+        .active_ms = v[18] ? coll_store_num(v[18]) : -1,
+        .flags = v[19] ? v[19] : "",
     };
     return f->cb(f->ctx, &r);
 }
@@ -730,7 +759,7 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
     coll_param p = COLL_TEXT(questionset);
     return run(db,
                "SELECT " RESPONSE_COLS ", r.seq, r.answers, r.sealed,"
-               " r.questionset_version_text FROM responses r"
+               " r.questionset_version_text, r.languages, r.active_ms, r.flags FROM responses r"
                " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
                " ORDER BY r.device COLLATE \"C\", r.seq, r.id COLLATE \"C\"",
                &p, 1, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
@@ -890,7 +919,7 @@ static int copy_rows(coll_db *to, const char *insert, const rows *r, const char 
     coll_tx *t;
     if (coll_db_begin(to, &t, err, errlen) != 0)
         return -1;
-    coll_param p[17];
+    coll_param p[INSERT_RESPONSE_NP];
     for (size_t i = 0; i < r->n; i++) {
         for (int k = 0; k < r->ncol; k++)
             p[k] = types[k] == 'N' ? COLL_NUM(coll_store_num(cell(r, i, k)))
@@ -923,18 +952,19 @@ int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, siz
         goto done;
     rows_free(&r);
     /* responses: in pages by id, one transaction each; held ones are left as they are */
-    r.ncol = 17;
+    r.ncol = INSERT_RESPONSE_NP;
     char last[40] = "";
     do {
         coll_param after[] = {COLL_TEXT(last), COLL_NUM(COLL_COPY_BATCH)};
         if (page(from,
                  "SELECT id, device, seq, questionset, questionset_version, language,"
                  " started_at_ms, finished_at_ms, duration_ms, status, clock_synced, answers,"
-                 " content_hash, received_ms, source, sealed, questionset_version_text"
+                 " content_hash, received_ms, source, sealed, questionset_version_text,"
+                 " COALESCE(languages, ''), COALESCE(active_ms, -1), COALESCE(flags, '')"
                  " FROM responses WHERE id > ?"
                  " ORDER BY id LIMIT ?",
                  after, 2, &r, err, errlen) != 0 ||
-            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTTT", &n->responses, err,
+            copy_rows(to, sql_insert_response, &r, "TTNTNTNNNTNTTNTTTTNT", &n->responses, err,
                       errlen) != 0)
             goto done;
         if (r.n)

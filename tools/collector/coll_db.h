@@ -22,6 +22,8 @@
 #define COLL_CONFLICTS_MAX        1000 /* conflicts logged per device; later ones are only answered */
 #define COLL_CONFLICT_ANSWERS_MAX (16 * 1024) /* a logged conflict keeps answers up to this */
 #define COLL_LAST_ERROR_MAX       256         /* bytes of a heartbeat's last_error kept, with NUL */
+#define COLL_LANGUAGES_MAX        200 /* a response's languages used, ';'-joined, with NUL */
+#define COLL_FLAGS_MAX            272 /* a response's quality flags (8 of 1-32 bytes), ';'-joined */
 
 typedef struct coll_db coll_db;
 typedef struct coll_tx coll_tx; /* a write transaction on one of the pool's connections */
@@ -40,6 +42,11 @@ typedef struct {
     const char *answers_json; /* compact JSON object; "" while sealed */
     const char *sealed;       /* answers still sealed (no key, or it did not open), or NULL */
     char hash[COLL_HASH_HEX]; /* content hash (see coll_ingest) */
+    /* The resident's measures (issue 14; optional): every language used, in order, joined with
+     * ';' ("" when not sent), and the active time (-1 when not sent). */
+    char languages[COLL_LANGUAGES_MAX];
+    int64_t active_ms;
+    char flags[COLL_FLAGS_MAX]; /* quality flags (issue 14), ';'-joined; "" for none */
 } coll_item;
 
 typedef enum { COLL_STORED = 0, COLL_DUPLICATE = 1, COLL_CONFLICT = 2 } coll_put_result;
@@ -131,6 +138,9 @@ typedef struct {
     const char *questionset_version_text; /* "" when the set has none */
     int64_t seq, questionset_version, started_at_ms, finished_at_ms, duration_ms, received_at_ms;
     int clock_synced;
+    const char *languages; /* ';'-joined ("nl;ar"), "" when the kiosk did not send them */
+    int64_t active_ms;     /* -1 when the kiosk did not send it */
+    const char *flags;     /* quality flags, ';'-joined ("rapid_repeat;too_fast"), "" for none */
 } coll_row;
 typedef int (*coll_row_cb)(void *ctx, const coll_row *r);
 int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *ctx, char *err,

@@ -3,6 +3,7 @@
 
 #include "coll_ingest.h"
 #include "qtype.h"
+#include "store.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -108,6 +109,14 @@ static int write_csv_row(void *vctx, const coll_row *r)
     fprintf(f, ",%s,%s,%lld,", st, fin, (long long)r->duration_ms);
     csv_field(f, r->status);
     fprintf(f, ",%s,%s", r->clock_synced < 0 ? "" : (r->clock_synced ? "yes" : "no"), rec);
+    fputc(',', f);
+    csv_field(f, r->languages);
+    if (r->active_ms >= 0)
+        fprintf(f, ",%lld", (long long)r->active_ms);
+    else
+        fputc(',', f);
+    fputc(',', f);
+    csv_field(f, r->flags);
     json_t *a = json_loads(r->answers_json, 0, NULL);
     size_t i;
     json_t *col;
@@ -164,9 +173,14 @@ static int write_jsonl_row(void *vctx, const coll_row *r)
                           r->sealed ? json_string(r->sealed)
                           : answers ? answers
                                     : json_object());
-    if (o && r->questionset_version_text[0] &&
-        json_object_set_new(o, "questionset_version_text",
-                            json_string(r->questionset_version_text)) != 0) {
+    if (o && ((r->questionset_version_text[0] &&
+               json_object_set_new(o, "questionset_version_text",
+                                   json_string(r->questionset_version_text)) != 0) ||
+              (r->languages[0] &&
+               json_object_set_new(o, "languages", store_list_json(r->languages)) != 0) ||
+              (r->active_ms >= 0 &&
+               json_object_set_new(o, "active_ms", json_integer(r->active_ms)) != 0) ||
+              (r->flags[0] && json_object_set_new(o, "flags", store_list_json(r->flags)) != 0))) {
         json_decref(o);
         o = NULL;
     }
@@ -245,7 +259,7 @@ long coll_export_run(coll_db *db, FILE *out, coll_export_format fmt, const char 
         fputs("\xEF\xBB\xBF", out); /* UTF-8 BOM: spreadsheets then read the text right */
         fputs("id,device,location,seq,questionset,questionset_version,questionset_version_text,"
               "language,started_at,"
-              "finished_at,duration_ms,status,clock_synced,received_at",
+              "finished_at,duration_ms,status,clock_synced,received_at,languages,active_ms,flags",
               out);
         size_t i;
         json_t *col;

@@ -210,6 +210,48 @@ static int open_sealed(const seal_keypair *kp, json_t *o, json_t **opened, coll_
     return r < 0 ? -1 : 0;
 }
 
+/* An optional list of names (key), kept joined with ';' in out ("" when absent): min_n to max_n
+ * strings of 1 to max_len bytes, none with ';', and with only the characters a-z, 0-9 and '_'
+ * when word is set. what says what a name is, for the message. */
+typedef struct {
+    const char *key, *what;
+    size_t min_n, max_n, max_len;
+    bool word;
+} name_list;
+
+static int parse_names(json_t *o, const name_list *l, char *out, size_t outlen, char *err,
+                       size_t errlen)
+{
+    json_t *a = json_object_get(o, l->key);
+    out[0] = '\0';
+    if (!a)
+        return 0;
+    size_t n = json_array_size(a), used = 0;
+    bool ok = json_is_array(a) && n >= l->min_n && n <= l->max_n;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *c = json_string_value(json_array_get(a, i));
+        size_t len = c ? strlen(c) : 0;
+        ok = len >= 1 && len <= l->max_len && len == json_string_length(json_array_get(a, i)) &&
+             !strchr(c, ';') && used + len + 1 < outlen;
+        for (size_t j = 0; ok && l->word && j < len; j++)
+            ok = (c[j] >= 'a' && c[j] <= 'z') || (c[j] >= '0' && c[j] <= '9') || c[j] == '_';
+        if (ok)
+            used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? ";" : "", c);
+    }
+    if (!ok)
+        wp_errf(err, errlen, "\"%s\" must be a list of %zu to %zu %s (1 to %zu bytes%s)", l->key,
+                l->min_n, l->max_n, l->what, l->max_len, l->word ? ": a-z, 0-9, _" : "");
+    return ok ? 0 : -1;
+}
+
+/* "languages": every language used, in order, as "language" is given (issue 14). */
+static const name_list languages_list = {"languages", "language codes", 1, QSET_MAX_LANGS, 15,
+                                         false};
+/* "flags": quality flags (issue 14); names the collector does not know yet are kept. */
+static const name_list flags_list = {"flags", "flag names", 0, 8, 32, true};
+_Static_assert(QSET_MAX_LANGS * 16 < COLL_LANGUAGES_MAX && 8 * 33 < COLL_FLAGS_MAX,
+               "the longest lists fit");
+
 static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair *db_key,
                       char *sealed_why, size_t sealed_whylen, char *err, size_t errlen)
 {
@@ -244,6 +286,15 @@ static int parse_item(json_t *o, coll_item *it, char **owned, const seal_keypair
     if (json_object_get(o, "questionset_version_text") &&
         !(it->questionset_version_text =
               get_str(o, "questionset_version_text", QSET_MAX_VERSION_TEXT, true, err, errlen)))
+        return -1;
+    /* Optional (issue 14): the languages used, the active time and the quality flags. Like the
+     * version text, not part of the content hash: metadata the kiosk records once with the
+     * response, which every copy of it (upload, stick) carries the same. */
+    it->active_ms = -1;
+    if (parse_names(o, &languages_list, it->languages, sizeof it->languages, err, errlen) != 0 ||
+        parse_names(o, &flags_list, it->flags, sizeof it->flags, err, errlen) != 0 ||
+        (json_object_get(o, "active_ms") &&
+         !get_int(o, "active_ms", 0, COLL_INT_MAX, &it->active_ms, err, errlen)))
         return -1;
     if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "abandoned") != 0) {
         wp_errf(err, errlen, "\"status\" must be \"complete\" or \"abandoned\"");

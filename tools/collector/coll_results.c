@@ -35,6 +35,8 @@ typedef struct {
     int nq;
     const coll_results_filter *f;
     int64_t responses;
+    bool exclude;    /* flagged responses are left out */
+    int64_t flagged; /* flagged responses that match the filter otherwise */
 } rs_ctx;
 
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -262,6 +264,13 @@ static int count_row(void *ctx, const coll_row *r)
         json_decref(a);
         return 0;
     }
+    if (r->flags[0]) {
+        x->flagged++;
+        if (x->exclude) {
+            json_decref(a);
+            return 0;
+        }
+    }
     x->responses++;
     /* An abandoned response reached a question when it answered that one or a later one. */
     int last = -1;
@@ -300,6 +309,7 @@ static int count_row(void *ctx, const coll_row *r)
 typedef struct {
     const char *fewer, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden, *chart,
         *responses, *multi_note, *faces[5], *yes, *no, *prefer_not;
+    const char *flagged_in, *flagged_out, *flagged_kept; /* quality flags (issue 14) */
 } rs_words;
 
 static const rs_words words_nl = {
@@ -320,6 +330,12 @@ static const rs_words words_nl = {
     .yes = "Ja",
     .no = "Nee",
     .prefer_not = "Zeg ik liever niet",
+    .flagged_in = "Waarvan %s gemarkeerd (snel herhaald met bijna dezelfde antwoorden, of sneller "
+                  "beantwoord dan te lezen): meegeteld.",
+    .flagged_out = "%s gemarkeerde antwoorden (snel herhaald met bijna dezelfde antwoorden, of "
+                   "sneller beantwoord dan te lezen) zijn weggelaten.",
+    .flagged_kept = "Minder dan %lld gemarkeerde antwoorden: die worden niet weggelaten (het "
+                    "verschil zou een kleine groep verraden), ze zijn meegeteld.",
 };
 
 static const rs_words words_en = {
@@ -339,6 +355,13 @@ static const rs_words words_en = {
     .yes = "Yes",
     .no = "No",
     .prefer_not = "Prefer not to say",
+    .flagged_in =
+        "Of these, %s flagged (repeated quickly with nearly the same answers, or answered "
+        "faster than one can read): included.",
+    .flagged_out = "%s flagged responses (repeated quickly with nearly the same answers, or "
+                   "answered faster than one can read) are left out.",
+    .flagged_kept = "Fewer than %lld flagged responses: they are not left out (the difference "
+                    "would reveal a small group), they are included.",
 };
 
 static const char *opt_label(const json_t *set, const rs_question *q, int j, const rs_words *w,
@@ -476,18 +499,43 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    x->f = f;
     const json_t *set = s->set[i];
     int rc = -1;
-    if (prepare(x, set, err, errlen) != 0 ||
-        coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0)
-        goto done;
+    bool kept = false; /* asked to leave flagged ones out, but too few of them */
+    for (int pass = 0; pass < 2; pass++) {
+        memset(x, 0, sizeof *x);
+        x->f = f;
+        x->exclude = f->exclude_flagged && pass == 0;
+        if (prepare(x, set, err, errlen) != 0 ||
+            coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0)
+            goto done;
+        if (!x->exclude || x->flagged == 0 || x->flagged >= k)
+            break;
+        kept = true; /* too few to leave out: counted again with them */
+    }
     const rs_words *w = strcmp(ui_lang, "en") == 0 ? &words_en : &words_nl;
     coll_html_raw(h, "<p class=\"total\">");
     if (x->responses < k)
         coll_html_fmt(h, w->fewer, (long long)k);
     else
         coll_html_fmt(h, w->responses, (long long)x->responses);
+    /* How many are flagged, suppressed like any count: with the others as the second cell of
+     * the total shown (included), or as a count of its own (left out). */
+    int64_t cells[2] = {x->exclude ? x->flagged : x->responses - x->flagged, x->flagged};
+    bool hidden[2];
+    coll_results_suppress(cells, 2, k, hidden);
+    char n[64];
+    if (x->exclude ? x->flagged < k : hidden[1] || x->responses < k)
+        snprintf(n, sizeof n, w->fewer, (long long)k);
+    else
+        snprintf(n, sizeof n, "%lld", (long long)x->flagged);
+    coll_html_raw(h, " ");
+    if (kept)
+        coll_html_fmt(h, w->flagged_kept, (long long)k);
+    else if (x->exclude)
+        coll_html_fmt(h, w->flagged_out, n);
+    else
+        coll_html_fmt(h, w->flagged_in, n);
     coll_html_raw(h, "</p>\n");
     for (int j = 0; j < x->nq; j++)
         render_question(h, set, &x->q[j], j + 1, k, w, ui_lang);

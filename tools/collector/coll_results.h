@@ -18,6 +18,10 @@ typedef struct {
     const char *language; /* NULL or "": every language */
     int64_t from_ms;      /* responses started at or after this (0: no bound) */
     int64_t to_ms;        /* ... and before this (0: no bound) */
+    /* Leave out responses with quality flags (issue 14). Not done while fewer than k of them
+     * match (the difference from the results with them would reveal that small group): the
+     * page then says they are counted. */
+    bool exclude_flagged;
 } coll_results_filter;
 
 /* Loads question-set files (wijkpeil/1 JSON); of several versions of one id the highest is
