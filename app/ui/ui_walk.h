@@ -57,6 +57,10 @@ typedef struct {
     ui_text *text;         /* the renderer's fonts (for ui_text_missing) */
     int width, height;
     bool staff; /* a staff screen: lang_code is the staff language, lang -1 */
+    /* A matrix screen that does not fit this panel in this language and mode: why (the kiosk
+     * asks its questions one per screen, which the "question" screens show). Nothing is drawn:
+     * tree_json and pixels are NULL. NULL for every screen that is drawn. */
+    const char *apart;
 } ui_walk_screen;
 
 /* Called once per screen; a non-zero return stops the walk and is returned by ui_walk_run. */

@@ -42,6 +42,9 @@ typedef struct {
     shot *shots;
     int n, cap;
     char err[WP_ERR_LEN];
+    const qset *qs;
+    const char *panel; /* its name, for the matrices it asks apart */
+    int apart;         /* matrix screens not drawn: asked one question per screen */
 } preview;
 
 /* A growing text buffer for the HTML page. */
@@ -156,6 +159,12 @@ static int make_dir(const char *path, char *err, size_t errlen)
 static int on_screen(void *vctx, const ui_walk_screen *s)
 {
     preview *p = vctx;
+    if (s->apart) { /* a matrix that does not fit here: said per panel, nothing drawn */
+        printf("%s: matrix \"%s\" asked one question per screen in %s, %s: %s\n", p->panel,
+               qset_question_at(p->qs, s->question)->matrix, s->lang_code, s->mode_name, s->apart);
+        p->apart++;
+        return 0;
+    }
     if (p->n >= PREVIEW_MAX_SHOTS) {
         wp_errf(p->err, sizeof p->err, "more than %d screens: stopped", PREVIEW_MAX_SHOTS);
         return 2;
@@ -427,7 +436,7 @@ static int preview_panel(const qset *qs, const uistr *strings, const char *dir, 
                          size_t errlen)
 {
     char path[PREVIEW_PATH_LEN];
-    preview p = {.dir = dir};
+    preview p = {.dir = dir, .qs = qs, .panel = pn->name};
     ui_walk *wk = NULL;
     int rc = -1;
     if (make_dir(dir, err, errlen) != 0)
