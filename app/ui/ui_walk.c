@@ -587,7 +587,8 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                         return rc;
                     continue;
                 }
-                if (w->o.staff_only && w->staff)
+                if ((w->o.staff_only && w->staff) ||
+                    (w->o.matrices_only && e->span != UI_SCREEN_EACH_MATRIX))
                     continue;
                 int reps = entry_reps(qs, e);
                 for (int q = 0; q < reps; q++, number++) {
@@ -644,6 +645,8 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                             return rc;
                         continue;
                     }
+                    if (w->o.matrices_only)
+                        continue;
                     int rc = visit_variants(w, e, &s, qi, lang, t, fn, ctx, err, errlen);
                     if (e->closed)
                         ui_set_resting(w->u, false, "");

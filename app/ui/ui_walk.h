@@ -36,6 +36,8 @@ typedef struct {
                         export, messages) in every staff language, on a staff mode of its own with a
                         temporary data folder, stick and PIN */
     bool staff_only; /* with staff: visit only the staff screens */
+    bool matrices_only; /* visit only the matrix screens, and of them only those that do not
+                           fit (apart set, nothing drawn): where each matrix is asked apart */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */
