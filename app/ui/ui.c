@@ -3106,6 +3106,10 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "more_open", json_boolean(u->more_open));
     json_object_set_new(root, "speech", json_string(u->no_speech ? "unavailable" : "available"));
     json_object_set_new(root, "said", json_string(u->said_text));
+    json_t *read = json_array(); /* the widgets of what speech is reading, in order */
+    for (int i = 0; i < u->n_said; i++)
+        json_array_append_new(read, json_string(u->said[i]));
+    json_object_set_new(root, "read", read);
     json_object_set_new(root, "resting", json_boolean(u->resting));
     json_object_set_new(root, "awake", json_boolean(u->resting && now < u->awake_until));
     json_object_set_new(root, "volume",
