@@ -106,8 +106,12 @@ def one_question(qid):
     def check(t, what):
         ck.eq(t.data.get("matrix"), None, what + ": no matrix screen")
         ck.eq(t.question, qid, what + ": question")
-        ck.eq(sorted(t.options(qid)), sorted(o["id"] for o in Q[qid]["options"]),
-              what + ": its answers with their labels")
+        shown = t.options(qid)  # large text may scroll some away: those shown, labelled
+        ck.check(shown and set(shown) <= {o["id"] for o in Q[qid]["options"]},
+                 what + ": its answers (%s)" % sorted(shown))
+        for v, w in shown.items():
+            label = [o for o in Q[qid]["options"] if o["id"] == v][0]["text"]["nl"]
+            ck.eq(w["label"], label, what + ": the label of " + v)
         for other in MATRIX:
             if other != qid:
                 ck.eq(t.options(other), {}, what + ": nothing of " + other)
@@ -141,6 +145,38 @@ def matrix_apart():
     got = [r.get("answers") for r in export(db)]
     ck.eq(got, [{"veilig": "eens", "schoon": "oneens", "groen": "eens"}],
           "portrait: the matrix's answers stored as separate questions")
+
+
+def matrix_large_text():
+    """At run time: on a 10.1" panel the matrix fits in normal text; large text switched on on
+    its screen asks it one question per screen (where the resident was, the answers kept), and
+    switched off again shows it together, known by its first question."""
+    sc = Script(TMP, "qtypes-10in")
+    db = os.path.join(TMP, "qtypes-10in.db")
+    conf = os.path.join(TMP, "10in.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write("screen_width_mm = 217\n")
+    sc.add("tap-id start", "tap-id lang:nl", "tap-id next", "tap-id option:veilig:eens",
+           "tap-id next", "tap-id next")
+    sc.tree("10in: together", matrix_screen({}))
+    sc.add("tap-id option:schoon:eens", "reach-id large-text", "tap-id large-text",
+           "close-panel", "expect-widget question:schoon")
+    sc.tree("10in large: schoon alone", one_question("schoon"))
+    # A person's pace: "next" moved the last screen, and a quick second tap on it is debounced.
+    sc.add("wait 700", "reach-id next", "tap-id next")
+    sc.tree("10in large: groen alone", one_question("groen"))
+    sc.add("reach-id option:groen:oneens", "tap-id option:groen:oneens", "reach-id large-text",
+           "tap-id large-text", "close-panel")
+    sc.tree("10in normal again: together", matrix_screen({"schoon": "eens", "groen": "oneens"}))
+    sc.add("wait 700", "tap-id next", "expect-screen thanks", "quit")
+    rc, err = run_kiosk(sc.lines, db, TMP, sc.name, qset=TYPES,
+                        extra=["--config", conf, "--window", "1280x800"], window=False)
+    if not ck.eq(rc, 0, "10in: kiosk exit code (stderr tail: %s)" % err.strip()[-600:]):
+        return
+    sc.verify(ck)
+    got = [r.get("answers") for r in export(db)]
+    ck.eq(got, [{"veilig": "eens", "schoon": "eens", "groen": "oneens"}],
+          "10in: the answers given on either screen stored")
 
 
 def main():
@@ -191,4 +227,5 @@ def main():
 
 main()
 matrix_apart()
+matrix_large_text()
 ck.done()
