@@ -393,22 +393,32 @@ static void read_ids(char *buf, size_t len)
 
 static int open_ui(const qset *qs, ui **out, char *err, size_t errlen);
 
+/* Loads the set at rel (in the source tree) and opens a UI on it (*u NULL when either fails). */
+static qset *open_set(const char *rel, ui **u)
+{
+    char *path = test_src(rel);
+    qset *qs = NULL;
+    static qset_diag diag;
+    char err[512] = "";
+    *u = NULL;
+    CHECKF(qset_load_file(path, T.us, &qs, &diag) == 0, "%s: %s", rel, diag.n ? diag.msg[0] : "");
+    free(path);
+    if (qs && open_ui(qs, u, err, sizeof err) != 0) {
+        CHECKF(false, "ui_open on %s: %s", rel, err);
+        *u = NULL;
+    }
+    return qs;
+}
+
 /* A matrix on one screen is read row by row: each question, then its options (the header is
  * not read: each target says its option). */
 static void test_matrix_read_aloud(void)
 {
-    char *path = test_src("tests/qsets/valid-types.json");
-    qset *qs = NULL;
-    static qset_diag diag;
-    CHECK(qset_load_file(path, T.us, &qs, &diag) == 0);
-    free(path);
     ui *keep = T.u, *u = NULL;
-    char err[512] = "";
+    qset *qs = open_set("tests/qsets/valid-types.json", &u);
     int first = qs ? qset_find_question(qs, "schoon") : -1;
-    if (first < 0 || open_ui(qs, &u, err, sizeof err) != 0) {
-        CHECKF(false, "ui_open on the types set: %s", err);
+    if (first < 0 || !u)
         goto done;
-    }
     T.u = u;
     CHECK(ui_preview(u, FLOW_QUESTION, first, 0, T.now));
     CHECK(tree_has("\"matrix\": \"buurt\""));
@@ -457,22 +467,15 @@ static int open_ui(const qset *qs, ui **out, char *err, size_t errlen)
  * recorded clips: the question and every answer of the first question come from a clip. */
 static void test_demo_tigrinya_reads_clips(void)
 {
-    char *path = test_src("assets/demo/nazareth-pottenberg.json");
-    qset *demo = NULL;
-    static qset_diag diag;
-    CHECK(qset_load_file(path, T.us, &demo, &diag) == 0);
-    free(path);
+    ui *keep = T.u, *u = NULL;
+    qset *demo = open_set("assets/demo/nazareth-pottenberg.json", &u);
     int ti = -1;
     for (int i = 0; demo && i < qset_n_languages(demo); i++)
         if (!strcmp(qset_language(demo, i), "ti"))
             ti = i;
     CHECK(ti >= 0);
-    ui *keep = T.u, *u = NULL;
-    char err[512] = "";
-    if (ti < 0 || open_ui(demo, &u, err, sizeof err) != 0) {
-        CHECKF(false, "ui_open on the demo: %s", err);
+    if (ti < 0 || !u)
         goto done;
-    }
     T.u = u;
     const qset_question *q = qset_question_at(demo, 0);
     CHECK(q->text.audio[ti] != NULL);

@@ -118,14 +118,25 @@ def one_question(qid):
     return check
 
 
+def run_on_panel(sc, width_mm, window, what):
+    """Runs sc on a window of that size ("WxH") whose visible width is width_mm, checks its
+    trees; returns the stored answers, or None when the kiosk failed."""
+    db = os.path.join(TMP, sc.name + ".db")
+    conf = os.path.join(TMP, sc.name + ".conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write("screen_width_mm = %d\n" % width_mm)
+    rc, err = run_kiosk(sc.lines, db, TMP, sc.name, qset=TYPES,
+                        extra=["--config", conf, "--window", window], window=False)
+    if not ck.eq(rc, 0, "%s: kiosk exit code (stderr tail: %s)" % (what, err.strip()[-600:])):
+        return None
+    sc.verify(ck)
+    return [r.get("answers") for r in export(db)]
+
+
 def matrix_apart():
     """On the 7" portrait panel (88 mm wide) three columns of 20 mm targets beside the text do
     not fit: the same questions one per screen, the same answers stored."""
     sc = Script(TMP, "qtypes-portrait")
-    db = os.path.join(TMP, "qtypes-portrait.db")
-    conf = os.path.join(TMP, "portrait.conf")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write("screen_width_mm = 88\n")
     sc.add("tap-id start", "tap-id lang:nl", "reach-id next", "tap-id next",
            "reach-id option:veilig:eens", "tap-id option:veilig:eens", "reach-id next",
            "tap-id next", "reach-id next", "tap-id next", "expect-widget question:schoon")
@@ -137,14 +148,10 @@ def matrix_apart():
            "tap-id next")
     sc.tree("rustig alone", one_question("rustig"))
     sc.add("reach-id next", "tap-id next", "expect-screen thanks", "quit")
-    rc, err = run_kiosk(sc.lines, db, TMP, sc.name, qset=TYPES,
-                        extra=["--config", conf, "--window", "720x1280"], window=False)
-    if not ck.eq(rc, 0, "portrait: kiosk exit code (stderr tail: %s)" % err.strip()[-600:]):
-        return
-    sc.verify(ck)
-    got = [r.get("answers") for r in export(db)]
-    ck.eq(got, [{"veilig": "eens", "schoon": "oneens", "groen": "eens"}],
-          "portrait: the matrix's answers stored as separate questions")
+    got = run_on_panel(sc, 88, "720x1280", "portrait")
+    if got is not None:
+        ck.eq(got, [{"veilig": "eens", "schoon": "oneens", "groen": "eens"}],
+              "portrait: the matrix's answers stored as separate questions")
 
 
 def matrix_large_text():
@@ -152,10 +159,6 @@ def matrix_large_text():
     its screen asks it one question per screen (where the resident was, the answers kept), and
     switched off again shows it together, known by its first question."""
     sc = Script(TMP, "qtypes-10in")
-    db = os.path.join(TMP, "qtypes-10in.db")
-    conf = os.path.join(TMP, "10in.conf")
-    with open(conf, "w", encoding="utf-8") as f:
-        f.write("screen_width_mm = 217\n")
     sc.add("tap-id start", "tap-id lang:nl", "tap-id next", "tap-id option:veilig:eens",
            "tap-id next", "tap-id next")
     sc.tree("10in: together", matrix_screen({}))
@@ -169,14 +172,10 @@ def matrix_large_text():
            "tap-id large-text", "close-panel")
     sc.tree("10in normal again: together", matrix_screen({"schoon": "eens", "groen": "oneens"}))
     sc.add("wait 700", "tap-id next", "expect-screen thanks", "quit")
-    rc, err = run_kiosk(sc.lines, db, TMP, sc.name, qset=TYPES,
-                        extra=["--config", conf, "--window", "1280x800"], window=False)
-    if not ck.eq(rc, 0, "10in: kiosk exit code (stderr tail: %s)" % err.strip()[-600:]):
-        return
-    sc.verify(ck)
-    got = [r.get("answers") for r in export(db)]
-    ck.eq(got, [{"veilig": "eens", "schoon": "eens", "groen": "oneens"}],
-          "10in: the answers given on either screen stored")
+    got = run_on_panel(sc, 217, "1280x800", "10in")
+    if got is not None:
+        ck.eq(got, [{"veilig": "eens", "schoon": "eens", "groen": "oneens"}],
+              "10in: the answers given on either screen stored")
 
 
 def main():
