@@ -1675,11 +1675,18 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                      "put it on each of its rows",
                      sname, r + 1);
             int lc = first_filled(sv, r, s_lcols, &langs);
+            if (lc < 0)
+                lc = first_filled(sv, r, s_hcols, &langs);
             if (lc >= 0)
                 cwarn(&cv,
                       "%s:%d: column \"%s\": not shown (the table's header row shows its "
                       "choices only)",
                       sname, r + 1, xlsform_csv_cell(sv, 0, lc));
+            if (*req)
+                cwarn(&cv,
+                      "%s:%d: column \"required\": ignored on a table's header row (put it on "
+                      "its rows)",
+                      sname, r + 1);
             continue;
         }
         if (in_table)

@@ -561,7 +561,7 @@ static void test_table_group(void)
         "type,name,label::nl,label::en,hint::nl,relevant,required,appearance\n"
         "smiley,blij,Blij?,Happy?,,,,\n"
         "begin group,tafel,,,,,,field-list\n"
-        "select_one eens,kop,Kies,Choose,,,,label\n"
+        "select_one eens,kop,Kies,Choose,,,yes,label\n"
         "select_one eens,licht,Licht,Light,,${blij} = '1',,list-nolabel\n"
         "select_one eens,schoon,Schoon,Clean,,,yes,list-nolabel\n"
         "select_one eens,veilig,Veilig,Safe,,,,list-nolabel\n"
@@ -595,6 +595,7 @@ static void test_table_group(void)
     qset_free(qs);
     CHECK_DIAG(w, "survey.csv:4: column \"label::nl\": not shown (the table's header row shows "
                   "its choices only)");
+    CHECK_DIAG(w, "survey.csv:4: column \"required\": ignored on a table's header row");
     CHECK(!diag_has(w, "survey.csv:5:") && !diag_has(w, "survey.csv:6:") &&
           !diag_has(w, "survey.csv:7:")); /* honoured */
     CHECK_DIAG(w, "survey.csv:10: column \"appearance\": \"label\" starts a table, but only one "
