@@ -222,6 +222,8 @@ def main():
     for qid in ("intro", "waarom"):
         ck.check(qid not in header.split(","), "csv: no column for the note %s (%s)" % (qid,
                                                                                        header))
+    for qid in ("schoon", "groen"):  # a matrix's answered questions export as any question
+        ck.check(qid in header.split(","), "csv: a column for %s (%s)" % (qid, header))
 
 
 main()
