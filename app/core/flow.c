@@ -34,6 +34,9 @@ struct flow {
     flow_response resp;
     bool preview;     /* shown by flow_preview: never emits a response */
     uint32_t offered; /* languages offered (bits); 0 = all */
+    /* By a matrix's first question: its questions are asked one per screen (it does not fit
+     * the panel); false: together on one screen. */
+    bool apart[QSET_MAX_QUESTIONS];
 };
 
 /* The default language: the set's first, or the first one offered. */
@@ -126,6 +129,7 @@ bool flow_replace_qset(flow *f, const qset *qs)
     f->qs = qs;
     f->have_response = false;
     f->have_prev = false; /* rapid_repeat compares responses to one set only */
+    memset(f->apart, 0, sizeof f->apart);
     wipe(f, f->screen_since);
     return true;
 }
@@ -154,20 +158,47 @@ bool flow_visible(const flow *f, int q)
     return true;
 }
 
+/* True when question q is in a matrix asked together on one screen. */
+static bool together(const flow *f, int q)
+{
+    if (q < 0 || q >= qset_n_questions(f->qs))
+        return false;
+    const qset_question *qq = qset_question_at(f->qs, q);
+    return qq->matrix_first >= 0 && !f->apart[qq->matrix_first];
+}
+
+/* The question a step holding q is known by: the first visible question of its matrix when
+ * the matrix is asked together, else q itself. */
+static int step_of(const flow *f, int q)
+{
+    if (!together(f, q))
+        return q;
+    const qset_question *qq = qset_question_at(f->qs, q);
+    for (int i = qq->matrix_first; i <= qq->matrix_last; i++)
+        if (flow_visible(f, i))
+            return i;
+    return q;
+}
+
+/* The first visible step after the one holding from (-1: from the start), or -1. */
 static int next_visible(const flow *f, int from)
 {
     int n = qset_n_questions(f->qs);
+    if (together(f, from))
+        from = qset_question_at(f->qs, from)->matrix_last;
     for (int i = from + 1; i < n; i++)
         if (flow_visible(f, i))
-            return i;
+            return step_of(f, i);
     return -1;
 }
 
 static int prev_visible(const flow *f, int from)
 {
+    if (together(f, from))
+        from = qset_question_at(f->qs, from)->matrix_first;
     for (int i = from - 1; i >= 0; i--)
         if (flow_visible(f, i))
-            return i;
+            return step_of(f, i);
     return -1;
 }
 
@@ -316,14 +347,34 @@ static const qset_question *current_q(const flow *f)
     return qset_question_at(f->qs, f->question);
 }
 
+/* True when question qi is answered on the current screen: the current question, or a
+ * visible question of the matrix shown together. */
+static bool on_screen(const flow *f, int qi)
+{
+    if (!current_q(f) || qi < 0 || qi >= qset_n_questions(f->qs))
+        return false;
+    if (qi == f->question)
+        return true;
+    const qset_question *cur = qset_question_at(f->qs, f->question);
+    return together(f, f->question) && qi >= cur->matrix_first && qi <= cur->matrix_last &&
+           flow_visible(f, qi);
+}
+
 bool flow_toggle(flow *f, int opt, int64_t now)
 {
-    const qset_question *q = current_q(f);
-    if (!q || opt < 0 || opt >= q->n_options)
+    return flow_toggle_in(f, f->question, opt, now);
+}
+
+bool flow_toggle_in(flow *f, int question, int opt, int64_t now)
+{
+    if (!on_screen(f, question))
+        return false;
+    const qset_question *q = qset_question_at(f->qs, question);
+    if (opt < 0 || opt >= q->n_options)
         return false;
     touch(f, now);
     uint32_t bit = 1u << opt;
-    uint32_t *a = &f->answers[f->question];
+    uint32_t *a = &f->answers[question];
     f->hint = FLOW_HINT_NONE;
     if (qtype_get(q->type)->value != QTYPE_VALUE_LIST) {
         /* Tapping the chosen answer again takes it back, so "skip" stays reachable. */
@@ -343,11 +394,29 @@ bool flow_toggle(flow *f, int opt, int64_t now)
     return true;
 }
 
+/* The visible questions of the current screen: [*first, *last] holds them (and hidden ones). */
+static void screen_span(const flow *f, int *first, int *last)
+{
+    *first = *last = f->question;
+    if (together(f, f->question)) {
+        const qset_question *q = qset_question_at(f->qs, f->question);
+        *first = q->matrix_first;
+        *last = q->matrix_last;
+    }
+}
+
 bool flow_next_enabled(const flow *f)
 {
     const qset_question *q = current_q(f);
     if (!q)
         return false;
+    if (together(f, f->question)) {
+        /* A matrix: every required row answered (its rows are single-choice: no minimum). */
+        for (int i = q->matrix_first; i <= q->matrix_last; i++)
+            if (flow_visible(f, i) && qset_question_at(f->qs, i)->required && !f->answers[i])
+                return false;
+        return true;
+    }
     int n = popcount32(f->answers[f->question]);
     if (n == 0)
         return !q->required;
@@ -359,10 +428,22 @@ bool flow_next_enabled(const flow *f)
 flow_next_kind flow_next_kind_now(const flow *f)
 {
     const qset_question *q = current_q(f);
-    /* Nothing to skip on a screen that asks nothing (a note): its button is "next". */
-    if (q && !q->required && f->answers[f->question] == 0 &&
-        qtype_get(q->type)->value != QTYPE_VALUE_NONE)
-        return FLOW_NEXT_SKIP;
+    /* Nothing to skip on a screen that asks nothing (a note): its button is "next". A matrix
+     * is skipped when none of its rows is answered and none is required. */
+    if (q) {
+        int first, last;
+        bool asked = false, said = false;
+        screen_span(f, &first, &last);
+        for (int i = first; i <= last; i++) {
+            const qset_question *qi = qset_question_at(f->qs, i);
+            if (i != f->question && !flow_visible(f, i))
+                continue;
+            said |= f->answers[i] != 0;
+            asked |= qi->required || qtype_get(qi->type)->value == QTYPE_VALUE_NONE;
+        }
+        if (!said && !asked)
+            return FLOW_NEXT_SKIP;
+    }
     if (q && next_visible(f, f->question) < 0)
         return FLOW_NEXT_FINISH;
     return FLOW_NEXT_NEXT;
@@ -376,7 +457,7 @@ bool flow_next(flow *f, int64_t now)
     touch(f, now);
     if (!flow_next_enabled(f)) {
         int n = popcount32(f->answers[f->question]);
-        f->hint = n == 0 ? FLOW_HINT_REQUIRED : FLOW_HINT_MIN;
+        f->hint = n == 0 || together(f, f->question) ? FLOW_HINT_REQUIRED : FLOW_HINT_MIN;
         f->hint_until = now + f->o.hint_ms;
         return true;
     }
@@ -574,10 +655,16 @@ int flow_n_selected(const flow *f, int question)
 
 void flow_progress(const flow *f, int *pos, int *total)
 {
-    int p = 0, t = 0;
+    int p = 0, t = 0, matrix = -1; /* a matrix asked together is one step */
     for (int i = 0; i < qset_n_questions(f->qs); i++) {
         if (!flow_visible(f, i))
             continue;
+        if (together(f, i)) {
+            int first = qset_question_at(f->qs, i)->matrix_first;
+            if (first == matrix)
+                continue;
+            matrix = first;
+        }
         t++;
         if (i <= f->question)
             p = t;
@@ -705,4 +792,28 @@ char *flow_answers_json(const flow_response *r)
     char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
     return s;
+}
+
+bool flow_set_matrix_apart(flow *f, int question, bool apart)
+{
+    if (question < 0 || question >= qset_n_questions(f->qs))
+        return false;
+    int first = qset_question_at(f->qs, question)->matrix_first;
+    if (first < 0 || f->apart[first] == apart)
+        return false;
+    f->apart[first] = apart;
+    /* Now together: the screen is known by the matrix's first visible question. */
+    if (f->question >= 0)
+        f->question = step_of(f, f->question);
+    if (f->lang_return >= 0)
+        f->lang_return = step_of(f, f->lang_return);
+    return true;
+}
+
+bool flow_matrix(const flow *f, int *first, int *last)
+{
+    if (f->screen != FLOW_QUESTION || !together(f, f->question))
+        return false;
+    screen_span(f, first, last);
+    return true;
 }

@@ -90,7 +90,10 @@ bool flow_start(flow *f, int64_t now);                     /* attract -> languag
 bool flow_choose_language(flow *f, int lang, int64_t now); /* -> first / same question */
 bool flow_open_languages(flow *f, int64_t now);            /* question -> language screen */
 bool flow_toggle(flow *f, int option, int64_t now);        /* choose / unchoose an option */
-bool flow_next(flow *f, int64_t now);                      /* confirm; may finish the poll */
+/* As flow_toggle, for question (the current one, or a visible question of the matrix shown
+ * together: one of its rows). False for any other question. */
+bool flow_toggle_in(flow *f, int question, int option, int64_t now);
+bool flow_next(flow *f, int64_t now); /* confirm; may finish the poll */
 bool flow_back(flow *f, int64_t now);
 bool flow_continue(flow *f, int64_t now); /* still-there -> where they were */
 void flow_activity(flow *f, int64_t now); /* any touch: restarts the idle timer */
@@ -128,6 +131,17 @@ int64_t flow_deadline(const flow *f, int64_t now);
 bool flow_language_chosen(const flow *f);
 /* True while a resident is in the middle of a poll (not attract/thanks). */
 bool flow_busy(const flow *f);
+
+/* Matrices (qset_question.matrix): consecutive single-choice questions sharing their options.
+ * By default the flow asks a matrix as ONE screen (one step: back/next/progress move over it
+ * whole, its visible questions are its rows, required rows must be answered). The UI asks one
+ * that does not fit its panel and display mode apart: one screen per question, as any other
+ * (the same answers stored). question: any question of the matrix. Returns true when that
+ * changed something (the current screen then shows the other way). */
+bool flow_set_matrix_apart(flow *f, int question, bool apart);
+/* True when the current screen is a matrix asked together: its questions are [*first, *last]
+ * (the visible ones are its rows; flow_question is the first visible one). */
+bool flow_matrix(const flow *f, int *first, int *last);
 
 /* Previews and checks: shows screen s in language lang as a resident would see it; for
  * FLOW_QUESTION, question q with earlier answers chosen so that it is visible (its show_if

@@ -646,7 +646,7 @@ const char *qset_type_name(qset_type t)
 static const char *const question_keys[] = {
     "id",         "type",    "text", "text_audio", "required",  "options",
     "min",        "max",     "low",  "high",       "low_audio", "high_audio",
-    "prefer_not", "show_if", "hint", "hint_audio", NULL};
+    "prefer_not", "show_if", "hint", "hint_audio", "matrix",    NULL};
 static const char *const option_keys[] = {"id", "text", "text_audio", "icon", NULL};
 static const char *const show_if_keys[] = {"question", "any_of", NULL};
 
@@ -883,6 +883,7 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
     json_t *jq = json_array_get(questions, (size_t)qi);
     qset_question *q = &L->qs->questions[qi];
     q->show_if_question = -1;
+    q->matrix_first = q->matrix_last = -1;
     char qn[QSET_MAX_ID_LEN + 32];
     snprintf(qn, sizeof qn, "questions[%d]", qi + 1);
     if (!json_is_object(jq)) {
@@ -1031,7 +1032,99 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
         synth_options(L, q);
 
     load_show_if(L, jq, q, qi, qn, questions, q_ok);
+    json_t *jm = json_object_get(jq, "matrix");
+    if (jm && (!json_is_string(jm) || !qset_id_valid(json_string_value(jm), false)))
+        lerr(L,
+             "%s: \"matrix\" must be the id of its group (1-%d letters, digits, \"-\" or "
+             "\"_\")",
+             qn, QSET_MAX_ID_LEN);
+    else if (jm && !(q->matrix = ar_strdup(L->qs, json_string_value(jm))))
+        L->oom = true;
     return answers_ok;
+}
+
+/* True when options a and b are the same list: ids, texts in every language and icons. */
+static bool same_options(const qset *qs, const qset_question *a, const qset_question *b)
+{
+    if (a->n_options != b->n_options)
+        return false;
+    for (int i = 0; i < a->n_options; i++) {
+        const qset_option *x = &a->options[i], *y = &b->options[i];
+        if (strcmp(x->id, y->id) || (!x->icon != !y->icon) || (x->icon && strcmp(x->icon, y->icon)))
+            return false;
+        for (int l = 0; l < qs->n_langs; l++)
+            if ((!x->text.s[l] != !y->text.s[l]) ||
+                (x->text.s[l] && strcmp(x->text.s[l], y->text.s[l])))
+                return false;
+    }
+    return true;
+}
+
+/* The matrices: each one run of consecutive questions with the same "matrix", two or more,
+ * single-choice, one shared list of options, no hint, and no show_if on a question of the
+ * same matrix (its rows are answered together). Sets matrix_first/matrix_last. */
+static void check_matrices(loader *L, const bool *q_ok)
+{
+    qset *qs = L->qs;
+    for (int i = 0; i < qs->n_questions;) {
+        qset_question *q = &qs->questions[i];
+        if (!q->matrix) {
+            i++;
+            continue;
+        }
+        int end = i + 1;
+        while (end < qs->n_questions && qs->questions[end].matrix &&
+               !strcmp(qs->questions[end].matrix, q->matrix))
+            end++;
+        for (int k = 0; k < i; k++)
+            if (qs->questions[k].matrix && !strcmp(qs->questions[k].matrix, q->matrix)) {
+                lerr(L,
+                     "%s: matrix \"%s\" continues after other questions (the questions of a "
+                     "matrix follow one another; it began at \"%s\")",
+                     q->id, q->matrix, qs->questions[k].id);
+                break;
+            }
+        if (end - i < 2)
+            lerr(L, "%s: matrix \"%s\" has only this question (a matrix needs two or more)", q->id,
+                 q->matrix);
+        bool ok = end - i >= 2;
+        for (int k = i; k < end; k++) {
+            qset_question *m = &qs->questions[k];
+            const qtype *ty = qtype_get(m->type);
+            if (ty->answers != QTYPE_ANS_OPTIONS || ty->value != QTYPE_VALUE_ONE) {
+                lerr(L,
+                     "%s: matrix \"%s\" holds only questions with one answer from \"options\" "
+                     "(single or likert), not a %s",
+                     m->id, q->matrix, qset_type_name(m->type));
+                ok = false;
+            } else if (k > i && q_ok[i] && q_ok[k] && !same_options(qs, q, m)) {
+                lerr(L,
+                     "%s: matrix \"%s\": its options differ from those of \"%s\" (every "
+                     "question of a matrix has the same options: ids, texts and icons)",
+                     m->id, q->matrix, q->id);
+                ok = false;
+            }
+            if (m->hint.s[0]) {
+                lerr(L,
+                     "%s: matrix \"%s\": a question of a matrix has no \"hint\" (its row shows "
+                     "its text only)",
+                     m->id, q->matrix);
+                ok = false;
+            }
+            if (m->show_if_question >= i && m->show_if_question < end) {
+                lerr(L,
+                     "%s: show_if refers to \"%s\" in the same matrix \"%s\" (answered on the "
+                     "same screen: refer to a question before the matrix)",
+                     m->id, qs->questions[m->show_if_question].id, q->matrix);
+                ok = false;
+            }
+        }
+        for (int k = i; ok && k < end; k++) {
+            qs->questions[k].matrix_first = i;
+            qs->questions[k].matrix_last = end - 1;
+        }
+        i = end;
+    }
 }
 
 /* ---- the whole set ---- */
@@ -1296,6 +1389,7 @@ static void load_root(loader *L, json_t *root)
         int t = qtype_find(json_string_value(jt));
         asks |= !jt || t < 0 || qtype_get(t)->answers != QTYPE_ANS_NONE;
     }
+    check_matrices(L, q_ok);
     free(q_ok);
     if (!asks)
         lerr(L, "every question is a note: a poll needs at least one question with answers");

@@ -54,6 +54,11 @@ typedef struct {
     const qset_option *options;
     int show_if_question;  /* index of an earlier question, or -1 when always shown */
     uint32_t show_if_mask; /* bit i set: options[i] of that question makes this one visible */
+    /* A matrix ("matrix": ID): consecutive single-choice questions sharing one list of options,
+     * asked on one screen with the options as a shared header where it fits the panel. The
+     * indices of the group's first and last question; both -1 when q is in no matrix. */
+    const char *matrix; /* the group's id, or NULL */
+    int matrix_first, matrix_last;
 } qset_question;
 
 /* Every message found by one load, in the order found. */

@@ -1416,6 +1416,35 @@ static bool resolve_language(const xlsform_csv *sv, const uistr *strings, const 
 
 /* A loader message about a question of the converted set ("set.json: QID: ...") rewritten to
  * name the survey row the question came from, which is where staff fix it. */
+/* An ODK table ("label" row, then "list-nolabel" rows with the same list in the same group):
+ * the rows become the questions of one matrix (FORMAT.md), the "label" row names it. */
+typedef struct {
+    bool open;
+    int row;   /* the "label" row (0-based) */
+    int depth; /* the group depth it is in */
+    char id[QSET_MAX_ID_LEN + 1];
+    char list[64];
+    int first, n; /* its questions: questions[first, first + n) */
+} xls_matrix;
+
+/* The table ends (a row that is not one of its rows, or the end of the sheet): a table of
+ * fewer than two questions is asked as separate questions, and said so. */
+static void matrix_close(conv *cv, const char *sname, xls_matrix *m, json_t *questions)
+{
+    if (!m->open)
+        return;
+    m->open = false;
+    if (m->n >= 2)
+        return;
+    cwarn(cv,
+          "%s:%d: column \"appearance\": \"label\" starts a table, but %s row with appearance "
+          "\"list-nolabel\" and list \"%s\" follows it in its group (a table needs two): asked "
+          "as separate questions",
+          sname, m->row + 1, m->n ? "only one" : "no", m->list);
+    if (m->n == 1)
+        json_object_del(json_array_get(questions, (size_t)m->first), "matrix");
+}
+
 static void map_to_row(char *msg, const char *out_name, const char *sname, const qinfo *qi, int nq)
 {
     size_t ol = strlen(out_name);
@@ -1595,6 +1624,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     json_t *title = NULL, *welcome = NULL, *thanks = NULL;
     json_t **own_text[3] = {&title, &welcome, &thanks};
     int group_depth = 0;
+    xls_matrix mx = {.open = false};
     for (int r = 1; r < xlsform_csv_rows(sv); r++) {
         if (row_empty(sv, r))
             continue;
@@ -1618,7 +1648,56 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         collapse_spaces(app, appearance, sizeof appearance);
         bool app_used = false;
         int qt = qtype_from_xlsform(kind, appearance, &app_used);
-        if (*app && !app_used)
+        /* A table: a "label" row with a list, then "list-nolabel" rows with the same list. */
+        const char *list_name = sp ? sp + 1 : "";
+        bool table_kind = qt >= 0 && qtype_get(qt)->answers == QTYPE_ANS_OPTIONS &&
+                          qtype_get(qt)->value == QTYPE_VALUE_ONE && *list_name;
+        bool in_table = mx.open && table_kind && !strcasecmp(appearance, "list-nolabel") &&
+                        group_depth == mx.depth && !strcmp(list_name, mx.list);
+        if (!in_table)
+            matrix_close(&cv, sname, &mx, questions);
+        if (table_kind && !strcasecmp(appearance, "label")) {
+            /* The header of a table: its choices are shown once above the rows. */
+            mx = (xls_matrix){.open = true,
+                              .row = r,
+                              .depth = group_depth,
+                              .first = (int)json_array_size(questions)};
+            wp_strlcpy(mx.list, list_name, sizeof mx.list);
+            if (!qset_id_valid(name, false))
+                cerr(&cv,
+                     "%s:%d: column \"name\": \"%s\" is not a valid name for the table (use "
+                     "1-%d letters A-Z a-z, digits, \"-\" or \"_\")",
+                     sname, r + 1, name, QSET_MAX_ID_LEN);
+            wp_strlcpy(mx.id, name, sizeof mx.id);
+            if (*rel)
+                cerr(&cv,
+                     "%s:%d: column \"relevant\": a table's header row cannot have a condition; "
+                     "put it on each of its rows",
+                     sname, r + 1);
+            int lc = first_filled(sv, r, s_lcols, &langs);
+            if (lc < 0)
+                lc = first_filled(sv, r, s_hcols, &langs);
+            if (lc >= 0)
+                cwarn(&cv,
+                      "%s:%d: column \"%s\": not shown (the table's header row shows its "
+                      "choices only)",
+                      sname, r + 1, xlsform_csv_cell(sv, 0, lc));
+            if (*req)
+                cwarn(&cv,
+                      "%s:%d: column \"required\": ignored on a table's header row (put it on "
+                      "its rows)",
+                      sname, r + 1);
+            continue;
+        }
+        if (in_table)
+            app_used = true;
+        else if (table_kind && !strcasecmp(appearance, "list-nolabel"))
+            cwarn(&cv,
+                  "%s:%d: column \"appearance\": \"list-nolabel\" without a row with appearance "
+                  "\"label\" and list \"%s\" before it in its group: asked as its own question "
+                  "with its choices' labels",
+                  sname, r + 1, list_name);
+        if (*app && !app_used && !(table_kind && !strcasecmp(appearance, "list-nolabel")))
             cwarn(&cv,
                   "%s:%d: column \"appearance\": \"%s\" is not honoured (the kiosk lays out "
                   "every question and group its own way)",
@@ -1719,6 +1798,16 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (ty) {
             q->type = qt;
             json_object_set_new(jq, "type", json_string(ty->name));
+        }
+        if (in_table) {
+            json_object_set_new(jq, "matrix", json_string(mx.id));
+            mx.n++;
+            int hc = first_filled(sv, r, s_hcols, &langs);
+            if (hc >= 0)
+                cerr(&cv,
+                     "%s:%d: column \"%s\": a row of a table has no hint (it shows its label "
+                     "only; put the hint on the table's questions' label or into a note before it)",
+                     sname, r + 1, xlsform_csv_cell(sv, 0, hc));
         }
         if (ty && ty->xls_list) {
             const char *list = sp ? sp + 1 : "";
@@ -1839,6 +1928,11 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                 else
                     cerr(&cv, "%s:%d: column \"relevant\": cannot express \"%s\" as show_if%s",
                          sname, r + 1, rel, P->why);
+            } else if (P && in_table && di >= mx.first) {
+                cerr(&cv,
+                     "%s:%d: column \"relevant\": refers to \"%s\" in the same table (its rows "
+                     "are answered on one screen: refer to a question before the table)",
+                     sname, r + 1, qi[di].name);
             } else if (P) {
                 json_t *si = json_object();
                 json_object_set_new(si, "question", json_string(qi[di].name));
@@ -1853,6 +1947,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (ty && ty->answers != QTYPE_ANS_NONE)
             n_asked++;
     }
+    matrix_close(&cv, sname, &mx, questions);
     if (n_asked == 0 && cv.n_err == 0) {
         char names[160];
         qtype_names(0, true, names, sizeof names);

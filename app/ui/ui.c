@@ -49,7 +49,19 @@ typedef struct {
     bool resting; /* outside opening hours */
     bool awake;   /* resting, but woken by a tap: the closed screen */
     bool staff;
+    bool matrix; /* a matrix asked together */
 } ui_key;
+
+#define UI_MATRIX_WHY_LEN 160
+
+/* Which matrices fit, as last measured: for this set, language, display mode. */
+typedef struct {
+    bool valid;
+    const qset *qs;
+    int lang;
+    bool large, all_apart;
+    char why[QSET_MAX_QUESTIONS][UI_MATRIX_WHY_LEN]; /* by first question; "" when it fits */
+} ui_matrix_fit;
 
 struct ui {
     ui_options o;
@@ -87,6 +99,7 @@ struct ui {
     int64_t moved_at;          /* when a tap last changed the screen */
     char moved_by[UIW_ID_LEN]; /* the control that did (a second tap on it is debounced) */
     char last_error[WP_ERR_LEN];
+    ui_matrix_fit mfit;
 };
 
 /* ---------- sizes and text helpers ---------- */
@@ -1586,6 +1599,175 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
     lay_answers[ty->layout](u, s, rows, w, q);
 }
 
+/* ---------- a matrix: questions sharing their options on one screen ---------- */
+
+/* The geometry of a matrix at content width w: the questions' text in a column at the start
+ * side, then one column of answer targets per option under a header of the options' labels. */
+typedef struct {
+    int n;       /* options (columns) */
+    int px;      /* size of the header's labels */
+    int cw, tcw; /* width of an answer column and of the text column */
+    int instr_h; /* the instruction above the header */
+    int head_h;  /* the header row */
+    bool icons;  /* the header shows the options' icons */
+    int rows_h;  /* the rows of every question of the matrix, with their gaps */
+} ui_mgeo;
+
+/* A matrix row's targets are as low as A8 allows (a matrix is rows of targets: every row
+ * counts on a 10" panel), with half a millimetre to spare. */
+#define UI_MATRIX_TARGET_MM 20.5
+
+static int matrix_row_h(ui *u, const ui_sizes *s, const qset_question *q, int tcw)
+{
+    int h = text_h(u, T(u, &q->text), s->body, false, tcw), least = mm(u, UI_MATRIX_TARGET_MM);
+    return h > least ? h : least;
+}
+
+/* True when the matrix [first, matrix_last] fits w x avail (every row at once, each target at
+ * least tile_min wide with its gap, every word of the labels and questions whole); else false
+ * with the reason in why (may be NULL). */
+static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui_mgeo *g, char *why,
+                       size_t len)
+{
+    const qset_question *q0 = qset_question_at(u->qs, first);
+    bool rtl = lang_rtl(u);
+    memset(g, 0, sizeof *g);
+    g->n = q0->n_options;
+    g->px = s->body;
+    g->cw = s->tile_min;
+    for (int i = 0; i < g->n; i++) {
+        int ww = word_w(u, T(u, &q0->options[i].text), g->px, false, rtl) + 2 * s->pad;
+        if (ww > g->cw)
+            g->cw = ww;
+        g->icons |= q0->options[i].icon != NULL;
+    }
+    int tmin = mm(u, 30);
+    for (int k = first; k <= q0->matrix_last; k++) {
+        int ww = word_w(u, T(u, &qset_question_at(u->qs, k)->text), s->body, false, rtl);
+        if (ww > tmin)
+            tmin = ww;
+    }
+    g->tcw = w - g->n * (g->cw + s->gap);
+    if (g->tcw < tmin) {
+        if (why)
+            snprintf(why, len,
+                     "too narrow: %d answer columns of %.0f mm and the questions' %.0f mm need "
+                     "%.0f mm, the screen has %.0f mm",
+                     g->n, g->cw / u->o.px_per_mm, tmin / u->o.px_per_mm,
+                     (tmin + g->n * (g->cw + s->gap)) / u->o.px_per_mm, w / u->o.px_per_mm);
+        return false;
+    }
+    /* The questions' column as wide as their longest text on one line (the targets close to
+     * the words they answer); room to spare widens the targets up to 45 mm. */
+    int want = tmin;
+    for (int k = first; k <= q0->matrix_last; k++) {
+        int lw = text_w(u, T(u, &qset_question_at(u->qs, k)->text), s->body, false) + mm(u, 4);
+        if (lw > want)
+            want = lw;
+    }
+    int extra = (g->tcw - want) / (g->n > 0 ? g->n : 1), most = mm(u, 45) - g->cw;
+    if (extra > most)
+        extra = most;
+    if (extra > 0)
+        g->cw += extra;
+    g->tcw = w - g->n * (g->cw + s->gap);
+    if (g->tcw > want)
+        g->tcw = want;
+    g->instr_h = text_h(u, S(u, UISTR_CHOOSE_ONE), s->body, false, w);
+    for (int i = 0; i < g->n; i++) {
+        int h = text_h(u, T(u, &q0->options[i].text), g->px, false, g->cw - 2 * s->pad);
+        if (h > g->head_h)
+            g->head_h = h;
+    }
+    if (g->icons)
+        g->head_h += s->icon + s->pad;
+    int rows = 0;
+    for (int k = first; k <= q0->matrix_last; k++, rows++)
+        g->rows_h += matrix_row_h(u, s, qset_question_at(u->qs, k), g->tcw) + s->gap;
+    int total = g->instr_h + s->gap + g->head_h + s->gap + g->rows_h - s->gap;
+    if (total > avail) { /* the header says what to do: "choose one" gives way first */
+        total -= g->instr_h + s->gap;
+        g->instr_h = 0;
+    }
+    if (total > avail) {
+        if (why)
+            snprintf(why, len,
+                     "too low: the header and %d rows need %.0f mm, the screen has %.0f mm", rows,
+                     total / u->o.px_per_mm, avail / u->o.px_per_mm);
+        return false;
+    }
+    /* Widgets: the instruction, the header, each row's text and targets, the bars' controls. */
+    if (1 + g->n + rows * (g->n + 1) > UIW_MAX - 24) {
+        if (why)
+            snprintf(why, len, "too many answers on one screen (%d rows of %d)", rows, g->n);
+        return false;
+    }
+    return true;
+}
+
+/* The matrix shown together: "choose one", the options' labels (and icons) as a header over
+ * their columns, then each visible question as a row: its text, one target per option. Read
+ * aloud: each question, then its options (the header is not read: every target says its
+ * option). */
+static void build_matrix(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+{
+    (void)ctx;
+    int first, last;
+    if (!flow_matrix(u->fl, &first, &last))
+        return;
+    const qset_question *q0 = qset_question_at(u->qs, first);
+    ui_mgeo g;
+    matrix_geo(u, s, first, w, rows->avail, &g, NULL, 0);
+    if (g.instr_h > 0)
+        text_row(u, s, rows, w, UIW_TEXT, "instruction", S(u, UISTR_CHOOSE_ONE), s->body, false,
+                 UI_ALIGN_START);
+    char id[UIW_ID_LEN];
+    int x0 = s->margin + g.tcw + s->gap;
+    row_begin(u, rows);
+    for (int i = 0; i < g.n; i++) {
+        snprintf(id, sizeof id, "head:%s", q0->options[i].id);
+        uiw *h = add(u, UIW_TEXT, id, T(u, &q0->options[i].text), "", g.px,
+                     rect(x0 + i * (g.cw + s->gap), 0, g.cw, g.head_h));
+        if (!h)
+            continue;
+        h->align = UI_ALIGN_CENTER;
+        if (g.icons && q0->options[i].icon) {
+            h->icon = q0->options[i].icon;
+            h->icon_h = s->icon;
+        }
+    }
+    row_end(u, rows, g.head_h);
+    for (int k = first; k <= last; k++) {
+        if (!flow_visible(u->fl, k))
+            continue;
+        const qset_question *q = qset_question_at(u->qs, k);
+        int h = matrix_row_h(u, s, q, g.tcw);
+        row_begin(u, rows);
+        snprintf(id, sizeof id, "question:%s", q->id);
+        int th = text_h(u, T(u, &q->text), s->body, false, g.tcw);
+        uiw *t = add(u, UIW_TEXT, id, T(u, &q->text), NULL, s->body,
+                     rect(s->margin, (h - th) / 2, g.tcw, th));
+        if (t)
+            t->clip = q->text.audio[cur_lang(u)];
+        for (int i = 0; i < g.n; i++) {
+            snprintf(id, sizeof id, "option:%s:%s", q->id, q->options[i].id);
+            uiw *o = add(u, UIW_OPTION, id, "", T(u, &q->options[i].text), g.px,
+                         rect(x0 + i * (g.cw + s->gap), 0, g.cw, h));
+            if (!o)
+                continue;
+            o->look = UIW_TILE;
+            o->action = UIA_OPTION;
+            o->arg = i;
+            o->matrix_q = k + 1;
+            o->clip = q->options[i].text.audio[cur_lang(u)];
+            o->selected = flow_selected(u->fl, k, i);
+            o->align = UI_ALIGN_CENTER;
+            o->checkmark = true;
+        }
+        row_end(u, rows, h);
+    }
+}
+
 /* The controls behind "more", as a grid in the content area (ctx: a bool, true when the
  * language switch is there too because the bottom bar had no room for it). */
 static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
@@ -1633,7 +1815,21 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
     }
 }
 
-static void lay_question(ui *u, const ui_sizes *s, int64_t now)
+/* Where a question screen's content goes: [*top, *bottom) (without a hint showing). */
+static void question_area(ui *u, const ui_sizes *s, int *top, int *bottom)
+{
+    ui_bottom b = {.back = true,
+                   .next = S(u, UISTR_NEXT),
+                   .next_widest = {S(u, UISTR_SKIP), S(u, UISTR_NEXT), S(u, UISTR_FINISH)},
+                   .tools = s->one_bar,
+                   .language = true};
+    ui_bottom_geo g;
+    bottom_geo(u, s, &b, &g);
+    *top = s->one_bar ? reach_top(u, s) : s->margin / 2 + s->bar_h + s->gap;
+    *bottom = g.top - s->gap;
+}
+
+static void lay_question(ui *u, const ui_sizes *s, int64_t now, ui_build_fn build)
 {
     const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
     int pos = 0, total = 0;
@@ -1671,8 +1867,7 @@ static void lay_question(ui *u, const ui_sizes *s, int64_t now)
      * switch's place in the bar. */
     bool has_hint = msg[0] != '\0';
     int top = s->one_bar ? reach_top(u, s) : s->margin / 2 + s->bar_h + s->gap;
-    bool taken =
-        lay_content(u, s, top, g.top - s->gap, s->one_bar ? NULL : &g.middle, build_question, NULL);
+    bool taken = lay_content(u, s, top, g.top - s->gap, s->one_bar ? NULL : &g.middle, build, NULL);
     if (has_hint && !s->one_bar && (taken || g.middle.w < mm(u, 50))) {
         lay_top_hint(u, s, msg);
         b.hint = NULL;
@@ -1784,6 +1979,8 @@ static ui_key current_key(ui *u, int64_t now)
     k.staff = ui_staff_active(u->o.staff);
     k.resting = u->resting;
     k.awake = u->resting && now < u->awake_until;
+    int first, last;
+    k.matrix = flow_matrix(u->fl, &first, &last);
     return k;
 }
 
@@ -1823,7 +2020,13 @@ static void scr_language(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
 static void scr_question(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
 {
     (void)k;
-    lay_question(u, s, now);
+    lay_question(u, s, now, build_question);
+}
+
+static void scr_matrix(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
+{
+    (void)k;
+    lay_question(u, s, now, build_matrix);
 }
 
 static void scr_still_there(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
@@ -1901,6 +2104,10 @@ static const ui_screen_def screens[] = {
       UI_ACT(UIA_OPTION) | UI_ACT(UIA_NEXT) | UI_ACT(UIA_BACK) | UI_ACT(UIA_LANG_SWITCH) | TOOLS,
       "idle_seconds", "no tap: still-there", UI_SCREEN_EACH_QUESTION, false, false, true, NULL},
      scr_question},
+    {{"matrix", FLOW_QUESTION,
+      UI_ACT(UIA_OPTION) | UI_ACT(UIA_NEXT) | UI_ACT(UIA_BACK) | UI_ACT(UIA_LANG_SWITCH) | TOOLS,
+      "idle_seconds", "no tap: still-there", UI_SCREEN_EACH_MATRIX, false, false, true, NULL},
+     scr_matrix},
     {{"still-there", FLOW_STILL_THERE, UI_ACT(UIA_CONTINUE) | TOOLS, "still_there_seconds",
       "the answers so far are saved (abandoned) and the attract screen returns", UI_SCREEN_ONCE,
       false, false, false, NULL},
@@ -1951,14 +2158,78 @@ static const ui_screen_def *current_screen(const ui_key *k)
         const ui_screen_info *in = &screens[i].info;
         bool closed = k->screen == FLOW_ATTRACT && k->awake;
         if (k->staff ? in->staff != NULL
-                     : !in->staff && in->screen == k->screen && in->closed == closed)
+                     : !in->staff && in->screen == k->screen && in->closed == closed &&
+                           (in->span == UI_SCREEN_EACH_MATRIX) == k->matrix)
             return &screens[i];
     }
     return NULL;
 }
 
+/* The sizes of the current mode, with bars tall enough for a line of this language's script
+ * (Arabic lines are taller). */
+static ui_sizes screen_sizes(ui *u)
+{
+    ui_sizes s = sizes(u);
+    int line = text_h(u, S(u, UISTR_BACK), s.body, true, u->o.width) + 2 * s.pad + 2 * s.outline;
+    if (s.bar_h < line)
+        s.bar_h = line;
+    if (s.bottom_h < line)
+        s.bottom_h = line;
+    return s;
+}
+
+/* Measures which matrices fit in the resident's language and mode (when these changed) and
+ * tells the flow which to ask apart. */
+static void matrices_fit(ui *u)
+{
+    flow_screen sc = flow_current(u->fl);
+    if (sc != FLOW_QUESTION && sc != FLOW_LANGUAGE && sc != FLOW_STILL_THERE)
+        return; /* cur_lang is the resident's language only there */
+    ui_matrix_fit *m = &u->mfit;
+    int lang = flow_language(u->fl);
+    if (m->valid && m->qs == u->qs && m->lang == lang && m->large == u->large)
+        return;
+    bool all = m->all_apart;
+    m->valid = true;
+    m->qs = u->qs;
+    m->lang = lang;
+    m->large = u->large;
+    ui_sizes s = screen_sizes(u);
+    int top, bottom;
+    question_area(u, &s, &top, &bottom);
+    for (int i = 0; i < qset_n_questions(u->qs); i++) {
+        const qset_question *q = qset_question_at(u->qs, i);
+        if (q->matrix_first != i)
+            continue;
+        ui_mgeo g;
+        if (all)
+            wp_strlcpy(m->why[i], "every matrix asked apart", sizeof m->why[i]);
+        else if (matrix_geo(u, &s, i, u->o.width - 2 * s.margin, bottom - top, &g, m->why[i],
+                            sizeof m->why[i]))
+            m->why[i][0] = '\0';
+        flow_set_matrix_apart(u->fl, i, m->why[i][0] != '\0');
+    }
+}
+
+const char *ui_matrix_why(ui *u, int question)
+{
+    if (question < 0 || question >= qset_n_questions(u->qs))
+        return NULL;
+    int first = qset_question_at(u->qs, question)->matrix_first;
+    matrices_fit(u);
+    return first >= 0 && u->mfit.valid && u->mfit.why[first][0] ? u->mfit.why[first] : NULL;
+}
+
+void ui_set_matrix_apart(ui *u, bool all)
+{
+    u->mfit.valid = false;
+    u->mfit.all_apart = all;
+    u->layout_valid = false;
+}
+
 static void layout(ui *u, int64_t now)
 {
+    matrices_fit(u);
     ui_key k = current_key(u, now);
     if (u->layout_valid && !memcmp(&k, &u->key, sizeof k))
         return;
@@ -1968,13 +2239,7 @@ static void layout(ui *u, int64_t now)
     u->content_at = -1;
     u->content_shown = 0;
     u->peek.n = 0;
-    ui_sizes s = sizes(u);
-    /* Bars tall enough for a line of this language's script (Arabic lines are taller). */
-    int line = text_h(u, S(u, UISTR_BACK), s.body, true, u->o.width) + 2 * s.pad + 2 * s.outline;
-    if (s.bar_h < line)
-        s.bar_h = line;
-    if (s.bottom_h < line)
-        s.bottom_h = line;
+    ui_sizes s = screen_sizes(u);
     const ui_screen_def *d = current_screen(&k);
     if (d)
         d->lay(u, &s, &k, now);
@@ -2384,12 +2649,12 @@ static void after_flow(ui *u, int64_t now)
 /* With read-aloud on, a tapped answer is confirmed in speech ("Chosen: Money", "No longer
  * chosen: Money"); a refused tap says why (A14). The option's recorded clip, if any, is heard
  * in place of its words. */
-static void confirm_choice(ui *u, const uiw *w, bool was, int64_t now)
+static void confirm_choice(ui *u, const uiw *w, int qi, bool was, int64_t now)
 {
     if (!u->o.speech)
         return;
-    const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
-    bool is = flow_selected(u->fl, flow_question(u->fl), w->arg);
+    const qset_question *q = qset_question_at(u->qs, qi);
+    bool is = flow_selected(u->fl, qi, w->arg);
     speech_segment seg[2];
     int n = 0;
     char head[UIW_LABEL_LEN];
@@ -2430,10 +2695,11 @@ static void activate(ui *u, const uiw *w, int64_t now)
         flow_choose_language(u->fl, w->arg, now);
         break;
     case UIA_OPTION: {
-        bool was = flow_selected(u->fl, flow_question(u->fl), w->arg);
-        flow_toggle(u->fl, w->arg, now);
+        int qi = w->matrix_q > 0 ? w->matrix_q - 1 : flow_question(u->fl);
+        bool was = flow_selected(u->fl, qi, w->arg);
+        flow_toggle_in(u->fl, qi, w->arg, now);
         if (u->reading)
-            confirm_choice(u, w, was, now);
+            confirm_choice(u, w, qi, was, now);
         break;
     }
     case UIA_NEXT:
@@ -2786,6 +3052,7 @@ bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now)
     /* A preview keeps the display modes it was asked for. */
     u->large = large;
     u->contrast = contrast;
+    matrices_fit(u); /* the flow shows a matrix as this panel asks it */
     return true;
 }
 
@@ -2827,6 +3094,11 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "question",
                         q >= 0 ? json_string(qset_question_at(u->qs, q)->id) : json_null());
     json_object_set_new(root, "questionset", json_string(qset_id(u->qs)));
+    int mf, ml; /* a matrix shown together: its id (its questions are the "question:ID" rows) */
+    json_object_set_new(root, "matrix",
+                        flow_matrix(u->fl, &mf, &ml)
+                            ? json_string(qset_question_at(u->qs, mf)->matrix)
+                            : json_null());
     json_object_set_new(root, "large_text", json_boolean(u->large));
     json_object_set_new(root, "high_contrast", json_boolean(u->contrast));
     json_object_set_new(root, "px_per_mm", json_real(u->o.px_per_mm));
@@ -2834,6 +3106,10 @@ char *ui_tree_json(ui *u, int64_t now)
     json_object_set_new(root, "more_open", json_boolean(u->more_open));
     json_object_set_new(root, "speech", json_string(u->no_speech ? "unavailable" : "available"));
     json_object_set_new(root, "said", json_string(u->said_text));
+    json_t *read = json_array(); /* the widgets of what speech is reading, in order */
+    for (int i = 0; i < u->n_said; i++)
+        json_array_append_new(read, json_string(u->said[i]));
+    json_object_set_new(root, "read", read);
     json_object_set_new(root, "resting", json_boolean(u->resting));
     json_object_set_new(root, "awake", json_boolean(u->resting && now < u->awake_until));
     json_object_set_new(root, "volume",

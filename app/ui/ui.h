@@ -30,7 +30,11 @@
  * the place a new screen is added (one entry plus its layout function). Layout dispatch, the
  * actions a tap may trigger, the documented timeouts and the screen walker (ui_walk.c, the
  * accessibility test and `wijkpeil-qset preview`) all read it. */
-typedef enum { UI_SCREEN_ONCE, UI_SCREEN_EACH_QUESTION } ui_screen_span;
+typedef enum {
+    UI_SCREEN_ONCE,
+    UI_SCREEN_EACH_QUESTION,
+    UI_SCREEN_EACH_MATRIX /* once per matrix (qset_question.matrix), where it fits the panel */
+} ui_screen_span;
 
 #define UI_ACT(a) (1u << (a)) /* a uiw_action as a bit of ui_screen_info.actions */
 
@@ -136,6 +140,16 @@ bool ui_speech_changed(ui *u);
 void ui_set_speech_unavailable(ui *u, bool unavailable);
 /* Sets or replaces the speech handle (opened after the first frame, so start-up stays fast). */
 void ui_set_speech(ui *u, speech *sp);
+
+/* Matrices: each is asked on one screen (the "matrix" entry of the screens table) where it
+ * fits the panel in the current language and display mode: every answer target at least the
+ * size of any target (A8) beside the questions' text, every row on the screen at once. Where
+ * it does not, one screen per question (the same answers). ui_matrix_why: why the matrix
+ * holding question is asked apart now (NULL: on one screen, or question is in no matrix). */
+const char *ui_matrix_why(ui *u, int question);
+/* Asks every matrix one question per screen (true), or each where it fits (false, the
+ * default): the walker visits both. */
+void ui_set_matrix_apart(ui *u, bool all);
 
 /* Shows a screen directly, for previews and checks (see flow_preview). */
 bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);

@@ -313,12 +313,38 @@ const ui_walk_panel ui_walk_panels[UI_WALK_N_PANELS] = {
     {"24in-1920x1080", 1920, 1080, 531},
 };
 
+/* The question index of the rep-th visit of a screen entry: -1 for a screen shown once, the
+ * question for one shown per question, the first question of the rep-th matrix (-1 past the
+ * last) for the matrix screen. */
+static int entry_question(const qset *qs, const ui_screen_info *e, int rep)
+{
+    if (e->span == UI_SCREEN_EACH_QUESTION)
+        return rep < qset_n_questions(qs) ? rep : -1;
+    if (e->span != UI_SCREEN_EACH_MATRIX)
+        return -1;
+    for (int i = 0, n = 0; i < qset_n_questions(qs); i++)
+        if (qset_question_at(qs, i)->matrix_first == i && n++ == rep)
+            return i;
+    return -1;
+}
+
+/* How many times a screen entry is visited per language and mode. */
+static int entry_reps(const qset *qs, const ui_screen_info *e)
+{
+    if (e->span == UI_SCREEN_ONCE)
+        return 1;
+    int n = 0;
+    while (entry_question(qs, e, n) >= 0)
+        n++;
+    return n;
+}
+
 int ui_walk_screens_per_language(const ui_walk *w)
 {
     int n = 0;
     for (int i = 0; i < ui_screen_count(); i++)
         if (!ui_screen_at(i)->staff)
-            n += ui_screen_at(i)->span == UI_SCREEN_EACH_QUESTION ? qset_n_questions(w->o.qs) : 1;
+            n += entry_reps(w->o.qs, ui_screen_at(i));
     return n;
 }
 
@@ -414,7 +440,10 @@ static int visit_variants(ui_walk *w, const ui_screen_info *e, ui_walk_screen *s
     if (e->screen != FLOW_QUESTION)
         return 0;
     if (w->o.states && qset_question_at(w->o.qs, q)->n_options > 0) {
-        choose(w, q, t);
+        /* On a matrix, an answer on every row. */
+        int last = e->span == UI_SCREEN_EACH_MATRIX ? qset_question_at(w->o.qs, q)->matrix_last : q;
+        for (int k = q; k <= last; k++)
+            choose(w, k, t);
         s->state = "selected";
         rc = visit(w, s, t, fn, ctx, err, errlen);
         if (rc != 0)
@@ -527,7 +556,7 @@ static int walk_staff_entry(ui_walk *w, const ui_screen_info *e, ui_walk_screen 
 int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
 {
     const qset *qs = w->o.qs;
-    int nq = qset_n_questions(qs), nl = qset_n_languages(qs);
+    int nl = qset_n_languages(qs);
     for (int mode = 0; mode < UI_WALK_MODES; mode++) {
         if (!(w->o.modes & (1u << mode)))
             continue;
@@ -558,16 +587,23 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                         return rc;
                     continue;
                 }
-                if (w->o.staff_only && w->staff)
+                if ((w->o.staff_only && w->staff) ||
+                    (w->o.matrices_only && e->span != UI_SCREEN_EACH_MATRIX))
                     continue;
-                int reps = e->span == UI_SCREEN_EACH_QUESTION ? nq : 1;
+                int reps = entry_reps(qs, e);
                 for (int q = 0; q < reps; q++, number++) {
-                    int qi = e->span == UI_SCREEN_EACH_QUESTION ? q : -1;
+                    int qi = entry_question(qs, e, q);
                     char name[UI_WALK_NAME_LEN];
-                    if (qi >= 0)
+                    if (e->span == UI_SCREEN_EACH_MATRIX)
+                        snprintf(name, sizeof name, "%s-%s", e->name,
+                                 qset_question_at(qs, qi)->matrix);
+                    else if (qi >= 0)
                         snprintf(name, sizeof name, "%s-%s", e->name, qset_question_at(qs, qi)->id);
                     else
                         wp_strlcpy(name, e->name, sizeof name);
+                    /* A matrix's questions one per screen on the question screens (as where it
+                     * does not fit), together on its own screen where it fits. */
+                    ui_set_matrix_apart(w->u, e->span == UI_SCREEN_EACH_QUESTION);
                     w->now += WALK_SCREEN_SPAN;
                     ui_set_error(w->u, e->save_error ? "the kiosk's disk is full" : "");
                     ui_set_modes(w->u, large, contrast);
@@ -598,6 +634,19 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                     s.large = large;
                     s.contrast = contrast;
                     s.state = "";
+                    int first, last;
+                    if (e->span == UI_SCREEN_EACH_MATRIX &&
+                        !flow_matrix(ui_flow(w->u), &first, &last)) {
+                        s.apart = ui_matrix_why(w->u, qi);
+                        if (!s.apart)
+                            s.apart = "not shown";
+                        int rc = fn(ctx, &s);
+                        if (rc != 0)
+                            return rc;
+                        continue;
+                    }
+                    if (w->o.matrices_only)
+                        continue;
                     int rc = visit_variants(w, e, &s, qi, lang, t, fn, ctx, err, errlen);
                     if (e->closed)
                         ui_set_resting(w->u, false, "");

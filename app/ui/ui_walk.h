@@ -36,6 +36,8 @@ typedef struct {
                         export, messages) in every staff language, on a staff mode of its own with a
                         temporary data folder, stick and PIN */
     bool staff_only; /* with staff: visit only the staff screens */
+    bool matrices_only; /* visit only the matrix screens, and of them only those that do not
+                           fit (apart set, nothing drawn): where each matrix is asked apart */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */
@@ -57,6 +59,10 @@ typedef struct {
     ui_text *text;         /* the renderer's fonts (for ui_text_missing) */
     int width, height;
     bool staff; /* a staff screen: lang_code is the staff language, lang -1 */
+    /* A matrix screen that does not fit this panel in this language and mode: why (the kiosk
+     * asks its questions one per screen, which the "question" screens show). Nothing is drawn:
+     * tree_json and pixels are NULL. NULL for every screen that is drawn. */
+    const char *apart;
 } ui_walk_screen;
 
 /* Called once per screen; a non-zero return stops the walk and is returned by ui_walk_run. */

@@ -51,6 +51,7 @@ typedef struct {
     uiw_action action;
     int arg;       /* UIA_LANG: language index; UIA_OPTION: option index; UIA_STAFF: list row */
     int staff_act; /* UIA_STAFF: the staff module's own action (never packed into arg) */
+    int matrix_q;  /* UIA_OPTION on a matrix row: 1 + the row's question index; 0: the screen's */
     char label[UIW_LABEL_LEN];  /* as shown */
     char spoken[UIW_LABEL_LEN]; /* what speech reads for it */
     char lang[16];              /* language of the label */

@@ -93,6 +93,24 @@ for f in "$TMP/form.xlsx" "$TMP/s.csv"; do
         bad "validate $f: $(cat "$TMP/out")"
 done
 
+# An ODK table (a "label" row, then "list-nolabel" rows): one matrix in the set, and a warning
+# for each panel where the kiosk asks it one question per screen (the 7" portrait panel is too
+# narrow for three 20 mm columns beside the text); none for the 24" panel, where it fits.
+printf '%s\n' 'type,name,label::nl,label::en,required,appearance' 'smiley,blij,Blij?,Happy?,,' \
+    'begin group,tafel,,,,field-list' 'select_one eens,kop,,,,label' \
+    'select_one eens,schoon,De straat is schoon,The street is clean,,list-nolabel' \
+    'select_one eens,groen,Er is genoeg groen,There is enough green,yes,list-nolabel' \
+    'end group,,,,,' >"$TMP/tafel.csv"
+printf '%s\n' 'list_name,name,label::nl,label::en' 'eens,oneens,Oneens,Disagree' \
+    'eens,neutraal,Neutraal,Neutral' 'eens,eens,Eens,Agree' >"$TMP/tafel-choices.csv"
+"$Q" from-csv "$TMP/tafel.csv" "$TMP/tafel-choices.csv" -o "$TMP/tafel.json" >"$TMP/out" \
+    2>"$TMP/err" || bad "table: from-csv failed: $(cat "$TMP/err")"
+grep -q '"matrix": "kop"' "$TMP/tafel.json" || bad "table: no matrix in the set"
+[ "$(grep -c '"matrix": "kop"' "$TMP/tafel.json")" -eq 2 ] || bad "table: two questions in it"
+grep -q 'warning: matrix "kop" (schoon .. groen) does not fit the 7in-portrait-720x1280 panel in nl normal, en normal,.*: asked one question per screen there (too narrow' "$TMP/err" ||
+    bad "table: no warning for the 7in portrait panel: $(cat "$TMP/err")"
+grep -q 'does not fit the 24in' "$TMP/err" && bad "table: warned for the 24in panel: $(cat "$TMP/err")"
+
 # Usage errors.
 rc=0
 "$Q" from-csv "$TMP/s.csv" 2>/dev/null || rc=$?

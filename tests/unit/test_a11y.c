@@ -30,6 +30,7 @@ typedef struct {
     int staff; /* staff screens (first pages) */
     int peeks; /* screens where the top of a scrolled-away row peeks out */
     int errors;
+    int apart;       /* matrix screens not drawn: asked apart on this panel */
     ui_walk_fn also; /* called for every screen too (NULL: nothing else) */
     void *also_ctx;
 } walk_ctx;
@@ -38,6 +39,11 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
 {
     walk_ctx *c = vctx;
     char err[512] = "", where[64] = "";
+    if (s->apart) { /* a matrix asked one question per screen here: those screens are checked */
+        c->apart++;
+        c->per_mode[s->mode]++;
+        return c->also ? c->also(c->also_ctx, s) : 0;
+    }
     if (s->scroll)
         snprintf(where, sizeof where, "scroll %d", s->scroll);
     else if (*s->state)
@@ -213,10 +219,18 @@ typedef struct {
 /* What the walk of the types set saw: its note and likert screens, and how likert was laid. */
 typedef struct {
     types_seen cur;
-    int notes;          /* note screens: text and hint, no answers, "next" */
-    int likert_rows;    /* likert screens with every answer in one row */
-    int likert_columns; /* likert screens laid out as the usual list */
+    int notes;           /* note screens: text and hint, no answers, "next" */
+    int likert_rows;     /* likert screens with every answer in one row */
+    int likert_columns;  /* likert screens laid out as the usual list */
+    int matrix_together; /* the matrix "buurt" on one screen: its rows and header */
+    int matrix_apart;    /* the matrix asked one question per screen (it does not fit) */
 } types_ctx;
+
+/* Screens of one kind in the types set's walk: its languages x the display modes. */
+static int per_types(void)
+{
+    return 3 * UI_WALK_MODES;
+}
 
 /* The option widgets of question qid on one tree: count, and whether they share one row. */
 static int options_in_row(json_t *widgets, const char *qid, bool *one_row)
@@ -277,6 +291,10 @@ static void types_flush(types_ctx *t)
 static int on_types_screen(void *vctx, const ui_walk_screen *s)
 {
     types_ctx *t = vctx;
+    if (s->apart) {
+        t->matrix_apart++;
+        return 0;
+    }
     if (*s->state)
         return 0;
     char key[sizeof t->cur.key];
@@ -296,6 +314,14 @@ static int on_types_screen(void *vctx, const ui_walk_screen *s)
         t->cur.next |= has_widget(widgets, "next");
         t->cur.answers |=
             options_in_row(widgets, "intro", &row) > 0 || has_widget(widgets, "instruction");
+    } else if (!strcmp(s->screen, "matrix") && !s->scroll) {
+        /* Every row and the header on the one screen, nothing scrolled away. */
+        const char *m = json_string_value(json_object_get(tree, "matrix"));
+        t->matrix_together += m && !strcmp(m, "buurt") && has_widget(widgets, "head:eens") &&
+                              options_in_row(widgets, "schoon", &row) == 3 && row &&
+                              options_in_row(widgets, "groen", &row) == 3 && row &&
+                              options_in_row(widgets, "rustig", &row) == 3 && row &&
+                              !has_widget(widgets, "scroll-down");
     } else if (q && !strcmp(q, "veilig")) {
         t->cur.likert = true;
         t->cur.row |= options_in_row(widgets, "veilig", &row) == 5 && row;
@@ -326,9 +352,20 @@ static void test_types_every_panel(void)
                                        on_types_screen, &t);
         types_flush(&t);
         printf("types set on %s: %d screens, %d findings; note shown %d times, likert in one "
-               "row %d, as a list %d\n",
+               "row %d, as a list %d; matrix on one screen %d, apart %d\n",
                pn->name, c.screens, ui_check_report_count(r), t.notes, t.likert_rows,
-               t.likert_columns);
+               t.likert_columns, t.matrix_together, t.matrix_apart);
+        CHECKF(t.matrix_together + t.matrix_apart == per_types(),
+               "%s: the matrix screen %d + %d times, expected %d", pn->name, t.matrix_together,
+               t.matrix_apart, per_types());
+        /* The 24" panel has room for the matrix in every language and mode; the 7" portrait
+         * panel (88 mm) has not: one question per screen, checked as question screens. */
+        if (!strcmp(pn->name, "24in-1920x1080"))
+            CHECKF(t.matrix_together == per_types(), "24in: matrix together %d of %d",
+                   t.matrix_together, per_types());
+        if (!strcmp(pn->name, "7in-portrait-720x1280"))
+            CHECKF(t.matrix_apart == per_types(), "7in portrait: matrix apart %d of %d",
+                   t.matrix_apart, per_types());
         print_findings(r);
         CHECKF(ui_check_report_count(r) == 0, "%d findings on the types set at %s",
                ui_check_report_count(r), pn->name);

@@ -1126,6 +1126,97 @@ static void test_notes(void)
     qset_free(qs);
 }
 
+/* A matrix of three single questions (m1 shown only after a "1" on a, m2 required) between a
+ * smiley and a single. */
+static const char MATRIX[] =
+    "{\"format\": \"wijkpeil/1\", \"id\": \"matrix-test\", \"version\": 1,"
+    " \"languages\": [\"nl\", \"en\"], \"title\": " T2(
+        "T",
+        "T") ", \"questions\": ["
+             " {\"id\": \"a\", \"type\": \"smiley\", \"text\": " T2(
+                 "A",
+                 "A") "},"
+                      " {\"id\": \"m1\", \"type\": \"single\", \"matrix\": \"t\", \"text\": " T2(
+                          "M1",
+                          "M1") ","
+                                "  \"show_if\": {\"question\": \"a\", \"any_of\": [\"1\"]},"
+                                "  \"options\": [" OPT("x") ", " OPT(
+                                    "y") "]},"
+                                         " {\"id\": \"m2\", \"type\": \"single\", \"matrix\": "
+                                         "\"t\", \"required\": true,"
+                                         "  \"text\": " T2("M2", "M2") ", \"options\": [" OPT("x") ", " OPT(
+                                             "y") "]},"
+                                                  " {\"id\": \"m3\", \"type\": \"likert\", "
+                                                  "\"matrix\": \"t\", \"text\": " T2(
+                                                      "M3",
+                                                      "M3") ","
+                                                            "  \"options\": [" OPT("x") ", " OPT(
+                                                                "y") "]},"
+                                                                     " {\"id\": \"b\", \"type\": "
+                                                                     "\"single\", \"text\": " T2(
+                                                                         "B",
+                                                                         "B") ","
+                                                                              "  \"options\": "
+                                                                              "[" OPT("x") ", " OPT(
+                                                                                  "y") "]}]}";
+
+/* A matrix is one step (progress, next, back, required rows) with one answer per visible row;
+ * asked apart it is one screen per question; the answers are stored as separate questions. */
+static void test_matrix(void)
+{
+    qset *qs = load(MATRIX);
+    if (!qs)
+        return;
+    int64_t now = T0;
+    int first = -1, last = -1;
+    flow *f = started(qs, true, 0, &now);
+    CHECK(flow_question(f) == 0 && !flow_matrix(f, &first, &last));
+    PROGRESS(f, 1, 3); /* a, the matrix, b */
+    CHECK(flow_toggle(f, opt(qs, 0, "1"), ++now) && flow_next(f, ++now));
+    CHECK(flow_question(f) == 1 && flow_matrix(f, &first, &last) && first == 1 && last == 3);
+    PROGRESS(f, 2, 3);
+    /* m2 is required: "next" (not "skip") and refused with the required hint. */
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT && !flow_next_enabled(f));
+    CHECK(flow_next(f, ++now) && flow_question(f) == 1);
+    CHECK(flow_hint_now(f, now) == FLOW_HINT_REQUIRED);
+    CHECK(flow_toggle_in(f, 3, opt(qs, 3, "y"), ++now));
+    CHECK(!flow_next_enabled(f));
+    CHECK(flow_toggle_in(f, 2, opt(qs, 2, "x"), ++now) && flow_next_enabled(f));
+    CHECK(flow_toggle_in(f, 2, opt(qs, 2, "y"), ++now)); /* one answer per row */
+    CHECK(flow_selected(f, 2, opt(qs, 2, "y")) && flow_n_selected(f, 2) == 1);
+    CHECK(!flow_toggle_in(f, 4, 0, ++now)); /* b is not on this screen */
+    CHECK(!flow_toggle_in(f, 0, 0, ++now));
+    CHECK(flow_next(f, ++now) && flow_question(f) == 4);
+    CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
+    PROGRESS(f, 3, 3);
+    CHECK(flow_back(f, ++now) && flow_question(f) == 1 && flow_matrix(f, &first, &last));
+    /* An unhappy face hides m1: the matrix's rows are m2 and m3, known by m2. */
+    CHECK(flow_back(f, ++now) && flow_question(f) == 0);
+    CHECK(flow_toggle(f, opt(qs, 0, "2"), ++now) && flow_next(f, ++now));
+    CHECK(flow_question(f) == 2 && flow_matrix(f, &first, &last) && first == 1);
+    CHECK(!flow_toggle_in(f, 1, 0, ++now)); /* hidden row */
+    /* Asked apart (it does not fit the panel): one screen per question, the same answers. */
+    CHECK(flow_set_matrix_apart(f, 3, true) && !flow_set_matrix_apart(f, 1, true));
+    CHECK(flow_question(f) == 2 && !flow_matrix(f, &first, &last));
+    PROGRESS(f, 2, 4);
+    CHECK(!flow_toggle_in(f, 3, 0, ++now));
+    CHECK(flow_next(f, ++now) && flow_question(f) == 3);
+    CHECK(flow_selected(f, 3, opt(qs, 3, "y")));
+    CHECK(flow_back(f, ++now) && flow_question(f) == 2);
+    /* Together again while on a row: the screen is the matrix again, known by its first. */
+    CHECK(flow_next(f, ++now) && flow_question(f) == 3);
+    CHECK(flow_set_matrix_apart(f, 1, false) && flow_question(f) == 2);
+    CHECK(flow_next(f, ++now) && flow_question(f) == 4);
+    CHECK(flow_next(f, ++now) && flow_current(f) == FLOW_THANKS);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    char *js = flow_answers_json(&r);
+    CHECK_STR(js, "{\"a\":\"2\",\"m2\":\"y\",\"m3\":\"y\"}");
+    free(js);
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_save_failed(void)
 {
     qset *qs = load(POLL);
@@ -1286,6 +1377,7 @@ int main(void)
     RUN(test_languages_in_order);
     RUN(test_active_ms);
     RUN(test_quality_flags);
+    RUN(test_matrix);
     RUN(test_save_failed);
     RUN(test_replace_qset);
     RUN(test_preview);

@@ -525,6 +525,116 @@ static void test_note_and_likert(void)
     uistr_free(ui);
 }
 
+/* A matrix: consecutive single-choice questions with one list of options, answered on one
+ * screen; each malformed group gets its own message naming the question. */
+static void test_matrix(void)
+{
+    uistr *ui = test_strings();
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    char *json = dq(
+        HEAD "'questions':[" SMILEY_A ","
+             "{'id':'m1','type':'single'," TX ",'matrix':'tafel','options':[" OPT("x") "," OPT(
+                 "y") "],'show_if':{'question':'a','any_of':['1']}},"
+                      "{'id':'m2','type':'likert'," TX ",'matrix':'tafel','required':true,"
+                      "'options':[" OPT("x") "," OPT(
+                          "y") "]},"
+                               "{'id':'m3','type':'single'," TX ",'matrix':'tafel','options':[" OPT(
+                                   "x") "," OPT("y") "]}," SINGLE("b", "") "]}");
+    int rc = qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d);
+    if (rc != 0)
+        dump_diag(d);
+    CHECK(rc == 0 && qs);
+    if (qs) {
+        CHECK(qset_question_at(qs, 0)->matrix == NULL &&
+              qset_question_at(qs, 0)->matrix_first == -1);
+        for (int i = 1; i <= 3; i++) {
+            const qset_question *q = qset_question_at(qs, i);
+            CHECK_STR(q->matrix, "tafel");
+            CHECK(q->matrix_first == 1 && q->matrix_last == 3);
+        }
+        CHECK(qset_question_at(qs, 4)->matrix_first == -1);
+    }
+    qset_free(qs);
+    qs = NULL;
+    free(json);
+    /* Every mistake of a group in one load. */
+    json = dq(
+        HEAD
+        "'questions':[" SMILEY_A ","
+        "{'id':'alleen','type':'single'," TX ",'matrix':'een','options':[" OPT(
+            "x") "]},"
+                 "{'id':'m1','type':'single'," TX ",'matrix':'g','options':[" OPT("x") "," OPT(
+                     "y") "]},"
+                          "{'id':'m2','type':'multi'," TX
+                          ",'matrix':'g','options':[" OPT("x") "," OPT(
+                              "y") "]},"
+                                   "{'id':'m3','type':'single'," TX
+                                   ",'matrix':'g','options':[" OPT("x") "," OPT(
+                                       "z") "]},"
+                                            "{'id':'m4','type':'single'," TX
+                                            ",'matrix':'g','hint':{'nl':'h','en':'h'},"
+                                            "'options':[" OPT("x") "," OPT(
+                                                "y") "]},"
+                                                     "{'id':'m5','type':'single'," TX
+                                                     ",'matrix':'g','options':[" OPT("x") "," OPT(
+                                                         "y") "],'show_if':{'question':'m1','any_"
+                                                              "of':['x']}},"
+                                                              "{'id':'m6','type':'smiley'," TX
+                                                              ",'matrix':'g'}," SINGLE(
+                                                                  "b",
+                                                                  "") ","
+                                                                      "{'id':'m7','type':'single'"
+                                                                      "," TX
+                                                                      ",'matrix':'g','options':"
+                                                                      "[" OPT("x") "," OPT(
+                                                                          "y") "]},"
+                                                                               "{'id':'m8','type':'"
+                                                                               "single'," TX
+                                                                               ",'matrix':'g','"
+                                                                               "options':[" OPT("x") "," OPT(
+                                                                                   "y") "]},"
+                                                                                        "{'id':'m9'"
+                                                                                        ",'type':'"
+                                                                                        "single'"
+                                                                                        "," TX
+                                                                                        ",'matrix':"
+                                                                                        "'no "
+                                                                                        "good','"
+                                                                                        "options':"
+                                                                                        "[" OPT(
+                                                                                            "x") "]"
+                                                                                                 "}"
+                                                                                                 "]"
+                                                                                                 "}");
+    rc = qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d);
+    CHECK(rc == -1 && qs == NULL);
+    static const char *const want[] = {
+        "t.json: alleen: matrix \"een\" has only this question (a matrix needs two or more)",
+        "t.json: m2: matrix \"g\" holds only questions with one answer from \"options\" (single "
+        "or likert), not a multi",
+        "t.json: m3: matrix \"g\": its options differ from those of \"m1\"",
+        "t.json: m4: matrix \"g\": a question of a matrix has no \"hint\"",
+        "t.json: m5: show_if refers to \"m1\" in the same matrix \"g\" (answered on the same "
+        "screen",
+        "t.json: m6: matrix \"g\" holds only questions with one answer from \"options\" (single "
+        "or likert), not a smiley",
+        "t.json: m7: matrix \"g\" continues after other questions (the questions of a matrix "
+        "follow one another; it began at \"m1\")",
+        "t.json: m9: \"matrix\" must be the id of its group",
+    };
+    bool all = true;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CHECKF(diag_has(d, want[i]), "missing message: %s", want[i]);
+        all &= diag_has(d, want[i]);
+    }
+    if (!all)
+        dump_diag(d);
+    free(json);
+    free(d);
+    uistr_free(ui);
+}
+
 static void test_invalid_sets(void)
 {
     uistr *ui = test_strings();
@@ -954,6 +1064,7 @@ int main(void)
     RUN(test_valid_model);
     RUN(test_strings_owned_by_set);
     RUN(test_note_and_likert);
+    RUN(test_matrix);
     RUN(test_invalid_sets);
     RUN(test_invalid_files);
     RUN(test_collects_all_errors);

@@ -372,6 +372,76 @@ static void test_hint_shown(void)
     CHECK(!tree_has("\"hint:"));
 }
 
+/* The ids of the tree's "read" list (what speech reads, in order), joined by spaces. */
+static void read_ids(char *buf, size_t len)
+{
+    char *t = ui_tree_json(T.u, T.now);
+    json_t *tree = t ? json_loads(t, 0, NULL) : NULL;
+    free(t);
+    buf[0] = '\0';
+    size_t i, used = 0;
+    json_t *w;
+    json_array_foreach(json_object_get(tree, "read"), i, w)
+    {
+        int n = snprintf(buf + used, len - used, "%s%s", used ? " " : "", json_string_value(w));
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+    }
+    json_decref(tree);
+}
+
+static int open_ui(const qset *qs, ui **out, char *err, size_t errlen);
+
+/* Loads the set at rel (in the source tree) and opens a UI on it (*u NULL when either fails). */
+static qset *open_set(const char *rel, ui **u)
+{
+    char *path = test_src(rel);
+    qset *qs = NULL;
+    static qset_diag diag;
+    char err[512] = "";
+    *u = NULL;
+    CHECKF(qset_load_file(path, T.us, &qs, &diag) == 0, "%s: %s", rel, diag.n ? diag.msg[0] : "");
+    free(path);
+    if (qs && open_ui(qs, u, err, sizeof err) != 0) {
+        CHECKF(false, "ui_open on %s: %s", rel, err);
+        *u = NULL;
+    }
+    return qs;
+}
+
+/* A matrix on one screen is read row by row: each question, then its options (the header is
+ * not read: each target says its option). */
+static void test_matrix_read_aloud(void)
+{
+    ui *keep = T.u, *u = NULL;
+    qset *qs = open_set("tests/qsets/valid-types.json", &u);
+    int first = qs ? qset_find_question(qs, "schoon") : -1;
+    if (first < 0 || !u)
+        goto done;
+    T.u = u;
+    CHECK(ui_preview(u, FLOW_QUESTION, first, 0, T.now));
+    CHECK(tree_has("\"matrix\": \"buurt\""));
+    CHECK(tap_id("read-aloud"));
+    char ids[2048];
+    read_ids(ids, sizeof ids);
+    const char *want = "instruction question:schoon option:schoon:oneens option:schoon:neutraal "
+                       "option:schoon:eens question:groen option:groen:oneens "
+                       "option:groen:neutraal option:groen:eens question:rustig "
+                       "option:rustig:oneens option:rustig:neutraal option:rustig:eens";
+    CHECKF(!strncmp(ids, want, strlen(want)), "read: %s", ids);
+    CHECKF(!strstr(ids, "head:"), "the header is read: %s", ids);
+    /* A tap on a row's target is confirmed with its option. */
+    CHECK(tap_id("option:groen:eens"));
+    CHECK(tree_has("\"said\": \"Gekozen: Eens\""));
+    speech_stop(T.sp);
+    CHECK(wait_quiet(TEST_GUARD_MS));
+done:
+    T.u = keep;
+    ui_close(u);
+    qset_free(qs);
+}
+
 /* Opens the UI on qs in the test's window with its strings and speech. Returns ui_open's. */
 static int open_ui(const qset *qs, ui **out, char *err, size_t errlen)
 {
@@ -397,22 +467,15 @@ static int open_ui(const qset *qs, ui **out, char *err, size_t errlen)
  * recorded clips: the question and every answer of the first question come from a clip. */
 static void test_demo_tigrinya_reads_clips(void)
 {
-    char *path = test_src("assets/demo/nazareth-pottenberg.json");
-    qset *demo = NULL;
-    static qset_diag diag;
-    CHECK(qset_load_file(path, T.us, &demo, &diag) == 0);
-    free(path);
+    ui *keep = T.u, *u = NULL;
+    qset *demo = open_set("assets/demo/nazareth-pottenberg.json", &u);
     int ti = -1;
     for (int i = 0; demo && i < qset_n_languages(demo); i++)
         if (!strcmp(qset_language(demo, i), "ti"))
             ti = i;
     CHECK(ti >= 0);
-    ui *keep = T.u, *u = NULL;
-    char err[512] = "";
-    if (ti < 0 || open_ui(demo, &u, err, sizeof err) != 0) {
-        CHECKF(false, "ui_open on the demo: %s", err);
+    if (ti < 0 || !u)
         goto done;
-    }
     T.u = u;
     const qset_question *q = qset_question_at(demo, 0);
     CHECK(q->text.audio[ti] != NULL);
@@ -482,6 +545,7 @@ int main(void)
     RUN(test_no_audio_output_is_said);
     RUN(test_speech_controls_have_own_symbols);
     RUN(test_demo_tigrinya_reads_clips);
+    RUN(test_matrix_read_aloud);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);
     speech_close(T.sp);

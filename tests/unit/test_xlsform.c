@@ -552,6 +552,75 @@ static void test_note_and_likert(void)
     qset_free(qs);
 }
 
+/* An ODK table: a "label" row (the header: its list's choices) and "list-nolabel" rows with the
+ * same list in a field-list group become one matrix named by the header row; what cannot be
+ * one is warned or refused by row and column. */
+static void test_table_group(void)
+{
+    static const char survey[] =
+        "type,name,label::nl,label::en,hint::nl,relevant,required,appearance\n"
+        "smiley,blij,Blij?,Happy?,,,,\n"
+        "begin group,tafel,,,,,,field-list\n"
+        "select_one eens,kop,Kies,Choose,,,yes,label\n"
+        "select_one eens,licht,Licht,Light,,${blij} = '1',,list-nolabel\n"
+        "select_one eens,schoon,Schoon,Clean,,,yes,list-nolabel\n"
+        "select_one eens,veilig,Veilig,Safe,,,,list-nolabel\n"
+        "end group,,,,,,,\n"
+        "begin group,los,,,,,,field-list\n"
+        "select_one eens,kop2,,,,,,label\n"
+        "select_one eens,alleen,Alleen,Alone,,,,list-nolabel\n"
+        "end group,,,,,,,\n"
+        "select_one eens,zonder,Zonder,Without,,,,list-nolabel\n";
+    static const char choices[] =
+        "list_name,name,label::nl,label::en\neens,oneens,Oneens,Disagree\n"
+        "eens,neutraal,Neutraal,Neutral\neens,eens,Eens,Agree\n";
+    qset_diag *w, *d;
+    qset *qs = convert_named("survey.csv", survey, choices, NULL, false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK(qset_n_questions(qs) == 6); /* the header rows are no questions */
+        for (int i = 1; i <= 3; i++) {
+            const qset_question *q = qset_question_at(qs, i);
+            CHECK_STR(q->matrix, "kop");
+            CHECK(q->type == QSET_SINGLE && q->matrix_first == 1 && q->matrix_last == 3 &&
+                  q->n_options == 3);
+        }
+        CHECK_STR(qset_question_at(qs, 1)->id, "licht");
+        CHECK(qset_question_at(qs, 1)->show_if_question == 0);
+        CHECK(qset_question_at(qs, 2)->required);
+        CHECK(qset_question_at(qs, 4)->matrix == NULL); /* a table of one: apart */
+        CHECK(qset_question_at(qs, 5)->matrix == NULL);
+    }
+    qset_free(qs);
+    CHECK_DIAG(w, "survey.csv:4: column \"label::nl\": not shown (the table's header row shows "
+                  "its choices only)");
+    CHECK_DIAG(w, "survey.csv:4: column \"required\": ignored on a table's header row");
+    CHECK(!diag_has(w, "survey.csv:5:") && !diag_has(w, "survey.csv:6:") &&
+          !diag_has(w, "survey.csv:7:")); /* honoured */
+    CHECK_DIAG(w, "survey.csv:10: column \"appearance\": \"label\" starts a table, but only one "
+                  "row with appearance \"list-nolabel\" and list \"eens\" follows it");
+    CHECK_DIAG(w, "survey.csv:13: column \"appearance\": \"list-nolabel\" without a row with "
+                  "appearance \"label\" and list \"eens\" before it in its group");
+
+    /* A condition within the table, a hint on a row, a condition on the header: refused at
+     * once, by row and column. */
+    qs = convert_named("survey.csv",
+                       "type,name,label::nl,label::en,hint::nl,relevant,appearance\n"
+                       "begin group,g,,,,,field-list\n"
+                       "select_one eens,kop,,,,${x} = '1',label\n"
+                       "select_one eens,a,A,A,,,list-nolabel\n"
+                       "select_one eens,b,B,B,Hint,${a} = 'eens',list-nolabel\n"
+                       "end group,,,,,,\n",
+                       choices, NULL, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "survey.csv:3: column \"relevant\": a table's header row cannot have a "
+                  "condition");
+    CHECK_DIAG(d, "survey.csv:5: column \"hint::nl\": a row of a table has no hint");
+    CHECK_DIAG(d, "survey.csv:5: column \"relevant\": refers to \"a\" in the same table");
+    qset_free(qs);
+}
+
 /* A scale's end words and their clips (low::LANG, high::LANG, low_audio::LANG, ...), and clips
  * on the poll's own texts (audio::LANG on the title/welcome/thanks note rows, or
  * title_audio::LANG ... on the settings): converted, not dropped; misplaced ones warned or
@@ -739,6 +808,7 @@ int main(void)
     RUN(test_broken_form_all_at_once);
     RUN(test_markdown_plain_and_warned);
     RUN(test_note_and_likert);
+    RUN(test_table_group);
     RUN(test_scale_ends_and_own_clips);
     RUN(test_ui_strings_sheet);
     return test_main();

@@ -2,6 +2,7 @@
 #include "qset_cmds.h"
 #include "qset.h"
 #include "fsio.h"
+#include "matrix_fit.h"
 #include "util.h"
 #include "xlsform.h"
 
@@ -111,6 +112,13 @@ int cmd_from_csv(int argc, char **argv)
         goto done;
     }
     printf("wrote %s\n", out);
+    /* Where the kiosk cannot show a matrix on one screen: said per panel (it then asks its
+     * questions one per screen, which is no error). */
+    qset *qs = NULL;
+    if (qset_load_buffer(json, len, out, dir, strings, &qs, NULL) == 0 &&
+        mfit_check_panels(qs, pos[0], stderr, err, sizeof err) < 0)
+        fprintf(stderr, "wijkpeil-qset from-csv: cannot measure the matrices: %s\n", err);
+    qset_free(qs);
     char sig[1100];
     snprintf(sig, sizeof sig, "%s.sig", out);
     if (exists && stat(sig, &sb) == 0)

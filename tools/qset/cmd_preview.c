@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "qset_cmds.h"
 #include "fsio.h"
+#include "matrix_fit.h"
 #include "ui_check.h"
 #include "ui_walk.h"
 #include "uistr.h"
@@ -42,6 +43,7 @@ typedef struct {
     shot *shots;
     int n, cap;
     char err[WP_ERR_LEN];
+    mfit *mfit; /* where the panel asks a matrix apart */
 } preview;
 
 /* A growing text buffer for the HTML page. */
@@ -156,6 +158,10 @@ static int make_dir(const char *path, char *err, size_t errlen)
 static int on_screen(void *vctx, const ui_walk_screen *s)
 {
     preview *p = vctx;
+    if (s->apart) { /* a matrix that does not fit here: said per panel, nothing drawn */
+        mfit_add(p->mfit, s);
+        return 0;
+    }
     if (p->n >= PREVIEW_MAX_SHOTS) {
         wp_errf(p->err, sizeof p->err, "more than %d screens: stopped", PREVIEW_MAX_SHOTS);
         return 2;
@@ -438,7 +444,10 @@ static int preview_panel(const qset *qs, const uistr *strings, const char *dir, 
             return -1;
     }
     p.rep = ui_check_report_new();
-    if (!p.rep) {
+    p.mfit = mfit_new(qs, pn->name);
+    if (!p.rep || !p.mfit) {
+        ui_check_report_free(p.rep);
+        mfit_free(p.mfit);
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
@@ -472,6 +481,7 @@ static int preview_panel(const qset *qs, const uistr *strings, const char *dir, 
            "\"more\" panel and scroll positions) in %s; %d finding%s\n",
            pn->name, ui_walk_screens_per_language(wk), qset_n_languages(qs), UI_WALK_MODES, p.n,
            dir, ui_check_report_count(p.rep), ui_check_report_count(p.rep) == 1 ? "" : "s");
+    mfit_print(p.mfit, "wijkpeil-qset preview", stdout);
     rc = 0;
 done:
     /* The full list, after the summary: kept in the panel's report file. */
@@ -487,6 +497,7 @@ done:
     }
     ui_walk_close(wk);
     ui_check_report_free(p.rep);
+    mfit_free(p.mfit);
     free(p.shots);
     return rc;
 }
