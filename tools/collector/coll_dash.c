@@ -26,7 +26,7 @@ struct coll_dash {
     coll_db *db;
     coll_results_sets *sets;
     int64_t k, idle_ms, silent_ms;
-    bool tls, behind_proxy;
+    bool tls, behind_proxy, results_from_responses;
     char *hold;
     pthread_mutex_t mu;
     pthread_cond_t idle;
@@ -800,7 +800,8 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     coll_results_filter f = {.location = loc,
                              .language = lang,
                              .from_ms = parse_date(from, 0),
-                             .to_ms = parse_date(to, 1)};
+                             .to_ms = parse_date(to, 1),
+                             .from_responses = d->results_from_responses};
     if (f.from_ms < 0 || f.to_ms < 0) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, d->k, l->code, h, err,
@@ -994,6 +995,7 @@ int coll_dash_new(coll_db *db, const coll_dash_opts *o, bool tls, coll_dash **ou
     d->silent_ms = o->silent_ms > 0 ? o->silent_ms : COLL_DASH_SILENT_MIN * 60000LL;
     d->tls = tls;
     d->behind_proxy = o->behind_tls_proxy;
+    d->results_from_responses = o->results_from_responses;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->idle, NULL);
     if (o->signin_hold && !(d->hold = strdup(o->signin_hold))) {

@@ -4,6 +4,7 @@
  * migration carry a PostgreSQL form beside the SQLite one. */
 #include "coll_db.h"
 
+#include "coll_agg.h"
 #include "coll_store.h"
 #include "util.h"
 
@@ -18,6 +19,8 @@ struct coll_tx {
     coll_db *db;
     coll_conn *c; /* NULL until first used */
     bool busy;
+    coll_agg *agg; /* results counts of the responses stored, written at commit */
+    char agg_device[COLL_NAME_MAX], agg_location[COLL_NAME_MAX]; /* the last device's location */
 };
 
 struct coll_db {
@@ -38,6 +41,8 @@ typedef struct {
     const char *sql, *pg;
 } coll_migration;
 
+static int backfill_agg(coll_tx *t, char *err, size_t errlen);
+
 #define RESPONSE_COLS                                                                              \
     "r.id, r.device, COALESCE(d.location, '') AS location, r.questionset,"                         \
     " r.questionset_version, r.language, r.started_at_ms, r.finished_at_ms, r.duration_ms,"        \
@@ -45,6 +50,29 @@ typedef struct {
 #define ANSWER_COLS                                                                                \
     "r.id AS response_id, r.device, r.questionset, r.questionset_version, r.language,"             \
     " j.key AS question"
+
+/* Migration 8's tables (WITHOUT ROWID is SQLite's) and the kiosk_health view on them. */
+#define AGG_SCHEMA(tail)                                                                           \
+    "CREATE TABLE IF NOT EXISTS agg_counts ("                                                      \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, day BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL,"  \
+    " answer TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY(questionset, day, location, language,"  \
+    " status, question, answer, questionset_version))" tail ";"                                    \
+    "CREATE TABLE IF NOT EXISTS device_seq ("                                                      \
+    " device TEXT PRIMARY KEY, received BIGINT NOT NULL, max_seq BIGINT NOT NULL,"                 \
+    " min_seq BIGINT NOT NULL, distinct_seq BIGINT NOT NULL);"                                     \
+    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq)"                     \
+    " SELECT device, COUNT(*), MAX(seq), MIN(seq), COUNT(DISTINCT seq) FROM responses"             \
+    " GROUP BY device"
+#define KIOSK_HEALTH_V2                                                                            \
+    "DROP VIEW IF EXISTS kiosk_health;"                                                            \
+    "CREATE VIEW kiosk_health AS SELECT d.name AS device, d.location, d.revoked_ms,"               \
+    " d.last_seen_ms, d.pending, d.clock_synced, d.last_error,"                                    \
+    " COALESCE(s.received, 0) AS received,"                                                        \
+    " CASE WHEN s.received IS NULL THEN 0 ELSE s.max_seq - s.distinct_seq"                         \
+    "  + CASE WHEN s.min_seq = 0 THEN 1 ELSE 0 END END AS gaps,"                                   \
+    " (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"                     \
+    " FROM devices d LEFT JOIN device_seq s ON s.device = d.name"
 
 static const coll_migration migrations[] = {
     /* 1: devices, responses, conflicts */
@@ -134,6 +162,22 @@ static const coll_migration migrations[] = {
      "CREATE TABLE IF NOT EXISTS signin_failures (subject TEXT NOT NULL, at_ms BIGINT NOT NULL);"
      "CREATE INDEX IF NOT EXISTS signin_failures_subject ON signin_failures(subject, at_ms);",
      NULL},
+    /* 8: what the dashboard reads kept up to date at ingest, so its pages read no responses:
+     * the results' counts (coll_agg.h), filled from the responses held, and per device the
+     * sequence numbers received, which kiosk_health now reads */
+    {AGG_SCHEMA(" WITHOUT ROWID") ";" KIOSK_HEALTH_V2,
+     AGG_SCHEMA("") ";" KIOSK_HEALTH_V2 ";"
+                    " DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                    "'wijkpeil_analyst') THEN"
+                    "  GRANT SELECT ON kiosk_health TO wijkpeil_analyst; END IF; END $$"},
+};
+
+/* Steps of a migration computed in C, run after its SQL in the same transaction. */
+static const struct {
+    int64_t version;
+    int (*fn)(coll_tx *t, char *err, size_t errlen);
+} migration_fns[] = {
+    {8, backfill_agg}, /* the results counts of the responses held */
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -150,6 +194,21 @@ static const char *const sql_insert_conflict =
     "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
     "VALUES(?,?,?,?,?,?)";
 static const char *const sql_touch = "UPDATE devices SET last_seen_ms=? WHERE name=?";
+static const char *const sql_location = "SELECT location FROM devices WHERE name=?";
+static const char *const sql_seq_held = "SELECT COUNT(*) FROM responses WHERE device=? AND seq=?";
+static const char *const sql_device_seq =
+    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq) VALUES(?,1,?2,?2,?3)"
+    " ON CONFLICT(device) DO UPDATE SET received = device_seq.received + 1,"
+    " max_seq = CASE WHEN excluded.max_seq > device_seq.max_seq THEN excluded.max_seq"
+    "  ELSE device_seq.max_seq END,"
+    " min_seq = CASE WHEN excluded.min_seq < device_seq.min_seq THEN excluded.min_seq"
+    "  ELSE device_seq.min_seq END,"
+    " distinct_seq = device_seq.distinct_seq + excluded.distinct_seq";
+static const char *const sql_agg_add =
+    "INSERT INTO agg_counts(questionset, questionset_version, location, language, day, status,"
+    " question, answer, n) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(questionset, day, location,"
+    " language, status, question, answer, questionset_version)"
+    " DO UPDATE SET n = agg_counts.n + excluded.n";
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
@@ -182,6 +241,8 @@ static coll_tx *acquire(coll_db *db, char *err, size_t errlen)
 static void release(coll_tx *t)
 {
     coll_db *db = t->db;
+    coll_agg_clear(t->agg);
+    t->agg_device[0] = '\0';
     pthread_mutex_lock(&db->mu);
     t->busy = false;
     pthread_cond_signal(&db->freed);
@@ -253,8 +314,40 @@ int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen)
     return 0;
 }
 
+typedef struct {
+    coll_tx *t;
+    char *err;
+    size_t errlen;
+} flush_ctx;
+
+static int flush_row(void *ctx, const coll_agg_row *r)
+{
+    flush_ctx *f = ctx;
+    coll_param p[] = {COLL_TEXT(r->questionset), COLL_NUM(r->version), COLL_TEXT(r->location),
+                      COLL_TEXT(r->language),    COLL_NUM(r->day),     COLL_TEXT(r->status),
+                      COLL_TEXT(r->question),    COLL_TEXT(r->answer), COLL_NUM(r->n)};
+    return q(f->t, sql_agg_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
+}
+
+/* Adds the counts gathered in t to agg_counts (in t's transaction) and forgets them. */
+static int flush_agg(coll_tx *t, char *err, size_t errlen)
+{
+    if (!t->agg)
+        return 0;
+    flush_ctx f = {t, err, errlen};
+    int rc = coll_agg_foreach(t->agg, flush_row, &f);
+    if (rc < 0)
+        wp_errf(err, errlen, "out of memory");
+    coll_agg_clear(t->agg);
+    return rc == 0 ? 0 : -1;
+}
+
 int coll_db_commit(coll_tx *tx, char *err, size_t errlen)
 {
+    if (flush_agg(tx, err, errlen) != 0) {
+        coll_db_rollback(tx);
+        return -1;
+    }
     int rc = q(tx, "COMMIT", NULL, 0, NULL, NULL, NULL, err, errlen);
     if (rc != 0)
         tx->db->ops->query(tx->c, "ROLLBACK", NULL, 0, NULL, NULL, NULL, NULL, 0);
@@ -284,6 +377,9 @@ static int migrate(coll_db *db, char *err, size_t errlen)
         const char *sql = db->ops->is_pg && m->pg ? m->pg : m->sql;
         if (sql && q(t, sql, NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
             goto fail;
+        for (size_t i = 0; i < sizeof migration_fns / sizeof migration_fns[0]; i++)
+            if (migration_fns[i].version == v + 1 && migration_fns[i].fn(t, err, errlen) != 0)
+                goto fail;
         if (db->ops->set_version(t->c, v + 1, err, errlen) != COLL_SQL_OK)
             goto fail;
     }
@@ -332,8 +428,10 @@ void coll_db_close(coll_db *db)
 {
     if (!db)
         return;
-    for (int i = 0; i < db->n; i++)
+    for (int i = 0; i < db->n; i++) {
         db->ops->close(db->pool[i].c);
+        coll_agg_free(db->pool[i].agg);
+    }
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->freed);
     seal_forget(&db->key);
@@ -546,6 +644,63 @@ static void response_params(coll_param p[17], const char *device, const coll_ite
     memcpy(p, v, sizeof v);
 }
 
+typedef struct {
+    char *buf;
+    size_t len;
+} text_ctx;
+
+static int text_row(void *ctx, int ncol, const char *const *v)
+{
+    text_ctx *x = ctx;
+    wp_strlcpy(x->buf, ncol > 0 && v[0] ? v[0] : "", x->len);
+    return 0;
+}
+
+/* Adds a response's counts to t's results counts (its location as the devices table says). */
+static int agg_response(coll_tx *t, const char *device, const char *questionset, int64_t version,
+                        const char *language, int64_t started_at_ms, const char *status,
+                        const char *answers, char *err, size_t errlen)
+{
+    if (!t->agg && !(t->agg = coll_agg_new())) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (strcmp(t->agg_device, device) != 0) {
+        text_ctx loc = {t->agg_location, sizeof t->agg_location};
+        coll_param d = COLL_TEXT(device);
+        t->agg_location[0] = '\0';
+        if (q(t, sql_location, &d, 1, text_row, &loc, NULL, err, errlen) != 0)
+            return -1;
+        wp_strlcpy(t->agg_device, device, sizeof t->agg_device);
+    }
+    if (coll_agg_add(t->agg, questionset, version, t->agg_location, language, started_at_ms, status,
+                     answers) != 0) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* What follows a response newly stored, in its transaction: its device's sequence numbers
+ * (kiosk_health) and, unless still sealed, the results counts. */
+static int after_insert(coll_tx *t, const char *device, int64_t seq, const char *questionset,
+                        int64_t version, const char *language, int64_t started_at_ms,
+                        const char *status, const char *answers, const char *sealed, char *err,
+                        size_t errlen)
+{
+    coll_param p[] = {COLL_TEXT(device), COLL_NUM(seq), COLL_NUM(0)};
+    int64_t held = 0;
+    if (q(t, sql_seq_held, p, 2, coll_store_int_row, &held, NULL, err, errlen) != 0)
+        return -1;
+    p[2] = COLL_NUM(held == 1); /* a sequence number not held before */
+    if (q(t, sql_device_seq, p, 3, NULL, NULL, NULL, err, errlen) != 0)
+        return -1;
+    if (sealed)
+        return 0;
+    return agg_response(t, device, questionset, version, language, started_at_ms, status, answers,
+                        err, errlen);
+}
+
 int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen)
 {
@@ -557,7 +712,11 @@ int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t no
     if (q(tx, sql_insert_response, p, 17, NULL, NULL, &stored, err, errlen) != 0)
         return -1;
     if (stored == 1)
-        return COLL_STORED;
+        return after_insert(tx, device, it->seq, it->questionset, it->questionset_version,
+                            it->language, it->started_at_ms, it->status, it->answers_json,
+                            it->sealed, err, errlen) == 0
+                   ? COLL_STORED
+                   : -1;
     held_ctx h = {.found = false};
     if (q(tx, sql_held, p, 1, held_row, &h, NULL, err, errlen) != 0)
         return -1;
@@ -810,7 +969,7 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
                       char *err, size_t errlen)
 {
     *opened = *failed = 0;
-    rows r = {.ncol = 2};
+    rows r = {.ncol = 8};
     char last[40] = "";
     int rc = 0;
     /* Pages in id order; one transaction per page: answers opened are never lost to a later
@@ -818,7 +977,8 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
     for (;;) {
         coll_param after = COLL_TEXT(last);
         if (page(db,
-                 "SELECT id, sealed FROM responses WHERE sealed IS NOT NULL AND id > ?"
+                 "SELECT id, sealed, device, questionset, questionset_version, language,"
+                 " started_at_ms, status FROM responses WHERE sealed IS NOT NULL AND id > ?"
                  " ORDER BY id LIMIT 500",
                  &after, 1, &r, err, errlen) != 0) {
             rc = -1;
@@ -841,6 +1001,10 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
             coll_param p[] = {COLL_TEXT(answers), COLL_TEXT(cell(&r, i, 0))};
             rc = q(t, "UPDATE responses SET answers=?, sealed=NULL WHERE id=?", p, 2, NULL, NULL,
                    NULL, err, errlen);
+            if (rc == 0) /* counted now that its answers can be read */
+                rc = agg_response(t, cell(&r, i, 2), cell(&r, i, 3), coll_store_num(cell(&r, i, 4)),
+                                  cell(&r, i, 5), coll_store_num(cell(&r, i, 6)), cell(&r, i, 7),
+                                  answers, err, errlen);
             free(answers);
             o++;
         }
@@ -860,6 +1024,40 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
     return rc;
 }
 
+/* Migration 8: the results counts of the responses held (the sealed ones are counted when
+ * they are opened). Reads pages on the migration's own connection. */
+static int backfill_agg(coll_tx *t, char *err, size_t errlen)
+{
+    rows r = {.ncol = 8};
+    char last[40] = "";
+    int rc = 0;
+    do {
+        coll_param after = COLL_TEXT(last);
+        rows_clear(&r);
+        if (q(t,
+              "SELECT id, device, questionset, questionset_version, language, started_at_ms,"
+              " status, answers FROM responses WHERE sealed IS NULL AND id > ? ORDER BY id"
+              " LIMIT 1000",
+              &after, 1, rows_add, &r, NULL, err, errlen) != 0 ||
+            r.oom) {
+            if (r.oom)
+                wp_errf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < r.n && rc == 0; i++)
+            rc = agg_response(t, cell(&r, i, 1), cell(&r, i, 2), coll_store_num(cell(&r, i, 3)),
+                              cell(&r, i, 4), coll_store_num(cell(&r, i, 5)), cell(&r, i, 6),
+                              cell(&r, i, 7), err, errlen);
+        if (r.n)
+            wp_strlcpy(last, cell(&r, r.n - 1, 0), sizeof last);
+        if (rc == 0 && t->agg && coll_agg_size(t->agg) > 100000)
+            rc = flush_agg(t, err, errlen); /* bounded memory; the rest at commit */
+    } while (rc == 0 && r.n == 1000);
+    rows_free(&r);
+    return rc;
+}
+
 /* ---- copying (migrate) -------------------------------------------------------------------- */
 
 /* Runs insert once per row of r in one transaction on to; types has one letter per column:
@@ -867,6 +1065,7 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
 static int copy_rows(coll_db *to, const char *insert, const rows *r, const char *types,
                      int64_t *added, char *err, size_t errlen)
 {
+    bool responses = insert == sql_insert_response;
     coll_tx *t;
     if (coll_db_begin(to, &t, err, errlen) != 0)
         return -1;
@@ -876,7 +1075,11 @@ static int copy_rows(coll_db *to, const char *insert, const rows *r, const char 
             p[k] = types[k] == 'N' ? COLL_NUM(coll_store_num(cell(r, i, k)))
                                    : COLL_TEXT(cell(r, i, k));
         int64_t n = 0;
-        if (q(t, insert, p, r->ncol, NULL, NULL, &n, err, errlen) != 0) {
+        if (q(t, insert, p, r->ncol, NULL, NULL, &n, err, errlen) != 0 ||
+            (responses && n == 1 &&
+             after_insert(t, cell(r, i, 1), p[2].num, cell(r, i, 3), p[4].num, cell(r, i, 5),
+                          p[6].num, cell(r, i, 9), cell(r, i, 11), cell(r, i, 15), err,
+                          errlen) != 0)) {
             coll_db_rollback(t);
             return -1;
         }

@@ -1,6 +1,7 @@
 /* The dashboard's results per question, with small counts suppressed (see coll_results.h). */
 #include "coll_results.h"
 
+#include "coll_agg.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -28,6 +29,8 @@ typedef struct {
     json_t *any_of;
     int64_t cnt[RS_MAX_OPT];
     int64_t answered, skipped, shown;
+    /* complete responses, from agg_counts: answered, chosen, and shown by show_if */
+    int64_t c_answered, c_cnt[RS_MAX_OPT], c_match;
 } rs_question;
 
 typedef struct {
@@ -35,6 +38,8 @@ typedef struct {
     int nq;
     const coll_results_filter *f;
     int64_t responses;
+    int64_t complete; /* complete responses, from agg_counts */
+    bool oom;
 } rs_ctx;
 
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -249,23 +254,12 @@ static int chosen(const json_t *v, const char *id)
     return 0;
 }
 
-static int count_row(void *ctx, const coll_row *r)
+/* Counts w responses with answers a (an object) and status complete or not. */
+static void count_answers(rs_ctx *x, const json_t *a, bool complete, int64_t w)
 {
-    rs_ctx *x = ctx;
-    const coll_results_filter *f = x->f;
-    if (r->sealed || (f->location && f->location[0] && strcmp(f->location, r->location) != 0) ||
-        (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
-        (f->from_ms && r->started_at_ms < f->from_ms) || (f->to_ms && r->started_at_ms >= f->to_ms))
-        return 0;
-    json_t *a = json_loads(r->answers_json, 0, NULL);
-    if (!json_is_object(a)) {
-        json_decref(a);
-        return 0;
-    }
-    x->responses++;
     /* An abandoned response reached a question when it answered that one or a later one. */
     int last = -1;
-    if (strcmp(r->status, "complete") == 0)
+    if (complete)
         last = x->nq;
     else
         for (int i = 0; i < x->nq; i++)
@@ -282,16 +276,162 @@ static int count_row(void *ctx, const coll_row *r)
         }
         if (!shown[i])
             continue;
-        q->shown++;
+        q->shown += w;
         if (!has_answer(v)) {
-            q->skipped++;
+            q->skipped += w;
             continue;
         }
-        q->answered++;
+        q->answered += w;
         for (int j = 0; j < q->nopt; j++)
-            q->cnt[j] += chosen(v, q->opt[j]);
+            q->cnt[j] += w * chosen(v, q->opt[j]);
+    }
+}
+
+/* The raw count: one response at a time (coll_results_filter.from_responses). */
+static int count_row(void *ctx, const coll_row *r)
+{
+    rs_ctx *x = ctx;
+    const coll_results_filter *f = x->f;
+    if (r->sealed || (f->location && f->location[0] && strcmp(f->location, r->location) != 0) ||
+        (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
+        (f->from_ms && r->started_at_ms < f->from_ms) || (f->to_ms && r->started_at_ms >= f->to_ms))
+        return 0;
+    json_t *a = json_loads(r->answers_json, 0, NULL);
+    if (json_is_object(a)) {
+        x->responses++;
+        count_answers(x, a, strcmp(r->status, "complete") == 0, 1);
     }
     json_decref(a);
+    return 0;
+}
+
+/* ---- counting from agg_counts --------------------------------------------------------------- */
+
+static int find_question(const rs_ctx *x, const char *id)
+{
+    for (int i = 0; i < x->nq; i++)
+        if (strcmp(x->q[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+static bool in_any_of(const json_t *any_of, const char *s)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(any_of, i, a) if (json_is_string(a) &&
+                                         strcmp(json_string_value(a), s) == 0) return true;
+    return false;
+}
+
+/* The options of a list answer's combination ("A\nB") that are in any_of. */
+static int64_t combo_hits(const char *combo, const json_t *any_of)
+{
+    int64_t hits = 0;
+    char opt[256];
+    for (const char *p = combo; *p;) {
+        size_t l = strcspn(p, "\n");
+        if (l < sizeof opt) {
+            memcpy(opt, p, l);
+            opt[l] = '\0';
+            hits += in_any_of(any_of, opt);
+        }
+        p += l + (p[l] == '\n');
+    }
+    return hits;
+}
+
+/* One row of the counts (status, question, answer, n). Complete responses: who answered and
+ * chose what, and, for a question with show_if, how many were shown it: those whose answer to
+ * the question it looks at is one of any_of. A text answer in any_of counts once; a list
+ * answer counts in the rows of each of its options, so per combination the options in any_of
+ * beyond the first are taken off again. Other responses: their answers one by one. */
+static int agg_row(void *ctx, int ncol, const char *const *v)
+{
+    rs_ctx *x = ctx;
+    if (ncol < 4 || !v[0] || !v[1] || !v[2])
+        return 0;
+    const char *status = v[0], *question = v[1], *answer = v[2];
+    int64_t n = coll_store_num(v[3]);
+    bool complete = strcmp(status, "complete") == 0;
+    if (!question[0]) {
+        x->responses += n;
+        x->complete += complete ? n : 0;
+        return 0;
+    }
+    if (strcmp(question, COLL_AGG_PROFILE) == 0) {
+        json_t *a = json_loads(answer, 0, NULL);
+        if (json_is_object(a))
+            count_answers(x, a, complete, n);
+        else if (!a)
+            x->oom = true; /* the collector wrote it: only memory can make it fail */
+        json_decref(a);
+        return 0;
+    }
+    if (!complete)
+        return 0;
+    size_t plen = strlen(COLL_AGG_COMBO);
+    if (strncmp(question, COLL_AGG_COMBO, plen) == 0) {
+        int ref = find_question(x, question + plen);
+        for (int i = 0; ref >= 0 && i < x->nq; i++) {
+            if (x->q[i].show_ref != ref)
+                continue;
+            int64_t hits = combo_hits(answer, x->q[i].any_of);
+            if (hits > 1)
+                x->q[i].c_match -= n * (hits - 1);
+        }
+        return 0;
+    }
+    int qi = find_question(x, question);
+    if (qi < 0)
+        return 0;
+    rs_question *q = &x->q[qi];
+    if (!answer[0]) {
+        q->c_answered += n;
+        return 0;
+    }
+    for (int j = 0; j < q->nopt; j++)
+        if (strcmp(q->opt[j], answer) == 0)
+            q->c_cnt[j] += n;
+    for (int i = 0; i < x->nq; i++)
+        if (x->q[i].show_ref == qi && in_any_of(x->q[i].any_of, answer))
+            x->q[i].c_match += n;
+    return 0;
+}
+
+/* Adds the complete responses' counts gathered by agg_row to the questions. */
+static void add_complete(rs_ctx *x)
+{
+    for (int i = 0; i < x->nq; i++) {
+        rs_question *q = &x->q[i];
+        int64_t shown = q->show_ref >= 0 ? q->c_match : x->complete;
+        q->shown += shown;
+        q->answered += q->c_answered;
+        q->skipped += shown - q->c_answered;
+        for (int j = 0; j < q->nopt; j++)
+            q->cnt[j] += q->c_cnt[j];
+    }
+}
+
+static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
+{
+    const coll_results_filter *f = x->f;
+    coll_param p[] = {COLL_TEXT(set_id), COLL_TEXT(f->location ? f->location : ""),
+                      COLL_TEXT(f->language ? f->language : ""),
+                      COLL_NUM(f->from_ms ? coll_agg_day(f->from_ms) : INT32_MIN),
+                      COLL_NUM(f->to_ms ? coll_agg_day(f->to_ms) : INT32_MAX)};
+    if (coll_db_query(db,
+                      "SELECT status, question, answer, SUM(n) FROM agg_counts"
+                      " WHERE questionset = ?1 AND day >= ?4 AND day < ?5"
+                      " AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      " GROUP BY status, question, answer",
+                      p, 5, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (x->oom) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    add_complete(x);
     return 0;
 }
 
@@ -479,8 +619,11 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     x->f = f;
     const json_t *set = s->set[i];
     int rc = -1;
-    if (prepare(x, set, err, errlen) != 0 ||
-        coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0)
+    if (prepare(x, set, err, errlen) != 0)
+        goto done;
+    if (f->from_responses
+            ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0
+            : count_agg(db, coll_results_sets_id(s, i), x, err, errlen) != 0)
         goto done;
     const rs_words *w = strcmp(ui_lang, "en") == 0 ? &words_en : &words_nl;
     coll_html_raw(h, "<p class=\"total\">");

@@ -18,6 +18,10 @@ typedef struct {
     const char *language; /* NULL or "": every language */
     int64_t from_ms;      /* responses started at or after this (0: no bound) */
     int64_t to_ms;        /* ... and before this (0: no bound) */
+    /* The counts are read from agg_counts (coll_agg.h), so the bounds are local days: from_ms
+     * and to_ms are taken as the days they fall on (the dashboard gives local midnights). true:
+     * count every response itself instead (the test that both agree; slow). */
+    bool from_responses;
 } coll_results_filter;
 
 /* Loads question-set files (wijkpeil/1 JSON); of several versions of one id the highest is

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The results counts kept at ingest (agg_counts, coll_agg.h) give the same results pages as
+# counting every response (serve --test-results-from-responses): for a set with every answer
+# type, show_if on a single and on a multiple choice, complete and abandoned responses, over
+# import, upload, a duplicate batch and conflicts, every filter; after the counts were filled
+# from the responses held (migration 8, a database from before them) and after migrate. And
+# the kiosks page's kiosk_health reads the per-device summary, not the responses.
+set -euo pipefail
+
+: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
+C="$WIJKPEIL_COLLECTOR"
+TMP=$(mktemp -d)
+SRVS=()
+stop_servers() {
+    for p in "${SRVS[@]}"; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    SRVS=()
+}
+cleanup() {
+    stop_servers
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+HERE=$(dirname "$0")
+# shellcheck source=lib/coll_db.sh
+. "$HERE/lib/coll_db.sh"
+# shellcheck source=lib/wait_line.sh
+. "$HERE/lib/wait_line.sh"
+fail=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then echo "ok   $what"; else
+        echo "FAIL: $what" >&2
+        fail=$((fail + 1))
+    fi
+}
+
+# serve NAME DB ARGS...: a collector on a free loopback port, signed in; sets URL_NAME
+serve() {
+    local name=$1 db=$2
+    shift 2
+    "$C" serve --db "$db" --listen 127.0.0.1:0 --qset "$TMP/set.json" --suppress-below 5 "$@" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    SRVS+=($!)
+    wait_line "$TMP/$name.out" listening "$!" || true
+    local url="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$name.out")"
+    printf -v "URL_$name" '%s' "$url"
+    curl -s -c "$TMP/$name.jar" -b "$TMP/$name.jar" -o "$TMP/$name.b" "$url/dash/login"
+    local csrf
+    csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/$name.b")
+    curl -s -c "$TMP/$name.jar" -b "$TMP/$name.jar" -o /dev/null --data "csrf=$csrf&user=ana" \
+        --data-urlencode "password=results password 1" "$url/dash/login"
+}
+# page NAME PATH: the page's main content (the session's CSRF token left out)
+page() {
+    local url="URL_$1"
+    curl -s -b "$TMP/$1.jar" "${!url}$2" | sed -e 's/name="csrf" value="[0-9a-f]*"//'
+}
+FILTERS=("" "&location=nazareth" "&location=pottenberg" "&language=ar" "&language=nl"
+    "&from=2027-03-04&to=2027-03-09" "&from=2027-03-10" "&to=2027-03-02"
+    "&location=nazareth&language=en&from=2027-03-03&to=2027-03-12")
+# same DB WHAT: every filtered results page from the counts equals the one counted anew
+same() {
+    local db=$1 ok=0 f
+    stop_servers
+    serve agg "$db"
+    serve raw "$db" --test-results-from-responses
+    for f in "${FILTERS[@]}"; do
+        page agg "/dash/results?set=golf$f" >"$TMP/agg.html"
+        page raw "/dash/results?set=golf$f" >"$TMP/raw.html"
+        if ! grep -q 'class="question"' "$TMP/agg.html" || ! cmp -s "$TMP/agg.html" "$TMP/raw.html"; then
+            echo "  differs for filter '$f':" >&2
+            diff "$TMP/raw.html" "$TMP/agg.html" | head -10 >&2 || true
+            ok=1
+        fi
+    done
+    stop_servers
+    return $ok
+}
+
+python3 "$HERE/lib/results_seed.py" "$TMP"
+DB=$(coll_db_new agg)
+echo 'results password 1' | "$C" user add ana --role viewer --db "$DB" >/dev/null
+"$C" device add n1 --location nazareth --db "$DB" >/dev/null
+"$C" device add n2 --location nazareth --db "$DB" >/dev/null
+TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
+for d in n1 n2; do "$C" import "$TMP/$d.jsonl" --device "$d" --db "$DB" >/dev/null; done
+"$C" import "$TMP/n1.jsonl" --device n1 --db "$DB" >/dev/null # every one a duplicate
+
+serve up "$DB"
+upload() { # upload BODYFILE -> the status code
+    curl -s -o "$TMP/up.json" -w '%{http_code}' -H "Authorization: Bearer $TOK" \
+        -H 'Content-Type: application/json' --data-binary "@$1" "$URL_up/v1/responses"
+}
+check "p1 uploads its batch" test "$(upload "$TMP/p1.json")" = 200
+check "... sent again: duplicates" bash -c "test $(upload "$TMP/p1dup.json") = 200 && grep -q '\"duplicate\":200' '$TMP/up.json'"
+upload "$TMP/p1conflict.json" >/dev/null
+check "... two of them with other answers: conflicts" \
+    test "$(grep -o '"status":"conflict"' "$TMP/up.json" | wc -l)" = 2
+stop_servers
+check "every response counted: 750 in agg_counts" \
+    test "$(coll_db_sql "$DB" "SELECT SUM(n) FROM agg_counts WHERE question = ''")" = 750
+check "results from the counts = results from the responses (every filter)" same "$DB"
+
+case "$DB" in
+postgresql://*) coll_db_sql "$DB" "SELECT pg_get_viewdef('kiosk_health')" >"$TMP/view" ;;
+*) coll_db_sql "$DB" "SELECT sql FROM sqlite_master WHERE name = 'kiosk_health'" >"$TMP/view" ;;
+esac
+check "kiosk_health reads no responses" bash -c "grep -q device_seq '$TMP/view' && ! grep -qi responses '$TMP/view'"
+"$C" status --db "$DB" >"$TMP/status.before"
+check "... status: received and gaps per kiosk" \
+    grep -q '^n2 (nazareth): .*received 250, pending unknown, gaps 0' "$TMP/status.before"
+coll_db_sql "$DB" "DELETE FROM responses WHERE device = 'n2' AND seq IN (7, 8)" >/dev/null
+coll_db_before_counts "$DB"
+check "a database from before the counts: they are filled when it is opened" \
+    bash -c "'$C' status --db '$DB' | grep -q '^n2 (nazareth): .*received 248, pending unknown, gaps 2'"
+check "... the same results again" same "$DB"
+
+if [ "$COLL_BACKEND" = pg ]; then
+    # migrate: an SQLite file copied into a new PostgreSQL database
+    SRC="$TMP/src.db"
+    "$C" device add n1 --location nazareth --db "$SRC" >/dev/null
+    "$C" device add p1 --location pottenberg --db "$SRC" >/dev/null
+    "$C" import "$TMP/n1.jsonl" --device n1 --db "$SRC" >/dev/null
+    "$C" import "$TMP/n2.jsonl" --device p1 --db "$SRC" >/dev/null
+    TO=$(coll_db_new to)
+    "$C" migrate --from "$SRC" --to "$TO" >/dev/null
+    echo 'results password 1' | "$C" user add ana --role viewer --db "$TO" >/dev/null
+    check "after migrate: the same results" same "$TO"
+fi
+[ "$fail" -eq 0 ] && echo "collector_results_agg ($COLL_BACKEND): all checks passed"
+exit "$fail"

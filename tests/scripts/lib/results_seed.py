@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Seed data for the results counts test: a question set with every answer type and show_if on a
+single and on a multiple choice, and random (seeded) responses, complete and abandoned, from
+three kiosks over two weeks in six languages, with skipped questions and lists with repeats.
+
+usage: results_seed.py OUTDIR
+Writes OUTDIR/set.json, OUTDIR/n1.jsonl, n2.jsonl (imported) and OUTDIR/p1.json (an upload batch
+for kiosk p1), OUTDIR/p1dup.json (the same batch again) and OUTDIR/p1conflict.json (two of its
+responses with other answers)."""
+import json
+import random
+import sys
+import uuid
+
+out = sys.argv[1]
+langs = ["nl", "en", "ar", "tr", "pl", "so"]
+rnd = random.Random(14)
+
+
+def t(s):
+    return {"nl": s, "en": s}
+
+
+qset = {
+    "format": "wijkpeil/1", "id": "golf", "version": 3, "languages": ["nl", "en"],
+    "title": t("Golf"),
+    "questions": [
+        {"id": "woon", "type": "single", "text": t("Woon"),
+         "options": [{"id": o, "text": t(o)} for o in ["kort", "middel", "lang"]]},
+        {"id": "zorgen", "type": "multi", "text": t("Zorgen"),
+         "options": [{"id": o, "text": t(o)} for o in ["geld", "werk", "zorg", "huis"]]},
+        {"id": "waarom", "type": "single", "text": t("Waarom"),
+         "show_if": {"question": "zorgen", "any_of": ["geld", "werk"]},
+         "options": [{"id": o, "text": t(o)} for o in ["a", "b"]]},
+        {"id": "blij", "type": "smiley", "text": t("Blij")},
+        {"id": "hoe", "type": "yesno", "prefer_not": True, "text": t("Hoe"),
+         "show_if": {"question": "woon", "any_of": ["kort", "lang"]}},
+        {"id": "cijfer", "type": "scale", "min": 1, "max": 10, "text": t("Cijfer")},
+    ],
+}
+with open(f"{out}/set.json", "w", encoding="utf-8") as f:
+    json.dump(qset, f)
+
+
+def answers():
+    a = {"woon": rnd.choice(["kort", "middel", "lang"])}
+    if rnd.random() < 0.9:
+        z = rnd.sample(["geld", "werk", "zorg", "huis"], rnd.randint(1, 3))
+        if rnd.random() < 0.1:
+            z.append(z[0])  # a repeat counts once
+        a["zorgen"] = z
+    if set(a.get("zorgen", [])) & {"geld", "werk"} and rnd.random() < 0.8:
+        a["waarom"] = rnd.choice(["a", "b"])
+    if rnd.random() < 0.95:
+        a["blij"] = str(rnd.randint(1, 5))
+    if a["woon"] in ("kort", "lang") and rnd.random() < 0.85:
+        a["hoe"] = rnd.choice(["yes", "no", "prefer_not"])
+    a["cijfer"] = str(rnd.randint(1, 10))
+    return a
+
+
+def abandon(a):
+    order = ["woon", "zorgen", "waarom", "blij", "hoe", "cijfer"]
+    stop = rnd.randint(0, 4)
+    return {k: v for k, v in a.items() if order.index(k) <= stop}
+
+
+def response(i, dev, seq):
+    a = answers()
+    status = "complete"
+    if rnd.random() < 0.2:
+        a, status = abandon(a), "abandoned"
+    day, hour = 1 + rnd.randint(0, 13), rnd.randint(8, 20)
+    return {"id": str(uuid.UUID(int=i + 1000)), "seq": seq, "questionset": "golf",
+            "questionset_version": rnd.choice([2, 3]), "language": rnd.choice(langs),
+            "started_at": f"2027-03-{day:02d}T{hour:02d}:10:00Z",
+            "finished_at": f"2027-03-{day:02d}T{hour:02d}:12:00Z",
+            "duration_ms": 120000, "status": status, "answers": a}
+
+
+i = 0
+for dev, n in [("n1", 300), ("n2", 250)]:
+    with open(f"{out}/{dev}.jsonl", "w", encoding="utf-8") as f:
+        for seq in range(1, n + 1):
+            f.write(json.dumps(response(i, dev, seq)) + "\n")
+            i += 1
+p1 = [response(i + k, "p1", k + 1) for k in range(200)]
+
+
+def batch(items):
+    return {"protocol": "wijkpeil-sync/1", "device_id": "p1", "responses": items}
+
+
+for name, items in [("p1", p1), ("p1dup", p1)]:
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump(batch(items), f)
+conflict = [dict(r, answers={"woon": "kort", "cijfer": "1"}) for r in p1[:2]]
+with open(f"{out}/p1conflict.json", "w") as f:
+    json.dump(batch(conflict), f)
