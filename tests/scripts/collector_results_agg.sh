@@ -59,9 +59,12 @@ page() {
     local url="URL_$1"
     curl -s -b "$TMP/$1.jar" "${!url}$2" | sed -e 's/name="csrf" value="[0-9a-f]*"//'
 }
+# (the data run from 22 February to 14 March: whole months are read from agg_months, the days
+# around them from agg_counts)
 FILTERS=("" "&location=nazareth" "&location=pottenberg" "&language=ar" "&language=nl"
-    "&from=2027-03-04&to=2027-03-09" "&from=2027-03-10" "&to=2027-03-02"
-    "&location=nazareth&language=en&from=2027-03-03&to=2027-03-12")
+    "&from=2027-03-04&to=2027-03-09" "&from=2027-03-10" "&to=2027-03-02" "&to=2027-02-28"
+    "&from=2027-02-25&to=2027-03-31" "&from=2027-03-01&to=2027-03-05" "&from=2027-02-01"
+    "&location=nazareth&language=en&from=2027-02-27&to=2027-03-12")
 # same DB WHAT: every filtered results page from the counts equals the one counted anew
 same() {
     local db=$1 ok=0 f

@@ -48,20 +48,43 @@ size_t coll_agg_size(const coll_agg *a)
     return a->used;
 }
 
-int64_t coll_agg_day(int64_t epoch_ms)
+/* Days since 1970-01-01 of a date, and back (H. Hinnant's algorithms). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {
-    time_t t = (time_t)(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return 0;
-    /* days from civil (H. Hinnant's algorithm) */
-    int64_t y = (int64_t)tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
     int64_t yoe = y - era * 400;
     int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+int64_t coll_agg_day(int64_t epoch_ms)
+{
+    time_t t = (time_t)(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return 0;
+    return days_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t coll_agg_month(int64_t day)
+{
+    int64_t z = day + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    return (y - 1970) * 12 + m - 1;
+}
+
+int64_t coll_agg_month_start(int64_t month)
+{
+    int64_t y = 1970 + (month >= 0 ? month / 12 : (month - 11) / 12);
+    return days_from_civil(y, month - (y - 1970) * 12 + 1, 1);
 }
 
 static uint64_t fnv(const char *p, size_t n, uint64_t h)

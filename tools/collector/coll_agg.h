@@ -42,6 +42,10 @@ size_t coll_agg_size(const coll_agg *a);
 /* The local date (the collector's time zone) of epoch milliseconds, as days since
  * 1970-01-01: the dashboard's date filter and the rows agree on what a day is. */
 int64_t coll_agg_day(int64_t epoch_ms);
+/* The month a day (as above) falls in, as months since January 1970, and the first day of a
+ * month: the counts are also kept per month, so a long period reads few rows. */
+int64_t coll_agg_month(int64_t day);
+int64_t coll_agg_month_start(int64_t month);
 
 /* Adds the rows of one response (see above). 0, or -1 when out of memory. */
 int coll_agg_add(coll_agg *a, const char *questionset, int64_t version, const char *location,

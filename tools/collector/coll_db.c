@@ -52,12 +52,16 @@ static int backfill_agg(coll_tx *t, char *err, size_t errlen);
     " j.key AS question"
 
 /* Migration 8's tables (WITHOUT ROWID is SQLite's) and the kiosk_health view on them. */
-#define AGG_SCHEMA(tail)                                                                           \
-    "CREATE TABLE IF NOT EXISTS agg_counts ("                                                      \
+#define AGG_TABLE(name, period, tail)                                                              \
+    "CREATE TABLE IF NOT EXISTS " name " ("                                                        \
     " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
-    " language TEXT NOT NULL, day BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL,"  \
-    " answer TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY(questionset, day, location, language,"  \
-    " status, question, answer, questionset_version))" tail ";"                                    \
+    " language TEXT NOT NULL, " period " BIGINT NOT NULL, status TEXT NOT NULL,"                   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL,"                            \
+    " PRIMARY KEY(questionset, " period ", location, language, status, question, answer,"          \
+    " questionset_version))" tail ";"
+#define AGG_SCHEMA(tail)                                                                           \
+    AGG_TABLE("agg_counts", "day", tail)                                                           \
+    AGG_TABLE("agg_months", "month", tail)                                                         \
     "CREATE TABLE IF NOT EXISTS device_seq ("                                                      \
     " device TEXT PRIMARY KEY, received BIGINT NOT NULL, max_seq BIGINT NOT NULL,"                 \
     " min_seq BIGINT NOT NULL, distinct_seq BIGINT NOT NULL);"                                     \
@@ -209,6 +213,11 @@ static const char *const sql_agg_add =
     " question, answer, n) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(questionset, day, location,"
     " language, status, question, answer, questionset_version)"
     " DO UPDATE SET n = agg_counts.n + excluded.n";
+static const char *const sql_agg_month_add =
+    "INSERT INTO agg_months(questionset, questionset_version, location, language, month, status,"
+    " question, answer, n) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(questionset, month, location,"
+    " language, status, question, answer, questionset_version)"
+    " DO UPDATE SET n = agg_months.n + excluded.n";
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
@@ -326,7 +335,10 @@ static int flush_row(void *ctx, const coll_agg_row *r)
     coll_param p[] = {COLL_TEXT(r->questionset), COLL_NUM(r->version), COLL_TEXT(r->location),
                       COLL_TEXT(r->language),    COLL_NUM(r->day),     COLL_TEXT(r->status),
                       COLL_TEXT(r->question),    COLL_TEXT(r->answer), COLL_NUM(r->n)};
-    return q(f->t, sql_agg_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
+    if (q(f->t, sql_agg_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0)
+        return 1;
+    p[4] = COLL_NUM(coll_agg_month(r->day));
+    return q(f->t, sql_agg_month_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
 }
 
 /* Adds the counts gathered in t to agg_counts (in t's transaction) and forgets them. */

@@ -413,19 +413,57 @@ static void add_complete(rs_ctx *x)
     }
 }
 
+/* The days [from, to) of the filter as whole months [m0, m1) read from agg_months and the days
+ * before and after them, [from, s0) and [s1, to), from agg_counts. */
+typedef struct {
+    int64_t from, to, m0, m1, s0, s1;
+} rs_period;
+
+static rs_period period(const coll_results_filter *f)
+{
+    rs_period p = {.from = f->from_ms ? coll_agg_day(f->from_ms) : INT32_MIN,
+                   .to = f->to_ms ? coll_agg_day(f->to_ms) : INT32_MAX};
+    p.m0 = INT32_MIN;
+    if (f->from_ms) {
+        p.m0 = coll_agg_month(p.from);
+        if (coll_agg_month_start(p.m0) != p.from)
+            p.m0++;
+    }
+    p.m1 = f->to_ms ? coll_agg_month(p.to) : INT32_MAX;
+    if (p.m0 >= p.m1) { /* no whole month: every day from agg_counts */
+        p.m0 = p.m1 = 0;
+        p.s0 = p.s1 = p.to;
+    } else {
+        p.s0 = p.m0 == INT32_MIN ? INT32_MIN : coll_agg_month_start(p.m0);
+        p.s1 = p.m1 == INT32_MAX ? INT32_MAX : coll_agg_month_start(p.m1);
+    }
+    return p;
+}
+
 static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
 {
     const coll_results_filter *f = x->f;
-    coll_param p[] = {COLL_TEXT(set_id), COLL_TEXT(f->location ? f->location : ""),
+    rs_period t = period(f);
+    coll_param p[] = {COLL_TEXT(set_id),
+                      COLL_TEXT(f->location ? f->location : ""),
                       COLL_TEXT(f->language ? f->language : ""),
-                      COLL_NUM(f->from_ms ? coll_agg_day(f->from_ms) : INT32_MIN),
-                      COLL_NUM(f->to_ms ? coll_agg_day(f->to_ms) : INT32_MAX)};
+                      COLL_NUM(t.from),
+                      COLL_NUM(t.to),
+                      COLL_NUM(t.m0),
+                      COLL_NUM(t.m1),
+                      COLL_NUM(t.s0),
+                      COLL_NUM(t.s1)};
     if (coll_db_query(db,
-                      "SELECT status, question, answer, SUM(n) FROM agg_counts"
-                      " WHERE questionset = ?1 AND day >= ?4 AND day < ?5"
-                      " AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
-                      " GROUP BY status, question, answer",
-                      p, 5, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
+                      "SELECT status, question, answer, SUM(n) FROM ("
+                      " SELECT status, question, answer, n FROM agg_months"
+                      "  WHERE questionset = ?1 AND month >= ?6 AND month < ?7"
+                      "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      " UNION ALL SELECT status, question, answer, n FROM agg_counts"
+                      "  WHERE questionset = ?1"
+                      "  AND ((day >= ?4 AND day < ?8) OR (day >= ?9 AND day < ?5))"
+                      "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      ") u GROUP BY status, question, answer",
+                      p, 9, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
         return -1;
     if (x->oom) {
         wp_errf(err, errlen, "out of memory");

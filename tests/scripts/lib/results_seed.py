@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Seed data for the results counts test: a question set with every answer type and show_if on a
 single and on a multiple choice, and random (seeded) responses, complete and abandoned, from
-three kiosks over two weeks in six languages, with skipped questions and lists with repeats.
+three kiosks over three weeks (22 February to 14 March 2027) in six languages, with skipped questions and lists with repeats.
 
 usage: results_seed.py OUTDIR
 Writes OUTDIR/set.json, OUTDIR/n1.jsonl, n2.jsonl (imported) and OUTDIR/p1.json (an upload batch
 for kiosk p1), OUTDIR/p1dup.json (the same batch again) and OUTDIR/p1conflict.json (two of its
 responses with other answers)."""
+import datetime
 import json
 import random
 import sys
@@ -70,11 +71,11 @@ def response(i, dev, seq):
     status = "complete"
     if rnd.random() < 0.2:
         a, status = abandon(a), "abandoned"
-    day, hour = 1 + rnd.randint(0, 13), rnd.randint(8, 20)
+    day = datetime.date(2027, 2, 22) + datetime.timedelta(days=rnd.randint(0, 20))
+    hour = rnd.randint(8, 20)
     return {"id": str(uuid.UUID(int=i + 1000)), "seq": seq, "questionset": "golf",
             "questionset_version": rnd.choice([2, 3]), "language": rnd.choice(langs),
-            "started_at": f"2027-03-{day:02d}T{hour:02d}:10:00Z",
-            "finished_at": f"2027-03-{day:02d}T{hour:02d}:12:00Z",
+            "started_at": f"{day}T{hour:02d}:10:00Z", "finished_at": f"{day}T{hour:02d}:12:00Z",
             "duration_ms": 120000, "status": status, "answers": a}
 
 
