@@ -42,6 +42,7 @@ check() { # check DESCRIPTION COMMAND...
 serve() {
     local name=$1 db=$2
     shift 2
+    rm -f "$TMP/$name.out" # the last server's "listening" line must not be taken for this one's
     "$C" serve --db "$db" --listen 127.0.0.1:0 --qset "$TMP/set.json" --suppress-below 5 "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     SRVS+=($!)
@@ -64,7 +65,8 @@ page() {
 FILTERS=("" "&location=nazareth" "&location=pottenberg" "&language=ar" "&language=nl"
     "&from=2027-03-04&to=2027-03-09" "&from=2027-03-10" "&to=2027-03-02" "&to=2027-02-28"
     "&from=2027-02-25&to=2027-03-31" "&from=2027-03-01&to=2027-03-05" "&from=2027-02-01"
-    "&location=nazareth&language=en&from=2027-02-27&to=2027-03-12")
+    "&location=nazareth&language=en&from=2027-02-27&to=2027-03-12" "&status=complete"
+    "&status=abandoned" "&status=abandoned&location=pottenberg&from=2027-03-01")
 # same DB WHAT: every filtered results page from the counts equals the one counted anew
 same() {
     local db=$1 ok=0 f
@@ -77,6 +79,7 @@ same() {
         if ! grep -q 'class="question"' "$TMP/agg.html" || ! cmp -s "$TMP/agg.html" "$TMP/raw.html"; then
             echo "  differs for filter '$f':" >&2
             diff "$TMP/raw.html" "$TMP/agg.html" | head -10 >&2 || true
+            tail -3 "$TMP/raw.err" "$TMP/agg.err" >&2
             ok=1
         fi
     done
@@ -112,6 +115,54 @@ case "$DB" in
 postgresql://*) coll_db_sql "$DB" "SELECT pg_get_viewdef('kiosk_health')" >"$TMP/view" ;;
 *) coll_db_sql "$DB" "SELECT sql FROM sqlite_master WHERE name = 'kiosk_health'" >"$TMP/view" ;;
 esac
+# weekdays and hours: counted from the responses (the counts are not kept per hour)
+expect() { # expect WEEKDAYS HOUR_FROM HOUR_TO: how many responses started then (local time)
+    python3 - "$TMP" "$@" <<'PY'
+import datetime, json, sys
+out, days, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
+rows += json.load(open(f"{out}/p1.json"))["responses"]
+n = 0
+for r in rows:
+    t = datetime.datetime.fromisoformat(r["started_at"].replace("Z", "+00:00")).astimezone()
+    n += str(t.isoweekday()) in days and lo <= t.hour < hi
+print(n)
+PY
+}
+serve agg "$DB"
+page agg "/dash/results?set=golf&wd2=1&wd6=1&hour_from=10:00&hour_to=15:00" >"$TMP/hours.html"
+check "Tuesdays and Saturdays from 10 to 15 h: the responses then" \
+    grep -q "<p class=\"total\">$(expect 26 10 15) antwoorden die aan het filter voldoen" "$TMP/hours.html"
+check "... the boxes stay ticked" grep -q 'id="wd2" name="wd2" value="1" checked' "$TMP/hours.html"
+abandoned=$(python3 - "$TMP" <<'PY'
+import json, sys
+out = sys.argv[1]
+rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
+rows += json.load(open(f"{out}/p1.json"))["responses"]
+print(sum(r["status"] == "abandoned" for r in rows))
+PY
+)
+page agg "/dash/results?set=golf&status=abandoned" >"$TMP/status.html"
+check "abandoned responses only ($abandoned)" \
+    grep -q "<p class=\"total\">$abandoned antwoorden die aan het filter voldoen" "$TMP/status.html"
+page agg "/dash/results?set=golf&wd7=1" >"$TMP/hours.html"
+check "Sundays" grep -q "<p class=\"total\">$(expect 7 0 24) antwoorden" "$TMP/hours.html"
+page agg "/dash/results?set=golf&hour_from=19:00" >"$TMP/hours.html"
+check "from 19 h" grep -q "<p class=\"total\">$(expect 1234567 19 24) antwoorden" "$TMP/hours.html"
+median=$(python3 - "$TMP" <<'PY'
+import json, sys
+out = sys.argv[1]
+rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
+rows += json.load(open(f"{out}/p1.json"))["responses"]
+v = sorted(int(r["answers"]["blij"]) for r in rows if "blij" in r["answers"])
+print(next(x for i, x in enumerate(v) if (i + 1) * 2 >= len(v)))
+PY
+)
+page agg "/dash/results?set=golf" >"$TMP/all.html"
+check "the median of a smiley question ($median)" grep -q "<p class=\"median\">Mediaan: $median – " "$TMP/all.html"
+check "... and of a scale" grep -q '<p class="median">Mediaan: [0-9]*</p>' "$TMP/all.html"
+stop_servers
+
 check "kiosk_health reads no responses" bash -c "grep -q device_seq '$TMP/view' && ! grep -qi responses '$TMP/view'"
 "$C" status --db "$DB" >"$TMP/status.before"
 check "... status: received and gaps per kiosk" \

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RS_MAX_OPT  16 /* 12 options, 11 scale steps, 3 yes/no answers, 5 faces */
 #define RS_MAX_Q    200
@@ -287,14 +288,31 @@ static void count_answers(rs_ctx *x, const json_t *a, bool complete, int64_t w)
     }
 }
 
-/* The raw count: one response at a time (coll_results_filter.from_responses). */
+/* Whether a response started at ms falls in the filter's weekdays and hours. */
+static bool in_hours(const coll_results_filter *f, int64_t ms)
+{
+    if (!f->weekdays && f->hour_to <= 0)
+        return true;
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return false;
+    int wd = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+    return (!f->weekdays || (f->weekdays & (1u << wd))) &&
+           (f->hour_to <= 0 || (tm.tm_hour >= f->hour_from && tm.tm_hour < f->hour_to));
+}
+
+/* The raw count: one response at a time (coll_results_filter.from_responses, and the filters
+ * on weekdays and hours). */
 static int count_row(void *ctx, const coll_row *r)
 {
     rs_ctx *x = ctx;
     const coll_results_filter *f = x->f;
     if (r->sealed || (f->location && f->location[0] && strcmp(f->location, r->location) != 0) ||
         (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
-        (f->from_ms && r->started_at_ms < f->from_ms) || (f->to_ms && r->started_at_ms >= f->to_ms))
+        (f->status && f->status[0] && strcmp(f->status, r->status) != 0) ||
+        (f->from_ms && r->started_at_ms < f->from_ms) ||
+        (f->to_ms && r->started_at_ms >= f->to_ms) || !in_hours(f, r->started_at_ms))
         return 0;
     json_t *a = json_loads(r->answers_json, 0, NULL);
     if (json_is_object(a)) {
@@ -452,18 +470,21 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
                       COLL_NUM(t.m0),
                       COLL_NUM(t.m1),
                       COLL_NUM(t.s0),
-                      COLL_NUM(t.s1)};
+                      COLL_NUM(t.s1),
+                      COLL_TEXT(f->status ? f->status : "")};
     if (coll_db_query(db,
                       "SELECT status, question, answer, SUM(n) FROM ("
                       " SELECT status, question, answer, n FROM agg_months"
                       "  WHERE questionset = ?1 AND month >= ?6 AND month < ?7"
                       "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      "  AND (?10 = '' OR status = ?10)"
                       " UNION ALL SELECT status, question, answer, n FROM agg_counts"
                       "  WHERE questionset = ?1"
                       "  AND ((day >= ?4 AND day < ?8) OR (day >= ?9 AND day < ?5))"
                       "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      "  AND (?10 = '' OR status = ?10)"
                       ") u GROUP BY status, question, answer",
-                      p, 9, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
+                      p, 10, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
         return -1;
     if (x->oom) {
         wp_errf(err, errlen, "out of memory");
@@ -477,7 +498,7 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
 
 typedef struct {
     const char *fewer, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden, *chart,
-        *responses, *multi_note, *faces[5], *yes, *no, *prefer_not;
+        *responses, *multi_note, *median, *faces[5], *yes, *no, *prefer_not;
 } rs_words;
 
 static const rs_words words_nl = {
@@ -493,6 +514,7 @@ static const rs_words words_nl = {
     .chart = "Staafdiagram van de antwoorden; dezelfde cijfers staan in de tabel",
     .responses = "%lld antwoorden die aan het filter voldoen.",
     .multi_note = "Meer antwoorden mogelijk: aandeel van wie de vraag kreeg.",
+    .median = "Mediaan: ",
     .faces = {"1 – heel ontevreden", "2 – ontevreden", "3 – neutraal", "4 – tevreden",
               "5 – heel tevreden"},
     .yes = "Ja",
@@ -513,6 +535,7 @@ static const rs_words words_en = {
     .chart = "Bar chart of the answers; the table has the same figures",
     .responses = "%lld responses match the filter.",
     .multi_note = "Several answers possible: share of those shown the question.",
+    .median = "Median: ",
     .faces = {"1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy"},
     .yes = "Yes",
     .no = "No",
@@ -536,6 +559,25 @@ typedef struct {
     int64_t count;
     bool hidden;
 } rs_cell;
+
+/* The option holding the median answer of a smiley or scale question (the lower one of two),
+ * or -1: other types, or fewer than k answers on the scale. */
+static int median(const rs_question *q, int64_t k)
+{
+    if (strcmp(q->type, "smiley") != 0 && strcmp(q->type, "scale") != 0)
+        return -1;
+    int64_t n = 0, run = 0;
+    for (int j = 0; j < q->nopt; j++)
+        n += q->cnt[j];
+    if (n < k)
+        return -1;
+    for (int j = 0; j < q->nopt; j++) {
+        run += q->cnt[j];
+        if (run * 2 >= n)
+            return j;
+    }
+    return -1;
+}
 
 static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
                             int64_t k, const rs_words *w, const char *ui_lang)
@@ -590,6 +632,12 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     if (multi) {
         coll_html_raw(h, " ");
         coll_html_text(h, w->multi_note);
+    }
+    int med = n_hidden ? -1 : median(q, k);
+    if (med >= 0) {
+        coll_html_raw(h, "</p>\n<p class=\"median\">");
+        coll_html_text(h, w->median);
+        coll_html_text(h, opt_label(set, q, med, w, ui_lang));
     }
     coll_html_raw(h, "</p>\n<div class=\"qbody\">\n");
     /* the chart: a hidden cell has no bar (its length would give the count away) */
@@ -659,9 +707,9 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     int rc = -1;
     if (prepare(x, set, err, errlen) != 0)
         goto done;
-    if (f->from_responses
-            ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0
-            : count_agg(db, coll_results_sets_id(s, i), x, err, errlen) != 0)
+    bool each = f->from_responses || f->weekdays || f->hour_to > 0;
+    if (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0
+             : count_agg(db, coll_results_sets_id(s, i), x, err, errlen) != 0)
         goto done;
     const rs_words *w = strcmp(ui_lang, "en") == 0 ? &words_en : &words_nl;
     coll_html_raw(h, "<p class=\"total\">");

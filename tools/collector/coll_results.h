@@ -18,6 +18,12 @@ typedef struct {
     const char *language; /* NULL or "": every language */
     int64_t from_ms;      /* responses started at or after this (0: no bound) */
     int64_t to_ms;        /* ... and before this (0: no bound) */
+    const char *status;   /* NULL or "": every status; else "complete" or "abandoned" */
+    /* Weekdays and hours of the start (local time): bit d of weekdays (1 Monday ... 7 Sunday)
+     * for each day kept, 0 for every day; hours hour_from <= h < hour_to, hour_to 0 for every
+     * hour. The counts are not kept per hour: with either, every response is counted. */
+    unsigned weekdays;
+    int hour_from, hour_to;
     /* The counts are read from agg_counts (coll_agg.h), so the bounds are local days: from_ms
      * and to_ms are taken as the days they fall on (the dashboard gives local midnights). true:
      * count every response itself instead (the test that both agree; slow). */
