@@ -43,7 +43,8 @@ serve() {
     local name=$1 db=$2
     shift 2
     rm -f "$TMP/$name.out" # the last server's "listening" line must not be taken for this one's
-    "$C" serve --db "$db" --listen 127.0.0.1:0 --qset "$TMP/set.json" --suppress-below 5 "$@" \
+    "$C" serve --db "$db" --listen 127.0.0.1:0 --qset "$TMP/set.json" "${QSETS[@]}" \
+        --suppress-below 5 "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     SRVS+=($!)
     wait_line "$TMP/$name.out" listening "$!" || true
@@ -67,6 +68,7 @@ FILTERS=("" "&location=nazareth" "&location=pottenberg" "&language=ar" "&languag
     "&from=2027-02-25&to=2027-03-31" "&from=2027-03-01&to=2027-03-05" "&from=2027-02-01"
     "&location=nazareth&language=en&from=2027-02-27&to=2027-03-12" "&status=complete"
     "&status=abandoned" "&status=abandoned&location=pottenberg&from=2027-03-01")
+QSETS=() # more --qset FILE for serve
 # same DB WHAT: every filtered results page from the counts equals the one counted anew
 same() {
     local db=$1 ok=0 f
@@ -162,6 +164,32 @@ page agg "/dash/results?set=golf" >"$TMP/all.html"
 check "the median of a smiley question ($median)" grep -q "<p class=\"median\">Mediaan: $median – " "$TMP/all.html"
 check "... and of a scale" grep -q '<p class="median">Mediaan: [0-9]*</p>' "$TMP/all.html"
 stop_servers
+
+# versions: counted together where the questions are the same
+versions=$(python3 - "$TMP" <<'PY'
+import json, sys
+out = sys.argv[1]
+rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
+rows += json.load(open(f"{out}/p1.json"))["responses"]
+print(len(rows), sum(r["questionset_version"] == 3 for r in rows))
+PY
+)
+QSETS=(--qset "$TMP/set_v2_same.json")
+serve agg "$DB"
+page agg "/dash/results?set=golf" >"$TMP/v.html"
+check "version 2 with the same questions: counted with version 3 (${versions% *})" \
+    grep -q "<p class=\"total\">${versions% *} antwoorden" "$TMP/v.html"
+check "... no version left out" bash -c "! grep -q 'Niet meegeteld' '$TMP/v.html'"
+stop_servers
+QSETS=(--qset "$TMP/set_v2_other.json")
+serve agg "$DB"
+page agg "/dash/results?set=golf" >"$TMP/v.html"
+check "version 2 with other questions: only version 3 counted (${versions#* })" \
+    grep -q "<p class=\"total\">${versions#* } antwoorden" "$TMP/v.html"
+check "... and the page says so" \
+    grep -q 'Niet meegeteld: de antwoorden op versie 2 (andere vragen dan versie 3)' "$TMP/v.html"
+check "... the same from the responses" same "$DB"
+QSETS=()
 
 check "kiosk_health reads no responses" bash -c "grep -q device_seq '$TMP/view' && ! grep -qi responses '$TMP/view'"
 "$C" status --db "$DB" >"$TMP/status.before"

@@ -16,7 +16,8 @@
 
 struct coll_results_sets {
     size_t n;
-    json_t **set; /* the parsed files, one per id (the highest version) */
+    json_t **set;      /* the parsed files, one per id (the highest version) */
+    json_t **excluded; /* per set: the versions given with other questions (integers) */
 };
 
 typedef struct {
@@ -41,6 +42,8 @@ typedef struct {
     int64_t responses;
     int64_t complete; /* complete responses, from agg_counts */
     bool oom;
+    const coll_results_sets *sets;
+    size_t si; /* the set counted: versions with other questions are left out */
 } rs_ctx;
 
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -67,16 +70,49 @@ void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidd
 
 /* ---- the question-set files --------------------------------------------------------------- */
 
+/* What makes a set's questions the same in two versions: per question its id, type, options
+ * (ids), range, prefer_not and show_if; texts may differ. A new JSON value. */
+static json_t *questions_sig(const json_t *set)
+{
+    json_t *sig = json_array();
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(set, "questions"), i, q)
+    {
+        json_t *opts = json_array(), *e = json_object();
+        size_t j;
+        json_t *o;
+        json_array_foreach(json_object_get(q, "options"), j, o)
+            json_array_append(opts, json_object_get(o, "id"));
+        static const char *const keys[] = {"id", "type", "min", "max", "prefer_not", "show_if"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (json_object_get(q, keys[k]))
+                json_object_set(e, keys[k], json_object_get(q, keys[k]));
+        json_object_set_new(e, "options", opts);
+        json_array_append_new(sig, e);
+    }
+    return sig;
+}
+
+static json_int_t version_of(const json_t *set)
+{
+    return json_integer_value(json_object_get(set, "version"));
+}
+
 int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **out, char *err,
                            size_t errlen)
 {
     coll_results_sets *s = calloc(1, sizeof *s);
-    if (!s || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set)))) {
-        free(s);
+    json_t **all = calloc(n > 0 ? (size_t)n : 1, sizeof *all);
+    if (!s || !all || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set))) ||
+        (n > 0 && !(s->excluded = calloc((size_t)n, sizeof *s->excluded)))) {
+        free(all);
+        coll_results_sets_free(s);
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    for (int i = 0; i < n; i++) {
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
         json_error_t je;
         json_t *q = json_load_file(paths[i], JSON_REJECT_DUPLICATES, &je);
         const char *id = json_string_value(json_object_get(q, "id"));
@@ -87,31 +123,64 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
             else
                 wp_errf(err, errlen, "%s:%d:%d: %s", paths[i], je.line, je.column, je.text);
             json_decref(q);
-            coll_results_sets_free(s);
-            return -1;
+            rc = -1;
+            break;
         }
+        all[i] = q;
         long at = coll_results_sets_find(s, id);
         if (at < 0) {
-            s->set[s->n++] = q;
-        } else if (json_integer_value(json_object_get(q, "version")) >
-                   json_integer_value(json_object_get(s->set[at], "version"))) {
+            s->excluded[s->n] = json_array();
+            s->set[s->n++] = json_incref(q);
+        } else if (version_of(q) > version_of(s->set[at])) {
             json_decref(s->set[at]);
-            s->set[at] = q;
-        } else {
-            json_decref(q);
+            s->set[at] = json_incref(q);
         }
+    }
+    /* versions given whose questions differ from the highest one's are counted apart */
+    for (size_t k = 0; rc == 0 && k < s->n; k++) {
+        json_t *sig = questions_sig(s->set[k]);
+        for (int i = 0; i < n; i++) {
+            const char *id = json_string_value(json_object_get(all[i], "id"));
+            if (strcmp(id, coll_results_sets_id(s, k)) != 0 ||
+                version_of(all[i]) == version_of(s->set[k]))
+                continue;
+            json_t *other = questions_sig(all[i]);
+            if (!json_equal(sig, other))
+                json_array_append_new(s->excluded[k], json_integer(version_of(all[i])));
+            json_decref(other);
+        }
+        json_decref(sig);
+    }
+    for (int i = 0; i < n; i++)
+        json_decref(all[i]);
+    free(all);
+    if (rc != 0) {
+        coll_results_sets_free(s);
+        return -1;
     }
     *out = s;
     return 0;
+}
+
+/* Whether responses of version v of set i are counted apart (other questions). */
+static bool version_excluded(const coll_results_sets *s, size_t i, int64_t v)
+{
+    size_t j;
+    json_t *e;
+    json_array_foreach(s->excluded[i], j, e) if (json_integer_value(e) == v) return true;
+    return false;
 }
 
 void coll_results_sets_free(coll_results_sets *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         json_decref(s->set[i]);
+        json_decref(s->excluded[i]);
+    }
     free(s->set);
+    free(s->excluded);
     free(s);
 }
 
@@ -312,7 +381,8 @@ static int count_row(void *ctx, const coll_row *r)
         (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
         (f->status && f->status[0] && strcmp(f->status, r->status) != 0) ||
         (f->from_ms && r->started_at_ms < f->from_ms) ||
-        (f->to_ms && r->started_at_ms >= f->to_ms) || !in_hours(f, r->started_at_ms))
+        (f->to_ms && r->started_at_ms >= f->to_ms) || !in_hours(f, r->started_at_ms) ||
+        version_excluded(x->sets, x->si, r->questionset_version))
         return 0;
     json_t *a = json_loads(r->answers_json, 0, NULL);
     if (json_is_object(a)) {
@@ -367,10 +437,11 @@ static int64_t combo_hits(const char *combo, const json_t *any_of)
 static int agg_row(void *ctx, int ncol, const char *const *v)
 {
     rs_ctx *x = ctx;
-    if (ncol < 4 || !v[0] || !v[1] || !v[2])
+    if (ncol < 5 || !v[0] || !v[1] || !v[2] ||
+        version_excluded(x->sets, x->si, coll_store_num(v[3])))
         return 0;
     const char *status = v[0], *question = v[1], *answer = v[2];
-    int64_t n = coll_store_num(v[3]);
+    int64_t n = coll_store_num(v[4]);
     bool complete = strcmp(status, "complete") == 0;
     if (!question[0]) {
         x->responses += n;
@@ -473,17 +544,18 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
                       COLL_NUM(t.s1),
                       COLL_TEXT(f->status ? f->status : "")};
     if (coll_db_query(db,
-                      "SELECT status, question, answer, SUM(n) FROM ("
-                      " SELECT status, question, answer, n FROM agg_months"
+                      "SELECT status, question, answer, questionset_version, SUM(n) FROM ("
+                      " SELECT status, question, answer, questionset_version, n FROM agg_months"
                       "  WHERE questionset = ?1 AND month >= ?6 AND month < ?7"
                       "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
                       "  AND (?10 = '' OR status = ?10)"
-                      " UNION ALL SELECT status, question, answer, n FROM agg_counts"
+                      " UNION ALL SELECT status, question, answer, questionset_version, n"
+                      "  FROM agg_counts"
                       "  WHERE questionset = ?1"
                       "  AND ((day >= ?4 AND day < ?8) OR (day >= ?9 AND day < ?5))"
                       "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
                       "  AND (?10 = '' OR status = ?10)"
-                      ") u GROUP BY status, question, answer",
+                      ") u GROUP BY status, question, answer, questionset_version",
                       p, 10, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
         return -1;
     if (x->oom) {
@@ -498,7 +570,7 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
 
 typedef struct {
     const char *fewer, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden, *chart,
-        *responses, *multi_note, *median, *faces[5], *yes, *no, *prefer_not;
+        *responses, *multi_note, *median, *excluded, *faces[5], *yes, *no, *prefer_not;
 } rs_words;
 
 static const rs_words words_nl = {
@@ -515,6 +587,7 @@ static const rs_words words_nl = {
     .responses = "%lld antwoorden die aan het filter voldoen.",
     .multi_note = "Meer antwoorden mogelijk: aandeel van wie de vraag kreeg.",
     .median = "Mediaan: ",
+    .excluded = "Niet meegeteld: de antwoorden op versie %lld (andere vragen dan versie %lld).",
     .faces = {"1 – heel ontevreden", "2 – ontevreden", "3 – neutraal", "4 – tevreden",
               "5 – heel tevreden"},
     .yes = "Ja",
@@ -536,6 +609,7 @@ static const rs_words words_en = {
     .responses = "%lld responses match the filter.",
     .multi_note = "Several answers possible: share of those shown the question.",
     .median = "Median: ",
+    .excluded = "Not counted: the responses to version %lld (other questions than version %lld).",
     .faces = {"1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy"},
     .yes = "Yes",
     .no = "No",
@@ -703,6 +777,8 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         return -1;
     }
     x->f = f;
+    x->sets = s;
+    x->si = i;
     const json_t *set = s->set[i];
     int rc = -1;
     if (prepare(x, set, err, errlen) != 0)
@@ -718,6 +794,14 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     else
         coll_html_fmt(h, w->responses, (long long)x->responses);
     coll_html_raw(h, "</p>\n");
+    size_t j;
+    json_t *e;
+    json_array_foreach(s->excluded[i], j, e)
+    {
+        coll_html_raw(h, "<p class=\"note\">");
+        coll_html_fmt(h, w->excluded, (long long)json_integer_value(e), (long long)version_of(set));
+        coll_html_raw(h, "</p>\n");
+    }
     for (int j = 0; j < x->nq; j++)
         render_question(h, set, &x->q[j], j + 1, k, w, ui_lang);
     rc = 0;

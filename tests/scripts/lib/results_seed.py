@@ -4,7 +4,8 @@ single and on a multiple choice, and random (seeded) responses, complete and aba
 three kiosks over three weeks (22 February to 14 March 2027) in six languages, with skipped questions and lists with repeats.
 
 usage: results_seed.py OUTDIR
-Writes OUTDIR/set.json, OUTDIR/n1.jsonl, n2.jsonl (imported) and OUTDIR/p1.json (an upload batch
+Writes OUTDIR/set.json (version 3; set_v2_same.json and set_v2_other.json: version 2 with the
+same questions and with other ones), OUTDIR/n1.jsonl, n2.jsonl (imported) and OUTDIR/p1.json (an upload batch
 for kiosk p1), OUTDIR/p1dup.json (the same batch again) and OUTDIR/p1conflict.json (two of its
 responses with other answers)."""
 import datetime
@@ -41,6 +42,17 @@ qset = {
 }
 with open(f"{out}/set.json", "w", encoding="utf-8") as f:
     json.dump(qset, f)
+# version 2 as it was: the same questions with other texts (counted together with version 3),
+# or with another option (counted apart)
+same = json.loads(json.dumps(qset))
+same["version"] = 2
+same["questions"][0]["text"] = t("Hoe lang woont u hier?")
+with open(f"{out}/set_v2_same.json", "w", encoding="utf-8") as f:
+    json.dump(same, f)
+other = json.loads(json.dumps(same))
+other["questions"][0]["options"].append({"id": "altijd", "text": t("altijd")})
+with open(f"{out}/set_v2_other.json", "w", encoding="utf-8") as f:
+    json.dump(other, f)
 
 
 def answers():
