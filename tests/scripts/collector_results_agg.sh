@@ -108,9 +108,11 @@ check "... sent again: duplicates" bash -c "test $(upload "$TMP/p1dup.json") = 2
 upload "$TMP/p1conflict.json" >/dev/null
 check "... two of them with other answers: conflicts" \
     test "$(grep -o '"status":"conflict"' "$TMP/up.json" | wc -l)" = 2
+check "... three more, with a sequence number held already and one twice" \
+    test "$(upload "$TMP/p1extra.json")" = 200
 stop_servers
-check "every response counted: 750 in agg_counts" \
-    test "$(coll_db_sql "$DB" "SELECT SUM(n) FROM agg_counts WHERE question = ''")" = 750
+check "every response counted: 753 in agg_counts" \
+    test "$(coll_db_sql "$DB" "SELECT SUM(n) FROM agg_counts WHERE question = ''")" = 753
 check "results from the counts = results from the responses (every filter)" same "$DB"
 
 case "$DB" in
@@ -122,8 +124,7 @@ expect() { # expect WEEKDAYS HOUR_FROM HOUR_TO: how many responses started then 
     python3 - "$TMP" "$@" <<'PY'
 import datetime, json, sys
 out, days, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
-rows += json.load(open(f"{out}/p1.json"))["responses"]
+rows = [json.loads(l) for l in open(f"{out}/stored.jsonl")]
 n = 0
 for r in rows:
     t = datetime.datetime.fromisoformat(r["started_at"].replace("Z", "+00:00")).astimezone()
@@ -139,8 +140,7 @@ check "... the boxes stay ticked" grep -q 'id="wd2" name="wd2" value="1" checked
 abandoned=$(python3 - "$TMP" <<'PY'
 import json, sys
 out = sys.argv[1]
-rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
-rows += json.load(open(f"{out}/p1.json"))["responses"]
+rows = [json.loads(l) for l in open(f"{out}/stored.jsonl")]
 print(sum(r["status"] == "abandoned" for r in rows))
 PY
 )
@@ -154,8 +154,7 @@ check "from 19 h" grep -q "<p class=\"total\">$(expect 1234567 19 24) antwoorden
 median=$(python3 - "$TMP" <<'PY'
 import json, sys
 out = sys.argv[1]
-rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
-rows += json.load(open(f"{out}/p1.json"))["responses"]
+rows = [json.loads(l) for l in open(f"{out}/stored.jsonl")]
 v = sorted(int(r["answers"]["blij"]) for r in rows if "blij" in r["answers"])
 print(next(x for i, x in enumerate(v) if (i + 1) * 2 >= len(v)))
 PY
@@ -169,8 +168,7 @@ stop_servers
 versions=$(python3 - "$TMP" <<'PY'
 import json, sys
 out = sys.argv[1]
-rows = [json.loads(l) for d in ("n1", "n2") for l in open(f"{out}/{d}.jsonl")]
-rows += json.load(open(f"{out}/p1.json"))["responses"]
+rows = [json.loads(l) for l in open(f"{out}/stored.jsonl")]
 print(len(rows), sum(r["questionset_version"] == 3 for r in rows))
 PY
 )
@@ -195,10 +193,17 @@ check "kiosk_health reads no responses" bash -c "grep -q device_seq '$TMP/view' 
 "$C" status --db "$DB" >"$TMP/status.before"
 check "... status: received and gaps per kiosk" \
     grep -q '^n2 (nazareth): .*received 250, pending unknown, gaps 0' "$TMP/status.before"
+# p1: 1..200, then 5 again and 205 twice: 203 received, 201..204 missing
+check "... p1: a number held again is no new one, the ones missing are gaps" \
+    grep -q '^p1 (pottenberg): .*received 203, pending unknown, gaps 4' "$TMP/status.before"
 coll_db_sql "$DB" "DELETE FROM responses WHERE device = 'n2' AND seq IN (7, 8)" >/dev/null
 coll_db_before_counts "$DB"
+"$C" status --db "$DB" >"$TMP/status.after"
 check "a database from before the counts: they are filled when it is opened" \
-    bash -c "'$C' status --db '$DB' | grep -q '^n2 (nazareth): .*received 248, pending unknown, gaps 2'"
+    grep -q '^n2 (nazareth): .*received 248, pending unknown, gaps 2' "$TMP/status.after"
+check "... the same for the kiosks untouched" \
+    test "$(grep -v '^n2' "$TMP/status.before" | sed 's/last seen [^,]*,//')" = \
+    "$(grep -v '^n2' "$TMP/status.after" | sed 's/last seen [^,]*,//')"
 check "... the same results again" same "$DB"
 
 if [ "$COLL_BACKEND" = pg ]; then

@@ -15,11 +15,20 @@
 
 #define COLL_POOL_MAX 8
 
+/* The sequence numbers of one device stored in a transaction (device_seq). */
+typedef struct {
+    char device[COLL_NAME_MAX];
+    int64_t *seq;
+    size_t n, cap;
+} tx_seqs;
+
 struct coll_tx {
     coll_db *db;
     coll_conn *c; /* NULL until first used */
     bool busy;
     coll_agg *agg; /* results counts of the responses stored, written at commit */
+    tx_seqs *seqs; /* per device, the sequence numbers stored, summed up at commit */
+    size_t nseqs, capseqs;
     char agg_device[COLL_NAME_MAX], agg_location[COLL_NAME_MAX]; /* the last device's location */
 };
 
@@ -199,10 +208,12 @@ static const char *const sql_insert_conflict =
     "VALUES(?,?,?,?,?,?)";
 static const char *const sql_touch = "UPDATE devices SET last_seen_ms=? WHERE name=?";
 static const char *const sql_location = "SELECT location FROM devices WHERE name=?";
-static const char *const sql_seq_held = "SELECT COUNT(*) FROM responses WHERE device=? AND seq=?";
+static const char *const sql_seq_repeated =
+    "SELECT seq, COUNT(*) FROM responses WHERE device=? AND seq >= ? AND seq <= ?"
+    " GROUP BY seq HAVING COUNT(*) > 1";
 static const char *const sql_device_seq =
-    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq) VALUES(?,1,?2,?2,?3)"
-    " ON CONFLICT(device) DO UPDATE SET received = device_seq.received + 1,"
+    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq) VALUES(?,?,?,?,?)"
+    " ON CONFLICT(device) DO UPDATE SET received = device_seq.received + excluded.received,"
     " max_seq = CASE WHEN excluded.max_seq > device_seq.max_seq THEN excluded.max_seq"
     "  ELSE device_seq.max_seq END,"
     " min_seq = CASE WHEN excluded.min_seq < device_seq.min_seq THEN excluded.min_seq"
@@ -252,6 +263,9 @@ static void release(coll_tx *t)
     coll_db *db = t->db;
     coll_agg_clear(t->agg);
     t->agg_device[0] = '\0';
+    for (size_t i = 0; i < t->nseqs; i++)
+        t->seqs[i].n = 0;
+    t->nseqs = 0;
     pthread_mutex_lock(&db->mu);
     t->busy = false;
     pthread_cond_signal(&db->freed);
@@ -354,9 +368,120 @@ static int flush_agg(coll_tx *t, char *err, size_t errlen)
     return rc == 0 ? 0 : -1;
 }
 
+static int cmp_seq(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct {
+    int64_t *seq, *count;
+    size_t n, cap;
+    bool oom;
+} repeated_ctx;
+
+static int repeated_row(void *ctx, int ncol, const char *const *v)
+{
+    repeated_ctx *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        int64_t *s = realloc(r->seq, cap * sizeof *s),
+                *c = s ? realloc(r->count, cap * sizeof *c) : NULL;
+        if (s)
+            r->seq = s;
+        if (!s || !c) {
+            r->oom = true;
+            return 1;
+        }
+        r->count = c;
+        r->cap = cap;
+    }
+    r->seq[r->n] = ncol > 0 ? coll_store_num(v[0]) : 0;
+    r->count[r->n++] = ncol > 1 ? coll_store_num(v[1]) : 0;
+    return 0;
+}
+
+/* Adds the sequence numbers each device stored in t to device_seq: how many, the lowest and
+ * highest, and how many were not held before (one look at the numbers held more than once in
+ * the batch's range: a number is new when every response holding it is of this batch). Batches
+ * of one device take turns (coll_db_touch), so no other batch adds to the same range meanwhile. */
+static int flush_seqs(coll_tx *t, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (size_t d = 0; d < t->nseqs && rc == 0; d++) {
+        tx_seqs *x = &t->seqs[d];
+        if (x->n == 0)
+            continue;
+        qsort(x->seq, x->n, sizeof *x->seq, cmp_seq);
+        coll_param p[] = {COLL_TEXT(x->device), COLL_NUM(x->seq[0]), COLL_NUM(x->seq[x->n - 1])};
+        repeated_ctx r = {0};
+        rc = q(t, sql_seq_repeated, p, 3, repeated_row, &r, NULL, err, errlen);
+        if (rc == 0 && r.oom) {
+            wp_errf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        int64_t fresh = 0;
+        for (size_t i = 0, k = 0; rc == 0 && i < x->n;) {
+            size_t j = i;
+            while (j < x->n && x->seq[j] == x->seq[i])
+                j++;
+            while (k < r.n && r.seq[k] < x->seq[i])
+                k++;
+            int64_t held = k < r.n && r.seq[k] == x->seq[i] ? r.count[k] : 1;
+            fresh += held == (int64_t)(j - i);
+            i = j;
+        }
+        free(r.seq);
+        free(r.count);
+        coll_param u[] = {COLL_TEXT(x->device), COLL_NUM((int64_t)x->n), COLL_NUM(x->seq[x->n - 1]),
+                          COLL_NUM(x->seq[0]), COLL_NUM(fresh)};
+        if (rc == 0)
+            rc = q(t, sql_device_seq, u, 5, NULL, NULL, NULL, err, errlen);
+        x->n = 0;
+    }
+    t->nseqs = 0;
+    return rc;
+}
+
+/* Notes a sequence number stored for device in t. */
+static int note_seq(coll_tx *t, const char *device, int64_t seq, char *err, size_t errlen)
+{
+    tx_seqs *x = NULL;
+    for (size_t i = 0; i < t->nseqs && !x; i++)
+        if (strcmp(t->seqs[i].device, device) == 0)
+            x = &t->seqs[i];
+    if (!x) {
+        if (t->nseqs == t->capseqs) {
+            size_t cap = t->capseqs ? t->capseqs * 2 : 4;
+            tx_seqs *s = realloc(t->seqs, cap * sizeof *s);
+            if (!s)
+                goto oom;
+            memset(s + t->capseqs, 0, (cap - t->capseqs) * sizeof *s);
+            t->seqs = s;
+            t->capseqs = cap;
+        }
+        x = &t->seqs[t->nseqs++];
+        wp_strlcpy(x->device, device, sizeof x->device);
+        x->n = 0;
+    }
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        int64_t *s = realloc(x->seq, cap * sizeof *s);
+        if (!s)
+            goto oom;
+        x->seq = s;
+        x->cap = cap;
+    }
+    x->seq[x->n++] = seq;
+    return 0;
+oom:
+    wp_errf(err, errlen, "out of memory");
+    return -1;
+}
+
 int coll_db_commit(coll_tx *tx, char *err, size_t errlen)
 {
-    if (flush_agg(tx, err, errlen) != 0) {
+    if (flush_seqs(tx, err, errlen) != 0 || flush_agg(tx, err, errlen) != 0) {
         coll_db_rollback(tx);
         return -1;
     }
@@ -443,6 +568,9 @@ void coll_db_close(coll_db *db)
     for (int i = 0; i < db->n; i++) {
         db->ops->close(db->pool[i].c);
         coll_agg_free(db->pool[i].agg);
+        for (size_t j = 0; j < db->pool[i].capseqs; j++)
+            free(db->pool[i].seqs[j].seq);
+        free(db->pool[i].seqs);
     }
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->freed);
@@ -693,19 +821,14 @@ static int agg_response(coll_tx *t, const char *device, const char *questionset,
     return 0;
 }
 
-/* What follows a response newly stored, in its transaction: its device's sequence numbers
- * (kiosk_health) and, unless still sealed, the results counts. */
+/* What follows a response newly stored, in its transaction (written at commit): its device's
+ * sequence numbers (kiosk_health) and, unless still sealed, the results counts. */
 static int after_insert(coll_tx *t, const char *device, int64_t seq, const char *questionset,
                         int64_t version, const char *language, int64_t started_at_ms,
                         const char *status, const char *answers, const char *sealed, char *err,
                         size_t errlen)
 {
-    coll_param p[] = {COLL_TEXT(device), COLL_NUM(seq), COLL_NUM(0)};
-    int64_t held = 0;
-    if (q(t, sql_seq_held, p, 2, coll_store_int_row, &held, NULL, err, errlen) != 0)
-        return -1;
-    p[2] = COLL_NUM(held == 1); /* a sequence number not held before */
-    if (q(t, sql_device_seq, p, 3, NULL, NULL, NULL, err, errlen) != 0)
+    if (note_seq(t, device, seq, err, errlen) != 0)
         return -1;
     if (sealed)
         return 0;

@@ -7,7 +7,8 @@ usage: results_seed.py OUTDIR
 Writes OUTDIR/set.json (version 3; set_v2_same.json and set_v2_other.json: version 2 with the
 same questions and with other ones), OUTDIR/n1.jsonl, n2.jsonl (imported) and OUTDIR/p1.json (an upload batch
 for kiosk p1), OUTDIR/p1dup.json (the same batch again) and OUTDIR/p1conflict.json (two of its
-responses with other answers)."""
+responses with other answers), OUTDIR/p1extra.json (new responses with sequence numbers 5, 205
+and 205 again), OUTDIR/stored.jsonl (every response the collector holds in the end)."""
 import datetime
 import json
 import random
@@ -107,6 +108,16 @@ def batch(items):
 for name, items in [("p1", p1), ("p1dup", p1)]:
     with open(f"{out}/{name}.json", "w") as f:
         json.dump(batch(items), f)
+# sequence numbers again (a kiosk reset): 5 held already, and 205 twice in one batch
+extra = [dict(response(i + 200 + k, "p1", s)) for k, s in enumerate([5, 205, 205])]
+with open(f"{out}/p1extra.json", "w") as f:
+    json.dump(batch(extra), f)
 conflict = [dict(r, answers={"woon": "kort", "cijfer": "1"}) for r in p1[:2]]
 with open(f"{out}/p1conflict.json", "w") as f:
     json.dump(batch(conflict), f)
+# what the collector holds in the end (the conflicts are not stored): for the expected figures
+with open(f"{out}/stored.jsonl", "w", encoding="utf-8") as f:
+    for d in ("n1", "n2"):
+        f.writelines(open(f"{out}/{d}.jsonl", encoding="utf-8"))
+    for r in p1 + extra:
+        f.write(json.dumps(r) + "\n")
