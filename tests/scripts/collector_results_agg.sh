@@ -111,9 +111,12 @@ check "... two of them with other answers: conflicts" \
 check "... three more, with a sequence number held already and one twice" \
     test "$(upload "$TMP/p1extra.json")" = 200
 stop_servers
-check "every response counted: 753 in agg_counts" \
-    test "$(coll_db_sql "$DB" "SELECT SUM(n) FROM agg_counts WHERE question = ''")" = 753
+sum_n() { coll_db_sql "$DB" "SELECT COALESCE(SUM(n), 0) FROM $1 WHERE question = ''"; }
+check "every response counted: 753, appended by the batches (agg_delta)" \
+    test "$(($(sum_n agg_counts) + $(sum_n agg_delta)))" = 753
 check "results from the counts = results from the responses (every filter)" same "$DB"
+check "... the batches' counts added up (agg_counts, agg_months) when read" \
+    test "$(sum_n agg_delta) $(sum_n agg_counts) $(sum_n agg_months)" = "0 753 753"
 
 case "$DB" in
 postgresql://*) coll_db_sql "$DB" "SELECT pg_get_viewdef('kiosk_health')" >"$TMP/view" ;;

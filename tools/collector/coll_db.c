@@ -71,6 +71,10 @@ static int backfill_agg(coll_tx *t, char *err, size_t errlen);
 #define AGG_SCHEMA(tail)                                                                           \
     AGG_TABLE("agg_counts", "day", tail)                                                           \
     AGG_TABLE("agg_months", "month", tail)                                                         \
+    "CREATE TABLE IF NOT EXISTS agg_delta ("                                                       \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, day BIGINT NOT NULL, month BIGINT NOT NULL, status TEXT NOT NULL,"   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL);"                           \
     "CREATE TABLE IF NOT EXISTS device_seq ("                                                      \
     " device TEXT PRIMARY KEY, received BIGINT NOT NULL, max_seq BIGINT NOT NULL,"                 \
     " min_seq BIGINT NOT NULL, distinct_seq BIGINT NOT NULL);"                                     \
@@ -219,15 +223,20 @@ static const char *const sql_device_seq =
     " min_seq = CASE WHEN excluded.min_seq < device_seq.min_seq THEN excluded.min_seq"
     "  ELSE device_seq.min_seq END,"
     " distinct_seq = device_seq.distinct_seq + excluded.distinct_seq";
-static const char *const sql_agg_add =
-    "INSERT INTO agg_counts(questionset, questionset_version, location, language, day, status,"
-    " question, answer, n) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(questionset, day, location,"
-    " language, status, question, answer, questionset_version)"
-    " DO UPDATE SET n = agg_counts.n + excluded.n";
-static const char *const sql_agg_month_add =
-    "INSERT INTO agg_months(questionset, questionset_version, location, language, month, status,"
-    " question, answer, n) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(questionset, month, location,"
-    " language, status, question, answer, questionset_version)"
+/* Ingest only appends to agg_delta: batches never wait for each other on the counts they share
+ * (one location, day and language). coll_db_agg_settle adds them up into the tables read. */
+static const char *const sql_agg_delta =
+    "INSERT INTO agg_delta(questionset, questionset_version, location, language, day, month,"
+    " status, question, answer, n) VALUES(?,?,?,?,?,?,?,?,?,?)";
+#define AGG_KEY "questionset, questionset_version, location, language, status, question, answer"
+static const char *const sql_settle_days =
+    "INSERT INTO agg_counts(" AGG_KEY ", day, n) SELECT " AGG_KEY ", day, SUM(n) FROM agg_delta"
+    " WHERE true GROUP BY " AGG_KEY ", day ON CONFLICT(questionset, day, location, language,"
+    " status, question, answer, questionset_version) DO UPDATE SET n = agg_counts.n + excluded.n";
+static const char *const sql_settle_months =
+    "INSERT INTO agg_months(" AGG_KEY ", month, n) SELECT " AGG_KEY ", month, SUM(n)"
+    " FROM agg_delta WHERE true GROUP BY " AGG_KEY ", month ON CONFLICT(questionset, month,"
+    " location, language, status, question, answer, questionset_version)"
     " DO UPDATE SET n = agg_months.n + excluded.n";
 
 /* ---- the pool ----------------------------------------------------------------------------- */
@@ -346,16 +355,48 @@ typedef struct {
 static int flush_row(void *ctx, const coll_agg_row *r)
 {
     flush_ctx *f = ctx;
-    coll_param p[] = {COLL_TEXT(r->questionset), COLL_NUM(r->version), COLL_TEXT(r->location),
-                      COLL_TEXT(r->language),    COLL_NUM(r->day),     COLL_TEXT(r->status),
-                      COLL_TEXT(r->question),    COLL_TEXT(r->answer), COLL_NUM(r->n)};
-    if (q(f->t, sql_agg_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0)
-        return 1;
-    p[4] = COLL_NUM(coll_agg_month(r->day));
-    return q(f->t, sql_agg_month_add, p, 9, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
+    coll_param p[] = {COLL_TEXT(r->questionset), COLL_NUM(r->version),
+                      COLL_TEXT(r->location),    COLL_TEXT(r->language),
+                      COLL_NUM(r->day),          COLL_NUM(coll_agg_month(r->day)),
+                      COLL_TEXT(r->status),      COLL_TEXT(r->question),
+                      COLL_TEXT(r->answer),      COLL_NUM(r->n)};
+    return q(f->t, sql_agg_delta, p, 10, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
 }
 
-/* Adds the counts gathered in t to agg_counts (in t's transaction) and forgets them. */
+/* Adds agg_delta up into agg_counts and agg_months and empties it, in t. On PostgreSQL the
+ * table is locked against new rows meanwhile (a batch appending waits, and a batch that has
+ * appended is waited for): none is counted twice or lost. SQLite has one writer anyway. */
+static int settle(coll_tx *t, char *err, size_t errlen)
+{
+    if (t->db->ops->is_pg &&
+        q(t, "LOCK TABLE agg_delta IN EXCLUSIVE MODE", NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
+        return -1;
+    return q(t, sql_settle_days, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
+                   q(t, sql_settle_months, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
+                   q(t, "DELETE FROM agg_delta", NULL, 0, NULL, NULL, NULL, err, errlen) != 0
+               ? -1
+               : 0;
+}
+
+int coll_db_agg_settle(coll_db *db, char *err, size_t errlen)
+{
+    int64_t n = 0;
+    if (run(db, "SELECT COUNT(*) FROM (SELECT 1 FROM agg_delta LIMIT 1) d", NULL, 0,
+            coll_store_int_row, &n, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (n == 0)
+        return 0;
+    coll_tx *t;
+    if (coll_db_begin(db, &t, err, errlen) != 0)
+        return -1;
+    if (settle(t, err, errlen) != 0) {
+        coll_db_rollback(t);
+        return -1;
+    }
+    return coll_db_commit(t, err, errlen);
+}
+
+/* Appends the counts gathered in t to agg_delta (in t's transaction) and forgets them. */
 static int flush_agg(coll_tx *t, char *err, size_t errlen)
 {
     if (!t->agg)
@@ -1190,7 +1231,9 @@ static int backfill_agg(coll_tx *t, char *err, size_t errlen)
             rc = flush_agg(t, err, errlen); /* bounded memory; the rest at commit */
     } while (rc == 0 && r.n == 1000);
     rows_free(&r);
-    return rc;
+    if (rc == 0)
+        rc = flush_agg(t, err, errlen);
+    return rc == 0 ? settle(t, err, errlen) : rc;
 }
 
 /* ---- copying (migrate) -------------------------------------------------------------------- */

@@ -533,6 +533,8 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
 {
     const coll_results_filter *f = x->f;
     rs_period t = period(f);
+    if (coll_db_agg_settle(db, err, errlen) != 0)
+        return -1;
     coll_param p[] = {COLL_TEXT(set_id),
                       COLL_TEXT(f->location ? f->location : ""),
                       COLL_TEXT(f->language ? f->language : ""),

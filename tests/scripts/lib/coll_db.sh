@@ -57,11 +57,12 @@ coll_db_dump() {
 coll_db_before_counts() {
     case "$1" in
     postgresql://*)
-        coll_db_sql "$1" "DROP TABLE agg_counts, agg_months; DROP TABLE device_seq CASCADE;
+        coll_db_sql "$1" "DROP TABLE agg_counts, agg_months, agg_delta; DROP TABLE device_seq CASCADE;
             UPDATE wijkpeil_schema SET version = 7" >/dev/null
         ;;
     *)
-        coll_db_sql "$1" "DROP TABLE agg_counts; DROP TABLE agg_months; DROP TABLE device_seq;
+        coll_db_sql "$1" "DROP TABLE agg_counts; DROP TABLE agg_months; DROP TABLE agg_delta;
+            DROP TABLE device_seq;
             PRAGMA user_version = 7"
         ;;
     esac
