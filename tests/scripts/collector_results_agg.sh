@@ -48,7 +48,8 @@ serve() {
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     SRVS+=($!)
     wait_line "$TMP/$name.out" listening "$!" || true
-    local url="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$name.out")"
+    local url
+    url="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$name.out")"
     printf -v "URL_$name" '%s' "$url"
     curl -s -c "$TMP/$name.jar" -b "$TMP/$name.jar" -o "$TMP/$name.b" "$url/dash/login"
     local csrf
@@ -99,6 +100,7 @@ for d in n1 n2; do "$C" import "$TMP/$d.jsonl" --device "$d" --db "$DB" >/dev/nu
 "$C" import "$TMP/n1.jsonl" --device n1 --db "$DB" >/dev/null # every one a duplicate
 
 serve up "$DB"
+# shellcheck disable=SC2154 # URL_up is set by serve (printf -v)
 upload() { # upload BODYFILE -> the status code
     curl -s -o "$TMP/up.json" -w '%{http_code}' -H "Authorization: Bearer $TOK" \
         -H 'Content-Type: application/json' --data-binary "@$1" "$URL_up/v1/responses"

@@ -278,43 +278,15 @@ static void split(const agg_entry *e, coll_agg_row *r)
     *r = (coll_agg_row){s[0], e->version, s[1], s[2], e->day, s[3], s[4], s[5], e->n};
 }
 
-static int cmp_entry(const void *x, const void *y)
-{
-    const agg_entry *a = *(const agg_entry *const *)x, *b = *(const agg_entry *const *)y;
-    coll_agg_row ra, rb;
-    split(a, &ra);
-    split(b, &rb);
-    int c = strcmp(ra.questionset, rb.questionset);
-    if (c)
-        return c;
-    if (ra.day != rb.day)
-        return ra.day < rb.day ? -1 : 1;
-    const char *const fa[] = {ra.location, ra.language, ra.status, ra.question, ra.answer};
-    const char *const fb[] = {rb.location, rb.language, rb.status, rb.question, rb.answer};
-    for (int i = 0; i < 5; i++)
-        if ((c = strcmp(fa[i], fb[i])) != 0)
-            return c;
-    return ra.version < rb.version ? -1 : ra.version > rb.version;
-}
-
 int coll_agg_foreach(coll_agg *a, coll_agg_fn fn, void *ctx)
 {
-    if (a->used == 0)
-        return 0;
-    const agg_entry **order = malloc(a->used * sizeof *order);
-    if (!order)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < a->cap; i++)
-        if (a->slot[i].key)
-            order[k++] = &a->slot[i];
-    qsort(order, k, sizeof *order, cmp_entry);
     int rc = 0;
-    for (size_t i = 0; i < k && rc == 0; i++) {
+    for (size_t i = 0; i < a->cap && rc == 0; i++) {
+        if (!a->slot[i].key)
+            continue;
         coll_agg_row r;
-        split(order[i], &r);
+        split(&a->slot[i], &r);
         rc = fn(ctx, &r);
     }
-    free(order);
     return rc;
 }

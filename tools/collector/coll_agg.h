@@ -1,7 +1,8 @@
 /* Pre-aggregated results: the counts the dashboard's results page needs, kept per question set,
- * version, location, language, local day and status, so that a page over a million responses
- * reads a few thousand rows instead of every response. coll_db keeps them in the table
- * agg_counts, added to in the same transaction that stores a response.
+ * version, location, language, local day (and month) and status, so that a page over a million
+ * responses reads a few thousand rows instead of every response. coll_db appends them to the
+ * table agg_delta in the same transaction that stores a response, and adds them up into
+ * agg_counts (per day) and agg_months (per month) before the results are read.
  *
  * The rows of one response (question, answer, n):
  *   ("", "")           the response itself (every status)
@@ -52,10 +53,8 @@ int coll_agg_add(coll_agg *a, const char *questionset, int64_t version, const ch
                  const char *language, int64_t started_at_ms, const char *status,
                  const char *answers_json);
 
-/* Calls fn for every row held, in one order (by questionset, day, location, language, status,
- * question, answer, version: the order two writers lock the table's rows in, so that they
- * never wait for each other in a circle). Stops at a non-zero return and gives it; -1 when out
- * of memory. */
+/* Calls fn for every row held (in no particular order). Stops at a non-zero return and gives
+ * it. */
 typedef int (*coll_agg_fn)(void *ctx, const coll_agg_row *r);
 int coll_agg_foreach(coll_agg *a, coll_agg_fn fn, void *ctx);
 

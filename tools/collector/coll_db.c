@@ -403,8 +403,6 @@ static int flush_agg(coll_tx *t, char *err, size_t errlen)
         return 0;
     flush_ctx f = {t, err, errlen};
     int rc = coll_agg_foreach(t->agg, flush_row, &f);
-    if (rc < 0)
-        wp_errf(err, errlen, "out of memory");
     coll_agg_clear(t->agg);
     return rc == 0 ? 0 : -1;
 }
