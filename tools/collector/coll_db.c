@@ -368,8 +368,11 @@ static int flush_row(void *ctx, const coll_agg_row *r)
  * appended is waited for): none is counted twice or lost. SQLite has one writer anyway. */
 static int settle(coll_tx *t, char *err, size_t errlen)
 {
-    if (t->db->ops->is_pg &&
-        q(t, "LOCK TABLE agg_delta IN EXCLUSIVE MODE", NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
+    /* (after a large import there may be a lot to add up: more than the usual 10 s) */
+    if (t->db->ops->is_pg && q(t,
+                               "SET LOCAL statement_timeout = '600s';"
+                               "LOCK TABLE agg_delta IN EXCLUSIVE MODE",
+                               NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
         return -1;
     return q(t, sql_settle_days, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
                    q(t, sql_settle_months, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
