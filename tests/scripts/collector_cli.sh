@@ -278,7 +278,7 @@ check "gaps from sequence numbers (1,2,5: 3 and 4 missing)" grep -q 'kiosk1.*rec
 DB3="$TMP/c3.db"
 "$C" device add kiosk4 --location y --db "$DB3" >/dev/null
 # (the columns of later versions go too, and responses_flat, which names them, is a stand-in)
-sqlite3 "$DB3" "DROP VIEW responses_flat; ALTER TABLE responses DROP COLUMN languages;
+sqlite3 "$DB3" "DROP VIEW responses_flat; DROP INDEX responses_flagged; ALTER TABLE responses DROP COLUMN languages;
     ALTER TABLE responses DROP COLUMN active_ms; ALTER TABLE responses DROP COLUMN flags;
     CREATE VIEW responses_flat AS SELECT 1 AS x;
     ALTER TABLE responses DROP COLUMN questionset_version_text; PRAGMA user_version=5;"

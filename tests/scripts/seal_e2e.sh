@@ -109,6 +109,11 @@ SDB=$(coll_db_new s)
 check "import without key: 4 new, kept sealed" bash -c "grep -q '4 new, 0 already held' '$TMP/imp1.out' && grep -q '4 of the new responses are kept sealed' '$TMP/imp1.out'"
 "$C" status --db "$CDB" >"$TMP/status1.out"
 check "status counts the sealed ones" grep -q '^4 responses are held sealed' "$TMP/status1.out"
+counted() { # the responses in the dashboard's results counts (appended and added up)
+    echo $(($(coll_db_sql "$CDB" "SELECT COALESCE(SUM(n), 0) FROM agg_delta WHERE question = ''") +
+        $(coll_db_sql "$CDB" "SELECT COALESCE(SUM(n), 0) FROM agg_counts WHERE question = ''")))
+}
+check "the results counts leave sealed answers out" test "$(counted)" = 0
 "$C" export --db "$CDB" -o "$TMP/c1.csv" 2>"$TMP/exp1.err"
 check "CSV export leaves them out and says so" bash -c "grep -q '4 responses are held sealed (left out of this CSV)' '$TMP/exp1.err' && test \$(wc -l <'$TMP/c1.csv') -eq 1"
 
@@ -135,6 +140,7 @@ check "wrong key on new lines: stored sealed" grep -q '^4 responses are held sea
 check "right key: opens the held ones, the file's lines already held" bash -c "grep -q 'opened 4 responses held sealed' '$TMP/imp3.err' && grep -q '0 new, 4 already held' '$TMP/imp3.out'"
 "$C" status --db "$CDB" >"$TMP/status3.out"
 check "none held sealed any more" bash -c "! grep -q 'held sealed' '$TMP/status3.out'"
+check "... and the results count them now" test "$(counted)" = 4
 "$C" export --db "$CDB" --format jsonl -o "$TMP/c.jsonl" 2>/dev/null
 same_answers() { # same_answers KIOSK.jsonl CENTRAL.jsonl: same answers per seq
     python3 - "$1" "$2" <<'PY'

@@ -26,7 +26,7 @@ struct coll_dash {
     coll_db *db;
     coll_results_sets *sets;
     int64_t k, idle_ms, silent_ms;
-    bool tls, behind_proxy;
+    bool tls, behind_proxy, results_from_responses;
     char *hold;
     pthread_mutex_t mu;
     pthread_cond_t idle;
@@ -108,6 +108,12 @@ typedef enum {
     T_R_FLAGGED,
     T_R_FLAG_IN,
     T_R_FLAG_OUT,
+    T_R_STATUS,
+    T_R_COMPLETE,
+    T_R_ABANDONED,
+    T_R_WEEKDAYS,
+    T_R_HOUR_FROM,
+    T_R_HOUR_TO,
     T_COUNT
 } text_id;
 
@@ -174,7 +180,17 @@ static const char *const texts[T_COUNT][2] = {
     [T_R_FLAGGED] = {"Gemarkeerde antwoorden", "Flagged responses"},
     [T_R_FLAG_IN] = {"meetellen", "include"},
     [T_R_FLAG_OUT] = {"weglaten", "leave out"},
+    [T_R_STATUS] = {"Status", "Status"},
+    [T_R_COMPLETE] = {"volledig", "complete"},
+    [T_R_ABANDONED] = {"afgebroken", "abandoned"},
+    [T_R_WEEKDAYS] = {"Weekdagen (geen: alle)", "Weekdays (none: all)"},
+    [T_R_HOUR_FROM] = {"Vanaf uur", "From hour"},
+    [T_R_HOUR_TO] = {"Tot uur", "Until hour"},
 };
+
+static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
+                                                {"do", "Thu"}, {"vr", "Fri"}, {"za", "Sat"},
+                                                {"zo", "Sun"}};
 
 typedef struct {
     int li;            /* 0 Dutch, 1 English */
@@ -722,6 +738,33 @@ static void input_date(coll_html *h, const char *id, const char *label, const ch
     coll_html_raw(h, "\"></div>\n");
 }
 
+/* "HH:MM" as minutes of the day, or -1 (also for NULL and ""). */
+static long parse_hm(const char *s)
+{
+    long hh, mm;
+    char a[3], b[3];
+    if (!s || strlen(s) != 5 || s[2] != ':')
+        return -1;
+    memcpy(a, s, 2);
+    memcpy(b, s + 3, 2);
+    a[2] = b[2] = '\0';
+    if (!wp_parse_int(a, 0, 23, &hh) || !wp_parse_int(b, 0, 59, &mm))
+        return -1;
+    return hh * 60 + mm;
+}
+
+/* A time input (a time, not a number in the page's text: the suppression tests look for
+ * numbers). */
+static void input_time(coll_html *h, const char *id, const char *label, const char *value)
+{
+    coll_html_fmt(h,
+                  "<div><label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
+                  "type=\"time\" step=\"3600\" value=\"",
+                  id, label, id, id);
+    coll_html_text(h, parse_hm(value) >= 0 ? value : "");
+    coll_html_raw(h, "\"></div>\n");
+}
+
 static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
                                     const coll_user_session *s)
 {
@@ -799,13 +842,52 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     option(h, "include", T(l, T_R_FLAG_IN), flagged ? flagged : "include");
     option(h, "exclude", T(l, T_R_FLAG_OUT), flagged);
     coll_html_raw(h, "</select></div>\n");
+    const char *status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
+    if (status && strcmp(status, "complete") != 0 && strcmp(status, "abandoned") != 0)
+        status = NULL;
+    coll_html_fmt(h,
+                  "<div><label for=\"status\">%s</label><select id=\"status\" "
+                  "name=\"status\">",
+                  T(l, T_R_STATUS));
+    option(h, "", T(l, T_R_ALL), status);
+    option(h, "complete", T(l, T_R_COMPLETE), status);
+    option(h, "abandoned", T(l, T_R_ABANDONED), status);
+    coll_html_raw(h, "</select></div>\n");
+    unsigned weekdays = 0;
+    coll_html_fmt(h, "<fieldset class=\"days\"><legend>%s</legend>", T(l, T_R_WEEKDAYS));
+    for (int wd = 1; wd <= 7; wd++) {
+        char name[8];
+        snprintf(name, sizeof name, "wd%d", wd);
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+        bool on = v && strcmp(v, "1") == 0;
+        weekdays |= on ? 1u << wd : 0;
+        coll_html_fmt(h,
+                      "<div><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"1\"%s>"
+                      "<label for=\"%s\">%s</label></div>",
+                      name, name, on ? " checked" : "", name, weekday_names[wd - 1][l->li]);
+    }
+    coll_html_raw(h, "</fieldset>\n");
+    /* hours: from the hour of "from" up to (not including) the hour "to" reaches into */
+    const char *hf = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hour_from");
+    const char *ht = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hour_to");
+    long mf = parse_hm(hf), mt = parse_hm(ht);
+    long hour_from = mf >= 0 ? mf / 60 : 0, hour_to = mt >= 0 ? (mt + 59) / 60 : 24;
+    if ((mf < 0 && mt < 0) || hour_to <= hour_from)
+        hour_from = hour_to = 0;
+    input_time(h, "hour_from", T(l, T_R_HOUR_FROM), hf);
+    input_time(h, "hour_to", T(l, T_R_HOUR_TO), ht);
     coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
                   T(l, T_R_APPLY));
     coll_results_filter f = {.location = loc,
+                             .status = status,
+                             .weekdays = weekdays,
+                             .hour_from = hour_to ? (int)hour_from : 0,
+                             .hour_to = (int)hour_to,
                              .language = lang,
                              .from_ms = parse_date(from, 0),
                              .to_ms = parse_date(to, 1),
-                             .exclude_flagged = flagged && strcmp(flagged, "exclude") == 0};
+                             .exclude_flagged = flagged && strcmp(flagged, "exclude") == 0,
+                             .from_responses = d->results_from_responses};
     if (f.from_ms < 0 || f.to_ms < 0) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, d->k, l->code, h, err,
@@ -999,6 +1081,7 @@ int coll_dash_new(coll_db *db, const coll_dash_opts *o, bool tls, coll_dash **ou
     d->silent_ms = o->silent_ms > 0 ? o->silent_ms : COLL_DASH_SILENT_MIN * 60000LL;
     d->tls = tls;
     d->behind_proxy = o->behind_tls_proxy;
+    d->results_from_responses = o->results_from_responses;
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->idle, NULL);
     if (o->signin_hold && !(d->hold = strdup(o->signin_hold))) {

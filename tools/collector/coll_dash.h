@@ -24,7 +24,8 @@ typedef struct {
     int k;
     int64_t idle_ms, silent_ms;
     bool behind_tls_proxy;
-    const char *signin_hold; /* test hook: a FIFO each sign-in's hashing opens first, or NULL */
+    const char *signin_hold;     /* test hook: a FIFO each sign-in's hashing opens first, or NULL */
+    bool results_from_responses; /* test hook: results counted from every response (slow) */
 } coll_dash_opts;
 
 typedef struct coll_dash coll_dash;

@@ -4,6 +4,7 @@
  * migration carry a PostgreSQL form beside the SQLite one. */
 #include "coll_db.h"
 
+#include "coll_agg.h"
 #include "coll_store.h"
 #include "util.h"
 
@@ -14,10 +15,21 @@
 
 #define COLL_POOL_MAX 8
 
+/* The sequence numbers of one device stored in a transaction (device_seq). */
+typedef struct {
+    char device[COLL_NAME_MAX];
+    int64_t *seq;
+    size_t n, cap;
+} tx_seqs;
+
 struct coll_tx {
     coll_db *db;
     coll_conn *c; /* NULL until first used */
     bool busy;
+    coll_agg *agg; /* results counts of the responses stored, written at commit */
+    tx_seqs *seqs; /* per device, the sequence numbers stored, summed up at commit */
+    size_t nseqs, capseqs;
+    char agg_device[COLL_NAME_MAX], agg_location[COLL_NAME_MAX]; /* the last device's location */
 };
 
 struct coll_db {
@@ -38,6 +50,8 @@ typedef struct {
     const char *sql, *pg;
 } coll_migration;
 
+static int backfill_agg(coll_tx *t, char *err, size_t errlen);
+
 #define RESPONSE_COLS                                                                              \
     "r.id, r.device, COALESCE(d.location, '') AS location, r.questionset,"                         \
     " r.questionset_version, r.language, r.started_at_ms, r.finished_at_ms, r.duration_ms,"        \
@@ -51,6 +65,37 @@ typedef struct {
 #define ANSWER_COLS                                                                                \
     "r.id AS response_id, r.device, r.questionset, r.questionset_version, r.language,"             \
     " j.key AS question"
+
+/* Migration 8's tables (WITHOUT ROWID is SQLite's) and the kiosk_health view on them. */
+#define AGG_TABLE(name, period, tail)                                                              \
+    "CREATE TABLE IF NOT EXISTS " name " ("                                                        \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, " period " BIGINT NOT NULL, status TEXT NOT NULL,"                   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL,"                            \
+    " PRIMARY KEY(questionset, " period ", location, language, status, question, answer,"          \
+    " questionset_version))" tail ";"
+#define AGG_SCHEMA(tail)                                                                           \
+    AGG_TABLE("agg_counts", "day", tail)                                                           \
+    AGG_TABLE("agg_months", "month", tail)                                                         \
+    "CREATE TABLE IF NOT EXISTS agg_delta ("                                                       \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, day BIGINT NOT NULL, month BIGINT NOT NULL, status TEXT NOT NULL,"   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL);"                           \
+    "CREATE TABLE IF NOT EXISTS device_seq ("                                                      \
+    " device TEXT PRIMARY KEY, received BIGINT NOT NULL, max_seq BIGINT NOT NULL,"                 \
+    " min_seq BIGINT NOT NULL, distinct_seq BIGINT NOT NULL);"                                     \
+    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq)"                     \
+    " SELECT device, COUNT(*), MAX(seq), MIN(seq), COUNT(DISTINCT seq) FROM responses"             \
+    " GROUP BY device"
+#define KIOSK_HEALTH_V2                                                                            \
+    "DROP VIEW IF EXISTS kiosk_health;"                                                            \
+    "CREATE VIEW kiosk_health AS SELECT d.name AS device, d.location, d.revoked_ms,"               \
+    " d.last_seen_ms, d.pending, d.clock_synced, d.last_error,"                                    \
+    " COALESCE(s.received, 0) AS received,"                                                        \
+    " CASE WHEN s.received IS NULL THEN 0 ELSE s.max_seq - s.distinct_seq"                         \
+    "  + CASE WHEN s.min_seq = 0 THEN 1 ELSE 0 END END AS gaps,"                                   \
+    " (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"                     \
+    " FROM devices d LEFT JOIN device_seq s ON s.device = d.name"
 
 static const coll_migration migrations[] = {
     /* 1: devices, responses, conflicts */
@@ -169,6 +214,27 @@ static const coll_migration migrations[] = {
      "ALTER TABLE responses ADD COLUMN flags TEXT;"
      "CREATE OR REPLACE VIEW responses_flat AS SELECT " FLAT_COLS
      ", r.languages, r.active_ms, r.flags" FLAT_FROM},
+    /* 11: what the dashboard reads kept up to date at ingest, so its pages read no responses:
+     * the results' counts (coll_agg.h), filled from the responses held, and per device the
+     * sequence numbers received, which kiosk_health now reads */
+    {AGG_SCHEMA(" WITHOUT ROWID") ";" KIOSK_HEALTH_V2,
+     AGG_SCHEMA("") ";" KIOSK_HEALTH_V2 ";"
+                    " DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                    "'wijkpeil_analyst') THEN"
+                    "  GRANT SELECT ON kiosk_health TO wijkpeil_analyst; END IF; END $$"},
+    /* 12: the flagged responses, for the results page's count of them (coll_results.c reads
+     * the kept counts otherwise): a partial index that holds only those */
+    {"CREATE INDEX IF NOT EXISTS responses_flagged ON responses(questionset)"
+     " WHERE flags IS NOT NULL",
+     NULL},
+};
+
+/* Steps of a migration computed in C, run after its SQL in the same transaction. */
+static const struct {
+    int64_t version;
+    int (*fn)(coll_tx *t, char *err, size_t errlen);
+} migration_fns[] = {
+    {11, backfill_agg}, /* the results counts of the responses held */
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -187,6 +253,33 @@ static const char *const sql_insert_conflict =
     "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
     "VALUES(?,?,?,?,?,?)";
 static const char *const sql_touch = "UPDATE devices SET last_seen_ms=? WHERE name=?";
+static const char *const sql_location = "SELECT location FROM devices WHERE name=?";
+static const char *const sql_seq_repeated =
+    "SELECT seq, COUNT(*) FROM responses WHERE device=? AND seq >= ? AND seq <= ?"
+    " GROUP BY seq HAVING COUNT(*) > 1";
+static const char *const sql_device_seq =
+    "INSERT INTO device_seq(device, received, max_seq, min_seq, distinct_seq) VALUES(?,?,?,?,?)"
+    " ON CONFLICT(device) DO UPDATE SET received = device_seq.received + excluded.received,"
+    " max_seq = CASE WHEN excluded.max_seq > device_seq.max_seq THEN excluded.max_seq"
+    "  ELSE device_seq.max_seq END,"
+    " min_seq = CASE WHEN excluded.min_seq < device_seq.min_seq THEN excluded.min_seq"
+    "  ELSE device_seq.min_seq END,"
+    " distinct_seq = device_seq.distinct_seq + excluded.distinct_seq";
+/* Ingest only appends to agg_delta: batches never wait for each other on the counts they share
+ * (one location, day and language). coll_db_agg_settle adds them up into the tables read. */
+static const char *const sql_agg_delta =
+    "INSERT INTO agg_delta(questionset, questionset_version, location, language, day, month,"
+    " status, question, answer, n) VALUES(?,?,?,?,?,?,?,?,?,?)";
+#define AGG_KEY "questionset, questionset_version, location, language, status, question, answer"
+static const char *const sql_settle_days =
+    "INSERT INTO agg_counts(" AGG_KEY ", day, n) SELECT " AGG_KEY ", day, SUM(n) FROM agg_delta"
+    " WHERE true GROUP BY " AGG_KEY ", day ON CONFLICT(questionset, day, location, language,"
+    " status, question, answer, questionset_version) DO UPDATE SET n = agg_counts.n + excluded.n";
+static const char *const sql_settle_months =
+    "INSERT INTO agg_months(" AGG_KEY ", month, n) SELECT " AGG_KEY ", month, SUM(n)"
+    " FROM agg_delta WHERE true GROUP BY " AGG_KEY ", month ON CONFLICT(questionset, month,"
+    " location, language, status, question, answer, questionset_version)"
+    " DO UPDATE SET n = agg_months.n + excluded.n";
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
@@ -219,6 +312,11 @@ static coll_tx *acquire(coll_db *db, char *err, size_t errlen)
 static void release(coll_tx *t)
 {
     coll_db *db = t->db;
+    coll_agg_clear(t->agg);
+    t->agg_device[0] = '\0';
+    for (size_t i = 0; i < t->nseqs; i++)
+        t->seqs[i].n = 0;
+    t->nseqs = 0;
     pthread_mutex_lock(&db->mu);
     t->busy = false;
     pthread_cond_signal(&db->freed);
@@ -290,8 +388,187 @@ int coll_db_begin(coll_db *db, coll_tx **tx, char *err, size_t errlen)
     return 0;
 }
 
+typedef struct {
+    coll_tx *t;
+    char *err;
+    size_t errlen;
+} flush_ctx;
+
+static int flush_row(void *ctx, const coll_agg_row *r)
+{
+    flush_ctx *f = ctx;
+    coll_param p[] = {COLL_TEXT(r->questionset), COLL_NUM(r->version),
+                      COLL_TEXT(r->location),    COLL_TEXT(r->language),
+                      COLL_NUM(r->day),          COLL_NUM(coll_agg_month(r->day)),
+                      COLL_TEXT(r->status),      COLL_TEXT(r->question),
+                      COLL_TEXT(r->answer),      COLL_NUM(r->n)};
+    return q(f->t, sql_agg_delta, p, 10, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
+}
+
+/* Adds agg_delta up into agg_counts and agg_months and empties it, in t. On PostgreSQL the
+ * table is locked against new rows meanwhile (a batch appending waits, and a batch that has
+ * appended is waited for): none is counted twice or lost. SQLite has one writer anyway. */
+static int settle(coll_tx *t, char *err, size_t errlen)
+{
+    /* (after a large import there may be a lot to add up: more than the usual 10 s) */
+    if (t->db->ops->is_pg && q(t,
+                               "SET LOCAL statement_timeout = '600s';"
+                               "LOCK TABLE agg_delta IN EXCLUSIVE MODE",
+                               NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
+        return -1;
+    return q(t, sql_settle_days, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
+                   q(t, sql_settle_months, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
+                   q(t, "DELETE FROM agg_delta", NULL, 0, NULL, NULL, NULL, err, errlen) != 0
+               ? -1
+               : 0;
+}
+
+int coll_db_agg_settle(coll_db *db, char *err, size_t errlen)
+{
+    int64_t n = 0;
+    if (run(db, "SELECT COUNT(*) FROM (SELECT 1 FROM agg_delta LIMIT 1) d", NULL, 0,
+            coll_store_int_row, &n, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (n == 0)
+        return 0;
+    coll_tx *t;
+    if (coll_db_begin(db, &t, err, errlen) != 0)
+        return -1;
+    if (settle(t, err, errlen) != 0) {
+        coll_db_rollback(t);
+        return -1;
+    }
+    return coll_db_commit(t, err, errlen);
+}
+
+/* Appends the counts gathered in t to agg_delta (in t's transaction) and forgets them. */
+static int flush_agg(coll_tx *t, char *err, size_t errlen)
+{
+    if (!t->agg)
+        return 0;
+    flush_ctx f = {t, err, errlen};
+    int rc = coll_agg_foreach(t->agg, flush_row, &f);
+    coll_agg_clear(t->agg);
+    return rc == 0 ? 0 : -1;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct {
+    int64_t *seq, *count;
+    size_t n, cap;
+    bool oom;
+} repeated_ctx;
+
+static int repeated_row(void *ctx, int ncol, const char *const *v)
+{
+    repeated_ctx *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        int64_t *s = realloc(r->seq, cap * sizeof *s),
+                *c = s ? realloc(r->count, cap * sizeof *c) : NULL;
+        if (s)
+            r->seq = s;
+        if (!s || !c) {
+            r->oom = true;
+            return 1;
+        }
+        r->count = c;
+        r->cap = cap;
+    }
+    r->seq[r->n] = ncol > 0 ? coll_store_num(v[0]) : 0;
+    r->count[r->n++] = ncol > 1 ? coll_store_num(v[1]) : 0;
+    return 0;
+}
+
+/* Adds the sequence numbers each device stored in t to device_seq: how many, the lowest and
+ * highest, and how many were not held before (one look at the numbers held more than once in
+ * the batch's range: a number is new when every response holding it is of this batch). Batches
+ * of one device take turns (coll_db_touch), so no other batch adds to the same range meanwhile. */
+static int flush_seqs(coll_tx *t, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (size_t d = 0; d < t->nseqs && rc == 0; d++) {
+        tx_seqs *x = &t->seqs[d];
+        if (x->n == 0)
+            continue;
+        qsort(x->seq, x->n, sizeof *x->seq, cmp_seq);
+        coll_param p[] = {COLL_TEXT(x->device), COLL_NUM(x->seq[0]), COLL_NUM(x->seq[x->n - 1])};
+        repeated_ctx r = {0};
+        rc = q(t, sql_seq_repeated, p, 3, repeated_row, &r, NULL, err, errlen);
+        if (rc == 0 && r.oom) {
+            wp_errf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        int64_t fresh = 0;
+        for (size_t i = 0, k = 0; rc == 0 && i < x->n;) {
+            size_t j = i;
+            while (j < x->n && x->seq[j] == x->seq[i])
+                j++;
+            while (k < r.n && r.seq[k] < x->seq[i])
+                k++;
+            int64_t held = k < r.n && r.seq[k] == x->seq[i] ? r.count[k] : 1;
+            fresh += held == (int64_t)(j - i);
+            i = j;
+        }
+        free(r.seq);
+        free(r.count);
+        coll_param u[] = {COLL_TEXT(x->device), COLL_NUM((int64_t)x->n), COLL_NUM(x->seq[x->n - 1]),
+                          COLL_NUM(x->seq[0]), COLL_NUM(fresh)};
+        if (rc == 0)
+            rc = q(t, sql_device_seq, u, 5, NULL, NULL, NULL, err, errlen);
+        x->n = 0;
+    }
+    t->nseqs = 0;
+    return rc;
+}
+
+/* Notes a sequence number stored for device in t. */
+static int note_seq(coll_tx *t, const char *device, int64_t seq, char *err, size_t errlen)
+{
+    tx_seqs *x = NULL;
+    for (size_t i = 0; i < t->nseqs && !x; i++)
+        if (strcmp(t->seqs[i].device, device) == 0)
+            x = &t->seqs[i];
+    if (!x) {
+        if (t->nseqs == t->capseqs) {
+            size_t cap = t->capseqs ? t->capseqs * 2 : 4;
+            tx_seqs *s = realloc(t->seqs, cap * sizeof *s);
+            if (!s)
+                goto oom;
+            memset(s + t->capseqs, 0, (cap - t->capseqs) * sizeof *s);
+            t->seqs = s;
+            t->capseqs = cap;
+        }
+        x = &t->seqs[t->nseqs++];
+        wp_strlcpy(x->device, device, sizeof x->device);
+        x->n = 0;
+    }
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        int64_t *s = realloc(x->seq, cap * sizeof *s);
+        if (!s)
+            goto oom;
+        x->seq = s;
+        x->cap = cap;
+    }
+    x->seq[x->n++] = seq;
+    return 0;
+oom:
+    wp_errf(err, errlen, "out of memory");
+    return -1;
+}
+
 int coll_db_commit(coll_tx *tx, char *err, size_t errlen)
 {
+    if (flush_seqs(tx, err, errlen) != 0 || flush_agg(tx, err, errlen) != 0) {
+        coll_db_rollback(tx);
+        return -1;
+    }
     int rc = q(tx, "COMMIT", NULL, 0, NULL, NULL, NULL, err, errlen);
     if (rc != 0)
         tx->db->ops->query(tx->c, "ROLLBACK", NULL, 0, NULL, NULL, NULL, NULL, 0);
@@ -327,6 +604,9 @@ static int migrate(coll_db *db, char *err, size_t errlen)
         const char *sql = db->ops->is_pg && m->pg ? m->pg : m->sql;
         if (sql && q(t, sql, NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
             goto fail;
+        for (size_t i = 0; i < sizeof migration_fns / sizeof migration_fns[0]; i++)
+            if (migration_fns[i].version == v + 1 && migration_fns[i].fn(t, err, errlen) != 0)
+                goto fail;
         if (db->ops->set_version(t->c, v + 1, err, errlen) != COLL_SQL_OK)
             goto fail;
     }
@@ -375,8 +655,13 @@ void coll_db_close(coll_db *db)
 {
     if (!db)
         return;
-    for (int i = 0; i < db->n; i++)
+    for (int i = 0; i < db->n; i++) {
         db->ops->close(db->pool[i].c);
+        coll_agg_free(db->pool[i].agg);
+        for (size_t j = 0; j < db->pool[i].capseqs; j++)
+            free(db->pool[i].seqs[j].seq);
+        free(db->pool[i].seqs);
+    }
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->freed);
     seal_forget(&db->key);
@@ -592,6 +877,58 @@ static void response_params(coll_param p[INSERT_RESPONSE_NP], const char *device
     memcpy(p, v, sizeof v);
 }
 
+typedef struct {
+    char *buf;
+    size_t len;
+} text_ctx;
+
+static int text_row(void *ctx, int ncol, const char *const *v)
+{
+    text_ctx *x = ctx;
+    wp_strlcpy(x->buf, ncol > 0 && v[0] ? v[0] : "", x->len);
+    return 0;
+}
+
+/* Adds a response's counts to t's results counts (its location as the devices table says). */
+static int agg_response(coll_tx *t, const char *device, const char *questionset, int64_t version,
+                        const char *language, int64_t started_at_ms, const char *status,
+                        const char *answers, char *err, size_t errlen)
+{
+    if (!t->agg && !(t->agg = coll_agg_new())) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (strcmp(t->agg_device, device) != 0) {
+        text_ctx loc = {t->agg_location, sizeof t->agg_location};
+        coll_param d = COLL_TEXT(device);
+        t->agg_location[0] = '\0';
+        if (q(t, sql_location, &d, 1, text_row, &loc, NULL, err, errlen) != 0)
+            return -1;
+        wp_strlcpy(t->agg_device, device, sizeof t->agg_device);
+    }
+    if (coll_agg_add(t->agg, questionset, version, t->agg_location, language, started_at_ms, status,
+                     answers) != 0) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* What follows a response newly stored, in its transaction (written at commit): its device's
+ * sequence numbers (kiosk_health) and, unless still sealed, the results counts. */
+static int after_insert(coll_tx *t, const char *device, int64_t seq, const char *questionset,
+                        int64_t version, const char *language, int64_t started_at_ms,
+                        const char *status, const char *answers, const char *sealed, char *err,
+                        size_t errlen)
+{
+    if (note_seq(t, device, seq, err, errlen) != 0)
+        return -1;
+    if (sealed)
+        return 0;
+    return agg_response(t, device, questionset, version, language, started_at_ms, status, answers,
+                        err, errlen);
+}
+
 int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen)
 {
@@ -603,7 +940,11 @@ int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t no
     if (q(tx, sql_insert_response, p, INSERT_RESPONSE_NP, NULL, NULL, &stored, err, errlen) != 0)
         return -1;
     if (stored == 1)
-        return COLL_STORED;
+        return after_insert(tx, device, it->seq, it->questionset, it->questionset_version,
+                            it->language, it->started_at_ms, it->status, it->answers_json,
+                            it->sealed, err, errlen) == 0
+                   ? COLL_STORED
+                   : -1;
     held_ctx h = {.found = false};
     if (q(tx, sql_held, p, 1, held_row, &h, NULL, err, errlen) != 0)
         return -1;
@@ -859,7 +1200,7 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
                       char *err, size_t errlen)
 {
     *opened = *failed = 0;
-    rows r = {.ncol = 2};
+    rows r = {.ncol = 8};
     char last[40] = "";
     int rc = 0;
     /* Pages in id order; one transaction per page: answers opened are never lost to a later
@@ -867,7 +1208,8 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
     for (;;) {
         coll_param after = COLL_TEXT(last);
         if (page(db,
-                 "SELECT id, sealed FROM responses WHERE sealed IS NOT NULL AND id > ?"
+                 "SELECT id, sealed, device, questionset, questionset_version, language,"
+                 " started_at_ms, status FROM responses WHERE sealed IS NOT NULL AND id > ?"
                  " ORDER BY id LIMIT 500",
                  &after, 1, &r, err, errlen) != 0) {
             rc = -1;
@@ -890,6 +1232,10 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
             coll_param p[] = {COLL_TEXT(answers), COLL_TEXT(cell(&r, i, 0))};
             rc = q(t, "UPDATE responses SET answers=?, sealed=NULL WHERE id=?", p, 2, NULL, NULL,
                    NULL, err, errlen);
+            if (rc == 0) /* counted now that its answers can be read */
+                rc = agg_response(t, cell(&r, i, 2), cell(&r, i, 3), coll_store_num(cell(&r, i, 4)),
+                                  cell(&r, i, 5), coll_store_num(cell(&r, i, 6)), cell(&r, i, 7),
+                                  answers, err, errlen);
             free(answers);
             o++;
         }
@@ -909,6 +1255,42 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
     return rc;
 }
 
+/* Migration 8: the results counts of the responses held (the sealed ones are counted when
+ * they are opened). Reads pages on the migration's own connection. */
+static int backfill_agg(coll_tx *t, char *err, size_t errlen)
+{
+    rows r = {.ncol = 8};
+    char last[40] = "";
+    int rc = 0;
+    do {
+        coll_param after = COLL_TEXT(last);
+        rows_clear(&r);
+        if (q(t,
+              "SELECT id, device, questionset, questionset_version, language, started_at_ms,"
+              " status, answers FROM responses WHERE sealed IS NULL AND id > ? ORDER BY id"
+              " LIMIT 1000",
+              &after, 1, rows_add, &r, NULL, err, errlen) != 0 ||
+            r.oom) {
+            if (r.oom)
+                wp_errf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < r.n && rc == 0; i++)
+            rc = agg_response(t, cell(&r, i, 1), cell(&r, i, 2), coll_store_num(cell(&r, i, 3)),
+                              cell(&r, i, 4), coll_store_num(cell(&r, i, 5)), cell(&r, i, 6),
+                              cell(&r, i, 7), err, errlen);
+        if (r.n)
+            wp_strlcpy(last, cell(&r, r.n - 1, 0), sizeof last);
+        if (rc == 0 && t->agg && coll_agg_size(t->agg) > 100000)
+            rc = flush_agg(t, err, errlen); /* bounded memory; the rest at commit */
+    } while (rc == 0 && r.n == 1000);
+    rows_free(&r);
+    if (rc == 0)
+        rc = flush_agg(t, err, errlen);
+    return rc == 0 ? settle(t, err, errlen) : rc;
+}
+
 /* ---- copying (migrate) -------------------------------------------------------------------- */
 
 /* Runs insert once per row of r in one transaction on to; types has one letter per column:
@@ -916,6 +1298,7 @@ int coll_db_open_held(coll_db *db, coll_open_fn open, void *ctx, int64_t *opened
 static int copy_rows(coll_db *to, const char *insert, const rows *r, const char *types,
                      int64_t *added, char *err, size_t errlen)
 {
+    bool responses = insert == sql_insert_response;
     coll_tx *t;
     if (coll_db_begin(to, &t, err, errlen) != 0)
         return -1;
@@ -925,7 +1308,11 @@ static int copy_rows(coll_db *to, const char *insert, const rows *r, const char 
             p[k] = types[k] == 'N' ? COLL_NUM(coll_store_num(cell(r, i, k)))
                                    : COLL_TEXT(cell(r, i, k));
         int64_t n = 0;
-        if (q(t, insert, p, r->ncol, NULL, NULL, &n, err, errlen) != 0) {
+        if (q(t, insert, p, r->ncol, NULL, NULL, &n, err, errlen) != 0 ||
+            (responses && n == 1 &&
+             after_insert(t, cell(r, i, 1), p[2].num, cell(r, i, 3), p[4].num, cell(r, i, 5),
+                          p[6].num, cell(r, i, 9), cell(r, i, 11), cell(r, i, 15), err,
+                          errlen) != 0)) {
             coll_db_rollback(t);
             return -1;
         }

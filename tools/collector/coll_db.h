@@ -120,6 +120,10 @@ int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t no
  * device on several instances take their turns instead of deadlocking). */
 int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, char *err, size_t errlen);
 
+/* Adds the results counts batches have appended since (agg_delta) into the tables the results
+ * page reads, agg_counts and agg_months (coll_agg.h); call it before reading them. 0 or -1. */
+int coll_db_agg_settle(coll_db *db, char *err, size_t errlen);
+
 /* Stores a heartbeat (its own transaction). */
 int coll_db_heartbeat(coll_db *db, const char *device, const char *json, int64_t now_ms,
                       int clock_synced, const char *last_error, int64_t pending, char *err,

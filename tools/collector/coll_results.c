@@ -1,11 +1,13 @@
 /* The dashboard's results per question, with small counts suppressed (see coll_results.h). */
 #include "coll_results.h"
 
+#include "coll_agg.h"
 #include "util.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RS_MAX_OPT  16 /* 12 options, 11 scale steps, 3 yes/no answers, 5 faces */
 #define RS_MAX_Q    200
@@ -14,7 +16,8 @@
 
 struct coll_results_sets {
     size_t n;
-    json_t **set; /* the parsed files, one per id (the highest version) */
+    json_t **set;      /* the parsed files, one per id (the highest version) */
+    json_t **excluded; /* per set: the versions given with other questions (integers) */
 };
 
 typedef struct {
@@ -28,6 +31,8 @@ typedef struct {
     json_t *any_of;
     int64_t cnt[RS_MAX_OPT];
     int64_t answered, skipped, shown;
+    /* complete responses, from agg_counts: answered, chosen, and shown by show_if */
+    int64_t c_answered, c_cnt[RS_MAX_OPT], c_match;
 } rs_question;
 
 typedef struct {
@@ -35,8 +40,12 @@ typedef struct {
     int nq;
     const coll_results_filter *f;
     int64_t responses;
-    bool exclude;    /* flagged responses are left out */
-    int64_t flagged; /* flagged responses that match the filter otherwise */
+    bool exclude;     /* flagged responses are left out */
+    int64_t flagged;  /* flagged responses that match the filter otherwise */
+    int64_t complete; /* complete responses, from agg_counts */
+    bool oom;
+    const coll_results_sets *sets;
+    size_t si; /* the set counted: versions with other questions are left out */
 } rs_ctx;
 
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -63,16 +72,49 @@ void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidd
 
 /* ---- the question-set files --------------------------------------------------------------- */
 
+/* What makes a set's questions the same in two versions: per question its id, type, options
+ * (ids), range, prefer_not and show_if; texts may differ. A new JSON value. */
+static json_t *questions_sig(const json_t *set)
+{
+    json_t *sig = json_array();
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(set, "questions"), i, q)
+    {
+        json_t *opts = json_array(), *e = json_object();
+        size_t j;
+        json_t *o;
+        json_array_foreach(json_object_get(q, "options"), j, o)
+            json_array_append(opts, json_object_get(o, "id"));
+        static const char *const keys[] = {"id", "type", "min", "max", "prefer_not", "show_if"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (json_object_get(q, keys[k]))
+                json_object_set(e, keys[k], json_object_get(q, keys[k]));
+        json_object_set_new(e, "options", opts);
+        json_array_append_new(sig, e);
+    }
+    return sig;
+}
+
+static json_int_t version_of(const json_t *set)
+{
+    return json_integer_value(json_object_get(set, "version"));
+}
+
 int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **out, char *err,
                            size_t errlen)
 {
     coll_results_sets *s = calloc(1, sizeof *s);
-    if (!s || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set)))) {
-        free(s);
+    json_t **all = calloc(n > 0 ? (size_t)n : 1, sizeof *all);
+    if (!s || !all || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set))) ||
+        (n > 0 && !(s->excluded = calloc((size_t)n, sizeof *s->excluded)))) {
+        free(all);
+        coll_results_sets_free(s);
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    for (int i = 0; i < n; i++) {
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
         json_error_t je;
         json_t *q = json_load_file(paths[i], JSON_REJECT_DUPLICATES, &je);
         const char *id = json_string_value(json_object_get(q, "id"));
@@ -83,31 +125,64 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
             else
                 wp_errf(err, errlen, "%s:%d:%d: %s", paths[i], je.line, je.column, je.text);
             json_decref(q);
-            coll_results_sets_free(s);
-            return -1;
+            rc = -1;
+            break;
         }
+        all[i] = q;
         long at = coll_results_sets_find(s, id);
         if (at < 0) {
-            s->set[s->n++] = q;
-        } else if (json_integer_value(json_object_get(q, "version")) >
-                   json_integer_value(json_object_get(s->set[at], "version"))) {
+            s->excluded[s->n] = json_array();
+            s->set[s->n++] = json_incref(q);
+        } else if (version_of(q) > version_of(s->set[at])) {
             json_decref(s->set[at]);
-            s->set[at] = q;
-        } else {
-            json_decref(q);
+            s->set[at] = json_incref(q);
         }
+    }
+    /* versions given whose questions differ from the highest one's are counted apart */
+    for (size_t k = 0; rc == 0 && k < s->n; k++) {
+        json_t *sig = questions_sig(s->set[k]);
+        for (int i = 0; i < n; i++) {
+            const char *id = json_string_value(json_object_get(all[i], "id"));
+            if (strcmp(id, coll_results_sets_id(s, k)) != 0 ||
+                version_of(all[i]) == version_of(s->set[k]))
+                continue;
+            json_t *other = questions_sig(all[i]);
+            if (!json_equal(sig, other))
+                json_array_append_new(s->excluded[k], json_integer(version_of(all[i])));
+            json_decref(other);
+        }
+        json_decref(sig);
+    }
+    for (int i = 0; i < n; i++)
+        json_decref(all[i]);
+    free(all);
+    if (rc != 0) {
+        coll_results_sets_free(s);
+        return -1;
     }
     *out = s;
     return 0;
+}
+
+/* Whether responses of version v of set i are counted apart (other questions). */
+static bool version_excluded(const coll_results_sets *s, size_t i, int64_t v)
+{
+    size_t j;
+    json_t *e;
+    json_array_foreach(s->excluded[i], j, e) if (json_integer_value(e) == v) return true;
+    return false;
 }
 
 void coll_results_sets_free(coll_results_sets *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         json_decref(s->set[i]);
+        json_decref(s->excluded[i]);
+    }
     free(s->set);
+    free(s->excluded);
     free(s);
 }
 
@@ -251,30 +326,12 @@ static int chosen(const json_t *v, const char *id)
     return 0;
 }
 
-static int count_row(void *ctx, const coll_row *r)
+/* Counts w responses with answers a (an object) and status complete or not. */
+static void count_answers(rs_ctx *x, const json_t *a, bool complete, int64_t w)
 {
-    rs_ctx *x = ctx;
-    const coll_results_filter *f = x->f;
-    if (r->sealed || (f->location && f->location[0] && strcmp(f->location, r->location) != 0) ||
-        (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
-        (f->from_ms && r->started_at_ms < f->from_ms) || (f->to_ms && r->started_at_ms >= f->to_ms))
-        return 0;
-    json_t *a = json_loads(r->answers_json, 0, NULL);
-    if (!json_is_object(a)) {
-        json_decref(a);
-        return 0;
-    }
-    if (r->flags[0]) {
-        x->flagged++;
-        if (x->exclude) {
-            json_decref(a);
-            return 0;
-        }
-    }
-    x->responses++;
     /* An abandoned response reached a question when it answered that one or a later one. */
     int last = -1;
-    if (strcmp(r->status, "complete") == 0)
+    if (complete)
         last = x->nq;
     else
         for (int i = 0; i < x->nq; i++)
@@ -291,16 +348,259 @@ static int count_row(void *ctx, const coll_row *r)
         }
         if (!shown[i])
             continue;
-        q->shown++;
+        q->shown += w;
         if (!has_answer(v)) {
-            q->skipped++;
+            q->skipped += w;
             continue;
         }
-        q->answered++;
+        q->answered += w;
         for (int j = 0; j < q->nopt; j++)
-            q->cnt[j] += chosen(v, q->opt[j]);
+            q->cnt[j] += w * chosen(v, q->opt[j]);
+    }
+}
+
+/* Whether a response started at ms falls in the filter's weekdays and hours. */
+static bool in_hours(const coll_results_filter *f, int64_t ms)
+{
+    if (!f->weekdays && f->hour_to <= 0)
+        return true;
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return false;
+    int wd = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+    return (!f->weekdays || (f->weekdays & (1u << wd))) &&
+           (f->hour_to <= 0 || (tm.tm_hour >= f->hour_from && tm.tm_hour < f->hour_to));
+}
+
+/* The raw count: one response at a time (coll_results_filter.from_responses, and the filters
+ * on weekdays and hours). */
+static int count_row(void *ctx, const coll_row *r)
+{
+    rs_ctx *x = ctx;
+    const coll_results_filter *f = x->f;
+    if (r->sealed || (f->location && f->location[0] && strcmp(f->location, r->location) != 0) ||
+        (f->language && f->language[0] && strcmp(f->language, r->language) != 0) ||
+        (f->status && f->status[0] && strcmp(f->status, r->status) != 0) ||
+        (f->from_ms && r->started_at_ms < f->from_ms) ||
+        (f->to_ms && r->started_at_ms >= f->to_ms) || !in_hours(f, r->started_at_ms) ||
+        version_excluded(x->sets, x->si, r->questionset_version))
+        return 0;
+    json_t *a = json_loads(r->answers_json, 0, NULL);
+    if (json_is_object(a) && r->flags[0])
+        x->flagged++;
+    if (json_is_object(a) && !(r->flags[0] && x->exclude)) {
+        x->responses++;
+        count_answers(x, a, strcmp(r->status, "complete") == 0, 1);
     }
     json_decref(a);
+    return 0;
+}
+
+/* ---- counting from agg_counts --------------------------------------------------------------- */
+
+static int find_question(const rs_ctx *x, const char *id)
+{
+    for (int i = 0; i < x->nq; i++)
+        if (strcmp(x->q[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+static bool in_any_of(const json_t *any_of, const char *s)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(any_of, i, a) if (json_is_string(a) &&
+                                         strcmp(json_string_value(a), s) == 0) return true;
+    return false;
+}
+
+/* The options of a list answer's combination ("A\nB") that are in any_of. */
+static int64_t combo_hits(const char *combo, const json_t *any_of)
+{
+    int64_t hits = 0;
+    char opt[256];
+    for (const char *p = combo; *p;) {
+        size_t l = strcspn(p, "\n");
+        if (l < sizeof opt) {
+            memcpy(opt, p, l);
+            opt[l] = '\0';
+            hits += in_any_of(any_of, opt);
+        }
+        p += l + (p[l] == '\n');
+    }
+    return hits;
+}
+
+/* One row of the counts (status, question, answer, n). Complete responses: who answered and
+ * chose what, and, for a question with show_if, how many were shown it: those whose answer to
+ * the question it looks at is one of any_of. A text answer in any_of counts once; a list
+ * answer counts in the rows of each of its options, so per combination the options in any_of
+ * beyond the first are taken off again. Other responses: their answers one by one. */
+static int agg_row(void *ctx, int ncol, const char *const *v)
+{
+    rs_ctx *x = ctx;
+    if (ncol < 5 || !v[0] || !v[1] || !v[2] ||
+        version_excluded(x->sets, x->si, coll_store_num(v[3])))
+        return 0;
+    const char *status = v[0], *question = v[1], *answer = v[2];
+    int64_t n = coll_store_num(v[4]);
+    bool complete = strcmp(status, "complete") == 0;
+    if (!question[0]) {
+        x->responses += n;
+        x->complete += complete ? n : 0;
+        return 0;
+    }
+    if (strcmp(question, COLL_AGG_PROFILE) == 0) {
+        json_t *a = json_loads(answer, 0, NULL);
+        if (json_is_object(a))
+            count_answers(x, a, complete, n);
+        else if (!a)
+            x->oom = true; /* the collector wrote it: only memory can make it fail */
+        json_decref(a);
+        return 0;
+    }
+    if (!complete)
+        return 0;
+    size_t plen = strlen(COLL_AGG_COMBO);
+    if (strncmp(question, COLL_AGG_COMBO, plen) == 0) {
+        int ref = find_question(x, question + plen);
+        for (int i = 0; ref >= 0 && i < x->nq; i++) {
+            if (x->q[i].show_ref != ref)
+                continue;
+            int64_t hits = combo_hits(answer, x->q[i].any_of);
+            if (hits > 1)
+                x->q[i].c_match -= n * (hits - 1);
+        }
+        return 0;
+    }
+    int qi = find_question(x, question);
+    if (qi < 0)
+        return 0;
+    rs_question *q = &x->q[qi];
+    if (!answer[0]) {
+        q->c_answered += n;
+        return 0;
+    }
+    for (int j = 0; j < q->nopt; j++)
+        if (strcmp(q->opt[j], answer) == 0)
+            q->c_cnt[j] += n;
+    for (int i = 0; i < x->nq; i++)
+        if (x->q[i].show_ref == qi && in_any_of(x->q[i].any_of, answer))
+            x->q[i].c_match += n;
+    return 0;
+}
+
+/* Adds the complete responses' counts gathered by agg_row to the questions. */
+static void add_complete(rs_ctx *x)
+{
+    for (int i = 0; i < x->nq; i++) {
+        rs_question *q = &x->q[i];
+        int64_t shown = q->show_ref >= 0 ? q->c_match : x->complete;
+        q->shown += shown;
+        q->answered += q->c_answered;
+        q->skipped += shown - q->c_answered;
+        for (int j = 0; j < q->nopt; j++)
+            q->cnt[j] += q->c_cnt[j];
+    }
+}
+
+/* The days [from, to) of the filter as whole months [m0, m1) read from agg_months and the days
+ * before and after them, [from, s0) and [s1, to), from agg_counts. */
+typedef struct {
+    int64_t from, to, m0, m1, s0, s1;
+} rs_period;
+
+static rs_period period(const coll_results_filter *f)
+{
+    rs_period p = {.from = f->from_ms ? coll_agg_day(f->from_ms) : INT32_MIN,
+                   .to = f->to_ms ? coll_agg_day(f->to_ms) : INT32_MAX};
+    p.m0 = INT32_MIN;
+    if (f->from_ms) {
+        p.m0 = coll_agg_month(p.from);
+        if (coll_agg_month_start(p.m0) != p.from)
+            p.m0++;
+    }
+    p.m1 = f->to_ms ? coll_agg_month(p.to) : INT32_MAX;
+    if (p.m0 >= p.m1) { /* no whole month: every day from agg_counts */
+        p.m0 = p.m1 = 0;
+        p.s0 = p.s1 = p.to;
+    } else {
+        p.s0 = p.m0 == INT32_MIN ? INT32_MIN : coll_agg_month_start(p.m0);
+        p.s1 = p.m1 == INT32_MAX ? INT32_MAX : coll_agg_month_start(p.m1);
+    }
+    return p;
+}
+
+static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
+{
+    const coll_results_filter *f = x->f;
+    rs_period t = period(f);
+    if (coll_db_agg_settle(db, err, errlen) != 0)
+        return -1;
+    coll_param p[] = {COLL_TEXT(set_id),
+                      COLL_TEXT(f->location ? f->location : ""),
+                      COLL_TEXT(f->language ? f->language : ""),
+                      COLL_NUM(t.from),
+                      COLL_NUM(t.to),
+                      COLL_NUM(t.m0),
+                      COLL_NUM(t.m1),
+                      COLL_NUM(t.s0),
+                      COLL_NUM(t.s1),
+                      COLL_TEXT(f->status ? f->status : "")};
+    if (coll_db_query(db,
+                      "SELECT status, question, answer, questionset_version, SUM(n) FROM ("
+                      " SELECT status, question, answer, questionset_version, n FROM agg_months"
+                      "  WHERE questionset = ?1 AND month >= ?6 AND month < ?7"
+                      "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      "  AND (?10 = '' OR status = ?10)"
+                      " UNION ALL SELECT status, question, answer, questionset_version, n"
+                      "  FROM agg_counts"
+                      "  WHERE questionset = ?1"
+                      "  AND ((day >= ?4 AND day < ?8) OR (day >= ?9 AND day < ?5))"
+                      "  AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"
+                      "  AND (?10 = '' OR status = ?10)"
+                      ") u GROUP BY status, question, answer, questionset_version",
+                      p, 10, agg_row, x, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (x->oom) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    add_complete(x);
+    return 0;
+}
+
+static int flagged_row(void *ctx, int ncols, const char *const *cols)
+{
+    rs_ctx *x = ctx;
+    if (ncols == 2 && cols[0] && cols[1] && !version_excluded(x->sets, x->si, atoll(cols[0])))
+        x->flagged += atoll(cols[1]);
+    return 0;
+}
+
+/* The flagged responses the kept counts include (the responses_flagged partial index holds only
+ * them, so this reads no other response). Bounds as the dashboard gives them: local midnights. */
+static int count_flagged(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
+{
+    const coll_results_filter *f = x->f;
+    coll_param p[] = {COLL_TEXT(set_id),
+                      COLL_TEXT(f->location ? f->location : ""),
+                      COLL_TEXT(f->language ? f->language : ""),
+                      COLL_NUM(f->from_ms),
+                      COLL_NUM(f->to_ms),
+                      COLL_TEXT(f->status ? f->status : "")};
+    if (coll_db_query(db,
+                      "SELECT r.questionset_version, COUNT(*) FROM responses r"
+                      " JOIN devices d ON d.name = r.device"
+                      " WHERE r.questionset = ?1 AND r.flags IS NOT NULL AND r.sealed IS NULL"
+                      " AND (?2 = '' OR d.location = ?2) AND (?3 = '' OR r.language = ?3)"
+                      " AND (?4 = 0 OR r.started_at_ms >= ?4) AND (?5 = 0 OR r.started_at_ms < ?5)"
+                      " AND (?6 = '' OR r.status = ?6)"
+                      " GROUP BY r.questionset_version",
+                      p, 6, flagged_row, x, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
     return 0;
 }
 
@@ -308,7 +608,7 @@ static int count_row(void *ctx, const coll_row *r)
 
 typedef struct {
     const char *fewer, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden, *chart,
-        *responses, *multi_note, *faces[5], *yes, *no, *prefer_not;
+        *responses, *multi_note, *median, *excluded, *faces[5], *yes, *no, *prefer_not;
     const char *flagged_in, *flagged_out, *flagged_kept; /* quality flags (issue 14) */
 } rs_words;
 
@@ -325,6 +625,8 @@ static const rs_words words_nl = {
     .chart = "Staafdiagram van de antwoorden; dezelfde cijfers staan in de tabel",
     .responses = "%lld antwoorden die aan het filter voldoen.",
     .multi_note = "Meer antwoorden mogelijk: aandeel van wie de vraag kreeg.",
+    .median = "Mediaan: ",
+    .excluded = "Niet meegeteld: de antwoorden op versie %lld (andere vragen dan versie %lld).",
     .faces = {"1 – heel ontevreden", "2 – ontevreden", "3 – neutraal", "4 – tevreden",
               "5 – heel tevreden"},
     .yes = "Ja",
@@ -351,6 +653,8 @@ static const rs_words words_en = {
     .chart = "Bar chart of the answers; the table has the same figures",
     .responses = "%lld responses match the filter.",
     .multi_note = "Several answers possible: share of those shown the question.",
+    .median = "Median: ",
+    .excluded = "Not counted: the responses to version %lld (other questions than version %lld).",
     .faces = {"1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy"},
     .yes = "Yes",
     .no = "No",
@@ -381,6 +685,25 @@ typedef struct {
     int64_t count;
     bool hidden;
 } rs_cell;
+
+/* The option holding the median answer of a smiley or scale question (the lower one of two),
+ * or -1: other types, or fewer than k answers on the scale. */
+static int median(const rs_question *q, int64_t k)
+{
+    if (strcmp(q->type, "smiley") != 0 && strcmp(q->type, "scale") != 0)
+        return -1;
+    int64_t n = 0, run = 0;
+    for (int j = 0; j < q->nopt; j++)
+        n += q->cnt[j];
+    if (n < k)
+        return -1;
+    for (int j = 0; j < q->nopt; j++) {
+        run += q->cnt[j];
+        if (run * 2 >= n)
+            return j;
+    }
+    return -1;
+}
 
 static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
                             int64_t k, const rs_words *w, const char *ui_lang)
@@ -435,6 +758,12 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     if (multi) {
         coll_html_raw(h, " ");
         coll_html_text(h, w->multi_note);
+    }
+    int med = n_hidden ? -1 : median(q, k);
+    if (med >= 0) {
+        coll_html_raw(h, "</p>\n<p class=\"median\">");
+        coll_html_text(h, w->median);
+        coll_html_text(h, opt_label(set, q, med, w, ui_lang));
     }
     coll_html_raw(h, "</p>\n<div class=\"qbody\">\n");
     /* the chart: a hidden cell has no bar (its length would give the count away) */
@@ -502,12 +831,20 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     const json_t *set = s->set[i];
     int rc = -1;
     bool kept = false; /* asked to leave flagged ones out, but too few of them */
+    /* The kept counts (agg_counts) know no weekdays, hours or flags: with those, every response
+     * is counted itself. */
+    bool each = f->from_responses || f->weekdays || f->hour_to > 0 || f->exclude_flagged;
     for (int pass = 0; pass < 2; pass++) {
         memset(x, 0, sizeof *x);
         x->f = f;
+        x->sets = s;
+        x->si = i;
         x->exclude = f->exclude_flagged && pass == 0;
-        if (prepare(x, set, err, errlen) != 0 ||
-            coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0)
+        if (prepare(x, set, err, errlen) != 0)
+            goto done;
+        if (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0
+                 : count_agg(db, coll_results_sets_id(s, i), x, err, errlen) != 0 ||
+                       count_flagged(db, coll_results_sets_id(s, i), x, err, errlen) != 0)
             goto done;
         if (!x->exclude || x->flagged == 0 || x->flagged >= k)
             break;
@@ -537,6 +874,14 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     else
         coll_html_fmt(h, w->flagged_in, n);
     coll_html_raw(h, "</p>\n");
+    size_t j;
+    json_t *e;
+    json_array_foreach(s->excluded[i], j, e)
+    {
+        coll_html_raw(h, "<p class=\"note\">");
+        coll_html_fmt(h, w->excluded, (long long)json_integer_value(e), (long long)version_of(set));
+        coll_html_raw(h, "</p>\n");
+    }
     for (int j = 0; j < x->nq; j++)
         render_question(h, set, &x->q[j], j + 1, k, w, ui_lang);
     rc = 0;

@@ -22,6 +22,16 @@ typedef struct {
      * match (the difference from the results with them would reveal that small group): the
      * page then says they are counted. */
     bool exclude_flagged;
+    const char *status;   /* NULL or "": every status; else "complete" or "abandoned" */
+    /* Weekdays and hours of the start (local time): bit d of weekdays (1 Monday ... 7 Sunday)
+     * for each day kept, 0 for every day; hours hour_from <= h < hour_to, hour_to 0 for every
+     * hour. The counts are not kept per hour: with either, every response is counted. */
+    unsigned weekdays;
+    int hour_from, hour_to;
+    /* The counts are read from agg_counts (coll_agg.h), so the bounds are local days: from_ms
+     * and to_ms are taken as the days they fall on (the dashboard gives local midnights). true:
+     * count every response itself instead (the test that both agree; slow). */
+    bool from_responses;
 } coll_results_filter;
 
 /* Loads question-set files (wijkpeil/1 JSON); of several versions of one id the highest is

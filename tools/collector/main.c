@@ -35,6 +35,7 @@ typedef struct {
     int npos;
     long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after, alert_interval;
     bool behind_tls_proxy, alert_trace;
+    bool results_from_responses; /* test hook: results counted from the responses themselves */
 } coll_args;
 
 static void usage(FILE *f)
@@ -143,6 +144,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             }
         } else if (strcmp(k, "--test-alert-trace") == 0) {
             a->alert_trace = true; /* test hook: a line on stderr after each pass of the alerts */
+        } else if (strcmp(k, "--test-results-from-responses") == 0) {
+            a->results_from_responses = true; /* test hook: compare with the kept counts */
         } else if (strcmp(k, "--suppress-below") == 0 && i + 1 < argc) {
             if (!wp_parse_int(argv[++i], COLL_DASH_K_MIN, 1000000, &a->k)) {
                 fprintf(stderr,
@@ -202,7 +205,8 @@ static int cmd_serve(coll_db *db, const coll_args *a)
                                  .idle_ms = a->session_idle * 60000,
                                  .silent_ms = a->silent_after * 60000,
                                  .behind_tls_proxy = a->behind_tls_proxy,
-                                 .signin_hold = a->signin_hold}};
+                                 .signin_hold = a->signin_hold,
+                                 .results_from_responses = a->results_from_responses}};
     /* Room for the connection limit: one descriptor per open connection. */
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {

@@ -50,3 +50,20 @@ coll_db_dump() {
         ;;
     esac
 }
+
+# coll_db_before_counts DB: takes DB back to schema 10, as a collector from before the results
+# counts and sequence summaries (migration 11) left it: the next collector to open it fills
+# them from the responses held.
+coll_db_before_counts() {
+    case "$1" in
+    postgresql://*)
+        coll_db_sql "$1" "DROP TABLE agg_counts, agg_months, agg_delta; DROP TABLE device_seq CASCADE;
+            UPDATE wijkpeil_schema SET version = 10" >/dev/null
+        ;;
+    *)
+        coll_db_sql "$1" "DROP TABLE agg_counts; DROP TABLE agg_months; DROP TABLE agg_delta;
+            DROP TABLE device_seq;
+            PRAGMA user_version = 10"
+        ;;
+    esac
+}
