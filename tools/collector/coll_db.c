@@ -134,6 +134,11 @@ static const coll_migration migrations[] = {
      "CREATE TABLE IF NOT EXISTS signin_failures (subject TEXT NOT NULL, at_ms BIGINT NOT NULL);"
      "CREATE INDEX IF NOT EXISTS signin_failures_subject ON signin_failures(subject, at_ms);",
      NULL},
+    /* 8: questions the central team withdrew from sharing back (coll_share) */
+    {"CREATE TABLE IF NOT EXISTS share_withdrawn ("
+     " questionset TEXT NOT NULL, question TEXT NOT NULL, withdrawn_ms BIGINT NOT NULL,"
+     " PRIMARY KEY (questionset, question))",
+     NULL},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))

@@ -5,6 +5,7 @@
 #include "coll_export.h"
 #include "coll_http.h"
 #include "coll_ingest.h"
+#include "coll_share.h"
 #include "coll_store.h"
 #include "coll_user.h"
 #include "util.h"
@@ -33,6 +34,7 @@ typedef struct {
     int npos;
     long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after;
     bool behind_tls_proxy;
+    bool no_public; /* serve --no-public */
 } coll_args;
 
 static void usage(FILE *f)
@@ -45,6 +47,7 @@ static void usage(FILE *f)
         "                           [--qset SET.json]... [--suppress-below K] "
         "[--behind-tls-proxy]\n"
         "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
+        "                           [--no-public]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
@@ -57,6 +60,7 @@ static void usage(FILE *f)
         "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
         "[--seal-secret-key NAME.seal.secret]\n"
         "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
+        "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
         "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...).\n",
         f);
@@ -126,6 +130,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             }
         } else if (strcmp(k, "--behind-tls-proxy") == 0) {
             a->behind_tls_proxy = true;
+        } else if (strcmp(k, "--no-public") == 0) {
+            a->no_public = true;
         } else if (strcmp(k, "--suppress-below") == 0 && i + 1 < argc) {
             if (!wp_parse_int(argv[++i], COLL_DASH_K_MIN, 1000000, &a->k)) {
                 fprintf(stderr,
@@ -185,7 +191,8 @@ static int cmd_serve(coll_db *db, const coll_args *a)
                                  .idle_ms = a->session_idle * 60000,
                                  .silent_ms = a->silent_after * 60000,
                                  .behind_tls_proxy = a->behind_tls_proxy,
-                                 .signin_hold = a->signin_hold}};
+                                 .signin_hold = a->signin_hold},
+                        .no_public = a->no_public};
     /* Room for the connection limit: one descriptor per open connection. */
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
@@ -245,6 +252,27 @@ static int cmd_device(coll_db *db, const coll_args *a)
     }
     usage(stderr);
     return 2;
+}
+
+/* share withdraw|restore SET QUESTION: takes a question out of the cards residents see, or
+ * back in; kiosks get the new cards with their next heartbeat. */
+static int cmd_share(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    const char *sub = a->npos > 1 ? a->pos[1] : "";
+    bool withdraw = strcmp(sub, "withdraw") == 0;
+    if ((!withdraw && strcmp(sub, "restore") != 0) || a->npos != 4) {
+        usage(stderr);
+        return 2;
+    }
+    if (coll_share_withdraw(db, a->pos[2], a->pos[3], withdraw, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    printf("%s %s: %s\n", a->pos[2], a->pos[3],
+           withdraw ? "withdrawn from sharing; kiosks drop its card at their next sync"
+                    : "shared again (when its set says \"share\")");
+    return 0;
 }
 
 static int cmd_user(coll_db *db, const coll_args *a)
@@ -572,7 +600,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
         strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
-        strcmp(cmd, "user")) {
+        strcmp(cmd, "user") && strcmp(cmd, "share")) {
         fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
@@ -605,6 +633,8 @@ int main(int argc, char **argv)
         rc = cmd_user(db, &a);
     else if (strcmp(cmd, "import") == 0)
         rc = cmd_import(db, &a);
+    else if (strcmp(cmd, "share") == 0)
+        rc = cmd_share(db, &a);
     else
         rc = coll_db_status(db, stdout, wp_wall_ms(), err, sizeof err) == 0 ? 0 : 1;
     if (rc == 1 && strcmp(cmd, "status") == 0)
