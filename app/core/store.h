@@ -46,7 +46,7 @@ typedef struct {
 
 /* The schema version this program creates and migrates to (PRAGMA user_version). A database
  * with a higher version is refused; a lower one is upgraded step by step on open. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
@@ -108,6 +108,13 @@ int64_t store_prune_sent(store *st, int64_t cutoff_ms, char *err, size_t errlen)
 #define STORE_META_MAX 4096
 int store_meta_get(store *st, const char *key, char *buf, size_t len, char *err, size_t errlen);
 int store_meta_set(store *st, const char *key, const char *value, char *err, size_t errlen);
+
+/* The latest cards document from the collector (tools/collector/PROTOCOL.md, "the cards
+ * residents see"), kept across restarts: set replaces it (the uploader), get gives a malloc'd
+ * copy in *doc: 0, 1 when none was ever received, -1 on error. */
+#define STORE_CARDS_MAX (256 * 1024)
+int store_cards_set(store *st, const char *doc, int64_t now_ms, char *err, size_t errlen);
+int store_cards_get(store *st, char **doc, char *err, size_t errlen);
 
 /* PRAGMA integrity_check; returns 0 when "ok" (also checks the kept response counts). */
 int store_check(store *st, char *err, size_t errlen);

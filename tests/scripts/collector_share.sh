@@ -140,6 +140,30 @@ start_server --no-public
 check "serve --no-public: no public page" bash -c "test \"\$(curl -s -o '$TMP/np' -w '%{http_code}' '$URL/public/pottenberg')\" != 200 && ! grep -q 'Schoon' '$TMP/np'"
 stop_server
 
+# --- the kiosk's uploader keeps the cards --------------------------------------------------
+if [ -n "${WIJKPEIL:-}" ]; then
+    start_server
+    PORT=${URL##*:}
+    printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = p1\nlocation = pottenberg\n' \
+        "$PORT" "$TOK" >"$TMP/k.conf"
+    kcards() { sqlite3 "$TMP/k.db" "SELECT doc FROM cards" 2>/dev/null; }
+    check "a kiosk that never synced holds no cards" test -z "$(kcards)"
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    check "after a sync the kiosk's store holds the cards of its location" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"question\":\"buurt\"'"
+    check "... without the 9" bash -c "! sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q veilig"
+    "$C" share withdraw deel buurt --db "$DB" >/dev/null
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    check "withdrawn: the next sync leaves the kiosk without the card" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"cards\":\[\]'"
+    "$C" share restore deel buurt --db "$DB" >/dev/null
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    stop_server
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1 || true
+    check "restored, then a sync without the collector: the kiosk keeps its cards" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"question\":\"buurt\"'"
+fi
+
 # --- a bar of 10 ------------------------------------------------------------------------------
 DB=$(coll_db_new share10)
 TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
