@@ -177,6 +177,17 @@ check "with 10 veilig reaches the kiosk, groen too: no other" \
 check "... and the public page" bash -c "test \"\$(curl -s '$URL/public/pottenberg' | grep -c 'Veilig')\" -ge 1"
 stop_server
 
+# --- last month, complete ----------------------------------------------------------------------
+DB=$(coll_db_new sharelast)
+TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
+python3 "$HERE/lib/share_seed.py" "$TMP" 10 0 last
+"$C" import "$TMP/p1.jsonl" --device p1 --db "$DB" >/dev/null
+start_server
+heartbeat "$TOK" "" >/dev/null
+check "responses of last month: the card covers that whole month" \
+    test "$(jq_hb "(d['cards']['period']['whole_month'], d['cards']['period']['from'][8:], len(d['cards']['cards']))")" = "(True, '01', 1)"
+stop_server
+
 [ "$fail" -eq 0 ] || {
     echo "$fail checks failed" >&2
     exit 1

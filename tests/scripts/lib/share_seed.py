@@ -2,8 +2,9 @@
 """Seed data for the sharing-back tests: a question set that shares two questions, and JSON
 lines of responses (wijkpeil export format) of kiosk p1, all started now (this month).
 
-usage: share_seed.py OUTDIR VEILIG [FIRST]  (VEILIG: how many chose "veilig", 9 or 10; FIRST:
-the first response number, so a second batch has new ids)
+usage: share_seed.py OUTDIR VEILIG [FIRST [last]]  (VEILIG: how many chose "veilig", 9 or 10;
+FIRST: the first response number, so a second batch has new ids; "last": started in the middle
+of last month instead of now)
 Writes OUTDIR/share.json and OUTDIR/p1.jsonl. buurt (shared): schoon 31, veilig VEILIG,
 groen 13; klein (shared) answered by 9 only; cijfer (smiley) not shared."""
 import datetime
@@ -40,7 +41,10 @@ with open(f"{out}/share.json", "w", encoding="utf-8") as f:
     json.dump(qset, f, ensure_ascii=False)
 
 buurt = ["schoon"] * 31 + ["veilig"] * veilig + ["groen"] * 13
-now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+today = datetime.datetime.now(datetime.timezone.utc)
+if len(sys.argv) > 4 and sys.argv[4] == "last":
+    today = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=15, hour=12)
+now = today.strftime("%Y-%m-%dT%H:%M:%SZ")
 with open(f"{out}/p1.jsonl", "w", encoding="utf-8") as f:
     for i, b in enumerate(buurt):
         answers = {"buurt": b, "cijfer": "4"}
