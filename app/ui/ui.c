@@ -1247,16 +1247,19 @@ static void card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
         /* read as "Clean: 58%"; the bar and the number beside it are not read again */
         add(u, UIW_TEXT, id, label, line, s->small, rect(s->margin, 0, lw, th));
         int bx = s->margin + lw + s->gap, by = (h - bar) / 2;
-        snprintf(id, sizeof id, "card-bar-%d", j);
-        uiw *tr = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx, by, bw, bar));
-        if (tr)
-            tr->look = UIW_TILE;
+        /* the bar: its filled part and the rest side by side (never one over the other) */
         int fw = (int)((int64_t)bw * a->percent / 100);
         if (fw > 0) {
             snprintf(id, sizeof id, "card-fill-%d", j);
             uiw *f = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx, by, fw, bar));
             if (f)
                 f->look = UIW_PRIMARY;
+        }
+        if (fw < bw) {
+            snprintf(id, sizeof id, "card-bar-%d", j);
+            uiw *tr = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx + fw, by, bw - fw, bar));
+            if (tr)
+                tr->look = UIW_TILE;
         }
         snprintf(id, sizeof id, "card-percent-%d", j);
         int ph = text_h(u, pct, s->small, true, pw);
