@@ -14,6 +14,7 @@
 #include "saveq.h"
 #include "store.h"
 #include "synclink.h"
+#include "cards.h"
 #include "ui.h"
 #include "ui_script.h"
 #include "ui_staff.h"
@@ -39,6 +40,7 @@ _Static_assert(STORE_VERSION_TEXT_MAX >= QSET_MAX_VERSION_TEXT,
 #define APP_RETRY_MAX   1000  /* unsaved responses kept in memory while the disk fails */
 #define APP_RETRY_MS    5000  /* how often a failed save is tried again */
 #define APP_MAX_WAIT_MS 60000 /* longest sleep of the event loop */
+#define APP_CARDS_MS    60000 /* how often the cards the uploader keeps are looked at */
 
 /* Everything the kiosk process owns; main holds the only instance. */
 typedef struct {
@@ -69,6 +71,7 @@ typedef struct {
     bool speech_starting; /* speech_start returned; the worker has not said how it went */
     plat_wait *waiter;    /* where SDL cannot block: poll() on input devices (plat_wait.h) */
     int64_t hours_change; /* next opening or closing time (from apply_hours) */
+    int64_t cards_at;     /* next look at the cards in the store (load_cards) */
     char speech_error[WP_ERR_LEN]; /* why there is no speech ("" when it works) */
     ui *u;
     SDL_Window *win;
@@ -275,10 +278,37 @@ static bool check_speech(app *a);
 /* The kiosk's per-tick work, in one order, for the production loop and the script driver alike:
  * the screens' timeouts, the save retry queue, a pending question-set switch, USB sticks,
  * opening hours and the backlight. Returns true when the screen must be redrawn. */
+/* The cards the uploader keeps in the store (what neighbours said): given to the screens when
+ * their version changed. Without any, or while the database cannot be read, the screens keep
+ * what they have. */
+static bool load_cards(app *a, int64_t now)
+{
+    a->cards_at = now + APP_CARDS_MS;
+    char err[WP_ERR_LEN], *doc = NULL;
+    cards *c = NULL;
+    store *st = app_store(a, err, sizeof err);
+    bool changed = false;
+    if (st && store_cards_get(st, &doc, err, sizeof err) == 0 &&
+        cards_parse(doc, strlen(doc), &c, err, sizeof err) == 0) {
+        const cards *old = ui_cards(a->u);
+        if (!old || strcmp(cards_version(old), cards_version(c)) != 0) {
+            app_log(a, "cards %s of %s (%d)", cards_version(c), cards_date(c), cards_count(c));
+            ui_set_cards(a->u, c);
+            c = NULL;
+            changed = true;
+        }
+    }
+    cards_free(c);
+    free(doc);
+    return changed;
+}
+
 static bool app_step(void *ctx, int64_t now)
 {
     app *a = ctx;
     bool dirty = ui_tick(a->u, now);
+    if (now >= a->cards_at && load_cards(a, now))
+        dirty = true;
     if (check_speech(a))
         dirty = true;
     retry_unsaved(a, now);
@@ -529,6 +559,7 @@ static int open_ui(app *a, int64_t now)
         fprintf(stderr, "wijkpeil: %s\n", err);
         return -1;
     }
+    load_cards(a, now); /* the first frame shows the cards kept from before */
     return 0;
 }
 

@@ -33,6 +33,7 @@ struct qset {
     int n_langs;
     const char *langs[QSET_MAX_LANGS];
     qset_text title, welcome, thanks;
+    int thanks_share; /* index of the question named by "thanks_share", or -1 */
     int n_questions;
     qset_question *questions;
     const char *base_dir;
@@ -644,9 +645,9 @@ const char *qset_type_name(qset_type t)
 }
 
 static const char *const question_keys[] = {
-    "id",         "type",    "text", "text_audio", "required",  "options",
-    "min",        "max",     "low",  "high",       "low_audio", "high_audio",
-    "prefer_not", "show_if", "hint", "hint_audio", "matrix",    NULL};
+    "id",   "type",       "text",   "text_audio", "required",   "options",    "min",
+    "max",  "low",        "high",   "low_audio",  "high_audio", "prefer_not", "show_if",
+    "hint", "hint_audio", "matrix", "share",      NULL};
 static const char *const option_keys[] = {"id", "text", "text_audio", "icon", NULL};
 static const char *const show_if_keys[] = {"question", "any_of", NULL};
 
@@ -955,6 +956,12 @@ static bool load_question(loader *L, json_t *questions, int qi, const bool *q_ok
     else if (has_pn)
         q->prefer_not = get_bool(L, jq, "prefer_not", where);
 
+    if (json_object_get(jq, "share") && type_ok && ty->answers == QTYPE_ANS_NONE)
+        lerr(L, "%s: a %s takes no \"share\" (it has no answers to show back)", qn,
+             qset_type_name(q->type));
+    else
+        q->share = get_bool(L, jq, "share", where);
+
     bool scale = type_ok && (keys & QTYPE_KEY_RANGE);
     bool multi = type_ok && (keys & QTYPE_KEY_COUNT);
     if (!(keys & QTYPE_KEY_ENDS)) {
@@ -1129,10 +1136,16 @@ static void check_matrices(loader *L, const bool *q_ok)
 
 /* ---- the whole set ---- */
 
-static const char *const top_keys[] = {
-    "format",       "id",     "version",    "languages",    "title",
-    "welcome",      "thanks", "questions",  "title_audio",  "welcome_audio",
-    "thanks_audio", "files",  "ui_strings", "version_text", NULL};
+static void load_thanks_share(loader *L, json_t *root);
+
+static const char *const top_keys[] = {"format",       "id",
+                                       "version",      "languages",
+                                       "title",        "welcome",
+                                       "thanks",       "questions",
+                                       "title_audio",  "welcome_audio",
+                                       "thanks_audio", "files",
+                                       "ui_strings",   "version_text",
+                                       "thanks_share", NULL};
 
 static void load_languages(loader *L, json_t *root)
 {
@@ -1393,7 +1406,27 @@ static void load_root(loader *L, json_t *root)
     free(q_ok);
     if (!asks)
         lerr(L, "every question is a note: a poll needs at least one question with answers");
+    load_thanks_share(L, root);
     finish_files(L);
+}
+
+/* "thanks_share": the id of a question that has "share": true. */
+static void load_thanks_share(loader *L, json_t *root)
+{
+    qset *qs = L->qs;
+    json_t *jt = json_object_get(root, "thanks_share");
+    if (!jt)
+        return;
+    const char *id = json_string_value(jt);
+    int qi = id ? qset_find_question(qs, id) : -1;
+    if (!id)
+        lerr(L, "\"thanks_share\" must be the id of a question with \"share\": true");
+    else if (qi < 0)
+        lerr(L, "\"thanks_share\": no question \"%s\"", id);
+    else if (!qs->questions[qi].share)
+        lerr(L, "\"thanks_share\": question \"%s\" is not shared (give it \"share\": true)", id);
+    else
+        qs->thanks_share = qi;
 }
 
 static void fill_base_dir(loader *L, const char *base_dir, char *buf, size_t len)
@@ -1428,6 +1461,8 @@ int qset_load_buffer(const char *data, size_t len, const char *name, const char 
     L.qs = calloc(1, sizeof *L.qs);
     L.used_clips = json_object();
     L.used_icons = json_object();
+    if (L.qs)
+        L.qs->thanks_share = -1;
     if (!L.qs || !L.used_clips || !L.used_icons) {
         lerr(&L, "out of memory");
         goto done;
@@ -1545,6 +1580,11 @@ const qset_text *qset_welcome(const qset *qs)
 const qset_text *qset_thanks(const qset *qs)
 {
     return &qs->thanks;
+}
+
+int qset_thanks_share(const qset *qs)
+{
+    return qs->thanks_share;
 }
 
 int qset_n_questions(const qset *qs)

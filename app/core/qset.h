@@ -50,6 +50,7 @@ typedef struct {
     int min, max;        /* multi: selection bounds (max 0 = no limit); scale: value range */
     qset_text low, high; /* scale end labels; may be empty */
     bool prefer_not;     /* yesno: offers "prefer not to say" */
+    bool share;          /* "share": its counts may be shown back to residents (not on notes) */
     int n_options;
     const qset_option *options;
     int show_if_question;  /* index of an earlier question, or -1 when always shown */
@@ -101,6 +102,8 @@ int qset_language_index(const qset *qs, const char *code); /* -1 when absent */
 const qset_text *qset_title(const qset *qs);
 const qset_text *qset_welcome(const qset *qs);
 const qset_text *qset_thanks(const qset *qs);
+/* "thanks_share": the shared question whose card the thanks screen shows, or -1. */
+int qset_thanks_share(const qset *qs);
 int qset_n_questions(const qset *qs);
 const qset_question *qset_question_at(const qset *qs, int i);
 int qset_find_question(const qset *qs, const char *id);          /* -1 when absent */

@@ -70,6 +70,10 @@ static const char *const migrations[] = {
     "ALTER TABLE responses ADD COLUMN active_ms INTEGER;",
     /* 5: quality flags (issue 14; STORE_FLAG_* bits), in clear also when answers are sealed */
     "ALTER TABLE responses ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
+    /* 6: the latest cards document from the collector ("What your neighbours said"): written
+     * by the uploader, read by the screen; one row. */
+    "CREATE TABLE cards(id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL);",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "STORE_SCHEMA_VERSION must equal the number of migration steps");
@@ -94,6 +98,8 @@ enum {
     S_PRUNE,
     S_META_GET,
     S_META_SET,
+    S_CARDS_GET,
+    S_CARDS_SET,
     S_COUNT
 };
 
@@ -118,6 +124,10 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [S_CARDS_GET] = "SELECT doc FROM cards WHERE id = 1",
+    [S_CARDS_SET] = "INSERT INTO cards(id, doc, received_at) VALUES(1, ?1, ?2) "
+                    "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, "
+                    "received_at = excluded.received_at",
 };
 
 struct store {
@@ -888,6 +898,49 @@ int store_meta_set(store *st, const char *key, const char *value, char *err, siz
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_cards_set(store *st, const char *doc, int64_t now_ms, char *err, size_t errlen)
+{
+    if (strnlen(doc, STORE_CARDS_MAX + 1) > STORE_CARDS_MAX) {
+        wp_errf(err, errlen, "the cards are too large (at most %d bytes)", STORE_CARDS_MAX);
+        return -1;
+    }
+    sqlite3_stmt *s = get_stmt(st, S_CARDS_SET, err, errlen);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now_ms);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE)
+        db_err(st, rc, "cannot save the cards in the database", err, errlen);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_cards_get(store *st, char **doc, char *err, size_t errlen)
+{
+    *doc = NULL;
+    sqlite3_stmt *s = get_stmt(st, S_CARDS_GET, err, errlen);
+    if (!s)
+        return -1;
+    int rc = sqlite3_step(s);
+    int ret = -1;
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        *doc = strdup(v ? v : "");
+        if (*doc)
+            ret = 0;
+        else
+            wp_errf(err, errlen, "out of memory");
+    } else if (rc == SQLITE_DONE) {
+        ret = 1;
+    } else {
+        db_err(st, rc, "cannot read the cards from the database", err, errlen);
+    }
+    sqlite3_reset(s);
+    return ret;
 }
 
 int store_check(store *st, char *err, size_t errlen)

@@ -65,7 +65,7 @@ typedef struct {
 
 /* The schema version this program creates and migrates to (PRAGMA user_version). A database
  * with a higher version is refused; a lower one is upgraded step by step on open. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Opens (creating and migrating as needed). Returns 0, or -1 with a message in err. */
 int store_open(const char *path, store **out, char *err, size_t errlen);
@@ -137,6 +137,12 @@ int store_response_extras_json(const store_response *r, struct json_t *o);
 /* A ';'-separated list as the store and the CSV exports hold it ("nl;ar") as a JSON array of
  * strings (empty items left out), or NULL when out of memory. */
 struct json_t *store_list_json(const char *list);
+/* The latest cards document from the collector (tools/collector/PROTOCOL.md, "the cards
+ * residents see"), kept across restarts: set replaces it (the uploader), get gives a malloc'd
+ * copy in *doc: 0, 1 when none was ever received, -1 on error. */
+#define STORE_CARDS_MAX (256 * 1024)
+int store_cards_set(store *st, const char *doc, int64_t now_ms, char *err, size_t errlen);
+int store_cards_get(store *st, char **doc, char *err, size_t errlen);
 
 /* PRAGMA integrity_check; returns 0 when "ok" (also checks the kept response counts). */
 int store_check(store *st, char *err, size_t errlen);

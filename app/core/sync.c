@@ -3,6 +3,8 @@
  * sleeps on a condition variable between attempts. */
 #include "sync.h"
 
+#include "cards.h"
+
 #include "store.h"
 #include "util.h"
 
@@ -593,6 +595,22 @@ done:
 
 /* ---- heartbeat and retention ----------------------------------------------------------- */
 
+/* Keeps the cards of a heartbeat's answer, when it has them, for the screen (store_cards_get);
+ * a malformed document is not kept (the old one stays). */
+static void keep_cards(sync_engine *g)
+{
+    json_t *ans = json_loadb(g->conn.body, g->conn.len, 0, NULL);
+    json_t *jc = json_object_get(ans, "cards");
+    char *doc = jc ? json_dumps(jc, JSON_COMPACT) : NULL;
+    char err[WP_ERR_LEN];
+    cards *c = NULL;
+    if (doc && cards_parse(doc, strlen(doc), &c, err, sizeof err) == 0)
+        store_cards_set(g->st, doc, wp_wall_ms(), err, sizeof err);
+    cards_free(c);
+    free(doc);
+    json_decref(ans);
+}
+
 static void heartbeat(sync_engine *g, const char *db_path, const char *last_error)
 {
     char err[WP_ERR_LEN];
@@ -630,6 +648,16 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
         last_error ? last_error : "", "free_disk_bytes", (json_int_t)free_bytes, "uptime_s",
         (json_int_t)((wp_mono_ms() - g->start_mono) / 1000), "system_uptime_s", (json_int_t)sys_up,
         "clock_synced", wp_clock_synced(), "sent_at", iso, "opening_hours", g->cfg->opening_hours);
+    /* the version of the cards held: the collector answers with its cards when they differ */
+    char *held = NULL;
+    cards *hc = NULL;
+    if (store_cards_get(g->st, &held, err, sizeof err) == 0 &&
+        cards_parse(held, strlen(held), &hc, err, sizeof err) == 0)
+        json_object_set_new(o, "cards_version", json_string(cards_version(hc)));
+    else
+        json_object_set_new(o, "cards_version", json_string(""));
+    cards_free(hc);
+    free(held);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)
@@ -640,6 +668,8 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
             SYNC_OK &&
         status == 401)
         http_failure(g, status);
+    else if (status == 200 && answer_is_json(&g->conn))
+        keep_cards(g);
     free(text);
 }
 

@@ -71,12 +71,22 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_CHOSEN] = "chosen",
     [UISTR_NOT_CHOSEN] = "not_chosen",
     [UISTR_UNAVAILABLE] = "unavailable",
+    [UISTR_CARD_HEADING] = "card_heading",
+    [UISTR_CARD_IN_TEN] = "card_in_ten",
+    [UISTR_CARD_ANSWERED] = "card_answered",
+    [UISTR_CARD_PERIOD] = "card_period",
+    [UISTR_CARD_SO_FAR] = "card_so_far",
+    [UISTR_CARD_DATE] = "card_date",
+    [UISTR_CARD_OTHER] = "card_other",
+    [UISTR_THANKS_ONE_OF] = "thanks_one_of",
 };
 
 /* Keys whose text is a template and must say where the number goes. */
 static const char *const key_needs[UISTR_COUNT] = {
-    [UISTR_CHOOSE_UP_TO] = "{n}",     [UISTR_MAX_REACHED] = "{n}",  [UISTR_CHOOSE_AT_LEAST] = "{n}",
-    [UISTR_STILL_THERE_BODY] = "{n}", [UISTR_MORE_ANSWERS] = "{n}",
+    [UISTR_CHOOSE_UP_TO] = "{n}",    [UISTR_MAX_REACHED] = "{n}",
+    [UISTR_CHOOSE_AT_LEAST] = "{n}", [UISTR_STILL_THERE_BODY] = "{n}",
+    [UISTR_MORE_ANSWERS] = "{n}",    [UISTR_CARD_IN_TEN] = "{n}",
+    [UISTR_CARD_ANSWERED] = "{n}",   [UISTR_THANKS_ONE_OF] = "{n}",
 };
 
 static const uistr_schema builtin = {key_names, key_needs, UISTR_COUNT};

@@ -44,13 +44,22 @@ typedef enum {
     UISTR_HIGH_CONTRAST,
     UISTR_SCROLL_UP,
     UISTR_SCROLL_DOWN,
-    UISTR_CLOSED,       /* outside opening hours */
-    UISTR_MORE,         /* the collapsed toolbar's button */
-    UISTR_CLOSE,        /* the same button while its panel is open */
-    UISTR_MORE_ANSWERS, /* on "down" when answers are below: "{n} more" */
-    UISTR_CHOSEN,       /* said when read-aloud is on and an answer is tapped: "Chosen" */
-    UISTR_NOT_CHOSEN,   /* ... and tapped again: "No longer chosen" */
-    UISTR_UNAVAILABLE,  /* on the speech controls when the kiosk has no audio output */
+    UISTR_CLOSED,        /* outside opening hours */
+    UISTR_MORE,          /* the collapsed toolbar's button */
+    UISTR_CLOSE,         /* the same button while its panel is open */
+    UISTR_MORE_ANSWERS,  /* on "down" when answers are below: "{n} more" */
+    UISTR_CHOSEN,        /* said when read-aloud is on and an answer is tapped: "Chosen" */
+    UISTR_NOT_CHOSEN,    /* ... and tapped again: "No longer chosen" */
+    UISTR_UNAVAILABLE,   /* on the speech controls when the kiosk has no audio output */
+    UISTR_CARD_HEADING,  /* a card of what neighbours said: "What your neighbours said" */
+    UISTR_CARD_IN_TEN,   /* "{n} in 10 neighbours chose:" (the answer follows) */
+    UISTR_CARD_ANSWERED, /* "{n} neighbours answered" */
+    UISTR_CARD_PERIOD,   /* "Period:" (the dates follow) */
+    UISTR_CARD_SO_FAR,   /* "this month so far" (the period is not a whole month) */
+    UISTR_CARD_DATE,     /* "Figures of" (the date the figures were computed follows) */
+    UISTR_CARD_OTHER,    /* the bar of answers chosen by too few to show on their own */
+    UISTR_THANKS_ONE_OF, /* thanks screen: "You are one of {n} neighbours who answered this month."
+                          */
     UISTR_COUNT
 } uistr_key;
 

@@ -1486,7 +1486,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
 
     int c_type = find_col(sv, "type"), c_name = find_col(sv, "name");
     int c_rel = find_col(sv, "relevant"), c_req = find_col(sv, "required");
-    int c_par = find_col(sv, "parameters");
+    int c_par = find_col(sv, "parameters"), c_share = find_col(sv, "share");
     if (c_type < 0)
         cerr(&cv, "%s:1: no column \"type\" (the header row needs type, name, label::LANG ...)",
              sname);
@@ -1598,10 +1598,10 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         goto done;
     {
         /* Columns the kiosk does not use: one warning each, at the first row that fills it. */
-        int used_s[] = {c_type, c_name, c_rel, c_req, c_par};
+        int used_s[] = {c_type, c_name, c_rel, c_req, c_par, c_share};
         int used_c[] = {cc.list, cc.name, cc.icon, cc.image};
         bool known_s[XLSFORM_MAX_COLS] = {false}, known_c[XLSFORM_MAX_COLS] = {false};
-        mark_cols(known_s, used_s, 5);
+        mark_cols(known_s, used_s, 6);
         const int *lang_s[] = {s_lcols,      s_hcols,       s_acols,      ends.text[0],
                                ends.text[1], ends.audio[0], ends.audio[1]};
         for (size_t k = 0; k < sizeof lang_s / sizeof lang_s[0]; k++)
@@ -1635,6 +1635,7 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         const char *rel = relbuf;
         const char *req = c_req >= 0 ? xlsform_csv_cell(sv, r, c_req) : "";
         const char *par = c_par >= 0 ? xlsform_csv_cell(sv, r, c_par) : "";
+        const char *shr = c_share >= 0 ? xlsform_csv_cell(sv, r, c_share) : "";
         const char *app = c_app >= 0 ? xlsform_csv_cell(sv, r, c_app) : "";
         if (!*type) {
             cerr(&cv, "%s:%d: column \"type\": empty", sname, r + 1);
@@ -1910,6 +1911,14 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
                   r + 1, kind);
         else if (required)
             json_object_set_new(jq, "required", json_true());
+        bool share = false;
+        if (parse_required(shr, &share) != 0)
+            cerr(&cv, "%s:%d: column \"share\": \"%s\" must be yes or no", sname, r + 1, shr);
+        else if (share && ty && ty->answers == QTYPE_ANS_NONE)
+            cwarn(&cv, "%s:%d: column \"share\": ignored (a %s has no answers to show back)", sname,
+                  r + 1, kind);
+        else if (share)
+            json_object_set_new(jq, "share", json_true());
         json_object_update(jq, tail);
         json_decref(tail);
         if (*rel) {
@@ -1960,12 +1969,14 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
     const char *id = opts && opts->id ? opts->id : NULL;
     char id_where[256] = "--id";
     long version = opts && opts->version > 0 ? opts->version : 0;
-    const char *version_text = NULL;
+    const char *version_text = NULL, *thanks_share = NULL;
     char stem[128], fallback_id[QSET_MAX_ID_LEN + 1], human[128];
     file_stem(sname, stem, sizeof stem);
     if (st_row > 0) {
         int c_id = find_col(st, "form_id"), c_ver = find_col(st, "version");
-        int c_ft = find_col(st, "form_title");
+        int c_ft = find_col(st, "form_title"), c_ts = find_col(st, "thanks_share");
+        if (c_ts >= 0 && *xlsform_csv_cell(st, st_row, c_ts))
+            thanks_share = xlsform_csv_cell(st, st_row, c_ts);
         if (c_id < 0)
             c_id = find_col(st, "id_string"); /* the older name of form_id */
         if (!id && c_id >= 0 && *xlsform_csv_cell(st, st_row, c_id)) {
@@ -1990,8 +2001,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         }
         int t_cols[QSET_MAX_LANGS], a_cols[QSET_MAX_LANGS];
         bool known[XLSFORM_MAX_COLS] = {false};
-        int used[] = {c_id, c_ver, c_ft, find_col(st, "default_language")};
-        mark_cols(known, used, 4);
+        int used[] = {c_id, c_ver, c_ft, find_col(st, "default_language"), c_ts};
+        mark_cols(known, used, 5);
         for (int k = 0; k < 3; k++) {
             lang_cols(&cv, st, stname, own_key[k], &langs, t_cols);
             media_cols(&cv, st, stname, own_audio_key[k], &langs, a_cols);
@@ -2065,6 +2076,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         json_object_set_new(root, "welcome", welcome);
     if (thanks)
         json_object_set_new(root, "thanks", thanks);
+    if (thanks_share)
+        json_object_set_new(root, "thanks_share", json_string(thanks_share));
     for (int k = 0; k < 3; k++)
         if (own_audio[k]) {
             json_object_set_new(root, own_audio_key[k], own_audio[k]);

@@ -1,5 +1,6 @@
 /* The kiosk's resident screens: layout in millimetres, drawing, input, widget tree (ui.h). */
 #include "ui.h"
+#include "cards.h"
 #include "ui_icons.h"
 #include "ui_staff.h"
 #include "ui_text.h"
@@ -100,6 +101,7 @@ struct ui {
     char moved_by[UIW_ID_LEN]; /* the control that did (a second tap on it is debounced) */
     char last_error[WP_ERR_LEN];
     ui_matrix_fit mfit;
+    cards *cards; /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
 };
 
 /* ---------- sizes and text helpers ---------- */
@@ -1179,10 +1181,192 @@ typedef struct {
 static void build_message(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx);
 static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx);
 
+/* ---------- cards: what neighbours said ---------- */
+
+#define UI_BAR_MM 8.0 /* height of a card's bar */
+
+/* The words of an answer on a card: the set's, or the kiosk's own for built-in answers. */
+static const char *card_label(const ui *u, const cards_card *c, const cards_answer *a)
+{
+    if (a->other)
+        return S(u, UISTR_CARD_OTHER);
+    if (a->text)
+        return a->text;
+    if (!strcmp(c->type, "smiley") && a->id[0] >= '1' && a->id[0] <= '5' && !a->id[1])
+        return S(u, (uistr_key)(UISTR_SMILEY_1 + (a->id[0] - '1')));
+    if (!strcmp(c->type, "yesno"))
+        return S(u, !strcmp(a->id, "yes")  ? UISTR_YES
+                    : !strcmp(a->id, "no") ? UISTR_NO
+                                           : UISTR_PREFER_NOT);
+    return a->id; /* a scale's number */
+}
+
+typedef struct {
+    cards_card card;
+    const cards *from;
+} ui_card;
+
+/* What of a card card_rows lays: all of it in one column, or its words (heading, question,
+ * "6 in 10 ...", n, period and date) or its bars, for two columns side by side. */
+enum { CARD_ALL, CARD_WORDS, CARD_BARS };
+
+/* n, the period and the date of the figures, in one line. */
+static void card_meta(const ui *u, const ui_card *k, char *line, size_t len)
+{
+    char answered[UIW_LABEL_LEN];
+    uistr_format(answered, sizeof answered, S(u, UISTR_CARD_ANSWERED), (long)k->card.n);
+    bool whole = cards_whole_month(k->from);
+    snprintf(line, len, "%s. %s %s – %s%s%s. %s %s.", answered, S(u, UISTR_CARD_PERIOD),
+             cards_period_from(k->from), cards_period_to(k->from), whole ? "" : ", ",
+             whole ? "" : S(u, UISTR_CARD_SO_FAR), S(u, UISTR_CARD_DATE), cards_date(k->from));
+}
+
+/* A card as rows: heading, the question, "6 in 10 neighbours chose: ...", one labelled bar with
+ * its percentage per answer, and n, the period and the date of the figures. */
+static void card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_card *k, int part)
+{
+    const cards_card *c = &k->card;
+    char line[UIW_LABEL_LEN], num[UIW_LABEL_LEN];
+    if (part != CARD_BARS) {
+        text_row(u, s, rows, w, UIW_TEXT, "card-heading", S(u, UISTR_CARD_HEADING), s->small, true,
+                 UI_ALIGN_START);
+        text_row(u, s, rows, w, UIW_TEXT, "card-question", c->text, s->body, true, UI_ALIGN_START);
+        int top = cards_top(c);
+        if (top >= 0) {
+            uistr_format(num, sizeof num, S(u, UISTR_CARD_IN_TEN),
+                         (c->answers[top].percent + 5) / 10);
+            snprintf(line, sizeof line, "%s %s", num, card_label(u, c, &c->answers[top]));
+            text_row(u, s, rows, w, UIW_TEXT, "card-sentence", line, s->small, false,
+                     UI_ALIGN_START);
+        }
+    }
+    if (part == CARD_WORDS) {
+        card_meta(u, k, line, sizeof line);
+        text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
+        return;
+    }
+    int pw = text_w(u, "100%", s->small, true) + s->pad;
+    int lw = (w - pw - 2 * s->gap) * 2 / 5, bw = w - lw - pw - 2 * s->gap, bar = mm(u, UI_BAR_MM);
+    for (int j = 0; j < c->n_answers; j++) {
+        const cards_answer *a = &c->answers[j];
+        const char *label = card_label(u, c, a);
+        char id[UIW_ID_LEN], pct[16];
+        snprintf(pct, sizeof pct, "%d%%", a->percent);
+        snprintf(line, sizeof line, "%s: %s", label, pct);
+        int th = text_h(u, label, s->small, false, lw);
+        int h = th > bar ? th : bar;
+        row_begin(u, rows);
+        snprintf(id, sizeof id, "card-answer-%d", j);
+        /* read as "Clean: 58%"; the bar and the number beside it are not read again */
+        add(u, UIW_TEXT, id, label, line, s->small, rect(s->margin, 0, lw, th));
+        int bx = s->margin + lw + s->gap, by = (h - bar) / 2;
+        /* the bar: its filled part and the rest side by side (never one over the other) */
+        int fw = (int)((int64_t)bw * a->percent / 100);
+        if (fw > 0) {
+            snprintf(id, sizeof id, "card-fill-%d", j);
+            uiw *f = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx, by, fw, bar));
+            if (f)
+                f->look = UIW_PRIMARY;
+        }
+        if (fw < bw) {
+            snprintf(id, sizeof id, "card-bar-%d", j);
+            uiw *tr = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx + fw, by, bw - fw, bar));
+            if (tr)
+                tr->look = UIW_TILE;
+        }
+        snprintf(id, sizeof id, "card-percent-%d", j);
+        int ph = text_h(u, pct, s->small, true, pw);
+        uiw *p =
+            add(u, UIW_TEXT, id, pct, "", s->small, rect(bx + bw + s->gap, (h - ph) / 2, pw, ph));
+        if (p)
+            p->bold = true;
+        row_end(u, rows, h);
+    }
+    if (part == CARD_ALL) {
+        card_meta(u, k, line, sizeof line);
+        text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
+    }
+}
+
+/* Lays a part of card k as rows of width w at x, from y on (or only measures it, when lay is
+ * false); returns its height. A card's rows belong together: a quarter of the usual gap. */
+static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, int x, int y, int w,
+                     bool lay)
+{
+    int base = u->wl.n;
+    ui_rows rows = {.avail = u->o.height};
+    card_rows(u, s, &rows, w, k, part);
+    int total = rows.n ? rows_total(&rows, s->gap / 4) : 0;
+    if (!lay) {
+        u->wl.n = base;
+        return total;
+    }
+    for (int i = 0; i < rows.n; i++) {
+        for (int j = 0; j < rows.row[i].count; j++) {
+            uiw *wd = &u->wl.w[rows.row[i].first + j];
+            wd->r.y += y;
+            wd->r.x += x - s->margin;
+        }
+        y += rows.row[i].h + s->gap / 4;
+    }
+    return total;
+}
+
+/* The height card k needs across the screen: one column, or on a landscape panel its words and
+ * its bars side by side when that is lower. *two says which. */
+static int card_height(ui *u, const ui_sizes *s, const ui_card *k, bool *two)
+{
+    int w = u->o.width - 2 * s->margin, cw = (w - s->gap) / 2;
+    int one = card_part(u, s, k, CARD_ALL, s->margin, 0, w, false);
+    *two = false;
+    if (u->o.width > u->o.height && one > 0) {
+        int a = card_part(u, s, k, CARD_WORDS, s->margin, 0, cw, false);
+        int b = card_part(u, s, k, CARD_BARS, s->margin, 0, cw, false);
+        int h = a > b ? a : b;
+        if (h < one) {
+            *two = true;
+            return h;
+        }
+    }
+    return one;
+}
+
+/* Lays card k into [top, bottom) when all of it fits there without scrolling (the attract
+ * screen never scrolls: a tap anywhere starts); else lays nothing. */
+static void lay_card_if_fits(ui *u, const ui_sizes *s, int top, int bottom, const ui_card *k)
+{
+    bool two = false;
+    int total = card_height(u, s, k, &two);
+    if (total == 0 || total > bottom - top)
+        return;
+    int y = top + (bottom - top - total) / 2, w = u->o.width - 2 * s->margin;
+    if (!two) {
+        card_part(u, s, k, CARD_ALL, s->margin, y, w, true);
+        return;
+    }
+    int cw = (w - s->gap) / 2;
+    card_part(u, s, k, CARD_WORDS, s->margin, y, cw, true);
+    card_part(u, s, k, CARD_BARS, s->margin + cw + s->gap, y, cw, true);
+}
+
+/* The card the attract screen shows now: they take turns with the languages. */
+static bool attract_card(const ui *u, ui_card *out)
+{
+    if (!u->cards || cards_count(u->cards) == 0)
+        return false;
+    out->from = u->cards;
+    cards_get(u->cards, u->key.attract_lang % cards_count(u->cards), lang_code(u), &out->card);
+    return true;
+}
+
 static void lay_attract(ui *u, const ui_sizes *s)
 {
     int w = u->o.width - 2 * s->margin;
-    int bw = mm(u, 160), bh = mm(u, s->compact ? 28 : 40);
+    ui_card card;
+    bool has_card = !u->last_error[0] && attract_card(u, &card);
+    /* with a card, "start" is as low as on a compact panel (still far above a target's least)
+     * and sits at the bottom margin */
+    int bw = mm(u, 160), bh = mm(u, s->compact || has_card ? 28 : 40);
     int bx = (u->o.width - bw) / 2;
     int y, by;
     if (s->one_bar) {
@@ -1206,7 +1390,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
             text_h(u, S(u, UISTR_TAP_TO_START), s->heading, true, bw - 2 * s->pad) + 2 * s->pad;
         if (need > bh)
             bh = need;
-        by = u->o.height - s->margin - bh - mm(u, s->compact ? 0 : 10);
+        by = u->o.height - s->margin - bh - mm(u, s->compact || has_card ? 0 : 10);
     }
     const char *title = T(u, qset_title(u->qs));
     const char *welcome = T(u, qset_welcome(u->qs));
@@ -1215,13 +1399,32 @@ static void lay_attract(ui *u, const ui_sizes *s)
      * welcome in large text steps down (never below the mode's minimum), never off screen. */
     int tpx[] = {s->title, s->heading, s->body, s->small};
     int wpx[] = {s->heading, s->body, s->small, s->small};
+    /* The card of what neighbours said goes between the welcome and "start": the title and
+     * welcome step down for it; when even their smallest sizes leave no room, no card. */
+    bool two = false;
+    int ch = has_card ? card_height(u, s, &card, &two) : 0;
+    /* Where all does not fit, the card takes the welcome's place, then the title's too. */
+    bool show_title = true;
     int k = 0, th = 0, wh = 0;
-    for (; k < 4; k++) {
-        th = text_h(u, title, tpx[k], true, w);
-        wh = *welcome ? text_h(u, welcome, wpx[k], false, w - 2 * inset) + s->gap : 0;
-        if (y + th + s->gap + wh <= by - s->gap)
+    for (int pass = ch ? 0 : 3; pass < 4; pass++) {
+        int need = pass < 3 ? ch + (pass == 2 ? 0 : s->gap) : 0;
+        const char *wl = pass == 0 || pass == 3 ? welcome : "";
+        show_title = pass != 2;
+        for (k = 0; k < 4; k++) {
+            th = show_title ? text_h(u, title, tpx[k], true, w) : 0;
+            wh = *wl ? text_h(u, wl, wpx[k], false, w - 2 * inset) + s->gap : 0;
+            if (y + (show_title ? th + s->gap : 0) + wh + need <= by - s->gap)
+                break;
+        }
+        if (k < 4) {
+            welcome = wl;
+            if (pass == 3)
+                ch = 0;
             break;
+        }
     }
+    if (k == 4)
+        ch = 0;
     int err_h = 0;
     char msg[UIW_LABEL_LEN] = "";
     if (u->last_error[0]) {
@@ -1236,7 +1439,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
         ui_message m = {title, welcome, false, &px};
         lay_content(u, s, y, by - s->gap - (err_h ? err_h + s->gap : 0), NULL, build_message, &m);
         y = by;
-    } else {
+    } else if (show_title) {
         uiw *t = add(u, UIW_HEADING, "title", title, NULL, tpx[k], rect(s->margin, y, w, th));
         if (t) {
             t->bold = true;
@@ -1252,6 +1455,8 @@ static void lay_attract(ui *u, const ui_sizes *s)
             p->align = UI_ALIGN_CENTER;
         y += h + s->gap;
     }
+    if (k < 4 && ch)
+        lay_card_if_fits(u, s, y, by - s->gap, &card);
     if (msg[0]) {
         uiw *e = add(u, UIW_HINT, "storage-error", msg, NULL, s->small,
                      rect(s->margin, by - s->gap - err_h, w, err_h));
@@ -2037,12 +2242,44 @@ static void scr_still_there(ui *u, const ui_sizes *s, const ui_key *k, int64_t n
     lay_message(u, s, S(u, UISTR_STILL_THERE), body, true);
 }
 
+/* The thank-you screen of a set with "thanks_share": the thanks, "You are one of N neighbours
+ * who answered this month" (when the cards are of this month) and that question's card. */
+typedef struct {
+    const char *thanks;
+    char one_of[UIW_LABEL_LEN];
+    ui_card card;
+} ui_thanks;
+
+static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+{
+    ui_thanks *t = ctx;
+    text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, s->compact ? s->heading : s->title,
+             true, UI_ALIGN_CENTER);
+    text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, s->body, false, UI_ALIGN_CENTER);
+    card_rows(u, s, rows, w, &t->card, CARD_ALL);
+}
+
 static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
 {
     (void)k;
     (void)now;
     const char *t = T(u, qset_thanks(u->qs));
-    lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
+    int qi = qset_thanks_share(u->qs);
+    int ci = qi >= 0 && u->cards
+                 ? cards_find(u->cards, qset_id(u->qs), qset_question_at(u->qs, qi)->id)
+                 : -1;
+    if (ci < 0 || (u->more_open && !s->one_bar)) {
+        lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
+        return;
+    }
+    ui_thanks th = {.thanks = *t ? t : S(u, UISTR_THANKS)};
+    th.card.from = u->cards;
+    cards_get(u->cards, ci, lang_code(u), &th.card.card);
+    if (!cards_whole_month(u->cards))
+        uistr_format(th.one_of, sizeof th.one_of, S(u, UISTR_THANKS_ONE_OF),
+                     (int)th.card.card.responses);
+    int top = content_top(u, s, !s->one_bar, false);
+    lay_content(u, s, top, content_bottom(u, s, NULL), NULL, build_thanks, &th);
 }
 
 static void scr_save_error(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
@@ -2976,10 +3213,23 @@ fail:
     return -1;
 }
 
+void ui_set_cards(ui *u, cards *c)
+{
+    cards_free(u->cards);
+    u->cards = c;
+    u->layout_valid = false;
+}
+
+const cards *ui_cards(const ui *u)
+{
+    return u->cards;
+}
+
 void ui_close(ui *u)
 {
     if (!u)
         return;
+    cards_free(u->cards);
     flow_free(u->fl);
     ui_icons_free(u->icons);
     ui_text_close(u->text);

@@ -154,6 +154,13 @@ void ui_set_matrix_apart(ui *u, bool all);
 /* Shows a screen directly, for previews and checks (see flow_preview). */
 bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);
 
+/* The cards of what neighbours said (cards.h), shown on the attract screen (one at a time,
+ * taking turns with the languages) and, when the set has "thanks_share", on the thank-you
+ * screen. The UI takes c over (and frees the previous one); NULL: no cards are shown. */
+struct cards;
+void ui_set_cards(ui *u, struct cards *c);
+const struct cards *ui_cards(const ui *u);
+
 /* The text renderer the screens use (for glyph-coverage checks). */
 struct ui_text *ui_get_text(ui *u);
 

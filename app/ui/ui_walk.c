@@ -1,5 +1,7 @@
 /* The screen walker: every screen x language x display mode, drawn headless (ui_walk.h). */
 #include "ui_walk.h"
+
+#include "cards.h"
 #include "ui_png.h"
 #include "config.h"
 #include "flow.h"
@@ -8,6 +10,8 @@
 #include "ui.h"
 #include "ui_staff.h"
 #include "uistr.h"
+
+#include <jansson.h>
 #include "util.h"
 
 #include <errno.h>
@@ -223,6 +227,8 @@ fail:
     return -1;
 }
 
+static int walk_cards(const qset *qs, cards **out, char *err, size_t errlen);
+
 int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errlen)
 {
     char path[WALK_PATH_LEN], fonts[WALK_PATH_LEN], icons[WALK_PATH_LEN];
@@ -283,11 +289,75 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
     w->now = WALK_SCREEN_SPAN;
     if (ui_open(&uo, o->qs, w->now, &w->u, err, errlen) != 0)
         goto fail;
+    cards *fixture = NULL;
+    if (walk_cards(o->qs, &fixture, err, errlen) != 0)
+        goto fail;
+    ui_set_cards(w->u, fixture);
     *out = w;
     return 0;
 fail:
     ui_walk_close(w);
     return -1;
+}
+
+/* The walker's cards (what neighbours said), so that the attract and thank-you screens are
+ * checked with them: one card per shared question of the set (or its first question with
+ * answers when it shares none), every answer a bar plus "other", texts in every language of
+ * the set, built-in answers labelled by the kiosk. */
+static int walk_cards(const qset *qs, cards **out, char *err, size_t errlen)
+{
+    json_t *list = json_array(), *langs = json_array();
+    for (int l = 0; l < qset_n_languages(qs); l++)
+        json_array_append_new(langs, json_string(qset_language(qs, l)));
+    int first = -1, shared = 0;
+    for (int i = 0; i < qset_n_questions(qs); i++) {
+        const qset_question *q = qset_question_at(qs, i);
+        if (q->n_options > 0 && first < 0)
+            first = i;
+        shared += q->share;
+    }
+    for (int i = 0; i < qset_n_questions(qs); i++) {
+        const qset_question *q = qset_question_at(qs, i);
+        if (!(q->share || (!shared && i == first)))
+            continue;
+        json_t *text = json_object(), *answers = json_array();
+        for (int l = 0; l < qset_n_languages(qs); l++)
+            json_object_set_new(text, qset_language(qs, l), json_string(q->text.s[l]));
+        int n = q->n_options, left = 100;
+        for (int j = 0; j <= n; j++) {
+            /* shares that add up to 100: the first the most, "other" what is left */
+            int pct = j == n ? left : left / 2 > 1 ? left / 2 : 0;
+            left -= pct;
+            json_t *a = json_pack("{s:s, s:I, s:i}", "id", j == n ? "" : q->options[j].id, "count",
+                                  (json_int_t)(10 + pct), "percent", pct);
+            if (j == n) {
+                json_object_set_new(a, "other", json_true());
+            } else if (q->options[j].text.s[0]) {
+                json_t *ot = json_object();
+                for (int l = 0; l < qset_n_languages(qs); l++)
+                    json_object_set_new(ot, qset_language(qs, l),
+                                        json_string(q->options[j].text.s[l]));
+                json_object_set_new(a, "text", ot);
+            }
+            json_array_append_new(answers, a);
+        }
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:O, s:o, s:i, s:i, s:o}", "questionset", qset_id(qs),
+                            "question", q->id, "type", qset_type_name(q->type), "languages", langs,
+                            "text", text, "n", 250, "responses", 260, "answers", answers));
+    }
+    json_decref(langs);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:i, s:o}", "version", "walk", "computed_at",
+                  "2027-04-01T09:00:00.000Z", "period", "from", "2027-03-01", "to", "2027-03-31",
+                  "whole_month", 0, "k", 10, "cards", list);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    int rc = text ? cards_parse(text, strlen(text), out, err, errlen) : -1;
+    if (!text)
+        wp_errf(err, errlen, "out of memory");
+    free(text);
+    return rc;
 }
 
 void ui_walk_close(ui_walk *w)

@@ -22,21 +22,8 @@ trap cleanup EXIT
 # shellcheck source=lib/wait_line.sh
 . "$HERE/lib/wait_line.sh"
 
-for p in chromium node npm; do
-    if ! command -v "$p" >/dev/null; then
-        echo "SKIP: $p is not installed (tools/dev.sh installs chromium, nodejs and npm)"
-        exit 77
-    fi
-done
-NPM="$WIJKPEIL_BUILD/npm"
-if [ ! -d "$NPM/node_modules/puppeteer-core" ] || [ ! -d "$NPM/node_modules/axe-core" ]; then
-    mkdir -p "$NPM"
-    if ! npm install --prefix "$NPM" --no-audit --no-fund puppeteer-core axe-core >"$TMP/npm.log" 2>&1; then
-        echo "SKIP: npm could not install puppeteer-core and axe-core (registry unreachable?):"
-        tail -5 "$TMP/npm.log"
-        exit 77
-    fi
-fi
+# shellcheck source=lib/browser_npm.sh
+. "$HERE/lib/browser_npm.sh"
 
 DB=$(coll_db_new browser)
 echo 'correct horse battery' | "$C" user add anna --role admin --db "$DB" >/dev/null

@@ -220,6 +220,17 @@ static const struct {
     const char *want;
 } bad[] = {
     /* the file as a whole */
+    /* sharing back: "share" on answers only, "thanks_share" names a shared question */
+    {Q1("{'id':'a','type':'smiley'," TX ",'share':'yes'}"),
+     "t.json: a: 'share' must be true or false"},
+    {Q2(SMILEY_A, "{'id':'n','type':'note'," TX ",'share':true}"),
+     "t.json: n: a note takes no 'share'"},
+    {HEAD "'thanks_share':'a','questions':[" SMILEY_A "]}",
+     "t.json: 'thanks_share': question 'a' is not shared"},
+    {HEAD "'thanks_share':'b','questions':[" SMILEY_A "]}",
+     "t.json: 'thanks_share': no question 'b'"},
+    {HEAD "'thanks_share':1,'questions':[" SMILEY_A "]}",
+     "t.json: 'thanks_share' must be the id of a question"},
     {"[1, 2]", "t.json: the file must hold one JSON object"},
     {"{'id':'t'}", "t.json: 'format' is missing"},
     {"{'format':'wijkpeil/2','id':'t'}", "t.json: unsupported format 'wijkpeil/2'"},
@@ -476,6 +487,35 @@ static const struct {
 };
 
 /* A note (text and hint, no answers) and a likert question (options stored as a single's). */
+static void test_share(void)
+{
+    uistr *ui = test_strings();
+    char *json =
+        dq(HEAD "'thanks_share':'b','questions':[" SMILEY_A ",{'id':'b','type':'yesno'," TX
+                ",'share':true},{'id':'c','type':'scale'," TX ",'min':0,'max':10,'share':false}]}");
+    qset *qs = NULL;
+    qset_diag *d = calloc(1, sizeof *d);
+    int rc = qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d);
+    if (rc != 0)
+        dump_diag(d);
+    CHECK(rc == 0 && qs);
+    if (qs) {
+        CHECK(!qset_question_at(qs, 0)->share);
+        CHECK(qset_question_at(qs, 1)->share);
+        CHECK(!qset_question_at(qs, 2)->share);
+        CHECK(qset_thanks_share(qs) == 1);
+    }
+    qset_free(qs);
+    free(json);
+    json = dq(Q1(SMILEY_A));
+    rc = qset_load_buffer(json, strlen(json), "t.json", NULL, ui, &qs, d);
+    CHECK(rc == 0 && qs && qset_thanks_share(qs) == -1);
+    qset_free(qs);
+    free(json);
+    free(d);
+    uistr_free(ui);
+}
+
 static void test_note_and_likert(void)
 {
     uistr *ui = test_strings();
@@ -1065,6 +1105,7 @@ int main(void)
     RUN(test_strings_owned_by_set);
     RUN(test_note_and_likert);
     RUN(test_matrix);
+    RUN(test_share);
     RUN(test_invalid_sets);
     RUN(test_invalid_files);
     RUN(test_collects_all_errors);

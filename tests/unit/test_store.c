@@ -403,6 +403,38 @@ done:
     drop_db(path);
 }
 
+/* The cards document: absent at first, replaced by set, kept across a reopen (a restart). */
+static void test_cards(void)
+{
+    char *path = tmp_db("store-cards");
+    char err[WP_ERR_LEN] = "";
+    store *st = NULL;
+    char *doc = NULL;
+    CHECKF(store_open(path, &st, err, sizeof err) == 0, "%s", err);
+    if (!st)
+        goto done;
+    CHECK(store_cards_get(st, &doc, err, sizeof err) == 1 && doc == NULL);
+    CHECK(store_cards_set(st, "{\"version\":\"a\"}", 1000, err, sizeof err) == 0);
+    /* larger than a meta value: the cards have their own table */
+    char *big = malloc(STORE_META_MAX * 2);
+    memset(big, ' ', STORE_META_MAX * 2 - 1);
+    big[0] = '{';
+    big[STORE_META_MAX * 2 - 2] = '}';
+    big[STORE_META_MAX * 2 - 1] = '\0';
+    CHECK(store_cards_set(st, big, 2000, err, sizeof err) == 0);
+    CHECK(store_cards_set(st, "{\"version\":\"b\"}", 3000, err, sizeof err) == 0);
+    free(big);
+    store_close(st);
+    st = NULL;
+    CHECK(store_open(path, &st, err, sizeof err) == 0);
+    CHECK(st && store_cards_get(st, &doc, err, sizeof err) == 0);
+    CHECK_STR(doc ? doc : "", "{\"version\":\"b\"}");
+done:
+    free(doc);
+    store_close(st);
+    drop_db(path);
+}
+
 static void test_meta(void)
 {
     char *path = tmp_db("store-meta");
@@ -1362,6 +1394,7 @@ int main(void)
     RUN(test_pending_index_is_used);
     RUN(test_prune_keeps_numbers);
     RUN(test_meta);
+    RUN(test_cards);
     RUN(test_version_text);
     RUN(test_measures);
     RUN(test_flags);

@@ -314,6 +314,30 @@ static qset *convert_named(const char *sname, const char *survey, const char *ch
     return convert_sheets(sname, survey, choices, settings, NULL, strict, warn, err);
 }
 
+static bool diag_has(const qset_diag *d, const char *want);
+
+/* Column "share" and the settings' "thanks_share" become the set's "share" and "thanks_share". */
+static void test_share_column(void)
+{
+    qset_diag *w, *e;
+    qset *qs = convert_named("survey.csv",
+                             "type,name,label::nl,label::en,share\n"
+                             "select_one kleur,k,Kleur?,Colour?,yes\n"
+                             "smiley,s,Blij?,Happy?,\n"
+                             "note,n,Lees,Read,no\n",
+                             CHOICES, "form_id,form_title,thanks_share\nt,T,k\n", false, &w, &e);
+    CHECK(qs != NULL);
+    if (qs) {
+        CHECK(qset_question_at(qs, 0)->share);
+        CHECK(!qset_question_at(qs, 1)->share);
+        CHECK(qset_thanks_share(qs) == 0);
+    }
+    qset_free(qs);
+    CHECK(strstr(convert_err("type,name,label::nl,label::en,share\nsmiley,a,A?,A?,misschien\n",
+                             CHOICES, "t"),
+                 "survey.csv:2: column \"share\": \"misschien\" must be yes or no"));
+}
+
 static bool diag_has(const qset_diag *d, const char *want)
 {
     for (int i = 0; i < d->n; i++)
@@ -811,5 +835,6 @@ int main(void)
     RUN(test_table_group);
     RUN(test_scale_ends_and_own_clips);
     RUN(test_ui_strings_sheet);
+    RUN(test_share_column);
     return test_main();
 }

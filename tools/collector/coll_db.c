@@ -227,6 +227,11 @@ static const coll_migration migrations[] = {
     {"CREATE INDEX IF NOT EXISTS responses_flagged ON responses(questionset)"
      " WHERE flags IS NOT NULL",
      NULL},
+    /* 13: questions the central team withdrew from sharing back (coll_share) */
+    {"CREATE TABLE IF NOT EXISTS share_withdrawn ("
+     " questionset TEXT NOT NULL, question TEXT NOT NULL, withdrawn_ms BIGINT NOT NULL,"
+     " PRIMARY KEY (questionset, question))",
+     NULL},
 };
 
 /* Steps of a migration computed in C, run after its SQL in the same transaction. */

@@ -4,6 +4,8 @@
 
 #include "coll_deadline.h"
 #include "coll_ingest.h"
+#include "coll_public.h"
+#include "coll_share.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -27,7 +29,10 @@ struct coll_http {
     coll_db *db;
     coll_deadline *deadline;
     coll_dash *dash;
-    char *cert, *key; /* PEM text, alive as long as the daemon */
+    char *cert, *key;        /* PEM text, alive as long as the daemon */
+    coll_results_sets *sets; /* the --qset files: the cards' questions (coll_share) */
+    int64_t k;               /* small-count threshold of the cards */
+    bool public_page;        /* /public/LOCATION is served (not serve --no-public) */
     int delay_ms;
     int port;
 };
@@ -39,7 +44,8 @@ typedef struct {
     int is_status; /* POST /v1/status (else /v1/responses) */
     int answered;  /* an answer is queued; the rest of the body is dropped */
     char device[COLL_NAME_MAX];
-    int is_dash; /* a dashboard path: dash holds its state */
+    char location[COLL_NAME_MAX]; /* the device's */
+    int is_dash;                  /* a dashboard path: dash holds its state */
     void *dash;
 } coll_req;
 
@@ -129,9 +135,8 @@ static bool content_type_ok(const char *ct)
 
 /* Authenticates the bearer token: 0 and the device name, or an answer has been queued. */
 static int authenticate(coll_http *s, struct MHD_Connection *c, char *name, size_t namelen,
-                        enum MHD_Result *ret)
+                        char *loc, size_t loclen, enum MHD_Result *ret)
 {
-    char loc[COLL_NAME_MAX];
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) == 0 ||
         strlen(auth + 7) > COLL_TOKEN_MAX) {
@@ -139,7 +144,7 @@ static int authenticate(coll_http *s, struct MHD_Connection *c, char *name, size
         return -1;
     }
     char err[WP_ERR_LEN];
-    int r = coll_db_auth(s->db, auth + 7, name, namelen, loc, sizeof loc, err, sizeof err);
+    int r = coll_db_auth(s->db, auth + 7, name, namelen, loc, loclen, err, sizeof err);
     if (r == 1) {
         *ret = send_error(c, 401, "token refused: unknown or revoked device");
         return -1;
@@ -206,17 +211,19 @@ static enum MHD_Result do_responses(coll_http *s, struct MHD_Connection *c, cons
 }
 
 static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const char *device,
-                                 json_t *body)
+                                 const char *location, json_t *body)
 {
     json_t *pending = json_object_get(body, "pending");
     json_t *clock = json_object_get(body, "clock_synced");
     json_t *lerr = json_object_get(body, "last_error");
+    json_t *cver = json_object_get(body, "cards_version");
     if ((pending && (!json_is_integer(pending) || json_integer_value(pending) < 0)) ||
-        (clock && !json_is_boolean(clock)) || (lerr && !json_is_string(lerr)))
+        (clock && !json_is_boolean(clock)) || (lerr && !json_is_string(lerr)) ||
+        (cver && !json_is_string(cver)))
         return send_error(c, 400,
                           "status: \"pending\" must be an integer >= 0, \"clock_synced\" a "
                           "boolean, "
-                          "\"last_error\" a string");
+                          "\"last_error\" and \"cards_version\" strings");
     char *text = json_dumps(body, JSON_COMPACT);
     char err[WP_ERR_LEN];
     int64_t now = wp_wall_ms();
@@ -230,7 +237,17 @@ static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const c
         return send_error(c, 503, "the collector could not store the status");
     char iso[32];
     wp_iso8601(now, iso, sizeof iso);
-    return send_json(c, 200, json_pack("{s:b, s:s}", "ok", 1, "received_at", iso), 0);
+    json_t *ans = json_pack("{s:b, s:s}", "ok", 1, "received_at", iso);
+    /* the cards of the device's location, when the kiosk asks and has another version */
+    json_t *cards = NULL;
+    if (cver && ans &&
+        coll_share_cards(s->db, s->sets, location, s->k, now, &cards, err, sizeof err) != 0)
+        fprintf(stderr, "wijkpeil-collector: %s: cards not computed: %s\n", device, err);
+    if (cards &&
+        strcmp(json_string_value(json_object_get(cards, "version")), json_string_value(cver)) != 0)
+        json_object_set(ans, "cards", cards);
+    json_decref(cards);
+    return send_json(c, 200, ans, 0);
 }
 
 /* Answers everything that can be decided from the request line and headers, before any body is
@@ -267,7 +284,7 @@ static int check_headers(coll_http *s, struct MHD_Connection *c, const char *url
         *ret = send_error(c, 400, "Content-Length and Transfer-Encoding together");
         return 1;
     }
-    if (authenticate(s, c, r->device, sizeof r->device, ret) != 0)
+    if (authenticate(s, c, r->device, sizeof r->device, r->location, sizeof r->location, ret) != 0)
         return 1;
     if (!content_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
         *ret = send_error(c, 415, "Content-Type must be application/json");
@@ -305,8 +322,8 @@ static enum MHD_Result respond(coll_http *s, struct MHD_Connection *c, coll_req 
                           "the body must be a JSON object with \"protocol\": "
                           "\"" COLL_PROTOCOL "\"");
     }
-    enum MHD_Result ret =
-        r->is_status ? do_status(s, c, r->device, body) : do_responses(s, c, r->device, body);
+    enum MHD_Result ret = r->is_status ? do_status(s, c, r->device, r->location, body)
+                                       : do_responses(s, c, r->device, body);
     json_decref(body);
     return ret;
 }
@@ -345,6 +362,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_NO;
         *con_cls = r;
         coll_deadline_headers_in(s->deadline, deadline_of(c));
+        if (s->public_page && strncmp(url, "/public/", 8) == 0) {
+            r->answered = 1;
+            return coll_public_handle(s->db, s->sets, s->k, c, url + 8, method);
+        }
         r->is_dash = strncmp(url, "/v1/", 4) != 0;
         if (r->is_dash)
             return coll_dash_handle(s->dash, c, url, method, upload_data, upload_data_size,
@@ -454,6 +475,10 @@ int coll_http_start(coll_db *db, const coll_http_opts *o, coll_http **out, char 
     }
     s->db = db;
     s->delay_ms = o->delay_ms;
+    s->k = o->dash.k > 0 ? o->dash.k : COLL_DASH_K_DEFAULT;
+    s->public_page = !o->no_public;
+    if (coll_results_sets_load(o->dash.qsets, o->dash.nqsets, &s->sets, err, errlen) != 0)
+        goto fail;
     if (o->tls_cert) {
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
             wp_errf(err, errlen, "this libmicrohttpd was built without TLS support");
@@ -512,6 +537,7 @@ void coll_http_stop(coll_http *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     coll_dash_free(s->dash);
+    coll_results_sets_free(s->sets);
     coll_deadline_stop(s->deadline);
     free(s->cert);
     if (s->key) {

@@ -9,6 +9,7 @@
 #include "coll_dash.h"
 #include "coll_db.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define COLL_HTTP_MAX_BODY   (2u * 1024u * 1024u) /* larger bodies get 413 */
@@ -28,6 +29,7 @@ typedef struct {
     int timeout_s;        /* inactivity timeout of a connection; 0 means COLL_HTTP_TIMEOUT_S */
     int header_timeout_s; /* header deadline; 0 means COLL_HTTP_HEADER_S */
     coll_dash_opts dash;  /* the web dashboard on every path outside /v1/ */
+    bool no_public;       /* serve --no-public: no /public/LOCATION page */
 } coll_http_opts;
 
 /* Starts serving db (which must outlive the server). Returns 0 and fills *out, or -1. */

@@ -819,6 +819,44 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     coll_html_raw(h, "</tbody>\n</table>\n</div>\n</section>\n");
 }
 
+const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i)
+{
+    return s->set[i];
+}
+
+int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
+                       int64_t *responses, char *err, size_t errlen)
+{
+    rs_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    x->f = f;
+    x->sets = s;
+    x->si = i;
+    int rc = -1;
+    bool each = f->from_responses || f->weekdays || f->hour_to > 0 || f->exclude_flagged;
+    if (prepare(x, s->set[i], err, errlen) != 0 ||
+        (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen)
+              : count_agg(db, coll_results_sets_id(s, i), x, err, errlen)) != 0)
+        goto done;
+    *responses = x->responses;
+    rc = 0;
+    for (int j = 0; fn && j < x->nq; j++) {
+        const rs_question *q = &x->q[j];
+        coll_results_question cq = {
+            q->q,   q->id,       q->type,    q->nopt, q->opt, (const json_t *const *)q->opt_text,
+            q->cnt, q->answered, q->skipped, q->shown};
+        if (fn(ctx, &cq) != 0)
+            break;
+    }
+done:
+    free(x);
+    return rc;
+}
+
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
                         const coll_results_filter *f, int64_t k, const char *ui_lang, coll_html *h,
                         char *err, size_t errlen)

@@ -7,6 +7,7 @@
 #include "coll_db.h"
 #include "coll_html.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +55,27 @@ long coll_results_sets_find(const coll_results_sets *s, const char *id);
  * cells from the total would reveal a small group, or the single hidden cell itself), the
  * smallest shown cell too. hidden[i] is set for each cell not to be shown. */
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden);
+
+/* The parsed file of set i (alive as long as s). */
+const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i);
+
+/* One question's counts over the responses that match a filter, as the results page counts
+ * them: for the cards residents see (coll_share), which must not count a second way. */
+typedef struct {
+    const json_t *question; /* the set's question object */
+    const char *id, *type;
+    int nopt;
+    const char *const *opt;        /* the stored values of the answers */
+    const json_t *const *opt_text; /* the set's text of each answer, or NULL (built in) */
+    const int64_t *count;          /* residents who chose each answer */
+    int64_t answered, skipped, shown;
+} coll_results_question;
+typedef int (*coll_results_question_fn)(void *ctx, const coll_results_question *q);
+/* Counts set i over the responses that match f and calls fn once per question, in order (it
+ * stops when fn returns non-zero); *responses gets the number of matching responses. */
+int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
+                       int64_t *responses, char *err, size_t errlen);
 
 /* Writes the results of set i (every question: heading, n and denominator, SVG chart, table)
  * into h; ui_lang "nl" or "en". 0, or -1 with err. */

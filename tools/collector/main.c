@@ -6,6 +6,7 @@
 #include "coll_export.h"
 #include "coll_http.h"
 #include "coll_ingest.h"
+#include "coll_share.h"
 #include "coll_store.h"
 #include "coll_user.h"
 #include "util.h"
@@ -36,6 +37,7 @@ typedef struct {
     long delay_ms, idle_timeout, header_timeout, k, session_idle, silent_after, alert_interval;
     bool behind_tls_proxy, alert_trace;
     bool results_from_responses; /* test hook: results counted from the responses themselves */
+    bool no_public;              /* serve --no-public */
 } coll_args;
 
 static void usage(FILE *f)
@@ -50,6 +52,7 @@ static void usage(FILE *f)
         "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
         "                           [--alert-webhook URL] [--alert-command CMD] "
         "[--alert-interval SECONDS]\n"
+        "                           [--no-public]\n"
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
@@ -62,6 +65,7 @@ static void usage(FILE *f)
         "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
         "[--seal-secret-key NAME.seal.secret]\n"
         "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
+        "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
         "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...).\n",
         f);
@@ -146,6 +150,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             a->alert_trace = true; /* test hook: a line on stderr after each pass of the alerts */
         } else if (strcmp(k, "--test-results-from-responses") == 0) {
             a->results_from_responses = true; /* test hook: compare with the kept counts */
+        } else if (strcmp(k, "--no-public") == 0) {
+            a->no_public = true;
         } else if (strcmp(k, "--suppress-below") == 0 && i + 1 < argc) {
             if (!wp_parse_int(argv[++i], COLL_DASH_K_MIN, 1000000, &a->k)) {
                 fprintf(stderr,
@@ -206,7 +212,8 @@ static int cmd_serve(coll_db *db, const coll_args *a)
                                  .silent_ms = a->silent_after * 60000,
                                  .behind_tls_proxy = a->behind_tls_proxy,
                                  .signin_hold = a->signin_hold,
-                                 .results_from_responses = a->results_from_responses}};
+                                 .results_from_responses = a->results_from_responses},
+                        .no_public = a->no_public};
     /* Room for the connection limit: one descriptor per open connection. */
     struct rlimit nofile;
     if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
@@ -279,6 +286,27 @@ static int cmd_device(coll_db *db, const coll_args *a)
     }
     usage(stderr);
     return 2;
+}
+
+/* share withdraw|restore SET QUESTION: takes a question out of the cards residents see, or
+ * back in; kiosks get the new cards with their next heartbeat. */
+static int cmd_share(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    const char *sub = a->npos > 1 ? a->pos[1] : "";
+    bool withdraw = strcmp(sub, "withdraw") == 0;
+    if ((!withdraw && strcmp(sub, "restore") != 0) || a->npos != 4) {
+        usage(stderr);
+        return 2;
+    }
+    if (coll_share_withdraw(db, a->pos[2], a->pos[3], withdraw, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    printf("%s %s: %s\n", a->pos[2], a->pos[3],
+           withdraw ? "withdrawn from sharing; kiosks drop its card at their next sync"
+                    : "shared again (when its set says \"share\")");
+    return 0;
 }
 
 static int cmd_user(coll_db *db, const coll_args *a)
@@ -606,7 +634,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
         strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
-        strcmp(cmd, "user")) {
+        strcmp(cmd, "user") && strcmp(cmd, "share")) {
         fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
@@ -639,6 +667,8 @@ int main(int argc, char **argv)
         rc = cmd_user(db, &a);
     else if (strcmp(cmd, "import") == 0)
         rc = cmd_import(db, &a);
+    else if (strcmp(cmd, "share") == 0)
+        rc = cmd_share(db, &a);
     else
         rc = coll_db_status(db, stdout, wp_wall_ms(), err, sizeof err) == 0 ? 0 : 1;
     if (rc == 1 && strcmp(cmd, "status") == 0)

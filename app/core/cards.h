@@ -1,0 +1,54 @@
+/* The cards residents see, "What your neighbours said": the collector's cards document
+ * (tools/collector/PROTOCOL.md, "the cards residents see"), received by the uploader with a
+ * heartbeat and kept in the store (store_cards_get), read by the screen. Parsing checks the
+ * whole document; a card's texts are looked up per language. No SDL, no network. */
+#ifndef WP_CARDS_H
+#define WP_CARDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CARDS_MAX         32 /* cards used from one document */
+#define CARDS_MAX_ANSWERS 17 /* 16 answers and "other" */
+
+typedef struct cards cards;
+
+typedef struct {
+    const char *id;   /* the stored value ("" for other) */
+    const char *text; /* in the language asked for; NULL: the kiosk labels it (smiley, yesno,
+                         scale: id is the value) */
+    bool other;       /* answers chosen by fewer than k, together */
+    int64_t count;
+    int percent;
+} cards_answer;
+
+typedef struct {
+    const char *questionset, *question, *type;
+    const char *text;  /* the question in the language asked for (else the set's first) */
+    int64_t n;         /* residents who answered the question */
+    int64_t responses; /* responses in the period */
+    int n_answers;
+    cards_answer answers[CARDS_MAX_ANSWERS];
+} cards_card;
+
+/* Parses a cards document. 0 and *out, or -1 with a message. */
+int cards_parse(const char *text, size_t len, cards **out, char *err, size_t errlen);
+void cards_free(cards *c); /* NULL is a no-op */
+
+const char *cards_version(const cards *c);
+int cards_count(const cards *c);
+/* The period, as dates YYYY-MM-DD; whole: a complete calendar month (else the month so far). */
+const char *cards_period_from(const cards *c);
+const char *cards_period_to(const cards *c);
+bool cards_whole_month(const cards *c);
+/* The date the figures were computed (YYYY-MM-DD). */
+const char *cards_date(const cards *c);
+/* Card i in lang (strings live as long as c). */
+void cards_get(const cards *c, int i, const char *lang, cards_card *out);
+/* The index of the card of question qid of set qset, or -1. */
+int cards_find(const cards *c, const char *qset, const char *qid);
+/* The answer with the largest share that is not "other" (for "6 in 10 ..."), or -1. */
+int cards_top(const cards_card *card);
+
+#endif

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Sharing back (issue 15): the collector computes the cards of a location from the stored
+# responses for the questions a set shares; a bar of 9 never reaches a kiosk or the public page,
+# 10 do; a question answered by 9 gets no card; the kiosk gets the cards in its heartbeat's
+# answer only when its cards_version differs; withdrawing a question removes its card at the
+# next heartbeat and restore brings it back; the public page is read-only, cacheable, without
+# cookies, in every language of the set (Arabic right to left) and can be turned off.
+set -euo pipefail
+
+: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
+C="$WIJKPEIL_COLLECTOR"
+TMP=$(mktemp -d)
+SRV=""
+stop_server() {
+    if [ -n "$SRV" ]; then
+        kill "$SRV" 2>/dev/null || true
+        wait "$SRV" 2>/dev/null || true
+    fi
+    SRV=""
+}
+cleanup() {
+    stop_server
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+HERE=$(dirname "$0")
+# shellcheck source=lib/coll_db.sh
+. "$HERE/lib/coll_db.sh"
+# shellcheck source=lib/wait_line.sh
+. "$HERE/lib/wait_line.sh"
+fail=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then echo "ok   $what"; else
+        echo "FAIL: $what" >&2
+        fail=$((fail + 1))
+    fi
+}
+start_server() { # start_server ARGS...: serve on a free loopback port; sets SRV and URL
+    rm -f "$TMP/serve.out"
+    "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/share.json" "$@" \
+        >"$TMP/serve.out" 2>"$TMP/serve.err" &
+    SRV=$!
+    wait_line "$TMP/serve.out" listening "$SRV" || true
+    URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")"
+}
+# heartbeat TOKEN VERSION -> the answer's body in $TMP/hb
+heartbeat() {
+    curl -s -o "$TMP/hb" -w '%{http_code}' -H "Authorization: Bearer $1" \
+        -H 'Content-Type: application/json' \
+        --data "{\"protocol\":\"wijkpeil-sync/1\",\"pending\":0,\"cards_version\":\"$2\"}" \
+        "$URL/v1/status"
+}
+# post TOKEN BODY -> the answer's body on stdout
+post() {
+    curl -s -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data "$2" \
+        "$URL/v1/status"
+}
+jq_hb() { python3 -c "import json,sys; d=json.load(open('$TMP/hb')); print(eval(sys.argv[1]))" "$1"; }
+# page PATH -> status; headers in $TMP/h, body in $TMP/b
+page() { curl -s -D "$TMP/h" -o "$TMP/b" -w '%{http_code}' "$URL$1"; }
+
+# --- a bar of 9 -----------------------------------------------------------------------------
+DB=$(coll_db_new share9)
+TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
+NTOK=$("$C" device add n1 --location nazareth --db "$DB" | tail -1)
+python3 "$HERE/lib/share_seed.py" "$TMP" 9
+"$C" import "$TMP/p1.jsonl" --device p1 --db "$DB" >/dev/null
+start_server
+check "a heartbeat with cards_version \"\" gets the cards" test "$(heartbeat "$TOK" "")" = 200
+check "... one card: buurt (klein has 9 answers, cijfer is not shared)" \
+    test "$(jq_hb "[c['question'] for c in d['cards']['cards']]")" = "['buurt']"
+check "... veilig (9) never leaves: merged with groen (13) into other (22)" \
+    test "$(jq_hb "[(a['id'], a['count']) for a in d['cards']['cards'][0]['answers']]")" = \
+    "[('schoon', 31), ('', 22)]"
+check "... percentages by largest remainder add up to 100 (58 + 42)" \
+    test "$(jq_hb "[a['percent'] for a in d['cards']['cards'][0]['answers']]")" = "[58, 42]"
+check "... n, the period (this month so far) and the texts per language" \
+    test "$(jq_hb "(d['cards']['cards'][0]['n'], d['cards']['period']['whole_month'], d['cards']['cards'][0]['text']['ar'])")" = \
+    "(53, False, 'ما الأهم لك؟')"
+check "... no count below 10 anywhere in the document" \
+    python3 -c "
+import json,sys
+d=json.load(open('$TMP/hb'))['cards']
+def walk(v):
+    if isinstance(v,dict):
+        if 'count' in v and v['count']<10: sys.exit(1)
+        for x in v.values(): walk(x)
+    if isinstance(v,list):
+        for x in v: walk(x)
+walk(d)"
+V=$(jq_hb "d['cards']['version']")
+post "$TOK" "{\"protocol\":\"wijkpeil-sync/1\",\"cards_version\":\"$V\"}" >"$TMP/same"
+check "the same version again: ok, and no cards in the answer" \
+    bash -c "grep -q '\"ok\":true' '$TMP/same' && ! grep -q cards '$TMP/same'"
+post "$TOK" '{"protocol":"wijkpeil-sync/1"}' >"$TMP/old"
+check "a heartbeat without cards_version (an older kiosk) gets no cards" \
+    bash -c "grep -q '\"ok\":true' '$TMP/old' && ! grep -q cards '$TMP/old'"
+check "cards_version must be a string" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' \
+        --data '{"protocol":"wijkpeil-sync/1","cards_version":1}' "$URL/v1/status")" = 400
+post "$NTOK" '{"protocol":"wijkpeil-sync/1","cards_version":""}' >"$TMP/naz"
+check "another location (nazareth, no responses) gets an empty list" grep -q '"cards":\[\]' "$TMP/naz"
+check "the public page answers 200 without sign-in" test "$(page /public/pottenberg)" = 200
+check "... cacheable" grep -qi '^Cache-Control: public, max-age=' "$TMP/h"
+check "... sets no cookie" bash -c "! grep -qi '^Set-Cookie' '$TMP/h'"
+check "... Dutch first, with the question and its answers" \
+    bash -c "grep -q '<html lang=\"nl\" dir=\"ltr\">' '$TMP/b' && grep -q 'Wat vindt u het belangrijkst?' '$TMP/b' && grep -q 'Schoon' '$TMP/b'"
+check "... veilig (9) is not on it" bash -c "! grep -q 'Veilig' '$TMP/b'"
+check "... nor the 9 of klein" bash -c "! grep -q 'Kent u de buren' '$TMP/b'"
+check "... links to every language" \
+    bash -c "grep -q 'href=\"?lang=en\"' '$TMP/b' && grep -q 'href=\"?lang=ar\"' '$TMP/b'"
+check "... a table for screen readers" grep -q '<th scope="row">Schoon</th><td>58%</td><td>31</td>' "$TMP/b"
+check "... Arabic right to left" \
+    bash -c "test \"\$(curl -s -o '$TMP/ar' -w '%{http_code}' '$URL/public/pottenberg?lang=ar')\" = 200 && \
+        grep -q '<html lang=\"ar\" dir=\"rtl\">' '$TMP/ar' && grep -q 'نظيف' '$TMP/ar'"
+check "... nothing from another origin (no src=, no http link)" \
+    bash -c "! grep -Eq 'src=|https?://' '$TMP/b'"
+check "... read-only: POST refused" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' --data x "$URL/public/pottenberg")" = 405
+check "... an unknown location: a page without cards" \
+    bash -c "test \"\$(curl -s -o '$TMP/x' -w '%{http_code}' '$URL/public/elders')\" = 200 && ! grep -q 'class=\"card\"' '$TMP/x'"
+
+# --- withdraw and restore ---------------------------------------------------------------------
+check "share withdraw" "$C" share withdraw deel buurt --db "$DB"
+post "$TOK" "{\"protocol\":\"wijkpeil-sync/1\",\"cards_version\":\"$V\"}" >"$TMP/wd"
+check "... the next heartbeat with the old version gets the cards without buurt" \
+    grep -q '"cards":\[\]' "$TMP/wd"
+check "... and the public page no longer shows it" \
+    bash -c "curl -s '$URL/public/pottenberg' > '$TMP/w' && ! grep -q 'Wat vindt u' '$TMP/w'"
+check "share restore" "$C" share restore deel buurt --db "$DB"
+heartbeat "$TOK" "" >/dev/null
+check "... the card is back, with the first version" test "$(jq_hb "d['cards']['version']")" = "$V"
+check "share with a wrong sub-command is a usage error" \
+    bash -c "'$C' share remove deel buurt --db '$DB' 2>/dev/null; test \$? -eq 2"
+stop_server
+
+start_server --no-public
+check "serve --no-public: no public page" bash -c "test \"\$(curl -s -o '$TMP/np' -w '%{http_code}' '$URL/public/pottenberg')\" != 200 && ! grep -q 'Schoon' '$TMP/np'"
+stop_server
+
+# --- the kiosk's uploader keeps the cards --------------------------------------------------
+if [ -n "${WIJKPEIL:-}" ]; then
+    start_server
+    PORT=${URL##*:}
+    printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = p1\nlocation = pottenberg\n' \
+        "$PORT" "$TOK" >"$TMP/k.conf"
+    kcards() { sqlite3 "$TMP/k.db" "SELECT doc FROM cards" 2>/dev/null; }
+    check "a kiosk that never synced holds no cards" test -z "$(kcards)"
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    check "after a sync the kiosk's store holds the cards of its location" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"question\":\"buurt\"'"
+    check "... without the 9" bash -c "! sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q veilig"
+    "$C" share withdraw deel buurt --db "$DB" >/dev/null
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    check "withdrawn: the next sync leaves the kiosk without the card" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"cards\":\[\]'"
+    "$C" share restore deel buurt --db "$DB" >/dev/null
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1
+    stop_server
+    "$WIJKPEIL" sync --config "$TMP/k.conf" --db "$TMP/k.db" >/dev/null 2>&1 || true
+    check "restored, then a sync without the collector: the kiosk keeps its cards" \
+        bash -c "sqlite3 '$TMP/k.db' 'SELECT doc FROM cards' | grep -q '\"question\":\"buurt\"'"
+fi
+
+# --- a bar of 10 ------------------------------------------------------------------------------
+DB=$(coll_db_new share10)
+TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
+python3 "$HERE/lib/share_seed.py" "$TMP" 10
+"$C" import "$TMP/p1.jsonl" --device p1 --db "$DB" >/dev/null
+start_server
+heartbeat "$TOK" "" >/dev/null
+check "with 10 veilig reaches the kiosk, groen too: no other" \
+    test "$(jq_hb "[(a['id'], a['count'], a['percent']) for a in d['cards']['cards'][0]['answers']]")" = \
+    "[('schoon', 31, 57), ('veilig', 10, 19), ('groen', 13, 24)]"
+check "... and the public page" bash -c "test \"\$(curl -s '$URL/public/pottenberg' | grep -c 'Veilig')\" -ge 1"
+stop_server
+
+# --- last month, complete ----------------------------------------------------------------------
+DB=$(coll_db_new sharelast)
+TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
+python3 "$HERE/lib/share_seed.py" "$TMP" 10 0 last
+"$C" import "$TMP/p1.jsonl" --device p1 --db "$DB" >/dev/null
+start_server
+heartbeat "$TOK" "" >/dev/null
+check "responses of last month: the card covers that whole month" \
+    test "$(jq_hb "(d['cards']['period']['whole_month'], d['cards']['period']['from'][8:], len(d['cards']['cards']))")" = "(True, '01', 1)"
+stop_server
+
+[ "$fail" -eq 0 ] || {
+    echo "$fail checks failed" >&2
+    exit 1
+}
+echo "all ok"

@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# The browser tests' set-up: Debian's chromium, node and npm, and puppeteer-core and axe-core
+# installed by npm into $WIJKPEIL_BUILD/npm when the test runs (never at build time). Exits 77
+# (ctest: skipped) saying why when one cannot be had. Sets NPM; needs TMP.
+: "${WIJKPEIL_BUILD:?set WIJKPEIL_BUILD to the build folder}"
+for p in chromium node npm; do
+    if ! command -v "$p" >/dev/null; then
+        echo "SKIP: $p is not installed (tools/dev.sh installs chromium, nodejs and npm)"
+        exit 77
+    fi
+done
+NPM="$WIJKPEIL_BUILD/npm"
+if [ ! -d "$NPM/node_modules/puppeteer-core" ] || [ ! -d "$NPM/node_modules/axe-core" ]; then
+    mkdir -p "$NPM"
+    if ! npm install --prefix "$NPM" --no-audit --no-fund puppeteer-core axe-core >"$TMP/npm.log" 2>&1; then
+        echo "SKIP: npm could not install puppeteer-core and axe-core (registry unreachable?):"
+        tail -5 "$TMP/npm.log"
+        exit 77
+    fi
+fi
