@@ -59,8 +59,9 @@ typedef struct {
     SDL_sem *usb_sem;       /* the loop has read the watcher fd */
     int usb_quit[2];        /* pipe: closing the write end stops usb_thread */
     Uint32 usb_event;
-    bool native_wait; /* the video driver can block in SDL_WaitEventTimeout */
-    int blank;        /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
+    Uint32 staff_event; /* the staff worker finished a PIN check or stick scan */
+    bool native_wait;   /* the video driver can block in SDL_WaitEventTimeout */
+    int blank;          /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
     activeset *sets;              /* the set residents get, one staff chose, earlier ones */
@@ -207,6 +208,19 @@ static void apply_pending(app *a)
     ui_staff_info in;
     staff_info(a, &in);
     ui_staff_set_info(a->staff, &in);
+}
+
+/* ui_staff_options.worker_done, on the staff worker: wakes the loop, whose step shows the result
+ * (SDL_PushEvent is thread-safe). */
+static void staff_worker_done(void *ctx)
+{
+    app *a = ctx;
+    if (!a->staff_event || a->staff_event == (Uint32)-1)
+        return;
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = a->staff_event;
+    SDL_PushEvent(&e);
 }
 
 /* ui_staff_activate_fn: staff chose a verified, installed set. */
@@ -504,6 +518,8 @@ static int open_ui(app *a, int64_t now)
     so.activate = staff_activate;
     so.ctx = a;
     so.run_inline = a->script != NULL;
+    a->staff_event = SDL_RegisterEvents(1);
+    so.worker_done = staff_worker_done;
     so.staff_strings = a->staff_strings;
     /* systemd makes /run/wijkpeil for the service (RuntimeDirectory=); tests point it elsewhere. */
     const char *rt = SDL_getenv("WIJKPEIL_RUNTIME_DIR");
