@@ -1,5 +1,6 @@
 /* Staff mode: gesture, PIN pad, status and actions, laid out into a widget list (ui_staff.h). */
 #include "ui_staff.h"
+#include "fleet.h"
 #include "pin.h"
 #include "qset.h"
 #include "stick.h"
@@ -130,7 +131,8 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_PERCENT, "percent", "{n}")                                                                 \
     X(S_EXPORT_DONE, "export_done", "")                                                            \
     X(S_PIN_CHECKING, "pin_checking", "")                                                          \
-    X(S_STICK_READING, "stick_reading", "{stick}")
+    X(S_STICK_READING, "stick_reading", "{stick}")                                                 \
+    X(S_PUBLISHED, "status_published", "{list}")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -238,6 +240,7 @@ struct ui_staff {
     sync_state sy;
     unsigned long long disk_free, disk_total;
     bool disk_ok;
+    char published[STAFF_MSG_LEN]; /* sets from the centre (fleet_report_text), "" when none */
     int64_t next_refresh;
     /* import */
     stick_scan *scan;
@@ -378,6 +381,9 @@ static void refresh_status(ui_staff *s, int64_t now)
         else
             wp_strlcpy(s->store_err, err, sizeof s->store_err);
     }
+    s->published[0] = '\0';
+    if (s->st)
+        fleet_report_text(s->st, wp_wall_ms(), s->published, sizeof s->published);
     synclink_get_state(s->o.sync, &s->sy);
     struct statvfs vfs;
     const char *dir = s->data_dir[0] ? s->data_dir : ".";
@@ -2038,6 +2044,8 @@ static void lay_home(ui_staff *s, lay *L)
     }
     if (in->speech_error[0]) /* residents see "read aloud (unavailable)"; staff see why */
         ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
+    if (s->published[0]) /* sets from the centre: waiting, due, refused and why (fleet.h) */
+        ROW("status:published", S_PUBLISHED, ARGS("list", s->published));
 #undef ROW
     col_lay(L, staff_heading(L), &c, false);
     free(c.it);

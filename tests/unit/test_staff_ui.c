@@ -3,6 +3,7 @@
  * a stick (and the errors when it is gone or read-only), the layout staying on screen, and
  * plat_usb noticing a stick folder appear under a watched root. */
 #include "config.h"
+#include "fleet.h"
 #include "pin.h"
 #include "plat_usb.h"
 #include "sign.h"
@@ -532,6 +533,35 @@ static void test_worker_keeps_screens_answering(void)
     CHECK(write(f.gate[1], "g", 1) == 1);
     f.hold = false;
     teardown(&f); /* joins the worker */
+}
+
+/* Sets from the centre: the status screen says which wait for their start and which were
+ * refused, and why (what wijkpeil-sync recorded in the store, fleet.h). */
+static void test_published_status(void)
+{
+    fx f;
+    if (!setup(&f, "staff-published", false, false))
+        return;
+    store *st = NULL;
+    char err[WP_ERR_LEN];
+    CHECK(store_open(f.db, &st, err, sizeof err) == 0);
+    CHECK(store_meta_set(st, FLEET_META_STATE,
+                         "{\"offset_ms\":0,\"pubs\":[{\"id\":\"a1\",\"set_id\":\"spring\","
+                         "\"version\":3,\"digest\":\"x\",\"path\":\"p\",\"from_ms\":"
+                         "4076035200000,\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
+                         "\"source\":\"network\"},{\"id\":\"b2\",\"set_id\":\"stranger\","
+                         "\"version\":1,\"digest\":\"y\",\"path\":\"\",\"from_ms\":0,"
+                         "\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an "
+                         "unknown key\",\"source\":\"network\"}]}",
+                         err, sizeof err) == 0);
+    store_close(st);
+    unlock(&f);
+    const char *row = label_of(&f, "status:published");
+    CHECKF(strstr(row, "From the centre: spring v3 (network): waiting until 2099-03-01") != NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "stranger v1 (network): failed: signed by an unknown key") != NULL,
+           "row: %s", row);
+    teardown(&f);
 }
 
 static void test_auto_leave(void)
@@ -1305,6 +1335,7 @@ int main(void)
     RUN(test_gesture);
     RUN(test_pin);
     RUN(test_worker_keeps_screens_answering);
+    RUN(test_published_status);
     RUN(test_pin_lock_survives_restart);
     RUN(test_auto_leave);
     RUN(test_status);

@@ -1,0 +1,73 @@
+/* The kiosk's reading of an assignment from the collector (fleet_parse): what it refuses before
+ * downloading anything, and where downloads go. */
+#include "fleet.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHA "e7531525a8818a3b06dc5c4e09269c351688352352117dc6caa3bba02d876112"
+
+/* An assignment for device with one publication whose first file is named name. */
+static void doc(char *buf, size_t len, const char *device, const char *name, long long size)
+{
+    snprintf(buf, len,
+             "{\"device\":\"%s\",\"location\":\"nazareth\",\"now_ms\":1803888000000,"
+             "\"publications\":[{\"id\":\"cb58f97e6c960fc2\",\"kind\":\"set\",\"set_id\":\"s\","
+             "\"set_version\":3,\"set_file\":\"spring.json\",\"from_ms\":1,\"until_ms\":0,"
+             "\"files\":[{\"name\":\"%s\",\"size\":%lld,\"sha256\":\"" SHA "\"},"
+             "{\"name\":\"spring.json\",\"size\":10,\"sha256\":\"" SHA "\"},"
+             "{\"name\":\"spring.json.sig\",\"size\":134,\"sha256\":\"" SHA "\"}]}]}",
+             device, name, size);
+}
+
+static int parse(const char *device, const char *name, long long size, char *err, size_t errlen)
+{
+    char buf[2048];
+    fleet_assignment a;
+    doc(buf, sizeof buf, device, name, size);
+    int rc = fleet_parse(buf, strlen(buf), "kiosk-07", &a, err, errlen);
+    if (rc == 0) {
+        CHECK(a.n == 1 && a.pubs[0].n_files == 3 && a.now_ms == 1803888000000LL);
+        fleet_assignment_free(&a);
+    }
+    return rc;
+}
+
+static void test_parse(void)
+{
+    char err[WP_ERR_LEN];
+    CHECKF(parse("kiosk-07", "clips/q1-nl.wav", 364, err, sizeof err) == 0, "%s", err);
+    CHECK(parse("kiosk-08", "clips/q1-nl.wav", 364, err, sizeof err) == -1);
+    CHECKF(strstr(err, "another device") != NULL, "%s", err);
+    static const char *const unsafe[] = {"../x.wav",     "/etc/passwd",  "clips/../../x", ".hidden",
+                                         "clips//x.wav", "clips/x.wav/", "a b.wav"};
+    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++)
+        CHECKF(parse("kiosk-07", unsafe[i], 364, err, sizeof err) == -1, "accepted %s", unsafe[i]);
+    CHECK(parse("kiosk-07", "clips/big.wav", 65LL * 1024 * 1024, err, sizeof err) == -1);
+    CHECK(fleet_parse("[]", 2, "kiosk-07", &(fleet_assignment){0}, err, sizeof err) == -1);
+}
+
+static void test_download_path(void)
+{
+    char *dir = test_tmpdir("fleet-path");
+    char path[1024], err[WP_ERR_LEN];
+    CHECK(fleet_download_path(dir, "cb58f97e6c960fc2", "clips/q1-nl.wav", path, sizeof path, err,
+                              sizeof err) == 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s/incoming/cb58f97e6c960fc2/WIJKPEIL/questionsets/clips/q1-nl.wav", dir);
+    CHECK_STR(path, want);
+    CHECK(fleet_download_path(dir, "..", "x.wav", path, sizeof path, err, sizeof err) == -1);
+    CHECK(fleet_download_path(dir, "id", "../x.wav", path, sizeof path, err, sizeof err) == -1);
+    free(dir);
+}
+
+int main(void)
+{
+    RUN(test_parse);
+    RUN(test_download_path);
+    return test_main();
+}
