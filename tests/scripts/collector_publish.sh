@@ -142,12 +142,27 @@ check "another location's kiosk: 404" test "$(get "/v1/files/$ID/spring.json" "$
 check "kiosk2's own publication for kiosk1: 404" test "$(get "/v1/files/$ID2/spring.json" "$(tok kiosk1)" "$TMP/f4")" = 404
 check "a name not in the publication: 404" test "$(get "/v1/files/$ID/../spring.json" "$(tok kiosk1)" "$TMP/f5" --path-as-is)" = 404
 
+# --- the same publication on a stick, for a site without network -----------------------------
+mkdir "$TMP/stick"
+"$C" publish "$TMP/set/spring.json" --location nazareth --from 2027-03-01T08:00 \
+    --to-stick "$TMP/stick" --db "$DB" >"$TMP/stick.out"
+ID3=$(sed -n 's/^published as \([0-9a-f]*\)$/\1/p' "$TMP/stick.out")
+check "to-stick: says where" grep -q "written to $TMP/stick/WIJKPEIL/questionsets" "$TMP/stick.out"
+for f in spring.json spring.json.sig clips/q1-nl.wav clips/welkom-nl.wav; do
+    get "/v1/files/$ID3/$f" "$(tok kiosk1)" "$TMP/net" >/dev/null
+    check "to-stick: $f is what the network route serves" cmp -s "$TMP/stick/WIJKPEIL/questionsets/$f" "$TMP/net"
+done
+check "to-stick: the kiosk's key check accepts it" \
+    "$Q" verify "$TMP/stick/WIJKPEIL/questionsets/spring.json" --key "$TMP/centre.public"
+check "to-stick: no temporary files left" \
+    test "$(find "$TMP/stick" -type f | wc -l)" -eq 4
+
 # --- withdrawing ------------------------------------------------------------------------------
 "$C" publish --withdraw "$ID" --db "$DB" >"$TMP/wd.out"
 check "withdraw says what kiosks do" grep -q "go back to their previous set" "$TMP/wd.out"
 if "$C" publish --withdraw "$ID" --db "$DB" 2>/dev/null; then bad "withdrawn twice"; fi
 check "withdrawn: the tag changes" test "$(get /v1/assignment "$(tok kiosk1)" "$TMP/a4" -H "If-None-Match: $E1")" = 200
-check "withdrawn: not assigned" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["publications"] == []' "$TMP/a4"
+check "withdrawn: not assigned, the others still are" python3 -c 'import json,sys; assert [p["id"] for p in json.load(open(sys.argv[1]))["publications"]] == [sys.argv[2]]' "$TMP/a4" "$ID3"
 check "withdrawn: files 404" test "$(get "/v1/files/$ID/spring.json" "$(tok kiosk1)" "$TMP/f6")" = 404
 "$C" publish --list --db "$DB" >"$TMP/list2.out"
 check "list: withdrawn" grep -q "^$ID .* withdrawn" "$TMP/list2.out"

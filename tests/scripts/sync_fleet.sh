@@ -16,8 +16,10 @@ C="$WIJKPEIL_COLLECTOR"
 Q="$WIJKPEIL_QSET"
 TMP=$(mktemp -d)
 SRV=""
+PROXY=""
 cleanup() {
     if [ -n "$SRV" ]; then kill "$SRV" 2>/dev/null || true; fi
+    if [ -n "$PROXY" ]; then kill "$PROXY" 2>/dev/null || true; fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -63,8 +65,9 @@ mkdir -p "$TMP/kiosk"
 printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = kiosk1\nlocation = nazareth\ntrusted_key = %s\n' \
     "$PORT" "$TOK" "$(cat "$TMP/centre.public")" >"$TMP/k.conf"
 ksync() { "$K" sync --config "$TMP/k.conf" --db "$TMP/kiosk/k.db" >"$TMP/sync.out" 2>&1; }
+DEV=kiosk1
 heartbeat() { # the kiosk's last heartbeat as the collector holds it
-    coll_db_sql "$CDB" "SELECT last_status FROM devices WHERE name='kiosk1'"
+    coll_db_sql "$CDB" "SELECT last_status FROM devices WHERE name='$DEV'"
 }
 pub_state() { # pub_state ID -> STATE|REASON from the last heartbeat
     heartbeat | python3 -c '
@@ -128,6 +131,36 @@ check "and still waiting" test "$(pub_state "$GOOD")" = "waiting|"
 check "sync after a withdrawal" ksync
 check "withdrawn: no longer reported" test -z "$(pub_state "$UNTRUSTED")"
 check "others still reported" test "$(pub_state "$GOOD")" = "waiting|"
+
+# --- network faults mid-download: a cut-off transfer and a 500 resume at the next sync ------------
+"$C" device add kiosk2 --location nazareth --db "$CDB" >"$TMP/add2.out"
+TOK2=$(awk 'END { print $NF }' "$TMP/add2.out")
+# Download 1 (the good set's first clip) is cut off half-way, download 2 answered 500.
+python3 "$WIJKPEIL_SRC/tests/sync/fake_server.py" fileproxy "$PORT" cut:1 500:2 >"$TMP/proxy.out" &
+PROXY=$!
+wait_line "$TMP/proxy.out" port "$PROXY" || true
+PPORT=$(sed -n 's/^port //p' "$TMP/proxy.out")
+mkdir -p "$TMP/kiosk2"
+printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = kiosk2\nlocation = nazareth\ntrusted_key = %s\n' \
+    "$PPORT" "$TOK2" "$(cat "$TMP/centre.public")" >"$TMP/k2.conf"
+DEV=kiosk2
+"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync2.out" 2>&1 || true
+check "cut off: not installed yet" test ! -e "$TMP/kiosk2/questionsets/spring-v3"
+PART="$TMP/kiosk2/incoming/$GOOD/WIJKPEIL/questionsets/clips/q1-nl.wav"
+check "cut off: what came is kept to resume" test -s "$PART"
+check "cut off: the heartbeat says why" grep -q '"publication_error":"publication' <(heartbeat)
+HAD=$(stat -c %s "$PART")
+"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync3.out" 2>&1 || true
+check "next sync: resumed where it broke off" \
+    grep -q "^file [0-9]* bytes=$HAD- /v1/files/$GOOD/clips/q1-nl.wav\$" "$TMP/proxy.out"
+check "next sync: installed" cmp -s "$TMP/kiosk2/questionsets/spring-v3/clips/q1-nl.wav" "$TMP/spring/clips/q1-nl.wav"
+check "next sync: waiting for its start" test "$(pub_state "$GOOD")" = "waiting|"
+case "$(pub_state "$CHANGED")" in "failed|tampered: "*) pass=$((pass + 1)) ;; *) bad "after a 500: $(pub_state "$CHANGED")" ;; esac
+check "no download left behind" bash -c "! ls '$TMP/kiosk2/incoming/'* >/dev/null 2>&1"
+N=$(grep -c '^file ' "$TMP/proxy.out")
+"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync4.out" 2>&1 || true
+check "unchanged: nothing downloaded again" test "$(grep -c '^file ' "$TMP/proxy.out")" -eq "$N"
+kill "$PROXY" 2>/dev/null || true
 
 kill "$SRV"
 wait "$SRV" 2>/dev/null || true

@@ -2,15 +2,19 @@
 #include "coll_pub.h"
 
 #include "coll_store.h"
+#include "fsio.h"
 #include "sign.h"
 #include "stick.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Names a publication's files go by: the set's own file name, NAME.sig, and the paths of its
  * "files" list ("clips/q1-nl.wav"): parts of letters, digits, "-", "_" and ".", none empty or
@@ -450,7 +454,7 @@ int coll_pub_assignment(coll_db *db, const char *device, const char *location, i
 }
 
 typedef struct {
-    char sha[65];
+    char sha[COLL_PUB_NAME_MAX]; /* the first column: a SHA-256 (or a file name) */
     int64_t size;
     bool found;
 } file_ref;
@@ -489,6 +493,128 @@ static int blob_row(void *ctx, int ncol, const char *const *v)
     return 1;
 }
 
+/* The blob of sha as bytes (malloc'd); 0 or -1. */
+static int load_blob(coll_db *db, const char *sha, int64_t size, unsigned char **data, size_t *len,
+                     char *err, size_t errlen)
+{
+    blob_out b = {NULL, 0, -1};
+    coll_param pb = COLL_TEXT(sha);
+    if (coll_db_query(db, "SELECT data FROM blobs WHERE sha256=?", &pb, 1, blob_row, &b, NULL, err,
+                      errlen) != COLL_SQL_OK)
+        return -1;
+    if (b.rc != 0 || (int64_t)b.len != size) {
+        free(b.data);
+        wp_errf(err, errlen, "a file of SHA-256 %.16s... is damaged in the database", sha);
+        return -1;
+    }
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}
+
+static int files_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o = json_pack("{s:s, s:s, s:I}", "name", v[0], "sha256", v[1], "size",
+                          (json_int_t)coll_store_num(v[2]));
+    return !o || json_array_append_new(ctx, o) != 0;
+}
+
+/* Writes name (a path of parts below the open folder qfd) with data, atomically. */
+static int write_below(int qfd, const char *qshown, const char *name, const unsigned char *data,
+                       size_t len, char *err, size_t errlen)
+{
+    char part[COLL_PUB_NAME_MAX], shown[STICK_PATH_LEN];
+    int fd = qfd;
+    const char *p = name, *slash;
+    while ((slash = strchr(p, '/')) != NULL) {
+        snprintf(part, sizeof part, "%.*s", (int)(slash - p), p);
+        snprintf(shown, sizeof shown, "%s/%.*s", qshown, (int)(slash - name), name);
+        int sub = fsio_mkdir_open(NULL, FSIO_STICK, fd, part, shown, err, errlen);
+        if (fd != qfd)
+            close(fd);
+        if (sub < 0)
+            return -1;
+        fd = sub;
+        p = slash + 1;
+    }
+    snprintf(shown, sizeof shown, "%s/%s", qshown, name);
+    int rc = fsio_write_at(NULL, FSIO_STICK, fd, p, shown, data, len, 0644, err, errlen);
+    if (fd != qfd)
+        close(fd);
+    return rc;
+}
+
+int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen)
+{
+    char set_file[COLL_PUB_NAME_MAX] = "", wshown[STICK_PATH_LEN], qshown[STICK_PATH_LEN];
+    json_t *files = json_array();
+    int rfd = -1, wfd = -1, qfd = -1, rc = -1;
+    coll_param p = COLL_TEXT(id);
+    file_ref f = {.found = false};
+    if (!files || coll_db_query(db,
+                                "SELECT name, sha256, size FROM publication_files"
+                                " WHERE publication=? ORDER BY name",
+                                &p, 1, files_row, files, NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    if (coll_db_query(db, "SELECT set_file, 0 FROM publications WHERE id=?", &p, 1, file_row, &f,
+                      NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    if (!f.found || json_array_size(files) == 0) {
+        wp_errf(err, errlen, "no publication %s", id);
+        goto done;
+    }
+    wp_strlcpy(set_file, f.sha, sizeof set_file); /* file_row keeps the first column */
+    snprintf(wshown, sizeof wshown, "%s/%s", dir, STICK_DIR);
+    snprintf(qshown, sizeof qshown, "%s/questionsets", wshown);
+    rfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0) {
+        wp_errf(err, errlen, "%s: %s", dir, fsio_words(errno, FSIO_STICK));
+        goto done;
+    }
+    wfd = fsio_mkdir_open(NULL, FSIO_STICK, rfd, STICK_DIR, wshown, err, errlen);
+    qfd =
+        wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, "questionsets", qshown, err, errlen);
+    if (qfd < 0)
+        goto done;
+    /* The clips and icons first, then the signature, the set last: a stick pulled half-way
+     * holds no set whose files are missing. */
+    size_t bl = strlen(set_file);
+    for (int pass = 0; pass < 3; pass++) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(files, i, o)
+        {
+            const char *name = json_string_value(json_object_get(o, "name"));
+            bool is_set = !strcmp(name, set_file);
+            bool is_sig = !strncmp(name, set_file, bl) && !strcmp(name + bl, ".sig");
+            if ((pass == 0 && (is_set || is_sig)) || (pass == 1 && !is_sig) ||
+                (pass == 2 && !is_set))
+                continue;
+            unsigned char *data = NULL;
+            size_t len = 0;
+            if (load_blob(db, json_string_value(json_object_get(o, "sha256")),
+                          json_integer_value(json_object_get(o, "size")), &data, &len, err,
+                          errlen) != 0)
+                goto done;
+            int w = write_below(qfd, qshown, name, data, len, err, errlen);
+            free(data);
+            if (w != 0)
+                goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (qfd >= 0)
+        close(qfd);
+    if (wfd >= 0)
+        close(wfd);
+    if (rfd >= 0)
+        close(rfd);
+    json_decref(files);
+    return rc;
+}
+
 int coll_pub_file(coll_db *db, const char *device, const char *location, const char *id,
                   const char *name, unsigned char **data, size_t *len, char sha256[65], char *err,
                   size_t errlen)
@@ -504,18 +630,8 @@ int coll_pub_file(coll_db *db, const char *device, const char *location, const c
         return -1;
     if (!f.found)
         return 1;
-    blob_out b = {NULL, 0, -1};
-    coll_param pb = COLL_TEXT(f.sha);
-    if (coll_db_query(db, "SELECT data FROM blobs WHERE sha256=?", &pb, 1, blob_row, &b, NULL, err,
-                      errlen) != COLL_SQL_OK)
+    if (load_blob(db, f.sha, f.size, data, len, err, errlen) != 0)
         return -1;
-    if (b.rc != 0 || (int64_t)b.len != f.size) {
-        free(b.data);
-        wp_errf(err, errlen, "publication %s: %s is damaged in the database", id, name);
-        return -1;
-    }
-    *data = b.data;
-    *len = b.len;
     wp_strlcpy(sha256, f.sha, 65);
     return 0;
 }

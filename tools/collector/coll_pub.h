@@ -60,4 +60,10 @@ int coll_pub_file(coll_db *db, const char *device, const char *location, const c
                   const char *name, unsigned char **data, size_t *len, char sha256[65], char *err,
                   size_t errlen);
 
+/* Writes publication id for a site without network (publish --to-stick DIR):
+ * DIR/WIJKPEIL/questionsets/ gets the set, its .sig and its files, the exact bytes kiosks
+ * download, each written atomically, the set and .sig last; staff import it from the stick,
+ * which verifies it exactly as a download is verified. 0 or -1. */
+int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen);
+
 #endif

@@ -27,7 +27,7 @@
 
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
-        *device, *seal_key, *from, *to, *role, *signin_hold, *until, *withdraw;
+        *device, *seal_key, *from, *to, *role, *signin_hold, *until, *withdraw, *to_stick;
     const char *devices[COLL_PUB_MAX_DEVICES]; /* every --device, in order (device is the first) */
     int ndevices;
     bool list;
@@ -63,7 +63,7 @@ static void usage(FILE *f)
         "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
         "  wijkpeil-collector publish SET.json --location LOCATION [--device NAME]...\n"
         "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
-        "--db FILE\n"
+        "[--to-stick DIR] --db FILE\n"
         "  wijkpeil-collector publish --list --db FILE\n"
         "  wijkpeil-collector publish --withdraw ID --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
@@ -117,6 +117,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->until;
         else if (strcmp(k, "--withdraw") == 0)
             slot = &a->withdraw;
+        else if (strcmp(k, "--to-stick") == 0)
+            slot = &a->to_stick;
         else if (strcmp(k, "--seal-secret-key") == 0)
             slot = &a->seal_key;
         else if (strcmp(k, "--from") == 0)
@@ -306,6 +308,13 @@ static int cmd_publish(coll_db *db, const coll_args *a)
         return 1;
     }
     printf("published as %s\n", id);
+    if (a->to_stick) { /* the same publication for a site without network */
+        if (coll_pub_to_stick(db, id, a->to_stick, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("written to %s/WIJKPEIL/questionsets: import it in staff mode\n", a->to_stick);
+    }
     return 0;
 }
 
