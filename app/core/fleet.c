@@ -16,9 +16,7 @@
 
 #define FLEET_REASON_KEPT 200 /* characters of a reason kept in the store */
 
-/* A file name as a stick allows it: parts of letters, digits, "-", "_", ".", none empty or
- * starting with "." (so no "..", no absolute path). */
-static bool name_ok(const char *n)
+bool fleet_name_ok(const char *n)
 {
     size_t len = strlen(n);
     if (len == 0 || len >= FLEET_NAME_LEN)
@@ -65,8 +63,8 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
     const char *set_id = json_string_value(json_object_get(jp, "set_id"));
     const char *set_file = json_string_value(json_object_get(jp, "set_file"));
     json_t *files = json_object_get(jp, "files");
-    if (!id || strlen(id) >= FLEET_ID_LEN || !name_ok(id) || !set_id || strlen(set_id) >= 128 ||
-        !set_file || !name_ok(set_file) || strchr(set_file, '/') ||
+    if (!id || strlen(id) >= FLEET_ID_LEN || !fleet_name_ok(id) || !set_id ||
+        strlen(set_id) >= 128 || !set_file || !fleet_name_ok(set_file) || strchr(set_file, '/') ||
         !json_is_integer(json_object_get(jp, "set_version")) || !json_is_array(files) ||
         json_array_size(files) > FLEET_MAX_FILES) {
         wp_errf(err, errlen,
@@ -99,7 +97,7 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
         snprintf(sig, sizeof sig, "%s.sig", set_file);
         bool is_sig = name && !strcmp(name, sig);
         long long cap = is_set ? STICK_MAX_FILE_BYTES : is_sig ? 1024 : STICK_MAX_SET_FILE_BYTES;
-        if (!name || !name_ok(name) || !hex64(sha) || size < 0 || size > cap) {
+        if (!name || !fleet_name_ok(name) || !hex64(sha) || size < 0 || size > cap) {
             wp_errf(err, errlen, "publication %s: file %s is refused (name, size or hash)", id,
                     name ? name : "?");
             return -1;
@@ -183,7 +181,7 @@ static int make_parents(char *path, size_t from, char *err, size_t errlen)
 int fleet_download_path(const char *data_dir, const char *id, const char *name, char *path,
                         size_t len, char *err, size_t errlen)
 {
-    if (!name_ok(id) || !name_ok(name) ||
+    if (!fleet_name_ok(id) || !fleet_name_ok(name) ||
         (size_t)snprintf(path, len, "%s/%s/%s/%s/questionsets/%s", data_dir, FLEET_INCOMING, id,
                          STICK_DIR, name) >= len) {
         wp_errf(err, errlen, "%s: refused as a file name", name);

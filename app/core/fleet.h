@@ -49,6 +49,11 @@ typedef struct {
     fleet_pub pubs[FLEET_MAX_PUBS];
 } fleet_assignment;
 
+/* A publication's file name: parts of letters, digits, "-", "_" and ".", none empty or starting
+ * with "." (so no "..", no absolute path, no hidden file), shorter than FLEET_NAME_LEN. The
+ * collector refuses other names when publishing; the kiosk when reading an assignment. */
+bool fleet_name_ok(const char *n);
+
 /* Reads the assignment; refuses one for another device, unsafe file names (as on a stick),
  * files over the stick limits, a publication whose set or .sig is not among its files. 0, or -1
  * with a message (then *a holds nothing to free). */

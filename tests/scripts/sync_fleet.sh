@@ -55,16 +55,20 @@ PY
 (cd "$TMP" && "$Q" keygen -o centre >/dev/null && "$Q" keygen -o other >/dev/null)
 
 CDB=$(coll_db_new c)
-"$C" device add kiosk1 --location nazareth --db "$CDB" >"$TMP/add.out"
-TOK=$(awk 'END { print $NF }' "$TMP/add.out")
+# A kiosk at nazareth: its device at the collector and its config, reaching the collector on PORT.
+kiosk() { # kiosk NAME PORT -> $TMP/NAME/k.conf
+    "$C" device add "$1" --location nazareth --db "$CDB" >"$TMP/add-$1.out"
+    mkdir -p "$TMP/$1"
+    printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = %s\nlocation = nazareth\ntrusted_key = %s\n' \
+        "$2" "$(awk 'END { print $NF }' "$TMP/add-$1.out")" "$1" "$(cat "$TMP/centre.public")" \
+        >"$TMP/$1/k.conf"
+}
 "$C" serve --db "$CDB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SRV=$!
 wait_line "$TMP/serve.out" listening "$SRV" || true
 PORT=$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")
-mkdir -p "$TMP/kiosk"
-printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = kiosk1\nlocation = nazareth\ntrusted_key = %s\n' \
-    "$PORT" "$TOK" "$(cat "$TMP/centre.public")" >"$TMP/k.conf"
-ksync() { "$K" sync --config "$TMP/k.conf" --db "$TMP/kiosk/k.db" >"$TMP/sync.out" 2>&1; }
+kiosk kiosk1 "$PORT"
+ksync() { "$K" sync --config "$TMP/kiosk1/k.conf" --db "$TMP/kiosk1/k.db" >"$TMP/sync.out" 2>&1; }
 DEV=kiosk1
 heartbeat() { # the kiosk's last heartbeat as the collector holds it
     coll_db_sql "$CDB" "SELECT last_status FROM devices WHERE name='$DEV'"
@@ -86,11 +90,11 @@ make_set "$TMP/spring" spring "$TMP/centre.secret"
 GOOD=$(publish "$TMP/spring/spring.json" --from 2099-03-01T08:00 --until 2099-04-30T23:59)
 check "published" test -n "$GOOD"
 check "sync: exit 0" ksync
-INST="$TMP/kiosk/questionsets/spring-v3"
+INST="$TMP/kiosk1/questionsets/spring-v3"
 check "installed beside stick sets" test -f "$INST/spring-v3.json"
 check "with its signature" test -f "$INST/spring-v3.json.sig"
 check "with its clips" cmp -s "$INST/clips/q1-nl.wav" "$TMP/spring/clips/q1-nl.wav"
-check "the download is gone" test ! -e "$TMP/kiosk/incoming/$GOOD"
+check "the download is gone" test ! -e "$TMP/kiosk1/incoming/$GOOD"
 check "heartbeat: waiting for its start" test "$(pub_state "$GOOD")" = "waiting|"
 check "heartbeat: source network" grep -q '"source":"network"' <(heartbeat)
 check "sync again: nothing fetched anew, still exit 0" ksync
@@ -120,9 +124,9 @@ case "$(pub_state "$UNTRUSTED")" in "failed|signed by an unknown key: "*"which t
 case "$(pub_state "$CHANGED")" in "failed|tampered: changed.json was changed after it was signed"*) pass=$((pass + 1)) ;; *) bad "changed after signing: $(pub_state "$CHANGED")" ;; esac
 case "$(pub_state "$SWAPPED")" in "failed|tampered: "*"clips/q1-nl.wav was changed after the set was signed"*) pass=$((pass + 1)) ;; *) bad "swapped clip: $(pub_state "$SWAPPED")" ;; esac
 for id in stranger changed swapped; do
-    check "$id: nothing installed" test ! -e "$TMP/kiosk/questionsets/$id-v3"
+    check "$id: nothing installed" test ! -e "$TMP/kiosk1/questionsets/$id-v3"
 done
-check "nothing unverified kept" bash -c "! ls '$TMP/kiosk/incoming/'* >/dev/null 2>&1"
+check "nothing unverified kept" bash -c "! ls '$TMP/kiosk1/incoming/'* >/dev/null 2>&1"
 check "the good set is still there" test -f "$INST/spring-v3.json"
 check "and still waiting" test "$(pub_state "$GOOD")" = "waiting|"
 
@@ -133,24 +137,20 @@ check "withdrawn: no longer reported" test -z "$(pub_state "$UNTRUSTED")"
 check "others still reported" test "$(pub_state "$GOOD")" = "waiting|"
 
 # --- network faults mid-download: a cut-off transfer and a 500 resume at the next sync ------------
-"$C" device add kiosk2 --location nazareth --db "$CDB" >"$TMP/add2.out"
-TOK2=$(awk 'END { print $NF }' "$TMP/add2.out")
 # Download 1 (the good set's first clip) is cut off half-way, download 2 answered 500.
 python3 "$WIJKPEIL_SRC/tests/sync/fake_server.py" fileproxy "$PORT" cut:1 500:2 >"$TMP/proxy.out" &
 PROXY=$!
 wait_line "$TMP/proxy.out" port "$PROXY" || true
 PPORT=$(sed -n 's/^port //p' "$TMP/proxy.out")
-mkdir -p "$TMP/kiosk2"
-printf 'endpoint = http://127.0.0.1:%s/\ntoken = %s\ndevice_id = kiosk2\nlocation = nazareth\ntrusted_key = %s\n' \
-    "$PPORT" "$TOK2" "$(cat "$TMP/centre.public")" >"$TMP/k2.conf"
+kiosk kiosk2 "$PPORT"
 DEV=kiosk2
-"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync2.out" 2>&1 || true
+"$K" sync --config "$TMP/kiosk2/k.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync2.out" 2>&1 || true
 check "cut off: not installed yet" test ! -e "$TMP/kiosk2/questionsets/spring-v3"
 PART="$TMP/kiosk2/incoming/$GOOD/WIJKPEIL/questionsets/clips/q1-nl.wav"
 check "cut off: what came is kept to resume" test -s "$PART"
 check "cut off: the heartbeat says why" grep -q '"publication_error":"publication' <(heartbeat)
 HAD=$(stat -c %s "$PART")
-"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync3.out" 2>&1 || true
+"$K" sync --config "$TMP/kiosk2/k.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync3.out" 2>&1 || true
 check "next sync: resumed where it broke off" \
     grep -q "^file [0-9]* bytes=$HAD- /v1/files/$GOOD/clips/q1-nl.wav\$" "$TMP/proxy.out"
 check "next sync: installed" cmp -s "$TMP/kiosk2/questionsets/spring-v3/clips/q1-nl.wav" "$TMP/spring/clips/q1-nl.wav"
@@ -158,7 +158,7 @@ check "next sync: waiting for its start" test "$(pub_state "$GOOD")" = "waiting|
 case "$(pub_state "$CHANGED")" in "failed|tampered: "*) pass=$((pass + 1)) ;; *) bad "after a 500: $(pub_state "$CHANGED")" ;; esac
 check "no download left behind" bash -c "! ls '$TMP/kiosk2/incoming/'* >/dev/null 2>&1"
 N=$(grep -c '^file ' "$TMP/proxy.out")
-"$K" sync --config "$TMP/k2.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync4.out" 2>&1 || true
+"$K" sync --config "$TMP/kiosk2/k.conf" --db "$TMP/kiosk2/k.db" >"$TMP/sync4.out" 2>&1 || true
 check "unchanged: nothing downloaded again" test "$(grep -c '^file ' "$TMP/proxy.out")" -eq "$N"
 kill "$PROXY" 2>/dev/null || true
 

@@ -2,6 +2,7 @@
 #include "coll_pub.h"
 
 #include "coll_store.h"
+#include "fleet.h"
 #include "fsio.h"
 #include "sign.h"
 #include "stick.h"
@@ -15,33 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Names a publication's files go by: the set's own file name, NAME.sig, and the paths of its
- * "files" list ("clips/q1-nl.wav"): parts of letters, digits, "-", "_" and ".", none empty or
- * starting with ".". */
-static bool name_ok(const char *n)
-{
-    size_t len = strlen(n);
-    if (len == 0 || len >= COLL_PUB_NAME_MAX)
-        return false;
-    bool part_start = true;
-    for (const char *p = n; *p; p++) {
-        char c = *p;
-        if (c == '/') {
-            if (part_start)
-                return false;
-            part_start = true;
-            continue;
-        }
-        if (part_start && c == '.')
-            return false;
-        part_start = false;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.'))
-            return false;
-    }
-    return !part_start;
-}
 
 static void sha256_hex(const void *data, size_t len, char hex[65])
 {
@@ -141,7 +115,7 @@ static int put_listed(coll_db *db, const char *id, const char *dir, json_t *file
     json_object_foreach(files, rel, v)
     {
         const char *want = json_string_value(v);
-        if (!name_ok(rel) || !want || strlen(want) != 64) {
+        if (!fleet_name_ok(rel) || !want || strlen(want) != 64) {
             wp_errf(err, errlen, "\"files\": %s: expected a plain relative path and a SHA-256",
                     rel);
             return -1;
@@ -193,7 +167,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
         return -1;
     }
     split_path(spec->set_path, dir, sizeof dir, &base);
-    if (!name_ok(base) ||
+    if (!fleet_name_ok(base) ||
         (size_t)snprintf(sig_name, sizeof sig_name, "%s.sig", base) >= sizeof sig_name ||
         (size_t)snprintf(sig_path, sizeof sig_path, "%s.sig", spec->set_path) >= sizeof sig_path) {
         wp_errf(err, errlen, "%s: the file name may hold letters, digits, '-', '_' and '.'",
