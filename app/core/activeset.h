@@ -33,6 +33,11 @@ bool activeset_restore(activeset *s, store *st, const uistr *strings);
 int activeset_choose(activeset *s, store *st, const char *path, const uistr *strings, char *warn,
                      size_t warnlen, char *err, size_t errlen);
 
+/* As activeset_choose, for a set the centre's schedule starts or ends (fleet.h): not
+ * remembered in the store (the schedule is, and is read again after a restart). */
+int activeset_schedule(activeset *s, const char *path, const uistr *strings, char *err,
+                       size_t errlen);
+
 /* The set waiting to be switched to, or NULL. */
 qset *activeset_pending(const activeset *s);
 

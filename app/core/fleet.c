@@ -438,3 +438,35 @@ void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
     }
     json_decref(s);
 }
+
+void fleet_due(store *st, int64_t wall_ms, char *path, size_t len, int64_t *next_ms)
+{
+    json_t *s = load_state(st);
+    int64_t offset = json_integer_value(json_object_get(s, "offset_ms"));
+    int64_t now = wall_ms + offset, best_from = -1;
+    path[0] = '\0';
+    *next_ms = INT64_MAX;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(s, "pubs"), i, r)
+    {
+        const char *state = json_string_value(json_object_get(r, "state"));
+        const char *p = json_string_value(json_object_get(r, "path"));
+        if (!state || strcmp(state, "installed") != 0 || !p || !p[0])
+            continue;
+        int64_t from = json_integer_value(json_object_get(r, "from_ms"));
+        int64_t until = json_integer_value(json_object_get(r, "until_ms"));
+        /* The next start or end, on this kiosk's clock. */
+        if (from > now && from - offset < *next_ms)
+            *next_ms = from - offset;
+        if (until > now && until - offset < *next_ms)
+            *next_ms = until - offset;
+        if ((from && now < from) || (until && now >= until))
+            continue;
+        if (from >= best_from) { /* the newest start wins; later records win ties */
+            best_from = from;
+            wp_strlcpy(path, p, len);
+        }
+    }
+    json_decref(s);
+}

@@ -136,6 +136,36 @@ check "sync after a withdrawal" ksync
 check "withdrawn: no longer reported" test -z "$(pub_state "$UNTRUSTED")"
 check "others still reported" test "$(pub_state "$GOOD")" = "waiting|"
 
+# --- on the centre's schedule: the old set until the start, switched between residents (one
+# mid-poll finishes on the old set), back to the old set after the end (virtual clock) -------------
+make_set "$TMP/sched" sched "$TMP/centre.secret"
+FROM=$(date -u -d '+10 min' +%Y-%m-%dT%H:%M:%SZ)
+UNTIL=$(date -u -d '+60 min' +%Y-%m-%dT%H:%M:%SZ)
+SCHED=$(publish "$TMP/sched/sched.json" --from "$FROM" --until "$UNTIL")
+check "scheduled set fetched" ksync
+check "scheduled set: waiting" test "$(pub_state "$SCHED")" = "waiting|"
+printf 'idle_seconds = 1200\n' >"$TMP/kiosk1/screen.conf"
+cat >"$TMP/sched.txt" <<S
+tree $TMP/s0.json
+tap-id start
+wait 900000
+tree $TMP/s1.json
+wait 900000
+tree $TMP/s2.json
+wait 2700000
+tree $TMP/s3.json
+S
+SDL_VIDEODRIVER=dummy WIJKPEIL_NO_SPEECH=1 "$K" --config "$TMP/kiosk1/screen.conf" \
+    --questionset "$WIJKPEIL_SRC/assets/demo/nazareth-pottenberg.json" --db "$TMP/kiosk1/k.db" \
+    --script "$TMP/sched.txt" >"$TMP/sched.out" 2>&1 || bad "the scheduled run: $(tail -3 "$TMP/sched.out")"
+tree_of() { python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(t["questionset"], t["screen"])' "$1"; }
+BASE=nazareth-pottenberg-2027-voorjaar
+check "before the start: the old set" test "$(tree_of "$TMP/s0.json")" = "$BASE attract"
+check "after the start, mid-poll: still the old set" bash -c "[[ '$(tree_of "$TMP/s1.json")' == '$BASE '* && '$(tree_of "$TMP/s1.json")' != *attract ]]"
+check "after that resident: the published set" test "$(tree_of "$TMP/s2.json")" = "sched attract"
+check "after the end: back to the old set" test "$(tree_of "$TMP/s3.json")" = "$BASE attract"
+check "the kiosk log says why" grep -q "the centre's schedule starts .*sched-v3" "$TMP/sched.out"
+
 # --- network faults mid-download: a cut-off transfer and a 500 resume at the next sync ------------
 # Download 1 (the good set's first clip) is cut off half-way, download 2 answered 500.
 python3 "$WIJKPEIL_SRC/tests/sync/fake_server.py" fileproxy "$PORT" cut:1 500:2 >"$TMP/proxy.out" &

@@ -1,6 +1,7 @@
 /* The kiosk's reading of an assignment from the collector (fleet_parse): what it refuses before
  * downloading anything, and where downloads go. */
 #include "fleet.h"
+#include "store.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -65,9 +66,47 @@ static void test_download_path(void)
     free(dir);
 }
 
+/* The schedule on the centre's clock: a kiosk whose clock is a day behind starts and ends a
+ * publication when the centre says, and the one that started last wins. */
+static void test_due(void)
+{
+    char *dir = test_tmpdir("fleet-due");
+    char db[600], err[WP_ERR_LEN], path[256];
+    snprintf(db, sizeof db, "%s/k.db", dir);
+    store *st = NULL;
+    CHECKF(store_open(db, &st, err, sizeof err) == 0, "%s", err);
+    const int64_t day = 86400000, t = 1803888000000LL; /* the start, on the centre's clock */
+    char state[1024];
+    snprintf(state, sizeof state,
+             "{\"offset_ms\":%lld,\"pubs\":["
+             "{\"id\":\"a\",\"path\":\"/a.json\",\"state\":\"installed\",\"from_ms\":%lld,"
+             "\"until_ms\":%lld},"
+             "{\"id\":\"b\",\"path\":\"/b.json\",\"state\":\"installed\",\"from_ms\":%lld,"
+             "\"until_ms\":0},"
+             "{\"id\":\"c\",\"path\":\"/c.json\",\"state\":\"failed\",\"from_ms\":0,"
+             "\"until_ms\":0}]}",
+             (long long)day, (long long)t, (long long)(t + 2 * 3600000), (long long)(t + 3600000));
+    CHECK(store_meta_set(st, FLEET_META_STATE, state, err, sizeof err) == 0);
+    int64_t next;
+    fleet_due(st, t - day - 60000, path, sizeof path, &next); /* a minute before, kiosk clock */
+    CHECK_STR(path, "");
+    CHECK(next == t - day);
+    fleet_due(st, t - day + 60000, path, sizeof path, &next);
+    CHECK_STR(path, "/a.json");
+    CHECK(next == t - day + 3600000);
+    fleet_due(st, t - day + 3600000 + 1, path, sizeof path, &next); /* b started later: wins */
+    CHECK_STR(path, "/b.json");
+    fleet_due(st, t - day + 3 * 3600000, path, sizeof path, &next); /* a ended; b goes on */
+    CHECK_STR(path, "/b.json");
+    CHECK(next == INT64_MAX);
+    store_close(st);
+    free(dir);
+}
+
 int main(void)
 {
     RUN(test_parse);
     RUN(test_download_path);
+    RUN(test_due);
     return test_main();
 }
