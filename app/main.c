@@ -63,6 +63,7 @@ typedef struct {
     Uint32 staff_event;               /* the staff worker finished a PIN check or stick scan */
     char fleet_path[CONFIG_PATH_LEN]; /* the set the centre's schedule started ("" when none) */
     int64_t fleet_next;               /* when to look at the schedule again (monotonic ms) */
+    int64_t step_now;                 /* the monotonic time of the last app_step */
     bool native_wait;                 /* the video driver can block in SDL_WaitEventTimeout */
     int blank; /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
@@ -239,6 +240,12 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
                 st ? warn : merr);
     const qset *qs = activeset_pending(a->sets);
     app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
+    /* Newer than any publication running now: the schedule leaves it be (fleet_due). */
+    char at[32];
+    snprintf(at, sizeof at, "%lld", (long long)wall_at(a, a->step_now));
+    if (st && store_meta_set(st, ACTIVESET_META_AT, at, merr, sizeof merr) != 0)
+        app_log(a, "WARNING: when staff chose the set is not remembered: %s", merr);
+    a->fleet_path[0] = '\0';
     apply_pending(a);
     return 0;
 }
@@ -292,7 +299,11 @@ static void apply_schedule(app *a, int64_t now)
     if (!st)
         return;
     int64_t wall = wall_at(a, now), next_wall;
-    fleet_due(st, wall, path, sizeof path, &next_wall);
+    char at[32];
+    long long chosen = 0;
+    if (store_meta_get(st, ACTIVESET_META_AT, at, sizeof at, err, sizeof err) == 0)
+        chosen = atoll(at);
+    fleet_due(st, wall, chosen, path, sizeof path, &next_wall);
     if (next_wall != INT64_MAX && now + (next_wall - wall) < a->fleet_next)
         a->fleet_next = now + (next_wall - wall);
     if (!strcmp(path, a->fleet_path))
@@ -321,6 +332,7 @@ static bool check_speech(app *a);
 static bool app_step(void *ctx, int64_t now)
 {
     app *a = ctx;
+    a->step_now = now;
     bool dirty = ui_tick(a->u, now);
     if (check_speech(a))
         dirty = true;

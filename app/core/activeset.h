@@ -12,8 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ACTIVESET_META    "active_questionset" /* store meta key: the path staff activated */
-#define ACTIVESET_RETIRED 16                   /* earlier sets kept loaded */
+#define ACTIVESET_META    "active_questionset"    /* store meta key: the path staff activated */
+#define ACTIVESET_META_AT "active_questionset_at" /* and when (wall ms), against published sets */
+#define ACTIVESET_RETIRED 16                      /* earlier sets kept loaded */
 
 typedef struct activeset activeset;
 

@@ -1,6 +1,7 @@
 /* Published sets on the kiosk's side (fleet.h). */
 #include "fleet.h"
 
+#include "sign.h"
 #include "stick.h"
 #include "util.h"
 
@@ -96,7 +97,9 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
         char sig[FLEET_NAME_LEN + 4];
         snprintf(sig, sizeof sig, "%s.sig", set_file);
         bool is_sig = name && !strcmp(name, sig);
-        long long cap = is_set ? STICK_MAX_FILE_BYTES : is_sig ? 1024 : STICK_MAX_SET_FILE_BYTES;
+        long long cap = is_set   ? STICK_MAX_FILE_BYTES
+                        : is_sig ? SIGN_MAX_SIG_FILE
+                                 : STICK_MAX_SET_FILE_BYTES;
         if (!name || !fleet_name_ok(name) || !hex64(sha) || size < 0 || size > cap) {
             wp_errf(err, errlen, "publication %s: file %s is refused (name, size or hash)", id,
                     name ? name : "?");
@@ -110,7 +113,7 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
         f->size = size;
         p->n_files++;
     }
-    if (total > STICK_MAX_SET_FILES_BYTES + STICK_MAX_FILE_BYTES + 1024) {
+    if (total > STICK_MAX_SET_FILES_BYTES + STICK_MAX_FILE_BYTES + SIGN_MAX_SIG_FILE) {
         wp_errf(err, errlen, "publication %s is over the size a set may have", id);
         return -1;
     }
@@ -294,6 +297,11 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
                   (json_int_t)p->from_ms, "until_ms", (json_int_t)p->until_ms, "state",
                   reason ? "failed" : "installed", "reason", why, "source", "network");
     int rc = -1;
+    /* When it came, on the centre's clock: a staff choice made later wins over it. */
+    if (r)
+        json_object_set_new(
+            r, "installed_ms",
+            json_integer(wp_wall_ms() + json_integer_value(json_object_get(s, "offset_ms"))));
     if (r && json_array_append_new(json_object_get(s, "pubs"), r) == 0)
         rc = save_state(st, s, err, errlen);
     else
@@ -439,7 +447,8 @@ void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
     json_decref(s);
 }
 
-void fleet_due(store *st, int64_t wall_ms, char *path, size_t len, int64_t *next_ms)
+void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
+               int64_t *next_ms)
 {
     json_t *s = load_state(st);
     int64_t offset = json_integer_value(json_object_get(s, "offset_ms"));
@@ -463,6 +472,9 @@ void fleet_due(store *st, int64_t wall_ms, char *path, size_t len, int64_t *next
             *next_ms = until - offset;
         if ((from && now < from) || (until && now >= until))
             continue;
+        int64_t came = json_integer_value(json_object_get(r, "installed_ms"));
+        if (chosen_ms && chosen_ms + offset > (from > came ? from : came))
+            continue;            /* staff chose a set after this one started: the newest wins */
         if (from >= best_from) { /* the newest start wins; later records win ties */
             best_from = from;
             wp_strlcpy(path, p, len);

@@ -93,9 +93,13 @@ char *fleet_report_json(store *st, int64_t local_ms);
 /* The set the centre's schedule wants now: of the installed publications due at wall_ms (this
  * kiosk's clock, corrected by the centre's clock as of the last assignment: a kiosk whose own
  * clock is not synchronised still starts on the centre's word), the one that started last
- * (the newest wins); its installed path goes into path ("" when none is due). *next_ms gets
- * the wall time (this kiosk's clock) of the next start or end, INT64_MAX when none. */
-void fleet_due(store *st, int64_t wall_ms, char *path, size_t len, int64_t *next_ms);
+ * (the newest wins); its installed path goes into path ("" when none is due). A publication
+ * that started (or arrived) before chosen_ms, when staff last chose a set from a stick or the
+ * installed ones (this kiosk's clock; 0: never), is not due: the newer choice wins, across
+ * restarts too. *next_ms gets the wall time (this kiosk's clock) of the next start or end,
+ * INT64_MAX when none. */
+void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
+               int64_t *next_ms);
 
 /* The same in words for the staff screen, one line per publication ("" when none). */
 void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len);

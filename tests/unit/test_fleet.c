@@ -88,17 +88,23 @@ static void test_due(void)
              (long long)day, (long long)t, (long long)(t + 2 * 3600000), (long long)(t + 3600000));
     CHECK(store_meta_set(st, FLEET_META_STATE, state, err, sizeof err) == 0);
     int64_t next;
-    fleet_due(st, t - day - 60000, path, sizeof path, &next); /* a minute before, kiosk clock */
+    fleet_due(st, t - day - 60000, 0, path, sizeof path, &next); /* a minute before, kiosk clock */
     CHECK_STR(path, "");
     CHECK(next == t - day);
-    fleet_due(st, t - day + 60000, path, sizeof path, &next);
+    fleet_due(st, t - day + 60000, 0, path, sizeof path, &next);
     CHECK_STR(path, "/a.json");
     CHECK(next == t - day + 3600000);
-    fleet_due(st, t - day + 3600000 + 1, path, sizeof path, &next); /* b started later: wins */
+    fleet_due(st, t - day + 3600000 + 1, 0, path, sizeof path, &next); /* b started later: wins */
     CHECK_STR(path, "/b.json");
-    fleet_due(st, t - day + 3 * 3600000, path, sizeof path, &next); /* a ended; b goes on */
+    fleet_due(st, t - day + 3 * 3600000, 0, path, sizeof path, &next); /* a ended; b goes on */
     CHECK_STR(path, "/b.json");
     CHECK(next == INT64_MAX);
+    /* Staff chose a set from a stick after b started: theirs is newer, b is not due. */
+    fleet_due(st, t - day + 3 * 3600000, t - day + 2 * 3600000, path, sizeof path, &next);
+    CHECK_STR(path, "");
+    /* Chosen before b started: b wins again. */
+    fleet_due(st, t - day + 3 * 3600000, t - day + 1800000, path, sizeof path, &next);
+    CHECK_STR(path, "/b.json");
     store_close(st);
     free(dir);
 }
