@@ -18,6 +18,7 @@
 #include "ui.h"
 #include "ui_script.h"
 #include "ui_staff.h"
+#include "fleet.h"
 #include "uistr.h"
 #include "util.h"
 
@@ -61,8 +62,12 @@ typedef struct {
     SDL_sem *usb_sem;       /* the loop has read the watcher fd */
     int usb_quit[2];        /* pipe: closing the write end stops usb_thread */
     Uint32 usb_event;
-    bool native_wait; /* the video driver can block in SDL_WaitEventTimeout */
-    int blank;        /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
+    Uint32 staff_event;               /* the staff worker finished a PIN check or stick scan */
+    char fleet_path[CONFIG_PATH_LEN]; /* the set the centre's schedule started ("" when none) */
+    int64_t fleet_next;               /* when to look at the schedule again (monotonic ms) */
+    int64_t step_now;                 /* the monotonic time of the last app_step */
+    bool native_wait;                 /* the video driver can block in SDL_WaitEventTimeout */
+    int blank; /* backlight: 1 off (resting), 0 on, -1 not set yet (set at start) */
     char data_dir_local[CONFIG_PATH_LEN]; /* folder of the database: installed sets, local.conf */
     char override_path[CONFIG_PATH_LEN + 16];
     activeset *sets;              /* the set residents get, one staff chose, earlier ones */
@@ -222,6 +227,19 @@ static void apply_pending(app *a)
     ui_staff_set_info(a->staff, &in);
 }
 
+/* ui_staff_options.worker_done, on the staff worker: wakes the loop, whose step shows the result
+ * (SDL_PushEvent is thread-safe). */
+static void staff_worker_done(void *ctx)
+{
+    app *a = ctx;
+    if (!a->staff_event || a->staff_event == (Uint32)-1)
+        return;
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = a->staff_event;
+    SDL_PushEvent(&e);
+}
+
 /* ui_staff_activate_fn: staff chose a verified, installed set. */
 static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
 {
@@ -235,6 +253,12 @@ static int staff_activate(void *ctx, const char *path, char *err, size_t errlen)
                 st ? warn : merr);
     const qset *qs = activeset_pending(a->sets);
     app_log(a, "staff activated question set %s v%d (%s)", qset_id(qs), qset_version(qs), path);
+    /* Newer than any publication running now: the schedule leaves it be (fleet_due). */
+    char at[32];
+    snprintf(at, sizeof at, "%lld", (long long)wall_at(a, a->step_now));
+    if (st && store_meta_set(st, ACTIVESET_META_AT, at, merr, sizeof merr) != 0)
+        app_log(a, "WARNING: when staff chose the set is not remembered: %s", merr);
+    a->fleet_path[0] = '\0';
     apply_pending(a);
     return 0;
 }
@@ -272,6 +296,46 @@ static void apply_backlight(app *a, int64_t now)
             n == 1 ? "" : "s");
 }
 
+#define APP_SCHEDULE_RECHECK_MS 60000 /* the uploader may have fetched a publication meanwhile */
+
+/* The centre's schedule (fleet.h): a published set that is due becomes pending (switched
+ * between residents by apply_pending); when none is due any more, the set from before it
+ * (staff's remembered choice, else the configured one) comes back. The schedule is in the
+ * store, so a restart picks it up again. */
+static void apply_schedule(app *a, int64_t now)
+{
+    if (now < a->fleet_next)
+        return;
+    a->fleet_next = now + APP_SCHEDULE_RECHECK_MS;
+    char err[WP_ERR_LEN], path[CONFIG_PATH_LEN], base[STORE_META_MAX];
+    store *st = app_store(a, err, sizeof err);
+    if (!st)
+        return;
+    int64_t wall = wall_at(a, now), next_wall;
+    char at[32];
+    long long chosen = 0;
+    if (store_meta_get(st, ACTIVESET_META_AT, at, sizeof at, err, sizeof err) == 0)
+        chosen = atoll(at);
+    fleet_due(st, wall, chosen, path, sizeof path, &next_wall);
+    if (next_wall != INT64_MAX && now + (next_wall - wall) < a->fleet_next)
+        a->fleet_next = now + (next_wall - wall);
+    if (!strcmp(path, a->fleet_path))
+        return;
+    const char *want = path;
+    if (!path[0]) {
+        if (store_meta_get(st, ACTIVESET_META, base, sizeof base, err, sizeof err) != 0)
+            wp_strlcpy(base, a->cfg.questionset, sizeof base);
+        want = base;
+    }
+    if (activeset_schedule(a->sets, want, a->strings, err, sizeof err) == 0)
+        app_log(a, "%s %s: switching between residents",
+                path[0] ? "the centre's schedule starts" : "the centre's schedule ended, back to",
+                want);
+    else
+        app_log(a, "WARNING: the centre's schedule: %s", err);
+    wp_strlcpy(a->fleet_path, path, sizeof a->fleet_path);
+}
+
 static void check_usb(app *a, int64_t now);
 static bool check_speech(app *a);
 
@@ -306,12 +370,14 @@ static bool load_cards(app *a, int64_t now)
 static bool app_step(void *ctx, int64_t now)
 {
     app *a = ctx;
+    a->step_now = now;
     bool dirty = ui_tick(a->u, now);
     if (now >= a->cards_at && load_cards(a, now))
         dirty = true;
     if (check_speech(a))
         dirty = true;
     retry_unsaved(a, now);
+    apply_schedule(a, now);
     apply_pending(a);
     check_usb(a, now);
     a->hours_change = apply_hours(a, now);
@@ -330,6 +396,8 @@ static int64_t app_deadline(void *ctx, int64_t now)
         d = plat_usb_deadline(a->usb, now);
     if (a->hours_change < d)
         d = a->hours_change;
+    if (a->fleet_next < d)
+        d = a->fleet_next;
     return d;
 }
 
@@ -548,6 +616,8 @@ static int open_ui(app *a, int64_t now)
     so.activate = staff_activate;
     so.ctx = a;
     so.run_inline = a->script != NULL;
+    a->staff_event = SDL_RegisterEvents(1);
+    so.worker_done = staff_worker_done;
     so.staff_strings = a->staff_strings;
     /* systemd makes /run/wijkpeil for the service (RuntimeDirectory=); tests point it elsewhere. */
     const char *rt = SDL_getenv("WIJKPEIL_RUNTIME_DIR");

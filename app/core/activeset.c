@@ -40,18 +40,26 @@ bool activeset_restore(activeset *s, store *st, const uistr *strings)
     return true;
 }
 
-int activeset_choose(activeset *s, store *st, const char *path, const uistr *strings, char *warn,
-                     size_t warnlen, char *err, size_t errlen)
+int activeset_schedule(activeset *s, const char *path, const uistr *strings, char *err,
+                       size_t errlen)
 {
     qset *qs = NULL;
-    if (warn && warnlen)
-        warn[0] = '\0';
     if (qset_load_file(path, strings, &qs, NULL) != 0) {
         wp_errf(err, errlen, "%s does not load as a question set", path);
         return -1;
     }
     qset_free(s->pending);
     s->pending = qs;
+    return 0;
+}
+
+int activeset_choose(activeset *s, store *st, const char *path, const uistr *strings, char *warn,
+                     size_t warnlen, char *err, size_t errlen)
+{
+    if (warn && warnlen)
+        warn[0] = '\0';
+    if (activeset_schedule(s, path, strings, err, errlen) != 0)
+        return -1;
     char merr[WP_ERR_LEN] = "the database is not open";
     if (!st || store_meta_set(st, ACTIVESET_META, path, merr, sizeof merr) != 0)
         wp_errf(warn, warnlen, "%s", merr);

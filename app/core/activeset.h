@@ -12,8 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ACTIVESET_META    "active_questionset" /* store meta key: the path staff activated */
-#define ACTIVESET_RETIRED 16                   /* earlier sets kept loaded */
+#define ACTIVESET_META    "active_questionset"    /* store meta key: the path staff activated */
+#define ACTIVESET_META_AT "active_questionset_at" /* and when (wall ms), against published sets */
+#define ACTIVESET_RETIRED 16                      /* earlier sets kept loaded */
 
 typedef struct activeset activeset;
 
@@ -32,6 +33,11 @@ bool activeset_restore(activeset *s, store *st, const uistr *strings);
  * but cannot be remembered (st NULL or failing), 0 with the reason in warn (else warn is ""). */
 int activeset_choose(activeset *s, store *st, const char *path, const uistr *strings, char *warn,
                      size_t warnlen, char *err, size_t errlen);
+
+/* As activeset_choose, for a set the centre's schedule starts or ends (fleet.h): not
+ * remembered in the store (the schedule is, and is read again after a restart). */
+int activeset_schedule(activeset *s, const char *path, const uistr *strings, char *err,
+                       size_t errlen);
 
 /* The set waiting to be switched to, or NULL. */
 qset *activeset_pending(const activeset *s);

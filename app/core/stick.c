@@ -458,6 +458,15 @@ static void remove_tree_at(int parent, const char *name)
     unlinkat(parent, name, AT_REMOVEDIR);
 }
 
+void stick_remove_dir(const char *parent, const char *name)
+{
+    int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0)
+        return;
+    remove_tree_at(pfd, name);
+    close(pfd);
+}
+
 /* ---- finding sticks ---- */
 
 static bool has_stick_dir(int dirfd, const char *name)

@@ -227,4 +227,8 @@ int stick_file_sha256(const char *dir, const char *rel, char hex[QSET_SHA256_HEX
  * report (lines end in "\n"), or -1 with a message in report when dir cannot be opened. */
 int stick_check_files(const char *dir, const qset *qs, char *report, size_t len);
 
+/* Removes the folder parent/name and everything in it, never following a symbolic link
+ * (a network download that did not verify, fleet.h). */
+void stick_remove_dir(const char *parent, const char *name);
+
 #endif

@@ -4,22 +4,27 @@
 #include "sync.h"
 
 #include "cards.h"
+#include "fleet.h"
 
 #include "store.h"
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysinfo.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SYNC_URL_LEN         (512 + 32)
 #define SYNC_ACK_MAX_BYTES   (4u * 1024u * 1024u) /* cap on a collector answer */
@@ -42,7 +47,9 @@ typedef struct {
     struct curl_slist *hdrs;
     char url_responses[SYNC_URL_LEN];
     char url_status[SYNC_URL_LEN];
-    char *body; /* answer body */
+    char url_base[SYNC_URL_LEN]; /* the endpoint without a final "/" */
+    char etag[96];               /* ETag of the last answer ("" when none) */
+    char *body;                  /* answer body */
     size_t len, cap;
     int overflow;
     long retry_after_s; /* -1 when absent */
@@ -67,7 +74,9 @@ typedef struct sync_engine_ {
     int http_status;
     long retry_after_s;
     char error[SYNC_TEXT_LEN];
-    char unreported[SYNC_TEXT_LEN]; /* an earlier cycle's error, not yet in a heartbeat */
+    char unreported[SYNC_TEXT_LEN];  /* an earlier cycle's error, not yet in a heartbeat */
+    char fleet_error[SYNC_TEXT_LEN]; /* why published sets could not be fetched this time */
+    uistr *strings;                  /* built-in interface strings, to validate published sets */
 } sync_engine;
 
 struct sync_ctx {
@@ -208,6 +217,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
     sync_conn *c = userp;
     size_t n = size * nmemb;
+    if (n > 5 && strncasecmp(data, "ETag:", 5) == 0) {
+        size_t i = 5, k = 0;
+        while (i < n && (data[i] == ' ' || data[i] == '\t'))
+            i++;
+        while (i < n && k + 1 < sizeof c->etag && data[i] > ' ' && data[i] < 127)
+            c->etag[k++] = data[i++];
+        c->etag[k] = '\0';
+    }
     if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
         char v[32];
         size_t i = 12, k = 0;
@@ -253,6 +270,7 @@ static int conn_open(sync_conn *c, const config *cfg, const sync_tuning *t, atom
     snprintf(c->url_responses, sizeof c->url_responses, "%.*s/v1/responses", (int)el,
              cfg->endpoint);
     snprintf(c->url_status, sizeof c->url_status, "%.*s/v1/status", (int)el, cfg->endpoint);
+    snprintf(c->url_base, sizeof c->url_base, "%.*s", (int)el, cfg->endpoint);
     c->curl = curl_easy_init();
     if (!c->curl) {
         wp_errf(err, errlen, "libcurl could not start");
@@ -304,6 +322,8 @@ static int conn_open(sync_conn *c, const config *cfg, const sync_tuning *t, atom
     return 0;
 }
 
+static sync_outcome conn_perform(sync_conn *c, long *status, char *err, size_t errlen);
+
 /* POSTs body; returns SYNC_OK with *status set when an HTTP answer came, SYNC_ABORTED, or
  * SYNC_FAIL with a message (never containing the token). */
 static sync_outcome conn_post(sync_conn *c, const char *url, const char *body, size_t len,
@@ -317,6 +337,13 @@ static sync_outcome conn_post(sync_conn *c, const char *url, const char *body, s
     curl_easy_setopt(c->curl, CURLOPT_URL, url);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    return conn_perform(c, status, err, errlen);
+}
+
+/* Runs the request set up on the handle: SYNC_OK with *status, SYNC_ABORTED or SYNC_FAIL. */
+static sync_outcome conn_perform(sync_conn *c, long *status, char *err, size_t errlen)
+{
+    c->etag[0] = '\0';
     CURLcode rc = curl_easy_perform(c->curl);
     if (rc == CURLE_ABORTED_BY_CALLBACK || atomic_load(c->abort)) {
         wp_errf(err, errlen, "stopped");
@@ -593,6 +620,193 @@ done:
     return out;
 }
 
+/* ---- sets published from the centre (fleet.h) --------------------------------------------- */
+
+/* The folder of the database: installed sets and downloads go there. */
+static void db_dir(const char *db_path, char *dir, size_t len)
+{
+    wp_strlcpy(dir, db_path, len);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        wp_strlcpy(dir, ".", len);
+}
+
+/* GETs url into c->body, with If-None-Match when if_none_match is not NULL. */
+static sync_outcome conn_get(sync_conn *c, const char *url, const char *if_none_match, long *status,
+                             char *err, size_t errlen)
+{
+    struct curl_slist *h = NULL;
+    char inm[128];
+    if (if_none_match) {
+        for (struct curl_slist *i = c->hdrs; i; i = i->next)
+            h = curl_slist_append(h, i->data);
+        snprintf(inm, sizeof inm, "If-None-Match: %s", if_none_match);
+        h = curl_slist_append(h, inm);
+        if (!h) {
+            wp_errf(err, errlen, "out of memory");
+            return SYNC_FAIL;
+        }
+        curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+    }
+    c->len = 0;
+    c->overflow = 0;
+    c->retry_after_s = -1;
+    c->errbuf[0] = '\0';
+    curl_easy_setopt(c->curl, CURLOPT_URL, url);
+    curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+    sync_outcome o = conn_perform(c, status, err, errlen);
+    if (h) {
+        curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->hdrs);
+        for (struct curl_slist *i = h; i; i = i->next)
+            sodium_memzero(i->data, strlen(i->data)); /* a copy of the bearer header */
+        curl_slist_free_all(h);
+    }
+    return o;
+}
+
+/* Where a download goes: appended to f, at most left bytes (more is refused). */
+typedef struct {
+    FILE *f;
+    int64_t left;
+    bool over, failed;
+} sync_sink;
+
+static size_t on_file(char *data, size_t size, size_t nmemb, void *userp)
+{
+    sync_sink *k = userp;
+    size_t n = size * nmemb;
+    if ((int64_t)n > k->left) {
+        k->over = true;
+        return 0; /* aborts the transfer: larger than the assignment said */
+    }
+    if (fwrite(data, 1, n, k->f) != n) {
+        k->failed = true;
+        return 0;
+    }
+    k->left -= (int64_t)n;
+    return n;
+}
+
+/* Downloads file f of publication p to path, resuming after the bytes already there. 0 when the
+ * file is complete, -1 with a message (what is there stays for the next sync). */
+static int download(sync_engine *g, const fleet_pub *p, const fleet_file *f, const char *path,
+                    char *err, size_t errlen)
+{
+    struct stat sb;
+    int64_t have = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : 0;
+    if (have > f->size) {
+        unlink(path);
+        have = 0;
+    }
+    if (have == f->size)
+        return 0;
+    char url[SYNC_URL_LEN + 2 * FLEET_NAME_LEN], range[48];
+    snprintf(url, sizeof url, "%s/v1/files/%s/%s", g->conn.url_base, p->id, f->name);
+    snprintf(range, sizeof range, "%lld-", (long long)have);
+    sync_sink k = {fopen(path, "ab"), f->size - have, false, false};
+    if (!k.f) {
+        wp_errf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    CURL *e = g->conn.curl;
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(e, CURLOPT_RANGE, have > 0 ? range : NULL);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_file);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &k);
+    curl_easy_setopt(e, CURLOPT_FAILONERROR, 1L); /* an error page is never file content */
+    long status = 0;
+    char cerr[SYNC_TEXT_LEN];
+    sync_outcome o = conn_perform(&g->conn, &status, cerr, sizeof cerr);
+    curl_easy_setopt(e, CURLOPT_RANGE, NULL);
+    curl_easy_setopt(e, CURLOPT_FAILONERROR, 0L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &g->conn);
+    bool closed = fclose(k.f) == 0;
+    if (o == SYNC_OK && have > 0 && status == 200) {
+        /* The collector ignored the range: what came is the whole file after the old start. */
+        wp_errf(err, errlen, "%s: the collector did not resume the download", f->name);
+        unlink(path);
+        return -1;
+    }
+    if (k.over) {
+        unlink(path);
+        wp_errf(err, errlen, "%s is larger than the collector announced: refused", f->name);
+        return -1;
+    }
+    if (o != SYNC_OK || !closed || k.failed || (status != 200 && status != 206) || k.left != 0) {
+        if (o == SYNC_OK && status >= 400)
+            wp_errf(err, errlen, "%s: the collector answered HTTP %ld", f->name, status);
+        else if (o == SYNC_OK && k.left != 0)
+            wp_errf(err, errlen,
+                    "%s: the download broke off (%lld of %lld bytes): resumed at the "
+                    "next sync",
+                    f->name, (long long)(f->size - k.left), (long long)f->size);
+        else
+            wp_errf(err, errlen, "%s: %s", f->name, o == SYNC_OK ? "cannot write it" : cerr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Asks what is published to this kiosk, downloads what it lacks, verifies and installs it
+ * (fleet.h). Problems go to g->fleet_error (for the heartbeat); never stops the upload. */
+static void fleet_sync(sync_engine *g, const char *db_path)
+{
+    char dir[CONFIG_PATH_LEN], err[WP_ERR_LEN], etag[96] = "", url[SYNC_URL_LEN + 32];
+    g->fleet_error[0] = '\0';
+    if (!g->strings)
+        return; /* said once when the uploader started */
+    db_dir(db_path, dir, sizeof dir);
+    if (store_meta_get(g->st, FLEET_META_ETAG, etag, sizeof etag, err, sizeof err) != 0)
+        etag[0] = '\0';
+    snprintf(url, sizeof url, "%s/v1/assignment", g->conn.url_base);
+    long status = 0;
+    if (conn_get(&g->conn, url, etag[0] ? etag : NULL, &status, g->fleet_error,
+                 sizeof g->fleet_error) != SYNC_OK)
+        return;
+    if (status == 304 || status == 404) /* unchanged, or a collector without publications */
+        return;
+    if (status != 200 || !answer_is_json(&g->conn)) {
+        wp_errf(g->fleet_error, sizeof g->fleet_error,
+                "assignment: the collector answered HTTP %ld", status);
+        return;
+    }
+    wp_strlcpy(etag, g->conn.etag, sizeof etag);
+    fleet_assignment a;
+    if (fleet_parse(g->conn.body, g->conn.len, g->cfg->device_id, &a, g->fleet_error,
+                    sizeof g->fleet_error) != 0)
+        return;
+    bool complete = fleet_reconcile(&a, wp_wall_ms(), g->st, err, sizeof err) == 0;
+    for (int i = 0; i < a.n; i++) {
+        const fleet_pub *p = &a.pubs[i];
+        if (fleet_known(g->st, p))
+            continue;
+        int rc = 0;
+        for (int k = 0; k < p->n_files && rc == 0; k++) {
+            char path[CONFIG_PATH_LEN + 2 * FLEET_NAME_LEN];
+            rc = fleet_download_path(dir, p->id, p->files[k].name, path, sizeof path, err,
+                                     sizeof err);
+            if (rc == 0)
+                rc = download(g, p, &p->files[k], path, err, sizeof err);
+        }
+        if (rc == 0)
+            rc = fleet_install(p, g->cfg, g->strings, dir, g->st, err, sizeof err);
+        if (rc != 0) {
+            complete = false;
+            wp_errf(g->fleet_error, sizeof g->fleet_error, "publication %s: %s", p->id, err);
+        }
+    }
+    fleet_assignment_free(&a);
+    /* Only once everything assigned is in hand does "unchanged" (304) mean nothing to do. */
+    if (complete && etag[0])
+        store_meta_set(g->st, FLEET_META_ETAG, etag, err, sizeof err);
+}
+
 /* ---- heartbeat and retention ----------------------------------------------------------- */
 
 /* Keeps the cards of a heartbeat's answer, when it has them, for the screen (store_cards_get);
@@ -620,14 +834,7 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
     int64_t count = 0, last_seq = 0;
     store_range(g->st, 0, &count, &last_seq, err, sizeof err);
     char dir[CONFIG_PATH_LEN];
-    wp_strlcpy(dir, db_path, sizeof dir);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        dir[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        wp_strlcpy(dir, ".", sizeof dir);
+    db_dir(db_path, dir, sizeof dir);
     struct statvfs vfs;
     int64_t free_bytes =
         statvfs(dir, &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
@@ -658,6 +865,13 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
         json_object_set_new(o, "cards_version", json_string(""));
     cards_free(hc);
     free(held);
+    /* What was published to this kiosk: installed (waiting, due, ended) or failed, and why. */
+    char *pubs = fleet_report_json(g->st, now);
+    if (o) {
+        json_object_set_new(o, "publications", pubs ? json_loads(pubs, 0, NULL) : json_array());
+        json_object_set_new(o, "publication_error", json_string(g->fleet_error));
+    }
+    free(pubs);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)
@@ -704,6 +918,7 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
             g->progress(g->progress_ctx, g);
     } while (o == SYNC_OK);
     if (o == SYNC_DONE) {
+        fleet_sync(g, db_path);
         /* The collector hears about the trouble the kiosk had before this success. */
         heartbeat(g, db_path, g->unreported);
         g->unreported[0] = '\0';
@@ -731,11 +946,21 @@ static int engine_open(sync_engine *g, const config *cfg, const char *db_path, c
         conn_close(&g->conn);
         return -1;
     }
+    /* Published sets are validated against the kiosk's own strings, as at its start. */
+    const char *data = getenv("WIJKPEIL_DATA");
+    char path[CONFIG_PATH_LEN + 32], serr[WP_ERR_LEN];
+    snprintf(path, sizeof path, "%s/assets/ui-strings.json",
+             data && *data ? data : WIJKPEIL_DATA_DIR);
+    if (uistr_load(path, &g->strings, serr, sizeof serr) != 0) {
+        g->strings = NULL;
+        fprintf(stderr, "wijkpeil-sync: published sets are not fetched: %s\n", serr);
+    }
     return 0;
 }
 
 static void engine_close(sync_engine *g)
 {
+    uistr_free(g->strings);
     store_close(g->st);
     conn_close(&g->conn);
 }

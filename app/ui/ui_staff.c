@@ -1,5 +1,6 @@
 /* Staff mode: gesture, PIN pad, status and actions, laid out into a widget list (ui_staff.h). */
 #include "ui_staff.h"
+#include "fleet.h"
 #include "pin.h"
 #include "qset.h"
 #include "stick.h"
@@ -128,7 +129,10 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_EXPORT_NEW, "export_new", "")                                                              \
     X(S_EXPORTING, "exporting", "{n}")                                                             \
     X(S_PERCENT, "percent", "{n}")                                                                 \
-    X(S_EXPORT_DONE, "export_done", "")
+    X(S_EXPORT_DONE, "export_done", "")                                                            \
+    X(S_PIN_CHECKING, "pin_checking", "")                                                          \
+    X(S_STICK_READING, "stick_reading", "{stick}")                                                 \
+    X(S_PUBLISHED, "status_published", "{list}")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -177,6 +181,28 @@ typedef enum {
 
 typedef enum { EX_CHOOSE, EX_RUNNING, EX_DONE, EX_FAILED } export_phase;
 
+typedef enum { JOB_PIN, JOB_SCAN } job_kind;
+
+/* A PIN check or stick scan on the worker thread. The UI thread fills the inputs before it
+ * starts the worker and reads the outputs only after it saw finished (under mu); the worker
+ * touches nothing else of the module. */
+typedef struct {
+    pthread_mutex_t mu;
+    bool finished; /* under mu */
+    job_kind kind;
+    unsigned gen; /* the staff visit that asked (ui_staff_leave counts up) */
+    /* JOB_PIN: in entry, now and pin (the attempts so far); out pin, result and left. */
+    char entry[PIN_MAX_DIGITS + 1];
+    int64_t now;
+    pin_state pin;
+    pin_result result;
+    int left;
+    /* JOB_SCAN: in root; out scan (NULL with err when unreadable). */
+    char root[STICK_PATH_LEN];
+    stick_scan *scan;
+    char err[WP_ERR_LEN];
+} staff_job;
+
 /* Shared between the UI thread and the export worker (under mu). */
 typedef struct {
     pthread_mutex_t mu;
@@ -214,6 +240,7 @@ struct ui_staff {
     sync_state sy;
     unsigned long long disk_free, disk_total;
     bool disk_ok;
+    char published[STAFF_MSG_LEN]; /* sets from the centre (fleet_report_text), "" when none */
     int64_t next_refresh;
     /* import */
     stick_scan *scan;
@@ -236,6 +263,17 @@ struct ui_staff {
     int64_t ex_done_seen, ex_total_seen;
     int64_t next_export_poll;
     char lang[16]; /* the staff screens' language now */
+    /* the worker for PIN checks and stick scans */
+    staff_job job;
+    pthread_t job_thread;
+    bool job_running;
+    bool job_inline;   /* run_inline: there is no thread to join */
+    unsigned gen;      /* counts staff visits: a result of an earlier one is dropped */
+    bool pin_checking; /* the PIN entered is being checked */
+    bool pin_queued;   /* OK was tapped while the worker was busy: check when it is free */
+    bool scanning;     /* the stick at stick_root is being read */
+    bool scan_again;   /* the sticks changed while reading: read again */
+    int64_t next_job_poll;
 };
 
 /* ---------- small helpers ---------- */
@@ -343,6 +381,9 @@ static void refresh_status(ui_staff *s, int64_t now)
         else
             wp_strlcpy(s->store_err, err, sizeof s->store_err);
     }
+    s->published[0] = '\0';
+    if (s->st)
+        fleet_report_text(s->st, wp_wall_ms(), s->published, sizeof s->published);
     synclink_get_state(s->o.sync, &s->sy);
     struct statvfs vfs;
     const char *dir = s->data_dir[0] ? s->data_dir : ".";
@@ -354,6 +395,8 @@ static void refresh_status(ui_staff *s, int64_t now)
     s->next_refresh = now + (s->sy.busy ? STAFF_SYNC_POLL : UI_STAFF_REFRESH_MS);
 }
 
+static void job_start(ui_staff *s, job_kind kind, int64_t now);
+
 static void drop_scan(ui_staff *s)
 {
     stick_scan_free(s->scan);
@@ -361,6 +404,8 @@ static void drop_scan(ui_staff *s)
     s->stick_root[0] = '\0';
     s->scan_err[0] = '\0';
     s->n_sticks = 0;
+    s->scanning = false;
+    s->scan_again = false;
 }
 
 /* Finds sticks and reads the first one. */
@@ -373,9 +418,13 @@ static void rescan(ui_staff *s, int64_t now)
     if (s->n_sticks <= 0)
         return;
     wp_strlcpy(s->stick_root, found[0], sizeof s->stick_root);
-    if (stick_scan_open(found[0], s->o.cfg, s->o.strings, &s->scan, s->scan_err,
-                        sizeof s->scan_err) != 0)
-        s->scan = NULL;
+    s->scanning = true;
+    if (s->job_running) {
+        s->scan_again = true; /* read when the worker is free */
+        return;
+    }
+    wp_strlcpy(s->job.root, found[0], sizeof s->job.root);
+    job_start(s, JOB_SCAN, now);
 }
 
 /* Lists the installed sets, and the kiosk's configured set first when it is not among them
@@ -442,6 +491,99 @@ static void go(ui_staff *s, staff_screen sc, int64_t now)
     case SCR_PIN:
         break;
     }
+}
+
+/* ---------- the worker for PIN checks and stick scans ---------- */
+
+/* Argon2 (~0.1-0.3 s, more on a Pi) and reading a slow or crowded stick run here, so the
+ * screens keep answering meanwhile. */
+static void *job_main(void *arg)
+{
+    ui_staff *s = arg;
+    staff_job *j = &s->job;
+    if (s->o.worker_hook)
+        s->o.worker_hook(s->o.ctx, j->kind == JOB_PIN ? "pin" : "scan");
+    if (j->kind == JOB_PIN) {
+        j->result = pin_check(&j->pin, s->o.cfg->staff_pin_hash, j->entry, j->now, &j->left);
+        sodium_memzero(j->entry, sizeof j->entry);
+    } else {
+        j->err[0] = '\0';
+        if (stick_scan_open(j->root, s->o.cfg, s->o.strings, &j->scan, j->err, sizeof j->err) != 0)
+            j->scan = NULL;
+    }
+    pthread_mutex_lock(&j->mu);
+    j->finished = true;
+    pthread_mutex_unlock(&j->mu);
+    if (s->o.worker_done)
+        s->o.worker_done(s->o.ctx);
+    return NULL;
+}
+
+static bool job_collect(ui_staff *s, int64_t now);
+
+/* Starts the job whose inputs are filled (the worker is free). */
+static void job_start(ui_staff *s, job_kind kind, int64_t now)
+{
+    s->job.kind = kind;
+    s->job.gen = s->gen;
+    s->job.finished = false;
+    s->job_running = true;
+    s->next_job_poll = now + STAFF_EXPORT_POLL;
+    if (!s->o.run_inline && pthread_create(&s->job_thread, NULL, job_main, s) == 0)
+        return;
+    /* Headless scripts on a virtual clock (or no thread to be had): here and now. */
+    s->job_inline = true;
+    job_main(s);
+    job_collect(s, now);
+}
+
+static void pin_ok(ui_staff *s, int64_t now);
+static void pin_done(ui_staff *s, int64_t now);
+
+static void scan_done(ui_staff *s, int64_t now)
+{
+    stick_scan *scan = s->job.scan;
+    s->job.scan = NULL;
+    if (s->job.gen != s->gen || s->screen != SCR_IMPORT || s->scan_again ||
+        strcmp(s->job.root, s->stick_root) != 0) {
+        stick_scan_free(scan); /* asked for by an earlier visit, or the sticks changed since */
+        if (s->scan_again && s->screen == SCR_IMPORT)
+            rescan(s, now);
+        return;
+    }
+    s->scanning = false;
+    s->scan = scan;
+    wp_strlcpy(s->scan_err, s->job.err, sizeof s->scan_err);
+}
+
+/* Takes the worker's result when it is there; true when what is shown changed. */
+static bool job_collect(ui_staff *s, int64_t now)
+{
+    if (!s->job_running)
+        return false;
+    pthread_mutex_lock(&s->job.mu);
+    bool finished = s->job.finished;
+    pthread_mutex_unlock(&s->job.mu);
+    s->next_job_poll = now + STAFF_EXPORT_POLL;
+    if (!finished)
+        return false;
+    if (!s->job_inline)
+        pthread_join(s->job_thread, NULL);
+    s->job_inline = false;
+    s->job_running = false;
+    if (s->job.kind == JOB_PIN)
+        pin_done(s, now);
+    else
+        scan_done(s, now);
+    if (s->pin_queued && !s->job_running && s->screen == SCR_PIN) {
+        s->pin_queued = false;
+        pin_ok(s, now);
+    }
+    if (s->scan_again && !s->job_running && s->screen == SCR_IMPORT) {
+        s->scan_again = false;
+        rescan(s, now);
+    }
+    return true;
 }
 
 /* ---------- the export worker ---------- */
@@ -604,6 +746,7 @@ ui_staff *ui_staff_new(const ui_staff_options *o)
     if (s->o.px_per_mm <= 0)
         s->o.px_per_mm = 96.0 / 25.4;
     pthread_mutex_init(&s->ex.mu, NULL);
+    pthread_mutex_init(&s->job.mu, NULL);
     pin_init(&s->pin);
     s->screen = SCR_OFF;
     ui_staff_set_language(s, o->cfg && o->cfg->staff_language[0] ? o->cfg->staff_language : "nl");
@@ -638,6 +781,11 @@ void ui_staff_free(ui_staff *s)
     if (s->ex_running)
         pthread_join(s->ex_thread, NULL);
     pthread_mutex_destroy(&s->ex.mu);
+    if (s->job_running && !s->job_inline)
+        pthread_join(s->job_thread, NULL);
+    pthread_mutex_destroy(&s->job.mu);
+    stick_scan_free(s->job.scan);
+    sodium_memzero(s->job.entry, sizeof s->job.entry);
     stick_scan_free(s->scan);
     store_close(s->st);
     free(s->inst);
@@ -736,10 +884,18 @@ void ui_staff_leave(ui_staff *s)
 {
     /* A running export keeps going on its own handle; its result is simply not shown. */
     s->screen = SCR_OFF;
+    s->gen++; /* a PIN check or scan still running is not shown */
+    s->pin_checking = false;
+    s->pin_queued = false;
     sodium_memzero(s->entry, sizeof s->entry);
     s->pin_msg[0] = '\0';
     s->msg[0] = '\0';
     drop_scan(s);
+}
+
+bool ui_staff_working(const ui_staff *s)
+{
+    return s && s->job_running;
 }
 
 bool ui_staff_active(const ui_staff *s)
@@ -784,16 +940,33 @@ static void pin_ok(ui_staff *s, int64_t now)
 {
     if (!s->entry[0])
         return;
-    int left = 0;
-    /* Argon2 takes a moment (~0.1-0.3 s at the interactive limits); it runs here, on the UI
-     * thread, once per OK. */
-    pin_result r = pin_check(&s->pin, s->o.cfg->staff_pin_hash, s->entry, now, &left);
+    tr(s, s->pin_msg, sizeof s->pin_msg, S_PIN_CHECKING, NOARGS);
+    s->pin_lock_shown = false;
+    s->pin_checking = true;
+    if (s->job_running) {
+        s->pin_queued = true; /* an earlier visit's job: checked when it is done */
+        return;
+    }
+    wp_strlcpy(s->job.entry, s->entry, sizeof s->job.entry);
     sodium_memzero(s->entry, sizeof s->entry);
+    s->job.pin = s->pin;
+    s->job.now = now;
+    job_start(s, JOB_PIN, now); /* Argon2 takes a moment: on the worker */
+}
+
+static void pin_done(ui_staff *s, int64_t now)
+{
+    pin_result r = s->job.result;
+    int left = s->job.left;
+    s->pin = s->job.pin; /* the attempts count whether or not the pad is still shown */
     if (r != PIN_NO_HASH)
         pin_keep(s, now);
+    if (s->job.gen != s->gen || s->screen != SCR_PIN)
+        return; /* staff left meanwhile: nothing opens */
+    s->pin_checking = false;
+    s->pin_msg[0] = '\0';
     switch (r) {
     case PIN_OK:
-        s->pin_msg[0] = '\0';
         s->pin_lock_shown = false;
         go(s, SCR_HOME, now);
         break;
@@ -870,7 +1043,7 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
     switch ((staff_act)w->staff_act) {
     case ACT_DIGIT: {
         size_t n = strlen(s->entry);
-        if (pin_locked_seconds(&s->pin, now) > 0 || n >= PIN_MAX_DIGITS)
+        if (pin_locked_seconds(&s->pin, now) > 0 || s->pin_checking || n >= PIN_MAX_DIGITS)
             break;
         s->entry[n] = (char)('0' + idx % 10);
         s->entry[n + 1] = '\0';
@@ -880,7 +1053,8 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         sodium_memzero(s->entry, sizeof s->entry);
         break;
     case ACT_PIN_OK:
-        pin_ok(s, now);
+        if (!s->pin_checking)
+            pin_ok(s, now);
         break;
     case ACT_PIN_CANCEL:
     case ACT_LEAVE:
@@ -942,7 +1116,7 @@ bool ui_staff_tick(ui_staff *s, int64_t now)
     if (s->screen == SCR_OFF)
         return false;
     s->now = now;
-    bool changed = false;
+    bool changed = job_collect(s, now);
     if (s->ex_running && now >= s->next_export_poll)
         changed |= export_poll(s, now);
     if (!s->ex_running && now - s->last_tap >= UI_STAFF_IDLE_MS) {
@@ -971,7 +1145,7 @@ bool ui_staff_tick(ui_staff *s, int64_t now)
         break;
     case SCR_IMPORT:
         /* Waiting for a stick, or watching the one shown disappear. */
-        if (now >= s->next_stick_poll) {
+        if (now >= s->next_stick_poll && !s->scanning) {
             char found[STICK_MAX_STICKS][STICK_PATH_LEN];
             int n = stick_find(s->o.cfg, found, STICK_MAX_STICKS);
             bool same = n > 0 && s->stick_root[0] && !strcmp(found[0], s->stick_root);
@@ -1014,6 +1188,8 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now)
     if (!s || s->screen == SCR_OFF)
         return INT64_MAX;
     int64_t d = s->ex_running ? s->next_export_poll : s->last_tap + UI_STAFF_IDLE_MS;
+    if (s->job_running && s->next_job_poll < d)
+        d = s->next_job_poll;
     switch (s->screen) {
     case SCR_PIN:
         if (pin_locked_seconds(&s->pin, s->now) > 0 || s->pin_lock_shown) {
@@ -1472,7 +1648,7 @@ static void lay_pin_tight(ui_staff *s, lay *L, const char *dots, const char *spo
 static void lay_pin(ui_staff *s, lay *L)
 {
     const ui_staff_metrics *m = L->m;
-    bool locked = pin_locked_seconds(&s->pin, s->now) > 0;
+    bool locked = pin_locked_seconds(&s->pin, s->now) > 0 || s->pin_checking; /* keys off */
     int W = m->width - 2 * m->margin, H = m->height - 2 * m->margin;
     bool portrait = m->height > m->width;
     /* The pad: 3 x 4 keys, or 4 x 3 when four rows do not fit a landscape panel. */
@@ -1868,6 +2044,8 @@ static void lay_home(ui_staff *s, lay *L)
     }
     if (in->speech_error[0]) /* residents see "read aloud (unavailable)"; staff see why */
         ROW("status:speech", S_SPEECH_UNAVAILABLE, ARGS("error", in->speech_error));
+    if (s->published[0]) /* sets from the centre: waiting, due, refused and why (fleet.h) */
+        ROW("status:published", S_PUBLISHED, ARGS("list", s->published));
 #undef ROW
     col_lay(L, staff_heading(L), &c, false);
     free(c.it);
@@ -1903,6 +2081,8 @@ static void lay_import(ui_staff *s, lay *L)
     char line[UIW_LABEL_LEN];
     if (s->n_sticks <= 0) {
         wp_strlcpy(line, T(s, S_NO_STICK), sizeof line);
+    } else if (s->scanning) {
+        tr(s, line, sizeof line, S_STICK_READING, ARGS("stick", stick_name(s->stick_root)));
     } else if (!s->scan) {
         tr(s, line, sizeof line, S_STICK_UNREADABLE,
            ARGS("stick", stick_name(s->stick_root), "error", s->scan_err));

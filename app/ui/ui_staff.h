@@ -72,6 +72,13 @@ typedef struct {
                         result is there as soon as the tap returns); else a worker thread */
     const uistr *staff_strings; /* the staff words (ui_staff_load_strings); must outlive the
                                    module */
+    /* PIN checks and stick scans run on a worker thread (unless run_inline) and the screens keep
+     * answering meanwhile ("Checking the PIN", "Reading the stick"). worker_done (may be NULL) is
+     * called on the worker when one has finished, so the kiosk can wake its loop; ui_staff_tick
+     * then shows the result (ui_staff_deadline also polls for it). worker_hook is for tests:
+     * called (with ctx and "pin" or "scan") on the thread that runs the job, before it starts. */
+    void (*worker_done)(void *ctx);
+    void (*worker_hook)(void *ctx, const char *job);
 } ui_staff_options;
 
 /* Loads the staff words (assets/staff-strings.json: every language defines every key). Returns
@@ -110,6 +117,9 @@ void ui_staff_leave(ui_staff *s);
 /* False for NULL; ui_staff_screen_name(NULL) is "" and ui_staff_deadline(NULL, t) INT64_MAX, so
  * a kiosk without staff mode needs no checks. */
 bool ui_staff_active(const ui_staff *s);
+/* True while a PIN check or stick scan runs on the worker (its result not yet taken by
+ * ui_staff_tick). */
+bool ui_staff_working(const ui_staff *s);
 /* The current screen's name ("staff-pin", "staff", ...), or "" when not active. */
 const char *ui_staff_screen_name(const ui_staff *s);
 

@@ -208,6 +208,7 @@ static int staff_open(const char *data, const uistr *strings, double px_per_mm, 
     so.activate = staff_activate;
     so.strings = strings;
     so.staff_strings = ws->staff_strings;
+    so.run_inline = true; /* the walk lays out each screen right after its tap */
     wp_strlcpy(so.info.device_id, "kiosk-07", sizeof so.info.device_id);
     wp_strlcpy(so.info.location, "nazareth", sizeof so.info.location);
     wp_strlcpy(so.info.app_version, "0.1.0", sizeof so.info.app_version);

@@ -16,6 +16,10 @@ Requests are numbered from 1 in the order they are read; for proxy, only POSTs c
   proxy COLLECTOR_PORT [K...]
            pass every request to the collector on 127.0.0.1:COLLECTOR_PORT and its answer back,
            except that the answers to batches number K... are held (never passed on)
+  fileproxy COLLECTOR_PORT [cut:K | 500:K]...
+           as proxy, but file downloads (GET /v1/files/) are numbered: the answer to download
+           cut:K is cut off after half its body (connection reset), download 500:K is answered
+           500; each download says "file K RANGE PATH" (RANGE "-" when the whole file is asked)
   reset    read the headers and half of the body, then reset the connection (RST)
   captive  answer 200 with an HTML login page (a captive portal)
   notack   answer 200 application/json that is not an acknowledgement
@@ -35,6 +39,7 @@ import threading
 
 EVENTS = threading.Lock()
 NUMBER = itertools.count(1)
+FILES = itertools.count(1)
 
 
 def event(*words):
@@ -95,10 +100,30 @@ def read_message(conn):
     return head + b"\r\n\r\n" + body
 
 
-def proxy(conn, collector_port, held):
+def proxy(conn, collector_port, held, faults=None):
     request = read_message(conn)
     if request is None:
         return
+    if faults is not None and request.startswith(b"GET /v1/files/"):
+        f = next(FILES)
+        rng = b"-"
+        for line in request.split(b"\r\n\r\n")[0].split(b"\r\n")[1:]:
+            if line.lower().startswith(b"range:"):
+                rng = line.split(b":", 1)[1].strip()
+        event("file", f, rng.decode(), request.split(b" ")[1].decode())
+        if faults.get(f) == "500":
+            answer(conn, "500 Internal Server Error", "application/json",
+                   '{"protocol":"wijkpeil-sync/1","error":"test"}')
+            return
+        if faults.get(f) == "cut":
+            up = socket.create_connection(("127.0.0.1", collector_port))
+            up.sendall(request)
+            whole = read_message(up)
+            up.close()
+            head, _, body = whole.partition(b"\r\n\r\n")
+            conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
     k = next(NUMBER) if b'"responses"' in request else None
     up = socket.create_connection(("127.0.0.1", collector_port))
     up.sendall(request)
@@ -129,6 +154,10 @@ def handle(conn, mode, args):
     try:
         if mode == "proxy":
             proxy(conn, int(args[0]), {int(a) for a in args[1:]})
+            return
+        if mode == "fileproxy":
+            faults = {int(a.split(":")[1]): a.split(":")[0] for a in args[1:]}
+            proxy(conn, int(args[0]), set(), faults)
             return
         length, rest = read_request(conn)
         if length is None:

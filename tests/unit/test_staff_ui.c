@@ -3,6 +3,7 @@
  * a stick (and the errors when it is gone or read-only), the layout staying on screen, and
  * plat_usb noticing a stick folder appear under a watched root. */
 #include "config.h"
+#include "fleet.h"
 #include "pin.h"
 #include "plat_usb.h"
 #include "sign.h"
@@ -16,6 +17,7 @@
 
 #include <ftw.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,12 @@ typedef struct {
     synclink_server *srv; /* standing in for wijkpeil-sync */
     char sock[700];
     uistr *staff_strings;
+    /* the staff worker (PIN checks, stick scans): one byte on done[] per finished job; with
+     * hold set, it writes held[] and waits for a byte on gate[] before each job */
+    int done[2], held[2], gate[2];
+    bool hold;
+    pthread_t ui_thread;
+    bool ran_on_ui; /* a job ran on the thread that drives the screens */
 } fx;
 
 static void mkdirs(const char *path)
@@ -144,6 +152,47 @@ static void add_response(store *st, int i)
     CHECKF(store_add_response(st, &r, err, sizeof err) == 0, "%s", err);
 }
 
+/* Reads one byte from fd, waiting at most TEST_GUARD_MS (a guard against a hang only). */
+static bool read_byte(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    char c;
+    return poll(&p, 1, TEST_GUARD_MS) == 1 && read(fd, &c, 1) == 1;
+}
+
+static void on_worker_done(void *ctx)
+{
+    fx *f = ctx;
+    CHECK(write(f->done[1], "d", 1) == 1);
+}
+
+static void on_worker_hook(void *ctx, const char *job)
+{
+    fx *f = ctx;
+    (void)job;
+    if (pthread_equal(pthread_self(), f->ui_thread)) {
+        f->ran_on_ui = true; /* holding it here would freeze the screens */
+        return;
+    }
+    if (f->hold) {
+        CHECK(write(f->held[1], "h", 1) == 1);
+        CHECKF(read_byte(f->gate[0]), "the test never let the %s job go", job);
+    }
+}
+
+/* Waits for the worker's PIN check or stick scan to finish and shows its result, as the kiosk
+ * loop does when worker_done wakes it. */
+static void settle(fx *f)
+{
+    while (ui_staff_working(f->s)) {
+        if (!read_byte(f->done[0])) {
+            CHECKF(false, "the staff worker did not finish in %d s", TEST_GUARD_MS / 1000);
+            return;
+        }
+        ui_staff_tick(f->s, f->now);
+    }
+}
+
 /* with_sync: an uploader link on a socket the test listens on, as wijkpeil-sync would. */
 static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_export, bool with_sync)
 {
@@ -213,6 +262,10 @@ static bool setup_with(fx *f, const char *tag, bool with_stick, bool inline_expo
     o.activate = on_activate;
     o.ctx = f;
     o.run_inline = inline_export;
+    CHECK(pipe(f->done) == 0 && pipe(f->held) == 0 && pipe(f->gate) == 0);
+    f->ui_thread = pthread_self();
+    o.worker_done = on_worker_done;
+    o.worker_hook = on_worker_hook;
     if (with_sync) {
         snprintf(f->sock, sizeof f->sock, "%s/sync.sock", f->dir);
         CHECKF(synclink_listen(f->sock, &f->srv, err, sizeof err) == 0, "%s", err);
@@ -253,6 +306,11 @@ static void teardown(fx *f)
     synclink_close(f->link);
     synclink_server_close(f->srv);
     uistr_free(f->staff_strings);
+    for (int i = 0; i < 2; i++) {
+        close(f->done[i]);
+        close(f->held[i]);
+        close(f->gate[i]);
+    }
     rm_rf(f->dir);
     free(f->dir);
 }
@@ -273,6 +331,8 @@ static bool tap_id(fx *f, const char *id)
     f->now += 300;
     uiw copy = *w;
     ui_staff_tap(f->s, &copy, f->now);
+    if (!f->hold)
+        settle(f);
     return true;
 }
 
@@ -408,6 +468,99 @@ static void test_pin(void)
     CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
     CHECKF(strstr(label_of(&f, "pin-message"), "No staff PIN") != NULL, "message: %s",
            label_of(&f, "pin-message"));
+    teardown(&f);
+}
+
+/* The PIN check and the stick scan run on the worker: while one is held there, the screens
+ * still lay out and answer taps and ticks; the result shows when the worker says it is done. */
+static void test_worker_keeps_screens_answering(void)
+{
+    fx f;
+    if (!setup(&f, "staff-worker", true, false))
+        return;
+    f.hold = true;
+    ui_staff_enter(f.s, f.now);
+    for (const char *p = PIN; *p; p++) {
+        char id[16];
+        snprintf(id, sizeof id, "pin:%c", *p);
+        tap_id(&f, id);
+    }
+    tap_id(&f, "pin-ok"); /* returns while the check is held on the worker */
+    CHECK(!f.ran_on_ui);
+    if (f.ran_on_ui) {
+        teardown(&f);
+        return;
+    }
+    CHECK(read_byte(f.held[0])); /* the worker is inside the job now */
+    CHECK(ui_staff_working(f.s));
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    CHECKF(strstr(label_of(&f, "pin-message"), "Checking the PIN") != NULL, "message: %s",
+           label_of(&f, "pin-message"));
+    relayout(&f);
+    const uiw *one = uiw_find(&f.wl, "pin:1");
+    CHECK(one && !one->enabled); /* no typing into a PIN being checked */
+    f.now += 100;
+    ui_staff_tick(f.s, f.now); /* the loop keeps running: nothing blocks */
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-pin");
+    CHECK(write(f.gate[1], "g", 1) == 1);
+    settle(&f);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff");
+
+    tap_id(&f, "staff-import"); /* the stick is read on the worker */
+    CHECK(read_byte(f.held[0]));
+    CHECK(!f.ran_on_ui);
+    CHECK_STR(ui_staff_screen_name(f.s), "staff-import");
+    CHECKF(strstr(label_of(&f, "stick-status"), "Reading stick STICK") != NULL, "status: %s",
+           label_of(&f, "stick-status"));
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "activate:0") == NULL);
+    f.now += 100;
+    ui_staff_tick(f.s, f.now);
+    CHECK(write(f.gate[1], "g", 1) == 1);
+    settle(&f);
+    CHECKF(strstr(label_of(&f, "stick-status"), "Stick STICK: 5 question sets") != NULL,
+           "status: %s", label_of(&f, "stick-status"));
+    relayout(&f);
+    CHECK(uiw_find(&f.wl, "activate:0") != NULL);
+
+    /* Leaving while a scan is held: its result is dropped, nothing leaks or opens. */
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-import");
+    CHECK(read_byte(f.held[0]));
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-leave");
+    CHECK(!ui_staff_active(f.s));
+    CHECK(write(f.gate[1], "g", 1) == 1);
+    f.hold = false;
+    teardown(&f); /* joins the worker */
+}
+
+/* Sets from the centre: the status screen says which wait for their start and which were
+ * refused, and why (what wijkpeil-sync recorded in the store, fleet.h). */
+static void test_published_status(void)
+{
+    fx f;
+    if (!setup(&f, "staff-published", false, false))
+        return;
+    store *st = NULL;
+    char err[WP_ERR_LEN];
+    CHECK(store_open(f.db, &st, err, sizeof err) == 0);
+    CHECK(store_meta_set(st, FLEET_META_STATE,
+                         "{\"offset_ms\":0,\"pubs\":[{\"id\":\"a1\",\"set_id\":\"spring\","
+                         "\"version\":3,\"digest\":\"x\",\"path\":\"p\",\"from_ms\":"
+                         "4076035200000,\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
+                         "\"source\":\"network\"},{\"id\":\"b2\",\"set_id\":\"stranger\","
+                         "\"version\":1,\"digest\":\"y\",\"path\":\"\",\"from_ms\":0,"
+                         "\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an "
+                         "unknown key\",\"source\":\"network\"}]}",
+                         err, sizeof err) == 0);
+    store_close(st);
+    unlock(&f);
+    const char *row = label_of(&f, "status:published");
+    CHECKF(strstr(row, "From the centre: spring v3 (network): waiting until 2099-03-01") != NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "stranger v1 (network): failed: signed by an unknown key") != NULL,
+           "row: %s", row);
     teardown(&f);
 }
 
@@ -1004,6 +1157,8 @@ static void test_pin_lock_survives_restart(void)
     o.data_dir = f.data;
     o.px_per_mm = PPM;
     o.staff_strings = f.staff_strings;
+    o.ctx = &f;
+    o.worker_done = on_worker_done;
     ui_staff_free(f.s);
     f.s = ui_staff_new(&o);
     f.now = 5000;
@@ -1179,6 +1334,8 @@ int main(void)
         return 1;
     RUN(test_gesture);
     RUN(test_pin);
+    RUN(test_worker_keeps_screens_answering);
+    RUN(test_published_status);
     RUN(test_pin_lock_survives_restart);
     RUN(test_auto_leave);
     RUN(test_status);

@@ -232,6 +232,22 @@ static const coll_migration migrations[] = {
      " questionset TEXT NOT NULL, question TEXT NOT NULL, withdrawn_ms BIGINT NOT NULL,"
      " PRIMARY KEY (questionset, question))",
      NULL},
+    /* 14: publications of signed sets to kiosks (coll_pub.h): what is assigned where and when,
+     * the files of each, and their contents once per SHA-256 (base64 text: both databases) */
+    {"CREATE TABLE IF NOT EXISTS publications ("
+     " id TEXT PRIMARY KEY, kind TEXT NOT NULL, set_id TEXT NOT NULL,"
+     " set_version BIGINT NOT NULL, set_file TEXT NOT NULL, location TEXT NOT NULL,"
+     " from_ms BIGINT NOT NULL, until_ms BIGINT NOT NULL, created_ms BIGINT NOT NULL,"
+     " withdrawn_ms BIGINT NOT NULL DEFAULT 0);"
+     "CREATE INDEX IF NOT EXISTS publications_location ON publications(location);"
+     "CREATE TABLE IF NOT EXISTS publication_devices ("
+     " publication TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY (publication, device));"
+     "CREATE TABLE IF NOT EXISTS publication_files ("
+     " publication TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+     " size BIGINT NOT NULL, PRIMARY KEY (publication, name));"
+     "CREATE TABLE IF NOT EXISTS blobs ("
+     " sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, data TEXT NOT NULL);",
+     NULL},
 };
 
 /* Steps of a migration computed in C, run after its SQL in the same transaction. */

@@ -6,6 +6,7 @@
 #include "coll_ingest.h"
 #include "coll_public.h"
 #include "coll_share.h"
+#include "coll_pub.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -250,6 +251,151 @@ static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const c
     return send_json(c, 200, ans, 0);
 }
 
+/* GET /v1/assignment: what is published to this device (coll_pub.h), 304 when the kiosk's
+ * If-None-Match holds the current tag. */
+static enum MHD_Result do_assignment(coll_http *s, struct MHD_Connection *c, const char *device,
+                                     const char *location)
+{
+    char *json = NULL, etag[COLL_PUB_ETAG_LEN], err[WP_ERR_LEN];
+    if (coll_pub_assignment(s->db, device, location, wp_wall_ms(), &json, etag, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return send_error(c, 503, "collector database unavailable");
+    }
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    bool same = inm && strcmp(inm, etag) == 0;
+    struct MHD_Response *resp =
+        same ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+             : MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(json);
+        return MHD_NO;
+    }
+    if (same)
+        free(json);
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    if (!same)
+        MHD_add_response_header(resp, "Content-Type", "application/json");
+    enum MHD_Result r = MHD_queue_response(c, same ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+/* "bytes=START-", "bytes=START-END" or "bytes=-SUFFIX" against a file of size bytes: 1 with
+ * the range, 0 when there is no Range header (or one of another unit: the whole file), -1
+ * when it cannot be satisfied. */
+static int parse_range(const char *h, size_t size, size_t *from, size_t *to)
+{
+    if (!h || strncmp(h, "bytes=", 6) != 0)
+        return 0;
+    const char *p = h + 6;
+    char *end;
+    if (*p == '-') {
+        unsigned long long n = strtoull(p + 1, &end, 10);
+        if (end == p + 1 || *end || n == 0 || size == 0)
+            return -1;
+        *from = n >= size ? 0 : size - (size_t)n;
+        *to = size - 1;
+        return 1;
+    }
+    if (*p < '0' || *p > '9')
+        return -1;
+    unsigned long long a = strtoull(p, &end, 10), b = size ? size - 1 : 0;
+    if (*end != '-')
+        return -1;
+    p = end + 1;
+    if (*p) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        b = strtoull(p, &end, 10);
+        if (*end || b < a)
+            return -1;
+        if (b >= size)
+            b = size ? size - 1 : 0;
+    }
+    if (a >= size)
+        return -1;
+    *from = (size_t)a;
+    *to = (size_t)b;
+    return 1;
+}
+
+/* GET /v1/files/ID/NAME: a file of a publication assigned to this device, whole or a Range
+ * (downloads resume where they broke off). */
+static enum MHD_Result do_file(coll_http *s, struct MHD_Connection *c, const char *device,
+                               const char *location, const char *rest)
+{
+    char id[COLL_PUB_ID_LEN + 1], err[WP_ERR_LEN], sha[65];
+    const char *slash = strchr(rest, '/');
+    if (!slash || (size_t)(slash - rest) >= sizeof id || !slash[1])
+        return send_error(c, 404, "no such file (GET /v1/files/ID/NAME)");
+    memcpy(id, rest, (size_t)(slash - rest));
+    id[slash - rest] = '\0';
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc =
+        coll_pub_file(s->db, device, location, id, slash + 1, &data, &len, sha, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return send_error(c, 503, "collector database unavailable");
+    }
+    if (rc == 1)
+        return send_error(c, 404, "no such file published to this device");
+    size_t from = 0, to = len ? len - 1 : 0;
+    int ranged =
+        parse_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range"), len, &from, &to);
+    char cr[96];
+    if (ranged < 0) {
+        free(data);
+        snprintf(cr, sizeof cr, "bytes */%zu", len);
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        MHD_add_response_header(resp, "Content-Range", cr);
+        enum MHD_Result r = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp);
+        MHD_destroy_response(resp);
+        return r;
+    }
+    size_t n = len ? to - from + 1 : 0;
+    if (from > 0)
+        memmove(data, data + from, n);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    char etag[70];
+    snprintf(etag, sizeof etag, "\"%s\"", sha);
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    MHD_add_response_header(resp, "Content-Type", "application/octet-stream");
+    if (ranged) {
+        snprintf(cr, sizeof cr, "bytes %zu-%zu/%zu", from, to, len);
+        MHD_add_response_header(resp, "Content-Range", cr);
+    }
+    enum MHD_Result r =
+        MHD_queue_response(c, ranged ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+/* The GET paths kiosks use for publications; answered from the headers alone. */
+static enum MHD_Result do_get(coll_http *s, struct MHD_Connection *c, const char *url,
+                              const char *method)
+{
+    if (strcmp(method, "GET") != 0)
+        return send_error(c, 405, "use GET");
+    enum MHD_Result ret = MHD_YES;
+    char device[COLL_NAME_MAX], location[COLL_NAME_MAX];
+    if (authenticate(s, c, device, sizeof device, location, sizeof location, &ret) != 0)
+        return ret;
+    if (strcmp(url, "/v1/assignment") == 0)
+        return do_assignment(s, c, device, location);
+    return do_file(s, c, device, location, url + strlen("/v1/files/"));
+}
+
 /* Answers everything that can be decided from the request line and headers, before any body is
  * read: path, method, duplicate framing headers, the bearer token, Content-Type and the announced
  * length. Returns 1 when an answer has been queued (in *ret), 0 to go on reading the body. */
@@ -257,9 +403,14 @@ static int check_headers(coll_http *s, struct MHD_Connection *c, const char *url
                          const char *method, coll_req *r, enum MHD_Result *ret)
 {
     int is_resp = strcmp(url, "/v1/responses") == 0;
+    if (strcmp(url, "/v1/assignment") == 0 || strncmp(url, "/v1/files/", 10) == 0) {
+        *ret = do_get(s, c, url, method);
+        return 1;
+    }
     if (!is_resp && strcmp(url, "/v1/status") != 0) {
-        *ret =
-            send_error(c, 404, "unknown path (wijkpeil-sync/1 has /v1/responses and /v1/status)");
+        *ret = send_error(c, 404,
+                          "unknown path (wijkpeil-sync/1 has /v1/responses, /v1/status,"
+                          " /v1/assignment and /v1/files/)");
         return 1;
     }
     if (strcmp(method, "POST") != 0) {

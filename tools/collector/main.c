@@ -7,6 +7,7 @@
 #include "coll_http.h"
 #include "coll_ingest.h"
 #include "coll_share.h"
+#include "coll_pub.h"
 #include "coll_store.h"
 #include "coll_user.h"
 #include "util.h"
@@ -29,7 +30,10 @@
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
         *device, *seal_key, *from, *to, *role, *signin_hold, *alert_webhook, *alert_command,
-        *alert_hold;
+        *alert_hold, *until, *withdraw, *to_stick;
+    const char *devices[COLL_PUB_MAX_DEVICES]; /* every --device, in order (device is the first) */
+    int ndevices;
+    bool list;
     const char *qsets[COLL_MAX_QSETS]; /* every --qset, in order (qset is the first) */
     int nqsets;
     const char *pos[4]; /* positional arguments */
@@ -66,6 +70,11 @@ static void usage(FILE *f)
         "[--seal-secret-key NAME.seal.secret]\n"
         "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
         "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE\n"
+        "  wijkpeil-collector publish SET.json --location LOCATION [--device NAME]...\n"
+        "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
+        "[--to-stick DIR] --db FILE\n"
+        "  wijkpeil-collector publish --list --db FILE\n"
+        "  wijkpeil-collector publish --withdraw ID --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
         "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...).\n",
         f);
@@ -106,8 +115,19 @@ static int parse_args(int argc, char **argv, coll_args *a)
             slot = &a->signin_hold; /* test hook: a FIFO each sign-in's hashing waits on */
         else if (strcmp(k, "-o") == 0 || strcmp(k, "--output") == 0)
             slot = &a->out;
-        else if (strcmp(k, "--device") == 0)
-            slot = &a->device;
+        else if (strcmp(k, "--device") == 0) {
+            if (a->ndevices == COLL_PUB_MAX_DEVICES) {
+                fprintf(stderr, "wijkpeil-collector: at most %d --device names\n",
+                        COLL_PUB_MAX_DEVICES);
+                return -1;
+            }
+            slot = &a->devices[a->ndevices++];
+        } else if (strcmp(k, "--until") == 0)
+            slot = &a->until;
+        else if (strcmp(k, "--withdraw") == 0)
+            slot = &a->withdraw;
+        else if (strcmp(k, "--to-stick") == 0)
+            slot = &a->to_stick;
         else if (strcmp(k, "--seal-secret-key") == 0)
             slot = &a->seal_key;
         else if (strcmp(k, "--from") == 0)
@@ -139,6 +159,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
                 fprintf(stderr, "wijkpeil-collector: %s: expected 1 to 3600 seconds\n", k);
                 return -1;
             }
+        } else if (strcmp(k, "--list") == 0) {
+            a->list = true;
         } else if (strcmp(k, "--behind-tls-proxy") == 0) {
             a->behind_tls_proxy = true;
         } else if (strcmp(k, "--alert-interval") == 0 && i + 1 < argc) {
@@ -178,6 +200,7 @@ static int parse_args(int argc, char **argv, coll_args *a)
         }
     }
     a->qset = a->nqsets ? a->qsets[0] : NULL;
+    a->device = a->ndevices ? a->devices[0] : NULL;
     if (!a->db && !(a->npos && strcmp(a->pos[0], "migrate") == 0)) {
         fprintf(stderr, "wijkpeil-collector: --db FILE is required\n");
         return -1;
@@ -306,6 +329,54 @@ static int cmd_share(coll_db *db, const coll_args *a)
     printf("%s %s: %s\n", a->pos[2], a->pos[3],
            withdraw ? "withdrawn from sharing; kiosks drop its card at their next sync"
                     : "shared again (when its set says \"share\")");
+    return 0;
+}
+
+static int cmd_publish(coll_db *db, const coll_args *a)
+{
+    char err[WP_ERR_LEN];
+    int64_t now = wp_wall_ms();
+    if (a->list && a->npos == 1 && !a->withdraw)
+        return coll_pub_list(db, stdout, now, err, sizeof err) == 0 ? 0 : 1;
+    if (a->withdraw && a->npos == 1 && !a->list) {
+        int rc = coll_pub_withdraw(db, a->withdraw, now, err, sizeof err);
+        if (rc < 0)
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        else if (rc == 1)
+            fprintf(stderr, "wijkpeil-collector: no publication %s (or withdrawn already)\n",
+                    a->withdraw);
+        else
+            printf("publication %s withdrawn: kiosks go back to their previous set at their "
+                   "next sync\n",
+                   a->withdraw);
+        return rc == 0 ? 0 : 1;
+    }
+    if (a->npos != 2 || a->list || a->withdraw) {
+        usage(stderr);
+        return 2;
+    }
+    coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location};
+    for (int i = 0; i < a->ndevices; i++)
+        spec.devices[spec.n_devices++] = a->devices[i];
+    if ((a->from && !coll_pub_parse_time(a->from, &spec.from_ms)) ||
+        (a->until && !coll_pub_parse_time(a->until, &spec.until_ms))) {
+        fprintf(stderr, "wijkpeil-collector publish: --from and --until take a local time as "
+                        "2027-03-01T08:00 (or UTC with a final Z)\n");
+        return 2;
+    }
+    char id[COLL_PUB_ID_LEN];
+    if (coll_pub_add(db, &spec, now, id, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    printf("published as %s\n", id);
+    if (a->to_stick) { /* the same publication for a site without network */
+        if (coll_pub_to_stick(db, id, a->to_stick, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("written to %s/WIJKPEIL/questionsets: import it in staff mode\n", a->to_stick);
+    }
     return 0;
 }
 
@@ -620,7 +691,8 @@ int main(int argc, char **argv)
     /* A command that only reads never creates an empty database for a mistyped --db. */
     bool reads_only = strcmp(cmd, "status") == 0 || strcmp(cmd, "export") == 0 ||
                       (strcmp(cmd, "device") == 0 && strcmp(sub, "list") == 0) ||
-                      (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0);
+                      (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0) ||
+                      (strcmp(cmd, "publish") == 0 && a.list);
     if (reads_only && !coll_store_is_pg(a.db) && access(a.db, F_OK) != 0) {
         fprintf(stderr,
                 "wijkpeil-collector: %s: no such database (serve, device add and import create "
@@ -634,7 +706,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
         strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
-        strcmp(cmd, "user") && strcmp(cmd, "share")) {
+        strcmp(cmd, "user") && strcmp(cmd, "share") && strcmp(cmd, "publish")) {
         fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
         usage(stderr);
         return 2;
@@ -669,6 +741,8 @@ int main(int argc, char **argv)
         rc = cmd_import(db, &a);
     else if (strcmp(cmd, "share") == 0)
         rc = cmd_share(db, &a);
+    else if (strcmp(cmd, "publish") == 0)
+        rc = cmd_publish(db, &a);
     else
         rc = coll_db_status(db, stdout, wp_wall_ms(), err, sizeof err) == 0 ? 0 : 1;
     if (rc == 1 && strcmp(cmd, "status") == 0)

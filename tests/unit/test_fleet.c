@@ -1,0 +1,118 @@
+/* The kiosk's reading of an assignment from the collector (fleet_parse): what it refuses before
+ * downloading anything, and where downloads go. */
+#include "fleet.h"
+#include "store.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHA "e7531525a8818a3b06dc5c4e09269c351688352352117dc6caa3bba02d876112"
+
+/* An assignment for device with one publication whose first file is named name. */
+static void doc(char *buf, size_t len, const char *device, const char *name, long long size)
+{
+    snprintf(buf, len,
+             "{\"device\":\"%s\",\"location\":\"nazareth\",\"now_ms\":1803888000000,"
+             "\"publications\":[{\"id\":\"cb58f97e6c960fc2\",\"kind\":\"set\",\"set_id\":\"s\","
+             "\"set_version\":3,\"set_file\":\"spring.json\",\"from_ms\":1,\"until_ms\":0,"
+             "\"files\":[{\"name\":\"%s\",\"size\":%lld,\"sha256\":\"" SHA "\"},"
+             "{\"name\":\"spring.json\",\"size\":10,\"sha256\":\"" SHA "\"},"
+             "{\"name\":\"spring.json.sig\",\"size\":134,\"sha256\":\"" SHA "\"}]}]}",
+             device, name, size);
+}
+
+static int parse(const char *device, const char *name, long long size, char *err, size_t errlen)
+{
+    char buf[2048];
+    fleet_assignment a;
+    doc(buf, sizeof buf, device, name, size);
+    int rc = fleet_parse(buf, strlen(buf), "kiosk-07", &a, err, errlen);
+    if (rc == 0) {
+        CHECK(a.n == 1 && a.pubs[0].n_files == 3 && a.now_ms == 1803888000000LL);
+        fleet_assignment_free(&a);
+    }
+    return rc;
+}
+
+static void test_parse(void)
+{
+    char err[WP_ERR_LEN];
+    CHECKF(parse("kiosk-07", "clips/q1-nl.wav", 364, err, sizeof err) == 0, "%s", err);
+    CHECK(parse("kiosk-08", "clips/q1-nl.wav", 364, err, sizeof err) == -1);
+    CHECKF(strstr(err, "another device") != NULL, "%s", err);
+    static const char *const unsafe[] = {"../x.wav",     "/etc/passwd",  "clips/../../x", ".hidden",
+                                         "clips//x.wav", "clips/x.wav/", "a b.wav"};
+    for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++)
+        CHECKF(parse("kiosk-07", unsafe[i], 364, err, sizeof err) == -1, "accepted %s", unsafe[i]);
+    CHECK(parse("kiosk-07", "clips/big.wav", 65LL * 1024 * 1024, err, sizeof err) == -1);
+    CHECK(fleet_parse("[]", 2, "kiosk-07", &(fleet_assignment){0}, err, sizeof err) == -1);
+}
+
+static void test_download_path(void)
+{
+    char *dir = test_tmpdir("fleet-path");
+    char path[1024], err[WP_ERR_LEN];
+    CHECK(fleet_download_path(dir, "cb58f97e6c960fc2", "clips/q1-nl.wav", path, sizeof path, err,
+                              sizeof err) == 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s/incoming/cb58f97e6c960fc2/WIJKPEIL/questionsets/clips/q1-nl.wav", dir);
+    CHECK_STR(path, want);
+    CHECK(fleet_download_path(dir, "..", "x.wav", path, sizeof path, err, sizeof err) == -1);
+    CHECK(fleet_download_path(dir, "id", "../x.wav", path, sizeof path, err, sizeof err) == -1);
+    free(dir);
+}
+
+/* The schedule on the centre's clock: a kiosk whose clock is a day behind starts and ends a
+ * publication when the centre says, and the one that started last wins. */
+static void test_due(void)
+{
+    char *dir = test_tmpdir("fleet-due");
+    char db[600], err[WP_ERR_LEN], path[256];
+    snprintf(db, sizeof db, "%s/k.db", dir);
+    store *st = NULL;
+    CHECKF(store_open(db, &st, err, sizeof err) == 0, "%s", err);
+    const int64_t day = 86400000, t = 1803888000000LL; /* the start, on the centre's clock */
+    char state[1024];
+    snprintf(state, sizeof state,
+             "{\"offset_ms\":%lld,\"pubs\":["
+             "{\"id\":\"a\",\"path\":\"/a.json\",\"state\":\"installed\",\"from_ms\":%lld,"
+             "\"until_ms\":%lld},"
+             "{\"id\":\"b\",\"path\":\"/b.json\",\"state\":\"installed\",\"from_ms\":%lld,"
+             "\"until_ms\":0},"
+             "{\"id\":\"c\",\"path\":\"/c.json\",\"state\":\"failed\",\"from_ms\":0,"
+             "\"until_ms\":0}]}",
+             (long long)day, (long long)t, (long long)(t + 2 * 3600000), (long long)(t + 3600000));
+    CHECK(store_meta_set(st, FLEET_META_STATE, state, err, sizeof err) == 0);
+    int64_t next;
+    fleet_due(st, t - day - 60000, 0, path, sizeof path, &next); /* a minute before, kiosk clock */
+    CHECK_STR(path, "");
+    CHECK(next == t - day);
+    fleet_due(st, t - day + 60000, 0, path, sizeof path, &next);
+    CHECK_STR(path, "/a.json");
+    CHECK(next == t - day + 3600000);
+    fleet_due(st, t - day + 3600000 + 1, 0, path, sizeof path, &next); /* b started later: wins */
+    CHECK_STR(path, "/b.json");
+    fleet_due(st, t - day + 3 * 3600000, 0, path, sizeof path, &next); /* a ended; b goes on */
+    CHECK_STR(path, "/b.json");
+    CHECK(next == INT64_MAX);
+    /* Staff chose a set from a stick after b started: theirs is newer, b is not due. */
+    fleet_due(st, t - day + 3 * 3600000, t - day + 2 * 3600000, path, sizeof path, &next);
+    CHECK_STR(path, "");
+    /* Chosen before b started: b wins again. */
+    fleet_due(st, t - day + 3 * 3600000, t - day + 1800000, path, sizeof path, &next);
+    CHECK_STR(path, "/b.json");
+    store_close(st);
+    free(dir);
+}
+
+int main(void)
+{
+    RUN(test_parse);
+    RUN(test_download_path);
+    RUN(test_due);
+    return test_main();
+}

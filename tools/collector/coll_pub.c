@@ -1,0 +1,611 @@
+/* Publications of signed sets to kiosks (coll_pub.h). */
+#include "coll_pub.h"
+
+#include "coll_store.h"
+#include "fleet.h"
+#include "fsio.h"
+#include "sign.h"
+#include "stick.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, data, len);
+    sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+bool coll_pub_parse_time(const char *s, int64_t *ms)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
+    if (!end)
+        return false;
+    if (*end == ':') {
+        const char *e2 = strptime(end, ":%S", &tm);
+        if (!e2)
+            return false;
+        end = e2;
+    }
+    time_t t;
+    if (strcmp(end, "Z") == 0) {
+        t = timegm(&tm);
+    } else if (*end == '\0') {
+        tm.tm_isdst = -1;
+        t = mktime(&tm);
+    } else {
+        return false;
+    }
+    if (t == (time_t)-1)
+        return false;
+    *ms = (int64_t)t * 1000;
+    return true;
+}
+
+/* ---- publishing --------------------------------------------------------------------------- */
+
+static const char *const sql_blob =
+    "INSERT INTO blobs(sha256, size, data) VALUES(?,?,?) ON CONFLICT (sha256) DO NOTHING";
+static const char *const sql_file =
+    "INSERT INTO publication_files(publication, name, sha256, size) VALUES(?,?,?,?)";
+static const char *const sql_device =
+    "INSERT INTO publication_devices(publication, device) VALUES(?,?)";
+static const char *const sql_pub =
+    "INSERT INTO publications(id, kind, set_id, set_version, set_file, location, from_ms,"
+    " until_ms, created_ms) VALUES(?,'set',?,?,?,?,?,?,?)";
+static const char *const sql_device_at = "SELECT COUNT(*) FROM devices WHERE name=? AND location=?";
+
+/* Stores one file of publication id (its blob once per content). */
+static int put_file(coll_db *db, const char *id, const char *name, const void *data, size_t len,
+                    const char *sha, char *err, size_t errlen)
+{
+    size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64len);
+    if (!b64) {
+        wp_errf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
+    coll_param pb[3] = {COLL_TEXT(sha), COLL_NUM((int64_t)len), COLL_TEXT(b64)};
+    int rc = coll_db_query(db, sql_blob, pb, 3, NULL, NULL, NULL, err, errlen);
+    free(b64);
+    if (rc != COLL_SQL_OK)
+        return -1;
+    coll_param pf[4] = {COLL_TEXT(id), COLL_TEXT(name), COLL_TEXT(sha), COLL_NUM((int64_t)len)};
+    if (coll_db_query(db, sql_file, pf, 4, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    return 0;
+}
+
+/* The folder of path ("." when it has none) and its last part. */
+static void split_path(const char *path, char *dir, size_t dirlen, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash) {
+        wp_strlcpy(dir, ".", dirlen);
+        return;
+    }
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1; /* "/SET.json" */
+    if (n >= dirlen)
+        n = dirlen - 1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+}
+
+/* Reads and checks every file the set lists and stores it; 0 or -1. */
+static int put_listed(coll_db *db, const char *id, const char *dir, json_t *files, char *err,
+                      size_t errlen)
+{
+    const char *rel;
+    json_t *v;
+    long long total = 0;
+    json_object_foreach(files, rel, v)
+    {
+        const char *want = json_string_value(v);
+        if (!fleet_name_ok(rel) || !want || strlen(want) != 64) {
+            wp_errf(err, errlen, "\"files\": %s: expected a plain relative path and a SHA-256",
+                    rel);
+            return -1;
+        }
+        char path[STICK_PATH_LEN];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path) {
+            wp_errf(err, errlen, "%s: path too long", rel);
+            return -1;
+        }
+        char *data = NULL;
+        size_t len = 0;
+        if (wp_read_file(path, (size_t)STICK_MAX_SET_FILE_BYTES, &data, &len, err, errlen) != 0)
+            return -1;
+        total += (long long)len;
+        char sha[65];
+        sha256_hex(data, len, sha);
+        int rc = -1;
+        if (total > STICK_MAX_SET_FILES_BYTES)
+            wp_errf(err, errlen, "the set's files are over %lld MB together",
+                    STICK_MAX_SET_FILES_BYTES / (1024 * 1024));
+        else if (strcmp(sha, want) != 0)
+            wp_errf(err, errlen,
+                    "%s does not match the SHA-256 the set lists (changed after signing?)", rel);
+        else
+            rc = put_file(db, id, rel, data, len, sha, err, errlen);
+        free(data);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id[COLL_PUB_ID_LEN],
+                 char *err, size_t errlen)
+{
+    char dir[STICK_PATH_LEN], sig_path[STICK_PATH_LEN], sig_name[COLL_PUB_NAME_MAX];
+    const char *base;
+    char *set = NULL, *sig = NULL;
+    size_t set_len = 0, sig_len = 0;
+    json_t *root = NULL;
+    int rc = -1;
+    id[0] = '\0';
+    if (!spec->location || !spec->location[0] || strlen(spec->location) >= COLL_NAME_MAX) {
+        wp_errf(err, errlen, "--location LOCATION is required");
+        return -1;
+    }
+    if (spec->until_ms && spec->until_ms <= spec->from_ms) {
+        wp_errf(err, errlen, "--until must be after --from");
+        return -1;
+    }
+    split_path(spec->set_path, dir, sizeof dir, &base);
+    if (!fleet_name_ok(base) ||
+        (size_t)snprintf(sig_name, sizeof sig_name, "%s.sig", base) >= sizeof sig_name ||
+        (size_t)snprintf(sig_path, sizeof sig_path, "%s.sig", spec->set_path) >= sizeof sig_path) {
+        wp_errf(err, errlen, "%s: the file name may hold letters, digits, '-', '_' and '.'",
+                spec->set_path);
+        return -1;
+    }
+    for (int i = 0; i < spec->n_devices; i++) {
+        int64_t n = 0;
+        coll_param p[2] = {COLL_TEXT(spec->devices[i]), COLL_TEXT(spec->location)};
+        if (coll_db_query(db, sql_device_at, p, 2, coll_store_int_row, &n, NULL, err, errlen) !=
+            COLL_SQL_OK)
+            return -1;
+        if (n == 0) {
+            wp_errf(err, errlen, "no device %s at location %s (device list)", spec->devices[i],
+                    spec->location);
+            return -1;
+        }
+    }
+    if (wp_read_file(spec->set_path, STICK_MAX_FILE_BYTES, &set, &set_len, err, errlen) != 0)
+        goto done;
+    if (wp_read_file(sig_path, SIGN_MAX_SIG_FILE, &sig, &sig_len, err, errlen) != 0) {
+        wp_errf(err, errlen,
+                "%s: no signature beside it (sign it first: wijkpeil-qset sign); kiosks accept "
+                "only signed sets",
+                sig_path);
+        goto done;
+    }
+    sign_sig parsed;
+    char serr[WP_ERR_LEN];
+    if (sign_parse_sig(sig, sig_len, &parsed, serr, sizeof serr) != 0) {
+        wp_errf(err, errlen, "%s: %s", sig_path, serr);
+        goto done;
+    }
+    json_error_t jerr;
+    root = json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *jid = json_object_get(root, "id"), *jver = json_object_get(root, "version");
+    json_t *files = json_object_get(root, "files");
+    if (!root || !json_is_string(jid) || !json_is_integer(jver) ||
+        strlen(json_string_value(jid)) >= 128 || (files && !json_is_object(files))) {
+        wp_errf(err, errlen, "%s: not a question set (needs \"id\", \"version\"%s)", spec->set_path,
+                root ? "" : ", valid JSON");
+        goto done;
+    }
+    unsigned char rnd[8];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(id, COLL_PUB_ID_LEN, rnd, sizeof rnd);
+    char sha[65];
+    sha256_hex(set, set_len, sha);
+    if (put_file(db, id, base, set, set_len, sha, err, errlen) != 0)
+        goto done;
+    sha256_hex(sig, sig_len, sha);
+    if (put_file(db, id, sig_name, sig, sig_len, sha, err, errlen) != 0)
+        goto done;
+    if (files && put_listed(db, id, dir, files, err, errlen) != 0)
+        goto done;
+    for (int i = 0; i < spec->n_devices; i++) {
+        coll_param p[2] = {COLL_TEXT(id), COLL_TEXT(spec->devices[i])};
+        int r = coll_db_query(db, sql_device, p, 2, NULL, NULL, NULL, err, errlen);
+        if (r != COLL_SQL_OK && r != COLL_SQL_CONSTRAINT) /* a device named twice */
+            goto done;
+    }
+    /* Last: kiosks see the publication only once everything it names is stored. */
+    coll_param p[8] = {COLL_TEXT(id),
+                       COLL_TEXT(json_string_value(jid)),
+                       COLL_NUM(json_integer_value(jver)),
+                       COLL_TEXT(base),
+                       COLL_TEXT(spec->location),
+                       COLL_NUM(spec->from_ms),
+                       COLL_NUM(spec->until_ms),
+                       COLL_NUM(now_ms)};
+    if (coll_db_query(db, sql_pub, p, 8, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    rc = 0;
+done:
+    if (rc != 0 && id[0]) {
+        char ignore[WP_ERR_LEN];
+        coll_param p = COLL_TEXT(id);
+        coll_db_query(db, "DELETE FROM publication_files WHERE publication=?", &p, 1, NULL, NULL,
+                      NULL, ignore, sizeof ignore);
+        coll_db_query(db, "DELETE FROM publication_devices WHERE publication=?", &p, 1, NULL, NULL,
+                      NULL, ignore, sizeof ignore);
+        id[0] = '\0';
+    }
+    json_decref(root);
+    free(set);
+    free(sig);
+    return rc;
+}
+
+int coll_pub_withdraw(coll_db *db, const char *id, int64_t now_ms, char *err, size_t errlen)
+{
+    int64_t changed = 0;
+    coll_param p[2] = {COLL_NUM(now_ms), COLL_TEXT(id)};
+    if (coll_db_query(db, "UPDATE publications SET withdrawn_ms=? WHERE id=? AND withdrawn_ms=0", p,
+                      2, NULL, NULL, &changed, err, errlen) != COLL_SQL_OK)
+        return -1;
+    return changed > 0 ? 0 : 1;
+}
+
+/* ---- listing ------------------------------------------------------------------------------ */
+
+static void when_text(int64_t ms, const char *none, char *buf, size_t len)
+{
+    if (!ms) {
+        wp_strlcpy(buf, none, len);
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M", &tm);
+}
+
+typedef struct {
+    FILE *out;
+    int64_t now;
+    int n;
+    json_t *devices; /* publication id -> "a, b" */
+} list_ctx;
+
+static int device_row(void *ctx, int ncol, const char *const *v)
+{
+    list_ctx *l = ctx;
+    (void)ncol;
+    const char *had = json_string_value(json_object_get(l->devices, v[0]));
+    char buf[COLL_PUB_MAX_DEVICES * COLL_NAME_MAX];
+    snprintf(buf, sizeof buf, "%s%s%s", had ? had : "", had ? "," : "", v[1]);
+    return json_object_set_new(l->devices, v[0], json_string(buf)) != 0;
+}
+
+static int list_row(void *ctx, int ncol, const char *const *v)
+{
+    list_ctx *l = ctx;
+    (void)ncol;
+    int64_t from = coll_store_num(v[4]), until = coll_store_num(v[5]),
+            withdrawn = coll_store_num(v[6]);
+    const char *state = withdrawn                  ? "withdrawn"
+                        : from && l->now < from    ? "waiting"
+                        : until && l->now >= until ? "ended"
+                                                   : "active";
+    char f[32], u[32];
+    when_text(from, "now", f, sizeof f);
+    when_text(until, "open-ended", u, sizeof u);
+    const char *devs = json_string_value(json_object_get(l->devices, v[0]));
+    fprintf(l->out, "%s  %s v%s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], v[1], v[2],
+            v[3], devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
+    l->n++;
+    return 0;
+}
+
+int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errlen)
+{
+    list_ctx l = {out, now_ms, 0, json_object()};
+    int rc = -1;
+    if (!l.devices) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (coll_db_query(db,
+                      "SELECT publication, device FROM publication_devices"
+                      " ORDER BY publication, device",
+                      NULL, 0, device_row, &l, NULL, err, errlen) != COLL_SQL_OK ||
+        coll_db_query(db,
+                      "SELECT p.id, p.set_id, p.set_version, p.location, p.from_ms, p.until_ms,"
+                      " p.withdrawn_ms, (SELECT COUNT(*) FROM publication_files f"
+                      "  WHERE f.publication = p.id),"
+                      " (SELECT COALESCE(SUM(f.size), 0) FROM publication_files f"
+                      "  WHERE f.publication = p.id)"
+                      " FROM publications p ORDER BY p.created_ms DESC, p.id",
+                      NULL, 0, list_row, &l, NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    if (l.n == 0)
+        fprintf(out, "no publications\n");
+    rc = 0;
+done:
+    json_decref(l.devices);
+    return rc;
+}
+
+/* ---- what kiosks ask ---------------------------------------------------------------------- */
+
+/* Assigned to device: not withdrawn, at its location, for every kiosk there or for it by
+ * name. */
+#define ASSIGNED                                                                                   \
+    " p.withdrawn_ms = 0 AND p.location = ?2 AND (NOT EXISTS (SELECT 1 FROM publication_devices"   \
+    " d WHERE d.publication = p.id) OR EXISTS (SELECT 1 FROM publication_devices d"                \
+    " WHERE d.publication = p.id AND d.device = ?1))"
+
+static const char *const sql_assignment =
+    "SELECT p.id, p.kind, p.set_id, p.set_version, p.set_file, p.from_ms, p.until_ms, f.name,"
+    " f.size, f.sha256 FROM publications p JOIN publication_files f ON f.publication = p.id"
+    " WHERE" ASSIGNED " ORDER BY p.created_ms, p.id, f.name";
+
+static json_t *iso_or_null(int64_t ms)
+{
+    if (!ms)
+        return json_null();
+    char buf[40];
+    wp_iso8601(ms, buf, sizeof buf);
+    return json_string(buf);
+}
+
+static int assignment_row(void *ctx, int ncol, const char *const *v)
+{
+    json_t *pubs = ctx;
+    (void)ncol;
+    size_t n = json_array_size(pubs);
+    json_t *last = n ? json_array_get(pubs, n - 1) : NULL;
+    if (!last || strcmp(json_string_value(json_object_get(last, "id")), v[0]) != 0) {
+        int64_t from = coll_store_num(v[5]), until = coll_store_num(v[6]);
+        last =
+            json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:[]}", "id", v[0], "kind",
+                      v[1], "set_id", v[2], "set_version", (json_int_t)coll_store_num(v[3]),
+                      "set_file", v[4], "from_ms", (json_int_t)from, "until_ms", (json_int_t)until,
+                      "from", iso_or_null(from), "until", iso_or_null(until), "files");
+        if (!last || json_array_append_new(pubs, last) != 0)
+            return 1;
+    }
+    json_t *f = json_pack("{s:s, s:I, s:s}", "name", v[7], "size", (json_int_t)coll_store_num(v[8]),
+                          "sha256", v[9]);
+    return !f || json_array_append_new(json_object_get(last, "files"), f) != 0;
+}
+
+int coll_pub_assignment(coll_db *db, const char *device, const char *location, int64_t now_ms,
+                        char **json, char etag[COLL_PUB_ETAG_LEN], char *err, size_t errlen)
+{
+    *json = NULL;
+    json_t *pubs = json_array();
+    if (!pubs) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    coll_param p[2] = {COLL_TEXT(device), COLL_TEXT(location)};
+    if (coll_db_query(db, sql_assignment, p, 2, assignment_row, pubs, NULL, err, errlen) !=
+        COLL_SQL_OK) {
+        json_decref(pubs);
+        return -1;
+    }
+    /* The tag covers what is assigned, not the time: an unchanged answer costs one request. */
+    char *stable = json_dumps(pubs, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)(stable ? stable : ""),
+                       stable ? strlen(stable) : 0, (const unsigned char *)device, strlen(device));
+    free(stable);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(etag, COLL_PUB_ETAG_LEN, "\"%s\"", hex);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:I, s:o, s:o}", "device", device, "location", location, "now_ms",
+                  (json_int_t)now_ms, "now", iso_or_null(now_ms), "publications", pubs);
+    *json = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!*json) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    char sha[COLL_PUB_NAME_MAX]; /* the first column: a SHA-256 (or a file name) */
+    int64_t size;
+    bool found;
+} file_ref;
+
+static int file_row(void *ctx, int ncol, const char *const *v)
+{
+    file_ref *f = ctx;
+    (void)ncol;
+    wp_strlcpy(f->sha, v[0] ? v[0] : "", sizeof f->sha);
+    f->size = coll_store_num(v[1]);
+    f->found = true;
+    return 1;
+}
+
+typedef struct {
+    unsigned char *data;
+    size_t len;
+    int rc;
+} blob_out;
+
+static int blob_row(void *ctx, int ncol, const char *const *v)
+{
+    blob_out *b = ctx;
+    (void)ncol;
+    size_t b64len = v[0] ? strlen(v[0]) : 0;
+    b->data = malloc(b64len / 4 * 3 + 1);
+    if (!b->data)
+        return 1;
+    if (sodium_base642bin(b->data, b64len / 4 * 3 + 1, v[0], b64len, NULL, &b->len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+        free(b->data);
+        b->data = NULL;
+        return 1;
+    }
+    b->rc = 0;
+    return 1;
+}
+
+/* The blob of sha as bytes (malloc'd); 0 or -1. */
+static int load_blob(coll_db *db, const char *sha, int64_t size, unsigned char **data, size_t *len,
+                     char *err, size_t errlen)
+{
+    blob_out b = {NULL, 0, -1};
+    coll_param pb = COLL_TEXT(sha);
+    if (coll_db_query(db, "SELECT data FROM blobs WHERE sha256=?", &pb, 1, blob_row, &b, NULL, err,
+                      errlen) != COLL_SQL_OK)
+        return -1;
+    if (b.rc != 0 || (int64_t)b.len != size) {
+        free(b.data);
+        wp_errf(err, errlen, "a file of SHA-256 %.16s... is damaged in the database", sha);
+        return -1;
+    }
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}
+
+static int files_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o = json_pack("{s:s, s:s, s:I}", "name", v[0], "sha256", v[1], "size",
+                          (json_int_t)coll_store_num(v[2]));
+    return !o || json_array_append_new(ctx, o) != 0;
+}
+
+/* Writes name (a path of parts below the open folder qfd) with data, atomically. */
+static int write_below(int qfd, const char *qshown, const char *name, const unsigned char *data,
+                       size_t len, char *err, size_t errlen)
+{
+    char part[COLL_PUB_NAME_MAX], shown[STICK_PATH_LEN];
+    int fd = qfd;
+    const char *p = name, *slash;
+    while ((slash = strchr(p, '/')) != NULL) {
+        snprintf(part, sizeof part, "%.*s", (int)(slash - p), p);
+        snprintf(shown, sizeof shown, "%s/%.*s", qshown, (int)(slash - name), name);
+        int sub = fsio_mkdir_open(NULL, FSIO_STICK, fd, part, shown, err, errlen);
+        if (fd != qfd)
+            close(fd);
+        if (sub < 0)
+            return -1;
+        fd = sub;
+        p = slash + 1;
+    }
+    snprintf(shown, sizeof shown, "%s/%s", qshown, name);
+    int rc = fsio_write_at(NULL, FSIO_STICK, fd, p, shown, data, len, 0644, err, errlen);
+    if (fd != qfd)
+        close(fd);
+    return rc;
+}
+
+int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen)
+{
+    char set_file[COLL_PUB_NAME_MAX] = "", wshown[STICK_PATH_LEN], qshown[STICK_PATH_LEN];
+    json_t *files = json_array();
+    int rfd = -1, wfd = -1, qfd = -1, rc = -1;
+    coll_param p = COLL_TEXT(id);
+    file_ref f = {.found = false};
+    if (!files || coll_db_query(db,
+                                "SELECT name, sha256, size FROM publication_files"
+                                " WHERE publication=? ORDER BY name",
+                                &p, 1, files_row, files, NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    if (coll_db_query(db, "SELECT set_file, 0 FROM publications WHERE id=?", &p, 1, file_row, &f,
+                      NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    if (!f.found || json_array_size(files) == 0) {
+        wp_errf(err, errlen, "no publication %s", id);
+        goto done;
+    }
+    wp_strlcpy(set_file, f.sha, sizeof set_file); /* file_row keeps the first column */
+    snprintf(wshown, sizeof wshown, "%s/%s", dir, STICK_DIR);
+    snprintf(qshown, sizeof qshown, "%s/questionsets", wshown);
+    rfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0) {
+        wp_errf(err, errlen, "%s: %s", dir, fsio_words(errno, FSIO_STICK));
+        goto done;
+    }
+    wfd = fsio_mkdir_open(NULL, FSIO_STICK, rfd, STICK_DIR, wshown, err, errlen);
+    qfd =
+        wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, "questionsets", qshown, err, errlen);
+    if (qfd < 0)
+        goto done;
+    /* The clips and icons first, then the signature, the set last: a stick pulled half-way
+     * holds no set whose files are missing. */
+    size_t bl = strlen(set_file);
+    for (int pass = 0; pass < 3; pass++) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(files, i, o)
+        {
+            const char *name = json_string_value(json_object_get(o, "name"));
+            bool is_set = !strcmp(name, set_file);
+            bool is_sig = !strncmp(name, set_file, bl) && !strcmp(name + bl, ".sig");
+            if ((pass == 0 && (is_set || is_sig)) || (pass == 1 && !is_sig) ||
+                (pass == 2 && !is_set))
+                continue;
+            unsigned char *data = NULL;
+            size_t len = 0;
+            if (load_blob(db, json_string_value(json_object_get(o, "sha256")),
+                          json_integer_value(json_object_get(o, "size")), &data, &len, err,
+                          errlen) != 0)
+                goto done;
+            int w = write_below(qfd, qshown, name, data, len, err, errlen);
+            free(data);
+            if (w != 0)
+                goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (qfd >= 0)
+        close(qfd);
+    if (wfd >= 0)
+        close(wfd);
+    if (rfd >= 0)
+        close(rfd);
+    json_decref(files);
+    return rc;
+}
+
+int coll_pub_file(coll_db *db, const char *device, const char *location, const char *id,
+                  const char *name, unsigned char **data, size_t *len, char sha256[65], char *err,
+                  size_t errlen)
+{
+    *data = NULL;
+    *len = 0;
+    file_ref f = {.found = false};
+    coll_param p[4] = {COLL_TEXT(device), COLL_TEXT(location), COLL_TEXT(id), COLL_TEXT(name)};
+    if (coll_db_query(db,
+                      "SELECT f.sha256, f.size FROM publications p JOIN publication_files f"
+                      " ON f.publication = p.id WHERE" ASSIGNED " AND p.id = ?3 AND f.name = ?4",
+                      p, 4, file_row, &f, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (!f.found)
+        return 1;
+    if (load_blob(db, f.sha, f.size, data, len, err, errlen) != 0)
+        return -1;
+    wp_strlcpy(sha256, f.sha, 65);
+    return 0;
+}
