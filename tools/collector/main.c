@@ -1,5 +1,5 @@
 /* wijkpeil-collector: the central endpoint that receives kiosk responses (serve), manages device
- * tokens (device add/list/revoke), shows kiosk status, imports USB-stick exports and exports
+ * tokens (device add/list/revoke/rotate), shows kiosk status, imports USB-stick exports and exports
  * everything for analysis. */
 #include "coll_db.h"
 #include "coll_export.h"
@@ -48,6 +48,7 @@ static void usage(FILE *f)
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
+        "  wijkpeil-collector device rotate NAME --db FILE   (a new token; the old one stops)\n"
         "  wijkpeil-collector user add NAME --role viewer|admin --db FILE   (password on stdin)\n"
         "  wijkpeil-collector user passwd NAME --db FILE                    (password on stdin)\n"
         "  wijkpeil-collector user list|remove [NAME] --db FILE\n"
@@ -235,6 +236,18 @@ static int cmd_device(coll_db *db, const coll_args *a)
     }
     if (strcmp(sub, "list") == 0 && a->npos == 2)
         return coll_db_device_list(db, stdout, err, sizeof err) == 0 ? 0 : 1;
+    if (strcmp(sub, "rotate") == 0 && a->npos == 3) {
+        char token[COLL_TOKEN_LEN];
+        if (coll_db_device_rotate(db, a->pos[2], token, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("device %s has a new token; the old one is refused from now on. Put this in the "
+               "kiosk's config as \"token = ...\"; it is shown only once:\n%s\n",
+               a->pos[2], token);
+        sodium_memzero(token, sizeof token);
+        return 0;
+    }
     if (strcmp(sub, "revoke") == 0 && a->npos == 3) {
         if (coll_db_device_revoke(db, a->pos[2], err, sizeof err) != 0) {
             fprintf(stderr, "wijkpeil-collector: %s\n", err);
