@@ -16,7 +16,8 @@
 
 #define CLI_EXPORT_PATH_MAX 4096
 
-static const char usage[] = "usage: wijkpeil export --db FILE [--format jsonl|csv] [-o FILE]\n";
+static const char usage[] =
+    "usage: wijkpeil export --db FILE [--format jsonl|csv|csv-excel] [-o FILE]\n";
 
 /* Matches "NAME VALUE" or "NAME=VALUE" at argv[*i]: returns 0 when argv[*i] is another option,
  * 1 with the value in *out, or -1 (after a message) when the value is missing or empty. */
@@ -75,7 +76,8 @@ int cli_export(int argc, char **argv)
     }
     export_format fmt;
     if (export_parse_format(fmt_name, &fmt) != 0) {
-        fprintf(stderr, "wijkpeil export: unknown format \"%s\" (use jsonl or csv)\n", fmt_name);
+        fprintf(stderr, "wijkpeil export: unknown format \"%s\" (use jsonl, csv or csv-excel)\n",
+                fmt_name);
         return 2;
     }
     if (outpath && strlen(outpath) + 16 >= CLI_EXPORT_PATH_MAX) {

@@ -200,7 +200,7 @@ static void test_csv(void)
              "finished_at,duration_ms,status,waarom,zorgen,cijfer,citaat,tekst\r\n"
              "%s,1,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",ar,2027-03-01T09:15:02.123Z,2027-03-01T09:16:03.623Z,"
-             "61500,complete,\"a,b\",geld;werk,-1,,\r\n"
+             "61500,complete,\"a,b\",\"geld;werk\",-1,,\r\n"
              "%s,2,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",nl,2027-03-01T09:15:03.123Z,2027-03-01T09:16:04.623Z,"
              "61500,abandoned,\"regel1\nregel2\r\",,,\"zei \"\"hoi\"\"\",\r\n"
@@ -212,6 +212,23 @@ static void test_csv(void)
              "61500,complete,,,,,\r\n",
              f.ids[0], f.ids[1], f.ids[2], f.ids[3]);
     CHECKF(strcmp(text, want) == 0, "CSV differs:\n--- got ---\n%s\n--- want ---\n%s", text, want);
+    free(text);
+
+    /* The Excel flavour: a byte-order mark, ";" between fields, the same quoting (a multi
+     * answer stays one cell). */
+    text = export_text(f.st, EXPORT_CSV_EXCEL, 0, &last, err, sizeof err);
+    CHECKF(text != NULL, "%s", err);
+    if (text) {
+        CHECKF(strncmp(text, "\xEF\xBB\xBFid;seq;questionset;questionset_version;", 42) == 0, "%s",
+               text);
+        char row1[256];
+        snprintf(row1, sizeof row1,
+                 "\r\n%s;1;nazareth-2027-voorjaar;2;\"2027 voorjaar, v2\";ar;"
+                 "2027-03-01T09:15:02.123Z;2027-03-01T09:16:03.623Z;61500;complete;\"a,b\";"
+                 "\"geld;werk\";-1;;\r\n",
+                 f.ids[0]);
+        CHECKF(strstr(text, row1) != NULL, "no %s in\n%s", row1, text);
+    }
     free(text);
 
     /* after_seq: columns come from the exported rows only. */
@@ -290,6 +307,7 @@ static void test_progress_and_errors(void)
     export_format fmt;
     CHECK(export_parse_format("csv", &fmt) == 0 && fmt == EXPORT_CSV);
     CHECK(export_parse_format("jsonl", &fmt) == 0 && fmt == EXPORT_JSONL);
+    CHECK(export_parse_format("csv-excel", &fmt) == 0 && fmt == EXPORT_CSV_EXCEL);
     CHECK(export_parse_format("xlsx", &fmt) == -1);
     CHECK(export_parse_format(NULL, &fmt) == -1);
     teardown(&f);

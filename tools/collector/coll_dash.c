@@ -2,6 +2,7 @@
 #include "coll_dash.h"
 
 #include "coll_html.h"
+#include "coll_export.h"
 #include "coll_results.h"
 #include "coll_user.h"
 #include "util.h"
@@ -105,6 +106,8 @@ typedef enum {
     T_R_K,
     T_R_BADDATE,
     T_OTHER_LANG,
+    T_DOWNLOADS,
+    T_ADMIN_ONLY,
     T_COUNT
 } text_id;
 
@@ -168,6 +171,9 @@ static const char *const texts[T_COUNT][2] = {
                "Counts below %lld are never shown, nor can they be derived from totals."},
     [T_R_BADDATE] = {"Een datum is JJJJ-MM-DD.", "A date is YYYY-MM-DD."},
     [T_OTHER_LANG] = {"English", "Nederlands"},
+    [T_DOWNLOADS] = {"Alle antwoorden downloaden (alleen beheerders)",
+                     "Download every response (administrators only)"},
+    [T_ADMIN_ONLY] = {"Alleen voor beheerders.", "For administrators only."},
 };
 
 typedef struct {
@@ -797,6 +803,23 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     input_date(h, "to", T(l, T_R_TO), to);
     coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
                   T(l, T_R_APPLY));
+    if (strcmp(s->role, "admin") == 0) {
+        static const char *const fmts[][2] = {{"xlsx", "Excel (.xlsx)"},
+                                              {"csv-excel", "CSV (Excel, ;)"},
+                                              {"csv", "CSV"},
+                                              {"jsonl", "JSON lines"}};
+        coll_html_fmt(h, "<p class=\"downloads\">%s:", T(l, T_DOWNLOADS));
+        for (size_t i = coll_export_has_xlsx() ? 0 : 1; i < 4; i++) {
+            coll_html_raw(h, " <a href=\"/dash/export?set=");
+            coll_html_urlarg(h, set);
+            coll_html_fmt(h, "&amp;format=%s&amp;labels=%s\" download>%s</a>", fmts[i][0],
+                          coll_results_sets_lang(d->sets, (size_t)si, 0)
+                              ? coll_results_sets_lang(d->sets, (size_t)si, 0)
+                              : "",
+                          fmts[i][1]);
+        }
+        coll_html_raw(h, "</p>\n");
+    }
     coll_results_filter f = {.location = loc,
                              .language = lang,
                              .from_ms = parse_date(from, 0),
@@ -811,6 +834,59 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     }
     page_end(h);
     return send_html(c, 200, h, NULL);
+}
+
+/* ---- downloads ---------------------------------------------------------------------------- */
+
+/* GET /dash/export?set=ID&format=xlsx|csv-excel|csv|jsonl[&labels=LANG]: every response of a
+ * set, as `export` writes it. Raw responses: administrators only. */
+static enum MHD_Result export_download(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                       const coll_user_session *s)
+{
+    if (strcmp(s->role, "admin") != 0)
+        return message_page(c, 403, l, T_ADMIN_ONLY);
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    const char *labels = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labels");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    coll_export_format fmt = COLL_EXPORT_XLSX;
+    if (si < 0 || (format && coll_export_format_parse(format, &fmt) != 0))
+        return message_page(c, 404, l, T_NOTFOUND);
+    char *buf = NULL, err[WP_ERR_LEN];
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return MHD_NO;
+    coll_export_opts o = {.fmt = fmt,
+                          .questionset = set,
+                          .qset_path = coll_results_sets_path(d->sets, (size_t)si),
+                          .lang = labels && labels[0] ? labels : NULL,
+                          .k = d->k};
+    long n = coll_export_write(d->db, m, &o, err, sizeof err);
+    fclose(m);
+    if (n < 0) {
+        free(buf);
+        fprintf(stderr, "wijkpeil-collector: download: %s\n", err);
+        return message_page(c, 404, l, T_NOTFOUND);
+    }
+    /* the file name: the set id with anything but [A-Za-z0-9._-] made "_" */
+    char name[COLL_NAME_MAX * 2], disp[COLL_NAME_MAX * 2 + 64];
+    wp_strlcpy(name, set, sizeof name);
+    for (char *p = name; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
+            *p = '_';
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, coll_export_ext(fmt));
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(buf);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", coll_export_mime(fmt));
+    MHD_add_response_header(r, "Content-Disposition", disp);
+    security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -883,7 +959,7 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
     if (strcmp(url, "/dash/login") == 0)
         return post ? signin_post(d, c, r, &l) : login_page(d, c, &l, 200, T_COUNT);
     static const char *const pages[] = {
-        "/", "/dash", "/dash/", "/dash/kiosks", "/dash/results", "/dash/logout"};
+        "/", "/dash", "/dash/", "/dash/kiosks", "/dash/results", "/dash/logout", "/dash/export"};
     bool known = false;
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         known |= strcmp(url, pages[i]) == 0;
@@ -905,6 +981,8 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return kiosks_page(d, c, &l, &s);
     if (strcmp(url, "/dash/results") == 0)
         return results_page(d, c, &l, &s);
+    if (strcmp(url, "/dash/export") == 0)
+        return export_download(d, c, &l, &s);
     return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
 }
 

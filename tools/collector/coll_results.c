@@ -15,6 +15,7 @@
 struct coll_results_sets {
     size_t n;
     json_t **set; /* the parsed files, one per id (the highest version) */
+    char **path;  /* the file each came from */
 };
 
 typedef struct {
@@ -65,7 +66,10 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
                            size_t errlen)
 {
     coll_results_sets *s = calloc(1, sizeof *s);
-    if (!s || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set)))) {
+    if (!s || (n > 0 && (!(s->set = calloc((size_t)n, sizeof *s->set)) ||
+                         !(s->path = calloc((size_t)n, sizeof *s->path))))) {
+        if (s)
+            free(s->set);
         free(s);
         wp_errf(err, errlen, "out of memory");
         return -1;
@@ -86,6 +90,7 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
         }
         long at = coll_results_sets_find(s, id);
         if (at < 0) {
+            at = (long)s->n;
             s->set[s->n++] = q;
         } else if (json_integer_value(json_object_get(q, "version")) >
                    json_integer_value(json_object_get(s->set[at], "version"))) {
@@ -93,6 +98,13 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
             s->set[at] = q;
         } else {
             json_decref(q);
+            continue;
+        }
+        free(s->path[at]);
+        if (!(s->path[at] = strdup(paths[i]))) {
+            wp_errf(err, errlen, "out of memory");
+            coll_results_sets_free(s);
+            return -1;
         }
     }
     *out = s;
@@ -103,8 +115,11 @@ void coll_results_sets_free(coll_results_sets *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         json_decref(s->set[i]);
+        free(s->path[i]);
+    }
+    free(s->path);
     free(s->set);
     free(s);
 }
@@ -117,6 +132,11 @@ size_t coll_results_sets_count(const coll_results_sets *s)
 const char *coll_results_sets_id(const coll_results_sets *s, size_t i)
 {
     return json_string_value(json_object_get(s->set[i], "id"));
+}
+
+const char *coll_results_sets_path(const coll_results_sets *s, size_t i)
+{
+    return s->path[i];
 }
 
 long coll_results_sets_find(const coll_results_sets *s, const char *id)
@@ -359,21 +379,12 @@ typedef struct {
     bool hidden;
 } rs_cell;
 
-static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
-                            int64_t k, const rs_words *w, const char *ui_lang)
+/* The cells of question q (each answer, then "skipped") with those not to be shown marked;
+ * *n_hidden when the answered count would give a small group away. Returns the cell count. */
+static int question_cells(const json_t *set, const rs_question *q, int64_t k, const rs_words *w,
+                          const char *ui_lang, rs_cell cells[RS_MAX_OPT + 1], bool *n_hidden_out)
 {
-    coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
-                  qi);
-    coll_html_text(h, set_text(set, json_object_get(q->q, "text"), ui_lang));
-    coll_html_raw(h, "</h2>\n");
-    if (q->shown < k) {
-        coll_html_raw(h, "<p class=\"note\">");
-        coll_html_fmt(h, w->all_hidden, (long long)k);
-        coll_html_raw(h, "</p>\n</section>\n");
-        return;
-    }
     bool multi = strcmp(q->type, "multi") == 0;
-    rs_cell cells[RS_MAX_OPT + 1];
     int n = 0;
     int64_t vals[RS_MAX_OPT + 1];
     bool hid[RS_MAX_OPT + 1];
@@ -404,6 +415,26 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
                 cells[j].count < k ||
                 (!n_hidden && q->answered - cells[j].count < k && q->answered - cells[j].count > 0);
     }
+    *n_hidden_out = n_hidden;
+    return n;
+}
+
+static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
+                            int64_t k, const rs_words *w, const char *ui_lang)
+{
+    coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
+                  qi);
+    coll_html_text(h, set_text(set, json_object_get(q->q, "text"), ui_lang));
+    coll_html_raw(h, "</h2>\n");
+    if (q->shown < k) {
+        coll_html_raw(h, "<p class=\"note\">");
+        coll_html_fmt(h, w->all_hidden, (long long)k);
+        coll_html_raw(h, "</p>\n</section>\n");
+        return;
+    }
+    bool multi = strcmp(q->type, "multi") == 0, n_hidden;
+    rs_cell cells[RS_MAX_OPT + 1];
+    int n = question_cells(set, q, k, w, ui_lang, cells, &n_hidden);
     coll_html_raw(h, "<p class=\"n\">");
     if (n_hidden)
         coll_html_fmt(h, w->n_hidden, (long long)q->shown);
@@ -465,6 +496,53 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
         }
     }
     coll_html_raw(h, "</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, int64_t k, const char *lang,
+                       coll_results_cell_fn cb, void *ctx, char *err, size_t errlen)
+{
+    rs_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    x->f = f;
+    const json_t *set = s->set[i];
+    const rs_words *w = strcmp(lang, "en") == 0 ? &words_en : &words_nl;
+    int rc = -1;
+    if (prepare(x, set, err, errlen) != 0 ||
+        coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0)
+        goto done;
+    for (int j = 0; j < x->nq; j++) {
+        const rs_question *q = &x->q[j];
+        if (q->nopt == 0)
+            continue; /* text, note: nothing to count */
+        rs_cell cells[RS_MAX_OPT + 1];
+        bool n_hidden = true;
+        int n = question_cells(set, q, k, w, lang, cells, &n_hidden);
+        coll_results_cell c = {.question = q->id,
+                               .question_text = set_text(set, json_object_get(q->q, "text"), lang),
+                               .shown = q->shown < k ? -1 : q->shown};
+        for (int m = 0; m < n; m++) {
+            c.answer = m < q->nopt ? q->opt[m] : "";
+            c.label = cells[m].label;
+            c.count = q->shown < k || cells[m].hidden ? -1 : cells[m].count;
+            if (cb(ctx, &c) != 0) {
+                wp_errf(err, errlen, "write error");
+                goto done;
+            }
+        }
+    }
+    rc = 0;
+done:
+    free(x);
+    return rc;
+}
+
+const char *coll_results_fewer(const char *lang)
+{
+    return strcmp(lang, "en") == 0 ? words_en.fewer : words_nl.fewer;
 }
 
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
