@@ -1,5 +1,6 @@
 /* wijkpeil export: writes the stored responses as JSON lines or CSV to stdout or a file. */
 #include "cli.h"
+#include "cliopt.h"
 
 #include "export.h"
 #include "fsio.h"
@@ -51,6 +52,8 @@ static int count_rows(void *ctx, int64_t done, int64_t total)
 int cli_export(int argc, char **argv)
 {
     const char *db = NULL, *outpath = NULL, *fmt_name = "jsonl";
+    if (cliopt_version(argc, argv))
+        return cliopt_print_version("wijkpeil");
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(usage, stdout);
