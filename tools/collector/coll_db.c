@@ -134,6 +134,10 @@ static const coll_migration migrations[] = {
      "CREATE TABLE IF NOT EXISTS signin_failures (subject TEXT NOT NULL, at_ms BIGINT NOT NULL);"
      "CREATE INDEX IF NOT EXISTS signin_failures_subject ON signin_failures(subject, at_ms);",
      NULL},
+    /* 8: what the dashboard's settings page saves over serve's flags (k: never below
+     * --suppress-below; silent_ms) */
+    {"CREATE TABLE IF NOT EXISTS dash_settings (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+     NULL},
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
