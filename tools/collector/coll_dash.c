@@ -52,6 +52,7 @@ typedef struct {
     char role[COLL_USER_ROLE_MAX];
     /* the administration's forms */
     req_job job;
+    bool job_started; /* set by the event loop only: a hashing thread owns r->st from then on */
     char action[16], name[COLL_NAME_MAX], location[COLL_NAME_MAX], newrole[COLL_USER_ROLE_MAX],
         kval[16], silent[16];
     char msg[WP_ERR_LEN];
@@ -551,11 +552,13 @@ static enum MHD_Result start_hashing(coll_dash *d, struct MHD_Connection *c, das
     if (room) {
         d->hashing++;
         r->st = REQ_HASHING;
+        r->job_started = true;
         MHD_suspend_connection(c);
         if (pthread_create(&t, NULL, signin_thread, r) != 0) {
             MHD_resume_connection(c);
             d->hashing--;
             r->st = REQ_NEW;
+            r->job_started = false;
             room = false;
         } else {
             pthread_detach(t);
@@ -1581,7 +1584,9 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
     if (r->st == REQ_HASHING)
         return MHD_YES; /* resumed only when the hash is done */
     enum MHD_Result ret = route(d, c, url, method, r);
-    if (r->st != REQ_HASHING)
+    /* r->st is the hashing thread's once it started (it may be done already: a form refused
+     * before any hashing, a short password, answers at once) */
+    if (!r->job_started)
         r->st = REQ_ANSWERED;
     return ret;
 }

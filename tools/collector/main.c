@@ -361,8 +361,9 @@ static int cmd_export(coll_db *db, const coll_args *a)
                 "wijkpeil-collector: %lld responses are held sealed (%s); open them with serve "
                 "or import --seal-secret-key FILE\n",
                 (long long)sealed,
-                fmt != COLL_EXPORT_JSONL ? "left out of this export"
-                                         : "written with \"sealed\" in place of \"answers\"");
+                fmt == COLL_EXPORT_XLSX    ? "left out of this workbook"
+                : fmt != COLL_EXPORT_JSONL ? "left out of this CSV"
+                                           : "written with \"sealed\" in place of \"answers\"");
     return 0;
 }
 
