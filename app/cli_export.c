@@ -1,5 +1,6 @@
 /* wijkpeil export: writes the stored responses as JSON lines or CSV to stdout or a file. */
 #include "cli.h"
+#include "cliopt.h"
 
 #include "export.h"
 #include "fsio.h"
@@ -16,7 +17,8 @@
 
 #define CLI_EXPORT_PATH_MAX 4096
 
-static const char usage[] = "usage: wijkpeil export --db FILE [--format jsonl|csv] [-o FILE]\n";
+static const char usage[] =
+    "usage: wijkpeil export --db FILE [--format jsonl|csv|csv-excel] [-o FILE]\n";
 
 /* Matches "NAME VALUE" or "NAME=VALUE" at argv[*i]: returns 0 when argv[*i] is another option,
  * 1 with the value in *out, or -1 (after a message) when the value is missing or empty. */
@@ -50,6 +52,8 @@ static int count_rows(void *ctx, int64_t done, int64_t total)
 int cli_export(int argc, char **argv)
 {
     const char *db = NULL, *outpath = NULL, *fmt_name = "jsonl";
+    if (cliopt_version(argc, argv))
+        return cliopt_print_version("wijkpeil");
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(usage, stdout);
@@ -75,7 +79,8 @@ int cli_export(int argc, char **argv)
     }
     export_format fmt;
     if (export_parse_format(fmt_name, &fmt) != 0) {
-        fprintf(stderr, "wijkpeil export: unknown format \"%s\" (use jsonl or csv)\n", fmt_name);
+        fprintf(stderr, "wijkpeil export: unknown format \"%s\" (use jsonl, csv or csv-excel)\n",
+                fmt_name);
         return 2;
     }
     if (outpath && strlen(outpath) + 16 >= CLI_EXPORT_PATH_MAX) {

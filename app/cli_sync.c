@@ -1,6 +1,7 @@
 /* wijkpeil sync: the upload runs in its own program (wijkpeil-sync --once), so this program
  * never links libcurl. Looks for wijkpeil-sync beside this program first, then on PATH. */
 #include "cli.h"
+#include "cliopt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,13 +11,20 @@
 
 #define CLI_SYNC_PROG    "wijkpeil-sync"
 #define CLI_SYNC_MAXARGS 16
+#define CLI_SYNC_USAGE   "usage: wijkpeil sync [--config FILE] [--db FILE]\n"
 
 int cli_sync(int argc, char **argv)
 {
     /* main passes argv from the sub-command's own name on; tolerate both conventions */
     int first = argc > 0 && strcmp(argv[0], "sync") == 0 ? 1 : 0;
+    if (cliopt_version(argc, argv))
+        return cliopt_print_version("wijkpeil");
+    if (cliopt_help(argc, argv)) {
+        fputs(CLI_SYNC_USAGE, stdout);
+        return 0;
+    }
     if (argc - first + 3 > CLI_SYNC_MAXARGS) {
-        fprintf(stderr, "usage: wijkpeil sync [--config FILE] [--db FILE]\n");
+        fputs(CLI_SYNC_USAGE, stderr);
         return 2;
     }
     char *args[CLI_SYNC_MAXARGS];

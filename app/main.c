@@ -2,6 +2,7 @@
  * response store, and runs the resident screens event-driven (or a script, headless). Also
  * dispatches the `export` and `sync` sub-commands. */
 #include "cli.h"
+#include "cliopt.h"
 #include "activeset.h"
 #include "config.h"
 #include "flow.h"
@@ -405,7 +406,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: wijkpeil [--config FILE] [--questionset FILE] [--db FILE] [--window WxH]\n"
                "                [--script FILE] [--stats]\n"
-               "       wijkpeil export --db FILE [--format jsonl|csv] [-o FILE]\n"
+               "       wijkpeil export --db FILE [--format jsonl|csv|csv-excel] [-o FILE]\n"
                "       wijkpeil sync [--config FILE] [--db FILE]\n");
 }
 
@@ -429,7 +430,7 @@ static int parse_args(app *a, int argc, char **argv)
             if (sscanf(argv[++i], "%dx%d%n", &a->win_w, &a->win_h, &used) != 2 || argv[i][used] ||
                 a->win_w < 320 || a->win_h < 240 || a->win_w > 8192 || a->win_h > 8192) {
                 fprintf(stderr, "wijkpeil: --window wants WIDTHxHEIGHT, e.g. 1920x1080\n");
-                return -1;
+                return 2;
             }
             a->windowed = true;
         } else if (!strcmp(o, "--stats"))
@@ -437,10 +438,12 @@ static int parse_args(app *a, int argc, char **argv)
         else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             usage(stdout);
             exit(0);
+        } else if (!strcmp(o, "--version")) {
+            exit(cliopt_print_version("wijkpeil"));
         } else {
             fprintf(stderr, "wijkpeil: unknown option \"%s\"\n", o);
             usage(stderr);
-            return -1;
+            return 2; /* a usage error */
         }
     }
     /* The same loader as `wijkpeil sync`: the config file, --db, then the settings staff
@@ -970,8 +973,13 @@ int main(int argc, char **argv)
                         .ctx = a,
                         .max = APP_RETRY_MAX,
                         .retry_ms = APP_RETRY_MS};
-    if (!(a->saves = saveq_new(&sq)) || parse_args(a, argc, argv) != 0)
+    a->saves = saveq_new(&sq);
+    /* 2: a usage error; -1: the configuration could not be loaded */
+    int pa = a->saves ? parse_args(a, argc, argv) : -1;
+    if (pa != 0) {
+        rc = pa == 2 ? 2 : 1;
         goto done;
+    }
     find_data_dir(a);
     if (a->cfg.log_file[0] && !(a->log = fopen(a->cfg.log_file, "a")))
         fprintf(stderr, "wijkpeil: cannot open log %s: %s\n", a->cfg.log_file, strerror(errno));

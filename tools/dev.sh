@@ -28,6 +28,10 @@ packages=(build-essential cmake pkg-config
   libpq-dev postgresql nginx-light # the collector on PostgreSQL; its reference proxy, syntax-tested
   python3 openssl ca-certificates curl stress-ng
   chromium nodejs # the dashboard's browser test (puppeteer-core, axe-core: npm, at test time)
+  python3-openpyxl # the collector's xlsx export read back (script_collector_export)
+  # LibreOffice opens the Excel CSV as a Dutch spreadsheet would (the same test; skipped, 77,
+  # without it): 287 MB, 91 s to install here (measured without recommended packages)
+  libreoffice-calc-nogui
   clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
 
 # npm comes with Debian's package of that name, or bundled with a Node.js from elsewhere (whose

@@ -1,6 +1,7 @@
 /* Export of stored responses as JSON lines or RFC 4180 CSV (formats described in export.h). */
 #include "export.h"
 
+#include "csvw.h"
 #include "util.h"
 
 #include <errno.h>
@@ -43,6 +44,10 @@ int export_parse_format(const char *name, export_format *out)
     }
     if (name && strcmp(name, "csv") == 0) {
         *out = EXPORT_CSV;
+        return 0;
+    }
+    if (name && strcmp(name, "csv-excel") == 0) {
+        *out = EXPORT_CSV_EXCEL;
         return 0;
     }
     return -1;
@@ -113,23 +118,13 @@ static int sbuf_add_value(sbuf *b, const json_t *v)
     }
 }
 
-/* Writes one CSV field, quoted when RFC 4180 needs it; the separator comes before it. */
+/* Writes one CSV field (csvw.h quoting); the separator (";" in the Excel flavour) comes before
+ * it. */
 static int csv_field(export_ctx *e, const char *s, bool first)
 {
-    FILE *f = e->out;
-    if (!first && fputc(',', f) == EOF)
+    if (!first && fputc(e->fmt == EXPORT_CSV_EXCEL ? ';' : ',', e->out) == EOF)
         return -1;
-    if (!strpbrk(s, ",\"\r\n"))
-        return fputs(s, f) == EOF ? -1 : 0;
-    if (fputc('"', f) == EOF)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p == '"' && fputc('"', f) == EOF)
-            return -1;
-        if (fputc(*p, f) == EOF)
-            return -1;
-    }
-    return fputc('"', f) == EOF ? -1 : 0;
+    return csvw_field(e->out, s, false);
 }
 
 /* A response's answers as a JSON object; sealed answers are not readable here: none. */
@@ -356,7 +351,7 @@ int export_write(store *st, FILE *out, export_format fmt, int64_t after_seq, int
                     .cb_ctx = ctx,
                     .err = err,
                     .errlen = errlen};
-    if (fmt != EXPORT_JSONL && fmt != EXPORT_CSV) {
+    if (fmt != EXPORT_JSONL && fmt != EXPORT_CSV && fmt != EXPORT_CSV_EXCEL) {
         wp_errf(err, errlen, "unknown export format %d", (int)fmt);
         return -1;
     }
@@ -383,7 +378,7 @@ int export_write(store *st, FILE *out, export_format fmt, int64_t after_seq, int
             wp_errf(err, errlen, "out of memory");
             goto done;
         }
-        if (csv_header(&e) != 0)
+        if ((fmt == EXPORT_CSV_EXCEL && fputs(CSVW_BOM, out) == EOF) || csv_header(&e) != 0)
             goto done;
         if (store_foreach(st, after_seq, false, 0, csv_row, &e, err, errlen) != 0)
             goto done;

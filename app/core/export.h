@@ -15,12 +15,17 @@
  * finished_at, duration_ms, status, then one column per question id in the order of first
  * appearance over the exported responses. A multi answer's values are joined with ";"; an
  * unanswered question is an empty cell. A field is quoted ("...", with " doubled) when it holds
- * a comma, a double quote, CR or LF. When some exported response is sealed, a last column
- * "sealed" holds its sealed answers (its answer cells stay empty); it is empty for the others.
- * Values are never altered: no apostrophe is put before values that start with = + - @ (a guard
- * against spreadsheet formula injection) because every answer value is an option id, a smiley or
- * scale number (which may be "-1") or yes/no chosen from the staff's own question set; residents
- * type no free text in format v1. Revisit this when free-text questions are added.
+ * a comma, a semicolon (so a multi answer geld;werk stays one cell), a double quote, CR or LF. When
+ * some exported response is sealed, a last column "sealed" holds its sealed answers (its answer
+ * cells stay empty); it is empty for the others. Values are never altered: no apostrophe is put
+ * before values that start with = + - @ (a guard against spreadsheet formula injection) because
+ * every answer value is an option id, a smiley or scale number (which may be "-1") or yes/no chosen
+ * from the staff's own question set; residents type no free text in format v1. Revisit this when
+ * free-text questions are added.
+ *
+ * CSV for Excel ("csv-excel"): the same table with a UTF-8 byte-order mark first and ";"
+ * between fields, as a Dutch-locale spreadsheet opens a .csv (it splits on ";"; without the
+ * mark it reads the text as another encoding).
  */
 #ifndef WP_EXPORT_H
 #define WP_EXPORT_H
@@ -30,7 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { EXPORT_JSONL = 0, EXPORT_CSV = 1 } export_format;
+typedef enum { EXPORT_JSONL = 0, EXPORT_CSV = 1, EXPORT_CSV_EXCEL = 2 } export_format;
 
 #define EXPORT_MAX_COLUMNS  5000 /* distinct question ids in one CSV export */
 #define EXPORT_PROGRESS_ROW 256  /* the progress callback runs every this many rows */
@@ -40,7 +45,7 @@ typedef enum { EXPORT_JSONL = 0, EXPORT_CSV = 1 } export_format;
  * export_write then returns -1 with "export cancelled". */
 typedef int (*export_progress_cb)(void *ctx, int64_t done, int64_t total);
 
-/* Parses "jsonl" or "csv"; returns 0, or -1 for anything else. */
+/* Parses "jsonl", "csv" or "csv-excel"; returns 0, or -1 for anything else. */
 int export_parse_format(const char *name, export_format *out);
 
 /* Writes every response with seq > after_seq (ascending; rows stored while the export runs are

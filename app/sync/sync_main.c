@@ -3,6 +3,7 @@
  * takes requests from the kiosk on an AF_UNIX datagram socket (synclink.h) and writes its state
  * to the shared database for the staff screen; with --once it uploads once in the foreground
  * (what `wijkpeil sync` runs). It needs no display and no input device. */
+#include "cliopt.h"
 #include "config.h"
 #include "plat_notify.h"
 #include "store.h"
@@ -150,6 +151,12 @@ done:
 int main(int argc, char **argv)
 {
     sync_args a;
+    if (cliopt_version(argc, argv))
+        return cliopt_print_version("wijkpeil-sync");
+    if (cliopt_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
     if (parse(argc, argv, &a) != 0) {
         usage(stderr);
         return 2;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The dashboard in a real browser: Debian's chromium (headless) driven by puppeteer-core, with
 # axe-core checking every page (lib/dash_browser.js); seeded data from three kiosks in two
-# locations and six languages. The npm packages are installed into the build folder by this test
-# (never at build time); without chromium, node or a reachable npm registry it is skipped
-# (exit 77) and says why. Screenshots stay in $WIJKPEIL_BUILD/dash-screenshots.
+# locations and six languages; then the administration pages (lib/dash_admin.js). The npm
+# packages are installed into the build folder by this test (never at build time); without
+# chromium, node or a reachable npm registry it is skipped (exit 77) and says why. Screenshots
+# stay in $WIJKPEIL_BUILD/dash-screenshots.
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -28,6 +29,7 @@ trap cleanup EXIT
 DB=$(coll_db_new browser)
 echo 'correct horse battery' | "$C" user add anna --role admin --db "$DB" >/dev/null
 echo 'viewer password 1' | "$C" user add bert --role viewer --db "$DB" >/dev/null
+echo 'viewer password 2' | "$C" user add vera --role viewer --db "$DB" >/dev/null
 N1=$("$C" device add n1 --location nazareth --db "$DB" | tail -1)
 "$C" device add n2 --location nazareth --db "$DB" >/dev/null
 "$C" device add p1 --location pottenberg --db "$DB" >/dev/null
@@ -45,4 +47,6 @@ SHOTS="$WIJKPEIL_BUILD/dash-screenshots/${COLL_BACKEND}"
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 NODE_PATH="$NPM/node_modules" HOME="$TMP" node "$HERE/lib/dash_browser.js" "$URL" "$SHOTS"
+# the administration pages (role admin only): after the first run, whose settings they change
+NODE_PATH="$NPM/node_modules" HOME="$TMP" node "$HERE/lib/dash_admin.js" "$URL" "$SHOTS"
 echo "screenshots: $SHOTS"

@@ -238,8 +238,13 @@ assert rows[0]["received_at"].endswith("Z")
 PY
 "$C" export --db "$DB" --format jsonl -o "$TMP/out.jsonl" 2>/dev/null
 check "jsonl: 2 lines" test "$(wc -l <"$TMP/out.jsonl")" -eq 2
-"$C" export --db "$DB" --questionset other --format jsonl -o "$TMP/none.jsonl" 2>/dev/null
-check "--questionset filters" test ! -s "$TMP/none.jsonl"
+if "$C" export --db "$DB" --questionset other --format jsonl -o "$TMP/none.jsonl" 2>"$TMP/none.err"; then
+    bad "--questionset matching nothing exported an empty file"
+fi
+check "--questionset matching nothing: an error naming the set, no file" \
+    bash -c "grep -q 'no responses of question set \"other\"' '$TMP/none.err' && test ! -e '$TMP/none.jsonl'"
+"$C" export --db "$DB" --questionset nazareth-2027-voorjaar --format jsonl -o "$TMP/one.jsonl" 2>/dev/null
+check "--questionset filters" test "$(wc -l <"$TMP/one.jsonl")" -eq 2
 cat >"$TMP/set.json" <<'JSON'
 {"format":"wijkpeil/1","id":"nazareth-2027-voorjaar","version":1,"languages":["nl","en"],
  "questions":[{"id":"zorgen","text":{"nl":"Waar maakt u zich zorgen over?","en":"Worries"}},
@@ -249,6 +254,16 @@ JSON
 "$C" export --db "$DB" --qset "$TMP/set.json" -o "$TMP/lab.csv" 2>/dev/null
 check "--qset labels and orders the columns" bash -c "head -1 '$TMP/lab.csv' | grep -q ',Waar maakt u zich zorgen over?,Woont u hier fijn?,opmerking'"
 check "--qset: a note is exported as nothing (no column)" bash -c "! head -1 '$TMP/lab.csv' | grep -q 'Lees dit eerst'"
+sed 's/"id":"nazareth-2027-voorjaar"/"id":"pottenberg-2027"/' "$TMP/set.json" >"$TMP/other-set.json"
+if "$C" export --db "$DB" --qset "$TMP/other-set.json" -o "$TMP/o.csv" 2>"$TMP/o.err"; then
+    bad "--qset of another set accepted"
+fi
+check "--qset of another set: nothing written" test ! -e "$TMP/o.csv"
+if "$C" export --db "$DB" --questionset nazareth-2027-voorjaar --qset "$TMP/other-set.json" \
+    -o "$TMP/o.csv" 2>"$TMP/o.err"; then
+    bad "--qset not matching --questionset accepted"
+fi
+check "--qset must match the exported set id" grep -q 'is question set "pottenberg-2027", not the exported "nazareth-2027-voorjaar"' "$TMP/o.err"
 
 # --- import (USB stick) ---------------------------------------------------------------------
 U5=55555555-5555-4555-8555-555555555555

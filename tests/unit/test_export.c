@@ -219,19 +219,37 @@ static void test_csv(void)
              "tekst\r\n"
              "%s,1,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",ar,2027-03-01T09:15:02.123Z,2027-03-01T09:16:03.623Z,"
-             "61500,complete,nl;ar,40000,,\"a,b\",geld;werk,-1,,\r\n"
+             "61500,complete,\"nl;ar\",40000,,\"a,b\",\"geld;werk\",-1,,\r\n"
              "%s,2,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",nl,2027-03-01T09:15:03.123Z,2027-03-01T09:16:04.623Z,"
-             "61500,abandoned,nl,40001,rapid_repeat;too_fast,\"regel1\nregel2\r\",,,\"zei "
+             "61500,abandoned,nl,40001,\"rapid_repeat;too_fast\",\"regel1\nregel2\r\",,,\"zei "
              "\"\"hoi\"\"\",\r\n"
              "%s,3,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",ar,2027-03-01T09:15:04.123Z,2027-03-01T09:16:05.623Z,"
-             "61500,complete,nl;ar,40002,,,x,,,نعم، شكرا\r\n"
+             "61500,complete,\"nl;ar\",40002,,,x,,,نعم، شكرا\r\n"
              "%s,4,nazareth-2027-voorjaar,2,\"2027 voorjaar, "
              "v2\",en,2027-03-01T09:15:05.123Z,2027-03-01T09:16:06.623Z,"
-             "61500,complete,nl;en,40003,,,,,,\r\n",
+             "61500,complete,\"nl;en\",40003,,,,,,\r\n",
              f.ids[0], f.ids[1], f.ids[2], f.ids[3]);
     CHECKF(strcmp(text, want) == 0, "CSV differs:\n--- got ---\n%s\n--- want ---\n%s", text, want);
+    free(text);
+
+    /* The Excel flavour: a byte-order mark, ";" between fields, the same quoting (a multi
+     * answer stays one cell). */
+    text = export_text(f.st, EXPORT_CSV_EXCEL, 0, &last, err, sizeof err);
+    CHECKF(text != NULL, "%s", err);
+    if (text) {
+        CHECKF(strncmp(text, "\xEF\xBB\xBFid;seq;questionset;questionset_version;", 42) == 0, "%s",
+               text);
+        char row1[256];
+        snprintf(row1, sizeof row1,
+                 "\r\n%s;1;nazareth-2027-voorjaar;2;\"2027 voorjaar, v2\";ar;"
+                 "2027-03-01T09:15:02.123Z;2027-03-01T09:16:03.623Z;61500;complete;\"nl;ar\";40000;"
+                 ";\"a,b\";"
+                 "\"geld;werk\";-1;;\r\n",
+                 f.ids[0]);
+        CHECKF(strstr(text, row1) != NULL, "no %s in\n%s", row1, text);
+    }
     free(text);
 
     /* after_seq: columns come from the exported rows only. */
@@ -316,6 +334,7 @@ static void test_progress_and_errors(void)
     export_format fmt;
     CHECK(export_parse_format("csv", &fmt) == 0 && fmt == EXPORT_CSV);
     CHECK(export_parse_format("jsonl", &fmt) == 0 && fmt == EXPORT_JSONL);
+    CHECK(export_parse_format("csv-excel", &fmt) == 0 && fmt == EXPORT_CSV_EXCEL);
     CHECK(export_parse_format("xlsx", &fmt) == -1);
     CHECK(export_parse_format(NULL, &fmt) == -1);
     teardown(&f);

@@ -3,6 +3,7 @@
 
 #include "coll_health.h"
 #include "coll_html.h"
+#include "coll_export.h"
 #include "coll_results.h"
 #include "coll_user.h"
 #include "util.h"
@@ -35,6 +36,7 @@ struct coll_dash {
 };
 
 typedef enum { REQ_NEW, REQ_HASHING, REQ_HASHED, REQ_ANSWERED } req_state;
+typedef enum { JOB_SIGNIN, JOB_USER_ADD, JOB_USER_PASSWD } req_job; /* what is hashed */
 
 typedef struct {
     coll_dash *d;
@@ -46,8 +48,14 @@ typedef struct {
     char user[COLL_USER_NAME_MAX + 1], password[COLL_USER_PASS_MAX + 2],
         csrf[COLL_USER_TOKEN_LEN + 1], lang[4];
     char addr[64];
-    int verify; /* coll_user_verify's answer */
+    int verify; /* coll_user_verify's answer (or user add's, passwd's) */
     char role[COLL_USER_ROLE_MAX];
+    /* the administration's forms */
+    req_job job;
+    bool job_started; /* set by the event loop only: a hashing thread owns r->st from then on */
+    char action[16], name[COLL_NAME_MAX], location[COLL_NAME_MAX], newrole[COLL_USER_ROLE_MAX],
+        kval[16], silent[16];
+    char msg[WP_ERR_LEN];
 } dash_req;
 
 /* ---- the two interface languages ---------------------------------------------------------- */
@@ -114,6 +122,45 @@ typedef enum {
     T_R_WEEKDAYS,
     T_R_HOUR_FROM,
     T_R_HOUR_TO,
+    T_DOWNLOADS,
+    T_ADMIN_ONLY,
+    T_A_DEVICES,
+    T_A_USERS,
+    T_A_CONFLICTS,
+    T_A_SETTINGS,
+    T_A_NAME,
+    T_A_CREATED,
+    T_A_STATE,
+    T_A_ACTIONS,
+    T_A_ACTIVE,
+    T_A_REVOKED,
+    T_A_ADD_DEVICE,
+    T_A_ADD,
+    T_A_REVOKE,
+    T_A_ROTATE,
+    T_A_TOKEN,
+    T_A_ONCE,
+    T_A_DONE,
+    T_A_FAILED,
+    T_A_ROLE,
+    T_A_ADD_USER,
+    T_A_REMOVE,
+    T_A_RESET,
+    T_A_NEWPW,
+    T_A_SELF,
+    T_A_C_ID,
+    T_A_C_RECEIVED,
+    T_A_C_SENT,
+    T_A_C_SENT_ANS,
+    T_A_C_HELD,
+    T_A_C_HELD_ANS,
+    T_A_C_NONE,
+    T_A_C_BIG,
+    T_A_C_SEALED,
+    T_A_K,
+    T_A_SILENT,
+    T_A_SAVE,
+    T_A_BADVALUE,
     T_COUNT
 } text_id;
 
@@ -186,6 +233,50 @@ static const char *const texts[T_COUNT][2] = {
     [T_R_WEEKDAYS] = {"Weekdagen (geen: alle)", "Weekdays (none: all)"},
     [T_R_HOUR_FROM] = {"Vanaf uur", "From hour"},
     [T_R_HOUR_TO] = {"Tot uur", "Until hour"},
+    [T_DOWNLOADS] = {"Alle antwoorden downloaden (alleen beheerders)",
+                     "Download every response (administrators only)"},
+    [T_ADMIN_ONLY] = {"Alleen voor beheerders.", "For administrators only."},
+    [T_A_DEVICES] = {"Apparaten", "Devices"},
+    [T_A_USERS] = {"Gebruikers", "Users"},
+    [T_A_CONFLICTS] = {"Conflicten", "Conflicts"},
+    [T_A_SETTINGS] = {"Instellingen", "Settings"},
+    [T_A_NAME] = {"Naam", "Name"},
+    [T_A_CREATED] = {"Toegevoegd", "Added"},
+    [T_A_STATE] = {"Staat", "State"},
+    [T_A_ACTIONS] = {"Acties", "Actions"},
+    [T_A_ACTIVE] = {"actief", "active"},
+    [T_A_REVOKED] = {"ingetrokken", "revoked"},
+    [T_A_ADD_DEVICE] = {"Apparaat toevoegen", "Add a device"},
+    [T_A_ADD] = {"Toevoegen", "Add"},
+    [T_A_REVOKE] = {"Intrekken", "Revoke"},
+    [T_A_ROTATE] = {"Nieuw token", "New token"},
+    [T_A_TOKEN] = {"Token van", "Token of"},
+    [T_A_ONCE] = {"– zet het in de instellingen van de kiosk als \"token = ...\"; het wordt maar "
+                  "één keer getoond, het oude werkt niet meer:",
+                  "– put it in the kiosk's settings as \"token = ...\"; it is shown only once, "
+                  "the old one no longer works:"},
+    [T_A_DONE] = {"Gedaan.", "Done."},
+    [T_A_FAILED] = {"Niet gelukt: ", "Not done: "},
+    [T_A_ROLE] = {"Rol", "Role"},
+    [T_A_ADD_USER] = {"Gebruiker toevoegen", "Add a user"},
+    [T_A_REMOVE] = {"Verwijderen", "Remove"},
+    [T_A_RESET] = {"Wachtwoord instellen", "Set password"},
+    [T_A_NEWPW] = {"Nieuw wachtwoord voor", "New password for"},
+    [T_A_SELF] = {"u kunt uzelf niet verwijderen", "you cannot remove yourself"},
+    [T_A_C_ID] = {"Antwoord (id)", "Response (id)"},
+    [T_A_C_RECEIVED] = {"Ontvangen", "Received"},
+    [T_A_C_SENT] = {"Verstuurd door", "Sent by"},
+    [T_A_C_SENT_ANS] = {"Verstuurde versie", "Version sent"},
+    [T_A_C_HELD] = {"Bewaard van", "Held from"},
+    [T_A_C_HELD_ANS] = {"Bewaarde versie", "Version held"},
+    [T_A_C_NONE] = {"Geen conflicten.", "No conflicts."},
+    [T_A_C_BIG] = {"(te groot om te bewaren)", "(too large to keep)"},
+    [T_A_C_SEALED] = {"(verzegeld)", "(sealed)"},
+    [T_A_K] = {"Kleinste aantal dat getoond wordt (k, minstens %lld)",
+               "Smallest count shown (k, at least %lld)"},
+    [T_A_SILENT] = {"Kiosk stil na (minuten)", "Kiosk silent after (minutes)"},
+    [T_A_SAVE] = {"Opslaan", "Save"},
+    [T_A_BADVALUE] = {"ongeldige waarde", "invalid value"},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -342,9 +433,16 @@ static void page_head(coll_html *h, const ui_lang *l, const char *title, const c
         static const struct {
             const char *path;
             text_id t;
-        } menu[] = {{"/dash/kiosks", T_KIOSKS}, {"/dash/results", T_RESULTS}};
+        } menu[] = {{"/dash/kiosks", T_KIOSKS},
+                    {"/dash/results", T_RESULTS},
+                    /* an administrator's too */
+                    {"/dash/admin/devices", T_A_DEVICES},
+                    {"/dash/admin/users", T_A_USERS},
+                    {"/dash/admin/conflicts", T_A_CONFLICTS},
+                    {"/dash/admin/settings", T_A_SETTINGS}};
+        size_t nmenu = strcmp(s->role, "admin") == 0 ? sizeof menu / sizeof menu[0] : 2;
         coll_html_fmt(h, "<nav aria-label=\"%s\"><ul>", T(l, T_MENU));
-        for (size_t i = 0; i < sizeof menu / sizeof menu[0]; i++) {
+        for (size_t i = 0; i < nmenu; i++) {
             coll_html_fmt(h, "<li><a href=\"%s", menu[i].path);
             lang_arg(h, l, '?');
             coll_html_fmt(h, "\"%s>%s</a></li>",
@@ -438,8 +536,13 @@ static void *signin_thread(void *arg)
             close(fd);
     }
     char err[WP_ERR_LEN];
-    r->verify = coll_user_verify(d->db, r->user, r->password, r->role, err, sizeof err);
-    if (r->verify < 0)
+    if (r->job == JOB_USER_ADD)
+        r->verify = coll_user_add(d->db, r->user, r->newrole, r->password, r->msg, sizeof r->msg);
+    else if (r->job == JOB_USER_PASSWD)
+        r->verify = coll_user_passwd(d->db, r->user, r->password, r->msg, sizeof r->msg);
+    else
+        r->verify = coll_user_verify(d->db, r->user, r->password, r->role, err, sizeof err);
+    if (r->job == JOB_SIGNIN && r->verify < 0)
         fprintf(stderr, "wijkpeil-collector: sign-in: %s\n", err);
     sodium_memzero(r->password, sizeof r->password);
     r->st = REQ_HASHED;
@@ -459,6 +562,34 @@ static bool csrf_equal(const char *a, const char *b)
     return n == COLL_USER_TOKEN_LEN - 1 && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
 }
 
+/* Runs the slow part of a form (argon2id: a sign-in, user add, a new password) on a thread of
+ * its own, the connection suspended meanwhile: the event loops go on serving others. At most
+ * DASH_MAX_HASHING at once (64 MiB each); 503 when there is no room. */
+static enum MHD_Result start_hashing(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                     const ui_lang *l)
+{
+    pthread_mutex_lock(&d->mu);
+    bool room = d->hashing < DASH_MAX_HASHING && !d->draining;
+    pthread_t t;
+    if (room) {
+        d->hashing++;
+        r->st = REQ_HASHING;
+        r->job_started = true;
+        MHD_suspend_connection(c);
+        if (pthread_create(&t, NULL, signin_thread, r) != 0) {
+            MHD_resume_connection(c);
+            d->hashing--;
+            r->st = REQ_NEW;
+            r->job_started = false;
+            room = false;
+        } else {
+            pthread_detach(t);
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    return room ? MHD_YES : message_page(c, 503, l, T_BUSY);
+}
+
 static enum MHD_Result signin_post(coll_dash *d, struct MHD_Connection *c, dash_req *r,
                                    const ui_lang *l)
 {
@@ -476,24 +607,8 @@ static enum MHD_Result signin_post(coll_dash *d, struct MHD_Connection *c, dash_
                 r->user, r->addr);
         return login_page(d, c, l, 429, T_THROTTLED);
     }
-    pthread_mutex_lock(&d->mu);
-    bool room = d->hashing < DASH_MAX_HASHING && !d->draining;
-    pthread_t t;
-    if (room) {
-        d->hashing++;
-        r->st = REQ_HASHING;
-        MHD_suspend_connection(c);
-        if (pthread_create(&t, NULL, signin_thread, r) != 0) {
-            MHD_resume_connection(c);
-            d->hashing--;
-            r->st = REQ_NEW;
-            room = false;
-        } else {
-            pthread_detach(t);
-        }
-    }
-    pthread_mutex_unlock(&d->mu);
-    return room ? MHD_YES : message_page(c, 503, l, T_BUSY);
+    r->job = JOB_SIGNIN;
+    return start_hashing(d, c, r, l);
 }
 
 static enum MHD_Result signin_done(coll_dash *d, struct MHD_Connection *c, dash_req *r,
@@ -545,6 +660,32 @@ static enum MHD_Result signout_post(coll_dash *d, struct MHD_Connection *c, dash
         return message_page(c, 503, l, T_BUSY);
     cookie(d, "wp_session", "", set, sizeof set);
     return redirect(c, l->li ? "/dash/login?lang=en" : "/dash/login", set);
+}
+
+/* The settings the settings page keeps (dash_settings table); serve's flags are the defaults. A
+ * saved k never goes below serve --suppress-below: the page can only hide more. */
+static int64_t dash_setting(coll_dash *d, const char *key, int64_t dflt)
+{
+    int64_t v = -1;
+    coll_param p = COLL_TEXT(key);
+    char err[WP_ERR_LEN];
+    if (coll_db_query(d->db, "SELECT value FROM dash_settings WHERE key=?", &p, 1,
+                      coll_store_int_row, &v, NULL, err, sizeof err) != COLL_SQL_OK) {
+        fprintf(stderr, "wijkpeil-collector: settings: %s\n", err);
+        return dflt;
+    }
+    return v < 0 ? dflt : v;
+}
+
+static int64_t dash_k(coll_dash *d)
+{
+    int64_t k = dash_setting(d, "k", d->k);
+    return k > d->k ? k : d->k;
+}
+
+static int64_t dash_silent_ms(coll_dash *d)
+{
+    return dash_setting(d, "silent_ms", d->silent_ms);
 }
 
 /* ---- the kiosks page ---------------------------------------------------------------------- */
@@ -655,7 +796,7 @@ static enum MHD_Result kiosks_page(coll_dash *d, struct MHD_Connection *c, const
     page_head(h, l, T(l, T_KIOSKS), s, "/dash/kiosks", "/dash/kiosks");
     coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_KIOSKS));
     coll_html *rows = coll_html_new();
-    kiosk_ctx x = {.h = rows, .l = l, .now = wp_wall_ms(), .silent_ms = d->silent_ms};
+    kiosk_ctx x = {.h = rows, .l = l, .now = wp_wall_ms(), .silent_ms = dash_silent_ms(d)};
     char err[WP_ERR_LEN];
     if (!rows || coll_health_foreach(d->db, kiosk_row, &x, err, sizeof err) != COLL_SQL_OK) {
         if (rows)
@@ -784,7 +925,8 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     coll_html_raw(h, "<h1>");
     coll_html_text(h, title);
     coll_html_raw(h, "</h1>\n<p>");
-    coll_html_fmt(h, T(l, T_R_K), (long long)d->k);
+    int64_t k = dash_k(d);
+    coll_html_fmt(h, T(l, T_R_K), (long long)k);
     coll_html_raw(h, "</p>\n");
     if (si < 0) {
         size_t n = coll_results_sets_count(d->sets);
@@ -878,6 +1020,23 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     input_time(h, "hour_to", T(l, T_R_HOUR_TO), ht);
     coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
                   T(l, T_R_APPLY));
+    if (strcmp(s->role, "admin") == 0) {
+        static const char *const fmts[][2] = {{"xlsx", "Excel (.xlsx)"},
+                                              {"csv-excel", "CSV (Excel, ;)"},
+                                              {"csv", "CSV"},
+                                              {"jsonl", "JSON lines"}};
+        coll_html_fmt(h, "<p class=\"downloads\">%s:", T(l, T_DOWNLOADS));
+        for (size_t i = coll_export_has_xlsx() ? 0 : 1; i < 4; i++) {
+            coll_html_raw(h, " <a href=\"/dash/export?set=");
+            coll_html_urlarg(h, set);
+            coll_html_fmt(h, "&amp;format=%s&amp;labels=%s\" download>%s</a>", fmts[i][0],
+                          coll_results_sets_lang(d->sets, (size_t)si, 0)
+                              ? coll_results_sets_lang(d->sets, (size_t)si, 0)
+                              : "",
+                          fmts[i][1]);
+        }
+        coll_html_raw(h, "</p>\n");
+    }
     coll_results_filter f = {.location = loc,
                              .status = status,
                              .weekdays = weekdays,
@@ -890,7 +1049,7 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
                              .from_responses = d->results_from_responses};
     if (f.from_ms < 0 || f.to_ms < 0) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
-    } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, d->k, l->code, h, err,
+    } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, k, l->code, h, err,
                                    sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
         coll_html_free(h);
@@ -898,6 +1057,443 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     }
     page_end(h);
     return send_html(c, 200, h, NULL);
+}
+
+/* ---- administration: devices, users, conflicts, settings (role admin only) ---------------- */
+
+static bool is_admin(const coll_user_session *s)
+{
+    return strcmp(s->role, "admin") == 0;
+}
+
+/* <form method="post"> with the session's CSRF token and the interface language. */
+static void form_open(coll_html *h, const ui_lang *l, const coll_user_session *s,
+                      const char *action, const char *verb)
+{
+    coll_html_fmt(h,
+                  "<form method=\"post\" action=\"%s\">\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"",
+                  action);
+    coll_html_text(h, s->csrf);
+    coll_html_fmt(h,
+                  "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                  "<input type=\"hidden\" name=\"action\" value=\"%s\">\n",
+                  l->code, verb);
+}
+
+/* A button in a table row: its text, and for a screen reader the row's name too. */
+static void row_button(coll_html *h, const char *text, const char *name)
+{
+    coll_html_fmt(h, "<button type=\"submit\">%s<span class=\"visually-hidden\"> ", text);
+    coll_html_text(h, name);
+    coll_html_raw(h, "</span></button></form>\n");
+}
+
+/* The outcome of a form: done, or failed with a message. */
+static void outcome(coll_html *h, const ui_lang *l, int rc, const char *msg)
+{
+    if (rc == 0) {
+        coll_html_fmt(h, "<p role=\"status\" id=\"outcome\">%s</p>\n", T(l, T_A_DONE));
+        return;
+    }
+    coll_html_fmt(h, "<p class=\"error\" role=\"alert\" id=\"outcome\">%s", T(l, T_A_FAILED));
+    coll_html_text(h, msg);
+    coll_html_raw(h, "</p>\n");
+}
+
+typedef struct {
+    coll_html *h;
+    const ui_lang *l;
+    const coll_user_session *s;
+    int n;
+} admin_ctx;
+
+static int device_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    admin_ctx *x = ctx;
+    coll_html *h = x->h;
+    const char *name = v[0] ? v[0] : "";
+    char created[32];
+    fmt_time(coll_store_num(v[2]), created, sizeof created);
+    bool revoked = coll_store_num(v[3]) != 0;
+    coll_html_raw(h, "<tr><th scope=\"row\">");
+    coll_html_text(h, name);
+    coll_html_raw(h, "</th>");
+    cell_text(h, v[1] ? v[1] : "");
+    cell_text(h, created);
+    cell_text(h, T(x->l, revoked ? T_A_REVOKED : T_A_ACTIVE));
+    coll_html_raw(h, "<td>");
+    if (!revoked) {
+        static const struct {
+            const char *verb;
+            text_id t;
+        } acts[] = {{"rotate", T_A_ROTATE}, {"revoke", T_A_REVOKE}};
+        for (size_t i = 0; i < 2; i++) {
+            form_open(h, x->l, x->s, "/dash/admin/devices", acts[i].verb);
+            coll_html_raw(h, "<input type=\"hidden\" name=\"name\" value=\"");
+            coll_html_text(h, name);
+            coll_html_raw(h, "\">");
+            row_button(h, T(x->l, acts[i].t), name);
+        }
+    }
+    coll_html_raw(h, "</td></tr>\n");
+    x->n++;
+    return 0;
+}
+
+/* The page's heading and a table of rows from sql, or false (and h freed) on an error. */
+static bool admin_table(coll_dash *d, coll_html *h, admin_ctx *x, const char *sql, coll_row_fn row,
+                        const text_id *cols, size_t ncols, text_id caption)
+{
+    coll_html *rows = coll_html_new();
+    char err[WP_ERR_LEN];
+    x->h = rows;
+    if (!rows || coll_db_query(d->db, sql, NULL, 0, row, x, NULL, err, sizeof err) != COLL_SQL_OK) {
+        if (rows)
+            fprintf(stderr, "wijkpeil-collector: admin page: %s\n", err);
+        coll_html_free(rows);
+        return false;
+    }
+    char *body = coll_html_take(rows, NULL);
+    coll_html_fmt(h, "<table>\n<caption class=\"visually-hidden\">%s</caption>\n<thead><tr>",
+                  T(x->l, caption));
+    for (size_t i = 0; i < ncols; i++)
+        coll_html_fmt(h, "<th scope=\"col\">%s</th>", T(x->l, cols[i]));
+    coll_html_raw(h, "</tr></thead>\n<tbody>\n");
+    coll_html_raw(h, body ? body : "");
+    coll_html_raw(h, "</tbody>\n</table>\n");
+    free(body);
+    return true;
+}
+
+static enum MHD_Result admin_send(struct MHD_Connection *c, const ui_lang *l, coll_html *h, bool ok)
+{
+    if (!ok) {
+        coll_html_free(h);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* GET, or POST action=add|revoke|rotate: a new token is shown once, here. */
+static enum MHD_Result devices_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                    const coll_user_session *s, const dash_req *r)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_A_DEVICES), s, "/dash/admin/devices", "/dash/admin/devices");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_A_DEVICES));
+    if (r) {
+        char err[WP_ERR_LEN] = "", token[COLL_TOKEN_LEN] = "";
+        int rc = -1;
+        if (strcmp(r->action, "add") == 0)
+            rc = coll_db_device_add(d->db, r->name, r->location, token, err, sizeof err);
+        else if (strcmp(r->action, "rotate") == 0)
+            rc = coll_db_device_rotate(d->db, r->name, token, err, sizeof err);
+        else if (strcmp(r->action, "revoke") == 0)
+            rc = coll_db_device_revoke(d->db, r->name, err, sizeof err);
+        else
+            wp_strlcpy(err, "?", sizeof err);
+        fprintf(stderr, "wijkpeil-collector: %s: device %s \"%s\": %s\n", s->name, r->action,
+                r->name, rc == 0 ? "done" : err);
+        outcome(h, l, rc, err);
+        if (rc == 0 && token[0]) {
+            coll_html_fmt(h, "<p role=\"status\">%s ", T(l, T_A_TOKEN));
+            coll_html_text(h, r->name);
+            coll_html_fmt(h, " %s</p>\n<p><code id=\"token\">%s</code></p>\n", T(l, T_A_ONCE),
+                          token);
+            sodium_memzero(token, sizeof token);
+        }
+    }
+    static const text_id cols[] = {T_A_NAME, T_K_LOC, T_A_CREATED, T_A_STATE, T_A_ACTIONS};
+    admin_ctx x = {.l = l, .s = s};
+    bool ok = admin_table(d, h, &x,
+                          "SELECT name, location, created_ms, revoked_ms FROM devices"
+                          " ORDER BY name COLLATE \"C\"",
+                          device_row, cols, 5, T_A_DEVICES);
+    coll_html_fmt(h, "<h2>%s</h2>\n", T(l, T_A_ADD_DEVICE));
+    form_open(h, l, s, "/dash/admin/devices", "add");
+    coll_html_fmt(h,
+                  "<label for=\"dev-name\">%s</label><input id=\"dev-name\" name=\"name\" "
+                  "required maxlength=\"%d\">\n<label for=\"dev-loc\">%s</label><input "
+                  "id=\"dev-loc\" name=\"location\" required maxlength=\"%d\">\n"
+                  "<p><button type=\"submit\" id=\"add-device\">%s</button></p>\n</form>\n",
+                  T(l, T_A_NAME), COLL_NAME_MAX - 1, T(l, T_K_LOC), COLL_NAME_MAX - 1,
+                  T(l, T_A_ADD));
+    return admin_send(c, l, h, ok);
+}
+
+static int user_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    admin_ctx *x = ctx;
+    coll_html *h = x->h;
+    const char *name = v[0] ? v[0] : "";
+    coll_html_raw(h, "<tr><th scope=\"row\">");
+    coll_html_text(h, name);
+    coll_html_raw(h, "</th>");
+    cell_text(h, v[1] ? v[1] : "");
+    coll_html_raw(h, "<td>");
+    form_open(h, x->l, x->s, "/dash/admin/users", "passwd");
+    coll_html_raw(h, "<input type=\"hidden\" name=\"user\" value=\"");
+    coll_html_text(h, name);
+    coll_html_fmt(h, "\"><label for=\"pw-%d\">%s ", x->n, T(x->l, T_A_NEWPW));
+    coll_html_text(h, name);
+    coll_html_fmt(h,
+                  "</label><input id=\"pw-%d\" name=\"password\" type=\"password\" "
+                  "autocomplete=\"new-password\" minlength=\"%d\" required>\n",
+                  x->n, COLL_USER_PASS_MIN);
+    row_button(h, T(x->l, T_A_RESET), name);
+    if (strcmp(name, x->s->name) != 0) { /* no removing oneself: someone must stay admin */
+        form_open(h, x->l, x->s, "/dash/admin/users", "remove");
+        coll_html_raw(h, "<input type=\"hidden\" name=\"user\" value=\"");
+        coll_html_text(h, name);
+        coll_html_raw(h, "\">");
+        row_button(h, T(x->l, T_A_REMOVE), name);
+    }
+    coll_html_raw(h, "</td></tr>\n");
+    x->n++;
+    return 0;
+}
+
+/* The users page; rc/msg: the outcome of a form handled before (rc 1: none). */
+static enum MHD_Result users_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                  const coll_user_session *s, int rc, const char *msg)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_A_USERS), s, "/dash/admin/users", "/dash/admin/users");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_A_USERS));
+    if (rc != 1)
+        outcome(h, l, rc, msg);
+    static const text_id cols[] = {T_A_NAME, T_A_ROLE, T_A_ACTIONS};
+    admin_ctx x = {.l = l, .s = s};
+    bool ok = admin_table(d, h, &x, "SELECT name, role FROM users ORDER BY name COLLATE \"C\"",
+                          user_row, cols, 3, T_A_USERS);
+    coll_html_fmt(h, "<h2>%s</h2>\n", T(l, T_A_ADD_USER));
+    form_open(h, l, s, "/dash/admin/users", "add");
+    coll_html_fmt(
+        h,
+        "<label for=\"new-user\">%s</label><input id=\"new-user\" name=\"user\" "
+        "required maxlength=\"%d\" autocomplete=\"off\">\n"
+        "<label for=\"new-role\">%s</label><select id=\"new-role\" name=\"role\">"
+        "<option value=\"viewer\">viewer</option><option value=\"admin\">admin"
+        "</option></select>\n<label for=\"new-pw\">%s</label><input id=\"new-pw\" "
+        "name=\"password\" type=\"password\" autocomplete=\"new-password\" "
+        "minlength=\"%d\" required>\n<p><button type=\"submit\" id=\"add-user\">%s</button>"
+        "</p>\n"
+        "</form>\n",
+        T(l, T_A_NAME), COLL_USER_NAME_MAX - 1, T(l, T_A_ROLE), T(l, T_PASSWORD),
+        COLL_USER_PASS_MIN, T(l, T_A_ADD));
+    return admin_send(c, l, h, ok);
+}
+
+static int conflict_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    admin_ctx *x = ctx;
+    coll_html *h = x->h;
+    char when[32];
+    fmt_time(coll_store_num(v[2]), when, sizeof when);
+    coll_html_raw(h, "<tr><th scope=\"row\"><code>");
+    coll_html_text(h, v[0] ? v[0] : "");
+    coll_html_raw(h, "</code></th>");
+    cell_text(h, when);
+    cell_text(h, v[1] ? v[1] : "");
+    coll_html_raw(h, "<td><code>");
+    coll_html_text(h, v[3] && v[3][0] ? v[3] : T(x->l, T_A_C_BIG));
+    coll_html_raw(h, "</code></td>");
+    cell_text(h, v[4] ? v[4] : "");
+    coll_html_raw(h, "<td><code>");
+    coll_html_text(h, v[6] ? T(x->l, T_A_C_SEALED) : v[5] ? v[5] : "");
+    coll_html_raw(h, "</code></td></tr>\n");
+    x->n++;
+    return 0;
+}
+
+/* The 409s: each logged conflict beside the version held under its id (the newest 500). */
+static enum MHD_Result conflicts_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                      const coll_user_session *s)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_A_CONFLICTS), s, "/dash/admin/conflicts", "/dash/admin/conflicts");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_A_CONFLICTS));
+    static const text_id cols[] = {T_A_C_ID,       T_A_C_RECEIVED, T_A_C_SENT,
+                                   T_A_C_SENT_ANS, T_A_C_HELD,     T_A_C_HELD_ANS};
+    admin_ctx x = {.l = l, .s = s};
+    bool ok = admin_table(d, h, &x,
+                          "SELECT c.id, c.device, c.received_ms, c.answers, r.device,"
+                          " r.answers, r.sealed FROM conflicts c LEFT JOIN responses r"
+                          " ON r.id = c.id ORDER BY c.received_ms DESC, c.id COLLATE \"C\""
+                          " LIMIT 500",
+                          conflict_row, cols, 6, T_A_CONFLICTS);
+    if (ok && x.n == 0)
+        coll_html_fmt(h, "<p>%s</p>\n", T(l, T_A_C_NONE));
+    return admin_send(c, l, h, ok);
+}
+
+/* GET, or POST with k and silent (minutes). */
+static enum MHD_Result settings_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                     const coll_user_session *s, const dash_req *r)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_A_SETTINGS), s, "/dash/admin/settings", "/dash/admin/settings");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_A_SETTINGS));
+    if (r) {
+        long k, silent;
+        char err[WP_ERR_LEN] = "";
+        int rc = -1;
+        if (!wp_parse_int(r->kval, d->k, 1000000, &k) ||
+            !wp_parse_int(r->silent, 1, 60 * 24 * 30, &silent)) {
+            wp_strlcpy(err, T(l, T_A_BADVALUE), sizeof err);
+        } else {
+            static const char *const sql = "INSERT INTO dash_settings(key, value) VALUES(?, ?)"
+                                           " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+            coll_param pk[] = {COLL_TEXT("k"), COLL_NUM(k)};
+            coll_param ps[] = {COLL_TEXT("silent_ms"), COLL_NUM((int64_t)silent * 60000)};
+            rc = coll_db_query(d->db, sql, pk, 2, NULL, NULL, NULL, err, sizeof err) ==
+                             COLL_SQL_OK &&
+                         coll_db_query(d->db, sql, ps, 2, NULL, NULL, NULL, err, sizeof err) ==
+                             COLL_SQL_OK
+                     ? 0
+                     : -1;
+            fprintf(stderr, "wijkpeil-collector: %s: settings k=%ld silent=%ld min: %s\n", s->name,
+                    k, silent, rc == 0 ? "saved" : err);
+        }
+        outcome(h, l, rc, err);
+    }
+    form_open(h, l, s, "/dash/admin/settings", "save");
+    coll_html_raw(h, "<label for=\"k\">");
+    coll_html_fmt(h, T(l, T_A_K), (long long)d->k);
+    coll_html_fmt(h,
+                  "</label><input id=\"k\" name=\"k\" type=\"number\" min=\"%lld\" "
+                  "value=\"%lld\" required>\n<label for=\"silent\">%s</label><input "
+                  "id=\"silent\" name=\"silent\" type=\"number\" min=\"1\" value=\"%lld\" "
+                  "required>\n<p><button type=\"submit\" id=\"save\">%s</button></p>\n</form>\n",
+                  (long long)d->k, (long long)dash_k(d), T(l, T_A_SILENT),
+                  (long long)(dash_silent_ms(d) / 60000), T(l, T_A_SAVE));
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* POST /dash/admin/users: remove here; add and passwd hash the password off the event loop
+ * (users_done answers when it is done). */
+static enum MHD_Result users_post(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                  const ui_lang *l, const coll_user_session *s)
+{
+    char err[WP_ERR_LEN] = "";
+    if (strcmp(r->action, "remove") == 0) {
+        int rc = -1;
+        if (strcmp(r->user, s->name) == 0)
+            wp_strlcpy(err, T(l, T_A_SELF), sizeof err);
+        else
+            rc = coll_user_remove(d->db, r->user, err, sizeof err);
+        fprintf(stderr, "wijkpeil-collector: %s: user remove \"%s\": %s\n", s->name, r->user,
+                rc == 0 ? "done" : err);
+        return users_page(d, c, l, s, rc, err);
+    }
+    bool add = strcmp(r->action, "add") == 0;
+    if (!add && strcmp(r->action, "passwd") != 0)
+        return users_page(d, c, l, s, -1, "?");
+    if (add && strcmp(r->newrole, "viewer") != 0 && strcmp(r->newrole, "admin") != 0)
+        return users_page(d, c, l, s, -1, "role: viewer or admin");
+    r->job = add ? JOB_USER_ADD : JOB_USER_PASSWD;
+    return start_hashing(d, c, r, l);
+}
+
+static enum MHD_Result users_done(coll_dash *d, struct MHD_Connection *c, dash_req *r,
+                                  const ui_lang *l)
+{
+    coll_user_session s;
+    int rc = session_of(d, c, &s);
+    if (rc < 0)
+        return message_page(c, 503, l, T_BUSY);
+    if (rc > 0) /* an admin who reset their own password signs in again */
+        return redirect(c, l->li ? "/dash/login?lang=en" : "/dash/login", NULL);
+    fprintf(stderr, "wijkpeil-collector: %s: user %s \"%s\": %s\n", s.name, r->action, r->user,
+            r->verify == 0 ? "done" : r->msg);
+    return users_page(d, c, l, &s, r->verify == 0 ? 0 : -1, r->msg);
+}
+
+/* /dash/admin/...: administrators only; every POST carries the session's CSRF token. */
+static enum MHD_Result admin_route(coll_dash *d, struct MHD_Connection *c, const char *url,
+                                   bool post, dash_req *r, const ui_lang *l,
+                                   const coll_user_session *s)
+{
+    if (!is_admin(s))
+        return message_page(c, 403, l, T_ADMIN_ONLY);
+    if (post && !csrf_equal(r->csrf, s->csrf))
+        return message_page(c, 403, l, T_FORGED);
+    if (strcmp(url, "/dash/admin/devices") == 0)
+        return devices_page(d, c, l, s, post ? r : NULL);
+    if (strcmp(url, "/dash/admin/users") == 0)
+        return post ? users_post(d, c, r, l, s) : users_page(d, c, l, s, 1, "");
+    if (strcmp(url, "/dash/admin/settings") == 0)
+        return settings_page(d, c, l, s, post ? r : NULL);
+    if (strcmp(url, "/dash/admin/conflicts") == 0 && !post)
+        return conflicts_page(d, c, l, s);
+    return message_page(c, 405, l, T_NOTFOUND);
+}
+
+/* ---- downloads ---------------------------------------------------------------------------- */
+
+/* GET /dash/export?set=ID&format=xlsx|csv-excel|csv|jsonl[&labels=LANG]: every response of a
+ * set, as `export` writes it. Raw responses: administrators only. */
+static enum MHD_Result export_download(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                       const coll_user_session *s)
+{
+    if (strcmp(s->role, "admin") != 0)
+        return message_page(c, 403, l, T_ADMIN_ONLY);
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    const char *labels = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labels");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    coll_export_format fmt = COLL_EXPORT_XLSX;
+    if (si < 0 || (format && coll_export_format_parse(format, &fmt) != 0))
+        return message_page(c, 404, l, T_NOTFOUND);
+    char *buf = NULL, err[WP_ERR_LEN];
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return MHD_NO;
+    coll_export_opts o = {.fmt = fmt,
+                          .questionset = set,
+                          .qset_path = coll_results_sets_path(d->sets, (size_t)si),
+                          .lang = labels && labels[0] ? labels : NULL,
+                          .k = dash_k(d)};
+    long n = coll_export_write(d->db, m, &o, err, sizeof err);
+    fclose(m);
+    if (n < 0) {
+        free(buf);
+        fprintf(stderr, "wijkpeil-collector: download: %s\n", err);
+        return message_page(c, 404, l, T_NOTFOUND);
+    }
+    /* the file name: the set id with anything but [A-Za-z0-9._-] made "_" */
+    char name[COLL_NAME_MAX * 2], disp[COLL_NAME_MAX * 2 + 64];
+    wp_strlcpy(name, set, sizeof name);
+    for (char *p = name; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
+            *p = '_';
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", name, coll_export_ext(fmt));
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(buf);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", coll_export_mime(fmt));
+    MHD_add_response_header(r, "Content-Disposition", disp);
+    security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -952,6 +1548,18 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
         field(r->csrf, sizeof r->csrf, data, off, size, &r->too_big);
     else if (strcmp(key, "lang") == 0)
         field(r->lang, sizeof r->lang, data, off, size, &r->too_big);
+    else if (strcmp(key, "action") == 0)
+        field(r->action, sizeof r->action, data, off, size, &r->too_big);
+    else if (strcmp(key, "name") == 0)
+        field(r->name, sizeof r->name, data, off, size, &r->too_big);
+    else if (strcmp(key, "location") == 0)
+        field(r->location, sizeof r->location, data, off, size, &r->too_big);
+    else if (strcmp(key, "role") == 0)
+        field(r->newrole, sizeof r->newrole, data, off, size, &r->too_big);
+    else if (strcmp(key, "k") == 0)
+        field(r->kval, sizeof r->kval, data, off, size, &r->too_big);
+    else if (strcmp(key, "silent") == 0)
+        field(r->silent, sizeof r->silent, data, off, size, &r->too_big);
     return MHD_YES;
 }
 
@@ -969,8 +1577,17 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return message_page(c, 413, &l, T_FORGED);
     if (strcmp(url, "/dash/login") == 0)
         return post ? signin_post(d, c, r, &l) : login_page(d, c, &l, 200, T_COUNT);
-    static const char *const pages[] = {
-        "/", "/dash", "/dash/", "/dash/kiosks", "/dash/results", "/dash/logout"};
+    static const char *const pages[] = {"/",
+                                        "/dash",
+                                        "/dash/",
+                                        "/dash/kiosks",
+                                        "/dash/results",
+                                        "/dash/logout",
+                                        "/dash/export",
+                                        "/dash/admin/devices",
+                                        "/dash/admin/users",
+                                        "/dash/admin/conflicts",
+                                        "/dash/admin/settings"};
     bool known = false;
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         known |= strcmp(url, pages[i]) == 0;
@@ -984,6 +1601,8 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return redirect(c, l.li ? "/dash/login?lang=en" : "/dash/login", NULL);
     if (strcmp(url, "/dash/logout") == 0 && post)
         return signout_post(d, c, r, &l, &s);
+    if (strncmp(url, "/dash/admin/", 12) == 0)
+        return admin_route(d, c, url, post, r, &l, &s);
     if (post)
         return message_page(c, 405, &l, T_NOTFOUND);
     if (strcmp(url, "/") == 0 || strcmp(url, "/dash") == 0 || strcmp(url, "/dash/") == 0)
@@ -992,6 +1611,8 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return kiosks_page(d, c, &l, &s);
     if (strcmp(url, "/dash/results") == 0)
         return results_page(d, c, &l, &s);
+    if (strcmp(url, "/dash/export") == 0)
+        return export_download(d, c, &l, &s);
     return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
 }
 
@@ -1045,12 +1666,14 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
     if (r->st == REQ_HASHED) {
         r->st = REQ_ANSWERED;
         ui_lang l = pick_lang(c, r->lang);
-        return signin_done(d, c, r, &l);
+        return r->job == JOB_SIGNIN ? signin_done(d, c, r, &l) : users_done(d, c, r, &l);
     }
     if (r->st == REQ_HASHING)
         return MHD_YES; /* resumed only when the hash is done */
     enum MHD_Result ret = route(d, c, url, method, r);
-    if (r->st != REQ_HASHING)
+    /* r->st is the hashing thread's once it started (it may be done already: a form refused
+     * before any hashing, a short password, answers at once) */
+    if (!r->job_started)
         r->st = REQ_ANSWERED;
     return ret;
 }

@@ -248,6 +248,10 @@ static const coll_migration migrations[] = {
      "CREATE TABLE IF NOT EXISTS blobs ("
      " sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, data TEXT NOT NULL);",
      NULL},
+    /* 15: what the dashboard's settings page saves over serve's flags (k: never below
+     * --suppress-below; silent_ms) */
+    {"CREATE TABLE IF NOT EXISTS dash_settings (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+     NULL},
 };
 
 /* Steps of a migration computed in C, run after its SQL in the same transaction. */
@@ -707,6 +711,16 @@ void coll_db_token_hash(const char *token, char hex[COLL_HASH_HEX])
     sodium_bin2hex(hex, COLL_HASH_HEX, h, sizeof h);
 }
 
+/* A new random token (hex) and the hash under which it is stored. */
+static void new_token(char token[COLL_TOKEN_LEN], char hex[COLL_HASH_HEX])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, COLL_TOKEN_LEN, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    coll_db_token_hash(token, hex);
+}
+
 int coll_db_device_add(coll_db *db, const char *name, const char *location,
                        char token[COLL_TOKEN_LEN], char *err, size_t errlen)
 {
@@ -715,12 +729,8 @@ int coll_db_device_add(coll_db *db, const char *name, const char *location,
                 COLL_NAME_MAX - 1);
         return -1;
     }
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(token, COLL_TOKEN_LEN, raw, sizeof raw);
-    sodium_memzero(raw, sizeof raw);
     char hex[COLL_HASH_HEX];
-    coll_db_token_hash(token, hex);
+    new_token(token, hex);
     coll_param p[] = {COLL_TEXT(name), COLL_TEXT(location), COLL_TEXT(hex), COLL_NUM(wp_wall_ms())};
     int rc = run(db, "INSERT INTO devices(name,location,token_hash,created_ms) VALUES(?,?,?,?)", p,
                  4, NULL, NULL, NULL, err, errlen);
@@ -742,6 +752,24 @@ int coll_db_device_revoke(coll_db *db, const char *name, char *err, size_t errle
         return -1;
     if (changed == 0) {
         wp_errf(err, errlen, "no active device named \"%s\"", name);
+        return -1;
+    }
+    return 0;
+}
+
+int coll_db_device_rotate(coll_db *db, const char *name, char token[COLL_TOKEN_LEN], char *err,
+                          size_t errlen)
+{
+    char hex[COLL_HASH_HEX];
+    new_token(token, hex);
+    coll_param p[] = {COLL_TEXT(hex), COLL_TEXT(name)};
+    int64_t changed = 0;
+    int rc = run(db, "UPDATE devices SET token_hash=? WHERE name=? AND revoked_ms=0", p, 2, NULL,
+                 NULL, &changed, err, errlen);
+    if (rc == COLL_SQL_OK && changed == 0)
+        wp_errf(err, errlen, "no active device named \"%s\"", name);
+    if (rc != COLL_SQL_OK || changed == 0) {
+        sodium_memzero(token, COLL_TOKEN_LEN);
         return -1;
     }
     return 0;

@@ -78,6 +78,10 @@ int coll_db_device_add(coll_db *db, const char *name, const char *location,
                        char token[COLL_TOKEN_LEN], char *err, size_t errlen);
 /* Revokes a device's token: its requests get 401 from now on. */
 int coll_db_device_revoke(coll_db *db, const char *name, char *err, size_t errlen);
+/* Gives an active device a new token (hex, written into token): the old one is refused at
+ * once; the device keeps its name, location, responses and heartbeats. */
+int coll_db_device_rotate(coll_db *db, const char *name, char token[COLL_TOKEN_LEN], char *err,
+                          size_t errlen);
 /* Prints one line per device: name, location, created, revoked. */
 int coll_db_device_list(coll_db *db, FILE *out, char *err, size_t errlen);
 /* 1 when name is an active device, 2 when it is revoked, 0 when unknown, -1 on error. */

@@ -18,6 +18,7 @@ struct coll_results_sets {
     size_t n;
     json_t **set;      /* the parsed files, one per id (the highest version) */
     json_t **excluded; /* per set: the versions given with other questions (integers) */
+    char **path;       /* the file each came from */
 };
 
 typedef struct {
@@ -107,7 +108,8 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
     coll_results_sets *s = calloc(1, sizeof *s);
     json_t **all = calloc(n > 0 ? (size_t)n : 1, sizeof *all);
     if (!s || !all || (n > 0 && !(s->set = calloc((size_t)n, sizeof *s->set))) ||
-        (n > 0 && !(s->excluded = calloc((size_t)n, sizeof *s->excluded)))) {
+        (n > 0 && !(s->excluded = calloc((size_t)n, sizeof *s->excluded))) ||
+        (n > 0 && !(s->path = calloc((size_t)n, sizeof *s->path)))) {
         free(all);
         coll_results_sets_free(s);
         wp_errf(err, errlen, "out of memory");
@@ -131,11 +133,20 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
         all[i] = q;
         long at = coll_results_sets_find(s, id);
         if (at < 0) {
+            at = (long)s->n;
             s->excluded[s->n] = json_array();
             s->set[s->n++] = json_incref(q);
         } else if (version_of(q) > version_of(s->set[at])) {
             json_decref(s->set[at]);
             s->set[at] = json_incref(q);
+        } else {
+            continue;
+        }
+        free(s->path[at]);
+        if (!(s->path[at] = strdup(paths[i]))) {
+            wp_errf(err, errlen, "out of memory");
+            rc = -1;
+            break;
         }
     }
     /* versions given whose questions differ from the highest one's are counted apart */
@@ -180,7 +191,9 @@ void coll_results_sets_free(coll_results_sets *s)
     for (size_t i = 0; i < s->n; i++) {
         json_decref(s->set[i]);
         json_decref(s->excluded[i]);
+        free(s->path[i]);
     }
+    free(s->path);
     free(s->set);
     free(s->excluded);
     free(s);
@@ -194,6 +207,11 @@ size_t coll_results_sets_count(const coll_results_sets *s)
 const char *coll_results_sets_id(const coll_results_sets *s, size_t i)
 {
     return json_string_value(json_object_get(s->set[i], "id"));
+}
+
+const char *coll_results_sets_path(const coll_results_sets *s, size_t i)
+{
+    return s->path[i];
 }
 
 long coll_results_sets_find(const coll_results_sets *s, const char *id)
@@ -705,21 +723,12 @@ static int median(const rs_question *q, int64_t k)
     return -1;
 }
 
-static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
-                            int64_t k, const rs_words *w, const char *ui_lang)
+/* The cells of question q (each answer, then "skipped") with those not to be shown marked;
+ * *n_hidden when the answered count would give a small group away. Returns the cell count. */
+static int question_cells(const json_t *set, const rs_question *q, int64_t k, const rs_words *w,
+                          const char *ui_lang, rs_cell cells[RS_MAX_OPT + 1], bool *n_hidden_out)
 {
-    coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
-                  qi);
-    coll_html_text(h, set_text(set, json_object_get(q->q, "text"), ui_lang));
-    coll_html_raw(h, "</h2>\n");
-    if (q->shown < k) {
-        coll_html_raw(h, "<p class=\"note\">");
-        coll_html_fmt(h, w->all_hidden, (long long)k);
-        coll_html_raw(h, "</p>\n</section>\n");
-        return;
-    }
     bool multi = strcmp(q->type, "multi") == 0;
-    rs_cell cells[RS_MAX_OPT + 1];
     int n = 0;
     int64_t vals[RS_MAX_OPT + 1];
     bool hid[RS_MAX_OPT + 1];
@@ -750,6 +759,26 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
                 cells[j].count < k ||
                 (!n_hidden && q->answered - cells[j].count < k && q->answered - cells[j].count > 0);
     }
+    *n_hidden_out = n_hidden;
+    return n;
+}
+
+static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
+                            int64_t k, const rs_words *w, const char *ui_lang)
+{
+    coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
+                  qi);
+    coll_html_text(h, set_text(set, json_object_get(q->q, "text"), ui_lang));
+    coll_html_raw(h, "</h2>\n");
+    if (q->shown < k) {
+        coll_html_raw(h, "<p class=\"note\">");
+        coll_html_fmt(h, w->all_hidden, (long long)k);
+        coll_html_raw(h, "</p>\n</section>\n");
+        return;
+    }
+    bool multi = strcmp(q->type, "multi") == 0, n_hidden;
+    rs_cell cells[RS_MAX_OPT + 1];
+    int n = question_cells(set, q, k, w, ui_lang, cells, &n_hidden);
     coll_html_raw(h, "<p class=\"n\">");
     if (n_hidden)
         coll_html_fmt(h, w->n_hidden, (long long)q->shown);
@@ -824,26 +853,37 @@ const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i)
     return s->set[i];
 }
 
-int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
-                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
-                       int64_t *responses, char *err, size_t errlen)
+/* Counts set i under f into a new context (NULL with err set), from the kept counts where f
+ * allows it: the one way the pages, the cards and the downloads count. */
+static rs_ctx *count_set(coll_db *db, const coll_results_sets *s, size_t i,
+                         const coll_results_filter *f, char *err, size_t errlen)
 {
     rs_ctx *x = calloc(1, sizeof *x);
     if (!x) {
         wp_errf(err, errlen, "out of memory");
-        return -1;
+        return NULL;
     }
     x->f = f;
     x->sets = s;
     x->si = i;
-    int rc = -1;
     bool each = f->from_responses || f->weekdays || f->hour_to > 0 || f->exclude_flagged;
     if (prepare(x, s->set[i], err, errlen) != 0 ||
         (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen)
-              : count_agg(db, coll_results_sets_id(s, i), x, err, errlen)) != 0)
-        goto done;
+              : count_agg(db, coll_results_sets_id(s, i), x, err, errlen)) != 0) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
+                       int64_t *responses, char *err, size_t errlen)
+{
+    rs_ctx *x = count_set(db, s, i, f, err, errlen);
+    if (!x)
+        return -1;
     *responses = x->responses;
-    rc = 0;
     for (int j = 0; fn && j < x->nq; j++) {
         const rs_question *q = &x->q[j];
         coll_results_question cq = {
@@ -852,9 +892,49 @@ int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
         if (fn(ctx, &cq) != 0)
             break;
     }
+    free(x);
+    return 0;
+}
+
+int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, int64_t k, const char *lang,
+                       coll_results_cell_fn cb, void *ctx, char *err, size_t errlen)
+{
+    rs_ctx *x = count_set(db, s, i, f, err, errlen);
+    if (!x)
+        return -1;
+    const json_t *set = s->set[i];
+    const rs_words *w = strcmp(lang, "en") == 0 ? &words_en : &words_nl;
+    int rc = -1;
+    for (int j = 0; j < x->nq; j++) {
+        const rs_question *q = &x->q[j];
+        if (q->nopt == 0)
+            continue; /* text, note: nothing to count */
+        rs_cell cells[RS_MAX_OPT + 1];
+        bool n_hidden = true;
+        int n = question_cells(set, q, k, w, lang, cells, &n_hidden);
+        coll_results_cell c = {.question = q->id,
+                               .question_text = set_text(set, json_object_get(q->q, "text"), lang),
+                               .shown = q->shown < k ? -1 : q->shown};
+        for (int m = 0; m < n; m++) {
+            c.answer = m < q->nopt ? q->opt[m] : "";
+            c.label = cells[m].label;
+            c.count = q->shown < k || cells[m].hidden ? -1 : cells[m].count;
+            if (cb(ctx, &c) != 0) {
+                wp_errf(err, errlen, "write error");
+                goto done;
+            }
+        }
+    }
+    rc = 0;
 done:
     free(x);
     return rc;
+}
+
+const char *coll_results_fewer(const char *lang)
+{
+    return strcmp(lang, "en") == 0 ? words_en.fewer : words_nl.fewer;
 }
 
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,

@@ -47,6 +47,8 @@ const char *coll_results_sets_title(const coll_results_sets *s, size_t i, const 
 /* The languages of set i (a JSON array of strings), to offer as a filter. */
 size_t coll_results_sets_nlang(const coll_results_sets *s, size_t i);
 const char *coll_results_sets_lang(const coll_results_sets *s, size_t i, size_t j);
+/* The file set i was loaded from. */
+const char *coll_results_sets_path(const coll_results_sets *s, size_t i);
 /* The index of set id, or -1. */
 long coll_results_sets_find(const coll_results_sets *s, const char *id);
 
@@ -82,5 +84,20 @@ int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
                         const coll_results_filter *f, int64_t k, const char *ui_lang, coll_html *h,
                         char *err, size_t errlen);
+
+/* One cell of a question's counts, as the pages show it: count -1 when it is not shown (below k,
+ * or it would let one below k be worked out); shown (the denominator) -1 when below k. */
+typedef struct {
+    const char *question, *question_text, *answer, *label; /* answer "" for "skipped" */
+    int64_t count, shown;
+} coll_results_cell;
+typedef int (*coll_results_cell_fn)(void *ctx, const coll_results_cell *c);
+/* The suppressed counts of every counted question of set i (the exports' counts sheet), texts
+ * in lang; cb returning non-zero stops with an error. 0, or -1 with err. */
+int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, int64_t k, const char *lang,
+                       coll_results_cell_fn cb, void *ctx, char *err, size_t errlen);
+/* "fewer than %lld" in lang ("en", else Dutch): a printf format taking k. */
+const char *coll_results_fewer(const char *lang);
 
 #endif

@@ -1,5 +1,5 @@
 /* wijkpeil-collector: the central endpoint that receives kiosk responses (serve), manages device
- * tokens (device add/list/revoke), shows kiosk status, imports USB-stick exports and exports
+ * tokens (device add/list/revoke/rotate), shows kiosk status, imports USB-stick exports and exports
  * everything for analysis. */
 #include "coll_alert.h"
 #include "coll_db.h"
@@ -30,7 +30,7 @@
 typedef struct {
     const char *db, *listen, *tls_cert, *tls_key, *location, *format, *questionset, *qset, *out,
         *device, *seal_key, *from, *to, *role, *signin_hold, *alert_webhook, *alert_command,
-        *alert_hold, *until, *withdraw, *to_stick;
+        *alert_hold, *until, *withdraw, *to_stick, *lang;
     const char *devices[COLL_PUB_MAX_DEVICES]; /* every --device, in order (device is the first) */
     int ndevices;
     bool list;
@@ -60,11 +60,16 @@ static void usage(FILE *f)
         "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
         "  wijkpeil-collector device list --db FILE\n"
         "  wijkpeil-collector device revoke NAME --db FILE\n"
+        "  wijkpeil-collector device rotate NAME --db FILE   (a new token; the old one stops)\n"
         "  wijkpeil-collector user add NAME --role viewer|admin --db FILE   (password on stdin)\n"
         "  wijkpeil-collector user passwd NAME --db FILE                    (password on stdin)\n"
         "  wijkpeil-collector user list|remove [NAME] --db FILE\n"
-        "  wijkpeil-collector export --db FILE [--format csv|jsonl] [--questionset ID] "
-        "[--qset SET.json] [-o FILE]\n"
+        "  wijkpeil-collector export --db FILE [--format csv|csv-excel|xlsx|jsonl] "
+        "[--questionset ID]\n"
+        "                           [--qset SET.json] [--lang LANG] [--suppress-below K] "
+        "[-o FILE]\n"
+        "      (xlsx needs --qset: sheets responses, codebook, counts; csv-excel: \";\", BOM,\n"
+        "       Europe/Amsterdam times, for a Dutch-locale spreadsheet)\n"
         "  wijkpeil-collector status --db FILE\n"
         "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
         "[--seal-secret-key NAME.seal.secret]\n"
@@ -109,7 +114,9 @@ static int parse_args(int argc, char **argv, coll_args *a)
                 return -1;
             }
             slot = &a->qsets[a->nqsets++];
-        } else if (strcmp(k, "--role") == 0)
+        } else if (strcmp(k, "--lang") == 0)
+            slot = &a->lang;
+        else if (strcmp(k, "--role") == 0)
             slot = &a->role;
         else if (strcmp(k, "--test-signin-hold") == 0)
             slot = &a->signin_hold; /* test hook: a FIFO each sign-in's hashing waits on */
@@ -299,6 +306,18 @@ static int cmd_device(coll_db *db, const coll_args *a)
     }
     if (strcmp(sub, "list") == 0 && a->npos == 2)
         return coll_db_device_list(db, stdout, err, sizeof err) == 0 ? 0 : 1;
+    if (strcmp(sub, "rotate") == 0 && a->npos == 3) {
+        char token[COLL_TOKEN_LEN];
+        if (coll_db_device_rotate(db, a->pos[2], token, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: %s\n", err);
+            return 1;
+        }
+        printf("device %s has a new token; the old one is refused from now on. Put this in the "
+               "kiosk's config as \"token = ...\"; it is shown only once:\n%s\n",
+               a->pos[2], token);
+        sodium_memzero(token, sizeof token);
+        return 0;
+    }
     if (strcmp(sub, "revoke") == 0 && a->npos == 3) {
         if (coll_db_device_revoke(db, a->pos[2], err, sizeof err) != 0) {
             fprintf(stderr, "wijkpeil-collector: %s\n", err);
@@ -421,10 +440,17 @@ static int cmd_export(coll_db *db, const coll_args *a)
 {
     char err[WP_ERR_LEN];
     coll_export_format fmt = COLL_EXPORT_CSV;
-    if (a->format && strcmp(a->format, "jsonl") == 0)
-        fmt = COLL_EXPORT_JSONL;
-    else if (a->format && strcmp(a->format, "csv") != 0) {
-        fprintf(stderr, "wijkpeil-collector export: --format is csv or jsonl\n");
+    if (a->format && coll_export_format_parse(a->format, &fmt) != 0) {
+        fprintf(stderr, "wijkpeil-collector export: --format is csv, csv-excel, xlsx or jsonl\n");
+        return 2;
+    }
+    if (fmt == COLL_EXPORT_XLSX && !a->qset) {
+        fprintf(stderr, "wijkpeil-collector export: --format xlsx needs --qset SET.json (the "
+                        "codebook, labels and counts come from it)\n");
+        return 2;
+    }
+    if (fmt == COLL_EXPORT_XLSX && !a->out && isatty(fileno(stdout))) {
+        fprintf(stderr, "wijkpeil-collector export: an xlsx goes to a file: -o FILE.xlsx\n");
         return 2;
     }
     char tmp[1100];
@@ -441,7 +467,12 @@ static int cmd_export(coll_db *db, const coll_args *a)
             return 1;
         }
     }
-    long n = coll_export_run(db, f, fmt, a->questionset, a->qset, err, sizeof err);
+    coll_export_opts eo = {.fmt = fmt,
+                           .questionset = a->questionset,
+                           .qset_path = a->qset,
+                           .lang = a->lang,
+                           .k = a->k};
+    long n = coll_export_write(db, f, &eo, err, sizeof err);
     if (a->out) {
         int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
         bad |= fclose(f) != 0;
@@ -463,8 +494,9 @@ static int cmd_export(coll_db *db, const coll_args *a)
                 "wijkpeil-collector: %lld responses are held sealed (%s); open them with serve "
                 "or import --seal-secret-key FILE\n",
                 (long long)sealed,
-                fmt == COLL_EXPORT_CSV ? "left out of this CSV"
-                                       : "written with \"sealed\" in place of \"answers\"");
+                fmt == COLL_EXPORT_XLSX    ? "left out of this workbook"
+                : fmt != COLL_EXPORT_JSONL ? "left out of this CSV"
+                                           : "written with \"sealed\" in place of \"answers\"");
     return 0;
 }
 

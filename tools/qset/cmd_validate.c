@@ -78,6 +78,13 @@ int cmd_validate(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) { /* validate takes files only: a usage error */
+            fprintf(stderr, "wijkpeil-qset validate: unknown option \"%s\"\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
     uistr *strings = qset_cmd_strings("validate");
     if (!strings)
         return 2;

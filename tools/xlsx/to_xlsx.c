@@ -6,6 +6,7 @@
  * reproducible.
  *
  *   wijkpeil-to-xlsx -o FORM.xlsx survey.csv choices.csv [settings.csv] [ui_strings.csv] */
+#include "cliopt.h"
 #include "util.h"
 #include "xlsform.h"
 
@@ -18,10 +19,15 @@
 #define XLSX_MAX_SHEET     31         /* Excel's limit on a worksheet name */
 #define XLSX_MAX_COL_WIDTH 50.0       /* characters; longer texts wrap in the cell when edited */
 
+static void usage_to(FILE *f)
+{
+    fprintf(f, "usage: wijkpeil-to-xlsx -o FORM.xlsx SHEET.csv ... (survey.csv, "
+               "choices.csv, settings.csv, ui_strings.csv)\n");
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: wijkpeil-to-xlsx -o FORM.xlsx SHEET.csv ... (survey.csv, "
-                    "choices.csv, settings.csv, ui_strings.csv)\n");
+    usage_to(stderr);
     return 2;
 }
 
@@ -111,6 +117,12 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *in[8];
     int n_in = 0;
+    if (cliopt_version(argc, argv))
+        return cliopt_print_version("wijkpeil-to-xlsx");
+    if (cliopt_help(argc, argv)) {
+        usage_to(stdout);
+        return 0;
+    }
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc)
             out = argv[++i];
