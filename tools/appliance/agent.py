@@ -5,8 +5,8 @@ line "OK RC HEX" (RC the exit status, HEX the output as hex). Uses only python3-
 
     ping            answers OK 0
     sh HEX          runs the shell command (hex-encoded) as root, output and status back
-    tap X Y         one finger tap at pixel X,Y through a uinput multitouch touchscreen
-                    (INPUT_PROP_DIRECT: udev tags it ID_INPUT_TOUCHSCREEN)
+    tap X Y [N MS]  one finger tap at pixel X,Y through a uinput multitouch touchscreen
+                    (INPUT_PROP_DIRECT: udev tags it ID_INPUT_TOUCHSCREEN); N taps MS apart
 
 The touchscreen is made at start, before the kiosk (its unit orders itself first), with axes in
 pixels of the 1280x800 screen."""
@@ -90,7 +90,11 @@ def main():
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
                     rc, out = p.returncode, p.stdout
                 elif words[0] == "tap":
-                    touch.tap(int(words[1]), int(words[2]))
+                    n = int(words[3]) if len(words) > 3 else 1
+                    for i in range(n):
+                        if i:
+                            time.sleep(int(words[4]) / 1000.0)
+                        touch.tap(int(words[1]), int(words[2]))
                 else:
                     rc, out = 2, b"unknown command"
             except Exception as e:  # the host sees it; the agent stays

@@ -106,7 +106,10 @@ def finish_root(root):
     open(os.path.join(root, ".wijkpeil-complete"), "w").close()
 
 
-def build_image(cache, root, debs, work, extra_conf):
+GUEST_TESTS = "/usr/local/lib/wijkpeil-appliance"
+
+
+def build_image(cache, root, debs, work, extra_conf, guest_tests=()):
     """Copies the root, installs the packages and the agent, writes disk.raw; returns paths."""
     t0 = time.monotonic()
     r = os.path.join(work, "root")
@@ -134,6 +137,9 @@ def build_image(cache, root, debs, work, extra_conf):
     extra_conf += ("endpoint = http://127.0.0.1:8787\ntoken = %s\ndevice_id = appliance\n"
                    "location = vm\nsync_interval_seconds = 5\n" % token)
     shutil.copy(os.path.join(HERE, "agent.py"), os.path.join(r, "usr/local/sbin/wijkpeil-appliance-agent"))
+    os.makedirs(r + GUEST_TESTS)
+    for t in guest_tests:  # unit tests that need a real kernel (uinput), run by the agent
+        shutil.copy(t, r + GUEST_TESTS)
     with open(os.path.join(r, "etc/systemd/system/wijkpeil-appliance-agent.service"), "w") as f:
         f.write(AGENT_UNIT)
     os.symlink("/etc/systemd/system/wijkpeil-appliance-agent.service",
@@ -309,8 +315,8 @@ class Agent:
             raise OSError("agent: " + reply.decode()[:80])
         return int(words[1]), bytes.fromhex(words[2] if len(words) > 2 else "").decode("utf-8", "replace")
 
-    def tap(self, x, y):
-        return self.call("tap %d %d" % (x, y))
+    def tap(self, x, y, n=1, gap_ms=0):
+        return self.call("tap %d %d %d %d" % (x, y, n, gap_ms))
 
 
 # ---- the headless reference renders (host) ----
@@ -492,7 +498,7 @@ def staff_plan(render, staff):
                                                 "staff-back", "staff-export", "export-all",
                                                 "staff-back", "staff-leave"]
     gesture = ["tap %d 6" % (WIDTH - 7), "wait 300"] * 3
-    lines = gesture[:-1]
+    lines = gesture[:-1] + ["shot {shot}"]
     for st in steps:
         lines += ["tree {tree}", "tap-id " + st]
     files = render.script(lines)
@@ -500,7 +506,7 @@ def staff_plan(render, staff):
         kept = [x for x in f if not x.startswith("mount_root")]
     with open(render.conf, "w") as f:
         f.writelines(kept)
-    return [(st, ) + widget_center(files[i], st) for i, st in enumerate(steps)]
+    return files[0], [(st, ) + widget_center(files[i + 1], st) for i, st in enumerate(steps)]
 
 
 def usb_stick(g, shot, attract, staff, plan):
@@ -521,20 +527,16 @@ def usb_stick(g, shot, attract, staff, plan):
                      "/var/lib/wijkpeil/kiosk.log", 120)
     msg = "mounted by the udev rule and noticed by the kiosk"
     ok = mnt is not None
+    pin_ref, plan = plan
     if ok:
-        for _ in range(3):  # the corner gesture: three taps within 2 s
-            g.agent.tap(WIDTH - 7, 6)
+        g.agent.tap(WIDTH - 7, 6, 3, 300)  # the corner gesture: three taps within 2 s
         t_staff = time.monotonic()
-        for wid, x, y in plan:
+        ok, best, _, _ = matches(g, shot, [pin_ref], 60, TOL)
+        if not ok:
+            msg += "; the corner gesture shows no PIN pad (%.1f%% off)" % (100 * best)
+        for wid, x, y in plan if ok else []:
             time.sleep(1.0)  # the staff screens show the time and the stick: no screen compare
             g.agent.tap(x, y)
-            if wid == "activate:0":
-                ok = g.wait_for("grep -q 'staff activated question set' "
-                                "/var/lib/wijkpeil/kiosk.log", 60) is not None
-                if not ok:
-                    msg = "import/activate: no 'staff activated' in the kiosk log"
-                    break
-                msg += "; signed set activated"
             if wid == "export-all":
                 ok = g.wait_for("ls /media/wijkpeil-sda/WIJKPEIL/export 2>/dev/null | grep -q . || "
                                 "! findmnt -S /dev/sda >/dev/null", 60) is not None
@@ -544,8 +546,12 @@ def usb_stick(g, shot, attract, staff, plan):
         if ok:
             gone = g.wait_for("! findmnt -S /dev/sda >/dev/null", 60) is not None
             ok = gone
-            msg += "; export written; eject flag %s the stick" % (
+            msg += "; export written; the eject flag %s the stick" % (
                 "unmounted" if gone else "did NOT unmount")
+        if ok:  # the kiosk switches sets between residents: after staff mode is left
+            ok = g.wait_for("grep -q 'staff activated question set' /var/lib/wijkpeil/kiosk.log",
+                            60) is not None
+            msg += "; signed set %s" % ("activated" if ok else "NOT activated")
         log("  (staff walk %.0f s)" % (time.monotonic() - t_staff))
     g.qmp.call("device_del", {"id": "stick"})
     g.wait_for("! test -e /dev/sda", 60)
@@ -640,6 +646,11 @@ def main():
     ap.add_argument("--qset", required=True, help="a host build of wijkpeil-qset (keys, PIN)")
     ap.add_argument("--power-cuts", type=int, default=10)
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--guest-test", action="append", default=[],
+                    help="a unit test program to run as root in the guest (a real kernel with "
+                    "/dev/uinput); may be given more than once")
+    ap.add_argument("--only", default="", help="after the boot, only these checks (comma list "
+                    "of guest-tests, touch, tablet, crash, watchdog, usb, hours, power, uploads)")
     ap.add_argument("debs", nargs="+")
     a = ap.parse_args()
     # The host's programs (renders, keys) read assets from the source tree.
@@ -657,7 +668,7 @@ def main():
         root, t_root = build_root(a.cache)
         log("root: %s (%s)" % (root, "built in %.0f s" % t_root if t_root else "cached"))
         staff = staff_setup(a.qset, work)
-        t_img = build_image(a.cache, root, a.debs, work, staff["conf"])
+        t_img = build_image(a.cache, root, a.debs, work, staff["conf"], a.guest_test)
         log("image: copy + dpkg -i + mkfs.ext4 -d in %.1f s" % t_img)
         render = Renderer(a.kiosk, os.path.join(work, "renders"), staff["conf"])
         usb_plan = staff_plan(render, staff)
@@ -693,6 +704,9 @@ def main():
 
 def checks(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar, closed_ref, staff,
            usb_plan):
+    def want(name):
+        return not a.only or name in a.only.split(",")
+
     # Boot to first frame: READY=1 comes after the first frame, so "active" means drawn.
     t_agent = g.wait_agent(600)
     log("  (guest agent answers %.0f s after QEMU started)" % t_agent)
@@ -708,61 +722,78 @@ def checks(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar, clo
            "agent after %.0f s; attract screen %s the render (%.2f%% pixels differ)"
            % (t_agent, "matches" if same else "DIFFERS from", 100 * best))
 
-    # Touch: a uinput multitouch touchscreen in the guest walks a poll to thanks in Arabic.
-    t0 = time.monotonic()
-    before = n_complete(g)
-    ok, msg = start_poll(g, shot, g.agent.tap, start_tree, lang_shots, lang_trees, plan_ar)
-    if ok:
-        ok, m = walk(g, plan_ar[1:], g.agent.tap, shot)
-        msg += ", " + m
-    if ok:
-        ok = g.wait_for("grep -q 'stored complete response' /var/lib/wijkpeil/kiosk.log", 60) \
-            is not None and n_complete(g) == before + 1
-        msg += ", stored once" if ok else ", but not stored exactly once"
-    report("touch (uinput) to thanks, ar", ok, time.monotonic() - t0, msg)
+    if want("guest-tests"):
+        for t in a.guest_test:
+            t0 = time.monotonic()
+            rc, out = g.sh(os.path.join(GUEST_TESTS, os.path.basename(t)) + " 2>&1")
+            report(os.path.basename(t) + " in the guest", rc == 0, time.monotonic() - t0,
+                   " / ".join(x for x in out.splitlines() if x.startswith(("ok", "FAIL", "  ")) or
+                              "passed" in x)[:300])
 
-    # Absolute pointer (usb-tablet): taps land where aimed (start, then Arabic).
-    t0 = time.monotonic()
-    ok, best, _, _ = matches(g, shot, attract, 60, TOL)  # back on the attract screen after thanks
-    msg = "no attract screen after thanks (%.1f%% off)" % (100 * best)
-    if ok:
-        ok, msg = start_poll(g, shot, lambda x, y: tablet_tap(g, x, y), start_tree, lang_shots,
-                             lang_trees, plan_ar)
-    report("usb-tablet taps where aimed", ok, time.monotonic() - t0, msg)
+    if want("touch"):
+        # Touch: a uinput multitouch touchscreen in the guest walks a poll to thanks in Arabic.
+        t0 = time.monotonic()
+        before = n_complete(g)
+        ok, msg = start_poll(g, shot, g.agent.tap, start_tree, lang_shots, lang_trees, plan_ar)
+        if ok:
+            ok, m = walk(g, plan_ar[1:], g.agent.tap, shot)
+            msg += ", " + m
+        if ok:
+            ok = g.wait_for("grep -q 'stored complete response' /var/lib/wijkpeil/kiosk.log", 60) \
+                is not None and n_complete(g) == before + 1
+            msg += ", stored once" if ok else ", but not stored exactly once"
+        report("touch (uinput) to thanks, ar", ok, time.monotonic() - t0, msg)
 
-    # A crash is restarted by systemd, and no stored response is lost.
-    t0 = time.monotonic()
-    stored = n_complete(g)
-    rc, pid = g.sh("systemctl show -P MainPID wijkpeil.service")
-    g.sh("kill -SEGV %s" % pid.strip())
-    ok = g.wait_for("test \"$(systemctl show -P MainPID wijkpeil.service)\" != %s && "
-                    "systemctl is-active --quiet wijkpeil.service" % pid.strip(), 120) is not None
-    t_restart = time.monotonic() - t0
-    ok = ok and db_query(g, "PRAGMA integrity_check") == "ok" and n_complete(g) == stored
-    report("crash restart (SIGSEGV)", ok, t_restart, "%d complete responses kept" % stored)
+    if want("tablet"):
+        # Absolute pointer (usb-tablet): taps land where aimed (start, then Arabic).
+        t0 = time.monotonic()
+        ok, best, _, _ = matches(g, shot, attract, 60, TOL)  # back on the attract screen after thanks
+        msg = "no attract screen after thanks (%.1f%% off)" % (100 * best)
+        if ok:
+            ok, msg = start_poll(g, shot, lambda x, y: tablet_tap(g, x, y), start_tree, lang_shots,
+                                 lang_trees, plan_ar)
+        report("usb-tablet taps where aimed", ok, time.monotonic() - t0, msg)
 
-    # A hang in the main loop (WIJKPEIL_TEST_HANG_MS, the kiosk's fault injection) is ended by
-    # the watchdog; the kiosk comes back.
-    t0 = time.monotonic()
-    g.sh("mkdir -p /run/systemd/system/wijkpeil.service.d && printf '[Service]\\n"
-         "Environment=WIJKPEIL_TEST_HANG_MS=3000\\nWatchdogSec=10\\n' "
-         ">/run/systemd/system/wijkpeil.service.d/hang.conf && systemctl daemon-reload && "
-         "systemctl restart wijkpeil.service")
-    seen = g.wait_for("journalctl -u wijkpeil.service -b --no-pager | grep -q 'Watchdog timeout'",
-                      180) is not None
-    t_wd = time.monotonic() - t0
-    g.sh("rm -r /run/systemd/system/wijkpeil.service.d && systemctl daemon-reload && "
-         "systemctl restart wijkpeil.service")
-    back = kiosk_active(g, 180)
-    ok = seen and back and db_query(g, "PRAGMA integrity_check") == "ok" and \
-        n_complete(g) == stored
-    report("watchdog ends a hang", ok, t_wd, "watchdog timeout %s, kiosk %s" % (
-        "seen" if seen else "NOT seen", "back" if back else "NOT back"))
+    if want("crash"):
+        # A crash is restarted by systemd, and no stored response is lost.
+        t0 = time.monotonic()
+        stored = n_complete(g)
+        rc, pid = g.sh("systemctl show -P MainPID wijkpeil.service")
+        g.sh("kill -SEGV %s" % pid.strip())
+        ok = g.wait_for("test \"$(systemctl show -P MainPID wijkpeil.service)\" != %s && "
+                        "systemctl is-active --quiet wijkpeil.service" % pid.strip(), 120) is not None
+        t_restart = time.monotonic() - t0
+        ok = ok and db_query(g, "PRAGMA integrity_check") == "ok" and n_complete(g) == stored
+        report("crash restart (SIGSEGV)", ok, t_restart, "%d complete responses kept" % stored)
 
-    usb_stick(g, shot, attract, staff, usb_plan)
-    opening_hours(g, shot, closed_ref)
-    power_cuts(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar)
-    uploads(g)
+    if want("watchdog"):
+        # A hang in the main loop (WIJKPEIL_TEST_HANG_MS, the kiosk's fault injection) is ended by
+        # the watchdog; the kiosk comes back.
+        t0 = time.monotonic()
+        stored = n_complete(g)
+        g.sh("mkdir -p /run/systemd/system/wijkpeil.service.d && printf '[Service]\\n"
+             "Environment=WIJKPEIL_TEST_HANG_MS=3000\\nWatchdogSec=10\\n' "
+             ">/run/systemd/system/wijkpeil.service.d/hang.conf && systemctl daemon-reload && "
+             "systemctl restart wijkpeil.service")
+        seen = g.wait_for("journalctl -u wijkpeil.service -b --no-pager | grep -q 'Watchdog timeout'",
+                          180) is not None
+        t_wd = time.monotonic() - t0
+        g.sh("rm -r /run/systemd/system/wijkpeil.service.d && systemctl daemon-reload && "
+             "systemctl restart wijkpeil.service")
+        back = kiosk_active(g, 180)
+        ok = seen and back and db_query(g, "PRAGMA integrity_check") == "ok" and \
+            n_complete(g) == stored
+        report("watchdog ends a hang", ok, t_wd, "watchdog timeout %s, kiosk %s" % (
+            "seen" if seen else "NOT seen", "back" if back else "NOT back"))
+
+    if want("usb"):
+        usb_stick(g, shot, attract, staff, usb_plan)
+    if want("hours"):
+        opening_hours(g, shot, closed_ref)
+    if want("power"):
+        power_cuts(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar)
+    if want("uploads"):
+        uploads(g)
 
 
 COLLECTOR_DB = "/var/lib/wijkpeil-collector/collector.db"
@@ -838,27 +869,29 @@ def opening_hours(g, shot, closed_ref):
          "systemctl restart wijkpeil.service" % hours)
     ok = kiosk_active(g, 180)
     msg = "kiosk not active with opening_hours = " + hours
+    since = g.sh("date '+%Y-%m-%d %H:%M:%S'")[1].strip()
     if ok:
         first = g.screendump(shot)
         g.sh("sleep 10")  # the attract screen would have switched language three times
         still = g.screendump(shot)
         ok = difference(first, still, 0) == 0.0
         msg = "screen %s over 10 s" % ("unchanged" if ok else "CHANGED")
-    if ok:
-        g.agent.tap(WIDTH // 2, HEIGHT // 2)
-        ok, best, _, _ = matches(g, shot, [closed_ref[0]], 60, TOL / 4)
-        msg += ", a tap shows %s (%.1f%% off)" % ("closed" if ok else "NOT closed", 100 * best)
-    since = g.sh("date '+%Y-%m-%d %H:%M:%S'")[1].strip()
+    # The frame counter (--stats, printed as the kiosk stops): the one blank frame at start.
     g.sh("systemctl stop wijkpeil.service")
     rc, out = g.sh("journalctl -u wijkpeil.service --since '%s' --no-pager | "
                    "sed -n 's/.*stats:.* frames=\\([0-9]*\\).*/\\1/p' | tail -n 1" % since)
     frames = int(out.strip()) if out.strip().isdigit() else -1
-    # A blank frame at start, the closed screen after the tap: nothing in between.
     if ok:
-        ok = 0 <= frames <= 3
-        msg += ", %d frames in all (at most 3)" % frames
+        ok = frames == 1
+        msg += ", %d frame(s) drawn (expected 1)" % frames
+    g.sh("systemctl start wijkpeil.service")
+    ok = ok and kiosk_active(g, 180)
+    if ok:
+        g.agent.tap(WIDTH // 2, HEIGHT // 2)
+        ok, best, _, _ = matches(g, shot, [closed_ref[0]], 60, TOL / 4)
+        msg += ", a tap shows %s (%.1f%% off)" % ("closed" if ok else "NOT closed", 100 * best)
     g.sh("rm -r /run/systemd/system/wijkpeil.service.d /etc/wijkpeil/closed.conf && "
-         "systemctl daemon-reload && systemctl start wijkpeil.service")
+         "systemctl daemon-reload && systemctl restart wijkpeil.service")
     ok = kiosk_active(g, 180) and ok
     report("opening hours (closed)", ok, time.monotonic() - t0, msg)
 
@@ -874,8 +907,8 @@ def power_cuts(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar)
     g.sh("systemctl disable --now wijkpeil-collector.service")
     detail = []
     for cut in range(a.power_cuts):
-        # Answer polls until the cut, which comes at a random moment within about two polls.
-        killer = threading.Timer(rng.uniform(5, 90), g.power_off)
+        # Answer polls until the cut, which comes at a random moment within about a poll.
+        killer = threading.Timer(rng.uniform(5, 45), g.power_off)
         killer.start()
         try:
             while True:
