@@ -509,7 +509,7 @@ def staff_plan(render, staff):
     return files[0], [(st, ) + widget_center(files[i + 1], st) for i, st in enumerate(steps)]
 
 
-def usb_stick(g, shot, attract, staff, plan):
+def usb_stick(g, shot, attract, staff, plan, a_keep=False):
     """Hot-plug a stick holding a signed set (QMP blockdev-add + device_add usb-storage); staff
     mode by touch imports and activates it and exports to the stick; the eject flag unmounts it;
     unplug. Synchronised on the mount, the kiosk's log and the files on the stick."""
@@ -534,9 +534,11 @@ def usb_stick(g, shot, attract, staff, plan):
         ok, best, _, _ = matches(g, shot, [pin_ref], 60, TOL)
         if not ok:
             msg += "; the corner gesture shows no PIN pad (%.1f%% off)" % (100 * best)
-        for wid, x, y in plan if ok else []:
+        for i, (wid, x, y) in enumerate(plan if ok else []):
             time.sleep(1.0)  # the staff screens show the time and the stick: no screen compare
             g.agent.tap(x, y)
+            if a_keep:  # what each step showed, for a person to look at
+                g.screendump(os.path.join(g.work, "staff-%02d-%s.ppm" % (i, wid.replace(":", "_"))))
             if wid == "export-all":
                 ok = g.wait_for("ls /media/wijkpeil-sda/WIJKPEIL/export 2>/dev/null | grep -q . || "
                                 "! findmnt -S /dev/sda >/dev/null", 60) is not None
@@ -553,6 +555,10 @@ def usb_stick(g, shot, attract, staff, plan):
                             60) is not None
             msg += "; signed set %s" % ("activated" if ok else "NOT activated")
         log("  (staff walk %.0f s)" % (time.monotonic() - t_staff))
+        if not ok:
+            g.screendump(os.path.join(g.work, "usb-fail.ppm"))
+            log(g.sh("tail -n 15 /var/lib/wijkpeil/kiosk.log; journalctl -b --no-pager "
+                     "-u wijkpeil.service | tail -n 15")[1])
     g.qmp.call("device_del", {"id": "stick"})
     g.wait_for("! test -e /dev/sda", 60)
     time.sleep(1)
@@ -787,7 +793,7 @@ def checks(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar, clo
             "seen" if seen else "NOT seen", "back" if back else "NOT back"))
 
     if want("usb"):
-        usb_stick(g, shot, attract, staff, usb_plan)
+        usb_stick(g, shot, attract, staff, usb_plan, a.keep)
     if want("hours"):
         opening_hours(g, shot, closed_ref)
     if want("power"):
@@ -857,33 +863,39 @@ def closed_render(render, hours):
 
 
 def opening_hours(g, shot, closed_ref):
-    """Outside opening hours: no frames (the screen stays as it is and the kiosk counts no
-    frames), a tap shows "closed"."""
+    """Outside opening hours: no frames (the screen stays as it is and the kiosk's frame counter
+    stands still), a tap shows "closed"."""
     t0 = time.monotonic()
     hours = closed_ref[1]
     g.sh("(cat /etc/wijkpeil/kiosk.conf; echo 'opening_hours = %s') >/etc/wijkpeil/closed.conf && "
          "chgrp wijkpeil /etc/wijkpeil/closed.conf && chmod 0640 /etc/wijkpeil/closed.conf && "
          "mkdir -p /run/systemd/system/wijkpeil.service.d && printf '[Service]\\nExecStart=\\n"
          "ExecStart=/usr/bin/wijkpeil --config /etc/wijkpeil/closed.conf --stats\\n' "
-         ">/run/systemd/system/wijkpeil.service.d/closed.conf && systemctl daemon-reload && "
-         "systemctl restart wijkpeil.service" % hours)
-    ok = kiosk_active(g, 180)
-    msg = "kiosk not active with opening_hours = " + hours
-    since = g.sh("date '+%Y-%m-%d %H:%M:%S'")[1].strip()
-    if ok:
-        first = g.screendump(shot)
-        g.sh("sleep 10")  # the attract screen would have switched language three times
-        still = g.screendump(shot)
-        ok = difference(first, still, 0) == 0.0
-        msg = "screen %s over 10 s" % ("unchanged" if ok else "CHANGED")
-    # The frame counter (--stats, printed as the kiosk stops): the one blank frame at start.
-    g.sh("systemctl stop wijkpeil.service")
-    rc, out = g.sh("journalctl -u wijkpeil.service --since '%s' --no-pager | "
-                   "sed -n 's/.*stats:.* frames=\\([0-9]*\\).*/\\1/p' | tail -n 1" % since)
-    frames = int(out.strip()) if out.strip().isdigit() else -1
-    if ok:
-        ok = frames == 1
-        msg += ", %d frame(s) drawn (expected 1)" % frames
+         ">/run/systemd/system/wijkpeil.service.d/closed.conf && systemctl daemon-reload"
+         % hours)
+
+    def frames_after(secs, shots=False):
+        """Starts the closed kiosk, waits secs, stops it: (frames it drew, screen unchanged)."""
+        since = g.sh("date '+%Y-%m-%d %H:%M:%S'")[1].strip()
+        g.sh("systemctl restart wijkpeil.service")
+        if not kiosk_active(g, 180):
+            return -1, False
+        first = g.screendump(shot) if shots else None
+        g.sh("sleep %d" % secs)
+        same = difference(first, g.screendump(shot), 0) == 0.0 if shots else True
+        g.sh("systemctl stop wijkpeil.service")
+        rc, out = g.sh("journalctl -u wijkpeil.service --since '%s' --no-pager | "
+                       "sed -n 's/.*stats:.* frames=\\([0-9]*\\).*/\\1/p' | tail -n 1" % since)
+        return (int(out.strip()) if out.strip().isdigit() else -1), same
+
+    # The frame counter (--stats, printed as the kiosk stops) after 5 s and after 25 s closed:
+    # whatever start-up draws, nothing more while closed (the attract screen would switch
+    # language every 3 s).
+    short, _ = frames_after(5)
+    long_, same = frames_after(25, True)
+    ok = short >= 1 and long_ == short and same
+    msg = "screen %s over 25 s; frames after 5 s: %d, after 25 s: %d" % (
+        "unchanged" if same else "CHANGED", short, long_)
     g.sh("systemctl start wijkpeil.service")
     ok = ok and kiosk_active(g, 180)
     if ok:
