@@ -70,6 +70,8 @@ class Touch:
 
 def main():
     touch = Touch()
+    while not os.path.exists(PORT):  # udev names the port; slow on a loaded host
+        time.sleep(0.5)
     port = os.open(PORT, os.O_RDWR)
     buf = b""
     while True:
