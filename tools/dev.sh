@@ -14,6 +14,14 @@
 #                       build the libFuzzer targets of tests/fuzz with clang (build/fuzz) and run
 #                       each for SECONDS (default 300), as many at once as there are cores;
 #                       exits non-zero when one crashes, hangs or leaks (input in build/fuzz)
+#   tools/dev.sh appliance [--power-cuts N] [--keep]
+#                       (root) the real packages on a real kernel in a virtual machine (QEMU,
+#                       software emulation, no network): builds the .deb files, builds once and
+#                       then reuses a minimal Debian root in /var/cache/wijkpeil-appliance, boots
+#                       it and checks first frame, touch, absolute-pointer taps, crash and hang
+#                       restarts and power cuts (tools/appliance/appliance.py); one PASS/FAIL line
+#                       a check; not part of `test`. Run it before closing an issue that touches
+#                       platform/, packaging or input.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +50,9 @@ arm64_packages=(crossbuild-essential-arm64 qemu-user-static
   libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libpng-dev:arm64 libfribidi-dev:arm64
   libsqlite3-dev:arm64 libjansson-dev:arm64 libcurl4-openssl-dev:arm64 libmicrohttpd-dev:arm64
   libsodium-dev:arm64 libespeak-ng-dev:arm64 libsystemd-dev:arm64 libcmark-dev:arm64) # no libpq-dev:arm64: it would replace the native one
+
+# Only for `tools/dev.sh appliance` (the everyday install does not need them).
+appliance_packages=(debootstrap qemu-system-x86 qemu-utils e2fsprogs python3-pil dosfstools mtools)
 
 install_missing() { # install_missing [PACKAGE...] (default: the build and test packages)
   local missing=() want=("$@")
@@ -218,8 +229,31 @@ fuzz)
   install_missing
   fuzz_run "${2:-300}"
   ;;
+appliance)
+  if [ "$(id -u)" -ne 0 ]; then
+    exec sudo "$0" "$@" # debootstrap, chroot and mkfs.ext4 -d of a root file system need root
+  fi
+  install_missing
+  install_missing "${appliance_packages[@]}"
+  # The packages as tests/scripts/package_deb.sh builds them; their kiosk also draws the
+  # reference screens headless on the host.
+  pkg="$root/build/pkg"
+  cmake -S "$root" -B "$pkg" -DCMAKE_BUILD_TYPE=Release -DWIJKPEIL_TESTS=OFF \
+    -DWIJKPEIL_DATA_DIR=/usr/share/wijkpeil >/dev/null
+  nice -n 10 cmake --build "$pkg" -j"$(nproc)"
+  (cd "$pkg" && rm -f ./*.deb && cpack -G DEB >/dev/null)
+  # The unit test of absolute-pointer taps needs /dev/uinput: it runs in the guest as well
+  # (without sanitizers: the image has no libasan).
+  gt="$root/build/appliance-tests"
+  cmake -S "$root" -B "$gt" -DCMAKE_BUILD_TYPE=Release -DWIJKPEIL_POSTGRES=OFF >/dev/null
+  nice -n 10 cmake --build "$gt" -j"$(nproc)" --target test_plat_input
+  shift
+  /usr/bin/python3 "$root/tools/appliance/appliance.py" --kiosk "$pkg/wijkpeil" \
+    --qset "$pkg/wijkpeil-qset" --guest-test "$gt/tests/test_plat_input" "$@" \
+    "$pkg"/wijkpeil_*.deb "$pkg"/wijkpeil-collector_*.deb
+  ;;
 *)
-  echo "usage: tools/dev.sh run|test [--loaded]|bench|fuzz [SECONDS]" >&2
+  echo "usage: tools/dev.sh run|test [--loaded]|bench|fuzz [SECONDS]|appliance" >&2
   exit 2
   ;;
 esac
