@@ -1578,8 +1578,9 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
             cerr(&cv, "%s:1: no column label::%s (the survey has labels in \"%s\")", cname,
                  langs.code[i], langs.code[i]);
     }
-    int s_hcols[QSET_MAX_LANGS], s_acols[QSET_MAX_LANGS];
+    int s_hcols[QSET_MAX_LANGS], s_acols[QSET_MAX_LANGS], s_hacols[QSET_MAX_LANGS];
     lang_cols(&cv, sv, sname, "hint", &langs, s_hcols);
+    media_cols(&cv, sv, sname, "hint_audio", &langs, s_hacols);
     media_cols(&cv, sv, sname, "audio", &langs, s_acols);
     end_cols ends;
     find_end_cols(&cv, sv, sname, &langs, &ends);
@@ -1602,8 +1603,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         int used_c[] = {cc.list, cc.name, cc.icon, cc.image};
         bool known_s[XLSFORM_MAX_COLS] = {false}, known_c[XLSFORM_MAX_COLS] = {false};
         mark_cols(known_s, used_s, 6);
-        const int *lang_s[] = {s_lcols,      s_hcols,       s_acols,      ends.text[0],
-                               ends.text[1], ends.audio[0], ends.audio[1]};
+        const int *lang_s[] = {s_lcols,      s_hcols,       s_acols,       ends.text[0],
+                               ends.text[1], ends.audio[0], ends.audio[1], s_hacols};
         for (size_t k = 0; k < sizeof lang_s / sizeof lang_s[0]; k++)
             mark_cols(known_s, lang_s[k], QSET_MAX_LANGS);
         mark_cols(known_c, used_c, 4);
@@ -1902,6 +1903,9 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         json_t *hint = hint_obj(&cv, sv, sname, r, s_hcols, &langs);
         if (hint)
             json_object_set_new(jq, "hint", hint);
+        json_t *hau = audio_obj(sv, r, s_hacols, &langs); /* read with the hint instead of speech */
+        if (hau)
+            json_object_set_new(jq, "hint_audio", hau);
         row_ends(&cv, sv, sname, r, &ends, &langs, ty, kind, tail);
         bool required = false;
         if (parse_required(req, &required) != 0)

@@ -722,6 +722,25 @@ static void test_scale_ends_and_own_clips(void)
     CHECK(qs != NULL);
     CHECK_DIAG(w, "survey.csv:2: column \"hint::nl\": not shown (the welcome screen has no hint)");
     qset_free(qs);
+    /* hint_audio::LANG: the hint's clip (read instead of speech), not a column warned away. */
+    qs = convert_sheets("survey.csv",
+                        "type,name,label::nl,hint::nl,hint_audio::nl\n"
+                        "smiley,a,A?,Kies een gezicht,clips/q1-nl.wav\n",
+                        "list_name,name\n", "form_id\nends\n", NULL, false, &w, &d);
+    dump("error", d);
+    CHECK(qs != NULL);
+    CHECK(qs && qset_question_at(qs, 0)->hint.audio[0] &&
+          strstr(qset_question_at(qs, 0)->hint.audio[0], "clips/q1-nl.wav"));
+    CHECK(w->n == 1); /* no form_title only: no column warned */
+    CHECK(w->n == 0 || !strstr(w->msg[0], "hint_audio"));
+    qset_free(qs);
+    qs = convert_sheets("survey.csv",
+                        "type,name,label::nl,hint_audio::nl\nsmiley,a,A?,clips/q1-nl.wav\n",
+                        "list_name,name\n", "form_id\nends\n", NULL, false, &w, &d);
+    CHECK(qs == NULL);
+    CHECK(d->n == 1);
+    CHECK_DIAG(d, "survey.csv:2: question \"a\": \"hint_audio\" is given without \"hint\"");
+    qset_free(qs);
 }
 
 /* The ui_strings sheet: column key, one label::LANG column per language. A language the kiosk
