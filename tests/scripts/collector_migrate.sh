@@ -59,9 +59,35 @@ PY
 "$C" import "$TMP/k2.jsonl" --device kiosk2 --db "$SRC" >/dev/null 2>&1 || true
 check "the source holds conflicts" test "$(coll_db_sql "$SRC" 'SELECT COUNT(*) FROM conflicts')" -eq 7
 
+# the central team's own rows: a user, a question withdrawn from sharing, a dashboard setting, a
+# publication of a signed set with a clip
+echo 'correct horse battery' | "$C" user add anna --role admin --db "$SRC" >/dev/null
+"$C" share withdraw deel buurt --db "$SRC" >/dev/null
+coll_db_sql "$SRC" "INSERT INTO dash_settings(key, value) VALUES('k', 12)" >/dev/null
+mkdir -p "$TMP/set/clips"
+cp "$WIJKPEIL_SRC/tests/qsets/valid-all.json" "$TMP/set/spring.json"
+cp "$WIJKPEIL_SRC"/tests/qsets/clips/welkom-nl.wav "$WIJKPEIL_SRC"/tests/qsets/clips/q1-nl.wav \
+    "$TMP/set/clips/"
+(cd "$TMP" && "$WIJKPEIL_QSET" keygen -o centre >/dev/null)
+"$WIJKPEIL_QSET" sign "$TMP/set/spring.json" --key "$TMP/centre.secret" >/dev/null
+"$C" publish "$TMP/set/spring.json" --location nazareth --from 2027-03-01T08:00 --db "$SRC" >/dev/null
+
 "$C" migrate --from "$SRC" --to "$TO" >"$TMP/m1.out"
 check "migrate counts what it copied" \
     grep -q ': 3 devices, 2340 responses, 7 conflicts new there' "$TMP/m1.out"
+team() { # team DB: the central team's rows as the commands show them
+    "$C" user list --db "$1"
+    "$C" publish --list --db "$1"
+    coll_db_sql "$1" "SELECT questionset || '/' || question FROM share_withdrawn"
+    coll_db_sql "$1" "SELECT key || '=' || value FROM dash_settings"
+    coll_db_sql "$1" "SELECT COUNT(*) || ' blobs' FROM blobs"
+}
+team "$SRC" >"$TMP/team.src"
+team "$TO" >"$TMP/team.to"
+check "users, sharing, settings and publications copied too" \
+    bash -c "cmp -s '$TMP/team.src' '$TMP/team.to' && grep -q anna '$TMP/team.to' &&
+        grep -q nazareth '$TMP/team.to' && grep -q 'deel/buurt' '$TMP/team.to' &&
+        grep -q 'k=12' '$TMP/team.to' && grep -q '^3 blobs' '$TMP/team.to'"
 
 same() { # same: the target's exports, device list and status equal the source's
     local db ok=0
@@ -87,7 +113,7 @@ check "exports, device list and status identical after migrate" same
 check "the export has every response" test "$(wc -l <"$TMP/to.jsonl")" -eq 2340
 
 "$C" migrate --from "$SRC" --to "$TO" >"$TMP/m2.out"
-check "a second run copies nothing" grep -q ': 0 devices, 0 responses, 0 conflicts new' "$TMP/m2.out"
+check "a second run copies nothing" grep -q ': 0 devices, 0 responses, 0 conflicts new there; 0 rows' "$TMP/m2.out"
 check "still identical" same
 
 # an interrupted run: part of the responses and conflicts and a device are missing

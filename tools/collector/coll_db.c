@@ -1370,6 +1370,49 @@ static int copy_rows(coll_db *to, const char *insert, const rows *r, const char 
     return coll_db_commit(t, err, errlen);
 }
 
+/* The central team's own tables, copied whole after the responses (each small, blobs in small
+ * pages): users, what was withdrawn from sharing, the dashboard's settings, alert states (so
+ * that no alert is raised again by the move) and publications with their files. */
+static const struct {
+    const char *select; /* in key order, "LIMIT ? OFFSET ?" */
+    const char *insert;
+    const char *types;
+    int batch;
+} copy_tables[] = {
+    {"SELECT name, role, pw_hash, created_ms FROM users ORDER BY name LIMIT ? OFFSET ?",
+     "INSERT INTO users(name, role, pw_hash, created_ms) VALUES(?,?,?,?) ON CONFLICT DO NOTHING",
+     "TTTN", COLL_COPY_BATCH},
+    {"SELECT questionset, question, withdrawn_ms FROM share_withdrawn"
+     " ORDER BY questionset, question LIMIT ? OFFSET ?",
+     "INSERT INTO share_withdrawn(questionset, question, withdrawn_ms) VALUES(?,?,?)"
+     " ON CONFLICT DO NOTHING",
+     "TTN", COLL_COPY_BATCH},
+    {"SELECT key, value FROM dash_settings ORDER BY key LIMIT ? OFFSET ?",
+     "INSERT INTO dash_settings(key, value) VALUES(?,?) ON CONFLICT DO NOTHING", "TN",
+     COLL_COPY_BATCH},
+    {"SELECT device, cond, active, since_ms FROM alert_state ORDER BY device, cond"
+     " LIMIT ? OFFSET ?",
+     "INSERT INTO alert_state(device, cond, active, since_ms) VALUES(?,?,?,?)"
+     " ON CONFLICT DO NOTHING",
+     "TTNN", COLL_COPY_BATCH},
+    {"SELECT sha256, size, data FROM blobs ORDER BY sha256 LIMIT ? OFFSET ?",
+     "INSERT INTO blobs(sha256, size, data) VALUES(?,?,?) ON CONFLICT DO NOTHING", "TNT", 4},
+    {"SELECT id, kind, set_id, set_version, set_file, location, from_ms, until_ms, created_ms,"
+     " withdrawn_ms FROM publications ORDER BY id LIMIT ? OFFSET ?",
+     "INSERT INTO publications(id, kind, set_id, set_version, set_file, location, from_ms,"
+     " until_ms, created_ms, withdrawn_ms) VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+     "TTTNTTNNNN", COLL_COPY_BATCH},
+    {"SELECT publication, device FROM publication_devices ORDER BY publication, device"
+     " LIMIT ? OFFSET ?",
+     "INSERT INTO publication_devices(publication, device) VALUES(?,?) ON CONFLICT DO NOTHING",
+     "TT", COLL_COPY_BATCH},
+    {"SELECT publication, name, sha256, size FROM publication_files ORDER BY publication, name"
+     " LIMIT ? OFFSET ?",
+     "INSERT INTO publication_files(publication, name, sha256, size) VALUES(?,?,?,?)"
+     " ON CONFLICT DO NOTHING",
+     "TTTN", COLL_COPY_BATCH},
+};
+
 int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, size_t errlen)
 {
     memset(n, 0, sizeof *n);
@@ -1424,6 +1467,19 @@ int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, siz
             goto done;
         if (r.n < COLL_COPY_BATCH)
             break;
+    }
+    for (size_t k = 0; k < sizeof copy_tables / sizeof copy_tables[0]; k++) {
+        rows_free(&r);
+        r.ncol = (int)strlen(copy_tables[k].types);
+        for (int64_t off = 0;; off += copy_tables[k].batch) {
+            coll_param p[] = {COLL_NUM(copy_tables[k].batch), COLL_NUM(off)};
+            if (page(from, copy_tables[k].select, p, 2, &r, err, errlen) != 0 ||
+                copy_rows(to, copy_tables[k].insert, &r, copy_tables[k].types, &n->other, err,
+                          errlen) != 0)
+                goto done;
+            if ((int64_t)r.n < copy_tables[k].batch)
+                break;
+        }
     }
     rc = 0;
 done:

@@ -156,11 +156,13 @@ int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *
 
 /* Copies everything from one database into another (migrate --from FILE.db --to URI): devices
  * (with their token hashes and last heartbeat), responses and conflicts, in transactions of at
- * most COLL_COPY_BATCH responses. What the target holds already is kept, so running it again,
- * or after it was interrupted, completes the copy without duplicates. Counts what was new. */
+ * most COLL_COPY_BATCH responses; then users, sharing withdrawals, dashboard settings, alert
+ * states and publications (counted in other). Sessions are not copied: users sign in again. What
+ * the target holds already is kept, so running it again, or after it was interrupted, completes the
+ * copy without duplicates. Counts what was new. */
 #define COLL_COPY_BATCH 1000
 typedef struct {
-    int64_t devices, responses, conflicts;
+    int64_t devices, responses, conflicts, other;
 } coll_copy_counts;
 int coll_db_copy(coll_db *from, coll_db *to, coll_copy_counts *n, char *err, size_t errlen);
 

@@ -659,9 +659,10 @@ static int cmd_migrate(const coll_args *a)
                 err);
         goto done;
     }
-    printf("migrated %s (%s) to %s: %lld devices, %lld responses, %lld conflicts new there\n",
+    printf("migrated %s (%s) to %s: %lld devices, %lld responses, %lld conflicts new there; "
+           "%lld rows of users, settings, alerts and publications\n",
            a->from, coll_db_backend(from), coll_db_backend(to), (long long)n.devices,
-           (long long)n.responses, (long long)n.conflicts);
+           (long long)n.responses, (long long)n.conflicts, (long long)n.other);
     rc = 0;
 done:
     coll_db_close(from);
