@@ -1402,29 +1402,39 @@ static void lay_attract(ui *u, const ui_sizes *s)
     /* The card of what neighbours said goes between the welcome and "start": the title and
      * welcome step down for it; when even their smallest sizes leave no room, no card. */
     bool two = false;
-    int ch = has_card ? card_height(u, s, &card, &two) : 0;
-    /* Where all does not fit, the card takes the welcome's place, then the title's too. */
+    int ch = 0;
+    /* Where all does not fit, the card takes the welcome's place, then the title's too; a card
+     * that does not fit even so gives way to the next one that does (a long question or many
+     * answers), so every language gets a card where any fits. */
     bool show_title = true;
     int k = 0, th = 0, wh = 0;
-    for (int pass = ch ? 0 : 3; pass < 4; pass++) {
-        int need = pass < 3 ? ch + (pass == 2 ? 0 : s->gap) : 0;
-        const char *wl = pass == 0 || pass == 3 ? welcome : "";
-        show_title = pass != 2;
-        for (k = 0; k < 4; k++) {
-            th = show_title ? text_h(u, title, tpx[k], true, w) : 0;
-            wh = *wl ? text_h(u, wl, wpx[k], false, w - 2 * inset) + s->gap : 0;
-            if (y + (show_title ? th + s->gap : 0) + wh + need <= by - s->gap)
+    int ncards = has_card ? cards_count(u->cards) : 0;
+    for (int tries = 0;; tries++) {
+        welcome = T(u, qset_welcome(u->qs));
+        ch = has_card ? card_height(u, s, &card, &two) : 0;
+        for (int pass = ch ? 0 : 3; pass < 4; pass++) {
+            int need = pass < 3 ? ch + (pass == 2 ? 0 : s->gap) : 0;
+            const char *wl = pass == 0 || pass == 3 ? welcome : "";
+            show_title = pass != 2;
+            for (k = 0; k < 4; k++) {
+                th = show_title ? text_h(u, title, tpx[k], true, w) : 0;
+                wh = *wl ? text_h(u, wl, wpx[k], false, w - 2 * inset) + s->gap : 0;
+                if (y + (show_title ? th + s->gap : 0) + wh + need <= by - s->gap)
+                    break;
+            }
+            if (k < 4) {
+                welcome = wl;
+                if (pass == 3)
+                    ch = 0;
                 break;
+            }
         }
-        if (k < 4) {
-            welcome = wl;
-            if (pass == 3)
-                ch = 0;
+        if (k == 4)
+            ch = 0;
+        if (ch || tries + 1 >= ncards)
             break;
-        }
+        cards_get(u->cards, (u->key.attract_lang + tries + 1) % ncards, lang_code(u), &card.card);
     }
-    if (k == 4)
-        ch = 0;
     int err_h = 0;
     char msg[UIW_LABEL_LEN] = "";
     if (u->last_error[0]) {

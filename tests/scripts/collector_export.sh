@@ -104,9 +104,9 @@ assert counts[0] == ("question", "question_text", "answer", "label", "count", "s
 c = {(r[0], r[2]): r[4] for r in counts[1:]}
 assert c[("woonplezier", "ja")] == 12, c
 # 10 "nee" is not below k, but with the 2 skipped hidden it would give them away: hidden too
-assert c[("woonplezier", "nee")] == "minder dan 10", c
-assert c[("woonplezier", None)] == "minder dan 10", c  # skipped (no answer id)
-assert c[("zorgen", "geld")] == 22 and c[("zorgen", "zorg")] == "minder dan 10", c
+assert c[("woonplezier", "nee")] == "verborgen", c
+assert c[("woonplezier", None)] == "verborgen", c  # skipped (no answer id)
+assert c[("zorgen", "geld")] == 22 and c[("zorgen", "zorg")] == "verborgen", c
 for r in counts[1:]:
     for v in r[4:]:
         assert not (isinstance(v, (int, float)) and v < 10), r

@@ -573,7 +573,7 @@ static int xlsx_counts(exp_ctx *x, coll_db *db, lxw_worksheet *ws, lxw_format *b
         return -1;
     int64_t k = x->o->k > 0 ? x->o->k : COLL_DASH_K_DEFAULT;
     counts_ctx cc = {.ws = ws, .row = 1};
-    snprintf(cc.fewer, sizeof cc.fewer, coll_results_fewer(x->lang), (long long)k);
+    snprintf(cc.fewer, sizeof cc.fewer, "%s", coll_results_hidden_word(x->lang));
     coll_results_filter all = {0};
     int rc = coll_results_cells(db, sets, 0, &all, k, x->lang, counts_cell, &cc, x->err, x->errlen);
     coll_results_sets_free(sets);

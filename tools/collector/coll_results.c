@@ -625,13 +625,16 @@ static int count_flagged(coll_db *db, const char *set_id, rs_ctx *x, char *err, 
 /* ---- rendering ---------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *fewer, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden, *chart,
-        *responses, *multi_note, *median, *excluded, *faces[5], *yes, *no, *prefer_not;
+    /* hidden: a cell not shown, below k or because it would give one below k away (the same
+     * word for both: which is which would tell) */
+    const char *fewer, *hidden, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden,
+        *chart, *responses, *multi_note, *median, *excluded, *faces[5], *yes, *no, *prefer_not;
     const char *flagged_in, *flagged_out, *flagged_kept; /* quality flags (issue 14) */
 } rs_words;
 
 static const rs_words words_nl = {
     .fewer = "minder dan %lld",
+    .hidden = "verborgen",
     .skipped = "Geen antwoord (overgeslagen)",
     .answer = "Antwoord",
     .count = "Aantal",
@@ -660,6 +663,7 @@ static const rs_words words_nl = {
 
 static const rs_words words_en = {
     .fewer = "fewer than %lld",
+    .hidden = "hidden",
     .skipped = "No answer (skipped)",
     .answer = "Answer",
     .count = "Count",
@@ -814,7 +818,7 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
         coll_html_raw(h, "</text>");
         if (cells[j].hidden) {
             coll_html_fmt(h, "<text x=\"%d\" y=\"%d\" class=\"hidden\">", labw, y + 18);
-            coll_html_fmt(h, w->fewer, (long long)k);
+            coll_html_text(h, w->hidden);
             coll_html_raw(h, "</text>\n");
             continue;
         }
@@ -838,7 +842,7 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
         coll_html_raw(h, "</th>");
         if (cells[j].hidden) {
             coll_html_raw(h, "<td colspan=\"2\" class=\"hidden\">");
-            coll_html_fmt(h, w->fewer, (long long)k);
+            coll_html_text(h, w->hidden);
             coll_html_raw(h, "</td></tr>\n");
         } else {
             coll_html_fmt(h, "<td>%lld</td><td>%lld%%</td></tr>\n", (long long)cells[j].count,
@@ -932,9 +936,9 @@ done:
     return rc;
 }
 
-const char *coll_results_fewer(const char *lang)
+const char *coll_results_hidden_word(const char *lang)
 {
-    return strcmp(lang, "en") == 0 ? words_en.fewer : words_nl.fewer;
+    return strcmp(lang, "en") == 0 ? words_en.hidden : words_nl.hidden;
 }
 
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,

@@ -23,7 +23,7 @@ typedef struct {
      * match (the difference from the results with them would reveal that small group): the
      * page then says they are counted. */
     bool exclude_flagged;
-    const char *status;   /* NULL or "": every status; else "complete" or "abandoned" */
+    const char *status; /* NULL or "": every status; else "complete" or "abandoned" */
     /* Weekdays and hours of the start (local time): bit d of weekdays (1 Monday ... 7 Sunday)
      * for each day kept, 0 for every day; hours hour_from <= h < hour_to, hour_to 0 for every
      * hour. The counts are not kept per hour: with either, every response is counted. */
@@ -97,7 +97,8 @@ typedef int (*coll_results_cell_fn)(void *ctx, const coll_results_cell *c);
 int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
                        const coll_results_filter *f, int64_t k, const char *lang,
                        coll_results_cell_fn cb, void *ctx, char *err, size_t errlen);
-/* "fewer than %lld" in lang ("en", else Dutch): a printf format taking k. */
-const char *coll_results_fewer(const char *lang);
+/* The word for a cell not shown in lang ("en", else Dutch): "hidden", below k or because it would
+ * give one below k away (one word for both). */
+const char *coll_results_hidden_word(const char *lang);
 
 #endif

@@ -152,7 +152,7 @@ async function main() {
                                           (await page.$eval('#outcome', e => e.textContent)) === 'Gedaan.');
         await axe(page, 'admin-settings-saved');
         await page.goto(url + '/dash/results?set=peil', {waitUntil: 'load'});
-        check('... the results page hides below 11 now', (await page.content()).includes('minder dan 11'));
+        check('... the results page hides below 11 now', (await page.content()).includes('Aantallen onder 11 worden nooit getoond'));
         await page.goto(url + '/dash/admin/devices?lang=en', {waitUntil: 'load'});
         await axe(page, 'admin-devices-en');
     } finally {
