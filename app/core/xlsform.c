@@ -947,6 +947,23 @@ static bool is_meta_type(const char *t)
     return false;
 }
 
+/* XLSForm types a resident cannot answer on a touch kiosk (typing, dates, places, files) or that
+ * compute rather than ask: such a row is skipped with a warning naming it, not refused. */
+static const char *not_asked(const char *t)
+{
+    static const char *const typed[] = {
+        "text",     "integer", "decimal", "date",  "time", "datetime", "geopoint", "geotrace",
+        "geoshape", "image",   "audio",   "video", "file", "barcode",  "rank",     NULL};
+    static const char *const computed[] = {"calculate", "hidden", "acknowledge", NULL};
+    for (int i = 0; typed[i]; i++)
+        if (!strcasecmp(typed[i], t))
+            return "a resident answers by touch only: no typing, dates, places, pictures or files";
+    for (int i = 0; computed[i]; i++)
+        if (!strcasecmp(computed[i], t))
+            return "the kiosk computes nothing and asks nothing hidden";
+    return NULL;
+}
+
 static int parse_required(const char *s, bool *out)
 {
     if (!*s || !strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0") ||
@@ -1707,6 +1724,13 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         if (is_meta_type(type)) {
             cwarn(&cv, "%s:%d: column \"type\": \"%s\" skipped (the kiosk records no metadata)",
                   sname, r + 1, type);
+            continue;
+        }
+        if (not_asked(type)) {
+            cwarn(&cv,
+                  "%s:%d: column \"type\": \"%s\" skipped, with its question \"%s\" (%s; a "
+                  "condition that refers to it is refused)",
+                  sname, r + 1, type, name, not_asked(type));
             continue;
         }
         if (!strcasecmp(type, "begin group") || !strcasecmp(type, "begin_group") ||

@@ -187,8 +187,10 @@ static void test_errors_name_row_and_column(void)
            "survey.csv:2: column \"relevant\": ${b} is not a question above this one");
     expect(HDR "select_one kleur,k,K?,K?,,,\nsmiley,b,B?,B?,\"selected(${k}, 'groen')\",,\n",
            "survey.csv:3: column \"relevant\": 'groen' is not a choice of ${k}");
-    expect(HDR "smiley,a,A?,A?,,,\ntext,opmerking,Nog iets?,Anything else?,,,\n",
-           "survey.csv:3: column \"type\": \"text\" is not a question type");
+    /* A type the kiosk cannot ask (typing, computing) is skipped with a warning by row; an
+     * unknown one (a typo) is an error. */
+    expect(HDR "smiley,a,A?,A?,,,\nsmily,b,B?,B?,,,\n",
+           "survey.csv:3: column \"type\": \"smily\" is not a question type");
     expect(HDR "smiley,a,A?,A?,,maybe,\n", "survey.csv:2: column \"required\": \"maybe\"");
     expect(HDR "range,a,A?,A?,,,start=0 end=10 step=2\n",
            "survey.csv:2: column \"parameters\": step=2 is not supported");
@@ -444,6 +446,24 @@ static void test_real_form_honoured_and_warned(void)
 /* Markdown in labels, hints and choices (as in the German survey's notes) is parsed with
  * libcmark: residents read plain text, never the markup, and each removal is warned at its
  * row and column; texts without markup stay as written. */
+/* A type the kiosk cannot ask (typing, computing) is a warning by row and its row is left out;
+ * the rest of the form converts. */
+static void test_types_not_asked(void)
+{
+    qset_diag *w, *d;
+    qset *qs = convert_sheets("survey.csv",
+                              HDR "smiley,a,A?,A?,,,\ntext,opmerking,Nog iets?,Anything else?,,,\n"
+                                  "calculate,som,,,,,\ninteger,leeftijd,Leeftijd?,Age?,,yes,\n",
+                              CHOICES, "form_id\nt\n", NULL, false, &w, &d);
+    dump("error", d);
+    CHECK(qs && qset_n_questions(qs) == 1);
+    CHECK_DIAG(w, "survey.csv:3: column \"type\": \"text\" skipped, with its question "
+                  "\"opmerking\"");
+    CHECK_DIAG(w, "survey.csv:4: column \"type\": \"calculate\" skipped");
+    CHECK_DIAG(w, "survey.csv:5: column \"type\": \"integer\" skipped");
+    qset_free(qs);
+}
+
 static void test_markdown_plain_and_warned(void)
 {
     qset_diag *w, *d;
@@ -849,6 +869,7 @@ int main(void)
     RUN(test_label_language_forms);
     RUN(test_real_form_honoured_and_warned);
     RUN(test_broken_form_all_at_once);
+    RUN(test_types_not_asked);
     RUN(test_markdown_plain_and_warned);
     RUN(test_note_and_likert);
     RUN(test_table_group);
