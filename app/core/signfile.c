@@ -60,7 +60,8 @@ int signfile_keygen(const char *name, char *err, size_t errlen)
     }
     if (sign_keypair_text(pub, sizeof pub, sec, sizeof sec, err, errlen) != 0)
         return -1;
-    /* fsio_create_file: an existing key (perhaps the one every kiosk trusts) is never overwritten. */
+    /* fsio_create_file: an existing key (perhaps the one every kiosk trusts) is never overwritten.
+     */
     int rc = fsio_create_file(NULL, FSIO_DISK, spath, sec, strlen(sec), 0600, err, errlen);
     sodium_memzero(sec, sizeof sec);
     if (rc == 0 &&

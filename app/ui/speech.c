@@ -165,7 +165,7 @@ static void audio_callback(void *userdata, Uint8 *stream, int len)
     int16_t *out = (int16_t *)(void *)stream;
     int n = len / (int)sizeof(int16_t);
     int i = 0;
-    int event_tag = -2; /* -2: no change to report */
+    int event_tag = -2;   /* -2: no change to report */
     block *played = NULL; /* freed after the lock is released */
     SDL_LockMutex(s->mu);
     /* Read under the lock: a volume set before speech_say (which takes the lock) is then seen by
