@@ -969,16 +969,23 @@ static int tile_need(ui *u, const ui_sizes *s, const ui_tile *t, int tw, const u
     return *band + block_h + 2 * s->pad;
 }
 
-/* The tallest tile of a grid with cols columns of width tw. */
+/* The tallest row of a grid with cols columns of width tw (a row's labels share one band for
+ * the check mark: see lay_tiles). */
 static int tiles_tallest(ui *u, const ui_sizes *s, const ui_tile *t, int n, int cols, int tw,
                          const ui_grid *g)
 {
-    (void)cols;
-    int tallest = 0, band;
-    for (int i = 0; i < n; i++) {
-        int h = tile_need(u, s, &t[i], tw, g, &band);
-        if (h > tallest)
-            tallest = h;
+    int tallest = 0;
+    if (cols < 1)
+        cols = 1;
+    for (int r0 = 0; r0 < n; r0 += cols) {
+        int band_max = 0, rest_max = 0, band;
+        for (int i = r0; i < n && i < r0 + cols; i++) {
+            int rest = tile_need(u, s, &t[i], tw, g, &band) - band;
+            band_max = band > band_max ? band : band_max;
+            rest_max = rest > rest_max ? rest : rest_max;
+        }
+        if (band_max + rest_max > tallest)
+            tallest = band_max + rest_max;
     }
     return tallest;
 }
@@ -1059,9 +1066,20 @@ static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_t
         row_begin(u, rows);
         int row_h = s->tile_min + (u->large ? mm(u, 6) : mm(u, s->compact ? 2 : 4));
         int first = u->wl.n;
+        /* One band for the whole row: where one tile's check mark needs a band above its label,
+         * every label of the row moves down with it (labels side by side line up). */
+        int top_band = 0;
         for (int i = r0; i < n && i < r0 + cols; i++) {
-            int top_band;
-            int h = tile_need(u, s, &t[i], tw, g, &top_band);
+            int band;
+            int h = tile_need(u, s, &t[i], tw, g, &band);
+            if (band > top_band)
+                top_band = band;
+            if (h > row_h)
+                row_h = h;
+        }
+        for (int i = r0; i < n && i < r0 + cols; i++) {
+            int band;
+            int h = tile_need(u, s, &t[i], tw, g, &band) + top_band - band;
             if (h > row_h)
                 row_h = h;
             uiw *o = add(u, UIW_OPTION, t[i].id, t[i].label, NULL, g->px,
@@ -1819,36 +1837,37 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
 /* The geometry of a matrix at content width w: the questions' text in a column at the start
  * side, then one column of answer targets per option under a header of the options' labels. */
 typedef struct {
-    int n;       /* options (columns) */
-    int px;      /* size of the header's labels */
-    int cw, tcw; /* width of an answer column and of the text column */
-    int instr_h; /* the instruction above the header */
-    int head_h;  /* the header row */
-    bool icons;  /* the header shows the options' icons */
-    int rows_h;  /* the rows of every question of the matrix, with their gaps */
+    int n;         /* options (columns) */
+    int px;        /* size of the header's labels */
+    int cw, tcw;   /* width of an answer column and of the text column */
+    int instr_h;   /* the instruction above the header */
+    int head_h;    /* the header row */
+    bool icons;    /* the header shows the options' icons */
+    int rows_h;    /* the rows of every question of the matrix, with their gaps */
+    int row_extra; /* height added to every row where the screen has room (up to 30 mm rows) */
 } ui_mgeo;
 
 /* A matrix row's targets are as low as A8 allows (a matrix is rows of targets: every row
  * counts on a 10" panel), with half a millimetre to spare. */
 #define UI_MATRIX_TARGET_MM 20.5
 
-static int matrix_row_h(ui *u, const ui_sizes *s, const qset_question *q, int tcw)
+static int matrix_row_h(ui *u, const qset_question *q, int px, int tcw)
 {
-    int h = text_h(u, T(u, &q->text), s->body, false, tcw), least = mm(u, UI_MATRIX_TARGET_MM);
+    int h = text_h(u, T(u, &q->text), px, false, tcw), least = mm(u, UI_MATRIX_TARGET_MM);
     return h > least ? h : least;
 }
 
-/* True when the matrix [first, matrix_last] fits w x avail (every row at once, each target at
- * least tile_min wide with its gap, every word of the labels and questions whole); else false
- * with the reason in why (may be NULL). */
-static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui_mgeo *g, char *why,
-                       size_t len)
+/* True when the matrix [first, matrix_last] fits w x avail with its texts at px (every row at
+ * once, each target at least tile_min wide with its gap, every word of the labels and questions
+ * whole); else false with the reason in why (may be NULL). */
+static bool matrix_geo_at(ui *u, const ui_sizes *s, int first, int w, int avail, int px, ui_mgeo *g,
+                          char *why, size_t len)
 {
     const qset_question *q0 = qset_question_at(u->qs, first);
     bool rtl = lang_rtl(u);
     memset(g, 0, sizeof *g);
     g->n = q0->n_options;
-    g->px = s->body;
+    g->px = px;
     g->cw = s->tile_min;
     for (int i = 0; i < g->n; i++) {
         int ww = word_w(u, T(u, &q0->options[i].text), g->px, false, rtl) + 2 * s->pad;
@@ -1858,7 +1877,7 @@ static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui
     }
     int tmin = mm(u, 30);
     for (int k = first; k <= q0->matrix_last; k++) {
-        int ww = word_w(u, T(u, &qset_question_at(u->qs, k)->text), s->body, false, rtl);
+        int ww = word_w(u, T(u, &qset_question_at(u->qs, k)->text), g->px, false, rtl);
         if (ww > tmin)
             tmin = ww;
     }
@@ -1876,7 +1895,7 @@ static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui
      * the words they answer); room to spare widens the targets up to 45 mm. */
     int want = tmin;
     for (int k = first; k <= q0->matrix_last; k++) {
-        int lw = text_w(u, T(u, &qset_question_at(u->qs, k)->text), s->body, false) + mm(u, 4);
+        int lw = text_w(u, T(u, &qset_question_at(u->qs, k)->text), g->px, false) + mm(u, 4);
         if (lw > want)
             want = lw;
     }
@@ -1898,7 +1917,7 @@ static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui
         g->head_h += s->icon + s->pad;
     int rows = 0;
     for (int k = first; k <= q0->matrix_last; k++, rows++)
-        g->rows_h += matrix_row_h(u, s, qset_question_at(u->qs, k), g->tcw) + s->gap;
+        g->rows_h += matrix_row_h(u, qset_question_at(u->qs, k), g->px, g->tcw) + s->gap;
     int total = g->instr_h + s->gap + g->head_h + s->gap + g->rows_h - s->gap;
     if (total > avail) { /* the header says what to do: "choose one" gives way first */
         total -= g->instr_h + s->gap;
@@ -1911,6 +1930,12 @@ static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui
                      total / u->o.px_per_mm, avail / u->o.px_per_mm);
         return false;
     }
+    /* Room to spare makes the rows taller, up to 30 mm targets: easier to hit. */
+    if (rows > 0 && avail > total) {
+        g->row_extra = (avail - total) / rows;
+        if (g->row_extra > mm(u, 30 - UI_MATRIX_TARGET_MM))
+            g->row_extra = mm(u, 30 - UI_MATRIX_TARGET_MM);
+    }
     /* Widgets: the instruction, the header, each row's text and targets, the bars' controls. */
     if (1 + g->n + rows * (g->n + 1) > UIW_MAX - 24) {
         if (why)
@@ -1918,6 +1943,17 @@ static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui
         return false;
     }
     return true;
+}
+
+/* The matrix's geometry: at the size of a question's heading where the panel has room for it
+ * (on large panels the rows then read like the other screens), else at the body size. */
+static bool matrix_geo(ui *u, const ui_sizes *s, int first, int w, int avail, ui_mgeo *g, char *why,
+                       size_t len)
+{
+    if (!s->compact && s->heading > s->body &&
+        matrix_geo_at(u, s, first, w, avail, s->heading, g, NULL, 0))
+        return true;
+    return matrix_geo_at(u, s, first, w, avail, s->body, g, why, len);
 }
 
 /* The matrix shown together: "choose one", the options' labels (and icons) as a header over
@@ -1956,11 +1992,11 @@ static void build_matrix(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *c
         if (!flow_visible(u->fl, k))
             continue;
         const qset_question *q = qset_question_at(u->qs, k);
-        int h = matrix_row_h(u, s, q, g.tcw);
+        int h = matrix_row_h(u, q, g.px, g.tcw) + g.row_extra;
         row_begin(u, rows);
         snprintf(id, sizeof id, "question:%s", q->id);
-        int th = text_h(u, T(u, &q->text), s->body, false, g.tcw);
-        uiw *t = add(u, UIW_TEXT, id, T(u, &q->text), NULL, s->body,
+        int th = text_h(u, T(u, &q->text), g.px, false, g.tcw);
+        uiw *t = add(u, UIW_TEXT, id, T(u, &q->text), NULL, g.px,
                      rect(s->margin, (h - th) / 2, g.tcw, th));
         if (t)
             t->clip = q->text.audio[cur_lang(u)];

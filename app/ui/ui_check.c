@@ -443,6 +443,25 @@ static SDL_Rect text_area(const checker *c, const cwidget *w)
     return out;
 }
 
+/* Answers side by side (one row of a grid: same top and height) with their labels at different
+ * heights look like a broken row: their labels' middles must line up (same icon or none). */
+static void check_aligned(checker *c)
+{
+    for (int i = 0; i < c->n; i++)
+        for (int j = i + 1; j < c->n; j++) {
+            const cwidget *a = &c->w[i], *b = &c->w[j];
+            if (strcmp(a->role, "option") != 0 || strcmp(b->role, "option") != 0 ||
+                blank(a->label) || blank(b->label) || a->r.y != b->r.y || a->r.h != b->r.h ||
+                icon_px(c, a) != icon_px(c, b))
+                continue;
+            SDL_Rect ta = text_area(c, a), tb = text_area(c, b);
+            int d = (2 * ta.y + ta.h) - (2 * tb.y + tb.h); /* twice the difference of middles */
+            if (d > 2 || d < -2)
+                finding(c, a->id, "its label sits %.1f mm %s than that of %s beside it",
+                        mmv(c, abs(d)) / 2, d > 0 ? "lower" : "higher", b->id);
+        }
+}
+
 /* Reports the widest word of the label that is wider than the line: the renderer then breaks
  * it between characters (which also breaks Arabic letter joining). */
 static void check_words(checker *c, const cwidget *w, ui_text *text, int avail_w)
@@ -665,6 +684,7 @@ int ui_check_screen(const ui_check_input *in, ui_check_report *rep, char *err, s
     rep->st.widgets += c->n;
     check_targets(c);
     check_overlap(c);
+    check_aligned(c);
     uint32_t screen_bg = c->s ? common_colour(c, (SDL_Rect){0, 0, c->W, c->H}) : 0;
     for (int i = 0; i < c->n; i++) {
         const cwidget *w = &c->w[i];

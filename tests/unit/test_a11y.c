@@ -528,7 +528,14 @@ static void test_checker_synthetic(void)
         " \"text_w\": 0, \"text_h\": 0, \"icon\": null},"
         "{\"id\": \"wide\", \"role\": \"text\", \"label\": \"x\", \"x\": 700, \"y\": 560,"
         " \"w\": 200, \"h\": 30, \"target\": false, \"px\": 28, \"bold\": false, \"pad\": 0,"
-        " \"text_w\": 300, \"text_h\": 30, \"icon\": null}"
+        " \"text_w\": 300, \"text_h\": 30, \"icon\": null},"
+        /* Two answers side by side, the second's label pushed down by a check mark's band. */
+        "{\"id\": \"row-a\", \"role\": \"option\", \"label\": \"Eens\", \"x\": 100,"
+        " \"y\": 420, \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28, \"bold\": false,"
+        " \"pad\": 10, \"text_w\": 60, \"text_h\": 30, \"icon\": null},"
+        "{\"id\": \"row-b\", \"role\": \"option\", \"label\": \"Neutraal\", \"x\": 220,"
+        " \"y\": 420, \"w\": 100, \"h\": 100, \"target\": true, \"px\": 28, \"bold\": false,"
+        " \"pad\": 10, \"pad_top\": 20, \"text_w\": 80, \"text_h\": 30, \"icon\": null}"
         "]}";
     /* Fonts for the glyph check, on a software renderer of its own. */
     SDL_Surface *fs = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -559,6 +566,7 @@ static void test_checker_synthetic(void)
         {"next", "essential target centred at 14%"},
         {"wide", "text overflows"},
         {"wide", "reaches outside the 800x600 window"},
+        {"row-a", "its label sits 2.5 mm higher than that of row-b beside it"},
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         snprintf(want, sizeof want, "%swidget=%s: ", pre, expect[i].id);
