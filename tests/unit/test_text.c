@@ -805,6 +805,59 @@ done:
     rig_close(&g);
 }
 
+/* One font per face and weight, resized for each size drawn: SDL_ttf gives every font its own
+ * HarfBuzz face, which reads and checks the font's layout tables again. Text drawn at several
+ * sizes, in every script, back and forth, opens no further fonts, and a size drawn after others
+ * looks exactly as it does from a fresh start (the glyphs and hinting follow the size). */
+static void test_one_font_per_face(void)
+{
+    const char *texts[] = {"Hoe woont u in de wijk?", arabic_mixed, "ሰላም እንዴት ነዎት?"};
+    rig fresh, g;
+    if (rig_open(&fresh, 700, 80) != 0 || rig_open(&g, 700, 80) != 0)
+        goto done;
+    ui_text_stats s0;
+    ui_text_get_stats(g.t, &s0);
+    CHECKF(s0.fonts_opened == UI_SCRIPT_COUNT * 2, "%d fonts opened by ui_text_open",
+           s0.fonts_opened);
+    int sizes[] = {40, 20, 64, 13, 40};
+    SDL_Rect box = {0, 0, 700, 80};
+    for (int i = 0; i < 5; i++) {
+        for (int k = 0; k < 3; k++) {
+            for (int bold = 0; bold < 2; bold++) {
+                ui_text_style st = style(sizes[i], k == 1);
+                st.bold = bold != 0;
+                clear(&g, white);
+                ui_text_draw(g.t, texts[k], &st, box);
+            }
+        }
+    }
+    ui_text_stats s1;
+    ui_text_get_stats(g.t, &s1);
+    CHECKF(s1.fonts_opened == s0.fonts_opened, "%d fonts opened after drawing 5 sizes",
+           s1.fonts_opened);
+    /* 20 px (hinted) after 40 (unhinted) and the other way round: as from a fresh start. */
+    int order[] = {20, 40};
+    for (int i = 0; i < 2; i++) {
+        ui_text_style st = style(order[i], false);
+        ui_text_flush(g.t);
+        ui_text_flush(fresh.t);
+        rig *both[] = {&fresh, &g};
+        for (int r = 0; r < 2; r++) {
+            clear(both[r], white);
+            ui_text_draw(both[r]->t, texts[0], &st, box);
+        }
+        int differ = 0;
+        for (int y = 0; y < box.h; y++)
+            for (int x = 0; x < box.w; x++)
+                differ += pixel(&fresh, x, y) != pixel(&g, x, y);
+        CHECKF(differ == 0, "%d px: %d pixels differ from a fresh start", order[i], differ);
+        ui_text_measure(fresh.t, texts[2], &st, 0, NULL, NULL); /* the next size in fresh too */
+    }
+done:
+    rig_close(&g);
+    rig_close(&fresh);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -824,6 +877,7 @@ int main(void)
     RUN(test_redraw_figures);
     RUN(test_hinting_by_size);
     RUN(test_wrap_few_shapings);
+    RUN(test_one_font_per_face);
     SDL_Quit();
     return test_main();
 }
