@@ -34,6 +34,10 @@ enum {
 };
 enum { KIND_MEASURE = 1, KIND_DRAW = 2 };
 
+/* 1 / the narrowest average letter width (in em) a paragraph is assumed to have when deciding
+ * whether to try it on one line first (wrap_paragraph): only a guess, the breaks stay the same. */
+#define NARROW_EMS 4
+
 #define METRIC_PX 1000 /* size the reference letters are measured at (1 px = 1/1000 em) */
 
 #define SCRIPT_MAX_RANGES 6 /* code point ranges in one script row */
@@ -524,6 +528,20 @@ static int line_width(layout *L, int start, int len)
     return w;
 }
 
+/* Keeps the runs from run0 on, laid out by layout_line, as the next line (w wide). */
+static int keep_line(layout *L, int start, int len, int w, int run0)
+{
+    if (L->nlines >= UI_TEXT_MAX_LINES) {
+        L->nruns = run0;
+        return 1; /* full: stop quietly */
+    }
+    L->lines[L->nlines++] =
+        (lline){.start = start, .len = len, .w = w, .run0 = run0, .nruns = L->nruns - run0};
+    if (w > L->w)
+        L->w = w;
+    return 0;
+}
+
 static int add_line(layout *L, int start, int len)
 {
     if (L->nlines >= UI_TEXT_MAX_LINES)
@@ -532,11 +550,7 @@ static int add_line(layout *L, int start, int len)
     int w = layout_line(L, start, len, &run0);
     if (w < 0)
         return -1;
-    L->lines[L->nlines++] =
-        (lline){.start = start, .len = len, .w = w, .run0 = run0, .nruns = L->nruns - run0};
-    if (w > L->w)
-        L->w = w;
-    return 0;
+    return keep_line(L, start, len, w, run0);
 }
 
 /* The first face after `not` that has c, else `not`. */
@@ -651,6 +665,22 @@ static int wrap_paragraph(layout *L, int p0, int p1, int max_w)
         int total = word_end(L, scan, p1, INT_MAX, NULL), fit = 0, over = total + 1;
         if (max_w <= 0)
             fit = total;
+        int end = total > 0 ? word_end(L, scan, p1, total, NULL) : scan;
+        if (pos == p0 && total > 0 && max_w > 0 &&
+            (long)(end - line_start) * L->px <= (long)max_w * NARROW_EMS) {
+            /* Most labels fit on one line: a paragraph that could (were its letters a quarter
+             * em wide) is tried whole first and, when it fits, that shaping is the line: one
+             * shaping instead of a search and then the line. */
+            int run0;
+            int w = layout_line(L, line_start, end - line_start, &run0);
+            L->t->st.lines_tried++;
+            if (w < 0)
+                return -1;
+            if (w <= max_w)
+                return keep_line(L, line_start, end - line_start, w, run0);
+            L->nruns = run0;
+            over = total;
+        }
         for (int k = guess < total ? guess : total, step = 1; fit < total && over > total;) {
             if (line_width(L, line_start, word_end(L, scan, p1, k, NULL) - line_start) > max_w)
                 over = k;

@@ -858,6 +858,25 @@ done:
     rig_close(&fresh);
 }
 
+/* A paragraph that fits on one line (most labels) is shaped once, not searched word by word. */
+static void test_one_line_shaped_once(void)
+{
+    rig g;
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    ui_text_style st = style(40, false);
+    ui_text_stats before, after;
+    ui_text_get_stats(g.t, &before);
+    int w = 0,
+        lines = ui_text_measure(g.t, "Tik op het scherm om te beginnen", &st, 1900, &w, NULL);
+    ui_text_get_stats(g.t, &after);
+    CHECK(lines == 1 && w > 0 && w <= 1900);
+    CHECKF(after.lines_tried - before.lines_tried == 1, "%lu candidate lines shaped",
+           after.lines_tried - before.lines_tried);
+done:
+    rig_close(&g);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -878,6 +897,7 @@ int main(void)
     RUN(test_hinting_by_size);
     RUN(test_wrap_few_shapings);
     RUN(test_one_font_per_face);
+    RUN(test_one_line_shaped_once);
     SDL_Quit();
     return test_main();
 }
