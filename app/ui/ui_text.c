@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define FONT_FILE_MAX_BYTES (16u << 20) /* a Noto TTF is about 0.5 MB */
-#define PROBE_PX            24          /* size of the fonts kept open for coverage queries */
+#define OPEN_PX             24          /* size a font is opened at, before its first use */
 #define MIN_PX              4
 /* From this size up glyphs are not hinted: FreeType runs no TrueType bytecode for them, which was
  * a third of the first frame's time, and at 30 px (8 mm on a 21.5" panel) hinting changes
@@ -33,6 +33,10 @@ enum {
     NFONTS = UI_SCRIPT_COUNT * 2 /* regular and bold of every script */
 };
 enum { KIND_MEASURE = 1, KIND_DRAW = 2 };
+
+/* 1 / the narrowest average letter width (in em) a paragraph is assumed to have when deciding
+ * whether to try it on one line first (wrap_paragraph): only a guess, the breaks stay the same. */
+#define NARROW_EMS 4
 
 #define METRIC_PX 1000 /* size the reference letters are measured at (1 px = 1/1000 em) */
 
@@ -90,10 +94,11 @@ static const script_row script_table[UI_SCRIPT_COUNT] = {
                             {{0x1200, 0x139F}, {0x2D80, 0x2DDF}, {0xAB00, 0xAB2F}}},
 };
 
+/* Line metrics of the sizes in use (the fonts themselves are resized, see set_font_px). */
 typedef struct {
     int px;                         /* 0 = free slot */
     unsigned long last_use;         /* for LRU eviction of sizes */
-    TTF_Font *f[NFONTS];            /* opened on demand, indexed by face * 2 + bold */
+    bool known[NFONTS];             /* asc and below measured, indexed by face * 2 + bold */
     int asc[NFONTS], below[NFONTS]; /* line metrics of each font at the nominal px */
 } size_slot;
 
@@ -122,8 +127,12 @@ struct ui_text {
     int max_tex_w;      /* renderer limit, 0 = none */
     void *data[NFONTS]; /* font files in memory */
     size_t len[NFONTS];
-    TTF_Font *probe[NFONTS];
-    ui_text_letters letters[NFONTS]; /* measured reference letters, indexed like probe */
+    /* One font per face and weight, resized to each size drawn: SDL_ttf gives every TTF_Font
+     * its own HarfBuzz face, which loads and checks the font's GSUB and GPOS tables again on
+     * its first shaping (a font per size made that a fifth of the first frame's work). */
+    TTF_Font *font[NFONTS];
+    int font_px[NFONTS];             /* the pixel size font[i] is set to now */
+    ui_text_letters letters[NFONTS]; /* measured reference letters, indexed like font */
     double factor[NFONTS];           /* size factor of each face and weight against Latin */
     size_slot sizes[UI_TEXT_MAX_SIZES];
     unsigned long tick;
@@ -248,14 +257,39 @@ static bool no_break_before(uint32_t c)
 
 /* ---------- fonts ---------- */
 
+static int hinting_at(int px)
+{
+    return px >= UNHINTED_PX ? TTF_HINTING_NONE : TTF_HINTING_LIGHT;
+}
+
 static TTF_Font *open_mem_font(ui_text *t, int idx, int px)
 {
     SDL_RWops *rw = SDL_RWFromConstMem(t->data[idx], (int)t->len[idx]);
     if (!rw)
         return NULL;
     TTF_Font *f = TTF_OpenFontRW(rw, 1, px);
-    if (f)
-        TTF_SetFontHinting(f, px >= UNHINTED_PX ? TTF_HINTING_NONE : TTF_HINTING_LIGHT);
+    if (f) {
+        TTF_SetFontHinting(f, hinting_at(px));
+        t->st.fonts_opened++;
+    }
+    return f;
+}
+
+/* Sets font idx to px (and the hinting of that size). Each change empties SDL_ttf's glyph
+ * cache of that font; drawn text is cached as textures, so a glyph is rarely loaded twice.
+ * Returns the font, or NULL. */
+static TTF_Font *set_font_px(ui_text *t, int idx, int px)
+{
+    TTF_Font *f = t->font[idx];
+    if (!f || t->font_px[idx] == px)
+        return f;
+    if (hinting_at(px) != hinting_at(t->font_px[idx]))
+        TTF_SetFontHinting(f, hinting_at(px));
+    if (TTF_SetFontSize(f, px) != 0) {
+        t->font_px[idx] = 0;
+        return NULL;
+    }
+    t->font_px[idx] = px;
     return f;
 }
 
@@ -266,7 +300,8 @@ static int scaled_px(const ui_text *t, int idx, int px)
     return s < MIN_PX ? MIN_PX : s;
 }
 
-/* The font of face (a ui_script) and weight at px, opened on demand. */
+/* The font of face (a ui_script) and weight, set to the size it draws nominal px at (valid
+ * until the next get_font of that face and weight at another px). */
 static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
 {
     int idx = face * 2 + (bold ? 1 : 0);
@@ -280,31 +315,21 @@ static TTF_Font *get_font(ui_text *t, int px, int face, bool bold)
     }
     if (!slot) {
         slot = lru;
-        for (int k = 0; k < NFONTS; k++) {
-            if (slot->f[k])
-                TTF_CloseFont(slot->f[k]);
-            slot->f[k] = NULL;
-        }
+        memset(slot->known, 0, sizeof slot->known);
         if (slot->px == 0)
             t->st.sizes_open++;
         slot->px = px;
     }
     slot->last_use = ++t->tick;
-    if (!slot->f[idx]) {
-        int big = scaled_px(t, idx, px);
-        TTF_Font *f = open_mem_font(t, idx, big);
-        TTF_Font *nominal = big == px || !f ? f : open_mem_font(t, idx, px);
-        if (nominal) {
-            slot->asc[idx] = TTF_FontAscent(nominal);
-            slot->below[idx] = TTF_FontLineSkip(nominal) - TTF_FontAscent(nominal);
-        }
-        if (nominal != f)
-            TTF_CloseFont(nominal);
-        slot->f[idx] = nominal ? f : NULL;
-        if (!nominal && f)
-            TTF_CloseFont(f);
+    if (!slot->known[idx]) {
+        TTF_Font *nominal = set_font_px(t, idx, px);
+        if (!nominal)
+            return NULL;
+        slot->asc[idx] = TTF_FontAscent(nominal);
+        slot->below[idx] = TTF_FontLineSkip(nominal) - TTF_FontAscent(nominal);
+        slot->known[idx] = true;
     }
-    return slot->f[idx];
+    return set_font_px(t, idx, scaled_px(t, idx, px));
 }
 
 /* Ascent and line height of text at px: Latin's, and the larger ascents and depths of the other
@@ -339,7 +364,7 @@ static int line_metrics(ui_text *t, int px, bool bold, unsigned faces, int *asce
 
 static bool provides(ui_text *t, int face, bool bold, uint32_t c)
 {
-    TTF_Font *f = t->probe[face * 2 + (bold ? 1 : 0)];
+    TTF_Font *f = t->font[face * 2 + (bold ? 1 : 0)];
     return f && TTF_GlyphIsProvided32(f, c) != 0;
 }
 
@@ -503,6 +528,20 @@ static int line_width(layout *L, int start, int len)
     return w;
 }
 
+/* Keeps the runs from run0 on, laid out by layout_line, as the next line (w wide). */
+static int keep_line(layout *L, int start, int len, int w, int run0)
+{
+    if (L->nlines >= UI_TEXT_MAX_LINES) {
+        L->nruns = run0;
+        return 1; /* full: stop quietly */
+    }
+    L->lines[L->nlines++] =
+        (lline){.start = start, .len = len, .w = w, .run0 = run0, .nruns = L->nruns - run0};
+    if (w > L->w)
+        L->w = w;
+    return 0;
+}
+
 static int add_line(layout *L, int start, int len)
 {
     if (L->nlines >= UI_TEXT_MAX_LINES)
@@ -511,11 +550,7 @@ static int add_line(layout *L, int start, int len)
     int w = layout_line(L, start, len, &run0);
     if (w < 0)
         return -1;
-    L->lines[L->nlines++] =
-        (lline){.start = start, .len = len, .w = w, .run0 = run0, .nruns = L->nruns - run0};
-    if (w > L->w)
-        L->w = w;
-    return 0;
+    return keep_line(L, start, len, w, run0);
 }
 
 /* The first face after `not` that has c, else `not`. */
@@ -630,6 +665,22 @@ static int wrap_paragraph(layout *L, int p0, int p1, int max_w)
         int total = word_end(L, scan, p1, INT_MAX, NULL), fit = 0, over = total + 1;
         if (max_w <= 0)
             fit = total;
+        int end = total > 0 ? word_end(L, scan, p1, total, NULL) : scan;
+        if (pos == p0 && total > 0 && max_w > 0 &&
+            (long)(end - line_start) * L->px <= (long)max_w * NARROW_EMS) {
+            /* Most labels fit on one line: a paragraph that could (were its letters a quarter
+             * em wide) is tried whole first and, when it fits, that shaping is the line: one
+             * shaping instead of a search and then the line. */
+            int run0;
+            int w = layout_line(L, line_start, end - line_start, &run0);
+            L->t->st.lines_tried++;
+            if (w < 0)
+                return -1;
+            if (w <= max_w)
+                return keep_line(L, line_start, end - line_start, w, run0);
+            L->nruns = run0;
+            over = total;
+        }
         for (int k = guess < total ? guess : total, step = 1; fit < total && over > total;) {
             if (line_width(L, line_start, word_end(L, scan, p1, k, NULL) - line_start) > max_w)
                 over = k;
@@ -978,7 +1029,7 @@ done:
 /* Ink heights above the baseline of face idx's reference letters, in em. Returns 0 or -1. */
 static int measure_letters(ui_text *t, int idx, ui_text_letters *out)
 {
-    TTF_Font *f = open_mem_font(t, idx, METRIC_PX);
+    TTF_Font *f = set_font_px(t, idx, METRIC_PX);
     const script_row *row = &script_table[idx / 2];
     int minx, maxx, miny, body = 0, tall = 0, adv;
     int rc = -1;
@@ -990,8 +1041,6 @@ static int measure_letters(ui_text *t, int idx, ui_text_letters *out)
         out->tall_em = (double)tall / METRIC_PX;
         rc = 0;
     }
-    if (f)
-        TTF_CloseFont(f);
     return rc;
 }
 
@@ -1070,8 +1119,9 @@ int ui_text_open(SDL_Renderer *r, const char *font_dir, ui_text **out, char *err
         }
         t->data[i] = buf;
         t->len[i] = len;
-        t->probe[i] = open_mem_font(t, i, PROBE_PX);
-        if (!t->probe[i]) {
+        t->font[i] = open_mem_font(t, i, OPEN_PX);
+        t->font_px[i] = OPEN_PX;
+        if (!t->font[i]) {
             wp_errf(err, errlen, "%s is not a usable TrueType font: %s", path, TTF_GetError());
             goto fail;
         }
@@ -1111,15 +1161,9 @@ void ui_text_close(ui_text *t)
     if (!t)
         return;
     ui_text_flush(t);
-    for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
-        for (int k = 0; k < NFONTS; k++) {
-            if (t->sizes[i].f[k])
-                TTF_CloseFont(t->sizes[i].f[k]);
-        }
-    }
     for (int i = 0; i < NFONTS; i++) {
-        if (t->probe[i])
-            TTF_CloseFont(t->probe[i]);
+        if (t->font[i])
+            TTF_CloseFont(t->font[i]);
         if (t->data[i])
             munmap(t->data[i], t->len[i]);
     }
@@ -1345,14 +1389,7 @@ void ui_text_set_size_factor(ui_text *t, ui_script s, double factor)
     if (!t || s < 0 || s >= UI_SCRIPT_COUNT || !(factor > 0))
         return;
     t->factor[s * 2] = t->factor[s * 2 + 1] = factor;
-    ui_text_flush(t);
-    for (int i = 0; i < UI_TEXT_MAX_SIZES; i++) {
-        for (int k = 0; k < NFONTS; k++) {
-            if (t->sizes[i].f[k])
-                TTF_CloseFont(t->sizes[i].f[k]);
-            t->sizes[i].f[k] = NULL;
-        }
-    }
+    ui_text_flush(t); /* get_font sets the new scaled size on the next layout */
 }
 
 void ui_text_get_stats(ui_text *t, ui_text_stats *out)

@@ -61,7 +61,7 @@ void ui_text_flush(ui_text *t);
 
 #define UI_TEXT_MAX_BYTES       8192        /* longer input is cut at a character boundary */
 #define UI_TEXT_MAX_LINES       128         /* lines beyond this are neither drawn nor counted */
-#define UI_TEXT_MAX_SIZES       16          /* font sizes kept open at once (LRU) */
+#define UI_TEXT_MAX_SIZES       16          /* font sizes whose line metrics are kept (LRU) */
 #define UI_TEXT_CACHE_MAX_ITEMS 512         /* default cap on cached layouts + textures */
 #define UI_TEXT_CACHE_MAX_BYTES (16u << 20) /* default cap on cached texture pixels (bytes) */
 #define UI_TEXT_RUN_TEXT_MAX    128         /* bytes of run text reported by ui_text_debug_runs */
@@ -106,8 +106,9 @@ typedef struct {
     unsigned long evictions;   /* cache entries dropped to stay within the limits */
     size_t entries;            /* cache entries held now */
     size_t bytes;              /* texture bytes held now */
-    int sizes_open;            /* font sizes open now */
+    int sizes_open;            /* font sizes in use now (line metrics kept) */
     unsigned long lines_tried; /* candidate lines shaped to find where a line breaks */
+    int fonts_opened;          /* SDL_ttf fonts opened (one per face and weight, resized) */
 } ui_text_stats;
 void ui_text_get_stats(ui_text *t, ui_text_stats *out);
 

@@ -805,6 +805,95 @@ done:
     rig_close(&g);
 }
 
+/* One font per face and weight, resized for each size drawn: SDL_ttf gives every font its own
+ * HarfBuzz face, which reads and checks the font's layout tables again. Text drawn at several
+ * sizes, in every script, back and forth, opens no further fonts, and a size drawn after others
+ * looks exactly as it does from a fresh start (the glyphs and hinting follow the size). */
+static void test_one_font_per_face(void)
+{
+    const char *texts[] = {"Hoe woont u in de wijk?", arabic_mixed, "ሰላም እንዴት ነዎት?"};
+    rig g;
+    if (rig_open(&g, 700, 80) != 0)
+        goto done;
+    ui_text_stats s0;
+    ui_text_get_stats(g.t, &s0);
+    CHECKF(s0.fonts_opened == UI_SCRIPT_COUNT * 2, "%d fonts opened by ui_text_open",
+           s0.fonts_opened);
+    int sizes[] = {40, 20, 64, 13, 40};
+    SDL_Rect box = {0, 0, 700, 80};
+    for (int i = 0; i < 5; i++) {
+        for (int k = 0; k < 3; k++) {
+            for (int bold = 0; bold < 2; bold++) {
+                ui_text_style st = style(sizes[i], k == 1);
+                st.bold = bold != 0;
+                clear(&g, white);
+                ui_text_draw(g.t, texts[k], &st, box);
+            }
+        }
+    }
+    ui_text_stats s1;
+    ui_text_get_stats(g.t, &s1);
+    CHECKF(s1.fonts_opened == s0.fonts_opened, "%d fonts opened after drawing 5 sizes",
+           s1.fonts_opened);
+    /* 20 px (hinted lightly) after 40 (unhinted) and the other way round: the same pixels as
+     * SDL_ttf draws with a font opened at that size and hinting. */
+    char *path = test_src("fonts/NotoSans-Regular.ttf");
+    int order[] = {20, 40, 20},
+        hinting[] = {TTF_HINTING_LIGHT, TTF_HINTING_NONE, TTF_HINTING_LIGHT};
+    for (int i = 0; i < 3; i++) {
+        ui_text_style st = style(order[i], false);
+        ui_text_flush(g.t);
+        clear(&g, white);
+        ui_text_draw(g.t, texts[0], &st, box);
+        TTF_Font *f = TTF_OpenFont(path, order[i]);
+        CHECK(f != NULL);
+        if (!f)
+            continue;
+        TTF_SetFontHinting(f, hinting[i]);
+        SDL_Surface *ref =
+            SDL_CreateRGBSurfaceWithFormat(0, box.w, box.h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Surface *line = TTF_RenderUTF8_Blended(f, texts[0], black);
+        CHECK(ref && line);
+        int differ = -1;
+        if (ref && line) {
+            SDL_FillRect(ref, NULL, SDL_MapRGB(ref->format, 255, 255, 255));
+            SDL_BlitSurface(line, NULL, ref, NULL);
+            differ = 0;
+            for (int y = 0; y < box.h; y++)
+                for (int x = 0; x < box.w; x++)
+                    differ += (((Uint32 *)ref->pixels)[y * (ref->pitch / 4) + x] & 0xFFFFFF) !=
+                              pixel(&g, x, y);
+        }
+        CHECKF(differ == 0, "%d px after other sizes: %d pixels differ from SDL_ttf's own",
+               order[i], differ);
+        SDL_FreeSurface(line);
+        SDL_FreeSurface(ref);
+        TTF_CloseFont(f);
+    }
+    free(path);
+done:
+    rig_close(&g);
+}
+
+/* A paragraph that fits on one line (most labels) is shaped once, not searched word by word. */
+static void test_one_line_shaped_once(void)
+{
+    rig g;
+    if (rig_open(&g, 64, 64) != 0)
+        goto done;
+    ui_text_style st = style(40, false);
+    ui_text_stats before, after;
+    ui_text_get_stats(g.t, &before);
+    int w = 0,
+        lines = ui_text_measure(g.t, "Tik op het scherm om te beginnen", &st, 1900, &w, NULL);
+    ui_text_get_stats(g.t, &after);
+    CHECK(lines == 1 && w > 0 && w <= 1900);
+    CHECKF(after.lines_tried - before.lines_tried == 1, "%lu candidate lines shaped",
+           after.lines_tried - before.lines_tried);
+done:
+    rig_close(&g);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -824,6 +913,8 @@ int main(void)
     RUN(test_redraw_figures);
     RUN(test_hinting_by_size);
     RUN(test_wrap_few_shapings);
+    RUN(test_one_font_per_face);
+    RUN(test_one_line_shaped_once);
     SDL_Quit();
     return test_main();
 }
