@@ -833,7 +833,7 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
     size_t len = 0, siglen = 0;
     int eno = 0;
     long long size = 0;
-    char signame[300], msg[WP_ERR_LEN];
+    char signame[300];
     qset *qs = NULL;
     qset_diag *diag = NULL;
     stick_file *files = NULL;
@@ -881,43 +881,12 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
                                      : io_words(eno ? eno : EIO));
         goto done;
     }
-    sign_sig sig;
-    if (sign_parse_sig(sigtext, siglen, &sig, msg, sizeof msg) != 0) {
-        set->status = STICK_SET_TAMPERED;
-        snprintf(set->reason, sizeof set->reason, "%s is damaged: %s", signame, msg);
-        goto done;
-    }
-    if (cfg->n_trusted_keys == 0) {
-        set->status = STICK_SET_UNKNOWN_KEY;
-        snprintf(set->reason, sizeof set->reason,
-                 "%s is signed, but this kiosk trusts no signing key yet (trusted_key in its "
-                 "config)",
-                 name);
-        goto done;
-    }
     int which = -1;
-    sign_verdict v = sign_classify(data, len, &sig, cfg->trusted_keys, cfg->n_trusted_keys, &which);
+    sign_verdict v =
+        sign_verify_named(data, len, sigtext, siglen, cfg->trusted_keys, cfg->n_trusted_keys, name,
+                          &which, set->reason, sizeof set->reason);
     if (v != SIGN_OK) {
-        char id[SIGN_KEYID_LEN + 1] = "";
-        if (sig.has_signer)
-            sign_key_id(sig.signer, id, sizeof id);
-        if (v == SIGN_TAMPERED) {
-            set->status = STICK_SET_TAMPERED;
-            snprintf(set->reason, sizeof set->reason,
-                     "%s was changed after it was signed (by key %s): the signature no longer "
-                     "matches",
-                     name, id);
-        } else {
-            set->status = STICK_SET_UNKNOWN_KEY;
-            if (sig.has_signer)
-                snprintf(set->reason, sizeof set->reason,
-                         "%s is signed by key %s, which this kiosk does not trust", name, id);
-            else
-                snprintf(set->reason, sizeof set->reason,
-                         "%s: the signature matches none of the trusted keys (signed by an "
-                         "unknown key, or changed after signing)",
-                         name);
-        }
+        set->status = v == SIGN_TAMPERED ? STICK_SET_TAMPERED : STICK_SET_UNKNOWN_KEY;
         goto done;
     }
     /* Signed by a trusted key: only now is the content parsed, from the very same bytes. */
