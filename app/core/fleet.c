@@ -1,6 +1,7 @@
 /* Published sets on the kiosk's side (fleet.h). */
 #include "fleet.h"
 
+#include "fsio.h"
 #include "sign.h"
 #include "stick.h"
 #include "util.h"
@@ -72,6 +73,13 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
                 "the assignment names a publication without a usable id, set or files");
         return -1;
     }
+    const char *kind = json_string_value(json_object_get(jp, "kind"));
+    if (kind && strcmp(kind, FLEET_KIND_SET) != 0 && strcmp(kind, FLEET_KIND_SETTINGS) != 0) {
+        wp_errf(err, errlen, "publication %s is of a kind this kiosk does not know (%.31s)", id,
+                kind);
+        return -1;
+    }
+    wp_strlcpy(p->kind, kind ? kind : FLEET_KIND_SET, sizeof p->kind);
     wp_strlcpy(p->id, id, sizeof p->id);
     wp_strlcpy(p->set_id, set_id, sizeof p->set_id);
     wp_strlcpy(p->set_file, set_file, sizeof p->set_file);
@@ -291,11 +299,11 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
     size_t at = 0;
     if (find_record(s, p->id, &at))
         json_array_remove(json_object_get(s, "pubs"), at);
-    json_t *r =
-        json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "id", p->id, "set_id",
-                  set_id, "version", version, "digest", hex, "path", path ? path : "", "from_ms",
-                  (json_int_t)p->from_ms, "until_ms", (json_int_t)p->until_ms, "state",
-                  reason ? "failed" : "installed", "reason", why, "source", "network");
+    json_t *r = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "id", p->id,
+                          "kind", p->kind, "set_id", set_id, "version", version, "digest", hex,
+                          "path", path ? path : "", "from_ms", (json_int_t)p->from_ms, "until_ms",
+                          (json_int_t)p->until_ms, "state", reason ? "failed" : "installed",
+                          "reason", why, "source", "network");
     int rc = -1;
     /* When it came, on the centre's clock: a staff choice made later wins over it. */
     if (r)
@@ -308,6 +316,55 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
         wp_errf(err, errlen, "out of memory");
     json_decref(s);
     return rc;
+}
+
+/* A settings document downloaded to qdir: its signature against the kiosk's trusted keys, then
+ * every line (config_load_remote: only settings the centre may change, valid values); kept in
+ * DATA_DIR/settings/ID.conf when it passes, and the verdict recorded. 0 or -1. */
+static int install_settings(const fleet_pub *p, const config *cfg, const char *qdir,
+                            const char *data_dir, store *st, char *err, size_t errlen)
+{
+    char path[CONFIG_PATH_LEN + 2 * FLEET_NAME_LEN], reason[FLEET_REASON_LEN] = "",
+                                                     kept[CONFIG_PATH_LEN + 64] = "";
+    char *doc = NULL, *sig = NULL;
+    size_t len = 0, siglen = 0;
+    snprintf(path, sizeof path, "%s/%s", qdir, p->set_file);
+    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &doc, &len, reason, sizeof reason) == 0) {
+        snprintf(path, sizeof path, "%s/%s.sig", qdir, p->set_file);
+        if (wp_read_file(path, SIGN_MAX_SIG_FILE, &sig, &siglen, reason, sizeof reason) == 0) {
+            char why[FLEET_REASON_LEN];
+            sign_verdict v =
+                sign_verify_named(doc, len, sig, siglen, cfg->trusted_keys, cfg->n_trusted_keys,
+                                  p->set_file, NULL, why, sizeof why);
+            if (v != SIGN_OK)
+                snprintf(reason, sizeof reason, "%s: %s",
+                         v == SIGN_TAMPERED ? "tampered" : "signed by an unknown key", why);
+        }
+    }
+    config *check = malloc(sizeof *check);
+    if (!reason[0] && !check)
+        wp_strlcpy(reason, "out of memory", sizeof reason);
+    if (!reason[0]) {
+        char why[FLEET_REASON_LEN];
+        config_defaults(check);
+        if (config_load_remote(check, doc, len, p->set_file, why, sizeof why) != 0)
+            snprintf(reason, sizeof reason, "refused: %s", why);
+    }
+    free(check);
+    if (!reason[0]) {
+        char why[WP_ERR_LEN];
+        snprintf(kept, sizeof kept, "%s/%s", data_dir, FLEET_SETTINGS_DIR);
+        if (mkdir(kept, 0755) != 0 && errno != EEXIST)
+            snprintf(reason, sizeof reason, "not kept: %s: %s", kept, strerror(errno));
+        else if (snprintf(kept, sizeof kept, "%s/%s/%s.conf", data_dir, FLEET_SETTINGS_DIR, p->id) <
+                     0 ||
+                 fsio_write_file(NULL, FSIO_DISK, kept, doc, len, 0644, why, sizeof why) != 0)
+            snprintf(reason, sizeof reason, "not kept: %s", why);
+    }
+    free(doc);
+    free(sig);
+    return record(st, p, p->set_id, p->set_version, reason[0] ? "" : kept,
+                  reason[0] ? reason : NULL, err, errlen);
 }
 
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
@@ -332,6 +389,11 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
                     f->name);
             return 1;
         }
+    }
+    if (!strcmp(p->kind, FLEET_KIND_SETTINGS)) {
+        int rc = install_settings(p, cfg, qdir, data_dir, st, err, errlen);
+        remove_download(data_dir, p->id); /* verified and kept, or refused: never kept here */
+        return rc;
     }
     /* Exactly what a stick import does: nothing here trusts the collector. */
     stick_scan *scan = NULL;
@@ -380,6 +442,13 @@ int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char
     return rc;
 }
 
+/* The kind of record r: "set" when it says none (recorded before settings documents). */
+static const char *kind_of(json_t *r)
+{
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    return k ? k : FLEET_KIND_SET;
+}
+
 static const char *state_at(json_t *r, int64_t now)
 {
     const char *state = json_string_value(json_object_get(r, "state"));
@@ -404,11 +473,11 @@ char *fleet_report_json(store *st, int64_t local_ms)
     json_array_foreach(json_object_get(s, "pubs"), i, r)
     {
         json_t *o = json_pack(
-            "{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "id", json_object_get(r, "id"), "set_id",
-            json_object_get(r, "set_id"), "version", json_object_get(r, "version"), "source",
-            json_object_get(r, "source"), "state", state_at(r, now), "from_ms",
-            json_object_get(r, "from_ms"), "until_ms", json_object_get(r, "until_ms"), "reason",
-            json_object_get(r, "reason"));
+            "{s:O, s:s, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "id", json_object_get(r, "id"), "kind",
+            kind_of(r), "set_id", json_object_get(r, "set_id"), "version",
+            json_object_get(r, "version"), "source", json_object_get(r, "source"), "state",
+            state_at(r, now), "from_ms", json_object_get(r, "from_ms"), "until_ms",
+            json_object_get(r, "until_ms"), "reason", json_object_get(r, "reason"));
         if (o)
             json_array_append_new(out, o);
     }
@@ -434,12 +503,17 @@ void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
             json_object_get(r, !strcmp(state, "waiting") ? "from_ms" : "until_ms"));
         if (at && strcmp(state, "failed") != 0)
             wp_iso8601(at - (now - local_ms), when, sizeof when); /* on this kiosk's clock */
-        int n = snprintf(buf + used, len - used, "%s%s v%lld (network): %s%s%s%s%s",
-                         used ? "\n" : "", json_string_value(json_object_get(r, "set_id")),
-                         (long long)json_integer_value(json_object_get(r, "version")), state,
-                         when[0] ? " until " : "", when, !strcmp(state, "failed") ? ": " : "",
-                         !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason"))
-                                                  : "");
+        char what[160];
+        if (!strcmp(kind_of(r), FLEET_KIND_SETTINGS))
+            snprintf(what, sizeof what, "settings %s",
+                     json_string_value(json_object_get(r, "set_id")));
+        else
+            snprintf(what, sizeof what, "%s v%lld", json_string_value(json_object_get(r, "set_id")),
+                     (long long)json_integer_value(json_object_get(r, "version")));
+        int n = snprintf(
+            buf + used, len - used, "%s%s (network): %s%s%s%s%s", used ? "\n" : "", what, state,
+            when[0] ? " until " : "", when, !strcmp(state, "failed") ? ": " : "",
+            !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason")) : "");
         if (n < 0 || (size_t)n >= len - used)
             break;
         used += (size_t)n;
@@ -447,8 +521,9 @@ void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
     json_decref(s);
 }
 
-void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
-               int64_t *next_ms)
+/* fleet_due for the publications of one kind. */
+static void due_of(store *st, const char *kind, int64_t wall_ms, int64_t chosen_ms, char *path,
+                   size_t len, int64_t *next_ms)
 {
     json_t *s = load_state(st);
     int64_t offset = json_integer_value(json_object_get(s, "offset_ms"));
@@ -461,7 +536,8 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
     {
         const char *state = json_string_value(json_object_get(r, "state"));
         const char *p = json_string_value(json_object_get(r, "path"));
-        if (!state || strcmp(state, "installed") != 0 || !p || !p[0])
+        if (!state || strcmp(state, "installed") != 0 || !p || !p[0] ||
+            strcmp(kind_of(r), kind) != 0)
             continue;
         int64_t from = json_integer_value(json_object_get(r, "from_ms"));
         int64_t until = json_integer_value(json_object_get(r, "until_ms"));
@@ -481,4 +557,39 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
         }
     }
     json_decref(s);
+}
+
+void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
+               int64_t *next_ms)
+{
+    due_of(st, FLEET_KIND_SET, wall_ms, chosen_ms, path, len, next_ms);
+}
+
+int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
+                   config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen)
+{
+    *out = *base;
+    due_of(st, FLEET_KIND_SETTINGS, wall_ms, 0, path, len, next_ms);
+    if (!path[0])
+        return 0;
+    char *doc = NULL;
+    size_t n = 0;
+    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &doc, &n, err, errlen) != 0 ||
+        config_load_remote(out, doc, n, path, err, errlen) != 0) {
+        free(doc);
+        *out = *base;
+        path[0] = '\0';
+        return -1;
+    }
+    free(doc);
+    /* What staff saved on the kiosk itself from a stick (local.conf) wins over the centre. */
+    struct stat sb;
+    char warn[WP_ERR_LEN];
+    if (local_path && stat(local_path, &sb) == 0 &&
+        config_load_local(out, local_path, warn, sizeof warn, err, errlen) != 0) {
+        *out = *base;
+        path[0] = '\0';
+        return -1;
+    }
+    return 0;
 }

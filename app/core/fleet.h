@@ -17,14 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FLEET_MAX_PUBS   16   /* publications read from one assignment */
-#define FLEET_MAX_FILES  1002 /* files of one publication: the set, its .sig, QSET_MAX_FILES */
-#define FLEET_NAME_LEN   256
-#define FLEET_ID_LEN     17
-#define FLEET_REASON_LEN 512
-#define FLEET_META_STATE "fleet_state" /* store meta: JSON of the publications known */
-#define FLEET_META_ETAG  "fleet_etag"  /* store meta: ETag of the last assignment acted on */
-#define FLEET_INCOMING   "incoming"    /* DATA_DIR/incoming/ID/: downloads in progress */
+#define FLEET_MAX_PUBS      16   /* publications read from one assignment */
+#define FLEET_MAX_FILES     1002 /* files of one publication: the set, its .sig, QSET_MAX_FILES */
+#define FLEET_NAME_LEN      256
+#define FLEET_ID_LEN        17
+#define FLEET_REASON_LEN    512
+#define FLEET_META_STATE    "fleet_state" /* store meta: JSON of the publications known */
+#define FLEET_META_ETAG     "fleet_etag"  /* store meta: ETag of the last assignment acted on */
+#define FLEET_INCOMING      "incoming"    /* DATA_DIR/incoming/ID/: downloads in progress */
+#define FLEET_SETTINGS_DIR  "settings" /* DATA_DIR/settings/ID.conf: verified settings documents */
+#define FLEET_KIND_SET      "set"      /* a publication of a question set */
+#define FLEET_KIND_SETTINGS "settings" /* of a settings document (config_load_remote) */
 
 typedef struct {
     char name[FLEET_NAME_LEN]; /* "spring.json", "spring.json.sig", "clips/q1-nl.wav" */
@@ -34,6 +37,7 @@ typedef struct {
 
 typedef struct {
     char id[FLEET_ID_LEN];
+    char kind[16]; /* FLEET_KIND_SET or FLEET_KIND_SETTINGS ("kind" in the assignment) */
     char set_id[128];
     int set_version;
     char set_file[FLEET_NAME_LEN];
@@ -68,9 +72,11 @@ int fleet_download_path(const char *data_dir, const char *id, const char *name, 
 
 /* A publication whose files are all downloaded: checks each against the size and SHA-256 the
  * assignment gives (a damaged download is removed to be fetched again: returns 1), then
- * verifies and installs the set as a stick import would, records the verdict in the store and
- * removes the download. Returns 0 when recorded (installed or refused with a reason), 1 when a
- * file must be fetched again, -1 on a local error (message in err). */
+ * verifies and installs the set as a stick import would (a settings document: its signature
+ * against the trusted keys, then every line through config_load_remote, kept in
+ * DATA_DIR/settings/ID.conf), records the verdict in the store and removes the download. Returns 0
+ * when recorded (installed or refused with a reason), 1 when a file must be fetched again, -1 on a
+ * local error (message in err). */
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
                   store *st, char *err, size_t errlen);
 
@@ -100,6 +106,16 @@ char *fleet_report_json(store *st, int64_t local_ms);
  * INT64_MAX when none. */
 void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
                int64_t *next_ms);
+
+/* The settings the centre's schedule wants now: base (the kiosk's settings as loaded) with the
+ * installed settings document that started last among those due at wall_ms (as fleet_due, on
+ * the centre's clock) on top, then local.conf at local_path again (when it exists: what staff
+ * saved on the kiosk itself wins over the centre). Precedence: built-in < kiosk.conf < the
+ * centre's document < local.conf < command line. The document's path goes into path ("" when
+ * none is due: *out is base); *next_ms as fleet_due. 0, or -1 with a message (then *out is
+ * base and path ""). */
+int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
+                   config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen);
 
 /* The same in words for the staff screen, one line per publication ("" when none). */
 void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len);

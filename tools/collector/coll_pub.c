@@ -2,6 +2,7 @@
 #include "coll_pub.h"
 
 #include "coll_store.h"
+#include "config.h"
 #include "fleet.h"
 #include "fsio.h"
 #include "sign.h"
@@ -22,6 +23,12 @@ static void sha256_hex(const void *data, size_t len, char hex[65])
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(d, data, len);
     sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+bool coll_pub_is_settings(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && !strcmp(name + n - 5, ".conf");
 }
 
 bool coll_pub_parse_time(const char *s, int64_t *ms)
@@ -62,7 +69,7 @@ static const char *const sql_device =
     "INSERT INTO publication_devices(publication, device) VALUES(?,?)";
 static const char *const sql_pub =
     "INSERT INTO publications(id, kind, set_id, set_version, set_file, location, from_ms,"
-    " until_ms, created_ms) VALUES(?,'set',?,?,?,?,?,?,?)";
+    " until_ms, created_ms) VALUES(?,?,?,?,?,?,?,?,?)";
 static const char *const sql_device_at = "SELECT COUNT(*) FROM devices WHERE name=? AND location=?";
 
 /* Stores one file of publication id (its blob once per content). */
@@ -201,10 +208,30 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
         wp_errf(err, errlen, "%s: %s", sig_path, serr);
         goto done;
     }
+    /* A settings document (FILE.conf): the lines a kiosk would take, checked here as there. */
+    bool settings = coll_pub_is_settings(base);
     json_error_t jerr;
-    root = json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
+    root = settings ? json_pack("{s:s, s:i}", "id", base, "version", 0)
+                    : json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
     json_t *jid = json_object_get(root, "id"), *jver = json_object_get(root, "version");
-    json_t *files = json_object_get(root, "files");
+    json_t *files = settings ? NULL : json_object_get(root, "files");
+    if (settings) {
+        config *check = malloc(sizeof *check);
+        char cerr[WP_ERR_LEN];
+        int crc = -1;
+        if (check) {
+            config_defaults(check);
+            crc = config_load_remote(check, set, set_len, base, cerr, sizeof cerr);
+        } else {
+            wp_strlcpy(cerr, "out of memory", sizeof cerr);
+        }
+        free(check);
+        if (crc != 0) {
+            wp_errf(err, errlen, "%s: kiosks would refuse this settings document: %s",
+                    spec->set_path, cerr);
+            goto done;
+        }
+    }
     if (!root || !json_is_string(jid) || !json_is_integer(jver) ||
         strlen(json_string_value(jid)) >= 128 || (files && !json_is_object(files))) {
         wp_errf(err, errlen, "%s: not a question set (needs \"id\", \"version\"%s)", spec->set_path,
@@ -230,7 +257,8 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
             goto done;
     }
     /* Last: kiosks see the publication only once everything it names is stored. */
-    coll_param p[8] = {COLL_TEXT(id),
+    coll_param p[9] = {COLL_TEXT(id),
+                       COLL_TEXT(settings ? FLEET_KIND_SETTINGS : FLEET_KIND_SET),
                        COLL_TEXT(json_string_value(jid)),
                        COLL_NUM(json_integer_value(jver)),
                        COLL_TEXT(base),
@@ -238,7 +266,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
                        COLL_NUM(spec->from_ms),
                        COLL_NUM(spec->until_ms),
                        COLL_NUM(now_ms)};
-    if (coll_db_query(db, sql_pub, p, 8, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
+    if (coll_db_query(db, sql_pub, p, 9, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     rc = 0;
 done:
@@ -312,8 +340,13 @@ static int list_row(void *ctx, int ncol, const char *const *v)
     when_text(from, "now", f, sizeof f);
     when_text(until, "open-ended", u, sizeof u);
     const char *devs = json_string_value(json_object_get(l->devices, v[0]));
-    fprintf(l->out, "%s  %s v%s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], v[1], v[2],
-            v[3], devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
+    char what[160];
+    if (v[9] && !strcmp(v[9], FLEET_KIND_SETTINGS))
+        snprintf(what, sizeof what, "settings %s", v[1]);
+    else
+        snprintf(what, sizeof what, "%s v%s", v[1], v[2]);
+    fprintf(l->out, "%s  %s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], what, v[3],
+            devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
     l->n++;
     return 0;
 }
@@ -335,7 +368,7 @@ int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errl
                       " p.withdrawn_ms, (SELECT COUNT(*) FROM publication_files f"
                       "  WHERE f.publication = p.id),"
                       " (SELECT COALESCE(SUM(f.size), 0) FROM publication_files f"
-                      "  WHERE f.publication = p.id)"
+                      "  WHERE f.publication = p.id), p.kind"
                       " FROM publications p ORDER BY p.created_ms DESC, p.id",
                       NULL, 0, list_row, &l, NULL, err, errlen) != COLL_SQL_OK)
         goto done;

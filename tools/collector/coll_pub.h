@@ -22,12 +22,17 @@
 #define COLL_PUB_NAME_MAX    256
 
 typedef struct {
-    const char *set_path; /* SET.json; SET.json.sig beside it; files relative to its folder */
+    const char *set_path; /* SET.json; SET.json.sig beside it; files relative to its folder.
+                             Or FILE.conf, a settings document, with FILE.conf.sig beside it */
     const char *location;
     const char *devices[COLL_PUB_MAX_DEVICES]; /* none: every kiosk of the location */
     int n_devices;
     int64_t from_ms, until_ms; /* 0: from now on, and without end */
 } coll_pub_spec;
+
+/* True when name is a settings document (FILE.conf: `key = value` lines of the settings the
+ * centre may change, config_load_remote), published as kind "settings"; otherwise a set. */
+bool coll_pub_is_settings(const char *name);
 
 /* "2027-03-01T08:00" or "2027-03-01T08:00:00" in the collector's local time, or with a final
  * "Z" in UTC. Returns true and the time in ms. */
