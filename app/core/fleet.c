@@ -290,7 +290,7 @@ bool fleet_known(store *st, const fleet_pub *p)
 }
 
 static int record(store *st, const fleet_pub *p, const char *set_id, int version, const char *path,
-                  const char *reason, char *err, size_t errlen)
+                  const char *source, const char *reason, char *err, size_t errlen)
 {
     json_t *s = load_state(st);
     char hex[65], why[FLEET_REASON_KEPT + 1];
@@ -303,7 +303,7 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
                           "kind", p->kind, "set_id", set_id, "version", version, "digest", hex,
                           "path", path ? path : "", "from_ms", (json_int_t)p->from_ms, "until_ms",
                           (json_int_t)p->until_ms, "state", reason ? "failed" : "installed",
-                          "reason", why, "source", "network");
+                          "reason", why, "source", source);
     int rc = -1;
     /* When it came, on the centre's clock: a staff choice made later wins over it. */
     if (r)
@@ -363,7 +363,7 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
     }
     free(doc);
     free(sig);
-    return record(st, p, p->set_id, p->set_version, reason[0] ? "" : kept,
+    return record(st, p, p->set_id, p->set_version, reason[0] ? "" : kept, "network",
                   reason[0] ? reason : NULL, err, errlen);
 }
 
@@ -415,11 +415,25 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
         stick_install(set, data_dir, installed, sizeof installed, serr, sizeof serr) != 0)
         snprintf(reason, sizeof reason, "not installed: %s", serr);
     int rc = record(st, p, set && !reason[0] ? set->id : p->set_id,
-                    set && !reason[0] ? set->version : p->set_version, installed,
+                    set && !reason[0] ? set->version : p->set_version, installed, "network",
                     reason[0] ? reason : NULL, err, errlen);
     stick_scan_free(scan);
     remove_download(data_dir, p->id); /* verified and installed, or refused: never kept */
     return rc;
+}
+
+int fleet_record_stick(store *st, const stick_set *set, const char *path, char *err, size_t errlen)
+{
+    fleet_pub p;
+    memset(&p, 0, sizeof p);
+    wp_strlcpy(p.id, set->pub_id, sizeof p.id);
+    wp_strlcpy(p.kind, FLEET_KIND_SET, sizeof p.kind);
+    wp_strlcpy(p.set_id, set->id, sizeof p.set_id);
+    wp_strlcpy(p.set_file, set->file, sizeof p.set_file);
+    p.set_version = set->version;
+    p.from_ms = set->from_ms;
+    p.until_ms = set->until_ms;
+    return record(st, &p, set->id, set->version, path, "stick", NULL, err, errlen);
 }
 
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,
@@ -430,8 +444,10 @@ int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char
         json_object_set_new(s, "offset_ms", json_integer(a->now_ms - local_ms));
     json_t *pubs = json_object_get(s, "pubs");
     for (size_t i = json_array_size(pubs); i-- > 0;) {
-        const char *id = json_string_value(json_object_get(json_array_get(pubs, i), "id"));
-        bool named = false;
+        json_t *r = json_array_get(pubs, i);
+        const char *id = json_string_value(json_object_get(r, "id"));
+        const char *source = json_string_value(json_object_get(r, "source"));
+        bool named = source && !strcmp(source, "stick"); /* imported by staff: not the centre's */
         for (int k = 0; k < a->n && id; k++)
             named |= !strcmp(a->pubs[k].id, id);
         if (!named)
@@ -510,10 +526,12 @@ void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
         else
             snprintf(what, sizeof what, "%s v%lld", json_string_value(json_object_get(r, "set_id")),
                      (long long)json_integer_value(json_object_get(r, "version")));
-        int n = snprintf(
-            buf + used, len - used, "%s%s (network): %s%s%s%s%s", used ? "\n" : "", what, state,
-            when[0] ? " until " : "", when, !strcmp(state, "failed") ? ": " : "",
-            !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason")) : "");
+        const char *source = json_string_value(json_object_get(r, "source"));
+        int n = snprintf(buf + used, len - used, "%s%s (%s): %s%s%s%s%s", used ? "\n" : "", what,
+                         source ? source : "network", state, when[0] ? " until " : "", when,
+                         !strcmp(state, "failed") ? ": " : "",
+                         !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason"))
+                                                  : "");
         if (n < 0 || (size_t)n >= len - used)
             break;
         used += (size_t)n;

@@ -10,6 +10,7 @@
 #define WP_FLEET_H
 
 #include "config.h"
+#include "stick.h"
 #include "store.h"
 #include "uistr.h"
 
@@ -80,8 +81,14 @@ int fleet_download_path(const char *data_dir, const char *id, const char *name, 
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
                   store *st, char *err, size_t errlen);
 
+/* A set staff imported from a stick that carries its publication's schedule (stick_set.scheduled,
+ * written by publish --to-stick), installed at path: recorded as the network route records a
+ * download (source "stick"), so fleet_due starts and ends it the same way. 0 or -1. */
+int fleet_record_stick(store *st, const stick_set *set, const char *path, char *err, size_t errlen);
+
 /* Publications the kiosk recorded (installed or refused) that the assignment still names are
- * kept; others (withdrawn at the centre) are dropped from the record. Also remembers the centre's
+ * kept; others (withdrawn at the centre) are dropped from the record (not those staff imported
+ * from a stick). Also remembers the centre's
  * clock offset (assignment now_ms against this kiosk's clock at local_ms). 0 or -1. */
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,
                     size_t errlen);

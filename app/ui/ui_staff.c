@@ -132,7 +132,8 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_EXPORT_DONE, "export_done", "")                                                            \
     X(S_PIN_CHECKING, "pin_checking", "")                                                          \
     X(S_STICK_READING, "stick_reading", "{stick}")                                                 \
-    X(S_PUBLISHED, "status_published", "{list}")
+    X(S_PUBLISHED, "status_published", "{list}")                                                   \
+    X(S_SCHEDULED_IMPORT, "scheduled_import", "{title}{id}{n}{from}{until}")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -357,6 +358,16 @@ static void bytes_words(const ui_staff *s, unsigned long long b, char *buf, size
     } else {
         snprintf(buf, len, "%.0f MB", (double)b / 1e6);
     }
+}
+
+/* A publication's from or until for staff: "2027-03-01 08:00", or "-" when not set. */
+static void schedule_words(int64_t wall_ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    wp_strlcpy(buf, "-", len);
+    if (wall_ms && localtime_r(&t, &tm))
+        strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
 static void open_store(ui_staff *s)
@@ -993,6 +1004,23 @@ static void activate_set(ui_staff *s, int i)
     char path[STICK_PATH_LEN], err[WP_ERR_LEN] = "";
     if (stick_install(set, s->data_dir, path, sizeof path, err, sizeof err) != 0) {
         say(s, true, S_INSTALL_FAILED, ARGS("title", set->title, "error", err));
+        return;
+    }
+    if (set->scheduled) {
+        /* Exported with its schedule (publish --to-stick): started and ended by the kiosk's
+         * schedule exactly as the same publication fetched over the network (fleet.h). */
+        open_store(s);
+        if (!s->st || fleet_record_stick(s->st, set, path, err, sizeof err) != 0) {
+            say(s, true, S_INSTALLED_NOT_SWITCHED,
+                ARGS("title", set->title, "error", s->st ? err : s->store_err));
+            return;
+        }
+        char from[64], until[64];
+        schedule_words(set->from_ms, from, sizeof from);
+        schedule_words(set->until_ms, until, sizeof until);
+        say(s, false, S_SCHEDULED_IMPORT,
+            ARGS("title", set->title, "id", set->id, "n", NUM(set->version), "from", from, "until",
+                 until));
         return;
     }
     if (!s->o.activate || s->o.activate(s->o.ctx, path, err, sizeof err) != 0) {

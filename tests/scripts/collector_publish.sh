@@ -154,8 +154,14 @@ for f in spring.json spring.json.sig clips/q1-nl.wav clips/welkom-nl.wav; do
 done
 check "to-stick: the kiosk's key check accepts it" \
     "$Q" verify "$TMP/stick/WIJKPEIL/questionsets/spring.json" --key "$TMP/centre.public"
-check "to-stick: no temporary files left" \
-    test "$(find "$TMP/stick" -type f | wc -l)" -eq 4
+check "to-stick: the schedule beside the set" python3 -c '
+import json, sys, time
+s = json.load(open(sys.argv[1]))
+want = int(time.mktime(time.strptime("2027-03-01T08:00", "%Y-%m-%dT%H:%M"))) * 1000
+assert s == {"publication": sys.argv[2], "from_ms": want, "until_ms": 0}, s' \
+    "$TMP/stick/WIJKPEIL/questionsets/spring.json.schedule" "$ID3"
+check "to-stick: no temporary files left (four files and the schedule)" \
+    test "$(find "$TMP/stick" -type f | wc -l)" -eq 5
 
 # --- withdrawing ------------------------------------------------------------------------------
 "$C" publish --withdraw "$ID" --db "$DB" >"$TMP/wd.out"

@@ -552,6 +552,43 @@ static int write_below(int qfd, const char *qshown, const char *name, const unsi
     return rc;
 }
 
+static int schedule_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o = ctx;
+    json_object_set_new(o, "from_ms", json_integer(coll_store_num(v[0])));
+    json_object_set_new(o, "until_ms", json_integer(coll_store_num(v[1])));
+    return 1;
+}
+
+/* SET_FILE.schedule beside the set on a stick: the publication's id and its from and until, as
+ * the assignment gives them (stick.h, STICK_SCHEDULE_EXT). 0 or -1. */
+static int write_schedule(coll_db *db, const char *id, int qfd, const char *qshown,
+                          const char *set_file, char *err, size_t errlen)
+{
+    json_t *o = json_pack("{s:s}", "publication", id);
+    coll_param p = COLL_TEXT(id);
+    char name[COLL_PUB_NAME_MAX + 16];
+    int rc = -1;
+    if (!o) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (coll_db_query(db, "SELECT from_ms, until_ms FROM publications WHERE id=?", &p, 1,
+                      schedule_row, o, NULL, err, errlen) == COLL_SQL_OK) {
+        char *text = json_dumps(o, JSON_COMPACT);
+        snprintf(name, sizeof name, "%s%s", set_file, STICK_SCHEDULE_EXT);
+        if (text)
+            rc = write_below(qfd, qshown, name, (const unsigned char *)text, strlen(text), err,
+                             errlen);
+        else
+            wp_errf(err, errlen, "out of memory");
+        free(text);
+    }
+    json_decref(o);
+    return rc;
+}
+
 int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen)
 {
     char set_file[COLL_PUB_NAME_MAX] = "", wshown[STICK_PATH_LEN], qshown[STICK_PATH_LEN];
@@ -584,8 +621,8 @@ int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, s
         wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, "questionsets", qshown, err, errlen);
     if (qfd < 0)
         goto done;
-    /* The clips and icons first, then the signature, the set last: a stick pulled half-way
-     * holds no set whose files are missing. */
+    /* The clips and icons first, then the schedule and the signature, the set last: a stick
+     * pulled half-way holds no set whose files are missing, nor one without its schedule. */
     size_t bl = strlen(set_file);
     for (int pass = 0; pass < 3; pass++) {
         size_t i;
@@ -598,6 +635,8 @@ int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, s
             if ((pass == 0 && (is_set || is_sig)) || (pass == 1 && !is_sig) ||
                 (pass == 2 && !is_set))
                 continue;
+            if (pass == 1 && write_schedule(db, id, qfd, qshown, set_file, err, errlen) != 0)
+                goto done;
             unsigned char *data = NULL;
             size_t len = 0;
             if (load_blob(db, json_string_value(json_object_get(o, "sha256")),
