@@ -71,6 +71,62 @@ static const char *const sql_pub =
     "INSERT INTO publications(id, kind, set_id, set_version, set_file, location, from_ms,"
     " until_ms, created_ms) VALUES(?,?,?,?,?,?,?,?,?)";
 static const char *const sql_device_at = "SELECT COUNT(*) FROM devices WHERE name=? AND location=?";
+static const char *const sql_at_location = "SELECT COUNT(*) FROM devices WHERE location=?";
+
+typedef struct {
+    char text[512];
+    int n;
+} name_list;
+
+static int name_row(void *ctx, int ncol, const char *const *v)
+{
+    name_list *l = ctx;
+    (void)ncol;
+    size_t used = strlen(l->text);
+    if (used + 8 < sizeof l->text)
+        snprintf(l->text + used, sizeof l->text - used, "%s%s", l->n++ ? ", " : "", v[0]);
+    return 0;
+}
+
+/* Refuses (unless spec->force) a location no kiosk is registered at and a named device not
+ * registered there, naming what is known. 0 or -1. */
+static int check_targets(coll_db *db, const coll_pub_spec *spec, char *err, size_t errlen)
+{
+    if (spec->force)
+        return 0;
+    int64_t n = 0;
+    name_list known = {"", 0};
+    coll_param pl = COLL_TEXT(spec->location);
+    if (coll_db_query(db, sql_at_location, &pl, 1, coll_store_int_row, &n, NULL, err, errlen) !=
+        COLL_SQL_OK)
+        return -1;
+    if (n == 0) {
+        if (coll_db_query(db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
+                          name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
+            return -1;
+        wp_errf(err, errlen,
+                "no kiosk is registered at location %s (known locations: %s); --force publishes "
+                "anyway",
+                spec->location, known.n ? known.text : "none");
+        return -1;
+    }
+    for (int i = 0; i < spec->n_devices; i++) {
+        coll_param p[2] = {COLL_TEXT(spec->devices[i]), COLL_TEXT(spec->location)};
+        if (coll_db_query(db, sql_device_at, p, 2, coll_store_int_row, &n, NULL, err, errlen) !=
+            COLL_SQL_OK)
+            return -1;
+        if (n == 0) {
+            if (coll_db_query(db, "SELECT name FROM devices WHERE location=? ORDER BY name", &pl, 1,
+                              name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
+                return -1;
+            wp_errf(err, errlen,
+                    "no device %s at location %s (devices there: %s); --force publishes anyway",
+                    spec->devices[i], spec->location, known.text);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* Stores one file of publication id (its blob once per content). */
 static int put_file(coll_db *db, const char *id, const char *name, const void *data, size_t len,
@@ -181,18 +237,6 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
                 spec->set_path);
         return -1;
     }
-    for (int i = 0; i < spec->n_devices; i++) {
-        int64_t n = 0;
-        coll_param p[2] = {COLL_TEXT(spec->devices[i]), COLL_TEXT(spec->location)};
-        if (coll_db_query(db, sql_device_at, p, 2, coll_store_int_row, &n, NULL, err, errlen) !=
-            COLL_SQL_OK)
-            return -1;
-        if (n == 0) {
-            wp_errf(err, errlen, "no device %s at location %s (device list)", spec->devices[i],
-                    spec->location);
-            return -1;
-        }
-    }
     if (wp_read_file(spec->set_path, STICK_MAX_FILE_BYTES, &set, &set_len, err, errlen) != 0)
         goto done;
     if (wp_read_file(sig_path, SIGN_MAX_SIG_FILE, &sig, &sig_len, err, errlen) != 0) {
@@ -238,6 +282,9 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
                 root ? "" : ", valid JSON");
         goto done;
     }
+    /* After the files: a set that is not ready says so before where it goes is looked at. */
+    if (check_targets(db, spec, err, errlen) != 0)
+        goto done;
     unsigned char rnd[8];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, COLL_PUB_ID_LEN, rnd, sizeof rnd);

@@ -34,6 +34,7 @@ typedef struct {
     const char *devices[COLL_PUB_MAX_DEVICES]; /* every --device, in order (device is the first) */
     int ndevices;
     bool list;
+    bool force;
     const char *qsets[COLL_MAX_QSETS]; /* every --qset, in order (qset is the first) */
     int nqsets;
     const char *pos[4]; /* positional arguments */
@@ -78,7 +79,7 @@ static void usage(FILE *f)
         "  wijkpeil-collector publish SET.json|SETTINGS.conf --location LOCATION [--device "
         "NAME]...\n"
         "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
-        "[--to-stick DIR] --db FILE\n"
+        "[--to-stick DIR] [--force] --db FILE\n"
         "  wijkpeil-collector publish --list --db FILE\n"
         "  wijkpeil-collector publish --withdraw ID --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
@@ -169,6 +170,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             }
         } else if (strcmp(k, "--list") == 0) {
             a->list = true;
+        } else if (strcmp(k, "--force") == 0) {
+            a->force = true; /* publish: to a location or device not registered (yet) */
         } else if (strcmp(k, "--behind-tls-proxy") == 0) {
             a->behind_tls_proxy = true;
         } else if (strcmp(k, "--alert-interval") == 0 && i + 1 < argc) {
@@ -375,7 +378,7 @@ static int cmd_publish(coll_db *db, const coll_args *a)
         usage(stderr);
         return 2;
     }
-    coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location};
+    coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location, .force = a->force};
     for (int i = 0; i < a->ndevices; i++)
         spec.devices[spec.n_devices++] = a->devices[i];
     if ((a->from && !coll_pub_parse_time(a->from, &spec.from_ms)) ||
