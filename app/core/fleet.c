@@ -503,40 +503,36 @@ char *fleet_report_json(store *st, int64_t local_ms)
     return text;
 }
 
-void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
+int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max)
 {
     json_t *s = load_state(st);
-    int64_t now = local_ms + json_integer_value(json_object_get(s, "offset_ms"));
-    size_t used = 0;
-    buf[0] = '\0';
+    int64_t offset = json_integer_value(json_object_get(s, "offset_ms")), now = local_ms + offset;
+    int n = 0;
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(s, "pubs"), i, r)
     {
+        if (n == max)
+            break;
+        fleet_item *it = &out[n++];
+        memset(it, 0, sizeof *it);
         const char *state = state_at(r, now);
-        char when[40] = "";
+        const char *source = json_string_value(json_object_get(r, "source"));
+        const char *set_id = json_string_value(json_object_get(r, "set_id"));
+        const char *reason = json_string_value(json_object_get(r, "reason"));
+        wp_strlcpy(it->set_id, set_id ? set_id : "?", sizeof it->set_id);
+        it->version = (int)json_integer_value(json_object_get(r, "version"));
+        it->settings = !strcmp(kind_of(r), FLEET_KIND_SETTINGS);
+        wp_strlcpy(it->source, source ? source : "network", sizeof it->source);
+        wp_strlcpy(it->state, state, sizeof it->state);
+        wp_strlcpy(it->reason, reason ? reason : "", sizeof it->reason);
         int64_t at = json_integer_value(
             json_object_get(r, !strcmp(state, "waiting") ? "from_ms" : "until_ms"));
-        if (at && strcmp(state, "failed") != 0)
-            wp_iso8601(at - (now - local_ms), when, sizeof when); /* on this kiosk's clock */
-        char what[160];
-        if (!strcmp(kind_of(r), FLEET_KIND_SETTINGS))
-            snprintf(what, sizeof what, "settings %s",
-                     json_string_value(json_object_get(r, "set_id")));
-        else
-            snprintf(what, sizeof what, "%s v%lld", json_string_value(json_object_get(r, "set_id")),
-                     (long long)json_integer_value(json_object_get(r, "version")));
-        const char *source = json_string_value(json_object_get(r, "source"));
-        int n = snprintf(buf + used, len - used, "%s%s (%s): %s%s%s%s%s", used ? "\n" : "", what,
-                         source ? source : "network", state, when[0] ? " until " : "", when,
-                         !strcmp(state, "failed") ? ": " : "",
-                         !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason"))
-                                                  : "");
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
+        if (at && strcmp(state, "failed") != 0 && strcmp(state, "ended") != 0)
+            it->at_ms = at - offset; /* on this kiosk's clock */
     }
     json_decref(s);
+    return n;
 }
 
 /* fleet_due for the publications of one kind. */

@@ -124,7 +124,17 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
 int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
                    config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen);
 
-/* The same in words for the staff screen, one line per publication ("" when none). */
-void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len);
+/* The same for the staff screen, which words it in its own language: one item per publication
+ * (at most max), in the order recorded. Returns how many. */
+typedef struct {
+    char set_id[128]; /* the set's id, or a settings document's file name */
+    int version;
+    bool settings;   /* a settings document (FLEET_KIND_SETTINGS) */
+    char source[16]; /* "network" or "stick" */
+    char state[16];  /* "waiting", "due", "ended" or "failed" (as fleet_report_json) */
+    int64_t at_ms;   /* this kiosk's clock: the start while waiting, the end while due; 0 none */
+    char reason[FLEET_REASON_LEN]; /* why it failed ("" otherwise) */
+} fleet_item;
+int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max);
 
 #endif
