@@ -483,6 +483,25 @@ int config_load_remote(config *c, const char *text, size_t len, const char *name
     return rc;
 }
 
+int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+    config *check = malloc(sizeof *check);
+    if (!check) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    config_defaults(check);
+    int rc = config_load_remote(check, text, len, name, err, errlen);
+    free(check);
+    return rc;
+}
+
+bool config_remote_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && !strcmp(name + n - 5, ".conf");
+}
+
 void config_copy_remote(config *dst, const config *src)
 {
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {

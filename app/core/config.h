@@ -138,6 +138,12 @@ const char *config_remote_refusal(const char *key, char *buf, size_t len);
 int config_load_remote(config *c, const char *text, size_t len, const char *name, char *err,
                        size_t errlen);
 
+/* config_load_remote on the built-in defaults, for a verdict only: 0, or -1 with the message. */
+int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen);
+
+/* True when a published file name is a settings document (FILE.conf) rather than a set. */
+bool config_remote_name(const char *name);
+
 /* Copies the settings the centre may set (CONFIG_FROM_REMOTE) from src to dst, nothing else:
  * the running kiosk takes a new settings document with it. */
 void config_copy_remote(config *dst, const config *src);

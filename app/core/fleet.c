@@ -341,16 +341,11 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
                          v == SIGN_TAMPERED ? "tampered" : "signed by an unknown key", why);
         }
     }
-    config *check = malloc(sizeof *check);
-    if (!reason[0] && !check)
-        wp_strlcpy(reason, "out of memory", sizeof reason);
     if (!reason[0]) {
         char why[FLEET_REASON_LEN];
-        config_defaults(check);
-        if (config_load_remote(check, doc, len, p->set_file, why, sizeof why) != 0)
+        if (config_check_remote(doc, len, p->set_file, why, sizeof why) != 0)
             snprintf(reason, sizeof reason, "refused: %s", why);
     }
-    free(check);
     if (!reason[0]) {
         char why[WP_ERR_LEN];
         snprintf(kept, sizeof kept, "%s/%s", data_dir, FLEET_SETTINGS_DIR);

@@ -82,6 +82,8 @@ H=$(date +%H)
 OPEN=$(printf '%02d:00-%02d:00' $(((10#$H + 6) % 24)) $(((10#$H + 7) % 24)))
 printf '# spring\nopening_hours = %s\nidle_seconds = 600\nlanguages = nl\n' "$OPEN" >"$TMP/hours.conf"
 check "qset sign: a settings document" "$Q" sign "$TMP/hours.conf" --key "$TMP/centre.secret"
+check "qset verify: a settings document" "$Q" verify "$TMP/hours.conf" --key "$TMP/centre.public"
+check "qset verify: another key refused" bash -c "! '$Q' verify '$TMP/hours.conf' --key '$TMP/other.public' 2>/dev/null"
 printf 'idle_seconds = 60\nendpoint = https://evil.example/\n' >"$TMP/evil.conf"
 check "qset sign: endpoint refused" bash -c "! '$Q' sign '$TMP/evil.conf' --key '$TMP/centre.secret' 2>'$TMP/sign.err'"
 check "qset sign: says which line" grep -q "evil.conf:2: endpoint may not be set from the centre" "$TMP/sign.err"

@@ -25,12 +25,6 @@ static void sha256_hex(const void *data, size_t len, char hex[65])
     sodium_bin2hex(hex, 65, d, sizeof d);
 }
 
-bool coll_pub_is_settings(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 5 && !strcmp(name + n - 5, ".conf");
-}
-
 bool coll_pub_parse_time(const char *s, int64_t *ms)
 {
     struct tm tm;
@@ -253,24 +247,15 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
         goto done;
     }
     /* A settings document (FILE.conf): the lines a kiosk would take, checked here as there. */
-    bool settings = coll_pub_is_settings(base);
+    bool settings = config_remote_name(base);
     json_error_t jerr;
     root = settings ? json_pack("{s:s, s:i}", "id", base, "version", 0)
                     : json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
     json_t *jid = json_object_get(root, "id"), *jver = json_object_get(root, "version");
     json_t *files = settings ? NULL : json_object_get(root, "files");
     if (settings) {
-        config *check = malloc(sizeof *check);
         char cerr[WP_ERR_LEN];
-        int crc = -1;
-        if (check) {
-            config_defaults(check);
-            crc = config_load_remote(check, set, set_len, base, cerr, sizeof cerr);
-        } else {
-            wp_strlcpy(cerr, "out of memory", sizeof cerr);
-        }
-        free(check);
-        if (crc != 0) {
+        if (config_check_remote(set, set_len, base, cerr, sizeof cerr) != 0) {
             wp_errf(err, errlen, "%s: kiosks would refuse this settings document: %s",
                     spec->set_path, cerr);
             goto done;

@@ -31,10 +31,6 @@ typedef struct {
     bool force; /* --force: a location without a registered kiosk, a device not registered */
 } coll_pub_spec;
 
-/* True when name is a settings document (FILE.conf: `key = value` lines of the settings the
- * centre may change, config_load_remote), published as kind "settings"; otherwise a set. */
-bool coll_pub_is_settings(const char *name);
-
 /* "2027-03-01T08:00" or "2027-03-01T08:00:00" in the collector's local time, or with a final
  * "Z" in UTC. Returns true and the time in ms. */
 bool coll_pub_parse_time(const char *s, int64_t *ms);

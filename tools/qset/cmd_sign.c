@@ -169,13 +169,7 @@ static int sign_settings(const char *path, const char *data, size_t len,
                          const unsigned char sk[SIGN_SECRET_BYTES])
 {
     char err[WP_ERR_LEN];
-    config *check = malloc(sizeof *check);
-    if (!check)
-        return 1;
-    config_defaults(check);
-    int rc = config_load_remote(check, data, len, path, err, sizeof err);
-    free(check);
-    if (rc != 0) {
+    if (config_check_remote(data, len, path, err, sizeof err) != 0) {
         fprintf(stderr,
                 "wijkpeil-qset sign: %s\nwijkpeil-qset sign: not signed: kiosks would refuse "
                 "this settings document\n",
@@ -217,8 +211,7 @@ int cmd_sign(int argc, char **argv)
         fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
         goto done;
     }
-    size_t setlen = strlen(set);
-    if (setlen > 5 && !strcmp(set + setlen - 5, ".conf")) {
+    if (config_remote_name(set)) {
         rc = sign_settings(set, data, len, sk);
         goto done;
     }
