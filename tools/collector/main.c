@@ -10,6 +10,7 @@
 #include "coll_pub.h"
 #include "coll_store.h"
 #include "coll_user.h"
+#include "config.h"
 #include "util.h"
 
 #include <errno.h>
@@ -377,6 +378,12 @@ static int cmd_publish(coll_db *db, const coll_args *a)
     if (a->npos != 2 || a->list || a->withdraw) {
         usage(stderr);
         return 2;
+    }
+    if (a->to_stick && config_remote_name(a->pos[1])) {
+        /* The stick import reads sets only: a settings document there would be left unread. */
+        fprintf(stderr, "wijkpeil-collector publish: --to-stick carries question sets only; a "
+                        "settings document reaches a kiosk over the network\n");
+        return 1;
     }
     coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location, .force = a->force};
     for (int i = 0; i < a->ndevices; i++)
