@@ -47,6 +47,10 @@ _Static_assert(STORE_VERSION_TEXT_MAX >= QSET_MAX_VERSION_TEXT,
 /* Everything the kiosk process owns; main holds the only instance. */
 typedef struct {
     config cfg;
+    config base_cfg;   /* the settings as loaded, before the centre's settings document */
+    config next_cfg;   /* the settings the centre's schedule wants (fleet_settings) */
+    bool settings_due; /* next_cfg waits to be taken between residents */
+    char settings_path[CONFIG_PATH_LEN + 64]; /* the centre's document in next_cfg ("" none) */
     char data_dir[CONFIG_PATH_LEN];
     const char *script;
     int win_w, win_h;
@@ -299,6 +303,59 @@ static void apply_backlight(app *a, int64_t now)
 
 #define APP_SCHEDULE_RECHECK_MS 60000 /* the uploader may have fetched a publication meanwhile */
 
+/* The screens' times from settings c (one place for the start and the centre's documents). */
+static void flow_options_of(const config *c, flow_options *fo)
+{
+    flow_default_options(fo);
+    fo->idle_ms = (int64_t)c->idle_seconds * 1000;
+    fo->still_there_ms = (int64_t)c->still_there_seconds * 1000;
+    fo->thanks_ms = (int64_t)c->thanks_seconds * 1000;
+    fo->keep_abandoned = c->keep_abandoned;
+    fo->rapid_repeat_ms = (int64_t)c->rapid_repeat_seconds * 1000;
+    fo->rapid_repeat_same_pct = c->rapid_repeat_same_percent;
+    fo->too_fast_ms_per_char = c->too_fast_ms_per_char;
+    fo->too_fast_min_ms = c->too_fast_min_ms;
+}
+
+/* The centre's settings document due now (fleet_settings) waits in next_cfg for the screens
+ * to be between residents (apply_settings); when none is due any more, the settings as loaded
+ * come back the same way. */
+static void schedule_settings(app *a, store *st, int64_t now, int64_t wall)
+{
+    char err[WP_ERR_LEN], path[sizeof a->settings_path];
+    int64_t next_wall;
+    if (fleet_settings(st, wall, &a->base_cfg, a->override_path, &a->next_cfg, path, sizeof path,
+                       &next_wall, err, sizeof err) != 0)
+        app_log(a, "WARNING: the centre's settings are not used: %s", err);
+    if (next_wall != INT64_MAX && now + (next_wall - wall) < a->fleet_next)
+        a->fleet_next = now + (next_wall - wall);
+    if (!strcmp(path, a->settings_path))
+        return;
+    wp_strlcpy(a->settings_path, path, sizeof a->settings_path);
+    a->settings_due = true;
+    app_log(a, "%s%s: taken between residents",
+            path[0] ? "the centre's settings start: " : "the centre's settings ended", path);
+}
+
+/* Takes next_cfg when no resident is busy: the screens' times, the languages offered and the
+ * opening hours (apply_hours reads a->cfg). */
+static void apply_settings(app *a)
+{
+    if (!a->settings_due)
+        return;
+    flow_options fo;
+    flow_options_of(&a->next_cfg, &fo);
+    if (!ui_set_settings(a->u, &fo, a->next_cfg.languages))
+        return;
+    config_copy_remote(&a->cfg, &a->next_cfg);
+    a->settings_due = false;
+    app_log(a,
+            "settings in use: languages \"%s\", opening_hours \"%s\", idle_seconds %d, "
+            "still_there_seconds %d, thanks_seconds %d",
+            a->cfg.languages, a->cfg.opening_hours, a->cfg.idle_seconds, a->cfg.still_there_seconds,
+            a->cfg.thanks_seconds);
+}
+
 /* The centre's schedule (fleet.h): a published set that is due becomes pending (switched
  * between residents by apply_pending); when none is due any more, the set from before it
  * (staff's remembered choice, else the configured one) comes back. The schedule is in the
@@ -320,6 +377,7 @@ static void apply_schedule(app *a, int64_t now)
     fleet_due(st, wall, chosen, path, sizeof path, &next_wall);
     if (next_wall != INT64_MAX && now + (next_wall - wall) < a->fleet_next)
         a->fleet_next = now + (next_wall - wall);
+    schedule_settings(a, st, now, wall);
     if (!strcmp(path, a->fleet_path))
         return;
     const char *want = path;
@@ -380,6 +438,7 @@ static bool app_step(void *ctx, int64_t now)
     retry_unsaved(a, now);
     apply_schedule(a, now);
     apply_pending(a);
+    apply_settings(a);
     check_usb(a, now);
     a->hours_change = apply_hours(a, now);
     apply_backlight(a, now);
@@ -464,6 +523,7 @@ static int parse_args(app *a, int argc, char **argv)
     }
     wp_strlcpy(a->data_dir_local, src.data_dir, sizeof a->data_dir_local);
     wp_strlcpy(a->override_path, src.local_path, sizeof a->override_path);
+    a->base_cfg = a->cfg; /* under the centre's settings document (fleet_settings) */
     return 0;
 }
 
@@ -593,15 +653,7 @@ static int open_ui(app *a, int64_t now)
     o.font_dir = fonts;
     o.icon_dir = icons;
     o.strings = a->strings;
-    flow_default_options(&o.flow);
-    o.flow.idle_ms = (int64_t)a->cfg.idle_seconds * 1000;
-    o.flow.still_there_ms = (int64_t)a->cfg.still_there_seconds * 1000;
-    o.flow.thanks_ms = (int64_t)a->cfg.thanks_seconds * 1000;
-    o.flow.keep_abandoned = a->cfg.keep_abandoned;
-    o.flow.rapid_repeat_ms = (int64_t)a->cfg.rapid_repeat_seconds * 1000;
-    o.flow.rapid_repeat_same_pct = a->cfg.rapid_repeat_same_percent;
-    o.flow.too_fast_ms_per_char = a->cfg.too_fast_ms_per_char;
-    o.flow.too_fast_min_ms = a->cfg.too_fast_min_ms;
+    flow_options_of(&a->cfg, &o.flow);
     o.save = save_response;
     o.save_ctx = a;
     o.languages = a->cfg.languages;

@@ -18,6 +18,7 @@
 #define F        CONFIG_FROM_FILE
 #define STICK    CONFIG_FROM_STICK
 #define CLI      CONFIG_FROM_CLI
+#define R        CONFIG_FROM_REMOTE
 #define STR(key, from, def, doc)                                                                   \
     {                                                                                              \
 #key, CONFIG_STR, FIELD(key), 0, 0, 0, 0, def, from, doc, NULL                             \
@@ -58,14 +59,16 @@ static const char *const staff_languages[] = {"nl", "en", NULL};
 
 /* One row per setting. Stick (and so local.conf): how the poll looks and behaves, never where
  * responses and secrets go (endpoint, ca_file, pinned_public_key, token, trusted_key,
- * device_id): those never come from an unsigned file. */
+ * device_id): those never come from an unsigned file. Remote (the centre's signed settings
+ * document, fleet.h): languages, opening hours, the screens' times and retention; never where
+ * data and secrets go, never what identifies the kiosk. */
 // clang-format off
 static const config_setting settings[] = {
     STR(questionset, F | CLI, "", "question-set file to run"),
     STR(db, F | CLI, "wijkpeil.db", "response database; installed sets and `local.conf` live in its folder"),
-    INT(idle_seconds, 10, 3600, F | STICK, "90", "no touch this long: \"Are you still there?\""),
-    INT(still_there_seconds, CONFIG_MIN_STILL_THERE, 600, F | STICK, "30", "countdown before the kiosk resets (never under 20: WCAG 2.2.1)"),
-    INT(thanks_seconds, 2, 120, F | STICK, "8", "thank-you screen before the attract screen"),
+    INT(idle_seconds, 10, 3600, F | STICK | R, "90", "no touch this long: \"Are you still there?\""),
+    INT(still_there_seconds, CONFIG_MIN_STILL_THERE, 600, F | STICK | R, "30", "countdown before the kiosk resets (never under 20: WCAG 2.2.1)"),
+    INT(thanks_seconds, 2, 120, F | STICK | R, "8", "thank-you screen before the attract screen"),
     BOOL(keep_abandoned, F, "yes", "keep partial answers of a resident who walked away (status `abandoned`)"),
     STR(log_file, F, "", "kiosk log (also exported to a USB stick); empty: standard error only"),
     STR(endpoint, F, "", "collector base URL; sync is off without it"),
@@ -76,12 +79,12 @@ static const config_setting settings[] = {
     STR(pinned_public_key, F, "", "pinned collector key (`sha256//...`, curl's form)"),
     SEAL_KEY(seal_public_key, F, "", "the central team's sealing key (`wijkpeil-qset keygen --seal`): answers are stored, exported and sent sealed to it; empty: in clear"),
     INT(sync_interval_seconds, 5, 86400, F, "300", "timer for the uploader"),
-    INT(retention_days, 0, 3650, F, "0", "delete delivered responses older than this; 0 keeps them"),
+    INT(retention_days, 0, 3650, F | R, "0", "delete delivered responses older than this; 0 keeps them"),
     STR(staff_pin_hash, F, "", "`wijkpeil-qset pin-hash` output"),
     LIST(trusted_key, trusted_keys, F, "", "public key allowed to sign question sets"),
     LIST(mount_root, mount_roots, F, "/media, /run/media", "where USB sticks appear (the first line replaces the default)"),
-    STR(languages, F | STICK, "", "languages offered, e.g. `nl, ar, tr`, the first is the default; empty: all"),
-    HOURS(opening_hours, F | STICK, "", "e.g. `08:30-17:00`: outside them the screen is blank and no poll starts; a tap shows \"closed\" with the hours (staff mode still opens); uploads go on; empty: always open"),
+    STR(languages, F | STICK | R, "", "languages offered, e.g. `nl, ar, tr`, the first is the default; empty: all"),
+    HOURS(opening_hours, F | STICK | R, "", "e.g. `08:30-17:00`: outside them the screen is blank and no poll starts; a tap shows \"closed\" with the hours (staff mode still opens); uploads go on; empty: always open"),
     NUM(screen_width_mm, 50, 5000, F, "", "visible screen width, for physical sizes; unset: from the display's DPI"),
     INT(viewing_distance_mm, 200, 2000, F, "600", "sizes large text (capital height at least 0.0122 times the distance)"),
     CHOICE(staff_language, staff_languages, F, "nl", "language of the staff screens (the staff screen's language button switches until staff mode is left); words in `assets/staff-strings.json`"),
@@ -97,6 +100,7 @@ static const config_setting settings[] = {
 #undef F
 #undef STICK
 #undef CLI
+#undef R
 #undef STR
 #undef INT
 #undef LIST
@@ -366,17 +370,30 @@ static void append(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Reads "key = value" lines from path into c. local: only keys config_local_refusal allows;
- * the others are named in warn and skipped. */
-static int load_lines(config *c, const char *path, bool local, char *warn, size_t warnlen,
-                      char *err, size_t errlen)
+const char *config_remote_refusal(const char *key, char *buf, size_t len)
 {
-    char *text = NULL;
+    const config_setting *s = config_setting_find(key);
+    if (s && (s->from & CONFIG_FROM_REMOTE))
+        return NULL;
+    if (!s)
+        snprintf(buf, len, "unknown setting \"%s\"", key);
+    else
+        snprintf(buf, len, "%s may not be set from the centre (only by an administrator in %s)",
+                 key, CONFIG_SYSTEM_PATH);
+    return buf;
+}
+
+typedef enum {
+    LINES_FILE,   /* every key */
+    LINES_LOCAL,  /* config_local_refusal: others are skipped and named in warn */
+    LINES_REMOTE, /* config_remote_refusal: another key refuses the whole text */
+} lines_mode;
+
+/* Reads the "key = value" lines of text (its name in messages) into c. */
+static int load_text(config *c, char *text, const char *name, lines_mode mode, char *warn,
+                     size_t warnlen, char *err, size_t errlen)
+{
     char msg[WP_ERR_LEN];
-    if (warn && warnlen)
-        warn[0] = '\0';
-    if (wp_read_file(path, 1024 * 1024, &text, NULL, err, errlen) != 0)
-        return -1;
     int rc = 0, lineno = 0;
 
     /* strtok_r would merge empty lines and shift numbers: split by hand. */
@@ -394,35 +411,107 @@ static int load_lines(config *c, const char *path, bool local, char *warn, size_
         if (*l) {
             char *eq = strchr(l, '=');
             if (!eq) {
-                wp_errf(err, errlen, "%s:%d: expected \"key = value\"", path, lineno);
+                wp_errf(err, errlen, "%s:%d: expected \"key = value\"", name, lineno);
                 rc = -1;
                 break;
             }
             *eq = '\0';
             char *key = trim(l), *val = trim(eq + 1);
-            if (local && config_local_refusal(key, msg, sizeof msg)) {
-                append(warn, warnlen, "%s%s:%d: ignored: %s", warn && warn[0] ? "; " : "", path,
+            if (mode == LINES_LOCAL && config_local_refusal(key, msg, sizeof msg)) {
+                append(warn, warnlen, "%s%s:%d: ignored: %s", warn && warn[0] ? "; " : "", name,
                        lineno, msg);
+            } else if (mode == LINES_REMOTE && config_remote_refusal(key, msg, sizeof msg)) {
+                wp_errf(err, errlen, "%s:%d: %s", name, lineno, msg);
+                rc = -1;
             } else if (config_set(c, key, val, msg, sizeof msg) != 0) {
-                wp_errf(err, errlen, "%s:%d: %s", path, lineno, msg);
+                wp_errf(err, errlen, "%s:%d: %s", name, lineno, msg);
                 rc = -1;
             }
         }
         line = nl ? nl + 1 : NULL;
     }
+    return rc;
+}
+
+static int load_lines(config *c, const char *path, lines_mode mode, char *warn, size_t warnlen,
+                      char *err, size_t errlen)
+{
+    char *text = NULL;
+    if (warn && warnlen)
+        warn[0] = '\0';
+    if (wp_read_file(path, 1024 * 1024, &text, NULL, err, errlen) != 0)
+        return -1;
+    int rc = load_text(c, text, path, mode, warn, warnlen, err, errlen);
     free(text);
     return rc;
 }
 
 int config_load(config *c, const char *path, char *err, size_t errlen)
 {
-    return load_lines(c, path, false, NULL, 0, err, errlen);
+    return load_lines(c, path, LINES_FILE, NULL, 0, err, errlen);
 }
 
 int config_load_local(config *c, const char *path, char *warn, size_t warnlen, char *err,
                       size_t errlen)
 {
-    return load_lines(c, path, true, warn, warnlen, err, errlen);
+    return load_lines(c, path, LINES_LOCAL, warn, warnlen, err, errlen);
+}
+
+int config_load_remote(config *c, const char *text, size_t len, const char *name, char *err,
+                       size_t errlen)
+{
+    if (memchr(text, '\0', len)) {
+        wp_errf(err, errlen, "%s: not a settings document (holds a NUL byte)", name);
+        return -1;
+    }
+    char *copy = malloc(len + 1);
+    config *next = malloc(sizeof *next);
+    int rc = -1;
+    if (!copy || !next) {
+        wp_errf(err, errlen, "out of memory");
+    } else {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        *next = *c;
+        /* All or nothing: c changes only when every line is allowed and valid. */
+        rc = load_text(next, copy, name, LINES_REMOTE, NULL, 0, err, errlen);
+        if (rc == 0)
+            config_copy_remote(c, next);
+    }
+    free(copy);
+    free(next);
+    return rc;
+}
+
+int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+    config *check = malloc(sizeof *check);
+    if (!check) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    config_defaults(check);
+    int rc = config_load_remote(check, text, len, name, err, errlen);
+    free(check);
+    return rc;
+}
+
+bool config_remote_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && !strcmp(name + n - 5, ".conf");
+}
+
+void config_copy_remote(config *dst, const config *src)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const config_setting *s = &settings[i];
+        if (!(s->from & CONFIG_FROM_REMOTE) || s->type == CONFIG_LIST)
+            continue;
+        memcpy((char *)dst + s->off, (const char *)src + s->off, s->size);
+        if (s->type == CONFIG_HOURS)
+            dst->hours = src->hours;
+    }
 }
 
 int config_load_kiosk(config *c, const char *config_path, const char *db_override,

@@ -57,7 +57,7 @@ typedef struct {
 enum {
     CONFIG_FROM_FILE = 1,   /* the administrator's config file (--config, kiosk.conf) */
     CONFIG_FROM_STICK = 2,  /* WIJKPEIL/kiosk.conf on a USB stick, saved to local.conf */
-    CONFIG_FROM_REMOTE = 4, /* the collector (no setting allows it yet) */
+    CONFIG_FROM_REMOTE = 4, /* the centre's signed settings document (config_load_remote) */
     CONFIG_FROM_CLI = 8     /* a command-line option (--db, --questionset) */
 };
 
@@ -126,6 +126,27 @@ const char *config_local_refusal(const char *key, char *buf, size_t len);
  * malformed line or a bad value. */
 int config_load_local(config *c, const char *path, char *warn, size_t warnlen, char *err,
                       size_t errlen);
+
+/* Settings the centre may send in a signed settings document (fleet.h): NULL when key may come
+ * from there, otherwise why not, in words ("endpoint may not be set from the centre ..."). */
+const char *config_remote_refusal(const char *key, char *buf, size_t len);
+
+/* Reads the centre's settings document (the "key = value" lines of a config file, len bytes of
+ * text, name for messages) on top of c: all or nothing. A key config_remote_refusal refuses, an
+ * unknown key, a malformed line or a bad value refuses the whole document with "NAME:LINE:
+ * message" and leaves c as it was. Returns 0 or -1. */
+int config_load_remote(config *c, const char *text, size_t len, const char *name, char *err,
+                       size_t errlen);
+
+/* config_load_remote on the built-in defaults, for a verdict only: 0, or -1 with the message. */
+int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen);
+
+/* True when a published file name is a settings document (FILE.conf) rather than a set. */
+bool config_remote_name(const char *name);
+
+/* Copies the settings the centre may set (CONFIG_FROM_REMOTE) from src to dst, nothing else:
+ * the running kiosk takes a new settings document with it. */
+void config_copy_remote(config *dst, const config *src);
 
 /* Where one kiosk's settings came from. */
 typedef struct {

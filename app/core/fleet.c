@@ -1,6 +1,7 @@
 /* Published sets on the kiosk's side (fleet.h). */
 #include "fleet.h"
 
+#include "fsio.h"
 #include "sign.h"
 #include "stick.h"
 #include "util.h"
@@ -72,6 +73,13 @@ static int parse_pub(json_t *jp, fleet_pub *p, char *err, size_t errlen)
                 "the assignment names a publication without a usable id, set or files");
         return -1;
     }
+    const char *kind = json_string_value(json_object_get(jp, "kind"));
+    if (kind && strcmp(kind, FLEET_KIND_SET) != 0 && strcmp(kind, FLEET_KIND_SETTINGS) != 0) {
+        wp_errf(err, errlen, "publication %s is of a kind this kiosk does not know (%.31s)", id,
+                kind);
+        return -1;
+    }
+    wp_strlcpy(p->kind, kind ? kind : FLEET_KIND_SET, sizeof p->kind);
     wp_strlcpy(p->id, id, sizeof p->id);
     wp_strlcpy(p->set_id, set_id, sizeof p->set_id);
     wp_strlcpy(p->set_file, set_file, sizeof p->set_file);
@@ -282,7 +290,7 @@ bool fleet_known(store *st, const fleet_pub *p)
 }
 
 static int record(store *st, const fleet_pub *p, const char *set_id, int version, const char *path,
-                  const char *reason, char *err, size_t errlen)
+                  const char *source, const char *reason, char *err, size_t errlen)
 {
     json_t *s = load_state(st);
     char hex[65], why[FLEET_REASON_KEPT + 1];
@@ -291,11 +299,11 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
     size_t at = 0;
     if (find_record(s, p->id, &at))
         json_array_remove(json_object_get(s, "pubs"), at);
-    json_t *r =
-        json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "id", p->id, "set_id",
-                  set_id, "version", version, "digest", hex, "path", path ? path : "", "from_ms",
-                  (json_int_t)p->from_ms, "until_ms", (json_int_t)p->until_ms, "state",
-                  reason ? "failed" : "installed", "reason", why, "source", "network");
+    json_t *r = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "id", p->id,
+                          "kind", p->kind, "set_id", set_id, "version", version, "digest", hex,
+                          "path", path ? path : "", "from_ms", (json_int_t)p->from_ms, "until_ms",
+                          (json_int_t)p->until_ms, "state", reason ? "failed" : "installed",
+                          "reason", why, "source", source);
     int rc = -1;
     /* When it came, on the centre's clock: a staff choice made later wins over it. */
     if (r)
@@ -308,6 +316,50 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
         wp_errf(err, errlen, "out of memory");
     json_decref(s);
     return rc;
+}
+
+/* A settings document downloaded to qdir: its signature against the kiosk's trusted keys, then
+ * every line (config_load_remote: only settings the centre may change, valid values); kept in
+ * DATA_DIR/settings/ID.conf when it passes, and the verdict recorded. 0 or -1. */
+static int install_settings(const fleet_pub *p, const config *cfg, const char *qdir,
+                            const char *data_dir, store *st, char *err, size_t errlen)
+{
+    char path[CONFIG_PATH_LEN + 2 * FLEET_NAME_LEN], reason[FLEET_REASON_LEN] = "",
+                                                     kept[CONFIG_PATH_LEN + 64] = "";
+    char *doc = NULL, *sig = NULL;
+    size_t len = 0, siglen = 0;
+    snprintf(path, sizeof path, "%s/%s", qdir, p->set_file);
+    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &doc, &len, reason, sizeof reason) == 0) {
+        snprintf(path, sizeof path, "%s/%s.sig", qdir, p->set_file);
+        if (wp_read_file(path, SIGN_MAX_SIG_FILE, &sig, &siglen, reason, sizeof reason) == 0) {
+            char why[FLEET_REASON_LEN];
+            sign_verdict v =
+                sign_verify_named(doc, len, sig, siglen, cfg->trusted_keys, cfg->n_trusted_keys,
+                                  p->set_file, NULL, why, sizeof why);
+            if (v != SIGN_OK)
+                snprintf(reason, sizeof reason, "%s: %s",
+                         v == SIGN_TAMPERED ? "tampered" : "signed by an unknown key", why);
+        }
+    }
+    if (!reason[0]) {
+        char why[FLEET_REASON_LEN];
+        if (config_check_remote(doc, len, p->set_file, why, sizeof why) != 0)
+            snprintf(reason, sizeof reason, "refused: %s", why);
+    }
+    if (!reason[0]) {
+        char why[WP_ERR_LEN];
+        snprintf(kept, sizeof kept, "%s/%s", data_dir, FLEET_SETTINGS_DIR);
+        if (mkdir(kept, 0755) != 0 && errno != EEXIST)
+            snprintf(reason, sizeof reason, "not kept: %s: %s", kept, strerror(errno));
+        else if (snprintf(kept, sizeof kept, "%s/%s/%s.conf", data_dir, FLEET_SETTINGS_DIR, p->id) <
+                     0 ||
+                 fsio_write_file(NULL, FSIO_DISK, kept, doc, len, 0644, why, sizeof why) != 0)
+            snprintf(reason, sizeof reason, "not kept: %s", why);
+    }
+    free(doc);
+    free(sig);
+    return record(st, p, p->set_id, p->set_version, reason[0] ? "" : kept, "network",
+                  reason[0] ? reason : NULL, err, errlen);
 }
 
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
@@ -333,6 +385,11 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
             return 1;
         }
     }
+    if (!strcmp(p->kind, FLEET_KIND_SETTINGS)) {
+        int rc = install_settings(p, cfg, qdir, data_dir, st, err, errlen);
+        remove_download(data_dir, p->id); /* verified and kept, or refused: never kept here */
+        return rc;
+    }
     /* Exactly what a stick import does: nothing here trusts the collector. */
     stick_scan *scan = NULL;
     char serr[WP_ERR_LEN], reason[STICK_REASON_LEN + 64] = "";
@@ -353,11 +410,25 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
         stick_install(set, data_dir, installed, sizeof installed, serr, sizeof serr) != 0)
         snprintf(reason, sizeof reason, "not installed: %s", serr);
     int rc = record(st, p, set && !reason[0] ? set->id : p->set_id,
-                    set && !reason[0] ? set->version : p->set_version, installed,
+                    set && !reason[0] ? set->version : p->set_version, installed, "network",
                     reason[0] ? reason : NULL, err, errlen);
     stick_scan_free(scan);
     remove_download(data_dir, p->id); /* verified and installed, or refused: never kept */
     return rc;
+}
+
+int fleet_record_stick(store *st, const stick_set *set, const char *path, char *err, size_t errlen)
+{
+    fleet_pub p;
+    memset(&p, 0, sizeof p);
+    wp_strlcpy(p.id, set->pub_id, sizeof p.id);
+    wp_strlcpy(p.kind, FLEET_KIND_SET, sizeof p.kind);
+    wp_strlcpy(p.set_id, set->id, sizeof p.set_id);
+    wp_strlcpy(p.set_file, set->file, sizeof p.set_file);
+    p.set_version = set->version;
+    p.from_ms = set->from_ms;
+    p.until_ms = set->until_ms;
+    return record(st, &p, set->id, set->version, path, "stick", NULL, err, errlen);
 }
 
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,
@@ -368,8 +439,10 @@ int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char
         json_object_set_new(s, "offset_ms", json_integer(a->now_ms - local_ms));
     json_t *pubs = json_object_get(s, "pubs");
     for (size_t i = json_array_size(pubs); i-- > 0;) {
-        const char *id = json_string_value(json_object_get(json_array_get(pubs, i), "id"));
-        bool named = false;
+        json_t *r = json_array_get(pubs, i);
+        const char *id = json_string_value(json_object_get(r, "id"));
+        const char *source = json_string_value(json_object_get(r, "source"));
+        bool named = source && !strcmp(source, "stick"); /* imported by staff: not the centre's */
         for (int k = 0; k < a->n && id; k++)
             named |= !strcmp(a->pubs[k].id, id);
         if (!named)
@@ -378,6 +451,13 @@ int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char
     int rc = save_state(st, s, err, errlen);
     json_decref(s);
     return rc;
+}
+
+/* The kind of record r: "set" when it says none (recorded before settings documents). */
+static const char *kind_of(json_t *r)
+{
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    return k ? k : FLEET_KIND_SET;
 }
 
 static const char *state_at(json_t *r, int64_t now)
@@ -404,11 +484,11 @@ char *fleet_report_json(store *st, int64_t local_ms)
     json_array_foreach(json_object_get(s, "pubs"), i, r)
     {
         json_t *o = json_pack(
-            "{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "id", json_object_get(r, "id"), "set_id",
-            json_object_get(r, "set_id"), "version", json_object_get(r, "version"), "source",
-            json_object_get(r, "source"), "state", state_at(r, now), "from_ms",
-            json_object_get(r, "from_ms"), "until_ms", json_object_get(r, "until_ms"), "reason",
-            json_object_get(r, "reason"));
+            "{s:O, s:s, s:O, s:O, s:O, s:s, s:O, s:O, s:O}", "id", json_object_get(r, "id"), "kind",
+            kind_of(r), "set_id", json_object_get(r, "set_id"), "version",
+            json_object_get(r, "version"), "source", json_object_get(r, "source"), "state",
+            state_at(r, now), "from_ms", json_object_get(r, "from_ms"), "until_ms",
+            json_object_get(r, "until_ms"), "reason", json_object_get(r, "reason"));
         if (o)
             json_array_append_new(out, o);
     }
@@ -418,37 +498,41 @@ char *fleet_report_json(store *st, int64_t local_ms)
     return text;
 }
 
-void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len)
+int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max)
 {
     json_t *s = load_state(st);
-    int64_t now = local_ms + json_integer_value(json_object_get(s, "offset_ms"));
-    size_t used = 0;
-    buf[0] = '\0';
+    int64_t offset = json_integer_value(json_object_get(s, "offset_ms")), now = local_ms + offset;
+    int n = 0;
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(s, "pubs"), i, r)
     {
+        if (n == max)
+            break;
+        fleet_item *it = &out[n++];
+        memset(it, 0, sizeof *it);
         const char *state = state_at(r, now);
-        char when[40] = "";
+        const char *source = json_string_value(json_object_get(r, "source"));
+        const char *set_id = json_string_value(json_object_get(r, "set_id"));
+        const char *reason = json_string_value(json_object_get(r, "reason"));
+        wp_strlcpy(it->set_id, set_id ? set_id : "?", sizeof it->set_id);
+        it->version = (int)json_integer_value(json_object_get(r, "version"));
+        it->settings = !strcmp(kind_of(r), FLEET_KIND_SETTINGS);
+        wp_strlcpy(it->source, source ? source : "network", sizeof it->source);
+        wp_strlcpy(it->state, state, sizeof it->state);
+        wp_strlcpy(it->reason, reason ? reason : "", sizeof it->reason);
         int64_t at = json_integer_value(
             json_object_get(r, !strcmp(state, "waiting") ? "from_ms" : "until_ms"));
-        if (at && strcmp(state, "failed") != 0)
-            wp_iso8601(at - (now - local_ms), when, sizeof when); /* on this kiosk's clock */
-        int n = snprintf(buf + used, len - used, "%s%s v%lld (network): %s%s%s%s%s",
-                         used ? "\n" : "", json_string_value(json_object_get(r, "set_id")),
-                         (long long)json_integer_value(json_object_get(r, "version")), state,
-                         when[0] ? " until " : "", when, !strcmp(state, "failed") ? ": " : "",
-                         !strcmp(state, "failed") ? json_string_value(json_object_get(r, "reason"))
-                                                  : "");
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
+        if (at && strcmp(state, "failed") != 0 && strcmp(state, "ended") != 0)
+            it->at_ms = at - offset; /* on this kiosk's clock */
     }
     json_decref(s);
+    return n;
 }
 
-void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
-               int64_t *next_ms)
+/* fleet_due for the publications of one kind. */
+static void due_of(store *st, const char *kind, int64_t wall_ms, int64_t chosen_ms, char *path,
+                   size_t len, int64_t *next_ms)
 {
     json_t *s = load_state(st);
     int64_t offset = json_integer_value(json_object_get(s, "offset_ms"));
@@ -461,7 +545,8 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
     {
         const char *state = json_string_value(json_object_get(r, "state"));
         const char *p = json_string_value(json_object_get(r, "path"));
-        if (!state || strcmp(state, "installed") != 0 || !p || !p[0])
+        if (!state || strcmp(state, "installed") != 0 || !p || !p[0] ||
+            strcmp(kind_of(r), kind) != 0)
             continue;
         int64_t from = json_integer_value(json_object_get(r, "from_ms"));
         int64_t until = json_integer_value(json_object_get(r, "until_ms"));
@@ -481,4 +566,39 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
         }
     }
     json_decref(s);
+}
+
+void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
+               int64_t *next_ms)
+{
+    due_of(st, FLEET_KIND_SET, wall_ms, chosen_ms, path, len, next_ms);
+}
+
+int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
+                   config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen)
+{
+    *out = *base;
+    due_of(st, FLEET_KIND_SETTINGS, wall_ms, 0, path, len, next_ms);
+    if (!path[0])
+        return 0;
+    char *doc = NULL;
+    size_t n = 0;
+    if (wp_read_file(path, STICK_MAX_FILE_BYTES, &doc, &n, err, errlen) != 0 ||
+        config_load_remote(out, doc, n, path, err, errlen) != 0) {
+        free(doc);
+        *out = *base;
+        path[0] = '\0';
+        return -1;
+    }
+    free(doc);
+    /* What staff saved on the kiosk itself from a stick (local.conf) wins over the centre. */
+    struct stat sb;
+    char warn[WP_ERR_LEN];
+    if (local_path && stat(local_path, &sb) == 0 &&
+        config_load_local(out, local_path, warn, sizeof warn, err, errlen) != 0) {
+        *out = *base;
+        path[0] = '\0';
+        return -1;
+    }
+    return 0;
 }

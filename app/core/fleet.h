@@ -10,6 +10,7 @@
 #define WP_FLEET_H
 
 #include "config.h"
+#include "stick.h"
 #include "store.h"
 #include "uistr.h"
 
@@ -17,14 +18,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FLEET_MAX_PUBS   16   /* publications read from one assignment */
-#define FLEET_MAX_FILES  1002 /* files of one publication: the set, its .sig, QSET_MAX_FILES */
-#define FLEET_NAME_LEN   256
-#define FLEET_ID_LEN     17
-#define FLEET_REASON_LEN 512
-#define FLEET_META_STATE "fleet_state" /* store meta: JSON of the publications known */
-#define FLEET_META_ETAG  "fleet_etag"  /* store meta: ETag of the last assignment acted on */
-#define FLEET_INCOMING   "incoming"    /* DATA_DIR/incoming/ID/: downloads in progress */
+#define FLEET_MAX_PUBS      16   /* publications read from one assignment */
+#define FLEET_MAX_FILES     1002 /* files of one publication: the set, its .sig, QSET_MAX_FILES */
+#define FLEET_NAME_LEN      256
+#define FLEET_ID_LEN        17
+#define FLEET_REASON_LEN    512
+#define FLEET_META_STATE    "fleet_state" /* store meta: JSON of the publications known */
+#define FLEET_META_ETAG     "fleet_etag"  /* store meta: ETag of the last assignment acted on */
+#define FLEET_INCOMING      "incoming"    /* DATA_DIR/incoming/ID/: downloads in progress */
+#define FLEET_SETTINGS_DIR  "settings" /* DATA_DIR/settings/ID.conf: verified settings documents */
+#define FLEET_KIND_SET      "set"      /* a publication of a question set */
+#define FLEET_KIND_SETTINGS "settings" /* of a settings document (config_load_remote) */
 
 typedef struct {
     char name[FLEET_NAME_LEN]; /* "spring.json", "spring.json.sig", "clips/q1-nl.wav" */
@@ -34,6 +38,7 @@ typedef struct {
 
 typedef struct {
     char id[FLEET_ID_LEN];
+    char kind[16]; /* FLEET_KIND_SET or FLEET_KIND_SETTINGS ("kind" in the assignment) */
     char set_id[128];
     int set_version;
     char set_file[FLEET_NAME_LEN];
@@ -68,14 +73,22 @@ int fleet_download_path(const char *data_dir, const char *id, const char *name, 
 
 /* A publication whose files are all downloaded: checks each against the size and SHA-256 the
  * assignment gives (a damaged download is removed to be fetched again: returns 1), then
- * verifies and installs the set as a stick import would, records the verdict in the store and
- * removes the download. Returns 0 when recorded (installed or refused with a reason), 1 when a
- * file must be fetched again, -1 on a local error (message in err). */
+ * verifies and installs the set as a stick import would (a settings document: its signature
+ * against the trusted keys, then every line through config_load_remote, kept in
+ * DATA_DIR/settings/ID.conf), records the verdict in the store and removes the download. Returns 0
+ * when recorded (installed or refused with a reason), 1 when a file must be fetched again, -1 on a
+ * local error (message in err). */
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
                   store *st, char *err, size_t errlen);
 
+/* A set staff imported from a stick that carries its publication's schedule (stick_set.scheduled,
+ * written by publish --to-stick), installed at path: recorded as the network route records a
+ * download (source "stick"), so fleet_due starts and ends it the same way. 0 or -1. */
+int fleet_record_stick(store *st, const stick_set *set, const char *path, char *err, size_t errlen);
+
 /* Publications the kiosk recorded (installed or refused) that the assignment still names are
- * kept; others (withdrawn at the centre) are dropped from the record. Also remembers the centre's
+ * kept; others (withdrawn at the centre) are dropped from the record (not those staff imported
+ * from a stick). Also remembers the centre's
  * clock offset (assignment now_ms against this kiosk's clock at local_ms). 0 or -1. */
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,
                     size_t errlen);
@@ -101,7 +114,27 @@ char *fleet_report_json(store *st, int64_t local_ms);
 void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t len,
                int64_t *next_ms);
 
-/* The same in words for the staff screen, one line per publication ("" when none). */
-void fleet_report_text(store *st, int64_t local_ms, char *buf, size_t len);
+/* The settings the centre's schedule wants now: base (the kiosk's settings as loaded) with the
+ * installed settings document that started last among those due at wall_ms (as fleet_due, on
+ * the centre's clock) on top, then local.conf at local_path again (when it exists: what staff
+ * saved on the kiosk itself wins over the centre). Precedence: built-in < kiosk.conf < the
+ * centre's document < local.conf < command line. The document's path goes into path ("" when
+ * none is due: *out is base); *next_ms as fleet_due. 0, or -1 with a message (then *out is
+ * base and path ""). */
+int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
+                   config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen);
+
+/* The same for the staff screen, which words it in its own language: one item per publication
+ * (at most max), in the order recorded. Returns how many. */
+typedef struct {
+    char set_id[128]; /* the set's id, or a settings document's file name */
+    int version;
+    bool settings;   /* a settings document (FLEET_KIND_SETTINGS) */
+    char source[16]; /* "network" or "stick" */
+    char state[16];  /* "waiting", "due", "ended" or "failed" (as fleet_report_json) */
+    int64_t at_ms;   /* this kiosk's clock: the start while waiting, the end while due; 0 none */
+    char reason[FLEET_REASON_LEN]; /* why it failed ("" otherwise) */
+} fleet_item;
+int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max);
 
 #endif

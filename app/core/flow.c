@@ -134,6 +134,14 @@ bool flow_replace_qset(flow *f, const qset *qs)
     return true;
 }
 
+bool flow_set_options(flow *f, const flow_options *opt)
+{
+    if (f->in_session || f->screen != FLOW_ATTRACT)
+        return false;
+    f->o = *opt;
+    return true;
+}
+
 const qset *flow_qset(const flow *f)
 {
     return f->qs;

@@ -84,6 +84,9 @@ void flow_set_offered(flow *f, uint32_t mask);
  * Returns false (and changes nothing) while a resident is busy. */
 bool flow_replace_qset(flow *f, const qset *qs);
 const qset *flow_qset(const flow *f);
+/* New times and choices (the centre's settings document), between residents only, as
+ * flow_replace_qset: false while a resident is busy. */
+bool flow_set_options(flow *f, const flow_options *opt);
 
 /* --- events (each returns true when what is shown changed) --- */
 bool flow_start(flow *f, int64_t now);                     /* attract -> language */

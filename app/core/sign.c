@@ -210,3 +210,44 @@ sign_verdict sign_classify(const void *data, size_t len, const sign_sig *sig,
         return SIGN_TAMPERED;
     return SIGN_UNKNOWN_KEY;
 }
+
+sign_verdict sign_verify_named(const void *data, size_t len, const char *sigtext, size_t siglen,
+                               const char (*trusted)[128], int n_trusted, const char *name,
+                               int *which, char *reason, size_t reasonlen)
+{
+    if (which)
+        *which = -1;
+    sign_sig sig;
+    char msg[WP_ERR_LEN];
+    if (sign_parse_sig(sigtext, siglen, &sig, msg, sizeof msg) != 0) {
+        snprintf(reason, reasonlen, "%s.sig is damaged: %s", name, msg);
+        return SIGN_TAMPERED;
+    }
+    if (n_trusted == 0) {
+        snprintf(reason, reasonlen,
+                 "%s is signed, but this kiosk trusts no signing key yet (trusted_key in its "
+                 "config)",
+                 name);
+        return SIGN_UNKNOWN_KEY;
+    }
+    sign_verdict v = sign_classify(data, len, &sig, trusted, n_trusted, which);
+    char id[SIGN_KEYID_LEN + 1] = "";
+    if (sig.has_signer)
+        sign_key_id(sig.signer, id, sizeof id);
+    if (v == SIGN_OK)
+        reason[0] = '\0';
+    else if (v == SIGN_TAMPERED)
+        snprintf(reason, reasonlen,
+                 "%s was changed after it was signed (by key %s): the signature no longer "
+                 "matches",
+                 name, id);
+    else if (sig.has_signer)
+        snprintf(reason, reasonlen, "%s is signed by key %s, which this kiosk does not trust", name,
+                 id);
+    else
+        snprintf(reason, reasonlen,
+                 "%s: the signature matches none of the trusted keys (signed by an unknown key, "
+                 "or changed after signing)",
+                 name);
+    return v;
+}

@@ -84,6 +84,15 @@ bool sign_check(const void *data, size_t len, const unsigned char sig[SIGN_SIG_B
 sign_verdict sign_classify(const void *data, size_t len, const sign_sig *sig,
                            const char (*trusted)[128], int n_trusted, int *which);
 
+/* The whole check of a detached signature: sigtext (a .sig file's text) over data (the file
+ * name), against the n trusted keys. SIGN_OK with reason "", or the verdict with a reason in
+ * words for staff and the heartbeat: a damaged .sig or tampered data is SIGN_TAMPERED, no trusted
+ * key or a key not trusted SIGN_UNKNOWN_KEY. *which as sign_classify (may be NULL). Used by the
+ * stick scan and settings documents. */
+sign_verdict sign_verify_named(const void *data, size_t len, const char *sigtext, size_t siglen,
+                               const char (*trusted)[128], int n_trusted, const char *name,
+                               int *which, char *reason, size_t reasonlen);
+
 /* libsodium started (sodium_init); 0, or -1 with a message. Shared with seal.c. */
 int sign_sodium_ready(char *err, size_t errlen);
 /* Decodes exactly want bytes of standard base64 from text[0..len) (blanks around are ignored);

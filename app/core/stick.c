@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
@@ -825,6 +826,40 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* NAME.schedule beside set NAME (STICK_SCHEDULE_EXT), when there is one, into set. A schedule that
+ * is there but not readable refuses the set: it must never be activated at once by mistake. */
+static int read_schedule_at(int qfd, const char *name, stick_set *set)
+{
+    char sname[300], *text = NULL;
+    size_t len = 0;
+    int eno = 0;
+    long long size = 0;
+    snprintf(sname, sizeof sname, "%s%s", name, STICK_SCHEDULE_EXT);
+    int r = read_at(qfd, sname, 1024, &text, &len, &eno, &size);
+    if (r == RD_MISSING)
+        return 0;
+    json_t *o = r == RD_OK ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    free(text);
+    const char *id = json_string_value(json_object_get(o, "publication"));
+    json_t *from = json_object_get(o, "from_ms"), *until = json_object_get(o, "until_ms");
+    bool ok = id && strlen(id) < sizeof set->pub_id &&
+              strspn(id, "0123456789abcdef") == strlen(id) && id[0] && json_is_integer(from) &&
+              json_is_integer(until) && json_integer_value(from) >= 0 &&
+              json_integer_value(until) >= 0;
+    if (ok) {
+        set->scheduled = true;
+        wp_strlcpy(set->pub_id, id, sizeof set->pub_id);
+        set->from_ms = json_integer_value(from);
+        set->until_ms = json_integer_value(until);
+    } else {
+        set->status = STICK_SET_INVALID;
+        snprintf(set->reason, sizeof set->reason, "%s: its schedule %s is not readable: refused",
+                 name, sname);
+    }
+    json_decref(o);
+    return ok ? 0 : -1;
+}
+
 /* Reads, verifies and validates one set; fills *set. */
 static void check_set(int qfd, const char *qdir, const char *name, const config *cfg,
                       const char *stick_root, const uistr *strings, stick_set *set)
@@ -833,7 +868,7 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
     size_t len = 0, siglen = 0;
     int eno = 0;
     long long size = 0;
-    char signame[300], msg[WP_ERR_LEN];
+    char signame[300];
     qset *qs = NULL;
     qset_diag *diag = NULL;
     stick_file *files = NULL;
@@ -881,43 +916,12 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
                                      : io_words(eno ? eno : EIO));
         goto done;
     }
-    sign_sig sig;
-    if (sign_parse_sig(sigtext, siglen, &sig, msg, sizeof msg) != 0) {
-        set->status = STICK_SET_TAMPERED;
-        snprintf(set->reason, sizeof set->reason, "%s is damaged: %s", signame, msg);
-        goto done;
-    }
-    if (cfg->n_trusted_keys == 0) {
-        set->status = STICK_SET_UNKNOWN_KEY;
-        snprintf(set->reason, sizeof set->reason,
-                 "%s is signed, but this kiosk trusts no signing key yet (trusted_key in its "
-                 "config)",
-                 name);
-        goto done;
-    }
     int which = -1;
-    sign_verdict v = sign_classify(data, len, &sig, cfg->trusted_keys, cfg->n_trusted_keys, &which);
+    sign_verdict v =
+        sign_verify_named(data, len, sigtext, siglen, cfg->trusted_keys, cfg->n_trusted_keys, name,
+                          &which, set->reason, sizeof set->reason);
     if (v != SIGN_OK) {
-        char id[SIGN_KEYID_LEN + 1] = "";
-        if (sig.has_signer)
-            sign_key_id(sig.signer, id, sizeof id);
-        if (v == SIGN_TAMPERED) {
-            set->status = STICK_SET_TAMPERED;
-            snprintf(set->reason, sizeof set->reason,
-                     "%s was changed after it was signed (by key %s): the signature no longer "
-                     "matches",
-                     name, id);
-        } else {
-            set->status = STICK_SET_UNKNOWN_KEY;
-            if (sig.has_signer)
-                snprintf(set->reason, sizeof set->reason,
-                         "%s is signed by key %s, which this kiosk does not trust", name, id);
-            else
-                snprintf(set->reason, sizeof set->reason,
-                         "%s: the signature matches none of the trusted keys (signed by an "
-                         "unknown key, or changed after signing)",
-                         name);
-        }
+        set->status = v == SIGN_TAMPERED ? STICK_SET_TAMPERED : STICK_SET_UNKNOWN_KEY;
         goto done;
     }
     /* Signed by a trusted key: only now is the content parsed, from the very same bytes. */
@@ -963,6 +967,8 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
             goto done;
         }
     }
+    if (read_schedule_at(qfd, name, set) != 0)
+        goto done;
     set->status = STICK_SET_OK;
     set->reason[0] = '\0';
     wp_strlcpy(set->id, qset_id(qs), sizeof set->id);

@@ -27,10 +27,11 @@
 
 #define STICK_DIR                 "WIJKPEIL"
 #define STICK_PATH_LEN            1024
-#define STICK_MAX_STICKS          8      /* sticks reported by one stick_find */
-#define STICK_MAX_ENTRIES         1000   /* directory entries examined per folder */
-#define STICK_MAX_SETS            32     /* question sets examined per stick */
-#define STICK_MAX_SKIPPED_COUNT   100000 /* entries past the limit counted for the note */
+#define STICK_MAX_STICKS          8           /* sticks reported by one stick_find */
+#define STICK_MAX_ENTRIES         1000        /* directory entries examined per folder */
+#define STICK_MAX_SETS            32          /* question sets examined per stick */
+#define STICK_SCHEDULE_EXT        ".schedule" /* beside a set: its publication's schedule */
+#define STICK_MAX_SKIPPED_COUNT   100000      /* entries past the limit counted for the note */
 #define STICK_MAX_FILE_BYTES      (5 * 1024 * 1024) /* a question set larger than this is refused */
 #define STICK_MAX_CONF_BYTES      (64 * 1024)       /* kiosk.conf */
 #define STICK_MAX_SET_FILE_BYTES  (64LL * 1024 * 1024)  /* one clip or icon a set lists */
@@ -80,6 +81,13 @@ typedef struct {
     int n_files;
     stick_file *files;
     char src_root[STICK_PATH_LEN];
+    /* A publication exported for a site without network (wijkpeil-collector publish ...
+     * --to-stick) carries its schedule beside the set, NAME + STICK_SCHEDULE_EXT:
+     * {"publication": ID, "from_ms": N, "until_ms": N} (0: from now on / without end). The
+     * import then schedules the set as the network route does instead of activating it. */
+    bool scheduled;
+    char pub_id[17];
+    int64_t from_ms, until_ms;
 } stick_set;
 
 typedef struct {

@@ -887,13 +887,26 @@ static void heartbeat(sync_engine *g, const char *db_path, const char *last_erro
     free(text);
 }
 
-static void retention(sync_engine *g)
+/* Deletes delivered responses older than retention_days, as the centre's settings document
+ * says when one is due (fleet_settings), else as the kiosk's settings say. */
+static void retention(sync_engine *g, const char *db_path)
 {
-    if (g->cfg->retention_days <= 0)
+    char err[WP_ERR_LEN], dir[CONFIG_PATH_LEN], local[CONFIG_PATH_LEN + 16],
+        doc[CONFIG_PATH_LEN + 64];
+    config *eff = malloc(sizeof *eff);
+    int64_t next;
+    if (!eff)
         return;
-    char err[WP_ERR_LEN];
-    int64_t cutoff = wp_wall_ms() - (int64_t)g->cfg->retention_days * 86400000;
-    store_prune_sent(g->st, cutoff, err, sizeof err);
+    db_dir(db_path, dir, sizeof dir);
+    snprintf(local, sizeof local, "%s/local.conf", dir);
+    if (fleet_settings(g->st, wp_wall_ms(), g->cfg, local, eff, doc, sizeof doc, &next, err,
+                       sizeof err) != 0)
+        fprintf(stderr, "wijkpeil-sync: the centre's settings: %s\n", err);
+    if (eff->retention_days > 0) {
+        int64_t cutoff = wp_wall_ms() - (int64_t)eff->retention_days * 86400000;
+        store_prune_sent(g->st, cutoff, err, sizeof err);
+    }
+    free(eff);
 }
 
 /* Uploads until nothing is pending or something stops it. Sets g->pending and g->conflict_total. */
@@ -922,7 +935,7 @@ static sync_outcome run_cycle(sync_engine *g, const char *db_path, atomic_bool *
         /* The collector hears about the trouble the kiosk had before this success. */
         heartbeat(g, db_path, g->unreported);
         g->unreported[0] = '\0';
-        retention(g);
+        retention(g, db_path);
         if (g->error[0] && strncmp(g->error, "token refused", 13) == 0)
             o = SYNC_UNAUTHORIZED;
     }

@@ -66,6 +66,7 @@ typedef struct {
 
 struct ui {
     ui_options o;
+    char languages[256]; /* o.languages after ui_set_settings */
     SDL_Renderer *r;
     ui_text *text;
     ui_icons *icons;
@@ -3288,6 +3289,18 @@ bool ui_set_qset(ui *u, const qset *qs)
         return false;
     u->qs = qs;
     ui_icons_set_local_dir(u->icons, qset_base_dir(qs));
+    flow_set_offered(u->fl, offered_mask(u));
+    u->layout_valid = false;
+    return true;
+}
+
+bool ui_set_settings(ui *u, const flow_options *fo, const char *languages)
+{
+    if (!flow_set_options(u->fl, fo))
+        return false;
+    u->o.flow = *fo;
+    wp_strlcpy(u->languages, languages ? languages : "", sizeof u->languages);
+    u->o.languages = u->languages;
     flow_set_offered(u->fl, offered_mask(u));
     u->layout_valid = false;
     return true;

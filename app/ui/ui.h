@@ -105,6 +105,9 @@ void ui_draw(ui *u, int64_t now);
 
 /* Switches the question set between residents; false while a resident is busy. */
 bool ui_set_qset(ui *u, const qset *qs);
+/* New screen times and offered languages (the centre's settings document), between residents
+ * only: false while a resident is busy. languages is copied. */
+bool ui_set_settings(ui *u, const flow_options *fo, const char *languages);
 const char *ui_screen_name(const ui *u);
 flow *ui_flow(ui *u);
 

@@ -132,7 +132,18 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_EXPORT_DONE, "export_done", "")                                                            \
     X(S_PIN_CHECKING, "pin_checking", "")                                                          \
     X(S_STICK_READING, "stick_reading", "{stick}")                                                 \
-    X(S_PUBLISHED, "status_published", "{list}")
+    X(S_PUBLISHED, "status_published", "{list}")                                                   \
+    X(S_SCHEDULED_IMPORT, "scheduled_import", "{title}{id}{n}{from}{until}")                       \
+    X(S_PUB_LINE, "pub_line", "{what}{source}{state}")                                             \
+    X(S_PUB_SET, "pub_set", "{id}{n}")                                                             \
+    X(S_PUB_SETTINGS, "pub_settings", "{name}")                                                    \
+    X(S_PUB_NETWORK, "pub_source_network", "")                                                     \
+    X(S_PUB_STICK, "pub_source_stick", "")                                                         \
+    X(S_PUB_WAITING, "pub_waiting", "{time}")                                                      \
+    X(S_PUB_DUE, "pub_due", "")                                                                    \
+    X(S_PUB_DUE_UNTIL, "pub_due_until", "{time}")                                                  \
+    X(S_PUB_ENDED, "pub_ended", "")                                                                \
+    X(S_PUB_FAILED, "pub_failed", "{reason}")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -240,7 +251,7 @@ struct ui_staff {
     sync_state sy;
     unsigned long long disk_free, disk_total;
     bool disk_ok;
-    char published[STAFF_MSG_LEN]; /* sets from the centre (fleet_report_text), "" when none */
+    char published[STAFF_MSG_LEN]; /* from the centre (published_words), "" when none */
     int64_t next_refresh;
     /* import */
     stick_scan *scan;
@@ -359,6 +370,57 @@ static void bytes_words(const ui_staff *s, unsigned long long b, char *buf, size
     }
 }
 
+/* A publication's from or until for staff: "2027-03-01 08:00", or "-" when not set. */
+static void schedule_words(int64_t wall_ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    wp_strlcpy(buf, "-", len);
+    if (wall_ms && localtime_r(&t, &tm))
+        strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+#define STAFF_MAX_PUBS 16 /* publications listed on the status screen */
+
+/* What the centre published to this kiosk (fleet_report_items), one line each, in the staff
+ * screens' language: "spring v3 (network): waiting until 2027-03-01 08:00". */
+static void published_words(const ui_staff *s, store *st, char *buf, size_t len)
+{
+    fleet_item *items = calloc(STAFF_MAX_PUBS, sizeof *items);
+    buf[0] = '\0';
+    if (!items)
+        return;
+    int n = fleet_report_items(st, wp_wall_ms(), items, STAFF_MAX_PUBS);
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        const fleet_item *it = &items[i];
+        char what[192], state[FLEET_REASON_LEN + 64], time[64], line[FLEET_REASON_LEN + 320];
+        schedule_words(it->at_ms, time, sizeof time);
+        if (it->settings)
+            tr(s, what, sizeof what, S_PUB_SETTINGS, ARGS("name", it->set_id));
+        else
+            tr(s, what, sizeof what, S_PUB_SET, ARGS("id", it->set_id, "n", NUM(it->version)));
+        if (!strcmp(it->state, "waiting"))
+            tr(s, state, sizeof state, S_PUB_WAITING, ARGS("time", time));
+        else if (!strcmp(it->state, "due") && it->at_ms)
+            tr(s, state, sizeof state, S_PUB_DUE_UNTIL, ARGS("time", time));
+        else if (!strcmp(it->state, "due"))
+            tr(s, state, sizeof state, S_PUB_DUE, NOARGS);
+        else if (!strcmp(it->state, "ended"))
+            tr(s, state, sizeof state, S_PUB_ENDED, NOARGS);
+        else
+            tr(s, state, sizeof state, S_PUB_FAILED, ARGS("reason", it->reason));
+        tr(s, line, sizeof line, S_PUB_LINE,
+           ARGS("what", what, "source",
+                T(s, !strcmp(it->source, "stick") ? S_PUB_STICK : S_PUB_NETWORK), "state", state));
+        int w = snprintf(buf + used, len - used, "%s%s", used ? "\n" : "", line);
+        if (w < 0 || (size_t)w >= len - used)
+            break;
+        used += (size_t)w;
+    }
+    free(items);
+}
+
 static void open_store(ui_staff *s)
 {
     if (s->st || !s->db_path[0])
@@ -383,7 +445,7 @@ static void refresh_status(ui_staff *s, int64_t now)
     }
     s->published[0] = '\0';
     if (s->st)
-        fleet_report_text(s->st, wp_wall_ms(), s->published, sizeof s->published);
+        published_words(s, s->st, s->published, sizeof s->published);
     synclink_get_state(s->o.sync, &s->sy);
     struct statvfs vfs;
     const char *dir = s->data_dir[0] ? s->data_dir : ".";
@@ -995,6 +1057,23 @@ static void activate_set(ui_staff *s, int i)
         say(s, true, S_INSTALL_FAILED, ARGS("title", set->title, "error", err));
         return;
     }
+    if (set->scheduled) {
+        /* Exported with its schedule (publish --to-stick): started and ended by the kiosk's
+         * schedule exactly as the same publication fetched over the network (fleet.h). */
+        open_store(s);
+        if (!s->st || fleet_record_stick(s->st, set, path, err, sizeof err) != 0) {
+            say(s, true, S_INSTALLED_NOT_SWITCHED,
+                ARGS("title", set->title, "error", s->st ? err : s->store_err));
+            return;
+        }
+        char from[64], until[64];
+        schedule_words(set->from_ms, from, sizeof from);
+        schedule_words(set->until_ms, until, sizeof until);
+        say(s, false, S_SCHEDULED_IMPORT,
+            ARGS("title", set->title, "id", set->id, "n", NUM(set->version), "from", from, "until",
+                 until));
+        return;
+    }
     if (!s->o.activate || s->o.activate(s->o.ctx, path, err, sizeof err) != 0) {
         say(s, true, S_INSTALLED_NOT_SWITCHED,
             ARGS("title", set->title, "error", err[0] ? err : T(s, S_NO_SWITCH)));
@@ -1106,6 +1185,7 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
     case ACT_LANGUAGE:
         ui_staff_set_language(s, next_language(s));
         s->msg[0] = '\0';
+        s->next_refresh = 0; /* the status rows worded again in it */
         break;
     }
     return true;

@@ -65,6 +65,15 @@ if "$C" publish "$TMP/set/spring.json" --location nazareth --device nobody --db 
     bad "published to an unknown device"
 fi
 check "unknown device: says so" grep -q "no device nobody at location nazareth" "$TMP/dev.err"
+check "unknown device: names the devices there" grep -q "(devices there: kiosk1, kiosk2); --force" "$TMP/dev.err"
+check "unknown device: one line" test "$(wc -l <"$TMP/dev.err")" -eq 1
+rc=0
+"$C" publish "$TMP/set/spring.json" --location nazaret --db "$DB" >/dev/null 2>"$TMP/loc.err" || rc=$?
+check "unknown location: exit 1" test "$rc" -eq 1
+check "unknown location: one line naming the known ones" \
+    grep -qx "wijkpeil-collector: no kiosk is registered at location nazaret (known locations: nazareth, pottenberg); --force publishes anyway" "$TMP/loc.err"
+check "unknown location: one line" test "$(wc -l <"$TMP/loc.err")" -eq 1
+check "unknown location: nothing published" bash -c "! '$C' publish --list --db '$DB' | grep -q nazaret"
 if "$C" publish "$TMP/set/spring.json" --location nazareth --from 2027-03-01T08:00 \
     --until 2027-02-01T08:00 --db "$DB" 2>/dev/null; then
     bad "until before from accepted"
@@ -154,8 +163,14 @@ for f in spring.json spring.json.sig clips/q1-nl.wav clips/welkom-nl.wav; do
 done
 check "to-stick: the kiosk's key check accepts it" \
     "$Q" verify "$TMP/stick/WIJKPEIL/questionsets/spring.json" --key "$TMP/centre.public"
-check "to-stick: no temporary files left" \
-    test "$(find "$TMP/stick" -type f | wc -l)" -eq 4
+check "to-stick: the schedule beside the set" python3 -c '
+import json, sys, time
+s = json.load(open(sys.argv[1]))
+want = int(time.mktime(time.strptime("2027-03-01T08:00", "%Y-%m-%dT%H:%M"))) * 1000
+assert s == {"publication": sys.argv[2], "from_ms": want, "until_ms": 0}, s' \
+    "$TMP/stick/WIJKPEIL/questionsets/spring.json.schedule" "$ID3"
+check "to-stick: no temporary files left (four files and the schedule)" \
+    test "$(find "$TMP/stick" -type f | wc -l)" -eq 5
 
 # --- withdrawing ------------------------------------------------------------------------------
 "$C" publish --withdraw "$ID" --db "$DB" >"$TMP/wd.out"
@@ -166,6 +181,8 @@ check "withdrawn: not assigned, the others still are" python3 -c 'import json,sy
 check "withdrawn: files 404" test "$(get "/v1/files/$ID/spring.json" "$(tok kiosk1)" "$TMP/f6")" = 404
 "$C" publish --list --db "$DB" >"$TMP/list2.out"
 check "list: withdrawn" grep -q "^$ID .* withdrawn" "$TMP/list2.out"
+FORCED=$("$C" publish "$TMP/set/spring.json" --location newsite --device k9 --force --db "$DB" | sed -n 's/^published as //p')
+check "--force: published to a location without kiosks yet" test -n "$FORCED"
 
 kill "$SRV"
 wait "$SRV" 2>/dev/null || true

@@ -16,10 +16,12 @@ Requests are numbered from 1 in the order they are read; for proxy, only POSTs c
   proxy COLLECTOR_PORT [K...]
            pass every request to the collector on 127.0.0.1:COLLECTOR_PORT and its answer back,
            except that the answers to batches number K... are held (never passed on)
-  fileproxy COLLECTOR_PORT [cut:K | 500:K]...
+  fileproxy COLLECTOR_PORT [cut:K | 500:K | hang:K]...
            as proxy, but file downloads (GET /v1/files/) are numbered: the answer to download
            cut:K is cut off after half its body (connection reset), download 500:K is answered
-           500; each download says "file K RANGE PATH" (RANGE "-" when the whole file is asked)
+           500, download hang:K stops after half its body and keeps the connection open ("hanging
+           K", then "gone K" once the kiosk gives up and closes it); each download says "file K
+           RANGE PATH" (RANGE "-" when the whole file is asked)
   reset    read the headers and half of the body, then reset the connection (RST)
   captive  answer 200 with an HTML login page (a captive portal)
   notack   answer 200 application/json that is not an acknowledgement
@@ -115,13 +117,17 @@ def proxy(conn, collector_port, held, faults=None):
             answer(conn, "500 Internal Server Error", "application/json",
                    '{"protocol":"wijkpeil-sync/1","error":"test"}')
             return
-        if faults.get(f) == "cut":
+        if faults.get(f) in ("cut", "hang"):
             up = socket.create_connection(("127.0.0.1", collector_port))
             up.sendall(request)
             whole = read_message(up)
             up.close()
             head, _, body = whole.partition(b"\r\n\r\n")
             conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
+            if faults.get(f) == "hang":
+                event("hanging", f)
+                wait_gone(conn, f)
+                return
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return
     k = next(NUMBER) if b'"responses"' in request else None

@@ -191,6 +191,55 @@ static void test_readme_table_matches(void)
            want);
 }
 
+/* The centre's settings document: only "remote" settings, all or nothing, the line named. */
+static void test_remote_document(void)
+{
+    config c;
+    config_defaults(&c);
+    CHECK(config_set(&c, "endpoint", "https://collector.example/", NULL, 0) == 0);
+    char err[512] = "";
+    const char *good = "# spring\nlanguages = nl, ar\nopening_hours = 09:00-17:00\n"
+                       "idle_seconds = 45\nretention_days = 30\n";
+    CHECKF(config_load_remote(&c, good, strlen(good), "hours.conf", err, sizeof err) == 0, "%s",
+           err);
+    CHECK_STR(c.languages, "nl, ar");
+    CHECK_STR(c.opening_hours, "09:00-17:00");
+    CHECK(c.idle_seconds == 45 && c.retention_days == 30);
+    CHECK(hours_open_at(&c.hours, 10 * 60) && !hours_open_at(&c.hours, 8 * 60));
+    CHECK_STR(c.endpoint, "https://collector.example/");
+    /* One line naming where data goes refuses the whole document: nothing of it is taken. */
+    const char *evil = "idle_seconds = 20\nendpoint = https://evil.example/\n";
+    CHECK(config_load_remote(&c, evil, strlen(evil), "evil.conf", err, sizeof err) == -1);
+    CHECKF(strstr(err, "evil.conf:2: endpoint may not be set from the centre") != NULL, "%s", err);
+    CHECK(c.idle_seconds == 45);
+    CHECK_STR(c.endpoint, "https://collector.example/");
+    static const char *const never[] = {
+        "endpoint",          "token",      "trusted_key", "ca_file",
+        "pinned_public_key", "device_id",  "db",          "seal_public_key",
+        "staff_pin_hash",    "mount_root", "log_file"};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) {
+        char buf[128];
+        CHECKF(config_remote_refusal(never[i], buf, sizeof buf) != NULL, "%s", never[i]);
+    }
+    /* A bad value, an unknown key, a malformed line: refused, with the line. */
+    const char *bad = "languages = nl\nidle_seconds = 5\n";
+    CHECK(config_load_remote(&c, bad, strlen(bad), "bad.conf", err, sizeof err) == -1);
+    CHECKF(strstr(err, "bad.conf:2: idle_seconds must be") != NULL, "%s", err);
+    CHECK_STR(c.languages, "nl, ar");
+    const char *unknown = "colour = red\n";
+    CHECK(config_load_remote(&c, unknown, strlen(unknown), "u.conf", err, sizeof err) == -1);
+    CHECKF(strstr(err, "u.conf:1: unknown setting") != NULL, "%s", err);
+    const char *nul = "languages = nl\0\nendpoint = x\n";
+    CHECK(config_load_remote(&c, nul, 28, "n.conf", err, sizeof err) == -1);
+    /* config_copy_remote takes the remote settings only. */
+    config d;
+    config_defaults(&d);
+    config_copy_remote(&d, &c);
+    CHECK_STR(d.languages, "nl, ar");
+    CHECK(d.idle_seconds == 45 && d.endpoint[0] == '\0');
+    CHECK(hours_open_at(&d.hours, 10 * 60) && !hours_open_at(&d.hours, 8 * 60));
+}
+
 int main(void)
 {
     RUN(test_table_drives_parser_and_whitelist);
@@ -198,5 +247,6 @@ int main(void)
     RUN(test_defaults_and_values);
     RUN(test_errors_name_line);
     RUN(test_local_conf_whitelist);
+    RUN(test_remote_document);
     return test_main();
 }

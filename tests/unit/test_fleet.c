@@ -109,10 +109,90 @@ static void test_due(void)
     free(dir);
 }
 
+/* The centre's settings document on the schedule: a set's schedule leaves the settings alone and
+ * the other way round; the document goes over the kiosk's settings, local.conf over it. */
+static void test_settings(void)
+{
+    char *dir = test_tmpdir("fleet-settings");
+    char db[600], err[WP_ERR_LEN], path[700], doc[700], local[700], state[2048];
+    snprintf(db, sizeof db, "%s/k.db", dir);
+    snprintf(doc, sizeof doc, "%s/hours.conf", dir);
+    snprintf(local, sizeof local, "%s/local.conf", dir);
+    FILE *f = fopen(doc, "w");
+    fputs("idle_seconds = 45\nretention_days = 30\nlanguages = nl\n", f);
+    fclose(f);
+    store *st = NULL;
+    CHECKF(store_open(db, &st, err, sizeof err) == 0, "%s", err);
+    const int64_t t = 1803888000000LL;
+    snprintf(state, sizeof state,
+             "{\"offset_ms\":0,\"pubs\":["
+             "{\"id\":\"s\",\"kind\":\"settings\",\"path\":\"%s\",\"state\":\"installed\","
+             "\"from_ms\":%lld,\"until_ms\":%lld},"
+             "{\"id\":\"q\",\"kind\":\"set\",\"path\":\"/q.json\",\"state\":\"installed\","
+             "\"from_ms\":0,\"until_ms\":0}]}",
+             doc, (long long)t, (long long)(t + 3600000));
+    CHECK(store_meta_set(st, FLEET_META_STATE, state, err, sizeof err) == 0);
+    config base, eff;
+    config_defaults(&base);
+    CHECK(config_set(&base, "endpoint", "https://c.example/", err, sizeof err) == 0);
+    int64_t next;
+    char set[256];
+    fleet_due(st, t + 60000, 0, set, sizeof set, &next);
+    CHECK_STR(set, "/q.json"); /* the settings document is not a set */
+    CHECK(fleet_settings(st, t - 60000, &base, local, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK_STR(path, "");
+    CHECK(eff.idle_seconds == 90 && next == t);
+    CHECKF(fleet_settings(st, t + 60000, &base, local, &eff, path, sizeof path, &next, err,
+                          sizeof err) == 0,
+           "%s", err);
+    CHECK_STR(path, doc);
+    CHECK(eff.idle_seconds == 45 && eff.retention_days == 30 && next == t + 3600000);
+    CHECK_STR(eff.languages, "nl");
+    CHECK_STR(eff.endpoint, "https://c.example/");
+    /* What staff saved on the kiosk itself wins over the centre. */
+    f = fopen(local, "w");
+    fputs("languages = nl, en\n", f);
+    fclose(f);
+    CHECK(fleet_settings(st, t + 60000, &base, local, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK_STR(eff.languages, "nl, en");
+    CHECK(eff.idle_seconds == 45);
+    /* After until: the kiosk's own settings again. */
+    CHECK(fleet_settings(st, t + 3600000, &base, local, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK_STR(path, "");
+    CHECK(eff.idle_seconds == 90 && eff.retention_days == 0);
+    /* A kept document that no longer reads as one (changed on the kiosk's disk): not used. */
+    f = fopen(doc, "w");
+    fputs("token = x\n", f);
+    fclose(f);
+    CHECK(fleet_settings(st, t + 60000, &base, local, &eff, path, sizeof path, &next, err,
+                         sizeof err) == -1);
+    CHECK(eff.idle_seconds == 90 && eff.token[0] == '\0' && path[0] == '\0');
+    store_close(st);
+    free(dir);
+}
+
+/* A publication of a kind the kiosk does not know refuses the assignment. */
+static void test_kind(void)
+{
+    char buf[2048], err[WP_ERR_LEN];
+    fleet_assignment a;
+    doc(buf, sizeof buf, "kiosk-07", "clips/q1-nl.wav", 364);
+    char *k = strstr(buf, "\"kind\":\"set\"");
+    CHECK(k != NULL);
+    memcpy(k, "\"kind\":\"exe\"", 12);
+    CHECK(fleet_parse(buf, strlen(buf), "kiosk-07", &a, err, sizeof err) == -1);
+    CHECKF(strstr(err, "of a kind this kiosk does not know") != NULL, "%s", err);
+}
+
 int main(void)
 {
     RUN(test_parse);
     RUN(test_download_path);
     RUN(test_due);
+    RUN(test_settings);
+    RUN(test_kind);
     return test_main();
 }

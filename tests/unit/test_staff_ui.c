@@ -552,7 +552,14 @@ static void test_published_status(void)
                          "\"source\":\"network\"},{\"id\":\"b2\",\"set_id\":\"stranger\","
                          "\"version\":1,\"digest\":\"y\",\"path\":\"\",\"from_ms\":0,"
                          "\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an "
-                         "unknown key\",\"source\":\"network\"}]}",
+                         "unknown key\",\"source\":\"network\"},{\"id\":\"c3\",\"kind\":"
+                         "\"settings\",\"set_id\":\"hours.conf\",\"version\":0,\"digest\":\"z\","
+                         "\"path\":\"\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\","
+                         "\"reason\":\"refused: hours.conf:2: endpoint may not be set from the "
+                         "centre\",\"source\":\"network\"},{\"id\":\"d4\",\"set_id\":\"autumn\","
+                         "\"version\":2,\"digest\":\"w\",\"path\":\"p\",\"from_ms\":0,"
+                         "\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
+                         "\"source\":\"stick\"}]}",
                          err, sizeof err) == 0);
     store_close(st);
     unlock(&f);
@@ -561,6 +568,23 @@ static void test_published_status(void)
            "row: %s", row);
     CHECKF(strstr(row, "stranger v1 (network): failed: signed by an unknown key") != NULL,
            "row: %s", row);
+    CHECKF(strstr(row, "settings hours.conf (network): failed: refused: hours.conf:2: endpoint "
+                       "may not be set from the centre") != NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "autumn v2 (USB stick): active") != NULL, "row: %s", row);
+    /* The staff screens' other language words the row, and each status, in it. */
+    tap_id(&f, "staff-language");
+    ui_staff_tick(f.s, f.now);
+    relayout(&f);
+    if (!uiw_find(&f.wl, "status:published")) /* longer words: on the next page */
+        tap_id(&f, "page-next");
+    row = label_of(&f, "status:published");
+    CHECKF(strstr(row, "Van de centrale: spring versie 3 (netwerk): wacht tot 2099-03-01") != NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "instellingen hours.conf (netwerk): geweigerd: refused: hours.conf:2") !=
+               NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "autumn versie 2 (USB-stick): actief") != NULL, "row: %s", row);
     teardown(&f);
 }
 

@@ -2,6 +2,7 @@
 #include "coll_pub.h"
 
 #include "coll_store.h"
+#include "config.h"
 #include "fleet.h"
 #include "fsio.h"
 #include "sign.h"
@@ -62,8 +63,64 @@ static const char *const sql_device =
     "INSERT INTO publication_devices(publication, device) VALUES(?,?)";
 static const char *const sql_pub =
     "INSERT INTO publications(id, kind, set_id, set_version, set_file, location, from_ms,"
-    " until_ms, created_ms) VALUES(?,'set',?,?,?,?,?,?,?)";
+    " until_ms, created_ms) VALUES(?,?,?,?,?,?,?,?,?)";
 static const char *const sql_device_at = "SELECT COUNT(*) FROM devices WHERE name=? AND location=?";
+static const char *const sql_at_location = "SELECT COUNT(*) FROM devices WHERE location=?";
+
+typedef struct {
+    char text[512];
+    int n;
+} name_list;
+
+static int name_row(void *ctx, int ncol, const char *const *v)
+{
+    name_list *l = ctx;
+    (void)ncol;
+    size_t used = strlen(l->text);
+    if (used + 8 < sizeof l->text)
+        snprintf(l->text + used, sizeof l->text - used, "%s%s", l->n++ ? ", " : "", v[0]);
+    return 0;
+}
+
+/* Refuses (unless spec->force) a location no kiosk is registered at and a named device not
+ * registered there, naming what is known. 0 or -1. */
+static int check_targets(coll_db *db, const coll_pub_spec *spec, char *err, size_t errlen)
+{
+    if (spec->force)
+        return 0;
+    int64_t n = 0;
+    name_list known = {"", 0};
+    coll_param pl = COLL_TEXT(spec->location);
+    if (coll_db_query(db, sql_at_location, &pl, 1, coll_store_int_row, &n, NULL, err, errlen) !=
+        COLL_SQL_OK)
+        return -1;
+    if (n == 0) {
+        if (coll_db_query(db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
+                          name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
+            return -1;
+        wp_errf(err, errlen,
+                "no kiosk is registered at location %s (known locations: %s); --force publishes "
+                "anyway",
+                spec->location, known.n ? known.text : "none");
+        return -1;
+    }
+    for (int i = 0; i < spec->n_devices; i++) {
+        coll_param p[2] = {COLL_TEXT(spec->devices[i]), COLL_TEXT(spec->location)};
+        if (coll_db_query(db, sql_device_at, p, 2, coll_store_int_row, &n, NULL, err, errlen) !=
+            COLL_SQL_OK)
+            return -1;
+        if (n == 0) {
+            if (coll_db_query(db, "SELECT name FROM devices WHERE location=? ORDER BY name", &pl, 1,
+                              name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
+                return -1;
+            wp_errf(err, errlen,
+                    "no device %s at location %s (devices there: %s); --force publishes anyway",
+                    spec->devices[i], spec->location, known.text);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* Stores one file of publication id (its blob once per content). */
 static int put_file(coll_db *db, const char *id, const char *name, const void *data, size_t len,
@@ -174,18 +231,6 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
                 spec->set_path);
         return -1;
     }
-    for (int i = 0; i < spec->n_devices; i++) {
-        int64_t n = 0;
-        coll_param p[2] = {COLL_TEXT(spec->devices[i]), COLL_TEXT(spec->location)};
-        if (coll_db_query(db, sql_device_at, p, 2, coll_store_int_row, &n, NULL, err, errlen) !=
-            COLL_SQL_OK)
-            return -1;
-        if (n == 0) {
-            wp_errf(err, errlen, "no device %s at location %s (device list)", spec->devices[i],
-                    spec->location);
-            return -1;
-        }
-    }
     if (wp_read_file(spec->set_path, STICK_MAX_FILE_BYTES, &set, &set_len, err, errlen) != 0)
         goto done;
     if (wp_read_file(sig_path, SIGN_MAX_SIG_FILE, &sig, &sig_len, err, errlen) != 0) {
@@ -201,16 +246,30 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
         wp_errf(err, errlen, "%s: %s", sig_path, serr);
         goto done;
     }
+    /* A settings document (FILE.conf): the lines a kiosk would take, checked here as there. */
+    bool settings = config_remote_name(base);
     json_error_t jerr;
-    root = json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
+    root = settings ? json_pack("{s:s, s:i}", "id", base, "version", 0)
+                    : json_loadb(set, set_len, JSON_REJECT_DUPLICATES, &jerr);
     json_t *jid = json_object_get(root, "id"), *jver = json_object_get(root, "version");
-    json_t *files = json_object_get(root, "files");
+    json_t *files = settings ? NULL : json_object_get(root, "files");
+    if (settings) {
+        char cerr[WP_ERR_LEN];
+        if (config_check_remote(set, set_len, base, cerr, sizeof cerr) != 0) {
+            wp_errf(err, errlen, "%s: kiosks would refuse this settings document: %s",
+                    spec->set_path, cerr);
+            goto done;
+        }
+    }
     if (!root || !json_is_string(jid) || !json_is_integer(jver) ||
         strlen(json_string_value(jid)) >= 128 || (files && !json_is_object(files))) {
         wp_errf(err, errlen, "%s: not a question set (needs \"id\", \"version\"%s)", spec->set_path,
                 root ? "" : ", valid JSON");
         goto done;
     }
+    /* After the files: a set that is not ready says so before where it goes is looked at. */
+    if (check_targets(db, spec, err, errlen) != 0)
+        goto done;
     unsigned char rnd[8];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, COLL_PUB_ID_LEN, rnd, sizeof rnd);
@@ -230,7 +289,8 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
             goto done;
     }
     /* Last: kiosks see the publication only once everything it names is stored. */
-    coll_param p[8] = {COLL_TEXT(id),
+    coll_param p[9] = {COLL_TEXT(id),
+                       COLL_TEXT(settings ? FLEET_KIND_SETTINGS : FLEET_KIND_SET),
                        COLL_TEXT(json_string_value(jid)),
                        COLL_NUM(json_integer_value(jver)),
                        COLL_TEXT(base),
@@ -238,7 +298,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
                        COLL_NUM(spec->from_ms),
                        COLL_NUM(spec->until_ms),
                        COLL_NUM(now_ms)};
-    if (coll_db_query(db, sql_pub, p, 8, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
+    if (coll_db_query(db, sql_pub, p, 9, NULL, NULL, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     rc = 0;
 done:
@@ -312,8 +372,13 @@ static int list_row(void *ctx, int ncol, const char *const *v)
     when_text(from, "now", f, sizeof f);
     when_text(until, "open-ended", u, sizeof u);
     const char *devs = json_string_value(json_object_get(l->devices, v[0]));
-    fprintf(l->out, "%s  %s v%s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], v[1], v[2],
-            v[3], devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
+    char what[160];
+    if (v[9] && !strcmp(v[9], FLEET_KIND_SETTINGS))
+        snprintf(what, sizeof what, "settings %s", v[1]);
+    else
+        snprintf(what, sizeof what, "%s v%s", v[1], v[2]);
+    fprintf(l->out, "%s  %s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], what, v[3],
+            devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
     l->n++;
     return 0;
 }
@@ -335,7 +400,7 @@ int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errl
                       " p.withdrawn_ms, (SELECT COUNT(*) FROM publication_files f"
                       "  WHERE f.publication = p.id),"
                       " (SELECT COALESCE(SUM(f.size), 0) FROM publication_files f"
-                      "  WHERE f.publication = p.id)"
+                      "  WHERE f.publication = p.id), p.kind"
                       " FROM publications p ORDER BY p.created_ms DESC, p.id",
                       NULL, 0, list_row, &l, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
@@ -519,6 +584,43 @@ static int write_below(int qfd, const char *qshown, const char *name, const unsi
     return rc;
 }
 
+static int schedule_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o = ctx;
+    json_object_set_new(o, "from_ms", json_integer(coll_store_num(v[0])));
+    json_object_set_new(o, "until_ms", json_integer(coll_store_num(v[1])));
+    return 1;
+}
+
+/* SET_FILE.schedule beside the set on a stick: the publication's id and its from and until, as
+ * the assignment gives them (stick.h, STICK_SCHEDULE_EXT). 0 or -1. */
+static int write_schedule(coll_db *db, const char *id, int qfd, const char *qshown,
+                          const char *set_file, char *err, size_t errlen)
+{
+    json_t *o = json_pack("{s:s}", "publication", id);
+    coll_param p = COLL_TEXT(id);
+    char name[COLL_PUB_NAME_MAX + 16];
+    int rc = -1;
+    if (!o) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (coll_db_query(db, "SELECT from_ms, until_ms FROM publications WHERE id=?", &p, 1,
+                      schedule_row, o, NULL, err, errlen) == COLL_SQL_OK) {
+        char *text = json_dumps(o, JSON_COMPACT);
+        snprintf(name, sizeof name, "%s%s", set_file, STICK_SCHEDULE_EXT);
+        if (text)
+            rc = write_below(qfd, qshown, name, (const unsigned char *)text, strlen(text), err,
+                             errlen);
+        else
+            wp_errf(err, errlen, "out of memory");
+        free(text);
+    }
+    json_decref(o);
+    return rc;
+}
+
 int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen)
 {
     char set_file[COLL_PUB_NAME_MAX] = "", wshown[STICK_PATH_LEN], qshown[STICK_PATH_LEN];
@@ -551,8 +653,8 @@ int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, s
         wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, "questionsets", qshown, err, errlen);
     if (qfd < 0)
         goto done;
-    /* The clips and icons first, then the signature, the set last: a stick pulled half-way
-     * holds no set whose files are missing. */
+    /* The clips and icons first, then the schedule and the signature, the set last: a stick
+     * pulled half-way holds no set whose files are missing, nor one without its schedule. */
     size_t bl = strlen(set_file);
     for (int pass = 0; pass < 3; pass++) {
         size_t i;
@@ -565,6 +667,8 @@ int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, s
             if ((pass == 0 && (is_set || is_sig)) || (pass == 1 && !is_sig) ||
                 (pass == 2 && !is_set))
                 continue;
+            if (pass == 1 && write_schedule(db, id, qfd, qshown, set_file, err, errlen) != 0)
+                goto done;
             unsigned char *data = NULL;
             size_t len = 0;
             if (load_blob(db, json_string_value(json_object_get(o, "sha256")),

@@ -22,11 +22,13 @@
 #define COLL_PUB_NAME_MAX    256
 
 typedef struct {
-    const char *set_path; /* SET.json; SET.json.sig beside it; files relative to its folder */
+    const char *set_path; /* SET.json; SET.json.sig beside it; files relative to its folder.
+                             Or FILE.conf, a settings document, with FILE.conf.sig beside it */
     const char *location;
     const char *devices[COLL_PUB_MAX_DEVICES]; /* none: every kiosk of the location */
     int n_devices;
     int64_t from_ms, until_ms; /* 0: from now on, and without end */
+    bool force; /* --force: a location without a registered kiosk, a device not registered */
 } coll_pub_spec;
 
 /* "2027-03-01T08:00" or "2027-03-01T08:00:00" in the collector's local time, or with a final
@@ -34,8 +36,10 @@ typedef struct {
 bool coll_pub_parse_time(const char *s, int64_t *ms);
 
 /* Stores the set, its .sig and its files and assigns them; writes the new publication's id.
- * Refuses a set without a .sig, a file missing or not matching its listed SHA-256, a named
- * device that is unknown or not at the location, an until not after from. 0 or -1. */
+ * Refuses a set without a .sig, a file missing or not matching its listed SHA-256, an until not
+ * after from, and (unless spec->force) a location where no kiosk is registered or a named device
+ * that is not registered there: the message names the known locations, or the devices there. 0
+ * or -1. */
 int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id[COLL_PUB_ID_LEN],
                  char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include "coll_pub.h"
 #include "coll_store.h"
 #include "coll_user.h"
+#include "config.h"
 #include "util.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ typedef struct {
     const char *devices[COLL_PUB_MAX_DEVICES]; /* every --device, in order (device is the first) */
     int ndevices;
     bool list;
+    bool force;
     const char *qsets[COLL_MAX_QSETS]; /* every --qset, in order (qset is the first) */
     int nqsets;
     const char *pos[4]; /* positional arguments */
@@ -75,9 +77,10 @@ static void usage(FILE *f)
         "[--seal-secret-key NAME.seal.secret]\n"
         "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
         "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE\n"
-        "  wijkpeil-collector publish SET.json --location LOCATION [--device NAME]...\n"
+        "  wijkpeil-collector publish SET.json|SETTINGS.conf --location LOCATION [--device "
+        "NAME]...\n"
         "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
-        "[--to-stick DIR] --db FILE\n"
+        "[--to-stick DIR] [--force] --db FILE\n"
         "  wijkpeil-collector publish --list --db FILE\n"
         "  wijkpeil-collector publish --withdraw ID --db FILE\n"
         "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
@@ -168,6 +171,8 @@ static int parse_args(int argc, char **argv, coll_args *a)
             }
         } else if (strcmp(k, "--list") == 0) {
             a->list = true;
+        } else if (strcmp(k, "--force") == 0) {
+            a->force = true; /* publish: to a location or device not registered (yet) */
         } else if (strcmp(k, "--behind-tls-proxy") == 0) {
             a->behind_tls_proxy = true;
         } else if (strcmp(k, "--alert-interval") == 0 && i + 1 < argc) {
@@ -374,7 +379,13 @@ static int cmd_publish(coll_db *db, const coll_args *a)
         usage(stderr);
         return 2;
     }
-    coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location};
+    if (a->to_stick && config_remote_name(a->pos[1])) {
+        /* The stick import reads sets only: a settings document there would be left unread. */
+        fprintf(stderr, "wijkpeil-collector publish: --to-stick carries question sets only; a "
+                        "settings document reaches a kiosk over the network\n");
+        return 1;
+    }
+    coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location, .force = a->force};
     for (int i = 0; i < a->ndevices; i++)
         spec.devices[spec.n_devices++] = a->devices[i];
     if ((a->from && !coll_pub_parse_time(a->from, &spec.from_ms)) ||

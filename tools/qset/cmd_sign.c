@@ -1,6 +1,8 @@
 /* wijkpeil-qset sign: a detached Ed25519 signature (SET.json.sig) of a valid question set, after
  * listing the files beside it that the set uses (clips, per-set icons) with their SHA-256 in its
- * "files", so that the signature covers them too. */
+ * "files", so that the signature covers them too. A FILE.conf is the centre's settings document
+ * (config_load_remote): checked as a kiosk checks it, then signed as it is. */
+#include "config.h"
 #include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
@@ -145,10 +147,42 @@ done:
     return rc;
 }
 
+/* Signs exactly data (the file at path) and writes path.sig. 0 or 1. */
+static int write_sig(const char *path, const char *data, size_t len,
+                     const unsigned char sk[SIGN_SECRET_BYTES])
+{
+    char err[WP_ERR_LEN], sigpath[1100], sigtext[256], id[SIGN_KEYID_LEN + 1];
+    if (sign_make(data, len, sk, sigtext, sizeof sigtext, err, sizeof err) != 0 ||
+        (size_t)snprintf(sigpath, sizeof sigpath, "%s.sig", path) >= sizeof sigpath ||
+        fsio_write_file(NULL, FSIO_DISK, sigpath, sigtext, strlen(sigtext), 0644, err,
+                        sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
+        return 1;
+    }
+    sign_key_id(sk + 32, id, sizeof id);
+    printf("wrote %s (key %s)\n", sigpath, id);
+    return 0;
+}
+
+/* A settings document: refused unless a kiosk would take every line of it. 0 or 1. */
+static int sign_settings(const char *path, const char *data, size_t len,
+                         const unsigned char sk[SIGN_SECRET_BYTES])
+{
+    char err[WP_ERR_LEN];
+    if (config_check_remote(data, len, path, err, sizeof err) != 0) {
+        fprintf(stderr,
+                "wijkpeil-qset sign: %s\nwijkpeil-qset sign: not signed: kiosks would refuse "
+                "this settings document\n",
+                err);
+        return 1;
+    }
+    return write_sig(path, data, len, sk);
+}
+
 int cmd_sign(int argc, char **argv)
 {
     const char *set = NULL, *key = NULL;
-    char err[WP_ERR_LEN], dir[1024], sigpath[1100], sigtext[256], id[SIGN_KEYID_LEN + 1];
+    char err[WP_ERR_LEN], dir[1024];
     unsigned char sk[SIGN_SECRET_BYTES];
     char *data = NULL;
     size_t len = 0;
@@ -165,7 +199,7 @@ int cmd_sign(int argc, char **argv)
             set = key = NULL;
     }
     if (!set || !key) {
-        fprintf(stderr, "usage: wijkpeil-qset sign SET.json --key NAME.secret\n");
+        fprintf(stderr, "usage: wijkpeil-qset sign SET.json|SETTINGS.conf --key NAME.secret\n");
         return 2;
     }
     if (signfile_load_secret(key, sk, err, sizeof err) != 0) {
@@ -175,6 +209,10 @@ int cmd_sign(int argc, char **argv)
     /* Read once; validate and sign those same bytes. */
     if (wp_read_file(set, STICK_MAX_FILE_BYTES, &data, &len, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
+        goto done;
+    }
+    if (config_remote_name(set)) {
+        rc = sign_settings(set, data, len, sk);
         goto done;
     }
     const char *slash = strrchr(set, '/');
@@ -194,16 +232,7 @@ int cmd_sign(int argc, char **argv)
         fprintf(stderr, "wijkpeil-qset sign: %s is not a valid question set: not signed\n", set);
         goto done;
     }
-    if (sign_make(data, len, sk, sigtext, sizeof sigtext, err, sizeof err) != 0 ||
-        (size_t)snprintf(sigpath, sizeof sigpath, "%s.sig", set) >= sizeof sigpath ||
-        fsio_write_file(NULL, FSIO_DISK, sigpath, sigtext, strlen(sigtext), 0644, err,
-                        sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil-qset sign: %s\n", err);
-        goto done;
-    }
-    sign_key_id(sk + 32, id, sizeof id);
-    printf("wrote %s (key %s)\n", sigpath, id);
-    rc = 0;
+    rc = write_sig(set, data, len, sk);
 done:
     memset(sk, 0, sizeof sk);
     qset_free(qs);

@@ -1,5 +1,6 @@
 /* wijkpeil-qset verify: exit 0 only when SET.json.sig is a valid signature of SET.json's bytes
  * and every file the set lists in "files" is beside it with the SHA-256 listed. */
+#include "config.h"
 #include "qset.h"
 #include "qset_cmds.h"
 #include "sign.h"
@@ -69,10 +70,23 @@ int cmd_verify(int argc, char **argv)
             set = key = NULL;
     }
     if (!set || !key) {
-        fprintf(stderr, "usage: wijkpeil-qset verify SET.json --key NAME.public\n");
+        fprintf(stderr, "usage: wijkpeil-qset verify SET.json|SETTINGS.conf --key NAME.public\n");
         return 2;
     }
     int r = signfile_verify(set, key, err, sizeof err);
+    if (r == 0 && config_remote_name(set)) { /* the centre's settings document */
+        char *text = NULL;
+        size_t len = 0;
+        int rc = 1;
+        if (wp_read_file(set, 1024 * 1024, &text, &len, err, sizeof err) != 0 ||
+            config_check_remote(text, len, set, err, sizeof err) != 0)
+            fprintf(stderr, "wijkpeil-qset verify: good signature, but kiosks refuse it: %s\n",
+                    err);
+        else
+            rc = printf("%s: good signature, settings a kiosk takes (%s)\n", set, key) < 0;
+        free(text);
+        return rc;
+    }
     if (r == 0) {
         int rc = verify_files(set);
         if (rc == 0)
