@@ -19,6 +19,7 @@ struct coll_results_sets {
     json_t **set;      /* the parsed files, one per id (the highest version) */
     json_t **excluded; /* per set: the versions given with other questions (integers) */
     char **path;       /* the file each came from */
+    coll_words *words; /* the kiosk's words (answers of smiley and yes/no questions) */
 };
 
 typedef struct {
@@ -115,7 +116,7 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = 0;
+    int rc = coll_words_new(&s->words, err, errlen);
     for (int i = 0; i < n && rc == 0; i++) {
         json_error_t je;
         json_t *q = json_load_file(paths[i], JSON_REJECT_DUPLICATES, &je);
@@ -175,6 +176,11 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
     return 0;
 }
 
+const coll_words *coll_results_sets_words(const coll_results_sets *s)
+{
+    return s->words;
+}
+
 /* Whether responses of version v of set i are counted apart (other questions). */
 static bool version_excluded(const coll_results_sets *s, size_t i, int64_t v)
 {
@@ -196,6 +202,7 @@ void coll_results_sets_free(coll_results_sets *s)
     free(s->path);
     free(s->set);
     free(s->excluded);
+    coll_words_free(s->words);
     free(s);
 }
 
