@@ -5,7 +5,7 @@
 # fewer; "this_month" = the complete responses at the location this month, rounded down to a
 # multiple of 5, present only when at least k. Both change the version. The public page says
 # "fewer than usual" in every language of the set, and names a smiley's answers with the
-# kiosk's own words.
+# kiosk's own words (as does the export's counts sheet).
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -92,6 +92,16 @@ check "the smiley's answers are the kiosk's words (Goed, Heel goed), not the col
 check "Arabic right to left, Tigrinya left to right (the set's own dir)" \
     bash -c "grep -q '<html lang=\"ar\" dir=\"rtl\">' '$TMP/p.ar' && grep -q '<html lang=\"ti\" dir=\"ltr\">' '$TMP/p.ti'"
 V_LOW=$(jq_hb "d['version']")
+# the analyst's counts sheet names the faces as the kiosk does too (one source of words)
+if "$C" --help 2>&1 | grep -c xlsx >/dev/null; then
+    "$C" export --db "$DB" --format xlsx --qset "$TMP/usual.json" --lang nl -o "$TMP/u.xlsx"
+    check "the export (xlsx, nl) names the faces Goed and Heel goed, the kiosk's words" python3 -c "
+import re, sys, zipfile
+z = zipfile.ZipFile('$TMP/u.xlsx')
+text = [html for n in z.namelist() if n.endswith('.xml') for html in re.findall(r'<t[^>]*>([^<]*)</t>', z.read(n).decode())]
+sys.exit(0 if 'Goed' in text and 'Heel goed' in text and not any('tevreden' in t for t in text) else str(text))
+"
+fi
 
 # --- as many as usual; 12 this month ----------------------------------------------------------
 scenario usual 1:85 2:80 3:70 4:90 0:12
