@@ -7,53 +7,28 @@
 # "fewer than usual" in every language of the set, and names a smiley's answers with the
 # kiosk's own words (as does the export's counts sheet).
 set -euo pipefail
-
-: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
-C="$WIJKPEIL_COLLECTOR"
-TMP=$(mktemp -d)
+HERE=$(dirname "$0")
+# shellcheck source=lib/coll_test.sh
+. "$HERE/lib/coll_test.sh"
+# shellcheck source=lib/coll_db.sh
+. "$HERE/lib/coll_db.sh"
 SRV=""
-stop_server() {
+# scenario NAME BACK:COUNT...: a new database with these responses of p1 at pottenberg, served
+# (the previous server stopped); the cards document of p1's heartbeat in $TMP/hb
+scenario() {
+    local name=$1
+    shift
     if [ -n "$SRV" ]; then
         kill "$SRV" 2>/dev/null || true
         wait "$SRV" 2>/dev/null || true
     fi
-    SRV=""
-}
-cleanup() {
-    stop_server
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-HERE=$(dirname "$0")
-# shellcheck source=lib/coll_db.sh
-. "$HERE/lib/coll_db.sh"
-# shellcheck source=lib/wait_line.sh
-. "$HERE/lib/wait_line.sh"
-fail=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then echo "ok   $what"; else
-        echo "FAIL: $what" >&2
-        fail=$((fail + 1))
-    fi
-}
-# scenario NAME BACK:COUNT...: a new database with these responses of p1 at pottenberg, served;
-# the cards document of p1's heartbeat in $TMP/hb
-scenario() {
-    local name=$1
-    shift
-    stop_server
     DB=$(coll_db_new "usual_$name")
     TOK=$("$C" device add p1 --location pottenberg --db "$DB" | tail -1)
     python3 "$HERE/lib/usual_seed.py" "$TMP" "$@"
     "$C" import "$TMP/p1.jsonl" --device p1 --db "$DB" >/dev/null
-    rm -f "$TMP/serve.out"
-    "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/usual.json" \
-        >"$TMP/serve.out" 2>"$TMP/serve.err" &
-    SRV=$!
-    wait_line "$TMP/serve.out" listening "$SRV" || true
-    URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")"
+    coll_serve "$name" --db "$DB" --qset "$TMP/usual.json"
+    SRV=${PIDS[-1]}
+    URL="http://127.0.0.1:$SERVE_PORT"
     curl -s -o "$TMP/hb" -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' \
         --data '{"protocol":"wijkpeil-sync/1","pending":0,"cards_version":""}' "$URL/v1/status"
 }
@@ -138,7 +113,6 @@ scenario sofar 0:30 1:0 2:40
 check "the current month so far (30) after 40: expected 40 on this month's card" \
     test "$(jq_hb "(d['period']['whole_month'], d['cards'][0]['responses'], d['cards'][0].get('expected'))")" = \
     "(False, 30, 40)"
-stop_server
 
 [ "$fail" -eq 0 ] || {
     echo "$fail checks failed" >&2
