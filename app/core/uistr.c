@@ -79,6 +79,13 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_CARD_DATE] = "card_date",
     [UISTR_CARD_OTHER] = "card_other",
     [UISTR_THANKS_ONE_OF] = "thanks_one_of",
+    [UISTR_CARD_FEWER] = "card_fewer",
+    [UISTR_CARD_EXPECTED] = "card_expected",
+    [UISTR_CARD_COMPARE] = "card_compare",
+    [UISTR_CARD_K_NOTE] = "card_k_note",
+    [UISTR_CARD_ANSWER] = "card_answer",
+    [UISTR_CARD_SHARE] = "card_share",
+    [UISTR_CARD_COUNT] = "card_count",
 };
 
 /* Keys whose text is a template and must say where the number goes. */
@@ -87,6 +94,8 @@ static const char *const key_needs[UISTR_COUNT] = {
     [UISTR_CHOOSE_AT_LEAST] = "{n}", [UISTR_STILL_THERE_BODY] = "{n}",
     [UISTR_MORE_ANSWERS] = "{n}",    [UISTR_CARD_IN_TEN] = "{n}",
     [UISTR_CARD_ANSWERED] = "{n}",   [UISTR_THANKS_ONE_OF] = "{n}",
+    [UISTR_CARD_FEWER] = "{n}",      [UISTR_CARD_EXPECTED] = "{n}{e}",
+    [UISTR_CARD_K_NOTE] = "{n}",
 };
 
 static const uistr_schema builtin = {key_names, key_needs, UISTR_COUNT};
@@ -164,7 +173,8 @@ const char *uistr_check_value(uistr_key k, const char *s, size_t len)
         return problem;
     char miss[64];
     if ((int)k >= 0 && k < UISTR_COUNT && lacks_placeholder(key_needs[k], s, miss, sizeof miss))
-        return "must contain \"{n}\" (where the number goes)"; /* the only placeholder here */
+        return strcmp(miss, "{e}") == 0 ? "must contain \"{e}\" (where the usual number goes)"
+                                        : "must contain \"{n}\" (where the number goes)";
     return NULL;
 }
 
@@ -244,24 +254,46 @@ int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
     return uistr_load_schema(path, &builtin, out, err, errlen);
 }
 
+static int load_buffer(const char *path, const char *data, size_t len, const uistr_schema *schema,
+                       uistr **out, char *err, size_t errlen);
+
 int uistr_load_schema(const char *path, const uistr_schema *schema, uistr **out, char *err,
                       size_t errlen)
 {
-    int rc = -1;
     char *data = NULL;
     size_t len = 0;
-    uistr *u = NULL;
-    json_error_t je;
-    const char *code;
-    json_t *obj;
-
     *out = NULL;
     if (!schema || schema->count < 1 || schema->count > UISTR_MAX_KEYS) {
         wp_errf(err, errlen, "%s: a strings table has 1 to %d keys", path, UISTR_MAX_KEYS);
         return -1;
     }
     if (wp_read_file(path, UISTR_MAX_FILE_BYTES, &data, &len, err, errlen) != 0)
-        goto done;
+        return -1;
+    int rc = load_buffer(path, data, len, schema, out, err, errlen);
+    free(data);
+    return rc;
+}
+
+int uistr_load_buffer(const char *name, const char *data, size_t len, uistr **out, char *err,
+                      size_t errlen)
+{
+    *out = NULL;
+    if (len > UISTR_MAX_FILE_BYTES) {
+        wp_errf(err, errlen, "%s: larger than %d bytes", name, UISTR_MAX_FILE_BYTES);
+        return -1;
+    }
+    return load_buffer(name, data, len, &builtin, out, err, errlen);
+}
+
+static int load_buffer(const char *path, const char *data, size_t len, const uistr_schema *schema,
+                       uistr **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    uistr *u = NULL;
+    json_error_t je;
+    const char *code;
+    json_t *obj;
+
     u = calloc(1, sizeof *u);
     if (!u) {
         wp_errf(err, errlen, "%s: out of memory", path);
@@ -305,7 +337,6 @@ int uistr_load_schema(const char *path, const uistr_schema *schema, uistr **out,
     rc = 0;
 done:
     uistr_free(u);
-    free(data);
     return rc;
 }
 

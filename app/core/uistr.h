@@ -60,6 +60,13 @@ typedef enum {
     UISTR_CARD_OTHER,    /* the bar of answers chosen by too few to show on their own */
     UISTR_THANKS_ONE_OF, /* thanks screen: "You are one of {n} neighbours who answered this month."
                           */
+    UISTR_CARD_FEWER,    /* a card not shown: "Fewer than {n} neighbours answered: ..." */
+    UISTR_CARD_EXPECTED, /* "Fewer neighbours than usual answered ({n}; usually about {e})." */
+    UISTR_CARD_COMPARE,  /* the public page's link: "All neighbourhoods side by side" */
+    UISTR_CARD_K_NOTE, /* "Answers chosen by fewer than {n} neighbours are counted together ..." */
+    UISTR_CARD_ANSWER, /* the public page's table: column headings "Answer", "Share", "Number" */
+    UISTR_CARD_SHARE,
+    UISTR_CARD_COUNT,
     UISTR_COUNT
 } uistr_key;
 
@@ -68,6 +75,10 @@ typedef struct uistr uistr;
 /* Loads the strings file; every language in it must define every key. Returns 0, or -1 with a
  * message naming the file, language and key. */
 int uistr_load(const char *path, uistr **out, char *err, size_t errlen);
+/* As uistr_load, from the file's bytes in memory (name in messages): the collector's built-in
+ * copy of assets/ui-strings.json. */
+int uistr_load_buffer(const char *name, const char *data, size_t len, uistr **out, char *err,
+                      size_t errlen);
 void uistr_free(uistr *u); /* NULL is a no-op */
 
 /* The string for lang, falling back to English when lang is unknown. Never NULL. */

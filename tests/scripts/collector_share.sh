@@ -4,7 +4,8 @@
 # 10 do; a question answered by 9 gets no card; the kiosk gets the cards in its heartbeat's
 # answer only when its cards_version differs; withdrawing a question removes its card at the
 # next heartbeat and restore brings it back; the public page is read-only, cacheable, without
-# cookies, in every language of the set (Arabic right to left) and can be turned off.
+# cookies, in every language of the set (Arabic right to left) and can be turned off; /public/
+# shows every location side by side, and no count of 9 is on any of these pages in any language.
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -109,8 +110,16 @@ check "... Dutch first, with the question and its answers" \
     bash -c "grep -q '<html lang=\"nl\" dir=\"ltr\">' '$TMP/b' && grep -q 'Wat vindt u het belangrijkst?' '$TMP/b' && grep -q 'Schoon' '$TMP/b'"
 check "... veilig (9) is not on it" bash -c "! grep -q 'Veilig' '$TMP/b'"
 check "... nor the 9 of klein" bash -c "! grep -q 'Kent u de buren' '$TMP/b'"
-check "... links to every language" \
-    bash -c "grep -q 'href=\"?lang=en\"' '$TMP/b' && grep -q 'href=\"?lang=ar\"' '$TMP/b'"
+check "... links to every language of the set" \
+    bash -c "for l in en ar tr pl uk ti; do grep -q \"href=\\\"?lang=\$l\\\"\" '$TMP/b' || exit 1; done"
+check "... and to both neighbourhoods side by side, in its language" \
+    grep -q '<a href="./?lang=nl">Alle wijken naast elkaar</a>' "$TMP/b"
+check "... Tigrinya in the words the set brings for it (the kiosk has none built in)" \
+    bash -c "curl -s '$URL/public/pottenberg?lang=ti' | grep -q '<h1>ጎረባብትኹም እንታይ በሉ</h1>'"
+check "... Turkish, Polish and Ukrainian in the kiosk's own words, not English" \
+    bash -c "curl -s '$URL/public/pottenberg?lang=tr' | grep -q '<h1>Komşularınız ne dedi</h1>' &&
+        curl -s '$URL/public/pottenberg?lang=pl' | grep -q '<h1>Co powiedzieli sąsiedzi</h1>' &&
+        curl -s '$URL/public/pottenberg?lang=uk' | grep -q '<h1>Що сказали ваші сусіди</h1>'"
 check "... a table for screen readers" grep -q '<th scope="row">Schoon</th><td>58%</td><td>31</td>' "$TMP/b"
 check "... Arabic right to left" \
     bash -c "test \"\$(curl -s -o '$TMP/ar' -w '%{http_code}' '$URL/public/pottenberg?lang=ar')\" = 200 && \
@@ -121,6 +130,42 @@ check "... read-only: POST refused" \
     test "$(curl -s -o /dev/null -w '%{http_code}' --data x "$URL/public/pottenberg")" = 405
 check "... an unknown location: a page without cards" \
     bash -c "test \"\$(curl -s -o '$TMP/x' -w '%{http_code}' '$URL/public/elders')\" = 200 && ! grep -q 'class=\"card\"' '$TMP/x'"
+
+check "/public/: both neighbourhoods side by side" test "$(page /public/)" = 200
+check "... cacheable, no cookie" \
+    bash -c "grep -qi '^Cache-Control: public, max-age=' '$TMP/h' && ! grep -qi '^Set-Cookie' '$TMP/h'"
+check "... the question once, with the card of pottenberg and nazareth's fewer than 10" \
+    python3 -c "
+import re, sys
+b = open('$TMP/b', encoding='utf-8').read()
+sec = re.findall(r'<section class=\"card\".*?</section>', b, re.S)
+assert len(sec) == 1 and 'Wat vindt u het belangrijkst?' in sec[0], len(sec)
+places = re.findall(r'<div class=\"place\">.*?</h3>.*?(?=<div class=\"place\">|</div>\n</section>)', sec[0], re.S)
+assert [re.search(r'>(\w+)</a></h3>', p).group(1) for p in places] == ['nazareth', 'pottenberg'], places
+assert 'Minder dan 10 buren gaven antwoord' in places[0] and '<td>' not in places[0], places[0]
+assert '<th scope=\"row\">Schoon</th><td>58%</td><td>31</td>' in places[1], places[1]
+"
+check "... each place links to its own page" grep -q '<a href="pottenberg?lang=nl">pottenberg</a>' "$TMP/b"
+check "... Arabic right to left" \
+    bash -c "curl -s '$URL/public/?lang=ar' | grep -q '<html lang=\"ar\" dir=\"rtl\">'"
+for p in / /pottenberg /nazareth; do
+    for l in nl en ar tr pl uk ti; do
+        curl -s -o "$TMP/all.$l.${p#/}" "$URL/public$p?lang=$l"
+    done
+done
+check "no count of 9 (veilig, klein) anywhere on /public/ or /public/LOCATION, in any language" \
+    python3 -c "
+import glob, html, re, sys
+files = glob.glob('$TMP/all.*')
+assert len(files) == 21, len(files)
+for f in files:
+    text = html.unescape(re.sub(r'<[^>]*>', ' ', open(f, encoding='utf-8').read()))
+    # a 9 standing alone: not inside a date, another number or a percentage
+    if re.search(r'(?<![\w.-])9(?![\w.%-])', text):
+        sys.exit(f + ': ' + text)
+    if 'Veilig' in text or 'Kent u de buren' in text:
+        sys.exit(f + ': veilig or klein')
+"
 
 # --- withdraw and restore ---------------------------------------------------------------------
 check "share withdraw" "$C" share withdraw deel buurt --db "$DB"
@@ -138,6 +183,7 @@ stop_server
 
 start_server --no-public
 check "serve --no-public: no public page" bash -c "test \"\$(curl -s -o '$TMP/np' -w '%{http_code}' '$URL/public/pottenberg')\" != 200 && ! grep -q 'Schoon' '$TMP/np'"
+check "... nor the page of both neighbourhoods" bash -c "test \"\$(curl -s -o '$TMP/np' -w '%{http_code}' '$URL/public/')\" != 200 && ! grep -q 'Schoon' '$TMP/np'"
 stop_server
 
 # --- the kiosk's uploader keeps the cards --------------------------------------------------

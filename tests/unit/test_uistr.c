@@ -2,6 +2,7 @@
  * with a message naming the file, language and key. */
 #include "uistr.h"
 #include "testlib.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static void lang_json(char *buf, size_t len, const char *dir, const char *omit, 
         const char *name = uistr_key_name((uistr_key)k);
         if (omit && !strcmp(name, omit))
             continue;
-        const char *v = (key && !strcmp(name, key)) ? value : "x {n}";
+        const char *v = (key && !strcmp(name, key)) ? value : "x {n} {e}";
         o += (size_t)snprintf(buf + o, len - o, ", \"%s\": \"%s\"", name, v);
     }
     if (o < len)
@@ -209,7 +210,7 @@ static void test_broken_files(void)
     char *path = write_tmp("good.json", doc);
     CHECKF(uistr_load(path, &u, err, sizeof err) == 0, "%s", err);
     CHECK(uistr_is_rtl(u, "ar") && !uistr_is_rtl(u, "en"));
-    CHECK_STR(uistr_get(u, "ar", UISTR_NEXT), "x {n}");
+    CHECK_STR(uistr_get(u, "ar", UISTR_NEXT), "x {n} {e}");
     uistr_free(u);
     free(path);
 }
@@ -235,6 +236,10 @@ static void test_checks_for_sets(void)
     CHECK(strstr(uistr_check_value(UISTR_MAX_REACHED, "x", 1), "{n}") != NULL);
     CHECK(strstr(uistr_check_value(UISTR_CHOOSE_AT_LEAST, "x", 1), "{n}") != NULL);
     CHECK(strstr(uistr_check_value(UISTR_MORE_ANSWERS, "kale", 4), "{n}") != NULL);
+    /* two numbers: this month's and the usual one */
+    CHECK(strstr(uistr_check_value(UISTR_CARD_EXPECTED, "ka yar ({n})", 12), "{e}") != NULL);
+    CHECK(strstr(uistr_check_value(UISTR_CARD_EXPECTED, "ka yar ({e})", 12), "{n}") != NULL);
+    CHECK(uistr_check_value(UISTR_CARD_EXPECTED, "({n}; {e})", 10) == NULL);
 
     bool rtl = false;
     CHECK(uistr_parse_dir("rtl", &rtl) && rtl);
@@ -253,6 +258,27 @@ static void test_checks_for_sets(void)
     free(path);
 }
 
+/* The collector's copy: the same file from memory, the same checks, the name in messages. */
+static void test_load_buffer(void)
+{
+    char *path = test_src("assets/ui-strings.json");
+    char *data = NULL, err[512] = "";
+    size_t len = 0;
+    CHECKF(wp_read_file(path, 1 << 20, &data, &len, err, sizeof err) == 0, "%s", err);
+    free(path);
+    uistr *u = NULL;
+    CHECKF(uistr_load_buffer("built in", data, len, &u, err, sizeof err) == 0, "%s", err);
+    CHECK_STR(uistr_get(u, "nl", UISTR_SMILEY_2), "Slecht");
+    CHECK(uistr_has_language(u, "uk") && uistr_is_rtl(u, "ar"));
+    uistr_free(u);
+    free(data);
+    u = NULL;
+    CHECK(uistr_load_buffer("built in", "{\"en\": {\"dir\": \"ltr\"}}", 22, &u, err, sizeof err) ==
+              -1 &&
+          u == NULL);
+    CHECKF(strstr(err, "built in: language \"en\": missing key") != NULL, "%s", err);
+}
+
 int main(void)
 {
     RUN(test_shipped_file_complete);
@@ -261,5 +287,6 @@ int main(void)
     RUN(test_format);
     RUN(test_broken_files);
     RUN(test_checks_for_sets);
+    RUN(test_load_buffer);
     return test_main();
 }

@@ -3,6 +3,7 @@
 
 #include "coll_html.h"
 #include "coll_share.h"
+#include "coll_words.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -10,88 +11,30 @@
 #include <string.h>
 
 #define PUB_MAX_LANGS 12
+#define PUB_MAX_LOCS  64 /* locations side by side on /public/ */
 
-/* The page's own words in one language; a language without a row gets English. */
+/* What every part of a page needs: the words, the language and the threshold. */
 typedef struct {
-    const char *lang, *name; /* code, the language's name in itself */
-    bool rtl;
-    const char *title, *intro, *period_whole, *period_part, *n_answered, *in_ten, *other, *answer,
-        *share, *count, *computed, *none, *languages, *k_note, *yes, *no, *prefer_not, *faces[5];
-} pub_words;
+    const coll_words *w;
+    const coll_results_sets *sets;
+    const json_t *set; /* the set whose own words the page's words come from, or NULL */
+    const char *lang, *first;
+    int64_t k;
+} pub_ctx;
 
-static const pub_words words[] = {
-    {"nl",
-     "Nederlands",
-     false,
-     "Wat uw buren zeiden",
-     "Antwoorden van de wijkpeil-kiosk in %s.",
-     "Periode: %s tot en met %s.",
-     "Periode: deze maand tot nu toe (%s tot en met %s).",
-     "%lld buren gaven antwoord.",
-     "%d op de 10 buren kozen: %s",
-     "Ander antwoord",
-     "Antwoord",
-     "Aandeel",
-     "Aantal",
-     "Cijfers van %s.",
-     "Er zijn nog geen uitkomsten om te tonen.",
-     "Talen",
-     "Een antwoord dat minder dan %lld keer gegeven is, staat onder \"Ander antwoord\" of wordt "
-     "niet getoond.",
-     "Ja",
-     "Nee",
-     "Zeg ik liever niet",
-     {"Heel ontevreden", "Ontevreden", "Neutraal", "Tevreden", "Heel tevreden"}},
-    {"en",
-     "English",
-     false,
-     "What your neighbours said",
-     "Answers from the Wijkpeil kiosk in %s.",
-     "Period: %s to %s.",
-     "Period: this month so far (%s to %s).",
-     "%lld neighbours answered.",
-     "%d in 10 neighbours chose: %s",
-     "Other answer",
-     "Answer",
-     "Share",
-     "Number",
-     "Figures of %s.",
-     "There are no results to show yet.",
-     "Languages",
-     "An answer given fewer than %lld times is counted under \"Other answer\" or not shown.",
-     "Yes",
-     "No",
-     "Prefer not to say",
-     {"Very unhappy", "Unhappy", "Neutral", "Happy", "Very happy"}},
-    {"ar",
-     "العربية",
-     true,
-     "ماذا قال جيرانك",
-     "إجابات من كشك Wijkpeil في %s.",
-     "الفترة: من %s إلى %s.",
-     "الفترة: هذا الشهر حتى الآن (من %s إلى %s).",
-     "أجاب %lld من الجيران.",
-     "%d من كل 10 جيران اختاروا: %s",
-     "إجابة أخرى",
-     "الإجابة",
-     "النسبة",
-     "العدد",
-     "أرقام بتاريخ %s.",
-     "لا توجد نتائج لعرضها بعد.",
-     "اللغات",
-     "الإجابة التي أُعطيت أقل من %lld مرة تُحسب ضمن \"إجابة أخرى\" أو لا تُعرض.",
-     "نعم",
-     "لا",
-     "أفضّل عدم الإجابة",
-     {"غير راضٍ جدًا", "غير راضٍ", "محايد", "راضٍ", "راضٍ جدًا"}},
-};
-
-static const pub_words *words_for(const char *lang)
+static const char *word(const pub_ctx *p, uistr_key k)
 {
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(words[i].lang, lang) == 0)
-            return &words[i];
-    return &words[1];
+    return coll_words_get(p->w, p->set, p->lang, k);
+}
+
+/* The first set that offers lang (its own "ui_strings" may hold the words), or NULL. */
+static const json_t *set_of_lang(const coll_results_sets *sets, const char *lang)
+{
+    for (size_t i = 0; i < coll_results_sets_count(sets); i++)
+        for (size_t j = 0; j < coll_results_sets_nlang(sets, i); j++)
+            if (strcmp(coll_results_sets_lang(sets, i, j), lang) == 0)
+                return coll_results_sets_json(sets, i);
+    return NULL;
 }
 
 /* A text object's string in lang, else in the first of langs, else "". */
@@ -103,23 +46,28 @@ static const char *text_in(const json_t *text, const char *lang, const char *fir
     return t ? t : "";
 }
 
-static const char *answer_label(const json_t *card, const json_t *a, const pub_words *w,
-                                const char *lang, const char *first)
+static const char *answer_label(const pub_ctx *p, const json_t *card, const json_t *a)
 {
     if (json_is_true(json_object_get(a, "other")))
-        return w->other;
+        return word(p, UISTR_CARD_OTHER);
     const json_t *text = json_object_get(a, "text");
     if (text)
-        return text_in(text, lang, first);
+        return text_in(text, p->lang, p->first);
     const char *type = json_string_value(json_object_get(card, "type"));
     const char *id = json_string_value(json_object_get(a, "id"));
-    if (!type || !id)
-        return "";
-    if (strcmp(type, "yesno") == 0)
-        return strcmp(id, "yes") == 0 ? w->yes : strcmp(id, "no") == 0 ? w->no : w->prefer_not;
-    if (strcmp(type, "smiley") == 0 && id[0] >= '1' && id[0] <= '5' && !id[1])
-        return w->faces[id[0] - '1'];
-    return id; /* a scale's number */
+    const char *set_id = json_string_value(json_object_get(card, "questionset"));
+    long si = set_id ? coll_results_sets_find(p->sets, set_id) : -1;
+    const char *label = coll_words_answer(
+        p->w, si >= 0 ? coll_results_sets_json(p->sets, (size_t)si) : p->set, p->lang, type, id);
+    return label ? label : id ? id : ""; /* a scale's number */
+}
+
+/* A template of the words with {n} filled in, as escaped text. */
+static void word_n(coll_html *h, const pub_ctx *p, uistr_key k, long long n)
+{
+    char buf[1024];
+    uistr_format(buf, sizeof buf, word(p, k), (long)n);
+    coll_html_text(h, buf);
 }
 
 static bool location_ok(const char *s)
@@ -176,13 +124,16 @@ static const char css[] =
     "body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;"
     "line-height:1.5}\n"
     "header{padding:1rem;background:#0b3d6e;color:#fff}header h1{margin:0}\n"
-    "header p{margin:.25rem 0 0}\n"
+    "header p{margin:.25rem 0 0}header a{color:#fff}\n"
     "nav ul{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;margin:.5rem 0 0;padding:0}\n"
-    "nav a{color:#fff}nav a[aria-current]{font-weight:bold}\n"
+    "nav a[aria-current]{font-weight:bold}\n"
     "main{padding:1rem;max-width:60rem}\n"
     ":focus-visible{outline:3px solid #f2c200;outline-offset:2px}\n"
     "section.card{border:1px solid #767676;border-radius:6px;padding:1rem;margin:0 0 1.5rem}\n"
     "section.card h2{margin-top:0}\n"
+    ".places{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}\n"
+    ".place{border-inline-start:4px solid #0b4f9c;padding-inline-start:.75rem}\n"
+    ".place h3{margin:0}\n"
     ".sentence{font-size:1.25rem;font-weight:bold}\n"
     ".bars{margin:.5rem 0}.row{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}\n"
     ".row .label{flex:0 0 40%}.row .track{flex:1;background:#e8eef5;height:1.75rem}\n"
@@ -192,130 +143,304 @@ static const char css[] =
     "thead th{background:#e8eef5}\n"
     ".note{color:#3b3b3b}\n";
 
-static void render(coll_html *h, const json_t *doc, const char *location, const char *lang,
-                   const char *const *langs, int nlang, int64_t k)
+/* The page up to <main>: title, heading, the place (NULL: the page of every place), the
+ * language switch (links to ?lang=CODE of the same page) and a link to another page (href, its
+ * words; NULL: none). */
+static void page_head(coll_html *h, const pub_ctx *p, const char *place, const char *const *langs,
+                      int nlang, const char *other_href, const char *other_words)
 {
-    const pub_words *w = words_for(lang);
-    bool rtl = strcmp(words_for(lang)->lang, lang) == 0 ? w->rtl : false;
-    const char *first = nlang > 0 ? langs[0] : NULL;
     coll_html_raw(h, "<!doctype html>\n<html lang=\"");
-    coll_html_text(h, lang);
-    coll_html_fmt(h, "\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", rtl ? "rtl" : "ltr");
+    coll_html_text(h, p->lang);
+    coll_html_fmt(h, "\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                  coll_words_rtl(p->w, p->set, p->lang) ? "rtl" : "ltr");
     coll_html_raw(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<title>");
-    coll_html_text(h, w->title);
+    coll_html_text(h, word(p, UISTR_CARD_HEADING));
     coll_html_raw(h, " – ");
-    coll_html_text(h, location);
+    coll_html_text(h, place ? place : word(p, UISTR_CARD_COMPARE));
     coll_html_fmt(h, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
-    coll_html_text(h, w->title);
+    coll_html_text(h, word(p, UISTR_CARD_HEADING));
     coll_html_raw(h, "</h1>\n<p>");
-    coll_html_fmt(h, w->intro, location); /* location_ok: letters, digits, - _ . */
-    coll_html_raw(h, "</p>\n");
-    if (nlang > 1) {
-        coll_html_raw(h, "<nav aria-label=\"");
-        coll_html_text(h, w->languages);
-        coll_html_raw(h, "\"><ul>\n");
-        for (int i = 0; i < nlang; i++) {
-            const pub_words *lw = words_for(langs[i]);
-            const char *name = strcmp(lw->lang, langs[i]) == 0 ? lw->name : langs[i];
-            coll_html_raw(h, "<li><a href=\"?lang=");
-            coll_html_urlarg(h, langs[i]);
-            coll_html_raw(h, "\" lang=\"");
-            coll_html_text(h, langs[i]);
-            coll_html_raw(h, "\" hreflang=\"");
-            coll_html_text(h, langs[i]);
-            coll_html_raw(h, "\"");
-            if (strcmp(langs[i], lang) == 0)
-                coll_html_raw(h, " aria-current=\"page\"");
-            coll_html_raw(h, ">");
-            coll_html_text(h, name);
-            coll_html_raw(h, "</a></li>\n");
-        }
-        coll_html_raw(h, "</ul></nav>\n");
+    coll_html_text(h, place ? place : word(p, UISTR_CARD_COMPARE));
+    coll_html_raw(h, "</p>\n<nav aria-label=\"");
+    coll_html_text(h, word(p, UISTR_LANGUAGE));
+    coll_html_raw(h, "\"><ul>\n");
+    for (int i = 0; nlang > 1 && i < nlang; i++) {
+        coll_html_raw(h, "<li><a href=\"?lang=");
+        coll_html_urlarg(h, langs[i]);
+        coll_html_raw(h, "\" lang=\"");
+        coll_html_text(h, langs[i]);
+        coll_html_raw(h, "\" hreflang=\"");
+        coll_html_text(h, langs[i]);
+        coll_html_fmt(h, "\" dir=\"%s\"",
+                      coll_words_rtl(p->w, set_of_lang(p->sets, langs[i]), langs[i]) ? "rtl"
+                                                                                     : "ltr");
+        if (strcmp(langs[i], p->lang) == 0)
+            coll_html_raw(h, " aria-current=\"page\"");
+        coll_html_raw(h, ">");
+        coll_html_text(h, coll_words_has(p->w, set_of_lang(p->sets, langs[i]), langs[i])
+                              ? coll_words_get(p->w, set_of_lang(p->sets, langs[i]), langs[i],
+                                               UISTR_LANGUAGE_NAME)
+                              : langs[i]);
+        coll_html_raw(h, "</a></li>\n");
+    }
+    coll_html_raw(h, "</ul></nav>\n");
+    if (other_href) {
+        coll_html_raw(h, "<p><a href=\"");
+        coll_html_text(h, other_href);
+        coll_html_raw(h, "?lang=");
+        coll_html_urlarg(h, p->lang);
+        coll_html_raw(h, "\">");
+        coll_html_text(h, other_words);
+        coll_html_raw(h, "</a></p>\n");
     }
     coll_html_raw(h, "</header>\n<main>\n");
-    const json_t *cards = json_object_get(doc, "cards");
+}
+
+/* "Period: FROM – TO[, this month so far]. Figures of DAY." as the kiosk says it; dates as
+ * <bdi>: digits and hyphens keep their order inside a right-to-left sentence. */
+static void period_line(coll_html *h, const pub_ctx *p, const json_t *doc)
+{
     const json_t *period = json_object_get(doc, "period");
     const char *from = json_string_value(json_object_get(period, "from"));
     const char *to = json_string_value(json_object_get(period, "to"));
-    /* dates as <bdi>: digits and hyphens keep their order inside a right-to-left sentence */
-    char b_from[40], b_to[40], b_day[40];
-    snprintf(b_from, sizeof b_from, "<bdi>%.10s</bdi>", from ? from : "");
-    snprintf(b_to, sizeof b_to, "<bdi>%.10s</bdi>", to ? to : "");
     const char *computed = json_string_value(json_object_get(doc, "computed_at"));
-    snprintf(b_day, sizeof b_day, "<bdi>%.10s</bdi>", computed ? computed : "");
     coll_html_raw(h, "<p>");
-    coll_html_fmt(
-        h, json_is_true(json_object_get(period, "whole_month")) ? w->period_whole : w->period_part,
-        b_from, b_to);
-    coll_html_raw(h, " ");
-    coll_html_fmt(h, w->computed, b_day);
-    coll_html_raw(h, "</p>\n");
+    coll_html_text(h, word(p, UISTR_CARD_PERIOD));
+    coll_html_fmt(h, " <bdi>%.10s</bdi> – <bdi>%.10s</bdi>", from ? from : "", to ? to : "");
+    if (!json_is_true(json_object_get(period, "whole_month"))) {
+        coll_html_raw(h, ", ");
+        coll_html_text(h, word(p, UISTR_CARD_SO_FAR));
+    }
+    coll_html_raw(h, ". ");
+    coll_html_text(h, word(p, UISTR_CARD_DATE));
+    coll_html_fmt(h, " <bdi>%.10s</bdi>.</p>\n", computed ? computed : "");
+}
+
+/* One card's figures: the sentence of the answer most chose, n (and fewer than usual), the
+ * bars (for the eye) and the same as a table (for screen readers). id: unique on the page. */
+static void card_body(coll_html *h, const pub_ctx *p, const json_t *card, const char *caption,
+                      size_t id)
+{
+    const json_t *answers = json_object_get(card, "answers");
+    const json_t *top = NULL, *a;
+    size_t j;
+    json_array_foreach(answers, j, a)
+    {
+        if (!json_is_true(json_object_get(a, "other")) &&
+            (!top || json_integer_value(json_object_get(a, "percent")) >
+                         json_integer_value(json_object_get(top, "percent"))))
+            top = a;
+    }
+    coll_html_raw(h, "<p class=\"sentence\">");
+    if (top) {
+        word_n(h, p, UISTR_CARD_IN_TEN,
+               (json_integer_value(json_object_get(top, "percent")) + 5) / 10);
+        coll_html_raw(h, " ");
+        coll_html_text(h, answer_label(p, card, top));
+    }
+    coll_html_raw(h, "</p>\n<p>");
+    word_n(h, p, UISTR_CARD_ANSWERED, json_integer_value(json_object_get(card, "n")));
+    coll_html_raw(h, ".");
+    const json_t *expected = json_object_get(card, "expected");
+    if (json_is_integer(expected)) {
+        char n[24], e[24], buf[1024];
+        snprintf(n, sizeof n, "%lld",
+                 (long long)json_integer_value(json_object_get(card, "responses")));
+        snprintf(e, sizeof e, "%lld", (long long)json_integer_value(expected));
+        const char *names[] = {"n", "e"}, *values[] = {n, e};
+        uistr_fill(buf, sizeof buf, word(p, UISTR_CARD_EXPECTED), names, values, 2);
+        coll_html_raw(h, " <span class=\"expected\">");
+        coll_html_text(h, buf);
+        coll_html_raw(h, "</span>");
+    }
+    coll_html_raw(h, "</p>\n<div class=\"bars\" aria-hidden=\"true\">\n");
+    json_array_foreach(answers, j, a)
+    {
+        json_int_t pct = json_integer_value(json_object_get(a, "percent"));
+        coll_html_raw(h, "<div class=\"row\"><span class=\"label\">");
+        coll_html_text(h, answer_label(p, card, a));
+        coll_html_fmt(h,
+                      "</span><span class=\"track\"><span class=\"fill\" "
+                      "style=\"display:block;width:%lld%%\"></span></span>"
+                      "<span class=\"pct\">%lld%%</span></div>\n",
+                      (long long)pct, (long long)pct);
+    }
+    coll_html_fmt(h, "</div>\n<table id=\"t%zu\">\n<caption>", id);
+    coll_html_text(h, caption);
+    coll_html_raw(h, "</caption>\n<thead><tr><th scope=\"col\">");
+    coll_html_text(h, word(p, UISTR_CARD_ANSWER));
+    coll_html_raw(h, "</th><th scope=\"col\">");
+    coll_html_text(h, word(p, UISTR_CARD_SHARE));
+    coll_html_raw(h, "</th><th scope=\"col\">");
+    coll_html_text(h, word(p, UISTR_CARD_COUNT));
+    coll_html_raw(h, "</th></tr></thead>\n<tbody>\n");
+    json_array_foreach(answers, j, a)
+    {
+        coll_html_raw(h, "<tr><th scope=\"row\">");
+        coll_html_text(h, answer_label(p, card, a));
+        coll_html_fmt(h, "</th><td>%lld%%</td><td>%lld</td></tr>\n",
+                      (long long)json_integer_value(json_object_get(a, "percent")),
+                      (long long)json_integer_value(json_object_get(a, "count")));
+    }
+    coll_html_raw(h, "</tbody>\n</table>\n");
+}
+
+static void page_foot(coll_html *h, const pub_ctx *p)
+{
+    coll_html_raw(h, "<p class=\"note\">");
+    word_n(h, p, UISTR_CARD_K_NOTE, p->k);
+    coll_html_raw(h, "</p>\n</main>\n</body>\n</html>\n");
+}
+
+/* /public/LOCATION: the cards of one location. */
+static void render_location(coll_html *h, const pub_ctx *p, const json_t *doc, const char *location,
+                            const char *const *langs, int nlang)
+{
+    page_head(h, p, location, langs, nlang, "./", word(p, UISTR_CARD_COMPARE));
+    period_line(h, p, doc);
+    const json_t *cards = json_object_get(doc, "cards");
     if (json_array_size(cards) == 0) {
         coll_html_raw(h, "<p>");
-        coll_html_text(h, w->none);
+        word_n(h, p, UISTR_CARD_FEWER, p->k);
         coll_html_raw(h, "</p>\n");
     }
     size_t i;
     const json_t *card;
     json_array_foreach(cards, i, card)
     {
-        const char *qtext = text_in(json_object_get(card, "text"), lang, first);
-        const json_t *answers = json_object_get(card, "answers");
+        const char *qtext = text_in(json_object_get(card, "text"), p->lang, p->first);
         coll_html_fmt(h, "<section class=\"card\" aria-labelledby=\"c%zu\">\n<h2 id=\"c%zu\">", i,
                       i);
         coll_html_text(h, qtext);
-        coll_html_raw(h, "</h2>\n<p class=\"sentence\">");
-        const json_t *top = NULL, *a;
-        size_t j;
-        json_array_foreach(answers, j, a)
-        {
-            if (!json_is_true(json_object_get(a, "other")) &&
-                (!top || json_integer_value(json_object_get(a, "percent")) >
-                             json_integer_value(json_object_get(top, "percent"))))
-                top = a;
-        }
-        if (top) {
-            char lab[512];
-            wp_strlcpy(lab, answer_label(card, top, w, lang, first), sizeof lab);
-            int tens = (int)((json_integer_value(json_object_get(top, "percent")) + 5) / 10);
-            char sentence[1024];
-            snprintf(sentence, sizeof sentence, w->in_ten, tens, lab);
-            coll_html_text(h, sentence);
-        }
-        coll_html_raw(h, "</p>\n<p>");
-        coll_html_fmt(h, w->n_answered, (long long)json_integer_value(json_object_get(card, "n")));
-        coll_html_raw(h, "</p>\n<div class=\"bars\" aria-hidden=\"true\">\n");
-        json_array_foreach(answers, j, a)
-        {
-            json_int_t pct = json_integer_value(json_object_get(a, "percent"));
-            coll_html_raw(h, "<div class=\"row\"><span class=\"label\">");
-            coll_html_text(h, answer_label(card, a, w, lang, first));
-            coll_html_fmt(h,
-                          "</span><span class=\"track\"><span class=\"fill\" "
-                          "style=\"display:block;width:%lld%%\"></span></span>"
-                          "<span class=\"pct\">%lld%%</span></div>\n",
-                          (long long)pct, (long long)pct);
-        }
-        coll_html_raw(h, "</div>\n<table>\n<caption>");
-        coll_html_text(h, qtext);
-        coll_html_fmt(h,
-                      "</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                      "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-                      w->answer, w->share, w->count);
-        json_array_foreach(answers, j, a)
-        {
-            coll_html_raw(h, "<tr><th scope=\"row\">");
-            coll_html_text(h, answer_label(card, a, w, lang, first));
-            coll_html_fmt(h, "</th><td>%lld%%</td><td>%lld</td></tr>\n",
-                          (long long)json_integer_value(json_object_get(a, "percent")),
-                          (long long)json_integer_value(json_object_get(a, "count")));
-        }
-        coll_html_raw(h, "</tbody>\n</table>\n</section>\n");
+        coll_html_raw(h, "</h2>\n");
+        card_body(h, p, card, qtext, i);
+        coll_html_raw(h, "</section>\n");
     }
-    coll_html_raw(h, "<p class=\"note\">");
-    coll_html_fmt(h, w->k_note, (long long)k);
-    coll_html_raw(h, "</p>\n</main>\n</body>\n</html>\n");
+    page_foot(h, p);
+}
+
+/* The card of (set, question) in a cards document, or NULL. */
+static const json_t *card_of(const json_t *doc, const char *set, const char *question)
+{
+    size_t i;
+    const json_t *card;
+    json_array_foreach(json_object_get(doc, "cards"), i, card)
+    {
+        const char *s = json_string_value(json_object_get(card, "questionset"));
+        const char *q = json_string_value(json_object_get(card, "question"));
+        if (s && q && strcmp(s, set) == 0 && strcmp(q, question) == 0)
+            return card;
+    }
+    return NULL;
+}
+
+/* /public/: per shared question, the card of every location side by side; a location with
+ * fewer than k behind it gets the words for that, never a count. */
+static void render_compare(coll_html *h, const pub_ctx *p, json_t *const *docs,
+                           const char *const *locs, int nloc, const char *const *langs, int nlang)
+{
+    page_head(h, p, NULL, langs, nlang, NULL, NULL);
+    /* every card of every location, once per question, in the order they first come */
+    json_t *seen = json_object();
+    size_t id = 0;
+    for (int l = 0; l < nloc && seen; l++) {
+        size_t i;
+        const json_t *card;
+        json_array_foreach(json_object_get(docs[l], "cards"), i, card)
+        {
+            const char *set = json_string_value(json_object_get(card, "questionset"));
+            const char *q = json_string_value(json_object_get(card, "question"));
+            char key[300];
+            if (!set || !q)
+                continue;
+            snprintf(key, sizeof key, "%s\n%s", set, q);
+            if (json_object_get(seen, key))
+                continue;
+            json_object_set_new(seen, key, json_true());
+            const char *qtext = text_in(json_object_get(card, "text"), p->lang, p->first);
+            coll_html_fmt(h,
+                          "<section class=\"card\" aria-labelledby=\"c%zu\">\n<h2 "
+                          "id=\"c%zu\">",
+                          id, id);
+            coll_html_text(h, qtext);
+            coll_html_raw(h, "</h2>\n<div class=\"places\">\n");
+            for (int m = 0; m < nloc; m++) {
+                const json_t *c = card_of(docs[m], set, q);
+                coll_html_raw(h, "<div class=\"place\">\n<h3><a href=\"");
+                coll_html_text(h, locs[m]);
+                coll_html_raw(h, "?lang=");
+                coll_html_urlarg(h, p->lang);
+                coll_html_raw(h, "\">");
+                coll_html_text(h, locs[m]);
+                coll_html_raw(h, "</a></h3>\n");
+                if (c) {
+                    char caption[1024];
+                    snprintf(caption, sizeof caption, "%s – %s", qtext, locs[m]);
+                    card_body(h, p, c, caption, ++id);
+                    period_line(h, p, docs[m]);
+                } else {
+                    coll_html_raw(h, "<p>");
+                    word_n(h, p, UISTR_CARD_FEWER, p->k);
+                    coll_html_raw(h, "</p>\n");
+                }
+                coll_html_raw(h, "</div>\n");
+            }
+            coll_html_raw(h, "</div>\n</section>\n");
+            id++;
+        }
+    }
+    if (json_object_size(seen) == 0) {
+        coll_html_raw(h, "<p>");
+        word_n(h, p, UISTR_CARD_FEWER, p->k);
+        coll_html_raw(h, "</p>\n");
+    }
+    json_decref(seen);
+    page_foot(h, p);
+}
+
+/* The languages of the cards of docs (in order, once), else of the sets, else Dutch. */
+static int page_langs(json_t *const *docs, int ndoc, const coll_results_sets *sets,
+                      const char **langs)
+{
+    int nlang = 0;
+    for (int d = 0; d < ndoc; d++) {
+        size_t i;
+        const json_t *card;
+        json_array_foreach(json_object_get(docs[d], "cards"), i, card)
+        {
+            size_t j;
+            const json_t *l;
+            json_array_foreach(json_object_get(card, "languages"), j, l)
+            {
+                const char *code = json_string_value(l);
+                bool seen = false;
+                for (int n = 0; n < nlang; n++)
+                    seen |= code && strcmp(langs[n], code) == 0;
+                if (code && !seen && nlang < PUB_MAX_LANGS)
+                    langs[nlang++] = code;
+            }
+        }
+    }
+    for (size_t s = 0; nlang == 0 && s < coll_results_sets_count(sets); s++)
+        for (size_t j = 0; j < coll_results_sets_nlang(sets, s) && nlang < PUB_MAX_LANGS; j++)
+            langs[nlang++] = coll_results_sets_lang(sets, s, j);
+    if (nlang == 0)
+        langs[nlang++] = "nl";
+    return nlang;
+}
+
+typedef struct {
+    char name[PUB_MAX_LOCS][COLL_NAME_MAX];
+    int n;
+} loc_list;
+
+static int loc_row(void *ctx, int ncol, const char *const *v)
+{
+    loc_list *l = ctx;
+    if (ncol >= 1 && v[0] && location_ok(v[0]) && l->n < PUB_MAX_LOCS)
+        wp_strlcpy(l->name[l->n++], v[0], sizeof l->name[0]);
+    return 0;
 }
 
 enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, int64_t k,
@@ -324,51 +449,61 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
 {
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return send_text(c, 405, "Method not allowed: the public page is read-only");
-    if (!location_ok(location))
+    bool compare = location[0] == '\0';
+    if (!compare && !location_ok(location))
         return send_text(c, 404, "Not found");
-    json_t *doc = NULL;
     char err[WP_ERR_LEN];
-    if (coll_share_cards(db, sets, location, k, wp_wall_ms(), &doc, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil-collector: public page %s: %s\n", location, err);
-        return send_text(c, 503, "Not available right now");
+    loc_list *locs = calloc(1, sizeof *locs);
+    json_t *docs[PUB_MAX_LOCS] = {NULL};
+    int ndoc = 0;
+    enum MHD_Result ret = MHD_NO;
+    if (!locs)
+        return MHD_NO;
+    if (compare) {
+        if (coll_db_query(db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
+                          loc_row, locs, NULL, err, sizeof err) != COLL_SQL_OK) {
+            fprintf(stderr, "wijkpeil-collector: public page: %s\n", err);
+            ret = send_text(c, 503, "Not available right now");
+            goto done;
+        }
+    } else {
+        wp_strlcpy(locs->name[0], location, sizeof locs->name[0]);
+        locs->n = 1;
     }
-    /* the languages: every language of the sets with cards, else of the first set */
-    const char *langs[PUB_MAX_LANGS];
-    int nlang = 0;
-    size_t i;
-    const json_t *card;
-    json_array_foreach(json_object_get(doc, "cards"), i, card)
-    {
-        size_t j;
-        const json_t *l;
-        json_array_foreach(json_object_get(card, "languages"), j, l)
-        {
-            const char *code = json_string_value(l);
-            bool seen = false;
-            for (int n = 0; n < nlang; n++)
-                seen |= strcmp(langs[n], code) == 0;
-            if (code && !seen && nlang < PUB_MAX_LANGS)
-                langs[nlang++] = code;
+    int64_t now = wp_wall_ms();
+    for (; ndoc < locs->n; ndoc++) {
+        if (coll_share_cards(db, sets, locs->name[ndoc], k, now, &docs[ndoc], err, sizeof err) !=
+            0) {
+            fprintf(stderr, "wijkpeil-collector: public page %s: %s\n", locs->name[ndoc], err);
+            ret = send_text(c, 503, "Not available right now");
+            goto done;
         }
     }
-    for (size_t s = 0; nlang == 0 && s < coll_results_sets_count(sets); s++)
-        for (size_t j = 0; j < coll_results_sets_nlang(sets, s) && nlang < PUB_MAX_LANGS; j++)
-            langs[nlang++] = coll_results_sets_lang(sets, s, j);
-    if (nlang == 0)
-        langs[nlang++] = "nl";
+    const char *langs[PUB_MAX_LANGS];
+    int nlang = page_langs(docs, ndoc, sets, langs);
     const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
     const char *lang = langs[0];
     for (int n = 0; want && n < nlang; n++)
         if (strcmp(langs[n], want) == 0)
             lang = langs[n];
+    pub_ctx p = {coll_results_sets_words(sets), sets, set_of_lang(sets, lang), lang, langs[0], k};
     coll_html *h = coll_html_new();
-    if (!h) {
-        json_decref(doc);
-        return MHD_NO;
+    if (!h)
+        goto done;
+    if (compare) {
+        const char *names[PUB_MAX_LOCS];
+        for (int i = 0; i < locs->n; i++)
+            names[i] = locs->name[i];
+        render_compare(h, &p, docs, names, locs->n, langs, nlang);
+    } else {
+        render_location(h, &p, docs[0], location, langs, nlang);
     }
-    render(h, doc, location, lang, langs, nlang, k);
-    json_decref(doc);
     size_t len;
     char *body = coll_html_take(h, &len);
-    return body ? send_page(c, 200, body, len) : MHD_NO;
+    ret = body ? send_page(c, 200, body, len) : MHD_NO;
+done:
+    for (int i = 0; i < ndoc; i++)
+        json_decref(docs[i]);
+    free(locs);
+    return ret;
 }

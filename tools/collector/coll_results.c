@@ -19,6 +19,7 @@ struct coll_results_sets {
     json_t **set;      /* the parsed files, one per id (the highest version) */
     json_t **excluded; /* per set: the versions given with other questions (integers) */
     char **path;       /* the file each came from */
+    coll_words *words; /* the kiosk's words (answers of smiley and yes/no questions) */
 };
 
 typedef struct {
@@ -115,7 +116,7 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = 0;
+    int rc = coll_words_new(&s->words, err, errlen);
     for (int i = 0; i < n && rc == 0; i++) {
         json_error_t je;
         json_t *q = json_load_file(paths[i], JSON_REJECT_DUPLICATES, &je);
@@ -175,6 +176,11 @@ int coll_results_sets_load(const char *const *paths, int n, coll_results_sets **
     return 0;
 }
 
+const coll_words *coll_results_sets_words(const coll_results_sets *s)
+{
+    return s->words;
+}
+
 /* Whether responses of version v of set i are counted apart (other questions). */
 static bool version_excluded(const coll_results_sets *s, size_t i, int64_t v)
 {
@@ -196,6 +202,7 @@ void coll_results_sets_free(coll_results_sets *s)
     free(s->path);
     free(s->set);
     free(s->excluded);
+    coll_words_free(s->words);
     free(s);
 }
 
@@ -628,7 +635,7 @@ typedef struct {
     /* hidden: a cell not shown, below k or because it would give one below k away (the same
      * word for both: which is which would tell) */
     const char *fewer, *hidden, *skipped, *answer, *count, *share, *n_of, *n_hidden, *all_hidden,
-        *chart, *responses, *multi_note, *median, *excluded, *faces[5], *yes, *no, *prefer_not;
+        *chart, *responses, *multi_note, *median, *excluded;
     const char *flagged_in, *flagged_out, *flagged_kept; /* quality flags (issue 14) */
 } rs_words;
 
@@ -648,11 +655,6 @@ static const rs_words words_nl = {
     .multi_note = "Meer antwoorden mogelijk: aandeel van wie de vraag kreeg.",
     .median = "Mediaan: ",
     .excluded = "Niet meegeteld: de antwoorden op versie %lld (andere vragen dan versie %lld).",
-    .faces = {"1 – heel ontevreden", "2 – ontevreden", "3 – neutraal", "4 – tevreden",
-              "5 – heel tevreden"},
-    .yes = "Ja",
-    .no = "Nee",
-    .prefer_not = "Zeg ik liever niet",
     .flagged_in = "Waarvan %s gemarkeerd (snel herhaald met bijna dezelfde antwoorden, of sneller "
                   "beantwoord dan te lezen): meegeteld.",
     .flagged_out = "%s gemarkeerde antwoorden (snel herhaald met bijna dezelfde antwoorden, of "
@@ -677,10 +679,6 @@ static const rs_words words_en = {
     .multi_note = "Several answers possible: share of those shown the question.",
     .median = "Median: ",
     .excluded = "Not counted: the responses to version %lld (other questions than version %lld).",
-    .faces = {"1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy"},
-    .yes = "Yes",
-    .no = "No",
-    .prefer_not = "Prefer not to say",
     .flagged_in =
         "Of these, %s flagged (repeated quickly with nearly the same answers, or answered "
         "faster than one can read): included.",
@@ -690,16 +688,15 @@ static const rs_words words_en = {
                     "would reveal a small group), they are included.",
 };
 
-static const char *opt_label(const json_t *set, const rs_question *q, int j, const rs_words *w,
+/* An answer's label: the set's text, else the kiosk's own word (a face, yes/no: coll_words, the
+ * same words the resident tapped), else the stored value (a scale's number). */
+static const char *opt_label(const json_t *set, const rs_question *q, int j, const coll_words *cw,
                              const char *ui_lang)
 {
     if (q->opt_text[j])
         return set_text(set, q->opt_text[j], ui_lang);
-    if (strcmp(q->type, "smiley") == 0)
-        return w->faces[j];
-    if (strcmp(q->type, "yesno") == 0)
-        return j == 0 ? w->yes : j == 1 ? w->no : w->prefer_not;
-    return q->opt[j];
+    const char *word = coll_words_answer(cw, set, ui_lang, q->type, q->opt[j]);
+    return word ? word : q->opt[j];
 }
 
 typedef struct {
@@ -729,15 +726,16 @@ static int median(const rs_question *q, int64_t k)
 
 /* The cells of question q (each answer, then "skipped") with those not to be shown marked;
  * *n_hidden when the answered count would give a small group away. Returns the cell count. */
-static int question_cells(const json_t *set, const rs_question *q, int64_t k, const rs_words *w,
-                          const char *ui_lang, rs_cell cells[RS_MAX_OPT + 1], bool *n_hidden_out)
+static int question_cells(const json_t *set, const coll_words *cw, const rs_question *q, int64_t k,
+                          const rs_words *w, const char *ui_lang, rs_cell cells[RS_MAX_OPT + 1],
+                          bool *n_hidden_out)
 {
     bool multi = strcmp(q->type, "multi") == 0;
     int n = 0;
     int64_t vals[RS_MAX_OPT + 1];
     bool hid[RS_MAX_OPT + 1];
     for (int j = 0; j < q->nopt; j++)
-        cells[n++] = (rs_cell){opt_label(set, q, j, w, ui_lang), q->cnt[j], false};
+        cells[n++] = (rs_cell){opt_label(set, q, j, cw, ui_lang), q->cnt[j], false};
     cells[n++] = (rs_cell){w->skipped, q->skipped, false};
     /* The answered count n = denominator - skipped: shown only when that gives no small group
      * away. */
@@ -767,8 +765,9 @@ static int question_cells(const json_t *set, const rs_question *q, int64_t k, co
     return n;
 }
 
-static void render_question(coll_html *h, const json_t *set, const rs_question *q, int qi,
-                            int64_t k, const rs_words *w, const char *ui_lang)
+static void render_question(coll_html *h, const json_t *set, const coll_words *cw,
+                            const rs_question *q, int qi, int64_t k, const rs_words *w,
+                            const char *ui_lang)
 {
     coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
                   qi);
@@ -782,7 +781,7 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     }
     bool multi = strcmp(q->type, "multi") == 0, n_hidden;
     rs_cell cells[RS_MAX_OPT + 1];
-    int n = question_cells(set, q, k, w, ui_lang, cells, &n_hidden);
+    int n = question_cells(set, cw, q, k, w, ui_lang, cells, &n_hidden);
     coll_html_raw(h, "<p class=\"n\">");
     if (n_hidden)
         coll_html_fmt(h, w->n_hidden, (long long)q->shown);
@@ -796,7 +795,11 @@ static void render_question(coll_html *h, const json_t *set, const rs_question *
     if (med >= 0) {
         coll_html_raw(h, "</p>\n<p class=\"median\">");
         coll_html_text(h, w->median);
-        coll_html_text(h, opt_label(set, q, med, w, ui_lang));
+        if (strcmp(q->type, "smiley") == 0) { /* the face's number, then the kiosk's word */
+            coll_html_text(h, q->opt[med]);
+            coll_html_raw(h, " – ");
+        }
+        coll_html_text(h, opt_label(set, q, med, cw, ui_lang));
     }
     coll_html_raw(h, "</p>\n<div class=\"qbody\">\n");
     /* the chart: a hidden cell has no bar (its length would give the count away) */
@@ -916,7 +919,7 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
             continue; /* text, note: nothing to count */
         rs_cell cells[RS_MAX_OPT + 1];
         bool n_hidden = true;
-        int n = question_cells(set, q, k, w, lang, cells, &n_hidden);
+        int n = question_cells(set, s->words, q, k, w, lang, cells, &n_hidden);
         coll_results_cell c = {.question = q->id,
                                .question_text = set_text(set, json_object_get(q->q, "text"), lang),
                                .shown = q->shown < k ? -1 : q->shown};
@@ -1005,7 +1008,7 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         coll_html_raw(h, "</p>\n");
     }
     for (int j = 0; j < x->nq; j++)
-        render_question(h, set, &x->q[j], j + 1, k, w, ui_lang);
+        render_question(h, set, s->words, &x->q[j], j + 1, k, w, ui_lang);
     rc = 0;
 done:
     free(x);

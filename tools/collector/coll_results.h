@@ -6,6 +6,7 @@
 
 #include "coll_db.h"
 #include "coll_html.h"
+#include "coll_words.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -51,6 +52,8 @@ const char *coll_results_sets_lang(const coll_results_sets *s, size_t i, size_t 
 const char *coll_results_sets_path(const coll_results_sets *s, size_t i);
 /* The index of set id, or -1. */
 long coll_results_sets_find(const coll_results_sets *s, const char *id);
+/* The kiosk's words (coll_words.h), loaded with the sets. */
+const coll_words *coll_results_sets_words(const coll_results_sets *s);
 
 /* Small-count suppression of cells that add up to a total that is shown: hides every cell below
  * k and, while the hidden cells together hold 1 to k-1 people (so that subtracting the shown

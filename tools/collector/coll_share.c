@@ -10,6 +10,9 @@
 
 #define SHARE_MAX_OPT 16 /* as coll_results: 12 options, 11 scale steps, 5 faces */
 #define SHARE_MAX_WD  256
+/* this_month's responses are rounded down to a multiple of this: the kiosk gets a new document
+ * every 5 responses at its location, not at every one (and adds its own since computed_at) */
+#define SHARE_MONTH_STEP 5
 
 int coll_share_withdraw(coll_db *db, const char *set, const char *question, bool withdraw,
                         char *err, size_t errlen)
@@ -179,16 +182,72 @@ static void fmt_date(int64_t ms, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+/* The usual number of responses to set i at location per month: the median of the up to 3
+ * complete months before the period (back months before now's) that have responses; 0 when
+ * none has. */
+static int usual_responses(coll_db *db, const coll_results_sets *sets, size_t i,
+                           const char *location, const struct tm *now, int back, int64_t *out,
+                           char *err, size_t errlen)
+{
+    int64_t v[3];
+    int n = 0;
+    *out = 0;
+    for (int m = 1; m <= 3; m++) {
+        coll_results_filter f = {.location = location,
+                                 .from_ms = month_start(now, back + m),
+                                 .to_ms = month_start(now, back + m - 1)};
+        int64_t r = 0;
+        if (coll_results_count(db, sets, i, &f, NULL, NULL, &r, err, errlen) != 0)
+            return -1;
+        if (r <= 0)
+            continue;
+        int at = n++; /* kept sorted */
+        for (; at > 0 && v[at - 1] > r; at--)
+            v[at] = v[at - 1];
+        v[at] = r;
+    }
+    if (n > 0)
+        *out = n == 2 ? (v[0] + v[1] + 1) / 2 : v[n / 2];
+    return 0;
+}
+
+/* The cards of the period from_ms..to_ms (back months before now's month); each card says
+ * "expected" when its set had fewer responses than it usually has. */
 static int cards_in(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
-                    const withdrawn_list *wd, int64_t from_ms, int64_t to_ms, json_t *cards,
-                    char *err, size_t errlen)
+                    const withdrawn_list *wd, const struct tm *now, int back, int64_t from_ms,
+                    int64_t to_ms, json_t *cards, char *err, size_t errlen)
 {
     coll_results_filter f = {.location = location, .from_ms = from_ms, .to_ms = to_ms};
     for (size_t i = 0; i < coll_results_sets_count(sets); i++) {
+        size_t before = json_array_size(cards);
         card_ctx x = {coll_results_sets_json(sets, i), wd, k, 0, cards};
         /* x.responses is set before the first question comes */
         if (coll_results_count(db, sets, i, &f, add_card, &x, &x.responses, err, errlen) != 0)
             return -1;
+        if (json_array_size(cards) == before)
+            continue;
+        int64_t usual;
+        if (usual_responses(db, sets, i, location, now, back, &usual, err, errlen) != 0)
+            return -1;
+        for (size_t j = before; usual > 0 && x.responses < usual && j < json_array_size(cards); j++)
+            json_object_set_new(json_array_get(cards, j), "expected", json_integer(usual));
+    }
+    return 0;
+}
+
+/* Complete responses at location from from_ms to to_ms, of every set. */
+static int complete_responses(coll_db *db, const coll_results_sets *sets, const char *location,
+                              int64_t from_ms, int64_t to_ms, int64_t *out, char *err,
+                              size_t errlen)
+{
+    coll_results_filter f = {
+        .location = location, .from_ms = from_ms, .to_ms = to_ms, .status = "complete"};
+    *out = 0;
+    for (size_t i = 0; i < coll_results_sets_count(sets); i++) {
+        int64_t r = 0;
+        if (coll_results_count(db, sets, i, &f, NULL, NULL, &r, err, errlen) != 0)
+            return -1;
+        *out += r;
     }
     return 0;
 }
@@ -212,24 +271,31 @@ int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *loc
     struct tm now;
     localtime_r(&t, &now);
     int64_t cur = month_start(&now, 0), prev = month_start(&now, 1);
+    /* through today: the counts are kept per local day (coll_agg.h) */
+    struct tm tomorrow = {0};
+    tomorrow.tm_year = now.tm_year;
+    tomorrow.tm_mon = now.tm_mon;
+    tomorrow.tm_mday = now.tm_mday + 1;
+    tomorrow.tm_isdst = -1;
+    int64_t end_of_today = (int64_t)mktime(&tomorrow) * 1000;
     /* the last complete calendar month; when it has no card, the current month so far */
     bool whole = true;
     int64_t from = prev, to = cur;
-    if (cards_in(db, sets, location, k, wd, prev, cur, cards, err, errlen) != 0)
+    if (cards_in(db, sets, location, k, wd, &now, 1, prev, cur, cards, err, errlen) != 0)
         goto done;
     if (json_array_size(cards) == 0) {
         whole = false;
         from = cur;
-        /* through today: the counts are kept per local day (coll_agg.h) */
-        struct tm tomorrow = {0};
-        tomorrow.tm_year = now.tm_year;
-        tomorrow.tm_mon = now.tm_mon;
-        tomorrow.tm_mday = now.tm_mday + 1;
-        tomorrow.tm_isdst = -1;
-        to = (int64_t)mktime(&tomorrow) * 1000;
-        if (cards_in(db, sets, location, k, wd, cur, to, cards, err, errlen) != 0)
+        to = end_of_today;
+        if (cards_in(db, sets, location, k, wd, &now, 0, cur, to, cards, err, errlen) != 0)
             goto done;
     }
+    /* this month's complete responses so far, rounded down to a multiple of
+     * SHARE_MONTH_STEP so that the version (and the kiosk's copy) changes only every few */
+    int64_t month_n;
+    if (complete_responses(db, sets, location, cur, end_of_today, &month_n, err, errlen) != 0)
+        goto done;
+    month_n -= month_n % SHARE_MONTH_STEP;
     char d_from[16], d_to[16], iso[32];
     fmt_date(from, d_from, sizeof d_from);
     fmt_date(to - 1, d_to, sizeof d_to);
@@ -239,6 +305,13 @@ int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *loc
         json_pack("{s:s, s:s, s:b}", "from", d_from, "to", d_to, "whole_month", (int)whole));
     json_object_set_new(doc, "k", json_integer(k));
     json_object_set(doc, "cards", cards);
+    if (month_n >= k && month_n > 0) {
+        char d_cur[16];
+        fmt_date(cur, d_cur, sizeof d_cur);
+        json_object_set_new(
+            doc, "this_month",
+            json_pack("{s:s, s:I}", "from", d_cur, "responses", (json_int_t)month_n));
+    }
     /* the version: a hash of what residents see, without computed_at */
     char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     if (!text) {

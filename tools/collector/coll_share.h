@@ -22,8 +22,13 @@ int coll_share_withdraw(coll_db *db, const char *set, const char *question, bool
 /* The cards document of location at now_ms (a new reference in *out):
  *   {"version": HEX, "location", "computed_at", "period": {"from", "to", "whole_month"}, "k",
  *    "cards": [{"questionset", "question", "type", "languages", "text": {LANG: ...}, "n",
- *               "responses", "answers": [{"id", "text"?: {LANG: ...}, "other"?: true,
- *               "count", "percent"}]}]}
+ *               "responses", "expected"?, "answers": [{"id", "text"?: {LANG: ...},
+ *               "other"?: true, "count", "percent"}]}],
+ *    "this_month"?: {"from": "YYYY-MM-01", "responses"}}
+ * expected: the usual responses to the card's set at location per month (the median of the up
+ * to 3 complete months before the period that have any), only when responses are fewer.
+ * this_month: the complete responses at location this month so far, rounded down to a multiple
+ * of 5, only when that is at least k.
  * version changes exactly when what a resident would see changes (not with computed_at). */
 int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
                      int64_t now_ms, json_t **out, char *err, size_t errlen);

@@ -1,6 +1,7 @@
 // The collector's public page in a real browser (Debian's chromium, headless, driven by
-// puppeteer-core): /public/pottenberg in every language given, axe-core on each, the cards
-// there, Arabic right to left, no request to another origin, no cookie; screenshots under OUTDIR.
+// puppeteer-core): /public/pottenberg and /public/ (every location side by side) in every
+// language given, axe-core on each, the cards there, Arabic right to left, no request to another
+// origin, no cookie; screenshots under OUTDIR.
 // usage: NODE_PATH=.../node_modules node public_browser.js URL OUTDIR LANG...
 'use strict';
 const puppeteer = require('puppeteer-core');
@@ -36,26 +37,40 @@ async function main() {
             if (new URL(r.url()).origin !== origin) elsewhere.push(r.url());
         });
         for (const lang of langs) {
-            const resp = await page.goto(`${url}/public/pottenberg?lang=${lang}`,
-                                         {waitUntil: 'networkidle0'});
-            check(`${lang}: 200`, resp.status() === 200);
-            check(`${lang}: <html lang="${lang}">`,
-                  (await page.$eval('html', e => e.lang)) === lang);
-            const dir = await page.$eval('html', e => getComputedStyle(e).direction);
-            check(`${lang}: ${lang === 'ar' ? 'right to left' : 'left to right'}`,
-                  dir === (lang === 'ar' ? 'rtl' : 'ltr'), dir);
-            const cards = await page.$$eval('section.card', s => s.length);
-            check(`${lang}: one card`, cards === 1, `${cards}`);
-            const rows = await page.$$eval('section.card table tbody tr', r => r.length);
-            check(`${lang}: its table for screen readers has the three answers`, rows === 3);
-            await page.evaluate(axeSource);
-            const r = await page.evaluate(() => axe.run(document, {
-                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
-                                                'wcag22aa', 'best-practice']},
-            }));
-            const v = r.violations.map(x => `${x.id} (${x.nodes.length}): ${x.nodes[0].html}`);
-            check(`${lang}: axe finds no violations`, v.length === 0, v.join('; '));
-            await page.screenshot({path: path.join(outdir, `public-${lang}.png`)});
+            for (const where of ['pottenberg', '']) {
+                const what = `${lang} /public/${where}`;
+                const resp = await page.goto(`${url}/public/${where}?lang=${lang}`,
+                                             {waitUntil: 'networkidle0'});
+                check(`${what}: 200`, resp.status() === 200);
+                check(`${what}: <html lang="${lang}">`,
+                      (await page.$eval('html', e => e.lang)) === lang);
+                const dir = await page.$eval('html', e => getComputedStyle(e).direction);
+                check(`${what}: ${lang === 'ar' ? 'right to left' : 'left to right'}`,
+                      dir === (lang === 'ar' ? 'rtl' : 'ltr'), dir);
+                const cards = await page.$$eval('section.card', s => s.length);
+                check(`${what}: one card`, cards === 1, `${cards}`);
+                const rows = await page.$$eval('section.card table tbody tr', r => r.length);
+                check(`${what}: its table for screen readers has the three answers`, rows === 3);
+                if (where === '') {
+                    const places = await page.$$eval('section.card .place h3', h =>
+                        h.map(e => e.textContent));
+                    check(`${what}: nazareth and pottenberg side by side`,
+                          places.join() === 'nazareth,pottenberg', places.join());
+                }
+                await page.evaluate(axeSource);
+                const r = await page.evaluate(() => axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                    'wcag22aa', 'best-practice']},
+                }));
+                const v = r.violations.map(x => `${x.id} (${x.nodes.length}): ${x.nodes[0].html}`);
+                check(`${what}: axe finds no violations`, v.length === 0, v.join('; '));
+                const wide = await page.evaluate(() =>
+                    document.documentElement.scrollWidth - window.innerWidth);
+                check(`${what}: nothing wider than the window`, wide <= 0, `${wide}px`);
+                // a whole-page capture of a right-to-left page comes out shifted (chromium)
+                await page.screenshot({path: path.join(outdir, `public-${where || 'all'}-${lang}.png`),
+                                       fullPage: dir === 'ltr'});
+            }
         }
         check('no request left the page\'s own origin', elsewhere.length === 0,
               elsewhere.join(' '));
