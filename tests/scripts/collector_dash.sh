@@ -180,6 +180,14 @@ for i in 1 2 3 4 5; do signin "$J" bert "wrong $i wrong wrong" >/dev/null; done
 check "after 5 failures of one user even the right password is refused (429)" \
     test "$(signin "$J" bert 'viewer password 1')" = 429
 check "... another user is not held up by it" test "$(signin "$J" anna 'correct horse battery')" = 303
+# a page that does not exist: 404, and its sign-in link leads to the sign-in form (200), in
+# either language, from the dashboard's paths and from others
+for p in /dash/nope /nope '/dash/admin/nope?lang=en' /dash/kiosks/x; do
+    code=$(get "$TMP/j404" "$p")
+    link=$(sed -n 's/.*<p><a href="\([^"]*\)">.*/\1/p' "$TMP/b" | head -1)
+    check "$p: 404 ($code) with a sign-in link ($link) that answers the sign-in form" \
+        bash -c "test '$code' = 404 && test \"\$(curl -s -o '$TMP/l' -w '%{http_code}' '$URL$link')\" = 200 && grep -q 'name=\"password\"' '$TMP/l'"
+done
 for i in $(seq 1 15); do signin "$J" "nobody$i" "wrong password" >/dev/null; done
 check "after 20 failures from one address every user is refused (429)" \
     test "$(signin "$J" anna 'correct horse battery')" = 429
