@@ -69,6 +69,17 @@ if [ -n "${WIJKPEIL_COLLECTOR:-}" ]; then
             bad "wijkpeil-collector $cmd --help: the usage of \"$got\", not of $cmd alone"
         fi
     done
+    # ... and a sub-command's --help only that sub-command's lines
+    for sub in "device add" "device list" "device revoke" "device rotate" "user add" \
+        "user passwd" "user list" "user remove" "share withdraw" "share restore"; do
+        n=$((n + 1))
+        read -r -a words <<<"$sub"
+        "$WIJKPEIL_COLLECTOR" "${words[@]}" --help >"$TMP/out" 2>/dev/null || true
+        got=$(grep -o '^  wijkpeil-collector [a-z]* [a-z|]*' "$TMP/out" | sort -u)
+        if [ -z "$got" ] || grep -Evq "^  wijkpeil-collector ${words[0]} (.*\|)?${words[1]}(\|.*)?\$" <<<"$got"; then
+            bad "wijkpeil-collector $sub --help: the usage of \"$(echo $got)\", not of $sub alone"
+        fi
+    done
     for args in "frob" "frob --db $TMP/x.db" "frob --help" "--db $TMP/x.db frob"; do
         n=$((n + 1))
         rc=0

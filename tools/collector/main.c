@@ -99,12 +99,49 @@ static int command_index(const char *cmd)
     return -1;
 }
 
-/* The usage of command cmd (every command's when cmd is not one). */
-static void usage_of(FILE *f, const char *cmd)
+/* Whether the usage entry at line (after "  wijkpeil-collector CMD ") is sub-command sub: its
+ * first word, or one of its '|'-separated words ("list|remove"). */
+static bool entry_is(const char *line, const char *sub)
+{
+    size_t n = strlen(sub), w = strcspn(line, " \n");
+    for (const char *p = line; p < line + w;) {
+        size_t k = strcspn(p, "| \n");
+        if (k == n && strncmp(p, sub, n) == 0)
+            return true;
+        p += k + (p[k] == '|');
+    }
+    return false;
+}
+
+/* Prints the entries of a command's usage text that are sub-command sub (an entry: a line
+ * "  wijkpeil-collector CMD ..." and the lines after it that do not start one); false when none
+ * is. */
+static bool print_entries(FILE *f, const char *cmd, const char *text, const char *sub)
+{
+    char head[64];
+    int hl = snprintf(head, sizeof head, "  wijkpeil-collector %s ", cmd);
+    bool any = false, on = false;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n") + 1;
+        if (strncmp(p, "  wijkpeil-collector ", 21) == 0)
+            on = strncmp(p, head, (size_t)hl) == 0 && entry_is(p + hl, sub);
+        if (on)
+            fprintf(f, "%.*s", (int)len, p);
+        any |= on;
+        p += len;
+    }
+    return any;
+}
+
+/* The usage of command cmd, of its sub-command sub when it has one of that name (NULL: all of
+ * the command's), or every command's when cmd is not one. */
+static void usage_of_sub(FILE *f, const char *cmd, const char *sub)
 {
     int only = command_index(cmd);
     fputs("usage:\n", f);
-    for (size_t i = 0; i < N_USAGES; i++)
+    if (only >= 0 && sub && print_entries(f, cmd, usages[only].text, sub))
+        only = -2; /* printed */
+    for (size_t i = 0; only != -2 && i < N_USAGES; i++)
         if (only < 0 || (size_t)only == i)
             fputs(usages[i].text, f);
     fputs("--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
@@ -112,6 +149,11 @@ static void usage_of(FILE *f, const char *cmd)
           "device add create a database; every other command refuses a --db file that does\n"
           "not exist.\n",
           f);
+}
+
+static void usage_of(FILE *f, const char *cmd)
+{
+    usage_of_sub(f, cmd, NULL);
 }
 
 static void usage(FILE *f)
@@ -760,7 +802,7 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return 2;
             }
-            usage_of(stdout, word);
+            usage_of_sub(stdout, word, word && argc > 2 && argv[2][0] != '-' ? argv[2] : NULL);
             return 0;
         }
         if (strcmp(argv[i], "--version") == 0) {
