@@ -1030,6 +1030,8 @@ int sync_run_once_tuned(const config *cfg, const char *db_path, const sync_tunin
     sync_engine g;
     if (engine_open(&g, cfg, db_path, tuning, &abort_flag, err, errlen) != 0)
         return -1;
+    /* the heartbeat reports the set the screen has active, as the uploader daemon's does */
+    synclink_read_active(g.st, g.qset_id, sizeof g.qset_id, &g.qset_version);
     sync_outcome o = run_cycle(&g, db_path, &abort_flag);
     out->sent = g.sent;
     out->conflict = g.conflict;

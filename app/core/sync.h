@@ -84,7 +84,8 @@ void sync_get_state(sync_ctx *s, sync_state *out);
 void sync_stop(sync_ctx *s);
 
 /* Uploads in the foreground until nothing is pending or an error stops it, then sends a
- * heartbeat and applies retention. Returns 0 only when every pending response was acknowledged
+ * heartbeat (with the active set the screen recorded in the store, as the uploader's) and
+ * applies retention. Returns 0 only when every pending response was acknowledged
  * (and none was refused as a conflict); 1 when some were not (out says why); -1 with a message
  * in err when it could not start (no endpoint, refused endpoint, database). */
 int sync_run_once(const config *cfg, const char *db_path, sync_report *out, char *err,

@@ -27,7 +27,8 @@ done
 if [ -n "${WIJKPEIL_TO_XLSX:-}" ]; then rows+=("wijkpeil-to-xlsx|$WIJKPEIL_TO_XLSX|"); fi
 if [ -n "${WIJKPEIL_COLLECTOR:-}" ]; then
     for sub in "" serve device "device add" "device list" "device revoke" "device rotate" \
-        user "user add" "user passwd" "user list" "user remove" export status import migrate; do
+        user "user add" "user passwd" "user list" "user remove" export status import migrate \
+        share "share withdraw" "share restore" publish; do
         rows+=("wijkpeil-collector|$WIJKPEIL_COLLECTOR|$sub")
     done
 fi
@@ -57,6 +58,40 @@ for row in "${rows[@]}"; do
         bad "$what --no-such-option: exit $rc, not 2 (a usage error)"
     fi
 done
+# wijkpeil-collector: each command's --help is that command's usage, not every command's; an
+# unknown command is named (not "--db required") with the usage, exit 2.
+if [ -n "${WIJKPEIL_COLLECTOR:-}" ]; then
+    for cmd in serve device user export status import migrate share publish; do
+        n=$((n + 1))
+        "$WIJKPEIL_COLLECTOR" "$cmd" --help >"$TMP/out" 2>/dev/null || true
+        got=$(grep -o '^  wijkpeil-collector [a-z]*' "$TMP/out" | sort -u | tr -d '\n')
+        if [ "$got" != "  wijkpeil-collector $cmd" ]; then
+            bad "wijkpeil-collector $cmd --help: the usage of \"$got\", not of $cmd alone"
+        fi
+    done
+    # ... and a sub-command's --help only that sub-command's lines
+    for sub in "device add" "device list" "device revoke" "device rotate" "user add" \
+        "user passwd" "user list" "user remove" "share withdraw" "share restore"; do
+        n=$((n + 1))
+        read -r -a words <<<"$sub"
+        "$WIJKPEIL_COLLECTOR" "${words[@]}" --help >"$TMP/out" 2>/dev/null || true
+        got=$(grep -o '^  wijkpeil-collector [a-z]* [a-z|]*' "$TMP/out" | sort -u)
+        if [ -z "$got" ] || grep -Evq "^  wijkpeil-collector ${words[0]} (.*\|)?${words[1]}(\|.*)?\$" <<<"$got"; then
+            bad "wijkpeil-collector $sub --help: the usage of \"$(echo $got)\", not of $sub alone"
+        fi
+    done
+    for args in "frob" "frob --db $TMP/x.db" "frob --help" "--db $TMP/x.db frob"; do
+        n=$((n + 1))
+        rc=0
+        # shellcheck disable=SC2086 # args are words
+        "$WIJKPEIL_COLLECTOR" $args >"$TMP/out" 2>"$TMP/err" </dev/null || rc=$?
+        if [ "$rc" -ne 2 ] || [ "$(head -1 "$TMP/err")" != "wijkpeil-collector: unknown command frob" ] ||
+            ! grep -q '^usage:' "$TMP/err" || [ -e "$TMP/x.db" ]; then
+            bad "wijkpeil-collector $args: exit $rc, \"$(head -1 "$TMP/err")\" (not: unknown command frob, usage, exit 2)"
+        fi
+    done
+fi
+
 # from-csv's own --version N (the set's version) keeps its meaning: it is not taken for ours.
 rc=0
 "$WIJKPEIL_QSET" from-csv --version 3 >"$TMP/out" 2>"$TMP/err" || rc=$?

@@ -103,6 +103,7 @@ check "an admin's menu links the four pages" \
 # --- CSRF: every form refused with a forged token or none, and nothing changes ---------------
 FORGED=$(printf 'f%.0s' {1..64})
 forms=("devices action=add name=forged location=x" "devices action=revoke name=n1"
+    "devices action=revoke name=n1 confirm=yes"
     "devices action=rotate name=n1" "users action=add user=forged role=admin password=long-enough-1"
     "users action=passwd user=bert password=long-enough-1" "users action=remove user=bert"
     "settings action=save k=50 silent=5")
@@ -119,6 +120,8 @@ check "... no user or device 'forged'" bash -c "! '$C' user list --db '$DB' | gr
 check "add a device: 200" test "$(post "$A" /dash/admin/devices "$CSRF" action=add name=p9 location=pottenberg)" = 200
 NEW=$(sed -n 's/.*<code id="token">\([0-9a-f]\{64\}\)<\/code>.*/\1/p' "$TMP/b")
 check "... its token is shown" test -n "$NEW"
+check "... said to be shown once, with no word of an old token (it is a new device)" \
+    bash -c "grep -q 'het wordt maar één keer getoond:' '$TMP/b' && ! grep -q 'het oude' '$TMP/b'"
 check "... and works" test "$(api "$NEW")" = 200
 check "... listed in the table" grep -q '<th scope="row">p9</th><td>pottenberg</td>' "$TMP/b"
 get "$A" /dash/admin/devices >/dev/null
@@ -130,10 +133,20 @@ check "a second device of that name: refused, said, no token" \
 check "rotate n1: 200" test "$(post "$A" /dash/admin/devices "$CSRF" action=rotate name=n1)" = 200
 ROT=$(sed -n 's/.*<code id="token">\([0-9a-f]\{64\}\)<\/code>.*/\1/p' "$TMP/b")
 check "... the old token stops at once" test "$(api "$N1")" = 401
+check "... and the page says so" grep -q 'het oude werkt niet meer' "$TMP/b"
 check "... the new one works" test "$(api "$ROT")" = 200
 check "... n1 keeps its responses (kiosk_health)" \
     test "$(coll_db_sql "$DB" "SELECT received FROM kiosk_health WHERE device='n1'")" = 1
-check "revoke n2: 200" test "$(post "$A" /dash/admin/devices "$CSRF" action=revoke name=n2)" = 200
+check "revoke n2: first a confirmation step (200)" \
+    test "$(post "$A" /dash/admin/devices "$CSRF" action=revoke name=n2)" = 200
+check "... that asks, names n2 and says what it does" \
+    bash -c "grep -q '<h2 id=\"confirm\">Kiosk intrekken?</h2>' '$TMP/b' && grep -q '<strong>n2</strong>: Het token van deze kiosk wordt vanaf nu geweigerd' '$TMP/b'"
+check "... its form carries the session's CSRF token and confirm=yes" \
+    bash -c "test \"\$(sed -n 's/.*name=\"csrf\" value=\"\([0-9a-f]*\)\".*/\1/p' '$TMP/b' | sort -u)\" = '$CSRF' && grep -q 'name=\"confirm\" value=\"yes\"' '$TMP/b' && grep -q 'id=\"revoke-yes\"' '$TMP/b'"
+check "... and a way back" grep -q '<a href="/dash/admin/devices">Annuleren</a>' "$TMP/b"
+check "... n2 is not revoked yet: its token works" test "$(api "$N2")" = 200
+check "revoke n2, confirmed: 200" \
+    test "$(post "$A" /dash/admin/devices "$CSRF" action=revoke name=n2 confirm=yes)" = 200
 check "... its token is refused" test "$(api "$N2")" = 401
 check "... shown as revoked, no buttons" grep -q '<th scope="row">n2</th><td>pottenberg</td><td>[^<]*</td><td>ingetrokken</td><td></td>' "$TMP/b"
 

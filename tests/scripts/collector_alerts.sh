@@ -62,13 +62,15 @@ with open(tmp + "/k3-again.jsonl", "w") as f:
 PY
 "$C" import "$TMP/k3.jsonl" --device k3 --db "$DB" >/dev/null
 "$C" import "$TMP/k3-again.jsonl" --device k3 --db "$DB" >/dev/null 2>&1 || true
-# k2: last heartbeat now, clock not synchronised, 1 kB free. k4 and k5: last contact 3 hours
-# ago; k4's opening hours began an hour from now and ended four hours ago (closed since), k5's
-# began four hours ago and end an hour from now (open all the time)
+# k2 (and k3): last heartbeat now, k2's clock not synchronised, 1 kB free. k4 and k5: last
+# contact 3 hours ago; k4's opening hours began an hour from now and ended four hours ago (closed
+# since), k5's began four hours ago and end an hour from now (open all the time)
 NOW=$(($(date +%s) * 1000))
 hhmm() { date -u -d "@$(($(date +%s) + $1 * 3600))" +%H:%M; }
 coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $NOW, clock_synced = 0,
     last_status = '{\"clock_synced\":false,\"free_disk_bytes\":1000}' WHERE name = 'k2'"
+# k3: in network contact now (its responses came from a stick: no contact)
+coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $NOW WHERE name = 'k3'"
 coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $((NOW - 3 * 3600000)), clock_synced = 1,
     last_status = '{\"opening_hours\":\"$(hhmm 1)-$(hhmm -4)\"}' WHERE name = 'k4'"
 coll_db_sql "$DB" "UPDATE devices SET last_seen_ms = $((NOW - 3 * 3600000)), clock_synced = 1,

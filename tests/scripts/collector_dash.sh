@@ -116,8 +116,9 @@ check "... n1 flagged: clock not synced, low disk" \
     grep -q '<tr class="flagged"><th scope="row">n1</th>.*klok niet gelijk, weinig schijfruimte' "$TMP/b"
 check "... stil flagged: never heard from" \
     grep -q '<tr class="flagged"><th scope="row">stil</th><td>pottenberg</td><td>nooit</td>.*te lang stil' "$TMP/b"
-check "... p1 (imported a moment ago, nothing wrong) not flagged" \
-    grep -q '<tr><th scope="row">p1</th>.*<td>in orde</td></tr>' "$TMP/b"
+check "... p1 (responses imported from a stick, never in network contact): last contact never" \
+    grep -q '<th scope="row">p1</th><td>pottenberg</td><td>nooit</td>' "$TMP/b"
+check "... as status says" bash -c "'$C' status --db '$DB' | grep -q '^p1 (pottenberg): last seen never'"
 check "... security headers" grep -qi "^Content-Security-Policy: default-src 'none'" "$TMP/h"
 check "... a sign-out form with the session's CSRF token" \
     test "$(form_csrf)" = "$(coll_db_sql "$DB" "SELECT csrf FROM sessions")"
@@ -147,6 +148,12 @@ check "filter by language (nl): fewer than 10 people" \
 check "filter by date: 1 to 3 March holds 3/7 of the responses" \
     grep -Eq 'n = 2[0-9] beantwoord' < <(get "$J" '/dash/results?set=peil&from=2027-03-01&to=2027-03-03' >/dev/null; cat "$TMP/b")
 check "a bad date is said" grep -q 'JJJJ-MM-DD' < <(get "$J" '/dash/results?set=peil&from=maart' >/dev/null; cat "$TMP/b")
+get "$J" '/dash/results?set=peil&from=2027-03-03&to=2027-03-01' >/dev/null
+check "a start date after the end date is said" \
+    grep -q '<p class="error" role="alert" id="date-order">De begindatum ligt na de einddatum' "$TMP/b"
+check "... and no data shown" bash -c "! grep -q 'class=\"question\"' '$TMP/b' && ! grep -q 'antwoorden die aan het filter voldoen' '$TMP/b'"
+check "... the same day as start and end is one day, not refused" \
+    bash -c "! grep -q 'date-order' < <(curl -s -b '$J' '$URL/dash/results?set=peil&from=2027-03-02&to=2027-03-02')"
 
 # --- sign-out, idle expiry --------------------------------------------------------------------
 get "$J" /dash/kiosks >/dev/null
@@ -173,6 +180,14 @@ for i in 1 2 3 4 5; do signin "$J" bert "wrong $i wrong wrong" >/dev/null; done
 check "after 5 failures of one user even the right password is refused (429)" \
     test "$(signin "$J" bert 'viewer password 1')" = 429
 check "... another user is not held up by it" test "$(signin "$J" anna 'correct horse battery')" = 303
+# a page that does not exist: 404, and its sign-in link leads to the sign-in form (200), in
+# either language, from the dashboard's paths and from others
+for p in /dash/nope /nope '/dash/admin/nope?lang=en' /dash/kiosks/x; do
+    code=$(get "$TMP/j404" "$p")
+    link=$(sed -n 's/.*<p><a href="\([^"]*\)">.*/\1/p' "$TMP/b" | head -1)
+    check "$p: 404 ($code) with a sign-in link ($link) that answers the sign-in form" \
+        bash -c "test '$code' = 404 && test \"\$(curl -s -o '$TMP/l' -w '%{http_code}' '$URL$link')\" = 200 && grep -q 'name=\"password\"' '$TMP/l'"
+done
 for i in $(seq 1 15); do signin "$J" "nobody$i" "wrong password" >/dev/null; done
 check "after 20 failures from one address every user is refused (429)" \
     test "$(signin "$J" anna 'correct horse battery')" = 429

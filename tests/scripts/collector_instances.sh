@@ -6,7 +6,13 @@
 # - kiosk health: one kiosk uploads interleaved batches through both instances at once (odd
 #   batches to A, even to B) with three sequence numbers never sent, and heartbeats through
 #   both in turn: both instances' kiosks pages show the same row (received, the last
-#   heartbeat's pending count, 3 gaps), as does `status`.
+#   heartbeat's pending count, 3 gaps), as does `status`;
+# - the kept counts (issue 13): 8 kiosks upload batches through both instances at once (some
+#   the same batch through both at the same time, some conflicting) while both add agg_delta up
+#   into agg_counts and agg_months (each read of the results page does, coll_db_agg_settle):
+#   afterwards the kept counts equal a recount from the responses table exactly (the counts
+#   dropped and filled anew from the responses, as for a database from before them), and hold
+#   every response stored once.
 # Synchronised on the servers' "listening" lines and their answers.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,9 +24,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DB=$(coll_db_new instances)
 echo 'correct horse battery' | "$C" user add anna --role viewer --db "$DB" >/dev/null
 TOK=$("$C" device add k1 --location nazareth --db "$DB" | tail -1)
-coll_serve a --db "$DB"
+python3 "$HERE/lib/share_seed.py" "$TMP" 10 # the set "deel" (share.json) of the kept counts
+coll_serve a --db "$DB" --qset "$TMP/share.json"
 A="http://127.0.0.1:$SERVE_PORT"
-coll_serve b --db "$DB"
+coll_serve b --db "$DB" --qset "$TMP/share.json"
 B="http://127.0.0.1:$SERVE_PORT"
 
 # get JAR URL [CURL-ARGS...] -> the status code; the body in $TMP/b
@@ -99,6 +106,38 @@ check "... pending 4 (the last heartbeat, through B), 3 gaps, no conflicts" \
     grep -q '<td>4</td><td>–</td><td>3</td><td>0</td>' "$TMP/row.a"
 check "status agrees: 60 received, pending 4, gaps 3" \
     bash -c "'$C' status --db '$DB' | grep -q '^k1 (nazareth): .*received 60, pending 4, gaps 3, clock synchronised, conflicts 0'"
+
+# --- the kept counts, added up by both while batches arrive through both ----------------------
+for i in 1 2 3 4 5 6 7 8; do
+    echo "r$i $("$C" device add "r$i" --location race --db "$DB" | tail -1)"
+done >"$TMP/race.tokens"
+SESSION=$(awk '$6 ~ /^wp_session/ { print $6 "=" $7 }' "$TMP/jar2")
+check "a dashboard session for the readers" test -n "$SESSION"
+python3 "$HERE/lib/settle_race.py" "${A##*:}" "${B##*:}" "$SESSION" "$TMP/race.tokens" \
+    >"$TMP/race.out" 2>"$TMP/race.err" || cat "$TMP/race.err" >&2
+read -r _ race_stored _ race_reads <"$TMP/race.out" || true
+check "8 kiosks x 120 responses stored once through both instances (${race_stored:-none})" \
+    test "${race_stored:-0}" = 960
+check "... while the counts were added up, read on both (${race_reads:-0} pages)" \
+    test "${race_reads:-0}" -gt 0
+get "$J2" "$A/dash/results?set=deel" >/dev/null # adds up the last of agg_delta
+kept() { # the kept counts, one line per row
+    coll_db_sql "$DB" "SELECT 'd', questionset, questionset_version, location, language, day,
+        status, question, answer, n FROM agg_counts UNION ALL SELECT 'm', questionset,
+        questionset_version, location, language, month, status, question, answer, n
+        FROM agg_months UNION ALL SELECT 'delta', questionset, questionset_version, location,
+        language, day, status, question, answer, n FROM agg_delta" | LC_ALL=C sort
+}
+kept >"$TMP/kept"
+check "the kept counts hold every response once: 960 at race, 60 of k1" \
+    test "$(coll_db_sql "$DB" "SELECT location, SUM(n) FROM agg_counts WHERE question = ''
+        GROUP BY location ORDER BY location")" = "$(printf 'nazareth|60\nrace|960')"
+coll_db_before_counts "$DB"
+"$C" status --db "$DB" >/dev/null # fills the counts anew from the responses table
+kept >"$TMP/recount"
+check "... and equal a recount from the responses exactly ($(wc -l <"$TMP/kept") rows)" \
+    cmp -s "$TMP/kept" "$TMP/recount"
+diff "$TMP/recount" "$TMP/kept" | head -5 >&2 || true
 
 if [ "$fail" -ne 0 ]; then
     cat "$TMP/a.err" "$TMP/b.err" >&2

@@ -62,7 +62,7 @@ check "the source holds conflicts" test "$(coll_db_sql "$SRC" 'SELECT COUNT(*) F
 # the central team's own rows: a user, a question withdrawn from sharing, a dashboard setting, a
 # publication of a signed set with a clip
 echo 'correct horse battery' | "$C" user add anna --role admin --db "$SRC" >/dev/null
-"$C" share withdraw deel buurt --db "$SRC" >/dev/null
+"$C" share withdraw q a --db "$SRC" >/dev/null
 coll_db_sql "$SRC" "INSERT INTO dash_settings(key, value) VALUES('k', 12)" >/dev/null
 mkdir -p "$TMP/set/clips"
 cp "$WIJKPEIL_SRC/tests/qsets/valid-all.json" "$TMP/set/spring.json"
@@ -86,7 +86,7 @@ team "$SRC" >"$TMP/team.src"
 team "$TO" >"$TMP/team.to"
 check "users, sharing, settings and publications copied too" \
     bash -c "cmp -s '$TMP/team.src' '$TMP/team.to' && grep -q anna '$TMP/team.to' &&
-        grep -q nazareth '$TMP/team.to' && grep -q 'deel/buurt' '$TMP/team.to' &&
+        grep -q nazareth '$TMP/team.to' && grep -q 'q/a' '$TMP/team.to' &&
         grep -q 'k=12' '$TMP/team.to' && grep -q '^3 blobs' '$TMP/team.to'"
 
 same() { # same: the target's exports, device list and status equal the source's

@@ -177,6 +177,35 @@ check "... and the public page no longer shows it" \
 check "share restore" "$C" share restore deel buurt --db "$DB"
 heartbeat "$TOK" "" >/dev/null
 check "... the card is back, with the first version" test "$(jq_hb "d['cards']['version']")" = "$V"
+# typos: an unknown set or question is refused, named, and nothing is withdrawn
+sharerr() { # sharerr ARGS... -> exit status; stderr in $TMP/se
+    local rc=0
+    "$C" share "$@" --db "$DB" >/dev/null 2>"$TMP/se" || rc=$?
+    echo "$rc"
+}
+check "share withdraw of an unknown set: refused (exit 1)" test "$(sharerr withdraw deal buurt)" = 1
+check "... naming the set" grep -q 'unknown question set "deal"' "$TMP/se"
+check "share withdraw of an unknown question: refused (exit 1)" test "$(sharerr withdraw deel buur)" = 1
+check "... naming the question and its set" grep -q 'unknown question "buur" of set deel' "$TMP/se"
+check "... nothing withdrawn" test "$(coll_db_sql "$DB" "SELECT COUNT(*) FROM share_withdrawn")" = 0
+check "share restore of a question not withdrawn: says so (exit 1)" \
+    test "$(sharerr restore deel buurt)" = 1
+check "... in one line" test "$(cat "$TMP/se")" = \
+    "wijkpeil-collector: deel buurt is not withdrawn: nothing to restore"
+check "share restore of an unknown question: refused" test "$(sharerr restore deel buur)" = 1
+# a question not answered yet is known from the set's file (--qset)
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['questions'].append({'id':'nieuw','type':'yesno','text':{'nl':'n','en':'n','ar':'n'}}); json.dump(d,open(sys.argv[2],'w'))" \
+    "$TMP/share.json" "$TMP/share2.json"
+check "share withdraw of a question not answered yet: refused without --qset" \
+    test "$(sharerr withdraw deel nieuw)" = 1
+check "... accepted with --qset SET.json that has it" \
+    test "$(sharerr withdraw deel nieuw --qset "$TMP/share2.json")" = 0
+check "... restored (the withdrawal is known)" test "$(sharerr restore deel nieuw)" = 0
+check "--qset of a set without the question: refused" \
+    test "$(sharerr withdraw deel nieuw2 --qset "$TMP/share2.json")" = 1
+check "... naming it" grep -q 'question set deel has no question "nieuw2"' "$TMP/se"
+check "--qset of another set: refused" test "$(sharerr withdraw other buurt --qset "$TMP/share2.json")" = 1
+check "... naming both" grep -q 'is question set "deel", not "other"' "$TMP/se"
 check "share with a wrong sub-command is a usage error" \
     bash -c "'$C' share remove deel buurt --db '$DB' 2>/dev/null; test \$? -eq 2"
 stop_server

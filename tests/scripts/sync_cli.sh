@@ -74,6 +74,15 @@ check "empty kiosk store: exit 0" test "$rc" -eq 0
 check "one line saying nothing is waiting" grep -q 'nothing waiting' "$TMP/o3"
 "$C" status --db "$CDB" >"$TMP/status.out"
 check "heartbeat reached the collector" grep -q 'kiosk1 (nazareth): last seen 20.*pending 0' "$TMP/status.out"
+# the set the screen has active (it records it in the store's meta table, synclink.h): the
+# heartbeat of sync --once reports it, as the uploader daemon's does
+sqlite3 "$TMP/k.db" "INSERT OR REPLACE INTO meta(key, value) VALUES('sync_active', '3 peil')"
+rc=0
+"$K" sync --config "$TMP/k.conf" --db "$TMP/k.db" >"$TMP/o5" 2>"$TMP/e5" || rc=$?
+active=$(coll_db_sql "$CDB" "SELECT last_status FROM devices WHERE name = 'kiosk1'" |
+    python3 -c 'import json, sys; q = json.load(sys.stdin)["questionset"]; print(q["id"], q["version"])')
+check "sync --once: the heartbeat reports the active set (peil 3: $active)" \
+    test "$rc $active" = "0 peil 3"
 printf 'endpoint = http://127.0.0.1:%s\ntoken = wrong\n' "$PORT" >"$TMP/bad.conf"
 rc=0
 "$K" sync --config "$TMP/bad.conf" --db "$TMP/k.db" >"$TMP/o4" 2>&1 || rc=$?

@@ -56,6 +56,7 @@ typedef struct {
     char action[16], name[COLL_NAME_MAX], location[COLL_NAME_MAX], newrole[COLL_USER_ROLE_MAX],
         kval[16], silent[16];
     char msg[WP_ERR_LEN];
+    char confirm[8]; /* "yes": the second step of a revoke */
 } dash_req;
 
 /* ---- the two interface languages ---------------------------------------------------------- */
@@ -161,6 +162,12 @@ typedef enum {
     T_A_SILENT,
     T_A_SAVE,
     T_A_BADVALUE,
+    T_A_ONCE_NEW,
+    T_A_REVOKE_ASK,
+    T_A_REVOKE_WHAT,
+    T_A_REVOKE_YES,
+    T_A_CANCEL,
+    T_R_DATE_ORDER,
     T_COUNT
 } text_id;
 
@@ -277,6 +284,21 @@ static const char *const texts[T_COUNT][2] = {
     [T_A_SILENT] = {"Kiosk stil na (minuten)", "Kiosk silent after (minutes)"},
     [T_A_SAVE] = {"Opslaan", "Save"},
     [T_A_BADVALUE] = {"ongeldige waarde", "invalid value"},
+    [T_A_ONCE_NEW] =
+        {"– zet het in de instellingen van de kiosk als \"token = ...\"; het wordt maar "
+         "één keer getoond:",
+         "– put it in the kiosk's settings as \"token = ...\"; it is shown only once:"},
+    [T_A_REVOKE_ASK] = {"Kiosk intrekken?", "Revoke the kiosk?"},
+    [T_A_REVOKE_WHAT] = {"Het token van deze kiosk wordt vanaf nu geweigerd; wat hij al stuurde, "
+                         "blijft bewaard. Dit is niet terug te draaien: de kiosk krijgt pas weer "
+                         "toegang als hij opnieuw wordt toegevoegd.",
+                         "The kiosk's token is refused from now on; what it sent is kept. This "
+                         "cannot be undone: the kiosk gets access again only when it is added "
+                         "anew."},
+    [T_A_REVOKE_YES] = {"Ja, intrekken", "Yes, revoke"},
+    [T_A_CANCEL] = {"Annuleren", "Cancel"},
+    [T_R_DATE_ORDER] = {"De begindatum ligt na de einddatum: geen gegevens in die periode.",
+                        "The start date is after the end date: no data in that period."},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -1049,6 +1071,9 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
                              .from_responses = d->results_from_responses};
     if (f.from_ms < 0 || f.to_ms < 0) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
+    } else if (f.from_ms > 0 && f.to_ms > 0 && f.from_ms >= f.to_ms) {
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\" id=\"date-order\">%s</p>\n",
+                      T(l, T_R_DATE_ORDER));
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, k, l->code, h, err,
                                    sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
@@ -1186,6 +1211,21 @@ static enum MHD_Result devices_page(coll_dash *d, struct MHD_Connection *c, cons
         return MHD_NO;
     page_head(h, l, T(l, T_A_DEVICES), s, "/dash/admin/devices", "/dash/admin/devices");
     coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_A_DEVICES));
+    if (r && strcmp(r->action, "revoke") == 0 && strcmp(r->confirm, "yes") != 0) {
+        /* the first step: what revoking does, and a second form (with the CSRF token) */
+        coll_html_fmt(h, "<h2 id=\"confirm\">%s</h2>\n<p><strong>", T(l, T_A_REVOKE_ASK));
+        coll_html_text(h, r->name);
+        coll_html_fmt(h, "</strong>: %s</p>\n", T(l, T_A_REVOKE_WHAT));
+        form_open(h, l, s, "/dash/admin/devices", "revoke");
+        coll_html_raw(h, "<input type=\"hidden\" name=\"name\" value=\"");
+        coll_html_text(h, r->name);
+        coll_html_fmt(h,
+                      "\"><input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
+                      "<p><button type=\"submit\" id=\"revoke-yes\">%s</button> "
+                      "<a href=\"/dash/admin/devices%s\">%s</a></p>\n</form>\n",
+                      T(l, T_A_REVOKE_YES), l->li ? "?lang=en" : "", T(l, T_A_CANCEL));
+        return admin_send(c, l, h, true);
+    }
     if (r) {
         char err[WP_ERR_LEN] = "", token[COLL_TOKEN_LEN] = "";
         int rc = -1;
@@ -1203,8 +1243,8 @@ static enum MHD_Result devices_page(coll_dash *d, struct MHD_Connection *c, cons
         if (rc == 0 && token[0]) {
             coll_html_fmt(h, "<p role=\"status\">%s ", T(l, T_A_TOKEN));
             coll_html_text(h, r->name);
-            coll_html_fmt(h, " %s</p>\n<p><code id=\"token\">%s</code></p>\n", T(l, T_A_ONCE),
-                          token);
+            coll_html_fmt(h, " %s</p>\n<p><code id=\"token\">%s</code></p>\n",
+                          T(l, strcmp(r->action, "add") == 0 ? T_A_ONCE_NEW : T_A_ONCE), token);
             sodium_memzero(token, sizeof token);
         }
     }
@@ -1560,6 +1600,8 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
         field(r->kval, sizeof r->kval, data, off, size, &r->too_big);
     else if (strcmp(key, "silent") == 0)
         field(r->silent, sizeof r->silent, data, off, size, &r->too_big);
+    else if (strcmp(key, "confirm") == 0)
+        field(r->confirm, sizeof r->confirm, data, off, size, &r->too_big);
     return MHD_YES;
 }
 

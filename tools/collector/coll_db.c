@@ -278,6 +278,8 @@ static const char *const sql_insert_conflict =
     "INSERT INTO conflicts(id,device,received_ms,content_hash,held_hash,answers) "
     "VALUES(?,?,?,?,?,?)";
 static const char *const sql_touch = "UPDATE devices SET last_seen_ms=? WHERE name=?";
+/* the device's turn without a contact: an import from a stick is no network contact */
+static const char *const sql_turn = "UPDATE devices SET last_seen_ms=last_seen_ms WHERE name=?";
 static const char *const sql_location = "SELECT location FROM devices WHERE name=?";
 static const char *const sql_seq_repeated =
     "SELECT seq, COUNT(*) FROM responses WHERE device=? AND seq >= ? AND seq <= ?"
@@ -1021,10 +1023,12 @@ int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t no
     return COLL_CONFLICT;
 }
 
-int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, char *err, size_t errlen)
+int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, bool seen, char *err,
+                  size_t errlen)
 {
     coll_param p[] = {COLL_NUM(now_ms), COLL_TEXT(device)};
-    return q(tx, sql_touch, p, 2, NULL, NULL, NULL, err, errlen);
+    return seen ? q(tx, sql_touch, p, 2, NULL, NULL, NULL, err, errlen)
+                : q(tx, sql_turn, p + 1, 1, NULL, NULL, NULL, err, errlen);
 }
 
 int coll_db_heartbeat(coll_db *db, const char *device, const char *json, int64_t now_ms,

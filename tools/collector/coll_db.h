@@ -120,9 +120,12 @@ int coll_db_tx_query(coll_tx *tx, const char *sql, const coll_param *p, int np, 
  * COLL_CONFLICTS_MAX per device; answers over COLL_CONFLICT_ANSWERS_MAX bytes logged as ""). */
 int coll_db_put(coll_tx *tx, const char *device, const coll_item *it, int64_t now_ms,
                 const char *source, char *err, size_t errlen);
-/* Records that device was seen now (inside a batch transaction; first, so that batches of one
- * device on several instances take their turns instead of deadlocking). */
-int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, char *err, size_t errlen);
+/* Takes device's row for the batch (inside a batch transaction; first, so that batches of one
+ * device on several instances take their turns instead of deadlocking) and, when seen (an
+ * upload: network contact), records that it was seen now. An import from a stick is no contact:
+ * the kiosks page's last contact and the silent alert stay as they were. */
+int coll_db_touch(coll_tx *tx, const char *device, int64_t now_ms, bool seen, char *err,
+                  size_t errlen);
 
 /* Adds the results counts batches have appended since (agg_delta) into the tables the results
  * page reads, agg_counts and agg_months (coll_agg.h); call it before reading them. 0 or -1. */

@@ -362,7 +362,7 @@ int coll_ingest_batch(coll_db *db, const char *device, json_t *array, int64_t no
     if (coll_db_begin(db, &tx, err, errlen) != 0)
         return -1;
     /* The device's row first: its batches arriving at several instances take turns. */
-    if (coll_db_touch(tx, device, now_ms, err, errlen) != 0) {
+    if (coll_db_touch(tx, device, now_ms, strcmp(source, "import") != 0, err, errlen) != 0) {
         coll_db_rollback(tx);
         return -1;
     }

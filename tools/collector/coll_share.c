@@ -1,6 +1,8 @@
 /* Sharing back: the cards residents see, with small counts suppressed (see coll_share.h). */
 #include "coll_share.h"
 
+#include "coll_agg.h"
+#include "coll_store.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -14,19 +16,86 @@
  * every 5 responses at its location, not at every one (and adds its own since computed_at) */
 #define SHARE_MONTH_STEP 5
 
-int coll_share_withdraw(coll_db *db, const char *set, const char *question, bool withdraw,
-                        char *err, size_t errlen)
+/* Whether set (from --qset, or else what the database holds: responses counted, or a
+ * publication) is known, and question in it: 1 both, 0 not, -1 error (err says which). */
+static const char *const sql_set_known =
+    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_counts WHERE questionset=?1 LIMIT 1) a)"
+    " + (SELECT COUNT(*) FROM (SELECT 1 FROM agg_delta WHERE questionset=?1 LIMIT 1) b)"
+    " + (SELECT COUNT(*) FROM (SELECT 1 FROM publications WHERE set_id=?1 LIMIT 1) c)"
+    " + (SELECT COUNT(*) FROM share_withdrawn WHERE questionset=?1)";
+static const char *const sql_question_known =
+    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_counts WHERE questionset=?1"
+    "  AND (question=?2 OR question=?3) LIMIT 1) a)"
+    " + (SELECT COUNT(*) FROM (SELECT 1 FROM agg_delta WHERE questionset=?1"
+    "  AND (question=?2 OR question=?3) LIMIT 1) b)"
+    " + (SELECT COUNT(*) FROM share_withdrawn WHERE questionset=?1 AND question=?2)";
+
+static int share_known(coll_db *db, const coll_results_sets *sets, const char *set,
+                       const char *question, char *err, size_t errlen)
 {
+    if (sets && coll_results_sets_count(sets) > 0) {
+        long i = coll_results_sets_find(sets, set);
+        if (i < 0) {
+            wp_errf(err, errlen, "%s is question set \"%s\", not \"%s\"",
+                    coll_results_sets_path(sets, 0), coll_results_sets_id(sets, 0), set);
+            return 0;
+        }
+        size_t j;
+        json_t *q;
+        json_array_foreach(json_object_get(coll_results_sets_json(sets, (size_t)i), "questions"), j,
+                           q)
+        {
+            const char *id = json_string_value(json_object_get(q, "id"));
+            if (id && strcmp(id, question) == 0)
+                return 1;
+        }
+        wp_errf(err, errlen, "question set %s has no question \"%s\"", set, question);
+        return 0;
+    }
+    char combo[160];
+    snprintf(combo, sizeof combo, "%s%s", COLL_AGG_COMBO, question);
+    coll_param p[] = {COLL_TEXT(set), COLL_TEXT(question), COLL_TEXT(combo)};
+    int64_t n = 0;
+    if (coll_db_query(db, sql_set_known, p, 1, coll_store_int_row, &n, NULL, err, errlen) !=
+        COLL_SQL_OK)
+        return -1;
+    if (n == 0) {
+        wp_errf(err, errlen,
+                "unknown question set \"%s\": no responses to it held and not published (a "
+                "typo? give --qset SET.json for a set not answered yet)",
+                set);
+        return 0;
+    }
+    if (coll_db_query(db, sql_question_known, p, 3, coll_store_int_row, &n, NULL, err, errlen) !=
+        COLL_SQL_OK)
+        return -1;
+    if (n == 0)
+        wp_errf(err, errlen,
+                "unknown question \"%s\" of set %s: no answer to it held (a typo? give --qset "
+                "SET.json for a question not answered yet)",
+                question, set);
+    return n > 0;
+}
+
+int coll_share_withdraw(coll_db *db, const coll_results_sets *sets, const char *set,
+                        const char *question, bool withdraw, char *err, size_t errlen)
+{
+    int known = share_known(db, sets, set, question, err, errlen);
+    if (known <= 0)
+        return -1;
     coll_param p[] = {COLL_TEXT(set), COLL_TEXT(question), COLL_NUM(wp_wall_ms())};
+    int64_t changes = 0;
     int rc =
         withdraw
             ? coll_db_query(db,
                             "INSERT INTO share_withdrawn(questionset,question,withdrawn_ms)"
                             " VALUES(?,?,?) ON CONFLICT (questionset,question) DO NOTHING",
-                            p, 3, NULL, NULL, NULL, err, errlen)
+                            p, 3, NULL, NULL, &changes, err, errlen)
             : coll_db_query(db, "DELETE FROM share_withdrawn WHERE questionset=? AND question=?", p,
-                            2, NULL, NULL, NULL, err, errlen);
-    return rc == COLL_SQL_OK ? 0 : -1;
+                            2, NULL, NULL, &changes, err, errlen);
+    if (rc != COLL_SQL_OK)
+        return -1;
+    return changes > 0 ? 0 : 1;
 }
 
 void coll_share_percent(const int64_t *count, int n, int *pct)

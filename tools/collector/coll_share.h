@@ -15,9 +15,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Withdraws a question of a set from sharing (withdraw) or shares it again. 0 or -1. */
-int coll_share_withdraw(coll_db *db, const char *set, const char *question, bool withdraw,
-                        char *err, size_t errlen);
+/* Withdraws a question of a set from sharing (withdraw) or shares it again. The set and the
+ * question must be known: in sets (the --qset files; NULL or none: not given), or else in
+ * what db holds (answers counted, a publication of the set, a withdrawal). 0; 1 when nothing
+ * changed (withdrawn already, or not withdrawn to restore); -1 with err (an unknown set or
+ * question is named there). */
+int coll_share_withdraw(coll_db *db, const coll_results_sets *sets, const char *set,
+                        const char *question, bool withdraw, char *err, size_t errlen);
 
 /* The cards document of location at now_ms (a new reference in *out):
  *   {"version": HEX, "location", "computed_at", "period": {"from", "to", "whole_month"}, "k",

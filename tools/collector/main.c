@@ -46,46 +46,122 @@ typedef struct {
     bool no_public;              /* serve --no-public */
 } coll_args;
 
+/* The usage of each command, and what --db takes: `CMD --help` prints its own. */
+static const struct {
+    const char *cmd, *text;
+} usages[] = {
+    {"serve",
+     "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
+     "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
+     "                           [--seal-secret-key NAME.seal.secret]\n"
+     "                           [--qset SET.json]... [--suppress-below K] [--behind-tls-proxy]\n"
+     "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
+     "                           [--alert-webhook URL] [--alert-command CMD] "
+     "[--alert-interval SECONDS]\n"
+     "                           [--no-public]\n"
+     "      (creates the database when there is none)\n"},
+    {"device",
+     "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
+     "      (creates the database when there is none: a new deployment's first command)\n"
+     "  wijkpeil-collector device list --db FILE\n"
+     "  wijkpeil-collector device revoke NAME --db FILE\n"
+     "  wijkpeil-collector device rotate NAME --db FILE   (a new token; the old one stops)\n"},
+    {"user",
+     "  wijkpeil-collector user add NAME --role viewer|admin --db FILE   (password on stdin)\n"
+     "  wijkpeil-collector user passwd NAME --db FILE                    (password on stdin)\n"
+     "  wijkpeil-collector user list|remove [NAME] --db FILE\n"},
+    {"export",
+     "  wijkpeil-collector export --db FILE [--format csv|csv-excel|xlsx|jsonl] [--questionset "
+     "ID]\n"
+     "                           [--qset SET.json] [--lang LANG] [--suppress-below K] [-o FILE]\n"
+     "      (xlsx needs --qset: sheets responses, codebook, counts; csv-excel: \";\", BOM,\n"
+     "       Europe/Amsterdam times, for a Dutch-locale spreadsheet)\n"},
+    {"status", "  wijkpeil-collector status --db FILE\n"},
+    {"import", "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
+               "[--seal-secret-key NAME.seal.secret]\n"},
+    {"migrate", "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"},
+    {"share",
+     "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE [--qset SET.json]\n"
+     "      (SET and QUESTION must be known: answered in the responses held, or in\n"
+     "       --qset SET.json)\n"},
+    {"publish", "  wijkpeil-collector publish SET.json|SETTINGS.conf --location LOCATION "
+                "[--device NAME]...\n"
+                "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
+                "[--to-stick DIR] [--force] --db FILE\n"
+                "  wijkpeil-collector publish --list --db FILE\n"
+                "  wijkpeil-collector publish --withdraw ID --db FILE\n"},
+};
+#define N_USAGES (sizeof usages / sizeof usages[0])
+
+/* The index of command cmd in usages, or -1. */
+static int command_index(const char *cmd)
+{
+    for (size_t i = 0; cmd && i < N_USAGES; i++)
+        if (strcmp(usages[i].cmd, cmd) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Whether the usage entry at line (after "  wijkpeil-collector CMD ") is sub-command sub: its
+ * first word, or one of its '|'-separated words ("list|remove"). */
+static bool entry_is(const char *line, const char *sub)
+{
+    size_t n = strlen(sub), w = strcspn(line, " \n");
+    for (const char *p = line; p < line + w;) {
+        size_t k = strcspn(p, "| \n");
+        if (k == n && strncmp(p, sub, n) == 0)
+            return true;
+        p += k + (p[k] == '|');
+    }
+    return false;
+}
+
+/* Prints the entries of a command's usage text that are sub-command sub (an entry: a line
+ * "  wijkpeil-collector CMD ..." and the lines after it that do not start one); false when none
+ * is. */
+static bool print_entries(FILE *f, const char *cmd, const char *text, const char *sub)
+{
+    char head[64];
+    int hl = snprintf(head, sizeof head, "  wijkpeil-collector %s ", cmd);
+    bool any = false, on = false;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n") + 1;
+        if (strncmp(p, "  wijkpeil-collector ", 21) == 0)
+            on = strncmp(p, head, (size_t)hl) == 0 && entry_is(p + hl, sub);
+        if (on)
+            fprintf(f, "%.*s", (int)len, p);
+        any |= on;
+        p += len;
+    }
+    return any;
+}
+
+/* The usage of command cmd, of its sub-command sub when it has one of that name (NULL: all of
+ * the command's), or every command's when cmd is not one. */
+static void usage_of_sub(FILE *f, const char *cmd, const char *sub)
+{
+    int only = command_index(cmd);
+    fputs("usage:\n", f);
+    if (only >= 0 && sub && print_entries(f, cmd, usages[only].text, sub))
+        only = -2; /* printed */
+    for (size_t i = 0; only != -2 && i < N_USAGES; i++)
+        if (only < 0 || (size_t)only == i)
+            fputs(usages[i].text, f);
+    fputs("--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
+          "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...). Only serve and\n"
+          "device add create a database; every other command refuses a --db file that does\n"
+          "not exist.\n",
+          f);
+}
+
+static void usage_of(FILE *f, const char *cmd)
+{
+    usage_of_sub(f, cmd, NULL);
+}
+
 static void usage(FILE *f)
 {
-    fputs(
-        "usage:\n"
-        "  wijkpeil-collector serve --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]\n"
-        "                           [--idle-timeout SECONDS] [--header-timeout SECONDS]\n"
-        "                           [--seal-secret-key NAME.seal.secret]\n"
-        "                           [--qset SET.json]... [--suppress-below K] "
-        "[--behind-tls-proxy]\n"
-        "                           [--session-idle MINUTES] [--silent-after MINUTES]\n"
-        "                           [--alert-webhook URL] [--alert-command CMD] "
-        "[--alert-interval SECONDS]\n"
-        "                           [--no-public]\n"
-        "  wijkpeil-collector device add NAME --location LOCATION --db FILE\n"
-        "  wijkpeil-collector device list --db FILE\n"
-        "  wijkpeil-collector device revoke NAME --db FILE\n"
-        "  wijkpeil-collector device rotate NAME --db FILE   (a new token; the old one stops)\n"
-        "  wijkpeil-collector user add NAME --role viewer|admin --db FILE   (password on stdin)\n"
-        "  wijkpeil-collector user passwd NAME --db FILE                    (password on stdin)\n"
-        "  wijkpeil-collector user list|remove [NAME] --db FILE\n"
-        "  wijkpeil-collector export --db FILE [--format csv|csv-excel|xlsx|jsonl] "
-        "[--questionset ID]\n"
-        "                           [--qset SET.json] [--lang LANG] [--suppress-below K] "
-        "[-o FILE]\n"
-        "      (xlsx needs --qset: sheets responses, codebook, counts; csv-excel: \";\", BOM,\n"
-        "       Europe/Amsterdam times, for a Dutch-locale spreadsheet)\n"
-        "  wijkpeil-collector status --db FILE\n"
-        "  wijkpeil-collector import FILE.jsonl --device NAME --db FILE "
-        "[--seal-secret-key NAME.seal.secret]\n"
-        "  wijkpeil-collector migrate --from FILE.db --to postgresql://USER@HOST/DB\n"
-        "  wijkpeil-collector share withdraw|restore SET QUESTION --db FILE\n"
-        "  wijkpeil-collector publish SET.json|SETTINGS.conf --location LOCATION [--device "
-        "NAME]...\n"
-        "                             [--from 2027-03-01T08:00] [--until 2027-04-30T23:59] "
-        "[--to-stick DIR] [--force] --db FILE\n"
-        "  wijkpeil-collector publish --list --db FILE\n"
-        "  wijkpeil-collector publish --withdraw ID --db FILE\n"
-        "--db (and --from, --to) is an SQLite file or a postgresql:// URI (libpq: sslmode=...,\n"
-        "connect_timeout=..., options=-c%20statement_timeout%3D5s, ...).\n",
-        f);
+    usage_of(f, NULL);
 }
 
 static int parse_args(int argc, char **argv, coll_args *a)
@@ -213,10 +289,6 @@ static int parse_args(int argc, char **argv, coll_args *a)
     }
     a->qset = a->nqsets ? a->qsets[0] : NULL;
     a->device = a->ndevices ? a->devices[0] : NULL;
-    if (!a->db && !(a->npos && strcmp(a->pos[0], "migrate") == 0)) {
-        fprintf(stderr, "wijkpeil-collector: --db FILE is required\n");
-        return -1;
-    }
     return 0;
 }
 
@@ -331,7 +403,7 @@ static int cmd_device(coll_db *db, const coll_args *a)
         printf("device %s revoked: its token is refused from now on\n", a->pos[2]);
         return 0;
     }
-    usage(stderr);
+    usage_of(stderr, "device");
     return 2;
 }
 
@@ -343,16 +415,33 @@ static int cmd_share(coll_db *db, const coll_args *a)
     const char *sub = a->npos > 1 ? a->pos[1] : "";
     bool withdraw = strcmp(sub, "withdraw") == 0;
     if ((!withdraw && strcmp(sub, "restore") != 0) || a->npos != 4) {
-        usage(stderr);
+        usage_of(stderr, "share");
         return 2;
     }
-    if (coll_share_withdraw(db, a->pos[2], a->pos[3], withdraw, err, sizeof err) != 0) {
+    if (a->nqsets > 1) {
+        fprintf(stderr, "wijkpeil-collector share: one --qset at most\n");
+        return 2;
+    }
+    coll_results_sets *sets = NULL;
+    if (a->qset && coll_results_sets_load(a->qsets, 1, &sets, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: %s\n", err);
         return 1;
     }
+    int rc = coll_share_withdraw(db, sets, a->pos[2], a->pos[3], withdraw, err, sizeof err);
+    coll_results_sets_free(sets);
+    if (rc < 0) {
+        fprintf(stderr, "wijkpeil-collector: %s\n", err);
+        return 1;
+    }
+    if (rc == 1 && !withdraw) {
+        fprintf(stderr, "wijkpeil-collector: %s %s is not withdrawn: nothing to restore\n",
+                a->pos[2], a->pos[3]);
+        return 1;
+    }
     printf("%s %s: %s\n", a->pos[2], a->pos[3],
-           withdraw ? "withdrawn from sharing; kiosks drop its card at their next sync"
-                    : "shared again (when its set says \"share\")");
+           rc == 1    ? "withdrawn already"
+           : withdraw ? "withdrawn from sharing; kiosks drop its card at their next sync"
+                      : "shared again (when its set says \"share\")");
     return 0;
 }
 
@@ -376,7 +465,7 @@ static int cmd_publish(coll_db *db, const coll_args *a)
         return rc == 0 ? 0 : 1;
     }
     if (a->npos != 2 || a->list || a->withdraw) {
-        usage(stderr);
+        usage_of(stderr, "publish");
         return 2;
     }
     if (a->to_stick && config_remote_name(a->pos[1])) {
@@ -431,7 +520,7 @@ static int cmd_user(coll_db *db, const coll_args *a)
                                : coll_user_passwd(db, name, pw, err, sizeof err);
         sodium_memzero(pw, sizeof pw);
     } else {
-        usage(stderr);
+        usage_of(stderr, "user");
         return 2;
     }
     if (rc != 0) {
@@ -714,10 +803,17 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    /* --help and --version answer on every sub-command too (before anything is checked) */
+    /* The command is the first word; --help and --version answer on every command too (before
+     * anything else is checked), --help with that command's usage. */
+    const char *word = argv[1][0] != '-' ? argv[1] : NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
+            if (word && command_index(word) < 0) {
+                fprintf(stderr, "wijkpeil-collector: unknown command %s\n", word);
+                usage(stderr);
+                return 2;
+            }
+            usage_of_sub(stdout, word, word && argc > 2 && argv[2][0] != '-' ? argv[2] : NULL);
             return 0;
         }
         if (strcmp(argv[i], "--version") == 0) {
@@ -727,32 +823,37 @@ int main(int argc, char **argv)
     }
     coll_args a;
     if (parse_args(argc - 1, argv + 1, &a) != 0) {
-        usage(stderr);
+        usage_of(stderr, word);
         return 2;
     }
     const char *cmd = a.npos ? a.pos[0] : "";
     const char *sub = a.npos > 1 ? a.pos[1] : "";
-    /* A command that only reads never creates an empty database for a mistyped --db. */
-    bool reads_only = strcmp(cmd, "status") == 0 || strcmp(cmd, "export") == 0 ||
-                      (strcmp(cmd, "device") == 0 && strcmp(sub, "list") == 0) ||
-                      (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0) ||
-                      (strcmp(cmd, "publish") == 0 && a.list);
-    if (reads_only && !coll_store_is_pg(a.db) && access(a.db, F_OK) != 0) {
+    if (command_index(cmd) < 0) {
+        if (*cmd)
+            fprintf(stderr, "wijkpeil-collector: unknown command %s\n", cmd);
+        else
+            fprintf(stderr, "wijkpeil-collector: a command is required\n");
+        usage(stderr);
+        return 2;
+    }
+    if (!a.db && strcmp(cmd, "migrate") != 0) {
+        fprintf(stderr, "wijkpeil-collector %s: --db FILE is required\n", cmd);
+        usage_of(stderr, cmd);
+        return 2;
+    }
+    /* Only serve and device add create a database (a new deployment starts with either):
+     * every other command reads or updates one, and a mistyped --db is an error, not a new
+     * empty database. */
+    bool creates = strcmp(cmd, "serve") == 0 || strcmp(cmd, "migrate") == 0 ||
+                   (strcmp(cmd, "device") == 0 && strcmp(sub, "add") == 0);
+    if (!creates && !coll_store_is_pg(a.db) && access(a.db, F_OK) != 0) {
         fprintf(stderr,
-                "wijkpeil-collector: %s: no such database (serve, device add and import create "
-                "one)\n",
+                "wijkpeil-collector: %s: no such database (serve and device add create one)\n",
                 a.db);
         return 1;
     }
     if (strcmp(cmd, "export") == 0 && a.nqsets > 1) {
         fprintf(stderr, "wijkpeil-collector export: one --qset at most\n");
-        return 2;
-    }
-    if (strcmp(cmd, "serve") && strcmp(cmd, "device") && strcmp(cmd, "export") &&
-        strcmp(cmd, "status") && strcmp(cmd, "import") && strcmp(cmd, "migrate") &&
-        strcmp(cmd, "user") && strcmp(cmd, "share") && strcmp(cmd, "publish")) {
-        fprintf(stderr, "wijkpeil-collector: unknown command \"%s\"\n", cmd);
-        usage(stderr);
         return 2;
     }
     if (strcmp(cmd, "migrate") == 0)

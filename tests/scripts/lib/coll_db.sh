@@ -2,7 +2,9 @@
 # The collector's database for a test script, on the backend the test runs against:
 # WIJKPEIL_COLLECTOR_BACKEND=pg (ctest's *_pg twins) uses the PostgreSQL server of
 # WIJKPEIL_PG_DIR (lib/pg_server.sh), anything else an SQLite file in $TMP.
-#   coll_db_new NAME     prints a new, empty --db value: $TMP/NAME.db or a postgresql:// URI
+#   coll_db_new NAME     prints a new, empty --db value: $TMP/NAME.db or a postgresql:// URI;
+#                        the database exists (an empty file, as CREATE DATABASE on PostgreSQL),
+#                        so any command may come first (only serve and device add create one)
 #   coll_db_sql DB SQL   runs SQL on it, rows printed with | between values
 #   coll_db_dump DB      everything it holds, as text (to look for what must not be there)
 #   coll_pg_uri DBNAME   the URI of database DBNAME on the test server
@@ -30,6 +32,7 @@ coll_db_new() {
         "$PG_BINDIR/psql" -qAt -d postgres -c "CREATE DATABASE \"$name\"" >/dev/null
         coll_pg_uri "$name"
     else
+        : >"$TMP/$1.db"
         printf '%s/%s.db' "$TMP" "$1"
     fi
 }

@@ -115,6 +115,11 @@ async function main() {
         check('p1 has an "Intrekken" button', b !== null);
         if (b) {
             await Promise.all([page.waitForNavigation({waitUntil: 'load'}), b.click()]);
+            check('revoke p1: a confirmation step first',
+                  (await page.$eval('#confirm', e => e.textContent).catch(() => '')) ===
+                      'Kiosk intrekken?');
+            await axe(page, 'admin-device-revoke-confirm');
+            await Promise.all([page.waitForNavigation({waitUntil: 'load'}), page.click('#revoke-yes')]);
             const state = await page.$$eval('tbody tr', rows => rows.filter(
                 r => r.querySelector('th').textContent === 'p1').map(r => r.innerText).join(''));
             check('revoke p1: shown as revoked', state.includes('ingetrokken'), state);
