@@ -690,16 +690,23 @@ static const rs_words words_en = {
                     "would reveal a small group), they are included.",
 };
 
+/* The label of answer j (stored value opt, the set's text or NULL) of a question of type. */
+static const char *label_of(const json_t *set, const char *type, const json_t *text,
+                            const char *opt, int j, const rs_words *w, const char *ui_lang)
+{
+    if (text)
+        return set_text(set, text, ui_lang);
+    if (strcmp(type, "smiley") == 0)
+        return w->faces[j];
+    if (strcmp(type, "yesno") == 0)
+        return j == 0 ? w->yes : j == 1 ? w->no : w->prefer_not;
+    return opt;
+}
+
 static const char *opt_label(const json_t *set, const rs_question *q, int j, const rs_words *w,
                              const char *ui_lang)
 {
-    if (q->opt_text[j])
-        return set_text(set, q->opt_text[j], ui_lang);
-    if (strcmp(q->type, "smiley") == 0)
-        return w->faces[j];
-    if (strcmp(q->type, "yesno") == 0)
-        return j == 0 ? w->yes : j == 1 ? w->no : w->prefer_not;
-    return q->opt[j];
+    return label_of(set, q->type, q->opt_text[j], q->opt[j], j, w, ui_lang);
 }
 
 typedef struct {
@@ -880,14 +887,9 @@ static rs_ctx *count_set(coll_db *db, const coll_results_sets *s, size_t i,
     return x;
 }
 
-int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
-                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
-                       int64_t *responses, char *err, size_t errlen)
+/* Calls fn with each question of x, in order, until it returns non-zero. */
+static void each_question(const rs_ctx *x, coll_results_question_fn fn, void *ctx)
 {
-    rs_ctx *x = count_set(db, s, i, f, err, errlen);
-    if (!x)
-        return -1;
-    *responses = x->responses;
     for (int j = 0; fn && j < x->nq; j++) {
         const rs_question *q = &x->q[j];
         coll_results_question cq = {
@@ -896,8 +898,34 @@ int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
         if (fn(ctx, &cq) != 0)
             break;
     }
+}
+
+int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
+                       int64_t *responses, char *err, size_t errlen)
+{
+    rs_ctx *x = count_set(db, s, i, f, err, errlen);
+    if (!x)
+        return -1;
+    *responses = x->responses;
+    each_question(x, fn, ctx);
     free(x);
     return 0;
+}
+
+int coll_results_questions(const coll_results_sets *s, size_t i, coll_results_question_fn fn,
+                           void *ctx, char *err, size_t errlen)
+{
+    rs_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = prepare(x, s->set[i], err, errlen);
+    if (rc == 0)
+        each_question(x, fn, ctx);
+    free(x);
+    return rc;
 }
 
 int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
@@ -934,6 +962,24 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
 done:
     free(x);
     return rc;
+}
+
+const char *coll_results_text(const coll_results_sets *s, size_t i, const json_t *text,
+                              const char *lang)
+{
+    return set_text(s->set[i], text, lang);
+}
+
+const char *coll_results_label(const coll_results_sets *s, size_t i, const coll_results_question *q,
+                               int j, const char *lang)
+{
+    return label_of(s->set[i], q->type, q->opt_text[j], q->opt[j], j,
+                    strcmp(lang, "en") == 0 ? &words_en : &words_nl, lang);
+}
+
+bool coll_results_version_counted(const coll_results_sets *s, size_t i, int64_t v)
+{
+    return !version_excluded(s, i, v);
 }
 
 const char *coll_results_hidden_word(const char *lang)
