@@ -651,6 +651,12 @@ typedef struct {
      * the last ones */
     cv_period *p;
     bool any;
+    /* one location asked for: the same periods of each other location (the last slot: those not
+     * in the list), whose small counts the page must not let be worked out from the figures over
+     * every location */
+    const char *location;
+    const cv_locations *locs;
+    cv_period *other; /* (CV_MAX_LOC + 1) x the periods */
 } cv_trend;
 
 /* The question of id in set t has the same type and answer ids as q (its counts can be added). */
@@ -676,7 +682,17 @@ static int64_t period_of(int64_t v, bool by_week)
     return by_week ? (v + 3 >= 0 ? (v + 3) / 7 : (v + 3 - 6) / 7) : v;
 }
 
-/* First pass: the range of periods (rows questionset, version, period, answer, n). */
+/* Index of location name among the others (CV_MAX_LOC: not listed). */
+static int other_index(const cv_locations *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->name[i], name) == 0)
+            return i;
+    return CV_MAX_LOC;
+}
+
+/* Whether a row (questionset, version, period, answer, n, location) counts for this trend, and
+ * its period. */
 static bool trend_counted(const cv_trend *t, const char *const *v, int64_t *period)
 {
     long si = coll_results_sets_find(t->s, v[0]);
@@ -691,7 +707,8 @@ static int trend_range(void *ctx, int ncol, const char *const *v)
 {
     cv_trend *t = ctx;
     int64_t p;
-    if (ncol < 5 || !v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !trend_counted(t, v, &p))
+    if (ncol < 6 || !v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !v[5] ||
+        !trend_counted(t, v, &p) || (t->location && strcmp(t->location, v[5]) != 0))
         return 0;
     if (!t->any || p < t->first)
         t->first = p;
@@ -705,10 +722,13 @@ static int trend_row(void *ctx, int ncol, const char *const *v)
 {
     cv_trend *t = ctx;
     int64_t p;
-    if (ncol < 5 || !v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !trend_counted(t, v, &p) ||
-        p < t->first || p > t->last)
+    if (ncol < 6 || !v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !v[5] ||
+        !trend_counted(t, v, &p) || p < t->first || p > t->last)
         return 0;
+    size_t np = (size_t)(t->last - t->first + 1);
     cv_period *e = &t->p[p - t->first];
+    if (t->location && strcmp(t->location, v[5]) != 0)
+        e = &t->other[(size_t)other_index(t->locs, v[5]) * np + (size_t)(p - t->first)];
     int64_t n = coll_store_num(v[4]);
     if (!v[3][0])
         e->answered += n;
@@ -719,13 +739,20 @@ static int trend_row(void *ctx, int ncol, const char *const *v)
 }
 
 static const char sql_trend_month[] =
-    "SELECT questionset, questionset_version, month, answer, SUM(n) FROM agg_months"
-    " WHERE question = ?1 AND status = 'complete' AND (?2 = '' OR location = ?2)"
-    " GROUP BY questionset, questionset_version, month, answer";
+    "SELECT questionset, questionset_version, month, answer, SUM(n), location FROM agg_months"
+    " WHERE question = ?1 AND status = 'complete'"
+    " GROUP BY questionset, questionset_version, month, answer, location";
 static const char sql_trend_day[] =
-    "SELECT questionset, questionset_version, day, answer, SUM(n) FROM agg_counts"
-    " WHERE question = ?1 AND status = 'complete' AND (?2 = '' OR location = ?2)"
-    " GROUP BY questionset, questionset_version, day, answer";
+    "SELECT questionset, questionset_version, day, answer, SUM(n), location FROM agg_counts"
+    " WHERE question = ?1 AND status = 'complete'"
+    " GROUP BY questionset, questionset_version, day, answer, location";
+
+/* Whether figure v of another location is a small group (1..k-1): then the same figure of the
+ * location shown is hidden too, or the page over every location would give it away. */
+static bool small(int64_t v, int64_t k)
+{
+    return v > 0 && v < k;
+}
 
 /* The label of a period: the Monday of a week (YYYY-MM-DD) or the month (YYYY-MM). */
 static void period_label(int64_t p, bool by_week, char *buf, size_t len)
@@ -755,6 +782,8 @@ static void trend_cells(const cv_trend *t, size_t np, int64_t k, int64_t *cells,
             cells[p * (size_t)no + (size_t)j] = c;
             hid[p * (size_t)no + (size_t)j] =
                 !row_shown[p] || c < k || (t->q->multi && rest > 0 && rest < k);
+            for (size_t m = 0; t->other && m <= CV_MAX_LOC; m++)
+                hid[p * (size_t)no + (size_t)j] |= small(t->other[m * np + p].cnt[j], k);
         }
     }
     /* single answers add up to the period's n; the totals per answer over the periods are not
@@ -870,7 +899,12 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     form_close(h, w);
     const cv_question *q = &x->q[qi];
     size_t nsets = coll_results_sets_count(x->s);
-    cv_trend t = {.q = q, .s = x->s, .by_week = r->by_week, .same = calloc(nsets + 1, 1)};
+    cv_trend t = {.q = q,
+                  .s = x->s,
+                  .by_week = r->by_week,
+                  .same = calloc(nsets + 1, 1),
+                  .location = r->location && r->location[0] ? r->location : NULL,
+                  .locs = &l};
     if (!t.same) {
         wp_errf(err, errlen, "out of memory");
         return -1;
@@ -894,12 +928,12 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     }
     coll_html_raw(h, ".</p>\n");
     const char *sql = r->by_week ? sql_trend_day : sql_trend_month;
-    coll_param p[] = {COLL_TEXT(q->id), COLL_TEXT(r->location ? r->location : "")};
+    coll_param p[] = {COLL_TEXT(q->id)};
     int rc = -1;
     int64_t *cells = NULL;
     bool *hid = NULL, *row_shown = NULL;
     if (coll_db_agg_settle(db, err, errlen) != 0 ||
-        coll_db_query(db, sql, p, 2, trend_range, &t, NULL, err, errlen) != COLL_SQL_OK)
+        coll_db_query(db, sql, p, 1, trend_range, &t, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     if (!t.any) {
         coll_html_fmt(h, "<p>%s</p>\n", w->trend_none);
@@ -913,11 +947,13 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     cells = calloc(np * no, sizeof *cells);
     hid = calloc(np * no, sizeof *hid);
     row_shown = calloc(np, sizeof *row_shown);
-    if (!t.p || !cells || !hid || !row_shown) {
+    if (t.location)
+        t.other = calloc((CV_MAX_LOC + 1) * np, sizeof *t.other);
+    if (!t.p || !cells || !hid || !row_shown || (t.location && !t.other)) {
         wp_errf(err, errlen, "out of memory");
         goto done;
     }
-    if (coll_db_query(db, sql, p, 2, trend_row, &t, NULL, err, errlen) != COLL_SQL_OK)
+    if (coll_db_query(db, sql, p, 1, trend_row, &t, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     trend_cells(&t, np, k, cells, hid, row_shown);
     const char *text = coll_results_text(x->s, x->si, q->text, ui_lang);
@@ -939,6 +975,7 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
 done:
     free(t.same);
     free(t.p);
+    free(t.other);
     free(cells);
     free(hid);
     free(row_shown);
@@ -948,9 +985,17 @@ done:
 /* ---- cross-tab ---------------------------------------------------------------------------- */
 
 typedef struct {
+    int64_t cell[CV_MAX_OPT * CV_MAX_OPT], row[CV_MAX_OPT], col[CV_MAX_OPT], total;
+} cv_table;
+
+typedef struct {
     const cv_set *x;
     const cv_question *a, *b;
-    int64_t cell[CV_MAX_OPT * CV_MAX_OPT], row[CV_MAX_OPT], col[CV_MAX_OPT], total;
+    cv_table t; /* the location asked for, or every location */
+    /* one location asked for: each other one (the last: those not in the list), as in a trend */
+    const char *location;
+    const cv_locations *locs;
+    cv_table other[CV_MAX_LOC + 1];
     bool oom;
 } cv_cross;
 
@@ -974,7 +1019,7 @@ static bool chose(const json_t *v, const char *id)
 static int cross_row(void *ctx, int ncol, const char *const *v)
 {
     cv_cross *c = ctx;
-    if (ncol < 3 || !v[0] || !v[1] || !v[2] ||
+    if (ncol < 3 || !v[0] || !v[1] || !v[2] || (c->location && (ncol < 4 || !v[3])) ||
         !coll_results_version_counted(c->x->s, c->x->si, coll_store_num(v[0])))
         return 0;
     json_t *ans = json_loads(v[1], 0, NULL);
@@ -984,16 +1029,19 @@ static int cross_row(void *ctx, int ncol, const char *const *v)
     }
     const json_t *a = json_object_get(ans, c->a->id), *b = json_object_get(ans, c->b->id);
     int64_t n = coll_store_num(v[2]);
+    cv_table *t = &c->t;
+    if (c->location && strcmp(c->location, v[3]) != 0)
+        t = &c->other[other_index(c->locs, v[3])];
     if (answered(a) && answered(b)) {
-        c->total += n;
+        t->total += n;
         bool ca[CV_MAX_OPT], cb[CV_MAX_OPT];
         for (int i = 0; i < c->a->nopt; i++)
-            c->row[i] += (ca[i] = chose(a, c->a->opt[i])) ? n : 0;
+            t->row[i] += (ca[i] = chose(a, c->a->opt[i])) ? n : 0;
         for (int j = 0; j < c->b->nopt; j++)
-            c->col[j] += (cb[j] = chose(b, c->b->opt[j])) ? n : 0;
+            t->col[j] += (cb[j] = chose(b, c->b->opt[j])) ? n : 0;
         for (int i = 0; i < c->a->nopt; i++)
             for (int j = 0; j < c->b->nopt; j++)
-                c->cell[i * c->b->nopt + j] += ca[i] && cb[j] ? n : 0;
+                t->cell[i * c->b->nopt + j] += ca[i] && cb[j] ? n : 0;
     }
     json_decref(ans);
     return 0;
@@ -1004,22 +1052,20 @@ static const char sql_cross_all[] =
     "SELECT questionset_version, answers, COUNT(*) FROM responses"
     " WHERE questionset = ?1 AND sealed IS NULL GROUP BY questionset_version, answers";
 static const char sql_cross_loc[] =
-    "SELECT r.questionset_version, r.answers, COUNT(*) FROM responses r"
-    " JOIN devices d ON d.name = r.device"
-    " WHERE r.questionset = ?1 AND r.sealed IS NULL AND d.location = ?2"
-    " GROUP BY r.questionset_version, r.answers";
+    "SELECT r.questionset_version, r.answers, COUNT(*), d.location FROM responses r"
+    " JOIN devices d ON d.name = r.device WHERE r.questionset = ?1 AND r.sealed IS NULL"
+    " GROUP BY d.location, r.questionset_version, r.answers";
 
-/* Hidden totals of one side (rows or columns): they add up to the grand total when the question
- * takes one answer; a multiple choice's options are hidden below k and when the others (total
- * minus the option) are 1..k-1. */
+/* Hidden totals of one side (rows or columns), some already marked in hid: below k, and, when
+ * the question takes one answer, so that the hidden ones cannot be worked out from the grand
+ * total; a multiple choice's option is also hidden when the others (total minus the option)
+ * are 1..k-1. */
 static void cross_totals(const int64_t *t, int n, bool multi, int64_t total, int64_t k, bool *hid)
 {
-    if (!multi) {
-        coll_results_suppress(t, (size_t)n, k, hid);
-        return;
-    }
     for (int i = 0; i < n; i++)
-        hid[i] = t[i] < k || (total - t[i] > 0 && total - t[i] < k);
+        hid[i] |= t[i] < k || (multi && small(total - t[i], k));
+    if (!multi)
+        coll_views_suppress(t, 1, (size_t)n, k, true, false, NULL, NULL, hid);
 }
 
 static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t k,
@@ -1050,10 +1096,11 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     c->a = &x->q[qa];
     c->b = &x->q[qb];
     bool loc = r->location && r->location[0];
-    coll_param p[] = {COLL_TEXT(coll_results_sets_id(x->s, x->si)),
-                      COLL_TEXT(loc ? r->location : "")};
-    if (coll_db_query(db, loc ? sql_cross_loc : sql_cross_all, p, loc ? 2 : 1, cross_row, c, NULL,
-                      err, errlen) != COLL_SQL_OK ||
+    c->location = loc ? r->location : NULL;
+    c->locs = &l;
+    coll_param p[] = {COLL_TEXT(coll_results_sets_id(x->s, x->si))};
+    if (coll_db_query(db, loc ? sql_cross_loc : sql_cross_all, p, 1, cross_row, c, NULL, err,
+                      errlen) != COLL_SQL_OK ||
         c->oom) {
         if (c->oom)
             wp_errf(err, errlen, "out of memory");
@@ -1073,7 +1120,7 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
         coll_html_text(h, w->multi_rows);
     }
     coll_html_raw(h, "</p>\n");
-    if (c->total < k) {
+    if (c->t.total < k) {
         coll_html_raw(h, "<p class=\"note\">");
         coll_html_fmt(h, w->ct_none, (long long)k);
         coll_html_raw(h, "</p>\n</section>\n");
@@ -1083,26 +1130,36 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     int na = c->a->nopt, nb = c->b->nopt;
     bool rh[CV_MAX_OPT], ch[CV_MAX_OPT], rs[CV_MAX_OPT], cs[CV_MAX_OPT],
         hid[CV_MAX_OPT * CV_MAX_OPT];
-    cross_totals(c->row, na, c->a->multi, c->total, k, rh);
-    cross_totals(c->col, nb, c->b->multi, c->total, k, ch);
+    memset(rh, 0, sizeof rh);
+    memset(ch, 0, sizeof ch);
+    for (int m = 0; c->location && m <= CV_MAX_LOC; m++) {
+        for (int i = 0; i < na; i++)
+            rh[i] |= small(c->other[m].row[i], k);
+        for (int j = 0; j < nb; j++)
+            ch[j] |= small(c->other[m].col[j], k);
+    }
+    cross_totals(c->t.row, na, c->a->multi, c->t.total, k, rh);
+    cross_totals(c->t.col, nb, c->b->multi, c->t.total, k, ch);
     for (int i = 0; i < na; i++)
         rs[i] = !rh[i];
     for (int j = 0; j < nb; j++)
         cs[j] = !ch[j];
     for (int i = 0; i < na; i++)
         for (int j = 0; j < nb; j++) {
-            int64_t v = c->cell[i * nb + j];
-            int64_t rest_a = c->col[j] - v, rest_b = c->row[i] - v;
+            int64_t v = c->t.cell[i * nb + j];
+            int64_t rest_a = c->t.col[j] - v, rest_b = c->t.row[i] - v;
             hid[i * nb + j] = v < k || rh[i] || ch[j] ||
                               (c->a->multi && cs[j] && rest_a > 0 && rest_a < k) ||
                               (c->b->multi && rs[i] && rest_b > 0 && rest_b < k);
+            for (int m = 0; c->location && m <= CV_MAX_LOC; m++)
+                hid[i * nb + j] |= small(c->other[m].cell[i * nb + j], k);
         }
     /* a row's cells add up to its total when the columns' question takes one answer */
-    coll_views_suppress(c->cell, (size_t)na, (size_t)nb, k, !c->b->multi, !c->a->multi, rs, cs,
+    coll_views_suppress(c->t.cell, (size_t)na, (size_t)nb, k, !c->b->multi, !c->a->multi, rs, cs,
                         hid);
     cv_bar bars[CV_MAX_OPT * CV_MAX_OPT];
     for (int i = 0; i < na * nb; i++)
-        bars[i] = (cv_bar){c->cell[i], c->row[i / nb], hid[i]};
+        bars[i] = (cv_bar){c->t.cell[i], c->t.row[i / nb], hid[i]};
     coll_html_raw(h, "<div class=\"qbody\">\n");
     grouped_chart(h, w->ct_chart, na, c->a->label, nb, (const char *const *)c->b->label, bars, w);
     coll_html_raw(h, "<table>\n<caption class=\"visually-hidden\">");
@@ -1133,17 +1190,17 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
         if (rh[i])
             coll_html_fmt(h, "<td class=\"hidden\">%s</td></tr>\n", w->hidden);
         else
-            coll_html_fmt(h, "<td>%lld</td></tr>\n", (long long)c->row[i]);
+            coll_html_fmt(h, "<td>%lld</td></tr>\n", (long long)c->t.row[i]);
     }
     coll_html_fmt(h, "</tbody>\n<tfoot><tr><th scope=\"row\">%s</th>", w->ct_total);
     for (int j = 0; j < nb; j++) {
         if (ch[j])
             coll_html_fmt(h, "<td class=\"hidden\">%s</td>", w->hidden);
         else
-            coll_html_fmt(h, "<td>%lld</td>", (long long)c->col[j]);
+            coll_html_fmt(h, "<td>%lld</td>", (long long)c->t.col[j]);
     }
     coll_html_fmt(h, "<td>%lld</td></tr></tfoot>\n</table>\n</div>\n</section>\n",
-                  (long long)c->total);
+                  (long long)c->t.total);
     free(c);
     return 0;
 }

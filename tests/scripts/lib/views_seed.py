@@ -87,7 +87,7 @@ def fiets_split(yes):
 add(["n1", "n2"], "peil", 3, [("schoon", 40), ("veilig", 25), ("groen", 20)],
     fiets_split({"schoon": 22, "veilig": 13, "groen": 9 + 1}))
 add(["p1"], "peil", 3, [("schoon", 30), ("veilig", veilig), ("groen", 14)],
-    fiets_split({"schoon": 16, "veilig": veilig, "groen": 7}))
+    fiets_split({"schoon": 16, "veilig": veilig, "groen": 14}))
 # wave 2 (October): Nazareth 33/27/21, Pottenberg 26/18/12
 add(["n1", "n2"], "najaar", 10, [("schoon", 33), ("veilig", 27), ("groen", 21)],
     fiets_split({"schoon": 17, "veilig": 14, "groen": 11}))
