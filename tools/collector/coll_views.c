@@ -561,7 +561,7 @@ static void render_compare_question(coll_html *h, const cv_set *x, int qi, const
         coll_html_text(h, w->multi_rows);
         coll_html_raw(h, "</p>\n");
     }
-    cv_bar bars[(CV_MAX_OPT + 1) * CV_MAX_LOC];
+    cv_bar bars[(CV_MAX_OPT + 1) * CV_MAX_LOC] = {0};
     bool n_hidden[CV_MAX_LOC];
     int nr = compare_cells(q, l->n, k, bars, n_hidden);
     char *labels[CV_MAX_OPT + 1];
@@ -1157,7 +1157,7 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     /* a row's cells add up to its total when the columns' question takes one answer */
     coll_views_suppress(c->t.cell, (size_t)na, (size_t)nb, k, !c->b->multi, !c->a->multi, rs, cs,
                         hid);
-    cv_bar bars[CV_MAX_OPT * CV_MAX_OPT];
+    cv_bar bars[CV_MAX_OPT * CV_MAX_OPT] = {0};
     for (int i = 0; i < na * nb; i++)
         bars[i] = (cv_bar){c->t.cell[i], c->t.row[i / nb], hid[i]};
     coll_html_raw(h, "<div class=\"qbody\">\n");
