@@ -992,9 +992,11 @@ typedef struct {
     const cv_set *x;
     const cv_question *a, *b;
     cv_table t; /* the location asked for, or every location */
-    /* one location asked for: each other one (the last: those not in the list), as in a trend */
+    /* one location asked for: each other one (the last: those not in the list), as in a trend;
+     * sel the index of the one asked for (CV_MAX_LOC + 1: none has that name), -1 for every one */
     const char *location;
     const cv_locations *locs;
+    int sel;
     cv_table other[CV_MAX_LOC + 1];
     bool oom;
 } cv_cross;
@@ -1015,23 +1017,19 @@ static bool chose(const json_t *v, const char *id)
     return false;
 }
 
-/* One distinct answers object (version, answers, how many responses gave it). */
-static int cross_row(void *ctx, int ncol, const char *const *v)
+/* Adds n responses of version with answers (a JSON object) at location loc (an index of
+ * c->locs, CV_MAX_LOC for one not listed). */
+static void cross_add(cv_cross *c, int64_t version, const char *answers, int64_t n, int loc)
 {
-    cv_cross *c = ctx;
-    if (ncol < 3 || !v[0] || !v[1] || !v[2] || (c->location && (ncol < 4 || !v[3])) ||
-        !coll_results_version_counted(c->x->s, c->x->si, coll_store_num(v[0])))
-        return 0;
-    json_t *ans = json_loads(v[1], 0, NULL);
+    if (!coll_results_version_counted(c->x->s, c->x->si, version))
+        return;
+    json_t *ans = json_loads(answers, 0, NULL);
     if (!ans) {
         c->oom = true; /* the collector checked it when it stored it */
-        return 0;
+        return;
     }
     const json_t *a = json_object_get(ans, c->a->id), *b = json_object_get(ans, c->b->id);
-    int64_t n = coll_store_num(v[2]);
-    cv_table *t = &c->t;
-    if (c->location && strcmp(c->location, v[3]) != 0)
-        t = &c->other[other_index(c->locs, v[3])];
+    cv_table *t = c->sel < 0 || loc == c->sel ? &c->t : &c->other[loc];
     if (answered(a) && answered(b)) {
         t->total += n;
         bool ca[CV_MAX_OPT], cb[CV_MAX_OPT];
@@ -1044,17 +1042,148 @@ static int cross_row(void *ctx, int ncol, const char *const *v)
                 t->cell[i * c->b->nopt + j] += ca[i] && cb[j] ? n : 0;
     }
     json_decref(ans);
+}
+
+/* PostgreSQL: one distinct answers object per row (version, answers, how many, location), grouped
+ * by the server. */
+static int cross_row(void *ctx, int ncol, const char *const *v)
+{
+    cv_cross *c = ctx;
+    if (ncol >= 4 && v[0] && v[1] && v[2] && v[3])
+        cross_add(c, coll_store_num(v[0]), v[1], coll_store_num(v[2]), other_index(c->locs, v[3]));
     return 0;
 }
 
-/* Sealed answers are not counted; each distinct answers object is read once. */
-static const char sql_cross_all[] =
-    "SELECT questionset_version, answers, COUNT(*) FROM responses"
-    " WHERE questionset = ?1 AND sealed IS NULL GROUP BY questionset_version, answers";
-static const char sql_cross_loc[] =
+static const char sql_cross_pg[] =
     "SELECT r.questionset_version, r.answers, COUNT(*), d.location FROM responses r"
     " JOIN devices d ON d.name = r.device WHERE r.questionset = ?1 AND r.sealed IS NULL"
     " GROUP BY d.location, r.questionset_version, r.answers";
+
+/* SQLite: its GROUP BY sorts a million answers in a temporary b-tree (seconds); the responses are
+ * read in their order instead and the distinct (version, location, answers) added up here, the
+ * location found from the device in a map read first. */
+typedef struct {
+    char *answers;
+    uint64_t hash;
+    int64_t version, n;
+    int loc;
+} cv_distinct;
+
+typedef struct {
+    cv_cross *c;
+    json_t *device_loc; /* device name -> index of its location */
+    cv_distinct *slot;  /* open addressing; answers NULL: free */
+    size_t cap, used;
+    bool oom;
+} cv_scan;
+
+static int device_row(void *ctx, int ncol, const char *const *v)
+{
+    cv_scan *x = ctx;
+    if (ncol >= 2 && v[0] && v[1])
+        x->oom |= json_object_set_new(x->device_loc, v[0],
+                                      json_integer(other_index(x->c->locs, v[1]))) != 0;
+    return 0;
+}
+
+static uint64_t fnv(const char *p, uint64_t h)
+{
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
+static bool scan_grow(cv_scan *x)
+{
+    size_t cap = x->cap ? x->cap * 2 : 1024;
+    cv_distinct *s = calloc(cap, sizeof *s);
+    if (!s)
+        return false;
+    for (size_t i = 0; i < x->cap; i++) {
+        if (!x->slot[i].answers)
+            continue;
+        size_t j = x->slot[i].hash & (cap - 1);
+        while (s[j].answers)
+            j = (j + 1) & (cap - 1);
+        s[j] = x->slot[i];
+    }
+    free(x->slot);
+    x->slot = s;
+    x->cap = cap;
+    return true;
+}
+
+/* One response (version, answers, device). */
+static int scan_row(void *ctx, int ncol, const char *const *v)
+{
+    cv_scan *x = ctx;
+    if (ncol < 3 || !v[0] || !v[1] || !v[2])
+        return 0;
+    if ((x->used + 1) * 2 > x->cap && !scan_grow(x)) {
+        x->oom = true;
+        return 1;
+    }
+    int64_t version = coll_store_num(v[0]);
+    const json_t *l = json_object_get(x->device_loc, v[2]);
+    int loc = l ? (int)json_integer_value(l) : CV_MAX_LOC;
+    uint64_t h = fnv(v[1], 1469598103934665603u) ^ (uint64_t)version * 31 ^ (uint64_t)loc;
+    size_t j = h & (x->cap - 1);
+    for (; x->slot[j].answers; j = (j + 1) & (x->cap - 1)) {
+        cv_distinct *e = &x->slot[j];
+        if (e->hash == h && e->version == version && e->loc == loc &&
+            strcmp(e->answers, v[1]) == 0) {
+            e->n++;
+            return 0;
+        }
+    }
+    if (!(x->slot[j].answers = strdup(v[1]))) {
+        x->oom = true;
+        return 1;
+    }
+    x->slot[j].hash = h;
+    x->slot[j].version = version;
+    x->slot[j].loc = loc;
+    x->slot[j].n = 1;
+    x->used++;
+    return 0;
+}
+
+static const char sql_cross_devices[] = "SELECT name, location FROM devices";
+static const char sql_cross_sqlite[] = "SELECT questionset_version, answers, device FROM responses"
+                                       " WHERE questionset = ?1 AND sealed IS NULL";
+
+/* Counts the cross-tab of c over the responses of the set. 0, or -1 with err. */
+static int cross_count(coll_db *db, cv_cross *c, char *err, size_t errlen)
+{
+    coll_param p[] = {COLL_TEXT(coll_results_sets_id(c->x->s, c->x->si))};
+    if (strcmp(coll_db_backend(db), "SQLite") != 0) {
+        if (coll_db_query(db, sql_cross_pg, p, 1, cross_row, c, NULL, err, errlen) != COLL_SQL_OK)
+            return -1;
+    } else {
+        cv_scan x = {.c = c, .device_loc = json_object()};
+        int rc = x.device_loc ? 0 : -1;
+        if (rc == 0 && (coll_db_query(db, sql_cross_devices, NULL, 0, device_row, &x, NULL, err,
+                                      errlen) != COLL_SQL_OK ||
+                        coll_db_query(db, sql_cross_sqlite, p, 1, scan_row, &x, NULL, err,
+                                      errlen) != COLL_SQL_OK))
+            rc = x.oom ? 0 : -1; /* stopped for memory: said below */
+        for (size_t i = 0; i < x.cap; i++) {
+            if (x.slot[i].answers && rc == 0 && !x.oom)
+                cross_add(c, x.slot[i].version, x.slot[i].answers, x.slot[i].n, x.slot[i].loc);
+            free(x.slot[i].answers);
+        }
+        c->oom |= x.oom || !x.device_loc;
+        free(x.slot);
+        json_decref(x.device_loc);
+        if (rc != 0)
+            return -1;
+    }
+    if (c->oom) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
 
 /* Hidden totals of one side (rows or columns), some already marked in hid: below k, and, when
  * the question takes one answer, so that the hidden ones cannot be worked out from the grand
@@ -1098,12 +1227,10 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     bool loc = r->location && r->location[0];
     c->location = loc ? r->location : NULL;
     c->locs = &l;
-    coll_param p[] = {COLL_TEXT(coll_results_sets_id(x->s, x->si))};
-    if (coll_db_query(db, loc ? sql_cross_loc : sql_cross_all, p, 1, cross_row, c, NULL, err,
-                      errlen) != COLL_SQL_OK ||
-        c->oom) {
-        if (c->oom)
-            wp_errf(err, errlen, "out of memory");
+    c->sel = loc ? other_index(&l, r->location) : -1;
+    if (c->sel == CV_MAX_LOC)
+        c->sel = CV_MAX_LOC + 1;
+    if (cross_count(db, c, err, errlen) != 0) {
         free(c);
         return -1;
     }
