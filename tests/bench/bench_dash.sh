@@ -100,8 +100,10 @@ for page in "/dash/results?set=peil" "/dash/results?set=peil&location=nazareth&l
     "/dash/crosstab?set=peil&q=buurt&q2=cijfer&location=nazareth"; do
     curl -s -b "$TMP/j" -o "$TMP/page" "$URL$page"
     grep -q '</html>' "$TMP/page" || { echo "no page for $page" >&2; exit 1; }
+    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SRV/stat") # the collector's CPU time (ticks)
     t=$(for _ in $(seq "$R"); do curl -s -b "$TMP/j" -o /dev/null -w '%{time_total}\n' "$URL$page"; done | median)
-    echo "$page: median ${t}s over $R fetches"
+    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SRV/stat")
+    echo "$page: median ${t}s over $R fetches, collector CPU $(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) / R)) ms a fetch"
 done
 echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts");" \
     "collector peak memory: $(grep VmHWM /proc/$SRV/status | awk '{ print $2, $3 }')"
