@@ -5,7 +5,8 @@
  * suppressed (below k, and complementary cells so that no suppressed cell can be worked out from
  * the totals shown). Side by side reads the kept counts per location, the trend the kept counts
  * per day or month (coll_agg.h); the cross-tab counts pairs of answers, which are not kept: it
- * reads each distinct answers object of the set once (grouped by the database). */
+ * reads the set's responses and parses each distinct answers object once (grouped by PostgreSQL,
+ * or in a hash table as SQLite hands the rows over). */
 #ifndef COLL_VIEWS_H
 #define COLL_VIEWS_H
 
