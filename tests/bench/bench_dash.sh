@@ -5,6 +5,7 @@
 # counts from the responses held took (migration 8, what an existing database goes through
 # once). BACKEND sqlite or pg (a PostgreSQL server of its own, tests/scripts/lib/pg_server.sh).
 # A tenth of the responses are abandoned. Not a ctest test (it measures).
+# The comparisons (side by side, trend, cross-tab) are fetched the same way.
 # usage: WIJKPEIL_COLLECTOR=... bench_dash.sh [N=100000] [K=200] [R=5] [BACKEND=sqlite]
 set -euo pipefail
 C="${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR}"
@@ -89,12 +90,20 @@ curl -s -c "$TMP/j" -b "$TMP/j" -o "$TMP/b" "$URL/dash/login"
 CS=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/b")
 curl -s -c "$TMP/j" -b "$TMP/j" -o /dev/null --data "csrf=$CS&user=b&password=bench+password+1" "$URL/dash/login"
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# the comparisons (coll_views): side by side, the trend per month and per week in one location,
+# the cross-tab over every location and in one (the only view that reads the responses)
 for page in "/dash/results?set=peil" "/dash/results?set=peil&location=nazareth&language=ar" \
-    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" /dash/kiosks; do
+    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" /dash/kiosks \
+    "/dash/compare?set=peil" "/dash/trend?set=peil&q=buurt" \
+    "/dash/trend?set=peil&q=cijfer&period=week&location=nazareth" \
+    "/dash/crosstab?set=peil&q=buurt&q2=zorgen" \
+    "/dash/crosstab?set=peil&q=buurt&q2=cijfer&location=nazareth"; do
     curl -s -b "$TMP/j" -o "$TMP/page" "$URL$page"
     grep -q '</html>' "$TMP/page" || { echo "no page for $page" >&2; exit 1; }
+    cpu0=$(awk '{ print $14 + $15 }' "/proc/$SRV/stat") # the collector's CPU time (ticks)
     t=$(for _ in $(seq "$R"); do curl -s -b "$TMP/j" -o /dev/null -w '%{time_total}\n' "$URL$page"; done | median)
-    echo "$page: median ${t}s over $R fetches"
+    cpu1=$(awk '{ print $14 + $15 }' "/proc/$SRV/stat")
+    echo "$page: median ${t}s over $R fetches, collector CPU $(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) / R)) ms a fetch"
 done
 echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts");" \
     "collector peak memory: $(grep VmHWM /proc/$SRV/status | awk '{ print $2, $3 }')"

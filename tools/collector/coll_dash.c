@@ -6,6 +6,7 @@
 #include "coll_export.h"
 #include "coll_results.h"
 #include "coll_user.h"
+#include "coll_views.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -168,6 +169,11 @@ typedef enum {
     T_A_REVOKE_YES,
     T_A_CANCEL,
     T_R_DATE_ORDER,
+    T_V_TABS,
+    T_V_RESULTS,
+    T_V_COMPARE,
+    T_V_TREND,
+    T_V_CROSSTAB,
     T_COUNT
 } text_id;
 
@@ -299,6 +305,11 @@ static const char *const texts[T_COUNT][2] = {
     [T_A_CANCEL] = {"Annuleren", "Cancel"},
     [T_R_DATE_ORDER] = {"De begindatum ligt na de einddatum: geen gegevens in die periode.",
                         "The start date is after the end date: no data in that period."},
+    [T_V_TABS] = {"Weergaven", "Views"},
+    [T_V_RESULTS] = {"Per vraag", "Per question"},
+    [T_V_COMPARE] = {"Locaties naast elkaar", "Locations side by side"},
+    [T_V_TREND] = {"Trend", "Trend"},
+    [T_V_CROSSTAB] = {"Kruistabel", "Cross-tab"},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -428,7 +439,11 @@ static const char css[] =
     ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 "
     "0);white-space:nowrap}\n"
     "fieldset{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end;border:1px solid "
-    "#767676}\n";
+    "#767676}\n"
+    /* the views of a question set (coll_views) */
+    "nav.views ul{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0}\n"
+    "nav.views a[aria-current]{font-weight:bold;text-decoration:none;color:#1b1b1b}\n"
+    ".chart .axis{stroke:#595959}.chart .line{stroke-width:2}.chart .title{font-weight:bold}\n";
 
 static void lang_arg(coll_html *h, const ui_lang *l, char first)
 {
@@ -928,6 +943,28 @@ static void input_time(coll_html *h, const char *id, const char *label, const ch
     coll_html_raw(h, "\"></div>\n");
 }
 
+/* The views of question set `set` (the results per question and coll_views'), current marked. */
+static void view_tabs(coll_html *h, const ui_lang *l, const char *set, const char *current)
+{
+    static const struct {
+        const char *path;
+        text_id t;
+    } views[] = {{"/dash/results", T_V_RESULTS},
+                 {"/dash/compare", T_V_COMPARE},
+                 {"/dash/trend", T_V_TREND},
+                 {"/dash/crosstab", T_V_CROSSTAB}};
+    coll_html_fmt(h, "<nav class=\"views\" aria-label=\"%s\"><ul>", T(l, T_V_TABS));
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        coll_html_fmt(h, "<li><a href=\"%s?set=", views[i].path);
+        coll_html_urlarg(h, set);
+        lang_arg(h, l, '&');
+        coll_html_fmt(h, "\"%s>%s</a></li>",
+                      strcmp(current, views[i].path) == 0 ? " aria-current=\"page\"" : "",
+                      T(l, views[i].t));
+    }
+    coll_html_raw(h, "</ul></nav>\n");
+}
+
 static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
                                     const coll_user_session *s)
 {
@@ -968,6 +1005,7 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
         page_end(h);
         return send_html(c, 200, h, NULL);
     }
+    view_tabs(h, l, set, "/dash/results");
     /* the filter: a GET form that changes nothing (so it needs no CSRF token) */
     coll_html_fmt(h,
                   "<form method=\"get\" action=\"/dash/results\">\n<fieldset><legend>%s"
@@ -1077,6 +1115,51 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, k, l->code, h, err,
                                    sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
+        coll_html_free(h);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* A view of coll_views (side by side, trend, cross-tab) of the set ?set=, or the list of sets. */
+static enum MHD_Result views_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                  const coll_user_session *s, const char *url)
+{
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    if (si < 0)
+        return redirect(c, l->li ? "/dash/results?lang=en" : "/dash/results", NULL);
+    const char *period = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "period");
+    coll_views_req r = {.kind = strcmp(url, "/dash/compare") == 0 ? COLL_VIEWS_COMPARE
+                                : strcmp(url, "/dash/trend") == 0 ? COLL_VIEWS_TREND
+                                                                  : COLL_VIEWS_CROSSTAB,
+                        .path = url,
+                        .question = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q"),
+                        .question2 = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q2"),
+                        .by_week = period && strcmp(period, "week") == 0,
+                        .location =
+                            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "location")};
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    text_id view = r.kind == COLL_VIEWS_COMPARE ? T_V_COMPARE
+                   : r.kind == COLL_VIEWS_TREND ? T_V_TREND
+                                                : T_V_CROSSTAB;
+    char title[512];
+    snprintf(title, sizeof title, "%s – %s", T(l, view),
+             coll_results_sets_title(d->sets, (size_t)si, l->code));
+    page_head(h, l, title, s, "/dash/results", url);
+    coll_html_raw(h, "<h1>");
+    coll_html_text(h, title);
+    coll_html_raw(h, "</h1>\n<p>");
+    int64_t k = dash_k(d);
+    coll_html_fmt(h, T(l, T_R_K), (long long)k);
+    coll_html_raw(h, "</p>\n");
+    view_tabs(h, l, set, url);
+    char err[WP_ERR_LEN];
+    if (coll_views_render(d->db, d->sets, (size_t)si, &r, k, l->code, h, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s: %s\n", url, err);
         coll_html_free(h);
         return message_page(c, 503, l, T_BUSY);
     }
@@ -1652,7 +1735,10 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
                                         "/dash/admin/devices",
                                         "/dash/admin/users",
                                         "/dash/admin/conflicts",
-                                        "/dash/admin/settings"};
+                                        "/dash/admin/settings",
+                                        "/dash/compare",
+                                        "/dash/trend",
+                                        "/dash/crosstab"};
     bool known = false;
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         known |= strcmp(url, pages[i]) == 0;
@@ -1678,6 +1764,9 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return results_page(d, c, &l, &s);
     if (strcmp(url, "/dash/export") == 0)
         return export_download(d, c, &l, &s);
+    if (strcmp(url, "/dash/compare") == 0 || strcmp(url, "/dash/trend") == 0 ||
+        strcmp(url, "/dash/crosstab") == 0)
+        return views_page(d, c, &l, &s, url);
     return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
 }
 

@@ -690,13 +690,19 @@ static const rs_words words_en = {
 
 /* An answer's label: the set's text, else the kiosk's own word (a face, yes/no: coll_words, the
  * same words the resident tapped), else the stored value (a scale's number). */
+static const char *label_of(const json_t *set, const char *type, const json_t *text,
+                            const char *opt, const coll_words *cw, const char *ui_lang)
+{
+    if (text)
+        return set_text(set, text, ui_lang);
+    const char *word = coll_words_answer(cw, set, ui_lang, type, opt);
+    return word ? word : opt;
+}
+
 static const char *opt_label(const json_t *set, const rs_question *q, int j, const coll_words *cw,
                              const char *ui_lang)
 {
-    if (q->opt_text[j])
-        return set_text(set, q->opt_text[j], ui_lang);
-    const char *word = coll_words_answer(cw, set, ui_lang, q->type, q->opt[j]);
-    return word ? word : q->opt[j];
+    return label_of(set, q->type, q->opt_text[j], q->opt[j], cw, ui_lang);
 }
 
 typedef struct {
@@ -883,14 +889,9 @@ static rs_ctx *count_set(coll_db *db, const coll_results_sets *s, size_t i,
     return x;
 }
 
-int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
-                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
-                       int64_t *responses, char *err, size_t errlen)
+/* Calls fn with each question of x, in order, until it returns non-zero. */
+static void each_question(const rs_ctx *x, coll_results_question_fn fn, void *ctx)
 {
-    rs_ctx *x = count_set(db, s, i, f, err, errlen);
-    if (!x)
-        return -1;
-    *responses = x->responses;
     for (int j = 0; fn && j < x->nq; j++) {
         const rs_question *q = &x->q[j];
         coll_results_question cq = {
@@ -899,8 +900,34 @@ int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
         if (fn(ctx, &cq) != 0)
             break;
     }
+}
+
+int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
+                       const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
+                       int64_t *responses, char *err, size_t errlen)
+{
+    rs_ctx *x = count_set(db, s, i, f, err, errlen);
+    if (!x)
+        return -1;
+    *responses = x->responses;
+    each_question(x, fn, ctx);
     free(x);
     return 0;
+}
+
+int coll_results_questions(const coll_results_sets *s, size_t i, coll_results_question_fn fn,
+                           void *ctx, char *err, size_t errlen)
+{
+    rs_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = prepare(x, s->set[i], err, errlen);
+    if (rc == 0)
+        each_question(x, fn, ctx);
+    free(x);
+    return rc;
 }
 
 int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
@@ -937,6 +964,24 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
 done:
     free(x);
     return rc;
+}
+
+const char *coll_results_text(const coll_results_sets *s, size_t i, const json_t *text,
+                              const char *lang)
+{
+    return set_text(s->set[i], text, lang);
+}
+
+const char *coll_results_label(const coll_results_sets *s, size_t i, const coll_results_question *q,
+                               int j, const char *lang)
+{
+    return label_of(s->set[i], q->type, q->opt_text[j], q->opt[j], coll_results_sets_words(s),
+                    lang);
+}
+
+bool coll_results_version_counted(const coll_results_sets *s, size_t i, int64_t v)
+{
+    return !version_excluded(s, i, v);
 }
 
 const char *coll_results_hidden_word(const char *lang)

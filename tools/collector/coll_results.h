@@ -82,11 +82,27 @@ int coll_results_count(coll_db *db, const coll_results_sets *s, size_t i,
                        const coll_results_filter *f, coll_results_question_fn fn, void *ctx,
                        int64_t *responses, char *err, size_t errlen);
 
+/* Calls fn once per question of set i, in order, as coll_results_count does but with every count
+ * 0 and without reading the database: the questions, their answers and labels. 0, or -1 with
+ * err. */
+int coll_results_questions(const coll_results_sets *s, size_t i, coll_results_question_fn fn,
+                           void *ctx, char *err, size_t errlen);
+
 /* Writes the results of set i (every question: heading, n and denominator, SVG chart, table)
  * into h; ui_lang "nl" or "en". 0, or -1 with err. */
 int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
                         const coll_results_filter *f, int64_t k, const char *ui_lang, coll_html *h,
                         char *err, size_t errlen);
+
+/* For the comparisons (coll_views): the text of a question (or of any "text" object of set i)
+ * in lang, else the set's first language; the label of answer j of q as the results page shows
+ * it (the set's text, or the built-in words of smiley and yes/no); whether the responses to
+ * version v of set i are counted with it (its questions are those of the set loaded). */
+const char *coll_results_text(const coll_results_sets *s, size_t i, const json_t *text,
+                              const char *lang);
+const char *coll_results_label(const coll_results_sets *s, size_t i, const coll_results_question *q,
+                               int j, const char *lang);
+bool coll_results_version_counted(const coll_results_sets *s, size_t i, int64_t v);
 
 /* One cell of a question's counts, as the pages show it: count -1 when it is not shown (below k,
  * or it would let one below k be worked out); shown (the denominator) -1 when below k. */

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The dashboard's comparisons (issue 14 item 3) without a browser (collector_browser.sh renders
+# them in Chromium): side by side per location, the trend of a question across two waves (two
+# sets with the same question) per month and per week, the cross-tab of one question by another
+# for every type; reached by tabs from the results page; Dutch first, English. Small counts: a
+# seeded cell of 9 (Pottenberg chose "veilig" 9 times) never appears as a number on any of them,
+# and cannot be worked out from the totals the pages show (the side-by-side table's hidden cells
+# against the results page's figures over every location and each location's denominator); with
+# 10 it appears.
+set -euo pipefail
+
+: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
+C="$WIJKPEIL_COLLECTOR"
+TMP=$(mktemp -d)
+SRV=""
+stop_server() {
+    if [ -n "$SRV" ]; then
+        kill "$SRV" 2>/dev/null || true
+        wait "$SRV" 2>/dev/null || true
+    fi
+    SRV=""
+}
+cleanup() {
+    stop_server
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+HERE=$(dirname "$0")
+# shellcheck source=lib/coll_db.sh
+. "$HERE/lib/coll_db.sh"
+# shellcheck source=lib/wait_line.sh
+. "$HERE/lib/wait_line.sh"
+fail=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then echo "ok   $what"; else
+        echo "FAIL: $what" >&2
+        fail=$((fail + 1))
+    fi
+}
+V() { python3 "$HERE/lib/views_check.py" "$@"; }
+
+# setup V: a database with the seed (Pottenberg's "veilig" in wave 1 = V), served; signed in
+setup() {
+    stop_server
+    DB=$(coll_db_new "compare$1")
+    echo 'viewer password 1' | "$C" user add bert --role viewer --db "$DB" >/dev/null
+    "$C" device add n1 --location nazareth --db "$DB" >/dev/null
+    "$C" device add n2 --location nazareth --db "$DB" >/dev/null
+    "$C" device add p1 --location pottenberg --db "$DB" >/dev/null
+    mkdir -p "$TMP/$1"
+    python3 "$HERE/lib/views_seed.py" "$TMP/$1" "$1"
+    for d in n1 n2 p1; do "$C" import "$TMP/$1/$d.jsonl" --device "$d" --db "$DB" >/dev/null; done
+    rm -f "$TMP/serve.out"
+    "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/$1/peil.json" \
+        --qset "$TMP/$1/najaar.json" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+    SRV=$!
+    wait_line "$TMP/serve.out" listening "$SRV"
+    URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")"
+    J="$TMP/jar$1"
+    curl -s -c "$J" -b "$J" -o "$TMP/b" "$URL/dash/login"
+    local csrf
+    csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/b")
+    curl -s -c "$J" -b "$J" -o /dev/null --data "csrf=$csrf&user=bert&password=viewer+password+1" \
+        "$URL/dash/login"
+}
+# page NAME PATH: fetches PATH into $TMP/NAME.html; the status code
+page() {
+    curl -s -b "$J" -o "$TMP/$1.html" -w '%{http_code}' "$URL$2"
+}
+# row NAME TABLE HEADER: the cells of the row of table TABLE (1-based) that starts with HEADER
+row() { V table "$TMP/$1.html" "$2" | awk -F'\t' -v h="$3" '$1 == h' | cut -f2- | tr '\t' '|'; }
+
+VIEWS=(
+    "compare /dash/compare?set=peil"
+    "compare_en /dash/compare?set=peil&lang=en"
+    "trend /dash/trend?set=peil&q=buurt"
+    "trend_p /dash/trend?set=peil&q=buurt&location=pottenberg"
+    "trend_n /dash/trend?set=peil&q=buurt&location=nazareth"
+    "trend_pw /dash/trend?set=peil&q=buurt&period=week&location=pottenberg"
+    "trend_nw /dash/trend?set=peil&q=buurt&period=week&location=nazareth"
+    "cross /dash/crosstab?set=peil&q=buurt&q2=fiets"
+    "cross_p /dash/crosstab?set=peil&q=buurt&q2=fiets&location=pottenberg"
+    "cross_n /dash/crosstab?set=peil&q=buurt&q2=fiets&location=nazareth"
+    "cross_multi /dash/crosstab?set=peil&q=zorgen&q2=cijfer"
+    "cross_scale /dash/crosstab?set=peil&q=score&q2=zorgen&location=pottenberg"
+    "cross_yesno /dash/crosstab?set=peil&q=fiets&q2=score"
+)
+
+# --- 9: hidden everywhere ---------------------------------------------------------------------
+setup 9
+check "results page: tabs to the three views" test "$(page results '/dash/results?set=peil')" = 200
+check "... side by side, trend, cross-tab" \
+    grep -q '<nav class="views" aria-label="Weergaven"><ul><li><a href="/dash/results?set=peil" aria-current="page">Per vraag</a></li><li><a href="/dash/compare?set=peil">Locaties naast elkaar</a></li><li><a href="/dash/trend?set=peil">Trend</a></li><li><a href="/dash/crosstab?set=peil">Kruistabel</a></li></ul></nav>' "$TMP/results.html"
+for v in "${VIEWS[@]}"; do
+    set -- $v
+    check "$1: 200" test "$(page "$1" "$2")" = 200
+    check "$1: 9 never shown as a number (text, table or chart)" \
+        bash -c "! grep -Ew '9' <(python3 '$HERE/lib/views_check.py' text '$TMP/$1.html')"
+    check "$1: a chart (SVG) and a table" \
+        bash -c "grep -q '<svg class=\"chart' '$TMP/$1.html' && grep -q '<table>' '$TMP/$1.html'"
+done
+check "side by side: a table per question with each location's count and share" \
+    test "$(V table "$TMP/compare.html" 1 | head -1)" = \
+    "$(printf 'Antwoord\tnazareth: aantal\tnazareth: aandeel\tpottenberg: aantal\tpottenberg: aandeel')"
+check "... five questions, five tables" test "$(grep -c '<table>' "$TMP/compare.html")" = 5
+check "... Pottenberg's 9 hidden, and Nazareth's figure beside it (the row's total is shown)" \
+    test "$(row compare 1 Veilig)" = "verborgen|verborgen|verborgen|verborgen"
+check "... Pottenberg's other answers shown where nothing small can be worked out" \
+    test "$(row compare 1 Schoon)" = "40|47%|30|57%"
+check "... no hidden cell can be worked out from the totals (results page, denominators)" \
+    test -z "$(V derivable "$TMP/results.html" "$TMP/compare.html")"
+check "... n and the denominator per location" test "$(row compare 1 'Kregen de vraag (noemer)')" = "85|85|53|53"
+check "... in English" grep -q '<h1>Locations side by side – Neighbourhood poll</h1>' "$TMP/compare_en.html"
+check "... English table" test "$(V table "$TMP/compare_en.html" 1 | head -1 | cut -f1,2)" = "$(printf 'Answer\tnazareth: count')"
+check "trend: both waves (two sets with the same question) counted" \
+    grep -q 'Meegeteld: deze vraag in Peiling van de wijk (peil), Najaarspeiling (najaar).' "$TMP/trend.html"
+check "... per month: March and October with their figures" \
+    test "$(row trend 1 2027-03)|$(row trend 1 2027-10)" = "138|51% (70)|25% (34)|25% (34)|137|43% (59)|33% (45)|24% (33)"
+check "... a month without answers: fewer than k, no point" test "$(row trend 1 2027-05)" = "minder dan 10|minder dan 10|minder dan 10|minder dan 10"
+check "... one small chart per answer, a point per month shown" \
+    test "$(grep -c '<svg class="chart trend"' "$TMP/trend.html"):$(grep -o '<circle' "$TMP/trend.html" | wc -l)" = "3:6"
+check "... Pottenberg in March: 9 hidden (and its complement)" \
+    test "$(row trend_p 1 2027-03)" = "53|57% (30)|verborgen|verborgen"
+check "... Nazareth in March: hidden too (the trend over every location would give 9 away)" \
+    test "$(row trend_n 1 2027-03 | cut -d'|' -f3)" = "verborgen"
+check "... per week (Monday)" test "$(row trend_pw 1 2027-03-01)" = "53|57% (30)|verborgen|verborgen"
+check "... a hidden point is not plotted" \
+    test "$(grep -o '<circle' "$TMP/trend_p.html" | wc -l)" = 4
+check "cross-tab: counts and row shares, totals" \
+    test "$(row cross 1 Schoon)|$(row cross 1 Totaal)" = "38 (54%)|32 (46%)|70|84|54|138"
+check "... Pottenberg: the row of 9 hidden, its total too" \
+    test "$(row cross_p 1 Veilig)" = "verborgen|verborgen|verborgen"
+check "... Nazareth: Veilig × Ja hidden (the cross-tab over every location would give 9 away)" \
+    test "$(row cross_n 1 Veilig | cut -d'|' -f1)" = "verborgen"
+check "... multiple choice by smiley: a row per option" \
+    test "$(V table "$TMP/cross_multi.html" 1 | cut -f1 | tr '\n' '|')" = "Waar maakt u zich zorgen over?|Geld|Werk|Totaal|"
+check "... scale by multiple choice: a column per option" \
+    test "$(V table "$TMP/cross_scale.html" 1 | head -1)" = "$(printf 'Hoe veilig voelt u zich?\tGeld\tWerk\tTotaal')"
+check "... yes/no by scale" \
+    test "$(V table "$TMP/cross_yesno.html" 1 | cut -f1 | tr '\n' '|')" = "Fietst u in de wijk?|Ja|Nee|Totaal|"
+check "a view without a known set goes back to the list of sets" \
+    test "$(page none '/dash/trend?set=nope')" = 303
+
+# --- 10: shown -------------------------------------------------------------------------------
+setup 10
+for v in compare trend_p trend_n cross_p cross_n; do
+    for w in "${VIEWS[@]}"; do
+        set -- $w
+        if [ "$1" = "$v" ]; then page "$1" "$2" >/dev/null; fi
+    done
+done
+check "10: side by side shows it" test "$(row compare 1 Veilig)" = "25|29%|10|19%"
+check "10: trend in Pottenberg shows it" test "$(row trend_p 1 2027-03)" = "54|56% (30)|19% (10)|26% (14)"
+check "10: trend in Nazareth shows March" test "$(row trend_n 1 2027-03 | cut -d'|' -f3)" = "29% (25)"
+check "10: cross-tab in Pottenberg shows the row's total" test "$(row cross_p 1 Veilig | cut -d'|' -f3)" = "10"
+check "10: cross-tab in Nazareth shows Veilig × Ja" test "$(row cross_n 1 Veilig | cut -d'|' -f1)" = "13 (52%)"
+
+stop_server
+if [ "$fail" -ne 0 ]; then
+    echo "$fail check(s) failed" >&2
+    exit 1
+fi
+echo "all checks passed"

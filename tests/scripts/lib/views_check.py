@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Reads the dashboard's pages for the comparison tests (collector_compare.sh).
+
+usage: views_check.py text PAGE          the text of <main> (tags left out, SVG text included)
+       views_check.py table PAGE N       the Nth table (1-based) as tab-separated rows, each cell
+                                         repeated over its colspan
+       views_check.py derivable RESULTS COMPARE
+           the hidden cells of the first question's side-by-side table (COMPARE) that can be
+           worked out exactly from what the pages show: the cells shown, each location's
+           denominator and the figures over every location (the results page RESULTS), as
+           "answer/location=value" lines (none: nothing can)."""
+import signal
+import sys
+from fractions import Fraction
+from html.parser import HTMLParser
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.main = False
+        self.text = []
+        self.tables = []
+        self.cell = None
+        self.span = 1
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.main = True
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self.cell = []
+            self.span = int(a.get("colspan", "1"))
+        self.text.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            v = " ".join("".join(self.cell).split())
+            self.tables[-1][-1].extend([v] * self.span)
+            self.cell = None
+        self.text.append(" ")
+
+    def handle_data(self, data):
+        if self.main:
+            self.text.append(data)
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def parse(path):
+    p = Page()
+    with open(path, encoding="utf-8") as f:
+        p.feed(f.read())
+    return p
+
+
+def number(s):
+    s = s.split(" ")[0].rstrip("%")
+    return int(s) if s.isdigit() else None
+
+
+def derivable(results, compare):
+    """Unknowns: the hidden cells; equations: each row's sum over the locations is the figure on
+    the results page (where it shows one), each location's cells sum to its denominator."""
+    res = {r[0]: number(r[1]) for r in parse(results).tables[0][1:]}
+    t = parse(compare).tables[0]
+    head, body = t[0], t[1:]
+    locs = [head[j].split(":")[0] for j in range(1, len(head), 2)]
+    shown_row = [r for r in body if r[0].startswith(("Kregen", "Shown"))][0]
+    rows = [r for r in body if not r[0].startswith(("Kregen", "Shown", "Beantwoord", "Answered"))]
+    unknown, eqs = [], []
+    for i, r in enumerate(rows):
+        for j in range(len(locs)):
+            if number(r[1 + 2 * j]) is None:
+                unknown.append((i, j))
+    index = {u: n for n, u in enumerate(unknown)}
+
+    def equation(cells, total):
+        coef = [Fraction(0)] * len(unknown)
+        rhs = Fraction(total)
+        for (i, j) in cells:
+            if (i, j) in index:
+                coef[index[(i, j)]] += 1
+            else:
+                rhs -= number(rows[i][1 + 2 * j])
+        eqs.append(coef + [rhs])
+
+    for i, r in enumerate(rows):
+        if res.get(r[0]) is not None:
+            equation([(i, j) for j in range(len(locs))], res[r[0]])
+    for j in range(len(locs)):
+        d = number(shown_row[1 + 2 * j])
+        if d is not None:
+            equation([(i, j) for i in range(len(rows))], d)
+    # reduced row echelon form: a variable is determined when its pivot row has no free ones
+    m, n = eqs, len(unknown)
+    pivots, r = [], 0
+    for c in range(n):
+        p = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+        if p is None:
+            continue
+        m[r], m[p] = m[p], m[r]
+        m[r] = [v / m[r][c] for v in m[r]]
+        for i in range(len(m)):
+            if i != r and m[i][c] != 0:
+                f = m[i][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[r])]
+        pivots.append((r, c))
+        r += 1
+    for (row, c) in pivots:
+        if all(m[row][x] == 0 for x in range(n) if x != c):
+            i, j = unknown[c]
+            print(f"{rows[i][0]}/{locs[j]}={m[row][n]}")
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # head -1 may stop reading
+    cmd = sys.argv[1]
+    if cmd == "text":
+        print(" ".join("".join(parse(sys.argv[2]).text).split()))
+    elif cmd == "table":
+        for r in parse(sys.argv[2]).tables[int(sys.argv[3]) - 1]:
+            print("\t".join(r))
+    elif cmd == "derivable":
+        derivable(sys.argv[2], sys.argv[3])
+
+
+main()
