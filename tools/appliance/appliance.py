@@ -38,7 +38,7 @@ ROOT_PACKAGES = [
     "libgles2", "libgbm1", "sqlite3", "adduser", "espeak-ng-data", "libsdl2-2.0-0",
     "libsdl2-ttf-2.0-0", "libpng16-16", "libfribidi0", "libsqlite3-0", "libjansson4", "libcurl4",
     "libmicrohttpd12", "libsodium23", "libespeak-ng1", "libsystemd0", "libcmark0.30.2", "libpq5",
-    "libinput10", "python3-minimal", "procps", "util-linux", "mount", "e2fsprogs"]
+    "libinput10", "libxlsxwriter4", "python3-minimal", "procps", "util-linux", "mount", "e2fsprogs"]
 
 # No Requires= on the port's device unit: on a loaded host udev can take longer than the device
 # timeout, and a unit whose dependency failed is never started again. The agent waits itself.
@@ -91,6 +91,41 @@ def build_root(cache):
     shutil.rmtree(root, ignore_errors=True)
     os.rename(tmp, root)
     return root, time.monotonic() - t0
+
+
+def package_depends(debs):
+    """The packages debs depend on (first of each alternative), not counting themselves."""
+    own, names = set(), []
+    for d in debs:
+        f = subprocess.run(["dpkg-deb", "-f", d, "Package", "Depends"], stdout=subprocess.PIPE,
+                           check=True).stdout.decode()
+        fields = dict(x.split(": ", 1) for x in f.splitlines() if ": " in x)
+        own.add(fields["Package"])
+        for alt in fields.get("Depends", "").split(","):
+            alts = [a.strip().split(" ")[0].split(":")[0] for a in alt.split("|") if a.strip()]
+            if alts:
+                names.append(alts)
+    return [alts for alts in names if not own.intersection(alts)]
+
+
+def complete_root(root, debs):
+    """Installs into the cached root what the packages depend on and it lacks (a library added to
+    the project after the root was built): once, with apt-get from the root's own sources; later
+    runs find it there. Returns the packages installed."""
+    out = subprocess.run(["chroot", root, "dpkg-query", "-W", "-f", "${Package} ${Status}\n"],
+                         stdout=subprocess.PIPE, check=True).stdout.decode()
+    have = {x.split()[0] for x in out.splitlines() if x.endswith("install ok installed")}
+    want = [alts[0] for alts in package_depends(debs) if not have.intersection(alts)]
+    if not want:
+        return want
+    log("adding to the cached root what the packages now need: " + " ".join(want))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    with open(os.path.join(os.path.dirname(root), "apt.log"), "a") as out:
+        run(["chroot", root, "apt-get", "update", "-qq"], stdout=out, stderr=out, env=env)
+        run(NICE + ["chroot", root, "apt-get", "install", "-y", "-qq", "--no-install-recommends"]
+            + want, stdout=out, stderr=out, env=env)
+        run(["chroot", root, "apt-get", "clean"], stdout=out, stderr=out)
+    return want
 
 
 def finish_root(root):
@@ -161,9 +196,86 @@ def build_image(cache, root, debs, work, extra_conf, guest_tests=()):
 
 # ---- QEMU, QMP and the agent ----
 
+KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_CREATE_VCPU = 0xAE00, 0xAE01, 0xAE41
+
+
+def kvm_usable():
+    """True when /dev/kvm opens and a VM with one vCPU can be created (a /dev/kvm that exists
+    but refuses, as in some containers, is not enough); else the reason, for the log."""
+    try:
+        import fcntl
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    except OSError as e:
+        return "/dev/kvm: " + e.strerror
+    vm = cpu = -1
+    try:
+        if fcntl.ioctl(fd, KVM_GET_API_VERSION) != 12:
+            return "/dev/kvm: unexpected API version"
+        vm = fcntl.ioctl(fd, KVM_CREATE_VM, 0)
+        cpu = fcntl.ioctl(vm, KVM_CREATE_VCPU, 0)
+        return True
+    except OSError as e:
+        return "KVM_CREATE_VM/VCPU: " + e.strerror
+    finally:
+        for x in (cpu, vm, fd):
+            if x >= 0:
+                os.close(x)
+
+
+def kvm_boots(work):
+    """Whether this image's kernel starts under KVM: a probe boot (no disk) that must print the
+    kernel's banner on the serial console within a bound. /dev/kvm can create VMs that a stock
+    kernel cannot run in: PVM (kvm_pvm, KVM without hardware virtualisation in a cloud VM) runs
+    only kernels built as its guests, and the Debian kernel hangs after 'Probing EDD'."""
+    con = os.path.join(work, "kvm-probe.log")
+    p = subprocess.Popen(
+        ["qemu-system-x86_64", "-machine", "q35", "-accel", "kvm", "-cpu", "host", "-m", "256",
+         "-kernel", os.path.join(work, "vmlinuz"), "-append", "console=ttyS0 panic=-1",
+         "-display", "none", "-monitor", "none", "-nic", "none", "-vga", "none",
+         "-serial", "file:" + con], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        end = time.monotonic() + KVM_PROBE_SECS
+        while time.monotonic() < end and p.poll() is None:
+            with open(con, "a+") as f:
+                f.seek(0)
+                if "Linux version" in f.read():
+                    return True
+            time.sleep(0.2)
+        return False
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+
+
+KVM_PROBE_SECS = 20  # the banner comes within a second under KVM, even on a loaded host
+
+
+def accel_args(work, choice="auto"):
+    """-accel kvm -cpu host when KVM works here (/dev/kvm creates a VM and a vCPU, and the
+    image's kernel starts in one), else software emulation (TCG); prints which and why."""
+    if choice != "tcg":
+        k = kvm_usable()
+        if k is True and not kvm_boots(work):
+            k = ("/dev/kvm creates VMs, but the kernel printed nothing within %d s under it%s"
+                 % (KVM_PROBE_SECS, " (kvm_pvm: runs only PVM guest kernels)"
+                    if os.path.exists("/sys/module/kvm_pvm") else ""))
+        if k is True:
+            log("accelerator: KVM (-accel kvm -cpu host)")
+            return ["-accel", "kvm", "-cpu", "host"]
+        if choice == "kvm":
+            raise RuntimeError("--accel kvm: " + k)
+    else:
+        k = "--accel tcg"
+    log("accelerator: TCG, software emulation (%s)" % k)
+    return ["-accel", "tcg,thread=multi", "-cpu", "max"]
+
+
 class Guest:
-    def __init__(self, work, tablet=True):
+    def __init__(self, work, accel, tablet=True):
         self.work = work
+        self.accel = accel
         self.proc = None
         self.qmp = None
         self.agent = None
@@ -176,7 +288,7 @@ class Guest:
             if os.path.exists(os.path.join(w, s)):
                 os.unlink(os.path.join(w, s))
         cmd = NICE + [
-            "qemu-system-x86_64", "-machine", "q35", "-accel", "tcg,thread=multi", "-cpu", "max",
+            "qemu-system-x86_64", "-machine", "q35"] + self.accel + [
             "-m", "1024", "-smp", "2", "-kernel", os.path.join(w, "vmlinuz"),
             "-initrd", os.path.join(w, "initrd.img"),
             "-append", "root=/dev/vda rw console=ttyS0,115200",
@@ -652,6 +764,8 @@ def main():
     ap.add_argument("--kiosk", required=True, help="a host build of wijkpeil for the renders")
     ap.add_argument("--qset", required=True, help="a host build of wijkpeil-qset (keys, PIN)")
     ap.add_argument("--power-cuts", type=int, default=10)
+    ap.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto",
+                    help="auto: KVM when it can run the image's kernel, else TCG")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--guest-test", action="append", default=[],
                     help="a unit test program to run as root in the guest (a real kernel with "
@@ -674,6 +788,7 @@ def main():
     try:
         root, t_root = build_root(a.cache)
         log("root: %s (%s)" % (root, "built in %.0f s" % t_root if t_root else "cached"))
+        complete_root(root, a.debs)
         staff = staff_setup(a.qset, work)
         t_img = build_image(a.cache, root, a.debs, work, staff["conf"], a.guest_test)
         log("image: copy + dpkg -i + mkfs.ext4 -d in %.1f s" % t_img)
@@ -687,7 +802,7 @@ def main():
         closed_ref = (closed_render(render, hours), hours)
         log("headless renders and plans in %.1f s" % (time.monotonic() - t0))
         shot = os.path.join(work, "screen.ppm")
-        guest = Guest(work)
+        guest = Guest(work, accel_args(work, a.accel))
         guest.start()
         checks(a, guest, shot, attract, start_tree, lang_shots, lang_trees, plan_ar, closed_ref,
                staff, usb_plan)
