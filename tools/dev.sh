@@ -14,9 +14,10 @@
 #                       build the libFuzzer targets of tests/fuzz with clang (build/fuzz) and run
 #                       each for SECONDS (default 300), as many at once as there are cores;
 #                       exits non-zero when one crashes, hangs or leaks (input in build/fuzz)
-#   tools/dev.sh appliance [--power-cuts N] [--keep]
+#   tools/dev.sh appliance [--power-cuts N] [--only CHECKS] [--accel auto|kvm|tcg] [--keep]
 #                       (root) the real packages on a real kernel in a virtual machine (QEMU,
-#                       software emulation, no network): builds the .deb files, builds once and
+#                       KVM when it runs the guest, else software emulation; no network):
+#                       builds the .deb files, builds once and
 #                       then reuses a minimal Debian root in /var/cache/wijkpeil-appliance, boots
 #                       it and checks first frame, touch, absolute-pointer taps, crash and hang
 #                       restarts and power cuts (tools/appliance/appliance.py); one PASS/FAIL line
