@@ -12,16 +12,12 @@ set -euo pipefail
 C="$WIJKPEIL_COLLECTOR"
 export TZ=Europe/Amsterdam
 TMP=$(mktemp -d)
-SRVS=()
-stop_servers() {
-    for p in "${SRVS[@]}"; do
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
-    SRVS=()
-}
-cleanup() {
-    stop_servers
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -30,6 +26,8 @@ HERE=$(dirname "$0")
 . "$HERE/lib/coll_db.sh"
 # shellcheck source=lib/wait_line.sh
 . "$HERE/lib/wait_line.sh"
+# shellcheck source=lib/coll_serve.sh
+. "$HERE/lib/coll_serve.sh"
 fail=0
 check() { # check DESCRIPTION COMMAND...
     local what=$1
@@ -44,13 +42,8 @@ check() { # check DESCRIPTION COMMAND...
 serve() {
     local name=$1
     shift
-    rm -f "$TMP/$name.out"
-    "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/peil.json" --qset "$TMP/uren.json" \
-        "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-    SRVS+=($!)
-    wait_line "$TMP/$name.out" listening "$!" || true
-    local url
-    url="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/$name.out")"
+    coll_serve "$name" --db "$DB" --qset "$TMP/peil.json" --qset "$TMP/uren.json" "$@"
+    local url="http://127.0.0.1:$SERVE_PORT"
     printf -v "URL_$name" '%s' "$url"
     curl -s -c "$TMP/$name.jar" -b "$TMP/$name.jar" -o "$TMP/$name.b" "$url/dash/login"
     local csrf
