@@ -98,10 +98,12 @@ static int recount_agg(coll_tx *t, char *err, size_t errlen);
     " (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"                     \
     " FROM devices d LEFT JOIN device_seq s ON s.device = d.name"
 
-/* Migration 16's index: the responses of a set started in a period (the days of a filter on
- * hours outside whole months, coll_db_foreach_started). */
-#define RESPONSES_STARTED                                                                          \
-    "CREATE INDEX IF NOT EXISTS responses_started ON responses(questionset, started_at_ms)"
+/* Migration 16's indexes: agg_hours's rows of the responses themselves (the hour x weekday
+ * view reads only those), and the responses started in a period (the days of a filter on hours
+ * outside whole months, coll_db_foreach_started). Not (questionset, started_at_ms): SQLite would
+ * take that for the flagged responses of a set too, instead of their partial index
+ * responses_flagged, and read every response of the set. */
+#define RESPONSES_STARTED "CREATE INDEX IF NOT EXISTS responses_started ON responses(started_at_ms)"
 
 static const coll_migration migrations[] = {
     /* 1: devices, responses, conflicts */
@@ -260,21 +262,22 @@ static const coll_migration migrations[] = {
      NULL},
     /* 16: the results counts also per month, weekday (1 Monday ... 7 Sunday) and local hour of
      * the start, for the filters on weekdays and hours and the hour x weekday view
-     * (coll_report.h); the batches' rows carry the hour. Every count is made anew from the
+     * (coll_report.h; weekday and hour lead the key: a filter reads only their rows); the
+     * batches' rows carry the hour. Every count is made anew from the
      * responses held (recount_agg), as migration 11 did. */
     {"ALTER TABLE agg_delta ADD COLUMN hour BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE IF NOT EXISTS agg_hours ("
      " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
      " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
      " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
-     " n BIGINT NOT NULL, PRIMARY KEY(questionset, month, weekday, hour, location, language,"
+     " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
      " status, question, answer, questionset_version)) WITHOUT ROWID;" RESPONSES_STARTED,
      "ALTER TABLE agg_delta ADD COLUMN hour BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE IF NOT EXISTS agg_hours ("
      " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
      " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
      " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
-     " n BIGINT NOT NULL, PRIMARY KEY(questionset, month, weekday, hour, location, language,"
+     " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
      " status, question, answer, questionset_version));" RESPONSES_STARTED},
 };
 
@@ -1199,8 +1202,10 @@ int coll_db_foreach_started(coll_db *db, const char *questionset, int64_t from_m
     foreach_ctx f = {cb, ctx};
     coll_param p[] = {COLL_TEXT(questionset), COLL_NUM(from_ms), COLL_NUM(to_ms)};
     return run(db,
-               "SELECT " FOREACH_COLS " WHERE r.questionset=?1 AND r.started_at_ms >= ?2"
-               " AND r.started_at_ms < ?3",
+               /* (the set compared as an expression, so that no index of the set is taken
+                * over the period's: that would read every response of the set) */
+               "SELECT " FOREACH_COLS " WHERE r.started_at_ms >= ?2 AND r.started_at_ms < ?3"
+               " AND r.questionset || '' = ?1",
                p, 3, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
                ? 0
                : -1;

@@ -657,18 +657,17 @@ static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn r
     rs_period t = period(f);
     if (coll_db_agg_settle(db, err, errlen) != 0)
         return -1;
-    coll_param p[16] = {COLL_TEXT(set_id),
+    coll_param p[15] = {COLL_TEXT(set_id),
                         COLL_TEXT(f->location ? f->location : ""),
                         COLL_TEXT(f->language ? f->language : ""),
                         COLL_NUM(t.m0),
                         COLL_NUM(t.m1),
                         COLL_TEXT(f->status ? f->status : ""),
-                        COLL_NUM(f->weekdays != 0),
                         COLL_NUM(f->hour_to > 0 ? f->hour_from : 0),
                         COLL_NUM(f->hour_to > 0 ? f->hour_to : 24)};
     for (int wd = 1; wd <= 7; wd++)
-        p[8 + wd] = COLL_NUM(f->weekdays & (1u << wd) ? wd : 0);
-    if (t.m0 < t.m1 && coll_db_query(db, sql, p, 16, row, x, NULL, err, errlen) != COLL_SQL_OK)
+        p[7 + wd] = COLL_NUM(!f->weekdays || (f->weekdays & (1u << wd)) ? wd : 0);
+    if (t.m0 < t.m1 && coll_db_query(db, sql, p, 15, row, x, NULL, err, errlen) != COLL_SQL_OK)
         return -1;
     if (x->oom) {
         wp_errf(err, errlen, "out of memory");
@@ -683,15 +682,16 @@ static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn r
 }
 
 /* The filter's rows of agg_hours: ?1 set, ?2 location, ?3 language, months ?4 <= month < ?5,
- * ?6 status, ?7 1 when only weekdays ?10..?16 (0 for a day left out), hours ?8 <= h < ?9. */
+ * ?6 status, hours ?7 <= h < ?8, weekdays ?9..?15 (0 for a day left out). */
 #define HOURS_WHERE                                                                                \
-    " FROM agg_hours WHERE questionset = ?1 AND month >= ?4 AND month < ?5"                        \
-    " AND (?2 = '' OR location = ?2) AND (?3 = '' OR language = ?3)"                               \
-    " AND (?6 = '' OR status = ?6) AND hour >= ?8 AND hour < ?9"                                   \
-    " AND (?7 = 0 OR weekday IN (?10, ?11, ?12, ?13, ?14, ?15, ?16))"
+    " AND month >= ?4 AND month < ?5 AND (?2 = '' OR location = ?2)"                               \
+    " AND (?3 = '' OR language = ?3) AND (?6 = '' OR status = ?6)"
 
+/* (the key begins with set, weekday and hour: the rows of the filter's days and hours only) */
 static const char *const sql_hours_counts =
-    "SELECT status, question, answer, questionset_version, SUM(n)" HOURS_WHERE
+    "SELECT status, question, answer, questionset_version, SUM(n) FROM agg_hours"
+    " WHERE questionset = ?1 AND weekday IN (?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " AND hour >= ?7 AND hour < ?8" HOURS_WHERE
     " GROUP BY status, question, answer, questionset_version";
 
 /* The results with a filter on weekdays or hours, from the kept counts. */
@@ -1131,9 +1131,14 @@ done:
 
 /* ---- responses by weekday and hour -------------------------------------------------------- */
 
+/* (the rows of the responses themselves, by their index agg_hours_responses: weekday and hour
+ * compared as expressions, so that the key is not taken, which would read every row) */
 static const char *const sql_hours_when =
-    "SELECT weekday, hour, questionset_version, SUM(n)" HOURS_WHERE
-    " AND question = '' GROUP BY weekday, hour, questionset_version";
+    "SELECT weekday, hour, questionset_version, SUM(n) FROM agg_hours"
+    " WHERE questionset = ?1 AND question = '' AND weekday + 0 IN (?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15)"
+    " AND hour + 0 >= ?7 AND hour + 0 < ?8" HOURS_WHERE
+    " GROUP BY weekday, hour, questionset_version";
 
 static int when_row(void *ctx, int ncol, const char *const *v)
 {
