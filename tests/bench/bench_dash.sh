@@ -81,20 +81,26 @@ t0=$(date +%s.%N)
 "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/peil.json" >"$TMP/out" 2>"$TMP/err" &
 SRV=$!
 . "$HERE/lib/wait_line.sh"
-wait_line "$TMP/out" listening "$SRV"
+wait_line "$TMP/out" listening "$SRV" || { cat "$TMP/err" >&2; exit 1; }
 t1=$(date +%s.%N)
-echo "filling the results counts from $N responses (migration 8, once): $(echo "$t1 - $t0" | bc)s"
+echo "filling the results counts from $N responses (migrations 11 and 16, once): $(echo "$t1 - $t0" | bc)s"
 URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/out")"
 curl -s -c "$TMP/j" -b "$TMP/j" -o "$TMP/b" "$URL/dash/login"
 CS=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/b")
 curl -s -c "$TMP/j" -b "$TMP/j" -o /dev/null --data "csrf=$CS&user=b&password=bench+password+1" "$URL/dash/login"
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# (the filtered by weekday and hour: whole months from agg_hours; with a period that is not
+# whole months, the days around them counted response by response)
 for page in "/dash/results?set=peil" "/dash/results?set=peil&location=nazareth&language=ar" \
-    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" /dash/kiosks; do
+    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" \
+    "/dash/results?set=peil&wd6=1&wd7=1&hour_from=10:00&hour_to=16:00" \
+    "/dash/results?set=peil&wd1=1&wd2=1&wd3=1&wd4=1&wd5=1&hour_from=09:00&hour_to=17:00&location=pottenberg" \
+    "/dash/results?set=peil&wd6=1&hour_from=10:00&hour_to=16:00&from=2027-03-10&to=2027-05-20" \
+    /dash/kiosks; do
     curl -s -b "$TMP/j" -o "$TMP/page" "$URL$page"
     grep -q '</html>' "$TMP/page" || { echo "no page for $page" >&2; exit 1; }
     t=$(for _ in $(seq "$R"); do curl -s -b "$TMP/j" -o /dev/null -w '%{time_total}\n' "$URL$page"; done | median)
     echo "$page: median ${t}s over $R fetches"
 done
-echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts");" \
+echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts"), agg_hours rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_hours");" \
     "collector peak memory: $(grep VmHWM /proc/$SRV/status | awk '{ print $2, $3 }')"

@@ -272,6 +272,8 @@ static const coll_migration migrations[] = {
      " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
      " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
      " status, question, answer, questionset_version)) WITHOUT ROWID;" RESPONSES_STARTED,
+     /* (the index on a million responses, and the recount, take longer than the usual 10 s) */
+     "SET LOCAL statement_timeout = '600s';"
      "ALTER TABLE agg_delta ADD COLUMN hour BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE IF NOT EXISTS agg_hours ("
      " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
