@@ -98,6 +98,15 @@ static int recount_agg(coll_tx *t, char *err, size_t errlen);
     " (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"                     \
     " FROM devices d LEFT JOIN device_seq s ON s.device = d.name"
 
+/* Migration 16's agg_delta, with the hour: made anew (what it held is counted again from the
+ * responses, recount_agg), so that the step can be run again on a table that has it. */
+#define AGG_DELTA_V16                                                                              \
+    "DROP TABLE IF EXISTS agg_delta;"                                                              \
+    "CREATE TABLE agg_delta ("                                                                     \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, day BIGINT NOT NULL, month BIGINT NOT NULL, status TEXT NOT NULL,"   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL, hour BIGINT NOT NULL);"
+
 /* Migration 16's indexes: agg_hours's rows of the responses themselves (the hour x weekday
  * view reads only those), and the responses started in a period (the days of a filter on hours
  * outside whole months, coll_db_foreach_started). Not (questionset, started_at_ms): SQLite would
@@ -265,7 +274,7 @@ static const coll_migration migrations[] = {
      * (coll_report.h; weekday and hour lead the key: a filter reads only their rows); the
      * batches' rows carry the hour. Every count is made anew from the
      * responses held (recount_agg), as migration 11 did. */
-    {"ALTER TABLE agg_delta ADD COLUMN hour BIGINT NOT NULL DEFAULT 0;"
+    {AGG_DELTA_V16
      "CREATE TABLE IF NOT EXISTS agg_hours ("
      " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
      " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
@@ -273,9 +282,7 @@ static const coll_migration migrations[] = {
      " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
      " status, question, answer, questionset_version)) WITHOUT ROWID;" RESPONSES_STARTED,
      /* (the index on a million responses, and the recount, take longer than the usual 10 s) */
-     "SET LOCAL statement_timeout = '600s';"
-     "ALTER TABLE agg_delta ADD COLUMN hour BIGINT NOT NULL DEFAULT 0;"
-     "CREATE TABLE IF NOT EXISTS agg_hours ("
+     "SET LOCAL statement_timeout = '600s';" AGG_DELTA_V16 "CREATE TABLE IF NOT EXISTS agg_hours ("
      " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
      " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
      " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
