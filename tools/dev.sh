@@ -41,7 +41,8 @@ packages=(build-essential cmake pkg-config
   # LibreOffice opens the Excel CSV as a Dutch spreadsheet would (the same test; skipped, 77,
   # without it): 287 MB, 91 s to install here (measured without recommended packages)
   libreoffice-calc-nogui
-  clang libclang-rt-14-dev) # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
+  clang libclang-rt-14-dev # clang's libFuzzer (-fsanitize=fuzzer) is in libclang-rt-14-dev
+  poppler-utils) # pdftotext, pdfinfo: the dashboard's report printed to PDF, read back (script_collector_report)
 
 # npm comes with Debian's package of that name, or bundled with a Node.js from elsewhere (whose
 # nodejs package conflicts with Debian's npm): ask for the package only when the command is absent.

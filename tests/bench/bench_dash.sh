@@ -81,19 +81,28 @@ coll_db_before_counts "$DB" # the counts are filled when the collector opens it
 t0=$(date +%s.%N)
 "$C" serve --db "$DB" --listen 127.0.0.1:0 --qset "$TMP/peil.json" >"$TMP/out" 2>"$TMP/err" &
 SRV=$!
-. "$HERE/lib/wait_line.sh"
-wait_line "$TMP/out" listening "$SRV"
+# (not wait_line: filling the counts of a million responses may take longer than its guard)
+until grep -q listening "$TMP/out"; do
+    kill -0 "$SRV" 2>/dev/null || { cat "$TMP/err" >&2; exit 1; }
+    sleep 0.2
+done
 t1=$(date +%s.%N)
-echo "filling the results counts from $N responses (migration 8, once): $(echo "$t1 - $t0" | bc)s"
+echo "filling the results counts from $N responses (migrations 11 and 16, once): $(echo "$t1 - $t0" | bc)s"
 URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/out")"
 curl -s -c "$TMP/j" -b "$TMP/j" -o "$TMP/b" "$URL/dash/login"
 CS=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/b")
 curl -s -c "$TMP/j" -b "$TMP/j" -o /dev/null --data "csrf=$CS&user=b&password=bench+password+1" "$URL/dash/login"
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-# the comparisons (coll_views): side by side, the trend per month and per week in one location,
-# the cross-tab over every location and in one (the only view that reads the responses)
+# the filtered by weekday and hour: whole months from agg_hours; with a period that is not
+# whole months, the days around them counted response by response; then the comparisons
+# (coll_views): side by side, the trend per month and per week in one location, the cross-tab
+# over every location and in one (the only view that reads the responses)
 for page in "/dash/results?set=peil" "/dash/results?set=peil&location=nazareth&language=ar" \
-    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" /dash/kiosks \
+    "/dash/results?set=peil&from=2027-03-01&to=2027-05-31" \
+    "/dash/results?set=peil&wd6=1&wd7=1&hour_from=10:00&hour_to=16:00" \
+    "/dash/results?set=peil&wd1=1&wd2=1&wd3=1&wd4=1&wd5=1&hour_from=09:00&hour_to=17:00&location=pottenberg" \
+    "/dash/results?set=peil&wd6=1&hour_from=10:00&hour_to=16:00&from=2027-03-10&to=2027-05-20" \
+    /dash/kiosks \
     "/dash/compare?set=peil" "/dash/trend?set=peil&q=buurt" \
     "/dash/trend?set=peil&q=cijfer&period=week&location=nazareth" \
     "/dash/crosstab?set=peil&q=buurt&q2=zorgen" \
@@ -105,5 +114,5 @@ for page in "/dash/results?set=peil" "/dash/results?set=peil&location=nazareth&l
     cpu1=$(awk '{ print $14 + $15 }' "/proc/$SRV/stat")
     echo "$page: median ${t}s over $R fetches, collector CPU $(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK) / R)) ms a fetch"
 done
-echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts");" \
+echo "$BACKEND: responses $N, kiosks $K; agg_counts rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_counts"), agg_hours rows: $(coll_db_sql "$DB" "SELECT COUNT(*) FROM agg_hours");" \
     "collector peak memory: $(grep VmHWM /proc/$SRV/status | awk '{ print $2, $3 }')"

@@ -201,7 +201,7 @@ stop_server
 # --- results with 10: shown ------------------------------------------------------------------
 # (the results counts and sequence summaries kept at ingest go with the responses deleted)
 coll_db_sql "$DB" "DELETE FROM signin_failures; DELETE FROM responses; DELETE FROM agg_counts;
-    DELETE FROM agg_months; DELETE FROM agg_delta; DELETE FROM device_seq" >/dev/null
+    DELETE FROM agg_months; DELETE FROM agg_hours; DELETE FROM agg_delta; DELETE FROM device_seq" >/dev/null
 python3 "$HERE/lib/dash_seed.py" "$TMP" 10
 for d in n1 n2 p1; do "$C" import "$TMP/$d.jsonl" --device "$d" --db "$DB" >/dev/null; done
 start_server --qset "$TMP/peil.json" --behind-tls-proxy

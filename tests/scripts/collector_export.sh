@@ -115,6 +115,46 @@ for r in counts[1:]:
     for v in r[4:]:
         assert not (isinstance(v, (int, float)) and v < 10), r
 PY
+# answers the set has no texts for (smiley, yes/no, scale): labelled with the dashboard's words
+cat >"$TMP/kinds.json" <<'JSON'
+{"format":"wijkpeil/1","id":"soorten","version":1,"languages":["nl","en"],
+ "title":{"nl":"Soorten","en":"Kinds"},
+ "questions":[
+  {"id":"blij","type":"smiley","text":{"nl":"Hoe blij bent u?","en":"How happy are you?"}},
+  {"id":"veilig","type":"yesno","prefer_not":true,"text":{"nl":"Voelt u zich veilig?","en":"Do you feel safe?"}},
+  {"id":"cijfer","type":"scale","min":1,"max":5,"text":{"nl":"Uw cijfer?","en":"Your mark?"}}]}
+JSON
+"$PY" - "$TMP/kinds.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3):
+        a = {"blij": ["1", "5", "3"][i], "veilig": ["yes", "no", "prefer_not"][i], "cijfer": str(i + 2)}
+        f.write(json.dumps({"id": "%08d-2222-4222-8222-222222222222" % i, "seq": i + 1,
+            "questionset": "soorten", "questionset_version": 1, "language": "nl",
+            "started_at": "2027-03-02T09:15:02.123Z", "finished_at": "2027-03-02T09:17:40.001Z",
+            "duration_ms": 157878, "status": "complete", "clock_synced": True, "answers": a}) + "\n")
+PY
+"$C" device add kiosk2 --location pottenberg --db "$DB" >/dev/null
+"$C" import "$TMP/kinds.jsonl" --device kiosk2 --db "$DB" >/dev/null
+for l in nl en; do
+    "$C" export --db "$DB" --format xlsx --qset "$TMP/kinds.json" --lang $l -o "$TMP/kinds-$l.xlsx" 2>/dev/null
+done
+check "xlsx: smiley, yes/no and scale answers get labels (Dutch, English)" "$PY" - "$TMP" <<'PY'
+import sys
+import openpyxl
+# a face's words are the kiosk's own (coll_words: the words the resident tapped)
+for lang, want in (("nl", [("1", "Heel slecht", "yes", "Ja", "2", "2"),
+                           ("5", "Heel goed", "no", "Nee", "3", "3"),
+                           ("3", "Gaat wel", "prefer_not", "Zeg ik liever niet", "4", "4")]),
+                   ("en", [("1", "Very bad", "yes", "Yes", "2", "2"),
+                           ("5", "Very good", "no", "No", "3", "3"),
+                           ("3", "Okay", "prefer_not", "I'd rather not say", "4", "4")])):
+    rows = list(openpyxl.load_workbook(f"{sys.argv[1]}/kinds-{lang}.xlsx")["responses"].iter_rows(values_only=True))
+    col = {n: i for i, n in enumerate(rows[0])}
+    got = [tuple(r[col[c]] for c in ("blij", "blij_label", "veilig", "veilig_label", "cijfer",
+                                     "cijfer_label")) for r in rows[1:]]
+    assert got == want, (lang, got)
+PY
 if "$C" export --db "$DB" --format xlsx -o "$TMP/noset.xlsx" 2>"$TMP/ns.err"; then
     bad "xlsx without --qset accepted"
 else

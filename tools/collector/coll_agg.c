@@ -14,6 +14,7 @@ typedef struct {
     size_t keylen;
     uint64_t hash;
     int64_t version, day, n;
+    int hour;
 } agg_entry;
 
 struct coll_agg {
@@ -59,13 +60,27 @@ static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
     return era * 146097 + doe - 719468;
 }
 
-int64_t coll_agg_day(int64_t epoch_ms)
+/* The local day (as coll_agg_day) and hour of epoch milliseconds. */
+static int64_t day_hour(int64_t epoch_ms, int *hour)
 {
     time_t t = (time_t)(epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000);
     struct tm tm;
+    *hour = 0;
     if (!localtime_r(&t, &tm))
         return 0;
+    *hour = tm.tm_hour;
     return days_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t coll_agg_day(int64_t epoch_ms)
+{
+    int hour;
+    return day_hour(epoch_ms, &hour);
+}
+
+int coll_agg_weekday(int64_t day)
+{
+    return (int)(((day % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
 }
 
 int64_t coll_agg_month(int64_t day)
@@ -116,7 +131,7 @@ static int grow(coll_agg *a)
 
 /* Adds n to the row of key (strs) at version and day. */
 static int bump(coll_agg *a, const char *const strs[AGG_NSTR], int64_t version, int64_t day,
-                int64_t n)
+                int hour, int64_t n)
 {
     if ((a->used + 1) * 4 > a->cap * 3 && grow(a) != 0)
         return -1;
@@ -136,11 +151,12 @@ static int bump(coll_agg *a, const char *const strs[AGG_NSTR], int64_t version, 
     uint64_t h = fnv(key, len, 1469598103934665603u);
     h = fnv((const char *)&version, sizeof version, h);
     h = fnv((const char *)&day, sizeof day, h);
+    h = fnv((const char *)&hour, sizeof hour, h);
     size_t j = h & (a->cap - 1);
     for (; a->slot[j].key; j = (j + 1) & (a->cap - 1)) {
         agg_entry *e = &a->slot[j];
-        if (e->hash == h && e->version == version && e->day == day && e->keylen == len &&
-            memcmp(e->key, key, len) == 0) {
+        if (e->hash == h && e->version == version && e->day == day && e->hour == hour &&
+            e->keylen == len && memcmp(e->key, key, len) == 0) {
             e->n += n;
             if (key != buf)
                 free(key);
@@ -152,7 +168,7 @@ static int bump(coll_agg *a, const char *const strs[AGG_NSTR], int64_t version, 
         return -1;
     if (key == buf)
         memcpy(own, buf, len);
-    a->slot[j] = (agg_entry){own, len, h, version, day, n};
+    a->slot[j] = (agg_entry){own, len, h, version, day, n, hour};
     a->used++;
     return 0;
 }
@@ -164,7 +180,7 @@ static int cmp_text(const void *x, const void *y)
 
 /* The row ("#c:Q", "A\nB...") of a list answer: its distinct texts, sorted. */
 static int add_combo(coll_agg *a, const char *strs[AGG_NSTR], const char *q, const json_t *list,
-                     int64_t version, int64_t day)
+                     int64_t version, int64_t day, int hour)
 {
     size_t n = json_array_size(list), k = 0, len = 1;
     const char **t = malloc((n ? n : 1) * sizeof *t);
@@ -196,7 +212,7 @@ static int add_combo(coll_agg *a, const char *strs[AGG_NSTR], const char *q, con
         snprintf(question, qlen, "%s%s", COLL_AGG_COMBO, q);
         strs[4] = question;
         strs[5] = combo;
-        rc = bump(a, strs, version, day, 1);
+        rc = bump(a, strs, version, day, hour, 1);
     }
     free(combo);
     free(question);
@@ -224,14 +240,15 @@ int coll_agg_add(coll_agg *a, const char *questionset, int64_t version, const ch
         json_decref(ans);
         return 0;
     }
-    int64_t day = coll_agg_day(started_at_ms);
+    int hour;
+    int64_t day = day_hour(started_at_ms, &hour);
     const char *strs[AGG_NSTR] = {questionset, location, language, status, "", ""};
-    int rc = bump(a, strs, version, day, 1);
+    int rc = bump(a, strs, version, day, hour, 1);
     if (rc == 0 && strcmp(status, "complete") != 0) {
         char *text = json_dumps(ans, JSON_COMPACT | JSON_SORT_KEYS);
         strs[4] = COLL_AGG_PROFILE;
         strs[5] = text;
-        rc = text ? bump(a, strs, version, day, 1) : -1;
+        rc = text ? bump(a, strs, version, day, hour, 1) : -1;
         free(text);
         json_decref(ans);
         return rc;
@@ -247,10 +264,10 @@ int coll_agg_add(coll_agg *a, const char *questionset, int64_t version, const ch
             continue;
         strs[4] = q;
         strs[5] = "";
-        rc = bump(a, strs, version, day, 1);
+        rc = bump(a, strs, version, day, hour, 1);
         if (rc == 0 && !list) {
             strs[5] = json_string_value(v);
-            rc = bump(a, strs, version, day, 1);
+            rc = bump(a, strs, version, day, hour, 1);
         }
         for (size_t i = 0; list && rc == 0 && i < json_array_size(v); i++) {
             const char *s = json_string_value(json_array_get(v, i));
@@ -258,10 +275,10 @@ int coll_agg_add(coll_agg *a, const char *questionset, int64_t version, const ch
                 continue;
             strs[4] = q;
             strs[5] = s;
-            rc = bump(a, strs, version, day, 1);
+            rc = bump(a, strs, version, day, hour, 1);
         }
         if (list && rc == 0)
-            rc = add_combo(a, strs, q, v, version, day);
+            rc = add_combo(a, strs, q, v, version, day, hour);
     }
     json_decref(ans);
     return rc;
@@ -275,7 +292,7 @@ static void split(const agg_entry *e, coll_agg_row *r)
         s[i] = p;
         p += strlen(p) + 1;
     }
-    *r = (coll_agg_row){s[0], e->version, s[1], s[2], e->day, s[3], s[4], s[5], e->n};
+    *r = (coll_agg_row){s[0], e->version, s[1], s[2], e->day, e->hour, s[3], s[4], s[5], e->n};
 }
 
 int coll_agg_foreach(coll_agg *a, coll_agg_fn fn, void *ctx)

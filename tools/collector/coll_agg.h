@@ -2,7 +2,9 @@
  * version, location, language, local day (and month) and status, so that a page over a million
  * responses reads a few thousand rows instead of every response. coll_db appends them to the
  * table agg_delta in the same transaction that stores a response, and adds them up into
- * agg_counts (per day) and agg_months (per month) before the results are read.
+ * agg_counts (per day) and agg_months (per month) before the results are read; and per
+ * month, weekday and local hour into agg_hours, for the filters on weekdays and hours and the
+ * hour x weekday view (coll_report.h), so those read no response either.
  *
  * The rows of one response (question, answer, n):
  *   ("", "")           the response itself (every status)
@@ -31,6 +33,7 @@ typedef struct {
     int64_t version;
     const char *location, *language;
     int64_t day; /* coll_agg_day of the response's start */
+    int hour;    /* the local hour of the response's start, 0-23 */
     const char *status, *question, *answer;
     int64_t n;
 } coll_agg_row;
@@ -43,6 +46,8 @@ size_t coll_agg_size(const coll_agg *a);
 /* The local date (the collector's time zone) of epoch milliseconds, as days since
  * 1970-01-01: the dashboard's date filter and the rows agree on what a day is. */
 int64_t coll_agg_day(int64_t epoch_ms);
+/* The weekday of such a day, 1 Monday ... 7 Sunday. */
+int coll_agg_weekday(int64_t day);
 /* The month a day (as above) falls in, as months since January 1970, and the first day of a
  * month: the counts are also kept per month, so a long period reads few rows. */
 int64_t coll_agg_month(int64_t day);

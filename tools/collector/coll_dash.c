@@ -4,6 +4,7 @@
 #include "coll_health.h"
 #include "coll_html.h"
 #include "coll_export.h"
+#include "coll_report.h"
 #include "coll_results.h"
 #include "coll_user.h"
 #include "coll_views.h"
@@ -943,74 +944,28 @@ static void input_time(coll_html *h, const char *id, const char *label, const ch
     coll_html_raw(h, "\"></div>\n");
 }
 
-/* The views of question set `set` (the results per question and coll_views'), current marked. */
-static void view_tabs(coll_html *h, const ui_lang *l, const char *set, const char *current)
+/* The results pages' filter from the request, and the GET form that sets it (to action) into h
+ * (NULL: no form). *bad_date when a date is malformed. */
+static void filter_form(coll_dash *d, struct MHD_Connection *c, const ui_lang *l, size_t si,
+                        const char *action, coll_html *h, coll_results_filter *out, bool *bad_date)
 {
-    static const struct {
-        const char *path;
-        text_id t;
-    } views[] = {{"/dash/results", T_V_RESULTS},
-                 {"/dash/compare", T_V_COMPARE},
-                 {"/dash/trend", T_V_TREND},
-                 {"/dash/crosstab", T_V_CROSSTAB}};
-    coll_html_fmt(h, "<nav class=\"views\" aria-label=\"%s\"><ul>", T(l, T_V_TABS));
-    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
-        coll_html_fmt(h, "<li><a href=\"%s?set=", views[i].path);
-        coll_html_urlarg(h, set);
-        lang_arg(h, l, '&');
-        coll_html_fmt(h, "\"%s>%s</a></li>",
-                      strcmp(current, views[i].path) == 0 ? " aria-current=\"page\"" : "",
-                      T(l, views[i].t));
+    coll_html *scratch = h ? NULL : coll_html_new();
+    if (!h && !(h = scratch)) {
+        *out = (coll_results_filter){0};
+        *bad_date = false;
+        return;
     }
-    coll_html_raw(h, "</ul></nav>\n");
-}
-
-static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
-                                    const coll_user_session *s)
-{
     const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
     const char *loc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "location");
     const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "language");
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
     const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
     const char *flagged = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "flagged");
-    long si = set ? coll_results_sets_find(d->sets, set) : -1;
-    coll_html *h = coll_html_new();
-    if (!h)
-        return MHD_NO;
-    const char *title =
-        si >= 0 ? coll_results_sets_title(d->sets, (size_t)si, l->code) : T(l, T_RESULTS);
-    page_head(h, l, title, s, "/dash/results", "/dash/results");
-    coll_html_raw(h, "<h1>");
-    coll_html_text(h, title);
-    coll_html_raw(h, "</h1>\n<p>");
-    int64_t k = dash_k(d);
-    coll_html_fmt(h, T(l, T_R_K), (long long)k);
-    coll_html_raw(h, "</p>\n");
-    if (si < 0) {
-        size_t n = coll_results_sets_count(d->sets);
-        coll_html_fmt(h, "<h2>%s</h2>\n", T(l, n ? T_R_CHOOSE : T_R_NOSETS));
-        coll_html_raw(h, "<ul>\n");
-        for (size_t i = 0; i < n; i++) {
-            coll_html_raw(h, "<li><a href=\"/dash/results?set=");
-            coll_html_urlarg(h, coll_results_sets_id(d->sets, i));
-            lang_arg(h, l, '&');
-            coll_html_raw(h, "\">");
-            coll_html_text(h, coll_results_sets_title(d->sets, i, l->code));
-            coll_html_raw(h, " (");
-            coll_html_text(h, coll_results_sets_id(d->sets, i));
-            coll_html_raw(h, ")</a></li>\n");
-        }
-        coll_html_raw(h, "</ul>\n");
-        page_end(h);
-        return send_html(c, 200, h, NULL);
-    }
-    view_tabs(h, l, set, "/dash/results");
     /* the filter: a GET form that changes nothing (so it needs no CSRF token) */
     coll_html_fmt(h,
-                  "<form method=\"get\" action=\"/dash/results\">\n<fieldset><legend>%s"
+                  "<form method=\"get\" action=\"%s\">\n<fieldset><legend>%s"
                   "</legend>\n<input type=\"hidden\" name=\"set\" value=\"",
-                  T(l, T_R_FILTER));
+                  action, T(l, T_R_FILTER));
     coll_html_text(h, set);
     coll_html_fmt(h, "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">\n", l->code);
     coll_html_fmt(h,
@@ -1028,8 +983,8 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
                   "id=\"language\" name=\"language\">",
                   T(l, T_R_LANGUAGE));
     option(h, "", T(l, T_R_ALL), lang);
-    for (size_t j = 0; j < coll_results_sets_nlang(d->sets, (size_t)si); j++) {
-        const char *code = coll_results_sets_lang(d->sets, (size_t)si, j);
+    for (size_t j = 0; j < coll_results_sets_nlang(d->sets, si); j++) {
+        const char *code = coll_results_sets_lang(d->sets, si, j);
         if (code)
             option(h, code, code, lang);
     }
@@ -1080,6 +1035,107 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     input_time(h, "hour_to", T(l, T_R_HOUR_TO), ht);
     coll_html_fmt(h, "<div><button type=\"submit\">%s</button></div>\n</fieldset>\n</form>\n",
                   T(l, T_R_APPLY));
+    *out = (coll_results_filter){.location = loc,
+                                 .status = status,
+                                 .weekdays = weekdays,
+                                 .hour_from = hour_to ? (int)hour_from : 0,
+                                 .hour_to = (int)hour_to,
+                                 .language = lang,
+                                 .from_ms = parse_date(from, 0),
+                                 .to_ms = parse_date(to, 1),
+                                 .exclude_flagged = flagged && strcmp(flagged, "exclude") == 0,
+                                 .from_responses = d->results_from_responses};
+    *bad_date = out->from_ms < 0 || out->to_ms < 0;
+    coll_html_free(scratch);
+}
+
+/* The filter's arguments of the request again, for a link to another page of the set: "?set=..."
+ * and each filter argument given. */
+static void filter_query(coll_html *h, struct MHD_Connection *c, const ui_lang *l)
+{
+    static const char *const args[] = {"location", "language", "from", "to",        "flagged",
+                                       "status",   "wd1",      "wd2",  "wd3",       "wd4",
+                                       "wd5",      "wd6",      "wd7",  "hour_from", "hour_to"};
+    coll_html_raw(h, "?set=");
+    coll_html_urlarg(h, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set"));
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, args[i]);
+        if (v && v[0]) {
+            coll_html_fmt(h, "&amp;%s=", args[i]);
+            coll_html_urlarg(h, v);
+        }
+    }
+    if (l->explicit_arg)
+        coll_html_fmt(h, "&amp;lang=%s", l->code);
+}
+
+/* The views of question set `set` (the results per question and coll_views'), current marked. */
+static void view_tabs(coll_html *h, const ui_lang *l, const char *set, const char *current)
+{
+    static const struct {
+        const char *path;
+        text_id t;
+    } views[] = {{"/dash/results", T_V_RESULTS},
+                 {"/dash/compare", T_V_COMPARE},
+                 {"/dash/trend", T_V_TREND},
+                 {"/dash/crosstab", T_V_CROSSTAB}};
+    coll_html_fmt(h, "<nav class=\"views\" aria-label=\"%s\"><ul>", T(l, T_V_TABS));
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        coll_html_fmt(h, "<li><a href=\"%s?set=", views[i].path);
+        coll_html_urlarg(h, set);
+        lang_arg(h, l, '&');
+        coll_html_fmt(h, "\"%s>%s</a></li>",
+                      strcmp(current, views[i].path) == 0 ? " aria-current=\"page\"" : "",
+                      T(l, views[i].t));
+    }
+    coll_html_raw(h, "</ul></nav>\n");
+}
+
+static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                    const coll_user_session *s)
+{
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    const char *title =
+        si >= 0 ? coll_results_sets_title(d->sets, (size_t)si, l->code) : T(l, T_RESULTS);
+    page_head(h, l, title, s, "/dash/results", "/dash/results");
+    coll_html_raw(h, "<h1>");
+    coll_html_text(h, title);
+    coll_html_raw(h, "</h1>\n<p>");
+    int64_t k = dash_k(d);
+    coll_html_fmt(h, T(l, T_R_K), (long long)k);
+    coll_html_raw(h, "</p>\n");
+    if (si < 0) {
+        size_t n = coll_results_sets_count(d->sets);
+        coll_html_fmt(h, "<h2>%s</h2>\n", T(l, n ? T_R_CHOOSE : T_R_NOSETS));
+        coll_html_raw(h, "<ul>\n");
+        for (size_t i = 0; i < n; i++) {
+            coll_html_raw(h, "<li><a href=\"/dash/results?set=");
+            coll_html_urlarg(h, coll_results_sets_id(d->sets, i));
+            lang_arg(h, l, '&');
+            coll_html_raw(h, "\">");
+            coll_html_text(h, coll_results_sets_title(d->sets, i, l->code));
+            coll_html_raw(h, " (");
+            coll_html_text(h, coll_results_sets_id(d->sets, i));
+            coll_html_raw(h, ")</a></li>\n");
+        }
+        coll_html_raw(h, "</ul>\n");
+        page_end(h);
+        return send_html(c, 200, h, NULL);
+    }
+    view_tabs(h, l, set, "/dash/results");
+    coll_results_filter f;
+    bool bad_date;
+    filter_form(d, c, l, (size_t)si, "/dash/results", h, &f, &bad_date);
+    /* the set's other pages, with the same filter (coll_report) */
+    coll_html_raw(h, "<p class=\"more\"><a href=\"/dash/when");
+    filter_query(h, c, l);
+    coll_html_fmt(h, "\">%s</a> · <a href=\"/dash/report", coll_report_when_title(l->code));
+    filter_query(h, c, l);
+    coll_html_fmt(h, "\">%s</a></p>\n", coll_report_print_title(l->code));
     if (strcmp(s->role, "admin") == 0) {
         static const char *const fmts[][2] = {{"xlsx", "Excel (.xlsx)"},
                                               {"csv-excel", "CSV (Excel, ;)"},
@@ -1097,17 +1153,8 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
         }
         coll_html_raw(h, "</p>\n");
     }
-    coll_results_filter f = {.location = loc,
-                             .status = status,
-                             .weekdays = weekdays,
-                             .hour_from = hour_to ? (int)hour_from : 0,
-                             .hour_to = (int)hour_to,
-                             .language = lang,
-                             .from_ms = parse_date(from, 0),
-                             .to_ms = parse_date(to, 1),
-                             .exclude_flagged = flagged && strcmp(flagged, "exclude") == 0,
-                             .from_responses = d->results_from_responses};
-    if (f.from_ms < 0 || f.to_ms < 0) {
+    char err[WP_ERR_LEN];
+    if (bad_date) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
     } else if (f.from_ms > 0 && f.to_ms > 0 && f.from_ms >= f.to_ms) {
         coll_html_fmt(h, "<p class=\"error\" role=\"alert\" id=\"date-order\">%s</p>\n",
@@ -1115,6 +1162,61 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
     } else if (coll_results_render(d->db, d->sets, (size_t)si, &f, k, l->code, h, err,
                                    sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: results page: %s\n", err);
+        coll_html_free(h);
+        return message_page(c, 503, l, T_BUSY);
+    }
+    page_end(h);
+    return send_html(c, 200, h, NULL);
+}
+
+/* The hour x weekday view (/dash/when, with the results page's filter) and the report to print
+ * (/dash/report: the filter's location and period) of the set ?set= (coll_report). */
+static enum MHD_Result report_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                   const coll_user_session *s, const char *url)
+{
+    bool when = strcmp(url, "/dash/when") == 0;
+    const char *set = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set");
+    long si = set ? coll_results_sets_find(d->sets, set) : -1;
+    if (si < 0)
+        return redirect(c, l->li ? "/dash/results?lang=en" : "/dash/results", NULL);
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    char title[512];
+    snprintf(title, sizeof title, "%s – %s",
+             when ? coll_report_when_title(l->code) : coll_report_print_title(l->code),
+             coll_results_sets_title(d->sets, (size_t)si, l->code));
+    page_head(h, l, title, s, "/dash/results", url);
+    coll_html_raw(h, "<p class=\"more\"><a href=\"/dash/results");
+    filter_query(h, c, l);
+    coll_html_fmt(h, "\">%s</a></p>\n", T(l, T_RESULTS));
+    coll_results_filter f;
+    bool bad_date;
+    if (when) {
+        coll_html_raw(h, "<h1>");
+        coll_html_text(h, title);
+        coll_html_raw(h, "</h1>\n<p>");
+        coll_html_fmt(h, T(l, T_R_K), (long long)dash_k(d));
+        coll_html_raw(h, "</p>\n");
+    }
+    filter_form(d, c, l, (size_t)si, url, when ? h : NULL, &f, &bad_date);
+    char err[WP_ERR_LEN];
+    coll_report_args a = {
+        .from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from"),
+        .to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to"),
+        .path = url,
+    };
+    int rc = 0;
+    if (bad_date)
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
+    else if (when)
+        rc = coll_report_when(d->db, d->sets, (size_t)si, &f, dash_k(d), l->code, h, err,
+                              sizeof err);
+    else
+        rc = coll_report_print(d->db, d->sets, (size_t)si, &f, &a, dash_k(d), l->code, h, err,
+                               sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "wijkpeil-collector: %s: %s\n", url, err);
         coll_html_free(h);
         return message_page(c, 503, l, T_BUSY);
     }
@@ -1716,8 +1818,8 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
 {
     bool post = strcmp(method, "POST") == 0;
     ui_lang l = pick_lang(c, post ? r->lang : NULL);
-    if (strcmp(url, "/dash/style.css") == 0) {
-        char *body = strdup(css);
+    if (strcmp(url, "/dash/style.css") == 0 || strcmp(url, COLL_REPORT_CSS_PATH) == 0) {
+        char *body = strdup(strcmp(url, COLL_REPORT_CSS_PATH) == 0 ? coll_report_css() : css);
         return body ? send_body(c, 200, "text/css; charset=utf-8", body, strlen(body), NULL, NULL)
                     : MHD_NO;
     }
@@ -1736,6 +1838,8 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
                                         "/dash/admin/users",
                                         "/dash/admin/conflicts",
                                         "/dash/admin/settings",
+                                        "/dash/when",
+                                        "/dash/report",
                                         "/dash/compare",
                                         "/dash/trend",
                                         "/dash/crosstab"};
@@ -1762,11 +1866,13 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
         return kiosks_page(d, c, &l, &s);
     if (strcmp(url, "/dash/results") == 0)
         return results_page(d, c, &l, &s);
-    if (strcmp(url, "/dash/export") == 0)
-        return export_download(d, c, &l, &s);
     if (strcmp(url, "/dash/compare") == 0 || strcmp(url, "/dash/trend") == 0 ||
         strcmp(url, "/dash/crosstab") == 0)
         return views_page(d, c, &l, &s, url);
+    if (strcmp(url, "/dash/export") == 0)
+        return export_download(d, c, &l, &s);
+    if (strcmp(url, "/dash/when") == 0 || strcmp(url, "/dash/report") == 0)
+        return report_page(d, c, &l, &s, url);
     return message_page(c, 405, &l, T_NOTFOUND); /* GET /dash/logout */
 }
 
@@ -1783,7 +1889,7 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
         r->d = d;
         r->c = c;
         client_address(c, r->addr, sizeof r->addr);
-        if (0)
+        if (d->behind_proxy)
             forwarded_address(c, r->addr, sizeof r->addr);
         /* Plain HTTP only on loopback, unless a TLS proxy in front says it is HTTPS outside. */
         if (!d->tls && !d->behind_proxy && !loopback(r->addr)) {

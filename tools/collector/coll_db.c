@@ -51,6 +51,7 @@ typedef struct {
 } coll_migration;
 
 static int backfill_agg(coll_tx *t, char *err, size_t errlen);
+static int recount_agg(coll_tx *t, char *err, size_t errlen);
 
 #define RESPONSE_COLS                                                                              \
     "r.id, r.device, COALESCE(d.location, '') AS location, r.questionset,"                         \
@@ -96,6 +97,22 @@ static int backfill_agg(coll_tx *t, char *err, size_t errlen);
     "  + CASE WHEN s.min_seq = 0 THEN 1 ELSE 0 END END AS gaps,"                                   \
     " (SELECT COUNT(*) FROM conflicts c WHERE c.device = d.name) AS conflicts"                     \
     " FROM devices d LEFT JOIN device_seq s ON s.device = d.name"
+
+/* Migration 16's agg_delta, with the hour: made anew (what it held is counted again from the
+ * responses, recount_agg), so that the step can be run again on a table that has it. */
+#define AGG_DELTA_V16                                                                              \
+    "DROP TABLE IF EXISTS agg_delta;"                                                              \
+    "CREATE TABLE agg_delta ("                                                                     \
+    " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"     \
+    " language TEXT NOT NULL, day BIGINT NOT NULL, month BIGINT NOT NULL, status TEXT NOT NULL,"   \
+    " question TEXT NOT NULL, answer TEXT NOT NULL, n BIGINT NOT NULL, hour BIGINT NOT NULL);"
+
+/* Migration 16's indexes: agg_hours's rows of the responses themselves (the hour x weekday
+ * view reads only those), and the responses started in a period (the days of a filter on hours
+ * outside whole months, coll_db_foreach_started). Not (questionset, started_at_ms): SQLite would
+ * take that for the flagged responses of a set too, instead of their partial index
+ * responses_flagged, and read every response of the set. */
+#define RESPONSES_STARTED "CREATE INDEX IF NOT EXISTS responses_started ON responses(started_at_ms)"
 
 static const coll_migration migrations[] = {
     /* 1: devices, responses, conflicts */
@@ -252,6 +269,25 @@ static const coll_migration migrations[] = {
      * --suppress-below; silent_ms) */
     {"CREATE TABLE IF NOT EXISTS dash_settings (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
      NULL},
+    /* 16: the results counts also per month, weekday (1 Monday ... 7 Sunday) and local hour of
+     * the start, for the filters on weekdays and hours and the hour x weekday view
+     * (coll_report.h; weekday and hour lead the key: a filter reads only their rows); the
+     * batches' rows carry the hour. Every count is made anew from the
+     * responses held (recount_agg), as migration 11 did. */
+    {AGG_DELTA_V16
+     "CREATE TABLE IF NOT EXISTS agg_hours ("
+     " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
+     " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
+     " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
+     " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
+     " status, question, answer, questionset_version)) WITHOUT ROWID;" RESPONSES_STARTED,
+     /* (the index on a million responses, and the recount, take longer than the usual 10 s) */
+     "SET LOCAL statement_timeout = '600s';" AGG_DELTA_V16 "CREATE TABLE IF NOT EXISTS agg_hours ("
+     " questionset TEXT NOT NULL, questionset_version BIGINT NOT NULL, location TEXT NOT NULL,"
+     " language TEXT NOT NULL, month BIGINT NOT NULL, weekday BIGINT NOT NULL,"
+     " hour BIGINT NOT NULL, status TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
+     " n BIGINT NOT NULL, PRIMARY KEY(questionset, weekday, hour, month, location, language,"
+     " status, question, answer, questionset_version));" RESPONSES_STARTED},
 };
 
 /* Steps of a migration computed in C, run after its SQL in the same transaction. */
@@ -259,7 +295,9 @@ static const struct {
     int64_t version;
     int (*fn)(coll_tx *t, char *err, size_t errlen);
 } migration_fns[] = {
-    {11, backfill_agg}, /* the results counts of the responses held */
+    /* (11 filled the counts from the responses held: 16 now does, for every table; a database
+     * from before 11 passes 16 too) */
+    {16, recount_agg}, /* every results count made anew from the responses held */
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof migrations / sizeof migrations[0]))
@@ -296,7 +334,7 @@ static const char *const sql_device_seq =
  * (one location, day and language). coll_db_agg_settle adds them up into the tables read. */
 static const char *const sql_agg_delta =
     "INSERT INTO agg_delta(questionset, questionset_version, location, language, day, month,"
-    " status, question, answer, n) VALUES(?,?,?,?,?,?,?,?,?,?)";
+    " status, question, answer, n, hour) VALUES(?,?,?,?,?,?,?,?,?,?,?)";
 #define AGG_KEY "questionset, questionset_version, location, language, status, question, answer"
 static const char *const sql_settle_days =
     "INSERT INTO agg_counts(" AGG_KEY ", day, n) SELECT " AGG_KEY ", day, SUM(n) FROM agg_delta"
@@ -307,6 +345,12 @@ static const char *const sql_settle_months =
     " FROM agg_delta WHERE true GROUP BY " AGG_KEY ", month ON CONFLICT(questionset, month,"
     " location, language, status, question, answer, questionset_version)"
     " DO UPDATE SET n = agg_months.n + excluded.n";
+/* (the weekday of a day since 1970-01-01, a Thursday, as coll_agg_weekday gives it) */
+static const char *const sql_settle_hours =
+    "INSERT INTO agg_hours(" AGG_KEY ", month, weekday, hour, n) SELECT " AGG_KEY ", month,"
+    " (day + 3) % 7 + 1, hour, SUM(n) FROM agg_delta WHERE true GROUP BY " AGG_KEY ", month,"
+    " (day + 3) % 7 + 1, hour ON CONFLICT(questionset, month, weekday, hour, location, language,"
+    " status, question, answer, questionset_version) DO UPDATE SET n = agg_hours.n + excluded.n";
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
@@ -428,12 +472,13 @@ static int flush_row(void *ctx, const coll_agg_row *r)
                       COLL_TEXT(r->location),    COLL_TEXT(r->language),
                       COLL_NUM(r->day),          COLL_NUM(coll_agg_month(r->day)),
                       COLL_TEXT(r->status),      COLL_TEXT(r->question),
-                      COLL_TEXT(r->answer),      COLL_NUM(r->n)};
-    return q(f->t, sql_agg_delta, p, 10, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
+                      COLL_TEXT(r->answer),      COLL_NUM(r->n),
+                      COLL_NUM(r->hour)};
+    return q(f->t, sql_agg_delta, p, 11, NULL, NULL, NULL, f->err, f->errlen) != 0 ? 1 : 0;
 }
 
-/* Adds agg_delta up into agg_counts and agg_months and empties it, in t. On PostgreSQL the
- * table is locked against new rows meanwhile (a batch appending waits, and a batch that has
+/* Adds agg_delta up into agg_counts, agg_months and agg_hours and empties it, in t. On PostgreSQL
+ * the table is locked against new rows meanwhile (a batch appending waits, and a batch that has
  * appended is waited for): none is counted twice or lost. SQLite has one writer anyway. */
 static int settle(coll_tx *t, char *err, size_t errlen)
 {
@@ -445,6 +490,7 @@ static int settle(coll_tx *t, char *err, size_t errlen)
         return -1;
     return q(t, sql_settle_days, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
                    q(t, sql_settle_months, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
+                   q(t, sql_settle_hours, NULL, 0, NULL, NULL, NULL, err, errlen) != 0 ||
                    q(t, "DELETE FROM agg_delta", NULL, 0, NULL, NULL, NULL, err, errlen) != 0
                ? -1
                : 0;
@@ -1146,17 +1192,34 @@ static int foreach_row(void *ctx, int ncol, const char *const *v)
     return f->cb(f->ctx, &r);
 }
 
+#define FOREACH_COLS                                                                               \
+    RESPONSE_COLS ", r.seq, r.answers, r.sealed, r.questionset_version_text, r.languages,"         \
+                  " r.active_ms, r.flags FROM responses r LEFT JOIN devices d ON d.name=r.device"
+
 int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *ctx, char *err,
                     size_t errlen)
 {
     foreach_ctx f = {cb, ctx};
     coll_param p = COLL_TEXT(questionset);
     return run(db,
-               "SELECT " RESPONSE_COLS ", r.seq, r.answers, r.sealed,"
-               " r.questionset_version_text, r.languages, r.active_ms, r.flags FROM responses r"
-               " LEFT JOIN devices d ON d.name=r.device WHERE ?1 IS NULL OR r.questionset=?1"
+               "SELECT " FOREACH_COLS " WHERE ?1 IS NULL OR r.questionset=?1"
                " ORDER BY r.device COLLATE \"C\", r.seq, r.id COLLATE \"C\"",
                &p, 1, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
+               ? 0
+               : -1;
+}
+
+int coll_db_foreach_started(coll_db *db, const char *questionset, int64_t from_ms, int64_t to_ms,
+                            coll_row_cb cb, void *ctx, char *err, size_t errlen)
+{
+    foreach_ctx f = {cb, ctx};
+    coll_param p[] = {COLL_TEXT(questionset), COLL_NUM(from_ms), COLL_NUM(to_ms)};
+    return run(db,
+               /* (the set compared as an expression, so that no index of the set is taken
+                * over the period's: that would read every response of the set) */
+               "SELECT " FOREACH_COLS " WHERE r.started_at_ms >= ?2 AND r.started_at_ms < ?3"
+               " AND r.questionset || '' = ?1",
+               p, 3, foreach_row, &f, NULL, err, errlen) == COLL_SQL_OK
                ? 0
                : -1;
 }
@@ -1342,6 +1405,18 @@ static int backfill_agg(coll_tx *t, char *err, size_t errlen)
     if (rc == 0)
         rc = flush_agg(t, err, errlen);
     return rc == 0 ? settle(t, err, errlen) : rc;
+}
+
+/* Migration 16: every results count (coll_agg.h) made anew from the responses held, now with
+ * the hours: what the batches appended before is in the responses too. */
+static int recount_agg(coll_tx *t, char *err, size_t errlen)
+{
+    if (q(t,
+          "DELETE FROM agg_delta; DELETE FROM agg_counts; DELETE FROM agg_months;"
+          " DELETE FROM agg_hours",
+          NULL, 0, NULL, NULL, NULL, err, errlen) != 0)
+        return -1;
+    return backfill_agg(t, err, errlen);
 }
 
 /* ---- copying (migrate) -------------------------------------------------------------------- */

@@ -156,6 +156,10 @@ typedef struct {
 typedef int (*coll_row_cb)(void *ctx, const coll_row *r);
 int coll_db_foreach(coll_db *db, const char *questionset, coll_row_cb cb, void *ctx, char *err,
                     size_t errlen);
+/* Like coll_db_foreach for the responses of questionset started at or after from_ms and before
+ * to_ms, in no particular order (an index serves it). */
+int coll_db_foreach_started(coll_db *db, const char *questionset, int64_t from_ms, int64_t to_ms,
+                            coll_row_cb cb, void *ctx, char *err, size_t errlen);
 
 /* Copies everything from one database into another (migrate --from FILE.db --to URI): devices
  * (with their token hashes and last heartbeat), responses and conflicts, in transactions of at

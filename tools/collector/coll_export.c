@@ -33,6 +33,9 @@ typedef struct {
     const json_t *qset; /* the --qset file, or NULL */
     const char *lang;   /* labels' language */
     json_t *qmap;       /* question id -> question (from the --qset file) */
+    /* question id -> answer value -> label, as the dashboard words the answers the set has no
+     * texts for (smiley, yes/no, scale: coll_results_cells), for the xlsx labels */
+    json_t *words;
     long n, matched;
     int failed;
     char *err;
@@ -149,7 +152,8 @@ static const char *value_label(const exp_ctx *x, const char *qid, const char *v)
             return t ? t : v;
         }
     }
-    return v;
+    const char *w = json_string_value(json_object_get(json_object_get(x->words, qid), v));
+    return w ? w : v;
 }
 
 /* An answer (a value, or a multi's list) as text: values (labels when labels) joined with
@@ -425,10 +429,12 @@ static const char *const xlsx_fixed[] = {"id",
                                          "received_at"};
 #define XLSX_NFIXED ((lxw_col_t)(sizeof xlsx_fixed / sizeof xlsx_fixed[0]))
 
-/* 1 when question qid gets a second column with its answers' labels (it has options). */
+/* 1 when question qid gets a second column with its answers' labels (it has options, or
+ * answers the dashboard words: smiley, yes/no, scale). */
 static bool has_labels(const exp_ctx *x, const char *qid)
 {
-    return json_array_size(json_object_get(json_object_get(x->qmap, qid), "options")) > 0;
+    return json_array_size(json_object_get(json_object_get(x->qmap, qid), "options")) > 0 ||
+           json_object_get(x->words, qid);
 }
 
 static void xlsx_date(exp_ctx *x, lxw_row_t row, lxw_col_t col, int64_t ms)
@@ -541,12 +547,20 @@ typedef struct {
     lxw_worksheet *ws;
     lxw_row_t row;
     char fewer[64];
+    json_t *words; /* exp_ctx.words, filled here */
 } counts_ctx;
 
 static int counts_cell(void *ctx, const coll_results_cell *c)
 {
     counts_ctx *cc = ctx;
     lxw_row_t r = cc->row++;
+    if (c->answer[0]) {
+        json_t *q = json_object_get(cc->words, c->question);
+        if (!q && json_object_set_new(cc->words, c->question, q = json_object()) != 0)
+            return 1;
+        if (json_object_set_new(q, c->answer, json_string(c->label)) != 0)
+            return 1;
+    }
     worksheet_write_string(cc->ws, r, 0, c->question, NULL);
     worksheet_write_string(cc->ws, r, 1, c->question_text, NULL);
     worksheet_write_string(cc->ws, r, 2, c->answer, NULL);
@@ -562,7 +576,8 @@ static int counts_cell(void *ctx, const coll_results_cell *c)
     return 0;
 }
 
-/* The counts per answer, suppressed below k as the dashboard's pages do. */
+/* The counts per answer, suppressed below k as the dashboard's pages do; notes the labels of
+ * the answers in x->words (before the responses are written: they use them). */
 static int xlsx_counts(exp_ctx *x, coll_db *db, lxw_worksheet *ws, lxw_format *bold)
 {
     const char *fixed[] = {"question", "question_text", "answer", "label", "count", "shown"};
@@ -572,7 +587,7 @@ static int xlsx_counts(exp_ctx *x, coll_db *db, lxw_worksheet *ws, lxw_format *b
     if (coll_results_sets_load(&path, 1, &sets, x->err, x->errlen) != 0)
         return -1;
     int64_t k = x->o->k > 0 ? x->o->k : COLL_DASH_K_DEFAULT;
-    counts_ctx cc = {.ws = ws, .row = 1};
+    counts_ctx cc = {.ws = ws, .row = 1, .words = x->words};
     snprintf(cc.fewer, sizeof cc.fewer, "%s", coll_results_hidden_word(x->lang));
     coll_results_filter all = {0};
     int rc = coll_results_cells(db, sets, 0, &all, k, x->lang, counts_cell, &cc, x->err, x->errlen);
@@ -624,6 +639,8 @@ static int write_xlsx(exp_ctx *x, coll_db *db, const char *questionset)
     x->ws = workbook_add_worksheet(wb, "responses");
     lxw_worksheet *codebook = workbook_add_worksheet(wb, "codebook");
     lxw_worksheet *counts = workbook_add_worksheet(wb, "counts");
+    if (!(x->words = json_object()) || xlsx_counts(x, db, counts, bold) != 0)
+        goto done;
     xlsx_header(x->ws, bold, xlsx_fixed, XLSX_NFIXED);
     lxw_col_t c = XLSX_NFIXED;
     size_t i;
@@ -643,10 +660,10 @@ static int write_xlsx(exp_ctx *x, coll_db *db, const char *questionset)
     if (coll_db_foreach(db, questionset, write_xlsx_row, x, x->err, x->errlen) != 0 || x->failed)
         goto done;
     xlsx_codebook(x, codebook, bold);
-    if (xlsx_counts(x, db, counts, bold) != 0)
-        goto done;
     rc = 0;
 done:;
+    json_decref(x->words);
+    x->words = NULL;
     lxw_error e = workbook_close(wb);
     if (rc == 0 && e != LXW_NO_ERROR) {
         wp_errf(x->err, x->errlen, "cannot write the workbook: %s", lxw_strerror(e));

@@ -48,6 +48,14 @@ typedef struct {
     bool oom;
     const coll_results_sets *sets;
     size_t si; /* the set counted: versions with other questions are left out */
+    /* only the responses started on local days day_lo <= day < day_hi (the days of a filter on
+     * hours outside the whole months agg_hours gives) */
+    bool day_bounded;
+    int64_t day_lo, day_hi;
+    /* coll_results_when: responses per weekday (0 Monday) and hour instead of the answers; all
+     * of them, and those without quality flags */
+    bool when;
+    int64_t when_all[7][24], when_plain[7][24];
 } rs_ctx;
 
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -384,18 +392,37 @@ static void count_answers(rs_ctx *x, const json_t *a, bool complete, int64_t w)
     }
 }
 
-/* Whether a response started at ms falls in the filter's weekdays and hours. */
-static bool in_hours(const coll_results_filter *f, int64_t ms)
+static bool hour_kept(const coll_results_filter *f, int wd, int hour)
 {
-    if (!f->weekdays && f->hour_to <= 0)
-        return true;
+    return (!f->weekdays || (f->weekdays & (1u << wd))) &&
+           (f->hour_to <= 0 || (hour >= f->hour_from && hour < f->hour_to));
+}
+
+/* The local weekday (1 Monday ... 7 Sunday) and hour a response started at ms; false when the
+ * time cannot be had. */
+static bool local_wd_hour(int64_t ms, int *wd, int *hour)
+{
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     if (!localtime_r(&t, &tm))
         return false;
-    int wd = tm.tm_wday == 0 ? 7 : tm.tm_wday;
-    return (!f->weekdays || (f->weekdays & (1u << wd))) &&
-           (f->hour_to <= 0 || (tm.tm_hour >= f->hour_from && tm.tm_hour < f->hour_to));
+    *wd = tm.tm_wday == 0 ? 7 : tm.tm_wday;
+    *hour = tm.tm_hour;
+    return true;
+}
+
+/* Whether a response started at ms falls in the filter's weekdays and hours. */
+static bool in_hours(const coll_results_filter *f, int64_t ms)
+{
+    int wd, hour;
+    if (!f->weekdays && f->hour_to <= 0)
+        return true;
+    return local_wd_hour(ms, &wd, &hour) && hour_kept(f, wd, hour);
+}
+
+static bool hours_filtered(const coll_results_filter *f)
+{
+    return f->weekdays || f->hour_to > 0;
 }
 
 /* The raw count: one response at a time (coll_results_filter.from_responses, and the filters
@@ -411,10 +438,20 @@ static int count_row(void *ctx, const coll_row *r)
         (f->to_ms && r->started_at_ms >= f->to_ms) || !in_hours(f, r->started_at_ms) ||
         version_excluded(x->sets, x->si, r->questionset_version))
         return 0;
+    if (x->day_bounded) {
+        int64_t day = coll_agg_day(r->started_at_ms);
+        if (day < x->day_lo || day >= x->day_hi)
+            return 0;
+    }
     json_t *a = json_loads(r->answers_json, 0, NULL);
     if (json_is_object(a) && r->flags[0])
         x->flagged++;
-    if (json_is_object(a) && !(r->flags[0] && x->exclude)) {
+    int wd, hour;
+    if (x->when && json_is_object(a) && local_wd_hour(r->started_at_ms, &wd, &hour)) {
+        x->when_all[wd - 1][hour]++;
+        x->when_plain[wd - 1][hour] += !r->flags[0];
+        x->responses++;
+    } else if (!x->when && json_is_object(a) && !(r->flags[0] && x->exclude)) {
         x->responses++;
         count_answers(x, a, strcmp(r->status, "complete") == 0, 1);
     }
@@ -597,10 +634,84 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
     return 0;
 }
 
+/* (version, count, a start time of them: with a filter on hours, each response is a group) */
+/* The responses of the days outside the whole months (coll_results_filter with hours): one by
+ * one, those of days lo <= day < hi only. */
+static int count_days(coll_db *db, const char *set_id, rs_ctx *x, int64_t lo, int64_t hi, char *err,
+                      size_t errlen)
+{
+    if (lo >= hi)
+        return 0;
+    x->day_bounded = true;
+    x->day_lo = lo;
+    x->day_hi = hi;
+    int64_t flagged = x->flagged; /* (count_flagged counts those of the whole period) */
+    /* a day is at most 25 hours from its UTC midnight either way */
+    int64_t from_ms = lo == INT32_MIN ? INT64_MIN / 2 : (lo - 1) * 86400000;
+    int64_t to_ms = hi == INT32_MAX ? INT64_MAX / 2 : (hi + 1) * 86400000;
+    int rc = coll_db_foreach_started(db, set_id, from_ms, to_ms, count_row, x, err, errlen);
+    x->day_bounded = false;
+    x->flagged = flagged;
+    return rc;
+}
+
+/* Weekdays and hours from agg_hours (kept per month): the whole months of the period from there,
+ * the days before and after them from the responses. */
+static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn row, const char *sql,
+                       char *err, size_t errlen)
+{
+    const coll_results_filter *f = x->f;
+    rs_period t = period(f);
+    if (coll_db_agg_settle(db, err, errlen) != 0)
+        return -1;
+    coll_param p[15] = {COLL_TEXT(set_id),
+                        COLL_TEXT(f->location ? f->location : ""),
+                        COLL_TEXT(f->language ? f->language : ""),
+                        COLL_NUM(t.m0),
+                        COLL_NUM(t.m1),
+                        COLL_TEXT(f->status ? f->status : ""),
+                        COLL_NUM(f->hour_to > 0 ? f->hour_from : 0),
+                        COLL_NUM(f->hour_to > 0 ? f->hour_to : 24)};
+    for (int wd = 1; wd <= 7; wd++)
+        p[7 + wd] = COLL_NUM(!f->weekdays || (f->weekdays & (1u << wd)) ? wd : 0);
+    if (t.m0 < t.m1 && coll_db_query(db, sql, p, 15, row, x, NULL, err, errlen) != COLL_SQL_OK)
+        return -1;
+    if (x->oom) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!x->when)
+        add_complete(x);
+    return count_days(db, set_id, x, t.from, t.s0, err, errlen) != 0 ||
+                   count_days(db, set_id, x, t.s1, t.to, err, errlen) != 0
+               ? -1
+               : 0;
+}
+
+/* The filter's rows of agg_hours: ?1 set, ?2 location, ?3 language, months ?4 <= month < ?5,
+ * ?6 status, hours ?7 <= h < ?8, weekdays ?9..?15 (0 for a day left out). */
+#define HOURS_WHERE                                                                                \
+    " AND month >= ?4 AND month < ?5 AND (?2 = '' OR location = ?2)"                               \
+    " AND (?3 = '' OR language = ?3) AND (?6 = '' OR status = ?6)"
+
+/* (the key begins with set, weekday and hour: the rows of the filter's days and hours only) */
+static const char *const sql_hours_counts =
+    "SELECT status, question, answer, questionset_version, SUM(n) FROM agg_hours"
+    " WHERE questionset = ?1 AND weekday IN (?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " AND hour >= ?7 AND hour < ?8" HOURS_WHERE
+    " GROUP BY status, question, answer, questionset_version";
+
+/* The results with a filter on weekdays or hours, from the kept counts. */
+static int count_agg_hours(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
+{
+    return count_hours(db, set_id, x, agg_row, sql_hours_counts, err, errlen);
+}
+
 static int flagged_row(void *ctx, int ncols, const char *const *cols)
 {
     rs_ctx *x = ctx;
-    if (ncols == 2 && cols[0] && cols[1] && !version_excluded(x->sets, x->si, atoll(cols[0])))
+    if (ncols == 3 && cols[0] && cols[1] && cols[2] &&
+        !version_excluded(x->sets, x->si, atoll(cols[0])) && in_hours(x->f, atoll(cols[2])))
         x->flagged += atoll(cols[1]);
     return 0;
 }
@@ -615,16 +726,18 @@ static int count_flagged(coll_db *db, const char *set_id, rs_ctx *x, char *err, 
                       COLL_TEXT(f->language ? f->language : ""),
                       COLL_NUM(f->from_ms),
                       COLL_NUM(f->to_ms),
-                      COLL_TEXT(f->status ? f->status : "")};
+                      COLL_TEXT(f->status ? f->status : ""),
+                      COLL_NUM(hours_filtered(f))};
     if (coll_db_query(db,
-                      "SELECT r.questionset_version, COUNT(*) FROM responses r"
+                      "SELECT r.questionset_version, COUNT(*), MIN(r.started_at_ms)"
+                      " FROM responses r"
                       " JOIN devices d ON d.name = r.device"
                       " WHERE r.questionset = ?1 AND r.flags IS NOT NULL AND r.sealed IS NULL"
                       " AND (?2 = '' OR d.location = ?2) AND (?3 = '' OR r.language = ?3)"
                       " AND (?4 = 0 OR r.started_at_ms >= ?4) AND (?5 = 0 OR r.started_at_ms < ?5)"
                       " AND (?6 = '' OR r.status = ?6)"
-                      " GROUP BY r.questionset_version",
-                      p, 6, flagged_row, x, NULL, err, errlen) != COLL_SQL_OK)
+                      " GROUP BY r.questionset_version, CASE WHEN ?7 = 1 THEN r.id END",
+                      p, 7, flagged_row, x, NULL, err, errlen) != COLL_SQL_OK)
         return -1;
     return 0;
 }
@@ -879,10 +992,12 @@ static rs_ctx *count_set(coll_db *db, const coll_results_sets *s, size_t i,
     x->f = f;
     x->sets = s;
     x->si = i;
-    bool each = f->from_responses || f->weekdays || f->hour_to > 0 || f->exclude_flagged;
+    bool each = f->from_responses || f->exclude_flagged;
+    const char *id = coll_results_sets_id(s, i);
     if (prepare(x, s->set[i], err, errlen) != 0 ||
-        (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen)
-              : count_agg(db, coll_results_sets_id(s, i), x, err, errlen)) != 0) {
+        (each                ? coll_db_foreach(db, id, count_row, x, err, errlen)
+         : hours_filtered(f) ? count_agg_hours(db, id, x, err, errlen)
+                             : count_agg(db, id, x, err, errlen)) != 0) {
         free(x);
         return NULL;
     }
@@ -1001,9 +1116,10 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     const json_t *set = s->set[i];
     int rc = -1;
     bool kept = false; /* asked to leave flagged ones out, but too few of them */
-    /* The kept counts (agg_counts) know no weekdays, hours or flags: with those, every response
+    /* The kept counts (agg_counts, agg_hours) know no flags: leaving those out, every response
      * is counted itself. */
-    bool each = f->from_responses || f->weekdays || f->hour_to > 0 || f->exclude_flagged;
+    bool each = f->from_responses || f->exclude_flagged;
+    const char *id = coll_results_sets_id(s, i);
     for (int pass = 0; pass < 2; pass++) {
         memset(x, 0, sizeof *x);
         x->f = f;
@@ -1012,9 +1128,10 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         x->exclude = f->exclude_flagged && pass == 0;
         if (prepare(x, set, err, errlen) != 0)
             goto done;
-        if (each ? coll_db_foreach(db, coll_results_sets_id(s, i), count_row, x, err, errlen) != 0
-                 : count_agg(db, coll_results_sets_id(s, i), x, err, errlen) != 0 ||
-                       count_flagged(db, coll_results_sets_id(s, i), x, err, errlen) != 0)
+        if (each ? coll_db_foreach(db, id, count_row, x, err, errlen) != 0
+                 : (hours_filtered(f) ? count_agg_hours(db, id, x, err, errlen)
+                                      : count_agg(db, id, x, err, errlen)) != 0 ||
+                       count_flagged(db, id, x, err, errlen) != 0)
             goto done;
         if (!x->exclude || x->flagged == 0 || x->flagged >= k)
             break;
@@ -1056,6 +1173,59 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         render_question(h, set, s->words, &x->q[j], j + 1, k, w, ui_lang);
     rc = 0;
 done:
+    free(x);
+    return rc;
+}
+
+/* ---- responses by weekday and hour -------------------------------------------------------- */
+
+/* (the rows of the responses themselves, by their index agg_hours_responses: weekday and hour
+ * compared as expressions, so that the key is not taken, which would read every row) */
+static const char *const sql_hours_when =
+    "SELECT weekday, hour, questionset_version, SUM(n) FROM agg_hours"
+    " WHERE questionset = ?1 AND question = '' AND weekday + 0 IN (?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15)"
+    " AND hour + 0 >= ?7 AND hour + 0 < ?8" HOURS_WHERE
+    " GROUP BY weekday, hour, questionset_version";
+
+static int when_row(void *ctx, int ncol, const char *const *v)
+{
+    rs_ctx *x = ctx;
+    if (ncol < 4 || !v[0] || !v[1] || !v[2] || !v[3] ||
+        version_excluded(x->sets, x->si, coll_store_num(v[2])))
+        return 0;
+    int64_t wd = coll_store_num(v[0]), hour = coll_store_num(v[1]), n = coll_store_num(v[3]);
+    if (wd >= 1 && wd <= 7 && hour >= 0 && hour < 24) {
+        x->when_all[wd - 1][hour] += n;
+        x->when_plain[wd - 1][hour] += n;
+        x->responses += n;
+    }
+    return 0;
+}
+
+int coll_results_when(coll_db *db, const coll_results_sets *s, size_t i,
+                      const coll_results_filter *f, int64_t k, int64_t cells[7][24],
+                      bool *flagged_kept, char *err, size_t errlen)
+{
+    rs_ctx *x = calloc(1, sizeof *x);
+    if (!x) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    x->f = f;
+    x->sets = s;
+    x->si = i;
+    x->when = true;
+    const char *id = coll_results_sets_id(s, i);
+    int rc = f->from_responses || f->exclude_flagged
+                 ? coll_db_foreach(db, id, count_row, x, err, errlen)
+                 : count_hours(db, id, x, when_row, sql_hours_when, err, errlen);
+    /* flagged ones are left out only when at least k of them match (as coll_results_render) */
+    bool leave_out = f->exclude_flagged && x->flagged >= k;
+    *flagged_kept = f->exclude_flagged && x->flagged > 0 && !leave_out;
+    for (int d = 0; d < 7; d++)
+        for (int h = 0; h < 24; h++)
+            cells[d][h] = leave_out ? x->when_plain[d][h] : x->when_all[d][h];
     free(x);
     return rc;
 }

@@ -27,7 +27,8 @@ typedef struct {
     const char *status; /* NULL or "": every status; else "complete" or "abandoned" */
     /* Weekdays and hours of the start (local time): bit d of weekdays (1 Monday ... 7 Sunday)
      * for each day kept, 0 for every day; hours hour_from <= h < hour_to, hour_to 0 for every
-     * hour. The counts are not kept per hour: with either, every response is counted. */
+     * hour. Read from agg_hours (kept per month, weekday and hour): the days outside whole
+     * months of from_ms..to_ms are then counted response by response. */
     unsigned weekdays;
     int hour_from, hour_to;
     /* The counts are read from agg_counts (coll_agg.h), so the bounds are local days: from_ms
@@ -119,5 +120,13 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
 /* The word for a cell not shown in lang ("en", else Dutch): "hidden", below k or because it would
  * give one below k away (one word for both). */
 const char *coll_results_hidden_word(const char *lang);
+
+/* Responses of set i that match f per local weekday (cells[0] Monday ... cells[6] Sunday) and
+ * hour of their start, from the kept counts (agg_hours) where f allows it; flagged responses
+ * left out as the results page leaves them out (not while fewer than k match: *flagged_kept).
+ * 0, or -1 with err. */
+int coll_results_when(coll_db *db, const coll_results_sets *s, size_t i,
+                      const coll_results_filter *f, int64_t k, int64_t cells[7][24],
+                      bool *flagged_kept, char *err, size_t errlen);
 
 #endif

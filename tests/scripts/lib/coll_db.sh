@@ -55,17 +55,18 @@ coll_db_dump() {
 }
 
 # coll_db_before_counts DB: takes DB back to schema 10, as a collector from before the results
-# counts and sequence summaries (migration 11) left it: the next collector to open it fills
-# them from the responses held.
+# counts and sequence summaries (migrations 11 and 16) left it: the next collector to open it
+# fills them from the responses held.
 coll_db_before_counts() {
     case "$1" in
     postgresql://*)
         coll_db_sql "$1" "DROP TABLE agg_counts, agg_months, agg_delta; DROP TABLE device_seq CASCADE;
+            DROP TABLE IF EXISTS agg_hours; DROP INDEX IF EXISTS responses_started;
             UPDATE wijkpeil_schema SET version = 10" >/dev/null
         ;;
     *)
         coll_db_sql "$1" "DROP TABLE agg_counts; DROP TABLE agg_months; DROP TABLE agg_delta;
-            DROP TABLE device_seq;
+            DROP TABLE device_seq; DROP TABLE IF EXISTS agg_hours; DROP INDEX IF EXISTS responses_started;
             PRAGMA user_version = 10"
         ;;
     esac
