@@ -79,14 +79,25 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_CARD_DATE] = "card_date",
     [UISTR_CARD_OTHER] = "card_other",
     [UISTR_THANKS_ONE_OF] = "thanks_one_of",
+    [UISTR_CARD_MONTHS] = "card_months",
+    [UISTR_CARD_DAYS] = "card_days",
+    [UISTR_CARD_DAY] = "card_day",
+    [UISTR_CARD_FEWER] = "card_fewer",
 };
 
 /* Keys whose text is a template and must say where the number goes. */
 static const char *const key_needs[UISTR_COUNT] = {
-    [UISTR_CHOOSE_UP_TO] = "{n}",    [UISTR_MAX_REACHED] = "{n}",
-    [UISTR_CHOOSE_AT_LEAST] = "{n}", [UISTR_STILL_THERE_BODY] = "{n}",
-    [UISTR_MORE_ANSWERS] = "{n}",    [UISTR_CARD_IN_TEN] = "{n}",
-    [UISTR_CARD_ANSWERED] = "{n}",   [UISTR_THANKS_ONE_OF] = "{n}",
+    [UISTR_CHOOSE_UP_TO] = "{n}",
+    [UISTR_MAX_REACHED] = "{n}",
+    [UISTR_CHOOSE_AT_LEAST] = "{n}",
+    [UISTR_STILL_THERE_BODY] = "{n}",
+    [UISTR_MORE_ANSWERS] = "{n}",
+    [UISTR_CARD_IN_TEN] = "{n}",
+    [UISTR_CARD_ANSWERED] = "{n}",
+    [UISTR_THANKS_ONE_OF] = "{n}",
+    [UISTR_CARD_DAYS] = "{from} {to} {month} {year}",
+    [UISTR_CARD_DAY] = "{day} {month} {year}",
+    [UISTR_CARD_FEWER] = "{n} {e}",
 };
 
 static const uistr_schema builtin = {key_names, key_needs, UISTR_COUNT};

@@ -60,6 +60,10 @@ typedef enum {
     UISTR_CARD_OTHER,    /* the bar of answers chosen by too few to show on their own */
     UISTR_THANKS_ONE_OF, /* thanks screen: "You are one of {n} neighbours who answered this month."
                           */
+    UISTR_CARD_MONTHS,   /* the twelve months as a date says them, separated by "|" */
+    UISTR_CARD_DAYS,     /* days of one month: "{from}–{to} {month} {year}" */
+    UISTR_CARD_DAY,      /* one date: "{day} {month} {year}" */
+    UISTR_CARD_FEWER,    /* "Fewer neighbours than usual answered ({n}; usually about {e})." */
     UISTR_COUNT
 } uistr_key;
 
