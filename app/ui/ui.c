@@ -1184,7 +1184,9 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
 
 /* ---------- cards: what neighbours said ---------- */
 
-#define UI_BAR_MM 8.0 /* height of a card's bar */
+#define UI_BAR_MM       8.0 /* height of a card's bar */
+#define UI_CARD_RESERVE 4   /* widgets kept free after a card: "start", a storage error, scrolling \
+                             */
 
 /* The words of an answer on a card: the set's, or the kiosk's own for built-in answers. */
 static const char *card_label(const ui *u, const cards_card *c, const cards_answer *a)
@@ -1473,7 +1475,9 @@ static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, const
 {
     int base = u->wl.n;
     ui_rows rows = {.avail = u->o.height};
-    bool ok = card_rows(u, s, &rows, w, k, part, look);
+    /* a card too many widgets for the screen's list (many answers) does not fit either: the
+     * widgets after it ("start") must still have room */
+    bool ok = card_rows(u, s, &rows, w, k, part, look) && u->wl.n + UI_CARD_RESERVE <= UIW_MAX;
     int total = rows.n ? rows_total(&rows, s->gap / 4) : 0;
     if (!lay || !ok) {
         u->wl.n = base;
@@ -2457,7 +2461,7 @@ static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *c
             if (card_looks[l].two)
                 continue;
             if (card_rows(u, s, rows, w, &t->card, CARD_ALL, &card_looks[l]) &&
-                rows_total(rows, s->gap) <= rows->avail)
+                u->wl.n + UI_CARD_RESERVE <= UIW_MAX && rows_total(rows, s->gap) <= rows->avail)
                 return;
             u->wl.n = words_w;
             rows->n = words_r;
