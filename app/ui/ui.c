@@ -1184,9 +1184,9 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
 
 /* ---------- cards: what neighbours said ---------- */
 
-#define UI_BAR_MM       8.0 /* height of a card's bar */
-#define UI_CARD_RESERVE 4   /* widgets kept free after a card: "start", a storage error, scrolling \
-                             */
+#define UI_BAR_MM 8.0 /* height of a card's bar */
+/* Widgets kept free after a card: "start", a storage error, scrolling. */
+#define UI_CARD_RESERVE 4
 
 /* The words of an answer on a card: the set's, or the kiosk's own for built-in answers. */
 static const char *card_label(const ui *u, const cards_card *c, const cards_answer *a)
@@ -1318,10 +1318,10 @@ static void card_meta(const ui *u, const ui_card *k, bool compact, bool bare, ch
 }
 
 /* One bar of a card at x (row-relative y 0) in a column cw wide, as one row (label, bar,
- * percentage; lw wide words) or stacked (words and percentage, the bar under them); returns its
- * height, or -1 when the column is too narrow for a bar beside the words. */
+ * percentage; lw wide words, g apart) or stacked (words and percentage, the bar under them);
+ * returns its height, or -1 when the column is too narrow for a bar beside the words. */
 static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x, int cw, int lw,
-                    int pw, bool stacked)
+                    int pw, int g, bool stacked)
 {
     const cards_answer *a = &c->answers[j];
     const char *label = card_label(u, c, a);
@@ -1331,18 +1331,18 @@ static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x,
     int bar = mm(u, UI_BAR_MM);
     int bx, bw, by, th, h;
     if (stacked) {
-        lw = cw - pw - s->gap;
+        lw = cw - pw - g;
         th = text_h(u, label, s->small, false, lw);
         bar = mm(u, UI_BAR_MM / 2);
         bx = x, bw = cw, by = th + s->gap / 4;
         h = by + bar;
     } else {
-        bw = cw - lw - pw - 2 * s->gap;
+        bw = cw - lw - pw - 2 * g;
         if (bw < mm(u, UI_BAR_MM))
             return -1;
         th = text_h(u, label, s->small, false, lw);
         h = th > bar ? th : bar;
-        bx = x + lw + s->gap, by = (h - bar) / 2;
+        bx = x + lw + g, by = (h - bar) / 2;
     }
     snprintf(id, sizeof id, "card-answer-%d", j);
     /* read as "Clean: 58%"; the bar and the number beside it are not read again */
@@ -1370,6 +1370,12 @@ static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x,
     return h;
 }
 
+/* The space between a bar and its words and percentage: half the usual on a compact card. */
+static int card_inner_gap(const ui_sizes *s, const card_look *look)
+{
+    return look->compact ? s->gap / 2 : s->gap;
+}
+
 /* The width kept for a card's percentages: "100%" on the usual card, the widest of its own on a
  * compact one. */
 static int card_pct_w(ui *u, const ui_sizes *s, const cards_card *c, bool compact)
@@ -1393,7 +1399,7 @@ static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const card
     int pw = card_pct_w(u, s, c, look->compact);
     /* compact: the words as wide as the widest answer's (on one line) where the bar keeps its
      * least width; the bar takes the rest */
-    int lw = (cw - pw - 2 * s->gap) * 2 / 5, widest = 0, word = 0;
+    int lw = (cw - pw - 2 * s->gap) * 2 / 5, g = card_inner_gap(s, look), widest = 0, word = 0;
     for (int j = 0; j < c->n_answers; j++) {
         const char *label = card_label(u, c, &c->answers[j]);
         int tw = text_w(u, label, s->small, false),
@@ -1402,17 +1408,17 @@ static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const card
         word = ww > word ? ww : word;
     }
     if (look->compact) {
-        int most = cw - pw - 2 * s->gap - mm(u, UI_BAR_MM);
+        int most = cw - pw - 2 * g - mm(u, UI_BAR_MM);
         lw = widest + 1 < most ? widest + 1 : most;
     }
     /* a compact look whose words would break inside a word does not suit this width */
-    if (look->compact && (look->stacked ? cw - pw - s->gap : lw) < word)
+    if (look->compact && (look->stacked ? cw - pw - g : lw) < word)
         return false;
     for (int j = 0; j < c->n_answers; j += cols) {
         row_begin(u, rows);
         int h = 0;
         for (int col = 0; col < cols && j + col < c->n_answers; col++) {
-            int bh = card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw,
+            int bh = card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw, g,
                               look->stacked);
             if (bh < 0)
                 return false;
