@@ -31,6 +31,8 @@ typedef struct {
     int peeks; /* screens where the top of a scrolled-away row peeks out */
     int errors;
     int apart;       /* matrix screens not drawn: asked apart on this panel */
+    int cards;       /* attract screens with a card of what neighbours said */
+    int ar_full;     /* ... of them in Arabic with the 5 answers and "other" (issue 15) */
     ui_walk_fn also; /* called for every screen too (NULL: nothing else) */
     void *also_ctx;
 } walk_ctx;
@@ -61,6 +63,11 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     c->screens++;
     if (strstr(s->tree_json, "\"role\": \"peek\"") || strstr(s->tree_json, "\"role\":\"peek\""))
         c->peeks++;
+    if (!s->staff && !*s->state && !strcmp(s->screen, "attract") &&
+        strstr(s->tree_json, "\"card-question\"")) {
+        c->cards++;
+        c->ar_full += !strcmp(s->lang_code, "ar") && strstr(s->tree_json, "\"card-answer-5\"");
+    }
     if (s->staff && !*s->state)
         c->staff++;
     else if (!s->scroll && !*s->state)
@@ -187,6 +194,15 @@ static void test_demo_every_panel(void)
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
                ui_check_report_count(r), pn->name);
+        /* The walker's cards (a smiley card of 5 answers and "other", the Arabic turn): on the
+         * attract screens of every panel; in Arabic on every panel from 10" (on 7" Arabic lines
+         * are too tall for it: test_ui_cards has the whole matrix). */
+        printf("panel %s: %d attract screens with a card, %d of them Arabic with 5 answers and "
+               "\"other\"\n",
+               pn->name, c.cards, c.ar_full);
+        CHECK(c.cards > 0);
+        if (pn->width_mm > 200)
+            CHECKF(c.ar_full > 0, "%s: the Arabic 5+other card is never shown", pn->name);
         /* On the smallest panel rows often do not fit whole: their tops peek out (no empty
          * band above "down"). */
         printf("panel %s: the next row peeks out on %d screens\n", pn->name, c.peeks);
