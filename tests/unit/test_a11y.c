@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "ui.h"
 #include "testlib.h"
+#include "testwalk.h"
 #include "ui_check.h"
 #include "ui_text.h"
 #include "ui_walk.h"
@@ -94,15 +95,7 @@ static ui_check_report *walk_also(const qset *qs, int w, int h, double ppm, unsi
                          .scroll = true,
                          .states = true,
                          .staff = true};
-    ui_walk *wk = NULL;
-    char err[512] = "";
-    int rc = ui_walk_open(&o, &wk, err, sizeof err);
-    CHECKF(rc == 0, "ui_walk_open: %s", err);
-    if (rc == 0) {
-        rc = ui_walk_run(wk, on_screen, c, err, sizeof err);
-        CHECKF(rc == 0, "ui_walk_run: %s", err);
-    }
-    ui_walk_close(wk);
+    test_walk(&o, on_screen, c);
     CHECK(c->errors == 0);
     return c->rep;
 }
@@ -122,27 +115,12 @@ static void print_findings(const ui_check_report *r)
     fflush(stdout);
 }
 
-static qset *load(const char *path)
-{
-    qset_diag *d = calloc(1, sizeof *d);
-    uistr *ui = test_strings();
-    qset *qs = NULL;
-    if (qset_load_file(path, ui, &qs, d) != 0) {
-        for (int i = 0; i < d->n; i++)
-            fprintf(stderr, "%s\n", d->msg[i]);
-        qs = NULL;
-    }
-    uistr_free(ui);
-    free(d);
-    return qs;
-}
-
 /* The demo poll: every screen, language and mode on every panel kiosks really have
  * (ACCESSIBILITY.md A13), with zero findings. */
 static void test_demo_every_panel(void)
 {
     char *path = test_src("assets/demo/nazareth-pottenberg.json");
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (!qs) {
         free(path);
@@ -352,7 +330,7 @@ static int on_types_screen(void *vctx, const ui_walk_screen *s)
 static void test_types_every_panel(void)
 {
     char *path = test_src("tests/qsets/valid-types.json");
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (!qs) {
         free(path);
@@ -439,7 +417,7 @@ static void test_crafted_set_fails(void)
              "                {\"id\": \"b\", \"text\": {\"nl\": \"Nee\", \"en\": \"No\"}}]}]}\n",
              long_text);
     CHECK(write_file(path, json) == 0);
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (qs) {
         walk_ctx c;

@@ -7,6 +7,7 @@
  * of the test's folder for people to look at. */
 #include "qset.h"
 #include "testlib.h"
+#include "testwalk.h"
 #include "ui_check.h"
 #include "ui_png.h"
 #include "ui_walk.h"
@@ -23,16 +24,7 @@
 static qset *load_demo(void)
 {
     char *path = test_src("assets/demo/nazareth-pottenberg.json");
-    qset_diag *d = calloc(1, sizeof *d);
-    uistr *ui = test_strings();
-    qset *qs = NULL;
-    if (qset_load_file(path, ui, &qs, d) != 0) {
-        for (int i = 0; i < d->n; i++)
-            fprintf(stderr, "%s\n", d->msg[i]);
-        qs = NULL;
-    }
-    uistr_free(ui);
-    free(d);
+    qset *qs = test_load_qset(path);
     free(path);
     return qs;
 }
@@ -180,15 +172,7 @@ static void walk_cards(const qset *qs, const ui_walk_panel *pn, const char *doc,
                          .modes = modes,
                          .cards_only = true,
                          .cards_json = doc};
-    ui_walk *wk = NULL;
-    char err[512] = "";
-    int rc = ui_walk_open(&o, &wk, err, sizeof err);
-    CHECKF(rc == 0, "ui_walk_open: %s", err);
-    if (rc == 0) {
-        rc = ui_walk_run(wk, on_screen, c, err, sizeof err);
-        CHECKF(rc == 0, "ui_walk_run: %s", err);
-    }
-    ui_walk_close(wk);
+    test_walk(&o, on_screen, c);
     CHECK(c->errors == 0);
 }
 
