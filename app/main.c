@@ -168,6 +168,26 @@ static void retry_unsaved(app *a, int64_t now)
         ui_set_error(a->u, ""); /* everything is stored: the warning for staff goes away */
 }
 
+/* "You are one of N" on the thank-you screen: the cards' this_month at the location plus the
+ * complete responses stored here since the cards were computed (this one too, once stored);
+ * none when the cards have no this_month, it is of another month or the database is out. */
+static void update_one_of(app *a)
+{
+    const cards *c = a->u ? ui_cards(a->u) : NULL;
+    if (!c)
+        return;
+    char err[WP_ERR_LEN], today[16];
+    int64_t at = cards_computed_ms(c), since = -1;
+    store *st = at >= 0 ? app_store(a, err, sizeof err) : NULL;
+    if (st && store_complete_since(st, at, &since, err, sizeof err) != 0)
+        since = -1;
+    time_t t = (time_t)(wp_wall_ms() / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    ui_set_one_of(a->u, cards_one_of(c, today, since));
+}
+
 /* ui_save_fn: turns a finished/abandoned session into a stored response. */
 static int save_response(void *ctx, const flow_response *fr, char *err, size_t errlen)
 {
@@ -200,8 +220,11 @@ static int save_response(void *ctx, const flow_response *fr, char *err, size_t e
         app_log(a, "%s", err);
         return -1;
     }
-    if (saveq_save(a->saves, &r, answers, err, errlen) == 0)
+    if (saveq_save(a->saves, &r, answers, err, errlen) == 0) {
+        if (r.status == STORE_COMPLETE)
+            update_one_of(a);
         return 0;
+    }
     app_log(a, "ERROR: could not store a response: %s", err);
     return -1;
 }
@@ -419,6 +442,7 @@ static bool load_cards(app *a, int64_t now)
             ui_set_cards(a->u, c);
             c = NULL;
             changed = true;
+            update_one_of(a);
         }
     }
     cards_free(c);

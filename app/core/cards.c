@@ -4,8 +4,10 @@
 #include "util.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct cards {
     json_t *doc;
@@ -33,6 +35,10 @@ static bool card_ok(const json_t *c)
         !json_is_integer(json_object_get(c, "n")) || !json_is_array(ans) ||
         json_array_size(ans) == 0 || json_array_size(ans) > CARDS_MAX_ANSWERS)
         return false;
+    /* "expected": optional, the responses the location usually has (more than "responses") */
+    const json_t *e = json_object_get(c, "expected");
+    if (e && (!json_is_integer(e) || json_integer_value(e) < 0))
+        return false;
     size_t i;
     const json_t *a;
     json_array_foreach(ans, i, a)
@@ -48,6 +54,28 @@ static bool card_ok(const json_t *c)
     return true;
 }
 
+/* A date YYYY-MM-DD (digits and dashes where they belong). */
+static bool is_date(const char *d)
+{
+    if (!d || strlen(d) != 10)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? d[i] != '-' : d[i] < '0' || d[i] > '9')
+            return false;
+    return true;
+}
+
+/* "this_month": optional; when there, {"from": "YYYY-MM-01", "responses": N >= 0}. */
+static bool this_month_ok(const json_t *m)
+{
+    if (!m)
+        return true;
+    const json_t *r = json_object_get(m, "responses");
+    const char *from = json_string_value(json_object_get(m, "from"));
+    return json_is_object(m) && is_date(from) && !strcmp(from + 7, "-01") && json_is_integer(r) &&
+           json_integer_value(r) >= 0;
+}
+
 int cards_parse(const char *text, size_t len, cards **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -57,9 +85,10 @@ int cards_parse(const char *text, size_t len, cards **out, char *err, size_t err
     const json_t *period = json_object_get(doc, "period");
     if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "version")) ||
         !json_is_array(list) || !json_is_string(json_object_get(period, "from")) ||
-        !json_is_string(json_object_get(period, "to"))) {
+        !json_is_string(json_object_get(period, "to")) ||
+        !this_month_ok(json_object_get(doc, "this_month"))) {
         wp_errf(err, errlen, "not a cards document (%s)",
-                doc ? "no version, period or cards" : je.text);
+                doc ? "no version, period or cards, or a malformed this_month" : je.text);
         json_decref(doc);
         return -1;
     }
@@ -126,6 +155,36 @@ const char *cards_date(const cards *c)
     return c->date;
 }
 
+int64_t cards_computed_ms(const cards *c)
+{
+    const char *at = json_string_value(json_object_get(c->doc, "computed_at"));
+    int y, mo, d, h, mi, s, n = 0;
+    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 ||
+        n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+        return -1;
+    int ms = 0, scale = 100;
+    if (at[19] == '.') /* fractions of a second: the first three digits count */
+        for (const char *p = at + 20; *p >= '0' && *p <= '9' && scale > 0; p++, scale /= 10)
+            ms += (*p - '0') * scale;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = s};
+    time_t t = timegm(&tm);
+    return t == (time_t)-1 ? -1 : (int64_t)t * 1000 + ms;
+}
+
+int64_t cards_one_of(const cards *c, const char *today, int64_t stored_since)
+{
+    const json_t *m = json_object_get(c->doc, "this_month");
+    const char *from = json_string_value(json_object_get(m, "from"));
+    if (!from || !today || strncmp(from, today, 7) != 0 || stored_since < 0)
+        return -1;
+    return json_integer_value(json_object_get(m, "responses")) + stored_since;
+}
+
 /* A text in lang, else in the card's first language, else any. */
 static const char *text_in(const json_t *card, const json_t *text, const char *lang)
 {
@@ -151,6 +210,7 @@ void cards_get(const cards *c, int i, const char *lang, cards_card *out)
     out->text = text_in(card, json_object_get(card, "text"), lang);
     out->n = json_integer_value(json_object_get(card, "n"));
     out->responses = json_integer_value(json_object_get(card, "responses"));
+    out->expected = json_integer_value(json_object_get(card, "expected"));
     size_t j;
     const json_t *a;
     json_array_foreach(json_object_get(card, "answers"), j, a)

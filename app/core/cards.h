@@ -28,6 +28,8 @@ typedef struct {
     const char *text;  /* the question in the language asked for (else the set's first) */
     int64_t n;         /* residents who answered the question */
     int64_t responses; /* responses in the period */
+    int64_t expected;  /* the responses the location usually has, when more than responses
+                          ("expected"); 0: not given */
     int n_answers;
     cards_answer answers[CARDS_MAX_ANSWERS];
 } cards_card;
@@ -44,6 +46,13 @@ const char *cards_period_to(const cards *c);
 bool cards_whole_month(const cards *c);
 /* The date the figures were computed (YYYY-MM-DD). */
 const char *cards_date(const cards *c);
+/* computed_at as milliseconds since 1970 (UTC), or -1 when it is missing or not a time. */
+int64_t cards_computed_ms(const cards *c);
+/* "You are one of N": the document's "this_month" responses plus stored_since, the complete
+ * responses this kiosk stored since computed_at (this one included), when this_month is of the
+ * month of today (YYYY-MM-DD, local); -1 when the document has no this_month, it is of another
+ * month, or stored_since is not known (< 0). */
+int64_t cards_one_of(const cards *c, const char *today, int64_t stored_since);
 /* Card i in lang (strings live as long as c). */
 void cards_get(const cards *c, int i, const char *lang, cards_card *out);
 /* The index of the card of question qid of set qset, or -1. */

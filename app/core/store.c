@@ -100,6 +100,7 @@ enum {
     S_META_SET,
     S_CARDS_GET,
     S_CARDS_SET,
+    S_COMPLETE_SINCE,
     S_COUNT
 };
 
@@ -128,6 +129,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CARDS_SET] = "INSERT INTO cards(id, doc, received_at) VALUES(1, ?1, ?2) "
                     "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, "
                     "received_at = excluded.received_at",
+    [S_COMPLETE_SINCE] = "SELECT COUNT(*) FROM responses WHERE status = 'complete' "
+                         "AND finished_at >= ?1",
 };
 
 struct store {
@@ -772,6 +775,23 @@ done:
     sqlite3_reset(s);
     sqlite3_reset(t);
     sqlite3_reset(o);
+    return ret;
+}
+
+int store_complete_since(store *st, int64_t since_ms, int64_t *n, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = get_stmt(st, S_COMPLETE_SINCE, err, errlen);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, since_ms);
+    int rc = sqlite3_step(s), ret = -1;
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(s, 0);
+        ret = 0;
+    } else {
+        db_err(st, rc, "cannot count responses", err, errlen);
+    }
+    sqlite3_reset(s);
     return ret;
 }
 

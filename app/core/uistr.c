@@ -86,6 +86,9 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_CARD_ANSWER] = "card_answer",
     [UISTR_CARD_SHARE] = "card_share",
     [UISTR_CARD_COUNT] = "card_count",
+    [UISTR_CARD_MONTHS] = "card_months",
+    [UISTR_CARD_DAYS] = "card_days",
+    [UISTR_CARD_DAY] = "card_day",
 };
 
 /* Keys whose text is a template and must say where the number goes. */
@@ -96,6 +99,8 @@ static const char *const key_needs[UISTR_COUNT] = {
     [UISTR_CARD_ANSWERED] = "{n}",   [UISTR_THANKS_ONE_OF] = "{n}",
     [UISTR_CARD_FEWER] = "{n}",      [UISTR_CARD_EXPECTED] = "{n}{e}",
     [UISTR_CARD_K_NOTE] = "{n}",
+    [UISTR_CARD_DAYS] = "{from} {to} {month} {year}",
+    [UISTR_CARD_DAY] = "{day} {month} {year}",
 };
 
 static const uistr_schema builtin = {key_names, key_needs, UISTR_COUNT};

@@ -102,7 +102,8 @@ struct ui {
     char moved_by[UIW_ID_LEN]; /* the control that did (a second tap on it is debounced) */
     char last_error[WP_ERR_LEN];
     ui_matrix_fit mfit;
-    cards *cards; /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
+    cards *cards;   /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
+    int64_t one_of; /* "You are one of N" on the thank-you screen (ui_set_one_of); 0: no line */
 };
 
 /* ---------- sizes and text helpers ---------- */
@@ -1203,6 +1204,8 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
 /* ---------- cards: what neighbours said ---------- */
 
 #define UI_BAR_MM 8.0 /* height of a card's bar */
+/* Widgets kept free after a card: "start", a storage error, scrolling. */
+#define UI_CARD_RESERVE 4
 
 /* The words of an answer on a card: the set's, or the kiosk's own for built-in answers. */
 static const char *card_label(const ui *u, const cards_card *c, const cards_answer *a)
@@ -1229,29 +1232,242 @@ typedef struct {
  * "6 in 10 ...", n, period and date) or its bars, for two columns side by side. */
 enum { CARD_ALL, CARD_WORDS, CARD_BARS };
 
-/* n, the period and the date of the figures, in one line. */
-static void card_meta(const ui *u, const ui_card *k, char *line, size_t len)
+/* How a card is laid out. The usual card: the question in body text, "6 in 10 ..." and a bar
+ * per row. A compact card (for small panels and large text): the question in small text (never
+ * below the mode's least), no "6 in 10 ..." (the bars say it), each bar with its words and
+ * percentage on one row, in one to three columns, or under them (stacked) where a row is too
+ * narrow for words and a bar side by side. A bare card (the smallest panels): no heading (it is
+ * read aloud with the question) and n with the period alone. two: the words and the bars side
+ * by side. */
+typedef struct {
+    bool two, compact, bare, stacked;
+    int cols;
+} card_look;
+
+/* The looks tried, most generous first: the first that fits is used. */
+static const card_look card_looks[] = {
+    {false, false, false, false, 1}, {true, false, false, false, 1}, {false, true, false, false, 1},
+    {true, true, false, false, 1},   {false, true, false, false, 2}, {false, true, false, true, 1},
+    {false, true, true, false, 1},   {true, true, true, false, 1},   {false, true, true, false, 2},
+    {false, true, true, true, 1},    {false, true, true, false, 3},  {false, true, true, true, 2},
+    {true, true, true, false, 2},
+};
+#define CARD_LOOKS (int)(sizeof card_looks / sizeof card_looks[0])
+
+/* The name of month m (1-12) as a date says it in the language on screen; else its number. */
+static void card_month(const ui *u, int m, char *out, size_t len)
 {
-    char answered[UIW_LABEL_LEN];
+    const char *p = S(u, UISTR_CARD_MONTHS);
+    for (int i = 1; i < m && p; i++) {
+        p = strchr(p, '|');
+        if (p)
+            p++;
+    }
+    size_t n = p ? strcspn(p, "|") : 0;
+    if (n)
+        snprintf(out, len, "%.*s", (int)n, p);
+    else
+        snprintf(out, len, "%d", m);
+}
+
+/* A date YYYY-MM-DD, split; false when it is not one. */
+static bool card_ymd(const char *date, int *y, int *m, int *d)
+{
+    return date && sscanf(date, "%4d-%2d-%2d", y, m, d) == 3 && *m >= 1 && *m <= 12 && *d >= 1 &&
+           *d <= 31;
+}
+
+/* A date in the words and order of the language on screen ("1 April 2027", "1 أبريل 2027");
+ * as given when it is not a date. */
+static void card_day(const ui *u, const char *date, char *out, size_t len)
+{
+    int y, m, d;
+    if (!card_ymd(date, &y, &m, &d)) {
+        wp_strlcpy(out, date ? date : "", len);
+        return;
+    }
+    char day[16], month[64], year[16];
+    snprintf(day, sizeof day, "%d", d);
+    snprintf(year, sizeof year, "%d", y);
+    card_month(u, m, month, sizeof month);
+    const char *names[] = {"day", "month", "year"}, *values[] = {day, month, year};
+    uistr_fill(out, len, S(u, UISTR_CARD_DAY), names, values, 3);
+}
+
+/* The period of the figures: "1–31 March 2027" within a month, else its first and last day. */
+static void card_period(const ui *u, const cards *c, char *out, size_t len)
+{
+    int y1, m1, d1, y2, m2, d2;
+    const char *from = cards_period_from(c), *to = cards_period_to(c);
+    if (card_ymd(from, &y1, &m1, &d1) && card_ymd(to, &y2, &m2, &d2) && y1 == y2 && m1 == m2) {
+        char a[16], b[16], month[64], year[16];
+        snprintf(a, sizeof a, "%d", d1);
+        snprintf(b, sizeof b, "%d", d2);
+        snprintf(year, sizeof year, "%d", y1);
+        card_month(u, m1, month, sizeof month);
+        const char *names[] = {"from", "to", "month", "year"}, *values[] = {a, b, month, year};
+        uistr_fill(out, len, S(u, UISTR_CARD_DAYS), names, values, 4);
+        return;
+    }
+    char a[UIW_LABEL_LEN / 2], b[UIW_LABEL_LEN / 2];
+    card_day(u, from, a, sizeof a);
+    card_day(u, to, b, sizeof b);
+    snprintf(out, len, "%s – %s", a, b);
+}
+
+/* n, the period (in the words of the language) and the date of the figures, in one line; a
+ * compact card leaves out the words "Period:" and the date of the figures (the period ends on
+ * it or the day before); a bare one also "this month so far" (the period's last day says it). */
+static void card_meta(const ui *u, const ui_card *k, bool compact, bool bare, char *line,
+                      size_t len)
+{
+    char answered[UIW_LABEL_LEN], period[UIW_LABEL_LEN], date[UIW_LABEL_LEN];
     uistr_format(answered, sizeof answered, S(u, UISTR_CARD_ANSWERED), (long)k->card.n);
+    card_period(u, k->from, period, sizeof period);
+    card_day(u, cards_date(k->from), date, sizeof date);
     bool whole = cards_whole_month(k->from);
-    snprintf(line, len, "%s. %s %s – %s%s%s. %s %s.", answered, S(u, UISTR_CARD_PERIOD),
-             cards_period_from(k->from), cards_period_to(k->from), whole ? "" : ", ",
-             whole ? "" : S(u, UISTR_CARD_SO_FAR), S(u, UISTR_CARD_DATE), cards_date(k->from));
+    const char *so_far = whole ? "" : S(u, UISTR_CARD_SO_FAR);
+    if (bare) /* the period's last day says how far it goes */
+        snprintf(line, len, "%s. %s.", answered, period);
+    else if (compact)
+        snprintf(line, len, "%s. %s%s%s.", answered, period, whole ? "" : ", ", so_far);
+    else
+        snprintf(line, len, "%s. %s %s%s%s. %s %s.", answered, S(u, UISTR_CARD_PERIOD), period,
+                 whole ? "" : ", ", so_far, S(u, UISTR_CARD_DATE), date);
+}
+
+/* One bar of a card at x (row-relative y 0) in a column cw wide, as one row (label, bar,
+ * percentage; lw wide words, g apart) or stacked (words and percentage, the bar under them);
+ * returns its height, or -1 when the column is too narrow for a bar beside the words. */
+static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x, int cw, int lw,
+                    int pw, int g, bool stacked)
+{
+    const cards_answer *a = &c->answers[j];
+    const char *label = card_label(u, c, a);
+    char id[UIW_ID_LEN], pct[16], spoken[UIW_LABEL_LEN];
+    snprintf(pct, sizeof pct, "%d%%", a->percent);
+    snprintf(spoken, sizeof spoken, "%s: %s", label, pct);
+    int bar = mm(u, UI_BAR_MM);
+    int bx, bw, by, th, h;
+    if (stacked) {
+        lw = cw - pw - g;
+        th = text_h(u, label, s->small, false, lw);
+        bar = mm(u, UI_BAR_MM / 2);
+        bx = x, bw = cw, by = th + s->gap / 4;
+        h = by + bar;
+    } else {
+        bw = cw - lw - pw - 2 * g;
+        if (bw < mm(u, UI_BAR_MM))
+            return -1;
+        th = text_h(u, label, s->small, false, lw);
+        h = th > bar ? th : bar;
+        bx = x + lw + g, by = (h - bar) / 2;
+    }
+    snprintf(id, sizeof id, "card-answer-%d", j);
+    /* read as "Clean: 58%"; the bar and the number beside it are not read again */
+    add(u, UIW_TEXT, id, label, spoken, s->small, rect(x, 0, lw, th));
+    /* the bar: its filled part and the rest side by side (never one over the other) */
+    int fw = (int)((int64_t)bw * a->percent / 100);
+    if (fw > 0) {
+        snprintf(id, sizeof id, "card-fill-%d", j);
+        uiw *f = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx, by, fw, bar));
+        if (f)
+            f->look = UIW_PRIMARY;
+    }
+    if (fw < bw) {
+        snprintf(id, sizeof id, "card-bar-%d", j);
+        uiw *tr = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx + fw, by, bw - fw, bar));
+        if (tr)
+            tr->look = UIW_TILE;
+    }
+    snprintf(id, sizeof id, "card-percent-%d", j);
+    int ph = text_h(u, pct, s->small, true, pw);
+    int px = x + cw - pw, py = stacked ? 0 : (h - ph) / 2;
+    uiw *p = add(u, UIW_TEXT, id, pct, "", s->small, rect(px, py, pw, ph));
+    if (p)
+        p->bold = true;
+    return h;
+}
+
+/* The space between a bar and its words and percentage: half the usual on a compact card. */
+static int card_inner_gap(const ui_sizes *s, const card_look *look)
+{
+    return look->compact ? s->gap / 2 : s->gap;
+}
+
+/* The width kept for a card's percentages: "100%" on the usual card, the widest of its own on a
+ * compact one. */
+static int card_pct_w(ui *u, const ui_sizes *s, const cards_card *c, bool compact)
+{
+    int w = compact ? 0 : text_w(u, "100%", s->small, true);
+    char pct[16];
+    for (int j = 0; compact && j < c->n_answers; j++) {
+        snprintf(pct, sizeof pct, "%d%%", c->answers[j].percent);
+        int tw = text_w(u, pct, s->small, true);
+        w = tw > w ? tw : w;
+    }
+    return w + s->pad;
+}
+
+/* The bars of a card in look->cols columns of rows; false when a row is too narrow. */
+static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const cards_card *c,
+                      const card_look *look)
+{
+    int cols = look->compact ? look->cols : 1;
+    int cw = (w - (cols - 1) * s->gap) / cols;
+    int pw = card_pct_w(u, s, c, look->compact);
+    /* compact: the words as wide as the widest answer's (on one line) where the bar keeps its
+     * least width; the bar takes the rest */
+    int lw = (cw - pw - 2 * s->gap) * 2 / 5, g = card_inner_gap(s, look), widest = 0, word = 0;
+    for (int j = 0; j < c->n_answers; j++) {
+        const char *label = card_label(u, c, &c->answers[j]);
+        int tw = text_w(u, label, s->small, false),
+            ww = word_w(u, label, s->small, false, lang_rtl(u));
+        widest = tw > widest ? tw : widest;
+        word = ww > word ? ww : word;
+    }
+    if (look->compact) {
+        int most = cw - pw - 2 * g - mm(u, UI_BAR_MM);
+        lw = widest + 1 < most ? widest + 1 : most;
+    }
+    /* a compact look whose words would break inside a word does not suit this width */
+    if (look->compact && (look->stacked ? cw - pw - g : lw) < word)
+        return false;
+    for (int j = 0; j < c->n_answers; j += cols) {
+        row_begin(u, rows);
+        int h = 0;
+        for (int col = 0; col < cols && j + col < c->n_answers; col++) {
+            int bh = card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw, g,
+                              look->stacked);
+            if (bh < 0)
+                return false;
+            h = bh > h ? bh : h;
+        }
+        row_end(u, rows, h);
+    }
+    return true;
 }
 
 /* A card as rows: heading, the question, "6 in 10 neighbours chose: ...", one labelled bar with
- * its percentage per answer, and n, the period and the date of the figures. */
-static void card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_card *k, int part)
+ * its percentage per answer, and n, the period and the date of the figures. False when the
+ * look does not suit this width (bars too narrow). */
+static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_card *k, int part,
+                      const card_look *look)
 {
     const cards_card *c = &k->card;
     char line[UIW_LABEL_LEN], num[UIW_LABEL_LEN];
     if (part != CARD_BARS) {
-        text_row(u, s, rows, w, UIW_TEXT, "card-heading", S(u, UISTR_CARD_HEADING), s->small, true,
-                 UI_ALIGN_START);
-        text_row(u, s, rows, w, UIW_TEXT, "card-question", c->text, s->body, true, UI_ALIGN_START);
+        if (!look->bare)
+            text_row(u, s, rows, w, UIW_TEXT, "card-heading", S(u, UISTR_CARD_HEADING), s->small,
+                     true, UI_ALIGN_START);
+        uiw *q = text_row(u, s, rows, w, UIW_TEXT, "card-question", c->text,
+                          look->compact ? s->small : s->body, true, UI_ALIGN_START);
+        if (q && look->bare) { /* the heading is not shown: it is read with the question */
+            snprintf(line, sizeof line, "%s. %s", S(u, UISTR_CARD_HEADING), q->spoken);
+            wp_strlcpy(q->spoken, line, sizeof q->spoken);
+        }
         int top = cards_top(c);
-        if (top >= 0) {
+        if (top >= 0 && !look->compact) {
             uistr_format(num, sizeof num, S(u, UISTR_CARD_IN_TEN),
                          (c->answers[top].percent + 5) / 10);
             snprintf(line, sizeof line, "%s %s", num, card_label(u, c, &c->answers[top]));
@@ -1259,66 +1475,38 @@ static void card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
                      UI_ALIGN_START);
         }
     }
-    if (part == CARD_WORDS) {
-        card_meta(u, k, line, sizeof line);
+    if (part != CARD_WORDS && !card_bars(u, s, rows, w, c, look))
+        return false;
+    if (part != CARD_BARS) {
+        card_meta(u, k, look->compact, look->bare, line, sizeof line);
         text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
-        return;
-    }
-    int pw = text_w(u, "100%", s->small, true) + s->pad;
-    int lw = (w - pw - 2 * s->gap) * 2 / 5, bw = w - lw - pw - 2 * s->gap, bar = mm(u, UI_BAR_MM);
-    for (int j = 0; j < c->n_answers; j++) {
-        const cards_answer *a = &c->answers[j];
-        const char *label = card_label(u, c, a);
-        char id[UIW_ID_LEN], pct[16];
-        snprintf(pct, sizeof pct, "%d%%", a->percent);
-        snprintf(line, sizeof line, "%s: %s", label, pct);
-        int th = text_h(u, label, s->small, false, lw);
-        int h = th > bar ? th : bar;
-        row_begin(u, rows);
-        snprintf(id, sizeof id, "card-answer-%d", j);
-        /* read as "Clean: 58%"; the bar and the number beside it are not read again */
-        add(u, UIW_TEXT, id, label, line, s->small, rect(s->margin, 0, lw, th));
-        int bx = s->margin + lw + s->gap, by = (h - bar) / 2;
-        /* the bar: its filled part and the rest side by side (never one over the other) */
-        int fw = (int)((int64_t)bw * a->percent / 100);
-        if (fw > 0) {
-            snprintf(id, sizeof id, "card-fill-%d", j);
-            uiw *f = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx, by, fw, bar));
-            if (f)
-                f->look = UIW_PRIMARY;
+        if (c->expected > 0) { /* from fewer neighbours than the location usually has */
+            char n[24], e[24];
+            snprintf(n, sizeof n, "%lld", (long long)c->responses);
+            snprintf(e, sizeof e, "%lld", (long long)c->expected);
+            const char *names[] = {"n", "e"}, *values[] = {n, e};
+            uistr_fill(line, sizeof line, S(u, UISTR_CARD_EXPECTED), names, values, 2);
+            text_row(u, s, rows, w, UIW_TEXT, "card-fewer", line, s->small, false, UI_ALIGN_START);
         }
-        if (fw < bw) {
-            snprintf(id, sizeof id, "card-bar-%d", j);
-            uiw *tr = add(u, UIW_PROGRESS, id, "", "", s->small, rect(bx + fw, by, bw - fw, bar));
-            if (tr)
-                tr->look = UIW_TILE;
-        }
-        snprintf(id, sizeof id, "card-percent-%d", j);
-        int ph = text_h(u, pct, s->small, true, pw);
-        uiw *p =
-            add(u, UIW_TEXT, id, pct, "", s->small, rect(bx + bw + s->gap, (h - ph) / 2, pw, ph));
-        if (p)
-            p->bold = true;
-        row_end(u, rows, h);
     }
-    if (part == CARD_ALL) {
-        card_meta(u, k, line, sizeof line);
-        text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
-    }
+    return true;
 }
 
 /* Lays a part of card k as rows of width w at x, from y on (or only measures it, when lay is
- * false); returns its height. A card's rows belong together: a quarter of the usual gap. */
-static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, int x, int y, int w,
-                     bool lay)
+ * false); returns its height, or -1 when the look does not suit the width. A card's rows
+ * belong together: a quarter of the usual gap. */
+static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, const card_look *look,
+                     int x, int y, int w, bool lay)
 {
     int base = u->wl.n;
     ui_rows rows = {.avail = u->o.height};
-    card_rows(u, s, &rows, w, k, part);
+    /* a card too many widgets for the screen's list (many answers) does not fit either: the
+     * widgets after it ("start") must still have room */
+    bool ok = card_rows(u, s, &rows, w, k, part, look) && u->wl.n + UI_CARD_RESERVE <= UIW_MAX;
     int total = rows.n ? rows_total(&rows, s->gap / 4) : 0;
-    if (!lay) {
+    if (!lay || !ok) {
         u->wl.n = base;
-        return total;
+        return ok ? total : -1;
     }
     for (int i = 0; i < rows.n; i++) {
         for (int j = 0; j < rows.row[i].count; j++) {
@@ -1331,41 +1519,33 @@ static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, int x
     return total;
 }
 
-/* The height card k needs across the screen: one column, or on a landscape panel its words and
- * its bars side by side when that is lower. *two says which. */
-static int card_height(ui *u, const ui_sizes *s, const ui_card *k, bool *two)
+/* Lays card k in a look across the screen from y (or measures it); returns its height, or -1
+ * when the look does not suit this panel (two columns only on a landscape panel). */
+static int card_lay(ui *u, const ui_sizes *s, const ui_card *k, const card_look *look, int y,
+                    bool lay)
 {
     int w = u->o.width - 2 * s->margin, cw = (w - s->gap) / 2;
-    int one = card_part(u, s, k, CARD_ALL, s->margin, 0, w, false);
-    *two = false;
-    if (u->o.width > u->o.height && one > 0) {
-        int a = card_part(u, s, k, CARD_WORDS, s->margin, 0, cw, false);
-        int b = card_part(u, s, k, CARD_BARS, s->margin, 0, cw, false);
-        int h = a > b ? a : b;
-        if (h < one) {
-            *two = true;
+    if (!look->two)
+        return card_part(u, s, k, CARD_ALL, look, s->margin, y, w, lay);
+    if (u->o.width <= u->o.height)
+        return -1;
+    int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
+    int b = card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
+    return a < 0 || b < 0 ? -1 : a > b ? a : b;
+}
+
+/* The height of card k in the first look that fits into room (*look says which), or -1 when
+ * none does. */
+static int card_fit(ui *u, const ui_sizes *s, const ui_card *k, int room, card_look *look)
+{
+    for (int i = 0; i < CARD_LOOKS; i++) {
+        int h = card_lay(u, s, k, &card_looks[i], 0, false);
+        if (h > 0 && h <= room) {
+            *look = card_looks[i];
             return h;
         }
     }
-    return one;
-}
-
-/* Lays card k into [top, bottom) when all of it fits there without scrolling (the attract
- * screen never scrolls: a tap anywhere starts); else lays nothing. */
-static void lay_card_if_fits(ui *u, const ui_sizes *s, int top, int bottom, const ui_card *k)
-{
-    bool two = false;
-    int total = card_height(u, s, k, &two);
-    if (total == 0 || total > bottom - top)
-        return;
-    int y = top + (bottom - top - total) / 2, w = u->o.width - 2 * s->margin;
-    if (!two) {
-        card_part(u, s, k, CARD_ALL, s->margin, y, w, true);
-        return;
-    }
-    int cw = (w - s->gap) / 2;
-    card_part(u, s, k, CARD_WORDS, s->margin, y, cw, true);
-    card_part(u, s, k, CARD_BARS, s->margin + cw + s->gap, y, cw, true);
+    return -1;
 }
 
 /* The card the attract screen shows now: they take turns with the languages. */
@@ -1388,7 +1568,11 @@ static void lay_attract(ui *u, const ui_sizes *s)
     int bw = mm(u, 160), bh = mm(u, s->compact || has_card ? 28 : 40);
     int bx = (u->o.width - bw) / 2;
     int y, by;
-    if (s->one_bar) {
+    /* On a 7" or 10" panel a card needs the height of the toolbar: "more" goes beside "start",
+     * as on a low panel (not in large text on a narrow one: "start" needs the width there, and
+     * no card fits anyway). */
+    bool side = s->one_bar || (has_card && s->compact && !(u->large && s->narrow));
+    if (side) {
         /* Too low for a toolbar above the welcome: "more" sits beside "start". */
         int mw = more_w(u, s);
         bx = s->margin + mw + s->gap;
@@ -1419,9 +1603,13 @@ static void lay_attract(ui *u, const ui_sizes *s)
     int tpx[] = {s->title, s->heading, s->body, s->small};
     int wpx[] = {s->heading, s->body, s->small, s->small};
     /* The card of what neighbours said goes between the welcome and "start": the title and
-     * welcome step down for it; when even their smallest sizes leave no room, no card. */
-    bool two = false;
+     * welcome step down for it, the card takes a compact look; when even their smallest sizes
+     * leave no room, no card. */
+    card_look look = card_looks[0];
     int ch = 0;
+    /* alone, the card starts at the top margin where "more" sits beside "start": it has no
+     * target to keep within reach */
+    int card_top = side ? s->margin / 2 : y;
     /* Where all does not fit, the card takes the welcome's place, then the title's too; a card
      * that does not fit even so gives way to the next one that does (a long question or many
      * answers), so every language gets a card where any fits. */
@@ -1430,27 +1618,28 @@ static void lay_attract(ui *u, const ui_sizes *s)
     int ncards = has_card ? cards_count(u->cards) : 0;
     for (int tries = 0;; tries++) {
         welcome = T(u, qset_welcome(u->qs));
-        ch = has_card ? card_height(u, s, &card, &two) : 0;
-        for (int pass = ch ? 0 : 3; pass < 4; pass++) {
-            int need = pass < 3 ? ch + (pass == 2 ? 0 : s->gap) : 0;
+        ch = 0;
+        for (int pass = has_card ? 0 : 3; pass < 4; pass++) {
             const char *wl = pass == 0 || pass == 3 ? welcome : "";
             show_title = pass != 2;
             for (k = 0; k < 4; k++) {
                 th = show_title ? text_h(u, title, tpx[k], true, w) : 0;
                 wh = *wl ? text_h(u, wl, wpx[k], false, w - 2 * inset) + s->gap : 0;
-                if (y + (show_title ? th + s->gap : 0) + wh + need <= by - s->gap)
+                int room =
+                    by - s->gap - (pass == 2 ? card_top : y) - (show_title ? th + s->gap : 0) - wh;
+                if (pass == 3
+                        ? room >= 0
+                        : (ch = card_fit(u, s, &card, room - (pass == 2 ? 0 : s->gap), &look)) > 0)
                     break;
             }
             if (k < 4) {
                 welcome = wl;
-                if (pass == 3)
-                    ch = 0;
                 break;
             }
         }
         if (k == 4)
             ch = 0;
-        if (ch || tries + 1 >= ncards)
+        if (ch > 0 || tries + 1 >= ncards)
             break;
         cards_get(u->cards, (u->key.attract_lang + tries + 1) % ncards, lang_code(u), &card.card);
     }
@@ -1484,8 +1673,10 @@ static void lay_attract(ui *u, const ui_sizes *s)
             p->align = UI_ALIGN_CENTER;
         y += h + s->gap;
     }
-    if (k < 4 && ch)
-        lay_card_if_fits(u, s, y, by - s->gap, &card);
+    if (k < 4 && ch > 0 && !show_title && !*welcome)
+        y = card_top;
+    if (k < 4 && ch > 0) /* the card, in the middle of the room left */
+        card_lay(u, s, &card, &look, y + (by - s->gap - y - ch) / 2, true);
     if (msg[0]) {
         uiw *e = add(u, UIW_HINT, "storage-error", msg, NULL, s->small,
                      rect(s->margin, by - s->gap - err_h, w, err_h));
@@ -1497,7 +1688,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
     if (by < y)
         by = y;
     uiw *b = add(u, UIW_BUTTON, "start", S(u, UISTR_TAP_TO_START), NULL,
-                 s->one_bar ? s->body : s->heading, rect(bx, by, bw, bh));
+                 side ? s->body : s->heading, rect(bx, by, bw, bh));
     if (b) {
         b->look = UIW_PRIMARY;
         b->action = UIA_START;
@@ -2290,20 +2481,39 @@ static void scr_still_there(ui *u, const ui_sizes *s, const ui_key *k, int64_t n
 }
 
 /* The thank-you screen of a set with "thanks_share": the thanks, "You are one of N neighbours
- * who answered this month" (when the cards are of this month) and that question's card. */
+ * who answered this month" (when known: ui_set_one_of) and that question's card. */
 typedef struct {
     const char *thanks;
     char one_of[UIW_LABEL_LEN];
     ui_card card;
 } ui_thanks;
 
+/* The thanks and "one of N", then the card in the first look with which all of it fits without
+ * scrolling (the thanks stepping down to the heading size first); where none fits, no card: it
+ * is never cut off below the fold. */
 static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
     ui_thanks *t = ctx;
-    text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, s->compact ? s->heading : s->title,
-             true, UI_ALIGN_CENTER);
-    text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, s->body, false, UI_ALIGN_CENTER);
-    card_rows(u, s, rows, w, &t->card, CARD_ALL);
+    int base_w = u->wl.n, base_r = rows->n;
+    int px[] = {s->compact ? s->heading : s->title, s->heading};
+    for (int i = 0; i < 2; i++) {
+        text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
+        text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, s->body, false, UI_ALIGN_CENTER);
+        int words_w = u->wl.n, words_r = rows->n;
+        for (int l = 0; l < CARD_LOOKS; l++) {
+            if (card_looks[l].two)
+                continue;
+            if (card_rows(u, s, rows, w, &t->card, CARD_ALL, &card_looks[l]) &&
+                u->wl.n + UI_CARD_RESERVE <= UIW_MAX && rows_total(rows, s->gap) <= rows->avail)
+                return;
+            u->wl.n = words_w;
+            rows->n = words_r;
+        }
+        if (i == 0) { /* again, with a smaller thanks */
+            u->wl.n = base_w;
+            rows->n = base_r;
+        }
+    }
 }
 
 static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
@@ -2322,9 +2532,8 @@ static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
     ui_thanks th = {.thanks = *t ? t : S(u, UISTR_THANKS)};
     th.card.from = u->cards;
     cards_get(u->cards, ci, lang_code(u), &th.card.card);
-    if (!cards_whole_month(u->cards))
-        uistr_format(th.one_of, sizeof th.one_of, S(u, UISTR_THANKS_ONE_OF),
-                     (int)th.card.card.responses);
+    if (u->one_of > 0)
+        uistr_format(th.one_of, sizeof th.one_of, S(u, UISTR_THANKS_ONE_OF), (long)u->one_of);
     int top = content_top(u, s, !s->one_bar, false);
     lay_content(u, s, top, content_bottom(u, s, NULL), NULL, build_thanks, &th);
 }
@@ -3264,6 +3473,13 @@ void ui_set_cards(ui *u, cards *c)
 {
     cards_free(u->cards);
     u->cards = c;
+    u->one_of = 0;
+    u->layout_valid = false;
+}
+
+void ui_set_one_of(ui *u, int64_t n)
+{
+    u->one_of = n > 0 ? n : 0;
     u->layout_valid = false;
 }
 

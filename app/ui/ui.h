@@ -163,6 +163,9 @@ bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);
 struct cards;
 void ui_set_cards(ui *u, struct cards *c);
 const struct cards *ui_cards(const ui *u);
+/* "You are one of N neighbours who answered this month" on the thank-you screen (N from
+ * cards_one_of); 0: the line is left out (ui_set_cards also leaves it out until this is set). */
+void ui_set_one_of(ui *u, int64_t n);
 
 /* The text renderer the screens use (for glyph-coverage checks). */
 struct ui_text *ui_get_text(ui *u);

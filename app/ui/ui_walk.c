@@ -27,6 +27,7 @@
 #define WALK_ATTRACT_MS  3000    /* attract screen language cycle */
 #define WALK_STAFF_PIN   "2468"  /* the walk's own staff mode, in a temporary folder */
 #define WALK_MAX_PAGES   8       /* further pages visited on one staff screen */
+#define WALK_ONE_OF      12345   /* the thanks screen's "You are one of N" */
 
 /* The staff mode the walker visits: its own config, database, stick and PIN. */
 typedef struct {
@@ -291,9 +292,11 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
     if (ui_open(&uo, o->qs, w->now, &w->u, err, errlen) != 0)
         goto fail;
     cards *fixture = NULL;
-    if (walk_cards(o->qs, &fixture, err, errlen) != 0)
+    if (o->cards_json ? cards_parse(o->cards_json, strlen(o->cards_json), &fixture, err, errlen)
+                      : walk_cards(o->qs, &fixture, err, errlen))
         goto fail;
     ui_set_cards(w->u, fixture);
+    ui_set_one_of(w->u, WALK_ONE_OF); /* "You are one of N": the longest line it makes */
     *out = w;
     return 0;
 fail:
@@ -659,7 +662,9 @@ int ui_walk_run(ui_walk *w, ui_walk_fn fn, void *ctx, char *err, size_t errlen)
                     continue;
                 }
                 if ((w->o.staff_only && w->staff) ||
-                    (w->o.matrices_only && e->span != UI_SCREEN_EACH_MATRIX))
+                    (w->o.matrices_only && e->span != UI_SCREEN_EACH_MATRIX) ||
+                    (w->o.cards_only &&
+                     (e->closed || (e->screen != FLOW_ATTRACT && e->screen != FLOW_THANKS))))
                     continue;
                 int reps = entry_reps(qs, e);
                 for (int q = 0; q < reps; q++, number++) {

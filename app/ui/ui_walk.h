@@ -36,8 +36,12 @@ typedef struct {
                         export, messages) in every staff language, on a staff mode of its own with a
                         temporary data folder, stick and PIN */
     bool staff_only; /* with staff: visit only the staff screens */
-    bool matrices_only; /* visit only the matrix screens, and of them only those that do not
-                           fit (apart set, nothing drawn): where each matrix is asked apart */
+    bool matrices_only;     /* visit only the matrix screens, and of them only those that do not
+                               fit (apart set, nothing drawn): where each matrix is asked apart */
+    bool cards_only;        /* visit only the screens with a card of what neighbours said:
+                               attract (open) and thanks */
+    const char *cards_json; /* the cards document shown (PROTOCOL.md "the cards residents see");
+                               NULL: the walker's own, a card per shared question of the set */
 } ui_walk_options;
 
 /* One screen as drawn, handed to the callback (valid only during the call). */

@@ -20,11 +20,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)cards_period_from(c);
     (void)cards_period_to(c);
     (void)cards_date(c);
+    (void)cards_computed_ms(c);
+    if (cards_one_of(c, "2027-04-15", 2) < -1)
+        abort(); /* this_month's responses are never negative */
     for (int i = 0; i < cards_count(c); i++)
         for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
             cards_card card;
             cards_get(c, i, langs[l], &card);
-            if (card.n_answers < 0 || card.n_answers > CARDS_MAX_ANSWERS)
+            if (card.n_answers < 0 || card.n_answers > CARDS_MAX_ANSWERS || card.expected < 0)
                 abort();
             for (int a = 0; a < card.n_answers; a++)
                 if (card.answers[a].percent < 0 || card.answers[a].percent > 100)

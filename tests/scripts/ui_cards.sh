@@ -88,8 +88,10 @@ check "nl: 6 in 10 chose Schoon" test "$(label "$TMP/a-nl.json" card-sentence)" 
 check "nl: bars Schoon 58% and Andere antwoorden 42% (veilig, 9, merged)" \
     test "$(label "$TMP/a-nl.json" card-answer-0) $(label "$TMP/a-nl.json" card-percent-0) $(label "$TMP/a-nl.json" card-answer-1) $(label "$TMP/a-nl.json" card-percent-1)" = "Schoon 58% Andere antwoorden 42%"
 check "... and no third bar" test "$(label "$TMP/a-nl.json" card-answer-2)" = "<none>"
-check "nl: n, the period (this month so far) and the date of the figures" \
-    grep -q "\"label\": \"53 buren gaven antwoord. Periode: $(date -u +%Y-%m)-01 – .*, deze maand tot nu toe. Cijfers van $(date -u +%Y-%m)" "$TMP/a-nl.json"
+# this month in Dutch words, as the card says dates ("1–15 maart 2027")
+MONTH="$(python3 -c "import datetime; print('januari februari maart april mei juni juli augustus september oktober november december'.split()[datetime.datetime.utcnow().month - 1], datetime.datetime.utcnow().year)")"
+check "nl: n, the period (this month so far) and the date of the figures, in words" \
+    grep -q "\"label\": \"53 buren gaven antwoord. Periode: 1–[0-9]* $MONTH, deze maand tot nu toe. Cijfers van [0-9]* $MONTH.\"" "$TMP/a-nl.json"
 check "en: the card in English" test "$(label "$TMP/a-en.json" card-question)" = "What matters most to you?"
 check "ar: the card in Arabic" test "$(label "$TMP/a-ar.json" card-question)" = "ما الأهم لك؟"
 check "ar: written right to left" grep -q '"rtl": true' "$TMP/a-ar.json"
@@ -123,7 +125,9 @@ tree $TMP/thanks.json
 shot $SHOTS/thanks-1280x800-nl.png
 S
 "${K[@]}" --window 1280x800 --script "$TMP/thanks.txt" >"$TMP/thanks.out" 2>&1 || { cat "$TMP/thanks.out"; fail=$((fail + 1)); }
-check "thanks: you are one of 53 neighbours" grep -q 'U bent een van de 53 buren die deze maand antwoord gaven.' "$TMP/thanks.json"
+# "You are one of N": this_month's responses (when the collector sends this_month) plus this one
+ONE_OF=$(python3 -c "import json,sqlite3,sys; d=json.loads(sqlite3.connect(sys.argv[1]).execute('SELECT doc FROM cards').fetchone()[0]); m=d.get('this_month'); print('U bent een van de %d buren die deze maand antwoord gaven.' % (m['responses'] + 1) if m else '<none>')" "$TMP/k.db")
+check "thanks: you are one of N+1 neighbours (no line without this_month)" test "$(label "$TMP/thanks.json" one-of)" = "$ONE_OF"
 check "thanks: with the card of buurt" test "$(label "$TMP/thanks.json" card-question)" = "Wat vindt u het belangrijkst?"
 
 # Restart without the collector: the cards are still there, with their date.
@@ -132,7 +136,7 @@ stop_server
 printf 'expect-screen attract\nexpect-widget card-question\ntree %s/offline.json\n' "$TMP" >"$TMP/offline.txt"
 "${K[@]}" --window 1280x800 --script "$TMP/offline.txt" >"$TMP/offline.out" 2>&1 || { cat "$TMP/offline.out"; fail=$((fail + 1)); }
 check "offline restart: the card is still shown" test "$(label "$TMP/offline.json" card-question)" = "Wat vindt u het belangrijkst?"
-check "... with the date of its figures" grep -q "Cijfers van $(date -u +%Y-%m)" "$TMP/offline.json"
+check "... with the date of its figures" grep -q "Cijfers van [0-9]* $MONTH" "$TMP/offline.json"
 
 echo "screenshots: $SHOTS"
 [ "$fail" -eq 0 ] || {

@@ -4,6 +4,7 @@
 #include "qset.h"
 #include "ui.h"
 #include "testlib.h"
+#include "testwalk.h"
 #include "ui_check.h"
 #include "ui_text.h"
 #include "ui_walk.h"
@@ -31,6 +32,8 @@ typedef struct {
     int peeks; /* screens where the top of a scrolled-away row peeks out */
     int errors;
     int apart;       /* matrix screens not drawn: asked apart on this panel */
+    int cards;       /* attract screens with a card of what neighbours said */
+    int ar_full;     /* ... of them in Arabic with the 5 answers and "other" (issue 15) */
     ui_walk_fn also; /* called for every screen too (NULL: nothing else) */
     void *also_ctx;
 } walk_ctx;
@@ -61,6 +64,11 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     c->screens++;
     if (strstr(s->tree_json, "\"role\": \"peek\"") || strstr(s->tree_json, "\"role\":\"peek\""))
         c->peeks++;
+    if (!s->staff && !*s->state && !strcmp(s->screen, "attract") &&
+        strstr(s->tree_json, "\"card-question\"")) {
+        c->cards++;
+        c->ar_full += !strcmp(s->lang_code, "ar") && strstr(s->tree_json, "\"card-answer-5\"");
+    }
     if (s->staff && !*s->state)
         c->staff++;
     else if (!s->scroll && !*s->state)
@@ -87,15 +95,7 @@ static ui_check_report *walk_also(const qset *qs, int w, int h, double ppm, unsi
                          .scroll = true,
                          .states = true,
                          .staff = true};
-    ui_walk *wk = NULL;
-    char err[512] = "";
-    int rc = ui_walk_open(&o, &wk, err, sizeof err);
-    CHECKF(rc == 0, "ui_walk_open: %s", err);
-    if (rc == 0) {
-        rc = ui_walk_run(wk, on_screen, c, err, sizeof err);
-        CHECKF(rc == 0, "ui_walk_run: %s", err);
-    }
-    ui_walk_close(wk);
+    test_walk(&o, on_screen, c);
     CHECK(c->errors == 0);
     return c->rep;
 }
@@ -115,27 +115,12 @@ static void print_findings(const ui_check_report *r)
     fflush(stdout);
 }
 
-static qset *load(const char *path)
-{
-    qset_diag *d = calloc(1, sizeof *d);
-    uistr *ui = test_strings();
-    qset *qs = NULL;
-    if (qset_load_file(path, ui, &qs, d) != 0) {
-        for (int i = 0; i < d->n; i++)
-            fprintf(stderr, "%s\n", d->msg[i]);
-        qs = NULL;
-    }
-    uistr_free(ui);
-    free(d);
-    return qs;
-}
-
 /* The demo poll: every screen, language and mode on every panel kiosks really have
  * (ACCESSIBILITY.md A13), with zero findings. */
 static void test_demo_every_panel(void)
 {
     char *path = test_src("assets/demo/nazareth-pottenberg.json");
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (!qs) {
         free(path);
@@ -187,6 +172,15 @@ static void test_demo_every_panel(void)
         CHECK(st.min_text_contrast >= UI_CHECK_LARGE_CONTRAST);
         CHECKF(ui_check_report_count(r) == 0, "%d accessibility findings on the demo poll at %s",
                ui_check_report_count(r), pn->name);
+        /* The walker's cards (a smiley card of 5 answers and "other", the Arabic turn): on the
+         * attract screens of every panel; in Arabic on every panel from 10" (on 7" Arabic lines
+         * are too tall for it: test_ui_cards has the whole matrix). */
+        printf("panel %s: %d attract screens with a card, %d of them Arabic with 5 answers and "
+               "\"other\"\n",
+               pn->name, c.cards, c.ar_full);
+        CHECK(c.cards > 0);
+        if (pn->width_mm > 200)
+            CHECKF(c.ar_full > 0, "%s: the Arabic 5+other card is never shown", pn->name);
         /* On the smallest panel rows often do not fit whole: their tops peek out (no empty
          * band above "down"). */
         printf("panel %s: the next row peeks out on %d screens\n", pn->name, c.peeks);
@@ -336,7 +330,7 @@ static int on_types_screen(void *vctx, const ui_walk_screen *s)
 static void test_types_every_panel(void)
 {
     char *path = test_src("tests/qsets/valid-types.json");
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (!qs) {
         free(path);
@@ -423,7 +417,7 @@ static void test_crafted_set_fails(void)
              "                {\"id\": \"b\", \"text\": {\"nl\": \"Nee\", \"en\": \"No\"}}]}]}\n",
              long_text);
     CHECK(write_file(path, json) == 0);
-    qset *qs = load(path);
+    qset *qs = test_load_qset(path);
     CHECK(qs != NULL);
     if (qs) {
         walk_ctx c;

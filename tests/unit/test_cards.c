@@ -72,6 +72,15 @@ static void test_refused(void)
         DOC("{'questionset':'s','question':'q','type':'single','text':'x','n':1,"
             "'answers':[{'id':'a','count':1,'percent':1}]}"),
         "{'version':",
+        /* a malformed this_month or expected */
+        "{'version':'v','period':{'from':'2027-03-01','to':'2027-03-31'},'cards':[],"
+        "'this_month':{'from':'2027-04-02','responses':5}}",
+        "{'version':'v','period':{'from':'2027-03-01','to':'2027-03-31'},'cards':[],"
+        "'this_month':{'from':'2027-04-01','responses':'5'}}",
+        "{'version':'v','period':{'from':'2027-03-01','to':'2027-03-31'},'cards':[],"
+        "'this_month':{'from':'2027-4-01','responses':5}}",
+        DOC("{'questionset':'s','question':'q','type':'single','text':{'nl':'x'},'n':1,"
+            "'expected':'80','answers':[{'id':'a','count':1,'percent':100}]}"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *j = dq(bad[i]);
@@ -83,9 +92,47 @@ static void test_refused(void)
     }
 }
 
+/* "this_month" and a card's "expected" (issue 15): "You are one of N+M" in the month they are of,
+ * "fewer neighbours than usual" when expected is there. */
+static void test_this_month_and_expected(void)
+{
+    char *j = dq(
+        "{'version':'v2','computed_at':'2027-04-10T09:20:00.250Z',"
+        "'period':{'from':'2027-03-01','to':'2027-03-31','whole_month':true},"
+        "'this_month':{'from':'2027-04-01','responses':41},'cards':["
+        "{'questionset':'s','question':'q','type':'single','text':{'nl':'x'},'n':53,"
+        "'responses':53,'expected':80,'answers':[{'id':'a','count':53,'percent':100}]}," CARD "]}");
+    char err[256];
+    cards *c = NULL;
+    CHECKF(cards_parse(j, strlen(j), &c, err, sizeof err) == 0, "%s", err);
+    if (c) {
+        CHECK(cards_computed_ms(c) == 1807348800250LL); /* 2027-04-10T09:20:00.250Z */
+        CHECK(cards_one_of(c, "2027-04-23", 3) == 44);  /* 41 at the collector, 3 since here */
+        CHECK(cards_one_of(c, "2027-04-01", 0) == 41);
+        CHECK(cards_one_of(c, "2027-05-01", 3) == -1); /* a new month: not known */
+        CHECK(cards_one_of(c, "2027-04-23", -1) == -1);
+        cards_card k;
+        cards_get(c, 0, "nl", &k);
+        CHECK(k.expected == 80 && k.responses == 53);
+        cards_get(c, 1, "nl", &k);
+        CHECK(k.expected == 0); /* not given */
+    }
+    cards_free(c);
+    free(j);
+    /* Without this_month: never a count. */
+    j = dq(DOC(CARD));
+    c = NULL;
+    CHECKF(cards_parse(j, strlen(j), &c, err, sizeof err) == 0, "%s", err);
+    if (c)
+        CHECK(cards_one_of(c, "2027-04-01", 3) == -1 && cards_computed_ms(c) > 0);
+    cards_free(c);
+    free(j);
+}
+
 int main(void)
 {
     RUN(test_parse_and_get);
+    RUN(test_this_month_and_expected);
     RUN(test_refused);
     return test_main();
 }

@@ -171,6 +171,11 @@ static void test_round_trip(void)
     if (v.n == 3)
         CHECK(v.rows[2].status == STORE_ABANDONED && v.rows[0].status == STORE_COMPLETE);
     free(v.rows);
+    /* "You are one of N": complete responses from a time on (the abandoned one not counted). */
+    int64_t since = -1;
+    CHECK(store_complete_since(st, now, &since, err, sizeof err) == 0 && since == 2);
+    CHECK(store_complete_since(st, now + 1, &since, err, sizeof err) == 0 && since == 1);
+    CHECK(store_complete_since(st, now + 2, &since, err, sizeof err) == 0 && since == 0);
     /* All fields of one row through the public struct. */
     v = read_all(st, 1, false, 1);
     CHECK(v.n == 1 && v.rows[0].seq == 2);

@@ -26,6 +26,9 @@ static char *write_tmp(const char *name, const char *text)
     return path;
 }
 
+/* Every key's text in lang_json: with every placeholder any template needs. */
+#define LANG_TEXT "x {n} {e} {from} {to} {day} {month} {year}"
+
 /* A complete language object as JSON text, with one key left out (or NULL for none) and one
  * key given a replacement value (or NULL). */
 static void lang_json(char *buf, size_t len, const char *dir, const char *omit, const char *key,
@@ -36,7 +39,7 @@ static void lang_json(char *buf, size_t len, const char *dir, const char *omit, 
         const char *name = uistr_key_name((uistr_key)k);
         if (omit && !strcmp(name, omit))
             continue;
-        const char *v = (key && !strcmp(name, key)) ? value : "x {n} {e}";
+        const char *v = (key && !strcmp(name, key)) ? value : LANG_TEXT;
         o += (size_t)snprintf(buf + o, len - o, ", \"%s\": \"%s\"", name, v);
     }
     if (o < len)
@@ -63,7 +66,9 @@ static void test_shipped_file_complete(void)
             if (strcmp(l, "en") && k != UISTR_LANGUAGE_NAME) {
                 const char *en = uistr_get(u, "en", (uistr_key)k);
                 bool same = !strcmp(s, en);
-                CHECKF(!same || k == UISTR_HIGH_CONTRAST || k == UISTR_NO,
+                /* a date's order is often the same as in English */
+                CHECKF(!same || k == UISTR_HIGH_CONTRAST || k == UISTR_NO || k == UISTR_CARD_DAYS ||
+                           k == UISTR_CARD_DAY,
                        "%s/%s is not translated: \"%s\"", l, uistr_key_name((uistr_key)k), s);
             }
         }
@@ -210,7 +215,7 @@ static void test_broken_files(void)
     char *path = write_tmp("good.json", doc);
     CHECKF(uistr_load(path, &u, err, sizeof err) == 0, "%s", err);
     CHECK(uistr_is_rtl(u, "ar") && !uistr_is_rtl(u, "en"));
-    CHECK_STR(uistr_get(u, "ar", UISTR_NEXT), "x {n} {e}");
+    CHECK_STR(uistr_get(u, "ar", UISTR_NEXT), LANG_TEXT);
     uistr_free(u);
     free(path);
 }

@@ -1,5 +1,6 @@
 /* A minimal test harness (see testlib.h). */
 #include "testlib.h"
+#include "testwalk.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,4 +95,32 @@ double test_median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof v[0], cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void test_walk(const ui_walk_options *o, ui_walk_fn fn, void *ctx)
+{
+    ui_walk *wk = NULL;
+    char err[512] = "";
+    int rc = ui_walk_open(o, &wk, err, sizeof err);
+    CHECKF(rc == 0, "ui_walk_open: %s", err);
+    if (rc == 0) {
+        rc = ui_walk_run(wk, fn, ctx, err, sizeof err);
+        CHECKF(rc == 0, "ui_walk_run: %s", err);
+    }
+    ui_walk_close(wk);
+}
+
+qset *test_load_qset(const char *path)
+{
+    qset_diag *d = calloc(1, sizeof *d);
+    uistr *ui = test_strings();
+    qset *qs = NULL;
+    if (d && qset_load_file(path, ui, &qs, d) != 0) {
+        for (int i = 0; i < d->n; i++)
+            fprintf(stderr, "%s\n", d->msg[i]);
+        qs = NULL;
+    }
+    uistr_free(ui);
+    free(d);
+    return qs;
 }
