@@ -8,7 +8,15 @@ usage: views_check.py text PAGE          the text of <main> (tags left out, SVG 
            the hidden cells of the first question's side-by-side table (COMPARE) that can be
            worked out exactly from what the pages show: the cells shown, each location's
            denominator and the figures over every location (the results page RESULTS), as
-           "answer/location=value" lines (none: nothing can)."""
+           "answer/location=value" lines (none: nothing can).
+       views_check.py differences ALL LOCATION [K]
+           the figures that ALL (over every location) and LOCATION (the same filter with one
+           location) both show whose difference, the other locations' figure, is a small group
+           (1..K-1, K 10): "question/answer: all - location = d" lines (none: no such figure).
+           Each is a results page (/dash/results: per question each answer's count, n, the
+           denominator, and the responses) or a counts sheet as tab-separated lines
+           "question_text<TAB>label<TAB>count<TAB>shown" (the exports' counts sheet)."""
+import re
 import signal
 import sys
 from fractions import Fraction
@@ -117,6 +125,49 @@ def derivable(results, compare):
             print(f"{rows[i][0]}/{locs[j]}={m[row][n]}")
 
 
+def figures(path):
+    """{(question text, answer or "n" or "shown"): number} of a results page or a counts sheet."""
+    fig = {}
+    if not path.endswith(".html"):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                q, label, count, shown = line.rstrip("\n").split("\t")
+                for key, v in ((label, count), ("shown", shown)):
+                    if v.isdigit():
+                        fig[(q, key)] = int(v)
+        return fig
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    m = re.search(r'<p class="total">(\d+) ', html)
+    if m:
+        fig[("", "responses")] = int(m.group(1))
+    for sec in html.split('<section class="question"')[1:]:
+        sec = sec.split("</section>")[0]
+        q = " ".join(re.sub(r"<[^>]*>", " ", re.search(r"<h2[^>]*>(.*?)</h2>", sec).group(1)).split())
+        n = re.search(r'<p class="n">(.*?)</p>', sec, re.S)
+        if n:
+            ints = [int(v) for v in re.findall(r"\d+", n.group(1))]
+            if n.group(1).startswith("n =") and len(ints) >= 2:
+                fig[(q, "n")], fig[(q, "shown")] = ints[0], ints[1]
+            elif ints:
+                fig[(q, "shown")] = ints[-1]
+        p = Page()
+        p.feed(sec)
+        for r in (p.tables[0][1:] if p.tables else []):
+            v = number(r[1])
+            if v is not None:
+                fig[(q, r[0])] = v
+    return fig
+
+
+def differences(all_path, loc_path, k):
+    a, b = figures(all_path), figures(loc_path)
+    for key in sorted(a.keys() & b.keys()):
+        d = a[key] - b[key]
+        if 0 < d < k:
+            print(f"{key[0]}/{key[1]}: {a[key]} - {b[key]} = {d}")
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # head -1 may stop reading
     cmd = sys.argv[1]
@@ -127,6 +178,8 @@ def main():
             print("\t".join(r))
     elif cmd == "derivable":
         derivable(sys.argv[2], sys.argv[3])
+    elif cmd == "differences":
+        differences(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 10)
 
 
 main()
