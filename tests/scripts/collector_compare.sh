@@ -169,6 +169,11 @@ for pair in "res res_p" "res res_n" "res_en res_p_en" "res_en res_n_en" "res_m r
     check "$1 - $2: no small group by subtraction" \
         test -z "$(V differences "$TMP/$1.html" "$TMP/$2.html" | tee /dev/stderr)"
 done
+for l in "res res_p res_n" "res_en res_p_en res_n_en" "res_m res_pm res_nm"; do
+    set -- $l
+    check "$1, $2, $3: no hidden answer worked out from n and the figures over both" \
+        test -z "$(V recoverable "$TMP/$1.html" "$TMP/$2.html" "$TMP/$3.html" | tee /dev/stderr)"
+done
 check "... Nazareth's Veilig hidden (34 - 25 = 9)" \
     test "$(V table "$TMP/res_n.html" 1 | awk -F'\t' '$1 == "Veilig"' | cut -f2)" = verborgen
 check "... and something beside it (else the denominator gives it)" \

@@ -777,19 +777,26 @@ static int question_cells(const json_t *set, const coll_words *cw, const rs_ques
         /* the answers and "skipped" add up to the denominator */
         for (int j = 0; j < n; j++)
             vals[j] = cells[j].count;
+        bool other = n_other; /* something hidden for the other locations' sake */
+        for (int j = 0; j < n; j++)
+            other |= hid[j];
         hid[n - 1] |= n_other;
         coll_results_suppress_more(vals, (size_t)n, k, hid);
-        /* n hidden for the other locations' sake: an answer hidden too, or n is their sum */
-        bool any = false;
-        for (int j = 0; j < n - 1; j++)
-            any |= hid[j];
-        if (n_other && !any) {
-            int best = -1;
-            for (int j = 0; j < n - 1; j++)
-                if (best < 0 || vals[j] < vals[best])
+        /* Such a cell need not be small itself, so hiding it alone, or beside cells of 0, leaves
+         * it as n minus the answers shown: then at least two answers with people in them are
+         * hidden (the smallest shown ones added). */
+        while (other) {
+            int people = 0, best = -1;
+            for (int j = 0; j < n - 1; j++) {
+                if (hid[j] && vals[j] > 0)
+                    people++;
+                else if (!hid[j] && vals[j] > 0 && (best < 0 || vals[j] < vals[best]))
                     best = j;
-            if (best >= 0)
-                hid[best] = true;
+            }
+            if (people >= 2 || best < 0)
+                break;
+            hid[best] = true;
+            coll_results_suppress_more(vals, (size_t)n, k, hid);
         }
         for (int j = 0; j < n; j++)
             cells[j].hidden = hid[j];
