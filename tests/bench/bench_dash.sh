@@ -30,6 +30,7 @@ if [ "$BACKEND" = pg ]; then
     export WIJKPEIL_PG_DIR="$TMP/pg" WIJKPEIL_COLLECTOR_BACKEND=pg
 else
     DB="$TMP/bench.db"
+    : >"$DB" # only serve and device add create a database; user add needs one
 fi
 # shellcheck source=../scripts/lib/coll_db.sh
 . "$HERE/lib/coll_db.sh"

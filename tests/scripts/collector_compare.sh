@@ -6,7 +6,9 @@
 # seeded cell of 9 (Pottenberg chose "veilig" 9 times) never appears as a number on any of them,
 # and cannot be worked out from the totals the pages show (the side-by-side table's hidden cells
 # against the results page's figures over every location and each location's denominator); with
-# 10 it appears.
+# 10 it appears. The results page per location (and the exports' counts sheet) against the same
+# page over every location: no difference of the two is a small group (Nazareth's "veilig" 25
+# beside 34 over both would give Pottenberg's 9 away).
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -143,6 +145,59 @@ check "... yes/no by scale" \
 check "a view without a known set goes back to the list of sets" \
     test "$(page none '/dash/trend?set=nope')" = 303
 
+# The results page, over every location and per location, Dutch and English: no figure of a
+# location's page subtracted from the same figure over every location leaves 1..9.
+RESULTS=(
+    "res /dash/results?set=peil"
+    "res_p /dash/results?set=peil&location=pottenberg"
+    "res_n /dash/results?set=peil&location=nazareth"
+    "res_en /dash/results?set=peil&lang=en"
+    "res_p_en /dash/results?set=peil&location=pottenberg&lang=en"
+    "res_n_en /dash/results?set=peil&location=nazareth&lang=en"
+    "res_pm /dash/results?set=peil&location=pottenberg&from=2027-03-01&to=2027-04-01"
+    "res_nm /dash/results?set=peil&location=nazareth&from=2027-03-01&to=2027-04-01"
+    "res_m /dash/results?set=peil&from=2027-03-01&to=2027-04-01"
+)
+for v in "${RESULTS[@]}"; do
+    set -- $v
+    check "$1: 200" test "$(page "$1" "$2")" = 200
+    check "$1: 9 never shown as a number" \
+        bash -c "! grep -Ew '9' <(python3 '$HERE/lib/views_check.py' text '$TMP/$1.html')"
+done
+for pair in "res res_p" "res res_n" "res_en res_p_en" "res_en res_n_en" "res_m res_pm" "res_m res_nm"; do
+    set -- $pair
+    check "$1 - $2: no small group by subtraction" \
+        test -z "$(V differences "$TMP/$1.html" "$TMP/$2.html" | tee /dev/stderr)"
+done
+for l in "res res_p res_n" "res_en res_p_en res_n_en" "res_m res_pm res_nm"; do
+    set -- $l
+    check "$1, $2, $3: no hidden answer worked out from n and the figures over both" \
+        test -z "$(V recoverable "$TMP/$1.html" "$TMP/$2.html" "$TMP/$3.html" | tee /dev/stderr)"
+done
+check "... Nazareth's Veilig hidden (34 - 25 = 9)" \
+    test "$(V table "$TMP/res_n.html" 1 | awk -F'\t' '$1 == "Veilig"' | cut -f2)" = verborgen
+check "... and something beside it (else the denominator gives it)" \
+    test "$(V table "$TMP/res_n.html" 1 | grep -c verborgen)" -ge 2
+# the exports' counts sheet (xlsx, over every location) against each location's page
+PY=python3
+$PY -c 'import openpyxl' 2>/dev/null || PY=/usr/bin/python3
+counts_tsv() { # counts_tsv XLSX: the counts sheet as question_text, label, count, shown
+    "$PY" -c 'import openpyxl, sys
+for r in list(openpyxl.load_workbook(sys.argv[1])["counts"].iter_rows(values_only=True))[1:]:
+    print("\t".join(str(v) if v is not None else "" for v in (r[1], r[3], r[4], r[5])))' "$1"
+}
+if "$PY" -c 'import openpyxl' 2>/dev/null && "$C" export --db "$DB" --format xlsx \
+    --qset "$TMP/9/peil.json" --lang nl -o "$TMP/counts.xlsx" 2>/dev/null; then
+    counts_tsv "$TMP/counts.xlsx" >"$TMP/counts.tsv"
+    check "counts sheet: the figures over every location" grep -q "$(printf 'Veilig\t34\t')" "$TMP/counts.tsv"
+    for l in res_p res_n; do
+        check "counts sheet - $l: no small group by subtraction" \
+            test -z "$(V differences "$TMP/counts.tsv" "$TMP/$l.html" | tee /dev/stderr)"
+    done
+else
+    echo "skip counts sheet: no xlsx export or python3-openpyxl here"
+fi
+
 # --- 10: shown -------------------------------------------------------------------------------
 setup 10
 for v in compare trend_p trend_n cross_p cross_n; do
@@ -151,6 +206,16 @@ for v in compare trend_p trend_n cross_p cross_n; do
         if [ "$1" = "$v" ]; then page "$1" "$2" >/dev/null; fi
     done
 done
+for v in res_p res_n; do
+    for w in "${RESULTS[@]}"; do
+        set -- $w
+        if [ "$1" = "$v" ]; then page "$1" "$2" >/dev/null; fi
+    done
+done
+check "10: results in Pottenberg show Veilig" \
+    test "$(V table "$TMP/res_p.html" 1 | awk -F'\t' '$1 == "Veilig"' | cut -f2)" = 10
+check "10: results in Nazareth show Veilig" \
+    test "$(V table "$TMP/res_n.html" 1 | awk -F'\t' '$1 == "Veilig"' | cut -f2)" = 25
 check "10: side by side shows it" test "$(row compare 1 Veilig)" = "25|29%|10|19%"
 check "10: trend in Pottenberg shows it" test "$(row trend_p 1 2027-03)" = "54|56% (30)|19% (10)|26% (14)"
 check "10: trend in Nazareth shows March" test "$(row trend_n 1 2027-03 | cut -d'|' -f3)" = "29% (25)"

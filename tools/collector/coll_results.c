@@ -58,11 +58,23 @@ typedef struct {
     int64_t when_all[7][24], when_plain[7][24];
 } rs_ctx;
 
+bool coll_results_small(int64_t v, int64_t k)
+{
+    return v > 0 && v < k;
+}
+
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
+{
+    for (size_t i = 0; i < n; i++)
+        hidden[i] = false;
+    coll_results_suppress_more(cells, n, k, hidden);
+}
+
+void coll_results_suppress_more(const int64_t *cells, size_t n, int64_t k, bool *hidden)
 {
     int64_t sum = 0;
     for (size_t i = 0; i < n; i++) {
-        hidden[i] = cells[i] < k;
+        hidden[i] = hidden[i] || cells[i] < k;
         sum += hidden[i] ? cells[i] : 0;
     }
     /* The hidden cells add up to the total minus the shown ones: as long as that sum is itself
@@ -843,19 +855,34 @@ static int median(const rs_question *q, int64_t k)
     return -1;
 }
 
+/* Whether the whole of question q is hidden: fewer than k were shown it, or (a location shown,
+ * all: the same question over every location) the other locations' denominator is a small
+ * group, which the page over every location minus this one would give away. */
+static bool question_hidden(const rs_question *q, const rs_question *all, int64_t k)
+{
+    return q->shown < k || (all && coll_results_small(all->shown - q->shown, k));
+}
+
 /* The cells of question q (each answer, then "skipped") with those not to be shown marked;
- * *n_hidden when the answered count would give a small group away. Returns the cell count. */
-static int question_cells(const json_t *set, const coll_words *cw, const rs_question *q, int64_t k,
-                          const rs_words *w, const char *ui_lang, rs_cell cells[RS_MAX_OPT + 1],
-                          bool *n_hidden_out)
+ * *n_hidden when the answered count would give a small group away. all: NULL, or the same
+ * question over every location when the filter names one (a cell is then also hidden when the
+ * other locations' figure is a small group). Returns the cell count. */
+static int question_cells(const json_t *set, const coll_words *cw, const rs_question *q,
+                          const rs_question *all, int64_t k, const rs_words *w, const char *ui_lang,
+                          rs_cell cells[RS_MAX_OPT + 1], bool *n_hidden_out)
 {
     bool multi = strcmp(q->type, "multi") == 0;
     int n = 0;
     int64_t vals[RS_MAX_OPT + 1];
     bool hid[RS_MAX_OPT + 1];
-    for (int j = 0; j < q->nopt; j++)
-        cells[n++] = (rs_cell){opt_label(set, q, j, cw, ui_lang), q->cnt[j], false};
-    cells[n++] = (rs_cell){w->skipped, q->skipped, false};
+    for (int j = 0; j < q->nopt; j++) {
+        cells[n] = (rs_cell){opt_label(set, q, j, cw, ui_lang), q->cnt[j], false};
+        hid[n++] = all && coll_results_small(all->cnt[j] - q->cnt[j], k);
+    }
+    cells[n] = (rs_cell){w->skipped, q->skipped, false};
+    hid[n++] = all && coll_results_small(all->skipped - q->skipped, k);
+    /* the answered count of the other locations a small group: n is not shown either */
+    bool n_other = all && coll_results_small(all->answered - q->answered, k);
     /* The answered count n = denominator - skipped: shown only when that gives no small group
      * away. */
     bool n_hidden;
@@ -863,36 +890,56 @@ static int question_cells(const json_t *set, const coll_words *cw, const rs_ques
         /* the answers and "skipped" add up to the denominator */
         for (int j = 0; j < n; j++)
             vals[j] = cells[j].count;
-        coll_results_suppress(vals, (size_t)n, k, hid);
+        bool other = n_other; /* something hidden for the other locations' sake */
+        for (int j = 0; j < n; j++)
+            other |= hid[j];
+        hid[n - 1] |= n_other;
+        coll_results_suppress_more(vals, (size_t)n, k, hid);
+        /* Such a cell need not be small itself, so hiding it alone, or beside cells of 0, leaves
+         * it as n minus the answers shown: then at least two answers with people in them are
+         * hidden (the smallest shown ones added). */
+        while (other) {
+            int people = 0, best = -1;
+            for (int j = 0; j < n - 1; j++) {
+                if (hid[j] && vals[j] > 0)
+                    people++;
+                else if (!hid[j] && vals[j] > 0 && (best < 0 || vals[j] < vals[best]))
+                    best = j;
+            }
+            if (people >= 2 || best < 0)
+                break;
+            hid[best] = true;
+            coll_results_suppress_more(vals, (size_t)n, k, hid);
+        }
         for (int j = 0; j < n; j++)
             cells[j].hidden = hid[j];
-        n_hidden = cells[n - 1].hidden && q->skipped > 0; /* n = denominator reveals nobody */
+        /* n = denominator reveals nobody */
+        n_hidden = n_other || (cells[n - 1].hidden && q->skipped > 0);
     } else {
         /* answered + skipped = denominator; each option and those who did not choose it add up
          * to the answered count */
         int64_t two[2] = {q->answered, q->skipped};
-        bool h2[2];
-        coll_results_suppress(two, 2, k, h2);
+        bool h2[2] = {n_other, hid[n - 1]};
+        coll_results_suppress_more(two, 2, k, h2);
         n_hidden = h2[0];
         cells[n - 1].hidden = h2[1];
         for (int j = 0; j < q->nopt; j++)
-            cells[j].hidden =
-                cells[j].count < k ||
-                (!n_hidden && q->answered - cells[j].count < k && q->answered - cells[j].count > 0);
+            cells[j].hidden = hid[j] || cells[j].count < k ||
+                              (!n_hidden && coll_results_small(q->answered - cells[j].count, k));
     }
     *n_hidden_out = n_hidden;
     return n;
 }
 
 static void render_question(coll_html *h, const json_t *set, const coll_words *cw,
-                            const rs_question *q, int qi, int64_t k, const rs_words *w,
-                            const char *ui_lang)
+                            const rs_question *q, const rs_question *all, int qi, int64_t k,
+                            const rs_words *w, const char *ui_lang)
 {
     coll_html_fmt(h, "<section class=\"question\" aria-labelledby=\"q%d\">\n<h2 id=\"q%d\">", qi,
                   qi);
     coll_html_text(h, set_text(set, json_object_get(q->q, "text"), ui_lang));
     coll_html_raw(h, "</h2>\n");
-    if (q->shown < k) {
+    if (question_hidden(q, all, k)) {
         coll_html_raw(h, "<p class=\"note\">");
         coll_html_fmt(h, w->all_hidden, (long long)k);
         coll_html_raw(h, "</p>\n</section>\n");
@@ -900,7 +947,7 @@ static void render_question(coll_html *h, const json_t *set, const coll_words *c
     }
     bool multi = strcmp(q->type, "multi") == 0, n_hidden;
     rs_cell cells[RS_MAX_OPT + 1];
-    int n = question_cells(set, cw, q, k, w, ui_lang, cells, &n_hidden);
+    int n = question_cells(set, cw, q, all, k, w, ui_lang, cells, &n_hidden);
     coll_html_raw(h, "<p class=\"n\">");
     if (n_hidden)
         coll_html_fmt(h, w->n_hidden, (long long)q->shown);
@@ -979,29 +1026,74 @@ const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i)
     return s->set[i];
 }
 
-/* Counts set i under f into a new context (NULL with err set), from the kept counts where f
- * allows it: the one way the pages, the cards and the downloads count. */
+/* Counts set i under f into x (cleared first), from the kept counts where f allows it: the one
+ * way the pages, the cards and the downloads count. exclude: flagged responses left out;
+ * flagged: count them too from the kept counts (x->flagged). 0, or -1 with err. */
+static int count_into(coll_db *db, const coll_results_sets *s, size_t i,
+                      const coll_results_filter *f, bool exclude, bool flagged, rs_ctx *x,
+                      char *err, size_t errlen)
+{
+    memset(x, 0, sizeof *x);
+    x->f = f;
+    x->sets = s;
+    x->si = i;
+    x->exclude = exclude;
+    /* The kept counts (agg_counts, agg_hours) know no flags: leaving those out, every response
+     * is counted itself. */
+    bool each = f->from_responses || f->exclude_flagged;
+    const char *id = coll_results_sets_id(s, i);
+    if (prepare(x, s->set[i], err, errlen) != 0)
+        return -1;
+    if (each)
+        return coll_db_foreach(db, id, count_row, x, err, errlen) != 0 ? -1 : 0;
+    return (hours_filtered(f) ? count_agg_hours(db, id, x, err, errlen)
+                              : count_agg(db, id, x, err, errlen)) != 0 ||
+                   (flagged && count_flagged(db, id, x, err, errlen) != 0)
+               ? -1
+               : 0;
+}
+
+/* Counts set i under f into a new context (NULL with err set). */
 static rs_ctx *count_set(coll_db *db, const coll_results_sets *s, size_t i,
                          const coll_results_filter *f, char *err, size_t errlen)
 {
-    rs_ctx *x = calloc(1, sizeof *x);
+    rs_ctx *x = malloc(sizeof *x);
     if (!x) {
         wp_errf(err, errlen, "out of memory");
         return NULL;
     }
-    x->f = f;
-    x->sets = s;
-    x->si = i;
-    bool each = f->from_responses || f->exclude_flagged;
-    const char *id = coll_results_sets_id(s, i);
-    if (prepare(x, s->set[i], err, errlen) != 0 ||
-        (each                ? coll_db_foreach(db, id, count_row, x, err, errlen)
-         : hours_filtered(f) ? count_agg_hours(db, id, x, err, errlen)
-                             : count_agg(db, id, x, err, errlen)) != 0) {
+    if (count_into(db, s, i, f, false, false, x, err, errlen) != 0) {
         free(x);
         return NULL;
     }
     return x;
+}
+
+/* When f names a location: *all gets set i counted under f over every location (the same other
+ * filters, the same exclusion of flagged responses), whose figures minus the location's must not
+ * be small groups; else *all is NULL. The same query without the location, on the kept counts
+ * as the page itself. 0, or -1 with err. */
+static int count_all(coll_db *db, const coll_results_sets *s, size_t i,
+                     const coll_results_filter *f, bool exclude, rs_ctx **all, char *err,
+                     size_t errlen)
+{
+    *all = NULL;
+    if (!f->location || !f->location[0])
+        return 0;
+    coll_results_filter every = *f;
+    every.location = NULL;
+    rs_ctx *y = malloc(sizeof *y);
+    if (!y) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (count_into(db, s, i, &every, exclude, true, y, err, errlen) != 0) {
+        free(y);
+        return -1;
+    }
+    y->f = NULL; /* every is gone */
+    *all = y;
+    return 0;
 }
 
 /* Calls fn with each question of x, in order, until it returns non-zero. */
@@ -1049,26 +1141,28 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
                        const coll_results_filter *f, int64_t k, const char *lang,
                        coll_results_cell_fn cb, void *ctx, char *err, size_t errlen)
 {
-    rs_ctx *x = count_set(db, s, i, f, err, errlen);
+    rs_ctx *x = count_set(db, s, i, f, err, errlen), *all = NULL;
     if (!x)
         return -1;
     const json_t *set = s->set[i];
     const rs_words *w = strcmp(lang, "en") == 0 ? &words_en : &words_nl;
     int rc = -1;
+    if (count_all(db, s, i, f, false, &all, err, errlen) != 0)
+        goto done;
     for (int j = 0; j < x->nq; j++) {
-        const rs_question *q = &x->q[j];
+        const rs_question *q = &x->q[j], *qa = all ? &all->q[j] : NULL;
         if (q->nopt == 0)
             continue; /* text, note: nothing to count */
         rs_cell cells[RS_MAX_OPT + 1];
-        bool n_hidden = true;
-        int n = question_cells(set, s->words, q, k, w, lang, cells, &n_hidden);
+        bool n_hidden = true, q_hidden = question_hidden(q, qa, k);
+        int n = question_cells(set, s->words, q, qa, k, w, lang, cells, &n_hidden);
         coll_results_cell c = {.question = q->id,
                                .question_text = set_text(set, json_object_get(q->q, "text"), lang),
-                               .shown = q->shown < k ? -1 : q->shown};
+                               .shown = q_hidden ? -1 : q->shown};
         for (int m = 0; m < n; m++) {
             c.answer = m < q->nopt ? q->opt[m] : "";
             c.label = cells[m].label;
-            c.count = q->shown < k || cells[m].hidden ? -1 : cells[m].count;
+            c.count = q_hidden || cells[m].hidden ? -1 : cells[m].count;
             if (cb(ctx, &c) != 0) {
                 wp_errf(err, errlen, "write error");
                 goto done;
@@ -1077,6 +1171,7 @@ int coll_results_cells(coll_db *db, const coll_results_sets *s, size_t i,
     }
     rc = 0;
 done:
+    free(all);
     free(x);
     return rc;
 }
@@ -1115,41 +1210,32 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
     }
     const json_t *set = s->set[i];
     int rc = -1;
+    rs_ctx *all = NULL;
     bool kept = false; /* asked to leave flagged ones out, but too few of them */
-    /* The kept counts (agg_counts, agg_hours) know no flags: leaving those out, every response
-     * is counted itself. */
-    bool each = f->from_responses || f->exclude_flagged;
-    const char *id = coll_results_sets_id(s, i);
     for (int pass = 0; pass < 2; pass++) {
-        memset(x, 0, sizeof *x);
-        x->f = f;
-        x->sets = s;
-        x->si = i;
-        x->exclude = f->exclude_flagged && pass == 0;
-        if (prepare(x, set, err, errlen) != 0)
-            goto done;
-        if (each ? coll_db_foreach(db, id, count_row, x, err, errlen) != 0
-                 : (hours_filtered(f) ? count_agg_hours(db, id, x, err, errlen)
-                                      : count_agg(db, id, x, err, errlen)) != 0 ||
-                       count_flagged(db, id, x, err, errlen) != 0)
+        if (count_into(db, s, i, f, f->exclude_flagged && pass == 0, true, x, err, errlen) != 0)
             goto done;
         if (!x->exclude || x->flagged == 0 || x->flagged >= k)
             break;
         kept = true; /* too few to leave out: counted again with them */
     }
+    if (count_all(db, s, i, f, x->exclude, &all, err, errlen) != 0)
+        goto done;
     const rs_words *w = strcmp(ui_lang, "en") == 0 ? &words_en : &words_nl;
     coll_html_raw(h, "<p class=\"total\">");
-    if (x->responses < k)
+    if (x->responses < k || (all && coll_results_small(all->responses - x->responses, k)))
         coll_html_fmt(h, w->fewer, (long long)k);
     else
         coll_html_fmt(h, w->responses, (long long)x->responses);
     /* How many are flagged, suppressed like any count: with the others as the second cell of
      * the total shown (included), or as a count of its own (left out). */
     int64_t cells[2] = {x->exclude ? x->flagged : x->responses - x->flagged, x->flagged};
-    bool hidden[2];
-    coll_results_suppress(cells, 2, k, hidden);
+    bool hidden[2] = {false, all && coll_results_small(all->flagged - x->flagged, k)};
+    if (all && !x->exclude)
+        hidden[0] = coll_results_small(all->responses - all->flagged - cells[0], k);
+    coll_results_suppress_more(cells, 2, k, hidden);
     char n[64];
-    if (x->exclude ? x->flagged < k : hidden[1] || x->responses < k)
+    if (x->exclude ? x->flagged < k || hidden[1] : hidden[1] || x->responses < k)
         snprintf(n, sizeof n, w->fewer, (long long)k);
     else
         snprintf(n, sizeof n, "%lld", (long long)x->flagged);
@@ -1170,9 +1256,10 @@ int coll_results_render(coll_db *db, const coll_results_sets *s, size_t i,
         coll_html_raw(h, "</p>\n");
     }
     for (int j = 0; j < x->nq; j++)
-        render_question(h, set, s->words, &x->q[j], j + 1, k, w, ui_lang);
+        render_question(h, set, s->words, &x->q[j], all ? &all->q[j] : NULL, j + 1, k, w, ui_lang);
     rc = 0;
 done:
+    free(all);
     free(x);
     return rc;
 }

@@ -61,6 +61,13 @@ const coll_words *coll_results_sets_words(const coll_results_sets *s);
  * cells from the total would reveal a small group, or the single hidden cell itself), the
  * smallest shown cell too. hidden[i] is set for each cell not to be shown. */
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden);
+/* The same with some cells already hidden (hidden[i] set by the caller, e.g. by
+ * coll_results_small): those stay hidden, the complementary step counts them. */
+void coll_results_suppress_more(const int64_t *cells, size_t n, int64_t k, bool *hidden);
+/* Whether v, the same figure over every location minus that of the location shown (or that of
+ * another location), is a small group (1..k-1): then the figure shown is hidden too, or the page
+ * over every location would give that group away by subtraction. */
+bool coll_results_small(int64_t v, int64_t k);
 
 /* The parsed file of set i (alive as long as s). */
 const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i);

@@ -747,13 +747,6 @@ static const char sql_trend_day[] =
     " WHERE question = ?1 AND status = 'complete'"
     " GROUP BY questionset, questionset_version, day, answer, location";
 
-/* Whether figure v of another location is a small group (1..k-1): then the same figure of the
- * location shown is hidden too, or the page over every location would give it away. */
-static bool small(int64_t v, int64_t k)
-{
-    return v > 0 && v < k;
-}
-
 /* The label of a period: the Monday of a week (YYYY-MM-DD) or the month (YYYY-MM). */
 static void period_label(int64_t p, bool by_week, char *buf, size_t len)
 {
@@ -783,7 +776,8 @@ static void trend_cells(const cv_trend *t, size_t np, int64_t k, int64_t *cells,
             hid[p * (size_t)no + (size_t)j] =
                 !row_shown[p] || c < k || (t->q->multi && rest > 0 && rest < k);
             for (size_t m = 0; t->other && m <= CV_MAX_LOC; m++)
-                hid[p * (size_t)no + (size_t)j] |= small(t->other[m * np + p].cnt[j], k);
+                hid[p * (size_t)no + (size_t)j] |=
+                    coll_results_small(t->other[m * np + p].cnt[j], k);
         }
     }
     /* single answers add up to the period's n; the totals per answer over the periods are not
@@ -1192,7 +1186,7 @@ static int cross_count(coll_db *db, cv_cross *c, char *err, size_t errlen)
 static void cross_totals(const int64_t *t, int n, bool multi, int64_t total, int64_t k, bool *hid)
 {
     for (int i = 0; i < n; i++)
-        hid[i] |= t[i] < k || (multi && small(total - t[i], k));
+        hid[i] |= t[i] < k || (multi && coll_results_small(total - t[i], k));
     if (!multi)
         coll_views_suppress(t, 1, (size_t)n, k, true, false, NULL, NULL, hid);
 }
@@ -1261,9 +1255,9 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     memset(ch, 0, sizeof ch);
     for (int m = 0; c->location && m <= CV_MAX_LOC; m++) {
         for (int i = 0; i < na; i++)
-            rh[i] |= small(c->other[m].row[i], k);
+            rh[i] |= coll_results_small(c->other[m].row[i], k);
         for (int j = 0; j < nb; j++)
-            ch[j] |= small(c->other[m].col[j], k);
+            ch[j] |= coll_results_small(c->other[m].col[j], k);
     }
     cross_totals(c->t.row, na, c->a->multi, c->t.total, k, rh);
     cross_totals(c->t.col, nb, c->b->multi, c->t.total, k, ch);
@@ -1279,7 +1273,7 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
                               (c->a->multi && cs[j] && rest_a > 0 && rest_a < k) ||
                               (c->b->multi && rs[i] && rest_b > 0 && rest_b < k);
             for (int m = 0; c->location && m <= CV_MAX_LOC; m++)
-                hid[i * nb + j] |= small(c->other[m].cell[i * nb + j], k);
+                hid[i * nb + j] |= coll_results_small(c->other[m].cell[i * nb + j], k);
         }
     /* a row's cells add up to its total when the columns' question takes one answer */
     coll_views_suppress(c->t.cell, (size_t)na, (size_t)nb, k, !c->b->multi, !c->a->multi, rs, cs,
