@@ -10,11 +10,19 @@ for p in chromium node npm; do
     fi
 done
 NPM="$WIJKPEIL_BUILD/npm"
-if [ ! -d "$NPM/node_modules/puppeteer-core" ] || [ ! -d "$NPM/node_modules/axe-core" ]; then
+# Browser tests run in parallel (ctest -j): one installs while the others wait for it, or two
+# npm runs write the same folder at once and leave a module half there.
+mkdir -p "$WIJKPEIL_BUILD"
+exec 9>"$WIJKPEIL_BUILD/npm.lock"
+flock 9
+if [ ! -f "$NPM/.complete" ]; then # written only after an install that finished
     mkdir -p "$NPM"
     if ! npm install --prefix "$NPM" --no-audit --no-fund puppeteer-core axe-core >"$TMP/npm.log" 2>&1; then
         echo "SKIP: npm could not install puppeteer-core and axe-core (registry unreachable?):"
         tail -5 "$TMP/npm.log"
         exit 77
     fi
+    : >"$NPM/.complete"
 fi
+flock -u 9
+exec 9>&-
