@@ -174,6 +174,36 @@ for l in "res res_p res_n" "res_en res_p_en res_n_en" "res_m res_pm res_nm"; do
     check "$1, $2, $3: no hidden answer worked out from n and the figures over both" \
         test -z "$(V recoverable "$TMP/$1.html" "$TMP/$2.html" "$TMP/$3.html" | tee /dev/stderr)"
 done
+# the hour x weekday view of one location against all of them: no cell, nor the total, gives the
+# other location's small group away by subtraction
+when_cells() { # FILE -> "day:hour value" per cell of the heat table, and "total value"
+    python3 - "$1" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<p class="total">[^<0-9]*(\d+)', html)
+if m:
+    print("total", m.group(1))
+body = re.search(r'<table class="when">.*?<tbody>(.*?)</tbody>', html, re.S)
+for d, tr in enumerate(re.findall(r"<tr>(.*?)</tr>", body.group(1) if body else "", re.S)):
+    for hr, td in enumerate(re.findall(r"<td[^>]*>([^<]*)</td>", tr)):
+        print(f"{d}:{hr}", td)
+PY
+}
+when_diff() { # ALL LOCATION -> the cells whose difference is a small group
+    join <(when_cells "$TMP/$1.html" | sort) <(when_cells "$TMP/$2.html" | sort) |
+        awk '$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ && $2 - $3 > 0 && $2 - $3 < 10 { print }'
+}
+for v in "when /dash/when?set=peil" "when_p /dash/when?set=peil&location=pottenberg" \
+    "when_n /dash/when?set=peil&location=nazareth"; do
+    set -- $v
+    check "$1: 200" test "$(page "$1" "$2")" = 200
+done
+check "when: the view over all locations has figures to compare" \
+    test "$(when_cells "$TMP/when.html" | grep -c ' [0-9][0-9]*$')" -ge 2
+for l in when_p when_n; do
+    check "when - $l: no small group by subtraction" \
+        test -z "$(when_diff when "$l" | tee /dev/stderr)"
+done
 check "... Nazareth's Veilig hidden (34 - 25 = 9)" \
     test "$(V table "$TMP/res_n.html" 1 | awk -F'\t' '$1 == "Veilig"' | cut -f2)" = verborgen
 check "... and something beside it (else the denominator gives it)" \

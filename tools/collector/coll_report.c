@@ -227,14 +227,29 @@ int coll_report_when(coll_db *db, const coll_results_sets *s, size_t i,
 {
     const rp_words *w = words_for(lang);
     const char *hidden_word = coll_results_hidden_word(lang);
-    int64_t cell[7][24];
-    bool kept = false;
+    int64_t cell[7][24], all[7][24];
+    bool kept = false, kept_all = false;
     if (coll_results_when(db, s, i, f, k, cell, &kept, err, errlen) != 0)
         return -1;
-    int64_t total = 0;
+    /* One location of several: a cell is hidden too when the other locations' count of it (all
+     * locations minus this one, as shown on the page without a location) is a small group. */
+    bool one = f->location && f->location[0];
+    if (one) {
+        coll_results_filter every = *f;
+        every.location = NULL;
+        if (coll_results_when(db, s, i, &every, k, all, &kept_all, err, errlen) != 0)
+            return -1;
+    }
+    int64_t total = 0, total_all = 0;
+    bool hid[7][24], other = false;
     for (int d = 0; d < 7; d++)
-        for (int hr = 0; hr < 24; hr++)
+        for (int hr = 0; hr < 24; hr++) {
             total += cell[d][hr];
+            total_all += one ? all[d][hr] : 0;
+            /* (a cell the page over all locations hides itself gives nothing away) */
+            hid[d][hr] = one && all[d][hr] >= k && coll_results_small(all[d][hr] - cell[d][hr], k);
+            other |= hid[d][hr];
+        }
     stylesheet(h);
     coll_html_fmt(h,
                   "<section class=\"when\" aria-labelledby=\"when-h\">\n<h2 id=\"when-h\">%s"
@@ -242,7 +257,7 @@ int coll_report_when(coll_db *db, const coll_results_sets *s, size_t i,
                   w->when_h);
     coll_html_text(h, w->when_note);
     coll_html_raw(h, "</p>\n<p class=\"total\">");
-    if (total < k) {
+    if (total < k || (one && coll_results_small(total_all - total, k))) {
         coll_html_fmt(h, w->fewer, (long long)k);
         coll_html_raw(h, "</p>\n</section>\n");
         return 0;
@@ -256,8 +271,9 @@ int coll_report_when(coll_db *db, const coll_results_sets *s, size_t i,
     }
     /* The cells add up to the total shown (here and on the results page): a cell below k is
      * hidden, and while the hidden ones together hold 1 to k-1 responses, more of them. */
-    bool hid[7][24];
-    coll_results_suppress(&cell[0][0], 7 * 24, k, &hid[0][0]);
+    coll_results_suppress_more(&cell[0][0], 7 * 24, k, &hid[0][0]);
+    if (other)
+        coll_results_hide_two(&cell[0][0], 7 * 24, 7 * 24, k, &hid[0][0]);
     int64_t max = 0;
     for (int d = 0; d < 7; d++)
         for (int hr = 0; hr < 24; hr++)

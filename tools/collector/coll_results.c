@@ -70,6 +70,24 @@ void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidd
     coll_results_suppress_more(cells, n, k, hidden);
 }
 
+void coll_results_hide_two(const int64_t *cells, size_t n, size_t among, int64_t k, bool *hidden)
+{
+    for (;;) {
+        int people = 0;
+        long best = -1;
+        for (size_t j = 0; j < among && j < n; j++) {
+            if (hidden[j] && cells[j] > 0)
+                people++;
+            else if (!hidden[j] && cells[j] > 0 && (best < 0 || cells[j] < cells[best]))
+                best = (long)j;
+        }
+        if (people >= 2 || best < 0)
+            return;
+        hidden[best] = true;
+        coll_results_suppress_more(cells, n, k, hidden);
+    }
+}
+
 void coll_results_suppress_more(const int64_t *cells, size_t n, int64_t k, bool *hidden)
 {
     int64_t sum = 0;
@@ -898,19 +916,8 @@ static int question_cells(const json_t *set, const coll_words *cw, const rs_ques
         /* Such a cell need not be small itself, so hiding it alone, or beside cells of 0, leaves
          * it as n minus the answers shown: then at least two answers with people in them are
          * hidden (the smallest shown ones added). */
-        while (other) {
-            int people = 0, best = -1;
-            for (int j = 0; j < n - 1; j++) {
-                if (hid[j] && vals[j] > 0)
-                    people++;
-                else if (!hid[j] && vals[j] > 0 && (best < 0 || vals[j] < vals[best]))
-                    best = j;
-            }
-            if (people >= 2 || best < 0)
-                break;
-            hid[best] = true;
-            coll_results_suppress_more(vals, (size_t)n, k, hid);
-        }
+        if (other)
+            coll_results_hide_two(vals, (size_t)n, (size_t)n - 1, k, hid);
         for (int j = 0; j < n; j++)
             cells[j].hidden = hid[j];
         /* n = denominator reveals nobody */
