@@ -93,11 +93,16 @@ static const char *const key_names[UISTR_COUNT] = {
 
 /* Keys whose text is a template and must say where the number goes. */
 static const char *const key_needs[UISTR_COUNT] = {
-    [UISTR_CHOOSE_UP_TO] = "{n}",    [UISTR_MAX_REACHED] = "{n}",
-    [UISTR_CHOOSE_AT_LEAST] = "{n}", [UISTR_STILL_THERE_BODY] = "{n}",
-    [UISTR_MORE_ANSWERS] = "{n}",    [UISTR_CARD_IN_TEN] = "{n}",
-    [UISTR_CARD_ANSWERED] = "{n}",   [UISTR_THANKS_ONE_OF] = "{n}",
-    [UISTR_CARD_FEWER] = "{n}",      [UISTR_CARD_EXPECTED] = "{n}{e}",
+    [UISTR_CHOOSE_UP_TO] = "{n}",
+    [UISTR_MAX_REACHED] = "{n}",
+    [UISTR_CHOOSE_AT_LEAST] = "{n}",
+    [UISTR_STILL_THERE_BODY] = "{n}",
+    [UISTR_MORE_ANSWERS] = "{n}",
+    [UISTR_CARD_IN_TEN] = "{n}",
+    [UISTR_CARD_ANSWERED] = "{n}",
+    [UISTR_THANKS_ONE_OF] = "{n}",
+    [UISTR_CARD_FEWER] = "{n}",
+    [UISTR_CARD_EXPECTED] = "{n}{e}",
     [UISTR_CARD_K_NOTE] = "{n}",
     [UISTR_CARD_DAYS] = "{from} {to} {month} {year}",
     [UISTR_CARD_DAY] = "{day} {month} {year}",

@@ -67,9 +67,9 @@ typedef enum {
     UISTR_CARD_ANSWER, /* the public page's table: column headings "Answer", "Share", "Number" */
     UISTR_CARD_SHARE,
     UISTR_CARD_COUNT,
-    UISTR_CARD_MONTHS,   /* the twelve months as a date says them, separated by "|" */
-    UISTR_CARD_DAYS,     /* days of one month: "{from}–{to} {month} {year}" */
-    UISTR_CARD_DAY,      /* one date: "{day} {month} {year}" */
+    UISTR_CARD_MONTHS, /* the twelve months as a date says them, separated by "|" */
+    UISTR_CARD_DAYS,   /* days of one month: "{from}–{to} {month} {year}" */
+    UISTR_CARD_DAY,    /* one date: "{day} {month} {year}" */
     UISTR_COUNT
 } uistr_key;
 
