@@ -91,6 +91,7 @@ typedef struct {
     long frames;
     int64_t first_frame_mono;
     int64_t first_frame_cpu_us; /* CPU time of the process (all threads) until then, --stats */
+    bool failed; /* the kiosk stopped after its first frame (the staff words did not load) */
 } app;
 
 static void app_log(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -583,11 +584,6 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
-    snprintf(path, sizeof path, "%s/assets/staff-strings.json", a->data_dir);
-    if (ui_staff_load_strings(path, &a->staff_strings, err, sizeof err) != 0) {
-        fprintf(stderr, "wijkpeil: %s\n", err);
-        return -1;
-    }
     if (!(a->sets = activeset_new(qs)))
         return -1;
     if (open_store(a, err, sizeof err) != 0) {
@@ -771,13 +767,38 @@ static int64_t cpu_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The staff words are read once residents see the first frame (about a twentieth of the work
+ * before it): nobody can reach a staff screen before the loop takes its first input. A kiosk
+ * installed without them stops here, as it would have before its first frame. */
+static void load_staff_strings(app *a)
+{
+    char err[WP_ERR_LEN], path[CONFIG_PATH_LEN + 64];
+    snprintf(path, sizeof path, "%s/assets/staff-strings.json", a->data_dir);
+    if (ui_staff_load_strings(path, &a->staff_strings, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil: %s\n", err);
+        app_log(a, "ERROR: %s", err);
+        a->failed = true;
+        SDL_Event q = {.type = SDL_QUIT};
+        SDL_PushEvent(&q);
+        return;
+    }
+    ui_staff_set_strings(a->staff, a->staff_strings);
+}
+
+/* After the first frame, in both loops: what residents do not need to see it. */
+static void after_first_frame(app *a)
+{
+    a->first_frame_cpu_us = cpu_us();
+    open_speech(a); /* its worker starts espeak-ng while this thread reads the staff words */
+    load_staff_strings(a);
+}
+
 /* The script driver runs on a virtual clock in which other threads' work is instant: its
  * scripts see speech started (or failed) from the first frame on, as they always have. */
 static void on_first_frame(void *ctx)
 {
     app *a = ctx;
-    a->first_frame_cpu_us = cpu_us();
-    open_speech(a);
+    after_first_frame(a);
     if (a->speech)
         speech_wait_ready(a->speech, NULL, 0);
     check_speech(a);
@@ -789,9 +810,8 @@ static void present(app *a, int64_t now)
     SDL_RenderPresent(a->ren);
     if (a->frames++ == 0) {
         a->first_frame_mono = wp_mono_ms();
-        a->first_frame_cpu_us = cpu_us();
         plat_notify_ready();
-        open_speech(a);
+        after_first_frame(a);
     }
 }
 
@@ -1088,6 +1108,8 @@ int main(int argc, char **argv)
                 "see or reach every answer. Check screen_width_mm.",
                 w_mm, h_mm, a->win_w, a->win_h, UI_SMALLEST_W_MM, UI_SMALLEST_H_MM);
     rc = a->script ? run_script(a) : run_interactive(a);
+    if (a->failed)
+        rc = 1;
     if (a->stats)
         fprintf(stderr,
                 "stats: main_mono_ms=%lld first_frame_mono_ms=%lld frames=%ld "

@@ -815,6 +815,15 @@ ui_staff *ui_staff_new(const ui_staff_options *o)
     return s;
 }
 
+void ui_staff_set_strings(ui_staff *s, const uistr *strings)
+{
+    if (!s)
+        return;
+    s->o.staff_strings = strings;
+    const config *c = s->o.cfg;
+    ui_staff_set_language(s, c && c->staff_language[0] ? c->staff_language : "nl");
+}
+
 const char *ui_staff_language(const ui_staff *s)
 {
     return s->lang;

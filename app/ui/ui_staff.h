@@ -136,6 +136,10 @@ int64_t ui_staff_deadline(const ui_staff *s, int64_t now);
 /* The kiosk switched sets (or learnt its location): updates the status shown. */
 void ui_staff_set_info(ui_staff *s, const ui_staff_info *info);
 
+/* The staff words, when they were not given at ui_staff_new (the kiosk reads them after its
+ * first frame); the language is chosen again from the configuration. `strings` must outlive s. */
+void ui_staff_set_strings(ui_staff *s, const uistr *strings);
+
 /* The language staff screens speak now ("nl", "en"), and a change of it (a code the strings do
  * not have shows English). ui_staff_enter starts again from the staff_language setting. */
 const char *ui_staff_language(const ui_staff *s);

@@ -118,7 +118,9 @@ typedef struct entry {
     bool bold, rtl;
     SDL_Color color;
     int w, h, nlines, line_h;
-    line_tex *lines; /* KIND_DRAW only: nlines textures */
+    line_tex *lines;     /* KIND_DRAW only: nlines textures */
+    struct layout *kept; /* KIND_MEASURE only: its layout, until a draw of the text takes it */
+    size_t kept_bytes;   /* what kept holds, counted in bytes */
     size_t bytes;
 } entry;
 
@@ -383,7 +385,7 @@ typedef struct {
     int run0, nruns; /* into layout.runs */
 } lline;
 
-typedef struct {
+typedef struct layout {
     ui_text *t;
     int px;
     bool bold, rtl;
@@ -862,6 +864,10 @@ static void entry_destroy(entry *e)
         }
         free(e->lines);
     }
+    if (e->kept) {
+        layout_free(e->kept);
+        free(e->kept);
+    }
     free(e->text);
     free(e);
 }
@@ -989,12 +995,38 @@ done:
     return tex;
 }
 
+/* Most text is measured for the layout before it is drawn, with the same width: the measurement
+ * keeps its lines (ui_text_measure) and the first draw takes them instead of laying the text
+ * out again (the fonts are shared between sizes, so each is set to this size again). Returns 0
+ * with *L filled, or -1 when there is no kept layout. */
+static int take_kept_layout(ui_text *t, const char *utf8, size_t tlen, const ui_text_style *st,
+                            int px, int max_w, layout *L)
+{
+    entry *m = cache_find(t, KIND_MEASURE, utf8, tlen, st, px, max_w);
+    if (!m || !m->kept)
+        return -1;
+    *L = *m->kept;
+    free(m->kept);
+    m->kept = NULL;
+    m->bytes -= m->kept_bytes;
+    t->st.bytes -= m->kept_bytes;
+    m->kept_bytes = 0;
+    for (int face = 0; face < UI_SCRIPT_COUNT; face++)
+        if (L->font[face] && !(L->font[face] = get_font(t, L->px, face, L->bold))) {
+            layout_free(L);
+            return -1;
+        }
+    t->st.layouts_reused++;
+    return 0;
+}
+
 static entry *build_draw_entry(ui_text *t, const char *utf8, size_t tlen, const ui_text_style *st,
                                int px, int max_w)
 {
     layout L;
     entry *e = NULL;
-    if (layout_text(t, utf8, st, max_w, &L) != 0)
+    if (take_kept_layout(t, utf8, tlen, st, px, max_w, &L) != 0 &&
+        layout_text(t, utf8, st, max_w, &L) != 0)
         return NULL;
     e = cache_new(KIND_DRAW, utf8, tlen, st, px, max_w);
     if (!e)
@@ -1176,6 +1208,23 @@ static int clamp_px(int px)
     return px < MIN_PX ? MIN_PX : px > MAX_PX ? MAX_PX : px;
 }
 
+/* Moves *L into measure entry e (for take_kept_layout); *L is left empty. */
+static void keep_layout(entry *e, layout *L)
+{
+    layout *k = malloc(sizeof *k);
+    if (!k)
+        return;
+    *k = *L;
+    memset(L, 0, sizeof *L);
+    e->kept = k;
+    e->kept_bytes =
+        sizeof *k + (size_t)k->n * (sizeof *k->cp + sizeof *k->face) +
+        (size_t)k->nlines * sizeof *k->lines + (size_t)k->cap_runs * sizeof *k->runs +
+        (size_t)k->n * (sizeof *k->types + sizeof *k->btypes + sizeof *k->levels + sizeof *k->map) +
+        k->u8cap;
+    e->bytes += e->kept_bytes;
+}
+
 int ui_text_measure(ui_text *t, const char *utf8, const ui_text_style *st, int max_w, int *w,
                     int *h)
 {
@@ -1204,6 +1253,7 @@ int ui_text_measure(ui_text *t, const char *utf8, const ui_text_style *st, int m
             e->nlines = L.nlines;
             e->line_h = L.line_h;
             e->h = L.nlines * L.line_h;
+            keep_layout(e, &L);
             cache_insert(t, e);
         } else {
             bw = L.w;

@@ -103,12 +103,13 @@ typedef struct {
     unsigned long draw_misses;      /* ui_text_draw that had to lay out and rasterise */
     unsigned long measure_hits;     /* ui_text_measure served from the cache */
     unsigned long measure_misses;
-    unsigned long evictions;   /* cache entries dropped to stay within the limits */
-    size_t entries;            /* cache entries held now */
-    size_t bytes;              /* texture bytes held now */
-    int sizes_open;            /* font sizes in use now (line metrics kept) */
-    unsigned long lines_tried; /* candidate lines shaped to find where a line breaks */
-    int fonts_opened;          /* SDL_ttf fonts opened (one per face and weight, resized) */
+    unsigned long layouts_reused; /* draws that took the lines a measurement kept */
+    unsigned long evictions;      /* cache entries dropped to stay within the limits */
+    size_t entries;               /* cache entries held now */
+    size_t bytes;                 /* texture bytes held now */
+    int sizes_open;               /* font sizes in use now (line metrics kept) */
+    unsigned long lines_tried;    /* candidate lines shaped to find where a line breaks */
+    int fonts_opened;             /* SDL_ttf fonts opened (one per face and weight, resized) */
 } ui_text_stats;
 void ui_text_get_stats(ui_text *t, ui_text_stats *out);
 

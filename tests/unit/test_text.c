@@ -894,6 +894,53 @@ done:
     rig_close(&g);
 }
 
+/* A text measured for the layout and then drawn at that width is laid out once: the draw takes
+ * the measurement's lines. It must draw the same pixels as a text drawn without measuring,
+ * also when other sizes of the same fonts were used in between (the fonts are resized). */
+static void test_measure_then_draw(void)
+{
+    const char *texts[] = {DUTCH_LONG, arabic_mixed, "ሰላም እንዴት ነዎት? Hoe gaat het?"};
+    rig g;
+    if (rig_open(&g, 600, 400) != 0)
+        goto done;
+    SDL_Rect box = {0, 0, 600, 400};
+    for (int k = 0; k < 3; k++) {
+        ui_text_style st = style(30, k == 1), other = style(61, k != 1);
+        /* Drawn without a measurement first: the reference pixels. */
+        ui_text_flush(g.t);
+        clear(&g, white);
+        ui_text_draw(g.t, texts[k], &st, box);
+        size_t n = (size_t)g.surf->pitch * (size_t)g.surf->h;
+        unsigned char *ref = malloc(n);
+        if (!ref)
+            break;
+        memcpy(ref, g.surf->pixels, n);
+        /* Measured, other sizes used, then drawn. */
+        ui_text_flush(g.t);
+        int w = 0, h = 0;
+        ui_text_measure(g.t, texts[k], &st, box.w, &w, &h);
+        ui_text_measure(g.t, texts[(k + 1) % 3], &other, 300, NULL, NULL);
+        clear(&g, white);
+        ui_text_draw(g.t, texts[(k + 2) % 3], &other, box);
+        ui_text_stats before, after;
+        ui_text_get_stats(g.t, &before);
+        clear(&g, white);
+        int drawn_h = ui_text_draw(g.t, texts[k], &st, box);
+        ui_text_get_stats(g.t, &after);
+        CHECKF(after.layouts_reused - before.layouts_reused == 1 &&
+                   after.lines_tried == before.lines_tried,
+               "text %d: %lu layouts reused, %lu lines shaped again", k,
+               after.layouts_reused - before.layouts_reused,
+               after.lines_tried - before.lines_tried);
+        CHECKF(drawn_h == h, "text %d: drawn %d px high, measured %d", k, drawn_h, h);
+        CHECKF(memcmp(ref, g.surf->pixels, n) == 0,
+               "text %d: drawn after a measurement and other sizes, the pixels differ", k);
+        free(ref);
+    }
+done:
+    rig_close(&g);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -915,6 +962,7 @@ int main(void)
     RUN(test_wrap_few_shapings);
     RUN(test_one_font_per_face);
     RUN(test_one_line_shaped_once);
+    RUN(test_measure_then_draw);
     SDL_Quit();
     return test_main();
 }
