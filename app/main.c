@@ -561,13 +561,12 @@ static void find_data_dir(app *a)
 
 static int load_content(app *a)
 {
-    char err[WP_ERR_LEN], path[CONFIG_PATH_LEN + 64];
+    char err[WP_ERR_LEN];
     qset_diag *diag = calloc(1, sizeof *diag);
     if (!diag)
         return -1;
-    /* The kiosk's own strings first: the set is checked against the languages they cover. */
-    snprintf(path, sizeof path, "%s/assets/ui-strings.json", a->data_dir);
-    if (uistr_load(path, &a->strings, err, sizeof err) != 0) {
+    /* The kiosk's own strings first (built in): the set is checked against their languages. */
+    if (uistr_load_builtin(&a->strings, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil: %s\n", err);
         free(diag);
         return -1;

@@ -960,11 +960,8 @@ static int engine_open(sync_engine *g, const config *cfg, const char *db_path, c
         return -1;
     }
     /* Published sets are validated against the kiosk's own strings, as at its start. */
-    const char *data = getenv("WIJKPEIL_DATA");
-    char path[CONFIG_PATH_LEN + 32], serr[WP_ERR_LEN];
-    snprintf(path, sizeof path, "%s/assets/ui-strings.json",
-             data && *data ? data : WIJKPEIL_DATA_DIR);
-    if (uistr_load(path, &g->strings, serr, sizeof serr) != 0) {
+    char serr[WP_ERR_LEN];
+    if (uistr_load_builtin(&g->strings, serr, sizeof serr) != 0) {
         g->strings = NULL;
         fprintf(stderr, "wijkpeil-sync: published sets are not fetched: %s\n", serr);
     }

@@ -1,4 +1,5 @@
-/* The kiosk's own words per language, loaded strictly from assets/ui-strings.json (jansson). */
+/* The kiosk's own words per language: assets/ui-strings.json built in (uistr_load_builtin), or a
+ * strings file loaded strictly with jansson (the staff words, tests). */
 #include "uistr.h"
 #include "util.h"
 
@@ -16,11 +17,11 @@
 typedef struct {
     char code[UISTR_MAX_CODE];
     bool rtl;
-    const char *s[UISTR_MAX_KEYS]; /* borrowed from the JSON document kept in uistr.root */
+    const char *s[UISTR_MAX_KEYS]; /* borrowed from uistr.root or the built-in table */
 } uistr_lang;
 
 struct uistr {
-    json_t *root; /* owns every string handed out */
+    json_t *root; /* owns every string handed out (NULL: the built-in table's) */
     const uistr_schema *schema;
     int n;
     int fallback; /* index of English */
@@ -200,7 +201,61 @@ static bool valid_code(const char *c)
     return true;
 }
 
-/* Fills one language from its JSON object; messages name the file, language and key. */
+/* Takes one text of a language (s of len bytes, NULL when it is not a string); messages name
+ * the file, language and key. */
+static int lang_entry(const uistr_schema *sc, const char *path, uistr_lang *l, const char *name,
+                      const char *s, size_t len, bool *have_dir, char *err, size_t errlen)
+{
+    if (!strcmp(name, "dir")) {
+        if (!uistr_parse_dir(s, &l->rtl)) {
+            wp_errf(err, errlen, "%s: language \"%s\": \"dir\" must be \"ltr\" or \"rtl\"", path,
+                    l->code);
+            return -1;
+        }
+        *have_dir = true;
+        return 0;
+    }
+    int k = key_index(sc, name);
+    if (k < 0) {
+        wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, l->code, name);
+        return -1;
+    }
+    const char *problem =
+        sc == &builtin ? uistr_check_value((uistr_key)k, s, len) : check_text(s, len);
+    if (problem) {
+        wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" %s", path, l->code, name, problem);
+        return -1;
+    }
+    char miss[64];
+    if (sc->needs && lacks_placeholder(sc->needs[k], s, miss, sizeof miss)) {
+        wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must contain \"%s\"", path, l->code,
+                name, miss);
+        return -1;
+    }
+    l->s[k] = s;
+    return 0;
+}
+
+/* A language is whole: its direction and every key. */
+static int lang_finish(const uistr_schema *sc, const char *path, const uistr_lang *l, bool have_dir,
+                       char *err, size_t errlen)
+{
+    if (!have_dir) {
+        wp_errf(err, errlen, "%s: language \"%s\": missing key \"dir\" (\"ltr\" or \"rtl\")", path,
+                l->code);
+        return -1;
+    }
+    for (int k = 0; k < sc->count; k++) {
+        if (!l->s[k]) {
+            wp_errf(err, errlen, "%s: language \"%s\": missing key \"%s\"", path, l->code,
+                    sc->names[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Fills one language from its JSON object. */
 static int load_lang(const uistr_schema *sc, const char *path, const char *code, json_t *obj,
                      uistr_lang *l, char *err, size_t errlen)
 {
@@ -214,49 +269,75 @@ static int load_lang(const uistr_schema *sc, const char *path, const char *code,
     wp_strlcpy(l->code, code, sizeof l->code);
     json_object_foreach(obj, name, v)
     {
-        if (!strcmp(name, "dir")) {
-            if (!uistr_parse_dir(json_string_value(v), &l->rtl)) {
-                wp_errf(err, errlen, "%s: language \"%s\": \"dir\" must be \"ltr\" or \"rtl\"",
-                        path, code);
-                return -1;
-            }
-            have_dir = true;
-            continue;
-        }
-        int k = key_index(sc, name);
-        if (k < 0) {
-            wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, code, name);
+        if (lang_entry(sc, path, l, name, json_string_value(v), json_string_length(v), &have_dir,
+                       err, errlen) != 0)
             return -1;
-        }
-        const char *s = json_string_value(v);
-        const char *problem = sc == &builtin
-                                  ? uistr_check_value((uistr_key)k, s, json_string_length(v))
-                                  : check_text(s, json_string_length(v));
-        if (problem) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" %s", path, code, name, problem);
-            return -1;
-        }
-        char miss[64];
-        if (sc->needs && lacks_placeholder(sc->needs[k], s, miss, sizeof miss)) {
-            wp_errf(err, errlen, "%s: language \"%s\": key \"%s\" must contain \"%s\"", path, code,
-                    name, miss);
-            return -1;
-        }
-        l->s[k] = s;
     }
-    if (!have_dir) {
-        wp_errf(err, errlen, "%s: language \"%s\": missing key \"dir\" (\"ltr\" or \"rtl\")", path,
+    return lang_finish(sc, path, l, have_dir, err, errlen);
+}
+
+/* One language more in u (code checked), or -1 with a message. */
+static uistr_lang *add_lang(uistr *u, const char *path, const char *code, char *err, size_t errlen)
+{
+    if (!valid_code(code)) {
+        wp_errf(err, errlen, "%s: \"%s\" is not a language code (like \"nl\" or \"pt-br\")", path,
                 code);
+        return NULL;
+    }
+    if (u->n >= UISTR_MAX_LANGS) {
+        wp_errf(err, errlen, "%s: more than %d languages", path, UISTR_MAX_LANGS);
+        return NULL;
+    }
+    return &u->lang[u->n];
+}
+
+/* The last step of every load: English is there, as the fallback. */
+static int find_fallback(uistr *u, const char *path, char *err, size_t errlen)
+{
+    for (int i = 0; i < u->n; i++)
+        if (!strcmp(u->lang[i].code, UISTR_FALLBACK))
+            u->fallback = i;
+    if (u->fallback < 0) {
+        wp_errf(err, errlen, "%s: language \"%s\" is missing (it is the fallback)", path,
+                UISTR_FALLBACK);
         return -1;
     }
-    for (int k = 0; k < sc->count; k++) {
-        if (!l->s[k]) {
-            wp_errf(err, errlen, "%s: language \"%s\": missing key \"%s\"", path, code,
-                    sc->names[k]);
-            return -1;
-        }
-    }
     return 0;
+}
+
+int uistr_load_builtin(uistr **out, char *err, size_t errlen)
+{
+    static const char path[] = "assets/ui-strings.json (built in)";
+    *out = NULL;
+    uistr *u = calloc(1, sizeof *u);
+    if (!u) {
+        wp_errf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    u->fallback = -1;
+    u->schema = &builtin;
+    for (int i = 0; i < uistr_builtin_nlangs; i++) {
+        const uistr_table_lang *t = &uistr_builtin_langs[i];
+        uistr_lang *l = add_lang(u, path, t->code, err, errlen);
+        if (!l)
+            goto fail;
+        wp_strlcpy(l->code, t->code, sizeof l->code);
+        bool have_dir = false;
+        for (int k = 0; k < t->n; k++)
+            if (lang_entry(&builtin, path, l, t->pairs[k].name, t->pairs[k].value,
+                           strlen(t->pairs[k].value), &have_dir, err, errlen) != 0)
+                goto fail;
+        if (lang_finish(&builtin, path, l, have_dir, err, errlen) != 0)
+            goto fail;
+        u->n++;
+    }
+    if (find_fallback(u, path, err, errlen) != 0)
+        goto fail;
+    *out = u;
+    return 0;
+fail:
+    uistr_free(u);
+    return -1;
 }
 
 int uistr_load(const char *path, uistr **out, char *err, size_t errlen)
@@ -322,26 +403,13 @@ static int load_buffer(const char *path, const char *data, size_t len, const uis
     }
     json_object_foreach(u->root, code, obj)
     {
-        if (!valid_code(code)) {
-            wp_errf(err, errlen, "%s: \"%s\" is not a language code (like \"nl\" or \"pt-br\")",
-                    path, code);
+        uistr_lang *l = add_lang(u, path, code, err, errlen);
+        if (!l || load_lang(schema, path, code, obj, l, err, errlen) != 0)
             goto done;
-        }
-        if (u->n >= UISTR_MAX_LANGS) {
-            wp_errf(err, errlen, "%s: more than %d languages", path, UISTR_MAX_LANGS);
-            goto done;
-        }
-        if (load_lang(schema, path, code, obj, &u->lang[u->n], err, errlen) != 0)
-            goto done;
-        if (!strcmp(code, UISTR_FALLBACK))
-            u->fallback = u->n;
         u->n++;
     }
-    if (u->fallback < 0) {
-        wp_errf(err, errlen, "%s: language \"%s\" is missing (it is the fallback)", path,
-                UISTR_FALLBACK);
+    if (find_fallback(u, path, err, errlen) != 0)
         goto done;
-    }
     *out = u;
     u = NULL;
     rc = 0;

@@ -1,7 +1,8 @@
 /* The kiosk's own words (buttons, hints, smiley and yes/no labels) in every language it knows,
- * loaded from assets/ui-strings.json. Templates use "{n}" for a number; never printf formats.
- * A question set may bring its own for its languages ("ui_strings", same keys): the UI looks
- * words up through qset_ui_string/qset_ui_rtl (qset.h), which fall back to these. */
+ * from assets/ui-strings.json (built in: uistr_load_builtin). Templates use "{n}" for a number;
+ * never printf formats. A question set may bring its own for its languages ("ui_strings", same
+ * keys): the UI looks words up through qset_ui_string/qset_ui_rtl (qset.h), which fall back to
+ * these. */
 #ifndef WP_UISTR_H
 #define WP_UISTR_H
 
@@ -78,11 +79,26 @@ typedef struct uistr uistr;
 /* Loads the strings file; every language in it must define every key. Returns 0, or -1 with a
  * message naming the file, language and key. */
 int uistr_load(const char *path, uistr **out, char *err, size_t errlen);
-/* As uistr_load, from the file's bytes in memory (name in messages): the collector's built-in
- * copy of assets/ui-strings.json. */
+/* As uistr_load, from the file's bytes in memory (name in messages). */
 int uistr_load_buffer(const char *name, const char *data, size_t len, uistr **out, char *err,
                       size_t errlen);
 void uistr_free(uistr *u); /* NULL is a no-op */
+
+/* The kiosk's words as a table of texts per language, in the file's order. */
+typedef struct {
+    const char *name, *value;
+} uistr_pair;
+typedef struct {
+    const char *code;
+    const uistr_pair *pairs;
+    int n;
+} uistr_table_lang;
+/* assets/ui-strings.json built into every program (tools/uistr_table.py writes this table at
+ * build time): nothing to read or parse at start. */
+extern const uistr_table_lang uistr_builtin_langs[];
+extern const int uistr_builtin_nlangs;
+/* Loads the built-in words, checked as strictly as uistr_load checks the file. */
+int uistr_load_builtin(uistr **out, char *err, size_t errlen);
 
 /* The string for lang, falling back to English when lang is unknown. Never NULL. */
 const char *uistr_get(const uistr *u, const char *lang, uistr_key k);

@@ -233,7 +233,7 @@ static int walk_cards(const qset *qs, cards **out, char *err, size_t errlen);
 
 int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errlen)
 {
-    char path[WALK_PATH_LEN], fonts[WALK_PATH_LEN], icons[WALK_PATH_LEN];
+    char fonts[WALK_PATH_LEN], icons[WALK_PATH_LEN];
     *out = NULL;
     if (!o || !o->qs || o->width < 64 || o->height < 64 || o->width > 8192 || o->height > 8192 ||
         !(o->px_per_mm > 0.5 && o->px_per_mm < 100)) {
@@ -253,10 +253,9 @@ int ui_walk_open(const ui_walk_options *o, ui_walk **out, char *err, size_t errl
     if (w->o.viewing_distance_mm <= 0)
         w->o.viewing_distance_mm = 600;
     const char *data = o->data_dir && *o->data_dir ? o->data_dir : ui_walk_data_dir();
-    snprintf(path, sizeof path, "%s/assets/ui-strings.json", data);
     snprintf(fonts, sizeof fonts, "%s/fonts", data);
     snprintf(icons, sizeof icons, "%s/assets/icons", data);
-    if (uistr_load(path, &w->strings, err, errlen) != 0)
+    if (uistr_load_builtin(&w->strings, err, errlen) != 0)
         goto fail;
     w->surface =
         SDL_CreateRGBSurfaceWithFormat(0, o->width, o->height, 32, SDL_PIXELFORMAT_ARGB8888);

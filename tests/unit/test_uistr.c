@@ -284,6 +284,32 @@ static void test_load_buffer(void)
     CHECKF(strstr(err, "built in: language \"en\": missing key") != NULL, "%s", err);
 }
 
+/* The words built into the programs are the shipped file's, language by language and key by
+ * key, in the file's order; a table that breaks a rule is refused as the file would be. */
+static void test_builtin_is_the_file(void)
+{
+    char *path = test_src("assets/ui-strings.json");
+    char err[512] = "";
+    uistr *f = NULL, *b = NULL;
+    CHECKF(uistr_load(path, &f, err, sizeof err) == 0, "%s", err);
+    CHECKF(uistr_load_builtin(&b, err, sizeof err) == 0, "%s", err);
+    free(path);
+    if (f && b) {
+        CHECKF(uistr_n_languages(b) == uistr_n_languages(f), "%d languages built in, %d in file",
+               uistr_n_languages(b), uistr_n_languages(f));
+        for (int i = 0; i < uistr_n_languages(f); i++) {
+            const char *l = uistr_language(f, i);
+            CHECK_STR(uistr_language(b, i), l);
+            CHECKF(uistr_is_rtl(b, l) == uistr_is_rtl(f, l), "%s dir", l);
+            for (int k = 0; k < UISTR_COUNT; k++)
+                CHECKF(!strcmp(uistr_get(b, l, (uistr_key)k), uistr_get(f, l, (uistr_key)k)),
+                       "%s/%s differs from the file", l, uistr_key_name((uistr_key)k));
+        }
+    }
+    uistr_free(f);
+    uistr_free(b);
+}
+
 int main(void)
 {
     RUN(test_shipped_file_complete);
@@ -293,5 +319,6 @@ int main(void)
     RUN(test_broken_files);
     RUN(test_checks_for_sets);
     RUN(test_load_buffer);
+    RUN(test_builtin_is_the_file);
     return test_main();
 }

@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* embed_strings.cmake: the bytes of assets/ui-strings.json */
-extern const char coll_words_json[];
-extern const size_t coll_words_json_len;
-
 struct coll_words {
     uistr *builtin;
 };
@@ -22,8 +18,7 @@ int coll_words_new(coll_words **out, char *err, size_t errlen)
         wp_errf(err, errlen, "out of memory");
         return -1;
     }
-    if (uistr_load_buffer("assets/ui-strings.json (built in)", coll_words_json, coll_words_json_len,
-                          &w->builtin, err, errlen) != 0) {
+    if (uistr_load_builtin(&w->builtin, err, errlen) != 0) {
         free(w);
         return -1;
     }
