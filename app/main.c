@@ -929,6 +929,7 @@ static int run_interactive(app *a)
             app_log(a, "%s: SDL polls for events instead", err);
     }
     bool dirty = true, running = true;
+    bool exposed = true; /* the window lost its pixels: draw even a blank screen again */
     int64_t wd = plat_watchdog_ms(), next_wd = 0;
     /* Fault injection for the watchdog test: the main loop hangs this many ms after the first
      * frame (READY=1; however long a loaded machine took to get there) while the other threads
@@ -945,8 +946,9 @@ static int run_interactive(app *a)
         if (app_step(a, now))
             dirty = true;
         if (dirty) {
-            present(a, now);
-            dirty = false;
+            if (exposed || ui_frame_wanted(a->u, now))
+                present(a, now);
+            dirty = exposed = false;
         }
         while (now >= hang_at)
             SDL_Delay(1000);
@@ -978,9 +980,9 @@ static int run_interactive(app *a)
             else if (ev.type == SDL_WINDOWEVENT &&
                      (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
                       ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
-                dirty = true;
+                dirty = exposed = true;
             else if (ev.type == SDL_RENDER_TARGETS_RESET || ev.type == SDL_RENDER_DEVICE_RESET)
-                dirty = true;
+                dirty = exposed = true;
             else if (a->speech_event && ev.type == a->speech_event && ui_speech_changed(a->u))
                 dirty = true;
             else if (a->usb_thread && ev.type == a->usb_event) {

@@ -78,6 +78,7 @@ struct ui {
     bool no_speech;                /* the kiosk has no working audio output */
     char said_text[UIW_LABEL_LEN]; /* the confirmation last spoken ("Chosen: Money") */
     bool resting;                  /* outside opening hours: blank screen, no poll */
+    bool drew_blank;               /* the last frame drawn was the blank screen (ui_blank) */
     int64_t awake_until;           /* a tap while resting shows the closed screen until then */
     char hours[32];                /* opening hours as shown on the closed screen */
     int scroll;                    /* first content row shown */
@@ -3060,6 +3061,7 @@ static void draw_widget(ui *u, const ui_theme *th, const ui_sizes *s, const uiw 
 
 void ui_draw(ui *u, int64_t now)
 {
+    u->drew_blank = ui_blank(u, now);
     layout(u, now);
     bool dark = u->resting && flow_current(u->fl) == FLOW_ATTRACT && !ui_staff_active(u->o.staff);
     /* Blank when resting and not woken: black, nothing drawn (the display may sleep). */
@@ -3543,6 +3545,11 @@ bool ui_blank(const ui *u, int64_t now)
 {
     return u->resting && flow_current(u->fl) == FLOW_ATTRACT && now >= u->awake_until &&
            !ui_staff_active(u->o.staff);
+}
+
+bool ui_frame_wanted(const ui *u, int64_t now)
+{
+    return !(u->drew_blank && ui_blank(u, now));
 }
 
 void ui_set_resting(ui *u, bool resting, const char *hours)

@@ -128,6 +128,10 @@ const char *ui_last_error(const ui *u);
 void ui_set_resting(ui *u, bool resting, const char *hours);
 /* True while the screen shows nothing at all (resting and not woken): the panel may sleep. */
 bool ui_blank(const ui *u, int64_t now);
+/* Whether a frame drawn now could show anything: false while the screen is blank and the last
+ * frame drawn was that same blank screen (a voice becoming ready, say, changes nothing there).
+ * Both loops (main.c, ui_script.c) draw only then, unless the window lost its pixels. */
+bool ui_frame_wanted(const ui *u, int64_t now);
 
 /* Shows a storage problem on the attract screen until a response is stored again. */
 void ui_set_error(ui *u, const char *msg);

@@ -16,6 +16,8 @@
 
 static void draw(script_env *e)
 {
+    if (e->frames > 0 && !ui_frame_wanted(e->u, e->now))
+        return;
     ui_draw(e->u, e->now);
     SDL_RenderPresent(e->renderer);
     if (e->frames++ == 0) {

@@ -506,6 +506,43 @@ done:
     qset_free(demo);
 }
 
+/* Outside opening hours the screen is blank: once a blank frame is drawn, nothing that changes
+ * no pixel there (here the speech state, as when the voice becomes ready after a slow start)
+ * asks for another frame; a tap that wakes the kiosk does, and so does going blank again. */
+static void test_blank_screen_drawn_once(void)
+{
+    ui_preview(T.u, FLOW_ATTRACT, 0, 0, T.now);
+    ui_set_resting(T.u, true, "08:00-17:00");
+    ui_tick(T.u, T.now);
+    CHECK(ui_blank(T.u, T.now));
+    CHECK(ui_frame_wanted(T.u, T.now)); /* not drawn blank yet */
+    ui_draw(T.u, T.now);
+    CHECK(!ui_frame_wanted(T.u, T.now));
+    ui_set_speech_unavailable(T.u, true);
+    ui_speech_changed(T.u);
+    ui_tick(T.u, T.now);
+    CHECK(!ui_frame_wanted(T.u, T.now));
+    ui_set_speech_unavailable(T.u, false);
+    ui_event d = {UI_EV_DOWN, 400, 300}, up = {UI_EV_UP, 400, 300};
+    ui_input(T.u, &d, T.now);
+    ui_input(T.u, &up, T.now);
+    ui_tick(T.u, T.now);
+    CHECK(!ui_blank(T.u, T.now)); /* the "closed" screen */
+    CHECK(ui_frame_wanted(T.u, T.now));
+    ui_draw(T.u, T.now);
+    CHECK(ui_frame_wanted(T.u, T.now));
+    T.now += 10 * 60 * 1000; /* past the idle time: blank again */
+    ui_tick(T.u, T.now);
+    CHECK(ui_blank(T.u, T.now));
+    CHECK(ui_frame_wanted(T.u, T.now));
+    ui_draw(T.u, T.now);
+    CHECK(!ui_frame_wanted(T.u, T.now));
+    ui_set_resting(T.u, false, "");
+    ui_tick(T.u, T.now);
+    CHECK(ui_frame_wanted(T.u, T.now));
+    ui_draw(T.u, T.now);
+}
+
 int main(void)
 {
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
@@ -546,6 +583,7 @@ int main(void)
     RUN(test_speech_controls_have_own_symbols);
     RUN(test_demo_tigrinya_reads_clips);
     RUN(test_matrix_read_aloud);
+    RUN(test_blank_screen_drawn_once);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);
     speech_close(T.sp);

@@ -778,7 +778,10 @@ def kiosk_active(g, bound):
 
 def db_query(g, sql):
     """Runs sql on the kiosk's database as the kiosk's user (files stay the kiosk's)."""
-    rc, out = g.sh("runuser -u wijkpeil -- sqlite3 /var/lib/wijkpeil/responses.db \"%s\"" % sql)
+    # .timeout: the kiosk may be writing (a power-cut run's responses); without it the CLI
+    # gave up at once with "database is locked" and ended the whole appliance run.
+    rc, out = g.sh("runuser -u wijkpeil -- sqlite3 -cmd '.timeout 10000' "
+                   "/var/lib/wijkpeil/responses.db \"%s\" 2>&1" % sql)
     if rc != 0:
         raise RuntimeError("sqlite3: " + out)
     return out.strip()
@@ -917,6 +920,8 @@ def checks(a, g, shot, attract, start_tree, lang_shots, lang_trees, plan_ar, clo
                  "journalctl -b --no-pager -u wijkpeil.service | tail -n 30")[1])
         return
     same, best, _, _ = matches(g, shot, attract, 60, TOL)
+    if not same:  # what the guest showed, for a person to look at
+        shutil.copy(shot, os.path.join(g.work, "boot-fail.ppm"))
     report("boot to first frame", same, t_active,
            "agent after %.0f s; attract screen %s the render (%.2f%% pixels differ)"
            % (t_agent, "matches" if same else "DIFFERS from", 100 * best))
@@ -1000,7 +1005,8 @@ COLLECTOR_DB = "/var/lib/wijkpeil-collector/collector.db"
 
 
 def collector_query(g, sql):
-    rc, out = g.sh("runuser -u wijkpeil-collector -- sqlite3 %s \"%s\"" % (COLLECTOR_DB, sql))
+    rc, out = g.sh("runuser -u wijkpeil-collector -- sqlite3 -cmd '.timeout 10000' %s \"%s\" 2>&1"
+                   % (COLLECTOR_DB, sql))
     if rc != 0:
         raise RuntimeError("sqlite3 (collector): " + out)
     return out.strip()
