@@ -72,7 +72,10 @@ FILTERS=("" "&location=nazareth" "&location=pottenberg" "&language=ar" "&languag
     "&wd2=1&wd6=1&hour_from=10:00&hour_to=15:00" "&wd7=1&from=2027-02-25&to=2027-03-31"
     "&hour_from=19:00&location=nazareth&language=ar" "&wd1=1&wd3=1&from=2027-03-01&to=2027-03-05"
     "&hour_to=12:00&status=abandoned&from=2027-02-01" "&wd5=1&wd6=1&to=2027-03-09"
-    "&hour_from=08:00&hour_to=17:00&from=2027-02-23&to=2027-03-13")
+    "&hour_from=08:00&hour_to=17:00&from=2027-02-23&to=2027-03-13"
+    "&wd3=1&wd4=1&wd5=1&from=2027-02-23&to=2027-03-12" "&hour_from=23:00&from=2027-02-22&to=2027-03-03"
+    "&hour_to=01:00&wd1=1&wd2=1&location=pottenberg&from=2027-02-22&to=2027-03-10"
+    "&wd6=1&hour_from=10:00&hour_to=16:00&from=2027-02-25&to=2027-03-12")
 QSETS=() # more --qset FILE for serve
 # same DB WHAT: every filtered results page from the counts equals the one counted anew
 same() {

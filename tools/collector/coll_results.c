@@ -56,7 +56,17 @@ typedef struct {
      * of them, and those without quality flags */
     bool when;
     int64_t when_all[7][24], when_plain[7][24];
+    /* the answers of abandoned responses (COLL_AGG_PROFILE rows) parsed once each, while rows
+     * come in not added up by the database (count_hours on SQLite); NULL: parsed each time */
+    struct rs_profiles *profiles;
 } rs_ctx;
+
+#define RS_PROFILES 64 /* distinct answers parsed once; more are parsed each time */
+typedef struct rs_profiles {
+    int n;
+    char *text[RS_PROFILES];
+    json_t *a[RS_PROFILES];
+} rs_profiles;
 
 bool coll_results_small(int64_t v, int64_t k)
 {
@@ -525,6 +535,27 @@ static int64_t combo_hits(const char *combo, const json_t *any_of)
     return hits;
 }
 
+/* The answers of an abandoned response (a new reference, or NULL), from c when it has them. */
+static json_t *profile(rs_profiles *c, const char *answer)
+{
+    for (int i = 0; c && i < c->n; i++)
+        if (strcmp(c->text[i], answer) == 0)
+            return json_incref(c->a[i]);
+    json_t *a = json_loads(answer, 0, NULL);
+    if (a && c && c->n < RS_PROFILES && (c->text[c->n] = strdup(answer)) != NULL)
+        c->a[c->n++] = json_incref(a);
+    return a;
+}
+
+static void profiles_clear(rs_profiles *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        free(c->text[i]);
+        json_decref(c->a[i]);
+    }
+    c->n = 0;
+}
+
 /* One row of the counts (status, question, answer, n). Complete responses: who answered and
  * chose what, and, for a question with show_if, how many were shown it: those whose answer to
  * the question it looks at is one of any_of. A text answer in any_of counts once; a list
@@ -545,7 +576,7 @@ static int agg_row(void *ctx, int ncol, const char *const *v)
         return 0;
     }
     if (strcmp(question, COLL_AGG_PROFILE) == 0) {
-        json_t *a = json_loads(answer, 0, NULL);
+        json_t *a = profile(x->profiles, answer);
         if (json_is_object(a))
             count_answers(x, a, complete, n);
         else if (!a)
@@ -664,22 +695,60 @@ static int count_agg(coll_db *db, const char *set_id, rs_ctx *x, char *err, size
     return 0;
 }
 
-/* (version, count, a start time of them: with a filter on hours, each response is a group) */
-/* The responses of the days outside the whole months (coll_results_filter with hours): one by
- * one, those of days lo <= day < hi only. */
+/* The start of hour `hour` (0..24) of local day `day` (days since 1970-01-01, as coll_agg_day) in
+ * epoch milliseconds; the local time as mktime takes it (in a gap or a repeat of daylight saving
+ * time one of its meanings, which the margins of count_days cover). */
+static int64_t local_hour_ms(int64_t day, int hour)
+{
+    int64_t month = coll_agg_month(day);
+    int64_t y = month >= 0 ? month / 12 : (month - 11) / 12;
+    struct tm tm = {.tm_year = (int)(70 + y),
+                    .tm_mon = (int)(month - y * 12),
+                    .tm_mday = (int)(day - coll_agg_month_start(month) + 1),
+                    .tm_hour = hour,
+                    .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    return t == (time_t)-1 ? (day * 24 + hour) * 3600000 : (int64_t)t * 1000;
+}
+
+/* The responses of the days lo <= day < hi outside the whole months (coll_results_filter with
+ * hours), one by one: only those started in the filter's weekdays and hours of those days are
+ * read (a period per day kept, an hour more on either side for daylight saving time; count_row
+ * checks the day, weekday and hour of each). */
 static int count_days(coll_db *db, const char *set_id, rs_ctx *x, int64_t lo, int64_t hi, char *err,
                       size_t errlen)
 {
     if (lo >= hi)
         return 0;
+    const coll_results_filter *f = x->f;
     x->day_bounded = true;
     x->day_lo = lo;
     x->day_hi = hi;
     int64_t flagged = x->flagged; /* (count_flagged counts those of the whole period) */
-    /* a day is at most 25 hours from its UTC midnight either way */
-    int64_t from_ms = lo == INT32_MIN ? INT64_MIN / 2 : (lo - 1) * 86400000;
-    int64_t to_ms = hi == INT32_MAX ? INT64_MAX / 2 : (hi + 1) * 86400000;
-    int rc = coll_db_foreach_started(db, set_id, from_ms, to_ms, count_row, x, err, errlen);
+    int hour_from = f->hour_to > 0 ? f->hour_from : 0, hour_to = f->hour_to > 0 ? f->hour_to : 24;
+    int rc = 0;
+    if (lo == INT32_MIN || hi == INT32_MAX) {
+        /* (no bound: coll_results_filter always has one for the days outside whole months) */
+        rc = coll_db_foreach_started(
+            db, set_id, lo == INT32_MIN ? INT64_MIN / 2 : (lo - 1) * 86400000,
+            hi == INT32_MAX ? INT64_MAX / 2 : (hi + 1) * 86400000, count_row, x, err, errlen);
+    } else {
+        int64_t run_from = 0, run_to = 0; /* the periods of days next to each other, joined */
+        for (int64_t d = lo; d <= hi && rc == 0; d++) {
+            bool kept = d < hi && (!f->weekdays || (f->weekdays & (1u << coll_agg_weekday(d))));
+            int64_t from = kept ? local_hour_ms(d, hour_from) - 3600000 : 0;
+            int64_t to = kept ? local_hour_ms(d, hour_to) + 3600000 : 0;
+            if (kept && run_to > run_from && from <= run_to) {
+                run_to = to;
+                continue;
+            }
+            if (run_to > run_from)
+                rc = coll_db_foreach_started(db, set_id, run_from, run_to, count_row, x, err,
+                                             errlen);
+            run_from = from;
+            run_to = to;
+        }
+    }
     x->day_bounded = false;
     x->flagged = flagged;
     return rc;
@@ -688,7 +757,7 @@ static int count_days(coll_db *db, const char *set_id, rs_ctx *x, int64_t lo, in
 /* Weekdays and hours from agg_hours (kept per month): the whole months of the period from there,
  * the days before and after them from the responses. */
 static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn row, const char *sql,
-                       char *err, size_t errlen)
+                       const char *sql_sqlite, char *err, size_t errlen)
 {
     const coll_results_filter *f = x->f;
     rs_period t = period(f);
@@ -704,7 +773,15 @@ static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn r
                         COLL_NUM(f->hour_to > 0 ? f->hour_to : 24)};
     for (int wd = 1; wd <= 7; wd++)
         p[7 + wd] = COLL_NUM(!f->weekdays || (f->weekdays & (1u << wd)) ? wd : 0);
-    if (t.m0 < t.m1 && coll_db_query(db, sql, p, 15, row, x, NULL, err, errlen) != COLL_SQL_OK)
+    rs_profiles profiles = {0};
+    if (strcmp(coll_db_backend(db), "SQLite") == 0 && sql_sqlite) {
+        sql = sql_sqlite;
+        x->profiles = &profiles;
+    }
+    int rc = t.m0 < t.m1 ? coll_db_query(db, sql, p, 15, row, x, NULL, err, errlen) : COLL_SQL_OK;
+    x->profiles = NULL;
+    profiles_clear(&profiles);
+    if (rc != COLL_SQL_OK)
         return -1;
     if (x->oom) {
         wp_errf(err, errlen, "out of memory");
@@ -725,16 +802,23 @@ static int count_hours(coll_db *db, const char *set_id, rs_ctx *x, coll_row_fn r
     " AND (?3 = '' OR language = ?3) AND (?6 = '' OR status = ?6)"
 
 /* (the key begins with set, weekday and hour: the rows of the filter's days and hours only) */
-static const char *const sql_hours_counts =
-    "SELECT status, question, answer, questionset_version, SUM(n) FROM agg_hours"
-    " WHERE questionset = ?1 AND weekday IN (?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+#define HOURS_COUNTS                                                                               \
+    " FROM agg_hours WHERE questionset = ?1 AND weekday IN (?9, ?10, ?11, ?12, ?13, ?14, ?15)"     \
     " AND hour >= ?7 AND hour < ?8" HOURS_WHERE
+static const char *const sql_hours_counts =
+    "SELECT status, question, answer, questionset_version, SUM(n)" HOURS_COUNTS
     " GROUP BY status, question, answer, questionset_version";
+/* SQLite: every row as it is, added up by agg_row (their sum is what the rows added up by the
+ * database give): SQLite's GROUP BY sorted the rows in a temporary b-tree first, which took two
+ * thirds of the query (Monday-Friday 9-17 h, 150,000 rows: 254 ms with, 90 ms without). */
+static const char *const sql_hours_counts_sqlite =
+    "SELECT status, question, answer, questionset_version, n" HOURS_COUNTS;
 
 /* The results with a filter on weekdays or hours, from the kept counts. */
 static int count_agg_hours(coll_db *db, const char *set_id, rs_ctx *x, char *err, size_t errlen)
 {
-    return count_hours(db, set_id, x, agg_row, sql_hours_counts, err, errlen);
+    return count_hours(db, set_id, x, agg_row, sql_hours_counts, sql_hours_counts_sqlite, err,
+                       errlen);
 }
 
 static int flagged_row(void *ctx, int ncols, const char *const *cols)
@@ -1313,7 +1397,7 @@ int coll_results_when(coll_db *db, const coll_results_sets *s, size_t i,
     const char *id = coll_results_sets_id(s, i);
     int rc = f->from_responses || f->exclude_flagged
                  ? coll_db_foreach(db, id, count_row, x, err, errlen)
-                 : count_hours(db, id, x, when_row, sql_hours_when, err, errlen);
+                 : count_hours(db, id, x, when_row, sql_hours_when, NULL, err, errlen);
     /* flagged ones are left out only when at least k of them match (as coll_results_render) */
     bool leave_out = f->exclude_flagged && x->flagged >= k;
     *flagged_kept = f->exclude_flagged && x->flagged > 0 && !leave_out;
