@@ -124,6 +124,12 @@ sum_n() { coll_db_sql "$DB" "SELECT COALESCE(SUM(n), 0) FROM $1 WHERE question =
 check "every response counted: 753, appended by the batches (agg_delta)" \
     test "$(($(sum_n agg_counts) + $(sum_n agg_delta)))" = 753
 check "results from the counts = results from the responses (every filter)" same "$DB"
+case "$DB" in
+postgresql://*) # (migration 17: ANALYZE; without statistics the filters on hours took seconds)
+    check "PostgreSQL has statistics of the kept counts" test "$(coll_db_sql "$DB" \
+        "SELECT COUNT(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('agg_counts', 'agg_months', 'agg_hours')")" = 3
+    ;;
+esac
 check "... the batches' counts added up (agg_counts, agg_months) when read" \
     test "$(sum_n agg_delta) $(sum_n agg_counts) $(sum_n agg_months)" = "0 753 753"
 
