@@ -2,6 +2,7 @@
 #include "coll_results.h"
 
 #include "coll_agg.h"
+#include "coll_views.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -73,29 +74,41 @@ bool coll_results_small(int64_t v, int64_t k)
     return v > 0 && v < k;
 }
 
+void coll_results_hide_beside(const int64_t *here, const int64_t *all, size_t n, int64_t k,
+                              bool *hidden)
+{
+    int64_t *t = malloc(2 * n * sizeof *t);
+    bool *h = calloc(4 * n, sizeof *h);
+    if (!t || !h) { /* out of memory: nothing shown */
+        for (size_t i = 0; i < n; i++)
+            hidden[i] = true;
+        free(t);
+        free(h);
+        return;
+    }
+    /* columns (this location, the others) and then (the others, this location) */
+    for (int order = 0; order < 2; order++) {
+        int64_t *c = t;
+        bool *hc = h + order * 2 * n;
+        for (size_t i = 0; i < n; i++) {
+            c[2 * i + order] = here[i];
+            c[2 * i + 1 - order] = all[i] - here[i];
+        }
+        for (size_t i = 0; i < 2 * n; i++)
+            hc[i] = c[i] < k;
+        coll_views_suppress(c, n, 2, k, true, true, NULL, NULL, hc);
+    }
+    for (size_t i = 0; i < n; i++)
+        hidden[i] = h[2 * i] || h[2 * n + 2 * i + 1];
+    free(t);
+    free(h);
+}
+
 void coll_results_suppress(const int64_t *cells, size_t n, int64_t k, bool *hidden)
 {
     for (size_t i = 0; i < n; i++)
         hidden[i] = false;
     coll_results_suppress_more(cells, n, k, hidden);
-}
-
-void coll_results_hide_two(const int64_t *cells, size_t n, size_t among, int64_t k, bool *hidden)
-{
-    for (;;) {
-        int people = 0;
-        long best = -1;
-        for (size_t j = 0; j < among && j < n; j++) {
-            if (hidden[j] && cells[j] > 0)
-                people++;
-            else if (!hidden[j] && cells[j] > 0 && (best < 0 || cells[j] < cells[best]))
-                best = (long)j;
-        }
-        if (people >= 2 || best < 0)
-            return;
-        hidden[best] = true;
-        coll_results_suppress_more(cells, n, k, hidden);
-    }
 }
 
 void coll_results_suppress_more(const int64_t *cells, size_t n, int64_t k, bool *hidden)
@@ -977,11 +990,14 @@ static int question_cells(const json_t *set, const coll_words *cw, const rs_ques
     int n = 0;
     int64_t vals[RS_MAX_OPT + 1];
     bool hid[RS_MAX_OPT + 1];
+    int64_t allv[RS_MAX_OPT + 1];
     for (int j = 0; j < q->nopt; j++) {
         cells[n] = (rs_cell){opt_label(set, q, j, cw, ui_lang), q->cnt[j], false};
+        allv[n] = all ? all->cnt[j] : 0;
         hid[n++] = all && coll_results_small(all->cnt[j] - q->cnt[j], k);
     }
     cells[n] = (rs_cell){w->skipped, q->skipped, false};
+    allv[n] = all ? all->skipped : 0;
     hid[n++] = all && coll_results_small(all->skipped - q->skipped, k);
     /* the answered count of the other locations a small group: n is not shown either */
     bool n_other = all && coll_results_small(all->answered - q->answered, k);
@@ -989,23 +1005,20 @@ static int question_cells(const json_t *set, const coll_words *cw, const rs_ques
      * away. */
     bool n_hidden;
     if (!multi) {
-        /* the answers and "skipped" add up to the denominator */
+        /* the answers and "skipped" add up to the denominator; of one location, each beside the
+         * same figure over every location (the table of this location and the others, with
+         * their totals, as side by side hides it: no hidden cell can be worked out from this
+         * page, the other location's and the one over every location) */
         for (int j = 0; j < n; j++)
             vals[j] = cells[j].count;
-        bool other = n_other; /* something hidden for the other locations' sake */
-        for (int j = 0; j < n; j++)
-            other |= hid[j];
-        hid[n - 1] |= n_other;
-        coll_results_suppress_more(vals, (size_t)n, k, hid);
-        /* Such a cell need not be small itself, so hiding it alone, or beside cells of 0, leaves
-         * it as n minus the answers shown: then at least two answers with people in them are
-         * hidden (the smallest shown ones added). */
-        if (other)
-            coll_results_hide_two(vals, (size_t)n, (size_t)n - 1, k, hid);
+        if (all)
+            coll_results_hide_beside(vals, allv, (size_t)n, k, hid);
+        else
+            coll_results_suppress(vals, (size_t)n, k, hid);
         for (int j = 0; j < n; j++)
             cells[j].hidden = hid[j];
-        /* n = denominator reveals nobody */
-        n_hidden = n_other || (cells[n - 1].hidden && q->skipped > 0);
+        /* n = denominator - skipped; the denominator reveals nobody */
+        n_hidden = cells[n - 1].hidden && q->skipped > 0;
     } else {
         /* answered + skipped = denominator; each option and those who did not choose it add up
          * to the answered count */
