@@ -88,6 +88,9 @@ VIEWS=(
     "cross_multi /dash/crosstab?set=peil&q=zorgen&q2=cijfer"
     "cross_scale /dash/crosstab?set=peil&q=score&q2=zorgen&location=pottenberg"
     "cross_yesno /dash/crosstab?set=peil&q=fiets&q2=score"
+    "compare_f /dash/compare?set=peil&from=2027-03-01&to=2027-03-31&status=complete"
+    "trend_pf /dash/trend?set=peil&q=buurt&location=pottenberg&from=2027-03-01&to=2027-03-31&wd1=1&hour_from=09:00"
+    "cross_pf /dash/crosstab?set=peil&q=buurt&q2=fiets&location=pottenberg&from=2027-03-01&to=2027-03-31&status=complete"
 )
 
 # --- 9: hidden everywhere ---------------------------------------------------------------------
@@ -142,6 +145,39 @@ check "... scale by multiple choice: a column per option" \
     test "$(V table "$TMP/cross_scale.html" 1 | head -1)" = "$(printf 'Hoe veilig voelt u zich?\tGeld\tWerk\tTotaal')"
 check "... yes/no by scale" \
     test "$(V table "$TMP/cross_yesno.html" 1 | cut -f1 | tr '\n' '|')" = "Fietst u in de wijk?|Ja|Nee|Totaal|"
+# the results page's filter (issue 14): taken by the views where it makes sense, said, carried
+check "filtered views (the whole of March, complete): the same figures as without" \
+    test "$(row compare_f 1 Schoon)|$(row trend_pf 1 2027-03)|$(row cross_pf 1 Veilig)" = \
+    "40|47%|30|57%|53|57% (30)|verborgen|verborgen|verborgen|verborgen|verborgen"
+check "... each says which parts of the filter apply" \
+    bash -c "grep -q '<p class=\"note filter\">Filter van de resultatenpagina; toegepast: periode, status.</p>' '$TMP/compare_f.html' &&
+        grep -q '<p class=\"note filter\">Filter van de resultatenpagina; toegepast: periode; niet in deze weergave: weekdagen en uren.</p>' '$TMP/trend_pf.html' &&
+        grep -q 'toegepast: periode, status.</p>' '$TMP/cross_pf.html'"
+check "... and keeps it in its own form" \
+    grep -q '<input type="hidden" name="from" value="2027-03-01"><input type="hidden" name="to" value="2027-03-31"><input type="hidden" name="wd1" value="1"><input type="hidden" name="hour_from" value="09:00">' "$TMP/trend_pf.html"
+page res_f '/dash/results?set=peil&language=nl&location=pottenberg' >/dev/null
+check "... the tabs of the results page carry its filter" \
+    grep -q '<li><a href="/dash/crosstab?set=peil&amp;location=pottenberg&amp;language=nl">Kruistabel</a></li>' "$TMP/res_f.html"
+# 1 to 4 March only: counted again from the seed, per location (side by side, trend) and in
+# Pottenberg (the cross-tab's total and its "Schoon" row)
+nl=$(python3 - "$TMP/9" <<'PY'
+import json, sys
+rows = {d: [json.loads(l) for l in open(f"{sys.argv[1]}/{d}.jsonl")] for d in ("n1", "n2", "p1")}
+def n(devs, ans=None, setid="peil"):
+    return sum(1 for d in devs for r in rows[d] if r["started_at"][:10] <= "2027-03-04"
+               and r["questionset"] == setid and (ans is None or r["answers"]["buurt"] == ans))
+print(f"{n(['n1', 'n2'], 'schoon')}|{n(['p1'], 'schoon')}|{n(['p1'])}|{n(['p1'], 'schoon')}")
+PY
+)
+page compare_nl '/dash/compare?set=peil&to=2027-03-04' >/dev/null
+page trend_nl '/dash/trend?set=peil&q=buurt&to=2027-03-04&location=pottenberg' >/dev/null
+page cross_nl '/dash/crosstab?set=peil&q=buurt&q2=fiets&from=2027-03-01&to=2027-03-04&location=pottenberg' >/dev/null
+IFS='|' read -r nl_n nl_p nl_ptotal nl_pschoon <<<"$nl"
+check "... a period: side by side counts only those ($nl_n, $nl_p)" \
+    test "$(row compare_nl 1 Schoon | cut -d'|' -f1,3)" = "$nl_n|$nl_p"
+check "... a period: the trend ($nl_ptotal in March)" test "$(row trend_nl 1 2027-03 | cut -d'|' -f1)" = "$nl_ptotal"
+check "... a period: the cross-tab ($nl_pschoon Schoon, $nl_ptotal in all)" \
+    test "$(row cross_nl 1 Schoon | cut -d'|' -f3)|$(row cross_nl 1 Totaal | cut -d'|' -f3)" = "$nl_pschoon|$nl_ptotal"
 check "a view without a known set goes back to the list of sets" \
     test "$(page none '/dash/trend?set=nope')" = 303
 
@@ -230,7 +266,7 @@ fi
 
 # --- 10: shown -------------------------------------------------------------------------------
 setup 10
-for v in compare trend_p trend_n cross_p cross_n; do
+for v in compare trend_p trend_n cross_p cross_n compare_f trend_pf cross_pf; do
     for w in "${VIEWS[@]}"; do
         set -- $w
         if [ "$1" = "$v" ]; then page "$1" "$2" >/dev/null; fi
@@ -251,6 +287,9 @@ check "10: trend in Pottenberg shows it" test "$(row trend_p 1 2027-03)" = "54|5
 check "10: trend in Nazareth shows March" test "$(row trend_n 1 2027-03 | cut -d'|' -f3)" = "29% (25)"
 check "10: cross-tab in Pottenberg shows the row's total" test "$(row cross_p 1 Veilig | cut -d'|' -f3)" = "10"
 check "10: cross-tab in Nazareth shows Veilig × Ja" test "$(row cross_n 1 Veilig | cut -d'|' -f1)" = "13 (52%)"
+check "10: the filtered views show it" \
+    test "$(row compare_f 1 Veilig)|$(row trend_pf 1 2027-03)|$(row cross_pf 1 Veilig | cut -d'|' -f3)" = \
+    "25|29%|10|19%|54|56% (30)|19% (10)|26% (14)|10"
 
 stop_server
 if [ "$fail" -ne 0 ]; then

@@ -1049,16 +1049,34 @@ static void filter_form(coll_dash *d, struct MHD_Connection *c, const ui_lang *l
     coll_html_free(scratch);
 }
 
+/* The results page's filter arguments (filter_form). */
+static const char *const filter_args[] = {"location", "language", "from", "to",        "flagged",
+                                          "status",   "wd1",      "wd2",  "wd3",       "wd4",
+                                          "wd5",      "wd6",      "wd7",  "hour_from", "hour_to"};
+
+/* The filter's arguments of the request again as hidden inputs of a view's own form (its
+ * location aside: the views that take one have their own selector). */
+static void filter_hidden(coll_html *h, struct MHD_Connection *c)
+{
+    for (size_t i = 1; i < sizeof filter_args / sizeof filter_args[0]; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, filter_args[i]);
+        if (v && v[0]) {
+            coll_html_fmt(h, "<input type=\"hidden\" name=\"%s\" value=\"", filter_args[i]);
+            coll_html_text(h, v);
+            coll_html_raw(h, "\">");
+        }
+    }
+}
+
 /* The filter's arguments of the request again, for a link to another page of the set: "?set=..."
  * and each filter argument given. */
 static void filter_query(coll_html *h, struct MHD_Connection *c, const ui_lang *l)
 {
-    static const char *const args[] = {"location", "language", "from", "to",        "flagged",
-                                       "status",   "wd1",      "wd2",  "wd3",       "wd4",
-                                       "wd5",      "wd6",      "wd7",  "hour_from", "hour_to"};
+    const char *const *args = filter_args;
+    size_t nargs = sizeof filter_args / sizeof filter_args[0];
     coll_html_raw(h, "?set=");
     coll_html_urlarg(h, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "set"));
-    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+    for (size_t i = 0; i < nargs; i++) {
         const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, args[i]);
         if (v && v[0]) {
             coll_html_fmt(h, "&amp;%s=", args[i]);
@@ -1069,8 +1087,9 @@ static void filter_query(coll_html *h, struct MHD_Connection *c, const ui_lang *
         coll_html_fmt(h, "&amp;lang=%s", l->code);
 }
 
-/* The views of question set `set` (the results per question and coll_views'), current marked. */
-static void view_tabs(coll_html *h, const ui_lang *l, const char *set, const char *current)
+/* The views of question set `set` (the results per question and coll_views'), current marked;
+ * each link carries the filter of the request. */
+static void view_tabs(coll_html *h, struct MHD_Connection *c, const ui_lang *l, const char *current)
 {
     static const struct {
         const char *path;
@@ -1081,9 +1100,8 @@ static void view_tabs(coll_html *h, const ui_lang *l, const char *set, const cha
                  {"/dash/crosstab", T_V_CROSSTAB}};
     coll_html_fmt(h, "<nav class=\"views\" aria-label=\"%s\"><ul>", T(l, T_V_TABS));
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
-        coll_html_fmt(h, "<li><a href=\"%s?set=", views[i].path);
-        coll_html_urlarg(h, set);
-        lang_arg(h, l, '&');
+        coll_html_fmt(h, "<li><a href=\"%s", views[i].path);
+        filter_query(h, c, l);
         coll_html_fmt(h, "\"%s>%s</a></li>",
                       strcmp(current, views[i].path) == 0 ? " aria-current=\"page\"" : "",
                       T(l, views[i].t));
@@ -1126,7 +1144,7 @@ static enum MHD_Result results_page(coll_dash *d, struct MHD_Connection *c, cons
         page_end(h);
         return send_html(c, 200, h, NULL);
     }
-    view_tabs(h, l, set, "/dash/results");
+    view_tabs(h, c, l, "/dash/results");
     coll_results_filter f;
     bool bad_date;
     filter_form(d, c, l, (size_t)si, "/dash/results", h, &f, &bad_date);
@@ -1258,13 +1276,27 @@ static enum MHD_Result views_page(coll_dash *d, struct MHD_Connection *c, const 
     int64_t k = dash_k(d);
     coll_html_fmt(h, T(l, T_R_K), (long long)k);
     coll_html_raw(h, "</p>\n");
-    view_tabs(h, l, set, url);
+    view_tabs(h, c, l, url);
+    /* the results page's filter (the parts each view takes it says itself), carried in its form */
+    coll_results_filter f;
+    bool bad_date;
+    filter_form(d, c, l, (size_t)si, url, NULL, &f, &bad_date);
+    coll_html *hidden = coll_html_new();
+    if (hidden)
+        filter_hidden(hidden, c);
+    char *carry = hidden ? coll_html_take(hidden, NULL) : NULL;
+    r.filter = bad_date ? NULL : &f;
+    r.carry = carry;
     char err[WP_ERR_LEN];
+    if (bad_date)
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\">%s</p>\n", T(l, T_R_BADDATE));
     if (coll_views_render(d->db, d->sets, (size_t)si, &r, k, l->code, h, err, sizeof err) != 0) {
         fprintf(stderr, "wijkpeil-collector: %s: %s\n", url, err);
+        free(carry);
         coll_html_free(h);
         return message_page(c, 503, l, T_BUSY);
     }
+    free(carry);
     page_end(h);
     return send_html(c, 200, h, NULL);
 }

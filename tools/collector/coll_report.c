@@ -241,14 +241,11 @@ int coll_report_when(coll_db *db, const coll_results_sets *s, size_t i,
             return -1;
     }
     int64_t total = 0, total_all = 0;
-    bool hid[7][24], other = false;
+    bool hid[7][24];
     for (int d = 0; d < 7; d++)
         for (int hr = 0; hr < 24; hr++) {
             total += cell[d][hr];
             total_all += one ? all[d][hr] : 0;
-            /* (a cell the page over all locations hides itself gives nothing away) */
-            hid[d][hr] = one && all[d][hr] >= k && coll_results_small(all[d][hr] - cell[d][hr], k);
-            other |= hid[d][hr];
         }
     stylesheet(h);
     coll_html_fmt(h,
@@ -270,10 +267,12 @@ int coll_report_when(coll_db *db, const coll_results_sets *s, size_t i,
         coll_html_raw(h, "</p>\n");
     }
     /* The cells add up to the total shown (here and on the results page): a cell below k is
-     * hidden, and while the hidden ones together hold 1 to k-1 responses, more of them. */
-    coll_results_suppress_more(&cell[0][0], 7 * 24, k, &hid[0][0]);
-    if (other)
-        coll_results_hide_two(&cell[0][0], 7 * 24, 7 * 24, k, &hid[0][0]);
+     * hidden, and while the hidden ones together hold 1 to k-1 responses, more of them; of one
+     * location, beside the view over every location, as the results page hides its cells. */
+    if (one)
+        coll_results_hide_beside(&cell[0][0], &all[0][0], 7 * 24, k, &hid[0][0]);
+    else
+        coll_results_suppress(&cell[0][0], 7 * 24, k, &hid[0][0]);
     int64_t max = 0;
     for (int d = 0; d < 7; d++)
         for (int hr = 0; hr < 24; hr++)

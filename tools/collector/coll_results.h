@@ -68,11 +68,15 @@ void coll_results_suppress_more(const int64_t *cells, size_t n, int64_t k, bool 
  * another location), is a small group (1..k-1): then the figure shown is hidden too, or the page
  * over every location would give that group away by subtraction. */
 bool coll_results_small(int64_t v, int64_t k);
-/* After cells were hidden for another location's sake (such a cell need not be small itself,
- * so hidden alone, or beside cells of 0, it is the total minus the cells shown): hides the
- * smallest shown cells among the first `among` until at least two with people in them are
- * hidden, with the complementary step over all n each time. */
-void coll_results_hide_two(const int64_t *cells, size_t n, size_t among, int64_t k, bool *hidden);
+/* The cells of one location (here[0..n-1], adding up to its total shown) beside the same cells over
+ * every location (all[], adding up to theirs): hidden[i] set for each not to be shown, so that no
+ * hidden cell with someone in it (below k) can be worked out from this location's page, the one
+ * over every location and the other locations' (all minus here): the table of this location and
+ * the others with its totals, suppressed as side by side does (coll_views_suppress), in both
+ * orders of its columns, so that each location's page hides the same cells. The one rule of the
+ * results page (questions with one answer) and the hour x weekday view of one location. */
+void coll_results_hide_beside(const int64_t *here, const int64_t *all, size_t n, int64_t k,
+                              bool *hidden);
 
 /* The parsed file of set i (alive as long as s). */
 const json_t *coll_results_sets_json(const coll_results_sets *s, size_t i);

@@ -202,7 +202,12 @@ static int pg_query(coll_conn *c, const char *sql, const coll_param *p, int np, 
             wp_errf(err, errlen, "out of memory");
             return COLL_SQL_ERROR;
         }
-        if (c->ncache < PG_CACHE) {
+        /* An aggregation is planned with its values each time (unprepared): after five runs
+         * of a prepared one PostgreSQL may keep a generic plan, which cannot tell which of the
+         * dashboard's filters ("?2 = '' OR location = ?2") are empty; for the results with
+         * weekday and hour filters it took one row and sorted 150,000 on disk (456 ms instead
+         * of 127). */
+        if (c->ncache < PG_CACHE && !strstr(sql, "GROUP BY")) {
             snprintf(name, sizeof name, "w%d", c->ncache);
             PGresult *r = PQprepare(c->h, name, tsql, np, types);
             if (PQresultStatus(r) != PGRES_COMMAND_OK) {

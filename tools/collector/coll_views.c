@@ -26,6 +26,8 @@ typedef struct {
         *trend_note, *trend_sets, *trend_none, *trend_chart, *week_col, *month_col, *n_col,
         *ct_rows, *ct_cols, *ct_same, *ct_note, *ct_total, *ct_chart, *ct_none, *multi_rows,
         *all_hidden, *choose;
+    /* the results page's filter: the note heading, the parts, "applied" and "not here" */
+    const char *f_note, *f_applied, *f_not, *f_language, *f_period, *f_status, *f_hours, *f_flagged;
 } cv_words;
 
 static const cv_words words_nl = {
@@ -38,6 +40,14 @@ static const cv_words words_nl = {
     .shown = "Kregen de vraag (noemer)",
     .answered = "Beantwoord (n)",
     .no_loc = "Nog geen locaties (wijkpeil-collector device add ... --location).",
+    .f_note = "Filter van de resultatenpagina",
+    .f_applied = "toegepast: ",
+    .f_not = "niet in deze weergave: ",
+    .f_language = "taal",
+    .f_period = "periode",
+    .f_status = "status",
+    .f_hours = "weekdagen en uren",
+    .f_flagged = "gemarkeerde weglaten",
     .cmp_note = "Per locatie het aandeel van wie de vraag kreeg; verborgen cellen zijn ook niet "
                 "af te leiden uit de totalen per locatie of over alle locaties.",
     .cmp_chart = "Staafdiagram per antwoord, een staaf per locatie; dezelfde cijfers staan in de "
@@ -80,6 +90,14 @@ static const cv_words words_en = {
     .shown = "Shown the question (denominator)",
     .answered = "Answered (n)",
     .no_loc = "No locations yet (wijkpeil-collector device add ... --location).",
+    .f_note = "Filter of the results page",
+    .f_applied = "applied: ",
+    .f_not = "not in this view: ",
+    .f_language = "language",
+    .f_period = "period",
+    .f_status = "status",
+    .f_hours = "weekdays and hours",
+    .f_flagged = "flagged left out",
     .cmp_note = "Per location the share of those shown the question; hidden cells cannot be "
                 "worked out from the totals per location or over every location either.",
     .cmp_chart = "Bar chart per answer, one bar per location; the table has the same figures",
@@ -392,9 +410,10 @@ static void option(coll_html *h, const char *value, const char *label, bool sele
     coll_html_raw(h, "</option>");
 }
 
-static void form_open(coll_html *h, const coll_results_sets *s, size_t si, const char *path,
+static void form_open(coll_html *h, const coll_results_sets *s, size_t si, const coll_views_req *r,
                       const char *ui_lang)
 {
+    const char *path = r->path;
     coll_html_raw(h, "<form method=\"get\" action=\"");
     coll_html_text(h, path);
     coll_html_raw(h, "\">\n<fieldset><legend>");
@@ -402,6 +421,50 @@ static void form_open(coll_html *h, const coll_results_sets *s, size_t si, const
     coll_html_raw(h, "</legend>\n<input type=\"hidden\" name=\"set\" value=\"");
     coll_html_text(h, coll_results_sets_id(s, si));
     coll_html_fmt(h, "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">\n", ui_lang);
+    if (r->carry)
+        coll_html_raw(h, r->carry);
+}
+
+/* Parts of the results page's filter (a view takes some of them). */
+enum { CV_F_LANGUAGE = 1, CV_F_PERIOD = 2, CV_F_STATUS = 4, CV_F_HOURS = 8, CV_F_FLAGGED = 16 };
+
+/* The parts of filter f given (its location aside). */
+static unsigned filter_parts(const coll_results_filter *f)
+{
+    if (!f)
+        return 0;
+    return (f->language && f->language[0] ? CV_F_LANGUAGE : 0) |
+           (f->from_ms || f->to_ms ? CV_F_PERIOD : 0) |
+           (f->status && f->status[0] ? CV_F_STATUS : 0) |
+           (f->weekdays || f->hour_to > 0 ? CV_F_HOURS : 0) |
+           (f->exclude_flagged ? CV_F_FLAGGED : 0);
+}
+
+/* Says which parts of the results page's filter given the view applies (taken) and which not. */
+static void filter_note(coll_html *h, const coll_results_filter *f, unsigned taken,
+                        const cv_words *w)
+{
+    unsigned given = filter_parts(f);
+    if (!given)
+        return;
+    const char *names[] = {w->f_language, w->f_period, w->f_status, w->f_hours, w->f_flagged};
+    coll_html_raw(h, "<p class=\"note filter\">");
+    coll_html_text(h, w->f_note);
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned set = pass == 0 ? given & taken : given & ~taken;
+        if (!set)
+            continue;
+        coll_html_raw(h, "; ");
+        coll_html_text(h, pass == 0 ? w->f_applied : w->f_not);
+        bool comma = false;
+        for (int b = 0; b < 5; b++)
+            if (set & (1u << b)) {
+                coll_html_raw(h, comma ? ", " : "");
+                coll_html_text(h, names[b]);
+                comma = true;
+            }
+    }
+    coll_html_raw(h, ".</p>\n");
 }
 
 static void select_question(coll_html *h, const cv_set *x, const char *name, const char *label,
@@ -611,9 +674,13 @@ static void render_compare_question(coll_html *h, const cv_set *x, int qi, const
     coll_html_raw(h, "</tr>\n</tfoot>\n</table>\n</div>\n</section>\n");
 }
 
-static int render_compare(coll_db *db, cv_set *x, int64_t k, const cv_words *w, const char *ui_lang,
-                          coll_html *h, char *err, size_t errlen)
+static int render_compare(coll_db *db, cv_set *x, const coll_views_req *r, int64_t k,
+                          const cv_words *w, const char *ui_lang, coll_html *h, char *err,
+                          size_t errlen)
 {
+    /* (not the flagged ones left out: coll_results_count counts them; the results page leaves them
+     * out only when at least k match) */
+    filter_note(h, r->filter, CV_F_LANGUAGE | CV_F_PERIOD | CV_F_STATUS | CV_F_HOURS, w);
     cv_locations l;
     if (locations(db, &l, err, errlen) != 0)
         return -1;
@@ -622,7 +689,9 @@ static int render_compare(coll_db *db, cv_set *x, int64_t k, const cv_words *w, 
         return 0;
     }
     for (int j = 0; j < l.n; j++) {
-        coll_results_filter f = {.location = l.name[j]};
+        coll_results_filter f = r->filter ? *r->filter : (coll_results_filter){0};
+        f.location = l.name[j];
+        f.exclude_flagged = false;
         int64_t responses;
         x->loc = j;
         x->next = 0;
@@ -657,6 +726,7 @@ typedef struct {
     const char *location;
     const cv_locations *locs;
     cv_period *other; /* (CV_MAX_LOC + 1) x the periods */
+    bool days;        /* the rows are days (agg_counts), else months */
 } cv_trend;
 
 /* The question of id in set t has the same type and answer ids as q (its counts can be added). */
@@ -699,7 +769,8 @@ static bool trend_counted(const cv_trend *t, const char *const *v, int64_t *peri
     if (si < 0 || !t->same[si] ||
         !coll_results_version_counted(t->s, (size_t)si, coll_store_num(v[1])))
         return false;
-    *period = period_of(coll_store_num(v[2]), t->by_week);
+    int64_t d = coll_store_num(v[2]);
+    *period = t->days && !t->by_week ? coll_agg_month(d) : period_of(d, t->by_week);
     return true;
 }
 
@@ -738,13 +809,16 @@ static int trend_row(void *ctx, int ncol, const char *const *v)
     return 0;
 }
 
+/* ?1 the question, ?2 a language or '', days ?3 <= day < ?4 (a period: per day, also for a trend
+ * per month) */
 static const char sql_trend_month[] =
     "SELECT questionset, questionset_version, month, answer, SUM(n), location FROM agg_months"
-    " WHERE question = ?1 AND status = 'complete'"
+    " WHERE question = ?1 AND status = 'complete' AND (?2 = '' OR language = ?2)"
     " GROUP BY questionset, questionset_version, month, answer, location";
 static const char sql_trend_day[] =
     "SELECT questionset, questionset_version, day, answer, SUM(n), location FROM agg_counts"
-    " WHERE question = ?1 AND status = 'complete'"
+    " WHERE question = ?1 AND status = 'complete' AND (?2 = '' OR language = ?2)"
+    " AND day >= ?3 AND day < ?4"
     " GROUP BY questionset, questionset_version, day, answer, location";
 
 /* The label of a period: the Monday of a week (YYYY-MM-DD) or the month (YYYY-MM). */
@@ -880,7 +954,7 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
         return -1;
     int qi = find_q(x, r->question);
     qi = qi < 0 ? 0 : qi;
-    form_open(h, x->s, x->si, r->path, ui_lang);
+    form_open(h, x->s, x->si, r, ui_lang);
     select_question(h, x, "q", w->trend_q, qi, ui_lang);
     coll_html_fmt(h,
                   "<div><label for=\"period\">%s</label><select id=\"period\" "
@@ -891,6 +965,8 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     coll_html_raw(h, "</select></div>\n");
     select_location(h, &l, r->location, w);
     form_close(h, w);
+    filter_note(h, r->filter, CV_F_LANGUAGE | CV_F_PERIOD, w);
+    const coll_results_filter *f = r->filter;
     const cv_question *q = &x->q[qi];
     size_t nsets = coll_results_sets_count(x->s);
     cv_trend t = {.q = q,
@@ -898,7 +974,8 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
                   .by_week = r->by_week,
                   .same = calloc(nsets + 1, 1),
                   .location = r->location && r->location[0] ? r->location : NULL,
-                  .locs = &l};
+                  .locs = &l,
+                  .days = r->by_week || (f && (f->from_ms || f->to_ms))};
     if (!t.same) {
         wp_errf(err, errlen, "out of memory");
         return -1;
@@ -921,13 +998,16 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
         }
     }
     coll_html_raw(h, ".</p>\n");
-    const char *sql = r->by_week ? sql_trend_day : sql_trend_month;
-    coll_param p[] = {COLL_TEXT(q->id)};
+    const char *sql = t.days ? sql_trend_day : sql_trend_month;
+    coll_param p[] = {COLL_TEXT(q->id), COLL_TEXT(f && f->language ? f->language : ""),
+                      COLL_NUM(f && f->from_ms ? coll_agg_day(f->from_ms) : INT32_MIN),
+                      COLL_NUM(f && f->to_ms ? coll_agg_day(f->to_ms) : INT32_MAX)};
+    int np_sql = t.days ? 4 : 2;
     int rc = -1;
     int64_t *cells = NULL;
     bool *hid = NULL, *row_shown = NULL;
     if (coll_db_agg_settle(db, err, errlen) != 0 ||
-        coll_db_query(db, sql, p, 1, trend_range, &t, NULL, err, errlen) != COLL_SQL_OK)
+        coll_db_query(db, sql, p, np_sql, trend_range, &t, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     if (!t.any) {
         coll_html_fmt(h, "<p>%s</p>\n", w->trend_none);
@@ -947,7 +1027,7 @@ static int render_trend(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
         wp_errf(err, errlen, "out of memory");
         goto done;
     }
-    if (coll_db_query(db, sql, p, 1, trend_row, &t, NULL, err, errlen) != COLL_SQL_OK)
+    if (coll_db_query(db, sql, p, np_sql, trend_row, &t, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     trend_cells(&t, np, k, cells, hid, row_shown);
     const char *text = coll_results_text(x->s, x->si, q->text, ui_lang);
@@ -1048,10 +1128,16 @@ static int cross_row(void *ctx, int ncol, const char *const *v)
     return 0;
 }
 
+/* ?1 the set; the results page's filter: ?2 language, ?3 status ('' for any), started
+ * ?4 <= ms < ?5 (0: no bound). (Not the flagged ones left out: the results page leaves them out
+ * only when at least k match, which a cross-tab of two questions would have to count apart.) */
+#define CROSS_FILTER                                                                               \
+    " AND (?2 = '' OR r.language = ?2) AND (?3 = '' OR r.status = ?3)"                             \
+    " AND (?4 = 0 OR r.started_at_ms >= ?4) AND (?5 = 0 OR r.started_at_ms < ?5)"
 static const char sql_cross_pg[] =
     "SELECT r.questionset_version, r.answers, COUNT(*), d.location FROM responses r"
-    " JOIN devices d ON d.name = r.device WHERE r.questionset = ?1 AND r.sealed IS NULL"
-    " GROUP BY d.location, r.questionset_version, r.answers";
+    " JOIN devices d ON d.name = r.device WHERE r.questionset = ?1 AND r.sealed IS "
+    "NULL" CROSS_FILTER " GROUP BY d.location, r.questionset_version, r.answers";
 
 /* SQLite: its GROUP BY sorts a million answers in a temporary b-tree (seconds); the responses are
  * read in their order instead and the distinct (version, location, answers) added up here, the
@@ -1143,22 +1229,27 @@ static int scan_row(void *ctx, int ncol, const char *const *v)
 }
 
 static const char sql_cross_devices[] = "SELECT name, location FROM devices";
-static const char sql_cross_sqlite[] = "SELECT questionset_version, answers, device FROM responses"
-                                       " WHERE questionset = ?1 AND sealed IS NULL";
+static const char sql_cross_sqlite[] =
+    "SELECT r.questionset_version, r.answers, r.device FROM responses r"
+    " WHERE r.questionset = ?1 AND r.sealed IS NULL" CROSS_FILTER;
 
 /* Counts the cross-tab of c over the responses of the set. 0, or -1 with err. */
-static int cross_count(coll_db *db, cv_cross *c, char *err, size_t errlen)
+static int cross_count(coll_db *db, cv_cross *c, const coll_results_filter *f, char *err,
+                       size_t errlen)
 {
-    coll_param p[] = {COLL_TEXT(coll_results_sets_id(c->x->s, c->x->si))};
+    coll_param p[] = {COLL_TEXT(coll_results_sets_id(c->x->s, c->x->si)),
+                      COLL_TEXT(f && f->language ? f->language : ""),
+                      COLL_TEXT(f && f->status ? f->status : ""), COLL_NUM(f ? f->from_ms : 0),
+                      COLL_NUM(f ? f->to_ms : 0)};
     if (strcmp(coll_db_backend(db), "SQLite") != 0) {
-        if (coll_db_query(db, sql_cross_pg, p, 1, cross_row, c, NULL, err, errlen) != COLL_SQL_OK)
+        if (coll_db_query(db, sql_cross_pg, p, 5, cross_row, c, NULL, err, errlen) != COLL_SQL_OK)
             return -1;
     } else {
         cv_scan x = {.c = c, .device_loc = json_object()};
         int rc = x.device_loc ? 0 : -1;
         if (rc == 0 && (coll_db_query(db, sql_cross_devices, NULL, 0, device_row, &x, NULL, err,
                                       errlen) != COLL_SQL_OK ||
-                        coll_db_query(db, sql_cross_sqlite, p, 1, scan_row, &x, NULL, err,
+                        coll_db_query(db, sql_cross_sqlite, p, 5, scan_row, &x, NULL, err,
                                       errlen) != COLL_SQL_OK))
             rc = x.oom ? 0 : -1; /* stopped for memory: said below */
         for (size_t i = 0; i < x.cap; i++) {
@@ -1201,11 +1292,12 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     int qa = find_q(x, r->question), qb = find_q(x, r->question2);
     qa = qa < 0 ? 0 : qa;
     qb = qb < 0 ? (x->nq > 1 ? 1 : 0) : qb;
-    form_open(h, x->s, x->si, r->path, ui_lang);
+    form_open(h, x->s, x->si, r, ui_lang);
     select_question(h, x, "q", w->ct_rows, qa, ui_lang);
     select_question(h, x, "q2", w->ct_cols, qb, ui_lang);
     select_location(h, &l, r->location, w);
     form_close(h, w);
+    filter_note(h, r->filter, CV_F_LANGUAGE | CV_F_PERIOD | CV_F_STATUS, w);
     if (qa == qb) {
         coll_html_fmt(h, "<p>%s</p>\n", w->ct_same);
         return 0;
@@ -1224,7 +1316,7 @@ static int render_cross(coll_db *db, cv_set *x, const coll_views_req *r, int64_t
     c->sel = loc ? other_index(&l, r->location) : -1;
     if (c->sel == CV_MAX_LOC)
         c->sel = CV_MAX_LOC + 1;
-    if (cross_count(db, c, err, errlen) != 0) {
+    if (cross_count(db, c, r->filter, err, errlen) != 0) {
         free(c);
         return -1;
     }
@@ -1337,7 +1429,7 @@ int coll_views_render(coll_db *db, const coll_results_sets *s, size_t i, const c
     if (rc == 0 && x.nq == 0)
         coll_html_fmt(h, "<p>%s</p>\n", w->choose);
     else if (rc == 0 && r->kind == COLL_VIEWS_COMPARE)
-        rc = render_compare(db, &x, k, w, ui_lang, h, err, errlen);
+        rc = render_compare(db, &x, r, k, w, ui_lang, h, err, errlen);
     else if (rc == 0 && r->kind == COLL_VIEWS_TREND)
         rc = render_trend(db, &x, r, k, w, ui_lang, h, err, errlen);
     else if (rc == 0)

@@ -27,6 +27,13 @@ typedef struct {
     const char *question2; /* cross-tab: the columns' question (NULL: second) */
     bool by_week;          /* trend: per week (Monday to Sunday), else per month */
     const char *location;  /* trend, cross-tab: one location (NULL or "": every location) */
+    /* the results page's filter (its location aside: the views have their own), or NULL. Side
+     * by side takes all of it; the trend its language and period (complete responses only, the
+     * kept counts per day or month: no weekdays, hours or flags); the cross-tab its language,
+     * status, period and flagged ones left out (no weekdays and hours). Each view says which
+     * parts apply. */
+    const coll_results_filter *filter;
+    const char *carry; /* HTML: hidden inputs of the filter's arguments for the view's form */
 } coll_views_req;
 
 /* Writes the selectors of view r (a GET form) and the view of set i into h; ui_lang "nl" or
