@@ -104,8 +104,14 @@ check "sync again: nothing fetched anew, still exit 0" ksync
 make_set "$TMP/stranger" stranger "$TMP/other.secret"
 UNTRUSTED=$(publish "$TMP/stranger/stranger.json")
 make_set "$TMP/changed" changed "$TMP/centre.secret"
-sed -i 's/"Overlast"/"Overlast!"/' "$TMP/changed/changed.json" # after signing
 CHANGED=$(publish "$TMP/changed/changed.json")
+# Changed after signing: the collector refuses to publish that, so one broken into serves it.
+sed -i 's/"Overlast"/"Overlast!"/' "$TMP/changed/changed.json"
+CH_SIZE=$(stat -c %s "$TMP/changed/changed.json")
+CH_B64=$(base64 -w0 "$TMP/changed/changed.json")
+CH_SHA=$(sha256sum "$TMP/changed/changed.json" | cut -d' ' -f1)
+coll_db_sql "$CDB" "INSERT INTO blobs(sha256, size, data) VALUES('$CH_SHA', $CH_SIZE, '$CH_B64')"
+coll_db_sql "$CDB" "UPDATE publication_files SET sha256='$CH_SHA', size=$CH_SIZE WHERE publication='$CHANGED' AND name='changed.json'"
 make_set "$TMP/swapped" swapped "$TMP/centre.secret"
 SWAPPED=$(publish "$TMP/swapped/swapped.json")
 # A collector broken into serves other bytes for a clip, with a size and hash to match them.
