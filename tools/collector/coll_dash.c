@@ -594,7 +594,9 @@ static const char css[] =
     "nav.views a[aria-current]{font-weight:bold;text-decoration:none;color:#1b1b1b}\n"
     ".chart .axis{stroke:#595959}.chart .line{stroke-width:2}.chart .title{font-weight:bold}\n"
     /* the publishing page */
-    "label.inline{display:inline}\n";
+    "label.inline{display:inline}\n"
+    /* the focus is on a part inside a datetime-local: neither :focus nor :focus-visible matches */
+    "input[type=datetime-local]:focus-within{outline:3px solid #f2c200;outline-offset:2px}\n";
 
 static void lang_arg(coll_html *h, const ui_lang *l, char first)
 {
