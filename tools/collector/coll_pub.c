@@ -611,16 +611,22 @@ typedef struct {
     int n;
 } print_ctx;
 
+/* "spring v3", or "settings hours.conf". */
+static void what_text(const char *kind, const char *set_id, int64_t version, char *buf, size_t len)
+{
+    if (!strcmp(kind, FLEET_KIND_SETTINGS))
+        snprintf(buf, len, "settings %s", set_id);
+    else
+        snprintf(buf, len, "%s v%lld", set_id, (long long)version);
+}
+
 static int print_row(void *ctx, const coll_pub_row *r)
 {
     print_ctx *l = ctx;
     char f[32], u[32], what[160];
     when_text(r->from_ms, "now", f, sizeof f);
     when_text(r->until_ms, "open-ended", u, sizeof u);
-    if (!strcmp(r->kind, FLEET_KIND_SETTINGS))
-        snprintf(what, sizeof what, "settings %s", r->set_id);
-    else
-        snprintf(what, sizeof what, "%s v%lld", r->set_id, (long long)r->set_version);
+    what_text(r->kind, r->set_id, r->set_version, what, sizeof what);
     fprintf(l->out, "%s  %s  %s %s%s  %s .. %s  %s  %lld files, %lld bytes\n", r->id, what,
             r->location, r->devices ? "devices " : "(every kiosk)", r->devices ? r->devices : "", f,
             u, r->state, (long long)r->files, (long long)r->bytes);
@@ -634,10 +640,7 @@ static int print_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
     char f[32], u[32], what[160];
     when_text(r->from_ms, "now", f, sizeof f);
     when_text(r->until_ms, "open-ended", u, sizeof u);
-    if (!strcmp(r->kind, FLEET_KIND_SETTINGS))
-        snprintf(what, sizeof what, "settings %s", r->set_id);
-    else
-        snprintf(what, sizeof what, "%s v%lld", r->set_id, (long long)r->set_version);
+    what_text(r->kind, r->set_id, r->set_version, what, sizeof what);
     if (l->n++ == 0)
         fprintf(l->out, "per kiosk:\n");
     fprintf(l->out, "kiosk %s (%s): %s  %s  %s .. %s  centre %s, kiosk %s%s%s%s%s", r->device,
