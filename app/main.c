@@ -371,8 +371,11 @@ static void apply_settings(app *a)
     flow_options_of(&a->next_cfg, &fo);
     if (!ui_set_settings(a->u, &fo, a->next_cfg.languages))
         return;
+    bool shared = a->cfg.share;
     config_copy_remote(&a->cfg, &a->next_cfg);
     a->settings_due = false;
+    if (shared != a->cfg.share)
+        a->cards_at = 0; /* the cards go, or come back, at the next step */
     app_log(a,
             "settings in use: languages \"%s\", opening_hours \"%s\", idle_seconds %d, "
             "still_there_seconds %d, thanks_seconds %d",
@@ -433,8 +436,16 @@ static bool load_cards(app *a, int64_t now)
     a->cards_at = now + APP_CARDS_MS;
     char err[WP_ERR_LEN], *doc = NULL;
     cards *c = NULL;
-    store *st = app_store(a, err, sizeof err);
     bool changed = false;
+    if (!a->cfg.share) { /* share = no: no cards on this kiosk's screens */
+        if (ui_cards(a->u)) {
+            app_log(a, "cards not shown (share = no)");
+            ui_set_cards(a->u, NULL); /* and the "one of N" line with them */
+            changed = true;
+        }
+        return changed;
+    }
+    store *st = app_store(a, err, sizeof err);
     if (st && store_cards_get(st, &doc, err, sizeof err) == 0 &&
         cards_parse(doc, strlen(doc), &c, err, sizeof err) == 0) {
         const cards *old = ui_cards(a->u);

@@ -60,7 +60,7 @@ static const char *const staff_languages[] = {"nl", "en", NULL};
 /* One row per setting. Stick (and so local.conf): how the poll looks and behaves, never where
  * responses and secrets go (endpoint, ca_file, pinned_public_key, token, trusted_key,
  * device_id): those never come from an unsigned file. Remote (the centre's signed settings
- * document, fleet.h): languages, opening hours, the screens' times and retention; never where
+ * document, fleet.h): languages, opening hours, the screens' times, retention and share; never where
  * data and secrets go, never what identifies the kiosk. */
 // clang-format off
 static const config_setting settings[] = {
@@ -93,6 +93,7 @@ static const config_setting settings[] = {
     INT(rapid_repeat_same_percent, 1, 100, F, "80", "`rapid_repeat`: at least this share of the questions answered in either response answered the same"),
     INT(too_fast_ms_per_char, 0, 1000, F, "20", "a response whose time on the questions it answered is below their reading time, this per character of a question's text (20: 50 characters a second), is flagged `too_fast`; 0 switches the flag off"),
     INT(too_fast_min_ms, 0, 60000, F, "500", "`too_fast`: the reading time of a question is at least this"),
+    BOOL(share, F | STICK | R, "yes", "show the cards of what neighbours said (from the collector) on the attract and thank-you screens; `no`: none on this kiosk"),
 };
 // clang-format on
 

@@ -51,6 +51,7 @@ typedef struct {
     int rapid_repeat_same_percent; /* ... with this share of the answers the same (80) */
     int too_fast_ms_per_char;      /* flag too_fast: reading time per character (20; 0 off) */
     int too_fast_min_ms;           /* ... and per question at least (500) */
+    bool share;                    /* the cards of what neighbours said on the screens (yes) */
 } config;
 
 /* Where a setting may come from. */

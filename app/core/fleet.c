@@ -289,8 +289,33 @@ bool fleet_known(store *st, const fleet_pub *p)
     return known;
 }
 
+/* The word for a stick scan's verdict on a set (FLEET_WHY_*). */
+static const char *why_of_status(stick_set_status st)
+{
+    switch (st) {
+    case STICK_SET_UNSIGNED:
+        return FLEET_WHY_UNSIGNED;
+    case STICK_SET_UNKNOWN_KEY:
+        return FLEET_WHY_UNKNOWN_KEY;
+    case STICK_SET_TAMPERED:
+        return FLEET_WHY_TAMPERED;
+    case STICK_SET_TOO_LARGE:
+        return FLEET_WHY_TOO_LARGE;
+    case STICK_SET_UNSAFE:
+        return FLEET_WHY_UNSAFE;
+    case STICK_SET_UNREADABLE:
+        return FLEET_WHY_UNREADABLE;
+    case STICK_SET_OK:
+    case STICK_SET_INVALID:
+        break;
+    }
+    return FLEET_WHY_INVALID;
+}
+
+/* Records p: installed at path, or refused (reason in English, why a FLEET_WHY_* word). */
 static int record(store *st, const fleet_pub *p, const char *set_id, int version, const char *path,
-                  const char *source, const char *reason, char *err, size_t errlen)
+                  const char *source, const char *reason, const char *why_word, char *err,
+                  size_t errlen)
 {
     json_t *s = load_state(st);
     char hex[65], why[FLEET_REASON_KEPT + 1];
@@ -305,6 +330,10 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
                           (json_int_t)p->until_ms, "state", reason ? "failed" : "installed",
                           "reason", why, "source", source);
     int rc = -1;
+    if (r && reason) {
+        json_object_set_new(r, "why", json_string(why_word ? why_word : ""));
+        json_object_set_new(r, "file", json_string(p->set_file));
+    }
     /* When it came, on the centre's clock: a staff choice made later wins over it. */
     if (r)
         json_object_set_new(
@@ -326,6 +355,7 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
 {
     char path[CONFIG_PATH_LEN + 2 * FLEET_NAME_LEN], reason[FLEET_REASON_LEN] = "",
                                                      kept[CONFIG_PATH_LEN + 64] = "";
+    const char *why_word = FLEET_WHY_UNREADABLE;
     char *doc = NULL, *sig = NULL;
     size_t len = 0, siglen = 0;
     snprintf(path, sizeof path, "%s/%s", qdir, p->set_file);
@@ -336,18 +366,22 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
             sign_verdict v =
                 sign_verify_named(doc, len, sig, siglen, cfg->trusted_keys, cfg->n_trusted_keys,
                                   p->set_file, NULL, why, sizeof why);
-            if (v != SIGN_OK)
+            if (v != SIGN_OK) {
                 snprintf(reason, sizeof reason, "%s: %s",
                          v == SIGN_TAMPERED ? "tampered" : "signed by an unknown key", why);
+                why_word = v == SIGN_TAMPERED ? FLEET_WHY_TAMPERED : FLEET_WHY_UNKNOWN_KEY;
+            }
         }
     }
     if (!reason[0]) {
         char why[FLEET_REASON_LEN];
         if (config_check_remote(doc, len, p->set_file, why, sizeof why) != 0)
             snprintf(reason, sizeof reason, "refused: %s", why);
+        why_word = FLEET_WHY_SETTINGS;
     }
     if (!reason[0]) {
         char why[WP_ERR_LEN];
+        why_word = FLEET_WHY_NOT_KEPT;
         snprintf(kept, sizeof kept, "%s/%s", data_dir, FLEET_SETTINGS_DIR);
         if (mkdir(kept, 0755) != 0 && errno != EEXIST)
             snprintf(reason, sizeof reason, "not kept: %s: %s", kept, strerror(errno));
@@ -359,7 +393,7 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
     free(doc);
     free(sig);
     return record(st, p, p->set_id, p->set_version, reason[0] ? "" : kept, "network",
-                  reason[0] ? reason : NULL, err, errlen);
+                  reason[0] ? reason : NULL, why_word, err, errlen);
 }
 
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
@@ -393,25 +427,32 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
     /* Exactly what a stick import does: nothing here trusts the collector. */
     stick_scan *scan = NULL;
     char serr[WP_ERR_LEN], reason[STICK_REASON_LEN + 64] = "";
+    const char *why_word = NULL;
     const stick_set *set = NULL;
     if (stick_scan_open(root, cfg, strings, &scan, serr, sizeof serr) != 0) {
         snprintf(reason, sizeof reason, "not readable: %s", serr);
+        why_word = FLEET_WHY_UNREADABLE;
     } else {
         for (int i = 0; i < scan->n_sets; i++)
             if (!strcmp(scan->sets[i].file, p->set_file))
                 set = &scan->sets[i];
-        if (!set)
+        if (!set) {
             snprintf(reason, sizeof reason, "%s was not among the files read", p->set_file);
-        else if (set->status != STICK_SET_OK)
+            why_word = FLEET_WHY_MISSING;
+        } else if (set->status != STICK_SET_OK) {
             snprintf(reason, sizeof reason, "%s: %s", stick_status_name(set->status), set->reason);
+            why_word = why_of_status(set->status);
+        }
     }
     char installed[STICK_PATH_LEN] = "";
     if (!reason[0] &&
-        stick_install(set, data_dir, installed, sizeof installed, serr, sizeof serr) != 0)
+        stick_install(set, data_dir, installed, sizeof installed, serr, sizeof serr) != 0) {
         snprintf(reason, sizeof reason, "not installed: %s", serr);
+        why_word = FLEET_WHY_NOT_INSTALLED;
+    }
     int rc = record(st, p, set && !reason[0] ? set->id : p->set_id,
                     set && !reason[0] ? set->version : p->set_version, installed, "network",
-                    reason[0] ? reason : NULL, err, errlen);
+                    reason[0] ? reason : NULL, why_word, err, errlen);
     stick_scan_free(scan);
     remove_download(data_dir, p->id); /* verified and installed, or refused: never kept */
     return rc;
@@ -428,7 +469,7 @@ int fleet_record_stick(store *st, const stick_set *set, const char *path, char *
     p.set_version = set->version;
     p.from_ms = set->from_ms;
     p.until_ms = set->until_ms;
-    return record(st, &p, set->id, set->version, path, "stick", NULL, err, errlen);
+    return record(st, &p, set->id, set->version, path, "stick", NULL, NULL, err, errlen);
 }
 
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,
@@ -521,6 +562,10 @@ int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max)
         wp_strlcpy(it->source, source ? source : "network", sizeof it->source);
         wp_strlcpy(it->state, state, sizeof it->state);
         wp_strlcpy(it->reason, reason ? reason : "", sizeof it->reason);
+        const char *why = json_string_value(json_object_get(r, "why"));
+        const char *file = json_string_value(json_object_get(r, "file"));
+        wp_strlcpy(it->why, why ? why : "", sizeof it->why);
+        wp_strlcpy(it->file, file ? file : "", sizeof it->file);
         int64_t at = json_integer_value(
             json_object_get(r, !strcmp(state, "waiting") ? "from_ms" : "until_ms"));
         if (at && strcmp(state, "failed") != 0 && strcmp(state, "ended") != 0)

@@ -124,6 +124,20 @@ void fleet_due(store *st, int64_t wall_ms, int64_t chosen_ms, char *path, size_t
 int fleet_settings(store *st, int64_t wall_ms, const config *base, const char *local_path,
                    config *out, char *path, size_t len, int64_t *next_ms, char *err, size_t errlen);
 
+/* Why a publication was refused, as a word the staff screen words in its own language (the
+ * reason beside it, for the heartbeat and the log, stays English). */
+#define FLEET_WHY_UNSIGNED      "unsigned"
+#define FLEET_WHY_UNKNOWN_KEY   "unknown_key"
+#define FLEET_WHY_TAMPERED      "tampered"
+#define FLEET_WHY_INVALID       "invalid"
+#define FLEET_WHY_TOO_LARGE     "too_large"
+#define FLEET_WHY_UNSAFE        "unsafe"
+#define FLEET_WHY_UNREADABLE    "unreadable"
+#define FLEET_WHY_SETTINGS      "settings"
+#define FLEET_WHY_NOT_KEPT      "not_kept"
+#define FLEET_WHY_NOT_INSTALLED "not_installed"
+#define FLEET_WHY_MISSING       "missing"
+
 /* The same for the staff screen, which words it in its own language: one item per publication
  * (at most max), in the order recorded. Returns how many. */
 typedef struct {
@@ -133,7 +147,9 @@ typedef struct {
     char source[16]; /* "network" or "stick" */
     char state[16];  /* "waiting", "due", "ended" or "failed" (as fleet_report_json) */
     int64_t at_ms;   /* this kiosk's clock: the start while waiting, the end while due; 0 none */
-    char reason[FLEET_REASON_LEN]; /* why it failed ("" otherwise) */
+    char reason[FLEET_REASON_LEN]; /* why it failed ("" otherwise), in English */
+    char why[24];                  /* the same as a word (FLEET_WHY_*; "" when not known) */
+    char file[FLEET_NAME_LEN];     /* the file refused ("" when not known) */
 } fleet_item;
 int fleet_report_items(store *st, int64_t local_ms, fleet_item *out, int max);
 

@@ -143,7 +143,19 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_PUB_DUE, "pub_due", "")                                                                    \
     X(S_PUB_DUE_UNTIL, "pub_due_until", "{time}")                                                  \
     X(S_PUB_ENDED, "pub_ended", "")                                                                \
-    X(S_PUB_FAILED, "pub_failed", "{reason}")
+    X(S_PUB_FAILED, "pub_failed", "{reason}")                                                      \
+    X(S_PUB_REASON, "pub_reason", "{why}{file}")                                                   \
+    X(S_WHY_UNSIGNED, "why_unsigned", "")                                                          \
+    X(S_WHY_UNKNOWN_KEY, "why_unknown_key", "")                                                    \
+    X(S_WHY_TAMPERED, "why_tampered", "")                                                          \
+    X(S_WHY_INVALID, "why_invalid", "")                                                            \
+    X(S_WHY_TOO_LARGE, "why_too_large", "")                                                        \
+    X(S_WHY_UNSAFE, "why_unsafe", "")                                                              \
+    X(S_WHY_UNREADABLE, "why_unreadable", "")                                                      \
+    X(S_WHY_SETTINGS, "why_settings", "")                                                          \
+    X(S_WHY_NOT_KEPT, "why_not_kept", "")                                                          \
+    X(S_WHY_NOT_INSTALLED, "why_not_installed", "")                                                \
+    X(S_WHY_MISSING, "why_missing", "")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -382,6 +394,28 @@ static void schedule_words(int64_t wall_ms, char *buf, size_t len)
 
 #define STAFF_MAX_PUBS 16 /* publications listed on the status screen */
 
+/* Why a publication was refused, in the staff screens' language: "changed after it was signed
+ * (spring.json)"; the English reason when the record has no word for it (recorded before). */
+static void refusal_words(const ui_staff *s, const fleet_item *it, char *buf, size_t len)
+{
+    static const struct {
+        const char *why;
+        staff_str k;
+    } words[] = {
+        {FLEET_WHY_UNSIGNED, S_WHY_UNSIGNED},     {FLEET_WHY_UNKNOWN_KEY, S_WHY_UNKNOWN_KEY},
+        {FLEET_WHY_TAMPERED, S_WHY_TAMPERED},     {FLEET_WHY_INVALID, S_WHY_INVALID},
+        {FLEET_WHY_TOO_LARGE, S_WHY_TOO_LARGE},   {FLEET_WHY_UNSAFE, S_WHY_UNSAFE},
+        {FLEET_WHY_UNREADABLE, S_WHY_UNREADABLE}, {FLEET_WHY_SETTINGS, S_WHY_SETTINGS},
+        {FLEET_WHY_NOT_KEPT, S_WHY_NOT_KEPT},     {FLEET_WHY_NOT_INSTALLED, S_WHY_NOT_INSTALLED},
+        {FLEET_WHY_MISSING, S_WHY_MISSING}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(it->why, words[i].why) == 0) {
+            tr(s, buf, len, S_PUB_REASON, ARGS("why", T(s, words[i].k), "file", it->file));
+            return;
+        }
+    wp_strlcpy(buf, it->reason, len);
+}
+
 /* What the centre published to this kiosk (fleet_report_items), one line each, in the staff
  * screens' language: "spring v3 (network): waiting until 2027-03-01 08:00". */
 static void published_words(const ui_staff *s, store *st, char *buf, size_t len)
@@ -394,7 +428,8 @@ static void published_words(const ui_staff *s, store *st, char *buf, size_t len)
     size_t used = 0;
     for (int i = 0; i < n; i++) {
         const fleet_item *it = &items[i];
-        char what[192], state[FLEET_REASON_LEN + 64], time[64], line[FLEET_REASON_LEN + 320];
+        char what[192], state[FLEET_REASON_LEN + 64], time[64], line[FLEET_REASON_LEN + 320],
+            reason[FLEET_REASON_LEN];
         schedule_words(it->at_ms, time, sizeof time);
         if (it->settings)
             tr(s, what, sizeof what, S_PUB_SETTINGS, ARGS("name", it->set_id));
@@ -408,8 +443,10 @@ static void published_words(const ui_staff *s, store *st, char *buf, size_t len)
             tr(s, state, sizeof state, S_PUB_DUE, NOARGS);
         else if (!strcmp(it->state, "ended"))
             tr(s, state, sizeof state, S_PUB_ENDED, NOARGS);
-        else
-            tr(s, state, sizeof state, S_PUB_FAILED, ARGS("reason", it->reason));
+        else {
+            refusal_words(s, it, reason, sizeof reason);
+            tr(s, state, sizeof state, S_PUB_FAILED, ARGS("reason", reason));
+        }
         tr(s, line, sizeof line, S_PUB_LINE,
            ARGS("what", what, "source",
                 T(s, !strcmp(it->source, "stick") ? S_PUB_STICK : S_PUB_NETWORK), "state", state));

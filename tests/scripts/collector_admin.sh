@@ -78,7 +78,7 @@ A="$TMP/ja"
 V="$TMP/jv"
 check "admin signs in" test "$(signin "$A" anna 'correct horse battery')" = 303
 check "viewer signs in" test "$(signin "$V" bert 'viewer password 1')" = 303
-PAGES=(devices users conflicts settings)
+PAGES=(devices users conflicts settings publish)
 
 # --- viewers: 403 on every page and every form; no administration in their menu ------------
 get "$V" /dash/kiosks >/dev/null
@@ -97,8 +97,8 @@ for p in "${PAGES[@]}"; do
 done
 get "$A" /dash/kiosks >/dev/null
 CSRF=$(form_csrf)
-check "an admin's menu links the four pages" \
-    test "$(grep -o 'href="/dash/admin/[a-z]*"' "$TMP/b" | sort -u | wc -l)" -eq 4
+check "an admin's menu links the five pages (publishing too)" \
+    test "$(grep -o 'href="/dash/admin/[a-z]*"' "$TMP/b" | sort -u | wc -l)" -eq 5
 
 # --- CSRF: every form refused with a forged token or none, and nothing changes ---------------
 FORGED=$(printf 'f%.0s' {1..64})

@@ -104,8 +104,14 @@ check "sync again: nothing fetched anew, still exit 0" ksync
 make_set "$TMP/stranger" stranger "$TMP/other.secret"
 UNTRUSTED=$(publish "$TMP/stranger/stranger.json")
 make_set "$TMP/changed" changed "$TMP/centre.secret"
-sed -i 's/"Overlast"/"Overlast!"/' "$TMP/changed/changed.json" # after signing
 CHANGED=$(publish "$TMP/changed/changed.json")
+# Changed after signing: the collector refuses to publish that, so one broken into serves it.
+sed -i 's/"Overlast"/"Overlast!"/' "$TMP/changed/changed.json"
+CH_SIZE=$(stat -c %s "$TMP/changed/changed.json")
+CH_B64=$(base64 -w0 "$TMP/changed/changed.json")
+CH_SHA=$(sha256sum "$TMP/changed/changed.json" | cut -d' ' -f1)
+coll_db_sql "$CDB" "INSERT INTO blobs(sha256, size, data) VALUES('$CH_SHA', $CH_SIZE, '$CH_B64')"
+coll_db_sql "$CDB" "UPDATE publication_files SET sha256='$CH_SHA', size=$CH_SIZE WHERE publication='$CHANGED' AND name='changed.json'"
 make_set "$TMP/swapped" swapped "$TMP/centre.secret"
 SWAPPED=$(publish "$TMP/swapped/swapped.json")
 # A collector broken into serves other bytes for a clip, with a size and hash to match them.
@@ -127,6 +133,18 @@ case "$(pub_state "$SWAPPED")" in "failed|tampered: "*"clips/q1-nl.wav was chang
 for id in stranger changed swapped; do
     check "$id: nothing installed" test ! -e "$TMP/kiosk1/questionsets/$id-v3"
 done
+why_of() { # why_of ID -> WHY|FILE as the kiosk recorded it (the staff screen words WHY)
+    python3 - "$TMP/kiosk1/k.db" "$1" <<'PY'
+import json, sqlite3, sys
+v = sqlite3.connect(sys.argv[1]).execute("SELECT value FROM meta WHERE key='fleet_state'").fetchone()[0]
+for p in json.loads(v)["pubs"]:
+    if p["id"] == sys.argv[2]:
+        print(p.get("why", "") + "|" + p.get("file", ""))
+PY
+}
+check "recorded for the staff screen: unknown key" test "$(why_of "$UNTRUSTED")" = "unknown_key|stranger.json"
+check "recorded for the staff screen: changed after signing" test "$(why_of "$CHANGED")" = "tampered|changed.json"
+check "recorded for the staff screen: a clip swapped" test "$(why_of "$SWAPPED")" = "tampered|swapped.json"
 check "nothing unverified kept" bash -c "! ls '$TMP/kiosk1/incoming/'* >/dev/null 2>&1"
 check "the good set is still there" test -f "$INST/spring-v3.json"
 check "and still waiting" test "$(pub_state "$GOOD")" = "waiting|"

@@ -545,32 +545,43 @@ static void test_published_status(void)
     store *st = NULL;
     char err[WP_ERR_LEN];
     CHECK(store_open(f.db, &st, err, sizeof err) == 0);
-    CHECK(store_meta_set(st, FLEET_META_STATE,
-                         "{\"offset_ms\":0,\"pubs\":[{\"id\":\"a1\",\"set_id\":\"spring\","
-                         "\"version\":3,\"digest\":\"x\",\"path\":\"p\",\"from_ms\":"
-                         "4076035200000,\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
-                         "\"source\":\"network\"},{\"id\":\"b2\",\"set_id\":\"stranger\","
-                         "\"version\":1,\"digest\":\"y\",\"path\":\"\",\"from_ms\":0,"
-                         "\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an "
-                         "unknown key\",\"source\":\"network\"},{\"id\":\"c3\",\"kind\":"
-                         "\"settings\",\"set_id\":\"hours.conf\",\"version\":0,\"digest\":\"z\","
-                         "\"path\":\"\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\","
-                         "\"reason\":\"refused: hours.conf:2: endpoint may not be set from the "
-                         "centre\",\"source\":\"network\"},{\"id\":\"d4\",\"set_id\":\"autumn\","
-                         "\"version\":2,\"digest\":\"w\",\"path\":\"p\",\"from_ms\":0,"
-                         "\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
-                         "\"source\":\"stick\"}]}",
-                         err, sizeof err) == 0);
+    CHECK(store_meta_set(
+              st, FLEET_META_STATE,
+              "{\"offset_ms\":0,\"pubs\":[{\"id\":\"a1\",\"set_id\":\"spring\","
+              "\"version\":3,\"digest\":\"x\",\"path\":\"p\",\"from_ms\":"
+              "4076035200000,\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
+              "\"source\":\"network\"},{\"id\":\"b2\",\"set_id\":\"stranger\","
+              "\"version\":1,\"digest\":\"y\",\"path\":\"\",\"from_ms\":0,"
+              "\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an "
+              "unknown key\",\"why\":\"unknown_key\",\"file\":\"stranger.json\","
+              "\"source\":\"network\"},{\"id\":\"c3\",\"kind\":"
+              "\"settings\",\"set_id\":\"hours.conf\",\"version\":0,\"digest\":\"z\","
+              "\"path\":\"\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\","
+              "\"reason\":\"refused: hours.conf:2: endpoint may not be set from the "
+              "centre\",\"why\":\"settings\",\"file\":\"hours.conf\",\"source\":\"network\"},"
+              "{\"id\":\"e5\",\"set_id\":\"old\",\"version\":1,\"digest\":\"v\","
+              "\"path\":\"\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\","
+              "\"reason\":\"tampered: "
+              "old.json\",\"source\":\"network\"},{\"id\":\"d4\",\"set_id\":\"autumn\","
+              "\"version\":2,\"digest\":\"w\",\"path\":\"p\",\"from_ms\":0,"
+              "\"until_ms\":0,\"state\":\"installed\",\"reason\":\"\","
+              "\"source\":\"stick\"}]}",
+              err, sizeof err) == 0);
     store_close(st);
     unlock(&f);
+    if (!uiw_find(&f.wl, "status:published")) /* longer words: on the next page */
+        tap_id(&f, "page-next");
     const char *row = label_of(&f, "status:published");
     CHECKF(strstr(row, "From the centre: spring v3 (network): waiting until 2099-03-01") != NULL,
            "row: %s", row);
-    CHECKF(strstr(row, "stranger v1 (network): failed: signed by an unknown key") != NULL,
+    CHECKF(strstr(row, "stranger v1 (network): failed: signed by a key this kiosk does not trust "
+                       "(stranger.json)") != NULL,
            "row: %s", row);
-    CHECKF(strstr(row, "settings hours.conf (network): failed: refused: hours.conf:2: endpoint "
-                       "may not be set from the centre") != NULL,
+    CHECKF(strstr(row, "settings hours.conf (network): failed: holds a setting the centre may "
+                       "not change, or a bad value (hours.conf)") != NULL,
            "row: %s", row);
+    /* recorded before refusals had a word: the reason as it was recorded */
+    CHECKF(strstr(row, "old v1 (network): failed: tampered: old.json") != NULL, "row: %s", row);
     CHECKF(strstr(row, "autumn v2 (USB stick): active") != NULL, "row: %s", row);
     /* The staff screens' other language words the row, and each status, in it. */
     tap_id(&f, "staff-language");
@@ -581,8 +592,12 @@ static void test_published_status(void)
     row = label_of(&f, "status:published");
     CHECKF(strstr(row, "Van de centrale: spring versie 3 (netwerk): wacht tot 2099-03-01") != NULL,
            "row: %s", row);
-    CHECKF(strstr(row, "instellingen hours.conf (netwerk): geweigerd: refused: hours.conf:2") !=
-               NULL,
+    /* the reasons in Dutch too, naming the file (the heartbeat keeps them in English) */
+    CHECKF(strstr(row, "stranger versie 1 (netwerk): geweigerd: ondertekend met een sleutel die "
+                       "deze kiosk niet vertrouwt (stranger.json)") != NULL,
+           "row: %s", row);
+    CHECKF(strstr(row, "instellingen hours.conf (netwerk): geweigerd: bevat een instelling die de "
+                       "centrale niet mag wijzigen, of een ongeldige waarde (hours.conf)") != NULL,
            "row: %s", row);
     CHECKF(strstr(row, "autumn versie 2 (USB-stick): actief") != NULL, "row: %s", row);
     teardown(&f);

@@ -4,6 +4,8 @@
 #include "coll_health.h"
 #include "coll_html.h"
 #include "coll_export.h"
+#include "coll_pub.h"
+#include "coll_pubup.h"
 #include "coll_report.h"
 #include "coll_results.h"
 #include "coll_user.h"
@@ -59,6 +61,9 @@ typedef struct {
         kval[16], silent[16];
     char msg[WP_ERR_LEN];
     char confirm[8]; /* "yes": the second step of a revoke */
+    /* publishing (an administrator's upload only: NULL otherwise, and files are dropped) */
+    coll_pubup *up;
+    char devices[COLL_PUB_MAX_DEVICES * 8], from[32], until[32], force[8], pubid[COLL_PUB_ID_LEN];
 } dash_req;
 
 /* ---- the two interface languages ---------------------------------------------------------- */
@@ -175,6 +180,64 @@ typedef enum {
     T_V_COMPARE,
     T_V_TREND,
     T_V_CROSSTAB,
+    T_P_TITLE,
+    T_P_NEW,
+    T_P_SET,
+    T_P_SIG,
+    T_P_MEDIA,
+    T_P_DEVICES,
+    T_P_FROM,
+    T_P_UNTIL,
+    T_P_FORCE,
+    T_P_PUBLISH,
+    T_P_LIST,
+    T_P_NONE,
+    T_P_ID,
+    T_P_WHAT,
+    T_P_WHERE,
+    T_P_EVERY,
+    T_P_NOW,
+    T_P_NOEND,
+    T_P_FILES,
+    T_P_WITHDRAW,
+    T_P_PER_KIOSK,
+    T_P_NO_KIOSKS,
+    T_P_CENTRE,
+    T_P_KIOSK_SAYS,
+    T_P_REASON,
+    T_P_PUBLISHED,
+    T_P_WITHDRAWN_OK,
+    T_P_NOT_FOUND,
+    T_P_BAD_TIME,
+    T_P_DETAIL,
+    T_P_WHY_OTHER,
+    T_P_WHY_NAME,
+    T_P_WHY_NO_SIG,
+    T_P_WHY_BAD_SIG,
+    T_P_WHY_TAMPERED,
+    T_P_WHY_NOT_SET,
+    T_P_WHY_SETTINGS,
+    T_P_WHY_MISSING,
+    T_P_WHY_NO_SET,
+    T_P_WHY_MISMATCH,
+    T_P_WHY_TOO_BIG,
+    T_P_WHY_WHEN,
+    T_P_WHY_LOCATION,
+    T_P_WHY_DEVICE,
+    T_P_WHY_UNLISTED,
+    T_P_S_WAITING,
+    T_P_S_ACTIVE,
+    T_P_S_ENDED,
+    T_P_S_WITHDRAWN,
+    T_P_S_DUE,
+    T_P_S_FAILED,
+    T_P_S_UNREPORTED,
+    T_P_S_NOT_ASSIGNED,
+    T_P_SRC_NETWORK,
+    T_P_SRC_STICK,
+    T_P_SETTINGS,
+    T_P_FROM_COL,
+    T_P_UNTIL_COL,
     T_COUNT
 } text_id;
 
@@ -311,6 +374,91 @@ static const char *const texts[T_COUNT][2] = {
     [T_V_COMPARE] = {"Locaties naast elkaar", "Locations side by side"},
     [T_V_TREND] = {"Trend", "Trend"},
     [T_V_CROSSTAB] = {"Kruistabel", "Cross-tab"},
+    [T_P_TITLE] = {"Publiceren", "Publishing"},
+    [T_P_NEW] = {"Nieuwe publicatie", "New publication"},
+    [T_P_SET] = {"Vragenset (.json) of instellingen (.conf)",
+                 "Question set (.json) or settings document (.conf)"},
+    [T_P_SIG] = {"De handtekening ervan (.sig)", "Its signature (.sig)"},
+    [T_P_MEDIA] = {"De geluiden en pictogrammen van de set (meerdere mogelijk)",
+                   "The set's clips and icons (several allowed)"},
+    [T_P_DEVICES] = {"Alleen deze kiosken (namen gescheiden door spaties; leeg: elke kiosk daar)",
+                     "Only these kiosks (names separated by spaces; empty: every kiosk there)"},
+    [T_P_FROM] = {"Vanaf (Nederlandse tijd; leeg: meteen)", "From (Amsterdam time; empty: now)"},
+    [T_P_UNTIL] = {"Tot (Nederlandse tijd; leeg: zonder einde)",
+                   "Until (Amsterdam time; empty: without end)"},
+    [T_P_FORCE] = {"Ook als daar (nog) geen kiosk is aangemeld",
+                   "Also when no kiosk is registered there (yet)"},
+    [T_P_PUBLISH] = {"Publiceren", "Publish"},
+    [T_P_LIST] = {"Publicaties", "Publications"},
+    [T_P_NONE] = {"Nog geen publicaties.", "No publications yet."},
+    [T_P_ID] = {"Publicatie", "Publication"},
+    [T_P_WHAT] = {"Wat", "What"},
+    [T_P_WHERE] = {"Waar", "Where"},
+    [T_P_EVERY] = {"elke kiosk", "every kiosk"},
+    [T_P_NOW] = {"meteen", "now"},
+    [T_P_NOEND] = {"zonder einde", "without end"},
+    [T_P_FILES] = {"Bestanden", "Files"},
+    [T_P_WITHDRAW] = {"Intrekken", "Withdraw"},
+    [T_P_PER_KIOSK] = {"Per kiosk", "Per kiosk"},
+    [T_P_NO_KIOSKS] = {"Nog niets toegewezen aan een kiosk.", "Nothing assigned to a kiosk yet."},
+    [T_P_CENTRE] = {"Volgens de centrale", "The centre says"},
+    [T_P_KIOSK_SAYS] = {"Volgens de kiosk", "The kiosk says"},
+    [T_P_REASON] = {"Reden", "Reason"},
+    [T_P_PUBLISHED] = {"Gepubliceerd als", "Published as"},
+    [T_P_WITHDRAWN_OK] = {"Ingetrokken: de kiosken gaan bij de volgende synchronisatie terug naar "
+                          "wat ze ervoor hadden.",
+                          "Withdrawn: the kiosks return to what they had before at their next "
+                          "sync."},
+    [T_P_NOT_FOUND] = {"Die publicatie bestaat niet of is al ingetrokken.",
+                       "There is no such publication, or it was withdrawn already."},
+    [T_P_BAD_TIME] = {"Vanaf en tot: een datum met tijd, bijvoorbeeld 2027-03-01 08:00.",
+                      "From and until: a date with a time, e.g. 2027-03-01 08:00."},
+    [T_P_DETAIL] = {"Details", "Details"},
+    [T_P_WHY_OTHER] = {"%s: niet gepubliceerd.", "%s: not published."},
+    [T_P_WHY_NAME] = {"%s: deze bestandsnaam kan niet (alleen letters, cijfers, '-', '_' en '.').",
+                      "%s: this file name cannot be used (letters, digits, '-', '_' and '.' "
+                      "only)."},
+    [T_P_WHY_NO_SIG] = {"%s ontbreekt: kiosken nemen alleen ondertekende sets aan (onderteken de "
+                        "set met wijkpeil-qset sign).",
+                        "%s is missing: kiosks take only signed sets (sign the set with "
+                        "wijkpeil-qset sign)."},
+    [T_P_WHY_BAD_SIG] = {"%s is geen leesbare handtekening.", "%s is not a readable signature."},
+    [T_P_WHY_TAMPERED] = {"Verkeerde handtekening: %s is na het ondertekenen gewijzigd (of de "
+                          ".sig hoort bij een ander bestand). Onderteken het opnieuw.",
+                          "Bad signature: %s was changed after it was signed (or the .sig "
+                          "belongs to another file). Sign it again."},
+    [T_P_WHY_NOT_SET] = {"%s is geen vragenset (geldige JSON met \"id\" en \"version\").",
+                         "%s is not a question set (valid JSON with \"id\" and \"version\")."},
+    [T_P_WHY_SETTINGS] = {"%s: kiosken zouden deze instellingen weigeren.",
+                          "%s: kiosks would refuse this settings document."},
+    [T_P_WHY_MISSING] = {"Ontbrekend bestand: %s staat in de set maar is niet meegestuurd.",
+                         "Missing file: the set lists %s but it was not uploaded."},
+    [T_P_WHY_NO_SET] = {"Geen vragenset of instellingen meegestuurd.",
+                        "No question set or settings document was uploaded."},
+    [T_P_WHY_MISMATCH] = {"%s is niet het bestand dat bij het ondertekenen in de set stond (andere "
+                          "inhoud).",
+                          "%s is not the file the set listed when it was signed (other "
+                          "content)."},
+    [T_P_WHY_TOO_BIG] = {"%s: te groot.", "%s: too large."},
+    [T_P_WHY_WHEN] = {"Het einde moet na het begin liggen.", "Until must be after from."},
+    [T_P_WHY_LOCATION] = {"Onbekende locatie: daar is geen kiosk aangemeld.",
+                          "Unknown location: no kiosk is registered there."},
+    [T_P_WHY_DEVICE] = {"Onbekende kiosk op die locatie: %s.", "No kiosk %s at that location."},
+    [T_P_WHY_UNLISTED] = {"%s staat niet in de bestandenlijst van de set (\"files\").",
+                          "%s is not in the set's list of files (\"files\")."},
+    [T_P_S_WAITING] = {"wacht op de start", "waiting for its start"},
+    [T_P_S_ACTIVE] = {"actief", "active"},
+    [T_P_S_ENDED] = {"afgelopen", "ended"},
+    [T_P_S_WITHDRAWN] = {"ingetrokken", "withdrawn"},
+    [T_P_S_DUE] = {"actief", "active"},
+    [T_P_S_FAILED] = {"geweigerd", "failed"},
+    [T_P_S_UNREPORTED] = {"nog niet gemeld", "not reported yet"},
+    [T_P_S_NOT_ASSIGNED] = {"niet (meer) toegewezen", "not assigned (any more)"},
+    [T_P_SRC_NETWORK] = {"via het netwerk", "over the network"},
+    [T_P_SRC_STICK] = {"van een stick", "from a stick"},
+    [T_P_SETTINGS] = {"instellingen", "settings"},
+    [T_P_FROM_COL] = {"Vanaf", "From"},
+    [T_P_UNTIL_COL] = {"Tot", "Until"},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -444,7 +592,11 @@ static const char css[] =
     /* the views of a question set (coll_views) */
     "nav.views ul{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0}\n"
     "nav.views a[aria-current]{font-weight:bold;text-decoration:none;color:#1b1b1b}\n"
-    ".chart .axis{stroke:#595959}.chart .line{stroke-width:2}.chart .title{font-weight:bold}\n";
+    ".chart .axis{stroke:#595959}.chart .line{stroke-width:2}.chart .title{font-weight:bold}\n"
+    /* the publishing page */
+    "label.inline{display:inline}\n"
+    /* the focus is on a part inside a datetime-local: neither :focus nor :focus-visible matches */
+    "input[type=datetime-local]:focus-within{outline:3px solid #f2c200;outline-offset:2px}\n";
 
 static void lang_arg(coll_html *h, const ui_lang *l, char first)
 {
@@ -477,7 +629,8 @@ static void page_head(coll_html *h, const ui_lang *l, const char *title, const c
                     {"/dash/admin/devices", T_A_DEVICES},
                     {"/dash/admin/users", T_A_USERS},
                     {"/dash/admin/conflicts", T_A_CONFLICTS},
-                    {"/dash/admin/settings", T_A_SETTINGS}};
+                    {"/dash/admin/settings", T_A_SETTINGS},
+                    {"/dash/admin/publish", T_P_TITLE}};
         size_t nmenu = strcmp(s->role, "admin") == 0 ? sizeof menu / sizeof menu[0] : 2;
         coll_html_fmt(h, "<nav aria-label=\"%s\"><ul>", T(l, T_MENU));
         for (size_t i = 0; i < nmenu; i++) {
@@ -1680,6 +1833,263 @@ static enum MHD_Result users_done(coll_dash *d, struct MHD_Connection *c, dash_r
     return users_page(d, c, l, &s, r->verify == 0 ? 0 : -1, r->msg);
 }
 
+/* ---- publishing (coll_pub.h): an upload handed to what `publish` does, the list, withdraw ---- */
+
+typedef struct {
+    coll_html *h;
+    const ui_lang *l;
+    const coll_user_session *s;
+    int n;
+} pub_ctx;
+
+static text_id state_text(const char *state)
+{
+    static const struct {
+        const char *state;
+        text_id t;
+    } m[] = {{"waiting", T_P_S_WAITING},     {"active", T_P_S_ACTIVE}, {"ended", T_P_S_ENDED},
+             {"withdrawn", T_P_S_WITHDRAWN}, {"due", T_P_S_DUE},       {"failed", T_P_S_FAILED},
+             {"", T_P_S_UNREPORTED}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(state, m[i].state) == 0)
+            return m[i].t;
+    return T_UNKNOWN;
+}
+
+/* "spring v3" or "settings hours.conf", and the times "from – until". */
+static void pub_what(coll_html *h, const ui_lang *l, const char *kind, const char *set_id,
+                     int64_t version)
+{
+    coll_html_raw(h, "<td>");
+    if (strcmp(kind, "settings") == 0) {
+        coll_html_fmt(h, "%s ", T(l, T_P_SETTINGS));
+        coll_html_text(h, set_id);
+    } else {
+        coll_html_text(h, set_id);
+        coll_html_fmt(h, " v%lld", (long long)version);
+    }
+    coll_html_raw(h, "</td>");
+}
+
+static void pub_when(coll_html *h, const ui_lang *l, int64_t ms, text_id none)
+{
+    char buf[32];
+    if (ms)
+        fmt_time(ms, buf, sizeof buf);
+    cell_text(h, ms ? buf : T(l, none));
+}
+
+static int pub_row(void *ctx, const coll_pub_row *r)
+{
+    pub_ctx *x = ctx;
+    coll_html *h = x->h;
+    coll_html_raw(h, "<tr><th scope=\"row\"><code>");
+    coll_html_text(h, r->id);
+    coll_html_raw(h, "</code></th>");
+    pub_what(h, x->l, r->kind, r->set_id, r->set_version);
+    coll_html_raw(h, "<td>");
+    coll_html_text(h, r->location);
+    coll_html_raw(h, ": ");
+    coll_html_text(h, r->devices ? r->devices : T(x->l, T_P_EVERY));
+    coll_html_raw(h, "</td>");
+    pub_when(h, x->l, r->from_ms, T_P_NOW);
+    pub_when(h, x->l, r->until_ms, T_P_NOEND);
+    cell_text(h, T(x->l, state_text(r->state)));
+    coll_html_fmt(h, "<td>%lld (%lld bytes)</td><td>", (long long)r->files, (long long)r->bytes);
+    if (strcmp(r->state, "withdrawn") != 0) {
+        form_open(h, x->l, x->s, "/dash/admin/publish", "withdraw");
+        coll_html_raw(h, "<input type=\"hidden\" name=\"id\" value=\"");
+        coll_html_text(h, r->id);
+        coll_html_raw(h, "\">");
+        row_button(h, T(x->l, T_P_WITHDRAW), r->id);
+    }
+    coll_html_raw(h, "</td></tr>\n");
+    x->n++;
+    return 0;
+}
+
+static int pub_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
+{
+    pub_ctx *x = ctx;
+    coll_html *h = x->h;
+    coll_html_fmt(h, "<tr%s><th scope=\"row\">",
+                  strcmp(r->kiosk_state, "failed") == 0 ? " class=\"flagged\"" : "");
+    coll_html_text(h, r->device);
+    coll_html_raw(h, "</th>");
+    cell_text(h, r->location);
+    coll_html_raw(h, "<td><code>");
+    coll_html_text(h, r->id);
+    coll_html_raw(h, "</code></td>");
+    pub_what(h, x->l, r->kind, r->set_id, r->set_version);
+    pub_when(h, x->l, r->from_ms, T_P_NOW);
+    pub_when(h, x->l, r->until_ms, T_P_NOEND);
+    cell_text(h, T(x->l, r->centre_state[0] ? state_text(r->centre_state) : T_P_S_NOT_ASSIGNED));
+    coll_html_raw(h, "<td>");
+    coll_html_text(h, T(x->l, state_text(r->kiosk_state)));
+    if (r->source[0]) {
+        coll_html_raw(h, " (");
+        coll_html_text(h,
+                       T(x->l, strcmp(r->source, "stick") == 0 ? T_P_SRC_STICK : T_P_SRC_NETWORK));
+        coll_html_raw(h, ")");
+    }
+    coll_html_raw(h, "</td>");
+    cell_text(h, r->reason); /* the kiosk's words, as its log has them */
+    coll_html_raw(h, "</tr>\n");
+    x->n++;
+    return 0;
+}
+
+/* A refusal in the page's language, naming the file, and the collector's own message. */
+static void pub_refused(coll_html *h, const ui_lang *l, const coll_pub_refusal *why,
+                        const char *msg)
+{
+    static const text_id words[] = {
+        [COLL_PUB_WHY_OTHER] = T_P_WHY_OTHER,       [COLL_PUB_WHY_NAME] = T_P_WHY_NAME,
+        [COLL_PUB_WHY_NO_SIG] = T_P_WHY_NO_SIG,     [COLL_PUB_WHY_BAD_SIG] = T_P_WHY_BAD_SIG,
+        [COLL_PUB_WHY_TAMPERED] = T_P_WHY_TAMPERED, [COLL_PUB_WHY_NOT_SET] = T_P_WHY_NOT_SET,
+        [COLL_PUB_WHY_SETTINGS] = T_P_WHY_SETTINGS, [COLL_PUB_WHY_MISSING] = T_P_WHY_MISSING,
+        [COLL_PUB_WHY_MISMATCH] = T_P_WHY_MISMATCH, [COLL_PUB_WHY_TOO_BIG] = T_P_WHY_TOO_BIG,
+        [COLL_PUB_WHY_WHEN] = T_P_WHY_WHEN,         [COLL_PUB_WHY_LOCATION] = T_P_WHY_LOCATION,
+        [COLL_PUB_WHY_DEVICE] = T_P_WHY_DEVICE,     [COLL_PUB_WHY_UNLISTED] = T_P_WHY_UNLISTED};
+    text_id t = (size_t)why->why < sizeof words / sizeof words[0] ? words[why->why] : T_P_WHY_OTHER;
+    if (why->why == COLL_PUB_WHY_MISSING && !why->file[0])
+        t = T_P_WHY_NO_SET;
+    char text[WP_ERR_LEN + COLL_PUB_NAME_MAX];
+    snprintf(text, sizeof text, T(l, t), why->file[0] ? why->file : "?");
+    coll_html_fmt(h, "<div class=\"error\" role=\"alert\" id=\"outcome\"><p>%s", T(l, T_A_FAILED));
+    coll_html_text(h, text);
+    coll_html_fmt(h, "</p><p>%s: <span lang=\"en\">", T(l, T_P_DETAIL));
+    coll_html_text(h, msg);
+    coll_html_raw(h, "</span></p></div>\n");
+}
+
+/* POST action=publish: the upload, published as `publish` would. */
+static void publish_upload(coll_dash *d, coll_html *h, const ui_lang *l, const coll_user_session *s,
+                           dash_req *r)
+{
+    coll_pub_refusal why = {COLL_PUB_WHY_OTHER, ""};
+    coll_pub_spec spec = {
+        .location = r->location, .force = strcmp(r->force, "yes") == 0, .refusal = &why};
+    char err[WP_ERR_LEN] = "", id[COLL_PUB_ID_LEN] = "";
+    /* the kiosks named: separated by blanks or commas (r->devices is cut up in place) */
+    for (char *save = NULL, *t = strtok_r(r->devices, " ,\t\r\n", &save);
+         t && spec.n_devices < COLL_PUB_MAX_DEVICES; t = strtok_r(NULL, " ,\t\r\n", &save))
+        spec.devices[spec.n_devices++] = t;
+    /* datetime-local sends "2027-03-01T08:00": the collector's local time, as for `publish` */
+    if ((r->from[0] && !coll_pub_parse_time(r->from, &spec.from_ms)) ||
+        (r->until[0] && !coll_pub_parse_time(r->until, &spec.until_ms))) {
+        coll_html_fmt(h, "<p class=\"error\" role=\"alert\" id=\"outcome\">%s%s</p>\n",
+                      T(l, T_A_FAILED), T(l, T_P_BAD_TIME));
+        return;
+    }
+    int rc = r->up ? coll_pubup_add(r->up, d->db, &spec, wp_wall_ms(), id, err, sizeof err) : -1;
+    fprintf(stderr, "wijkpeil-collector: %s: publish to %s: %s%s\n", s->name, r->location,
+            rc == 0 ? "published as " : "", rc == 0 ? id : err);
+    if (rc != 0) {
+        pub_refused(h, l, &why, err);
+        return;
+    }
+    coll_html_fmt(h, "<p role=\"status\" id=\"outcome\">%s <code id=\"published\">%s</code></p>\n",
+                  T(l, T_P_PUBLISHED), id);
+}
+
+static void publish_withdraw(coll_dash *d, coll_html *h, const ui_lang *l,
+                             const coll_user_session *s, const dash_req *r)
+{
+    char err[WP_ERR_LEN] = "";
+    int rc = coll_pub_withdraw(d->db, r->pubid, wp_wall_ms(), err, sizeof err);
+    fprintf(stderr, "wijkpeil-collector: %s: withdraw \"%s\": %s\n", s->name, r->pubid,
+            rc == 0  ? "done"
+            : rc > 0 ? "no such publication"
+                     : err);
+    if (rc == 0)
+        coll_html_fmt(h, "<p role=\"status\" id=\"outcome\">%s</p>\n", T(l, T_P_WITHDRAWN_OK));
+    else
+        outcome(h, l, -1, rc > 0 ? T(l, T_P_NOT_FOUND) : err);
+}
+
+/* A table's head: a hidden caption and the columns. */
+static void table_head(coll_html *h, const ui_lang *l, text_id caption, const text_id *cols,
+                       size_t n)
+{
+    coll_html_fmt(h, "<table>\n<caption class=\"visually-hidden\">%s</caption>\n<thead><tr>",
+                  T(l, caption));
+    for (size_t i = 0; i < n; i++)
+        coll_html_fmt(h, "<th scope=\"col\">%s</th>", T(l, cols[i]));
+    coll_html_raw(h, "</tr></thead>\n<tbody>\n");
+}
+
+/* GET, or POST action=publish (multipart: the upload) | withdraw (id). */
+static enum MHD_Result publish_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
+                                    const coll_user_session *s, dash_req *r)
+{
+    coll_html *h = coll_html_new();
+    if (!h)
+        return MHD_NO;
+    page_head(h, l, T(l, T_P_TITLE), s, "/dash/admin/publish", "/dash/admin/publish");
+    coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_P_TITLE));
+    if (r && strcmp(r->action, "withdraw") == 0)
+        publish_withdraw(d, h, l, s, r);
+    else if (r)
+        publish_upload(d, h, l, s, r);
+    /* the form */
+    coll_html_fmt(h,
+                  "<h2>%s</h2>\n<form method=\"post\" action=\"/dash/admin/publish\" "
+                  "enctype=\"multipart/form-data\">\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"",
+                  T(l, T_P_NEW));
+    coll_html_text(h, s->csrf);
+    coll_html_fmt(h,
+                  "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                  "<input type=\"hidden\" name=\"action\" value=\"publish\">\n"
+                  "<label for=\"set\">%s</label><input id=\"set\" name=\"set\" type=\"file\" "
+                  "accept=\".json,.conf\" required>\n"
+                  "<label for=\"sig\">%s</label><input id=\"sig\" name=\"sig\" type=\"file\" "
+                  "accept=\".sig\" required>\n"
+                  "<label for=\"media\">%s</label><input id=\"media\" name=\"media\" "
+                  "type=\"file\" multiple>\n<label for=\"location\">%s</label>"
+                  "<select id=\"location\" name=\"location\" required>",
+                  l->code, T(l, T_P_SET), T(l, T_P_SIG), T(l, T_P_MEDIA), T(l, T_K_LOC));
+    option_ctx oc = {h, r ? r->location : NULL};
+    char err[WP_ERR_LEN];
+    bool ok = coll_db_query(d->db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL,
+                            0, location_option, &oc, NULL, err, sizeof err) == COLL_SQL_OK;
+    coll_html_fmt(h,
+                  "</select>\n<label for=\"devices\">%s</label><input id=\"devices\" "
+                  "name=\"devices\" maxlength=\"%zu\">\n"
+                  "<label for=\"from\">%s</label><input id=\"from\" name=\"from\" "
+                  "type=\"datetime-local\">\n<label for=\"until\">%s</label><input id=\"until\" "
+                  "name=\"until\" type=\"datetime-local\">\n<p><input type=\"checkbox\" "
+                  "id=\"force\" name=\"force\" value=\"yes\"> <label for=\"force\" "
+                  "class=\"inline\">%s</label></p>\n<p><button type=\"submit\" "
+                  "id=\"publish\">%s</button></p>\n</form>\n",
+                  T(l, T_P_DEVICES), sizeof r->devices - 1, T(l, T_P_FROM), T(l, T_P_UNTIL),
+                  T(l, T_P_FORCE), T(l, T_P_PUBLISH));
+    /* what is published, and per kiosk what it has of it */
+    static const text_id cols[] = {T_P_ID,        T_P_WHAT,  T_P_WHERE, T_P_FROM_COL,
+                                   T_P_UNTIL_COL, T_A_STATE, T_P_FILES, T_A_ACTIONS};
+    static const text_id kcols[] = {T_K_COL,    T_K_LOC,        T_P_ID,
+                                    T_P_WHAT,   T_P_FROM_COL,   T_P_UNTIL_COL,
+                                    T_P_CENTRE, T_P_KIOSK_SAYS, T_P_REASON};
+    pub_ctx x = {.h = h, .l = l, .s = s};
+    coll_html_fmt(h, "<h2 id=\"publications\">%s</h2>\n", T(l, T_P_LIST));
+    table_head(h, l, T_P_LIST, cols, sizeof cols / sizeof cols[0]);
+    ok = ok && coll_pub_each(d->db, wp_wall_ms(), pub_row, &x, err, sizeof err) == 0;
+    coll_html_raw(h, "</tbody>\n</table>\n");
+    if (ok && x.n == 0)
+        coll_html_fmt(h, "<p>%s</p>\n", T(l, T_P_NONE));
+    x.n = 0;
+    coll_html_fmt(h, "<h2 id=\"per-kiosk\">%s</h2>\n", T(l, T_P_PER_KIOSK));
+    table_head(h, l, T_P_PER_KIOSK, kcols, sizeof kcols / sizeof kcols[0]);
+    ok = ok && coll_pub_each_kiosk(d->db, wp_wall_ms(), pub_kiosk_row, &x, err, sizeof err) == 0;
+    coll_html_raw(h, "</tbody>\n</table>\n");
+    if (ok && x.n == 0)
+        coll_html_fmt(h, "<p>%s</p>\n", T(l, T_P_NO_KIOSKS));
+    if (!ok)
+        fprintf(stderr, "wijkpeil-collector: publish page: %s\n", err);
+    return admin_send(c, l, h, ok);
+}
+
 /* /dash/admin/...: administrators only; every POST carries the session's CSRF token. */
 static enum MHD_Result admin_route(coll_dash *d, struct MHD_Connection *c, const char *url,
                                    bool post, dash_req *r, const ui_lang *l,
@@ -1697,6 +2107,8 @@ static enum MHD_Result admin_route(coll_dash *d, struct MHD_Connection *c, const
         return settings_page(d, c, l, s, post ? r : NULL);
     if (strcmp(url, "/dash/admin/conflicts") == 0 && !post)
         return conflicts_page(d, c, l, s);
+    if (strcmp(url, "/dash/admin/publish") == 0)
+        return publish_page(d, c, l, s, post ? r : NULL);
     return message_page(c, 405, l, T_NOTFOUND);
 }
 
@@ -1816,7 +2228,6 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
                                   size_t size)
 {
     (void)kind;
-    (void)filename;
     (void)content_type;
     (void)transfer_encoding;
     dash_req *r = cls;
@@ -1842,7 +2253,36 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
         field(r->silent, sizeof r->silent, data, off, size, &r->too_big);
     else if (strcmp(key, "confirm") == 0)
         field(r->confirm, sizeof r->confirm, data, off, size, &r->too_big);
+    else if (strcmp(key, "devices") == 0)
+        field(r->devices, sizeof r->devices, data, off, size, &r->too_big);
+    else if (strcmp(key, "from") == 0)
+        field(r->from, sizeof r->from, data, off, size, &r->too_big);
+    else if (strcmp(key, "until") == 0)
+        field(r->until, sizeof r->until, data, off, size, &r->too_big);
+    else if (strcmp(key, "force") == 0)
+        field(r->force, sizeof r->force, data, off, size, &r->too_big);
+    else if (strcmp(key, "id") == 0)
+        field(r->pubid, sizeof r->pubid, data, off, size, &r->too_big);
+    else if (r->up && filename &&
+             (!strcmp(key, "set") || !strcmp(key, "sig") || !strcmp(key, "media")))
+        coll_pubup_write(r->up, key, filename, data, off, size);
     return MHD_YES;
+}
+
+/* POST /dash/admin/publish by an administrator: the files of the upload go to a private folder
+ * as they come (coll_pubup.h); anyone else's files are dropped unread and the route answers
+ * 403. False when the folder cannot be made. */
+static bool upload_start(coll_dash *d, struct MHD_Connection *c, dash_req *r)
+{
+    coll_user_session s;
+    if (session_of(d, c, &s) != 0 || !is_admin(&s))
+        return true;
+    char err[WP_ERR_LEN];
+    if (coll_pubup_new(&r->up, err, sizeof err) != 0) {
+        fprintf(stderr, "wijkpeil-collector: publish upload: %s\n", err);
+        return false;
+    }
+    return true;
 }
 
 static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char *url,
@@ -1870,6 +2310,7 @@ static enum MHD_Result route(coll_dash *d, struct MHD_Connection *c, const char 
                                         "/dash/admin/users",
                                         "/dash/admin/conflicts",
                                         "/dash/admin/settings",
+                                        "/dash/admin/publish",
                                         "/dash/when",
                                         "/dash/report",
                                         "/dash/compare",
@@ -1930,6 +2371,11 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
             return message_page(c, 403, &l, T_PLAIN);
         }
         if (strcmp(method, "POST") == 0) {
+            if (strcmp(url, "/dash/admin/publish") == 0 && !upload_start(d, c, r)) {
+                r->st = REQ_ANSWERED;
+                ui_lang l = pick_lang(c, NULL);
+                return message_page(c, 503, &l, T_BUSY);
+            }
             r->pp = MHD_create_post_processor(c, 4096, form_field, r);
             if (!r->pp) {
                 r->st = REQ_ANSWERED;
@@ -1949,7 +2395,7 @@ enum MHD_Result coll_dash_handle(coll_dash *d, struct MHD_Connection *c, const c
         if (r->st == REQ_ANSWERED || r->too_big)
             return MHD_YES;
         r->body += n;
-        if (r->body > DASH_MAX_BODY)
+        if (r->body > (r->up ? (size_t)COLL_PUBUP_MAX_BODY : DASH_MAX_BODY))
             r->too_big = true;
         else if (r->pp && MHD_post_process(r->pp, upload, n) != MHD_YES)
             r->too_big = true;
@@ -1979,6 +2425,7 @@ void coll_dash_completed(void *state)
         return;
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
+    coll_pubup_free(r->up);
     sodium_memzero(r->password, sizeof r->password);
     free(r);
 }

@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +55,24 @@ bool coll_pub_parse_time(const char *s, int64_t *ms)
 }
 
 /* ---- publishing --------------------------------------------------------------------------- */
+
+/* Why path could not be read with at most cap bytes. */
+static coll_pub_why why_unreadable(const char *path, long long cap)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? COLL_PUB_WHY_MISSING : COLL_PUB_WHY_OTHER;
+    return (long long)st.st_size > cap ? COLL_PUB_WHY_TOO_BIG : COLL_PUB_WHY_OTHER;
+}
+
+/* Tells spec->refusal (when asked) why, and about which file. */
+static void refuse(const coll_pub_spec *spec, coll_pub_why why, const char *file)
+{
+    if (!spec->refusal)
+        return;
+    spec->refusal->why = why;
+    wp_strlcpy(spec->refusal->file, file ? file : "", sizeof spec->refusal->file);
+}
 
 static const char *const sql_blob =
     "INSERT INTO blobs(sha256, size, data) VALUES(?,?,?) ON CONFLICT (sha256) DO NOTHING";
@@ -95,6 +114,7 @@ static int check_targets(coll_db *db, const coll_pub_spec *spec, char *err, size
         COLL_SQL_OK)
         return -1;
     if (n == 0) {
+        refuse(spec, COLL_PUB_WHY_LOCATION, "");
         if (coll_db_query(db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
                           name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
             return -1;
@@ -110,6 +130,7 @@ static int check_targets(coll_db *db, const coll_pub_spec *spec, char *err, size
             COLL_SQL_OK)
             return -1;
         if (n == 0) {
+            refuse(spec, COLL_PUB_WHY_DEVICE, spec->devices[i]);
             if (coll_db_query(db, "SELECT name FROM devices WHERE location=? ORDER BY name", &pl, 1,
                               name_row, &known, NULL, err, errlen) != COLL_SQL_OK)
                 return -1;
@@ -163,8 +184,8 @@ static void split_path(const char *path, char *dir, size_t dirlen, const char **
 }
 
 /* Reads and checks every file the set lists and stores it; 0 or -1. */
-static int put_listed(coll_db *db, const char *id, const char *dir, json_t *files, char *err,
-                      size_t errlen)
+static int put_listed(coll_db *db, const coll_pub_spec *spec, const char *id, const char *dir,
+                      json_t *files, char *err, size_t errlen)
 {
     const char *rel;
     json_t *v;
@@ -173,30 +194,36 @@ static int put_listed(coll_db *db, const char *id, const char *dir, json_t *file
     {
         const char *want = json_string_value(v);
         if (!fleet_name_ok(rel) || !want || strlen(want) != 64) {
+            refuse(spec, COLL_PUB_WHY_NOT_SET, rel);
             wp_errf(err, errlen, "\"files\": %s: expected a plain relative path and a SHA-256",
                     rel);
             return -1;
         }
         char path[STICK_PATH_LEN];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path) {
+            refuse(spec, COLL_PUB_WHY_NAME, rel);
             wp_errf(err, errlen, "%s: path too long", rel);
             return -1;
         }
         char *data = NULL;
         size_t len = 0;
-        if (wp_read_file(path, (size_t)STICK_MAX_SET_FILE_BYTES, &data, &len, err, errlen) != 0)
+        if (wp_read_file(path, (size_t)STICK_MAX_SET_FILE_BYTES, &data, &len, err, errlen) != 0) {
+            refuse(spec, why_unreadable(path, STICK_MAX_SET_FILE_BYTES), rel);
             return -1;
+        }
         total += (long long)len;
         char sha[65];
         sha256_hex(data, len, sha);
         int rc = -1;
-        if (total > STICK_MAX_SET_FILES_BYTES)
+        if (total > STICK_MAX_SET_FILES_BYTES) {
+            refuse(spec, COLL_PUB_WHY_TOO_BIG, rel);
             wp_errf(err, errlen, "the set's files are over %lld MB together",
                     STICK_MAX_SET_FILES_BYTES / (1024 * 1024));
-        else if (strcmp(sha, want) != 0)
+        } else if (strcmp(sha, want) != 0) {
+            refuse(spec, COLL_PUB_WHY_MISMATCH, rel);
             wp_errf(err, errlen,
                     "%s does not match the SHA-256 the set lists (changed after signing?)", rel);
-        else
+        } else
             rc = put_file(db, id, rel, data, len, sha, err, errlen);
         free(data);
         if (rc != 0)
@@ -215,11 +242,14 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     json_t *root = NULL;
     int rc = -1;
     id[0] = '\0';
+    refuse(spec, COLL_PUB_WHY_OTHER, "");
     if (!spec->location || !spec->location[0] || strlen(spec->location) >= COLL_NAME_MAX) {
+        refuse(spec, COLL_PUB_WHY_LOCATION, "");
         wp_errf(err, errlen, "--location LOCATION is required");
         return -1;
     }
     if (spec->until_ms && spec->until_ms <= spec->from_ms) {
+        refuse(spec, COLL_PUB_WHY_WHEN, "");
         wp_errf(err, errlen, "--until must be after --from");
         return -1;
     }
@@ -227,13 +257,17 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     if (!fleet_name_ok(base) ||
         (size_t)snprintf(sig_name, sizeof sig_name, "%s.sig", base) >= sizeof sig_name ||
         (size_t)snprintf(sig_path, sizeof sig_path, "%s.sig", spec->set_path) >= sizeof sig_path) {
+        refuse(spec, COLL_PUB_WHY_NAME, base);
         wp_errf(err, errlen, "%s: the file name may hold letters, digits, '-', '_' and '.'",
                 spec->set_path);
         return -1;
     }
-    if (wp_read_file(spec->set_path, STICK_MAX_FILE_BYTES, &set, &set_len, err, errlen) != 0)
+    if (wp_read_file(spec->set_path, STICK_MAX_FILE_BYTES, &set, &set_len, err, errlen) != 0) {
+        refuse(spec, why_unreadable(spec->set_path, STICK_MAX_FILE_BYTES), base);
         goto done;
+    }
     if (wp_read_file(sig_path, SIGN_MAX_SIG_FILE, &sig, &sig_len, err, errlen) != 0) {
+        refuse(spec, COLL_PUB_WHY_NO_SIG, sig_name);
         wp_errf(err, errlen,
                 "%s: no signature beside it (sign it first: wijkpeil-qset sign); kiosks accept "
                 "only signed sets",
@@ -243,7 +277,18 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     sign_sig parsed;
     char serr[WP_ERR_LEN];
     if (sign_parse_sig(sig, sig_len, &parsed, serr, sizeof serr) != 0) {
+        refuse(spec, COLL_PUB_WHY_BAD_SIG, sig_name);
         wp_errf(err, errlen, "%s: %s", sig_path, serr);
+        goto done;
+    }
+    /* The key the .sig names is not trusted here (kiosks decide that), but a signature that does
+     * not verify even with it means the bytes changed after signing: no kiosk would take them. */
+    if (parsed.has_signer && !sign_check(set, set_len, parsed.sig, parsed.signer)) {
+        refuse(spec, COLL_PUB_WHY_TAMPERED, base);
+        wp_errf(err, errlen,
+                "%s was changed after it was signed (its signature does not verify with the key "
+                "%s names); sign it again",
+                base, sig_name);
         goto done;
     }
     /* A settings document (FILE.conf): the lines a kiosk would take, checked here as there. */
@@ -256,6 +301,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     if (settings) {
         char cerr[WP_ERR_LEN];
         if (config_check_remote(set, set_len, base, cerr, sizeof cerr) != 0) {
+            refuse(spec, COLL_PUB_WHY_SETTINGS, base);
             wp_errf(err, errlen, "%s: kiosks would refuse this settings document: %s",
                     spec->set_path, cerr);
             goto done;
@@ -263,6 +309,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     }
     if (!root || !json_is_string(jid) || !json_is_integer(jver) ||
         strlen(json_string_value(jid)) >= 128 || (files && !json_is_object(files))) {
+        refuse(spec, COLL_PUB_WHY_NOT_SET, base);
         wp_errf(err, errlen, "%s: not a question set (needs \"id\", \"version\"%s)", spec->set_path,
                 root ? "" : ", valid JSON");
         goto done;
@@ -280,7 +327,7 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     sha256_hex(sig, sig_len, sha);
     if (put_file(db, id, sig_name, sig, sig_len, sha, err, errlen) != 0)
         goto done;
-    if (files && put_listed(db, id, dir, files, err, errlen) != 0)
+    if (files && put_listed(db, spec, id, dir, files, err, errlen) != 0)
         goto done;
     for (int i = 0; i < spec->n_devices; i++) {
         coll_param p[2] = {COLL_TEXT(id), COLL_TEXT(spec->devices[i])};
@@ -342,15 +389,15 @@ static void when_text(int64_t ms, const char *none, char *buf, size_t len)
 }
 
 typedef struct {
-    FILE *out;
     int64_t now;
-    int n;
-    json_t *devices; /* publication id -> "a, b" */
-} list_ctx;
+    json_t *devices; /* publication id -> "a,b" */
+    int (*fn)(void *ctx, const coll_pub_row *row);
+    void *ctx;
+} each_ctx;
 
 static int device_row(void *ctx, int ncol, const char *const *v)
 {
-    list_ctx *l = ctx;
+    each_ctx *l = ctx;
     (void)ncol;
     const char *had = json_string_value(json_object_get(l->devices, v[0]));
     char buf[COLL_PUB_MAX_DEVICES * COLL_NAME_MAX];
@@ -358,34 +405,38 @@ static int device_row(void *ctx, int ncol, const char *const *v)
     return json_object_set_new(l->devices, v[0], json_string(buf)) != 0;
 }
 
-static int list_row(void *ctx, int ncol, const char *const *v)
+/* The centre's word on a publication at now. */
+static const char *pub_state(int64_t now, int64_t from, int64_t until, int64_t withdrawn)
 {
-    list_ctx *l = ctx;
-    (void)ncol;
-    int64_t from = coll_store_num(v[4]), until = coll_store_num(v[5]),
-            withdrawn = coll_store_num(v[6]);
-    const char *state = withdrawn                  ? "withdrawn"
-                        : from && l->now < from    ? "waiting"
-                        : until && l->now >= until ? "ended"
-                                                   : "active";
-    char f[32], u[32];
-    when_text(from, "now", f, sizeof f);
-    when_text(until, "open-ended", u, sizeof u);
-    const char *devs = json_string_value(json_object_get(l->devices, v[0]));
-    char what[160];
-    if (v[9] && !strcmp(v[9], FLEET_KIND_SETTINGS))
-        snprintf(what, sizeof what, "settings %s", v[1]);
-    else
-        snprintf(what, sizeof what, "%s v%s", v[1], v[2]);
-    fprintf(l->out, "%s  %s  %s %s%s  %s .. %s  %s  %s files, %s bytes\n", v[0], what, v[3],
-            devs ? "devices " : "(every kiosk)", devs ? devs : "", f, u, state, v[7], v[8]);
-    l->n++;
-    return 0;
+    return withdrawn               ? "withdrawn"
+           : from && now < from    ? "waiting"
+           : until && now >= until ? "ended"
+                                   : "active";
 }
 
-int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errlen)
+static int each_row(void *ctx, int ncol, const char *const *v)
 {
-    list_ctx l = {out, now_ms, 0, json_object()};
+    each_ctx *l = ctx;
+    (void)ncol;
+    coll_pub_row r = {.id = v[0],
+                      .kind = v[9] ? v[9] : FLEET_KIND_SET,
+                      .set_id = v[1],
+                      .set_file = v[10] ? v[10] : "",
+                      .location = v[3],
+                      .set_version = coll_store_num(v[2]),
+                      .devices = json_string_value(json_object_get(l->devices, v[0])),
+                      .from_ms = coll_store_num(v[4]),
+                      .until_ms = coll_store_num(v[5]),
+                      .files = coll_store_num(v[7]),
+                      .bytes = coll_store_num(v[8])};
+    r.state = pub_state(l->now, r.from_ms, r.until_ms, coll_store_num(v[6]));
+    return l->fn(l->ctx, &r);
+}
+
+int coll_pub_each(coll_db *db, int64_t now_ms, int (*fn)(void *ctx, const coll_pub_row *row),
+                  void *ctx, char *err, size_t errlen)
+{
+    each_ctx l = {now_ms, json_object(), fn, ctx};
     int rc = -1;
     if (!l.devices) {
         wp_errf(err, errlen, "out of memory");
@@ -394,25 +445,21 @@ int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errl
     if (coll_db_query(db,
                       "SELECT publication, device FROM publication_devices"
                       " ORDER BY publication, device",
-                      NULL, 0, device_row, &l, NULL, err, errlen) != COLL_SQL_OK ||
+                      NULL, 0, device_row, &l, NULL, err, errlen) == COLL_SQL_OK &&
         coll_db_query(db,
                       "SELECT p.id, p.set_id, p.set_version, p.location, p.from_ms, p.until_ms,"
                       " p.withdrawn_ms, (SELECT COUNT(*) FROM publication_files f"
                       "  WHERE f.publication = p.id),"
                       " (SELECT COALESCE(SUM(f.size), 0) FROM publication_files f"
-                      "  WHERE f.publication = p.id), p.kind"
+                      "  WHERE f.publication = p.id), p.kind, p.set_file"
                       " FROM publications p ORDER BY p.created_ms DESC, p.id",
-                      NULL, 0, list_row, &l, NULL, err, errlen) != COLL_SQL_OK)
-        goto done;
-    if (l.n == 0)
-        fprintf(out, "no publications\n");
-    rc = 0;
-done:
+                      NULL, 0, each_row, &l, NULL, err, errlen) == COLL_SQL_OK)
+        rc = 0;
     json_decref(l.devices);
     return rc;
 }
 
-/* ---- what kiosks ask ---------------------------------------------------------------------- */
+/* ---- per kiosk: what is assigned and what its heartbeat says ------------------------------ */
 
 /* Assigned to device: not withdrawn, at its location, for every kiosk there or for it by
  * name. */
@@ -420,6 +467,206 @@ done:
     " p.withdrawn_ms = 0 AND p.location = ?2 AND (NOT EXISTS (SELECT 1 FROM publication_devices"   \
     " d WHERE d.publication = p.id) OR EXISTS (SELECT 1 FROM publication_devices d"                \
     " WHERE d.publication = p.id AND d.device = ?1))"
+
+static int kiosk_dev_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o =
+        json_pack("{s:s, s:s, s:s}", "name", v[0], "location", v[1], "status", v[2] ? v[2] : "");
+    return !o || json_array_append_new(ctx, o) != 0;
+}
+
+static int kiosk_pub_row(void *ctx, int ncol, const char *const *v)
+{
+    (void)ncol;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "id", v[0], "kind", v[1], "set_id",
+                          v[2], "version", (json_int_t)coll_store_num(v[3]), "from_ms",
+                          (json_int_t)coll_store_num(v[4]), "until_ms",
+                          (json_int_t)coll_store_num(v[5]), "withdrawn_ms", (json_int_t)0);
+    return !o || json_array_append_new(ctx, o) != 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The publication of id in a heartbeat's "publications", or NULL. */
+static json_t *reported(json_t *status, const char *id)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(status, "publications"), i, p)
+    {
+        if (strcmp(jstr(p, "id"), id) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* One kiosk: the publications assigned to it, then those it reports that are not. */
+static int each_of_kiosk(coll_db *db, int64_t now_ms, json_t *dev,
+                         int (*fn)(void *ctx, const coll_pub_kiosk_row *row), void *ctx, char *err,
+                         size_t errlen)
+{
+    const char *name = jstr(dev, "name"), *loc = jstr(dev, "location");
+    json_t *pubs = json_array(), *status = json_loads(jstr(dev, "status"), 0, NULL);
+    coll_param p[2] = {COLL_TEXT(name), COLL_TEXT(loc)};
+    int rc = -1;
+    if (!pubs || coll_db_query(db,
+                               "SELECT p.id, p.kind, p.set_id, p.set_version, p.from_ms,"
+                               " p.until_ms FROM publications p WHERE" ASSIGNED
+                               " ORDER BY p.created_ms, p.id",
+                               p, 2, kiosk_pub_row, pubs, NULL, err, errlen) != COLL_SQL_OK)
+        goto done;
+    size_t i;
+    json_t *a;
+    json_array_foreach(pubs, i, a)
+    {
+        json_t *k = reported(status, jstr(a, "id"));
+        int64_t from = json_integer_value(json_object_get(a, "from_ms")),
+                until = json_integer_value(json_object_get(a, "until_ms"));
+        coll_pub_kiosk_row r = {name,
+                                loc,
+                                jstr(a, "id"),
+                                jstr(a, "kind"),
+                                jstr(a, "set_id"),
+                                json_integer_value(json_object_get(a, "version")),
+                                from,
+                                until,
+                                pub_state(now_ms, from, until, 0),
+                                jstr(k, "state"),
+                                jstr(k, "reason"),
+                                jstr(k, "source")};
+        if (fn(ctx, &r) != 0)
+            goto stopped;
+    }
+    json_array_foreach(json_object_get(status, "publications"), i, a)
+    {
+        bool assigned = false;
+        size_t j;
+        json_t *b;
+        json_array_foreach(pubs, j, b) assigned |= strcmp(jstr(a, "id"), jstr(b, "id")) == 0;
+        if (assigned)
+            continue;
+        const char *kind = jstr(a, "kind");
+        coll_pub_kiosk_row r = {name,
+                                loc,
+                                jstr(a, "id"),
+                                kind[0] ? kind : FLEET_KIND_SET,
+                                jstr(a, "set_id"),
+                                json_integer_value(json_object_get(a, "version")),
+                                json_integer_value(json_object_get(a, "from_ms")),
+                                json_integer_value(json_object_get(a, "until_ms")),
+                                "",
+                                jstr(a, "state"),
+                                jstr(a, "reason"),
+                                jstr(a, "source")};
+        if (fn(ctx, &r) != 0)
+            goto stopped;
+    }
+stopped:
+    rc = 0;
+done:
+    json_decref(pubs);
+    json_decref(status);
+    return rc;
+}
+
+int coll_pub_each_kiosk(coll_db *db, int64_t now_ms,
+                        int (*fn)(void *ctx, const coll_pub_kiosk_row *row), void *ctx, char *err,
+                        size_t errlen)
+{
+    json_t *devs = json_array();
+    int rc = -1;
+    if (!devs) {
+        wp_errf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* the kiosks first, then each one's: no query runs inside another's rows */
+    if (coll_db_query(db,
+                      "SELECT name, location, last_status FROM devices WHERE revoked_ms = 0"
+                      " ORDER BY name",
+                      NULL, 0, kiosk_dev_row, devs, NULL, err, errlen) == COLL_SQL_OK) {
+        size_t i;
+        json_t *dev;
+        rc = 0;
+        json_array_foreach(devs, i, dev)
+        {
+            if (each_of_kiosk(db, now_ms, dev, fn, ctx, err, errlen) != 0) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    json_decref(devs);
+    return rc;
+}
+
+/* ---- the list ----------------------------------------------------------------------------- */
+
+typedef struct {
+    FILE *out;
+    int n;
+} print_ctx;
+
+/* "spring v3", or "settings hours.conf". */
+static void what_text(const char *kind, const char *set_id, int64_t version, char *buf, size_t len)
+{
+    if (!strcmp(kind, FLEET_KIND_SETTINGS))
+        snprintf(buf, len, "settings %s", set_id);
+    else
+        snprintf(buf, len, "%s v%lld", set_id, (long long)version);
+}
+
+static int print_row(void *ctx, const coll_pub_row *r)
+{
+    print_ctx *l = ctx;
+    char f[32], u[32], what[160];
+    when_text(r->from_ms, "now", f, sizeof f);
+    when_text(r->until_ms, "open-ended", u, sizeof u);
+    what_text(r->kind, r->set_id, r->set_version, what, sizeof what);
+    fprintf(l->out, "%s  %s  %s %s%s  %s .. %s  %s  %lld files, %lld bytes\n", r->id, what,
+            r->location, r->devices ? "devices " : "(every kiosk)", r->devices ? r->devices : "", f,
+            u, r->state, (long long)r->files, (long long)r->bytes);
+    l->n++;
+    return 0;
+}
+
+static int print_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
+{
+    print_ctx *l = ctx;
+    char f[32], u[32], what[160];
+    when_text(r->from_ms, "now", f, sizeof f);
+    when_text(r->until_ms, "open-ended", u, sizeof u);
+    what_text(r->kind, r->set_id, r->set_version, what, sizeof what);
+    if (l->n++ == 0)
+        fprintf(l->out, "per kiosk:\n");
+    fprintf(l->out, "kiosk %s (%s): %s  %s  %s .. %s  centre %s, kiosk %s%s%s%s%s", r->device,
+            r->location, r->id, what, f, u, r->centre_state[0] ? r->centre_state : "-",
+            r->kiosk_state[0] ? r->kiosk_state : "not reported yet", r->source[0] ? " (" : "",
+            r->source, r->source[0] ? ")" : "", r->reason[0] ? ": " : "");
+    if (r->reason[0])
+        fprintf(l->out, "%s", r->reason);
+    fprintf(l->out, "\n");
+    return 0;
+}
+
+int coll_pub_list(coll_db *db, FILE *out, int64_t now_ms, char *err, size_t errlen)
+{
+    print_ctx l = {out, 0};
+    if (coll_pub_each(db, now_ms, print_row, &l, err, errlen) != 0)
+        return -1;
+    if (l.n == 0) {
+        fprintf(out, "no publications\n");
+        return 0;
+    }
+    l.n = 0;
+    return coll_pub_each_kiosk(db, now_ms, print_kiosk_row, &l, err, errlen);
+}
+
+/* ---- what kiosks ask ---------------------------------------------------------------------- */
 
 static const char *const sql_assignment =
     "SELECT p.id, p.kind, p.set_id, p.set_version, p.set_file, p.from_ms, p.until_ms, f.name,"

@@ -68,7 +68,7 @@ async function main() {
         await signIn(v, 'vera', 'viewer password 2');
         check('viewer signed in', v.url().endsWith('/dash/kiosks'), v.url());
         check('viewer: no administration in the menu', (await v.$('a[href^="/dash/admin/"]')) === null);
-        for (const p of ['devices', 'users', 'conflicts', 'settings']) {
+        for (const p of ['devices', 'users', 'conflicts', 'settings', 'publish']) {
             const r = await v.goto(`${url}/dash/admin/${p}`, {waitUntil: 'load'});
             check(`viewer: /dash/admin/${p} refused (403)`, r.status() === 403);
         }
@@ -78,7 +78,7 @@ async function main() {
         await signIn(page, 'anna', 'correct horse battery');
         check('admin signed in', page.url().endsWith('/dash/kiosks'), page.url());
         const links = await page.$$eval('nav a[href^="/dash/admin/"]', a => a.length);
-        check('admin: four administration pages in the menu', links === 4, String(links));
+        check('admin: five administration pages in the menu (publishing too)', links === 5, String(links));
 
         // devices: add (the token once), rotate, revoke
         await page.goto(url + '/dash/admin/devices', {waitUntil: 'load'});

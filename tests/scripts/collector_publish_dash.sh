@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Publishing from the dashboard without a browser (collector_publish_browser drives Chromium
+# through it): an administrator uploads a signed set, its .sig and its clips (multipart) and it is
+# published exactly as `wijkpeil-collector publish` would (the list shows it, waiting for its
+# start); a set changed after signing, a missing clip, a missing .sig, an unknown location, a clip
+# the set does not list and a bad time are refused with the reason in Dutch or English naming the
+# file; a forged CSRF token and a viewer are refused (403) and publish nothing; withdraw; the
+# per-kiosk table shows what a kiosk's heartbeat says; the upload folders are removed. The CLI
+# refuses a set changed after signing too (the same code).
+set -euo pipefail
+
+: "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
+: "${WIJKPEIL_QSET:?set WIJKPEIL_QSET to the wijkpeil-qset program}"
+: "${WIJKPEIL_SRC:?set WIJKPEIL_SRC to the source tree}"
+C="$WIJKPEIL_COLLECTOR"
+Q="$WIJKPEIL_QSET"
+TMP=$(mktemp -d)
+SRV=""
+stop_server() {
+    if [ -n "$SRV" ]; then
+        kill "$SRV" 2>/dev/null || true
+        wait "$SRV" 2>/dev/null || true
+    fi
+    SRV=""
+}
+trap 'stop_server; rm -rf "$TMP"' EXIT
+HERE=$(dirname "$0")
+# shellcheck source=lib/coll_db.sh
+. "$HERE/lib/coll_db.sh"
+# shellcheck source=lib/wait_line.sh
+. "$HERE/lib/wait_line.sh"
+fail=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then echo "ok   $what"; else
+        echo "FAIL: $what" >&2
+        fail=$((fail + 1))
+    fi
+}
+
+# A set with clips, as the centre makes it, signed with KEY.
+make_set() { # make_set DIR ID KEY
+    mkdir -p "$1/clips"
+    cp "$WIJKPEIL_SRC"/tests/qsets/clips/welkom-nl.wav "$WIJKPEIL_SRC"/tests/qsets/clips/q1-nl.wav \
+        "$1/clips/"
+    python3 - "$WIJKPEIL_SRC/tests/qsets/valid-all.json" "$1/$2.json" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["id"] = sys.argv[3]
+json.dump(s, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
+PY
+    "$Q" sign "$1/$2.json" --key "$3" >/dev/null
+}
+(cd "$TMP" && "$Q" keygen -o centre >/dev/null)
+
+DB=$(coll_db_new pubdash)
+echo 'correct horse battery' | "$C" user add anna --role admin --db "$DB" >/dev/null
+echo 'viewer password 1' | "$C" user add bert --role viewer --db "$DB" >/dev/null
+N1=$("$C" device add n1 --location nazareth --db "$DB" | tail -1)
+
+mkdir -p "$TMP/uploads"
+TMPDIR="$TMP/uploads" "$C" serve --db "$DB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+SRV=$!
+wait_line "$TMP/serve.out" listening "$SRV" || true
+URL="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\)$/\1/p' "$TMP/serve.out")"
+
+get() { # get JAR PATH [CURL-ARGS...] -> the status code; body in $TMP/b
+    local jar=$1 path=$2
+    shift 2
+    curl -s -c "$jar" -b "$jar" -o "$TMP/b" -w '%{http_code}' "$@" "$URL$path"
+}
+form_csrf() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/b" | head -1; }
+signin() { # signin JAR USER PASSWORD -> the status code
+    get "$1" /dash/login >/dev/null
+    get "$1" /dash/login --data-urlencode "csrf=$(form_csrf)" --data-urlencode "user=$2" \
+        --data-urlencode "password=$3"
+}
+A="$TMP/ja"
+V="$TMP/jv"
+check "admin signs in" test "$(signin "$A" anna 'correct horse battery')" = 303
+check "viewer signs in" test "$(signin "$V" bert 'viewer password 1')" = 303
+check "viewer: the page is refused (403)" test "$(get "$V" /dash/admin/publish)" = 403
+check "viewer: no publishing in the menu" bash -c "! grep -q 'href=\"/dash/admin/publish' '$TMP/b'"
+VCSRF=$(get "$V" /dash/kiosks >/dev/null && form_csrf)
+check "admin: the page" test "$(get "$A" /dash/admin/publish)" = 200
+check "admin: in the menu" grep -q 'href="/dash/admin/publish"' "$TMP/b"
+check "admin: the upload form (multipart)" grep -q 'enctype="multipart/form-data"' "$TMP/b"
+check "admin: the location offered" grep -q '<option value="nazareth"' "$TMP/b"
+check "admin: nothing published yet" grep -q 'Nog geen publicaties' "$TMP/b"
+CSRF=$(form_csrf)
+
+S="$TMP/spring"
+make_set "$S" spring "$TMP/centre.secret"
+upload() { # upload JAR CSRF LANG SETDIR/SET.json [CURL -F ARGS...] -> the status code
+    local jar=$1 csrf=$2 lang=$3 set=$4
+    shift 4
+    get "$jar" /dash/admin/publish -F "csrf=$csrf" -F "lang=$lang" -F action=publish \
+        -F "set=@$set" "$@"
+}
+clips=(-F "media=@$S/clips/welkom-nl.wav" -F "media=@$S/clips/q1-nl.wav")
+n_published() { "$C" publish --list --db "$DB" | grep -c '^[0-9a-f]\{16\}  ' || true; }
+
+# --- refused, each with its reason ----------------------------------------------------------------
+check "forged CSRF token: 403" test "$(upload "$A" 0000 en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth)" = 403
+check "viewer upload: 403" test "$(upload "$V" "$VCSRF" en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth)" = 403
+check "refused uploads: nothing published" test "$(n_published)" = 0
+
+refused() { # refused WHAT PATTERN UPLOAD-ARGS...: the page answers 200 with PATTERN in its alert
+    local what=$1 pattern=$2 code
+    shift 2
+    code=$(upload "$A" "$CSRF" "$@")
+    check "$what: answered (200)" test "$code" = 200
+    check "$what: says why" grep -q "role=\"alert\" id=\"outcome\"><p>[^<]*$pattern" "$TMP/b"
+}
+cp -r "$S" "$TMP/changed"
+sed -i 's/"Overlast"/"Overlast!"/' "$TMP/changed/spring.json" # after signing
+refused "changed after signing" "Bad signature: spring.json was changed after it was signed" \
+    en "$TMP/changed/spring.json" -F "sig=@$TMP/changed/spring.json.sig" "${clips[@]}" -F location=nazareth
+refused "changed after signing, in Dutch" "Verkeerde handtekening: spring.json is na het ondertekenen gewijzigd" \
+    nl "$TMP/changed/spring.json" -F "sig=@$TMP/changed/spring.json.sig" "${clips[@]}" -F location=nazareth
+refused "a clip left out" "Missing file: the set lists clips/q1-nl.wav but it was not uploaded" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" -F "media=@$S/clips/welkom-nl.wav" -F location=nazareth
+refused "no .sig" "spring.json.sig is missing" en "$S/spring.json" "${clips[@]}" -F location=nazareth
+refused "unknown location" "Unknown location" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazaret
+check "unknown location: the collector's words name the known ones" grep -q "known locations: nazareth" "$TMP/b"
+refused "unknown kiosk" "No kiosk n9 at that location" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth -F devices=n9
+printf 'RIFF' >"$TMP/extra.wav"
+refused "a clip the set does not list" "extra.wav is not in the set&#39;s list of files\|extra.wav is not in the set's list of files" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F "media=@$TMP/extra.wav" -F location=nazareth
+cp "$S/clips/q1-nl.wav" "$TMP/q1-nl.wav" && printf 'x' >>"$TMP/q1-nl.wav"
+refused "a clip other than the signed one" "clips/q1-nl.wav is not the file the set listed" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" -F "media=@$S/clips/welkom-nl.wav" -F "media=@$TMP/q1-nl.wav" -F location=nazareth
+refused "until before from" "Until must be after from" \
+    en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth \
+    -F from=2099-03-01T08:00 -F until=2099-02-01T08:00
+check "refused uploads: still nothing published" test "$(n_published)" = 0
+
+# --- published ------------------------------------------------------------------------------------
+check "good upload: 200" test "$(upload "$A" "$CSRF" en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth -F from=2099-03-01T08:00 -F until=2099-04-30T23:59)" = 200
+ID=$(sed -n 's/.*<code id="published">\([0-9a-f]*\)<.*/\1/p' "$TMP/b")
+check "good upload: published as an id" test -n "$ID"
+"$C" publish --list --db "$DB" >"$TMP/list.out"
+check "the CLI's list has it, as publish would have stored it" \
+    grep -q "^$ID  spring v3  nazareth (every kiosk)  2099-03-01T08:00 .. 2099-04-30T23:59  waiting  4 files" "$TMP/list.out"
+check "the page lists it, waiting" grep -q "<code>$ID</code></th><td>spring v3</td><td>nazareth: every kiosk</td><td>2099-03-01 08:00</td><td>2099-04-30 23:59</td><td>waiting for its start</td>" "$TMP/b"
+check "the page: per kiosk, not reported yet" grep -q "<th scope=\"row\">n1</th><td>nazareth</td><td><code>$ID</code></td>.*<td>not reported yet</td>" "$TMP/b"
+# the same bytes as the CLI would store: the kiosk downloads the signed set as it was signed
+curl -s -H "Authorization: Bearer $N1" -o "$TMP/dl.json" "$URL/v1/files/$ID/spring.json"
+check "a kiosk gets the exact signed bytes" cmp -s "$TMP/dl.json" "$S/spring.json"
+curl -s -H "Authorization: Bearer $N1" -o "$TMP/dl.wav" "$URL/v1/files/$ID/clips/q1-nl.wav"
+check "and the clip where the set lists it" cmp -s "$TMP/dl.wav" "$S/clips/q1-nl.wav"
+
+# --- what the kiosk's heartbeat says shows per kiosk -------------------------------------------
+curl -s -o /dev/null -H "Authorization: Bearer $N1" -H 'Content-Type: application/json' \
+    --data "{\"protocol\":\"wijkpeil-sync/1\",\"pending\":0,\"clock_synced\":true,\"publications\":[{\"id\":\"$ID\",\"kind\":\"set\",\"set_id\":\"spring\",\"version\":3,\"source\":\"network\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an unknown key: spring.json\"}]}" \
+    "$URL/v1/status"
+check "after a heartbeat: the page" test "$(get "$A" /dash/admin/publish?lang=en)" = 200
+check "per kiosk: failed, over the network, with the kiosk's reason" \
+    grep -q "<td>failed (over the network)</td><td>signed by an unknown key: spring.json</td>" "$TMP/b"
+"$C" publish --list --db "$DB" >"$TMP/list.out"
+check "publish --list: per kiosk too" grep -q "^kiosk n1 (nazareth): $ID  spring v3 .* centre waiting, kiosk failed (network): signed by an unknown key: spring.json$" "$TMP/list.out"
+
+# --- withdraw -------------------------------------------------------------------------------------
+check "withdraw: forged token refused" test "$(get "$A" /dash/admin/publish --data-urlencode csrf=00 --data action=withdraw --data "id=$ID")" = 403
+check "withdraw" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=en --data action=withdraw --data "id=$ID")" = 200
+check "withdraw: said" grep -q 'Withdrawn: the kiosks return' "$TMP/b"
+check "withdraw: the list says so" grep -q "^$ID .* withdrawn " <("$C" publish --list --db "$DB")
+check "withdraw again: no such publication" bash -c "[ \"\$(curl -s -b '$A' -o '$TMP/b2' -w '%{http_code}' --data-urlencode 'csrf=$CSRF' --data lang=en --data action=withdraw --data 'id=$ID' '$URL/dash/admin/publish')\" = 200 ] && grep -q 'no such publication' '$TMP/b2'"
+
+# --- the CLI refuses a set changed after signing (the same check) ----------------------------------
+check "CLI: changed after signing refused" bash -c "! '$C' publish '$TMP/changed/spring.json' --location nazareth --db '$DB' 2>'$TMP/cli.err'"
+check "CLI: says why" grep -q "spring.json was changed after it was signed" "$TMP/cli.err"
+
+stop_server
+check "every upload folder removed" test -z "$(ls -A "$TMP/uploads")"
+if [ "$fail" -ne 0 ]; then
+    echo "--- serve.err" >&2
+    tail -20 "$TMP/serve.err" >&2
+fi
+echo "collector_publish_dash: $fail failed"
+[ "$fail" -eq 0 ]
