@@ -1551,7 +1551,7 @@ static int card_fit(ui *u, const ui_sizes *s, const ui_card *k, int room, card_l
 /* The card the attract screen shows now: they take turns with the languages. */
 static bool attract_card(const ui *u, ui_card *out)
 {
-    if (!u->cards || cards_count(u->cards) == 0)
+    if (!u->cards || cards_count(u->cards) == 0 || !qset_shows_cards(u->qs, lang_code(u)))
         return false;
     out->from = u->cards;
     cards_get(u->cards, u->key.attract_lang % cards_count(u->cards), lang_code(u), &out->card);
@@ -2525,6 +2525,8 @@ static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
     int ci = qi >= 0 && u->cards
                  ? cards_find(u->cards, qset_id(u->qs), qset_question_at(u->qs, qi)->id)
                  : -1;
+    if (!qset_shows_cards(u->qs, lang_code(u))) /* no card words in this language */
+        ci = -1;
     if (ci < 0 || (u->more_open && !s->one_bar)) {
         lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
         return;

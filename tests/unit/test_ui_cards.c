@@ -85,7 +85,8 @@ typedef struct {
     int errors;
     bool save_png;
     bool demo; /* the walker's own cards of the demo poll: the matrix of where cards fit */
-    json_t *first_attract; /* the first attract tree in nl (for the fallback tests) */
+    json_t *first_attract;    /* the first attract tree in nl (for the fallback tests) */
+    const char *no_card_lang; /* a language that must show no card (no card words) */
 } cards_ctx;
 
 static int on_screen(void *vctx, const ui_walk_screen *s)
@@ -117,6 +118,8 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
          * on 7" panels, and in large text on 10" ones. Everywhere else a card must be there. */
         bool seven = !strncmp(c->panel, "7in", 3), ten = !strncmp(c->panel, "10in", 4);
         bool ar = !strcmp(s->lang_code, "ar");
+        if (c->no_card_lang && !strcmp(s->lang_code, c->no_card_lang))
+            CHECKF(!card, "%s %s: a card without card words", c->panel, s->lang_code);
         bool exempt = !c->demo || (seven && (s->large || ar)) || (ten && ar && s->large);
         CHECKF(card || exempt, "%s %s %s: no card on the attract screen", c->panel, s->lang_code,
                s->mode_name);
@@ -297,8 +300,41 @@ static void test_fallback(void)
     qset_free(qs);
 }
 
+/* A set older than the cards (its "so" brings no card words): no card in "so", the Dutch turn
+ * still has its card, and nothing is found wrong on either. */
+static void test_no_card_words(void)
+{
+    char *path = test_src("tests/qsets/valid-somali-no-card-words.json");
+    qset *qs = test_load_qset(path);
+    free(path);
+    CHECK(qs != NULL);
+    if (!qs)
+        return;
+    cards_ctx c;
+    memset(&c, 0, sizeof c);
+    c.panel = "24in-1920x1080";
+    c.rep = ui_check_report_new();
+    c.no_card_lang = "so";
+    const ui_walk_panel *pn = &ui_walk_panels[UI_WALK_N_PANELS - 1];
+    ui_walk_options o = {.qs = qs,
+                         .width = pn->width,
+                         .height = pn->height,
+                         .px_per_mm = pn->width / pn->width_mm,
+                         .modes = UI_WALK_NORMAL,
+                         .cards_only = true};
+    test_walk(&o, on_screen, &c);
+    printf("set without card words: attract %d/%d with a card\n", c.attract_cards, c.attract);
+    print_findings(c.rep);
+    CHECK(c.errors == 0 && ui_check_report_count(c.rep) == 0);
+    CHECK(c.attract == 2 && c.attract_cards == 1);
+    ui_check_report_free(c.rep);
+    json_decref(c.first_attract);
+    qset_free(qs);
+}
+
 int main(void)
 {
+    RUN(test_no_card_words);
     RUN(test_fallback);
     RUN(test_every_panel);
     return test_main();
