@@ -594,6 +594,8 @@ static int load_content(app *a)
         return -1;
     }
     free(diag);
+    for (int i = 0; i < qset_n_warnings(qs); i++) /* e.g. a language without card words */
+        app_log(a, "WARNING: %s", qset_warning(qs, i));
     if (!(a->sets = activeset_new(qs)))
         return -1;
     if (open_store(a, err, sizeof err) != 0) {

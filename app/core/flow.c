@@ -633,6 +633,24 @@ int flow_attract_language(const flow *f, int64_t now)
     return idx[((now - f->attract_epoch) / f->o.attract_cycle_ms) % n];
 }
 
+int flow_attract_round(const flow *f, int64_t now)
+{
+    int n = 0;
+    for (int i = 0; i < qset_n_languages(f->qs); i++)
+        n += !f->offered || (f->offered >> i) & 1u;
+    if (n == 0 || f->o.attract_cycle_ms <= 0 || now < f->attract_epoch)
+        return 0;
+    return (int)(((now - f->attract_epoch) / f->o.attract_cycle_ms / n) % INT32_MAX);
+}
+
+int64_t flow_attract_next_turn(const flow *f, int64_t now)
+{
+    if (f->o.attract_cycle_ms <= 0)
+        return INT64_MAX;
+    int64_t since = now - f->attract_epoch;
+    return now + (f->o.attract_cycle_ms - since % f->o.attract_cycle_ms);
+}
+
 void flow_set_offered(flow *f, uint32_t mask)
 {
     /* A mask naming none of the set's languages would offer nothing: offer all instead. */
@@ -722,10 +740,8 @@ int64_t flow_deadline(const flow *f, int64_t now)
         d = f->screen_since + 2 * f->o.thanks_ms;
         break;
     case FLOW_ATTRACT:
-        if (qset_n_languages(f->qs) > 1 && f->o.attract_cycle_ms > 0) {
-            int64_t since = now - f->attract_epoch;
-            d = now + (f->o.attract_cycle_ms - since % f->o.attract_cycle_ms);
-        }
+        if (qset_n_languages(f->qs) > 1)
+            d = flow_attract_next_turn(f, now);
         break;
     }
     if (f->hint != FLOW_HINT_NONE)

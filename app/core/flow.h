@@ -116,6 +116,12 @@ flow_screen flow_current(const flow *f);
 const char *flow_screen_name(flow_screen s);           /* "attract", "language", ... */
 int flow_language(const flow *f);                      /* index into the set's languages */
 int flow_attract_language(const flow *f, int64_t now); /* language the attract screen shows */
+/* How many times the attract screen has gone through all its languages since it came back (0
+ * without a cycle): the UI turns the attract screen's pages by it (a card on a page of its own
+ * where it does not fit beside the welcome). */
+int flow_attract_round(const flow *f, int64_t now);
+/* When the attract screen's next turn begins (INT64_MAX without a cycle). */
+int64_t flow_attract_next_turn(const flow *f, int64_t now);
 int flow_question(const flow *f); /* question index, or -1 off question screens */
 bool flow_selected(const flow *f, int question, int option);
 int flow_n_selected(const flow *f, int question);

@@ -42,6 +42,9 @@ struct qset {
     qset_file *files;
     const char *ui[QSET_MAX_LANGS][UISTR_COUNT]; /* "ui_strings" per language, NULL: not given */
     char ui_dir[QSET_MAX_LANGS];                 /* its "dir": 0 not given, 'l' ltr, 'r' rtl */
+    bool no_card_words[QSET_MAX_LANGS]; /* a language without the card words: no cards in it */
+    int n_warnings;
+    const char *warnings[QSET_MAX_LANGS]; /* what loads but is worth saying (qset_warning) */
 };
 
 static void *ar_alloc(qset *qs, size_t n)
@@ -1254,8 +1257,9 @@ static void load_ui_lang(loader *L, const char *lang, json_t *jl, int li)
 }
 
 /* "ui_strings": the set's own interface strings per language, over the kiosk's built-in ones.
- * A language of the set the kiosk has no strings for needs every key here; the message names
- * the language and every missing key. */
+ * A language of the set the kiosk has no strings for needs every key here but the card words
+ * (without them: a warning, and no cards in it); the message names the language and every
+ * missing key. */
 static void load_ui_strings(loader *L, json_t *root)
 {
     qset *qs = L->qs;
@@ -1290,18 +1294,37 @@ static void load_ui_strings(loader *L, json_t *root)
         json_t *given = ju ? json_object_get(ju, code) : NULL;
         if (given && !json_is_object(given))
             continue; /* said above */
-        char missing[QSET_DIAG_LEN] = "";
-        size_t used = 0;
-        int n = 0;
+        char missing[QSET_DIAG_LEN] = "", cards[QSET_DIAG_LEN] = "";
+        size_t used = 0, cused = 0;
+        int n = 0, nc = 0;
         if (!json_object_get(given, "dir") && wp_list_add(missing, sizeof missing, &used, "dir"))
             n++;
         for (int k = 0; k < UISTR_COUNT; k++) {
             const char *name = uistr_key_name((uistr_key)k);
-            if (!json_object_get(given, name) && wp_list_add(missing, sizeof missing, &used, name))
+            if (json_object_get(given, name))
+                continue;
+            if (wp_list_add(missing, sizeof missing, &used, name))
                 n++;
+            if (uistr_key_card((uistr_key)k) && wp_list_add(cards, sizeof cards, &cused, name))
+                nc++;
         }
         if (n == 0)
             continue;
+        if (n == nc) {
+            /* Only the card words are missing (a set older than the cards): it loads, and the
+             * kiosk shows no cards in this language; said as a warning, never silently. */
+            char w[QSET_DIAG_LEN];
+            snprintf(w, sizeof w,
+                     "%s: \"ui_strings\" \"%s\": no words for the cards of what neighbours "
+                     "said, so the kiosk shows no cards in \"%s\" (the other screens work); "
+                     "add them to show cards: %s",
+                     L->name, code, code, cards);
+            qs->no_card_words[li] = true;
+            if (qs->n_warnings < QSET_MAX_LANGS &&
+                !(qs->warnings[qs->n_warnings++] = ar_strdup(qs, w)))
+                L->oom = true;
+            continue;
+        }
         if (!given)
             lerr(L,
                  "language \"%s\" has no interface strings (built in: %s; none in "
@@ -1311,7 +1334,7 @@ static void load_ui_strings(loader *L, json_t *root)
         else
             lerr(L,
                  "\"ui_strings\" \"%s\": the kiosk has no interface strings for \"%s\", so "
-                 "every key is needed; missing: %s",
+                 "every key is needed (the card_* words may be left out); missing: %s",
                  code, code, missing);
     }
 }
@@ -1639,6 +1662,22 @@ const char *qset_ui_string(const qset *qs, const uistr *builtin, const char *lan
     if (li >= 0 && (int)k >= 0 && k < UISTR_COUNT && qs->ui[li][k])
         return qs->ui[li][k];
     return uistr_get(builtin, lang, k);
+}
+
+bool qset_shows_cards(const qset *qs, const char *lang)
+{
+    int li = qs ? qset_language_index(qs, lang) : -1;
+    return li < 0 || !qs->no_card_words[li];
+}
+
+int qset_n_warnings(const qset *qs)
+{
+    return qs ? qs->n_warnings : 0;
+}
+
+const char *qset_warning(const qset *qs, int i)
+{
+    return qs && i >= 0 && i < qs->n_warnings ? qs->warnings[i] : NULL;
 }
 
 bool qset_ui_rtl(const qset *qs, const uistr *builtin, const char *lang)

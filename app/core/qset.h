@@ -82,8 +82,9 @@ typedef struct qset qset;
  * (diag may be NULL). Messages name the file, and the line/column for JSON syntax errors or
  * the question id, option id and language for semantic ones.
  * builtin: the kiosk's own interface strings (assets/ui-strings.json). Every language of the
- * set needs interface strings, built in or from the set's "ui_strings" (then every key); a
- * set is refused naming the language and the missing keys. NULL: nothing is built in. */
+ * set needs interface strings, built in or from the set's "ui_strings" (then every key but the
+ * card words, which only the cards need: qset_shows_cards, qset_warning); a set is refused
+ * naming the language and the missing keys. NULL: nothing is built in. */
 int qset_load_file(const char *path, const uistr *builtin, qset **out, qset_diag *diag);
 
 /* As qset_load_file, from bytes already in memory (e.g. exactly the bytes a signature was
@@ -121,6 +122,13 @@ const qset_file *qset_file_at(const qset *qs, int i);
 const char *qset_ui_string(const qset *qs, const uistr *builtin, const char *lang, uistr_key k);
 /* True when lang is written right to left: the set's "dir" for it when given, else builtin's. */
 bool qset_ui_rtl(const qset *qs, const uistr *builtin, const char *lang);
+/* False for a language whose interface strings come from the set without the words of the
+ * cards of what neighbours said (uistr_key_card): no cards are shown in it. qs may be NULL. */
+bool qset_shows_cards(const qset *qs, const char *lang);
+/* What the load found worth saying that does not make the set invalid ("FILE: ..."), e.g. a
+ * language without card words; tools and the kiosk print them as warnings. */
+int qset_n_warnings(const qset *qs);
+const char *qset_warning(const qset *qs, int i); /* NULL when out of range */
 
 /* Name of a type as written in the format ("single", ...). */
 const char *qset_type_name(qset_type t);

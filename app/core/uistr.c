@@ -133,6 +133,11 @@ static bool lacks_placeholder(const char *needs, const char *s, char *miss, size
     return false;
 }
 
+bool uistr_key_card(uistr_key k)
+{
+    return k >= UISTR_CARD_HEADING && k <= UISTR_CARD_DAY;
+}
+
 const char *uistr_key_name(uistr_key k)
 {
     if ((int)k < 0 || k >= UISTR_COUNT)

@@ -52,7 +52,7 @@ typedef enum {
     UISTR_CHOSEN,        /* said when read-aloud is on and an answer is tapped: "Chosen" */
     UISTR_NOT_CHOSEN,    /* ... and tapped again: "No longer chosen" */
     UISTR_UNAVAILABLE,   /* on the speech controls when the kiosk has no audio output */
-    UISTR_CARD_HEADING,  /* a card of what neighbours said: "What your neighbours said" */
+    UISTR_CARD_HEADING,  /* the first card word: "What your neighbours said" */
     UISTR_CARD_IN_TEN,   /* "{n} in 10 neighbours chose:" (the answer follows) */
     UISTR_CARD_ANSWERED, /* "{n} neighbours answered" */
     UISTR_CARD_PERIOD,   /* "Period:" (the dates follow) */
@@ -70,7 +70,7 @@ typedef enum {
     UISTR_CARD_COUNT,
     UISTR_CARD_MONTHS, /* the twelve months as a date says them, separated by "|" */
     UISTR_CARD_DAYS,   /* days of one month: "{from}–{to} {month} {year}" */
-    UISTR_CARD_DAY,    /* one date: "{day} {month} {year}" */
+    UISTR_CARD_DAY,    /* one date: "{day} {month} {year}"; the last card word (uistr_key_card) */
     UISTR_COUNT
 } uistr_key;
 
@@ -111,6 +111,9 @@ const char *uistr_language(const uistr *u, int i); /* NULL when out of range */
 
 /* JSON key name of k ("tap_to_start"), for messages. */
 const char *uistr_key_name(uistr_key k);
+/* True for the words of the cards of what neighbours said (the card_* keys and thanks_one_of):
+ * a set's "ui_strings" may leave them out for a language; the kiosk then shows no cards in it. */
+bool uistr_key_card(uistr_key k);
 /* The key with this JSON name; false when there is none ("dir" is not a key). */
 bool uistr_key_by_name(const char *name, uistr_key *out);
 /* Checks one text for key k (s of len bytes, NULL when it is not a string), as the strings file

@@ -1298,8 +1298,9 @@ static json_t *ui_strings_obj(conv *cv, const xlsform_csv *u, const char *uname,
         if (builtin && !uistr_has_language(builtin, code)) {
             char missing[QSET_DIAG_LEN / 2] = "";
             size_t used = 0;
+            /* the card words may be left out: the loaded set then warns (no cards in it) */
             for (int k = 0; k <= UISTR_COUNT; k++)
-                if (!given[k])
+                if (!given[k] && (k == UI_KEY_DIR || !uistr_key_card((uistr_key)k)))
                     wp_list_add(missing, sizeof missing, &used,
                                 k == UI_KEY_DIR ? "dir" : uistr_key_name((uistr_key)k));
             if (used)
@@ -2145,6 +2146,8 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         cv.n_err++;
         goto done;
     }
+    for (int i = 0; i < qset_n_warnings(qs); i++)
+        qset_diag_add(cv.warn, "%s", qset_warning(qs, i));
     qset_free(qs);
     *json_out = full;
     if (len_out)

@@ -45,6 +45,7 @@ typedef struct {
 typedef struct {
     flow_screen screen;
     int question, lang, attract_lang, countdown, scroll, volume;
+    int attract_round; /* the attract screen's rounds through its languages: its pages turn */
     flow_hint hint;
     bool large, contrast, reading, more_open;
     bool resting; /* outside opening hours */
@@ -103,8 +104,9 @@ struct ui {
     char moved_by[UIW_ID_LEN]; /* the control that did (a second tap on it is debounced) */
     char last_error[WP_ERR_LEN];
     ui_matrix_fit mfit;
-    cards *cards;   /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
-    int64_t one_of; /* "You are one of N" on the thank-you screen (ui_set_one_of); 0: no line */
+    cards *cards;      /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
+    int attract_pages; /* pages of the attract screen as last laid out (ui_attract_pages) */
+    int64_t one_of;    /* "You are one of N" on the thank-you screen (ui_set_one_of); 0: no line */
 };
 
 /* ---------- sizes and text helpers ---------- */
@@ -1204,7 +1206,10 @@ static void build_more(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx
 
 /* ---------- cards: what neighbours said ---------- */
 
-#define UI_BAR_MM 8.0 /* height of a card's bar */
+#define UI_BAR_MM         8.0  /* height of a card's bar */
+#define UI_BAR_MIN_MM     30.0 /* a bar at least this long: a bar to read, never a small gauge */
+#define UI_CARD_PARTS     3    /* parts of a card that each repeat its question, at most */
+#define UI_CARD_MAX_PARTS 6    /* parts of a card at most (5 answers and "other": a bar a page) */
 /* Widgets kept free after a card: "start", a storage error, scrolling. */
 #define UI_CARD_RESERVE 4
 
@@ -1224,10 +1229,24 @@ static const char *card_label(const ui *u, const cards_card *c, const cards_answ
     return a->id; /* a scale's number */
 }
 
+/* A card, or a part of it: part of parts (0 or 1 parts: all of it) has the heading and the
+ * question (with lead_only, only the first part: each other part's first bar reads the
+ * question first), its share of the bars, and the last part n and the period too. */
 typedef struct {
     cards_card card;
     const cards *from;
+    int part, parts;
+    bool lead_only;
 } ui_card;
+
+/* The bars of part k->part: first to end (exclusive); true for the last part. */
+static bool card_share(const ui_card *k, int *first, int *end)
+{
+    int n = k->card.n_answers, p = k->parts > 1 ? k->parts : 1;
+    *first = n * k->part / p;
+    *end = n * (k->part + 1) / p;
+    return k->part + 1 >= p;
+}
 
 /* What of a card card_rows lays: all of it in one column, or its words (heading, question,
  * "6 in 10 ...", n, period and date) or its bars, for two columns side by side. */
@@ -1350,15 +1369,14 @@ static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x,
     snprintf(spoken, sizeof spoken, "%s: %s", label, pct);
     int bar = mm(u, UI_BAR_MM);
     int bx, bw, by, th, h;
-    if (stacked) {
+    if (stacked) { /* the words and percentage on a line, the bar as wide as the column under */
         lw = cw - pw - g;
         th = text_h(u, label, s->small, false, lw);
-        bar = mm(u, UI_BAR_MM / 2);
         bx = x, bw = cw, by = th + s->gap / 4;
         h = by + bar;
     } else {
         bw = cw - lw - pw - 2 * g;
-        if (bw < mm(u, UI_BAR_MM))
+        if (bw < mm(u, UI_BAR_MIN_MM))
             return -1;
         th = text_h(u, label, s->small, false, lw);
         h = th > bar ? th : bar;
@@ -1411,9 +1429,12 @@ static int card_pct_w(ui *u, const ui_sizes *s, const cards_card *c, bool compac
 }
 
 /* The bars of a card in look->cols columns of rows; false when a row is too narrow. */
-static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const cards_card *c,
+static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_card *k,
                       const card_look *look)
 {
+    const cards_card *c = &k->card;
+    int first, end;
+    card_share(k, &first, &end);
     int cols = look->compact ? look->cols : 1;
     int cw = (w - (cols - 1) * s->gap) / cols;
     int pw = card_pct_w(u, s, c, look->compact);
@@ -1428,16 +1449,16 @@ static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const card
         word = ww > word ? ww : word;
     }
     if (look->compact) {
-        int most = cw - pw - 2 * g - mm(u, UI_BAR_MM);
+        int most = cw - pw - 2 * g - mm(u, UI_BAR_MIN_MM);
         lw = widest + 1 < most ? widest + 1 : most;
     }
-    /* a compact look whose words would break inside a word does not suit this width */
-    if (look->compact && (look->stacked ? cw - pw - g : lw) < word)
+    /* a look whose words would break inside a word does not suit this width */
+    if ((look->stacked ? cw - pw - g : lw) < word)
         return false;
-    for (int j = 0; j < c->n_answers; j += cols) {
+    for (int j = first; j < end; j += cols) {
         row_begin(u, rows);
         int h = 0;
-        for (int col = 0; col < cols && j + col < c->n_answers; col++) {
+        for (int col = 0; col < cols && j + col < end; col++) {
             int bh = card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw, g,
                               look->stacked);
             if (bh < 0)
@@ -1457,7 +1478,8 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
 {
     const cards_card *c = &k->card;
     char line[UIW_LABEL_LEN], num[UIW_LABEL_LEN];
-    if (part != CARD_BARS) {
+    bool lead = !k->lead_only || k->part == 0;
+    if (part != CARD_BARS && lead) {
         if (!look->bare)
             text_row(u, s, rows, w, UIW_TEXT, "card-heading", S(u, UISTR_CARD_HEADING), s->small,
                      true, UI_ALIGN_START);
@@ -1476,9 +1498,16 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
                      UI_ALIGN_START);
         }
     }
-    if (part != CARD_WORDS && !card_bars(u, s, rows, w, c, look))
+    int first, end, base = u->wl.n;
+    bool last = card_share(k, &first, &end);
+    if (part != CARD_WORDS && !card_bars(u, s, rows, w, k, look))
         return false;
-    if (part != CARD_BARS) {
+    if (!lead && u->wl.n > base && first < end) { /* the question is read before the bars */
+        uiw *b = &u->wl.w[base];
+        snprintf(line, sizeof line, "%s. %s. %s", S(u, UISTR_CARD_HEADING), c->text, b->spoken);
+        wp_strlcpy(b->spoken, line, sizeof b->spoken);
+    }
+    if (part != CARD_BARS && last) {
         card_meta(u, k, look->compact, look->bare, line, sizeof line);
         text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
         if (c->expected > 0) { /* from fewer neighbours than the location usually has */
@@ -1528,20 +1557,26 @@ static int card_lay(ui *u, const ui_sizes *s, const ui_card *k, const card_look 
     int w = u->o.width - 2 * s->margin, cw = (w - s->gap) / 2;
     if (!look->two)
         return card_part(u, s, k, CARD_ALL, look, s->margin, y, w, lay);
-    if (u->o.width <= u->o.height)
+    if (u->o.width <= u->o.height || k->lead_only)
         return -1;
     int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
     int b = card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
     return a < 0 || b < 0 ? -1 : a > b ? a : b;
 }
 
-/* The height of card k in the first look that fits into room (*look says which), or -1 when
- * none does. */
+/* The height of card k (the tallest of its parts) in the first look in which every part fits
+ * into room (*look says which), or -1 when none does. */
 static int card_fit(ui *u, const ui_sizes *s, const ui_card *k, int room, card_look *look)
 {
+    ui_card part = *k;
+    int parts = k->parts > 1 ? k->parts : 1;
     for (int i = 0; i < CARD_LOOKS; i++) {
-        int h = card_lay(u, s, k, &card_looks[i], 0, false);
-        if (h > 0 && h <= room) {
+        int h = 0;
+        for (part.part = 0; part.part < parts && h >= 0; part.part++) {
+            int ph = card_lay(u, s, &part, &card_looks[i], 0, false);
+            h = ph < 0 || ph > room ? -1 : ph > h ? ph : h;
+        }
+        if (h > 0) {
             *look = card_looks[i];
             return h;
         }
@@ -1552,11 +1587,46 @@ static int card_fit(ui *u, const ui_sizes *s, const ui_card *k, int room, card_l
 /* The card the attract screen shows now: they take turns with the languages. */
 static bool attract_card(const ui *u, ui_card *out)
 {
-    if (!u->cards || cards_count(u->cards) == 0)
+    if (!u->cards || cards_count(u->cards) == 0 || !qset_shows_cards(u->qs, lang_code(u)))
         return false;
     out->from = u->cards;
     cards_get(u->cards, u->key.attract_lang % cards_count(u->cards), lang_code(u), &out->card);
     return true;
+}
+
+/* Where the attract screen's texts and card go: the title, the top below the toolbar (or
+ * card_top for a card alone), the top of "start" and the welcome's inset. */
+typedef struct {
+    const char *title;
+    int y, card_top, by, inset;
+} attract_room;
+
+/* The attract screen's text sizes, largest first: title and welcome step down together. */
+static int attract_px(const ui_sizes *s, int k, bool title)
+{
+    int tpx[] = {s->title, s->heading, s->body, s->small};
+    int wpx[] = {s->heading, s->body, s->small, s->small};
+    return title ? tpx[k] : wpx[k];
+}
+
+/* The largest text sizes k (0-3) with which the title (when shown), the welcome wl and card
+ * (all of its parts; NULL: none) fit above "start", with *th, *wh (the welcome and its gap),
+ * *ch and *look; 4 when even the smallest do not. */
+static int attract_fit(ui *u, const ui_sizes *s, const attract_room *r, bool show_title,
+                       const char *wl, const ui_card *card, card_look *look, int *th, int *wh,
+                       int *ch)
+{
+    int w = u->o.width - 2 * s->margin;
+    bool above = show_title || *wl; /* something above the card */
+    int top = above || !card ? r->y : r->card_top;
+    for (int k = 0; k < 4; k++) {
+        *th = show_title ? text_h(u, r->title, attract_px(s, k, true), true, w) : 0;
+        *wh = *wl ? text_h(u, wl, attract_px(s, k, false), false, w - 2 * r->inset) + s->gap : 0;
+        int room = r->by - s->gap - top - (show_title ? *th + s->gap : 0) - *wh;
+        if (card ? (*ch = card_fit(u, s, card, room - (above ? s->gap : 0), look)) > 0 : room >= 0)
+            return k;
+    }
+    return 4;
 }
 
 static void lay_attract(ui *u, const ui_sizes *s)
@@ -1600,49 +1670,58 @@ static void lay_attract(ui *u, const ui_sizes *s)
     const char *welcome = T(u, qset_welcome(u->qs));
     int inset = s->compact ? 0 : mm(u, 20);
     /* The largest text sizes with which title and welcome fit above the start button: a long
-     * welcome in large text steps down (never below the mode's minimum), never off screen. */
-    int tpx[] = {s->title, s->heading, s->body, s->small};
-    int wpx[] = {s->heading, s->body, s->small, s->small};
-    /* The card of what neighbours said goes between the welcome and "start": the title and
-     * welcome step down for it, the card takes a compact look; when even their smallest sizes
-     * leave no room, no card. */
+     * welcome in large text steps down (never below the mode's minimum), never off screen. The
+     * card of what neighbours said goes between the welcome and "start": the title and welcome
+     * step down for it, the card takes a compact look. */
     card_look look = card_looks[0];
     int ch = 0;
     /* alone, the card starts at the top margin where "more" sits beside "start": it has no
      * target to keep within reach */
     int card_top = side ? s->margin / 2 : y;
-    /* Where all does not fit, the card takes the welcome's place, then the title's too; a card
-     * that does not fit even so gives way to the next one that does (a long question or many
-     * answers), so every language gets a card where any fits. */
-    bool show_title = true;
-    int k = 0, th = 0, wh = 0;
+    attract_room room = {title, y, card_top, by, inset};
+    /* The attract screen's pages: all on one where the card fits beside the title and welcome.
+     * Else the title and welcome on the first page, and the card on the next (with the title
+     * where it fits), or in parts on pages of their own where it does not fit whole even alone
+     * (Arabic and large text on 7" panels): one page a round through the languages. A card
+     * that fits no way gives way to the next one; without one, one page and no card. */
+    bool show_title = true, card_title = true;
+    int k = 4, th = 0, wh = 0, pages = 0;
     int ncards = has_card ? cards_count(u->cards) : 0;
-    for (int tries = 0;; tries++) {
-        welcome = T(u, qset_welcome(u->qs));
-        ch = 0;
-        for (int pass = has_card ? 0 : 3; pass < 4; pass++) {
-            const char *wl = pass == 0 || pass == 3 ? welcome : "";
-            show_title = pass != 2;
-            for (k = 0; k < 4; k++) {
-                th = show_title ? text_h(u, title, tpx[k], true, w) : 0;
-                wh = *wl ? text_h(u, wl, wpx[k], false, w - 2 * inset) + s->gap : 0;
-                int room =
-                    by - s->gap - (pass == 2 ? card_top : y) - (show_title ? th + s->gap : 0) - wh;
-                if (pass == 3
-                        ? room >= 0
-                        : (ch = card_fit(u, s, &card, room - (pass == 2 ? 0 : s->gap), &look)) > 0)
-                    break;
-            }
-            if (k < 4) {
-                welcome = wl;
-                break;
-            }
-        }
-        if (k == 4)
-            ch = 0;
-        if (ch > 0 || tries + 1 >= ncards)
+    for (int tries = 0; tries < ncards && !pages; tries++) {
+        cards_get(u->cards, (u->key.attract_lang + tries) % ncards, lang_code(u), &card.card);
+        card.part = card.parts = 0;
+        card.lead_only = false;
+        if (attract_fit(u, s, &room, true, welcome, &card, &look, &th, &wh, &ch) < 4) {
+            pages = 1;
             break;
-        cards_get(u->cards, (u->key.attract_lang + tries + 1) % ncards, lang_code(u), &card.card);
+        }
+        /* in parts, each with the question, then the question on the first part only */
+        for (int i = 0; i < UI_CARD_PARTS + UI_CARD_MAX_PARTS - 1 && !pages; i++) {
+            int parts = i < UI_CARD_PARTS ? i + 1 : i - UI_CARD_PARTS + 2;
+            if (parts > card.card.n_answers ||
+                (parts > 1 && card.card.n_answers > UI_CARD_MAX_PARTS))
+                continue; /* a card of many answers is not cut into many pages: the next */
+            card.parts = parts;
+            card.lead_only = i >= UI_CARD_PARTS;
+            for (int t = 1; t >= 0 && !pages; t--)
+                if (attract_fit(u, s, &room, t, "", &card, &look, &th, &wh, &ch) < 4) {
+                    pages = 1 + parts;
+                    card_title = t;
+                }
+        }
+    }
+    int page = pages > 1 ? u->key.attract_round % pages : 0;
+    u->attract_pages = pages > 1 ? pages : 1;
+    if (pages == 1) { /* all on one page */
+        k = attract_fit(u, s, &room, true, welcome, &card, &look, &th, &wh, &ch);
+    } else if (page > 0) { /* a card page: no welcome */
+        card.part = page - 1;
+        show_title = card_title;
+        welcome = "";
+        k = attract_fit(u, s, &room, show_title, welcome, &card, &look, &th, &wh, &ch);
+    } else { /* the title and welcome alone */
+        k = attract_fit(u, s, &room, true, welcome, NULL, &look, &th, &wh, &ch);
+        ch = 0;
     }
     int err_h = 0;
     char msg[UIW_LABEL_LEN] = "";
@@ -1654,12 +1733,13 @@ static void lay_attract(ui *u, const ui_sizes *s)
     if (k == 4) {
         /* Even the smallest sizes of this mode do not fit (large text on a small panel): the
          * title and welcome scroll above the start button. */
-        ui_message_px px = {tpx[3], wpx[3]};
+        ui_message_px px = {attract_px(s, 3, true), attract_px(s, 3, false)};
         ui_message m = {title, welcome, false, &px};
         lay_content(u, s, y, by - s->gap - (err_h ? err_h + s->gap : 0), NULL, build_message, &m);
         y = by;
     } else if (show_title) {
-        uiw *t = add(u, UIW_HEADING, "title", title, NULL, tpx[k], rect(s->margin, y, w, th));
+        uiw *t = add(u, UIW_HEADING, "title", title, NULL, attract_px(s, k, true),
+                     rect(s->margin, y, w, th));
         if (t) {
             t->bold = true;
             t->align = UI_ALIGN_CENTER;
@@ -1668,7 +1748,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
     }
     if (k < 4 && *welcome) {
         int h = wh - s->gap;
-        uiw *p = add(u, UIW_TEXT, "welcome", welcome, NULL, wpx[k],
+        uiw *p = add(u, UIW_TEXT, "welcome", welcome, NULL, attract_px(s, k, false),
                      rect(s->margin + inset, y, w - 2 * inset, h));
         if (p)
             p->align = UI_ALIGN_CENTER;
@@ -2412,6 +2492,7 @@ static ui_key current_key(ui *u, int64_t now)
     k.lang = flow_language(u->fl);
     k.attract_lang =
         k.screen == FLOW_ATTRACT && !u->resting ? flow_attract_language(u->fl, now) : 0;
+    k.attract_round = k.screen == FLOW_ATTRACT && !u->resting ? flow_attract_round(u->fl, now) : 0;
     k.countdown = flow_countdown(u->fl, now);
     k.hint = flow_hint_now(u->fl, now);
     k.scroll = u->scroll;
@@ -2526,6 +2607,8 @@ static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
     int ci = qi >= 0 && u->cards
                  ? cards_find(u->cards, qset_id(u->qs), qset_question_at(u->qs, qi)->id)
                  : -1;
+    if (!qset_shows_cards(u->qs, lang_code(u))) /* no card words in this language */
+        ci = -1;
     if (ci < 0 || (u->more_open && !s->one_bar)) {
         lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
         return;
@@ -3423,6 +3506,10 @@ int64_t ui_deadline(ui *u, int64_t now)
 {
     bool still = u->resting && flow_current(u->fl) == FLOW_ATTRACT;
     int64_t d = still ? INT64_MAX : flow_deadline(u->fl, now);
+    if (!still && flow_current(u->fl) == FLOW_ATTRACT && u->attract_pages > 1) {
+        int64_t turn = flow_attract_next_turn(u->fl, now); /* the next page, one language too */
+        d = turn < d ? turn : d;
+    }
     if (still && now < u->awake_until)
         d = u->awake_until; /* back to blank */
     if (modes_changed(u) && flow_current(u->fl) == FLOW_ATTRACT &&
@@ -3483,6 +3570,11 @@ void ui_set_one_of(ui *u, int64_t n)
 {
     u->one_of = n > 0 ? n : 0;
     u->layout_valid = false;
+}
+
+int ui_attract_pages(const ui *u)
+{
+    return u->attract_pages > 1 ? u->attract_pages : 1;
 }
 
 const cards *ui_cards(const ui *u)

@@ -167,6 +167,10 @@ bool ui_preview(ui *u, flow_screen s, int question, int lang, int64_t now);
 struct cards;
 void ui_set_cards(ui *u, struct cards *c);
 const struct cards *ui_cards(const ui *u);
+/* The pages of the attract screen as last drawn: 1, or where the card does not fit beside the
+ * welcome, the welcome's page and the card's (or its parts'); they turn a page each round
+ * through the languages (flow_attract_round). */
+int ui_attract_pages(const ui *u);
 /* "You are one of N neighbours who answered this month" on the thank-you screen (N from
  * cards_one_of); 0: the line is left out (ui_set_cards also leaves it out until this is set). */
 void ui_set_one_of(ui *u, int64_t n);

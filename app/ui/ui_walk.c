@@ -510,6 +510,18 @@ static int visit_variants(ui_walk *w, const ui_screen_info *e, ui_walk_screen *s
         if (rc != 0)
             return rc;
     }
+    /* The attract screen's further pages (the card on its own, or its parts): a round through
+     * the languages later each, in this language. */
+    char page[16];
+    for (int p = 1; e->screen == FLOW_ATTRACT && p < ui_attract_pages(w->u); p++) {
+        snprintf(page, sizeof page, "page%d", p + 1);
+        s->state = page;
+        rc = visit(w, s, t + (int64_t)p * qset_n_languages(w->o.qs) * WALK_ATTRACT_MS, fn, ctx, err,
+                   errlen);
+        s->state = "";
+        if (rc != 0)
+            return rc;
+    }
     if (e->screen != FLOW_QUESTION)
         return 0;
     if (w->o.states && qset_question_at(w->o.qs, q)->n_options > 0) {

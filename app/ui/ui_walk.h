@@ -57,7 +57,9 @@ typedef struct {
     const char *mode_name; /* "normal", "large", "contrast", "large-contrast" */
     bool large, contrast;  /* the display modes */
     int scroll;            /* 0, or how many times "scroll-down" was tapped */
-    const char *state;     /* "" as previewed, or "selected" (see ui_walk_options.states) */
+    const char *state;     /* "" as previewed, or "selected" (see ui_walk_options.states), "more"
+                              (the "more" panel), "page2", ... (the attract screen's further
+                              pages: the card on its own, or its parts) */
     const char *tree_json; /* ui_tree_json of the screen */
     SDL_Surface *pixels;   /* the drawn screen (ARGB8888) */
     ui_text *text;         /* the renderer's fonts (for ui_text_missing) */

@@ -48,6 +48,16 @@ run valid 0 valid-all.json
 expect valid "valid-all.json: ok (9 questions, languages nl en ar)"
 [ "$(wc -l <"$TMP/valid.out")" -eq 1 ] && good || bad "valid: more than one line of output"
 
+# A set older than the cards (its own language without the card words) is valid, and says in a
+# warning that it shows no cards in that language, naming the missing keys.
+run nocards 0 valid-somali-no-card-words.json
+expect nocards "valid-somali-no-card-words.json: ok (3 questions, languages nl so)"
+expect nocards "valid-somali-no-card-words.json: \"ui_strings\" \"so\": no words for the cards of what neighbours said, so the kiosk shows no cards in \"so\""
+expect nocards "add them to show cards: card_heading, card_in_ten,"
+expect nocards "card_day (warning)"
+run withcards 0 valid-somali.json
+grep -q warning "$TMP/withcards.out" && bad "valid-somali.json: a warning" || good
+
 # The demo polls that ship with the kiosk validate.
 shopt -s nullglob
 demos=("$WIJKPEIL_SRC"/assets/demo/*.json)

@@ -64,7 +64,8 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     c->screens++;
     if (strstr(s->tree_json, "\"role\": \"peek\"") || strstr(s->tree_json, "\"role\":\"peek\""))
         c->peeks++;
-    if (!s->staff && !*s->state && !strcmp(s->screen, "attract") &&
+    /* the attract cycle's pages: the first (state "") and "page2", ... (not the "more" panel) */
+    if (!s->staff && strcmp(s->state, "more") != 0 && !strcmp(s->screen, "attract") &&
         strstr(s->tree_json, "\"card-question\"")) {
         c->cards++;
         c->ar_full += !strcmp(s->lang_code, "ar") && strstr(s->tree_json, "\"card-answer-5\"");

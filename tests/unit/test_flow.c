@@ -967,6 +967,12 @@ static void test_deadlines_attract(void)
     CHECK(flow_deadline(f, t + 1) == t + CYCLE);
     CHECK(flow_deadline(f, t + CYCLE) == t + 2 * CYCLE);
     CHECK(flow_deadline(f, t + CYCLE + 1500) == t + 2 * CYCLE);
+    /* Rounds through the (two) languages turn the attract screen's pages. */
+    CHECK(flow_attract_round(f, t) == 0);
+    CHECK(flow_attract_round(f, t + 2 * CYCLE - 1) == 0);
+    CHECK(flow_attract_round(f, t + 2 * CYCLE) == 1);
+    CHECK(flow_attract_round(f, t + 5 * CYCLE) == 2);
+    CHECK(flow_attract_next_turn(f, t + CYCLE + 1500) == t + 2 * CYCLE);
     /* The cycle changes only what the UI shows; the flow's own state is unchanged. */
     CHECK(!flow_tick(f, t + CYCLE));
     CHECK(flow_current(f) == FLOW_ATTRACT);
@@ -978,6 +984,9 @@ static void test_deadlines_attract(void)
     CHECK(flow_deadline(f, t) == INT64_MAX);
     CHECK(flow_deadline(f, t + 1000000) == INT64_MAX);
     CHECK(flow_attract_language(f, t + 5 * CYCLE) == 0);
+    /* ... but its pages still turn, a round per cycle (the UI wakes for them itself). */
+    CHECK(flow_attract_round(f, t + 5 * CYCLE) == 5);
+    CHECK(flow_attract_next_turn(f, t + 1) == t + CYCLE);
     CHECK(!flow_tick(f, t + 1000000));
     /* Question screen: the idle time. */
     CHECK(flow_start(f, t + 10));

@@ -477,7 +477,7 @@ static const struct {
      "'title':{'nl':'T','so':'T'},'questions':[{'id':'a','type':'smiley','text':{'nl':'V',"
      "'so':'S'}}],'ui_strings':{'so':{'name':'Soomaali','dir':'ltr','next':'Xiga'}}}",
      "t.json: 'ui_strings' 'so': the kiosk has no interface strings for 'so', so every key is "
-     "needed; missing: tap_to_start, choose_language, skip,"},
+     "needed (the card_* words may be left out); missing: tap_to_start, choose_language, skip,"},
     /* JSON syntax: FILE:LINE:COLUMN */
     {"{'format': }", "t.json:1:12: unexpected token near"},
     {"{\n  'format': 'wijkpeil/1',\n  'id': 't',,\n}", "t.json:3:13: string or"},
@@ -1045,6 +1045,52 @@ static void test_language_without_strings(void)
     uistr_free(ui);
 }
 
+/* A set older than the cards: its own language ("so") brings every interface string but the
+ * 18 card words. It loads (the card words are optional); the kiosk shows no cards in "so"
+ * (qset_shows_cards), and the load says so in one warning naming the language and each missing
+ * key. The set with the card words warns about nothing. */
+static void test_set_without_card_words(void)
+{
+    uistr *ui = test_strings();
+    char *path = test_src("tests/qsets/valid-somali-no-card-words.json");
+    qset_diag *d = calloc(1, sizeof *d);
+    qset *qs = NULL;
+    CHECK(qset_load_file(path, ui, &qs, d) == 0 && qs);
+    if (d->n)
+        dump_diag(d);
+    CHECK(d->n == 0);
+    if (qs) {
+        CHECK(!qset_shows_cards(qs, "so"));
+        CHECK(qset_shows_cards(qs, "nl"));
+        CHECK_STR(qset_ui_string(qs, ui, "so", UISTR_NEXT), "Xiga");
+        CHECK(qset_n_warnings(qs) == 1);
+        const char *w = qset_warning(qs, 0);
+        CHECK(w && strstr(w, "valid-somali-no-card-words.json: \"ui_strings\" \"so\": no words "
+                             "for the cards of what neighbours said, so the kiosk shows no cards "
+                             "in \"so\""));
+        int named = 0;
+        for (int k = 0; k < UISTR_COUNT; k++) {
+            bool card = uistr_key_card((uistr_key)k);
+            bool in = w && strstr(w, uistr_key_name((uistr_key)k));
+            named += card && in;
+            CHECKF(!card || in, "card word %s not named", uistr_key_name((uistr_key)k));
+        }
+        CHECK(named == 18);
+        CHECK(qset_warning(qs, 1) == NULL);
+    }
+    qset_free(qs);
+    free(path);
+    /* With every card word: no warning, cards in "so". */
+    path = test_src("tests/qsets/valid-somali.json");
+    qs = NULL;
+    CHECK(qset_load_file(path, ui, &qs, d) == 0 && qs);
+    CHECK(qs && qset_n_warnings(qs) == 0 && qset_shows_cards(qs, "so"));
+    qset_free(qs);
+    free(path);
+    free(d);
+    uistr_free(ui);
+}
+
 /* Strings from the set: a new language with all of them, and an override of a built-in one. */
 static void test_set_strings(void)
 {
@@ -1117,5 +1163,6 @@ int main(void)
     RUN(test_demo_polls);
     RUN(test_language_without_strings);
     RUN(test_set_strings);
+    RUN(test_set_without_card_words);
     return test_main();
 }

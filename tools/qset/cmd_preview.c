@@ -182,7 +182,12 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     sh->lang = s->lang;
     sh->number = s->number;
     sh->scroll = s->scroll;
-    sh->selected = !strcmp(s->state, "selected") ? 1 : *s->state ? 2 : 0;
+    /* a row of the index per variant: answers chosen 1, "more" 2, the attract screen's
+     * further pages ("page2", ...) 3, ... */
+    sh->selected = !strcmp(s->state, "selected")   ? 1
+                   : !strncmp(s->state, "page", 4) ? 1 + atoi(s->state + 4)
+                   : *s->state                     ? 2
+                                                   : 0;
     char scroll[40] = "", where[40] = "";
     if (s->scroll) {
         snprintf(scroll, sizeof scroll, "-scroll%d", s->scroll);

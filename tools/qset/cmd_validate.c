@@ -9,12 +9,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: wijkpeil-qset validate FILE...\n"
-        "Checks each question set (format %s) and prints every problem found, one per\n"
-        "line on stdout, or \"FILE: ok (...)\". Exits 0 when every file is valid, 1 otherwise.\n",
-        QSET_FORMAT);
+    fprintf(f,
+            "usage: wijkpeil-qset validate FILE...\n"
+            "Checks each question set (format %s) and prints every problem found, one per\n"
+            "line on stdout, or \"FILE: ok (...)\" and any warnings (\"... (warning)\": e.g. a\n"
+            "language without the words of the cards, shown without cards). Exits 0 when every\n"
+            "file is valid, 1 otherwise.\n",
+            QSET_FORMAT);
 }
 
 /* True for a spreadsheet rather than a question set: by its name (.csv, .xlsx, .xls, .ods) or
@@ -64,6 +65,8 @@ static bool validate_one(const char *path, const uistr *strings, qset_diag *diag
     for (int i = 0; i < qset_n_languages(qs); i++)
         printf(" %s", qset_language(qs, i));
     printf(")\n");
+    for (int i = 0; i < qset_n_warnings(qs); i++) /* valid, but staff should know */
+        printf("%s (warning)\n", qset_warning(qs, i));
     qset_free(qs);
     return true;
 }
