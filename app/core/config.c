@@ -60,8 +60,8 @@ static const char *const staff_languages[] = {"nl", "en", NULL};
 /* One row per setting. Stick (and so local.conf): how the poll looks and behaves, never where
  * responses and secrets go (endpoint, ca_file, pinned_public_key, token, trusted_key,
  * device_id): those never come from an unsigned file. Remote (the centre's signed settings
- * document, fleet.h): languages, opening hours, the screens' times, retention and share; never where
- * data and secrets go, never what identifies the kiosk. */
+ * document, fleet.h): languages, opening hours, the screens' times, retention and share; never
+ * where data and secrets go, never what identifies the kiosk. */
 // clang-format off
 static const config_setting settings[] = {
     STR(questionset, F | CLI, "", "question-set file to run"),

@@ -185,7 +185,7 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     /* a row of the index per variant: answers chosen 1, "more" 2, the attract screen's
      * further pages ("page2", ...) 3, ... */
     sh->selected = !strcmp(s->state, "selected")   ? 1
-                   : !strncmp(s->state, "page", 4) ? 1 + atoi(s->state + 4)
+                   : !strncmp(s->state, "page", 4) ? 1 + (int)strtol(s->state + 4, NULL, 10)
                    : *s->state                     ? 2
                                                    : 0;
     char scroll[40] = "", where[40] = "";
