@@ -4,9 +4,10 @@
 # published exactly as `wijkpeil-collector publish` would (the list shows it, waiting for its
 # start); a set changed after signing, a missing clip, a missing .sig, an unknown location, a clip
 # the set does not list and a bad time are refused with the reason in Dutch or English naming the
-# file; a forged CSRF token and a viewer are refused (403) and publish nothing; withdraw; the
-# per-kiosk table shows what a kiosk's heartbeat says; the upload folders are removed. The CLI
-# refuses a set changed after signing too (the same code).
+# file; a forged CSRF token and a viewer are refused (403) and publish nothing; withdraw asks
+# first (what happens, to which kiosks) and withdraws only with confirm=yes; the per-kiosk table
+# shows what a kiosk's heartbeat says; the upload folders are removed. The CLI refuses a set
+# changed after signing too (the same code).
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -154,21 +155,50 @@ curl -s -H "Authorization: Bearer $N1" -o "$TMP/dl.wav" "$URL/v1/files/$ID/clips
 check "and the clip where the set lists it" cmp -s "$TMP/dl.wav" "$S/clips/q1-nl.wav"
 
 # --- what the kiosk's heartbeat says shows per kiosk -------------------------------------------
+# its "why" word in the page's language (the English reason after it, smaller); a word not known
+# here: the English reason alone
 curl -s -o /dev/null -H "Authorization: Bearer $N1" -H 'Content-Type: application/json' \
-    --data "{\"protocol\":\"wijkpeil-sync/1\",\"pending\":0,\"clock_synced\":true,\"publications\":[{\"id\":\"$ID\",\"kind\":\"set\",\"set_id\":\"spring\",\"version\":3,\"source\":\"network\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an unknown key: spring.json\"}]}" \
+    --data "{\"protocol\":\"wijkpeil-sync/1\",\"pending\":0,\"clock_synced\":true,\"publications\":[{\"id\":\"$ID\",\"kind\":\"set\",\"set_id\":\"spring\",\"version\":3,\"source\":\"network\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\",\"reason\":\"signed by an unknown key: spring.json\",\"why\":\"unknown_key\",\"file\":\"spring.json\"},{\"id\":\"00000000000000aa\",\"kind\":\"set\",\"set_id\":\"old\",\"version\":1,\"source\":\"stick\",\"from_ms\":0,\"until_ms\":0,\"state\":\"failed\",\"reason\":\"some new trouble\",\"why\":\"frobnicated\"}]}" \
     "$URL/v1/status"
 check "after a heartbeat: the page" test "$(get "$A" /dash/admin/publish?lang=en)" = 200
-check "per kiosk: failed, over the network, with the kiosk's reason" \
-    grep -q "<td>failed (over the network)</td><td>signed by an unknown key: spring.json</td>" "$TMP/b"
+check "per kiosk: failed, over the network, the kiosk's why in words, its reason after it" \
+    grep -q '<td>failed (over the network)</td><td><span class="why">signed by a key this kiosk does not trust (trusted_key)</span><br><small class="detail" lang="en">signed by an unknown key: spring.json</small></td>' "$TMP/b"
+check "per kiosk: a why word not known here: the kiosk's reason alone" \
+    grep -q '<td>failed (from a stick)</td><td><span lang="en">some new trouble</span></td>' "$TMP/b"
+check "after a heartbeat: the page in Dutch" test "$(get "$A" /dash/admin/publish?lang=nl)" = 200
+check "per kiosk in Dutch: the why in Dutch, the English reason after it" \
+    grep -q '<td>geweigerd (via het netwerk)</td><td><span class="why">ondertekend met een sleutel die deze kiosk niet vertrouwt (trusted_key)</span><br><small class="detail" lang="en">signed by an unknown key: spring.json</small></td>' "$TMP/b"
 "$C" publish --list --db "$DB" >"$TMP/list.out"
 check "publish --list: per kiosk too" grep -q "^kiosk n1 (nazareth): $ID  spring v3 .* centre waiting, kiosk failed (network): signed by an unknown key: spring.json$" "$TMP/list.out"
 
 # --- withdraw -------------------------------------------------------------------------------------
 check "withdraw: forged token refused" test "$(get "$A" /dash/admin/publish --data-urlencode csrf=00 --data action=withdraw --data "id=$ID")" = 403
-check "withdraw" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=en --data action=withdraw --data "id=$ID")" = 200
+# the Withdraw button asks first: a POST without confirm=yes withdraws nothing
+check "withdraw, first step: answered (200)" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=en --data action=withdraw --data "id=$ID")" = 200
+check "withdraw, first step: asks" grep -q '<h2 id="confirm">Withdraw the publication?</h2>' "$TMP/b"
+check "withdraw, first step: names the publication" grep -q "<dd><code>$ID</code></dd>" "$TMP/b"
+check "withdraw, first step: names the set and its file" grep -q '<dd>spring v3 (<code>spring.json</code>)</dd>' "$TMP/b"
+check "withdraw, first step: names where it goes" grep -q '<dd>nazareth: every kiosk</dd>' "$TMP/b"
+check "withdraw, first step: says what happens" \
+    grep -q 'id="confirm-what">The kiosks at nazareth return to the set they had before at their next sync.</p>' "$TMP/b"
+check "withdraw, first step: the second form carries the token and confirm=yes" \
+    bash -c "grep -q 'name=\"csrf\" value=\"$CSRF\"' '$TMP/b' && grep -q 'name=\"confirm\" value=\"yes\"' '$TMP/b' && grep -q 'name=\"id\" value=\"$ID\"' '$TMP/b'"
+check "withdraw, first step: Cancel goes back" grep -q '<a href="/dash/admin/publish?lang=en" id="withdraw-cancel">Cancel</a>' "$TMP/b"
+check "withdraw, first step: nothing withdrawn" grep -q "^$ID .* waiting " <("$C" publish --list --db "$DB")
+check "withdraw, first step in Dutch" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=nl --data action=withdraw --data "id=$ID")" = 200
+check "withdraw, first step in Dutch: says what happens" \
+    grep -q 'De kiosken in nazareth gaan bij hun volgende synchronisatie terug naar de set die ze daarvoor hadden.' "$TMP/b"
+check "withdraw, first step in Dutch: Intrekken and Annuleren" \
+    bash -c "grep -q 'id=\"withdraw-yes\">Intrekken</button>' '$TMP/b' && grep -q '>Annuleren</a>' '$TMP/b'"
+check "withdraw: confirm other than yes withdraws nothing" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=en --data action=withdraw --data "id=$ID" --data confirm=no)" = 200
+check "... still waiting" grep -q "^$ID .* waiting " <("$C" publish --list --db "$DB")
+check "withdraw, confirmed: forged token refused" test "$(get "$A" /dash/admin/publish --data-urlencode csrf=00 --data action=withdraw --data "id=$ID" --data confirm=yes)" = 403
+check "... still waiting" grep -q "^$ID .* waiting " <("$C" publish --list --db "$DB")
+check "withdraw, confirmed" test "$(get "$A" /dash/admin/publish --data-urlencode "csrf=$CSRF" --data lang=en --data action=withdraw --data "id=$ID" --data confirm=yes)" = 200
 check "withdraw: said" grep -q 'Withdrawn: the kiosks return' "$TMP/b"
 check "withdraw: the list says so" grep -q "^$ID .* withdrawn " <("$C" publish --list --db "$DB")
-check "withdraw again: no such publication" bash -c "[ \"\$(curl -s -b '$A' -o '$TMP/b2' -w '%{http_code}' --data-urlencode 'csrf=$CSRF' --data lang=en --data action=withdraw --data 'id=$ID' '$URL/dash/admin/publish')\" = 200 ] && grep -q 'no such publication' '$TMP/b2'"
+check "withdraw again: no such publication" bash -c "[ \"\$(curl -s -b '$A' -o '$TMP/b2' -w '%{http_code}' --data-urlencode 'csrf=$CSRF' --data lang=en --data action=withdraw --data 'id=$ID' --data confirm=yes '$URL/dash/admin/publish')\" = 200 ] && grep -q 'no such publication' '$TMP/b2'"
+check "withdraw again, first step: no such publication, nothing asked" bash -c "[ \"\$(curl -s -b '$A' -o '$TMP/b2' -w '%{http_code}' --data-urlencode 'csrf=$CSRF' --data lang=en --data action=withdraw --data 'id=$ID' '$URL/dash/admin/publish')\" = 200 ] && grep -q 'no such publication' '$TMP/b2' && ! grep -q 'id=\"confirm\"' '$TMP/b2'"
 
 # --- the CLI refuses a set changed after signing (the same check) ----------------------------------
 check "CLI: changed after signing refused" bash -c "! '$C' publish '$TMP/changed/spring.json' --location nazareth --db '$DB' 2>'$TMP/cli.err'"

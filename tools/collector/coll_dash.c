@@ -10,6 +10,7 @@
 #include "coll_results.h"
 #include "coll_user.h"
 #include "coll_views.h"
+#include "fleet.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -238,6 +239,20 @@ typedef enum {
     T_P_SETTINGS,
     T_P_FROM_COL,
     T_P_UNTIL_COL,
+    T_P_WITHDRAW_ASK,
+    T_P_WITHDRAW_SET,
+    T_P_WITHDRAW_SETTINGS,
+    T_P_K_UNSIGNED,
+    T_P_K_UNKNOWN_KEY,
+    T_P_K_TAMPERED,
+    T_P_K_INVALID,
+    T_P_K_TOO_LARGE,
+    T_P_K_UNSAFE,
+    T_P_K_UNREADABLE,
+    T_P_K_SETTINGS,
+    T_P_K_NOT_KEPT,
+    T_P_K_NOT_INSTALLED,
+    T_P_K_MISSING,
     T_COUNT
 } text_id;
 
@@ -459,6 +474,33 @@ static const char *const texts[T_COUNT][2] = {
     [T_P_SETTINGS] = {"instellingen", "settings"},
     [T_P_FROM_COL] = {"Vanaf", "From"},
     [T_P_UNTIL_COL] = {"Tot", "Until"},
+    [T_P_WITHDRAW_ASK] = {"Publicatie intrekken?", "Withdraw the publication?"},
+    [T_P_WITHDRAW_SET] = {"De kiosken in %s gaan bij hun volgende synchronisatie terug naar de set "
+                          "die ze daarvoor hadden.",
+                          "The kiosks at %s return to the set they had before at their next "
+                          "sync."},
+    [T_P_WITHDRAW_SETTINGS] = {"De kiosken in %s gaan bij hun volgende synchronisatie terug naar "
+                               "de instellingen die ze daarvoor hadden.",
+                               "The kiosks at %s return to the settings they had before at their "
+                               "next sync."},
+    /* a kiosk's reason for refusing a publication (its heartbeat's "why", FLEET_WHY_*) */
+    [T_P_K_UNSIGNED] = {"niet ondertekend", "not signed"},
+    [T_P_K_UNKNOWN_KEY] =
+        {"ondertekend met een sleutel die deze kiosk niet vertrouwt (trusted_key)",
+         "signed by a key this kiosk does not trust (trusted_key)"},
+    [T_P_K_TAMPERED] = {"gewijzigd na het ondertekenen", "changed after it was signed"},
+    [T_P_K_INVALID] = {"geen geldige vragenset", "not a valid question set"},
+    [T_P_K_TOO_LARGE] = {"te groot", "too large"},
+    [T_P_K_UNSAFE] = {"onveilige bestandsnaam", "unsafe file name"},
+    [T_P_K_UNREADABLE] = {"niet te lezen", "not readable"},
+    [T_P_K_SETTINGS] = {"de kiosk weigert deze instellingen (een instelling die de centrale niet "
+                        "mag wijzigen, of een ongeldige waarde)",
+                        "the kiosk refuses these settings (a setting the centre may not change, "
+                        "or a bad value)"},
+    [T_P_K_NOT_KEPT] = {"kon op de kiosk niet worden bewaard", "could not be kept on the kiosk"},
+    [T_P_K_NOT_INSTALLED] = {"kon op de kiosk niet worden geïnstalleerd",
+                             "could not be installed on the kiosk"},
+    [T_P_K_MISSING] = {"een bestand ontbreekt", "a file is missing"},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -1856,11 +1898,10 @@ static text_id state_text(const char *state)
     return T_UNKNOWN;
 }
 
-/* "spring v3" or "settings hours.conf", and the times "from – until". */
-static void pub_what(coll_html *h, const ui_lang *l, const char *kind, const char *set_id,
-                     int64_t version)
+/* "spring v3" or "settings hours.conf" (without the cell: pub_what has it) */
+static void pub_what_text(coll_html *h, const ui_lang *l, const char *kind, const char *set_id,
+                          int64_t version)
 {
-    coll_html_raw(h, "<td>");
     if (strcmp(kind, "settings") == 0) {
         coll_html_fmt(h, "%s ", T(l, T_P_SETTINGS));
         coll_html_text(h, set_id);
@@ -1868,15 +1909,37 @@ static void pub_what(coll_html *h, const ui_lang *l, const char *kind, const cha
         coll_html_text(h, set_id);
         coll_html_fmt(h, " v%lld", (long long)version);
     }
+}
+
+static void pub_what(coll_html *h, const ui_lang *l, const char *kind, const char *set_id,
+                     int64_t version)
+{
+    coll_html_raw(h, "<td>");
+    pub_what_text(h, l, kind, set_id, version);
     coll_html_raw(h, "</td>");
+}
+
+/* A time as the page shows it, or the word for none ("now", "without end"). */
+static const char *when_text(const ui_lang *l, int64_t ms, text_id none, char *buf, size_t len)
+{
+    if (!ms)
+        return T(l, none);
+    fmt_time(ms, buf, len);
+    return buf;
 }
 
 static void pub_when(coll_html *h, const ui_lang *l, int64_t ms, text_id none)
 {
     char buf[32];
-    if (ms)
-        fmt_time(ms, buf, sizeof buf);
-    cell_text(h, ms ? buf : T(l, none));
+    cell_text(h, when_text(l, ms, none, buf, sizeof buf));
+}
+
+/* "nazareth: every kiosk" or "nazareth: n1,n2" */
+static void pub_where(coll_html *h, const ui_lang *l, const coll_pub_row *r)
+{
+    coll_html_text(h, r->location);
+    coll_html_raw(h, ": ");
+    coll_html_text(h, r->devices ? r->devices : T(l, T_P_EVERY));
 }
 
 static int pub_row(void *ctx, const coll_pub_row *r)
@@ -1888,9 +1951,7 @@ static int pub_row(void *ctx, const coll_pub_row *r)
     coll_html_raw(h, "</code></th>");
     pub_what(h, x->l, r->kind, r->set_id, r->set_version);
     coll_html_raw(h, "<td>");
-    coll_html_text(h, r->location);
-    coll_html_raw(h, ": ");
-    coll_html_text(h, r->devices ? r->devices : T(x->l, T_P_EVERY));
+    pub_where(h, x->l, r);
     coll_html_raw(h, "</td>");
     pub_when(h, x->l, r->from_ms, T_P_NOW);
     pub_when(h, x->l, r->until_ms, T_P_NOEND);
@@ -1906,6 +1967,35 @@ static int pub_row(void *ctx, const coll_pub_row *r)
     coll_html_raw(h, "</td></tr>\n");
     x->n++;
     return 0;
+}
+
+/* The reason cell: the kiosk's word (why) in the page's language, its English reason after it,
+ * smaller, for support; the reason alone for a word not known here. */
+static void pub_reason(coll_html *h, const ui_lang *l, const char *why, const char *reason)
+{
+    static const struct {
+        const char *why;
+        text_id t;
+    } m[] = {
+        {FLEET_WHY_UNSIGNED, T_P_K_UNSIGNED},     {FLEET_WHY_UNKNOWN_KEY, T_P_K_UNKNOWN_KEY},
+        {FLEET_WHY_TAMPERED, T_P_K_TAMPERED},     {FLEET_WHY_INVALID, T_P_K_INVALID},
+        {FLEET_WHY_TOO_LARGE, T_P_K_TOO_LARGE},   {FLEET_WHY_UNSAFE, T_P_K_UNSAFE},
+        {FLEET_WHY_UNREADABLE, T_P_K_UNREADABLE}, {FLEET_WHY_SETTINGS, T_P_K_SETTINGS},
+        {FLEET_WHY_NOT_KEPT, T_P_K_NOT_KEPT},     {FLEET_WHY_NOT_INSTALLED, T_P_K_NOT_INSTALLED},
+        {FLEET_WHY_MISSING, T_P_K_MISSING}};
+    const char *word = NULL;
+    for (size_t i = 0; i < sizeof m / sizeof m[0] && why && why[0]; i++)
+        if (strcmp(why, m[i].why) == 0)
+            word = T(l, m[i].t);
+    coll_html_raw(h, "<td>");
+    if (word)
+        coll_html_fmt(h, "<span class=\"why\">%s</span>", word);
+    if (reason && reason[0]) {
+        coll_html_raw(h, word ? "<br><small class=\"detail\" lang=\"en\">" : "<span lang=\"en\">");
+        coll_html_text(h, reason); /* the kiosk's words, as its log has them */
+        coll_html_raw(h, word ? "</small>" : "</span>");
+    }
+    coll_html_raw(h, "</td>");
 }
 
 static int pub_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
@@ -1933,7 +2023,7 @@ static int pub_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
         coll_html_raw(h, ")");
     }
     coll_html_raw(h, "</td>");
-    cell_text(h, r->reason); /* the kiosk's words, as its log has them */
+    pub_reason(h, x->l, r->why, r->reason);
     coll_html_raw(h, "</tr>\n");
     x->n++;
     return 0;
@@ -1993,6 +2083,68 @@ static void publish_upload(coll_dash *d, coll_html *h, const ui_lang *l, const c
                   T(l, T_P_PUBLISHED), id);
 }
 
+/* The first step of a withdrawal: what it does, a second form (the CSRF token and confirm=yes)
+ * and a way back. Written when id is a publication not yet withdrawn. */
+typedef struct {
+    coll_html *h;
+    const ui_lang *l;
+    const coll_user_session *s;
+    const char *id;
+    bool found;
+} withdraw_ask;
+
+static int withdraw_ask_row(void *ctx, const coll_pub_row *r)
+{
+    withdraw_ask *x = ctx;
+    coll_html *h = x->h;
+    const ui_lang *l = x->l;
+    if (x->found || strcmp(r->id, x->id) != 0 || strcmp(r->state, "withdrawn") == 0)
+        return 0;
+    x->found = true;
+    char buf[32], text[WP_ERR_LEN];
+    coll_html_fmt(h, "<h2 id=\"confirm\">%s</h2>\n<dl>\n<dt>%s</dt><dd><code>",
+                  T(l, T_P_WITHDRAW_ASK), T(l, T_P_ID));
+    coll_html_text(h, r->id);
+    coll_html_fmt(h, "</code></dd>\n<dt>%s</dt><dd>", T(l, T_P_WHAT));
+    pub_what_text(h, l, r->kind, r->set_id, r->set_version);
+    coll_html_raw(h, " (<code>");
+    coll_html_text(h, r->set_file);
+    coll_html_fmt(h, "</code>)</dd>\n<dt>%s</dt><dd>", T(l, T_P_WHERE));
+    pub_where(h, l, r);
+    coll_html_fmt(h, "</dd>\n<dt>%s</dt><dd>", T(l, T_P_FROM_COL));
+    coll_html_text(h, when_text(l, r->from_ms, T_P_NOW, buf, sizeof buf));
+    coll_html_fmt(h, "</dd>\n<dt>%s</dt><dd>", T(l, T_P_UNTIL_COL));
+    coll_html_text(h, when_text(l, r->until_ms, T_P_NOEND, buf, sizeof buf));
+    snprintf(text, sizeof text,
+             T(l, strcmp(r->kind, "settings") == 0 ? T_P_WITHDRAW_SETTINGS : T_P_WITHDRAW_SET),
+             r->location);
+    coll_html_raw(h, "</dd>\n</dl>\n<p id=\"confirm-what\">");
+    coll_html_text(h, text);
+    coll_html_raw(h, "</p>\n");
+    form_open(h, l, x->s, "/dash/admin/publish", "withdraw");
+    coll_html_raw(h, "<input type=\"hidden\" name=\"id\" value=\"");
+    coll_html_text(h, r->id);
+    coll_html_fmt(h,
+                  "\"><input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
+                  "<p><button type=\"submit\" id=\"withdraw-yes\">%s</button> "
+                  "<a href=\"/dash/admin/publish%s\" id=\"withdraw-cancel\">%s</a></p>\n</form>\n",
+                  T(l, T_P_WITHDRAW), l->li ? "?lang=en" : "", T(l, T_A_CANCEL));
+    return 0;
+}
+
+/* POST action=withdraw without confirm=yes: the question, nothing withdrawn. True when asked
+ * (the page ends there); false for no such publication (said in h) or an error (in err). */
+static bool publish_withdraw_ask(coll_dash *d, coll_html *h, const ui_lang *l,
+                                 const coll_user_session *s, const dash_req *r, bool *ok, char *err,
+                                 size_t errlen)
+{
+    withdraw_ask x = {h, l, s, r->pubid, false};
+    *ok = coll_pub_each(d->db, wp_wall_ms(), withdraw_ask_row, &x, err, errlen) == 0;
+    if (*ok && !x.found)
+        outcome(h, l, -1, T(l, T_P_NOT_FOUND));
+    return *ok && x.found;
+}
+
 static void publish_withdraw(coll_dash *d, coll_html *h, const ui_lang *l,
                              const coll_user_session *s, const dash_req *r)
 {
@@ -2019,7 +2171,8 @@ static void table_head(coll_html *h, const ui_lang *l, text_id caption, const te
     coll_html_raw(h, "</tr></thead>\n<tbody>\n");
 }
 
-/* GET, or POST action=publish (multipart: the upload) | withdraw (id). */
+/* GET, or POST action=publish (multipart: the upload) | withdraw (id; with confirm=yes it
+ * withdraws, without it the page asks first). */
 static enum MHD_Result publish_page(coll_dash *d, struct MHD_Connection *c, const ui_lang *l,
                                     const coll_user_session *s, dash_req *r)
 {
@@ -2028,7 +2181,16 @@ static enum MHD_Result publish_page(coll_dash *d, struct MHD_Connection *c, cons
         return MHD_NO;
     page_head(h, l, T(l, T_P_TITLE), s, "/dash/admin/publish", "/dash/admin/publish");
     coll_html_fmt(h, "<h1>%s</h1>\n", T(l, T_P_TITLE));
-    if (r && strcmp(r->action, "withdraw") == 0)
+    char err[WP_ERR_LEN];
+    bool ok = true;
+    if (r && strcmp(r->action, "withdraw") == 0 && strcmp(r->confirm, "yes") != 0) {
+        /* the first step: nothing is withdrawn without the second */
+        if (publish_withdraw_ask(d, h, l, s, r, &ok, err, sizeof err) || !ok) {
+            if (!ok)
+                fprintf(stderr, "wijkpeil-collector: publish page: %s\n", err);
+            return admin_send(c, l, h, ok);
+        }
+    } else if (r && strcmp(r->action, "withdraw") == 0)
         publish_withdraw(d, h, l, s, r);
     else if (r)
         publish_upload(d, h, l, s, r);
@@ -2051,9 +2213,8 @@ static enum MHD_Result publish_page(coll_dash *d, struct MHD_Connection *c, cons
                   "<select id=\"location\" name=\"location\" required>",
                   l->code, T(l, T_P_SET), T(l, T_P_SIG), T(l, T_P_MEDIA), T(l, T_K_LOC));
     option_ctx oc = {h, r ? r->location : NULL};
-    char err[WP_ERR_LEN];
-    bool ok = coll_db_query(d->db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL,
-                            0, location_option, &oc, NULL, err, sizeof err) == COLL_SQL_OK;
+    ok = coll_db_query(d->db, "SELECT DISTINCT location FROM devices ORDER BY location", NULL, 0,
+                       location_option, &oc, NULL, err, sizeof err) == COLL_SQL_OK;
     coll_html_fmt(h,
                   "</select>\n<label for=\"devices\">%s</label><input id=\"devices\" "
                   "name=\"devices\" maxlength=\"%zu\">\n"

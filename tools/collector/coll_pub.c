@@ -538,7 +538,8 @@ static int each_of_kiosk(coll_db *db, int64_t now_ms, json_t *dev,
                                 pub_state(now_ms, from, until, 0),
                                 jstr(k, "state"),
                                 jstr(k, "reason"),
-                                jstr(k, "source")};
+                                jstr(k, "source"),
+                                jstr(k, "why")};
         if (fn(ctx, &r) != 0)
             goto stopped;
     }
@@ -562,7 +563,8 @@ static int each_of_kiosk(coll_db *db, int64_t now_ms, json_t *dev,
                                 "",
                                 jstr(a, "state"),
                                 jstr(a, "reason"),
-                                jstr(a, "source")};
+                                jstr(a, "source"),
+                                jstr(a, "why")};
         if (fn(ctx, &r) != 0)
             goto stopped;
     }

@@ -97,6 +97,7 @@ typedef struct {
     const char *device, *location, *id, *kind, *set_id;
     int64_t set_version, from_ms, until_ms;
     const char *centre_state, *kiosk_state, *reason, *source;
+    const char *why; /* the kiosk's word for a refusal (FLEET_WHY_*), "" when none or not known */
 } coll_pub_kiosk_row;
 
 /* Calls fn for every registered, not revoked kiosk and each publication assigned to it or

@@ -3,8 +3,9 @@
 //   upload  a viewer refused (403); an administrator uploads a set changed after signing (refused
 //           with the reason naming the file), then the good set, its .sig and its clips (published:
 //           its id written to IDFILE and listed); a forged CSRF token refused (403)
-//   report  the page shows what the kiosk's heartbeat says of it (active, over the network), and
-//           the Withdraw button withdraws it
+//   report  the page shows what the kiosk's heartbeat says of it (active, over the network); the
+//           Withdraw button asks first (what happens, to which kiosks): Cancel changes nothing,
+//           Withdraw then withdraws it
 // axe-core on every page; keyboard: every input reachable with Tab and its focus visible.
 // usage: NODE_PATH=.../node_modules node publish_browser.js URL OUTDIR SETDIR upload|report IDFILE
 'use strict';
@@ -147,15 +148,52 @@ async function report(browser) {
           row.some(t => t.includes('kiosk1') && t.includes(id) &&
                         t.includes('active (over the network)')), row.join(' | '));
     await axe(page, 'publish-reported');
-    const b = await page.$(`#publications + table tbody tr button`);
-    check('a Withdraw button', b !== null);
-    if (b) {
-        await Promise.all([page.waitForNavigation({waitUntil: 'load'}), b.click()]);
-        check('withdrawn', (await page.$eval('#outcome', e => e.textContent)).startsWith('Withdrawn'));
-        const listed = await page.$$eval('#publications + table tbody tr', r => r.map(e => e.innerText).join(''));
-        check('... listed as withdrawn', listed.includes('withdrawn'), listed);
-        await axe(page, 'publish-withdrawn');
+    const withdrawButton = '#publications + table tbody tr button';
+    check('a Withdraw button', (await page.$(withdrawButton)) !== null);
+    if (!(await page.$(withdrawButton)))
+        return;
+    // the first step asks: what happens, to which publication, where; nothing withdrawn yet
+    let r = await submit(page, withdrawButton);
+    const ask = await page.$eval('main', e => e.innerText).catch(() => '');
+    check('Withdraw asks first', r.status() === 200 && (await page.$('#confirm')) !== null &&
+              ask.includes('Withdraw the publication?'), ask);
+    check('... naming the publication, its file and where it goes',
+          ask.includes(id) && ask.includes('spring v3 (spring.json)') &&
+              ask.includes('nazareth: every kiosk'), ask);
+    check('... and what happens', ask.includes('The kiosks at nazareth return to the set they ' +
+                                               'had before at their next sync.'), ask);
+    await axe(page, 'publish-withdraw-confirm');
+    // keyboard: Tab reaches the confirmation's two choices, each with a visible focus
+    const want = ['withdraw-yes', 'withdraw-cancel'];
+    const reached = new Set();
+    for (let i = 0; i < 30 && reached.size < want.length; i++) {
+        await page.keyboard.press('Tab');
+        const f = await page.evaluate(() => {
+            const e = document.activeElement;
+            const s = getComputedStyle(e);
+            return {id: e.id, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0};
+        });
+        if (want.includes(f.id)) {
+            check(`keyboard: #${f.id} shows its focus`, f.visible, JSON.stringify(f));
+            reached.add(f.id);
+        }
     }
+    check('keyboard: Tab reaches Withdraw and Cancel', reached.size === want.length,
+          want.filter(w => !reached.has(w)).join(' '));
+    // Cancel: back to the page, nothing changed
+    r = await submit(page, '#withdraw-cancel');
+    let listed = await page.$$eval('#publications + table tbody tr', r => r.map(e => e.innerText).join(''));
+    check('Cancel: back, still active', r.status() === 200 && (await page.$('#confirm')) === null &&
+              listed.includes(id) && !listed.includes('withdrawn') && listed.includes('active'),
+          listed);
+    // Withdraw again, and confirm
+    await submit(page, withdrawButton);
+    r = await submit(page, '#withdraw-yes');
+    check('confirmed: withdrawn', r.status() === 200 &&
+              (await page.$eval('#outcome', e => e.textContent)).startsWith('Withdrawn'));
+    listed = await page.$$eval('#publications + table tbody tr', r => r.map(e => e.innerText).join(''));
+    check('... listed as withdrawn', listed.includes('withdrawn'), listed);
+    await axe(page, 'publish-withdrawn');
 }
 
 async function main() {
