@@ -390,17 +390,23 @@ typedef enum {
     LINES_REMOTE, /* config_remote_refusal: another key refuses the whole text */
 } lines_mode;
 
+/* Where load_text tells every problem (config_check_remote_all), or NULL: stop at the first. */
+typedef struct {
+    void (*fn)(void *ctx, const config_problem *p);
+    void *ctx;
+} problem_sink;
+
 /* Reads the "key = value" lines of text (its name in messages) into c. */
 static int load_text(config *c, char *text, const char *name, lines_mode mode, char *warn,
-                     size_t warnlen, char *err, size_t errlen)
+                     size_t warnlen, const problem_sink *sink, char *err, size_t errlen)
 {
-    char msg[WP_ERR_LEN];
+    char msg[WP_ERR_LEN], said[WP_ERR_LEN + 64];
     int rc = 0, lineno = 0;
 
     /* strtok_r would merge empty lines and shift numbers: split by hand. */
     char *line = text;
 
-    while (line && rc == 0) {
+    while (line && (rc == 0 || sink)) {
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
@@ -411,22 +417,36 @@ static int load_text(config *c, char *text, const char *name, lines_mode mode, c
         char *l = trim(line);
         if (*l) {
             char *eq = strchr(l, '=');
+            const char *key = "", *val = "";
+            int kind = -1; /* a config_problem_kind when the line is refused */
             if (!eq) {
-                wp_errf(err, errlen, "%s:%d: expected \"key = value\"", name, lineno);
-                rc = -1;
-                break;
+                snprintf(said, sizeof said, "%s:%d: expected \"key = value\"", name, lineno);
+                kind = CONFIG_PROBLEM_SYNTAX;
+            } else {
+                *eq = '\0';
+                key = trim(l);
+                val = trim(eq + 1);
+                if (mode == LINES_LOCAL && config_local_refusal(key, msg, sizeof msg)) {
+                    append(warn, warnlen, "%s%s:%d: ignored: %s", warn && warn[0] ? "; " : "", name,
+                           lineno, msg);
+                } else if (mode == LINES_REMOTE && config_remote_refusal(key, msg, sizeof msg)) {
+                    snprintf(said, sizeof said, "%s:%d: %s", name, lineno, msg);
+                    kind =
+                        config_known_key(key) ? CONFIG_PROBLEM_NOT_REMOTE : CONFIG_PROBLEM_UNKNOWN;
+                } else if (config_set(c, key, val, msg, sizeof msg) != 0) {
+                    snprintf(said, sizeof said, "%s:%d: %s", name, lineno, msg);
+                    kind = config_known_key(key) ? CONFIG_PROBLEM_VALUE : CONFIG_PROBLEM_UNKNOWN;
+                }
             }
-            *eq = '\0';
-            char *key = trim(l), *val = trim(eq + 1);
-            if (mode == LINES_LOCAL && config_local_refusal(key, msg, sizeof msg)) {
-                append(warn, warnlen, "%s%s:%d: ignored: %s", warn && warn[0] ? "; " : "", name,
-                       lineno, msg);
-            } else if (mode == LINES_REMOTE && config_remote_refusal(key, msg, sizeof msg)) {
-                wp_errf(err, errlen, "%s:%d: %s", name, lineno, msg);
+            if (kind >= 0) {
+                if (rc == 0)
+                    wp_errf(err, errlen, "%s", said);
                 rc = -1;
-            } else if (config_set(c, key, val, msg, sizeof msg) != 0) {
-                wp_errf(err, errlen, "%s:%d: %s", name, lineno, msg);
-                rc = -1;
+                if (sink) {
+                    config_problem p = {lineno, (config_problem_kind)kind, key,
+                                        val,    config_setting_find(key),  said};
+                    sink->fn(sink->ctx, &p);
+                }
             }
         }
         line = nl ? nl + 1 : NULL;
@@ -442,7 +462,7 @@ static int load_lines(config *c, const char *path, lines_mode mode, char *warn, 
         warn[0] = '\0';
     if (wp_read_file(path, 1024 * 1024, &text, NULL, err, errlen) != 0)
         return -1;
-    int rc = load_text(c, text, path, mode, warn, warnlen, err, errlen);
+    int rc = load_text(c, text, path, mode, warn, warnlen, NULL, err, errlen);
     free(text);
     return rc;
 }
@@ -458,11 +478,15 @@ int config_load_local(config *c, const char *path, char *warn, size_t warnlen, c
     return load_lines(c, path, LINES_LOCAL, warn, warnlen, err, errlen);
 }
 
-int config_load_remote(config *c, const char *text, size_t len, const char *name, char *err,
-                       size_t errlen)
+static int load_remote(config *c, const char *text, size_t len, const char *name,
+                       const problem_sink *sink, char *err, size_t errlen)
 {
     if (memchr(text, '\0', len)) {
         wp_errf(err, errlen, "%s: not a settings document (holds a NUL byte)", name);
+        if (sink) {
+            config_problem p = {0, CONFIG_PROBLEM_NOT_TEXT, "", "", NULL, err};
+            sink->fn(sink->ctx, &p);
+        }
         return -1;
     }
     char *copy = malloc(len + 1);
@@ -475,7 +499,7 @@ int config_load_remote(config *c, const char *text, size_t len, const char *name
         copy[len] = '\0';
         *next = *c;
         /* All or nothing: c changes only when every line is allowed and valid. */
-        rc = load_text(next, copy, name, LINES_REMOTE, NULL, 0, err, errlen);
+        rc = load_text(next, copy, name, LINES_REMOTE, NULL, 0, sink, err, errlen);
         if (rc == 0)
             config_copy_remote(c, next);
     }
@@ -484,7 +508,14 @@ int config_load_remote(config *c, const char *text, size_t len, const char *name
     return rc;
 }
 
-int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen)
+int config_load_remote(config *c, const char *text, size_t len, const char *name, char *err,
+                       size_t errlen)
+{
+    return load_remote(c, text, len, name, NULL, err, errlen);
+}
+
+static int check_remote(const char *text, size_t len, const char *name, const problem_sink *sink,
+                        char *err, size_t errlen)
 {
     config *check = malloc(sizeof *check);
     if (!check) {
@@ -492,9 +523,22 @@ int config_check_remote(const char *text, size_t len, const char *name, char *er
         return -1;
     }
     config_defaults(check);
-    int rc = config_load_remote(check, text, len, name, err, errlen);
+    int rc = load_remote(check, text, len, name, sink, err, errlen);
     free(check);
     return rc;
+}
+
+int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+    return check_remote(text, len, name, NULL, err, errlen);
+}
+
+int config_check_remote_all(const char *text, size_t len, const char *name,
+                            void (*fn)(void *ctx, const config_problem *p), void *ctx, char *err,
+                            size_t errlen)
+{
+    problem_sink sink = {fn, ctx};
+    return check_remote(text, len, name, &sink, err, errlen);
 }
 
 bool config_remote_name(const char *name)

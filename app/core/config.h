@@ -142,6 +142,33 @@ int config_load_remote(config *c, const char *text, size_t len, const char *name
 /* config_load_remote on the built-in defaults, for a verdict only: 0, or -1 with the message. */
 int config_check_remote(const char *text, size_t len, const char *name, char *err, size_t errlen);
 
+/* One problem of a settings document as values, for words in another language (the
+ * dashboard's): the line (1 is the first; 0 the whole document), what is wrong, the key and value
+ * as written ("" when none), the key's row (NULL when unknown: its type and range say what it
+ * takes) and the same in English ("NAME:LINE: message"). Valid only during the call. */
+typedef enum {
+    CONFIG_PROBLEM_NOT_TEXT,   /* not a text document (a NUL byte): line 0 */
+    CONFIG_PROBLEM_SYNTAX,     /* not "key = value" */
+    CONFIG_PROBLEM_UNKNOWN,    /* no setting has that key */
+    CONFIG_PROBLEM_NOT_REMOTE, /* a setting the centre may not change */
+    CONFIG_PROBLEM_VALUE       /* a value the setting does not take */
+} config_problem_kind;
+
+typedef struct {
+    int line;
+    config_problem_kind kind;
+    const char *key, *value;
+    const config_setting *setting;
+    const char *message;
+} config_problem;
+
+/* config_check_remote that goes on after a problem: fn is called for every one, in the order of
+ * the lines. 0 when there is none, else -1 with the first message in err (-1 without a call to
+ * fn: out of memory). */
+int config_check_remote_all(const char *text, size_t len, const char *name,
+                            void (*fn)(void *ctx, const config_problem *p), void *ctx, char *err,
+                            size_t errlen);
+
 /* True when a published file name is a settings document (FILE.conf) rather than a set. */
 bool config_remote_name(const char *name);
 

@@ -4,10 +4,11 @@
 # published exactly as `wijkpeil-collector publish` would (the list shows it, waiting for its
 # start); a set changed after signing, a missing clip, a missing .sig, an unknown location, a clip
 # the set does not list and a bad time are refused with the reason in Dutch or English naming the
-# file; a forged CSRF token and a viewer are refused (403) and publish nothing; withdraw asks
-# first (what happens, to which kiosks) and withdraws only with confirm=yes; the per-kiosk table
-# shows what a kiosk's heartbeat says; the upload folders are removed. The CLI refuses a set
-# changed after signing too (the same code).
+# file; a settings document kiosks would refuse is refused with every problem in it, each with
+# its line, key and why; a forged CSRF token and a viewer are refused (403) and publish nothing;
+# withdraw asks first (what happens, to which kiosks) and withdraws only with confirm=yes; the
+# per-kiosk table shows what a kiosk's heartbeat says, its why in the page's language; the upload
+# folders are removed. The CLI refuses a set changed after signing too (the same code).
 set -euo pipefail
 
 : "${WIJKPEIL_COLLECTOR:?set WIJKPEIL_COLLECTOR to the wijkpeil-collector program}"
@@ -137,6 +138,27 @@ refused "a clip other than the signed one" "clips/q1-nl.wav is not the file the 
 refused "until before from" "Until must be after from" \
     en "$S/spring.json" -F "sig=@$S/spring.json.sig" "${clips[@]}" -F location=nazareth \
     -F from=2099-03-01T08:00 -F until=2099-02-01T08:00
+# a settings document kiosks would refuse: every problem, each with its line, key and what is wrong,
+# in the page's language. (A bare signature names no key: the collector checks only the lines;
+# kiosks check the signature.)
+printf '# spring\nopening_hours = ma 9-\nendpoint = https://evil.example/\nidel_seconds = 30\n\nshare = misschien\nidle_seconds = 5\nlanguages = nl\n' >"$TMP/hours.conf"
+printf '%s\n' "$(head -c 64 /dev/zero | base64 -w0)" >"$TMP/hours.conf.sig"
+settings_refused() { # settings_refused LANG -> the page in $TMP/b
+    upload "$A" "$CSRF" "$1" "$TMP/hours.conf" -F "sig=@$TMP/hours.conf.sig" -F location=nazareth
+}
+check "settings refused, in Dutch: answered (200)" test "$(settings_refused nl)" = 200
+check "settings refused, in Dutch: says so" grep -q 'role="alert" id="outcome"><p>Niet gelukt: hours.conf: kiosken zouden deze instellingen weigeren.</p>' "$TMP/b"
+check "settings, in Dutch: line 2, the hours" grep -q "<li>hours.conf, regel 2: opening_hours: &#39;ma 9-&#39; is geen tijdvak (zoals 08:30-17:00)</li>" "$TMP/b"
+check "settings, in Dutch: line 3, endpoint, and what may be changed" grep -q "<li>hours.conf, regel 3: endpoint mag niet op afstand worden gewijzigd (alleen: idle_seconds, still_there_seconds, thanks_seconds, retention_days, languages, opening_hours, share)</li>" "$TMP/b"
+check "settings, in Dutch: line 4, an unknown setting" grep -q "<li>hours.conf, regel 4: onbekende instelling &#39;idel_seconds&#39;</li>" "$TMP/b"
+check "settings, in Dutch: line 6, not yes or no" grep -q "<li>hours.conf, regel 6: share: &#39;misschien&#39; is niet yes of no</li>" "$TMP/b"
+check "settings, in Dutch: line 7, out of range" grep -q "<li>hours.conf, regel 7: idle_seconds: &#39;5&#39; is geen geheel getal van 10 tot en met 3600</li>" "$TMP/b"
+check "settings, in Dutch: five problems, no more" test "$(grep -c '^<li>hours.conf, regel' "$TMP/b")" = 5
+check "settings refused, in English" test "$(settings_refused en)" = 200
+check "settings, in English: line 3" grep -q "<li>hours.conf, line 3: endpoint may not be changed remotely (only: idle_seconds, still_there_seconds, thanks_seconds, retention_days, languages, opening_hours, share)</li>" "$TMP/b"
+check "settings, in English: line 4" grep -q "<li>hours.conf, line 4: unknown setting &#39;idel_seconds&#39;</li>" "$TMP/b"
+check "settings, in English: line 2" grep -q "<li>hours.conf, line 2: opening_hours: &#39;ma 9-&#39; is not a time range (such as 08:30-17:00)</li>" "$TMP/b"
+check "settings: the collector's own words after them" grep -q '<span lang="en">.*kiosks would refuse this settings document: hours.conf:2: ' "$TMP/b"
 check "refused uploads: still nothing published" test "$(n_published)" = 0
 
 # --- published ------------------------------------------------------------------------------------

@@ -240,6 +240,79 @@ static void test_remote_document(void)
     CHECK(hours_open_at(&d.hours, 10 * 60) && !hours_open_at(&d.hours, 8 * 60));
 }
 
+/* config_check_remote_all: every problem of a document as values, in line order. */
+typedef struct {
+    int n;
+    int line[8];
+    config_problem_kind kind[8];
+    char key[8][32], value[8][32], message[8][160];
+    const config_setting *setting[8];
+} problems_seen;
+
+static void see_problem(void *ctx, const config_problem *p)
+{
+    problems_seen *s = ctx;
+    if (s->n >= 8)
+        return;
+    s->line[s->n] = p->line;
+    s->kind[s->n] = p->kind;
+    snprintf(s->key[s->n], sizeof s->key[0], "%s", p->key);
+    snprintf(s->value[s->n], sizeof s->value[0], "%s", p->value);
+    snprintf(s->message[s->n], sizeof s->message[0], "%s", p->message);
+    s->setting[s->n] = p->setting;
+    s->n++;
+}
+
+static void test_remote_problems(void)
+{
+    char err[512] = "";
+    problems_seen s = {0};
+    const char *doc = "# spring\nopening_hours = ma 9-\nendpoint = https://evil.example/\n"
+                      "idel_seconds = 30\n\nshare = misschien\nno equals sign\n"
+                      "idle_seconds = 5\nlanguages = nl\n";
+    CHECK(config_check_remote_all(doc, strlen(doc), "hours.conf", see_problem, &s, err,
+                                  sizeof err) == -1);
+    CHECKF(s.n == 6, "%d", s.n);
+    static const struct {
+        int line;
+        config_problem_kind kind;
+        const char *key, *value;
+    } want[] = {{2, CONFIG_PROBLEM_VALUE, "opening_hours", "ma 9-"},
+                {3, CONFIG_PROBLEM_NOT_REMOTE, "endpoint", "https://evil.example/"},
+                {4, CONFIG_PROBLEM_UNKNOWN, "idel_seconds", "30"},
+                {6, CONFIG_PROBLEM_VALUE, "share", "misschien"},
+                {7, CONFIG_PROBLEM_SYNTAX, "", ""},
+                {8, CONFIG_PROBLEM_VALUE, "idle_seconds", "5"}};
+    for (int i = 0; i < 6 && i < s.n; i++) {
+        CHECKF(s.line[i] == want[i].line, "%d: line %d", i, s.line[i]);
+        CHECKF(s.kind[i] == want[i].kind, "%d: kind %d", i, (int)s.kind[i]);
+        CHECK_STR(s.key[i], want[i].key);
+        CHECK_STR(s.value[i], want[i].value);
+        CHECKF((s.setting[i] != NULL) == (want[i].kind == CONFIG_PROBLEM_VALUE ||
+                                          want[i].kind == CONFIG_PROBLEM_NOT_REMOTE),
+               "%d", i);
+    }
+    CHECK(s.setting[5] && s.setting[5]->type == CONFIG_INT && s.setting[5]->min == 10);
+    CHECKF(strstr(s.message[1], "hours.conf:3: endpoint may not be set from the centre") != NULL,
+           "%s", s.message[1]);
+    /* err holds the first, as config_check_remote says it */
+    char first[512] = "";
+    CHECK(config_check_remote(doc, strlen(doc), "hours.conf", first, sizeof first) == -1);
+    CHECK_STR(err, first);
+    CHECKF(strstr(err, "hours.conf:2: ") != NULL, "%s", err);
+    /* a document that is not text: one problem, line 0 */
+    problems_seen t = {0};
+    const char *nul = "languages = nl\0\nendpoint = x\n";
+    CHECK(config_check_remote_all(nul, 28, "n.conf", see_problem, &t, err, sizeof err) == -1);
+    CHECK(t.n == 1 && t.line[0] == 0 && t.kind[0] == CONFIG_PROBLEM_NOT_TEXT);
+    /* a good one: none */
+    problems_seen g = {0};
+    const char *good = "languages = nl\nidle_seconds = 45\n";
+    CHECK(config_check_remote_all(good, strlen(good), "g.conf", see_problem, &g, err, sizeof err) ==
+          0);
+    CHECK(g.n == 0);
+}
+
 int main(void)
 {
     RUN(test_table_drives_parser_and_whitelist);
@@ -248,5 +321,6 @@ int main(void)
     RUN(test_errors_name_line);
     RUN(test_local_conf_whitelist);
     RUN(test_remote_document);
+    RUN(test_remote_problems);
     return test_main();
 }

@@ -10,6 +10,7 @@
 #include "coll_results.h"
 #include "coll_user.h"
 #include "coll_views.h"
+#include "config.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -253,6 +254,17 @@ typedef enum {
     T_P_K_NOT_KEPT,
     T_P_K_NOT_INSTALLED,
     T_P_K_MISSING,
+    T_P_CONF_LINE,
+    T_P_CONF_NOT_TEXT,
+    T_P_CONF_SYNTAX,
+    T_P_CONF_UNKNOWN,
+    T_P_CONF_NOT_REMOTE,
+    T_P_CONF_INT,
+    T_P_CONF_BOOL,
+    T_P_CONF_HOURS,
+    T_P_CONF_STR,
+    T_P_CONF_VALUE,
+    T_P_CONF_MORE,
     T_COUNT
 } text_id;
 
@@ -501,6 +513,23 @@ static const char *const texts[T_COUNT][2] = {
     [T_P_K_NOT_INSTALLED] = {"kon op de kiosk niet worden geïnstalleerd",
                              "could not be installed on the kiosk"},
     [T_P_K_MISSING] = {"een bestand ontbreekt", "a file is missing"},
+    /* a problem of a settings document (config_problem_kind), after "hours.conf, regel 3: " */
+    [T_P_CONF_LINE] = {"%s, regel %d: ", "%s, line %d: "},
+    [T_P_CONF_NOT_TEXT] = {"%s is geen tekst (bevat een NUL-byte)",
+                           "%s is not text (holds a NUL byte)"},
+    [T_P_CONF_SYNTAX] = {"verwacht \"instelling = waarde\"", "expected \"setting = value\""},
+    [T_P_CONF_UNKNOWN] = {"onbekende instelling '%s'", "unknown setting '%s'"},
+    [T_P_CONF_NOT_REMOTE] = {"%s mag niet op afstand worden gewijzigd (alleen: %s)",
+                             "%s may not be changed remotely (only: %s)"},
+    [T_P_CONF_INT] = {"%s: '%s' is geen geheel getal van %ld tot en met %ld",
+                      "%s: '%s' is not a whole number from %ld to %ld"},
+    [T_P_CONF_BOOL] = {"%s: '%s' is niet yes of no", "%s: '%s' is not yes or no"},
+    [T_P_CONF_HOURS] = {"%s: '%s' is geen tijdvak (zoals 08:30-17:00)",
+                        "%s: '%s' is not a time range (such as 08:30-17:00)"},
+    [T_P_CONF_STR] = {"%s: de waarde is te lang (ten hoogste %zu bytes)",
+                      "%s: the value is too long (at most %zu bytes)"},
+    [T_P_CONF_VALUE] = {"%s: '%s' is geen geldige waarde", "%s: '%s' is not a valid value"},
+    [T_P_CONF_MORE] = {"en nog %d problemen", "and %d more problems"},
 };
 
 static const char *const weekday_names[7][2] = {{"ma", "Mon"}, {"di", "Tue"}, {"wo", "Wed"},
@@ -2029,7 +2058,66 @@ static int pub_kiosk_row(void *ctx, const coll_pub_kiosk_row *r)
     return 0;
 }
 
-/* A refusal in the page's language, naming the file, and the collector's own message. */
+/* One problem of a settings document in the page's language: "hours.conf, regel 3: ...", from the
+ * values coll_pub gives (the key's row in config.h says what the value should have been). */
+static void conf_problem_text(const ui_lang *l, const char *file, const coll_pub_problem *p,
+                              char *buf, size_t len)
+{
+    size_t n = 0;
+    if (p->line > 0) {
+        int k = snprintf(buf, len, T(l, T_P_CONF_LINE), file, p->line);
+        n = k > 0 && (size_t)k < len ? (size_t)k : 0;
+    }
+    char *at = buf + n;
+    size_t left = len - n;
+    const config_setting *row = config_setting_find(p->key);
+    switch ((config_problem_kind)p->kind) {
+    case CONFIG_PROBLEM_NOT_TEXT:
+        snprintf(at, left, T(l, T_P_CONF_NOT_TEXT), file);
+        return;
+    case CONFIG_PROBLEM_SYNTAX:
+        snprintf(at, left, "%s", T(l, T_P_CONF_SYNTAX));
+        return;
+    case CONFIG_PROBLEM_UNKNOWN:
+        snprintf(at, left, T(l, T_P_CONF_UNKNOWN), p->key);
+        return;
+    case CONFIG_PROBLEM_NOT_REMOTE: {
+        char keys[512] = "";
+        size_t nrows, used = 0;
+        const config_setting *rows = config_settings(&nrows);
+        for (size_t i = 0; i < nrows; i++)
+            if ((rows[i].from & CONFIG_FROM_REMOTE) && used < sizeof keys) {
+                int k = snprintf(keys + used, sizeof keys - used, "%s%s", used ? ", " : "",
+                                 rows[i].key);
+                used += k > 0 ? (size_t)k : 0;
+            }
+        snprintf(at, left, T(l, T_P_CONF_NOT_REMOTE), p->key, keys);
+        return;
+    }
+    case CONFIG_PROBLEM_VALUE:
+        break;
+    }
+    switch (row ? row->type : CONFIG_CHOICE) {
+    case CONFIG_INT:
+        snprintf(at, left, T(l, T_P_CONF_INT), p->key, p->value, (long)row->min, (long)row->max);
+        return;
+    case CONFIG_BOOL:
+        snprintf(at, left, T(l, T_P_CONF_BOOL), p->key, p->value);
+        return;
+    case CONFIG_HOURS:
+        snprintf(at, left, T(l, T_P_CONF_HOURS), p->key, p->value);
+        return;
+    case CONFIG_STR: /* text is refused only for its length */
+        snprintf(at, left, T(l, T_P_CONF_STR), p->key, row->size - 1);
+        return;
+    default:
+        break;
+    }
+    snprintf(at, left, T(l, T_P_CONF_VALUE), p->key, p->value);
+}
+
+/* A refusal in the page's language, naming the file, and the collector's own message; for a
+ * settings document every problem in it, each with its line. */
 static void pub_refused(coll_html *h, const ui_lang *l, const coll_pub_refusal *why,
                         const char *msg)
 {
@@ -2048,7 +2136,24 @@ static void pub_refused(coll_html *h, const ui_lang *l, const coll_pub_refusal *
     snprintf(text, sizeof text, T(l, t), why->file[0] ? why->file : "?");
     coll_html_fmt(h, "<div class=\"error\" role=\"alert\" id=\"outcome\"><p>%s", T(l, T_A_FAILED));
     coll_html_text(h, text);
-    coll_html_fmt(h, "</p><p>%s: <span lang=\"en\">", T(l, T_P_DETAIL));
+    coll_html_raw(h, "</p>\n");
+    if (why->why == COLL_PUB_WHY_SETTINGS && why->n_problems > 0) {
+        coll_html_raw(h, "<ul id=\"problems\">\n");
+        for (int i = 0; i < why->n_problems; i++) {
+            conf_problem_text(l, why->file, &why->problems[i], text, sizeof text);
+            coll_html_raw(h, "<li>");
+            coll_html_text(h, text);
+            coll_html_raw(h, "</li>\n");
+        }
+        if (why->more_problems) {
+            snprintf(text, sizeof text, T(l, T_P_CONF_MORE), why->more_problems);
+            coll_html_raw(h, "<li>");
+            coll_html_text(h, text);
+            coll_html_raw(h, "</li>\n");
+        }
+        coll_html_raw(h, "</ul>\n");
+    }
+    coll_html_fmt(h, "<p>%s: <span lang=\"en\">", T(l, T_P_DETAIL));
     coll_html_text(h, msg);
     coll_html_raw(h, "</span></p></div>\n");
 }
@@ -2057,7 +2162,7 @@ static void pub_refused(coll_html *h, const ui_lang *l, const coll_pub_refusal *
 static void publish_upload(coll_dash *d, coll_html *h, const ui_lang *l, const coll_user_session *s,
                            dash_req *r)
 {
-    coll_pub_refusal why = {COLL_PUB_WHY_OTHER, ""};
+    coll_pub_refusal why = {.why = COLL_PUB_WHY_OTHER};
     coll_pub_spec spec = {
         .location = r->location, .force = strcmp(r->force, "yes") == 0, .refusal = &why};
     char err[WP_ERR_LEN] = "", id[COLL_PUB_ID_LEN] = "";

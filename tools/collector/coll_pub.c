@@ -72,6 +72,23 @@ static void refuse(const coll_pub_spec *spec, coll_pub_why why, const char *file
         return;
     spec->refusal->why = why;
     wp_strlcpy(spec->refusal->file, file ? file : "", sizeof spec->refusal->file);
+    spec->refusal->n_problems = spec->refusal->more_problems = 0;
+}
+
+/* config_check_remote_all's problems into a refusal's list. */
+static void keep_problem(void *ctx, const config_problem *p)
+{
+    coll_pub_refusal *r = ctx;
+    if (r->n_problems >= COLL_PUB_MAX_PROBLEMS) {
+        r->more_problems++;
+        return;
+    }
+    coll_pub_problem *k = &r->problems[r->n_problems++];
+    k->line = p->line;
+    k->kind = (int)p->kind;
+    wp_strlcpy(k->key, p->key, sizeof k->key);
+    if (wp_strlcpy(k->value, p->value, sizeof k->value) >= sizeof k->value)
+        snprintf(k->value + sizeof k->value - 4, 4, "...");
 }
 
 static const char *const sql_blob =
@@ -300,8 +317,15 @@ int coll_pub_add(coll_db *db, const coll_pub_spec *spec, int64_t now_ms, char id
     json_t *files = settings ? NULL : json_object_get(root, "files");
     if (settings) {
         char cerr[WP_ERR_LEN];
-        if (config_check_remote(set, set_len, base, cerr, sizeof cerr) != 0) {
+        coll_pub_refusal problems = {.why = COLL_PUB_WHY_SETTINGS};
+        if (config_check_remote_all(set, set_len, base, keep_problem, &problems, cerr,
+                                    sizeof cerr) != 0) {
             refuse(spec, COLL_PUB_WHY_SETTINGS, base);
+            if (spec->refusal) {
+                memcpy(spec->refusal->problems, problems.problems, sizeof problems.problems);
+                spec->refusal->n_problems = problems.n_problems;
+                spec->refusal->more_problems = problems.more_problems;
+            }
             wp_errf(err, errlen, "%s: kiosks would refuse this settings document: %s",
                     spec->set_path, cerr);
             goto done;

@@ -40,9 +40,21 @@ typedef enum {
     COLL_PUB_WHY_UNLISTED  /* an uploaded clip or icon the set does not list (coll_pubup.h) */
 } coll_pub_why;
 
+/* COLL_PUB_WHY_SETTINGS: each problem of the document as values (config.h's
+ * config_problem_kind), for words in the dashboard's language; at most COLL_PUB_MAX_PROBLEMS,
+ * more_problems counts the others. A value too long to keep here ends in "...". */
+#define COLL_PUB_MAX_PROBLEMS 16
+typedef struct {
+    int line; /* 0: the whole document */
+    int kind; /* config_problem_kind */
+    char key[64], value[96];
+} coll_pub_problem;
+
 typedef struct {
     coll_pub_why why;
     char file[COLL_PUB_NAME_MAX];
+    coll_pub_problem problems[COLL_PUB_MAX_PROBLEMS];
+    int n_problems, more_problems;
 } coll_pub_refusal;
 
 typedef struct {
