@@ -3,8 +3,9 @@
 # headless, with puppeteer-core and axe-core), end to end with a real kiosk: an administrator
 # uploads a signed set, its .sig and its clips; the kiosk's uploader (wijkpeil sync) downloads,
 # verifies and installs it; the kiosk (wijkpeil, headless) shows it; the dashboard shows what the
-# kiosk's heartbeat says and withdraws it; the next sync drops it. A viewer, a set changed after
-# signing and a forged CSRF token are refused. Without chromium, node or a reachable npm registry
+# kiosk's heartbeat says and withdraws it (after asking); the next sync drops it. A viewer, a set
+# changed after signing, a settings document kiosks would refuse (each problem in Dutch with its
+# line) and a forged CSRF token are refused. Without chromium, node or a reachable npm registry
 # it is skipped (exit 77). Screenshots stay in $WIJKPEIL_BUILD/dash-screenshots.
 set -euo pipefail
 
@@ -57,6 +58,10 @@ PY
 make_set "$TMP/sets/spring" spring "$TMP/centre.secret"
 cp -r "$TMP/sets/spring" "$TMP/sets/changed"
 sed -i 's/"Overlast"/"Overlast!"/' "$TMP/sets/changed/spring.json"
+# a settings document kiosks would refuse (a bare signature: the collector checks only the lines)
+mkdir -p "$TMP/sets/settings"
+printf '# spring\nidle_seconds = 45\nendpoint = https://evil.example/\nidel_seconds = 30\n' >"$TMP/sets/settings/hours.conf"
+printf '%s\n' "$(head -c 64 /dev/zero | base64 -w0)" >"$TMP/sets/settings/hours.conf.sig"
 
 DB=$(coll_db_new pubbrowser)
 echo 'correct horse battery' | "$C" user add anna --role admin --db "$DB" >/dev/null

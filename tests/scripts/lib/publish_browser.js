@@ -1,7 +1,8 @@
 // Publishing from the dashboard in a real browser (Debian's chromium, headless, driven by
 // puppeteer-core), in two steps around a real kiosk's sync (collector_publish_browser.sh):
 //   upload  a viewer refused (403); an administrator uploads a set changed after signing (refused
-//           with the reason naming the file), then the good set, its .sig and its clips (published:
+//           with the reason naming the file), a settings document kiosks would refuse (each
+//           problem in Dutch with its line), then the good set, its .sig and its clips (published:
 //           its id written to IDFILE and listed); a forged CSRF token refused (403)
 //   report  the page shows what the kiosk's heartbeat says of it (active, over the network); the
 //           Withdraw button asks first (what happens, to which kiosks): Cancel changes nothing,
@@ -115,6 +116,21 @@ async function upload(browser) {
           why);
     check('... nothing published', (await page.$('#published')) === null);
     await axe(page, 'publish-refused');
+
+    // a settings document kiosks would refuse: every problem in Dutch, with its line
+    await (await page.$('#set')).uploadFile(path.join(setdir, 'settings', 'hours.conf'));
+    await (await page.$('#sig')).uploadFile(path.join(setdir, 'settings', 'hours.conf.sig'));
+    await page.select('#location', 'nazareth');
+    r = await submit(page, '#publish');
+    const problems = await page.$$eval('#problems li', els => els.map(e => e.innerText));
+    check('settings refused: each problem in Dutch with its line',
+          r.status() === 200 && problems.length === 2 &&
+              problems[0].startsWith('hours.conf, regel 3: endpoint mag niet op afstand worden ' +
+                                      'gewijzigd (alleen: ') &&
+              problems[1] === "hours.conf, regel 4: onbekende instelling 'idel_seconds'",
+          problems.join(' | '));
+    check('... nothing published', (await page.$('#published')) === null);
+    await axe(page, 'publish-settings-refused');
 
     // the good set
     await fill(page, path.join(setdir, 'spring'));
