@@ -37,6 +37,26 @@ async function axe(page, name) {
     await page.screenshot({path: path.join(outdir, `${name}.png`), fullPage: true});
 }
 
+// Presses Tab (at most max times) until every element of ids (by id) had the focus, each
+// showing it.
+async function tabReaches(page, ids, max, what) {
+    const reached = new Set();
+    for (let i = 0; i < max && reached.size < ids.length; i++) {
+        await page.keyboard.press('Tab');
+        const f = await page.evaluate(() => {
+            const e = document.activeElement;
+            const s = getComputedStyle(e);
+            return {id: e.id, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0};
+        });
+        if (ids.includes(f.id)) {
+            check(`keyboard: #${f.id} shows its focus`, f.visible, JSON.stringify(f));
+            reached.add(f.id);
+        }
+    }
+    check(`keyboard: Tab reaches ${what}`, reached.size === ids.length,
+          ids.filter(w => !reached.has(w)).join(' '));
+}
+
 async function newPage(browser) {
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
@@ -86,22 +106,8 @@ async function upload(browser) {
     await axe(page, 'publish');
 
     // keyboard: Tab reaches every field of the form, each with a visible focus
-    const want = ['set', 'sig', 'media', 'location', 'devices', 'from', 'until', 'force', 'publish'];
-    const reached = new Set();
-    for (let i = 0; i < 40 && reached.size < want.length; i++) {
-        await page.keyboard.press('Tab');
-        const f = await page.evaluate(() => {
-            const e = document.activeElement;
-            const s = getComputedStyle(e);
-            return {id: e.id, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0};
-        });
-        if (want.includes(f.id)) {
-            check(`keyboard: #${f.id} shows its focus`, f.visible, JSON.stringify(f));
-            reached.add(f.id);
-        }
-    }
-    check('keyboard: Tab reaches every field', reached.size === want.length,
-          want.filter(w => !reached.has(w)).join(' '));
+    await tabReaches(page, ['set', 'sig', 'media', 'location', 'devices', 'from', 'until', 'force',
+                            'publish'], 40, 'every field');
     const unlabelled = await page.$$eval('form input:not([type=hidden]), form select',
                                          els => els.filter(e => !e.labels || !e.labels.length)
                                                     .map(e => e.id || e.name));
@@ -180,22 +186,7 @@ async function report(browser) {
                                                'had before at their next sync.'), ask);
     await axe(page, 'publish-withdraw-confirm');
     // keyboard: Tab reaches the confirmation's two choices, each with a visible focus
-    const want = ['withdraw-yes', 'withdraw-cancel'];
-    const reached = new Set();
-    for (let i = 0; i < 30 && reached.size < want.length; i++) {
-        await page.keyboard.press('Tab');
-        const f = await page.evaluate(() => {
-            const e = document.activeElement;
-            const s = getComputedStyle(e);
-            return {id: e.id, visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0};
-        });
-        if (want.includes(f.id)) {
-            check(`keyboard: #${f.id} shows its focus`, f.visible, JSON.stringify(f));
-            reached.add(f.id);
-        }
-    }
-    check('keyboard: Tab reaches Withdraw and Cancel', reached.size === want.length,
-          want.filter(w => !reached.has(w)).join(' '));
+    await tabReaches(page, ['withdraw-yes', 'withdraw-cancel'], 30, 'Withdraw and Cancel');
     // Cancel: back to the page, nothing changed
     r = await submit(page, '#withdraw-cancel');
     let listed = await page.$$eval('#publications + table tbody tr', r => r.map(e => e.innerText).join(''));
