@@ -721,7 +721,7 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
         u->scroll = u->max_scroll;
     int first = u->scroll < rows->n ? u->scroll : 0;
     int end = rows_fit_end(rows, first, avail, gap);
-    uiw_list keep = {.n = 0};
+    uiw_list keep = {0};
     int base = rows->n ? rows->row[0].first : u->wl.n;
     int y = top, hidden = 0;
     u->peek.n = 0;
@@ -735,7 +735,7 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
                 continue;
             }
             w->r.y += y;
-            keep.w[keep.n++] = *w;
+            uiw_push(&keep, w);
         }
         if (show)
             y += r->h + gap;
@@ -746,37 +746,36 @@ static void rows_place(ui *u, ui_rows *rows, int top, int bottom, int gap, bool 
     if (end < rows->n && bottom - y >= mm(u, UI_PEEK_MM) && keep.n < UIW_MAX) {
         const ui_row *r = &rows->row[end];
         for (int k = 0; k < r->count && u->peek.n < UIW_MAX; k++) {
-            uiw *pw = &u->peek.w[u->peek.n++];
-            *pw = u->wl.w[r->first + k];
-            pw->r.y += y;
+            uiw *pw = uiw_push(&u->peek, &u->wl.w[r->first + k]);
+            if (pw)
+                pw->r.y += y;
         }
-        uiw *pk = &keep.w[keep.n++];
-        memset(pk, 0, sizeof *pk);
-        wp_strlcpy(pk->id, "peek", sizeof pk->id);
-        pk->role = UIW_PEEK;
-        pk->enabled = true;
-        pk->action = UIA_SCROLL_DOWN; /* a tap on a partly shown answer brings it into view */
-        pk->r = rect(u->peek.n ? u->peek.w[0].r.x : 0, y, 0, bottom - y);
-        int right = pk->r.x;
-        for (int k = 0; k < u->peek.n; k++) {
-            const SDL_Rect *b = &u->peek.w[k].r;
-            if (b->x < pk->r.x)
-                pk->r.x = b->x;
-            if (b->x + b->w > right)
-                right = b->x + b->w;
+        uiw *pk = uiw_add(&keep, UIW_PEEK, "peek");
+        if (pk) {
+            pk->action = UIA_SCROLL_DOWN; /* a tap on a partly shown answer brings it into view */
+            pk->r = rect(u->peek.n ? u->peek.w[0].r.x : 0, y, 0, bottom - y);
+            int right = pk->r.x;
+            for (int k = 0; k < u->peek.n; k++) {
+                const SDL_Rect *b = &u->peek.w[k].r;
+                if (b->x < pk->r.x)
+                    pk->r.x = b->x;
+                if (b->x + b->w > right)
+                    right = b->x + b->w;
+            }
+            pk->r.w = right - pk->r.x;
         }
-        pk->r.w = right - pk->r.x;
     }
     /* Speech reads the whole question, scrolled away or not: keep every row's widgets. */
     u->content.n = 0;
     for (int i = base; i < u->wl.n; i++)
-        u->content.w[u->content.n++] = u->wl.w[i];
+        uiw_push(&u->content, &u->wl.w[i]);
     u->content_at = base;
     u->content_shown = keep.n;
     /* Drop the hidden rows' widgets (they were appended after `base`). */
     u->wl.n = base;
     for (int i = 0; i < keep.n && u->wl.n < UIW_MAX; i++)
-        u->wl.w[u->wl.n++] = keep.w[i];
+        uiw_push(&u->wl, &keep.w[i]);
+    uiw_list_free(&keep);
     *more_before = first > 0;
     *more_after = end < rows->n;
     *targets_after = hidden;
@@ -3590,6 +3589,9 @@ void ui_close(ui *u)
     flow_free(u->fl);
     ui_icons_free(u->icons);
     ui_text_close(u->text);
+    uiw_list_free(&u->wl);
+    uiw_list_free(&u->content);
+    uiw_list_free(&u->peek);
     free(u);
 }
 

@@ -967,6 +967,21 @@ static SDL_Texture *render_line(ui_text *t, layout *L, const lline *ln, SDL_Colo
     *out_w = w;
     if (w <= 0 || L->line_h <= 0)
         return NULL;
+    if (ln->nruns == 1) {
+        /* One run (most lines): when SDL_ttf's surface is the line exactly, it becomes the
+         * texture itself, without a second surface to clear, blit into and free (the same
+         * pixels: the blit would copy them unblended onto transparent black). */
+        const lrun *r = &L->runs[ln->run0];
+        TTF_Font *f = L->font[r->face];
+        if (f && r->w > 0 && r->x == 0 && L->ascent == TTF_FontAscent(f)) {
+            set_run_font(L, r, f);
+            surf = TTF_RenderUTF8_Blended(f, run_utf8(L, r->start, r->len), color);
+            if (surf && surf->w == w && surf->h == L->line_h)
+                goto texture;
+            SDL_FreeSurface(surf); /* another size: composed below as any line */
+            surf = NULL;
+        }
+    }
     surf = SDL_CreateRGBSurfaceWithFormat(0, w, L->line_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf)
         goto done;
@@ -985,6 +1000,7 @@ static SDL_Texture *render_line(ui_text *t, layout *L, const lline *ln, SDL_Colo
         SDL_BlitSurface(rs, NULL, surf, &dst);
         SDL_FreeSurface(rs);
     }
+texture:
     tex = SDL_CreateTextureFromSurface(t->r, surf);
     if (tex) {
         SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);

@@ -2,13 +2,36 @@
 #include "ui_widget.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* The next free slot of l (taking the list's room at its first widget), or NULL. */
+static uiw *next_slot(uiw_list *l)
+{
+    if (!l->w && !(l->w = malloc(UIW_MAX * sizeof *l->w)))
+        return NULL;
+    return l->n < UIW_MAX ? &l->w[l->n++] : NULL;
+}
+
+uiw *uiw_push(uiw_list *l, const uiw *w)
+{
+    uiw *c = next_slot(l);
+    if (c)
+        *c = *w;
+    return c;
+}
+
+void uiw_list_free(uiw_list *l)
+{
+    free(l->w);
+    *l = (uiw_list){0};
+}
 
 uiw *uiw_add(uiw_list *l, uiw_role role, const char *id)
 {
-    if (l->n >= UIW_MAX)
+    uiw *w = next_slot(l);
+    if (!w)
         return NULL;
-    uiw *w = &l->w[l->n++];
     memset(w, 0, sizeof *w);
     w->role = role;
     w->enabled = true;

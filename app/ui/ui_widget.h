@@ -75,13 +75,21 @@ typedef struct {
     int text_w, text_h; /* size of the wrapped label block (measured at layout) */
 } uiw;
 
+/* A list starts empty ({0}) and takes room for UIW_MAX widgets at its first widget, never
+ * moved after (a widget's pointer stays valid while more are added); uiw_list_free gives it
+ * back. Screens that never scroll never take room for the scrolled lists, and a list's
+ * unused room is never touched (no page of it is faulted in at start-up). */
 typedef struct {
-    uiw w[UIW_MAX];
+    uiw *w;
     int n;
 } uiw_list;
 
-/* Appends a widget (zeroed, enabled) and returns it; NULL when the list is full. */
+/* Appends a widget (zeroed, enabled) and returns it; NULL when the list is full (or no memory
+ * could be had for it). */
 uiw *uiw_add(uiw_list *l, uiw_role role, const char *id);
+/* Appends a copy of w and returns it; NULL as uiw_add. */
+uiw *uiw_push(uiw_list *l, const uiw *w);
+void uiw_list_free(uiw_list *l);
 /* Sets the label (and, when spoken is NULL, the spoken text to the same). */
 void uiw_set_label(uiw *w, const char *label, const char *spoken);
 /* The topmost actionable widget under x,y, or NULL. */

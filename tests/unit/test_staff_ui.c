@@ -302,6 +302,7 @@ static bool setup(fx *f, const char *tag, bool with_stick, bool inline_export)
 static void teardown(fx *f)
 {
     ui_staff_free(f->s);
+    uiw_list_free(&f->wl);
     uistr_free(f->ui);
     synclink_close(f->link);
     synclink_server_close(f->srv);
