@@ -94,10 +94,6 @@ check "collector: says why" grep -q "kiosks would refuse this settings document:
 
 FROM=$(date -u -d '+10 min' +%Y-%m-%dT%H:%M:%SZ)
 UNTIL=$(date -u -d '+60 min' +%Y-%m-%dT%H:%M:%SZ)
-mkdir "$TMP/stick"
-check "--to-stick: not for a settings document (the stick import reads sets only)" \
-    bash -c "! '$C' publish '$TMP/hours.conf' --location nazareth --to-stick '$TMP/stick' --db '$CDB' 2>/dev/null"
-check "--to-stick: nothing published" bash -c "! '$C' publish --list --db '$CDB' | grep -q hours.conf"
 GOOD=$(publish "$TMP/hours.conf" --from "$FROM" --until "$UNTIL")
 check "published" test -n "$GOOD"
 check "publish --list: a settings line" grep -q "^$GOOD  settings hours.conf  nazareth" <("$C" publish --list --db "$CDB")
