@@ -38,6 +38,8 @@ check() {
 . "$(dirname "$0")/lib/coll_db.sh"
 # shellcheck source=lib/wait_line.sh
 . "$(dirname "$0")/lib/wait_line.sh"
+# shellcheck source=lib/raw_sign.sh
+. "$(dirname "$0")/lib/raw_sign.sh"
 
 (cd "$TMP" && "$Q" keygen -o centre >/dev/null && "$Q" keygen -o other >/dev/null)
 CDB=$(coll_db_new c)
@@ -62,18 +64,6 @@ for p in h["publications"]:
 }
 publish() { # publish FILE [options] -> the id
     "$C" publish "$@" --location nazareth --db "$CDB" | sed -n 's/^published as //p'
-}
-# Signs FILE with KEY.secret as wijkpeil-qset would, without its checks (a centre's key that was
-# stolen, or a collector broken into that signs nothing but serves what the key signed).
-raw_sign() { # raw_sign FILE KEY
-    python3 - "$2.secret" "$TMP/raw.pem" <<'PY'
-import base64, sys
-sk = base64.b64decode(open(sys.argv[1]).read().split()[1])
-der = bytes.fromhex("302e020100300506032b657004220420") + sk[:32]
-open(sys.argv[2], "w").write("-----BEGIN PRIVATE KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PRIVATE KEY-----\n")
-PY
-    openssl pkeyutl -sign -rawin -inkey "$TMP/raw.pem" -in "$1" -out "$TMP/raw.sig"
-    printf '%s %s\n' "$(base64 -w0 "$TMP/raw.sig")" "$(cat "$2.public")" >"$1.sig"
 }
 
 # --- the tools: a settings document is signed and published only when a kiosk would take it ------

@@ -30,6 +30,8 @@ trap cleanup EXIT
 . "$(dirname "$0")/lib/coll_db.sh"
 # shellcheck source=lib/wait_line.sh
 . "$(dirname "$0")/lib/wait_line.sh"
+# shellcheck source=lib/raw_sign.sh
+. "$(dirname "$0")/lib/raw_sign.sh"
 staff_ui_setup
 echo "staff_language = en" >>"$TMP/kiosk.conf"
 echo "idle_seconds = 1200" >>"$TMP/kiosk.conf"
@@ -69,16 +71,6 @@ check "no question set folder for it" test ! -e "$STICK/WIJKPEIL/questionsets/ho
 
 # The collector refuses on the stick route what it refuses on the network route.
 printf 'idle_seconds = 60\nendpoint = https://evil.example/\n' >"$TMP/evil.conf"
-raw_sign() { # raw_sign FILE KEY: signed as wijkpeil-qset would, without its checks (a stolen key)
-    python3 - "$2.secret" "$TMP/raw.pem" <<'PY'
-import base64, sys
-sk = base64.b64decode(open(sys.argv[1]).read().split()[1])
-der = bytes.fromhex("302e020100300506032b657004220420") + sk[:32]
-open(sys.argv[2], "w").write("-----BEGIN PRIVATE KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PRIVATE KEY-----\n")
-PY
-    openssl pkeyutl -sign -rawin -inkey "$TMP/raw.pem" -in "$1" -out "$TMP/raw.sig"
-    printf '%s %s\n' "$(base64 -w0 "$TMP/raw.sig")" "$(cat "$2.public")" >"$1.sig"
-}
 raw_sign "$TMP/evil.conf" "$TMP/staff"
 check "--to-stick: endpoint refused as on the network route" \
     bash -c "! '$C' publish '$TMP/evil.conf' --location wijk-noord --to-stick '$STICK' --db '$CDB' 2>'$TMP/pub.err'"
