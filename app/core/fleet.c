@@ -347,8 +347,38 @@ static int record(store *st, const fleet_pub *p, const char *set_id, int version
     return rc;
 }
 
-/* A settings document downloaded to qdir: its signature against the kiosk's trusted keys, then
- * every line (config_load_remote: only settings the centre may change, valid values); kept in
+/* The word for the verdict on a settings document (stick_settings_verify), and its English
+ * prefix: "refused: hours.conf:2: ...", "tampered: ...". */
+static const char *why_of_settings(stick_set_status v, const char **prefix)
+{
+    *prefix = v == STICK_SET_INVALID ? "refused" : stick_status_name(v);
+    return v == STICK_SET_INVALID ? FLEET_WHY_SETTINGS : why_of_status(v);
+}
+
+/* Keeps a verified settings document as DATA_DIR/settings/ID.conf (its path into kept). 0, or -1
+ * with why in reason. */
+static int keep_settings(const char *data_dir, const char *id, const char *doc, size_t len,
+                         char *kept, size_t keptlen, char *reason, size_t reasonlen)
+{
+    char why[WP_ERR_LEN];
+    snprintf(kept, keptlen, "%s/%s", data_dir, FLEET_SETTINGS_DIR);
+    if (mkdir(kept, 0755) != 0 && errno != EEXIST) {
+        snprintf(reason, reasonlen, "not kept: %s: %s", kept, strerror(errno));
+        return -1;
+    }
+    if (!fleet_name_ok(id) || (size_t)snprintf(kept, keptlen, "%s/%s/%s.conf", data_dir,
+                                               FLEET_SETTINGS_DIR, id) >= keptlen) {
+        snprintf(reason, reasonlen, "not kept: %s is refused as a name", id);
+        return -1;
+    }
+    if (fsio_write_file(NULL, FSIO_DISK, kept, doc, len, 0644, why, sizeof why) != 0) {
+        snprintf(reason, reasonlen, "not kept: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* A settings document downloaded to qdir: stick_settings_verify (as a stick's), kept in
  * DATA_DIR/settings/ID.conf when it passes, and the verdict recorded. 0 or -1. */
 static int install_settings(const fleet_pub *p, const config *cfg, const char *qdir,
                             const char *data_dir, store *st, char *err, size_t errlen)
@@ -363,32 +393,18 @@ static int install_settings(const fleet_pub *p, const config *cfg, const char *q
         snprintf(path, sizeof path, "%s/%s.sig", qdir, p->set_file);
         if (wp_read_file(path, SIGN_MAX_SIG_FILE, &sig, &siglen, reason, sizeof reason) == 0) {
             char why[FLEET_REASON_LEN];
-            sign_verdict v =
-                sign_verify_named(doc, len, sig, siglen, cfg->trusted_keys, cfg->n_trusted_keys,
-                                  p->set_file, NULL, why, sizeof why);
-            if (v != SIGN_OK) {
-                snprintf(reason, sizeof reason, "%s: %s",
-                         v == SIGN_TAMPERED ? "tampered" : "signed by an unknown key", why);
-                why_word = v == SIGN_TAMPERED ? FLEET_WHY_TAMPERED : FLEET_WHY_UNKNOWN_KEY;
-            }
+            const char *prefix = "";
+            stick_set_status v = stick_settings_verify(doc, len, sig, siglen, p->set_file, cfg,
+                                                       NULL, why, sizeof why);
+            why_word = why_of_settings(v, &prefix);
+            if (v != STICK_SET_OK)
+                snprintf(reason, sizeof reason, "%s: %s", prefix, why);
         }
     }
     if (!reason[0]) {
-        char why[FLEET_REASON_LEN];
-        if (config_check_remote(doc, len, p->set_file, why, sizeof why) != 0)
-            snprintf(reason, sizeof reason, "refused: %s", why);
-        why_word = FLEET_WHY_SETTINGS;
-    }
-    if (!reason[0]) {
-        char why[WP_ERR_LEN];
         why_word = FLEET_WHY_NOT_KEPT;
-        snprintf(kept, sizeof kept, "%s/%s", data_dir, FLEET_SETTINGS_DIR);
-        if (mkdir(kept, 0755) != 0 && errno != EEXIST)
-            snprintf(reason, sizeof reason, "not kept: %s: %s", kept, strerror(errno));
-        else if (snprintf(kept, sizeof kept, "%s/%s/%s.conf", data_dir, FLEET_SETTINGS_DIR, p->id) <
-                     0 ||
-                 fsio_write_file(NULL, FSIO_DISK, kept, doc, len, 0644, why, sizeof why) != 0)
-            snprintf(reason, sizeof reason, "not kept: %s", why);
+        if (keep_settings(data_dir, p->id, doc, len, kept, sizeof kept, reason, sizeof reason) != 0)
+            kept[0] = '\0';
     }
     free(doc);
     free(sig);
@@ -470,6 +486,29 @@ int fleet_record_stick(store *st, const stick_set *set, const char *path, char *
     p.from_ms = set->from_ms;
     p.until_ms = set->until_ms;
     return record(st, &p, set->id, set->version, path, "stick", NULL, NULL, err, errlen);
+}
+
+int fleet_record_stick_settings(store *st, const stick_settings *d, const char *data_dir,
+                                char *path, size_t pathlen, char *err, size_t errlen)
+{
+    if (d->status != STICK_SET_OK || !d->data) {
+        wp_errf(err, errlen, "%s was not accepted", d->file);
+        return -1;
+    }
+    fleet_pub p;
+    memset(&p, 0, sizeof p);
+    wp_strlcpy(p.id, d->pub_id, sizeof p.id);
+    wp_strlcpy(p.kind, FLEET_KIND_SETTINGS, sizeof p.kind);
+    wp_strlcpy(p.set_id, d->file, sizeof p.set_id); /* as the collector names it */
+    wp_strlcpy(p.set_file, d->file, sizeof p.set_file);
+    p.from_ms = d->from_ms;
+    p.until_ms = d->until_ms;
+    char kept[CONFIG_PATH_LEN + 64];
+    if (keep_settings(data_dir, p.id, d->data, d->len, kept, sizeof kept, err, errlen) != 0)
+        return -1;
+    if (path)
+        wp_strlcpy(path, kept, pathlen);
+    return record(st, &p, p.set_id, 0, kept, "stick", NULL, NULL, err, errlen);
 }
 
 int fleet_reconcile(const fleet_assignment *a, int64_t local_ms, store *st, char *err,

@@ -73,11 +73,10 @@ int fleet_download_path(const char *data_dir, const char *id, const char *name, 
 
 /* A publication whose files are all downloaded: checks each against the size and SHA-256 the
  * assignment gives (a damaged download is removed to be fetched again: returns 1), then
- * verifies and installs the set as a stick import would (a settings document: its signature
- * against the trusted keys, then every line through config_load_remote, kept in
- * DATA_DIR/settings/ID.conf), records the verdict in the store and removes the download. Returns 0
- * when recorded (installed or refused with a reason), 1 when a file must be fetched again, -1 on a
- * local error (message in err). */
+ * verifies and installs the set as a stick import would (a settings document:
+ * stick_settings_verify, as on a stick, then kept in DATA_DIR/settings/ID.conf), records the
+ * verdict in the store and removes the download. Returns 0 when recorded (installed or refused with
+ * a reason), 1 when a file must be fetched again, -1 on a local error (message in err). */
 int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, const char *data_dir,
                   store *st, char *err, size_t errlen);
 
@@ -85,6 +84,14 @@ int fleet_install(const fleet_pub *p, const config *cfg, const uistr *strings, c
  * written by publish --to-stick), installed at path: recorded as the network route records a
  * download (source "stick"), so fleet_due starts and ends it the same way. 0 or -1. */
 int fleet_record_stick(store *st, const stick_set *set, const char *path, char *err, size_t errlen);
+
+/* A settings document staff took from a stick (stick_scan.settings, accepted by
+ * stick_settings_verify as a download is): kept as DATA_DIR/settings/ID.conf (its path into path,
+ * may be NULL) and recorded as the network route records a download (source "stick", its
+ * publication's id and schedule), so fleet_settings starts and ends it the same way, across
+ * restarts too. 0, or -1 with a message (then nothing is recorded). */
+int fleet_record_stick_settings(store *st, const stick_settings *d, const char *data_dir,
+                                char *path, size_t pathlen, char *err, size_t errlen);
 
 /* Publications the kiosk recorded (installed or refused) that the assignment still names are
  * kept; others (withdrawn at the centre) are dropped from the record (not those staff imported

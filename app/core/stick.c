@@ -826,38 +826,215 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* NAME.schedule beside set NAME (STICK_SCHEDULE_EXT), when there is one, into set. A schedule that
- * is there but not readable refuses the set: it must never be activated at once by mistake. */
-static int read_schedule_at(int qfd, const char *name, stick_set *set)
+/* Reads file name in the open folder dfd (a set or a settings document, at most
+ * STICK_MAX_FILE_BYTES) and its .sig, never following a link: 0 with both (malloc'd), or -1 with
+ * the verdict in *status and why in reason (nothing to free). */
+static int read_signed_at(int dfd, const char *name, char **data, size_t *len, char **sig,
+                          size_t *siglen, stick_set_status *status, char *reason, size_t rlen)
+{
+    int eno = 0;
+    long long size = 0;
+    char signame[300];
+    *data = *sig = NULL;
+    if (!safe_name(name)) {
+        *status = STICK_SET_UNSAFE;
+        snprintf(reason, rlen, "%s: the name contains \"..\", a path or odd characters: refused",
+                 name);
+        return -1;
+    }
+    int r = read_at(dfd, name, STICK_MAX_FILE_BYTES, data, len, &eno, &size);
+    if (r != RD_OK) {
+        *status = r == RD_TOO_LARGE               ? STICK_SET_TOO_LARGE
+                  : r == RD_IO || r == RD_MISSING ? STICK_SET_UNREADABLE
+                                                  : STICK_SET_UNSAFE;
+        if (r == RD_TOO_LARGE)
+            snprintf(reason, rlen, "%s is too large (%lld bytes; at most 5 MiB): not read", name,
+                     size);
+        else if (r == RD_SYMLINK)
+            snprintf(reason, rlen, "%s is a symbolic link: refused", name);
+        else if (r == RD_NOT_FILE)
+            snprintf(reason, rlen, "%s is not a plain file: refused", name);
+        else
+            snprintf(reason, rlen, "%s cannot be read: %s", name, io_words(eno ? eno : EIO));
+        return -1;
+    }
+    snprintf(signame, sizeof signame, "%s.sig", name);
+    r = read_at(dfd, signame, SIGN_MAX_SIG_FILE, sig, siglen, &eno, &size);
+    if (r == RD_OK)
+        return 0;
+    if (r == RD_MISSING) {
+        *status = STICK_SET_UNSIGNED;
+        snprintf(reason, rlen,
+                 "%s is not signed (no %s next to it): sign it with \"wijkpeil-qset sign\"", name,
+                 signame);
+    } else {
+        *status = r == RD_IO ? STICK_SET_UNREADABLE : STICK_SET_UNSAFE;
+        snprintf(reason, rlen, "%s: %s", signame,
+                 r == RD_SYMLINK     ? "is a symbolic link: refused"
+                 : r == RD_TOO_LARGE ? "is too large to be a signature: refused"
+                 : r == RD_NOT_FILE  ? "is not a plain file: refused"
+                                     : io_words(eno ? eno : EIO));
+    }
+    free(*data);
+    *data = NULL;
+    return -1;
+}
+
+/* The signature of data against cfg's trusted keys: STICK_SET_OK (signer, when not NULL, gets
+ * the key's id), or TAMPERED / UNKNOWN_KEY with the reason. */
+static stick_set_status verify_signed(const char *data, size_t len, const char *sig, size_t siglen,
+                                      const char *name, const config *cfg, char signer[16],
+                                      char *reason, size_t rlen)
+{
+    int which = -1;
+    sign_verdict v = sign_verify_named(data, len, sig, siglen, cfg->trusted_keys,
+                                       cfg->n_trusted_keys, name, &which, reason, rlen);
+    if (v != SIGN_OK)
+        return v == SIGN_TAMPERED ? STICK_SET_TAMPERED : STICK_SET_UNKNOWN_KEY;
+    unsigned char pk[SIGN_PUBLIC_BYTES];
+    if (signer && which >= 0 && sign_parse_public(cfg->trusted_keys[which], pk, NULL, 0) == 0)
+        sign_key_id(pk, signer, 16);
+    return STICK_SET_OK;
+}
+
+stick_set_status stick_settings_verify(const char *doc, size_t len, const char *sig, size_t siglen,
+                                       const char *name, const config *cfg, char signer[16],
+                                       char *reason, size_t reasonlen)
+{
+    reason[0] = '\0';
+    stick_set_status v = verify_signed(doc, len, sig, siglen, name, cfg, signer, reason, reasonlen);
+    if (v != STICK_SET_OK)
+        return v;
+    /* Signed by a trusted key: only now are its lines read, from the very same bytes. */
+    if (config_check_remote(doc, len, name, reason, reasonlen) != 0)
+        return STICK_SET_INVALID;
+    reason[0] = '\0';
+    return STICK_SET_OK;
+}
+
+static int cmp_name_buf(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* NAME.schedule beside NAME (STICK_SCHEDULE_EXT) in the open folder dfd: 1 with its publication
+ * (pub_id, 17 bytes) and times, 0 when there is none, -1 with the reason when it is there but not
+ * readable (then NAME is refused: it must never be used at once by mistake). */
+static int schedule_at(int dfd, const char *name, char *pub_id, int64_t *from_ms, int64_t *until_ms,
+                       char *reason, size_t rlen)
 {
     char sname[300], *text = NULL;
     size_t len = 0;
     int eno = 0;
     long long size = 0;
     snprintf(sname, sizeof sname, "%s%s", name, STICK_SCHEDULE_EXT);
-    int r = read_at(qfd, sname, 1024, &text, &len, &eno, &size);
+    int r = read_at(dfd, sname, 1024, &text, &len, &eno, &size);
     if (r == RD_MISSING)
         return 0;
     json_t *o = r == RD_OK ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
     free(text);
     const char *id = json_string_value(json_object_get(o, "publication"));
     json_t *from = json_object_get(o, "from_ms"), *until = json_object_get(o, "until_ms");
-    bool ok = id && strlen(id) < sizeof set->pub_id &&
-              strspn(id, "0123456789abcdef") == strlen(id) && id[0] && json_is_integer(from) &&
-              json_is_integer(until) && json_integer_value(from) >= 0 &&
+    bool ok = id && strlen(id) < 17 && strspn(id, "0123456789abcdef") == strlen(id) && id[0] &&
+              json_is_integer(from) && json_is_integer(until) && json_integer_value(from) >= 0 &&
               json_integer_value(until) >= 0;
     if (ok) {
-        set->scheduled = true;
-        wp_strlcpy(set->pub_id, id, sizeof set->pub_id);
-        set->from_ms = json_integer_value(from);
-        set->until_ms = json_integer_value(until);
+        wp_strlcpy(pub_id, id, 17);
+        *from_ms = json_integer_value(from);
+        *until_ms = json_integer_value(until);
     } else {
-        set->status = STICK_SET_INVALID;
-        snprintf(set->reason, sizeof set->reason, "%s: its schedule %s is not readable: refused",
-                 name, sname);
+        snprintf(reason, rlen, "%s: its schedule %s is not readable: refused", name, sname);
     }
     json_decref(o);
-    return ok ? 0 : -1;
+    return ok ? 1 : -1;
+}
+
+/* The schedule beside set NAME, when there is one, into set. */
+static int read_schedule_at(int qfd, const char *name, stick_set *set)
+{
+    int r = schedule_at(qfd, name, set->pub_id, &set->from_ms, &set->until_ms, set->reason,
+                        sizeof set->reason);
+    set->scheduled = r == 1;
+    if (r < 0)
+        set->status = STICK_SET_INVALID;
+    return r < 0 ? -1 : 0;
+}
+
+/* Reads and verifies one settings document in WIJKPEIL/settings/ (open as sfd); fills *d. */
+static void check_settings(int sfd, const char *name, const config *cfg, stick_settings *d)
+{
+    char *doc = NULL, *sig = NULL;
+    size_t len = 0, siglen = 0;
+    wp_strlcpy(d->file, name, sizeof d->file);
+    if (read_signed_at(sfd, name, &doc, &len, &sig, &siglen, &d->status, d->reason,
+                       sizeof d->reason) != 0)
+        return;
+    d->status = stick_settings_verify(doc, len, sig, siglen, name, cfg, d->signer, d->reason,
+                                      sizeof d->reason);
+    free(sig);
+    int r = d->status == STICK_SET_OK ? schedule_at(sfd, name, d->pub_id, &d->from_ms, &d->until_ms,
+                                                    d->reason, sizeof d->reason)
+                                      : -1;
+    if (r == 0) { /* no publication beside it: known by its bytes, due from now on */
+        unsigned char h[crypto_hash_sha256_BYTES];
+        char hex[2 * crypto_hash_sha256_BYTES + 1];
+        crypto_hash_sha256(h, (const unsigned char *)doc, len);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        wp_strlcpy(d->pub_id, hex, sizeof d->pub_id);
+    }
+    if (r < 0) {
+        if (d->status == STICK_SET_OK)
+            d->status = STICK_SET_UNREADABLE; /* its schedule */
+        free(doc);
+        return;
+    }
+    d->data = doc;
+    d->len = len;
+}
+
+/* The settings documents in WIJKPEIL/settings/ (wfd: WIJKPEIL/), when there is such a folder:
+ * the first STICK_MAX_SETTINGS NAME.conf files by name, each checked. */
+static void scan_settings(int wfd, const config *cfg, stick_scan *s)
+{
+    int sfd = openat(wfd, STICK_SETTINGS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sfd < 0) {
+        if (errno != ENOENT)
+            add_note(s, "%s/%s is a symbolic link, not a folder or unreadable: refused", STICK_DIR,
+                     STICK_SETTINGS_DIR);
+        return;
+    }
+    int dfd = dup(sfd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        add_note(s, "%s/%s cannot be read: %s", STICK_DIR, STICK_SETTINGS_DIR, io_words(errno));
+        close(sfd);
+        return;
+    }
+    char names[STICK_MAX_SETTINGS + 1][256];
+    int n = 0, more = 0;
+    long seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && ++seen <= STICK_MAX_ENTRIES) {
+        const char *nm = e->d_name;
+        if (nm[0] == '.' || !ends_with_ci(nm, ".conf") || strlen(nm) >= sizeof names[0])
+            continue;
+        /* Keeps the first STICK_MAX_SETTINGS by name: the last slot takes the next one in. */
+        wp_strlcpy(names[n < STICK_MAX_SETTINGS ? n : STICK_MAX_SETTINGS], nm, sizeof names[0]);
+        if (n == STICK_MAX_SETTINGS)
+            more++;
+        else
+            n++;
+        qsort(names, (size_t)n + (more ? 1 : 0), sizeof names[0], cmp_name_buf);
+    }
+    closedir(d);
+    if (more)
+        add_note(s, "only the first %d settings documents (by name) were checked; %d skipped",
+                 STICK_MAX_SETTINGS, more);
+    for (int i = 0; i < n; i++)
+        check_settings(sfd, names[i], cfg, &s->settings[s->n_settings++]);
+    close(sfd);
 }
 
 /* Reads, verifies and validates one set; fills *set. */
@@ -866,64 +1043,19 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
 {
     char *data = NULL, *sigtext = NULL;
     size_t len = 0, siglen = 0;
-    int eno = 0;
-    long long size = 0;
-    char signame[300];
     qset *qs = NULL;
     qset_diag *diag = NULL;
     stick_file *files = NULL;
     int n_files = 0;
 
     wp_strlcpy(set->file, name, sizeof set->file);
-    if (!safe_name(name)) {
-        set->status = STICK_SET_UNSAFE;
-        snprintf(set->reason, sizeof set->reason,
-                 "%s: the name contains \"..\", a path or odd characters: refused", name);
+    if (read_signed_at(qfd, name, &data, &len, &sigtext, &siglen, &set->status, set->reason,
+                       sizeof set->reason) != 0)
         goto done;
-    }
-    int r = read_at(qfd, name, STICK_MAX_FILE_BYTES, &data, &len, &eno, &size);
-    if (r != RD_OK) {
-        set->status = r == RD_TOO_LARGE               ? STICK_SET_TOO_LARGE
-                      : r == RD_IO || r == RD_MISSING ? STICK_SET_UNREADABLE
-                                                      : STICK_SET_UNSAFE;
-        if (r == RD_TOO_LARGE)
-            snprintf(set->reason, sizeof set->reason,
-                     "%s is too large (%lld bytes; at most 5 MiB): not read", name, size);
-        else if (r == RD_SYMLINK)
-            snprintf(set->reason, sizeof set->reason, "%s is a symbolic link: refused", name);
-        else if (r == RD_NOT_FILE)
-            snprintf(set->reason, sizeof set->reason, "%s is not a plain file: refused", name);
-        else
-            snprintf(set->reason, sizeof set->reason, "%s cannot be read: %s", name,
-                     io_words(eno ? eno : EIO));
+    set->status = verify_signed(data, len, sigtext, siglen, name, cfg, set->signer, set->reason,
+                                sizeof set->reason);
+    if (set->status != STICK_SET_OK)
         goto done;
-    }
-    snprintf(signame, sizeof signame, "%s.sig", name);
-    r = read_at(qfd, signame, SIGN_MAX_SIG_FILE, &sigtext, &siglen, &eno, &size);
-    if (r == RD_MISSING) {
-        set->status = STICK_SET_UNSIGNED;
-        snprintf(set->reason, sizeof set->reason,
-                 "%s is not signed (no %s next to it): sign it with \"wijkpeil-qset sign\"", name,
-                 signame);
-        goto done;
-    }
-    if (r != RD_OK) {
-        set->status = r == RD_IO ? STICK_SET_UNREADABLE : STICK_SET_UNSAFE;
-        snprintf(set->reason, sizeof set->reason, "%s: %s", signame,
-                 r == RD_SYMLINK     ? "is a symbolic link: refused"
-                 : r == RD_TOO_LARGE ? "is too large to be a signature: refused"
-                 : r == RD_NOT_FILE  ? "is not a plain file: refused"
-                                     : io_words(eno ? eno : EIO));
-        goto done;
-    }
-    int which = -1;
-    sign_verdict v =
-        sign_verify_named(data, len, sigtext, siglen, cfg->trusted_keys, cfg->n_trusted_keys, name,
-                          &which, set->reason, sizeof set->reason);
-    if (v != SIGN_OK) {
-        set->status = v == SIGN_TAMPERED ? STICK_SET_TAMPERED : STICK_SET_UNKNOWN_KEY;
-        goto done;
-    }
     /* Signed by a trusted key: only now is the content parsed, from the very same bytes. */
     diag = calloc(1, sizeof *diag);
     if (!diag) {
@@ -980,11 +1112,6 @@ static void check_set(int qfd, const char *qdir, const char *name, const config 
         used += (size_t)snprintf(set->languages + used, sizeof set->languages - used, "%s%s",
                                  i ? ", " : "", qset_language(qs, i));
     set->n_questions = qset_n_questions(qs);
-    {
-        unsigned char pk[SIGN_PUBLIC_BYTES];
-        if (sign_parse_public(cfg->trusted_keys[which], pk, NULL, 0) == 0)
-            sign_key_id(pk, set->signer, sizeof set->signer);
-    }
     set->data = data;
     set->len = len;
     set->sig = sigtext;
@@ -1025,6 +1152,7 @@ int stick_scan_open(const char *stick_root, const config *cfg, const uistr *stri
         goto done;
     if (conf_read_at(wfd, &s->conf, msg, sizeof msg) != 0)
         add_note(s, "%s", msg);
+    scan_settings(wfd, cfg, s);
     snprintf(qdir, sizeof qdir, "%s/%s/questionsets", stick_root, STICK_DIR);
     qfd = openat(wfd, "questionsets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (qfd < 0) {
@@ -1122,6 +1250,8 @@ void stick_scan_free(stick_scan *s)
         free(s->sets[i].sig);
         free(s->sets[i].files);
     }
+    for (int i = 0; i < s->n_settings; i++)
+        free(s->settings[i].data);
     free(s);
 }
 

@@ -7,6 +7,8 @@
  *   WIJKPEIL/questionsets/NAME.json + NAME.json.sig   question sets (see sign.h for .sig)
  *   WIJKPEIL/questionsets/clips/..., icons/NAME.png    files a set lists in its "files"
  *   WIJKPEIL/kiosk.conf                               settings staff may change
+ *   WIJKPEIL/settings/NAME.conf + .sig + .schedule    the centre's settings documents
+ *                                                     (wijkpeil-collector publish --to-stick)
  *   WIJKPEIL/export/                                  written by stick_export
  * Rules: symlinks are refused at every level (lstat + O_NOFOLLOW); names holding "..", "/",
  * a leading "." or control characters are refused; at most STICK_MAX_ENTRIES directory
@@ -31,6 +33,8 @@
 #define STICK_MAX_ENTRIES         1000        /* directory entries examined per folder */
 #define STICK_MAX_SETS            32          /* question sets examined per stick */
 #define STICK_SCHEDULE_EXT        ".schedule" /* beside a set: its publication's schedule */
+#define STICK_SETTINGS_DIR        "settings"  /* WIJKPEIL/settings/: settings documents */
+#define STICK_MAX_SETTINGS        8           /* settings documents examined per stick */
 #define STICK_MAX_SKIPPED_COUNT   100000      /* entries past the limit counted for the note */
 #define STICK_MAX_FILE_BYTES      (5 * 1024 * 1024) /* a question set larger than this is refused */
 #define STICK_MAX_CONF_BYTES      (64 * 1024)       /* kiosk.conf */
@@ -107,11 +111,30 @@ typedef struct {
     char refused[STICK_MAX_CONF_LINES][STICK_NOTE_LEN]; /* "kiosk.conf:3: ..." */
 } stick_conf;
 
+/* A settings document of the centre on a stick (WIJKPEIL/settings/NAME.conf, written by
+ * wijkpeil-collector publish NAME.conf ... --to-stick), checked by stick_settings_verify exactly
+ * as a download of it is (fleet_install). */
+typedef struct {
+    char file[256]; /* file name in WIJKPEIL/settings/ */
+    stick_set_status status;
+    char reason[STICK_REASON_LEN]; /* in English, for the log and after the staff words */
+    char signer[16];               /* key id when OK */
+    char *data;                    /* the exact bytes verified (OK only; owned by the scan) */
+    size_t len;
+    /* Its publication and schedule (NAME.conf.schedule: {"publication": ID, "from_ms": N,
+     * "until_ms": N}, 0: from now on / without end). Without one the document is recorded under
+     * the first 16 hex digits of its SHA-256, due at once (still taken between residents). */
+    char pub_id[17];
+    int64_t from_ms, until_ms;
+} stick_settings;
+
 /* Everything read from one stick. */
 typedef struct {
     char root[STICK_PATH_LEN]; /* the stick's folder (the one holding WIJKPEIL/) */
     int n_sets;
     stick_set sets[STICK_MAX_SETS]; /* sorted by file name */
+    int n_settings;
+    stick_settings settings[STICK_MAX_SETTINGS]; /* sorted by file name */
     int n_notes;
     char notes[8][STICK_SCAN_NOTE_LEN]; /* e.g. "... 1500 entries: only the first 1000 ..., 500
                                            skipped" */
@@ -123,9 +146,10 @@ typedef struct {
  * returns how many (0 when none). Missing roots are not an error. */
 int stick_find(const config *cfg, char (*out)[STICK_PATH_LEN], int max);
 
-/* Reads a stick: lists its question sets, verifies each against cfg->trusted_keys, validates
- * the same bytes with qset_load_buffer (against the built-in interface strings), checks every
- * file a set lists in "files" (a plain file reached without symbolic links, within
+/* Reads a stick: lists its question sets (and the centre's settings documents in
+ * WIJKPEIL/settings/, each through stick_settings_verify), verifies each against cfg->trusted_keys,
+ * validates the same bytes with qset_load_buffer (against the built-in interface strings), checks
+ * every file a set lists in "files" (a plain file reached without symbolic links, within
  * STICK_MAX_SET_FILE_BYTES and STICK_MAX_SET_FILES_BYTES, with the signed SHA-256; a set naming
  * clips without such a list is refused), and reads kiosk.conf. Returns 0 and a new scan in *out
  * (free with stick_scan_free), or -1 with a message when the stick cannot be read at all (e.g. no
@@ -136,6 +160,16 @@ void stick_scan_free(stick_scan *s); /* NULL is a no-op */
 
 /* One status in words ("unsigned", "tampered", ...). */
 const char *stick_status_name(stick_set_status st);
+
+/* The one check of the centre's settings document name (len bytes of doc, its .sig text), for a
+ * download (fleet_install) and a stick alike: signed by one of cfg's trusted keys (else
+ * STICK_SET_TAMPERED or STICK_SET_UNKNOWN_KEY), then every line a setting the centre may change
+ * with a valid value (config_check_remote; else STICK_SET_INVALID: the whole document is
+ * refused). Returns STICK_SET_OK (signer, when not NULL, gets the key id), or the verdict with the
+ * reason in English ("hours.conf:2: endpoint may not be set from the centre ..."). */
+stick_set_status stick_settings_verify(const char *doc, size_t len, const char *sig, size_t siglen,
+                                       const char *name, const config *cfg, char signer[16],
+                                       char *reason, size_t reasonlen);
 
 /* Reads WIJKPEIL/kiosk.conf under stick_root into out (out->present false when there is none).
  * Returns 0, or -1 when the file exists but cannot be read safely (symlink, too large). */

@@ -2704,6 +2704,7 @@ static const ui_screen_def screens[] = {
     STAFF_ENTRY("staff-message", "enter pin tap:staff-sync", STAFF_IDLE),
     STAFF_ENTRY("staff-import", "enter pin tap:staff-import", STAFF_IDLE),
     STAFF_ENTRY("staff-import-activated", "enter pin tap:staff-import tap:activate:0", STAFF_IDLE),
+    STAFF_ENTRY("staff-import-taken", "enter pin tap:staff-import tap:take:0", STAFF_IDLE),
     STAFF_ENTRY("staff-import-no-stick", "no-stick enter pin tap:staff-import", STAFF_IDLE),
     STAFF_ENTRY("staff-switch", "enter pin tap:staff-switch", STAFF_IDLE),
     STAFF_ENTRY("staff-export", "enter pin tap:staff-export", STAFF_IDLE),

@@ -155,7 +155,11 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_WHY_SETTINGS, "why_settings", "")                                                          \
     X(S_WHY_NOT_KEPT, "why_not_kept", "")                                                          \
     X(S_WHY_NOT_INSTALLED, "why_not_installed", "")                                                \
-    X(S_WHY_MISSING, "why_missing", "")
+    X(S_WHY_MISSING, "why_missing", "")                                                            \
+    X(S_SETTINGS_ROW, "settings_row", "{file}{settings}{key}{from}{until}")                        \
+    X(S_TAKE_OVER, "take_over", "")                                                                \
+    X(S_SETTINGS_TAKEN, "settings_taken", "{file}{from}{until}")                                   \
+    X(S_SETTINGS_NOT_TAKEN, "settings_not_taken", "{file}{error}")
 
 typedef enum {
 #define STAFF_ENUM(e, key, needs) e,
@@ -199,7 +203,8 @@ typedef enum {
     ACT_PAGE_PREV,
     ACT_PAGE_NEXT,
     ACT_CONF_APPLY,
-    ACT_LANGUAGE
+    ACT_LANGUAGE,
+    ACT_TAKE_SETTINGS
 } staff_act;
 
 typedef enum { EX_CHOOSE, EX_RUNNING, EX_DONE, EX_FAILED } export_phase;
@@ -1129,6 +1134,30 @@ static void activate_set(ui_staff *s, int i)
         ARGS("title", set->title, "id", set->id, "n", NUM(set->version)));
 }
 
+/* Takes over a settings document of the centre from the stick: recorded as a download of the same
+ * publication is (fleet_record_stick_settings), started and ended by the kiosk's schedule between
+ * residents. */
+static void take_settings(ui_staff *s, int i)
+{
+    if (!s->scan || i < 0 || i >= s->scan->n_settings)
+        return;
+    const stick_settings *d = &s->scan->settings[i];
+    if (d->status != STICK_SET_OK)
+        return;
+    char err[WP_ERR_LEN] = "";
+    open_store(s);
+    if (!s->st ||
+        fleet_record_stick_settings(s->st, d, s->data_dir, NULL, 0, err, sizeof err) != 0) {
+        say(s, true, S_SETTINGS_NOT_TAKEN,
+            ARGS("file", d->file, "error", s->st ? err : s->store_err));
+        return;
+    }
+    char from[64], until[64];
+    schedule_words(d->from_ms, from, sizeof from);
+    schedule_words(d->until_ms, until, sizeof until);
+    say(s, false, S_SETTINGS_TAKEN, ARGS("file", d->file, "from", from, "until", until));
+}
+
 static void use_installed(ui_staff *s, int i)
 {
     if (i < 0 || i >= s->n_inst)
@@ -1213,6 +1242,9 @@ bool ui_staff_tap(ui_staff *s, const uiw *w, int64_t now)
         break;
     case ACT_USE:
         use_installed(s, idx);
+        break;
+    case ACT_TAKE_SETTINGS:
+        take_settings(s, idx);
         break;
     case ACT_EXPORT_ALL:
     case ACT_EXPORT_NEW:
@@ -2177,6 +2209,76 @@ static void lay_home(ui_staff *s, lay *L)
     free(c.it);
 }
 
+/* A refused set's or settings document's row: "{file}: NOT accepted ({status}). {reason}" with
+ * status the staff words for the verdict (settings: those of a refused publication) or, for a
+ * set, its status name; the English reason shortened to fit. */
+static void refused_words(const ui_staff *s, const char *file, const char *status, const char *why,
+                          char *buf, size_t len)
+{
+    char reason[STAFF_REASON_SHOWN + 4];
+    wp_strlcpy(reason, why, sizeof reason);
+    if (strlen(why) >= STAFF_REASON_SHOWN)
+        wp_strlcpy(reason + STAFF_REASON_SHOWN - 3, "...", 4);
+    tr(s, buf, len, S_SET_REFUSED, ARGS("file", file, "status", status, "reason", reason));
+}
+
+/* The staff words for the verdict on a settings document (as for a refused publication). */
+static staff_str settings_verdict(stick_set_status st)
+{
+    switch (st) {
+    case STICK_SET_UNSIGNED:
+        return S_WHY_UNSIGNED;
+    case STICK_SET_UNKNOWN_KEY:
+        return S_WHY_UNKNOWN_KEY;
+    case STICK_SET_TAMPERED:
+        return S_WHY_TAMPERED;
+    case STICK_SET_TOO_LARGE:
+        return S_WHY_TOO_LARGE;
+    case STICK_SET_UNSAFE:
+        return S_WHY_UNSAFE;
+    case STICK_SET_UNREADABLE:
+        return S_WHY_UNREADABLE;
+    case STICK_SET_OK:
+    case STICK_SET_INVALID:
+        break;
+    }
+    return S_WHY_SETTINGS;
+}
+
+/* The settings a document sets, for its row: "idle_seconds = 600; languages = nl". */
+static void settings_lines(const stick_settings *d, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *p = d->data, *end = d->data + d->len; p && p < end && used < len;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        while (p < e && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t n = (size_t)(e - p);
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+            n--;
+        if (n > 0 && *p != '#')
+            used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? "; " : "", (int)n, p);
+        p = e + 1;
+    }
+}
+
+static void settings_words(const ui_staff *s, const stick_settings *d, char *buf, size_t len)
+{
+    if (d->status != STICK_SET_OK) {
+        refused_words(s, d->file, T(s, settings_verdict(d->status)),
+                      d->reason[0] ? d->reason : stick_status_name(d->status), buf, len);
+        return;
+    }
+    char lines[STAFF_REASON_SHOWN], from[64], until[64];
+    settings_lines(d, lines, sizeof lines);
+    schedule_words(d->from_ms, from, sizeof from);
+    schedule_words(d->until_ms, until, sizeof until);
+    tr(s, buf, len, S_SETTINGS_ROW,
+       ARGS("file", d->file, "settings", lines, "key", d->signer, "from", from, "until", until));
+}
+
 static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t len)
 {
     if (set->status == STICK_SET_OK) {
@@ -2185,13 +2287,8 @@ static void set_words(const ui_staff *s, const stick_set *set, char *buf, size_t
                 set->signer, "id", set->id, "version", NUM(set->version), "file", set->file));
         return;
     }
-    char reason[STAFF_REASON_SHOWN + 4];
-    wp_strlcpy(reason, set->reason[0] ? set->reason : stick_status_name(set->status),
-               sizeof reason);
-    if (strlen(set->reason) >= STAFF_REASON_SHOWN)
-        wp_strlcpy(reason + STAFF_REASON_SHOWN - 3, "...", 4);
-    tr(s, buf, len, S_SET_REFUSED,
-       ARGS("file", set->file, "status", stick_status_name(set->status), "reason", reason));
+    refused_words(s, set->file, stick_status_name(set->status),
+                  set->reason[0] ? set->reason : stick_status_name(set->status), buf, len);
 }
 
 /* The last part of a stick's path: its name ("KINGSTON"), short enough for any panel. */
@@ -2230,8 +2327,8 @@ static void lay_import(ui_staff *s, lay *L)
     col_add(&c, "stick-status", UIW_TEXT, line);
     if (s->msg[0])
         col_add(&c, "staff-message", UIW_HINT, s->msg);
-    int n = s->scan ? s->scan->n_sets : 0;
-    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)n + 1, sizeof *ids);
+    int n = s->scan ? s->scan->n_sets : 0, n_doc = s->scan ? s->scan->n_settings : 0;
+    char(*ids)[2][UIW_ID_LEN] = calloc((size_t)(n + n_doc) + 1, sizeof *ids);
     const stick_conf *cf = s->scan ? &s->scan->conf : NULL;
     if (cf && cf->present) {
         char t[UIW_LABEL_LEN];
@@ -2267,6 +2364,19 @@ static void lay_import(ui_staff *s, lay *L)
             it->bold = false;
         if (ok)
             col_button_add(it, ids[i][1], T(s, S_ACTIVATE), ACT_ACTIVATE, i, true);
+    }
+    for (int i = 0; ids && i < n_doc; i++) { /* the centre's settings documents (stick.h) */
+        const stick_settings *d = &s->scan->settings[i];
+        bool ok = d->status == STICK_SET_OK;
+        char t[UIW_LABEL_LEN];
+        settings_words(s, d, t, sizeof t);
+        snprintf(ids[n + i][0], UIW_ID_LEN, "settings:%d", i);
+        snprintf(ids[n + i][1], UIW_ID_LEN, "take:%d", i);
+        col_item *it = col_add(&c, ids[n + i][0], ok ? UIW_TEXT : UIW_HINT, t);
+        if (it && !ok)
+            it->bold = false;
+        if (ok)
+            col_button_add(it, ids[n + i][1], T(s, S_TAKE_OVER), ACT_TAKE_SETTINGS, i, false);
     }
     col_lay(L, T(s, S_IMPORT_HEADING), &c, true);
     free(ids);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "flow.h"
 #include "sign.h"
+#include "stick.h"
 #include "store.h"
 #include "ui.h"
 #include "ui_staff.h"
@@ -90,6 +91,13 @@ static const char walk_stick_set[] =
     " \"questions\": [{\"id\": \"blij\", \"type\": \"smiley\",\n"
     "   \"text\": {\"nl\": \"Hoe blij bent u?\", \"en\": \"How happy are you?\"}}]}\n";
 
+/* A settings document of the centre on the walk's stick (publish --to-stick), with its
+ * schedule: the import screen shows a row with Take over for it. */
+static const char walk_stick_settings[] = "# voorjaar\nidle_seconds = 600\nlanguages = nl, en\n";
+static const char walk_stick_schedule[] =
+    "{\"publication\": \"cb58f97e6c960fc2\", \"from_ms\": 1803888000000, \"until_ms\": "
+    "1806480000000}";
+
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;
@@ -144,14 +152,15 @@ static void staff_close(walk_staff *ws)
     free(ws);
 }
 
-/* A temporary folder with a database, a stick holding a signed set, an unsigned one and a
- * kiosk.conf, a config trusting the key, and a staff mode on them. */
+/* A temporary folder with a database, a stick holding a signed set, an unsigned one, a signed
+ * settings document with its schedule, an unsigned one and a kiosk.conf, a config trusting the key,
+ * and a staff mode on them. */
 static int staff_open(const char *data, const uistr *strings, double px_per_mm, walk_staff **out,
                       char *err, size_t errlen)
 {
-    char path[WALK_PATH_LEN], qdir[WALK_PATH_LEN], wdir[WALK_PATH_LEN];
+    char path[WALK_PATH_LEN], qdir[WALK_PATH_LEN], wdir[WALK_PATH_LEN], sdir[WALK_PATH_LEN];
     unsigned char pk[SIGN_PUBLIC_BYTES], sk[SIGN_SECRET_BYTES];
-    char sig[256];
+    char sig[256], ssig[256];
     store *st = NULL;
     walk_staff *ws = calloc(1, sizeof *ws);
     *out = NULL;
@@ -174,13 +183,20 @@ static int staff_open(const char *data, const uistr *strings, double px_per_mm, 
     snprintf(ws->local, sizeof ws->local, "%s/local.conf", ws->data);
     snprintf(wdir, sizeof wdir, "%s/WIJKPEIL", ws->stick);
     snprintf(qdir, sizeof qdir, "%s/questionsets", wdir);
-    if (mkdirs(qdir, err, errlen) || mkdirs(ws->data, err, errlen))
+    snprintf(sdir, sizeof sdir, "%s/settings", wdir);
+    if (mkdirs(qdir, err, errlen) || mkdirs(sdir, err, errlen) || mkdirs(ws->data, err, errlen))
         goto fail;
     crypto_sign_keypair(pk, sk);
     if (sign_make(walk_stick_set, strlen(walk_stick_set), sk, sig, sizeof sig, err, errlen) ||
         put_file(qdir, "a-wijk.json", walk_stick_set, err, errlen) ||
         put_file(qdir, "a-wijk.json.sig", sig, err, errlen) ||
         put_file(qdir, "b-unsigned.json", walk_stick_set, err, errlen) ||
+        sign_make(walk_stick_settings, strlen(walk_stick_settings), sk, ssig, sizeof ssig, err,
+                  errlen) ||
+        put_file(sdir, "c-uren.conf", walk_stick_settings, err, errlen) ||
+        put_file(sdir, "c-uren.conf.sig", ssig, err, errlen) ||
+        put_file(sdir, "c-uren.conf" STICK_SCHEDULE_EXT, walk_stick_schedule, err, errlen) ||
+        put_file(sdir, "d-ongetekend.conf", walk_stick_settings, err, errlen) ||
         put_file(wdir, "kiosk.conf", "idle_seconds = 45\n", err, errlen))
         goto fail;
     config_defaults(&ws->cfg);

@@ -38,6 +38,8 @@ check() {
 . "$(dirname "$0")/lib/coll_db.sh"
 # shellcheck source=lib/wait_line.sh
 . "$(dirname "$0")/lib/wait_line.sh"
+# shellcheck source=lib/raw_sign.sh
+. "$(dirname "$0")/lib/raw_sign.sh"
 
 (cd "$TMP" && "$Q" keygen -o centre >/dev/null && "$Q" keygen -o other >/dev/null)
 CDB=$(coll_db_new c)
@@ -63,18 +65,6 @@ for p in h["publications"]:
 publish() { # publish FILE [options] -> the id
     "$C" publish "$@" --location nazareth --db "$CDB" | sed -n 's/^published as //p'
 }
-# Signs FILE with KEY.secret as wijkpeil-qset would, without its checks (a centre's key that was
-# stolen, or a collector broken into that signs nothing but serves what the key signed).
-raw_sign() { # raw_sign FILE KEY
-    python3 - "$2.secret" "$TMP/raw.pem" <<'PY'
-import base64, sys
-sk = base64.b64decode(open(sys.argv[1]).read().split()[1])
-der = bytes.fromhex("302e020100300506032b657004220420") + sk[:32]
-open(sys.argv[2], "w").write("-----BEGIN PRIVATE KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PRIVATE KEY-----\n")
-PY
-    openssl pkeyutl -sign -rawin -inkey "$TMP/raw.pem" -in "$1" -out "$TMP/raw.sig"
-    printf '%s %s\n' "$(base64 -w0 "$TMP/raw.sig")" "$(cat "$2.public")" >"$1.sig"
-}
 
 # --- the tools: a settings document is signed and published only when a kiosk would take it ------
 # Opening hours that exclude the next five hours: a kiosk under them rests (the tree says so).
@@ -94,10 +84,6 @@ check "collector: says why" grep -q "kiosks would refuse this settings document:
 
 FROM=$(date -u -d '+10 min' +%Y-%m-%dT%H:%M:%SZ)
 UNTIL=$(date -u -d '+60 min' +%Y-%m-%dT%H:%M:%SZ)
-mkdir "$TMP/stick"
-check "--to-stick: not for a settings document (the stick import reads sets only)" \
-    bash -c "! '$C' publish '$TMP/hours.conf' --location nazareth --to-stick '$TMP/stick' --db '$CDB' 2>/dev/null"
-check "--to-stick: nothing published" bash -c "! '$C' publish --list --db '$CDB' | grep -q hours.conf"
 GOOD=$(publish "$TMP/hours.conf" --from "$FROM" --until "$UNTIL")
 check "published" test -n "$GOOD"
 check "publish --list: a settings line" grep -q "^$GOOD  settings hours.conf  nazareth" <("$C" publish --list --db "$CDB")

@@ -174,6 +174,72 @@ static void test_settings(void)
     free(dir);
 }
 
+/* A settings document staff took from a stick: kept in DATA_DIR/settings/ID.conf and recorded as
+ * a download (its publication's id and schedule, source "stick"), so fleet_settings starts and
+ * ends it the same way; the centre's assignment does not drop it; a refused one is not taken. */
+static void test_stick_settings(void)
+{
+    char *dir = test_tmpdir("fleet-stick-settings");
+    char db[600], err[WP_ERR_LEN], path[700], kept[700], want[700];
+    snprintf(db, sizeof db, "%s/k.db", dir);
+    store *st = NULL;
+    CHECKF(store_open(db, &st, err, sizeof err) == 0, "%s", err);
+    const int64_t t = 1803888000000LL;
+    static char text[] = "idle_seconds = 45\nlanguages = nl\n";
+    stick_settings d;
+    memset(&d, 0, sizeof d);
+    wp_strlcpy(d.file, "hours.conf", sizeof d.file);
+    wp_strlcpy(d.pub_id, "cb58f97e6c960fc2", sizeof d.pub_id);
+    d.from_ms = t;
+    d.until_ms = t + 3600000;
+    d.data = text;
+    d.len = strlen(text);
+    d.status = STICK_SET_TAMPERED; /* refused on the stick: nothing is taken */
+    CHECK(fleet_record_stick_settings(st, &d, dir, kept, sizeof kept, err, sizeof err) == -1);
+    CHECK(fleet_report_json(st, t) == NULL);
+    d.status = STICK_SET_OK;
+    CHECKF(fleet_record_stick_settings(st, &d, dir, kept, sizeof kept, err, sizeof err) == 0, "%s",
+           err);
+    snprintf(want, sizeof want, "%s/%s/cb58f97e6c960fc2.conf", dir, FLEET_SETTINGS_DIR);
+    CHECK_STR(kept, want);
+    char *back = NULL;
+    size_t n = 0;
+    CHECK(wp_read_file(kept, 4096, &back, &n, err, sizeof err) == 0 && n == d.len &&
+          !memcmp(back, text, n));
+    free(back);
+    char *json = fleet_report_json(st, t - 60000);
+    CHECKF(json && strstr(json, "\"id\":\"cb58f97e6c960fc2\",\"kind\":\"settings\","
+                                "\"set_id\":\"hours.conf\",\"version\":0,\"source\":\"stick\","
+                                "\"state\":\"waiting\""),
+           "%s", json ? json : "(none)");
+    free(json);
+    fleet_item it;
+    CHECK(fleet_report_items(st, t - 60000, &it, 1) == 1);
+    CHECK(it.settings && !strcmp(it.source, "stick") && !strcmp(it.state, "waiting"));
+    config base, eff;
+    config_defaults(&base);
+    int64_t next;
+    CHECK(fleet_settings(st, t - 60000, &base, NULL, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK(path[0] == '\0' && eff.idle_seconds == base.idle_seconds && next == t);
+    CHECK(fleet_settings(st, t + 60000, &base, NULL, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK_STR(path, kept);
+    CHECK(eff.idle_seconds == 45 && next == t + 3600000);
+    /* The centre's assignment, which does not name it, leaves it be. */
+    fleet_assignment a;
+    memset(&a, 0, sizeof a);
+    CHECK(fleet_reconcile(&a, t, st, err, sizeof err) == 0);
+    CHECK(fleet_settings(st, t + 60000, &base, NULL, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK_STR(path, kept);
+    CHECK(fleet_settings(st, t + 3600000, &base, NULL, &eff, path, sizeof path, &next, err,
+                         sizeof err) == 0);
+    CHECK(path[0] == '\0' && eff.idle_seconds == base.idle_seconds);
+    store_close(st);
+    free(dir);
+}
+
 /* A publication of a kind the kiosk does not know refuses the assignment. */
 static void test_kind(void)
 {
@@ -193,6 +259,7 @@ int main(void)
     RUN(test_download_path);
     RUN(test_due);
     RUN(test_settings);
+    RUN(test_stick_settings);
     RUN(test_kind);
     return test_main();
 }

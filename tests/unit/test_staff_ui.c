@@ -665,8 +665,11 @@ static void test_status(void)
 }
 
 /* Finds the row of a file on the import screen, paging through the list as staff would. */
-static int find_set_row(fx *f, const char *needle)
+/* The row (its number) whose id starts with prefix ("set:", "settings:") and whose label holds
+ * needle, turning to its page; -1 when there is none. */
+static int find_row(fx *f, const char *prefix, const char *needle)
 {
+    size_t plen = strlen(prefix);
     for (int guard = 0; guard < 20; guard++) {
         relayout(f);
         const uiw *p = uiw_find(&f->wl, "page-prev");
@@ -677,14 +680,19 @@ static int find_set_row(fx *f, const char *needle)
     for (int guard = 0; guard < 20; guard++) {
         relayout(f);
         for (int i = 0; i < f->wl.n; i++)
-            if (!strncmp(f->wl.w[i].id, "set:", 4) && strstr(f->wl.w[i].label, needle))
-                return (int)strtol(f->wl.w[i].id + 4, NULL, 10);
+            if (!strncmp(f->wl.w[i].id, prefix, plen) && strstr(f->wl.w[i].label, needle))
+                return (int)strtol(f->wl.w[i].id + plen, NULL, 10);
         const uiw *n = uiw_find(&f->wl, "page-next");
         if (!n || !n->enabled)
             break;
         tap_id(f, "page-next");
     }
     return -1;
+}
+
+static int find_set_row(fx *f, const char *needle)
+{
+    return find_row(f, "set:", needle);
 }
 
 /* Waits (on the socket, with a guard far beyond any delay) for the kiosk's requests. */
@@ -1176,6 +1184,86 @@ static void test_stick_conf_refusals(void)
     teardown(&f);
 }
 
+/* The centre's settings documents on a stick (publish --to-stick): a row each, with Take over
+ * for an accepted one and the staff words for the verdict for a refused one (as for a refused
+ * publication); taking one keeps it and records it as a download with source stick, waiting for
+ * its start on the status screen. */
+static void test_stick_settings(void)
+{
+    fx f;
+    if (!setup(&f, "staff-settings", true, false))
+        return;
+    char sdir[800], kept[900];
+    snprintf(sdir, sizeof sdir, "%s/WIJKPEIL/settings", f.stick);
+    mkdirs(sdir);
+    const char *hours = "# spring\nidle_seconds = 600\nlanguages = nl\n";
+    put_signed(sdir, "hours.conf", hours, f.sk1);
+    const char *sched = "{\"publication\": \"cb58f97e6c960fc2\", \"from_ms\": 4076035200000, "
+                        "\"until_ms\": 0}";
+    put(sdir, "hours.conf.schedule", sched, strlen(sched));
+    const char *evil = "idle_seconds = 60\nendpoint = https://evil.example/\n";
+    put_signed(sdir, "evil.conf", evil, f.sk1);
+    put_signed(sdir, "other.conf", hours, f.sk2);
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    int good = find_row(&f, "settings:", "hours.conf");
+    CHECK(good >= 0);
+    char id[32], take[32];
+    snprintf(id, sizeof id, "settings:%d", good);
+    snprintf(take, sizeof take, "take:%d", good);
+    char keyid[16];
+    sign_key_id(f.sk1 + 32, keyid, sizeof keyid);
+    const char *l = label_of(&f, id);
+    CHECKF(strstr(l, "Settings from the centre \"hours.conf\": idle_seconds = 600; languages = "
+                     "nl - key ") &&
+               strstr(l, keyid) && strstr(l, "in use from 2099-03-01"),
+           "row: %s", l);
+    CHECK_STR(label_of(&f, take), "Take over");
+    const struct {
+        const char *file, *words;
+    } refused[] = {{"evil.conf", "evil.conf: NOT accepted (holds a setting the centre may not "
+                                 "change, or a bad value). evil.conf:2: endpoint may not be set"},
+                   {"other.conf", "other.conf: NOT accepted (signed by a key this kiosk does not "
+                                  "trust)"}};
+    for (int i = 0; i < 2; i++) {
+        int r = find_row(&f, "settings:", refused[i].file);
+        CHECKF(r >= 0, "%s listed", refused[i].file);
+        char rid[32];
+        snprintf(rid, sizeof rid, "settings:%d", r);
+        l = label_of(&f, rid);
+        CHECKF(strstr(l, refused[i].words) != NULL, "row: %s", l);
+        snprintf(rid, sizeof rid, "take:%d", r);
+        relayout(&f);
+        CHECKF(uiw_find(&f.wl, rid) == NULL, "no %s for a refused document", rid);
+    }
+    good = find_row(&f, "settings:", "hours.conf"); /* back to its page */
+    snprintf(take, sizeof take, "take:%d", good);
+    tap_id(&f, take);
+    CHECKF(strstr(ui_staff_message(f.s),
+                  "Settings \"hours.conf\" are kept on the centre's schedule: in use from "
+                  "2099-03-01") != NULL,
+           "%s", ui_staff_message(f.s));
+    snprintf(kept, sizeof kept, "%s/settings/cb58f97e6c960fc2.conf", f.data);
+    CHECK(exists(kept));
+    snprintf(kept, sizeof kept, "%s/settings/evil.conf", f.data);
+    CHECK(!exists(kept)); /* nothing of the refused ones: kept by publication id only */
+    fleet_item items[4];
+    store *st = NULL;
+    char err[WP_ERR_LEN];
+    CHECK(store_open(f.db, &st, err, sizeof err) == 0);
+    CHECK(fleet_report_items(st, wp_wall_ms(), items, 4) == 1); /* the refused: not recorded */
+    store_close(st);
+    tap_id(&f, "staff-back");
+    ui_staff_tick(f.s, f.now + UI_STAFF_STICK_POLL_MS);
+    relayout(&f);
+    if (!uiw_find(&f.wl, "status:published")) /* longer words: on the next page */
+        tap_id(&f, "page-next");
+    l = label_of(&f, "status:published");
+    CHECKF(strstr(l, "settings hours.conf (USB stick): waiting until 2099-03-01") != NULL,
+           "row: %s", l);
+    teardown(&f);
+}
+
 /* The lockout survives a restart of the kiosk: five wrong PINs, a new staff mode on the same
  * database (as after a restart, on a fresh monotonic clock), and the right PIN is still
  * refused; four wrong ones count on after a restart too. */
@@ -1382,6 +1470,7 @@ int main(void)
     RUN(test_sync_across_processes);
     RUN(test_import_and_switch);
     RUN(test_stick_conf_refusals);
+    RUN(test_stick_settings);
     RUN(test_export);
     RUN(test_export_inline);
     RUN(test_layout);

@@ -289,6 +289,105 @@ out:
     free(stick), free(qdir), free(wdir), free(k.dir), uistr_free(k.ui);
 }
 
+static const stick_settings *find_settings(const stick_scan *s, const char *file)
+{
+    for (int i = 0; i < s->n_settings; i++)
+        if (!strcmp(s->settings[i].file, file))
+            return &s->settings[i];
+    return NULL;
+}
+
+static void check_settings_status(const stick_scan *s, const char *file, stick_set_status want,
+                                  const char *words)
+{
+    const stick_settings *d = find_settings(s, file);
+    CHECKF(d != NULL, "%s not listed", file);
+    if (!d)
+        return;
+    CHECKF(d->status == want, "%s: status %s, want %s (%s)", file, stick_status_name(d->status),
+           stick_status_name(want), d->reason);
+    CHECKF(!words || strstr(d->reason, words), "%s: reason \"%s\" lacks \"%s\"", file, d->reason,
+           words ? words : "");
+    CHECKF((d->status == STICK_SET_OK) == (d->data != NULL), "%s: bytes kept only when OK", file);
+}
+
+/* The centre's settings documents in WIJKPEIL/settings/ (publish --to-stick): each through
+ * stick_settings_verify, the check a download goes through; with its schedule, or due at once
+ * under its hash when it has none; a schedule that is there but unreadable refuses it. */
+static void test_scan_settings(void)
+{
+    keys k;
+    make_keys(&k);
+    char *stick = test_tmpdir("stick");
+    char *sdir = pathf("%s/%s", stick, "WIJKPEIL/settings");
+    mkdirs(sdir);
+    static const char hours[] = "# spring\nopening_hours = 09:00-17:00\nidle_seconds = 600\n";
+    put_signed(sdir, "hours.conf", hours, k.sk1);
+    put(sdir, "hours.conf" STICK_SCHEDULE_EXT,
+        "{\"publication\": \"0123456789abcdef\", \"from_ms\": 5000, \"until_ms\": 9000}", 70);
+    put_signed(sdir, "plain.conf", "idle_seconds = 300\n", k.sk1); /* no schedule */
+    put_signed(sdir, "evil.conf", "idle_seconds = 60\nendpoint = https://evil.example/\n", k.sk1);
+    put_signed(sdir, "bad-value.conf", "idle_seconds = soon\n", k.sk1);
+    put_signed(sdir, "stranger.conf", hours, k.sk2);
+    put_signed(sdir, "changed.conf", hours, k.sk1);
+    put(sdir, "changed.conf", "idle_seconds = 900\n", 19);
+    put(sdir, "unsigned.conf", hours, strlen(hours));
+    put_signed(sdir, "sched.conf", hours, k.sk1);
+    put(sdir, "sched.conf" STICK_SCHEDULE_EXT, "{\"publication\": \"../x\"}", 23);
+    put(sdir, "._hours.conf", "junk", 4); /* macOS litter: skipped */
+    put(sdir, "notes.txt", "hello", 5);
+
+    stick_scan *s = NULL;
+    char err[WP_ERR_LEN] = "";
+    CHECKF(stick_scan_open(stick, &k.cfg, k.ui, &s, err, sizeof err) == 0, "scan: %s", err);
+    if (!s)
+        goto out;
+    CHECKF(s->n_sets == 0 && s->n_settings == 8, "n_sets %d, n_settings %d", s->n_sets,
+           s->n_settings);
+    CHECK_STR(s->settings[0].file, "bad-value.conf"); /* by name */
+    check_settings_status(s, "hours.conf", STICK_SET_OK, NULL);
+    check_settings_status(s, "plain.conf", STICK_SET_OK, NULL);
+    check_settings_status(s, "evil.conf", STICK_SET_INVALID,
+                          "evil.conf:2: endpoint may not be set from the centre");
+    check_settings_status(s, "bad-value.conf", STICK_SET_INVALID, "bad-value.conf:1:");
+    check_settings_status(s, "stranger.conf", STICK_SET_UNKNOWN_KEY, "does not trust");
+    check_settings_status(s, "changed.conf", STICK_SET_TAMPERED, "changed after it was signed");
+    check_settings_status(s, "unsigned.conf", STICK_SET_UNSIGNED, "not signed");
+    check_settings_status(s, "sched.conf", STICK_SET_UNREADABLE, "schedule");
+    CHECK(find_settings(s, "._hours.conf") == NULL);
+    const stick_settings *h = find_settings(s, "hours.conf");
+    if (h) {
+        CHECK_STR(h->pub_id, "0123456789abcdef");
+        CHECK(h->from_ms == 5000 && h->until_ms == 9000);
+        CHECK(h->len == strlen(hours) && !memcmp(h->data, hours, h->len));
+        CHECK(!strncmp(h->signer, k.cfg.trusted_keys[0], SIGN_KEYID_LEN));
+    }
+    const stick_settings *p = find_settings(s, "plain.conf");
+    if (p) { /* known by its bytes, from now on without end */
+        CHECK(strlen(p->pub_id) == 16 && strspn(p->pub_id, "0123456789abcdef") == 16);
+        CHECK(p->from_ms == 0 && p->until_ms == 0);
+    }
+    /* The very same verdicts through the function a download goes through. */
+    char reason[STICK_REASON_LEN], signer[16] = "";
+    char sig[256];
+    CHECK(sign_make(hours, strlen(hours), k.sk1, sig, sizeof sig, err, sizeof err) == 0);
+    CHECK(stick_settings_verify(hours, strlen(hours), sig, strlen(sig), "hours.conf", &k.cfg,
+                                signer, reason, sizeof reason) == STICK_SET_OK);
+    CHECK(!strncmp(signer, k.cfg.trusted_keys[0], SIGN_KEYID_LEN) && reason[0] == '\0');
+    char changed[sizeof hours];
+    memcpy(changed, hours, sizeof hours);
+    *strstr(changed, "600") = '9'; /* one byte after signing */
+    CHECK(stick_settings_verify(changed, strlen(changed), sig, strlen(sig), "hours.conf", &k.cfg,
+                                NULL, reason, sizeof reason) == STICK_SET_TAMPERED);
+    k.cfg.n_trusted_keys = 0;
+    CHECK(stick_settings_verify(hours, strlen(hours), sig, strlen(sig), "hours.conf", &k.cfg, NULL,
+                                reason, sizeof reason) == STICK_SET_UNKNOWN_KEY);
+out:
+    stick_scan_free(s);
+    rm_rf(stick), rm_rf(k.dir);
+    free(stick), free(sdir), free(k.dir), uistr_free(k.ui);
+}
+
 static void test_symlinked_folders(void)
 {
     keys k;
@@ -1116,6 +1215,7 @@ int main(void)
 {
     RUN(test_find_sticks);
     RUN(test_scan_sets);
+    RUN(test_scan_settings);
     RUN(test_symlinked_folders);
     RUN(test_thousands_of_files);
     RUN(test_skipped_are_named);

@@ -906,24 +906,28 @@ int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, s
                                 " WHERE publication=? ORDER BY name",
                                 &p, 1, files_row, files, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
-    if (coll_db_query(db, "SELECT set_file, 0 FROM publications WHERE id=?", &p, 1, file_row, &f,
-                      NULL, err, errlen) != COLL_SQL_OK)
+    /* file_row keeps the first column as text, the second as a number: 1 for a settings
+     * document, which goes to WIJKPEIL/settings/ (stick.h) instead of questionsets/. */
+    if (coll_db_query(db,
+                      "SELECT set_file, CASE WHEN kind='" FLEET_KIND_SETTINGS "' THEN 1 ELSE 0 END"
+                      " FROM publications WHERE id=?",
+                      &p, 1, file_row, &f, NULL, err, errlen) != COLL_SQL_OK)
         goto done;
     if (!f.found || json_array_size(files) == 0) {
         wp_errf(err, errlen, "no publication %s", id);
         goto done;
     }
-    wp_strlcpy(set_file, f.sha, sizeof set_file); /* file_row keeps the first column */
+    wp_strlcpy(set_file, f.sha, sizeof set_file);
+    const char *folder = f.size == 1 ? STICK_SETTINGS_DIR : "questionsets";
     snprintf(wshown, sizeof wshown, "%s/%s", dir, STICK_DIR);
-    snprintf(qshown, sizeof qshown, "%s/questionsets", wshown);
+    snprintf(qshown, sizeof qshown, "%s/%s", wshown, folder);
     rfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rfd < 0) {
         wp_errf(err, errlen, "%s: %s", dir, fsio_words(errno, FSIO_STICK));
         goto done;
     }
     wfd = fsio_mkdir_open(NULL, FSIO_STICK, rfd, STICK_DIR, wshown, err, errlen);
-    qfd =
-        wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, "questionsets", qshown, err, errlen);
+    qfd = wfd < 0 ? -1 : fsio_mkdir_open(NULL, FSIO_STICK, wfd, folder, qshown, err, errlen);
     if (qfd < 0)
         goto done;
     /* The clips and icons first, then the schedule and the signature, the set last: a stick

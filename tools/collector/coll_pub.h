@@ -137,8 +137,10 @@ int coll_pub_file(coll_db *db, const char *device, const char *location, const c
 
 /* Writes publication id for a site without network (publish --to-stick DIR):
  * DIR/WIJKPEIL/questionsets/ gets the set, its .sig and its files, the exact bytes kiosks
- * download, each written atomically, the set and .sig last; staff import it from the stick,
- * which verifies it exactly as a download is verified. 0 or -1. */
+ * download, each written atomically, the set and .sig last (a settings document goes to
+ * DIR/WIJKPEIL/settings/ with its .sig), both with the publication's schedule beside them
+ * (NAME.schedule); staff import it from the stick, which verifies it exactly as a download is
+ * verified. 0 or -1. */
 int coll_pub_to_stick(coll_db *db, const char *id, const char *dir, char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,7 @@
 #include "coll_store.h"
 #include "coll_user.h"
 #include "config.h"
+#include "stick.h"
 #include "util.h"
 
 #include <errno.h>
@@ -468,12 +469,6 @@ static int cmd_publish(coll_db *db, const coll_args *a)
         usage_of(stderr, "publish");
         return 2;
     }
-    if (a->to_stick && config_remote_name(a->pos[1])) {
-        /* The stick import reads sets only: a settings document there would be left unread. */
-        fprintf(stderr, "wijkpeil-collector publish: --to-stick carries question sets only; a "
-                        "settings document reaches a kiosk over the network\n");
-        return 1;
-    }
     coll_pub_spec spec = {.set_path = a->pos[1], .location = a->location, .force = a->force};
     for (int i = 0; i < a->ndevices; i++)
         spec.devices[spec.n_devices++] = a->devices[i];
@@ -494,7 +489,8 @@ static int cmd_publish(coll_db *db, const coll_args *a)
             fprintf(stderr, "wijkpeil-collector: %s\n", err);
             return 1;
         }
-        printf("written to %s/WIJKPEIL/questionsets: import it in staff mode\n", a->to_stick);
+        printf("written to %s/%s/%s: import it in staff mode\n", a->to_stick, STICK_DIR,
+               config_remote_name(a->pos[1]) ? STICK_SETTINGS_DIR : "questionsets");
     }
     return 0;
 }
