@@ -111,6 +111,7 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_STICK_UNREADABLE, "stick_unreadable", "{stick}{error}")                                    \
     X(S_STICK_SETS, "stick_sets", "{stick}{n}{ok}")                                                \
     X(S_STICK_SETS_ONE, "stick_sets_one", "{stick}{n}{ok}")                                        \
+    X(S_STICK_DOCS, "stick_docs", "{n}{ok}")                                                       \
     X(S_MANY_STICKS, "many_sticks", "")                                                            \
     X(S_CONF_ACCEPTED, "conf_accepted", "{n}")                                                     \
     X(S_CONF_ACCEPTED_ONE, "conf_accepted_one", "{n}")                                             \
@@ -2315,6 +2316,17 @@ static void lay_import(ui_staff *s, lay *L)
             ok += s->scan->sets[i].status == STICK_SET_OK;
         tr(s, line, sizeof line, s->scan->n_sets == 1 ? S_STICK_SETS_ONE : S_STICK_SETS,
            ARGS("stick", stick_name(s->stick_root), "n", NUM(s->scan->n_sets), "ok", NUM(ok)));
+        if (s->scan->n_settings > 0) { /* settings documents from the centre (publish --to-stick) */
+            int docs_ok = 0;
+            for (int i = 0; i < s->scan->n_settings; i++)
+                docs_ok += s->scan->settings[i].status == STICK_SET_OK;
+            size_t l = strlen(line);
+            if (l + 1 < sizeof line) {
+                line[l++] = ' ';
+                tr(s, line + l, sizeof line - l, S_STICK_DOCS,
+                   ARGS("n", NUM(s->scan->n_settings), "ok", NUM(docs_ok)));
+            }
+        }
         if (s->n_sticks > 1) {
             size_t l = strlen(line);
             snprintf(line + l, sizeof line - l, " %s", T(s, S_MANY_STICKS));

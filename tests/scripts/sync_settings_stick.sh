@@ -104,6 +104,8 @@ publish "$TMP/stranger.conf" kiosk-other --to-stick "$STICK" >/dev/null
 check "stick: the kiosk ran" run_kiosk "$TMP/import.txt"
 check "row: the document, its settings and schedule" has "$TMP/rows.json" settings:2 \
     'Settings from the centre "hours.conf": opening_hours = '"$OPEN"'; idle_seconds = 600; languages = nl - key '
+check "stick status: the settings documents counted" has "$TMP/rows.json" stick-status \
+    "Settings documents from the centre: 4, 1 accepted."
 check "row: Take over" test "$(tree_label "$TMP/rows.json" take:2)" = "Take over"
 check "refused: changed after signing" has "$TMP/rows.json" settings:0 "changed.conf: NOT accepted (changed after it was signed). changed.conf was changed after it was signed"
 check "refused: endpoint, with its line" has "$TMP/rows.json" settings:1 "evil.conf: NOT accepted (holds a setting the centre may not change, or a bad value). evil.conf:2: endpoint may not be set from the centre"
