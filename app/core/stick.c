@@ -917,9 +917,27 @@ static int cmp_name_buf(const void *a, const void *b)
     return strcmp(a, b);
 }
 
+int stick_schedule_parse(const char *text, size_t len, char pub_id[STICK_PUB_ID_LEN],
+                         int64_t *from_ms, int64_t *until_ms)
+{
+    json_t *o = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(o, "publication"));
+    json_t *from = json_object_get(o, "from_ms"), *until = json_object_get(o, "until_ms");
+    bool ok = id && strlen(id) < STICK_PUB_ID_LEN && strspn(id, "0123456789abcdef") == strlen(id) &&
+              id[0] && json_is_integer(from) && json_is_integer(until) &&
+              json_integer_value(from) >= 0 && json_integer_value(until) >= 0;
+    if (ok) {
+        wp_strlcpy(pub_id, id, STICK_PUB_ID_LEN);
+        *from_ms = json_integer_value(from);
+        *until_ms = json_integer_value(until);
+    }
+    json_decref(o);
+    return ok ? 0 : -1;
+}
+
 /* NAME.schedule beside NAME (STICK_SCHEDULE_EXT) in the open folder dfd: 1 with its publication
- * (pub_id, 17 bytes) and times, 0 when there is none, -1 with the reason when it is there but not
- * readable (then NAME is refused: it must never be used at once by mistake). */
+ * (pub_id, STICK_PUB_ID_LEN bytes) and times, 0 when there is none, -1 with the reason when it is
+ * there but not readable (then NAME is refused: it must never be used at once by mistake). */
 static int schedule_at(int dfd, const char *name, char *pub_id, int64_t *from_ms, int64_t *until_ms,
                        char *reason, size_t rlen)
 {
@@ -931,21 +949,10 @@ static int schedule_at(int dfd, const char *name, char *pub_id, int64_t *from_ms
     int r = read_at(dfd, sname, 1024, &text, &len, &eno, &size);
     if (r == RD_MISSING)
         return 0;
-    json_t *o = r == RD_OK ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    bool ok = r == RD_OK && stick_schedule_parse(text, len, pub_id, from_ms, until_ms) == 0;
     free(text);
-    const char *id = json_string_value(json_object_get(o, "publication"));
-    json_t *from = json_object_get(o, "from_ms"), *until = json_object_get(o, "until_ms");
-    bool ok = id && strlen(id) < 17 && strspn(id, "0123456789abcdef") == strlen(id) && id[0] &&
-              json_is_integer(from) && json_is_integer(until) && json_integer_value(from) >= 0 &&
-              json_integer_value(until) >= 0;
-    if (ok) {
-        wp_strlcpy(pub_id, id, 17);
-        *from_ms = json_integer_value(from);
-        *until_ms = json_integer_value(until);
-    } else {
+    if (!ok)
         snprintf(reason, rlen, "%s: its schedule %s is not readable: refused", name, sname);
-    }
-    json_decref(o);
     return ok ? 1 : -1;
 }
 

@@ -33,6 +33,7 @@
 #define STICK_MAX_ENTRIES         1000        /* directory entries examined per folder */
 #define STICK_MAX_SETS            32          /* question sets examined per stick */
 #define STICK_SCHEDULE_EXT        ".schedule" /* beside a set: its publication's schedule */
+#define STICK_PUB_ID_LEN          17          /* a publication id: up to 16 hex digits */
 #define STICK_SETTINGS_DIR        "settings"  /* WIJKPEIL/settings/: settings documents */
 #define STICK_MAX_SETTINGS        8           /* settings documents examined per stick */
 #define STICK_MAX_SKIPPED_COUNT   100000      /* entries past the limit counted for the note */
@@ -90,7 +91,7 @@ typedef struct {
      * {"publication": ID, "from_ms": N, "until_ms": N} (0: from now on / without end). The
      * import then schedules the set as the network route does instead of activating it. */
     bool scheduled;
-    char pub_id[17];
+    char pub_id[STICK_PUB_ID_LEN];
     int64_t from_ms, until_ms;
 } stick_set;
 
@@ -124,7 +125,7 @@ typedef struct {
     /* Its publication and schedule (NAME.conf.schedule: {"publication": ID, "from_ms": N,
      * "until_ms": N}, 0: from now on / without end). Without one the document is recorded under
      * the first 16 hex digits of its SHA-256, due at once (still taken between residents). */
-    char pub_id[17];
+    char pub_id[STICK_PUB_ID_LEN];
     int64_t from_ms, until_ms;
 } stick_settings;
 
@@ -268,6 +269,13 @@ int stick_file_sha256(const char *dir, const char *rel, char hex[QSET_SHA256_HEX
  * number of problems (0: all there and as signed), each one line naming the file appended to
  * report (lines end in "\n"), or -1 with a message in report when dir cannot be opened. */
 int stick_check_files(const char *dir, const qset *qs, char *report, size_t len);
+
+/* A publication's schedule as written beside a set or settings document on a stick
+ * (NAME + STICK_SCHEDULE_EXT, read from a stranger's stick): {"publication": ID of 1-16
+ * lowercase hex digits, "from_ms": N >= 0, "until_ms": N >= 0}. Returns 0 with the three filled,
+ * or -1 (then nothing of it may be used: the caller refuses what it belongs to). */
+int stick_schedule_parse(const char *text, size_t len, char pub_id[STICK_PUB_ID_LEN],
+                         int64_t *from_ms, int64_t *until_ms);
 
 /* Removes the folder parent/name and everything in it, never following a symbolic link
  * (a network download that did not verify, fleet.h). */
