@@ -1622,17 +1622,26 @@ static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, const
 
 /* Lays card k in a look across the screen from y (or measures it); returns its height, or -1
  * when the look does not suit this panel (two columns only on a landscape panel). */
+/* Card k's words and its bars side by side in two columns of a width w from y (or measured);
+ * the height of the taller, or -1 when either does not suit its column. */
+static int card_two(ui *u, const ui_sizes *s, const ui_card *k, const card_look *look, int y, int w,
+                    bool lay)
+{
+    int cw = (w - s->gap) / 2;
+    int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
+    int b = a < 0 ? -1 : card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
+    return a < 0 || b < 0 ? -1 : a > b ? a : b;
+}
+
 static int card_lay(ui *u, const ui_sizes *s, const ui_card *k, const card_look *look, int y,
                     bool lay)
 {
-    int w = u->o.width - 2 * s->margin, cw = (w - s->gap) / 2;
+    int w = u->o.width - 2 * s->margin;
     if (!look->two)
         return card_part(u, s, k, CARD_ALL, look, s->margin, y, w, lay);
     if (u->o.width <= u->o.height || k->lead_only || k->q_page)
         return -1;
-    int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
-    int b = card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
-    return a < 0 || b < 0 ? -1 : a > b ? a : b;
+    return card_two(u, s, k, look, y, w, lay);
 }
 
 /* The height of card k (the tallest of its parts) in the first look in which every part fits
@@ -2668,32 +2677,47 @@ typedef struct {
     ui_card card;
 } ui_thanks;
 
+/* The thanks and "one of N" at step i: the thanks steps down to the heading size (1), then
+ * with "one of N" to body and small text (2). */
+static void thanks_words(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_thanks *t, int i)
+{
+    int px[] = {s->compact ? s->heading : s->title, s->heading, s->body};
+    int opx[] = {s->body, s->body, s->small};
+    text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
+    text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, opx[i], false, UI_ALIGN_CENTER);
+}
+
 /* The thanks and "one of N", then the card in the first look with which all of it fits without
- * scrolling (the thanks stepping down to the heading size first); where none fits, no card: it
- * is never cut off below the fold. */
+ * scrolling (the thanks stepping down first); where none fits, no card: it is never cut off
+ * below the fold. */
 static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
     ui_thanks *t = ctx;
     int base_w = u->wl.n, base_r = rows->n;
-    int px[] = {s->compact ? s->heading : s->title, s->heading};
-    for (int i = 0; i < 2; i++) {
-        text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
-        text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, s->body, false, UI_ALIGN_CENTER);
+    for (int i = 0; i < 3; i++) {
+        thanks_words(u, s, rows, w, t, i);
         int words_w = u->wl.n, words_r = rows->n;
         for (int l = 0; l < CARD_LOOKS; l++) {
-            if (card_looks[l].two)
+            /* the card as one row, its own rows a quarter gap apart as on the attract screen;
+             * words and bars side by side on a landscape panel */
+            const card_look *lk = &card_looks[l];
+            if (lk->two && u->o.width <= u->o.height)
                 continue;
-            if (card_rows(u, s, rows, w, &t->card, CARD_ALL, &card_looks[l]) &&
-                u->wl.n + UI_CARD_RESERVE <= UIW_MAX && rows_total(rows, s->gap) <= rows->avail)
+            row_begin(u, rows);
+            int h = lk->two ? card_two(u, s, &t->card, lk, 0, w, true)
+                            : card_part(u, s, &t->card, CARD_ALL, lk, s->margin, 0, w, true);
+            if (h > 0)
+                row_end(u, rows, h);
+            if (h > 0 && u->wl.n + UI_CARD_RESERVE <= UIW_MAX &&
+                rows_total(rows, s->gap) <= rows->avail)
                 return;
             u->wl.n = words_w;
             rows->n = words_r;
         }
-        if (i == 0) { /* again, with a smaller thanks */
-            u->wl.n = base_w;
-            rows->n = base_r;
-        }
+        u->wl.n = base_w; /* again, with a smaller thanks */
+        rows->n = base_r;
     }
+    thanks_words(u, s, rows, w, t, 1); /* no card fits: the thanks at the heading size */
 }
 
 static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
