@@ -1230,21 +1230,31 @@ static const char *card_label(const ui *u, const cards_card *c, const cards_answ
 
 /* A card, or a part of it: part of parts (0 or 1 parts: all of it) has the heading and the
  * question (with lead_only, only the first part: each other part's first bar reads the
- * question first), its share of the bars, and the last part n and the period too. */
+ * question first), its share of the bars, and the last part n and the period too. With
+ * q_page (narrow panels, large text): the first part is the question alone, the others share
+ * the bars (down to one a part), and every part has the short line of n and the period; the
+ * question is in body text there unless q_small. */
 typedef struct {
     cards_card card;
     const cards *from;
     int part, parts;
-    bool lead_only;
+    bool lead_only, q_page, q_small;
 } ui_card;
 
 /* The bars of part k->part: first to end (exclusive); true for the last part. */
 static bool card_share(const ui_card *k, int *first, int *end)
 {
-    int n = k->card.n_answers, p = k->parts > 1 ? k->parts : 1;
-    *first = n * k->part / p;
-    *end = n * (k->part + 1) / p;
-    return k->part + 1 >= p;
+    int n = k->card.n_answers, p = k->parts > 1 ? k->parts : 1, i = k->part;
+    if (k->q_page) { /* the question's own part has no bars */
+        p--, i--;
+        if (i < 0 || p < 1) {
+            *first = *end = 0;
+            return p < 1;
+        }
+    }
+    *first = n * i / p;
+    *end = n * (i + 1) / p;
+    return i + 1 >= p;
 }
 
 /* What of a card card_rows lays: all of it in one column, or its words (heading, question,
@@ -1257,19 +1267,23 @@ enum { CARD_ALL, CARD_WORDS, CARD_BARS };
  * percentage on one row, in one to three columns, or under them (stacked) where a row is too
  * narrow for words and a bar side by side. A bare card (the smallest panels): no heading (it is
  * read aloud with the question) and n with the period alone. two: the words and the bars side
- * by side. */
+ * by side. tall (stacked, for the narrowest columns in large text): the words on a line of
+ * their own, the bar and its percentage under them. */
 typedef struct {
     bool two, compact, bare, stacked;
     int cols;
+    bool tall;
 } card_look;
 
 /* The looks tried, most generous first: the first that fits is used. */
 static const card_look card_looks[] = {
-    {false, false, false, false, 1}, {true, false, false, false, 1}, {false, true, false, false, 1},
-    {true, true, false, false, 1},   {false, true, false, false, 2}, {false, true, false, true, 1},
-    {false, true, true, false, 1},   {true, true, true, false, 1},   {false, true, true, false, 2},
-    {false, true, true, true, 1},    {false, true, true, false, 3},  {false, true, true, true, 2},
-    {true, true, true, false, 2},
+    {false, false, false, false, 1, false}, {true, false, false, false, 1, false},
+    {false, true, false, false, 1, false},  {true, true, false, false, 1, false},
+    {false, true, false, false, 2, false},  {false, true, false, true, 1, false},
+    {false, true, true, false, 1, false},   {true, true, true, false, 1, false},
+    {false, true, true, false, 2, false},   {false, true, true, true, 1, false},
+    {false, true, true, false, 3, false},   {false, true, true, true, 2, false},
+    {true, true, true, false, 2, false},    {false, true, true, true, 1, true},
 };
 #define CARD_LOOKS (int)(sizeof card_looks / sizeof card_looks[0])
 
@@ -1355,12 +1369,49 @@ static void card_meta(const ui *u, const ui_card *k, bool compact, bool bare, ch
                  whole ? "" : ", ", so_far, S(u, UISTR_CARD_DATE), date);
 }
 
+/* The period of the figures in short: "maart 2027" for a whole month (the words and order of
+ * the language's date, card_day, without the day), else as card_period says it. */
+static void card_period_short(const ui *u, const cards *c, char *out, size_t len)
+{
+    int y1, m1, d1, y2, m2, d2;
+    if (!cards_whole_month(c) || !card_ymd(cards_period_from(c), &y1, &m1, &d1) ||
+        !card_ymd(cards_period_to(c), &y2, &m2, &d2) || y1 != y2 || m1 != m2) {
+        card_period(u, c, out, len);
+        return;
+    }
+    char month[64], year[16], line[UIW_LABEL_LEN];
+    card_month(u, m1, month, sizeof month);
+    snprintf(year, sizeof year, "%d", y1);
+    const char *names[] = {"day", "month", "year"}, *values[] = {"", month, year};
+    uistr_fill(line, sizeof line, S(u, UISTR_CARD_DAY), names, values, 3);
+    /* the day's place and its marks ("{day}. {month} {year}") go with the day */
+    const char *b = line + strspn(line, " .,");
+    size_t n = strlen(b);
+    while (n > 0 && strchr(" .,", b[n - 1]))
+        n--;
+    snprintf(out, len, "%.*s", (int)n, b);
+}
+
+/* The short line of n and the period on every part of a card cut for a narrow panel:
+ * "n = 250, maart 2027"; right to left "n = 250" is isolated (LRI ... PDI) so the bidi
+ * algorithm keeps it as it reads, and the comma is the Arabic one. */
+static void card_meta_short(const ui *u, const ui_card *k, char *line, size_t len)
+{
+    char period[UIW_LABEL_LEN];
+    card_period_short(u, k->from, period, sizeof period);
+    if (lang_rtl(u)) /* U+2066 n = N U+2069, U+060C */
+        snprintf(line, len, "\u2066n = %lld\u2069\u060C %s", (long long)k->card.n, period);
+    else
+        snprintf(line, len, "n = %lld, %s", (long long)k->card.n, period);
+}
+
 /* One bar of a card at x (row-relative y 0) in a column cw wide, as one row (label, bar,
  * percentage; lw wide words, g apart) or stacked (words and percentage, the bar under them);
  * returns its height, or -1 when the column is too narrow for a bar beside the words. */
 static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x, int cw, int lw,
-                    int pw, int g, bool stacked)
+                    int pw, int g, const card_look *look)
 {
+    bool stacked = look->stacked;
     const cards_answer *a = &c->answers[j];
     const char *label = card_label(u, c, a);
     char id[UIW_ID_LEN], pct[16], spoken[UIW_LABEL_LEN];
@@ -1368,7 +1419,14 @@ static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x,
     snprintf(spoken, sizeof spoken, "%s: %s", label, pct);
     int bar = mm(u, UI_BAR_MM);
     int bx, bw, by, th, h;
-    if (stacked) { /* the words and percentage on a line, the bar as wide as the column under */
+    if (look->tall) { /* the words alone on a line, the bar and the percentage beside it under */
+        lw = cw;
+        th = text_h(u, label, s->small, false, lw);
+        int ph = text_h(u, pct, s->small, true, pw), lift = ph > bar ? (ph - bar + 1) / 2 : 0;
+        bx = x, bw = cw - pw - g, by = th + s->gap / 4 + lift;
+        h = by + bar + lift;
+    } else if (stacked) {
+        /* the words and percentage on a line, the bar as wide as the column under */
         lw = cw - pw - g;
         th = text_h(u, label, s->small, false, lw);
         bx = x, bw = cw, by = th + s->gap / 4;
@@ -1400,7 +1458,9 @@ static int card_bar(ui *u, const ui_sizes *s, const cards_card *c, int j, int x,
     }
     snprintf(id, sizeof id, "card-percent-%d", j);
     int ph = text_h(u, pct, s->small, true, pw);
-    int px = x + cw - pw, py = stacked ? 0 : (h - ph) / 2;
+    int px = x + cw - pw, py = look->tall ? by + (bar - ph) / 2 : stacked ? 0 : (h - ph) / 2;
+    if (look->tall && py + ph > h)
+        h = py + ph;
     uiw *p = add(u, UIW_TEXT, id, pct, "", s->small, rect(px, py, pw, ph));
     if (p)
         p->bold = true;
@@ -1452,14 +1512,14 @@ static bool card_bars(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
         lw = widest + 1 < most ? widest + 1 : most;
     }
     /* a look whose words would break inside a word does not suit this width */
-    if ((look->stacked ? cw - pw - g : lw) < word)
+    if ((look->tall ? cw : look->stacked ? cw - pw - g : lw) < word)
         return false;
     for (int j = first; j < end; j += cols) {
         row_begin(u, rows);
         int h = 0;
         for (int col = 0; col < cols && j + col < end; col++) {
-            int bh = card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw, g,
-                              look->stacked);
+            int bh =
+                card_bar(u, s, c, j + col, s->margin + col * (cw + s->gap), cw, lw, pw, g, look);
             if (bh < 0)
                 return false;
             h = bh > h ? bh : h;
@@ -1477,13 +1537,15 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
 {
     const cards_card *c = &k->card;
     char line[UIW_LABEL_LEN], num[UIW_LABEL_LEN];
-    bool lead = !k->lead_only || k->part == 0;
+    bool lead = k->q_page ? k->part == 0 : !k->lead_only || k->part == 0;
     if (part != CARD_BARS && lead) {
         if (!look->bare)
             text_row(u, s, rows, w, UIW_TEXT, "card-heading", S(u, UISTR_CARD_HEADING), s->small,
                      true, UI_ALIGN_START);
+        /* on a page of its own the question is read at body size */
         uiw *q = text_row(u, s, rows, w, UIW_TEXT, "card-question", c->text,
-                          look->compact ? s->small : s->body, true, UI_ALIGN_START);
+                          (look->compact && !k->q_page) || k->q_small ? s->small : s->body, true,
+                          UI_ALIGN_START);
         if (q && look->bare) { /* the heading is not shown: it is read with the question */
             snprintf(line, sizeof line, "%s. %s", S(u, UISTR_CARD_HEADING), q->spoken);
             wp_strlcpy(q->spoken, line, sizeof q->spoken);
@@ -1499,17 +1561,26 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
     }
     int first, end, base = u->wl.n;
     bool last = card_share(k, &first, &end);
-    if (part != CARD_WORDS && !card_bars(u, s, rows, w, k, look))
+    if (part != CARD_WORDS && first < end && !card_bars(u, s, rows, w, k, look))
         return false;
     if (!lead && u->wl.n > base && first < end) { /* the question is read before the bars */
         uiw *b = &u->wl.w[base];
         snprintf(line, sizeof line, "%s. %s. %s", S(u, UISTR_CARD_HEADING), c->text, b->spoken);
         wp_strlcpy(b->spoken, line, sizeof b->spoken);
     }
-    if (part != CARD_BARS && last) {
-        card_meta(u, k, look->compact, look->bare, line, sizeof line);
-        text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
-        if (c->expected > 0) { /* from fewer neighbours than the location usually has */
+    if (part != CARD_BARS && (last || k->q_page)) {
+        card_meta(u, k, look->compact || k->q_page, look->bare && !k->q_page, line, sizeof line);
+        if (k->q_page) { /* the short line, read as the compact card's sentence */
+            char shown[UIW_LABEL_LEN];
+            card_meta_short(u, k, shown, sizeof shown);
+            uiw *m = text_row(u, s, rows, w, UIW_TEXT, "card-meta", shown, s->small, false,
+                              UI_ALIGN_START);
+            if (m)
+                wp_strlcpy(m->spoken, line, sizeof m->spoken);
+        } else {
+            text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
+        }
+        if (c->expected > 0 && lead) { /* from fewer neighbours than the location usually has */
             char n[24], e[24];
             snprintf(n, sizeof n, "%lld", (long long)c->responses);
             snprintf(e, sizeof e, "%lld", (long long)c->expected);
@@ -1550,17 +1621,26 @@ static int card_part(ui *u, const ui_sizes *s, const ui_card *k, int part, const
 
 /* Lays card k in a look across the screen from y (or measures it); returns its height, or -1
  * when the look does not suit this panel (two columns only on a landscape panel). */
+/* Card k's words and its bars side by side in two columns of a width w from y (or measured);
+ * the height of the taller, or -1 when either does not suit its column. */
+static int card_two(ui *u, const ui_sizes *s, const ui_card *k, const card_look *look, int y, int w,
+                    bool lay)
+{
+    int cw = (w - s->gap) / 2;
+    int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
+    int b = a < 0 ? -1 : card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
+    return a < 0 || b < 0 ? -1 : a > b ? a : b;
+}
+
 static int card_lay(ui *u, const ui_sizes *s, const ui_card *k, const card_look *look, int y,
                     bool lay)
 {
-    int w = u->o.width - 2 * s->margin, cw = (w - s->gap) / 2;
+    int w = u->o.width - 2 * s->margin;
     if (!look->two)
         return card_part(u, s, k, CARD_ALL, look, s->margin, y, w, lay);
-    if (u->o.width <= u->o.height || k->lead_only)
+    if (u->o.width <= u->o.height || k->lead_only || k->q_page)
         return -1;
-    int a = card_part(u, s, k, CARD_WORDS, look, s->margin, y, cw, lay);
-    int b = card_part(u, s, k, CARD_BARS, look, s->margin + cw + s->gap, y, cw, lay);
-    return a < 0 || b < 0 ? -1 : a > b ? a : b;
+    return card_two(u, s, k, look, y, w, lay);
 }
 
 /* The height of card k (the tallest of its parts) in the first look in which every part fits
@@ -1628,10 +1708,23 @@ static int attract_fit(ui *u, const ui_sizes *s, const attract_room *r, bool sho
     return 4;
 }
 
+/* Card (as cut into card->parts) on pages of its own, with the title where it fits: the pages
+ * of the attract screen (the welcome's and the card's), or 0 when it does not fit. */
+static int attract_try(ui *u, const ui_sizes *s, const attract_room *r, ui_card *card,
+                       card_look *look, int *th, int *wh, int *ch, bool *title)
+{
+    for (int t = 1; t >= 0; t--)
+        if (attract_fit(u, s, r, t, "", card, look, th, wh, ch) < 4) {
+            *title = t;
+            return 1 + card->parts;
+        }
+    return 0;
+}
+
 static void lay_attract(ui *u, const ui_sizes *s)
 {
     int w = u->o.width - 2 * s->margin;
-    ui_card card;
+    ui_card card = {.part = 0};
     bool has_card = !u->last_error[0] && attract_card(u, &card);
     /* with a card, "start" is as low as on a compact panel (still far above a target's least)
      * and sits at the bottom margin */
@@ -1689,24 +1782,36 @@ static void lay_attract(ui *u, const ui_sizes *s)
     for (int tries = 0; tries < ncards && !pages; tries++) {
         cards_get(u->cards, (u->key.attract_lang + tries) % ncards, lang_code(u), &card.card);
         card.part = card.parts = 0;
-        card.lead_only = false;
+        card.lead_only = card.q_page = card.q_small = false;
         if (attract_fit(u, s, &room, true, welcome, &card, &look, &th, &wh, &ch) < 4) {
             pages = 1;
             break;
         }
-        /* in parts, each with the question, then the question on the first part only */
-        for (int i = 0; i < UI_CARD_PARTS + UI_CARD_MAX_PARTS - 1 && !pages; i++) {
-            int parts = i < UI_CARD_PARTS ? i + 1 : i - UI_CARD_PARTS + 2;
-            if (parts > card.card.n_answers ||
-                (parts > 1 && card.card.n_answers > UI_CARD_MAX_PARTS))
-                continue; /* a card of many answers is not cut into many pages: the next */
+        /* in parts on pages of their own: each with the question; else the question on a
+         * page of its own (at body size, else small) and the bars on as few pages as they fit,
+         * down to one a page, with the short line of n and the period on each (narrow panels
+         * in large text); else the question on the first part only (read before the bars on
+         * the others). A card of many answers is not cut into many pages: the next. */
+        bool many = card.card.n_answers > UI_CARD_MAX_PARTS;
+        for (int parts = 1; parts <= UI_CARD_PARTS && parts <= card.card.n_answers && !pages &&
+                            (parts == 1 || !many);
+             parts++) {
             card.parts = parts;
-            card.lead_only = i >= UI_CARD_PARTS;
-            for (int t = 1; t >= 0 && !pages; t--)
-                if (attract_fit(u, s, &room, t, "", &card, &look, &th, &wh, &ch) < 4) {
-                    pages = 1 + parts;
-                    card_title = t;
-                }
+            pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
+        }
+        for (int small = 0; small < 2 && !pages && !many; small++)
+            for (int parts = 2; parts <= card.card.n_answers + 1 && !pages; parts++) {
+                card.q_page = true;
+                card.q_small = small;
+                card.parts = parts;
+                pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
+            }
+        if (!pages)
+            card.q_page = card.q_small = false;
+        for (int parts = 2; parts <= card.card.n_answers && !pages && !many; parts++) {
+            card.lead_only = true;
+            card.parts = parts;
+            pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
         }
     }
     int page = pages > 1 ? u->key.attract_round % pages : 0;
@@ -1755,8 +1860,10 @@ static void lay_attract(ui *u, const ui_sizes *s)
     }
     if (k < 4 && ch > 0 && !show_title && !*welcome)
         y = card_top;
-    if (k < 4 && ch > 0) /* the card, in the middle of the room left */
-        card_lay(u, s, &card, &look, y + (by - s->gap - y - ch) / 2, true);
+    /* the card: in the middle of the room left beside the welcome, at the top of a page of
+     * its own */
+    if (k < 4 && ch > 0)
+        card_lay(u, s, &card, &look, pages > 1 ? y : y + (by - s->gap - y - ch) / 2, true);
     if (msg[0]) {
         uiw *e = add(u, UIW_HINT, "storage-error", msg, NULL, s->small,
                      rect(s->margin, by - s->gap - err_h, w, err_h));
@@ -2569,32 +2676,47 @@ typedef struct {
     ui_card card;
 } ui_thanks;
 
+/* The thanks and "one of N" at step i: the thanks steps down to the heading size (1), then
+ * with "one of N" to body and small text (2). */
+static void thanks_words(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_thanks *t, int i)
+{
+    int px[] = {s->compact ? s->heading : s->title, s->heading, s->body};
+    int opx[] = {s->body, s->body, s->small};
+    text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
+    text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, opx[i], false, UI_ALIGN_CENTER);
+}
+
 /* The thanks and "one of N", then the card in the first look with which all of it fits without
- * scrolling (the thanks stepping down to the heading size first); where none fits, no card: it
- * is never cut off below the fold. */
+ * scrolling (the thanks stepping down first); where none fits, no card: it is never cut off
+ * below the fold. */
 static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
     ui_thanks *t = ctx;
     int base_w = u->wl.n, base_r = rows->n;
-    int px[] = {s->compact ? s->heading : s->title, s->heading};
-    for (int i = 0; i < 2; i++) {
-        text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
-        text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, s->body, false, UI_ALIGN_CENTER);
+    for (int i = 0; i < 3; i++) {
+        thanks_words(u, s, rows, w, t, i);
         int words_w = u->wl.n, words_r = rows->n;
         for (int l = 0; l < CARD_LOOKS; l++) {
-            if (card_looks[l].two)
+            /* the card as one row, its own rows a quarter gap apart as on the attract screen;
+             * words and bars side by side on a landscape panel */
+            const card_look *lk = &card_looks[l];
+            if (lk->two && u->o.width <= u->o.height)
                 continue;
-            if (card_rows(u, s, rows, w, &t->card, CARD_ALL, &card_looks[l]) &&
-                u->wl.n + UI_CARD_RESERVE <= UIW_MAX && rows_total(rows, s->gap) <= rows->avail)
+            row_begin(u, rows);
+            int h = lk->two ? card_two(u, s, &t->card, lk, 0, w, true)
+                            : card_part(u, s, &t->card, CARD_ALL, lk, s->margin, 0, w, true);
+            if (h > 0)
+                row_end(u, rows, h);
+            if (h > 0 && u->wl.n + UI_CARD_RESERVE <= UIW_MAX &&
+                rows_total(rows, s->gap) <= rows->avail)
                 return;
             u->wl.n = words_w;
             rows->n = words_r;
         }
-        if (i == 0) { /* again, with a smaller thanks */
-            u->wl.n = base_w;
-            rows->n = base_r;
-        }
+        u->wl.n = base_w; /* again, with a smaller thanks */
+        rows->n = base_r;
     }
+    thanks_words(u, s, rows, w, t, 1); /* no card fits: the thanks at the heading size */
 }
 
 static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)

@@ -278,6 +278,25 @@ static int run_command(script_env *e, int argc, char **argv, bool *quit, char *m
         }
         return 0;
     }
+    if (!strcmp(cmd, "expect-wake-within")) {
+        /* The loop's next deadline (what it sleeps until without input) is at most MS away: a
+         * screen that must change on its own (a page turning, a timeout) wakes the loop. */
+        if (argc != 2 || !wp_parse_int(argv[1], 0, 365L * 24 * 3600 * 1000, &a)) {
+            wp_errf(msg, len, "usage: expect-wake-within MS");
+            return -1;
+        }
+        int64_t d = e->deadline ? e->deadline(e->ctx, e->now) : ui_deadline(e->u, e->now);
+        if (d == INT64_MAX || d - e->now > a) {
+            if (d == INT64_MAX)
+                wp_errf(msg, len, "the loop does not wake on the %s screen, not within %lld ms",
+                        ui_screen_name(e->u), (long long)a);
+            else
+                wp_errf(msg, len, "the loop wakes in %lld ms on the %s screen, not within %lld ms",
+                        (long long)(d - e->now), ui_screen_name(e->u), (long long)a);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "expect-widget") || !strcmp(cmd, "expect-no-widget")) {
         int x, y;
         if (argc != 2) {
