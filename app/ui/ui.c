@@ -134,7 +134,9 @@ static ui_sizes sizes(const ui *u)
         s.small = s.body = cap_px(u, large_cap);
         s.heading = cap_px(u, large_cap + 0.4);
         s.title = cap_px(u, large_cap + 1.2);
-        s.bar_h = s.bottom_h = mm(u, 23);
+        /* Large text on 7" and 10" panels leaves little room for answers: bars no taller than
+         * targets must be (20 mm, A8) with a millimetre to spare. */
+        s.bar_h = s.bottom_h = mm(u, 21);
     } else if (u->large) {
         s.small = cap_px(u, large_cap);
         s.body = cap_px(u, large_cap + 0.4);
@@ -160,7 +162,8 @@ static ui_sizes sizes(const ui *u)
     /* Text gives way to keep a long word whole, never below A5's or A6's capital height. */
     s.least = cap_px(u, u->large ? fmax(7.35, 0.0122 * u->o.viewing_distance_mm + 0.05) : 4.85);
     s.margin = mm(u, s.narrow ? 2 : s.compact ? 3 : 6); /* 88 mm portrait: every mm counts */
-    s.gap = mm(u, s.compact ? 3.5 : 4);
+    /* Gaps between targets at least 3 mm (A8): 3.2 mm in large text on a small panel. */
+    s.gap = mm(u, s.compact ? (u->large ? 3.2 : 3.5) : 4);
     s.pad = mm(u, s.compact ? 2 : 2.5);
     s.tile_min = mm(u, s.compact ? 21 : 22);
     s.icon = mm(u, u->large ? UI_ICON_LARGE_MM : UI_ICON_MM);
@@ -650,7 +653,8 @@ typedef struct {
     ui_row row[UI_MAX_ROWS];
     int n;
     int cur_first;
-    int avail; /* height of the content area: no row may be taller */
+    int avail;  /* height of the content area: no row may be taller */
+    bool tight; /* answer rows no taller than their targets need (see build_question) */
 } ui_rows;
 
 static void row_begin(ui *u, ui_rows *rows)
@@ -792,6 +796,12 @@ static int rows_total(const ui_rows *rows, int gap)
     return total;
 }
 
+/* Width an arrow drawn beside a scroll button's label takes at its start side (see draw). */
+static int scroll_arrow_room(const ui_sizes *s)
+{
+    return (int)lround(s->arrow * 1.2) + s->pad;
+}
+
 /* The scroll buttons: an arrow (drawn, language-free) and, where there is room, words ("down,
  * 3 more"); where there is not, the arrow and the count ("+3"). Speech always says the words. */
 static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, bool beside, int hidden,
@@ -802,10 +812,15 @@ static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, bool bes
     if (hidden > 0)
         uistr_format(cue, sizeof cue, S(u, UISTR_MORE_ANSWERS), hidden);
     snprintf(spoken, sizeof spoken, "%s%s%s", word, cue[0] ? ", " : "", cue);
+    /* Room an arrow beside the label keeps at the start side. */
+    int arrow_room = beside ? scroll_arrow_room(s) : 0;
     if (words)
         snprintf(label, sizeof label, "%s%s%s", word, cue[0] ? " " : "", cue);
     else if (hidden > 0)
         snprintf(label, sizeof label, "+%d", hidden);
+    /* The count only where it fits beside the arrow (speech still says it). */
+    if (!words && label[0] && control_w(u, s, label, s->small, false, 0) + arrow_room > r.w)
+        label[0] = '\0';
     uiw *b = add(u, UIW_BUTTON, down ? "scroll-down" : "scroll-up", label, spoken, s->small, r);
     if (b) {
         b->look = UIW_TILE;
@@ -818,6 +833,8 @@ static uiw *add_scroll(ui *u, const ui_sizes *s, bool down, bool words, bool bes
         if (!beside || !label[0]) {
             b->icon = down ? "arrow-down" : "arrow-up";
             b->icon_h = s->arrow;
+        } else {
+            b->symbol_w = arrow_room; /* the label is centred beside the arrow */
         }
     }
     return b;
@@ -848,6 +865,22 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
     int down_w = control_w(u, s, longest, s->small, false, s->tile_min);
     bool in_slot =
         slot && slot->w >= up_w + s->gap + down_w && slot->h >= scroll_h(u, s, longest, down_w);
+    /* On a small panel, else the arrows with the count in the slot: a column beside the content
+     * or a row below it would take room from the answers. */
+    int arrow_w = control_w(u, s, "+88", s->small, false, s->tile_min);
+    bool slot_arrows = !in_slot && slot && s->compact && slot->w >= 2 * s->tile_min + s->gap &&
+                       slot->h >= s->tile_min;
+    if (slot_arrows) {
+        /* Halves (at most 40 mm each); "down" wider where that lets its count show. */
+        int half = (slot->w - s->gap) / 2 < mm(u, 40) ? (slot->w - s->gap) / 2 : mm(u, 40);
+        int count_w = control_w(u, s, "+88", s->small, false, 0) + scroll_arrow_room(s);
+        in_slot = true;
+        up_w = down_w = half;
+        if (count_w > half && slot->w - s->gap - count_w >= s->tile_min) {
+            down_w = count_w;
+            up_w = slot->w - s->gap - count_w < half ? slot->w - s->gap - count_w : half;
+        }
+    }
     /* A column with words: as wide as "up", "down" and the cue each on a line. */
     int col_w = control_w(u, s, up_l, s->small, false, mm(u, u->large ? 34 : 30));
     int dw = control_w(u, s, down_l, s->small, false, 0),
@@ -858,7 +891,6 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
     bool col_words =
         !in_slot && !s->narrow && col_w <= full_w / 3 && col_up + s->gap + col_down <= avail;
     /* Else a narrow column of arrows with the count. */
-    int arrow_w = control_w(u, s, "+88", s->small, false, s->tile_min);
     int arrow_up = scroll_h(u, s, "", arrow_w), arrow_down = scroll_h(u, s, "+88", arrow_w);
     bool column = !in_slot && !s->narrow && (col_words || arrow_up + s->gap + arrow_down <= avail);
     if (column && !col_words)
@@ -878,6 +910,7 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
         int cbottom = pass == 1 && below ? bottom - bar_h - s->gap : bottom;
         rows.n = 0;
         rows.avail = cbottom - top;
+        rows.tight = false;
         build(u, s, &rows, w, ctx);
         if (pass == 0) {
             if (rows_total(&rows, s->gap) > avail) {
@@ -896,8 +929,9 @@ static bool lay_content(ui *u, const ui_sizes *s, int top, int bottom, const SDL
             hidden = 0;
         if (in_slot) {
             int x = slot->x + (slot->w - up_w - s->gap - down_w) / 2;
-            add_scroll(u, s, false, true, false, 0, rect(x, slot->y, up_w, slot->h), before);
-            add_scroll(u, s, true, true, false, hidden,
+            add_scroll(u, s, false, !slot_arrows, slot_arrows, 0, rect(x, slot->y, up_w, slot->h),
+                       before);
+            add_scroll(u, s, true, !slot_arrows, slot_arrows, hidden,
                        rect(x + up_w + s->gap, slot->y, down_w, slot->h), after);
         } else if (column) {
             int bx = u->o.width - s->margin - col_w;
@@ -1068,7 +1102,9 @@ static void lay_tiles(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_t
         x0 = s->margin + (w - (cols * tw + (cols - 1) * s->gap)) / 2;
     for (int r0 = 0; r0 < n; r0 += cols) {
         row_begin(u, rows);
-        int row_h = s->tile_min + (u->large ? mm(u, 6) : mm(u, s->compact ? 2 : 4));
+        int row_h = s->tile_min + (rows->tight ? 0
+                                   : u->large  ? mm(u, 6)
+                                               : mm(u, s->compact ? 2 : 4));
         int first = u->wl.n;
         /* One band for the whole row: where one tile's check mark needs a band above its label,
          * every label of the row moves down with it (labels side by side line up). */
@@ -1980,7 +2016,11 @@ static void build_language(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
                  .pref = n <= 2 ? n : (n <= 4 ? 2 : 3),
                  .packed = true,
                  .max_w = mm(u, u->large ? 120 : 105)};
+    /* In large text on a small panel, tiles no taller than their targets need: more languages
+     * on the first page. */
+    rows->tight = u->large && s->compact;
     lay_tiles(u, s, rows, w, t, n, &g);
+    rows->tight = false;
 }
 
 static void lay_language(ui *u, const ui_sizes *s)
@@ -2175,15 +2215,40 @@ static const lay_answers_fn lay_answers[QTYPE_N_LAYOUTS] = {
     [QTYPE_LAYOUT_LIKERT] = lay_answers_likert,
 };
 
-static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+/* Where the first row with an answer in rows [from, n) ends, laid from the top with gap between
+ * rows; -1 when no row has one. */
+static int first_answer_end(const ui *u, const ui_rows *rows, int from, int gap)
 {
-    (void)ctx;
+    int y = 0;
+    for (int i = from; i < rows->n; i++) {
+        y += rows->row[i].h;
+        for (int k = 0; k < rows->row[i].count; k++)
+            if (u->wl.w[rows->row[i].first + k].action == UIA_OPTION)
+                return y;
+        y += gap;
+    }
+    return -1;
+}
+
+/* Answers with an icon (faces, pictograms) among the widgets from index first. */
+static int icons_from(const ui *u, int first)
+{
+    int n = 0;
+    for (int i = first; i < u->wl.n; i++)
+        n += u->wl.w[i].action == UIA_OPTION && u->wl.w[i].icon != NULL;
+    return n;
+}
+
+/* A question's rows with its text at px: the text, the instruction, the set's hint, the
+ * answers; tight: the answers laid into what the rows above leave of the first page, as low as
+ * their targets may be (their icons smaller, fewer columns). */
+static void question_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, int px, bool tight)
+{
     const qset_question *q = qset_question_at(u->qs, flow_question(u->fl));
     const qtype *ty = qtype_get(q->type);
     char id[UIW_ID_LEN];
     snprintf(id, sizeof id, "question:%s", q->id);
-    uiw *t =
-        text_row(u, s, rows, w, UIW_HEADING, id, T(u, &q->text), s->heading, true, UI_ALIGN_START);
+    uiw *t = text_row(u, s, rows, w, UIW_HEADING, id, T(u, &q->text), px, true, UI_ALIGN_START);
     if (t)
         t->clip = q->text.audio[cur_lang(u)];
 
@@ -2208,7 +2273,46 @@ static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void 
         if (h)
             h->clip = q->hint.audio[cur_lang(u)];
     }
+    int avail = rows->avail;
+    if (tight) {
+        rows->tight = true;
+        rows->avail -= rows_total(rows, s->gap) + s->gap;
+    }
     lay_answers[ty->layout](u, s, rows, w, q);
+    rows->avail = avail;
+    rows->tight = false;
+}
+
+/* The question at heading size; at body size when at heading size not one answer would be
+ * whole on the first page (large text on a small panel): the resident sees an answer before
+ * they scroll. */
+static void build_question(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
+{
+    (void)ctx;
+    int first_w = u->wl.n, first_row = rows->n;
+    question_rows(u, s, rows, w, s->heading, false);
+    if (rows->avail <= 0 || first_answer_end(u, rows, first_row, s->gap) <= rows->avail)
+        return;
+    int px = s->body < s->heading ? s->body : s->heading;
+    if (px < s->heading) {
+        u->wl.n = first_w;
+        rows->n = first_row;
+        question_rows(u, s, rows, w, px, false);
+        if (first_answer_end(u, rows, first_row, s->gap) <= rows->avail)
+            return;
+    }
+    /* Still none: the answers as low as targets may be, into the room left, as long as every
+     * face or pictogram stays. */
+    int icons = icons_from(u, first_w);
+    u->wl.n = first_w;
+    rows->n = first_row;
+    question_rows(u, s, rows, w, px, true);
+    int end = first_answer_end(u, rows, first_row, s->gap);
+    if (end >= 0 && end <= rows->avail && icons_from(u, first_w) == icons)
+        return;
+    u->wl.n = first_w;
+    rows->n = first_row;
+    question_rows(u, s, rows, w, px, false);
 }
 
 /* ---------- a matrix: questions sharing their options on one screen ---------- */
