@@ -1269,12 +1269,14 @@ static const char *card_label(const ui *u, const cards_card *c, const cards_answ
  * question first), its share of the bars, and the last part n and the period too. With
  * q_page (narrow panels, large text): the first part is the question alone, the others share
  * the bars (down to one a part), and every part has the short line of n and the period; the
- * question is in body text there unless q_small. */
+ * question is in body text there unless q_small. With q_bare (where a page holds the question,
+ * or a bar, but not the short line as well: Arabic in large text on the 7" portrait panel) the
+ * question's and the bars' parts leave n and the period to a last part of their own. */
 typedef struct {
     cards_card card;
     const cards *from;
     int part, parts;
-    bool lead_only, q_page, q_small;
+    bool lead_only, q_page, q_small, q_bare;
 } ui_card;
 
 /* The bars of part k->part: first to end (exclusive); true for the last part. */
@@ -1283,14 +1285,16 @@ static bool card_share(const ui_card *k, int *first, int *end)
     int n = k->card.n_answers, p = k->parts > 1 ? k->parts : 1, i = k->part;
     if (k->q_page) { /* the question's own part has no bars */
         p--, i--;
-        if (i < 0 || p < 1) {
+        if (k->q_bare) /* nor has the last, n and the period alone */
+            p--;
+        if (i < 0 || p < 1 || i >= p) {
             *first = *end = 0;
-            return p < 1;
+            return k->q_bare ? i >= p : p < 1;
         }
     }
     *first = n * i / p;
     *end = n * (i + 1) / p;
-    return i + 1 >= p;
+    return !k->q_bare && i + 1 >= p;
 }
 
 /* What of a card card_rows lays: all of it in one column, or its words (heading, question,
@@ -1604,7 +1608,8 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
         snprintf(line, sizeof line, "%s. %s. %s", S(u, UISTR_CARD_HEADING), c->text, b->spoken);
         wp_strlcpy(b->spoken, line, sizeof b->spoken);
     }
-    if (part != CARD_BARS && (last || k->q_page)) {
+    bool ends = part != CARD_BARS && (last || k->q_page);
+    if (ends && (!k->q_bare || last)) {
         card_meta(u, k, look->compact || k->q_page, look->bare && !k->q_page, line, sizeof line);
         if (k->q_page) { /* the short line, read as the compact card's sentence */
             char shown[UIW_LABEL_LEN];
@@ -1616,14 +1621,15 @@ static bool card_rows(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_c
         } else {
             text_row(u, s, rows, w, UIW_TEXT, "card-meta", line, s->small, false, UI_ALIGN_START);
         }
-        if (c->expected > 0 && lead) { /* from fewer neighbours than the location usually has */
-            char n[24], e[24];
-            snprintf(n, sizeof n, "%lld", (long long)c->responses);
-            snprintf(e, sizeof e, "%lld", (long long)c->expected);
-            const char *names[] = {"n", "e"}, *values[] = {n, e};
-            uistr_fill(line, sizeof line, S(u, UISTR_CARD_EXPECTED), names, values, 2);
-            text_row(u, s, rows, w, UIW_TEXT, "card-fewer", line, s->small, false, UI_ALIGN_START);
-        }
+    }
+    if (ends && c->expected > 0 &&
+        (k->q_bare ? last : lead)) { /* from fewer neighbours than the location usually has */
+        char n[24], e[24];
+        snprintf(n, sizeof n, "%lld", (long long)c->responses);
+        snprintf(e, sizeof e, "%lld", (long long)c->expected);
+        const char *names[] = {"n", "e"}, *values[] = {n, e};
+        uistr_fill(line, sizeof line, S(u, UISTR_CARD_EXPECTED), names, values, 2);
+        text_row(u, s, rows, w, UIW_TEXT, "card-fewer", line, s->small, false, UI_ALIGN_START);
     }
     return true;
 }
@@ -1818,7 +1824,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
     for (int tries = 0; tries < ncards && !pages; tries++) {
         cards_get(u->cards, (u->key.attract_lang + tries) % ncards, lang_code(u), &card.card);
         card.part = card.parts = 0;
-        card.lead_only = card.q_page = card.q_small = false;
+        card.lead_only = card.q_page = card.q_small = card.q_bare = false;
         if (attract_fit(u, s, &room, true, welcome, &card, &look, &th, &wh, &ch) < 4) {
             pages = 1;
             break;
@@ -1835,15 +1841,19 @@ static void lay_attract(ui *u, const ui_sizes *s)
             card.parts = parts;
             pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
         }
-        for (int small = 0; small < 2 && !pages && !many; small++)
-            for (int parts = 2; parts <= card.card.n_answers + 1 && !pages; parts++) {
+        /* small: 0 the question at body size, 1 small, 2 small and without the short line
+         * (then on the bars' pages only) */
+        for (int small = 0; small < 3 && !pages && !many; small++)
+            for (int parts = small == 2 ? 3 : 2;
+                 parts <= card.card.n_answers + (small == 2 ? 2 : 1) && !pages; parts++) {
                 card.q_page = true;
-                card.q_small = small;
+                card.q_small = small > 0;
+                card.q_bare = small == 2;
                 card.parts = parts;
                 pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
             }
         if (!pages)
-            card.q_page = card.q_small = false;
+            card.q_page = card.q_small = card.q_bare = false;
         for (int parts = 2; parts <= card.card.n_answers && !pages && !many; parts++) {
             card.lead_only = true;
             card.parts = parts;
