@@ -1,10 +1,9 @@
 /* Read-aloud: espeak-ng on one worker thread synthesising into a queue of sample blocks that the
  * SDL audio callback plays with the volume applied, reporting which segment is being heard. */
 #include "speech.h"
+#include "speechlib.h"
 #include "util.h"
 
-#include <espeak-ng/espeak_ng.h>
-#include <espeak-ng/speak_lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,8 +94,10 @@ struct speech {
     double wait_ms; /* worker time spent waiting for playback (per segment) */
     speech_stats stats;
 
-    /* Worker thread only. */
-    char cur_lang[SPEECH_MAX_LANG]; /* language the current espeak-ng voice was chosen for */
+    /* Worker thread only (speech_close releases lib after the worker ended). */
+    speechlib lib;                    /* espeak-ng, loaded by worker_init */
+    char espeak_lib[SPEECH_MAX_PATH]; /* the library to load; empty: the package's soname */
+    char cur_lang[SPEECH_MAX_LANG];   /* language the current espeak-ng voice was chosen for */
     bool cur_fell_back;
     int work_gen;
     int work_seg;
@@ -333,17 +334,17 @@ static void select_voice(speech *s, const char *lang, bool *fell_back)
         *fell_back = s->cur_fell_back;
         return;
     }
-    bool ok = lang[0] && espeak_SetVoiceByName(lang) == EE_OK;
+    bool ok = lang[0] && s->lib.SetVoiceByName(lang) == EE_OK;
     if (!ok && lang[0]) {
         char bare[SPEECH_MAX_LANG];
         wp_strlcpy(bare, lang, sizeof bare);
         bare[strcspn(bare, "-_")] = '\0';
-        ok = bare[0] && strcmp(bare, lang) != 0 && espeak_SetVoiceByName(bare) == EE_OK;
+        ok = bare[0] && strcmp(bare, lang) != 0 && s->lib.SetVoiceByName(bare) == EE_OK;
     }
     *fell_back = !ok;
-    if (!ok && espeak_SetVoiceByName(s->fallback) != EE_OK)
-        espeak_SetVoiceByName("en");
-    espeak_SetParameter(espeakRATE, SPEECH_RATE_WPM, 0);
+    if (!ok && s->lib.SetVoiceByName(s->fallback) != EE_OK)
+        s->lib.SetVoiceByName("en");
+    s->lib.SetParameter(espeakRATE, SPEECH_RATE_WPM, 0);
     wp_strlcpy(s->cur_lang, lang, sizeof s->cur_lang);
     s->cur_fell_back = *fell_back;
 }
@@ -439,7 +440,7 @@ static void run_request(speech *s, const request *r)
             s->work_gen = r->gen;
             s->work_seg = i;
             s->work_tag = sc->tag;
-            espeak_Synth(sc->text, strlen(sc->text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
+            s->lib.Synth(sc->text, strlen(sc->text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
                          NULL, s);
         }
         double ms = ms_since(t0);
@@ -465,7 +466,7 @@ static void run_request(speech *s, const request *r)
 /* Remembers the language codes of espeak-ng's voices (MBROLA voices need extra data: skipped). */
 static int read_voices(speech *s)
 {
-    const espeak_VOICE **list = espeak_ListVoices(NULL);
+    const espeak_VOICE **list = s->lib.ListVoices(NULL);
     if (!list)
         return -1;
     s->voices = calloc(SPEECH_MAX_VOICE_LANGS, sizeof *s->voices);
@@ -488,26 +489,28 @@ static int worker_init(speech *s, char *err, size_t errlen)
 {
     espeak_ng_ERROR_CONTEXT ctx = NULL;
     char msg[WP_ERR_LEN];
+    if (speechlib_open(&s->lib, s->espeak_lib[0] ? s->espeak_lib : NULL, err, errlen) != 0)
+        return -1;
     if (!speech_espeak_ready) {
-        espeak_ng_InitializePath(s->has_data_path ? s->data_path : NULL);
-        espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
+        s->lib.InitializePath(s->has_data_path ? s->data_path : NULL);
+        espeak_ng_STATUS st = s->lib.Initialize(&ctx);
         if (st != ENS_OK) {
-            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
-            espeak_ng_ClearErrorContext(&ctx);
+            s->lib.GetStatusCodeMessage(st, msg, sizeof msg);
+            s->lib.ClearErrorContext(&ctx);
             wp_errf(err, errlen, "espeak-ng could not start (data %s): %s",
                     s->has_data_path ? s->data_path : "default", msg);
             return -1;
         }
-        st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SPEECH_SYNTH_BUF_MS, NULL);
-        if (st != ENS_OK || espeak_ng_GetSampleRate() != SPEECH_RATE) {
-            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+        st = s->lib.InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SPEECH_SYNTH_BUF_MS, NULL);
+        if (st != ENS_OK || s->lib.GetSampleRate() != SPEECH_RATE) {
+            s->lib.GetStatusCodeMessage(st, msg, sizeof msg);
             wp_errf(err, errlen, "espeak-ng output could not be set up: %s (rate %d)", msg,
-                    espeak_ng_GetSampleRate());
+                    s->lib.GetSampleRate());
             return -1;
         }
         speech_espeak_ready = true;
     }
-    espeak_SetSynthCallback(synth_callback);
+    s->lib.SetSynthCallback(synth_callback);
     if (read_voices(s) != 0) {
         wp_errf(err, errlen, "espeak-ng lists no voices (out of memory?)");
         return -1;
@@ -630,6 +633,7 @@ void speech_close(speech *s)
     free_blocks(s->head);
     free(s->spare);
     free(s->voices);
+    speechlib_close(&s->lib);
     if (s->cv)
         SDL_DestroyCond(s->cv);
     if (s->mu)
@@ -676,6 +680,11 @@ int speech_start(const speech_options *opt, speech **out, char *err, size_t errl
         s->has_audio_device = true;
     }
     s->start_gate = opt->start_gate;
+    if (opt->espeak_lib &&
+        wp_strlcpy(s->espeak_lib, opt->espeak_lib, sizeof s->espeak_lib) >= sizeof s->espeak_lib) {
+        wp_errf(err, errlen, "speech: espeak-ng library name is too long");
+        goto fail;
+    }
     if (opt->data_path) {
         if (wp_strlcpy(s->data_path, opt->data_path, sizeof s->data_path) >= sizeof s->data_path) {
             wp_errf(err, errlen, "speech: espeak-ng data path is too long");

@@ -65,6 +65,8 @@ typedef struct {
     const char *audio_device;  /* SDL output device name; NULL = the default device */
     SDL_sem *start_gate;       /* test hook: the worker waits on this before it starts espeak-ng
                                   (post it before speech_close); NULL = none */
+    const char *espeak_lib;    /* the espeak-ng library the worker loads (dlopen); NULL = the
+                                  package's soname (speechlib_default_name) */
 } speech_options;
 
 /* What speech_state says. */

@@ -43,6 +43,10 @@ readelf -d "$WIJKPEIL_BUILD/wijkpeil" | grep NEEDED >"$TMP/kiosk.needed"
 readelf -d "$WIJKPEIL_BUILD/wijkpeil-sync" | grep NEEDED >"$TMP/sync.needed"
 check "wijkpeil links no libcurl ($(grep -o 'libcurl[^]]*' "$TMP/kiosk.needed" || true))" \
     bash -c "! grep -q libcurl '$TMP/kiosk.needed'"
+# espeak-ng and its audio libraries are loaded by the speech worker after the first frame
+# (app/ui/speechlib.c), not by the dynamic loader before it.
+check "wijkpeil does not load espeak-ng at start ($(grep -o 'libespeak[^]]*' "$TMP/kiosk.needed" || true))" \
+    bash -c "! grep -q libespeak '$TMP/kiosk.needed'"
 check "wijkpeil-sync does link libcurl (the check above can fail)" grep -q libcurl "$TMP/sync.needed"
 check "wijkpeil-sync links no SDL (no display, no input)" bash -c "! grep -qi sdl '$TMP/sync.needed'"
 

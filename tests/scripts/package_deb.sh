@@ -42,6 +42,8 @@ check "kiosk.conf (token, PIN hash) is packaged 0640, never world-readable" \
   bash -c "dpkg-deb -c '$kiosk' | grep -E '^-rw-r----- root/root .* \\./etc/wijkpeil/kiosk\\.conf\$'"
 check "kiosk package is named wijkpeil" test "$(dpkg-deb -f "$kiosk" Package)" = wijkpeil
 check "kiosk depends on SDL2 (shlibdeps)" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q libsdl2-2.0-0"
+check "kiosk depends on libespeak-ng (loaded by dlopen, so not found by shlibdeps)" \
+    bash -c "dpkg-deb -f '$kiosk' Depends | grep -q 'libespeak-ng[0-9]'"
 check "kiosk depends on adduser" bash -c "dpkg-deb -f '$kiosk' Depends | grep -q adduser"
 dpkg-deb -e "$kiosk" "$tmp/ctl"
 check "the config is a conffile (kept on upgrade)" grep -qx /etc/wijkpeil/kiosk.conf "$tmp/ctl/conffiles"

@@ -602,6 +602,28 @@ static void test_bad_data_path(void)
     speech_close(s);
 }
 
+static bool next_event(Uint32 ev, SDL_Event *out);
+
+/* espeak-ng is loaded by the worker (speechlib.c): a library that is not there leaves the kiosk
+ * without speech, saying which library, and speech starts again with the right one. */
+static void test_missing_library(void)
+{
+    char err[512] = "";
+    speech *s = NULL;
+    Uint32 ev = SDL_RegisterEvents(1);
+    speech_options bad = {.espeak_lib = "/nonexistent/libespeak-ng.so.1", .event_type = ev};
+    CHECK(speech_start(&bad, &s, err, sizeof err) == 0);
+    SDL_Event e;
+    CHECK(next_event(ev, &e));
+    CHECK(speech_state(s, err, sizeof err) == SPEECH_FAILED);
+    CHECKF(strstr(err, "/nonexistent/libespeak-ng.so.1") != NULL, "message: %s", err);
+    fprintf(stderr, "  missing library: %s\n", err);
+    speech_close(s);
+    s = open_speech(0, 0); /* the package's library: works after a failed start */
+    CHECK(s != NULL);
+    speech_close(s);
+}
+
 static void test_one_owner(void)
 {
     char err[512] = "";
@@ -702,6 +724,7 @@ int main(void)
         return 1;
     }
     RUN(test_bad_data_path);
+    RUN(test_missing_library);
     RUN(test_every_language_has_voice);
     RUN(test_languages_produce_sound);
     RUN(test_first_audio_streamed);
