@@ -153,6 +153,18 @@ static int key_index(const uistr_schema *sc, const char *name)
     return -1;
 }
 
+/* key_index, trying *next first: a language's keys mostly come in the schema's order, so each
+ * is found with one comparison instead of a scan (488 built-in entries at every start). */
+static int key_index_next(const uistr_schema *sc, const char *name, int *next)
+{
+    int k = *next >= 0 && *next < sc->count && !strcmp(sc->names[*next], name)
+                ? *next
+                : key_index(sc, name);
+    if (k >= 0)
+        *next = k + 1;
+    return k;
+}
+
 bool uistr_key_by_name(const char *name, uistr_key *out)
 {
     int k = name ? key_index(&builtin, name) : -1;
@@ -209,7 +221,8 @@ static bool valid_code(const char *c)
 /* Takes one text of a language (s of len bytes, NULL when it is not a string); messages name
  * the file, language and key. */
 static int lang_entry(const uistr_schema *sc, const char *path, uistr_lang *l, const char *name,
-                      const char *s, size_t len, bool *have_dir, char *err, size_t errlen)
+                      const char *s, size_t len, bool *have_dir, int *next, char *err,
+                      size_t errlen)
 {
     if (!strcmp(name, "dir")) {
         if (!uistr_parse_dir(s, &l->rtl)) {
@@ -220,7 +233,7 @@ static int lang_entry(const uistr_schema *sc, const char *path, uistr_lang *l, c
         *have_dir = true;
         return 0;
     }
-    int k = key_index(sc, name);
+    int k = key_index_next(sc, name, next);
     if (k < 0) {
         wp_errf(err, errlen, "%s: language \"%s\": unknown key \"%s\"", path, l->code, name);
         return -1;
@@ -267,6 +280,7 @@ static int load_lang(const uistr_schema *sc, const char *path, const char *code,
     const char *name;
     json_t *v;
     bool have_dir = false;
+    int next = 0;
     if (!json_is_object(obj)) {
         wp_errf(err, errlen, "%s: language \"%s\" must be an object of strings", path, code);
         return -1;
@@ -275,7 +289,7 @@ static int load_lang(const uistr_schema *sc, const char *path, const char *code,
     json_object_foreach(obj, name, v)
     {
         if (lang_entry(sc, path, l, name, json_string_value(v), json_string_length(v), &have_dir,
-                       err, errlen) != 0)
+                       &next, err, errlen) != 0)
             return -1;
     }
     return lang_finish(sc, path, l, have_dir, err, errlen);
@@ -328,9 +342,10 @@ int uistr_load_builtin(uistr **out, char *err, size_t errlen)
             goto fail;
         wp_strlcpy(l->code, t->code, sizeof l->code);
         bool have_dir = false;
+        int next = 0;
         for (int k = 0; k < t->n; k++)
             if (lang_entry(&builtin, path, l, t->pairs[k].name, t->pairs[k].value,
-                           strlen(t->pairs[k].value), &have_dir, err, errlen) != 0)
+                           strlen(t->pairs[k].value), &have_dir, &next, err, errlen) != 0)
                 goto fail;
         if (lang_finish(&builtin, path, l, have_dir, err, errlen) != 0)
             goto fail;
