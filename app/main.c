@@ -170,22 +170,25 @@ static void retry_unsaved(app *a, int64_t now)
 }
 
 /* "You are one of N" on the thank-you screen: the cards' this_month at the location plus the
- * complete responses stored here since the cards were computed (this one too, once stored);
- * none when the cards have no this_month, it is of another month or the database is out. */
+ * complete responses stored here this month that those cards cannot count (not delivered before
+ * they arrived; this one too, once stored); none when the cards have no this_month, it is of
+ * another month or the database is out. */
 static void update_one_of(app *a)
 {
     const cards *c = a->u ? ui_cards(a->u) : NULL;
     if (!c)
         return;
     char err[WP_ERR_LEN], today[16];
-    int64_t at = cards_computed_ms(c), since = -1;
-    store *st = at >= 0 ? app_store(a, err, sizeof err) : NULL;
-    if (st && store_complete_since(st, at, &since, err, sizeof err) != 0)
-        since = -1;
     time_t t = (time_t)(wp_wall_ms() / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    struct tm first = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = 1, .tm_isdst = -1};
+    time_t month = mktime(&first);
+    int64_t since = -1;
+    store *st = month != (time_t)-1 ? app_store(a, err, sizeof err) : NULL;
+    if (st && store_uncounted_since(st, (int64_t)month * 1000, &since, err, sizeof err) != 0)
+        since = -1;
     ui_set_one_of(a->u, cards_one_of(c, today, since));
 }
 

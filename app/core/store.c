@@ -100,7 +100,7 @@ enum {
     S_META_SET,
     S_CARDS_GET,
     S_CARDS_SET,
-    S_COMPLETE_SINCE,
+    S_UNCOUNTED_SINCE,
     S_COUNT
 };
 
@@ -129,8 +129,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CARDS_SET] = "INSERT INTO cards(id, doc, received_at) VALUES(1, ?1, ?2) "
                     "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, "
                     "received_at = excluded.received_at",
-    [S_COMPLETE_SINCE] = "SELECT COUNT(*) FROM responses WHERE status = 'complete' "
-                         "AND finished_at >= ?1",
+    [S_UNCOUNTED_SINCE] = "SELECT COUNT(*) FROM responses WHERE status = 'complete' "
+                          "AND finished_at >= ?1 AND NOT (sent = 1 AND sent_at <= "
+                          "COALESCE((SELECT received_at FROM cards WHERE id = 1), -1))",
 };
 
 struct store {
@@ -778,9 +779,9 @@ done:
     return ret;
 }
 
-int store_complete_since(store *st, int64_t since_ms, int64_t *n, char *err, size_t errlen)
+int store_uncounted_since(store *st, int64_t since_ms, int64_t *n, char *err, size_t errlen)
 {
-    sqlite3_stmt *s = get_stmt(st, S_COMPLETE_SINCE, err, errlen);
+    sqlite3_stmt *s = get_stmt(st, S_UNCOUNTED_SINCE, err, errlen);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, since_ms);

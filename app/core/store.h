@@ -110,8 +110,12 @@ int store_foreach(store *st, int64_t after_seq, bool only_pending, int64_t limit
                   void *ctx, char *err, size_t errlen);
 
 int store_counts_get(store *st, store_counts *out, char *err, size_t errlen);
-/* Complete responses finished at or after since_ms (for "You are one of N"): 0 and *n, or -1. */
-int store_complete_since(store *st, int64_t since_ms, int64_t *n, char *err, size_t errlen);
+/* For "You are one of N": complete responses finished at or after since_ms that the cards held
+ * (store_cards_set) cannot count: not delivered before those cards arrived. The uploader asks
+ * for cards after it has delivered what was pending, so the collector counted every response
+ * delivered before; comparing the kiosk's own clock with itself, never with the collector's.
+ * 0 and *n, or -1. */
+int store_uncounted_since(store *st, int64_t since_ms, int64_t *n, char *err, size_t errlen);
 
 /* Marks responses (by UUID) as delivered/conflicting in one transaction; sent_at becomes now_ms
  * (NULL again for STORE_PENDING). Unknown ids are ignored. */

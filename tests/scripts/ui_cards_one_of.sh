@@ -2,7 +2,9 @@
 # "You are one of N neighbours who answered this month" (issue 15), on the kiosk alone: the cards
 # document in the kiosk's store has this_month (responses at the location this month as of
 # computed_at, PROTOCOL.md); the thank-you screen says N + the complete responses this kiosk
-# stored since computed_at, this one included. Without this_month, or with one of another month,
+# stored this month that those cards cannot count (not delivered before they arrived), this one
+# included: a response delivered before the cards arrived is never counted twice, whatever the
+# kiosk's clock says against the collector's. Without this_month, or with one of another month,
 # there is no such line. A card with "expected" says that fewer neighbours than usual answered.
 set -euo pipefail
 
@@ -31,9 +33,11 @@ K=("$WIJKPEIL" --config "$TMP/k.conf" --questionset "$TMP/share.json" --db "$TMP
 printf 'expect-screen attract\n' >"$TMP/start.txt"
 "${K[@]}" --window 1920x1080 --script "$TMP/start.txt" >/dev/null 2>&1
 
-# put_cards THIS_MONTH_JSON: a cards document computed an hour ago, with this_month (or none)
+# put_cards THIS_MONTH_JSON [DELIVERED]: a cards document computed an hour ago, with this_month
+# (or none), received at time 0; with DELIVERED, received now, every response stored so far
+# having been delivered a second before (the collector counted them)
 put_cards() {
-    python3 - "$TMP/k.db" "$1" <<'PY'
+    python3 - "$TMP/k.db" "$1" "${2:-}" <<'PY'
 import datetime, json, sqlite3, sys
 now = datetime.datetime.now(datetime.timezone.utc)
 at = (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -50,14 +54,19 @@ doc = {"version": "v-" + sys.argv[2], "location": "pottenberg", "k": 10, "comput
                                "count": 31, "percent": 58},
                               {"id": "", "other": True, "count": 22, "percent": 42}]}]}
 tm = json.loads(sys.argv[2])
+db = sqlite3.connect(sys.argv[1])
 if tm == "last":
     last = (month - datetime.timedelta(days=1)).replace(day=1)
     doc["this_month"] = {"from": last.isoformat(), "responses": 41}
 elif tm is not None:
     doc["this_month"] = {"from": month.isoformat(), "responses": tm}
-db = sqlite3.connect(sys.argv[1])
-db.execute("INSERT INTO cards(id, doc, received_at) VALUES(1, ?, 0) ON CONFLICT(id) DO UPDATE "
-           "SET doc = excluded.doc", (json.dumps(doc, ensure_ascii=False),))
+received = 0
+if sys.argv[3]:
+    received = int(now.timestamp() * 1000)
+    db.execute("UPDATE responses SET sent = 1, sent_at = ?", (received - 1000,))
+db.execute("INSERT INTO cards(id, doc, received_at) VALUES(1, ?, ?) ON CONFLICT(id) DO UPDATE "
+           "SET doc = excluded.doc, received_at = excluded.received_at",
+           (json.dumps(doc, ensure_ascii=False), received))
 db.commit()
 PY
 }
@@ -89,6 +98,13 @@ answer second
 check "... and the next resident: one of 43 (the first stored since computed_at counts)" \
     test "$(label "$TMP/second.json" one-of)" = \
     "U bent een van de 43 buren die deze maand antwoord gaven."
+# Both delivered, then new cards (43: those two counted) arrive: the next resident is one of 44,
+# not 46 (their finished_at lies after computed_at, but they are in the 43)
+put_cards 43 delivered
+answer third
+check "responses delivered before the cards arrived are not counted twice: one of 44" \
+    test "$(label "$TMP/third.json" one-of)" = \
+    "U bent een van de 44 buren die deze maand antwoord gaven."
 check "the card says fewer neighbours than usual answered" \
     test "$(label "$TMP/first-attract.json" card-fewer)" = \
     "Minder buren dan gewoonlijk antwoordden (53; meestal ongeveer 80)."

@@ -171,11 +171,28 @@ static void test_round_trip(void)
     if (v.n == 3)
         CHECK(v.rows[2].status == STORE_ABANDONED && v.rows[0].status == STORE_COMPLETE);
     free(v.rows);
-    /* "You are one of N": complete responses from a time on (the abandoned one not counted). */
+    /* "You are one of N": complete responses from a time on (the abandoned one not counted)
+     * that the cards held cannot count: not delivered before the cards arrived. */
     int64_t since = -1;
-    CHECK(store_complete_since(st, now, &since, err, sizeof err) == 0 && since == 2);
-    CHECK(store_complete_since(st, now + 1, &since, err, sizeof err) == 0 && since == 1);
-    CHECK(store_complete_since(st, now + 2, &since, err, sizeof err) == 0 && since == 0);
+    CHECK(store_uncounted_since(st, now, &since, err, sizeof err) == 0 && since == 2);
+    CHECK(store_uncounted_since(st, now + 1, &since, err, sizeof err) == 0 && since == 1);
+    CHECK(store_uncounted_since(st, now + 2, &since, err, sizeof err) == 0 && since == 0);
+    {
+        /* The first delivered, then cards arrive: the collector counted it (whatever the
+         * clocks say: its finished_at may lie after the cards' computed_at) */
+        const char *first[1] = {ids[0]};
+        CHECKF(store_mark(st, first, 1, STORE_SENT, now + 100, err, sizeof err) == 0, "%s", err);
+        CHECK(store_uncounted_since(st, now, &since, err, sizeof err) == 0 && since == 2);
+        CHECKF(store_cards_set(st, "{}", now + 200, err, sizeof err) == 0, "%s", err);
+        CHECK(store_uncounted_since(st, now, &since, err, sizeof err) == 0 && since == 1);
+        /* ... and one delivered after the cards arrived is not in them */
+        const char *second[1] = {ids[1]};
+        CHECKF(store_mark(st, second, 1, STORE_SENT, now + 300, err, sizeof err) == 0, "%s", err);
+        CHECK(store_uncounted_since(st, now, &since, err, sizeof err) == 0 && since == 1);
+        /* back to pending for what follows */
+        const char *both[2] = {ids[0], ids[1]};
+        CHECKF(store_mark(st, both, 2, STORE_PENDING, 0, err, sizeof err) == 0, "%s", err);
+    }
     /* All fields of one row through the public struct. */
     v = read_all(st, 1, false, 1);
     CHECK(v.n == 1 && v.rows[0].seq == 2);

@@ -13,7 +13,7 @@
 #define SHARE_MAX_OPT 16 /* as coll_results: 12 options, 11 scale steps, 5 faces */
 #define SHARE_MAX_WD  256
 /* this_month's responses are rounded down to a multiple of this: the kiosk gets a new document
- * every 5 responses at its location, not at every one (and adds its own since computed_at) */
+ * every 5 responses at its location, not at every one (and adds its own not delivered before the document arrived) */
 #define SHARE_MONTH_STEP 5
 
 /* Whether set (from --qset, or else what the database holds: responses counted, or a
