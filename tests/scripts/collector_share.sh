@@ -128,8 +128,8 @@ check "... nothing from another origin (no src=, no http link)" \
     bash -c "! grep -Eq 'src=|https?://' '$TMP/b'"
 check "... read-only: POST refused" \
     test "$(curl -s -o /dev/null -w '%{http_code}' --data x "$URL/public/pottenberg")" = 405
-check "... an unknown location: a page without cards" \
-    bash -c "test \"\$(curl -s -o '$TMP/x' -w '%{http_code}' '$URL/public/elders')\" = 200 && ! grep -q 'class=\"card\"' '$TMP/x'"
+check "... a location no kiosk stands at: 404, not a page saying too few answered" \
+    bash -c "test \"\$(curl -s -o '$TMP/x' -w '%{http_code}' '$URL/public/elders')\" = 404 && ! grep -q 'class=\"card\"' '$TMP/x'"
 
 check "/public/: both neighbourhoods side by side" test "$(page /public/)" = 200
 check "... cacheable, no cookie" \
@@ -174,6 +174,8 @@ check "... the next heartbeat with the old version gets the cards without buurt"
     grep -q '"cards":\[\]' "$TMP/wd"
 check "... and the public page no longer shows it" \
     bash -c "curl -s '$URL/public/pottenberg' > '$TMP/w' && ! grep -q 'Wat vindt u' '$TMP/w'"
+check "... nor says fewer than 10 answered: more did (the note on small counts stays)" \
+    bash -c "! grep -q 'Minder dan 10 buren gaven antwoord' '$TMP/w' && grep -q 'Antwoorden die minder dan 10 buren kozen' '$TMP/w'"
 check "share restore" "$C" share restore deel buurt --db "$DB"
 heartbeat "$TOK" "" >/dev/null
 check "... the card is back, with the first version" test "$(jq_hb "d['cards']['version']")" = "$V"

@@ -293,14 +293,16 @@ static void page_foot(coll_html *h, const pub_ctx *p)
     coll_html_raw(h, "</p>\n</main>\n</body>\n</html>\n");
 }
 
-/* /public/LOCATION: the cards of one location. */
+/* /public/LOCATION: the cards of one location. answered: its complete responses this month.
+ * Without a card, "fewer than k neighbours answered" is said only when true; with k or more
+ * every answer was chosen by fewer than k, which the note at the foot of the page says. */
 static void render_location(coll_html *h, const pub_ctx *p, const json_t *doc, const char *location,
-                            const char *const *langs, int nlang)
+                            int64_t answered, const char *const *langs, int nlang)
 {
     page_head(h, p, location, langs, nlang, "./", word(p, UISTR_CARD_COMPARE));
     period_line(h, p, doc);
     const json_t *cards = json_object_get(doc, "cards");
-    if (json_array_size(cards) == 0) {
+    if (json_array_size(cards) == 0 && answered < p->k) {
         coll_html_raw(h, "<p>");
         word_n(h, p, UISTR_CARD_FEWER, p->k);
         coll_html_raw(h, "</p>\n");
@@ -467,8 +469,18 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
             goto done;
         }
     } else {
-        wp_strlcpy(locs->name[0], location, sizeof locs->name[0]);
-        locs->n = 1;
+        /* a location no kiosk stands at has no page (not one that says too few answered) */
+        coll_param at[] = {COLL_TEXT(location)};
+        if (coll_db_query(db, "SELECT DISTINCT location FROM devices WHERE location = ?1", at, 1,
+                          loc_row, locs, NULL, err, sizeof err) != COLL_SQL_OK) {
+            fprintf(stderr, "wijkpeil-collector: public page: %s\n", err);
+            ret = send_text(c, 503, "Not available right now");
+            goto done;
+        }
+        if (locs->n == 0) {
+            ret = send_text(c, 404, "Not found: no kiosk stands at this location");
+            goto done;
+        }
     }
     int64_t now = wp_wall_ms();
     for (; ndoc < locs->n; ndoc++) {
@@ -496,7 +508,14 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
             names[i] = locs->name[i];
         render_compare(h, &p, docs, names, locs->n, langs, nlang);
     } else {
-        render_location(h, &p, docs[0], location, langs, nlang);
+        int64_t answered = 0;
+        if (coll_share_month_responses(db, sets, location, now, &answered, err, sizeof err) != 0) {
+            fprintf(stderr, "wijkpeil-collector: public page %s: %s\n", location, err);
+            coll_html_free(h);
+            ret = send_text(c, 503, "Not available right now");
+            goto done;
+        }
+        render_location(h, &p, docs[0], location, answered, langs, nlang);
     }
     size_t len;
     char *body = coll_html_take(h, &len);

@@ -13,7 +13,8 @@
 #define SHARE_MAX_OPT 16 /* as coll_results: 12 options, 11 scale steps, 5 faces */
 #define SHARE_MAX_WD  256
 /* this_month's responses are rounded down to a multiple of this: the kiosk gets a new document
- * every 5 responses at its location, not at every one (and adds its own not delivered before the document arrived) */
+ * every 5 responses at its location, not at every one (and adds its own not delivered before the
+ * document arrived) */
 #define SHARE_MONTH_STEP 5
 
 /* Whether set (from --qset, or else what the database holds: responses counted, or a
@@ -321,6 +322,32 @@ static int complete_responses(coll_db *db, const coll_results_sets *sets, const 
     return 0;
 }
 
+/* The first of this month and of the month before (back 0, 1) and the end of today, local time:
+ * the counts are kept per local day (coll_agg.h). */
+static void month_bounds(int64_t now_ms, struct tm *now, int64_t *cur, int64_t *prev,
+                         int64_t *end_of_today)
+{
+    time_t t = (time_t)(now_ms / 1000);
+    localtime_r(&t, now);
+    *cur = month_start(now, 0);
+    *prev = month_start(now, 1);
+    struct tm tomorrow = {0};
+    tomorrow.tm_year = now->tm_year;
+    tomorrow.tm_mon = now->tm_mon;
+    tomorrow.tm_mday = now->tm_mday + 1;
+    tomorrow.tm_isdst = -1;
+    *end_of_today = (int64_t)mktime(&tomorrow) * 1000;
+}
+
+int coll_share_month_responses(coll_db *db, const coll_results_sets *sets, const char *location,
+                               int64_t now_ms, int64_t *n, char *err, size_t errlen)
+{
+    struct tm now;
+    int64_t cur, prev, end_of_today;
+    month_bounds(now_ms, &now, &cur, &prev, &end_of_today);
+    return complete_responses(db, sets, location, cur, end_of_today, n, err, errlen);
+}
+
 int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
                      int64_t now_ms, json_t **out, char *err, size_t errlen)
 {
@@ -336,17 +363,9 @@ int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *loc
     if (coll_db_query(db, "SELECT questionset, question FROM share_withdrawn", NULL, 0, wd_row, wd,
                       NULL, err, errlen) != COLL_SQL_OK)
         goto done;
-    time_t t = (time_t)(now_ms / 1000);
     struct tm now;
-    localtime_r(&t, &now);
-    int64_t cur = month_start(&now, 0), prev = month_start(&now, 1);
-    /* through today: the counts are kept per local day (coll_agg.h) */
-    struct tm tomorrow = {0};
-    tomorrow.tm_year = now.tm_year;
-    tomorrow.tm_mon = now.tm_mon;
-    tomorrow.tm_mday = now.tm_mday + 1;
-    tomorrow.tm_isdst = -1;
-    int64_t end_of_today = (int64_t)mktime(&tomorrow) * 1000;
+    int64_t cur, prev, end_of_today;
+    month_bounds(now_ms, &now, &cur, &prev, &end_of_today);
     /* the last complete calendar month; when it has no card, the current month so far */
     bool whole = true;
     int64_t from = prev, to = cur;

@@ -37,6 +37,11 @@ int coll_share_withdraw(coll_db *db, const coll_results_sets *sets, const char *
 int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
                      int64_t now_ms, json_t **out, char *err, size_t errlen);
 
+/* The complete responses at location this month so far (every set): whether "fewer than k
+ * neighbours answered" is true where no card can be shown. 0 and *n, or -1. */
+int coll_share_month_responses(coll_db *db, const coll_results_sets *sets, const char *location,
+                               int64_t now_ms, int64_t *n, char *err, size_t errlen);
+
 /* Percentages of n counts that add up to 100 by the largest remainder (ties: the earlier one);
  * all 0 when the counts add up to 0. */
 void coll_share_percent(const int64_t *count, int n, int *pct);
