@@ -1809,11 +1809,9 @@ int xlsform_convert(const xlsform_csv *sv, const char *sname, const xlsform_csv 
         for (int i = 0; i < nq; i++)
             if (!strcmp(qi[i].name, name))
                 dup = true;
-        if (dup) {
+        if (dup) /* the rest of the row is still checked: every problem in one run */
             cerr(&cv, "%s:%d: column \"name\": \"%s\" is used by an earlier question", sname, r + 1,
                  name);
-            continue;
-        }
         wp_strlcpy(q->name, name, sizeof q->name);
         json_t *jq = json_object();
         json_object_set_new(jq, "id", json_string(name));

@@ -534,6 +534,17 @@ static void test_broken_form_all_at_once(void)
     for (int i = 0; i < d->n; i++) /* nothing names the JSON that was never written */
         CHECKF(!strstr(d->msg[i], "set.json"), "%s", d->msg[i]);
 
+    /* A question whose name is taken is still checked whole: its list's empty label is found
+     * in the same run, not after the name is fixed (a tester's spreadsheet). */
+    qs = convert_named("survey.csv",
+                       "type,name,label::nl,label::ar\nsmiley,a,A?,أ؟\n"
+                       "select_multiple beter,a,B?,ب؟\n",
+                       "list_name,name,label::nl,label::ar\nbeter,x,X,س\nbeter,y,Y,\n", NULL, false,
+                       &w, &d);
+    CHECK(qs == NULL);
+    CHECK_DIAG(d, "survey.csv:3: column \"name\": \"a\" is used by an earlier question");
+    CHECK_DIAG(d, "choices.csv:3: column \"label::ar\": empty");
+
     /* A problem only the loader sees (a clip that is not there) is named by its survey row. */
     qs = convert_named("survey.csv",
                        "type,name,label::nl,audio::nl\nsmiley,a,A?,\nsmiley,b,B?,"
