@@ -132,7 +132,9 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps({"id": "%08d-2222-4222-8222-222222222222" % i, "seq": i + 1,
             "questionset": "soorten", "questionset_version": 1, "language": "nl",
             "started_at": "2027-03-02T09:15:02.123Z", "finished_at": "2027-03-02T09:17:40.001Z",
-            "duration_ms": 157878, "status": "complete", "clock_synced": True, "answers": a}) + "\n")
+            "duration_ms": 157878, "status": "complete", "clock_synced": True, "answers": a,
+            "languages": ["nl", "ar"], "active_ms": 61500, "flags": ["too_fast"] if i == 1 else []})
+            + "\n")
 PY
 "$C" device add kiosk2 --location pottenberg --db "$DB" >/dev/null
 "$C" import "$TMP/kinds.jsonl" --device kiosk2 --db "$DB" >/dev/null
@@ -154,6 +156,9 @@ for lang, want in (("nl", [("1", "Heel slecht", "yes", "Ja", "2", "2"),
     got = [tuple(r[col[c]] for c in ("blij", "blij_label", "veilig", "veilig_label", "cijfer",
                                      "cijfer_label")) for r in rows[1:]]
     assert got == want, (lang, got)
+    # as in the CSV: languages used, active time and quality flags (flagged ones can be left out)
+    extra = [tuple(r[col[c]] for c in ("languages", "active_s", "flags")) for r in rows[1:]]
+    assert extra == [("nl;ar", 61.5, None), ("nl;ar", 61.5, "too_fast"), ("nl;ar", 61.5, None)], extra
 PY
 if "$C" export --db "$DB" --format xlsx -o "$TMP/noset.xlsx" 2>"$TMP/ns.err"; then
     bad "xlsx without --qset accepted"

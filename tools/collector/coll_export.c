@@ -426,7 +426,10 @@ static const char *const xlsx_fixed[] = {"id",
                                          "duration_s",
                                          "status",
                                          "clock_synced",
-                                         "received_at"};
+                                         "received_at",
+                                         "languages",
+                                         "active_s",
+                                         "flags"};
 #define XLSX_NFIXED ((lxw_col_t)(sizeof xlsx_fixed / sizeof xlsx_fixed[0]))
 
 /* 1 when question qid gets a second column with its answers' labels (it has options, or
@@ -470,6 +473,14 @@ static int write_xlsx_row(void *vctx, const coll_row *r)
     if (r->clock_synced >= 0)
         worksheet_write_string(ws, row, 12, r->clock_synced ? "yes" : "no", NULL);
     xlsx_date(x, row, 13, r->received_at_ms);
+    /* as in the CSV: the languages used, the active time (seconds, as duration_s) and the
+     * quality flags, so that flagged responses can be left out in the spreadsheet too */
+    if (r->languages[0])
+        worksheet_write_string(ws, row, 14, r->languages, NULL);
+    if (r->active_ms >= 0)
+        worksheet_write_number(ws, row, 15, (double)r->active_ms / 1000.0, NULL);
+    if (r->flags[0])
+        worksheet_write_string(ws, row, 16, r->flags, NULL);
     json_t *a = json_loads(r->answers_json, 0, NULL);
     lxw_col_t c = XLSX_NFIXED;
     size_t i;
