@@ -163,8 +163,16 @@ sync_interval_seconds = 30
 screen_width_mm = 338
 CONF
     fi
+    # A dashboard user for the demo (loopback only), its password kept beside the demo data.
+    if [ ! -f "$data/dashboard.txt" ]; then
+      pass=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+      printf '%s\n' "$pass" | "$bin/wijkpeil-collector" user add demo --role admin \
+        --db "$data/collector.db" >/dev/null
+      printf 'user: demo\npassword: %s\n' "$pass" >"$data/dashboard.txt"
+      chmod 600 "$data/dashboard.txt"
+    fi
     "$bin/wijkpeil-collector" serve --db "$data/collector.db" --listen "127.0.0.1:$port" \
-      >"$data/collector.log" 2>&1 &
+      --qset "$root/assets/demo/nazareth-pottenberg.json" >"$data/collector.log" 2>&1 &
     collector=$!
     # The uploader is its own program, as on a kiosk (wijkpeil-sync.service); the kiosk asks it
     # over this socket.
@@ -173,6 +181,8 @@ CONF
     uploader=$!
     trap 'kill $collector $uploader 2>/dev/null || true' EXIT
     echo "Collector on http://127.0.0.1:$port (log: $data/collector.log)."
+    echo "  Dashboard: http://127.0.0.1:$port/dash/ (sign in with $data/dashboard.txt)."
+    echo "  Public page: http://127.0.0.1:$port/public/nazareth (cards once 10 have answered)."
     echo "Uploader wijkpeil-sync beside the kiosk (log: $data/sync.log)."
     echo "See what arrived: $bin/wijkpeil-collector status --db $data/collector.db"
     echo "            and:  $bin/wijkpeil-collector export --db $data/collector.db --format csv"
@@ -181,7 +191,13 @@ CONF
       "$root/assets/demo/nazareth-pottenberg.json" "$data/kiosk.db" "$data/kiosk.log" \
       >"$data/kiosk.conf"
   fi
-  echo "Starting the kiosk in a window (Esc closes it)."
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && ! tty 2>/dev/null | grep -q '^/dev/tty[0-9]'; then
+    echo "No display here (DISPLAY and WAYLAND_DISPLAY are not set, not a console): the kiosk" >&2
+    echo "would run unseen. Run this on the machine's desktop or console, or over ssh -X; to" >&2
+    echo "look at every screen without a display: $bin/wijkpeil-qset preview $root/assets/demo/nazareth-pottenberg.json -o DIR" >&2
+    exit 1
+  fi
+  echo "Starting the kiosk in a window (Esc closes it; the data is in $data)."
   GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
   ;;
 test)
