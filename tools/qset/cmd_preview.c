@@ -487,6 +487,7 @@ static int preview_panel(const qset *qs, const uistr *strings, const char *dir, 
            pn->name, ui_walk_screens_per_language(wk), qset_n_languages(qs), UI_WALK_MODES, p.n,
            dir, ui_check_report_count(p.rep), ui_check_report_count(p.rep) == 1 ? "" : "s");
     mfit_print(p.mfit, "wijkpeil-qset preview", stdout);
+    fflush(stdout); /* each panel's summary as it is done, also into a pipe */
     rc = 0;
 done:
     /* The full list, after the summary: kept in the panel's report file. */
@@ -620,6 +621,9 @@ int cmd_preview(int argc, char **argv)
         char pdir[PREVIEW_PATH_LEN];
         snprintf(pdir, sizeof pdir, "%s/%s", dir, panels[k].name);
         int before = count;
+        /* a panel takes minutes: say which one is being drawn (stderr, unbuffered) */
+        fprintf(stderr, "panel %d of %d: %s, %d languages ...\n", k + 1, np, panels[k].name,
+                qset_n_languages(qs));
         if (preview_panel(qs, strings, pdir, &panels[k], vd, &count, kinds, examples, &pngs, err,
                           sizeof err) != 0) {
             free(top.s);
