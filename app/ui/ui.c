@@ -1329,10 +1329,11 @@ static const card_look card_looks[] = {
 };
 #define CARD_LOOKS (int)(sizeof card_looks / sizeof card_looks[0])
 
-/* The name of month m (1-12) as a date says it in the language on screen; else its number. */
-static void card_month(const ui *u, int m, char *out, size_t len)
+/* The name of month m (1-12) in the language on screen, as a date says it (UISTR_CARD_MONTHS)
+ * or as a month-and-year heading does (UISTR_CARD_MONTHS_ALONE); else its number. */
+static void card_month(const ui *u, uistr_key months, int m, char *out, size_t len)
 {
-    const char *p = S(u, UISTR_CARD_MONTHS);
+    const char *p = S(u, months);
     for (int i = 1; i < m && p; i++) {
         p = strchr(p, '|');
         if (p)
@@ -1364,7 +1365,7 @@ static void card_day(const ui *u, const char *date, char *out, size_t len)
     char day[16], month[64], year[16];
     snprintf(day, sizeof day, "%d", d);
     snprintf(year, sizeof year, "%d", y);
-    card_month(u, m, month, sizeof month);
+    card_month(u, UISTR_CARD_MONTHS, m, month, sizeof month);
     const char *names[] = {"day", "month", "year"}, *values[] = {day, month, year};
     uistr_fill(out, len, S(u, UISTR_CARD_DAY), names, values, 3);
 }
@@ -1379,7 +1380,7 @@ static void card_period(const ui *u, const cards *c, char *out, size_t len)
         snprintf(a, sizeof a, "%d", d1);
         snprintf(b, sizeof b, "%d", d2);
         snprintf(year, sizeof year, "%d", y1);
-        card_month(u, m1, month, sizeof month);
+        card_month(u, UISTR_CARD_MONTHS, m1, month, sizeof month);
         const char *names[] = {"from", "to", "month", "year"}, *values[] = {a, b, month, year};
         uistr_fill(out, len, S(u, UISTR_CARD_DAYS), names, values, 4);
         return;
@@ -1422,7 +1423,7 @@ static void card_period_short(const ui *u, const cards *c, char *out, size_t len
         return;
     }
     char month[64], year[16], line[UIW_LABEL_LEN];
-    card_month(u, m1, month, sizeof month);
+    card_month(u, UISTR_CARD_MONTHS_ALONE, m1, month, sizeof month); /* "marzec 2027" */
     snprintf(year, sizeof year, "%d", y1);
     const char *names[] = {"day", "month", "year"}, *values[] = {"", month, year};
     uistr_fill(line, sizeof line, S(u, UISTR_CARD_DAY), names, values, 3);

@@ -119,6 +119,7 @@ typedef struct {
     int thanks_card_pages[16][UI_WALK_MODES];
     bool thanks_one_of[16][UI_WALK_MODES]; /* "You are one of N" on some page */
     char ar_meta[256];                     /* the Arabic short line of n and the period, if shown */
+    char short_line[16][160]; /* per language: a short line "n = 250, ..." shown, if any */
     int pages;                /* attract pages past the first (the card on its own, or its parts) */
     const char *no_card_lang; /* a language that must show no card (no card words) */
 } cards_ctx;
@@ -142,6 +143,9 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     json_t *tree = json_loads(s->tree_json, 0, NULL);
     if (!tree)
         return -1;
+    const char *short_line = label(tree, "card-meta");
+    if (short_line && strstr(short_line, "n = ") && s->lang >= 0 && s->lang < 16)
+        wp_strlcpy(c->short_line[s->lang], short_line, sizeof c->short_line[s->lang]);
     bool attract = !strcmp(s->screen, "attract");
     bool card = widget(tree, "card-question") != NULL;
     if (attract) {
@@ -498,10 +502,50 @@ static void test_no_card_words(void)
     qset_free(qs);
 }
 
+/* The short line of a whole month names the month as a month-and-year heading does: Polish
+ * "marzec 2027" and Ukrainian "березень 2027" (card_months_alone), not a date's "marca",
+ * "березня"; Dutch (no such word of its own) as its dates, "maart 2027". On the 7" portrait
+ * panel in large text, where the cards have the short line. */
+static void test_short_line_month(void)
+{
+    qset *qs = load_demo();
+    CHECK(qs != NULL);
+    if (!qs)
+        return;
+    char doc[2048];
+    snprintf(doc, sizeof doc,
+             "{\"version\": \"m\", \"computed_at\": \"2027-04-01T09:00:00.000Z\", \"period\": "
+             "{\"from\": \"2027-03-01\", \"to\": \"2027-03-31\", \"whole_month\": true}, \"k\": "
+             "10, \"cards\": [{\"questionset\": \"%s\", \"question\": \"woonplezier\", \"type\": "
+             "\"smiley\", \"languages\": [\"nl\", \"pl\", \"uk\"], \"text\": {\"nl\": \"Hoe "
+             "woont u?\", \"pl\": \"Jak się mieszka?\", \"uk\": \"Як вам живеться?\"}, \"n\": "
+             "250, \"responses\": 250, \"answers\": [{\"id\": \"1\", \"count\": 50, "
+             "\"percent\": 20}, {\"id\": \"2\", \"count\": 50, \"percent\": 20}, {\"id\": \"3\", "
+             "\"count\": 50, \"percent\": 20}, {\"id\": \"4\", \"count\": 50, \"percent\": 20}, "
+             "{\"id\": \"5\", \"count\": 50, \"percent\": 20}]}]}",
+             qset_id(qs));
+    cards_ctx c;
+    walk_cards(qs, &ui_walk_panels[1], doc, UI_WALK_LARGE, &c, false);
+    const char *want[][2] = {{"nl", "n = 250, maart 2027"},
+                             {"pl", "n = 250, marzec 2027"},
+                             {"uk", "n = 250, березень 2027"}};
+    for (int i = 0; i < 3; i++) {
+        int l = qset_language_index(qs, want[i][0]);
+        CHECK(l >= 0 && l < 16);
+        if (l >= 0 && l < 16)
+            CHECKF(!strcmp(c.short_line[l], want[i][1]), "%s: \"%s\", not \"%s\"", want[i][0],
+                   c.short_line[l], want[i][1]);
+    }
+    ui_check_report_free(c.rep);
+    json_decref(c.first_attract);
+    qset_free(qs);
+}
+
 int main(void)
 {
     RUN(test_no_card_words);
     RUN(test_fallback);
+    RUN(test_short_line_month);
     RUN(test_every_panel);
     return test_main();
 }
