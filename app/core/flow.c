@@ -28,6 +28,7 @@ struct flow {
     int64_t screen_since;   /* when the current screen was entered */
     int64_t still_deadline; /* reset time on still-there */
     int64_t attract_epoch;  /* start of the attract language cycle */
+    int thanks_pages;       /* pages of the thank-you screen (flow_set_thanks_pages), >= 1 */
     flow_hint hint;
     int64_t hint_until;
     bool have_response;
@@ -67,6 +68,39 @@ static void enter(flow *f, flow_screen s, int64_t now)
     f->screen = s;
     f->screen_since = now;
     f->hint = FLOW_HINT_NONE;
+    if (s == FLOW_THANKS)
+        f->thanks_pages = 1; /* until the UI lays it out */
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+/* How long each page of the thank-you screen stays: thanks_ms shared by its pages, each at
+ * least FLOW_THANKS_PAGE_MS, all of them together at most FLOW_THANKS_MAX_MS (or thanks_ms where
+ * that is longer); one page: thanks_ms. */
+int64_t flow_thanks_page_ms(const flow *f)
+{
+    int64_t p = f->thanks_pages > 1 ? f->thanks_pages : 1;
+    if (p == 1)
+        return f->o.thanks_ms;
+    int64_t ms = f->o.thanks_ms / p, most = max64(f->o.thanks_ms, FLOW_THANKS_MAX_MS);
+    if (ms < FLOW_THANKS_PAGE_MS)
+        ms = FLOW_THANKS_PAGE_MS;
+    return ms * p > most ? most / p : ms;
+}
+
+/* How long the thank-you screen stays: until each of its pages has been shown once. */
+static int64_t thanks_total_ms(const flow *f)
+{
+    return max64(f->o.thanks_ms,
+                 flow_thanks_page_ms(f) * (f->thanks_pages > 1 ? f->thanks_pages : 1));
 }
 
 /* Starts the session's measures: no language chosen, no active time yet. */
@@ -561,7 +595,7 @@ bool flow_tick(flow *f, int64_t now)
         }
         break;
     case FLOW_THANKS:
-        if (now - f->screen_since >= f->o.thanks_ms) {
+        if (now - f->screen_since >= thanks_total_ms(f)) {
             wipe(f, now);
             changed = true;
         }
@@ -651,6 +685,19 @@ int64_t flow_attract_next_turn(const flow *f, int64_t now)
     return now + (f->o.attract_cycle_ms - since % f->o.attract_cycle_ms);
 }
 
+void flow_set_thanks_pages(flow *f, int pages)
+{
+    f->thanks_pages = pages < 1 ? 1 : pages > FLOW_THANKS_MAX_PAGES ? FLOW_THANKS_MAX_PAGES : pages;
+}
+
+int flow_thanks_page(const flow *f, int64_t now)
+{
+    if (f->screen != FLOW_THANKS || f->thanks_pages <= 1 || now <= f->screen_since)
+        return 0;
+    int64_t page = (now - f->screen_since) / flow_thanks_page_ms(f);
+    return page < f->thanks_pages ? (int)page : f->thanks_pages - 1;
+}
+
 void flow_set_offered(flow *f, uint32_t mask)
 {
     /* A mask naming none of the set's languages would offer nothing: offer all instead. */
@@ -712,11 +759,6 @@ int flow_countdown(const flow *f, int64_t now)
     return left <= 0 ? 0 : (int)((left + 999) / 1000);
 }
 
-static int64_t min64(int64_t a, int64_t b)
-{
-    return a < b ? a : b;
-}
-
 int64_t flow_deadline(const flow *f, int64_t now)
 {
     int64_t d = INT64_MAX;
@@ -733,9 +775,14 @@ int64_t flow_deadline(const flow *f, int64_t now)
         d = min64(d, f->still_deadline);
         break;
     }
-    case FLOW_THANKS:
-        d = f->screen_since + f->o.thanks_ms;
+    case FLOW_THANKS: {
+        /* the next page, else the end */
+        int page = flow_thanks_page(f, now);
+        d = f->screen_since + thanks_total_ms(f);
+        if (page + 1 < f->thanks_pages)
+            d = min64(d, f->screen_since + (page + 1) * flow_thanks_page_ms(f));
         break;
+    }
     case FLOW_SAVE_ERROR:
         d = f->screen_since + 2 * f->o.thanks_ms;
         break;

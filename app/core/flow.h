@@ -122,6 +122,20 @@ int flow_attract_language(const flow *f, int64_t now); /* language the attract s
 int flow_attract_round(const flow *f, int64_t now);
 /* When the attract screen's next turn begins (INT64_MAX without a cycle). */
 int64_t flow_attract_next_turn(const flow *f, int64_t now);
+/* The thank-you screen in pages (the thanks, then the parts of a card of what neighbours said
+ * that does not fit below it): the UI says how many it laid out (1..FLOW_THANKS_MAX_PAGES; the
+ * thank-you screen starts with 1). The pages turn on a timer, each shown once: thanks_ms
+ * shared by them, each at least FLOW_THANKS_PAGE_MS, so the screen stays longer than
+ * thanks_ms where its pages need it, but at most FLOW_THANKS_MAX_MS in all (or thanks_ms where
+ * that is longer). flow_deadline gives each page turn; a tap does what it does on one page. */
+#define FLOW_THANKS_MAX_PAGES 16
+#define FLOW_THANKS_PAGE_MS   4000
+#define FLOW_THANKS_MAX_MS    60000
+void flow_set_thanks_pages(flow *f, int pages);
+/* The page of the thank-you screen shown at now (0 off that screen). */
+int flow_thanks_page(const flow *f, int64_t now);
+/* How long each page of the thank-you screen stays (thanks_ms on one page). */
+int64_t flow_thanks_page_ms(const flow *f);
 int flow_question(const flow *f); /* question index, or -1 off question screens */
 bool flow_selected(const flow *f, int question, int option);
 int flow_n_selected(const flow *f, int question);

@@ -1301,8 +1301,8 @@ static void load_ui_strings(loader *L, json_t *root)
             n++;
         for (int k = 0; k < UISTR_COUNT; k++) {
             const char *name = uistr_key_name((uistr_key)k);
-            if (json_object_get(given, name))
-                continue;
+            if (json_object_get(given, name) || uistr_key_fallback((uistr_key)k) != (uistr_key)k)
+                continue; /* given, or optional */
             if (wp_list_add(missing, sizeof missing, &used, name))
                 n++;
             if (uistr_key_card((uistr_key)k) && wp_list_add(cards, sizeof cards, &cused, name))
@@ -1334,7 +1334,8 @@ static void load_ui_strings(loader *L, json_t *root)
         else
             lerr(L,
                  "\"ui_strings\" \"%s\": the kiosk has no interface strings for \"%s\", so "
-                 "every key is needed (the card_* words may be left out); missing: %s",
+                 "every key is needed (the card_* words may be left out; card_months_alone is "
+                 "optional); missing: %s",
                  code, code, missing);
     }
 }
@@ -1661,6 +1662,11 @@ const char *qset_ui_string(const qset *qs, const uistr *builtin, const char *lan
     int li = qs ? qset_language_index(qs, lang) : -1;
     if (li >= 0 && (int)k >= 0 && k < UISTR_COUNT && qs->ui[li][k])
         return qs->ui[li][k];
+    /* an optional word the set's own words for this language lack: the word it stands in for,
+     * from the same words (never the kiosk's fallback language's) */
+    uistr_key fb = (int)k >= 0 && k < UISTR_COUNT ? uistr_key_fallback(k) : k;
+    if (fb != k && li >= 0 && (qs->ui[li][fb] || !uistr_has_language(builtin, lang)))
+        return qset_ui_string(qs, builtin, lang, fb);
     return uistr_get(builtin, lang, k);
 }
 

@@ -90,6 +90,7 @@ static const char *const key_names[UISTR_COUNT] = {
     [UISTR_CARD_MONTHS] = "card_months",
     [UISTR_CARD_DAYS] = "card_days",
     [UISTR_CARD_DAY] = "card_day",
+    [UISTR_CARD_MONTHS_ALONE] = "card_months_alone",
 };
 
 /* Keys whose text is a template and must say where the number goes. */
@@ -131,6 +132,21 @@ static bool lacks_placeholder(const char *needs, const char *s, char *miss, size
         p = e + 1;
     }
     return false;
+}
+
+/* THE table of optional keys: each with the key it falls back to. */
+static const struct {
+    uistr_key key, fallback;
+} optional_keys[] = {
+    {UISTR_CARD_MONTHS_ALONE, UISTR_CARD_MONTHS},
+};
+
+uistr_key uistr_key_fallback(uistr_key k)
+{
+    for (size_t i = 0; i < sizeof optional_keys / sizeof optional_keys[0]; i++)
+        if (optional_keys[i].key == k)
+            return optional_keys[i].fallback;
+    return k;
 }
 
 bool uistr_key_card(uistr_key k)
@@ -264,7 +280,7 @@ static int lang_finish(const uistr_schema *sc, const char *path, const uistr_lan
         return -1;
     }
     for (int k = 0; k < sc->count; k++) {
-        if (!l->s[k]) {
+        if (!l->s[k] && (sc != &builtin || uistr_key_fallback((uistr_key)k) == (uistr_key)k)) {
             wp_errf(err, errlen, "%s: language \"%s\": missing key \"%s\"", path, l->code,
                     sc->names[k]);
             return -1;
@@ -468,6 +484,8 @@ const char *uistr_get_at(const uistr *u, const char *lang, int k)
     const uistr_lang *l = find_lang(u, lang);
     if (!l)
         l = &u->lang[u->fallback];
+    if (!l->s[k] && u->schema == &builtin) /* an optional word the language lacks */
+        return l->s[uistr_key_fallback((uistr_key)k)];
     return l->s[k];
 }
 

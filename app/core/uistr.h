@@ -71,10 +71,18 @@ typedef enum {
     UISTR_CARD_MONTHS, /* the twelve months as a date says them, separated by "|" */
     UISTR_CARD_DAYS,   /* days of one month: "{from}–{to} {month} {year}" */
     UISTR_CARD_DAY,    /* one date: "{day} {month} {year}"; the last card word (uistr_key_card) */
+    /* Optional words (uistr_key_fallback): a language without one uses the word it stands in for.
+     * The twelve months as a month-and-year heading says them ("marzec 2027" where a date says
+     * "1 marca 2027"), "|"-separated: the short line of n and the period; else card_months. */
+    UISTR_CARD_MONTHS_ALONE,
     UISTR_COUNT
 } uistr_key;
 
 typedef struct uistr uistr;
+
+/* The word an optional key falls back to where a language has none (the kiosk's own words, or a
+ * set's "ui_strings" for a language), or k itself for a key every language must have. */
+uistr_key uistr_key_fallback(uistr_key k);
 
 /* Loads the strings file; every language in it must define every key. Returns 0, or -1 with a
  * message naming the file, language and key. */

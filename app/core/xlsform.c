@@ -1300,7 +1300,9 @@ static json_t *ui_strings_obj(conv *cv, const xlsform_csv *u, const char *uname,
             size_t used = 0;
             /* the card words may be left out: the loaded set then warns (no cards in it) */
             for (int k = 0; k <= UISTR_COUNT; k++)
-                if (!given[k] && (k == UI_KEY_DIR || !uistr_key_card((uistr_key)k)))
+                if (!given[k] &&
+                    (k == UI_KEY_DIR || (!uistr_key_card((uistr_key)k) &&
+                                         uistr_key_fallback((uistr_key)k) == (uistr_key)k)))
                     wp_list_add(missing, sizeof missing, &used,
                                 k == UI_KEY_DIR ? "dir" : uistr_key_name((uistr_key)k));
             if (used)

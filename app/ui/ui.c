@@ -46,6 +46,7 @@ typedef struct {
     flow_screen screen;
     int question, lang, attract_lang, countdown, scroll, volume;
     int attract_round; /* the attract screen's rounds through its languages: its pages turn */
+    int thanks_page;   /* the thank-you screen's page (flow_thanks_page) */
     flow_hint hint;
     bool large, contrast, reading, more_open;
     bool resting; /* outside opening hours */
@@ -106,6 +107,7 @@ struct ui {
     ui_matrix_fit mfit;
     cards *cards;      /* what neighbours said (ui_set_cards), or NULL: no cards are shown */
     int attract_pages; /* pages of the attract screen as last laid out (ui_attract_pages) */
+    int thanks_pages;  /* pages of the thank-you screen as last laid out (ui_thanks_pages) */
     int64_t one_of;    /* "You are one of N" on the thank-you screen (ui_set_one_of); 0: no line */
 };
 
@@ -1327,10 +1329,11 @@ static const card_look card_looks[] = {
 };
 #define CARD_LOOKS (int)(sizeof card_looks / sizeof card_looks[0])
 
-/* The name of month m (1-12) as a date says it in the language on screen; else its number. */
-static void card_month(const ui *u, int m, char *out, size_t len)
+/* The name of month m (1-12) in the language on screen, as a date says it (UISTR_CARD_MONTHS)
+ * or as a month-and-year heading does (UISTR_CARD_MONTHS_ALONE); else its number. */
+static void card_month(const ui *u, uistr_key months, int m, char *out, size_t len)
 {
-    const char *p = S(u, UISTR_CARD_MONTHS);
+    const char *p = S(u, months);
     for (int i = 1; i < m && p; i++) {
         p = strchr(p, '|');
         if (p)
@@ -1362,7 +1365,7 @@ static void card_day(const ui *u, const char *date, char *out, size_t len)
     char day[16], month[64], year[16];
     snprintf(day, sizeof day, "%d", d);
     snprintf(year, sizeof year, "%d", y);
-    card_month(u, m, month, sizeof month);
+    card_month(u, UISTR_CARD_MONTHS, m, month, sizeof month);
     const char *names[] = {"day", "month", "year"}, *values[] = {day, month, year};
     uistr_fill(out, len, S(u, UISTR_CARD_DAY), names, values, 3);
 }
@@ -1377,7 +1380,7 @@ static void card_period(const ui *u, const cards *c, char *out, size_t len)
         snprintf(a, sizeof a, "%d", d1);
         snprintf(b, sizeof b, "%d", d2);
         snprintf(year, sizeof year, "%d", y1);
-        card_month(u, m1, month, sizeof month);
+        card_month(u, UISTR_CARD_MONTHS, m1, month, sizeof month);
         const char *names[] = {"from", "to", "month", "year"}, *values[] = {a, b, month, year};
         uistr_fill(out, len, S(u, UISTR_CARD_DAYS), names, values, 4);
         return;
@@ -1420,7 +1423,7 @@ static void card_period_short(const ui *u, const cards *c, char *out, size_t len
         return;
     }
     char month[64], year[16], line[UIW_LABEL_LEN];
-    card_month(u, m1, month, sizeof month);
+    card_month(u, UISTR_CARD_MONTHS_ALONE, m1, month, sizeof month); /* "marzec 2027" */
     snprintf(year, sizeof year, "%d", y1);
     const char *names[] = {"day", "month", "year"}, *values[] = {"", month, year};
     uistr_fill(line, sizeof line, S(u, UISTR_CARD_DAY), names, values, 3);
@@ -1750,14 +1753,68 @@ static int attract_fit(ui *u, const ui_sizes *s, const attract_room *r, bool sho
     return 4;
 }
 
+/* Says whether card, as cut (card->parts and its ways), fits pages of its own on a screen: the
+ * screen's pages then (its first page and the card's), else 0. */
+typedef int (*card_try_fn)(ui *u, const ui_sizes *s, ui_card *card, void *ctx);
+
+/* A card that does not fit beside a screen's words, cut into parts on pages of its own (the
+ * attract screen's and the thank-you screen's): each with the question (up to UI_CARD_PARTS);
+ * else the question on a page of its own (at body size, else small) and the bars on as few pages
+ * as they fit, down to one a page, with the short line of n and the period on each (narrow
+ * panels in large text), or on a last page of its own; else the question on the first part only
+ * (read before the bars on the others). A card of many answers is not cut into many pages. The
+ * screen's pages in the first cut that try accepts, with card set to it; 0 when none fits. */
+static int card_cut(ui *u, const ui_sizes *s, ui_card *card, card_try_fn try, void *ctx)
+{
+    int pages = 0;
+    bool many = card->card.n_answers > UI_CARD_MAX_PARTS;
+    card->part = 0;
+    card->lead_only = card->q_page = card->q_small = card->q_bare = false;
+    for (int parts = 1;
+         parts <= UI_CARD_PARTS && parts <= card->card.n_answers && !pages && (parts == 1 || !many);
+         parts++) {
+        card->parts = parts;
+        pages = try(u, s, card, ctx);
+    }
+    /* small: 0 the question at body size, 1 small, 2 small and without the short line (then on
+     * the bars' pages only) */
+    for (int small = 0; small < 3 && !pages && !many; small++)
+        for (int parts = small == 2 ? 3 : 2;
+             parts <= card->card.n_answers + (small == 2 ? 2 : 1) && !pages; parts++) {
+            card->q_page = true;
+            card->q_small = small > 0;
+            card->q_bare = small == 2;
+            card->parts = parts;
+            pages = try(u, s, card, ctx);
+        }
+    if (!pages)
+        card->q_page = card->q_small = card->q_bare = false;
+    for (int parts = 2; parts <= card->card.n_answers && !pages && !many; parts++) {
+        card->lead_only = true;
+        card->parts = parts;
+        pages = try(u, s, card, ctx);
+    }
+    if (!pages)
+        card->parts = 0, card->lead_only = false;
+    return pages;
+}
+
+/* The attract screen's room and what attract_fit found, for attract_try. */
+typedef struct {
+    const attract_room *r;
+    card_look *look;
+    int *th, *wh, *ch;
+    bool *title;
+} attract_tried;
+
 /* Card (as cut into card->parts) on pages of its own, with the title where it fits: the pages
  * of the attract screen (the welcome's and the card's), or 0 when it does not fit. */
-static int attract_try(ui *u, const ui_sizes *s, const attract_room *r, ui_card *card,
-                       card_look *look, int *th, int *wh, int *ch, bool *title)
+static int attract_try(ui *u, const ui_sizes *s, ui_card *card, void *ctx)
 {
+    attract_tried *a = ctx;
     for (int t = 1; t >= 0; t--)
-        if (attract_fit(u, s, r, t, "", card, look, th, wh, ch) < 4) {
-            *title = t;
+        if (attract_fit(u, s, a->r, t, "", card, a->look, a->th, a->wh, a->ch) < 4) {
+            *a->title = t;
             return 1 + card->parts;
         }
     return 0;
@@ -1821,6 +1878,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
     bool show_title = true, card_title = true;
     int k = 4, th = 0, wh = 0, pages = 0;
     int ncards = has_card ? cards_count(u->cards) : 0;
+    attract_tried tried = {&room, &look, &th, &wh, &ch, &card_title};
     for (int tries = 0; tries < ncards && !pages; tries++) {
         cards_get(u->cards, (u->key.attract_lang + tries) % ncards, lang_code(u), &card.card);
         card.part = card.parts = 0;
@@ -1829,36 +1887,7 @@ static void lay_attract(ui *u, const ui_sizes *s)
             pages = 1;
             break;
         }
-        /* in parts on pages of their own: each with the question; else the question on a
-         * page of its own (at body size, else small) and the bars on as few pages as they fit,
-         * down to one a page, with the short line of n and the period on each (narrow panels
-         * in large text); else the question on the first part only (read before the bars on
-         * the others). A card of many answers is not cut into many pages: the next. */
-        bool many = card.card.n_answers > UI_CARD_MAX_PARTS;
-        for (int parts = 1; parts <= UI_CARD_PARTS && parts <= card.card.n_answers && !pages &&
-                            (parts == 1 || !many);
-             parts++) {
-            card.parts = parts;
-            pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
-        }
-        /* small: 0 the question at body size, 1 small, 2 small and without the short line
-         * (then on the bars' pages only) */
-        for (int small = 0; small < 3 && !pages && !many; small++)
-            for (int parts = small == 2 ? 3 : 2;
-                 parts <= card.card.n_answers + (small == 2 ? 2 : 1) && !pages; parts++) {
-                card.q_page = true;
-                card.q_small = small > 0;
-                card.q_bare = small == 2;
-                card.parts = parts;
-                pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
-            }
-        if (!pages)
-            card.q_page = card.q_small = card.q_bare = false;
-        for (int parts = 2; parts <= card.card.n_answers && !pages && !many; parts++) {
-            card.lead_only = true;
-            card.parts = parts;
-            pages = attract_try(u, s, &room, &card, &look, &th, &wh, &ch, &card_title);
-        }
+        pages = card_cut(u, s, &card, attract_try, &tried);
     }
     int page = pages > 1 ? u->key.attract_round % pages : 0;
     u->attract_pages = pages > 1 ? pages : 1;
@@ -2713,6 +2742,7 @@ static ui_key current_key(ui *u, int64_t now)
     k.attract_lang =
         k.screen == FLOW_ATTRACT && !u->resting ? flow_attract_language(u->fl, now) : 0;
     k.attract_round = k.screen == FLOW_ATTRACT && !u->resting ? flow_attract_round(u->fl, now) : 0;
+    k.thanks_page = k.screen == FLOW_THANKS ? flow_thanks_page(u->fl, now) : 0;
     k.countdown = flow_countdown(u->fl, now);
     k.hint = flow_hint_now(u->fl, now);
     k.scroll = u->scroll;
@@ -2783,32 +2813,66 @@ static void scr_still_there(ui *u, const ui_sizes *s, const ui_key *k, int64_t n
 }
 
 /* The thank-you screen of a set with "thanks_share": the thanks, "You are one of N neighbours
- * who answered this month" (when known: ui_set_one_of) and that question's card. */
+ * who answered this month" (when known: ui_set_one_of) and that question's card. Where they do
+ * not fit on one page, the screen has pages: the thanks and "one of N" on the first (or, where
+ * even that is too much, the thanks by sentences and "one of N" on as few pages as they fit),
+ * then the card's, cut as on the attract screen. */
+#define THANKS_STEPS      4 /* text sizes of the thanks, largest first (thanks_words) */
+#define THANKS_WORD_PAGES 4 /* pages of the thanks and "one of N" at most */
+#define THANKS_SENTENCES  16
+
+/* A page of the thanks' words: the thanks' bytes [from, to) and "one of N" or not. */
+typedef struct {
+    int from, to;
+    bool one_of;
+} thanks_words_page;
+
 typedef struct {
     const char *thanks;
     char one_of[UIW_LABEL_LEN];
     ui_card card;
+    bool fits; /* build_thanks: the card fitted below the words */
+    /* the pages of the words (n_words 0: the words and the card on one page, build_thanks) */
+    thanks_words_page words[THANKS_WORD_PAGES];
+    int n_words, step, page; /* their text size; the page build_thanks lays (-1: one page) */
 } ui_thanks;
 
-/* The thanks and "one of N" at step i: the thanks steps down to the heading size (1), then
- * with "one of N" to body and small text (2). */
-static void thanks_words(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_thanks *t, int i)
+/* The thanks' bytes [from, to) and "one of N" (when one_of) at step i: the thanks steps down to
+ * the heading size (1), then with "one of N" to body and small text (2), and to small text too
+ * (3: the mode's least, a long thanks in large text on a 7" panel). */
+static void thanks_words(ui *u, const ui_sizes *s, ui_rows *rows, int w, const ui_thanks *t,
+                         const thanks_words_page *p, int i)
 {
-    int px[] = {s->compact ? s->heading : s->title, s->heading, s->body};
-    int opx[] = {s->body, s->body, s->small};
-    text_row(u, s, rows, w, UIW_HEADING, "heading", t->thanks, px[i], true, UI_ALIGN_CENTER);
-    text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, opx[i], false, UI_ALIGN_CENTER);
+    int px[] = {s->compact ? s->heading : s->title, s->heading, s->body, s->small};
+    int opx[] = {s->body, s->body, s->small, s->small};
+    char part[UIW_LABEL_LEN];
+    snprintf(part, sizeof part, "%.*s", p->to - p->from, t->thanks + p->from);
+    text_row(u, s, rows, w, UIW_HEADING, "heading", part, px[i], true, UI_ALIGN_CENTER);
+    if (p->one_of)
+        text_row(u, s, rows, w, UIW_TEXT, "one-of", t->one_of, opx[i], false, UI_ALIGN_CENTER);
+}
+
+/* All of the thanks and "one of N". */
+static thanks_words_page thanks_all(const ui_thanks *t)
+{
+    return (thanks_words_page){0, (int)strlen(t->thanks), true};
 }
 
 /* The thanks and "one of N", then the card in the first look with which all of it fits without
- * scrolling (the thanks stepping down first); where none fits, no card: it is never cut off
- * below the fold. */
+ * scrolling (the thanks stepping down first; fits says whether it did); else (page >= 0) that
+ * page of the words alone. */
 static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *ctx)
 {
     ui_thanks *t = ctx;
+    if (t->page >= 0) {
+        thanks_words(u, s, rows, w, t, &t->words[t->page], t->step);
+        return;
+    }
     int base_w = u->wl.n, base_r = rows->n;
+    thanks_words_page all = thanks_all(t);
+    t->fits = false;
     for (int i = 0; i < 3; i++) {
-        thanks_words(u, s, rows, w, t, i);
+        thanks_words(u, s, rows, w, t, &all, i);
         int words_w = u->wl.n, words_r = rows->n;
         for (int l = 0; l < CARD_LOOKS; l++) {
             /* the card as one row, its own rows a quarter gap apart as on the attract screen;
@@ -2822,20 +2886,137 @@ static void build_thanks(ui *u, const ui_sizes *s, ui_rows *rows, int w, void *c
             if (h > 0)
                 row_end(u, rows, h);
             if (h > 0 && u->wl.n + UI_CARD_RESERVE <= UIW_MAX &&
-                rows_total(rows, s->gap) <= rows->avail)
+                rows_total(rows, s->gap) <= rows->avail) {
+                t->fits = true;
                 return;
+            }
             u->wl.n = words_w;
             rows->n = words_r;
         }
         u->wl.n = base_w; /* again, with a smaller thanks */
         rows->n = base_r;
     }
-    thanks_words(u, s, rows, w, t, 1); /* no card fits: the thanks at the heading size */
+}
+
+/* Whether page p of the words fits w x avail at step i without scrolling (measured). */
+static bool thanks_page_fits(ui *u, const ui_sizes *s, int w, int avail, const ui_thanks *t,
+                             const thanks_words_page *p, int i)
+{
+    int base = u->wl.n;
+    ui_rows rows = {.avail = avail};
+    thanks_words(u, s, &rows, w, t, p, i);
+    bool fits = rows_total(&rows, s->gap) <= avail;
+    u->wl.n = base;
+    return fits;
+}
+
+/* The words' pages at step i: the thanks' sentences on as few pages as they fit, "one of N"
+ * with the last where it fits there, else on a page of its own; false when a sentence alone
+ * does not fit (the pages are then filled all the same: it scrolls). */
+static bool thanks_pack(ui *u, const ui_sizes *s, int w, int avail, ui_thanks *t, int i)
+{
+    /* where the sentences end (after ". ", "! ", "? ", "؟ " and the spaces after them) */
+    int ends[THANKS_SENTENCES], n = 0, len = (int)strlen(t->thanks);
+    for (int k = 0; k < len && n < THANKS_SENTENCES - 1; k++) {
+        bool stop = strchr(".!?", t->thanks[k]) != NULL;
+        int after = k + 1;
+        if (!stop && !strncmp(t->thanks + k, "\u061F", 2)) /* the Arabic question mark */
+            stop = true, after = k + 2;
+        if (stop && t->thanks[after] == ' ') {
+            while (t->thanks[after] == ' ')
+                after++;
+            ends[n++] = after;
+            k = after - 1;
+        }
+    }
+    ends[n++] = len;
+    bool ok = true;
+    t->n_words = 0;
+    t->step = i;
+    int from = 0;
+    for (int e = 0; e < n && t->n_words < THANKS_WORD_PAGES;) {
+        /* the page from `from` as far as it fits: at least one sentence */
+        int to = e;
+        thanks_words_page p = {from, ends[e], false};
+        ok = ok && thanks_page_fits(u, s, w, avail, t, &p, i);
+        while (to + 1 < n) {
+            thanks_words_page q = {from, ends[to + 1], false};
+            if (!thanks_page_fits(u, s, w, avail, t, &q, i))
+                break;
+            to++;
+        }
+        if (t->n_words == THANKS_WORD_PAGES - 1 && to < n - 1) { /* the rest on the last page */
+            to = n - 1;
+            thanks_words_page r = {from, ends[to], false};
+            ok = ok && thanks_page_fits(u, s, w, avail, t, &r, i);
+        }
+        t->words[t->n_words++] = (thanks_words_page){from, ends[to], false};
+        from = ends[to];
+        e = to + 1;
+    }
+    thanks_words_page *last = &t->words[t->n_words - 1];
+    last->one_of = true;
+    if (t->one_of[0] && !thanks_page_fits(u, s, w, avail, t, last, i)) {
+        last->one_of = false;
+        if (t->n_words < THANKS_WORD_PAGES)
+            t->words[t->n_words++] = (thanks_words_page){len, len, true};
+        else
+            last->one_of = true, ok = false;
+    }
+    return ok;
+}
+
+/* The words' pages: the fewest at the largest text size (thanks_pack). */
+static void thanks_word_pages(ui *u, const ui_sizes *s, int w, int avail, ui_thanks *t)
+{
+    int best = -1, best_n = THANKS_WORD_PAGES + 1;
+    for (int i = 0; i < THANKS_STEPS; i++)
+        if (thanks_pack(u, s, w, avail, t, i) && t->n_words < best_n)
+            best = i, best_n = t->n_words;
+    thanks_pack(u, s, w, avail, t, best >= 0 ? best : THANKS_STEPS - 1);
+}
+
+/* The thank-you screen's room for a card on a page of its own, for thanks_try. */
+typedef struct {
+    int room;
+    card_look look;
+    int words; /* pages before the card's */
+} thanks_tried;
+
+/* Card (as cut into card->parts) on pages of its own below the toolbar: the thank-you screen's
+ * pages (the words' and the card's), or 0 when it does not fit. */
+static int thanks_try(ui *u, const ui_sizes *s, ui_card *card, void *ctx)
+{
+    thanks_tried *t = ctx;
+    return card_fit(u, s, card, t->room, &t->look) > 0 ? t->words + card->parts : 0;
+}
+
+/* What read-aloud reads on a thank-you screen in pages (speak_screen reads u->content): the
+ * thanks, "one of N" and the whole card once, whichever page is shown; the page's own content
+ * widgets are wl[at, at + shown). */
+static void thanks_reading(ui *u, const ui_sizes *s, ui_thanks *t, int at, int shown)
+{
+    int base = u->wl.n, w = u->o.width - 2 * s->margin;
+    ui_rows rows = {.avail = 0}; /* never cut into rows */
+    thanks_words_page all = thanks_all(t);
+    thanks_words(u, s, &rows, w, t, &all, 0);
+    ui_card whole = t->card;
+    whole.part = whole.parts = 0;
+    whole.lead_only = whole.q_page = whole.q_small = whole.q_bare = false;
+    for (int l = 0; l < CARD_LOOKS; l++) /* the first look that lays it, at any height */
+        if (!card_looks[l].two &&
+            card_part(u, s, &whole, CARD_ALL, &card_looks[l], s->margin, 0, w, true) >= 0)
+            break;
+    u->content.n = 0;
+    for (int i = base; i < u->wl.n; i++)
+        uiw_push(&u->content, &u->wl.w[i]);
+    u->wl.n = base;
+    u->content_at = at;
+    u->content_shown = shown;
 }
 
 static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
 {
-    (void)k;
     (void)now;
     const char *t = T(u, qset_thanks(u->qs));
     int qi = qset_thanks_share(u->qs);
@@ -2844,17 +3025,50 @@ static void scr_thanks(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
                  : -1;
     if (!qset_shows_cards(u->qs, lang_code(u))) /* no card words in this language */
         ci = -1;
+    u->thanks_pages = 1;
     if (ci < 0 || (u->more_open && !s->one_bar)) {
         lay_message(u, s, *t ? t : S(u, UISTR_THANKS), NULL, false);
+        flow_set_thanks_pages(u->fl, 1);
         return;
     }
-    ui_thanks th = {.thanks = *t ? t : S(u, UISTR_THANKS)};
+    ui_thanks th = {.thanks = *t ? t : S(u, UISTR_THANKS), .page = -1};
     th.card.from = u->cards;
     cards_get(u->cards, ci, lang_code(u), &th.card.card);
     if (u->one_of > 0)
         uistr_format(th.one_of, sizeof th.one_of, S(u, UISTR_THANKS_ONE_OF), (long)u->one_of);
-    int top = content_top(u, s, !s->one_bar, false);
-    lay_content(u, s, top, content_bottom(u, s, NULL), NULL, build_thanks, &th);
+    int top = content_top(u, s, !s->one_bar, false), bottom = content_bottom(u, s, NULL);
+    int w = u->o.width - 2 * s->margin;
+    /* All of it on one page where the card fits below the words (measured as lay_content lays
+     * it without scrolling); else the words' pages, then the card's, turning on the flow's
+     * timer (flow_thanks_page). */
+    int base = u->wl.n;
+    ui_rows rows = {.avail = bottom - top};
+    build_thanks(u, s, &rows, w, &th);
+    u->wl.n = base;
+    thanks_tried tried = {.room = bottom - top};
+    int pages = 1;
+    if (!th.fits) {
+        thanks_word_pages(u, s, w, bottom - top, &th);
+        tried.words = th.n_words;
+        pages = card_cut(u, s, &th.card, thanks_try, &tried);
+        if (pages == 0) /* the card fits no way: the words alone */
+            pages = th.n_words;
+    }
+    u->thanks_pages = pages;
+    flow_set_thanks_pages(u->fl, pages);
+    int page = k->thanks_page < pages ? k->thanks_page : pages - 1;
+    if (th.fits || page < th.n_words) {
+        th.page = th.fits ? -1 : page;
+        lay_content(u, s, top, bottom, NULL, build_thanks, &th);
+        if (pages > 1)
+            thanks_reading(u, s, &th, u->content_at, u->content_shown);
+        return;
+    }
+    th.card.part = page - th.n_words;
+    int at = u->wl.n;
+    card_fit(u, s, &th.card, tried.room, &tried.look);
+    card_lay(u, s, &th.card, &tried.look, top, true);
+    thanks_reading(u, s, &th, at, u->wl.n - at);
 }
 
 static void scr_save_error(ui *u, const ui_sizes *s, const ui_key *k, int64_t now)
@@ -3811,6 +4025,11 @@ void ui_set_one_of(ui *u, int64_t n)
 int ui_attract_pages(const ui *u)
 {
     return u->attract_pages > 1 ? u->attract_pages : 1;
+}
+
+int ui_thanks_pages(const ui *u)
+{
+    return u->thanks_pages > 1 ? u->thanks_pages : 1;
 }
 
 const cards *ui_cards(const ui *u)

@@ -171,6 +171,10 @@ const struct cards *ui_cards(const ui *u);
  * welcome, the welcome's page and the card's (or its parts'); they turn a page each round
  * through the languages (flow_attract_round). */
 int ui_attract_pages(const ui *u);
+/* The pages of the thank-you screen as last drawn: 1, or where the card of the set's
+ * thanks_share question does not fit below the thanks, the thanks' page and the card's (or its
+ * parts', cut as on the attract screen); they turn on the flow's timer (flow_thanks_page). */
+int ui_thanks_pages(const ui *u);
 /* "You are one of N neighbours who answered this month" on the thank-you screen (N from
  * cards_one_of); 0: the line is left out (ui_set_cards also leaves it out until this is set). */
 void ui_set_one_of(ui *u, int64_t n);

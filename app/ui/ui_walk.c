@@ -538,6 +538,15 @@ static int visit_variants(ui_walk *w, const ui_screen_info *e, ui_walk_screen *s
         if (rc != 0)
             return rc;
     }
+    /* The thank-you screen's further pages (its card's): each when the flow turns to it. */
+    for (int p = 1; e->screen == FLOW_THANKS && p < ui_thanks_pages(w->u); p++) {
+        snprintf(page, sizeof page, "page%d", p + 1);
+        s->state = page;
+        rc = visit(w, s, t + p * flow_thanks_page_ms(ui_flow(w->u)), fn, ctx, err, errlen);
+        s->state = "";
+        if (rc != 0)
+            return rc;
+    }
     if (e->screen != FLOW_QUESTION)
         return 0;
     if (w->o.states && qset_question_at(w->o.qs, q)->n_options > 0) {

@@ -953,6 +953,66 @@ static void test_thanks_and_wipe(void)
     qset_free(qs);
 }
 
+/* A thank-you screen in pages (issue 15: the card of what neighbours said does not fit below
+ * the thanks): the pages turn on deadlines, each shown once, THANKS shared by them but each at
+ * least FLOW_THANKS_PAGE_MS, all of them at most FLOW_THANKS_MAX_MS; one page as before. */
+static void test_thanks_pages(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
+    for (int i = 0; i < 3; i++)
+        CHECK(flow_next(f, ++now));
+    CHECK(flow_toggle(f, opt(qs, Q5, "no"), ++now));
+    CHECK(flow_next(f, ++now));
+    int64_t fin = ++now;
+    CHECK(flow_next(f, fin) && flow_current(f) == FLOW_THANKS);
+    CHECK(flow_thanks_page(f, fin + THANKS - 1) == 0);
+    /* two pages: THANKS shared */
+    flow_set_thanks_pages(f, 2);
+    CHECK(flow_thanks_page_ms(f) == THANKS / 2);
+    CHECK(flow_thanks_page(f, fin) == 0 && flow_thanks_page(f, fin + THANKS / 2 - 1) == 0);
+    CHECK(flow_deadline(f, fin + 10) == fin + THANKS / 2);
+    CHECK(flow_thanks_page(f, fin + THANKS / 2) == 1);
+    CHECK(flow_deadline(f, fin + THANKS / 2) == fin + THANKS);
+    /* five: each its least time, the screen stays longer than THANKS */
+    flow_set_thanks_pages(f, 5);
+    CHECK(flow_thanks_page_ms(f) == FLOW_THANKS_PAGE_MS);
+    for (int p = 0; p < 5; p++) {
+        int64_t at = fin + (int64_t)p * FLOW_THANKS_PAGE_MS;
+        CHECKF(flow_thanks_page(f, at) == p, "page %d at its start", p);
+        CHECKF(flow_deadline(f, at) == at + FLOW_THANKS_PAGE_MS, "page %d's deadline", p);
+        CHECK(!flow_tick(f, at) && flow_current(f) == FLOW_THANKS);
+    }
+    CHECK(!flow_tick(f, fin + 5 * FLOW_THANKS_PAGE_MS - 1));
+    /* a tap anywhere changes nothing (no control of the flow on this screen) */
+    flow_activity(f, fin + 5 * FLOW_THANKS_PAGE_MS - 1);
+    CHECK(flow_current(f) == FLOW_THANKS && flow_thanks_page(f, fin + THANKS + 1) == 2);
+    CHECK(flow_tick(f, fin + 5 * FLOW_THANKS_PAGE_MS) && flow_current(f) == FLOW_ATTRACT);
+    CHECK(flow_thanks_page(f, fin + 5 * FLOW_THANKS_PAGE_MS) == 0);
+    flow_response r;
+    CHECK(flow_take_response(f, &r) && !r.abandoned);
+    /* many pages: at most FLOW_THANKS_MAX_MS in all; the next thank-you screen starts with one */
+    CHECK(flow_preview(f, FLOW_THANKS, 0, 0, now = fin + 100000));
+    CHECK(flow_thanks_page_ms(f) == THANKS && flow_deadline(f, now) == now + THANKS);
+    flow_set_thanks_pages(f, 99);
+    CHECK(flow_thanks_page_ms(f) == FLOW_THANKS_MAX_MS / FLOW_THANKS_MAX_PAGES);
+    CHECK(flow_thanks_page(f, now + FLOW_THANKS_MAX_MS - 1) == FLOW_THANKS_MAX_PAGES - 1);
+    CHECK(!flow_tick(f, now + FLOW_THANKS_MAX_MS - 1));
+    CHECK(flow_tick(f, now + FLOW_THANKS_MAX_MS) && flow_current(f) == FLOW_ATTRACT);
+    /* a long thanks_ms (the setting's 120 s) is shared, never cut to FLOW_THANKS_MAX_MS */
+    flow_options o = opts(true);
+    o.thanks_ms = 120000;
+    CHECK(flow_set_options(f, &o));
+    CHECK(flow_preview(f, FLOW_THANKS, 0, 0, now += 200000));
+    flow_set_thanks_pages(f, 3);
+    CHECK(flow_thanks_page_ms(f) == 40000);
+    CHECK(!flow_tick(f, now + 119999) && flow_tick(f, now + 120000));
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_deadlines_attract(void)
 {
     qset *qs = load(POLL);
@@ -1379,6 +1439,7 @@ int main(void)
     RUN(test_idle_still_there_continue);
     RUN(test_reset_and_abandoned);
     RUN(test_thanks_and_wipe);
+    RUN(test_thanks_pages);
     RUN(test_deadlines_attract);
     RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);

@@ -99,7 +99,8 @@ static int card_bottom(json_t *tree)
 typedef struct {
     const char *panel;
     ui_check_report *rep;
-    int attract, attract_cards, attract_ar_full, thanks, thanks_cards, thanks_lines;
+    int attract, attract_cards, attract_ar_full, thanks, thanks_lines;
+    int thanks_pages; /* thanks pages past the first (the card's) */
     int errors;
     bool save_png;
     bool demo; /* the walker's own cards of the demo poll: the matrix of where cards fit */
@@ -111,7 +112,14 @@ typedef struct {
     int cycle_bars[16][UI_WALK_MODES];
     bool cycle_meta[16][UI_WALK_MODES]; /* n and the period on some page of the cycle */
     int cycle_pages[16][UI_WALK_MODES]; /* attract pages with (a part of) the card */
-    char ar_meta[256];                  /* the Arabic short line of n and the period, if shown */
+    /* the same over the thanks screen's pages */
+    bool thanks_card[16][UI_WALK_MODES];
+    int thanks_bars[16][UI_WALK_MODES];
+    bool thanks_meta[16][UI_WALK_MODES];
+    int thanks_card_pages[16][UI_WALK_MODES];
+    bool thanks_one_of[16][UI_WALK_MODES]; /* "You are one of N" on some page */
+    char ar_meta[256];                     /* the Arabic short line of n and the period, if shown */
+    char short_line[16][160]; /* per language: a short line "n = 250, ..." shown, if any */
     int pages;                /* attract pages past the first (the card on its own, or its parts) */
     const char *no_card_lang; /* a language that must show no card (no card words) */
 } cards_ctx;
@@ -135,6 +143,9 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     json_t *tree = json_loads(s->tree_json, 0, NULL);
     if (!tree)
         return -1;
+    const char *short_line = label(tree, "card-meta");
+    if (short_line && strstr(short_line, "n = ") && s->lang >= 0 && s->lang < 16)
+        wp_strlcpy(c->short_line[s->lang], short_line, sizeof c->short_line[s->lang]);
     bool attract = !strcmp(s->screen, "attract");
     bool card = widget(tree, "card-question") != NULL;
     if (attract) {
@@ -172,13 +183,23 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         if (card && !strcmp(s->lang_code, "ar") && bars(tree) == 6)
             c->attract_ar_full++;
     } else {
-        c->thanks++;
-        c->thanks_cards += card;
-        c->thanks_lines += label(tree, "one-of") != NULL;
-        /* the card is whole on screen, never scrolled away in part */
-        CHECKF(!card || (card_bottom(tree) <= s->height && !widget(tree, "scroll-down")),
-               "%s %s %s: the thanks screen's card does not fit whole", c->panel, s->lang_code,
-               s->mode_name);
+        /* the thanks screen: its first page (state ""), then its card's pages ("page2", ...) */
+        c->thanks += !*s->state;
+        c->thanks_pages += *s->state != 0;
+        CHECKF(*s->state || label(tree, "heading"), "%s %s %s: no thanks on the first page",
+               c->panel, s->lang_code, s->mode_name);
+        if (s->lang >= 0 && s->lang < 16) {
+            c->thanks_card[s->lang][s->mode] |= card;
+            c->thanks_bars[s->lang][s->mode] += bars_shown(tree);
+            c->thanks_meta[s->lang][s->mode] |= label(tree, "card-meta") != NULL;
+            c->thanks_card_pages[s->lang][s->mode] += card || bars_shown(tree) > 0;
+            c->thanks_one_of[s->lang][s->mode] |= label(tree, "one-of") != NULL;
+        }
+        /* the card (or its part) is whole on screen, never scrolled away in part */
+        CHECKF((!card && !bars_shown(tree)) ||
+                   (card_bottom(tree) <= s->height && !widget(tree, "scroll-down")),
+               "%s %s %s %s: the thanks screen's card does not fit whole", c->panel, s->lang_code,
+               s->mode_name, s->state);
     }
     if (c->save_png && (s->mode == 0 || s->mode == 1) &&
         (!strcmp(s->lang_code, "nl") || !strcmp(s->lang_code, "ar"))) {
@@ -210,6 +231,9 @@ static void walk_cards(const qset *qs, const ui_walk_panel *pn, const char *doc,
                          .cards_json = doc};
     test_walk(&o, on_screen, c);
     CHECK(c->errors == 0);
+    /* the bars of the thanks_share question's card: its answers and "other" */
+    int ts = qset_thanks_share(qs);
+    int thanks_bars = ts >= 0 ? qset_question_at(qs, ts)->n_options + 1 : 0;
     /* The walker's cards of the demo poll: in every language and mode the attract cycle shows
      * a card on one of its pages (issue 15: never left out for want of room), the Arabic turn
      * the smiley card with its 5 answers and "other" over its pages. */
@@ -226,6 +250,16 @@ static void walk_cards(const qset *qs, const ui_walk_panel *pn, const char *doc,
             if (!strcmp(code, "ar"))
                 CHECKF(c->cycle_bars[l][m] == 6, "%s ar %s: %d bars, not the 5+other card",
                        pn->name, ui_walk_mode_name(m), c->cycle_bars[l][m]);
+            /* the thank-you screen: the thanks_share question's card on one of its pages, every
+             * bar of it once over them and n and the period on one */
+            CHECKF(c->thanks_card[l][m], "%s %s %s: no card on any page of the thanks screen",
+                   pn->name, code, ui_walk_mode_name(m));
+            CHECKF(c->thanks_bars[l][m] == thanks_bars,
+                   "%s %s %s: %d bars over the thanks pages, "
+                   "not %d",
+                   pn->name, code, ui_walk_mode_name(m), c->thanks_bars[l][m], thanks_bars);
+            CHECKF(c->thanks_meta[l][m], "%s %s %s: the thanks pages never state n and the period",
+                   pn->name, code, ui_walk_mode_name(m));
         }
 }
 
@@ -311,11 +345,18 @@ static void test_every_panel(void)
         bool png = p == 0 || p == 1 || p == 2 || p == UI_WALK_N_PANELS - 1;
         walk_cards(qs, pn, NULL, 0, &c, png);
         int findings = ui_check_report_count(c.rep);
+        int thanks_cards = 0, thanks_whole = 0;
+        for (int l = 0; l < qset_n_languages(qs) && l < 16; l++)
+            for (int m = 0; m < UI_WALK_MODES; m++) {
+                thanks_cards += c.thanks_card[l][m];
+                thanks_whole += c.thanks_card[l][m] && c.thanks_card_pages[l][m] == 1;
+                c.thanks_lines += c.thanks_one_of[l][m];
+            }
         printf("panel %s: attract %d/%d with a card on the first page, %d further pages "
-               "(Arabic pages with all 6 bars: %d), thanks %d/%d with a card, %d with the one-of "
-               "line, %d findings\n",
-               pn->name, c.attract_cards, c.attract, c.pages, c.attract_ar_full, c.thanks_cards,
-               c.thanks, c.thanks_lines, findings);
+               "(Arabic pages with all 6 bars: %d), thanks %d/%d with a card (%d on one page, "
+               "%d further pages), %d with the one-of line, %d findings\n",
+               pn->name, c.attract_cards, c.attract, c.pages, c.attract_ar_full, thanks_cards,
+               c.thanks, thanks_whole, c.thanks_pages, c.thanks_lines, findings);
         print_card_pages(qs, &c);
         print_findings(c.rep);
         /* 7" landscape: Arabic in large text shows its card in parts, with the short line */
@@ -326,14 +367,17 @@ static void test_every_panel(void)
         }
         CHECKF(findings == 0, "%s: %d findings on the card screens", pn->name, findings);
         CHECKF(c.attract == 7 * UI_WALK_MODES, "%s: %d attract screens", pn->name, c.attract);
-        /* 15": the thanks screen's card in large text too (its card one block, words and bars
-         * side by side, the thanks stepping down): all but Arabic and Polish in large text */
-        if (!strcmp(pn->name, "15in-1920x1080"))
-            CHECKF(c.thanks_cards >= 24, "%s: thanks %d/%d with a card", pn->name, c.thanks_cards,
-                   c.thanks);
-        if (pn->width_mm > 300) /* 15" and larger: "You are one of N" on every thanks screen */
-            CHECKF(c.thanks_lines == c.thanks, "%s: one-of line on %d of %d", pn->name,
-                   c.thanks_lines, c.thanks);
+        /* every thanks screen: its card (on one of its pages, walk_cards) and "You are one of
+         * N" (on its first page) */
+        CHECKF(c.thanks == 7 * UI_WALK_MODES, "%s: %d thanks screens", pn->name, c.thanks);
+        CHECKF(thanks_cards == c.thanks, "%s: thanks %d/%d with a card", pn->name, thanks_cards,
+               c.thanks);
+        CHECKF(c.thanks_lines == c.thanks, "%s: one-of line on %d of %d", pn->name, c.thanks_lines,
+               c.thanks);
+        /* 24": the card below the thanks on one page in every language and mode */
+        if (p == UI_WALK_N_PANELS - 1)
+            CHECKF(thanks_whole == c.thanks, "%s: thanks %d/%d with the card on one page", pn->name,
+                   thanks_whole, c.thanks);
         ui_check_report_free(c.rep);
         json_decref(c.first_attract);
     }
@@ -458,10 +502,50 @@ static void test_no_card_words(void)
     qset_free(qs);
 }
 
+/* The short line of a whole month names the month as a month-and-year heading does: Polish
+ * "marzec 2027" and Ukrainian "березень 2027" (card_months_alone), not a date's "marca",
+ * "березня"; Dutch (no such word of its own) as its dates, "maart 2027". On the 7" portrait
+ * panel in large text, where the cards have the short line. */
+static void test_short_line_month(void)
+{
+    qset *qs = load_demo();
+    CHECK(qs != NULL);
+    if (!qs)
+        return;
+    char doc[2048];
+    snprintf(doc, sizeof doc,
+             "{\"version\": \"m\", \"computed_at\": \"2027-04-01T09:00:00.000Z\", \"period\": "
+             "{\"from\": \"2027-03-01\", \"to\": \"2027-03-31\", \"whole_month\": true}, \"k\": "
+             "10, \"cards\": [{\"questionset\": \"%s\", \"question\": \"woonplezier\", \"type\": "
+             "\"smiley\", \"languages\": [\"nl\", \"pl\", \"uk\"], \"text\": {\"nl\": \"Hoe "
+             "woont u?\", \"pl\": \"Jak się mieszka?\", \"uk\": \"Як вам живеться?\"}, \"n\": "
+             "250, \"responses\": 250, \"answers\": [{\"id\": \"1\", \"count\": 50, "
+             "\"percent\": 20}, {\"id\": \"2\", \"count\": 50, \"percent\": 20}, {\"id\": \"3\", "
+             "\"count\": 50, \"percent\": 20}, {\"id\": \"4\", \"count\": 50, \"percent\": 20}, "
+             "{\"id\": \"5\", \"count\": 50, \"percent\": 20}]}]}",
+             qset_id(qs));
+    cards_ctx c;
+    walk_cards(qs, &ui_walk_panels[1], doc, UI_WALK_LARGE, &c, false);
+    const char *want[][2] = {{"nl", "n = 250, maart 2027"},
+                             {"pl", "n = 250, marzec 2027"},
+                             {"uk", "n = 250, березень 2027"}};
+    for (int i = 0; i < 3; i++) {
+        int l = qset_language_index(qs, want[i][0]);
+        CHECK(l >= 0 && l < 16);
+        if (l >= 0 && l < 16)
+            CHECKF(!strcmp(c.short_line[l], want[i][1]), "%s: \"%s\", not \"%s\"", want[i][0],
+                   c.short_line[l], want[i][1]);
+    }
+    ui_check_report_free(c.rep);
+    json_decref(c.first_attract);
+    qset_free(qs);
+}
+
 int main(void)
 {
     RUN(test_no_card_words);
     RUN(test_fallback);
+    RUN(test_short_line_month);
     RUN(test_every_panel);
     return test_main();
 }

@@ -2,6 +2,8 @@
  * frame while a long text is being synthesised), reading follows the resident from screen to
  * screen, a tap stops it, the still-there warning is always spoken, and volume and reading
  * reset for the next resident. Runs headless with SDL's dummy video and audio drivers. */
+#include "cards.h"
+#include "flow.h"
 #include "qset.h"
 #include "speech.h"
 #include "testlib.h"
@@ -442,14 +444,100 @@ done:
     qset_free(qs);
 }
 
+static int open_ui_at(const qset *qs, int width, int height, double width_mm, ui **out, char *err,
+                      size_t errlen);
+
+/* Issue 15 on a 7" portrait panel in large text: the thanks screen's card does not fit below
+ * the thanks, so the screen has pages, turning on the flow's deadlines (no frame between them);
+ * read-aloud reads the thanks, "one of N" and the whole card once, whichever page is shown. */
+static void test_thanks_pages_read_aloud(void)
+{
+    ui *keep = T.u, *u = NULL;
+    char *path = test_src("assets/demo/nazareth-pottenberg.json"), err[512] = "";
+    qset *demo = NULL;
+    static qset_diag diag;
+    CHECK(qset_load_file(path, T.us, &demo, &diag) == 0);
+    free(path);
+    if (!demo || open_ui_at(demo, 720, 1280, 88, &u, err, sizeof err) != 0) {
+        CHECKF(false, "ui_open: %s", err);
+        qset_free(demo);
+        return;
+    }
+    T.u = u;
+    char doc[2048];
+    snprintf(doc, sizeof doc,
+             "{\"version\": \"t\", \"computed_at\": \"2027-04-01T09:00:00.000Z\", \"period\": "
+             "{\"from\": \"2027-03-01\", \"to\": \"2027-03-31\", \"whole_month\": true}, \"k\": "
+             "10, \"cards\": [{\"questionset\": \"%s\", \"question\": \"woonplezier\", \"type\": "
+             "\"smiley\", \"languages\": [\"nl\"], \"text\": {\"nl\": \"Hoe vindt u het om in uw "
+             "wijk te wonen?\"}, \"n\": 250, \"responses\": 250, \"answers\": ["
+             "{\"id\": \"1\", \"count\": 25, \"percent\": 10}, {\"id\": \"2\", \"count\": 25, "
+             "\"percent\": 10}, {\"id\": \"3\", \"count\": 50, \"percent\": 20}, {\"id\": \"4\", "
+             "\"count\": 100, \"percent\": 40}, {\"id\": \"5\", \"count\": 40, \"percent\": 16}, "
+             "{\"id\": \"\", \"other\": true, \"count\": 10, \"percent\": 4}]}]}",
+             qset_id(demo));
+    cards *c = NULL;
+    CHECKF(cards_parse(doc, strlen(doc), &c, err, sizeof err) == 0, "cards: %s", err);
+    ui_set_cards(u, c);
+    ui_set_one_of(u, 120);
+    ui_set_modes(u, true, false);
+    CHECK(ui_preview(u, FLOW_THANKS, 0, 0, T.now));
+    ui_draw(u, T.now);
+    int pages = ui_thanks_pages(u);
+    int64_t page_ms = flow_thanks_page_ms(ui_flow(u)), start = T.now;
+    printf("thanks in large text on 7\" portrait: %d pages of %lld ms\n", pages,
+           (long long)page_ms);
+    CHECKF(pages >= 3, "%d pages", pages);
+    CHECK(tree_has("\"heading\"") && !tree_has("\"card-question\""));
+    /* the screen sleeps until the next page: ui_tick asks for a frame at each turn only */
+    for (int p = 1; p < pages; p++) {
+        int64_t turn = start + p * page_ms;
+        CHECKF(ui_deadline(u, turn - page_ms) == turn, "page %d's deadline", p);
+        CHECK(!ui_tick(u, turn - 1));
+        CHECK(ui_tick(u, turn));
+        ui_draw(u, turn);
+        CHECK(!ui_tick(u, turn + 1));
+    }
+    T.now = start + (pages - 1) * page_ms;
+    CHECK(tree_has("\"card-meta\"") && !tree_has("\"one-of\""));
+    /* read aloud on the last page: the thanks, "one of N", then the whole card */
+    if (!ui_widget_enabled(u, "read-aloud", T.now))
+        CHECK(tap_id("more"));
+    CHECK(tap_id("read-aloud"));
+    char ids[2048];
+    read_ids(ids, sizeof ids);
+    const char *want = "heading one-of card-question card-answer-0 card-answer-1 card-answer-2 "
+                       "card-answer-3 card-answer-4 card-answer-5 card-meta";
+    CHECKF(strstr(ids, want) != NULL, "read: %s", ids);
+    speech_stats st;
+    speech_get_stats(T.sp, &st);
+    CHECKF(st.n_segments >= 10, "%d segments", st.n_segments);
+    speech_stop(T.sp);
+    CHECK(wait_quiet(TEST_GUARD_MS));
+    /* after its pages, the attract screen */
+    T.now = start + pages * page_ms;
+    CHECK(ui_tick(u, T.now));
+    CHECK_STR(ui_screen_name(u), "attract");
+    T.u = keep;
+    ui_close(u);
+    qset_free(demo);
+}
+
 /* Opens the UI on qs in the test's window with its strings and speech. Returns ui_open's. */
 static int open_ui(const qset *qs, ui **out, char *err, size_t errlen)
 {
+    return open_ui_at(qs, 1920, 1080, 531, out, err, errlen);
+}
+
+/* As open_ui, on a panel width x height pixels and width_mm wide. */
+static int open_ui_at(const qset *qs, int width, int height, double width_mm, ui **out, char *err,
+                      size_t errlen)
+{
     char *fonts = test_src("fonts"), *icons = test_src("assets/icons");
     ui_options o = {.renderer = T.r,
-                    .width = 1920,
-                    .height = 1080,
-                    .px_per_mm = 1920 / 531.0,
+                    .width = width,
+                    .height = height,
+                    .px_per_mm = width / width_mm,
                     .viewing_distance_mm = 600,
                     .font_dir = fonts,
                     .icon_dir = icons,
@@ -583,6 +671,7 @@ int main(void)
     RUN(test_speech_controls_have_own_symbols);
     RUN(test_demo_tigrinya_reads_clips);
     RUN(test_matrix_read_aloud);
+    RUN(test_thanks_pages_read_aloud);
     RUN(test_blank_screen_drawn_once);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);

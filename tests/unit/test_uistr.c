@@ -112,6 +112,35 @@ static void test_fallback_and_rtl(void)
     uistr_free(NULL);
 }
 
+/* An optional word (card_months_alone): Polish and Ukrainian have their own (a month-and-year
+ * heading's "marzec", not a date's "marca"); every other language, built in or loaded from the
+ * file, falls back to card_months; no other key is optional. */
+static void test_optional_months_alone(void)
+{
+    char *path = test_src("assets/ui-strings.json");
+    char err[512] = "";
+    uistr *files = NULL, *built = NULL;
+    CHECKF(uistr_load(path, &files, err, sizeof err) == 0, "%s", err);
+    CHECKF(uistr_load_builtin(&built, err, sizeof err) == 0, "%s", err);
+    free(path);
+    uistr *both[] = {files, built};
+    for (int i = 0; i < 2 && files && built; i++) {
+        CHECK(strstr(uistr_get(both[i], "pl", UISTR_CARD_MONTHS_ALONE), "|marzec|kwiecień|"));
+        CHECK(strstr(uistr_get(both[i], "pl", UISTR_CARD_MONTHS), "|marca|kwietnia|"));
+        CHECK(strstr(uistr_get(both[i], "uk", UISTR_CARD_MONTHS_ALONE), "|березень|"));
+        for (size_t l = 0; l < N_POLL_LANGS; l++)
+            if (strcmp(poll_langs[l], "pl") && strcmp(poll_langs[l], "uk"))
+                CHECK_STR(uistr_get(both[i], poll_langs[l], UISTR_CARD_MONTHS_ALONE),
+                          uistr_get(both[i], poll_langs[l], UISTR_CARD_MONTHS));
+    }
+    for (int k = 0; k < UISTR_COUNT; k++)
+        CHECKF((uistr_key_fallback((uistr_key)k) != (uistr_key)k) == (k == UISTR_CARD_MONTHS_ALONE),
+               "%s optional", uistr_key_name((uistr_key)k));
+    CHECK(uistr_key_fallback(UISTR_CARD_MONTHS_ALONE) == UISTR_CARD_MONTHS);
+    uistr_free(files);
+    uistr_free(built);
+}
+
 static void test_key_names(void)
 {
     CHECK_STR(uistr_key_name(UISTR_LANGUAGE_NAME), "name");
@@ -315,6 +344,7 @@ int main(void)
     RUN(test_shipped_file_complete);
     RUN(test_fallback_and_rtl);
     RUN(test_key_names);
+    RUN(test_optional_months_alone);
     RUN(test_format);
     RUN(test_broken_files);
     RUN(test_checks_for_sets);

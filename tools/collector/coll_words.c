@@ -52,6 +52,11 @@ static const json_t *own(const json_t *set, const char *lang)
 const char *coll_words_get(const coll_words *w, const json_t *set, const char *lang, uistr_key k)
 {
     const char *s = json_string_value(json_object_get(own(set, lang), uistr_key_name(k)));
+    uistr_key fb = uistr_key_fallback(k);
+    if ((!s || !*s) && fb != k &&
+        (json_object_get(own(set, lang), uistr_key_name(fb)) ||
+         !uistr_has_language(w->builtin, lang))) /* an optional word: as the set's own words */
+        return coll_words_get(w, set, lang, fb);
     return s && *s ? s : uistr_get(w->builtin, lang, k);
 }
 
