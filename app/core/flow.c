@@ -28,7 +28,9 @@ struct flow {
     int64_t screen_since;   /* when the current screen was entered */
     int64_t still_deadline; /* reset time on still-there */
     int64_t attract_epoch;  /* start of the attract language cycle */
-    int thanks_pages;       /* pages of the thank-you screen (flow_set_thanks_pages), >= 1 */
+    int64_t attract_hold; /* until then the attract screen keeps its language (flow_attract_hold) */
+    int64_t held_slot;    /* the turn it keeps */
+    int thanks_pages;     /* pages of the thank-you screen (flow_set_thanks_pages), >= 1 */
     flow_hint hint;
     int64_t hint_until;
     bool have_response;
@@ -134,6 +136,7 @@ static void wipe(flow *f, int64_t now)
     f->in_session = false;
     f->preview = false;
     f->attract_epoch = now;
+    f->attract_hold = 0;
     enter(f, FLOW_ATTRACT, now);
 }
 
@@ -654,6 +657,28 @@ int flow_language(const flow *f)
     return f->lang;
 }
 
+/* The attract screen's turn at now: one language each attract_cycle_ms since attract_epoch,
+ * the held one while a hold lasts (-1 without a cycle). */
+static int64_t attract_slot(const flow *f, int64_t now)
+{
+    if (f->o.attract_cycle_ms <= 0)
+        return -1;
+    if (now < f->attract_hold)
+        return f->held_slot;
+    return now < f->attract_epoch ? -1 : (now - f->attract_epoch) / f->o.attract_cycle_ms;
+}
+
+void flow_attract_hold(flow *f, int64_t now, int64_t ms)
+{
+    int64_t slot = attract_slot(f, now);
+    if (f->screen != FLOW_ATTRACT || slot < 0 || ms <= 0)
+        return;
+    f->held_slot = slot;
+    f->attract_hold = now + ms;
+    /* afterwards the next turn begins at once, and the cycle goes on from there */
+    f->attract_epoch = f->attract_hold - (slot + 1) * f->o.attract_cycle_ms;
+}
+
 int flow_attract_language(const flow *f, int64_t now)
 {
     int idx[QSET_MAX_LANGS], n = 0;
@@ -662,9 +687,10 @@ int flow_attract_language(const flow *f, int64_t now)
             idx[n++] = i;
     if (n == 0)
         return 0;
-    if (n == 1 || f->o.attract_cycle_ms <= 0)
+    int64_t slot = attract_slot(f, now);
+    if (n == 1 || slot < 0)
         return idx[0];
-    return idx[((now - f->attract_epoch) / f->o.attract_cycle_ms) % n];
+    return idx[slot % n];
 }
 
 int flow_attract_round(const flow *f, int64_t now)
@@ -672,15 +698,18 @@ int flow_attract_round(const flow *f, int64_t now)
     int n = 0;
     for (int i = 0; i < qset_n_languages(f->qs); i++)
         n += !f->offered || (f->offered >> i) & 1u;
-    if (n == 0 || f->o.attract_cycle_ms <= 0 || now < f->attract_epoch)
+    int64_t slot = attract_slot(f, now);
+    if (n == 0 || slot < 0)
         return 0;
-    return (int)(((now - f->attract_epoch) / f->o.attract_cycle_ms / n) % INT32_MAX);
+    return (int)((slot / n) % INT32_MAX);
 }
 
 int64_t flow_attract_next_turn(const flow *f, int64_t now)
 {
     if (f->o.attract_cycle_ms <= 0)
         return INT64_MAX;
+    if (now < f->attract_hold)
+        return f->attract_hold;
     int64_t since = now - f->attract_epoch;
     return now + (f->o.attract_cycle_ms - since % f->o.attract_cycle_ms);
 }

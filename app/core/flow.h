@@ -122,6 +122,10 @@ int flow_attract_language(const flow *f, int64_t now); /* language the attract s
 int flow_attract_round(const flow *f, int64_t now);
 /* When the attract screen's next turn begins (INT64_MAX without a cycle). */
 int64_t flow_attract_next_turn(const flow *f, int64_t now);
+/* A resident scrolls the attract screen to read it: it keeps its language (and page) for ms
+ * from now, then goes on with the next. Again from a later scroll; nothing off that screen. */
+#define FLOW_ATTRACT_HOLD_MS 20000
+void flow_attract_hold(flow *f, int64_t now, int64_t ms);
 /* The thank-you screen in pages (the thanks, then the parts of a card of what neighbours said
  * that does not fit below it): the UI says how many it laid out (1..FLOW_THANKS_MAX_PAGES; the
  * thank-you screen starts with 1). The pages turn on a timer, each shown once: thanks_ms

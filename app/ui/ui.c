@@ -3766,12 +3766,13 @@ static void activate(ui *u, const uiw *w, int64_t now)
         u->scroll = 0;
         break;
     case UIA_SCROLL_UP:
-        if (u->scroll > 0)
-            u->scroll--;
-        break;
     case UIA_SCROLL_DOWN:
-        if (u->scroll < u->max_scroll)
+        if (w->action == UIA_SCROLL_UP && u->scroll > 0)
+            u->scroll--;
+        else if (w->action == UIA_SCROLL_DOWN && u->scroll < u->max_scroll)
             u->scroll++;
+        /* a resident reading the attract screen: its language stays while they read */
+        flow_attract_hold(u->fl, now, FLOW_ATTRACT_HOLD_MS);
         break;
     case UIA_VOLUME_UP:
     case UIA_VOLUME_DOWN:

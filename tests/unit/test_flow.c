@@ -1036,6 +1036,24 @@ static void test_deadlines_attract(void)
     /* The cycle changes only what the UI shows; the flow's own state is unchanged. */
     CHECK(!flow_tick(f, t + CYCLE));
     CHECK(flow_current(f) == FLOW_ATTRACT);
+    /* A resident scrolls to read (language 1, round 2): it stays for the hold, nothing is due
+     * before its end, then the next turn comes at once and the cycle goes on from there. */
+    int64_t s = t + 5 * CYCLE + 100, hold = 20 * CYCLE;
+    CHECK(flow_attract_language(f, s) == 1 && flow_attract_round(f, s) == 2);
+    flow_attract_hold(f, s, hold);
+    CHECK(flow_attract_language(f, s + hold - 1) == 1 && flow_attract_round(f, s + hold - 1) == 2);
+    CHECK(flow_deadline(f, s + 1) == s + hold && flow_attract_next_turn(f, s + 1) == s + hold);
+    CHECK(flow_attract_language(f, s + hold) == 0 && flow_attract_round(f, s + hold) == 3);
+    CHECK(flow_attract_language(f, s + hold + CYCLE) == 1);
+    CHECK(flow_deadline(f, s + hold + 1) == s + hold + CYCLE);
+    /* scrolling again within a hold holds the same language from then on */
+    flow_attract_hold(f, s + hold + CYCLE + 10, hold);
+    CHECK(flow_attract_language(f, s + 2 * hold + CYCLE) == 1);
+    CHECK(flow_attract_language(f, s + 2 * hold + CYCLE + 10) == 0);
+    /* off the attract screen, and after it comes back, no hold */
+    CHECK(flow_start(f, s + 3 * hold));
+    flow_attract_hold(f, s + 3 * hold, hold);
+    CHECK(flow_deadline(f, s + 3 * hold) == s + 3 * hold + IDLE);
     flow_free(f);
 
     /* One language: nothing is ever due on the attract screen. */
