@@ -67,6 +67,51 @@ char *test_tmpdir(const char *tag)
     return strdup(d);
 }
 
+void test_readme_table(const char *heading, const char *want, const char *source)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/README.md", WIJKPEIL_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    CHECKF(f != NULL, "cannot open %s", path);
+    if (!f)
+        return;
+    size_t len = 32768;
+    char *got = calloc(1, len);
+    CHECK(got != NULL);
+    if (!got) {
+        fclose(f);
+        return;
+    }
+    char line[4096];
+    size_t used = 0, hl = strlen(heading);
+    bool in_section = false, in_table = false;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "### ", 4)) {
+            if (in_section)
+                break;
+            in_section = !strncmp(line + 4, heading, hl);
+            continue;
+        }
+        if (!in_section)
+            continue;
+        if (line[0] == '|') {
+            in_table = true;
+            size_t k = strlen(line);
+            if (used + k < len) {
+                memcpy(got + used, line, k + 1);
+                used += k;
+            }
+        } else if (in_table) {
+            break; /* the first table of the section */
+        }
+    }
+    fclose(f);
+    CHECKF(!strcmp(got, want),
+           "README.md's table under \"### %s\" differs from the table in %s; it should read:\n%s",
+           heading, source, want);
+    free(got);
+}
+
 char *test_src(const char *rel)
 {
     const char *src = getenv("WIJKPEIL_SRC");
