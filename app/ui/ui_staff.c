@@ -113,6 +113,21 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_STICK_SETS_ONE, "stick_sets_one", "{stick}{n}{ok}")                                        \
     X(S_STICK_DOCS, "stick_docs", "{n}{ok}")                                                       \
     X(S_MANY_STICKS, "many_sticks", "")                                                            \
+    X(S_NOTE_CONF_LINK, "note_conf_link", "")                                                      \
+    X(S_NOTE_CONF_NOT_FILE, "note_conf_not_file", "")                                              \
+    X(S_NOTE_CONF_TOO_LARGE, "note_conf_too_large", "{n}{max}")                                    \
+    X(S_NOTE_CONF_UNREADABLE, "note_conf_unreadable", "{error}")                                   \
+    X(S_NOTE_SETTINGS_REFUSED, "note_settings_refused", "")                                        \
+    X(S_NOTE_SETTINGS_UNREADABLE, "note_settings_unreadable", "{error}")                           \
+    X(S_NOTE_SETTINGS_CAPPED, "note_settings_capped", "{max}{n}")                                  \
+    X(S_NOTE_NO_SETS_DIR, "note_no_sets_dir", "")                                                  \
+    X(S_NOTE_SETS_DIR_REFUSED, "note_sets_dir_refused", "")                                        \
+    X(S_NOTE_SETS_DIR_UNREADABLE, "note_sets_dir_unreadable", "{error}")                           \
+    X(S_NOTE_ENTRIES_CAPPED, "note_entries_capped", "{total}{max}{n}")                             \
+    X(S_NOTE_ENTRIES_SETS, "note_entries_sets", "{total}{max}{n}{names}")                          \
+    X(S_NOTE_SETS_CAPPED, "note_sets_capped", "{max}{n}{names}")                                   \
+    X(S_NOTE_MORE_THAN, "note_more_than", "{n}")                                                   \
+    X(S_NOTE_AND_MORE, "note_and_more", "{names}")                                                 \
     X(S_CONF_ACCEPTED, "conf_accepted", "{n}")                                                     \
     X(S_CONF_ACCEPTED_ONE, "conf_accepted_one", "{n}")                                             \
     X(S_CONF_REFUSED, "conf_refused", "{n}")                                                       \
@@ -2299,6 +2314,49 @@ static const char *stick_name(const char *root)
     return b && b[1] ? b + 1 : root;
 }
 
+/* The staff words of each kind of stick scan note (stick.h). */
+static const staff_str note_strs[STICK_NOTE_COUNT] = {
+    [STICK_NOTE_CONF_LINK] = S_NOTE_CONF_LINK,
+    [STICK_NOTE_CONF_NOT_FILE] = S_NOTE_CONF_NOT_FILE,
+    [STICK_NOTE_CONF_TOO_LARGE] = S_NOTE_CONF_TOO_LARGE,
+    [STICK_NOTE_CONF_UNREADABLE] = S_NOTE_CONF_UNREADABLE,
+    [STICK_NOTE_SETTINGS_REFUSED] = S_NOTE_SETTINGS_REFUSED,
+    [STICK_NOTE_SETTINGS_UNREADABLE] = S_NOTE_SETTINGS_UNREADABLE,
+    [STICK_NOTE_SETTINGS_CAPPED] = S_NOTE_SETTINGS_CAPPED,
+    [STICK_NOTE_NO_SETS_DIR] = S_NOTE_NO_SETS_DIR,
+    [STICK_NOTE_SETS_DIR_REFUSED] = S_NOTE_SETS_DIR_REFUSED,
+    [STICK_NOTE_SETS_DIR_UNREADABLE] = S_NOTE_SETS_DIR_UNREADABLE,
+    [STICK_NOTE_ENTRIES_CAPPED] = S_NOTE_ENTRIES_CAPPED,
+    [STICK_NOTE_SETS_CAPPED] = S_NOTE_SETS_CAPPED,
+};
+
+/* Note i of the scan in the staff language (its English text if its kind has no words). */
+static void note_words(const ui_staff *s, const stick_scan *scan, int i, char *buf, size_t len)
+{
+    const stick_note *t = &scan->note[i];
+    staff_str k = t->kind < STICK_NOTE_COUNT ? note_strs[t->kind] : S_NAME;
+    if (k == S_NAME) { /* S_NAME: a kind missing from note_strs */
+        wp_strlcpy(buf, scan->notes[i], len);
+        return;
+    }
+    if (k == S_NOTE_ENTRIES_CAPPED && t->words[0])
+        k = S_NOTE_ENTRIES_SETS;
+    char n[64], total[64], names[sizeof t->words + 64];
+    if (t->at_least) {
+        tr(s, n, sizeof n, S_NOTE_MORE_THAN, ARGS("n", NUM(t->n)));
+        tr(s, total, sizeof total, S_NOTE_MORE_THAN, ARGS("n", NUM(t->total)));
+    } else {
+        wp_strlcpy(n, NUM(t->n), sizeof n);
+        wp_strlcpy(total, NUM(t->total), sizeof total);
+    }
+    if (t->more_names)
+        tr(s, names, sizeof names, S_NOTE_AND_MORE, ARGS("names", t->words));
+    else
+        wp_strlcpy(names, t->words, sizeof names);
+    tr(s, buf, len, k,
+       ARGS("n", n, "max", NUM(t->max), "total", total, "error", t->words, "names", names));
+}
+
 static void lay_import(ui_staff *s, lay *L)
 {
     col_list c = {0};
@@ -2332,8 +2390,10 @@ static void lay_import(ui_staff *s, lay *L)
             snprintf(line + l, sizeof line - l, " %s", T(s, S_MANY_STICKS));
         }
         for (int i = 0; i < s->scan->n_notes; i++) {
+            char note[STICK_SCAN_NOTE_LEN];
+            note_words(s, s->scan, i, note, sizeof note);
             size_t l = strlen(line);
-            snprintf(line + l, sizeof line - l, " %s.", s->scan->notes[i]);
+            snprintf(line + l, sizeof line - l, " %s.", note);
         }
     }
     col_add(&c, "stick-status", UIW_TEXT, line);
