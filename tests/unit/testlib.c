@@ -155,6 +155,19 @@ void test_walk(const ui_walk_options *o, ui_walk_fn fn, void *ctx)
     ui_walk_close(wk);
 }
 
+json_t *test_tree_widget(json_t *tree, const char *id)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(tree, "widgets"), i, w)
+    {
+        const char *wid = json_string_value(json_object_get(w, "id"));
+        if (wid && !strcmp(wid, id))
+            return w;
+    }
+    return NULL;
+}
+
 qset *test_load_qset(const char *path)
 {
     qset_diag *d = calloc(1, sizeof *d);
@@ -167,5 +180,14 @@ qset *test_load_qset(const char *path)
     }
     uistr_free(ui);
     free(d);
+    return qs;
+}
+
+qset *test_demo_qset(void)
+{
+    char *path = test_src("assets/demo/nazareth-pottenberg.json");
+    qset *qs = path ? test_load_qset(path) : NULL;
+    free(path);
+    CHECK(qs != NULL);
     return qs;
 }
