@@ -505,7 +505,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: wijkpeil [--config FILE] [--questionset FILE] [--db FILE] [--window WxH]\n"
                "                [--script FILE] [--stats]\n"
                "       wijkpeil export --db FILE [--format jsonl|csv|csv-excel] [-o FILE]\n"
-               "       wijkpeil sync [--config FILE] [--db FILE]\n");
+               "       wijkpeil sync [--config FILE] [--db FILE]\n"
+               "script commands (--script FILE, one a line, # comments):\n");
+    script_commands_help(f);
 }
 
 static int parse_args(app *a, int argc, char **argv)

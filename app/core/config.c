@@ -268,30 +268,14 @@ int config_set(config *c, const char *key, const char *v, char *err, size_t errl
     return set_row(c, s, v, err, errlen);
 }
 
-static void md_append(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void md_append(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
-{
-    if (*full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *used, len - *used, fmt, ap);
-    va_end(ap);
-    if (w < 0 || (size_t)w >= len - *used)
-        *full = true;
-    else
-        *used += (size_t)w;
-}
-
 int config_settings_markdown(char *buf, size_t len)
 {
     size_t used = 0;
     bool full = len == 0;
     static const char *const from_words[] = {"file", "stick", "remote", "command line"};
-    md_append(buf, len, &used, &full,
-              "| key | values | default | set in | meaning |\n"
-              "|---|---|---|---|---|\n");
+    wp_appendf(buf, len, &used, &full,
+               "| key | values | default | set in | meaning |\n"
+               "|---|---|---|---|---|\n");
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         const config_setting *s = &settings[i];
         char values[64], def[128], from[64] = "";
@@ -328,8 +312,8 @@ int config_settings_markdown(char *buf, size_t len)
                 size_t k = strlen(from);
                 snprintf(from + k, sizeof from - k, "%s%s", k ? ", " : "", from_words[b]);
             }
-        md_append(buf, len, &used, &full, "| `%s` | %s | %s | %s | %s |\n", s->key, values, def,
-                  from, s->doc);
+        wp_appendf(buf, len, &used, &full, "| `%s` | %s | %s | %s | %s |\n", s->key, values, def,
+                   from, s->doc);
     }
     return full ? -1 : (int)used;
 }

@@ -629,8 +629,20 @@ static void conf_parse(stick_conf *c, char *text)
     }
 }
 
-static int conf_read_at(int wfd, stick_conf *out, char *err, size_t errlen)
+static stick_note note_of(stick_note_kind kind, long n, long max, const char *words)
 {
+    stick_note t = {.kind = kind, .n = n, .max = max};
+    wp_strlcpy(t.words, words ? words : "", sizeof t.words);
+    return t;
+}
+
+/* Reads WIJKPEIL/kiosk.conf (wfd: WIJKPEIL/). 0, or -1 with what is wrong in err (English) and
+ * in *note (note may be NULL). */
+static int conf_read_at(int wfd, stick_conf *out, stick_note *note, char *err, size_t errlen)
+{
+    stick_note ignored;
+    if (!note)
+        note = &ignored;
     char *text = NULL;
     size_t len = 0;
     int eno = 0;
@@ -651,19 +663,23 @@ static int conf_read_at(int wfd, stick_conf *out, char *err, size_t errlen)
         return 0;
     case RD_SYMLINK:
         out->present = true;
+        *note = note_of(STICK_NOTE_CONF_LINK, 0, 0, NULL);
         wp_errf(err, errlen, "kiosk.conf is a symbolic link: refused");
         return -1;
     case RD_NOT_FILE:
         out->present = true;
+        *note = note_of(STICK_NOTE_CONF_NOT_FILE, 0, 0, NULL);
         wp_errf(err, errlen, "kiosk.conf is not a plain file: refused");
         return -1;
     case RD_TOO_LARGE:
         out->present = true;
+        *note = note_of(STICK_NOTE_CONF_TOO_LARGE, (long)size, STICK_MAX_CONF_BYTES, NULL);
         wp_errf(err, errlen, "kiosk.conf is too large (%lld bytes, at most %d): refused", size,
                 STICK_MAX_CONF_BYTES);
         return -1;
     default:
         out->present = true;
+        *note = note_of(STICK_NOTE_CONF_UNREADABLE, 0, 0, io_words(eno));
         wp_errf(err, errlen, "kiosk.conf cannot be read: %s", io_words(eno));
         return -1;
     }
@@ -697,7 +713,7 @@ int stick_conf_read(const char *stick_root, stick_conf *out, char *err, size_t e
     int wfd = open_stick_dir(stick_root, err, errlen);
     if (wfd < 0)
         return -1;
-    int rc = conf_read_at(wfd, out, err, errlen);
+    int rc = conf_read_at(wfd, out, NULL, err, errlen);
     close(wfd);
     return rc;
 }
@@ -793,16 +809,20 @@ const char *stick_status_name(stick_set_status st)
     return "?";
 }
 
-static void add_note(stick_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_note(stick_scan *s, const char *fmt, ...)
+/* A note of the scan: what it is about (for the staff screen's words) and its English text
+ * (fmt). */
+static void add_note(stick_scan *s, stick_note note, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_note(stick_scan *s, stick_note note, const char *fmt, ...)
 {
     if (s->n_notes >= (int)(sizeof s->notes / sizeof s->notes[0]))
         return;
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(s->notes[s->n_notes++], sizeof s->notes[0], fmt, ap);
+    int w = vsnprintf(s->notes[s->n_notes], sizeof s->notes[0], fmt, ap);
     va_end(ap);
     (void)w;
+    s->note[s->n_notes++] = note;
 }
 
 /* Names of question sets that were not checked, as many as fit in a note. */
@@ -1006,7 +1026,8 @@ static void scan_settings(int wfd, const config *cfg, stick_scan *s)
     int sfd = openat(wfd, STICK_SETTINGS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (sfd < 0) {
         if (errno != ENOENT)
-            add_note(s, "%s/%s is a symbolic link, not a folder or unreadable: refused", STICK_DIR,
+            add_note(s, note_of(STICK_NOTE_SETTINGS_REFUSED, 0, 0, NULL),
+                     "%s/%s is a symbolic link, not a folder or unreadable: refused", STICK_DIR,
                      STICK_SETTINGS_DIR);
         return;
     }
@@ -1015,7 +1036,9 @@ static void scan_settings(int wfd, const config *cfg, stick_scan *s)
     if (!d) {
         if (dfd >= 0)
             close(dfd);
-        add_note(s, "%s/%s cannot be read: %s", STICK_DIR, STICK_SETTINGS_DIR, io_words(errno));
+        int e = errno;
+        add_note(s, note_of(STICK_NOTE_SETTINGS_UNREADABLE, 0, 0, io_words(e)),
+                 "%s/%s cannot be read: %s", STICK_DIR, STICK_SETTINGS_DIR, io_words(e));
         close(sfd);
         return;
     }
@@ -1037,7 +1060,8 @@ static void scan_settings(int wfd, const config *cfg, stick_scan *s)
     }
     closedir(d);
     if (more)
-        add_note(s, "only the first %d settings documents (by name) were checked; %d skipped",
+        add_note(s, note_of(STICK_NOTE_SETTINGS_CAPPED, more, STICK_MAX_SETTINGS, NULL),
+                 "only the first %d settings documents (by name) were checked; %d skipped",
                  STICK_MAX_SETTINGS, more);
     for (int i = 0; i < n; i++)
         check_settings(sfd, names[i], cfg, &s->settings[s->n_settings++]);
@@ -1157,18 +1181,23 @@ int stick_scan_open(const char *stick_root, const config *cfg, const uistr *stri
     wfd = open_stick_dir(stick_root, err, errlen);
     if (wfd < 0)
         goto done;
-    if (conf_read_at(wfd, &s->conf, msg, sizeof msg) != 0)
-        add_note(s, "%s", msg);
+    stick_note conf_note;
+    if (conf_read_at(wfd, &s->conf, &conf_note, msg, sizeof msg) != 0)
+        add_note(s, conf_note, "%s", msg);
     scan_settings(wfd, cfg, s);
     snprintf(qdir, sizeof qdir, "%s/%s/questionsets", stick_root, STICK_DIR);
     qfd = openat(wfd, "questionsets", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (qfd < 0) {
-        if (errno == ENOENT)
-            add_note(s, "no %s/questionsets folder on this stick", STICK_DIR);
-        else if (errno == ELOOP || errno == ENOTDIR)
-            add_note(s, "%s/questionsets is a symbolic link or not a folder: refused", STICK_DIR);
+        int e = errno;
+        if (e == ENOENT)
+            add_note(s, note_of(STICK_NOTE_NO_SETS_DIR, 0, 0, NULL),
+                     "no %s/questionsets folder on this stick", STICK_DIR);
+        else if (e == ELOOP || e == ENOTDIR)
+            add_note(s, note_of(STICK_NOTE_SETS_DIR_REFUSED, 0, 0, NULL),
+                     "%s/questionsets is a symbolic link or not a folder: refused", STICK_DIR);
         else
-            add_note(s, "%s/questionsets cannot be read: %s", STICK_DIR, io_words(errno));
+            add_note(s, note_of(STICK_NOTE_SETS_DIR_UNREADABLE, 0, 0, io_words(e)),
+                     "%s/questionsets cannot be read: %s", STICK_DIR, io_words(e));
         rc = 0;
         goto done;
     }
@@ -1211,21 +1240,30 @@ int stick_scan_open(const char *stick_root, const config *cfg, const uistr *stri
         }
         n_names++;
     }
-    if (skipped > 0)
-        add_note(s,
+    if (skipped > 0) {
+        stick_note t =
+            note_of(STICK_NOTE_ENTRIES_CAPPED, skipped, STICK_MAX_ENTRIES, past_cap.text);
+        t.total = seen;
+        t.at_least = uncounted;
+        t.more_names = past_cap.n > past_cap.shown;
+        add_note(s, t,
                  "%s/questionsets holds %s%ld entries: only the first %ld were looked at, %s%ld "
                  "skipped%s%s%s; keep only the question sets on the stick",
                  STICK_DIR, uncounted ? "more than " : "", seen, (long)STICK_MAX_ENTRIES,
                  uncounted ? "more than " : "", skipped,
                  past_cap.n ? ", among them question sets " : "", past_cap.text,
                  past_cap.n > past_cap.shown ? " and more" : "");
+    }
     qsort(names, (size_t)n_names, sizeof *names, cmp_name);
     for (int i = STICK_MAX_SETS; i < n_names; i++)
         skipped_add(&past_sets, names[i]);
-    if (past_sets.n > 0)
-        add_note(s, "only the first %d question sets (by name) were checked; %d skipped: %s%s",
+    if (past_sets.n > 0) {
+        stick_note t = note_of(STICK_NOTE_SETS_CAPPED, past_sets.n, STICK_MAX_SETS, past_sets.text);
+        t.more_names = past_sets.n > past_sets.shown;
+        add_note(s, t, "only the first %d question sets (by name) were checked; %d skipped: %s%s",
                  STICK_MAX_SETS, past_sets.n, past_sets.text,
                  past_sets.n > past_sets.shown ? " and more" : "");
+    }
     for (int i = 0; i < n_names && s->n_sets < STICK_MAX_SETS; i++)
         check_set(qfd, qdir, names[i], cfg, stick_root, strings, &s->sets[s->n_sets++]);
     rc = 0;

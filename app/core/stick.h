@@ -129,6 +129,34 @@ typedef struct {
     int64_t from_ms, until_ms;
 } stick_settings;
 
+/* What a note of the scan is about. The staff screen words each kind in the staff language
+ * (ui_staff.c: one staff string per kind, assets/staff-strings.json); stick_scan.notes holds
+ * the same in English for logs and tests. */
+typedef enum {
+    STICK_NOTE_CONF_LINK,           /* kiosk.conf is a symbolic link */
+    STICK_NOTE_CONF_NOT_FILE,       /* kiosk.conf is not a plain file */
+    STICK_NOTE_CONF_TOO_LARGE,      /* n: its size in bytes, max: the limit */
+    STICK_NOTE_CONF_UNREADABLE,     /* words: why */
+    STICK_NOTE_SETTINGS_REFUSED,    /* WIJKPEIL/settings is a link or not a folder */
+    STICK_NOTE_SETTINGS_UNREADABLE, /* words: why */
+    STICK_NOTE_SETTINGS_CAPPED,     /* max checked, n skipped */
+    STICK_NOTE_NO_SETS_DIR,         /* no WIJKPEIL/questionsets */
+    STICK_NOTE_SETS_DIR_REFUSED,    /* WIJKPEIL/questionsets is a link or not a folder */
+    STICK_NOTE_SETS_DIR_UNREADABLE, /* words: why */
+    STICK_NOTE_ENTRIES_CAPPED,      /* total entries, max looked at, n skipped; words: question
+                                       sets among the skipped ("" when none) */
+    STICK_NOTE_SETS_CAPPED,         /* max checked, n skipped; words: their names */
+    STICK_NOTE_COUNT
+} stick_note_kind;
+
+typedef struct {
+    stick_note_kind kind;
+    long n, max, total; /* the numbers it names (see the kinds) */
+    bool at_least;      /* total and n were counted up to a bound: "more than" */
+    bool more_names;    /* words lists some of the names only */
+    char words[200];    /* why (the system's words, English), or file names */
+} stick_note;
+
 /* Everything read from one stick. */
 typedef struct {
     char root[STICK_PATH_LEN]; /* the stick's folder (the one holding WIJKPEIL/) */
@@ -137,8 +165,9 @@ typedef struct {
     int n_settings;
     stick_settings settings[STICK_MAX_SETTINGS]; /* sorted by file name */
     int n_notes;
-    char notes[8][STICK_SCAN_NOTE_LEN]; /* e.g. "... 1500 entries: only the first 1000 ..., 500
-                                           skipped" */
+    char notes[8][STICK_SCAN_NOTE_LEN]; /* in English, e.g. "... 1500 entries: only the first
+                                           1000 ..., 500 skipped" */
+    stick_note note[8];                 /* the same notes, for the staff screen's words */
     stick_conf conf;
 } stick_scan;
 

@@ -143,6 +143,20 @@ bool wp_clock_synced(void)
     return state != TIME_ERROR && !(tx.status & STA_UNSYNC);
 }
 
+void wp_appendf(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
+{
+    if (*full)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *used, len - *used, fmt, ap);
+    va_end(ap);
+    if (w < 0 || (size_t)w >= len - *used)
+        *full = true;
+    else
+        *used += (size_t)w;
+}
+
 bool wp_list_add(char *buf, size_t len, size_t *used, const char *item)
 {
     int w = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", item);

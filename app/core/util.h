@@ -33,6 +33,11 @@ void wp_iso8601(int64_t epoch_ms, char *buf, size_t len);
  * Returns 0, or -1 when the kernel's random source failed. */
 int wp_uuid4(char buf[37]);
 
+/* printf at buf + *used, advancing *used; once something does not fit, *full is set and nothing
+ * more is written (for texts built from tables: check *full at the end). */
+void wp_appendf(char *buf, size_t len, size_t *used, bool *full, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Appends ", item" (or "item" when *used is 0) to the list text in buf, advancing *used; false
  * (and buf unchanged) when it does not fit. */
 bool wp_list_add(char *buf, size_t len, size_t *used, const char *item);

@@ -8,6 +8,7 @@
 
 #include <SDL.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define SCRIPT_RECENT_TAPS 8
@@ -47,8 +48,21 @@ typedef struct {
  * most max), or 0 for a blank line or a # comment. */
 int script_split_line(char *line, char **argv, int max);
 
+/* Checks one line (modified in place) as script_run_file would before running it: the command
+ * known, its arguments there and numbers in range for a width x height window. Returns 0 (a
+ * blank or comment line too), or -1 with a message naming the command, or listing the known
+ * commands when it is unknown. */
+int script_check_line(char *line, int width, int height, char *msg, size_t len);
+
+/* README.md's table of the commands (under "### Scripted headless mode"), made from the command
+ * table: bytes written, or -1 when it does not fit in len. */
+int script_commands_markdown(char *buf, size_t len);
+
+/* The commands, one per line with what they do, for --help. */
+void script_commands_help(FILE *f);
+
 /* Runs every command of the file. Returns 0 when all succeeded, or -1 with a message naming
- * the file and line in err. `quit` ends the script early with success. */
+ * the file, line and command in err. `quit` ends the script early with success. */
 int script_run_file(const char *path, script_env *env, char *err, size_t errlen);
 
 /* Draws the current screen and saves it as PNG. Returns 0 or -1 with a message. */

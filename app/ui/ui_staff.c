@@ -113,6 +113,21 @@ typedef enum { SCR_OFF, SCR_PIN, SCR_HOME, SCR_IMPORT, SCR_SWITCH, SCR_EXPORT } 
     X(S_STICK_SETS_ONE, "stick_sets_one", "{stick}{n}{ok}")                                        \
     X(S_STICK_DOCS, "stick_docs", "{n}{ok}")                                                       \
     X(S_MANY_STICKS, "many_sticks", "")                                                            \
+    X(S_NOTE_CONF_LINK, "note_conf_link", "")                                                      \
+    X(S_NOTE_CONF_NOT_FILE, "note_conf_not_file", "")                                              \
+    X(S_NOTE_CONF_TOO_LARGE, "note_conf_too_large", "{n}{max}")                                    \
+    X(S_NOTE_CONF_UNREADABLE, "note_conf_unreadable", "{error}")                                   \
+    X(S_NOTE_SETTINGS_REFUSED, "note_settings_refused", "")                                        \
+    X(S_NOTE_SETTINGS_UNREADABLE, "note_settings_unreadable", "{error}")                           \
+    X(S_NOTE_SETTINGS_CAPPED, "note_settings_capped", "{max}{n}")                                  \
+    X(S_NOTE_NO_SETS_DIR, "note_no_sets_dir", "")                                                  \
+    X(S_NOTE_SETS_DIR_REFUSED, "note_sets_dir_refused", "")                                        \
+    X(S_NOTE_SETS_DIR_UNREADABLE, "note_sets_dir_unreadable", "{error}")                           \
+    X(S_NOTE_ENTRIES_CAPPED, "note_entries_capped", "{total}{max}{n}")                             \
+    X(S_NOTE_ENTRIES_SETS, "note_entries_sets", "{total}{max}{n}{names}")                          \
+    X(S_NOTE_SETS_CAPPED, "note_sets_capped", "{max}{n}{names}")                                   \
+    X(S_NOTE_MORE_THAN, "note_more_than", "{n}")                                                   \
+    X(S_NOTE_AND_MORE, "note_and_more", "{names}")                                                 \
     X(S_CONF_ACCEPTED, "conf_accepted", "{n}")                                                     \
     X(S_CONF_ACCEPTED_ONE, "conf_accepted_one", "{n}")                                             \
     X(S_CONF_REFUSED, "conf_refused", "{n}")                                                       \
@@ -1563,6 +1578,60 @@ static void fit_text(const lay *L, char *text, int px, bool bold, int w, int max
     }
 }
 
+/* The longest start of word (n bytes) at most w wide at px, ending after a '-', '_', '.' or '/'
+ * where one fits ("c-openingstijden-" of "c-openingstijden-voorjaar.conf"), else after as many
+ * whole characters as fit; at least one character. Returns its length in bytes. */
+static size_t word_piece(const lay *L, const char *word, size_t n, int px, bool bold, int w)
+{
+    char piece[UIW_LABEL_LEN];
+    size_t fit = 0, at_mark = 0;
+    for (size_t i = 0; i < n;) {
+        size_t next = i + 1;
+        while (next < n && ((unsigned char)word[next] & 0xC0) == 0x80)
+            next++;
+        snprintf(piece, sizeof piece, "%.*s", (int)next, word);
+        int tw, th;
+        text_size(L, piece, px, bold, INT32_MAX / 2, &tw, &th);
+        if (tw > w && fit > 0)
+            break;
+        fit = next;
+        if (strchr("-_./", word[i]))
+            at_mark = next;
+        i = next;
+    }
+    return at_mark > 0 && fit < n ? at_mark : fit;
+}
+
+/* Breaks every word of text wider than w at px over lines ('\n' after a '-', '_', '.' or '/'
+ * where it can): a file name staff must read whole ("c-openingstijden-" / "voorjaar.conf"). */
+static void wrap_words(const lay *L, char *text, size_t len, int px, bool bold, int w)
+{
+    char out[UIW_LABEL_LEN] = "";
+    size_t o = 0;
+    for (const char *p = text; *p;) {
+        size_t sp = strspn(p, " "), n = strcspn(p + sp, " ");
+        const char *word = p + sp;
+        int k = snprintf(out + o, sizeof out - o, "%.*s", (int)sp, p);
+        if (k < 0 || (size_t)k >= sizeof out - o)
+            break;
+        o += (size_t)k;
+        while (n > 0) {
+            size_t piece = word_piece(L, word, n, px, bold, w);
+            k = snprintf(out + o, sizeof out - o, "%.*s%s", (int)piece, word,
+                         piece < n ? "\n" : "");
+            if (k < 0 || (size_t)k >= sizeof out - o)
+                break;
+            o += (size_t)k;
+            word += piece;
+            n -= piece;
+        }
+        if (n > 0)
+            break; /* out is full */
+        p = word;
+    }
+    wp_strlcpy(text, out, len);
+}
+
 /* Shortens every word of text wider than w at px in its middle ("b-unsig…json"), so that no
  * word is broken between letters: long file names and paths from a stick or an error. */
 static void fit_words(const lay *L, char *text, size_t len, int px, bool bold, int w)
@@ -1912,6 +1981,11 @@ typedef struct {
     char text[UIW_LABEL_LEN]; /* "" = buttons only */
     uiw_role role;            /* UIW_TEXT, UIW_HINT (boxed) or UIW_HEADING */
     bool bold;
+    bool whole;              /* a word too wide is broken over lines, never shortened */
+    const char *name;        /* whole: what the buttons act on ("hours.conf"); when the item
+                                does not fit a page, its buttons go to a row of their own
+                                beside this name (col_split) */
+    char own_id[UIW_ID_LEN]; /* the id of such a row's text (id is NULL then) */
     int nb;
     col_button b[COL_BUTTONS];
 } col_item;
@@ -1983,7 +2057,10 @@ static int col_item_lay(lay *L, col_item *i, int x, int y, int w, int max_h, boo
     }
     int th = 0;
     if (has_text) {
-        fit_words(L, i->text, sizeof i->text, px, i->bold, tw - 2 * pad);
+        if (i->whole)
+            wrap_words(L, i->text, sizeof i->text, px, i->bold, tw - 2 * pad);
+        else
+            fit_words(L, i->text, sizeof i->text, px, i->bold, tw - 2 * pad);
         fit_text(L, i->text, px, i->bold, tw - 2 * pad,
                  max_h - 2 * pad - (i->nb && !beside ? m->gap + bh : 0));
         th = text_height(L, i->text, px, i->bold, tw - 2 * pad) + 2 * pad;
@@ -1992,7 +2069,7 @@ static int col_item_lay(lay *L, col_item *i, int x, int y, int w, int max_h, boo
     if (!put)
         return h;
     if (has_text) {
-        uiw *t = add(L, i->role, i->id, i->text, px, x, y, tw, beside ? h : th);
+        uiw *t = add(L, i->role, i->id ? i->id : i->own_id, i->text, px, x, y, tw, beside ? h : th);
         if (t) {
             t->bold = i->bold;
             if (i->role == UIW_HINT)
@@ -2038,6 +2115,32 @@ static void col_buttons(const lay *L, col_list *c, const col_button *b, int n)
     }
 }
 
+/* An item that must show whole (a settings document: its name and when it is in use) and is
+ * taller than a page (avail) with its buttons: its text stands alone at the full width, and its
+ * buttons follow in a row of their own beside the name they act on ("ID:name"). */
+static void col_split(lay *L, col_list *c, int w, int avail)
+{
+    for (int i = 0; i < c->n; i++) {
+        if (!c->it[i].whole || !c->it[i].nb || !c->it[i].name || !c->it[i].id)
+            continue;
+        col_item probe = c->it[i];
+        if (col_item_lay(L, &probe, 0, 0, w, INT32_MAX / 2, false) <= avail)
+            continue;
+        if (!col_add(c, NULL, UIW_TEXT, NULL))
+            return;
+        col_item row = c->it[c->n - 1], *it = &c->it[i];
+        memmove(it + 2, it + 1, (size_t)(c->n - 1 - (i + 1)) * sizeof *it);
+        snprintf(row.text, sizeof row.text, "\"%s\"", it->name);
+        snprintf(row.own_id, sizeof row.own_id, "%s:name", it->id);
+        row.whole = true;
+        row.nb = it->nb;
+        memcpy(row.b, it->b, sizeof row.b);
+        it->nb = 0;
+        it[1] = row;
+        i++;
+    }
+}
+
 /* Lays the column out: heading, the items of the current page, the bottom bar (Back when back,
  * page arrows when the items need more than one page). */
 static void col_lay(lay *L, const char *head, col_list *c, bool back)
@@ -2045,6 +2148,9 @@ static void col_lay(lay *L, const char *head, col_list *c, bool back)
     const ui_staff_metrics *m = L->m;
     int w = L->col_w;
     int bar_h = bar_height(L), bottom = m->height - m->margin;
+    col_split(L, c, w,
+              bottom - m->margin - text_height(L, head, head_px(L, head, w), true, w) - m->gap -
+                  (back ? bar_h + m->gap : 0));
     int *hs = calloc((size_t)c->n + 1, sizeof *hs), first = 0, last = 0, y = 0, avail = 0;
     if (!hs)
         return;
@@ -2299,6 +2405,49 @@ static const char *stick_name(const char *root)
     return b && b[1] ? b + 1 : root;
 }
 
+/* The staff words of each kind of stick scan note (stick.h). */
+static const staff_str note_strs[STICK_NOTE_COUNT] = {
+    [STICK_NOTE_CONF_LINK] = S_NOTE_CONF_LINK,
+    [STICK_NOTE_CONF_NOT_FILE] = S_NOTE_CONF_NOT_FILE,
+    [STICK_NOTE_CONF_TOO_LARGE] = S_NOTE_CONF_TOO_LARGE,
+    [STICK_NOTE_CONF_UNREADABLE] = S_NOTE_CONF_UNREADABLE,
+    [STICK_NOTE_SETTINGS_REFUSED] = S_NOTE_SETTINGS_REFUSED,
+    [STICK_NOTE_SETTINGS_UNREADABLE] = S_NOTE_SETTINGS_UNREADABLE,
+    [STICK_NOTE_SETTINGS_CAPPED] = S_NOTE_SETTINGS_CAPPED,
+    [STICK_NOTE_NO_SETS_DIR] = S_NOTE_NO_SETS_DIR,
+    [STICK_NOTE_SETS_DIR_REFUSED] = S_NOTE_SETS_DIR_REFUSED,
+    [STICK_NOTE_SETS_DIR_UNREADABLE] = S_NOTE_SETS_DIR_UNREADABLE,
+    [STICK_NOTE_ENTRIES_CAPPED] = S_NOTE_ENTRIES_CAPPED,
+    [STICK_NOTE_SETS_CAPPED] = S_NOTE_SETS_CAPPED,
+};
+
+/* Note i of the scan in the staff language (its English text if its kind has no words). */
+static void note_words(const ui_staff *s, const stick_scan *scan, int i, char *buf, size_t len)
+{
+    const stick_note *t = &scan->note[i];
+    staff_str k = t->kind < STICK_NOTE_COUNT ? note_strs[t->kind] : S_NAME;
+    if (k == S_NAME) { /* S_NAME: a kind missing from note_strs */
+        wp_strlcpy(buf, scan->notes[i], len);
+        return;
+    }
+    if (k == S_NOTE_ENTRIES_CAPPED && t->words[0])
+        k = S_NOTE_ENTRIES_SETS;
+    char n[64], total[64], names[sizeof t->words + 64];
+    if (t->at_least) {
+        tr(s, n, sizeof n, S_NOTE_MORE_THAN, ARGS("n", NUM(t->n)));
+        tr(s, total, sizeof total, S_NOTE_MORE_THAN, ARGS("n", NUM(t->total)));
+    } else {
+        wp_strlcpy(n, NUM(t->n), sizeof n);
+        wp_strlcpy(total, NUM(t->total), sizeof total);
+    }
+    if (t->more_names)
+        tr(s, names, sizeof names, S_NOTE_AND_MORE, ARGS("names", t->words));
+    else
+        wp_strlcpy(names, t->words, sizeof names);
+    tr(s, buf, len, k,
+       ARGS("n", n, "max", NUM(t->max), "total", total, "error", t->words, "names", names));
+}
+
 static void lay_import(ui_staff *s, lay *L)
 {
     col_list c = {0};
@@ -2332,8 +2481,10 @@ static void lay_import(ui_staff *s, lay *L)
             snprintf(line + l, sizeof line - l, " %s", T(s, S_MANY_STICKS));
         }
         for (int i = 0; i < s->scan->n_notes; i++) {
+            char note[STICK_SCAN_NOTE_LEN];
+            note_words(s, s->scan, i, note, sizeof note);
             size_t l = strlen(line);
-            snprintf(line + l, sizeof line - l, " %s.", s->scan->notes[i]);
+            snprintf(line + l, sizeof line - l, " %s.", note);
         }
     }
     col_add(&c, "stick-status", UIW_TEXT, line);
@@ -2387,6 +2538,10 @@ static void lay_import(ui_staff *s, lay *L)
         col_item *it = col_add(&c, ids[n + i][0], ok ? UIW_TEXT : UIW_HINT, t);
         if (it && !ok)
             it->bold = false;
+        if (it) { /* staff see the whole name of what they take over */
+            it->whole = true;
+            it->name = d->file;
+        }
         if (ok)
             col_button_add(it, ids[n + i][1], T(s, S_TAKE_OVER), ACT_TAKE_SETTINGS, i, false);
     }

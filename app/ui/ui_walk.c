@@ -92,7 +92,9 @@ static const char walk_stick_set[] =
     "   \"text\": {\"nl\": \"Hoe blij bent u?\", \"en\": \"How happy are you?\"}}]}\n";
 
 /* A settings document of the centre on the walk's stick (publish --to-stick), with its
- * schedule: the import screen shows a row with Take over for it. */
+ * schedule: the import screen shows a row with Take over for it. Its name is as long as the
+ * centre's names are (the row shows it whole, and when it is in use, on every panel). */
+#define WALK_STICK_SETTINGS_NAME "c-openingstijden-wijkcentrum-voorjaar.conf"
 static const char walk_stick_settings[] = "# voorjaar\nidle_seconds = 600\nlanguages = nl, en\n";
 static const char walk_stick_schedule[] =
     "{\"publication\": \"cb58f97e6c960fc2\", \"from_ms\": 1803888000000, \"until_ms\": "
@@ -193,9 +195,10 @@ static int staff_open(const char *data, const uistr *strings, double px_per_mm, 
         put_file(qdir, "b-unsigned.json", walk_stick_set, err, errlen) ||
         sign_make(walk_stick_settings, strlen(walk_stick_settings), sk, ssig, sizeof ssig, err,
                   errlen) ||
-        put_file(sdir, "c-uren.conf", walk_stick_settings, err, errlen) ||
-        put_file(sdir, "c-uren.conf.sig", ssig, err, errlen) ||
-        put_file(sdir, "c-uren.conf" STICK_SCHEDULE_EXT, walk_stick_schedule, err, errlen) ||
+        put_file(sdir, WALK_STICK_SETTINGS_NAME, walk_stick_settings, err, errlen) ||
+        put_file(sdir, WALK_STICK_SETTINGS_NAME ".sig", ssig, err, errlen) ||
+        put_file(sdir, WALK_STICK_SETTINGS_NAME STICK_SCHEDULE_EXT, walk_stick_schedule, err,
+                 errlen) ||
         put_file(sdir, "d-ongetekend.conf", walk_stick_settings, err, errlen) ||
         put_file(wdir, "kiosk.conf", "idle_seconds = 45\n", err, errlen))
         goto fail;

@@ -1,6 +1,7 @@
 /* Script files (`wijkpeil --script FILE`, staff previews): running commands needs the SDL
  * screens, so this fuzzes how a file is cut into lines and a line into a command and its
- * arguments (script_split_line), and the number parsing the commands use. */
+ * arguments (script_split_line), and the check of a line against the command table
+ * (script_check_line: the command, its argument count, the numbers in range). */
 #include "fuzzlib.h"
 #include "ui_script.h"
 #include "util.h"
@@ -21,6 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(line, p, n);
         line[n] = '\0';
         p += n;
+        char copy[sizeof line], msg[WP_ERR_LEN];
+        memcpy(copy, line, n + 1);
+        if (script_check_line(copy, 800, 480, msg, sizeof msg) != 0 && !msg[0])
+            abort(); /* a refused line always says why */
         char *argv[SCRIPT_MAX_ARGS];
         int argc = script_split_line(line, argv, SCRIPT_MAX_ARGS);
         if (argc < 0 || argc > SCRIPT_MAX_ARGS)

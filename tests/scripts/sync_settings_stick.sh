@@ -102,8 +102,10 @@ publish "$TMP/stranger.conf" kiosk-other --to-stick "$STICK" >/dev/null
     echo "expect-screen attract"
 } >"$TMP/import.txt"
 check "stick: the kiosk ran" run_kiosk "$TMP/import.txt"
-check "row: the document, its settings and schedule" has "$TMP/rows.json" settings:2 \
-    'Settings from the centre "hours.conf": opening_hours = '"$OPEN"'; idle_seconds = 600; languages = nl - key '
+check "row: the document and its schedule first" has "$TMP/rows.json" settings:2 \
+    'Settings from the centre "hours.conf", in use from '
+check "row: its settings" has "$TMP/rows.json" settings:2 \
+    ': opening_hours = '"$OPEN"'; idle_seconds = 600; languages = nl'
 check "stick status: the settings documents counted" has "$TMP/rows.json" stick-status \
     "Settings documents from the centre: 4, 1 accepted."
 check "row: Take over" test "$(tree_label "$TMP/rows.json" take:2)" = "Take over"

@@ -155,40 +155,7 @@ static void test_readme_table_matches(void)
     char want[16384];
     int wl = config_settings_markdown(want, sizeof want);
     CHECK(wl > 0);
-    char path[2048];
-    snprintf(path, sizeof path, "%s/README.md", WIJKPEIL_SOURCE_DIR);
-    FILE *f = fopen(path, "r");
-    CHECKF(f != NULL, "cannot open %s", path);
-    if (!f)
-        return;
-    char line[4096], got[16384] = "";
-    size_t used = 0;
-    bool in_section = false, in_table = false;
-    while (fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "### ", 4)) {
-            if (in_section)
-                break;
-            in_section = !strncmp(line, "### Settings", 12);
-            continue;
-        }
-        if (!in_section)
-            continue;
-        if (line[0] == '|') {
-            in_table = true;
-            size_t k = strlen(line);
-            if (used + k < sizeof got) {
-                memcpy(got + used, line, k + 1);
-                used += k;
-            }
-        } else if (in_table) {
-            break; /* the first table of the section */
-        }
-    }
-    fclose(f);
-    CHECKF(!strcmp(got, want),
-           "README.md's table under \"### Settings\" differs from the settings table in "
-           "app/core/config.c; it should read:\n%s",
-           want);
+    test_readme_table("Settings", want, "app/core/config.c");
 }
 
 /* The centre's settings document: only "remote" settings, all or nothing, the line named. */

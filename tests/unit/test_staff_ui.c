@@ -1184,6 +1184,52 @@ static void test_stick_conf_refusals(void)
     teardown(&f);
 }
 
+/* What the stick scan notes (no questionsets folder, a kiosk.conf that is a link) is said in
+ * the staff language: Dutch words on a Dutch staff screen, English ones in English, never the
+ * scan's English on the Dutch screen. */
+static void test_stick_notes_language(void)
+{
+    fx f;
+    if (!setup(&f, "staff-notes", false, true))
+        return;
+    char wdir[800], conf[900];
+    snprintf(wdir, sizeof wdir, "%s/WIJKPEIL", f.stick);
+    mkdirs(wdir); /* a stick with the folder, but no questionsets in it */
+    snprintf(conf, sizeof conf, "%s/kiosk.conf", wdir);
+    CHECK(symlink("/etc/hostname", conf) == 0);
+    wp_strlcpy(f.cfg.staff_language, "nl", sizeof f.cfg.staff_language);
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    const char *l = label_of(&f, "stick-status");
+    CHECKF(strstr(l, "geen map WIJKPEIL/questionsets op deze stick.") != NULL, "nl: %s", l);
+    CHECKF(strstr(l, "WIJKPEIL/kiosk.conf is een symbolische link: geweigerd.") != NULL, "nl: %s",
+           l);
+    CHECKF(!strstr(l, "folder") && !strstr(l, "refused"), "English on the Dutch screen: %s", l);
+    tap_id(&f, "staff-back");
+    tap_id(&f, "staff-language");
+    tap_id(&f, "staff-import");
+    l = label_of(&f, "stick-status");
+    CHECKF(strstr(l, "no WIJKPEIL/questionsets folder on this stick.") != NULL, "en: %s", l);
+    CHECKF(strstr(l, "kiosk.conf is a symbolic link: refused.") != NULL, "en: %s", l);
+    teardown(&f);
+    /* More question sets than are checked: the count and the names skipped, in Dutch. */
+    if (!setup(&f, "staff-notes-many", true, true))
+        return;
+    for (int i = 0; i < STICK_MAX_SETS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "z-%02d.json", i);
+        put(f.qdir, name, good_set, strlen(good_set));
+    }
+    wp_strlcpy(f.cfg.staff_language, "nl", sizeof f.cfg.staff_language);
+    unlock(&f);
+    tap_id(&f, "staff-import");
+    l = label_of(&f, "stick-status");
+    CHECKF(strstr(l, "alleen de eerste 32 vragenlijsten (op naam) zijn bekeken; 5 overgeslagen: "
+                     "z-27.json, z-28.json, z-29.json, z-30.json, z-31.json.") != NULL,
+           "nl: %s", l);
+    teardown(&f);
+}
+
 /* The centre's settings documents on a stick (publish --to-stick): a row each, with Take over
  * for an accepted one and the staff words for the verdict for a refused one (as for a refused
  * publication); taking one keeps it and records it as a download with source stick, waiting for
@@ -1214,9 +1260,10 @@ static void test_stick_settings(void)
     char keyid[16];
     sign_key_id(f.sk1 + 32, keyid, sizeof keyid);
     const char *l = label_of(&f, id);
-    CHECKF(strstr(l, "Settings from the centre \"hours.conf\": idle_seconds = 600; languages = "
-                     "nl - key ") &&
-               strstr(l, keyid) && strstr(l, "in use from 2099-03-01"),
+    /* The name and when it is in use first (they show whole on every panel), then the rest. */
+    CHECKF(strstr(l, "Settings from the centre \"hours.conf\", in use from 2099-03-01") == l &&
+               strstr(l, "; key ") && strstr(l, keyid) &&
+               strstr(l, ": idle_seconds = 600; languages = nl"),
            "row: %s", l);
     CHECK_STR(label_of(&f, take), "Take over");
     const struct {
@@ -1471,6 +1518,7 @@ int main(void)
     RUN(test_import_and_switch);
     RUN(test_stick_conf_refusals);
     RUN(test_stick_settings);
+    RUN(test_stick_notes_language);
     RUN(test_export);
     RUN(test_export_inline);
     RUN(test_layout);

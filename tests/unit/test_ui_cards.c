@@ -34,22 +34,9 @@ static qset *load_demo(void)
     return qs;
 }
 
-/* The widget id of a tree, or NULL. */
-static json_t *widget(json_t *tree, const char *id)
-{
-    size_t i;
-    json_t *w;
-    json_array_foreach(json_object_get(tree, "widgets"), i, w)
-    {
-        if (!strcmp(json_string_value(json_object_get(w, "id")), id))
-            return w;
-    }
-    return NULL;
-}
-
 static const char *label(json_t *tree, const char *id)
 {
-    json_t *w = widget(tree, id);
+    json_t *w = test_tree_widget(tree, id);
     return w ? json_string_value(json_object_get(w, "label")) : NULL;
 }
 
@@ -60,7 +47,7 @@ static int bars(json_t *tree)
     char id[32];
     for (;; n++) {
         snprintf(id, sizeof id, "card-answer-%d", n);
-        if (!widget(tree, id))
+        if (!test_tree_widget(tree, id))
             return n;
     }
 }
@@ -147,7 +134,7 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
     if (short_line && strstr(short_line, "n = ") && s->lang >= 0 && s->lang < 16)
         wp_strlcpy(c->short_line[s->lang], short_line, sizeof c->short_line[s->lang]);
     bool attract = !strcmp(s->screen, "attract");
-    bool card = widget(tree, "card-question") != NULL;
+    bool card = test_tree_widget(tree, "card-question") != NULL;
     if (attract) {
         /* the attract cycle: the first page (state ""), then "page2", ... */
         c->attract += !*s->state;
@@ -167,7 +154,7 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         if (c->no_card_lang && !strcmp(s->lang_code, c->no_card_lang))
             CHECKF(!card, "%s %s: a card without card words", c->panel, s->lang_code);
         /* "tap to start" below the card, whole on screen */
-        json_t *st = widget(tree, "start");
+        json_t *st = test_tree_widget(tree, "start");
         CHECKF(st && json_integer_value(json_object_get(st, "y")) >= card_bottom(tree) &&
                    json_integer_value(json_object_get(st, "y")) +
                            json_integer_value(json_object_get(st, "h")) <=
@@ -197,7 +184,7 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         }
         /* the card (or its part) is whole on screen, never scrolled away in part */
         CHECKF((!card && !bars_shown(tree)) ||
-                   (card_bottom(tree) <= s->height && !widget(tree, "scroll-down")),
+                   (card_bottom(tree) <= s->height && !test_tree_widget(tree, "scroll-down")),
                "%s %s %s %s: the thanks screen's card does not fit whole", c->panel, s->lang_code,
                s->mode_name, s->state);
     }

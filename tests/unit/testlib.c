@@ -67,6 +67,51 @@ char *test_tmpdir(const char *tag)
     return strdup(d);
 }
 
+void test_readme_table(const char *heading, const char *want, const char *source)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/README.md", WIJKPEIL_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    CHECKF(f != NULL, "cannot open %s", path);
+    if (!f)
+        return;
+    size_t len = 32768;
+    char *got = calloc(1, len);
+    CHECK(got != NULL);
+    if (!got) {
+        fclose(f);
+        return;
+    }
+    char line[4096];
+    size_t used = 0, hl = strlen(heading);
+    bool in_section = false, in_table = false;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "### ", 4)) {
+            if (in_section)
+                break;
+            in_section = !strncmp(line + 4, heading, hl);
+            continue;
+        }
+        if (!in_section)
+            continue;
+        if (line[0] == '|') {
+            in_table = true;
+            size_t k = strlen(line);
+            if (used + k < len) {
+                memcpy(got + used, line, k + 1);
+                used += k;
+            }
+        } else if (in_table) {
+            break; /* the first table of the section */
+        }
+    }
+    fclose(f);
+    CHECKF(!strcmp(got, want),
+           "README.md's table under \"### %s\" differs from the table in %s; it should read:\n%s",
+           heading, source, want);
+    free(got);
+}
+
 char *test_src(const char *rel)
 {
     const char *src = getenv("WIJKPEIL_SRC");
@@ -110,6 +155,19 @@ void test_walk(const ui_walk_options *o, ui_walk_fn fn, void *ctx)
     ui_walk_close(wk);
 }
 
+json_t *test_tree_widget(json_t *tree, const char *id)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(tree, "widgets"), i, w)
+    {
+        const char *wid = json_string_value(json_object_get(w, "id"));
+        if (wid && !strcmp(wid, id))
+            return w;
+    }
+    return NULL;
+}
+
 qset *test_load_qset(const char *path)
 {
     qset_diag *d = calloc(1, sizeof *d);
@@ -122,5 +180,14 @@ qset *test_load_qset(const char *path)
     }
     uistr_free(ui);
     free(d);
+    return qs;
+}
+
+qset *test_demo_qset(void)
+{
+    char *path = test_src("assets/demo/nazareth-pottenberg.json");
+    qset *qs = path ? test_load_qset(path) : NULL;
+    free(path);
+    CHECK(qs != NULL);
     return qs;
 }

@@ -20,6 +20,10 @@ int test_main(void); /* prints the summary; returns the exit code */
 char *test_tmpdir(const char *tag);
 /* Path of a file in the source tree, e.g. test_src("assets/demo/poll.json"). Caller frees. */
 char *test_src(const char *rel);
+/* Checks that the first markdown table (its lines starting with '|') of the README.md section
+ * whose "### " heading starts with heading is want, the table the code makes from its own table
+ * (source: where that is); a failed check prints want, the rows to paste. */
+void test_readme_table(const char *heading, const char *want, const char *source);
 /* The kiosk's built-in interface strings (assets/ui-strings.json), which question sets are
  * validated against; NULL (and a failed check) when they do not load. Free with uistr_free. */
 uistr *test_strings(void);
