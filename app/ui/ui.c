@@ -1403,13 +1403,14 @@ static void card_meta(const ui *u, const ui_card *k, bool compact, bool bare, ch
     card_day(u, cards_date(k->from), date, sizeof date);
     bool whole = cards_whole_month(k->from);
     const char *so_far = whole ? "" : S(u, UISTR_CARD_SO_FAR);
+    const char *comma = whole ? "" : lang_rtl(u) ? "\u060C " : ", "; /* Arabic: "،" */
     if (bare) /* the period's last day says how far it goes */
         snprintf(line, len, "%s. %s.", answered, period);
     else if (compact)
-        snprintf(line, len, "%s. %s%s%s.", answered, period, whole ? "" : ", ", so_far);
+        snprintf(line, len, "%s. %s%s%s.", answered, period, comma, so_far);
     else
         snprintf(line, len, "%s. %s %s%s%s. %s %s.", answered, S(u, UISTR_CARD_PERIOD), period,
-                 whole ? "" : ", ", so_far, S(u, UISTR_CARD_DATE), date);
+                 comma, so_far, S(u, UISTR_CARD_DATE), date);
 }
 
 /* The period of the figures in short: "maart 2027" for a whole month (the words and order of

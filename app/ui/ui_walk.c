@@ -371,7 +371,7 @@ static int walk_cards(const qset *qs, cards **out, char *err, size_t errlen)
     json_decref(langs);
     json_t *doc =
         json_pack("{s:s, s:s, s:{s:s, s:s, s:b}, s:i, s:o}", "version", "walk", "computed_at",
-                  "2027-04-01T09:00:00.000Z", "period", "from", "2027-03-01", "to", "2027-03-31",
+                  "2027-03-23T09:00:00.000Z", "period", "from", "2027-03-01", "to", "2027-03-23",
                   "whole_month", 0, "k", 10, "cards", list);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);

@@ -151,6 +151,10 @@ static int on_screen(void *vctx, const ui_walk_screen *s)
         const char *meta = label(tree, "card-meta");
         if (meta && !strcmp(s->lang_code, "ar") && strstr(meta, "n = "))
             wp_strlcpy(c->ar_meta, meta, sizeof c->ar_meta);
+        /* Arabic writes its own comma (the sample's period is "this month so far") */
+        if (meta && !strcmp(s->lang_code, "ar"))
+            CHECKF(!strstr(meta, ", ") && !strstr(meta, " ,"), "%s: a Latin comma in \"%s\"",
+                   c->panel, meta);
         if (c->no_card_lang && !strcmp(s->lang_code, c->no_card_lang))
             CHECKF(!card, "%s %s: a card without card words", c->panel, s->lang_code);
         /* "tap to start" below the card, whole on screen */

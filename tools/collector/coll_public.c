@@ -209,7 +209,7 @@ static void period_line(coll_html *h, const pub_ctx *p, const json_t *doc)
     coll_html_text(h, word(p, UISTR_CARD_PERIOD));
     coll_html_fmt(h, " <bdi>%.10s</bdi> – <bdi>%.10s</bdi>", from ? from : "", to ? to : "");
     if (!json_is_true(json_object_get(period, "whole_month"))) {
-        coll_html_raw(h, ", ");
+        coll_html_raw(h, coll_words_rtl(p->w, p->set, p->lang) ? "\u060C " : ", ");
         coll_html_text(h, word(p, UISTR_CARD_SO_FAR));
     }
     coll_html_raw(h, ". ");
