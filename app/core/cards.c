@@ -185,6 +185,63 @@ int64_t cards_one_of(const cards *c, const char *today, int64_t stored_since)
     return json_integer_value(json_object_get(m, "responses")) + stored_since;
 }
 
+bool cards_ymd(const char *date, int *y, int *m, int *d)
+{
+    return date && sscanf(date, "%4d-%2d-%2d", y, m, d) == 3 && *m >= 1 && *m <= 12 && *d >= 1 &&
+           *d <= 31;
+}
+
+void cards_say_month(cards_word_fn word, const void *ctx, uistr_key months, int m, char *out,
+                     size_t len)
+{
+    const char *p = word(ctx, months);
+    for (int i = 1; i < m && p; i++) {
+        p = strchr(p, '|');
+        if (p)
+            p++;
+    }
+    size_t n = p ? strcspn(p, "|") : 0;
+    if (n)
+        snprintf(out, len, "%.*s", (int)n, p);
+    else
+        snprintf(out, len, "%d", m);
+}
+
+void cards_say_day(cards_word_fn word, const void *ctx, const char *date, char *out, size_t len)
+{
+    int y, m, d;
+    if (!cards_ymd(date, &y, &m, &d)) {
+        wp_strlcpy(out, date ? date : "", len);
+        return;
+    }
+    char day[16], month[64], year[16];
+    snprintf(day, sizeof day, "%d", d);
+    snprintf(year, sizeof year, "%d", y);
+    cards_say_month(word, ctx, UISTR_CARD_MONTHS, m, month, sizeof month);
+    const char *names[] = {"day", "month", "year"}, *values[] = {day, month, year};
+    uistr_fill(out, len, word(ctx, UISTR_CARD_DAY), names, values, 3);
+}
+
+void cards_say_period(cards_word_fn word, const void *ctx, const char *from, const char *to,
+                      char *out, size_t len)
+{
+    int y1, m1, d1, y2, m2, d2;
+    if (cards_ymd(from, &y1, &m1, &d1) && cards_ymd(to, &y2, &m2, &d2) && y1 == y2 && m1 == m2) {
+        char a[16], b[16], month[64], year[16];
+        snprintf(a, sizeof a, "%d", d1);
+        snprintf(b, sizeof b, "%d", d2);
+        snprintf(year, sizeof year, "%d", y1);
+        cards_say_month(word, ctx, UISTR_CARD_MONTHS, m1, month, sizeof month);
+        const char *names[] = {"from", "to", "month", "year"}, *values[] = {a, b, month, year};
+        uistr_fill(out, len, word(ctx, UISTR_CARD_DAYS), names, values, 4);
+        return;
+    }
+    char a[256], b[256];
+    cards_say_day(word, ctx, from, a, sizeof a);
+    cards_say_day(word, ctx, to, b, sizeof b);
+    snprintf(out, len, "%s – %s", a, b);
+}
+
 /* A text in lang, else in the card's first language, else any. */
 static const char *text_in(const json_t *card, const json_t *text, const char *lang)
 {

@@ -5,6 +5,8 @@
 #ifndef WP_CARDS_H
 #define WP_CARDS_H
 
+#include "uistr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +50,21 @@ bool cards_whole_month(const cards *c);
 const char *cards_date(const cards *c);
 /* computed_at as milliseconds since 1970 (UTC), or -1 when it is missing or not a time. */
 int64_t cards_computed_ms(const cards *c);
+/* Dates said in a language's card words, the same on the kiosk and on the public page. word
+ * gives the language's word for a key (UISTR_CARD_MONTHS, UISTR_CARD_MONTHS_ALONE,
+ * UISTR_CARD_DAYS, UISTR_CARD_DAY). */
+typedef const char *(*cards_word_fn)(const void *ctx, uistr_key k);
+/* A date YYYY-MM-DD, split; false when it is not one. */
+bool cards_ymd(const char *date, int *y, int *m, int *d);
+/* The name of month m (1-12) from months (a date's UISTR_CARD_MONTHS or a heading's
+ * UISTR_CARD_MONTHS_ALONE); its number where the word has none. */
+void cards_say_month(cards_word_fn word, const void *ctx, uistr_key months, int m, char *out,
+                     size_t len);
+/* "1 April 2027", "1 أبريل 2027"; the text as given when it is not a date. */
+void cards_say_day(cards_word_fn word, const void *ctx, const char *date, char *out, size_t len);
+/* "1–31 March 2027" within a month, else "1 March 2027 – 2 April 2027". */
+void cards_say_period(cards_word_fn word, const void *ctx, const char *from, const char *to,
+                      char *out, size_t len);
 /* "You are one of N": the document's "this_month" responses plus stored_since, the complete
  * responses this kiosk stored since computed_at (this one included), when this_month is of the
  * month of today (YYYY-MM-DD, local); -1 when the document has no this_month, it is of another

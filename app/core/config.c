@@ -68,7 +68,7 @@ static const config_setting settings[] = {
     STR(db, F | CLI, "wijkpeil.db", "response database; installed sets and `local.conf` live in its folder"),
     INT(idle_seconds, 10, 3600, F | STICK | R, "90", "no touch this long: \"Are you still there?\""),
     INT(still_there_seconds, CONFIG_MIN_STILL_THERE, 600, F | STICK | R, "30", "countdown before the kiosk resets (never under 20: WCAG 2.2.1)"),
-    INT(thanks_seconds, 2, 120, F | STICK | R, "8", "thank-you screen before the attract screen"),
+    INT(thanks_seconds, 2, 120, F | STICK | R, "8", "thank-you screen before the attract screen (a thank-you screen in pages: shared by them, each at least 4 s, at most 60 s in all)"),
     BOOL(keep_abandoned, F, "yes", "keep partial answers of a resident who walked away (status `abandoned`)"),
     STR(log_file, F, "", "kiosk log (also exported to a USB stick); empty: standard error only"),
     STR(endpoint, F, "", "collector base URL; sync is off without it"),

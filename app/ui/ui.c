@@ -1329,66 +1329,29 @@ static const card_look card_looks[] = {
 };
 #define CARD_LOOKS (int)(sizeof card_looks / sizeof card_looks[0])
 
+/* The language on screen's word for k (cards_word_fn). */
+static const char *card_word(const void *ctx, uistr_key k)
+{
+    return S(ctx, k);
+}
+
 /* The name of month m (1-12) in the language on screen, as a date says it (UISTR_CARD_MONTHS)
  * or as a month-and-year heading does (UISTR_CARD_MONTHS_ALONE); else its number. */
 static void card_month(const ui *u, uistr_key months, int m, char *out, size_t len)
 {
-    const char *p = S(u, months);
-    for (int i = 1; i < m && p; i++) {
-        p = strchr(p, '|');
-        if (p)
-            p++;
-    }
-    size_t n = p ? strcspn(p, "|") : 0;
-    if (n)
-        snprintf(out, len, "%.*s", (int)n, p);
-    else
-        snprintf(out, len, "%d", m);
+    cards_say_month(card_word, u, months, m, out, len);
 }
 
-/* A date YYYY-MM-DD, split; false when it is not one. */
-static bool card_ymd(const char *date, int *y, int *m, int *d)
-{
-    return date && sscanf(date, "%4d-%2d-%2d", y, m, d) == 3 && *m >= 1 && *m <= 12 && *d >= 1 &&
-           *d <= 31;
-}
-
-/* A date in the words and order of the language on screen ("1 April 2027", "1 أبريل 2027");
- * as given when it is not a date. */
+/* A date in the words and order of the language on screen ("1 April 2027", "1 أبريل 2027"). */
 static void card_day(const ui *u, const char *date, char *out, size_t len)
 {
-    int y, m, d;
-    if (!card_ymd(date, &y, &m, &d)) {
-        wp_strlcpy(out, date ? date : "", len);
-        return;
-    }
-    char day[16], month[64], year[16];
-    snprintf(day, sizeof day, "%d", d);
-    snprintf(year, sizeof year, "%d", y);
-    card_month(u, UISTR_CARD_MONTHS, m, month, sizeof month);
-    const char *names[] = {"day", "month", "year"}, *values[] = {day, month, year};
-    uistr_fill(out, len, S(u, UISTR_CARD_DAY), names, values, 3);
+    cards_say_day(card_word, u, date, out, len);
 }
 
 /* The period of the figures: "1–31 March 2027" within a month, else its first and last day. */
 static void card_period(const ui *u, const cards *c, char *out, size_t len)
 {
-    int y1, m1, d1, y2, m2, d2;
-    const char *from = cards_period_from(c), *to = cards_period_to(c);
-    if (card_ymd(from, &y1, &m1, &d1) && card_ymd(to, &y2, &m2, &d2) && y1 == y2 && m1 == m2) {
-        char a[16], b[16], month[64], year[16];
-        snprintf(a, sizeof a, "%d", d1);
-        snprintf(b, sizeof b, "%d", d2);
-        snprintf(year, sizeof year, "%d", y1);
-        card_month(u, UISTR_CARD_MONTHS, m1, month, sizeof month);
-        const char *names[] = {"from", "to", "month", "year"}, *values[] = {a, b, month, year};
-        uistr_fill(out, len, S(u, UISTR_CARD_DAYS), names, values, 4);
-        return;
-    }
-    char a[UIW_LABEL_LEN / 2], b[UIW_LABEL_LEN / 2];
-    card_day(u, from, a, sizeof a);
-    card_day(u, to, b, sizeof b);
-    snprintf(out, len, "%s – %s", a, b);
+    cards_say_period(card_word, u, cards_period_from(c), cards_period_to(c), out, len);
 }
 
 /* n, the period (in the words of the language) and the date of the figures, in one line; a
@@ -1418,8 +1381,8 @@ static void card_meta(const ui *u, const ui_card *k, bool compact, bool bare, ch
 static void card_period_short(const ui *u, const cards *c, char *out, size_t len)
 {
     int y1, m1, d1, y2, m2, d2;
-    if (!cards_whole_month(c) || !card_ymd(cards_period_from(c), &y1, &m1, &d1) ||
-        !card_ymd(cards_period_to(c), &y2, &m2, &d2) || y1 != y2 || m1 != m2) {
+    if (!cards_whole_month(c) || !cards_ymd(cards_period_from(c), &y1, &m1, &d1) ||
+        !cards_ymd(cards_period_to(c), &y2, &m2, &d2) || y1 != y2 || m1 != m2) {
         card_period(u, c, out, len);
         return;
     }

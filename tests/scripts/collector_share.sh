@@ -108,6 +108,8 @@ check "... cacheable" grep -qi '^Cache-Control: public, max-age=' "$TMP/h"
 check "... sets no cookie" bash -c "! grep -qi '^Set-Cookie' '$TMP/h'"
 check "... Dutch first, with the question and its answers" \
     bash -c "grep -q '<html lang=\"nl\" dir=\"ltr\">' '$TMP/b' && grep -q 'Wat vindt u het belangrijkst?' '$TMP/b' && grep -q 'Schoon' '$TMP/b'"
+check "... the period in words, as the kiosk says it (1–N maand JJJJ), no ISO dates" \
+    bash -c "grep -Eq 'Periode: <bdi>1–[0-9]+ (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) 20[0-9]{2}</bdi>, deze maand tot nu toe. Cijfers van <bdi>[0-9]+ [a-z]+ 20[0-9]{2}</bdi>' '$TMP/b' && ! grep -Eq '<bdi>20[0-9]{2}-[0-9]{2}-[0-9]{2}' '$TMP/b'"
 check "... veilig (9) is not on it" bash -c "! grep -q 'Veilig' '$TMP/b'"
 check "... nor the 9 of klein" bash -c "! grep -q 'Kent u de buren' '$TMP/b'"
 check "... links to every language of the set" \

@@ -1,12 +1,14 @@
 /* The public page of the cards (see coll_public.h). */
 #include "coll_public.h"
 
+#include "cards.h"
 #include "coll_html.h"
 #include "coll_share.h"
 #include "coll_words.h"
 #include "util.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,22 +201,38 @@ static void page_head(coll_html *h, const pub_ctx *p, const char *place, const c
 
 /* "Period: FROM – TO[, this month so far]. Figures of DAY." as the kiosk says it; dates as
  * <bdi>: digits and hyphens keep their order inside a right-to-left sentence. */
+/* The page language's word for k (cards_word_fn). */
+static const char *page_word(const void *ctx, uistr_key k)
+{
+    return word(ctx, k);
+}
+
+/* "Period: 1–23 March 2027, this month so far. Figures of 23 March 2027." in the words of the
+ * page's language, as the kiosk says it (cards_say_period). */
 static void period_line(coll_html *h, const pub_ctx *p, const json_t *doc)
 {
     const json_t *period = json_object_get(doc, "period");
     const char *from = json_string_value(json_object_get(period, "from"));
     const char *to = json_string_value(json_object_get(period, "to"));
     const char *computed = json_string_value(json_object_get(doc, "computed_at"));
+    char said[512], day[256], date[16];
+    cards_say_period(page_word, p, from, to, said, sizeof said);
+    snprintf(date, sizeof date, "%.10s", computed ? computed : "");
+    cards_say_day(page_word, p, date, day, sizeof day);
     coll_html_raw(h, "<p>");
     coll_html_text(h, word(p, UISTR_CARD_PERIOD));
-    coll_html_fmt(h, " <bdi>%.10s</bdi> – <bdi>%.10s</bdi>", from ? from : "", to ? to : "");
+    coll_html_raw(h, " <bdi>");
+    coll_html_text(h, said);
+    coll_html_raw(h, "</bdi>");
     if (!json_is_true(json_object_get(period, "whole_month"))) {
         coll_html_raw(h, coll_words_rtl(p->w, p->set, p->lang) ? "\u060C " : ", ");
         coll_html_text(h, word(p, UISTR_CARD_SO_FAR));
     }
     coll_html_raw(h, ". ");
     coll_html_text(h, word(p, UISTR_CARD_DATE));
-    coll_html_fmt(h, " <bdi>%.10s</bdi>.</p>\n", computed ? computed : "");
+    coll_html_raw(h, " <bdi>");
+    coll_html_text(h, day);
+    coll_html_raw(h, "</bdi>.</p>\n");
 }
 
 /* One card's figures: the sentence of the answer most chose, n (and fewer than usual), the
