@@ -291,8 +291,8 @@ static const char *const rp_words[] = {
     "must be a path relative to the folder of the question set",
     "contains a backslash or control character",
     "must not contain \"..\"",
-    "must be a plain path such as \"clips/q1-nl.wav\" (no empty parts, none starting with "
-    "\".\")"};
+    ("must be a plain path such as \"clips/q1-nl.wav\" (no empty parts, none starting with "
+     "\".\")")};
 
 /* strict (paths in "files") also refuses empty parts and parts starting with ".", so that each
  * file has exactly one spelling. */
