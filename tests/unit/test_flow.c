@@ -900,16 +900,24 @@ static void test_abandon_on_stop(void)
     qset_free(qs);
 }
 
+/* A started poll answered up to its last question: Q1 "a", on to Q5, q5 there, on to the last
+ * (the next tap finishes it). */
+static void answer_to_last(flow *f, const qset *qs, int64_t *now, const char *q5)
+{
+    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++*now));
+    for (int i = 0; i < 3; i++)
+        CHECK(flow_next(f, ++*now));
+    CHECK(flow_toggle(f, opt(qs, Q5, q5), ++*now));
+    CHECK(flow_next(f, ++*now));
+}
+
 static void test_thanks_and_wipe(void)
 {
     qset *qs = load(POLL);
     int64_t now = T0;
     flow *f = started(qs, true, 1, &now);
-    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
-    for (int i = 0; i < 3; i++)
-        CHECK(flow_next(f, ++now));
-    CHECK(flow_toggle(f, opt(qs, Q5, "no"), ++now));
-    CHECK(flow_next(f, ++now) && flow_question(f) == Q7);
+    answer_to_last(f, qs, &now, "no");
+    CHECK(flow_question(f) == Q7);
     int64_t fin = ++now;
     CHECK(flow_next(f, fin));
     CHECK(flow_current(f) == FLOW_THANKS);
@@ -961,11 +969,7 @@ static void test_thanks_pages(void)
     qset *qs = load(POLL);
     int64_t now = T0;
     flow *f = started(qs, true, 1, &now);
-    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
-    for (int i = 0; i < 3; i++)
-        CHECK(flow_next(f, ++now));
-    CHECK(flow_toggle(f, opt(qs, Q5, "no"), ++now));
-    CHECK(flow_next(f, ++now));
+    answer_to_last(f, qs, &now, "no");
     int64_t fin = ++now;
     CHECK(flow_next(f, fin) && flow_current(f) == FLOW_THANKS);
     CHECK(flow_thanks_page(f, fin + THANKS - 1) == 0);
@@ -1309,11 +1313,7 @@ static void test_save_failed(void)
     qset *qs = load(POLL);
     int64_t now = T0;
     flow *f = started(qs, true, 1, &now);
-    CHECK(flow_toggle(f, opt(qs, Q1, "a"), ++now));
-    for (int i = 0; i < 3; i++)
-        CHECK(flow_next(f, ++now));
-    CHECK(flow_toggle(f, opt(qs, Q5, "yes"), ++now));
-    CHECK(flow_next(f, ++now));
+    answer_to_last(f, qs, &now, "yes");
     int64_t fin = ++now;
     CHECK(flow_next(f, fin));
     flow_response r;

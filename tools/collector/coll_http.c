@@ -242,7 +242,7 @@ static enum MHD_Result do_status(coll_http *s, struct MHD_Connection *c, const c
     /* the cards of the device's location, when the kiosk asks and has another version */
     json_t *cards = NULL;
     if (cver && ans &&
-        coll_share_cards(s->db, s->sets, location, s->k, now, &cards, err, sizeof err) != 0)
+        coll_share_cards(s->db, s->sets, location, s->k, now, &cards, NULL, err, sizeof err) != 0)
         fprintf(stderr, "wijkpeil-collector: %s: cards not computed: %s\n", device, err);
     if (cards &&
         strcmp(json_string_value(json_object_get(cards, "version")), json_string_value(cver)) != 0)

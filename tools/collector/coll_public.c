@@ -475,6 +475,7 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
     char err[WP_ERR_LEN];
     loc_list *locs = calloc(1, sizeof *locs);
     json_t *docs[PUB_MAX_LOCS] = {NULL};
+    int64_t answered[PUB_MAX_LOCS] = {0};
     int ndoc = 0;
     enum MHD_Result ret = MHD_NO;
     if (!locs)
@@ -502,8 +503,8 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
     }
     int64_t now = wp_wall_ms();
     for (; ndoc < locs->n; ndoc++) {
-        if (coll_share_cards(db, sets, locs->name[ndoc], k, now, &docs[ndoc], err, sizeof err) !=
-            0) {
+        if (coll_share_cards(db, sets, locs->name[ndoc], k, now, &docs[ndoc], &answered[ndoc], err,
+                             sizeof err) != 0) {
             fprintf(stderr, "wijkpeil-collector: public page %s: %s\n", locs->name[ndoc], err);
             ret = send_text(c, 503, "Not available right now");
             goto done;
@@ -526,14 +527,7 @@ enum MHD_Result coll_public_handle(coll_db *db, const coll_results_sets *sets, i
             names[i] = locs->name[i];
         render_compare(h, &p, docs, names, locs->n, langs, nlang);
     } else {
-        int64_t answered = 0;
-        if (coll_share_month_responses(db, sets, location, now, &answered, err, sizeof err) != 0) {
-            fprintf(stderr, "wijkpeil-collector: public page %s: %s\n", location, err);
-            coll_html_free(h);
-            ret = send_text(c, 503, "Not available right now");
-            goto done;
-        }
-        render_location(h, &p, docs[0], location, answered, langs, nlang);
+        render_location(h, &p, docs[0], location, answered[0], langs, nlang);
     }
     size_t len;
     char *body = coll_html_take(h, &len);

@@ -339,17 +339,8 @@ static void month_bounds(int64_t now_ms, struct tm *now, int64_t *cur, int64_t *
     *end_of_today = (int64_t)mktime(&tomorrow) * 1000;
 }
 
-int coll_share_month_responses(coll_db *db, const coll_results_sets *sets, const char *location,
-                               int64_t now_ms, int64_t *n, char *err, size_t errlen)
-{
-    struct tm now;
-    int64_t cur, prev, end_of_today;
-    month_bounds(now_ms, &now, &cur, &prev, &end_of_today);
-    return complete_responses(db, sets, location, cur, end_of_today, n, err, errlen);
-}
-
 int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
-                     int64_t now_ms, json_t **out, char *err, size_t errlen)
+                     int64_t now_ms, json_t **out, int64_t *answered, char *err, size_t errlen)
 {
     *out = NULL;
     withdrawn_list *wd = calloc(1, sizeof *wd);
@@ -383,6 +374,8 @@ int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *loc
     int64_t month_n;
     if (complete_responses(db, sets, location, cur, end_of_today, &month_n, err, errlen) != 0)
         goto done;
+    if (answered)
+        *answered = month_n;
     month_n -= month_n % SHARE_MONTH_STEP;
     char d_from[16], d_to[16], iso[32];
     fmt_date(from, d_from, sizeof d_from);

@@ -33,14 +33,12 @@ int coll_share_withdraw(coll_db *db, const coll_results_sets *sets, const char *
  * to 3 complete months before the period that have any), only when responses are fewer.
  * this_month: the complete responses at location this month so far, rounded down to a multiple
  * of 5, only when that is at least k.
- * version changes exactly when what a resident would see changes (not with computed_at). */
+ * version changes exactly when what a resident would see changes (not with computed_at).
+ * answered (may be NULL): the complete responses at location this month so far, not rounded,
+ * which never leaves the collector: whether "fewer than k neighbours answered" is true where no
+ * card can be shown (the public page). */
 int coll_share_cards(coll_db *db, const coll_results_sets *sets, const char *location, int64_t k,
-                     int64_t now_ms, json_t **out, char *err, size_t errlen);
-
-/* The complete responses at location this month so far (every set): whether "fewer than k
- * neighbours answered" is true where no card can be shown. 0 and *n, or -1. */
-int coll_share_month_responses(coll_db *db, const coll_results_sets *sets, const char *location,
-                               int64_t now_ms, int64_t *n, char *err, size_t errlen);
+                     int64_t now_ms, json_t **out, int64_t *answered, char *err, size_t errlen);
 
 /* Percentages of n counts that add up to 100 by the largest remainder (ties: the earlier one);
  * all 0 when the counts add up to 0. */
