@@ -18,11 +18,14 @@
 #define FONT_FILE_MAX_BYTES (16u << 20) /* a Noto TTF is about 0.5 MB */
 #define OPEN_PX             24          /* size a font is opened at, before its first use */
 #define MIN_PX              4
-/* From this size up glyphs are not hinted: FreeType runs no TrueType bytecode for them, which was
- * a third of the first frame's time, and at 30 px (8 mm on a 21.5" panel) hinting changes
- * nothing the eye sees. Smaller text is hinted lightly (vertically only, FreeType's light
- * mode): as crisp as the font's full hinting to the eye, at the cost of unhinted text. */
-#define UNHINTED_PX    30
+/* From this size up glyphs are not hinted: FreeType runs neither TrueType bytecode (a third of
+ * the first frame's time once) nor its autohinter, whose first use in a face reads the whole
+ * character map and whose first use at a size measures the font's reference glyphs (2.6 M of the
+ * first frame's 46 M instructions, 5.7%). Every text a resident reads is at least 24 px (a
+ * 4.8 mm capital on a 24" panel, ACCESSIBILITY.md A5), and from 20 px up hinting changes
+ * nothing the eye sees (toolbar labels at 27 px compared enlarged). Smaller text is hinted
+ * lightly (vertically only, FreeType's light mode): crisper at staff-screen sizes. */
+#define UNHINTED_PX    20
 #define MAX_PX         512
 #define CACHE_BUCKETS  1024 /* power of two */
 #define ENTRY_OVERHEAD 256  /* bytes charged per cache entry besides its pixels */

@@ -710,7 +710,7 @@ done:
     rig_close(&g);
 }
 
-/* Text from UNHINTED_PX (30 px) up is laid out unhinted (no TrueType bytecode: a third of the
+/* Text from UNHINTED_PX (20 px) up is laid out unhinted (no TrueType bytecode: a third of the
  * first frame), smaller text hinted lightly: the widths match SDL_ttf's with those settings,
  * and differ from the font's full hinting, so the check can tell them apart. */
 static void test_hinting_by_size(void)
@@ -720,7 +720,7 @@ static void test_hinting_by_size(void)
     char *path = test_src("fonts/NotoSans-Regular.ttf");
     if (rig_open(&g, 64, 64) != 0)
         goto done;
-    int px[] = {48, 20}, want_hinting[] = {TTF_HINTING_NONE, TTF_HINTING_LIGHT};
+    int px[] = {48, 16}, want_hinting[] = {TTF_HINTING_NONE, TTF_HINTING_LIGHT};
     for (int i = 0; i < 2; i++) {
         int width[2] = {0, 0}, h = 0;
         for (int k = 0; k < 2; k++) {
@@ -835,10 +835,10 @@ static void test_one_font_per_face(void)
     ui_text_get_stats(g.t, &s1);
     CHECKF(s1.fonts_opened == s0.fonts_opened, "%d fonts opened after drawing 5 sizes",
            s1.fonts_opened);
-    /* 20 px (hinted lightly) after 40 (unhinted) and the other way round: the same pixels as
+    /* 16 px (hinted lightly) after 40 (unhinted) and the other way round: the same pixels as
      * SDL_ttf draws with a font opened at that size and hinting. */
     char *path = test_src("fonts/NotoSans-Regular.ttf");
-    int order[] = {20, 40, 20},
+    int order[] = {16, 40, 16},
         hinting[] = {TTF_HINTING_LIGHT, TTF_HINTING_NONE, TTF_HINTING_LIGHT};
     for (int i = 0; i < 3; i++) {
         ui_text_style st = style(order[i], false);
