@@ -31,6 +31,7 @@ struct flow {
     int64_t attract_hold; /* until then the attract screen keeps its language (flow_attract_hold) */
     int64_t held_slot;    /* the turn it keeps */
     int thanks_pages;     /* pages of the thank-you screen (flow_set_thanks_pages), >= 1 */
+    int64_t thanks_hold;  /* the thank-you screen stays until then at least (flow_thanks_hold) */
     flow_hint hint;
     int64_t hint_until;
     bool have_response;
@@ -70,8 +71,10 @@ static void enter(flow *f, flow_screen s, int64_t now)
     f->screen = s;
     f->screen_since = now;
     f->hint = FLOW_HINT_NONE;
-    if (s == FLOW_THANKS)
+    if (s == FLOW_THANKS) {
         f->thanks_pages = 1; /* until the UI lays it out */
+        f->thanks_hold = 0;
+    }
 }
 
 static int64_t min64(int64_t a, int64_t b)
@@ -103,6 +106,19 @@ static int64_t thanks_total_ms(const flow *f)
 {
     return max64(f->o.thanks_ms,
                  flow_thanks_page_ms(f) * (f->thanks_pages > 1 ? f->thanks_pages : 1));
+}
+
+/* When the thank-you screen ends: after each of its pages, or later while it is read aloud. */
+static int64_t thanks_end(const flow *f)
+{
+    int64_t most = f->screen_since + max64(f->o.thanks_ms, FLOW_THANKS_MAX_MS);
+    return max64(f->screen_since + thanks_total_ms(f), min64(f->thanks_hold, most));
+}
+
+void flow_thanks_hold(flow *f, int64_t now, int64_t ms)
+{
+    if (f->screen == FLOW_THANKS)
+        f->thanks_hold = ms > 0 ? now + ms : 0;
 }
 
 /* Starts the session's measures: no language chosen, no active time yet. */
@@ -598,7 +614,7 @@ bool flow_tick(flow *f, int64_t now)
         }
         break;
     case FLOW_THANKS:
-        if (now - f->screen_since >= thanks_total_ms(f)) {
+        if (now >= thanks_end(f)) {
             wipe(f, now);
             changed = true;
         }
@@ -807,7 +823,7 @@ int64_t flow_deadline(const flow *f, int64_t now)
     case FLOW_THANKS: {
         /* the next page, else the end */
         int page = flow_thanks_page(f, now);
-        d = f->screen_since + thanks_total_ms(f);
+        d = thanks_end(f);
         if (page + 1 < f->thanks_pages)
             d = min64(d, f->screen_since + (page + 1) * flow_thanks_page_ms(f));
         break;

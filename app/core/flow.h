@@ -140,6 +140,11 @@ void flow_set_thanks_pages(flow *f, int pages);
 int flow_thanks_page(const flow *f, int64_t now);
 /* How long each page of the thank-you screen stays (thanks_ms on one page). */
 int64_t flow_thanks_page_ms(const flow *f);
+/* Read-aloud reads the thank-you screen: it stays (its last page once all were shown) until at
+ * least ms from now, so the reading is heard to its end, but at most FLOW_THANKS_MAX_MS after it
+ * began (or thanks_ms where that is longer). A later call replaces it; ms 0: as without reading
+ * (the resident stopped it). Nothing off that screen. */
+void flow_thanks_hold(flow *f, int64_t now, int64_t ms);
 int flow_question(const flow *f); /* question index, or -1 off question screens */
 bool flow_selected(const flow *f, int question, int option);
 int flow_n_selected(const flow *f, int question);

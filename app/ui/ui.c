@@ -3256,9 +3256,28 @@ static void layout(ui *u, int64_t now)
 
 /* ---------- speech ---------- */
 
+/* How long reading segs aloud takes at most, from its words (UI thread: no clip is opened to
+ * look). espeak-ng at SPEECH_RATE_WPM reads the Dutch thank-you screen with its card (~440
+ * characters, numbers said as words) in 49 s, 10 characters a second with the pauses:
+ * UI_READ_CHARS_PER_S leaves room; a character of three UTF-8 bytes (an Ethiopic syllable)
+ * counts as two; each segment's pause, and UI_READ_AFTER_MS to see the screen after the last
+ * word (test_ui_speech compares it with what espeak-ng says). */
+#define UI_READ_CHARS_PER_S 8
+#define UI_READ_AFTER_MS    2000
+static int64_t reading_ms(const speech_segment *seg, int n)
+{
+    int64_t chars = 0;
+    for (int i = 0; i < n; i++)
+        for (const unsigned char *p = (const unsigned char *)seg[i].text; p && *p; p++)
+            if ((*p & 0xC0) != 0x80)
+                chars += *p >= 0xE0 ? 2 : 1;
+    return chars * 1000 / UI_READ_CHARS_PER_S + (int64_t)n * SPEECH_PAUSE_MS + UI_READ_AFTER_MS;
+}
+
 /* Reads the current screen aloud: its heading and texts, then every answer or button, each in
- * its own language (a language tile is read in that language). */
-static void speak_screen(ui *u)
+ * its own language (a language tile is read in that language). The thank-you screen stays until
+ * it has been read (flow_thanks_hold). */
+static void speak_screen(ui *u, int64_t now)
 {
     if (!u->o.speech)
         return;
@@ -3294,8 +3313,8 @@ static void speak_screen(ui *u)
     }
     u->n_said = n;
     u->heard = -1;
-    if (n > 0)
-        speech_say(u->o.speech, seg, n);
+    if (n > 0 && speech_say(u->o.speech, seg, n) == 0)
+        flow_thanks_hold(u->fl, now, reading_ms(seg, n));
 }
 
 static void stop_speech(ui *u)
@@ -3633,7 +3652,7 @@ static void after_flow(ui *u, int64_t now)
         /* The still-there warning is always spoken (A10); other screens once speech is on. */
         if (sc == FLOW_STILL_THERE || (u->reading && sc != FLOW_ATTRACT)) {
             layout(u, now);
-            speak_screen(u);
+            speak_screen(u, now);
         }
     }
 }
@@ -3720,9 +3739,10 @@ static void activate(ui *u, const uiw *w, int64_t now)
             u->more_open = false; /* read the screen, not the panel */
             u->layout_valid = false;
             layout(u, now);
-            speak_screen(u);
+            speak_screen(u, now);
         } else {
             stop_speech(u);
+            flow_thanks_hold(u->fl, now, 0); /* a thank-you screen ends as unread */
         }
         break;
     case UIA_MORE:

@@ -1017,6 +1017,46 @@ static void test_thanks_pages(void)
     qset_free(qs);
 }
 
+/* Read aloud, the thank-you screen stays until its reading has been heard (flow_thanks_hold):
+ * on its last page, at most FLOW_THANKS_MAX_MS; stopped, as unread; a hold off that screen, or
+ * on an earlier one, changes nothing. */
+static void test_thanks_hold(void)
+{
+    qset *qs = load(POLL);
+    int64_t now = T0;
+    flow *f = started(qs, true, 1, &now);
+    flow_thanks_hold(f, now, 30000); /* on a question: nothing */
+    answer_to_last(f, qs, &now, "no");
+    int64_t fin = ++now;
+    CHECK(flow_next(f, fin) && flow_current(f) == FLOW_THANKS);
+    CHECK(flow_deadline(f, fin) == fin + THANKS);
+    /* a reading of 20 s from 1 s on: the deadline follows, THANKS passes without a change */
+    flow_thanks_hold(f, fin + 1000, 20000);
+    CHECK(flow_deadline(f, fin + 1000) == fin + 21000);
+    CHECK(!flow_tick(f, fin + THANKS) && flow_current(f) == FLOW_THANKS);
+    flow_thanks_hold(f, fin + 2000, 0); /* reading stopped: as unread */
+    CHECK(flow_deadline(f, fin + 2000) == fin + THANKS);
+    flow_thanks_hold(f, fin + 2000, 19000); /* read again: a later call replaces it */
+    CHECK(flow_deadline(f, fin + 2000) == fin + 21000);
+    CHECK(!flow_tick(f, fin + 20999));
+    CHECK(flow_tick(f, fin + 21000) && flow_current(f) == FLOW_ATTRACT);
+    flow_response r;
+    CHECK(flow_take_response(f, &r));
+    flow_thanks_hold(f, fin + 21000, 30000); /* on the attract screen: nothing */
+    /* pages turn as before; the last one stays; never past FLOW_THANKS_MAX_MS */
+    CHECK(flow_preview(f, FLOW_THANKS, 0, 0, now = fin + 100000));
+    CHECK(flow_deadline(f, now) == now + THANKS); /* the hold was the last screen's */
+    flow_set_thanks_pages(f, 2);
+    flow_thanks_hold(f, now, 10 * FLOW_THANKS_MAX_MS);
+    CHECK(flow_deadline(f, now) == now + THANKS / 2);
+    CHECK(flow_thanks_page(f, now + THANKS) == 1 && !flow_tick(f, now + THANKS));
+    CHECK(flow_deadline(f, now + THANKS) == now + FLOW_THANKS_MAX_MS);
+    CHECK(!flow_tick(f, now + FLOW_THANKS_MAX_MS - 1) && flow_thanks_page(f, now + 59999) == 1);
+    CHECK(flow_tick(f, now + FLOW_THANKS_MAX_MS) && flow_current(f) == FLOW_ATTRACT);
+    flow_free(f);
+    qset_free(qs);
+}
+
 static void test_deadlines_attract(void)
 {
     qset *qs = load(POLL);
@@ -1458,6 +1498,7 @@ int main(void)
     RUN(test_reset_and_abandoned);
     RUN(test_thanks_and_wipe);
     RUN(test_thanks_pages);
+    RUN(test_thanks_hold);
     RUN(test_deadlines_attract);
     RUN(test_abandon_on_stop);
     RUN(test_answers_json_format);

@@ -396,7 +396,12 @@ static void read_ids(char *buf, size_t len)
 static int open_ui(const qset *qs, ui **out, char *err, size_t errlen);
 
 /* Loads the set at rel (in the source tree) and opens a UI on it (*u NULL when either fails). */
-static qset *open_set(const char *rel, ui **u)
+static int open_ui_at(const qset *qs, int width, int height, double width_mm, ui **out, char *err,
+                      size_t errlen);
+
+/* Loads the set at rel (from the source tree) and opens a UI on it on a panel width x height
+ * pixels and width_mm wide (*u NULL when that failed). Returns the set, or NULL. */
+static qset *open_set_at(const char *rel, int width, int height, double width_mm, ui **u)
 {
     char *path = test_src(rel);
     qset *qs = NULL;
@@ -405,11 +410,16 @@ static qset *open_set(const char *rel, ui **u)
     *u = NULL;
     CHECKF(qset_load_file(path, T.us, &qs, &diag) == 0, "%s: %s", rel, diag.n ? diag.msg[0] : "");
     free(path);
-    if (qs && open_ui(qs, u, err, sizeof err) != 0) {
+    if (qs && open_ui_at(qs, width, height, width_mm, u, err, sizeof err) != 0) {
         CHECKF(false, "ui_open on %s: %s", rel, err);
         *u = NULL;
     }
     return qs;
+}
+
+static qset *open_set(const char *rel, ui **u)
+{
+    return open_set_at(rel, 1920, 1080, 531, u);
 }
 
 /* A matrix on one screen is read row by row: each question, then its options (the header is
@@ -444,26 +454,9 @@ done:
     qset_free(qs);
 }
 
-static int open_ui_at(const qset *qs, int width, int height, double width_mm, ui **out, char *err,
-                      size_t errlen);
-
-/* Issue 15 on a 7" portrait panel in large text: the thanks screen's card does not fit below
- * the thanks, so the screen has pages, turning on the flow's deadlines (no frame between them);
- * read-aloud reads the thanks, "one of N" and the whole card once, whichever page is shown. */
-static void test_thanks_pages_read_aloud(void)
+/* A card of what neighbours said for the demo poll's "woonplezier" (n = 250, in Dutch). */
+static cards *demo_cards(const qset *demo)
 {
-    ui *keep = T.u, *u = NULL;
-    char *path = test_src("assets/demo/nazareth-pottenberg.json"), err[512] = "";
-    qset *demo = NULL;
-    static qset_diag diag;
-    CHECK(qset_load_file(path, T.us, &demo, &diag) == 0);
-    free(path);
-    if (!demo || open_ui_at(demo, 720, 1280, 88, &u, err, sizeof err) != 0) {
-        CHECKF(false, "ui_open: %s", err);
-        qset_free(demo);
-        return;
-    }
-    T.u = u;
     char doc[2048];
     snprintf(doc, sizeof doc,
              "{\"version\": \"t\", \"computed_at\": \"2027-04-01T09:00:00.000Z\", \"period\": "
@@ -477,12 +470,41 @@ static void test_thanks_pages_read_aloud(void)
              "{\"id\": \"\", \"other\": true, \"count\": 10, \"percent\": 4}]}]}",
              qset_id(demo));
     cards *c = NULL;
+    char err[256];
     CHECKF(cards_parse(doc, strlen(doc), &c, err, sizeof err) == 0, "cards: %s", err);
-    ui_set_cards(u, c);
-    ui_set_one_of(u, 120);
-    ui_set_modes(u, true, false);
-    CHECK(ui_preview(u, FLOW_THANKS, 0, 0, T.now));
-    ui_draw(u, T.now);
+    return c;
+}
+
+/* The demo poll's thank-you screen with that card and "one of 120", on a panel width x height
+ * pixels and width_mm wide, in large text or not, drawn at T.now; T.u is its UI (*u NULL when
+ * it could not be opened). Returns the set. */
+static qset *demo_thanks(int width, int height, double width_mm, bool large, ui **u)
+{
+    qset *demo = open_set_at("assets/demo/nazareth-pottenberg.json", width, height, width_mm, u);
+    if (!*u)
+        return demo;
+    T.u = *u;
+    cards *c = demo_cards(demo);
+    CHECK(c != NULL);
+    ui_set_cards(*u, c);
+    ui_set_one_of(*u, 120);
+    ui_set_modes(*u, large, false);
+    CHECK(ui_preview(*u, FLOW_THANKS, 0, 0, T.now));
+    ui_draw(*u, T.now);
+    return demo;
+}
+
+/* Issue 15 on a 7" portrait panel in large text: the thanks screen's card does not fit below
+ * the thanks, so the screen has pages, turning on the flow's deadlines (no frame between them);
+ * read-aloud reads the thanks, "one of N" and the whole card once, whichever page is shown. */
+static void test_thanks_pages_read_aloud(void)
+{
+    ui *keep = T.u, *u = NULL;
+    qset *demo = demo_thanks(720, 1280, 88, true, &u);
+    if (!u) {
+        qset_free(demo);
+        return;
+    }
     int pages = ui_thanks_pages(u);
     int64_t page_ms = flow_thanks_page_ms(ui_flow(u)), start = T.now;
     printf("thanks in large text on 7\" portrait: %d pages of %lld ms\n", pages,
@@ -512,12 +534,73 @@ static void test_thanks_pages_read_aloud(void)
     speech_stats st;
     speech_get_stats(T.sp, &st);
     CHECKF(st.n_segments >= 10, "%d segments", st.n_segments);
-    speech_stop(T.sp);
+    CHECK(ui_deadline(u, T.now) > start + pages * page_ms); /* it stays for the reading */
+    if (!ui_widget_enabled(u, "read-aloud", T.now))
+        CHECK(tap_id("more"));
+    CHECK(tap_id("read-aloud")); /* "stop reading": silence, and it ends as unread */
     CHECK(wait_quiet(TEST_GUARD_MS));
     /* after its pages, the attract screen */
     T.now = start + pages * page_ms;
     CHECK(ui_tick(u, T.now));
     CHECK_STR(ui_screen_name(u), "attract");
+    T.u = keep;
+    ui_close(u);
+    qset_free(demo);
+}
+
+/* Read aloud, a thank-you screen on one page stays until its reading has been heard: the thanks,
+ * "one of N" and the card take far longer than thanks_ms (8 s), which used to end the screen
+ * and cut the reading off. The hold is estimated from the words (no clock of the speech thread
+ * in the flow), so it must cover what espeak-ng really says: checked against its samples. */
+static void test_thanks_read_to_end(void)
+{
+    ui *keep = T.u, *u = NULL;
+    int64_t start = T.now;
+    qset *demo = demo_thanks(1920, 1080, 531, false, &u);
+    if (!u) {
+        qset_free(demo);
+        return;
+    }
+    CHECK(ui_thanks_pages(u) == 1 && tree_has("\"card-meta\""));
+    int64_t thanks = flow_thanks_page_ms(ui_flow(u));
+    CHECKF(ui_deadline(u, start) == start + thanks, "not read: %lld ms as before",
+           (long long)thanks);
+    if (!ui_widget_enabled(u, "read-aloud", T.now))
+        CHECK(tap_id("more"));
+    CHECK(tap_id("read-aloud"));
+    int64_t end = ui_deadline(u, T.now);
+    printf("thanks read aloud: stays %lld ms (thanks_ms %lld)\n", (long long)(end - start),
+           (long long)thanks);
+    CHECKF(end >= start + 2 * thanks && end <= start + FLOW_THANKS_MAX_MS, "stays %lld ms",
+           (long long)(end - start));
+    /* what espeak-ng says, in samples once it has synthesised it all, fits in the hold */
+    speech_stats st = {0};
+    for (int i = 0; i < TEST_GUARD_MS / 10; i++) {
+        speech_get_stats(T.sp, &st);
+        if (st.n_segments > 0 && st.segments_done >= st.n_segments)
+            break;
+        SDL_Delay(10);
+    }
+    CHECKF(st.n_segments >= 8 && st.segments_done == st.n_segments, "%d of %d segments",
+           st.segments_done, st.n_segments);
+    long samples = 0;
+    for (int i = 0; i < st.n_segments; i++)
+        samples += st.samples[i];
+    int64_t heard_ms =
+        (int64_t)samples * 1000 / SPEECH_RATE + (int64_t)(st.n_segments - 1) * SPEECH_PAUSE_MS;
+    printf("  espeak-ng reads it in %lld ms\n", (long long)heard_ms);
+    CHECKF(heard_ms < end - start, "the reading (%lld ms) outlasts the screen (%lld ms)",
+           (long long)heard_ms, (long long)(end - start));
+    speech_stop(T.sp);
+    CHECK(wait_quiet(TEST_GUARD_MS));
+    /* thanks_ms passes: still there; at the end of the hold, the attract screen */
+    ui_tick(u, start + thanks);
+    CHECK_STR(ui_screen_name(u), "thanks");
+    ui_tick(u, end - 1);
+    CHECK_STR(ui_screen_name(u), "thanks");
+    CHECK(ui_tick(u, end));
+    CHECK_STR(ui_screen_name(u), "attract");
+    T.now = end;
     T.u = keep;
     ui_close(u);
     qset_free(demo);
@@ -672,6 +755,7 @@ int main(void)
     RUN(test_demo_tigrinya_reads_clips);
     RUN(test_matrix_read_aloud);
     RUN(test_thanks_pages_read_aloud);
+    RUN(test_thanks_read_to_end);
     RUN(test_blank_screen_drawn_once);
     CHECK(saved == 0); /* previews and walk-aways without answers store nothing */
     ui_close(T.u);
