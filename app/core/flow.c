@@ -771,11 +771,28 @@ int flow_n_selected(const flow *f, int question)
     return popcount32(f->answers[question]);
 }
 
+/* For the progress: q is shown, or may still be, since a question it depends on is not answered
+ * yet from the current one on (answered or passed, it decides as flow_visible does). */
+static bool may_show(const flow *f, int q)
+{
+    while (q >= 0) {
+        const qset_question *qq = qset_question_at(f->qs, q);
+        int on = qq->show_if_question;
+        if (on < 0)
+            return true;
+        bool open = on >= f->question && !f->answers[on];
+        if (!open && !(f->answers[on] & qq->show_if_mask))
+            return false;
+        q = on;
+    }
+    return true;
+}
+
 void flow_progress(const flow *f, int *pos, int *total)
 {
     int p = 0, t = 0, matrix = -1; /* a matrix asked together is one step */
     for (int i = 0; i < qset_n_questions(f->qs); i++) {
-        if (!flow_visible(f, i))
+        if (!may_show(f, i))
             continue;
         if (together(f, i)) {
             int first = qset_question_at(f->qs, i)->matrix_first;

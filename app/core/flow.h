@@ -148,7 +148,10 @@ void flow_thanks_hold(flow *f, int64_t now, int64_t ms);
 int flow_question(const flow *f); /* question index, or -1 off question screens */
 bool flow_selected(const flow *f, int question, int option);
 int flow_n_selected(const flow *f, int question);
-/* Position (1-based) of the current question among the visible ones, and their number. */
+/* Position (1-based) of the current question among the visible ones, and their number. A
+ * question that an answer not given yet (on the current question or later) could still show
+ * counts: the total never grows as a resident goes forward ("1 / 10", then "2 / 9" when the
+ * answer hides one), it only shrinks when an answer hides a question. */
 void flow_progress(const flow *f, int *pos, int *total);
 bool flow_visible(const flow *f, int question); /* show_if satisfied by current answers */
 flow_next_kind flow_next_kind_now(const flow *f);

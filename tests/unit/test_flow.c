@@ -213,8 +213,9 @@ static void test_start_language_first_question(void)
     CHECK(flow_language(f) == 1);
     CHECK(flow_can_go_back(f));
     CHECK(flow_hint_now(f, now) == FLOW_HINT_NONE);
-    /* q3 and q6 are hidden until q2/q3 are answered. */
-    PROGRESS(f, 1, 5);
+    /* q3 and q6 are hidden until q2/q3 are answered; the progress counts them, since those
+     * answers may still show them. */
+    PROGRESS(f, 1, 7);
     CHECK(flow_visible(f, Q1) && flow_visible(f, Q2) && !flow_visible(f, Q3));
     CHECK(!flow_visible(f, Q6));
     flow_free(f);
@@ -233,18 +234,18 @@ static void test_progress_and_next_kinds(void)
     CHECK(flow_current(f) == FLOW_QUESTION && flow_question(f) == Q1); /* never moves by itself */
     CHECK(flow_next(f, ++now));
     CHECK(flow_question(f) == Q2);
-    PROGRESS(f, 2, 5);
-    /* Smiley "1" shows q3: the total grows. */
+    PROGRESS(f, 2, 7);
+    /* Smiley "1" shows q3, which the total counted already: it never grows going forward. */
     CHECK(flow_toggle(f, opt(qs, Q2, "1"), ++now));
-    PROGRESS(f, 2, 6);
+    PROGRESS(f, 2, 7);
     CHECK(flow_visible(f, Q3));
     CHECK(flow_next(f, ++now));
     CHECK(flow_question(f) == Q3);
-    PROGRESS(f, 3, 6);
+    PROGRESS(f, 3, 7);
     CHECK(flow_toggle(f, opt(qs, Q3, "x"), ++now));
     PROGRESS(f, 3, 7);
     CHECK(flow_visible(f, Q6));
-    /* "y" hides q6 again. */
+    /* "y" hides q6 again: the total shrinks. */
     CHECK(flow_toggle(f, opt(qs, Q3, "y"), ++now));
     PROGRESS(f, 3, 6);
     CHECK(!flow_visible(f, Q6));
@@ -286,7 +287,7 @@ static void test_finish_when_rest_hidden(void)
     qset *qs = load(SMALL);
     int64_t now = T0;
     flow *f = started(qs, true, 0, &now);
-    PROGRESS(f, 1, 1);
+    PROGRESS(f, 1, 2); /* s2 may still be shown */
     CHECK(flow_next_kind_now(f) == FLOW_NEXT_SKIP);
     CHECK(flow_toggle(f, opt(qs, 0, "nee"), ++now));
     CHECK(flow_next_kind_now(f) == FLOW_NEXT_FINISH); /* s2 stays hidden */
@@ -952,7 +953,7 @@ static void test_thanks_and_wipe(void)
     CHECK(flow_language(f) == 0);
     CHECK(flow_choose_language(f, 0, fin + THANKS + 20));
     CHECK(flow_question(f) == Q1);
-    PROGRESS(f, 1, 5);
+    PROGRESS(f, 1, 7);
     for (int q = 0; q < qset_n_questions(qs); q++)
         CHECK(flow_n_selected(f, q) == 0);
     CHECK(flow_back(f, fin + THANKS + 30));
@@ -1222,7 +1223,7 @@ static void test_notes(void)
     CHECK(flow_question(f) == 0); /* the first screen is the note */
     CHECK(flow_next_kind_now(f) == FLOW_NEXT_NEXT && flow_next_enabled(f));
     CHECK(!flow_toggle(f, 0, ++now)); /* nothing to choose */
-    PROGRESS(f, 1, 4);
+    PROGRESS(f, 1, 5);                /* "uitleg" may still be shown */
     CHECK(flow_next(f, ++now) && flow_question(f) == 1);
     CHECK(flow_toggle(f, opt(qs, 1, "5"), ++now));
     CHECK(flow_next(f, ++now));
@@ -1415,7 +1416,7 @@ static void test_replace_qset(void)
     CHECK(flow_current(f) == FLOW_ATTRACT);
     CHECK(flow_start(f, now + THANKS + 1));
     CHECK(flow_choose_language(f, 0, now + THANKS + 2));
-    PROGRESS(f, 1, 1);
+    PROGRESS(f, 1, 2);
     flow_free(f);
     qset_free(small);
     qset_free(qs);

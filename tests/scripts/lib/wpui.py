@@ -177,8 +177,23 @@ class Poll:
         return sorted(sel, key=order.index), False
 
     def progress(self, qid, answers):
-        vis = self.visible_ids(answers)
-        return "%d / %d" % (vis.index(qid) + 1, len(vis))
+        """"pos / total" as the kiosk shows it on qid: a question that an answer not given yet
+        (on qid or later) could still show counts, so the total never grows going forward."""
+        order = [q["id"] for q in self.questions]
+        cur = order.index(qid)
+
+        def may_show(q):
+            while q.get("show_if"):
+                cond = q["show_if"]
+                on = cond["question"]
+                got = answers.get(on, [])
+                if (order.index(on) < cur or got) and not any(v in cond["any_of"] for v in got):
+                    return False
+                q = self.by_id[on]
+            return True
+
+        shown = [q["id"] for q in self.questions if may_show(q)]
+        return "%d / %d" % (shown.index(qid) + 1, len(shown))
 
     def next_kind(self, qid, answers):
         q = self.by_id[qid]
