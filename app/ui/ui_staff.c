@@ -1758,9 +1758,11 @@ static int bar_height(const lay *L)
     return h > button_h(L) ? h : button_h(L);
 }
 
-/* Back button and paging at the bottom; returns the top of that bar. */
-static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
+/* Back button and paging at the bottom, with "page / pages" beside the arrows where it fits
+ * (paging: pages > 1); returns the top of that bar. */
+static int bottom_bar(lay *L, bool back, int page, int pages, bool prev, bool next)
 {
+    bool paging = pages > 1;
     const ui_staff_metrics *m = L->m;
     const char *label = T(L->s, S_BACK);
     int words = widest_word(L, label, m->body_px, false) + 2 * m->pad;
@@ -1773,8 +1775,21 @@ static int bottom_bar(lay *L, bool back, bool paging, bool prev, bool next)
     int bh = button_need(L, label, bw), y = m->height - m->margin - bh;
     if (back)
         button(L, "staff-back", label, ACT_BACK, 0, m->margin, y, bw, bh, false);
-    if (paging) /* at the end of the column (the staff screen's actions may be beside it) */
-        page_buttons(L, m->margin + L->col_w - pages_w(L), y, pages_w(L), bh, prev, next);
+    if (!paging)
+        return y;
+    /* at the end of the column (the staff screen's actions may be beside it) */
+    int px = m->margin + L->col_w - pages_w(L);
+    page_buttons(L, px, y, pages_w(L), bh, prev, next);
+    char count[32];
+    snprintf(count, sizeof count, "%d / %d", page + 1, pages);
+    int from = back ? m->margin + bw + m->gap : m->margin, tw, th;
+    text_size(L, count, m->body_px, false, L->col_w, &tw, &th);
+    if (tw > 0 && tw <= px - m->gap - from && th <= line_h(L, m->body_px)) {
+        uiw *c = add(L, UIW_TEXT, "page-count", count, m->body_px, px - m->gap - tw,
+                     y + (bh - th) / 2, tw, th);
+        if (c)
+            c->align = UI_ALIGN_END;
+    }
     return y;
 }
 
@@ -2181,7 +2196,7 @@ static void col_lay(lay *L, const char *head, col_list *c, bool back)
     for (int i = first; i < last; i++)
         y += col_item_lay(L, &c->it[i], m->margin, y, w, avail, true) + m->gap;
     if (back || pages > 1)
-        bottom_bar(L, back, pages > 1, L->s->page > 0, last < c->n);
+        bottom_bar(L, back, L->s->page, pages, L->s->page > 0, last < c->n);
     free(hs);
 }
 

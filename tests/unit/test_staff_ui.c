@@ -1013,17 +1013,39 @@ static void check_text_fits(fx *f, const char *screen)
     }
 }
 
+/* Text measured with the kiosk's fonts, on a software renderer of its own. */
+typedef struct {
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    ui_text *text;
+} text_rig;
+
+static ui_text *text_rig_open(text_rig *r)
+{
+    r->surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    r->ren = r->surf ? SDL_CreateSoftwareRenderer(r->surf) : NULL;
+    r->text = NULL;
+    char *fonts = test_src("fonts"), err[WP_ERR_LEN] = "";
+    CHECKF(r->ren && ui_text_open(r->ren, fonts, &r->text, err, sizeof err) == 0, "text: %s", err);
+    free(fonts);
+    return r->text;
+}
+
+static void text_rig_close(text_rig *r)
+{
+    ui_text_close(r->text);
+    if (r->ren)
+        SDL_DestroyRenderer(r->ren);
+    SDL_FreeSurface(r->surf);
+}
+
 static void test_layout(void)
 {
     fx f;
     if (!setup(&f, "staff-layout", true, false))
         return;
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
-    ui_text *text = NULL;
-    char *fonts = test_src("fonts"), err[WP_ERR_LEN] = "";
-    CHECKF(ren && ui_text_open(ren, fonts, &text, err, sizeof err) == 0, "text: %s", err);
-    free(fonts);
+    text_rig tr;
+    ui_text *text = text_rig_open(&tr);
     /* width, height, px/mm, body, heading, small, gap, margin, pad (as ui.c would size them) */
     const double sizes[][9] = {{1920, 1080, 5.6, 42, 53, 39, 22, 34, 14},
                                {1280, 800, 5.6, 42, 53, 39, 22, 34, 14},
@@ -1052,10 +1074,42 @@ static void test_layout(void)
             ui_staff_leave(f.s);
         }
     }
-    ui_text_close(text);
-    if (ren)
-        SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
+    text_rig_close(&tr);
+    teardown(&f);
+}
+
+/* Where the staff screen's status takes more than one page (a 10.1" panel), the bar says which
+ * page is shown beside the arrows ("1 / 3"), and follows them. */
+static void test_page_count(void)
+{
+    fx f;
+    if (!setup(&f, "staff-pages", true, false))
+        return;
+    text_rig tr;
+    ui_text *text = text_rig_open(&tr);
+    f.m = (ui_staff_metrics){1280, 800, 1280 / 217.0, 34, 43, 31, 18, 27, 11, text};
+    ui_staff_enter(f.s, f.now);
+    enter_pin(&f, PIN);
+    relayout(&f);
+    const uiw *next = uiw_find(&f.wl, "page-next");
+    CHECK(next != NULL && next->enabled);
+    const char *count = label_of(&f, "page-count");
+    int page = 0, pages = 0;
+    CHECKF(sscanf(count, "%d / %d", &page, &pages) == 2 && page == 1 && pages >= 2,
+           "page count \"%s\"", count);
+    for (int p = 2; p <= pages && p < 10; p++) {
+        tap_id(&f, "page-next");
+        char want[32];
+        snprintf(want, sizeof want, "%d / %d", p, pages);
+        CHECK_STR(label_of(&f, "page-count"), want);
+    }
+    check_layout(&f, "staff, last page");
+    tap_id(&f, "page-prev");
+    char back[32];
+    snprintf(back, sizeof back, "%d / %d", pages - 1, pages);
+    CHECK_STR(label_of(&f, "page-count"), back);
+    ui_staff_leave(f.s);
+    text_rig_close(&tr);
     teardown(&f);
 }
 
@@ -1522,6 +1576,7 @@ int main(void)
     RUN(test_export);
     RUN(test_export_inline);
     RUN(test_layout);
+    RUN(test_page_count);
     RUN(test_usb_watch);
     RUN(test_language);
     RUN(test_strings_file);
