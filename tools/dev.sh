@@ -198,7 +198,9 @@ CONF
     exit 1
   fi
   echo "Starting the kiosk in a window (Esc closes it; the data is in $data)."
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432 "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
+  # The malloc tunables of the kiosk's systemd unit: as deployed (one place says them).
+  GLIBC_TUNABLES=$(sed -n 's/^Environment=GLIBC_TUNABLES=//p' "$root/platform/rpi/wijkpeil.service") \
+    "$bin/wijkpeil" --config "$data/kiosk.conf" --window "${WIJKPEIL_WINDOW:-1280x720}"
   ;;
 test)
   loaded=${WIJKPEIL_TEST_LOAD:-0}

@@ -205,18 +205,27 @@ static int popcount32(uint32_t v)
     return __builtin_popcount(v);
 }
 
-bool flow_visible(const flow *f, int q)
+/* Whether q is shown by the answers given (show_if only points backwards, so one look back per
+ * level settles a chain); open: a question it depends on that is not answered yet from the
+ * current one on may still show it (the progress counts it). */
+static bool shown(const flow *f, int q, bool open)
 {
-    /* show_if only points backwards, so one look back per level settles a chain. */
     while (q >= 0) {
         const qset_question *qq = qset_question_at(f->qs, q);
-        if (qq->show_if_question < 0)
+        int on = qq->show_if_question;
+        if (on < 0)
             return true;
-        if (!(f->answers[qq->show_if_question] & qq->show_if_mask))
+        bool undecided = open && on >= f->question && !f->answers[on];
+        if (!undecided && !(f->answers[on] & qq->show_if_mask))
             return false;
-        q = qq->show_if_question;
+        q = on;
     }
     return true;
+}
+
+bool flow_visible(const flow *f, int q)
+{
+    return shown(f, q, false);
 }
 
 /* True when question q is in a matrix asked together on one screen. */
@@ -771,28 +780,11 @@ int flow_n_selected(const flow *f, int question)
     return popcount32(f->answers[question]);
 }
 
-/* For the progress: q is shown, or may still be, since a question it depends on is not answered
- * yet from the current one on (answered or passed, it decides as flow_visible does). */
-static bool may_show(const flow *f, int q)
-{
-    while (q >= 0) {
-        const qset_question *qq = qset_question_at(f->qs, q);
-        int on = qq->show_if_question;
-        if (on < 0)
-            return true;
-        bool open = on >= f->question && !f->answers[on];
-        if (!open && !(f->answers[on] & qq->show_if_mask))
-            return false;
-        q = on;
-    }
-    return true;
-}
-
 void flow_progress(const flow *f, int *pos, int *total)
 {
     int p = 0, t = 0, matrix = -1; /* a matrix asked together is one step */
     for (int i = 0; i < qset_n_questions(f->qs); i++) {
-        if (!may_show(f, i))
+        if (!shown(f, i, true))
             continue;
         if (together(f, i)) {
             int first = qset_question_at(f->qs, i)->matrix_first;

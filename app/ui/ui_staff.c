@@ -1759,8 +1759,8 @@ static int bar_height(const lay *L)
 }
 
 /* Back button and paging at the bottom, with "page / pages" beside the arrows where it fits
- * (paging: pages > 1); returns the top of that bar. */
-static int bottom_bar(lay *L, bool back, int page, int pages, bool prev, bool next)
+ * (paging: pages > 1; page counts from 0); returns the top of that bar. */
+static int bottom_bar(lay *L, bool back, int page, int pages)
 {
     bool paging = pages > 1;
     const ui_staff_metrics *m = L->m;
@@ -1779,7 +1779,7 @@ static int bottom_bar(lay *L, bool back, int page, int pages, bool prev, bool ne
         return y;
     /* at the end of the column (the staff screen's actions may be beside it) */
     int px = m->margin + L->col_w - pages_w(L);
-    page_buttons(L, px, y, pages_w(L), bh, prev, next);
+    page_buttons(L, px, y, pages_w(L), bh, page > 0, page + 1 < pages);
     char count[32];
     snprintf(count, sizeof count, "%d / %d", page + 1, pages);
     int from = back ? m->margin + bw + m->gap : m->margin, tw, th;
@@ -2196,7 +2196,7 @@ static void col_lay(lay *L, const char *head, col_list *c, bool back)
     for (int i = first; i < last; i++)
         y += col_item_lay(L, &c->it[i], m->margin, y, w, avail, true) + m->gap;
     if (back || pages > 1)
-        bottom_bar(L, back, L->s->page, pages, L->s->page > 0, last < c->n);
+        bottom_bar(L, back, L->s->page, pages);
     free(hs);
 }
 
